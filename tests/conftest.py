@@ -1,0 +1,105 @@
+"""Shared fixtures: a fresh database on each backend, a frozen clock, acting users.
+
+Every test that takes ``database`` runs on SQLite, and also on PostgreSQL when
+``WZDESK_TEST_PG_URL`` names a server (``.ci/run`` starts one and sets it), e.g.
+``WZDESK_TEST_PG_URL=postgresql://postgres@127.0.0.1:55432/wzdesk_test python -m pytest``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import peewee
+import pytest
+
+from wzdesk.core.clock import FixedClock
+from wzdesk.core.rules import Role
+from wzdesk.services.context import ServiceContext
+from wzdesk.store.database import db, open_database
+
+TORONTO = ZoneInfo("America/Toronto")
+PG_URL = os.environ.get("WZDESK_TEST_PG_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def local(*parts: int) -> datetime:
+    """An instant given in Toronto wall time (tests read like the policy)."""
+    return datetime(*parts, tzinfo=TORONTO)  # type: ignore[misc]
+
+
+def reset_postgres(url: str) -> None:
+    """Drop everything in the test database's public schema."""
+    database = open_database(url, migrate=False)
+    database.execute_sql("DROP SCHEMA public CASCADE")
+    database.execute_sql("CREATE SCHEMA public")
+    database.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database on each backend under test."""
+    if request.param == "postgresql":
+        assert PG_URL
+        reset_postgres(PG_URL)
+        yield PG_URL
+    else:
+        yield f"sqlite:///{tmp_path / 'wzdesk.db'}"
+    if db.obj is not None and not db.obj.is_closed():
+        db.obj.close()
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[peewee.Database]:
+    """An open, migrated, empty database bound to the models."""
+    database = open_database(database_url)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """Monday 9 March 2026, 10:00 Toronto: a business day, just after the DST switch."""
+    return FixedClock(local(2026, 3, 9, 10, 0))
+
+
+@pytest.fixture
+def supervisor(database: peewee.Database, clock: FixedClock) -> ServiceContext:
+    from wzdesk.services.directory import sign_in
+
+    return sign_in("sam", clock).context
+
+
+@pytest.fixture
+def agent(supervisor: ServiceContext, clock: FixedClock) -> ServiceContext:
+    from wzdesk.services.directory import add_user
+
+    add_user(supervisor, "kim", "Kim Lee", "agent")
+    return ServiceContext("kim", Role.AGENT, clock)
+
+
+@pytest.fixture
+def phone_staff(supervisor: ServiceContext, clock: FixedClock) -> ServiceContext:
+    from wzdesk.services.directory import add_user
+
+    add_user(supervisor, "pat", "Pat Moss", "phone")
+    return ServiceContext("pat", Role.PHONE, clock)
+
+
+@pytest.fixture
+def acme(supervisor: ServiceContext) -> str:
+    """Client ACME with a primary admin (Ana), a backup admin (Raj) and a non-admin (Bob)."""
+    from wzdesk.services.directory import add_client, add_contact
+
+    add_client(supervisor, "ACME", "Acme Corporation")
+    add_contact(
+        supervisor, "ACME", "Ana Diaz", "ana@acme.example", "+1 416 555 0101", admin_rank="primary"
+    )
+    add_contact(
+        supervisor, "ACME", "Raj Patel", "raj@acme.example", "416-555-0103", admin_rank="backup"
+    )
+    add_contact(supervisor, "ACME", "Bob Smith", "bob@acme.example", "416 555 0102")
+    return "ACME"

@@ -1,0 +1,5 @@
+"""`python -m wzdesk` runs the same program as the `wzdesk` console script."""
+
+from wzdesk.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,302 @@
+"""``wzdesk case ...``: every case use case, for scripts (phone systems, cron, integrations)."""
+
+from __future__ import annotations
+
+import argparse
+
+from wzdesk.cli.common import Runtime, add_json_flag, severity_arg
+from wzdesk.cli.output import emit_json, emit_table
+from wzdesk.core.timefmt import format_business_duration, parse_instant
+
+
+def _version_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--expect-version",
+        type=int,
+        metavar="N",
+        help="refuse (exit 3) if the case is no longer at this version",
+    )
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    case = subparsers.add_parser("case", help="support cases")
+    verbs = case.add_subparsers(
+        dest="verb",
+        required=True,
+        metavar="{open,show,list,reply,call,set,escalate,resolve,reopen,close}",
+    )
+
+    opening = verbs.add_parser("open", help="open a case for a client admin")
+    opening.add_argument("--client", required=True, metavar="CODE")
+    opening.add_argument("--contact", required=True, metavar="EMAIL|PHONE")
+    opening.add_argument("--severity", required=True, type=severity_arg)
+    opening.add_argument("--channel", required=True, help="portal, email or phone")
+    opening.add_argument(
+        "--category", required=True, help="question, unexpected, configuration or services"
+    )
+    opening.add_argument("--summary", required=True)
+    opening.add_argument("--description", default="")
+    opening.add_argument("--steps", default="", help="steps to reproduce (unexpected cases)")
+    opening.add_argument("--affected-users", default="", help="who is affected (unexpected cases)")
+    opening.add_argument("--tags", default="", help="comma-separated")
+    opening.add_argument("--received", help="when the call/message came in (ISO-8601); default now")
+    opening.add_argument(
+        "--duration",
+        type=int,
+        metavar="SECONDS",
+        help="log it as a phone call of this length (channel phone)",
+    )
+    opening.add_argument("--notes", default="", help="call notes (with --duration)")
+    add_json_flag(opening)
+    opening.set_defaults(handler=run_open)
+
+    show = verbs.add_parser("show", help="one case with its timeline")
+    show.add_argument("ref", metavar="REF")
+    add_json_flag(show)
+    show.set_defaults(handler=run_show)
+
+    listing = verbs.add_parser("list", help="cases, most urgent first")
+    listing.add_argument("--status", action="append", default=[], metavar="S")
+    listing.add_argument("--severity", action="append", default=[], metavar="S")
+    listing.add_argument("--assignee", metavar="LOGIN")
+    listing.add_argument("--unassigned", action="store_true")
+    listing.add_argument("--client", metavar="CODE")
+    listing.add_argument("--breached", action="store_true")
+    listing.add_argument("--at-risk", action="store_true")
+    listing.add_argument("--search", metavar="TEXT", help="reference, client or summary text")
+    listing.add_argument("--all", action="store_true", help="include closed cases")
+    listing.add_argument("--limit", type=int, metavar="N")
+    add_json_flag(listing)
+    listing.set_defaults(handler=run_list)
+
+    replying = verbs.add_parser("reply", help="reply to the client, or add an internal note")
+    replying.add_argument("ref", metavar="REF")
+    replying.add_argument("--message", required=True)
+    replying.add_argument("--internal", action="store_true", help="an internal note")
+    _version_flag(replying)
+    add_json_flag(replying)
+    replying.set_defaults(handler=run_reply)
+
+    call = verbs.add_parser("call", help="log a phone call on an existing case")
+    call.add_argument("ref", metavar="REF")
+    call.add_argument("--duration", type=int, required=True, metavar="SECONDS")
+    call.add_argument("--notes", default="")
+    _version_flag(call)
+    add_json_flag(call)
+    call.set_defaults(handler=run_call)
+
+    setting = verbs.add_parser("set", help="status, severity or assignee")
+    setting.add_argument("ref", metavar="REF")
+    setting.add_argument("--status", help="open or waiting_client")
+    setting.add_argument("--severity", type=severity_arg)
+    setting.add_argument("--assignee", metavar="LOGIN", help="a login, or '-' to unassign")
+    _version_flag(setting)
+    add_json_flag(setting)
+    setting.set_defaults(handler=run_set)
+
+    escalating = verbs.add_parser("escalate", help="escalate to another resource")
+    escalating.add_argument("ref", metavar="REF")
+    escalating.add_argument("--to", required=True, help="e.g. tier 2, development")
+    escalating.add_argument("--reason", required=True)
+    _version_flag(escalating)
+    add_json_flag(escalating)
+    escalating.set_defaults(handler=run_escalate)
+
+    resolving = verbs.add_parser("resolve", help="resolve (meets the resolution target)")
+    resolving.add_argument("ref", metavar="REF")
+    resolving.add_argument("--classification", help="user_error, bug or works_as_designed")
+    resolving.add_argument("--note", required=True)
+    _version_flag(resolving)
+    add_json_flag(resolving)
+    resolving.set_defaults(handler=run_resolve)
+
+    reopening = verbs.add_parser("reopen", help="reopen a resolved case")
+    reopening.add_argument("ref", metavar="REF")
+    reopening.add_argument("--reason", default="")
+    _version_flag(reopening)
+    add_json_flag(reopening)
+    reopening.set_defaults(handler=run_reopen)
+
+    closing = verbs.add_parser("close", help="close a resolved case (final)")
+    closing.add_argument("ref", metavar="REF")
+    _version_flag(closing)
+    add_json_flag(closing)
+    closing.set_defaults(handler=run_close)
+
+
+def _print_case(runtime: Runtime, ref: str, as_json: bool, with_events: bool = False) -> None:
+    from wzdesk.services.case_views import show_case
+
+    result = show_case(ref, runtime.clock.now())
+    if not with_events:
+        result.pop("events")
+        result.pop("pauses")
+    if as_json:
+        emit_json(result)
+        return
+    print(f"{result['ref']}  [{result['severity']}] {result['status']}  {result['summary']}")
+    print(
+        f"  client {result['client']}  contact {result['contact_name']} <{result['contact']}>"
+        f"  channel {result['channel']}  category {result['category']}"
+    )
+    print(f"  assignee {result['assignee'] or '-'}  received {result['received_at']}")
+    for timer in ("response", "resolution"):
+        remaining = result[f"{timer}_remaining_seconds"]
+        left = "" if remaining is None else f"  ({format_business_duration(remaining)} business)"
+        print(f"  {timer:<10} due {result[f'{timer}_due']}  {result[f'{timer}_state']}{left}")
+    if result["missing_fields"]:
+        print(f"  missing: {', '.join(result['missing_fields'])}")
+    for event in result.get("events", []):
+        tag = "public" if event["public"] else "internal"
+        extra = f" ({event['duration_seconds']}s)" if event["duration_seconds"] is not None else ""
+        print(f"  - {event['at']} {event['author']} {event['kind']}{extra} [{tag}] {event['body']}")
+
+
+def run_open(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.cases import NewCase, open_case
+
+    received = parse_instant(args.received, "--received") if args.received else None
+    ctx = runtime.context()
+    new = NewCase(
+        client=args.client,
+        contact=args.contact,
+        severity=args.severity.value,
+        channel=args.channel,
+        category=args.category,
+        summary=args.summary,
+        description=args.description,
+        steps_to_reproduce=args.steps,
+        affected_users=args.affected_users,
+        received_at=received,
+        tags=args.tags,
+    )
+    case = open_case(ctx, new, call_seconds=args.duration, call_notes=args.notes)
+    _print_case(runtime, case.ref, args.json)
+    return 0
+
+
+def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
+    runtime.open_store()
+    _print_case(runtime, args.ref, args.json, with_events=True)
+    return 0
+
+
+def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.calendar import load_policy_book
+    from wzdesk.services.case_views import CaseFilter, case_dict, list_cases
+
+    runtime.open_store()
+    now = runtime.clock.now()
+    flt = CaseFilter(
+        statuses=args.status,
+        severities=args.severity,
+        assignee=args.assignee,
+        unassigned=args.unassigned,
+        client=args.client,
+        breached=args.breached,
+        at_risk=args.at_risk,
+        text=args.search,
+        include_closed=args.all,
+    )
+    book = load_policy_book()
+    rows = [case_dict(case, book, now) for case, _ in list_cases(flt, now, book, args.limit)]
+    if args.json:
+        emit_json(rows)
+        return 0
+    for row in rows:
+        for timer in ("response", "resolution"):
+            remaining = row[f"{timer}_remaining_seconds"]
+            row[timer] = (
+                row[f"{timer}_state"] if remaining is None else format_business_duration(remaining)
+            )
+    emit_table(
+        rows,
+        ["ref", "severity", "status", "client", "assignee", "response", "resolution", "summary"],
+    )
+    return 0
+
+
+def run_reply(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.cases import reply
+
+    case = reply(
+        runtime.context(),
+        args.ref,
+        args.message,
+        internal=args.internal,
+        expected_version=args.expect_version,
+    )
+    _print_case(runtime, case.ref, args.json)
+    return 0
+
+
+def run_call(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.cases import log_call_on_case
+
+    case = log_call_on_case(
+        runtime.context(), args.ref, args.notes, args.duration, expected_version=args.expect_version
+    )
+    _print_case(runtime, case.ref, args.json)
+    return 0
+
+
+def run_set(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.core.errors import InvalidInput
+    from wzdesk.services import cases
+    from wzdesk.services.calendar import load_policy_book
+    from wzdesk.services.context import write_transaction
+
+    if args.status is None and args.severity is None and args.assignee is None:
+        raise InvalidInput(
+            "give at least one of --status, --severity, --assignee", field="case set"
+        )
+    ctx = runtime.context()
+    book = load_policy_book()
+    version = args.expect_version
+    ref = args.ref
+    # Each change is its own audited use case, all inside one transaction: if the last is
+    # refused, the earlier ones are rolled back too (nothing half-written).
+    with write_transaction():
+        if args.severity is not None:
+            case = cases.change_severity(ctx, ref, args.severity.value, version, book)
+            version = case.version if version is not None else None
+        if args.status is not None:
+            case = cases.set_status(ctx, ref, args.status, version, book)
+            version = case.version if version is not None else None
+        if args.assignee is not None:
+            login = None if args.assignee in ("-", "") else args.assignee
+            case = cases.assign(ctx, ref, login, version)
+    _print_case(runtime, case.ref, args.json)
+    return 0
+
+
+def run_escalate(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.cases import escalate
+
+    case = escalate(runtime.context(), args.ref, args.to, args.reason, args.expect_version)
+    _print_case(runtime, case.ref, args.json)
+    return 0
+
+
+def run_resolve(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.cases import resolve
+
+    case = resolve(runtime.context(), args.ref, args.note, args.classification, args.expect_version)
+    _print_case(runtime, case.ref, args.json)
+    return 0
+
+
+def run_reopen(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.cases import reopen
+
+    case = reopen(runtime.context(), args.ref, args.reason, args.expect_version)
+    _print_case(runtime, case.ref, args.json)
+    return 0
+
+
+def run_close(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.cases import close
+
+    case = close(runtime.context(), args.ref, args.expect_version)
+    _print_case(runtime, case.ref, args.json)
+    return 0

@@ -1,0 +1,128 @@
+"""``wzdesk client add``, ``wzdesk contact add``, ``wzdesk user add`` (and their lists)."""
+
+from __future__ import annotations
+
+import argparse
+
+from wzdesk.cli.common import Runtime, add_json_flag
+from wzdesk.cli.output import emit_json, emit_table
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    client = subparsers.add_parser("client", help="client organisations")
+    verbs = client.add_subparsers(dest="verb", required=True, metavar="{add,list}")
+    add = verbs.add_parser("add", help="add a client")
+    add.add_argument("code", metavar="CODE", help="short code, e.g. ACME")
+    add.add_argument("--name", required=True)
+    add_json_flag(add)
+    add.set_defaults(handler=run_client_add)
+    listing = verbs.add_parser("list", help="list clients")
+    add_json_flag(listing)
+    listing.set_defaults(handler=run_client_list)
+
+    contact = subparsers.add_parser("contact", help="people at clients (client admins open cases)")
+    verbs = contact.add_subparsers(dest="verb", required=True, metavar="{add,list}")
+    add = verbs.add_parser("add", help="add a contact")
+    add.add_argument("--client", required=True, metavar="CODE")
+    add.add_argument("--name", required=True)
+    add.add_argument("--email")
+    add.add_argument("--phone")
+    add.add_argument("--admin", action="store_true", help="a client admin (may open cases)")
+    rank = add.add_mutually_exclusive_group()
+    rank.add_argument(
+        "--primary",
+        dest="rank",
+        action="store_const",
+        const="primary",
+        help="the primary client admin",
+    )
+    rank.add_argument(
+        "--backup", dest="rank", action="store_const", const="backup", help="a backup client admin"
+    )
+    add_json_flag(add)
+    add.set_defaults(handler=run_contact_add)
+    listing = verbs.add_parser("list", help="list contacts")
+    listing.add_argument("--client", metavar="CODE")
+    add_json_flag(listing)
+    listing.set_defaults(handler=run_contact_list)
+
+    user = subparsers.add_parser("user", help="console users")
+    verbs = user.add_subparsers(dest="verb", required=True, metavar="{add,list}")
+    add = verbs.add_parser("add", help="add a console user (supervisors)")
+    add.add_argument("login", metavar="LOGIN")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True, help="agent, phone or supervisor")
+    add_json_flag(add)
+    add.set_defaults(handler=run_user_add)
+    listing = verbs.add_parser("list", help="list console users")
+    add_json_flag(listing)
+    listing.set_defaults(handler=run_user_list)
+
+
+def _client_dict(client) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {"code": client.code, "name": client.name, "active": client.active}
+
+
+def _user_dict(user) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {"login": user.login, "name": user.name, "role": user.role, "active": user.active}
+
+
+def run_client_add(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services import directory
+
+    client = directory.add_client(runtime.context(), args.code, args.name)
+    emit_json(_client_dict(client)) if args.json else print(f"client {client.code} added")
+    return 0
+
+
+def run_client_list(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services import directory
+
+    runtime.open_store()
+    rows = [_client_dict(c) for c in directory.list_clients()]
+    emit_json(rows) if args.json else emit_table(rows, ["code", "name", "active"])
+    return 0
+
+
+def run_contact_add(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services import directory
+
+    contact = directory.add_contact(
+        runtime.context(), args.client, args.name, args.email, args.phone, args.admin, args.rank
+    )
+    result = directory.contact_dict(contact)
+    emit_json(result) if args.json else print(f"contact {contact.name} added to {result['client']}")
+    return 0
+
+
+def run_contact_list(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services import directory
+    from wzdesk.store.models import Client, Contact
+
+    runtime.open_store()
+    query = Contact.select(Contact, Client).join(Client).order_by(Client.code, Contact.name)
+    if args.client:
+        query = query.where(Client.id == directory.get_client(args.client).id)
+    rows = [directory.contact_dict(c) for c in query]
+    if args.json:
+        emit_json(rows)
+    else:
+        emit_table(rows, ["client", "name", "email", "phone", "is_admin", "admin_rank"])
+    return 0
+
+
+def run_user_add(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services import directory
+
+    user = directory.add_user(runtime.context(), args.login, args.name, args.role)
+    emit_json(_user_dict(user)) if args.json else print(f"user {user.login} ({user.role}) added")
+    return 0
+
+
+def run_user_list(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services import directory
+
+    runtime.open_store()
+    rows = [_user_dict(u) for u in directory.list_users()]
+    emit_json(rows) if args.json else emit_table(rows, ["login", "name", "role", "active"])
+    return 0

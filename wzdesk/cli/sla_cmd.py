@@ -1,0 +1,55 @@
+"""``wzdesk sla due|elapsed``: SLA arithmetic on the database's calendar."""
+
+from __future__ import annotations
+
+import argparse
+
+from wzdesk.cli.common import Runtime, add_json_flag, severity_arg
+from wzdesk.cli.output import emit_fields, emit_json
+from wzdesk.core.timefmt import format_instant, parse_instant
+from wzdesk.services.calendar import load_policy_book
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    sla = subparsers.add_parser("sla", help="SLA arithmetic: due instants, business time")
+    verbs = sla.add_subparsers(dest="verb", required=True, metavar="{due,elapsed}")
+
+    due = verbs.add_parser("due", help="response and resolution due instants for a new case")
+    due.add_argument("--severity", required=True, type=severity_arg)
+    due.add_argument("--received", required=True, help="ISO-8601 instant with an offset")
+    add_json_flag(due)
+    due.set_defaults(handler=run_due)
+
+    elapsed = verbs.add_parser("elapsed", help="business seconds between two instants")
+    elapsed.add_argument("--from", dest="start", required=True, help="ISO-8601 instant")
+    elapsed.add_argument("--to", dest="end", required=True, help="ISO-8601 instant")
+    add_json_flag(elapsed)
+    elapsed.set_defaults(handler=run_elapsed)
+
+
+def run_due(args: argparse.Namespace, runtime: Runtime) -> int:
+    received = parse_instant(args.received, "--received")
+    runtime.open_store()
+    policy = load_policy_book().at(received)
+    zone = policy.calendar.zone
+    result = {
+        "severity": args.severity.value,
+        "received_at": format_instant(received, zone),
+        "response_due": format_instant(policy.response_due(args.severity, received), zone),
+        "resolution_due": format_instant(policy.resolution_due(args.severity, received), zone),
+    }
+    emit_json(result) if args.json else emit_fields(result)
+    return 0
+
+
+def run_elapsed(args: argparse.Namespace, runtime: Runtime) -> int:
+    start = parse_instant(args.start, "--from")
+    end = parse_instant(args.end, "--to")
+    runtime.open_store()
+    seconds = load_policy_book().at(start).calendar.business_seconds_between(start, end)
+    value = int(seconds) if float(seconds).is_integer() else round(seconds, 6)
+    if args.json:
+        emit_json({"business_seconds": value})
+    else:
+        print(value)
+    return 0

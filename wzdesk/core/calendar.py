@@ -1,0 +1,325 @@
+"""The business calendar: when the support desk is open, and business-time arithmetic.
+
+Business time is real elapsed time inside opening windows. Windows are defined in the support
+zone's wall time (default Mon-Fri 08:00-18:00 in ``America/Toronto``) minus holiday dates, so a
+daylight-saving change at 02:00 never adds or removes an hour from a 08:00-18:00 day.
+
+Speed matters: the console recomputes timers for every open case, and a benchmark asks for a
+due instant in a few microseconds. So the calendar flattens its opening windows into sorted
+arrays of UTC epoch seconds with a running total of business seconds before each window:
+
+* ``position(t)`` - business seconds from the table's origin to ``t`` - is one ``bisect``;
+* business time between two instants is the difference of two positions;
+* adding business time to an instant is a position, a ``bisect`` on the running totals and one
+  conversion back.
+
+No stepping minute by minute, no walking day by day. The table covers a span of years and
+grows on demand (forward by appending; backward by rebuilding, which is rare).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+DAY_SECONDS = 86_400
+
+#: Opening windows for one weekday: ``(start, end)`` in seconds since local midnight.
+DayHours = tuple[tuple[int, int], ...]
+#: Monday first, as ``date.weekday()`` numbers them.
+WeeklyHours = tuple[DayHours, DayHours, DayHours, DayHours, DayHours, DayHours, DayHours]
+
+OFFICE_HOURS: DayHours = ((8 * 3600, 18 * 3600),)
+DEFAULT_WEEK: WeeklyHours = (OFFICE_HOURS,) * 5 + ((), ())  # type: ignore[assignment]
+ALL_DAY: DayHours = ((0, DAY_SECONDS),)
+ALWAYS_OPEN_WEEK: WeeklyHours = (ALL_DAY,) * 7  # type: ignore[assignment]
+DEFAULT_ZONE = "America/Toronto"
+
+_EPOCH_DATE_ORDINAL = date(1970, 1, 1).toordinal()
+# How many days the table covers around the first instant asked about, and how it grows.
+_INITIAL_SPAN_DAYS = 4 * 366
+_MIN_GROWTH_DAYS = 2 * 366
+
+
+def parse_hours(text: str) -> DayHours:
+    """Parse ``"08:00-18:00"`` or ``"08:00-12:00,13:00-17:00"`` (empty: closed all day)."""
+    windows: list[tuple[int, int]] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        start_text, _, end_text = part.partition("-")
+        start, end = _seconds_of_day(start_text), _seconds_of_day(end_text)
+        if not 0 <= start < end <= DAY_SECONDS:
+            raise ValueError(f"opening window {part!r} must run forwards within one day")
+        windows.append((start, end))
+    windows.sort()
+    for (_, end), (next_start, _) in zip(windows, windows[1:], strict=False):
+        if next_start < end:
+            raise ValueError(f"opening windows overlap in {text!r}")
+    return tuple(windows)
+
+
+def format_hours(hours: DayHours) -> str:
+    """The inverse of :func:`parse_hours`."""
+    return ",".join(f"{_hhmm(s)}-{_hhmm(e)}" for s, e in hours)
+
+
+def _seconds_of_day(text: str) -> int:
+    hours, _, minutes = text.strip().partition(":")
+    if not hours.isdigit() or not minutes.isdigit():
+        raise ValueError(f"expected HH:MM, got {text!r}")
+    return int(hours) * 3600 + int(minutes) * 60
+
+
+def _hhmm(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+@dataclass
+class _Timeline:
+    """Opening windows of a span of days, flattened for ``bisect`` (all UTC epoch seconds).
+
+    ``cum_start[i]`` is the business time before window ``i``; ``cum_end[i]`` includes it.
+    """
+
+    first_day: int  # proleptic ordinal of the first local day covered
+    end_day: int  # ordinal of the first local day not covered
+    cover_start: float  # epoch of local midnight starting first_day
+    cover_end: float  # epoch of local midnight starting end_day
+    starts: list[float] = field(default_factory=list)
+    ends: list[float] = field(default_factory=list)
+    cum_start: list[float] = field(default_factory=list)
+    cum_end: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    """Weekly opening hours in a time zone, minus holiday dates.
+
+    Instances are immutable values; the lookup table is a private cache built on first use.
+    """
+
+    zone_name: str = DEFAULT_ZONE
+    week: WeeklyHours = DEFAULT_WEEK
+    holidays: frozenset[date] = frozenset()
+    _timeline: _Timeline | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.week) != 7:
+            raise ValueError("weekly hours need seven days, Monday first")
+        if not any(self.week):
+            raise ValueError("a business calendar must be open at least one day a week")
+        object.__setattr__(self, "holidays", frozenset(self.holidays))
+        object.__setattr__(self, "_zone", ZoneInfo(self.zone_name))
+
+    # -- constructors ------------------------------------------------------------------------
+
+    @classmethod
+    def office_hours(
+        cls, zone_name: str = DEFAULT_ZONE, holidays: Iterable[date] = ()
+    ) -> BusinessCalendar:
+        """Monday-Friday 08:00-18:00 (the policy's support hours)."""
+        return cls(zone_name, DEFAULT_WEEK, frozenset(holidays))
+
+    @classmethod
+    def around_the_clock(cls, zone_name: str = DEFAULT_ZONE) -> BusinessCalendar:
+        """24x7: every second counts, holidays included."""
+        return cls(zone_name, ALWAYS_OPEN_WEEK, frozenset())
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The support time zone."""
+        return self._zone  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def is_always_open(self) -> bool:
+        """True for a 24x7 calendar (every day open all day, no holidays)."""
+        return self.week == ALWAYS_OPEN_WEEK and not self.holidays
+
+    # -- public arithmetic ---------------------------------------------------------------------
+
+    def business_seconds_between(self, start: datetime, end: datetime) -> float:
+        """Business seconds from ``start`` to ``end`` (negative when ``end`` is earlier)."""
+        a, b = _epoch(start), _epoch(end)
+        timeline = self._covering(min(a, b), max(a, b))
+        return _position(timeline, b) - _position(timeline, a)
+
+    def add_business_seconds(self, start: datetime, seconds: float) -> datetime:
+        """The earliest instant at which ``seconds`` of business time have elapsed since ``start``.
+
+        A target that runs out exactly at closing time is due at closing time, not at the next
+        opening. Zero (or less) returns ``start`` unchanged.
+        """
+        if seconds <= 0:
+            return start.astimezone(self.zone)
+        return self._from_epoch(self.add_business_seconds_epoch(_epoch(start), seconds))
+
+    def add_business_seconds_epoch(self, start: float, seconds: float) -> float:
+        """:meth:`add_business_seconds` on UTC epoch seconds (the hot path, no datetimes)."""
+        if seconds <= 0:
+            return start
+        timeline = self._covering(start, start)
+        target = _position(timeline, start) + seconds
+        while not timeline.cum_end or target > timeline.cum_end[-1]:
+            timeline = self._grow_forward(timeline)
+        i = bisect_left(timeline.cum_end, target)
+        return timeline.starts[i] + (target - timeline.cum_start[i])
+
+    def position_epoch(self, instant: float) -> float:
+        """Business seconds from a fixed origin to ``instant`` (only differences mean anything).
+
+        Positions taken from one calendar compare and subtract correctly while its table does
+        not grow backwards; callers that cache them should re-take them, not keep them for days.
+        """
+        timeline = self._covering(instant, instant)
+        return _position(timeline, instant)
+
+    def positions_epoch(self, instants: Sequence[float]) -> list[float]:
+        """:meth:`position_epoch` for many instants at once (one table lookup, then bisects)."""
+        if not instants:
+            return []
+        timeline = self._covering(min(instants), max(instants))
+        return [_position(timeline, x) for x in instants]
+
+    def is_open(self, instant: datetime) -> bool:
+        """Is the desk open at ``instant``? (Open at 08:00:00, closed at 18:00:00.)"""
+        x = _epoch(instant)
+        timeline = self._covering(x, x)
+        i = bisect_right(timeline.starts, x) - 1
+        return i >= 0 and x < timeline.ends[i]
+
+    def next_opening(self, instant: datetime) -> datetime:
+        """The next instant at or after ``instant`` when the desk is open (itself if open)."""
+        x = _epoch(instant)
+        timeline = self._covering(x, x)
+        while True:
+            i = bisect_right(timeline.starts, x) - 1
+            if i >= 0 and x < timeline.ends[i]:
+                return instant.astimezone(self.zone)
+            if i + 1 < len(timeline.starts):
+                return self._from_epoch(timeline.starts[i + 1])
+            timeline = self._grow_forward(timeline)
+
+    def next_closing(self, instant: datetime) -> datetime:
+        """The end of the opening window containing ``instant``, or of the next one."""
+        opening = self.next_opening(instant)
+        x = _epoch(opening)
+        timeline = self._covering(x, x)
+        i = bisect_right(timeline.starts, x) - 1
+        return self._from_epoch(timeline.ends[i])
+
+    def with_holidays(self, holidays: Iterable[date]) -> BusinessCalendar:
+        """A copy with a different holiday set."""
+        return BusinessCalendar(self.zone_name, self.week, frozenset(holidays))
+
+    # -- the table ----------------------------------------------------------------------------
+
+    def _from_epoch(self, x: float) -> datetime:
+        return datetime.fromtimestamp(x, UTC).astimezone(self.zone)
+
+    def _covering(self, lo: float, hi: float) -> _Timeline:
+        """A timeline whose span contains ``[lo, hi]``, grown or rebuilt as needed."""
+        timeline = self._timeline
+        if timeline is None or lo < timeline.cover_start:
+            lo_day = self._local_day(lo) - 7
+            end_day = max(
+                self._local_day(hi) + _INITIAL_SPAN_DAYS,
+                timeline.end_day if timeline else 0,
+            )
+            timeline = self._build(lo_day, end_day)
+        while hi >= timeline.cover_end:
+            timeline = self._grow_forward(timeline)
+        return timeline
+
+    def _grow_forward(self, timeline: _Timeline) -> _Timeline:
+        span = timeline.end_day - timeline.first_day
+        new_end = timeline.end_day + max(_MIN_GROWTH_DAYS, span)
+        self._append_days(timeline, timeline.end_day, new_end)
+        return timeline
+
+    def _build(self, first_day: int, end_day: int) -> _Timeline:
+        timeline = _Timeline(
+            first_day=first_day,
+            end_day=first_day,
+            cover_start=self._midnight_epoch(first_day),
+            cover_end=self._midnight_epoch(first_day),
+        )
+        self._append_days(timeline, first_day, end_day)
+        object.__setattr__(self, "_timeline", timeline)
+        return timeline
+
+    def _append_days(self, timeline: _Timeline, first_day: int, end_day: int) -> None:
+        starts, ends, cum_start, cum_end = (
+            timeline.starts,
+            timeline.ends,
+            timeline.cum_start,
+            timeline.cum_end,
+        )
+        total = cum_end[-1] if cum_end else 0.0
+        zone, week, holidays = self.zone, self.week, self.holidays
+        for ordinal in range(first_day, end_day):
+            day = date.fromordinal(ordinal)
+            if day in holidays:
+                continue
+            for start_sod, end_sod in week[day.weekday()]:
+                start = _local_epoch(day, start_sod, zone)
+                end = _local_epoch(day, end_sod, zone)
+                if end <= start:
+                    continue  # a window swallowed by a DST gap
+                if ends and start <= ends[-1]:
+                    # Adjacent (24x7, or windows touching at midnight): extend, keep it one window.
+                    total += end - ends[-1]
+                    ends[-1] = end
+                    cum_end[-1] = total
+                    continue
+                starts.append(start)
+                ends.append(end)
+                cum_start.append(total)
+                total += end - start
+                cum_end.append(total)
+        timeline.end_day = end_day
+        timeline.cover_end = self._midnight_epoch(end_day)
+
+    def _local_day(self, x: float) -> int:
+        return datetime.fromtimestamp(x, UTC).astimezone(self.zone).date().toordinal()
+
+    def _midnight_epoch(self, ordinal: int) -> float:
+        return _local_epoch(date.fromordinal(ordinal), 0, self.zone)
+
+
+def _position(timeline: _Timeline, x: float) -> float:
+    """Business seconds from the timeline's origin to epoch ``x``."""
+    i = bisect_right(timeline.starts, x) - 1
+    if i < 0:
+        return 0.0
+    end = timeline.ends[i]
+    if x >= end:
+        return timeline.cum_end[i]
+    return timeline.cum_start[i] + (x - timeline.starts[i])
+
+
+def _local_epoch(day: date, seconds_of_day: int, zone: ZoneInfo) -> float:
+    """Epoch of a wall-clock time on a local day (24:00 means the next midnight)."""
+    if seconds_of_day >= DAY_SECONDS:
+        day = day + timedelta(days=1)
+        seconds_of_day -= DAY_SECONDS
+    hours, rest = divmod(seconds_of_day, 3600)
+    wall = datetime.combine(day, time(hours, rest // 60, rest % 60), tzinfo=zone)
+    return wall.timestamp()
+
+
+def _epoch(instant: datetime) -> float:
+    if instant.tzinfo is None:
+        raise ValueError("business-time arithmetic needs timezone-aware instants")
+    return instant.timestamp()
+
+
+def epoch_of(instant: datetime) -> float:
+    """UTC epoch seconds of an aware instant (refuses naive datetimes)."""
+    return _epoch(instant)
+
+
+def instant_of(epoch: float) -> datetime:
+    """The aware UTC datetime for epoch seconds."""
+    return datetime.fromtimestamp(epoch, UTC)

@@ -1,0 +1,152 @@
+"""SLA timers of one case, from the deadlines the store keeps and the current instant.
+
+The store keeps, per case, four instants computed when the case last changed: response and
+resolution *due*, and the instants each becomes *at risk*. Queue-wide questions ("which cases
+are breached?") are then plain indexed comparisons with ``now``, and the live console's tick
+only needs a business-time difference for the rows it shows.
+
+Pauses (waiting on the client, resolved) push the resolution deadlines out by the business time
+they cover, but only deadlines not yet passed when the pause began: a pause cannot un-breach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from wzdesk.core.calendar import BusinessCalendar
+from wzdesk.core.sla import Severity, SlaPolicy, TimerState, TimerStatus
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """The instants stored on a case row (resolution ones already pushed by finished pauses)."""
+
+    response_due: datetime
+    response_at_risk_at: datetime
+    resolution_due: datetime
+    resolution_at_risk_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseClock:
+    """What a case's timers depend on besides the policy."""
+
+    severity: Severity
+    received_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    paused_since: datetime | None  # an ongoing pause (waiting on client), None when running
+
+
+def shift_for_pause(
+    calendar: BusinessCalendar, deadline: datetime, start: datetime, end: datetime
+) -> datetime:
+    """Where ``deadline`` moves when the clock stood still from ``start`` to ``end``."""
+    if deadline <= start or end <= start:
+        return deadline
+    return calendar.add_business_seconds(deadline, calendar.business_seconds_between(start, end))
+
+
+def compute_deadlines(
+    policy: SlaPolicy,
+    severity: Severity,
+    received_at: datetime,
+    finished_pauses: Iterable[tuple[datetime, datetime]] = (),
+) -> Deadlines:
+    """Every stored deadline from scratch (a new case, or a severity change)."""
+    calendar = policy.calendar_for(severity)
+    targets = policy.targets[severity]
+    ratio = policy.at_risk_ratio
+    resolution_due = calendar.add_business_seconds(received_at, targets.resolution_seconds)
+    resolution_risk = calendar.add_business_seconds(received_at, ratio * targets.resolution_seconds)
+    for start, end in sorted(finished_pauses):
+        resolution_due = shift_for_pause(calendar, resolution_due, start, end)
+        resolution_risk = shift_for_pause(calendar, resolution_risk, start, end)
+    return Deadlines(
+        response_due=calendar.add_business_seconds(received_at, targets.response_seconds),
+        response_at_risk_at=calendar.add_business_seconds(
+            received_at, ratio * targets.response_seconds
+        ),
+        resolution_due=resolution_due,
+        resolution_at_risk_at=resolution_risk,
+    )
+
+
+def after_pause(
+    policy: SlaPolicy, severity: Severity, deadlines: Deadlines, start: datetime, end: datetime
+) -> Deadlines:
+    """The deadlines once a pause from ``start`` to ``end`` has finished."""
+    calendar = policy.calendar_for(severity)
+    return Deadlines(
+        response_due=deadlines.response_due,
+        response_at_risk_at=deadlines.response_at_risk_at,
+        resolution_due=shift_for_pause(calendar, deadlines.resolution_due, start, end),
+        resolution_at_risk_at=shift_for_pause(
+            calendar, deadlines.resolution_at_risk_at, start, end
+        ),
+    )
+
+
+def response_timer(
+    policy: SlaPolicy, clock: CaseClock, deadlines: Deadlines, now: datetime
+) -> TimerStatus:
+    """The response timer: met by the first public reply."""
+    calendar = policy.calendar_for(clock.severity)
+    target = policy.targets[clock.severity].response_seconds
+    return _timer(
+        calendar,
+        target,
+        deadlines.response_due,
+        deadlines.response_at_risk_at,
+        clock.first_response_at,
+        None,
+        now,
+    )
+
+
+def resolution_timer(
+    policy: SlaPolicy, clock: CaseClock, deadlines: Deadlines, now: datetime
+) -> TimerStatus:
+    """The resolution timer: met on resolution, frozen while paused."""
+    calendar = policy.calendar_for(clock.severity)
+    target = policy.targets[clock.severity].resolution_seconds
+    return _timer(
+        calendar,
+        target,
+        deadlines.resolution_due,
+        deadlines.resolution_at_risk_at,
+        clock.resolved_at,
+        clock.paused_since,
+        now,
+    )
+
+
+def _timer(
+    calendar: BusinessCalendar,
+    target: int,
+    due: datetime,
+    at_risk_at: datetime,
+    met_at: datetime | None,
+    paused_since: datetime | None,
+    now: datetime,
+) -> TimerStatus:
+    if met_at is not None:
+        state = TimerState.MET if met_at <= due else TimerState.BREACHED
+        elapsed = target - calendar.business_seconds_between(met_at, due)
+        return TimerStatus(target, due, state, max(0.0, elapsed), None, False)
+    reading = paused_since if paused_since is not None and paused_since < now else now
+    remaining = calendar.business_seconds_between(reading, due)
+    if reading > due:
+        state = TimerState.BREACHED
+    elif reading >= at_risk_at:
+        state = TimerState.AT_RISK
+    else:
+        state = TimerState.PENDING
+    shown_due = due
+    if paused_since is not None:
+        shown_due = shift_for_pause(calendar, due, paused_since, now)
+    return TimerStatus(
+        target, shown_due, state, max(0.0, target - remaining), remaining, paused_since is not None
+    )

@@ -1,0 +1,150 @@
+"""The desk's rules as data: roles and what they may do, case vocabularies, status moves.
+
+Pure: the services enforce these; the console uses them to decide what to offer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a console user is."""
+
+    AGENT = "agent"
+    PHONE = "phone"
+    SUPERVISOR = "supervisor"
+
+
+class Action(StrEnum):
+    """Things a console user may be allowed to do."""
+
+    OPEN_CASE = "open a case"
+    LOG_CALL = "log a phone call"
+    ADD_NOTE = "add an internal note"
+    REPLY = "reply to the client"
+    ASSIGN = "assign a case"
+    CHANGE_STATUS = "change a case's status"
+    CHANGE_SEVERITY = "change a case's severity"
+    ESCALATE = "escalate a case"
+    RESOLVE = "resolve a case"
+    REOPEN = "reopen a case"
+    CLOSE = "close a case"
+    MANAGE_CLIENTS = "manage clients and contacts"
+    MANAGE_USERS = "manage console users"
+    MANAGE_CALENDAR = "change holidays and the SLA policy"
+
+
+_EVERYONE = frozenset(Role)
+_AGENTS = frozenset({Role.AGENT, Role.SUPERVISOR})
+
+PERMISSIONS: Mapping[Action, frozenset[Role]] = {
+    Action.OPEN_CASE: _EVERYONE,
+    Action.LOG_CALL: _EVERYONE,
+    Action.ADD_NOTE: _EVERYONE,
+    Action.REPLY: _AGENTS,
+    Action.ASSIGN: _AGENTS,
+    Action.CHANGE_STATUS: _AGENTS,
+    Action.CHANGE_SEVERITY: _AGENTS,
+    Action.ESCALATE: _AGENTS,
+    Action.RESOLVE: _AGENTS,
+    Action.REOPEN: _AGENTS,
+    Action.CLOSE: _AGENTS,
+    Action.MANAGE_CLIENTS: _AGENTS,
+    Action.MANAGE_USERS: frozenset({Role.SUPERVISOR}),
+    Action.MANAGE_CALENDAR: frozenset({Role.SUPERVISOR}),
+}
+
+
+def may(role: Role, action: Action) -> bool:
+    """Whether ``role`` may perform ``action``."""
+    return role in PERMISSIONS[action]
+
+
+class Channel(StrEnum):
+    """How the case reached the desk."""
+
+    PORTAL = "portal"
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+class Category(StrEnum):
+    """The policy's support scenarios."""
+
+    QUESTION = "question"
+    UNEXPECTED = "unexpected"
+    CONFIGURATION = "configuration"
+    SERVICES = "services"
+
+
+CATEGORY_LABELS: Mapping[Category, str] = {
+    Category.QUESTION: "Question / how-to",
+    Category.UNEXPECTED: "Something unexpected occurred",
+    Category.CONFIGURATION: "Adjust the configuration",
+    Category.SERVICES: "Professional services request",
+}
+
+
+class Classification(StrEnum):
+    """How an ``unexpected`` case turned out."""
+
+    USER_ERROR = "user_error"
+    BUG = "bug"
+    WORKS_AS_DESIGNED = "works_as_designed"
+
+
+class Status(StrEnum):
+    """Where a case is in its life."""
+
+    NEW = "new"
+    OPEN = "open"
+    WAITING_CLIENT = "waiting_client"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        """Still being worked (not resolved, not closed)."""
+        return self not in (Status.RESOLVED, Status.CLOSED)
+
+
+#: Moves ``case set --status`` may make; resolve, reopen, close and escalate have their own
+#: use cases because they carry more than a status (a note, a target, a classification).
+SETTABLE_STATUS_MOVES: Mapping[Status, frozenset[Status]] = {
+    Status.NEW: frozenset({Status.OPEN, Status.WAITING_CLIENT}),
+    Status.OPEN: frozenset({Status.WAITING_CLIENT}),
+    Status.WAITING_CLIENT: frozenset({Status.OPEN}),
+    Status.ESCALATED: frozenset({Status.OPEN, Status.WAITING_CLIENT}),
+    Status.RESOLVED: frozenset(),
+    Status.CLOSED: frozenset(),
+}
+
+DEDICATED_STATUS_COMMANDS: Mapping[Status, str] = {
+    Status.ESCALATED: "escalate",
+    Status.RESOLVED: "resolve",
+    Status.CLOSED: "close",
+}
+
+
+def missing_recommended_fields(
+    category: Category, description: str, steps_to_reproduce: str, affected_users: str
+) -> list[str]:
+    """What a "complete and fulsome" submission lacks (the policy asks clients for these)."""
+    missing = []
+    if not description.strip():
+        missing.append("description")
+    if category is Category.UNEXPECTED:
+        if not steps_to_reproduce.strip():
+            missing.append("steps_to_reproduce")
+        if not affected_users.strip():
+            missing.append("affected_users")
+    return missing
+
+
+def phone_digits(number: str) -> str:
+    """The comparable part of a phone number: its last ten digits (drops +1, spaces, dashes)."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return digits[-10:]

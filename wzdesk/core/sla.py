@@ -1,0 +1,299 @@
+"""The SLA engine: per-severity targets, due instants, remaining time and timer states.
+
+Targets are business seconds counted on a :class:`~wzdesk.core.calendar.BusinessCalendar`
+(the desk's office hours, or 24x7 for a severity a supervisor sets so). One business day is one
+full support day: 10 business hours with the default calendar.
+
+Two timers run per case:
+
+* **response**, met by the first public reply;
+* **resolution**, met when the case is resolved; it pauses while the case waits on the client
+  (and while it is resolved), and each pause pushes its due instant out by the business time
+  the pause covered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from wzdesk.core.calendar import BusinessCalendar, epoch_of, instant_of
+
+HOUR = 3600
+BUSINESS_DAY_HOURS = 10
+
+
+class Severity(StrEnum):
+    """The policy's four severities, most urgent first."""
+
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MODERATE = "moderate"
+    MINOR = "minor"
+
+    @property
+    def rank(self) -> int:
+        """0 for critical ... 3 for minor (sorts most urgent first)."""
+        return list(Severity).index(self)
+
+
+SEVERITY_DESCRIPTIONS: Mapping[Severity, str] = {
+    Severity.CRITICAL: (
+        "A severe loss of service in a production environment which stops or prevents "
+        "continuation of work with no workaround."
+    ),
+    Severity.MAJOR: (
+        "Significant loss of service that impedes the ability to perform critical business "
+        "functions with no acceptable workaround; operations can continue in a restricted fashion."
+    ),
+    Severity.MODERATE: (
+        "A malfunction that is causing work to back up or an inconvenience which may require "
+        "a temporary workaround."
+    ),
+    Severity.MINOR: (
+        "Minor disruption that may be causing inefficiency but is not stopping workflow."
+    ),
+}
+
+
+class TimerState(StrEnum):
+    """Where an SLA timer stands."""
+
+    PENDING = "pending"
+    AT_RISK = "at_risk"
+    BREACHED = "breached"
+    MET = "met"
+
+
+@dataclass(frozen=True)
+class SeverityTargets:
+    """Response and resolution targets for one severity, in business seconds."""
+
+    response_seconds: int
+    resolution_seconds: int
+    around_the_clock: bool = False  # count on a 24x7 calendar instead of office hours
+
+    def __post_init__(self) -> None:
+        if self.response_seconds <= 0 or self.resolution_seconds <= 0:
+            raise ValueError("SLA targets must be positive")
+
+
+DEFAULT_TARGETS: Mapping[Severity, SeverityTargets] = {
+    Severity.CRITICAL: SeverityTargets(4 * HOUR, 24 * HOUR),
+    Severity.MAJOR: SeverityTargets(1 * BUSINESS_DAY_HOURS * HOUR, 3 * BUSINESS_DAY_HOURS * HOUR),
+    Severity.MODERATE: SeverityTargets(
+        2 * BUSINESS_DAY_HOURS * HOUR, 10 * BUSINESS_DAY_HOURS * HOUR
+    ),
+    Severity.MINOR: SeverityTargets(3 * BUSINESS_DAY_HOURS * HOUR, 20 * BUSINESS_DAY_HOURS * HOUR),
+}
+DEFAULT_AT_RISK_RATIO = 0.75
+
+
+@dataclass(frozen=True)
+class PauseInterval:
+    """A span during which the resolution clock stood still; ``end`` is None while ongoing."""
+
+    start: datetime
+    end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TimerStatus:
+    """One timer's reading at an instant."""
+
+    target_seconds: int
+    due: datetime
+    state: TimerState
+    elapsed_seconds: float  # business seconds used (pauses excluded)
+    remaining_seconds: float | None  # business seconds left; negative once breached; None once met
+    paused: bool = False
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    """Targets per severity, the calendar they count on, and the at-risk threshold."""
+
+    calendar: BusinessCalendar = field(default_factory=BusinessCalendar.office_hours)
+    targets: Mapping[Severity, SeverityTargets] = field(
+        default_factory=lambda: dict(DEFAULT_TARGETS)
+    )
+    at_risk_ratio: float = DEFAULT_AT_RISK_RATIO
+
+    def __post_init__(self) -> None:
+        if not 0 < self.at_risk_ratio < 1:
+            raise ValueError("the at-risk threshold must lie strictly between 0 and 1")
+        missing = set(Severity) - set(self.targets)
+        if missing:
+            raise ValueError(f"no targets for {', '.join(sorted(missing))}")
+        object.__setattr__(
+            self, "_always", BusinessCalendar.around_the_clock(self.calendar.zone_name)
+        )
+
+    def calendar_for(self, severity: Severity) -> BusinessCalendar:
+        """The calendar a severity's targets count on."""
+        if self.targets[severity].around_the_clock:
+            return self._always  # type: ignore[attr-defined, no-any-return]
+        return self.calendar
+
+    def with_holidays(self, holidays: Iterable[date]) -> SlaPolicy:
+        """A copy counting on the same hours with another holiday set."""
+        return SlaPolicy(self.calendar.with_holidays(holidays), self.targets, self.at_risk_ratio)
+
+    # -- due instants ------------------------------------------------------------------------
+
+    def response_due(self, severity: Severity, received_at: datetime) -> datetime:
+        """When the first public reply is due."""
+        calendar = self.calendar_for(severity)
+        return calendar.add_business_seconds(received_at, self.targets[severity].response_seconds)
+
+    def resolution_due(
+        self,
+        severity: Severity,
+        received_at: datetime,
+        pauses: Sequence[PauseInterval] = (),
+        now: datetime | None = None,
+    ) -> datetime:
+        """When resolution is due, pushed out by the business time of every pause.
+
+        An ongoing pause counts up to ``now``: the answer is where the due instant would fall if
+        the clock resumed at ``now``.
+        """
+        calendar = self.calendar_for(severity)
+        target = self.targets[severity].resolution_seconds
+        return pushed_due(calendar, received_at, target, pauses, now)
+
+    # -- timers --------------------------------------------------------------------------------
+
+    def response_status(
+        self,
+        severity: Severity,
+        received_at: datetime,
+        now: datetime,
+        responded_at: datetime | None,
+    ) -> TimerStatus:
+        """The response timer at ``now``."""
+        calendar = self.calendar_for(severity)
+        target = self.targets[severity].response_seconds
+        due = calendar.add_business_seconds(received_at, target)
+        return self._status(calendar, target, received_at, due, now, responded_at, 0.0, False)
+
+    def resolution_status(
+        self,
+        severity: Severity,
+        received_at: datetime,
+        now: datetime,
+        resolved_at: datetime | None,
+        pauses: Sequence[PauseInterval] = (),
+    ) -> TimerStatus:
+        """The resolution timer at ``now`` (or as met at ``resolved_at``)."""
+        calendar = self.calendar_for(severity)
+        target = self.targets[severity].resolution_seconds
+        until = resolved_at if resolved_at is not None else now
+        paused_seconds = paused_business_seconds(calendar, pauses, until)
+        due = pushed_due(calendar, received_at, target, pauses, until)
+        is_paused = resolved_at is None and any(p.end is None for p in pauses)
+        return self._status(
+            calendar, target, received_at, due, now, resolved_at, paused_seconds, is_paused
+        )
+
+    def _status(
+        self,
+        calendar: BusinessCalendar,
+        target: int,
+        received_at: datetime,
+        due: datetime,
+        now: datetime,
+        met_at: datetime | None,
+        paused_seconds: float,
+        paused: bool,
+    ) -> TimerStatus:
+        until = met_at if met_at is not None else now
+        elapsed = max(0.0, calendar.business_seconds_between(received_at, until) - paused_seconds)
+        if met_at is not None:
+            state = TimerState.MET if met_at <= due else TimerState.BREACHED
+            return TimerStatus(target, due, state, elapsed, None, False)
+        remaining = calendar.business_seconds_between(now, due)
+        state = timer_state(now > due, elapsed, target, self.at_risk_ratio)
+        return TimerStatus(target, due, state, elapsed, remaining, paused)
+
+
+def timer_state(past_due: bool, elapsed: float, target: float, at_risk_ratio: float) -> TimerState:
+    """Pending, at risk or breached for a timer that is not met yet."""
+    if past_due:
+        return TimerState.BREACHED
+    if elapsed >= at_risk_ratio * target:
+        return TimerState.AT_RISK
+    return TimerState.PENDING
+
+
+def paused_business_seconds(
+    calendar: BusinessCalendar, pauses: Sequence[PauseInterval], now: datetime | None
+) -> float:
+    """Business seconds covered by the pauses (an open pause runs to ``now``)."""
+    total = 0.0
+    for pause in pauses:
+        end = pause.end if pause.end is not None else now
+        if end is None or end <= pause.start:
+            continue
+        total += calendar.business_seconds_between(pause.start, end)
+    return total
+
+
+def pushed_due(
+    calendar: BusinessCalendar,
+    received_at: datetime,
+    target: float,
+    pauses: Sequence[PauseInterval],
+    now: datetime | None,
+) -> datetime:
+    """The due instant of ``target`` business seconds from ``received_at``, pushed out by pauses.
+
+    A pause pushes the due instant out by the business time it covers only if it began before
+    that due instant: a pause that starts once the target has run out cannot un-breach a case.
+    An open pause runs to ``now`` (and is ignored when ``now`` is None).
+    """
+    due = calendar.add_business_seconds(received_at, target)
+    for pause in sorted(pauses, key=lambda p: p.start):
+        end = pause.end if pause.end is not None else now
+        if end is None or end <= pause.start:
+            continue
+        if due <= pause.start:
+            break  # this pause, and every later one, began after the target ran out
+        pushed = calendar.business_seconds_between(pause.start, end)
+        due = calendar.add_business_seconds(due, pushed)
+    return due
+
+
+def remaining_many(
+    calendar: BusinessCalendar, dues: Sequence[datetime], now: datetime
+) -> list[float]:
+    """Business seconds from ``now`` to each due instant, for a whole queue at once.
+
+    One position for ``now`` and one bisect per due instant: the cost the live console pays
+    for the rows it shows.
+    """
+    now_epoch = epoch_of(now)
+    epochs = [epoch_of(d) for d in dues]
+    positions = calendar.positions_epoch([now_epoch, *epochs])
+    here = positions[0]
+    return [p - here for p in positions[1:]]
+
+
+__all__ = [
+    "DEFAULT_AT_RISK_RATIO",
+    "DEFAULT_TARGETS",
+    "PauseInterval",
+    "SEVERITY_DESCRIPTIONS",
+    "Severity",
+    "SeverityTargets",
+    "SlaPolicy",
+    "TimerState",
+    "TimerStatus",
+    "instant_of",
+    "paused_business_seconds",
+    "pushed_due",
+    "remaining_many",
+    "timer_state",
+]

@@ -1,0 +1,51 @@
+"""Parsing and printing instants and business durations at the edges of the program.
+
+Input must carry an offset (a zone-less time is ambiguous for a desk that spans zones); output
+is ISO-8601 in the support zone with seconds precision, e.g. ``2026-03-09T11:00:00-04:00``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from wzdesk.core.errors import InvalidInput
+
+ISO_FORM = "an ISO-8601 instant with an offset, e.g. 2026-03-09T11:00:00-04:00"
+
+
+def parse_instant(text: str, field: str) -> datetime:
+    """Parse an ISO-8601 instant that carries an offset (or ``Z``); return it in UTC."""
+    raw = text.strip()
+    try:
+        value = datetime.fromisoformat(raw.replace("z", "Z"))
+    except ValueError:
+        raise InvalidInput(f"expected {ISO_FORM}, got {text!r}", field=field) from None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(
+            f"expected {ISO_FORM} (the offset is missing), got {text!r}", field=field
+        )
+    return value.astimezone(UTC)
+
+
+def parse_date(text: str, field: str) -> date:
+    """Parse a calendar date ``YYYY-MM-DD``."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"expected a date YYYY-MM-DD, got {text!r}", field=field) from None
+
+
+def format_instant(value: datetime | None, zone: ZoneInfo) -> str | None:
+    """ISO-8601 in the support zone, seconds precision; ``None`` stays ``None``."""
+    if value is None:
+        return None
+    return value.astimezone(zone).isoformat(timespec="seconds")
+
+
+def format_business_duration(seconds: float) -> str:
+    """A compact countdown such as ``3h12m`` or ``-0h40m`` (business hours and minutes)."""
+    sign = "-" if seconds < 0 else ""
+    total_minutes = int(abs(seconds) // 60)
+    hours, minutes = divmod(total_minutes, 60)
+    return f"{sign}{hours}h{minutes:02d}m"

@@ -1,0 +1,237 @@
+"""Reading cases: the case object (with live SLA timers), its timeline, and filtered lists."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import peewee
+
+from wzdesk.core.case_sla import CaseClock, Deadlines, resolution_timer, response_timer
+from wzdesk.core.rules import Category, Status, missing_recommended_fields
+from wzdesk.core.sla import Severity, TimerState, TimerStatus
+from wzdesk.core.timefmt import format_instant
+from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.cases import get_case, parse_choice
+from wzdesk.services.directory import get_user
+from wzdesk.store import queries
+from wzdesk.store.models import Case, CaseEvent, Client, Contact, SlaPause, User
+
+
+@dataclass(frozen=True)
+class CaseTimers:
+    """Both SLA timers of a case at one instant."""
+
+    response: TimerStatus
+    resolution: TimerStatus
+
+    @property
+    def paused(self) -> bool:
+        return self.resolution.paused
+
+    @property
+    def next_due(self) -> datetime | None:
+        """The nearest due instant among the timers still running (for urgency order)."""
+        running = [
+            t.due for t in (self.response, self.resolution) if t.remaining_seconds is not None
+        ]
+        return min(running) if running else None
+
+    @property
+    def worst_state(self) -> TimerState:
+        order = [TimerState.BREACHED, TimerState.AT_RISK, TimerState.PENDING, TimerState.MET]
+        return min((self.response.state, self.resolution.state), key=order.index)
+
+
+def case_clock(case: Case) -> CaseClock:
+    return CaseClock(
+        Severity(case.severity),
+        case.received_at,
+        case.first_response_at,
+        case.resolved_at,
+        case.paused_since,
+    )
+
+
+def case_deadlines(case: Case) -> Deadlines:
+    return Deadlines(
+        case.response_due, case.response_at_risk_at, case.resolution_due, case.resolution_at_risk_at
+    )
+
+
+def timers(case: Case, book: PolicyBook, now: datetime) -> CaseTimers:
+    """Both timers of ``case`` at ``now`` (no database access)."""
+    policy = book.by_id(case.policy_id)
+    clock, deadlines = case_clock(case), case_deadlines(case)
+    return CaseTimers(
+        response_timer(policy, clock, deadlines, now),
+        resolution_timer(policy, clock, deadlines, now),
+    )
+
+
+def _remaining(timer: TimerStatus) -> int | None:
+    if timer.remaining_seconds is None:
+        return None
+    return int(round(timer.remaining_seconds))
+
+
+def case_dict(case: Case, book: PolicyBook, now: datetime) -> dict[str, Any]:
+    """The case object of the command-line contract."""
+    zone = book.by_id(case.policy_id).calendar.zone
+    reading = timers(case, book, now)
+    return {
+        "ref": case.ref,
+        "client": case.client.code,
+        "contact": case.contact.email or case.contact.phone,
+        "contact_name": case.contact.name,
+        "channel": case.channel,
+        "category": case.category,
+        "severity": case.severity,
+        "status": case.status,
+        "assignee": case.assignee.login if case.assignee_id else None,
+        "summary": case.summary,
+        "description": case.description,
+        "steps_to_reproduce": case.steps_to_reproduce,
+        "affected_users": case.affected_users,
+        "tags": [t for t in case.tags.split(",") if t],
+        "escalated_to": case.escalated_to,
+        "escalation_reason": case.escalation_reason,
+        "classification": case.classification,
+        "received_at": format_instant(case.received_at, zone),
+        "first_response_at": format_instant(case.first_response_at, zone),
+        "resolved_at": format_instant(case.resolved_at, zone),
+        "closed_at": format_instant(case.closed_at, zone),
+        "response_due": format_instant(reading.response.due, zone),
+        "resolution_due": format_instant(reading.resolution.due, zone),
+        "response_state": reading.response.state.value,
+        "resolution_state": reading.resolution.state.value,
+        "response_remaining_seconds": _remaining(reading.response),
+        "resolution_remaining_seconds": _remaining(reading.resolution),
+        "paused": reading.paused,
+        "missing_fields": missing_recommended_fields(
+            Category(case.category), case.description, case.steps_to_reproduce, case.affected_users
+        ),
+        "version": case.version,
+    }
+
+
+def event_dict(event: CaseEvent, zone: Any) -> dict[str, Any]:
+    return {
+        "at": format_instant(event.at, zone),
+        "author": event.author,
+        "kind": event.kind,
+        "public": event.public,
+        "body": event.body,
+        "duration_seconds": event.duration_seconds,
+        "data": json.loads(event.data_json) if event.data_json else None,
+    }
+
+
+def events_of(case: Case) -> list[CaseEvent]:
+    return list(
+        CaseEvent.select().where(CaseEvent.case == case).order_by(CaseEvent.at, CaseEvent.id)
+    )
+
+
+def pauses_of(case: Case) -> list[SlaPause]:
+    return list(SlaPause.select().where(SlaPause.case == case).order_by(SlaPause.started_at))
+
+
+def show_case(ref: str, now: datetime, book: PolicyBook | None = None) -> dict[str, Any]:
+    """The case object plus its ``events`` and ``pauses``."""
+    book = book or load_policy_book()
+    case = get_case(ref)
+    zone = book.by_id(case.policy_id).calendar.zone
+    result = case_dict(case, book, now)
+    result["events"] = [event_dict(e, zone) for e in events_of(case)]
+    result["pauses"] = [
+        {
+            "started_at": format_instant(p.started_at, zone),
+            "ended_at": format_instant(p.ended_at, zone),
+            "reason": p.reason,
+        }
+        for p in pauses_of(case)
+    ]
+    return result
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What ``case list`` and the queue's quick filters select."""
+
+    statuses: Sequence[str] = ()
+    severities: Sequence[str] = ()
+    assignee: str | None = None
+    unassigned: bool = False
+    client: str | None = None
+    breached: bool = False
+    at_risk: bool = False
+    text: str | None = None
+    include_closed: bool = False
+
+
+def select_cases(flt: CaseFilter, now: datetime) -> peewee.ModelSelect:
+    """The SQL for a filter (joined with client, contact and assignee in one query)."""
+    query = (
+        Case.select(Case, Client, Contact, User)
+        .join(Client, on=(Case.client == Client.id))
+        .switch(Case)
+        .join(Contact, on=(Case.contact == Contact.id))
+        .switch(Case)
+        .join(User, peewee.JOIN.LEFT_OUTER, on=(Case.assignee == User.id))
+    )
+    if flt.statuses:
+        statuses = [parse_choice(Status, s, "--status").value for s in flt.statuses]
+        query = query.where(Case.status.in_(statuses))
+    elif not flt.include_closed:
+        query = query.where(Case.status != Status.CLOSED.value)
+    if flt.severities:
+        severities = [parse_choice(Severity, s, "--severity").value for s in flt.severities]
+        query = query.where(Case.severity.in_(severities))
+    if flt.assignee:
+        query = query.where(Case.assignee == get_user(flt.assignee))
+    if flt.unassigned:
+        query = query.where(Case.assignee.is_null())
+    if flt.client:
+        query = query.where(Client.code == flt.client.strip().upper())
+    if flt.breached and flt.at_risk:
+        query = query.where(queries.breached(now) | queries.at_risk(now))
+    elif flt.breached:
+        query = query.where(queries.breached(now))
+    elif flt.at_risk:
+        query = query.where(queries.at_risk(now))
+    if flt.text:
+        like = f"%{flt.text.strip().lower()}%"
+        query = query.where(
+            (peewee.fn.LOWER(Case.ref) ** like)
+            | (peewee.fn.LOWER(Case.summary) ** like)
+            | (peewee.fn.LOWER(Client.code) ** like)
+            | (peewee.fn.LOWER(Client.name) ** like)
+        )
+    return query
+
+
+def urgency_key(case: Case, reading: CaseTimers) -> tuple[int, float, int]:
+    """Most urgent first: open before done, nearest due instant, then severity."""
+    due = reading.next_due
+    done = not Status(case.status).is_open or due is None
+    return (1 if done else 0, due.timestamp() if due else 0.0, Severity(case.severity).rank)
+
+
+def list_cases(
+    flt: CaseFilter, now: datetime, book: PolicyBook | None = None, limit: int | None = None
+) -> list[tuple[Case, CaseTimers]]:
+    """Cases matching ``flt`` with their timers, most urgent first."""
+    book = book or load_policy_book()
+    rows = [(case, timers(case, book, now)) for case in select_cases(flt, now)]
+    rows.sort(key=lambda pair: urgency_key(*pair))
+    return rows[:limit] if limit else rows
+
+
+def cases_dicts(
+    rows: Iterable[tuple[Case, CaseTimers]], book: PolicyBook, now: datetime
+) -> list[dict[str, Any]]:
+    return [case_dict(case, book, now) for case, _ in rows]

@@ -1,0 +1,59 @@
+"""What every use case is handed: the clock, who is acting and in which role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import peewee
+
+from wzdesk.core.clock import Clock, SystemClock
+from wzdesk.core.errors import PermissionDenied
+from wzdesk.core.rules import Action, Role, may
+from wzdesk.store.database import db
+from wzdesk.store.models import AuditEntry, to_json
+
+
+@dataclass
+class ServiceContext:
+    """The clock every instant comes from, and the acting console user."""
+
+    actor: str
+    role: Role = Role.SUPERVISOR
+    clock: Clock = field(default_factory=SystemClock)
+
+    def require(self, action: Action) -> None:
+        """Refuse (PermissionDenied) unless the acting role may perform ``action``."""
+        if not may(self.role, action):
+            raise PermissionDenied(f"{self.actor} ({self.role.value}) may not {action.value}")
+
+    def audit(
+        self,
+        action: str,
+        entity: str,
+        entity_id: object,
+        before: object = None,
+        after: object = None,
+    ) -> None:
+        """Append one audit record (inside the caller's transaction)."""
+        AuditEntry.create(
+            at=self.clock.now(),
+            actor=self.actor,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            before_json=None if before is None else to_json(before),
+            after_json=None if after is None else to_json(after),
+        )
+
+
+def write_transaction() -> peewee._atomic:
+    """One use case's transaction.
+
+    On SQLite it takes the write lock up front (``BEGIN IMMEDIATE``): a deferred transaction
+    that reads and then writes can fail with "database is locked" when another agent writes in
+    between, where an immediate one simply waits its turn.
+    """
+    database = db.obj
+    if isinstance(database, peewee.SqliteDatabase):
+        return database.atomic("IMMEDIATE")
+    return database.atomic()

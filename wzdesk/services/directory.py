@@ -1,0 +1,261 @@
+"""Use cases for the people: clients, their contacts, and console users (with sign-in)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import peewee
+
+from wzdesk.core.clock import Clock
+from wzdesk.core.errors import InvalidInput, NotFound, PermissionDenied
+from wzdesk.core.rules import Action, Role, phone_digits
+from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.store.models import Client, Contact, User
+
+_CLIENT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The acting user, and a one-time announcement when the first supervisor was created."""
+
+    context: ServiceContext
+    announcement: str | None = None
+
+
+def sign_in(login: str, clock: Clock) -> SignIn:
+    """Resolve the acting login to a console user.
+
+    On a new database (no users yet) the first acting login becomes a supervisor, so a fresh
+    install is usable at once; this is announced once.
+    """
+    login = login.strip().lower()
+    with write_transaction():
+        user = User.get_or_none(User.login == login)
+        if user is None and not User.select().exists():
+            User.create(login=login, name=login, role=Role.SUPERVISOR.value, created_at=clock.now())
+            context = ServiceContext(login, Role.SUPERVISOR, clock)
+            context.audit("user.add", "user", login, None, {"role": "supervisor", "first": True})
+            return SignIn(
+                context,
+                f"created supervisor {login!r}: the first user of this database",
+            )
+    if user is None:
+        raise PermissionDenied(
+            f"{login!r} is not a console user of this database; a supervisor can add it with "
+            f"'wzdesk user add {login} --name NAME --role agent'"
+        )
+    if not user.active:
+        raise PermissionDenied(f"console user {login!r} is deactivated")
+    return SignIn(ServiceContext(login, Role(user.role), clock))
+
+
+def _required(value: str | None, field: str, limit: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput("must not be empty", field=field)
+    if len(text) > limit:
+        raise InvalidInput(f"at most {limit} characters", field=field)
+    return text
+
+
+def add_client(ctx: ServiceContext, code: str, name: str) -> Client:
+    """Register a client organisation under a short code (e.g. ACME)."""
+    ctx.require(Action.MANAGE_CLIENTS)
+    code = code.strip().upper()
+    if not _CLIENT_CODE.match(code):
+        raise InvalidInput(
+            f"expected letters, digits, - or _ (up to 32), got {code!r}", field="CODE"
+        )
+    name = _required(name, "--name", 200)
+    with write_transaction():
+        if Client.select().where(Client.code == code).exists():
+            raise InvalidInput(f"a client with code {code} already exists", field="CODE")
+        client = Client.create(code=code, name=name, created_at=ctx.clock.now())
+        ctx.audit("client.add", "client", code, None, {"code": code, "name": name})
+    return client
+
+
+def get_client(code: str) -> Client:
+    client = Client.get_or_none(Client.code == code.strip().upper())
+    if client is None:
+        raise NotFound(f"no client with code {code!r}", field="--client")
+    return client
+
+
+def add_contact(
+    ctx: ServiceContext,
+    client_code: str,
+    name: str,
+    email: str | None = None,
+    phone: str | None = None,
+    is_admin: bool = False,
+    admin_rank: str | None = None,
+) -> Contact:
+    """Add a person at a client; ``admin_rank`` (primary/backup) implies a client admin."""
+    ctx.require(Action.MANAGE_CLIENTS)
+    name = _required(name, "--name", 200)
+    email = (email or "").strip().lower() or None
+    if email is not None and not _EMAIL.match(email):
+        raise InvalidInput(
+            f"expected an email address like ana@example.com, got {email!r}", field="--email"
+        )
+    digits = phone_digits(phone or "") or None
+    if phone and (digits is None or len(digits) < 7):
+        raise InvalidInput(
+            f"expected a phone number with at least 7 digits, got {phone!r}", field="--phone"
+        )
+    if admin_rank not in (None, "primary", "backup"):
+        raise InvalidInput("expected primary or backup", field="--primary/--backup")
+    is_admin = is_admin or admin_rank is not None
+    with write_transaction():
+        client = get_client(client_code)
+        if (
+            email
+            and Contact.select()
+            .where((Contact.client == client) & (Contact.email == email))
+            .exists()
+        ):
+            raise InvalidInput(
+                f"{client.code} already has a contact with email {email}", field="--email"
+            )
+        contact = Contact.create(
+            client=client,
+            name=name,
+            email=email,
+            phone=(phone or "").strip() or None,
+            phone_digits=digits,
+            is_admin=is_admin,
+            admin_rank=admin_rank,
+            created_at=ctx.clock.now(),
+        )
+        ctx.audit("contact.add", "contact", contact.id, None, contact_dict(contact))
+    return contact
+
+
+def contact_dict(contact: Contact) -> dict[str, object]:
+    """The JSON shape of a contact."""
+    return {
+        "id": contact.id,
+        "client": contact.client.code,
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "is_admin": contact.is_admin,
+        "admin_rank": contact.admin_rank,
+    }
+
+
+def client_admins(client: Client) -> list[Contact]:
+    """The client's admins, primary first."""
+    rank = peewee.Case(Contact.admin_rank, (("primary", 0), ("backup", 1)), 2)
+    return list(
+        Contact.select()
+        .where((Contact.client == client) & Contact.is_admin & Contact.active)
+        .order_by(rank, Contact.name)
+    )
+
+
+def describe_admins(client: Client) -> str:
+    """ "Ana Diaz (primary, ana@x.com), ..." or a note that there are none."""
+    admins = client_admins(client)
+    if not admins:
+        return f"{client.code} has no client admin on file"
+    parts = []
+    for admin in admins:
+        details = ", ".join(filter(None, [admin.admin_rank, admin.email or admin.phone]))
+        parts.append(f"{admin.name} ({details})" if details else admin.name)
+    return f"{client.code}'s admins: " + "; ".join(parts)
+
+
+def find_contact(client: Client, email_or_phone: str) -> Contact:
+    """A client's contact by email or phone number."""
+    key = email_or_phone.strip()
+    if "@" in key:
+        query = Contact.email == key.lower()
+    else:
+        digits = phone_digits(key)
+        if len(digits) < 7:
+            raise InvalidInput(
+                f"expected the contact's email or phone number, got {key!r}", field="--contact"
+            )
+        query = Contact.phone_digits == digits
+    contact = Contact.get_or_none((Contact.client == client) & query)
+    if contact is None:
+        raise NotFound(f"{client.code} has no contact {key!r}", field="--contact")
+    return contact
+
+
+def search_contacts(text: str, limit: int = 8) -> list[Contact]:
+    """Caller lookup: by phone digits, email, or name/client fragments (for suggestions)."""
+    text = text.strip()
+    if not text:
+        return []
+    digits = phone_digits(text)
+    conditions = []
+    if len(digits) >= 3 and len(digits) >= len(text.replace(" ", "").replace("-", "")) - 2:
+        conditions.append(Contact.phone_digits.contains(digits))
+    like = f"%{text.lower()}%"
+    conditions.append(peewee.fn.LOWER(Contact.name) ** like)
+    conditions.append(Contact.email**like)
+    conditions.append(peewee.fn.LOWER(Client.name) ** like)
+    conditions.append(peewee.fn.LOWER(Client.code) ** like)
+    where = conditions[0]
+    for condition in conditions[1:]:
+        where = where | condition
+    return list(
+        Contact.select(Contact, Client)
+        .join(Client)
+        .where(where & Contact.active)
+        .order_by(Contact.is_admin.desc(), Contact.name)
+        .limit(limit)
+    )
+
+
+def add_user(ctx: ServiceContext, login: str, name: str, role: str) -> User:
+    """Add a console user (supervisors only)."""
+    ctx.require(Action.MANAGE_USERS)
+    login = login.strip().lower()
+    if not _LOGIN.match(login):
+        raise InvalidInput(
+            f"expected lower-case letters, digits, . _ or -, got {login!r}", field="LOGIN"
+        )
+    name = _required(name, "--name", 200)
+    try:
+        role_value = Role(role.strip().lower())
+    except ValueError:
+        raise InvalidInput(
+            f"expected one of {', '.join(r.value for r in Role)}, got {role!r}", field="--role"
+        ) from None
+    with write_transaction():
+        if User.select().where(User.login == login).exists():
+            raise InvalidInput(f"a user {login!r} already exists", field="LOGIN")
+        user = User.create(
+            login=login, name=name, role=role_value.value, created_at=ctx.clock.now()
+        )
+        ctx.audit(
+            "user.add",
+            "user",
+            login,
+            None,
+            {"login": login, "name": name, "role": role_value.value},
+        )
+    return user
+
+
+def get_user(login: str, field: str = "--assignee") -> User:
+    user = User.get_or_none(User.login == login.strip().lower())
+    if user is None:
+        raise NotFound(f"no console user {login!r}", field=field)
+    return user
+
+
+def list_users() -> list[User]:
+    return list(User.select().order_by(User.login))
+
+
+def list_clients() -> list[Client]:
+    return list(Client.select().order_by(Client.code))

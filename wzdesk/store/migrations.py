@@ -1,0 +1,306 @@
+"""Schema versions and the migrations between them.
+
+A release must upgrade an old database in place and never lose it, so:
+
+* each migration is a function of its own, applied once, in order, in one transaction, and
+  recorded in ``wzdesk_schema``;
+* migrations describe tables with frozen snapshots (never the live models, which move on);
+* a SQLite file is copied aside (``<file>.before-v<N>``) before an upgrade touches it;
+* concurrent starters are serialised (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
+  PostgreSQL), so two consoles opening a new database at once do not both migrate it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import peewee
+
+from wzdesk.core.calendar import DEFAULT_WEEK, DEFAULT_ZONE
+from wzdesk.core.errors import InvalidInput
+from wzdesk.core.sla import DEFAULT_AT_RISK_RATIO, DEFAULT_TARGETS
+from wzdesk.store.database import DatabaseTarget
+from wzdesk.store.fields import IsoDateField, UTCDateTimeField
+
+_ADVISORY_LOCK_KEY = 0x77_7A_64_6B  # "wzdk"
+_BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
+
+Migration = Callable[[peewee.Database], None]
+
+
+def _snapshot(
+    database: peewee.Database, name: str, fields: dict[str, peewee.Field], **meta: object
+) -> type[peewee.Model]:
+    """A throwaway model bound to ``database``: a frozen description of one table."""
+    attrs: dict[str, object] = dict(fields)
+    attrs["Meta"] = type("Meta", (), {"database": database, "table_name": name, **meta})
+    return type(f"Snapshot_{name}", (peewee.Model,), attrs)
+
+
+def _v1_calendar_policy_audit(database: peewee.Database) -> None:
+    """Settings, holidays, versioned SLA policy (seeded with the policy's table), audit."""
+    setting = _snapshot(
+        database,
+        "setting",
+        {
+            "key": peewee.CharField(primary_key=True, max_length=100),
+            "value": peewee.TextField(),
+        },
+    )
+    holiday = _snapshot(
+        database,
+        "holiday",
+        {
+            "day": IsoDateField(unique=True),
+            "name": peewee.CharField(max_length=200, default=""),
+            "source": peewee.CharField(max_length=50, default="manual"),
+            "created_at": UTCDateTimeField(),
+        },
+    )
+    policy = _snapshot(
+        database,
+        "policy_version",
+        {
+            "effective_from": UTCDateTimeField(index=True),
+            "zone_name": peewee.CharField(max_length=64),
+            "week_json": peewee.TextField(),
+            "at_risk_ratio": peewee.FloatField(),
+            "note": peewee.TextField(default=""),
+            "created_at": UTCDateTimeField(),
+            "created_by": peewee.CharField(max_length=100, default=""),
+        },
+    )
+    target = _snapshot(
+        database,
+        "policy_target",
+        {
+            "policy": peewee.ForeignKeyField(policy, on_delete="CASCADE"),
+            "severity": peewee.CharField(max_length=20),
+            "response_seconds": peewee.IntegerField(),
+            "resolution_seconds": peewee.IntegerField(),
+            "around_the_clock": peewee.BooleanField(default=False),
+        },
+        indexes=((("policy", "severity"), True),),
+    )
+    audit = _snapshot(
+        database,
+        "audit_entry",
+        {
+            "at": UTCDateTimeField(index=True),
+            "actor": peewee.CharField(max_length=100),
+            "action": peewee.CharField(max_length=50),
+            "entity": peewee.CharField(max_length=50),
+            "entity_id": peewee.CharField(max_length=100),
+            "before_json": peewee.TextField(null=True),
+            "after_json": peewee.TextField(null=True),
+        },
+        indexes=((("entity", "entity_id"), False),),
+    )
+    database.create_tables([setting, holiday, policy, target, audit])
+    seeded = policy.create(
+        effective_from=_BEGINNING,
+        zone_name=DEFAULT_ZONE,
+        week_json=json.dumps([list(map(list, day)) for day in DEFAULT_WEEK]),
+        at_risk_ratio=DEFAULT_AT_RISK_RATIO,
+        note="Shipped defaults from the client-support policy",
+        created_at=datetime.now(UTC),
+        created_by="wzdesk",
+    )
+    for severity, targets in DEFAULT_TARGETS.items():
+        target.create(
+            policy=seeded,
+            severity=severity.value,
+            response_seconds=targets.response_seconds,
+            resolution_seconds=targets.resolution_seconds,
+            around_the_clock=targets.around_the_clock,
+        )
+
+
+def _v2_cases(database: peewee.Database) -> None:
+    """Clients, contacts, console users, cases with their timeline and SLA pauses."""
+    client = _snapshot(
+        database,
+        "client",
+        {
+            "code": peewee.CharField(max_length=32, unique=True),
+            "name": peewee.CharField(max_length=200),
+            "active": peewee.BooleanField(default=True),
+            "created_at": UTCDateTimeField(),
+        },
+    )
+    contact = _snapshot(
+        database,
+        "contact",
+        {
+            "client": peewee.ForeignKeyField(client, on_delete="CASCADE"),
+            "name": peewee.CharField(max_length=200),
+            "email": peewee.CharField(max_length=254, null=True, index=True),
+            "phone": peewee.CharField(max_length=40, null=True),
+            "phone_digits": peewee.CharField(max_length=20, null=True, index=True),
+            "is_admin": peewee.BooleanField(default=False),
+            "admin_rank": peewee.CharField(max_length=10, null=True),
+            "active": peewee.BooleanField(default=True),
+            "created_at": UTCDateTimeField(),
+        },
+    )
+    user = _snapshot(
+        database,
+        "user",
+        {
+            "login": peewee.CharField(max_length=100, unique=True),
+            "name": peewee.CharField(max_length=200),
+            "role": peewee.CharField(max_length=20),
+            "active": peewee.BooleanField(default=True),
+            "created_at": UTCDateTimeField(),
+        },
+    )
+    policy = _snapshot(database, "policy_version", {})
+    case = _snapshot(
+        database,
+        "case",
+        {
+            "ref": peewee.CharField(max_length=20, unique=True, null=True),
+            "client": peewee.ForeignKeyField(client, on_delete="RESTRICT"),
+            "contact": peewee.ForeignKeyField(contact, on_delete="RESTRICT"),
+            "channel": peewee.CharField(max_length=10),
+            "category": peewee.CharField(max_length=20),
+            "severity": peewee.CharField(max_length=10),
+            "status": peewee.CharField(max_length=20, index=True),
+            "assignee": peewee.ForeignKeyField(user, null=True, on_delete="SET NULL"),
+            "escalated_to": peewee.CharField(max_length=200, null=True),
+            "escalation_reason": peewee.TextField(null=True),
+            "classification": peewee.CharField(max_length=30, null=True),
+            "summary": peewee.CharField(max_length=300),
+            "description": peewee.TextField(default=""),
+            "steps_to_reproduce": peewee.TextField(default=""),
+            "affected_users": peewee.TextField(default=""),
+            "tags": peewee.TextField(default=""),
+            "policy": peewee.ForeignKeyField(policy, on_delete="RESTRICT"),
+            "received_at": UTCDateTimeField(),
+            "first_response_at": UTCDateTimeField(null=True),
+            "resolved_at": UTCDateTimeField(null=True),
+            "closed_at": UTCDateTimeField(null=True),
+            "response_due": UTCDateTimeField(),
+            "response_at_risk_at": UTCDateTimeField(),
+            "resolution_due": UTCDateTimeField(),
+            "resolution_at_risk_at": UTCDateTimeField(),
+            "paused_since": UTCDateTimeField(null=True),
+            "is_open": peewee.BooleanField(default=True),
+            "version": peewee.IntegerField(default=1),
+            "created_at": UTCDateTimeField(),
+            "updated_at": UTCDateTimeField(),
+        },
+        indexes=(
+            (("is_open", "response_due"), False),
+            (("is_open", "resolution_due"), False),
+            (("is_open", "assignee"), False),
+            (("client", "is_open"), False),
+        ),
+    )
+    event = _snapshot(
+        database,
+        "case_event",
+        {
+            "case": peewee.ForeignKeyField(case, on_delete="CASCADE"),
+            "at": UTCDateTimeField(),
+            "author": peewee.CharField(max_length=100),
+            "kind": peewee.CharField(max_length=20),
+            "public": peewee.BooleanField(default=False),
+            "body": peewee.TextField(default=""),
+            "duration_seconds": peewee.IntegerField(null=True),
+            "data_json": peewee.TextField(null=True),
+        },
+        indexes=((("case", "at"), False),),
+    )
+    pause = _snapshot(
+        database,
+        "sla_pause",
+        {
+            "case": peewee.ForeignKeyField(case, on_delete="CASCADE"),
+            "started_at": UTCDateTimeField(),
+            "ended_at": UTCDateTimeField(null=True),
+            "reason": peewee.CharField(max_length=20),
+        },
+    )
+    database.create_tables([client, contact, user, case, event, pause])
+
+
+#: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
+MIGRATIONS: list[Migration] = [_v1_calendar_policy_audit, _v2_cases]
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def _schema_table(database: peewee.Database) -> type[peewee.Model]:
+    return _snapshot(
+        database,
+        "wzdesk_schema",
+        {
+            "version": peewee.IntegerField(primary_key=True),
+            "applied_at": UTCDateTimeField(),
+        },
+    )
+
+
+def current_version(database: peewee.Database) -> int:
+    """The schema version of ``database`` (0 for an empty database)."""
+    if not database.table_exists("wzdesk_schema"):
+        return 0
+    schema = _schema_table(database)
+    return schema.select(peewee.fn.MAX(schema.version)).scalar() or 0
+
+
+def upgrade(database: peewee.Database, target: DatabaseTarget) -> int:
+    """Apply every pending migration; return the number applied."""
+    found = current_version(database)
+    if found == LATEST_VERSION:
+        return 0
+    if found > LATEST_VERSION:
+        raise InvalidInput(
+            f"this database is at schema version {found}, newer than this wzdesk "
+            f"understands ({LATEST_VERSION}); upgrade wzdesk",
+            field="--db",
+        )
+    if found > 0 and target.backend == "sqlite" and target.location != ":memory:":
+        _copy_aside(database, Path(target.location).expanduser(), found)
+    applied = 0
+    schema = _schema_table(database)
+    with _exclusive(database):
+        schema.create_table(safe=True)
+        version = schema.select(peewee.fn.MAX(schema.version)).scalar() or 0
+        for number in range(version + 1, LATEST_VERSION + 1):
+            MIGRATIONS[number - 1](database)
+            schema.create(version=number, applied_at=datetime.now(UTC))
+            applied += 1
+    return applied
+
+
+def _exclusive(database: peewee.Database) -> peewee._atomic:
+    """One transaction that only one starter at a time may hold."""
+    if isinstance(database, peewee.PostgresqlDatabase):
+        transaction = database.atomic()
+
+        class _Locked:
+            def __enter__(self) -> None:
+                transaction.__enter__()
+                database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_LOCK_KEY,))
+
+            def __exit__(self, *exc: object) -> object:
+                return transaction.__exit__(*exc)
+
+        return _Locked()  # type: ignore[return-value]
+    return database.atomic("IMMEDIATE")
+
+
+def _copy_aside(database: peewee.Database, path: Path, version: int) -> Path:
+    """Copy a SQLite database to ``<file>.before-v<N+1>`` with the online backup API."""
+    backup_path = path.with_name(f"{path.name}.before-v{version + 1}")
+    destination = sqlite3.connect(backup_path)
+    try:
+        database.connection().backup(destination)
+    finally:
+        destination.close()
+    return backup_path

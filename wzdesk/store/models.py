@@ -1,0 +1,216 @@
+"""Peewee models: the current shape of every table.
+
+The migrations in :mod:`wzdesk.store.migrations` build these tables step by step; a test checks
+that a database built by the migrations matches these models column for column.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+import peewee
+
+from wzdesk.store.database import db
+from wzdesk.store.fields import IsoDateField, UTCDateTimeField
+
+
+class BaseModel(peewee.Model):
+    """Binds every model to the deferred database proxy."""
+
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    """Small key/value settings (e.g. whether the first-run announcement was made)."""
+
+    key = peewee.CharField(primary_key=True, max_length=100)
+    value = peewee.TextField()
+
+
+class Holiday(BaseModel):
+    """A date on which the desk is closed and business time does not count."""
+
+    day = IsoDateField(unique=True)
+    name = peewee.CharField(max_length=200, default="")
+    source = peewee.CharField(max_length=50, default="manual")  # "manual" or "holidays:CA-ON"
+    created_at = UTCDateTimeField()
+
+
+class PolicyVersion(BaseModel):
+    """One version of the SLA policy, in force from ``effective_from`` until the next one.
+
+    A case keeps the version in force when it was received, so versions are never edited in
+    place: a change is a new row with a later effective instant.
+    """
+
+    effective_from = UTCDateTimeField(index=True)
+    zone_name = peewee.CharField(max_length=64)
+    week_json = peewee.TextField()  # seven lists of [start, end] seconds since midnight
+    at_risk_ratio = peewee.FloatField()
+    note = peewee.TextField(default="")
+    created_at = UTCDateTimeField()
+    created_by = peewee.CharField(max_length=100, default="")
+
+    @property
+    def week(self) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """The weekly opening hours as the calendar wants them."""
+        return tuple(tuple((int(s), int(e)) for s, e in day) for day in json.loads(self.week_json))
+
+
+class PolicyTarget(BaseModel):
+    """Response and resolution targets for one severity within a policy version."""
+
+    policy = peewee.ForeignKeyField(PolicyVersion, backref="targets", on_delete="CASCADE")
+    severity = peewee.CharField(max_length=20)
+    response_seconds = peewee.IntegerField()
+    resolution_seconds = peewee.IntegerField()
+    around_the_clock = peewee.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("policy", "severity"), True),)
+
+
+class AuditEntry(BaseModel):
+    """The append-only audit trail: who did what, when, with before and after."""
+
+    at = UTCDateTimeField(index=True)
+    actor = peewee.CharField(max_length=100)
+    action = peewee.CharField(max_length=50)
+    entity = peewee.CharField(max_length=50)
+    entity_id = peewee.CharField(max_length=100)
+    before_json = peewee.TextField(null=True)
+    after_json = peewee.TextField(null=True)
+
+    class Meta:
+        indexes = ((("entity", "entity_id"), False),)
+
+
+class Client(BaseModel):
+    """A customer organisation of the vendor."""
+
+    code = peewee.CharField(max_length=32, unique=True)
+    name = peewee.CharField(max_length=200)
+    active = peewee.BooleanField(default=True)
+    created_at = UTCDateTimeField()
+
+
+class Contact(BaseModel):
+    """A person at a client. Only client admins may open cases."""
+
+    client = peewee.ForeignKeyField(Client, backref="contacts", on_delete="CASCADE")
+    name = peewee.CharField(max_length=200)
+    email = peewee.CharField(max_length=254, null=True, index=True)  # stored lower-case
+    phone = peewee.CharField(max_length=40, null=True)
+    phone_digits = peewee.CharField(max_length=20, null=True, index=True)  # last 10 digits
+    is_admin = peewee.BooleanField(default=False)
+    admin_rank = peewee.CharField(max_length=10, null=True)  # "primary" | "backup" | None
+    active = peewee.BooleanField(default=True)
+    created_at = UTCDateTimeField()
+
+
+class User(BaseModel):
+    """A console user: an agent, phone-line staff or a supervisor."""
+
+    login = peewee.CharField(max_length=100, unique=True)
+    name = peewee.CharField(max_length=200)
+    role = peewee.CharField(max_length=20)
+    active = peewee.BooleanField(default=True)
+    created_at = UTCDateTimeField()
+
+
+class Case(BaseModel):
+    """A support case. Deadlines are stored so queue-wide SLA questions are indexed lookups."""
+
+    ref = peewee.CharField(max_length=20, unique=True, null=True)  # WZ-1042, set after insert
+    client = peewee.ForeignKeyField(Client, backref="cases", on_delete="RESTRICT")
+    contact = peewee.ForeignKeyField(Contact, backref="cases", on_delete="RESTRICT")
+    channel = peewee.CharField(max_length=10)
+    category = peewee.CharField(max_length=20)
+    severity = peewee.CharField(max_length=10)
+    status = peewee.CharField(max_length=20, index=True)
+    assignee = peewee.ForeignKeyField(User, null=True, backref="cases", on_delete="SET NULL")
+    escalated_to = peewee.CharField(max_length=200, null=True)
+    escalation_reason = peewee.TextField(null=True)
+    classification = peewee.CharField(max_length=30, null=True)
+    summary = peewee.CharField(max_length=300)
+    description = peewee.TextField(default="")
+    steps_to_reproduce = peewee.TextField(default="")
+    affected_users = peewee.TextField(default="")
+    tags = peewee.TextField(default="")  # comma-separated
+    policy = peewee.ForeignKeyField(PolicyVersion, on_delete="RESTRICT")
+    received_at = UTCDateTimeField()
+    first_response_at = UTCDateTimeField(null=True)
+    resolved_at = UTCDateTimeField(null=True)
+    closed_at = UTCDateTimeField(null=True)
+    response_due = UTCDateTimeField()
+    response_at_risk_at = UTCDateTimeField()
+    resolution_due = UTCDateTimeField()
+    resolution_at_risk_at = UTCDateTimeField()
+    paused_since = UTCDateTimeField(null=True)
+    is_open = peewee.BooleanField(default=True)  # not resolved and not closed
+    version = peewee.IntegerField(default=1)
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = (
+            (("is_open", "response_due"), False),
+            (("is_open", "resolution_due"), False),
+            (("is_open", "assignee"), False),
+            (("client", "is_open"), False),
+        )
+
+
+class CaseEvent(BaseModel):
+    """One entry on a case's timeline."""
+
+    case = peewee.ForeignKeyField(Case, backref="events", on_delete="CASCADE")
+    at = UTCDateTimeField()
+    author = peewee.CharField(max_length=100)
+    kind = peewee.CharField(max_length=20)
+    public = peewee.BooleanField(default=False)
+    body = peewee.TextField(default="")
+    duration_seconds = peewee.IntegerField(null=True)
+    data_json = peewee.TextField(null=True)
+
+    class Meta:
+        indexes = ((("case", "at"), False),)
+
+
+class SlaPause(BaseModel):
+    """A span during which the case's resolution clock stood still."""
+
+    case = peewee.ForeignKeyField(Case, backref="pauses", on_delete="CASCADE")
+    started_at = UTCDateTimeField()
+    ended_at = UTCDateTimeField(null=True)
+    reason = peewee.CharField(max_length=20)  # "waiting_client" | "resolved"
+
+
+def to_json(value: Any) -> str:
+    """JSON for audit snapshots (dates and instants as ISO text)."""
+
+    def default(obj: Any) -> Any:
+        if isinstance(obj, (datetime, date)):
+            return obj.isoformat()
+        return str(obj)
+
+    return json.dumps(value, default=default, sort_keys=True)
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    Setting,
+    Holiday,
+    PolicyVersion,
+    PolicyTarget,
+    AuditEntry,
+    Client,
+    Contact,
+    User,
+    Case,
+    CaseEvent,
+    SlaPause,
+]

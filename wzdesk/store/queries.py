@@ -1,0 +1,42 @@
+"""Queue-wide questions as indexed SQL conditions on the stored deadlines.
+
+"Which cases are breached / at risk right now?" never needs the calendar: the deadlines are
+stored, so the answer is a comparison with ``now`` that the database does for the whole queue.
+A paused resolution clock is judged at the instant it paused.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import peewee
+
+from wzdesk.store.models import Case
+
+
+def response_breached(now: datetime) -> peewee.Expression:
+    return Case.first_response_at.is_null() & (Case.response_due < now)
+
+
+def resolution_breached(now: datetime) -> peewee.Expression:
+    return (Case.resolution_due < now) & (
+        Case.paused_since.is_null() | (Case.paused_since > Case.resolution_due)
+    )
+
+
+def breached(now: datetime) -> peewee.Expression:
+    """Open cases past a due instant they have not met."""
+    return Case.is_open & (response_breached(now) | resolution_breached(now))
+
+
+def at_risk(now: datetime) -> peewee.Expression:
+    """Open cases past an at-risk instant, not (yet) breached."""
+    response = Case.first_response_at.is_null() & (Case.response_at_risk_at <= now)
+    resolution = (Case.resolution_at_risk_at <= now) & (
+        Case.paused_since.is_null() | (Case.paused_since >= Case.resolution_at_risk_at)
+    )
+    return (
+        Case.is_open
+        & (response | resolution)
+        & ~(response_breached(now) | resolution_breached(now))
+    )
