@@ -30,12 +30,14 @@ ALWAYS = BusinessCalendar.around_the_clock()
 CALENDARS = {"plain": PLAIN, "ontario": ONTARIO, "24x7": ALWAYS}
 
 
-def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0):
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
     """A wall-clock instant in Toronto."""
     return datetime(year, month, day, hour, minute, second, tzinfo=TORONTO)
 
 
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0):
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
@@ -86,7 +88,7 @@ ADD_CASES = [
     ("ontario", at(2026, 1, 12, 8), 10, at(2026, 1, 12, 18)),  # no holiday near: as plain
     # Exact boundaries.
     ("plain", at(2026, 1, 12, 17, 59), 1 / 60, at(2026, 1, 12, 18)),  # last minute: 18:00 itself
-    ("plain", at(2026, 1, 12, 18), 1 / 3600, at(2026, 1, 13, 8, 0, 1)),  # after closing: Tue 08:00:01
+    ("plain", at(2026, 1, 12, 18), 1 / 3600, at(2026, 1, 13, 8, 0, 1)),  # closed: Tue 08:00:01
     ("plain", at(2026, 1, 12, 8), 1 / 3600, at(2026, 1, 12, 8, 0, 1)),  # open at 08:00 exactly
     # 24x7 counts real elapsed time: DST days are 23h and 25h long; holidays count.
     ("24x7", at(2026, 3, 7, 12), 24, at(2026, 3, 8, 13)),  # 24 real hours over the jump: 13:00 EDT
@@ -271,7 +273,10 @@ def test_next_opening_of_the_monday_after_dst_is_0800_local() -> None:
 
 def test_parse_and_format_hours() -> None:
     assert parse_hours("08:00-18:00") == ((8 * HOUR, 18 * HOUR),)
-    assert parse_hours("13:00-17:00, 08:00-12:00") == ((8 * HOUR, 12 * HOUR), (13 * HOUR, 17 * HOUR))
+    assert parse_hours("13:00-17:00, 08:00-12:00") == (
+        (8 * HOUR, 12 * HOUR),
+        (13 * HOUR, 17 * HOUR),
+    )
     assert parse_hours("") == ()
     assert parse_hours("00:00-24:00") == ((0, 24 * HOUR),)
     assert format_hours(parse_hours("08:30-12:00,13:00-17:45")) == "08:30-12:00,13:00-17:45"
@@ -285,13 +290,13 @@ def test_bad_hours_are_refused(text: str) -> None:
 
 def test_a_calendar_must_open_some_day() -> None:
     with pytest.raises(ValueError):
-        BusinessCalendar(week=((),) * 7)  # type: ignore[arg-type]
+        BusinessCalendar(week=((),) * 7)
 
 
 def test_split_hours_and_a_lunch_break() -> None:
     lunch = parse_hours("08:00-12:00,13:00-17:00")
     week = (lunch,) * 5 + ((), ())
-    calendar = BusinessCalendar(week=week)  # type: ignore[arg-type]
+    calendar = BusinessCalendar(week=week)
     # Mon 11:00 + 2h: 1h before lunch, lunch closed, 1h after -> 14:00.
     assert calendar.add_business_seconds(at(2026, 1, 12, 11), 2 * HOUR) == at(2026, 1, 12, 14)
     # A morning's 4h runs out at 12:00 exactly: due at 12:00, not 13:00.

@@ -64,8 +64,13 @@ class Runtime:
     db_url: str | None
     acting_login: str | None = None
     clock: Clock = field(default_factory=clock_from_environment)
+    #: Subcommands print the first-run announcement only once the command has succeeded (and
+    #: take the first user back if it fails): an error is one line and writes nothing.
+    defer_announcement: bool = False
     _opened: bool = False
     _context: ServiceContext | None = None
+    _announcement: str | None = None
+    _created_first_user: str | None = None
 
     def open_store(self) -> None:
         """Open (and if needed upgrade) the database; once per invocation."""
@@ -84,9 +89,26 @@ class Runtime:
             self.open_store()
             signed = sign_in(self.login, self.clock)
             if signed.announcement:
-                print(f"wzdesk: {signed.announcement}", file=sys.stderr)
+                self._announcement = f"wzdesk: {signed.announcement}"
+                self._created_first_user = signed.context.actor
+                if not self.defer_announcement:
+                    self.announce()
             self._context = signed.context
         return self._context
+
+    def announce(self) -> None:
+        """Print the first-run announcement, if this invocation made one (once)."""
+        if self._announcement:
+            print(self._announcement, file=sys.stderr)
+            self._announcement = None
+
+    def take_back_first_user(self) -> None:
+        """After a failed command: remove the first user this invocation created, if any."""
+        if self._created_first_user is not None and self._announcement is not None:
+            from wzdesk.services.directory import undo_first_sign_in
+
+            undo_first_sign_in(self._created_first_user)
+            self._announcement = self._created_first_user = None
 
     @property
     def login(self) -> str:

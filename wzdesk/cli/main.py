@@ -30,9 +30,9 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the demo database")
     parser.add_argument("--wallboard", action="store_true", help="open the breach wallboard")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from wzdesk.cli import case_cmd, holidays_cmd, people_cmd, sla_cmd
+    from wzdesk.cli import case_cmd, demo_cmd, holidays_cmd, people_cmd, sla_cmd
 
-    for module in (sla_cmd, holidays_cmd, people_cmd, case_cmd):
+    for module in (sla_cmd, holidays_cmd, people_cmd, case_cmd, demo_cmd):
         module.register(subparsers)
     _accept_global_options_anywhere(parser)
     return parser
@@ -83,14 +83,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     _skip_postgres_driver_unless_needed(_db_url_from(words))
     parser = build_parser()
     args = parser.parse_args(words)
+    runtime: Runtime | None = None
     try:
-        runtime = Runtime(db_url=args.db, acting_login=args.acting)
+        runtime = Runtime(
+            db_url=args.db, acting_login=args.acting, defer_announcement=args.command is not None
+        )
         if args.command is None:
             from wzdesk.cli.console import run_console
 
             return run_console(args, runtime)
-        return int(args.handler(args, runtime))
+        code = int(args.handler(args, runtime))
+        runtime.announce()
+        return code
     except UserError as error:
+        if runtime is not None:
+            runtime.take_back_first_user()
         print(f"wzdesk: error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from wzdesk.core.calendar import BusinessCalendar
 from wzdesk.core.errors import InvalidInput, NotFound
+from wzdesk.core.rules import Action
 from wzdesk.core.sla import Severity, SeverityTargets, SlaPolicy
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.store.models import Holiday, PolicyTarget, PolicyVersion
@@ -83,6 +84,7 @@ def add_holiday(
     ctx: ServiceContext, day: date, name: str = "", source: str = "manual"
 ) -> HolidayRow:
     """Add (or rename) a holiday."""
+    ctx.require(Action.MANAGE_CALENDAR)
     name = name.strip()
     if len(name) > 200:
         raise InvalidInput("at most 200 characters", field="--name")
@@ -104,6 +106,7 @@ def add_holiday(
 
 def remove_holiday(ctx: ServiceContext, day: date) -> None:
     """Remove a holiday; unknown dates are a not-found error."""
+    ctx.require(Action.MANAGE_CALENDAR)
     with write_transaction():
         existing = Holiday.get_or_none(Holiday.day == day)
         if existing is None:
@@ -122,6 +125,7 @@ def import_holidays(
     """
     import holidays as holidays_package
 
+    ctx.require(Action.MANAGE_CALENDAR)
     country = country.strip().upper()
     if country not in holidays_package.list_supported_countries():
         raise InvalidInput(

@@ -146,6 +146,19 @@ def show_case(ref: str, now: datetime, book: PolicyBook | None = None) -> dict[s
     case = get_case(ref)
     zone = book.by_id(case.policy_id).calendar.zone
     result = case_dict(case, book, now)
+    reading = timers(case, book, now)
+    result.update(
+        {
+            "client_name": case.client.name,
+            "contact_email": case.contact.email,
+            "contact_phone": case.contact.phone,
+            "contact_is_admin": case.contact.is_admin,
+            "response_target_seconds": reading.response.target_seconds,
+            "resolution_target_seconds": reading.resolution.target_seconds,
+            "response_elapsed_seconds": int(reading.response.elapsed_seconds),
+            "resolution_elapsed_seconds": int(reading.resolution.elapsed_seconds),
+        }
+    )
     result["events"] = [event_dict(e, zone) for e in events_of(case)]
     result["pauses"] = [
         {

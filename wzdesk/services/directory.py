@@ -11,7 +11,7 @@ from wzdesk.core.clock import Clock
 from wzdesk.core.errors import InvalidInput, NotFound, PermissionDenied
 from wzdesk.core.rules import Action, Role, phone_digits
 from wzdesk.services.context import ServiceContext, write_transaction
-from wzdesk.store.models import Client, Contact, User
+from wzdesk.store.models import AuditEntry, Client, Contact, User
 
 _CLIENT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -51,6 +51,21 @@ def sign_in(login: str, clock: Clock) -> SignIn:
     if not user.active:
         raise PermissionDenied(f"console user {login!r} is deactivated")
     return SignIn(ServiceContext(login, Role(user.role), clock))
+
+
+def undo_first_sign_in(login: str) -> None:
+    """Take back the first supervisor that :func:`sign_in` just created for a command that then
+    failed, so that the failed command wrote nothing (the next sign-in creates it again)."""
+    with write_transaction():
+        users = list(User.select().limit(2))
+        if len(users) != 1 or users[0].login != login:
+            return
+        AuditEntry.delete().where(
+            (AuditEntry.entity == "user")
+            & (AuditEntry.entity_id == login)
+            & (AuditEntry.action == "user.add")
+        ).execute()
+        User.delete().where(User.login == login).execute()
 
 
 def _required(value: str | None, field: str, limit: int) -> str:

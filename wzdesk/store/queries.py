@@ -15,7 +15,10 @@ from wzdesk.store.models import Case
 
 
 def response_breached(now: datetime) -> peewee.Expression:
-    return Case.first_response_at.is_null() & (Case.response_due < now)
+    """Past the response due instant with no reply yet, or answered only after it."""
+    return (Case.response_due < now) & (
+        Case.first_response_at.is_null() | (Case.first_response_at > Case.response_due)
+    )
 
 
 def resolution_breached(now: datetime) -> peewee.Expression:

@@ -1,0 +1,78 @@
+"""Starting the console: pick the database (``--demo`` has its own), sign in, launch Textual."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from wzdesk.cli.common import Runtime
+
+DEMO_CASES = 300
+#: Demo cases are placed relative to "now"; after a day they tell a stale story, so rebuild.
+DEMO_MAX_AGE = timedelta(hours=20)
+
+
+def run_console(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.store.database import default_database_path, parse_database_url
+
+    if args.demo and not runtime.db_url:
+        runtime.db_url = str(default_database_path(demo=True))
+        _drop_stale_demo(Path(runtime.db_url), runtime)
+    target = parse_database_url(runtime.db_url or os.environ.get("WZDESK_DB"))
+    context = runtime.context()
+    offer_demo = False
+    if _is_empty():
+        if args.demo:
+            _fill_demo(runtime)
+        else:
+            offer_demo = True
+
+    from wzdesk.tui.app import WzdeskApp
+
+    app = WzdeskApp(
+        context,
+        clock=runtime.clock,
+        database_label=target.description + (" (demo)" if args.demo else ""),
+        wallboard=args.wallboard,
+        offer_demo=offer_demo,
+        bell=os.environ.get("WZDESK_BELL", "1") != "0",
+    )
+    app.run()
+    return 0
+
+
+def _is_empty() -> bool:
+    from wzdesk.store.models import Case
+
+    return not Case.select().exists()
+
+
+def _fill_demo(runtime: Runtime) -> None:
+    from wzdesk.services.demo import generate
+
+    print("wzdesk: filling the demo database with realistic cases…")
+    generate(runtime.clock, DEMO_CASES)
+
+
+def _drop_stale_demo(path: Path, runtime: Runtime) -> None:
+    """Delete the demo file when its cases were placed relative to a long-past "now"."""
+    if not path.exists():
+        return
+    import sqlite3
+
+    try:
+        connection = sqlite3.connect(path)
+        row = connection.execute(
+            "SELECT value FROM setting WHERE key = 'demo.generated_at'"
+        ).fetchone()
+        connection.close()
+    except sqlite3.Error:
+        row = None
+    from datetime import datetime
+
+    generated = datetime.fromisoformat(row[0]) if row else None
+    if generated is None or runtime.clock.now() - generated > DEMO_MAX_AGE:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -1,0 +1,295 @@
+"""The live queue's read model: open cases as light rows, loaded in one query and kept fresh
+incrementally, with SLA readings computed from memory.
+
+The console holds a :class:`QueueSnapshot` and asks it, once a second, for the timers of the
+rows on screen only. A reading is two bisects on the case's calendar table: no database access
+and no cost that grows with the size of the queue. Queue-wide counts (breached, at risk) are
+plain comparisons of stored deadlines with ``now``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import peewee
+
+from wzdesk.core.calendar import BusinessCalendar
+from wzdesk.core.rules import Status
+from wzdesk.core.sla import Severity, TimerState
+from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.store.models import Case, Client, Contact, User
+
+#: Rows changed this long before the last refresh are fetched again (commits can land late).
+REFRESH_OVERLAP = timedelta(seconds=30)
+
+
+@dataclass(slots=True)
+class QueueRow:
+    """One open case as the queue shows it (deadlines as UTC epoch seconds)."""
+
+    case_id: int
+    ref: str
+    version: int
+    severity: Severity
+    status: str
+    client_code: str
+    client_name: str
+    contact_name: str
+    assignee: str | None
+    summary: str
+    received_at: float
+    responded: bool
+    response_due: float
+    response_at_risk_at: float
+    resolution_due: float
+    resolution_at_risk_at: float
+    paused_since: float | None
+    calendar: BusinessCalendar = field(repr=False)
+    haystack: str = field(default="", repr=False)  # lower-case text the filter box searches
+
+    @property
+    def next_due(self) -> float:
+        """The nearest due instant of a running timer (urgency order)."""
+        if self.responded:
+            return self.resolution_due
+        return min(self.response_due, self.resolution_due)
+
+    def response_state(self, now: float) -> TimerState:
+        if self.responded:
+            return TimerState.MET
+        if now > self.response_due:
+            return TimerState.BREACHED
+        return TimerState.AT_RISK if now >= self.response_at_risk_at else TimerState.PENDING
+
+    def resolution_state(self, now: float) -> TimerState:
+        reading = self.paused_since if self.paused_since is not None else now
+        if reading > self.resolution_due:
+            return TimerState.BREACHED
+        return TimerState.AT_RISK if reading >= self.resolution_at_risk_at else TimerState.PENDING
+
+    def worst_state(self, now: float) -> TimerState:
+        states = (self.response_state(now), self.resolution_state(now))
+        for state in (TimerState.BREACHED, TimerState.AT_RISK, TimerState.PENDING):
+            if state in states:
+                return state
+        return TimerState.MET
+
+    def response_remaining(self, now: float) -> float | None:
+        """Business seconds to the response due instant; None once met."""
+        if self.responded:
+            return None
+        positions = self.calendar.positions_epoch([now, self.response_due])
+        return positions[1] - positions[0]
+
+    def resolution_remaining(self, now: float) -> float:
+        """Business seconds to the resolution due instant (frozen while paused)."""
+        reading = self.paused_since if self.paused_since is not None else now
+        positions = self.calendar.positions_epoch([reading, self.resolution_due])
+        return positions[1] - positions[0]
+
+    def transitions(self) -> Iterable[tuple[float, str]]:
+        """Future instants at which this row turns at risk or breached."""
+        if not self.responded:
+            yield self.response_at_risk_at, "response at risk"
+            yield self.response_due, "response breached"
+        if self.paused_since is None:
+            yield self.resolution_at_risk_at, "resolution at risk"
+            yield self.resolution_due, "resolution breached"
+
+
+@dataclass
+class QueueCounts:
+    """Counts for the quick filters."""
+
+    total: int = 0
+    mine: int = 0
+    unassigned: int = 0
+    breached: int = 0
+    at_risk: int = 0
+    waiting: int = 0
+    by_severity: dict[Severity, int] = field(default_factory=dict)
+
+
+_COLUMNS = (
+    Case.id,
+    Case.ref,
+    Case.version,
+    Case.severity,
+    Case.status,
+    Client.code,
+    Client.name,
+    Contact.name,
+    User.login,
+    Case.summary,
+    Case.received_at,
+    Case.first_response_at,
+    Case.response_due,
+    Case.response_at_risk_at,
+    Case.resolution_due,
+    Case.resolution_at_risk_at,
+    Case.paused_since,
+    Case.policy,
+    Case.is_open,
+    Case.updated_at,
+)
+
+
+def _query() -> peewee.ModelSelect:
+    return (
+        Case.select(*_COLUMNS)
+        .join(Client, on=(Case.client == Client.id))
+        .switch(Case)
+        .join(Contact, on=(Case.contact == Contact.id))
+        .switch(Case)
+        .join(User, peewee.JOIN.LEFT_OUTER, on=(Case.assignee == User.id))
+    )
+
+
+class QueueSnapshot:
+    """Every open case in memory, most urgent first, refreshed incrementally."""
+
+    def __init__(self, book: PolicyBook | None = None) -> None:
+        self.book = book or load_policy_book()
+        self.rows: dict[int, QueueRow] = {}
+        self.ordered: list[QueueRow] = []
+        self.watermark: datetime | None = None
+        self._transitions: list[tuple[float, int, str]] = []
+
+    # -- loading -----------------------------------------------------------------------------
+
+    # A refresh runs in a worker thread while the UI thread reads: it builds new containers and
+    # swaps them in with single assignments, never mutating what the UI may be iterating.
+
+    def load_all(self) -> None:
+        """Read every open case (one query)."""
+        rows: dict[int, QueueRow] = {}
+        self._apply(_query().where(Case.is_open).tuples(), rows)
+        self.rows = rows
+        self._reorder()
+
+    def refresh(self) -> set[int]:
+        """Fetch rows changed since the last load; returns the ids that changed."""
+        if self.watermark is None:
+            self.load_all()
+            return set(self.rows)
+        since = self.watermark - REFRESH_OVERLAP
+        rows = dict(self.rows)
+        changed = self._apply(_query().where(Case.updated_at > since).tuples(), rows)
+        if changed:
+            self.rows = rows
+            self._reorder()
+        return changed
+
+    def _apply(self, tuples: Iterable[tuple[object, ...]], rows: dict[int, QueueRow]) -> set[int]:
+        changed: set[int] = set()
+        calendars: dict[tuple[int, str], BusinessCalendar] = {}
+        for record in tuples:
+            (
+                case_id,
+                ref,
+                version,
+                severity,
+                status,
+                client_code,
+                client_name,
+                contact_name,
+                assignee,
+                summary,
+                received_at,
+                first_response_at,
+                response_due,
+                response_risk,
+                resolution_due,
+                resolution_risk,
+                paused_since,
+                policy_id,
+                is_open,
+                updated_at,
+            ) = record
+            assert isinstance(updated_at, datetime) and isinstance(case_id, int)
+            if self.watermark is None or updated_at > self.watermark:
+                self.watermark = updated_at
+            existing = rows.get(case_id)
+            if not is_open:
+                if existing is not None:
+                    del rows[case_id]
+                    changed.add(case_id)
+                continue
+            if existing is not None and existing.version == version:
+                continue
+            key = (int(policy_id), str(severity))  # type: ignore[call-overload]
+            if key not in calendars:
+                calendars[key] = self.book.by_id(key[0]).calendar_for(Severity(key[1]))
+            rows[case_id] = QueueRow(
+                case_id=case_id,
+                ref=str(ref),
+                version=int(version),  # type: ignore[call-overload]
+                severity=Severity(severity),
+                status=str(status),
+                client_code=str(client_code),
+                client_name=str(client_name),
+                contact_name=str(contact_name),
+                assignee=None if assignee is None else str(assignee),
+                summary=str(summary),
+                received_at=_epoch(received_at),
+                responded=first_response_at is not None,
+                response_due=_epoch(response_due),
+                response_at_risk_at=_epoch(response_risk),
+                resolution_due=_epoch(resolution_due),
+                resolution_at_risk_at=_epoch(resolution_risk),
+                paused_since=None if paused_since is None else _epoch(paused_since),
+                calendar=calendars[key],
+                haystack=f"{ref} {client_code} {client_name} {summary} {contact_name}".lower(),
+            )
+            changed.add(case_id)
+        return changed
+
+    def _reorder(self) -> None:
+        self.ordered = sorted(
+            self.rows.values(), key=lambda r: (r.next_due, r.severity.rank, r.case_id)
+        )
+        self._transitions = [
+            (instant, row.case_id, label)
+            for row in self.ordered
+            for instant, label in row.transitions()
+        ]
+        heapq.heapify(self._transitions)
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def crossed(self, since: float, now: float) -> list[tuple[QueueRow, str]]:
+        """Rows that turned at risk or breached in ``(since, now]`` (pops them off the heap)."""
+        events = []
+        heap = self._transitions
+        while heap and heap[0][0] <= now:
+            instant, case_id, label = heapq.heappop(heap)
+            row = self.rows.get(case_id)
+            if instant > since and row is not None:
+                events.append((row, label))
+        return events
+
+    def counts(self, now: float, me: str | None) -> QueueCounts:
+        """Quick-filter counts for the whole queue (comparisons only, no calendar)."""
+        counts = QueueCounts(total=len(self.ordered), by_severity={s: 0 for s in Severity})
+        for row in self.ordered:
+            state = row.worst_state(now)
+            counts.breached += state is TimerState.BREACHED
+            counts.at_risk += state is TimerState.AT_RISK
+            counts.mine += me is not None and row.assignee == me
+            counts.unassigned += row.assignee is None
+            counts.waiting += row.status == Status.WAITING_CLIENT
+            counts.by_severity[row.severity] += 1
+        return counts
+
+
+def _epoch(value: object) -> float:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    raise TypeError(f"expected a datetime, got {value!r}")
+
+
+def epoch_now(now: datetime) -> float:
+    return now.astimezone(UTC).timestamp()

@@ -1,0 +1,226 @@
+"""The Textual application: composition, global bindings, the live tick and the refresh loop.
+
+Threads: the database is only ever touched in thread workers (each with its own Peewee
+connection), which report back with messages. The one-second tick reads memory only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from wzdesk.core.clock import Clock
+from wzdesk.core.rules import Role
+from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.context import ServiceContext
+from wzdesk.services.queue import QueueSnapshot
+from wzdesk.store.database import db
+from wzdesk.tui.commands import CaseCommands
+
+T = TypeVar("T")
+
+#: Seconds between database re-reads (other agents' changes appear without a key press).
+REFRESH_SECONDS = 3.0
+
+
+def styles_dir() -> Path:
+    """Where the .tcss files are: inside the installed package, or the repo's ``styles/``."""
+    package_styles = Path(__file__).resolve().parent.parent / "styles"
+    if package_styles.is_dir():
+        return package_styles
+    return Path(__file__).resolve().parent.parent.parent / "styles"
+
+
+def style_paths() -> list[Path]:
+    directory = styles_dir()
+    return [
+        directory / "app.tcss",
+        *sorted(p for p in directory.glob("*.tcss") if p.name != "app.tcss"),
+    ]
+
+
+def in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``function`` with a database connection of this worker thread's own."""
+    with db.obj.connection_context():
+        return function(*args, **kwargs)
+
+
+@dataclass
+class QueueRefreshed(Message):
+    """The snapshot changed (initial load or a refresh found changes)."""
+
+    changed: set[int]
+    initial: bool = False
+
+
+@dataclass
+class QueueChanged(Message, bubble=False):
+    """The app's note to each screen that the snapshot changed."""
+
+    changed: set[int]
+    initial: bool = False
+
+
+@dataclass
+class LoadFailed(Message):
+    error: str
+
+
+class WzdeskApp(App[None]):
+    """wzdesk: the helpdesk console."""
+
+    TITLE = "wzdesk"
+    CSS_PATH = style_paths()  # type: ignore[assignment]
+    COMMANDS = App.COMMANDS | {CaseCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("f2", "phone_intake", "Log call", priority=True),
+        Binding("f3", "new_case", "New case"),
+        Binding("f4", "wallboard", "Wallboard"),
+        Binding("ctrl+r", "refresh_now", "Refresh", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        context: ServiceContext,
+        *,
+        clock: Clock,
+        database_label: str = "",
+        wallboard: bool = False,
+        offer_demo: bool = False,
+        bell: bool = True,
+        refresh_seconds: float = REFRESH_SECONDS,
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.clock = clock
+        self.database_label = database_label
+        self.start_on_wallboard = wallboard
+        self.offer_demo = offer_demo
+        self.bell_on_breach = bell
+        self.refresh_seconds = refresh_seconds
+        self.snapshot: QueueSnapshot | None = None
+        self.book: PolicyBook | None = None
+        self.sub_title = f"{context.actor} · {context.role.value}"
+
+    @property
+    def role(self) -> Role:
+        return self.context.role
+
+    def on_mount(self) -> None:
+        from wzdesk.tui.screens.main import MainScreen
+
+        self.push_screen(MainScreen())
+        if self.start_on_wallboard:
+            self.action_wallboard()
+        self.load_queue(initial=True)
+
+    # -- the refresh loop (dolphie-style: re-armed only after a fetch finishes) ------------------
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def load_queue(self, initial: bool = False) -> None:
+        worker = get_current_worker()
+        try:
+            with db.obj.connection_context():
+                if self.snapshot is None or initial:
+                    book = load_policy_book()
+                    snapshot = QueueSnapshot(book)
+                    snapshot.load_all()
+                    self.book, self.snapshot = book, snapshot
+                    changed = set(snapshot.rows)
+                else:
+                    changed = self.snapshot.refresh()
+        except Exception as error:  # the database went away: say so, keep the UI alive
+            if not worker.is_cancelled:
+                self.post_message(
+                    LoadFailed(str(error).splitlines()[0] if str(error) else repr(error))
+                )
+            return
+        if not worker.is_cancelled:
+            self.post_message(QueueRefreshed(changed, initial))
+
+    def on_queue_refreshed(self, message: QueueRefreshed) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(QueueChanged(message.changed, message.initial))
+        self.set_timer(self.refresh_seconds, self.load_queue)
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        self.notify(f"Cannot read the database: {message.error}. Retrying…", severity="error")
+        self.set_timer(max(self.refresh_seconds, 5.0), self.load_queue)
+
+    def action_refresh_now(self) -> None:
+        self.load_queue()
+
+    # -- global actions ----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from wzdesk.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_phone_intake(self) -> None:
+        from wzdesk.tui.screens.intake import IntakeScreen
+
+        if isinstance(self.screen, IntakeScreen):
+            return
+        self.push_screen(IntakeScreen(channel="phone"), self._case_created)
+
+    def action_new_case(self) -> None:
+        from wzdesk.tui.screens.intake import IntakeScreen
+
+        if isinstance(self.screen, IntakeScreen):
+            return
+        self.push_screen(IntakeScreen(channel="portal"), self._case_created)
+
+    def _case_created(self, ref: str | None) -> None:
+        if ref:
+            self.load_queue()
+            self.show_case(ref)
+
+    def action_wallboard(self) -> None:
+        from wzdesk.tui.screens.wallboard import WallboardScreen
+
+        if isinstance(self.screen, WallboardScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(WallboardScreen())
+
+    def show_case(self, ref: str) -> None:
+        """Open a case in the main screen's detail pane (from the palette, after intake)."""
+        from wzdesk.tui.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                while self.screen is not screen:
+                    self.pop_screen()
+                screen.open_case(ref)
+                return
+
+    def filter_by_client(self, code: str) -> None:
+        from wzdesk.tui.screens.main import MainScreen
+
+        self.show_case_list()
+        if isinstance(self.screen, MainScreen):
+            self.screen.filter_by_text(code)
+
+    def show_case_list(self) -> None:
+        from wzdesk.tui.screens.main import MainScreen
+
+        while not isinstance(self.screen, MainScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def set_quick_filter(self, name: str) -> None:
+        from wzdesk.tui.screens.main import MainScreen
+
+        if isinstance(self.screen, MainScreen):
+            self.screen.set_quick_filter_by_name(name)

@@ -1,0 +1,101 @@
+"""The command palette (Ctrl+P): open a case by reference, jump to a client, filters, actions."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from wzdesk.tui.app import WzdeskApp
+
+_FILTERS = [
+    ("ALL", "Show all open cases"),
+    ("MINE", "Show my cases"),
+    ("UNASSIGNED", "Show unassigned cases"),
+    ("BREACHED", "Show breached cases"),
+    ("AT_RISK", "Show cases at risk"),
+    ("WAITING", "Show cases waiting on the client"),
+    ("CRITICAL", "Show critical cases"),
+    ("MAJOR", "Show major cases"),
+    ("MODERATE", "Show moderate cases"),
+    ("MINOR", "Show minor cases"),
+]
+_ACTIONS = [
+    ("Log a phone call", "phone_intake"),
+    ("New case", "new_case"),
+    ("Wallboard (breach panel full screen)", "wallboard"),
+    ("Help: every key", "help"),
+    ("Refresh from the database", "refresh_now"),
+]
+
+
+def _lookup(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Cases whose reference matches, and clients whose code or name matches (worker thread)."""
+    import peewee
+
+    from wzdesk.store.database import db
+    from wzdesk.store.models import Case, Client
+
+    needle = text.strip().lower()
+    with db.obj.connection_context():
+        digits = "".join(ch for ch in needle if ch.isdigit())
+        cases = []
+        if digits:
+            query = (
+                Case.select(Case.ref, Case.summary)
+                .where(peewee.fn.LOWER(Case.ref) ** f"%{digits}%")
+                .order_by(Case.id.desc())
+                .limit(8)
+            )
+            cases = [(ref, summary) for ref, summary in query.tuples()]
+        like = f"%{needle}%"
+        clients = [
+            (code, name)
+            for code, name in Client.select(Client.code, Client.name)
+            .where((peewee.fn.LOWER(Client.code) ** like) | (peewee.fn.LOWER(Client.name) ** like))
+            .limit(8)
+            .tuples()
+        ]
+    return cases, clients
+
+
+class CaseCommands(Provider):
+    """wzdesk's commands for the palette."""
+
+    @property
+    def wz(self) -> WzdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    async def discover(self) -> Hits:
+        for label, action in _ACTIONS:
+            yield DiscoveryHit(label, partial(self.app.run_action, action))
+        for name, label in _FILTERS:
+            yield DiscoveryHit(label, partial(self.wz.set_quick_filter, name))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, action in _ACTIONS:
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), partial(self.app.run_action, action))
+        for name, label in _FILTERS:
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), partial(self.wz.set_quick_filter, name))
+        if len(query.strip()) < 2:
+            return
+        cases, clients = await asyncio.to_thread(_lookup, query)
+        for ref, summary in cases:
+            text = f"Open {ref} · {summary}"
+            yield Hit(
+                1.0 if ref.lower() == query.strip().lower() else 0.9,
+                text,
+                partial(self.wz.show_case, ref),
+                text=text,
+            )
+        for code, name in clients:
+            text = f"Client {code} · {name}: show its open cases"
+            yield Hit(0.8, text, partial(self.wz.filter_by_client, code), text=text)

@@ -1,0 +1,48 @@
+"""The wallboard: the breach panel full screen, for a supervisor or a team monitor."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from wzdesk.tui.app import QueueChanged, WzdeskApp
+from wzdesk.tui.widgets import SlaPanel
+
+
+class WallboardScreen(Screen[None]):
+    """Breached and at-risk cases by severity, the business clock, updated live."""
+
+    BINDINGS = [Binding("escape,f4,w", "app.wallboard", "Back to the queue")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield SlaPanel(id="wallboard", limit=None)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.tick)
+        self._regroup()
+        self.tick()
+
+    @property
+    def wz(self) -> WzdeskApp:
+        assert isinstance(self.app, WzdeskApp)
+        return self.app
+
+    def on_resize(self) -> None:
+        self.query_one(SlaPanel).limit = max(5, self.size.height - 8)
+
+    def on_queue_changed(self, message: QueueChanged) -> None:
+        self._regroup()
+
+    def _regroup(self) -> None:
+        if self.wz.snapshot is not None:
+            self.query_one(SlaPanel).set_rows(
+                self.wz.snapshot.ordered, self.wz.clock.now().timestamp()
+            )
+
+    def tick(self) -> None:
+        if self.wz.book is not None:
+            self.query_one(SlaPanel).tick(self.wz.book.current.calendar, self.wz.clock.now())
