@@ -360,9 +360,9 @@ def _cases(
     first_id = (Case.select(peewee.fn.MAX(Case.id)).scalar() or 0) + 1
     _bulk_insert(Case, case_rows)
     database = db.obj
+    mark = database.param
     database.execute_sql(
-        'UPDATE "case" SET ref = %s || CAST(id + %s AS VARCHAR(12)) WHERE ref IS NULL'
-        % (database.param, database.param),
+        f'UPDATE "case" SET ref = {mark} || CAST(id + {mark} AS VARCHAR(12)) WHERE ref IS NULL',
         (REF_PREFIX, FIRST_CASE_NUMBER - 1),
     )
     ids = [
