@@ -250,3 +250,15 @@ async def test_help_lists_every_binding(seeded, agent, make_app) -> None:
         await pilot.press("f1")
         await settle(pilot)
         assert "Log a phone call" in plain(pilot.app.screen.query_one("Static").content)
+
+
+async def test_first_run_offers_demo_data(database, supervisor, make_app) -> None:
+    app = make_app(supervisor, offer_demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        from wzdesk.tui.screens.welcome import WelcomeScreen
+
+        await settle(pilot, lambda: isinstance(pilot.app.screen, WelcomeScreen))
+        await pilot.press("d")
+        await settle(pilot, lambda: Case.select().count() == 300, limit=20)
+        await settle(pilot, lambda: len(queue(pilot).rows) > 0, limit=10)
+        assert len(queue(pilot).rows) == Case.select().where(Case.is_open).count()

@@ -45,7 +45,8 @@ class UTCDateTimeField(peewee.Field):
             if value.tzinfo is None:
                 return value.replace(tzinfo=UTC)
             return value.astimezone(UTC)
-        return datetime.strptime(value, _SQLITE_FORMAT).replace(tzinfo=UTC)
+        # fromisoformat is C code, ~30x faster than strptime: it matters for 10,000-row reads.
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 class IsoDateField(peewee.Field):

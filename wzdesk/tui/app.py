@@ -29,6 +29,8 @@ T = TypeVar("T")
 
 #: Seconds between database re-reads (other agents' changes appear without a key press).
 REFRESH_SECONDS = 3.0
+#: Rows loaded before the first paint (the rest follow in the same worker).
+FIRST_SCREEN_ROWS = 200
 
 
 def styles_dir() -> Path:
@@ -59,6 +61,7 @@ class QueueRefreshed(Message):
 
     changed: set[int]
     initial: bool = False
+    loaded: bool = False  # the worker finished (re-arm the refresh timer)
 
 
 @dataclass
@@ -123,7 +126,30 @@ class WzdeskApp(App[None]):
         self.push_screen(MainScreen())
         if self.start_on_wallboard:
             self.action_wallboard()
+        if self.offer_demo:
+            from wzdesk.tui.screens.welcome import WelcomeScreen
+
+            self.push_screen(WelcomeScreen(self.database_label), self._welcome_answered)
         self.load_queue(initial=True)
+
+    def _welcome_answered(self, load_demo: bool | None) -> None:
+        if load_demo:
+            self.notify("Loading demo data…", timeout=3)
+            self.load_demo()
+
+    @work(thread=True, group="demo", exit_on_error=False)
+    def load_demo(self) -> None:
+        from wzdesk.services.demo import generate
+
+        try:
+            summary = in_thread(generate, self.clock)
+        except Exception as error:  # a failed demo load must not take the console down
+            self.call_from_thread(self.notify, f"Demo data failed: {error}", severity="error")
+            return
+        self.call_from_thread(
+            self.notify, f"Demo data loaded: {summary.cases} cases ({summary.open_cases} open)"
+        )
+        self.call_from_thread(self.load_queue, initial=True)
 
     # -- the refresh loop (dolphie-style: re-armed only after a fetch finishes) ------------------
 
@@ -135,9 +161,14 @@ class WzdeskApp(App[None]):
                 if self.snapshot is None or initial:
                     book = load_policy_book()
                     snapshot = QueueSnapshot(book)
-                    snapshot.load_all()
+                    # First screen first: the most urgent rows paint while the rest loads.
+                    snapshot.load_top(FIRST_SCREEN_ROWS)
                     self.book, self.snapshot = book, snapshot
-                    changed = set(snapshot.rows)
+                    self.post_message(QueueRefreshed(set(snapshot.rows), initial=True))
+                    full = QueueSnapshot(book)
+                    full.load_all()
+                    self.snapshot = full
+                    changed = set(full.rows)
                 else:
                     changed = self.snapshot.refresh()
         except Exception as error:  # the database went away: say so, keep the UI alive
@@ -147,12 +178,13 @@ class WzdeskApp(App[None]):
                 )
             return
         if not worker.is_cancelled:
-            self.post_message(QueueRefreshed(changed, initial))
+            self.post_message(QueueRefreshed(changed, initial=False, loaded=True))
 
     def on_queue_refreshed(self, message: QueueRefreshed) -> None:
         for screen in self.screen_stack:
             screen.post_message(QueueChanged(message.changed, message.initial))
-        self.set_timer(self.refresh_seconds, self.load_queue)
+        if message.loaded:
+            self.set_timer(self.refresh_seconds, self.load_queue)
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.notify(f"Cannot read the database: {message.error}. Retrying…", severity="error")

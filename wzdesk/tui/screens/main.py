@@ -172,10 +172,13 @@ class MainScreen(Screen[None]):
         )
         table = self.query_one("#queue", QueueTable)
         table.set_rows(rows, now)
+        status = self.query_one("#queue-status", Static)
+        if snapshot.partial:
+            status.update(f"{len(rows):,} most urgent shown · loading the rest of the queue…")
+            return
         counts = snapshot.counts(now, self.wz.context.actor)
         self.query_one("#filters", FilterBar).show(counts, self.quick)
         self.query_one("#sla", SlaPanel).set_rows(snapshot.ordered, now)
-        status = self.query_one("#queue-status", Static)
         shown = f"{len(rows):,} of {counts.total:,} open cases"
         if self.quick is not QuickFilter.ALL or self.filter_text:
             shown += f" · filter: {self.quick.label}" + (

@@ -108,6 +108,7 @@ class QueueTable(ScrollView, can_focus=True):
         self.rows: list[QueueRow] = []
         self.now: float = 0.0
         self._index: dict[int, int] = {}
+        self._last_countdowns: tuple[tuple[str, str], ...] = ()
 
     # -- data --------------------------------------------------------------------------------
 
@@ -137,9 +138,28 @@ class QueueTable(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(self, self.current_row))
 
     def tick(self, now: float) -> None:
-        """A new second: redraw the visible countdowns (nothing else is computed)."""
+        """A new second: recompute the visible rows' countdowns; repaint only if one changed.
+
+        Countdowns show minutes, so most ticks change nothing on screen and cost a few dozen
+        bisects; a repaint (the expensive part) happens about once a minute.
+        """
         self.now = now
-        self.refresh()
+        shown = self._visible_countdowns()
+        if shown != self._last_countdowns:
+            self._last_countdowns = shown
+            self.refresh()
+
+    def _visible_countdowns(self) -> tuple[tuple[str, str], ...]:
+        top = int(self.scroll_y)
+        visible = self.rows[top : top + max(0, self.size.height - 1)]
+        return tuple(self._countdowns(row) for row in visible)
+
+    def _countdowns(self, row: QueueRow) -> tuple[str, str]:
+        now = self.now
+        response = countdown(row.response_remaining(now), row.response_state(now))
+        if row.paused_since is not None:
+            return response, "paused"
+        return response, countdown(row.resolution_remaining(now), row.resolution_state(now))
 
     @property
     def current_row(self) -> QueueRow | None:
@@ -222,11 +242,7 @@ class QueueTable(ScrollView, can_focus=True):
         severity_style = base + self.get_component_rich_style(f"queue--{row.severity.value}")
         response_state = row.response_state(now)
         resolution_state = row.resolution_state(now)
-        response_text = countdown(row.response_remaining(now), response_state)
-        if row.paused_since is not None:
-            resolution_text = "paused"
-        else:
-            resolution_text = countdown(row.resolution_remaining(now), resolution_state)
+        response_text, resolution_text = self._countdowns(row)
         dim = base + self.get_component_rich_style("queue--dim")
         return [
             (row.ref, base),

@@ -25,20 +25,23 @@ SEVERITY_STYLE = {
 class BusinessClock(Static):
     """``Open · Mon 09 Mar 10:42 EDT · closes 18:00`` (or when it next opens)."""
 
+    _shown = ""
+
     def show(self, calendar: BusinessCalendar, now: datetime) -> None:
         zone = calendar.zone
         local = now.astimezone(zone)
-        stamp = local.strftime("%a %d %b %H:%M:%S %Z")
-        if calendar.is_open(now):
+        stamp = local.strftime("%a %d %b %H:%M %Z")  # minutes: redraws once a minute, not each second
+        is_open = calendar.is_open(now)
+        if is_open:
             closes = calendar.next_closing(now)
-            self.set_class(False, "-closed")
-            self.update(f"● Open · {stamp} · closes {local_time(closes, zone, with_date=False)}")
+            text = f"● Open · {stamp} · closes {local_time(closes, zone, with_date=False)}"
         else:
             opens = calendar.next_opening(now)
-            self.set_class(True, "-closed")
-            self.update(
-                f"○ Closed · {stamp} · countdowns stopped · opens {local_time(opens, zone)}"
-            )
+            text = f"○ Closed · {stamp} · countdowns stopped · opens {local_time(opens, zone)}"
+        if text != self._shown:
+            self._shown = text
+            self.set_class(not is_open, "-closed")
+            self.update(text)
 
 
 class BreachBoard:
@@ -117,6 +120,7 @@ class SlaPanel(Vertical):
         super().__init__(id=id)
         self.limit = limit
         self.board: BreachBoard | None = None
+        self._shown = ""
 
     def compose(self) -> ComposeResult:
         yield BusinessClock(id="business-clock")
@@ -132,6 +136,7 @@ class SlaPanel(Vertical):
         """Redraw the clock and the countdowns of the rows shown."""
         self.query_one(BusinessClock).show(calendar, now)
         if self.board is not None:
-            self.query_one("#sla-body", Static).update(
-                self.board.render(now.timestamp(), self.limit)
-            )
+            text = self.board.render(now.timestamp(), self.limit)
+            if text.plain != self._shown:  # countdowns show minutes: a redraw a minute at most
+                self._shown = text.plain
+                self.query_one("#sla-body", Static).update(text)

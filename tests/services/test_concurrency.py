@@ -1,0 +1,223 @@
+"""Two agents editing the same case, each in a session of its own (a thread with its own
+database connection): the one who writes second with a stale version gets a Conflict, and
+nothing is lost or half-written."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import peewee
+import pytest
+
+from wzdesk.core.errors import Conflict
+from wzdesk.services import cases
+from wzdesk.services.cases import NewCase
+from wzdesk.services.context import ServiceContext
+from wzdesk.store.database import db
+from wzdesk.store.models import AuditEntry, Case, CaseEvent
+
+T = TypeVar("T")
+
+ROUNDS = 20
+
+
+def in_session(work: Callable[[], T]) -> T:
+    """Run ``work`` in another thread on a connection of its own; return or raise its outcome."""
+
+    def run() -> T:
+        with db.connection_context():
+            return work()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result(timeout=30)
+
+
+@pytest.fixture
+def ref(agent: ServiceContext, acme: str) -> str:
+    new = NewCase("ACME", "ana@acme.example", "major", "portal", "question", "Reports are slow")
+    return cases.open_case(agent, new).ref
+
+
+def timeline(ref: str) -> list[tuple[str, str, str]]:
+    case = cases.get_case(ref)
+    return [
+        (e.kind, e.author, e.body)
+        for e in CaseEvent.select().where(CaseEvent.case == case).order_by(CaseEvent.id)
+    ]
+
+
+def trail(ref: str) -> list[tuple[str, str]]:
+    return [
+        (a.action, a.actor)
+        for a in AuditEntry.select().where(AuditEntry.entity_id == ref).order_by(AuditEntry.id)
+    ]
+
+
+def test_second_session_gets_the_conflict_and_nothing_is_lost(
+    ref: str, agent: ServiceContext, supervisor: ServiceContext
+) -> None:
+    # Both agents load the case (each on its own connection) and see the same version.
+    kims_copy = in_session(lambda: cases.get_case(ref))
+    sams_copy = in_session(lambda: cases.get_case(ref))
+    assert kims_copy.version == sams_copy.version == 1
+
+    # Kim replies first.
+    in_session(
+        lambda: cases.reply(agent, ref, "Looking at it now", expected_version=kims_copy.version)
+    )
+    # Sam, still holding version 1, tries to reassign and escalate: both refused.
+    with pytest.raises(Conflict, match="changed since you read it"):
+        in_session(lambda: cases.assign(supervisor, ref, "sam", expected_version=1))
+    with pytest.raises(Conflict):
+        in_session(lambda: cases.escalate(supervisor, ref, "tier 2", "slow", expected_version=1))
+
+    case = cases.get_case(ref)
+    assert case.version == 2
+    assert case.assignee_id is None
+    assert case.status == "open"
+    assert case.first_response_at is not None
+    assert timeline(ref) == [
+        ("created", "kim", "Reports are slow"),
+        ("reply", "kim", "Looking at it now"),
+    ]
+    assert trail(ref) == [("case.open", "kim"), ("case.reply", "kim")]
+
+    # Sam reloads and tries again: it goes through, and Kim's reply is still there.
+    fresh = in_session(lambda: cases.get_case(ref))
+    in_session(lambda: cases.assign(supervisor, ref, "sam", expected_version=fresh.version))
+    assert cases.get_case(ref).version == 3
+    assert [kind for kind, _, _ in timeline(ref)] == ["created", "reply", "assign"]
+
+
+def test_a_session_paused_inside_its_transaction(
+    database: peewee.Database,
+    ref: str,
+    agent: ServiceContext,
+    supervisor: ServiceContext,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Kim's reply stops inside its transaction, just after the version check; Sam edits.
+
+    On SQLite, ``BEGIN IMMEDIATE`` makes Sam wait for Kim, then Sam's re-read sees Kim's
+    version and is refused. On PostgreSQL both pass the version check; Sam writes first and
+    Kim's guarded UPDATE (``WHERE version = 1``) finds nothing to update and is refused.
+    """
+    kim_inside, release = threading.Event(), threading.Event()
+    check = cases._check_version
+
+    def check_then_pause(case: Case, expected: int | None) -> None:
+        check(case, expected)
+        if threading.current_thread().name == "kim":
+            kim_inside.set()
+            assert release.wait(timeout=10)
+
+    monkeypatch.setattr(cases, "_check_version", check_then_pause)
+    outcomes: dict[str, Any] = {}
+
+    def session(name: str, work: Callable[[], object]) -> threading.Thread:
+        def run() -> None:
+            try:
+                with db.connection_context():
+                    work()
+                outcomes[name] = "ok"
+            except Exception as error:  # noqa: BLE001 - recorded and checked below
+                outcomes[name] = error
+
+        thread = threading.Thread(target=run, name=name)
+        thread.start()
+        return thread
+
+    kim = session("kim", lambda: cases.reply(agent, ref, "Kim's answer", expected_version=1))
+    assert kim_inside.wait(timeout=10)
+    sam = session("sam", lambda: cases.assign(supervisor, ref, "sam", expected_version=1))
+    sam.join(timeout=0.3)
+    sqlite = not isinstance(database, peewee.PostgresqlDatabase)
+    assert sam.is_alive() == sqlite  # SQLite: Sam waits for Kim's transaction
+    release.set()
+    for thread in (kim, sam):
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+
+    winner, loser = ("kim", "sam") if sqlite else ("sam", "kim")
+    assert outcomes[winner] == "ok"
+    assert isinstance(outcomes[loser], Conflict), outcomes
+    case = cases.get_case(ref)
+    assert case.version == 2
+    kinds = [kind for kind, _, _ in timeline(ref)]
+    if winner == "kim":
+        assert kinds == ["created", "reply"]
+        assert case.assignee_id is None
+        assert trail(ref) == [("case.open", "kim"), ("case.reply", "kim")]
+    else:
+        assert kinds == ["created", "assign"]
+        assert case.first_response_at is None
+        assert case.assignee.login == "sam"
+        assert trail(ref) == [("case.open", "kim"), ("case.assign", "sam")]
+
+
+def test_race_of_many_edits(ref: str, agent: ServiceContext, supervisor: ServiceContext) -> None:
+    """Two agents hammer one case; each write uses the version of its own last read."""
+    start = threading.Barrier(2, timeout=10)
+    results: dict[str, dict[str, Any]] = {}
+
+    def replier() -> None:
+        tally: dict[str, Any] = {"ok": 0, "conflict": 0, "errors": []}
+        results["replier"] = tally
+        with db.connection_context():
+            start.wait()
+            for round_ in range(ROUNDS):
+                try:
+                    seen = cases.get_case(ref).version
+                    cases.reply(agent, ref, f"reply {round_}", expected_version=seen)
+                    tally["ok"] += 1
+                except Conflict:
+                    tally["conflict"] += 1
+                except Exception as error:  # noqa: BLE001 - must stay empty
+                    tally["errors"].append(repr(error))
+
+    def assigner() -> None:
+        tally: dict[str, Any] = {"ok": 0, "conflict": 0, "errors": []}
+        results["assigner"] = tally
+        with db.connection_context():
+            start.wait()
+            for _ in range(ROUNDS):
+                try:
+                    case = cases.get_case(ref)
+                    current = case.assignee.login if case.assignee_id else None
+                    other = "kim" if current != "kim" else "sam"  # always a real change
+                    cases.assign(supervisor, ref, other, expected_version=case.version)
+                    tally["ok"] += 1
+                except Conflict:
+                    tally["conflict"] += 1
+                except Exception as error:  # noqa: BLE001 - must stay empty
+                    tally["errors"].append(repr(error))
+
+    threads = [threading.Thread(target=replier), threading.Thread(target=assigner)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive()
+
+    errors = results["replier"]["errors"] + results["assigner"]["errors"]
+    assert errors == []
+    replies, assigns = results["replier"]["ok"], results["assigner"]["ok"]
+    conflicts = results["replier"]["conflict"] + results["assigner"]["conflict"]
+    assert replies + assigns + conflicts == 2 * ROUNDS
+    # Each success can make at most one of the other agent's attempts stale.
+    assert replies + assigns >= ROUNDS
+
+    case = cases.get_case(ref)
+    assert case.version == 1 + replies + assigns
+    kinds = [kind for kind, _, _ in timeline(ref)]
+    assert kinds.count("reply") == replies
+    assert kinds.count("assign") == assigns
+    actions = [action for action, _ in trail(ref)]
+    assert actions.count("case.reply") == replies
+    assert actions.count("case.assign") == assigns
+    # The replies that succeeded are all there, each once.
+    bodies = [body for kind, _, body in timeline(ref) if kind == "reply"]
+    assert len(set(bodies)) == len(bodies) == replies

@@ -1,0 +1,102 @@
+"""Choosing the database from ``--db`` / ``WZDESK_DB``: SQLite paths and URLs, PostgreSQL URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import peewee
+import pytest
+
+from wzdesk.core.errors import InvalidInput
+from wzdesk.store.database import DatabaseTarget, open_database, parse_database_url
+
+
+@pytest.mark.parametrize(
+    ("url", "location"),
+    [
+        ("sqlite:///wzdesk.db", "wzdesk.db"),  # three slashes: relative
+        ("sqlite:///data/desk.db", "data/desk.db"),
+        ("sqlite:////var/lib/wzdesk/desk.db", "/var/lib/wzdesk/desk.db"),  # four: absolute
+        ("desk.db", "desk.db"),  # a plain path
+        ("/srv/wzdesk/desk.db", "/srv/wzdesk/desk.db"),
+        ("~/desk.db", "~/desk.db"),  # expanded when connecting
+    ],
+)
+def test_sqlite_forms(url: str, location: str) -> None:
+    assert parse_database_url(url) == DatabaseTarget("sqlite", location)
+
+
+def test_postgresql_url_with_every_part() -> None:
+    target = parse_database_url("postgresql://desk:s%40cret@db.example.org:6543/wzdesk")
+    assert target.backend == "postgresql"
+    assert target.location == "wzdesk"
+    assert dict(target.params) == {
+        "host": "db.example.org",
+        "port": 6543,
+        "user": "desk",
+        "password": "s@cret",  # percent-decoded
+    }
+    assert target.description == "PostgreSQL db.example.org:6543/wzdesk"
+    assert "s@cret" not in target.description
+
+
+def test_postgres_scheme_alias_and_defaults() -> None:
+    target = parse_database_url("postgres://localhost/wz")
+    assert target.backend == "postgresql"
+    assert target.location == "wz"
+    assert dict(target.params) == {"host": "localhost"}
+    assert target.description == "PostgreSQL localhost:5432/wz"
+
+
+def test_postgresql_url_without_database_name_is_refused() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_database_url("postgresql://desk@db.example.org:5432/")
+    assert caught.value.field == "--db"
+    assert "database name" in caught.value.message
+
+
+@pytest.mark.parametrize("url", ["mysql://root@localhost/wz", "http://example.org/x.db"])
+def test_unknown_scheme_names_the_db_option(url: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_database_url(url)
+    assert caught.value.field == "--db"
+    assert str(caught.value).startswith("--db: ")
+    assert "postgresql://" in caught.value.message  # says what is expected
+    assert url in caught.value.message
+
+
+def test_sqlite_url_without_a_path_is_refused() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_database_url("sqlite:///")
+    assert caught.value.field == "--db"
+
+
+def test_default_is_a_sqlite_file_in_the_user_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("wzdesk.store.database.default_data_dir", lambda: tmp_path)
+    for nothing in (None, ""):
+        target = parse_database_url(nothing)
+        assert target == DatabaseTarget("sqlite", str(tmp_path / "wzdesk.db"))
+
+
+def test_open_database_reads_wzdesk_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "dir" / "desk.db"  # parent directories are created
+    monkeypatch.setenv("WZDESK_DB", f"sqlite:///{path}")
+    database = open_database()
+    try:
+        assert isinstance(database, peewee.SqliteDatabase)
+        assert path.exists()
+        assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert database.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    finally:
+        database.close()
+
+
+def test_unreachable_server_is_one_clear_error() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        open_database("postgresql://nobody@127.0.0.1:1/nowhere")
+    assert caught.value.field == "--db"
+    assert "PostgreSQL 127.0.0.1:1/nowhere" in caught.value.message
+    assert "\n" not in str(caught.value)

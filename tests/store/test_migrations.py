@@ -1,0 +1,145 @@
+"""Schema versions: a fresh database reaches the latest version and matches the models; old
+databases upgrade in place and keep their data (and a copy of the file on SQLite)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import peewee
+import pytest
+
+from wzdesk.core.errors import InvalidInput
+from wzdesk.store.database import connect, open_database, parse_database_url
+from wzdesk.store.migrations import (
+    LATEST_VERSION,
+    MIGRATIONS,
+    _schema_table,
+    current_version,
+    upgrade,
+)
+from wzdesk.store.models import ALL_MODELS, Holiday, PolicyTarget, PolicyVersion
+
+
+def test_fresh_database_reaches_latest_version(database: peewee.Database) -> None:
+    assert LATEST_VERSION == len(MIGRATIONS) >= 2
+    assert current_version(database) == LATEST_VERSION
+    schema = _schema_table(database)
+    assert [row.version for row in schema.select().order_by(schema.version)] == list(
+        range(1, LATEST_VERSION + 1)
+    )
+    # The shipped SLA policy is seeded: one version, four severities.
+    assert PolicyVersion.select().count() == 1
+    assert PolicyTarget.select().count() == 4
+
+
+def test_migrated_tables_match_the_models(database: peewee.Database) -> None:
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        built = {c.name: c for c in database.get_columns(table)}
+        expected = {f.column_name: f for f in model._meta.sorted_fields}
+        assert sorted(built) == sorted(expected), table
+        for name, field in expected.items():
+            assert built[name].null == field.null, f"{table}.{name} nullability"
+            assert built[name].primary_key == field.primary_key, f"{table}.{name} primary key"
+
+
+def test_migrated_indexes_match_the_models(database: peewee.Database) -> None:
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        built = {
+            (tuple(index.columns), index.unique)
+            for index in database.get_indexes(table)
+            # Primary keys are indexed implicitly (PostgreSQL lists "*_pkey", SQLite an
+            # autoindex for a text key).
+            if not index.name.endswith("_pkey") and not index.name.startswith("sqlite_autoindex")
+        }
+        expected = {
+            (tuple(e.column_name for e in index._expressions), index._unique)
+            for index in model._meta.fields_to_index()
+        }
+        assert built == expected, table
+
+
+def test_upgrade_twice_is_a_no_op(database_url: str) -> None:
+    database = open_database(database_url)
+    try:
+        target = parse_database_url(database_url)
+        schema = _schema_table(database)
+        before = [(r.version, r.applied_at) for r in schema.select().order_by(schema.version)]
+        assert upgrade(database, target) == 0
+        assert upgrade(database, target) == 0
+        after = [(r.version, r.applied_at) for r in schema.select().order_by(schema.version)]
+        assert after == before
+        assert PolicyVersion.select().count() == 1  # not seeded twice
+    finally:
+        database.close()
+    again = open_database(database_url)  # reopening does not migrate again either
+    try:
+        assert current_version(again) == LATEST_VERSION
+        assert PolicyVersion.select().count() == 1
+    finally:
+        again.close()
+
+
+def test_v1_sqlite_database_upgrades_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    url = f"sqlite:///{path}"
+    # Build a version-1 database by hand, as the first release left it, with a holiday.
+    old = connect(parse_database_url(url))
+    old.connect()
+    with old.atomic():
+        MIGRATIONS[0](old)
+        schema = _schema_table(old)
+        schema.create_table()
+        schema.create(version=1, applied_at=datetime(2026, 1, 5, tzinfo=UTC))
+        old.execute_sql(
+            "INSERT INTO holiday (day, name, source, created_at) VALUES (?, ?, ?, ?)",
+            ("2026-07-01", "Canada Day", "manual", "2026-01-05 12:00:00.000000"),
+        )
+    assert current_version(old) == 1
+    assert not old.table_exists("case")
+    old.close()
+
+    database = open_database(url)
+    try:
+        assert current_version(database) == LATEST_VERSION
+        assert database.table_exists("case")
+        kept = Holiday.get(Holiday.day == date(2026, 7, 1))
+        assert kept.name == "Canada Day"
+        assert kept.created_at == datetime(2026, 1, 5, 12, tzinfo=UTC)
+        assert PolicyVersion.select().count() == 1  # the v1 seed is not repeated
+    finally:
+        database.close()
+
+    backup = tmp_path / "old.db.before-v2"
+    assert backup.exists()
+    copy = sqlite3.connect(backup)
+    try:
+        assert copy.execute("SELECT MAX(version) FROM wzdesk_schema").fetchone() == (1,)
+        assert copy.execute("SELECT day, name FROM holiday").fetchall() == [
+            ("2026-07-01", "Canada Day")
+        ]
+        tables = {r[0] for r in copy.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "case" not in tables
+    finally:
+        copy.close()
+
+
+def test_fresh_sqlite_database_leaves_no_backup(tmp_path: Path) -> None:
+    open_database(f"sqlite:///{tmp_path / 'new.db'}").close()
+    assert sorted(p.name for p in tmp_path.iterdir() if ".before-" in p.name) == []
+
+
+def test_newer_database_is_refused(database_url: str) -> None:
+    database = open_database(database_url)
+    try:
+        schema = _schema_table(database)
+        schema.create(version=LATEST_VERSION + 1, applied_at=datetime.now(UTC))
+    finally:
+        database.close()
+    with pytest.raises(InvalidInput) as caught:
+        open_database(database_url)
+    assert caught.value.field == "--db"
+    assert "newer" in caught.value.message
