@@ -18,7 +18,7 @@ def database_url(tmp_path: Path) -> str:  # overrides the two-backend fixture
 
 
 async def _queue_and_detail_ready(pilot) -> None:  # type: ignore[no-untyped-def]
-    await settle(pilot, lambda: pilot.app.snapshot is not None and not pilot.app.snapshot.partial)
+    await settle(pilot, lambda: pilot.app.snapshot and not pilot.app.snapshot.partial)
     await settle(pilot, lambda: len(pilot.app.screen.query_one(QueueTable).rows) == 3)
     await settle(pilot, lambda: pilot.app.screen.query_one(CaseDetail).case is not None)
 
@@ -37,7 +37,7 @@ def test_wallboard(snap_compare, seeded, supervisor, make_app) -> None:  # type:
     app = make_app(supervisor, refresh_seconds=3600, wallboard=True)
 
     async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
-        await settle(pilot, lambda: pilot.app.snapshot is not None and not pilot.app.snapshot.partial)
+        await settle(pilot, lambda: pilot.app.snapshot and not pilot.app.snapshot.partial)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=ready)

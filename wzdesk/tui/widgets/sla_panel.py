@@ -30,7 +30,8 @@ class BusinessClock(Static):
     def show(self, calendar: BusinessCalendar, now: datetime) -> None:
         zone = calendar.zone
         local = now.astimezone(zone)
-        stamp = local.strftime("%a %d %b %H:%M %Z")  # minutes: redraws once a minute, not each second
+        # Minutes, not seconds: the clock redraws once a minute, not every tick.
+        stamp = local.strftime("%a %d %b %H:%M %Z")
         is_open = calendar.is_open(now)
         if is_open:
             closes = calendar.next_closing(now)
