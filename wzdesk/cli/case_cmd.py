@@ -176,7 +176,7 @@ def run_open(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
-    runtime.open_store()
+    runtime.context()  # cases are for console users only
     _print_case(runtime, args.ref, args.json, with_events=True)
     return 0
 
@@ -185,7 +185,7 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.calendar import load_policy_book
     from wzdesk.services.case_views import CaseFilter, case_dict, list_cases
 
-    runtime.open_store()
+    runtime.context()  # cases are for console users only
     now = runtime.clock.now()
     flt = CaseFilter(
         statuses=args.status,

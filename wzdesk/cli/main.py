@@ -30,9 +30,17 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the demo database")
     parser.add_argument("--wallboard", action="store_true", help="open the breach wallboard")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from wzdesk.cli import case_cmd, demo_cmd, holidays_cmd, people_cmd, sla_cmd
+    from wzdesk.cli import (
+        case_cmd,
+        demo_cmd,
+        holidays_cmd,
+        mail_cmd,
+        people_cmd,
+        policy_cmd,
+        sla_cmd,
+    )
 
-    for module in (sla_cmd, holidays_cmd, people_cmd, case_cmd, demo_cmd):
+    for module in (sla_cmd, holidays_cmd, policy_cmd, people_cmd, case_cmd, mail_cmd, demo_cmd):
         module.register(subparsers)
     _accept_global_options_anywhere(parser)
     return parser

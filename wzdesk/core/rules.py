@@ -34,6 +34,7 @@ class Action(StrEnum):
     MANAGE_CLIENTS = "manage clients and contacts"
     MANAGE_USERS = "manage console users"
     MANAGE_CALENDAR = "change holidays and the SLA policy"
+    HANDLE_MAIL = "release or discard quarantined mail"
 
 
 _EVERYONE = frozenset(Role)
@@ -54,6 +55,7 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = {
     Action.MANAGE_CLIENTS: _AGENTS,
     Action.MANAGE_USERS: frozenset({Role.SUPERVISOR}),
     Action.MANAGE_CALENDAR: frozenset({Role.SUPERVISOR}),
+    Action.HANDLE_MAIL: _AGENTS,
 }
 
 

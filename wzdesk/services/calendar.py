@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from wzdesk.core.calendar import BusinessCalendar
+from wzdesk.core.calendar import BusinessCalendar, format_hours, parse_hours
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
 from wzdesk.core.sla import Severity, SeverityTargets, SlaPolicy
+from wzdesk.core.timefmt import format_instant
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.store.models import Holiday, PolicyTarget, PolicyVersion
+
+_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)
@@ -51,9 +57,9 @@ class PolicyBook:
         return self._by_id[version_id]
 
     @property
-    def current(self) -> SlaPolicy:
-        """The newest version (for the clock display and new defaults)."""
-        return self._versions[-1][2]
+    def signature(self) -> tuple[object, ...]:
+        """Changes whenever a version or the holiday list changes (to notice a stale book)."""
+        return tuple((start, version_id, policy) for start, version_id, policy in self._versions)
 
 
 def load_policy_book() -> PolicyBook:
@@ -167,6 +173,145 @@ def import_holidays(
     return added
 
 
+# -- policy versions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """What a supervisor changes in a new policy version (None: keep as it is)."""
+
+    effective_from: datetime
+    response_hours: dict[Severity, float] = field(default_factory=dict)
+    resolution_hours: dict[Severity, float] = field(default_factory=dict)
+    around_the_clock: dict[Severity, bool] = field(default_factory=dict)
+    at_risk_ratio: float | None = None
+    office_hours: str | None = None  # "08:00-18:00" for Monday to Friday
+    zone_name: str | None = None
+    note: str = ""
+
+
+def _severity_rank(target: PolicyTarget) -> int:
+    return Severity(target.severity).rank
+
+
+def policy_versions() -> list[dict[str, Any]]:
+    """Every version, oldest first, in the shape the command line prints."""
+    targets: dict[int, list[PolicyTarget]] = {}
+    for row in PolicyTarget.select().order_by(PolicyTarget.id):
+        targets.setdefault(row.policy_id, []).append(row)
+    result = []
+    for version in PolicyVersion.select().order_by(PolicyVersion.effective_from, PolicyVersion.id):
+        zone = ZoneInfo(version.zone_name)
+        result.append(
+            {
+                "id": version.id,
+                "effective_from": format_instant(version.effective_from, zone),
+                "zone": version.zone_name,
+                "hours": {
+                    day: format_hours(hours)
+                    for day, hours in zip(_DAY_NAMES, version.week, strict=True)
+                    if hours
+                },
+                "at_risk_ratio": version.at_risk_ratio,
+                "targets": {
+                    t.severity: {
+                        "response_hours": t.response_seconds / 3600,
+                        "resolution_hours": t.resolution_seconds / 3600,
+                        "around_the_clock": t.around_the_clock,
+                    }
+                    for t in sorted(
+                        targets.get(version.id, []), key=lambda t: Severity(t.severity).rank
+                    )
+                },
+                "note": version.note,
+                "created_by": version.created_by,
+            }
+        )
+    return result
+
+
+def add_policy_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, Any]:
+    """A new SLA policy version from ``effective_from`` on (supervisors).
+
+    Versions are never edited: cases received before the new one keep the version in force
+    when they were received, so the change cannot be back-dated.
+    """
+    ctx.require(Action.MANAGE_CALENDAR)
+    now = ctx.clock.now()
+    if change.effective_from < now - timedelta(minutes=5):
+        raise InvalidInput(
+            "is in the past; a policy change applies to cases received from now on",
+            field="--effective",
+        )
+    if change.at_risk_ratio is not None and not 0 < change.at_risk_ratio < 1:
+        raise InvalidInput(
+            "expected a ratio strictly between 0 and 1, e.g. 0.75", field="--at-risk"
+        )
+    for label, table in (
+        ("--response", change.response_hours),
+        ("--resolution", change.resolution_hours),
+    ):
+        for severity, hours in table.items():
+            if not 0 < hours <= 10_000:
+                raise InvalidInput(f"{severity.value}: expected hours above 0", field=label)
+    week = None
+    if change.office_hours is not None:
+        try:
+            day = parse_hours(change.office_hours)
+        except ValueError as error:
+            raise InvalidInput(f"{error}; expected e.g. 08:00-18:00", field="--hours") from None
+        week = [list(map(list, day))] * 5 + [[], []]
+    if change.zone_name is not None:
+        try:
+            ZoneInfo(change.zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidInput(
+                f"unknown time zone {change.zone_name!r}; expected e.g. America/Toronto",
+                field="--zone",
+            ) from None
+    with write_transaction():
+        base = PolicyVersion.select().order_by(PolicyVersion.effective_from.desc()).first()
+        assert base is not None  # the first migration seeds one
+        if change.effective_from <= base.effective_from:
+            raise InvalidInput(
+                "must be later than the newest version's effective instant "
+                f"({base.effective_from.isoformat()})",
+                field="--effective",
+            )
+        old_targets = {
+            Severity(t.severity): t
+            for t in PolicyTarget.select().where(PolicyTarget.policy == base)
+        }
+        version = PolicyVersion.create(
+            effective_from=change.effective_from,
+            zone_name=change.zone_name or base.zone_name,
+            week_json=json.dumps(week) if week is not None else base.week_json,
+            at_risk_ratio=(
+                change.at_risk_ratio if change.at_risk_ratio is not None else base.at_risk_ratio
+            ),
+            note=change.note,
+            created_at=now,
+            created_by=ctx.actor,
+        )
+        for severity in Severity:
+            old = old_targets[severity]
+            response = change.response_hours.get(severity)
+            resolution = change.resolution_hours.get(severity)
+            PolicyTarget.create(
+                policy=version,
+                severity=severity.value,
+                response_seconds=round(response * 3600) if response else old.response_seconds,
+                resolution_seconds=(
+                    round(resolution * 3600) if resolution else old.resolution_seconds
+                ),
+                around_the_clock=change.around_the_clock.get(severity, old.around_the_clock),
+            )
+        created = next(v for v in policy_versions() if v["id"] == version.id)
+        previous = next(v for v in policy_versions() if v["id"] == base.id)
+        ctx.audit("policy.version", "policy_version", version.id, previous, created)
+    return created
+
+
 def business_seconds_between(start: datetime, end: datetime) -> float:
-    """Business seconds between two instants on the current calendar."""
-    return load_policy_book().current.calendar.business_seconds_between(start, end)
+    """Business seconds between two instants on the calendar in force at ``start``."""
+    return load_policy_book().at(start).calendar.business_seconds_between(start, end)

@@ -194,7 +194,10 @@ class QueueSnapshot:
 
     def refresh(self) -> set[int]:
         """Fetch rows changed since the last load; returns the ids that changed."""
-        if self.watermark is None:
+        book = load_policy_book()
+        if self.watermark is None or book.signature != self.book.signature:
+            # A new policy version or holiday moves deadlines' meaning: read everything again.
+            self.book = book
             self.load_all()
             return set(self.rows)
         since = self.watermark - REFRESH_OVERLAP

@@ -171,6 +171,7 @@ class WzdeskApp(App[None]):
                     changed = set(full.rows)
                 else:
                     changed = self.snapshot.refresh()
+                    self.book = self.snapshot.book
         except Exception as error:  # the database went away: say so, keep the UI alive
             if not worker.is_cancelled:
                 self.post_message(

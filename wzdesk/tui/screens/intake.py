@@ -193,7 +193,7 @@ class IntakeScreen(Screen[str | None]):
         book = self.wz.book
         from zoneinfo import ZoneInfo
 
-        return book.current.calendar.zone if book else ZoneInfo("America/Toronto")
+        return book.at(self.wz.clock.now()).calendar.zone if book else ZoneInfo("America/Toronto")
 
     def _tick(self) -> None:
         if self.is_call and self.opened_at is not None:

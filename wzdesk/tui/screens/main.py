@@ -29,7 +29,7 @@ from wzdesk.tui.screens.prompts import Choice, ChoicePrompt, TextPrompt
 from wzdesk.tui.widgets import CaseDetail, FilterBar, QueueTable, QuickFilter, SlaPanel
 
 #: Below this width the detail pane replaces the queue instead of sitting beside it.
-NARROW_WIDTH = 110
+NARROW_WIDTH = 130
 DETAIL_DEBOUNCE = 0.12
 ESCALATION_TARGETS = ["Tier 2", "Development", "Professional services", "Hosting / operations"]
 
@@ -134,7 +134,7 @@ class MainScreen(Screen[None]):
                 self._announce(crossed)
                 self._show_rows()
             self.query_one("#queue", QueueTable).tick(epoch)
-            self.query_one("#sla", SlaPanel).tick(book.current.calendar, now)
+            self.query_one("#sla", SlaPanel).tick(book.at(now).calendar, now)
         self._last_tick = epoch
 
     def _announce(self, crossed: list[tuple[Any, str]]) -> None:

@@ -45,4 +45,5 @@ class WallboardScreen(Screen[None]):
 
     def tick(self) -> None:
         if self.wz.book is not None:
-            self.query_one(SlaPanel).tick(self.wz.book.current.calendar, self.wz.clock.now())
+            now = self.wz.clock.now()
+            self.query_one(SlaPanel).tick(self.wz.book.at(now).calendar, now)

@@ -1,0 +1,141 @@
+"""``wzdesk policy show|set``: the versioned SLA policy (supervisors change it)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from wzdesk.cli.common import Runtime, add_json_flag, severity_arg
+from wzdesk.cli.output import emit_json
+from wzdesk.core.errors import InvalidInput
+from wzdesk.core.sla import Severity
+from wzdesk.core.timefmt import parse_date, parse_instant
+
+
+def _severity_hours(text: str) -> tuple[Severity, float]:
+    severity_text, _, hours_text = text.partition("=")
+    severity = severity_arg(severity_text)
+    try:
+        return severity, float(hours_text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected SEVERITY=HOURS such as critical=4, got {text!r}"
+        ) from None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    policy = subparsers.add_parser("policy", help="the SLA policy and its versions")
+    verbs = policy.add_subparsers(dest="verb", required=True, metavar="{show,set}")
+
+    show = verbs.add_parser("show", help="every policy version, oldest first")
+    add_json_flag(show)
+    show.set_defaults(handler=run_show)
+
+    change = verbs.add_parser("set", help="add a policy version (supervisors)")
+    change.add_argument(
+        "--effective",
+        required=True,
+        help="when it takes effect: an ISO instant, or a date (00:00 support time)",
+    )
+    change.add_argument(
+        "--response",
+        action="append",
+        default=[],
+        type=_severity_hours,
+        metavar="SEVERITY=HOURS",
+        help="response target in business hours",
+    )
+    change.add_argument(
+        "--resolution",
+        action="append",
+        default=[],
+        type=_severity_hours,
+        metavar="SEVERITY=HOURS",
+        help="resolution target in business hours",
+    )
+    change.add_argument(
+        "--around-the-clock",
+        action="append",
+        default=[],
+        type=severity_arg,
+        metavar="SEVERITY",
+        help="count this severity's targets 24x7",
+    )
+    change.add_argument(
+        "--office-hours-only",
+        action="append",
+        default=[],
+        type=severity_arg,
+        metavar="SEVERITY",
+        help="count this severity on office hours again",
+    )
+    change.add_argument("--at-risk", type=float, metavar="RATIO", help="e.g. 0.75")
+    change.add_argument("--hours", metavar="HH:MM-HH:MM", help="Monday-Friday opening hours")
+    change.add_argument("--zone", help="support time zone, e.g. America/Toronto")
+    change.add_argument("--note", default="")
+    add_json_flag(change)
+    change.set_defaults(handler=run_set)
+
+
+def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.calendar import policy_versions
+
+    runtime.open_store()
+    versions = policy_versions()
+    if args.json:
+        emit_json(versions)
+        return 0
+    for version in versions:
+        hours = ", ".join(f"{day} {span}" for day, span in version["hours"].items())
+        print(
+            f"version {version['id']} from {version['effective_from']} ({version['zone']}; "
+            f"{hours}; at risk at {version['at_risk_ratio']:.0%})"
+        )
+        for severity, target in version["targets"].items():
+            clock = "24x7" if target["around_the_clock"] else "business"
+            print(
+                f"  {severity:<9} response {target['response_hours']:g}h  "
+                f"resolution {target['resolution_hours']:g}h  ({clock} hours)"
+            )
+    return 0
+
+
+def _effective(text: str, runtime: Runtime) -> datetime:
+    if "T" in text or " " in text.strip():
+        return parse_instant(text, "--effective")
+    from zoneinfo import ZoneInfo
+
+    from wzdesk.services.calendar import load_policy_book
+
+    day = parse_date(text, "--effective")
+    zone: ZoneInfo = load_policy_book().at(runtime.clock.now()).calendar.zone
+    return datetime(day.year, day.month, day.day, tzinfo=zone)
+
+
+def run_set(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.calendar import PolicyChange, add_policy_version
+
+    ctx = runtime.context()
+    both = set(args.around_the_clock) & set(args.office_hours_only)
+    if both:
+        raise InvalidInput(
+            f"{', '.join(sorted(s.value for s in both))} cannot be both 24x7 and office hours",
+            field="--around-the-clock",
+        )
+    around = {s: True for s in args.around_the_clock} | {s: False for s in args.office_hours_only}
+    change = PolicyChange(
+        effective_from=_effective(args.effective, runtime),
+        response_hours=dict(args.response),
+        resolution_hours=dict(args.resolution),
+        around_the_clock=around,
+        at_risk_ratio=args.at_risk,
+        office_hours=args.hours,
+        zone_name=args.zone,
+        note=args.note,
+    )
+    created = add_policy_version(ctx, change)
+    if args.json:
+        emit_json(created)
+    else:
+        print(f"policy version {created['id']} takes effect {created['effective_from']}")
+    return 0
