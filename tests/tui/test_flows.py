@@ -20,7 +20,11 @@ async def settle(pilot: Pilot, condition=None, limit: float = 5.0) -> None:  # t
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit
     while True:
-        await pilot.app.workers.wait_for_complete()
+        # Prompt workers wait for the user's answer; everything else should finish.
+        # (An empty list would mean "all workers" to wait_for_complete.)
+        busy = [w for w in pilot.app.workers if w.group != "prompts"]
+        if busy:
+            await pilot.app.workers.wait_for_complete(busy)
         await pilot.pause()
         if condition is None or condition():
             return

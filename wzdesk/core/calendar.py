@@ -33,9 +33,9 @@ DayHours = tuple[tuple[int, int], ...]
 WeeklyHours = tuple[DayHours, DayHours, DayHours, DayHours, DayHours, DayHours, DayHours]
 
 OFFICE_HOURS: DayHours = ((8 * 3600, 18 * 3600),)
-DEFAULT_WEEK: WeeklyHours = (OFFICE_HOURS,) * 5 + ((), ())  # type: ignore[assignment]
+DEFAULT_WEEK: WeeklyHours = (OFFICE_HOURS,) * 5 + ((), ())
 ALL_DAY: DayHours = ((0, DAY_SECONDS),)
-ALWAYS_OPEN_WEEK: WeeklyHours = (ALL_DAY,) * 7  # type: ignore[assignment]
+ALWAYS_OPEN_WEEK: WeeklyHours = (ALL_DAY,) * 7
 DEFAULT_ZONE = "America/Toronto"
 
 _EPOCH_DATE_ORDINAL = date(1970, 1, 1).toordinal()

@@ -3,6 +3,7 @@ action by key."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,11 @@ from wzdesk.tui.widgets import CaseDetail, FilterBar, QueueTable, QuickFilter, S
 NARROW_WIDTH = 130
 DETAIL_DEBOUNCE = 0.12
 ESCALATION_TARGETS = ["Tier 2", "Development", "Professional services", "Hosting / operations"]
+CLASSIFICATIONS = [
+    Choice(Classification.USER_ERROR.value, "User error", "Guidance or a workaround given"),
+    Choice(Classification.BUG.value, "Bug or malfunction", "It did not work as intended"),
+    Choice(Classification.WORKS_AS_DESIGNED.value, "Works as designed", "No defect"),
+]
 
 
 @dataclass
@@ -178,7 +184,9 @@ class MainScreen(Screen[None]):
             return
         counts = snapshot.counts(now, self.wz.context.actor)
         self.query_one("#filters", FilterBar).show(counts, self.quick)
-        self.query_one("#sla", SlaPanel).set_rows(snapshot.ordered, now)
+        moment = self.wz.clock.now()
+        calendar = snapshot.book.at(moment).calendar
+        self.query_one("#sla", SlaPanel).set_rows(snapshot.ordered, calendar, moment)
         shown = f"{len(rows):,} of {counts.total:,} open cases"
         if self.quick is not QuickFilter.ALL or self.filter_text:
             shown += f" · filter: {self.quick.label}" + (
@@ -353,53 +361,53 @@ class MainScreen(Screen[None]):
         self.load_detail(message.ref)
         self.wz.load_queue()
 
-    def action_reply(self) -> None:
-        self.app.push_screen(
-            TextPrompt(f"Reply to the client on {self._ref}", "The client sees this.", "Send"),
-            lambda text: text and self._run("Reply sent", case_service.reply, text),
-        )
+    # Each action asks what it needs with modal prompts, awaited in order inside a worker
+    # (``push_screen_wait``), then hands the use case to ``_run``.
 
-    def action_note(self) -> None:
-        self.app.push_screen(
-            TextPrompt(f"Internal note on {self._ref}", "Only the support team sees this.", "Save"),
-            lambda text: text and self._run("Note added", case_service.reply, text, internal=True),
+    @work(group="prompts", exclusive=True)
+    async def action_reply(self) -> None:
+        text = await self.app.push_screen_wait(
+            TextPrompt(f"Reply to the client on {self._ref}", "The client sees this.", "Send")
         )
+        if text:
+            self._run("Reply sent", case_service.reply, text)
 
-    def action_log_call(self) -> None:
+    @work(group="prompts", exclusive=True)
+    async def action_note(self) -> None:
+        text = await self.app.push_screen_wait(
+            TextPrompt(f"Internal note on {self._ref}", "Only the support team sees this.", "Save")
+        )
+        if text:
+            self._run("Note added", case_service.reply, text, internal=True)
+
+    @work(group="prompts", exclusive=True)
+    async def action_log_call(self) -> None:
         from wzdesk.tui.screens.prompts import CallPrompt
 
-        self.app.push_screen(
-            CallPrompt(f"Log a call on {self._ref}"),
-            lambda result: (
-                result
-                and self._run("Call logged", case_service.log_call_on_case, result[1], result[0])
-            ),
-        )
+        call = await self.app.push_screen_wait(CallPrompt(f"Log a call on {self._ref}"))
+        if call is not None:
+            seconds, notes = call
+            self._run("Call logged", case_service.log_call_on_case, notes, seconds)
 
     def action_take(self) -> None:
         self._run("Assigned to you", case_service.assign, self.wz.context.actor)
 
-    def action_assign(self) -> None:
-        self._choose_assignee()
-
-    @work(thread=True, exit_on_error=False)
-    def _choose_assignee(self) -> None:
-        users = in_thread(list_users)
+    @work(group="prompts", exclusive=True)
+    async def action_assign(self) -> None:
+        users = await asyncio.to_thread(in_thread, list_users)
         choices = [Choice("", "Unassigned", "Nobody owns the case")] + [
             Choice(u.login, f"{u.name} ({u.login})", u.role)
             for u in users
             if u.active and u.role != Role.PHONE.value
         ]
-        self.app.call_from_thread(
-            self.app.push_screen,
-            ChoicePrompt(f"Assign {self._ref} to", choices, current=self._field("assignee")),
-            lambda login: (
-                login is not None
-                and self._run("Assignee changed", case_service.assign, login or None)
-            ),
+        login = await self.app.push_screen_wait(
+            ChoicePrompt(f"Assign {self._ref} to", choices, current=self._field("assignee"))
         )
+        if login is not None:
+            self._run("Assignee changed", case_service.assign, login or None)
 
-    def action_status(self) -> None:
+    @work(group="prompts", exclusive=True)
+    async def action_status(self) -> None:
         choices = [
             Choice(Status.OPEN.value, "Open", "Being worked; the resolution clock runs"),
             Choice(
@@ -408,89 +416,66 @@ class MainScreen(Screen[None]):
                 "The resolution clock pauses until the client answers",
             ),
         ]
-        self.app.push_screen(
-            ChoicePrompt(f"Status of {self._ref}", choices, current=self._field("status")),
-            lambda status: status and self._run("Status changed", case_service.set_status, status),
+        status = await self.app.push_screen_wait(
+            ChoicePrompt(f"Status of {self._ref}", choices, current=self._field("status"))
         )
+        if status:
+            self._run("Status changed", case_service.set_status, status)
 
-    def action_severity(self) -> None:
+    @work(group="prompts", exclusive=True)
+    async def action_severity(self) -> None:
         choices = [
             Choice(s.value, s.value.capitalize(), SEVERITY_DESCRIPTIONS[s]) for s in Severity
         ]
-        self.app.push_screen(
+        severity = await self.app.push_screen_wait(
             ChoicePrompt(
                 f"Severity of {self._ref} (targets are recomputed from when it was received)",
                 choices,
                 current=self._field("severity"),
-            ),
-            lambda severity: (
-                severity
-                and self._run(
-                    "Severity changed; targets recomputed", case_service.change_severity, severity
-                )
-            ),
-        )
-
-    def action_escalate(self) -> None:
-        choices = [Choice(t, t, "") for t in ESCALATION_TARGETS]
-
-        def with_target(target: str | None) -> None:
-            if target:
-                self.app.push_screen(
-                    TextPrompt(
-                        f"Why escalate {self._ref} to {target}?",
-                        "The reason is recorded.",
-                        "Escalate",
-                    ),
-                    lambda reason: (
-                        reason
-                        and self._run(
-                            f"Escalated to {target}", case_service.escalate, target, reason
-                        )
-                    ),
-                )
-
-        self.app.push_screen(ChoicePrompt(f"Escalate {self._ref} to", choices), with_target)
-
-    def action_resolve(self) -> None:
-        def with_classification(classification: str | None) -> None:
-            if classification is None:
-                return
-            self.app.push_screen(
-                TextPrompt(
-                    f"Resolve {self._ref}", "The resolution note is sent to the client.", "Resolve"
-                ),
-                lambda note: (
-                    note
-                    and self._run("Resolved", case_service.resolve, note, classification or None)
-                ),
             )
+        )
+        if severity:
+            label = "Severity changed; targets recomputed"
+            self._run(label, case_service.change_severity, severity)
 
+    @work(group="prompts", exclusive=True)
+    async def action_escalate(self) -> None:
+        choices = [Choice(target, target, "") for target in ESCALATION_TARGETS]
+        target = await self.app.push_screen_wait(ChoicePrompt(f"Escalate {self._ref} to", choices))
+        if not target:
+            return
+        reason = await self.app.push_screen_wait(
+            TextPrompt(
+                f"Why escalate {self._ref} to {target}?", "The reason is recorded.", "Escalate"
+            )
+        )
+        if reason:
+            self._run(f"Escalated to {target}", case_service.escalate, target, reason)
+
+    @work(group="prompts", exclusive=True)
+    async def action_resolve(self) -> None:
+        classification: str | None = None
         if self.case is not None and self.case["category"] == Category.UNEXPECTED:
-            choices = [
-                Choice(
-                    Classification.USER_ERROR.value, "User error", "Guidance or a workaround given"
-                ),
-                Choice(
-                    Classification.BUG.value,
-                    "Bug or malfunction",
-                    "The application did not work as intended",
-                ),
-                Choice(Classification.WORKS_AS_DESIGNED.value, "Works as designed", "No defect"),
-            ]
-            self.app.push_screen(
-                ChoicePrompt(f"What was {self._ref}?", choices), with_classification
+            classification = await self.app.push_screen_wait(
+                ChoicePrompt(f"What was {self._ref}?", CLASSIFICATIONS)
             )
-        else:
-            with_classification("")
-
-    def action_reopen(self) -> None:
-        self.app.push_screen(
-            TextPrompt(f"Reopen {self._ref}", "Why? (optional)", "Reopen", required=False),
-            lambda reason: (
-                reason is not None and self._run("Reopened", case_service.reopen, reason)
-            ),
+            if not classification:
+                return
+        note = await self.app.push_screen_wait(
+            TextPrompt(
+                f"Resolve {self._ref}", "The resolution note is sent to the client.", "Resolve"
+            )
         )
+        if note:
+            self._run("Resolved", case_service.resolve, note, classification)
+
+    @work(group="prompts", exclusive=True)
+    async def action_reopen(self) -> None:
+        reason = await self.app.push_screen_wait(
+            TextPrompt(f"Reopen {self._ref}", "Why? (optional)", "Reopen", required=False)
+        )
+        if reason is not None:
+            self._run("Reopened", case_service.reopen, reason)
 
     def action_close_case(self) -> None:
         self._run("Closed", case_service.close)

@@ -38,10 +38,11 @@ class WallboardScreen(Screen[None]):
         self._regroup()
 
     def _regroup(self) -> None:
-        if self.wz.snapshot is not None:
-            self.query_one(SlaPanel).set_rows(
-                self.wz.snapshot.ordered, self.wz.clock.now().timestamp()
-            )
+        snapshot = self.wz.snapshot
+        if snapshot is not None and not snapshot.partial:
+            now = self.wz.clock.now()
+            panel = self.query_one(SlaPanel)
+            panel.set_rows(snapshot.ordered, snapshot.book.at(now).calendar, now)
 
     def tick(self) -> None:
         if self.wz.book is not None:

@@ -127,11 +127,12 @@ class SlaPanel(Vertical):
         yield BusinessClock(id="business-clock")
         yield Static(id="sla-body")
 
-    def set_rows(self, rows: list[QueueRow], now: float) -> None:
-        """Regroup (when the queue changed or a row crossed a threshold)."""
-        self.board = BreachBoard(rows, now)
+    def set_rows(self, rows: list[QueueRow], calendar: BusinessCalendar, now: datetime) -> None:
+        """Regroup (when the queue changed or a row crossed a threshold) and redraw now."""
+        self.board = BreachBoard(rows, now.timestamp())
         breached, at_risk = self.board.totals
         self.border_title = f"SLA · {breached} breached · {at_risk} at risk"
+        self.tick(calendar, now)
 
     def tick(self, calendar: BusinessCalendar, now: datetime) -> None:
         """Redraw the clock and the countdowns of the rows shown."""
