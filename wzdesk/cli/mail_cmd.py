@@ -142,10 +142,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _zone() -> ZoneInfo:
+def _zone(runtime: Runtime) -> ZoneInfo:
+    """The support zone (of the policy in force now) for printing instants."""
     from wzdesk.services.calendar import load_policy_book
 
-    return load_policy_book().current.calendar.zone
+    return load_policy_book().at(runtime.clock.now()).calendar.zone
 
 
 def _settings(args: argparse.Namespace) -> MailSettings:
@@ -210,7 +211,6 @@ def _stop_on_sigterm() -> None:
 def run_watch(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.core.errors import InvalidInput
     from wzdesk.mail.sources import is_maildir, mark_seen, read_maildir
-    from wzdesk.services.calendar import load_policy_book
     from wzdesk.services.mail_intake import MailImporter
     from wzdesk.services.mail_outbox import deliver_due
 
@@ -231,7 +231,7 @@ def run_watch(args: argparse.Namespace, runtime: Runtime) -> int:
     subdirs: tuple[str, ...] = ("new", "cur")  # the first round also files what a reader saw
     try:
         while True:
-            importer.book = load_policy_book()  # a policy change applies from the next round
+            importer.refresh()  # contacts or the SLA policy changed meanwhile: use the new ones
             for raw in read_maildir(folder, subdirs):
                 filed = importer.file(raw)
                 mark_seen(raw)
@@ -258,9 +258,9 @@ def run_watch(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_quarantine_list(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.mail_quarantine import STATUSES, list_quarantine, quarantine_dict
 
-    runtime.open_store()
+    runtime.context()  # mail is for console users only
     statuses = STATUSES if args.all else tuple(args.status or ["held"])
-    zone = _zone()
+    zone = _zone(runtime)
     rows = [quarantine_dict(h, zone) for h in list_quarantine(statuses, args.limit)]
     if args.json:
         emit_json(rows)
@@ -276,11 +276,11 @@ def run_quarantine_show(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.mail_settings import blob_store
     from wzdesk.store.models import QuarantinedMail
 
-    runtime.open_store()
+    runtime.context()  # mail is for console users only
     held = QuarantinedMail.get_or_none(QuarantinedMail.id == args.id)
     if held is None:
         raise NotFound(f"no quarantined message {args.id}", field="ID")
-    result = quarantine_dict(held, _zone())
+    result = quarantine_dict(held, _zone(runtime))
     store = blob_store()
     if store.has(held.raw_sha256):
         parsed = parse_message(store.get(held.raw_sha256))
@@ -347,8 +347,8 @@ def run_quarantine_discard(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_outbox_list(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.mail_outbox import STATUSES, list_outbox, outbox_dict
 
-    runtime.open_store()
-    zone = _zone()
+    runtime.context()  # mail is for console users only
+    zone = _zone(runtime)
     statuses = STATUSES if args.all else ("pending", "sending", "failed")
     rows = [outbox_dict(row, zone) for row in list_outbox(statuses)]
     if args.json:
@@ -378,7 +378,7 @@ def run_outbox_retry(args: argparse.Namespace, runtime: Runtime) -> int:
 
     row = retry(runtime.context(), args.id)
     if args.json:
-        emit_json(outbox_dict(row, _zone()))
+        emit_json(outbox_dict(row, _zone(runtime)))
     else:
         print(f"message {row.id} to {row.recipients} will be sent on the next 'mail outbox send'")
     return 0
@@ -388,8 +388,8 @@ def run_attachments(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.attachments import attachments_of
     from wzdesk.services.cases import get_case
 
-    runtime.open_store()
-    rows = attachments_of(get_case(args.ref), _zone())
+    runtime.context()  # mail is for console users only
+    rows = attachments_of(get_case(args.ref), _zone(runtime))
     if args.json:
         emit_json(rows)
         return 0

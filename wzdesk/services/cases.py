@@ -29,7 +29,8 @@ from wzdesk.core.sla import Severity, SlaPolicy
 from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import describe_admins, find_contact, get_client, get_user
-from wzdesk.store.models import Case, CaseEvent, SlaPause, to_json
+from wzdesk.services.mail_outbox import queue_client_mail
+from wzdesk.store.models import Case, CaseEvent, Contact, SlaPause, to_json
 
 REF_PREFIX = "WZ-"
 FIRST_CASE_NUMBER = 1001
@@ -166,8 +167,13 @@ def _stored_deadlines(case: Case) -> Deadlines:
     )
 
 
-def _end_pause(ctx: ServiceContext, case: Case, book: PolicyBook) -> dict[str, Any]:
-    """Close the ongoing pause (if any) and return the shifted resolution deadlines."""
+def _end_pause(
+    ctx: ServiceContext, case: Case, book: PolicyBook, at: datetime | None = None
+) -> dict[str, Any]:
+    """Close the ongoing pause (if any) and return the shifted resolution deadlines.
+
+    ``at``: when the pause ended, if not now (a client's email that arrived a while ago).
+    """
     pause = (
         SlaPause.select()
         .where((SlaPause.case == case) & SlaPause.ended_at.is_null())
@@ -177,6 +183,8 @@ def _end_pause(ctx: ServiceContext, case: Case, book: PolicyBook) -> dict[str, A
     if pause is None:
         return {"paused_since": None}
     now = ctx.clock.now()
+    if at is not None:
+        now = max(min(at, now), pause.started_at)
     SlaPause.update(ended_at=now).where(SlaPause.id == pause.id).execute()
     shifted = after_pause(
         _policy(book, case), Severity(case.severity), _stored_deadlines(case), pause.started_at, now
@@ -204,8 +212,14 @@ def open_case(
     call_seconds: int | None = None,
     call_notes: str = "",
     book: PolicyBook | None = None,
+    contact: Contact | None = None,
 ) -> Case:
-    """Open a case for a client admin. With ``call_seconds`` it is a logged phone call."""
+    """Open a case for a client admin. With ``call_seconds`` it is a logged phone call.
+
+    ``contact``: the ``new.contact`` already looked up, with its client (the mail import has
+    it at hand and saves two queries a message).
+    """
+    known_contact = contact
     ctx.require(Action.LOG_CALL if call_seconds is not None else Action.OPEN_CASE)
     severity = parse_choice(Severity, new.severity, "--severity")
     channel = parse_choice(Channel, new.channel, "--channel")
@@ -227,10 +241,10 @@ def open_case(
         raise InvalidInput("expected a call length between 0 and 12 hours", field="--duration")
     book = book or load_policy_book()
     with write_transaction():
-        client = get_client(new.client)
+        client = known_contact.client if known_contact else get_client(new.client)
         if not client.active:
             raise InvalidInput(f"client {client.code} is inactive", field="--client")
-        contact = find_contact(client, new.contact)
+        contact = known_contact or find_contact(client, new.contact)
         if not contact.is_admin:
             raise PermissionDenied(
                 f"{contact.name} is not a client admin of {client.code}; only client admins may "
@@ -318,7 +332,9 @@ def reply(
             if case.status == Status.NEW:
                 changes["status"] = Status.OPEN.value
         _save(ctx, case, changes)
-        _event(ctx, case, "note" if internal else "reply", body, public=not internal)
+        event = _event(ctx, case, "note" if internal else "reply", body, public=not internal)
+        if not internal:
+            queue_client_mail(ctx, case, event)
         ctx.audit(
             "case.note" if internal else "case.reply", "case", case.ref, None, {"length": len(body)}
         )
@@ -340,6 +356,8 @@ def log_call_on_case(
     with write_transaction():
         case = get_case(ref)
         _check_version(case, expected_version)
+        if case.status == Status.CLOSED:
+            raise InvalidInput(f"{case.ref} is closed", field="status")
         _save(ctx, case, {})
         _event(ctx, case, "call", body, duration_seconds=duration_seconds)
         ctx.audit("case.call", "case", case.ref, None, {"duration_seconds": duration_seconds})
@@ -530,7 +548,8 @@ def resolve(
         before = {"status": case.status}
         _save(ctx, case, changes)
         _start_pause(ctx, case, "resolved")
-        _event(ctx, case, "resolve", note, public=True, data={"classification": kind})
+        event = _event(ctx, case, "resolve", note, public=True, data={"classification": kind})
+        queue_client_mail(ctx, case, event)
         ctx.audit(
             "case.resolve", "case", case.ref, before, {"status": "resolved", "classification": kind}
         )
@@ -568,6 +587,31 @@ def reopen(
         _event(ctx, case, "reopen", reason)
         ctx.audit("case.reopen", "case", case.ref, {"status": "resolved"}, {"status": "open"})
     return case
+
+
+def client_wrote(ctx: ServiceContext, case: Case, at: datetime, book: PolicyBook) -> str | None:
+    """A client's message was added to ``case`` (inside the caller's transaction).
+
+    A case waiting on the client goes back to open and a resolved one reopens; either way the
+    resolution clock resumes from ``at`` (when the message arrived). Returns the status the case
+    left, or ``None`` if it stayed. Refusing a closed case is the caller's job.
+    """
+    current = Status(case.status)
+    if current not in (Status.WAITING_CLIENT, Status.RESOLVED):
+        _save(ctx, case, {})  # a new version: an agent's screen shows the new message
+        return None
+    changes = _end_pause(ctx, case, book, at=at)
+    changes["status"] = Status.OPEN.value
+    if current == Status.RESOLVED:
+        changes.update({"resolved_at": None, "is_open": True, "classification": None})
+    _save(ctx, case, changes)
+    if current == Status.RESOLVED:
+        _event(ctx, case, "reopen", "The client wrote back.")
+        ctx.audit("case.reopen", "case", case.ref, {"status": "resolved"}, {"status": "open"})
+    else:
+        _event(ctx, case, "status", data={"from": current.value, "to": Status.OPEN.value})
+        ctx.audit("case.status", "case", case.ref, {"status": current.value}, {"status": "open"})
+    return current.value
 
 
 def close(ctx: ServiceContext, ref: str, expected_version: int | None = None) -> Case:

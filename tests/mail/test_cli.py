@@ -1,0 +1,309 @@
+"""``wzdesk mail ...`` as a script calls it, in-process on each backend: JSON shapes, exit
+codes, one-line errors that write nothing, and no Textual import."""
+
+from __future__ import annotations
+
+import json
+import mailbox
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.mail.conftest import eml
+from wzdesk.cli.main import main
+from wzdesk.store.database import db, open_database
+from wzdesk.store.models import ALL_MODELS
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = "2026-03-09T10:00:00-04:00"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+    @property
+    def error_line(self) -> str:
+        lines = self.err.splitlines()
+        assert len(lines) == 1 and "Traceback" not in self.err, self.err
+        return lines[0]
+
+
+class Cli:
+    def __init__(self, url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+        self.url, self.monkeypatch, self.capsys = url, monkeypatch, capsys
+        monkeypatch.setenv("WZDESK_DB", url)
+        monkeypatch.setenv("WZDESK_NOW", NOW)
+        monkeypatch.setenv("WZDESK_USER", "sam")
+
+    def __call__(self, *args: str, user: str | None = None) -> Result:
+        with self.monkeypatch.context() as env:
+            if user is not None:
+                env.setenv("WZDESK_USER", user)
+            self.capsys.readouterr()
+            try:
+                code = main(list(args))
+            except SystemExit as exit_:
+                code = int(exit_.code or 0)
+            finally:
+                if db.obj is not None and not db.obj.is_closed():
+                    db.obj.close()
+            out, err = self.capsys.readouterr()
+        return Result(code, out, err)
+
+    def ok(self, *args: str, **kwargs: Any) -> Result:
+        result = self(*args, **kwargs)
+        assert result.code == 0, result.err
+        return result
+
+    def counts(self) -> dict[str, int]:
+        database = open_database(self.url)
+        try:
+            return {model.__name__: model.select().count() for model in ALL_MODELS}
+        finally:
+            database.close()
+
+    def refused(self, code: int, field: str, *args: str, user: str | None = None) -> str:
+        before = self.counts()
+        result = self(*args, user=user)
+        assert result.code == code, result.err
+        assert field in result.error_line
+        assert result.out == ""
+        assert self.counts() == before
+        return result.error_line
+
+
+@pytest.fixture
+def desk(database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> Cli:
+    cli = Cli(database_url, monkeypatch, capsys)
+    cli.ok("client", "add", "ACME", "--name", "Acme Corporation")
+    cli.ok(
+        "contact", "add", "--client", "ACME", "--name", "Ana Diaz",
+        "--email", "ana@acme.example", "--primary",
+    )  # fmt: skip
+    cli.ok(
+        "contact", "add", "--client", "ACME", "--name", "Bob Smith", "--email", "bob@acme.example"
+    )
+    cli.ok("user", "add", "kim", "--name", "Kim Lee", "--role", "agent")
+    cli.ok("user", "add", "pat", "--name", "Pat Moss", "--role", "phone")
+    return cli
+
+
+@pytest.fixture
+def mail_files(tmp_path: Path) -> dict[str, Path]:
+    """One .eml file, an mbox of two messages, and a Maildir with one new message."""
+    single = tmp_path / "one.eml"
+    single.write_bytes(eml(message_id="one@acme.example", subject="Single file"))
+    box = mailbox.mbox(tmp_path / "inbox.mbox")
+    box.add(eml(message_id="two@acme.example", subject="From the mbox"))
+    box.add(eml(sender="bob@acme.example", message_id="bob@acme.example", subject="Bob asks"))
+    box.close()
+    maildir = mailbox.Maildir(tmp_path / "Maildir", create=True)
+    maildir.add(eml(message_id="three@acme.example", subject="From the Maildir"))
+    return {"eml": single, "mbox": tmp_path / "inbox.mbox", "maildir": tmp_path / "Maildir"}
+
+
+def test_import_every_kind_of_source_and_again(desk: Cli, mail_files) -> None:
+    paths = [str(mail_files[k]) for k in ("eml", "mbox", "maildir")]
+    result = desk.ok("mail", "import", *paths, "--json")
+    assert result.json == {"imported": 3, "threaded": 0, "quarantined": 1, "duplicates": 0}
+    again = desk.ok("mail", "import", *paths, "--json")
+    assert again.json == {"imported": 0, "threaded": 0, "quarantined": 0, "duplicates": 4}
+    text = desk.ok("mail", "import", str(mail_files["eml"]), "--verbose").out
+    assert text.splitlines() == [
+        f"{mail_files['eml']}: already imported",
+        "imported 0, threaded 0, quarantined 0, duplicates 1",
+    ]
+    listed = desk.ok("case", "list", "--json").json
+    assert sorted(c["summary"] for c in listed) == [
+        "From the Maildir",
+        "From the mbox",
+        "Single file",
+    ]
+    assert {c["channel"] for c in listed} == {"email"}
+
+
+def test_import_text_output_names_what_was_held(desk: Cli, mail_files) -> None:
+    out = desk.ok("mail", "import", str(mail_files["mbox"])).out.splitlines()
+    assert out[0].startswith(f"{mail_files['mbox']}#2: quarantined #1: Bob Smith <bob@acme")
+    assert out[-1] == "imported 1, threaded 0, quarantined 1, duplicates 0"
+
+
+def test_import_options_and_bad_input(desk: Cli, mail_files, tmp_path: Path) -> None:
+    desk.refused(5, "PATH", "mail", "import", str(mail_files["eml"]), str(tmp_path / "nope"))
+    desk.refused(2, "--severity", "mail", "import", str(mail_files["eml"]), "--severity", "huge")
+    desk.refused(2, "--category", "mail", "import", str(mail_files["eml"]), "--category", "x")
+    small = desk("mail", "import", str(mail_files["eml"]), "--max-message-size", "zero")
+    assert small.code == 2
+    held = desk.ok(
+        "mail", "import", str(mail_files["eml"]), "--max-message-size", "100", "--json"
+    ).json
+    assert held["quarantined"] == 1
+    listed = desk.ok("mail", "quarantine", "list", "--json").json
+    assert listed[0]["reason_code"] == "oversized"
+
+
+def test_severity_flag(desk: Cli, mail_files) -> None:
+    desk.ok("mail", "import", str(mail_files["eml"]), "--severity", "critical")
+    assert desk.ok("case", "list", "--json").json[0]["severity"] == "critical"
+
+
+def test_quarantine_list_show_release_discard(desk: Cli, mail_files) -> None:
+    desk.ok("mail", "import", str(mail_files["mbox"]))
+    [held] = desk.ok("mail", "quarantine", "list", "--json").json
+    assert {k: held[k] for k in ("id", "status", "from", "subject", "reason_code")} == {
+        "id": 1,
+        "status": "held",
+        "from": "bob@acme.example",
+        "subject": "Bob asks",
+        "reason_code": "not_admin",
+    }
+    assert "Ana Diaz (primary, ana@acme.example)" in held["reason"]
+    assert held["received_at"] == "2026-03-09T09:30:00-04:00"
+    table = desk.ok("mail", "quarantine", "list").out
+    assert "bob@acme.example" in table and "Bob asks" in table
+    shown = desk.ok("mail", "quarantine", "show", "1", "--json").json
+    assert shown["body"] == "The payroll export stops at 80%."
+    desk.refused(2, "--contact", "mail", "quarantine", "release", "1", "--new-case", user="kim")
+    desk.refused(5, "ID", "mail", "quarantine", "release", "9", "--case", "WZ-1001", user="kim")
+    desk.refused(5, "REF", "mail", "quarantine", "release", "1", "--case", "WZ-9999", user="kim")
+    desk.refused(
+        4, "not a client admin", "mail", "quarantine", "release", "1", "--new-case",
+        "--contact", "bob@acme.example", user="kim",
+    )  # fmt: skip
+    desk.refused(4, "may not", "mail", "quarantine", "discard", "1", "--reason", "x", user="pat")
+    released = desk.ok(
+        "mail", "quarantine", "release", "1", "--new-case", "--contact", "ana@acme.example",
+        "--severity", "minor", "--json", user="kim",
+    ).json  # fmt: skip
+    assert released == {"id": 1, "status": "released", "case": "WZ-1002"}
+    case = desk.ok("case", "show", "WZ-1002", "--json").json
+    assert (case["severity"], case["contact"]) == ("minor", "ana@acme.example")
+    assert desk.ok("mail", "quarantine", "list", "--json").json == []
+    everything = desk.ok("mail", "quarantine", "list", "--all", "--json").json
+    assert [(q["status"], q["case"], q["handled_by"]) for q in everything] == [
+        ("released", "WZ-1002", "kim")
+    ]
+    desk.refused(2, "ID", "mail", "quarantine", "discard", "1", "--reason", "late", user="kim")
+
+
+def test_release_into_an_existing_case_and_discard(desk: Cli, tmp_path: Path) -> None:
+    first = tmp_path / "first.eml"
+    first.write_bytes(eml(message_id="first@x"))
+    strays = tmp_path / "strays"
+    strays.mkdir()
+    (strays / "a.eml").write_bytes(eml(sender="bob@acme.example", message_id="b1@x"))
+    (strays / "b.eml").write_bytes(eml(sender="spam@spam.example", message_id="s@x"))
+    desk.ok("mail", "import", str(first), str(strays))
+    released = desk.ok(
+        "mail", "quarantine", "release", "1", "--case", "WZ-1001", "--json", user="kim"
+    )
+    assert released.json["case"] == "WZ-1001"
+    events = desk.ok("case", "show", "WZ-1001", "--json").json["events"]
+    assert events[-1]["kind"] == "client_message" and events[-1]["author"] == "bob@acme.example"
+    desk.refused(2, "--reason", "mail", "quarantine", "discard", "2", "--reason", " ", user="kim")
+    discarded = desk.ok(
+        "mail", "quarantine", "discard", "2", "--reason", "spam", "--json", user="kim"
+    )
+    assert discarded.json == {"id": 2, "status": "discarded", "reason": "spam"}
+
+
+def test_reply_outbox_send_and_list(desk: Cli, mail_files, tmp_path: Path) -> None:
+    desk.ok("mail", "import", str(mail_files["eml"]))
+    desk.ok("case", "reply", "WZ-1001", "--message", "Looking now.", user="kim")
+    [pending] = desk.ok("mail", "outbox", "list", "--json").json
+    assert {k: pending[k] for k in ("id", "case", "to", "status", "attempts")} == {
+        "id": 1,
+        "case": "WZ-1001",
+        "to": ["ana@acme.example"],
+        "status": "pending",
+        "attempts": 0,
+    }
+    assert pending["subject"] == "Re: Single file [WZ-1001]"
+    sent = desk.ok("mail", "outbox", "send", "--json").json
+    assert sent == {"sent": 1, "retrying": 0, "failed": 0}
+    assert len(list(mailbox.Maildir(tmp_path / "outbox", create=False))) == 1
+    assert desk.ok("mail", "outbox", "list", "--json").json == []
+    [done] = desk.ok("mail", "outbox", "list", "--all", "--json").json
+    assert (done["status"], done["transport"]) == ("sent", "maildir")
+    desk.refused(2, "ID", "mail", "outbox", "retry", "1", user="kim")
+    desk.refused(5, "ID", "mail", "outbox", "retry", "7", user="kim")
+    events = desk.ok("case", "show", "WZ-1001", "--json").json["events"]
+    assert [e["kind"] for e in events][-2:] == ["reply", "mail_sent"]
+
+
+def test_attachments_on_the_case(desk: Cli, tmp_path: Path) -> None:
+    import base64
+
+    raw = (
+        b"From: ana@acme.example\r\nSubject: Screenshot\r\nMessage-ID: <shot@x>\r\n"
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="B"\r\n\r\n'
+        b"--B\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n"
+        b'--B\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename="s.png"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\n"
+        + base64.encodebytes(b"PNGDATA" * 10)
+        + b"--B--\r\n"
+    )
+    (tmp_path / "shot.eml").write_bytes(raw)
+    desk.ok("mail", "import", str(tmp_path / "shot.eml"))
+    [listed] = desk.ok("mail", "attachments", "WZ-1001", "--json").json
+    assert (listed["filename"], listed["content_type"], listed["size_bytes"]) == (
+        "s.png",
+        "image/png",
+        70,
+    )
+    assert Path(listed["path"]).read_bytes() == b"PNGDATA" * 10
+    assert desk.ok("case", "show", "WZ-1001", "--json").json["attachments"] == [listed]
+    assert "s.png" in desk.ok("mail", "attachments", "WZ-1001").out
+    desk.refused(5, "REF", "mail", "attachments", "WZ-4040")
+
+
+def test_watch_once_imports_new_mail_moves_it_and_sends_replies(
+    desk: Cli, mail_files, tmp_path: Path
+) -> None:
+    maildir = mail_files["maildir"]
+    [arrived] = list((maildir / "new").iterdir())
+    out = desk.ok("mail", "watch", str(maildir), "--once").out
+    assert out.splitlines() == [f"{arrived}: opened WZ-1001"]
+    assert list((maildir / "new").iterdir()) == []
+    assert [p.name for p in (maildir / "cur").iterdir()] == [arrived.name + ":2,S"]
+    desk.ok("case", "reply", "WZ-1001", "--message", "On it.", user="kim")
+    box = mailbox.Maildir(maildir, create=False)
+    box.add(eml(subject="[WZ-1001] thanks", message_id="thanks@acme.example"))
+    out = desk.ok("mail", "watch", str(maildir), "--once").out
+    assert "added to WZ-1001" in out and "outbox: sent 1" in out
+    assert len(list(mailbox.Maildir(tmp_path / "outbox", create=False))) == 1
+    desk.refused(2, "MAILDIR", "mail", "watch", str(mail_files["eml"]), "--once")
+    desk.refused(2, "--interval", "mail", "watch", str(maildir), "--interval", "0")
+
+
+def test_mail_commands_do_not_import_textual(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "WZDESK_DB": f"sqlite:///{tmp_path / 'cli.db'}",
+        "WZDESK_USER": "sam",
+        "WZDESK_ATTACHMENTS": str(tmp_path / "att"),
+        "PYTHONPATH": str(ROOT),
+    }
+    (tmp_path / "m.eml").write_bytes(eml())
+    code = (
+        "import sys; from wzdesk.cli.main import main; "
+        f"rc = main(['mail', 'import', {str(tmp_path / 'm.eml')!r}, '--json']); "
+        "rc = rc or main(['mail', 'quarantine', 'list', '--json']); "
+        "assert 'textual' not in sys.modules, 'textual imported'; sys.exit(rc)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr

@@ -1,0 +1,71 @@
+"""Outgoing mail: a reply to the client, with the case reference in the subject and the
+threading headers (Message-ID, In-Reply-To, References) that bring the client's answer back to
+the same case."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, parseaddr
+
+_REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+MAX_SUBJECT = 200
+
+
+def address_of(mailbox: str) -> str:
+    """``support@example.com`` from ``Support <support@example.com>``."""
+    return parseaddr(mailbox)[1] or mailbox.strip()
+
+
+def new_message_id(ref: str, sender: str) -> str:
+    """A fresh Message-ID (without angle brackets) in the support address's domain."""
+    domain = address_of(sender).rpartition("@")[2] or "wzdesk.invalid"
+    return f"{ref.lower()}.{secrets.token_hex(10)}@{domain}"
+
+
+def reply_subject(ref: str, summary: str, client_subject: str | None) -> str:
+    """``Re: <client's subject> [WZ-1042]``; ``[WZ-1042] <summary>`` if the client never wrote."""
+    tag = f"[{ref}]"
+    if client_subject:
+        base = client_subject.replace(tag, " ")
+        base = re.sub(rf"\b{re.escape(ref)}\b", " ", base, flags=re.IGNORECASE)
+        base = " ".join(_REPLY_PREFIX.sub("", base).split())
+        text = f"Re: {base} {tag}" if base else f"Re: {tag} {summary}"
+    else:
+        text = f"{tag} {summary}"
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_SUBJECT else text[: MAX_SUBJECT - 1] + "…"
+
+
+def compose_message(
+    *,
+    sender: str,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    message_id: str,
+    date: datetime,
+    in_reply_to: str | None = None,
+    references: Sequence[str] = (),
+    ref: str | None = None,
+) -> bytes:
+    """The message as it goes on the wire (CRLF line ends, MIME-encoded as needed)."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = sender
+    message["To"] = ", ".join(to)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(date)
+    message["Message-ID"] = f"<{message_id}>"
+    if in_reply_to:
+        message["In-Reply-To"] = f"<{in_reply_to}>"
+    if references:
+        message["References"] = " ".join(f"<{r}>" for r in references)
+    if ref:
+        message["X-WZDesk-Case"] = ref
+    # Quoted-printable keeps the message 7-bit: any SMTP server takes it, and it stores as text.
+    message.set_content(body, cte="7bit" if body.isascii() else "quoted-printable")
+    return message.as_bytes()

@@ -1,0 +1,46 @@
+"""The files that came with clients' email, as listed on their case."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import peewee
+
+from wzdesk.core.timefmt import format_instant
+from wzdesk.mail.blobs import BlobStore
+from wzdesk.services.mail_settings import blob_store
+from wzdesk.store.models import Attachment, Case, MailMessage
+
+
+def attachment_dict(
+    attachment: Attachment, store: BlobStore, zone: ZoneInfo | None = None
+) -> dict[str, Any]:
+    """The JSON shape of an attachment (``path``: where its content is on disk)."""
+    return {
+        "id": attachment.id,
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "size_bytes": attachment.size_bytes,
+        "sha256": attachment.sha256,
+        "path": str(store.path_of(attachment.sha256)),
+        "stored": store.has(attachment.sha256),
+        "message_id": attachment.message.message_id if attachment.message_id else None,
+        "created_at": format_instant(attachment.created_at, zone or ZoneInfo("UTC")),
+    }
+
+
+def attachments_of(
+    case: Case | int, zone: ZoneInfo | None = None, store: BlobStore | None = None
+) -> list[dict[str, Any]]:
+    """A case's attachments, oldest first (one query)."""
+    rows = list(
+        Attachment.select(Attachment, MailMessage)
+        .join(MailMessage, peewee.JOIN.LEFT_OUTER, on=(Attachment.message == MailMessage.id))
+        .where(Attachment.case == case)
+        .order_by(Attachment.id)
+    )
+    if not rows:
+        return []
+    store = store or blob_store()
+    return [attachment_dict(row, store, zone) for row in rows]

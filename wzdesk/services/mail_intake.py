@@ -1,0 +1,549 @@
+"""Filing client email: thread it into its case, open a case for a client admin, or hold it in
+the quarantine with the reason. Nothing is dropped.
+
+Each message is filed in a transaction of its own, keyed by its Message-ID: a crash leaves every
+message either fully filed or not at all, and running the import again finishes the job without
+filing anything twice (a duplicate changes nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import peewee
+
+from wzdesk.core.errors import UserError
+from wzdesk.core.rules import Action, Category, Channel, Status
+from wzdesk.core.sla import Severity
+from wzdesk.mail.blobs import BlobStore
+from wzdesk.mail.config import MailSettings
+from wzdesk.mail.parse import ParsedAttachment, ParsedMessage, parse_message
+from wzdesk.mail.sources import RawMessage
+from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.cases import REF_PREFIX, NewCase, client_wrote, open_case, parse_choice
+from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.directory import describe_admins
+from wzdesk.services.mail_settings import blob_store, mail_settings
+from wzdesk.store.models import (
+    Attachment,
+    AuditEntry,
+    Case,
+    CaseEvent,
+    Client,
+    Contact,
+    MailMessage,
+    QuarantinedMail,
+    to_json,
+)
+from wzdesk.store.prepared import PreparedGet, PreparedInsert, PreparedLookup
+
+#: The statements every message runs, compiled once (see :mod:`wzdesk.store.prepared`).
+_message_with_key = PreparedLookup(MailMessage.id, MailMessage.message_key)
+_case_of_message = PreparedLookup(MailMessage.case, MailMessage.message_key)
+_case_by_id = PreparedGet(Case)
+_insert_message = PreparedInsert(
+    MailMessage,
+    "message_key", "message_id", "direction", "outcome", "case", "from_address", "from_name",
+    "subject", "in_reply_to", "references", "received_at", "imported_at", "size_bytes",
+)  # fmt: skip
+_insert_event = PreparedInsert(
+    CaseEvent, "case", "at", "author", "kind", "public", "body", "duration_seconds", "data_json"
+)
+_insert_held = PreparedInsert(
+    QuarantinedMail,
+    "message", "reason_code", "reason", "raw_sha256", "raw_size", "client", "status", "held_at",
+    "handled_at", "handled_by", "note", "case",
+)  # fmt: skip
+_insert_audit = PreparedInsert(
+    AuditEntry, "at", "actor", "action", "entity", "entity_id", "before_json", "after_json"
+)
+
+_REF = re.compile(rf"\b{REF_PREFIX}(\d{{1,9}})\b", re.IGNORECASE)
+MAX_SUMMARY = 300
+MAX_DESCRIPTION = 100_000
+
+OUTCOMES = ("imported", "threaded", "quarantined", "duplicate")
+
+
+@dataclass(frozen=True)
+class Filed:
+    """Where one message went."""
+
+    outcome: str  # imported (opened a case) | threaded | quarantined | duplicate
+    ref: str | None = None
+    reason: str | None = None
+    quarantine_id: int | None = None
+
+
+@dataclass
+class ImportSummary:
+    """Counts of one import (``imported``: messages that opened a new case)."""
+
+    imported: int = 0
+    threaded: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+
+    def count(self, filed: Filed) -> None:
+        if filed.outcome == "duplicate":
+            self.duplicates += 1
+        else:
+            setattr(self, filed.outcome, getattr(self, filed.outcome) + 1)
+
+    def as_dict(self) -> dict[str, int]:
+        """The command line's summary."""
+        return {
+            "imported": self.imported,
+            "threaded": self.threaded,
+            "quarantined": self.quarantined,
+            "duplicates": self.duplicates,
+        }
+
+
+class _Hold(Exception):
+    """Internal: this message goes to the quarantine with this reason."""
+
+    def __init__(self, code: str, reason: str, client: Client | None = None) -> None:
+        super().__init__(reason)
+        self.code, self.reason, self.client = code, reason, client
+
+
+def human_size(size: int) -> str:
+    """``1.5 MB``-style sizes for reasons people read."""
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+def subject_refs(subject: str) -> list[str]:
+    """Case references in a subject, in order (``WZ-1042``)."""
+    return list(dict.fromkeys(f"{REF_PREFIX}{int(n)}" for n in _REF.findall(subject)))
+
+
+class MailImporter:
+    """Files raw messages one by one (each in its own transaction)."""
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        *,
+        settings: MailSettings | None = None,
+        severity: str | None = None,
+        category: str | None = None,
+        book: PolicyBook | None = None,
+    ) -> None:
+        ctx.require(Action.OPEN_CASE)
+        self.ctx = ctx
+        self.settings = settings or mail_settings()
+        self.severity: Severity = parse_choice(
+            Severity, severity or self.settings.default_severity, "--severity"
+        )
+        self.category: Category = parse_choice(
+            Category, category or self.settings.default_category, "--category"
+        )
+        self.book = book or load_policy_book()
+        self.store: BlobStore = blob_store(self.settings)
+        self._contacts: dict[str, list[Contact]] = {}
+        self._clients: dict[int, Client] = {}
+
+    def refresh(self) -> None:
+        """Forget what was read from the database (contacts, the policy): a watcher calls this
+        between rounds so that changes made meanwhile apply."""
+        self.book = load_policy_book()
+        self._contacts.clear()
+        self._clients.clear()
+
+    def contacts_with(self, address: str) -> list[Contact]:
+        """Every contact with this email address, with their clients (read once per batch;
+        strangers are not remembered, so the memory used stays bounded by the directory)."""
+        found = self._contacts.get(address)
+        if found is None:
+            found = list(
+                Contact.select(Contact, Client).join(Client).where(Contact.email == address)
+            )
+            if found:
+                self._contacts[address] = found
+        return found
+
+    # -- one message ---------------------------------------------------------------------------
+
+    def file(self, raw: RawMessage) -> Filed:
+        """File one message. Only a database failure (or a crash) escapes; then nothing of this
+        message was written."""
+        oversized = len(raw.data) > self.settings.max_message_bytes
+        parsed = parse_message(raw.data, headers_only=oversized)
+        try:
+            return self._file(raw, parsed, oversized, forced=None)
+        except peewee.IntegrityError:
+            if self._known(parsed.key):  # another importer filed it at the same moment
+                return Filed("duplicate")
+            raise
+        except peewee.DatabaseError:
+            raise
+        except UserError as error:  # e.g. open_case refused: the client is inactive
+            return self._file(raw, parsed, oversized, forced=_Hold("refused", str(error)))
+        except Exception as error:  # a bug must not stop the batch: keep it for an agent
+            hold = _Hold("error", f"could not be filed: {type(error).__name__}: {error}")
+            return self._file(raw, parsed, oversized, forced=hold)
+
+    def _known(self, key: str) -> bool:
+        return _message_with_key(key) is not None
+
+    def _file(
+        self, raw: RawMessage, parsed: ParsedMessage, oversized: bool, forced: _Hold | None
+    ) -> Filed:
+        now = self.ctx.clock.now()
+        arrived = parsed.received_at(now)
+        with write_transaction():
+            if self._known(parsed.key):
+                return Filed("duplicate")
+            try:
+                if forced is not None:
+                    raise forced
+                return self._route(raw, parsed, oversized, arrived)
+            except _Hold as hold:
+                return self._quarantine(raw, parsed, arrived, hold)
+
+    def _route(
+        self, raw: RawMessage, parsed: ParsedMessage, oversized: bool, arrived: datetime
+    ) -> Filed:
+        if parsed.problem:
+            raise _Hold("unparseable", parsed.problem)
+        if oversized:
+            raise _Hold(
+                "oversized",
+                f"the message is {human_size(len(raw.data))}; the limit is "
+                f"{human_size(self.settings.max_message_bytes)}",
+            )
+        if parsed.automatic:
+            raise _Hold("automatic", f"an automatic message ({parsed.automatic}), not the client")
+        refs = subject_refs(parsed.subject)
+        case = self._case_named(refs) or self._case_answered(parsed.thread_ids)
+        if case is not None:
+            return self._thread(parsed, case, arrived)
+        if refs:
+            raise _Hold("unknown_case", f"the subject names {refs[0]}, which does not exist")
+        return self._open(parsed, arrived)
+
+    # -- threading -----------------------------------------------------------------------------
+
+    def _case_named(self, refs: list[str]) -> Case | None:
+        if not refs:
+            return None
+        cases = {c.ref: c for c in Case.select(Case, Client).join(Client).where(Case.ref.in_(refs))}
+        return next((cases[r] for r in refs if r in cases), None)
+
+    def _case_answered(self, thread_ids: list[str]) -> Case | None:
+        if not thread_ids:
+            return None
+        for key in [i for i in thread_ids if len(i) <= 250][:60]:  # the nearest answered wins
+            case_id = _case_of_message(key)
+            if case_id is not None:
+                case: Case | None = _case_by_id(case_id)
+                if case is not None:
+                    if case.client_id not in self._clients:
+                        self._clients[case.client_id] = Client.get_by_id(case.client_id)
+                    case.client = self._clients[case.client_id]
+                return case
+        return None
+
+    def _thread(self, parsed: ParsedMessage, case: Case, arrived: datetime) -> Filed:
+        sender = parsed.from_address
+        client = case.client
+        if sender is None:
+            raise _Hold("no_sender", f"the message has no sender address; it is about {case.ref}")
+        contact = next(
+            (c for c in self.contacts_with(sender) if c.client_id == case.client_id and c.active),
+            None,
+        )
+        if contact is None:
+            raise _Hold(
+                "unknown_sender",
+                f"{sender} wrote about {case.ref} but is not a contact of {client.code}, "
+                f"the case's client. {describe_admins(client)}",
+                client,
+            )
+        if case.status == Status.CLOSED:
+            raise _Hold(
+                "closed_case",
+                f"{case.ref} is closed; release the message into a new case or another one",
+                client,
+            )
+        self._check_attachments(parsed, client)
+        message = self._record(parsed, arrived, "threaded", case)
+        add_client_message(self.ctx, case, parsed, arrived, message, self.store, self.book)
+        return Filed("threaded", case.ref)
+
+    # -- a new case ----------------------------------------------------------------------------
+
+    def _open(self, parsed: ParsedMessage, arrived: datetime) -> Filed:
+        sender = parsed.from_address
+        if sender is None:
+            raise _Hold("no_sender", "the message has no sender (From) address")
+        contacts = self.contacts_with(sender)
+        if not contacts:
+            raise _Hold("unknown_sender", f"{sender} is not a contact of any client")
+        admins = [c for c in contacts if c.is_admin and c.active and c.client.active]
+        if not admins:
+            contact = contacts[0]
+            raise _Hold(
+                "not_admin",
+                f"{contact.name} <{sender}> is a contact of {contact.client.code} but not an "
+                f"active client admin; only client admins may open cases. "
+                f"{describe_admins(contact.client)}",
+                contact.client,
+            )
+        if len(admins) > 1:
+            codes = ", ".join(sorted(c.client.code for c in admins))
+            raise _Hold(
+                "ambiguous_sender",
+                f"{sender} is a client admin of several clients ({codes}); release the message "
+                "naming the client",
+            )
+        admin = admins[0]
+        self._check_attachments(parsed, admin.client)
+        case = open_case_from_message(
+            self.ctx, parsed, admin, arrived, self.severity, self.category, self.book
+        )
+        message = self._record(parsed, arrived, "opened", case)
+        store_attachments(parsed, case, message, self.store, self.ctx.clock.now())
+        return Filed("imported", case.ref)
+
+    # -- holding -------------------------------------------------------------------------------
+
+    def _check_attachments(self, parsed: ParsedMessage, client: Client) -> None:
+        limit = self.settings.max_attachment_bytes
+        for attachment in parsed.attachments:
+            if attachment.size > limit:
+                raise _Hold(
+                    "oversized",
+                    f"attachment {attachment.filename!r} is {human_size(attachment.size)}; "
+                    f"the limit is {human_size(limit)}",
+                    client,
+                )
+
+    def _record(
+        self, parsed: ParsedMessage, arrived: datetime, outcome: str, case: Case | None
+    ) -> int:
+        now = self.ctx.clock.now()
+        message = record_message(parsed, arrived, outcome, case, now)
+        after = {
+            "outcome": outcome,
+            "case": case.ref if case else None,
+            "from": parsed.from_address,
+            "message_key": parsed.key,
+        }
+        _insert_audit(  # ctx.audit, without compiling the statement for every message
+            at=now,
+            actor=self.ctx.actor,
+            action="mail.import",
+            entity="mail",
+            entity_id=str(message),
+            before_json=None,
+            after_json=to_json(after),
+        )
+        return message
+
+    def _quarantine(
+        self, raw: RawMessage, parsed: ParsedMessage, arrived: datetime, hold: _Hold
+    ) -> Filed:
+        digest = self.store.put(raw.data)
+        message = self._record(parsed, arrived, "quarantined", None)
+        held = _insert_held(
+            message=message,
+            reason_code=hold.code,
+            reason=hold.reason,
+            raw_sha256=digest,
+            raw_size=len(raw.data),
+            client=hold.client,
+            status="held",
+            held_at=self.ctx.clock.now(),
+            handled_at=None,
+            handled_by=None,
+            note="",
+            case=None,
+        )
+        return Filed("quarantined", reason=hold.reason, quarantine_id=held)
+
+
+# -- shared with the quarantine's release -------------------------------------------------------
+
+
+def record_message(
+    parsed: ParsedMessage, arrived: datetime, outcome: str, case: Case | None, now: datetime
+) -> int:
+    """The message's row in the Message-ID index (its id)."""
+    return _insert_message(
+        message_key=parsed.key,
+        message_id=parsed.message_id,
+        direction="in",
+        outcome=outcome,
+        case=case,
+        from_address=(parsed.from_address or None) and parsed.from_address[:254],
+        from_name=parsed.from_name[:200],
+        subject=parsed.subject,
+        in_reply_to=parsed.in_reply_to,
+        references=" ".join(parsed.references),
+        received_at=arrived,
+        imported_at=now,
+        size_bytes=parsed.raw_size,
+    )
+
+
+def store_attachments(
+    parsed: ParsedMessage,
+    case: Case,
+    message: MailMessage | int,
+    store: BlobStore,
+    now: datetime,
+) -> list[Attachment]:
+    """Put the message's files in the store and list them on the case."""
+    rows = []
+    for attachment in parsed.attachments:
+        digest = store.put(attachment.data)
+        rows.append(
+            Attachment.create(
+                case=case,
+                message=message,
+                filename=attachment.filename[:255],
+                content_type=attachment.content_type[:127],
+                size_bytes=attachment.size,
+                sha256=digest,
+                created_at=now,
+            )
+        )
+    return rows
+
+
+class _ClientContext(ServiceContext):
+    """The client as the author of what their message does (the importer is audited apart).
+
+    Its audit records are the same as :meth:`ServiceContext.audit` writes, with the statement
+    compiled once: an import writes one or two per message.
+    """
+
+    def audit(
+        self,
+        action: str,
+        entity: str,
+        entity_id: object,
+        before: object = None,
+        after: object = None,
+    ) -> None:
+        _insert_audit(
+            at=self.clock.now(),
+            actor=self.actor,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            before_json=None if before is None else to_json(before),
+            after_json=None if after is None else to_json(after),
+        )
+
+
+def _client_context(ctx: ServiceContext, address: str | None) -> ServiceContext:
+    return _ClientContext((address or "unknown sender")[:100], ctx.role, ctx.clock)
+
+
+def add_client_message(
+    ctx: ServiceContext,
+    case: Case,
+    parsed: ParsedMessage,
+    arrived: datetime,
+    message: MailMessage | int,
+    store: BlobStore,
+    book: PolicyBook,
+) -> int:
+    """The client's message on the case's timeline (public), with its attachments; a case
+    waiting on the client goes back to open, a resolved one reopens."""
+    attachments = store_attachments(parsed, case, message, store, ctx.clock.now())
+    data: dict[str, Any] = {
+        "from": parsed.from_address,
+        "subject": parsed.subject,
+        "message_id": parsed.message_id,
+        "attachments": [a.filename for a in attachments],
+    }
+    if parsed.defects:
+        data["defects"] = parsed.defects[:5]
+    event = _insert_event(
+        case=case,
+        at=arrived,
+        author=(parsed.from_address or "unknown sender")[:100],
+        kind="client_message",
+        public=True,
+        body=parsed.body or "(no text)",
+        duration_seconds=None,
+        data_json=to_json(data),
+    )
+    client_wrote(_client_context(ctx, parsed.from_address), case, arrived, book)
+    return event
+
+
+def open_case_from_message(
+    ctx: ServiceContext,
+    parsed: ParsedMessage,
+    admin: Contact,
+    arrived: datetime,
+    severity: Severity,
+    category: Category,
+    book: PolicyBook,
+    *,
+    on_behalf_of_sender: bool = True,
+) -> Case:
+    """``open_case`` for an email: summary from the subject, description from the body (the
+    full text is kept as an attachment when it is longer than a description may be).
+
+    The sender is the case's opener, unless an agent releases the message from the quarantine
+    (``on_behalf_of_sender=False``): then the agent is.
+    """
+    summary = parsed.subject.strip() or "(no subject)"
+    if len(summary) > MAX_SUMMARY:
+        summary = summary[: MAX_SUMMARY - 1] + "…"
+    description = parsed.body
+    if len(description) > MAX_DESCRIPTION:
+        parsed.attachments.append(
+            ParsedAttachment("message.txt", "text/plain", description.encode("utf-8"))
+        )
+        description = description[: MAX_DESCRIPTION - 80] + "\n\n[…the full text is attached]"
+    new = NewCase(
+        client=admin.client.code,
+        contact=admin.email,
+        severity=severity.value,
+        channel=Channel.EMAIL.value,
+        category=category.value,
+        summary=summary,
+        description=description,
+        received_at=arrived,
+    )
+    opener = _client_context(ctx, parsed.from_address) if on_behalf_of_sender else ctx
+    return open_case(opener, new, book=book, contact=admin)
+
+
+# -- batches ----------------------------------------------------------------------------------
+
+
+def import_messages(
+    ctx: ServiceContext,
+    messages: Iterable[RawMessage],
+    *,
+    settings: MailSettings | None = None,
+    severity: str | None = None,
+    category: str | None = None,
+    on_filed: Callable[[RawMessage, Filed], None] | None = None,
+) -> ImportSummary:
+    """File every message; one bad message never stops the rest."""
+    importer = MailImporter(ctx, settings=settings, severity=severity, category=category)
+    summary = ImportSummary()
+    for raw in messages:
+        filed = importer.file(raw)
+        summary.count(filed)
+        if on_filed is not None:
+            on_filed(raw, filed)
+    return summary

@@ -1,0 +1,225 @@
+"""The quarantine: messages the import could not file on its own, each with its reason, held
+(raw, in the attachment store) until an agent releases it into a new or an existing case, or
+discards it. Every decision is audited; nothing is deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import peewee
+
+from wzdesk.core.errors import InvalidInput, NotFound
+from wzdesk.core.rules import Action, Category, Status
+from wzdesk.core.sla import Severity
+from wzdesk.core.timefmt import format_instant
+from wzdesk.mail.config import MailSettings
+from wzdesk.mail.parse import ParsedMessage, parse_message
+from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.cases import get_case, parse_choice
+from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.directory import client_admins, get_client
+from wzdesk.services.mail_intake import (
+    add_client_message,
+    open_case_from_message,
+    store_attachments,
+)
+from wzdesk.services.mail_settings import blob_store, mail_settings
+from wzdesk.store.models import Case, Client, Contact, MailMessage, QuarantinedMail
+
+HELD = "held"
+STATUSES = ("held", "released", "discarded")
+
+
+def list_quarantine(statuses: tuple[str, ...] = (HELD,), limit: int | None = None) -> list[Any]:
+    """Quarantined messages (newest first) with their message rows, in one query."""
+    for status in statuses:
+        if status not in STATUSES:
+            raise InvalidInput(
+                f"expected one of {', '.join(STATUSES)}, got {status!r}", field="--status"
+            )
+    query = (
+        QuarantinedMail.select(QuarantinedMail, MailMessage, Client)
+        .join(MailMessage)
+        .switch(QuarantinedMail)
+        .join(Client, peewee.JOIN.LEFT_OUTER)
+        .where(QuarantinedMail.status.in_(list(statuses)))
+        .order_by(QuarantinedMail.held_at.desc(), QuarantinedMail.id.desc())
+    )
+    if limit:
+        query = query.limit(limit)
+    return list(query)
+
+
+def quarantine_dict(held: QuarantinedMail, zone: ZoneInfo) -> dict[str, Any]:
+    """The JSON shape of a quarantined message."""
+    message = held.message
+    return {
+        "id": held.id,
+        "status": held.status,
+        "reason_code": held.reason_code,
+        "reason": held.reason,
+        "from": message.from_address,
+        "from_name": message.from_name,
+        "subject": message.subject,
+        "message_id": message.message_id,
+        "received_at": format_instant(message.received_at, zone),
+        "held_at": format_instant(held.held_at, zone),
+        "size_bytes": held.raw_size,
+        "client": held.client.code if held.client_id else None,
+        "case": held.case.ref if held.case_id else None,
+        "handled_by": held.handled_by,
+        "handled_at": format_instant(held.handled_at, zone),
+        "note": held.note,
+    }
+
+
+def get_held(quarantine_id: int) -> QuarantinedMail:
+    """A quarantined message still waiting for a decision."""
+    held = QuarantinedMail.get_or_none(QuarantinedMail.id == quarantine_id)
+    if held is None:
+        raise NotFound(f"no quarantined message {quarantine_id}", field="ID")
+    if held.status != HELD:
+        raise InvalidInput(
+            f"message {quarantine_id} was already {held.status} by {held.handled_by}", field="ID"
+        )
+    return held
+
+
+def suggested_contacts(held: QuarantinedMail) -> list[Contact]:
+    """Whom a release into a new case could be for: the sender's client's admins."""
+    if held.client_id:
+        return client_admins(held.client)
+    sender = held.message.from_address
+    if not sender:
+        return []
+    return list(
+        Contact.select().where((Contact.email == sender) & Contact.is_admin & Contact.active)
+    )
+
+
+def _reparse(held: QuarantinedMail, settings: MailSettings) -> ParsedMessage:
+    try:
+        raw = blob_store(settings).get(held.raw_sha256)
+    except (FileNotFoundError, ValueError):
+        raise NotFound(
+            f"the raw message {held.raw_sha256[:12]}… is missing from the attachment store "
+            f"{settings.attachments_dir}",
+            field="ID",
+        ) from None
+    parsed = parse_message(raw)
+    if parsed.problem and not parsed.body:
+        parsed.body = "(the message could not be read as email; its raw text is attached)"
+    if parsed.problem:
+        from wzdesk.mail.parse import ParsedAttachment
+
+        parsed.attachments.append(ParsedAttachment("original.eml", "message/rfc822", raw))
+    return parsed
+
+
+def _mark(
+    ctx: ServiceContext, held: QuarantinedMail, status: str, note: str, case: Case | None
+) -> None:
+    now = ctx.clock.now()
+    QuarantinedMail.update(
+        status=status, handled_at=now, handled_by=ctx.actor, note=note, case=case
+    ).where(QuarantinedMail.id == held.id).execute()
+    MailMessage.update(outcome=status, case=case).where(MailMessage.id == held.message_id).execute()
+    ctx.audit(
+        f"mail.{'release' if status == 'released' else 'discard'}",
+        "quarantined_mail",
+        held.id,
+        {"status": HELD, "reason": held.reason_code},
+        {"status": status, "case": case.ref if case else None, "note": note},
+    )
+
+
+def release_to_new_case(
+    ctx: ServiceContext,
+    quarantine_id: int,
+    contact: str,
+    *,
+    client: str | None = None,
+    severity: str | None = None,
+    category: str | None = None,
+    settings: MailSettings | None = None,
+    book: PolicyBook | None = None,
+) -> Case:
+    """Open a case from a held message for a client admin (``contact``: their email)."""
+    ctx.require(Action.HANDLE_MAIL)
+    settings = settings or mail_settings()
+    chosen_severity = parse_choice(Severity, severity or settings.default_severity, "--severity")
+    chosen_category = parse_choice(Category, category or settings.default_category, "--category")
+    address = (contact or "").strip().lower()
+    if "@" not in address:
+        raise InvalidInput(f"expected the client admin's email, got {contact!r}", field="--contact")
+    book = book or load_policy_book()
+    with write_transaction():
+        held = get_held(quarantine_id)
+        query = Contact.select(Contact, Client).join(Client).where(Contact.email == address)
+        if client:
+            query = query.where(Contact.client == get_client(client))
+        contacts = list(query)
+        if not contacts:
+            raise NotFound(f"no contact with email {address}", field="--contact")
+        admins = [c for c in contacts if c.is_admin] or contacts  # open_case explains a refusal
+        if len({c.client_id for c in admins}) > 1:
+            codes = ", ".join(sorted(c.client.code for c in admins))
+            raise InvalidInput(f"{address} is a contact of {codes}; add --client", field="--client")
+        parsed = _reparse(held, settings)
+        message: MailMessage = held.message
+        case = open_case_from_message(
+            ctx,
+            parsed,
+            admins[0],
+            message.received_at,
+            chosen_severity,
+            chosen_category,
+            book,
+            on_behalf_of_sender=False,
+        )
+        store_attachments(parsed, case, message, blob_store(settings), ctx.clock.now())
+        _mark(ctx, held, "released", f"released into a new case {case.ref}", case)
+    return case
+
+
+def release_to_case(
+    ctx: ServiceContext,
+    quarantine_id: int,
+    ref: str,
+    *,
+    settings: MailSettings | None = None,
+    book: PolicyBook | None = None,
+) -> Case:
+    """Add a held message to an existing case as the client's message."""
+    ctx.require(Action.HANDLE_MAIL)
+    settings = settings or mail_settings()
+    book = book or load_policy_book()
+    with write_transaction():
+        held = get_held(quarantine_id)
+        case = get_case(ref)
+        if case.status == Status.CLOSED:
+            raise InvalidInput(
+                f"{case.ref} is closed; release the message into a new case", field="--case"
+            )
+        parsed = _reparse(held, settings)
+        message: MailMessage = held.message
+        add_client_message(
+            ctx, case, parsed, message.received_at, message, blob_store(settings), book
+        )
+        _mark(ctx, held, "released", f"released into {case.ref}", case)
+    return Case.get_by_id(case.id)
+
+
+def discard(ctx: ServiceContext, quarantine_id: int, reason: str) -> QuarantinedMail:
+    """Set a held message aside for good (spam, a mistake). It stays on record."""
+    ctx.require(Action.HANDLE_MAIL)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("say why the message is discarded", field="--reason")
+    if len(reason) > 2000:
+        raise InvalidInput("at most 2000 characters", field="--reason")
+    with write_transaction():
+        held = get_held(quarantine_id)
+        _mark(ctx, held, "discarded", reason, None)
+    return QuarantinedMail.get_by_id(quarantine_id)
