@@ -8,6 +8,7 @@ import io
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, TextArea
+from textual.worker import WorkerCancelled
 
 from wzdesk.store.models import Case, CaseEvent
 from wzdesk.tui.screens.intake import IntakeScreen
@@ -24,7 +25,10 @@ async def settle(pilot: Pilot, condition=None, limit: float = 5.0) -> None:  # t
         # (An empty list would mean "all workers" to wait_for_complete.)
         busy = [w for w in pilot.app.workers if w.group != "prompts"]
         if busy:
-            await pilot.app.workers.wait_for_complete(busy)
+            try:
+                await pilot.app.workers.wait_for_complete(busy)
+            except WorkerCancelled:
+                pass  # an exclusive worker replaced by a newer one: keep waiting on the state
         await pilot.pause()
         if condition is None or condition():
             return
@@ -266,3 +270,76 @@ async def test_first_run_offers_demo_data(database, supervisor, make_app) -> Non
         await settle(pilot, lambda: Case.select().count() == 300, limit=20)
         await settle(pilot, lambda: len(queue(pilot).rows) > 0, limit=10)
         assert len(queue(pilot).rows) == Case.select().where(Case.is_open).count()
+
+
+async def test_escalate_records_target_and_reason(seeded, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: pilot.app.screen.query_one(CaseDetail).case is not None)
+        await pilot.press("e")
+        await settle(pilot, lambda: pilot.app.screen.query(OptionList))
+        await pilot.press("2")  # Development
+        await settle(pilot, lambda: pilot.app.screen.query(TextArea))
+        pilot.app.screen.query_one(TextArea).insert("Needs a code fix in the export job.")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: Case.get(Case.ref == seeded[0]).status == "escalated")
+        case = Case.get(Case.ref == seeded[0])
+        assert (case.escalated_to, case.escalation_reason) == (
+            "Development",
+            "Needs a code fix in the export job.",
+        )
+        await settle(pilot, lambda: "to Development" in detail_text(pilot))
+
+
+async def test_assign_to_someone_else(seeded, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: pilot.app.screen.query_one(CaseDetail).case is not None)
+        await pilot.press("a")
+        await settle(pilot, lambda: pilot.app.screen.query(OptionList))
+        options = pilot.app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Sam" in label or "sam" in label for label in labels)
+        assert not any("(pat)" in label for label in labels)  # phone staff are not assignees
+        index = next(i for i, label in enumerate(labels) if "(sam)" in label)
+        await pilot.press(str(index + 1))
+        await settle(pilot, lambda: Case.get(Case.ref == seeded[0]).assignee_id is not None)
+        assert Case.get(Case.ref == seeded[0]).assignee.login == "sam"
+
+
+async def test_reopen_and_close_a_resolved_case_from_the_palette(seeded, agent, make_app) -> None:
+    from wzdesk.services.cases import resolve
+
+    resolve(agent, seeded[2], "Fixed the typo.")
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 2)
+        pilot.app.show_case(seeded[2])  # what the palette's "Open WZ-…" hit runs
+        await settle(
+            pilot,
+            lambda: (pilot.app.screen.query_one(CaseDetail).case or {}).get("ref") == seeded[2],
+        )
+        await pilot.press("o")
+        await settle(pilot, lambda: pilot.app.screen.query(TextArea))
+        await pilot.press("ctrl+s")  # the reason is optional
+        await settle(pilot, lambda: Case.get(Case.ref == seeded[2]).status == "open")
+        await settle(pilot, lambda: len(queue(pilot).rows) == 3)
+        resolve(agent, seeded[2], "Fixed for good.")
+        pilot.app.show_case(seeded[2])
+        await settle(
+            pilot,
+            lambda: (pilot.app.screen.query_one(CaseDetail).case or {}).get("status") == "resolved",
+        )
+        await pilot.press("c")
+        await settle(pilot, lambda: Case.get(Case.ref == seeded[2]).status == "closed")
+
+
+async def test_palette_finds_a_case_by_reference(seeded, agent, make_app) -> None:
+    from wzdesk.tui.commands import _lookup
+
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)):
+        cases, clients = _lookup(seeded[1].removeprefix("WZ-"))
+        assert (seeded[1], "Approval emails missing") in cases
+        _, clients = _lookup("acme")
+        assert clients == [("ACME", "Acme Corporation")]

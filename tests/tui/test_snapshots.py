@@ -9,7 +9,7 @@ import pytest
 
 from tests.tui.test_flows import settle
 from wzdesk.tui.screens.intake import IntakeScreen
-from wzdesk.tui.widgets import CaseDetail, QueueTable
+from wzdesk.tui.widgets import CaseDetail, QueueTable, SlaPanel
 
 
 @pytest.fixture
@@ -38,6 +38,7 @@ def test_wallboard(snap_compare, seeded, supervisor, make_app) -> None:  # type:
 
     async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
         await settle(pilot, lambda: pilot.app.snapshot and not pilot.app.snapshot.partial)
+        await settle(pilot, lambda: pilot.app.screen.query_one(SlaPanel).board is not None)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=ready)

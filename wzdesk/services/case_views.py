@@ -14,6 +14,7 @@ from wzdesk.core.case_sla import CaseClock, Deadlines, resolution_timer, respons
 from wzdesk.core.rules import Category, Status, missing_recommended_fields
 from wzdesk.core.sla import Severity, TimerState, TimerStatus
 from wzdesk.core.timefmt import format_instant
+from wzdesk.services.attachments import attachments_of
 from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases import get_case, parse_choice
 from wzdesk.services.directory import get_user
@@ -149,6 +150,7 @@ def show_case(ref: str, now: datetime, book: PolicyBook | None = None) -> dict[s
     reading = timers(case, book, now)
     result.update(
         {
+            "id": case.id,
             "client_name": case.client.name,
             "contact_email": case.contact.email,
             "contact_phone": case.contact.phone,
@@ -168,6 +170,7 @@ def show_case(ref: str, now: datetime, book: PolicyBook | None = None) -> dict[s
         }
         for p in pauses_of(case)
     ]
+    result["attachments"] = attachments_of(case, zone)
     return result
 
 

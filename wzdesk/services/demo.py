@@ -201,9 +201,10 @@ def generate(
             admins.setdefault(contact.client_id, []).append(contact)
         agents = list(User.select().where(User.role != Role.PHONE.value))
         events_written = _cases(rng, now, book, cases, open_ratio, clients, admins, agents)
-        Setting.insert(
-            key="demo.generated_at", value=now.isoformat()
-        ).on_conflict_replace().execute()
+        # An upsert both backends accept (PostgreSQL has no INSERT OR REPLACE).
+        Setting.insert(key="demo.generated_at", value=now.isoformat()).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: now.isoformat()}
+        ).execute()
         AuditEntry.create(
             at=now,
             actor="wzdesk",
@@ -300,7 +301,8 @@ def _cases(
             resolved = calendar.add_business_seconds(received, rng.uniform(0.1, 1.05) * target)
             if resolved > now:
                 resolved = now - timedelta(minutes=rng.randint(5, 600))
-            responded = responded or resolved
+            # The resolution note goes to the client: no first reply comes after it.
+            responded = min(responded, resolved) if responded else resolved
             status = Status.CLOSED if rng.random() < 0.7 else Status.RESOLVED
             closed = resolved + timedelta(days=3) if status is Status.CLOSED else None
             if closed is not None and closed > now:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 import peewee
 
 from wzdesk.core.calendar import BusinessCalendar, instant_of
+from wzdesk.core.clock import Clock, SystemClock
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity, TimerState
 from wzdesk.services.calendar import PolicyBook, load_policy_book
@@ -50,6 +51,7 @@ class QueueRow:
     paused_since: float | None
     calendar: BusinessCalendar = field(repr=False)
     haystack: str = field(default="", repr=False)  # lower-case text the filter box searches
+    response_late: bool = False  # the first reply came after the response due instant
 
     @property
     def next_due(self) -> float:
@@ -58,9 +60,19 @@ class QueueRow:
             return self.resolution_due
         return min(self.response_due, self.resolution_due)
 
+    def urgency(self, now: float) -> float:
+        """Business seconds to the nearest due instant (frozen while paused): queue order.
+
+        A waiting case's stored resolution deadline does not move during the pause, so sorting
+        by due instants would lift long-waiting cases above breached ones.
+        """
+        resolution = self.resolution_remaining(now)
+        response = self.response_remaining(now)
+        return resolution if response is None else min(response, resolution)
+
     def response_state(self, now: float) -> TimerState:
         if self.responded:
-            return TimerState.MET
+            return TimerState.BREACHED if self.response_late else TimerState.MET
         if now > self.response_due:
             return TimerState.BREACHED
         return TimerState.AT_RISK if now >= self.response_at_risk_at else TimerState.PENDING
@@ -152,8 +164,9 @@ def _query() -> peewee.ModelSelect:
 class QueueSnapshot:
     """Every open case in memory, most urgent first, refreshed incrementally."""
 
-    def __init__(self, book: PolicyBook | None = None) -> None:
+    def __init__(self, book: PolicyBook | None = None, clock: Clock | None = None) -> None:
         self.book = book or load_policy_book()
+        self.clock = clock or SystemClock()
         self.rows: dict[int, QueueRow] = {}
         self.ordered: list[QueueRow] = []
         self.watermark: datetime | None = None
@@ -173,8 +186,12 @@ class QueueSnapshot:
         """
         next_due = peewee.Case(
             None,
-            ((Case.first_response_at.is_null() & (Case.response_due < Case.resolution_due),
-              Case.response_due),),
+            (
+                (
+                    Case.first_response_at.is_null() & (Case.response_due < Case.resolution_due),
+                    Case.response_due,
+                ),
+            ),
             Case.resolution_due,
         )
         rows: dict[int, QueueRow] = {}
@@ -269,13 +286,16 @@ class QueueSnapshot:
                 paused_since=None if paused_since is None else _epoch(paused_since),
                 calendar=calendars[key],
                 haystack=f"{ref} {client_code} {client_name} {summary} {contact_name}".lower(),
+                response_late=first_response_at is not None
+                and _epoch(first_response_at) > _epoch(response_due),
             )
             changed.add(case_id)
         return changed
 
     def _reorder(self) -> None:
+        now = self.clock.now().timestamp()
         self.ordered = sorted(
-            self.rows.values(), key=lambda r: (r.next_due, r.severity.rank, r.case_id)
+            self.rows.values(), key=lambda r: (r.urgency(now), r.severity.rank, r.case_id)
         )
         self._transitions = [
             (instant, row.case_id, label)

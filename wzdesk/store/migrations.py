@@ -229,8 +229,98 @@ def _v2_cases(database: peewee.Database) -> None:
     database.create_tables([client, contact, user, case, event, pause])
 
 
+def _v3_mail(database: peewee.Database) -> None:
+    """The email channel: imported/sent messages, the quarantine, attachments, the outbox."""
+    client = _snapshot(database, "client", {})
+    case = _snapshot(database, "case", {})
+    event = _snapshot(database, "case_event", {})
+    message = _snapshot(
+        database,
+        "mail_message",
+        {
+            "message_key": peewee.CharField(max_length=255, unique=True),
+            "message_id": peewee.TextField(null=True),
+            "direction": peewee.CharField(max_length=3),
+            "outcome": peewee.CharField(max_length=20),
+            "case": peewee.ForeignKeyField(case, null=True, on_delete="SET NULL"),
+            "from_address": peewee.CharField(max_length=254, null=True),
+            "from_name": peewee.CharField(max_length=200, default=""),
+            "subject": peewee.TextField(default=""),
+            "in_reply_to": peewee.TextField(null=True),
+            "references": peewee.TextField(default=""),
+            "received_at": UTCDateTimeField(),
+            "imported_at": UTCDateTimeField(),
+            "size_bytes": peewee.BigIntegerField(default=0),
+        },
+    )
+    quarantine = _snapshot(
+        database,
+        "quarantined_mail",
+        {
+            "message": peewee.ForeignKeyField(message, unique=True, on_delete="CASCADE"),
+            "reason_code": peewee.CharField(max_length=30),
+            "reason": peewee.TextField(),
+            "raw_sha256": peewee.CharField(max_length=64),
+            "raw_size": peewee.BigIntegerField(),
+            "client": peewee.ForeignKeyField(client, null=True, on_delete="SET NULL"),
+            "status": peewee.CharField(max_length=12, index=True),
+            "held_at": UTCDateTimeField(),
+            "handled_at": UTCDateTimeField(null=True),
+            "handled_by": peewee.CharField(max_length=100, null=True),
+            "note": peewee.TextField(default=""),
+            "case": peewee.ForeignKeyField(case, null=True, on_delete="SET NULL"),
+        },
+    )
+    attachment = _snapshot(
+        database,
+        "attachment",
+        {
+            "case": peewee.ForeignKeyField(case, on_delete="CASCADE"),
+            "message": peewee.ForeignKeyField(message, null=True, on_delete="SET NULL"),
+            "filename": peewee.CharField(max_length=255),
+            "content_type": peewee.CharField(max_length=127),
+            "size_bytes": peewee.BigIntegerField(),
+            "sha256": peewee.CharField(max_length=64, index=True),
+            "created_at": UTCDateTimeField(),
+        },
+    )
+    outbound = _snapshot(
+        database,
+        "outbound_mail",
+        {
+            "case": peewee.ForeignKeyField(case, on_delete="CASCADE"),
+            "event": peewee.ForeignKeyField(event, null=True, on_delete="SET NULL"),
+            "message_id": peewee.TextField(),
+            "sender": peewee.CharField(max_length=254),
+            "recipients": peewee.TextField(),
+            "subject": peewee.TextField(),
+            "raw": peewee.TextField(),
+            "status": peewee.CharField(max_length=12),
+            "attempts": peewee.IntegerField(default=0),
+            "next_attempt_at": UTCDateTimeField(),
+            "claimed_at": UTCDateTimeField(null=True),
+            "last_error": peewee.TextField(null=True),
+            "transport": peewee.CharField(max_length=20, null=True),
+            "created_at": UTCDateTimeField(),
+            "sent_at": UTCDateTimeField(null=True),
+        },
+        indexes=((("status", "next_attempt_at"), False),),
+    )
+    database.create_tables([message, quarantine, attachment, outbound])
+
+
+def _v4_case_updated_index(database: peewee.Database) -> None:
+    """Index ``case.updated_at``: every console re-reads "cases changed since" every 3 s."""
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "case_updated_at" ON "case" ("updated_at")')
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
-MIGRATIONS: list[Migration] = [_v1_calendar_policy_audit, _v2_cases]
+MIGRATIONS: list[Migration] = [
+    _v1_calendar_policy_audit,
+    _v2_cases,
+    _v3_mail,
+    _v4_case_updated_index,
+]
 LATEST_VERSION = len(MIGRATIONS)
 
 

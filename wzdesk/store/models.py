@@ -154,7 +154,7 @@ class Case(BaseModel):
     is_open = peewee.BooleanField(default=True)  # not resolved and not closed
     version = peewee.IntegerField(default=1)
     created_at = UTCDateTimeField()
-    updated_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField(index=True)  # consoles poll "changed since"
 
     class Meta:
         indexes = (
@@ -190,6 +190,84 @@ class SlaPause(BaseModel):
     reason = peewee.CharField(max_length=20)  # "waiting_client" | "resolved"
 
 
+class MailMessage(BaseModel):
+    """One email in or out: the Message-ID index behind idempotent import and threading.
+
+    ``message_key`` is the Message-ID (without angle brackets), or ``sha256:<hex>`` of the raw
+    message when it has none; importing a message whose key is already here changes nothing.
+    """
+
+    message_key = peewee.CharField(max_length=255, unique=True)
+    message_id = peewee.TextField(null=True)  # as written, None when the message had none
+    direction = peewee.CharField(max_length=3)  # "in" | "out"
+    outcome = peewee.CharField(max_length=20)  # opened | threaded | quarantined | released | ...
+    case = peewee.ForeignKeyField(Case, null=True, backref="mail", on_delete="SET NULL")
+    from_address = peewee.CharField(max_length=254, null=True)  # lower-case
+    from_name = peewee.CharField(max_length=200, default="")
+    subject = peewee.TextField(default="")
+    in_reply_to = peewee.TextField(null=True)
+    references = peewee.TextField(default="")  # space-separated Message-IDs
+    received_at = UTCDateTimeField()
+    imported_at = UTCDateTimeField()
+    size_bytes = peewee.BigIntegerField(default=0)
+
+
+class QuarantinedMail(BaseModel):
+    """A message that could not be filed on its own, kept (raw) until an agent decides."""
+
+    message = peewee.ForeignKeyField(
+        MailMessage, unique=True, backref="quarantine", on_delete="CASCADE"
+    )
+    reason_code = peewee.CharField(max_length=30)
+    reason = peewee.TextField()
+    raw_sha256 = peewee.CharField(max_length=64)  # the raw message in the attachment store
+    raw_size = peewee.BigIntegerField()
+    client = peewee.ForeignKeyField(Client, null=True, on_delete="SET NULL")  # sender's, if known
+    status = peewee.CharField(max_length=12, index=True)  # held | released | discarded
+    held_at = UTCDateTimeField()
+    handled_at = UTCDateTimeField(null=True)
+    handled_by = peewee.CharField(max_length=100, null=True)
+    note = peewee.TextField(default="")  # why it was discarded, where it was released
+    case = peewee.ForeignKeyField(Case, null=True, on_delete="SET NULL")  # released into
+
+
+class Attachment(BaseModel):
+    """A file that came with a client's email, stored once by content (sha256)."""
+
+    case = peewee.ForeignKeyField(Case, backref="attachments", on_delete="CASCADE")
+    message = peewee.ForeignKeyField(
+        MailMessage, null=True, backref="attachments", on_delete="SET NULL"
+    )
+    filename = peewee.CharField(max_length=255)
+    content_type = peewee.CharField(max_length=127)
+    size_bytes = peewee.BigIntegerField()
+    sha256 = peewee.CharField(max_length=64, index=True)
+    created_at = UTCDateTimeField()
+
+
+class OutboundMail(BaseModel):
+    """A reply on its way to the client: written with the reply, sent (and retried) later."""
+
+    case = peewee.ForeignKeyField(Case, backref="outbound_mail", on_delete="CASCADE")
+    event = peewee.ForeignKeyField(CaseEvent, null=True, on_delete="SET NULL")
+    message_id = peewee.TextField()
+    sender = peewee.CharField(max_length=254)
+    recipients = peewee.TextField()  # comma-separated addresses
+    subject = peewee.TextField()
+    raw = peewee.TextField()  # the whole message, exactly as it is sent
+    status = peewee.CharField(max_length=12)  # pending | sending | sent | failed
+    attempts = peewee.IntegerField(default=0)
+    next_attempt_at = UTCDateTimeField()
+    claimed_at = UTCDateTimeField(null=True)
+    last_error = peewee.TextField(null=True)
+    transport = peewee.CharField(max_length=20, null=True)  # how it went: smtp | maildir
+    created_at = UTCDateTimeField()
+    sent_at = UTCDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "next_attempt_at"), False),)
+
+
 def to_json(value: Any) -> str:
     """JSON for audit snapshots (dates and instants as ISO text)."""
 
@@ -213,4 +291,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     Case,
     CaseEvent,
     SlaPause,
+    MailMessage,
+    QuarantinedMail,
+    Attachment,
+    OutboundMail,
 ]

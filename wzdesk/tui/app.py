@@ -89,6 +89,7 @@ class WzdeskApp(App[None]):
         Binding("f2", "phone_intake", "Log call", priority=True),
         Binding("f3", "new_case", "New case"),
         Binding("f4", "wallboard", "Wallboard"),
+        Binding("f6", "quarantine", "Mail quarantine"),
         Binding("ctrl+r", "refresh_now", "Refresh", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
@@ -160,12 +161,12 @@ class WzdeskApp(App[None]):
             with db.obj.connection_context():
                 if self.snapshot is None or initial:
                     book = load_policy_book()
-                    snapshot = QueueSnapshot(book)
+                    snapshot = QueueSnapshot(book, self.clock)
                     # First screen first: the most urgent rows paint while the rest loads.
                     snapshot.load_top(FIRST_SCREEN_ROWS)
                     self.book, self.snapshot = book, snapshot
                     self.post_message(QueueRefreshed(set(snapshot.rows), initial=True))
-                    full = QueueSnapshot(book)
+                    full = QueueSnapshot(book, self.clock)
                     full.load_all()
                     self.snapshot = full
                     changed = set(full.rows)
@@ -227,6 +228,14 @@ class WzdeskApp(App[None]):
             self.pop_screen()
         else:
             self.push_screen(WallboardScreen())
+
+    def action_quarantine(self) -> None:
+        from wzdesk.tui.screens.quarantine import QuarantineScreen
+
+        if isinstance(self.screen, QuarantineScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(QuarantineScreen())
 
     def show_case(self, ref: str) -> None:
         """Open a case in the main screen's detail pane (from the palette, after intake)."""

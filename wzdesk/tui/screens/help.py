@@ -18,6 +18,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("F2", "Log a phone call (opens the intake form, the call timer starts)"),
             ("F3", "New case typed in by an agent (portal / email)"),
             ("F4", "Wallboard: the breach panel full screen (again to leave)"),
+            ("F6", "Mail quarantine: release held mail into a case, or discard it"),
             (
                 "Ctrl+P",
                 "Command palette: open a case by reference, jump to a client, filters, actions",
@@ -56,6 +57,15 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("o", "Reopen a resolved case"),
             ("c", "Close a resolved case"),
             ("l", "Log a call on this case"),
+        ],
+    ),
+    (
+        "Mail quarantine (F6)",
+        [
+            ("n", "Release into a new case (pick one of the client's admins)"),
+            ("c", "Release into an existing case (type its reference)"),
+            ("d", "Discard (type why; the message stays on record)"),
+            ("F5", "Reload"),
         ],
     ),
     (

@@ -158,15 +158,13 @@ class MainScreen(Screen[None]):
 
     def on_queue_changed(self, message: QueueChanged) -> None:
         """The app's worker re-read the database: redraw from the new snapshot."""
-        self._show_rows()
-        if self.case is not None and self.wz.snapshot is not None:
-            row = next((r for r in self.wz.snapshot.ordered if r.ref == self.case["ref"]), None)
-            if row is not None and row.case_id in message.changed and not message.initial:
-                self.load_detail(self.case["ref"])
+        self._show_rows(follow=False)
+        if self.case is not None and self.case["id"] in message.changed and not message.initial:
+            self.load_detail(self.case["ref"])  # someone changed the case being read
         if message.initial and self._pending_ref:
             self.open_case(self._pending_ref)
 
-    def _show_rows(self) -> None:
+    def _show_rows(self, follow: bool = True) -> None:
         snapshot = self.wz.snapshot
         if snapshot is None:
             return
@@ -177,7 +175,7 @@ class MainScreen(Screen[None]):
             snapshot.ordered, self.quick, self.filter_text, now, self.wz.context.actor
         )
         table = self.query_one("#queue", QueueTable)
-        table.set_rows(rows, now)
+        table.set_rows(rows, now, follow)
         status = self.query_one("#queue-status", Static)
         if snapshot.partial:
             status.update(f"{len(rows):,} most urgent shown · loading the rest of the queue…")

@@ -31,6 +31,8 @@ _EVENT_LOOK = {
     "resolve": ("✔ Resolved", "bold green"),
     "reopen": ("↺ Reopened", "bold"),
     "close": ("■ Closed", "dim"),
+    "mail_sent": ("✉ Emailed to the client", "green"),
+    "mail_failed": ("✉ Email not delivered", "bold red"),
 }
 
 

@@ -112,8 +112,13 @@ class QueueTable(ScrollView, can_focus=True):
 
     # -- data --------------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[QueueRow], now: float) -> None:
-        """Replace the rows, keeping the cursor on the same case and the viewport steady."""
+    def set_rows(self, rows: list[QueueRow], now: float, follow: bool = True) -> None:
+        """Replace the rows, keeping the cursor on the same case and the viewport steady.
+
+        ``follow``: announce the highlighted case if it changed (a filter the user set). A
+        background refresh passes False, so the case an agent is reading never switches under
+        them just because another agent resolved it.
+        """
         selected = self.current_row
         offset_in_view = self.cursor - int(self.scroll_y)
         self.rows = rows
@@ -127,15 +132,12 @@ class QueueTable(ScrollView, can_focus=True):
         else:
             self.set_reactive(QueueTable.cursor, min(self.cursor, max(0, len(rows) - 1)))
         self.refresh()
-        if (
-            selected is None
-            or self.current_row is None
-            or (
-                selected.case_id != self.current_row.case_id
-                or selected.version != self.current_row.version
-            )
-        ):
-            self.post_message(self.Highlighted(self, self.current_row))
+        current = self.current_row
+        moved = (selected is None) != (current is None) or (
+            selected is not None and current is not None and selected.case_id != current.case_id
+        )
+        if moved and (follow or selected is None):
+            self.post_message(self.Highlighted(self, current))
 
     def tick(self, now: float) -> None:
         """A new second: recompute the visible rows' countdowns; repaint only if one changed.

@@ -59,7 +59,7 @@ class BreachBoard:
             if state in (TimerState.BREACHED, TimerState.AT_RISK):
                 self.groups[row.severity].append((row, state))
         for items in self.groups.values():
-            items.sort(key=lambda item: item[0].next_due)
+            items.sort(key=lambda item: item[0].urgency(now))
         self.counts = {
             severity: (
                 sum(1 for _, s in items if s is TimerState.BREACHED),
