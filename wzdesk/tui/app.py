@@ -6,6 +6,7 @@ connection), which report back with messages. The one-second tick reads memory o
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +115,7 @@ class WzdeskApp(App[None]):
         self.bell_on_breach = bell
         self.refresh_seconds = refresh_seconds
         self.snapshot: QueueSnapshot | None = None
+        self._first_screen_painted = threading.Event()
         self.book: PolicyBook | None = None
         self.sub_title = f"{context.actor} · {context.role.value}"
 
@@ -165,7 +167,10 @@ class WzdeskApp(App[None]):
                     # First screen first: the most urgent rows paint while the rest loads.
                     snapshot.load_top(FIRST_SCREEN_ROWS)
                     self.book, self.snapshot = book, snapshot
+                    self._first_screen_painted.clear()
                     self.post_message(QueueRefreshed(set(snapshot.rows), initial=True))
+                    # Let that screen paint before loading the rest: both need the GIL.
+                    self._first_screen_painted.wait(timeout=2.0)
                     full = QueueSnapshot(book, self.clock)
                     full.load_all()
                     self.snapshot = full
@@ -185,6 +190,8 @@ class WzdeskApp(App[None]):
     def on_queue_refreshed(self, message: QueueRefreshed) -> None:
         for screen in self.screen_stack:
             screen.post_message(QueueChanged(message.changed, message.initial))
+        if message.initial:
+            self.call_after_refresh(self._first_screen_painted.set)
         if message.loaded:
             self.set_timer(self.refresh_seconds, self.load_queue)
 
