@@ -119,6 +119,20 @@ def case_dict(case: Case, book: PolicyBook, now: datetime) -> dict[str, Any]:
     }
 
 
+def find_refs(text: str, limit: int = 8) -> list[tuple[str, str]]:
+    """(reference, summary) of the newest cases whose reference contains the digits typed."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits:
+        return []
+    query = (
+        Case.select(Case.ref, Case.summary)
+        .where(peewee.fn.LOWER(Case.ref) ** f"%{digits}%")
+        .order_by(Case.id.desc())
+        .limit(limit)
+    )
+    return [(ref, summary) for ref, summary in query.tuples()]
+
+
 def event_dict(event: CaseEvent, zone: Any) -> dict[str, Any]:
     return {
         "at": format_instant(event.at, zone),

@@ -46,6 +46,11 @@ class ServiceContext:
         )
 
 
+def connection() -> peewee._ConnectionContext:
+    """A database connection for the calling thread, closed on exit (console workers)."""
+    return db.obj.connection_context()
+
+
 def write_transaction() -> peewee._atomic:
     """One use case's transaction.
 

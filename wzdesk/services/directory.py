@@ -272,5 +272,17 @@ def list_users() -> list[User]:
     return list(User.select().order_by(User.login))
 
 
+def find_clients(text: str, limit: int = 8) -> list[tuple[str, str]]:
+    """(code, name) of clients whose code or name contains ``text``."""
+    like = f"%{text.strip().lower()}%"
+    query = (
+        Client.select(Client.code, Client.name)
+        .where((peewee.fn.LOWER(Client.code) ** like) | (peewee.fn.LOWER(Client.name) ** like))
+        .order_by(Client.code)
+        .limit(limit)
+    )
+    return [(code, name) for code, name in query.tuples()]
+
+
 def list_clients() -> list[Client]:
     return list(Client.select().order_by(Client.code))

@@ -74,6 +74,23 @@ def quarantine_dict(held: QuarantinedMail, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
+def held_count() -> int:
+    """How many messages wait for a decision."""
+    return QuarantinedMail.select().where(QuarantinedMail.status == HELD).count()
+
+
+def held_preview(quarantine_id: int, limit: int = 4000) -> str:
+    """A held message's text and attachment names, for an agent deciding what to do."""
+    held = get_held(quarantine_id)
+    store = blob_store()
+    if not store.has(held.raw_sha256):
+        return "(the raw message is missing from the attachment store)"
+    parsed = parse_message(store.get(held.raw_sha256))
+    names = ", ".join(a.filename for a in parsed.attachments)
+    text = parsed.body.strip() or "(no text)"
+    return text[:limit] + (f"\n\nAttachments: {names}" if names else "")
+
+
 def get_held(quarantine_id: int) -> QuarantinedMail:
     """A quarantined message still waiting for a decision."""
     held = QuarantinedMail.get_or_none(QuarantinedMail.id == quarantine_id)

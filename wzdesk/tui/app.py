@@ -21,9 +21,8 @@ from textual.worker import get_current_worker
 from wzdesk.core.clock import Clock
 from wzdesk.core.rules import Role
 from wzdesk.services.calendar import PolicyBook, load_policy_book
-from wzdesk.services.context import ServiceContext
+from wzdesk.services.context import ServiceContext, connection
 from wzdesk.services.queue import QueueSnapshot
-from wzdesk.store.database import db
 from wzdesk.tui.commands import CaseCommands
 
 T = TypeVar("T")
@@ -52,7 +51,7 @@ def style_paths() -> list[Path]:
 
 def in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run ``function`` with a database connection of this worker thread's own."""
-    with db.obj.connection_context():
+    with connection():
         return function(*args, **kwargs)
 
 
@@ -160,7 +159,7 @@ class WzdeskApp(App[None]):
     def load_queue(self, initial: bool = False) -> None:
         worker = get_current_worker()
         try:
-            with db.obj.connection_context():
+            with connection():
                 if self.snapshot is None or initial:
                     book = load_policy_book()
                     snapshot = QueueSnapshot(book, self.clock)

@@ -34,32 +34,12 @@ _ACTIONS = [
 
 def _lookup(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Cases whose reference matches, and clients whose code or name matches (worker thread)."""
-    import peewee
+    from wzdesk.services.case_views import find_refs
+    from wzdesk.services.context import connection
+    from wzdesk.services.directory import find_clients
 
-    from wzdesk.store.database import db
-    from wzdesk.store.models import Case, Client
-
-    needle = text.strip().lower()
-    with db.obj.connection_context():
-        digits = "".join(ch for ch in needle if ch.isdigit())
-        cases = []
-        if digits:
-            query = (
-                Case.select(Case.ref, Case.summary)
-                .where(peewee.fn.LOWER(Case.ref) ** f"%{digits}%")
-                .order_by(Case.id.desc())
-                .limit(8)
-            )
-            cases = [(ref, summary) for ref, summary in query.tuples()]
-        like = f"%{needle}%"
-        clients = [
-            (code, name)
-            for code, name in Client.select(Client.code, Client.name)
-            .where((peewee.fn.LOWER(Client.code) ** like) | (peewee.fn.LOWER(Client.name) ** like))
-            .limit(8)
-            .tuples()
-        ]
-    return cases, clients
+    with connection():
+        return find_refs(text), find_clients(text)
 
 
 class CaseCommands(Provider):

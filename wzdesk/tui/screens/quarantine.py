@@ -67,11 +67,11 @@ def fetch_held(now: datetime) -> tuple[list[HeldRow], int]:
     """The newest held messages and how many are held in all (runs in a worker thread)."""
     from wzdesk.services.calendar import load_policy_book
     from wzdesk.services.mail_quarantine import (
+        held_count,
         list_quarantine,
         quarantine_dict,
         suggested_contacts,
     )
-    from wzdesk.store.models import QuarantinedMail
 
     zone = load_policy_book().at(now).calendar.zone
     rows = []
@@ -92,24 +92,14 @@ def fetch_held(now: datetime) -> tuple[list[HeldRow], int]:
                 admins,
             )
         )
-    total = QuarantinedMail.select().where(QuarantinedMail.status == "held").count()
-    return rows, total
+    return rows, held_count()
 
 
 def fetch_preview(quarantine_id: int) -> str:
     """The held message's text, for the agent to decide (runs in a worker thread)."""
-    from wzdesk.mail.parse import parse_message
-    from wzdesk.services.mail_settings import blob_store
-    from wzdesk.store.models import QuarantinedMail
+    from wzdesk.services.mail_quarantine import held_preview
 
-    held = QuarantinedMail.get_by_id(quarantine_id)
-    store = blob_store()
-    if not store.has(held.raw_sha256):
-        return "(the raw message is missing from the attachment store)"
-    parsed = parse_message(store.get(held.raw_sha256))
-    names = ", ".join(a.filename for a in parsed.attachments)
-    text = parsed.body.strip() or "(no text)"
-    return text[:4000] + (f"\n\nAttachments: {names}" if names else "")
+    return held_preview(quarantine_id)
 
 
 class LinePrompt(ModalScreen[str | None]):
