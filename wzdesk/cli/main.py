@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -14,7 +15,23 @@ from wzdesk.core.errors import UserError
 EXIT_DATABASE = 1
 
 
-def build_parser() -> ArgumentParser:
+#: Subcommand -> the module that registers it. A script's call imports only its own module
+#: (and what it needs), which keeps commands such as ``wzdesk sla due`` quick to start.
+COMMAND_MODULES = {
+    "sla": "sla_cmd",
+    "holidays": "holidays_cmd",
+    "policy": "policy_cmd",
+    "client": "people_cmd",
+    "contact": "people_cmd",
+    "user": "people_cmd",
+    "case": "case_cmd",
+    "mail": "mail_cmd",
+    "demo": "demo_cmd",
+}
+
+
+def build_parser(only: str | None = None) -> ArgumentParser:
+    """The argument parser; ``only``: register just that subcommand's module."""
     parser = ArgumentParser(
         prog="wzdesk",
         description="Terminal helpdesk console. With no command, opens the console.",
@@ -30,18 +47,9 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the demo database")
     parser.add_argument("--wallboard", action="store_true", help="open the breach wallboard")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from wzdesk.cli import (
-        case_cmd,
-        demo_cmd,
-        holidays_cmd,
-        mail_cmd,
-        people_cmd,
-        policy_cmd,
-        sla_cmd,
-    )
-
-    for module in (sla_cmd, holidays_cmd, policy_cmd, people_cmd, case_cmd, mail_cmd, demo_cmd):
-        module.register(subparsers)
+    modules = dict.fromkeys(COMMAND_MODULES.values()) if only is None else [COMMAND_MODULES[only]]
+    for module in modules:
+        importlib.import_module(f"wzdesk.cli.{module}").register(subparsers)
     _accept_global_options_anywhere(parser)
     return parser
 
@@ -89,7 +97,11 @@ def _db_url_from(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     _skip_postgres_driver_unless_needed(_db_url_from(words))
-    parser = build_parser()
+    command = next((w for w in words if not w.startswith("-")), None)
+    # The first bare word is the subcommand unless it is an option's value (--db URL, --as X).
+    previous = words[words.index(command) - 1] if command in words and words.index(command) else ""
+    only = command if command in COMMAND_MODULES and previous not in ("--db", "--as") else None
+    parser = build_parser(only)
     args = parser.parse_args(words)
     runtime: Runtime | None = None
     try:
