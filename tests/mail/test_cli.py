@@ -3,76 +3,24 @@ codes, one-line errors that write nothing, and no Textual import."""
 
 from __future__ import annotations
 
-import json
 import mailbox
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.cli.test_cli import Cli as BaseCli
 from tests.mail.conftest import eml
-from wzdesk.cli.main import main
-from wzdesk.store.database import db, open_database
-from wzdesk.store.models import ALL_MODELS
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = "2026-03-09T10:00:00-04:00"
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-    @property
-    def error_line(self) -> str:
-        lines = self.err.splitlines()
-        assert len(lines) == 1 and "Traceback" not in self.err, self.err
-        return lines[0]
-
-
-class Cli:
-    def __init__(self, url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
-        self.url, self.monkeypatch, self.capsys = url, monkeypatch, capsys
-        monkeypatch.setenv("WZDESK_DB", url)
-        monkeypatch.setenv("WZDESK_NOW", NOW)
-        monkeypatch.setenv("WZDESK_USER", "sam")
-
-    def __call__(self, *args: str, user: str | None = None) -> Result:
-        with self.monkeypatch.context() as env:
-            if user is not None:
-                env.setenv("WZDESK_USER", user)
-            self.capsys.readouterr()
-            try:
-                code = main(list(args))
-            except SystemExit as exit_:
-                code = int(exit_.code or 0)
-            finally:
-                if db.obj is not None and not db.obj.is_closed():
-                    db.obj.close()
-            out, err = self.capsys.readouterr()
-        return Result(code, out, err)
-
-    def ok(self, *args: str, **kwargs: Any) -> Result:
-        result = self(*args, **kwargs)
-        assert result.code == 0, result.err
-        return result
-
-    def counts(self) -> dict[str, int]:
-        database = open_database(self.url)
-        try:
-            return {model.__name__: model.select().count() for model in ALL_MODELS}
-        finally:
-            database.close()
+class Cli(BaseCli):
+    """The CLI harness of tests/cli, with a check that a refusal wrote nothing."""
 
     def refused(self, code: int, field: str, *args: str, user: str | None = None) -> str:
         before = self.counts()
