@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import peewee
@@ -18,6 +19,7 @@ import pytest
 
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.rules import Role
+from wzdesk.services.cases import NewCase
 from wzdesk.services.context import ServiceContext
 from wzdesk.store.database import db, open_database
 
@@ -29,6 +31,21 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 def local(*parts: int) -> datetime:
     """An instant given in Toronto wall time (tests read like the policy)."""
     return datetime(*parts, tzinfo=TORONTO)  # type: ignore[misc]
+
+
+def new_case(**overrides: Any) -> NewCase:
+    """A complete critical question from ACME's primary admin (override any field)."""
+    values: dict[str, Any] = {
+        "client": "ACME",
+        "contact": "ana@acme.example",
+        "severity": "critical",
+        "channel": "portal",
+        "category": "question",
+        "summary": "Cannot post invoices",
+        "description": "The post button does nothing since this morning.",
+    }
+    values.update(overrides)
+    return NewCase(**values)
 
 
 def reset_postgres(url: str) -> None:

@@ -15,13 +15,12 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import local
+from tests.conftest import local, new_case
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from wzdesk.services import cases
 from wzdesk.services.calendar import add_holiday, load_policy_book
 from wzdesk.services.case_views import CaseFilter, case_dict, list_cases, show_case
-from wzdesk.services.cases import NewCase
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.directory import add_user
 from wzdesk.store.models import ALL_MODELS, AuditEntry, Case, CaseEvent, SlaPause
@@ -30,20 +29,6 @@ HOUR = 3600
 
 # A critical question received Friday 6 March 17:00 EST (the example).
 FRIDAY_5PM = local(2026, 3, 6, 17, 0)
-
-
-def new_case(**overrides: Any) -> NewCase:
-    values: dict[str, Any] = {
-        "client": "ACME",
-        "contact": "ana@acme.example",
-        "severity": "critical",
-        "channel": "portal",
-        "category": "question",
-        "summary": "Cannot post invoices",
-        "description": "The post button does nothing since this morning.",
-    }
-    values.update(overrides)
-    return NewCase(**values)
 
 
 def counts() -> dict[str, int]:

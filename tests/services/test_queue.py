@@ -17,33 +17,18 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import local
+from tests.conftest import local, new_case
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.sla import Severity, TimerState
 from wzdesk.services import cases
 from wzdesk.services.calendar import load_policy_book
 from wzdesk.services.case_views import CaseFilter, case_dict, list_cases, timers
-from wzdesk.services.cases import NewCase
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.queue import REFRESH_OVERLAP, QueueCounts, QueueSnapshot, epoch_now
 from wzdesk.store.models import Case
 
 HOUR = 3600
 MONDAY_10 = local(2026, 3, 9, 10, 0)
-
-
-def new_case(**overrides: Any) -> NewCase:
-    values: dict[str, Any] = {
-        "client": "ACME",
-        "contact": "ana@acme.example",
-        "severity": "critical",
-        "channel": "portal",
-        "category": "question",
-        "summary": "Cannot post invoices",
-        "description": "The post button does nothing since this morning.",
-    }
-    values.update(overrides)
-    return NewCase(**values)
 
 
 def move_to(clock: FixedClock, instant: datetime) -> float:

@@ -187,8 +187,11 @@ class WzdeskApp(App[None]):
             self.post_message(QueueRefreshed(changed, initial=False, loaded=True))
 
     def on_queue_refreshed(self, message: QueueRefreshed) -> None:
-        for screen in self.screen_stack:
-            screen.post_message(QueueChanged(message.changed, message.initial))
+        # Most 3-second re-reads find nothing new: then the screens have nothing to redraw
+        # (recounting 10,000 rows each time would be idle work on the UI thread).
+        if message.changed or message.initial:
+            for screen in self.screen_stack:
+                screen.post_message(QueueChanged(message.changed, message.initial))
         if message.initial:
             self.call_after_refresh(self._first_screen_painted.set)
         if message.loaded:
