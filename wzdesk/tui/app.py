@@ -16,6 +16,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from wzdesk.core.clock import Clock
@@ -115,6 +116,7 @@ class WzdeskApp(App[None]):
         self.refresh_seconds = refresh_seconds
         self.snapshot: QueueSnapshot | None = None
         self._first_screen_painted = threading.Event()
+        self._refresh_timer: Timer | None = None
         self.book: PolicyBook | None = None
         self.sub_title = f"{context.actor} · {context.role.value}"
 
@@ -183,8 +185,9 @@ class WzdeskApp(App[None]):
                     LoadFailed(str(error).splitlines()[0] if str(error) else repr(error))
                 )
             return
-        if not worker.is_cancelled:
-            self.post_message(QueueRefreshed(changed, initial=False, loaded=True))
+        # Posted even if a newer refresh superseded this one: the snapshot already holds these
+        # changes, and a later re-read will not report them again.
+        self.post_message(QueueRefreshed(changed, initial=False, loaded=True))
 
     def on_queue_refreshed(self, message: QueueRefreshed) -> None:
         # Most 3-second re-reads find nothing new: then the screens have nothing to redraw
@@ -195,11 +198,17 @@ class WzdeskApp(App[None]):
         if message.initial:
             self.call_after_refresh(self._first_screen_painted.set)
         if message.loaded:
-            self.set_timer(self.refresh_seconds, self.load_queue)
+            self._schedule_refresh(self.refresh_seconds)
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.notify(f"Cannot read the database: {message.error}. Retrying…", severity="error")
-        self.set_timer(max(self.refresh_seconds, 5.0), self.load_queue)
+        self._schedule_refresh(max(self.refresh_seconds, 5.0))
+
+    def _schedule_refresh(self, delay: float) -> None:
+        """One pending re-read at a time (a manual refresh must not start a second chain)."""
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+        self._refresh_timer = self.set_timer(delay, self.load_queue)
 
     def action_refresh_now(self) -> None:
         self.load_queue()
