@@ -628,7 +628,7 @@ def test_resolved_case_must_be_reopened_before_work(agent: ServiceContext, acme:
 # -- atomicity and optimistic locking ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("failing", ["_event", "audit"])
+@pytest.mark.parametrize("failing", ["event", "audit"])
 def test_nothing_half_written_when_a_step_fails(
     agent: ServiceContext,
     acme: str,
@@ -644,8 +644,8 @@ def test_nothing_half_written_when_a_step_fails(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    if failing == "_event":
-        monkeypatch.setattr(cases, "_event", boom)
+    if failing == "event":
+        monkeypatch.setattr(CaseEvent, "create", boom)
     else:
         monkeypatch.setattr(ServiceContext, "audit", boom)
     # Each call writes the case row (and a pause) before the failing step.

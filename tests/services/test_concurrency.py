@@ -14,7 +14,7 @@ import pytest
 
 from wzdesk.core.errors import Conflict
 from wzdesk.services import cases
-from wzdesk.services.cases import NewCase
+from wzdesk.services.cases import NewCase, conversation
 from wzdesk.services.context import ServiceContext
 from wzdesk.store.database import db
 from wzdesk.store.models import AuditEntry, Case, CaseEvent
@@ -106,7 +106,7 @@ def test_a_session_paused_inside_its_transaction(
     Kim's guarded UPDATE (``WHERE version = 1``) finds nothing to update and is refused.
     """
     kim_inside, release = threading.Event(), threading.Event()
-    check = cases._check_version
+    check = cases.check_version
 
     def check_then_pause(case: Case, expected: int | None) -> None:
         check(case, expected)
@@ -114,7 +114,7 @@ def test_a_session_paused_inside_its_transaction(
             kim_inside.set()
             assert release.wait(timeout=10)
 
-    monkeypatch.setattr(cases, "_check_version", check_then_pause)
+    monkeypatch.setattr(conversation, "check_version", check_then_pause)
     outcomes: dict[str, Any] = {}
 
     def session(name: str, work: Callable[[], object]) -> threading.Thread:

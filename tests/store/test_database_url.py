@@ -8,7 +8,8 @@ import peewee
 import pytest
 
 from wzdesk.core.errors import InvalidInput
-from wzdesk.store.database import DatabaseTarget, open_database, parse_database_url
+from wzdesk.store.database import open_database
+from wzdesk.store.location import DatabaseTarget, parse_database_url
 
 
 @pytest.mark.parametrize(
@@ -74,7 +75,7 @@ def test_sqlite_url_without_a_path_is_refused() -> None:
 def test_default_is_a_sqlite_file_in_the_user_data_dir(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr("wzdesk.store.database.default_data_dir", lambda: tmp_path)
+    monkeypatch.setattr("wzdesk.store.location.default_data_dir", lambda: tmp_path)
     for nothing in (None, ""):
         target = parse_database_url(nothing)
         assert target == DatabaseTarget("sqlite", str(tmp_path / "wzdesk.db"))

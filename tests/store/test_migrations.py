@@ -11,7 +11,8 @@ import peewee
 import pytest
 
 from wzdesk.core.errors import InvalidInput
-from wzdesk.store.database import connect, open_database, parse_database_url
+from wzdesk.store.database import connect, open_database
+from wzdesk.store.location import parse_database_url
 from wzdesk.store.migrations import (
     LATEST_VERSION,
     MIGRATIONS,

@@ -76,9 +76,9 @@ class Runtime:
         """Open (and if needed upgrade) the database; once per invocation."""
         if self._opened:
             return
-        from wzdesk.store.database import open_database
+        from wzdesk.services.session import open_store
 
-        open_database(self.db_url)
+        open_store(self.db_url)
         self._opened = True
 
     def context(self) -> ServiceContext:

@@ -15,15 +15,15 @@ DEMO_MAX_AGE = timedelta(hours=20)
 
 
 def run_console(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.store.database import default_database_path, parse_database_url
+    from wzdesk.services.session import database_target, demo_database_path, has_cases
 
     if args.demo and not runtime.db_url:
-        runtime.db_url = str(default_database_path(demo=True))
+        runtime.db_url = str(demo_database_path())
         _drop_stale_demo(Path(runtime.db_url), runtime)
-    target = parse_database_url(runtime.db_url or os.environ.get("WZDESK_DB"))
+    target = database_target(runtime.db_url)
     context = runtime.context()
     offer_demo = False
-    if _is_empty():
+    if not has_cases():
         if args.demo:
             _fill_demo(runtime)
         else:
@@ -41,12 +41,6 @@ def run_console(args: argparse.Namespace, runtime: Runtime) -> int:
     )
     app.run()
     return 0
-
-
-def _is_empty() -> bool:
-    from wzdesk.store.models import Case
-
-    return not Case.select().exists()
 
 
 def _fill_demo(runtime: Runtime) -> None:

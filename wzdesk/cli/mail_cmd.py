@@ -270,26 +270,10 @@ def run_quarantine_list(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_quarantine_show(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.core.errors import NotFound
-    from wzdesk.mail.parse import parse_message
-    from wzdesk.services.mail_quarantine import quarantine_dict
-    from wzdesk.services.mail_settings import blob_store
-    from wzdesk.store.models import QuarantinedMail
+    from wzdesk.services.mail_quarantine import quarantine_detail
 
     runtime.context()  # mail is for console users only
-    held = QuarantinedMail.get_or_none(QuarantinedMail.id == args.id)
-    if held is None:
-        raise NotFound(f"no quarantined message {args.id}", field="ID")
-    result = quarantine_dict(held, _zone(runtime))
-    store = blob_store()
-    if store.has(held.raw_sha256):
-        parsed = parse_message(store.get(held.raw_sha256))
-        result["body"] = parsed.body
-        result["attachments"] = [
-            {"filename": a.filename, "content_type": a.content_type, "size_bytes": a.size}
-            for a in parsed.attachments
-        ]
-    result["raw_path"] = str(store.path_of(held.raw_sha256))
+    result = quarantine_detail(args.id, _zone(runtime))
     if args.json:
         emit_json(result)
         return 0

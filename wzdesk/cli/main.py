@@ -126,10 +126,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as error:  # database unreachable, disk full: one line, not a traceback
-        import peewee
+        from wzdesk.services.session import database_failure
 
-        if isinstance(error, peewee.DatabaseError):
-            print(f"wzdesk: database error: {str(error).strip().splitlines()[0]}", file=sys.stderr)
+        failure = database_failure(error)
+        if failure is not None:
+            print(f"wzdesk: database error: {failure}", file=sys.stderr)
             return EXIT_DATABASE
         raise
 

@@ -97,13 +97,9 @@ def run_contact_add(args: argparse.Namespace, runtime: Runtime) -> int:
 
 def run_contact_list(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services import directory
-    from wzdesk.store.models import Client, Contact
 
     runtime.open_store()
-    query = Contact.select(Contact, Client).join(Client).order_by(Client.code, Contact.name)
-    if args.client:
-        query = query.where(Client.id == directory.get_client(args.client).id)
-    rows = [directory.contact_dict(c) for c in query]
+    rows = [directory.contact_dict(c) for c in directory.list_contacts(args.client)]
     if args.json:
         emit_json(rows)
     else:

@@ -186,6 +186,14 @@ def describe_admins(client: Client) -> str:
     return f"{client.code}'s admins: " + "; ".join(parts)
 
 
+def list_contacts(client_code: str | None = None) -> list[Contact]:
+    """Every contact (of one client, if given), by client code and name."""
+    query = Contact.select(Contact, Client).join(Client).order_by(Client.code, Contact.name)
+    if client_code:
+        query = query.where(Client.id == get_client(client_code).id)
+    return list(query)
+
+
 def find_contact(client: Client, email_or_phone: str) -> Contact:
     """A client's contact by email or phone number."""
     key = email_or_phone.strip()

@@ -74,6 +74,24 @@ def quarantine_dict(held: QuarantinedMail, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
+def quarantine_detail(quarantine_id: int, zone: ZoneInfo) -> dict[str, Any]:
+    """One quarantined message (any status) with its text, attachments and raw file's path."""
+    held = QuarantinedMail.get_or_none(QuarantinedMail.id == quarantine_id)
+    if held is None:
+        raise NotFound(f"no quarantined message {quarantine_id}", field="ID")
+    result = quarantine_dict(held, zone)
+    store = blob_store()
+    if store.has(held.raw_sha256):
+        parsed = parse_message(store.get(held.raw_sha256))
+        result["body"] = parsed.body
+        result["attachments"] = [
+            {"filename": a.filename, "content_type": a.content_type, "size_bytes": a.size}
+            for a in parsed.attachments
+        ]
+    result["raw_path"] = str(store.path_of(held.raw_sha256))
+    return result
+
+
 def held_count() -> int:
     """How many messages wait for a decision."""
     return QuarantinedMail.select().where(QuarantinedMail.status == HELD).count()

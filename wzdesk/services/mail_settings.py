@@ -11,7 +11,8 @@ import peewee
 
 from wzdesk.mail.blobs import BlobStore
 from wzdesk.mail.config import MailSettings, settings_from_environment
-from wzdesk.store.database import db, default_data_dir
+from wzdesk.store.database import db
+from wzdesk.store.location import default_data_dir
 
 
 def _base_dir() -> Path:

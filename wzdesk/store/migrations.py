@@ -23,8 +23,8 @@ import peewee
 from wzdesk.core.calendar import DEFAULT_WEEK, DEFAULT_ZONE
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.sla import DEFAULT_AT_RISK_RATIO, DEFAULT_TARGETS
-from wzdesk.store.database import DatabaseTarget
 from wzdesk.store.fields import IsoDateField, UTCDateTimeField
+from wzdesk.store.location import DatabaseTarget
 
 _ADVISORY_LOCK_KEY = 0x77_7A_64_6B  # "wzdk"
 _BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)

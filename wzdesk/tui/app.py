@@ -7,15 +7,12 @@ connection), which report back with messages. The one-second tick reads memory o
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
@@ -25,6 +22,8 @@ from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.context import ServiceContext, connection
 from wzdesk.services.queue import QueueSnapshot
 from wzdesk.tui.commands import CaseCommands
+from wzdesk.tui.messages import LoadFailed, QueueChanged, QueueRefreshed
+from wzdesk.tui.workers import in_thread
 
 T = TypeVar("T")
 
@@ -48,34 +47,6 @@ def style_paths() -> list[Path]:
         directory / "app.tcss",
         *sorted(p for p in directory.glob("*.tcss") if p.name != "app.tcss"),
     ]
-
-
-def in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run ``function`` with a database connection of this worker thread's own."""
-    with connection():
-        return function(*args, **kwargs)
-
-
-@dataclass
-class QueueRefreshed(Message):
-    """The snapshot changed (initial load or a refresh found changes)."""
-
-    changed: set[int]
-    initial: bool = False
-    loaded: bool = False  # the worker finished (re-arm the refresh timer)
-
-
-@dataclass
-class QueueChanged(Message, bubble=False):
-    """The app's note to each screen that the snapshot changed."""
-
-    changed: set[int]
-    initial: bool = False
-
-
-@dataclass
-class LoadFailed(Message):
-    error: str
 
 
 class WzdeskApp(App[None]):

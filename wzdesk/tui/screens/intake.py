@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,8 +28,11 @@ from wzdesk.core.rules import CATEGORY_LABELS, Category, Channel, missing_recomm
 from wzdesk.core.sla import SEVERITY_DESCRIPTIONS, Severity
 from wzdesk.services.cases import NewCase, open_case
 from wzdesk.services.directory import describe_admins, search_contacts
-from wzdesk.tui.app import WzdeskApp, in_thread
 from wzdesk.tui.formatting import call_timer
+from wzdesk.tui.workers import desk, in_thread
+
+if TYPE_CHECKING:
+    from wzdesk.tui.app import WzdeskApp
 
 RECEIVED_FORMAT = "%Y-%m-%d %H:%M"
 LOOKUP_DEBOUNCE = 0.15
@@ -118,8 +121,7 @@ class IntakeScreen(Screen[str | None]):
 
     @property
     def wz(self) -> WzdeskApp:
-        assert isinstance(self.app, WzdeskApp)
-        return self.app
+        return desk(self)
 
     @property
     def is_call(self) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,9 +25,13 @@ from wzdesk.core.sla import SEVERITY_DESCRIPTIONS, Severity
 from wzdesk.services import cases as case_service
 from wzdesk.services.case_views import show_case
 from wzdesk.services.directory import list_users
-from wzdesk.tui.app import QueueChanged, WzdeskApp, in_thread
+from wzdesk.tui.messages import QueueChanged
 from wzdesk.tui.screens.prompts import Choice, ChoicePrompt, TextPrompt
 from wzdesk.tui.widgets import CaseDetail, FilterBar, QueueTable, QuickFilter, SlaPanel
+from wzdesk.tui.workers import desk, in_thread
+
+if TYPE_CHECKING:
+    from wzdesk.tui.app import WzdeskApp
 
 #: Below this width the detail pane replaces the queue instead of sitting beside it.
 NARROW_WIDTH = 130
@@ -90,8 +94,7 @@ class MainScreen(Screen[None]):
 
     @property
     def wz(self) -> WzdeskApp:
-        assert isinstance(self.app, WzdeskApp)
-        return self.app
+        return desk(self)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)

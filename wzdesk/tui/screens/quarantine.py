@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,8 +18,11 @@ from textual.worker import get_current_worker
 
 from wzdesk.core.errors import UserError
 from wzdesk.core.rules import Action, may
-from wzdesk.tui.app import WzdeskApp, in_thread
 from wzdesk.tui.screens.prompts import Choice, ChoicePrompt, TextPrompt
+from wzdesk.tui.workers import desk, in_thread
+
+if TYPE_CHECKING:
+    from wzdesk.tui.app import WzdeskApp
 
 #: The screen shows the newest held messages; the rest wait their turn (``mail quarantine list``).
 PAGE = 500
@@ -150,8 +153,7 @@ class QuarantineScreen(Screen[None]):
 
     @property
     def wz(self) -> WzdeskApp:
-        assert isinstance(self.app, WzdeskApp)
-        return self.app
+        return desk(self)
 
     def compose(self) -> ComposeResult:
         yield Header()

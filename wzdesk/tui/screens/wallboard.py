@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from wzdesk.tui.app import QueueChanged, WzdeskApp
+from wzdesk.tui.messages import QueueChanged
 from wzdesk.tui.widgets import SlaPanel
+from wzdesk.tui.workers import desk
+
+if TYPE_CHECKING:
+    from wzdesk.tui.app import WzdeskApp
 
 
 class WallboardScreen(Screen[None]):
@@ -28,8 +34,7 @@ class WallboardScreen(Screen[None]):
 
     @property
     def wz(self) -> WzdeskApp:
-        assert isinstance(self.app, WzdeskApp)
-        return self.app
+        return desk(self)
 
     def on_resize(self) -> None:
         self.query_one(SlaPanel).limit = max(5, self.size.height - 8)

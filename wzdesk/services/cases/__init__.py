@@ -1,0 +1,50 @@
+"""Use cases on support cases, one module per part of a case's life.
+
+* :mod:`~wzdesk.services.cases.intake`: open a case (portal, email, phone call);
+* :mod:`~wzdesk.services.cases.conversation`: reply, internal note, call, the client writing back;
+* :mod:`~wzdesk.services.cases.triage`: assign, status, severity, escalate;
+* :mod:`~wzdesk.services.cases.lifecycle`: resolve, reopen, close;
+* :mod:`~wzdesk.services.cases.records`: what they share (finding a case, the version check,
+  the timeline, SLA pauses).
+
+Each use case validates, checks the acting role, runs in one transaction, appends to the case's
+timeline and the audit trail, and refuses a stale update: the caller says which ``version`` of
+the case it read, and if another agent changed the case since, a :class:`Conflict` is raised
+and nothing is written.
+"""
+
+from wzdesk.services.cases.conversation import client_wrote, log_call_on_case, reply
+from wzdesk.services.cases.intake import FUTURE_TOLERANCE, MAX_CALL_SECONDS, NewCase, open_case
+from wzdesk.services.cases.lifecycle import close, reopen, resolve
+from wzdesk.services.cases.records import (
+    FIRST_CASE_NUMBER,
+    REF_PREFIX,
+    case_number,
+    check_version,
+    get_case,
+    parse_choice,
+)
+from wzdesk.services.cases.triage import assign, change_severity, escalate, set_status
+
+__all__ = [
+    "FIRST_CASE_NUMBER",
+    "FUTURE_TOLERANCE",
+    "MAX_CALL_SECONDS",
+    "REF_PREFIX",
+    "NewCase",
+    "assign",
+    "case_number",
+    "change_severity",
+    "check_version",
+    "client_wrote",
+    "close",
+    "escalate",
+    "get_case",
+    "log_call_on_case",
+    "open_case",
+    "parse_choice",
+    "reopen",
+    "reply",
+    "resolve",
+    "set_status",
+]

@@ -1,0 +1,127 @@
+"""The end of a case's life: resolve (meets the resolution target), reopen, close (final)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wzdesk.core.errors import InvalidInput
+from wzdesk.core.rules import Action, Category, Classification, Status
+from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.cases.records import (
+    add_event,
+    check_version,
+    clean_text,
+    end_pause,
+    get_case,
+    parse_choice,
+    require_open,
+    save_case,
+    start_pause,
+)
+from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.mail_outbox import queue_client_mail
+from wzdesk.store.models import Case
+
+
+def resolve(
+    ctx: ServiceContext,
+    ref: str,
+    note: str,
+    classification: str | None = None,
+    expected_version: int | None = None,
+    book: PolicyBook | None = None,
+) -> Case:
+    """Resolve: meets the resolution target; ``unexpected`` cases need a classification."""
+    ctx.require(Action.RESOLVE)
+    note = clean_text(note, "--note", 100_000, required=True)
+    book = book or load_policy_book()
+    with write_transaction():
+        case = get_case(ref)
+        check_version(case, expected_version)
+        require_open(case, "resolve it")
+        kind = None
+        if case.category == Category.UNEXPECTED:
+            if not classification:
+                raise InvalidInput(
+                    "an 'unexpected' case needs one: user_error, bug or works_as_designed",
+                    field="--classification",
+                )
+            kind = parse_choice(Classification, classification, "--classification").value
+        elif classification:
+            raise InvalidInput(
+                f"only 'unexpected' cases are classified ({case.ref} is {case.category})",
+                field="--classification",
+            )
+        now = ctx.clock.now()
+        changes: dict[str, Any] = {}
+        if case.status == Status.WAITING_CLIENT:
+            changes.update(end_pause(ctx, case, book))
+        changes.update(
+            {
+                "status": Status.RESOLVED.value,
+                "resolved_at": now,
+                "is_open": False,
+                "classification": kind,
+            }
+        )
+        if case.first_response_at is None:
+            changes["first_response_at"] = now  # the resolution note is sent to the client
+        before = {"status": case.status}
+        save_case(ctx, case, changes)
+        start_pause(ctx, case, "resolved")
+        event = add_event(ctx, case, "resolve", note, public=True, data={"classification": kind})
+        queue_client_mail(ctx, case, event)
+        ctx.audit(
+            "case.resolve", "case", case.ref, before, {"status": "resolved", "classification": kind}
+        )
+    return case
+
+
+def reopen(
+    ctx: ServiceContext,
+    ref: str,
+    reason: str = "",
+    expected_version: int | None = None,
+    book: PolicyBook | None = None,
+) -> Case:
+    """Reopen a resolved case: the resolution clock resumes where it stopped."""
+    ctx.require(Action.REOPEN)
+    reason = clean_text(reason, "--reason", 10_000)
+    book = book or load_policy_book()
+    with write_transaction():
+        case = get_case(ref)
+        check_version(case, expected_version)
+        if case.status != Status.RESOLVED:
+            raise InvalidInput(
+                f"{case.ref} is {case.status}; only a resolved case can be reopened", field="status"
+            )
+        changes = end_pause(ctx, case, book)
+        changes.update(
+            {
+                "status": Status.OPEN.value,
+                "resolved_at": None,
+                "is_open": True,
+                "classification": None,
+            }
+        )
+        save_case(ctx, case, changes)
+        add_event(ctx, case, "reopen", reason)
+        ctx.audit("case.reopen", "case", case.ref, {"status": "resolved"}, {"status": "open"})
+    return case
+
+
+def close(ctx: ServiceContext, ref: str, expected_version: int | None = None) -> Case:
+    """Close a resolved case. Closed is final."""
+    ctx.require(Action.CLOSE)
+    with write_transaction():
+        case = get_case(ref)
+        check_version(case, expected_version)
+        if case.status != Status.RESOLVED:
+            raise InvalidInput(
+                f"{case.ref} is {case.status}; only a resolved case can be closed", field="status"
+            )
+        now = ctx.clock.now()
+        save_case(ctx, case, {"status": Status.CLOSED.value, "closed_at": now})
+        add_event(ctx, case, "close")
+        ctx.audit("case.close", "case", case.ref, {"status": "resolved"}, {"status": "closed"})
+    return case

@@ -1,0 +1,172 @@
+"""One case record: finding it, writing it under the version check, its timeline and pauses.
+
+Every use case in this package reads a case with :func:`get_case`, refuses a stale caller with
+:func:`check_version`, and writes with :func:`save_case`, which bumps ``version`` only if no
+other agent wrote the case in between. The helpers here are shared by the use cases; they do
+not open transactions (the use case does).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from wzdesk.core.case_sla import Deadlines, after_pause
+from wzdesk.core.errors import Conflict, InvalidInput, NotFound
+from wzdesk.core.rules import Status
+from wzdesk.core.sla import Severity, SlaPolicy
+from wzdesk.services.calendar import PolicyBook
+from wzdesk.services.context import ServiceContext
+from wzdesk.store.models import Case, CaseEvent, SlaPause, to_json
+
+REF_PREFIX = "WZ-"
+FIRST_CASE_NUMBER = 1001
+
+# -- parsing the vocabularies -------------------------------------------------------------------
+
+
+def parse_choice(enum: Any, value: str, field: str) -> Any:
+    """``enum(value)`` or an InvalidInput naming the field and the choices."""
+    try:
+        return enum(str(value).strip().lower())
+    except ValueError:
+        choices = ", ".join(member.value for member in enum)
+        raise InvalidInput(f"expected one of {choices}, got {value!r}", field=field) from None
+
+
+def clean_text(value: str, field: str, limit: int, required: bool = False) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidInput("must not be empty", field=field)
+    if len(text) > limit:
+        raise InvalidInput(f"at most {limit} characters (got {len(text)})", field=field)
+    return text
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def get_case(ref: str) -> Case:
+    """A case by reference (``WZ-1042``, ``wz-1042`` or ``1042``)."""
+    text = ref.strip().upper()
+    if text.isdigit():
+        text = REF_PREFIX + text
+    case = Case.get_or_none(Case.ref == text)
+    if case is None:
+        raise NotFound(f"no case {ref!r}", field="REF")
+    return case
+
+
+def case_number(ref: str) -> int:
+    return int(ref.removeprefix(REF_PREFIX))
+
+
+# -- writing helpers ----------------------------------------------------------------------------
+
+
+def check_version(case: Case, expected_version: int | None) -> None:
+    if expected_version is not None and case.version != expected_version:
+        raise Conflict(
+            f"{case.ref} changed since you read it (you had version {expected_version}, it is "
+            f"now {case.version}); reload it and try again",
+            field="version",
+        )
+
+
+def save_case(ctx: ServiceContext, case: Case, changes: dict[str, Any]) -> Case:
+    """Write ``changes`` only if nobody else wrote the case since it was read."""
+    now = ctx.clock.now()
+    updated = (
+        Case.update(**changes, version=Case.version + 1, updated_at=now)
+        .where((Case.id == case.id) & (Case.version == case.version))
+        .execute()
+    )
+    if updated != 1:
+        raise Conflict(
+            f"{case.ref} was changed by someone else just now; reload it", field="version"
+        )
+    for name, value in changes.items():
+        setattr(case, name, value)
+    case.version += 1
+    case.updated_at = now
+    return case
+
+
+def add_event(
+    ctx: ServiceContext,
+    case: Case,
+    kind: str,
+    body: str = "",
+    public: bool = False,
+    duration_seconds: int | None = None,
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> CaseEvent:
+    return CaseEvent.create(
+        case=case,
+        at=at or ctx.clock.now(),
+        author=ctx.actor,
+        kind=kind,
+        public=public,
+        body=body,
+        duration_seconds=duration_seconds,
+        data_json=None if data is None else to_json(data),
+    )
+
+
+def policy_of(book: PolicyBook, case: Case) -> SlaPolicy:
+    return book.by_id(case.policy_id)
+
+
+def deadline_fields(deadlines: Deadlines) -> dict[str, datetime]:
+    return {
+        "response_due": deadlines.response_due,
+        "response_at_risk_at": deadlines.response_at_risk_at,
+        "resolution_due": deadlines.resolution_due,
+        "resolution_at_risk_at": deadlines.resolution_at_risk_at,
+    }
+
+
+def stored_deadlines(case: Case) -> Deadlines:
+    return Deadlines(
+        case.response_due, case.response_at_risk_at, case.resolution_due, case.resolution_at_risk_at
+    )
+
+
+def end_pause(
+    ctx: ServiceContext, case: Case, book: PolicyBook, at: datetime | None = None
+) -> dict[str, Any]:
+    """Close the ongoing pause (if any) and return the shifted resolution deadlines.
+
+    ``at``: when the pause ended, if not now (a client's email that arrived a while ago).
+    """
+    pause = (
+        SlaPause.select()
+        .where((SlaPause.case == case) & SlaPause.ended_at.is_null())
+        .order_by(SlaPause.started_at.desc())
+        .first()
+    )
+    if pause is None:
+        return {"paused_since": None}
+    now = ctx.clock.now()
+    if at is not None:
+        now = max(min(at, now), pause.started_at)
+    SlaPause.update(ended_at=now).where(SlaPause.id == pause.id).execute()
+    shifted = after_pause(
+        policy_of(book, case),
+        Severity(case.severity),
+        stored_deadlines(case),
+        pause.started_at,
+        now,
+    )
+    return {"paused_since": None, **deadline_fields(shifted)}
+
+
+def start_pause(ctx: ServiceContext, case: Case, reason: str) -> None:
+    SlaPause.create(case=case, started_at=ctx.clock.now(), reason=reason)
+
+
+def require_open(case: Case, doing: str) -> None:
+    if not Status(case.status).is_open:
+        hint = " (reopen it first)" if case.status == Status.RESOLVED else ""
+        raise InvalidInput(f"{case.ref} is {case.status}; cannot {doing}{hint}", field="status")

@@ -1,0 +1,166 @@
+"""Working a case: who owns it, its status, its severity, and escalation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wzdesk.core.case_sla import compute_deadlines
+from wzdesk.core.errors import InvalidInput
+from wzdesk.core.rules import DEDICATED_STATUS_COMMANDS, SETTABLE_STATUS_MOVES, Action, Status
+from wzdesk.core.sla import Severity
+from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.cases.records import (
+    add_event,
+    check_version,
+    clean_text,
+    deadline_fields,
+    end_pause,
+    get_case,
+    parse_choice,
+    policy_of,
+    require_open,
+    save_case,
+    start_pause,
+    stored_deadlines,
+)
+from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.directory import get_user
+from wzdesk.store.models import Case, SlaPause
+
+
+def assign(
+    ctx: ServiceContext, ref: str, login: str | None, expected_version: int | None = None
+) -> Case:
+    """Assign to a console user (``None``: unassign). A new case becomes open."""
+    ctx.require(Action.ASSIGN)
+    with write_transaction():
+        case = get_case(ref)
+        check_version(case, expected_version)
+        require_open(case, "assign it")
+        user = get_user(login) if login else None
+        if user is not None and not user.active:
+            raise InvalidInput(f"{user.login} is deactivated", field="--assignee")
+        before = case.assignee.login if case.assignee_id else None
+        after = user.login if user else None
+        if before == after:
+            return case
+        changes: dict[str, Any] = {"assignee": user}
+        if case.status == Status.NEW and user is not None:
+            changes["status"] = Status.OPEN.value
+        save_case(ctx, case, changes)
+        add_event(ctx, case, "assign", data={"from": before, "to": after})
+        ctx.audit("case.assign", "case", case.ref, {"assignee": before}, {"assignee": after})
+    return case
+
+
+def set_status(
+    ctx: ServiceContext,
+    ref: str,
+    status: str,
+    expected_version: int | None = None,
+    book: PolicyBook | None = None,
+) -> Case:
+    """Open / waiting on client moves; waiting pauses the resolution clock, open resumes it."""
+    ctx.require(Action.CHANGE_STATUS)
+    target = parse_choice(Status, status, "--status")
+    book = book or load_policy_book()
+    with write_transaction():
+        case = get_case(ref)
+        check_version(case, expected_version)
+        current = Status(case.status)
+        if target == current:
+            return case
+        if target in DEDICATED_STATUS_COMMANDS and target not in SETTABLE_STATUS_MOVES[current]:
+            command = DEDICATED_STATUS_COMMANDS[target]
+            raise InvalidInput(
+                f"use 'wzdesk case {command} {case.ref}' to make it {target.value}",
+                field="--status",
+            )
+        if target not in SETTABLE_STATUS_MOVES[current]:
+            raise InvalidInput(
+                f"{case.ref} cannot go from {current.value} to {target.value}", field="--status"
+            )
+        changes: dict[str, Any] = {"status": target.value}
+        if target == Status.WAITING_CLIENT:
+            start_pause(ctx, case, "waiting_client")
+            changes["paused_since"] = ctx.clock.now()
+        elif current == Status.WAITING_CLIENT:
+            changes.update(end_pause(ctx, case, book))
+        save_case(ctx, case, changes)
+        add_event(ctx, case, "status", data={"from": current.value, "to": target.value})
+        ctx.audit(
+            "case.status", "case", case.ref, {"status": current.value}, {"status": target.value}
+        )
+    return case
+
+
+def change_severity(
+    ctx: ServiceContext,
+    ref: str,
+    severity: str,
+    expected_version: int | None = None,
+    book: PolicyBook | None = None,
+) -> Case:
+    """New severity: both targets recomputed from received_at under the case's policy."""
+    ctx.require(Action.CHANGE_SEVERITY)
+    target = parse_choice(Severity, severity, "--severity")
+    book = book or load_policy_book()
+    with write_transaction():
+        case = get_case(ref)
+        check_version(case, expected_version)
+        if case.status == Status.CLOSED:
+            raise InvalidInput(f"{case.ref} is closed", field="status")
+        if target.value == case.severity:
+            return case
+        finished = [
+            (p.started_at, p.ended_at)
+            for p in SlaPause.select().where(
+                (SlaPause.case == case) & SlaPause.ended_at.is_null(False)
+            )
+        ]
+        before = {"severity": case.severity, **deadline_fields(stored_deadlines(case))}
+        deadlines = compute_deadlines(policy_of(book, case), target, case.received_at, finished)
+        save_case(ctx, case, {"severity": target.value, **deadline_fields(deadlines)})
+        add_event(ctx, case, "severity", data={"from": before["severity"], "to": target.value})
+        ctx.audit(
+            "case.severity",
+            "case",
+            case.ref,
+            before,
+            {
+                "severity": target.value,
+                **deadline_fields(deadlines),
+            },
+        )
+    return case
+
+
+def escalate(
+    ctx: ServiceContext,
+    ref: str,
+    to: str,
+    reason: str,
+    expected_version: int | None = None,
+    book: PolicyBook | None = None,
+) -> Case:
+    """Escalate to another resource (tier 2, development, professional services)."""
+    ctx.require(Action.ESCALATE)
+    to = clean_text(to, "--to", 200, required=True)
+    reason = clean_text(reason, "--reason", 10_000, required=True)
+    book = book or load_policy_book()
+    with write_transaction():
+        case = get_case(ref)
+        check_version(case, expected_version)
+        require_open(case, "escalate it")
+        changes: dict[str, Any] = {
+            "status": Status.ESCALATED.value,
+            "escalated_to": to,
+            "escalation_reason": reason,
+        }
+        if case.status == Status.WAITING_CLIENT:
+            changes.update(end_pause(ctx, case, book))
+        before = {"status": case.status, "escalated_to": case.escalated_to}
+        save_case(ctx, case, changes)
+        add_event(ctx, case, "escalate", reason, data={"to": to})
+        ctx.audit("case.escalate", "case", case.ref, before, {"escalated_to": to, "reason": reason})
+    return case

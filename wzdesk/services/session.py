@@ -1,0 +1,48 @@
+"""Opening the desk's database for a face (command line or console), and what faces ask of it
+before any use case runs: where it is, whether it holds cases, whether an error was the
+database's.
+
+The faces never import the store; this module is their one door to it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import peewee
+
+from wzdesk.store.database import open_database
+from wzdesk.store.location import DatabaseTarget, default_database_path, parse_database_url
+from wzdesk.store.models import Case
+
+
+def open_store(url: str | None) -> DatabaseTarget:
+    """Bind the models to the database named by ``url`` (or ``WZDESK_DB``, or the default),
+    upgrading its schema if needed; return where it is."""
+    open_database(url)
+    return database_target(url)
+
+
+def database_target(url: str | None) -> DatabaseTarget:
+    """Where ``url`` (or ``WZDESK_DB``, or the default) points, without opening it."""
+    import os
+
+    return parse_database_url(url if url is not None else os.environ.get("WZDESK_DB"))
+
+
+def demo_database_path() -> Path:
+    """The demo database: a separate SQLite file beside the default one."""
+    return default_database_path(demo=True)
+
+
+def has_cases() -> bool:
+    """Whether the open database holds any case (a new desk is offered demo data)."""
+    return Case.select().exists()
+
+
+def database_failure(error: BaseException) -> str | None:
+    """The first line of a database error (unreachable server, disk full), else ``None``."""
+    if isinstance(error, peewee.DatabaseError):
+        text = str(error).strip()
+        return text.splitlines()[0] if text else repr(error)
+    return None
