@@ -123,8 +123,8 @@ RESPONSE_CASES = [
     (at(2026, 1, 12, 9), at(2026, 1, 12, 9), TimerState.MET, 1, None),
     (at(2026, 1, 13, 9), at(2026, 1, 12, 9), TimerState.MET, 1, None),  # still met later on
     (at(2026, 1, 13, 9), at(2026, 1, 12, 12), TimerState.MET, 4, None),
-    (at(2026, 1, 13, 9), at(2026, 1, 12, 12, 0, 1), TimerState.BREACHED, 4 + 1 / 3600, None),
-    (at(2026, 1, 13, 9), at(2026, 1, 12, 17), TimerState.BREACHED, 9, None),  # responded late
+    (at(2026, 1, 13, 9), at(2026, 1, 12, 12, 0, 1), TimerState.LATE, 4 + 1 / 3600, None),
+    (at(2026, 1, 13, 9), at(2026, 1, 12, 17), TimerState.LATE, 9, None),  # responded late
 ]
 
 
@@ -270,7 +270,7 @@ def test_a_pause_after_the_due_instant_cannot_unbreach() -> None:
     resolved = at(2026, 1, 9, 10)
     finished = [PauseInterval(pause_start, resolved)]
     status = POLICY.resolution_status(MAJOR, received, resolved, resolved, finished)
-    assert status.state is TimerState.BREACHED
+    assert status.state is TimerState.LATE  # met, after the due instant
     assert POLICY.resolution_due(MAJOR, received, finished) == due
 
 
@@ -285,7 +285,7 @@ def test_resolution_met_or_breached_with_pauses() -> None:
     # Elapsed: Mon 08:00 -> Thu 13:00 is 10+10+10+5 = 35h, minus the 6h pause = 29h.
     assert met.elapsed_seconds == 29 * HOUR
     late = POLICY.resolution_status(MAJOR, MONDAY_0800, later, at(2026, 1, 15, 15), pauses)
-    assert late.state is TimerState.BREACHED
+    assert late.state is TimerState.LATE
     exact = POLICY.resolution_status(MAJOR, MONDAY_0800, later, at(2026, 1, 15, 14), pauses)
     assert exact.state is TimerState.MET  # resolved at the due instant itself
 

@@ -785,7 +785,7 @@ def test_breached_and_at_risk_filters_agree_with_case_states(
     at_1130 = {c.ref for c, _ in list_cases(CaseFilter(at_risk=True), local(2026, 3, 9, 11, 30))}
     assert opened["mon_critical"] in at_1130
     late = view(opened["fri_critical_late_reply"], last_write)
-    assert late["response_state"] == "breached"  # replied Mon 10:00, due Fri 13:00
+    assert late["response_state"] == "late"  # replied Mon 10:00, due Fri 13:00
     example = view(opened["example"], local(2026, 3, 9, 11, 0, 1))
     assert example["response_state"] == "breached"
     assert example["response_remaining_seconds"] == -1

@@ -382,8 +382,9 @@ def test_counts_and_row_states_agree_with_case_dict_as_the_clock_moves(
 
     snapshot = loaded()
     counts = check()
-    # Breached: C (answered after its response due), E (response due Wed 4 Mar). At risk: none.
-    assert (counts.total, counts.breached, counts.at_risk) == (7, 2, 0)
+    # Breached: E (response due Wed 4 Mar). C answered after its response due: late, not
+    # overdue. At risk: none.
+    assert (counts.total, counts.breached, counts.at_risk) == (7, 1, 0)
     assert (counts.mine, counts.unassigned, counts.waiting) == (2, 5, 1)
     assert counts.by_severity == {
         Severity.CRITICAL: 3,
@@ -391,21 +392,22 @@ def test_counts_and_row_states_agree_with_case_dict_as_the_clock_moves(
         Severity.MODERATE: 2,
         Severity.MINOR: 1,
     }
-    assert row_of(snapshot, c.ref).response_state(epoch(clock.now())) is TimerState.BREACHED
+    assert row_of(snapshot, c.ref).response_state(epoch(clock.now())) is TimerState.LATE
 
     move_to(clock, local(2026, 3, 9, 12, 30))
     counts = check()
-    assert (counts.breached, counts.at_risk) == (2, 1)  # F's response at risk since 12:00
+    assert (counts.breached, counts.at_risk) == (1, 1)  # F's response at risk since 12:00
 
     move_to(clock, local(2026, 3, 9, 13, 30))
     counts = check()
-    assert (counts.breached, counts.at_risk) == (3, 1)  # F breached at 13:00, A at risk at 13:00
+    assert (counts.breached, counts.at_risk) == (2, 1)  # F breached at 13:00, A at risk at 13:00
     cases.reply(agent, a.ref, "Working on it.")
     counts = check()
-    assert (counts.breached, counts.at_risk) == (3, 0)
+    assert (counts.breached, counts.at_risk) == (2, 0)
 
     move_to(clock, local(2026, 3, 9, 16, 30))
-    check()  # C's resolution at risk since 16:00 (C stays breached by its late reply)
+    counts = check()  # C's resolution at risk since 16:00 (its late reply is not overdue)
+    assert (counts.breached, counts.at_risk) == (2, 1)
     cases.set_status(agent, b.ref, "waiting_client")  # 8.5h of 30h used: frozen, pending
     counts = check()
     assert counts.waiting == 2
@@ -475,8 +477,8 @@ def test_remaining_business_seconds_match_case_dict_to_the_second(
     snapshot.refresh()
     row = row_of(snapshot, case.ref)
     assert row.response_remaining(epoch(clock.now())) is None
-    assert row.response_state(epoch(clock.now())) is TimerState.BREACHED  # answered too late
-    assert case_dict(cases.get_case(case.ref), book, clock.now())["response_state"] == "breached"
+    assert row.response_state(epoch(clock.now())) is TimerState.LATE  # answered too late
+    assert case_dict(cases.get_case(case.ref), book, clock.now())["response_state"] == "late"
 
 
 def test_paused_rows_are_frozen(agent: ServiceContext, acme: str, clock: FixedClock) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from wzdesk.cli.common import Runtime, add_json_flag, severity_arg
 from wzdesk.cli.output import emit_json, emit_table
@@ -69,59 +70,46 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_json_flag(listing)
     listing.set_defaults(handler=run_list)
 
-    replying = verbs.add_parser("reply", help="reply to the client, or add an internal note")
-    replying.add_argument("ref", metavar="REF")
+    replying = _change(verbs, "reply", "reply to the client, or add an internal note", run_reply)
     replying.add_argument("--message", required=True)
     replying.add_argument("--internal", action="store_true", help="an internal note")
-    _version_flag(replying)
-    add_json_flag(replying)
-    replying.set_defaults(handler=run_reply)
 
-    call = verbs.add_parser("call", help="log a phone call on an existing case")
-    call.add_argument("ref", metavar="REF")
+    call = _change(verbs, "call", "log a phone call on an existing case", run_call)
     call.add_argument("--duration", type=int, required=True, metavar="SECONDS")
     call.add_argument("--notes", default="")
-    _version_flag(call)
-    add_json_flag(call)
-    call.set_defaults(handler=run_call)
 
-    setting = verbs.add_parser("set", help="status, severity or assignee")
-    setting.add_argument("ref", metavar="REF")
+    setting = _change(verbs, "set", "status, severity or assignee", run_set)
     setting.add_argument("--status", help="open or waiting_client")
     setting.add_argument("--severity", type=severity_arg)
     setting.add_argument("--assignee", metavar="LOGIN", help="a login, or '-' to unassign")
-    _version_flag(setting)
-    add_json_flag(setting)
-    setting.set_defaults(handler=run_set)
 
-    escalating = verbs.add_parser("escalate", help="escalate to another resource")
-    escalating.add_argument("ref", metavar="REF")
+    escalating = _change(verbs, "escalate", "escalate to another resource", run_escalate)
     escalating.add_argument("--to", required=True, help="e.g. tier 2, development")
     escalating.add_argument("--reason", required=True)
-    _version_flag(escalating)
-    add_json_flag(escalating)
-    escalating.set_defaults(handler=run_escalate)
 
-    resolving = verbs.add_parser("resolve", help="resolve (meets the resolution target)")
-    resolving.add_argument("ref", metavar="REF")
+    resolving = _change(verbs, "resolve", "resolve (meets the resolution target)", run_resolve)
     resolving.add_argument("--classification", help="user_error, bug or works_as_designed")
     resolving.add_argument("--note", required=True)
-    _version_flag(resolving)
-    add_json_flag(resolving)
-    resolving.set_defaults(handler=run_resolve)
 
-    reopening = verbs.add_parser("reopen", help="reopen a resolved case")
-    reopening.add_argument("ref", metavar="REF")
+    reopening = _change(verbs, "reopen", "reopen a resolved case", run_reopen)
     reopening.add_argument("--reason", default="")
-    _version_flag(reopening)
-    add_json_flag(reopening)
-    reopening.set_defaults(handler=run_reopen)
 
-    closing = verbs.add_parser("close", help="close a resolved case (final)")
-    closing.add_argument("ref", metavar="REF")
-    _version_flag(closing)
-    add_json_flag(closing)
-    closing.set_defaults(handler=run_close)
+    _change(verbs, "close", "close a resolved case (final)", run_close)
+
+
+def _change(
+    verbs: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    help_text: str,
+    handler: Callable[[argparse.Namespace, Runtime], int],
+) -> argparse.ArgumentParser:
+    """A subcommand that changes one case: ``REF``, ``--expect-version`` and ``--json``."""
+    parser: argparse.ArgumentParser = verbs.add_parser(name, help=help_text)
+    parser.add_argument("ref", metavar="REF")
+    _version_flag(parser)
+    add_json_flag(parser)
+    parser.set_defaults(handler=handler)
+    return parser
 
 
 def _print_case(runtime: Runtime, ref: str, as_json: bool, with_events: bool = False) -> None:

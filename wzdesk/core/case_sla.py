@@ -93,34 +93,20 @@ def response_timer(
     policy: SlaPolicy, clock: CaseClock, deadlines: Deadlines, now: datetime
 ) -> TimerStatus:
     """The response timer: met by the first public reply."""
-    calendar = policy.calendar_for(clock.severity)
     target = policy.targets[clock.severity].response_seconds
-    return _timer(
-        calendar,
-        target,
-        deadlines.response_due,
-        deadlines.response_at_risk_at,
-        clock.first_response_at,
-        None,
-        now,
-    )
+    due, at_risk_at = deadlines.response_due, deadlines.response_at_risk_at
+    calendar = policy.calendar_for(clock.severity)
+    return _timer(calendar, target, due, at_risk_at, clock.first_response_at, None, now)
 
 
 def resolution_timer(
     policy: SlaPolicy, clock: CaseClock, deadlines: Deadlines, now: datetime
 ) -> TimerStatus:
     """The resolution timer: met on resolution, frozen while paused."""
-    calendar = policy.calendar_for(clock.severity)
     target = policy.targets[clock.severity].resolution_seconds
-    return _timer(
-        calendar,
-        target,
-        deadlines.resolution_due,
-        deadlines.resolution_at_risk_at,
-        clock.resolved_at,
-        clock.paused_since,
-        now,
-    )
+    due, at_risk_at = deadlines.resolution_due, deadlines.resolution_at_risk_at
+    calendar = policy.calendar_for(clock.severity)
+    return _timer(calendar, target, due, at_risk_at, clock.resolved_at, clock.paused_since, now)
 
 
 def _timer(
@@ -133,7 +119,7 @@ def _timer(
     now: datetime,
 ) -> TimerStatus:
     if met_at is not None:
-        state = TimerState.MET if met_at <= due else TimerState.BREACHED
+        state = TimerState.MET if met_at <= due else TimerState.LATE
         elapsed = target - calendar.business_seconds_between(met_at, due)
         return TimerStatus(target, due, state, max(0.0, elapsed), None, False)
     reading = paused_since if paused_since is not None and paused_since < now else now

@@ -63,8 +63,14 @@ class TimerState(StrEnum):
 
     PENDING = "pending"
     AT_RISK = "at_risk"
-    BREACHED = "breached"
-    MET = "met"
+    BREACHED = "breached"  # past due and not met
+    MET = "met"  # met on time
+    LATE = "late"  # met, but after the due instant (the target was missed; nothing is overdue)
+
+    @property
+    def is_done(self) -> bool:
+        """Met, on time or late: the timer no longer runs."""
+        return self in (TimerState.MET, TimerState.LATE)
 
 
 @dataclass(frozen=True)
@@ -212,7 +218,7 @@ class SlaPolicy:
         until = met_at if met_at is not None else now
         elapsed = max(0.0, calendar.business_seconds_between(received_at, until) - paused_seconds)
         if met_at is not None:
-            state = TimerState.MET if met_at <= due else TimerState.BREACHED
+            state = TimerState.MET if met_at <= due else TimerState.LATE
             return TimerStatus(target, due, state, elapsed, None, False)
         remaining = calendar.business_seconds_between(now, due)
         state = timer_state(now > due, elapsed, target, self.at_risk_ratio)

@@ -43,7 +43,13 @@ class CaseTimers:
 
     @property
     def worst_state(self) -> TimerState:
-        order = [TimerState.BREACHED, TimerState.AT_RISK, TimerState.PENDING, TimerState.MET]
+        order = [
+            TimerState.BREACHED,
+            TimerState.AT_RISK,
+            TimerState.PENDING,
+            TimerState.LATE,
+            TimerState.MET,
+        ]
         return min((self.response.state, self.resolution.state), key=order.index)
 
 

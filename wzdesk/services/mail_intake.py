@@ -12,59 +12,41 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import peewee
 
 from wzdesk.core.errors import UserError
-from wzdesk.core.rules import Action, Category, Channel, Status
+from wzdesk.core.rules import Action, Category, Status
 from wzdesk.core.sla import Severity
 from wzdesk.mail.blobs import BlobStore
 from wzdesk.mail.config import MailSettings
-from wzdesk.mail.parse import ParsedAttachment, ParsedMessage, parse_message
+from wzdesk.mail.parse import ParsedMessage, parse_message
 from wzdesk.mail.sources import RawMessage
 from wzdesk.services.calendar import PolicyBook, load_policy_book
-from wzdesk.services.cases import REF_PREFIX, NewCase, client_wrote, open_case, parse_choice
+from wzdesk.services.cases import REF_PREFIX, parse_choice
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import describe_admins
-from wzdesk.services.mail_settings import blob_store, mail_settings
-from wzdesk.store.models import (
-    Attachment,
-    AuditEntry,
-    Case,
-    CaseEvent,
-    Client,
-    Contact,
-    MailMessage,
-    QuarantinedMail,
-    to_json,
+from wzdesk.services.mail_filing import (
+    add_client_message,
+    open_case_from_message,
+    record_message,
+    store_attachments,
 )
+from wzdesk.services.mail_settings import blob_store, mail_settings
+from wzdesk.store.models import Case, Client, Contact, MailMessage, QuarantinedMail
 from wzdesk.store.prepared import PreparedGet, PreparedInsert, PreparedLookup
 
 #: The statements every message runs, compiled once (see :mod:`wzdesk.store.prepared`).
 _message_with_key = PreparedLookup(MailMessage.id, MailMessage.message_key)
 _case_of_message = PreparedLookup(MailMessage.case, MailMessage.message_key)
 _case_by_id = PreparedGet(Case)
-_insert_message = PreparedInsert(
-    MailMessage,
-    "message_key", "message_id", "direction", "outcome", "case", "from_address", "from_name",
-    "subject", "in_reply_to", "references", "received_at", "imported_at", "size_bytes",
-)  # fmt: skip
-_insert_event = PreparedInsert(
-    CaseEvent, "case", "at", "author", "kind", "public", "body", "duration_seconds", "data_json"
-)
 _insert_held = PreparedInsert(
     QuarantinedMail,
     "message", "reason_code", "reason", "raw_sha256", "raw_size", "client", "status", "held_at",
     "handled_at", "handled_by", "note", "case",
 )  # fmt: skip
-_insert_audit = PreparedInsert(
-    AuditEntry, "at", "actor", "action", "entity", "entity_id", "before_json", "after_json"
-)
 
 _REF = re.compile(rf"\b{REF_PREFIX}(\d{{1,9}})\b", re.IGNORECASE)
-MAX_SUMMARY = 300
-MAX_DESCRIPTION = 100_000
 
 OUTCOMES = ("imported", "threaded", "quarantined", "duplicate")
 
@@ -340,15 +322,7 @@ class MailImporter:
             "from": parsed.from_address,
             "message_key": parsed.key,
         }
-        _insert_audit(  # ctx.audit, without compiling the statement for every message
-            at=now,
-            actor=self.ctx.actor,
-            action="mail.import",
-            entity="mail",
-            entity_id=str(message),
-            before_json=None,
-            after_json=to_json(after),
-        )
+        self.ctx.audit("mail.import", "mail", message, None, after)
         return message
 
     def _quarantine(
@@ -371,159 +345,6 @@ class MailImporter:
             case=None,
         )
         return Filed("quarantined", reason=hold.reason, quarantine_id=held)
-
-
-# -- shared with the quarantine's release -------------------------------------------------------
-
-
-def record_message(
-    parsed: ParsedMessage, arrived: datetime, outcome: str, case: Case | None, now: datetime
-) -> int:
-    """The message's row in the Message-ID index (its id)."""
-    return _insert_message(
-        message_key=parsed.key,
-        message_id=parsed.message_id,
-        direction="in",
-        outcome=outcome,
-        case=case,
-        from_address=(parsed.from_address or None) and parsed.from_address[:254],
-        from_name=parsed.from_name[:200],
-        subject=parsed.subject,
-        in_reply_to=parsed.in_reply_to,
-        references=" ".join(parsed.references),
-        received_at=arrived,
-        imported_at=now,
-        size_bytes=parsed.raw_size,
-    )
-
-
-def store_attachments(
-    parsed: ParsedMessage,
-    case: Case,
-    message: MailMessage | int,
-    store: BlobStore,
-    now: datetime,
-) -> list[Attachment]:
-    """Put the message's files in the store and list them on the case."""
-    rows = []
-    for attachment in parsed.attachments:
-        digest = store.put(attachment.data)
-        rows.append(
-            Attachment.create(
-                case=case,
-                message=message,
-                filename=attachment.filename[:255],
-                content_type=attachment.content_type[:127],
-                size_bytes=attachment.size,
-                sha256=digest,
-                created_at=now,
-            )
-        )
-    return rows
-
-
-class _ClientContext(ServiceContext):
-    """The client as the author of what their message does (the importer is audited apart).
-
-    Its audit records are the same as :meth:`ServiceContext.audit` writes, with the statement
-    compiled once: an import writes one or two per message.
-    """
-
-    def audit(
-        self,
-        action: str,
-        entity: str,
-        entity_id: object,
-        before: object = None,
-        after: object = None,
-    ) -> None:
-        _insert_audit(
-            at=self.clock.now(),
-            actor=self.actor,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            before_json=None if before is None else to_json(before),
-            after_json=None if after is None else to_json(after),
-        )
-
-
-def _client_context(ctx: ServiceContext, address: str | None) -> ServiceContext:
-    return _ClientContext((address or "unknown sender")[:100], ctx.role, ctx.clock)
-
-
-def add_client_message(
-    ctx: ServiceContext,
-    case: Case,
-    parsed: ParsedMessage,
-    arrived: datetime,
-    message: MailMessage | int,
-    store: BlobStore,
-    book: PolicyBook,
-) -> int:
-    """The client's message on the case's timeline (public), with its attachments; a case
-    waiting on the client goes back to open, a resolved one reopens."""
-    attachments = store_attachments(parsed, case, message, store, ctx.clock.now())
-    data: dict[str, Any] = {
-        "from": parsed.from_address,
-        "subject": parsed.subject,
-        "message_id": parsed.message_id,
-        "attachments": [a.filename for a in attachments],
-    }
-    if parsed.defects:
-        data["defects"] = parsed.defects[:5]
-    event = _insert_event(
-        case=case,
-        at=arrived,
-        author=(parsed.from_address or "unknown sender")[:100],
-        kind="client_message",
-        public=True,
-        body=parsed.body or "(no text)",
-        duration_seconds=None,
-        data_json=to_json(data),
-    )
-    client_wrote(_client_context(ctx, parsed.from_address), case, arrived, book)
-    return event
-
-
-def open_case_from_message(
-    ctx: ServiceContext,
-    parsed: ParsedMessage,
-    admin: Contact,
-    arrived: datetime,
-    severity: Severity,
-    category: Category,
-    book: PolicyBook,
-    *,
-    on_behalf_of_sender: bool = True,
-) -> Case:
-    """``open_case`` for an email: summary from the subject, description from the body (the
-    full text is kept as an attachment when it is longer than a description may be).
-
-    The sender is the case's opener, unless an agent releases the message from the quarantine
-    (``on_behalf_of_sender=False``): then the agent is.
-    """
-    summary = parsed.subject.strip() or "(no subject)"
-    if len(summary) > MAX_SUMMARY:
-        summary = summary[: MAX_SUMMARY - 1] + "…"
-    description = parsed.body
-    if len(description) > MAX_DESCRIPTION:
-        parsed.attachments.append(
-            ParsedAttachment("message.txt", "text/plain", description.encode("utf-8"))
-        )
-        description = description[: MAX_DESCRIPTION - 80] + "\n\n[…the full text is attached]"
-    new = NewCase(
-        client=admin.client.code,
-        contact=admin.email,
-        severity=severity.value,
-        channel=Channel.EMAIL.value,
-        category=category.value,
-        summary=summary,
-        description=description,
-        received_at=arrived,
-    )
-    opener = _client_context(ctx, parsed.from_address) if on_behalf_of_sender else ctx
-    return open_case(opener, new, book=book, contact=admin)
 
 
 # -- batches ----------------------------------------------------------------------------------

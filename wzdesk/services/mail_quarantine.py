@@ -19,7 +19,7 @@ from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases import get_case, parse_choice
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import client_admins, get_client
-from wzdesk.services.mail_intake import (
+from wzdesk.services.mail_filing import (
     add_client_message,
     open_case_from_message,
     store_attachments,

@@ -72,7 +72,7 @@ class QueueRow:
 
     def response_state(self, now: float) -> TimerState:
         if self.responded:
-            return TimerState.BREACHED if self.response_late else TimerState.MET
+            return TimerState.LATE if self.response_late else TimerState.MET
         if now > self.response_due:
             return TimerState.BREACHED
         return TimerState.AT_RISK if now >= self.response_at_risk_at else TimerState.PENDING

@@ -15,13 +15,17 @@ from wzdesk.store.models import Case
 
 
 def response_breached(now: datetime) -> peewee.Expression:
-    """Past the response due instant with no reply yet, or answered only after it."""
-    return (Case.response_due < now) & (
-        Case.first_response_at.is_null() | (Case.first_response_at > Case.response_due)
-    )
+    """Past the response due instant with no reply yet (a late reply is late, not overdue)."""
+    return (Case.response_due < now) & Case.first_response_at.is_null()
+
+
+def response_late() -> peewee.Expression:
+    """Answered, but only after the response due instant."""
+    return Case.first_response_at.is_null(False) & (Case.first_response_at > Case.response_due)
 
 
 def resolution_breached(now: datetime) -> peewee.Expression:
+    """Past the resolution due instant (a paused clock judged when it paused)."""
     return (Case.resolution_due < now) & (
         Case.paused_since.is_null() | (Case.paused_since > Case.resolution_due)
     )
