@@ -29,6 +29,7 @@ from email.header import decode_header
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from typing import cast
 
 from wzdesk.mail.html_text import html_to_text
 
@@ -370,8 +371,11 @@ def _forwarded(part: Message, depth: int, into: ParsedMessage) -> None:
 
 def _read_content(msg: Message, into: ParsedMessage, depth: int = 0) -> None:
     """Fill body, body_type and attachments from ``msg``'s MIME tree."""
+    body: Message | None
     try:
-        body = msg.get_body(preferencelist=("plain", "html"))
+        # Parts are EmailMessage objects (see _PARSER); the annotation says Message because
+        # the helpers also take the parts an EmailMessage hands out.
+        body = cast(EmailMessage, msg).get_body(preferencelist=("plain", "html"))
     except Exception:
         body = None
     if body is None and not msg.is_multipart() and msg.get_content_maintype() in ("text", ""):

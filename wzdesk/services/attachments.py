@@ -25,7 +25,7 @@ def attachment_dict(
         "sha256": attachment.sha256,
         "path": str(store.path_of(attachment.sha256)),
         "stored": store.has(attachment.sha256),
-        "message_id": attachment.message.message_id if attachment.message_id else None,
+        "message_id": message.message_id if (message := attachment.message) else None,
         "created_at": format_instant(attachment.created_at, zone or ZoneInfo("UTC")),
     }
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import peewee
 
@@ -98,7 +98,7 @@ def case_dict(case: Case, book: PolicyBook, now: datetime) -> dict[str, Any]:
         "category": case.category,
         "severity": case.severity,
         "status": case.status,
-        "assignee": case.assignee.login if case.assignee_id else None,
+        "assignee": user.login if (user := case.assignee) is not None else None,
         "summary": case.summary,
         "description": case.description,
         "steps_to_reproduce": case.steps_to_reproduce,
@@ -136,7 +136,9 @@ def find_refs(text: str, limit: int = 8) -> list[tuple[str, str]]:
         .order_by(Case.id.desc())
         .limit(limit)
     )
-    return [(ref, summary) for ref, summary in query.tuples()]
+    return [
+        (str(ref), str(summary)) for ref, summary in cast(Iterable[tuple[str, str]], query.tuples())
+    ]
 
 
 def event_dict(event: CaseEvent, zone: Any) -> dict[str, Any]:
@@ -209,7 +211,7 @@ class CaseFilter:
     include_closed: bool = False
 
 
-def select_cases(flt: CaseFilter, now: datetime) -> peewee.ModelSelect:
+def select_cases(flt: CaseFilter, now: datetime) -> peewee.ModelSelect[Case]:
     """The SQL for a filter (joined with client, contact and assignee in one query)."""
     query = (
         Case.select(Case, Client, Contact, User)

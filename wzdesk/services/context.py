@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import Any
 
 import peewee
 
@@ -54,12 +56,13 @@ class ServiceContext:
         )
 
 
-def connection() -> peewee._ConnectionContext:
+def connection() -> AbstractContextManager[Any]:
     """A database connection for the calling thread, closed on exit (console workers)."""
-    return db.obj.connection_context()
+    context: AbstractContextManager[Any] = db.obj.connection_context()
+    return context
 
 
-def write_transaction() -> peewee._atomic:
+def write_transaction() -> AbstractContextManager[Any]:
     """One use case's transaction.
 
     On SQLite it takes the write lock up front (``BEGIN IMMEDIATE``): a deferred transaction
@@ -67,6 +70,9 @@ def write_transaction() -> peewee._atomic:
     between, where an immediate one simply waits its turn.
     """
     database = db.obj
-    if isinstance(database, peewee.SqliteDatabase):
-        return database.atomic("IMMEDIATE")
-    return database.atomic()
+    transaction: AbstractContextManager[Any] = (
+        database.atomic("IMMEDIATE")
+        if isinstance(database, peewee.SqliteDatabase)
+        else database.atomic()
+    )
+    return transaction

@@ -10,8 +10,10 @@ same SLA engine the use cases use, and references are set in one UPDATE afterwar
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 import peewee
 
@@ -367,9 +369,8 @@ def _cases(
         f'UPDATE "case" SET ref = {mark} || CAST(id + {mark} AS VARCHAR(12)) WHERE ref IS NULL',
         (REF_PREFIX, FIRST_CASE_NUMBER - 1),
     )
-    ids = [
-        row[0] for row in Case.select(Case.id).where(Case.id >= first_id).order_by(Case.id).tuples()
-    ]
+    new_ids = Case.select(Case.id).where(Case.id >= first_id).order_by(Case.id).tuples()
+    ids = [row[0] for row in cast(Iterable[tuple[int]], new_ids)]
     event_rows: list[dict[str, object]] = []
     pause_rows: list[dict[str, object]] = []
     for case_id, row, (contact_name, received, responded, resolved) in zip(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import peewee
 
@@ -289,7 +291,9 @@ def find_clients(text: str, limit: int = 8) -> list[tuple[str, str]]:
         .order_by(Client.code)
         .limit(limit)
     )
-    return [(code, name) for code, name in query.tuples()]
+    return [
+        (str(code), str(name)) for code, name in cast(Iterable[tuple[str, str]], query.tuples())
+    ]
 
 
 def list_clients() -> list[Client]:

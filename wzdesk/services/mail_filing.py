@@ -147,7 +147,7 @@ def open_case_from_message(
         description = description[: MAX_DESCRIPTION - 80] + "\n\n[…the full text is attached]"
     new = NewCase(
         client=admin.client.code,
-        contact=admin.email,
+        contact=admin.email or "",  # the admin was found by this address
         severity=severity.value,
         channel=Channel.EMAIL.value,
         category=category.value,

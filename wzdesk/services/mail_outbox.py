@@ -38,12 +38,12 @@ STATUSES = ("pending", "sending", "sent", "failed")
 
 def backoff(attempts: int) -> timedelta:
     """Wait before the next try after ``attempts`` failures: 1, 2, 4 … minutes, at most 1 h."""
-    return min(BACKOFF_FIRST * (2 ** max(0, attempts - 1)), BACKOFF_CAP)
+    return min(BACKOFF_FIRST * (1 << max(0, attempts - 1)), BACKOFF_CAP)
 
 
 def last_client_message(case: Case | int) -> MailMessage | None:
     """The newest message the client sent on the case (what a reply answers)."""
-    return (
+    message: MailMessage | None = (
         MailMessage.select()
         .where(
             (MailMessage.case == case)
@@ -53,6 +53,7 @@ def last_client_message(case: Case | int) -> MailMessage | None:
         .order_by(MailMessage.received_at.desc(), MailMessage.id.desc())
         .first()
     )
+    return message
 
 
 def reaches_client_by_email(case: Case) -> bool:
@@ -100,7 +101,8 @@ def queue_client_mail(
         )
         return None
     message_id = new_message_id(case.ref, settings.mail_from)
-    references = [*last.references.split(), last.message_id][-20:] if last else []
+    last_id = last.message_id if last else None  # the query asks for messages that have one
+    references = [*last.references.split(), last_id][-20:] if last and last_id else []
     subject = reply_subject(case.ref, case.summary, last.subject if last else None)
     raw = compose_message(
         sender=settings.mail_from,
@@ -109,7 +111,7 @@ def queue_client_mail(
         body=_body(case, event),
         message_id=message_id,
         date=now,
-        in_reply_to=last.message_id if last else None,
+        in_reply_to=last_id,
         references=references,
         ref=case.ref,
     )
@@ -121,7 +123,7 @@ def queue_client_mail(
         case=case,
         from_address=address_of(settings.mail_from).lower()[:254],
         subject=subject,
-        in_reply_to=last.message_id if last else None,
+        in_reply_to=last_id,
         references=" ".join(references),
         received_at=now,
         imported_at=now,
@@ -164,7 +166,8 @@ def _claim(row: OutboundMail, now: datetime) -> bool:
             condition &= OutboundMail.claimed_at.is_null()
         else:
             condition &= OutboundMail.claimed_at == row.claimed_at
-        return OutboundMail.update(status="sending", claimed_at=now).where(condition).execute() == 1
+        claimed = OutboundMail.update(status="sending", claimed_at=now).where(condition).execute()
+        return bool(claimed == 1)
 
 
 def _timeline(case_id: int, at: datetime, kind: str, body: str, data: dict[str, Any]) -> None:

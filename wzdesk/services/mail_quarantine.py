@@ -66,8 +66,8 @@ def quarantine_dict(held: QuarantinedMail, zone: ZoneInfo) -> dict[str, Any]:
         "received_at": format_instant(message.received_at, zone),
         "held_at": format_instant(held.held_at, zone),
         "size_bytes": held.raw_size,
-        "client": held.client.code if held.client_id else None,
-        "case": held.case.ref if held.case_id else None,
+        "client": client.code if (client := held.client) is not None else None,
+        "case": case.ref if (case := held.case) is not None else None,
         "handled_by": held.handled_by,
         "handled_at": format_instant(held.handled_at, zone),
         "note": held.note,
@@ -123,8 +123,8 @@ def get_held(quarantine_id: int) -> QuarantinedMail:
 
 def suggested_contacts(held: QuarantinedMail) -> list[Contact]:
     """Whom a release into a new case could be for: the sender's client's admins."""
-    if held.client_id:
-        return client_admins(held.client)
+    if (client := held.client) is not None:
+        return client_admins(client)
     sender = held.message.from_address
     if not sender:
         return []

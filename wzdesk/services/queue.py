@@ -150,7 +150,7 @@ _COLUMNS = (
 )
 
 
-def _query() -> peewee.ModelSelect:
+def _query() -> peewee.ModelSelect[Case]:
     return (
         Case.select(*_COLUMNS)
         .join(Client, on=(Case.client == Client.id))
@@ -270,7 +270,7 @@ class QueueSnapshot:
                 case_id=case_id,
                 ref=str(ref),
                 version=int(version),  # type: ignore[call-overload]
-                severity=Severity(severity),
+                severity=Severity(str(severity)),
                 status=str(status),
                 client_code=str(client_code),
                 client_name=str(client_name),
@@ -331,13 +331,14 @@ class QueueSnapshot:
         return counts
 
 
-def _raw(query: peewee.ModelSelect) -> Iterable[tuple[object, ...]]:
+def _raw(query: peewee.ModelSelect[Case]) -> Iterable[tuple[object, ...]]:
     """The query's rows as the driver returns them, skipping Peewee's per-value conversion.
 
     Reading 10,000 rows, converting every instant to a datetime and then to epoch seconds
     cost more than the query; :func:`_epoch` goes from the stored value to epoch directly.
     """
-    return db.obj.execute(query)
+    cursor: Iterable[tuple[object, ...]] = db.obj.execute(query)
+    return cursor
 
 
 _NAIVE_EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001 - SQLite stores naive UTC text

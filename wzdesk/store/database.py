@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import peewee
 
@@ -31,12 +32,13 @@ SQLITE_PRAGMAS = {
 def connect(target: DatabaseTarget) -> peewee.Database:
     """A real (unopened) Peewee database for the target."""
     if target.backend == "postgresql":
+        params: dict[str, Any] = dict(target.params)
         return peewee.PostgresqlDatabase(
             target.location,
             field_types=POSTGRES_FIELD_TYPES,
             prefer_psycopg3=True,
             autoconnect=True,
-            **dict(target.params),
+            **params,
         )
     if target.location != ":memory:":
         Path(target.location).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import peewee
 
@@ -335,12 +336,17 @@ def _schema_table(database: peewee.Database) -> type[peewee.Model]:
     )
 
 
+def _version_column(schema: type[peewee.Model]) -> peewee.Field:
+    column: peewee.Field = schema._meta.fields["version"]
+    return column
+
+
 def current_version(database: peewee.Database) -> int:
     """The schema version of ``database`` (0 for an empty database)."""
     if not database.table_exists("wzdesk_schema"):
         return 0
     schema = _schema_table(database)
-    return schema.select(peewee.fn.MAX(schema.version)).scalar() or 0
+    return int(schema.select(peewee.fn.MAX(_version_column(schema))).scalar() or 0)
 
 
 def upgrade(database: peewee.Database, target: DatabaseTarget) -> int:
@@ -360,7 +366,7 @@ def upgrade(database: peewee.Database, target: DatabaseTarget) -> int:
     schema = _schema_table(database)
     with _exclusive(database):
         schema.create_table(safe=True)
-        version = schema.select(peewee.fn.MAX(schema.version)).scalar() or 0
+        version = schema.select(peewee.fn.MAX(_version_column(schema))).scalar() or 0
         for number in range(version + 1, LATEST_VERSION + 1):
             MIGRATIONS[number - 1](database)
             schema.create(version=number, applied_at=datetime.now(UTC))
@@ -378,8 +384,8 @@ def _exclusive(database: peewee.Database) -> peewee._atomic:
                 transaction.__enter__()
                 database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_LOCK_KEY,))
 
-            def __exit__(self, *exc: object) -> object:
-                return transaction.__exit__(*exc)
+            def __exit__(self, *exc: Any) -> None:
+                transaction.__exit__(*exc)
 
         return _Locked()  # type: ignore[return-value]
     return database.atomic("IMMEDIATE")

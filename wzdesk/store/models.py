@@ -23,7 +23,7 @@ class BaseModel(peewee.Model):
     and a ``<name>_id`` attribute per foreign key), so the type checker knows them too.
     """
 
-    id: int
+    id: peewee.AutoField[int]
 
     class Meta:
         database = db
@@ -71,7 +71,7 @@ class PolicyTarget(BaseModel):
     """Response and resolution targets for one severity within a policy version."""
 
     policy = peewee.ForeignKeyField(PolicyVersion, backref="targets", on_delete="CASCADE")
-    policy_id: int  # the key behind ``policy``
+    policy_id: peewee.IntegerField[int]  # the key behind ``policy``
     severity = peewee.CharField(max_length=20)
     response_seconds = peewee.IntegerField()
     resolution_seconds = peewee.IntegerField()
@@ -109,7 +109,7 @@ class Contact(BaseModel):
     """A person at a client. Only client admins may open cases."""
 
     client = peewee.ForeignKeyField(Client, backref="contacts", on_delete="CASCADE")
-    client_id: int  # the key behind ``client``
+    client_id: peewee.IntegerField[int]  # the key behind ``client``
     name = peewee.CharField(max_length=200)
     email = peewee.CharField(max_length=254, null=True, index=True)  # stored lower-case
     phone = peewee.CharField(max_length=40, null=True)
@@ -133,17 +133,19 @@ class User(BaseModel):
 class Case(BaseModel):
     """A support case. Deadlines are stored so queue-wide SLA questions are indexed lookups."""
 
-    ref = peewee.CharField(max_length=20, unique=True, null=True)  # WZ-1042, set after insert
+    # WZ-1042: derived from the id, so NULL only inside open_case's transaction, between the
+    # insert and the update that sets it; everywhere else a case has a reference.
+    ref: peewee.CharField[str] = peewee.CharField(max_length=20, unique=True, null=True)  # type: ignore[assignment]
     client = peewee.ForeignKeyField(Client, backref="cases", on_delete="RESTRICT")
-    client_id: int  # the key behind ``client``
+    client_id: peewee.IntegerField[int]  # the key behind ``client``
     contact = peewee.ForeignKeyField(Contact, backref="cases", on_delete="RESTRICT")
-    contact_id: int  # the key behind ``contact``
+    contact_id: peewee.IntegerField[int]  # the key behind ``contact``
     channel = peewee.CharField(max_length=10)
     category = peewee.CharField(max_length=20)
     severity = peewee.CharField(max_length=10)
     status = peewee.CharField(max_length=20, index=True)
     assignee = peewee.ForeignKeyField(User, null=True, backref="cases", on_delete="SET NULL")
-    assignee_id: int | None  # the key behind ``assignee``
+    assignee_id: peewee.IntegerField[int | None]  # the key behind ``assignee``
     escalated_to = peewee.CharField(max_length=200, null=True)
     escalation_reason = peewee.TextField(null=True)
     classification = peewee.CharField(max_length=30, null=True)
@@ -153,7 +155,7 @@ class Case(BaseModel):
     affected_users = peewee.TextField(default="")
     tags = peewee.TextField(default="")  # comma-separated
     policy = peewee.ForeignKeyField(PolicyVersion, on_delete="RESTRICT")
-    policy_id: int  # the key behind ``policy``
+    policy_id: peewee.IntegerField[int]  # the key behind ``policy``
     received_at = UTCDateTimeField()
     first_response_at = UTCDateTimeField(null=True)
     resolved_at = UTCDateTimeField(null=True)
@@ -181,7 +183,7 @@ class CaseEvent(BaseModel):
     """One entry on a case's timeline."""
 
     case = peewee.ForeignKeyField(Case, backref="events", on_delete="CASCADE")
-    case_id: int  # the key behind ``case``
+    case_id: peewee.IntegerField[int]  # the key behind ``case``
     at = UTCDateTimeField()
     author = peewee.CharField(max_length=100)
     kind = peewee.CharField(max_length=20)
@@ -198,7 +200,7 @@ class SlaPause(BaseModel):
     """A span during which the case's resolution clock stood still."""
 
     case = peewee.ForeignKeyField(Case, backref="pauses", on_delete="CASCADE")
-    case_id: int  # the key behind ``case``
+    case_id: peewee.IntegerField[int]  # the key behind ``case``
     started_at = UTCDateTimeField()
     ended_at = UTCDateTimeField(null=True)
     reason = peewee.CharField(max_length=20)  # "waiting_client" | "resolved"
@@ -216,7 +218,7 @@ class MailMessage(BaseModel):
     direction = peewee.CharField(max_length=3)  # "in" | "out"
     outcome = peewee.CharField(max_length=20)  # opened | threaded | quarantined | released | ...
     case = peewee.ForeignKeyField(Case, null=True, backref="mail", on_delete="SET NULL")
-    case_id: int | None  # the key behind ``case``
+    case_id: peewee.IntegerField[int | None]  # the key behind ``case``
     from_address = peewee.CharField(max_length=254, null=True)  # lower-case
     from_name = peewee.CharField(max_length=200, default="")
     subject = peewee.TextField(default="")
@@ -233,31 +235,31 @@ class QuarantinedMail(BaseModel):
     message = peewee.ForeignKeyField(
         MailMessage, unique=True, backref="quarantine", on_delete="CASCADE"
     )
-    message_id: int  # the key behind ``message``
+    message_id: peewee.IntegerField[int]  # the key behind ``message``
     reason_code = peewee.CharField(max_length=30)
     reason = peewee.TextField()
     raw_sha256 = peewee.CharField(max_length=64)  # the raw message in the attachment store
     raw_size = peewee.BigIntegerField()
     client = peewee.ForeignKeyField(Client, null=True, on_delete="SET NULL")  # sender's, if known
-    client_id: int | None  # the key behind ``client``
+    client_id: peewee.IntegerField[int | None]  # the key behind ``client``
     status = peewee.CharField(max_length=12, index=True)  # held | released | discarded
     held_at = UTCDateTimeField()
     handled_at = UTCDateTimeField(null=True)
     handled_by = peewee.CharField(max_length=100, null=True)
     note = peewee.TextField(default="")  # why it was discarded, where it was released
     case = peewee.ForeignKeyField(Case, null=True, on_delete="SET NULL")  # released into
-    case_id: int | None  # the key behind ``case``
+    case_id: peewee.IntegerField[int | None]  # the key behind ``case``
 
 
 class Attachment(BaseModel):
     """A file that came with a client's email, stored once by content (sha256)."""
 
     case = peewee.ForeignKeyField(Case, backref="attachments", on_delete="CASCADE")
-    case_id: int  # the key behind ``case``
+    case_id: peewee.IntegerField[int]  # the key behind ``case``
     message = peewee.ForeignKeyField(
         MailMessage, null=True, backref="attachments", on_delete="SET NULL"
     )
-    message_id: int | None  # the key behind ``message``
+    message_id: peewee.IntegerField[int | None]  # the key behind ``message``
     filename = peewee.CharField(max_length=255)
     content_type = peewee.CharField(max_length=127)
     size_bytes = peewee.BigIntegerField()
@@ -269,14 +271,16 @@ class OutboundMail(BaseModel):
     """A reply on its way to the client: written with the reply, sent (and retried) later."""
 
     case = peewee.ForeignKeyField(Case, backref="outbound_mail", on_delete="CASCADE")
-    case_id: int  # the key behind ``case``
+    case_id: peewee.IntegerField[int]  # the key behind ``case``
     event = peewee.ForeignKeyField(CaseEvent, null=True, on_delete="SET NULL")
-    event_id: int | None  # the key behind ``event``
+    event_id: peewee.IntegerField[int | None]  # the key behind ``event``
     message_id = peewee.TextField()
     sender = peewee.CharField(max_length=254)
     recipients = peewee.TextField()  # comma-separated addresses
     subject = peewee.TextField()
-    raw = peewee.TextField()  # the whole message, exactly as it is sent
+    # The whole message, exactly as it is sent. (The name hides Model.raw, a raw-SQL helper
+    # this model never needs; renaming the column is not worth a migration.)
+    raw = peewee.TextField()  # type: ignore[assignment]
     status = peewee.CharField(max_length=12)  # pending | sending | sent | failed
     attempts = peewee.IntegerField(default=0)
     next_attempt_at = UTCDateTimeField()

@@ -10,7 +10,7 @@ statement runs through Peewee every time, slower but right.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 import peewee
@@ -22,7 +22,7 @@ class PreparedInsert:
     """``INSERT INTO <model> (<every column>) VALUES (…) RETURNING id``; call it with values."""
 
     def __init__(self, model: type[peewee.Model], *names: str) -> None:
-        key = model._meta.primary_key
+        key = cast(peewee.Field, model._meta.primary_key)  # every model here has one
         missing = set(model._meta.fields) - set(names) - {key.name}
         if missing:  # Peewee would add their defaults, and our parameters would not match
             raise ValueError(f"{model.__name__}: give every column; missing {sorted(missing)}")
@@ -52,8 +52,9 @@ class PreparedLookup:
         self.column, self.key = column, key
         self._sql: WeakKeyDictionary[peewee.Database, str | None] = WeakKeyDictionary()
 
-    def _query(self, value: Any) -> peewee.ModelSelect:
-        return self.key.model.select(self.column).where(self.key == value).limit(1)
+    def _query(self, value: Any) -> peewee.ModelSelect[Any]:
+        query: peewee.ModelSelect[Any] = self.key.model.select(self.column)
+        return query.where(self.key == value).limit(1)
 
     def __call__(self, value: Any) -> Any:
         database = db.obj

@@ -42,8 +42,6 @@ def at_risk(now: datetime) -> peewee.Expression:
     resolution = (Case.resolution_at_risk_at <= now) & (
         Case.paused_since.is_null() | (Case.paused_since >= Case.resolution_at_risk_at)
     )
-    return (
-        Case.is_open
-        & (response | resolution)
-        & ~(response_breached(now) | resolution_breached(now))
-    )
+    overdue = response_breached(now) | resolution_breached(now)
+    condition: peewee.Expression = Case.is_open & (response | resolution) & ~overdue
+    return condition

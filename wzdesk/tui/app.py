@@ -232,9 +232,10 @@ class WzdeskApp(App[None]):
 
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
-                while self.screen is not screen:
+                main: MainScreen = screen
+                while self.screen is not main:
                     self.pop_screen()
-                screen.open_case(ref)
+                main.open_case(ref)
                 return
 
     def filter_by_client(self, code: str) -> None:

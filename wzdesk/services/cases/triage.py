@@ -40,7 +40,7 @@ def assign(
         user = get_user(login) if login else None
         if user is not None and not user.active:
             raise InvalidInput(f"{user.login} is deactivated", field="--assignee")
-        before = case.assignee.login if case.assignee_id else None
+        before = current.login if (current := case.assignee) is not None else None
         after = user.login if user else None
         if before == after:
             return case

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
@@ -148,7 +149,7 @@ class MainScreen(Screen[None]):
 
     def _announce(self, crossed: list[tuple[Any, str]]) -> None:
         for row, label in crossed[:5]:
-            severity = "error" if "breached" in label else "warning"
+            severity: SeverityLevel = "error" if "breached" in label else "warning"
             self.notify(
                 f"{row.ref} {label} · {row.client_code} · {row.summary}",
                 severity=severity,

@@ -3,6 +3,7 @@ releases each into a new case or an existing one, or discards it (with a reason)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -277,7 +278,7 @@ class QuarantineScreen(Screen[None]):
                         "The client admin's email address.",
                         "ana@client.example",
                     ),
-                    lambda typed: typed and self._decide("release_new", row.id, typed),
+                    self._then("release_new", row.id),
                 )
             elif email:
                 self._decide("release_new", row.id, email)
@@ -298,7 +299,7 @@ class QuarantineScreen(Screen[None]):
                 "It is added as the client's message.",
                 "WZ-1042",
             ),
-            lambda ref: ref and self._decide("release_case", row.id, ref),
+            self._then("release_case", row.id),
         )
 
     def action_discard(self) -> None:
@@ -311,8 +312,17 @@ class QuarantineScreen(Screen[None]):
                 "Say why (it is audited; the message stays on record).",
                 "Discard",
             ),
-            lambda reason: reason and self._decide("discard", row.id, reason),
+            self._then("discard", row.id),
         )
+
+    def _then(self, what: str, quarantine_id: int) -> Callable[[str | None], None]:
+        """A prompt's callback: decide with the answer, unless the prompt was cancelled."""
+
+        def decide(answer: str | None) -> None:
+            if answer:
+                self._decide(what, quarantine_id, answer)
+
+        return decide
 
     @work(thread=True, group="quarantine-decide", exit_on_error=False)
     def _decide(self, what: str, quarantine_id: int, value: str) -> None:
