@@ -28,6 +28,22 @@ from wzdesk.store.models import Case, Client, Contact, User
 REFRESH_OVERLAP = timedelta(seconds=30)
 
 
+@dataclass(frozen=True, slots=True)
+class TargetReading:
+    """One SLA target of a queue row at an instant."""
+
+    name: str  # "response" | "resolution"
+    state: TimerState
+    remaining: float | None  # business seconds to due; None once met; negative once breached
+    due: float  # epoch seconds (while paused: the stored instant, which moves on resume)
+    paused: bool = False
+
+    @property
+    def alarming(self) -> bool:
+        """Breached or at risk: what the breach panel shows."""
+        return self.state in (TimerState.BREACHED, TimerState.AT_RISK)
+
+
 @dataclass(slots=True)
 class QueueRow:
     """One open case as the queue shows it (deadlines as UTC epoch seconds)."""
@@ -102,6 +118,37 @@ class QueueRow:
         reading = self.paused_since if self.paused_since is not None else now
         positions = self.calendar.positions_epoch([reading, self.resolution_due])
         return positions[1] - positions[0]
+
+    def readings(self, now: float) -> tuple[TargetReading, TargetReading]:
+        """Both targets at ``now``, each read on its own (never one target's state applied to
+        the other's time)."""
+        paused = self.paused_since is not None
+        return (
+            TargetReading(
+                "response",
+                self.response_state(now),
+                self.response_remaining(now),
+                self.response_due,
+            ),
+            TargetReading(
+                "resolution",
+                self.resolution_state(now),
+                self.resolution_remaining(now),
+                self.resolution_due,
+                paused,
+            ),
+        )
+
+    def at_stake(self, now: float) -> TargetReading | None:
+        """The target the breach panel shows for this row: a breached one first (the most
+        overdue), else an at-risk one (the least time left); None when neither is alarming."""
+        alarming = [r for r in self.readings(now) if r.alarming]
+        if not alarming:
+            return None
+        return min(
+            alarming,
+            key=lambda r: (r.state is not TimerState.BREACHED, r.remaining or 0.0),
+        )
 
     def transitions(self) -> Iterable[tuple[float, str]]:
         """Future instants at which this row turns at risk or breached."""

@@ -1,4 +1,9 @@
-"""How times and timers read on screen (pure text; styles come from the .tcss)."""
+"""How times and timers read on screen (pure text; styles come from the .tcss).
+
+One rule runs through all of it: a minus sign, or the word "overdue", appears only for a target
+that is breached (past due and not met). Each target is read on its own: a case whose response
+was met late and whose resolution has 32 hours left shows "late" and "32h00m", never "-32h00m".
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,70 @@ from zoneinfo import ZoneInfo
 from wzdesk.core.sla import TimerState
 from wzdesk.core.timefmt import format_business_duration
 
+#: What each compact queue cell means (the help screen and the README print this legend).
+LEGEND: list[tuple[str, str]] = [
+    ("3h12m", "business time left before the target is due"),
+    ("-3h12m", "overdue: the target is breached, by this much business time"),
+    ("⏸3h12m", "the resolution clock is paused (waiting on the client); time left when it resumes"),
+    ("met", "met on time"),
+    ("late", "met, but after the due instant: the target was missed; nothing is overdue now"),
+]
 
-def countdown(remaining: float | None, state: TimerState, paused: bool = False) -> str:
-    """``3h12m``, ``-0h40m`` (breached), ``paused 3h12m``, ``met``."""
-    if remaining is None:
-        return "met" if state is TimerState.MET else "late"
-    text = format_business_duration(remaining)
-    if state is TimerState.BREACHED and remaining >= 0:
-        text = "-" + text  # past due while closed: zero business time left, still late
-    return f"⏸ {text}" if paused else text
+
+def _magnitude(seconds: float) -> str:
+    return format_business_duration(abs(seconds))
 
 
-def local_time(instant: datetime | None, zone: ZoneInfo, with_date: bool = True) -> str:
-    """``Mon 09 Mar 14:30`` in the support zone."""
+def short_countdown(remaining: float | None, state: TimerState, paused: bool = False) -> str:
+    """A queue cell: ``3h12m``, ``-3h12m`` (breached only), ``⏸3h12m``, ``met``, ``late``."""
+    if remaining is None or state.is_done:
+        return "late" if state is TimerState.LATE else "met"
+    if state is TimerState.BREACHED:
+        return f"-{_magnitude(remaining)}"
+    text = _magnitude(max(0.0, remaining))
+    return f"⏸{text}" if paused else text
+
+
+def target_status(remaining: float | None, state: TimerState, paused: bool = False) -> str:
+    """One target in words: ``3h12m left``, ``overdue 3h12m``, ``met``, ``late (met after due)``,
+    ``paused · 3h12m left``."""
+    if remaining is None or state.is_done:
+        return "late (met after due)" if state is TimerState.LATE else "met"
+    if state is TimerState.BREACHED:
+        return f"overdue {_magnitude(remaining)}" + (" · paused" if paused else "")
+    left = f"{_magnitude(max(0.0, remaining))} left"
+    return f"paused · {left}" if paused else left
+
+
+def local_time(
+    instant: datetime | None, zone: ZoneInfo, with_date: bool = True, now: datetime | None = None
+) -> str:
+    """``Mon 09 Mar 14:30`` in the support zone; the year is added when it is not ``now``'s."""
     if instant is None:
         return "—"
     value = instant.astimezone(zone)
-    return value.strftime("%a %d %b %H:%M" if with_date else "%H:%M")
+    if not with_date:
+        return value.strftime("%H:%M")
+    if now is not None and value.year != now.astimezone(zone).year:
+        return value.strftime("%a %d %b %Y %H:%M")
+    return value.strftime("%a %d %b %H:%M")
 
 
 def call_timer(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes:02d}:{secs:02d}"
+    """A running call timer: ``09:15`` (minutes and seconds; hours after an hour)."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def call_length(seconds: float) -> str:
+    """A finished call's length in words: ``45s``, ``9m15s``, ``1h02m``."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    if minutes:
+        return f"{minutes}m{secs:02d}s"
+    return f"{secs}s"

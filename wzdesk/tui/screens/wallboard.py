@@ -24,7 +24,7 @@ class WallboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SlaPanel(id="wallboard", limit=None)
+        yield SlaPanel(id="wallboard", per_group=None)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -35,9 +35,6 @@ class WallboardScreen(Screen[None]):
     @property
     def wz(self) -> WzdeskApp:
         return desk(self)
-
-    def on_resize(self) -> None:
-        self.query_one(SlaPanel).limit = max(5, self.size.height - 8)
 
     def on_queue_changed(self, message: QueueChanged) -> None:
         self._regroup()

@@ -23,7 +23,7 @@ from textual.strip import Strip
 
 from wzdesk.core.sla import TimerState
 from wzdesk.services.queue import QueueRow
-from wzdesk.tui.formatting import countdown
+from wzdesk.tui.formatting import short_countdown
 
 
 @dataclass(frozen=True)
@@ -158,10 +158,12 @@ class QueueTable(ScrollView, can_focus=True):
 
     def _countdowns(self, row: QueueRow) -> tuple[str, str]:
         now = self.now
-        response = countdown(row.response_remaining(now), row.response_state(now))
-        if row.paused_since is not None:
-            return response, "paused"
-        return response, countdown(row.resolution_remaining(now), row.resolution_state(now))
+        response = short_countdown(row.response_remaining(now), row.response_state(now))
+        paused = row.paused_since is not None
+        resolution = short_countdown(
+            row.resolution_remaining(now), row.resolution_state(now), paused
+        )
+        return response, resolution
 
     @property
     def current_row(self) -> QueueRow | None:

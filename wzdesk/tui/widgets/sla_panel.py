@@ -1,4 +1,9 @@
-"""The SLA / breach panel: breached and at-risk cases by severity, and the business clock."""
+"""The SLA / breach panel: breached and at-risk cases by severity, and the business clock.
+
+Each row names the target at stake (response or resolution) with that target's own time; a
+minus sign or "overdue" appears only for a breached target. Nothing is dropped silently: a
+group cut short by the panel's size ends with "+N more", and the counts are always complete.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,13 @@ from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from wzdesk.core.calendar import BusinessCalendar
 from wzdesk.core.sla import Severity, TimerState
-from wzdesk.services.queue import QueueRow
-from wzdesk.tui.formatting import countdown, local_time
+from wzdesk.services.queue import QueueRow, TargetReading
+from wzdesk.tui.formatting import local_time, target_status
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold red",
@@ -20,6 +25,7 @@ SEVERITY_STYLE = {
     Severity.MODERATE: "bold blue",
     Severity.MINOR: "dim",
 }
+TARGET_LABEL = {"response": "response", "resolution": "resolution"}
 
 
 class BusinessClock(Static):
@@ -37,48 +43,57 @@ class BusinessClock(Static):
             closes = calendar.next_closing(now)
             text = f"● Open · {stamp} · closes {local_time(closes, zone, with_date=False)}"
         else:
-            opens = calendar.next_opening(now)
-            text = f"○ Closed · {stamp} · countdowns stopped · opens {local_time(opens, zone)}"
+            opens = local_time(calendar.next_opening(now), zone, now=now)
+            text = f"○ Closed · {stamp} · countdowns stopped · opens {opens}"
         if text != self._shown:
             self._shown = text
             self.set_class(not is_open, "-closed")
             self.update(text)
 
 
+def _order(item: tuple[QueueRow, TargetReading]) -> tuple[bool, float]:
+    """Breached first, most overdue first; then at risk, least time left first."""
+    reading = item[1]
+    return (reading.state is not TimerState.BREACHED, reading.remaining or 0.0)
+
+
 class BreachBoard:
-    """Breached and at-risk rows grouped by severity, ordered by due instant.
+    """Breached and at-risk rows grouped by severity, each with the target at stake.
 
     Built when the queue changes (refresh, or a row crossing a threshold); each tick then only
-    computes countdowns for the rows actually shown.
+    re-reads the targets of the rows actually shown.
     """
 
     def __init__(self, rows: list[QueueRow], now: float) -> None:
-        self.groups: dict[Severity, list[tuple[QueueRow, TimerState]]] = {s: [] for s in Severity}
+        self.groups: dict[Severity, list[tuple[QueueRow, TargetReading]]] = {
+            s: [] for s in Severity
+        }
         for row in rows:
-            state = row.worst_state(now)
-            if state in (TimerState.BREACHED, TimerState.AT_RISK):
-                self.groups[row.severity].append((row, state))
+            reading = row.at_stake(now)
+            if reading is not None:
+                self.groups[row.severity].append((row, reading))
         for items in self.groups.values():
-            items.sort(key=lambda item: item[0].urgency(now))
+            items.sort(key=_order)
         self.counts = {
             severity: (
-                sum(1 for _, s in items if s is TimerState.BREACHED),
-                sum(1 for _, s in items if s is TimerState.AT_RISK),
+                sum(1 for _, r in items if r.state is TimerState.BREACHED),
+                sum(1 for _, r in items if r.state is TimerState.AT_RISK),
             )
             for severity, items in self.groups.items()
         }
 
     @property
     def totals(self) -> tuple[int, int]:
+        """(breached, at risk) over every severity."""
         return (
             sum(b for b, _ in self.counts.values()),
             sum(r for _, r in self.counts.values()),
         )
 
-    def render(self, now: float, limit: int | None) -> Text:
-        """Counts per severity, then the rows soonest-to-breach (most overdue) first."""
+    def render(self, now: float, per_group: int | None) -> Text:
+        """Counts per severity, then its rows (most overdue first), at most ``per_group`` each,
+        with a "+N more" line for the rest."""
         text = Text()
-        shown = 0
         for severity in Severity:
             items = self.groups[severity]
             if not items:
@@ -86,40 +101,38 @@ class BreachBoard:
             breached, at_risk = self.counts[severity]
             text.append(f"{severity.value.upper()}", SEVERITY_STYLE[severity])
             text.append(f"  {breached} breached · {at_risk} at risk\n", "dim")
-            for row, state in items:
-                if limit is not None and shown >= limit:
-                    break
-                style = "red" if state is TimerState.BREACHED else "yellow"
-                remaining = _nearest_remaining(row, now)
-                text.append(f"  {countdown(remaining, state):>9} ", style)
-                text.append(f"{row.ref:<9} {row.client_code:<6} ")
-                text.append(f"{row.assignee or 'unassigned':<10} ", "" if row.assignee else "dim")
-                text.append(f"{row.summary}\n")
-                shown += 1
+            shown = items if per_group is None else items[:per_group]
+            for row, _ in shown:
+                reading = row.at_stake(now)
+                if reading is None:  # crossed back (e.g. answered) since the board was built
+                    continue
+                style = "red" if reading.state is TimerState.BREACHED else "yellow"
+                status = target_status(reading.remaining, reading.state, reading.paused)
+                text.append(f"  {row.ref:<8} ", "bold")
+                text.append(f"{TARGET_LABEL[reading.name]} {status}", style)
+                text.append(f" · {row.client_code} · ")
+                text.append(f"{row.assignee or 'unassigned'}", "" if row.assignee else "dim")
+                text.append(f" · {row.summary}\n")
+            hidden = len(items) - len(shown)
+            if hidden > 0:
+                text.append(f"  +{hidden} more {severity.value}", "italic")
+                text.append(" (F4: the wallboard lists every case)\n", "dim")
         if not text.plain:
             text.append("No case is breached or at risk.", "green")
         return text
 
 
-def _nearest_remaining(row: QueueRow, now: float) -> float:
-    values = [row.resolution_remaining(now)]
-    response = row.response_remaining(now)
-    if response is not None:
-        values.append(response)
-    return min(values)
-
-
-class SlaPanel(Vertical):
-    """The breach panel: the business clock, then the :class:`BreachBoard`."""
+class SlaPanel(VerticalScroll):
+    """The breach panel: the business clock, then the :class:`BreachBoard` (scrolls)."""
 
     DEFAULT_CSS = """
     SlaPanel { height: auto; }
     SlaPanel #sla-body { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    def __init__(self, id: str | None = None, limit: int | None = 8) -> None:
+    def __init__(self, id: str | None = None, per_group: int | None = 3) -> None:
         super().__init__(id=id)
-        self.limit = limit
+        self.per_group = per_group
         self.board: BreachBoard | None = None
         self._shown = ""
 
@@ -135,10 +148,10 @@ class SlaPanel(Vertical):
         self.tick(calendar, now)
 
     def tick(self, calendar: BusinessCalendar, now: datetime) -> None:
-        """Redraw the clock and the countdowns of the rows shown."""
+        """Redraw the clock and the times of the rows shown."""
         self.query_one(BusinessClock).show(calendar, now)
         if self.board is not None:
-            text = self.board.render(now.timestamp(), self.limit)
-            if text.plain != self._shown:  # countdowns show minutes: a redraw a minute at most
+            text = self.board.render(now.timestamp(), self.per_group)
+            if text.plain != self._shown:  # times show minutes: a redraw a minute at most
                 self._shown = text.plain
                 self.query_one("#sla-body", Static).update(text)
