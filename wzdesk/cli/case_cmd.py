@@ -143,6 +143,14 @@ def _print_case(runtime: Runtime, ref: str, as_json: bool, with_events: bool = F
 def run_open(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.cases import NewCase, open_case
 
+    if args.notes.strip() and args.duration is None:
+        from wzdesk.core.errors import InvalidInput
+
+        raise InvalidInput(
+            "call notes belong to a call: give --duration SECONDS too (or put the text in "
+            "--description)",
+            field="--notes",
+        )
     received = parse_instant(args.received, "--received") if args.received else None
     ctx = runtime.context()
     new = NewCase(

@@ -96,6 +96,11 @@ class Runtime:
             self._context = signed.context
         return self._context
 
+    def take_announcement(self) -> str | None:
+        """The first-run announcement, for a face that shows it itself (the console)."""
+        note, self._announcement = self._announcement, None
+        return note.removeprefix("wzdesk: ") if note else None
+
     def announce(self) -> None:
         """Print the first-run announcement, if this invocation made one (once)."""
         if self._announcement:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,14 +15,20 @@ DEMO_CASES = 300
 DEMO_MAX_AGE = timedelta(hours=20)
 
 
-def run_console(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.session import database_target, demo_database_path, has_cases
+def bell_enabled(environ: Mapping[str, str]) -> bool:
+    """``WZDESK_BELL=0`` (or ``no``/``off``/``false``) silences the terminal bell."""
+    return environ.get("WZDESK_BELL", "1").strip().lower() not in ("0", "no", "off", "false")
 
-    if args.demo and not runtime.db_url:
-        runtime.db_url = str(demo_database_path())
-        _drop_stale_demo(Path(runtime.db_url), runtime)
+
+def run_console(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.session import database_target, has_cases
+
+    if args.demo:
+        _drop_stale_demo(Path(str(runtime.db_url)), runtime)
     target = database_target(runtime.db_url)
     context = runtime.context()
+    # Said inside the console, not printed behind it (the terminal is the console's now).
+    notes = [note for note in [runtime.take_announcement()] if note]
     offer_demo = False
     if not has_cases():
         if args.demo:
@@ -37,7 +44,8 @@ def run_console(args: argparse.Namespace, runtime: Runtime) -> int:
         database_label=target.description + (" (demo)" if args.demo else ""),
         wallboard=args.wallboard,
         offer_demo=offer_demo,
-        bell=os.environ.get("WZDESK_BELL", "1") != "0",
+        bell=bell_enabled(os.environ),
+        notes=notes,
     )
     app.run()
     return 0

@@ -94,6 +94,21 @@ def _db_url_from(argv: Sequence[str]) -> str | None:
     return os.environ.get("WZDESK_DB")
 
 
+def _database_url(args: argparse.Namespace) -> str | None:
+    """``--db``, or the demo database with ``--demo`` (for the console and subcommands alike)."""
+    if not args.demo:
+        return str(args.db) if args.db else None
+    if args.db:
+        from wzdesk.core.errors import InvalidInput
+
+        raise InvalidInput(
+            "--demo opens the demo database; give --demo or --db, not both", field="--demo"
+        )
+    from wzdesk.services.session import demo_database_path
+
+    return str(demo_database_path())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     _skip_postgres_driver_unless_needed(_db_url_from(words))
@@ -106,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     runtime: Runtime | None = None
     try:
         runtime = Runtime(
-            db_url=args.db, acting_login=args.acting, defer_announcement=args.command is not None
+            db_url=_database_url(args), acting_login=args.acting, defer_announcement=True
         )
         if args.command is None:
             from wzdesk.cli.console import run_console

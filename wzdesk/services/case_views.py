@@ -173,6 +173,7 @@ def show_case(ref: str, now: datetime, book: PolicyBook | None = None) -> dict[s
     result.update(
         {
             "id": case.id,
+            "zone": zone.key,  # the support zone of the case's policy
             "client_name": case.client.name,
             "contact_email": case.contact.email,
             "contact_phone": case.contact.phone,

@@ -10,10 +10,8 @@ same SLA engine the use cases use, and references are set in one UPDATE afterwar
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
 import peewee
 
@@ -36,6 +34,7 @@ from wzdesk.store.models import (
     SlaPause,
     User,
 )
+from wzdesk.store.queries import tuples
 
 CLIENTS = [
     ("NWH", "Northwind Health"),
@@ -358,6 +357,7 @@ def _cases(
                 "version": 1,
                 "created_at": received,
                 "updated_at": max(received, responded or received),
+                "client_wrote_at": received,
             }
         )
         plans.append((contact.name, received, responded, resolved))
@@ -370,7 +370,7 @@ def _cases(
         (REF_PREFIX, FIRST_CASE_NUMBER - 1),
     )
     new_ids = Case.select(Case.id).where(Case.id >= first_id).order_by(Case.id).tuples()
-    ids = [row[0] for row in cast(Iterable[tuple[int]], new_ids)]
+    ids = [row[0] for row in tuples(new_ids)]
     event_rows: list[dict[str, object]] = []
     pause_rows: list[dict[str, object]] = []
     for case_id, row, (contact_name, received, responded, resolved) in zip(

@@ -21,6 +21,7 @@ from wzdesk.core.clock import Clock, SystemClock
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity, TimerState
 from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.reading import seen_versions
 from wzdesk.store.database import db
 from wzdesk.store.models import Case, Client, Contact, User
 
@@ -53,6 +54,7 @@ class QueueRow:
     version: int
     severity: Severity
     status: str
+    category: str
     client_code: str
     client_name: str
     contact_name: str
@@ -68,6 +70,8 @@ class QueueRow:
     calendar: BusinessCalendar = field(repr=False)
     haystack: str = field(default="", repr=False)  # lower-case text the filter box searches
     response_late: bool = False  # the first reply came after the response due instant
+    updated_at: float = 0.0  # the last change (by anyone)
+    client_wrote_at: float | None = None  # the client's last message (or when it came in)
 
     @property
     def next_due(self) -> float:
@@ -179,6 +183,7 @@ _COLUMNS = (
     Case.version,
     Case.severity,
     Case.status,
+    Case.category,
     Client.code,
     Client.name,
     Contact.name,
@@ -194,6 +199,7 @@ _COLUMNS = (
     Case.policy,
     Case.is_open,
     Case.updated_at,
+    Case.client_wrote_at,
 )
 
 
@@ -211,9 +217,14 @@ def _query() -> peewee.ModelSelect[Case]:
 class QueueSnapshot:
     """Every open case in memory, most urgent first, refreshed incrementally."""
 
-    def __init__(self, book: PolicyBook | None = None, clock: Clock | None = None) -> None:
+    def __init__(
+        self, book: PolicyBook | None = None, clock: Clock | None = None, me: str | None = None
+    ) -> None:
         self.book = book or load_policy_book()
         self.clock = clock or SystemClock()
+        self.me = me
+        #: case id -> the version ``me`` last opened (the "changed since you looked" marker)
+        self.seen: dict[int, int] = {}
         self.rows: dict[int, QueueRow] = {}
         self.ordered: list[QueueRow] = []
         self.watermark: datetime | None = None
@@ -243,6 +254,7 @@ class QueueSnapshot:
         )
         rows: dict[int, QueueRow] = {}
         self._apply(_raw(_query().where(Case.is_open).order_by(next_due).limit(limit)), rows)
+        self._load_seen()
         self.rows = rows
         self.partial = True
         self.watermark = None  # the full load that follows must read everything
@@ -252,6 +264,7 @@ class QueueSnapshot:
         """Read every open case (one query)."""
         rows: dict[int, QueueRow] = {}
         self._apply(_raw(_query().where(Case.is_open)), rows)
+        self._load_seen()
         self.rows = rows
         self.partial = False
         self._reorder()
@@ -272,6 +285,25 @@ class QueueSnapshot:
             self._reorder()
         return changed
 
+    def _load_seen(self) -> None:
+        if self.me is not None:
+            self.seen = seen_versions(self.me)
+
+    def note_seen(self, case_id: int, version: int) -> None:
+        """This console just opened ``case_id`` at ``version`` (already written to the store)."""
+        self.seen[case_id] = max(version, self.seen.get(case_id, 0))
+
+    def unread(self, row: QueueRow) -> bool:
+        """Changed since ``me`` last opened it, or newly assigned to ``me`` and never opened.
+
+        ``me``'s own actions reload the case, which marks it read; so a change counts here
+        only when someone else (another agent, the client, a script) made it.
+        """
+        seen = self.seen.get(row.case_id)
+        if seen is None:
+            return self.me is not None and row.assignee == self.me
+        return row.version > seen
+
     def _apply(self, tuples: Iterable[tuple[object, ...]], rows: dict[int, QueueRow]) -> set[int]:
         changed: set[int] = set()
         calendars: dict[tuple[int, str], BusinessCalendar] = {}
@@ -282,6 +314,7 @@ class QueueSnapshot:
                 version,
                 severity,
                 status,
+                category,
                 client_code,
                 client_name,
                 contact_name,
@@ -297,6 +330,7 @@ class QueueSnapshot:
                 policy_id,
                 is_open,
                 updated_at,
+                client_wrote_at,
             ) = record
             assert isinstance(case_id, int)
             updated = instant_of(_epoch(updated_at))
@@ -319,6 +353,7 @@ class QueueSnapshot:
                 version=int(version),  # type: ignore[call-overload]
                 severity=Severity(str(severity)),
                 status=str(status),
+                category=str(category),
                 client_code=str(client_code),
                 client_name=str(client_name),
                 contact_name=str(contact_name),
@@ -335,6 +370,8 @@ class QueueSnapshot:
                 haystack=f"{ref} {client_code} {client_name} {summary} {contact_name}".lower(),
                 response_late=first_response_at is not None
                 and _epoch(first_response_at) > _epoch(response_due),
+                updated_at=_epoch(updated_at),
+                client_wrote_at=None if client_wrote_at is None else _epoch(client_wrote_at),
             )
             changed.add(case_id)
         return changed

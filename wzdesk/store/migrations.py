@@ -315,12 +315,61 @@ def _v4_case_updated_index(database: peewee.Database) -> None:
     database.execute_sql('CREATE INDEX IF NOT EXISTS "case_updated_at" ON "case" ("updated_at")')
 
 
+def _console_reading(database: peewee.Database) -> None:
+    """What the console needs to read a desk at a glance: when the client last wrote on each
+    case (a queue column and sort), which version of a case each user last opened (the
+    "changed since you looked" marker), and calls that opened no case (a non-admin caller)."""
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    migrator = (
+        PostgresqlMigrator(database)
+        if isinstance(database, peewee.PostgresqlDatabase)
+        else SqliteMigrator(database)
+    )
+    migrate(migrator.add_column("case", "client_wrote_at", UTCDateTimeField(null=True)))
+    # Backfill: the newest client message, else when the case came in (the client wrote then).
+    database.execute_sql(
+        'UPDATE "case" SET client_wrote_at = COALESCE('
+        '(SELECT MAX(e."at") FROM case_event e WHERE e.case_id = "case".id '
+        "AND e.kind = 'client_message'), received_at)"
+    )
+    client = _snapshot(database, "client", {})
+    contact = _snapshot(database, "contact", {})
+    case = _snapshot(database, "case", {})
+    seen = _snapshot(
+        database,
+        "case_seen",
+        {
+            "login": peewee.CharField(max_length=100),
+            "case": peewee.ForeignKeyField(case, on_delete="CASCADE"),
+            "version": peewee.IntegerField(),
+            "seen_at": UTCDateTimeField(),
+        },
+        indexes=((("login", "case"), True),),
+    )
+    call = _snapshot(
+        database,
+        "call_log",
+        {
+            "client": peewee.ForeignKeyField(client, on_delete="CASCADE"),
+            "contact": peewee.ForeignKeyField(contact, null=True, on_delete="SET NULL"),
+            "caller": peewee.CharField(max_length=200),
+            "at": UTCDateTimeField(index=True),
+            "duration_seconds": peewee.IntegerField(),
+            "notes": peewee.TextField(default=""),
+            "author": peewee.CharField(max_length=100),
+        },
+    )
+    database.create_tables([seen, call])
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
     _v2_cases,
     _v3_mail,
     _v4_case_updated_index,
+    _console_reading,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -169,6 +169,7 @@ class Case(BaseModel):
     version = peewee.IntegerField(default=1)
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField(index=True)  # consoles poll "changed since"
+    client_wrote_at = UTCDateTimeField(null=True)  # the client's last message (or when it came in)
 
     class Meta:
         indexes = (
@@ -194,6 +195,34 @@ class CaseEvent(BaseModel):
 
     class Meta:
         indexes = ((("case", "at"), False),)
+
+
+class CaseSeen(BaseModel):
+    """The version of a case a console user last opened: what changed since is marked."""
+
+    login = peewee.CharField(max_length=100)
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE")
+    case_id: peewee.IntegerField[int]  # the key behind ``case``
+    version = peewee.IntegerField()
+    seen_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("login", "case"), True),)
+
+
+class CallLog(BaseModel):
+    """A phone call that opened no case (e.g. a caller who is not a client admin), kept on the
+    client's record so that no call goes unlogged."""
+
+    client = peewee.ForeignKeyField(Client, backref="calls", on_delete="CASCADE")
+    client_id: peewee.IntegerField[int]  # the key behind ``client``
+    contact = peewee.ForeignKeyField(Contact, null=True, backref="calls", on_delete="SET NULL")
+    contact_id: peewee.IntegerField[int | None]  # the key behind ``contact``
+    caller = peewee.CharField(max_length=200)  # as the caller gave their name
+    at = UTCDateTimeField(index=True)
+    duration_seconds = peewee.IntegerField()
+    notes = peewee.TextField(default="")
+    author = peewee.CharField(max_length=100)
 
 
 class SlaPause(BaseModel):
@@ -317,6 +346,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     Case,
     CaseEvent,
     SlaPause,
+    CaseSeen,
+    CallLog,
     MailMessage,
     QuarantinedMail,
     Attachment,

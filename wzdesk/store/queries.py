@@ -7,11 +7,18 @@ A paused resolution clock is judged at the instant it paused.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any, cast
 
 import peewee
 
 from wzdesk.store.models import Case
+
+
+def tuples(query: peewee.SelectBase) -> Iterable[tuple[Any, ...]]:
+    """A query's rows as plain tuples (typed: Peewee's stubs type rows as model instances)."""
+    return cast(Iterable[tuple[Any, ...]], query.tuples())
 
 
 def response_breached(now: datetime) -> peewee.Expression:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TypeVar
 
 from textual import work
 from textual.app import App
@@ -21,11 +20,10 @@ from wzdesk.core.rules import Role
 from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.context import ServiceContext, connection
 from wzdesk.services.queue import QueueSnapshot
+from wzdesk.services.session import has_cases
 from wzdesk.tui.commands import CaseCommands
 from wzdesk.tui.messages import LoadFailed, QueueChanged, QueueRefreshed
 from wzdesk.tui.workers import in_thread
-
-T = TypeVar("T")
 
 #: Seconds between database re-reads (other agents' changes appear without a key press).
 REFRESH_SECONDS = 3.0
@@ -60,10 +58,10 @@ class WzdeskApp(App[None]):
         Binding("f1", "help", "Help"),
         Binding("f2", "phone_intake", "Log call", priority=True),
         Binding("f3", "new_case", "New case"),
-        Binding("f4", "wallboard", "Wallboard"),
-        Binding("f6", "quarantine", "Mail quarantine"),
+        Binding("f4", "wallboard", "Wallboard", show=False),
+        Binding("f6", "quarantine", "Mail quarantine", show=False),
         Binding("ctrl+r", "refresh_now", "Refresh", show=False),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
 
     def __init__(
@@ -76,6 +74,7 @@ class WzdeskApp(App[None]):
         offer_demo: bool = False,
         bell: bool = True,
         refresh_seconds: float = REFRESH_SECONDS,
+        notes: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.context = context
@@ -85,7 +84,10 @@ class WzdeskApp(App[None]):
         self.offer_demo = offer_demo
         self.bell_on_breach = bell
         self.refresh_seconds = refresh_seconds
+        #: Said before the console started (e.g. "created supervisor …"): shown inside it.
+        self.startup_notes = list(notes or [])
         self.snapshot: QueueSnapshot | None = None
+        self.desk_is_empty = False  # no case at all in the database (a new desk)
         self._first_screen_painted = threading.Event()
         self._refresh_timer: Timer | None = None
         self.book: PolicyBook | None = None
@@ -105,12 +107,18 @@ class WzdeskApp(App[None]):
             from wzdesk.tui.screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen(self.database_label), self._welcome_answered)
+        elif self.role is Role.PHONE:
+            self.call_after_refresh(self.action_phone_intake)  # phone staff start on a call
+        for note in self.startup_notes:
+            self.notify(note, timeout=10)
         self.load_queue(initial=True)
 
     def _welcome_answered(self, load_demo: bool | None) -> None:
         if load_demo:
             self.notify("Loading demo data…", timeout=3)
             self.load_demo()
+        elif self.role is Role.PHONE:
+            self.action_phone_intake()
 
     @work(thread=True, group="demo", exit_on_error=False)
     def load_demo(self) -> None:
@@ -131,22 +139,25 @@ class WzdeskApp(App[None]):
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def load_queue(self, initial: bool = False) -> None:
         worker = get_current_worker()
+        completed = False
         try:
             with connection():
                 if self.snapshot is None or initial:
                     book = load_policy_book()
-                    snapshot = QueueSnapshot(book, self.clock)
+                    snapshot = QueueSnapshot(book, self.clock, me=self.context.actor)
                     # First screen first: the most urgent rows paint while the rest loads.
                     snapshot.load_top(FIRST_SCREEN_ROWS)
+                    self.desk_is_empty = not snapshot.rows and not has_cases()
                     self.book, self.snapshot = book, snapshot
                     self._first_screen_painted.clear()
                     self.post_message(QueueRefreshed(set(snapshot.rows), initial=True))
                     # Let that screen paint before loading the rest: both need the GIL.
                     self._first_screen_painted.wait(timeout=2.0)
-                    full = QueueSnapshot(book, self.clock)
+                    full = QueueSnapshot(book, self.clock, me=self.context.actor)
                     full.load_all()
                     self.snapshot = full
                     changed = set(full.rows)
+                    completed = True  # the partial first screen is now the whole queue
                 else:
                     changed = self.snapshot.refresh()
                     self.book = self.snapshot.book
@@ -158,12 +169,13 @@ class WzdeskApp(App[None]):
             return
         # Posted even if a newer refresh superseded this one: the snapshot already holds these
         # changes, and a later re-read will not report them again.
-        self.post_message(QueueRefreshed(changed, initial=False, loaded=True))
+        self.post_message(QueueRefreshed(changed, initial=False, loaded=True, completed=completed))
 
     def on_queue_refreshed(self, message: QueueRefreshed) -> None:
         # Most 3-second re-reads find nothing new: then the screens have nothing to redraw
-        # (recounting 10,000 rows each time would be idle work on the UI thread).
-        if message.changed or message.initial:
+        # (recounting 10,000 rows each time would be idle work on the UI thread). A load that
+        # completes the first screen is always shown, even with nothing in it.
+        if message.changed or message.initial or message.completed:
             for screen in self.screen_stack:
                 screen.post_message(QueueChanged(message.changed, message.initial))
         if message.initial:
@@ -182,14 +194,42 @@ class WzdeskApp(App[None]):
         self._refresh_timer = self.set_timer(delay, self.load_queue)
 
     def action_refresh_now(self) -> None:
+        self.notify("Re-reading the database…", timeout=1)
         self.load_queue()
+
+    # -- quitting ---------------------------------------------------------------------------
+
+    def unsaved_work(self) -> str | None:
+        """What quitting now would throw away, if anything (typed text, a timed call)."""
+        for screen in reversed(self.screen_stack):
+            check = getattr(screen, "has_unsaved_text", None)
+            if check is not None and check():
+                return getattr(screen, "unsaved_label", "a form with text you typed")
+        return None
+
+    async def action_quit(self) -> None:
+        """Quit, asking first when a form holds unsaved text."""
+        unsaved = self.unsaved_work()
+        if unsaved is None:
+            self.exit()
+            return
+        from wzdesk.tui.screens.prompts import ConfirmPrompt
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(
+            ConfirmPrompt("Quit wzdesk?", f"You would lose {unsaved}.", "Quit anyway"), answered
+        )
 
     # -- global actions ----------------------------------------------------------------------
 
     def action_help(self) -> None:
         from wzdesk.tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
 
     def action_phone_intake(self) -> None:
         from wzdesk.tui.screens.intake import IntakeScreen
@@ -226,33 +266,38 @@ class WzdeskApp(App[None]):
         else:
             self.push_screen(QuarantineScreen())
 
-    def show_case(self, ref: str) -> None:
-        """Open a case in the main screen's detail pane (from the palette, after intake)."""
+    def _main_screen(self) -> object | None:
+        """Back to the main screen (closing what is above it); None if it is not running."""
         from wzdesk.tui.screens.main import MainScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
-                main: MainScreen = screen
-                while self.screen is not main:
+                while self.screen is not screen:
                     self.pop_screen()
-                main.open_case(ref)
-                return
+                return screen
+        return None
+
+    def show_case(self, ref: str) -> None:
+        """Show a case on the main screen (from the palette, after intake, from history)."""
+        from wzdesk.tui.screens.main import MainScreen
+
+        main = self._main_screen()
+        if isinstance(main, MainScreen):
+            main.open_case(ref)
 
     def filter_by_client(self, code: str) -> None:
         from wzdesk.tui.screens.main import MainScreen
 
-        self.show_case_list()
-        if isinstance(self.screen, MainScreen):
-            self.screen.filter_by_text(code)
+        main = self._main_screen()
+        if isinstance(main, MainScreen):
+            main.filter_by_client(code)
 
     def show_case_list(self) -> None:
-        from wzdesk.tui.screens.main import MainScreen
-
-        while not isinstance(self.screen, MainScreen) and len(self.screen_stack) > 1:
-            self.pop_screen()
+        self._main_screen()
 
     def set_quick_filter(self, name: str) -> None:
         from wzdesk.tui.screens.main import MainScreen
 
-        if isinstance(self.screen, MainScreen):
-            self.screen.set_quick_filter_by_name(name)
+        main = self._main_screen()
+        if isinstance(main, MainScreen):
+            main.set_quick_filter_by_name(name)

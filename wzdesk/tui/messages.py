@@ -18,6 +18,7 @@ class QueueRefreshed(Message):
     changed: set[int]
     initial: bool = False
     loaded: bool = False  # the worker finished (re-arm the refresh timer)
+    completed: bool = False  # the whole queue is loaded now (after the first screen)
 
 
 @dataclass

@@ -85,10 +85,11 @@ def client_wrote(ctx: ServiceContext, case: Case, at: datetime, book: PolicyBook
     left, or ``None`` if it stayed. Refusing a closed case is the caller's job.
     """
     current = Status(case.status)
+    wrote = {"client_wrote_at": max(at, case.client_wrote_at or at)}
     if current not in (Status.WAITING_CLIENT, Status.RESOLVED):
-        save_case(ctx, case, {})  # a new version: an agent's screen shows the new message
+        save_case(ctx, case, wrote)  # a new version: an agent's screen shows the new message
         return None
-    changes = end_pause(ctx, case, book, at=at)
+    changes = {**wrote, **end_pause(ctx, case, book, at=at)}
     changes["status"] = Status.OPEN.value
     if current == Status.RESOLVED:
         changes.update({"resolved_at": None, "is_open": True, "classification": None})

@@ -108,6 +108,7 @@ def open_case(
             received_at=received_at,
             created_at=now,
             updated_at=now,
+            client_wrote_at=received_at,
             **deadline_fields(deadlines),
         )
         # The id is unique under any concurrency; the reference is derived from it.

@@ -157,10 +157,14 @@ def escalate(
             "escalated_to": to,
             "escalation_reason": reason,
         }
-        if case.status == Status.WAITING_CLIENT:
+        was_waiting = case.status == Status.WAITING_CLIENT
+        if was_waiting:
             changes.update(end_pause(ctx, case, book))
         before = {"status": case.status, "escalated_to": case.escalated_to}
         save_case(ctx, case, changes)
+        if was_waiting:  # the timeline says the wait (and the clock's pause) ended
+            data = {"from": Status.WAITING_CLIENT.value, "to": Status.ESCALATED.value}
+            add_event(ctx, case, "status", data=data)
         add_event(ctx, case, "escalate", reason, data={"to": to})
         ctx.audit("case.escalate", "case", case.ref, before, {"escalated_to": to, "reason": reason})
     return case

@@ -1,6 +1,13 @@
-"""The help screen: every key binding, grouped by where it works."""
+"""The help screen: every key the acting role may use, grouped by where it works, and the
+legend of the queue's timer cells.
+
+:data:`KEYS` is the single source for this screen and for the README's key table (a test
+checks that the README prints exactly :func:`readme_key_table`).
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.table import Table
 from textual.app import ComposeResult
@@ -9,97 +16,152 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-#: The single source for the help screen and the README's key table.
-KEYS: list[tuple[str, list[tuple[str, str]]]] = [
+from wzdesk.core.rules import Action, Role, may
+from wzdesk.tui.case_actions import CASE_ACTIONS
+from wzdesk.tui.formatting import LEGEND
+from wzdesk.tui.workers import desk
+
+
+@dataclass(frozen=True)
+class KeyHelp:
+    """One key: what it does, and the permission it needs (None: everyone)."""
+
+    key: str
+    what: str
+    needs: Action | None = None
+
+
+def _case(name: str, what: str) -> KeyHelp:
+    action = CASE_ACTIONS[name]
+    return KeyHelp(action.key, what, action.needs)
+
+
+KEYS: list[tuple[str, list[KeyHelp]]] = [
     (
         "Anywhere",
         [
-            ("F1 / ?", "This help"),
-            ("F2", "Log a phone call (opens the intake form, the call timer starts)"),
-            ("F3", "New case typed in by an agent (portal / email)"),
-            ("F4", "Wallboard: the breach panel full screen (again to leave)"),
-            ("F6", "Mail quarantine: release held mail into a case, or discard it"),
-            (
-                "Ctrl+P",
-                "Command palette: open a case by reference, jump to a client, filters, actions",
-            ),
-            ("Ctrl+R", "Re-read the database now"),
-            ("Ctrl+Q", "Quit"),
+            KeyHelp("F1 / ?", "This help (the keys your role may use)"),
+            KeyHelp("F2", "Log a phone call (the intake form; the call timer starts)"),
+            KeyHelp("F3", "New case typed in by an agent (portal / email)"),
+            KeyHelp("F4", "Wallboard: breached and at-risk cases full screen (again to leave)"),
+            KeyHelp("F6", "Mail quarantine: release held mail into a case, or discard it"),
+            KeyHelp("Ctrl+P", "Command palette: open a case by reference, a client, filters"),
+            KeyHelp("Ctrl+R", "Re-read the database now"),
+            KeyHelp("Ctrl+Q", "Quit (asks first if a form holds text you typed)"),
         ],
     ),
     (
         "Queue",
         [
-            ("↑ ↓ / j k", "Move"),
-            ("PgUp PgDn, Home End / g G", "Page, first, last"),
-            ("Enter", "Open the case (full screen on narrow terminals)"),
-            ("/", "Filter box: reference, client or text (Enter back to the queue, Esc clears)"),
-            (
+            KeyHelp("↑ ↓ / j k", "Move"),
+            KeyHelp("PgUp PgDn, Home End / g G", "Page, first, last"),
+            KeyHelp("Enter", "Open the case (full screen on narrow terminals)"),
+            KeyHelp("/", "Filter box: reference, client or text (Enter back to the queue)"),
+            KeyHelp(
                 "0–9",
                 "Quick filters: 0 all, 1 mine, 2 unassigned, 3 breached, 4 at risk, 5 waiting, "
                 "6 critical, 7 major, 8 moderate, 9 minor",
             ),
-            ("Esc", "Back: close the case, clear the filter"),
-            ("q", "Quit"),
+            KeyHelp("f", "Filter by any assignee, or by client"),
+            KeyHelp(
+                "> / <", "Sort by the next column (due, severity, age, update, client…) / reverse"
+            ),
+            KeyHelp("x", "More columns: age, last update, the client's last message"),
+            KeyHelp("Space", "Mark or unmark the case (for a bulk action)", Action.ASSIGN),
+            KeyHelp(
+                "b",
+                "Bulk action on the marked cases: take, assign, status, severity, close",
+                Action.ASSIGN,
+            ),
+            KeyHelp("Esc", "Back: leave the full-screen case, clear the filter box, then filters"),
+            KeyHelp("q", "Quit"),
         ],
     ),
     (
-        "Case actions (queue or case)",
+        "Case actions (on the selected case: the highlighted row, or the case full screen)",
         [
-            ("r", "Reply to the client (meets the response target)"),
-            ("n", "Internal note (the client does not see it)"),
-            ("t", "Take: assign to me"),
-            ("a", "Assign to someone (or unassign)"),
-            ("s", "Status: open / waiting on client (pauses the resolution clock)"),
-            ("v", "Severity, with the policy's descriptions (targets recomputed)"),
-            ("e", "Escalate: to whom and why"),
-            ("R", "Resolve (unexpected cases ask for a classification)"),
-            ("o", "Reopen a resolved case"),
-            ("c", "Close a resolved case"),
-            ("l", "Log a call on this case"),
+            _case("reply", "Reply to the client (meets the response target)"),
+            _case("note", "Internal note (the client does not see it)"),
+            _case("take", "Take: assign to me (asks first if someone else has it)"),
+            _case("assign", "Assign to someone (or unassign)"),
+            _case("status", "Status: open / waiting on client (pauses the resolution clock)"),
+            _case("severity", "Severity, with the policy's descriptions (targets recomputed)"),
+            _case("escalate", "Escalate: to whom and why"),
+            _case("resolve", "Resolve (unexpected cases ask for a classification)"),
+            _case("reopen", "Reopen a resolved case"),
+            _case("close_case", "Close a resolved case (asks first: closing is final)"),
+            _case("log_call", "Log a call on this case (timed from when you press l)"),
         ],
     ),
     (
         "Mail quarantine (F6)",
         [
-            ("n", "Release into a new case (pick one of the client's admins)"),
-            ("c", "Release into an existing case (type its reference)"),
-            ("d", "Discard (type why; the message stays on record)"),
-            ("F5", "Reload"),
+            KeyHelp("↑ ↓ / j k", "Move"),
+            KeyHelp(
+                "n",
+                "Release into a new case (pick the admin, severity, category)",
+                Action.HANDLE_MAIL,
+            ),
+            KeyHelp("c", "Release into an existing case (type its reference)", Action.HANDLE_MAIL),
+            KeyHelp("d", "Discard (type why; the message stays on record)", Action.HANDLE_MAIL),
+            KeyHelp("F5", "Reload"),
         ],
     ),
     (
         "Forms and prompts",
         [
-            ("Tab / Shift+Tab", "Next / previous field"),
-            ("Ctrl+S", "Submit"),
-            ("Esc", "Cancel"),
-            ("1–9", "Pick an option in a choice list"),
+            KeyHelp("Tab / Shift+Tab", "Next / previous field"),
+            KeyHelp("Ctrl+S", "Submit"),
+            KeyHelp("Esc", "Cancel (asks first if you typed something or a call is timed)"),
+            KeyHelp("1–9", "Pick an option in a choice list (severity, category, …)"),
         ],
     ),
 ]
 
 
-def keys_table() -> Table:
+def keys_for(role: Role) -> list[tuple[str, list[KeyHelp]]]:
+    """The groups of keys ``role`` may use."""
+    return [
+        (group, [k for k in keys if k.needs is None or may(role, k.needs)]) for group, keys in KEYS
+    ]
+
+
+def keys_table(role: Role) -> Table:
+    """The help screen's table: keys by group, then the legend."""
     table = Table(show_header=False, box=None, padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    for group, keys in KEYS:
+    for group, keys in keys_for(role):
         table.add_row(f"[reverse] {group} [/]", "")
-        for key, what in keys:
-            table.add_row(key, what)
+        for key in keys:
+            table.add_row(key.key, key.what)
         table.add_row("", "")
+    table.add_row("[reverse] Queue timers [/]", "")
+    for sample, meaning in LEGEND:
+        table.add_row(sample, meaning)
     return table
 
 
+def readme_key_table() -> str:
+    """The README's key table (every key, whatever the role; the help filters by role)."""
+    lines = ["| where | key | does |", "|---|---|---|"]
+    for group, keys in KEYS:
+        where = group.split(" (")[0].lower()
+        for index, key in enumerate(keys):
+            label = " / ".join(f"`{part.strip()}`" for part in key.key.split(" / "))
+            lines.append(f"| {where if index == 0 else ''} | {label} | {key.what} |")
+    return "\n".join(lines)
+
+
 class HelpScreen(ModalScreen[None]):
-    """Every binding."""
+    """Every key the acting role may use, and the legend."""
 
     BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(keys_table())
+            yield Static(keys_table(desk(self).role))
 
     def on_mount(self) -> None:
-        self.query_one("#help-box").border_title = "wzdesk · keys (Esc closes)"
+        role = desk(self).role.value
+        self.query_one("#help-box").border_title = f"wzdesk · keys for a {role} (Esc closes)"

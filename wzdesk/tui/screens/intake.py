@@ -1,34 +1,42 @@
 """Phone intake (and new portal/email cases): log a call as a case in seconds, by keyboard.
 
-The received time is stamped when the form opens (editable) and a call timer runs. The caller
-is found by phone number or name as you type; the form says at once whether the caller is a
-client admin and, if not, who the admins are. The "complete and fulsome" checklist updates as
-fields are filled. Ctrl+S creates the case; errors show next to the field at fault.
+The received time is stamped when the form opens (editable, in the support zone it names) and a
+call timer runs. The caller is found by phone number or name as you type; the form says at once
+whether the caller is a client admin. A caller who is not one is still logged: the case is opened
+for an admin the caller names, or the call is kept on the client's record without a case. The
+"complete and fulsome" checklist updates as fields are filled. Digits pick in the option lists.
+Ctrl+S creates the case; errors show next to the field at fault; Esc asks before it throws away
+a timed call or typed text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from wzdesk.core.calendar import DEFAULT_ZONE
 from wzdesk.core.errors import InvalidInput, UserError
 from wzdesk.core.rules import CATEGORY_LABELS, Category, Channel, missing_recommended_fields
 from wzdesk.core.sla import SEVERITY_DESCRIPTIONS, Severity
+from wzdesk.services.calls import log_call_without_case
 from wzdesk.services.cases import NewCase, open_case
-from wzdesk.services.directory import describe_admins, search_contacts
+from wzdesk.services.directory import client_admins, search_contacts
 from wzdesk.tui.formatting import call_timer
+from wzdesk.tui.screens.prompts import UNSAVED_CALL_SECONDS, ConfirmPrompt
+from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
 
 if TYPE_CHECKING:
@@ -48,8 +56,18 @@ FIELD_ERRORS = {
     "--steps": "steps",
     "--affected-users": "affected",
     "--duration": "received",
+    "--caller": "caller",
+    "--at": "received",
     "--channel": "channel",
 }
+
+
+@dataclass(frozen=True)
+class Admin:
+    """One of a client's admins, as the intake form offers them."""
+
+    contact_key: str  # email or phone, as the service wants it
+    label: str  # "Ana Diaz (primary) · +1 416 555 0101 · ana@acme.example"
 
 
 @dataclass(frozen=True)
@@ -58,9 +76,10 @@ class Caller:
 
     contact_key: str  # email or phone, as the service wants it
     client_code: str
+    name: str
     label: str
     is_admin: bool
-    admins: str  # who the client's admins are (for non-admins)
+    admins: tuple[Admin, ...] = ()  # the client's admins (offered when the caller is not one)
 
 
 @dataclass
@@ -71,7 +90,10 @@ class CallersFound(Message):
 
 @dataclass
 class CaseOpened(Message):
-    ref: str
+    """Saved: a case (``ref``), or only a call on the client's record (``note`` says so)."""
+
+    ref: str | None
+    note: str | None = None
 
 
 @dataclass
@@ -90,13 +112,24 @@ def _find_callers(text: str) -> list[Caller]:
             f"{' · '.join(filter(None, [contact.phone, contact.email]))} · "
             f"{rank if contact.is_admin else 'NOT an admin'}"
         )
+        admins: tuple[Admin, ...] = ()
+        if not contact.is_admin:
+            admins = tuple(
+                Admin(
+                    admin.email or admin.phone or "",
+                    f"{admin.name} ({admin.admin_rank or 'admin'}) · "
+                    + " · ".join(filter(None, [admin.phone, admin.email])),
+                )
+                for admin in client_admins(client)
+            )
         callers.append(
             Caller(
                 contact.email or contact.phone or "",
                 client.code,
+                contact.name,
                 label,
                 contact.is_admin,
-                "" if contact.is_admin else describe_admins(client),
+                admins,
             )
         )
     return callers
@@ -127,6 +160,10 @@ class IntakeScreen(Screen[str | None]):
     def is_call(self) -> bool:
         return self.channel == Channel.PHONE.value
 
+    @property
+    def unsaved_label(self) -> str:
+        return "the call you are logging" if self.is_call else "the case you are typing"
+
     def compose(self) -> ComposeResult:
         title = "Log a phone call" if self.is_call else "New case (portal / email)"
         with VerticalScroll(id="intake"):
@@ -134,37 +171,46 @@ class IntakeScreen(Screen[str | None]):
                 yield Label(title, id="intake-title")
                 if self.is_call:
                     yield Static("☎ 00:00", id="call-timer")
-                yield Label("Received", classes="inline-label")
+                yield Label("Received", classes="inline-label", id="received-label")
                 yield Input(id="received", classes="received")
             yield Static("", id="error-received", classes="field-error")
             if not self.is_call:
                 yield Label("Channel")
                 yield OptionList(
-                    Option("Portal (in-app case system)", id="portal"),
-                    Option("Email", id="email"),
+                    Option("[b]1[/b] Portal (in-app case system)", id="portal"),
+                    Option("[b]2[/b] Email", id="email"),
                     id="channel",
                 )
             yield Label("Caller: type a phone number or a name, ↓ to pick, Enter takes the first")
             yield Input(placeholder="e.g. 416 555 0101 or Ana Diaz", id="caller-search")
             yield OptionList(id="caller-list")
             yield Static("", id="caller-info")
+            yield OptionList(id="behalf")
             yield Static("", id="error-caller", classes="field-error")
             with Horizontal(id="intake-choices"):
                 with Vertical():
-                    yield Label("Severity")
+                    yield Label("Severity (1–4)")
                     yield OptionList(
-                        *[Option(s.value.capitalize(), id=s.value) for s in Severity], id="severity"
+                        *[
+                            Option(f"[b]{n}[/b] {s.value.capitalize()}", id=s.value)
+                            for n, s in enumerate(Severity, start=1)
+                        ],
+                        id="severity",
                     )
                     yield Static("", id="severity-help", classes="hint")
                 with Vertical():
-                    yield Label("Category")
+                    yield Label("Category (1–4)")
                     yield OptionList(
-                        *[Option(CATEGORY_LABELS[c], id=c.value) for c in Category], id="category"
+                        *[
+                            Option(f"[b]{n}[/b] {CATEGORY_LABELS[c]}", id=c.value)
+                            for n, c in enumerate(Category, start=1)
+                        ],
+                        id="category",
                     )
             yield Label("Summary")
             yield Input(placeholder="One line: what is wrong or needed", id="summary")
             yield Static("", id="error-summary", classes="field-error")
-            yield Label("Description")
+            yield Label("Description" if not self.is_call else "Description / call notes")
             yield TextArea(id="description")
             with Vertical(id="unexpected-fields"):
                 yield Label("Steps to reproduce")
@@ -173,34 +219,53 @@ class IntakeScreen(Screen[str | None]):
                 yield Input(placeholder="Who is affected, how many", id="affected")
             yield Static("", id="checklist")
             yield Static("", id="error-form", classes="field-error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         now = self.wz.clock.now()
         self.opened_at = now
         zone = self._zone
-        self.query_one("#received", Input).value = now.astimezone(zone).strftime(RECEIVED_FORMAT)
+        local = now.astimezone(zone)
+        self.query_one("#received", Input).value = local.strftime(RECEIVED_FORMAT)
+        self.query_one("#received-label", Label).update(f"Received ({local.strftime('%Z')})")
         self.query_one("#severity", OptionList).highlighted = 2  # moderate: the usual case
         self.query_one("#category", OptionList).highlighted = 0
         if not self.is_call:
             self.query_one("#channel", OptionList).highlighted = 0
         self.query_one("#caller-list", OptionList).display = False
+        self.query_one("#behalf", OptionList).display = False
         self.query_one("#intake").border_title = "Esc cancels · Ctrl+S creates the case"
         self.set_interval(1.0, self._tick)
         self._update_checklist()
         self.query_one("#caller-search", Input).focus()
 
     @property
-    def _zone(self) -> Any:
+    def _zone(self) -> ZoneInfo:
         book = self.wz.book
-        from zoneinfo import ZoneInfo
+        if book is None:
+            return ZoneInfo(DEFAULT_ZONE)
+        return book.at(self.wz.clock.now()).calendar.zone
 
-        return book.at(self.wz.clock.now()).calendar.zone if book else ZoneInfo("America/Toronto")
+    def call_seconds(self) -> int:
+        """How long the call has run (the form opened when the phone was answered)."""
+        if self.opened_at is None:
+            return 0
+        return max(0, int((self.wz.clock.now() - self.opened_at).total_seconds()))
 
     def _tick(self) -> None:
-        if self.is_call and self.opened_at is not None:
-            elapsed = (self.wz.clock.now() - self.opened_at).total_seconds()
-            self.query_one("#call-timer", Static).update(f"☎ {call_timer(elapsed)}")
+        if self.is_call:
+            self.query_one("#call-timer", Static).update(f"☎ {call_timer(self.call_seconds())}")
+
+    def has_unsaved_text(self) -> bool:
+        """Typed text, a chosen caller, or a call timed for a while: not thrown away silently."""
+        typed = any(
+            self.query_one(f"#{name}", Input).value.strip()
+            for name in ("caller-search", "summary", "affected")
+        ) or any(
+            self.query_one(f"#{name}", TextArea).text.strip() for name in ("description", "steps")
+        )
+        timed = self.is_call and self.call_seconds() >= UNSAVED_CALL_SECONDS
+        return typed or self.caller is not None or timed
 
     # -- caller lookup ------------------------------------------------------------------------
 
@@ -209,6 +274,8 @@ class IntakeScreen(Screen[str | None]):
         if self._lookup is not None:
             self._lookup.stop()
         text = event.value
+        if not text.strip():
+            self.query_one("#caller-info", Static).update(self._caller_text())
         self._lookup = self.set_timer(LOOKUP_DEBOUNCE, lambda: self.lookup(text))
 
     @work(thread=True, exclusive=True, group="lookup", exit_on_error=False)
@@ -218,44 +285,101 @@ class IntakeScreen(Screen[str | None]):
             self.post_message(CallersFound(text, callers))
 
     def on_callers_found(self, message: CallersFound) -> None:
+        if message.query != self.query_one("#caller-search", Input).value:
+            return  # typed on since: a newer lookup is coming
         self.callers = message.callers
         option_list = self.query_one("#caller-list", OptionList)
         option_list.clear_options()
         option_list.add_options([Option(c.label, id=str(i)) for i, c in enumerate(message.callers)])
         option_list.display = bool(message.callers)
+        info = self.query_one("#caller-info", Static)
         if message.query.strip() and not message.callers:
-            self.query_one("#caller-info", Static).update("[yellow]No contact matches.[/]")
+            info.update(
+                "[yellow]No contact matches.[/] Check the number or name; if the caller is new, "
+                "a supervisor or agent adds them with `wzdesk contact add`."
+            )
+        else:
+            info.update(self._caller_text())  # a stale "no match" never stays
 
     @on(Input.Submitted, "#caller-search")
     def take_first_caller(self) -> None:
         if self.callers:
             self._choose_caller(self.callers[0])
 
-    def on_key(self, event: Any) -> None:
-        if event.key == "down" and self.focused is self.query_one("#caller-search", Input):
+    def on_key(self, event: events.Key) -> None:
+        focused = self.focused
+        if event.key == "down" and focused is self.query_one("#caller-search", Input):
             option_list = self.query_one("#caller-list", OptionList)
             if option_list.display:
                 event.stop()
                 option_list.focus()
                 option_list.highlighted = 0
+            return
+        digit = event.character
+        if isinstance(focused, OptionList) and digit and digit in "123456789":
+            index = int(digit) - 1
+            if index < focused.option_count:
+                event.stop()
+                focused.highlighted = index
+                focused.action_select()
 
     @on(OptionList.OptionSelected, "#caller-list")
     def caller_picked(self, event: OptionList.OptionSelected) -> None:
         self._choose_caller(self.callers[int(event.option.id or 0)])
 
+    def _caller_text(self) -> str:
+        caller = self.caller
+        if caller is None:
+            return ""
+        if caller.is_admin:
+            return f"[green]✔[/] {caller.label}"
+        return (
+            f"[yellow]⚠ {caller.name} is not a client admin of {caller.client_code}[/]: only "
+            "client admins may open cases. Open it for an admin the caller names, or log the "
+            "call on the client's record (below)."
+        )
+
     def _choose_caller(self, caller: Caller) -> None:
         self.caller = caller
-        info = self.query_one("#caller-info", Static)
-        if caller.is_admin:
-            info.update(f"[green]✔[/] {caller.label}")
-        else:
-            info.update(
-                f"[yellow]⚠ {caller.label}[/]\nOnly client admins may open cases. {caller.admins}"
-            )
+        self.query_one("#caller-info", Static).update(self._caller_text())
         self.query_one("#caller-list", OptionList).display = False
         self.query_one("#error-caller", Static).update("")
+        behalf = self.query_one("#behalf", OptionList)
+        behalf.clear_options()
+        if caller.is_admin:
+            behalf.display = False
+            self.query_one("#severity", OptionList).focus()
+        else:
+            options = [
+                Option(f"[b]{n}[/b] Open the case for {admin.label}", id=f"admin:{n - 1}")
+                for n, admin in enumerate(caller.admins, start=1)
+            ]
+            options.append(
+                Option(
+                    f"[b]{len(options) + 1}[/b] Log the call only, on {caller.client_code}'s "
+                    "record (no case)",
+                    id="log-only",
+                )
+            )
+            behalf.add_options(options)
+            behalf.display = True
+            behalf.highlighted = 0
+            behalf.focus()
+        self._update_checklist()
+
+    @on(OptionList.OptionSelected, "#behalf")
+    def behalf_chosen(self) -> None:
         self._update_checklist()
         self.query_one("#severity", OptionList).focus()
+
+    def _behalf(self) -> Admin | str | None:
+        """For a non-admin caller: the admin the case is opened for, or "log-only"."""
+        if self.caller is None or self.caller.is_admin:
+            return None
+        choice = self._selected("#behalf")
+        if choice.startswith("admin:"):
+            return self.caller.admins[int(choice.removeprefix("admin:"))]
+        return choice or None
 
     # -- the rest of the form -----------------------------------------------------------------
 
@@ -283,7 +407,7 @@ class IntakeScreen(Screen[str | None]):
     def _selected(self, list_id: str) -> str:
         option_list = self.query_one(list_id, OptionList)
         index = option_list.highlighted
-        if index is None:
+        if index is None or not option_list.display and list_id == "#behalf":
             return ""
         return option_list.get_option_at_index(index).id or ""
 
@@ -300,9 +424,11 @@ class IntakeScreen(Screen[str | None]):
             self.query_one("#steps", TextArea).text,
             self.query_one("#affected", Input).value,
         )
+        behalf = self._behalf()
+        admin_ok = self.caller is not None and (self.caller.is_admin or isinstance(behalf, Admin))
         items = [
             ("client", self.caller is not None),
-            ("client admin", self.caller is not None and self.caller.is_admin),
+            ("client admin", admin_ok),
             ("summary", bool(summary)),
             ("severity", True),
             ("description", "description" not in missing),
@@ -315,7 +441,8 @@ class IntakeScreen(Screen[str | None]):
         marks = "  ".join(
             f"[green]✔ {name}[/]" if ok else f"[yellow]✗ {name}[/]" for name, ok in items
         )
-        self.query_one("#checklist", Static).update(f"Complete and fulsome: {marks}")
+        note = "  (logging the call only: no case)" if behalf == "log-only" else ""
+        self.query_one("#checklist", Static).update(f"Complete and fulsome: {marks}{note}")
 
     # -- submit -------------------------------------------------------------------------------
 
@@ -349,48 +476,105 @@ class IntakeScreen(Screen[str | None]):
         except UserError as error:
             self._show_error(error.field, error.message)
             return
-        if self.caller is None:
+        caller = self.caller
+        if caller is None:
             self._show_error("--contact", "Pick the caller first (type a phone number or name).")
             self.query_one("#caller-search", Input).focus()
             return
+        seconds = self.call_seconds() if self.is_call else None
+        notes = self.query_one("#description", TextArea).text
+        behalf = self._behalf()
+        if behalf == "log-only":
+            self._submitting = True
+            self.log_only(caller, received, seconds or 0, notes)
+            return
+        contact_key = caller.contact_key
+        call_notes = ""
+        if isinstance(behalf, Admin):
+            contact_key = behalf.contact_key
+            call_notes = f"Caller: {caller.name} (not a client admin), for {behalf.label}."
+        elif not caller.is_admin:
+            self._show_error(
+                "--contact", "Choose an admin to open the case for, or log the call only."
+            )
+            self.query_one("#behalf", OptionList).focus()
+            return
         channel = self._selected("#channel") if not self.is_call else Channel.PHONE.value
         new = NewCase(
-            client=self.caller.client_code,
-            contact=self.caller.contact_key,
+            client=caller.client_code,
+            contact=contact_key,
             severity=self._selected("#severity") or Severity.MODERATE.value,
             channel=channel or Channel.PORTAL.value,
             category=self._category().value,
             summary=self.query_one("#summary", Input).value,
-            description=self.query_one("#description", TextArea).text,
+            description=notes,
             steps_to_reproduce=self.query_one("#steps", TextArea).text,
             affected_users=self.query_one("#affected", Input).value,
             received_at=received,
         )
-        seconds = None
-        if self.is_call and self.opened_at is not None:
-            seconds = int((self.wz.clock.now() - self.opened_at).total_seconds())
         self._submitting = True
-        self.create(new, seconds)
+        self.create(new, seconds, call_notes)
 
     @work(thread=True, exit_on_error=False)
-    def create(self, new: NewCase, call_seconds: int | None) -> None:
+    def create(self, new: NewCase, call_seconds: int | None, call_notes: str) -> None:
         try:
             case = in_thread(
-                open_case, self.wz.context, new, call_seconds=call_seconds, book=self.wz.book
+                open_case,
+                self.wz.context,
+                new,
+                call_seconds=call_seconds,
+                call_notes=call_notes,
+                book=self.wz.book,
             )
         except UserError as error:
             self.post_message(IntakeFailed(error.field, error.message))
             return
         self.post_message(CaseOpened(case.ref))
 
+    @work(thread=True, exit_on_error=False)
+    def log_only(self, caller: Caller, received: datetime, seconds: int, notes: str) -> None:
+        try:
+            in_thread(
+                log_call_without_case,
+                self.wz.context,
+                caller.client_code,
+                caller.name,
+                seconds,
+                notes,
+                contact_key=caller.contact_key,
+                at=received,
+            )
+        except UserError as error:
+            self.post_message(IntakeFailed(error.field, error.message))
+            return
+        self.post_message(
+            CaseOpened(None, f"{caller.name}'s call logged on {caller.client_code}'s record")
+        )
+
     def on_intake_failed(self, message: IntakeFailed) -> None:
         self._submitting = False
         self._show_error(message.field, message.error)
 
     def on_case_opened(self, message: CaseOpened) -> None:
+        if message.ref is None:
+            self.app.notify(message.note or "Call logged", timeout=5)
+            self.dismiss(None)
+            return
         what = "Call logged as" if self.is_call else "Opened"
         self.app.notify(f"{what} {message.ref}", timeout=5)
         self.dismiss(message.ref)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.has_unsaved_text():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        what = "the call and what you typed" if self.is_call else "what you typed"
+        self.app.push_screen(
+            ConfirmPrompt(f"Throw away {what}?", "Nothing of this form is saved yet.", "Discard"),
+            answered,
+        )

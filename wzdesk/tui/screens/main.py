@@ -1,81 +1,85 @@
-"""The main screen: queue (with quick filters), breach panel and case detail, and every case
-action by key."""
+"""The main screen: the queue (quick filters, filter box, sort, marks), the breach panel and the
+case detail; every case action by key (see :mod:`wzdesk.tui.case_actions`).
+
+Which case is selected is never in doubt: when the case is shown full screen (narrow terminals,
+or a case that is not in the queue: just opened, resolved, found in history) it is that case;
+otherwise it is the queue's highlighted row, and the detail pane follows the highlight. Every
+action acts on that case.
+
+Layouts by width: below 100 columns the queue alone (Enter shows the case full screen); from 100
+the queue beside the case with the breach panel above it; from 180 three columns.
+"""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
-from wzdesk.core.errors import Conflict, UserError
-from wzdesk.core.rules import Action, Category, Classification, Role, Status, may
-from wzdesk.core.sla import SEVERITY_DESCRIPTIONS, Severity
-from wzdesk.services import cases as case_service
+from wzdesk.core.errors import UserError
 from wzdesk.services.case_views import show_case
-from wzdesk.services.directory import list_users
+from wzdesk.services.queue import QueueRow
+from wzdesk.services.reading import mark_seen
+from wzdesk.tui.case_actions import (
+    CASE_ACTION_BINDINGS,
+    CASE_ACTIONS,
+    KEY_TO_ACTION,
+    ActionFinished,
+    BulkFinished,
+    CaseActions,
+    Target,
+    bulk_notice,
+    finished_notice,
+)
 from wzdesk.tui.messages import QueueChanged
-from wzdesk.tui.screens.prompts import Choice, ChoicePrompt, TextPrompt
-from wzdesk.tui.widgets import CaseDetail, FilterBar, QueueTable, QuickFilter, SlaPanel
+from wzdesk.tui.queue_view import SORT_COLUMNS, SORTS, QueueView, QuickFilter
+from wzdesk.tui.screens.prompts import Choice, ChoicePrompt
+from wzdesk.tui.widgets import CaseDetail, FilterBar, QueueTable, SlaPanel
+from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
 
 if TYPE_CHECKING:
     from wzdesk.tui.app import WzdeskApp
 
-#: Below this width the detail pane replaces the queue instead of sitting beside it.
-NARROW_WIDTH = 130
+#: Below this width the case replaces the queue instead of sitting beside it.
+NARROW_WIDTH = 100
+#: From this width the breach panel gets a column of its own.
+WIDE_WIDTH = 180
 DETAIL_DEBOUNCE = 0.12
-ESCALATION_TARGETS = ["Tier 2", "Development", "Professional services", "Hosting / operations"]
-CLASSIFICATIONS = [
-    Choice(Classification.USER_ERROR.value, "User error", "Guidance or a workaround given"),
-    Choice(Classification.BUG.value, "Bug or malfunction", "It did not work as intended"),
-    Choice(Classification.WORKS_AS_DESIGNED.value, "Works as designed", "No defect"),
-]
 
 
 @dataclass
 class DetailLoaded(Message):
+    """A case object read for the detail pane (or why it could not be)."""
+
+    ref: str
     case: dict[str, Any] | None
     error: str | None = None
 
 
-@dataclass
-class ActionFinished(Message):
-    ref: str
-    message: str
-    error: str | None = None
-    conflict: bool = False
-
-
-class MainScreen(Screen[None]):
-    """Queue on the left; breach panel and case detail on the right."""
+class MainScreen(CaseActions, Screen[None]):
+    """Queue, breach panel and case detail."""
 
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter"),
         Binding("escape", "back", "Back", show=False),
-        Binding("r", "reply", "Reply"),
-        Binding("n", "note", "Note"),
-        Binding("t", "take", "Take"),
-        Binding("a", "assign", "Assign"),
-        Binding("s", "status", "Status"),
-        Binding("v", "severity", "Severity"),
-        Binding("e", "escalate", "Escalate"),
-        Binding("R", "resolve", "Resolve"),
-        Binding("o", "reopen", "Reopen", show=False),
-        Binding("c", "close_case", "Close", show=False),
-        Binding("l", "log_call", "Call", show=False),
+        *CASE_ACTION_BINDINGS,
+        Binding("b", "bulk", "Bulk", show=False),
+        Binding("f", "filter_menu", "Filter by", show=False),
+        Binding("greater_than_sign", "next_sort", "Sort", show=False),
+        Binding("less_than_sign", "reverse_sort", "Reverse sort", show=False),
+        Binding("x", "toggle_columns", "Columns", show=False),
         Binding("question_mark", "app.help", "Help", show=False),
         Binding("q", "app.quit", "Quit", show=False),
         *[
@@ -86,10 +90,10 @@ class MainScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.quick = QuickFilter.ALL
-        self.filter_text = ""
-        self.case: dict[str, Any] | None = None
-        self._pending_ref: str | None = None
+        self.view = QueueView()
+        self.case: dict[str, Any] | None = None  # the case object in the detail pane
+        self.full_ref: str | None = None  # the case shown full screen, if any
+        self._pending_ref: str | None = None  # opened before it reached the queue
         self._debounce: Timer | None = None
         self._last_tick = 0.0
 
@@ -107,28 +111,102 @@ class MainScreen(Screen[None]):
             with Vertical(id="side-pane"):
                 yield SlaPanel(id="sla")
                 yield CaseDetail(id="detail")
-        yield Footer()
+            with Vertical(id="sla-pane"):
+                yield SlaPanel(id="sla-wide", per_group=None)
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self.query_one("#sla", SlaPanel).border_title = "SLA"
         self.query_one("#detail", CaseDetail).border_title = "Case"
-        self.query_one("#queue", QueueTable).border_title = "Queue"
+        queue = self.query_one("#queue", QueueTable)
+        queue.border_title = "Queue"
+        queue.is_unread = self._is_unread
         self.set_interval(1.0, self.tick)
         self.tick()
-        if self.wz.role is Role.SUPERVISOR:
+        if self.wz.role.value == "supervisor":
             self.add_class("-supervisor")
-        if self.wz.role is Role.PHONE:
-            self.call_after_refresh(self.wz.action_phone_intake)
-        self.query_one("#queue", QueueTable).focus()
+        queue.focus()
         self._apply_width(self.size.width)
 
     # -- layout ------------------------------------------------------------------------------
 
-    def on_resize(self, event: Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        self.set_class(width < NARROW_WIDTH, "-narrow")
+        narrow, wide = width < NARROW_WIDTH, width >= WIDE_WIDTH
+        self.set_class(narrow, "-narrow")
+        was_wide = self.has_class("-wide")
+        self.set_class(wide, "-wide")
+        if wide != was_wide:  # the breach panel in its own column (all rows), or above the case
+            self._show_rows(follow=False)
+        if not narrow and self.full_ref is not None and self._row_of(self.full_ref):
+            self._leave_full_screen()
+
+    def _sla_panel(self) -> SlaPanel:
+        """The breach panel on screen: its own column when wide, else above the case (only
+        the one shown is kept current)."""
+        return self.query_one("#sla-wide" if self.has_class("-wide") else "#sla", SlaPanel)
+
+    @property
+    def is_full_screen(self) -> bool:
+        return self.full_ref is not None
+
+    def _enter_full_screen(self, ref: str) -> None:
+        self.full_ref = ref
+        self.add_class("-detail-open")
+        self.query_one("#detail", CaseDetail).focus()
+        self.refresh_bindings()
+
+    def _leave_full_screen(self) -> None:
+        self.full_ref = None
+        self.remove_class("-detail-open")
+        queue = self.query_one("#queue", QueueTable)
+        queue.focus()
+        self._follow(queue.current_row)
+        self.refresh_bindings()
+
+    # -- what is selected ---------------------------------------------------------------------
+
+    def selected_target(self) -> Target | None:
+        """The case every action acts on: the full-screen case, else the highlighted row."""
+        case = self.case
+        if self.full_ref is not None:
+            if case is not None and case["ref"] == self.full_ref:
+                return Target.from_case(case)
+            return None  # still loading: nothing to act on yet
+        row = self.query_one("#queue", QueueTable).current_row
+        if row is None:
+            return None
+        if case is not None and case["id"] == row.case_id and case["version"] >= row.version:
+            return Target.from_case(case)
+        return Target.from_row(row)
+
+    def _row_of(self, ref: str) -> QueueRow | None:
+        snapshot = self.wz.snapshot
+        if snapshot is None:
+            return None
+        return next((r for r in snapshot.ordered if r.ref == ref), None)
+
+    def _is_unread(self, row: QueueRow) -> bool:
+        snapshot = self.wz.snapshot
+        return snapshot is not None and snapshot.unread(row)
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only what the role may do and what applies to the selected case."""
+        if action in CASE_ACTIONS:
+            return self.case_action_state(action)
+        if action == "bulk":
+            return bool(self.query_one("#queue", QueueTable).marked) or None
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A case action key that did nothing says why (refused by role or by status)."""
+        name = KEY_TO_ACTION.get(event.character or "")
+        if name is not None and not self.case_action_state(name):
+            event.stop()
+            self.notify(self.refusal(name), severity="warning", timeout=5)
 
     # -- live data ---------------------------------------------------------------------------
 
@@ -142,12 +220,15 @@ class MainScreen(Screen[None]):
             crossed = snapshot.crossed(self._last_tick or epoch, epoch)
             if crossed:
                 self._announce(crossed)
-                self._show_rows()
+                self._show_rows(follow=False)
             self.query_one("#queue", QueueTable).tick(epoch)
-            self.query_one("#sla", SlaPanel).tick(book.at(now).calendar, now)
+            self._sla_panel().tick(book.at(now).calendar, now)
+            if self.case is not None:
+                row = snapshot.rows.get(int(self.case["id"]))
+                self.query_one("#detail", CaseDetail).tick(row, epoch)
         self._last_tick = epoch
 
-    def _announce(self, crossed: list[tuple[Any, str]]) -> None:
+    def _announce(self, crossed: list[tuple[QueueRow, str]]) -> None:
         for row, label in crossed[:5]:
             severity: SeverityLevel = "error" if "breached" in label else "warning"
             self.notify(
@@ -163,44 +244,66 @@ class MainScreen(Screen[None]):
     def on_queue_changed(self, message: QueueChanged) -> None:
         """The app's worker re-read the database: redraw from the new snapshot."""
         self._show_rows(follow=False)
-        if self.case is not None and self.case["id"] in message.changed and not message.initial:
+        if message.initial:
+            self._follow(self.query_one("#queue", QueueTable).current_row)
+        if self._pending_ref is not None and self._row_of(self._pending_ref) is not None:
+            ref, self._pending_ref = self._pending_ref, None
+            self.open_case(ref)
+        elif self.case is not None and self.case["id"] in message.changed:
             self.load_detail(self.case["ref"])  # someone changed the case being read
-        if message.initial and self._pending_ref:
-            self.open_case(self._pending_ref)
 
     def _show_rows(self, follow: bool = True) -> None:
         snapshot = self.wz.snapshot
         if snapshot is None:
             return
         now = self.wz.clock.now().timestamp()
-        from wzdesk.tui.widgets.filter_bar import apply_filters
-
-        rows = apply_filters(
-            snapshot.ordered, self.quick, self.filter_text, now, self.wz.context.actor
-        )
+        me = self.wz.context.actor
+        rows = self.view.rows(snapshot.ordered, now, me)
         table = self.query_one("#queue", QueueTable)
+        table.sort_title = (
+            (SORT_COLUMNS[self.view.sort], self.view.reverse)
+            if self.view.sort in SORT_COLUMNS
+            else None
+        )
+        table.empty_message = self._empty_message(snapshot.partial, bool(snapshot.ordered))
         table.set_rows(rows, now, follow)
         status = self.query_one("#queue-status", Static)
         if snapshot.partial:
             status.update(f"{len(rows):,} most urgent shown · loading the rest of the queue…")
             return
-        counts = snapshot.counts(now, self.wz.context.actor)
-        self.query_one("#filters", FilterBar).show(counts, self.quick)
+        counts = snapshot.counts(now, me)
+        self.query_one("#filters", FilterBar).show(counts, self.view.quick)
         moment = self.wz.clock.now()
         calendar = snapshot.book.at(moment).calendar
-        self.query_one("#sla", SlaPanel).set_rows(snapshot.ordered, calendar, moment)
-        shown = f"{len(rows):,} of {counts.total:,} open cases"
-        if self.quick is not QuickFilter.ALL or self.filter_text:
-            shown += f" · filter: {self.quick.label}" + (
-                f" + '{self.filter_text}'" if self.filter_text else ""
+        self._sla_panel().set_rows(snapshot.ordered, calendar, moment)
+        shown = f"{len(rows):,} of {counts.total:,} open"
+        if self.view.filtered:
+            shown += f" · {self.view.describe()} (Esc clears)"
+        if self.view.sort != "due" or self.view.reverse:
+            shown += f" · by {SORTS[self.view.sort][0]}" + (
+                " reversed" if self.view.reverse else ""
             )
+        if table.marked:
+            shown += f" · {len(table.marked)} marked (b: bulk)"
         status.update(shown + f" · {self.wz.database_label}")
         table.border_title = f"Queue · {len(rows):,}"
 
-    # -- filters ------------------------------------------------------------------------------
+    def _empty_message(self, loading: bool, any_open: bool) -> str:
+        if loading:
+            return "Loading the queue…"
+        if self.view.filtered and any_open:
+            return "No open case matches this filter. Esc clears it."
+        if self.wz.desk_is_empty:
+            return (
+                "No cases yet. F2 logs a phone call, F3 opens a case. Add clients with "
+                "`wzdesk client add`, or try `wzdesk --demo`."
+            )
+        return "No open cases: the queue is clear. F2 logs a call, F3 opens a case."
+
+    # -- filters, sort, columns ------------------------------------------------------------------
 
     def action_quick(self, name: str) -> None:
-        self.quick = QuickFilter[name]
+        self.view = replace(self.view, quick=QuickFilter[name])
         self._show_rows()
 
     def set_quick_filter_by_name(self, name: str) -> None:
@@ -208,9 +311,12 @@ class MainScreen(Screen[None]):
 
     def filter_by_text(self, text: str) -> None:
         """Show the cases matching ``text`` (e.g. a client code from the palette)."""
-        self.quick = QuickFilter.ALL
+        self.view = replace(self.view, quick=QuickFilter.ALL, text=text)
         self.query_one("#filter-text", Input).value = text
-        self.filter_text = text
+        self._show_rows()
+
+    def filter_by_client(self, code: str | None) -> None:
+        self.view = replace(self.view, client=code)
         self._show_rows()
 
     def action_focus_filter(self) -> None:
@@ -218,273 +324,209 @@ class MainScreen(Screen[None]):
 
     @on(FilterBar.TextChanged)
     def filter_changed(self, message: FilterBar.TextChanged) -> None:
-        self.filter_text = message.text
+        self.view = replace(self.view, text=message.text)
         self._show_rows()
 
     @on(Input.Submitted, "#filter-text")
     def filter_submitted(self) -> None:
         self.query_one("#queue", QueueTable).focus()
 
+    def action_next_sort(self) -> None:
+        self.view = self.view.next_sort()
+        self.notify(f"Sorted by {SORTS[self.view.sort][0]}", timeout=2)
+        self._show_rows()
+
+    def action_reverse_sort(self) -> None:
+        self.view = replace(self.view, reverse=not self.view.reverse)
+        self._show_rows()
+
+    def action_toggle_columns(self) -> None:
+        table = self.query_one("#queue", QueueTable)
+        table.extra_columns = not table.extra_columns
+        table.refresh()
+        if table.extra_columns:
+            self.notify("Columns: age, last update, client's last message", timeout=2)
+
+    @work(group="prompts", exclusive=True)
+    async def action_filter_menu(self) -> None:
+        """Filter by any assignee or by client (or clear those)."""
+        choice = await self.app.push_screen_wait(
+            ChoicePrompt(
+                "Filter the queue by",
+                [
+                    Choice("assignee", "Assignee…", "Anyone's cases, or the unassigned ones"),
+                    Choice("client", "Client…", "One client's open cases"),
+                    Choice("clear", "Clear", "Show every assignee and client again"),
+                ],
+            )
+        )
+        if choice == "clear":
+            self.view = replace(self.view, assignee=None, client=None)
+        elif choice == "assignee":
+            choices = await self._assignee_choices()
+            login = await self.app.push_screen_wait(ChoicePrompt("Cases assigned to", choices))
+            if login is None:
+                return
+            self.view = replace(self.view, assignee=login)
+        elif choice == "client":
+            snapshot = self.wz.snapshot
+            clients = sorted(
+                {(r.client_code, r.client_name) for r in snapshot.ordered} if snapshot else set()
+            )
+            code = await self.app.push_screen_wait(
+                ChoicePrompt(
+                    "Open cases of client", [Choice(c, f"{c} · {name}", "") for c, name in clients]
+                )
+            )
+            if not code:
+                return
+            self.view = replace(self.view, client=code)
+        else:
+            return
+        self._show_rows()
+
     def action_back(self) -> None:
-        if self.has_class("-detail-open"):
-            self.remove_class("-detail-open")
+        """Esc: leave the full-screen case, else clear the filter box, else every filter."""
+        filter_box = self.query_one("#filter-text", Input)
+        if self.is_full_screen:
+            self._leave_full_screen()
+        elif self.focused is filter_box or self.view.text:
+            filter_box.value = ""
+            self.view = replace(self.view, text="")
             self.query_one("#queue", QueueTable).focus()
-        elif self.focused is self.query_one("#filter-text", Input):
-            self.query_one("#filter-text", Input).value = ""
-            self.query_one("#queue", QueueTable).focus()
-        elif self.quick is not QuickFilter.ALL:
-            self.action_quick(QuickFilter.ALL.name)
+            self._show_rows()
+        elif self.view.filtered:
+            self.view = replace(self.view, quick=QuickFilter.ALL, assignee=None, client=None)
+            self._show_rows()
+        else:
+            self.query_one("#queue", QueueTable).clear_marks()
 
     # -- the detail pane ------------------------------------------------------------------------
 
     @on(QueueTable.Highlighted)
     def row_highlighted(self, message: QueueTable.Highlighted) -> None:
-        if message.row is None:
+        self._follow(message.row)
+
+    def _follow(self, row: QueueRow | None) -> None:
+        """The detail pane shows the highlighted case (debounced while the cursor moves)."""
+        self.refresh_bindings()
+        if self.is_full_screen:
             return
-        self._pending_ref = message.row.ref
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.set_timer(DETAIL_DEBOUNCE, lambda: self.load_detail(message.row.ref))
+            self._debounce = None
+        if row is None:
+            self.case = None
+            self.query_one("#detail", CaseDetail).show(None, empty=self._no_case_text())
+            return
+        ref = row.ref
+        self._debounce = self.set_timer(DETAIL_DEBOUNCE, lambda: self.load_detail(ref))
+
+    def _no_case_text(self) -> str:
+        snapshot = self.wz.snapshot
+        if snapshot is not None and not snapshot.partial and not snapshot.ordered:
+            return "No case to show."
+        return "Select a case in the queue."
 
     @on(QueueTable.Selected)
     def row_selected(self, message: QueueTable.Selected) -> None:
-        self.load_detail(message.row.ref)
         if self.has_class("-narrow"):
-            self.add_class("-detail-open")
-        self.query_one("#detail", CaseDetail).focus()
+            self._enter_full_screen(message.row.ref)
+            self.load_detail(message.row.ref)
+        else:
+            self.query_one("#detail", CaseDetail).focus()
+
+    @on(QueueTable.MarksChanged)
+    def marks_changed(self) -> None:
+        self._show_rows(follow=False)
+        self.refresh_bindings()
+
+    def action_bulk(self) -> None:
+        table = self.query_one("#queue", QueueTable)
+        targets = [Target.from_row(row) for row in table.marked_rows()]
+        if targets:
+            self.bulk(targets)
 
     def open_case(self, ref: str) -> None:
-        """Show a case (also one not in the current queue view, e.g. a resolved one)."""
-        self._pending_ref = ref
-        snapshot = self.wz.snapshot
-        if snapshot is not None:
-            row = next((r for r in snapshot.ordered if r.ref == ref), None)
-            if row is not None:
-                table = self.query_one("#queue", QueueTable)
-                if not table.select_case(row.case_id):
-                    self.action_quick(QuickFilter.ALL.name)
-                    self.query_one("#filter-text", Input).value = ""
-                    table.select_case(row.case_id)
+        """Show a case by reference (palette, after intake, history).
+
+        In the queue: move the cursor to it (clearing filters that hide it). Not in the queue
+        (resolved, closed, or not loaded yet): show it full screen, and move to it in the queue
+        when it arrives there.
+        """
+        table = self.query_one("#queue", QueueTable)
+        row = self._row_of(ref.upper())
+        if row is not None and not self.has_class("-narrow"):
+            if not table.select_case(row.case_id):
+                self.view = QueueView(sort=self.view.sort, reverse=self.view.reverse)
+                self.query_one("#filter-text", Input).value = ""
+                self._show_rows(follow=False)
+                table.select_case(row.case_id)
+            if self.is_full_screen:
+                self._leave_full_screen()
+            self.load_detail(row.ref)
+            table.focus()
+            return
+        if row is None:
+            self._pending_ref = ref.upper()
+        self._enter_full_screen(ref.upper())
         self.load_detail(ref)
-        if self.has_class("-narrow"):
-            self.add_class("-detail-open")
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, ref: str) -> None:
         worker = get_current_worker()
+        now = self.wz.clock.now()
         try:
-            case = in_thread(show_case, ref, self.wz.clock.now())
+            case = in_thread(show_case, ref, now)
         except UserError as error:
             if not worker.is_cancelled:
-                self.post_message(DetailLoaded(None, str(error)))
+                self.post_message(DetailLoaded(ref, None, str(error)))
             return
-        if not worker.is_cancelled:
-            self.post_message(DetailLoaded(case))
+        if worker.is_cancelled:
+            return
+        self.post_message(DetailLoaded(ref, case))
+        try:
+            in_thread(mark_seen, self.wz.context.actor, case["id"], case["version"], now)
+        except Exception:  # a read marker is a convenience: never an error for the agent
+            return
+        snapshot = self.wz.snapshot
+        if snapshot is not None:
+            snapshot.note_seen(case["id"], case["version"])
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         if message.error:
             self.notify(message.error, severity="error")
             return
-        self.case = message.case
-        self.query_one("#detail", CaseDetail).show(message.case)
+        case = message.case
+        assert case is not None
+        if not self._still_wanted(case["ref"]):
+            return  # the user moved on while it loaded
+        self.case = case
+        self.query_one("#detail", CaseDetail).show(
+            case, ZoneInfo(case["zone"]), self.wz.clock.now()
+        )
+        self.query_one("#queue", QueueTable).refresh()  # the read marker may have gone
         self.refresh_bindings()
 
-    # -- case actions ---------------------------------------------------------------------------
+    def _still_wanted(self, ref: str) -> bool:
+        if self.full_ref is not None:
+            return ref == self.full_ref
+        row = self.query_one("#queue", QueueTable).current_row
+        return row is not None and row.ref == ref
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer only what the role may do and what the case's status allows."""
-        needs = {
-            "reply": Action.REPLY,
-            "note": Action.ADD_NOTE,
-            "take": Action.ASSIGN,
-            "assign": Action.ASSIGN,
-            "status": Action.CHANGE_STATUS,
-            "severity": Action.CHANGE_SEVERITY,
-            "escalate": Action.ESCALATE,
-            "resolve": Action.RESOLVE,
-            "reopen": Action.REOPEN,
-            "close_case": Action.CLOSE,
-            "log_call": Action.LOG_CALL,
-        }
-        if action not in needs:
-            return True
-        if not may(self.wz.role, needs[action]):
-            return False
-        if self.case is None:
-            return None  # shown greyed out until a case is selected
-        status = Status(self.case["status"])
-        if action in ("reopen", "close_case"):
-            return status is Status.RESOLVED
-        if action in ("take", "assign", "status", "escalate", "resolve"):
-            return status.is_open
-        return status is not Status.CLOSED
-
-    def _run(self, label: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        if self.case is None:
-            return
-        ref, version = self.case["ref"], self.case["version"]
-        self._act(label, ref, version, function, args, kwargs)
-
-    @work(thread=True, group="actions", exit_on_error=False)
-    def _act(
-        self,
-        label: str,
-        ref: str,
-        version: int,
-        function: Callable[..., Any],
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-    ) -> None:
-        try:
-            in_thread(function, self.wz.context, ref, *args, expected_version=version, **kwargs)
-        except Conflict as error:
-            self.post_message(ActionFinished(ref, label, str(error), conflict=True))
-            return
-        except UserError as error:
-            self.post_message(ActionFinished(ref, label, str(error)))
-            return
-        self.post_message(ActionFinished(ref, label))
+    # -- after an action ------------------------------------------------------------------------
 
     def on_action_finished(self, message: ActionFinished) -> None:
-        if message.conflict:
-            self.notify(
-                f"{message.ref} was changed by someone else; nothing of yours was saved. "
-                "The fresh state is shown — check it and try again.",
-                title="Conflict",
-                severity="error",
-                timeout=10,
-            )
-        elif message.error:
-            self.notify(
-                message.error, title=f"Could not {message.message.lower()}", severity="error"
-            )
-        else:
-            self.notify(f"{message.ref}: {message.message}", timeout=3)
-        self.load_detail(message.ref)
+        text, title, severity, timeout = finished_notice(message)
+        self.notify(text, title=title or "", severity=severity, timeout=timeout)
+        self.load_detail(message.target.ref)
         self.wz.load_queue()
 
-    # Each action asks what it needs with modal prompts, awaited in order inside a worker
-    # (``push_screen_wait``), then hands the use case to ``_run``.
-
-    @work(group="prompts", exclusive=True)
-    async def action_reply(self) -> None:
-        text = await self.app.push_screen_wait(
-            TextPrompt(f"Reply to the client on {self._ref}", "The client sees this.", "Send")
-        )
-        if text:
-            self._run("Reply sent", case_service.reply, text)
-
-    @work(group="prompts", exclusive=True)
-    async def action_note(self) -> None:
-        text = await self.app.push_screen_wait(
-            TextPrompt(f"Internal note on {self._ref}", "Only the support team sees this.", "Save")
-        )
-        if text:
-            self._run("Note added", case_service.reply, text, internal=True)
-
-    @work(group="prompts", exclusive=True)
-    async def action_log_call(self) -> None:
-        from wzdesk.tui.screens.prompts import CallPrompt
-
-        call = await self.app.push_screen_wait(CallPrompt(f"Log a call on {self._ref}"))
-        if call is not None:
-            seconds, notes = call
-            self._run("Call logged", case_service.log_call_on_case, notes, seconds)
-
-    def action_take(self) -> None:
-        self._run("Assigned to you", case_service.assign, self.wz.context.actor)
-
-    @work(group="prompts", exclusive=True)
-    async def action_assign(self) -> None:
-        users = await asyncio.to_thread(in_thread, list_users)
-        choices = [Choice("", "Unassigned", "Nobody owns the case")] + [
-            Choice(u.login, f"{u.name} ({u.login})", u.role)
-            for u in users
-            if u.active and u.role != Role.PHONE.value
-        ]
-        login = await self.app.push_screen_wait(
-            ChoicePrompt(f"Assign {self._ref} to", choices, current=self._field("assignee"))
-        )
-        if login is not None:
-            self._run("Assignee changed", case_service.assign, login or None)
-
-    @work(group="prompts", exclusive=True)
-    async def action_status(self) -> None:
-        choices = [
-            Choice(Status.OPEN.value, "Open", "Being worked; the resolution clock runs"),
-            Choice(
-                Status.WAITING_CLIENT.value,
-                "Waiting on client",
-                "The resolution clock pauses until the client answers",
-            ),
-        ]
-        status = await self.app.push_screen_wait(
-            ChoicePrompt(f"Status of {self._ref}", choices, current=self._field("status"))
-        )
-        if status:
-            self._run("Status changed", case_service.set_status, status)
-
-    @work(group="prompts", exclusive=True)
-    async def action_severity(self) -> None:
-        choices = [
-            Choice(s.value, s.value.capitalize(), SEVERITY_DESCRIPTIONS[s]) for s in Severity
-        ]
-        severity = await self.app.push_screen_wait(
-            ChoicePrompt(
-                f"Severity of {self._ref} (targets are recomputed from when it was received)",
-                choices,
-                current=self._field("severity"),
-            )
-        )
-        if severity:
-            label = "Severity changed; targets recomputed"
-            self._run(label, case_service.change_severity, severity)
-
-    @work(group="prompts", exclusive=True)
-    async def action_escalate(self) -> None:
-        choices = [Choice(target, target, "") for target in ESCALATION_TARGETS]
-        target = await self.app.push_screen_wait(ChoicePrompt(f"Escalate {self._ref} to", choices))
-        if not target:
-            return
-        reason = await self.app.push_screen_wait(
-            TextPrompt(
-                f"Why escalate {self._ref} to {target}?", "The reason is recorded.", "Escalate"
-            )
-        )
-        if reason:
-            self._run(f"Escalated to {target}", case_service.escalate, target, reason)
-
-    @work(group="prompts", exclusive=True)
-    async def action_resolve(self) -> None:
-        classification: str | None = None
-        if self.case is not None and self.case["category"] == Category.UNEXPECTED:
-            classification = await self.app.push_screen_wait(
-                ChoicePrompt(f"What was {self._ref}?", CLASSIFICATIONS)
-            )
-            if not classification:
-                return
-        note = await self.app.push_screen_wait(
-            TextPrompt(
-                f"Resolve {self._ref}", "The resolution note is sent to the client.", "Resolve"
-            )
-        )
-        if note:
-            self._run("Resolved", case_service.resolve, note, classification)
-
-    @work(group="prompts", exclusive=True)
-    async def action_reopen(self) -> None:
-        reason = await self.app.push_screen_wait(
-            TextPrompt(f"Reopen {self._ref}", "Why? (optional)", "Reopen", required=False)
-        )
-        if reason is not None:
-            self._run("Reopened", case_service.reopen, reason)
-
-    def action_close_case(self) -> None:
-        self._run("Closed", case_service.close)
-
-    @property
-    def _ref(self) -> str:
-        return self.case["ref"] if self.case else ""
-
-    def _field(self, name: str) -> str | None:
-        return None if self.case is None else self.case.get(name)
+    def on_bulk_finished(self, message: BulkFinished) -> None:
+        text, severity = bulk_notice(message)
+        self.notify(text, title="Bulk action", severity=severity, timeout=10)
+        table = self.query_one("#queue", QueueTable)
+        done = set(message.done)
+        table.marked = {r.case_id for r in table.marked_rows() if r.ref not in done}
+        table.refresh()
+        self.wz.load_queue()

@@ -1,10 +1,17 @@
-"""Small modal prompts the case actions use: text, a choice with descriptions, a call."""
+"""Small modal prompts the case actions use: text, a choice with descriptions, a confirmation,
+and a call with its running timer.
+
+Every prompt's title names the case it acts on, so the user can check it before submitting, and
+none throws typed text away without asking.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,18 +19,76 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from wzdesk.core.clock import Clock
+from wzdesk.tui.formatting import call_timer
 
-class TextPrompt(ModalScreen[str | None]):
-    """A multi-line message (reply, note, reason). Ctrl+S sends, Escape cancels."""
+#: A call timed this long is worth a question before Esc throws it away.
+UNSAVED_CALL_SECONDS = 5
+
+
+class ConfirmPrompt(ModalScreen[bool]):
+    """A yes/no question: ``y`` or Enter says yes, ``n`` or Esc says no."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", priority=True),
+        Binding("n,escape", "answer(False)", "No", priority=True),
+    ]
+
+    def __init__(self, title: str, detail: str = "", yes: str = "Yes") -> None:
+        super().__init__(classes="prompt")
+        self.title_text, self.detail, self.yes = title, detail, yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt-box"):
+            yield Label(self.title_text, classes="prompt-title")
+            if self.detail:
+                yield Static(self.detail, classes="prompt-detail")
+            yield Static(f"y {self.yes.lower()} · n or Esc: no", classes="prompt-hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+ResultT = TypeVar("ResultT")
+
+
+class GuardedPrompt(ModalScreen[ResultT | None], Generic[ResultT]):
+    """A prompt holding typed text: Esc asks before throwing it away."""
+
+    def has_unsaved_text(self) -> bool:
+        """Whether cancelling now would lose something the user typed."""
+        return False
+
+    def action_cancel(self) -> None:
+        if not self.has_unsaved_text():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmPrompt("Discard what you typed?", "It is not saved anywhere.", "Discard"),
+            answered,
+        )
+
+
+class TextPrompt(GuardedPrompt[str]):
+    """A multi-line message (reply, note, reason). Ctrl+S sends, Esc cancels (asking first if
+    something was typed)."""
 
     BINDINGS = [
         Binding("ctrl+s", "submit", "Send", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, title: str, hint: str, verb: str, required: bool = True) -> None:
+    def __init__(
+        self, title: str, hint: str, verb: str, required: bool = True, text: str = ""
+    ) -> None:
         super().__init__(classes="prompt")
         self.title_text, self.hint, self.verb, self.required = title, hint, verb, required
+        self.initial = text
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
@@ -31,7 +96,7 @@ class TextPrompt(ModalScreen[str | None]):
             yield Static(
                 f"{self.hint}  Ctrl+S {self.verb.lower()} · Esc cancel", classes="prompt-hint"
             )
-            yield TextArea(id="prompt-text")
+            yield TextArea(self.initial, id="prompt-text")
             yield Static("", id="prompt-error", classes="field-error")
             with Horizontal(classes="prompt-buttons"):
                 yield Button(self.verb, variant="primary", id="prompt-ok")
@@ -39,6 +104,9 @@ class TextPrompt(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
+
+    def has_unsaved_text(self) -> bool:
+        return bool(self.query_one(TextArea).text.strip())
 
     def action_submit(self) -> None:
         text = self.query_one(TextArea).text.strip()
@@ -49,27 +117,26 @@ class TextPrompt(ModalScreen[str | None]):
             return
         self.dismiss(text)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     @on(Button.Pressed, "#prompt-ok")
     def ok(self) -> None:
         self.action_submit()
 
     @on(Button.Pressed, "#prompt-cancel")
     def cancel(self) -> None:
-        self.dismiss(None)
+        self.action_cancel()
 
 
 @dataclass(frozen=True)
 class Choice:
+    """One option of a :class:`ChoicePrompt`."""
+
     value: str
     label: str
     description: str
 
 
 class ChoicePrompt(ModalScreen[str | None]):
-    """Pick one option (arrows/Enter, or its number); descriptions help choose."""
+    """Pick one option (arrows and Enter, or its number 1–9); descriptions help choose."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -81,14 +148,15 @@ class ChoicePrompt(ModalScreen[str | None]):
         options = []
         for number, choice in enumerate(self.choices, start=1):
             marker = " (current)" if choice.value == self.current else ""
-            prompt = f"[b]{number}[/b] {choice.label}{marker}"
+            key = f"[b]{number}[/b] " if number <= 9 else "  "
+            prompt = f"{key}{choice.label}{marker}"
             if choice.description:
                 prompt += f"\n   [dim]{choice.description}[/dim]"
             options.append(Option(prompt, id=choice.value or "-"))
         with Vertical(classes="prompt-box"):
             yield Label(self.title_text, classes="prompt-title")
             yield OptionList(*options, id="choices")
-            yield Static("Enter choose · 1–9 jump · Esc cancel", classes="prompt-hint")
+            yield Static("Enter choose · 1–9 pick · Esc cancel", classes="prompt-hint")
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
@@ -97,10 +165,10 @@ class ChoicePrompt(ModalScreen[str | None]):
         if self.current in values:
             option_list.highlighted = values.index(self.current)
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.character and event.character.isdigit():
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.character in "123456789":
             index = int(event.character) - 1
-            if 0 <= index < len(self.choices):
+            if index < len(self.choices):
                 event.stop()
                 self.dismiss(self.choices[index].value)
 
@@ -113,43 +181,69 @@ class ChoicePrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class CallPrompt(ModalScreen[tuple[int, str] | None]):
-    """A call on an existing case: its length in minutes and notes."""
+class CallPrompt(GuardedPrompt[tuple[int, str]]):
+    """A call on an existing case: a timer runs from when the prompt opened; type the length in
+    minutes to override it. Notes below."""
 
     BINDINGS = [
         Binding("ctrl+s", "submit", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, clock: Clock) -> None:
         super().__init__(classes="prompt")
         self.title_text = title
+        self.clock = clock
+        self.started: datetime = clock.now()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
             yield Label(self.title_text, classes="prompt-title")
-            yield Label("Call length (minutes)")
-            yield Input(placeholder="5", id="call-minutes", type="number")
+            yield Static("☎ 00:00 timing the call", id="call-running")
+            yield Label("Call length in minutes (leave empty to use the timer)")
+            yield Input(placeholder="e.g. 5", id="call-minutes", type="number")
             yield Label("Notes")
             yield TextArea(id="call-notes")
             yield Static("", id="prompt-error", classes="field-error")
             yield Static("Ctrl+S save · Esc cancel", classes="prompt-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#call-minutes", Input).focus()
+        self.set_interval(1.0, self._tick)
+        self.query_one("#call-notes", TextArea).focus()
+
+    def elapsed(self) -> int:
+        """Whole seconds since the prompt opened."""
+        return max(0, int((self.clock.now() - self.started).total_seconds()))
+
+    def _tick(self) -> None:
+        self.query_one("#call-running", Static).update(
+            f"☎ {call_timer(self.elapsed())} timing the call"
+        )
+
+    def has_unsaved_text(self) -> bool:
+        """Typed notes or length, or a call already timed for a while (not thrown away)."""
+        return bool(
+            self.query_one("#call-notes", TextArea).text.strip()
+            or self.query_one("#call-minutes", Input).value.strip()
+            or self.elapsed() >= UNSAVED_CALL_SECONDS
+        )
 
     def action_submit(self) -> None:
-        raw = self.query_one("#call-minutes", Input).value.strip() or "0"
-        try:
-            minutes = float(raw)
-        except ValueError:
-            minutes = -1
-        if not 0 <= minutes <= 720:
-            self.query_one("#prompt-error", Static).update(
-                "Call length: minutes between 0 and 720."
-            )
-            return
-        self.dismiss((int(minutes * 60), self.query_one("#call-notes", TextArea).text.strip()))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        raw = self.query_one("#call-minutes", Input).value.strip()
+        error = self.query_one("#prompt-error", Static)
+        if raw:
+            try:
+                minutes = float(raw)
+            except ValueError:
+                minutes = -1
+            if not 0 < minutes <= 720:
+                error.update("Call length: minutes above 0 and at most 720.")
+                return
+            seconds = round(minutes * 60)
+        else:
+            seconds = self.elapsed()
+            if seconds <= 0:
+                error.update("Type the call's length, or let the timer run while you talk.")
+                return
+        notes = self.query_one("#call-notes", TextArea).text.strip()
+        self.dismiss((seconds, notes))

@@ -1,9 +1,15 @@
-"""The case-detail pane: facts, SLA gauges, and the timeline."""
+"""The case-detail pane: facts, SLA gauges, and the timeline in words.
+
+The pane is redrawn in place (four ``Static`` widgets updated, never re-mounted), so showing
+another case replaces what was there instead of adding to it. SLA times are re-read each minute
+from the queue's in-memory row while the case is open, so "2h10m left" does not go stale.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rich.table import Table
 from rich.text import Text
@@ -11,13 +17,20 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from wzdesk.core.sla import Severity
+from wzdesk.core.sla import Severity, TimerState
 from wzdesk.core.timefmt import format_business_duration
-from wzdesk.tui.formatting import call_timer
+from wzdesk.services.queue import QueueRow
+from wzdesk.tui.formatting import call_length, local_time, target_status
 from wzdesk.tui.widgets.sla_panel import SEVERITY_STYLE
 
-GAUGE_WIDTH = 16
-_STATE_STYLE = {"breached": "bold red", "at_risk": "bold yellow", "met": "green", "pending": ""}
+GAUGE_WIDTH = 12
+_STATE_STYLE = {
+    "breached": "bold red",
+    "at_risk": "bold yellow",
+    "met": "green",
+    "late": "yellow",
+    "pending": "",
+}
 _EVENT_LOOK = {
     "reply": ("↩ Reply to client", "green"),
     "note": ("✎ Internal note", "yellow"),
@@ -34,12 +47,34 @@ _EVENT_LOOK = {
     "mail_sent": ("✉ Emailed to the client", "green"),
     "mail_failed": ("✉ Email not delivered", "bold red"),
 }
+#: Status values as people say them.
+STATUS_WORDS = {
+    "new": "new",
+    "open": "open",
+    "waiting_client": "waiting on client",
+    "escalated": "escalated",
+    "resolved": "resolved",
+    "closed": "closed",
+}
 
 
-def _when(text: str | None) -> str:
-    if not text:
+def _words(value: str | None) -> str:
+    if not value:
         return "—"
-    return datetime.fromisoformat(text).strftime("%a %d %b %H:%M")
+    return STATUS_WORDS.get(value, value.replace("_", " "))
+
+
+class _When:
+    """Formats the case object's ISO instants in the support zone, with the year when it is
+    not the current one."""
+
+    def __init__(self, zone: ZoneInfo, now: datetime | None) -> None:
+        self.zone, self.now = zone, now
+
+    def __call__(self, text: str | None) -> str:
+        if not text:
+            return "—"
+        return local_time(datetime.fromisoformat(text), self.zone, now=self.now)
 
 
 def gauge(elapsed: int, target: int, state: str) -> Text:
@@ -53,7 +88,8 @@ def gauge(elapsed: int, target: int, state: str) -> Text:
     return text
 
 
-def facts_table(case: dict[str, Any]) -> Table:
+def facts_table(case: dict[str, Any], when: _When) -> Table:
+    """Client, contact, channel, severity, status, assignee, escalation, when received."""
     table = Table.grid(padding=(0, 1))
     table.add_column(style="dim", no_wrap=True)
     table.add_column()
@@ -66,7 +102,7 @@ def facts_table(case: dict[str, Any]) -> Table:
     table.add_row("Channel", f"{case['channel']} · {case['category']}")
     severity = Severity(case["severity"])
     table.add_row("Severity", Text(severity.value, SEVERITY_STYLE[severity]))
-    status = case["status"].replace("_", " ")
+    status = _words(case["status"])
     table.add_row("Status", status + ("  ⏸ resolution clock paused" if case["paused"] else ""))
     table.add_row("Assignee", case["assignee"] or "unassigned")
     if case.get("escalated_to"):
@@ -75,7 +111,7 @@ def facts_table(case: dict[str, Any]) -> Table:
         )
     if case.get("classification"):
         table.add_row("Outcome", case["classification"].replace("_", " "))
-    table.add_row("Received", _when(case["received_at"]))
+    table.add_row("Received", when(case["received_at"]))
     if case["missing_fields"]:
         table.add_row(
             "Missing", Text(", ".join(case["missing_fields"]).replace("_", " "), "yellow")
@@ -83,43 +119,47 @@ def facts_table(case: dict[str, Any]) -> Table:
     return table
 
 
-def sla_table(case: dict[str, Any]) -> Table:
+def sla_table(case: dict[str, Any], when: _When) -> Table:
+    """Each target: due instant, its own state and time, a gauge; then the pauses."""
     table = Table.grid(padding=(0, 1))
     table.add_column(style="dim", no_wrap=True)
     table.add_column()
     for timer in ("response", "resolution"):
         state = case[f"{timer}_state"]
-        remaining = case[f"{timer}_remaining_seconds"]
-        label = state.replace("_", " ")
-        if remaining is not None:
-            label += f" · {format_business_duration(remaining)} left"
-        if timer == "resolution" and case["paused"]:
-            label += " · paused"
-        table.add_row(
-            timer.capitalize(),
-            Text(f"due {_when(case[f'{timer}_due'])} · {label}", _STATE_STYLE.get(state, "")),
-        )
+        paused = timer == "resolution" and case["paused"]
+        status = target_status(case[f"{timer}_remaining_seconds"], TimerState(state), paused)
+        table.add_row(timer.capitalize(), Text(status, _STATE_STYLE.get(state, "")))
+        due = "would fall due" if paused else "due"
+        table.add_row("", Text(f"{due} {when(case[f'{timer}_due'])}", "dim"))
         table.add_row(
             "", gauge(case[f"{timer}_elapsed_seconds"], case[f"{timer}_target_seconds"], state)
         )
     for pause in case.get("pauses", []):
-        end = _when(pause["ended_at"]) if pause["ended_at"] else "now"
-        reason = pause["reason"].replace("_", " ")
-        table.add_row("Paused", f"{_when(pause['started_at'])} → {end} ({reason})")
+        end = when(pause["ended_at"]) if pause["ended_at"] else "now"
+        table.add_row("Paused", f"{when(pause['started_at'])} → {end} ({_words(pause['reason'])})")
     return table
 
 
-def timeline(events: list[dict[str, Any]]) -> Text:
+def timeline(events: list[dict[str, Any]], when: _When) -> Text:
+    """Newest first, in words: who did what, calls with their length, status moves."""
     text = Text()
     for event in reversed(events):  # newest first: what the agent needs next is on top
         title, style = _EVENT_LOOK.get(event["kind"], (event["kind"], ""))
-        text.append(f"{_when(event['at'])}  ", "dim")
+        text.append(f"{when(event['at'])}  ", "dim")
         text.append(title, style)
         if event["duration_seconds"] is not None:
-            text.append(f" {call_timer(event['duration_seconds'])}", style)
+            text.append(f" {call_length(event['duration_seconds'])}", style)
         data = event.get("data") or {}
         if "from" in data and "to" in data:
-            text.append(f"  {data['from'] or '—'} → {data['to'] or '—'}", "dim")
+            if event["kind"] == "status":
+                before, after = _words(data["from"]), _words(data["to"])
+            else:
+                before, after = data["from"] or "—", data["to"] or "—"
+            text.append(f"  {before} → {after}", "dim")
+            if event["kind"] == "status" and data["from"] == "waiting_client":
+                text.append("  (the resolution clock resumes)", "dim")
+            elif event["kind"] == "status" and data["to"] == "waiting_client":
+                text.append("  (the resolution clock pauses)", "dim")
         elif event["kind"] == "escalate" and data.get("to"):
             text.append(f"  to {data['to']}", "dim")
         text.append(f"  by {event['author']}\n", "dim")
@@ -140,6 +180,9 @@ class CaseDetail(VerticalScroll, can_focus=True):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.case: dict[str, Any] | None = None
+        self.zone = ZoneInfo("UTC")
+        self._when = _When(self.zone, None)
+        self._sla_shown = ""
 
     def compose(self) -> ComposeResult:
         yield Static("Select a case in the queue.", id="detail-title")
@@ -147,30 +190,74 @@ class CaseDetail(VerticalScroll, can_focus=True):
         yield Static(id="detail-sla")
         yield Static(id="detail-timeline")
 
-    def show(self, case: dict[str, Any] | None) -> None:
+    def show(
+        self,
+        case: dict[str, Any] | None,
+        zone: ZoneInfo | None = None,
+        now: datetime | None = None,
+        empty: str = "Select a case in the queue.",
+    ) -> None:
+        """Show ``case`` (the case object of ``show_case``), or ``empty`` when there is none."""
+        scroll_back = case is None or self.case is None or case["ref"] != self.case["ref"]
         self.case = case
+        if zone is not None:
+            self.zone = zone
+        self._when = _When(self.zone, now)
         if case is None:
-            self.query_one("#detail-title", Static).update("Select a case in the queue.")
+            self.query_one("#detail-title", Static).update(empty)
             for part in ("facts", "sla", "timeline"):
                 self.query_one(f"#detail-{part}", Static).update("")
             self.border_title = "Case"
+            self._sla_shown = ""
             return
         title = Text(f"{case['ref']}  ", "bold")
         title.append(case["summary"])
         self.border_title = f"{case['ref']} · v{case['version']}"
         self.query_one("#detail-title", Static).update(title)
-        self.query_one("#detail-facts", Static).update(facts_table(case))
-        self.query_one("#detail-sla", Static).update(sla_table(case))
+        self.query_one("#detail-facts", Static).update(facts_table(case, self._when))
+        self._show_sla()
         body = Text()
-        if case.get("description"):
-            body.append("Description\n", "bold")
-            body.append(case["description"] + "\n")
-        if case.get("steps_to_reproduce"):
-            body.append("Steps to reproduce\n", "bold")
-            body.append(case["steps_to_reproduce"] + "\n")
-        if case.get("affected_users"):
-            body.append("Affected users\n", "bold")
-            body.append(case["affected_users"] + "\n")
+        for key, heading in (
+            ("description", "Description"),
+            ("steps_to_reproduce", "Steps to reproduce"),
+            ("affected_users", "Affected users"),
+        ):
+            if case.get(key):
+                body.append(f"{heading}\n", "bold")
+                body.append(case[key] + "\n")
         body.append("Timeline\n", "bold")
-        body.append_text(timeline(case.get("events", [])))
+        body.append_text(timeline(case.get("events", []), self._when))
         self.query_one("#detail-timeline", Static).update(body)
+        if scroll_back:
+            self.scroll_home(animate=False)
+
+    def _show_sla(self) -> None:
+        assert self.case is not None
+        case = self.case
+        # Times show minutes: redraw only when a shown minute (or a state) changes.
+        key = repr(
+            [
+                (case[f"{t}_state"], (case[f"{t}_remaining_seconds"] or 0) // 60, case[f"{t}_due"])
+                for t in ("response", "resolution")
+            ]
+            + [case["ref"], case["version"]]
+        )
+        if key != self._sla_shown:
+            self._sla_shown = key
+            self.query_one("#detail-sla", Static).update(sla_table(case, self._when))
+
+    def tick(self, row: QueueRow | None, now: float) -> None:
+        """Re-read the SLA times from the queue's row for this case (memory only)."""
+        case = self.case
+        if case is None or row is None or row.case_id != case.get("id"):
+            return
+        for reading in row.readings(now):
+            remaining = reading.remaining
+            case[f"{reading.name}_state"] = reading.state.value
+            case[f"{reading.name}_remaining_seconds"] = (
+                None if remaining is None else int(round(remaining))
+            )
+            target = case[f"{reading.name}_target_seconds"]
+            if remaining is not None:
+                case[f"{reading.name}_elapsed_seconds"] = int(max(0.0, target - remaining))
+        self._show_sla()

@@ -1,91 +1,56 @@
-"""Quick filters with live counts, and the ``/`` filter box."""
+"""Quick filters with live counts, and the ``/`` filter box.
+
+The quick filters wrap between items, never inside one (``3 Breached 12`` stays whole), and use
+short labels on narrow terminals.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
+from rich.style import Style
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from wzdesk.core.rules import Status
-from wzdesk.core.sla import Severity, TimerState
-from wzdesk.services.queue import QueueCounts, QueueRow
+from wzdesk.services.queue import QueueCounts
+from wzdesk.tui.queue_view import QuickFilter
+
+#: Below this width the quick filters use their short labels.
+SHORT_LABELS_BELOW = 110
 
 
-class QuickFilter(Enum):
-    """The queue's quick filters, each on a digit key."""
-
-    ALL = ("0", "All")
-    MINE = ("1", "Mine")
-    UNASSIGNED = ("2", "Unassigned")
-    BREACHED = ("3", "Breached")
-    AT_RISK = ("4", "At risk")
-    WAITING = ("5", "Waiting")
-    CRITICAL = ("6", "Critical")
-    MAJOR = ("7", "Major")
-    MODERATE = ("8", "Moderate")
-    MINOR = ("9", "Minor")
-
-    @property
-    def key(self) -> str:
-        return self.value[0]
-
-    @property
-    def label(self) -> str:
-        return self.value[1]
-
-    def count(self, counts: QueueCounts) -> int:
-        return {
-            QuickFilter.ALL: counts.total,
-            QuickFilter.MINE: counts.mine,
-            QuickFilter.UNASSIGNED: counts.unassigned,
-            QuickFilter.BREACHED: counts.breached,
-            QuickFilter.AT_RISK: counts.at_risk,
-            QuickFilter.WAITING: counts.waiting,
-        }.get(self, counts.by_severity.get(self.severity, 0) if self.severity else 0)
-
-    @property
-    def severity(self) -> Severity | None:
-        try:
-            return Severity(self.name.lower())
-        except ValueError:
-            return None
-
-    def accepts(self, row: QueueRow, now: float, me: str) -> bool:
-        if self is QuickFilter.ALL:
-            return True
-        if self is QuickFilter.MINE:
-            return row.assignee == me
-        if self is QuickFilter.UNASSIGNED:
-            return row.assignee is None
-        if self is QuickFilter.BREACHED:
-            return row.worst_state(now) is TimerState.BREACHED
-        if self is QuickFilter.AT_RISK:
-            return row.worst_state(now) is TimerState.AT_RISK
-        if self is QuickFilter.WAITING:
-            return row.status == Status.WAITING_CLIENT
-        return row.severity is self.severity
-
-
-def apply_filters(
-    rows: list[QueueRow], quick: QuickFilter, text: str, now: float, me: str
-) -> list[QueueRow]:
-    """The rows a quick filter and the filter box (reference, client, summary text) keep."""
-    needle = text.strip().lower()
-    if quick is QuickFilter.ALL and not needle:
-        return rows
-    return [
-        row
-        for row in rows
-        if quick.accepts(row, now, me) and (not needle or needle in row.haystack)
-    ]
+def quick_filter_text(
+    counts: QueueCounts, active: QuickFilter, width: int, styles: dict[str, Style]
+) -> Text:
+    """The quick filters as lines of at most ``width`` cells, wrapped between items."""
+    short = width < SHORT_LABELS_BELOW
+    text = Text(no_wrap=True, overflow="crop")
+    used = 0
+    for quick in QuickFilter:
+        label = quick.short_label if short else quick.label
+        item = f" {quick.key} {label} {quick.count(counts)} "
+        if used and used + len(item) > width:
+            text.append("\n")
+            used = 0
+        if quick is active:
+            style = styles["active"]
+        elif quick is QuickFilter.BREACHED and counts.breached:
+            style = styles["breached"]
+        elif quick is QuickFilter.AT_RISK and counts.at_risk:
+            style = styles["at_risk"]
+        else:
+            style = styles["normal"]
+        text.append(item, style)
+        used += len(item)
+    return text
 
 
 class FilterBar(Vertical):
-    """``0 All 214 · 1 Mine 12 · …`` (wrapping on narrow terminals) and the filter box."""
+    """``0 All 214  1 Mine 12 …`` (whole items per line) and the filter box."""
 
     DEFAULT_CSS = """
     FilterBar { height: auto; }
@@ -95,38 +60,44 @@ class FilterBar(Vertical):
 
     @dataclass
     class TextChanged(Message):
+        """The filter box's text changed."""
+
         text: str
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.active = QuickFilter.ALL
-        self._counts = QueueCounts()
+        self.counts = QueueCounts()
+        self._shown: tuple[object, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(id="quick")
-        yield Input(placeholder="/ filter: ref, client, text", id="filter-text")
+        yield Input(placeholder="/ filter: ref, client, text  (Esc clears)", id="filter-text")
 
     def show(self, counts: QueueCounts, active: QuickFilter) -> None:
         """Redraw the quick filters with their counts, the active one highlighted."""
-        if (
-            counts == self._counts
-            and active is self.active
-            and self.query_one("#quick", Static).content
-        ):
+        self.counts, self.active = counts, active
+        self._draw()
+
+    def on_resize(self, event: Resize) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        width = max(20, self.size.width)
+        key = (self.counts, self.active, width)
+        if key == self._shown:
             return
-        self._counts, self.active = counts, active
-        parts = []
-        for quick in QuickFilter:
-            label = f"[b]{quick.key}[/b] {quick.label} {quick.count(counts)}"
-            if quick is active:
-                parts.append(f"[reverse] {label} [/]")
-            elif quick is QuickFilter.BREACHED and counts.breached:
-                parts.append(f"[$error] {label} [/]")
-            elif quick is QuickFilter.AT_RISK and counts.at_risk:
-                parts.append(f"[$warning] {label} [/]")
-            else:
-                parts.append(f" {label} ")
-        self.query_one("#quick", Static).update("".join(parts))
+        self._shown = key
+        theme = self.app.current_theme
+        styles = {
+            "active": Style(reverse=True, bold=True),
+            "breached": Style(color=theme.error or "red", bold=True),
+            "at_risk": Style(color=theme.warning or "yellow"),
+            "normal": Style(),
+        }
+        self.query_one("#quick", Static).update(
+            quick_filter_text(self.counts, self.active, width, styles)
+        )
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -4,11 +4,15 @@ Only the lines on screen are rendered, so 10,000 rows cost what 40 do: first pai
 measure cells (as the stock ``DataTable`` does), and the one-second tick recomputes countdowns
 for the visible rows only. Rows are keyed by case id: a refresh that reorders or replaces rows
 keeps the cursor on the same case and the viewport where it was.
+
+The columns fit the width: on a narrow terminal the least needed ones give way (optional
+columns first, then client, assignee, status) and severities shorten, so the summary keeps
+room to be read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -28,26 +32,72 @@ from wzdesk.tui.formatting import short_countdown
 
 @dataclass(frozen=True)
 class Column:
+    """A queue column; ``width`` 0 takes what is left; lower ``keep`` gives way first."""
+
     key: str
     title: str
-    width: int  # 0: takes the remaining width
+    width: int
+    keep: int
+    optional: bool = False
 
 
 COLUMNS: Sequence[Column] = (
-    Column("ref", "Ref", 9),
-    Column("severity", "Sev", 8),
-    Column("client", "Client", 7),
-    Column("summary", "Summary", 0),
-    Column("status", "Status", 10),
-    Column("assignee", "Assignee", 8),
-    Column("response", "Response", 9),
-    Column("resolution", "Resolve", 9),
+    Column("marks", "", 2, 100),
+    Column("ref", "Ref", 8, 100),
+    Column("severity", "Sev", 8, 90),
+    Column("client", "Client", 7, 40),
+    Column("summary", "Summary", 0, 100),
+    Column("status", "Status", 9, 50),
+    Column("assignee", "Assignee", 9, 60),
+    Column("age", "Age", 5, 10, optional=True),
+    Column("updated", "Updated", 7, 12, optional=True),
+    Column("client_wrote", "Wrote", 7, 11, optional=True),
+    Column("response", "Response", 8, 95),
+    Column("resolution", "Resolve", 8, 95),
 )
+#: The summary keeps at least this many cells before other columns give way.
+MIN_SUMMARY = 16
 _STATUS_LABELS = {"waiting_client": "waiting", "escalated": "escalated"}
+_SHORT_SEVERITY = {"critical": "crit", "major": "maj", "moderate": "mod", "minor": "min"}
+
+
+def ago(seconds: float) -> str:
+    """A compact age: ``45s``, ``12m``, ``5h``, ``3d``, ``7w``."""
+    seconds = max(0.0, seconds)
+    for unit, size in (("w", 7 * 86_400), ("d", 86_400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds)}s"
+
+
+def layout(width: int, extra: bool) -> tuple[list[Column], list[int], bool]:
+    """The columns that fit ``width`` cells, their widths, and whether severities shorten."""
+    columns = [c for c in COLUMNS if extra or not c.optional]
+    short = False
+
+    def widths(cols: list[Column], short_sev: bool) -> list[int]:
+        fixed = [(4 if short_sev and c.key == "severity" else c.width) for c in cols if c.width]
+        flexible = width - sum(fixed) - len(cols) - 1
+        return [
+            (4 if short_sev and c.key == "severity" else c.width) or max(0, flexible) for c in cols
+        ]
+
+    while True:
+        sizes = widths(columns, short)
+        summary = sizes[[c.key for c in columns].index("summary")]
+        if summary >= MIN_SUMMARY:
+            return columns, sizes, short
+        if not short and width < 100:
+            short = True
+            continue
+        droppable = [c for c in columns if c.keep < 90]
+        if not droppable:
+            return columns, sizes, short
+        columns.remove(min(droppable, key=lambda c: c.keep))
 
 
 class QueueTable(ScrollView, can_focus=True):
-    """The queue of open cases, most urgent first."""
+    """The queue of open cases, most urgent first (or as sorted)."""
 
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
@@ -56,12 +106,15 @@ class QueueTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home,g", "jump(0)", "First", show=False),
         Binding("end,G", "jump(-1)", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("enter", "select", "Open"),
+        Binding("space", "mark", "Mark", show=False),
     ]
 
     COMPONENT_CLASSES = {
         "queue--header",
         "queue--cursor",
+        "queue--marked",
+        "queue--unread",
         "queue--critical",
         "queue--major",
         "queue--moderate",
@@ -70,7 +123,9 @@ class QueueTable(ScrollView, can_focus=True):
         "queue--at-risk",
         "queue--paused",
         "queue--met",
+        "queue--late",
         "queue--dim",
+        "queue--empty",
     }
 
     DEFAULT_CSS = """
@@ -81,7 +136,7 @@ class QueueTable(ScrollView, can_focus=True):
 
     @dataclass
     class Highlighted(Message):
-        """The cursor moved to a case."""
+        """The cursor moved to a case (or to none)."""
 
         table: QueueTable
         row: QueueRow | None
@@ -92,10 +147,21 @@ class QueueTable(ScrollView, can_focus=True):
 
     @dataclass
     class Selected(Message):
-        """Enter (or a click) on a case."""
+        """Enter (or a double click) on a case."""
 
         table: QueueTable
         row: QueueRow
+
+        @property
+        def control(self) -> QueueTable:
+            return self.table
+
+    @dataclass
+    class MarksChanged(Message):
+        """Rows were marked or unmarked (for bulk actions)."""
+
+        table: QueueTable
+        count: int
 
         @property
         def control(self) -> QueueTable:
@@ -107,6 +173,11 @@ class QueueTable(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[QueueRow] = []
         self.now: float = 0.0
+        self.marked: set[int] = set()
+        self.extra_columns = False
+        self.sort_title: tuple[str, bool] | None = None  # (column key, descending) to show
+        self.empty_message = "Loading the queue…"
+        self.is_unread: Callable[[QueueRow], bool] = lambda row: False
         self._index: dict[int, int] = {}
         self._last_countdowns: tuple[tuple[str, str], ...] = ()
 
@@ -117,26 +188,32 @@ class QueueTable(ScrollView, can_focus=True):
 
         ``follow``: announce the highlighted case if it changed (a filter the user set). A
         background refresh passes False, so the case an agent is reading never switches under
-        them just because another agent resolved it.
+        them just because another agent resolved it — unless that case left the view, in which
+        case the new highlighted row is announced (the detail and the actions must follow what
+        the cursor shows).
         """
         selected = self.current_row
         offset_in_view = self.cursor - int(self.scroll_y)
         self.rows = rows
         self.now = now
         self._index = {row.case_id: i for i, row in enumerate(rows)}
+        self.marked &= self._index.keys()
         self.virtual_size = Size(self.size.width, len(rows) + 1)
-        if selected is not None and selected.case_id in self._index:
+        kept = selected is not None and selected.case_id in self._index
+        if kept:
+            assert selected is not None
             new_cursor = self._index[selected.case_id]
             self.set_reactive(QueueTable.cursor, new_cursor)
             self.scroll_to(y=max(0, new_cursor - offset_in_view), animate=False, immediate=True)
         else:
             self.set_reactive(QueueTable.cursor, min(self.cursor, max(0, len(rows) - 1)))
+        self._last_countdowns = ()
         self.refresh()
         current = self.current_row
         moved = (selected is None) != (current is None) or (
             selected is not None and current is not None and selected.case_id != current.case_id
         )
-        if moved and (follow or selected is None):
+        if moved and (follow or not kept):
             self.post_message(self.Highlighted(self, current))
 
     def tick(self, now: float) -> None:
@@ -167,6 +244,7 @@ class QueueTable(ScrollView, can_focus=True):
 
     @property
     def current_row(self) -> QueueRow | None:
+        """The highlighted row, if any."""
         if 0 <= self.cursor < len(self.rows):
             return self.rows[self.cursor]
         return None
@@ -177,6 +255,16 @@ class QueueTable(ScrollView, can_focus=True):
             return False
         self.cursor = self._index[case_id]
         return True
+
+    def marked_rows(self) -> list[QueueRow]:
+        """The marked rows, in queue order."""
+        return [row for row in self.rows if row.case_id in self.marked]
+
+    def clear_marks(self) -> None:
+        if self.marked:
+            self.marked.clear()
+            self.refresh()
+            self.post_message(self.MarksChanged(self, 0))
 
     # -- movement -----------------------------------------------------------------------------
 
@@ -209,6 +297,16 @@ class QueueTable(ScrollView, can_focus=True):
         if row is not None:
             self.post_message(self.Selected(self, row))
 
+    def action_mark(self) -> None:
+        """Mark (or unmark) the highlighted case for a bulk action, then move down."""
+        row = self.current_row
+        if row is None:
+            return
+        self.marked ^= {row.case_id}
+        self.refresh()
+        self.post_message(self.MarksChanged(self, len(self.marked)))
+        self.action_cursor(1)
+
     def on_click(self, event: events.Click) -> None:
         if event.y == 0:
             return
@@ -220,55 +318,79 @@ class QueueTable(ScrollView, can_focus=True):
 
     # -- drawing ------------------------------------------------------------------------------
 
-    def _widths(self) -> list[int]:
-        fixed = sum(c.width + 1 for c in COLUMNS if c.width)
-        flexible = max(10, self.scrollable_content_region.width - fixed - 1)
-        return [c.width or flexible for c in COLUMNS]
-
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        widths = self._widths()
+        columns, widths, short = layout(self.scrollable_content_region.width, self.extra_columns)
         if y == 0:
             style = self.get_component_rich_style("queue--header")
-            cells = [(c.title, style) for c in COLUMNS]
+            cells = [(self._title(c), style) for c in columns]
             return self._strip(cells, widths, width, style)
         index = int(self.scroll_y) + y - 1
+        if not self.rows:
+            if y == 2:
+                style = self.get_component_rich_style("queue--empty")
+                return (
+                    Strip([Segment(f"  {self.empty_message}", style)])
+                    .extend_cell_length(width, self.rich_style)
+                    .crop(0, width)
+                )
+            return Strip.blank(width, self.rich_style)
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
         row = self.rows[index]
         base = self.rich_style
+        if row.case_id in self.marked:
+            base = base + self.get_component_rich_style("queue--marked")
         if index == self.cursor:
             base = base + self.get_component_rich_style("queue--cursor")
-        return self._strip(self._cells(row, base), widths, width, base)
+        by_key = self._cells(row, base, short)
+        return self._strip([by_key[c.key] for c in columns], widths, width, base)
 
-    def _cells(self, row: QueueRow, base: Style) -> list[tuple[str, Style]]:
+    def _title(self, column: Column) -> str:
+        if self.sort_title and self.sort_title[0] == column.key:
+            return column.title + (" ▼" if self.sort_title[1] else " ▲")
+        return column.title
+
+    def _cells(self, row: QueueRow, base: Style, short: bool) -> dict[str, tuple[str, Style]]:
         now = self.now
         severity_style = base + self.get_component_rich_style(f"queue--{row.severity.value}")
         response_state = row.response_state(now)
         resolution_state = row.resolution_state(now)
         response_text, resolution_text = self._countdowns(row)
         dim = base + self.get_component_rich_style("queue--dim")
-        return [
-            (row.ref, base),
-            (row.severity.value, severity_style),
-            (row.client_code, base),
-            (row.summary, base),
-            (_STATUS_LABELS.get(row.status, row.status), base),
-            (row.assignee or "—", base if row.assignee else dim),
-            (response_text, base + self._timer_style(response_state, False)),
-            (
+        mark = "✓" if row.case_id in self.marked else " "
+        unread = self.is_unread(row)
+        marks_style = base + self.get_component_rich_style("queue--unread") if unread else base
+        severity = _SHORT_SEVERITY[row.severity.value] if short else row.severity.value
+        return {
+            "marks": (mark + ("●" if unread else " "), marks_style),
+            "ref": (row.ref, base),
+            "severity": (severity, severity_style),
+            "client": (row.client_code, base),
+            "summary": (row.summary, base),
+            "status": (_STATUS_LABELS.get(row.status, row.status), base),
+            "assignee": (row.assignee or "—", base if row.assignee else dim),
+            "age": (ago(now - row.received_at), dim),
+            "updated": (ago(now - row.updated_at), dim),
+            "client_wrote": (
+                ago(now - row.client_wrote_at) if row.client_wrote_at else "—",
+                dim,
+            ),
+            "response": (response_text, base + self._timer_style(response_state, False)),
+            "resolution": (
                 resolution_text,
                 base + self._timer_style(resolution_state, row.paused_since is not None),
             ),
-        ]
+        }
 
     def _timer_style(self, state: TimerState, paused: bool) -> Style:
-        if paused:
+        if paused and state is not TimerState.BREACHED:
             return self.get_component_rich_style("queue--paused")
         name = {
             TimerState.BREACHED: "queue--breached",
             TimerState.AT_RISK: "queue--at-risk",
             TimerState.MET: "queue--met",
+            TimerState.LATE: "queue--late",
         }.get(state)
         return self.get_component_rich_style(name) if name else Style()
 

@@ -126,7 +126,7 @@ class SlaPanel(VerticalScroll):
     """The breach panel: the business clock, then the :class:`BreachBoard` (scrolls)."""
 
     DEFAULT_CSS = """
-    SlaPanel { height: auto; }
+    SlaPanel { height: auto; scrollbar-size-vertical: 1; }
     SlaPanel #sla-body { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 

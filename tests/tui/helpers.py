@@ -1,0 +1,103 @@
+"""Driving the real console in tests: wait for it to settle, and read what the user sees."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
+
+from wzdesk.tui.widgets import CaseDetail, QueueTable
+from wzdesk.tui.widgets.key_bar import KeyBar
+
+
+async def settle(
+    pilot: Pilot[Any], condition: Callable[[], object] | None = None, limit: float = 6.0
+) -> None:
+    """Let workers finish and messages flow (until ``condition()`` holds, if given)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while True:
+        # Prompt workers wait for the user's answer; everything else should finish.
+        # (An empty list would mean "all workers" to wait_for_complete.)
+        busy = [w for w in pilot.app.workers if w.group != "prompts"]
+        if busy:
+            try:
+                await pilot.app.workers.wait_for_complete(busy)
+            except WorkerCancelled:
+                pass  # an exclusive worker replaced by a newer one: keep waiting on the state
+        await pilot.pause()
+        if condition is None or condition():
+            return
+        if loop.time() > deadline:
+            raise AssertionError("the screen never reached the expected state")
+        await asyncio.sleep(0.05)
+
+
+def plain(renderable: object, width: int = 200) -> str:
+    """What a Static shows, as plain text (tables included)."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def screen_text(pilot: Pilot[Any]) -> str:
+    """Every character on the terminal now (the top screen over what shows through)."""
+    strips = pilot.app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def notifications(pilot: Pilot[Any]) -> list[str]:
+    """The texts of the notifications raised so far."""
+    return [str(n.message) for n in pilot.app._notifications]
+
+
+def main_screen(pilot: Pilot[Any]) -> Any:
+    """The main screen, wherever it is in the stack (prompts and forms sit above it)."""
+    from wzdesk.tui.screens.main import MainScreen
+
+    return next(s for s in pilot.app.screen_stack if isinstance(s, MainScreen))
+
+
+def queue(pilot: Pilot[Any]) -> QueueTable:
+    return main_screen(pilot).query_one(QueueTable)
+
+
+def detail(pilot: Pilot[Any]) -> CaseDetail:
+    return main_screen(pilot).query_one(CaseDetail)
+
+
+def detail_text(pilot: Pilot[Any]) -> str:
+    return " ".join(plain(static.content) for static in detail(pilot).query("Static"))
+
+
+def detail_ref(pilot: Pilot[Any]) -> str | None:
+    case = detail(pilot).case
+    return None if case is None else str(case["ref"])
+
+
+def row_line(pilot: Pilot[Any], ref: str) -> str:
+    """The queue line of ``ref`` as drawn (it must be on screen)."""
+    table = queue(pilot)
+    index = next(i for i, row in enumerate(table.rows) if row.ref == ref)
+    y = index - int(table.scroll_y) + 1
+    return "".join(segment.text for segment in table.render_line(y))
+
+
+def highlighted(pilot: Pilot[Any]) -> str | None:
+    row = queue(pilot).current_row
+    return None if row is None else row.ref
+
+
+def key_bar_text(pilot: Pilot[Any]) -> str:
+    """The key bar of the screen on top."""
+    return plain(pilot.app.screen.query_one(KeyBar).content)
+
+
+def prompt_title(pilot: Pilot[Any]) -> str:
+    """The title of the prompt on top (every action's prompt names its case)."""
+    return str(pilot.app.screen.query_one(".prompt-title").content)

@@ -1,0 +1,512 @@
+"""Every case action by key, and bulk actions on marked rows.
+
+The one rule: an action acts on the case the user sees selected, as it was when the key was
+pressed. The host screen says which case that is (:meth:`CaseActions.selected_target`); the
+action captures it before any prompt opens, names it in every prompt's title, and hands the use
+case that reference and the version it saw, so a background refresh, a reordering or another
+agent's change can never redirect it: a stale version is refused as a conflict.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+from textual.notifications import SeverityLevel
+
+from wzdesk.core.errors import Conflict, UserError
+from wzdesk.core.rules import Action, Category, Classification, Role, Status, may
+from wzdesk.core.sla import SEVERITY_DESCRIPTIONS, Severity
+from wzdesk.services import cases as case_service
+from wzdesk.services.directory import list_users
+from wzdesk.services.queue import QueueRow
+from wzdesk.tui.screens.prompts import CallPrompt, Choice, ChoicePrompt, ConfirmPrompt, TextPrompt
+from wzdesk.tui.workers import desk, in_thread
+
+if TYPE_CHECKING:
+    from wzdesk.tui.app import WzdeskApp
+
+ESCALATION_TARGETS = ["Tier 2", "Development", "Professional services", "Hosting / operations"]
+CLASSIFICATIONS = [
+    Choice(Classification.USER_ERROR.value, "User error", "Guidance or a workaround given"),
+    Choice(Classification.BUG.value, "Bug or malfunction", "It did not work as intended"),
+    Choice(Classification.WORKS_AS_DESIGNED.value, "Works as designed", "No defect"),
+]
+STATUS_CHOICES = [
+    Choice(Status.OPEN.value, "Open", "Being worked; the resolution clock runs"),
+    Choice(
+        Status.WAITING_CLIENT.value,
+        "Waiting on client",
+        "The resolution clock pauses until the client answers",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Target:
+    """The case an action acts on, as the user saw it when they pressed the key."""
+
+    case_id: int
+    ref: str
+    version: int
+    status: Status
+    assignee: str | None
+    category: str
+    severity: str
+    summary: str
+
+    @classmethod
+    def from_row(cls, row: QueueRow) -> Target:
+        return cls(
+            row.case_id,
+            row.ref,
+            row.version,
+            Status(row.status),
+            row.assignee,
+            row.category,
+            row.severity.value,
+            row.summary,
+        )
+
+    @classmethod
+    def from_case(cls, case: dict[str, Any]) -> Target:
+        return cls(
+            int(case["id"]),
+            case["ref"],
+            int(case["version"]),
+            Status(case["status"]),
+            case["assignee"],
+            case["category"],
+            case["severity"],
+            case["summary"],
+        )
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """A case action's key, footer label, permission and when it applies."""
+
+    key: str
+    label: str
+    needs: Action
+    applies: Callable[[Status], bool]
+    why_not: str  # completes "WZ-1042 is resolved: …"
+
+
+def _not_closed(status: Status) -> bool:
+    return status is not Status.CLOSED
+
+
+def _is_open(status: Status) -> bool:
+    return status.is_open
+
+
+def _is_resolved(status: Status) -> bool:
+    return status is Status.RESOLVED
+
+
+CASE_ACTIONS: dict[str, CaseAction] = {
+    "reply": CaseAction("r", "Reply", Action.REPLY, _not_closed, "a closed case takes no reply"),
+    "note": CaseAction("n", "Note", Action.ADD_NOTE, _not_closed, "a closed case is final"),
+    "take": CaseAction("t", "Take", Action.ASSIGN, _is_open, "reopen it (o) first"),
+    "assign": CaseAction("a", "Assign", Action.ASSIGN, _is_open, "reopen it (o) first"),
+    "status": CaseAction("s", "Status", Action.CHANGE_STATUS, _is_open, "reopen it (o) first"),
+    "severity": CaseAction(
+        "v", "Severity", Action.CHANGE_SEVERITY, _not_closed, "a closed case is final"
+    ),
+    "escalate": CaseAction("e", "Escalate", Action.ESCALATE, _is_open, "reopen it (o) first"),
+    "resolve": CaseAction("R", "Resolve", Action.RESOLVE, _is_open, "it is not open"),
+    "reopen": CaseAction("o", "Reopen", Action.REOPEN, _is_resolved, "only a resolved case"),
+    "close_case": CaseAction("c", "Close", Action.CLOSE, _is_resolved, "only a resolved case"),
+    "log_call": CaseAction("l", "Call", Action.LOG_CALL, _not_closed, "a closed case is final"),
+}
+#: Shown in the footer (the rest are listed in help: F1).
+_IN_FOOTER = {"reply", "note", "take", "assign", "status", "resolve", "reopen", "close_case"}
+
+CASE_ACTION_BINDINGS = [
+    Binding(action.key, name, action.label, show=name in _IN_FOOTER)
+    for name, action in CASE_ACTIONS.items()
+]
+KEY_TO_ACTION = {action.key: name for name, action in CASE_ACTIONS.items()}
+
+
+@dataclass
+class ActionFinished(Message):
+    """A use case ran (or was refused) on ``target``."""
+
+    target: Target
+    message: str
+    error: str | None = None
+    conflict: bool = False
+    version: int | None = None  # the case's version after the change
+
+
+@dataclass
+class BulkFinished(Message):
+    """A bulk action ran over marked cases: what was done and what was refused, and why."""
+
+    label: str
+    done: list[str]
+    refused: list[tuple[str, str]]
+
+
+class CaseActions:
+    """Mixin for the screen that shows a selected case. The host implements
+    :meth:`selected_target` and handles :class:`ActionFinished` and :class:`BulkFinished`."""
+
+    app: Any
+    run_worker: Any
+    post_message: Any
+    notify: Any
+
+    # -- what is selected, and what may be done to it -------------------------------------------
+
+    def selected_target(self) -> Target | None:  # pragma: no cover - the host implements it
+        raise NotImplementedError
+
+    @property
+    def desk_app(self) -> WzdeskApp:
+        return desk(self)  # type: ignore[arg-type]
+
+    def case_action_state(self, name: str) -> bool | None:
+        """For ``check_action``: False hides a key the role may not use; None shows it dimmed
+        (nothing selected, or it does not apply to the selected case's status)."""
+        action = CASE_ACTIONS[name]
+        if not may(self.desk_app.role, action.needs):
+            return False
+        target = self.selected_target()
+        if target is None or not action.applies(target.status):
+            return None
+        return True
+
+    def refusal(self, name: str) -> str:
+        """Why a case action key did nothing just now (said in a notification)."""
+        action = CASE_ACTIONS[name]
+        role = self.desk_app.role
+        if not may(role, action.needs):
+            return f"As {role.value} you may not {action.needs.value}."
+        target = self.selected_target()
+        if target is None:
+            return "No case is selected: pick one in the queue first."
+        return f"{target.ref} is {target.status.value.replace('_', ' ')}: {action.why_not}."
+
+    def _target(self) -> Target | None:
+        target = self.selected_target()
+        if target is None:
+            self.notify("No case is selected: pick one in the queue first.", severity="warning")
+        return target
+
+    # -- running a use case -----------------------------------------------------------------------
+
+    def run_use_case(
+        self, target: Target, label: str, function: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> None:
+        """Run ``function(ctx, target.ref, *args, expected_version=target.version)`` in a
+        worker; the host hears :class:`ActionFinished`."""
+
+        def act() -> None:
+            ctx = self.desk_app.context
+            try:
+                case = in_thread(
+                    function, ctx, target.ref, *args, expected_version=target.version, **kwargs
+                )
+            except Conflict as error:
+                self.post_message(ActionFinished(target, label, str(error), conflict=True))
+                return
+            except UserError as error:
+                self.post_message(ActionFinished(target, label, str(error)))
+                return
+            version = getattr(case, "version", None)
+            self.post_message(ActionFinished(target, label, version=version))
+
+        self.run_worker(act, thread=True, group="actions", exit_on_error=False)
+
+    # -- the actions (each awaits its prompts in a worker, ``push_screen_wait``) -------------------
+
+    @work(group="prompts", exclusive=True)
+    async def action_reply(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        text = await self.app.push_screen_wait(
+            TextPrompt(
+                f"Reply to the client on {target.ref} · {target.summary}",
+                "The client sees this.",
+                "Send",
+            )
+        )
+        if text:
+            self.run_use_case(target, "Reply saved", case_service.reply, text)
+
+    @work(group="prompts", exclusive=True)
+    async def action_note(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        text = await self.app.push_screen_wait(
+            TextPrompt(
+                f"Internal note on {target.ref} · {target.summary}",
+                "Only the support team sees this.",
+                "Save",
+            )
+        )
+        if text:
+            self.run_use_case(target, "Note added", case_service.reply, text, internal=True)
+
+    @work(group="prompts", exclusive=True)
+    async def action_log_call(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        call = await self.app.push_screen_wait(
+            CallPrompt(f"Log a call on {target.ref} · {target.summary}", self.desk_app.clock)
+        )
+        if call is not None:
+            seconds, notes = call
+            self.run_use_case(target, "Call logged", case_service.log_call_on_case, notes, seconds)
+
+    @work(group="prompts", exclusive=True)
+    async def action_take(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        me = self.desk_app.context.actor
+        if target.assignee == me:
+            self.notify(f"{target.ref} is already yours.", timeout=3)
+            return
+        if target.assignee is not None:
+            take = await self.app.push_screen_wait(
+                ConfirmPrompt(
+                    f"Take {target.ref} from {target.assignee}?",
+                    f"{target.summary}\nIt is assigned to {target.assignee}; it becomes yours.",
+                    "Take it",
+                )
+            )
+            if not take:
+                return
+        self.run_use_case(target, "Assigned to you", case_service.assign, me)
+
+    @work(group="prompts", exclusive=True)
+    async def action_assign(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        login = await self.app.push_screen_wait(
+            ChoicePrompt(
+                f"Assign {target.ref} to", await self._assignee_choices(), current=target.assignee
+            )
+        )
+        if login is not None:
+            self.run_use_case(target, "Assignee changed", case_service.assign, login or None)
+
+    async def _assignee_choices(self) -> list[Choice]:
+        users = await asyncio.to_thread(in_thread, list_users)
+        return [Choice("", "Unassigned", "Nobody owns the case")] + [
+            Choice(u.login, f"{u.name} ({u.login})", u.role)
+            for u in users
+            if u.active and u.role != Role.PHONE.value
+        ]
+
+    @work(group="prompts", exclusive=True)
+    async def action_status(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        status = await self.app.push_screen_wait(
+            ChoicePrompt(f"Status of {target.ref}", STATUS_CHOICES, current=target.status.value)
+        )
+        if status:
+            self.run_use_case(target, "Status changed", case_service.set_status, status)
+
+    @work(group="prompts", exclusive=True)
+    async def action_severity(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        severity = await self.app.push_screen_wait(
+            ChoicePrompt(
+                f"Severity of {target.ref} (targets are recomputed from when it was received)",
+                severity_choices(),
+                current=target.severity,
+            )
+        )
+        if severity:
+            label = "Severity changed; targets recomputed"
+            self.run_use_case(target, label, case_service.change_severity, severity)
+
+    @work(group="prompts", exclusive=True)
+    async def action_escalate(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        choices = [Choice(name, name, "") for name in ESCALATION_TARGETS]
+        to = await self.app.push_screen_wait(ChoicePrompt(f"Escalate {target.ref} to", choices))
+        if not to:
+            return
+        reason = await self.app.push_screen_wait(
+            TextPrompt(f"Why escalate {target.ref} to {to}?", "The reason is recorded.", "Escalate")
+        )
+        if reason:
+            self.run_use_case(target, f"Escalated to {to}", case_service.escalate, to, reason)
+
+    @work(group="prompts", exclusive=True)
+    async def action_resolve(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        classification: str | None = None
+        if target.category == Category.UNEXPECTED:
+            classification = await self.app.push_screen_wait(
+                ChoicePrompt(f"What was {target.ref}?", CLASSIFICATIONS)
+            )
+            if not classification:
+                return
+        note = await self.app.push_screen_wait(
+            TextPrompt(
+                f"Resolve {target.ref} · {target.summary}",
+                "The resolution note is shown to the client.",
+                "Resolve",
+            )
+        )
+        if note:
+            self.run_use_case(target, "Resolved", case_service.resolve, note, classification)
+
+    @work(group="prompts", exclusive=True)
+    async def action_reopen(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        reason = await self.app.push_screen_wait(
+            TextPrompt(f"Reopen {target.ref}", "Why? (optional)", "Reopen", required=False)
+        )
+        if reason is not None:
+            self.run_use_case(target, "Reopened", case_service.reopen, reason)
+
+    @work(group="prompts", exclusive=True)
+    async def action_close_case(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        close = await self.app.push_screen_wait(
+            ConfirmPrompt(
+                f"Close {target.ref}?",
+                f"{target.summary}\nClosing is final: a closed case cannot be reopened.",
+                "Close it",
+            )
+        )
+        if close:
+            self.run_use_case(target, "Closed", case_service.close)
+
+    # -- bulk actions on marked rows -------------------------------------------------------------
+
+    @work(group="prompts", exclusive=True)
+    async def bulk(self, targets: list[Target]) -> None:
+        """Ask what to do to ``targets``, then do it to each (its own version check)."""
+        count = len(targets)
+        what = await self.app.push_screen_wait(
+            ChoicePrompt(f"Do what to the {count} marked cases?", BULK_CHOICES)
+        )
+        if not what:
+            return
+        me = self.desk_app.context.actor
+        work_items: tuple[str, Callable[..., Any], tuple[Any, ...]]
+        if what == "take":
+            work_items = ("Assigned to you", case_service.assign, (me,))
+        elif what == "assign":
+            login = await self.app.push_screen_wait(
+                ChoicePrompt(f"Assign the {count} marked cases to", await self._assignee_choices())
+            )
+            if login is None:
+                return
+            work_items = ("Assignee changed", case_service.assign, (login or None,))
+        elif what == "status":
+            status = await self.app.push_screen_wait(
+                ChoicePrompt(f"Status of the {count} marked cases", STATUS_CHOICES)
+            )
+            if not status:
+                return
+            work_items = ("Status changed", case_service.set_status, (status,))
+        elif what == "severity":
+            severity = await self.app.push_screen_wait(
+                ChoicePrompt(f"Severity of the {count} marked cases", severity_choices())
+            )
+            if not severity:
+                return
+            work_items = ("Severity changed", case_service.change_severity, (severity,))
+        else:
+            refs = ", ".join(t.ref for t in targets[:8]) + (" …" if count > 8 else "")
+            sure = await self.app.push_screen_wait(
+                ConfirmPrompt(
+                    f"Close the {count} marked cases?",
+                    f"{refs}\nOnly resolved ones can close; closing is final.",
+                    "Close them",
+                )
+            )
+            if not sure:
+                return
+            work_items = ("Closed", case_service.close, ())
+        label, function, args = work_items
+        self._bulk_run(targets, label, function, args)
+
+    def _bulk_run(
+        self, targets: list[Target], label: str, function: Callable[..., Any], args: tuple[Any, ...]
+    ) -> None:
+        def run() -> None:
+            ctx = self.desk_app.context
+            done: list[str] = []
+            refused: list[tuple[str, str]] = []
+            for target in targets:
+                try:
+                    in_thread(function, ctx, target.ref, *args, expected_version=target.version)
+                except UserError as error:
+                    refused.append((target.ref, str(error)))
+                else:
+                    done.append(target.ref)
+            self.post_message(BulkFinished(label, done, refused))
+
+        self.run_worker(run, thread=True, group="actions", exit_on_error=False)
+
+
+BULK_CHOICES = [
+    Choice("take", "Take them", "Assign every marked case to you"),
+    Choice("assign", "Assign to…", "Pick someone (or unassign)"),
+    Choice("status", "Status…", "Open, or waiting on the client"),
+    Choice("severity", "Severity…", "Targets are recomputed for each case"),
+    Choice("close", "Close", "Resolved cases only; final"),
+]
+
+
+def severity_choices() -> list[Choice]:
+    """The four severities with the policy's descriptions."""
+    return [Choice(s.value, s.value.capitalize(), SEVERITY_DESCRIPTIONS[s]) for s in Severity]
+
+
+def finished_notice(message: ActionFinished) -> tuple[str, str | None, SeverityLevel, float]:
+    """(text, title, severity, timeout) for the notification after an action."""
+    if message.conflict:
+        return (
+            f"{message.target.ref} was changed by someone else; nothing of yours was saved. "
+            "The fresh state is shown — check it and try again.",
+            "Conflict",
+            "error",
+            10,
+        )
+    if message.error:
+        return message.error, f"Could not: {message.message.lower()}", "error", 8
+    return f"{message.target.ref}: {message.message}", None, "information", 3
+
+
+def bulk_notice(message: BulkFinished) -> tuple[str, SeverityLevel]:
+    """The summary after a bulk action: how many were done, and each refusal with its reason."""
+    lines = [f"{message.label}: {len(message.done)} done"]
+    if message.refused:
+        lines[0] += f", {len(message.refused)} refused"
+        lines += [f"{ref}: {why}" for ref, why in message.refused[:6]]
+        if len(message.refused) > 6:
+            lines.append(f"…and {len(message.refused) - 6} more refused")
+    return "\n".join(lines), "warning" if message.refused else "information"

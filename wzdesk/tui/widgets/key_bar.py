@@ -1,0 +1,99 @@
+"""The key bar (our footer): the keys that work here and now, F1/F2/F3 always first.
+
+Textual's own footer lists the focused widget's keys first and the app's last, so on an 80-column
+terminal the global keys (help, log a call, new case) fell off the end. This one puts the app's
+function keys first, then the focused pane's keys, wraps between keys (never inside one) onto a
+second line when needed, and says how many keys did not fit rather than cutting them silently.
+Keys a role may not use are not listed (their screens' ``check_action`` hides them); keys that
+do not apply to the selected case are shown dimmed.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Static
+
+#: Shown first, in this order, whenever they are active.
+FIRST_KEYS = ("f1", "f2", "f3")
+MAX_LINES = 2
+
+
+def key_bar_text(
+    items: list[tuple[str, str, bool]], width: int, key_style: Style, dim: Style
+) -> Text:
+    """``F1 Help  F2 Call …`` in at most :data:`MAX_LINES` lines of ``width`` cells.
+
+    ``items``: (key as shown, description, enabled). Items that do not fit are counted in a
+    final ``+N (F1)`` so nothing disappears without a word.
+    """
+    text = Text(no_wrap=True, overflow="crop")
+    line, used = 1, 0
+    for index, (key, description, enabled) in enumerate(items):
+        piece = f" {key} {description} "
+        rest = len(items) - index
+        more = f" +{rest} more: F1 "
+        room_needed = len(piece) + (len(more) if line == MAX_LINES and rest > 1 else 0)
+        if used and used + room_needed > width:
+            if line == MAX_LINES:
+                text.append(more, dim)
+                return text
+            text.append("\n")
+            line, used = line + 1, 0
+        text.append(f" {key}", key_style if enabled else dim)
+        text.append(f" {description} ", Style() if enabled else dim)
+        used += len(piece)
+    return text
+
+
+class KeyBar(Static):
+    """A one- or two-line footer of the active keys."""
+
+    DEFAULT_CSS = """
+    KeyBar { dock: bottom; height: auto; max-height: 2; background: $panel; }
+    """
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.call_after_refresh(self.redraw)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self.redraw)
+
+    def on_resize(self, event: Resize) -> None:
+        self.redraw()
+
+    def items(self) -> list[tuple[str, str, bool]]:
+        """(key, description, enabled) for every shown active binding, F1/F2/F3 first."""
+        seen_actions: set[str] = set()
+        first: dict[str, tuple[str, str, bool]] = {}
+        rest: list[tuple[str, str, bool]] = []
+        for key, active in self.screen.active_bindings.items():
+            binding: Binding = active.binding
+            if not binding.show or not active.enabled or binding.action in seen_actions:
+                continue  # keys that do nothing here now are left out (F1 lists them all)
+            seen_actions.add(binding.action)
+            shown = self.app.get_key_display(binding)
+            if len(shown) > 1 and shown[0] == "f" and shown[1:].isdigit():
+                shown = shown.upper()  # F1, not f1
+            item = (shown, binding.description, True)
+            if key in FIRST_KEYS:
+                first[key] = item
+            else:
+                rest.append(item)
+        return [first[k] for k in FIRST_KEYS if k in first] + rest
+
+    def redraw(self) -> None:
+        if not self.is_attached:
+            return
+        theme = self.app.current_theme
+        key_style = Style(bold=True, color=theme.accent or "cyan")
+        dim = Style(dim=True)
+        self.update(key_bar_text(self.items(), max(20, self.size.width), key_style, dim))
