@@ -1,92 +1,67 @@
-"""Every console flow driven through the real app, checked on screen and in the database."""
+"""Every case action driven through the real app, checked on screen and in the database."""
 
 from __future__ import annotations
 
-import asyncio
-import io
+from datetime import timedelta
 
-from rich.console import Console
-from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, TextArea
-from textual.worker import WorkerCancelled
 
+from tests.tui.helpers import (
+    detail_ref,
+    detail_text,
+    highlighted,
+    notifications,
+    prompt_title,
+    queue,
+    row_line,
+    screen_text,
+    settle,
+)
 from wzdesk.store.models import Case, CaseEvent
-from wzdesk.tui.screens.intake import IntakeScreen
 from wzdesk.tui.screens.main import MainScreen
-from wzdesk.tui.widgets import CaseDetail, QueueTable
+from wzdesk.tui.screens.prompts import ConfirmPrompt
 
 
-async def settle(pilot: Pilot, condition=None, limit: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    """Let workers finish and messages flow (until ``condition()`` holds, if given)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + limit
-    while True:
-        # Prompt workers wait for the user's answer; everything else should finish.
-        # (An empty list would mean "all workers" to wait_for_complete.)
-        busy = [w for w in pilot.app.workers if w.group != "prompts"]
-        if busy:
-            try:
-                await pilot.app.workers.wait_for_complete(busy)
-            except WorkerCancelled:
-                pass  # an exclusive worker replaced by a newer one: keep waiting on the state
-        await pilot.pause()
-        if condition is None or condition():
-            return
-        if loop.time() > deadline:
-            raise AssertionError("the screen never reached the expected state")
-        await asyncio.sleep(0.05)
+def events_of(ref: str, kind: str) -> list[CaseEvent]:
+    case = Case.get(Case.ref == ref)
+    return list(CaseEvent.select().where((CaseEvent.case == case) & (CaseEvent.kind == kind)))
 
 
-def queue(pilot: Pilot) -> QueueTable:
-    return pilot.app.screen.query_one(QueueTable)
-
-
-def plain(renderable: object) -> str:
-    """What a Static shows, as plain text (tables included)."""
-    console = Console(width=120, record=True, file=io.StringIO())
-    console.print(renderable)
-    return console.export_text()
-
-
-def detail_text(pilot: Pilot) -> str:
-    detail = pilot.app.screen.query_one(CaseDetail)
-    return " ".join(plain(static.content) for static in detail.query("Static"))
+async def ready(pilot, count: int = 3) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot, lambda: len(queue(pilot).rows) == count and detail_ref(pilot))
 
 
 async def test_queue_shows_open_cases_most_urgent_first(seeded, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot, lambda: len(queue(pilot).rows) == 3)
-        refs = [row.ref for row in queue(pilot).rows]
-        assert refs[0] == seeded[0]  # the breached critical case first
-        line = "".join(seg.text for seg in queue(pilot).render_line(1))
-        assert seeded[0] in line and "critical" in line
+        await ready(pilot)
+        assert [row.ref for row in queue(pilot).rows][0] == seeded[0]  # the breached one
+        line = row_line(pilot, seeded[0])
+        assert "critical" in line
         assert "-4h00m" in line and "16h00m" in line  # 8h used of 4h; 8h used of 24h
-        await settle(pilot, lambda: pilot.app.screen.query_one(CaseDetail).case is not None)
         assert "Payroll export fails" in detail_text(pilot)
 
 
 async def test_reply_meets_response_and_shows_on_timeline(seeded, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot, lambda: pilot.app.screen.query_one(CaseDetail).case is not None)
+        await ready(pilot)
         await pilot.press("r")
         await settle(pilot, lambda: pilot.app.screen.query("TextArea"))
         pilot.app.screen.query_one(TextArea).insert("We are looking at the export now.")
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: "looking at the export" in detail_text(pilot))
-        case = Case.get(Case.ref == seeded[0])
-        assert case.first_response_at is not None
-        assert (
-            CaseEvent.select().where((CaseEvent.case == case) & (CaseEvent.kind == "reply")).count()
-            == 1
-        )
+        assert Case.get(Case.ref == seeded[0]).first_response_at is not None
+        assert len(events_of(seeded[0], "reply")) == 1
+        # The screen says what happened, not that anything was "sent".
+        assert any(f"{seeded[0]}: Reply saved" in n for n in notifications(pilot))
+        assert not any("sent" in n.lower() for n in notifications(pilot))
 
 
 async def test_internal_note_does_not_meet_response(seeded, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot, lambda: pilot.app.screen.query_one(CaseDetail).case is not None)
+        await ready(pilot)
         await pilot.press("n")
         await settle(pilot, lambda: pilot.app.screen.query("TextArea"))
         pilot.app.screen.query_one(TextArea).insert("Checked the logs.")
@@ -99,7 +74,7 @@ async def test_internal_note_does_not_meet_response(seeded, agent, make_app) -> 
 async def test_take_assigns_to_me_and_mine_filter(seeded, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot, lambda: pilot.app.screen.query_one(CaseDetail).case is not None)
+        await ready(pilot)
         await pilot.press("t")
         await settle(pilot, lambda: Case.get(Case.ref == seeded[0]).assignee_id is not None)
         await settle(pilot, lambda: any(r.assignee == "kim" for r in queue(pilot).rows))
@@ -108,10 +83,40 @@ async def test_take_assigns_to_me_and_mine_filter(seeded, agent, make_app) -> No
         assert [r.ref for r in queue(pilot).rows] == [seeded[0]]
 
 
+async def test_take_from_someone_else_asks_first(desk, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot, 6)
+        while highlighted(pilot) != desk["sams"]:
+            await pilot.press("j")
+        await pilot.press("t")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+        assert "from sam" in prompt_title(pilot)
+        await pilot.press("n")  # no: nothing changes
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        assert Case.get(Case.ref == desk["sams"]).assignee.login == "sam"
+        await pilot.press("t")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+        await pilot.press("y")
+        await settle(pilot, lambda: Case.get(Case.ref == desk["sams"]).assignee.login == "kim")
+
+
+async def test_taking_your_own_case_changes_nothing(desk, supervisor, make_app) -> None:
+    app = make_app(supervisor)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot, 6)
+        while highlighted(pilot) != desk["sams"]:
+            await pilot.press("j")
+        version = Case.get(Case.ref == desk["sams"]).version
+        await pilot.press("t")
+        await settle(pilot, lambda: any("already yours" in n for n in notifications(pilot)))
+        assert Case.get(Case.ref == desk["sams"]).version == version
+
+
 async def test_severity_change_moves_targets(seeded, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot, lambda: pilot.app.screen.query_one(CaseDetail).case is not None)
+        await ready(pilot)
         before = Case.get(Case.ref == seeded[0]).response_due
         await pilot.press("v")
         await settle(pilot, lambda: pilot.app.screen.query(OptionList))
@@ -124,30 +129,27 @@ async def test_severity_change_moves_targets(seeded, agent, make_app) -> None:
 async def test_waiting_on_client_pauses_the_clock(seeded, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot, lambda: pilot.app.screen.query_one(CaseDetail).case is not None)
+        await ready(pilot)
+        await pilot.press("j")
+        target = highlighted(pilot)
+        assert target == seeded[1]
         await pilot.press("s")
         await settle(pilot, lambda: pilot.app.screen.query(OptionList))
         await pilot.press("2")  # waiting on client
-        await settle(pilot, lambda: Case.get(Case.ref == seeded[0]).paused_since is not None)
-        await settle(pilot, lambda: "paused" in detail_text(pilot))
+        await settle(pilot, lambda: Case.get(Case.ref == target).paused_since is not None)
+        await settle(pilot, lambda: "waiting on client" in detail_text(pilot))
         await settle(
             pilot,
-            lambda: any(
-                r.ref == seeded[0] and r.paused_since is not None for r in queue(pilot).rows
-            ),
+            lambda: any(r.ref == target and r.paused_since is not None for r in queue(pilot).rows),
         )
-        row_line = next(
-            "".join(s.text for s in queue(pilot).render_line(i + 1))
-            for i, r in enumerate(queue(pilot).rows)
-            if r.ref == seeded[0]
-        )
-        assert "paused" in row_line
+        assert "⏸" in row_line(pilot, target).split("waiting")[-1]
+        assert "the resolution clock pauses" in detail_text(pilot)
 
 
 async def test_resolve_removes_from_queue(seeded, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot, lambda: pilot.app.screen.query_one(CaseDetail).case is not None)
+        await ready(pilot)
         await pilot.press("R")
         await settle(pilot, lambda: pilot.app.screen.query("TextArea"))
         pilot.app.screen.query_one(TextArea).insert("Fixed the export mapping.")
@@ -156,16 +158,42 @@ async def test_resolve_removes_from_queue(seeded, agent, make_app) -> None:
         await settle(pilot, lambda: seeded[0] not in [r.ref for r in queue(pilot).rows])
 
 
-async def test_filter_box_narrows_the_queue(seeded, agent, make_app) -> None:
+async def test_resolving_an_unexpected_case_asks_for_its_classification(
+    seeded, agent, make_app
+) -> None:
+    from tests.conftest import new_case
+    from wzdesk.services import cases
+
+    ref = cases.open_case(agent, new_case(category="unexpected", summary="Crash")).ref
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot, lambda: len(queue(pilot).rows) == 3)
+        await ready(pilot, 4)
+        pilot.app.show_case(ref)
+        await settle(pilot, lambda: highlighted(pilot) == ref and detail_ref(pilot) == ref)
+        await pilot.press("R")
+        await settle(pilot, lambda: f"What was {ref}" in prompt_title(pilot))
+        await pilot.press("2")  # bug
+        await settle(pilot, lambda: pilot.app.screen.query("TextArea"))
+        pilot.app.screen.query_one(TextArea).insert("Patched in 4.2.1.")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: Case.get(Case.ref == ref).classification == "bug")
+
+
+async def test_filter_box_shows_what_is_typed_and_esc_clears_it(seeded, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
         await pilot.press("slash")
         await pilot.press(*"typo")
         await settle(pilot, lambda: len(queue(pilot).rows) == 1)
         assert queue(pilot).rows[0].summary == "Typo on the login page"
-        await pilot.press("escape")
+        assert "typo" in screen_text(pilot)  # the box shows the text
+        await pilot.press("enter")  # back to the queue, the filter stays
+        await settle(pilot, lambda: pilot.app.screen.focused is queue(pilot))
+        assert len(queue(pilot).rows) == 1
+        await pilot.press("escape")  # Esc in the queue clears the text filter
         await settle(pilot, lambda: len(queue(pilot).rows) == 3)
+        assert pilot.app.screen.query_one("#filter-text", Input).value == ""
 
 
 async def test_conflict_is_shown_and_nothing_overwritten(
@@ -173,109 +201,33 @@ async def test_conflict_is_shown_and_nothing_overwritten(
 ) -> None:
     from wzdesk.services.cases import assign
 
-    app = make_app(agent)
+    app = make_app(agent, refresh_seconds=3600)  # no re-read: the screen holds a stale copy
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot, lambda: pilot.app.screen.query_one(CaseDetail).case is not None)
-        shown_version = pilot.app.screen.query_one(CaseDetail).case["version"]
+        await ready(pilot)
+        shown_version = queue(pilot).current_row.version
         assign(supervisor, seeded[0], "sam")  # another agent changes the case meanwhile
-        await pilot.press("t")
+        await pilot.press("n")
+        await settle(pilot, lambda: pilot.app.screen.query("TextArea"))
+        pilot.app.screen.query_one(TextArea).insert("My note.")
+        await pilot.press("ctrl+s")
         await settle(
-            pilot,
-            lambda: any(
-                "changed by someone else" in str(n.message) for n in pilot.app._notifications
-            ),
+            pilot, lambda: any("changed by someone else" in n for n in notifications(pilot))
         )
         case = Case.get(Case.ref == seeded[0])
-        assert case.assignee.login == "sam"  # not overwritten
-        await settle(
-            pilot, lambda: pilot.app.screen.query_one(CaseDetail).case["version"] > shown_version
-        )
+        assert case.assignee.login == "sam" and not events_of(seeded[0], "note")
+        await settle(pilot, lambda: detail(pilot).case["version"] > shown_version)
 
 
-async def test_phone_intake_logs_a_call_by_keyboard(seeded, phone_staff, make_app) -> None:
-    app = make_app(phone_staff)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(
-            pilot, lambda: isinstance(pilot.app.screen, IntakeScreen)
-        )  # phone staff start here
-        screen = pilot.app.screen
-        await pilot.press(*"416 555 0101")
-        await settle(pilot, lambda: screen.callers)
-        await pilot.press("enter")
-        await settle(pilot, lambda: screen.caller is not None)
-        assert screen.caller.is_admin
-        await pilot.press("up", "up")  # moderate -> critical
-        screen.query_one("#summary", Input).value = "Nobody can log in"
-        screen.query_one("#description", TextArea).insert("Since 09:00, all users.")
-        await pilot.press("ctrl+s")
-        await settle(pilot, lambda: not isinstance(pilot.app.screen, IntakeScreen))
-        case = Case.select().order_by(Case.id.desc()).get()
-        assert (case.channel, case.severity, case.summary) == (
-            "phone",
-            "critical",
-            "Nobody can log in",
-        )
-        call = CaseEvent.get((CaseEvent.case == case) & (CaseEvent.kind == "call"))
-        assert call.duration_seconds is not None and call.duration_seconds >= 0
+def detail(pilot):  # type: ignore[no-untyped-def]
+    from tests.tui.helpers import detail as detail_widget
 
-
-async def test_phone_intake_refuses_non_admin_and_names_admins(
-    seeded, phone_staff, make_app
-) -> None:
-    app = make_app(phone_staff)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
-        screen = pilot.app.screen
-        count = Case.select().count()
-        await pilot.press(*"bob smith")
-        await settle(pilot, lambda: screen.callers)
-        await pilot.press("enter")
-        await settle(pilot, lambda: screen.caller is not None)
-        info = plain(screen.query_one("#caller-info").content)
-        assert "Only client admins may open cases" in info and "Ana Diaz" in info
-        screen.query_one("#summary", Input).value = "Question"
-        await pilot.press("ctrl+s")
-        await settle(
-            pilot, lambda: "not a client admin" in plain(screen.query_one("#error-caller").content)
-        )
-        assert Case.select().count() == count
-
-
-async def test_help_lists_every_binding(seeded, agent, make_app) -> None:
-    from wzdesk.tui.screens.help import KEYS
-
-    app = make_app(agent)
-    async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        main = pilot.app.screen
-        assert isinstance(main, MainScreen)
-        documented = " ".join(key for _, keys in KEYS for key, _ in keys)
-        names = {"slash": "/", "question_mark": "?", "escape": "Esc"}
-        for binding in main.BINDINGS:
-            key = binding.key.split(",")[0]  # type: ignore[union-attr]
-            shown = names.get(key, key)
-            assert shown in documented or (key.isdigit() and "0–9" in documented), key
-        await pilot.press("f1")
-        await settle(pilot)
-        assert "Log a phone call" in plain(pilot.app.screen.query_one("Static").content)
-
-
-async def test_first_run_offers_demo_data(database, supervisor, make_app) -> None:
-    app = make_app(supervisor, offer_demo=True)
-    async with app.run_test(size=(120, 40)) as pilot:
-        from wzdesk.tui.screens.welcome import WelcomeScreen
-
-        await settle(pilot, lambda: isinstance(pilot.app.screen, WelcomeScreen))
-        await pilot.press("d")
-        await settle(pilot, lambda: Case.select().count() == 300, limit=20)
-        await settle(pilot, lambda: len(queue(pilot).rows) > 0, limit=10)
-        assert len(queue(pilot).rows) == Case.select().where(Case.is_open).count()
+    return detail_widget(pilot)
 
 
 async def test_escalate_records_target_and_reason(seeded, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot, lambda: pilot.app.screen.query_one(CaseDetail).case is not None)
+        await ready(pilot)
         await pilot.press("e")
         await settle(pilot, lambda: pilot.app.screen.query(OptionList))
         await pilot.press("2")  # Development
@@ -291,15 +243,32 @@ async def test_escalate_records_target_and_reason(seeded, agent, make_app) -> No
         await settle(pilot, lambda: "to Development" in detail_text(pilot))
 
 
+async def test_escalating_a_waiting_case_says_the_clock_resumes(desk, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot, 6)
+        pilot.app.show_case(desk["waiting"])
+        await settle(pilot, lambda: detail_ref(pilot) == desk["waiting"])
+        await pilot.press("e")
+        await settle(pilot, lambda: pilot.app.screen.query(OptionList))
+        await pilot.press("1")
+        await settle(pilot, lambda: pilot.app.screen.query(TextArea))
+        pilot.app.screen.query_one(TextArea).insert("Tier 2 has the logs now.")
+        await pilot.press("ctrl+s")
+        await settle(
+            pilot, lambda: "escalated" in detail_text(pilot) and "resumes" in detail_text(pilot)
+        )
+        assert "waiting on client → escalated" in detail_text(pilot)
+
+
 async def test_assign_to_someone_else(seeded, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot, lambda: pilot.app.screen.query_one(CaseDetail).case is not None)
+        await ready(pilot)
         await pilot.press("a")
         await settle(pilot, lambda: pilot.app.screen.query(OptionList))
         options = pilot.app.screen.query_one(OptionList)
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert any("Sam" in label or "sam" in label for label in labels)
         assert not any("(pat)" in label for label in labels)  # phone staff are not assignees
         index = next(i for i, label in enumerate(labels) if "(sam)" in label)
         await pilot.press(str(index + 1))
@@ -307,39 +276,116 @@ async def test_assign_to_someone_else(seeded, agent, make_app) -> None:
         assert Case.get(Case.ref == seeded[0]).assignee.login == "sam"
 
 
-async def test_reopen_and_close_a_resolved_case_from_the_palette(seeded, agent, make_app) -> None:
+async def test_reopen_then_close_after_confirming(desk, agent, make_app) -> None:
     from wzdesk.services.cases import resolve
 
-    resolve(agent, seeded[2], "Fixed the typo.")
+    ref = desk["resolved"]
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot, lambda: len(queue(pilot).rows) == 2)
-        pilot.app.show_case(seeded[2])  # what the palette's "Open WZ-…" hit runs
-        await settle(
-            pilot,
-            lambda: (pilot.app.screen.query_one(CaseDetail).case or {}).get("ref") == seeded[2],
-        )
+        await ready(pilot, 6)
+        pilot.app.show_case(ref)
+        await settle(pilot, lambda: detail_ref(pilot) == ref)
+        from tests.tui.helpers import key_bar_text
+
+        assert "o Reopen" in key_bar_text(pilot) and "c Close" in key_bar_text(pilot)
         await pilot.press("o")
         await settle(pilot, lambda: pilot.app.screen.query(TextArea))
         await pilot.press("ctrl+s")  # the reason is optional
-        await settle(pilot, lambda: Case.get(Case.ref == seeded[2]).status == "open")
-        await settle(pilot, lambda: len(queue(pilot).rows) == 3)
-        resolve(agent, seeded[2], "Fixed for good.")
-        pilot.app.show_case(seeded[2])
-        await settle(
-            pilot,
-            lambda: (pilot.app.screen.query_one(CaseDetail).case or {}).get("status") == "resolved",
-        )
+        await settle(pilot, lambda: Case.get(Case.ref == ref).status == "open")
+        await settle(pilot, lambda: ref in [r.ref for r in queue(pilot).rows])
+        resolve(agent, ref, "Fixed for good.")  # it leaves the queue; open it again
+        await settle(pilot, lambda: ref not in [r.ref for r in queue(pilot).rows])
+        pilot.app.show_case(ref)
+        await settle(pilot, lambda: (detail(pilot).case or {}).get("status") == "resolved")
         await pilot.press("c")
-        await settle(pilot, lambda: Case.get(Case.ref == seeded[2]).status == "closed")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+        assert f"Close {ref}" in prompt_title(pilot)
+        await pilot.press("escape")  # not closed
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        assert Case.get(Case.ref == ref).status == "resolved"
+        await pilot.press("c")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+        await pilot.press("y")
+        await settle(pilot, lambda: Case.get(Case.ref == ref).status == "closed")
 
 
-async def test_palette_finds_a_case_by_reference(seeded, agent, make_app) -> None:
-    from wzdesk.tui.commands import _lookup
-
+async def test_log_call_uses_the_running_timer(seeded, agent, make_app, clock) -> None:
     app = make_app(agent)
-    async with app.run_test(size=(160, 45)):
-        cases, clients = _lookup(seeded[1].removeprefix("WZ-"))
-        assert (seeded[1], "Approval emails missing") in cases
-        _, clients = _lookup("acme")
-        assert clients == [("ACME", "Acme Corporation")]
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await settle(pilot, lambda: "Log a call on" in prompt_title(pilot))
+        clock.advance(timedelta(minutes=9, seconds=15))  # the call goes on for a while
+        await pilot.pause(1.2)  # the timer shows it
+        assert "09:15" in screen_text(pilot)
+        pilot.app.screen.query_one("#call-notes", TextArea).insert("Walked through the export.")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: events_of(seeded[0], "call"))
+        assert events_of(seeded[0], "call")[0].duration_seconds == 9 * 60 + 15
+        await settle(pilot, lambda: "☎ Call 9m15s" in detail_text(pilot))
+
+
+async def test_log_call_needs_a_length_typed_or_timed(seeded, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await settle(pilot, lambda: "Log a call on" in prompt_title(pilot))
+        await pilot.press("ctrl+s")  # no time has passed and nothing was typed
+        await settle(pilot, lambda: "let the timer run" in screen_text(pilot))
+        assert not events_of(seeded[0], "call")
+        pilot.app.screen.query_one("#call-minutes", Input).value = "4"
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: events_of(seeded[0], "call"))
+        assert events_of(seeded[0], "call")[0].duration_seconds == 240
+
+
+async def test_esc_in_a_filled_prompt_asks_before_throwing_the_text_away(
+    seeded, agent, make_app
+) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await pilot.press("r")
+        await settle(pilot, lambda: pilot.app.screen.query("TextArea"))
+        pilot.app.screen.query_one(TextArea).insert("A long careful answer")
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+        await pilot.press("n")  # keep typing
+        await settle(pilot, lambda: pilot.app.screen.query("TextArea"))
+        assert "A long careful answer" in pilot.app.screen.query_one(TextArea).text
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+        await pilot.press("y")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        assert not events_of(seeded[0], "reply")
+
+
+async def test_quit_with_unsaved_text_asks_first(seeded, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await pilot.press("n")
+        await settle(pilot, lambda: pilot.app.screen.query("TextArea"))
+        pilot.app.screen.query_one(TextArea).insert("half a note")
+        await pilot.press("ctrl+q")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+        assert "Quit wzdesk?" in prompt_title(pilot)
+        await pilot.press("n")
+        await settle(pilot, lambda: pilot.app.screen.query("TextArea"))
+        assert pilot.app.is_running
+        await pilot.press("ctrl+q")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_code == 0 or app.return_code is None
+    assert not app.is_running
+
+
+async def test_q_quits_at_once_with_nothing_unsaved(seeded, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running

@@ -197,6 +197,14 @@ class WzdeskApp(App[None]):
         self.notify("Re-reading the database…", timeout=1)
         self.load_queue()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The intake keys do nothing inside the intake form (it stays one form at a time)."""
+        if action in ("phone_intake", "new_case"):
+            from wzdesk.tui.screens.intake import IntakeScreen
+
+            return None if isinstance(self.screen, IntakeScreen) else True
+        return True
+
     # -- quitting ---------------------------------------------------------------------------
 
     def unsaved_work(self) -> str | None:

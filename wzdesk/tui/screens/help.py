@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.console import Group
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -126,20 +127,26 @@ def keys_for(role: Role) -> list[tuple[str, list[KeyHelp]]]:
     ]
 
 
-def keys_table(role: Role) -> Table:
-    """The help screen's table: keys by group, then the legend."""
-    table = Table(show_header=False, box=None, padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    for group, keys in keys_for(role):
-        table.add_row(f"[reverse] {group} [/]", "")
-        for key in keys:
-            table.add_row(key.key, key.what)
-        table.add_row("", "")
-    table.add_row("[reverse] Queue timers [/]", "")
-    for sample, meaning in LEGEND:
-        table.add_row(sample, meaning)
-    return table
+def keys_table(role: Role) -> Group:
+    """The help screen: a small table per group of keys, then the legend."""
+    parts: list[Table] = []
+    sections = [(group, [(k.key, k.what) for k in keys]) for group, keys in keys_for(role)]
+    sections.append(("Queue timers", list(LEGEND)))
+    for group, rows in sections:
+        table = Table(
+            title=group,
+            title_justify="left",
+            title_style="bold reverse",
+            show_header=False,
+            box=None,
+            padding=(0, 2),
+        )
+        table.add_column(style="bold", no_wrap=True, min_width=12)
+        table.add_column(ratio=1)
+        for key, what in rows:
+            table.add_row(key, what)
+        parts.append(table)
+    return Group(*parts)
 
 
 def readme_key_table() -> str:
@@ -164,4 +171,7 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         role = desk(self).role.value
-        self.query_one("#help-box").border_title = f"wzdesk · keys for a {role} (Esc closes)"
+        article = "an" if role[0] in "aeiou" else "a"
+        self.query_one(
+            "#help-box"
+        ).border_title = f"wzdesk · keys for {article} {role} (Esc closes)"

@@ -68,6 +68,13 @@ class DetailLoaded(Message):
     error: str | None = None
 
 
+@dataclass
+class CaseRead(Message):
+    """The user's reading of a case was recorded (the queue's marker for it can go)."""
+
+    case_id: int
+
+
 class MainScreen(CaseActions, Screen[None]):
     """Queue, breach panel and case detail."""
 
@@ -492,6 +499,10 @@ class MainScreen(CaseActions, Screen[None]):
         snapshot = self.wz.snapshot
         if snapshot is not None:
             snapshot.note_seen(case["id"], case["version"])
+            self.post_message(CaseRead(case["id"]))
+
+    def on_case_read(self, message: CaseRead) -> None:
+        self.query_one("#queue", QueueTable).refresh()  # its "changed since" marker goes
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         if message.error:
@@ -505,7 +516,6 @@ class MainScreen(CaseActions, Screen[None]):
         self.query_one("#detail", CaseDetail).show(
             case, ZoneInfo(case["zone"]), self.wz.clock.now()
         )
-        self.query_one("#queue", QueueTable).refresh()  # the read marker may have gone
         self.refresh_bindings()
 
     def _still_wanted(self, ref: str) -> bool:

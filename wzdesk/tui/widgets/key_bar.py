@@ -22,6 +22,15 @@ FIRST_KEYS = ("f1", "f2", "f3")
 MAX_LINES = 2
 
 
+def key_label(shown: str) -> str:
+    """How a key reads in the bar: ``F1``, ``Ctrl+S``, ``Esc``, ``Enter`` (not f1, ^s, esc)."""
+    if len(shown) > 1 and shown[0] == "f" and shown[1:].isdigit():
+        return shown.upper()
+    if shown.startswith("^") and len(shown) == 2:
+        return f"Ctrl+{shown[1].upper()}"
+    return {"esc": "Esc", "⏎": "Enter", "space": "Space", "tab": "Tab"}.get(shown, shown)
+
+
 def key_bar_text(
     items: list[tuple[str, str, bool]], width: int, key_style: Style, dim: Style
 ) -> Text:
@@ -80,10 +89,7 @@ class KeyBar(Static):
             if not binding.show or not active.enabled or binding.action in seen_actions:
                 continue  # keys that do nothing here now are left out (F1 lists them all)
             seen_actions.add(binding.action)
-            shown = self.app.get_key_display(binding)
-            if len(shown) > 1 and shown[0] == "f" and shown[1:].isdigit():
-                shown = shown.upper()  # F1, not f1
-            item = (shown, binding.description, True)
+            item = (key_label(self.app.get_key_display(binding)), binding.description, True)
             if key in FIRST_KEYS:
                 first[key] = item
             else:

@@ -1,0 +1,169 @@
+"""Phone intake and the new-case form: fast by keyboard, honest about the caller, no call lost."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import Input, OptionList, TextArea
+
+from tests.tui.helpers import plain, screen_text, settle
+from wzdesk.store.models import CallLog, Case, CaseEvent
+from wzdesk.tui.screens.intake import IntakeScreen
+from wzdesk.tui.screens.main import MainScreen
+from wzdesk.tui.screens.prompts import ConfirmPrompt
+
+
+async def intake(pilot) -> IntakeScreen:  # type: ignore[no-untyped-def]
+    await settle(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
+    return pilot.app.screen  # type: ignore[no-any-return]
+
+
+async def pick_caller(pilot, screen: IntakeScreen, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*text)
+    await settle(pilot, lambda: screen.callers)
+    await pilot.press("enter")
+    await settle(pilot, lambda: screen.caller is not None)
+
+
+def info(screen: IntakeScreen) -> str:
+    return plain(screen.query_one("#caller-info").content)
+
+
+async def test_phone_staff_log_a_timed_call_as_a_case_by_keyboard(
+    seeded, phone_staff, make_app, clock
+) -> None:
+    app = make_app(phone_staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await intake(pilot)  # phone staff start here
+        assert "Received (EDT)" in screen_text(pilot)  # the field names its zone
+        await pick_caller(pilot, screen, "416 555 0101")
+        assert screen.caller.is_admin and "✔" in info(screen)
+        await pilot.press("1")  # severity list has focus: 1 = critical
+        await pilot.press("3")  # then the category list: 3 = configuration
+        screen.query_one("#summary", Input).value = "Nobody can log in"
+        screen.query_one("#description", TextArea).insert("Since 09:00, all users.")
+        clock.advance(timedelta(minutes=4, seconds=30))  # the call goes on
+        await pilot.pause(1.1)
+        assert "04:30" in screen_text(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: not isinstance(pilot.app.screen, IntakeScreen))
+        case = Case.select().order_by(Case.id.desc()).get()
+        assert (case.channel, case.severity, case.category, case.summary) == (
+            "phone",
+            "critical",
+            "configuration",
+            "Nobody can log in",
+        )
+        call = CaseEvent.get((CaseEvent.case == case) & (CaseEvent.kind == "call"))
+        assert call.duration_seconds == 270
+
+
+async def test_digits_pick_in_the_new_case_forms_lists(seeded, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.press("f3")
+        screen = await intake(pilot)
+        await pick_caller(pilot, screen, "ana")
+        await pilot.press("2")  # severity: major (pressing 2 must not leave moderate)
+        await pilot.press("2")  # category: something unexpected
+        assert screen._selected("#severity") == "major"
+        assert screen._selected("#category") == "unexpected"
+        assert screen.query_one("#unexpected-fields").display
+
+
+async def test_a_stale_no_match_clears(seeded, phone_staff, make_app) -> None:
+    app = make_app(phone_staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await intake(pilot)
+        await pilot.press(*"zzz")
+        await settle(pilot, lambda: "No contact matches" in info(screen))
+        await pilot.press("backspace", "backspace", "backspace", *"ana")
+        await settle(pilot, lambda: screen.callers)
+        assert "No contact matches" not in info(screen)
+
+
+async def test_a_non_admin_caller_is_told_once_and_can_open_for_an_admin(
+    seeded, phone_staff, make_app
+) -> None:
+    app = make_app(phone_staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await intake(pilot)
+        await pick_caller(pilot, screen, "bob smith")
+        text = screen_text(pilot)
+        assert text.count("not a client admin") == 1
+        # The admins are offered with their phone numbers.
+        assert "Ana Diaz (primary)" in text and "416 555 0101" in text
+        assert "Raj Patel (backup)" in text and "416-555-0103" in text
+        await pilot.press("enter")  # open it for Ana (the first offer)
+        screen.query_one("#summary", Input).value = "Export question"
+        count = Case.select().count()
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: Case.select().count() == count + 1)
+        case = Case.select().order_by(Case.id.desc()).get()
+        assert case.contact.name == "Ana Diaz"
+        call = CaseEvent.get((CaseEvent.case == case) & (CaseEvent.kind == "call"))
+        assert "Caller: Bob Smith (not a client admin)" in call.body
+
+
+async def test_a_non_admin_call_can_be_kept_on_the_clients_record(
+    seeded, phone_staff, make_app, clock
+) -> None:
+    app = make_app(phone_staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await intake(pilot)
+        await pick_caller(pilot, screen, "bob smith")
+        behalf = screen.query_one("#behalf", OptionList)
+        await pilot.press(str(behalf.option_count))  # the last offer: log the call only
+        screen.query_one("#description", TextArea).insert(
+            "Asked about the export; told to ask Ana."
+        )
+        clock.advance(timedelta(minutes=2))
+        count = Case.select().count()
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: CallLog.select().count() == 1)
+        call = CallLog.get()
+        assert (call.caller, call.duration_seconds, call.author) == ("Bob Smith", 120, "pat")
+        assert call.contact.name == "Bob Smith" and "told to ask Ana" in call.notes
+        assert Case.select().count() == count
+
+
+async def test_esc_in_a_timed_call_asks_before_throwing_it_away(
+    seeded, phone_staff, make_app, clock
+) -> None:
+    app = make_app(phone_staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await intake(pilot)
+        clock.advance(timedelta(seconds=40))
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+        await pilot.press("n")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+        await pilot.press("y")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+
+
+async def test_esc_in_an_empty_form_just_leaves(seeded, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.press("f3")
+        await intake(pilot)
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+
+
+async def test_tab_and_shift_tab_move_between_fields(seeded, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.press("f3")
+        screen = await intake(pilot)
+        search = screen.query_one("#caller-search", Input)
+        assert screen.focused is search
+        await pilot.press("tab")
+        assert screen.focused is not search
+        await pilot.press("shift+tab")
+        assert screen.focused is search

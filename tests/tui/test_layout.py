@@ -1,0 +1,163 @@
+"""The console at 80×24, 120×40 and 200×50: what fits, what shows, what each role is offered."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.tui.helpers import (
+    detail_ref,
+    key_bar_text,
+    notifications,
+    queue,
+    row_line,
+    screen_text,
+    settle,
+)
+from wzdesk.services.queue import QueueCounts
+from wzdesk.tui.queue_view import QuickFilter
+from wzdesk.tui.screens.help import KEYS, HelpScreen, readme_key_table
+from wzdesk.tui.screens.intake import IntakeScreen
+from wzdesk.tui.widgets.filter_bar import quick_filter_text
+from wzdesk.tui.widgets.key_bar import key_bar_text as layout_key_bar
+
+
+async def ready(pilot, count: int = 6) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot, lambda: len(queue(pilot).rows) == count)
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120, 200])
+def test_quick_filters_wrap_between_items_never_inside_one(width: int) -> None:
+    from rich.style import Style
+
+    counts = QueueCounts(1234, 56, 78, 9, 10, 11, {})
+    styles = {name: Style() for name in ("active", "breached", "at_risk", "normal")}
+    text = quick_filter_text(counts, QuickFilter.ALL, width, styles).plain
+    lines = text.split("\n")
+    assert all(len(line) <= width for line in lines)
+    for quick in QuickFilter:
+        label = quick.short_label if width < 110 else quick.label
+        item = f"{quick.key} {label} {quick.count(counts)}"
+        assert sum(item in line for line in lines) == 1, (item, lines)
+
+
+def test_key_bar_never_drops_keys_without_saying_so() -> None:
+    from rich.style import Style
+
+    items = [(f"k{i}", f"action number {i}", True) for i in range(30)]
+    text = layout_key_bar(items, 80, Style(), Style()).plain
+    lines = text.split("\n")
+    assert len(lines) == 2 and all(len(line) <= 80 for line in lines)
+    shown = sum(f"k{i} action" in text for i in range(30))
+    assert shown < 30 and f"+{30 - shown} more: F1" in text
+
+
+async def test_80x24_shows_the_queue_and_the_global_keys(desk, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        keys = key_bar_text(pilot)
+        assert "F1 Help" in keys and "F2 Log call" in keys and "F3 New case" in keys
+        assert "r Reply" in keys  # the focused pane's keys follow
+        text = screen_text(pilot)
+        assert "Payroll export fails"[:12] in text
+        assert "0 All 6" in text and "3 Brch 1" in text  # whole items, short labels
+        assert not pilot.app.screen.query_one("#side-pane").region.width  # the case is hidden
+
+
+async def test_120x40_puts_the_case_beside_the_queue(desk, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await settle(pilot, lambda: detail_ref(pilot) == queue(pilot).current_row.ref)
+        screen = pilot.app.screen
+        queue_box = screen.query_one("#queue-pane").region
+        side_box = screen.query_one("#side-pane").region
+        assert queue_box.width and side_box.width and side_box.x >= queue_box.right
+        assert screen.query_one("#sla").region.height  # the breach panel above the case
+
+
+async def test_200x50_shows_three_panes(desk, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ready(pilot)
+        await settle(pilot, lambda: detail_ref(pilot) is not None)
+        screen = pilot.app.screen
+        boxes = [
+            screen.query_one(f"#{pane}").region for pane in ("queue-pane", "side-pane", "sla-pane")
+        ]
+        assert all(box.width >= 40 for box in boxes)
+        assert boxes[0].right <= boxes[1].x and boxes[1].right <= boxes[2].x
+        assert "SLA · 1 breached" in screen_text(pilot)
+
+
+async def test_a_late_response_with_time_left_shows_no_minus_sign(desk, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ready(pilot)
+        line = row_line(pilot, desk["late"])
+        assert "late" in line and "13h00m" in line and "-" not in line.split("late")[1]
+        text = screen_text(pilot)
+        for panel_line in [ln for ln in text.splitlines() if desk["late"] in ln]:
+            assert "overdue" not in panel_line and "-13h" not in panel_line
+
+
+async def test_breach_panel_names_the_target_and_says_how_many_are_hidden(
+    desk, agent, supervisor, make_app, clock
+) -> None:
+    from tests.conftest import local, new_case
+    from wzdesk.services import cases
+
+    for number in range(6):  # six more critical cases, all breached by Tuesday
+        cases.open_case(
+            supervisor,
+            new_case(summary=f"Outage {number}", received_at=local(2026, 3, 9, 8, number)),
+        )
+    clock.advance(timedelta(days=1))
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, 12)
+        text = screen_text(pilot)
+        assert "CRITICAL  7 breached · 1 at risk" in text  # 6 new + the first; "late" at risk
+        assert "response overdue" in text
+        assert "more critical" in text  # the side panel shows 3 a group, and says so
+
+
+async def test_help_lists_only_the_keys_a_role_may_use(seeded, phone_staff, make_app) -> None:
+    app = make_app(phone_staff)
+    async with app.run_test(size=(120, 44)) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
+        await pilot.press("escape")
+        await settle(pilot, lambda: not isinstance(pilot.app.screen, IntakeScreen))
+        await ready(pilot, 3)
+        assert "r Reply" not in key_bar_text(pilot) and "t Take" not in key_bar_text(pilot)
+        assert "n Note" in key_bar_text(pilot)
+        await pilot.press("r")  # refused: says why
+        await settle(pilot, lambda: any("may not reply" in n for n in notifications(pilot)))
+        await pilot.press("f1")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+        text = screen_text(pilot)
+        assert "Internal note" in text and "Log a call on this case" in text
+        assert "Reply to the client" not in text and "Resolve (" not in text
+        assert "[reverse]" not in text and "[/]" not in text  # markup, not stray glyphs
+
+
+async def test_refused_keys_say_why_for_the_selected_case(desk, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        assert "o Reopen" not in key_bar_text(pilot)  # nothing to reopen in the queue
+        await pilot.press("o")
+        await settle(pilot, lambda: any("only a resolved case" in n for n in notifications(pilot)))
+
+
+def test_the_readme_key_table_is_the_help_screens() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert readme_key_table() in readme
+    documented = readme_key_table()
+    for _, keys in KEYS:
+        for key in keys:
+            assert key.what in documented

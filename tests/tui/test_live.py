@@ -1,0 +1,127 @@
+"""The console keeps itself current: the re-read loop, the one-second tick, crossings, the bell."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.tui.helpers import (
+    detail_ref,
+    key_bar_text,
+    notifications,
+    queue,
+    row_line,
+    screen_text,
+    settle,
+)
+from wzdesk.cli.console import bell_enabled
+from wzdesk.services import cases
+from wzdesk.store.models import Case
+
+
+async def ready(pilot, count: int = 3) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot, lambda: len(queue(pilot).rows) == count)
+
+
+async def test_other_agents_changes_appear_without_a_key_press_again_and_again(
+    seeded, agent, supervisor, make_app
+) -> None:
+    app = make_app(agent, refresh_seconds=0.2)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        cases.assign(supervisor, seeded[1], "sam")
+        await settle(pilot, lambda: "sam" in row_line(pilot, seeded[1]))
+        cases.assign(supervisor, seeded[2], "sam")  # a second change: the loop re-armed
+        await settle(pilot, lambda: "sam" in row_line(pilot, seeded[2]))
+        cases.resolve(supervisor, seeded[2], "Done.")
+        await settle(pilot, lambda: len(queue(pilot).rows) == 2)
+
+
+async def test_ctrl_r_re_reads_at_once(seeded, agent, supervisor, make_app) -> None:
+    app = make_app(agent, refresh_seconds=3600)  # the loop would wait an hour
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.5)
+        cases.assign(supervisor, seeded[1], "sam")
+        await pilot.pause(0.5)
+        assert "sam" not in row_line(pilot, seeded[1])
+        await pilot.press("ctrl+r")
+        await settle(pilot, lambda: "sam" in row_line(pilot, seeded[1]))
+
+
+async def test_countdowns_move_with_the_clock(seeded, agent, make_app, clock) -> None:
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        before = row_line(pilot, seeded[1])
+        clock.advance(timedelta(hours=1))
+        await settle(pilot, lambda: row_line(pilot, seeded[1]) != before, limit=3)
+        # Major received 09:00: response due Tue 09:00; at 11:00 Monday 8h left.
+        assert "8h00m" in row_line(pilot, seeded[1])
+
+
+async def test_crossing_into_at_risk_notifies_once_and_rings(
+    seeded, agent, make_app, clock, monkeypatch
+) -> None:
+    app = make_app(agent, refresh_seconds=3600, bell=True)
+    rings: list[int] = []
+    monkeypatch.setattr(app, "bell", lambda: rings.append(1))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        # Major received Mon 09:00: response at risk at 75% of 10h, Mon 16:30.
+        clock.advance(timedelta(hours=6, minutes=31))
+        await settle(
+            pilot, lambda: any(f"{seeded[1]} response at risk" in n for n in notifications(pilot))
+        )
+        assert rings
+        await pilot.pause(1.2)  # the next ticks do not repeat it
+        assert sum(f"{seeded[1]} response at risk" in n for n in notifications(pilot)) == 1
+
+
+async def test_no_bell_when_it_is_turned_off(seeded, agent, make_app, clock, monkeypatch) -> None:
+    app = make_app(agent, refresh_seconds=3600, bell=False)
+    rings: list[int] = []
+    monkeypatch.setattr(app, "bell", lambda: rings.append(1))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        clock.advance(timedelta(hours=6, minutes=31))
+        await settle(pilot, lambda: any("response at risk" in n for n in notifications(pilot)))
+        assert not rings
+
+
+def test_wzdesk_bell_setting() -> None:
+    assert bell_enabled({}) and bell_enabled({"WZDESK_BELL": "1"})
+    for off in ("0", "no", "off", "false", " 0 "):
+        assert not bell_enabled({"WZDESK_BELL": off})
+
+
+async def test_what_was_said_before_the_console_started_shows_inside_it(
+    seeded, agent, make_app
+) -> None:
+    note = "created supervisor 'kim': the first user of this database"
+    app = make_app(agent, notes=[note])
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        assert note in notifications(pilot)
+
+
+async def test_an_empty_desk_says_what_to_do_next(database, supervisor, make_app) -> None:
+    app = make_app(supervisor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: "No cases yet" in screen_text(pilot))
+        text = screen_text(pilot)
+        assert "loading" not in text.lower()
+        assert "F2 logs a phone call" in text
+        keys = key_bar_text(pilot)
+        assert "r Reply" not in keys and "t Take" not in keys  # nothing selected, nothing offered
+        await pilot.press("t")
+        await settle(pilot, lambda: any("No case is selected" in n for n in notifications(pilot)))
+        assert detail_ref(pilot) is None
+
+
+async def test_a_clear_queue_is_not_an_empty_desk(desk, supervisor, make_app) -> None:
+    for name in ("breached", "major", "minor", "sams", "late", "waiting"):
+        cases.resolve(supervisor, desk[name], "Done.")
+    app = make_app(supervisor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: "queue is clear" in screen_text(pilot))
+        assert Case.select().count() == 7

@@ -1,0 +1,142 @@
+"""What agents expect of any helpdesk's queue: sort by any column, more columns, a marker on
+what changed since you looked, filters by assignee and client, bulk actions on marked rows."""
+
+from __future__ import annotations
+
+from tests.tui.helpers import (
+    highlighted,
+    notifications,
+    prompt_title,
+    queue,
+    row_line,
+    screen_text,
+    settle,
+)
+from wzdesk.services import cases
+from wzdesk.store.models import Case
+from wzdesk.tui.screens.main import MainScreen
+from wzdesk.tui.screens.prompts import ChoicePrompt
+
+
+async def ready(pilot, count: int = 6) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot, lambda: len(queue(pilot).rows) == count)
+
+
+def refs(pilot) -> list[str]:  # type: ignore[no-untyped-def]
+    return [row.ref for row in queue(pilot).rows]
+
+
+async def test_sort_cycles_through_columns_and_reverses(desk, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        by_due = refs(pilot)
+        await pilot.press("greater_than_sign")  # severity
+        await settle(pilot, lambda: refs(pilot) != by_due)
+        severities = [row.severity.rank for row in queue(pilot).rows]
+        assert severities == sorted(severities)
+        assert "by severity" in screen_text(pilot)
+        await pilot.press("greater_than_sign")  # age: oldest first
+        await settle(pilot, lambda: "by age" in screen_text(pilot))
+        received = [row.received_at for row in queue(pilot).rows]
+        assert received == sorted(received)
+        await pilot.press("less_than_sign")  # reversed: newest first
+        await settle(pilot, lambda: "reversed" in screen_text(pilot))
+        assert [row.received_at for row in queue(pilot).rows] == sorted(received, reverse=True)
+
+
+async def test_extra_columns_show_age_update_and_the_clients_last_message(
+    desk, agent, make_app
+) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        header = "".join(s.text for s in queue(pilot).render_line(0))
+        assert "Age" not in header
+        await pilot.press("x")
+        await settle(pilot, lambda: "Age" in "".join(s.text for s in queue(pilot).render_line(0)))
+        header = "".join(s.text for s in queue(pilot).render_line(0))
+        assert "Updated" in header and "Wrote" in header
+        # The breached case came in Friday 12:00: three days before Monday 10:00 is "2d".
+        assert " 2d " in row_line(pilot, desk["breached"])
+
+
+async def test_a_case_changed_by_someone_else_since_you_opened_it_is_marked(
+    desk, agent, supervisor, make_app
+) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        while highlighted(pilot) != desk["major"]:
+            await pilot.press("j")
+        await settle(
+            pilot, lambda: pilot.app.screen.case and pilot.app.screen.case["ref"] == desk["major"]
+        )
+        await pilot.press("k")  # move off it
+        await settle(pilot, lambda: "●" not in row_line(pilot, desk["major"])[:4])
+        cases.reply(supervisor, desk["major"], "Sam answered.")
+        await settle(pilot, lambda: "●" in row_line(pilot, desk["major"])[:4])
+        await pilot.press("home")  # it moved down (answered): find it and open it
+        while highlighted(pilot) != desk["major"]:
+            await pilot.press("j")
+        await settle(pilot, lambda: "●" not in row_line(pilot, desk["major"])[:4])
+
+
+async def test_filter_by_any_assignee_and_by_client(desk, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await pilot.press("f")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ChoicePrompt))
+        await pilot.press("1")  # assignee…
+        await settle(pilot, lambda: "Cases assigned to" in prompt_title(pilot))
+        options = pilot.app.screen.choices
+        sam = next(i for i, c in enumerate(options) if c.value == "sam")
+        await pilot.press(str(sam + 1))
+        await settle(pilot, lambda: refs(pilot) == [desk["sams"]])
+        assert "assignee sam" in screen_text(pilot)
+        await pilot.press("escape")  # Esc clears the filters
+        await settle(pilot, lambda: len(refs(pilot)) == 6)
+        await pilot.press("f", "2")  # client…
+        await settle(pilot, lambda: "Open cases of client" in prompt_title(pilot))
+        await pilot.press("1")
+        await settle(pilot, lambda: "client ACME" in screen_text(pilot))
+        assert len(refs(pilot)) == 6  # every case is ACME's
+
+
+async def test_bulk_take_over_marked_rows_reports_what_was_refused(
+    desk, agent, supervisor, make_app
+) -> None:
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        marked = refs(pilot)[:3]
+        await pilot.press("space", "space", "space")
+        await settle(pilot, lambda: "3 marked" in screen_text(pilot))
+        # Someone changes one of them meanwhile: its own version check refuses it.
+        cases.reply(supervisor, marked[1], "Answered meanwhile.")
+        await pilot.press("b")
+        await settle(pilot, lambda: "3 marked cases" in prompt_title(pilot))
+        await pilot.press("2")  # assign to…
+        await settle(pilot, lambda: "Assign the 3 marked" in prompt_title(pilot))
+        kim = next(i for i, c in enumerate(pilot.app.screen.choices) if c.value == "kim")
+        await pilot.press(str(kim + 1))
+        await settle(pilot, lambda: any("2 done, 1 refused" in n for n in notifications(pilot)))
+        assignees = {ref: Case.get(Case.ref == ref).assignee for ref in marked}
+        assert assignees[marked[1]] is None or assignees[marked[1]].login != "kim"
+        assert {a.login for r, a in assignees.items() if r != marked[1] and a} == {"kim"}
+        assert any(marked[1] in n and "changed" in n for n in notifications(pilot))
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        assert len(queue(pilot).marked) == 1  # the refused one stays marked
+
+
+async def test_bulk_close_asks_first_and_closes_only_resolved_cases(desk, agent, make_app) -> None:
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await pilot.press("space", "space")
+        await pilot.press("b", "5")  # close
+        await settle(pilot, lambda: "Close the 2 marked" in prompt_title(pilot))
+        await pilot.press("y")
+        await settle(pilot, lambda: any("0 done, 2 refused" in n for n in notifications(pilot)))
+        assert Case.select().where(Case.status == "closed").count() == 0
