@@ -1,0 +1,31 @@
+"""What the console shows of professional services on a case, read in one worker call."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from wzdesk.core.billing import Rate, ServiceRole
+from wzdesk.core.money import format_hundredths
+from wzdesk.services.billing.common import get_quote, support_date
+from wzdesk.services.billing.prepaid import hours_left
+from wzdesk.services.billing.quotes import quotes_of_case
+from wzdesk.services.billing.rates import rate_card
+from wzdesk.services.cases.records import get_case
+
+
+def case_services(ref: str) -> dict[str, Any]:
+    """The case's quotes (newest first) and its client's prepaid hours."""
+    case = get_case(ref)
+    return {
+        "case": case.ref,
+        "client": case.client.code,
+        "quotes": quotes_of_case(str(case.ref)),
+        "prepaid_hours": format_hundredths(hours_left(case.client_id)),
+    }
+
+
+def editor_rates(quote_id: int | None, now: datetime) -> tuple[date, dict[ServiceRole, Rate]]:
+    """The rate card a quote is priced with: its own day's, or today's for a new quote."""
+    day = get_quote(quote_id).rates_on if quote_id is not None else support_date(now)
+    return day, rate_card(day)
