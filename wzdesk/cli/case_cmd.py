@@ -106,6 +106,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     resolving.add_argument("ref", metavar="REF")
     resolving.add_argument("--classification", help="user_error, bug or works_as_designed")
     resolving.add_argument("--note", required=True)
+    resolving.add_argument(
+        "--needs-services",
+        action="store_true",
+        help="the answer is professional services work: open a linked services case with a "
+        "draft quote",
+    )
     _version_flag(resolving)
     add_json_flag(resolving)
     resolving.set_defaults(handler=run_resolve)
@@ -281,7 +287,14 @@ def run_escalate(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_resolve(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.cases import resolve
 
-    case = resolve(runtime.context(), args.ref, args.note, args.classification, args.expect_version)
+    case = resolve(
+        runtime.context(),
+        args.ref,
+        args.note,
+        args.classification,
+        args.expect_version,
+        needs_services=args.needs_services,
+    )
     _print_case(runtime, case.ref, args.json)
     return 0
 

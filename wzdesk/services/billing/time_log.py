@@ -47,14 +47,16 @@ class TimeLogged:
     entry: TimeEntry
     usage: RoleUsage
     warning: str | None
+    case_ref: str
+    client_code: str
 
-    def as_dict(self, case_ref: str, client_code: str) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         entry = self.entry
         return {
             "id": entry.id,
             "quote": quote_label(entry.quote_id),
-            "case": case_ref,
-            "client": client_code,
+            "case": self.case_ref,
+            "client": self.client_code,
             "author": entry.author,
             "role": entry.role,
             "date": entry.work_date.isoformat(),
@@ -71,9 +73,9 @@ class TimeLogged:
         }
 
 
-def _describe(role: ServiceRole, usage: RoleUsage, label: str) -> str:
+def _describe(usage: RoleUsage, label: str) -> str:
     return (
-        f"{role.value} at {usage.percent}% of the hours quoted on {label} "
+        f"{usage.role.value} has used {usage.percent}% of the hours quoted on {label} "
         f"({format_hundredths(usage.used)} of {format_hundredths(usage.quoted)} h)"
     )
 
@@ -120,8 +122,9 @@ def log_time(
         usage = RoleUsage(which, quoted[which], used_by_role(quote.id).get(which, 0) + hours)
         if usage.overrun and not allow_overrun:
             raise InvalidInput(
-                f"would bring {_describe(which, usage, label)}; a supervisor may allow the "
-                "overrun (--allow-overrun)",
+                f"would bring {which.value} to {format_hundredths(usage.used)} h of the "
+                f"{format_hundredths(usage.quoted)} h quoted on {label} ({usage.percent}%); "
+                "a supervisor may allow the overrun (--allow-overrun)",
                 field="--hours",
             )
         case = case_of(quote)
@@ -154,11 +157,11 @@ def log_time(
         )
         warning = None
         if usage.overrun:
-            warning = f"over the quote, allowed by {ctx.actor}: {_describe(which, usage, label)}"
+            warning = f"over the quote, allowed by {ctx.actor}: {_describe(usage, label)}"
         elif usage.at_warning:
-            warning = _describe(which, usage, label)
-        logged = TimeLogged(entry, usage, warning)
-        details = logged.as_dict(str(case.ref), case.client.code)
+            warning = _describe(usage, label)
+        logged = TimeLogged(entry, usage, warning, str(case.ref), case.client.code)
+        details = logged.as_dict()
         body = f"{format_hundredths(hours)} h {which.value} on {label} ({day.isoformat()})"
         note_on_case(ctx, case, "time", body + (f": {note}" if note else ""), details)
         ctx.audit("time.log", "time_entry", entry.id, None, details)
