@@ -342,7 +342,7 @@ def test_overrun_is_refused_unless_a_supervisor_allows_it(
     assert "supervisor" in text
     refused(
         PermissionDenied,
-        None,
+        "--allow-overrun",
         time_log.log_time,
         agent,
         approved,

@@ -20,9 +20,9 @@ from wzdesk.core.billing import (
     parse_enum,
     time_amount,
 )
-from wzdesk.core.errors import InvalidInput
+from wzdesk.core.errors import InvalidInput, PermissionDenied
 from wzdesk.core.money import format_cents, format_hundredths
-from wzdesk.core.rules import Action
+from wzdesk.core.rules import Action, may
 from wzdesk.services.billing.common import (
     case_of,
     get_quote,
@@ -92,8 +92,12 @@ def log_time(
 ) -> TimeLogged:
     """Log ``hours`` (hundredths) of ``role`` work on an approved quote."""
     ctx.require(Action.LOG_TIME)
-    if allow_overrun:
-        ctx.require(Action.ALLOW_OVERRUN)
+    if allow_overrun and not may(ctx.role, Action.ALLOW_OVERRUN):
+        raise PermissionDenied(
+            f"{ctx.actor} ({ctx.role.value}) may not {Action.ALLOW_OVERRUN.value}; "
+            "ask a supervisor",
+            field="--allow-overrun",
+        )
     which = parse_enum(ServiceRole, role, "--role")
     note = clean_text(note, "--note", 10_000)
     if hours <= 0:
