@@ -10,6 +10,7 @@ import pytest
 from tests.tui.test_flows import settle
 from wzdesk.tui.screens.intake import IntakeScreen
 from wzdesk.tui.widgets import CaseDetail, QueueTable, SlaPanel
+from wzdesk.tui.widgets.services_section import ServicesSection
 
 
 @pytest.fixture
@@ -21,6 +22,7 @@ async def _queue_and_detail_ready(pilot) -> None:  # type: ignore[no-untyped-def
     await settle(pilot, lambda: pilot.app.snapshot and not pilot.app.snapshot.partial)
     await settle(pilot, lambda: len(pilot.app.screen.query_one(QueueTable).rows) == 3)
     await settle(pilot, lambda: pilot.app.screen.query_one(CaseDetail).case is not None)
+    await settle(pilot, lambda: pilot.app.screen.query_one(ServicesSection).loaded)
 
 
 def test_main_screen(snap_compare, seeded, agent, make_app) -> None:  # type: ignore[no-untyped-def]

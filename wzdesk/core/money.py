@@ -89,3 +89,8 @@ def display_money(cents: int) -> str:
     """An amount as people read it: ``$2,775.00``."""
     units, rest = divmod(abs(cents), HUNDRED)
     return f"{'-' if cents < 0 else ''}${units:,}.{rest:02d}"
+
+
+def display_amount(text: str) -> str:
+    """An amount as JSON carries it (``"2775.00"``) as people read it (``$2,775.00``)."""
+    return display_money(int(Decimal(text) * HUNDRED))

@@ -8,11 +8,10 @@ templates exist it becomes a call to the "quote sent" template with the same ``q
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from wzdesk.core.errors import InvalidInput
-from wzdesk.core.money import display_money
+from wzdesk.core.money import display_amount
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.directory import client_admins
 from wzdesk.services.mail_outbox import last_client_message, queue_mail
@@ -43,10 +42,6 @@ def quote_recipient(case: Case) -> Contact:
     )
 
 
-def _money(text: str) -> str:
-    return display_money(int(Decimal(text) * 100))
-
-
 def compose_quote_mail(case: Case, quote: dict[str, Any], recipient_name: str) -> QuoteMail:
     """The quote email, from the quote's view (:func:`~.quotes.quote_view`)."""
     first_name = recipient_name.split()[0] if recipient_name.strip() else "there"
@@ -63,14 +58,16 @@ def compose_quote_mail(case: Case, quote: dict[str, Any], recipient_name: str) -
     for line in quote["lines"]:
         unit = "days" if line["unit"] == "d" else "hours"
         lines.append(
-            f"  {line['role_name']}: {line['quantity']} {unit} at {_money(line['rate'])}"
-            f" = {_money(line['amount'])}"
+            f"  {line['role_name']}: {line['quantity']} {unit} at {display_amount(line['rate'])}"
+            f" = {display_amount(line['amount'])}"
         )
-    lines += ["", f"  Subtotal: {_money(quote['subtotal'])}"]
+    lines += ["", f"  Subtotal: {display_amount(quote['subtotal'])}"]
     if quote["discount"] != "0.00":
-        lines.append(f"  Discount ({quote['discount_percent']} %): {_money(quote['discount'])}")
+        lines.append(
+            f"  Discount ({quote['discount_percent']} %): {display_amount(quote['discount'])}"
+        )
     lines += [
-        f"  Total: {_money(quote['total'])}",
+        f"  Total: {display_amount(quote['total'])}",
         "",
         f"Rates are those in force on {quote['rates_on']}.",
         "Please reply to approve or decline this quote; work starts once it is approved.",

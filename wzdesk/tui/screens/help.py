@@ -60,6 +60,30 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     (
+        "Professional services (queue or case)",
+        [
+            (
+                "Q",
+                "Quote editor: the case's draft, or a new quote (role, quantity, unit, live total)",
+            ),
+            (
+                "P",
+                "Move the quote on: send (emails the client admin; the case waits), approve "
+                "(invoiced or from prepaid hours), decline, start, done",
+            ),
+            ("T", "Log time on the approved quote (warns from 80% of a role's hours)"),
+            (
+                "H",
+                "Resolve as needing professional services: opens a services case with a draft "
+                "quote",
+            ),
+            (
+                "Ctrl+N / Ctrl+D",
+                "In the quote editor: add a line / remove the line with the cursor",
+            ),
+        ],
+    ),
+    (
         "Mail quarantine (F6)",
         [
             ("n", "Release into a new case (pick one of the client's admins)"),

@@ -27,6 +27,7 @@ from wzdesk.services.case_views import show_case
 from wzdesk.services.directory import list_users
 from wzdesk.tui.messages import QueueChanged
 from wzdesk.tui.screens.prompts import Choice, ChoicePrompt, TextPrompt
+from wzdesk.tui.screens.services_actions import SERVICES_ACTIONS, SERVICES_BINDINGS, ServicesActions
 from wzdesk.tui.widgets import CaseDetail, FilterBar, QueueTable, QuickFilter, SlaPanel
 from wzdesk.tui.workers import desk, in_thread
 
@@ -58,7 +59,7 @@ class ActionFinished(Message):
     conflict: bool = False
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ServicesActions, Screen[None]):
     """Queue on the left; breach panel and case detail on the right."""
 
     BINDINGS = [
@@ -75,6 +76,7 @@ class MainScreen(Screen[None]):
         Binding("o", "reopen", "Reopen", show=False),
         Binding("c", "close_case", "Close", show=False),
         Binding("l", "log_call", "Call", show=False),
+        *SERVICES_BINDINGS,
         Binding("question_mark", "app.help", "Help", show=False),
         Binding("q", "app.quit", "Quit", show=False),
         *[
@@ -292,6 +294,8 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer only what the role may do and what the case's status allows."""
+        if action in SERVICES_ACTIONS:
+            return self.check_services_action(action)
         needs = {
             "reply": Action.REPLY,
             "note": Action.ADD_NOTE,

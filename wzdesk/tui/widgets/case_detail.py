@@ -14,6 +14,7 @@ from textual.widgets import Static
 from wzdesk.core.sla import Severity
 from wzdesk.core.timefmt import format_business_duration
 from wzdesk.tui.formatting import call_timer
+from wzdesk.tui.widgets.services_section import ServicesSection
 from wzdesk.tui.widgets.sla_panel import SEVERITY_STYLE
 
 GAUGE_WIDTH = 16
@@ -33,6 +34,9 @@ _EVENT_LOOK = {
     "close": ("■ Closed", "dim"),
     "mail_sent": ("✉ Emailed to the client", "green"),
     "mail_failed": ("✉ Email not delivered", "bold red"),
+    "quote": ("$ Quote", "bold cyan"),
+    "time": ("◷ Time logged", "cyan"),
+    "handoff": ("⇒ Professional services", "bold magenta"),
 }
 
 
@@ -145,10 +149,12 @@ class CaseDetail(VerticalScroll, can_focus=True):
         yield Static("Select a case in the queue.", id="detail-title")
         yield Static(id="detail-facts")
         yield Static(id="detail-sla")
+        yield ServicesSection(id="detail-services")
         yield Static(id="detail-timeline")
 
     def show(self, case: dict[str, Any] | None) -> None:
         self.case = case
+        self.query_one(ServicesSection).show_case(case)
         if case is None:
             self.query_one("#detail-title", Static).update("Select a case in the queue.")
             for part in ("facts", "sla", "timeline"):
