@@ -29,6 +29,7 @@ from wzdesk.store.models import (
     OutboundMail,
     Quote,
     SlaPause,
+    TimeEntry,
 )
 
 TODAY = date(2026, 3, 9)
@@ -574,3 +575,37 @@ def test_export_for_accounting(agent: ServiceContext, case_ref: str, approved: i
     earlier = export.export_rows(agent, date(2026, 2, 27), date(2026, 2, 27))
     assert [row["kind"] for row in earlier] == ["time"]
     refused(InvalidInput, "--to", export.export_rows, agent, TODAY, TODAY - timedelta(days=1))
+
+
+# -- demo data ------------------------------------------------------------------------------------
+
+
+def test_demo_data_shows_example_tiers_quotes_and_prepaid_hours(
+    database: Any, clock: FixedClock
+) -> None:
+    from wzdesk.services.demo import generate
+    from wzdesk.store.models import Client
+
+    generate(clock, 300)
+    assert [(t.min_hours, t.discount) for t in prepaid.list_tiers()] == [
+        (40_00, 5_00),
+        (80_00, 10_00),
+        (160_00, 15_00),
+    ]
+    statuses = {q.status for q in Quote.select()}
+    assert {"draft", "sent", "approved"} <= statuses
+    for quote in Quote.select():
+        view = quotes.show_quote(quote.id)
+        assert view["lines"] and view["total"] != "0.00"
+        if quote.status == "sent":
+            assert quote.case.status == "waiting_client"
+        for row in view["usage"]:
+            assert int(row["used_hours"].replace(".", "")) <= int(
+                row["quoted_hours"].replace(".", "")
+            )
+    buyers = [c for c in Client.select() if prepaid.balance(c.code)["lines"]]
+    assert buyers
+    for client in buyers:
+        lines_ = prepaid.balance(client.code)["lines"]
+        assert all(not line["balance"].startswith("-") for line in lines_)
+    assert TimeEntry.select().count() > 0
