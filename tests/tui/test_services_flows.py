@@ -53,6 +53,28 @@ async def type_into(pilot: Pilot, widget: Input, text: str) -> None:
     await pilot.press(*text)
 
 
+async def time_prompt(pilot: Pilot, ref: str, role: str, hours: str) -> TimeEntryPrompt:
+    """Open case ``ref``, press T, choose ``role`` and type ``hours``."""
+    await case_shown(pilot, ref)
+    await pilot.press("T")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, TimeEntryPrompt))
+    prompt = pilot.app.screen
+    assert isinstance(prompt, TimeEntryPrompt)
+    prompt.query_one("#time-role", Select).value = role
+    await type_into(pilot, prompt.query_one("#time-hours", Input), hours)
+    return prompt
+
+
+async def quote_editor(pilot: Pilot, ref: str) -> QuoteEditor:
+    """Open case ``ref`` and press Q."""
+    await case_shown(pilot, ref)
+    await pilot.press("Q")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, QuoteEditor))
+    editor = pilot.app.screen
+    assert isinstance(editor, QuoteEditor)
+    return editor
+
+
 def approved_quote(ctx: ServiceContext, ref: str, *, prepaid_hours: int = 0) -> int:
     specs = [parse_line_spec(s) for s in ("coordinator:1:d", "specialist:10:h", "programmer:2.6:h")]
     quote = quotes.new_quote(ctx, ref, "c", "Train five new administrators", specs)
@@ -86,9 +108,7 @@ async def test_quote_editor_live_total_and_save(
     async with app.run_test(size=(160, 50)) as pilot:
         await case_shown(pilot, seeded[0])
         assert "No quote yet. Q: new quote" in section_text(pilot)
-        await pilot.press("Q")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, QuoteEditor))
-        editor = pilot.app.screen
+        editor = await quote_editor(pilot, seeded[0])
         editor.query_one("#quote-type", Select).value = "c"
         editor.query_one("#quote-scope", TextArea).insert("Train five new administrators")
         await type_into(pilot, editor.query_one(".line-qty", Input), "12")
@@ -123,10 +143,7 @@ async def test_quote_editor_names_the_bad_field_and_writes_nothing(
 ) -> None:
     app = make_app(agent)
     async with app.run_test(size=(160, 50)) as pilot:
-        await case_shown(pilot, seeded[0])
-        await pilot.press("Q")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, QuoteEditor))
-        editor = pilot.app.screen
+        editor = await quote_editor(pilot, seeded[0])
         editor.query_one("#quote-type", Select).value = "a"
         editor.query_one("#quote-scope", TextArea).insert("Approval step")
         await type_into(pilot, editor.query_one(".line-qty", Input), "0")
@@ -146,10 +163,7 @@ async def test_quote_editor_opens_the_draft_to_edit(
     quote = quotes.new_quote(agent, seeded[0], "g", "Tweak", [parse_line_spec("programmer:3:h")])
     app = make_app(agent)
     async with app.run_test(size=(160, 50)) as pilot:
-        await case_shown(pilot, seeded[0])
-        await pilot.press("Q")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, QuoteEditor))
-        editor = pilot.app.screen
+        editor = await quote_editor(pilot, seeded[0])
         assert editor.query_one(".line-qty", Input).value == "3.00"
         await settle(pilot, lambda: "Total $375.00" in static_text(pilot, "#quote-total"))
         qty = editor.query_one(".line-qty", Input)
@@ -183,13 +197,8 @@ async def test_log_time_by_key_with_the_80_percent_warning(
     approved_quote(agent, seeded[0])
     app = make_app(agent)
     async with app.run_test(size=(160, 50)) as pilot:
-        await case_shown(pilot, seeded[0])
-        await pilot.press("T")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, TimeEntryPrompt))
-        prompt = pilot.app.screen
+        prompt = await time_prompt(pilot, seeded[0], "specialist", "8.5")
         assert not prompt.query(Checkbox)  # agents cannot allow an overrun
-        prompt.query_one("#time-role", Select).value = "specialist"
-        await type_into(pilot, prompt.query_one("#time-hours", Input), "8.5")
         await settle(pilot, lambda: "85%" in static_text(pilot, "#time-usage"))
         assert static_text(pilot, "#time-usage").strip() == (
             "specialist: 0.00 of 10.00 h used; with this entry 8.50 h (85%) — 80% or more of "
@@ -208,12 +217,7 @@ async def test_an_agents_overrun_is_refused_in_the_form(
     approved_quote(agent, seeded[0])
     app = make_app(agent)
     async with app.run_test(size=(160, 50)) as pilot:
-        await case_shown(pilot, seeded[0])
-        await pilot.press("T")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, TimeEntryPrompt))
-        prompt = pilot.app.screen
-        prompt.query_one("#time-role", Select).value = "programmer"
-        await type_into(pilot, prompt.query_one("#time-hours", Input), "3")
+        await time_prompt(pilot, seeded[0], "programmer", "3")
         await settle(pilot, lambda: "past the quote" in static_text(pilot, "#time-usage"))
         assert "a supervisor must allow it" in static_text(pilot, "#time-usage")
         await pilot.press("ctrl+s")
@@ -230,12 +234,7 @@ async def test_a_supervisor_allows_an_overrun(
     approved_quote(supervisor, seeded[0])
     app = make_app(supervisor)
     async with app.run_test(size=(160, 50)) as pilot:
-        await case_shown(pilot, seeded[0])
-        await pilot.press("T")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, TimeEntryPrompt))
-        prompt = pilot.app.screen
-        prompt.query_one("#time-role", Select).value = "programmer"
-        await type_into(pilot, prompt.query_one("#time-hours", Input), "3")
+        prompt = await time_prompt(pilot, seeded[0], "programmer", "3")
         prompt.query_one("#time-overrun", Checkbox).value = True
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))

@@ -109,6 +109,14 @@ class Classification(StrEnum):
     WORKS_AS_DESIGNED = "works_as_designed"
 
 
+#: Label and description of each outcome, for the faces to offer.
+CLASSIFICATION_LABELS: Mapping[Classification, tuple[str, str]] = {
+    Classification.USER_ERROR: ("User error", "Guidance or a workaround given"),
+    Classification.BUG: ("Bug or malfunction", "It did not work as intended"),
+    Classification.WORKS_AS_DESIGNED: ("Works as designed", "No defect"),
+}
+
+
 class Status(StrEnum):
     """Where a case is in its life."""
 

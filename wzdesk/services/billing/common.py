@@ -8,7 +8,8 @@ from typing import Any, TypeVar, cast
 
 import peewee
 
-from wzdesk.core.errors import Conflict, InvalidInput, NotFound
+from wzdesk.core.errors import InvalidInput, NotFound
+from wzdesk.services import versioning
 from wzdesk.services.calendar import support_zone_at
 from wzdesk.services.cases.records import add_event, save_case
 from wzdesk.services.context import ServiceContext
@@ -64,32 +65,12 @@ def newest_first(model: type[BaseModel]) -> peewee.Ordering:
 
 
 def check_quote_version(quote: Quote, expected_version: int | None) -> None:
-    if expected_version is not None and quote.version != expected_version:
-        raise Conflict(
-            f"{quote_label(quote.id)} changed since you read it (you had version "
-            f"{expected_version}, it is now {quote.version}); reload it and try again",
-            field="version",
-        )
+    versioning.check_version(quote_label(quote.id), quote.version, expected_version)
 
 
 def save_quote(ctx: ServiceContext, quote: Quote, changes: dict[str, Any]) -> Quote:
     """Write ``changes`` only if nobody else wrote the quote since it was read."""
-    now = ctx.clock.now()
-    updated = (
-        Quote.update(**changes, version=Quote.version + 1, updated_at=now)
-        .where((Quote.id == quote.id) & (Quote.version == quote.version))
-        .execute()
-    )
-    if updated != 1:
-        raise Conflict(
-            f"{quote_label(quote.id)} was changed by someone else just now; reload it",
-            field="version",
-        )
-    for name, value in changes.items():
-        setattr(quote, name, value)
-    quote.version += 1
-    quote.updated_at = now
-    return quote
+    return versioning.save_versioned(ctx, quote, changes, quote_label(quote.id))
 
 
 def note_on_case(

@@ -28,6 +28,7 @@ from wzdesk.core.billing import (
 from wzdesk.core.money import format_hundredths
 from wzdesk.core.rules import Category, Status
 from wzdesk.services.billing.common import support_date
+from wzdesk.services.billing.quotes import insert_line
 from wzdesk.services.billing.rates import rate_card
 from wzdesk.store.models import (
     Case,
@@ -35,7 +36,6 @@ from wzdesk.store.models import (
     PrepaidPurchase,
     PrepaidTier,
     Quote,
-    QuoteLine,
     TimeEntry,
     to_json,
 )
@@ -137,17 +137,8 @@ def _quote(
         started_at=made if status is QuoteStatus.IN_PROGRESS else None,
         updated_at=made,
     )
-    for position, (spec, line) in enumerate(zip(specs, lines, strict=True), start=1):
-        rate = card[spec.role]
-        QuoteLine.create(
-            quote=quote,
-            position=position,
-            role=line.role.value,
-            quantity_hundredths=line.quantity,
-            unit=line.unit.value,
-            day_rate_cents=rate.day_cents,
-            hour_rate_cents=rate.hour_cents,
-        )
+    for position, spec in enumerate(specs, start=1):
+        insert_line(quote, position, spec, card[spec.role])
     _event(case, made, quote, f"Quote Q-{quote.id} {status.value}: {kind.value}) demo quote.")
     events = 1
     if not status.takes_time:

@@ -23,6 +23,7 @@ from wzdesk.core.billing import (
     LineSpec,
     PricedLine,
     QuoteStatus,
+    Rate,
     ServiceRole,
     ServiceType,
     Unit,
@@ -200,21 +201,25 @@ def _check_discount(discount: int) -> None:
         raise InvalidInput("expected a percentage from 0 to 100", field="--discount")
 
 
+def insert_line(quote: Quote, position: int, spec: LineSpec, rate: Rate) -> PricedLine:
+    """One line of ``quote``, keeping both of the role's rates (time is valued by the hour)."""
+    QuoteLine.create(
+        quote=quote,
+        position=position,
+        role=spec.role.value,
+        quantity_hundredths=spec.quantity,
+        unit=spec.unit.value,
+        day_rate_cents=rate.day_cents,
+        hour_rate_cents=rate.hour_cents,
+    )
+    return price_line(spec, rate)
+
+
 def _write_lines(quote: Quote, lines: Sequence[LineSpec]) -> None:
     card = rate_card(quote.rates_on)
     QuoteLine.delete().where(QuoteLine.quote == quote.id).execute()
     for position, spec in enumerate(lines, start=1):
-        rate = card[spec.role]
-        priced = price_line(spec, rate)
-        QuoteLine.create(
-            quote=quote,
-            position=position,
-            role=priced.role.value,
-            quantity_hundredths=priced.quantity,
-            unit=priced.unit.value,
-            day_rate_cents=rate.day_cents,
-            hour_rate_cents=rate.hour_cents,
-        )
+        insert_line(quote, position, spec, card[spec.role])
 
 
 def _summary(view: dict[str, Any]) -> str:

@@ -20,7 +20,7 @@ from textual.message import Message
 
 from wzdesk.core.billing import QuoteStatus
 from wzdesk.core.errors import UserError
-from wzdesk.core.rules import Action, Category, Classification, Status, may
+from wzdesk.core.rules import CLASSIFICATION_LABELS, Action, Category, Status, may
 from wzdesk.services import cases as case_service
 from wzdesk.services.billing.common import support_date
 from wzdesk.services.billing.overview import case_services, editor_rates
@@ -47,9 +47,8 @@ _MOVE_CHOICES = {
     "done": ("Work done", "The quote is finished"),
 }
 _HANDOFF_CLASSIFICATIONS = [
-    Choice(Classification.USER_ERROR.value, "User error", "Guidance or a workaround given"),
-    Choice(Classification.BUG.value, "Bug or malfunction", "It did not work as intended"),
-    Choice(Classification.WORKS_AS_DESIGNED.value, "Works as designed", "No defect"),
+    Choice(outcome.value, label, description)
+    for outcome, (label, description) in CLASSIFICATION_LABELS.items()
 ]
 
 
