@@ -609,3 +609,48 @@ def test_demo_data_shows_example_tiers_quotes_and_prepaid_hours(
         lines_ = prepaid.balance(client.code)["lines"]
         assert all(not line["balance"].startswith("-") for line in lines_)
     assert TimeEntry.select().count() > 0
+
+
+# -- two sessions at once -------------------------------------------------------------------------
+
+
+def _draw_together(contexts: list[ServiceContext], quote_id: int, hours: int) -> list[str]:
+    """Each context logs ``hours`` on the quote in a thread of its own, all at once."""
+    import threading
+
+    from wzdesk.store.database import db
+
+    start = threading.Barrier(len(contexts), timeout=10)
+    outcomes: list[str] = []
+
+    def draw(ctx: ServiceContext) -> None:
+        with db.connection_context():
+            start.wait()
+            try:
+                time_log.log_time(ctx, quote_id, "programmer", hours)
+                outcomes.append("logged")
+            except InvalidInput as error:
+                assert error.field == "--hours", error
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=draw, args=(ctx,)) for ctx in contexts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(outcomes)
+
+
+def test_two_sessions_drawing_the_last_prepaid_hours_at_once(
+    agent: ServiceContext, supervisor: ServiceContext, case_ref: str
+) -> None:
+    """Each draw checks the balance and writes in one transaction that holds the quote (and
+    the client) until it ends, so of two simultaneous draws that each fit only alone, one wins."""
+    for _ in range(5):
+        prepaid.buy(agent, "ACME", 4_00)
+        quote = quotes.new_quote(agent, case_ref, "f", "Load", lines("programmer:4:h"))
+        quotes.move_quote(agent, quote.id, "send")
+        quotes.move_quote(agent, quote.id, "approve", prepaid=True)
+        assert _draw_together([agent, supervisor], quote.id, 3_00) == ["logged", "refused"]
+        assert prepaid.balance("ACME")["balance_hours"] == "1.00"
+        time_log.log_time(agent, quote.id, "programmer", 1_00)  # use the rest up

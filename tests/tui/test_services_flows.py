@@ -265,3 +265,20 @@ async def test_phone_staff_are_not_offered_services_keys(
         main = _main(pilot)
         for action in ("quote", "quote_move", "log_time", "handoff"):
             assert main.check_action(action, ()) is False
+
+
+async def test_escalating_to_professional_services_opens_a_draft(
+    seeded: list[str], agent: ServiceContext, make_app: Any
+) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await case_shown(pilot, seeded[0])
+        await pilot.press("e")
+        await settle(pilot, lambda: pilot.app.screen.query(OptionList))
+        await pilot.press("3")  # Professional services
+        await settle(pilot, lambda: pilot.app.screen.query(TextArea))
+        pilot.app.screen.query_one(TextArea).insert("The client wants a custom extract.")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: Quote.select().count() == 1)
+        await settle(pilot, lambda: "Q-1 draft  type not set" in section_text(pilot))
+        assert "no lines yet (Q to edit)" in section_text(pilot)
