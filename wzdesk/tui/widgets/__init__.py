@@ -3,6 +3,15 @@
 from wzdesk.tui.widgets.case_detail import CaseDetail
 from wzdesk.tui.widgets.filter_bar import FilterBar, QuickFilter
 from wzdesk.tui.widgets.queue_table import QueueTable
+from wzdesk.tui.widgets.services_section import ServicesSection
 from wzdesk.tui.widgets.sla_panel import BusinessClock, SlaPanel
 
-__all__ = ["BusinessClock", "CaseDetail", "FilterBar", "QueueTable", "QuickFilter", "SlaPanel"]
+__all__ = [
+    "BusinessClock",
+    "CaseDetail",
+    "FilterBar",
+    "QueueTable",
+    "QuickFilter",
+    "ServicesSection",
+    "SlaPanel",
+]
