@@ -35,6 +35,10 @@ ELSEWHERE = {
     ("Mail quarantine (F6)", "c"): "tests/mail/test_quarantine_screen.py",
     ("Mail quarantine (F6)", "d"): "tests/mail/test_quarantine_screen.py",
     ("Mail quarantine (F6)", "F5"): "tests/mail/test_quarantine_screen.py",
+    **{
+        ("Professional services (on the selected case)", key): "tests/tui/test_services_flows.py"
+        for key in ("Q", "P", "T", "H", "Ctrl+N / Ctrl+D")
+    },
 }
 
 

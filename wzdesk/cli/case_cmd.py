@@ -90,6 +90,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     resolving = _change(verbs, "resolve", "resolve (meets the resolution target)", run_resolve)
     resolving.add_argument("--classification", help="user_error, bug or works_as_designed")
     resolving.add_argument("--note", required=True)
+    resolving.add_argument(
+        "--needs-services",
+        action="store_true",
+        help="the answer is professional services work: open a linked services case with a "
+        "draft quote",
+    )
 
     reopening = _change(verbs, "reopen", "reopen a resolved case", run_reopen)
     reopening.add_argument("--reason", default="")
@@ -277,7 +283,14 @@ def run_escalate(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_resolve(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.cases import resolve
 
-    case = resolve(runtime.context(), args.ref, args.note, args.classification, args.expect_version)
+    case = resolve(
+        runtime.context(),
+        args.ref,
+        args.note,
+        args.classification,
+        args.expect_version,
+        needs_services=args.needs_services,
+    )
     _print_case(runtime, case.ref, args.json)
     return 0
 

@@ -26,6 +26,7 @@ COMMAND_MODULES = {
     "user": "people_cmd",
     "case": "case_cmd",
     "mail": "mail_cmd",
+    "services": "services_cmd",
     "demo": "demo_cmd",
 }
 

@@ -35,6 +35,12 @@ class Action(StrEnum):
     MANAGE_USERS = "manage console users"
     MANAGE_CALENDAR = "change holidays and the SLA policy"
     HANDLE_MAIL = "release or discard quarantined mail"
+    MANAGE_RATES = "change service rates and prepaid discount tiers"
+    QUOTE = "prepare, send and record the answer to quotes"
+    LOG_TIME = "log time on services work"
+    ALLOW_OVERRUN = "allow time past what a quote covers"
+    SELL_PREPAID = "record a prepaid hours purchase"
+    EXPORT_ACCOUNTING = "export services for accounting"
 
 
 _EVERYONE = frozenset(Role)
@@ -56,6 +62,12 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = {
     Action.MANAGE_USERS: frozenset({Role.SUPERVISOR}),
     Action.MANAGE_CALENDAR: frozenset({Role.SUPERVISOR}),
     Action.HANDLE_MAIL: _AGENTS,
+    Action.MANAGE_RATES: frozenset({Role.SUPERVISOR}),
+    Action.QUOTE: _AGENTS,
+    Action.LOG_TIME: _AGENTS,
+    Action.ALLOW_OVERRUN: frozenset({Role.SUPERVISOR}),
+    Action.SELL_PREPAID: _AGENTS,
+    Action.EXPORT_ACCOUNTING: _AGENTS,
 }
 
 
@@ -95,6 +107,14 @@ class Classification(StrEnum):
     USER_ERROR = "user_error"
     BUG = "bug"
     WORKS_AS_DESIGNED = "works_as_designed"
+
+
+#: Label and description of each outcome, for the faces to offer.
+CLASSIFICATION_LABELS: Mapping[Classification, tuple[str, str]] = {
+    Classification.USER_ERROR: ("User error", "Guidance or a workaround given"),
+    Classification.BUG: ("Bug or malfunction", "It did not work as intended"),
+    Classification.WORKS_AS_DESIGNED: ("Works as designed", "No defect"),
+}
 
 
 class Status(StrEnum):

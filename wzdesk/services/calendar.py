@@ -312,6 +312,19 @@ def add_policy_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, A
     return created
 
 
+def support_zone_at(instant: datetime) -> ZoneInfo:
+    """The support time zone of the policy version in force at ``instant`` (one query)."""
+    versions = PolicyVersion.select(PolicyVersion.zone_name)
+    version = (
+        versions.where(PolicyVersion.effective_from <= instant)
+        .order_by(PolicyVersion.effective_from.desc())
+        .first()
+    ) or versions.order_by(PolicyVersion.effective_from).first()
+    if version is None:
+        raise NotFound("no SLA policy is defined in this database")
+    return ZoneInfo(version.zone_name)
+
+
 def business_seconds_between(start: datetime, end: datetime) -> float:
     """Business seconds between two instants on the calendar in force at ``start``."""
     return load_policy_book().at(start).calendar.business_seconds_between(start, end)

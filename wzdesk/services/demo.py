@@ -20,6 +20,7 @@ from wzdesk.core.case_sla import compute_deadlines
 from wzdesk.core.clock import Clock
 from wzdesk.core.rules import Category, Channel, Classification, Role, Status
 from wzdesk.core.sla import Severity
+from wzdesk.services.billing.demo import add_demo_services
 from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases import FIRST_CASE_NUMBER, REF_PREFIX
 from wzdesk.services.context import write_transaction
@@ -202,6 +203,7 @@ def generate(
             admins.setdefault(contact.client_id, []).append(contact)
         agents = list(User.select().where(User.role != Role.PHONE.value))
         events_written = _cases(rng, now, book, cases, open_ratio, clients, admins, agents)
+        events_written += add_demo_services(rng, now)
         # An upsert both backends accept (PostgreSQL has no INSERT OR REPLACE).
         Setting.insert(key="demo.generated_at", value=now.isoformat()).on_conflict(
             conflict_target=[Setting.key], update={Setting.value: now.isoformat()}

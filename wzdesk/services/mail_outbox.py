@@ -86,29 +86,49 @@ def queue_client_mail(
     """
     if not reaches_client_by_email(case):
         return None
-    settings = settings or mail_settings()
-    now = ctx.clock.now()
     last = last_client_message(case)
     recipients = [a for a in (case.contact.email, last.from_address if last else None) if a]
     recipients = list(dict.fromkeys(recipients))
     if not recipients:
         CaseEvent.create(
             case=case,
-            at=now,
+            at=ctx.clock.now(),
             author=MAILER,
             kind="mail_failed",
             body="This reply was not emailed: the contact has no email address.",
         )
         return None
+    body = _body(case, event)
+    return queue_mail(ctx, case, event, recipients, body, last=last, settings=settings)
+
+
+def queue_mail(
+    ctx: ServiceContext,
+    case: Case,
+    event: CaseEvent,
+    recipients: list[str],
+    body: str,
+    *,
+    last: MailMessage | None,
+    subject: str | None = None,
+    settings: MailSettings | None = None,
+) -> OutboundMail:
+    """Put one message about ``case`` in the outbox (inside the caller's transaction).
+
+    It answers ``last`` (the client's newest message, if any) so the client's reply threads
+    back into the case; ``subject`` defaults to a reply subject carrying the case reference.
+    """
+    settings = settings or mail_settings()
+    now = ctx.clock.now()
     message_id = new_message_id(case.ref, settings.mail_from)
     last_id = last.message_id if last else None  # the query asks for messages that have one
     references = [*last.references.split(), last_id][-20:] if last and last_id else []
-    subject = reply_subject(case.ref, case.summary, last.subject if last else None)
+    subject = subject or reply_subject(case.ref, case.summary, last.subject if last else None)
     raw = compose_message(
         sender=settings.mail_from,
         to=recipients,
         subject=subject,
-        body=_body(case, event),
+        body=body,
         message_id=message_id,
         date=now,
         in_reply_to=last_id,
@@ -259,7 +279,7 @@ def _record_failure(ctx: ServiceContext, row: OutboundMail, error: str, permanen
             row.case_id,
             now,
             "mail_failed",
-            f"Could not email the reply to {row.recipients.replace(',', ', ')}: {error}. {what}",
+            f"Could not email the message to {row.recipients.replace(',', ', ')}: {error}. {what}",
             {"outbox_id": row.id, "attempts": attempts, "gave_up": gave_up, "error": error[:500]},
         )
         ctx.audit(

@@ -21,6 +21,7 @@ from typing import Any
 
 import peewee
 
+from wzdesk.core.billing import DEFAULT_RATES
 from wzdesk.core.calendar import DEFAULT_WEEK, DEFAULT_ZONE
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.sla import DEFAULT_AT_RISK_RATIO, DEFAULT_TARGETS
@@ -363,6 +364,122 @@ def _console_reading(database: peewee.Database) -> None:
     database.create_tables([seen, call])
 
 
+def _services_billing(database: peewee.Database) -> None:
+    """Professional services: rates (seeded with the policy's rate card), quotes and their
+    lines, time entries, prepaid purchases and volume-discount tiers (none shipped)."""
+    client = _snapshot(database, "client", {})
+    case = _snapshot(database, "case", {})
+    rate = _snapshot(
+        database,
+        "service_rate",
+        {
+            "role": peewee.CharField(max_length=20),
+            "day_rate_cents": peewee.BigIntegerField(),
+            "hour_rate_cents": peewee.BigIntegerField(),
+            "effective_from": IsoDateField(),
+            "note": peewee.TextField(default=""),
+            "created_at": UTCDateTimeField(),
+            "created_by": peewee.CharField(max_length=100, default=""),
+        },
+        indexes=((("role", "effective_from"), False),),
+    )
+    quote = _snapshot(
+        database,
+        "quote",
+        {
+            "case": peewee.ForeignKeyField(case, on_delete="CASCADE"),
+            "service_type": peewee.CharField(max_length=1, null=True),
+            "scope": peewee.TextField(default=""),
+            "status": peewee.CharField(max_length=12, index=True),
+            "discount_bp": peewee.IntegerField(default=0),
+            "rates_on": IsoDateField(),
+            "prepaid": peewee.BooleanField(default=False),
+            "origin": peewee.CharField(max_length=20, default="manual"),
+            "origin_case": peewee.ForeignKeyField(
+                case, null=True, on_delete="SET NULL", backref="handed_off"
+            ),
+            "created_at": UTCDateTimeField(),
+            "created_by": peewee.CharField(max_length=100),
+            "sent_at": UTCDateTimeField(null=True),
+            "approved_at": UTCDateTimeField(null=True),
+            "declined_at": UTCDateTimeField(null=True),
+            "started_at": UTCDateTimeField(null=True),
+            "done_at": UTCDateTimeField(null=True),
+            "version": peewee.IntegerField(default=1),
+            "updated_at": UTCDateTimeField(),
+        },
+    )
+    line = _snapshot(
+        database,
+        "quote_line",
+        {
+            "quote": peewee.ForeignKeyField(quote, on_delete="CASCADE"),
+            "position": peewee.IntegerField(),
+            "role": peewee.CharField(max_length=20),
+            "quantity_hundredths": peewee.BigIntegerField(),
+            "unit": peewee.CharField(max_length=1),
+            "day_rate_cents": peewee.BigIntegerField(),
+            "hour_rate_cents": peewee.BigIntegerField(),
+        },
+    )
+    entry = _snapshot(
+        database,
+        "time_entry",
+        {
+            "quote": peewee.ForeignKeyField(quote, on_delete="RESTRICT"),
+            "author": peewee.CharField(max_length=100),
+            "role": peewee.CharField(max_length=20),
+            "work_date": IsoDateField(index=True),
+            "hours_hundredths": peewee.BigIntegerField(),
+            "hour_rate_cents": peewee.BigIntegerField(),
+            "amount_cents": peewee.BigIntegerField(),
+            "note": peewee.TextField(default=""),
+            "prepaid": peewee.BooleanField(default=False),
+            "overrun_allowed_by": peewee.CharField(max_length=100, null=True),
+            "created_at": UTCDateTimeField(),
+        },
+    )
+    purchase = _snapshot(
+        database,
+        "prepaid_purchase",
+        {
+            "client": peewee.ForeignKeyField(client, on_delete="RESTRICT"),
+            "hours_hundredths": peewee.BigIntegerField(),
+            "role": peewee.CharField(max_length=20),
+            "hour_rate_cents": peewee.BigIntegerField(),
+            "discount_bp": peewee.IntegerField(default=0),
+            "list_cents": peewee.BigIntegerField(),
+            "price_cents": peewee.BigIntegerField(),
+            "bought_on": IsoDateField(index=True),
+            "note": peewee.TextField(default=""),
+            "created_at": UTCDateTimeField(),
+            "created_by": peewee.CharField(max_length=100),
+        },
+    )
+    tier = _snapshot(
+        database,
+        "prepaid_tier",
+        {
+            "min_hours_hundredths": peewee.BigIntegerField(unique=True),
+            "discount_bp": peewee.IntegerField(),
+            "created_at": UTCDateTimeField(),
+            "created_by": peewee.CharField(max_length=100),
+        },
+    )
+    database.create_tables([rate, quote, line, entry, purchase, tier])
+    seeded_at = datetime.now(UTC)
+    for role, card in DEFAULT_RATES.items():
+        rate.create(
+            role=role.value,
+            day_rate_cents=card.day_cents,
+            hour_rate_cents=card.hour_cents,
+            effective_from=_BEGINNING.date(),
+            note="Shipped defaults from the client-support policy",
+            created_at=seeded_at,
+            created_by="wzdesk",
+        )
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -370,6 +487,7 @@ MIGRATIONS: list[Migration] = [
     _v3_mail,
     _v4_case_updated_index,
     _console_reading,
+    _services_billing,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -323,6 +323,104 @@ class OutboundMail(BaseModel):
         indexes = ((("status", "next_attempt_at"), False),)
 
 
+class ServiceRate(BaseModel):
+    """A role's professional services rates from a date on; a change is a new row (history)."""
+
+    role = peewee.CharField(max_length=20)
+    day_rate_cents = peewee.BigIntegerField()
+    hour_rate_cents = peewee.BigIntegerField()
+    effective_from = IsoDateField()
+    note = peewee.TextField(default="")
+    created_at = UTCDateTimeField()
+    created_by = peewee.CharField(max_length=100, default="")
+
+    class Meta:
+        indexes = ((("role", "effective_from"), False),)
+
+
+class Quote(BaseModel):
+    """A scoped, priced proposal for services work on a case; its lines keep their rates."""
+
+    case = peewee.ForeignKeyField(Case, backref="quotes", on_delete="CASCADE")
+    case_id: int  # the key behind ``case``
+    service_type = peewee.CharField(max_length=1, null=True)  # a..j; None on a fresh hand-off
+    scope = peewee.TextField(default="")
+    status = peewee.CharField(max_length=12, index=True)
+    discount_bp = peewee.IntegerField(default=0)  # hundredths of a percent
+    rates_on = IsoDateField()  # the day whose rates price the lines
+    prepaid = peewee.BooleanField(default=False)  # approved to draw on the client's hours
+    origin = peewee.CharField(max_length=20, default="manual")  # manual|escalation|resolution
+    origin_case = peewee.ForeignKeyField(
+        Case, null=True, backref="handed_off_quotes", on_delete="SET NULL"
+    )
+    origin_case_id: int | None  # the key behind ``origin_case``
+    created_at = UTCDateTimeField()
+    created_by = peewee.CharField(max_length=100)
+    sent_at = UTCDateTimeField(null=True)
+    approved_at = UTCDateTimeField(null=True)
+    declined_at = UTCDateTimeField(null=True)
+    started_at = UTCDateTimeField(null=True)
+    done_at = UTCDateTimeField(null=True)
+    version = peewee.IntegerField(default=1)
+    updated_at = UTCDateTimeField()
+
+
+class QuoteLine(BaseModel):
+    """Role × quantity (hours or days) at the role's rates in force when the quote was made."""
+
+    quote = peewee.ForeignKeyField(Quote, backref="lines", on_delete="CASCADE")
+    quote_id: int  # the key behind ``quote``
+    position = peewee.IntegerField()
+    role = peewee.CharField(max_length=20)
+    quantity_hundredths = peewee.BigIntegerField()
+    unit = peewee.CharField(max_length=1)  # h | d
+    day_rate_cents = peewee.BigIntegerField()
+    hour_rate_cents = peewee.BigIntegerField()
+
+
+class TimeEntry(BaseModel):
+    """Work logged against an approved quote: who, which role, which day, how long."""
+
+    quote = peewee.ForeignKeyField(Quote, backref="time_entries", on_delete="RESTRICT")
+    quote_id: int  # the key behind ``quote``
+    author = peewee.CharField(max_length=100)
+    role = peewee.CharField(max_length=20)
+    work_date = IsoDateField(index=True)
+    hours_hundredths = peewee.BigIntegerField()
+    hour_rate_cents = peewee.BigIntegerField()  # the quote's hour rate for the role
+    amount_cents = peewee.BigIntegerField()
+    note = peewee.TextField(default="")
+    prepaid = peewee.BooleanField(default=False)  # drawn from the client's prepaid hours
+    overrun_allowed_by = peewee.CharField(max_length=100, null=True)
+    created_at = UTCDateTimeField()
+
+
+class PrepaidPurchase(BaseModel):
+    """Hours a client bought in advance, at a role's hour rate less the volume tier reached."""
+
+    client = peewee.ForeignKeyField(Client, backref="prepaid_purchases", on_delete="RESTRICT")
+    client_id: int  # the key behind ``client``
+    hours_hundredths = peewee.BigIntegerField()
+    role = peewee.CharField(max_length=20)
+    hour_rate_cents = peewee.BigIntegerField()
+    discount_bp = peewee.IntegerField(default=0)
+    list_cents = peewee.BigIntegerField()
+    price_cents = peewee.BigIntegerField()
+    bought_on = IsoDateField(index=True)
+    note = peewee.TextField(default="")
+    created_at = UTCDateTimeField()
+    created_by = peewee.CharField(max_length=100)
+
+
+class PrepaidTier(BaseModel):
+    """A volume discount on prepaid hours: at least ``min_hours`` earns ``discount_bp``."""
+
+    min_hours_hundredths = peewee.BigIntegerField(unique=True)
+    discount_bp = peewee.IntegerField()
+    created_at = UTCDateTimeField()
+    created_by = peewee.CharField(max_length=100)
+
+
 def to_json(value: Any) -> str:
     """JSON for audit snapshots (dates and instants as ISO text)."""
 
@@ -352,4 +450,10 @@ ALL_MODELS: list[type[BaseModel]] = [
     QuarantinedMail,
     Attachment,
     OutboundMail,
+    ServiceRate,
+    Quote,
+    QuoteLine,
+    TimeEntry,
+    PrepaidPurchase,
+    PrepaidTier,
 ]

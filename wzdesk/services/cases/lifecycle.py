@@ -7,6 +7,7 @@ from typing import Any
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import Action, Category, Classification, Status
 from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.cases.handoff import open_services_case
 from wzdesk.services.cases.records import (
     add_event,
     check_version,
@@ -30,8 +31,14 @@ def resolve(
     classification: str | None = None,
     expected_version: int | None = None,
     book: PolicyBook | None = None,
+    *,
+    needs_services: bool = False,
 ) -> Case:
-    """Resolve: meets the resolution target; ``unexpected`` cases need a classification."""
+    """Resolve: meets the resolution target; ``unexpected`` cases need a classification.
+
+    ``needs_services``: the answer is professional services work; a linked ``services`` case
+    with a draft quote is opened in the same transaction (see :mod:`.handoff`).
+    """
     ctx.require(Action.RESOLVE)
     note = clean_text(note, "--note", 100_000, required=True)
     book = book or load_policy_book()
@@ -74,6 +81,8 @@ def resolve(
         ctx.audit(
             "case.resolve", "case", case.ref, before, {"status": "resolved", "classification": kind}
         )
+        if needs_services:
+            open_services_case(ctx, case, note, book)
     return case
 
 

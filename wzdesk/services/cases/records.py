@@ -12,9 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from wzdesk.core.case_sla import Deadlines, after_pause
-from wzdesk.core.errors import Conflict, InvalidInput, NotFound
+from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity, SlaPolicy
+from wzdesk.services import versioning
 from wzdesk.services.calendar import PolicyBook
 from wzdesk.services.context import ServiceContext
 from wzdesk.store.models import Case, CaseEvent, SlaPause, to_json
@@ -65,31 +66,12 @@ def case_number(ref: str) -> int:
 
 
 def check_version(case: Case, expected_version: int | None) -> None:
-    if expected_version is not None and case.version != expected_version:
-        raise Conflict(
-            f"{case.ref} changed since you read it (you had version {expected_version}, it is "
-            f"now {case.version}); reload it and try again",
-            field="version",
-        )
+    versioning.check_version(str(case.ref), case.version, expected_version)
 
 
 def save_case(ctx: ServiceContext, case: Case, changes: dict[str, Any]) -> Case:
     """Write ``changes`` only if nobody else wrote the case since it was read."""
-    now = ctx.clock.now()
-    updated = (
-        Case.update(**changes, version=Case.version + 1, updated_at=now)
-        .where((Case.id == case.id) & (Case.version == case.version))
-        .execute()
-    )
-    if updated != 1:
-        raise Conflict(
-            f"{case.ref} was changed by someone else just now; reload it", field="version"
-        )
-    for name, value in changes.items():
-        setattr(case, name, value)
-    case.version += 1
-    case.updated_at = now
-    return case
+    return versioning.save_versioned(ctx, case, changes, str(case.ref))
 
 
 def add_event(

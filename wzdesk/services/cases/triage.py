@@ -9,6 +9,7 @@ from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import DEDICATED_STATUS_COMMANDS, SETTABLE_STATUS_MOVES, Action, Status
 from wzdesk.core.sla import Severity
 from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.cases.handoff import is_professional_services, open_draft_quote
 from wzdesk.services.cases.records import (
     add_event,
     check_version,
@@ -143,7 +144,10 @@ def escalate(
     expected_version: int | None = None,
     book: PolicyBook | None = None,
 ) -> Case:
-    """Escalate to another resource (tier 2, development, professional services)."""
+    """Escalate to another resource (tier 2, development, professional services).
+
+    Escalating to professional services opens a draft quote on the case (the hand-off).
+    """
     ctx.require(Action.ESCALATE)
     to = clean_text(to, "--to", 200, required=True)
     reason = clean_text(reason, "--reason", 10_000, required=True)
@@ -167,4 +171,6 @@ def escalate(
             add_event(ctx, case, "status", data=data)
         add_event(ctx, case, "escalate", reason, data={"to": to})
         ctx.audit("case.escalate", "case", case.ref, before, {"escalated_to": to, "reason": reason})
+        if is_professional_services(to):
+            open_draft_quote(ctx, case, reason, "escalation")
     return case

@@ -18,8 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from wzdesk.core.rules import Action, Role, may
-from wzdesk.tui.case_actions import CASE_ACTIONS
 from wzdesk.tui.formatting import LEGEND
+from wzdesk.tui.screens.case_actions import CASE_ACTIONS
 from wzdesk.tui.workers import desk
 
 
@@ -92,6 +92,38 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             _case("reopen", "Reopen a resolved case"),
             _case("close_case", "Close a resolved case (asks first: closing is final)"),
             _case("log_call", "Log a call on this case (timed from when you press l)"),
+        ],
+    ),
+    (
+        "Professional services (on the selected case)",
+        [
+            KeyHelp(
+                "Q",
+                "Quote editor: the case's draft, or a new quote (role, quantity, unit, live total)",
+                Action.QUOTE,
+            ),
+            KeyHelp(
+                "P",
+                "Move the quote on: send (emails the client admin; the case waits), approve "
+                "(invoiced or from prepaid hours), decline, start, done",
+                Action.QUOTE,
+            ),
+            KeyHelp(
+                "T",
+                "Log time on the approved quote (warns from 80% of a role's hours)",
+                Action.LOG_TIME,
+            ),
+            KeyHelp(
+                "H",
+                "Resolve as needing professional services: opens a services case with a draft "
+                "quote",
+                Action.RESOLVE,
+            ),
+            KeyHelp(
+                "Ctrl+N / Ctrl+D",
+                "In the quote editor: add a line / remove the line with the cursor",
+                Action.QUOTE,
+            ),
         ],
     ),
     (

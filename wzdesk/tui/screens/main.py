@@ -1,5 +1,5 @@
 """The main screen: the queue (quick filters, filter box, sort, marks), the breach panel and the
-case detail; every case action by key (see :mod:`wzdesk.tui.case_actions`).
+case detail; every case action by key (see :mod:`wzdesk.tui.screens.case_actions`).
 
 Which case is selected is never in doubt: when the case is shown full screen (narrow terminals,
 or a case that is not in the queue: just opened, resolved, found in history) it is that case;
@@ -31,7 +31,9 @@ from wzdesk.core.errors import UserError
 from wzdesk.services.case_views import show_case
 from wzdesk.services.queue import QueueRow
 from wzdesk.services.reading import mark_seen
-from wzdesk.tui.case_actions import (
+from wzdesk.tui.messages import QueueChanged
+from wzdesk.tui.queue_view import SORT_COLUMNS, SORTS, QueueView, QuickFilter
+from wzdesk.tui.screens.case_actions import (
     CASE_ACTION_BINDINGS,
     CASE_ACTIONS,
     KEY_TO_ACTION,
@@ -42,9 +44,12 @@ from wzdesk.tui.case_actions import (
     bulk_notice,
     finished_notice,
 )
-from wzdesk.tui.messages import QueueChanged
-from wzdesk.tui.queue_view import SORT_COLUMNS, SORTS, QueueView, QuickFilter
 from wzdesk.tui.screens.prompts import Choice, ChoicePrompt
+from wzdesk.tui.screens.services_actions import (
+    SERVICES_ACTIONS,
+    SERVICES_BINDINGS,
+    ServicesActions,
+)
 from wzdesk.tui.widgets import CaseDetail, FilterBar, QueueTable, SlaPanel
 from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
@@ -75,7 +80,7 @@ class CaseRead(Message):
     case_id: int
 
 
-class MainScreen(CaseActions, Screen[None]):
+class MainScreen(ServicesActions, CaseActions, Screen[None]):
     """Queue, breach panel and case detail."""
 
     BINDINGS = [
@@ -87,6 +92,7 @@ class MainScreen(CaseActions, Screen[None]):
         Binding("greater_than_sign", "next_sort", "Sort", show=False),
         Binding("less_than_sign", "reverse_sort", "Reverse sort", show=False),
         Binding("x", "toggle_columns", "Columns", show=False),
+        *SERVICES_BINDINGS,
         Binding("question_mark", "app.help", "Help", show=False),
         Binding("q", "app.quit", "Quit", show=False),
         *[
@@ -204,6 +210,8 @@ class MainScreen(CaseActions, Screen[None]):
         """Offer only what the role may do and what applies to the selected case."""
         if action in CASE_ACTIONS:
             return self.case_action_state(action)
+        if action in SERVICES_ACTIONS:
+            return self.check_services_action(action)
         if action == "bulk":
             return bool(self.query_one("#queue", QueueTable).marked) or None
         return True

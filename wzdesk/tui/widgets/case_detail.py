@@ -21,6 +21,7 @@ from wzdesk.core.sla import Severity, TimerState
 from wzdesk.core.timefmt import format_business_duration
 from wzdesk.services.queue import QueueRow
 from wzdesk.tui.formatting import call_length, local_time, target_status
+from wzdesk.tui.widgets.services_section import ServicesSection
 from wzdesk.tui.widgets.sla_panel import SEVERITY_STYLE
 
 GAUGE_WIDTH = 12
@@ -46,6 +47,9 @@ _EVENT_LOOK = {
     "close": ("■ Closed", "dim"),
     "mail_sent": ("✉ Emailed to the client", "green"),
     "mail_failed": ("✉ Email not delivered", "bold red"),
+    "quote": ("$ Quote", "bold cyan"),
+    "time": ("◷ Time logged", "cyan"),
+    "handoff": ("⇒ Professional services", "bold magenta"),
 }
 #: Status values as people say them.
 STATUS_WORDS = {
@@ -188,6 +192,7 @@ class CaseDetail(VerticalScroll, can_focus=True):
         yield Static("Select a case in the queue.", id="detail-title")
         yield Static(id="detail-facts")
         yield Static(id="detail-sla")
+        yield ServicesSection(id="detail-services")
         yield Static(id="detail-timeline")
 
     def show(
@@ -203,6 +208,7 @@ class CaseDetail(VerticalScroll, can_focus=True):
         if zone is not None:
             self.zone = zone
         self._when = _When(self.zone, now)
+        self.query_one(ServicesSection).show_case(case)
         if case is None:
             self.query_one("#detail-title", Static).update(empty)
             for part in ("facts", "sla", "timeline"):

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 
 from wzdesk.core.errors import Conflict, UserError
-from wzdesk.core.rules import Action, Category, Classification, Role, Status, may
+from wzdesk.core.rules import CLASSIFICATION_LABELS, Action, Category, Role, Status, may
 from wzdesk.core.sla import SEVERITY_DESCRIPTIONS, Severity
 from wzdesk.services import cases as case_service
 from wzdesk.services.directory import list_users
@@ -33,9 +33,8 @@ if TYPE_CHECKING:
 
 ESCALATION_TARGETS = ["Tier 2", "Development", "Professional services", "Hosting / operations"]
 CLASSIFICATIONS = [
-    Choice(Classification.USER_ERROR.value, "User error", "Guidance or a workaround given"),
-    Choice(Classification.BUG.value, "Bug or malfunction", "It did not work as intended"),
-    Choice(Classification.WORKS_AS_DESIGNED.value, "Works as designed", "No defect"),
+    Choice(outcome.value, label, description)
+    for outcome, (label, description) in CLASSIFICATION_LABELS.items()
 ]
 STATUS_CHOICES = [
     Choice(Status.OPEN.value, "Open", "Being worked; the resolution clock runs"),

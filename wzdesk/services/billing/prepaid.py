@@ -1,0 +1,255 @@
+"""Prepaid hours: clients buy hours in advance ("with volume discounts available"); work on a
+quote approved as prepaid draws them down; the balance is explained line by line.
+
+Volume-discount tiers are data, set by supervisors. None ship: the policy promises volume
+discounts but names none, so the desk invents none (the demo data shows example tiers). A
+purchase keeps the rate and discount it was sold at; changing tiers or rates never alters it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import peewee
+
+from wzdesk.core.billing import ServiceRole, Tier, parse_enum, prepaid_price, running_balance
+from wzdesk.core.errors import InvalidInput, NotFound
+from wzdesk.core.money import HUNDRED, format_cents, format_hundredths
+from wzdesk.core.rules import Action
+from wzdesk.services.billing.common import locked, quote_label, support_date
+from wzdesk.services.billing.rates import rate_card
+from wzdesk.services.cases.records import clean_text
+from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.directory import get_client
+from wzdesk.store.models import (
+    Case,
+    Client,
+    PrepaidPurchase,
+    PrepaidTier,
+    Quote,
+    TimeEntry,
+)
+
+#: The role whose hour rate prices a block unless another is named: the policy's consultant.
+DEFAULT_BLOCK_ROLE = ServiceRole.SPECIALIST
+
+# -- tiers ----------------------------------------------------------------------------------------
+
+
+def list_tiers() -> list[Tier]:
+    """Every volume-discount tier, smallest threshold first."""
+    return [
+        Tier(row.min_hours_hundredths, row.discount_bp)
+        for row in PrepaidTier.select().order_by(PrepaidTier.min_hours_hundredths)
+    ]
+
+
+def tier_dict(tier: Tier) -> dict[str, str]:
+    return {
+        "min_hours": format_hundredths(tier.min_hours),
+        "discount_percent": format_hundredths(tier.discount),
+    }
+
+
+def set_tier(ctx: ServiceContext, min_hours: int, discount: int) -> Tier:
+    """Add or change the tier for buying at least ``min_hours`` (supervisors)."""
+    ctx.require(Action.MANAGE_RATES)
+    if min_hours <= 0:
+        raise InvalidInput("must be more than zero", field="--min-hours")
+    if not 0 < discount < 100 * HUNDRED:
+        raise InvalidInput("expected a discount above 0 and below 100 percent", field="--discount")
+    tier = Tier(min_hours, discount)
+    with write_transaction():
+        row = PrepaidTier.get_or_none(PrepaidTier.min_hours_hundredths == min_hours)
+        before = tier_dict(Tier(row.min_hours_hundredths, row.discount_bp)) if row else None
+        if row is None:
+            PrepaidTier.create(
+                min_hours_hundredths=min_hours,
+                discount_bp=discount,
+                created_at=ctx.clock.now(),
+                created_by=ctx.actor,
+            )
+        else:
+            PrepaidTier.update(discount_bp=discount).where(PrepaidTier.id == row.id).execute()
+        ctx.audit(
+            "prepaid.tier", "prepaid_tier", format_hundredths(min_hours), before, tier_dict(tier)
+        )
+    return tier
+
+
+def remove_tier(ctx: ServiceContext, min_hours: int) -> None:
+    """Remove the tier with this threshold (supervisors)."""
+    ctx.require(Action.MANAGE_RATES)
+    with write_transaction():
+        row = PrepaidTier.get_or_none(PrepaidTier.min_hours_hundredths == min_hours)
+        if row is None:
+            raise NotFound(
+                f"no tier from {format_hundredths(min_hours)} hours", field="--min-hours"
+            )
+        PrepaidTier.delete().where(PrepaidTier.id == row.id).execute()
+        before = tier_dict(Tier(row.min_hours_hundredths, row.discount_bp))
+        ctx.audit("prepaid.tier_remove", "prepaid_tier", format_hundredths(min_hours), before, None)
+
+
+# -- purchases and the balance --------------------------------------------------------------------
+
+
+def hours_left(client_id: int) -> int:
+    """The client's prepaid hours not yet used (hundredths): bought minus drawn."""
+    bought = (
+        PrepaidPurchase.select(
+            peewee.fn.COALESCE(peewee.fn.SUM(PrepaidPurchase.hours_hundredths), 0)
+        )
+        .where(PrepaidPurchase.client == client_id)
+        .scalar()
+    )
+    drawn = (
+        TimeEntry.select(peewee.fn.COALESCE(peewee.fn.SUM(TimeEntry.hours_hundredths), 0))
+        .join(Quote)
+        .join(Case, on=Quote.case)
+        .where((Case.client == client_id) & TimeEntry.prepaid)
+        .scalar()
+    )
+    return int(bought) - int(drawn)
+
+
+def lock_client(client_id: int) -> None:
+    """Hold the client's row until the transaction ends, so two draws on its prepaid hours
+    are checked one after the other (PostgreSQL; SQLite's writers are already serialised)."""
+    locked(Client.select(Client.id).where(Client.id == client_id)).first()
+
+
+def purchase_dict(row: PrepaidPurchase, client_code: str) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "client": client_code,
+        "hours": format_hundredths(row.hours_hundredths),
+        "role": row.role,
+        "hour_rate": format_cents(row.hour_rate_cents),
+        "list_price": format_cents(row.list_cents),
+        "discount_percent": format_hundredths(row.discount_bp),
+        "discount": format_cents(row.list_cents - row.price_cents),
+        "price": format_cents(row.price_cents),
+        "bought_on": row.bought_on.isoformat(),
+        "note": row.note,
+        "created_by": row.created_by,
+    }
+
+
+def buy(
+    ctx: ServiceContext,
+    client_code: str,
+    hours: int,
+    role: str = DEFAULT_BLOCK_ROLE.value,
+    note: str = "",
+) -> dict[str, Any]:
+    """Record a purchase of ``hours`` at today's hour rate of ``role``, less the tier reached."""
+    ctx.require(Action.SELL_PREPAID)
+    which = parse_enum(ServiceRole, role, "--role")
+    note = clean_text(note, "--note", 2000)
+    if hours <= 0:
+        raise InvalidInput("must be more than zero", field="--hours")
+    today = support_date(ctx.clock.now())
+    with write_transaction():
+        client = get_client(client_code)
+        if not client.active:
+            raise InvalidInput(f"client {client.code} is inactive", field="CLIENT")
+        rate = rate_card(today)[which].hour_cents
+        price = prepaid_price(hours, rate, list_tiers())
+        row = PrepaidPurchase.create(
+            client=client,
+            hours_hundredths=hours,
+            role=which.value,
+            hour_rate_cents=rate,
+            discount_bp=price.discount,
+            list_cents=price.list_cents,
+            price_cents=price.price_cents,
+            bought_on=today,
+            note=note,
+            created_at=ctx.clock.now(),
+            created_by=ctx.actor,
+        )
+        result = purchase_dict(row, client.code)
+        result["balance_hours"] = format_hundredths(hours_left(client.id))
+        ctx.audit("prepaid.buy", "client", client.code, None, result)
+    return result
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One line of a prepaid balance: hours in (a purchase) or out (work drawn)."""
+
+    day: date
+    order: tuple[Any, ...]
+    hours_in: int
+    hours_out: int
+    details: dict[str, Any]
+
+
+def balance(client_code: str) -> dict[str, Any]:
+    """The client's prepaid hours, each purchase and each draw in the order recorded."""
+    client = get_client(client_code)
+    movements = [
+        Movement(
+            row.bought_on,
+            (row.created_at, 0, row.id),
+            row.hours_hundredths,
+            0,
+            {
+                "kind": "purchase",
+                "purchase": row.id,
+                "price": format_cents(row.price_cents),
+                "discount_percent": format_hundredths(row.discount_bp),
+                "note": row.note,
+                "by": row.created_by,
+            },
+        )
+        for row in PrepaidPurchase.select().where(PrepaidPurchase.client == client)
+    ]
+    draws = (
+        TimeEntry.select(TimeEntry, Quote.id, Case.ref)
+        .join(Quote)
+        .join(Case, on=Quote.case)
+        .where((Case.client == client) & TimeEntry.prepaid)
+    )
+    movements += [
+        Movement(
+            entry.work_date,
+            (entry.created_at, 1, entry.id),
+            0,
+            entry.hours_hundredths,
+            {
+                "kind": "time",
+                "time_entry": entry.id,
+                "case": entry.quote.case.ref,
+                "quote": quote_label(entry.quote_id),
+                "role": entry.role,
+                "note": entry.note,
+                "by": entry.author,
+            },
+        )
+        for entry in draws
+    ]
+    movements.sort(key=lambda m: m.order)
+    after = running_balance((m.hours_in, m.hours_out) for m in movements)
+    lines = [
+        {
+            "date": m.day.isoformat(),
+            "hours_in": format_hundredths(m.hours_in),
+            "hours_out": format_hundredths(m.hours_out),
+            "balance": format_hundredths(left),
+            **m.details,
+        }
+        for m, left in zip(movements, after, strict=True)
+    ]
+    bought = sum(m.hours_in for m in movements)
+    used = sum(m.hours_out for m in movements)
+    return {
+        "client": client.code,
+        "purchased_hours": format_hundredths(bought),
+        "used_hours": format_hundredths(used),
+        "balance_hours": format_hundredths(bought - used),
+        "lines": lines,
+    }

@@ -1,0 +1,258 @@
+"""Professional services keys on the main screen: the quote editor, moving a quote on, logging
+time, and resolving a case as needing professional services.
+
+A mixin for :class:`~wzdesk.tui.screens.main.MainScreen` (which adds
+:data:`SERVICES_BINDINGS` to its bindings and asks :meth:`ServicesActions.check_services_action`
+about these actions). Each action reads what it needs fresh in a thread, asks with modal prompts,
+and runs the use case in a thread worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+
+from wzdesk.core.billing import QuoteStatus
+from wzdesk.core.errors import UserError
+from wzdesk.core.rules import CLASSIFICATION_LABELS, Action, Category, Status, may
+from wzdesk.services import cases as case_service
+from wzdesk.services.billing.common import support_date
+from wzdesk.services.billing.overview import case_services, editor_rates
+from wzdesk.services.billing.quotes import move_quote
+from wzdesk.tui.screens.prompts import Choice, ChoicePrompt, TextPrompt
+from wzdesk.tui.workers import in_thread
+
+if TYPE_CHECKING:
+    from wzdesk.tui.screens.main import MainScreen
+
+#: The keys, shown in the footer and the help screen.
+SERVICES_BINDINGS = [
+    Binding("Q", "quote", "Quote"),
+    Binding("P", "quote_move", "Quote status"),
+    Binding("T", "log_time", "Log time"),
+    Binding("H", "handoff", "Resolve → services"),
+]
+SERVICES_ACTIONS = {"quote", "quote_move", "log_time", "handoff"}
+_MOVE_CHOICES = {
+    "send": ("Send to the client", "Emailed to {send_to}; the case waits on the client"),
+    "approve": ("Approved by the client (invoiced)", "Work may start; time is billed"),
+    "decline": ("Declined by the client", "The quote is closed; the case is open again"),
+    "start": ("Work started", "In progress"),
+    "done": ("Work done", "The quote is finished"),
+}
+_HANDOFF_CLASSIFICATIONS = [  # the same choices as resolve (R)
+    Choice(outcome.value, label, description)
+    for outcome, (label, description) in CLASSIFICATION_LABELS.items()
+]
+
+
+@dataclass
+class ServicesDone(Message):
+    """A services action finished (or was refused)."""
+
+    ref: str
+    message: str
+    error: str | None = None
+
+
+class ServicesActions:
+    """The services keys of the main screen (mixed into it)."""
+
+    @property
+    def _screen(self) -> MainScreen:
+        return cast("MainScreen", self)
+
+    def check_services_action(self, action: str) -> bool | None:
+        """Offer a services key only to roles that may use it, on a case that allows it."""
+        screen = self._screen
+        needs = {
+            "quote": Action.QUOTE,
+            "quote_move": Action.QUOTE,
+            "log_time": Action.LOG_TIME,
+            "handoff": Action.RESOLVE,
+        }
+        if not may(screen.wz.role, needs[action]):
+            return False
+        target = screen.selected_target()
+        if target is None:
+            return None
+        status = target.status
+        if action in ("quote", "handoff"):
+            return status.is_open
+        return status is not Status.CLOSED
+
+    async def _services_of_case(self) -> dict[str, Any] | None:
+        """The services data of the selected case (read at key press, before any prompt)."""
+        screen = self._screen
+        target = screen.selected_target()
+        if target is None:
+            return None
+        try:
+            return await asyncio.to_thread(in_thread, case_services, target.ref)
+        except UserError as error:
+            screen.notify(str(error), severity="error")
+            return None
+
+    # -- Q: the quote editor -------------------------------------------------------------------
+
+    @work(group="prompts", exclusive=True)
+    async def action_quote(self) -> None:
+        from wzdesk.tui.screens.quote import QuoteDraft, QuoteEditor
+
+        screen = self._screen
+        data = await self._services_of_case()
+        if data is None:
+            return
+        draft = next((q for q in data["quotes"] if q["status"] == QuoteStatus.DRAFT), None)
+        now = screen.wz.clock.now()
+        rates_on, card = await asyncio.to_thread(
+            in_thread, editor_rates, draft["id"] if draft else None, now
+        )
+        if draft is not None:
+            opening = QuoteDraft.from_view(draft, card)
+        else:
+            opening = QuoteDraft(ref=data["case"], rates_on=rates_on, card=card)
+        saved = await screen.app.push_screen_wait(QuoteEditor(opening))
+        if saved:
+            self._finished(data["case"], saved)
+
+    # -- P: send, approve, decline, start, done ------------------------------------------------
+
+    @work(group="prompts", exclusive=True)
+    async def action_quote_move(self) -> None:
+        screen = self._screen
+        data = await self._services_of_case()
+        if data is None:
+            return
+        quote = next((q for q in data["quotes"] if q["next"]), None)
+        if quote is None:
+            screen.notify(f"{data['case']} has no quote to move on (Q writes one)", timeout=4)
+            return
+        choices = []
+        for verb in quote["next"]:
+            label, description = _MOVE_CHOICES[verb]
+            if verb == "send":
+                description = description.format(send_to=data["send_to"] or "nobody")
+                if data["send_problem"]:
+                    description = f"Cannot be sent: {data['send_problem']}"
+            choices.append(Choice(verb, label, description))
+            if verb == "approve":
+                choices.append(
+                    Choice(
+                        "approve-prepaid",
+                        "Approved, paid from prepaid hours",
+                        f"{data['client']} has {data['prepaid_hours']} h prepaid; "
+                        f"the quote needs {quote['quoted_hours']} h",
+                    )
+                )
+        title = f"{quote['label']} is {quote['status'].replace('_', ' ')}: what next?"
+        verb = await screen.app.push_screen_wait(ChoicePrompt(title, choices))
+        if not verb:
+            return
+        prepaid = verb == "approve-prepaid"
+        verb = "approve" if prepaid else verb
+        label = f"{quote['label']} {_MOVE_CHOICES[verb][0].lower()}"
+        self._services_run(data["case"], label, move_quote, quote["id"], verb, prepaid=prepaid)
+
+    # -- T: time -----------------------------------------------------------------------------------
+
+    @work(group="prompts", exclusive=True)
+    async def action_log_time(self) -> None:
+        from wzdesk.tui.screens.time_entry import TimeEntryPrompt
+
+        screen = self._screen
+        data = await self._services_of_case()
+        if data is None:
+            return
+        taking = [QuoteStatus.APPROVED.value, QuoteStatus.IN_PROGRESS.value]
+        quote = next((q for q in data["quotes"] if q["status"] in taking), None)
+        if quote is None:
+            screen.notify(
+                f"{data['case']} has no approved quote; time is logged against one",
+                severity="warning",
+                timeout=5,
+            )
+            return
+        now = screen.wz.clock.now()
+        today = await asyncio.to_thread(in_thread, support_date, now)
+        overrun = may(screen.wz.role, Action.ALLOW_OVERRUN)
+        logged = await screen.app.push_screen_wait(TimeEntryPrompt(quote, today, overrun))
+        if logged:
+            self._finished(data["case"], logged)
+
+    # -- H: resolve as needing professional services ------------------------------------------
+
+    @work(group="prompts", exclusive=True)
+    async def action_handoff(self) -> None:
+        screen = self._screen
+        target = screen.selected_target()
+        if target is None:
+            return
+        classification: str | None = None
+        if target.category == Category.UNEXPECTED:
+            classification = await screen.app.push_screen_wait(
+                ChoicePrompt(f"What was {target.ref}?", _HANDOFF_CLASSIFICATIONS)
+            )
+            if not classification:
+                return
+        note = await screen.app.push_screen_wait(
+            TextPrompt(
+                f"Resolve {target.ref}: needs professional services",
+                "The note goes to the client; a services case with a draft quote is opened.",
+                "Resolve",
+            )
+        )
+        if note:
+            self._services_run(
+                target.ref,
+                "Resolved; services case opened",
+                case_service.resolve,
+                target.ref,
+                note,
+                classification,
+                expected_version=target.version,
+                needs_services=True,
+            )
+
+    # -- running and reporting -------------------------------------------------------------------
+
+    def _services_run(
+        self, ref: str, label: str, function: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> None:
+        self._services_act(ref, label, function, args, kwargs)
+
+    @work(thread=True, group="actions", exit_on_error=False)
+    def _services_act(
+        self,
+        ref: str,
+        label: str,
+        function: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> None:
+        screen = self._screen
+        try:
+            in_thread(function, screen.wz.context, *args, **kwargs)
+        except UserError as error:
+            screen.post_message(ServicesDone(ref, label, str(error)))
+            return
+        screen.post_message(ServicesDone(ref, label))
+
+    def on_services_done(self, message: ServicesDone) -> None:
+        if message.error:
+            self._screen.notify(message.error, title="Not done", severity="error", timeout=8)
+            self._screen.load_detail(message.ref)
+            return
+        self._finished(message.ref, message.message)
+
+    def _finished(self, ref: str, message: str) -> None:
+        screen = self._screen
+        screen.notify(f"{ref}: {message}", timeout=6 if "Warning" in message else 3)
+        screen.load_detail(ref)
+        screen.wz.load_queue()
