@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.test_cli import Cli, cli, desk, open_case  # noqa: F401 (fixtures)
+from tests.cli.test_cli import Cli, open_case
 
 
 def test_case_open_refuses_call_notes_without_a_duration(desk: Cli) -> None:
