@@ -85,6 +85,7 @@ async def test_f6_lists_held_mail_with_the_received_time_visible_at_80x24(
         await open_quarantine(pilot)
         rows = shown_rows(pilot)
         assert rows[0][2].startswith("eve@elsewhere") and rows[1][2].startswith("bob@acme")
+        assert (rows[0][4], rows[1][4]) == ("unknown sender", "not an admin")
         assert rows[1][1] == "Mon 09 Mar 09:30"
         bob = next(line for line in screen_lines(pilot) if "bob@acme" in line)
         assert "Mon 09 Mar 09:30" in bob and bob.rstrip().endswith("│")  # nothing off-screen
@@ -101,6 +102,7 @@ async def test_j_and_k_move_and_the_preview_follows(held, agent, make_app) -> No
         await pilot.press("j")
         await settle(pilot, lambda: "payroll export" in preview(pilot))
         assert selected_id(pilot) == held[0]
+        assert "not an active client admin" in preview(pilot)  # the full reason
         await pilot.press("k")
         await settle(pilot, lambda: selected_id(pilot) == held[1])
 
@@ -119,8 +121,7 @@ async def test_new_mail_appears_live_and_the_cursor_stays_on_its_message(
         assert selected_id(pilot) == held[0]  # still Bob's, now the third row
         await pilot.press("d")
         await settle(pilot, lambda: pilot.app.screen.query(TextArea))
-        assert f"message #{held[0]} “Report is wrong" in prompt_title(pilot)
-        assert "bob@acme.example" in prompt_title(pilot)
+        assert prompt_title(pilot) == f"Discard #{held[0]} “Report is wrong for every…”?"
         pilot.app.screen.query_one(TextArea).insert("Duplicate of WZ-1001")
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: table(pilot).row_count == 2)
@@ -136,16 +137,16 @@ async def test_release_into_a_new_case_asks_whom_severity_and_category(
         await open_quarantine(pilot)
         await pilot.press("j", "n")  # Bob's message
         await settle(pilot, lambda: isinstance(pilot.app.screen, ChoicePrompt))
-        assert prompt_title(pilot).startswith(f"Open a case from message #{held[0]} “Report")
+        assert prompt_title(pilot) == f"New case from #{held[0]} “Report is wrong for every…” for"
         await pilot.press("1")  # Ana Diaz (primary), the first admin offered
         await settle(pilot, lambda: "Severity" in prompt_title(pilot))
-        assert f"message #{held[0]}" in prompt_title(pilot)
+        assert f"#{held[0]} “Report" in prompt_title(pilot)
         assert "(current)" in str(
             pilot.app.screen.query_one("OptionList").get_option_at_index(2).prompt
         )
         await pilot.press("2")  # Major
         await settle(pilot, lambda: "Category" in prompt_title(pilot))
-        assert f"message #{held[0]}" in prompt_title(pilot)
+        assert f"#{held[0]} “Report" in prompt_title(pilot)
         await pilot.press("3")  # Adjust the configuration
         await settle(pilot, lambda: table(pilot).row_count == 1)
         released = QuarantinedMail.get_by_id(held[0])
@@ -182,7 +183,7 @@ async def test_release_into_an_existing_case_and_discard(held, agent, make_app) 
         await open_quarantine(pilot)
         await pilot.press("j", "c")
         await settle(pilot, lambda: isinstance(pilot.app.screen, LinePrompt))
-        assert prompt_title(pilot).startswith(f"Add message #{held[0]} “Report")
+        assert prompt_title(pilot).startswith(f"Add #{held[0]} “Report is wrong")
         pilot.app.screen.query_one(Input).value = "wz-1001"
         await pilot.press("enter")
         await settle(pilot, lambda: table(pilot).row_count == 1)

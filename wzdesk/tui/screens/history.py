@@ -215,7 +215,9 @@ class HistoryScreen(Screen[None]):
                 widths[key] = max(widths[key], len(row_cells[key].plain))
         # Each column has one cell of padding either side; the summary takes what is left.
         fixed = sum(w + 2 for key, w in widths.items() if key != "summary")
-        widths["summary"] = max(12, self.size.width - fixed - 4)
+        room = table.scrollable_content_region.width or self.size.width - 4
+        scrollbar = 2 if len(page.rows) > table.scrollable_content_region.height else 0
+        widths["summary"] = max(12, room - scrollbar - fixed - 2)
         for key in ("contact", "client", "assignee"):
             if key in widths:
                 widths[key] = min(widths[key], 18)
@@ -268,7 +270,6 @@ class HistoryScreen(Screen[None]):
                 f"{page.pages:,} · newest first · Enter open · [ ] page · 0–3 status · / search"
             )
         self.query_one("#history-status", Static).update(text)
-        self.sub_title = f"History{scope}"
 
     @property
     def selected_ref(self) -> str | None:

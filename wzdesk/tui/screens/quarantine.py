@@ -38,6 +38,20 @@ if TYPE_CHECKING:
 #: The screen shows the newest held messages; the rest wait their turn (``mail quarantine list``).
 PAGE = 500
 OTHER = "\x00other"
+#: The table's short reasons (the preview shows the full one, with the admins to write to).
+REASON_LABELS = {
+    "not_admin": "not an admin",
+    "unknown_sender": "unknown sender",
+    "no_sender": "no sender",
+    "ambiguous_sender": "several clients",
+    "automatic": "automatic",
+    "closed_case": "case closed",
+    "unknown_case": "no such case",
+    "unparseable": "unreadable",
+    "oversized": "too large",
+    "refused": "refused",
+    "error": "filing failed",
+}
 DECISION_KEYS = {"n": "release into a new case", "c": "release into a case", "d": "discard"}
 
 
@@ -49,14 +63,16 @@ class HeldRow:
     sender: str
     subject: str
     reason: str
+    reason_code: str
     received: datetime
     admins: tuple[tuple[str, str], ...]  # (email, "Name (rank)") of the sender's client
 
     @property
     def label(self) -> str:
-        """How prompts name the message: ``message #12 “Report is wrong” from bob@…``."""
-        subject = self.subject if len(self.subject) <= 40 else self.subject[:39] + "…"
-        return f"message #{self.id} “{subject}” from {self.sender}"
+        """How prompts name the message, short enough for an 80-column prompt:
+        ``#12 “Report is wrong”``."""
+        subject = self.subject if len(self.subject) <= 26 else self.subject[:25] + "…"
+        return f"#{self.id} “{subject}”"
 
 
 @dataclass(frozen=True)
@@ -109,6 +125,7 @@ def fetch_held(now: datetime) -> HeldList:
                 message.from_address or "(no sender)",
                 message.subject or "(no subject)",
                 held.reason,
+                held.reason_code,
                 message.received_at,
                 admins,
             )
@@ -165,9 +182,9 @@ def column_widths(width: int, rows: Sequence[tuple[str, ...]]) -> list[int]:
     natural = [max([len(heading)] + [len(r[i]) for r in rows]) for i, heading in enumerate(COLUMNS)]
     number, received = natural[0], natural[1]
     sender = min(natural[2], 30, max(12, width // 5))
-    rest = max(16, width - 4 - 2 * len(COLUMNS) - number - received - sender)
-    subject = max(8, min(natural[3], rest * 11 // 20))
-    reason = max(8, rest - subject)
+    rest = max(16, width - 2 * len(COLUMNS) - number - received - sender)
+    reason = natural[4] if natural[4] <= rest // 2 else max(8, rest * 2 // 5)
+    subject = max(8, min(natural[3], rest - reason))
     return [number, received, sender, subject, reason]
 
 
@@ -270,11 +287,13 @@ class QuarantineScreen(Screen[None]):
                 local_time(row.received, held.zone, now=self.wz.clock.now()),
                 row.sender,
                 row.subject,
-                row.reason,
+                REASON_LABELS.get(row.reason_code, row.reason),
             )
             for row in held.rows
         ]
-        widths = column_widths(table.size.width or self.size.width, cells)
+        room = table.scrollable_content_region.width or self.size.width - 4
+        scrollbar = 2 if len(cells) > table.scrollable_content_region.height else 0
+        widths = column_widths(room - scrollbar, cells)
         table.clear(columns=True)
         for heading, width in zip(COLUMNS, widths, strict=True):
             table.add_column(heading, width=width)
@@ -369,12 +388,12 @@ class QuarantineScreen(Screen[None]):
         choices = [Choice(email, label, email) for email, label in row.admins]
         choices.append(Choice(OTHER, "Another client admin…", "Type their email address"))
         email = await self.app.push_screen_wait(
-            ChoicePrompt(f"Open a case from {row.label} for", choices)
+            ChoicePrompt(f"New case from {row.label} for", choices)
         )
         if email == OTHER:
             email = await self.app.push_screen_wait(
                 LinePrompt(
-                    f"Open a case from {row.label} for",
+                    f"New case from {row.label} for",
                     "The client admin's email address.",
                     "ana@client.example",
                 )
@@ -420,7 +439,7 @@ class QuarantineScreen(Screen[None]):
         self.app.push_screen(
             TextPrompt(
                 f"Discard {row.label}?",
-                "Say why (it is audited; the message stays on record).",
+                f"From {row.sender}. Say why (it is audited; the message stays on record).",
                 "Discard",
             ),
             self._then("discard", row.id),
