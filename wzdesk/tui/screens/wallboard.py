@@ -319,7 +319,7 @@ class Wallboard:
         """The load per agent in ``lines`` lines (a heading, the agents, "+N more" when cut);
         ``compact``: short headings for a narrow panel."""
         limit = None if lines is None or len(self.agents) + 1 <= lines else max(1, lines - 2)
-        table = Table(box=None, padding=(0, 1), show_edge=False)
+        table = Table(box=None, padding=(0, 1), pad_edge=False, collapse_padding=True)
         table.add_column("Agent", no_wrap=True, overflow="ellipsis", max_width=32)
         for heading, short in (("Open", "Open"), ("Breached", "Brch"), ("At risk", "Risk")):
             table.add_column(short if compact else heading, justify="right", no_wrap=True)
