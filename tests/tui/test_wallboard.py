@@ -239,6 +239,18 @@ async def test_f4_and_escape_leave_and_the_command_line_starts_on_it(
         await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
 
 
+async def test_an_empty_desk_shows_zeros_not_a_loading_message(supervisor, make_app) -> None:
+    app = make_app(supervisor, wallboard=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, WallboardScreen))
+        await settle(pilot, lambda: pilot.app.screen.wallboard is not None, limit=8)
+        await settle(pilot, lambda: "Loading" not in "\n".join(screen_lines(pilot)))
+        assert "CRITICAL  0 breached · 0 at risk · 0 due ≤1h · 0 open" in line_with(
+            pilot, "CRITICAL  0"
+        )
+        assert figure(pilot, "minor", "breached") == "0"
+
+
 @given(st.lists(st.integers(0, 40), min_size=4, max_size=4), st.integers(0, 60))
 def test_allocate_fits_the_lines_and_is_fair(sizes: list[int], lines: int) -> None:
     shown = allocate(sizes, lines)

@@ -518,9 +518,9 @@ class WallboardScreen(Screen[None]):
     def tick(self) -> None:
         """Once a second: rebuild when a row crossed a threshold, else redraw the times."""
         now = self.wz.clock.now().timestamp()
-        stale = self.wallboard is not None and self.wallboard.stale(now)
+        stale = self.wallboard is None or self.wallboard.stale(now)
         if stale and not self._building:
-            self.regroup()
+            self.regroup()  # also the first build, when the queue loaded nothing to announce
         self.draw()
 
     def on_resize(self, event: Resize) -> None:
