@@ -202,9 +202,14 @@ async def test_countdowns_tick_and_rows_regroup_when_a_threshold_passes(
 ) -> None:
     app = make_app(supervisor)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_wallboard(pilot)
+        screen = await open_wallboard(pilot)
         assert figure(pilot, "major", "due_soon") == "0"
-        clock.advance(timedelta(minutes=31))  # 0h59m left: due within the hour
+        built = screen.wallboard
+        clock.advance(timedelta(minutes=5))  # no threshold crossed: the times tick from memory
+        await settle(pilot, lambda: "1h25m left" in row_line(pilot, desk_cases["at_risk"]))
+        assert "4h55m left" in row_line(pilot, desk_cases["late"])
+        assert screen.wallboard is built  # not rebuilt
+        clock.advance(timedelta(minutes=26))  # 0h59m left: due within the hour
         await settle(pilot, lambda: figure(pilot, "major", "due_soon") == "1")
         assert "0h59m left" in row_line(pilot, desk_cases["at_risk"])
         assert "4h29m left" in row_line(pilot, desk_cases["late"])
