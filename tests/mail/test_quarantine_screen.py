@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, TextArea
 
 from tests.mail.conftest import eml
+from tests.tui.screen_text import screen_lines
 from tests.tui.test_flows import settle
 from wzdesk.core.clock import FixedClock
 from wzdesk.services.context import ServiceContext
@@ -51,10 +52,6 @@ def table(pilot: Pilot) -> DataTable:
 def shown_rows(pilot: Pilot) -> list[list[str]]:
     grid = table(pilot)
     return [[str(cell) for cell in grid.get_row_at(i)] for i in range(grid.row_count)]
-
-
-def screen_lines(pilot: Pilot) -> list[str]:
-    return [strip.text for strip in pilot.app.screen._compositor.render_strips()]
 
 
 def selected_id(pilot: Pilot) -> int:

@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Tabs
 
 from tests.conftest import local, new_case
+from tests.tui.screen_text import screen_lines
 from tests.tui.test_flows import settle
 from wzdesk.services import cases as case_service
 from wzdesk.services.cases import open_case
@@ -45,10 +46,6 @@ def refs(pilot: Pilot) -> list[str]:
 
 def status_line(pilot: Pilot) -> str:
     return str(pilot.app.screen.query_one("#history-status").render())
-
-
-def screen_lines(pilot: Pilot) -> list[str]:
-    return [strip.text for strip in pilot.app.screen._compositor.render_strips()]
 
 
 def history(pilot: Pilot) -> HistoryScreen:

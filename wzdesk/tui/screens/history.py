@@ -8,6 +8,7 @@ Enter opens the selected case.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -76,29 +77,25 @@ class HistoryTable(DataTable[Text]):
     class TurnPage(Message):
         step: int  # +1 next page, -1 previous page
 
-    def action_cursor_down(self) -> None:
-        if self.row_count and self.cursor_row >= self.row_count - 1:
-            self.post_message(self.TurnPage(+1))
+    def _move(self, step: int, move: Callable[[], None]) -> None:
+        """Move within the page, or past its first or last row to the next page."""
+        at_edge = self.cursor_row >= self.row_count - 1 if step > 0 else self.cursor_row <= 0
+        if self.row_count and at_edge:
+            self.post_message(self.TurnPage(step))
         else:
-            super().action_cursor_down()
+            move()
+
+    def action_cursor_down(self) -> None:
+        self._move(+1, super().action_cursor_down)
 
     def action_cursor_up(self) -> None:
-        if self.row_count and self.cursor_row <= 0:
-            self.post_message(self.TurnPage(-1))
-        else:
-            super().action_cursor_up()
+        self._move(-1, super().action_cursor_up)
 
     def action_page_down(self) -> None:
-        if self.row_count and self.cursor_row >= self.row_count - 1:
-            self.post_message(self.TurnPage(+1))
-        else:
-            super().action_page_down()
+        self._move(+1, super().action_page_down)
 
     def action_page_up(self) -> None:
-        if self.row_count and self.cursor_row <= 0:
-            self.post_message(self.TurnPage(-1))
-        else:
-            super().action_page_up()
+        self._move(-1, super().action_page_up)
 
 
 #: (key, heading, minimum terminal width to show it)

@@ -166,7 +166,7 @@ def allocate(sizes: Sequence[int], lines: int) -> list[int]:
             if shown[i] < size:
                 # One more row costs a line, unless it is the last one: it replaces "+1 more".
                 extra = 0 if shown[i] + 1 == size else 1
-                if used + extra <= lines:
+                if extra == 0 or used + extra <= lines:
                     shown[i] += 1
                     used += extra
                     dealt = True
