@@ -213,8 +213,9 @@ async def test_phone_staff_see_the_quarantine_but_cannot_decide(
     app = make_app(phone_staff)
     async with app.run_test(size=(140, 40)) as pilot:
         await open_quarantine(pilot)  # over the phone intake form phone staff start on
-        footer = screen_lines(pilot)[-1]
+        footer, status = screen_lines(pilot)[-1], screen_lines(pilot)[-2]
         assert " d Discard" not in footer and " n New case" not in footer
+        assert "2 held · agents and supervisors release or discard it" in status
         await pilot.press("d")
         await settle(pilot, lambda: any("may not discard" in n.message for n in app._notifications))
         assert isinstance(pilot.app.screen, QuarantineScreen)  # no prompt opened

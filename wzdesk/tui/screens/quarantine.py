@@ -261,8 +261,13 @@ class QuarantineScreen(Screen[None]):
             self._fill()
         total, shown = message.held.total, len(message.held.rows)
         more = f" (newest {shown} shown)" if total > shown else ""
+        keys = (
+            "n new case · c into a case · d discard"
+            if may(self.wz.role, Action.HANDLE_MAIL)
+            else "agents and supervisors release or discard it"
+        )
         status.update(
-            f"{total:,} held{more} · n new case · c into a case · d discard · Esc back"
+            f"{total:,} held{more} · {keys} · Esc back"
             if total
             else "Nothing held: every message found its case."
         )
