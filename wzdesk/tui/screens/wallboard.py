@@ -280,8 +280,9 @@ class Wallboard:
         )
         return text
 
-    def case_lines(self, now: float, shown: Sequence[int]) -> Text:
-        """Each severity's heading, its first ``shown[i]`` cases, and "+N more" when cut."""
+    def case_lines(self, now: float, shown: Sequence[int], every_row: bool = False) -> Text:
+        """Each severity's heading, its first ``shown[i]`` cases, and "+N more" when cut (with
+        where to see the rest: ``m``, or past the every-row limit the queue's filters)."""
         listed = {
             severity: [
                 (row, row.at_stake(now) or built)
@@ -311,7 +312,8 @@ class Wallboard:
             hidden = len(self.board.groups[severity]) - len(items)
             if hidden > 0:
                 text.append(f"  +{hidden} more {severity.value}", "bold italic")
-                text.append(" (m: every row)\n", "dim")
+                where = "the queue's breached and at-risk filters" if every_row else "m: every row"
+                text.append(f" ({where})\n", "dim")
         text.rstrip()
         return text
 
@@ -572,7 +574,7 @@ class WallboardScreen(Screen[None]):
         else:
             lines = self.query_one("#wb-list").scrollable_content_region.height
             shown = allocate(sizes, lines)
-        self._update("#wb-list-body", wallboard.case_lines(now, shown))
+        self._update("#wb-list-body", wallboard.case_lines(now, shown, self.every_row))
 
     def _draw_figures(self, wallboard: Wallboard) -> None:
         self._update("#wb-figures-table", wallboard.figures_table())
