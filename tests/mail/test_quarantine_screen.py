@@ -1,35 +1,27 @@
-"""The quarantine screen driven through the real app: it lists held mail, and an agent releases
-a message into a new case, into an existing one, or discards it, all by key."""
+"""The quarantine screen driven through the real app (opened with F6): it lists held mail and
+follows new arrivals live, moves with j/k, keeps the Received column on an 80x24 terminal, and
+an agent releases a message into a new case (asked whom, severity and category), into an
+existing one, or discards it, each on the message that is visibly selected."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import DataTable, Input, Label, TextArea
 
 from tests.mail.conftest import eml
+from tests.tui.helpers import screen_lines
+from tests.tui.test_flows import settle
 from wzdesk.core.clock import FixedClock
 from wzdesk.services.context import ServiceContext
 from wzdesk.store.models import Case, CaseEvent, QuarantinedMail
 from wzdesk.tui.app import WzdeskApp
-from wzdesk.tui.screens.quarantine import QuarantineScreen
+from wzdesk.tui.screens.prompts import ChoicePrompt
+from wzdesk.tui.screens.quarantine import LinePrompt, QuarantineScreen
 
-
-async def settle(pilot: Pilot, condition=None, limit: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    """Let workers finish and messages flow (until ``condition()`` holds, if given)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + limit
-    while True:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if condition is None or condition():
-            return
-        if loop.time() > deadline:
-            raise AssertionError("the screen never reached the expected state")
-        await asyncio.sleep(0.05)
+LONG_SUBJECT = "Report is wrong for every employee hired after the spring reorganisation of 2025"
 
 
 @pytest.fixture
@@ -47,7 +39,7 @@ def held(acme, import_raw) -> list[int]:
     """Two held messages: Bob (not an admin) and a stranger; and Ana's case WZ-1001."""
     import_raw(eml(message_id="ana@x", subject="Export fails"))
     _, filed = import_raw(
-        eml(sender="Bob Smith <bob@acme.example>", subject="Report is wrong", message_id="b@x"),
+        eml(sender="Bob Smith <bob@acme.example>", subject=LONG_SUBJECT, message_id="b@x"),
         eml(sender="eve@elsewhere.example", subject="Cheap watches", message_id="e@x"),
     )
     return [f.quarantine_id for f in filed]
@@ -62,49 +54,133 @@ def shown_rows(pilot: Pilot) -> list[list[str]]:
     return [[str(cell) for cell in grid.get_row_at(i)] for i in range(grid.row_count)]
 
 
-async def open_quarantine(pilot: Pilot) -> None:
-    await settle(pilot)
-    pilot.app.push_screen(QuarantineScreen())
+def selected_id(pilot: Pilot) -> int:
+    grid = table(pilot)
+    return int(grid.coordinate_to_cell_key(grid.cursor_coordinate).row_key.value)
+
+
+def prompt_title(pilot: Pilot) -> str:
+    return str(pilot.app.screen.query_one(".prompt-title", Label).content)
+
+
+def preview(pilot: Pilot) -> str:
+    return str(pilot.app.screen.query_one("#quarantine-preview").render())
+
+
+async def open_quarantine(pilot: Pilot, rows: int = 2) -> None:
+    await settle(pilot, lambda: pilot.app.snapshot is not None)
+    await pilot.press("f6")
     await settle(pilot, lambda: isinstance(pilot.app.screen, QuarantineScreen))
-    await settle(pilot, lambda: table(pilot).row_count == 2)
+    await settle(pilot, lambda: table(pilot).row_count == rows)
 
 
-async def test_lists_held_mail_and_releases_one_into_a_new_case(held, agent, make_app) -> None:
+async def test_f6_lists_held_mail_with_the_received_time_visible_at_80x24(
+    held, agent, make_app
+) -> None:
     app = make_app(agent)
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_quarantine(pilot)
         rows = shown_rows(pilot)
-        assert [r[1] for r in rows] == ["eve@elsewhere.example", "bob@acme.example"]
-        assert rows[1][2] == "Report is wrong"
-        assert "not an active client admin" in rows[1][3]
-        assert rows[1][4] == "Mon 09 Mar 09:30"
-        await pilot.press("down")  # Bob's message
-        await settle(pilot, lambda: "payroll export" in str(preview(pilot)))
-        await pilot.press("n")
-        await settle(pilot, lambda: pilot.app.screen.query("OptionList"))
+        assert rows[0][2].startswith("eve@elsewhere") and rows[1][2].startswith("bob@acme")
+        assert (rows[0][4], rows[1][4]) == ("unknown sender", "not an admin")
+        assert rows[1][1] == "Mon 09 Mar 09:30"
+        bob = next(line for line in screen_lines(pilot) if "bob@acme" in line)
+        assert "Mon 09 Mar 09:30" in bob and bob.rstrip().endswith("│")  # nothing off-screen
+        assert "Report is wrong" in bob and LONG_SUBJECT not in bob and "…" in bob
+        await pilot.press("f6")  # again: back
+        await settle(pilot, lambda: not isinstance(pilot.app.screen, QuarantineScreen))
+
+
+async def test_j_and_k_move_and_the_preview_follows(held, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_quarantine(pilot)
+        assert selected_id(pilot) == held[1]
+        await pilot.press("j")
+        await settle(pilot, lambda: "payroll export" in preview(pilot))
+        assert selected_id(pilot) == held[0]
+        assert "not an active client admin" in preview(pilot)  # the full reason
+        await pilot.press("k")
+        await settle(pilot, lambda: selected_id(pilot) == held[1])
+
+
+async def test_new_mail_appears_live_and_the_cursor_stays_on_its_message(
+    held, agent, make_app, import_raw
+) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_quarantine(pilot)
+        await pilot.press("j")  # Bob's message
+        await settle(pilot, lambda: selected_id(pilot) == held[0])
+        import_raw(eml(sender="zed@elsewhere.example", subject="Hello", message_id="z@x"))
+        await settle(pilot, lambda: table(pilot).row_count == 3)  # no key pressed
+        assert shown_rows(pilot)[0][2] == "zed@elsewhere.example"
+        assert selected_id(pilot) == held[0]  # still Bob's, now the third row
+        await pilot.press("d")
+        await settle(pilot, lambda: pilot.app.screen.query(TextArea))
+        assert prompt_title(pilot) == f"Discard #{held[0]} “Report is wrong for every…”?"
+        pilot.app.screen.query_one(TextArea).insert("Duplicate of WZ-1001")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: table(pilot).row_count == 2)
+        assert QuarantinedMail.get_by_id(held[0]).status == "discarded"
+        assert QuarantinedMail.get_by_id(held[1]).status == "held"
+
+
+async def test_release_into_a_new_case_asks_whom_severity_and_category(
+    held, agent, make_app
+) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_quarantine(pilot)
+        await pilot.press("j", "n")  # Bob's message
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ChoicePrompt))
+        assert prompt_title(pilot) == f"New case from #{held[0]} “Report is wrong for every…” for"
         await pilot.press("1")  # Ana Diaz (primary), the first admin offered
+        await settle(pilot, lambda: "Severity" in prompt_title(pilot))
+        assert f"#{held[0]} “Report" in prompt_title(pilot)
+        assert "(current)" in str(
+            pilot.app.screen.query_one("OptionList").get_option_at_index(2).prompt
+        )
+        await pilot.press("2")  # Major
+        await settle(pilot, lambda: "Category" in prompt_title(pilot))
+        assert f"#{held[0]} “Report" in prompt_title(pilot)
+        await pilot.press("3")  # Adjust the configuration
         await settle(pilot, lambda: table(pilot).row_count == 1)
         released = QuarantinedMail.get_by_id(held[0])
         assert (released.status, released.handled_by) == ("released", "kim")
         case = Case.get_by_id(released.case_id)
         assert (case.contact.email, case.summary, case.channel) == (
             "ana@acme.example",
-            "Report is wrong",
+            LONG_SUBJECT,
             "email",
         )
-        assert shown_rows(pilot)[0][1] == "eve@elsewhere.example"
+        assert (case.severity, case.category) == ("major", "configuration")
+        assert shown_rows(pilot)[0][2] == "eve@elsewhere.example"
 
 
-def preview(pilot: Pilot) -> object:
-    return pilot.app.screen.query_one("#quarantine-preview").render()
+async def test_cancelling_the_category_releases_nothing(held, agent, make_app) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_quarantine(pilot)
+        await pilot.press("j", "n")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ChoicePrompt))
+        await pilot.press("1")
+        await settle(pilot, lambda: "Severity" in prompt_title(pilot))
+        await pilot.press("1")
+        await settle(pilot, lambda: "Category" in prompt_title(pilot))
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, QuarantineScreen))
+        assert QuarantinedMail.get_by_id(held[0]).status == "held"
+        assert Case.select().count() == 1
 
 
 async def test_release_into_an_existing_case_and_discard(held, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(140, 40)) as pilot:
         await open_quarantine(pilot)
-        await pilot.press("down", "c")
-        await settle(pilot, lambda: pilot.app.screen.query(Input))
+        await pilot.press("j", "c")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, LinePrompt))
+        assert prompt_title(pilot).startswith(f"Add #{held[0]} “Report is wrong")
         pilot.app.screen.query_one(Input).value = "wz-1001"
         await pilot.press("enter")
         await settle(pilot, lambda: table(pilot).row_count == 1)
@@ -137,7 +213,10 @@ async def test_phone_staff_see_the_quarantine_but_cannot_decide(
     app = make_app(phone_staff)
     async with app.run_test(size=(140, 40)) as pilot:
         await open_quarantine(pilot)  # over the phone intake form phone staff start on
+        footer, status = screen_lines(pilot)[-1], screen_lines(pilot)[-2]
+        assert " d Discard" not in footer and " n New case" not in footer
+        assert "2 held · agents and supervisors release or discard it" in status
         await pilot.press("d")
-        await settle(pilot)
+        await settle(pilot, lambda: any("may not discard" in n.message for n in app._notifications))
         assert isinstance(pilot.app.screen, QuarantineScreen)  # no prompt opened
         assert QuarantinedMail.select().where(QuarantinedMail.status == "held").count() == 2

@@ -45,10 +45,21 @@ def plain(renderable: object, width: int = 200) -> str:
     return console.export_text()
 
 
+def screen_lines(pilot: Pilot[Any]) -> list[str]:
+    """The terminal as the user sees it, line by line (modal screens and toasts included)."""
+    return [strip.text for strip in pilot.app.screen._compositor.render_strips()]
+
+
 def screen_text(pilot: Pilot[Any]) -> str:
-    """Every character on the terminal now (the top screen over what shows through)."""
-    strips = pilot.app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+    """Every character on the terminal now, as one text."""
+    return "\n".join(screen_lines(pilot))
+
+
+def line_with(pilot: Pilot[Any], text: str) -> str:
+    """The first line on screen that shows ``text`` (fails, printing the screen, if none)."""
+    found = [line for line in screen_lines(pilot) if text in line]
+    assert found, f"{text!r} is not on screen:\n" + "\n".join(screen_lines(pilot))
+    return found[0]
 
 
 def notifications(pilot: Pilot[Any]) -> list[str]:

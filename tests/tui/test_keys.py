@@ -34,7 +34,10 @@ ELSEWHERE = {
     ("Mail quarantine (F6)", "n"): "tests/mail/test_quarantine_screen.py",
     ("Mail quarantine (F6)", "c"): "tests/mail/test_quarantine_screen.py",
     ("Mail quarantine (F6)", "d"): "tests/mail/test_quarantine_screen.py",
-    ("Mail quarantine (F6)", "F5"): "tests/mail/test_quarantine_screen.py",
+    ("Wallboard (F4)", "m"): "tests/tui/test_wallboard.py",
+    ("History (h)", "0–3"): "tests/tui/test_history.py",
+    ("History (h)", "[ / ]"): "tests/tui/test_history.py",
+    ("History (h)", "Enter"): "tests/tui/test_history.py",
     **{
         ("Professional services (on the selected case)", key): "tests/tui/test_services_flows.py"
         for key in ("Q", "P", "T", "H", "Ctrl+N / Ctrl+D")
@@ -256,6 +259,75 @@ async def _q(pilot: Any, desk: dict[str, str]) -> None:
     await pilot.press("q")
     await pilot.pause()
     assert not pilot.app.is_running
+
+
+@check(QUEUE, "h")
+async def _h(pilot: Any, desk: dict[str, str]) -> None:
+    from wzdesk.tui.screens.history import HistoryScreen
+
+    await pilot.press("h")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen))
+    await settle(pilot, lambda: desk["resolved"] in screen_text(pilot))  # historical ones too
+
+
+# -- the quarantine, the wallboard, history --------------------------------------------------
+
+
+@check("Mail quarantine (F6)", "F5")
+async def _f5(pilot: Any, desk: dict[str, str]) -> None:
+    from wzdesk.mail.sources import RawMessage
+    from wzdesk.services.mail_intake import import_messages
+
+    await pilot.press("f6")
+    await settle(pilot, lambda: "Nothing held" in screen_text(pilot))
+    raw = b"From: stranger@example.com\r\nTo: support@vendor.example\r\nSubject: Hello\r\n"
+    raw += b"Message-ID: <f5@example.com>\r\n\r\nWho do I ask?\r\n"
+    import_messages(pilot.app.context, [RawMessage(raw, "f5.eml")])
+    await pilot.press("f5")
+    await settle(pilot, lambda: "stranger@example.com" in screen_text(pilot))
+
+
+@check("Mail quarantine (F6)", "Esc")
+async def _quarantine_esc(pilot: Any, desk: dict[str, str]) -> None:
+    from wzdesk.tui.screens.quarantine import QuarantineScreen
+
+    await pilot.press("f6")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, QuarantineScreen))
+    await pilot.press("escape")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+
+
+@check("Wallboard (F4)", "Esc / F4 / w")
+async def _wallboard_back(pilot: Any, desk: dict[str, str]) -> None:
+    from wzdesk.tui.screens.wallboard import WallboardScreen
+
+    for key in ("escape", "f4", "w"):
+        await pilot.press("f4")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, WallboardScreen))
+        await pilot.press(key)
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+
+
+@check("History (h)", "/")
+async def _history_search(pilot: Any, desk: dict[str, str]) -> None:
+    await pilot.press("h")
+    await settle(pilot, lambda: desk["resolved"] in screen_text(pilot))
+    pilot.app.screen.query_one("#history-table").focus()  # as after reading the list
+    await pilot.press("slash", *"export button", "enter")
+    await settle(
+        pilot,
+        lambda: (
+            desk["breached"] not in screen_text(pilot) and desk["resolved"] in screen_text(pilot)
+        ),
+    )
+
+
+@check("History (h)", "Esc")
+async def _history_back(pilot: Any, desk: dict[str, str]) -> None:
+    await pilot.press("h")
+    await settle(pilot, lambda: desk["resolved"] in screen_text(pilot))
+    await pilot.press("escape")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
 
 
 # -- case actions (each acts on the highlighted case; deeper checks in test_flows.py) ----------

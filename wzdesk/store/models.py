@@ -177,6 +177,7 @@ class Case(BaseModel):
             (("is_open", "resolution_due"), False),
             (("is_open", "assignee"), False),
             (("client", "is_open"), False),
+            (("received_at", "id"), False),  # the history, newest first
         )
 
 

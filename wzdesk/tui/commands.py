@@ -1,4 +1,5 @@
-"""The command palette (Ctrl+P): open a case by reference, jump to a client, filters, actions."""
+"""The command palette (Ctrl+P): open a case by reference, jump to a client, filters, actions,
+the case history."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from wzdesk.tui.app import WzdeskApp
 
 _FILTERS = [
@@ -32,6 +35,16 @@ _ACTIONS = [
 ]
 
 
+def open_history(app: App[object], client: str | None = None) -> None:
+    """Show the case history: every case, or one client's (the screen has no key of its own)."""
+    from wzdesk.tui.screens.history import HistoryScreen
+
+    app.push_screen(HistoryScreen(client=client))
+
+
+HISTORY = "History: all cases, open and historical"
+
+
 def _lookup(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Cases whose reference matches, and clients whose code or name matches (worker thread)."""
     from wzdesk.services.case_views import find_refs
@@ -52,6 +65,7 @@ class CaseCommands(Provider):
     async def discover(self) -> Hits:
         for label, action in _ACTIONS:
             yield DiscoveryHit(label, partial(self.app.run_action, action))
+        yield DiscoveryHit(HISTORY, partial(open_history, self.app))
         for name, label in _FILTERS:
             yield DiscoveryHit(label, partial(self.wz.set_quick_filter, name))
 
@@ -61,6 +75,9 @@ class CaseCommands(Provider):
             score = matcher.match(label)
             if score > 0:
                 yield Hit(score, matcher.highlight(label), partial(self.app.run_action, action))
+        score = matcher.match(HISTORY)
+        if score > 0:
+            yield Hit(score, matcher.highlight(HISTORY), partial(open_history, self.app))
         for name, label in _FILTERS:
             score = matcher.match(label)
             if score > 0:
@@ -79,3 +96,5 @@ class CaseCommands(Provider):
         for code, name in clients:
             text = f"Client {code} · {name}: show its open cases"
             yield Hit(0.8, text, partial(self.wz.filter_by_client, code), text=text)
+            text = f"Client {code} · {name}: history (every case, open and closed)"
+            yield Hit(0.75, text, partial(open_history, self.app, code), text=text)

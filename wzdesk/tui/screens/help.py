@@ -74,6 +74,7 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
                 "Bulk action on the marked cases: take, assign, status, severity, close",
                 Action.ASSIGN,
             ),
+            KeyHelp("h", "History: every case, open and historical, with search"),
             KeyHelp("Esc", "Back: leave the full-screen case, clear the filter box, then filters"),
             KeyHelp("q", "Quit"),
         ],
@@ -138,6 +139,24 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             KeyHelp("c", "Release into an existing case (type its reference)", Action.HANDLE_MAIL),
             KeyHelp("d", "Discard (type why; the message stays on record)", Action.HANDLE_MAIL),
             KeyHelp("F5", "Reload"),
+            KeyHelp("Esc", "Back to the queue"),
+        ],
+    ),
+    (
+        "Wallboard (F4)",
+        [
+            KeyHelp("m", "Every breached and at-risk case (the list scrolls), or fit the screen"),
+            KeyHelp("Esc / F4 / w", "Back to the queue"),
+        ],
+    ),
+    (
+        "History (h)",
+        [
+            KeyHelp("/", "Search: reference, client, summary or contact (type, then Enter)"),
+            KeyHelp("0–3", "Status: 0 all, 1 open, 2 resolved, 3 closed"),
+            KeyHelp("[ / ]", "Previous / next page (moving past the first or last row too)"),
+            KeyHelp("Enter", "Open the case"),
+            KeyHelp("Esc", "Back"),
         ],
     ),
     (

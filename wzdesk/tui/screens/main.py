@@ -92,6 +92,7 @@ class MainScreen(ServicesActions, CaseActions, Screen[None]):
         Binding("greater_than_sign", "next_sort", "Sort", show=False),
         Binding("less_than_sign", "reverse_sort", "Reverse sort", show=False),
         Binding("x", "toggle_columns", "Columns", show=False),
+        Binding("h", "history", "History", show=False),
         *SERVICES_BINDINGS,
         Binding("question_mark", "app.help", "Help", show=False),
         Binding("q", "app.quit", "Quit", show=False),
@@ -354,6 +355,11 @@ class MainScreen(ServicesActions, CaseActions, Screen[None]):
     def action_reverse_sort(self) -> None:
         self.view = replace(self.view, reverse=not self.view.reverse)
         self._show_rows()
+
+    def action_history(self) -> None:
+        from wzdesk.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen())
 
     def action_toggle_columns(self) -> None:
         table = self.query_one("#queue", QueueTable)

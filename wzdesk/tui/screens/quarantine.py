@@ -1,25 +1,36 @@
-"""The mail quarantine: messages the import could not file on its own, with the reason; an agent
-releases each into a new case or an existing one, or discards it (with a reason)."""
+"""The mail quarantine (F6): messages the import could not file on its own, with the reason; an
+agent releases each into a new case or an existing one, or discards it (with a reason).
+
+The list is re-read every few seconds in a worker, like the queue (mail import runs beside the
+console), and the cursor stays on its message. Every decision acts on the message that was
+selected when the key was pressed, and each prompt's title names that message.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from textual import on, work
+from rich.text import Text
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.timer import Timer
+from textual.widgets import DataTable, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
 from wzdesk.core.errors import UserError
-from wzdesk.core.rules import Action, may
+from wzdesk.core.rules import CATEGORY_LABELS, Action, Category, may
+from wzdesk.core.sla import SEVERITY_DESCRIPTIONS, Severity
+from wzdesk.tui.formatting import local_time
 from wzdesk.tui.screens.prompts import Choice, ChoicePrompt, TextPrompt
+from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
 
 if TYPE_CHECKING:
@@ -28,6 +39,21 @@ if TYPE_CHECKING:
 #: The screen shows the newest held messages; the rest wait their turn (``mail quarantine list``).
 PAGE = 500
 OTHER = "\x00other"
+#: The table's short reasons (the preview shows the full one, with the admins to write to).
+REASON_LABELS = {
+    "not_admin": "not an admin",
+    "unknown_sender": "unknown sender",
+    "no_sender": "no sender",
+    "ambiguous_sender": "several clients",
+    "automatic": "automatic",
+    "closed_case": "case closed",
+    "unknown_case": "no such case",
+    "unparseable": "unreadable",
+    "oversized": "too large",
+    "refused": "refused",
+    "error": "filing failed",
+}
+DECISION_KEYS = {"n": "release into a new case", "c": "release into a case", "d": "discard"}
 
 
 @dataclass(frozen=True)
@@ -38,14 +64,32 @@ class HeldRow:
     sender: str
     subject: str
     reason: str
-    received: str
+    reason_code: str
+    received: datetime
     admins: tuple[tuple[str, str], ...]  # (email, "Name (rank)") of the sender's client
+
+    @property
+    def label(self) -> str:
+        """How prompts name the message, short enough for an 80-column prompt:
+        ``#12 “Report is wrong”``."""
+        subject = self.subject if len(self.subject) <= 26 else self.subject[:25] + "…"
+        return f"#{self.id} “{subject}”"
+
+
+@dataclass(frozen=True)
+class HeldList:
+    """What one re-read of the quarantine found."""
+
+    rows: list[HeldRow]
+    total: int
+    zone: ZoneInfo
+    severity: str  # the mail settings' defaults for a new case
+    category: str
 
 
 @dataclass
 class QuarantineLoaded(Message):
-    rows: list[HeldRow]
-    total: int
+    held: HeldList | None
     error: str | None = None
 
 
@@ -61,26 +105,16 @@ class DecisionMade(Message):
     error: str | None = None
 
 
-def _short(instant: str | None) -> str:
-    if not instant:
-        return "—"
-    return datetime.fromisoformat(instant).strftime("%a %d %b %H:%M")
-
-
-def fetch_held(now: datetime) -> tuple[list[HeldRow], int]:
+def fetch_held(now: datetime) -> HeldList:
     """The newest held messages and how many are held in all (runs in a worker thread)."""
     from wzdesk.services.calendar import load_policy_book
-    from wzdesk.services.mail_quarantine import (
-        held_count,
-        list_quarantine,
-        quarantine_dict,
-        suggested_contacts,
-    )
+    from wzdesk.services.mail_quarantine import held_count, list_quarantine, suggested_contacts
+    from wzdesk.services.mail_settings import mail_settings
 
     zone = load_policy_book().at(now).calendar.zone
     rows = []
     for held in list_quarantine(limit=PAGE):
-        shown = quarantine_dict(held, zone)
+        message = held.message
         admins = tuple(
             (c.email, f"{c.name} ({c.admin_rank or 'admin'})")
             for c in suggested_contacts(held)
@@ -89,14 +123,16 @@ def fetch_held(now: datetime) -> tuple[list[HeldRow], int]:
         rows.append(
             HeldRow(
                 held.id,
-                shown["from"] or "(no sender)",
-                shown["subject"] or "(no subject)",
-                shown["reason"],
-                _short(shown["received_at"]),
+                message.from_address or "(no sender)",
+                message.subject or "(no subject)",
+                held.reason,
+                held.reason_code,
+                message.received_at,
                 admins,
             )
         )
-    return rows, held_count()
+    settings = mail_settings()
+    return HeldList(rows, held_count(), zone, settings.default_severity, settings.default_category)
 
 
 def fetch_preview(quarantine_id: int) -> str:
@@ -137,13 +173,31 @@ class LinePrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+#: Columns, left to right: the received time stays visible, the text columns give way.
+COLUMNS = ("#", "Received", "From", "Subject", "Reason")
+
+
+def column_widths(width: int, rows: Sequence[tuple[str, ...]]) -> list[int]:
+    """Widths that fit ``width`` cells: number and received time in full, the sender up to 30,
+    subject and reason share the rest (each cell has one cell of padding either side)."""
+    natural = [max([len(heading)] + [len(r[i]) for r in rows]) for i, heading in enumerate(COLUMNS)]
+    number, received = natural[0], natural[1]
+    sender = min(natural[2], 30, max(12, width // 5))
+    rest = max(16, width - 2 * len(COLUMNS) - number - received - sender)
+    reason = natural[4] if natural[4] <= rest // 2 else max(8, rest * 2 // 5)
+    subject = max(8, min(natural[3], rest - reason))
+    return [number, received, sender, subject, reason]
+
+
 class QuarantineScreen(Screen[None]):
-    """Held mail, newest first: sender, subject, reason, when it arrived; decide by key."""
+    """Held mail, newest first: when it came, sender, subject, reason; decide by key."""
 
     BINDINGS = [
         Binding("n", "release_new", "New case"),
         Binding("c", "release_case", "Into case"),
         Binding("d", "discard", "Discard"),
+        Binding("j", "cursor('down')", "Down", show=False),
+        Binding("k", "cursor('up')", "Up", show=False),
         Binding("f5", "reload", "Reload"),
         Binding("escape", "back", "Back"),
     ]
@@ -151,6 +205,8 @@ class QuarantineScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: dict[int, HeldRow] = {}
+        self.held: HeldList | None = None
+        self._timer: Timer | None = None
 
     @property
     def wz(self) -> WzdeskApp:
@@ -158,62 +214,109 @@ class QuarantineScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        table: DataTable[str] = DataTable(
+        table: DataTable[Text] = DataTable(
             id="quarantine-table", cursor_type="row", zebra_stripes=True
         )
         yield table
         yield Static("", id="quarantine-preview")
         yield Static("Loading the quarantine…", id="quarantine-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#quarantine-table", DataTable)
         table.border_title = "Quarantined mail"
-        table.add_columns("#", "From", "Subject", "Reason", "Received")
         self.query_one("#quarantine-preview", Static).border_title = "Message"
         table.focus()
         self.load()
 
-    # -- reading ------------------------------------------------------------------------------
+    # -- reading (live: re-armed after each read, one pending read at a time) ----------------
 
     @work(thread=True, exclusive=True, group="quarantine", exit_on_error=False)
     def load(self) -> None:
         worker = get_current_worker()
         try:
-            rows, total = in_thread(fetch_held, self.wz.clock.now())
+            held = in_thread(fetch_held, self.wz.clock.now())
         except Exception as error:  # the database went away: say so, keep the screen
             if not worker.is_cancelled:
-                self.post_message(QuarantineLoaded([], 0, str(error).splitlines()[0]))
+                first = str(error).splitlines()[0] if str(error) else repr(error)
+                self.post_message(QuarantineLoaded(None, first))
             return
         if not worker.is_cancelled:
-            self.post_message(QuarantineLoaded(rows, total))
+            self.post_message(QuarantineLoaded(held))
+
+    def _schedule(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(max(self.wz.refresh_seconds, 0.1), self.load)
 
     def on_quarantine_loaded(self, message: QuarantineLoaded) -> None:
+        self._schedule()
         status = self.query_one("#quarantine-status", Static)
-        if message.error:
-            status.update(f"Cannot read the quarantine: {message.error}")
+        if message.held is None:
+            status.update(f"Cannot read the quarantine: {message.error}. Retrying…")
             return
-        table = self.query_one("#quarantine-table", DataTable)
-        keep = self._selected_id()
-        table.clear()
-        self.rows = {row.id: row for row in message.rows}
-        for row in message.rows:
-            table.add_row(
-                str(row.id), row.sender, row.subject, row.reason, row.received, key=str(row.id)
-            )
-        shown = len(message.rows)
-        more = f" (newest {shown} shown)" if message.total > shown else ""
+        changed = self.held is None or message.held.rows != self.held.rows
+        self.held = message.held
+        self.rows = {row.id: row for row in message.held.rows}
+        if changed:
+            self._fill()
+        total, shown = message.held.total, len(message.held.rows)
+        more = f" (newest {shown} shown)" if total > shown else ""
+        keys = (
+            "n new case · c into a case · d discard"
+            if may(self.wz.role, Action.HANDLE_MAIL)
+            else "agents and supervisors release or discard it"
+        )
         status.update(
-            f"{message.total:,} held{more} · n new case · c into a case · d discard · Esc back"
-            if message.total
+            f"{total:,} held{more} · {keys} · Esc back"
+            if total
             else "Nothing held: every message found its case."
         )
-        table.border_title = f"Quarantined mail · {message.total:,}"
-        if keep in self.rows:
-            table.move_cursor(row=table.get_row_index(str(keep)))
+        self.query_one(
+            "#quarantine-table", DataTable
+        ).border_title = f"Quarantined mail · {total:,}"
         if not self.rows:
             self.query_one("#quarantine-preview", Static).update("")
         self.refresh_bindings()
+
+    def _fill(self) -> None:
+        """Rebuild the table to fit the width; the cursor stays on its message (or, if that
+        message was decided elsewhere, on the one that took its place)."""
+        held = self.held
+        if held is None:
+            return
+        table = self.query_one("#quarantine-table", DataTable)
+        keep, index = self._selected_id(), table.cursor_row
+        cells = [
+            (
+                str(row.id),
+                local_time(row.received, held.zone, now=self.wz.clock.now()),
+                row.sender,
+                row.subject,
+                REASON_LABELS.get(row.reason_code, row.reason),
+            )
+            for row in held.rows
+        ]
+        room = table.scrollable_content_region.width or self.size.width - 4
+        scrollbar = 2 if len(cells) > table.scrollable_content_region.height else 0
+        widths = column_widths(room - scrollbar, cells)
+        table.clear(columns=True)
+        for heading, width in zip(COLUMNS, widths, strict=True):
+            table.add_column(heading, width=width)
+        for row, values in zip(held.rows, cells, strict=True):
+            texts = []
+            for value, width in zip(values, widths, strict=True):
+                text = Text(value)
+                text.truncate(width, overflow="ellipsis")
+                texts.append(text)
+            table.add_row(*texts, key=str(row.id))
+        if keep in self.rows:
+            table.move_cursor(row=table.get_row_index(str(keep)))
+        elif held.rows:
+            table.move_cursor(row=min(index, len(held.rows) - 1))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._fill)
 
     @on(DataTable.RowHighlighted, "#quarantine-table")
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -250,6 +353,13 @@ class QuarantineScreen(Screen[None]):
         selected = self._selected_id()
         return self.rows.get(selected) if selected is not None else None
 
+    def action_cursor(self, direction: str) -> None:
+        table = self.query_one("#quarantine-table", DataTable)
+        if direction == "down":
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()
+
     # -- deciding -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -259,35 +369,61 @@ class QuarantineScreen(Screen[None]):
             return True if self.rows else None
         return True
 
+    def on_key(self, event: events.Key) -> None:
+        """A decision key the role may not use says why (it is not offered in the footer)."""
+        if event.key in DECISION_KEYS and not may(self.wz.role, Action.HANDLE_MAIL):
+            event.stop()
+            self.notify(
+                f"{self.wz.context.actor} ({self.wz.role.value}) may not "
+                f"{DECISION_KEYS[event.key]}: agents and supervisors decide on held mail.",
+                severity="warning",
+            )
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def action_reload(self) -> None:
         self.load()
 
-    def action_release_new(self) -> None:
-        row = self._selected()
-        if row is None:
+    @work(group="prompts", exclusive=True)
+    async def action_release_new(self) -> None:
+        """Whom the case is for, then its severity and category; then release."""
+        row, held = self._selected(), self.held
+        if row is None or held is None:
             return
-
-        def with_contact(email: str | None) -> None:
-            if email == OTHER:
-                self.app.push_screen(
-                    LinePrompt(
-                        f"Open a case from message {row.id} for",
-                        "The client admin's email address.",
-                        "ana@client.example",
-                    ),
-                    self._then("release_new", row.id),
-                )
-            elif email:
-                self._decide("release_new", row.id, email)
-
         choices = [Choice(email, label, email) for email, label in row.admins]
         choices.append(Choice(OTHER, "Another client admin…", "Type their email address"))
-        self.app.push_screen(
-            ChoicePrompt(f"Open a case from “{row.subject}” for", choices), with_contact
+        email = await self.app.push_screen_wait(
+            ChoicePrompt(f"New case from {row.label} for", choices)
         )
+        if email == OTHER:
+            email = await self.app.push_screen_wait(
+                LinePrompt(
+                    f"New case from {row.label} for",
+                    "The client admin's email address.",
+                    "ana@client.example",
+                )
+            )
+        if not email:
+            return
+        severity = await self.app.push_screen_wait(
+            ChoicePrompt(
+                f"Severity of the case from {row.label}",
+                [Choice(s.value, s.value.capitalize(), SEVERITY_DESCRIPTIONS[s]) for s in Severity],
+                current=held.severity,
+            )
+        )
+        if not severity:
+            return
+        category = await self.app.push_screen_wait(
+            ChoicePrompt(
+                f"Category of the case from {row.label}",
+                [Choice(c.value, CATEGORY_LABELS[c], "") for c in Category],
+                current=held.category,
+            )
+        )
+        if category:
+            self._decide("release_new", row.id, email, severity=severity, category=category)
 
     def action_release_case(self) -> None:
         row = self._selected()
@@ -295,7 +431,7 @@ class QuarantineScreen(Screen[None]):
             return
         self.app.push_screen(
             LinePrompt(
-                f"Add message {row.id} to which case?",
+                f"Add {row.label} to which case?",
                 "It is added as the client's message.",
                 "WZ-1042",
             ),
@@ -308,8 +444,8 @@ class QuarantineScreen(Screen[None]):
             return
         self.app.push_screen(
             TextPrompt(
-                f"Discard message {row.id} from {row.sender}?",
-                "Say why (it is audited; the message stays on record).",
+                f"Discard {row.label}?",
+                f"From {row.sender}. Say why (it is audited; the message stays on record).",
                 "Discard",
             ),
             self._then("discard", row.id),
@@ -325,20 +461,22 @@ class QuarantineScreen(Screen[None]):
         return decide
 
     @work(thread=True, group="quarantine-decide", exit_on_error=False)
-    def _decide(self, what: str, quarantine_id: int, value: str) -> None:
+    def _decide(self, what: str, quarantine_id: int, value: str, **options: str) -> None:
         from wzdesk.services import mail_quarantine as quarantine
 
         ctx = self.wz.context
         try:
             if what == "release_new":
-                case: Any = in_thread(quarantine.release_to_new_case, ctx, quarantine_id, value)
-                done = f"Message {quarantine_id} opened {case.ref}"
+                case: Any = in_thread(
+                    quarantine.release_to_new_case, ctx, quarantine_id, value, **options
+                )
+                done = f"Message #{quarantine_id} opened {case.ref} ({case.severity})"
             elif what == "release_case":
                 case = in_thread(quarantine.release_to_case, ctx, quarantine_id, value)
-                done = f"Message {quarantine_id} added to {case.ref}"
+                done = f"Message #{quarantine_id} added to {case.ref}"
             else:
                 in_thread(quarantine.discard, ctx, quarantine_id, value)
-                done = f"Message {quarantine_id} discarded"
+                done = f"Message #{quarantine_id} discarded"
         except UserError as error:
             self.post_message(DecisionMade("", str(error)))
             return

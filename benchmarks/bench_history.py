@@ -1,0 +1,82 @@
+"""History benchmark: one page of the console's case history at 100,000 cases.
+
+    python -m benchmarks.bench_history                 # builds a 100,000-case SQLite database
+    python -m benchmarks.bench_history --db URL        # an existing database (e.g. PostgreSQL
+                                                       # filled with ``wzdesk demo --cases N``)
+
+Each figure is the median of repeated calls of ``history_page`` (the count of matches plus one
+page of 50 rows), with the clock pinned to a weekday at 10:00. Not a test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from wzdesk.core.clock import FixedClock
+from wzdesk.services.demo import generate
+from wzdesk.services.directory import sign_in
+from wzdesk.services.history import HistoryQuery, history_page
+from wzdesk.store.database import open_database
+from wzdesk.store.models import Case, Contact
+
+NOW = datetime(2026, 3, 9, 10, 0, tzinfo=ZoneInfo("America/Toronto"))
+GOAL = "< 100 ms a page browsing; a text search scans every case (no full-text index)"
+
+
+def _median_ms(call, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    call()  # warm the cache
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="an existing database URL (default: build one)")
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    if args.db:
+        open_database(args.db)
+    else:
+        path = Path(tempfile.gettempdir()) / f"wzdesk-bench-history-{args.cases}.db"
+        fresh = not path.exists()
+        open_database(f"sqlite:///{path}")
+        if fresh:
+            clock = FixedClock(NOW)
+            sign_in("bench", clock)
+            generate(clock, args.cases)
+    cases = Case.select().count()
+    some = Case.select().order_by(Case.id).first()
+    assert some is not None, "the database holds no case"
+    contact = Contact.get_by_id(some.contact_id)
+    probes = [
+        ("every case, page 1", HistoryQuery(), 0),
+        ("every case, page 1000", HistoryQuery(), 999 * 50),
+        ("open", HistoryQuery(status="open"), 0),
+        ("resolved", HistoryQuery(status="resolved"), 0),
+        ("closed", HistoryQuery(status="closed"), 0),
+        ("search 'export' (common)", HistoryQuery(text="export"), 0),
+        ("search a reference", HistoryQuery(text=str(some.ref)), 0),
+        ("one client", HistoryQuery(client=some.client.code), 0),
+        ("one contact", HistoryQuery(client=some.client.code, contact=contact.email), 0),
+    ]
+    print(f"history_page at {cases:,} cases (median of {args.repeat}; goal {GOAL})")
+    print(f"  {'query':<28} {'matches':>9} {'ms':>8}")
+    for label, query, offset in probes:
+        page = history_page(query, offset)
+        ms = _median_ms(lambda q=query, o=offset: history_page(q, o), args.repeat)
+        print(f"  {label:<28} {page.total:>9,} {ms:>8.1f}")
+
+
+if __name__ == "__main__":
+    main()

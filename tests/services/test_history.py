@@ -1,0 +1,142 @@
+"""The case history read model: every case newest first, searched, filtered by status, scoped to
+a client or a contact, paged in SQL."""
+
+from __future__ import annotations
+
+import peewee
+import pytest
+from playhouse.test_utils import count_queries
+
+from tests.conftest import local, new_case
+from wzdesk.core.errors import InvalidInput, NotFound
+from wzdesk.services import cases as case_service
+from wzdesk.services.cases import open_case
+from wzdesk.services.context import ServiceContext
+from wzdesk.services.demo import generate
+from wzdesk.services.directory import add_client, add_contact
+from wzdesk.services.history import HistoryQuery, history_page
+from wzdesk.store.models import Case
+
+
+@pytest.fixture
+def cases(supervisor: ServiceContext, acme: str) -> dict[str, str]:
+    """ACME: an open, a resolved and a closed case (by Ana), one by Raj; Globex: one by Gil."""
+    add_client(supervisor, "GLX", "Globex Inc")
+    add_contact(supervisor, "GLX", "Gil Ortiz", "gil@globex.example", "905 555 0199", "primary")
+
+    def opened(received, **fields: str) -> str:  # type: ignore[no-untyped-def]
+        return str(open_case(supervisor, new_case(received_at=received, **fields)).ref)
+
+    refs = {
+        "open": opened(local(2026, 3, 2, 9), summary="Payroll export fails"),
+        "resolved": opened(local(2026, 2, 2, 9), summary="Typo on the login page"),
+        "closed": opened(local(2025, 11, 3, 9), summary="100% CPU on reports"),
+        "raj": opened(local(2026, 3, 4, 9), summary="Approval emails", contact="raj@acme.example"),
+        "globex": opened(
+            local(2026, 3, 6, 9), client="GLX", contact="gil@globex.example", summary="Login slow"
+        ),
+    }
+    case_service.resolve(supervisor, refs["resolved"], "Fixed the label.")
+    case_service.resolve(supervisor, refs["closed"], "Added an index.")
+    case_service.close(supervisor, refs["closed"])
+    return refs
+
+
+def refs_of(query: HistoryQuery, offset: int = 0, limit: int = 50) -> list[str]:
+    return [row.ref for row in history_page(query, offset, limit).rows]
+
+
+def test_every_case_newest_first_with_the_count(cases: dict[str, str]) -> None:
+    page = history_page(HistoryQuery())
+    assert [row.ref for row in page.rows] == [
+        cases["globex"],
+        cases["raj"],
+        cases["open"],
+        cases["resolved"],
+        cases["closed"],
+    ]
+    assert (page.total, page.page, page.pages, page.scope) == (5, 1, 1, "")
+    closed = page.rows[-1]
+    assert (closed.status, closed.client_code, closed.contact_name) == (
+        "closed",
+        "ACME",
+        "Ana Diaz",
+    )
+    assert closed.received_at == local(2025, 11, 3, 9) and closed.ended_at is not None
+
+
+def test_status_filters(cases: dict[str, str]) -> None:
+    assert set(refs_of(HistoryQuery(status="open"))) == {
+        cases["open"],
+        cases["raj"],
+        cases["globex"],
+    }
+    assert refs_of(HistoryQuery(status="resolved")) == [cases["resolved"]]
+    assert refs_of(HistoryQuery(status="closed")) == [cases["closed"]]
+    with pytest.raises(InvalidInput) as bad:
+        history_page(HistoryQuery(status="pending"))
+    assert bad.value.field == "status"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("payroll", ["open"]),  # summary, any case
+        ("ACME", ["raj", "open", "resolved", "closed"]),  # client code
+        ("globex", ["globex"]),  # client name
+        ("raj patel", ["raj"]),  # contact name
+        ("gil@globex", ["globex"]),  # contact email
+        ("100%", ["closed"]),  # a literal percent sign, not a wildcard
+        ("_", []),  # nor an underscore
+    ],
+)
+def test_search_matches_reference_client_summary_and_contact(
+    cases: dict[str, str], text: str, expected: list[str]
+) -> None:
+    assert refs_of(HistoryQuery(text=text)) == [cases[name] for name in expected]
+
+
+def test_search_by_reference(cases: dict[str, str]) -> None:
+    assert refs_of(HistoryQuery(text=cases["closed"].lower())) == [cases["closed"]]
+
+
+def test_scoped_to_a_client_or_a_contact(cases: dict[str, str]) -> None:
+    client = history_page(HistoryQuery(client="acme"))
+    assert client.scope == "ACME · Acme Corporation" and client.total == 4
+    contact = history_page(HistoryQuery(client="ACME", contact="raj@acme.example"))
+    assert ([r.ref for r in contact.rows], contact.scope) == ([cases["raj"]], "Raj Patel (ACME)")
+    by_phone = history_page(HistoryQuery(contact="(905) 555-0199"))
+    assert ([r.ref for r in by_phone.rows], by_phone.scope) == (
+        [cases["globex"]],
+        "Gil Ortiz (GLX)",
+    )
+    assert refs_of(HistoryQuery(client="ACME", status="closed", text="cpu")) == [cases["closed"]]
+    with pytest.raises(NotFound):
+        history_page(HistoryQuery(client="NOPE"))
+    with pytest.raises(NotFound):
+        history_page(HistoryQuery(contact="who@nowhere.example"))
+
+
+def test_pages_come_from_the_database(
+    database: peewee.Database, supervisor: ServiceContext, clock
+) -> None:  # type: ignore[no-untyped-def]
+    generate(clock, 130)
+    everything = [
+        ref
+        for ref, _, _ in Case.select(Case.ref, Case.received_at, Case.id)
+        .order_by(Case.received_at.desc(), Case.id.desc())
+        .tuples()
+    ]
+    with count_queries() as counted:
+        first = history_page(HistoryQuery(), 0, 50)
+    assert counted.count == 2  # the count and the page, whatever the size
+    third = history_page(HistoryQuery(), 100, 50)
+    assert [r.ref for r in first.rows] == everything[:50]
+    assert [r.ref for r in third.rows] == everything[100:130]
+    assert (third.page, third.pages, third.total) == (3, 3, 130)
+    past_the_end = history_page(HistoryQuery(), 5000, 50)
+    assert past_the_end.offset == 100  # the last page
+    received = [row.received_at for row in first.rows]
+    assert received == sorted(received, reverse=True)
+    with pytest.raises(InvalidInput):
+        history_page(HistoryQuery(), 0, 0)

@@ -1,0 +1,255 @@
+"""The wallboard (F4) driven through the real app: figures that match the data, each row naming
+its target and its own time, nothing hidden without a "+N more", the closed-hours clock, and
+a board that moves with a clock the tests advance."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from textual.pilot import Pilot
+from textual.widgets import Digits, Static
+
+from tests.conftest import local, new_case
+from tests.tui.helpers import line_with, screen_lines
+from tests.tui.test_flows import settle
+from wzdesk.core.clock import FixedClock
+from wzdesk.core.rules import Role
+from wzdesk.core.sla import Severity, TimerState
+from wzdesk.services import cases as case_service
+from wzdesk.services.case_views import CaseFilter, list_cases
+from wzdesk.services.cases import open_case
+from wzdesk.services.context import ServiceContext
+from wzdesk.tui.screens.main import MainScreen
+from wzdesk.tui.screens.wallboard import WallboardScreen, allocate
+
+
+def _open(ctx: ServiceContext, severity: str, summary: str, received, assignee=None) -> str:  # type: ignore[no-untyped-def]
+    case = open_case(
+        ctx,
+        new_case(severity=severity, summary=summary, description="Details.", received_at=received),
+    )
+    if assignee:
+        case_service.assign(ctx, case.ref, assignee)
+    return str(case.ref)
+
+
+@pytest.fixture
+def desk_cases(supervisor, agent, acme, clock) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Monday 9 March 10:00. By name:
+
+    * ``breached``: critical, unassigned, response due Friday 16:00 (overdue 4h of business
+      time: Friday 16:00-18:00 and Monday 08:00-10:00);
+    * ``late``: critical for kim, answered late on Thursday (response ``late``), resolution at
+      risk with 5h00m left (19 of 24 business hours used);
+    * ``at_risk``: major for kim, response at risk with 1h30m left (8.5 of 10 hours used);
+    * ``pending``: minor, unassigned, received this morning.
+    """
+    refs = {
+        "breached": _open(supervisor, "critical", "Payroll export fails", local(2026, 3, 6, 12)),
+        "late": _open(supervisor, "critical", "Timesheets lost", local(2026, 3, 5, 11), "kim"),
+        "at_risk": _open(
+            supervisor, "major", "Approval emails missing", local(2026, 3, 6, 11, 30), "kim"
+        ),
+        "pending": _open(supervisor, "minor", "Typo on the login page", local(2026, 3, 9, 9, 30)),
+    }
+    answered_thursday = ServiceContext("kim", Role.AGENT, FixedClock(local(2026, 3, 5, 16)))
+    case_service.reply(answered_thursday, refs["late"], "Looking into it.")
+    return refs
+
+
+def row_line(pilot: Pilot, ref: str) -> str:
+    """The list's row of a case (``WZ-1001  response  overdue 4h00m  ACME  …``)."""
+    return line_with(pilot, f"{ref}  ")
+
+
+def figure(pilot: Pilot, severity: str, key: str) -> str:
+    return pilot.app.screen.query_one(f"#fig-{severity}-{key}", Digits).value
+
+
+async def open_wallboard(pilot: Pilot) -> WallboardScreen:
+    await settle(pilot, lambda: pilot.app.snapshot and not pilot.app.snapshot.partial)
+    await pilot.press("f4")
+    await settle(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, WallboardScreen) and pilot.app.screen.wallboard is not None
+        ),
+    )
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, WallboardScreen)
+    return screen
+
+
+def expected_counts(clock: FixedClock) -> dict[str, tuple[int, int]]:
+    """(breached, at risk) per severity from the SLA engine, each case by its worst target."""
+    counts = {s.value: [0, 0] for s in Severity}
+    for case, reading in list_cases(CaseFilter(statuses=("new", "open")), clock.now()):
+        state = reading.worst_state
+        counts[case.severity][0] += state is TimerState.BREACHED
+        counts[case.severity][1] += state is TimerState.AT_RISK
+    return {severity: (b, r) for severity, (b, r) in counts.items()}
+
+
+async def test_figures_match_the_data_and_rows_name_their_target(
+    desk_cases, supervisor, make_app, clock
+) -> None:
+    app = make_app(supervisor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_wallboard(pilot)
+        expected = expected_counts(clock)
+        assert expected["critical"] == (1, 1) and expected["major"] == (0, 1)
+        for severity, (breached, at_risk) in expected.items():
+            assert figure(pilot, severity, "breached") == str(breached)
+            assert figure(pilot, severity, "at_risk") == str(at_risk)
+            assert figure(pilot, severity, "due_soon") == "0"
+        assert "All  1 breached · 2 at risk · 0 due ≤1h · 4 open" in line_with(pilot, "All  ")
+        breached = row_line(pilot, desk_cases["breached"])
+        assert "response" in breached and "overdue 4h00m" in breached
+        assert "unassigned" in breached
+        at_risk = row_line(pilot, desk_cases["at_risk"])
+        assert "response" in at_risk and "1h30m left" in at_risk
+        assert desk_cases["pending"] not in "\n".join(screen_lines(pilot))
+
+
+async def test_a_late_response_with_time_left_shows_no_minus_and_no_overdue(
+    desk_cases, supervisor, make_app
+) -> None:
+    app = make_app(supervisor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_wallboard(pilot)
+        line = row_line(pilot, desk_cases["late"])
+        assert "resolution" in line and "5h00m left" in line
+        between = line.split(desk_cases["late"])[1].split("kim")[0]
+        assert "overdue" not in line and "-" not in between
+
+
+async def test_load_per_agent_and_unassigned_breaches_are_called_out(
+    desk_cases, supervisor, make_app
+) -> None:
+    app = make_app(supervisor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_wallboard(pilot)
+        kim = line_with(pilot, "Kim Lee (kim)").split("Kim Lee (kim)")[1].split()
+        assert kim[:3] == ["2", "0", "2"]  # open, breached, at risk
+        unassigned = line_with(pilot, " unassigned  ").split("unassigned")[1].split()
+        assert unassigned[:3] == ["2", "1", "0"]
+        assert "1 breached case nobody owns" in line_with(pilot, "nobody owns")
+        callout = line_with(pilot, f"{desk_cases['breached']} critical response")
+        assert "overdue 4h00m" in callout
+
+
+async def test_rows_that_do_not_fit_end_with_more_and_counts_stay_complete(
+    supervisor, agent, acme, make_app
+) -> None:
+    refs = [
+        _open(supervisor, "minor", f"Report {n} is slow", local(2026, 2, 3, 9, n))
+        for n in range(12)
+    ]
+    app = make_app(supervisor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_wallboard(pilot)
+        shown = [ref for ref in refs if any(ref in line for line in screen_lines(pilot))]
+        assert 0 < len(shown) < 12
+        assert f"+{12 - len(shown)} more minor" in line_with(pilot, "more minor")
+        assert "MINOR  12 breached · 0 at risk" in line_with(pilot, "MINOR  12")
+        for severity in ("CRITICAL", "MAJOR", "MODERATE", "MINOR"):
+            line_with(pilot, severity)  # every severity's counts, even at 80x24
+        counts = line_with(pilot, "  MINOR ").split("MINOR")[1].split()
+        assert counts[:4] == ["12", "12", "0", "0"]  # open, breached, at risk, due (80x24)
+        await pilot.press("m")  # every row (the list scrolls)
+        await settle(pilot, lambda: "more minor" not in "\n".join(screen_lines(pilot)))
+        body = pilot.app.screen.query_one("#wb-list-body", Static).content
+        assert all(ref in str(body) for ref in refs)
+
+
+async def test_closed_hours_clock(desk_cases, supervisor, make_app, clock) -> None:
+    clock.advance(timedelta(hours=10))  # Monday 20:00
+    app = make_app(supervisor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_wallboard(pilot)
+        assert "○ Closed · Mon 09 Mar 20:00 EDT · countdowns stopped · opens Tue 10 Mar 08:00" in (
+            line_with(pilot, "Closed")
+        )
+        # Friday 16:00-18:00 and Monday's ten hours; the countdowns stopped at 18:00.
+        assert "overdue 12h00m" in row_line(pilot, desk_cases["breached"])
+
+
+async def test_countdowns_tick_and_rows_regroup_when_a_threshold_passes(
+    desk_cases, supervisor, make_app, clock
+) -> None:
+    app = make_app(supervisor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_wallboard(pilot)
+        assert figure(pilot, "major", "due_soon") == "0"
+        built = screen.wallboard
+        clock.advance(timedelta(minutes=5))  # no threshold crossed: the times tick from memory
+        await settle(pilot, lambda: "1h25m left" in row_line(pilot, desk_cases["at_risk"]))
+        assert "4h55m left" in row_line(pilot, desk_cases["late"])
+        assert screen.wallboard is built  # not rebuilt
+        clock.advance(timedelta(minutes=26))  # 0h59m left: due within the hour
+        await settle(pilot, lambda: figure(pilot, "major", "due_soon") == "1")
+        assert "0h59m left" in row_line(pilot, desk_cases["at_risk"])
+        assert "4h29m left" in row_line(pilot, desk_cases["late"])
+        clock.advance(timedelta(hours=1))  # now 1 minute past due
+        await settle(pilot, lambda: figure(pilot, "major", "breached") == "1")
+        assert figure(pilot, "major", "due_soon") == "0"
+        assert figure(pilot, "major", "at_risk") == "0"
+        assert "overdue 0h01m" in row_line(pilot, desk_cases["at_risk"])
+
+
+async def test_regroups_when_the_queue_changes(desk_cases, supervisor, agent, make_app) -> None:
+    app = make_app(supervisor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_wallboard(pilot)
+        assert figure(pilot, "critical", "breached") == "1"
+        case_service.reply(agent, desk_cases["breached"], "On it.")  # by someone else
+        await settle(pilot, lambda: figure(pilot, "critical", "breached") == "0")
+        assert desk_cases["breached"] not in "\n".join(screen_lines(pilot))
+        assert "No breached case is unassigned." in line_with(pilot, "No breached")
+
+
+async def test_f4_and_escape_leave_and_the_command_line_starts_on_it(
+    desk_cases, supervisor, make_app
+) -> None:
+    app = make_app(supervisor, wallboard=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, WallboardScreen))
+        await pilot.press("f4")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await open_wallboard(pilot)
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+
+
+async def test_an_empty_desk_shows_zeros_not_a_loading_message(supervisor, make_app) -> None:
+    app = make_app(supervisor, wallboard=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, WallboardScreen))
+        await settle(pilot, lambda: pilot.app.screen.wallboard is not None, limit=8)
+        await settle(pilot, lambda: "Loading" not in "\n".join(screen_lines(pilot)))
+        assert "CRITICAL  0 breached · 0 at risk · 0 due ≤1h · 0 open" in line_with(
+            pilot, "CRITICAL  0"
+        )
+        assert figure(pilot, "minor", "breached") == "0"
+
+
+@given(st.lists(st.integers(0, 40), min_size=4, max_size=4), st.integers(0, 60))
+def test_allocate_fits_the_lines_and_is_fair(sizes: list[int], lines: int) -> None:
+    shown = allocate(sizes, lines)
+    cost = sum(1 + n + (1 if n < size else 0) for n, size in zip(shown, sizes, strict=True))
+    headings = sum(1 + (1 if size else 0) for size in sizes)
+    assert all(0 <= n <= size for n, size in zip(shown, sizes, strict=True))
+    assert cost <= max(lines, headings)  # fits, unless even the headings do not
+    if sum(1 + size for size in sizes) <= lines:
+        assert shown == sizes  # everything fits: nothing is cut
+    cut = [n for n, size in zip(shown, sizes, strict=True) if n < size]
+    assert not cut or max(cut) - min(cut) <= 1  # cut groups share the lines fairly
+    for n, size in zip(shown, sizes, strict=True):
+        if n < size:  # nothing more fits: one more row costs a line (the last one would be free)
+            assert n + 1 < size and cost + 1 > lines
+    bigger = allocate(sizes, lines + 1)
+    assert all(b >= n for b, n in zip(bigger, shown, strict=True))

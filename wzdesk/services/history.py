@@ -1,0 +1,212 @@
+"""Case history: every case, open and historical, newest first, one page at a time.
+
+The console's history screen (and the client's or the contact's history from a case) reads
+through here. Sorting, filtering and paging happen in SQL (``ORDER BY received_at DESC, id
+DESC`` on an index, ``LIMIT``/``OFFSET``) so a page costs the same at 40 cases as at 100,000;
+rows come back as plain tuples (building Peewee models dominated wide reads).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+import peewee
+
+from wzdesk.core.errors import InvalidInput, NotFound
+from wzdesk.core.rules import Status, phone_digits
+from wzdesk.services.directory import find_contact, get_client
+from wzdesk.store.models import Case, Client, Contact, User
+
+#: The status filter's choices, in the order the screen offers them.
+STATUS_FILTERS = ("all", "open", "resolved", "closed")
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    """What to list: a text to search, a status filter, and an optional scope.
+
+    ``text`` matches the reference, the client (code or name), the summary and the contact
+    (name or email), case-insensitively. ``status``: ``open`` (not resolved, not closed),
+    ``resolved``, ``closed`` or ``all``. ``client`` (a client code) and ``contact`` (an email
+    or phone number; within ``client`` when both are given) narrow the list to one client's or
+    one contact's cases.
+    """
+
+    text: str = ""
+    status: str = "all"
+    client: str | None = None
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One case as the history lists it (instants are aware, UTC)."""
+
+    ref: str
+    received_at: datetime
+    status: str
+    severity: str
+    client_code: str
+    contact_name: str
+    assignee: str | None
+    summary: str
+    ended_at: datetime | None  # closed, else resolved, else None
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of matches and how many match in all."""
+
+    rows: list[HistoryRow]
+    total: int
+    offset: int
+    limit: int
+    scope: str  # "" for every case, else e.g. "ACME · Acme Corporation"
+
+    @property
+    def page(self) -> int:
+        """1-based number of this page."""
+        return self.offset // self.limit + 1
+
+    @property
+    def pages(self) -> int:
+        """How many pages the matches fill (at least 1)."""
+        return max(1, -(-self.total // self.limit))
+
+
+@dataclass(frozen=True)
+class _Scope:
+    client_id: int | None
+    contact_ids: tuple[int, ...] | None
+    label: str
+
+
+def _scope(query: HistoryQuery) -> _Scope:
+    """Resolve the client code and contact key to ids (NotFound names the field)."""
+    client = get_client(query.client) if query.client else None
+    if not query.contact:
+        label = f"{client.code} · {client.name}" if client is not None else ""
+        return _Scope(client.id if client is not None else None, None, label)
+    if client is not None:
+        contact = find_contact(client, query.contact)
+        return _Scope(client.id, (contact.id,), f"{contact.name} ({client.code})")
+    key = query.contact.strip()
+    digits = phone_digits(key)
+    if "@" in key:
+        condition = Contact.email == key.lower()
+    elif len(digits) >= 7:
+        condition = Contact.phone_digits == digits
+    else:
+        raise InvalidInput(
+            f"expected the contact's email or phone number, got {key!r}", field="contact"
+        )
+    contacts = list(Contact.select(Contact, Client).join(Client).where(condition))
+    if not contacts:
+        raise NotFound(f"no contact {key!r}", field="contact")
+    names = sorted({f"{c.name} ({c.client.code})" for c in contacts})
+    return _Scope(None, tuple(c.id for c in contacts), ", ".join(names))
+
+
+def _where(query: HistoryQuery, scope: _Scope, counting: bool) -> peewee.Expression | None:
+    """The WHERE clause, on the case's own columns only: clients and contacts matching the text
+    are looked up in their own (small) tables, so counting needs no join.
+
+    The status test is written two ways. Counting uses the status index. A page must not:
+    the planner would fetch every resolved case through it and sort them all to return 50;
+    written as an expression no index covers, it walks the ``received_at`` index newest first
+    and stops after the page (measured at 100,000 cases: 33 ms down to 5 ms on SQLite).
+    """
+    if query.status not in STATUS_FILTERS:
+        raise InvalidInput(
+            f"expected one of {', '.join(STATUS_FILTERS)}, got {query.status!r}", field="status"
+        )
+    conditions: list[peewee.Expression] = []
+    status = Case.status if counting else peewee.fn.LOWER(Case.status)
+    if query.status == "open" and counting:
+        conditions.append(Case.is_open == True)  # noqa: E712 - SQL, not Python truthiness
+    elif query.status == "open":
+        conditions.append(status.not_in([Status.RESOLVED.value, Status.CLOSED.value]))
+    elif query.status == "resolved":
+        conditions.append(status == Status.RESOLVED.value)
+    elif query.status == "closed":
+        conditions.append(status == Status.CLOSED.value)
+    if scope.client_id is not None:
+        conditions.append(Case.client == scope.client_id)
+    if scope.contact_ids is not None:
+        conditions.append(Case.contact.in_(scope.contact_ids))
+    text = query.text.strip()
+    if text:
+        clients = Client.select(Client.id).where(
+            Client.code.contains(text) | Client.name.contains(text)
+        )
+        contacts = Contact.select(Contact.id).where(
+            Contact.name.contains(text) | Contact.email.contains(text)
+        )
+        conditions.append(
+            Case.ref.contains(text)
+            | Case.summary.contains(text)
+            | Case.client.in_(clients)
+            | Case.contact.in_(contacts)
+        )
+    where: peewee.Expression | None = None
+    for condition in conditions:
+        where = condition if where is None else (where & condition)
+    return where
+
+
+def history_page(query: HistoryQuery, offset: int = 0, limit: int = PAGE_SIZE) -> HistoryPage:
+    """One page of the cases matching ``query``, newest first (by when they were received),
+    with the count of all matches. An offset past the end gives the last page."""
+    if limit < 1:
+        raise InvalidInput(f"expected a page size of at least 1, got {limit}", field="limit")
+    scope = _scope(query)
+    where = _where(query, scope, counting=True)
+    counting = Case.select(peewee.fn.COUNT(Case.id))
+    if where is not None:
+        counting = counting.where(where)
+    total = int(counting.scalar() or 0)
+    offset = max(0, min(offset, (max(total, 1) - 1) // limit * limit))
+    select = (
+        Case.select(
+            Case.ref,
+            Case.received_at,
+            Case.status,
+            Case.severity,
+            Client.code,
+            Contact.name,
+            User.login,
+            Case.summary,
+            Case.resolved_at,
+            Case.closed_at,
+        )
+        .join(Client, on=(Case.client == Client.id))
+        .switch(Case)
+        .join(Contact, on=(Case.contact == Contact.id))
+        .switch(Case)
+        .join(User, peewee.JOIN.LEFT_OUTER, on=(Case.assignee == User.id))
+    )
+    where = _where(query, scope, counting=False)
+    if where is not None:
+        select = select.where(where)
+    select = select.order_by(Case.received_at.desc(), Case.id.desc()).limit(limit).offset(offset)
+    rows = [_row(values) for values in cast(Iterable[tuple[Any, ...]], select.tuples())]
+    return HistoryPage(rows, total, offset, limit, scope.label)
+
+
+def _row(values: tuple[Any, ...]) -> HistoryRow:
+    ref, received, status, severity, client, contact, assignee, summary, resolved, closed = values
+    return HistoryRow(
+        ref=str(ref),
+        received_at=received,
+        status=str(status),
+        severity=str(severity),
+        client_code=str(client),
+        contact_name=str(contact),
+        assignee=None if assignee is None else str(assignee),
+        summary=str(summary),
+        ended_at=closed or resolved,
+    )
