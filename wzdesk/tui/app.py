@@ -23,7 +23,10 @@ from wzdesk.services.queue import QueueSnapshot
 from wzdesk.services.session import has_cases
 from wzdesk.tui.commands import CaseCommands
 from wzdesk.tui.messages import LoadFailed, QueueChanged, QueueRefreshed
+from wzdesk.tui.textual_fixes import forget_closed_watchers, patch_styles_cache
 from wzdesk.tui.workers import in_thread
+
+patch_styles_cache()  # see wzdesk.tui.textual_fixes: a day's use must not grow memory
 
 #: Seconds between database re-reads (other agents' changes appear without a key press).
 REFRESH_SECONDS = 3.0
@@ -111,6 +114,7 @@ class WzdeskApp(App[None]):
             self.call_after_refresh(self.action_phone_intake)  # phone staff start on a call
         for note in self.startup_notes:
             self.notify(note, timeout=10)
+        self.set_interval(60, lambda: forget_closed_watchers(self))  # see its docstring
         self.load_queue(initial=True)
 
     def _welcome_answered(self, load_demo: bool | None) -> None:

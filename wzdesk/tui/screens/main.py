@@ -50,6 +50,7 @@ from wzdesk.tui.screens.services_actions import (
     SERVICES_BINDINGS,
     ServicesActions,
 )
+from wzdesk.tui.textual_fixes import forget_closed_watchers
 from wzdesk.tui.widgets import CaseDetail, FilterBar, QueueTable, SlaPanel
 from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
@@ -140,6 +141,10 @@ class MainScreen(ServicesActions, CaseActions, Screen[None]):
             self.add_class("-supervisor")
         queue.focus()
         self._apply_width(self.size.width)
+
+    def on_screen_resume(self) -> None:
+        """Back from a prompt or another screen: let go of what the closed one watched."""
+        self.set_timer(1.0, lambda: forget_closed_watchers(self.app))  # once it has closed
 
     # -- layout ------------------------------------------------------------------------------
 
