@@ -240,7 +240,6 @@ def test_mail_commands_do_not_import_textual(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "WZDESK_DB": f"sqlite:///{tmp_path / 'cli.db'}",
-        "WZDESK_USER": "sam",
         "WZDESK_ATTACHMENTS": str(tmp_path / "att"),
         "PYTHONPATH": str(ROOT),
     }

@@ -274,11 +274,30 @@ def test_reimporting_changes_nothing(acme, import_raw) -> None:
     assert counts() == before
 
 
-def test_same_message_id_with_other_content_is_a_duplicate(acme, import_raw) -> None:
+def test_same_message_id_with_other_content_is_held_not_dropped(acme, import_raw) -> None:
     import_raw(eml(message_id="same@x", subject="first"))
-    summary, _ = import_raw(eml(message_id="same@x", subject="changed", body="other"))
-    assert summary.duplicates == 1
+    summary, filed = import_raw(eml(message_id="same@x", subject="changed", body="other"))
+    assert (summary.duplicates, summary.quarantined) == (0, 1)
     assert [c.summary for c in Case.select()] == ["first"]
+    hold = QuarantinedMail.get_by_id(filed[0].quarantine_id)
+    assert hold.reason_code == "reused_id"
+    assert "already has Message-ID <same@x>" in hold.reason and "'first'" in hold.reason
+    assert hold.message.message_id == "same@x"
+    # Importing either again changes nothing; a copy that travelled another way (other Received
+    # and Delivered-To headers, CRLF line ends) is the same message.
+    before = counts()
+    again, _ = import_raw(
+        eml(message_id="same@x", subject="changed", body="other"),
+        eml(message_id="same@x", subject="first"),
+        eml(
+            message_id="same@x",
+            subject="first",
+            headers=[("Received", "from mx2 by mx3; Mon, 9 Mar 2026 09:31:00 -0400"),
+                     ("Delivered-To", "kim@vendor.example")],
+        ),
+    )  # fmt: skip
+    assert again.duplicates == 3
+    assert counts() == before
 
 
 def test_duplicate_found_only_by_the_unique_constraint(acme, import_raw, monkeypatch) -> None:

@@ -46,10 +46,20 @@ def default_database_path(demo: bool = False) -> Path:
     return default_data_dir() / ("demo.db" if demo else "wzdesk.db")
 
 
+def url_from_environment() -> str | None:
+    """``WZDESK_DB``; set but empty counts as unset (as shells use it)."""
+    import os
+
+    return os.environ.get("WZDESK_DB") or None
+
+
 def parse_database_url(url: str | None) -> DatabaseTarget:
-    """Parse ``--db``/``WZDESK_DB``; ``None`` means the default SQLite file."""
-    if not url:
+    """Parse ``--db``/``WZDESK_DB``; ``None`` means the default SQLite file, and an empty one
+    is refused (``--db ""`` is a script's unset variable, not a wish for the default)."""
+    if url is None:
         return DatabaseTarget("sqlite", str(default_database_path()))
+    if not url.strip():
+        raise InvalidInput(f"is empty; expected {DB_URL_FORM}", field="--db")
     if url.startswith(("postgresql://", "postgres://")):
         parsed = urlparse(url)
         name = parsed.path.lstrip("/")
