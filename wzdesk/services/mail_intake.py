@@ -133,6 +133,7 @@ class MailImporter:
         )
         self.book = book or load_policy_book()
         self.store: BlobStore = blob_store(self.settings)
+        self.store.clean_temporary()  # what an import killed mid-write left behind
         self._contacts: dict[str, list[Contact]] = {}
         self._clients: dict[int, Client] = {}
 
@@ -142,6 +143,7 @@ class MailImporter:
         self.book = load_policy_book()
         self._contacts.clear()
         self._clients.clear()
+        self.store.clean_temporary()
 
     def contacts_with(self, address: str) -> list[Contact]:
         """Every contact with this email address, with their clients (read once per batch;
