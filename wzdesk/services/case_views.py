@@ -10,8 +10,8 @@ from typing import Any, cast
 
 import peewee
 
-from wzdesk.core.case_sla import CaseClock, Deadlines, resolution_timer, response_timer
 from wzdesk.core.bounds import check_limit
+from wzdesk.core.case_sla import CaseClock, Deadlines, resolution_timer, response_timer
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import Category, Status, missing_recommended_fields
 from wzdesk.core.sla import Severity, TimerState, TimerStatus
