@@ -79,14 +79,20 @@ class Runtime:
         open_store(self.db_url)
         self._opened = True
 
+    def connected_identity(self) -> str:
+        """Who the open database sees (the OS login or the session role), or the trusted
+        ``identity`` a caller gave."""
+        from wzdesk.services.identity import connected_identity
+
+        self.open_store()
+        return self.identity if self.identity is not None else connected_identity()
+
     def context(self) -> ServiceContext:
         """The service context for the acting user (signed in once per invocation)."""
         if self._context is None:
-            from wzdesk.services.identity import authenticate, connected_identity
+            from wzdesk.services.identity import authenticate
 
-            self.open_store()
-            identity = self.identity if self.identity is not None else connected_identity()
-            signed = authenticate(identity, self.clock, self.act_as)
+            signed = authenticate(self.connected_identity(), self.clock, self.act_as)
             if signed.announcement:
                 self._announcement = f"wzdesk: {signed.announcement}"
                 if not self.defer_announcement:

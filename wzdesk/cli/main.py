@@ -31,6 +31,8 @@ COMMAND_MODULES = {
     "mail": "mail_cmd",
     "services": "services_cmd",
     "demo": "demo_cmd",
+    "backup": "backup_cmd",
+    "restore": "restore_cmd",
 }
 
 
@@ -63,7 +65,8 @@ def _accept_global_options_anywhere(parser: argparse.ArgumentParser) -> None:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for child in action.choices.values():
-                if not any(isinstance(a, argparse._SubParsersAction) for a in child._actions):
+                verbs = [a for a in child._actions if isinstance(a, argparse._SubParsersAction)]
+                if not verbs or not verbs[0].required:  # a leaf, or one that runs without a verb
                     child.add_argument(
                         "--db", metavar="URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS
                     )

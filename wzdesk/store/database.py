@@ -131,3 +131,16 @@ def lock_for_transaction(name: str) -> None:
     if isinstance(database, peewee.PostgresqlDatabase):
         key = zlib.crc32(name.encode("utf-8")) - 2**31  # a signed 32-bit key
         database.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPACE, key))
+
+
+def open_target() -> DatabaseTarget:
+    """Where the open database is (to hand to ``pg_dump``, or to find the SQLite file)."""
+    database = db.obj
+    if isinstance(database, peewee.PostgresqlDatabase):
+        params = {
+            key: value
+            for key, value in database.connect_params.items()
+            if key in ("host", "port", "user", "password")
+        }
+        return DatabaseTarget("postgresql", database.database, tuple(sorted(params.items())))
+    return DatabaseTarget("sqlite", database.database)
