@@ -376,7 +376,8 @@ def _describe_postgresql_dump(dump: Path, path: Path) -> tuple[int, dict[str, in
             dumps.pg_restore(scratch, dump, scratch=True)
         except dumps.ToolFailed as error:
             raise BackupInvalid(f"the database in {path.name} does not restore: {error}") from None
-        copy = peewee.PostgresqlDatabase(scratch.location, **dict(scratch.params))
+        params: dict[str, Any] = dict(scratch.params)
+        copy = peewee.PostgresqlDatabase(scratch.location, **params)
         try:
             return dumps.describe(copy)
         finally:

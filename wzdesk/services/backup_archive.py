@@ -48,6 +48,7 @@ class ArchiveName:
     path: Path
     created_at: datetime
     before_restore: bool
+    number: int = 1  # the second backup within one second is -2, and so on
 
 
 def archive_name(folder: Path, now: datetime, label: str = "") -> Path:
@@ -70,10 +71,9 @@ def archives_in(folder: Path) -> list[ArchiveName]:
         match = ARCHIVE.match(path.name)
         if match and path.is_file():
             instant = datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-            found.append(ArchiveName(path, instant, bool(match.group(3))))
-    return sorted(
-        found, key=lambda a: (a.created_at, int(ARCHIVE.match(a.path.name).group(2) or 1))
-    )  # type: ignore[union-attr]
+            number = int(match.group(2) or 1)
+            found.append(ArchiveName(path, instant, bool(match.group(3)), number))
+    return sorted(found, key=lambda a: (a.created_at, a.number))
 
 
 def sidecar(path: Path) -> Path:
