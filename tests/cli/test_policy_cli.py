@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.cli.test_cli import Cli, cli  # noqa: F401 - the fixture
+from tests.cli.test_cli import Cli
 
 
 def test_policy_set_then_due_instants_follow_it(cli: Cli) -> None:  # noqa: F811
