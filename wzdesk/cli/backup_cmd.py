@@ -92,6 +92,12 @@ def run_backup(args: argparse.Namespace, runtime: Runtime) -> int:
         f"backup {made.path}: {_size(made.size_bytes)}, {made.tables.get('case', 0)} cases, "
         f"{made.attachments} attachment(s){removed}"
     )
+    if made.missing_attachments:
+        print(
+            f"wzdesk: warning: {len(made.missing_attachments)} attachment(s) the database refers "
+            "to were already missing from the attachment store; the backup cannot hold them",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -106,6 +112,9 @@ def run_verify(args: argparse.Namespace, runtime: Runtime) -> int:
         return 0
     manifest = verified.manifest
     where = "" if verified.recorded else " (a backup of another database: not recorded here)"
+    lost = len(manifest.get("missing_attachments", []))
+    if lost:
+        where += f"; {lost} attachment(s) were already missing from the store when it was made"
     print(
         f"verified {path}: made {manifest['created_at']}, schema version "
         f"{manifest['schema_version']}, {manifest['tables'].get('case', 0)} cases, "

@@ -176,6 +176,8 @@ class BackupMade:
     schema_version: int
     tables: dict[str, int]
     attachments: int
+    #: Files the database refers to that were already gone from the attachment store.
+    missing_attachments: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -186,6 +188,7 @@ class BackupMade:
             "schema_version": self.schema_version,
             "tables": self.tables,
             "attachments": self.attachments,
+            "missing_attachments": self.missing_attachments,
             "removed": self.removed,
         }
 
@@ -205,12 +208,8 @@ def make_backup(
     with tempfile.TemporaryDirectory(dir=folder, prefix=".wzdesk-backup-") as work:
         copy = Path(work) / DATABASE_MEMBERS[target.backend]
         version, counts, referenced = _snapshot(target, copy)
+        # A file lost from the store before this backup cannot be in it: said, not hidden.
         missing = sorted(d for d in referenced if not store.has(d))
-        if missing:
-            raise BackupInvalid(
-                f"{len(missing)} attachment(s) the database refers to are missing from the "
-                f"store {store.root} (e.g. {missing[0][:12]}…); nothing was written"
-            )
         manifest = {
             "format": FORMAT,
             "created_at": now.astimezone(UTC).isoformat(),
@@ -220,11 +219,13 @@ def make_backup(
             "database_id": identity,
             "schema_version": version,
             "tables": counts,
+            "missing_attachments": missing,
         }
-        written = write_archive(
-            path, manifest, copy, ((d, store.path_of(d)) for d in sorted(referenced))
-        )
-    made = BackupMade(path, now, path.stat().st_size, version, counts, len(written["attachments"]))
+        present = sorted(referenced.difference(missing))
+        written = write_archive(path, manifest, copy, ((d, store.path_of(d)) for d in present))
+    made = BackupMade(
+        path, now, path.stat().st_size, version, counts, len(written["attachments"]), missing
+    )
     with write_transaction():
         _put_setting(LAST_BACKUP_KEY, {"created_at": now.isoformat(), "file": str(path)})
         ctx.audit("backup.make", "database", identity, None, made.as_dict())
@@ -298,6 +299,7 @@ class Verified:
             "schema_version": self.manifest["schema_version"],
             "tables": self.manifest["tables"],
             "attachments": len(self.manifest["attachments"]),
+            "missing_attachments": len(self.manifest.get("missing_attachments", [])),
             "checksum_file": True,
             "recorded": self.recorded,
         }
@@ -353,7 +355,8 @@ def _check_database(unpacked: Unpacked, path: Path) -> None:
             f"the database in {path.name} does not hold the rows its manifest counts "
             f"({', '.join(differ[:4])})"
         )
-    absent = sorted(referenced - set(manifest["attachments"]))
+    known_missing = set(manifest.get("missing_attachments", []))
+    absent = sorted(referenced - set(manifest["attachments"]) - known_missing)
     if absent:
         raise BackupInvalid(
             f"{len(absent)} attachment(s) the database in {path.name} refers to are not in it "
