@@ -51,7 +51,7 @@ from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.mail_settings import blob_store
 from wzdesk.store import dumps
 from wzdesk.store.database import db, open_target
-from wzdesk.store.location import DatabaseTarget, default_data_dir
+from wzdesk.store.location import DatabaseTarget, default_data_dir, path_kind
 from wzdesk.store.migrations import LATEST_VERSION, upgrade
 from wzdesk.store.models import Case, Setting, User
 
@@ -154,8 +154,8 @@ def backup_folder(to: str | None = None) -> Path:
 
 
 def _ready_folder(folder: Path) -> Path:
-    if not folder.exists():
-        if not folder.parent.is_dir():
+    if path_kind(folder, "--to") == "missing":
+        if path_kind(folder.parent, "--to") != "folder":
             raise InvalidInput(f"the folder {folder.parent} does not exist", field="--to")
         folder.mkdir(mode=0o700)
     if not folder.is_dir() or not os.access(folder, os.W_OK):

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from wzdesk.core.errors import BackupInvalid, NotFound
+from wzdesk.store.location import path_kind
 
 FORMAT = "wzdesk-backup/1"
 MANIFEST = "MANIFEST.json"
@@ -64,7 +65,7 @@ def archive_name(folder: Path, now: datetime, label: str = "") -> Path:
 
 def archives_in(folder: Path) -> list[ArchiveName]:
     """The backups in ``folder``, oldest first."""
-    if not folder.is_dir():
+    if path_kind(folder, "--to") != "folder":
         return []
     found = []
     for path in folder.iterdir():
@@ -179,7 +180,7 @@ class Unpacked:
 def unpack(path: Path, into: Path) -> Unpacked:
     """Read the backup at ``path`` into the folder ``into``, checking everything that can be
     checked without a database. Raises :class:`BackupInvalid` on the first problem."""
-    if not path.is_file():
+    if path_kind(path, "FILE") != "file":
         raise NotFound(f"no backup file {path}", field="FILE")
     check = sidecar(path)
     if check.is_file():

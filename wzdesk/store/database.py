@@ -19,6 +19,7 @@ from wzdesk.store.location import (
     DatabaseTarget,
     default_database_path,
     parse_database_url,
+    path_kind,
     url_from_environment,
 )
 from wzdesk.store.migrations import upgrade
@@ -66,12 +67,13 @@ def prepare_sqlite_file(path: Path) -> Path:
     A missing folder is a typo, not a wish (refused, naming ``--db``), except for the default
     database, whose folder in the user data directory is created (0700).
     """
-    if path.is_dir():
+    kind = path_kind(path, "--db")
+    if kind == "folder":
         raise InvalidInput(f"{path} is a folder; expected a database file", field="--db")
-    if path.exists():
+    if kind != "missing":
         return path
     folder = path.parent
-    if not folder.is_dir():
+    if path_kind(folder, "--db") != "folder":
         if path != default_database_path() and path != default_database_path(demo=True):
             raise InvalidInput(
                 f"the folder {folder} does not exist (a typo?); create it first", field="--db"

@@ -46,6 +46,21 @@ def default_database_path(demo: bool = False) -> Path:
     return default_data_dir() / ("demo.db" if demo else "wzdesk.db")
 
 
+def path_kind(path: Path, field: str) -> str:
+    """``file``, ``folder``, ``missing`` or ``other`` for a path a user gave; a path the system
+    cannot even look at (a name too long, a loop of links) is bad input naming ``field``."""
+    try:
+        if path.is_file():
+            return "file"
+        if path.is_dir():
+            return "folder"
+        return "other" if path.exists() else "missing"
+    except OSError as error:
+        raise InvalidInput(
+            f"cannot use {str(path)[:80]!r}: {error.strerror}", field=field
+        ) from None
+
+
 def url_from_environment() -> str | None:
     """``WZDESK_DB``; set but empty counts as unset (as shells use it)."""
     import os
