@@ -37,8 +37,7 @@ def _database_bytes(url: str) -> int:
         from wzdesk.store.database import db
 
         return int(db.obj.execute_sql("SELECT pg_database_size(current_database())").fetchone()[0])
-    path = Path(url.removeprefix("sqlite:///"))
-    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+    return Path(url.removeprefix("sqlite:///")).stat().st_size  # the file, not its WAL
 
 
 def run(url: str, cases: int, runs: int, folder: Path) -> dict[str, float]:
