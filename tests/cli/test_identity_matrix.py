@@ -46,6 +46,7 @@ MATRIX: list[tuple[str, Args, tuple[int, int, int, int]]] = [
     ("mail quarantine list", lambda c: ["mail", "quarantine", "list"], (4, 0, 0, 0)),
     ("mail outbox list", lambda c: ["mail", "outbox", "list"], (4, 0, 0, 0)),
     ("mail attachments", lambda c: ["mail", "attachments", _case(c)], (4, 0, 0, 0)),
+    ("services rates", lambda c: ["services", "rates"], (4, 0, 0, 0)),
     # Writing, by role.
     (
         "case open",

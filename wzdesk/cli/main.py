@@ -61,12 +61,14 @@ def build_parser(only: str | None = None) -> ArgumentParser:
 
 
 def _accept_global_options_anywhere(parser: argparse.ArgumentParser) -> None:
-    """Let ``--db`` and ``--as`` also follow the subcommand (``wzdesk case list --as kim``)."""
+    """Let ``--db`` and ``--as`` also follow the subcommand (``wzdesk case list --as kim``), on
+    every subcommand that runs: a leaf, or one whose verbs are optional (``wzdesk backup``)."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            for child in action.choices.values():
+            for child in {id(c): c for c in action.choices.values()}.values():  # aliases once
                 verbs = [a for a in child._actions if isinstance(a, argparse._SubParsersAction)]
-                if not verbs or not verbs[0].required:  # a leaf, or one that runs without a verb
+                runs = not verbs or not verbs[0].required
+                if runs and "--db" not in child._option_string_actions:
                     child.add_argument(
                         "--db", metavar="URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS
                     )
