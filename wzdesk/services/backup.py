@@ -317,7 +317,9 @@ def newest_backup(folder: Path) -> Path:
 def _checked(path: Path) -> Iterator[Unpacked]:
     """The backup unpacked into a scratch folder and its database checked by restoring it
     into a scratch database; :class:`BackupInvalid` on the first problem."""
-    with tempfile.TemporaryDirectory(prefix=".wzdesk-verify-", dir=path.parent) as work:
+    # Beside the backup (room for it), unless that folder is read-only (a mounted archive).
+    beside = path.parent if os.access(path.parent, os.W_OK) else None
+    with tempfile.TemporaryDirectory(prefix=".wzdesk-verify-", dir=beside) as work:
         unpacked = unpack(path, Path(work))
         if not unpacked.checksum_file:
             raise BackupInvalid(
