@@ -18,11 +18,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.fresh import fresh_database
 from wzdesk.core.clock import FixedClock
 from wzdesk.services import backup
 from wzdesk.services.demo import generate
 from wzdesk.services.directory import sign_in
-from wzdesk.store.database import open_database
 
 #: Monday 9 March 2026, 10:00 Toronto: inside business hours on a weekday.
 NOW = datetime(2026, 3, 9, 14, 0, tzinfo=UTC)
@@ -37,16 +37,14 @@ def _database_bytes(url: str) -> int:
         from wzdesk.store.database import db
 
         return int(db.obj.execute_sql("SELECT pg_database_size(current_database())").fetchone()[0])
-    return Path(url.removeprefix("sqlite:///")).stat().st_size  # the file, not its WAL
+    from wzdesk.store.database import db
+
+    db.obj.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the file itself
+    return Path(url.removeprefix("sqlite:///")).stat().st_size
 
 
 def run(url: str, cases: int, runs: int, folder: Path) -> dict[str, float]:
-    if url.startswith("postgresql"):
-        database = open_database(url, migrate=False)
-        database.execute_sql("DROP SCHEMA public CASCADE")
-        database.execute_sql("CREATE SCHEMA public")
-        database.close()
-    open_database(url)
+    fresh_database(url)
     clock = FixedClock(NOW)
     ctx = sign_in("bench", clock).context
     started = time.perf_counter()

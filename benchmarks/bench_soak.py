@@ -13,20 +13,15 @@ import os
 import tempfile
 from datetime import UTC, datetime
 
+from benchmarks.fresh import fresh_database
 from benchmarks.soak import run_soak
 from wzdesk.core.clock import FixedClock
 from wzdesk.services.cases import NewCase, open_case
 from wzdesk.services.directory import add_client, add_contact, add_user, sign_in
-from wzdesk.store.database import open_database
 
 
 def _desk(url: str, cases: int) -> list[str]:
-    if url.startswith("postgresql"):
-        database = open_database(url, migrate=False)
-        database.execute_sql("DROP SCHEMA public CASCADE")
-        database.execute_sql("CREATE SCHEMA public")
-        database.close()
-    open_database(url)
+    fresh_database(url)
     clock = FixedClock(datetime.now(UTC))
     sam = sign_in("sam", clock).context
     add_user(sam, "kim", "Kim Lee", "agent")
