@@ -68,7 +68,11 @@ class Result:
 
 
 class Cli:
-    """``wzdesk ...`` in this process, with the environment a script would set."""
+    """``wzdesk ...`` in this process, with the environment a script would set.
+
+    ``user``: who is signed in (what the OS login or the PostgreSQL role would say; passed as
+    ``main``'s trusted ``identity``), ``sam`` unless given.
+    """
 
     def __init__(self, url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
         self.url = url
@@ -76,17 +80,15 @@ class Cli:
         self.capsys = capsys
         monkeypatch.setenv("WZDESK_DB", url)
         monkeypatch.setenv("WZDESK_NOW", NOW)
-        monkeypatch.setenv("WZDESK_USER", "sam")
+        monkeypatch.delenv("WZDESK_USER", raising=False)
 
     def __call__(self, *args: str, user: str | None = None, now: str | None = None) -> Result:
         with self.monkeypatch.context() as env:
-            if user is not None:
-                env.setenv("WZDESK_USER", user)
             if now is not None:
                 env.setenv("WZDESK_NOW", now)
             self.capsys.readouterr()
             try:
-                code = main(list(args))
+                code = main(list(args), identity=user or "sam")
             except SystemExit as exit_:  # argparse refusals
                 code = int(exit_.code or 0)
             finally:
@@ -107,29 +109,6 @@ class Cli:
             return {model.__name__: model.select().count() for model in ALL_MODELS}
         finally:
             database.close()
-
-
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> Cli:
-    return Cli(database_url, monkeypatch, capsys)
-
-
-@pytest.fixture
-def desk(cli: Cli) -> Cli:
-    """Client ACME with two admins and a non-admin; agent kim and phone staff pat."""
-    cli.ok("client", "add", "ACME", "--name", "Acme Corporation")
-    cli.ok(
-        "contact", "add", "--client", "ACME", "--name", "Ana Diaz",
-        "--email", "ana@acme.example", "--phone", "+1 416 555 0101", "--primary",
-    )  # fmt: skip
-    cli.ok(
-        "contact", "add", "--client", "ACME", "--name", "Raj Patel",
-        "--email", "raj@acme.example", "--admin", "--backup",
-    )  # fmt: skip
-    cli.ok("contact", "add", "--client", "ACME", "--name", "Bob Smith", "--phone", "416-555-0102")
-    cli.ok("user", "add", "kim", "--name", "Kim Lee", "--role", "agent")
-    cli.ok("user", "add", "pat", "--name", "Pat Moss", "--role", "phone")
-    return cli
 
 
 def open_case(cli: Cli, *extra: str, severity: str = "critical", **kwargs: Any) -> dict[str, Any]:
@@ -249,7 +228,7 @@ def test_holidays_import(cli: Cli) -> None:
 
 
 def test_holidays_import_bad_input(cli: Cli) -> None:
-    cli.ok("holidays", "list")  # create the database first
+    cli.ok("user", "list")  # create the database and its first supervisor first
     for args, field in [
         (["--country", "XX", "--years", "2026"], "--country"),
         (["--country", "CA", "--subdivision", "ZZ", "--years", "2026"], "--subdivision"),
@@ -286,6 +265,7 @@ def test_client_contact_user_add(cli: Cli) -> None:
         "name": "Kim Lee",
         "role": "agent",
         "active": True,
+        "identity": "kim",
     }
     logins = [u["login"] for u in cli.ok("user", "list", "--json").json]
     assert logins == ["kim", "sam"]
@@ -559,28 +539,60 @@ def test_first_run_supervisor_is_announced_once(cli: Cli) -> None:
     second = cli.ok("client", "add", "GLOBEX", "--name", "Globex", user="sam")
     assert second.err == ""
     users = cli.ok("user", "list", "--json").json
-    assert users == [{"login": "sam", "name": "sam", "role": "supervisor", "active": True}]
+    assert users == [
+        {"login": "sam", "name": "sam", "role": "supervisor", "active": True, "identity": "sam"}
+    ]
     # Someone else on the same database is not made a supervisor.
     assert cli("client", "add", "INITECH", "--name", "Initech", user="eve").code == 4
 
 
-def test_first_run_that_fails_writes_nothing_and_announces_nothing(cli: Cli) -> None:
+def test_first_run_that_fails_keeps_only_the_first_supervisor_and_says_so(cli: Cli) -> None:
     cli.ok("holidays", "list")  # the database exists, with no user yet
     before = cli.counts()
     assert before["User"] == 0
-    line = _refused(cli, 5, "--client", "contact", "add", "--client", "NOPE", "--name", "X")
-    assert "supervisor" not in line
-    # The next command that succeeds is the first run: it creates and announces the supervisor.
-    first = cli.ok("client", "add", "ACME", "--name", "Acme")
-    assert "created supervisor 'sam'" in first.err
+    result = cli("contact", "add", "--client", "NOPE", "--name", "X")
+    assert result.code == 5
+    # The sign-in happened (and is audited: the trail is append-only), the command did not.
+    announcement, error = result.err.splitlines()
+    assert "created supervisor 'sam'" in announcement
+    assert error.startswith("wzdesk: error: --client:")
+    after = cli.counts()
+    assert after["User"] == 1 and after["AuditEntry"] == before["AuditEntry"] + 1
+    assert {k: v for k, v in after.items() if k not in ("User", "AuditEntry")} == {
+        k: v for k, v in before.items() if k not in ("User", "AuditEntry")
+    }
+    again = cli.ok("client", "add", "ACME", "--name", "Acme")
+    assert again.err == ""  # announced once
 
 
-def test_as_overrides_wzdesk_user(desk: Cli) -> None:
+def test_as_is_a_supervisors_audited_impersonation(desk: Cli) -> None:
     ref = open_case(desk)["ref"]
-    shown = desk.ok("case", "reply", ref, "--message", "hi", "--as", "kim", "--json", user="pat")
+    # Phone staff (or an agent) asking to act as someone else: refused, nothing written.
+    line = _refused(desk, 4, "--as", "case", "reply", ref, "--message", "hi", "--as", "kim",
+                    user="pat")  # fmt: skip
+    assert "only supervisors" in line
+    desk.monkeypatch.setenv("WZDESK_USER", "kim")
+    _refused(desk, 4, "--as", "case", "reply", ref, "--message", "hi", user="pat")
+    # A supervisor may: the change is kim's, the audit names sam behind it.
+    shown = desk.ok("case", "reply", ref, "--message", "hi", "--json", user="sam")
     assert shown.json["status"] == "open"
+    desk.monkeypatch.delenv("WZDESK_USER")
     events = desk.ok("case", "show", ref, "--json").json["events"]
     assert events[-1]["author"] == "kim"
+    database = open_database(desk.url)
+    try:
+        from wzdesk.store.models import AuditEntry
+
+        trail = [
+            (a.actor, a.action, a.entity_id, a.authenticated_as)
+            for a in AuditEntry.select().order_by(AuditEntry.id)
+        ][-2:]
+    finally:
+        database.close()
+    assert trail == [("kim", "user.impersonate", "kim", "sam"), ("kim", "case.reply", ref, "sam")]
+    # Acting as oneself is no impersonation; an unknown user is not found.
+    assert desk.ok("case", "list", "--as", "sam").err == ""
+    _refused(desk, 5, "--as", "case", "list", "--as", "ghost")
 
 
 # -- the real program, in a subprocess ---------------------------------------------------------
@@ -593,7 +605,6 @@ def _run(
         **os.environ,
         "WZDESK_DB": str(tmp_path / "desk.db"),
         "WZDESK_NOW": NOW,
-        "WZDESK_USER": "sam",
         "PYTHONPATH": str(ROOT),
     }
     command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "wzdesk", *args]
@@ -619,7 +630,7 @@ def test_subprocess_sla_due(tmp_path: Path) -> None:
         ),
         (["sla", "due", "--severity", "urgent", "--received", FRIDAY_5PM], "--severity"),
         (["sla", "elapsed", "--from", "2026-03-06", "--to", FRIDAY_5PM], "--from"),
-        (["holidays", "import", "--country", "XX", "--years", "2026"], "--country"),
+        (["case", "list", "--limit", "many"], "--limit"),
     ],
 )
 def test_subprocess_bad_input_is_one_line_exit_2(

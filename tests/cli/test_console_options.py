@@ -46,7 +46,7 @@ def test_the_first_supervisor_note_is_kept_for_the_console(cli: Cli, monkeypatch
     """The console shows the announcement inside itself; nothing is printed behind it."""
     from wzdesk.cli.common import Runtime
 
-    runtime = Runtime(db_url=cli.url, acting_login="sam", defer_announcement=True)
+    runtime = Runtime(db_url=cli.url, identity="sam", defer_announcement=True)
     runtime.context()
     assert runtime.take_announcement() == (
         "created supervisor 'sam': the first user of this database"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tests.cli.test_cli import Cli, cli  # noqa: F401 - the fixture
+from tests.cli.test_cli import Cli
 
 
-def test_policy_set_then_due_instants_follow_it(cli: Cli) -> None:  # noqa: F811
+def test_policy_set_then_due_instants_follow_it(cli: Cli) -> None:
     cli.ok("user", "list")  # the first user (sam) becomes the supervisor
     created = cli.ok(
         "policy",
@@ -40,7 +40,7 @@ def test_policy_set_then_due_instants_follow_it(cli: Cli) -> None:  # noqa: F811
     assert [v["id"] for v in versions] == [1, 2]
 
 
-def test_policy_set_refusals(cli: Cli) -> None:  # noqa: F811
+def test_policy_set_refusals(cli: Cli) -> None:
     cli.ok("user", "list")
     cli.ok("user", "add", "kim", "--name", "Kim Lee", "--role", "agent")
     before = cli.counts()

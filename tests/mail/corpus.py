@@ -238,7 +238,9 @@ CORPUS: list[Nasty] = [
     Nasty("mixed charsets", mixed_charsets(), "imported"),
     Nasty("RFC 2231 file name, bad base64", rfc2231_attachment(), "imported"),
     Nasty("duplicate Message-ID (first)", duplicate_id_first(), "imported"),
-    Nasty("duplicate Message-ID (second)", duplicate_id_second(), "duplicate"),
+    # Another message reusing the first one's Message-ID: not a duplicate, held with the reason.
+    Nasty("reused Message-ID, other content", duplicate_id_second(), "quarantined", "reused_id"),
+    Nasty("duplicate Message-ID (first, again)", duplicate_id_first(), "duplicate"),
     Nasty("missing Message-ID", no_message_id(), "imported"),
     Nasty("missing Message-ID, again", no_message_id(), "duplicate"),
     Nasty("binary garbage", garbage(), "quarantined", "unparseable"),

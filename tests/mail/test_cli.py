@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import mailbox
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -240,7 +241,6 @@ def test_mail_commands_do_not_import_textual(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "WZDESK_DB": f"sqlite:///{tmp_path / 'cli.db'}",
-        "WZDESK_USER": "sam",
         "WZDESK_ATTACHMENTS": str(tmp_path / "att"),
         "PYTHONPATH": str(ROOT),
     }
@@ -255,3 +255,44 @@ def test_mail_commands_do_not_import_textual(tmp_path: Path) -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+# -- CPython's email test corpus ----------------------------------------------------------------
+# 48 real-world oddities from ``test/test_email/data``: no traceback, every message filed or held
+# (5 of them reuse another's Message-ID with other content: held with the reason, not dropped as
+# duplicates), and importing them again changes nothing.
+
+
+def corpus_folder() -> Path | None:
+    try:
+        import test.test_email as package
+    except ImportError:
+        return None
+    folder = Path(package.__file__).parent / "data"
+    return folder if any(folder.glob("msg_*.txt")) else None
+
+
+CORPUS = corpus_folder()
+
+
+@pytest.mark.skipif(CORPUS is None, reason="this Python has no test.test_email data")
+def test_cpython_email_corpus_is_filed_or_held_and_nothing_is_dropped(
+    desk: Cli, tmp_path: Path
+) -> None:
+    assert CORPUS is not None
+    messages = sorted(CORPUS.glob("msg_*.txt"))
+    box = tmp_path / "corpus"
+    box.mkdir()
+    for message in messages:
+        shutil.copy(message, box / message.name)
+    result = desk.ok("mail", "import", str(box), "--json")
+    assert "Traceback" not in result.err
+    summary = result.json
+    assert summary["duplicates"] == 0  # a reused Message-ID is not a duplicate
+    assert summary["imported"] + summary["threaded"] + summary["quarantined"] == len(messages)
+    held = desk.ok("mail", "quarantine", "list", "--json").json
+    reasons = [h["reason_code"] for h in held]
+    assert len(held) == summary["quarantined"]
+    assert reasons.count("reused_id") == 5
+    again = desk.ok("mail", "import", str(box), "--json").json
+    assert again == {"imported": 0, "threaded": 0, "quarantined": 0, "duplicates": len(messages)}

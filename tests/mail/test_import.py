@@ -4,13 +4,14 @@ attachments, idempotency, and crashes halfway through a batch."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
 import peewee
 import pytest
 
-from tests.conftest import local
+from tests.conftest import local, new_case
 from tests.mail.conftest import eml
 from tests.mail.corpus import ATTACHMENT_LIMIT, CORPUS
 from wzdesk.core.case_sla import compute_deadlines
@@ -229,6 +230,57 @@ def test_inactive_client_is_quarantined_with_the_refusal(acme, import_raw) -> No
     assert held("not_admin").reason
 
 
+# -- who imports: rights and the record -----------------------------------------------------
+
+
+def test_a_phone_users_forged_mail_cannot_reopen_or_resume_cases(
+    opened, import_raw, supervisor, phone_staff, agent
+) -> None:
+    """Phone staff may not reopen a case or take it out of waiting by hand, so a hand-made
+    .eml "from" the client admin cannot do it for them: held for an agent, case unchanged."""
+    cases.resolve(supervisor, opened, "Fixed in 4.2.")
+    waiting = cases.open_case(agent, new_case(summary="Second")).ref
+    cases.set_status(agent, waiting, "waiting_client")
+    before = {ref: Case.get(Case.ref == ref).version for ref in (opened, waiting)}
+    _, filed = import_raw(
+        eml(subject=f"Re: [{opened}] still broken", message_id="forged-1@acme.example"),
+        eml(subject=f"Re: [{waiting}] here you go", message_id="forged-2@acme.example"),
+        ctx=phone_staff,
+    )
+    assert [f.outcome for f in filed] == ["quarantined", "quarantined"]
+    reasons = [QuarantinedMail.get_by_id(f.quarantine_id) for f in filed]
+    assert [r.reason_code for r in reasons] == ["needs_agent", "needs_agent"]
+    assert "reopen a case, which pat (phone) may not do" in reasons[0].reason
+    assert {ref: Case.get(Case.ref == ref).version for ref in (opened, waiting)} == before
+    # A message that changes no status still reaches the case, as a call note would.
+    open_one = cases.open_case(agent, new_case(summary="Third")).ref
+    _, filed = import_raw(eml(subject=f"Re: [{open_one}] more", message_id="ok@acme.example"),
+                          ctx=phone_staff)  # fmt: skip
+    assert filed[0].outcome == "threaded"
+
+
+def test_every_change_a_message_causes_names_who_imported_it(
+    opened, import_raw, agent, supervisor
+) -> None:
+    from wzdesk.store.models import AuditEntry
+
+    cases.resolve(supervisor, opened, "Fixed.")
+    _, filed = import_raw(
+        eml(subject=f"Re: [{opened}] still broken", message_id="reopen@acme.example"), ctx=agent
+    )
+    assert filed[0].outcome == "threaded"
+    trail = [
+        (a.actor, a.action, a.authenticated_as) for a in AuditEntry.select().order_by(AuditEntry.id)
+    ][-2:]
+    assert trail == [("kim", "mail.import", None), ("ana@acme.example", "case.reopen", "kim")]
+    message = MailMessage.get(MailMessage.message_key == "reopen@acme.example")
+    assert message.imported_by == "kim"
+    assert message.content_sha256 and len(message.content_sha256) == 64
+    assert json.loads(events(opened, "client_message")[-1].data_json)["filed_by"] == "kim"
+    opener = AuditEntry.get(AuditEntry.action == "case.open")
+    assert (opener.actor, opener.authenticated_as) == ("ana@acme.example", "sam")
+
+
 # -- the corpus of nasty messages ---------------------------------------------------------------
 
 
@@ -274,11 +326,30 @@ def test_reimporting_changes_nothing(acme, import_raw) -> None:
     assert counts() == before
 
 
-def test_same_message_id_with_other_content_is_a_duplicate(acme, import_raw) -> None:
+def test_same_message_id_with_other_content_is_held_not_dropped(acme, import_raw) -> None:
     import_raw(eml(message_id="same@x", subject="first"))
-    summary, _ = import_raw(eml(message_id="same@x", subject="changed", body="other"))
-    assert summary.duplicates == 1
+    summary, filed = import_raw(eml(message_id="same@x", subject="changed", body="other"))
+    assert (summary.duplicates, summary.quarantined) == (0, 1)
     assert [c.summary for c in Case.select()] == ["first"]
+    hold = QuarantinedMail.get_by_id(filed[0].quarantine_id)
+    assert hold.reason_code == "reused_id"
+    assert "already has Message-ID <same@x>" in hold.reason and "'first'" in hold.reason
+    assert hold.message.message_id == "same@x"
+    # Importing either again changes nothing; a copy that travelled another way (other Received
+    # and Delivered-To headers, CRLF line ends) is the same message.
+    before = counts()
+    again, _ = import_raw(
+        eml(message_id="same@x", subject="changed", body="other"),
+        eml(message_id="same@x", subject="first"),
+        eml(
+            message_id="same@x",
+            subject="first",
+            headers=[("Received", "from mx2 by mx3; Mon, 9 Mar 2026 09:31:00 -0400"),
+                     ("Delivered-To", "kim@vendor.example")],
+        ),
+    )  # fmt: skip
+    assert again.duplicates == 3
+    assert counts() == before
 
 
 def test_duplicate_found_only_by_the_unique_constraint(acme, import_raw, monkeypatch) -> None:

@@ -13,6 +13,7 @@ from wzdesk.store.prepared import PreparedGet, PreparedInsert, PreparedLookup
 COLUMNS = (
     "message_key", "message_id", "direction", "outcome", "case", "from_address", "from_name",
     "subject", "in_reply_to", "references", "received_at", "imported_at", "size_bytes",
+    "content_sha256", "imported_by",
 )  # fmt: skip
 
 
@@ -31,6 +32,8 @@ def row(key: str) -> dict[str, object]:
         "received_at": local(2026, 3, 9, 9, 30),
         "imported_at": local(2026, 3, 9, 10, 0) + timedelta(microseconds=7),
         "size_bytes": 12_345_678_901,
+        "content_sha256": "ab" * 32,
+        "imported_by": "kim",
     }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import peewee
 import pytest
 
-from wzdesk.core.errors import InvalidInput
+from wzdesk.core.errors import DatabaseUnavailable, InvalidInput
 from wzdesk.store.database import open_database
 from wzdesk.store.location import DatabaseTarget, parse_database_url
 
@@ -76,18 +76,26 @@ def test_default_is_a_sqlite_file_in_the_user_data_dir(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr("wzdesk.store.location.default_data_dir", lambda: tmp_path)
-    for nothing in (None, ""):
-        target = parse_database_url(nothing)
-        assert target == DatabaseTarget("sqlite", str(tmp_path / "wzdesk.db"))
+    target = parse_database_url(None)
+    assert target == DatabaseTarget("sqlite", str(tmp_path / "wzdesk.db"))
+
+
+@pytest.mark.parametrize("url", ["", "  "])
+def test_an_empty_db_is_refused_not_read_as_the_default(url: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_database_url(url)
+    assert caught.value.field == "--db"
+    assert "empty" in caught.value.message
 
 
 def test_open_database_reads_wzdesk_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    path = tmp_path / "nested" / "dir" / "desk.db"  # parent directories are created
+    path = tmp_path / "desk.db"
     monkeypatch.setenv("WZDESK_DB", f"sqlite:///{path}")
     database = open_database()
     try:
         assert isinstance(database, peewee.SqliteDatabase)
         assert path.exists()
+        assert path.stat().st_mode & 0o777 == 0o600  # readable by its owner only
         assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
         assert database.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 1000
@@ -95,9 +103,38 @@ def test_open_database_reads_wzdesk_db(monkeypatch: pytest.MonkeyPatch, tmp_path
         database.close()
 
 
-def test_unreachable_server_is_one_clear_error() -> None:
-    with pytest.raises(InvalidInput) as caught:
+def test_unreachable_server_is_one_clear_error_exit_1() -> None:
+    with pytest.raises(DatabaseUnavailable) as caught:
         open_database("postgresql://nobody@127.0.0.1:1/nowhere")
+    assert caught.value.exit_code == 1  # "database unreachable", not "bad input"
     assert caught.value.field == "--db"
     assert "PostgreSQL 127.0.0.1:1/nowhere" in caught.value.message
     assert "\n" not in str(caught.value)
+
+
+def test_a_missing_folder_is_a_typo_not_a_wish(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        open_database(str(tmp_path / "dta" / "desk.db"))
+    assert caught.value.field == "--db"
+    assert "does not exist" in caught.value.message
+    assert not (tmp_path / "dta").exists()
+
+
+def test_an_unwritable_folder_is_one_clear_error(tmp_path: Path) -> None:
+    import os
+
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    if os.geteuid() == 0:  # root ignores the mode; /sys refuses even root
+        locked = Path("/sys/kernel")
+    if not locked.is_dir():
+        pytest.skip("no folder here refuses to create a file")
+    with pytest.raises(DatabaseUnavailable, match="cannot create the database file"):
+        open_database(str(locked / "desk.db"))
+
+
+def test_a_file_that_is_no_database_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database, just notes\n" * 200)
+    with pytest.raises(DatabaseUnavailable, match="notes.txt"):
+        open_database(str(path))

@@ -161,3 +161,21 @@ def test_the_readme_key_table_is_the_help_screens() -> None:
     for _, keys in KEYS:
         for key in keys:
             assert key.what in documented
+
+
+async def test_control_sequences_in_stored_text_never_reach_the_terminal(
+    seeded, agent, make_app
+) -> None:
+    from wzdesk.store.models import Case
+
+    # Written straight to the table, as a row stored before text was cleaned on entry.
+    Case.update(summary="Payroll \x1b]0;pwned\x07 export \x1b[2J fails").where(
+        Case.ref == seeded[0]
+    ).execute()
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot, 3)
+        await settle(pilot, lambda: detail_ref(pilot) == seeded[0])
+        text = screen_text(pilot)
+        assert "\x1b" not in text and "\x07" not in text
+        assert "Payroll" in row_line(pilot, seeded[0])

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from wzdesk.cli.common import Runtime, add_json_flag, severity_arg
 from wzdesk.cli.output import emit_json, emit_table
 from wzdesk.core.timefmt import format_business_duration, parse_instant
+
+if TYPE_CHECKING:
+    from wzdesk.store.models import Case
 
 
 def _version_flag(parser: argparse.ArgumentParser) -> None:
@@ -118,13 +122,23 @@ def _change(
     return parser
 
 
-def _print_case(runtime: Runtime, ref: str, as_json: bool, with_events: bool = False) -> None:
+def _print_case(runtime: Runtime, ref: str, as_json: bool) -> None:
+    """``case show``: the case as it is now, with its timeline."""
     from wzdesk.services.case_views import show_case
 
-    result = show_case(ref, runtime.clock.now())
-    if not with_events:
-        result.pop("events")
-        result.pop("pauses")
+    _emit_case(show_case(ref, runtime.clock.now()), as_json)
+
+
+def _print_written(runtime: Runtime, case: Case, as_json: bool) -> None:
+    """What a changing command wrote: the case as this command left it (not re-read, so a
+    later change by someone else is not passed off as this one's)."""
+    from wzdesk.services.calendar import load_policy_book
+    from wzdesk.services.case_views import case_dict
+
+    _emit_case(case_dict(case, load_policy_book(), runtime.clock.now()), as_json)
+
+
+def _emit_case(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         emit_json(result)
         return
@@ -173,13 +187,13 @@ def run_open(args: argparse.Namespace, runtime: Runtime) -> int:
         tags=args.tags,
     )
     case = open_case(ctx, new, call_seconds=args.duration, call_notes=args.notes)
-    _print_case(runtime, case.ref, args.json)
+    _print_written(runtime, case, args.json)
     return 0
 
 
 def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
     runtime.context()  # cases are for console users only
-    _print_case(runtime, args.ref, args.json, with_events=True)
+    _print_case(runtime, args.ref, args.json)
     return 0
 
 
@@ -228,7 +242,7 @@ def run_reply(args: argparse.Namespace, runtime: Runtime) -> int:
         internal=args.internal,
         expected_version=args.expect_version,
     )
-    _print_case(runtime, case.ref, args.json)
+    _print_written(runtime, case, args.json)
     return 0
 
 
@@ -238,7 +252,7 @@ def run_call(args: argparse.Namespace, runtime: Runtime) -> int:
     case = log_call_on_case(
         runtime.context(), args.ref, args.notes, args.duration, expected_version=args.expect_version
     )
-    _print_case(runtime, case.ref, args.json)
+    _print_written(runtime, case, args.json)
     return 0
 
 
@@ -268,7 +282,7 @@ def run_set(args: argparse.Namespace, runtime: Runtime) -> int:
         if args.assignee is not None:
             login = None if args.assignee in ("-", "") else args.assignee
             case = cases.assign(ctx, ref, login, version)
-    _print_case(runtime, case.ref, args.json)
+    _print_written(runtime, case, args.json)
     return 0
 
 
@@ -276,7 +290,7 @@ def run_escalate(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.cases import escalate
 
     case = escalate(runtime.context(), args.ref, args.to, args.reason, args.expect_version)
-    _print_case(runtime, case.ref, args.json)
+    _print_written(runtime, case, args.json)
     return 0
 
 
@@ -291,7 +305,7 @@ def run_resolve(args: argparse.Namespace, runtime: Runtime) -> int:
         args.expect_version,
         needs_services=args.needs_services,
     )
-    _print_case(runtime, case.ref, args.json)
+    _print_written(runtime, case, args.json)
     return 0
 
 
@@ -299,7 +313,7 @@ def run_reopen(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.cases import reopen
 
     case = reopen(runtime.context(), args.ref, args.reason, args.expect_version)
-    _print_case(runtime, case.ref, args.json)
+    _print_written(runtime, case, args.json)
     return 0
 
 
@@ -307,5 +321,5 @@ def run_close(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.cases import close
 
     case = close(runtime.context(), args.ref, args.expect_version)
-    _print_case(runtime, case.ref, args.json)
+    _print_written(runtime, case, args.json)
     return 0

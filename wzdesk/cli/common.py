@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from dataclasses import dataclass, field
@@ -50,27 +49,26 @@ def clock_from_environment() -> Clock:
     return FixedClock(parse_instant(text, "WZDESK_NOW"))
 
 
-def os_login() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
 @dataclass
 class Runtime:
-    """The resolved global options of one invocation."""
+    """The resolved global options of one invocation.
+
+    Who acts is not an option: it is the OS login (SQLite) or the database role (PostgreSQL)
+    the connection was made as. ``act_as`` (``--as``, ``WZDESK_USER``) asks for a supervisor's
+    impersonation. ``identity`` is for trusted callers only (tests, a program embedding
+    wzdesk): it replaces what the connection says; nothing on the command line sets it.
+    """
 
     db_url: str | None
-    acting_login: str | None = None
+    act_as: str | None = None
+    identity: str | None = None
     clock: Clock = field(default_factory=clock_from_environment)
-    #: Subcommands print the first-run announcement only once the command has succeeded (and
-    #: take the first user back if it fails): an error is one line and writes nothing.
+    #: Subcommands print the first-run announcement once the command is done (or before its
+    #: error line): the console shows it itself.
     defer_announcement: bool = False
     _opened: bool = False
     _context: ServiceContext | None = None
     _announcement: str | None = None
-    _created_first_user: str | None = None
 
     def open_store(self) -> None:
         """Open (and if needed upgrade) the database; once per invocation."""
@@ -81,16 +79,22 @@ class Runtime:
         open_store(self.db_url)
         self._opened = True
 
+    def connected_identity(self) -> str:
+        """Who the open database sees (the OS login or the session role), or the trusted
+        ``identity`` a caller gave."""
+        from wzdesk.services.identity import connected_identity
+
+        self.open_store()
+        return self.identity if self.identity is not None else connected_identity()
+
     def context(self) -> ServiceContext:
         """The service context for the acting user (signed in once per invocation)."""
         if self._context is None:
-            from wzdesk.services.directory import sign_in
+            from wzdesk.services.identity import authenticate
 
-            self.open_store()
-            signed = sign_in(self.login, self.clock)
+            signed = authenticate(self.connected_identity(), self.clock, self.act_as)
             if signed.announcement:
                 self._announcement = f"wzdesk: {signed.announcement}"
-                self._created_first_user = signed.context.actor
                 if not self.defer_announcement:
                     self.announce()
             self._context = signed.context
@@ -106,15 +110,3 @@ class Runtime:
         if self._announcement:
             print(self._announcement, file=sys.stderr)
             self._announcement = None
-
-    def take_back_first_user(self) -> None:
-        """After a failed command: remove the first user this invocation created, if any."""
-        if self._created_first_user is not None and self._announcement is not None:
-            from wzdesk.services.directory import undo_first_sign_in
-
-            undo_first_sign_in(self._created_first_user)
-            self._announcement = self._created_first_user = None
-
-    @property
-    def login(self) -> str:
-        return self.acting_login or os.environ.get("WZDESK_USER") or os_login()

@@ -34,7 +34,8 @@ def run_console(args: argparse.Namespace, runtime: Runtime) -> int:
         if args.demo:
             _fill_demo(runtime)
         else:
-            offer_demo = True
+            # Demo data adds console users: only a supervisor is offered it.
+            offer_demo = context.role.value == "supervisor"
 
     from wzdesk.tui.app import WzdeskApp
 

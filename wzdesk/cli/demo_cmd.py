@@ -31,7 +31,11 @@ def run_demo(args: argparse.Namespace, runtime: Runtime) -> int:
         raise InvalidInput("expected between 0 and 2,000,000", field="--cases")
     if args.open_ratio is not None and not 0 <= args.open_ratio <= 1:
         raise InvalidInput("expected a ratio between 0 and 1", field="--open-ratio")
-    runtime.context()  # on a new database the acting login becomes its first supervisor
+    from wzdesk.core.rules import Action
+
+    # On a new database the acting login becomes its first supervisor; demo data adds console
+    # users (a supervisor among them), so only a supervisor may generate it.
+    runtime.context().require(Action.MANAGE_USERS)
     started = time.perf_counter()
     try:
         summary = generate(runtime.clock, args.cases, args.open_ratio, args.seed)

@@ -217,8 +217,8 @@ def run_watch(args: argparse.Namespace, runtime: Runtime) -> int:
     folder = Path(args.maildir).expanduser()
     if not is_maildir(folder):
         raise InvalidInput(f"{args.maildir} is not a Maildir (no cur/ and new/)", field="MAILDIR")
-    if args.interval <= 0:
-        raise InvalidInput("expected a positive number of seconds", field="--interval")
+    if not 0 < args.interval <= 86_400:  # also refuses nan and inf
+        raise InvalidInput("expected a number of seconds up to a day", field="--interval")
     ctx = runtime.context()
     settings = _settings(args)
     importer = MailImporter(

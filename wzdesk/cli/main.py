@@ -10,9 +10,12 @@ from collections.abc import Sequence
 
 from wzdesk import __version__
 from wzdesk.cli.common import ArgumentParser, Runtime
+from wzdesk.cli.output import TerminalSafe
 from wzdesk.core.errors import UserError
 
 EXIT_DATABASE = 1
+#: A bug (an exception that is no user error): one line instead of a traceback (EX_SOFTWARE).
+EXIT_INTERNAL = 70
 
 
 #: Subcommand -> the module that registers it. A script's call imports only its own module
@@ -28,6 +31,8 @@ COMMAND_MODULES = {
     "mail": "mail_cmd",
     "services": "services_cmd",
     "demo": "demo_cmd",
+    "backup": "backup_cmd",
+    "restore": "restore_cmd",
 }
 
 
@@ -56,11 +61,14 @@ def build_parser(only: str | None = None) -> ArgumentParser:
 
 
 def _accept_global_options_anywhere(parser: argparse.ArgumentParser) -> None:
-    """Let ``--db`` and ``--as`` also follow the subcommand (``wzdesk case list --as kim``)."""
+    """Let ``--db`` and ``--as`` also follow the subcommand (``wzdesk case list --as kim``), on
+    every subcommand that runs: a leaf, or one whose verbs are optional (``wzdesk backup``)."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            for child in action.choices.values():
-                if not any(isinstance(a, argparse._SubParsersAction) for a in child._actions):
+            for child in {id(c): c for c in action.choices.values()}.values():  # aliases once
+                verbs = [a for a in child._actions if isinstance(a, argparse._SubParsersAction)]
+                runs = not verbs or not verbs[0].required
+                if runs and "--db" not in child._option_string_actions:
                     child.add_argument(
                         "--db", metavar="URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS
                     )
@@ -98,7 +106,7 @@ def _db_url_from(argv: Sequence[str]) -> str | None:
 def _database_url(args: argparse.Namespace) -> str | None:
     """``--db``, or the demo database with ``--demo`` (for the console and subcommands alike)."""
     if not args.demo:
-        return str(args.db) if args.db else None
+        return None if args.db is None else str(args.db)
     if args.db:
         from wzdesk.core.errors import InvalidInput
 
@@ -110,19 +118,39 @@ def _database_url(args: argparse.Namespace) -> str | None:
     return str(demo_database_path())
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> int:
+    """Run ``wzdesk`` with ``argv``; the exit code.
+
+    ``identity``: a trusted caller's (tests, a program embedding wzdesk) name of who acts,
+    instead of the OS login or database role; the command line cannot set it.
+    """
     words = list(sys.argv[1:] if argv is None else argv)
     _skip_postgres_driver_unless_needed(_db_url_from(words))
     command = next((w for w in words if not w.startswith("-")), None)
     # The first bare word is the subcommand unless it is an option's value (--db URL, --as X).
     previous = words[words.index(command) - 1] if command in words and words.index(command) else ""
     only = command if command in COMMAND_MODULES and previous not in ("--db", "--as") else None
-    parser = build_parser(only)
-    args = parser.parse_args(words)
+    streams = sys.stdout, sys.stderr
+    # Whatever a subcommand prints (client text included) reaches the terminal with its
+    # control characters made visible, never obeyed.
+    sys.stdout, sys.stderr = TerminalSafe(streams[0]), TerminalSafe(streams[1])
+    try:
+        args = build_parser(only).parse_args(words)
+        if args.command is None:
+            sys.stdout, sys.stderr = streams  # the console draws on the terminal itself
+        return _run(args, identity)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(args: argparse.Namespace, identity: str | None) -> int:
     runtime: Runtime | None = None
     try:
         runtime = Runtime(
-            db_url=_database_url(args), acting_login=args.acting, defer_announcement=True
+            db_url=_database_url(args),
+            act_as=args.acting or os.environ.get("WZDESK_USER") or None,
+            identity=identity,
+            defer_announcement=True,
         )
         if args.command is None:
             from wzdesk.cli.console import run_console
@@ -133,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except UserError as error:
         if runtime is not None:
-            runtime.take_back_first_user()
+            runtime.announce()  # the first supervisor was created all the same: say so
         print(f"wzdesk: error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
@@ -148,7 +176,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if failure is not None:
             print(f"wzdesk: database error: {failure}", file=sys.stderr)
             return EXIT_DATABASE
-        raise
+        if os.environ.get("WZDESK_DEBUG"):
+            raise
+        print(
+            f"wzdesk: internal error (a bug; WZDESK_DEBUG=1 shows where): "
+            f"{type(error).__name__}: {error}".splitlines()[0],
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

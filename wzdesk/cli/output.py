@@ -3,15 +3,36 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TextIO
+
+from wzdesk.core.text import escape_controls
+
+#: Characters JSON lets through raw but a terminal may obey (DEL and the C1 controls).
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f]")
+
+
+class TerminalSafe:
+    """A text stream that shows control characters (``\\x1b``) instead of sending them: text
+    from clients must never retitle, clear or reprogram an agent's terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(escape_controls(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def emit_json(value: Any) -> None:
-    """Print one JSON object or array."""
-    json.dump(value, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    """Print one JSON object or array (control characters as ``\\u`` escapes)."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def emit_fields(values: Mapping[str, Any]) -> None:

@@ -52,6 +52,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add.add_argument("login", metavar="LOGIN")
     add.add_argument("--name", required=True)
     add.add_argument("--role", required=True, help="agent, phone or supervisor")
+    add.add_argument(
+        "--identity",
+        metavar="NAME",
+        help="the OS login (SQLite) or PostgreSQL role this user signs in as (default: LOGIN)",
+    )
     add_json_flag(add)
     add.set_defaults(handler=run_user_add)
     listing = verbs.add_parser("list", help="list console users")
@@ -64,7 +69,13 @@ def _client_dict(client) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 
 def _user_dict(user) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return {"login": user.login, "name": user.name, "role": user.role, "active": user.active}
+    return {
+        "login": user.login,
+        "name": user.name,
+        "role": user.role,
+        "active": user.active,
+        "identity": user.identity or user.login,
+    }
 
 
 def run_client_add(args: argparse.Namespace, runtime: Runtime) -> int:
@@ -78,7 +89,7 @@ def run_client_add(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_client_list(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services import directory
 
-    runtime.open_store()
+    runtime.context()  # the directory is for console users only
     rows = [_client_dict(c) for c in directory.list_clients()]
     emit_json(rows) if args.json else emit_table(rows, ["code", "name", "active"])
     return 0
@@ -98,7 +109,7 @@ def run_contact_add(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_contact_list(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services import directory
 
-    runtime.open_store()
+    runtime.context()  # the directory is for console users only
     rows = [directory.contact_dict(c) for c in directory.list_contacts(args.client)]
     if args.json:
         emit_json(rows)
@@ -110,7 +121,9 @@ def run_contact_list(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_user_add(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services import directory
 
-    user = directory.add_user(runtime.context(), args.login, args.name, args.role)
+    user = directory.add_user(
+        runtime.context(), args.login, args.name, args.role, identity=args.identity
+    )
     emit_json(_user_dict(user)) if args.json else print(f"user {user.login} ({user.role}) added")
     return 0
 
@@ -118,7 +131,7 @@ def run_user_add(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_user_list(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services import directory
 
-    runtime.open_store()
+    runtime.context()  # the directory is for console users only
     rows = [_user_dict(u) for u in directory.list_users()]
     emit_json(rows) if args.json else emit_table(rows, ["login", "name", "role", "active"])
     return 0

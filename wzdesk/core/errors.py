@@ -46,3 +46,17 @@ class NotFound(UserError):
     """The named record does not exist (exit code 5)."""
 
     exit_code = 5
+
+
+class DatabaseUnavailable(UserError):
+    """The database cannot be reached or opened: server down, no such database, a file that
+    cannot be created or read (exit code 1)."""
+
+    exit_code = 1
+
+
+class BackupInvalid(UserError):
+    """A backup failed verification: corrupt, truncated or inconsistent; never trusted
+    (exit code 6)."""
+
+    exit_code = 6

@@ -13,6 +13,11 @@ from wzdesk.core.errors import InvalidInput
 
 ISO_FORM = "an ISO-8601 instant with an offset, e.g. 2026-03-09T11:00:00-04:00"
 
+#: The instants the desk reasons about: from the first policy version (1970) to 2199. Beyond,
+#: business-time arithmetic would run past what ``datetime`` can hold (year 9999).
+EARLIEST_INSTANT = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_INSTANT = datetime(2200, 1, 1, tzinfo=UTC)
+
 
 def parse_instant(text: str, field: str) -> datetime:
     """Parse an ISO-8601 instant that carries an offset (or ``Z``); return it in UTC."""
@@ -25,15 +30,33 @@ def parse_instant(text: str, field: str) -> datetime:
         raise InvalidInput(
             f"expected {ISO_FORM} (the offset is missing), got {text!r}", field=field
         )
-    return value.astimezone(UTC)
+    try:
+        instant = value.astimezone(UTC)
+    except OverflowError:
+        instant = None
+    if instant is None or not EARLIEST_INSTANT <= instant < LATEST_INSTANT:
+        raise InvalidInput(f"expected an instant between 1970 and 2199, got {text!r}", field=field)
+    return instant
+
+
+def check_instant(value: datetime, field: str) -> datetime:
+    """``value`` if it lies between 1970 and 2199 (the range the desk computes in)."""
+    if not EARLIEST_INSTANT <= value < LATEST_INSTANT:
+        raise InvalidInput(
+            f"expected an instant between 1970 and 2199, got {value.isoformat()}", field=field
+        )
+    return value
 
 
 def parse_date(text: str, field: str) -> date:
-    """Parse a calendar date ``YYYY-MM-DD``."""
+    """Parse a calendar date ``YYYY-MM-DD`` (from 1970 to 2199)."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"expected a date YYYY-MM-DD, got {text!r}", field=field) from None
+    if not EARLIEST_INSTANT.year <= day.year < LATEST_INSTANT.year:
+        raise InvalidInput(f"expected a date between 1970 and 2199, got {text!r}", field=field)
+    return day
 
 
 def format_instant(value: datetime | None, zone: ZoneInfo) -> str | None:

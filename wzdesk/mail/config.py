@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wzdesk.core.errors import InvalidInput
+from wzdesk.core.text import clean
 
 MiB = 1024 * 1024
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * MiB
@@ -42,6 +43,19 @@ def parse_size(text: str, field: str) -> int:
         )
     unit = (match.group(2) or "").lower()[:1]
     return int(match.group(1)) * _UNITS[unit]
+
+
+def _mail_from(text: str) -> str:
+    """The support address replies come from: one line, short enough for every column and
+    for the Message-IDs made in its domain."""
+    value = clean(text).strip()
+    if not value or len(value) > 200 or "@" not in value:
+        raise InvalidInput(
+            f"expected an address like 'Acme Support <support@vendor.example>' (at most 200 "
+            f"characters), got {text[:60]!r}",
+            field="WZDESK_MAIL_FROM",
+        )
+    return value
 
 
 def _flag(text: str | None) -> bool:
@@ -111,6 +125,6 @@ def settings_from_environment(
         ),
         default_severity=(env.get("WZDESK_MAIL_SEVERITY") or "moderate").strip().lower(),
         default_category=(env.get("WZDESK_MAIL_CATEGORY") or "question").strip().lower(),
-        mail_from=(env.get("WZDESK_MAIL_FROM") or DEFAULT_MAIL_FROM).strip(),
+        mail_from=_mail_from(env.get("WZDESK_MAIL_FROM") or DEFAULT_MAIL_FROM),
         smtp=smtp,
     )

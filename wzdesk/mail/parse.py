@@ -13,7 +13,8 @@ the two on broken input.
 Client mail is often broken, so :func:`parse_message` never raises: what it cannot make sense of
 it reports as ``problem`` (the message then goes to the quarantine), and what it repaired as
 ``defects``. Every string it returns is clean Unicode (no lone surrogates from 8-bit headers, no
-NUL characters), safe for any database.
+NUL or other control characters: a subject cannot retitle or clear an agent's terminal), safe
+for any database.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from typing import cast
 
+from wzdesk.core.text import clean
 from wzdesk.mail.html_text import html_to_text
 
 #: A Message-ID longer than this is keyed by its hash (it must fit an indexed column).
@@ -68,6 +70,9 @@ class ParsedMessage:
 
     key: str  # the Message-ID, or "sha256:<hex>" when it has none (or an absurd one)
     raw_size: int
+    #: What the message says, hashed (see :func:`content_digest`): tells a duplicate from
+    #: another message that reuses its Message-ID.
+    content_sha256: str = ""
     message_id: str | None = None
     from_address: str | None = None
     from_name: str = ""
@@ -101,8 +106,9 @@ class ParsedMessage:
 
 
 def clean_text(text: str) -> str:
-    """Unicode a database accepts: 8-bit bytes smuggled as surrogates decoded (UTF-8, else
-    Windows-1252), other lone surrogates replaced, NUL characters removed."""
+    """Unicode a database accepts and a terminal cannot be driven by: 8-bit bytes smuggled as
+    surrogates decoded (UTF-8, else Windows-1252), other lone surrogates replaced, control
+    characters and escape sequences removed (newlines and tabs kept)."""
     if not text.isascii():
         try:
             text.encode("utf-8")
@@ -112,7 +118,7 @@ def clean_text(text: str) -> str:
                 text = decode_bytes(data, None)
             except UnicodeEncodeError:
                 text = text.encode("utf-8", "replace").decode("utf-8")
-    return text.replace("\x00", "") if "\x00" in text else text
+    return clean(text, multiline=True)
 
 
 def decode_bytes(data: bytes, charset: str | None) -> str:
@@ -163,7 +169,7 @@ def decode_header_text(value: str) -> str:
             for part, charset in parts
         )
         text = clean_text(text)
-    return " ".join(text.split())
+    return " ".join(clean(text).split())
 
 
 def _index(msg: Message) -> dict[str, list[str]]:
@@ -293,8 +299,8 @@ def _part_text(part: Message) -> str:
 def _render(part: Message) -> str:
     text = _part_text(part)
     if part.get_content_type() == "text/html":
-        return html_to_text(text)
-    return text.replace("\r\n", "\n").strip()
+        return clean(html_to_text(text), multiline=True)  # &#27; is an escape character too
+    return text.strip()
 
 
 def _is_attachment(part: Message) -> bool:
@@ -416,6 +422,39 @@ def _read_content(msg: Message, into: ParsedMessage, depth: int = 0) -> None:
 # -- the entry point ---------------------------------------------------------------------------
 
 
+#: The headers that say what a message is; the ones that say how it travelled (Received,
+#: Delivered-To, Return-Path, X-…) differ between two copies of one message and are left out.
+_CONTENT_HEADERS = frozenset(
+    [b"from", b"sender", b"to", b"cc", b"subject", b"date", b"message-id", b"in-reply-to",
+     b"references", b"content-type", b"content-transfer-encoding", b"mime-version"]
+)  # fmt: skip
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+def content_digest(raw: bytes) -> str:
+    """SHA-256 of what a message says: its addressing, subject, date, ids and body, with line
+    endings and trailing blank lines normalised. Two copies of one message (delivered to two
+    mailboxes, exported as mbox and as .eml) hash alike; another message reusing its
+    Message-ID does not."""
+    match = _HEADER_END.search(raw)
+    head, body = (raw[: match.start()], raw[match.end() :]) if match else (raw, b"")
+    fields: list[tuple[bytes, bytes]] = []
+    for line in head.replace(b"\r\n", b"\n").split(b"\n"):
+        if line[:1] in (b" ", b"\t") and fields:
+            name, value = fields[-1]
+            fields[-1] = (name, value + b" " + line.strip())
+        elif b":" in line:
+            name, _, value = line.partition(b":")
+            fields.append((name.strip().lower(), value.strip()))
+    digest = hashlib.sha256()
+    for name, value in fields:
+        if name in _CONTENT_HEADERS:
+            digest.update(name + b":" + b" ".join(value.split()) + b"\n")
+    digest.update(b"\n")
+    digest.update(body.replace(b"\r\n", b"\n").rstrip())
+    return digest.hexdigest()
+
+
 def message_key(message_id: str | None, raw: bytes) -> str:
     """The idempotency key: the Message-ID when usable, else a hash."""
     if message_id and len(message_id) <= MAX_KEY_LENGTH:
@@ -433,12 +472,13 @@ def parse_headers_only(raw: bytes) -> ParsedMessage:
 def parse_message(raw: bytes, *, headers_only: bool = False) -> ParsedMessage:
     """Read ``raw``. Never raises; ``problem`` says why a message is not usable."""
     try:
-        return _parse(raw, headers_only)
+        result = _parse(raw, headers_only)
     except Exception as error:  # a stdlib parser bug on hostile input: quarantine, go on
         result = ParsedMessage(key=message_key(None, raw), raw_size=len(raw))
         result.problem = f"unparseable: {type(error).__name__}: {clean_text(str(error))[:200]}"
         result.body = clean_text(decode_bytes(raw[:1_000_000], None))
-        return result
+    result.content_sha256 = content_digest(raw)
+    return result
 
 
 def _parse(raw: bytes, headers_only: bool) -> ParsedMessage:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wzdesk.core.errors import InvalidInput, NotFound
+from wzdesk.store.location import path_kind
 
 _MBOX_FROM = b"From "
 
@@ -30,7 +31,9 @@ class RawMessage:
 
 
 def is_maildir(path: Path) -> bool:
-    return path.is_dir() and (path / "cur").is_dir() and (path / "new").is_dir()
+    if path_kind(path, "MAILDIR") != "folder":
+        return False
+    return (path / "cur").is_dir() and (path / "new").is_dir()
 
 
 def is_mbox(path: Path) -> bool:
@@ -44,7 +47,7 @@ def check_paths(paths: Iterable[str]) -> list[Path]:
     checked = []
     for text in paths:
         path = Path(text).expanduser()
-        if not path.exists():
+        if path_kind(path, "PATH") == "missing":
             raise NotFound(f"no such file or folder: {text}", field="PATH")
         if not os.access(path, os.R_OK):
             raise InvalidInput(f"cannot read {text}", field="PATH")

@@ -13,11 +13,15 @@ from wzdesk.core.calendar import BusinessCalendar, format_hours, parse_hours
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
 from wzdesk.core.sla import Severity, SeverityTargets, SlaPolicy
+from wzdesk.core.text import check_text
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.store.models import Holiday, PolicyTarget, PolicyVersion
 
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: A policy version takes effect at most this far ahead (further is a typo: 2206 for 2026).
+MAX_POLICY_LEAD = timedelta(days=5 * 365)
+MAX_POLICY_NOTE = 2000
 
 
 @dataclass(frozen=True)
@@ -91,9 +95,7 @@ def add_holiday(
 ) -> HolidayRow:
     """Add (or rename) a holiday."""
     ctx.require(Action.MANAGE_CALENDAR)
-    name = name.strip()
-    if len(name) > 200:
-        raise InvalidInput("at most 200 characters", field="--name")
+    name = check_text(name, "--name", 200)
     with write_transaction():
         existing = Holiday.get_or_none(Holiday.day == day)
         if existing is not None:
@@ -243,6 +245,13 @@ def add_policy_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, A
             "is in the past; a policy change applies to cases received from now on",
             field="--effective",
         )
+    if change.effective_from > now + MAX_POLICY_LEAD:
+        raise InvalidInput(
+            f"is more than {MAX_POLICY_LEAD.days // 365} years ahead; plan a policy change "
+            "closer to when it applies",
+            field="--effective",
+        )
+    note = check_text(change.note, "--note", MAX_POLICY_NOTE, multiline=True)
     if change.at_risk_ratio is not None and not 0 < change.at_risk_ratio < 1:
         raise InvalidInput(
             "expected a ratio strictly between 0 and 1, e.g. 0.75", field="--at-risk"
@@ -289,7 +298,7 @@ def add_policy_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, A
             at_risk_ratio=(
                 change.at_risk_ratio if change.at_risk_ratio is not None else base.at_risk_ratio
             ),
-            note=change.note,
+            note=note,
             created_at=now,
             created_by=ctx.actor,
         )
@@ -297,13 +306,20 @@ def add_policy_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, A
             old = old_targets[severity]
             response = change.response_hours.get(severity)
             resolution = change.resolution_hours.get(severity)
+            response_seconds = round(response * 3600) if response else old.response_seconds
+            resolution_seconds = round(resolution * 3600) if resolution else old.resolution_seconds
+            if response_seconds > resolution_seconds:
+                raise InvalidInput(
+                    f"{severity.value}: the response target ({response_seconds / 3600:g}h) is "
+                    f"longer than the resolution target ({resolution_seconds / 3600:g}h); a "
+                    "case cannot be resolved before it is answered",
+                    field="--response" if response else "--resolution",
+                )
             PolicyTarget.create(
                 policy=version,
                 severity=severity.value,
-                response_seconds=round(response * 3600) if response else old.response_seconds,
-                resolution_seconds=(
-                    round(resolution * 3600) if resolution else old.resolution_seconds
-                ),
+                response_seconds=response_seconds,
+                resolution_seconds=resolution_seconds,
                 around_the_clock=change.around_the_clock.get(severity, old.around_the_clock),
             )
         created = next(v for v in policy_versions() if v["id"] == version.id)

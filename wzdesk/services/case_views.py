@@ -10,9 +10,12 @@ from typing import Any, cast
 
 import peewee
 
+from wzdesk.core.bounds import check_limit
 from wzdesk.core.case_sla import CaseClock, Deadlines, resolution_timer, response_timer
+from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import Category, Status, missing_recommended_fields
 from wzdesk.core.sla import Severity, TimerState, TimerStatus
+from wzdesk.core.text import clean
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services.attachments import attachments_of
 from wzdesk.services.calendar import PolicyBook, load_policy_book
@@ -197,6 +200,10 @@ def show_case(ref: str, now: datetime, book: PolicyBook | None = None) -> dict[s
     return result
 
 
+#: Longest search text: LIKE patterns past ~50,000 bytes fail on SQLite only.
+MAX_SEARCH = 200
+
+
 @dataclass(frozen=True)
 class CaseFilter:
     """What ``case list`` and the queue's quick filters select."""
@@ -235,7 +242,7 @@ def select_cases(flt: CaseFilter, now: datetime) -> peewee.ModelSelect[Case]:
     if flt.unassigned:
         query = query.where(Case.assignee.is_null())
     if flt.client:
-        query = query.where(Client.code == flt.client.strip().upper())
+        query = query.where(Client.code == clean(flt.client).strip().upper()[:40])
     if flt.breached and flt.at_risk:
         query = query.where(queries.breached(now) | queries.at_risk(now))
     elif flt.breached:
@@ -243,7 +250,10 @@ def select_cases(flt: CaseFilter, now: datetime) -> peewee.ModelSelect[Case]:
     elif flt.at_risk:
         query = query.where(queries.at_risk(now))
     if flt.text:
-        like = f"%{flt.text.strip().lower()}%"
+        text = clean(flt.text).strip().lower()
+        if len(text) > MAX_SEARCH:
+            raise InvalidInput(f"at most {MAX_SEARCH} characters", field="--search")
+        like = f"%{text}%"
         query = query.where(
             (peewee.fn.LOWER(Case.ref) ** like)
             | (peewee.fn.LOWER(Case.summary) ** like)
@@ -264,6 +274,7 @@ def list_cases(
     flt: CaseFilter, now: datetime, book: PolicyBook | None = None, limit: int | None = None
 ) -> list[tuple[Case, CaseTimers]]:
     """Cases matching ``flt`` with their timers, most urgent first."""
+    check_limit(limit)
     book = book or load_policy_book()
     rows = [(case, timers(case, book, now)) for case in select_cases(flt, now)]
     rows.sort(key=lambda pair: urgency_key(*pair))

@@ -16,17 +16,29 @@ from wzdesk.store.models import AuditEntry, to_json
 from wzdesk.store.prepared import PreparedInsert
 
 _insert_audit = PreparedInsert(
-    AuditEntry, "at", "actor", "action", "entity", "entity_id", "before_json", "after_json"
-)
+    AuditEntry,
+    "at", "actor", "action", "entity", "entity_id", "before_json", "after_json", "authenticated_as",
+)  # fmt: skip
 
 
 @dataclass
 class ServiceContext:
-    """The clock every instant comes from, and the acting console user."""
+    """The clock every instant comes from, and the acting console user.
+
+    ``authenticated_as``: who is really signed in when that is not ``actor`` (a supervisor
+    acting as another user; the login importing a client's email, whose changes are authored
+    by the client's address). Every audit record names both.
+    """
 
     actor: str
     role: Role = Role.SUPERVISOR
     clock: Clock = field(default_factory=SystemClock)
+    authenticated_as: str | None = None
+
+    def on_behalf_of(self, actor: str) -> ServiceContext:
+        """The same signed-in user and rights, recording ``actor`` as the author (the client
+        whose email an import files); the audit keeps who was signed in."""
+        return ServiceContext(actor, self.role, self.clock, self.authenticated_as or self.actor)
 
     def require(self, action: Action) -> None:
         """Refuse (PermissionDenied) unless the acting role may perform ``action``."""
@@ -53,6 +65,7 @@ class ServiceContext:
             entity_id=str(entity_id),
             before_json=None if before is None else to_json(before),
             after_json=None if after is None else to_json(after),
+            authenticated_as=self.authenticated_as,
         )
 
 

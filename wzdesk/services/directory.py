@@ -12,8 +12,10 @@ import peewee
 from wzdesk.core.clock import Clock
 from wzdesk.core.errors import InvalidInput, NotFound, PermissionDenied
 from wzdesk.core.rules import Action, Role, phone_digits
+from wzdesk.core.text import check_text, clean
 from wzdesk.services.context import ServiceContext, write_transaction
-from wzdesk.store.models import AuditEntry, Client, Contact, User
+from wzdesk.store.database import lock_for_transaction
+from wzdesk.store.models import Client, Contact, User
 
 _CLIENT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -28,55 +30,60 @@ class SignIn:
     announcement: str | None = None
 
 
-def sign_in(login: str, clock: Clock) -> SignIn:
-    """Resolve the acting login to a console user.
+def user_for_identity(identity: str) -> User | None:
+    """The console user an identity (an OS login, a PostgreSQL role) signs in as: the one
+    mapped to it with ``--identity``, else the one whose login it is."""
+    identity = clean(identity)[:MAX_LOOKUP]
+    mapped = User.get_or_none(User.identity == identity)
+    if mapped is not None:
+        return mapped
+    return User.get_or_none(User.identity.is_null() & (User.login == identity.strip().lower()))
 
-    On a new database (no users yet) the first acting login becomes a supervisor, so a fresh
-    install is usable at once; this is announced once.
+
+def sign_in(identity: str, clock: Clock) -> SignIn:
+    """The console user behind ``identity``, trusted as given: the command line passes the OS
+    login or the database role it connected as (see :mod:`wzdesk.services.identity`); tests and
+    the demo pass a name.
+
+    On a new database (no users yet) the first identity becomes a supervisor, so a fresh
+    install is usable at once; this happens exactly once, under a lock (simultaneous first
+    sign-ins: one supervisor, the others refused), and is announced once.
     """
-    login = login.strip().lower()
-    with write_transaction():
-        user = User.get_or_none(User.login == login)
-        if user is None and not User.select().exists():
-            User.create(login=login, name=login, role=Role.SUPERVISOR.value, created_at=clock.now())
-            context = ServiceContext(login, Role.SUPERVISOR, clock)
-            context.audit("user.add", "user", login, None, {"role": "supervisor", "first": True})
-            return SignIn(
-                context,
-                f"created supervisor {login!r}: the first user of this database",
-            )
+    user = user_for_identity(identity)
+    if user is None and not User.select().exists():
+        login = identity.strip().lower()
+        with write_transaction():
+            lock_for_transaction("first-user")
+            if not User.select().exists():  # re-read under the lock: nobody was faster
+                if not _LOGIN.match(login):
+                    raise PermissionDenied(
+                        f"{identity!r} cannot be a console login (lower-case letters, digits, "
+                        ". _ or -); sign in under another name"
+                    )
+                User.create(
+                    login=login, name=login, role=Role.SUPERVISOR.value, created_at=clock.now()
+                )
+                context = ServiceContext(login, Role.SUPERVISOR, clock)
+                first = {"role": "supervisor", "first": True}
+                context.audit("user.add", "user", login, None, first)
+                return SignIn(
+                    context, f"created supervisor {login!r}: the first user of this database"
+                )
+        user = user_for_identity(identity)
     if user is None:
+        login = identity.strip().lower()
         raise PermissionDenied(
-            f"{login!r} is not a console user of this database; a supervisor can add it with "
+            f"{identity!r} is not a console user of this database; a supervisor can add it with "
             f"'wzdesk user add {login} --name NAME --role agent'"
         )
     if not user.active:
-        raise PermissionDenied(f"console user {login!r} is deactivated")
-    return SignIn(ServiceContext(login, Role(user.role), clock))
+        raise PermissionDenied(f"console user {user.login!r} is deactivated")
+    return SignIn(ServiceContext(user.login, Role(user.role), clock))
 
 
-def undo_first_sign_in(login: str) -> None:
-    """Take back the first supervisor that :func:`sign_in` just created for a command that then
-    failed, so that the failed command wrote nothing (the next sign-in creates it again)."""
-    with write_transaction():
-        users = list(User.select().limit(2))
-        if len(users) != 1 or users[0].login != login:
-            return
-        AuditEntry.delete().where(
-            (AuditEntry.entity == "user")
-            & (AuditEntry.entity_id == login)
-            & (AuditEntry.action == "user.add")
-        ).execute()
-        User.delete().where(User.login == login).execute()
-
-
-def _required(value: str | None, field: str, limit: int) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput("must not be empty", field=field)
-    if len(text) > limit:
-        raise InvalidInput(f"at most {limit} characters", field=field)
-    return text
+#: Longest lookup text (caller search, client search): LIKE patterns past ~50,000 bytes fail on
+#: SQLite only; nobody types more than this into a search box.
+MAX_LOOKUP = 200
 
 
 def add_client(ctx: ServiceContext, code: str, name: str) -> Client:
@@ -87,7 +94,7 @@ def add_client(ctx: ServiceContext, code: str, name: str) -> Client:
         raise InvalidInput(
             f"expected letters, digits, - or _ (up to 32), got {code!r}", field="CODE"
         )
-    name = _required(name, "--name", 200)
+    name = check_text(name, "--name", 200, required=True)
     with write_transaction():
         if Client.select().where(Client.code == code).exists():
             raise InvalidInput(f"a client with code {code} already exists", field="CODE")
@@ -97,7 +104,7 @@ def add_client(ctx: ServiceContext, code: str, name: str) -> Client:
 
 
 def get_client(code: str) -> Client:
-    client = Client.get_or_none(Client.code == code.strip().upper())
+    client = Client.get_or_none(Client.code == clean(code).strip().upper()[:MAX_LOOKUP])
     if client is None:
         raise NotFound(f"no client with code {code!r}", field="--client")
     return client
@@ -114,12 +121,13 @@ def add_contact(
 ) -> Contact:
     """Add a person at a client; ``admin_rank`` (primary/backup) implies a client admin."""
     ctx.require(Action.MANAGE_CLIENTS)
-    name = _required(name, "--name", 200)
-    email = (email or "").strip().lower() or None
+    name = check_text(name, "--name", 200, required=True)
+    email = check_text(email, "--email", 254).lower() or None
     if email is not None and not _EMAIL.match(email):
         raise InvalidInput(
             f"expected an email address like ana@example.com, got {email!r}", field="--email"
         )
+    phone = check_text(phone, "--phone", 40) or None
     digits = phone_digits(phone or "") or None
     if phone and (digits is None or len(digits) < 7):
         raise InvalidInput(
@@ -143,7 +151,7 @@ def add_contact(
             client=client,
             name=name,
             email=email,
-            phone=(phone or "").strip() or None,
+            phone=phone,
             phone_digits=digits,
             is_admin=is_admin,
             admin_rank=admin_rank,
@@ -198,7 +206,7 @@ def list_contacts(client_code: str | None = None) -> list[Contact]:
 
 def find_contact(client: Client, email_or_phone: str) -> Contact:
     """A client's contact by email or phone number."""
-    key = email_or_phone.strip()
+    key = clean(email_or_phone).strip()[:MAX_LOOKUP]
     if "@" in key:
         query = Contact.email == key.lower()
     else:
@@ -216,7 +224,7 @@ def find_contact(client: Client, email_or_phone: str) -> Contact:
 
 def search_contacts(text: str, limit: int = 8) -> list[Contact]:
     """Caller lookup: by phone digits, email, or name/client fragments (for suggestions)."""
-    text = text.strip()
+    text = clean(text).strip()[:MAX_LOOKUP]
     if not text:
         return []
     digits = phone_digits(text)
@@ -240,15 +248,21 @@ def search_contacts(text: str, limit: int = 8) -> list[Contact]:
     )
 
 
-def add_user(ctx: ServiceContext, login: str, name: str, role: str) -> User:
-    """Add a console user (supervisors only)."""
+def add_user(
+    ctx: ServiceContext, login: str, name: str, role: str, *, identity: str | None = None
+) -> User:
+    """Add a console user (supervisors only). ``identity``: the OS login or PostgreSQL role
+    they sign in as, when it is not ``login``."""
     ctx.require(Action.MANAGE_USERS)
     login = login.strip().lower()
     if not _LOGIN.match(login):
         raise InvalidInput(
             f"expected lower-case letters, digits, . _ or -, got {login!r}", field="LOGIN"
         )
-    name = _required(name, "--name", 200)
+    name = check_text(name, "--name", 200, required=True)
+    identity = check_text(identity, "--identity", 100) or None
+    if identity == login:
+        identity = None
     try:
         role_value = Role(role.strip().lower())
     except ValueError:
@@ -258,21 +272,27 @@ def add_user(ctx: ServiceContext, login: str, name: str, role: str) -> User:
     with write_transaction():
         if User.select().where(User.login == login).exists():
             raise InvalidInput(f"a user {login!r} already exists", field="LOGIN")
+        if identity is not None and user_for_identity(identity) is not None:
+            raise InvalidInput(f"{identity!r} already signs in as another user", field="--identity")
         user = User.create(
-            login=login, name=name, role=role_value.value, created_at=ctx.clock.now()
+            login=login,
+            name=name,
+            role=role_value.value,
+            created_at=ctx.clock.now(),
+            identity=identity,
         )
         ctx.audit(
             "user.add",
             "user",
             login,
             None,
-            {"login": login, "name": name, "role": role_value.value},
+            {"login": login, "name": name, "role": role_value.value, "identity": identity},
         )
     return user
 
 
 def get_user(login: str, field: str = "--assignee") -> User:
-    user = User.get_or_none(User.login == login.strip().lower())
+    user = User.get_or_none(User.login == clean(login).strip().lower()[:MAX_LOOKUP])
     if user is None:
         raise NotFound(f"no console user {login!r}", field=field)
     return user
@@ -284,7 +304,7 @@ def list_users() -> list[User]:
 
 def find_clients(text: str, limit: int = 8) -> list[tuple[str, str]]:
     """(code, name) of clients whose code or name contains ``text``."""
-    like = f"%{text.strip().lower()}%"
+    like = f"%{clean(text).strip().lower()[:MAX_LOOKUP]}%"
     query = (
         Client.select(Client.code, Client.name)
         .where((peewee.fn.LOWER(Client.code) ** like) | (peewee.fn.LOWER(Client.name) ** like))

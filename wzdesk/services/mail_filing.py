@@ -28,6 +28,7 @@ _insert_message = PreparedInsert(
     MailMessage,
     "message_key", "message_id", "direction", "outcome", "case", "from_address", "from_name",
     "subject", "in_reply_to", "references", "received_at", "imported_at", "size_bytes",
+    "content_sha256", "imported_by",
 )  # fmt: skip
 _insert_event = PreparedInsert(
     CaseEvent, "case", "at", "author", "kind", "public", "body", "duration_seconds", "data_json"
@@ -35,7 +36,12 @@ _insert_event = PreparedInsert(
 
 
 def record_message(
-    parsed: ParsedMessage, arrived: datetime, outcome: str, case: Case | None, now: datetime
+    parsed: ParsedMessage,
+    arrived: datetime,
+    outcome: str,
+    case: Case | None,
+    now: datetime,
+    imported_by: str | None = None,
 ) -> int:
     """The message's row in the Message-ID index (its id)."""
     return _insert_message(
@@ -52,6 +58,8 @@ def record_message(
         received_at=arrived,
         imported_at=now,
         size_bytes=parsed.raw_size,
+        content_sha256=parsed.content_sha256 or None,
+        imported_by=imported_by,
     )
 
 
@@ -81,8 +89,10 @@ def store_attachments(
 
 
 def _client_context(ctx: ServiceContext, address: str | None) -> ServiceContext:
-    """The client as the author of what their message does (the importer is audited apart)."""
-    return ServiceContext((address or "unknown sender")[:100], ctx.role, ctx.clock)
+    """The client as the author of what their message does; every audit record it writes also
+    names who was signed in (the importer, or the agent releasing it from the quarantine): a
+    hand-made message "from" a client is traced to whoever filed it."""
+    return ctx.on_behalf_of((address or "unknown sender")[:100])
 
 
 def add_client_message(
@@ -102,6 +112,7 @@ def add_client_message(
         "subject": parsed.subject,
         "message_id": parsed.message_id,
         "attachments": [a.filename for a in attachments],
+        "filed_by": ctx.actor,
     }
     if parsed.defects:
         data["defects"] = parsed.defects[:5]

@@ -16,7 +16,7 @@ from datetime import datetime
 import peewee
 
 from wzdesk.core.errors import UserError
-from wzdesk.core.rules import Action, Category, Status
+from wzdesk.core.rules import Action, Category, Status, may
 from wzdesk.core.sla import Severity
 from wzdesk.mail.blobs import BlobStore
 from wzdesk.mail.config import MailSettings
@@ -38,6 +38,7 @@ from wzdesk.store.prepared import PreparedGet, PreparedInsert, PreparedLookup
 
 #: The statements every message runs, compiled once (see :mod:`wzdesk.store.prepared`).
 _message_with_key = PreparedLookup(MailMessage.id, MailMessage.message_key)
+_content_of_key = PreparedLookup(MailMessage.content_sha256, MailMessage.message_key)
 _case_of_message = PreparedLookup(MailMessage.case, MailMessage.message_key)
 _case_by_id = PreparedGet(Case)
 _insert_held = PreparedInsert(
@@ -121,7 +122,7 @@ class MailImporter:
         category: str | None = None,
         book: PolicyBook | None = None,
     ) -> None:
-        ctx.require(Action.OPEN_CASE)
+        ctx.require(Action.IMPORT_MAIL)
         self.ctx = ctx
         self.settings = settings or mail_settings()
         self.severity: Severity = parse_choice(
@@ -132,6 +133,7 @@ class MailImporter:
         )
         self.book = book or load_policy_book()
         self.store: BlobStore = blob_store(self.settings)
+        self.store.clean_temporary()  # what an import killed mid-write left behind
         self._contacts: dict[str, list[Contact]] = {}
         self._clients: dict[int, Client] = {}
 
@@ -141,6 +143,7 @@ class MailImporter:
         self.book = load_policy_book()
         self._contacts.clear()
         self._clients.clear()
+        self.store.clean_temporary()
 
     def contacts_with(self, address: str) -> list[Contact]:
         """Every contact with this email address, with their clients (read once per batch;
@@ -178,6 +181,24 @@ class MailImporter:
     def _known(self, key: str) -> bool:
         return _message_with_key(key) is not None
 
+    def _reused_id(self, parsed: ParsedMessage) -> _Hold | None:
+        """A message whose key is taken: ``None`` if it is the same message (a duplicate),
+        else it is another message reusing the Message-ID: re-keyed by its content, and held
+        with the reason. (Messages imported before content hashes were kept count as the
+        same.)"""
+        known = _content_of_key(parsed.key)
+        if known is None or known == parsed.content_sha256:
+            return None
+        first = MailMessage.get(MailMessage.message_key == parsed.key)
+        parsed.key = f"reused:{parsed.content_sha256}"
+        return _Hold(
+            "reused_id",
+            f"another message already has Message-ID <{parsed.message_id}> (from "
+            f"{first.from_address or 'no sender'}, subject {first.subject[:80]!r}, imported "
+            f"{first.imported_at:%Y-%m-%d %H:%M} UTC); this one says something else, so it is "
+            "not a duplicate",
+        )
+
     def _file(
         self, raw: RawMessage, parsed: ParsedMessage, oversized: bool, forced: _Hold | None
     ) -> Filed:
@@ -185,7 +206,12 @@ class MailImporter:
         arrived = parsed.received_at(now)
         with write_transaction():
             if self._known(parsed.key):
-                return Filed("duplicate")
+                reused = self._reused_id(parsed)
+                if reused is None:
+                    return Filed("duplicate")
+                forced = forced or reused
+                if self._known(parsed.key):  # this other message was filed already
+                    return Filed("duplicate")
             try:
                 if forced is not None:
                     raise forced
@@ -258,6 +284,7 @@ class MailImporter:
                 f"{case.ref} is closed; release the message into a new case or another one",
                 client,
             )
+        self._check_rights(case, client)
         self._check_attachments(parsed, client)
         message = self._record(parsed, arrived, "threaded", case)
         add_client_message(self.ctx, case, parsed, arrived, message, self.store, self.book)
@@ -300,6 +327,22 @@ class MailImporter:
 
     # -- holding -------------------------------------------------------------------------------
 
+    def _check_rights(self, case: Case, client: Client) -> None:
+        """An import does with a client's message only what the importer may do by hand: the
+        sender of a file is not authenticated, so a message that would reopen a resolved case
+        or take one out of waiting, imported by someone who may not do that (phone staff),
+        waits for an agent."""
+        needed = {Status.RESOLVED: Action.REOPEN, Status.WAITING_CLIENT: Action.CHANGE_STATUS}
+        action = needed.get(Status(case.status))
+        if action is not None and not may(self.ctx.role, action):
+            raise _Hold(
+                "needs_agent",
+                f"{case.ref} is {case.status}; filing this message would {action.value}, which "
+                f"{self.ctx.actor} ({self.ctx.role.value}) may not do. An agent can release it "
+                "into the case",
+                client,
+            )
+
     def _check_attachments(self, parsed: ParsedMessage, client: Client) -> None:
         limit = self.settings.max_attachment_bytes
         for attachment in parsed.attachments:
@@ -315,12 +358,13 @@ class MailImporter:
         self, parsed: ParsedMessage, arrived: datetime, outcome: str, case: Case | None
     ) -> int:
         now = self.ctx.clock.now()
-        message = record_message(parsed, arrived, outcome, case, now)
+        message = record_message(parsed, arrived, outcome, case, now, self.ctx.actor)
         after = {
             "outcome": outcome,
             "case": case.ref if case else None,
             "from": parsed.from_address,
             "message_key": parsed.key,
+            "content_sha256": parsed.content_sha256,
         }
         self.ctx.audit("mail.import", "mail", message, None, after)
         return message

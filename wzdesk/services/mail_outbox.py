@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from wzdesk.core.bounds import is_possible_id
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action, Channel
 from wzdesk.core.timefmt import format_instant
@@ -335,7 +336,11 @@ def retry(ctx: ServiceContext, outbox_id: int) -> OutboundMail:
     ctx.require(Action.REPLY)
     now = ctx.clock.now()
     with write_transaction():
-        row = OutboundMail.get_or_none(OutboundMail.id == outbox_id)
+        row = (
+            OutboundMail.get_or_none(OutboundMail.id == outbox_id)
+            if is_possible_id(outbox_id)
+            else None
+        )
         if row is None:
             raise NotFound(f"no outgoing message {outbox_id}", field="ID")
         if row.status not in ("failed", "pending"):

@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 import peewee
 
+from wzdesk.core.bounds import check_limit, is_possible_id
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action, Category, Status
 from wzdesk.core.sla import Severity
+from wzdesk.core.text import check_text, clean
 from wzdesk.core.timefmt import format_instant
 from wzdesk.mail.config import MailSettings
 from wzdesk.mail.parse import ParsedMessage, parse_message
@@ -33,6 +35,7 @@ STATUSES = ("held", "released", "discarded")
 
 def list_quarantine(statuses: tuple[str, ...] = (HELD,), limit: int | None = None) -> list[Any]:
     """Quarantined messages (newest first) with their message rows, in one query."""
+    check_limit(limit)
     for status in statuses:
         if status not in STATUSES:
             raise InvalidInput(
@@ -76,7 +79,11 @@ def quarantine_dict(held: QuarantinedMail, zone: ZoneInfo) -> dict[str, Any]:
 
 def quarantine_detail(quarantine_id: int, zone: ZoneInfo) -> dict[str, Any]:
     """One quarantined message (any status) with its text, attachments and raw file's path."""
-    held = QuarantinedMail.get_or_none(QuarantinedMail.id == quarantine_id)
+    held = (
+        QuarantinedMail.get_or_none(QuarantinedMail.id == quarantine_id)
+        if is_possible_id(quarantine_id)
+        else None
+    )
     if held is None:
         raise NotFound(f"no quarantined message {quarantine_id}", field="ID")
     result = quarantine_dict(held, zone)
@@ -111,7 +118,11 @@ def held_preview(quarantine_id: int, limit: int = 4000) -> str:
 
 def get_held(quarantine_id: int) -> QuarantinedMail:
     """A quarantined message still waiting for a decision."""
-    held = QuarantinedMail.get_or_none(QuarantinedMail.id == quarantine_id)
+    held = (
+        QuarantinedMail.get_or_none(QuarantinedMail.id == quarantine_id)
+        if is_possible_id(quarantine_id)
+        else None
+    )
     if held is None:
         raise NotFound(f"no quarantined message {quarantine_id}", field="ID")
     if held.status != HELD:
@@ -185,7 +196,7 @@ def release_to_new_case(
     settings = settings or mail_settings()
     chosen_severity = parse_choice(Severity, severity or settings.default_severity, "--severity")
     chosen_category = parse_choice(Category, category or settings.default_category, "--category")
-    address = (contact or "").strip().lower()
+    address = clean(contact or "").strip().lower()[:254]
     if "@" not in address:
         raise InvalidInput(f"expected the client admin's email, got {contact!r}", field="--contact")
     book = book or load_policy_book()
@@ -249,11 +260,9 @@ def release_to_case(
 def discard(ctx: ServiceContext, quarantine_id: int, reason: str) -> QuarantinedMail:
     """Set a held message aside for good (spam, a mistake). It stays on record."""
     ctx.require(Action.HANDLE_MAIL)
-    reason = (reason or "").strip()
+    reason = check_text(reason, "--reason", 2000, multiline=True)
     if not reason:
         raise InvalidInput("say why the message is discarded", field="--reason")
-    if len(reason) > 2000:
-        raise InvalidInput("at most 2000 characters", field="--reason")
     with write_transaction():
         held = get_held(quarantine_id)
         _mark(ctx, held, "discarded", reason, None)

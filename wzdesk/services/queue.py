@@ -20,6 +20,7 @@ from wzdesk.core.calendar import BusinessCalendar, instant_of
 from wzdesk.core.clock import Clock, SystemClock
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity, TimerState
+from wzdesk.core.text import clean
 from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.reading import seen_versions
 from wzdesk.store.database import db
@@ -355,10 +356,10 @@ class QueueSnapshot:
                 status=str(status),
                 category=str(category),
                 client_code=str(client_code),
-                client_name=str(client_name),
-                contact_name=str(contact_name),
+                client_name=clean(str(client_name)),
+                contact_name=clean(str(contact_name)),
                 assignee=None if assignee is None else str(assignee),
-                summary=str(summary),
+                summary=clean(str(summary)),  # rows from before text was cleaned on entry
                 received_at=_epoch(received_at),
                 responded=first_response_at is not None,
                 response_due=_epoch(response_due),

@@ -12,7 +12,12 @@ from pathlib import Path
 import peewee
 
 from wzdesk.store.database import open_database
-from wzdesk.store.location import DatabaseTarget, default_database_path, parse_database_url
+from wzdesk.store.location import (
+    DatabaseTarget,
+    default_database_path,
+    parse_database_url,
+    url_from_environment,
+)
 from wzdesk.store.models import Case
 
 
@@ -25,9 +30,7 @@ def open_store(url: str | None) -> DatabaseTarget:
 
 def database_target(url: str | None) -> DatabaseTarget:
     """Where ``url`` (or ``WZDESK_DB``, or the default) points, without opening it."""
-    import os
-
-    return parse_database_url(url if url is not None else os.environ.get("WZDESK_DB"))
+    return parse_database_url(url if url is not None else url_from_environment())
 
 
 def demo_database_path() -> Path:

@@ -7,14 +7,21 @@ scripts can share one file); PostgreSQL serves a team of agents on one database.
 from __future__ import annotations
 
 import os
+import zlib
 from pathlib import Path
 from typing import Any
 
 import peewee
 
-from wzdesk.core.errors import InvalidInput
+from wzdesk.core.errors import DatabaseUnavailable, InvalidInput
 from wzdesk.store.fields import POSTGRES_FIELD_TYPES, SQLITE_FIELD_TYPES
-from wzdesk.store.location import DatabaseTarget, parse_database_url
+from wzdesk.store.location import (
+    DatabaseTarget,
+    default_database_path,
+    parse_database_url,
+    path_kind,
+    url_from_environment,
+)
 from wzdesk.store.migrations import upgrade
 
 #: Bound to the real database by :func:`open_database`; every model uses it.
@@ -29,8 +36,12 @@ SQLITE_PRAGMAS = {
 }
 
 
+#: Namespace of wzdesk's PostgreSQL advisory locks (two-key form; migrations use the one-key one).
+_LOCK_SPACE = 0x777A646B
+
+
 def connect(target: DatabaseTarget) -> peewee.Database:
-    """A real (unopened) Peewee database for the target."""
+    """A real (unopened) Peewee database for the target (a new SQLite file is created 0600)."""
     if target.backend == "postgresql":
         params: dict[str, Any] = dict(target.params)
         return peewee.PostgresqlDatabase(
@@ -40,28 +51,98 @@ def connect(target: DatabaseTarget) -> peewee.Database:
             autoconnect=True,
             **params,
         )
-    if target.location != ":memory:":
-        Path(target.location).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    location = target.location
+    if location != ":memory:":
+        location = str(prepare_sqlite_file(Path(location).expanduser()))
     return peewee.SqliteDatabase(
-        str(Path(target.location).expanduser()) if target.location != ":memory:" else ":memory:",
-        pragmas=SQLITE_PRAGMAS,
-        field_types=SQLITE_FIELD_TYPES,
-        timeout=10,
+        location, pragmas=SQLITE_PRAGMAS, field_types=SQLITE_FIELD_TYPES, timeout=10
     )
 
 
+def prepare_sqlite_file(path: Path) -> Path:
+    """Make sure ``path`` can be a SQLite database: an existing file, or a new one created
+    readable and writable by its owner only (0600; SQLite gives its ``-wal`` and ``-shm``
+    files the same mode).
+
+    A missing folder is a typo, not a wish (refused, naming ``--db``), except for the default
+    database, whose folder in the user data directory is created (0700).
+    """
+    kind = path_kind(path, "--db")
+    if kind == "folder":
+        raise InvalidInput(f"{path} is a folder; expected a database file", field="--db")
+    if kind != "missing":
+        return path
+    folder = path.parent
+    if path_kind(folder, "--db") != "folder":
+        if path != default_database_path() and path != default_database_path(demo=True):
+            raise InvalidInput(
+                f"the folder {folder} does not exist (a typo?); create it first", field="--db"
+            )
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:  # another process created it a moment ago
+        pass
+    except OSError as error:
+        raise DatabaseUnavailable(
+            f"cannot create the database file {path}: {error.strerror}", field="--db"
+        ) from None
+    return path
+
+
+def _unavailable(target: DatabaseTarget, error: Exception) -> DatabaseUnavailable:
+    text = str(error).strip()
+    first_line = text.splitlines()[0] if text else type(error).__name__
+    return DatabaseUnavailable(f"cannot open {target.description}: {first_line}", field="--db")
+
+
 def open_database(url: str | None = None, *, migrate: bool = True) -> peewee.Database:
-    """Bind :data:`db` to the database named by ``url`` and bring its schema up to date."""
-    target = parse_database_url(url if url is not None else os.environ.get("WZDESK_DB"))
+    """Bind :data:`db` to the database named by ``url`` and bring its schema up to date.
+
+    A server that cannot be reached, a database that does not exist, a file that cannot be
+    read: :class:`DatabaseUnavailable` (exit code 1), in one line.
+    """
+    target = parse_database_url(url if url is not None else url_from_environment())
     database = connect(target)
     db.initialize(database)
     try:
         database.connect(reuse_if_open=True)
-    except peewee.OperationalError as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-        raise InvalidInput(
-            f"cannot open {target.description}: {first_line}", field="--db"
+        if isinstance(database, peewee.SqliteDatabase):
+            database.execute_sql("SELECT count(*) FROM sqlite_master")  # a file that is no db
+    except peewee.ImproperlyConfigured:
+        raise DatabaseUnavailable(
+            f"cannot open {target.description}: the PostgreSQL driver psycopg (version 3) is "
+            "not installed; python -m pip install 'wzdesk[postgres]'",
+            field="--db",
         ) from None
+    except peewee.DatabaseError as error:
+        database.close()
+        raise _unavailable(target, error) from None
     if migrate:
         upgrade(database, target)
     return database
+
+
+def lock_for_transaction(name: str) -> None:
+    """Inside a write transaction: wait until no other transaction holds the lock ``name``.
+
+    PostgreSQL: a transaction-scoped advisory lock (released at commit or rollback). SQLite:
+    nothing to do, a write transaction there already runs alone (``BEGIN IMMEDIATE``).
+    """
+    database = db.obj
+    if isinstance(database, peewee.PostgresqlDatabase):
+        key = zlib.crc32(name.encode("utf-8")) - 2**31  # a signed 32-bit key
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPACE, key))
+
+
+def open_target() -> DatabaseTarget:
+    """Where the open database is (to hand to ``pg_dump``, or to find the SQLite file)."""
+    database = db.obj
+    if isinstance(database, peewee.PostgresqlDatabase):
+        params = {
+            key: value
+            for key, value in database.connect_params.items()
+            if key in ("host", "port", "user", "password")
+        }
+        return DatabaseTarget("postgresql", database.database, tuple(sorted(params.items())))
+    return DatabaseTarget("sqlite", database.database)

@@ -46,10 +46,35 @@ def default_database_path(demo: bool = False) -> Path:
     return default_data_dir() / ("demo.db" if demo else "wzdesk.db")
 
 
+def path_kind(path: Path, field: str) -> str:
+    """``file``, ``folder``, ``missing`` or ``other`` for a path a user gave; a path the system
+    cannot even look at (a name too long, a loop of links) is bad input naming ``field``."""
+    try:
+        if path.is_file():
+            return "file"
+        if path.is_dir():
+            return "folder"
+        return "other" if path.exists() else "missing"
+    except OSError as error:
+        raise InvalidInput(
+            f"cannot use {str(path)[:80]!r}: {error.strerror}", field=field
+        ) from None
+
+
+def url_from_environment() -> str | None:
+    """``WZDESK_DB``; set but empty counts as unset (as shells use it)."""
+    import os
+
+    return os.environ.get("WZDESK_DB") or None
+
+
 def parse_database_url(url: str | None) -> DatabaseTarget:
-    """Parse ``--db``/``WZDESK_DB``; ``None`` means the default SQLite file."""
-    if not url:
+    """Parse ``--db``/``WZDESK_DB``; ``None`` means the default SQLite file, and an empty one
+    is refused (``--db ""`` is a script's unset variable, not a wish for the default)."""
+    if url is None:
         return DatabaseTarget("sqlite", str(default_database_path()))
+    if not url.strip():
+        raise InvalidInput(f"is empty; expected {DB_URL_FORM}", field="--db")
     if url.startswith(("postgresql://", "postgres://")):
         parsed = urlparse(url)
         name = parsed.path.lstrip("/")

@@ -13,6 +13,7 @@ A release must upgrade an old database in place and never lose it, so:
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import peewee
+from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator, migrate
 
 from wzdesk.core.billing import DEFAULT_RATES
 from wzdesk.core.calendar import DEFAULT_WEEK, DEFAULT_ZONE
@@ -320,14 +322,7 @@ def _console_reading(database: peewee.Database) -> None:
     """What the console needs to read a desk at a glance: when the client last wrote on each
     case (a queue column and sort), which version of a case each user last opened (the
     "changed since you looked" marker), and calls that opened no case (a non-admin caller)."""
-    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
-
-    migrator = (
-        PostgresqlMigrator(database)
-        if isinstance(database, peewee.PostgresqlDatabase)
-        else SqliteMigrator(database)
-    )
-    migrate(migrator.add_column("case", "client_wrote_at", UTCDateTimeField(null=True)))
+    migrate(_migrator(database).add_column("case", "client_wrote_at", UTCDateTimeField(null=True)))
     # Backfill: the newest client message, else when the case came in (the client wrote then).
     database.execute_sql(
         'UPDATE "case" SET client_wrote_at = COALESCE('
@@ -488,6 +483,41 @@ def _history_received_index(database: peewee.Database) -> None:
     )
 
 
+def _migrator(database: peewee.Database) -> SchemaMigrator:
+    if isinstance(database, peewee.PostgresqlDatabase):
+        return PostgresqlMigrator(database)
+    return SqliteMigrator(database)
+
+
+def _identity_and_audit_origin(database: peewee.Database) -> None:
+    """Who may act: the OS login or PostgreSQL role a console user signs in as
+    (``user.identity``, when it is not the login), and the identity behind every audit record
+    (``audit_entry.authenticated_as``: the supervisor behind an impersonation, the login that
+    imported a client's email)."""
+    migrator = _migrator(database)
+    migrate(
+        migrator.add_column("user", "identity", peewee.CharField(max_length=100, null=True)),
+        migrator.add_index("user", ("identity",), True),
+        migrator.add_column(
+            "audit_entry", "authenticated_as", peewee.CharField(max_length=100, null=True)
+        ),
+    )
+
+
+def _mail_content_and_importer(database: peewee.Database) -> None:
+    """A message's content hash (a reused Message-ID with other content is not a duplicate)
+    and who imported it."""
+    migrator = _migrator(database)
+    migrate(
+        migrator.add_column(
+            "mail_message", "content_sha256", peewee.CharField(max_length=64, null=True)
+        ),
+        migrator.add_column(
+            "mail_message", "imported_by", peewee.CharField(max_length=100, null=True)
+        ),
+    )
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -497,6 +527,8 @@ MIGRATIONS: list[Migration] = [
     _console_reading,
     _services_billing,
     _history_received_index,
+    _identity_and_audit_origin,
+    _mail_content_and_importer,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
@@ -570,6 +602,8 @@ def _exclusive(database: peewee.Database) -> peewee._atomic:
 def _copy_aside(database: peewee.Database, path: Path, version: int) -> Path:
     """Copy a SQLite database to ``<file>.before-v<N+1>`` with the online backup API."""
     backup_path = path.with_name(f"{path.name}.before-v{version + 1}")
+    backup_path.unlink(missing_ok=True)
+    os.close(os.open(backup_path, os.O_CREAT | os.O_WRONLY, 0o600))  # as private as the original
     destination = sqlite3.connect(backup_path)
     try:
         database.connection().backup(destination)

@@ -91,6 +91,9 @@ class AuditEntry(BaseModel):
     entity_id = peewee.CharField(max_length=100)
     before_json = peewee.TextField(null=True)
     after_json = peewee.TextField(null=True)
+    #: Who was signed in, when not ``actor``: the supervisor behind an impersonation, the login
+    #: that imported a client's email (``actor`` is then the client's address).
+    authenticated_as = peewee.CharField(max_length=100, null=True)
 
     class Meta:
         indexes = ((("entity", "entity_id"), False),)
@@ -128,6 +131,9 @@ class User(BaseModel):
     role = peewee.CharField(max_length=20)
     active = peewee.BooleanField(default=True)
     created_at = UTCDateTimeField()
+    #: The OS login (SQLite) or PostgreSQL role (PostgreSQL) this user signs in as, when it is
+    #: not the login itself.
+    identity = peewee.CharField(max_length=100, null=True, unique=True)
 
 
 class Case(BaseModel):
@@ -257,6 +263,10 @@ class MailMessage(BaseModel):
     received_at = UTCDateTimeField()
     imported_at = UTCDateTimeField()
     size_bytes = peewee.BigIntegerField(default=0)
+    #: SHA-256 of what the message says (see :func:`wzdesk.mail.parse.content_digest`): the
+    #: same Message-ID with other content is another message, not a duplicate.
+    content_sha256 = peewee.CharField(max_length=64, null=True)
+    imported_by = peewee.CharField(max_length=100, null=True)  # the login that imported it
 
 
 class QuarantinedMail(BaseModel):

@@ -95,6 +95,8 @@ class WzdeskApp(App[None]):
         self._refresh_timer: Timer | None = None
         self.book: PolicyBook | None = None
         self.sub_title = f"{context.actor} · {context.role.value}"
+        if context.authenticated_as and context.authenticated_as != context.actor:
+            self.sub_title += f" (as {context.authenticated_as})"  # a supervisor impersonating
 
     @property
     def role(self) -> Role:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 
 import peewee
 
+from wzdesk.core.bounds import is_possible_id
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.services import versioning
 from wzdesk.services.calendar import support_zone_at
@@ -47,7 +48,9 @@ def get_quote(quote_id: str | int, field: str = "ID", *, for_update: bool = Fals
     """A quote by number, with its case; locked for the transaction if asked."""
     number = parse_quote_id(quote_id, field)
     query = Quote.select().where(Quote.id == number)
-    quote: Quote | None = (locked(query) if for_update else query).first()
+    quote: Quote | None = None
+    if is_possible_id(number):  # a number beyond 64 bits is no quote (and SQLite's overflow)
+        quote = (locked(query) if for_update else query).first()
     if quote is None:
         raise NotFound(f"no quote {quote_label(number)}", field=field)
     return quote

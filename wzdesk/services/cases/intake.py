@@ -9,11 +9,14 @@ from wzdesk.core.case_sla import compute_deadlines
 from wzdesk.core.errors import InvalidInput, PermissionDenied
 from wzdesk.core.rules import Action, Category, Channel, Status, missing_recommended_fields
 from wzdesk.core.sla import Severity
+from wzdesk.core.text import clean
+from wzdesk.core.timefmt import check_instant
 from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases.records import (
     FIRST_CASE_NUMBER,
     REF_PREFIX,
     add_event,
+    clean_line,
     clean_text,
     deadline_fields,
     parse_choice,
@@ -25,6 +28,8 @@ from wzdesk.store.models import Case, Contact
 #: A received time this far ahead of the clock is a typo, not a clock skew.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 MAX_CALL_SECONDS = 12 * 3600
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 40
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,20 @@ class NewCase:
     affected_users: str = ""
     received_at: datetime | None = None
     tags: str = ""
+
+
+def parse_tags(text: str) -> str:
+    """``"Billing, urgent"`` as stored: lower-case, sorted, distinct, comma-separated; at most
+    20 tags of 40 characters (tags are labels to filter on, not notes)."""
+    tags = sorted({t.strip().lower() for t in clean(text or "").split(",") if t.strip()})
+    if len(tags) > MAX_TAGS:
+        raise InvalidInput(f"at most {MAX_TAGS} tags (got {len(tags)})", field="--tags")
+    for tag in tags:
+        if len(tag) > MAX_TAG_LENGTH:
+            raise InvalidInput(
+                f"a tag has at most {MAX_TAG_LENGTH} characters (got {tag[:20]!r}…)", field="--tags"
+            )
+    return ",".join(tags)
 
 
 def open_case(
@@ -63,15 +82,16 @@ def open_case(
     severity = parse_choice(Severity, new.severity, "--severity")
     channel = parse_choice(Channel, new.channel, "--channel")
     category = parse_choice(Category, new.category, "--category")
-    summary = clean_text(new.summary, "--summary", 300, required=True)
+    summary = clean_line(new.summary, "--summary", 300, required=True)
     description = clean_text(new.description, "--description", 100_000)
     steps = clean_text(new.steps_to_reproduce, "--steps", 100_000)
     affected = clean_text(new.affected_users, "--affected-users", 10_000)
-    tags = ",".join(sorted({t.strip().lower() for t in new.tags.split(",") if t.strip()}))
+    tags = parse_tags(new.tags)
     now = ctx.clock.now()
     received_at = new.received_at or now
     if received_at.tzinfo is None:
         raise InvalidInput("needs a time zone offset", field="--received")
+    check_instant(received_at, "--received")
     if received_at > now + FUTURE_TOLERANCE:
         raise InvalidInput(
             "is in the future; a case cannot be received later than now", field="--received"

@@ -15,6 +15,7 @@ from wzdesk.core.case_sla import Deadlines, after_pause
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity, SlaPolicy
+from wzdesk.core.text import check_text, clean
 from wzdesk.services import versioning
 from wzdesk.services.calendar import PolicyBook
 from wzdesk.services.context import ServiceContext
@@ -36,12 +37,14 @@ def parse_choice(enum: Any, value: str, field: str) -> Any:
 
 
 def clean_text(value: str, field: str, limit: int, required: bool = False) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput("must not be empty", field=field)
-    if len(text) > limit:
-        raise InvalidInput(f"at most {limit} characters (got {len(text)})", field=field)
-    return text
+    """Multi-line text a case stores (descriptions, notes, replies): see
+    :func:`wzdesk.core.text.check_text`."""
+    return check_text(value, field, limit, required=required, multiline=True)
+
+
+def clean_line(value: str, field: str, limit: int, required: bool = False) -> str:
+    """One-line text a case stores (summary, escalation target)."""
+    return check_text(value, field, limit, required=required)
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -49,7 +52,7 @@ def clean_text(value: str, field: str, limit: int, required: bool = False) -> st
 
 def get_case(ref: str) -> Case:
     """A case by reference (``WZ-1042``, ``wz-1042`` or ``1042``)."""
-    text = ref.strip().upper()
+    text = clean(ref).strip().upper()[:40]
     if text.isdigit():
         text = REF_PREFIX + text
     case = Case.get_or_none(Case.ref == text)

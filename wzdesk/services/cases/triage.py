@@ -13,6 +13,7 @@ from wzdesk.services.cases.handoff import is_professional_services, open_draft_q
 from wzdesk.services.cases.records import (
     add_event,
     check_version,
+    clean_line,
     clean_text,
     deadline_fields,
     end_pause,
@@ -149,7 +150,7 @@ def escalate(
     Escalating to professional services opens a draft quote on the case (the hand-off).
     """
     ctx.require(Action.ESCALATE)
-    to = clean_text(to, "--to", 200, required=True)
+    to = clean_line(to, "--to", 200, required=True)
     reason = clean_text(reason, "--reason", 10_000, required=True)
     book = book or load_policy_book()
     with write_transaction():

@@ -31,6 +31,7 @@ from wzdesk.core.errors import UserError
 from wzdesk.services.case_views import show_case
 from wzdesk.services.queue import QueueRow
 from wzdesk.services.reading import mark_seen
+from wzdesk.tui.backup_age import BackupAge
 from wzdesk.tui.messages import QueueChanged
 from wzdesk.tui.queue_view import SORT_COLUMNS, SORTS, QueueView, QuickFilter
 from wzdesk.tui.screens.case_actions import (
@@ -123,6 +124,8 @@ class MainScreen(ServicesActions, CaseActions, Screen[None]):
                 yield FilterBar(id="filters")
                 yield QueueTable(id="queue")
                 yield Static("Loading the queue…", id="queue-status")
+                if BackupAge.wanted(self.wz.role):
+                    yield BackupAge(id="backup-age")
             with Vertical(id="side-pane"):
                 yield SlaPanel(id="sla")
                 yield CaseDetail(id="detail")
@@ -171,6 +174,9 @@ class MainScreen(ServicesActions, CaseActions, Screen[None]):
         return self.full_ref is not None
 
     def _enter_full_screen(self, ref: str) -> None:
+        if self._debounce is not None:  # a highlight's pending load must not replace this case
+            self._debounce.stop()
+            self._debounce = None
         self.full_ref = ref
         self.add_class("-detail-open")
         self.query_one("#detail", CaseDetail).focus()

@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from wzdesk.core.sla import Severity, TimerState
+from wzdesk.core.text import escape_controls
 from wzdesk.core.timefmt import format_business_duration
 from wzdesk.services.queue import QueueRow
 from wzdesk.tui.formatting import call_length, local_time, target_status
@@ -79,6 +80,18 @@ class _When:
         if not text:
             return "—"
         return local_time(datetime.fromisoformat(text), self.zone, now=self.now)
+
+
+def terminal_safe(value: Any) -> Any:
+    """``value`` with every string's control characters shown, not sent to the terminal (text
+    stored before it was cleaned on entry must not retitle or clear an agent's screen)."""
+    if isinstance(value, str):
+        return escape_controls(value)
+    if isinstance(value, dict):
+        return {key: terminal_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [terminal_safe(item) for item in value]
+    return value
 
 
 def gauge(elapsed: int, target: int, state: str) -> Text:
@@ -204,6 +217,7 @@ class CaseDetail(VerticalScroll, can_focus=True):
     ) -> None:
         """Show ``case`` (the case object of ``show_case``), or ``empty`` when there is none."""
         scroll_back = case is None or self.case is None or case["ref"] != self.case["ref"]
+        case = terminal_safe(case)
         self.case = case
         if zone is not None:
             self.zone = zone

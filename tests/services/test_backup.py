@@ -1,0 +1,370 @@
+"""Backups on each backend: backup -> mutate -> restore gives back exactly what was backed up
+(database and attachments); a backup made while agents write is consistent; a corrupted,
+truncated or tampered backup is refused by verify (and by restore, which then changes
+nothing); rotation follows the retention rule kept as data."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import shutil
+import tarfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import peewee
+import pytest
+
+from tests.conftest import new_case
+from tests.mail.conftest import eml
+from wzdesk.core.clock import FixedClock
+from wzdesk.core.errors import BackupInvalid, InvalidInput, PermissionDenied
+from wzdesk.core.retention import Retention
+from wzdesk.mail.sources import RawMessage
+from wzdesk.services import backup
+from wzdesk.services.backup_archive import archives_in, file_sha256, sidecar
+from wzdesk.services.cases import open_case, reply
+from wzdesk.services.context import ServiceContext
+from wzdesk.services.directory import add_client
+from wzdesk.services.mail_intake import import_messages
+from wzdesk.services.mail_settings import blob_store
+from wzdesk.store.database import db
+from wzdesk.store.models import ALL_MODELS, AuditEntry, Case
+
+
+@pytest.fixture(autouse=True)
+def attachments_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("WZDESK_ATTACHMENTS", str(tmp_path / "attachments"))
+    return tmp_path / "attachments"
+
+
+@pytest.fixture
+def desk(supervisor: ServiceContext, agent: ServiceContext, acme: str) -> list[str]:
+    """Three cases, one of them from an email with an attachment (in the store)."""
+    refs = [open_case(agent, new_case(summary=f"Case {i}")).ref for i in range(2)]
+    with_file = eml(message_id="att@acme.example", subject="Invoice attached").replace(
+        b'Content-Type: text/plain; charset="utf-8"\r\n\r\nThe payroll export stops at 80%.\r\n',
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+        b"Content-Type: text/plain\r\n\r\nSee the file.\r\n--b\r\n"
+        b'Content-Type: application/pdf\r\nContent-Disposition: attachment; filename="inv.pdf"'
+        b"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcfsj6IK\r\n--b--\r\n",
+    )
+    import_messages(supervisor, [RawMessage(with_file, "test")])
+    refs.append(Case.select().order_by(Case.id.desc()).first().ref)
+    return refs
+
+
+def everything() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in id order."""
+    rows = {}
+    for model in ALL_MODELS:
+        query = model.select().order_by(*model._meta.get_primary_keys()).tuples()
+        rows[model._meta.table_name] = list(query)
+    return rows
+
+
+def test_backup_mutate_restore_gives_back_what_was_backed_up(
+    database: peewee.Database,
+    desk: list[str],
+    supervisor: ServiceContext,
+    agent: ServiceContext,
+    clock: FixedClock,
+    tmp_path: Path,
+    attachments_here: Path,
+) -> None:
+    backup.database_id()  # made once, before the snapshot
+    before = everything()
+    stored = sorted(p.name for p in attachments_here.rglob("*") if p.is_file())
+    assert len(stored) == 1  # the PDF
+    made = backup.make_backup(supervisor, tmp_path / "backups")
+    assert made.tables["case"] == 3 and made.attachments == 1
+    assert made.path.stat().st_mode & 0o777 == 0o600
+
+    # The desk moves on; then the attachment store is lost.
+    clock.advance(timedelta(hours=1))
+    reply(agent, desk[0], "After the backup")
+    open_case(agent, new_case(summary="Also after"))
+    add_client(supervisor, "LATE", "Late Client")
+    shutil.rmtree(attachments_here)
+
+    with pytest.raises(InvalidInput, match="--force"):
+        backup.restore_backup(
+            made.path, restorer="sam", clock=clock, live=None, folder=tmp_path / "b", force=False
+        )
+    restored = backup.restore_backup(
+        made.path,
+        restorer="sam",
+        clock=clock,
+        live=supervisor,
+        folder=tmp_path / "backups",
+        force=True,
+    )
+    after = everything()
+    restore_audit = after["audit_entry"].pop()
+    assert restore_audit[2:4] == ("sam", "database.restore")
+    assert after == before
+    assert sorted(p.name for p in attachments_here.rglob("*") if p.is_file()) == stored
+    assert blob_store().has(stored[0])
+    # The replaced desk was kept aside, as a backup of its own that verifies.
+    assert restored.kept_aside is not None and "before-restore" in restored.kept_aside.name
+    kept = backup.verify_backup(supervisor, restored.kept_aside)
+    assert kept.manifest["tables"]["case"] == 4
+
+
+def test_restore_into_a_new_database_needs_no_sign_in(
+    database: peewee.Database,
+    database_url: str,
+    desk: list[str],
+    supervisor: ServiceContext,
+    clock: FixedClock,
+    tmp_path: Path,
+) -> None:
+    backup.database_id()
+    before = everything()
+    made = backup.make_backup(supervisor, tmp_path / "backups")
+    # Disaster: the database is gone. An empty one (new file / emptied schema) takes it back.
+    if isinstance(database, peewee.PostgresqlDatabase):
+        from tests.conftest import reset_postgres
+
+        database.close()
+        reset_postgres(database_url)
+        url = database_url
+    else:
+        database.close()
+        url = str(tmp_path / "new.db")
+    from wzdesk.store.database import open_database
+
+    open_database(url)
+    backup.restore_backup(
+        made.path, restorer="root", clock=clock, live=None, folder=tmp_path / "b", force=False
+    )
+    after = everything()
+    assert after["audit_entry"].pop()[2:4] == ("root", "database.restore")
+    assert after == before
+
+
+def test_a_backup_while_agents_write_is_consistent(
+    database: peewee.Database,
+    desk: list[str],
+    supervisor: ServiceContext,
+    agent: ServiceContext,
+    tmp_path: Path,
+) -> None:
+    stop = threading.Event()
+    written = []
+
+    def keep_writing() -> None:
+        with db.connection_context():
+            while not stop.is_set():
+                written.append(reply(agent, desk[0], f"note {len(written)}", internal=True).ref)
+                time.sleep(0.005)
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        while len(written) < 5:
+            time.sleep(0.01)
+        made = backup.make_backup(supervisor, tmp_path / "backups", rotate=False)
+    finally:
+        stop.set()
+        writer.join(timeout=30)
+    assert len(written) > 5  # the writer did write meanwhile
+    backup.verify_backup(supervisor, made.path)  # the counts match what the dump holds
+
+
+# -- corrupted, truncated, tampered -------------------------------------------------------------
+
+
+@pytest.fixture
+def made(
+    database: peewee.Database, desk: list[str], supervisor: ServiceContext, tmp_path: Path
+) -> Path:
+    return backup.make_backup(supervisor, tmp_path / "backups").path
+
+
+def _flip_byte(path: Path, at: float) -> None:
+    data = bytearray(path.read_bytes())
+    data[int(len(data) * at)] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _reseal(path: Path) -> None:
+    """Rewrite the .sha256 for a tampered archive (an attacker, or a careless copy)."""
+    sidecar(path).write_text(f"{file_sha256(path)}  {path.name}\n")
+
+
+def _rewrite(path: Path, change: Any) -> None:
+    """Rebuild the archive with ``change(name, data) -> data`` applied to each member."""
+    members = []
+    with tarfile.open(path, "r:gz") as tar:
+        for info in tar:
+            members.append((info, change(info.name, tar.extractfile(info).read())))
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for info, data in members:
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    path.write_bytes(buffer.getvalue())
+    _reseal(path)
+
+
+def _lie_about_cases(name: str, data: bytes) -> bytes:
+    if name != "MANIFEST.json":
+        return data
+    manifest = json.loads(data)
+    manifest["tables"]["case"] += 1
+    return json.dumps(manifest).encode()
+
+
+def _damage_database(name: str, data: bytes) -> bytes:
+    if not name.startswith("database."):
+        return data
+    return data[: len(data) // 2] + bytes(len(data) - len(data) // 2)
+
+
+#: Damage to the file itself is found before any database is involved: checked on SQLite only.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        (lambda p: _flip_byte(p, 0.5), "does not match its checksum file"),
+        (lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]), "checksum file"),
+        (
+            lambda p: (_flip_byte(p, 0.6), _reseal(p)),
+            "cannot be read to the end|truncated|manifest checksum",
+        ),
+        (lambda p: (p.write_bytes(p.read_bytes()[:-200]), _reseal(p)), "cannot be read to the end"),
+        (lambda p: sidecar(p).unlink(), "has no checksum file"),
+        (lambda p: _rewrite(p, _damage_database), "does not match its manifest checksum"),
+        (lambda p: (p.write_bytes(gzip.compress(b"not a tar")), _reseal(p)), "cannot be read"),
+    ],
+    ids=[
+        "flipped byte",
+        "truncated",
+        "flipped byte, resealed",
+        "truncated, resealed",
+        "no checksum file",
+        "database damaged",
+        "not a tar",
+    ],
+)
+def test_a_damaged_backup_is_refused_and_never_restored(
+    made: Path,
+    supervisor: ServiceContext,
+    clock: FixedClock,
+    tmp_path: Path,
+    damage: Any,
+    words: str,
+) -> None:
+    damage(made)
+    with pytest.raises(BackupInvalid, match=words):
+        backup.verify_backup(supervisor, made)
+    assert backup.backup_status().last_verified_at is None  # nothing recorded
+    before = everything()
+    with pytest.raises(BackupInvalid):
+        backup.restore_backup(
+            made, restorer="sam", clock=clock, live=supervisor, folder=tmp_path / "b", force=True
+        )
+    assert everything() == before
+    assert not (tmp_path / "b").exists()  # not even the kept-aside copy: nothing started
+
+
+def test_a_manifest_that_lies_about_rows_is_found_by_restoring(
+    made: Path, supervisor: ServiceContext
+) -> None:
+    _rewrite(made, _lie_about_cases)
+    with pytest.raises(BackupInvalid, match="does not hold the rows its manifest counts"):
+        backup.verify_backup(supervisor, made)
+
+
+def test_a_damaged_database_inside_is_found_by_restoring_it(
+    database: peewee.Database, made: Path, supervisor: ServiceContext
+) -> None:
+    """Checksums and manifest rewritten to match a damaged database: only restoring it into a
+    scratch database (SQLite's integrity check, pg_restore) can tell."""
+
+    with tarfile.open(made, "r:gz") as tar:
+        manifest = json.loads(tar.extractfile("MANIFEST.json").read())
+    member = next(iter(manifest["files"]))
+
+    def corrupt(name: str, data: bytes) -> bytes:
+        if name == member:  # the first page: SQLite's schema table, pg_dump's table of contents
+            return data[:100] + b"\xde\xad\xbe\xef" * 125 + data[600:]
+        return data
+
+    _rewrite(made, corrupt)
+    import hashlib
+
+    with tarfile.open(made, "r:gz") as tar:
+        contents = {i.name: tar.extractfile(i).read() for i in tar}
+    manifest["files"][member] = {
+        "sha256": hashlib.sha256(contents[member]).hexdigest(),
+        "size": len(contents[member]),
+    }
+    _rewrite(made, lambda n, d: json.dumps(manifest).encode() if n == "MANIFEST.json" else d)
+    with pytest.raises(BackupInvalid, match="damaged|does not restore|does not hold|schema"):
+        backup.verify_backup(supervisor, made)
+
+
+# -- verification recorded, rotation ------------------------------------------------------------
+
+
+@SQLITE_ONLY
+def test_verify_records_the_age_of_the_last_verified_backup(
+    made: Path, supervisor: ServiceContext, clock: FixedClock
+) -> None:
+    assert backup.backup_status().last_backup_at == clock.now()
+    assert backup.backup_status().last_verified_at is None
+    clock.advance(timedelta(hours=5))
+    verified = backup.verify_backup(supervisor, made)
+    assert verified.recorded
+    status = backup.backup_status()
+    assert status.last_verified_at == clock.now() - timedelta(hours=5)
+    assert status.verified_age_seconds(clock.now()) == 5 * 3600
+    entry = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+    assert (entry.actor, entry.action) == ("sam", "backup.verify")
+
+
+@SQLITE_ONLY
+def test_only_supervisors_back_up(
+    database: peewee.Database, agent: ServiceContext, tmp_path: Path
+) -> None:
+    with pytest.raises(PermissionDenied):
+        backup.make_backup(agent, tmp_path)
+    with pytest.raises(PermissionDenied):
+        backup.set_retention(agent, Retention(daily=1))
+
+
+@SQLITE_ONLY
+def test_rotation_keeps_7_daily_4_weekly_12_monthly_by_default_and_the_rule_is_data(
+    database: peewee.Database, supervisor: ServiceContext, tmp_path: Path
+) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    start = datetime(2025, 3, 1, 2, 30, tzinfo=UTC)
+    for day in range(370):  # a year of nightly backups (empty files stand in for them)
+        name = f"wzdesk-{start + timedelta(days=day):%Y%m%dT%H%M%SZ}.tar.gz"
+        (folder / name).write_bytes(b"")
+        sidecar(folder / name).write_text("x")
+    (folder / "wzdesk-20250301T023000Z-before-restore.tar.gz").write_bytes(b"")
+    (folder / "notes.txt").write_text("not a backup")
+    removed = backup.rotate_backups(folder)
+    left = archives_in(folder)
+    assert len([a for a in left if not a.before_restore]) <= 7 + 4 + 12
+    assert len(removed) == 370 - len(left) + 1
+    assert (folder / "notes.txt").exists()
+    assert any(a.before_restore for a in left)  # a restore's safety copy is not rotated
+    assert not any(
+        sidecar(folder / name).exists() for name in removed
+    )  # checksum files go with their backups
+    backup.set_retention(supervisor, Retention(daily=2, weekly=0, monthly=0))
+    assert backup.retention() == Retention(daily=2, weekly=0, monthly=0)
+    backup.rotate_backups(folder)
+    assert len([a for a in archives_in(folder) if not a.before_restore]) == 2

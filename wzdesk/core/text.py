@@ -1,0 +1,79 @@
+"""Text hygiene at the edges: what may enter the database, and what may reach a terminal.
+
+Text from clients (email subjects, names, bodies) and from scripts may carry terminal control
+sequences: ``ESC ]0;…`` retitles an agent's window, ``ESC [2J`` clears it. On the way in,
+:func:`clean` removes C0 and C1 control characters (and whole escape sequences, so no
+``[2J`` residue is left), keeping newline and tab only in multi-line text. On the way out,
+:func:`escape_controls` makes whatever is left visible (``\\x1b``) instead of letting the
+terminal obey it, for text written before this rule existed.
+
+The same checks make both backends agree: NUL is stored by SQLite but refused by PostgreSQL,
+and lengths are refused here, by the service, before either backend sees them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wzdesk.core.errors import InvalidInput
+
+#: A whole escape sequence: CSI (``ESC [`` … final byte), OSC/DCS/APC/PM/SOS strings up to
+#: BEL or ST, and two-character escapes; their 8-bit C1 forms (``\x9b`` CSI, ``\x9d`` OSC …).
+_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]{0,512}(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[\x20-\x2f]*[\x30-\x7e]?"
+)
+#: Every C0 control, DEL and every C1 control.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The same, minus newline and tab (which belong in multi-line text).
+_CONTROL_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str, *, multiline: bool = False) -> str:
+    """``text`` without control characters or escape sequences.
+
+    Single-line text also loses newlines and tabs (each becomes a space). Multi-line text keeps
+    them, with ``\\r\\n`` and a lone ``\\r`` read as a newline.
+    """
+    if multiline:
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if not _CONTROL_BUT_LAYOUT.search(text):
+            return text
+        return _CONTROL_BUT_LAYOUT.sub("", _SEQUENCE.sub("", text))
+    if not _CONTROL.search(text):
+        return text
+    text = _SEQUENCE.sub("", text)
+    return _CONTROL.sub("", re.sub(r"[\t\n\r]+", " ", text))
+
+
+def check_text(
+    value: str | None,
+    field: str,
+    limit: int,
+    *,
+    required: bool = False,
+    multiline: bool = False,
+) -> str:
+    """Clean, trimmed text of at most ``limit`` characters, or an ``InvalidInput`` naming
+    ``field``. The one check every service applies to text it stores."""
+    text = clean(value or "", multiline=multiline).strip()
+    if required and not text:
+        raise InvalidInput("must not be empty", field=field)
+    if len(text) > limit:
+        raise InvalidInput(f"at most {limit} characters (got {len(text)})", field=field)
+    return text
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` safe to write to a terminal: every control character except newline and tab
+    shown as a ``\\xNN`` escape (carriage return too: it would overwrite the line)."""
+    if not _CONTROL_BUT_LAYOUT.search(text):
+        return text
+    return _CONTROL_BUT_LAYOUT.sub(_visible, text)

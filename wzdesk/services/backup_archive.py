@@ -1,0 +1,270 @@
+"""The backup file: one compressed tar named by its time, with a checksum manifest.
+
+```
+wzdesk-20261129T023000Z.tar.gz          (and wzdesk-20261129T023000Z.tar.gz.sha256 beside it)
+    database.sqlite3 | database.pgdump  the database, consistent as of one instant
+    attachments/ab/cd/abcd…             every stored file the database refers to
+    MANIFEST.json                       format, instant, source, schema version, rows per
+                                        table, and the SHA-256 and size of every file above
+```
+
+Writing goes to a hidden ``.partial`` file renamed into place once complete and flushed, so a
+backup killed half-way never looks like a backup. Reading trusts nothing: the sidecar checksum,
+the gzip stream, every member's hash and size against the manifest, and each attachment's name
+(its own hash) are all checked before anything is used; the first failure is a
+:class:`~wzdesk.core.errors.BackupInvalid`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import tarfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from wzdesk.core.errors import BackupInvalid, NotFound
+from wzdesk.store.location import path_kind
+
+FORMAT = "wzdesk-backup/1"
+MANIFEST = "MANIFEST.json"
+DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+#: A backup's name; ``-before-restore`` ones (kept aside by a restore) are not rotated.
+ARCHIVE = re.compile(r"^wzdesk-(\d{8}T\d{6}Z)(?:-(\d+))?(-before-restore)?\.tar\.gz$")
+_ATTACHMENT = re.compile(r"^attachments/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})$")
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ArchiveName:
+    """A backup file in a folder, with the instant its name carries."""
+
+    path: Path
+    created_at: datetime
+    before_restore: bool
+    number: int = 1  # the second backup within one second is -2, and so on
+
+
+def archive_name(folder: Path, now: datetime, label: str = "") -> Path:
+    """A new file name in ``folder`` for a backup made at ``now`` (never an existing one)."""
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for number in range(1, 1000):
+        suffix = "" if number == 1 else f"-{number}"
+        path = folder / f"wzdesk-{stamp}{suffix}{label}.tar.gz"
+        if not path.exists():
+            return path
+    raise BackupInvalid(f"too many backups named {stamp} in {folder}")
+
+
+def archives_in(folder: Path) -> list[ArchiveName]:
+    """The backups in ``folder``, oldest first."""
+    if path_kind(folder, "--to") != "folder":
+        return []
+    found = []
+    for path in folder.iterdir():
+        match = ARCHIVE.match(path.name)
+        if match and path.is_file():
+            instant = datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            number = int(match.group(2) or 1)
+            found.append(ArchiveName(path, instant, bool(match.group(3)), number))
+    return sorted(found, key=lambda a: (a.created_at, a.number))
+
+
+def sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _Hashing(io.RawIOBase):
+    """Reads a file for ``tarfile`` and hashes what went by."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.digest.update(data)
+        return data
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def write_archive(
+    path: Path,
+    manifest: dict[str, Any],
+    database_file: Path,
+    attachments: Iterable[tuple[str, Path]],
+) -> dict[str, Any]:
+    """Write the backup to ``path`` (complete or not at all) and its ``.sha256`` beside it.
+
+    ``attachments``: (digest, file) pairs. Returns the manifest as written (with hashes).
+    """
+    member = DATABASE_MEMBERS[manifest["backend"]]
+    partial = path.with_name(f".{path.name}.partial")
+    descriptor = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    files: dict[str, dict[str, Any]] = {}
+    stored: dict[str, dict[str, Any]] = {}
+    try:
+        with (
+            os.fdopen(descriptor, "wb") as raw,
+            tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar,
+        ):
+            files[member] = _add(tar, member, database_file)
+            for digest, source in attachments:
+                name = f"attachments/{digest[:2]}/{digest[2:4]}/{digest}"
+                stored[digest] = _add(tar, name, source)
+            manifest = {**manifest, "files": files, "attachments": stored}
+            data = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8")
+            info = tarfile.TarInfo(MANIFEST)
+            info.size, info.mtime, info.mode = len(data), int(datetime.now(UTC).timestamp()), 0o600
+            tar.addfile(info, io.BytesIO(data))
+        with partial.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    check = sidecar(path)
+    check.write_text(f"{file_sha256(path)}  {path.name}\n")
+    check.chmod(0o600)
+    return manifest
+
+
+def _add(tar: tarfile.TarFile, name: str, source: Path) -> dict[str, Any]:
+    info = tar.gettarinfo(str(source), arcname=name)
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    info.mode = 0o600
+    with source.open("rb") as handle:
+        reader = _Hashing(handle)
+        tar.addfile(info, reader)
+    return {"sha256": reader.digest.hexdigest(), "size": info.size}
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Unpacked:
+    """A backup read back and checked file by file, in a scratch folder."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    checksum_file: bool  # whether a .sha256 was beside it (and matched)
+
+    @property
+    def database_file(self) -> Path:
+        return self.folder / DATABASE_MEMBERS[self.manifest["backend"]]
+
+    def attachment(self, digest: str) -> Path:
+        return self.folder / "attachments" / digest[:2] / digest[2:4] / digest
+
+
+def unpack(path: Path, into: Path) -> Unpacked:
+    """Read the backup at ``path`` into the folder ``into``, checking everything that can be
+    checked without a database. Raises :class:`BackupInvalid` on the first problem."""
+    if path_kind(path, "FILE") != "file":
+        raise NotFound(f"no backup file {path}", field="FILE")
+    check = sidecar(path)
+    if check.is_file():
+        expected = check.read_text().split()[:1]
+        if expected != [file_sha256(path)]:
+            raise BackupInvalid(
+                f"{path.name} does not match its checksum file {check.name}: it was corrupted "
+                "or cut short after it was written"
+            )
+    written: dict[str, tuple[str, int]] = {}
+    try:
+        with tarfile.open(path, mode="r:gz") as tar:
+            for info in tar:
+                written[info.name] = _extract(tar, info, into)
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as error:
+        raise BackupInvalid(
+            f"{path.name} cannot be read to the end ({type(error).__name__}: {error}): it is "
+            "truncated or corrupted"
+        ) from None
+    manifest = _manifest(into, path, written)
+    unpacked = Unpacked(into, manifest, check.is_file())
+    for name, expected in {**manifest["files"], **_attachment_members(manifest)}.items():
+        actual = written.pop(name, None)
+        if actual is None:
+            raise BackupInvalid(f"{path.name} lacks {name}, which its manifest lists")
+        if actual != (expected["sha256"], expected["size"]):
+            raise BackupInvalid(f"{name} in {path.name} does not match its manifest checksum")
+    written.pop(MANIFEST, None)
+    if written:
+        raise BackupInvalid(
+            f"{path.name} holds files its manifest does not list: {sorted(written)[:3]}"
+        )
+    for digest, entry in manifest["attachments"].items():
+        if entry["sha256"] != digest:
+            raise BackupInvalid(
+                f"attachment {digest[:12]}… was already damaged in the attachment store when "
+                f"{path.name} was made (its content no longer has its hash)"
+            )
+    return unpacked
+
+
+def _extract(tar: tarfile.TarFile, info: tarfile.TarInfo, into: Path) -> tuple[str, int]:
+    """Write one member (a regular file with a name a backup uses) and hash it."""
+    name = info.name
+    if not info.isfile() or not (
+        name == MANIFEST or name in DATABASE_MEMBERS.values() or _ATTACHMENT.match(name)
+    ):
+        raise BackupInvalid(f"unexpected member {name!r}: this is not a wzdesk backup")
+    target = into / name
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    source = tar.extractfile(info)
+    assert source is not None  # a regular file
+    digest = hashlib.sha256()
+    size = 0
+    with open(target, "wb") as out:  # noqa: PTH123 - written as it is hashed
+        for chunk in iter(lambda: source.read(_CHUNK), b""):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    return digest.hexdigest(), size
+
+
+def _manifest(into: Path, path: Path, written: dict[str, tuple[str, int]]) -> dict[str, Any]:
+    if MANIFEST not in written:
+        raise BackupInvalid(f"{path.name} has no {MANIFEST}: it is truncated or not a backup")
+    try:
+        manifest = json.loads((into / MANIFEST).read_text("utf-8"))
+        if manifest.get("format") != FORMAT:
+            raise BackupInvalid(
+                f"{path.name} is in format {manifest.get('format')!r}; this wzdesk reads {FORMAT}"
+            )
+        if manifest["backend"] not in DATABASE_MEMBERS:
+            raise ValueError(f"unknown backend {manifest['backend']!r}")
+        for key in ("files", "attachments", "tables", "schema_version", "created_at"):
+            manifest[key]  # noqa: B018 - present, or KeyError below
+    except (ValueError, KeyError, TypeError) as error:
+        raise BackupInvalid(f"{path.name} has an unreadable manifest ({error})") from None
+    if not isinstance(manifest, dict):
+        raise BackupInvalid(f"{path.name} has an unreadable manifest")
+    return manifest
+
+
+def _attachment_members(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        f"attachments/{digest[:2]}/{digest[2:4]}/{digest}": entry
+        for digest, entry in manifest["attachments"].items()
+    }

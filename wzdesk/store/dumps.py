@@ -1,0 +1,194 @@
+"""Copying a whole database out and back in, consistently, while consoles keep working.
+
+* **SQLite**: the online backup API (``sqlite3.Connection.backup``): a consistent copy of every
+  page, taken under a read transaction that never blocks writers (WAL), restored page by page
+  into the live file under its write lock.
+* **PostgreSQL**: ``pg_dump -Fc`` (the custom format ``pg_restore`` reads) inside a snapshot
+  the counts are read from too, so the manifest describes exactly what the dump holds;
+  ``pg_restore`` in one transaction.
+
+Used by :mod:`wzdesk.services.backup`; nothing here knows about archives or manifests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import peewee
+
+from wzdesk.core.errors import InvalidInput
+from wzdesk.store.location import DatabaseTarget
+from wzdesk.store.migrations import current_version
+from wzdesk.store.models import ALL_MODELS, Attachment, QuarantinedMail
+
+#: Every table a backup counts: the models' and the schema version's.
+TABLES = [model._meta.table_name for model in ALL_MODELS]
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty, readable and writable by its owner only (replacing any file)."""
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    return path
+
+
+# -- what a database holds ----------------------------------------------------------------------
+
+
+def table_counts(database: peewee.Database) -> dict[str, int]:
+    """Rows per table (tables a newer schema would add are simply absent)."""
+    counts = {}
+    for table in TABLES:
+        if database.table_exists(table):
+            counts[table] = int(
+                database.execute_sql(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            )
+    return counts
+
+
+def referenced_files(database: peewee.Database) -> set[str]:
+    """Digests of every stored file the database refers to (attachments, held raw messages)."""
+    digests: set[str] = set()
+    for table, column in (
+        (Attachment._meta.table_name, "sha256"),
+        (QuarantinedMail._meta.table_name, "raw_sha256"),
+    ):
+        if database.table_exists(table):
+            cursor = database.execute_sql(f'SELECT DISTINCT "{column}" FROM "{table}"')
+            digests.update(row[0] for row in cursor.fetchall())
+    return digests
+
+
+def describe(database: peewee.Database) -> tuple[int, dict[str, int], set[str]]:
+    """Schema version, rows per table and referenced files, read in one transaction."""
+    with database.atomic():
+        return current_version(database), table_counts(database), referenced_files(database)
+
+
+# -- SQLite -------------------------------------------------------------------------------------
+
+
+def copy_sqlite(source: sqlite3.Connection, destination: Path) -> None:
+    """A consistent copy of an open SQLite database into a new private file."""
+    target = sqlite3.connect(private_file(destination))
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+
+
+def restore_sqlite(copy: Path, live: sqlite3.Connection) -> None:
+    """Replace the content of the open database ``live`` with the database file ``copy``,
+    page by page under ``live``'s write lock (other connections see the new content)."""
+    source = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+    try:
+        source.backup(live)
+    finally:
+        source.close()
+
+
+def sqlite_integrity(path: Path) -> str:
+    """``ok``, or what SQLite found wrong with the file (or that it is not a database)."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = connection.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    return "; ".join(str(row[0]) for row in rows[:5])
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise InvalidInput(
+            f"{name} is not installed; it comes with the PostgreSQL client tools "
+            "(Debian: apt-get install postgresql-client)",
+            field=name,
+        )
+    return path
+
+
+def _environment(target: DatabaseTarget, database: str | None = None) -> dict[str, str]:
+    """libpq's variables for the target (the password never goes on a command line)."""
+    params = dict(target.params)
+    env = {**os.environ, "PGDATABASE": database or target.location}
+    for key, variable in (
+        ("host", "PGHOST"),
+        ("port", "PGPORT"),
+        ("user", "PGUSER"),
+        ("password", "PGPASSWORD"),
+    ):
+        if key in params:
+            env[variable] = str(params[key])
+    return env
+
+
+class ToolFailed(RuntimeError):
+    """``pg_dump`` or ``pg_restore`` failed; the message is its first line of complaint."""
+
+
+def _run(command: list[str], env: dict[str, str], what: str) -> None:
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        detail = lines[0] if lines else f"exit code {done.returncode}"
+        raise ToolFailed(f"{what} failed: {detail}")
+
+
+@contextmanager
+def pg_snapshot(database: peewee.PostgresqlDatabase) -> Iterator[str]:
+    """A repeatable-read transaction whose snapshot ``pg_dump --snapshot`` can share (so what
+    is counted in it is exactly what is dumped); its id, valid until the block ends."""
+    with database.atomic():
+        database.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield str(database.execute_sql("SELECT pg_export_snapshot()").fetchone()[0])
+
+
+def pg_dump(target: DatabaseTarget, destination: Path, snapshot: str | None = None) -> None:
+    """``pg_dump -Fc`` of the target database into a new private file."""
+    command = [_tool("pg_dump"), "--format=custom", "--file", str(private_file(destination))]
+    if snapshot:
+        command.append(f"--snapshot={snapshot}")
+    _run(command, _environment(target), "pg_dump")
+
+
+def pg_restore(
+    target: DatabaseTarget, dump: Path, *, database: str | None = None, scratch: bool = False
+) -> None:
+    """``pg_restore`` the dump into the target database (or ``database`` on its server) in one
+    transaction. ``scratch``: a throwaway copy, without owners and privileges."""
+    command = [_tool("pg_restore"), "--single-transaction", "--exit-on-error", "--no-owner"]
+    if scratch:
+        command.append("--no-privileges")
+    command += ["--dbname", database or target.location, str(dump)]
+    _run(command, _environment(target, database), "pg_restore")
+
+
+def drop_tables(database: peewee.Database) -> None:
+    """Drop every wzdesk table (before restoring a dump over a live PostgreSQL database)."""
+    for table in [*TABLES, "wzdesk_schema"]:
+        database.execute_sql(f'DROP TABLE IF EXISTS "{table}" CASCADE')
+
+
+@contextmanager
+def scratch_postgresql(
+    server: peewee.PostgresqlDatabase, target: DatabaseTarget, name: str
+) -> Iterator[DatabaseTarget]:
+    """A new, empty database ``name`` on the target's server, dropped afterwards."""
+    server.execute_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield DatabaseTarget("postgresql", name, target.params)
+    finally:
+        server.execute_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
