@@ -150,6 +150,7 @@ class IntakeScreen(Screen[str | None]):
         self.callers: list[Caller] = []
         self.opened_at: datetime | None = None
         self._lookup: Timer | None = None
+        self._chosen_from: str | None = None  # the search text the caller was picked from
         self._submitting = False
 
     @property
@@ -287,6 +288,8 @@ class IntakeScreen(Screen[str | None]):
     def on_callers_found(self, message: CallersFound) -> None:
         if message.query != self.query_one("#caller-search", Input).value:
             return  # typed on since: a newer lookup is coming
+        if message.query == self._chosen_from:
+            return  # a late answer to the search the caller was already picked from
         self.callers = message.callers
         option_list = self.query_one("#caller-list", OptionList)
         option_list.clear_options()
@@ -341,6 +344,7 @@ class IntakeScreen(Screen[str | None]):
 
     def _choose_caller(self, caller: Caller) -> None:
         self.caller = caller
+        self._chosen_from = self.query_one("#caller-search", Input).value
         self.query_one("#caller-info", Static).update(self._caller_text())
         self.query_one("#caller-list", OptionList).display = False
         self.query_one("#error-caller", Static).update("")
