@@ -266,6 +266,8 @@ def test_client_contact_user_add(cli: Cli) -> None:
         "role": "agent",
         "active": True,
         "identity": "kim",
+        "email": None,
+        "signature": "",
     }
     logins = [u["login"] for u in cli.ok("user", "list", "--json").json]
     assert logins == ["kim", "sam"]
@@ -540,7 +542,15 @@ def test_first_run_supervisor_is_announced_once(cli: Cli) -> None:
     assert second.err == ""
     users = cli.ok("user", "list", "--json").json
     assert users == [
-        {"login": "sam", "name": "sam", "role": "supervisor", "active": True, "identity": "sam"}
+        {
+            "login": "sam",
+            "name": "sam",
+            "role": "supervisor",
+            "active": True,
+            "identity": "sam",
+            "email": None,
+            "signature": "",
+        }
     ]
     # Someone else on the same database is not made a supervisor.
     assert cli("client", "add", "INITECH", "--name", "Initech", user="eve").code == 4

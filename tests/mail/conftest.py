@@ -3,11 +3,12 @@ test's own folder, and an importer over raw bytes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.mail.smtp_server import SmtpServer
 from wzdesk.mail.sources import RawMessage
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.mail_intake import Filed, ImportSummary, import_messages
@@ -90,3 +91,16 @@ def import_raw(supervisor: ServiceContext) -> Callable[..., tuple[ImportSummary,
         return summary, filed
 
     return run
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback; the environment points wzdesk at it."""
+    server = SmtpServer()
+    server.controller.start()
+    monkeypatch.setenv("WZDESK_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("WZDESK_SMTP_PORT", str(server.port))
+    try:
+        yield server
+    finally:
+        server.controller.stop()

@@ -171,25 +171,40 @@ def test_release_into_an_existing_case_and_discard(desk: Cli, tmp_path: Path) ->
 def test_reply_outbox_send_and_list(desk: Cli, mail_files, tmp_path: Path) -> None:
     desk.ok("mail", "import", str(mail_files["eml"]))
     desk.ok("case", "reply", "WZ-1001", "--message", "Looking now.", user="kim")
-    [pending] = desk.ok("mail", "outbox", "list", "--json").json
-    assert {k: pending[k] for k in ("id", "case", "to", "status", "attempts")} == {
-        "id": 1,
+    acknowledgment, pending = desk.ok("mail", "outbox", "list", "--json").json
+    assert acknowledgment["kind"] == "acknowledgment"
+    assert {k: pending[k] for k in ("id", "case", "kind", "to", "status", "attempts")} == {
+        "id": 2,
         "case": "WZ-1001",
+        "kind": "reply",
         "to": ["ana@acme.example"],
         "status": "pending",
         "attempts": 0,
     }
     assert pending["subject"] == "Re: Single file [WZ-1001]"
     sent = desk.ok("mail", "outbox", "send", "--json").json
-    assert sent == {"sent": 1, "retrying": 0, "failed": 0}
-    assert len(list(mailbox.Maildir(tmp_path / "outbox", create=False))) == 1
+    assert {k: sent[k] for k in ("sent", "retrying", "failed")} == {
+        "sent": 2,
+        "retrying": 0,
+        "failed": 0,
+    }
+    assert [(m["id"], m["kind"], m["status"], m["transport"]) for m in sent["messages"]] == [
+        (1, "acknowledgment", "sent", "maildir"),
+        (2, "reply", "sent", "maildir"),
+    ]
+    assert str(tmp_path / "outbox") in sent["messages"][0]["where"]
+    assert len(list(mailbox.Maildir(tmp_path / "outbox", create=False))) == 2
     assert desk.ok("mail", "outbox", "list", "--json").json == []
-    [done] = desk.ok("mail", "outbox", "list", "--all", "--json").json
+    _, done = desk.ok("mail", "outbox", "list", "--all", "--json").json
     assert (done["status"], done["transport"]) == ("sent", "maildir")
     desk.refused(2, "ID", "mail", "outbox", "retry", "1", user="kim")
     desk.refused(5, "ID", "mail", "outbox", "retry", "7", user="kim")
-    events = desk.ok("case", "show", "WZ-1001", "--json").json["events"]
-    assert [e["kind"] for e in events][-2:] == ["reply", "mail_sent"]
+    shown = desk.ok("case", "show", "WZ-1001", "--json").json
+    assert [e["kind"] for e in shown["events"]][-3:] == ["reply", "mail_sent", "mail_sent"]
+    assert [(m["kind"], m["delivery"]) for m in shown["outgoing"]] == [
+        ("acknowledgment", "delivered"),
+        ("reply", "delivered"),
+    ]
 
 
 def test_attachments_on_the_case(desk: Cli, tmp_path: Path) -> None:
@@ -224,7 +239,7 @@ def test_watch_once_imports_new_mail_moves_it_and_sends_replies(
     maildir = mail_files["maildir"]
     [arrived] = list((maildir / "new").iterdir())
     out = desk.ok("mail", "watch", str(maildir), "--once").out
-    assert out.splitlines() == [f"{arrived}: opened WZ-1001"]
+    assert out.splitlines() == [f"{arrived}: opened WZ-1001", "outbox: sent 1"]  # acknowledged
     assert list((maildir / "new").iterdir()) == []
     assert [p.name for p in (maildir / "cur").iterdir()] == [arrived.name + ":2,S"]
     desk.ok("case", "reply", "WZ-1001", "--message", "On it.", user="kim")
@@ -232,7 +247,7 @@ def test_watch_once_imports_new_mail_moves_it_and_sends_replies(
     box.add(eml(subject="[WZ-1001] thanks", message_id="thanks@acme.example"))
     out = desk.ok("mail", "watch", str(maildir), "--once").out
     assert "added to WZ-1001" in out and "outbox: sent 1" in out
-    assert len(list(mailbox.Maildir(tmp_path / "outbox", create=False))) == 1
+    assert len(list(mailbox.Maildir(tmp_path / "outbox", create=False))) == 2
     desk.refused(2, "MAILDIR", "mail", "watch", str(mail_files["eml"]), "--once")
     desk.refused(2, "--interval", "mail", "watch", str(maildir), "--interval", "0")
 

@@ -7,69 +7,29 @@ from __future__ import annotations
 import email
 import email.policy
 import mailbox
-import socket
 import subprocess
-from collections.abc import Iterator
 from datetime import timedelta
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from tests.mail.conftest import eml
+from tests.mail.smtp_server import SmtpServer, free_port
 from wzdesk.services import cases
 from wzdesk.services import mail_outbox as outbox
 from wzdesk.services.cases import NewCase, open_case
 from wzdesk.store.models import Case, CaseEvent, MailMessage, OutboundMail
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+@pytest.fixture(autouse=True)
+def no_acknowledgments(supervisor) -> None:
+    """These tests follow replies; acknowledgments have their own (tests/notices)."""
+    from wzdesk.services.notice_settings import change_notice_settings
 
-
-class Recorder:
-    """An aiosmtpd handler that keeps what it accepts and can be told to refuse."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[str, list[str], EmailMessage]] = []
-        self.answers: list[str] = []  # answers to give to the next DATA commands, then 250
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        if self.answers:
-            return self.answers.pop(0)
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), message))
-        return "250 2.0.0 OK"
-
-
-class SmtpServer:
-    def __init__(self, **smtp_options: object) -> None:
-        self.handler = Recorder()
-        self.port = free_port()
-        self.controller = Controller(
-            self.handler, hostname="127.0.0.1", port=self.port, **smtp_options
-        )
-
-    @property
-    def received(self) -> list[tuple[str, list[str], EmailMessage]]:
-        return self.handler.received
-
-
-@pytest.fixture
-def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
-    """A real SMTP server on loopback; the environment points wzdesk at it."""
-    server = SmtpServer()
-    server.controller.start()
-    monkeypatch.setenv("WZDESK_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("WZDESK_SMTP_PORT", str(server.port))
-    try:
-        yield server
-    finally:
-        server.controller.stop()
+    change_notice_settings(
+        supervisor, acknowledge={"portal": False, "email": False, "phone": False}
+    )
 
 
 @pytest.fixture
@@ -131,13 +91,16 @@ def test_non_ascii_reply_is_encoded_for_any_server(email_case, agent) -> None:
     assert message.get_content().startswith("Voilà: the café export is fixed — 谢谢")
 
 
-def test_portal_case_replies_are_not_emailed(acme, agent, supervisor) -> None:
+def test_portal_case_replies_are_emailed_too(acme, agent, supervisor) -> None:
     case = open_case(
         supervisor,
         NewCase("ACME", "ana@acme.example", "minor", "portal", "question", "Portal case"),
     )
-    cases.reply(agent, case.ref, "Answered in the portal.")
-    assert outgoing(case.ref) == []
+    replied = cases.reply(agent, case.ref, "Answered in the portal.")
+    [queued] = outgoing(case.ref)
+    assert (queued.recipients, queued.subject) == ("ana@acme.example", f"[{case.ref}] Portal case")
+    assert replied.delivery is not None and replied.delivery.queued
+    assert replied.delivery.outbox_id == queued.id
 
 
 def test_portal_case_the_client_wrote_to_by_email_is_answered_by_email(

@@ -160,13 +160,16 @@ def test_a_backup_while_agents_write_is_consistent(
     def keep_writing() -> None:
         with db.connection_context():
             while not stop.is_set():
-                written.append(reply(agent, desk[0], f"note {len(written)}", internal=True).ref)
+                written.append(
+                    reply(agent, desk[0], f"note {len(written)}", internal=True).case.ref
+                )
                 time.sleep(0.005)
 
     writer = threading.Thread(target=keep_writing)
     writer.start()
     try:
-        while len(written) < 5:
+        deadline = time.monotonic() + 30
+        while len(written) < 5 and writer.is_alive() and time.monotonic() < deadline:
             time.sleep(0.01)
         made = backup.make_backup(supervisor, tmp_path / "backups", rotate=False)
     finally:

@@ -231,7 +231,7 @@ def test_send_emails_the_admin_and_the_case_waits_on_the_client(
     assert case.paused_since is not None
     assert SlaPause.select().where(SlaPause.case == case, SlaPause.ended_at.is_null()).count() == 1
     assert case.first_response_at is not None  # the client got an answer
-    mail = OutboundMail.get()
+    mail = OutboundMail.get(OutboundMail.kind == "quote_sent")  # not the acknowledgment
     assert mail.recipients == "ana@acme.example"
     assert mail.subject == f"[{case_ref}] Quote Q-{quote_id}: Training"
     assert "Total: $2,775.00" in mail.raw and "Hello Ana," in mail.raw

@@ -546,7 +546,11 @@ def test_resolve_needs_a_classification_only_for_unexpected(
     assert (event.kind, event.public, event.body) == ("resolve", True, "Patched in 4.2.1")
     entry = audits(row.ref)[-1]
     assert entry.action == "case.resolve"
-    assert json.loads(entry.after_json) == {"status": "resolved", "classification": "bug"}
+    assert json.loads(entry.after_json) == {
+        "status": "resolved",
+        "classification": "bug",
+        "email": "queued to ana@acme.example (outbox #3)",  # the acknowledgments are #1 and #2
+    }
     shown = view(row.ref, clock.now())
     assert (shown["response_state"], shown["resolution_state"]) == ("met", "met")
     assert shown["classification"] == "bug"

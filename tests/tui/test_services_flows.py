@@ -192,7 +192,7 @@ async def test_send_a_quote_by_key(seeded: list[str], agent: ServiceContext, mak
         assert "Emailed to Ana Diaz <ana@acme.example>; the case waits on the client" in prompt
         await pilot.press("1")
         await settle(pilot, lambda: Case.get(Case.ref == seeded[0]).status == "waiting_client")
-        assert OutboundMail.select().count() == 1
+        assert OutboundMail.select().where(OutboundMail.kind == "quote_sent").count() == 1
         await settle(pilot, lambda: "Q-1 sent" in section_text(pilot))
 
 

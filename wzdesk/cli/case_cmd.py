@@ -86,6 +86,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     setting.add_argument("--status", help="open or waiting_client")
     setting.add_argument("--severity", type=severity_arg)
     setting.add_argument("--assignee", metavar="LOGIN", help="a login, or '-' to unassign")
+    setting.add_argument(
+        "--need", default="", help="with --status waiting_client: what we need (emailed)"
+    )
 
     escalating = _change(verbs, "escalate", "escalate to another resource", run_escalate)
     escalating.add_argument("--to", required=True, help="e.g. tier 2, development")
@@ -123,22 +126,34 @@ def _change(
 
 
 def _print_case(runtime: Runtime, ref: str, as_json: bool) -> None:
-    """``case show``: the case as it is now, with its timeline."""
+    """``case show``: the case as it is now, with its timeline and outgoing messages."""
     from wzdesk.services.case_views import show_case
 
-    _emit_case(show_case(ref, runtime.clock.now()), as_json)
+    _emit_case(show_case(ref, runtime.clock.now()), as_json, with_events=True)
 
 
-def _print_written(runtime: Runtime, case: Case, as_json: bool) -> None:
+def _print_written(
+    runtime: Runtime, case: Case, as_json: bool, delivery: Any = None, outgoing: bool = False
+) -> None:
     """What a changing command wrote: the case as this command left it (not re-read, so a
-    later change by someone else is not passed off as this one's)."""
+    later change by someone else is not passed off as this one's). ``delivery``: what became
+    of the email it wrote (``email: queued to ...`` or ``email: not sent: ...``; ``"delivery"``
+    in JSON); ``outgoing``: list the case's outgoing messages (a new case's acknowledgment)."""
     from wzdesk.services.calendar import load_policy_book
-    from wzdesk.services.case_views import case_dict
+    from wzdesk.services.case_views import case_dict, outgoing_of
 
-    _emit_case(case_dict(case, load_policy_book(), runtime.clock.now()), as_json)
+    book = load_policy_book()
+    result = case_dict(case, book, runtime.clock.now())
+    if delivery is not None:
+        result["delivery"] = delivery.as_dict()
+    if outgoing:
+        result["outgoing"] = outgoing_of(case, book.by_id(case.policy_id).calendar.zone)
+    _emit_case(result, as_json, delivery=delivery)
 
 
-def _emit_case(result: dict[str, Any], as_json: bool) -> None:
+def _emit_case(
+    result: dict[str, Any], as_json: bool, with_events: bool = False, delivery: Any = None
+) -> None:
     if as_json:
         emit_json(result)
         return
@@ -158,6 +173,11 @@ def _emit_case(result: dict[str, Any], as_json: bool) -> None:
         tag = "public" if event["public"] else "internal"
         extra = f" ({event['duration_seconds']}s)" if event["duration_seconds"] is not None else ""
         print(f"  - {event['at']} {event['author']} {event['kind']}{extra} [{tag}] {event['body']}")
+    for message in result.get("outgoing", []):
+        to = ", ".join(message["to"]) or "-"
+        print(f"  outgoing {message['kind']} to {to}: {message['delivery']}  {message['note']}")
+    if delivery is not None:
+        print(f"email: {delivery.text}")
 
 
 def run_open(args: argparse.Namespace, runtime: Runtime) -> int:
@@ -187,7 +207,7 @@ def run_open(args: argparse.Namespace, runtime: Runtime) -> int:
         tags=args.tags,
     )
     case = open_case(ctx, new, call_seconds=args.duration, call_notes=args.notes)
-    _print_written(runtime, case, args.json)
+    _print_written(runtime, case, args.json, outgoing=True)  # the acknowledgment's fate
     return 0
 
 
@@ -235,14 +255,14 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_reply(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.cases import reply
 
-    case = reply(
+    replied = reply(
         runtime.context(),
         args.ref,
         args.message,
         internal=args.internal,
         expected_version=args.expect_version,
     )
-    _print_written(runtime, case, args.json)
+    _print_written(runtime, replied.case, args.json, delivery=replied.delivery)
     return 0
 
 
@@ -262,6 +282,8 @@ def run_set(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.calendar import load_policy_book
     from wzdesk.services.context import write_transaction
 
+    if args.need and args.status is None:
+        raise InvalidInput("only goes with --status waiting_client", field="--need")
     if args.status is None and args.severity is None and args.assignee is None:
         raise InvalidInput(
             "give at least one of --status, --severity, --assignee", field="case set"
@@ -277,7 +299,7 @@ def run_set(args: argparse.Namespace, runtime: Runtime) -> int:
             case = cases.change_severity(ctx, ref, args.severity.value, version, book)
             version = case.version if version is not None else None
         if args.status is not None:
-            case = cases.set_status(ctx, ref, args.status, version, book)
+            case = cases.set_status(ctx, ref, args.status, version, book, need=args.need)
             version = case.version if version is not None else None
         if args.assignee is not None:
             login = None if args.assignee in ("-", "") else args.assignee
@@ -297,7 +319,7 @@ def run_escalate(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_resolve(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.cases import resolve
 
-    case = resolve(
+    resolved = resolve(
         runtime.context(),
         args.ref,
         args.note,
@@ -305,7 +327,7 @@ def run_resolve(args: argparse.Namespace, runtime: Runtime) -> int:
         args.expect_version,
         needs_services=args.needs_services,
     )
-    _print_written(runtime, case, args.json)
+    _print_written(runtime, resolved.case, args.json, delivery=resolved.delivery)
     return 0
 
 

@@ -13,6 +13,8 @@ from wzdesk.core.sla import Severity
 from wzdesk.core.timefmt import parse_instant
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from wzdesk.services.context import ServiceContext
 
 
@@ -47,6 +49,13 @@ def clock_from_environment() -> Clock:
     if not text:
         return SystemClock()
     return FixedClock(parse_instant(text, "WZDESK_NOW"))
+
+
+def support_zone(runtime: Runtime) -> ZoneInfo:
+    """The support zone of the policy in force now (for printing instants)."""
+    from wzdesk.services.calendar import load_policy_book
+
+    return load_policy_book().at(runtime.clock.now()).calendar.zone
 
 
 @dataclass

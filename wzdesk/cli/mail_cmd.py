@@ -349,11 +349,20 @@ def run_outbox_send(args: argparse.Namespace, runtime: Runtime) -> int:
 
     report = deliver_due(runtime.context())
     if args.json:
-        emit_json(report.as_dict())
+        emit_json({**report.as_dict(), "messages": report.messages})
     else:
         print(", ".join(f"{name} {value}" for name, value in report.as_dict().items()))
-        for note in report.notes:
-            print(f"  not sent: {note}")
+        for message in report.messages:
+            about = f" {message['case']}" if message["case"] else ""
+            to = ", ".join(message["to"])
+            what = message["kind"].replace("_", " ")
+            if message["status"] == "sent":
+                print(f"  #{message['id']}{about} {what} to {to}: sent {message['where']}")
+            else:
+                print(
+                    f"  #{message['id']}{about} {what} to {to}: {message['status']}: "
+                    f"{message['where']}"
+                )
     return 0
 
 

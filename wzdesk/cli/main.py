@@ -33,6 +33,11 @@ COMMAND_MODULES = {
     "demo": "demo_cmd",
     "backup": "backup_cmd",
     "restore": "restore_cmd",
+    "template": "template_cmd",
+    "macro": "macro_cmd",
+    "notify": "notify_cmd",
+    "alert": "alert_cmd",
+    "notices": "notices_cmd",
 }
 
 

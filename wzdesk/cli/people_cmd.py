@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing.set_defaults(handler=run_contact_list)
 
     user = subparsers.add_parser("user", help="console users")
-    verbs = user.add_subparsers(dest="verb", required=True, metavar="{add,list}")
+    verbs = user.add_subparsers(dest="verb", required=True, metavar="{add,list,set}")
     add = verbs.add_parser("add", help="add a console user (supervisors)")
     add.add_argument("login", metavar="LOGIN")
     add.add_argument("--name", required=True)
@@ -57,8 +57,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="NAME",
         help="the OS login (SQLite) or PostgreSQL role this user signs in as (default: LOGIN)",
     )
+    add.add_argument("--email", help="where `wzdesk notify` sends this user's alerts")
     add_json_flag(add)
     add.set_defaults(handler=run_user_add)
+    change = verbs.add_parser(
+        "set", help="a user's alert email and reply signature (your own, or anyone's: supervisors)"
+    )
+    change.add_argument("login", metavar="LOGIN", nargs="?", help="default: yourself")
+    change.add_argument("--email", help="alert address ('' removes it)")
+    change.add_argument(
+        "--signature", help="ends your replies to clients ('' goes back to your name and the team)"
+    )
+    add_json_flag(change)
+    change.set_defaults(handler=run_user_set)
     listing = verbs.add_parser("list", help="list console users")
     add_json_flag(listing)
     listing.set_defaults(handler=run_user_list)
@@ -66,16 +77,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _client_dict(client) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return {"code": client.code, "name": client.name, "active": client.active}
-
-
-def _user_dict(user) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return {
-        "login": user.login,
-        "name": user.name,
-        "role": user.role,
-        "active": user.active,
-        "identity": user.identity or user.login,
-    }
 
 
 def run_client_add(args: argparse.Namespace, runtime: Runtime) -> int:
@@ -120,11 +121,28 @@ def run_contact_list(args: argparse.Namespace, runtime: Runtime) -> int:
 
 def run_user_add(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services import directory
+    from wzdesk.services.context import write_transaction
 
-    user = directory.add_user(
-        runtime.context(), args.login, args.name, args.role, identity=args.identity
+    ctx = runtime.context()
+    with write_transaction():  # the user and their address, or neither
+        directory.add_user(ctx, args.login, args.name, args.role, identity=args.identity)
+        user = (
+            directory.update_user(ctx, args.login, email=args.email)
+            if args.email
+            else directory.get_user(args.login, field="LOGIN")
+        )
+    result = directory.user_dict(user)
+    emit_json(result) if args.json else print(f"user {user.login} ({user.role}) added")
+    return 0
+
+
+def run_user_set(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services import directory
+
+    user = directory.update_user(
+        runtime.context(), args.login, email=args.email, signature=args.signature
     )
-    emit_json(_user_dict(user)) if args.json else print(f"user {user.login} ({user.role}) added")
+    emit_json(directory.user_dict(user)) if args.json else print(f"user {user.login} changed")
     return 0
 
 
@@ -132,6 +150,6 @@ def run_user_list(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services import directory
 
     runtime.context()  # the directory is for console users only
-    rows = [_user_dict(u) for u in directory.list_users()]
-    emit_json(rows) if args.json else emit_table(rows, ["login", "name", "role", "active"])
+    rows = [directory.user_dict(u) for u in directory.list_users()]
+    emit_json(rows) if args.json else emit_table(rows, ["login", "name", "role", "active", "email"])
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
-from wzdesk.cli.common import Runtime, add_json_flag, severity_arg
+from wzdesk.cli.common import Runtime, add_json_flag, severity_arg, support_zone
 from wzdesk.cli.output import emit_json
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.sla import Severity
@@ -25,7 +25,11 @@ def _severity_hours(text: str) -> tuple[Severity, float]:
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     policy = subparsers.add_parser("policy", help="the SLA policy and its versions")
-    verbs = policy.add_subparsers(dest="verb", required=True, metavar="{show,set}")
+    verbs = policy.add_subparsers(
+        dest="verb",
+        required=True,
+        metavar="{show,set,subscribe,unsubscribe,subscribers,notify}",
+    )
 
     show = verbs.add_parser("show", help="every policy version, oldest first")
     add_json_flag(show)
@@ -75,6 +79,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     change.add_argument("--note", default="")
     add_json_flag(change)
     change.set_defaults(handler=run_set)
+
+    subscribe = verbs.add_parser("subscribe", help="send a contact notices of policy updates")
+    subscribe.add_argument("email", metavar="EMAIL")
+    add_json_flag(subscribe)
+    subscribe.set_defaults(handler=run_subscribe)
+    unsubscribe = verbs.add_parser("unsubscribe", help="stop sending them policy updates")
+    unsubscribe.add_argument("email", metavar="EMAIL")
+    add_json_flag(unsubscribe)
+    unsubscribe.set_defaults(handler=run_subscribe)
+    subscribers = verbs.add_parser("subscribers", help="who gets policy update notices")
+    subscribers.add_argument("--all", action="store_true", help="also those who unsubscribed")
+    add_json_flag(subscribers)
+    subscribers.set_defaults(handler=run_subscribers)
+    notify = verbs.add_parser(
+        "notify", help="email a policy version's changes to every subscriber, once (supervisors)"
+    )
+    notify.add_argument("version", type=int, metavar="VERSION")
+    add_json_flag(notify)
+    notify.set_defaults(handler=run_notify)
 
 
 def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
@@ -138,4 +161,44 @@ def run_set(args: argparse.Namespace, runtime: Runtime) -> int:
         emit_json(created)
     else:
         print(f"policy version {created['id']} takes effect {created['effective_from']}")
+    return 0
+
+
+def run_subscribe(args: argparse.Namespace, runtime: Runtime) -> int:
+    """``policy subscribe`` and ``policy unsubscribe``."""
+    from wzdesk.services.policy_notices import subscribe, subscriber_dict, unsubscribe
+
+    joining = args.verb == "subscribe"
+    row = (subscribe if joining else unsubscribe)(runtime.context(), args.email)
+    if args.json:
+        emit_json(subscriber_dict(row, support_zone(runtime)))
+    else:
+        print(f"{row.email} {'gets' if joining else 'no longer gets'} notices of policy updates")
+    return 0
+
+
+def run_subscribers(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.cli.output import emit_table
+    from wzdesk.services.policy_notices import list_subscribers, subscriber_dict
+
+    runtime.context()
+    zone = support_zone(runtime)
+    rows = [subscriber_dict(r, zone) for r in list_subscribers(include_left=args.all)]
+    emit_json(rows) if args.json else emit_table(rows, ["email", "subscribed", "subscribed_at"])
+    return 0
+
+
+def run_notify(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.policy_notices import notify_policy
+
+    report = notify_policy(runtime.context(), args.version)
+    if args.json:
+        emit_json(report.as_dict())
+        return 0
+    print(
+        f"policy version {report.version}: queued for {len(report.queued)} subscriber(s); "
+        f"{len(report.already)} already had it ('wzdesk mail outbox send' delivers them)"
+    )
+    for address in report.queued:
+        print(f"  queued to {address}")
     return 0

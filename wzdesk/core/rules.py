@@ -44,6 +44,8 @@ class Action(StrEnum):
     IMPORT_MAIL = "import client email"
     MANAGE_BACKUPS = "make, verify and restore backups"
     IMPERSONATE = "act as another console user"
+    MANAGE_MESSAGES = "change message templates, client notices and alert rules"
+    MANAGE_MACROS = "add, change or remove canned replies"
 
 
 _EVERYONE = frozenset(Role)
@@ -76,6 +78,8 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = {
     Action.IMPORT_MAIL: _EVERYONE,
     Action.MANAGE_BACKUPS: frozenset({Role.SUPERVISOR}),
     Action.IMPERSONATE: frozenset({Role.SUPERVISOR}),
+    Action.MANAGE_MESSAGES: frozenset({Role.SUPERVISOR}),
+    Action.MANAGE_MACROS: _AGENTS,
 }
 
 

@@ -21,8 +21,9 @@ from wzdesk.services.attachments import attachments_of
 from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases import get_case, parse_choice
 from wzdesk.services.directory import get_user
+from wzdesk.services.mail_outbox import delivery_state
 from wzdesk.store import queries
-from wzdesk.store.models import Case, CaseEvent, Client, Contact, SlaPause, User
+from wzdesk.store.models import Case, CaseEvent, Client, Contact, OutboundMail, SlaPause, User
 
 
 @dataclass(frozen=True)
@@ -197,11 +198,69 @@ def show_case(ref: str, now: datetime, book: PolicyBook | None = None) -> dict[s
         for p in pauses_of(case)
     ]
     result["attachments"] = attachments_of(case, zone)
+    result["outgoing"] = outgoing_of(case, zone)
     return result
 
 
 #: Longest search text: LIKE patterns past ~50,000 bytes fail on SQLite only.
 MAX_SEARCH = 200
+
+
+def outgoing_of(case: Case, zone: Any) -> list[dict[str, Any]]:
+    """Every message written for the case, oldest first, with its delivery state: ``queued``,
+    ``sending``, ``retrying``, ``delivered``, ``failed``, or ``not_sent`` (no email on file)."""
+    items: list[tuple[datetime, int, dict[str, Any]]] = []
+    for row in OutboundMail.select().where(OutboundMail.case == case).order_by(OutboundMail.id):
+        state = delivery_state(row)
+        if state == "delivered":
+            note = f"delivered by {row.transport}"
+        elif state in ("retrying", "failed"):
+            note = row.last_error or ""
+        else:
+            note = ""
+        items.append(
+            (
+                row.created_at,
+                row.id,
+                {
+                    "id": row.id,
+                    "kind": row.kind,
+                    "audience": row.audience,
+                    "to": row.recipients.split(","),
+                    "subject": row.subject,
+                    "delivery": state,
+                    "attempts": row.attempts,
+                    "created_at": format_instant(row.created_at, zone),
+                    "sent_at": format_instant(row.sent_at, zone),
+                    "note": note,
+                },
+            )
+        )
+    not_sent = CaseEvent.select().where(
+        (CaseEvent.case == case) & (CaseEvent.kind == "mail_not_sent")
+    )
+    for event in not_sent:
+        data = json.loads(event.data_json) if event.data_json else {}
+        items.append(
+            (
+                event.at,
+                0,
+                {
+                    "id": None,
+                    "kind": data.get("kind", ""),
+                    "audience": "client",
+                    "to": [],
+                    "subject": None,
+                    "delivery": "not_sent",
+                    "attempts": 0,
+                    "created_at": format_instant(event.at, zone),
+                    "sent_at": None,
+                    "note": event.body,
+                },
+            )
+        )
+    items.sort(key=lambda item: (item[0], item[1]))
+    return [item[2] for item in items]
 
 
 @dataclass(frozen=True)

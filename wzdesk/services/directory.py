@@ -318,3 +318,52 @@ def find_clients(text: str, limit: int = 8) -> list[tuple[str, str]]:
 
 def list_clients() -> list[Client]:
     return list(Client.select().order_by(Client.code))
+
+
+def update_user(
+    ctx: ServiceContext,
+    login: str | None = None,
+    *,
+    email: str | None = None,
+    signature: str | None = None,
+) -> User:
+    """Set a console user's email address (where alerts go; ``""`` removes it) and/or reply
+    signature (``""`` goes back to their name and the team). Everyone may change their own;
+    supervisors anyone's."""
+    login = (login or ctx.actor).strip().lower()
+    if login != ctx.actor:
+        ctx.require(Action.MANAGE_USERS)
+    changes: dict[str, object] = {}
+    if email is not None:
+        address = email.strip().lower() or None
+        if address is not None and not _EMAIL.match(address):
+            raise InvalidInput(
+                f"expected an email address like kim@vendor.example, got {email!r}", field="--email"
+            )
+        changes["email"] = address
+    if signature is not None:
+        text = signature.replace("\r\n", "\n").strip()
+        if len(text) > 2000:
+            raise InvalidInput("at most 2000 characters", field="--signature")
+        changes["signature"] = text
+    if not changes:
+        raise InvalidInput("give --email or --signature", field="user set")
+    with write_transaction():
+        user = get_user(login, field="LOGIN")
+        before = {name: getattr(user, name) for name in changes}
+        User.update(**changes).where(User.id == user.id).execute()
+        ctx.audit("user.change", "user", login, before, changes)
+    return get_user(login, field="LOGIN")
+
+
+def user_dict(user: User) -> dict[str, object]:
+    """The JSON shape of a console user."""
+    return {
+        "login": user.login,
+        "name": user.name,
+        "role": user.role,
+        "active": user.active,
+        "identity": user.identity or user.login,
+        "email": user.email,
+        "signature": user.signature,
+    }

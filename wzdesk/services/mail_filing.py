@@ -167,4 +167,5 @@ def open_case_from_message(
         received_at=arrived,
     )
     opener = _client_context(ctx, parsed.from_address) if on_behalf_of_sender else ctx
-    return open_case(opener, new, book=book, contact=admin)
+    # Acknowledged by the caller once the message is on record, so the acknowledgment answers it.
+    return open_case(opener, new, book=book, contact=admin, acknowledge=False)

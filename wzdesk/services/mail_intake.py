@@ -23,7 +23,8 @@ from wzdesk.mail.config import MailSettings
 from wzdesk.mail.parse import ParsedMessage, parse_message
 from wzdesk.mail.sources import RawMessage
 from wzdesk.services.calendar import PolicyBook, load_policy_book
-from wzdesk.services.cases import REF_PREFIX, parse_choice
+from wzdesk.services.cases import REF_PREFIX, acknowledge_case, parse_choice
+from wzdesk.services.client_mail import Composer
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import describe_admins
 from wzdesk.services.mail_filing import (
@@ -132,6 +133,7 @@ class MailImporter:
             Category, category or self.settings.default_category, "--category"
         )
         self.book = book or load_policy_book()
+        self.composer = Composer.load(self.book, self.settings)
         self.store: BlobStore = blob_store(self.settings)
         self.store.clean_temporary()  # what an import killed mid-write left behind
         self._contacts: dict[str, list[Contact]] = {}
@@ -141,6 +143,7 @@ class MailImporter:
         """Forget what was read from the database (contacts, the policy): a watcher calls this
         between rounds so that changes made meanwhile apply."""
         self.book = load_policy_book()
+        self.composer = Composer.load(self.book, self.settings)
         self._contacts.clear()
         self._clients.clear()
         self.store.clean_temporary()
@@ -323,6 +326,17 @@ class MailImporter:
         )
         message = self._record(parsed, arrived, "opened", case)
         store_attachments(parsed, case, message, self.store, self.ctx.clock.now())
+        opening = (  # the message just recorded: what the acknowledgment answers
+            MailMessage(
+                message_id=parsed.message_id,
+                subject=parsed.subject,
+                references=" ".join(parsed.references),
+                from_address=parsed.from_address,
+            )
+            if parsed.message_id
+            else None
+        )
+        acknowledge_case(self.ctx, case, self.composer, thread=opening)
         return Filed("imported", case.ref)
 
     # -- holding -------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
-"""Replies that reach the client by email.
+"""The outbox: every outgoing message (replies, notices, alerts) on its way.
 
-A public reply (or resolution note) on a case the client reaches us by email is written to the
-outbox **in the reply's own transaction**: the reply and its outgoing message exist together or
-not at all. :func:`deliver_due` then sends what is due, outside any transaction (a slow SMTP
+A message is written to the outbox **in the transaction of what caused it** (see
+:mod:`wzdesk.services.client_mail`): a reply and its outgoing message exist together or not at
+all. :func:`deliver_due` then sends what is due, outside any transaction (a slow SMTP
 server must not hold the database), claiming each message first so two senders never send the
 same one. A failed send is retried with exponential backoff and shown on the case's timeline;
 after :data:`MAX_ATTEMPTS` (or a permanent refusal) it stays in the outbox as ``failed`` until an
@@ -11,21 +11,25 @@ agent retries it. Nothing is ever dropped.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import peewee
+
 from wzdesk.core.bounds import is_possible_id
 from wzdesk.core.errors import InvalidInput, NotFound
-from wzdesk.core.rules import Action, Channel
+from wzdesk.core.rules import Action
 from wzdesk.core.timefmt import format_instant
-from wzdesk.mail.compose import address_of, compose_message, new_message_id, reply_subject
+from wzdesk.mail.compose import address_of, compose_message, new_message_id
 from wzdesk.mail.config import MailSettings
 from wzdesk.mail.transport import DeliveryError, Transport, transport_for
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.mail_settings import mail_settings
 from wzdesk.store.models import Case, CaseEvent, MailMessage, OutboundMail, to_json
+from wzdesk.store.prepared import PreparedInsert
 
 #: The timeline author of delivery events.
 MAILER = "wzdesk-mail"
@@ -57,74 +61,45 @@ def last_client_message(case: Case | int) -> MailMessage | None:
     return message
 
 
-def reaches_client_by_email(case: Case) -> bool:
-    """An email case, or one the client has written to by email."""
-    if case.channel == Channel.EMAIL:
-        return True
-    return bool(
-        MailMessage.select()
-        .where((MailMessage.case == case) & (MailMessage.direction == "in"))
-        .exists()
-    )
+#: The outbox's two inserts, compiled once (the mail import acknowledges every new case).
+_insert_message = PreparedInsert(
+    MailMessage,
+    "message_key", "message_id", "direction", "outcome", "case", "from_address", "from_name",
+    "subject", "in_reply_to", "references", "received_at", "imported_at", "size_bytes",
+    "content_sha256", "imported_by",
+)  # fmt: skip
+_insert_outbound = PreparedInsert(
+    OutboundMail,
+    "case", "event", "message_id", "sender", "recipients", "subject", "raw", "status",
+    "attempts", "next_attempt_at", "claimed_at", "last_error", "transport", "created_at",
+    "sent_at", "kind", "audience",
+)  # fmt: skip
 
 
-def _body(case: Case, event: CaseEvent) -> str:
-    text = event.body.strip()
-    if event.kind == "resolve":
-        text = f"Your case {case.ref} is resolved.\n\n{text}"
-    return (
-        f"{text}\n\n-- \nSupport case {case.ref}: {case.summary}\n"
-        f"To add to this case, reply to this message and keep [{case.ref}] in the subject."
-    )
-
-
-def queue_client_mail(
-    ctx: ServiceContext, case: Case, event: CaseEvent, settings: MailSettings | None = None
-) -> OutboundMail | None:
-    """Queue ``event`` (a public reply) for the client, inside the caller's transaction.
-
-    Does nothing for a case the client does not reach us on by email.
-    """
-    if not reaches_client_by_email(case):
-        return None
-    last = last_client_message(case)
-    recipients = [a for a in (case.contact.email, last.from_address if last else None) if a]
-    recipients = list(dict.fromkeys(recipients))
-    if not recipients:
-        CaseEvent.create(
-            case=case,
-            at=ctx.clock.now(),
-            author=MAILER,
-            kind="mail_failed",
-            body="This reply was not emailed: the contact has no email address.",
-        )
-        return None
-    body = _body(case, event)
-    return queue_mail(ctx, case, event, recipients, body, last=last, settings=settings)
-
-
-def queue_mail(
+def enqueue(
     ctx: ServiceContext,
-    case: Case,
-    event: CaseEvent,
-    recipients: list[str],
-    body: str,
     *,
-    last: MailMessage | None,
-    subject: str | None = None,
+    case: Case | None,
+    recipients: Sequence[str],
+    subject: str,
+    body: str,
+    kind: str,
+    audience: str = "client",
+    event: CaseEvent | None = None,
+    thread: MailMessage | None = None,
     settings: MailSettings | None = None,
-) -> OutboundMail:
-    """Put one message about ``case`` in the outbox (inside the caller's transaction).
+) -> int:
+    """Write one message to the outbox, inside the caller's transaction; return its id.
 
-    It answers ``last`` (the client's newest message, if any) so the client's reply threads
-    back into the case; ``subject`` defaults to a reply subject carrying the case reference.
+    ``thread``: the client's message this one answers (In-Reply-To and References). A message
+    to a client about a case is also put in the Message-ID index, so that the client's answer
+    threads back to the case even if their mail program drops the reference from the subject.
     """
     settings = settings or mail_settings()
     now = ctx.clock.now()
-    message_id = new_message_id(case.ref, settings.mail_from)
-    last_id = last.message_id if last else None  # the query asks for messages that have one
-    references = [*last.references.split(), last_id][-20:] if last and last_id else []
-    subject = subject or reply_subject(case.ref, case.summary, last.subject if last else None)
+    message_id = new_message_id(case.ref if case else kind, settings.mail_from)
+    thread_id = thread.message_id if thread else None  # messages we answer have one
+    references = [*thread.references.split(), thread_id][-20:] if thread and thread_id else []
     raw = compose_message(
         sender=settings.mail_from,
         to=recipients,
@@ -132,25 +107,29 @@ def queue_mail(
         body=body,
         message_id=message_id,
         date=now,
-        in_reply_to=last_id,
+        in_reply_to=thread_id,
         references=references,
-        ref=case.ref,
+        ref=case.ref if case else None,
     )
-    MailMessage.create(
-        message_key=message_id,
-        message_id=message_id,
-        direction="out",
-        outcome="queued",
-        case=case,
-        from_address=address_of(settings.mail_from).lower()[:254],
-        subject=subject,
-        in_reply_to=last_id,
-        references=" ".join(references),
-        received_at=now,
-        imported_at=now,
-        size_bytes=len(raw),
-    )
-    return OutboundMail.create(
+    if case is not None and audience == "client":
+        _insert_message(
+            message_key=message_id,
+            message_id=message_id,
+            direction="out",
+            outcome="queued",
+            case=case,
+            from_address=address_of(settings.mail_from).lower()[:254],
+            from_name="",
+            subject=subject,
+            in_reply_to=thread_id,
+            references=" ".join(references),
+            received_at=now,
+            imported_at=now,
+            size_bytes=len(raw),
+            content_sha256=None,  # our own message: its Message-ID is ours alone
+            imported_by=None,
+        )
+    return _insert_outbound(
         case=case,
         event=event,
         message_id=message_id,
@@ -159,22 +138,52 @@ def queue_mail(
         subject=subject,
         raw=raw.decode("ascii", "replace"),
         status="pending",
+        attempts=0,
         next_attempt_at=now,
+        claimed_at=None,
+        last_error=None,
+        transport=None,
         created_at=now,
+        sent_at=None,
+        kind=kind,
+        audience=audience,
     )
 
 
 # -- sending ------------------------------------------------------------------------------------
 
 
+#: How a message kind reads in a sentence ("Emailed the acknowledgment to ...").
+KIND_WORDS = {
+    "reply": "the reply",
+    "resolved": "the resolution note",
+    "acknowledgment": "the acknowledgment",
+    "waiting": "the waiting-on-you notice",
+    "reminder": "the reminder",
+    "auto_resolved": "the auto-resolve notice",
+    "closed": "the closing notice",
+    "policy_update": "the policy update",
+    "alert_at_risk": "the at-risk alert",
+    "alert_breach": "the breach alert",
+    "alert_unassigned": "the unassigned-case alert",
+}
+
+
+def kind_words(kind: str) -> str:
+    """``the acknowledgment``; ``the quote sent message`` for a kind not listed."""
+    return KIND_WORDS.get(kind, f"the {kind.replace('_', ' ')} message")
+
+
 @dataclass
 class DeliveryReport:
-    """What one :func:`deliver_due` pass did."""
+    """What one :func:`deliver_due` pass did, and where each message went."""
 
     sent: int = 0
     retrying: int = 0
     failed: int = 0
     notes: list[str] = field(default_factory=list)
+    #: One entry per message tried: id, case, kind, to, status and where (or why not).
+    messages: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"sent": self.sent, "retrying": self.retrying, "failed": self.failed}
@@ -191,7 +200,11 @@ def _claim(row: OutboundMail, now: datetime) -> bool:
         return bool(claimed == 1)
 
 
-def _timeline(case_id: int, at: datetime, kind: str, body: str, data: dict[str, Any]) -> None:
+def _timeline(
+    case_id: int | None, at: datetime, kind: str, body: str, data: dict[str, Any]
+) -> None:
+    if case_id is None:  # a message about no case (a policy update): the outbox records it
+        return
     CaseEvent.create(
         case=case_id, at=at, author=MAILER, kind=kind, body=body, data_json=to_json(data)
     )
@@ -218,10 +231,17 @@ def deliver_due(
         .limit(limit)
     )
     report = DeliveryReport()
+    refs = _refs_of(due)
     for row in due:
         if not _claim(row, now):
             continue  # another sender took it
         recipients = row.recipients.split(",")
+        entry = {
+            "id": row.id,
+            "case": refs.get(row.case_id),
+            "kind": row.kind,
+            "to": recipients,
+        }
         try:
             note = transport.send(row.sender, recipients, row.raw.encode("ascii", "replace"))
         except DeliveryError as error:
@@ -229,10 +249,23 @@ def deliver_due(
             report.failed += gave_up
             report.retrying += not gave_up
             report.notes.append(f"#{row.id} to {row.recipients}: {error}")
+            status = "failed" if gave_up else "retrying"
+            report.messages.append({**entry, "status": status, "where": str(error)})
             continue
         _record_success(ctx, row, transport.name, note)
         report.sent += 1
+        report.messages.append(
+            {**entry, "status": "sent", "transport": transport.name, "where": note}
+        )
     return report
+
+
+def _refs_of(rows: list[OutboundMail]) -> dict[int | None, str]:
+    ids = {row.case_id for row in rows if row.case_id is not None}
+    if not ids:
+        return {}
+    found = Case.select(Case.id, Case.ref).where(Case.id.in_(list(ids)))
+    return {case.id: str(case.ref) for case in found}
 
 
 def _record_success(ctx: ServiceContext, row: OutboundMail, how: str, note: str) -> None:
@@ -248,8 +281,14 @@ def _record_success(ctx: ServiceContext, row: OutboundMail, how: str, note: str)
             row.case_id,
             now,
             "mail_sent",
-            f"Emailed to {row.recipients.replace(',', ', ')} {note}.",
-            {"outbox_id": row.id, "message_id": row.message_id, "transport": how},
+            f"Emailed {kind_words(row.kind)} to {row.recipients.replace(',', ', ')} {note}.",
+            {
+                "outbox_id": row.id,
+                "message_id": row.message_id,
+                "transport": how,
+                "kind": row.kind,
+                "delivery": "delivered",
+            },
         )
         ctx.audit("mail.sent", "outbound_mail", row.id, None, {"transport": how})
 
@@ -280,8 +319,16 @@ def _record_failure(ctx: ServiceContext, row: OutboundMail, error: str, permanen
             row.case_id,
             now,
             "mail_failed",
-            f"Could not email the message to {row.recipients.replace(',', ', ')}: {error}. {what}",
-            {"outbox_id": row.id, "attempts": attempts, "gave_up": gave_up, "error": error[:500]},
+            f"Could not email {kind_words(row.kind)} to {row.recipients.replace(',', ', ')}: "
+            f"{error}. {what}",
+            {
+                "outbox_id": row.id,
+                "attempts": attempts,
+                "gave_up": gave_up,
+                "error": error[:500],
+                "kind": row.kind,
+                "delivery": "failed" if gave_up else "retrying",
+            },
         )
         ctx.audit(
             "mail.send_failed",
@@ -296,15 +343,25 @@ def _record_failure(ctx: ServiceContext, row: OutboundMail, error: str, permanen
 # -- the outbox for people ----------------------------------------------------------------------
 
 
+def delivery_state(row: OutboundMail) -> str:
+    """queued, retrying, sending, delivered or failed: what a person wants to know."""
+    if row.status == "pending":
+        return "retrying" if row.attempts else "queued"
+    return {"sent": "delivered"}.get(row.status, row.status)
+
+
 def outbox_dict(row: OutboundMail, zone: ZoneInfo) -> dict[str, Any]:
     """The JSON shape of an outgoing message."""
     return {
         "id": row.id,
-        "case": row.case.ref,
+        "case": row.case.ref if row.case is not None else None,
+        "kind": row.kind,
+        "audience": row.audience,
         "to": row.recipients.split(","),
         "subject": row.subject,
         "message_id": row.message_id,
         "status": row.status,
+        "delivery": delivery_state(row),
         "attempts": row.attempts,
         "next_attempt_at": format_instant(row.next_attempt_at, zone)
         if row.status == "pending"
@@ -325,7 +382,7 @@ def list_outbox(statuses: tuple[str, ...] = ("pending", "sending", "failed")) ->
             )
     return list(
         OutboundMail.select(OutboundMail, Case)
-        .join(Case)
+        .join(Case, peewee.JOIN.LEFT_OUTER)
         .where(OutboundMail.status.in_(list(statuses)))
         .order_by(OutboundMail.id)
     )

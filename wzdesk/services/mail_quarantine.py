@@ -18,7 +18,8 @@ from wzdesk.core.timefmt import format_instant
 from wzdesk.mail.config import MailSettings
 from wzdesk.mail.parse import ParsedMessage, parse_message
 from wzdesk.services.calendar import PolicyBook, load_policy_book
-from wzdesk.services.cases import get_case, parse_choice
+from wzdesk.services.cases import acknowledge_case, get_case, parse_choice
+from wzdesk.services.client_mail import Composer
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import client_admins, get_client
 from wzdesk.services.mail_filing import (
@@ -226,6 +227,7 @@ def release_to_new_case(
         )
         store_attachments(parsed, case, message, blob_store(settings), ctx.clock.now())
         _mark(ctx, held, "released", f"released into a new case {case.ref}", case)
+        acknowledge_case(ctx, case, Composer.load(book, settings))
     return case
 
 

@@ -518,6 +518,106 @@ def _mail_content_and_importer(database: peewee.Database) -> None:
     )
 
 
+#: The alert rules a new desk starts with (issue 11): at risk to the owner, breaches and
+#: unassigned critical cases to the supervisors.
+DEFAULT_ALERT_RULES = (
+    ("at_risk", "", "assignee", None),
+    ("breached", "", "supervisors", None),
+    ("unassigned", "critical", "supervisors", 30),
+)
+
+
+def _reaching_people(database: peewee.Database) -> None:
+    """Every message reaches people: outgoing mail of any kind (a case is optional), message
+    templates, canned replies, alert rules (seeded), once-only notifications, policy-update
+    subscribers, and console users' email address and signature."""
+    migrator = _migrator(database)
+    migrate(
+        migrator.add_column("user", "email", peewee.CharField(max_length=254, null=True)),
+        migrator.add_column("user", "signature", peewee.TextField(default="")),
+        migrator.add_column(
+            "outbound_mail", "kind", peewee.CharField(max_length=30, default="reply")
+        ),
+        migrator.add_column(
+            "outbound_mail", "audience", peewee.CharField(max_length=12, default="client")
+        ),
+        migrator.drop_not_null("outbound_mail", "case_id"),
+    )
+    case = _snapshot(database, "case", {})
+    contact = _snapshot(database, "contact", {})
+    template = _snapshot(
+        database,
+        "message_template",
+        {
+            "name": peewee.CharField(max_length=50, unique=True),
+            "subject": peewee.TextField(),
+            "body": peewee.TextField(),
+            "updated_at": UTCDateTimeField(),
+            "updated_by": peewee.CharField(max_length=100),
+        },
+    )
+    macro = _snapshot(
+        database,
+        "macro",
+        {
+            "name": peewee.CharField(max_length=60, unique=True),
+            "body": peewee.TextField(),
+            "created_by": peewee.CharField(max_length=100),
+            "updated_at": UTCDateTimeField(),
+            "updated_by": peewee.CharField(max_length=100),
+        },
+    )
+    rule = _snapshot(
+        database,
+        "alert_rule",
+        {
+            "event": peewee.CharField(max_length=20),
+            "severities": peewee.CharField(max_length=100, default=""),
+            "recipients": peewee.CharField(max_length=500),
+            "minutes": peewee.IntegerField(null=True),
+            "active": peewee.BooleanField(default=True),
+            "created_at": UTCDateTimeField(),
+            "created_by": peewee.CharField(max_length=100),
+        },
+    )
+    notification = _snapshot(
+        database,
+        "notification",
+        {
+            "key": peewee.CharField(max_length=255, unique=True),
+            "kind": peewee.CharField(max_length=30),
+            "case": peewee.ForeignKeyField(case, null=True, on_delete="CASCADE"),
+            "rule_id": peewee.IntegerField(null=True),
+            "recipients": peewee.TextField(default=""),
+            "summary": peewee.TextField(default=""),
+            "created_at": UTCDateTimeField(index=True),
+            "created_by": peewee.CharField(max_length=100),
+        },
+    )
+    subscriber = _snapshot(
+        database,
+        "policy_subscriber",
+        {
+            "email": peewee.CharField(max_length=254, unique=True),
+            "contact": peewee.ForeignKeyField(contact, null=True, on_delete="SET NULL"),
+            "subscribed_at": UTCDateTimeField(),
+            "unsubscribed_at": UTCDateTimeField(null=True),
+            "updated_by": peewee.CharField(max_length=100),
+        },
+    )
+    database.create_tables([template, macro, rule, notification, subscriber])
+    for event, severities, recipients, minutes in DEFAULT_ALERT_RULES:
+        rule.create(
+            event=event,
+            severities=severities,
+            recipients=recipients,
+            minutes=minutes,
+            active=True,
+            created_at=datetime.now(UTC),
+            created_by="wzdesk",
+        )
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -529,6 +629,7 @@ MIGRATIONS: list[Migration] = [
     _history_received_index,
     _identity_and_audit_origin,
     _mail_content_and_importer,
+    _reaching_people,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -134,6 +134,8 @@ class User(BaseModel):
     #: The OS login (SQLite) or PostgreSQL role (PostgreSQL) this user signs in as, when it is
     #: not the login itself.
     identity = peewee.CharField(max_length=100, null=True, unique=True)
+    email = peewee.CharField(max_length=254, null=True)  # where `wzdesk notify` alerts go
+    signature = peewee.TextField(default="")  # ends the user's replies to clients
 
 
 class Case(BaseModel):
@@ -308,10 +310,11 @@ class Attachment(BaseModel):
 
 
 class OutboundMail(BaseModel):
-    """A reply on its way to the client: written with the reply, sent (and retried) later."""
+    """A message on its way (a reply, a notice, an alert): written with what caused it, sent
+    (and retried) later. ``case`` is empty for a message about no case (a policy update)."""
 
-    case = peewee.ForeignKeyField(Case, backref="outbound_mail", on_delete="CASCADE")
-    case_id: peewee.IntegerField[int]  # the key behind ``case``
+    case = peewee.ForeignKeyField(Case, null=True, backref="outbound_mail", on_delete="CASCADE")
+    case_id: peewee.IntegerField[int | None]  # the key behind ``case`` (none: a policy notice)
     event = peewee.ForeignKeyField(CaseEvent, null=True, on_delete="SET NULL")
     event_id: peewee.IntegerField[int | None]  # the key behind ``event``
     message_id = peewee.TextField()
@@ -329,6 +332,8 @@ class OutboundMail(BaseModel):
     transport = peewee.CharField(max_length=20, null=True)  # how it went: smtp | maildir
     created_at = UTCDateTimeField()
     sent_at = UTCDateTimeField(null=True)
+    kind = peewee.CharField(max_length=30, default="reply")  # the template it was written from
+    audience = peewee.CharField(max_length=12, default="client")  # client | staff | subscriber
 
     class Meta:
         indexes = ((("status", "next_attempt_at"), False),)
@@ -432,6 +437,67 @@ class PrepaidTier(BaseModel):
     created_by = peewee.CharField(max_length=100)
 
 
+class MessageTemplate(BaseModel):
+    """A supervisor's text for one outgoing message (the shipped text applies without a row)."""
+
+    name = peewee.CharField(max_length=50, unique=True)
+    subject = peewee.TextField()
+    body = peewee.TextField()
+    updated_at = UTCDateTimeField()
+    updated_by = peewee.CharField(max_length=100)
+
+
+class Macro(BaseModel):
+    """A canned reply: a named text with placeholders, filled in for a case and then edited."""
+
+    name = peewee.CharField(max_length=60, unique=True)
+    body = peewee.TextField()
+    created_by = peewee.CharField(max_length=100)
+    updated_at = UTCDateTimeField()
+    updated_by = peewee.CharField(max_length=100)
+
+
+class AlertRule(BaseModel):
+    """Which SLA event alerts whom: data a supervisor edits (``wzdesk alert rule ...``)."""
+
+    event = peewee.CharField(max_length=20)  # at_risk | breached | unassigned
+    severities = peewee.CharField(max_length=100, default="")  # comma-separated; empty: all
+    recipients = peewee.CharField(max_length=500)  # assignee | supervisors | login,login
+    minutes = peewee.IntegerField(null=True)  # unassigned: after this many business minutes
+    active = peewee.BooleanField(default=True)
+    created_at = UTCDateTimeField()
+    created_by = peewee.CharField(max_length=100)
+
+
+class Notification(BaseModel):
+    """Something sent at most once (an alert, a reminder, a policy notice), keyed so that a
+    second process, or the same one after a restart, finds it already done.
+
+    The row is written in the transaction that queues the message: claimed and sent together.
+    """
+
+    key = peewee.CharField(max_length=255, unique=True)
+    kind = peewee.CharField(max_length=30)
+    case = peewee.ForeignKeyField(Case, null=True, backref="notifications", on_delete="CASCADE")
+    case_id: peewee.IntegerField[int | None]  # the key behind ``case``
+    rule_id = peewee.IntegerField(null=True)  # the alert rule (kept if the rule is removed)
+    recipients = peewee.TextField(default="")
+    summary = peewee.TextField(default="")
+    created_at = UTCDateTimeField(index=True)
+    created_by = peewee.CharField(max_length=100)
+
+
+class PolicySubscriber(BaseModel):
+    """An address that asked for notices of support policy updates."""
+
+    email = peewee.CharField(max_length=254, unique=True)  # lower-case
+    contact = peewee.ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+    contact_id: peewee.IntegerField[int | None]  # the key behind ``contact``
+    subscribed_at = UTCDateTimeField()
+    unsubscribed_at = UTCDateTimeField(null=True)
+    updated_by = peewee.CharField(max_length=100)
+
+
 def to_json(value: Any) -> str:
     """JSON for audit snapshots (dates and instants as ISO text)."""
 
@@ -467,4 +533,9 @@ ALL_MODELS: list[type[BaseModel]] = [
     TimeEntry,
     PrepaidPurchase,
     PrepaidTier,
+    MessageTemplate,
+    Macro,
+    AlertRule,
+    Notification,
+    PolicySubscriber,
 ]

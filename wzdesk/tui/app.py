@@ -63,6 +63,7 @@ class WzdeskApp(App[None]):
         Binding("f3", "new_case", "New case"),
         Binding("f4", "wallboard", "Wallboard", show=False),
         Binding("f6", "quarantine", "Mail quarantine", show=False),
+        Binding("f7", "alerts", "Alerts", show=False),
         Binding("ctrl+r", "refresh_now", "Refresh", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
@@ -279,6 +280,14 @@ class WzdeskApp(App[None]):
             self.pop_screen()
         else:
             self.push_screen(QuarantineScreen())
+
+    def action_alerts(self) -> None:
+        from wzdesk.tui.screens.alerts import AlertsScreen
+
+        if isinstance(self.screen, AlertsScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(AlertsScreen())
 
     def _main_screen(self) -> object | None:
         """Back to the main screen (closing what is above it); None if it is not running."""

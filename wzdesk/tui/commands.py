@@ -30,6 +30,7 @@ _ACTIONS = [
     ("Log a phone call", "phone_intake"),
     ("New case", "new_case"),
     ("Wallboard (breach panel full screen)", "wallboard"),
+    ("Alerts: raised here and sent by notify", "alerts"),
     ("Help: every key", "help"),
     ("Refresh from the database", "refresh_now"),
 ]

@@ -1,29 +1,17 @@
-"""The email that carries a sent quote to the client admin.
-
-:func:`compose_quote_mail` is the one place the message's words are made: when outgoing-mail
-templates exist it becomes a call to the "quote sent" template with the same ``quote`` view.
-:func:`queue_quote_mail` puts it in the outbox, in the sending use case's transaction.
-"""
+"""The email that carries a sent quote to the client admin: the ``quote_sent`` template
+(:mod:`wzdesk.mail.templates`), filled from the quote's view, queued in the sending use case's
+transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.money import display_amount
+from wzdesk.services.client_mail import Delivery, queue_case_mail
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.directory import client_admins
-from wzdesk.services.mail_outbox import last_client_message, queue_mail
-from wzdesk.store.models import Case, CaseEvent, Contact, OutboundMail
-
-
-@dataclass(frozen=True)
-class QuoteMail:
-    """Subject and plain-text body of a quote email."""
-
-    subject: str
-    body: str
+from wzdesk.store.models import Case, CaseEvent, Contact
 
 
 def quote_recipient(case: Case) -> Contact:
@@ -42,19 +30,10 @@ def quote_recipient(case: Case) -> Contact:
     )
 
 
-def compose_quote_mail(case: Case, quote: dict[str, Any], recipient_name: str) -> QuoteMail:
-    """The quote email, from the quote's view (:func:`~.quotes.quote_view`)."""
-    first_name = recipient_name.split()[0] if recipient_name.strip() else "there"
-    lines = [
-        f"Hello {first_name},",
-        "",
-        f"Here is our quote {quote['label']} for your request {case.ref} ({case.summary}).",
-        "",
-        f"Service: {quote['service_type']}) {quote['service_type_name']}",
-        "Scope:",
-        *[f"  {line}" for line in quote["scope"].splitlines()],
-        "",
-    ]
+def quote_values(quote: dict[str, Any], addressee: str) -> dict[str, str]:
+    """The ``quote_sent`` template's own placeholders, from the quote's view
+    (:func:`~.quotes.quote_view`)."""
+    lines = []
     for line in quote["lines"]:
         unit = "days" if line["unit"] == "d" else "hours"
         lines.append(
@@ -66,32 +45,23 @@ def compose_quote_mail(case: Case, quote: dict[str, Any], recipient_name: str) -
         lines.append(
             f"  Discount ({quote['discount_percent']} %): {display_amount(quote['discount'])}"
         )
-    lines += [
-        f"  Total: {display_amount(quote['total'])}",
-        "",
-        f"Rates are those in force on {quote['rates_on']}.",
-        "Please reply to approve or decline this quote; work starts once it is approved.",
-        "",
-        "-- ",
-        f"Support case {case.ref}: {case.summary}",
-        f"To answer, reply to this message and keep [{case.ref}] in the subject.",
-    ]
-    subject = f"[{case.ref}] Quote {quote['label']}: {quote['service_type_name']}"
-    return QuoteMail(subject, "\n".join(lines) + "\n")
+    lines.append(f"  Total: {display_amount(quote['total'])}")
+    return {
+        "addressee": addressee.split()[0] if addressee.strip() else "there",
+        "quote_label": quote["label"],
+        "service": f"{quote['service_type']}) {quote['service_type_name']}",
+        "service_name": str(quote["service_type_name"]),
+        "scope": "\n".join(f"  {line}" for line in quote["scope"].splitlines()),
+        "quote_lines": "\n".join(lines),
+        "rates_on": str(quote["rates_on"]),
+    }
 
 
 def queue_quote_mail(
     ctx: ServiceContext, case: Case, quote: dict[str, Any], event: CaseEvent
-) -> OutboundMail:
-    """Queue the quote email to the client admin (inside the caller's transaction)."""
+) -> Delivery:
+    """Queue the quote email (the ``quote_sent`` template, which a supervisor may edit) to the
+    client admin, inside the caller's transaction."""
     recipient = quote_recipient(case)
-    mail = compose_quote_mail(case, quote, recipient.name)
-    return queue_mail(
-        ctx,
-        case,
-        event,
-        [str(recipient.email)],
-        mail.body,
-        last=last_client_message(case),
-        subject=mail.subject,
-    )
+    values = quote_values(quote, recipient.name)
+    return queue_case_mail(ctx, case, "quote_sent", values, event=event, to=[str(recipient.email)])

@@ -14,11 +14,18 @@ and nothing is written.
 """
 
 from wzdesk.services.cases.conversation import client_wrote, log_call_on_case, reply
-from wzdesk.services.cases.intake import FUTURE_TOLERANCE, MAX_CALL_SECONDS, NewCase, open_case
-from wzdesk.services.cases.lifecycle import close, reopen, resolve
+from wzdesk.services.cases.intake import (
+    FUTURE_TOLERANCE,
+    MAX_CALL_SECONDS,
+    NewCase,
+    acknowledge_case,
+    open_case,
+)
+from wzdesk.services.cases.lifecycle import close, close_case, reopen, resolve, resolve_case
 from wzdesk.services.cases.records import (
     FIRST_CASE_NUMBER,
     REF_PREFIX,
+    Replied,
     case_number,
     check_version,
     get_case,
@@ -32,12 +39,15 @@ __all__ = [
     "MAX_CALL_SECONDS",
     "REF_PREFIX",
     "NewCase",
+    "Replied",
+    "acknowledge_case",
     "assign",
     "case_number",
     "change_severity",
     "check_version",
     "client_wrote",
     "close",
+    "close_case",
     "escalate",
     "get_case",
     "log_call_on_case",
@@ -46,5 +56,6 @@ __all__ = [
     "reopen",
     "reply",
     "resolve",
+    "resolve_case",
     "set_status",
 ]

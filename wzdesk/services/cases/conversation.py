@@ -10,6 +10,7 @@ from wzdesk.core.rules import Action, Status
 from wzdesk.services.calendar import PolicyBook
 from wzdesk.services.cases.intake import MAX_CALL_SECONDS
 from wzdesk.services.cases.records import (
+    Replied,
     add_event,
     check_version,
     clean_text,
@@ -17,8 +18,8 @@ from wzdesk.services.cases.records import (
     get_case,
     save_case,
 )
+from wzdesk.services.client_mail import Composer, queue_case_mail
 from wzdesk.services.context import ServiceContext, write_transaction
-from wzdesk.services.mail_outbox import queue_client_mail
 from wzdesk.store.models import Case
 
 
@@ -29,8 +30,12 @@ def reply(
     *,
     internal: bool = False,
     expected_version: int | None = None,
-) -> Case:
-    """A public reply (meets the response target) or an internal note (does not)."""
+) -> Replied:
+    """A public reply (meets the response target) or an internal note (does not).
+
+    A public reply is emailed to the client whatever the channel (queued in this transaction);
+    the result says to whom, or why it was not sent (no email on file).
+    """
     ctx.require(Action.ADD_NOTE if internal else Action.REPLY)
     body = clean_text(message, "--message", 100_000, required=True)
     with write_transaction():
@@ -46,12 +51,25 @@ def reply(
                 changes["status"] = Status.OPEN.value
         save_case(ctx, case, changes)
         event = add_event(ctx, case, "note" if internal else "reply", body, public=not internal)
+        delivery = None
         if not internal:
-            queue_client_mail(ctx, case, event)
+            composer = Composer.load()
+            delivery = queue_case_mail(
+                ctx,
+                case,
+                "reply",
+                {"message": body, **composer.agent_values(ctx.actor)},
+                event=event,
+                composer=composer,
+            )
         ctx.audit(
-            "case.note" if internal else "case.reply", "case", case.ref, None, {"length": len(body)}
+            "case.note" if internal else "case.reply",
+            "case",
+            case.ref,
+            None,
+            {"length": len(body), **({"email": delivery.text} if delivery else {})},
         )
-    return case
+    return Replied(case, delivery)
 
 
 def log_call_on_case(

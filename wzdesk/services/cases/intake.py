@@ -21,9 +21,10 @@ from wzdesk.services.cases.records import (
     deadline_fields,
     parse_choice,
 )
+from wzdesk.services.client_mail import LOOK_UP, Composer, Delivery, LookUp, queue_case_mail
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import describe_admins, find_contact, get_client
-from wzdesk.store.models import Case, Contact
+from wzdesk.store.models import Case, CaseEvent, Contact, MailMessage
 
 #: A received time this far ahead of the clock is a typo, not a clock skew.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -71,11 +72,15 @@ def open_case(
     call_notes: str = "",
     book: PolicyBook | None = None,
     contact: Contact | None = None,
+    acknowledge: bool = True,
+    composer: Composer | None = None,
 ) -> Case:
     """Open a case for a client admin. With ``call_seconds`` it is a logged phone call.
 
     ``contact``: the ``new.contact`` already looked up, with its client (the mail import has
-    it at hand and saves two queries a message).
+    it at hand and saves two queries a message). The contact is sent an acknowledgment (unless
+    they are turned off for the channel); the mail import says ``acknowledge=False`` and sends
+    it once the client's message is on record, so that it answers that message.
     """
     known_contact = contact
     ctx.require(Action.LOG_CALL if call_seconds is not None else Action.OPEN_CASE)
@@ -135,7 +140,7 @@ def open_case(
         case.ref = f"{REF_PREFIX}{FIRST_CASE_NUMBER - 1 + case.id}"
         Case.update(ref=case.ref).where(Case.id == case.id).execute()
         missing = missing_recommended_fields(category, description, steps, affected)
-        add_event(
+        created = add_event(
             ctx,
             case,
             "created",
@@ -166,4 +171,25 @@ def open_case(
                 "received_at": received_at,
             },
         )
+        if acknowledge:
+            # A case just opened has no client message on record yet: nothing to look up.
+            acknowledge_case(ctx, case, composer or Composer.load(book), created, thread=None)
     return case
+
+
+def acknowledge_case(
+    ctx: ServiceContext,
+    case: Case,
+    composer: Composer,
+    created: CaseEvent | None = None,
+    thread: MailMessage | None | LookUp = LOOK_UP,
+) -> Delivery | None:
+    """Queue the acknowledgment of a new case (inside the caller's transaction); ``None`` when
+    acknowledgments are off for the case's channel. ``created``: the case's "created" event,
+    which the message answers (when the caller has it); ``thread``: the client's message that
+    opened it, when the caller has it at hand (else it is looked up)."""
+    if not composer.notices.acknowledges(case.channel):
+        return None
+    return queue_case_mail(
+        ctx, case, "acknowledgment", event=created, composer=composer, thread=thread
+    )

@@ -9,6 +9,7 @@ from wzdesk.core.rules import Action, Category, Classification, Status
 from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases.handoff import open_services_case
 from wzdesk.services.cases.records import (
+    Replied,
     add_event,
     check_version,
     clean_text,
@@ -19,8 +20,8 @@ from wzdesk.services.cases.records import (
     save_case,
     start_pause,
 )
+from wzdesk.services.client_mail import Composer, Delivery, queue_case_mail
 from wzdesk.services.context import ServiceContext, write_transaction
-from wzdesk.services.mail_outbox import queue_client_mail
 from wzdesk.store.models import Case
 
 
@@ -33,9 +34,10 @@ def resolve(
     book: PolicyBook | None = None,
     *,
     needs_services: bool = False,
-) -> Case:
+) -> Replied:
     """Resolve: meets the resolution target; ``unexpected`` cases need a classification.
 
+    The resolution note is emailed to the client (with how long a reply reopens the case).
     ``needs_services``: the answer is professional services work; a linked ``services`` case
     with a draft quote is opened in the same transaction (see :mod:`.handoff`).
     """
@@ -59,31 +61,62 @@ def resolve(
                 f"only 'unexpected' cases are classified ({case.ref} is {case.category})",
                 field="--classification",
             )
-        now = ctx.clock.now()
-        changes: dict[str, Any] = {}
-        if case.status == Status.WAITING_CLIENT:
-            changes.update(end_pause(ctx, case, book))
-        changes.update(
-            {
-                "status": Status.RESOLVED.value,
-                "resolved_at": now,
-                "is_open": False,
-                "classification": kind,
-            }
-        )
-        if case.first_response_at is None:
-            changes["first_response_at"] = now  # the resolution note is sent to the client
-        before = {"status": case.status}
-        save_case(ctx, case, changes)
-        start_pause(ctx, case, "resolved")
-        event = add_event(ctx, case, "resolve", note, public=True, data={"classification": kind})
-        queue_client_mail(ctx, case, event)
-        ctx.audit(
-            "case.resolve", "case", case.ref, before, {"status": "resolved", "classification": kind}
-        )
+        composer = Composer.load(book)
+        delivery = resolve_case(ctx, case, note, kind, book, composer)
         if needs_services:
             open_services_case(ctx, case, note, book)
-    return case
+    return Replied(case, delivery)
+
+
+def resolve_case(
+    ctx: ServiceContext,
+    case: Case,
+    note: str,
+    classification: str | None,
+    book: PolicyBook,
+    composer: Composer,
+    *,
+    template: str = "resolved",
+    extra: dict[str, str] | None = None,
+    audit_action: str = "case.resolve",
+) -> Delivery:
+    """Resolve ``case`` inside the caller's transaction and email the client ``template``
+    (the resolution note, or the auto-resolve notice)."""
+    now = ctx.clock.now()
+    changes: dict[str, Any] = {}
+    if case.status == Status.WAITING_CLIENT:
+        changes.update(end_pause(ctx, case, book))
+    changes.update(
+        {
+            "status": Status.RESOLVED.value,
+            "resolved_at": now,
+            "is_open": False,
+            "classification": classification,
+        }
+    )
+    if case.first_response_at is None:
+        changes["first_response_at"] = now  # the resolution note is sent to the client
+    before = {"status": case.status}
+    save_case(ctx, case, changes)
+    start_pause(ctx, case, "resolved")
+    event = add_event(
+        ctx, case, "resolve", note, public=True, data={"classification": classification}
+    )
+    values = {
+        "resolution_note": note,
+        "reopen_hint": composer.reopen_hint(),
+        **composer.agent_values(ctx.actor),
+        **(extra or {}),
+    }
+    delivery = queue_case_mail(ctx, case, template, values, event=event, composer=composer)
+    ctx.audit(
+        audit_action,
+        "case",
+        case.ref,
+        before,
+        {"status": "resolved", "classification": classification, "email": delivery.text},
+    )
+    return delivery
 
 
 def reopen(
@@ -129,8 +162,21 @@ def close(ctx: ServiceContext, ref: str, expected_version: int | None = None) ->
             raise InvalidInput(
                 f"{case.ref} is {case.status}; only a resolved case can be closed", field="status"
             )
-        now = ctx.clock.now()
-        save_case(ctx, case, {"status": Status.CLOSED.value, "closed_at": now})
-        add_event(ctx, case, "close")
-        ctx.audit("case.close", "case", case.ref, {"status": "resolved"}, {"status": "closed"})
+        close_case(ctx, case)
     return case
+
+
+def close_case(ctx: ServiceContext, case: Case, note: str = "") -> Delivery:
+    """Close a resolved ``case`` inside the caller's transaction and tell the client."""
+    now = ctx.clock.now()
+    save_case(ctx, case, {"status": Status.CLOSED.value, "closed_at": now})
+    event = add_event(ctx, case, "close", note)
+    delivery = queue_case_mail(ctx, case, "closed", event=event)
+    ctx.audit(
+        "case.close",
+        "case",
+        case.ref,
+        {"status": "resolved"},
+        {"status": "closed", "email": delivery.text},
+    )
+    return delivery

@@ -8,6 +8,7 @@ not open transactions (the use case does).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,11 +19,22 @@ from wzdesk.core.sla import Severity, SlaPolicy
 from wzdesk.core.text import check_text, clean
 from wzdesk.services import versioning
 from wzdesk.services.calendar import PolicyBook
+from wzdesk.services.client_mail import Delivery
 from wzdesk.services.context import ServiceContext
 from wzdesk.store.models import Case, CaseEvent, SlaPause, to_json
 
 REF_PREFIX = "WZ-"
 FIRST_CASE_NUMBER = 1001
+
+
+@dataclass(frozen=True)
+class Replied:
+    """A public message on a case (or an internal note) and what became of its email: the
+    faces say "queued to ..." or "not sent: ..." from ``delivery``, never just "sent"."""
+
+    case: Case
+    delivery: Delivery | None = None  # None: an internal note, nothing to send
+
 
 # -- parsing the vocabularies -------------------------------------------------------------------
 

@@ -25,9 +25,10 @@ from wzdesk.services.cases.records import (
     start_pause,
     stored_deadlines,
 )
+from wzdesk.services.client_mail import Composer, queue_case_mail
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import get_user
-from wzdesk.store.models import Case, SlaPause
+from wzdesk.store.models import Case, CaseEvent, SlaPause
 
 
 def assign(
@@ -61,10 +62,17 @@ def set_status(
     status: str,
     expected_version: int | None = None,
     book: PolicyBook | None = None,
+    need: str = "",
 ) -> Case:
-    """Open / waiting on client moves; waiting pauses the resolution clock, open resumes it."""
+    """Open / waiting on client moves; waiting pauses the resolution clock, open resumes it.
+
+    Waiting on the client emails them what we need (``need``, else the last public reply).
+    """
     ctx.require(Action.CHANGE_STATUS)
     target = parse_choice(Status, status, "--status")
+    need = clean_text(need, "--need", 10_000)
+    if need and target != Status.WAITING_CLIENT:
+        raise InvalidInput("only goes with --status waiting_client", field="--need")
     book = book or load_policy_book()
     with write_transaction():
         case = get_case(ref)
@@ -89,11 +97,40 @@ def set_status(
         elif current == Status.WAITING_CLIENT:
             changes.update(end_pause(ctx, case, book))
         save_case(ctx, case, changes)
-        add_event(ctx, case, "status", data={"from": current.value, "to": target.value})
-        ctx.audit(
-            "case.status", "case", case.ref, {"status": current.value}, {"status": target.value}
+        event = add_event(
+            ctx,
+            case,
+            "status",
+            need,
+            data={"from": current.value, "to": target.value},
         )
+        after: dict[str, Any] = {"status": target.value}
+        if target == Status.WAITING_CLIENT:
+            composer = Composer.load(book)
+            delivery = queue_case_mail(
+                ctx,
+                case,
+                "waiting",
+                {"need": need or what_we_need(case), **composer.agent_values(ctx.actor)},
+                event=event,
+                composer=composer,
+            )
+            after["email"] = delivery.text
+        ctx.audit("case.status", "case", case.ref, {"status": current.value}, after)
     return case
+
+
+def what_we_need(case: Case) -> str:
+    """The last public reply (what the agent asked), else a plain request for details."""
+    last = (
+        CaseEvent.select(CaseEvent.body)
+        .where((CaseEvent.case == case) & (CaseEvent.kind == "reply"))
+        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())
+        .first()
+    )
+    if last is not None and str(last.body).strip():
+        return str(last.body).strip()
+    return "Please reply with any details that can help us resolve it."
 
 
 def change_severity(

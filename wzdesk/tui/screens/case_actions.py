@@ -23,9 +23,12 @@ from wzdesk.core.errors import Conflict, UserError
 from wzdesk.core.rules import CLASSIFICATION_LABELS, Action, Category, Role, Status, may
 from wzdesk.core.sla import SEVERITY_DESCRIPTIONS, Severity
 from wzdesk.services import cases as case_service
+from wzdesk.services.case_views import show_case
 from wzdesk.services.directory import list_users
 from wzdesk.services.queue import QueueRow
+from wzdesk.tui.outcomes import outcome_message
 from wzdesk.tui.screens.prompts import CallPrompt, Choice, ChoicePrompt, ConfirmPrompt, TextPrompt
+from wzdesk.tui.screens.reply import ReplyEditor
 from wzdesk.tui.workers import desk, in_thread
 
 if TYPE_CHECKING:
@@ -143,6 +146,7 @@ class ActionFinished(Message):
     error: str | None = None
     conflict: bool = False
     version: int | None = None  # the case's version after the change
+    warning: bool = False  # done, but the client was not emailed (no email on file)
 
 
 @dataclass
@@ -211,7 +215,7 @@ class CaseActions:
         def act() -> None:
             ctx = self.desk_app.context
             try:
-                case = in_thread(
+                result = in_thread(
                     function, ctx, target.ref, *args, expected_version=target.version, **kwargs
                 )
             except Conflict as error:
@@ -220,8 +224,10 @@ class CaseActions:
             except UserError as error:
                 self.post_message(ActionFinished(target, label, str(error)))
                 return
-            version = getattr(case, "version", None)
-            self.post_message(ActionFinished(target, label, version=version))
+            changed = getattr(result, "case", result)  # some use cases say what they emailed too
+            message, warning = outcome_message(label, result)
+            version = getattr(changed, "version", None)
+            self.post_message(ActionFinished(target, message, version=version, warning=warning))
 
         self.run_worker(act, thread=True, group="actions", exit_on_error=False)
 
@@ -232,13 +238,13 @@ class CaseActions:
         target = self._target()
         if target is None:
             return
-        text = await self.app.push_screen_wait(
-            TextPrompt(
-                f"Reply to the client on {target.ref} · {target.summary}",
-                "The client sees this.",
-                "Send",
-            )
-        )
+        now = self.desk_app.clock.now()
+        try:  # the editor says whether the client can be emailed, and fills canned replies
+            case = await asyncio.to_thread(in_thread, show_case, target.ref, now)
+        except UserError as error:
+            self.notify(str(error), severity="error")
+            return
+        text = await self.app.push_screen_wait(ReplyEditor(case))  # Ctrl+T: canned replies
         if text:
             self.run_use_case(target, "Reply saved", case_service.reply, text)
 
@@ -497,6 +503,8 @@ def finished_notice(message: ActionFinished) -> tuple[str, str | None, SeverityL
         )
     if message.error:
         return message.error, f"Could not: {message.message.lower()}", "error", 8
+    if message.warning:
+        return f"{message.target.ref}: {message.message}", None, "warning", 12
     return f"{message.target.ref}: {message.message}", None, "information", 3
 
 

@@ -46,6 +46,7 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             KeyHelp("F3", "New case typed in by an agent (portal / email)"),
             KeyHelp("F4", "Wallboard: breached and at-risk cases full screen (again to leave)"),
             KeyHelp("F6", "Mail quarantine: release held mail into a case, or discard it"),
+            KeyHelp("F7", "Alerts: those this console raised and those 'wzdesk notify' emailed"),
             KeyHelp("Ctrl+P", "Command palette: open a case by reference, a client, filters"),
             KeyHelp("Ctrl+R", "Re-read the database now"),
             KeyHelp("Ctrl+Q", "Quit (asks first if a form holds text you typed)"),
@@ -124,6 +125,22 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
                 "Ctrl+N / Ctrl+D",
                 "In the quote editor: add a line / remove the line with the cursor",
                 Action.QUOTE,
+            ),
+        ],
+    ),
+    (
+        "Reply editor (r)",
+        [
+            KeyHelp(
+                "Ctrl+T",
+                "Canned reply: pick one, filled in for the case, then edit it",
+                Action.REPLY,
+            ),
+            KeyHelp("Ctrl+P", "Palette: 'Canned reply: NAME' inserts that one", Action.REPLY),
+            KeyHelp(
+                "Ctrl+S",
+                "Send (the editor says first whether the client can be emailed)",
+                Action.REPLY,
             ),
         ],
     ),

@@ -31,6 +31,7 @@ from wzdesk.core.errors import UserError
 from wzdesk.services.case_views import show_case
 from wzdesk.services.queue import QueueRow
 from wzdesk.services.reading import mark_seen
+from wzdesk.tui.alert_log import record_console_alert
 from wzdesk.tui.backup_age import BackupAge
 from wzdesk.tui.messages import QueueChanged
 from wzdesk.tui.queue_view import SORT_COLUMNS, SORTS, QueueView, QuickFilter
@@ -256,6 +257,14 @@ class MainScreen(ServicesActions, CaseActions, Screen[None]):
         self._last_tick = epoch
 
     def _announce(self, crossed: list[tuple[QueueRow, str]]) -> None:
+        for row, label in crossed:  # every crossing is kept for the alerts screen (F7)
+            record_console_alert(
+                self.app,
+                self.wz.clock.now(),
+                row.ref,
+                f"{row.ref} {label} · {row.client_code} · {row.summary}",
+                "error" if "breached" in label else "warning",
+            )
         for row, label in crossed[:5]:
             severity: SeverityLevel = "error" if "breached" in label else "warning"
             self.notify(

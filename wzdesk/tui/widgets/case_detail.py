@@ -51,6 +51,8 @@ _EVENT_LOOK = {
     "quote": ("$ Quote", "bold cyan"),
     "time": ("◷ Time logged", "cyan"),
     "handoff": ("⇒ Professional services", "bold magenta"),
+    "mail_not_sent": ("✉ Not emailed", "bold red"),
+    "reminder": ("⏰ Reminder to the client", "yellow"),
 }
 #: Status values as people say them.
 STATUS_WORDS = {

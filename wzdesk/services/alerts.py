@@ -1,0 +1,172 @@
+"""Alert rules (which SLA event alerts whom: data a supervisor edits) and the record of alerts
+sent, which the console shows beside the ones it raised itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import peewee
+
+from wzdesk.core.errors import InvalidInput, NotFound
+from wzdesk.core.rules import Action, Role
+from wzdesk.core.sla import Severity
+from wzdesk.core.timefmt import format_instant
+from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.store.models import AlertRule, Case, Notification, User
+
+EVENTS = ("at_risk", "breached", "unassigned")
+ASSIGNEE = "assignee"
+SUPERVISORS = "supervisors"
+DEFAULT_UNASSIGNED_MINUTES = 30
+#: Notification kinds that are alerts to the support team.
+ALERT_KINDS = ("alert_at_risk", "alert_breach", "alert_unassigned")
+
+
+def rule_words(rule: AlertRule) -> str:
+    """``breached, critical/major -> supervisors``: a rule in one line."""
+    severities = rule.severities.replace(",", "/") if rule.severities else "any severity"
+    event = rule.event.replace("_", " ")
+    if rule.event == "unassigned":
+        event += f" {rule.minutes} min"
+    return f"rule {rule.id}: {event}, {severities} -> {rule.recipients}"
+
+
+def rule_dict(rule: AlertRule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "event": rule.event,
+        "severities": [s for s in rule.severities.split(",") if s],
+        "to": rule.recipients,
+        "minutes": rule.minutes,
+        "active": rule.active,
+        "text": rule_words(rule),
+    }
+
+
+def list_rules(active_only: bool = False) -> list[AlertRule]:
+    query = AlertRule.select().order_by(AlertRule.id)
+    if active_only:
+        query = query.where(AlertRule.active)
+    return list(query)
+
+
+def add_rule(
+    ctx: ServiceContext,
+    event: str,
+    severities: list[str],
+    recipients: str,
+    minutes: int | None = None,
+) -> AlertRule:
+    """A new alert rule (supervisors). ``recipients``: ``assignee`` (the owner, else the
+    supervisors), ``supervisors``, or console users' logins, comma-separated."""
+    ctx.require(Action.MANAGE_MESSAGES)
+    event = (event or "").strip().lower()
+    if event not in EVENTS:
+        raise InvalidInput(f"expected one of {', '.join(EVENTS)}, got {event!r}", field="--event")
+    chosen = []
+    for text in severities:
+        for part in filter(None, (p.strip().lower() for p in text.split(","))):
+            if part not in {s.value for s in Severity}:
+                choices = ", ".join(s.value for s in Severity)
+                raise InvalidInput(f"expected one of {choices}, got {part!r}", field="--severity")
+            chosen.append(part)
+    if event == "unassigned":
+        minutes = DEFAULT_UNASSIGNED_MINUTES if minutes is None else minutes
+        if not 1 <= minutes <= 10_000:
+            raise InvalidInput("expected minutes from 1 to 10000", field="--minutes")
+    elif minutes is not None:
+        raise InvalidInput("only goes with --event unassigned", field="--minutes")
+    who = ",".join(p.strip().lower() for p in (recipients or "").split(",") if p.strip())
+    if not who:
+        raise InvalidInput("expected assignee, supervisors or logins", field="--to")
+    with write_transaction():
+        if who not in (ASSIGNEE, SUPERVISORS):
+            for login in who.split(","):
+                if not User.select().where(User.login == login).exists():
+                    raise NotFound(f"no console user {login!r}", field="--to")
+        rule = AlertRule.create(
+            event=event,
+            severities=",".join(dict.fromkeys(chosen)),
+            recipients=who,
+            minutes=minutes,
+            active=True,
+            created_at=ctx.clock.now(),
+            created_by=ctx.actor,
+        )
+        ctx.audit("alert_rule.add", "alert_rule", rule.id, None, rule_dict(rule))
+    return rule
+
+
+def remove_rule(ctx: ServiceContext, rule_id: int) -> AlertRule:
+    """Delete a rule (alerts it already sent stay on record)."""
+    ctx.require(Action.MANAGE_MESSAGES)
+    with write_transaction():
+        rule = AlertRule.get_or_none(AlertRule.id == rule_id)
+        if rule is None:
+            raise NotFound(f"no alert rule {rule_id}", field="ID")
+        AlertRule.delete().where(AlertRule.id == rule_id).execute()
+        ctx.audit("alert_rule.remove", "alert_rule", rule_id, rule_dict(rule), None)
+    return rule
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A console user an alert is for; ``email`` is None when they have none on file."""
+
+    login: str
+    name: str
+    email: str | None
+
+
+def supervisors() -> list[Recipient]:
+    return [
+        Recipient(u.login, u.name, u.email)
+        for u in User.select()
+        .where((User.role == Role.SUPERVISOR.value) & User.active)
+        .order_by(User.login)
+    ]
+
+
+def recipients_for(rule: AlertRule, case: Case) -> list[Recipient]:
+    """Whom ``rule`` alerts about ``case``: the owner (else the supervisors), the supervisors,
+    or the users it names (active ones)."""
+    if rule.recipients == ASSIGNEE:
+        owner = case.assignee if case.assignee_id is not None else None
+        if owner is not None and owner.active:
+            return [Recipient(owner.login, owner.name, owner.email)]
+        return supervisors()
+    if rule.recipients == SUPERVISORS:
+        return supervisors()
+    logins = rule.recipients.split(",")
+    return [
+        Recipient(u.login, u.name, u.email)
+        for u in User.select().where(User.login.in_(logins) & User.active).order_by(User.login)
+    ]
+
+
+def alert_dict(row: Notification, zone: ZoneInfo) -> dict[str, Any]:
+    """An alert as the console and ``wzdesk alert list`` show it."""
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "case": row.case.ref if row.case is not None else None,
+        "rule": row.rule_id,
+        "to": row.recipients,
+        "summary": row.summary,
+        "at": format_instant(row.created_at, zone),
+        "by": row.created_by,
+        "source": "notify",
+    }
+
+
+def recent_alerts(limit: int = 200) -> list[Notification]:
+    """Alerts ``wzdesk notify`` sent, newest first."""
+    return list(
+        Notification.select(Notification, Case)
+        .join(Case, peewee.JOIN.LEFT_OUTER, on=(Notification.case == Case.id))
+        .where(Notification.kind.in_(list(ALERT_KINDS)))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    )

@@ -1,0 +1,492 @@
+"""``wzdesk notify``: what the desk sends on its own, with no console open.
+
+One round (:func:`run_round`), every minute or so, or from cron:
+
+* **alerts** to the support team, by the alert rules: a target turning at risk (to the owner,
+  or the supervisors when unassigned), a breach (supervisors), a critical case left unassigned
+  for N business minutes (supervisors);
+* **client notices**: a reminder when a case has waited on the client for N business days,
+  auto-resolve M business days later (off by default), and closing a resolved case once the
+  reply window has passed.
+
+Everything happens only while the case's calendar is open: nothing at 03:00 for an
+office-hours case (a 24x7 critical one alerts at any hour). Each alert or notice is sent
+exactly once, even across restarts and several ``notify`` processes on one database: it is
+claimed by inserting its key into ``notification`` (unique) in the same transaction that queues
+its message, so a second process finds it claimed and the claim and the message commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import peewee
+
+from wzdesk.core.calendar import epoch_of
+from wzdesk.core.errors import Conflict
+from wzdesk.core.rules import Action, Status
+from wzdesk.core.sla import Severity, TimerState, TimerStatus
+from wzdesk.core.timefmt import format_business_duration
+from wzdesk.core.wording import BUSINESS_DAY_SECONDS, business_days_in_words, instant_in_words
+from wzdesk.services.alerts import list_rules, recipients_for, rule_words
+from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.case_views import timers
+from wzdesk.services.cases import close_case, resolve_case
+from wzdesk.services.cases.records import add_event, save_case
+from wzdesk.services.cases.triage import what_we_need
+from wzdesk.services.client_mail import Composer, queue_case_mail, queue_plain_mail
+from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.store.models import AlertRule, Case, CaseEvent, Notification, User
+
+#: The notification kind of each alert event (also its template's name).
+ALERT_TEMPLATES = {
+    "at_risk": "alert_at_risk",
+    "breached": "alert_breach",
+    "unassigned": "alert_unassigned",
+}
+
+
+@dataclass
+class RoundReport:
+    """What one round did: one line per alert or notice, and what waits for opening hours."""
+
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    waiting_for_hours: int = 0
+
+    def lines(self) -> list[str]:
+        return [item["summary"] for item in self.sent]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sent": self.sent, "waiting_for_business_hours": self.waiting_for_hours}
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """One thing to send at most once."""
+
+    key: str
+    kind: str
+    case: Case
+    summary: str
+    recipients: str = ""
+    rule_id: int | None = None
+
+
+def _claim(ctx: ServiceContext, claim: _Claim) -> bool:
+    """Insert the claim's key (inside the caller's transaction); False if already claimed."""
+    inserted = (
+        Notification.insert(
+            key=claim.key[:255],
+            kind=claim.kind,
+            case=claim.case,
+            rule_id=claim.rule_id,
+            recipients=claim.recipients,
+            summary=claim.summary,
+            created_at=ctx.clock.now(),
+            created_by=ctx.actor,
+        )
+        .on_conflict_ignore()
+        .as_rowcount()
+        .execute()
+    )
+    return bool(inserted)
+
+
+def _already(keys: Iterable[str]) -> set[str]:
+    """Which of ``keys`` are claimed (a cheap look before opening write transactions)."""
+    wanted = list(dict.fromkeys(k[:255] for k in keys))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = Notification.select(Notification.key).where(Notification.key.in_(chunk))
+        found.update(str(row.key) for row in rows)
+    return found
+
+
+def _severities(rule: AlertRule) -> list[str]:
+    return [s for s in rule.severities.split(",") if s] or [s.value for s in Severity]
+
+
+def _cases(condition: peewee.Expression) -> list[Case]:
+    return list(Case.select(Case).where(condition).order_by(Case.id))
+
+
+class Notifier:
+    """Runs rounds for one acting user (reads the rules and the policy afresh each round)."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        ctx.require(Action.RESOLVE)  # a round may resolve and close cases
+        self.ctx = ctx
+
+    def run_round(self) -> RoundReport:
+        book = load_policy_book()
+        composer = Composer.load(book)
+        report = RoundReport()
+        now = self.ctx.clock.now()
+        self._alerts(book, composer, now, report)
+        self._client_notices(book, composer, now, report)
+        return report
+
+    # -- alerts to the support team ---------------------------------------------------------------
+
+    def _alerts(
+        self, book: PolicyBook, composer: Composer, now: datetime, report: RoundReport
+    ) -> None:
+        rules = list_rules(active_only=True)
+        sla_rules = [r for r in rules if r.event in ("at_risk", "breached")]
+        candidates: list[tuple[_Claim, AlertRule, Case, dict[str, str]]] = []
+        if sla_rules:
+            severities = sorted({s for r in sla_rules for s in _severities(r)})
+            for case in _cases(
+                Case.is_open
+                & Case.severity.in_(severities)
+                & (
+                    (Case.first_response_at.is_null() & (Case.response_at_risk_at <= now))
+                    | (Case.resolution_at_risk_at <= now)
+                )
+            ):
+                reading = timers(case, book, now)
+                for timer_name, timer in (
+                    ("response", reading.response),
+                    ("resolution", reading.resolution),
+                ):
+                    event = _event_of(timer)
+                    if event is None:
+                        continue
+                    for rule in sla_rules:
+                        if rule.event == event and case.severity in _severities(rule):
+                            candidates.append(
+                                self._sla_claim(rule, case, timer_name, timer, book, now)
+                            )
+        for rule in (r for r in rules if r.event == "unassigned"):
+            for case in _cases(
+                Case.is_open
+                & Case.assignee.is_null()
+                & (Case.status != Status.WAITING_CLIENT.value)
+                & Case.severity.in_(_severities(rule))
+                & (Case.received_at <= now - timedelta(minutes=rule.minutes or 0))
+            ):
+                calendar = book.by_id(case.policy_id).calendar_for(Severity(case.severity))
+                waited = calendar.business_seconds_between(case.received_at, now)
+                if waited >= (rule.minutes or 0) * 60:
+                    candidates.append(self._unassigned_claim(rule, case, waited, book))
+        done = _already(claim.key for claim, _, _, _ in candidates)
+        for claim, rule, case, values in candidates:
+            if claim.key in done:
+                continue
+            calendar = book.by_id(case.policy_id).calendar_for(Severity(case.severity))
+            if not calendar.is_open(now):
+                report.waiting_for_hours += 1
+                continue
+            self._send_alert(claim, rule, case, values, composer, report)
+
+    def _sla_claim(
+        self,
+        rule: AlertRule,
+        case: Case,
+        timer_name: str,
+        timer: TimerStatus,
+        book: PolicyBook,
+        now: datetime,
+    ) -> tuple[_Claim, AlertRule, Case, dict[str, str]]:
+        zone = book.by_id(case.policy_id).calendar.zone
+        stored_due = case.response_due if timer_name == "response" else case.resolution_due
+        event = rule.event
+        remaining = timer.remaining_seconds or 0.0
+        values = {
+            "timer": timer_name,
+            "due": instant_in_words(timer.due, zone),
+            "remaining": format_business_duration(abs(remaining)),
+            "rule": rule_words(rule),
+        }
+        what = "at risk" if event == "at_risk" else "BREACHED"
+        claim = _Claim(
+            key=f"alert:{rule.id}:{case.id}:{timer_name}:{event}:{int(epoch_of(stored_due))}",
+            kind=ALERT_TEMPLATES[event],
+            case=case,
+            summary=f"{case.ref} {timer_name} {what} (due {values['due']})",
+            rule_id=rule.id,
+        )
+        return claim, rule, case, values
+
+    def _unassigned_claim(
+        self, rule: AlertRule, case: Case, waited: float, book: PolicyBook
+    ) -> tuple[_Claim, AlertRule, Case, dict[str, str]]:
+        zone = book.by_id(case.policy_id).calendar.zone
+        minutes = int(waited // 60)
+        values = {
+            "timer": "response",
+            "due": instant_in_words(case.response_due, zone),
+            "remaining": "",
+            "rule": rule_words(rule),
+            "minutes": str(minutes),
+        }
+        claim = _Claim(
+            key=f"alert:{rule.id}:{case.id}:unassigned",
+            kind=ALERT_TEMPLATES["unassigned"],
+            case=case,
+            summary=f"{case.ref} {case.severity} case unassigned for {minutes} min",
+            rule_id=rule.id,
+        )
+        return claim, rule, case, values
+
+    def _send_alert(
+        self,
+        claim: _Claim,
+        rule: AlertRule,
+        case: Case,
+        values: dict[str, str],
+        composer: Composer,
+        report: RoundReport,
+    ) -> None:
+        people = recipients_for(rule, case)
+        reachable = [p for p in people if p.email]
+        unreachable = [p for p in people if not p.email]
+        to = (
+            ", ".join(
+                [f"{p.login} <{p.email}>" for p in reachable]
+                + [f"{p.login} (no email on file)" for p in unreachable]
+            )
+            or "nobody (no console user matches the rule)"
+        )
+        claim = _Claim(
+            claim.key,
+            claim.kind,
+            claim.case,
+            f"{claim.summary} -> {to}",
+            to,
+            claim.rule_id,
+        )
+        with write_transaction():
+            if not _claim(self.ctx, claim):
+                return  # another notify process took it
+            base = {**composer.case_values(case), **values}
+            for person in reachable:
+                queue_plain_mail(
+                    self.ctx,
+                    claim.kind,
+                    {**base, "recipient_name": person.name},
+                    [person.email or ""],
+                    composer,
+                    case=case,
+                )
+            self.ctx.audit("notify.alert", "case", case.ref, None, {"key": claim.key, "to": to})
+        report.sent.append(
+            {"kind": claim.kind, "case": case.ref, "to": to, "summary": claim.summary}
+        )
+
+    # -- notices to clients ---------------------------------------------------------------------
+
+    def _client_notices(
+        self, book: PolicyBook, composer: Composer, now: datetime, report: RoundReport
+    ) -> None:
+        notices = composer.notices
+        remind = notices.remind_after_business_days
+        resolve_after = notices.auto_resolve_after_business_days
+        if remind or resolve_after:
+            for case in _cases(
+                (Case.status == Status.WAITING_CLIENT.value) & Case.paused_since.is_null(False)
+            ):
+                self._waiting_case(case, book, composer, now, report)
+        if notices.reopen_days:
+            cutoff = now - timedelta(days=notices.reopen_days)
+            for case in _cases(
+                (Case.status == Status.RESOLVED.value) & (Case.resolved_at <= cutoff)
+            ):
+                self._close_after_window(case, book, composer, now, report)
+
+    def _waiting_case(
+        self,
+        case: Case,
+        book: PolicyBook,
+        composer: Composer,
+        now: datetime,
+        report: RoundReport,
+    ) -> None:
+        notices = composer.notices
+        calendar = book.by_id(case.policy_id).calendar
+        zone = calendar.zone
+        since = case.paused_since
+        remind = notices.remind_after_business_days or 0
+        stamp = int(epoch_of(since))
+        waited_days = int(calendar.business_seconds_between(since, now) // BUSINESS_DAY_SECONDS)
+        resolve_after = notices.auto_resolve_after_business_days
+        resolve_at = (
+            calendar.add_business_seconds(since, (remind + resolve_after) * BUSINESS_DAY_SECONDS)
+            if resolve_after
+            else None
+        )
+        values = {
+            "need": _waiting_need(case),
+            "waiting_since": instant_in_words(since, zone),
+            "business_days": business_days_in_words(max(waited_days, remind)),
+            "auto_resolve_hint": (
+                f"If we do not hear from you by {instant_in_words(resolve_at, zone)}, we will "
+                "mark the case resolved; a reply reopens it."
+                if resolve_at
+                else "The case stays on hold until you answer."
+            ),
+        }
+        if resolve_at is not None and now >= resolve_at:
+            claim = _Claim(
+                f"auto_resolve:{case.id}:{stamp}",
+                "auto_resolve",
+                case,
+                f"{case.ref} resolved: no answer from the client for {values['business_days']}",
+                case.contact.email or "",
+            )
+            self._once(
+                claim,
+                calendar.is_open(now),
+                report,
+                lambda: self._auto_resolve(case, book, composer, values, claim),
+            )
+            return
+        if remind and now >= calendar.add_business_seconds(since, remind * BUSINESS_DAY_SECONDS):
+            claim = _Claim(
+                f"reminder:{case.id}:{stamp}",
+                "reminder",
+                case,
+                f"{case.ref} reminder to the client: waiting since {values['waiting_since']}",
+                case.contact.email or "",
+            )
+            self._once(
+                claim,
+                calendar.is_open(now),
+                report,
+                lambda: self._remind(case, composer, values, claim),
+            )
+
+    def _once(self, claim: _Claim, open_now: bool, report: RoundReport, action: Any) -> None:
+        """Claim and act in one transaction (a stale case is left for the next round)."""
+        if claim.key in _already([claim.key]):
+            return
+        if not open_now:
+            report.waiting_for_hours += 1
+            return
+        try:
+            with write_transaction():
+                if not _claim(self.ctx, claim):
+                    return
+                note = action()
+        except Conflict:
+            return  # an agent changed the case meanwhile: look again next round
+        report.sent.append(
+            {
+                "kind": claim.kind,
+                "case": claim.case.ref,
+                "to": claim.recipients,
+                "summary": f"{claim.summary} ({note})",
+            }
+        )
+
+    def _remind(self, case: Case, composer: Composer, values: dict[str, str], claim: _Claim) -> str:
+        fresh = _unchanged(case)
+        save_case(self.ctx, fresh, {})  # a new version: consoles show the reminder
+        event = add_event(
+            self.ctx,
+            fresh,
+            "reminder",
+            f"Reminder to the client: waiting on them since {values['waiting_since']}.",
+            public=True,
+        )
+        delivery = queue_case_mail(
+            self.ctx, fresh, "reminder", values, event=event, composer=composer
+        )
+        self.ctx.audit("case.remind", "case", case.ref, None, {"email": delivery.text})
+        return delivery.text
+
+    def _auto_resolve(
+        self,
+        case: Case,
+        book: PolicyBook,
+        composer: Composer,
+        values: dict[str, str],
+        claim: _Claim,
+    ) -> str:
+        fresh = _unchanged(case)
+        note = f"Resolved automatically: no answer from the client for {values['business_days']}."
+        delivery = resolve_case(
+            self.ctx,
+            fresh,
+            note,
+            None,
+            book,
+            composer,
+            template="auto_resolved",
+            extra={k: v for k, v in values.items() if k != "need"},
+            audit_action="case.auto_resolve",
+        )
+        return delivery.text
+
+    def _close_after_window(
+        self,
+        case: Case,
+        book: PolicyBook,
+        composer: Composer,
+        now: datetime,
+        report: RoundReport,
+    ) -> None:
+        calendar = book.by_id(case.policy_id).calendar
+        days = composer.notices.reopen_days
+        claim = _Claim(
+            f"auto_close:{case.id}:{int(epoch_of(case.resolved_at))}",
+            "auto_close",
+            case,
+            f"{case.ref} closed: resolved {days} days ago with no reply",
+            case.contact.email or "",
+        )
+
+        def close() -> str:
+            fresh = _unchanged(case)
+            note = f"Closed automatically: no reply within {days} days of the resolution."
+            return close_case(self.ctx, fresh, note).text
+
+        self._once(claim, calendar.is_open(now), report, close)
+
+
+def _unchanged(case: Case) -> Case:
+    """The case re-read inside the claiming transaction; Conflict if an agent changed it since
+    the round read it (the round leaves it for the next one)."""
+    fresh: Case = Case.get_by_id(case.id)
+    if fresh.version != case.version:
+        raise Conflict(f"{case.ref} changed meanwhile")
+    return fresh
+
+
+def _event_of(timer: TimerStatus) -> str | None:
+    if timer.state is TimerState.BREACHED:
+        return "breached"
+    if timer.state is TimerState.AT_RISK:
+        return "at_risk"
+    return None
+
+
+def _waiting_need(case: Case) -> str:
+    """What the agent said we need when the case started waiting, else the last reply."""
+    status = (
+        CaseEvent.select(CaseEvent.body)
+        .where(
+            (CaseEvent.case == case)
+            & (CaseEvent.kind == "status")
+            & (CaseEvent.at >= case.paused_since)
+        )
+        .order_by(CaseEvent.at, CaseEvent.id)
+        .first()
+    )
+    if status is not None and str(status.body).strip():
+        return str(status.body).strip()
+    return what_we_need(case)
+
+
+def alert_recipients_without_email() -> list[str]:
+    """Supervisors with no email on file (``notify`` warns at start: their alerts reach no one)."""
+    return [
+        u.login
+        for u in User.select().where(
+            (User.role == "supervisor") & User.active & User.email.is_null()
+        )
+    ]

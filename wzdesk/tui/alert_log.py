@@ -1,0 +1,40 @@
+"""The alerts this console raised (a case crossing into at risk or breached while it was open),
+kept in memory for the alerts screen, beside the ones ``wzdesk notify`` sent."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual.app import App
+
+#: The newest alerts a console keeps.
+KEEP = 500
+_ATTRIBUTE = "_wzdesk_console_alerts"
+
+
+@dataclass(frozen=True)
+class ConsoleAlert:
+    """One notification the console raised."""
+
+    at: datetime
+    ref: str
+    text: str
+    severity: str  # error (breached) | warning (at risk)
+
+
+def console_alerts(app: App[object]) -> deque[ConsoleAlert]:
+    """The running app's log of alerts it raised (created on first use)."""
+    log: deque[ConsoleAlert] | None = getattr(app, _ATTRIBUTE, None)
+    if log is None:
+        log = deque(maxlen=KEEP)
+        setattr(app, _ATTRIBUTE, log)
+    return log
+
+
+def record_console_alert(
+    app: App[object], at: datetime, ref: str, text: str, severity: str
+) -> None:
+    """Remember an alert the console raised (the main screen calls this as it notifies)."""
+    console_alerts(app).appendleft(ConsoleAlert(at, ref, text, severity))

@@ -1,0 +1,113 @@
+"""The reply editor: the agent's public reply, with canned replies (Ctrl+T, or the palette)
+to start from and edit, and a plain statement of whether it will be emailed at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Label, Static, TextArea
+
+from wzdesk.tui.screens.macros import MacroCommands, MacroFilled, MacroPicker, fill_for
+from wzdesk.tui.screens.prompts import GuardedPrompt
+
+
+def delivery_hint(case: dict[str, Any]) -> str:
+    """Whether a public reply on ``case`` (a ``show_case`` dict) will reach the client."""
+    if case.get("contact_email"):
+        return f"The client sees this: it is emailed to {case['contact_email']}."
+    name = case.get("contact_name") or "the contact"
+    phone = case.get("contact_phone")
+    reason = f"no email on file for {name}; " + (f"call {phone}" if phone else "no phone either")
+    return f"Stored on the case but not sent: {reason}."
+
+
+class ReplyEditor(GuardedPrompt[str]):
+    """A public reply on one case. Ctrl+S sends, Ctrl+T inserts a canned reply, Esc cancels
+    (asking first if something was typed)."""
+
+    COMMANDS = {MacroCommands}
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Send", priority=True),
+        Binding("ctrl+t", "canned", "Canned reply", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, case: dict[str, Any]) -> None:
+        super().__init__(classes="prompt")
+        self.case = case
+
+    def has_unsaved_text(self) -> bool:
+        return bool(self.text.strip())
+
+    @property
+    def ref(self) -> str:
+        return str(self.case["ref"])
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt-box"):
+            yield Label(
+                f"Reply to the client on {self.ref} · {self.case['summary']}",
+                classes="prompt-title",
+            )
+            yield Static(delivery_hint(self.case), id="reply-delivery")
+            yield Static("Ctrl+T canned reply · Ctrl+S send · Esc cancel", classes="prompt-hint")
+            yield TextArea(id="prompt-text")
+            yield Static("", id="prompt-error", classes="field-error")
+            with Horizontal(classes="prompt-buttons"):
+                yield Button("Send", variant="primary", id="prompt-ok")
+                yield Button("Canned reply", id="reply-canned")
+                yield Button("Cancel", id="prompt-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
+
+    def insert_text(self, text: str | None) -> None:
+        """Put a filled-in canned reply where the cursor is (the agent edits it after)."""
+        if not text:
+            return
+        area = self.query_one(TextArea)
+        area.insert(text)
+        area.focus()
+
+    def action_canned(self) -> None:
+        self.app.push_screen(MacroPicker(self.ref), self.insert_text)
+
+    @work(thread=True, exclusive=True, group="macros", exit_on_error=False)
+    def insert_macro(self, name: str) -> None:
+        """Fill canned reply ``name`` for this case and insert it (the palette's action)."""
+        self.post_message(fill_for(self, name, self.ref))
+
+    def on_macro_filled(self, message: MacroFilled) -> None:
+        if message.error:
+            self.query_one("#prompt-error", Static).update(message.error)
+            return
+        self.insert_text(message.text)
+
+    def action_submit(self) -> None:
+        text = self.text.strip()
+        if not text:
+            self.query_one("#prompt-error", Static).update(
+                "Write something first (it must not be empty)."
+            )
+            return
+        self.dismiss(text)
+
+    @on(Button.Pressed, "#prompt-ok")
+    def ok(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#reply-canned")
+    def canned(self) -> None:
+        self.action_canned()
+
+    @on(Button.Pressed, "#prompt-cancel")
+    def cancel(self) -> None:
+        self.action_cancel()
