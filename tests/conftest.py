@@ -24,7 +24,26 @@ from wzdesk.services.context import ServiceContext
 from wzdesk.store.database import db, open_database
 
 TORONTO = ZoneInfo("America/Toronto")
-PG_URL = os.environ.get("WZDESK_TEST_PG_URL")
+
+
+def worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist (``-n 2``), each worker gets a PostgreSQL database of its own (named
+    after the given one plus the worker id, created when missing): tests reset the schema."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own,)).fetchone():
+            admin.execute(f'CREATE DATABASE "{own}"')
+    os.environ["WZDESK_TEST_PG_URL"] = f"{server}/{own}"
+    return f"{server}/{own}"
+
+
+PG_URL = worker_database(os.environ.get("WZDESK_TEST_PG_URL"))
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 

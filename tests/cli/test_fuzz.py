@@ -197,7 +197,7 @@ def invocation(
                 values = [usual]
         for value in values:
             args += [flag, value] if flag else [value]
-    if words[:2] == ("mail", "watch"):
+    if words[:2] == ("mail", "watch") or words[:1] == ("notify",):
         args.append("--once")  # never loop forever
     return args
 

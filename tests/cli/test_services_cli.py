@@ -162,7 +162,7 @@ def test_quote_life_and_time(desk: Cli) -> None:
     case = desk.ok("case", "show", "WZ-1001", "--json").json
     assert case["status"] == "waiting_client" and case["paused"] is True
     outbox = desk.ok("mail", "outbox", "list", "--json").json
-    assert [(m["to"], m["subject"]) for m in outbox] == [
+    assert [(m["to"], m["subject"]) for m in outbox if m["kind"] == "quote_sent"] == [
         (["ana@acme.example"], "[WZ-1001] Quote Q-1: Training")
     ]
     line = refused(desk, 2, "QUOTE", "services", "time", "log", "1", "--role", "specialist",

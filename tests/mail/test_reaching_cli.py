@@ -184,7 +184,6 @@ def test_new_commands_do_not_import_textual(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "WZDESK_DB": f"sqlite:///{tmp_path / 'cli.db'}",
-        "WZDESK_USER": "sam",
         "WZDESK_OUTBOX": str(tmp_path / "outbox"),
         "PYTHONPATH": str(ROOT),
     }

@@ -66,10 +66,14 @@ def _counts(database_url: str) -> dict[str, int]:
 
     database = open_database(database_url)
     try:
-        return {
+        counts = {
             model.__name__: model.select().count()
             for model in (Case, CaseEvent, MailMessage, Attachment, AuditEntry)
         }
+        # Messages received (each case's acknowledgment is a message going out).
+        counts["MailMessage"] = MailMessage.select().where(MailMessage.direction == "in").count()
+        counts["CaseEvent"] = CaseEvent.select().where(CaseEvent.kind == "created").count()
+        return counts
     finally:
         database.close()
 

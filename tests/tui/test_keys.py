@@ -38,6 +38,11 @@ ELSEWHERE = {
     ("History (h)", "0–3"): "tests/tui/test_history.py",
     ("History (h)", "[ / ]"): "tests/tui/test_history.py",
     ("History (h)", "Enter"): "tests/tui/test_history.py",
+    ("Anywhere", "F7"): "tests/tui/test_reaching_people.py",
+    **{
+        ("Reply editor (r)", key): "tests/tui/test_reaching_people.py"
+        for key in ("Ctrl+T", "Ctrl+P", "Ctrl+S")
+    },
     **{
         ("Professional services (on the selected case)", key): "tests/tui/test_services_flows.py"
         for key in ("Q", "P", "T", "H", "Ctrl+N / Ctrl+D")

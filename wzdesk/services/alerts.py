@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import peewee
 
+from wzdesk.core.bounds import check_limit, is_possible_id
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action, Role
 from wzdesk.core.sla import Severity
@@ -103,7 +104,7 @@ def remove_rule(ctx: ServiceContext, rule_id: int) -> AlertRule:
     """Delete a rule (alerts it already sent stay on record)."""
     ctx.require(Action.MANAGE_MESSAGES)
     with write_transaction():
-        rule = AlertRule.get_or_none(AlertRule.id == rule_id)
+        rule = AlertRule.get_or_none(AlertRule.id == rule_id) if is_possible_id(rule_id) else None
         if rule is None:
             raise NotFound(f"no alert rule {rule_id}", field="ID")
         AlertRule.delete().where(AlertRule.id == rule_id).execute()
@@ -168,5 +169,5 @@ def recent_alerts(limit: int = 200) -> list[Notification]:
         .join(Case, peewee.JOIN.LEFT_OUTER, on=(Notification.case == Case.id))
         .where(Notification.kind.in_(list(ALERT_KINDS)))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(limit)
+        .limit(check_limit(limit))
     )

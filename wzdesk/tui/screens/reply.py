@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static, TextArea
 
 from wzdesk.tui.screens.macros import MacroCommands, MacroFilled, MacroPicker, fill_for
-from wzdesk.tui.screens.prompts import GuardedPrompt
+from wzdesk.tui.screens.prompts import TextPrompt
 
 
 def delivery_hint(case: dict[str, Any]) -> str:
@@ -25,23 +25,20 @@ def delivery_hint(case: dict[str, Any]) -> str:
     return f"Stored on the case but not sent: {reason}."
 
 
-class ReplyEditor(GuardedPrompt[str]):
+class ReplyEditor(TextPrompt):
     """A public reply on one case. Ctrl+S sends, Ctrl+T inserts a canned reply, Esc cancels
     (asking first if something was typed)."""
 
     COMMANDS = {MacroCommands}
-    BINDINGS = [
-        Binding("ctrl+s", "submit", "Send", priority=True),
-        Binding("ctrl+t", "canned", "Canned reply", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = [Binding("ctrl+t", "canned", "Canned reply", priority=True)]
 
     def __init__(self, case: dict[str, Any]) -> None:
-        super().__init__(classes="prompt")
+        super().__init__(
+            f"Reply to the client on {case['ref']} · {case['summary']}",
+            "Ctrl+T canned reply ·",  # shown by compose() below, with the delivery line
+            "Send",
+        )
         self.case = case
-
-    def has_unsaved_text(self) -> bool:
-        return bool(self.text.strip())
 
     @property
     def ref(self) -> str:
@@ -49,10 +46,7 @@ class ReplyEditor(GuardedPrompt[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
-            yield Label(
-                f"Reply to the client on {self.ref} · {self.case['summary']}",
-                classes="prompt-title",
-            )
+            yield Label(self.title_text, classes="prompt-title")
             yield Static(delivery_hint(self.case), id="reply-delivery")
             yield Static("Ctrl+T canned reply · Ctrl+S send · Esc cancel", classes="prompt-hint")
             yield TextArea(id="prompt-text")
@@ -61,9 +55,6 @@ class ReplyEditor(GuardedPrompt[str]):
                 yield Button("Send", variant="primary", id="prompt-ok")
                 yield Button("Canned reply", id="reply-canned")
                 yield Button("Cancel", id="prompt-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
 
     @property
     def text(self) -> str:
@@ -91,23 +82,6 @@ class ReplyEditor(GuardedPrompt[str]):
             return
         self.insert_text(message.text)
 
-    def action_submit(self) -> None:
-        text = self.text.strip()
-        if not text:
-            self.query_one("#prompt-error", Static).update(
-                "Write something first (it must not be empty)."
-            )
-            return
-        self.dismiss(text)
-
-    @on(Button.Pressed, "#prompt-ok")
-    def ok(self) -> None:
-        self.action_submit()
-
     @on(Button.Pressed, "#reply-canned")
     def canned(self) -> None:
         self.action_canned()
-
-    @on(Button.Pressed, "#prompt-cancel")
-    def cancel(self) -> None:
-        self.action_cancel()
