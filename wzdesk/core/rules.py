@@ -46,6 +46,7 @@ class Action(StrEnum):
     IMPERSONATE = "act as another console user"
     MANAGE_MESSAGES = "change message templates, client notices and alert rules"
     MANAGE_MACROS = "add, change or remove canned replies"
+    VIEW_REPORTS = "view reports, period SLA event logs and the audit trail"
 
 
 _EVERYONE = frozenset(Role)
@@ -80,6 +81,7 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = {
     Action.IMPERSONATE: frozenset({Role.SUPERVISOR}),
     Action.MANAGE_MESSAGES: frozenset({Role.SUPERVISOR}),
     Action.MANAGE_MACROS: _AGENTS,
+    Action.VIEW_REPORTS: frozenset({Role.SUPERVISOR}),
 }
 
 

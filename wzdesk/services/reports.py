@@ -1,0 +1,340 @@
+"""Reports over cases received in a period: SLA compliance, backlog, breaches, channels, agents,
+clients; and the audit trail viewer. Everything is as of the clock's now: with ``WZDESK_NOW``
+in the past, cases received after it do not exist and timers read from the facts up to it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import peewee
+
+from wzdesk.core.errors import InvalidInput
+from wzdesk.core.rules import Action
+from wzdesk.core.sla import TimerState
+from wzdesk.core.sla_history import readings
+from wzdesk.core.timefmt import format_instant
+from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.context import ServiceContext
+from wzdesk.services.sla_history import (
+    CaseRow,
+    check_period,
+    day_start,
+    load_case_rows,
+    rows_of,
+)
+from wzdesk.store.models import AuditEntry, Case, Client, SlaPause, User
+
+GROUPINGS = ("severity", "client", "agent", "channel", "month")
+NONE_LABEL = "(none)"
+
+
+def nearest_rank(values: Sequence[float], percent: float) -> float | None:
+    """The nearest-rank percentile of ``values`` (None for no values)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(percent / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass(frozen=True)
+class Period:
+    """Cases received in ``[start, end)``, support-zone dates."""
+
+    start: date
+    end: date
+
+
+def _period_where(period: Period, book: PolicyBook, now: datetime) -> peewee.Expression:
+    check_period(period.start, period.end)
+    zone = book.at(now).calendar.zone
+    return (Case.received_at >= day_start(period.start, zone)) & (
+        Case.received_at < day_start(period.end, zone)
+    )
+
+
+def _group_key(by: str, row: CaseRow, severity: str, zone: Any) -> str:
+    if by == "severity":
+        return severity
+    if by == "client":
+        return row.client
+    if by == "agent":
+        return row.assignee or NONE_LABEL
+    if by == "channel":
+        return row.channel
+    return row.facts.received_at.astimezone(zone).strftime("%Y-%m")
+
+
+def sla_report(
+    ctx: ServiceContext, period: Period, by: str = "severity", book: PolicyBook | None = None
+) -> list[dict[str, Any]]:
+    """Per group: cases; for response and resolution met, late, breached_open, compliance,
+    median and p90 business seconds (nearest rank) over the cases that did respond/resolve."""
+    ctx.require(Action.VIEW_REPORTS)
+    if by not in GROUPINGS:
+        raise InvalidInput(f"--by must be one of {', '.join(GROUPINGS)}, got {by!r}", field="--by")
+    now = ctx.clock.now()
+    book = book or load_policy_book()
+    zone = book.at(now).calendar.zone
+    rows = load_case_rows(_period_where(period, book, now), now)
+    groups: dict[str, _Tally] = {}
+    for row in rows:
+        reading = readings(book.by_id(row.policy_id), row.facts, now)
+        severity = row.facts.as_of(now).severity.value
+        tally = groups.setdefault(_group_key(by, row, severity, zone), _Tally())
+        tally.cases += 1
+        for target, timer in (("response", reading.response), ("resolution", reading.resolution)):
+            counts = tally.counts[target]
+            if timer.state == TimerState.MET:
+                counts["met"] += 1
+            elif timer.state == TimerState.LATE:
+                counts["late"] += 1
+            elif timer.state == TimerState.BREACHED:
+                counts["breached_open"] += 1
+            if timer.state.is_done:
+                tally.seconds[target].append(timer.elapsed_seconds)
+    order: Callable[[str], Any] = str
+    if by == "severity":
+        ranks = ["critical", "major", "moderate", "minor"]
+        order = ranks.index
+    return [{by: key, **groups[key].as_dict()} for key in sorted(groups, key=order)]
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.cases = 0
+        self.counts = {t: {"met": 0, "late": 0, "breached_open": 0} for t in _TARGETS}
+        self.seconds: dict[str, list[float]] = {t: [] for t in _TARGETS}
+
+    def as_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {"cases": self.cases}
+        for target in _TARGETS:
+            counts = self.counts[target]
+            denominator = counts["met"] + counts["late"] + counts["breached_open"]
+            result[target] = {
+                **counts,
+                "compliance": None if denominator == 0 else counts["met"] / denominator,
+                "median_seconds": _whole(nearest_rank(self.seconds[target], 50)),
+                "p90_seconds": _whole(nearest_rank(self.seconds[target], 90)),
+            }
+        return result
+
+
+_TARGETS = ("response", "resolution")
+
+
+def _whole(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 3)
+
+
+def flat(row: dict[str, Any]) -> dict[str, Any]:
+    """A report row with nested targets flattened (``response_met``...) for CSV and tables."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            out.update({f"{key}_{k}": v for k, v in value.items()})
+        else:
+            out[key] = value
+    return out
+
+
+def breaches_report(
+    ctx: ServiceContext, period: Period, book: PolicyBook | None = None
+) -> list[dict[str, Any]]:
+    """Per severity: cases, and targets missed (late or breached and still open)."""
+    rows = sla_report(ctx, period, "severity", book)
+    return [
+        {
+            "severity": row["severity"],
+            "cases": row["cases"],
+            "response_late": row["response"]["late"],
+            "response_breached_open": row["response"]["breached_open"],
+            "resolution_late": row["resolution"]["late"],
+            "resolution_breached_open": row["resolution"]["breached_open"],
+        }
+        for row in rows
+    ]
+
+
+def backlog_report(
+    ctx: ServiceContext, period: Period, book: PolicyBook | None = None
+) -> list[dict[str, Any]]:
+    """Open cases (received, not resolved) at the end of each day of the period (one COUNT a
+    day; days after the clock's now are left out)."""
+    ctx.require(Action.VIEW_REPORTS)
+    check_period(period.start, period.end)
+    if (period.end - period.start).days > 3660:
+        raise InvalidInput("a backlog covers at most ten years of days", field="--to")
+    now = ctx.clock.now()
+    book = book or load_policy_book()
+    zone = book.at(now).calendar.zone
+    result = []
+    day = period.start
+    while day < period.end:
+        instant = day_start(day + timedelta(days=1), zone)
+        if instant > now:
+            instant = now
+        resolved = SlaPause.select(SlaPause.id).where(
+            (SlaPause.case == Case.id)
+            & (SlaPause.reason == "resolved")
+            & (SlaPause.started_at <= instant)
+            & (SlaPause.ended_at.is_null() | (SlaPause.ended_at > instant))
+        )
+        count = (
+            Case.select().where((Case.received_at <= instant) & ~peewee.fn.EXISTS(resolved)).count()
+        )
+        result.append({"date": day.isoformat(), "open": count})
+        if instant == now:
+            break
+        day += timedelta(days=1)
+    return result
+
+
+def channels_report(
+    ctx: ServiceContext, period: Period, book: PolicyBook | None = None
+) -> list[dict[str, Any]]:
+    """Cases by channel and category (one GROUP BY)."""
+    ctx.require(Action.VIEW_REPORTS)
+    now = ctx.clock.now()
+    book = book or load_policy_book()
+    where = _period_where(period, book, now) & (Case.received_at <= now)
+    query = (
+        Case.select(Case.channel, Case.category, peewee.fn.COUNT(Case.id))
+        .where(where)
+        .group_by(Case.channel, Case.category)
+        .order_by(Case.channel, Case.category)
+    )
+    return [
+        {"channel": channel, "category": category, "cases": int(count)}
+        for channel, category, count in rows_of(query)
+    ]
+
+
+def agents_report(
+    ctx: ServiceContext, period: Period, book: PolicyBook | None = None
+) -> list[dict[str, Any]]:
+    """Per assignee (current assignment): cases received in the period, resolved by now, open."""
+    ctx.require(Action.VIEW_REPORTS)
+    now = ctx.clock.now()
+    book = book or load_policy_book()
+    where = _period_where(period, book, now) & (Case.received_at <= now)
+    resolved = peewee.fn.SUM(
+        peewee.Case(None, ((Case.resolved_at.is_null(False) & (Case.resolved_at <= now), 1),), 0)
+    )
+    query = (
+        Case.select(User.login, peewee.fn.COUNT(Case.id), resolved)
+        .join(User, peewee.JOIN.LEFT_OUTER, on=(Case.assignee == User.id))
+        .where(where)
+        .group_by(User.login)
+        .order_by(User.login)
+    )
+    return [
+        {
+            "agent": login or NONE_LABEL,
+            "cases": int(count),
+            "resolved": int(done or 0),
+            "unresolved": int(count) - int(done or 0),
+        }
+        for login, count, done in rows_of(query)
+    ]
+
+
+def clients_report(
+    ctx: ServiceContext, period: Period, book: PolicyBook | None = None
+) -> list[dict[str, Any]]:
+    """Per client: cases received in the period, and how many of them critical (one GROUP BY)."""
+    ctx.require(Action.VIEW_REPORTS)
+    now = ctx.clock.now()
+    book = book or load_policy_book()
+    where = _period_where(period, book, now) & (Case.received_at <= now)
+    critical = peewee.fn.SUM(peewee.Case(None, ((Case.severity == "critical", 1),), 0))
+    query = (
+        Case.select(Client.code, peewee.fn.COUNT(Case.id), critical)
+        .join(Client, on=(Case.client == Client.id))
+        .where(where)
+        .group_by(Client.code)
+        .order_by(peewee.fn.COUNT(Case.id).desc(), Client.code)
+    )
+    return [
+        {"client": code, "cases": int(count), "critical": int(crit or 0)}
+        for code, count, crit in rows_of(query)
+    ]
+
+
+REPORTS: dict[str, Callable[[ServiceContext, Period, PolicyBook | None], list[dict[str, Any]]]] = {
+    "breaches": breaches_report,
+    "backlog": backlog_report,
+    "channels": channels_report,
+    "agents": agents_report,
+    "clients": clients_report,
+}
+
+
+# -- the audit trail ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """Which audit records: of one case, by one login, since an instant; newest first."""
+
+    case: str | None = None
+    user: str | None = None
+    since: datetime | None = None
+    limit: int = 100
+
+
+def audit_entries(
+    ctx: ServiceContext, query: AuditQuery, book: PolicyBook | None = None
+) -> list[dict[str, Any]]:
+    """Who changed what, before and after (newest first; nothing after the clock's now)."""
+    ctx.require(Action.VIEW_REPORTS)
+    if not 1 <= query.limit <= 100_000:
+        raise InvalidInput("--limit must be between 1 and 100000", field="--limit")
+    now = ctx.clock.now()
+    book = book or load_policy_book()
+    zone = book.at(now).calendar.zone
+    where = AuditEntry.at <= now
+    if query.case is not None:
+        from wzdesk.services.cases import get_case
+
+        where &= (AuditEntry.entity == "case") & (AuditEntry.entity_id == get_case(query.case).ref)
+    if query.user is not None:
+        where &= AuditEntry.actor == query.user.strip()
+    if query.since is not None:
+        where &= AuditEntry.at >= query.since
+    rows = (
+        AuditEntry.select(
+            AuditEntry.at,
+            AuditEntry.actor,
+            AuditEntry.authenticated_as,
+            AuditEntry.action,
+            AuditEntry.entity,
+            AuditEntry.entity_id,
+            AuditEntry.before_json,
+            AuditEntry.after_json,
+        )
+        .where(where)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(query.limit)
+    )
+    return [
+        {
+            "at": format_instant(at, zone),
+            "actor": actor,
+            "authenticated_as": authenticated,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "before": json.loads(before) if before else None,
+            "after": json.loads(after) if after else None,
+        }
+        for at, actor, authenticated, action, entity, entity_id, before, after in rows_of(rows)
+    ]
