@@ -30,7 +30,7 @@ from wzdesk.services.sla_history import (
 )
 from wzdesk.store.models import AuditEntry, Case, Client, SlaPause, User
 
-GROUPINGS = ("severity", "client", "agent", "channel", "month")
+GROUPINGS = ("severity", "client", "agent", "channel", "month", "week")
 NONE_LABEL = "(none)"
 
 
@@ -68,7 +68,10 @@ def _group_key(by: str, row: CaseRow, severity: str, zone: Any) -> str:
         return row.assignee or NONE_LABEL
     if by == "channel":
         return row.channel
-    return row.facts.received_at.astimezone(zone).strftime("%Y-%m")
+    local = row.facts.received_at.astimezone(zone).date()
+    if by == "week":
+        return (local - timedelta(days=local.weekday())).isoformat()  # the week's Monday
+    return local.strftime("%Y-%m")
 
 
 def sla_report(
@@ -165,10 +168,10 @@ def breaches_report(
 
 
 def backlog_report(
-    ctx: ServiceContext, period: Period, book: PolicyBook | None = None
+    ctx: ServiceContext, period: Period, book: PolicyBook | None = None, every_days: int = 1
 ) -> list[dict[str, Any]]:
-    """Open cases (received, not resolved) at the end of each day of the period (one COUNT a
-    day; days after the clock's now are left out)."""
+    """Open cases (received, not resolved) at the end of each day of the period, or of every
+    ``every_days``-th day (one COUNT each; days after the clock's now are left out)."""
     ctx.require(Action.VIEW_REPORTS)
     check_period(period.start, period.end)
     if (period.end - period.start).days > 3660:
@@ -179,6 +182,7 @@ def backlog_report(
     result = []
     day = period.start
     while day < period.end:
+        day = min(day + timedelta(days=every_days - 1), period.end - timedelta(days=1))
         instant = day_start(day + timedelta(days=1), zone)
         if instant > now:
             instant = now
@@ -267,6 +271,43 @@ def clients_report(
         {"client": code, "cases": int(count), "critical": int(crit or 0)}
         for code, count, crit in rows_of(query)
     ]
+
+
+def insights(ctx: ServiceContext, weeks: int = 12) -> dict[str, list[dict[str, Any]]]:
+    """The console's insights: compliance per week, backlog at each week's end, median response
+    by severity, over the last ``weeks`` weeks (Monday to Sunday, support zone)."""
+    ctx.require(Action.VIEW_REPORTS)
+    now = ctx.clock.now()
+    book = load_policy_book()
+    today = now.astimezone(book.at(now).calendar.zone).date()
+    monday = today - timedelta(days=today.weekday())
+    period = Period(monday - timedelta(weeks=weeks - 1), monday + timedelta(weeks=1))
+    weekly = sla_report(ctx, period, "week", book)
+    by_week = {row["week"]: row for row in weekly}
+    compliance = []
+    for index in range(weeks):
+        week = (period.start + timedelta(weeks=index)).isoformat()
+        row = by_week.get(week)
+        compliance.append(
+            {
+                "week": week,
+                "cases": row["cases"] if row else 0,
+                "response": row["response"]["compliance"] if row else None,
+                "resolution": row["resolution"]["compliance"] if row else None,
+            }
+        )
+    backlog = backlog_report(ctx, period, book, every_days=7)
+    severities = sla_report(ctx, period, "severity", book)
+    response = [
+        {
+            "severity": row["severity"],
+            "cases": row["cases"],
+            "median_seconds": row["response"]["median_seconds"],
+            "p90_seconds": row["response"]["p90_seconds"],
+        }
+        for row in severities
+    ]
+    return {"compliance": compliance, "backlog": backlog, "response": response}
 
 
 REPORTS: dict[str, Callable[[ServiceContext, Period, PolicyBook | None], list[dict[str, Any]]]] = {

@@ -165,6 +165,7 @@ def _one_case(ref: str, now: datetime) -> CaseRow:
 
 def explain_case(ctx: ServiceContext, ref: str, book: PolicyBook | None = None) -> dict[str, Any]:
     """How both targets of one case were counted, at the clock's now (as-of for a past now)."""
+    ctx.require(Action.EXPLAIN_SLA)
     now = ctx.clock.now()
     book = book or load_policy_book()
     row = _one_case(ref, now)
