@@ -9,7 +9,7 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import peewee
@@ -126,23 +126,21 @@ def sla_report(
 
 
 def _continues_after(now: datetime) -> peewee.Expression:
-    """Cases with something recorded after ``now`` (a reply, a pause, a severity change...)."""
-    later_pause = SlaPause.select(SlaPause.id).where(
-        (SlaPause.case == Case.id)
-        & (
-            (SlaPause.started_at > now)
-            | (SlaPause.ended_at.is_null(False) & (SlaPause.ended_at > now))
-        )
+    """Cases with something recorded after ``now`` (a reply, a pause, a severity change...).
+
+    The pauses and severity changes after ``now`` are one uncorrelated subquery (the database
+    builds it once), not an EXISTS per case."""
+    later_pause = SlaPause.select(SlaPause.case).where(
+        (SlaPause.started_at > now) | (SlaPause.ended_at.is_null(False) & (SlaPause.ended_at > now))
     )
-    later_severity = CaseEvent.select(CaseEvent.id).where(
-        (CaseEvent.case == Case.id) & (CaseEvent.kind == "severity") & (CaseEvent.at > now)
+    later_severity = CaseEvent.select(CaseEvent.case).where(
+        (CaseEvent.kind == "severity") & (CaseEvent.at > now)
     )
     return (
         (Case.first_response_at.is_null(False) & (Case.first_response_at > now))
         | (Case.resolved_at.is_null(False) & (Case.resolved_at > now))
         | (Case.closed_at.is_null(False) & (Case.closed_at > now))
-        | peewee.fn.EXISTS(later_pause)
-        | peewee.fn.EXISTS(later_severity)
+        | Case.id.in_(later_pause | later_severity)
     )
 
 
@@ -196,7 +194,7 @@ def _tally_settled(
     now: datetime,
     book: PolicyBook,
 ) -> None:
-    """Count the cases whose stored due instants tell their state at ``now`` (three queries)."""
+    """Count the cases whose stored due instants tell their state at ``now`` (two queries)."""
     responded, resolved = Case.first_response_at, Case.resolved_at
     counts = [
         peewee.fn.COUNT(Case.id),
@@ -222,28 +220,56 @@ def _tally_settled(
         for index, target in enumerate(_TARGETS):
             for offset, name in enumerate(("met", "late", "breached_open")):
                 tally.counts[target][name] += int(numbers[3 * index + offset] or 0)
-    for target, met_at, due in (
-        ("response", Case.first_response_at, Case.response_due),
-        ("resolution", Case.resolved_at, Case.resolution_due),
-    ):
-        column, query = _group_column(by, period, zone, Case.select())
-        query = query.select(column, Case.policy, Case.severity, met_at, due).where(
-            where & met_at.is_null(False)
-        )
-        cursor = Case._meta.database.execute(query)  # raw rows: no model or field conversions
-        for key, policy_id, severity, met, deadline in cursor:
-            policy = book.by_id(policy_id)
-            seconds = getattr(policy.targets[Severity(severity)], f"{target}_seconds")
-            calendar = policy.calendar_for(Severity(severity))
-            left = calendar.position_epoch(_epoch(deadline)) - calendar.position_epoch(_epoch(met))
-            groups.setdefault(str(key), _Tally()).seconds[target].append(max(0.0, seconds - left))
+    # Business seconds of met targets: one slim scan of the cases that responded or resolved,
+    # batched per policy and severity (one table lookup, then a bisect per instant).
+    column, query = _group_column(by, period, zone, Case.select())
+    query = query.select(
+        column,
+        Case.policy,
+        Case.severity,
+        Case.first_response_at,
+        Case.response_due,
+        Case.resolved_at,
+        Case.resolution_due,
+    ).where(where & (Case.first_response_at.is_null(False) | Case.resolved_at.is_null(False)))
+    cursor = Case._meta.database.execute(query)  # raw rows: no model or field conversions
+    batches: dict[tuple[str, int, str], tuple[list[str], list[float], list[float]]] = {}
+    for key, policy_id, severity, responded_at, response_due, resolved_at, due in cursor:
+        for target, met, deadline in (
+            ("response", responded_at, response_due),
+            ("resolution", resolved_at, due),
+        ):
+            if met is None:
+                continue
+            batch = batches.get((target, policy_id, severity))
+            if batch is None:
+                batch = batches[(target, policy_id, severity)] = ([], [], [])
+            batch[0].append(str(key))
+            batch[1].append(_epoch(met))
+            batch[2].append(_epoch(deadline))
+    for (target, policy_id, severity), (keys, mets, dues) in batches.items():
+        policy = book.by_id(policy_id)
+        seconds = getattr(policy.targets[Severity(severity)], f"{target}_seconds")
+        positions = policy.calendar_for(Severity(severity)).positions_epoch(mets + dues)
+        count = len(mets)
+        for index, key in enumerate(keys):
+            found = groups.get(key)
+            tally = found if found is not None else groups.setdefault(key, _Tally())
+            left = positions[count + index] - positions[index]
+            tally.seconds[target].append(max(0.0, seconds - left))
+
+
+#: Raw SQLite instants are naive UTC text: subtracting a naive epoch skips a tzinfo swap per value.
+_NAIVE_EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001
 
 
 def _epoch(value: Any) -> float:
     """Epoch seconds of a raw UTC instant: text on SQLite, a datetime on PostgreSQL."""
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
-    return datetime.fromisoformat(value).replace(tzinfo=UTC).timestamp()
+        if value.tzinfo is None:
+            return (value - _NAIVE_EPOCH).total_seconds()
+        return value.timestamp()
+    return (datetime.fromisoformat(value) - _NAIVE_EPOCH).total_seconds()
 
 
 class _Tally:
