@@ -15,7 +15,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -63,9 +63,16 @@ def main() -> None:
     period = Period(first.received_at.date(), date(2026, 3, 10))
     some = Case.select(Case.ref).order_by(Case.id.desc()).first()
     assert some is not None
+    # As of six months earlier: cases whose timeline went on after then are rebuilt in Python.
+    earlier = sign_in("bench", FixedClock(NOW - timedelta(days=182))).context
     rows = [
         ("report sla --by severity (all cases)", lambda: sla_report(ctx, period, "severity")),
         ("report sla --by month (all cases)", lambda: sla_report(ctx, period, "month")),
+        ("report sla --by severity, as of 6 months ago", lambda: sla_report(earlier, period)),
+        (
+            "report sla --by severity, every case rebuilt",
+            lambda: sla_report(ctx, period, all_in_python=True),
+        ),
         (f"case explain {some.ref}", lambda: explain_case(ctx, str(some.ref))),
     ]
     print(f"{cases:,} cases, period {period.start} .. {period.end}; medians of {args.repeat}")
