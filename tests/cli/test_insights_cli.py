@@ -253,3 +253,50 @@ def test_sql_aggregates_agree_with_rebuilding_every_case(
             assert fast == sla_report(ctx, period, by, all_in_python=True), instant
     finally:
         database.close()
+
+
+def test_a_wait_on_the_client_in_events_and_explain(desk: Cli) -> None:
+    """Critical, received Mon 2 March 09:00, replied 09:30, waiting on the client from Mon 10:00
+    to Tue 10:00 (10 business hours). Resolution was due Wed 13:00 (at risk Tue 17:00); the
+    pause pushes both 10 business hours: at risk Wed 17:00, due Thu 13:00."""
+    ref = open_case(desk, "--received", _at(MON, "09:00"), now=_at(MON, "09:00"))["ref"]
+    desk.ok("case", "reply", ref, "--message", "Send the log?", user="kim", now=_at(MON, "09:30"))
+    desk.ok(
+        "case", "set", ref, "--status", "waiting_client", "--need", "the log",
+        user="kim", now=_at(MON, "10:00"),
+    )  # fmt: skip
+    desk.ok("case", "set", ref, "--status", "open", user="kim", now=_at(TUE, "10:00"))
+    lines = desk.ok("sla", "events", "--case", ref, "--jsonl").out.splitlines()
+    events = [(e["target"], e["kind"], e["at"], e["detail"]) for e in map(json.loads, lines)]
+    assert events == [
+        ("response", "met", "2026-03-02T09:30:00-05:00", "first reply"),
+        ("resolution", "paused", "2026-03-02T10:00:00-05:00", "waiting_client"),
+        ("resolution", "resumed", "2026-03-03T10:00:00-05:00", "waiting_client"),
+        ("resolution", "at_risk", "2026-03-04T17:00:00-05:00", ""),
+        ("resolution", "breached", "2026-03-05T13:00:00-05:00", ""),
+    ]
+    resolution = desk.ok("case", "explain", ref, "--json").json["targets"][1]
+    assert resolution["due"] == "2026-03-05T13:00:00-05:00"
+    assert resolution["state"] == "breached"
+    assert resolution["intervals"][:2] == [
+        {"start": "2026-03-02T09:00:00-05:00", "end": "2026-03-02T10:00:00-05:00", "seconds": 3600},
+        {
+            "start": "2026-03-03T10:00:00-05:00",
+            "end": "2026-03-03T18:00:00-05:00",
+            "seconds": 28800,
+        },
+    ]
+    assert resolution["skipped"][0] == {
+        "start": "2026-03-02T10:00:00-05:00",
+        "end": "2026-03-03T10:00:00-05:00",
+        "reasons": ["pause", "night"],
+    }
+    # Mon 1 h + Tue 8 h + Wed, Thu, Fri 10 h each + Mon 9 March 08:00-10:00.
+    assert resolution["elapsed_seconds"] == 147600
+    # As of Tuesday 12:00 the pause is over and nothing is at risk yet.
+    early = desk.ok("sla", "events", "--case", ref, "--jsonl", now=_at(TUE, "12:00"))
+    assert [json.loads(line)["kind"] for line in early.out.splitlines()] == [
+        "met",
+        "paused",
+        "resumed",
+    ]
