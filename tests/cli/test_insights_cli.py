@@ -103,6 +103,16 @@ def test_as_of_a_past_instant(history: dict[str, str], desk: Cli) -> None:
     explained = desk.ok("case", "explain", history["A"], "--json", now=_at(TUE, "08:30")).json
     assert explained["status"] == "open"
     assert explained["targets"][1]["state"] == "pending"
+    b = desk.ok("case", "explain", history["B"], "--json", now=_at(TUE, "08:30")).json
+    assert b["status"] == "new"  # not replied yet
+    agents = _report(
+        desk, "agents", "--from", "2026-03-01", "--to", "2026-03-10", now=_at(TUE, "08:30")
+    )
+    assert agents == [{"agent": "(none)", "cases": 2, "resolved": 0, "unresolved": 2}]
+    backlog = _report(
+        desk, "backlog", "--from", "2026-03-02", "--to", "2026-03-06", now=_at(TUE, "08:30")
+    )
+    assert backlog == [{"date": "2026-03-02", "open": 2}, {"date": "2026-03-03", "open": 2}]
     refused = desk("case", "explain", history["C"], "--json", now=_at(TUE, "08:30"))
     assert refused.code != 0 and "REF" in refused.error_line
 

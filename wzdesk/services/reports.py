@@ -144,7 +144,7 @@ def _continues_after(now: datetime) -> peewee.Expression:
     )
 
 
-def _count(condition: peewee.Expression) -> peewee.Function:
+def _count(condition: peewee.Expression | peewee.Function) -> peewee.Function:
     return peewee.fn.SUM(peewee.Case(None, ((condition, 1),), 0))
 
 
@@ -349,12 +349,7 @@ def backlog_report(
         instant = day_start(day + timedelta(days=1), zone)
         if instant > now:
             instant = now
-        resolved = SlaPause.select(SlaPause.id).where(
-            (SlaPause.case == Case.id)
-            & (SlaPause.reason == "resolved")
-            & (SlaPause.started_at <= instant)
-            & (SlaPause.ended_at.is_null() | (SlaPause.ended_at > instant))
-        )
+        resolved = _resolved_pause_at(instant)
         count = (
             Case.select().where((Case.received_at <= instant) & ~peewee.fn.EXISTS(resolved)).count()
         )
@@ -363,6 +358,16 @@ def backlog_report(
             break
         day += timedelta(days=1)
     return result
+
+
+def _resolved_pause_at(instant: datetime) -> peewee.ModelSelect[SlaPause]:
+    """The "resolved" pause of the outer query's case that covers ``instant`` (if resolved then)."""
+    return SlaPause.select(SlaPause.id).where(
+        (SlaPause.case == Case.id)
+        & (SlaPause.reason == "resolved")
+        & (SlaPause.started_at <= instant)
+        & (SlaPause.ended_at.is_null() | (SlaPause.ended_at > instant))
+    )
 
 
 def channels_report(
@@ -388,14 +393,13 @@ def channels_report(
 def agents_report(
     ctx: ServiceContext, period: Period, book: PolicyBook | None = None
 ) -> list[dict[str, Any]]:
-    """Per assignee (current assignment): cases received in the period, resolved by now, open."""
+    """Per assignee (current assignment): cases received in the period, resolved at the clock's
+    now (a reopened case counts as resolved only while it was), and the rest."""
     ctx.require(Action.VIEW_REPORTS)
     now = ctx.clock.now()
     book = book or load_policy_book()
     where = _period_where(period, book, now) & (Case.received_at <= now)
-    resolved = peewee.fn.SUM(
-        peewee.Case(None, ((Case.resolved_at.is_null(False) & (Case.resolved_at <= now), 1),), 0)
-    )
+    resolved = _count(peewee.fn.EXISTS(_resolved_pause_at(now)))
     query = (
         Case.select(User.login, peewee.fn.COUNT(Case.id), resolved)
         .join(User, peewee.JOIN.LEFT_OUTER, on=(Case.assignee == User.id))

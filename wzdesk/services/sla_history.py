@@ -139,17 +139,35 @@ def load_case_rows(where: peewee.Expression, now: datetime) -> list[CaseRow]:
 
 
 def status_as_of(row: CaseRow, now: datetime) -> str:
-    """The case's status at ``now`` as far as the SLA facts tell (open, waiting, resolved...)."""
+    """The case's status at ``now``: the stored one if nothing was recorded after ``now``, else
+    rebuilt from the pauses and the timeline's status changes up to ``now``."""
     facts = row.facts.as_of(now)
+    if facts == row.facts and row.status:
+        return row.status
     if facts.closed_at is not None:
         return "closed"
     if facts.resolved_at is not None:
         return "resolved"
     if facts.paused_since is not None:
         return "waiting_client"
-    if row.facts.as_of(now) == row.facts:
-        return row.status  # nothing recorded after now: the stored status stands
-    return "open"
+    changes = (
+        CaseEvent.select(CaseEvent.kind, CaseEvent.data_json)
+        .where(
+            (CaseEvent.case == row.id)
+            & CaseEvent.kind.in_(("status", "escalate", "reopen"))
+            & (CaseEvent.at <= now)
+        )
+        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())
+    )
+    for kind, data in rows_of(changes):
+        if kind == "escalate":
+            return "escalated"
+        if kind == "reopen":
+            return "open"
+        target = json.loads(data or "{}").get("to")
+        if target in ("open", "escalated"):
+            return str(target)
+    return "open" if facts.first_response_at is not None else "new"
 
 
 def _one_case(ref: str, now: datetime) -> CaseRow:
