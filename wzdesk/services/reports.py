@@ -101,8 +101,9 @@ def sla_report(
     if all_in_python:
         rebuilt = where
     else:
-        rebuilt = where & _continues_after(now)
-        _tally_settled(groups, by, period, zone, where & ~_continues_after(now), now, book)
+        continues = _continues_after(now)
+        rebuilt = where & continues
+        _tally_settled(groups, by, period, zone, where & ~continues, now, book)
     for row in load_case_rows(rebuilt, now):
         reading = readings(book.by_id(row.policy_id), row.facts, now)
         severity = row.facts.as_of(now).severity.value
@@ -125,22 +126,30 @@ def sla_report(
     return [{by: key, **groups[key].as_dict()} for key in sorted(groups, key=order)]
 
 
+#: Up to this many cases with pauses or severity changes after now are named by id; beyond,
+#: the subquery itself goes into the SQL (SQLite caps bound parameters).
+_INLINE_IDS = 1000
+
+
 def _continues_after(now: datetime) -> peewee.Expression:
     """Cases with something recorded after ``now`` (a reply, a pause, a severity change...).
 
-    The pauses and severity changes after ``now`` are one uncorrelated subquery (the database
-    builds it once), not an EXISTS per case."""
+    The pauses and severity changes after ``now`` are read once (usually few: none at all for a
+    report as of the present) and named by id, rather than searched again in every query."""
     later_pause = SlaPause.select(SlaPause.case).where(
         (SlaPause.started_at > now) | (SlaPause.ended_at.is_null(False) & (SlaPause.ended_at > now))
     )
     later_severity = CaseEvent.select(CaseEvent.case).where(
         (CaseEvent.kind == "severity") & (CaseEvent.at > now)
     )
+    later = later_pause | later_severity
+    ids = [case_id for (case_id,) in rows_of(later.limit(_INLINE_IDS + 1))]
+    in_later = Case.id.in_(ids) if len(ids) <= _INLINE_IDS else Case.id.in_(later)
     return (
         (Case.first_response_at.is_null(False) & (Case.first_response_at > now))
         | (Case.resolved_at.is_null(False) & (Case.resolved_at > now))
         | (Case.closed_at.is_null(False) & (Case.closed_at > now))
-        | Case.id.in_(later_pause | later_severity)
+        | in_later
     )
 
 
@@ -334,7 +343,7 @@ def backlog_report(
     ctx: ServiceContext, period: Period, book: PolicyBook | None = None, every_days: int = 1
 ) -> list[dict[str, Any]]:
     """Open cases (received, not resolved) at the end of each day of the period, or of every
-    ``every_days``-th day (one COUNT each; days after the clock's now are left out)."""
+    ``every_days``-th day (two COUNTs each; days after the clock's now are left out)."""
     ctx.require(Action.VIEW_REPORTS)
     check_period(period.start, period.end)
     if (period.end - period.start).days > 3660:
@@ -349,10 +358,19 @@ def backlog_report(
         instant = day_start(day + timedelta(days=1), zone)
         if instant > now:
             instant = now
-        resolved = _resolved_pause_at(instant)
-        count = (
-            Case.select().where((Case.received_at <= instant) & ~peewee.fn.EXISTS(resolved)).count()
+        # Open = received by then, less those resolved then: a resolved case has exactly one
+        # "resolved" pause covering the instant, so two index-friendly COUNTs, no per-case EXISTS.
+        received = Case.select().where(Case.received_at <= instant).count()
+        resolved = (
+            SlaPause.select()
+            .where(
+                (SlaPause.reason == "resolved")
+                & (SlaPause.started_at <= instant)
+                & (SlaPause.ended_at.is_null() | (SlaPause.ended_at > instant))
+            )
+            .count()
         )
+        count = received - resolved
         result.append({"date": day.isoformat(), "open": count})
         if instant == now:
             break
