@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from wzdesk.core.clock import FixedClock
 from wzdesk.services.demo import generate
 from wzdesk.services.directory import sign_in
-from wzdesk.services.reports import Period, sla_report
+from wzdesk.services.reports import Period, backlog_report, insights, sla_report
 from wzdesk.services.sla_history import explain_case
 from wzdesk.store.database import open_database
 from wzdesk.store.models import Case
@@ -74,6 +74,11 @@ def main() -> None:
             lambda: sla_report(ctx, period, all_in_python=True),
         ),
         (f"case explain {some.ref}", lambda: explain_case(ctx, str(some.ref))),
+        (
+            "report backlog, 84 days",
+            lambda: backlog_report(ctx, Period(date(2025, 12, 15), date(2026, 3, 9))),
+        ),
+        ("console insights (12 weeks, F8)", lambda: insights(ctx)),
     ]
     print(f"{cases:,} cases, period {period.start} .. {period.end}; medians of {args.repeat}")
     for label, call in rows:

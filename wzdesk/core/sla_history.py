@@ -140,14 +140,6 @@ def readings(policy: SlaPolicy, facts: CaseFacts, now: datetime) -> Readings:
     )
 
 
-def business_seconds_used(
-    policy: SlaPolicy, facts: CaseFacts, target: str, met_at: datetime
-) -> float:
-    """Business seconds a met target took (pauses excluded), as the timers count them."""
-    reading = readings(policy, facts, met_at).of(target)
-    return reading.elapsed_seconds
-
-
 # -- the event log ------------------------------------------------------------------------------
 
 
