@@ -35,6 +35,7 @@ ELSEWHERE = {
     ("Mail quarantine (F6)", "c"): "tests/mail/test_quarantine_screen.py",
     ("Mail quarantine (F6)", "d"): "tests/mail/test_quarantine_screen.py",
     ("Wallboard (F4)", "m"): "tests/tui/test_wallboard.py",
+    ("Anywhere", "F8"): "tests/tui/test_insights.py",  # supervisors only
     ("History (h)", "0–3"): "tests/tui/test_history.py",
     ("History (h)", "[ / ]"): "tests/tui/test_history.py",
     ("History (h)", "Enter"): "tests/tui/test_history.py",
@@ -407,6 +408,14 @@ async def _e(pilot: Any, desk: dict[str, str]) -> None:
     ref = highlighted(pilot)
     await pilot.press("ctrl+s")
     await settle(pilot, lambda: Case.get(Case.ref == ref).escalated_to == "Tier 2")
+
+
+@check(CASE, "E")
+async def _explain(pilot: Any, desk: dict[str, str]) -> None:
+    from tests.tui.test_insights import explain_highlighted
+
+    await explain_highlighted(pilot)
+    assert "Resolution: target" in screen_text(pilot)
 
 
 @check(CASE, "R")

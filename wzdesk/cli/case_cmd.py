@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     verbs = case.add_subparsers(
         dest="verb",
         required=True,
-        metavar="{open,show,list,reply,call,set,escalate,resolve,reopen,close}",
+        metavar="{open,show,list,reply,call,set,escalate,resolve,reopen,close,explain}",
     )
 
     opening = verbs.add_parser("open", help="open a case for a client admin")
@@ -108,6 +108,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     reopening.add_argument("--reason", default="")
 
     _change(verbs, "close", "close a resolved case (final)", run_close)
+
+    from wzdesk.cli.insights_cmd import register_explain
+
+    register_explain(verbs)
 
 
 def _change(

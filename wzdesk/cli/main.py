@@ -38,6 +38,8 @@ COMMAND_MODULES = {
     "notify": "notify_cmd",
     "alert": "alert_cmd",
     "notices": "notices_cmd",
+    "report": "insights_cmd",
+    "audit": "insights_cmd",
 }
 
 

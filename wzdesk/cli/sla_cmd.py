@@ -12,7 +12,7 @@ from wzdesk.services.calendar import load_policy_book
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sla = subparsers.add_parser("sla", help="SLA arithmetic: due instants, business time")
-    verbs = sla.add_subparsers(dest="verb", required=True, metavar="{due,elapsed}")
+    verbs = sla.add_subparsers(dest="verb", required=True, metavar="{due,elapsed,events}")
 
     due = verbs.add_parser("due", help="response and resolution due instants for a new case")
     due.add_argument("--severity", required=True, type=severity_arg)
@@ -25,6 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     elapsed.add_argument("--to", dest="end", required=True, help="ISO-8601 instant")
     add_json_flag(elapsed)
     elapsed.set_defaults(handler=run_elapsed)
+
+    from wzdesk.cli.insights_cmd import register_events
+
+    register_events(verbs)
 
 
 def run_due(args: argparse.Namespace, runtime: Runtime) -> int:

@@ -46,6 +46,8 @@ class Action(StrEnum):
     IMPERSONATE = "act as another console user"
     MANAGE_MESSAGES = "change message templates, client notices and alert rules"
     MANAGE_MACROS = "add, change or remove canned replies"
+    VIEW_REPORTS = "view reports, period SLA event logs and the audit trail"
+    EXPLAIN_SLA = "see how a case's SLA targets were counted"
 
 
 _EVERYONE = frozenset(Role)
@@ -80,6 +82,8 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = {
     Action.IMPERSONATE: frozenset({Role.SUPERVISOR}),
     Action.MANAGE_MESSAGES: frozenset({Role.SUPERVISOR}),
     Action.MANAGE_MACROS: _AGENTS,
+    Action.VIEW_REPORTS: frozenset({Role.SUPERVISOR}),
+    Action.EXPLAIN_SLA: _EVERYONE,
 }
 
 

@@ -64,6 +64,7 @@ class WzdeskApp(App[None]):
         Binding("f4", "wallboard", "Wallboard", show=False),
         Binding("f6", "quarantine", "Mail quarantine", show=False),
         Binding("f7", "alerts", "Alerts", show=False),
+        Binding("f8", "insights", "Insights", show=False),
         Binding("ctrl+r", "refresh_now", "Refresh", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
@@ -288,6 +289,34 @@ class WzdeskApp(App[None]):
             self.pop_screen()
         else:
             self.push_screen(AlertsScreen())
+
+    def action_insights(self) -> None:
+        """Insights (supervisors): a role that may not see reports is told why."""
+        from wzdesk.core.rules import Action, may
+        from wzdesk.tui.screens.insights import InsightsScreen
+
+        if isinstance(self.screen, InsightsScreen):
+            self.pop_screen()
+        elif not may(self.role, Action.VIEW_REPORTS):
+            self.notify(
+                f"As {self.role.value} you may not {Action.VIEW_REPORTS.value}.",
+                severity="warning",
+            )
+        else:
+            self.push_screen(InsightsScreen())
+
+    def action_audit(self) -> None:
+        """The audit trail (supervisors)."""
+        from wzdesk.core.rules import Action, may
+        from wzdesk.tui.screens.audit import AuditScreen
+
+        if not may(self.role, Action.VIEW_REPORTS):
+            self.notify(
+                f"As {self.role.value} you may not {Action.VIEW_REPORTS.value}.",
+                severity="warning",
+            )
+        elif not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen())
 
     def _main_screen(self) -> object | None:
         """Back to the main screen (closing what is above it); None if it is not running."""

@@ -31,6 +31,8 @@ _ACTIONS = [
     ("New case", "new_case"),
     ("Wallboard (breach panel full screen)", "wallboard"),
     ("Alerts: raised here and sent by notify", "alerts"),
+    ("Insights: SLA compliance per week, backlog, response times", "insights"),
+    ("Audit trail: who changed what, before and after", "audit"),
     ("Help: every key", "help"),
     ("Refresh from the database", "refresh_now"),
 ]

@@ -108,6 +108,10 @@ def _is_open(status: Status) -> bool:
     return status.is_open
 
 
+def _any_status(status: Status) -> bool:
+    return True
+
+
 def _is_resolved(status: Status) -> bool:
     return status is Status.RESOLVED
 
@@ -126,6 +130,7 @@ CASE_ACTIONS: dict[str, CaseAction] = {
     "reopen": CaseAction("o", "Reopen", Action.REOPEN, _is_resolved, "only a resolved case"),
     "close_case": CaseAction("c", "Close", Action.CLOSE, _is_resolved, "only a resolved case"),
     "log_call": CaseAction("l", "Call", Action.LOG_CALL, _not_closed, "a closed case is final"),
+    "explain": CaseAction("E", "Explain SLA", Action.EXPLAIN_SLA, _any_status, "always"),
 }
 #: Shown in the footer (the rest are listed in help: F1).
 _IN_FOOTER = {"reply", "note", "take", "assign", "status", "resolve", "reopen", "close_case"}
@@ -232,6 +237,14 @@ class CaseActions:
         self.run_worker(act, thread=True, group="actions", exit_on_error=False)
 
     # -- the actions (each awaits its prompts in a worker, ``push_screen_wait``) -------------------
+
+    def action_explain(self) -> None:
+        """How the selected case's SLA targets were counted (a screen of its own)."""
+        from wzdesk.tui.screens.explain import ExplainScreen
+
+        target = self._target()
+        if target is not None:
+            self.app.push_screen(ExplainScreen(target.ref))
 
     @work(group="prompts", exclusive=True)
     async def action_reply(self) -> None:

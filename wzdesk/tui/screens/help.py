@@ -47,6 +47,12 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             KeyHelp("F4", "Wallboard: breached and at-risk cases full screen (again to leave)"),
             KeyHelp("F6", "Mail quarantine: release held mail into a case, or discard it"),
             KeyHelp("F7", "Alerts: those this console raised and those 'wzdesk notify' emailed"),
+            KeyHelp(
+                "F8",
+                "Insights: compliance per week, backlog, median response by severity (tables "
+                "and charts; the audit trail is in the palette)",
+                Action.VIEW_REPORTS,
+            ),
             KeyHelp("Ctrl+P", "Command palette: open a case by reference, a client, filters"),
             KeyHelp("Ctrl+R", "Re-read the database now"),
             KeyHelp("Ctrl+Q", "Quit (asks first if a form holds text you typed)"),
@@ -94,6 +100,11 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             _case("reopen", "Reopen a resolved case"),
             _case("close_case", "Close a resolved case (asks first: closing is final)"),
             _case("log_call", "Log a call on this case (timed from when you press l)"),
+            _case(
+                "explain",
+                "Explain the SLA: every business interval that counted, what was skipped, "
+                "what met or breached each target",
+            ),
         ],
     ),
     (

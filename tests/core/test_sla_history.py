@@ -1,0 +1,182 @@
+"""SLA explain and the event log, against the calendar and the timers (pure, property-based).
+
+* explain's intervals add up exactly to the business time ``BusinessCalendar`` counts (minus
+  the pauses that stopped the clock), and to the elapsed time the timers read;
+* the last event of each target agrees with the timer's state at the same instant;
+* a case as of an instant ignores everything recorded after it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wzdesk.core.calendar import BusinessCalendar, parse_hours
+from wzdesk.core.sla import Severity, SlaPolicy, TimerState
+from wzdesk.core.sla_history import (
+    CaseFacts,
+    Pause,
+    SeverityChange,
+    counted_intervals,
+    explain,
+    readings,
+    sla_events,
+)
+
+TORONTO = ZoneInfo("America/Toronto")
+ONTARIO = frozenset(holidays.country_holidays("CA", subdiv="ON", years=range(2025, 2028)))
+SPLIT_WEEK = (
+    (parse_hours("08:00-12:00,13:00-17:00"),) * 5
+    + (parse_hours("20:00-24:00"),)
+    + (parse_hours("00:00-02:00,22:00-23:00"),)
+)
+CALENDARS = [
+    BusinessCalendar.office_hours(),
+    BusinessCalendar.office_hours(holidays=ONTARIO),
+    BusinessCalendar("America/Toronto", SPLIT_WEEK, ONTARIO),
+    BusinessCalendar.around_the_clock(),
+]
+START = datetime(2025, 1, 1, tzinfo=UTC)
+SPAN = 3 * 365 * 86_400
+
+instants = st.integers(0, SPAN).map(lambda s: START + timedelta(seconds=s))
+durations = st.integers(0, 30 * 86_400).map(lambda s: timedelta(seconds=s))
+calendars = st.sampled_from(CALENDARS)
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(calendars, instants, durations)
+def test_intervals_sum_exactly_to_business_time(
+    calendar: BusinessCalendar, start: datetime, length: timedelta
+) -> None:
+    end = start + length
+    intervals, skipped = counted_intervals(calendar, start, end)
+    assert sum(i.seconds for i in intervals) == calendar.business_seconds_between(start, end)
+    # Intervals and skipped spans tile [start, end] without overlap.
+    spans = sorted([(i.start, i.end) for i in intervals] + [(s.start, s.end) for s in skipped])
+    if length:
+        assert spans[0][0] == start and spans[-1][1] == end
+        assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(s.reasons for s in skipped)
+
+
+@SETTINGS
+@given(calendars, instants, durations, st.lists(st.tuples(durations, durations), max_size=4))
+def test_intervals_leave_out_pauses_exactly(
+    calendar: BusinessCalendar,
+    start: datetime,
+    length: timedelta,
+    raw_pauses: list[tuple[timedelta, timedelta]],
+) -> None:
+    end = start + length
+    pauses = []
+    cursor = start
+    for gap, span in raw_pauses:  # disjoint pauses, in order
+        a = cursor + gap / 8
+        b = a + span / 8
+        pauses.append((a, b))
+        cursor = b
+    intervals, _ = counted_intervals(calendar, start, end, pauses)
+    paused = sum(
+        calendar.business_seconds_between(max(a, start), min(b, end))
+        for a, b in pauses
+        if a < end and b > start
+    )
+    total = sum(i.seconds for i in intervals)
+    assert total == calendar.business_seconds_between(start, end) - paused
+
+
+severities = st.sampled_from(list(Severity))
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> tuple[SlaPolicy, CaseFacts, datetime]:
+    policy = SlaPolicy(draw(st.sampled_from(CALENDARS[:3])))
+    received = draw(instants)
+    cursor = received
+    pauses = []
+    responded = None
+    if draw(st.booleans()):
+        responded = received + draw(durations) / 4
+    for _ in range(draw(st.integers(0, 3))):
+        start = cursor + draw(durations) / 4
+        end = start + draw(durations) / 4
+        pauses.append(Pause(start, end, "waiting_client"))
+        cursor = end
+    ending = draw(st.sampled_from(["running", "waiting", "resolved"]))
+    if ending != "running":
+        start = cursor + draw(durations) / 4
+        pauses.append(Pause(start, None, "waiting_client" if ending == "waiting" else "resolved"))
+        cursor = start
+        if ending == "resolved" and responded is None:
+            responded = start
+    severity = draw(severities)
+    changes: tuple[SeverityChange, ...] = ()
+    if draw(st.booleans()):
+        changed = received + draw(durations) / 4
+        before = draw(severities)
+        changes = (SeverityChange(changed, before, severity),)
+    facts = CaseFacts(received, severity, changes, responded, tuple(pauses))
+    now = received + draw(durations) * 2
+    return policy, facts, now
+
+
+@SETTINGS
+@given(histories())
+def test_explain_agrees_with_the_timers(history: tuple[SlaPolicy, CaseFacts, datetime]) -> None:
+    policy, facts, now = history
+    reading = readings(policy, facts, now)
+    for explained, timer in zip(
+        explain(policy, facts, now), (reading.response, reading.resolution), strict=True
+    ):
+        assert explained.state == timer.state
+        assert explained.due == timer.due
+        assert explained.elapsed_seconds == sum(i.seconds for i in explained.intervals)
+        # The timers read target - (business time left to due): the same count.
+        assert abs(explained.elapsed_seconds - timer.elapsed_seconds) < 1e-6
+
+
+@SETTINGS
+@given(histories())
+def test_last_events_agree_with_the_timer_states(
+    history: tuple[SlaPolicy, CaseFacts, datetime],
+) -> None:
+    policy, facts, now = history
+    reading = readings(policy, facts, now)
+    events = sla_events(policy, facts, now)
+    assert [e.at for e in events] == sorted(e.at for e in events)
+    assert all(e.at <= now for e in events)
+    for target, timer in (("response", reading.response), ("resolution", reading.resolution)):
+        kinds = [
+            e.kind for e in events if e.target == target and e.kind not in ("paused", "resumed")
+        ]
+        if timer.state == TimerState.MET:
+            assert kinds[-1] == "met"
+        elif timer.state == TimerState.LATE:
+            assert kinds[-1] == "late" and "breached" in kinds
+        elif timer.state == TimerState.BREACHED:
+            assert "breached" in kinds
+        elif timer.state == TimerState.AT_RISK:
+            assert "at_risk" in kinds and "breached" not in kinds[kinds.index("at_risk") :]
+        else:
+            assert "at_risk" not in kinds[-1:] and "breached" not in kinds[-1:]
+
+
+@SETTINGS
+@given(histories(), durations)
+def test_as_of_ignores_what_came_later(
+    history: tuple[SlaPolicy, CaseFacts, datetime], back: timedelta
+) -> None:
+    policy, facts, now = history
+    earlier = max(facts.received_at, now - back)
+    past = facts.as_of(earlier)
+    assert all(p.start <= earlier for p in past.pauses)
+    assert all(p.end is None or p.end <= earlier for p in past.pauses)
+    assert past.first_response_at is None or past.first_response_at <= earlier
+    assert readings(policy, facts, earlier) == readings(policy, past, earlier)
+    assert sla_events(policy, facts, earlier) == sla_events(policy, past, earlier)

@@ -1,0 +1,74 @@
+"""Reports read a fixed number of queries whatever the number of cases."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from playhouse.test_utils import count_queries
+
+from tests.conftest import local, new_case
+from wzdesk.core.clock import FixedClock
+from wzdesk.services import cases
+from wzdesk.services.context import ServiceContext
+from wzdesk.services.reports import (
+    Period,
+    backlog_report,
+    channels_report,
+    clients_report,
+    nearest_rank,
+    sla_report,
+)
+from wzdesk.services.sla_history import EventQuery, event_rows
+
+PERIOD = Period(date(2026, 3, 1), date(2026, 3, 10))
+
+
+def _queries(run: object) -> int:
+    with count_queries() as counted:
+        run()  # type: ignore[operator]
+    return counted.count
+
+
+def test_query_counts_do_not_grow_with_cases(
+    supervisor: ServiceContext, agent: ServiceContext, acme: str, clock: FixedClock
+) -> None:
+    counts = []
+    for batch in range(2):
+        for i in range(3 + 5 * batch):
+            made = cases.open_case(
+                agent, new_case(received_at=local(2026, 3, 2, 9, 0) + timedelta(minutes=i))
+            )
+            if i % 2:
+                cases.reply(agent, str(made.ref), "On it")
+        counts.append(
+            (
+                _queries(lambda: sla_report(supervisor, PERIOD, "severity")),
+                _queries(
+                    lambda: list(
+                        event_rows(supervisor, EventQuery(None, *PERIOD.__dict__.values()))
+                    )
+                ),
+                _queries(lambda: channels_report(supervisor, PERIOD)),
+                _queries(lambda: clients_report(supervisor, PERIOD)),
+                _queries(
+                    lambda: backlog_report(supervisor, Period(date(2026, 3, 2), date(2026, 3, 4)))
+                ),
+            )
+        )
+    assert counts[0] == counts[1]
+    # report sla: policy book (3), the ids of cases with pauses or severity changes after now,
+    # one GROUP BY, one slim read of business times, and the
+    # rebuild of cases whose timeline continues after now (clients, users, pauses, severity
+    # changes, cases); sla events: the book and that rebuild for every case; the rest: the book
+    # and one GROUP BY, or two COUNTs a day.
+    assert counts[0] == (11, 8, 4, 4, 7)
+
+
+def test_nearest_rank() -> None:
+    assert nearest_rank([], 50) is None
+    assert nearest_rank([5], 90) == 5
+    values = [15, 20, 35, 40, 50]
+    assert nearest_rank(values, 30) == 20  # rank ceil(1.5) = 2
+    assert nearest_rank(values, 50) == 35
+    assert nearest_rank(values, 90) == 50
+    assert nearest_rank(list(range(1, 11)), 90) == 9

@@ -1,0 +1,111 @@
+"""The console's insights (F8), audit trail (palette) and SLA explain (E), as the user sees them.
+
+The seeded desk (tests/tui/conftest.py), Monday 9 March 2026 10:00:
+* week of 2 March: two critical cases — one breached (no reply), one replied late after 11
+  business hours (Fri 09:00 → Mon 10:00): response compliance 0%, resolution none yet;
+* week of 9 March: a moderate case replied in 1.5 h and a minor one resolved (replied) in 2 h —
+  response 100%, resolution 100% (the resolved one); three more still pending;
+* backlog now: 6 open of 7.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.command import CommandPalette
+
+from tests.tui.helpers import highlighted, line_with, notifications, screen_text, settle
+from wzdesk.tui.screens.audit import AuditScreen
+from wzdesk.tui.screens.explain import ExplainScreen
+from wzdesk.tui.screens.insights import InsightsScreen
+from wzdesk.tui.screens.main import MainScreen
+
+SIZE = (160, 70)
+
+
+def _loaded(pilot: Any, text: str) -> bool:
+    return text in screen_text(pilot)
+
+
+async def test_f8_shows_insights_tables_beside_charts(
+    desk: dict[str, str], supervisor: Any, make_app: Any
+) -> None:
+    app = make_app(supervisor, refresh_seconds=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.press("f8")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, InsightsScreen))
+        await settle(pilot, lambda: _loaded(pilot, "SLA compliance = met on time"))
+        last_week = line_with(pilot, "2026-03-02")
+        assert "0.0%" in last_week and "—" in last_week
+        this_week = line_with(pilot, "2026-03-09")
+        assert this_week.count("100.0%") == 2
+        assert "11h00m" in line_with(pilot, "critical")
+        assert "1h30m" in line_with(pilot, "moderate")  # 08:30 → 10:00
+        assert "Compliance per week" in screen_text(pilot)  # the chart's title
+        assert "Backlog" in screen_text(pilot)
+        assert "Median response by severity" in screen_text(pilot)
+        table = pilot.app.screen.query_one("#backlog-table")
+        assert table.get_row_at(table.row_count - 1)[1] == 6
+        await pilot.press("f8")  # again: back to the queue
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+
+
+async def test_f8_is_refused_to_agents(desk: dict[str, str], agent: Any, make_app: Any) -> None:
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.press("f8")
+        await settle(pilot, lambda: notifications(pilot))
+        assert isinstance(pilot.app.screen, MainScreen)
+        assert "may not view reports" in notifications(pilot)[-1]
+
+
+async def test_palette_opens_the_audit_trail(
+    desk: dict[str, str], supervisor: Any, make_app: Any
+) -> None:
+    app = make_app(supervisor, refresh_seconds=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.press("ctrl+p")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+        await pilot.press(*"audit trail")
+        await pilot.pause(0.4)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, AuditScreen))
+        await settle(pilot, lambda: _loaded(pilot, "newest records"))
+        resolved = line_with(pilot, f"case {desk['resolved']}")
+        assert "case.resolve" in resolved and "sam" in resolved
+        assert '{"status": "new"}' in resolved  # before → after
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+
+
+async def explain_highlighted(pilot: Any) -> str:
+    """Press E on the highlighted case and wait for its explanation; its reference."""
+    ref = highlighted(pilot)
+    assert ref
+    await pilot.press("E")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, ExplainScreen))
+    await settle(pilot, lambda: _loaded(pilot, "Response: target"))
+    assert pilot.app.screen.ref == ref
+    return ref
+
+
+async def test_e_explains_the_selected_case(
+    desk: dict[str, str], agent: Any, make_app: Any
+) -> None:
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: highlighted(pilot) == desk["breached"])
+        await explain_highlighted(pilot)
+        # Critical, received Fri 6 March 12:00: 4 business hours, due Fri 16:00, breached.
+        assert "due Fri 06 Mar 16:00 — breached at Fri 06 Mar 16:00" in screen_text(pilot)
+        assert "Resolution: target 24h00m" in screen_text(pilot)
+        assert "night, weekend" in screen_text(pilot) or "weekend, night" in screen_text(pilot)
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.press("down")
+        await settle(pilot, lambda: highlighted(pilot) != desk["breached"])
+        other = await explain_highlighted(pilot)
+        assert other in screen_text(pilot)

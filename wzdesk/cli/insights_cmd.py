@@ -1,0 +1,190 @@
+"""``wzdesk case explain``, ``wzdesk sla events``, ``wzdesk report ...`` and ``wzdesk audit``:
+SLA evidence and insights for scripts (as of ``WZDESK_NOW`` when it is set)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from wzdesk.cli.common import Runtime, add_json_flag
+from wzdesk.cli.output import emit_fields, emit_json, emit_table
+from wzdesk.core.timefmt import parse_date, parse_instant
+
+EVENT_COLUMNS = ["case", "target", "kind", "at", "detail"]
+REPORT_NAMES = ("sla", "backlog", "breaches", "channels", "agents", "clients")
+
+
+def register_explain(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``case explain REF``."""
+    explain = verbs.add_parser(
+        "explain", help="how each SLA target was counted: intervals, skipped time, outcome"
+    )
+    explain.add_argument("ref", metavar="REF")
+    add_json_flag(explain)
+    explain.set_defaults(handler=run_explain)
+
+
+def register_events(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``sla events``."""
+    events = verbs.add_parser(
+        "events", help="SLA events (at_risk, breached, met, late, paused, resumed)"
+    )
+    events.add_argument("--case", metavar="REF", help="one case's events")
+    events.add_argument("--from", dest="start", metavar="DATE", help="cases received from DATE")
+    events.add_argument("--to", dest="end", metavar="DATE", help="... to before DATE")
+    form = events.add_mutually_exclusive_group()
+    form.add_argument("--jsonl", action="store_true", help="one JSON object a line")
+    form.add_argument("--csv", action="store_true", help="CSV with a header line")
+    events.set_defaults(handler=run_events)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    report = subparsers.add_parser("report", help="reports over cases received in a period")
+    kinds = report.add_subparsers(
+        dest="report", required=True, metavar="{" + ",".join(REPORT_NAMES) + "}"
+    )
+    for name in REPORT_NAMES:
+        parser = kinds.add_parser(name, help=f"the {name} report")
+        parser.add_argument("--from", dest="start", required=True, metavar="DATE")
+        parser.add_argument("--to", dest="end", required=True, metavar="DATE")
+        if name == "sla":
+            parser.add_argument(
+                "--by", default="severity", help="severity, client, agent, channel or month"
+            )
+        form = parser.add_mutually_exclusive_group()
+        form.add_argument("--json", action="store_true", help="print one JSON document")
+        form.add_argument("--csv", action="store_true", help="CSV with a header line")
+        parser.set_defaults(handler=run_report)
+
+    audit = subparsers.add_parser("audit", help="the audit trail: who changed what, before/after")
+    audit.add_argument("--case", metavar="REF")
+    audit.add_argument("--user", metavar="LOGIN")
+    audit.add_argument("--since", metavar="DATE|INSTANT")
+    audit.add_argument("--limit", type=int, default=100, metavar="N")
+    add_json_flag(audit)
+    audit.set_defaults(handler=run_audit)
+
+
+def run_explain(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.sla_history import explain_case
+
+    result = explain_case(runtime.context(), args.ref)
+    if args.json:
+        emit_json(result)
+        return 0
+    emit_fields(
+        {
+            "case": result["ref"],
+            "as of": result["as_of"],
+            "received": result["received_at"],
+            "severity": result["severity"],
+            "status": result["status"],
+            "policy": f"version {result['policy']['version']} "
+            f"(effective {result['policy']['effective_from']})",
+        }
+    )
+    for change in result["severity_changes"]:
+        print(f"severity {change['from']} -> {change['to']} at {change['at']}")
+    for target in result["targets"]:
+        print()
+        outcome = target["outcome"]
+        print(
+            f"{target['target']}: target {target['target_seconds']} s, due {target['due']}, "
+            f"{target['state']}" + (f" at {outcome['at']}" if outcome else "")
+        )
+        if outcome and outcome["event"]:
+            event = outcome["event"]
+            print(f"  by {event['kind']} of {event['author']} at {event['at']}")
+        print(
+            f"  counted {target['elapsed_seconds']} business seconds "
+            f"until {target['counted_until']}"
+        )
+        for interval in target["intervals"]:
+            print(f"  + {interval['start']} .. {interval['end']}  {interval['seconds']} s")
+        for gap in target["skipped"]:
+            print(f"  - {gap['start']} .. {gap['end']}  skipped ({', '.join(gap['reasons'])})")
+    return 0
+
+
+def run_events(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.sla_history import EventQuery, event_rows
+
+    start = None if args.start is None else parse_date(args.start, "--from")
+    end = None if args.end is None else parse_date(args.end, "--to")
+    context = runtime.context()
+    rows = list(event_rows(context, EventQuery(args.case, start, end)))
+    if args.jsonl:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif args.csv:
+        _write_csv(rows, EVENT_COLUMNS)
+    else:
+        emit_table(rows, EVENT_COLUMNS)
+    return 0
+
+
+def _write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: "" if row.get(c) is None else row.get(c) for c in columns})
+
+
+def run_report(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.reports import REPORTS, Period, flat, sla_report
+
+    period = Period(parse_date(args.start, "--from"), parse_date(args.end, "--to"))
+    context = runtime.context()
+    if args.report == "sla":
+        rows = sla_report(context, period, args.by)
+    else:
+        rows = REPORTS[args.report](context, period, None)
+    if args.json:
+        emit_json(rows)
+        return 0
+    table = [flat(row) for row in rows]
+    columns = list(table[0]) if table else []
+    if args.csv:
+        _write_csv(table, columns)
+    else:
+        emit_table(table, columns)
+    return 0
+
+
+def run_audit(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services.reports import AuditQuery, audit_entries
+
+    since = None
+    if args.since is not None:
+        since = _since(args.since, runtime)
+    rows = audit_entries(runtime.context(), AuditQuery(args.case, args.user, since, args.limit))
+    if args.json:
+        emit_json(rows)
+        return 0
+    table = [
+        {
+            **row,
+            "before": ""
+            if row["before"] is None
+            else json.dumps(row["before"], ensure_ascii=False),
+            "after": "" if row["after"] is None else json.dumps(row["after"], ensure_ascii=False),
+        }
+        for row in rows
+    ]
+    emit_table(table, ["at", "actor", "action", "entity_id", "before", "after"])
+    return 0
+
+
+def _since(text: str, runtime: Runtime) -> Any:
+    """A date (support-zone midnight) or an instant with an offset."""
+    if len(text.strip()) == 10:
+        from wzdesk.cli.common import support_zone
+        from wzdesk.services.sla_history import day_start
+
+        runtime.open_store()
+        return day_start(parse_date(text, "--since"), support_zone(runtime))
+    return parse_instant(text, "--since")

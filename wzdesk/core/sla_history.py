@@ -1,0 +1,422 @@
+"""A case's SLA history, derived exactly from its facts: explain, event log, readings as of.
+
+Pure computation over plain values (no database). The facts of one case - when it came in, its
+severity changes, its first public reply and its pauses (waiting on the client, resolved) -
+determine, at any instant ``t``:
+
+* the case *as it stood at t* (:meth:`CaseFacts.as_of`): later replies, pauses and severity
+  changes do not exist yet;
+* both timers at ``t`` (:func:`readings`), using the same deadline arithmetic the store keeps;
+* the SLA events up to ``t`` (:func:`sla_events`): at risk, breached, met, late, paused, resumed;
+* the explanation of each target (:func:`explain`): every business interval that counted, what
+  was skipped (nights, weekends, holidays, pauses) and the event that met or breached it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from wzdesk.core.calendar import BusinessCalendar
+from wzdesk.core.case_sla import (
+    CaseClock,
+    compute_deadlines,
+    resolution_timer,
+    response_timer,
+    shift_for_pause,
+)
+from wzdesk.core.sla import Severity, SlaPolicy, TimerState, TimerStatus
+
+RESPONSE = "response"
+RESOLUTION = "resolution"
+TARGETS = (RESPONSE, RESOLUTION)
+
+
+@dataclass(frozen=True)
+class SeverityChange:
+    """A severity change on the timeline."""
+
+    at: datetime
+    before: Severity
+    after: Severity
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A span when the resolution clock stood still (``end`` None while ongoing)."""
+
+    start: datetime
+    end: datetime | None
+    reason: str  # "waiting_client" | "resolved"
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What a case's SLA depends on, as recorded."""
+
+    received_at: datetime
+    severity: Severity  # the severity now (after every change)
+    severity_changes: tuple[SeverityChange, ...] = ()
+    first_response_at: datetime | None = None
+    pauses: tuple[Pause, ...] = ()
+    closed_at: datetime | None = None
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        """When the case was resolved, if it is resolved (an ongoing "resolved" pause)."""
+        for pause in self.pauses:
+            if pause.reason == "resolved" and pause.end is None:
+                return pause.start
+        return None
+
+    @property
+    def paused_since(self) -> datetime | None:
+        """The start of an ongoing wait on the client."""
+        for pause in self.pauses:
+            if pause.reason != "resolved" and pause.end is None:
+                return pause.start
+        return None
+
+    def exists_at(self, instant: datetime) -> bool:
+        """Had the case been received by ``instant``?"""
+        return self.received_at <= instant
+
+    def as_of(self, instant: datetime) -> CaseFacts:
+        """The facts as they stood at ``instant`` (nothing recorded after it)."""
+        changes = tuple(c for c in self.severity_changes if c.at <= instant)
+        severity = self.severity
+        if changes:
+            severity = changes[-1].after
+        elif self.severity_changes:
+            severity = self.severity_changes[0].before
+        pauses = tuple(
+            p if p.end is None or p.end <= instant else replace(p, end=None)
+            for p in self.pauses
+            if p.start <= instant
+        )
+        response = self.first_response_at
+        closed = self.closed_at
+        return CaseFacts(
+            received_at=self.received_at,
+            severity=severity,
+            severity_changes=changes,
+            first_response_at=response if response is not None and response <= instant else None,
+            pauses=pauses,
+            closed_at=closed if closed is not None and closed <= instant else None,
+        )
+
+    @property
+    def finished_pauses(self) -> list[tuple[datetime, datetime]]:
+        return sorted((p.start, p.end) for p in self.pauses if p.end is not None)
+
+
+@dataclass(frozen=True)
+class Readings:
+    """Both timers of a case at an instant."""
+
+    response: TimerStatus
+    resolution: TimerStatus
+
+    def of(self, target: str) -> TimerStatus:
+        return self.response if target == RESPONSE else self.resolution
+
+
+def readings(policy: SlaPolicy, facts: CaseFacts, now: datetime) -> Readings:
+    """Both timers at ``now`` from the facts as they stood then (same arithmetic as the store)."""
+    facts = facts.as_of(now)
+    deadlines = compute_deadlines(policy, facts.severity, facts.received_at, facts.finished_pauses)
+    clock = CaseClock(
+        facts.severity,
+        facts.received_at,
+        facts.first_response_at,
+        facts.resolved_at,
+        facts.paused_since,
+    )
+    return Readings(
+        response_timer(policy, clock, deadlines, now),
+        resolution_timer(policy, clock, deadlines, now),
+    )
+
+
+# -- the event log ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlaEvent:
+    """One SLA event of a case: ``kind`` is at_risk, breached, met, late, paused or resumed."""
+
+    at: datetime
+    target: str  # "response" | "resolution"
+    kind: str
+    detail: str = ""
+
+    @property
+    def sort_key(self) -> tuple[datetime, int, int]:
+        return (self.at, TARGETS.index(self.target), _KIND_ORDER.index(self.kind))
+
+
+_KIND_ORDER = ("resumed", "at_risk", "breached", "met", "late", "paused")
+
+
+def sla_events(policy: SlaPolicy, facts: CaseFacts, now: datetime) -> list[SlaEvent]:
+    """Every SLA event of the case up to ``now``, in time order."""
+    facts = facts.as_of(now)
+    deadlines = compute_deadlines(policy, facts.severity, facts.received_at)
+    calendar = policy.calendar_for(facts.severity)
+    events: list[SlaEvent] = []
+    # Response: no pauses.
+    _run_segment(
+        events,
+        RESPONSE,
+        deadlines.response_due,
+        deadlines.response_at_risk_at,
+        facts.first_response_at or now,
+        [False, False],
+    )
+    if facts.first_response_at is not None:
+        late = facts.first_response_at > deadlines.response_due
+        events.append(
+            SlaEvent(facts.first_response_at, RESPONSE, "late" if late else "met", "first reply")
+        )
+    # Resolution: running segments between pauses, deadlines shifted by each finished pause.
+    due, risk = deadlines.resolution_due, deadlines.resolution_at_risk_at
+    done = [False, False]  # at risk emitted, breached emitted
+    running = True
+    for pause in sorted(facts.pauses, key=lambda p: p.start):
+        _run_segment(events, RESOLUTION, due, risk, pause.start, done)
+        if pause.reason == "resolved":
+            kind = "late" if pause.start > due else "met"
+            events.append(SlaEvent(pause.start, RESOLUTION, kind, "resolved"))
+        events.append(SlaEvent(pause.start, RESOLUTION, "paused", pause.reason))
+        if pause.end is None:
+            running = False
+            break
+        events.append(SlaEvent(pause.end, RESOLUTION, "resumed", pause.reason))
+        due = shift_for_pause(calendar, due, pause.start, pause.end)
+        risk = shift_for_pause(calendar, risk, pause.start, pause.end)
+    if running:
+        _run_segment(events, RESOLUTION, due, risk, now, done)
+    return sorted(events, key=lambda e: e.sort_key)
+
+
+def _run_segment(
+    events: list[SlaEvent],
+    target: str,
+    due: datetime,
+    risk: datetime,
+    until: datetime,
+    done: list[bool],
+) -> None:
+    """Threshold crossings while the clock ran up to ``until`` (at risk at >=, breached at >)."""
+    if not done[0] and risk <= until:
+        events.append(SlaEvent(risk, target, "at_risk"))
+        done[0] = True
+    if not done[1] and due < until:
+        events.append(SlaEvent(due, target, "breached"))
+        done[1] = True
+
+
+# -- explain ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Business time that counted: ``[start, end)``, ``seconds`` long."""
+
+    start: datetime
+    end: datetime
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Time that did not count, and why: ``night``, ``weekend``, ``holiday`` and/or ``pause``."""
+
+    start: datetime
+    end: datetime
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TargetExplanation:
+    """How one target was counted."""
+
+    target: str
+    target_seconds: int
+    due: datetime
+    state: TimerState
+    until: datetime  # the instant counting stopped: met, paused, or now
+    elapsed_seconds: float  # the sum of the intervals
+    intervals: tuple[Interval, ...]
+    skipped: tuple[Skipped, ...]
+    outcome_at: datetime | None  # when it was met (on time or late) or breached
+
+
+def explain(
+    policy: SlaPolicy, facts: CaseFacts, now: datetime
+) -> tuple[TargetExplanation, TargetExplanation]:
+    """Response and resolution, explained at ``now``."""
+    facts = facts.as_of(now)
+    reading = readings(policy, facts, now)
+    calendar = policy.calendar_for(facts.severity)
+    result = []
+    for target in TARGETS:
+        timer = reading.of(target)
+        if target == RESPONSE:
+            met_at = facts.first_response_at
+            pauses: list[tuple[datetime, datetime]] = []
+            until = met_at or now
+        else:
+            met_at = facts.resolved_at
+            until = met_at or facts.paused_since or now
+            pauses = _counted_pauses(calendar, policy, facts, until)
+        intervals, skipped = counted_intervals(calendar, facts.received_at, until, pauses)
+        outcome_at: datetime | None = None
+        if timer.state in (TimerState.MET, TimerState.LATE):
+            outcome_at = met_at
+        elif timer.state == TimerState.BREACHED:
+            outcome_at = timer.due
+        result.append(
+            TargetExplanation(
+                target=target,
+                target_seconds=timer.target_seconds,
+                due=timer.due,
+                state=timer.state,
+                until=until,
+                elapsed_seconds=sum(i.seconds for i in intervals),
+                intervals=tuple(intervals),
+                skipped=tuple(skipped),
+                outcome_at=outcome_at,
+            )
+        )
+    return result[0], result[1]
+
+
+def _counted_pauses(
+    calendar: BusinessCalendar, policy: SlaPolicy, facts: CaseFacts, until: datetime
+) -> list[tuple[datetime, datetime]]:
+    """Finished pauses that stopped the clock: those that began before the (pushed) due."""
+    due = compute_deadlines(policy, facts.severity, facts.received_at).resolution_due
+    counted = []
+    for start, end in facts.finished_pauses:
+        if end > until:
+            end = until
+        if due <= start or end <= start:
+            continue
+        counted.append((start, end))
+        due = shift_for_pause(calendar, due, start, end)
+    return counted
+
+
+def counted_intervals(
+    calendar: BusinessCalendar,
+    start: datetime,
+    end: datetime,
+    pauses: Sequence[tuple[datetime, datetime]] = (),
+) -> tuple[list[Interval], list[Skipped]]:
+    """The opening windows between ``start`` and ``end``, minus ``pauses``, and the gaps.
+
+    Walks local days of the calendar's zone (independently of the calendar's lookup table, so
+    tests can hold one against the other).
+    """
+    zone = calendar.zone
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    pauses = [(a.astimezone(UTC), b.astimezone(UTC)) for a, b in pauses]
+    if end <= start:
+        return [], []
+    windows: list[tuple[datetime, datetime]] = []
+    day = start.astimezone(zone).date() - timedelta(days=1)
+    last = end.astimezone(zone).date() + timedelta(days=1)
+    while day <= last:
+        if day not in calendar.holidays:
+            for open_sod, close_sod in calendar.week[day.weekday()]:
+                a = _wall(day, open_sod, zone)
+                b = _wall(day, close_sod, zone)
+                a, b = max(a, start), min(b, end)
+                if a < b:
+                    windows.append((a, b))
+        day += timedelta(days=1)
+    windows = _merge(windows)
+    for p_start, p_end in sorted(pauses):
+        windows = _subtract(windows, p_start, p_end)
+    intervals = [Interval(a, b, (b - a).total_seconds()) for a, b in windows]
+    skipped = []
+    cursor = start
+    for a, b in [*windows, (end, end)]:
+        if cursor < a:
+            skipped.append(Skipped(cursor, a, _reasons(calendar, cursor, a, pauses)))
+        cursor = max(cursor, b)
+    return intervals, skipped
+
+
+def _wall(day: date, seconds_of_day: int, zone: ZoneInfo) -> datetime:
+    """A wall-clock time on a local day, as a UTC instant (24:00 is the next midnight)."""
+    if seconds_of_day >= 86_400:
+        day, seconds_of_day = day + timedelta(days=1), seconds_of_day - 86_400
+    hours, rest = divmod(seconds_of_day, 3600)
+    wall = datetime.combine(day, time(hours, rest // 60, rest % 60), tzinfo=zone)
+    return wall.astimezone(UTC)
+
+
+def _merge(windows: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[tuple[datetime, datetime]] = []
+    for a, b in sorted(windows):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _subtract(
+    windows: list[tuple[datetime, datetime]], p_start: datetime, p_end: datetime
+) -> list[tuple[datetime, datetime]]:
+    kept: list[tuple[datetime, datetime]] = []
+    for a, b in windows:
+        if b <= p_start or p_end <= a:
+            kept.append((a, b))
+            continue
+        if a < p_start:
+            kept.append((a, p_start))
+        if p_end < b:
+            kept.append((p_end, b))
+    return kept
+
+
+def _reasons(
+    calendar: BusinessCalendar,
+    start: datetime,
+    end: datetime,
+    pauses: Sequence[tuple[datetime, datetime]],
+) -> tuple[str, ...]:
+    reasons = []
+    zone = calendar.zone
+    if any(a < end and start < b for a, b in pauses):
+        reasons.append("pause")
+    days = []
+    day = start.astimezone(zone).date()
+    while day <= end.astimezone(zone).date():
+        days.append(day)
+        day += timedelta(days=1)
+    if any(d in calendar.holidays for d in days):
+        reasons.append("holiday")
+    if any(not calendar.week[d.weekday()] for d in days if d not in calendar.holidays):
+        reasons.append("weekend")
+    if _outside_hours(calendar, start, end):
+        reasons.append("night")
+    return tuple(reasons) or ("closed",)
+
+
+def _outside_hours(calendar: BusinessCalendar, start: datetime, end: datetime) -> bool:
+    """Does the gap cover closed hours of a working day (a night, or before opening)?"""
+    zone = calendar.zone
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    day = local_start.date()
+    while day <= local_end.date():
+        hours = calendar.week[day.weekday()]
+        if hours and day not in calendar.holidays:
+            return True
+        day += timedelta(days=1)
+    return False

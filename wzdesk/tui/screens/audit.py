@@ -1,0 +1,84 @@
+"""The audit trail (supervisors): who changed what, before and after, newest first."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from wzdesk.core.errors import UserError
+from wzdesk.tui.workers import desk, in_thread
+
+LIMIT = 200
+
+
+def _brief(value: Any, width: int = 60) -> str:
+    if value is None:
+        return ""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class AuditScreen(Screen[None]):
+    """The newest audit records (who, when, what, before → after)."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("f5", "reload", "Reload")]
+
+    @dataclass
+    class Loaded(Message):
+        rows: list[dict[str, Any]]
+        error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static("Loading the audit trail…", id="audit-status")
+        yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Audit trail"
+        table = self.query_one("#audit", DataTable)
+        table.add_columns("When", "Who", "Action", "What", "Before", "After")
+        table.focus()
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="audit", exit_on_error=False)
+    def load(self) -> None:
+        from wzdesk.services.reports import AuditQuery, audit_entries
+
+        try:
+            rows = in_thread(audit_entries, desk(self).context, AuditQuery(limit=LIMIT))
+            self.post_message(self.Loaded(rows))
+        except UserError as error:
+            self.post_message(self.Loaded([], str(error)))
+        except Exception as error:  # the database went away: say so, keep the screen
+            self.post_message(self.Loaded([], str(error).splitlines()[0] or repr(error)))
+
+    def on_audit_screen_loaded(self, message: Loaded) -> None:
+        from datetime import datetime
+
+        table = self.query_one("#audit", DataTable)
+        table.clear()
+        for row in message.rows:
+            table.add_row(
+                datetime.fromisoformat(row["at"]).strftime("%a %d %b %H:%M"),
+                row["actor"],
+                row["action"],
+                f"{row['entity']} {row['entity_id']}",
+                _brief(row["before"]),
+                _brief(row["after"]),
+            )
+        status = f"{len(message.rows)} newest records (at most {LIMIT}); `wzdesk audit` filters"
+        if message.error:
+            status = f"Cannot read the audit trail: {message.error}"
+        self.query_one("#audit-status", Static).update(status)

@@ -1,0 +1,149 @@
+"""Insights (supervisors, F8): SLA compliance per week, the backlog at each week's end and the
+median response by severity, each as a table beside a terminal chart (``textual-plotext``),
+over the last twelve weeks as of the console's clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual_plotext import PlotextPlot
+
+from wzdesk.core.errors import UserError
+from wzdesk.core.timefmt import format_business_duration
+from wzdesk.tui.workers import desk, in_thread
+
+WEEKS = 12
+
+
+def percent(value: float | None) -> str:
+    """``0.875`` as ``87.5%``; no figure as ``—``."""
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def duration(value: float | None) -> str:
+    return "—" if value is None else format_business_duration(value)
+
+
+class InsightsScreen(Screen[None]):
+    """Compliance, backlog and response times: tables beside charts."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("f5", "reload", "Reload")]
+
+    DEFAULT_CSS = """
+    InsightsScreen .insight { height: 16; }
+    InsightsScreen .insight DataTable { width: 52; }
+    InsightsScreen .insight PlotextPlot { width: 1fr; }
+    """
+
+    @dataclass
+    class Loaded(Message):
+        data: dict[str, list[dict[str, Any]]] | None
+        error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static("Loading insights…", id="insights-status")
+        with VerticalScroll():
+            for name in ("compliance", "backlog", "response"):
+                with Horizontal(classes="insight"):
+                    yield DataTable(id=f"{name}-table", cursor_type="row", zebra_stripes=True)
+                    yield PlotextPlot(id=f"{name}-chart")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Insights · last {WEEKS} weeks"
+        self.query_one("#compliance-table", DataTable).add_columns(
+            "Week of", "Cases", "Response", "Resolution"
+        )
+        self.query_one("#backlog-table", DataTable).add_columns("End of", "Open cases")
+        self.query_one("#response-table", DataTable).add_columns(
+            "Severity", "Cases", "Median response", "p90"
+        )
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="insights", exit_on_error=False)
+    def load(self) -> None:
+        from wzdesk.services.reports import insights
+
+        try:
+            self.post_message(self.Loaded(in_thread(insights, desk(self).context, WEEKS)))
+        except UserError as error:
+            self.post_message(self.Loaded(None, str(error)))
+        except Exception as error:  # the database went away: say so, keep the screen
+            self.post_message(self.Loaded(None, str(error).splitlines()[0] or repr(error)))
+
+    def on_insights_screen_loaded(self, message: Loaded) -> None:
+        status = self.query_one("#insights-status", Static)
+        if message.data is None:
+            status.update(f"Cannot compute insights: {message.error}")
+            return
+        data = message.data
+        status.update(
+            "SLA compliance = met on time / (met + late + breached and open), cases received "
+            "each week · `wzdesk report` exports the same figures"
+        )
+        self._compliance(data["compliance"])
+        self._backlog(data["backlog"])
+        self._response(data["response"])
+
+    def _compliance(self, rows: list[dict[str, Any]]) -> None:
+        table = self.query_one("#compliance-table", DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(
+                row["week"], row["cases"], percent(row["response"]), percent(row["resolution"])
+            )
+        plot = self.query_one("#compliance-chart", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        labels = [row["week"][5:] for row in rows]
+        for key in ("response", "resolution"):
+            values = [(row[key] or 0) * 100 for row in rows]
+            plt.plot(list(range(len(rows))), values, label=key, marker="braille")
+        plt.xticks(list(range(len(rows))), labels)
+        plt.ylim(0, 100)
+        plt.title("Compliance per week (%)")
+        plot.refresh()
+
+    def _backlog(self, rows: list[dict[str, Any]]) -> None:
+        table = self.query_one("#backlog-table", DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(row["date"], row["open"])
+        plot = self.query_one("#backlog-chart", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.bar([row["date"][5:] for row in rows], [row["open"] for row in rows])
+        plt.title("Backlog: open cases at each week's end")
+        plot.refresh()
+
+    def _response(self, rows: list[dict[str, Any]]) -> None:
+        table = self.query_one("#response-table", DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(
+                row["severity"],
+                row["cases"],
+                duration(row["median_seconds"]),
+                duration(row["p90_seconds"]),
+            )
+        plot = self.query_one("#response-chart", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.bar(
+            [row["severity"] for row in rows],
+            [(row["median_seconds"] or 0) / 3600 for row in rows],
+        )
+        plt.title("Median response by severity (business hours)")
+        plot.refresh()
