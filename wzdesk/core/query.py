@@ -447,8 +447,22 @@ def parse_query(text: str) -> Query:
         raise QueryError(
             "only one is:open, is:all or is:closed", scopes[1].token, scopes[1].position
         )
-    scope = scopes[0].scope if scopes and scopes[0].scope is not None else "open"
+    if scopes and scopes[0].scope is not None:
+        scope = scopes[0].scope
+    else:  # naming a status asks for it, closed or not
+        scope = "all" if _names_status(condition) else "open"
     return Query(condition, sort, scope)
+
+
+def _names_status(node: Node | None) -> bool:
+    match node:
+        case FieldTerm("status", _):
+            return True
+        case Not(item):
+            return _names_status(item)
+        case And(items) | Or(items):
+            return any(_names_status(i) for i in items)
+    return False
 
 
 def _end_error(text: str) -> QueryError:

@@ -1,0 +1,49 @@
+"""Full text over a case's summary, description and timeline, through the database's own index.
+
+* SQLite: an FTS5 table ``case_text`` kept by triggers (created by a migration): one row per
+  case at rowid ``-case.id`` holding summary, description and steps; one row per timeline
+  event at its own id;
+* PostgreSQL: generated ``tsvector`` columns (``'simple'`` configuration: no stemming, like
+  FTS5's ``unicode61``) on ``case`` and ``case_event``, each with a GIN index.
+
+Words match as prefixes (``print`` finds "printer"), phrases word for word in order. The words
+given here are already split into letters and digits (``core.query.text_words``), so nothing
+the user typed reaches the index's own query syntax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import peewee
+
+from wzdesk.store.database import db
+
+#: A SQL condition (an expression, or literal SQL such as ``1=1``).
+Cond = peewee.ColumnBase
+
+
+def is_postgres() -> bool:
+    return isinstance(db.obj, peewee.PostgresqlDatabase)
+
+
+def matches(case_id: peewee.Field, words: Sequence[str], phrase: bool) -> Cond:
+    """``case_id`` of cases whose text holds every word (as a prefix) or the phrase."""
+    if not words:
+        return peewee.SQL("1=0")
+    if is_postgres():
+        joiner = " <-> " if phrase else " & "
+        tsquery = joiner.join(w if phrase else f"{w}:*" for w in words)
+        found = peewee.SQL(
+            "(SELECT c.id FROM \"case\" c WHERE c.search_text @@ to_tsquery('simple', %s) "
+            "UNION SELECT e.case_id FROM case_event e "
+            "WHERE e.search_text @@ to_tsquery('simple', %s))",
+            [tsquery, tsquery],
+        )
+        return case_id.in_(found)
+    if phrase:
+        fts = '"' + " ".join(words) + '"'
+    else:
+        fts = " ".join(f'"{w}"*' for w in words)
+    rows = peewee.SQL("(SELECT case_id FROM case_text WHERE case_text MATCH ?)", [fts])
+    return case_id.in_(rows)
