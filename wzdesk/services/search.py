@@ -15,6 +15,7 @@ from typing import Any, cast
 import peewee
 
 from wzdesk.core.bounds import check_limit
+from wzdesk.core.errors import InvalidInput
 from wzdesk.core.query import (
     And,
     DateTerm,
@@ -28,9 +29,15 @@ from wzdesk.core.query import (
     SortKey,
     TextTerm,
     parse_query,
+    text_words,
 )
+from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity
+from wzdesk.core.text import clean
 from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.case_views import MAX_SEARCH, CaseFilter
+from wzdesk.services.cases import parse_choice
+from wzdesk.services.directory import get_user
 from wzdesk.store import fulltext, queries
 from wzdesk.store.models import Case, Client, Contact, PolicyVersion, User
 
@@ -202,9 +209,53 @@ def _text(term: TextTerm) -> Cond:
     """Words (as prefixes) or a phrase over summary, description and the timeline; a word that
     is a case reference also finds that case."""
     condition = fulltext.matches(Case.id, term.words, term.phrase)
-    if not term.phrase:
-        condition = condition | (Case.ref == term.text.upper())
+    if not term.phrase:  # a reference or a client code is a word too
+        code = term.text.upper()
+        clients = Client.select(Client.id).where(Client.code == code)
+        condition = condition | (Case.ref == code) | Case.client.in_(clients)
     return condition
+
+
+def filter_query(flt: CaseFilter, text: str | None = None) -> Query:
+    """The query ``case list``'s flags stand for (validated, naming the flag), ANDed with the
+    query ``text``; ``--status`` and ``--all`` look past the open cases."""
+    parsed = parse_query(text) if text else Query()
+    parts: list[Node] = [parsed.where] if parsed.where is not None else []
+    if flt.statuses:
+        statuses = [parse_choice(Status, s, "--status").value for s in flt.statuses]
+        parts.append(Or(tuple(FieldTerm("status", s) for s in statuses)))
+    if flt.severities:
+        severities = [parse_choice(Severity, s, "--severity").value for s in flt.severities]
+        parts.append(Or(tuple(FieldTerm("severity", s) for s in severities)))
+    if flt.assignee:
+        parts.append(FieldTerm("assignee", get_user(flt.assignee).login.lower()))
+    if flt.unassigned:
+        parts.append(FieldTerm("assignee", "none"))
+    if flt.client:
+        parts.append(FieldTerm("client", clean(flt.client).strip().upper()[:40]))
+    sla: list[Node] = []
+    if flt.breached:
+        sla.append(SlaTerm("breached_any"))
+    if flt.at_risk:
+        sla.append(SlaTerm("at_risk"))
+    if sla:
+        parts.append(sla[0] if len(sla) == 1 else Or(tuple(sla)))
+    if flt.text:
+        words = clean(flt.text).strip()
+        if len(words) > MAX_SEARCH:
+            raise InvalidInput(f"at most {MAX_SEARCH} characters", field="--search")
+        pieces = words.split()
+        if len(pieces) == 1 and text_words(pieces[0]):
+            parts.append(TextTerm(pieces[0]))
+        elif text_words(words):
+            parts.append(TextTerm(words, phrase=True))
+    scope = parsed.scope
+    if flt.statuses or flt.include_closed:
+        scope = "all"
+    where: Node | None = None
+    if parts:
+        where = parts[0] if len(parts) == 1 else And(tuple(parts))
+    return Query(where, parsed.sort, scope)
 
 
 def _next_due() -> Any:
@@ -246,7 +297,8 @@ def _order(sort: tuple[SortKey, ...]) -> list[Any]:
                 order.append(
                     column.desc(nulls="LAST") if key.descending else column.asc(nulls="LAST")
                 )
-    return [*order, Case.id]
+    tie = Case.id.desc() if sort[-1].descending else Case.id.asc()  # newest first with -key
+    return [*order, tie]
 
 
 def where(query: Query, ctx: SearchContext) -> Cond:
