@@ -38,6 +38,7 @@ COMMAND_MODULES = {
     "notify": "notify_cmd",
     "alert": "alert_cmd",
     "notices": "notices_cmd",
+    "view": "view_cmd",
 }
 
 

@@ -668,6 +668,24 @@ def _full_text(database: peewee.Database) -> None:
         database.execute_sql(statement)
 
 
+def _saved_views(database: peewee.Database) -> None:
+    """Saved views: a named query, personal or shared, optionally pinned as a queue tab."""
+    view = _snapshot(
+        database,
+        "saved_view",
+        {
+            "name": peewee.CharField(max_length=60),
+            "query": peewee.TextField(),
+            "owner": peewee.CharField(max_length=100),
+            "shared": peewee.BooleanField(default=False),
+            "pinned": peewee.BooleanField(default=False),
+            "created_at": UTCDateTimeField(),
+        },
+        indexes=((("owner", "name"), True),),
+    )
+    database.create_tables([view])
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -681,6 +699,7 @@ MIGRATIONS: list[Migration] = [
     _mail_content_and_importer,
     _reaching_people,
     _full_text,
+    _saved_views,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
