@@ -213,4 +213,8 @@ def test_sql_and_python_agree_on_every_sla_term(
             got = {c.ref for c in search_cases(term, ctx)}
             assert got == expected[term], (term, now)
             seen[term] += len(got)
+        for text in ("", "sev:critical", "-paused", "breached:any OR at-risk"):
+            every = search_ids(text, ctx)  # ordered by sorting every match
+            for limit in (1, 2, 5, 9):  # read from the due-instant indexes
+                assert search_ids(text, ctx, limit) == every[:limit], (text, limit, now)
     assert all(seen.values()), seen  # every term matched some case at some instant

@@ -175,34 +175,37 @@ def _running_resolution() -> Cond:
 
 
 def _due(op: str, seconds: int, ctx: SearchContext) -> Cond:
-    """A running (not paused) timer with less than ``seconds`` of business time left.
+    """Running (not paused) timers with less than ``seconds`` of business time left.
 
-    The horizon ``now + seconds`` of business time differs per policy version and per
-    severity (a 24x7 severity counts every hour), so the condition is one range per pair."""
+    The horizon ``now + seconds`` of business time depends on the calendar (a policy version's
+    hours, or 24x7 for a severity set so), so cases are grouped by horizon: usually one, and the
+    condition is then two plain ranges on the stored due instants."""
     inclusive = op in ("<=", ">")
-    pairs: list[Cond] = []
+    groups: dict[datetime, list[tuple[int, str]]] = {}
     for version in PolicyVersion.select(PolicyVersion.id):
         policy = ctx.book.by_id(version.id)
         for severity in Severity:
             horizon = policy.calendar_for(severity).add_business_seconds(ctx.now, seconds)
-            if inclusive:
-                soon = (Case.response_due <= horizon, Case.resolution_due <= horizon)
-            else:
-                soon = (Case.response_due < horizon, Case.resolution_due < horizon)
-            within = cast(
-                Cond,
-                _both(_running_response(), soon[0]) | _both(_running_resolution(), soon[1]),
-            )
-            pairs.append(
-                _both(_both(Case.policy == version.id, Case.severity == severity.value), within)
-            )
-    any_within: Cond = pairs[0] if pairs else peewee.SQL("1=0")
-    for pair in pairs[1:]:
-        any_within = any_within | pair
+            groups.setdefault(horizon, []).append((version.id, severity.value))
+    any_within: Cond = peewee.SQL("1=0")
+    for index, (horizon, pairs) in enumerate(groups.items()):
+        if inclusive:
+            soon = (Case.response_due <= horizon, Case.resolution_due <= horizon)
+        else:
+            soon = (Case.response_due < horizon, Case.resolution_due < horizon)
+        within: Cond = _both(_running_response(), soon[0]) | _both(_running_resolution(), soon[1])
+        if len(groups) > 1:
+            members: Cond = peewee.SQL("1=0")
+            for version_id, severity_value in pairs:
+                members = members | _both(
+                    Case.policy == version_id, Case.severity == severity_value
+                )
+            within = _both(members, within)
+        any_within = within if index == 0 else (any_within | within)
     if op in ("<", "<="):
         return any_within
-    running = _running_response() | _running_resolution()
-    return _both(running, ~any_within)
+    running: Cond = _running_response() | _running_resolution()
+    return _both(running, cast(Cond, ~any_within))
 
 
 def _text(term: TextTerm) -> Cond:
@@ -314,8 +317,48 @@ def where(query: Query, ctx: SearchContext) -> Cond:
     return condition
 
 
-def select(query: Query, ctx: SearchContext) -> peewee.ModelSelect[Case]:
-    """Cases with client, contact and assignee joined, filtered and ordered in SQL."""
+#: Up to this LIMIT the default (urgency) order is read from the due-instant indexes.
+_STREAMED_UP_TO = 1000
+
+
+def _ids(rows: Any) -> list[int]:
+    return [int(row[0]) for row in cast(Iterable[tuple[Any, ...]], rows.tuples())]
+
+
+def _most_urgent(condition: Cond, limit: int) -> list[int] | None:
+    """The ``limit`` most urgent open matches without sorting every match.
+
+    An open case's next due instant is the earlier of its running timers', so the most urgent
+    ones are among the first ``limit`` by response due (unanswered cases) and the first
+    ``limit`` by resolution due, each walked in order on its (is_open, due) index, ties at the
+    edge included. Only those candidates get the exact urgency sort. None when fewer than
+    ``limit`` open cases match (then the done ones follow: the plain query does that)."""
+    streams = (
+        (Case.response_due, _both(Case.is_open == True, Case.first_response_at.is_null())),  # noqa: E712
+        (Case.resolution_due, Case.is_open == True),  # noqa: E712
+    )
+    candidates: set[int] = set()
+    enough = False
+    for due, running in streams:
+        scoped = _both(condition, running)
+        edge = list(
+            cast(
+                Iterable[tuple[Any, ...]],
+                Case.select(due).where(scoped).order_by(due).limit(1).offset(limit - 1).tuples(),
+            )
+        )
+        if not edge:
+            candidates.update(_ids(Case.select(Case.id).where(scoped)))
+            continue
+        enough = True
+        candidates.update(_ids(Case.select(Case.id).where(_both(scoped, due <= edge[0][0]))))
+    if not enough or len(candidates) > 20 * _STREAMED_UP_TO:  # a pile of ties: sort them all
+        return None
+    ordered = Case.select(Case.id).where(Case.id.in_(sorted(candidates))).order_by(*_order(()))
+    return _ids(ordered.limit(limit))
+
+
+def _joined() -> peewee.ModelSelect[Case]:
     return (
         Case.select(Case, Client, Contact, User)
         .join(Client, on=(Case.client == Client.id))
@@ -323,34 +366,38 @@ def select(query: Query, ctx: SearchContext) -> peewee.ModelSelect[Case]:
         .join(Contact, on=(Case.contact == Contact.id))
         .switch(Case)
         .join(User, peewee.JOIN.LEFT_OUTER, on=(Case.assignee == User.id))
-        .where(where(query, ctx))
-        .order_by(*_order(query.sort))
     )
-
-
-def search_cases(query: Query | str, ctx: SearchContext, limit: int | None = None) -> list[Case]:
-    """Cases matching ``query``, in its order (most urgent first by default), at most ``limit``."""
-    check_limit(limit)
-    parsed = parse_query(query) if isinstance(query, str) else query
-    selected = select(parsed, ctx)
-    if limit is not None:
-        selected = selected.limit(limit)
-    return list(selected)
 
 
 def search_ids(query: Query | str, ctx: SearchContext, limit: int | None = None) -> list[int]:
-    """Only the ids of the matching cases, in order (the console's queue keeps the rows)."""
+    """The ids of the matching cases, in the query's order: filtered, ordered and limited on
+    the case table alone (the client is joined only to sort by it)."""
     check_limit(limit)
     parsed = parse_query(query) if isinstance(query, str) else query
-    selected = (
-        Case.select(Case.id)
-        .join(Client, on=(Case.client == Client.id))
-        .where(where(parsed, ctx))
-        .order_by(*_order(parsed.sort))
-    )
+    condition = where(parsed, ctx)
+    if limit is not None and limit <= _STREAMED_UP_TO and not parsed.sort:
+        streamed = _most_urgent(condition, limit)
+        if streamed is not None:
+            return streamed
+    selected = Case.select(Case.id)
+    if any(key.key == "client" for key in parsed.sort):
+        selected = selected.join(Client, on=(Case.client == Client.id))
+    selected = selected.where(condition).order_by(*_order(parsed.sort))
     if limit is not None:
         selected = selected.limit(limit)
     return [int(row[0]) for row in cast(Iterable[tuple[Any, ...]], selected.tuples())]
+
+
+def search_cases(query: Query | str, ctx: SearchContext, limit: int | None = None) -> list[Case]:
+    """Cases matching ``query``, in its order (most urgent first by default), at most ``limit``,
+    with client, contact and assignee: the ids first, then only those rows joined."""
+    ids = search_ids(query, ctx, limit)
+    found: dict[int, Case] = {}
+    for start in range(0, len(ids), 500):  # within any backend's parameter limit
+        chunk = ids[start : start + 500]
+        for case in _joined().where(Case.id.in_(chunk)):
+            found[case.id] = case
+    return [found[i] for i in ids if i in found]
 
 
 def count_cases(query: Query | str, ctx: SearchContext) -> int:
