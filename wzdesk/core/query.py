@@ -17,10 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
-
-from lark import Lark, Token, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
+from functools import cache
+from typing import Any, Literal
 
 from wzdesk.core.errors import InvalidInput
 
@@ -67,8 +65,6 @@ PHRASE: /"[^"]*"/
 WORD: /[^\s()"-][^\s()"]*/
 %ignore /\s+/
 """
-
-_PARSER = Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
 
 class QueryError(InvalidInput):
@@ -232,7 +228,7 @@ _LAST = re.compile(r"^last-(\d{1,4})d$")
 _BARE_SLA: dict[str, SlaKind] = {"at-risk": "at_risk", "paused": "paused", "late": "late"}
 
 
-def _term(token: Token) -> _Item:
+def _term(token: Any) -> _Item:
     text = str(token)
     position = token.start_pos or 0
     name, _, raw = text.partition(":")
@@ -316,39 +312,49 @@ def _date(field: str, value: str, text: str, position: int) -> DateTerm:
     return DateTerm(field, (match.group(1) or "="), day)  # type: ignore[arg-type]
 
 
-class _Build(Transformer[Token, _Item]):
-    def start(self, children: list[_Item]) -> _Item | None:
-        return children[0] if children else None
+def _on_word(token: Any) -> _Item:
+    text = str(token)
+    if text in _BARE_SLA:
+        return SlaTerm(_BARE_SLA[text])
+    if text == "OR":
+        raise QueryError("OR needs a term on each side", text, token.start_pos or 0)
+    if text == "AND":
+        return _Directive(text, token.start_pos or 0)  # joined by position, see _and
+    return _text(TextTerm(text), text, token.start_pos or 0)
 
-    def term(self, children: list[Token]) -> _Item:
-        return _term(children[0])
 
-    def word(self, children: list[Token]) -> _Item:
-        token = children[0]
-        text = str(token)
-        if text in _BARE_SLA:
-            return SlaTerm(_BARE_SLA[text])
-        if text == "OR":
-            raise QueryError("OR needs a term on each side", text, token.start_pos or 0)
-        if text == "AND":
-            return _Directive(text, token.start_pos or 0)  # joined by position, see _and
-        return _text(TextTerm(text), text, token.start_pos or 0)
+def _on_phrase(token: Any) -> _Item:
+    return _text(TextTerm(str(token)[1:-1], phrase=True), str(token), token.start_pos or 0)
 
-    def phrase(self, children: list[Token]) -> _Item:
-        token = children[0]
-        return _text(TextTerm(str(token)[1:-1], phrase=True), str(token), token.start_pos or 0)
 
-    def neg(self, children: list[_Item]) -> _Item:
-        token, item = children
-        if isinstance(item, _Directive):
-            raise QueryError("sort:, is: and AND cannot be negated", item.token, item.position)
-        return _Neg(item)
+def _on_neg(children: list[_Item]) -> _Item:
+    _, item = children
+    if isinstance(item, _Directive):
+        raise QueryError("sort:, is: and AND cannot be negated", item.token, item.position)
+    return _Neg(item)
 
-    def and_expr(self, children: list[_Item]) -> _Item:
-        return _and(children)
 
-    def or_expr(self, children: list[_Item]) -> _Item:
-        return Or(tuple(children))  # type: ignore[arg-type]
+@cache
+def _machinery() -> tuple[Any, Any]:
+    """The parser and the tree builder, made on first use: importing ``lark`` and building the
+    tables costs ~100 ms, which a command without a query should not pay."""
+    from lark import Lark, Transformer
+
+    build = type(
+        "Build",
+        (Transformer,),
+        {
+            "start": lambda self, c: c[0] if c else None,
+            "term": lambda self, c: _term(c[0]),
+            "word": lambda self, c: _on_word(c[0]),
+            "phrase": lambda self, c: _on_phrase(c[0]),
+            "neg": lambda self, c: _on_neg(c),
+            "and_expr": lambda self, c: _and(c),
+            "or_expr": lambda self, c: Or(tuple(c)),
+        },
+    )
+    parser = Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    return parser, build
 
 
 def _text(term: TextTerm, token: str, position: int) -> TextTerm:
@@ -413,8 +419,16 @@ def parse_query(text: str) -> Query:
     for index, ch in enumerate(text):
         if ord(ch) < 32 and ch not in "\t\n\r":
             raise QueryError("control character", ch, index)
+    from lark.exceptions import (
+        UnexpectedCharacters,
+        UnexpectedEOF,
+        UnexpectedInput,
+        VisitError,
+    )
+
+    parser, build = _machinery()
     try:
-        tree = _PARSER.parse(text)
+        tree = parser.parse(text)
     except UnexpectedCharacters as exc:
         position = exc.pos_in_stream or 0
         raise QueryError(_why(text, position), _token_at(text, position), position) from None
@@ -433,7 +447,7 @@ def parse_query(text: str) -> Query:
             raise _end_error(text) from None
         raise QueryError(_why(text, where), shown, where) from None
     try:
-        built = _Build().transform(tree)
+        built = build().transform(tree)
     except VisitError as exc:
         if isinstance(exc.orig_exc, QueryError):
             raise exc.orig_exc from None
