@@ -341,17 +341,19 @@ def _most_urgent(condition: Cond, limit: int) -> list[int] | None:
     enough = False
     for due, running in streams:
         scoped = _both(condition, running)
-        edge = list(
+        first = list(
             cast(
                 Iterable[tuple[Any, ...]],
-                Case.select(due).where(scoped).order_by(due).limit(1).offset(limit - 1).tuples(),
+                Case.select(Case.id, due).where(scoped).order_by(due).limit(limit + 1).tuples(),
             )
         )
-        if not edge:
-            candidates.update(_ids(Case.select(Case.id).where(scoped)))
+        candidates.update(int(row[0]) for row in first[:limit])
+        if len(first) < limit:
             continue
         enough = True
-        candidates.update(_ids(Case.select(Case.id).where(_both(scoped, due <= edge[0][0]))))
+        edge = first[limit - 1][1]
+        if len(first) > limit and first[limit][1] == edge:  # ties past the edge: take them all
+            candidates.update(_ids(Case.select(Case.id).where(_both(scoped, due <= edge))))
     if not enough or len(candidates) > 20 * _STREAMED_UP_TO:  # a pile of ties: sort them all
         return None
     ordered = Case.select(Case.id).where(Case.id.in_(sorted(candidates))).order_by(*_order(()))
