@@ -6,12 +6,15 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+import peewee
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import new_case
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.errors import InvalidInput
-from wzdesk.core.query import QueryError
+from wzdesk.core.query import QueryError, check_query
 from wzdesk.core.sla import TimerState
 from wzdesk.services import cases
 from wzdesk.services.calendar import load_policy_book
@@ -218,3 +221,66 @@ def test_sql_and_python_agree_on_every_sla_term(
             for limit in (1, 2, 5, 9):  # read from the due-instant indexes
                 assert search_ids(text, ctx, limit) == every[:limit], (text, limit, now)
     assert all(seen.values()), seen  # every term matched some case at some instant
+
+
+def test_full_text_migration_backfills_existing_cases(
+    desk: dict[str, str], clock: FixedClock
+) -> None:
+    """Cases written before the full-text migration are indexed by it."""
+    from wzdesk.store.database import db
+    from wzdesk.store.migrations import _full_text
+
+    database = db.obj
+    if isinstance(database, peewee.PostgresqlDatabase):
+        database.execute_sql('ALTER TABLE "case" DROP COLUMN search_text')
+        database.execute_sql("ALTER TABLE case_event DROP COLUMN search_text")
+    else:
+        database.execute_sql("DROP TABLE case_text")  # its triggers go with it
+    with database.atomic():
+        _full_text(database)
+    assert found("printer", clock) == [desk["A"]]
+    assert found("spooler", clock) == [desk["C"]]
+    cases.reply(agent_of(clock), desk["B"], "Totals recomputed overnight", internal=True)
+    assert found("overnight", clock) == [desk["B"]]  # and kept current afterwards
+
+
+def agent_of(clock: FixedClock) -> ServiceContext:
+    from wzdesk.core.rules import Role
+
+    return ServiceContext("kim", Role.AGENT, clock)
+
+
+_TERMS = st.sampled_from(
+    [
+        "sev:minor", "status:open", "client:ACME", "client:NOPE", "assignee:me",
+        "assignee:none", "assignee:ghost", "channel:phone", "cat:question", "tag:vip",
+        'tag:"a b"', "contact:ana@acme.example", 'contact:"Ana Diaz"', "ref:WZ-1",
+        "received:>=2026-03-01", "updated:today", "resolved:last-3d", "closed:<2027-01-01",
+        "breached:any", "breached:response", "at-risk", "paused", "late", "due:<2h",
+        "due:>=1d", "due:<=30m", "printer", "o'brien", "%_", '"spooler crashed"', "ü",
+        "WZ-1001", "sort:-updated", "sort:client", "is:all", "is:closed", "x_y",
+    ]
+)  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    terms=st.lists(_TERMS, min_size=1, max_size=4),
+    joins=st.lists(st.sampled_from([" ", " OR ", " -", " ("]), min_size=4, max_size=4),
+    limit=st.sampled_from([None, 1, 3]),
+)
+def test_every_valid_query_runs_in_sql(
+    desk: dict[str, str], clock: FixedClock, terms: list[str], joins: list[str], limit: int | None
+) -> None:
+    text = terms[0]
+    for join, term in zip(joins, terms[1:], strict=False):
+        text += join + term + (")" if join == " (" else "")
+    result = check_query(text)
+    if isinstance(result, QueryError):
+        return
+    ctx = context(clock.now(), "kim")
+    rows = search_cases(result, ctx, limit)
+    assert len(rows) <= (limit or 10)
+    assert count_cases(result, ctx) >= len(rows)
