@@ -38,3 +38,34 @@ async def test_filter_box_query(desk: dict[str, str], agent: Any, make_app: Any)
         assert _error(pilot).has_class("-hidden")
         await pilot.press("escape")
         await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+
+
+async def test_palette_filters_by_a_query_or_a_saved_view(
+    desk: dict[str, str], agent: Any, make_app: Any
+) -> None:
+    from wzdesk.services.views import add_view
+
+    add_view(agent, "Zed queue", "status:waiting_client")
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        await pilot.press("ctrl+p", *"sev:critical")
+        await settle(pilot, lambda: "Filter the queue: sev:critical" in _palette_text(pilot))
+        await pilot.press("enter")
+        await settle(
+            pilot, lambda: {r.ref for r in queue(pilot).rows} == {desk["breached"], desk["late"]}
+        )
+        await pilot.press("ctrl+p", *"view zed")
+        await settle(pilot, lambda: "View: Zed queue" in _palette_text(pilot))
+        await pilot.press("enter")
+        await settle(pilot, lambda: [r.ref for r in queue(pilot).rows] == [desk["waiting"]])
+
+
+def _palette_text(pilot: Any) -> str:
+    from textual.command import CommandList
+
+    lists = pilot.app.screen.query(CommandList)
+    if not lists:
+        return ""
+    options = lists.first()
+    return " ".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))

@@ -351,7 +351,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
 
     def filter_by_text(self, text: str) -> None:
         """Show the cases matching ``text`` (e.g. a client code from the palette)."""
-        self.view = replace(self.view, quick=QuickFilter.ALL, text=text)
+        self.view = replace(self.view, quick=QuickFilter.ALL, text=text, ids=None, plain=True)
         self.query_one("#filter-text", Input).value = text
         self._show_rows()
 
