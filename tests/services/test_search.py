@@ -232,8 +232,8 @@ def test_full_text_migration_backfills_existing_cases(
 
     database = db.obj
     if isinstance(database, peewee.PostgresqlDatabase):
-        database.execute_sql('ALTER TABLE "case" DROP COLUMN search_text')
-        database.execute_sql("ALTER TABLE case_event DROP COLUMN search_text")
+        database.execute_sql("DROP INDEX case_search_text")
+        database.execute_sql("DROP INDEX case_event_search_text")
     else:
         database.execute_sql("DROP TABLE case_text")  # its triggers go with it
     with database.atomic():

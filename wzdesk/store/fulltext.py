@@ -3,8 +3,9 @@
 * SQLite: an FTS5 table ``case_text`` kept by triggers (created by a migration): one row per
   case at rowid ``-case.id`` holding summary, description and steps; one row per timeline
   event at its own id;
-* PostgreSQL: generated ``tsvector`` columns (``'simple'`` configuration: no stemming, like
-  FTS5's ``unicode61``) on ``case`` and ``case_event``, each with a GIN index.
+* PostgreSQL: GIN indexes on ``tsvector`` expressions over ``case`` and ``case_event``
+  (``'simple'`` configuration: no stemming, like FTS5's ``unicode61``); the queries below
+  repeat the indexed expressions exactly, which is what lets the planner use them.
 
 Words match as prefixes (``print`` finds "printer"), phrases word for word in order. The words
 given here are already split into letters and digits (``core.query.text_words``), so nothing
@@ -35,9 +36,11 @@ def matches(case_id: peewee.Field, words: Sequence[str], phrase: bool) -> Cond:
         joiner = " <-> " if phrase else " & "
         tsquery = joiner.join(w if phrase else f"{w}:*" for w in words)
         found = peewee.SQL(
-            "(SELECT c.id FROM \"case\" c WHERE c.search_text @@ to_tsquery('simple', %s) "
+            "(SELECT c.id FROM \"case\" c WHERE to_tsvector('simple', coalesce(c.summary, '') "
+            "|| ' ' || coalesce(c.description, '') || ' ' || coalesce(c.steps_to_reproduce, '')) "
+            "@@ to_tsquery('simple', %s) "
             "UNION SELECT e.case_id FROM case_event e "
-            "WHERE e.search_text @@ to_tsquery('simple', %s))",
+            "WHERE to_tsvector('simple', coalesce(e.body, '')) @@ to_tsquery('simple', %s))",
             [tsquery, tsquery],
         )
         return case_id.in_(found)

@@ -647,21 +647,21 @@ _FULLTEXT_SQLITE = (
     "WHERE body <> ''",
 )
 
-#: PostgreSQL: generated columns fill themselves (backfill included) and stay current.
+#: PostgreSQL: GIN indexes on the ``tsvector`` expressions (no new column; the index is built
+#: over existing rows here and kept by PostgreSQL). ``store/fulltext.py`` queries the very same
+#: expressions, so the planner uses them.
 _FULLTEXT_POSTGRES = (
-    'ALTER TABLE "case" ADD COLUMN IF NOT EXISTS search_text tsvector GENERATED ALWAYS AS '
-    "(to_tsvector('simple', coalesce(summary, '') || ' ' || coalesce(description, '') || ' ' "
-    "|| coalesce(steps_to_reproduce, ''))) STORED",
-    'CREATE INDEX IF NOT EXISTS case_search_text ON "case" USING GIN (search_text)',
-    "ALTER TABLE case_event ADD COLUMN IF NOT EXISTS search_text tsvector GENERATED ALWAYS AS "
-    "(to_tsvector('simple', coalesce(body, ''))) STORED",
-    "CREATE INDEX IF NOT EXISTS case_event_search_text ON case_event USING GIN (search_text)",
+    'CREATE INDEX IF NOT EXISTS case_search_text ON "case" USING GIN ('
+    "to_tsvector('simple', coalesce(summary, '') || ' ' || coalesce(description, '') || ' ' "
+    "|| coalesce(steps_to_reproduce, '')))",
+    "CREATE INDEX IF NOT EXISTS case_event_search_text ON case_event USING GIN ("
+    "to_tsvector('simple', coalesce(body, '')))",
 )
 
 
 def _full_text(database: peewee.Database) -> None:
     """Full text over summary, description, steps and the timeline (``store/fulltext.py``):
-    an FTS5 table kept by triggers on SQLite, generated ``tsvector`` columns with GIN indexes on
+    an FTS5 table kept by triggers on SQLite, GIN indexes on ``tsvector`` expressions on
     PostgreSQL; existing cases are indexed here."""
     postgres = isinstance(database, peewee.PostgresqlDatabase)
     for statement in _FULLTEXT_POSTGRES if postgres else _FULLTEXT_SQLITE:
