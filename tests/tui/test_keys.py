@@ -192,6 +192,23 @@ async def _slash(pilot: Any, desk: dict[str, str]) -> None:
     await settle(pilot, lambda: ids(pilot) == [desk["late"]])
 
 
+@check(QUEUE, "[ / ]")
+async def _view_tabs(pilot: Any, desk: dict[str, str]) -> None:
+    from wzdesk.services.views import add_view
+
+    screen = main(pilot)
+    add_view(screen.wz.context, "Critical", "sev:critical", pinned=True)
+    add_view(screen.wz.context, "Waiting", "status:waiting_client", pinned=True)
+    screen.count_tabs()  # what every re-read of the queue does
+    await settle(pilot, lambda: "Critical 2" in screen_text(pilot))
+    await pilot.press("right_square_bracket")
+    await settle(pilot, lambda: set(ids(pilot)) == {desk["breached"], desk["late"]})
+    await pilot.press("right_square_bracket")
+    await settle(pilot, lambda: ids(pilot) == [desk["waiting"]])
+    await pilot.press("left_square_bracket", "left_square_bracket")
+    await settle(pilot, lambda: len(ids(pilot)) == 6)
+
+
 @check(QUEUE, "0–9")
 async def _quick(pilot: Any, desk: dict[str, str]) -> None:
     expected = {

@@ -60,7 +60,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_json_flag(show)
     show.set_defaults(handler=run_show)
 
-    listing = verbs.add_parser("list", help="cases, most urgent first")
+    listing = verbs.add_parser(
+        "list",
+        help="cases, most urgent first",
+        description="Cases matching a query (see the README's query language table), most "
+        "urgent first; the flags are shorthands ANDed with --query.",
+        epilog="query terms: sev:S status:S client:CODE assignee:LOGIN|me|none channel:C "
+        "category:C tag:T contact:EMAIL ref:REF received:|updated:|resolved:|closed: with "
+        "DATE, >=DATE, <DATE, today, last-7d; breached:response|resolution|any at-risk paused "
+        'late due:<2h; words (prefixes) and "phrases" over summary, description and timeline; '
+        "AND, OR, -term, ( ); sort:due|updated|received|severity|ref|status|client (-key: "
+        "descending); is:open (default) is:all is:closed",
+    )
+    listing.add_argument(
+        "--query", metavar="QUERY", help="a query, e.g. 'sev:critical breached:any sort:-updated'"
+    )
     listing.add_argument("--status", action="append", default=[], metavar="S")
     listing.add_argument("--severity", action="append", default=[], metavar="S")
     listing.add_argument("--assignee", metavar="LOGIN")
@@ -68,7 +82,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing.add_argument("--client", metavar="CODE")
     listing.add_argument("--breached", action="store_true")
     listing.add_argument("--at-risk", action="store_true")
-    listing.add_argument("--search", metavar="TEXT", help="reference, client or summary text")
+    listing.add_argument(
+        "--search", metavar="TEXT", help="a reference, client code, or words in the text"
+    )
     listing.add_argument("--all", action="store_true", help="include closed cases")
     listing.add_argument("--limit", type=int, metavar="N")
     add_json_flag(listing)
@@ -223,9 +239,10 @@ def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
 
 def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.calendar import load_policy_book
-    from wzdesk.services.case_views import CaseFilter, case_dict, list_cases
+    from wzdesk.services.case_views import CaseFilter, case_dict
+    from wzdesk.services.search import context, filter_query, search_cases
 
-    runtime.context()  # cases are for console users only
+    me = runtime.context().actor  # cases are for console users only
     now = runtime.clock.now()
     flt = CaseFilter(
         statuses=args.status,
@@ -238,8 +255,10 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
         text=args.search,
         include_closed=args.all,
     )
+    query = filter_query(flt, args.query)
     book = load_policy_book()
-    rows = [case_dict(case, book, now) for case, _ in list_cases(flt, now, book, args.limit)]
+    found = search_cases(query, context(now, me, book), args.limit)
+    rows = [case_dict(case, book, now) for case in found]
     if args.json:
         emit_json(rows)
         return 0

@@ -40,6 +40,7 @@ COMMAND_MODULES = {
     "notices": "notices_cmd",
     "report": "insights_cmd",
     "audit": "insights_cmd",
+    "view": "view_cmd",
 }
 
 

@@ -618,6 +618,74 @@ def _reaching_people(database: peewee.Database) -> None:
         )
 
 
+#: SQLite: the FTS5 table, its triggers and the backfill (frozen: later changes add a migration).
+_FULLTEXT_SQLITE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS case_text USING fts5("
+    "case_id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2')",
+    'CREATE TRIGGER IF NOT EXISTS case_text_case_insert AFTER INSERT ON "case" BEGIN '
+    "INSERT INTO case_text (rowid, case_id, body) VALUES (-new.id, new.id, "
+    "new.summary || ' ' || new.description || ' ' || new.steps_to_reproduce); END",
+    "CREATE TRIGGER IF NOT EXISTS case_text_case_update "
+    'AFTER UPDATE OF summary, description, steps_to_reproduce ON "case" BEGIN '
+    "DELETE FROM case_text WHERE rowid = -old.id; "
+    "INSERT INTO case_text (rowid, case_id, body) VALUES (-new.id, new.id, "
+    "new.summary || ' ' || new.description || ' ' || new.steps_to_reproduce); END",
+    'CREATE TRIGGER IF NOT EXISTS case_text_case_delete AFTER DELETE ON "case" BEGIN '
+    "DELETE FROM case_text WHERE rowid = -old.id; END",
+    "CREATE TRIGGER IF NOT EXISTS case_text_event_insert AFTER INSERT ON case_event "
+    "WHEN new.body <> '' BEGIN "
+    "INSERT INTO case_text (rowid, case_id, body) VALUES (new.id, new.case_id, new.body); END",
+    "CREATE TRIGGER IF NOT EXISTS case_text_event_update AFTER UPDATE OF body ON case_event "
+    "BEGIN DELETE FROM case_text WHERE rowid = old.id; "
+    "INSERT INTO case_text (rowid, case_id, body) SELECT new.id, new.case_id, new.body "
+    "WHERE new.body <> ''; END",
+    "CREATE TRIGGER IF NOT EXISTS case_text_event_delete AFTER DELETE ON case_event BEGIN "
+    "DELETE FROM case_text WHERE rowid = old.id; END",
+    "INSERT INTO case_text (rowid, case_id, body) SELECT -id, id, "
+    "summary || ' ' || description || ' ' || steps_to_reproduce FROM \"case\"",
+    "INSERT INTO case_text (rowid, case_id, body) SELECT id, case_id, body FROM case_event "
+    "WHERE body <> ''",
+)
+
+#: PostgreSQL: GIN indexes on the ``tsvector`` expressions (no new column; the index is built
+#: over existing rows here and kept by PostgreSQL). ``store/fulltext.py`` queries the very same
+#: expressions, so the planner uses them.
+_FULLTEXT_POSTGRES = (
+    'CREATE INDEX IF NOT EXISTS case_search_text ON "case" USING GIN ('
+    "to_tsvector('simple', coalesce(summary, '') || ' ' || coalesce(description, '') || ' ' "
+    "|| coalesce(steps_to_reproduce, '')))",
+    "CREATE INDEX IF NOT EXISTS case_event_search_text ON case_event USING GIN ("
+    "to_tsvector('simple', coalesce(body, '')))",
+)
+
+
+def _full_text(database: peewee.Database) -> None:
+    """Full text over summary, description, steps and the timeline (``store/fulltext.py``):
+    an FTS5 table kept by triggers on SQLite, GIN indexes on ``tsvector`` expressions on
+    PostgreSQL; existing cases are indexed here."""
+    postgres = isinstance(database, peewee.PostgresqlDatabase)
+    for statement in _FULLTEXT_POSTGRES if postgres else _FULLTEXT_SQLITE:
+        database.execute_sql(statement)
+
+
+def _saved_views(database: peewee.Database) -> None:
+    """Saved views: a named query, personal or shared, optionally pinned as a queue tab."""
+    view = _snapshot(
+        database,
+        "saved_view",
+        {
+            "name": peewee.CharField(max_length=60),
+            "query": peewee.TextField(),
+            "owner": peewee.CharField(max_length=100),
+            "shared": peewee.BooleanField(default=False),
+            "pinned": peewee.BooleanField(default=False),
+            "created_at": UTCDateTimeField(),
+        },
+        indexes=((("owner", "name"), True),),
+    )
+    database.create_tables([view])
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -630,6 +698,8 @@ MIGRATIONS: list[Migration] = [
     _identity_and_audit_origin,
     _mail_content_and_importer,
     _reaching_people,
+    _full_text,
+    _saved_views,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

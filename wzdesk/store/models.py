@@ -509,6 +509,21 @@ def to_json(value: Any) -> str:
     return json.dumps(value, default=default, sort_keys=True)
 
 
+class SavedView(BaseModel):
+    """A named query: personal to its owner or shared with the desk, optionally pinned as a
+    queue tab (``wzdesk view ...``, the console's tabs)."""
+
+    name = peewee.CharField(max_length=60)
+    query = peewee.TextField()
+    owner = peewee.CharField(max_length=100)  # the login that saved it
+    shared = peewee.BooleanField(default=False)
+    pinned = peewee.BooleanField(default=False)
+    created_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("owner", "name"), True),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting,
     Holiday,
@@ -538,4 +553,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     AlertRule,
     Notification,
     PolicySubscriber,
+    SavedView,
 ]

@@ -58,6 +58,32 @@ def _lookup(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         return find_refs(text), find_clients(text)
 
 
+def filter_queue(app: App[object], text: str) -> None:
+    """Put a query (a saved view's, or one typed in the palette) in the queue's ``/`` box."""
+    from wzdesk.tui.screens.main import MainScreen
+
+    main = next((s for s in app.screen_stack if isinstance(s, MainScreen)), None)
+    if main is not None:
+        main.filter_by_text(text)
+
+
+def _views(login: str) -> list[tuple[str, str]]:
+    """(name, query) of the saved views ``login`` sees (worker thread)."""
+    from wzdesk.services.context import connection
+    from wzdesk.services.views import visible_views
+
+    with connection():
+        return [(view.name, view.query) for view in visible_views(login)]
+
+
+def _is_query(text: str) -> bool:
+    """Typed text that reads as a query (a field, a negation, a phrase, OR) and parses."""
+    from wzdesk.core.query import QueryError, check_query
+
+    looks = any(mark in text for mark in (":", '"', " OR ", "(")) or text.startswith("-")
+    return looks and not isinstance(check_query(text), QueryError)
+
+
 class CaseCommands(Provider):
     """wzdesk's commands for the palette."""
 
@@ -87,6 +113,16 @@ class CaseCommands(Provider):
                 yield Hit(score, matcher.highlight(label), partial(self.wz.set_quick_filter, name))
         if len(query.strip()) < 2:
             return
+        if _is_query(query.strip()):
+            text = f"Filter the queue: {query.strip()}"
+            yield Hit(0.95, text, partial(filter_queue, self.app, query.strip()), text=text)
+        for name, view_query in await asyncio.to_thread(_views, self.wz.context.actor):
+            label = f"View: {name} · {view_query}"
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(label), partial(filter_queue, self.app, view_query)
+                )
         cases, clients = await asyncio.to_thread(_lookup, query)
         for ref, summary in cases:
             text = f"Open {ref} · {summary}"

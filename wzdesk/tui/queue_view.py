@@ -109,6 +109,11 @@ class QueueView:
     client: str | None = None  # a client code
     sort: str = "due"
     reverse: bool = False
+    #: The cases the filter box's query selects (from SQL), None until its answer arrives;
+    #: ``plain``: the query is only words, so the row's own text (client and contact names)
+    #: may match too, as the filter box always did.
+    ids: frozenset[int] | None = None
+    plain: bool = True
 
     @property
     def filtered(self) -> bool:
@@ -133,6 +138,13 @@ class QueueView:
             parts.append(f"client {self.client}")
         return " + ".join(parts)
 
+    def _text_accepts(self, row: QueueRow, needle: str) -> bool:
+        if not needle:
+            return True
+        if self.ids is not None and row.case_id in self.ids:
+            return True
+        return self.plain and needle in row.haystack
+
     def next_sort(self) -> QueueView:
         """The next sort order (its natural direction)."""
         keys = list(SORTS)
@@ -148,7 +160,7 @@ class QueueView:
                 row
                 for row in ordered
                 if self.quick.accepts(row, now, me)
-                and (not needle or needle in row.haystack)
+                and self._text_accepts(row, needle)
                 and (self.assignee is None or row.assignee == (self.assignee or None))
                 and (self.client is None or row.client_code == self.client)
             ]

@@ -64,7 +64,12 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             KeyHelp("↑ ↓ / j k", "Move"),
             KeyHelp("PgUp PgDn, Home End / g G", "Page, first, last"),
             KeyHelp("Enter", "Open the case (full screen on narrow terminals)"),
-            KeyHelp("/", "Filter box: reference, client or text (Enter back to the queue)"),
+            KeyHelp(
+                "/",
+                "Filter box: reference, client, text or a query such as sev:critical at-risk "
+                "(an error names the bad token; Enter back to the queue)",
+            ),
+            KeyHelp("[ / ]", "Previous / next pinned saved view (tabs with live counts)"),
             KeyHelp(
                 "0–9",
                 "Quick filters: 0 all, 1 mine, 2 unassigned, 3 breached, 4 at risk, 5 waiting, "

@@ -47,6 +47,7 @@ from wzdesk.tui.screens.case_actions import (
     finished_notice,
 )
 from wzdesk.tui.screens.prompts import Choice, ChoicePrompt
+from wzdesk.tui.screens.queue_query import QUERY_BINDINGS, QueueQuery
 from wzdesk.tui.screens.services_actions import (
     SERVICES_ACTIONS,
     SERVICES_BINDINGS,
@@ -83,7 +84,7 @@ class CaseRead(Message):
     case_id: int
 
 
-class MainScreen(ServicesActions, CaseActions, Screen[None]):
+class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
     """Queue, breach panel and case detail."""
 
     BINDINGS = [
@@ -96,6 +97,7 @@ class MainScreen(ServicesActions, CaseActions, Screen[None]):
         Binding("less_than_sign", "reverse_sort", "Reverse sort", show=False),
         Binding("x", "toggle_columns", "Columns", show=False),
         Binding("h", "history", "History", show=False),
+        *QUERY_BINDINGS,
         *SERVICES_BINDINGS,
         Binding("question_mark", "app.help", "Help", show=False),
         Binding("q", "app.quit", "Quit", show=False),
@@ -280,6 +282,8 @@ class MainScreen(ServicesActions, CaseActions, Screen[None]):
     def on_queue_changed(self, message: QueueChanged) -> None:
         """The app's worker re-read the database: redraw from the new snapshot."""
         self._show_rows(follow=False)
+        if message.changed or message.initial:
+            self.refresh_query()
         if message.initial:
             self._follow(self.query_one("#queue", QueueTable).current_row)
         if self._pending_ref is not None and self._row_of(self._pending_ref) is not None:
@@ -347,7 +351,7 @@ class MainScreen(ServicesActions, CaseActions, Screen[None]):
 
     def filter_by_text(self, text: str) -> None:
         """Show the cases matching ``text`` (e.g. a client code from the palette)."""
-        self.view = replace(self.view, quick=QuickFilter.ALL, text=text)
+        self.view = replace(self.view, quick=QuickFilter.ALL, text=text, ids=None, plain=True)
         self.query_one("#filter-text", Input).value = text
         self._show_rows()
 
@@ -360,8 +364,7 @@ class MainScreen(ServicesActions, CaseActions, Screen[None]):
 
     @on(FilterBar.TextChanged)
     def filter_changed(self, message: FilterBar.TextChanged) -> None:
-        self.view = replace(self.view, text=message.text)
-        self._show_rows()
+        self.run_filter_query(message.text)  # the query runs in SQL (queue_query.py)
 
     @on(Input.Submitted, "#filter-text")
     def filter_submitted(self) -> None:
@@ -433,7 +436,7 @@ class MainScreen(ServicesActions, CaseActions, Screen[None]):
             self._leave_full_screen()
         elif self.focused is filter_box or self.view.text:
             filter_box.value = ""
-            self.view = replace(self.view, text="")
+            self.view = replace(self.view, text="", ids=None, plain=True)
             self.query_one("#queue", QueueTable).focus()
             self._show_rows()
         elif self.view.filtered:

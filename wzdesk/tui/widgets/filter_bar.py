@@ -56,6 +56,10 @@ class FilterBar(Vertical):
     FilterBar { height: auto; }
     FilterBar #quick { width: 1fr; height: auto; }
     FilterBar Input { width: 1fr; height: 1; border: none; padding: 0 1; }
+    FilterBar #filter-error { width: 1fr; height: auto; color: $error; padding: 0 1; }
+    FilterBar #filter-error.-hidden { display: none; }
+    FilterBar #view-tabs { width: 1fr; height: auto; }
+    FilterBar #view-tabs.-hidden { display: none; }
     """
 
     @dataclass
@@ -71,8 +75,29 @@ class FilterBar(Vertical):
         self._shown: tuple[object, ...] = ()
 
     def compose(self) -> ComposeResult:
+        yield Static(id="view-tabs", classes="-hidden")
         yield Static(id="quick")
         yield Input(placeholder="/ filter: ref, client, text  (Esc clears)", id="filter-text")
+        yield Static(id="filter-error", classes="-hidden")
+
+    def show_error(self, error: str | None) -> None:
+        """The query's error under the box (naming the token), or nothing."""
+        box = self.query_one("#filter-error", Static)
+        box.update(error or "")
+        box.set_class(not error, "-hidden")
+
+    def show_tabs(self, tabs: list[tuple[str, int | None]], active: int | None) -> None:
+        """Pinned saved views as tabs with their live counts (``[`` and ``]`` switch)."""
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for index, (name, count) in enumerate(tabs):
+            label = f" {name} {'…' if count is None else f'{count:,}'} "
+            line.append(label, Style(reverse=True, bold=True) if index == active else Style())
+            line.append(" ")
+        if tabs:
+            line.append(" [ ] switch", Style(dim=True))
+        widget = self.query_one("#view-tabs", Static)
+        widget.update(line)
+        widget.set_class(not tabs, "-hidden")
 
     def show(self, counts: QueueCounts, active: QuickFilter) -> None:
         """Redraw the quick filters with their counts, the active one highlighted."""

@@ -1,0 +1,146 @@
+"""The query language: what parses to what, and every bad query names a token and position."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wzdesk.core.query import (
+    And,
+    DateTerm,
+    DueTerm,
+    FieldTerm,
+    Not,
+    Or,
+    QueryError,
+    SlaTerm,
+    SortKey,
+    TextTerm,
+    check_query,
+    describe,
+    parse_query,
+)
+
+
+def test_empty_query_selects_open_cases() -> None:
+    assert parse_query("").where is None
+    assert parse_query("   ").scope == "open"
+
+
+def test_field_terms_and_aliases() -> None:
+    query = parse_query("sev:Critical status:waiting_client client:acme assignee:me channel:phone")
+    assert query.where == And(
+        (
+            FieldTerm("severity", "critical"),
+            FieldTerm("status", "waiting_client"),
+            FieldTerm("client", "ACME"),
+            FieldTerm("assignee", "me"),
+            FieldTerm("channel", "phone"),
+        )
+    )
+    assert parse_query("assignee:none").where == FieldTerm("assignee", "none")
+    assert parse_query("contact:Ada@Acme.test").where == FieldTerm("contact", "ada@acme.test")
+    assert parse_query('tag:"big deal"').where == FieldTerm("tag", "big deal")
+
+
+def test_precedence_negation_and_parentheses() -> None:
+    query = parse_query("a b OR -c (d OR e)")
+    assert query.where == Or(
+        (
+            And((TextTerm("a"), TextTerm("b"))),
+            And((Not(TextTerm("c")), Or((TextTerm("d"), TextTerm("e"))))),
+        )
+    )
+    assert parse_query("a AND b").where == And((TextTerm("a"), TextTerm("b")))
+    assert parse_query("WZ-1001 x-y").where == And((TextTerm("WZ-1001"), TextTerm("x-y")))
+
+
+def test_dates() -> None:
+    assert parse_query("received:>=2026-11-01").where == DateTerm(
+        "received", ">=", date(2026, 11, 1)
+    )
+    today = date(2026, 12, 2)
+    last = parse_query("received:last-7d").where
+    assert isinstance(last, DateTerm)
+    assert last.day_range(today) == (date(2026, 11, 25), date(2026, 12, 3))
+    term = parse_query("updated:today").where
+    assert isinstance(term, DateTerm)
+    assert term.day_range(today) == (today, date(2026, 12, 3))
+    exact = parse_query("received:2026-11-01").where
+    assert isinstance(exact, DateTerm)
+    assert exact.day_range(today) == (date(2026, 11, 1), date(2026, 11, 2))
+    before = parse_query("received:<2026-11-01").where
+    assert isinstance(before, DateTerm)
+    assert before.day_range(today) == (None, date(2026, 11, 1))
+
+
+def test_sla_terms() -> None:
+    assert parse_query("breached:response").where == SlaTerm("breached_response")
+    assert parse_query("breached:any").where == SlaTerm("breached_any")
+    assert parse_query("at-risk paused late").where == And(
+        (SlaTerm("at_risk"), SlaTerm("paused"), SlaTerm("late"))
+    )
+    assert parse_query("is:at-risk").where == SlaTerm("at_risk")
+    assert parse_query("due:<2h").where == DueTerm("<", 7200)
+    assert parse_query("due:>=1d").where == DueTerm(">=", 36000)  # a business day is 10 hours
+    assert parse_query('"late"').where == TextTerm("late", phrase=True)
+
+
+def test_sort_and_scope_apply_to_the_whole_query() -> None:
+    query = parse_query("sev:minor OR sev:major sort:-updated sort:due is:all")
+    assert query.sort == (SortKey("updated", True), SortKey("due"))
+    assert query.scope == "all"
+    assert query.where == Or((FieldTerm("severity", "minor"), FieldTerm("severity", "major")))
+    assert describe(parse_query("is:closed")) == "is:closed"
+
+
+@pytest.mark.parametrize(
+    ("text", "token", "position"),
+    [
+        ("sev:bogus", "sev:bogus", 0),
+        ("a zz:1", "zz:1", 2),
+        ("(foo", "(", 0),
+        ("foo)", ")", 3),
+        ('a "abc', '"abc', 2),
+        ("x OR", "OR", 2),
+        ("OR x", "OR", 0),
+        ("x AND", "AND", 2),
+        ("a OR sort:due", "sort:due", 5),
+        ("-sort:due", "sort:due", 1),
+        ("is:all is:open", "is:open", 7),
+        ("received:2026-02-30", "received:2026-02-30", 0),
+        ("received:soon", "received:soon", 0),
+        ("due:2h", "due:2h", 0),
+        ("sort:nothing", "sort:nothing", 0),
+        ("a !!!", "!!!", 2),
+        ("status:", "status:", 0),
+        ("a - b", "-", 2),
+    ],
+)
+def test_bad_queries_name_token_and_position(text: str, token: str, position: int) -> None:
+    result = check_query(text)
+    assert isinstance(result, QueryError)
+    assert (result.token, result.position) == (token, position)
+    assert f"position {position}" in str(result)
+
+
+_ALPHABET = st.sampled_from(
+    list('abcXYZ019 ()"-:<>=!@._,\t\n')
+    + ["OR", "AND", "sev:", "is:", "sort:", "due:", "received:", "breached:", "é", "\x00", "\u200b"]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_ALPHABET, max_size=30).map("".join) | st.text(max_size=60))
+def test_fuzz_no_traceback_and_every_error_names_a_token(text: str) -> None:
+    result = check_query(text)
+    if isinstance(result, QueryError):
+        assert 0 <= result.position <= len(text)
+        assert result.token == "" or result.token in text or result.position == len(text)
+        assert result.token or result.position >= len(text.rstrip())
+        assert f"position {result.position}" in str(result)
+    else:
+        describe(result)  # a well-formed tree

@@ -1,0 +1,286 @@
+"""Case search in SQL: every kind of term, order and LIMIT, full text, and agreement with the
+Python SLA engine (``core/case_sla`` through ``case_views.timers``) on every SLA term."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import peewee
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import new_case
+from wzdesk.core.clock import FixedClock
+from wzdesk.core.errors import InvalidInput
+from wzdesk.core.query import QueryError, check_query
+from wzdesk.core.sla import TimerState
+from wzdesk.services import cases
+from wzdesk.services.calendar import load_policy_book
+from wzdesk.services.case_views import timers
+from wzdesk.services.context import ServiceContext
+from wzdesk.services.search import context, count_cases, search_cases, search_ids
+from wzdesk.store.models import Case
+
+
+def found(
+    text: str, clock: FixedClock, me: str | None = "kim", limit: int | None = None
+) -> list[str]:
+    return [c.ref for c in search_cases(text, context(clock.now(), me), limit)]
+
+
+@pytest.fixture
+def desk(
+    supervisor: ServiceContext, agent: ServiceContext, acme: str, clock: FixedClock
+) -> dict[str, str]:
+    """Five cases: A critical printer case assigned to kim, B major by phone tagged billing,
+    C minor with a timeline note, D moderate closed, E configuration waiting on the client."""
+    from wzdesk.services.directory import add_client
+
+    add_client(supervisor, "BETA", "Beta")
+    refs: dict[str, str] = {}
+    refs["A"] = cases.open_case(agent, new_case(summary="Printer jams on invoices")).ref
+    cases.assign(agent, refs["A"], "kim")
+    clock.advance(timedelta(minutes=5))
+    refs["B"] = cases.open_case(
+        agent,
+        new_case(severity="major", channel="phone", tags="billing, vip", summary="Totals off"),
+    ).ref
+    clock.advance(timedelta(minutes=5))
+    refs["C"] = cases.open_case(
+        agent, new_case(severity="minor", summary="Report font", description="Looks odd")
+    ).ref
+    cases.reply(agent, refs["C"], "Client says the spooler crashed twice", internal=True)
+    clock.advance(timedelta(minutes=5))
+    refs["D"] = cases.open_case(agent, new_case(severity="moderate", summary="Old question")).ref
+    cases.resolve(agent, refs["D"], "done")
+    cases.close(agent, refs["D"])
+    clock.advance(timedelta(minutes=5))
+    refs["E"] = cases.open_case(
+        agent, new_case(severity="moderate", category="configuration", summary="Change tax rate")
+    ).ref
+    cases.set_status(agent, refs["E"], "waiting_client")
+    return refs
+
+
+def test_field_terms(desk: dict[str, str], clock: FixedClock) -> None:
+    a, b, c, d, e = (desk[k] for k in "ABCDE")
+    assert found("sev:critical", clock) == [a]
+    assert found("assignee:me", clock) == [a]
+    assert found("assignee:none sev:major", clock) == [b]
+    assert found("channel:phone", clock) == [b]
+    assert found("tag:billing", clock) == [b]
+    assert found("tag:bill", clock) == []
+    assert found("-tag:billing sev:major", clock) == []
+    assert found("category:configuration", clock) == [e]
+    assert found("status:closed", clock) == [d]  # naming a status looks at every case
+    assert set(found("client:acme", clock)) == {a, b, c, e}
+    assert set(found("client:acme is:all", clock)) == {a, b, c, d, e}
+    assert found("is:closed", clock) == [d]
+    assert set(found("contact:ana@acme.example", clock)) == {a, b, c, e}
+    assert found("client:beta", clock) == []
+    assert set(found("-assignee:me", clock)) == {b, c, e}  # unassigned cases are not "me"
+    assert set(found("sev:minor OR sev:major", clock)) == {b, c}
+    assert found(f"ref:{c.lower()}", clock) == [c]
+
+
+def test_order_and_limit_in_sql(desk: dict[str, str], clock: FixedClock) -> None:
+    a, b, c, d, e = (desk[k] for k in "ABCDE")
+    assert found("", clock, limit=2) == [a, b]  # most urgent first: critical 4h, major 10h
+    assert found("sort:-received", clock) == [e, c, b, a]
+    assert found("sort:received", clock, limit=1) == [a]
+    assert found("sort:severity", clock)[0] == a
+    assert search_ids("sort:-received", context(clock.now(), None), 2) == [
+        Case.get(Case.ref == e).id,
+        Case.get(Case.ref == c).id,
+    ]
+    assert count_cases("is:all", context(clock.now(), None)) == 5
+    with pytest.raises(InvalidInput):
+        search_cases("", context(clock.now(), None), 0)
+
+
+def test_dates_in_the_support_zone(desk: dict[str, str], clock: FixedClock) -> None:
+    assert len(found("received:today", clock)) == 4
+    assert found("received:<2026-03-09", clock) == []
+    assert len(found("received:2026-03-09 is:all", clock)) == 5
+    assert found("received:>2026-03-09", clock) == []
+    assert len(found("updated:last-1d", clock)) == 4
+
+
+def test_full_text_over_summary_description_and_timeline(
+    desk: dict[str, str], clock: FixedClock
+) -> None:
+    a, b, c, d, e = (desk[k] for k in "ABCDE")
+    assert found("printer", clock) == [a]
+    assert found("PRINT", clock) == [a]  # a word is a prefix
+    assert found("spooler", clock) == [c]  # an internal note on the timeline
+    assert found('"spooler crashed"', clock) == [c]
+    assert found('"crashed spooler"', clock) == []
+    assert found("font odd", clock) == [c]  # summary and description
+    assert found("font -odd", clock) == []
+    assert found("question", clock) == []  # closed is out of scope
+    assert found("question is:all", clock) == [d]
+    assert found(c, clock) == [c]  # a reference finds its case
+    assert found("printer OR spooler", clock) == [a, c]
+
+
+def test_bad_query_is_a_user_error(desk: dict[str, str], clock: FixedClock) -> None:
+    with pytest.raises(QueryError) as caught:
+        search_cases("sev:critical (", context(clock.now(), None))
+    assert caught.value.position == 13
+
+
+def _python_terms(case: Case, book: object, now: object) -> set[str]:
+    reading = timers(case, book, now)  # type: ignore[arg-type]
+    response, resolution = reading.response.state, reading.resolution.state
+    is_open = case.is_open
+    terms = set()
+    if is_open and response == TimerState.BREACHED:
+        terms.add("breached:response")
+    if is_open and resolution == TimerState.BREACHED:
+        terms.add("breached:resolution")
+    if is_open and TimerState.BREACHED in (response, resolution):
+        terms.add("breached:any")
+    if (
+        is_open
+        and TimerState.BREACHED not in (response, resolution)
+        and TimerState.AT_RISK in (response, resolution)
+    ):
+        terms.add("at-risk")
+    if is_open and reading.paused:
+        terms.add("paused")
+    if TimerState.LATE in (response, resolution):
+        terms.add("late")
+    running = [
+        t.remaining_seconds
+        for t in (reading.response, reading.resolution)
+        if t.remaining_seconds is not None and not t.paused and is_open
+    ]
+    if any(r < 2 * 3600 for r in running):
+        terms.add("due:<2h")
+    if running and all(r >= 2 * 3600 for r in running):
+        terms.add("due:>=2h")
+    return terms
+
+
+SLA_TERMS = (
+    "breached:response",
+    "breached:resolution",
+    "breached:any",
+    "at-risk",
+    "paused",
+    "late",
+    "due:<2h",
+    "due:>=2h",
+)
+
+
+def test_sql_and_python_agree_on_every_sla_term(
+    agent: ServiceContext, acme: str, clock: FixedClock
+) -> None:
+    """Random cases moved through random lives, judged at random instants by both engines."""
+    rng = random.Random(12)
+    refs = []
+    for _ in range(14):
+        clock.advance(timedelta(minutes=rng.randrange(1, 600)))
+        severity = rng.choice(["critical", "major", "moderate", "minor"])
+        ref = cases.open_case(agent, new_case(severity=severity)).ref
+        refs.append(ref)
+        for _ in range(rng.randrange(0, 3)):
+            clock.advance(timedelta(minutes=rng.randrange(1, 900)))
+            step = rng.choice(["reply", "wait", "open", "resolve"])
+            case = Case.get(Case.ref == ref)
+            try:
+                if step == "reply":
+                    cases.reply(agent, ref, "on it")
+                elif step == "wait" and case.status in ("new", "open"):
+                    cases.set_status(agent, ref, "waiting_client")
+                elif step == "open" and case.status == "waiting_client":
+                    cases.set_status(agent, ref, "open")
+                elif step == "resolve" and case.is_open:
+                    cases.resolve(agent, ref, "fixed")
+            except InvalidInput:
+                pass
+    book = load_policy_book()
+    start = clock.now()
+    seen = dict.fromkeys(SLA_TERMS, 0)
+    for _ in range(12):
+        now = start + timedelta(minutes=rng.randrange(-3000, 30000))
+        ctx = context(now, "kim", book)
+        expected = {term: set() for term in SLA_TERMS}  # type: dict[str, set[str]]
+        for case in Case.select():
+            for term in _python_terms(case, book, now):
+                expected[term].add(case.ref)
+        for term in SLA_TERMS:
+            got = {c.ref for c in search_cases(term, ctx)}
+            assert got == expected[term], (term, now)
+            seen[term] += len(got)
+        for text in ("", "sev:critical", "-paused", "breached:any OR at-risk"):
+            every = search_ids(text, ctx)  # ordered by sorting every match
+            for limit in (1, 2, 5, 9):  # read from the due-instant indexes
+                assert search_ids(text, ctx, limit) == every[:limit], (text, limit, now)
+    assert all(seen.values()), seen  # every term matched some case at some instant
+
+
+def test_full_text_migration_backfills_existing_cases(
+    desk: dict[str, str], clock: FixedClock
+) -> None:
+    """Cases written before the full-text migration are indexed by it."""
+    from wzdesk.store.database import db
+    from wzdesk.store.migrations import _full_text
+
+    database = db.obj
+    if isinstance(database, peewee.PostgresqlDatabase):
+        database.execute_sql("DROP INDEX case_search_text")
+        database.execute_sql("DROP INDEX case_event_search_text")
+    else:
+        database.execute_sql("DROP TABLE case_text")  # its triggers go with it
+    with database.atomic():
+        _full_text(database)
+    assert found("printer", clock) == [desk["A"]]
+    assert found("spooler", clock) == [desk["C"]]
+    cases.reply(agent_of(clock), desk["B"], "Totals recomputed overnight", internal=True)
+    assert found("overnight", clock) == [desk["B"]]  # and kept current afterwards
+
+
+def agent_of(clock: FixedClock) -> ServiceContext:
+    from wzdesk.core.rules import Role
+
+    return ServiceContext("kim", Role.AGENT, clock)
+
+
+_TERMS = st.sampled_from(
+    [
+        "sev:minor", "status:open", "client:ACME", "client:NOPE", "assignee:me",
+        "assignee:none", "assignee:ghost", "channel:phone", "cat:question", "tag:vip",
+        'tag:"a b"', "contact:ana@acme.example", 'contact:"Ana Diaz"', "ref:WZ-1",
+        "received:>=2026-03-01", "updated:today", "resolved:last-3d", "closed:<2027-01-01",
+        "breached:any", "breached:response", "at-risk", "paused", "late", "due:<2h",
+        "due:>=1d", "due:<=30m", "printer", "o'brien", "%_", '"spooler crashed"', "ü",
+        "WZ-1001", "sort:-updated", "sort:client", "is:all", "is:closed", "x_y",
+    ]
+)  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    terms=st.lists(_TERMS, min_size=1, max_size=4),
+    joins=st.lists(st.sampled_from([" ", " OR ", " -", " ("]), min_size=4, max_size=4),
+    limit=st.sampled_from([None, 1, 3]),
+)
+def test_every_valid_query_runs_in_sql(
+    desk: dict[str, str], clock: FixedClock, terms: list[str], joins: list[str], limit: int | None
+) -> None:
+    text = terms[0]
+    for join, term in zip(joins, terms[1:], strict=False):
+        text += join + term + (")" if join == " (" else "")
+    result = check_query(text)
+    if isinstance(result, QueryError):
+        return
+    ctx = context(clock.now(), "kim")
+    rows = search_cases(result, ctx, limit)
+    assert len(rows) <= (limit or 10)
+    assert count_cases(result, ctx) >= len(rows)

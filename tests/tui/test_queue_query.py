@@ -1,0 +1,71 @@
+"""The queue's ``/`` box speaks the query language: a good query narrows the rows (from SQL, in
+a worker), a bad one shows its error under the box naming the token, and the rows stay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Input, Static
+
+from tests.tui.helpers import queue, settle
+from wzdesk.tui.screens.main import MainScreen
+
+
+def _error(pilot: Any) -> Static:
+    screen = next(s for s in pilot.app.screen_stack if isinstance(s, MainScreen))
+    return screen.query_one("#filter-error", Static)
+
+
+async def test_filter_box_query(desk: dict[str, str], agent: Any, make_app: Any) -> None:
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        await pilot.press("slash", *"sev:critical -status:waiting_client")
+        await settle(
+            pilot, lambda: {r.ref for r in queue(pilot).rows} == {desk["breached"], desk["late"]}
+        )
+        assert _error(pilot).has_class("-hidden")
+        box = pilot.app.screen.query_one("#filter-text", Input)
+        box.value = "sev:critical (tag:x"
+        await settle(pilot, lambda: not _error(pilot).has_class("-hidden"))
+        assert "'(' at position 13" in str(_error(pilot).render())
+        assert len(queue(pilot).rows) == 2  # the last good query's rows stay
+        box.value = "breached:any OR status:waiting_client"
+        await settle(
+            pilot,
+            lambda: {r.ref for r in queue(pilot).rows} == {desk["breached"], desk["waiting"]},
+        )
+        assert _error(pilot).has_class("-hidden")
+        await pilot.press("escape")
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+
+
+async def test_palette_filters_by_a_query_or_a_saved_view(
+    desk: dict[str, str], agent: Any, make_app: Any
+) -> None:
+    from wzdesk.services.views import add_view
+
+    add_view(agent, "Zed queue", "status:waiting_client")
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        await pilot.press("ctrl+p", *"sev:critical")
+        await settle(pilot, lambda: "Filter the queue: sev:critical" in _palette_text(pilot))
+        await pilot.press("enter")
+        await settle(
+            pilot, lambda: {r.ref for r in queue(pilot).rows} == {desk["breached"], desk["late"]}
+        )
+        await pilot.press("ctrl+p", *"view zed")
+        await settle(pilot, lambda: "View: Zed queue" in _palette_text(pilot))
+        await pilot.press("enter")
+        await settle(pilot, lambda: [r.ref for r in queue(pilot).rows] == [desk["waiting"]])
+
+
+def _palette_text(pilot: Any) -> str:
+    from textual.command import CommandList
+
+    lists = pilot.app.screen.query(CommandList)
+    if not lists:
+        return ""
+    options = lists.first()
+    return " ".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))

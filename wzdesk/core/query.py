@@ -1,0 +1,554 @@
+"""The case query language: parsed with a real grammar into a small typed tree.
+
+One language for the console's ``/`` box, saved views and ``wzdesk case list --query``::
+
+    sev:critical status:open client:ACME assignee:me -tag:billing
+    (breached:any OR at-risk) due:<2h "printer jam" sort:-updated is:all
+
+Terms next to each other are ANDed; ``OR`` (upper case) has the lower precedence; ``-`` negates
+the term or parenthesised group it precedes. ``sort:`` and ``is:`` apply to the whole query and
+may only stand at its top level. A bad query raises :class:`QueryError` naming the offending
+token and its position (0-based character offset). This module only parses and checks; the
+services compile the tree to SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from typing import Any, Literal
+
+from wzdesk.core.errors import InvalidInput
+
+#: The longest query text accepted (a saved view or a typed filter, never a document).
+MAX_QUERY = 1000
+
+SEVERITIES = ("critical", "major", "moderate", "minor")
+STATUSES = ("new", "open", "waiting_client", "escalated", "resolved", "closed")
+CHANNELS = ("portal", "email", "phone")
+CATEGORIES = ("question", "unexpected", "configuration", "services")
+DATE_FIELDS = ("received", "updated", "resolved", "closed")
+SORT_KEYS = ("due", "updated", "received", "severity", "ref", "status", "client")
+SCOPES = ("open", "all", "closed")
+
+#: Field names users may type, to the canonical field.
+FIELD_ALIASES = {
+    "sev": "severity",
+    "severity": "severity",
+    "status": "status",
+    "client": "client",
+    "assignee": "assignee",
+    "channel": "channel",
+    "category": "category",
+    "cat": "category",
+    "tag": "tag",
+    "contact": "contact",
+    "ref": "ref",
+}
+
+_GRAMMAR = r"""
+start: or_expr?
+?or_expr: and_expr (_OR and_expr)*
+?and_expr: unary+
+?unary: NEG unary -> neg
+      | atom
+?atom: "(" or_expr ")"
+     | TERM -> term
+     | PHRASE -> phrase
+     | WORD -> word
+_OR.3: /OR(?=[\s()]|$)/
+NEG.2: /-(?=[^\s)])/
+TERM.2: /[A-Za-z][A-Za-z_-]*:("[^"]*"|[^\s()"]*)/
+PHRASE: /"[^"]*"/
+WORD: /[^\s()"-][^\s()"]*/
+%ignore /\s+/
+"""
+
+
+class QueryError(InvalidInput):
+    """A query that cannot be understood: names the offending token and where it starts."""
+
+    def __init__(self, message: str, token: str, position: int) -> None:
+        super().__init__(f"{message}: {token!r} at position {position}", field="query")
+        self.token = token
+        self.position = position
+        self.reason = message
+
+
+# --- the tree -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldTerm:
+    """``field:value`` on a plain case field (severity, status, client, assignee ...).
+
+    ``assignee`` takes a login, ``me`` or ``none``; ``tag`` a tag; ``contact`` an email
+    address or a name; ``client`` a client code."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DateTerm:
+    """An instant field against support-zone days: [``start``, ``end``) with open ends as None.
+
+    ``today`` and ``last-Nd`` are kept relative (``days_back``) so saved views stay current."""
+
+    field: str
+    op: Literal["=", ">=", ">", "<=", "<"]
+    day: date | None = None
+    days_back: int | None = None  # 0 for today, N for last-Nd
+
+    def day_range(self, today: date) -> tuple[date | None, date | None]:
+        """The support-zone days [start, end) the term selects, given today's date."""
+        if self.days_back is not None:
+            return today - timedelta(days=self.days_back), today + timedelta(days=1)
+        assert self.day is not None
+        after = self.day + timedelta(days=1)
+        match self.op:
+            case "=":
+                return self.day, after
+            case ">=":
+                return self.day, None
+            case ">":
+                return after, None
+            case "<=":
+                return None, after
+            case "<":
+                return None, self.day
+        raise AssertionError(self.op)  # pragma: no cover
+
+
+SlaKind = Literal[
+    "breached_response", "breached_resolution", "breached_any", "at_risk", "paused", "late"
+]
+
+
+@dataclass(frozen=True)
+class SlaTerm:
+    """An SLA state now: breached (response, resolution, any), at risk, paused or late."""
+
+    kind: SlaKind
+
+
+@dataclass(frozen=True)
+class DueTerm:
+    """A running timer's remaining business time compared with ``seconds`` (``due:<2h``)."""
+
+    op: Literal["<", "<=", ">", ">="]
+    seconds: int
+
+
+@dataclass(frozen=True)
+class TextTerm:
+    """Free text over summary, description and the timeline (``phrase``: words in order)."""
+
+    text: str
+    phrase: bool = False
+
+    @property
+    def words(self) -> list[str]:
+        """The words the full-text index knows (letters and digits, lower case)."""
+        return text_words(self.text)
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Node
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+Node = FieldTerm | DateTerm | SlaTerm | DueTerm | TextTerm | Not | And | Or
+
+
+@dataclass(frozen=True)
+class SortKey:
+    key: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Query:
+    """A checked query: the condition (None selects everything), order and scope."""
+
+    where: Node | None = None
+    sort: tuple[SortKey, ...] = ()
+    scope: Literal["open", "all", "closed"] = "open"
+
+
+def text_words(text: str) -> list[str]:
+    """Lower-case word pieces as the full-text indexes split them."""
+    return [w.lower() for w in re.findall(r"\w+", text)]
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Directive:
+    """sort:/is: found while building the tree; lifted to the query if at top level."""
+
+    token: str
+    position: int
+    sort: SortKey | None = None
+    scope: Literal["open", "all", "closed"] | None = None
+
+
+@dataclass(frozen=True)
+class _Group:
+    """An AND group that may still hold top-level directives."""
+
+    items: tuple[Node | _Directive | _Group | _Neg, ...]
+
+
+@dataclass(frozen=True)
+class _Neg:
+    """A negation whose operand may still hold groups (checked by ``_finish``)."""
+
+    item: Node | _Directive | _Group | _Neg
+
+
+_Item = Node | _Directive | _Group | _Neg
+
+_DURATION = re.compile(r"^(\d{1,6})([mhd])$")
+_DURATION_UNITS = {"m": 60, "h": 3600, "d": 36000}  # a business day is 10 business hours
+_LAST = re.compile(r"^last-(\d{1,4})d$")
+_BARE_SLA: dict[str, SlaKind] = {"at-risk": "at_risk", "paused": "paused", "late": "late"}
+
+
+def _term(token: Any) -> _Item:
+    text = str(token)
+    position = token.start_pos or 0
+    name, _, raw = text.partition(":")
+    name = name.lower()
+    value = raw[1:-1] if len(raw) >= 2 and raw.startswith('"') and raw.endswith('"') else raw
+    if not value.strip():
+        raise QueryError(f"{name}: needs a value", text, position)
+    lowered = value.strip().lower()
+
+    def choice(options: tuple[str, ...]) -> str:
+        if lowered not in options:
+            raise QueryError(f"{name}: expected one of {', '.join(options)}", text, position)
+        return lowered
+
+    if name == "sort":
+        descending = lowered.startswith("-")
+        key = lowered.lstrip("-")
+        if key not in SORT_KEYS:
+            raise QueryError(f"sort: expected one of {', '.join(SORT_KEYS)}", text, position)
+        return _Directive(text, position, sort=SortKey(key, descending))
+    if name == "is":
+        if lowered in _BARE_SLA:
+            return SlaTerm(_BARE_SLA[lowered])
+        if lowered == "breached":
+            return SlaTerm("breached_any")
+        scope = choice(SCOPES + tuple(_BARE_SLA) + ("breached",))
+        return _Directive(text, position, scope=scope)  # type: ignore[arg-type]
+    if name == "breached":
+        return SlaTerm(f"breached_{choice(('response', 'resolution', 'any'))}")  # type: ignore[arg-type]
+    if name == "due":
+        return _due(lowered, text, position)
+    if name in DATE_FIELDS:
+        return _date(name, lowered, text, position)
+    field = FIELD_ALIASES.get(name)
+    if field is None:
+        known = sorted({*FIELD_ALIASES, *DATE_FIELDS, "breached", "due", "sort", "is"})
+        raise QueryError(f"unknown field (known: {', '.join(known)})", text, position)
+    if field == "severity":
+        return FieldTerm(field, choice(SEVERITIES))
+    if field == "status":
+        return FieldTerm(field, choice(STATUSES))
+    if field == "channel":
+        return FieldTerm(field, choice(CHANNELS))
+    if field == "category":
+        return FieldTerm(field, choice(CATEGORIES))
+    if field in ("client", "ref"):
+        return FieldTerm(field, value.strip().upper())
+    if field in ("contact", "assignee", "tag"):
+        return FieldTerm(field, lowered)
+    raise AssertionError(field)  # pragma: no cover
+
+
+def _due(value: str, text: str, position: int) -> DueTerm:
+    match = re.match(r"^(<=|>=|<|>)(.*)$", value)
+    duration = _DURATION.match(match.group(2)) if match else None
+    if match is None or duration is None:
+        raise QueryError(
+            "due: expected <, <=, > or >= and a duration such as 30m, 2h, 1d", text, position
+        )
+    seconds = int(duration.group(1)) * _DURATION_UNITS[duration.group(2)]
+    return DueTerm(match.group(1), seconds)  # type: ignore[arg-type]
+
+
+def _date(field: str, value: str, text: str, position: int) -> DateTerm:
+    if value == "today":
+        return DateTerm(field, "=", days_back=0)
+    last = _LAST.match(value)
+    if last:
+        return DateTerm(field, ">=", days_back=int(last.group(1)))
+    match = re.match(r"^(<=|>=|<|>|=)?(\d{4}-\d{2}-\d{2})$", value)
+    if match is None:
+        raise QueryError(
+            f"{field}: expected a date such as 2026-11-01 (with <, <=, >, >=), today or last-7d",
+            text,
+            position,
+        )
+    try:
+        day = date.fromisoformat(match.group(2))
+    except ValueError:
+        raise QueryError(f"{field}: no such date", text, position) from None
+    return DateTerm(field, (match.group(1) or "="), day)  # type: ignore[arg-type]
+
+
+def _on_word(token: Any) -> _Item:
+    text = str(token)
+    if text in _BARE_SLA:
+        return SlaTerm(_BARE_SLA[text])
+    if text == "OR":
+        raise QueryError("OR needs a term on each side", text, token.start_pos or 0)
+    if text == "AND":
+        return _Directive(text, token.start_pos or 0)  # joined by position, see _and
+    return _text(TextTerm(text), text, token.start_pos or 0)
+
+
+def _on_phrase(token: Any) -> _Item:
+    return _text(TextTerm(str(token)[1:-1], phrase=True), str(token), token.start_pos or 0)
+
+
+def _on_neg(children: list[_Item]) -> _Item:
+    _, item = children
+    if isinstance(item, _Directive):
+        raise QueryError("sort:, is: and AND cannot be negated", item.token, item.position)
+    return _Neg(item)
+
+
+@cache
+def _machinery() -> tuple[Any, Any]:
+    """The parser and the tree builder, made on first use: importing ``lark`` and building the
+    tables costs ~100 ms, which a command without a query should not pay."""
+    from lark import Lark, Transformer
+
+    build = type(
+        "Build",
+        (Transformer,),
+        {
+            "start": lambda self, c: c[0] if c else None,
+            "term": lambda self, c: _term(c[0]),
+            "word": lambda self, c: _on_word(c[0]),
+            "phrase": lambda self, c: _on_phrase(c[0]),
+            "neg": lambda self, c: _on_neg(c),
+            "and_expr": lambda self, c: _and(c),
+            "or_expr": lambda self, c: Or(tuple(c)),
+        },
+    )
+    parser = Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    return parser, build
+
+
+def _text(term: TextTerm, token: str, position: int) -> TextTerm:
+    if not term.words:
+        raise QueryError("nothing to search for (no letters or digits)", token, position)
+    return term
+
+
+def _and(children: list[_Item]) -> _Item:
+    kept: list[_Item] = []
+    for index, child in enumerate(children):
+        if isinstance(child, _Directive) and child.token == "AND":
+            if index == 0 or index == len(children) - 1:
+                raise QueryError("AND needs a term on each side", child.token, child.position)
+            continue
+        kept.append(child)
+    return kept[0] if len(kept) == 1 else _Group(tuple(kept))
+
+
+def _finish(item: _Item, negated: bool) -> tuple[Node | None, list[_Directive]]:
+    """The node without its directives, and the directives (refused under a negation)."""
+    if isinstance(item, _Directive):
+        if item.token == "AND":
+            raise QueryError("AND needs a term on each side", item.token, item.position)
+        if negated:
+            raise QueryError("sort: and is: cannot be negated", item.token, item.position)
+        return None, [item]
+    if isinstance(item, _Group):
+        nodes: list[Node] = []
+        directives: list[_Directive] = []
+        for child in item.items:
+            node, found = _finish(child, negated)
+            directives.extend(found)
+            if node is not None:
+                nodes.append(node)
+        if not nodes:
+            return None, directives
+        return (nodes[0] if len(nodes) == 1 else And(tuple(nodes))), directives
+    if isinstance(item, _Neg):
+        node, _ = _finish(item.item, True)
+        assert node is not None
+        return Not(node), []
+    if isinstance(item, Or):
+        parts: list[Node] = []
+        directives = []
+        for child in item.items:
+            node, found = _finish(child, negated)
+            if node is None:
+                raise QueryError("OR needs a term on each side", found[0].token, found[0].position)
+            parts.append(node)
+            directives.extend(found)
+        return Or(tuple(parts)), directives
+    return item, []
+
+
+def parse_query(text: str) -> Query:
+    """The checked query for ``text``; raises :class:`QueryError` naming token and position."""
+    if len(text) > MAX_QUERY:
+        raise QueryError(
+            f"longer than {MAX_QUERY} characters", text[MAX_QUERY : MAX_QUERY + 10], MAX_QUERY
+        )
+    for index, ch in enumerate(text):
+        if ord(ch) < 32 and ch not in "\t\n\r":
+            raise QueryError("control character", ch, index)
+    from lark.exceptions import (
+        UnexpectedCharacters,
+        UnexpectedEOF,
+        UnexpectedInput,
+        VisitError,
+    )
+
+    parser, build = _machinery()
+    try:
+        tree = parser.parse(text)
+    except UnexpectedCharacters as exc:
+        position = exc.pos_in_stream or 0
+        raise QueryError(_why(text, position), _token_at(text, position), position) from None
+    except UnexpectedEOF:
+        raise _end_error(text) from None
+    except UnexpectedInput as exc:
+        token = getattr(exc, "token", None)
+        start = getattr(token, "start_pos", None)
+        stream = exc.pos_in_stream
+        if isinstance(start, int):
+            where = start
+        else:
+            where = stream if isinstance(stream, int) else len(text)
+        shown = str(token) if token is not None and str(token) else _token_at(text, where)
+        if getattr(token, "type", "") == "$END":
+            raise _end_error(text) from None
+        raise QueryError(_why(text, where), shown, where) from None
+    try:
+        built = build().transform(tree)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, QueryError):
+            raise exc.orig_exc from None
+        raise
+    if built is None:
+        return Query()
+    condition, directives = _finish(built, False)
+    sort = tuple(d.sort for d in directives if d.sort is not None)
+    scopes = [d for d in directives if d.scope is not None]
+    if len(scopes) > 1:
+        raise QueryError(
+            "only one is:open, is:all or is:closed", scopes[1].token, scopes[1].position
+        )
+    if scopes and scopes[0].scope is not None:
+        scope = scopes[0].scope
+    else:  # naming a status asks for it, closed or not
+        scope = "all" if _names_status(condition) else "open"
+    return Query(condition, sort, scope)
+
+
+def _names_status(node: Node | None) -> bool:
+    match node:
+        case FieldTerm("status", _):
+            return True
+        case Not(item):
+            return _names_status(item)
+        case And(items) | Or(items):
+            return any(_names_status(i) for i in items)
+    return False
+
+
+def _end_error(text: str) -> QueryError:
+    """The query stopped short: name the unclosed ``(`` or the dangling last token."""
+    opened: list[int] = []
+    quoted = False
+    for index, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch == "(":
+            opened.append(index)
+        elif not quoted and ch == ")" and opened:
+            opened.pop()
+    if opened:
+        return QueryError("unclosed (", "(", opened[-1])
+    stripped = text.rstrip()
+    start = (
+        max(stripped.rfind(" "), stripped.rfind("("), stripped.rfind("\t"), stripped.rfind("\n"))
+        + 1
+    )
+    return QueryError("unexpected end of query after", stripped[start:], start)
+
+
+def _token_at(text: str, position: int) -> str:
+    rest = text[position:]
+    match = re.match(r"\S+?(?=[\s()]|$)|\S", rest)
+    return match.group(0) if match else ""
+
+
+def _why(text: str, position: int) -> str:
+    token = _token_at(text, position)
+    if token.startswith('"'):
+        return "unclosed quote"
+    if token == ")":
+        return "unmatched )"
+    if token == "(":
+        return "unexpected ("
+    return "unexpected token"
+
+
+def check_query(text: str) -> Query | QueryError:
+    """The query, or the error that names its offending token (never raises for bad text)."""
+    try:
+        return parse_query(text)
+    except QueryError as exc:
+        return exc
+
+
+def describe(query: Query) -> str:
+    """A one-line normal form of a query (for tests and messages)."""
+
+    def show(node: Node) -> str:
+        match node:
+            case FieldTerm(field, value):
+                return f"{field}:{value}"
+            case DateTerm(field, op, day, days_back):
+                return f"{field}{op}{day if day else f'-{days_back}d'}"
+            case SlaTerm(kind):
+                return kind
+            case DueTerm(op, seconds):
+                return f"due{op}{seconds}s"
+            case TextTerm(text, phrase):
+                return f'"{text}"' if phrase else text
+            case Not(item):
+                return f"-{show(item)}"
+            case And(items):
+                return "(" + " AND ".join(show(i) for i in items) + ")"
+            case Or(items):
+                return "(" + " OR ".join(show(i) for i in items) + ")"
+        raise AssertionError(node)  # pragma: no cover
+
+    parts = [show(query.where)] if query.where is not None else []
+    parts += [f"sort:{'-' if s.descending else ''}{s.key}" for s in query.sort]
+    parts.append(f"is:{query.scope}")
+    return " ".join(parts)

@@ -1,0 +1,408 @@
+"""Case search: the query language compiled to one SQL query (filter, order, LIMIT in the database).
+
+SLA terms are conditions on the deadlines stored on each case row (``store/queries.py``), so
+"breached" or "due within two business hours" is an indexed comparison, never a Python loop
+over cases. Free text goes through the full-text index (``store/fulltext.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any, cast
+
+import peewee
+
+from wzdesk.core.bounds import check_limit
+from wzdesk.core.errors import InvalidInput
+from wzdesk.core.query import (
+    And,
+    DateTerm,
+    DueTerm,
+    FieldTerm,
+    Node,
+    Not,
+    Or,
+    Query,
+    SlaTerm,
+    SortKey,
+    TextTerm,
+    parse_query,
+    text_words,
+)
+from wzdesk.core.rules import Status
+from wzdesk.core.sla import Severity
+from wzdesk.core.text import clean
+from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.case_views import MAX_SEARCH, CaseFilter
+from wzdesk.services.cases import parse_choice
+from wzdesk.services.directory import get_user
+from wzdesk.store import fulltext, queries
+from wzdesk.store.models import Case, Client, Contact, PolicyVersion, User
+
+#: A SQL condition (an expression, or literal SQL such as ``1=1``).
+Cond = peewee.ColumnBase
+
+_SEVERITY_RANK = peewee.Case(Case.severity, [(s.value, s.rank) for s in Severity], 9)
+
+
+@dataclass(frozen=True)
+class SearchContext:
+    """What a query is judged against: the instant, the acting login (``assignee:me``), the
+    policy book (business time for ``due:``; the support zone for dates)."""
+
+    now: datetime
+    me: str | None
+    book: PolicyBook
+
+
+def context(now: datetime, me: str | None, book: PolicyBook | None = None) -> SearchContext:
+    return SearchContext(now, me, book or load_policy_book())
+
+
+def _day_start(day: date, book: PolicyBook, now: datetime) -> datetime:
+    zone = book.at(now).calendar.zone
+    return datetime.combine(day, time(0), zone)
+
+
+def _both(a: Cond, b: Cond) -> Cond:
+    return a & b
+
+
+def compile_node(node: Node, ctx: SearchContext) -> Cond:
+    """A SQL condition for ``node`` that is never NULL (so that ``-`` negates exactly)."""
+    match node:
+        case And(items):
+            result = compile_node(items[0], ctx)
+            for item in items[1:]:
+                result = _both(result, compile_node(item, ctx))
+            return result
+        case Or(items):
+            result = compile_node(items[0], ctx)
+            for item in items[1:]:
+                result = result | compile_node(item, ctx)
+            return result
+        case Not(item):
+            return cast(Cond, ~compile_node(item, ctx))
+        case FieldTerm(field, value):
+            return _field(field, value, ctx)
+        case DateTerm():
+            return _date(node, ctx)
+        case SlaTerm(kind):
+            return _sla(kind, ctx.now)
+        case DueTerm(op, seconds):
+            return _due(op, seconds, ctx)
+        case TextTerm():
+            return _text(node)
+    raise AssertionError(node)  # pragma: no cover
+
+
+def _field(field: str, value: str, ctx: SearchContext) -> Cond:
+    if field in ("severity", "status", "channel", "category"):
+        return cast(Cond, getattr(Case, field) == value)
+    if field == "ref":
+        return Case.ref == value
+    if field == "client":
+        return cast(Cond, Case.client.in_(Client.select(Client.id).where(Client.code == value)))
+    if field == "contact":
+        contacts = Contact.select(Contact.id).where(
+            (Contact.email == value) | (peewee.fn.LOWER(Contact.name) == value)
+        )
+        return Case.contact.in_(contacts)
+    if field == "assignee":
+        if value == "none":
+            return Case.assignee.is_null()
+        login = (ctx.me or "") if value == "me" else value
+        users = User.select(User.id).where(peewee.fn.LOWER(User.login) == login.lower())
+        return _both(Case.assignee.is_null(False), Case.assignee.in_(users))
+    if field == "tag":  # tags are stored sorted, lower case, comma-separated
+        wrapped = peewee.Value(",").concat(Case.tags).concat(",")
+        position = peewee.fn.STRPOS if fulltext.is_postgres() else peewee.fn.INSTR
+        return position(wrapped, f",{value},") > 0
+    raise AssertionError(field)  # pragma: no cover
+
+
+_DATE_COLUMNS = {
+    "received": Case.received_at,
+    "updated": Case.updated_at,
+    "resolved": Case.resolved_at,
+    "closed": Case.closed_at,
+}
+
+
+def _date(term: DateTerm, ctx: SearchContext) -> Cond:
+    column = _DATE_COLUMNS[term.field]
+    zone = ctx.book.at(ctx.now).calendar.zone
+    start, end = term.day_range(ctx.now.astimezone(zone).date())
+    condition: Cond = column.is_null(False)
+    if start is not None:
+        condition = _both(condition, column >= _day_start(start, ctx.book, ctx.now))
+    if end is not None:
+        condition = _both(condition, column < _day_start(end, ctx.book, ctx.now))
+    return condition
+
+
+def _sla(kind: str, now: datetime) -> Cond:
+    match kind:
+        case "breached_response":
+            return _both(Case.is_open == True, queries.response_breached(now))  # noqa: E712
+        case "breached_resolution":
+            return _both(Case.is_open == True, queries.resolution_breached(now))  # noqa: E712
+        case "breached_any":
+            return queries.breached(now)
+        case "at_risk":
+            return queries.at_risk(now)
+        case "paused":
+            return _both(Case.is_open == True, Case.paused_since.is_null(False))  # noqa: E712
+        case "late":
+            resolution_late = _both(
+                Case.resolved_at.is_null(False), Case.resolved_at > Case.resolution_due
+            )
+            return queries.response_late() | resolution_late
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _running_response() -> Cond:
+    return _both(Case.is_open == True, Case.first_response_at.is_null())  # noqa: E712
+
+
+def _running_resolution() -> Cond:
+    return _both(
+        _both(Case.is_open == True, Case.resolved_at.is_null()),  # noqa: E712
+        Case.paused_since.is_null(),
+    )
+
+
+def _due(op: str, seconds: int, ctx: SearchContext) -> Cond:
+    """Running (not paused) timers with less than ``seconds`` of business time left.
+
+    The horizon ``now + seconds`` of business time depends on the calendar (a policy version's
+    hours, or 24x7 for a severity set so), so cases are grouped by horizon: usually one, and the
+    condition is then two plain ranges on the stored due instants."""
+    inclusive = op in ("<=", ">")
+    groups: dict[datetime, list[tuple[int, str]]] = {}
+    for version in PolicyVersion.select(PolicyVersion.id):
+        policy = ctx.book.by_id(version.id)
+        for severity in Severity:
+            horizon = policy.calendar_for(severity).add_business_seconds(ctx.now, seconds)
+            groups.setdefault(horizon, []).append((version.id, severity.value))
+    any_within: Cond = peewee.SQL("1=0")
+    for index, (horizon, pairs) in enumerate(groups.items()):
+        if inclusive:
+            soon = (Case.response_due <= horizon, Case.resolution_due <= horizon)
+        else:
+            soon = (Case.response_due < horizon, Case.resolution_due < horizon)
+        within: Cond = _both(_running_response(), soon[0]) | _both(_running_resolution(), soon[1])
+        if len(groups) > 1:
+            members: Cond = peewee.SQL("1=0")
+            for version_id, severity_value in pairs:
+                members = members | _both(
+                    Case.policy == version_id, Case.severity == severity_value
+                )
+            within = _both(members, within)
+        any_within = within if index == 0 else (any_within | within)
+    if op in ("<", "<="):
+        return any_within
+    running: Cond = _running_response() | _running_resolution()
+    return _both(running, cast(Cond, ~any_within))
+
+
+def _text(term: TextTerm) -> Cond:
+    """Words (as prefixes) or a phrase over summary, description and the timeline; a word that
+    is a case reference also finds that case."""
+    condition = fulltext.matches(Case.id, term.words, term.phrase)
+    if not term.phrase:  # a reference or a client code is a word too
+        code = term.text.upper()
+        clients = Client.select(Client.id).where(Client.code == code)
+        condition = condition | (Case.ref == code) | Case.client.in_(clients)
+    return condition
+
+
+def filter_query(flt: CaseFilter, text: str | None = None) -> Query:
+    """The query ``case list``'s flags stand for (validated, naming the flag), ANDed with the
+    query ``text``; ``--status`` and ``--all`` look past the open cases."""
+    parsed = parse_query(text) if text else Query()
+    parts: list[Node] = [parsed.where] if parsed.where is not None else []
+    if flt.statuses:
+        statuses = [parse_choice(Status, s, "--status").value for s in flt.statuses]
+        parts.append(Or(tuple(FieldTerm("status", s) for s in statuses)))
+    if flt.severities:
+        severities = [parse_choice(Severity, s, "--severity").value for s in flt.severities]
+        parts.append(Or(tuple(FieldTerm("severity", s) for s in severities)))
+    if flt.assignee:
+        parts.append(FieldTerm("assignee", get_user(flt.assignee).login.lower()))
+    if flt.unassigned:
+        parts.append(FieldTerm("assignee", "none"))
+    if flt.client:
+        parts.append(FieldTerm("client", clean(flt.client).strip().upper()[:40]))
+    sla: list[Node] = []
+    if flt.breached:
+        sla.append(SlaTerm("breached_any"))
+    if flt.at_risk:
+        sla.append(SlaTerm("at_risk"))
+    if sla:
+        parts.append(sla[0] if len(sla) == 1 else Or(tuple(sla)))
+    if flt.text:
+        words = clean(flt.text).strip()
+        if len(words) > MAX_SEARCH:
+            raise InvalidInput(f"at most {MAX_SEARCH} characters", field="--search")
+        pieces = words.split()
+        if len(pieces) == 1 and text_words(pieces[0]):
+            parts.append(TextTerm(pieces[0]))
+        elif text_words(words):
+            parts.append(TextTerm(words, phrase=True))
+    scope = parsed.scope
+    if flt.statuses or flt.include_closed:
+        scope = "all"
+    where: Node | None = None
+    if parts:
+        where = parts[0] if len(parts) == 1 else And(tuple(parts))
+    return Query(where, parsed.sort, scope)
+
+
+def _next_due() -> Any:
+    """The nearest due instant among the running timers (NULL when none runs)."""
+    both = peewee.fn.MIN(Case.response_due, Case.resolution_due)
+    if fulltext.is_postgres():
+        both = peewee.fn.LEAST(Case.response_due, Case.resolution_due)
+    return peewee.Case(
+        None,
+        [
+            (_both(Case.first_response_at.is_null(), Case.resolved_at.is_null()), both),
+            (Case.first_response_at.is_null(), Case.response_due),
+            (Case.resolved_at.is_null(), Case.resolution_due),
+        ],
+        None,
+    )
+
+
+def _order(sort: tuple[SortKey, ...]) -> list[Any]:
+    done = peewee.Case(None, [(Case.status.in_(["resolved", "closed"]), 1)], 0)
+    urgency = [done, _next_due().asc(nulls="LAST"), _SEVERITY_RANK]
+    if not sort:
+        return [*urgency, Case.id]
+    columns: dict[str, list[Any]] = {
+        "due": [done, _next_due()],
+        "updated": [Case.updated_at],
+        "received": [Case.received_at],
+        "severity": [_SEVERITY_RANK],
+        "ref": [Case.id],
+        "status": [Case.status],
+        "client": [Client.code],
+    }
+    order: list[Any] = []
+    for key in sort:
+        for column in columns[key.key]:
+            if isinstance(column, peewee.Ordering):
+                order.append(column)
+            else:
+                order.append(
+                    column.desc(nulls="LAST") if key.descending else column.asc(nulls="LAST")
+                )
+    tie = Case.id.desc() if sort[-1].descending else Case.id.asc()  # newest first with -key
+    return [*order, tie]
+
+
+def where(query: Query, ctx: SearchContext) -> Cond:
+    """The whole condition of a query, scope included."""
+    scopes = {
+        "open": Case.status != "closed",
+        "closed": Case.status == "closed",
+        "all": peewee.SQL("1=1"),
+    }
+    condition = scopes[query.scope]
+    if query.where is not None:
+        condition = _both(condition, compile_node(query.where, ctx))
+    return condition
+
+
+#: Up to this LIMIT the default (urgency) order is read from the due-instant indexes.
+_STREAMED_UP_TO = 1000
+
+
+def _ids(rows: Any) -> list[int]:
+    return [int(row[0]) for row in cast(Iterable[tuple[Any, ...]], rows.tuples())]
+
+
+def _most_urgent(condition: Cond, limit: int) -> list[int] | None:
+    """The ``limit`` most urgent open matches without sorting every match.
+
+    An open case's next due instant is the earlier of its running timers', so the most urgent
+    ones are among the first ``limit`` by response due (unanswered cases) and the first
+    ``limit`` by resolution due, each walked in order on its (is_open, due) index, ties at the
+    edge included. Only those candidates get the exact urgency sort. None when fewer than
+    ``limit`` open cases match (then the done ones follow: the plain query does that)."""
+    streams = (
+        (Case.response_due, _both(Case.is_open == True, Case.first_response_at.is_null())),  # noqa: E712
+        (Case.resolution_due, Case.is_open == True),  # noqa: E712
+    )
+    candidates: set[int] = set()
+    enough = False
+    for due, running in streams:
+        scoped = _both(condition, running)
+        first = list(
+            cast(
+                Iterable[tuple[Any, ...]],
+                Case.select(Case.id, due).where(scoped).order_by(due).limit(limit + 1).tuples(),
+            )
+        )
+        candidates.update(int(row[0]) for row in first[:limit])
+        if len(first) < limit:
+            continue
+        enough = True
+        edge = first[limit - 1][1]
+        if len(first) > limit and first[limit][1] == edge:  # ties past the edge: take them all
+            candidates.update(_ids(Case.select(Case.id).where(_both(scoped, due <= edge))))
+    if not enough or len(candidates) > 20 * _STREAMED_UP_TO:  # a pile of ties: sort them all
+        return None
+    ordered = Case.select(Case.id).where(Case.id.in_(sorted(candidates))).order_by(*_order(()))
+    return _ids(ordered.limit(limit))
+
+
+def _joined() -> peewee.ModelSelect[Case]:
+    return (
+        Case.select(Case, Client, Contact, User)
+        .join(Client, on=(Case.client == Client.id))
+        .switch(Case)
+        .join(Contact, on=(Case.contact == Contact.id))
+        .switch(Case)
+        .join(User, peewee.JOIN.LEFT_OUTER, on=(Case.assignee == User.id))
+    )
+
+
+def search_ids(query: Query | str, ctx: SearchContext, limit: int | None = None) -> list[int]:
+    """The ids of the matching cases, in the query's order: filtered, ordered and limited on
+    the case table alone (the client is joined only to sort by it)."""
+    check_limit(limit)
+    parsed = parse_query(query) if isinstance(query, str) else query
+    condition = where(parsed, ctx)
+    if limit is not None and limit <= _STREAMED_UP_TO and not parsed.sort:
+        streamed = _most_urgent(condition, limit)
+        if streamed is not None:
+            return streamed
+    selected = Case.select(Case.id)
+    if any(key.key == "client" for key in parsed.sort):
+        selected = selected.join(Client, on=(Case.client == Client.id))
+    selected = selected.where(condition).order_by(*_order(parsed.sort))
+    if limit is not None:
+        selected = selected.limit(limit)
+    return [int(row[0]) for row in cast(Iterable[tuple[Any, ...]], selected.tuples())]
+
+
+def search_cases(query: Query | str, ctx: SearchContext, limit: int | None = None) -> list[Case]:
+    """Cases matching ``query``, in its order (most urgent first by default), at most ``limit``,
+    with client, contact and assignee: the ids first, then only those rows joined."""
+    ids = search_ids(query, ctx, limit)
+    found: dict[int, Case] = {}
+    for start in range(0, len(ids), 500):  # within any backend's parameter limit
+        chunk = ids[start : start + 500]
+        for case in _joined().where(Case.id.in_(chunk)):
+            found[case.id] = case
+    return [found[i] for i in ids if i in found]
+
+
+def count_cases(query: Query | str, ctx: SearchContext) -> int:
+    """How many cases match (a saved view's live count)."""
+    parsed = parse_query(query) if isinstance(query, str) else query
+    return int(Case.select().where(where(parsed, ctx)).count())

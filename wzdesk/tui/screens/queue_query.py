@@ -1,0 +1,173 @@
+"""The queue's query keys: the ``/`` box speaks the query language, pinned views are tabs.
+
+A mixin for :class:`~wzdesk.tui.screens.main.MainScreen` (which adds :data:`QUERY_BINDINGS`).
+The box's text is checked as it is typed (a bad query shows its error, naming the token, under
+the box); a good one runs in SQL in a thread worker and the queue keeps the cases it returns.
+Pinned saved views (``wzdesk view add NAME --query Q --pin``) are tabs above the queue with
+live counts, refreshed with the queue; ``[`` and ``]`` switch tabs by putting the view's query
+in the box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
+
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Input
+from textual.worker import get_current_worker
+
+from wzdesk.core.errors import UserError
+from wzdesk.core.query import And, Query, QueryError, TextTerm, check_query
+from wzdesk.services.search import context, search_ids
+from wzdesk.services.views import pinned_views, view_count
+from wzdesk.tui.workers import in_thread
+
+if TYPE_CHECKING:
+    from wzdesk.tui.screens.main import MainScreen
+
+QUERY_BINDINGS = [
+    Binding("left_square_bracket", "view_tab(-1)", "Previous view", show=False),
+    Binding("right_square_bracket", "view_tab(1)", "Next view", show=False),
+]
+
+
+@dataclass
+class QueryAnswered(Message):
+    """The cases a filter-box query selects (or why it could not run)."""
+
+    text: str
+    ids: frozenset[int] | None
+    plain: bool
+    error: str | None = None
+
+
+@dataclass
+class TabsCounted(Message):
+    """The pinned views (name, query) and their live counts."""
+
+    tabs: list[tuple[str, str, int | None]]
+
+
+def is_plain(query: Query) -> bool:
+    """Only words (no fields, phrases, sort or scope): the row's own text may match too."""
+    if query.sort or query.scope != "open" or query.where is None:
+        return False
+    items = query.where.items if isinstance(query.where, And) else (query.where,)
+    return all(isinstance(item, TextTerm) and not item.phrase for item in items)
+
+
+def _ids(query: Query, now: datetime, me: str) -> list[int]:
+    return search_ids(query, context(now, me))
+
+
+def _tabs(now: datetime, me: str) -> list[tuple[str, str, int | None]]:
+    search = context(now, me)
+    tabs: list[tuple[str, str, int | None]] = []
+    for view in pinned_views(me):
+        try:
+            count: int | None = view_count(view, search)
+        except UserError:
+            count = None
+        tabs.append((view.name, view.query, count))
+    return tabs
+
+
+class QueueQuery:
+    """The query side of the queue's filter box, and the pinned-view tabs (mixed in)."""
+
+    _tabs: list[tuple[str, str, int | None]] = []
+    _tab: int | None = None
+
+    @property
+    def _main(self) -> MainScreen:
+        return cast("MainScreen", self)
+
+    def run_filter_query(self, text: str) -> None:
+        """Check the box's text; show its error, or run it in SQL."""
+        from wzdesk.tui.widgets import FilterBar
+
+        screen = self._main
+        bar = screen.query_one("#filters", FilterBar)
+        result = check_query(text)
+        if isinstance(result, QueryError):
+            bar.show_error(f"{result.reason}: {result.token!r} at position {result.position}")
+            return
+        bar.show_error(None)
+        if not text.strip():
+            screen.view = replace(screen.view, text="", ids=None, plain=True)
+            screen._show_rows()
+            return
+        self._answer_query(text, result)
+
+    @work(thread=True, exclusive=True, group="filter-query", exit_on_error=False)
+    def _answer_query(self, text: str, query: Query) -> None:
+        screen = self._main
+        worker = get_current_worker()
+        try:
+            found = in_thread(_ids, query, screen.wz.clock.now(), screen.wz.context.actor)
+        except UserError as error:
+            if not worker.is_cancelled:
+                screen.post_message(QueryAnswered(text, None, False, str(error)))
+            return
+        if not worker.is_cancelled:
+            screen.post_message(QueryAnswered(text, frozenset(found), is_plain(query)))
+
+    def on_query_answered(self, message: QueryAnswered) -> None:
+        from wzdesk.tui.widgets import FilterBar
+
+        screen = self._main
+        if screen.query_one("#filter-text", Input).value != message.text:
+            return  # a later keystroke's answer is on its way
+        if message.error is not None:
+            screen.query_one("#filters", FilterBar).show_error(message.error)
+            return
+        screen.view = replace(screen.view, text=message.text, ids=message.ids, plain=message.plain)
+        screen._show_rows()
+
+    def refresh_query(self) -> None:
+        """The queue changed: re-run the box's query and recount the tabs."""
+        screen = self._main
+        if screen.view.text.strip():
+            result = check_query(screen.view.text)
+            if not isinstance(result, QueryError):
+                self._answer_query(screen.view.text, result)
+        self.count_tabs()
+
+    @work(thread=True, exclusive=True, group="view-tabs", exit_on_error=False)
+    def count_tabs(self) -> None:
+        screen = self._main
+        worker = get_current_worker()
+        try:
+            tabs = in_thread(_tabs, screen.wz.clock.now(), screen.wz.context.actor)
+        except UserError:
+            return
+        if not worker.is_cancelled:
+            screen.post_message(TabsCounted(tabs))
+
+    def on_tabs_counted(self, message: TabsCounted) -> None:
+        self._tabs = message.tabs
+        if self._tab is not None and self._tab >= len(self._tabs):
+            self._tab = None
+        self._draw_tabs()
+
+    def _draw_tabs(self) -> None:
+        from wzdesk.tui.widgets import FilterBar
+
+        bar = self._main.query_one("#filters", FilterBar)
+        bar.show_tabs([(name, count) for name, _, count in self._tabs], self._tab)
+
+    def action_view_tab(self, step: int) -> None:
+        """``]`` the next pinned view, ``[`` the previous one (past the ends: the whole queue)."""
+        if not self._tabs:
+            self._main.notify("No pinned views: wzdesk view add NAME --query Q --pin", timeout=3)
+            return
+        positions: list[int | None] = [None, *range(len(self._tabs))]
+        index = (positions.index(self._tab) + step) % len(positions)
+        self._tab = positions[index]
+        box = self._main.query_one("#filter-text", Input)
+        box.value = "" if self._tab is None else self._tabs[self._tab][1]
+        self._draw_tabs()
