@@ -6,6 +6,7 @@ import argparse
 from datetime import datetime
 
 from wzdesk.cli.common import Runtime, add_json_flag, severity_arg, support_zone
+from wzdesk.cli.holidays_cmd import add_dry_run_flag, print_retiming
 from wzdesk.cli.output import emit_json
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.sla import Severity
@@ -77,6 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     change.add_argument("--hours", metavar="HH:MM-HH:MM", help="Monday-Friday opening hours")
     change.add_argument("--zone", help="support time zone, e.g. America/Toronto")
     change.add_argument("--note", default="")
+    add_dry_run_flag(change)
     add_json_flag(change)
     change.set_defaults(handler=run_set)
 
@@ -136,7 +138,7 @@ def _effective(text: str, runtime: Runtime) -> datetime:
 
 
 def run_set(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.calendar import PolicyChange, add_policy_version
+    from wzdesk.services.calendar import PolicyChange, change_policy
 
     ctx = runtime.context()
     both = set(args.around_the_clock) & set(args.office_hours_only)
@@ -156,11 +158,15 @@ def run_set(args: argparse.Namespace, runtime: Runtime) -> int:
         zone_name=args.zone,
         note=args.note,
     )
-    created = add_policy_version(ctx, change)
+    created, retiming = change_policy(ctx, change, dry_run=args.dry_run)
+    zone = support_zone(runtime)
     if args.json:
-        emit_json(created)
-    else:
-        print(f"policy version {created['id']} takes effect {created['effective_from']}")
+        emit_json({**created, "retimed": retiming.as_dict(zone)} if args.dry_run else created)
+        return 0
+    verb = "would take" if args.dry_run else "takes"
+    print(f"policy version {created['id']} {verb} effect {created['effective_from']}")
+    if args.dry_run or retiming.moves:
+        print_retiming(retiming, zone)
     return 0
 
 

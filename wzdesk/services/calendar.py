@@ -16,6 +16,7 @@ from wzdesk.core.sla import Severity, SeverityTargets, SlaPolicy
 from wzdesk.core.text import check_text
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.retiming import Retiming, retimed_change
 from wzdesk.store.models import Holiday, PolicyTarget, PolicyVersion
 
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -31,6 +32,8 @@ class HolidayRow:
     date: date
     name: str
     source: str
+    #: The open cases the change re-timed (or would, on a dry run).
+    retiming: Retiming = field(default_factory=Retiming, compare=False)
 
     def as_dict(self) -> dict[str, str]:
         return {"date": self.date.isoformat(), "name": self.name, "source": self.source}
@@ -91,12 +94,20 @@ def list_holidays() -> list[HolidayRow]:
 
 
 def add_holiday(
-    ctx: ServiceContext, day: date, name: str = "", source: str = "manual"
+    ctx: ServiceContext,
+    day: date,
+    name: str = "",
+    source: str = "manual",
+    dry_run: bool = False,
 ) -> HolidayRow:
-    """Add (or rename) a holiday."""
+    """Add (or rename) a holiday and re-time the open cases whose clock spans it.
+
+    ``dry_run``: do the same work and roll it back (the what-if before saving).
+    """
     ctx.require(Action.MANAGE_CALENDAR)
     name = check_text(name, "--name", 200)
-    with write_transaction():
+
+    def change() -> HolidayRow:
         existing = Holiday.get_or_none(Holiday.day == day)
         if existing is not None:
             before = {"date": day, "name": existing.name}
@@ -109,19 +120,30 @@ def add_holiday(
         ctx.audit(
             "holiday.add", "holiday", day, None, {"date": day, "name": name, "source": source}
         )
-    return HolidayRow(day, name, source)
+        return HolidayRow(day, name, source)
+
+    row, retiming = retimed_change(
+        ctx, change, load_policy_book, f"holiday {day.isoformat()} added", dry_run
+    )
+    return HolidayRow(row.date, row.name, row.source, retiming)
 
 
-def remove_holiday(ctx: ServiceContext, day: date) -> None:
-    """Remove a holiday; unknown dates are a not-found error."""
+def remove_holiday(ctx: ServiceContext, day: date, dry_run: bool = False) -> Retiming:
+    """Remove a holiday (unknown dates are a not-found error) and re-time the open cases."""
     ctx.require(Action.MANAGE_CALENDAR)
-    with write_transaction():
+
+    def change() -> None:
         existing = Holiday.get_or_none(Holiday.day == day)
         if existing is None:
             raise NotFound(f"no holiday on {day.isoformat()}", field="DATE")
         before = {"date": day, "name": existing.name, "source": existing.source}
         Holiday.delete().where(Holiday.day == day).execute()
         ctx.audit("holiday.remove", "holiday", day, before, None)
+
+    _, retiming = retimed_change(
+        ctx, change, load_policy_book, f"holiday {day.isoformat()} removed", dry_run
+    )
+    return retiming
 
 
 def import_holidays(
@@ -157,7 +179,8 @@ def import_holidays(
     calendar = holidays_package.country_holidays(country, subdiv=subdivision, years=years)
     source = f"holidays:{country}" + (f"-{subdivision}" if subdivision else "")
     added: list[HolidayRow] = []
-    with write_transaction():
+
+    def change() -> None:
         present = {h.day for h in Holiday.select(Holiday.day)}
         for day, name in sorted(calendar.items()):
             if day in present:
@@ -172,6 +195,8 @@ def import_holidays(
             None,
             {"years": years, "added": [row.date for row in added]},
         )
+
+    retimed_change(ctx, change, load_policy_book, f"holidays imported from {source}")
     return added
 
 
@@ -238,6 +263,21 @@ def add_policy_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, A
     Versions are never edited: cases received before the new one keep the version in force
     when they were received, so the change cannot be back-dated.
     """
+    return change_policy(ctx, change)[0]
+
+
+def change_policy(
+    ctx: ServiceContext, change: PolicyChange, dry_run: bool = False
+) -> tuple[dict[str, Any], Retiming]:
+    """:func:`add_policy_version`, with the open cases it re-times (none unless a case falls
+    under the new version); ``dry_run`` does the same work and rolls it back."""
+    ctx.require(Action.MANAGE_CALENDAR)
+    return retimed_change(
+        ctx, lambda: _add_version(ctx, change), load_policy_book, "policy version", dry_run
+    )
+
+
+def _add_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, Any]:
     ctx.require(Action.MANAGE_CALENDAR)
     now = ctx.clock.now()
     if change.effective_from < now - timedelta(minutes=5):
