@@ -41,3 +41,58 @@ def test_policy_set_dry_run_writes_nothing(desk: Cli) -> None:
     assert "would re-time 0 open case(s)" in result.out
     assert desk.counts() == before
     assert len(desk.ok("policy", "show", "--json").json) == 1
+
+
+def test_policy_set_per_weekday_hours(cli: Cli) -> None:
+    cli.ok("user", "list")
+    created = cli.ok(
+        "policy", "set", "--effective", "2026-03-10",
+        "--hours", "mon-thu=08:00-18:00", "--hours", "fri=08:00-16:00",
+        "--hours", "sat=09:00-12:00", "--json",
+    ).json  # fmt: skip
+    assert created["hours"] == {
+        "mon": "08:00-18:00",
+        "tue": "08:00-18:00",
+        "wed": "08:00-18:00",
+        "thu": "08:00-18:00",
+        "fri": "08:00-16:00",
+        "sat": "09:00-12:00",
+    }
+    shown = cli.ok("policy", "show").out
+    assert "mon-fri 08:00-18:00;" in shown  # the shipped version keeps its own week
+    assert "mon-thu 08:00-18:00, fri 08:00-16:00, sat 09:00-12:00;" in shown
+    # Major (10 business hours) received Friday 13 March 15:00: Fri 15-16 (1h),
+    # Sat 09-12 (3h), Mon 08-14 (6h).
+    due = cli.ok(
+        "sla", "due", "--severity", "major", "--received", "2026-03-13T15:00:00-04:00", "--json"
+    ).json
+    assert due["response_due"] == "2026-03-16T14:00:00-04:00"
+    # Friday 6 March falls under the shipped version: Fri 15-18 (3h), Mon 08-15 (7h).
+    due = cli.ok(
+        "sla", "due", "--severity", "major", "--received", "2026-03-06T15:00:00-05:00", "--json"
+    ).json
+    assert due["response_due"] == "2026-03-09T15:00:00-04:00"
+
+
+def test_policy_set_lunch_break_and_night_line(cli: Cli) -> None:
+    cli.ok("user", "list")
+    cli.ok("policy", "set", "--effective", "2026-03-10", "--hours", "09:00-12:00,13:00-18:00")
+    cli.ok("policy", "set", "--effective", "2026-03-20", "--hours", "mon-fri=23:00-07:00")
+    shown = cli.ok("policy", "show").out
+    assert "mon-fri 09:00-12:00,13:00-18:00;" in shown
+    assert "mon-fri 23:00-07:00;" in shown
+    # Critical (4h) received Friday 27 March 22:00 on the night line: Fri 23:00 -> Sat 03:00.
+    due = cli.ok(
+        "sla", "due", "--severity", "critical", "--received", "2026-03-27T22:00:00-04:00", "--json"
+    ).json
+    assert due["response_due"] == "2026-03-28T03:00:00-04:00"
+
+
+def test_policy_set_bad_hours_name_the_field(cli: Cli) -> None:
+    cli.ok("user", "list")
+    for bad in (["xyz=08:00-18:00"], ["mon=20:00-09:00", "tue=08:00-18:00"], ["sun=closed"]):
+        args = [a for spec in bad for a in ("--hours", spec)]
+        result = cli("policy", "set", "--effective", "2026-03-10", *args)
+        assert result.code == 2, bad
+        assert "--hours" in result.error_line
+    assert len(cli.ok("policy", "show", "--json").json) == 1

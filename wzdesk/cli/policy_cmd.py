@@ -8,6 +8,7 @@ from datetime import datetime
 from wzdesk.cli.common import Runtime, add_json_flag, severity_arg, support_zone
 from wzdesk.cli.holidays_cmd import add_dry_run_flag, print_retiming
 from wzdesk.cli.output import emit_json
+from wzdesk.core.calendar import format_week, parse_week
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.sla import Severity
 from wzdesk.core.timefmt import parse_date, parse_instant
@@ -75,7 +76,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="count this severity on office hours again",
     )
     change.add_argument("--at-risk", type=float, metavar="RATIO", help="e.g. 0.75")
-    change.add_argument("--hours", metavar="HH:MM-HH:MM", help="Monday-Friday opening hours")
+    change.add_argument(
+        "--hours",
+        action="append",
+        default=[],
+        metavar="[DAYS=]HH:MM-HH:MM[,...]",
+        help=(
+            "opening hours; without DAYS for Monday-Friday (weekend closed), e.g. 08:00-18:00 "
+            "or a lunch break 09:00-12:00,13:00-18:00; repeat with days for other weeks: "
+            "--hours mon-thu=08:00-18:00 --hours fri=08:00-16:00 --hours sat=09:00-12:00 "
+            "(days not named are closed, a later value wins, sun=closed); a window may cross "
+            "midnight (23:00-07:00 belongs to the day it starts)"
+        ),
+    )
     change.add_argument("--zone", help="support time zone, e.g. America/Toronto")
     change.add_argument("--note", default="")
     add_dry_run_flag(change)
@@ -111,7 +124,7 @@ def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
         emit_json(versions)
         return 0
     for version in versions:
-        hours = ", ".join(f"{day} {span}" for day, span in version["hours"].items())
+        hours = format_week(parse_week([f"{day}={span}" for day, span in version["hours"].items()]))
         print(
             f"version {version['id']} from {version['effective_from']} ({version['zone']}; "
             f"{hours}; at risk at {version['at_risk_ratio']:.0%})"
@@ -154,7 +167,7 @@ def run_set(args: argparse.Namespace, runtime: Runtime) -> int:
         resolution_hours=dict(args.resolution),
         around_the_clock=around,
         at_risk_ratio=args.at_risk,
-        office_hours=args.hours,
+        weekly_hours=tuple(args.hours),
         zone_name=args.zone,
         note=args.note,
     )

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from wzdesk.core.calendar import BusinessCalendar, format_hours, parse_hours
+from wzdesk.core.calendar import BusinessCalendar, format_hours, parse_week
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
 from wzdesk.core.sla import Severity, SeverityTargets, SlaPolicy
@@ -213,6 +213,9 @@ class PolicyChange:
     around_the_clock: dict[Severity, bool] = field(default_factory=dict)
     at_risk_ratio: float | None = None
     office_hours: str | None = None  # "08:00-18:00" for Monday to Friday
+    #: ``--hours`` values applied in order after ``office_hours`` (see
+    #: :func:`wzdesk.core.calendar.parse_week`): "mon-thu=08:00-18:00", "fri=08:00-16:00"
+    weekly_hours: tuple[str, ...] = ()
     zone_name: str | None = None
     note: str = ""
 
@@ -304,12 +307,17 @@ def _add_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, Any]:
             if not 0 < hours <= 10_000:
                 raise InvalidInput(f"{severity.value}: expected hours above 0", field=label)
     week = None
-    if change.office_hours is not None:
+    specs = [change.office_hours] if change.office_hours is not None else []
+    specs += change.weekly_hours
+    if specs:
         try:
-            day = parse_hours(change.office_hours)
+            week = [[list(window) for window in day] for day in parse_week(specs)]
         except ValueError as error:
-            raise InvalidInput(f"{error}; expected e.g. 08:00-18:00", field="--hours") from None
-        week = [list(map(list, day))] * 5 + [[], []]
+            raise InvalidInput(
+                f"{error}; expected e.g. 08:00-18:00 or fri=08:00-16:00", field="--hours"
+            ) from None
+        if not any(week):
+            raise InvalidInput("the desk must open at least one day a week", field="--hours")
     if change.zone_name is not None:
         try:
             ZoneInfo(change.zone_name)
