@@ -96,3 +96,41 @@ def test_policy_set_bad_hours_name_the_field(cli: Cli) -> None:
         assert result.code == 2, bad
         assert "--hours" in result.error_line
     assert len(cli.ok("policy", "show", "--json").json) == 1
+
+
+def test_a_half_day_re_times_and_every_face_agrees(desk: Cli) -> None:
+    # Critical received Monday 9 March 09:00: resolution (24h) Mon 9h + Tue 10h + Wed 5h.
+    case = open_case(desk, "--received", "2026-03-09T09:00:00-04:00")
+    assert case["resolution_due"] == "2026-03-11T13:00:00-04:00"
+    dry = desk.ok(
+        "holidays", "add", "2026-03-10", "--hours", "08:00-12:00", "--name", "Offsite",
+        "--dry-run", "--json",
+    ).json  # fmt: skip
+    assert dry["hours"] == "08:00-12:00"
+    (move,) = dry["retimed"]["cases"]
+    # Tuesday keeps 4 hours: Mon 9h + Tue 4h + Wed 10h + Thu 1h -> Thursday 09:00.
+    assert move["resolution_due"]["after"] == "2026-03-12T09:00:00-04:00"
+    assert move["response_due"]["shift_seconds"] == 0
+    assert desk.ok("holidays", "list", "--json").json == []
+    text = desk.ok("holidays", "add", "2026-03-10", "--hours", "08:00-12:00").out
+    assert "holiday 2026-03-10 (open 08:00-12:00)" in text
+    assert desk.ok("holidays", "list", "--json").json == [
+        {"date": "2026-03-10", "name": "", "hours": "08:00-12:00"}
+    ]
+    due = desk.ok(
+        "sla", "due", "--severity", "critical", "--received", "2026-03-09T09:00:00-04:00", "--json"
+    ).json
+    shown = desk.ok("case", "show", case["ref"], "--json").json
+    assert due["resolution_due"] == shown["resolution_due"] == "2026-03-12T09:00:00-04:00"
+    assert due["response_due"] == shown["response_due"] == "2026-03-09T13:00:00-04:00"
+    # Whole day again: Mon 9h + Wed 10h + Thu 5h.
+    desk.ok("holidays", "add", "2026-03-10", "--hours", "closed")
+    shown = desk.ok("case", "show", case["ref"], "--json").json
+    assert shown["resolution_due"] == "2026-03-12T13:00:00-04:00"
+    bad = desk("holidays", "add", "2026-03-10", "--hours", "noon")
+    assert bad.code == 2 and "--hours" in bad.error_line
+
+
+def test_imported_holidays_stay_whole_days(cli: Cli) -> None:
+    cli.ok("holidays", "import", "--country", "CA", "--subdivision", "ON", "--years", "2026")
+    assert {row["hours"] for row in cli.ok("holidays", "list", "--json").json} == {None}

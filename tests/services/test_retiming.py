@@ -144,3 +144,29 @@ def test_a_policy_version_re_times_no_case_received_before_it(
     assert created["hours"]["mon"] == "09:00-17:00"
     _, saved = change_policy(supervisor, change)
     assert saved.moves == ()
+
+
+def test_a_half_day_agrees_in_sla_due_case_show_and_the_console_queue(
+    supervisor: ServiceContext, acme: str, clock: FixedClock
+) -> None:
+    from wzdesk.core.sla import Severity
+    from wzdesk.services.calendar import load_policy_book
+    from wzdesk.services.case_views import show_case
+    from wzdesk.services.queue import QueueSnapshot
+
+    case = cases.open_case(
+        supervisor, new_case(severity="critical", received_at=local(2026, 3, 9, 9))
+    )
+    row = add_holiday(supervisor, date(2026, 3, 10), "Offsite", hours="08:00-12:00")
+    assert row.hours == "08:00-12:00"
+    (move,) = row.retiming.moves
+    expected = local(2026, 3, 12, 9)  # Mon 9h + Tue 4h + Wed 10h + Thu 1h
+    assert move.after.resolution_due == expected
+    policy = load_policy_book().at(case.received_at)
+    assert policy.resolution_due(Severity.CRITICAL, case.received_at) == expected  # sla due
+    shown = show_case(case.ref, clock.now())
+    assert shown["resolution_due"] == expected.isoformat()  # case show
+    queue = QueueSnapshot(clock=clock)
+    queue.load_all()
+    (queued,) = queue.rows.values()
+    assert queued.resolution_due == expected.timestamp()  # the console's queue

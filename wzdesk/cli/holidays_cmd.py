@@ -67,6 +67,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add = verbs.add_parser("add", help="add a holiday")
     add.add_argument("date", metavar="DATE", help="YYYY-MM-DD")
     add.add_argument("--name", default="")
+    add.add_argument(
+        "--hours",
+        metavar="HH:MM-HH:MM[,...]",
+        help=(
+            "the hours the desk keeps that day instead of closing all day: a half-day "
+            "(08:00-12:00) or a closure inside the day (08:00-13:00,15:00-18:00); 'closed' "
+            "makes an existing exception a whole-day holiday again"
+        ),
+    )
     add_dry_run_flag(add)
     add_json_flag(add)
     add.set_defaults(handler=run_add)
@@ -92,13 +101,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_add(args: argparse.Namespace, runtime: Runtime) -> int:
     day = parse_date(args.date, "DATE")
     runtime.open_store()
-    row = calendar_service.add_holiday(runtime.context(), day, args.name, dry_run=args.dry_run)
+    row = calendar_service.add_holiday(
+        runtime.context(), day, args.name, dry_run=args.dry_run, hours=args.hours
+    )
     zone = support_zone(runtime)
     if args.json:
         emit_json({**row.as_dict(), "retimed": row.retiming.as_dict(zone)})
         return 0
     verb = "would add" if args.dry_run else "holiday"
-    print(f"{verb} {row.date.isoformat()} {row.name}".rstrip())
+    kept = f" (open {row.hours})" if row.hours else ""
+    print(f"{verb} {row.date.isoformat()} {row.name}".rstrip() + kept)
     print_retiming(row.retiming, zone)
     return 0
 
@@ -120,9 +132,11 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
     runtime.open_store()
     rows = [row.as_dict() for row in calendar_service.list_holidays()]
     if args.json:
-        emit_json([{"date": r["date"], "name": r["name"]} for r in rows])
+        emit_json([{"date": r["date"], "name": r["name"], "hours": r["hours"]} for r in rows])
     else:
-        emit_table(rows, ["date", "name", "source"])
+        for r in rows:
+            r["hours"] = r["hours"] or "closed"
+        emit_table(rows, ["date", "name", "hours", "source"])
     return 0
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from wzdesk.core.calendar import BusinessCalendar, format_hours, parse_week
+from wzdesk.core.calendar import BusinessCalendar, format_hours, parse_hours, parse_week
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
 from wzdesk.core.sla import Severity, SeverityTargets, SlaPolicy
@@ -18,6 +18,7 @@ from wzdesk.core.timefmt import format_instant
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.retiming import Retiming, retimed_change
 from wzdesk.store.models import Holiday, PolicyTarget, PolicyVersion
+from wzdesk.store.queries import tuples
 
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: A policy version takes effect at most this far ahead (further is a typo: 2206 for 2026).
@@ -34,9 +35,27 @@ class HolidayRow:
     source: str
     #: The open cases the change re-timed (or would, on a dry run).
     retiming: Retiming = field(default_factory=Retiming, compare=False)
+    #: The hours the desk keeps that day ("08:00-12:00"), or None: closed all day.
+    hours: str | None = None
 
-    def as_dict(self) -> dict[str, str]:
-        return {"date": self.date.isoformat(), "name": self.name, "source": self.source}
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "date": self.date.isoformat(),
+            "name": self.name,
+            "source": self.source,
+            "hours": self.hours,
+        }
+
+
+def _row(holiday: Holiday, retiming: Retiming | None = None) -> HolidayRow:
+    hours = holiday.hours
+    return HolidayRow(
+        holiday.day,
+        holiday.name,
+        holiday.source,
+        retiming or Retiming(),
+        None if hours is None else format_hours(hours),
+    )
 
 
 class PolicyBook:
@@ -71,7 +90,14 @@ class PolicyBook:
 
 def load_policy_book() -> PolicyBook:
     """Read every policy version and the holiday list (three queries)."""
-    holidays = frozenset(h.day for h in Holiday.select(Holiday.day))
+    holidays: set[date] = set()
+    exceptions: list[tuple[date, tuple[tuple[int, int], ...]]] = []
+    for day, hours_json in tuples(Holiday.select(Holiday.day, Holiday.hours_json)):
+        if hours_json is None:
+            holidays.add(day)
+        else:
+            hours = tuple((int(s), int(e)) for s, e in json.loads(hours_json))
+            exceptions.append((day, hours))
     targets: dict[int, dict[Severity, SeverityTargets]] = {}
     for row in PolicyTarget.select():
         targets.setdefault(row.policy_id, {})[Severity(row.severity)] = SeverityTargets(
@@ -79,7 +105,12 @@ def load_policy_book() -> PolicyBook:
         )
     versions = []
     for version in PolicyVersion.select().order_by(PolicyVersion.effective_from):
-        calendar = BusinessCalendar(version.zone_name, version.week, holidays)  # type: ignore[arg-type]
+        calendar = BusinessCalendar(
+            version.zone_name,
+            version.week,  # type: ignore[arg-type]
+            frozenset(holidays),
+            tuple(exceptions),
+        )
         policy = SlaPolicy(calendar, targets[version.id], version.at_risk_ratio)
         versions.append((version.effective_from, version.id, policy))
     return PolicyBook(versions)
@@ -90,7 +121,21 @@ def load_policy_book() -> PolicyBook:
 
 def list_holidays() -> list[HolidayRow]:
     """Every holiday, in date order."""
-    return [HolidayRow(h.day, h.name, h.source) for h in Holiday.select().order_by(Holiday.day)]
+    return [_row(h) for h in Holiday.select().order_by(Holiday.day)]
+
+
+def parse_exception_hours(text: str | None) -> str | None:
+    """``--hours`` of a holiday as stored (JSON), None for closed all day ("closed" or "")."""
+    if text is None or text.strip().lower() in ("", "closed"):
+        return None
+    try:
+        hours = parse_hours(text)
+    except ValueError as error:
+        raise InvalidInput(
+            f"{error}; expected the hours kept that day, e.g. 08:00-12:00, or closed",
+            field="--hours",
+        ) from None
+    return json.dumps([list(window) for window in hours])
 
 
 def add_holiday(
@@ -99,33 +144,48 @@ def add_holiday(
     name: str = "",
     source: str = "manual",
     dry_run: bool = False,
+    hours: str | None = None,
 ) -> HolidayRow:
     """Add (or rename) a holiday and re-time the open cases whose clock spans it.
 
+    ``hours``: the hours the desk keeps that day (a half-day, "08:00-12:00"); None keeps an
+    existing date's hours (a new date closes all day), "closed" closes the whole day.
     ``dry_run``: do the same work and roll it back (the what-if before saving).
     """
     ctx.require(Action.MANAGE_CALENDAR)
     name = check_text(name, "--name", 200)
+    hours_json = parse_exception_hours(hours)
 
-    def change() -> HolidayRow:
+    def change() -> Holiday:
         existing = Holiday.get_or_none(Holiday.day == day)
         if existing is not None:
-            before = {"date": day, "name": existing.name}
+            before = {"date": day, "name": existing.name, "hours": existing.hours_json}
+            after = dict(before)
             if existing.name != name and name:
-                existing.name = name
+                existing.name = after["name"] = name
+            if hours is not None and existing.hours_json != hours_json:
+                existing.hours_json = after["hours"] = hours_json
+            if after != before:
                 existing.save()
-                ctx.audit("holiday.rename", "holiday", day, before, {"date": day, "name": name})
-            return HolidayRow(existing.day, existing.name, existing.source)
-        Holiday.create(day=day, name=name, source=source, created_at=ctx.clock.now())
-        ctx.audit(
-            "holiday.add", "holiday", day, None, {"date": day, "name": name, "source": source}
+                action = "holiday.rename" if after["hours"] == before["hours"] else "holiday.hours"
+                ctx.audit(action, "holiday", day, before, after)
+            return existing
+        created = Holiday.create(
+            day=day, name=name, source=source, created_at=ctx.clock.now(), hours_json=hours_json
         )
-        return HolidayRow(day, name, source)
+        ctx.audit(
+            "holiday.add",
+            "holiday",
+            day,
+            None,
+            {"date": day, "name": name, "source": source, "hours": hours_json},
+        )
+        return created
 
-    row, retiming = retimed_change(
+    holiday, retiming = retimed_change(
         ctx, change, load_policy_book, f"holiday {day.isoformat()} added", dry_run
     )
-    return HolidayRow(row.date, row.name, row.source, retiming)
+    return _row(holiday, retiming)
 
 
 def remove_holiday(ctx: ServiceContext, day: date, dry_run: bool = False) -> Retiming:
@@ -187,7 +247,7 @@ def import_holidays(
                 continue
             Holiday.create(day=day, name=name, source=source, created_at=ctx.clock.now())
             present.add(day)
-            added.append(HolidayRow(day, name, source))
+            added.append(HolidayRow(day, name, source))  # imported holidays close all day
         ctx.audit(
             "holiday.import",
             "holiday",

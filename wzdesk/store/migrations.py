@@ -618,6 +618,14 @@ def _reaching_people(database: peewee.Database) -> None:
         )
 
 
+def _holiday_hours(database: peewee.Database) -> None:
+    """Calendar exceptions: a holiday may keep some hours (``holiday.hours_json``, a list of
+    ``[start, end]`` seconds since local midnight, e.g. Christmas Eve 08:00-12:00); NULL, as
+    every holiday so far, closes the whole day."""
+    migrator = _migrator(database)
+    migrate(migrator.add_column("holiday", "hours_json", peewee.TextField(null=True)))
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -630,6 +638,7 @@ MIGRATIONS: list[Migration] = [
     _identity_and_audit_origin,
     _mail_content_and_importer,
     _reaching_people,
+    _holiday_hours,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
