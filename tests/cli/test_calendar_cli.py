@@ -134,3 +134,40 @@ def test_a_half_day_re_times_and_every_face_agrees(desk: Cli) -> None:
 def test_imported_holidays_stay_whole_days(cli: Cli) -> None:
     cli.ok("holidays", "import", "--country", "CA", "--subdivision", "ON", "--years", "2026")
     assert {row["hours"] for row in cli.ok("holidays", "list", "--json").json} == {None}
+
+
+def test_business_day_targets_in_open_days(cli: Cli) -> None:
+    cli.ok("user", "list")
+    cli.ok(
+        "policy", "set", "--effective", "2026-03-10",
+        "--hours", "mon-thu=08:00-18:00", "--hours", "fri=08:00-16:00",
+        "--response-days", "major=1", "--resolution-days", "major=3",
+    )  # fmt: skip
+    shown = cli.ok("policy", "show").out
+    assert "major     response 1 open day(s)  resolution 3 open day(s)" in shown
+    target = cli.ok("policy", "show", "--json").json[-1]["targets"]["major"]
+    assert (target["response_days"], target["resolution_days"]) == (1, 3)
+
+    def due(received: str) -> dict[str, str]:
+        result = cli.ok("sla", "due", "--severity", "major", "--received", received, "--json")
+        return result.json  # type: ignore[no-any-return]
+
+    # Friday 10:00: the same time one open day later is Monday 10:00 (in hours it would be
+    # Fri 6h + Mon 4h = Monday 12:00); three open days: Wednesday 10:00.
+    friday = due("2026-03-13T10:00:00-04:00")
+    assert friday["response_due"] == "2026-03-16T10:00:00-04:00"
+    assert friday["resolution_due"] == "2026-03-18T10:00:00-04:00"
+    # Thursday 17:00: Friday 17:00 is after the short Friday's closing: the next opening.
+    assert due("2026-03-12T17:00:00-04:00")["response_due"] == "2026-03-16T08:00:00-04:00"
+    # Hours again for major's response; its resolution keeps its days.
+    cli.ok("policy", "set", "--effective", "2026-03-20", "--response", "major=10")
+    target = cli.ok("policy", "show", "--json").json[-1]["targets"]["major"]
+    assert (target["response_days"], target["resolution_days"]) == (None, 3)
+    assert due("2026-03-27T10:00:00-04:00")["response_due"] == "2026-03-30T12:00:00-04:00"
+    bad = cli("policy", "set", "--effective", "2026-03-25", "--response-days", "major=0")
+    assert bad.code == 2 and "--response-days" in bad.error_line
+    bad = cli(
+        "policy", "set", "--effective", "2026-03-25",
+        "--response-days", "major=1", "--response", "major=4",
+    )  # fmt: skip
+    assert bad.code == 2 and "--response-days" in bad.error_line

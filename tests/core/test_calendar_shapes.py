@@ -243,3 +243,36 @@ def test_per_weekday_hours() -> None:
 def test_bad_weeks_are_refused(specs: list[str]) -> None:
     with pytest.raises(ValueError):
         parse_week(specs)
+
+
+# -- business-day targets in open days ---------------------------------------------------------
+
+
+def test_open_day_targets_beside_business_hour_targets() -> None:
+    from wzdesk.core.case_sla import compute_deadlines
+    from wzdesk.core.sla import DEFAULT_TARGETS, Severity, SeverityTargets, SlaPolicy
+
+    week = parse_week(["mon-thu=08:00-18:00", "fri=08:00-16:00"])
+    calendar = BusinessCalendar(week=week, holidays={date(2026, 3, 17)})
+    hours = SlaPolicy(calendar)
+    days = SlaPolicy(
+        calendar,
+        {**DEFAULT_TARGETS, Severity.MAJOR: SeverityTargets(10 * HOUR, 30 * HOUR, False, 1, 3)},
+    )
+    friday = local(2026, 3, 13, 10)
+    assert hours.response_due(Severity.MAJOR, friday) == local(2026, 3, 16, 12)
+    assert days.response_due(Severity.MAJOR, friday) == local(2026, 3, 16, 10)
+    # Three open days: Monday, (Tuesday 17 is a holiday), Wednesday, Thursday.
+    assert days.resolution_due(Severity.MAJOR, friday) == local(2026, 3, 19, 10)
+    deadlines = compute_deadlines(days, Severity.MAJOR, friday)
+    assert deadlines.response_due == local(2026, 3, 16, 10)
+    # At risk at 75% of the business time to that due instant (8h): Friday 16:00.
+    assert deadlines.response_at_risk_at == local(2026, 3, 13, 16)
+    status = days.response_status(Severity.MAJOR, friday, local(2026, 3, 16, 9), None)
+    assert status.target_seconds == 8 * HOUR and status.remaining_seconds == HOUR
+    # Received at night: the same time next open day is closed too -> the next opening.
+    assert days.response_due(Severity.MAJOR, local(2026, 3, 9, 22)) == local(2026, 3, 11, 8)
+    # Critical keeps counting business hours.
+    assert days.response_due(Severity.CRITICAL, friday) == hours.response_due(
+        Severity.CRITICAL, friday
+    )

@@ -25,6 +25,16 @@ def _severity_hours(text: str) -> tuple[Severity, float]:
         ) from None
 
 
+def _severity_days(text: str) -> tuple[Severity, int]:
+    severity_text, _, days_text = text.partition("=")
+    severity = severity_arg(severity_text)
+    if not days_text.strip().isdigit():
+        raise argparse.ArgumentTypeError(
+            f"expected SEVERITY=DAYS such as major=1 (whole open days), got {text!r}"
+        )
+    return severity, int(days_text)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     policy = subparsers.add_parser("policy", help="the SLA policy and its versions")
     verbs = policy.add_subparsers(
@@ -58,6 +68,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         type=_severity_hours,
         metavar="SEVERITY=HOURS",
         help="resolution target in business hours",
+    )
+    change.add_argument(
+        "--response-days",
+        action="append",
+        default=[],
+        type=_severity_days,
+        metavar="SEVERITY=DAYS",
+        help=(
+            "response target in open days: due the same time of day DAYS open days later "
+            "(rolled to the next opening when closed then), instead of 10 business hours a day"
+        ),
+    )
+    change.add_argument(
+        "--resolution-days",
+        action="append",
+        default=[],
+        type=_severity_days,
+        metavar="SEVERITY=DAYS",
+        help="resolution target in open days (as --response-days)",
     )
     change.add_argument(
         "--around-the-clock",
@@ -131,10 +160,17 @@ def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
         )
         for severity, target in version["targets"].items():
             clock = "24x7" if target["around_the_clock"] else "business"
-            print(
-                f"  {severity:<9} response {target['response_hours']:g}h  "
-                f"resolution {target['resolution_hours']:g}h  ({clock} hours)"
+            response = (
+                f"{target['response_days']} open day(s)"
+                if target["response_days"]
+                else f"{target['response_hours']:g}h"
             )
+            resolution = (
+                f"{target['resolution_days']} open day(s)"
+                if target["resolution_days"]
+                else f"{target['resolution_hours']:g}h"
+            )
+            print(f"  {severity:<9} response {response}  resolution {resolution}  ({clock} hours)")
     return 0
 
 
@@ -165,6 +201,8 @@ def run_set(args: argparse.Namespace, runtime: Runtime) -> int:
         effective_from=_effective(args.effective, runtime),
         response_hours=dict(args.response),
         resolution_hours=dict(args.resolution),
+        response_days=dict(args.response_days),
+        resolution_days=dict(args.resolution_days),
         around_the_clock=around,
         at_risk_ratio=args.at_risk,
         weekly_hours=tuple(args.hours),

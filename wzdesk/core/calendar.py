@@ -299,6 +299,29 @@ class BusinessCalendar:
         i = bisect_right(timeline.starts, x) - 1
         return self._from_epoch(timeline.ends[i])
 
+    def is_open_day(self, day: date) -> bool:
+        """Does the desk open on local date ``day`` (a window starting that day)?"""
+        hours = self._special.get(day)  # type: ignore[attr-defined]
+        if hours is not None:
+            return bool(hours)
+        return day not in self.holidays and bool(self.week[day.weekday()])
+
+    def add_open_days(self, start: datetime, days: int) -> datetime:
+        """The same wall time of day ``days`` open days after ``start``'s local date, rolled
+        to the next opening when the desk is closed then (a business-day target counted in
+        days rather than in hours). Zero (or less) returns ``start``."""
+        local = start.astimezone(self.zone)
+        if days <= 0:
+            return local
+        day = local.date()
+        for _ in range(days):
+            day += timedelta(days=1)
+            while not self.is_open_day(day):
+                day += timedelta(days=1)
+        wall = datetime.combine(day, local.time(), tzinfo=self.zone)
+        instant = self._from_epoch(wall.timestamp())  # a wall time in a DST gap moves on
+        return instant if self.is_open(instant) else self.next_opening(instant)
+
     def previous_opening(self, instant: datetime) -> datetime:
         """The latest opening at or before ``instant`` (the start of the window it lies in, or
         of the last window before it)."""

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from wzdesk.core.calendar import BusinessCalendar, format_hours, parse_hours, parse_week
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
-from wzdesk.core.sla import Severity, SeverityTargets, SlaPolicy
+from wzdesk.core.sla import BUSINESS_DAY_HOURS, Severity, SeverityTargets, SlaPolicy
 from wzdesk.core.text import check_text
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services.context import ServiceContext, write_transaction
@@ -101,7 +101,11 @@ def load_policy_book() -> PolicyBook:
     targets: dict[int, dict[Severity, SeverityTargets]] = {}
     for row in PolicyTarget.select():
         targets.setdefault(row.policy_id, {})[Severity(row.severity)] = SeverityTargets(
-            row.response_seconds, row.resolution_seconds, row.around_the_clock
+            row.response_seconds,
+            row.resolution_seconds,
+            row.around_the_clock,
+            row.response_days,
+            row.resolution_days,
         )
     versions = []
     for version in PolicyVersion.select().order_by(PolicyVersion.effective_from):
@@ -270,6 +274,10 @@ class PolicyChange:
     effective_from: datetime
     response_hours: dict[Severity, float] = field(default_factory=dict)
     resolution_hours: dict[Severity, float] = field(default_factory=dict)
+    #: Targets in open days ("same time of day N open days later"); hours for a severity
+    #: above replace its days, and days replace its hours.
+    response_days: dict[Severity, int] = field(default_factory=dict)
+    resolution_days: dict[Severity, int] = field(default_factory=dict)
     around_the_clock: dict[Severity, bool] = field(default_factory=dict)
     at_risk_ratio: float | None = None
     office_hours: str | None = None  # "08:00-18:00" for Monday to Friday
@@ -308,6 +316,8 @@ def policy_versions() -> list[dict[str, Any]]:
                         "response_hours": t.response_seconds / 3600,
                         "resolution_hours": t.resolution_seconds / 3600,
                         "around_the_clock": t.around_the_clock,
+                        "response_days": t.response_days,
+                        "resolution_days": t.resolution_days,
                     }
                     for t in sorted(
                         targets.get(version.id, []), key=lambda t: Severity(t.severity).rank
@@ -366,6 +376,22 @@ def _add_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, Any]:
         for severity, hours in table.items():
             if not 0 < hours <= 10_000:
                 raise InvalidInput(f"{severity.value}: expected hours above 0", field=label)
+    for label, days_table in (
+        ("--response-days", change.response_days),
+        ("--resolution-days", change.resolution_days),
+    ):
+        for severity, days in days_table.items():
+            if not 0 < days <= 1000:
+                raise InvalidInput(f"{severity.value}: expected whole days above 0", field=label)
+        both = set(days_table) & set(
+            change.response_hours if label == "--response-days" else change.resolution_hours
+        )
+        if both:
+            raise InvalidInput(
+                f"{', '.join(sorted(s.value for s in both))}: give a target in hours or in "
+                "days, not both",
+                field=label,
+            )
     week = None
     specs = [change.office_hours] if change.office_hours is not None else []
     specs += change.weekly_hours
@@ -414,14 +440,25 @@ def _add_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, Any]:
             old = old_targets[severity]
             response = change.response_hours.get(severity)
             resolution = change.resolution_hours.get(severity)
+            response_days = change.response_days.get(severity)
+            resolution_days = change.resolution_days.get(severity)
             response_seconds = round(response * 3600) if response else old.response_seconds
             resolution_seconds = round(resolution * 3600) if resolution else old.resolution_seconds
+            # Days carry over unless hours replace them; seconds hold the nominal 10h a day.
+            if response_days:
+                response_seconds = response_days * BUSINESS_DAY_HOURS * 3600
+            elif not response:
+                response_days = old.response_days
+            if resolution_days:
+                resolution_seconds = resolution_days * BUSINESS_DAY_HOURS * 3600
+            elif not resolution:
+                resolution_days = old.resolution_days
             if response_seconds > resolution_seconds:
                 raise InvalidInput(
                     f"{severity.value}: the response target ({response_seconds / 3600:g}h) is "
                     f"longer than the resolution target ({resolution_seconds / 3600:g}h); a "
                     "case cannot be resolved before it is answered",
-                    field="--response" if response else "--resolution",
+                    field="--response" if response or response_days else "--resolution",
                 )
             PolicyTarget.create(
                 policy=version,
@@ -429,6 +466,8 @@ def _add_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, Any]:
                 response_seconds=response_seconds,
                 resolution_seconds=resolution_seconds,
                 around_the_clock=change.around_the_clock.get(severity, old.around_the_clock),
+                response_days=response_days,
+                resolution_days=resolution_days,
             )
         created = next(v for v in policy_versions() if v["id"] == version.id)
         previous = next(v for v in policy_versions() if v["id"] == base.id)

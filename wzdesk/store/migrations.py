@@ -626,6 +626,17 @@ def _holiday_hours(database: peewee.Database) -> None:
     migrate(migrator.add_column("holiday", "hours_json", peewee.TextField(null=True)))
 
 
+def _target_days(database: peewee.Database) -> None:
+    """Business-day targets counted in open days (``policy_target.response_days`` and
+    ``resolution_days``: due the same time of day N open days later); NULL, as every target so
+    far, counts business seconds."""
+    migrator = _migrator(database)
+    migrate(
+        migrator.add_column("policy_target", "response_days", peewee.IntegerField(null=True)),
+        migrator.add_column("policy_target", "resolution_days", peewee.IntegerField(null=True)),
+    )
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -639,6 +650,7 @@ MIGRATIONS: list[Migration] = [
     _mail_content_and_importer,
     _reaching_people,
     _holiday_hours,
+    _target_days,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

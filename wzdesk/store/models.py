@@ -86,6 +86,10 @@ class PolicyTarget(BaseModel):
     response_seconds = peewee.IntegerField()
     resolution_seconds = peewee.IntegerField()
     around_the_clock = peewee.BooleanField(default=False)
+    # A target in open days ("same time of day N open days later"); NULL: count the seconds
+    # above (which then hold the nominal N x 10 business hours).
+    response_days = peewee.IntegerField(null=True)
+    resolution_days = peewee.IntegerField(null=True)
 
     class Meta:
         indexes = ((("policy", "severity"), True),)
