@@ -159,6 +159,11 @@ def test_business_day_targets_in_open_days(cli: Cli) -> None:
     assert friday["resolution_due"] == "2026-03-18T10:00:00-04:00"
     # Thursday 17:00: Friday 17:00 is after the short Friday's closing: the next opening.
     assert due("2026-03-12T17:00:00-04:00")["response_due"] == "2026-03-16T08:00:00-04:00"
+    # Backwards: received by Friday 10:00 to be answered by Monday 10:00.
+    latest = cli.ok(
+        "sla", "latest", "--severity", "major", "--due-by", "2026-03-16T10:00:00-04:00", "--json"
+    ).json
+    assert latest["response_received_by"] == "2026-03-13T10:00:00-04:00"
     # Hours again for major's response; its resolution keeps its days.
     cli.ok("policy", "set", "--effective", "2026-03-20", "--response", "major=10")
     target = cli.ok("policy", "show", "--json").json[-1]["targets"]["major"]
@@ -171,3 +176,19 @@ def test_business_day_targets_in_open_days(cli: Cli) -> None:
         "--response-days", "major=1", "--response", "major=4",
     )  # fmt: skip
     assert bad.code == 2 and "--response-days" in bad.error_line
+
+
+def test_sla_latest_receipt_on_business_hours(cli: Cli) -> None:
+    latest = cli.ok(
+        "sla", "latest", "--severity", "critical", "--due-by", "2026-03-09T11:00:00-04:00",
+        "--json",
+    ).json  # fmt: skip
+    # 4 hours: Mon 08-11 (3h) + Fri 17-18 (1h); 24 hours: Mon 3h, Fri 10h, Thu 10h, Wed 1h.
+    assert latest == {
+        "severity": "critical",
+        "due_by": "2026-03-09T11:00:00-04:00",
+        "response_received_by": "2026-03-06T17:00:00-05:00",
+        "resolution_received_by": "2026-03-04T17:00:00-05:00",
+    }
+    text = cli.ok("sla", "latest", "--severity", "critical", "--due-by", "2026-03-09T11:00-04:00")
+    assert "response_received_by" in text.out

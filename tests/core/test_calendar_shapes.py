@@ -137,7 +137,8 @@ def test_latest_start_matches_reference_and_is_the_latest(
     assert latest.timestamp() == ref.latest_start(deadline, seconds)
     # Received then, it is due by the deadline; a second later, it is not.
     assert calendar.add_business_seconds(latest, seconds).timestamp() <= deadline
-    later = calendar.add_business_seconds(latest + timedelta(seconds=1), seconds)
+    # (a second later in real time: wall-clock arithmetic on a London datetime would not be)
+    later = calendar.add_business_seconds(aware(latest.timestamp() + 1), seconds)
     assert later.timestamp() > deadline
 
 

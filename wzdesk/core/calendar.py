@@ -307,12 +307,14 @@ class BusinessCalendar:
         return day not in self.holidays and bool(self.week[day.weekday()])
 
     def add_open_days(self, start: datetime, days: int) -> datetime:
-        """The same wall time of day ``days`` open days after ``start``'s local date, rolled
-        to the next opening when the desk is closed then (a business-day target counted in
-        days rather than in hours). Zero (or less) returns ``start``."""
-        local = start.astimezone(self.zone)
+        """The same wall time of day ``days`` open days after ``start``, rolled to the next
+        opening when the desk is closed then (a business-day target counted in days rather
+        than in hours). Like business time, the count starts at the next opening when
+        ``start`` falls while the desk is closed (a Saturday receipt counts from Monday 08:00),
+        so a later receipt is never due earlier. Zero (or less) returns ``start``."""
         if days <= 0:
-            return local
+            return start.astimezone(self.zone)
+        local = self.next_opening(start)
         day = local.date()
         for _ in range(days):
             day += timedelta(days=1)

@@ -177,6 +177,27 @@ class SlaPolicy:
             return self.calendar_for(severity).business_seconds_between(received_at, due)
         return targets.resolution_seconds if resolution else targets.response_seconds
 
+    def latest_receipt(self, severity: Severity, due_by: datetime, resolution: bool) -> datetime:
+        """The latest receipt instant whose target (before any pause) is due by ``due_by``:
+        "when must this have been received to be due by X" (to the second for open-day
+        targets, found by bisection on their monotonic due instant)."""
+        calendar = self.calendar_for(severity)
+        targets = self.targets[severity]
+        days = targets.resolution_days if resolution else targets.response_days
+        if not days:
+            seconds = targets.resolution_seconds if resolution else targets.response_seconds
+            return calendar.latest_start(due_by, seconds)
+        deadline = epoch_of(due_by)
+        lo = int(deadline) - (days * 7 + 400) * 86_400  # due well before the deadline
+        hi = int(deadline)  # at least one open day later: due after it
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if epoch_of(calendar.add_open_days(instant_of(mid), days)) <= deadline:
+                lo = mid
+            else:
+                hi = mid
+        return instant_of(lo).astimezone(calendar.zone)
+
     def response_due(self, severity: Severity, received_at: datetime) -> datetime:
         """When the first public reply is due."""
         return self.base_due(severity, received_at, resolution=False)
