@@ -82,6 +82,10 @@ class PolicyBook:
         """A case's policy: the version in force when it was received."""
         return self._by_id[version_id]
 
+    def policies(self) -> dict[int, SlaPolicy]:
+        """Every version's policy by id."""
+        return dict(self._by_id)
+
     @property
     def signature(self) -> tuple[object, ...]:
         """Changes whenever a version or the holiday list changes (to notice a stale book)."""
