@@ -38,6 +38,7 @@ ELSEWHERE = {
     ("History (h)", "0–3"): "tests/tui/test_history.py",
     ("History (h)", "[ / ]"): "tests/tui/test_history.py",
     ("History (h)", "Enter"): "tests/tui/test_history.py",
+    ("Calendar (palette)", "Esc"): "tests/tui/test_calendar_screen.py",
     **{
         ("Professional services (on the selected case)", key): "tests/tui/test_services_flows.py"
         for key in ("Q", "P", "T", "H", "Ctrl+N / Ctrl+D")
