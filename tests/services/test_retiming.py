@@ -170,3 +170,19 @@ def test_a_half_day_agrees_in_sla_due_case_show_and_the_console_queue(
     queue.load_all()
     (queued,) = queue.rows.values()
     assert queued.resolution_due == expected.timestamp()  # the console's queue
+
+
+def test_importing_holidays_re_times_too(
+    supervisor: ServiceContext, acme: str, clock: FixedClock
+) -> None:
+    from wzdesk.services.calendar import import_holidays
+
+    # Minor, 20 business days to resolve from Monday 9 March 09:00: due Monday 6 April 09:00
+    # without holidays; Ontario's Good Friday (3 April) pushes it to Tuesday 7 April.
+    case = cases.open_case(supervisor, new_case(severity="minor", received_at=local(2026, 3, 9, 9)))
+    assert case.resolution_due == local(2026, 4, 6, 9)
+    import_holidays(supervisor, "CA", "ON", [2026])
+    moved = Case.get(Case.ref == case.ref)
+    assert moved.resolution_due == local(2026, 4, 7, 9)
+    assert moved.updated_at == clock.now()
+    assert AuditEntry.select().where(AuditEntry.action == "case.retime").count() == 1
