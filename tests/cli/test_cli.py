@@ -186,15 +186,15 @@ def test_holidays_add_list_remove(cli: Cli) -> None:
     cli.ok("holidays", "add", "2026-12-24", "--name", "Christmas Eve")
     cli.ok("holidays", "add", "2026-03-09")
     assert cli.ok("holidays", "list", "--json").json == [
-        {"date": "2026-03-09", "name": ""},
-        {"date": "2026-12-24", "name": "Christmas Eve"},
+        {"date": "2026-03-09", "name": "", "hours": None},
+        {"date": "2026-12-24", "name": "Christmas Eve", "hours": None},
     ]
     # The database's calendar is used: Monday is closed now (Fri 1h + Tue 08-11).
     due = cli.ok("sla", "due", "--severity", "critical", "--received", FRIDAY_5PM, "--json")
     assert due.json["response_due"] == "2026-03-10T11:00:00-04:00"
     cli.ok("holidays", "remove", "2026-03-09")
     assert cli.ok("holidays", "list", "--json").json == [
-        {"date": "2026-12-24", "name": "Christmas Eve"}
+        {"date": "2026-12-24", "name": "Christmas Eve", "hours": None}
     ]
     before = cli.counts()
     missing = cli("holidays", "remove", "2026-03-09")
@@ -214,7 +214,7 @@ def test_holidays_import(cli: Cli) -> None:
     assert imported["2026-07-01"] == "Canada Day"
     assert "2026-02-16" in imported  # Family Day: Ontario's, not national
     listed = cli.ok("holidays", "list", "--json").json
-    assert {"date": "2026-07-01", "name": "Canada Day"} in listed
+    assert {"date": "2026-07-01", "name": "Canada Day", "hours": None} in listed
     assert len(listed) == len(imported)
     again = cli.ok(
         "holidays", "import", "--country", "ca", "--subdivision", "on", "--years", "2026"

@@ -25,6 +25,8 @@ def test_policy_set_then_due_instants_follow_it(cli: Cli) -> None:
         "response_hours": 2.0,
         "resolution_hours": 24.0,
         "around_the_clock": True,
+        "response_days": None,
+        "resolution_days": None,
     }
     # Friday 13 March 17:00 falls under the new version: 2 hours, around the clock.
     due = cli.ok(

@@ -36,10 +36,12 @@ class ReferenceCalendar:
         zone_name: str,
         week: Sequence[Sequence[Window]],
         holidays: Iterable[date] = (),
+        exceptions: dict[date, Sequence[Window]] | None = None,
     ) -> None:
         self.zone = ZoneInfo(zone_name)
         self.week = [list(day) for day in week]
         self.holidays = set(holidays)
+        self.exceptions = {day: list(hours) for day, hours in (exceptions or {}).items()}
 
     # -- the windows, one local day at a time ---------------------------------------------
 
@@ -48,17 +50,22 @@ class ReferenceCalendar:
 
     def wall_epoch(self, day: date, seconds_of_day: int) -> float:
         """The instant the wall clock in the zone reads ``seconds_of_day`` on ``day``."""
-        if seconds_of_day == DAY:
-            day, seconds_of_day = day + timedelta(days=1), 0
+        if seconds_of_day >= DAY:  # 24:00, or the morning after an overnight window
+            day, seconds_of_day = day + timedelta(days=1), seconds_of_day - DAY
         hour, rest = divmod(seconds_of_day, 3600)
         wall = datetime.combine(day, time(hour, rest // 60, rest % 60), tzinfo=self.zone)
         return wall.timestamp()
 
     def windows_of_day(self, day: date) -> list[tuple[float, float]]:
-        if day in self.holidays:
+        """The windows starting on ``day`` (an overnight one ends the next morning)."""
+        if day in self.exceptions:
+            hours = self.exceptions[day]
+        elif day in self.holidays:
             return []
+        else:
+            hours = self.week[day.weekday()]
         spans = []
-        for start, end in self.week[day.weekday()]:
+        for start, end in hours:
             a, b = self.wall_epoch(day, start), self.wall_epoch(day, end)
             if b > a:
                 spans.append((a, b))
@@ -130,6 +137,35 @@ class ReferenceCalendar:
             if end > t:
                 return end
         raise AssertionError("unreachable")
+
+    # -- backwards ---------------------------------------------------------------------------
+
+    def windows_before(self, t: float, days: int) -> list[tuple[float, float]]:
+        """The (merged) windows starting before ``t``, from ``days`` days before it."""
+        found = []
+        for start, end in self.windows_from(self.local_date(t) - timedelta(days=days)):
+            if start > t:
+                break
+            found.append((start, end))
+        return found
+
+    def previous_opening(self, t: float) -> float:
+        return self.windows_before(t, 30)[-1][0]
+
+    def previous_closing(self, t: float) -> float:
+        return [end for _, end in self.windows_before(t, 30) if end <= t][-1]
+
+    def latest_start(self, deadline: float, seconds: float) -> float:
+        """The latest ``r`` with ``add(r, seconds) <= deadline``, by consuming windows backwards."""
+        days = 30
+        while True:
+            left = seconds
+            for start, end in reversed(self.windows_before(deadline, days)):
+                stretch = min(end, deadline) - start
+                if stretch >= left:
+                    return min(end, deadline) - left
+                left -= stretch
+            days *= 2
 
 
 def minute_walk_seconds(ref: ReferenceCalendar, a: int, b: int) -> int:

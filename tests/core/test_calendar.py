@@ -282,7 +282,10 @@ def test_parse_and_format_hours() -> None:
     assert format_hours(parse_hours("08:30-12:00,13:00-17:45")) == "08:30-12:00,13:00-17:45"
 
 
-@pytest.mark.parametrize("text", ["18:00-08:00", "08:00-08:00", "08:00-12:00,11:00-13:00", "8-18"])
+@pytest.mark.parametrize(
+    "text",
+    ["18:00-24:00,23:00-08:00", "08:00-08:00", "08:00-12:00,11:00-13:00", "8-18", "24:00-08:00"],
+)
 def test_bad_hours_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_hours(text)

@@ -100,7 +100,7 @@ def test_policy_changes_are_for_supervisors_and_audited(supervisor, agent, clock
     [
         (PolicyChange(effective_from=local(2026, 3, 1)), "--effective"),  # back-dated
         (PolicyChange(effective_from=local(2026, 3, 10), at_risk_ratio=1.5), "--at-risk"),
-        (PolicyChange(effective_from=local(2026, 3, 10), office_hours="18:00-08:00"), "--hours"),
+        (PolicyChange(effective_from=local(2026, 3, 10), office_hours="08:00-08:00"), "--hours"),
         (PolicyChange(effective_from=local(2026, 3, 10), zone_name="Mars/Olympus"), "--zone"),
         (
             PolicyChange(effective_from=local(2026, 3, 10), response_hours={Severity.MINOR: -1}),

@@ -3,11 +3,61 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from wzdesk.cli.common import Runtime, add_json_flag, year_arg
+from wzdesk.cli.common import Runtime, add_json_flag, support_zone, year_arg
 from wzdesk.cli.output import emit_json, emit_table
-from wzdesk.core.timefmt import parse_date
+from wzdesk.core.timefmt import format_instant, parse_date
 from wzdesk.services import calendar as calendar_service
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from wzdesk.services.retiming import Retiming
+
+DRY_RUN_HELP = (
+    "change nothing: print which open cases' due instants would move, by how much, and which "
+    "would newly breach or stop being breached"
+)
+
+
+def add_dry_run_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
+
+
+def _shift(seconds: float) -> str:
+    sign = "+" if seconds >= 0 else "-"
+    minutes = round(abs(seconds) / 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{sign}{hours}h{minutes:02d}m"
+
+
+def print_retiming(retiming: Retiming, zone: ZoneInfo) -> None:
+    """One line per moved case (wall-clock shifts), then who newly breaches or stops."""
+    verb = "would re-time" if retiming.dry_run else "re-timed"
+    print(f"{verb} {len(retiming.moves)} open case(s)")
+    for move in retiming.moves:
+        parts = []
+        for label, before, after, shift in (
+            ("response", move.before.response_due, move.after.response_due, move.response_shift),
+            (
+                "resolution",
+                move.before.resolution_due,
+                move.after.resolution_due,
+                move.resolution_shift,
+            ),
+        ):
+            if before != after:
+                parts.append(
+                    f"{label} {format_instant(before, zone)} -> {format_instant(after, zone)} "
+                    f"({_shift(shift)})"
+                )
+        line = f"  {move.ref}  " + "; ".join(parts)
+        if move.newly_breached:
+            line += f"  NEWLY BREACHED: {', '.join(move.newly_breached)}"
+        if move.no_longer_breached:
+            line += f"  no longer breached: {', '.join(move.no_longer_breached)}"
+        print(line)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -17,11 +67,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add = verbs.add_parser("add", help="add a holiday")
     add.add_argument("date", metavar="DATE", help="YYYY-MM-DD")
     add.add_argument("--name", default="")
+    add.add_argument(
+        "--hours",
+        metavar="HH:MM-HH:MM[,...]",
+        help=(
+            "the hours the desk keeps that day instead of closing all day: a half-day "
+            "(08:00-12:00) or a closure inside the day (08:00-13:00,15:00-18:00); 'closed' "
+            "makes an existing exception a whole-day holiday again"
+        ),
+    )
+    add_dry_run_flag(add)
     add_json_flag(add)
     add.set_defaults(handler=run_add)
 
     remove = verbs.add_parser("remove", help="remove a holiday")
     remove.add_argument("date", metavar="DATE", help="YYYY-MM-DD")
+    add_dry_run_flag(remove)
+    add_json_flag(remove)
     remove.set_defaults(handler=run_remove)
 
     listing = verbs.add_parser("list", help="list holidays")
@@ -39,19 +101,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_add(args: argparse.Namespace, runtime: Runtime) -> int:
     day = parse_date(args.date, "DATE")
     runtime.open_store()
-    row = calendar_service.add_holiday(runtime.context(), day, args.name)
+    row = calendar_service.add_holiday(
+        runtime.context(), day, args.name, dry_run=args.dry_run, hours=args.hours
+    )
+    zone = support_zone(runtime)
     if args.json:
-        emit_json(row.as_dict())
-    else:
-        print(f"holiday {row.date.isoformat()} {row.name}".rstrip())
+        emit_json({**row.as_dict(), "retimed": row.retiming.as_dict(zone)})
+        return 0
+    verb = "would add" if args.dry_run else "holiday"
+    kept = f" (open {row.hours})" if row.hours else ""
+    print(f"{verb} {row.date.isoformat()} {row.name}".rstrip() + kept)
+    print_retiming(row.retiming, zone)
     return 0
 
 
 def run_remove(args: argparse.Namespace, runtime: Runtime) -> int:
     day = parse_date(args.date, "DATE")
     runtime.open_store()
-    calendar_service.remove_holiday(runtime.context(), day)
-    print(f"removed holiday {day.isoformat()}")
+    retiming = calendar_service.remove_holiday(runtime.context(), day, dry_run=args.dry_run)
+    zone = support_zone(runtime)
+    if args.json:
+        emit_json({"date": day.isoformat(), "retimed": retiming.as_dict(zone)})
+        return 0
+    print(f"{'would remove' if args.dry_run else 'removed'} holiday {day.isoformat()}")
+    print_retiming(retiming, zone)
     return 0
 
 
@@ -59,9 +132,11 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
     runtime.open_store()
     rows = [row.as_dict() for row in calendar_service.list_holidays()]
     if args.json:
-        emit_json([{"date": r["date"], "name": r["name"]} for r in rows])
+        emit_json([{"date": r["date"], "name": r["name"], "hours": r["hours"]} for r in rows])
     else:
-        emit_table(rows, ["date", "name", "source"])
+        for r in rows:
+            r["hours"] = r["hours"] or "closed"
+        emit_table(rows, ["date", "name", "hours", "source"])
     return 0
 
 

@@ -30,8 +30,8 @@ def run_notify(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.mail_outbox import deliver_due
     from wzdesk.services.notify import Notifier, alert_recipients_without_email
 
-    if args.interval <= 0:
-        raise InvalidInput("expected a positive number of seconds", field="--interval")
+    if not 0 < args.interval <= 86_400:  # NaN fails too; beyond a day is a typo
+        raise InvalidInput("expected seconds between 0 and 86400", field="--interval")
     if args.json and not args.once:
         raise InvalidInput("--json needs --once (one round, one JSON document)", field="--json")
     notifier = Notifier(runtime.context())

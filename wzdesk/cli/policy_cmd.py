@@ -6,7 +6,9 @@ import argparse
 from datetime import datetime
 
 from wzdesk.cli.common import Runtime, add_json_flag, severity_arg, support_zone
+from wzdesk.cli.holidays_cmd import add_dry_run_flag, print_retiming
 from wzdesk.cli.output import emit_json
+from wzdesk.core.calendar import format_week, parse_week
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.sla import Severity
 from wzdesk.core.timefmt import parse_date, parse_instant
@@ -21,6 +23,16 @@ def _severity_hours(text: str) -> tuple[Severity, float]:
         raise argparse.ArgumentTypeError(
             f"expected SEVERITY=HOURS such as critical=4, got {text!r}"
         ) from None
+
+
+def _severity_days(text: str) -> tuple[Severity, int]:
+    severity_text, _, days_text = text.partition("=")
+    severity = severity_arg(severity_text)
+    if not days_text.strip().isdigit():
+        raise argparse.ArgumentTypeError(
+            f"expected SEVERITY=DAYS such as major=1 (whole open days), got {text!r}"
+        )
+    return severity, int(days_text)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -58,6 +70,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="resolution target in business hours",
     )
     change.add_argument(
+        "--response-days",
+        action="append",
+        default=[],
+        type=_severity_days,
+        metavar="SEVERITY=DAYS",
+        help=(
+            "response target in open days: due the same time of day DAYS open days later "
+            "(rolled to the next opening when closed then), instead of 10 business hours a day"
+        ),
+    )
+    change.add_argument(
+        "--resolution-days",
+        action="append",
+        default=[],
+        type=_severity_days,
+        metavar="SEVERITY=DAYS",
+        help="resolution target in open days (as --response-days)",
+    )
+    change.add_argument(
         "--around-the-clock",
         action="append",
         default=[],
@@ -74,9 +105,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="count this severity on office hours again",
     )
     change.add_argument("--at-risk", type=float, metavar="RATIO", help="e.g. 0.75")
-    change.add_argument("--hours", metavar="HH:MM-HH:MM", help="Monday-Friday opening hours")
+    change.add_argument(
+        "--hours",
+        action="append",
+        default=[],
+        metavar="[DAYS=]HH:MM-HH:MM[,...]",
+        help=(
+            "opening hours; without DAYS for Monday-Friday (weekend closed), e.g. 08:00-18:00 "
+            "or a lunch break 09:00-12:00,13:00-18:00; repeat with days for other weeks: "
+            "--hours mon-thu=08:00-18:00 --hours fri=08:00-16:00 --hours sat=09:00-12:00 "
+            "(days not named are closed, a later value wins, sun=closed); a window may cross "
+            "midnight (23:00-07:00 belongs to the day it starts)"
+        ),
+    )
     change.add_argument("--zone", help="support time zone, e.g. America/Toronto")
     change.add_argument("--note", default="")
+    add_dry_run_flag(change)
     add_json_flag(change)
     change.set_defaults(handler=run_set)
 
@@ -109,17 +153,24 @@ def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
         emit_json(versions)
         return 0
     for version in versions:
-        hours = ", ".join(f"{day} {span}" for day, span in version["hours"].items())
+        hours = format_week(parse_week([f"{day}={span}" for day, span in version["hours"].items()]))
         print(
             f"version {version['id']} from {version['effective_from']} ({version['zone']}; "
             f"{hours}; at risk at {version['at_risk_ratio']:.0%})"
         )
         for severity, target in version["targets"].items():
             clock = "24x7" if target["around_the_clock"] else "business"
-            print(
-                f"  {severity:<9} response {target['response_hours']:g}h  "
-                f"resolution {target['resolution_hours']:g}h  ({clock} hours)"
+            response = (
+                f"{target['response_days']} open day(s)"
+                if target["response_days"]
+                else f"{target['response_hours']:g}h"
             )
+            resolution = (
+                f"{target['resolution_days']} open day(s)"
+                if target["resolution_days"]
+                else f"{target['resolution_hours']:g}h"
+            )
+            print(f"  {severity:<9} response {response}  resolution {resolution}  ({clock} hours)")
     return 0
 
 
@@ -136,7 +187,7 @@ def _effective(text: str, runtime: Runtime) -> datetime:
 
 
 def run_set(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.calendar import PolicyChange, add_policy_version
+    from wzdesk.services.calendar import PolicyChange, change_policy
 
     ctx = runtime.context()
     both = set(args.around_the_clock) & set(args.office_hours_only)
@@ -150,17 +201,23 @@ def run_set(args: argparse.Namespace, runtime: Runtime) -> int:
         effective_from=_effective(args.effective, runtime),
         response_hours=dict(args.response),
         resolution_hours=dict(args.resolution),
+        response_days=dict(args.response_days),
+        resolution_days=dict(args.resolution_days),
         around_the_clock=around,
         at_risk_ratio=args.at_risk,
-        office_hours=args.hours,
+        weekly_hours=tuple(args.hours),
         zone_name=args.zone,
         note=args.note,
     )
-    created = add_policy_version(ctx, change)
+    created, retiming = change_policy(ctx, change, dry_run=args.dry_run)
+    zone = support_zone(runtime)
     if args.json:
-        emit_json(created)
-    else:
-        print(f"policy version {created['id']} takes effect {created['effective_from']}")
+        emit_json({**created, "retimed": retiming.as_dict(zone)} if args.dry_run else created)
+        return 0
+    verb = "would take" if args.dry_run else "takes"
+    print(f"policy version {created['id']} {verb} effect {created['effective_from']}")
+    if args.dry_run or retiming.moves:
+        print_retiming(retiming, zone)
     return 0
 
 

@@ -12,13 +12,22 @@ from wzdesk.services.calendar import load_policy_book
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sla = subparsers.add_parser("sla", help="SLA arithmetic: due instants, business time")
-    verbs = sla.add_subparsers(dest="verb", required=True, metavar="{due,elapsed,events}")
+    verbs = sla.add_subparsers(dest="verb", required=True, metavar="{due,elapsed,events,latest}")
 
     due = verbs.add_parser("due", help="response and resolution due instants for a new case")
     due.add_argument("--severity", required=True, type=severity_arg)
     due.add_argument("--received", required=True, help="ISO-8601 instant with an offset")
     add_json_flag(due)
     due.set_defaults(handler=run_due)
+
+    latest = verbs.add_parser(
+        "latest",
+        help="the latest receipt instant at which a case is still due by a given instant",
+    )
+    latest.add_argument("--severity", required=True, type=severity_arg)
+    latest.add_argument("--due-by", required=True, help="ISO-8601 instant with an offset")
+    add_json_flag(latest)
+    latest.set_defaults(handler=run_latest)
 
     elapsed = verbs.add_parser("elapsed", help="business seconds between two instants")
     elapsed.add_argument("--from", dest="start", required=True, help="ISO-8601 instant")
@@ -42,6 +51,23 @@ def run_due(args: argparse.Namespace, runtime: Runtime) -> int:
         "response_due": format_instant(policy.response_due(args.severity, received), zone),
         "resolution_due": format_instant(policy.resolution_due(args.severity, received), zone),
     }
+    emit_json(result) if args.json else emit_fields(result)
+    return 0
+
+
+def run_latest(args: argparse.Namespace, runtime: Runtime) -> int:
+    """Backward arithmetic: received by when, to be answered / resolved by ``--due-by``."""
+    due_by = parse_instant(args.due_by, "--due-by")
+    runtime.open_store()
+    book = load_policy_book()
+    result: dict[str, object] = {"severity": args.severity.value}
+    zone = book.at(due_by).calendar.zone
+    result["due_by"] = format_instant(due_by, zone)
+    for name, resolution in (("response", False), ("resolution", True)):
+        # The answer falls under the policy in force when received: settle it in two steps.
+        received = book.at(due_by).latest_receipt(args.severity, due_by, resolution)
+        received = book.at(received).latest_receipt(args.severity, due_by, resolution)
+        result[f"{name}_received_by"] = format_instant(received, zone)
     emit_json(result) if args.json else emit_fields(result)
     return 0
 

@@ -63,12 +63,13 @@ def read_text_file(path: str, field: str) -> str:
     """A text file's content (``-``: standard input); a missing file names the field."""
     from wzdesk.core.errors import NotFound
 
-    if path == "-":
-        return sys.stdin.read()
     try:
+        if path == "-":
+            return sys.stdin.read()
         return Path(path).expanduser().read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise NotFound(f"cannot read {path}: {error}", field=field) from None
+        where = "standard input" if path == "-" else path
+        raise NotFound(f"cannot read {where}: {error}", field=field) from None
 
 
 def run_list(args: argparse.Namespace, runtime: Runtime) -> int:

@@ -45,13 +45,22 @@ _MIN_GROWTH_DAYS = 2 * 366
 
 
 def parse_hours(text: str) -> DayHours:
-    """Parse ``"08:00-18:00"`` or ``"08:00-12:00,13:00-17:00"`` (empty: closed all day)."""
+    """Parse ``"08:00-18:00"`` or ``"08:00-12:00,13:00-17:00"`` (empty: closed all day).
+
+    A window whose end is not after its start crosses midnight and belongs to the day it
+    starts: ``"23:00-07:00"`` is open from 23:00 that day to 07:00 the next (stored as an end
+    beyond 24:00). ``24:00`` ends a window at midnight.
+    """
     windows: list[tuple[int, int]] = []
     for part in filter(None, (p.strip() for p in text.split(","))):
         start_text, _, end_text = part.partition("-")
         start, end = _seconds_of_day(start_text), _seconds_of_day(end_text)
-        if not 0 <= start < end <= DAY_SECONDS:
-            raise ValueError(f"opening window {part!r} must run forwards within one day")
+        if not (0 <= start < DAY_SECONDS and 0 <= end <= DAY_SECONDS):
+            raise ValueError(f"opening window {part!r} must use times from 00:00 to 24:00")
+        if end <= start:
+            if end == start or end == DAY_SECONDS:
+                raise ValueError(f"opening window {part!r} is empty")
+            end += DAY_SECONDS  # overnight: ends the next morning
         windows.append((start, end))
     windows.sort()
     for (_, end), (next_start, _) in zip(windows, windows[1:], strict=False):
@@ -62,7 +71,82 @@ def parse_hours(text: str) -> DayHours:
 
 def format_hours(hours: DayHours) -> str:
     """The inverse of :func:`parse_hours`."""
-    return ",".join(f"{_hhmm(s)}-{_hhmm(e)}" for s, e in hours)
+    return ",".join(
+        f"{_hhmm(s)}-{_hhmm(e - DAY_SECONDS if e > DAY_SECONDS else e)}" for s, e in hours
+    )
+
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_week(specs: Sequence[str]) -> WeeklyHours:
+    """Weekly hours from ``--hours`` values, applied in order onto a closed week.
+
+    ``"08:00-18:00"`` (no days) opens Monday to Friday; ``"fri=08:00-16:00"``,
+    ``"mon-thu=08:00-18:00"`` or ``"sat,sun=10:00-14:00"`` set the named days (a later value
+    wins); ``"sat="`` or ``"sat=closed"`` closes a day.
+    """
+    week: list[DayHours] = [()] * 7
+    for spec in specs:
+        days_text, equals, hours_text = spec.partition("=")
+        if not equals:
+            days, hours_text = list(range(5)), spec
+        else:
+            days = _parse_days(days_text)
+        hours = () if hours_text.strip().lower() == "closed" else parse_hours(hours_text)
+        for day in days:
+            week[day] = hours
+    result: WeeklyHours = tuple(week)  # type: ignore[assignment]
+    check_week(result)
+    return result
+
+
+def _parse_days(text: str) -> list[int]:
+    days: list[int] = []
+    for part in filter(None, (p.strip().lower() for p in text.split(","))):
+        first, dash, last = part.partition("-")
+        if first not in DAY_NAMES or (dash and last not in DAY_NAMES):
+            raise ValueError(f"expected days such as mon, mon-thu or sat,sun; got {text!r}")
+        a = DAY_NAMES.index(first)
+        b = DAY_NAMES.index(last) if dash else a
+        if b < a:
+            raise ValueError(f"day range {part!r} runs backwards; write e.g. mon-fri")
+        days.extend(range(a, b + 1))
+    if not days:
+        raise ValueError(f"expected days such as mon, mon-thu or sat,sun; got {text!r}")
+    return days
+
+
+def format_week(week: WeeklyHours) -> str:
+    """``"mon-thu 08:00-18:00, fri 08:00-16:00"``: consecutive days with equal hours grouped,
+    closed days left out."""
+    groups: list[tuple[int, int, DayHours]] = []
+    for index, hours in enumerate(week):
+        if groups and groups[-1][2] == hours and groups[-1][1] == index - 1:
+            groups[-1] = (groups[-1][0], index, hours)
+        else:
+            groups.append((index, index, hours))
+    parts = []
+    for first, last, hours in groups:
+        if not hours:
+            continue
+        days = DAY_NAMES[first] if first == last else f"{DAY_NAMES[first]}-{DAY_NAMES[last]}"
+        parts.append(f"{days} {format_hours(hours)}")
+    return ", ".join(parts) or "closed"
+
+
+def check_week(week: WeeklyHours) -> None:
+    """Refuse an overnight window that runs into the next day's first window."""
+    for index, hours in enumerate(week):
+        if not hours:
+            continue
+        tail = hours[-1][1] - DAY_SECONDS
+        following = week[(index + 1) % 7]
+        if tail > 0 and following and following[0][0] < tail:
+            raise ValueError(
+                f"{DAY_NAMES[index]}'s overnight window runs into "
+                f"{DAY_NAMES[(index + 1) % 7]}'s opening at {_hhmm(following[0][0])}"
+            )
 
 
 def _seconds_of_day(text: str) -> int:
@@ -103,6 +187,9 @@ class BusinessCalendar:
     zone_name: str = DEFAULT_ZONE
     week: WeeklyHours = DEFAULT_WEEK
     holidays: frozenset[date] = frozenset()
+    #: Dates with their own hours instead of the weekday's (a half-day: Christmas Eve
+    #: 08:00-12:00). A date here wins over the same date in ``holidays``.
+    exceptions: tuple[tuple[date, DayHours], ...] = ()
     _timeline: _Timeline | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -110,7 +197,10 @@ class BusinessCalendar:
             raise ValueError("weekly hours need seven days, Monday first")
         if not any(self.week):
             raise ValueError("a business calendar must be open at least one day a week")
+        check_week(self.week)
         object.__setattr__(self, "holidays", frozenset(self.holidays))
+        object.__setattr__(self, "exceptions", tuple(sorted(dict(self.exceptions).items())))
+        object.__setattr__(self, "_special", dict(self.exceptions))
         object.__setattr__(self, "_zone", ZoneInfo(self.zone_name))
 
     # -- constructors ------------------------------------------------------------------------
@@ -135,7 +225,7 @@ class BusinessCalendar:
     @property
     def is_always_open(self) -> bool:
         """True for a 24x7 calendar (every day open all day, no holidays)."""
-        return self.week == ALWAYS_OPEN_WEEK and not self.holidays
+        return self.week == ALWAYS_OPEN_WEEK and not self.holidays and not self.exceptions
 
     # -- public arithmetic ---------------------------------------------------------------------
 
@@ -209,9 +299,80 @@ class BusinessCalendar:
         i = bisect_right(timeline.starts, x) - 1
         return self._from_epoch(timeline.ends[i])
 
-    def with_holidays(self, holidays: Iterable[date]) -> BusinessCalendar:
-        """A copy with a different holiday set."""
-        return BusinessCalendar(self.zone_name, self.week, frozenset(holidays))
+    def is_open_day(self, day: date) -> bool:
+        """Does the desk open on local date ``day`` (a window starting that day)?"""
+        hours = self._special.get(day)  # type: ignore[attr-defined]
+        if hours is not None:
+            return bool(hours)
+        return day not in self.holidays and bool(self.week[day.weekday()])
+
+    def add_open_days(self, start: datetime, days: int) -> datetime:
+        """The same wall time of day ``days`` open days after ``start``, rolled to the next
+        opening when the desk is closed then (a business-day target counted in days rather
+        than in hours). Like business time, the count starts at the next opening when
+        ``start`` falls while the desk is closed (a Saturday receipt counts from Monday 08:00),
+        so a later receipt is never due earlier. Zero (or less) returns ``start``."""
+        if days <= 0:
+            return start.astimezone(self.zone)
+        local = self.next_opening(start)
+        day = local.date()
+        for _ in range(days):
+            day += timedelta(days=1)
+            while not self.is_open_day(day):
+                day += timedelta(days=1)
+        wall = datetime.combine(day, local.time(), tzinfo=self.zone)
+        instant = self._from_epoch(wall.timestamp())  # a wall time in a DST gap moves on
+        return instant if self.is_open(instant) else self.next_opening(instant)
+
+    def previous_opening(self, instant: datetime) -> datetime:
+        """The latest opening at or before ``instant`` (the start of the window it lies in, or
+        of the last window before it)."""
+        x = _epoch(instant)
+        timeline = self._covering_back(x)
+        i = bisect_right(timeline.starts, x) - 1
+        return self._from_epoch(timeline.starts[i])
+
+    def previous_closing(self, instant: datetime) -> datetime:
+        """The latest closing at or before ``instant`` (``instant`` itself at 18:00 sharp)."""
+        x = _epoch(instant)
+        timeline = self._covering_back(x)
+        i = bisect_right(timeline.ends, x) - 1
+        while i < 0:
+            timeline = self._covering_back(x, extra_days=timeline.end_day - timeline.first_day)
+            i = bisect_right(timeline.ends, x) - 1
+        return self._from_epoch(timeline.ends[i])
+
+    def latest_start(self, deadline: datetime, seconds: float) -> datetime:
+        """The latest instant from which ``seconds`` of business time run out by ``deadline``:
+        "when must this have been received to be due by X". Received any later, it is due
+        later; received at this instant, :meth:`add_business_seconds` gives ``deadline`` or
+        earlier. A receipt in the closed gap before an opening counts from the opening, so the
+        answer is that opening (Mon 08:00 for 10 hours due by Mon 18:00), never the night.
+        """
+        if seconds <= 0:
+            return deadline.astimezone(self.zone)
+        return self._from_epoch(self.latest_start_epoch(_epoch(deadline), seconds))
+
+    def latest_start_epoch(self, deadline: float, seconds: float) -> float:
+        """:meth:`latest_start` on UTC epoch seconds."""
+        if seconds <= 0:
+            return deadline
+        timeline = self._covering(deadline, deadline)
+        extra = _MIN_GROWTH_DAYS
+        while (target := _position(timeline, deadline) - seconds) <= 0:
+            timeline = self._covering_back(deadline, extra_days=extra)
+            extra *= 2
+        i = bisect_right(timeline.cum_start, target) - 1
+        return timeline.starts[i] + (target - timeline.cum_start[i])
+
+    def with_holidays(
+        self,
+        holidays: Iterable[date],
+        exceptions: Iterable[tuple[date, DayHours]] | None = None,
+    ) -> BusinessCalendar:
+        """A copy with a different holiday set (and exceptions, when given)."""
+        kept = self.exceptions if exceptions is None else tuple(exceptions)
+        return BusinessCalendar(self.zone_name, self.week, frozenset(holidays), kept)
 
     # -- the table ----------------------------------------------------------------------------
 
@@ -230,6 +391,22 @@ class BusinessCalendar:
             timeline = self._build(lo_day, end_day)
         while hi >= timeline.cover_end:
             timeline = self._grow_forward(timeline)
+        return timeline
+
+    def _covering_back(self, x: float, extra_days: int = 0) -> _Timeline:
+        """A timeline containing ``x`` with at least one window starting at or before it."""
+        timeline = self._covering(x, x)
+        extra = max(extra_days, 14)
+        while (
+            not timeline.starts
+            or timeline.starts[0] > x
+            or (extra_days and timeline.first_day > self._local_day(x) - extra_days)
+        ):
+            timeline = self._build(
+                timeline.first_day - extra, max(timeline.end_day, self._local_day(x) + 1)
+            )
+            extra_days = 0
+            extra *= 2
         return timeline
 
     def _grow_forward(self, timeline: _Timeline) -> _Timeline:
@@ -258,17 +435,24 @@ class BusinessCalendar:
         )
         total = cum_end[-1] if cum_end else 0.0
         zone, week, holidays = self.zone, self.week, self.holidays
+        special: dict[date, DayHours] = self._special  # type: ignore[attr-defined]
         for ordinal in range(first_day, end_day):
             day = date.fromordinal(ordinal)
-            if day in holidays:
-                continue
-            for start_sod, end_sod in week[day.weekday()]:
+            hours = special.get(day) if special else None
+            if hours is None:
+                if day in holidays:
+                    continue
+                hours = week[day.weekday()]
+            for start_sod, end_sod in hours:
                 start = _local_epoch(day, start_sod, zone)
                 end = _local_epoch(day, end_sod, zone)
                 if end <= start:
                     continue  # a window swallowed by a DST gap
                 if ends and start <= ends[-1]:
-                    # Adjacent (24x7, or windows touching at midnight): extend, keep it one window.
+                    # Adjacent (24x7, windows touching at midnight) or overlapping (an exception
+                    # day's hours inside the night before's overnight window): one window.
+                    if end <= ends[-1]:
+                        continue
                     total += end - ends[-1]
                     ends[-1] = end
                     cum_end[-1] = total
@@ -300,10 +484,10 @@ def _position(timeline: _Timeline, x: float) -> float:
 
 
 def _local_epoch(day: date, seconds_of_day: int, zone: ZoneInfo) -> float:
-    """Epoch of a wall-clock time on a local day (24:00 means the next midnight)."""
+    """Epoch of a wall-clock time on a local day (24:00 and beyond: the next day)."""
     if seconds_of_day >= DAY_SECONDS:
-        day = day + timedelta(days=1)
-        seconds_of_day -= DAY_SECONDS
+        day = day + timedelta(days=seconds_of_day // DAY_SECONDS)
+        seconds_of_day %= DAY_SECONDS
     hours, rest = divmod(seconds_of_day, 3600)
     wall = datetime.combine(day, time(hours, rest // 60, rest % 60), tzinfo=zone)
     return wall.timestamp()

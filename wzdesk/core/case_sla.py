@@ -57,18 +57,17 @@ def compute_deadlines(
 ) -> Deadlines:
     """Every stored deadline from scratch (a new case, or a severity change)."""
     calendar = policy.calendar_for(severity)
-    targets = policy.targets[severity]
     ratio = policy.at_risk_ratio
-    resolution_due = calendar.add_business_seconds(received_at, targets.resolution_seconds)
-    resolution_risk = calendar.add_business_seconds(received_at, ratio * targets.resolution_seconds)
+    response_seconds = policy.target_seconds(severity, received_at, resolution=False)
+    resolution_seconds = policy.target_seconds(severity, received_at, resolution=True)
+    resolution_due = policy.base_due(severity, received_at, resolution=True)
+    resolution_risk = calendar.add_business_seconds(received_at, ratio * resolution_seconds)
     for start, end in sorted(finished_pauses):
         resolution_due = shift_for_pause(calendar, resolution_due, start, end)
         resolution_risk = shift_for_pause(calendar, resolution_risk, start, end)
     return Deadlines(
-        response_due=calendar.add_business_seconds(received_at, targets.response_seconds),
-        response_at_risk_at=calendar.add_business_seconds(
-            received_at, ratio * targets.response_seconds
-        ),
+        response_due=policy.base_due(severity, received_at, resolution=False),
+        response_at_risk_at=calendar.add_business_seconds(received_at, ratio * response_seconds),
         resolution_due=resolution_due,
         resolution_at_risk_at=resolution_risk,
     )
@@ -93,7 +92,7 @@ def response_timer(
     policy: SlaPolicy, clock: CaseClock, deadlines: Deadlines, now: datetime
 ) -> TimerStatus:
     """The response timer: met by the first public reply."""
-    target = policy.targets[clock.severity].response_seconds
+    target = round(policy.target_seconds(clock.severity, clock.received_at, resolution=False))
     due, at_risk_at = deadlines.response_due, deadlines.response_at_risk_at
     calendar = policy.calendar_for(clock.severity)
     return _timer(calendar, target, due, at_risk_at, clock.first_response_at, None, now)
@@ -103,7 +102,7 @@ def resolution_timer(
     policy: SlaPolicy, clock: CaseClock, deadlines: Deadlines, now: datetime
 ) -> TimerStatus:
     """The resolution timer: met on resolution, frozen while paused."""
-    target = policy.targets[clock.severity].resolution_seconds
+    target = round(policy.target_seconds(clock.severity, clock.received_at, resolution=True))
     due, at_risk_at = deadlines.resolution_due, deadlines.resolution_at_risk_at
     calendar = policy.calendar_for(clock.severity)
     return _timer(calendar, target, due, at_risk_at, clock.resolved_at, clock.paused_since, now)

@@ -80,10 +80,17 @@ class SeverityTargets:
     response_seconds: int
     resolution_seconds: int
     around_the_clock: bool = False  # count on a 24x7 calendar instead of office hours
+    #: A target in open days instead of business seconds: due at the same time of day that
+    #: many open days later (rolled to the next opening when closed then). None: seconds.
+    response_days: int | None = None
+    resolution_days: int | None = None
 
     def __post_init__(self) -> None:
         if self.response_seconds <= 0 or self.resolution_seconds <= 0:
             raise ValueError("SLA targets must be positive")
+        for days in (self.response_days, self.resolution_days):
+            if days is not None and days <= 0:
+                raise ValueError("SLA targets in days must be positive")
 
 
 DEFAULT_TARGETS: Mapping[Severity, SeverityTargets] = {
@@ -149,10 +156,51 @@ class SlaPolicy:
 
     # -- due instants ------------------------------------------------------------------------
 
+    def base_due(self, severity: Severity, received_at: datetime, resolution: bool) -> datetime:
+        """A target's due instant before any pause: business seconds after ``received_at``,
+        or, for a target in open days, the same time of day that many open days later."""
+        calendar = self.calendar_for(severity)
+        targets = self.targets[severity]
+        days = targets.resolution_days if resolution else targets.response_days
+        if days:
+            return calendar.add_open_days(received_at, days)
+        seconds = targets.resolution_seconds if resolution else targets.response_seconds
+        return calendar.add_business_seconds(received_at, seconds)
+
+    def target_seconds(self, severity: Severity, received_at: datetime, resolution: bool) -> float:
+        """A target's business seconds for a case received at ``received_at`` (a target in
+        open days: the business time from receipt to its due instant)."""
+        targets = self.targets[severity]
+        days = targets.resolution_days if resolution else targets.response_days
+        if days:
+            due = self.base_due(severity, received_at, resolution)
+            return self.calendar_for(severity).business_seconds_between(received_at, due)
+        return targets.resolution_seconds if resolution else targets.response_seconds
+
+    def latest_receipt(self, severity: Severity, due_by: datetime, resolution: bool) -> datetime:
+        """The latest receipt instant whose target (before any pause) is due by ``due_by``:
+        "when must this have been received to be due by X" (to the second for open-day
+        targets, found by bisection on their monotonic due instant)."""
+        calendar = self.calendar_for(severity)
+        targets = self.targets[severity]
+        days = targets.resolution_days if resolution else targets.response_days
+        if not days:
+            seconds = targets.resolution_seconds if resolution else targets.response_seconds
+            return calendar.latest_start(due_by, seconds)
+        deadline = epoch_of(due_by)
+        lo = int(deadline) - (days * 7 + 400) * 86_400  # due well before the deadline
+        hi = int(deadline)  # at least one open day later: due after it
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if epoch_of(calendar.add_open_days(instant_of(mid), days)) <= deadline:
+                lo = mid
+            else:
+                hi = mid
+        return instant_of(lo).astimezone(calendar.zone)
+
     def response_due(self, severity: Severity, received_at: datetime) -> datetime:
         """When the first public reply is due."""
-        calendar = self.calendar_for(severity)
-        return calendar.add_business_seconds(received_at, self.targets[severity].response_seconds)
+        return self.base_due(severity, received_at, resolution=False)
 
     def resolution_due(
         self,
@@ -167,8 +215,9 @@ class SlaPolicy:
         the clock resumed at ``now``.
         """
         calendar = self.calendar_for(severity)
-        target = self.targets[severity].resolution_seconds
-        return pushed_due(calendar, received_at, target, pauses, now)
+        target = self.target_seconds(severity, received_at, resolution=True)
+        base = self.base_due(severity, received_at, resolution=True)
+        return pushed_due(calendar, received_at, target, pauses, now, base)
 
     # -- timers --------------------------------------------------------------------------------
 
@@ -181,8 +230,8 @@ class SlaPolicy:
     ) -> TimerStatus:
         """The response timer at ``now``."""
         calendar = self.calendar_for(severity)
-        target = self.targets[severity].response_seconds
-        due = calendar.add_business_seconds(received_at, target)
+        target = round(self.target_seconds(severity, received_at, resolution=False))
+        due = self.base_due(severity, received_at, resolution=False)
         return self._status(calendar, target, received_at, due, now, responded_at, 0.0, False)
 
     def resolution_status(
@@ -195,10 +244,11 @@ class SlaPolicy:
     ) -> TimerStatus:
         """The resolution timer at ``now`` (or as met at ``resolved_at``)."""
         calendar = self.calendar_for(severity)
-        target = self.targets[severity].resolution_seconds
+        target = round(self.target_seconds(severity, received_at, resolution=True))
         until = resolved_at if resolved_at is not None else now
         paused_seconds = paused_business_seconds(calendar, pauses, until)
-        due = pushed_due(calendar, received_at, target, pauses, until)
+        base = self.base_due(severity, received_at, resolution=True)
+        due = pushed_due(calendar, received_at, target, pauses, until, base)
         is_paused = resolved_at is None and any(p.end is None for p in pauses)
         return self._status(
             calendar, target, received_at, due, now, resolved_at, paused_seconds, is_paused
@@ -253,14 +303,16 @@ def pushed_due(
     target: float,
     pauses: Sequence[PauseInterval],
     now: datetime | None,
+    base_due: datetime | None = None,
 ) -> datetime:
-    """The due instant of ``target`` business seconds from ``received_at``, pushed out by pauses.
+    """The due instant of ``target`` business seconds from ``received_at``, pushed out by pauses
+    (``base_due``: the unpaused due instant when already known, e.g. of a target in days).
 
     A pause pushes the due instant out by the business time it covers only if it began before
     that due instant: a pause that starts once the target has run out cannot un-breach a case.
     An open pause runs to ``now`` (and is ignored when ``now`` is None).
     """
-    due = calendar.add_business_seconds(received_at, target)
+    due = base_due if base_due is not None else calendar.add_business_seconds(received_at, target)
     for pause in sorted(pauses, key=lambda p: p.start):
         end = pause.end if pause.end is not None else now
         if end is None or end <= pause.start:

@@ -69,7 +69,11 @@ def hours_in_words(week: WeeklyHours, zone_name: str) -> str:
     for day, windows in enumerate(week):
         if not windows:
             continue
-        hours = ", ".join(f"{_clock(start)}-{_clock(end)}" for start, end in windows)
+        # An overnight window ends the next morning (stored past 24:00).
+        hours = ", ".join(
+            f"{_clock(start)}-{_clock(end - 86_400 if end > 86_400 else end)}"
+            for start, end in windows
+        )
         if groups and groups[-1][1] == hours and groups[-1][0][-1] == day - 1:
             groups[-1][0].append(day)
         else:

@@ -9,14 +9,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from wzdesk.core.calendar import BusinessCalendar, format_hours, parse_hours
+from wzdesk.core.calendar import BusinessCalendar, format_hours, parse_hours, parse_week
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
-from wzdesk.core.sla import Severity, SeverityTargets, SlaPolicy
+from wzdesk.core.sla import BUSINESS_DAY_HOURS, Severity, SeverityTargets, SlaPolicy
 from wzdesk.core.text import check_text
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.retiming import Retiming, retimed_change
 from wzdesk.store.models import Holiday, PolicyTarget, PolicyVersion
+from wzdesk.store.queries import tuples
 
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: A policy version takes effect at most this far ahead (further is a typo: 2206 for 2026).
@@ -31,9 +33,29 @@ class HolidayRow:
     date: date
     name: str
     source: str
+    #: The open cases the change re-timed (or would, on a dry run).
+    retiming: Retiming = field(default_factory=Retiming, compare=False)
+    #: The hours the desk keeps that day ("08:00-12:00"), or None: closed all day.
+    hours: str | None = None
 
-    def as_dict(self) -> dict[str, str]:
-        return {"date": self.date.isoformat(), "name": self.name, "source": self.source}
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "date": self.date.isoformat(),
+            "name": self.name,
+            "source": self.source,
+            "hours": self.hours,
+        }
+
+
+def _row(holiday: Holiday, retiming: Retiming | None = None) -> HolidayRow:
+    hours = holiday.hours
+    return HolidayRow(
+        holiday.day,
+        holiday.name,
+        holiday.source,
+        retiming or Retiming(),
+        None if hours is None else format_hours(hours),
+    )
 
 
 class PolicyBook:
@@ -60,6 +82,10 @@ class PolicyBook:
         """A case's policy: the version in force when it was received."""
         return self._by_id[version_id]
 
+    def policies(self) -> dict[int, SlaPolicy]:
+        """Every version's policy by id."""
+        return dict(self._by_id)
+
     @property
     def signature(self) -> tuple[object, ...]:
         """Changes whenever a version or the holiday list changes (to notice a stale book)."""
@@ -68,15 +94,31 @@ class PolicyBook:
 
 def load_policy_book() -> PolicyBook:
     """Read every policy version and the holiday list (three queries)."""
-    holidays = frozenset(h.day for h in Holiday.select(Holiday.day))
+    holidays: set[date] = set()
+    exceptions: list[tuple[date, tuple[tuple[int, int], ...]]] = []
+    for day, hours_json in tuples(Holiday.select(Holiday.day, Holiday.hours_json)):
+        if hours_json is None:
+            holidays.add(day)
+        else:
+            hours = tuple((int(s), int(e)) for s, e in json.loads(hours_json))
+            exceptions.append((day, hours))
     targets: dict[int, dict[Severity, SeverityTargets]] = {}
     for row in PolicyTarget.select():
         targets.setdefault(row.policy_id, {})[Severity(row.severity)] = SeverityTargets(
-            row.response_seconds, row.resolution_seconds, row.around_the_clock
+            row.response_seconds,
+            row.resolution_seconds,
+            row.around_the_clock,
+            row.response_days,
+            row.resolution_days,
         )
     versions = []
     for version in PolicyVersion.select().order_by(PolicyVersion.effective_from):
-        calendar = BusinessCalendar(version.zone_name, version.week, holidays)  # type: ignore[arg-type]
+        calendar = BusinessCalendar(
+            version.zone_name,
+            version.week,  # type: ignore[arg-type]
+            frozenset(holidays),
+            tuple(exceptions),
+        )
         policy = SlaPolicy(calendar, targets[version.id], version.at_risk_ratio)
         versions.append((version.effective_from, version.id, policy))
     return PolicyBook(versions)
@@ -87,41 +129,89 @@ def load_policy_book() -> PolicyBook:
 
 def list_holidays() -> list[HolidayRow]:
     """Every holiday, in date order."""
-    return [HolidayRow(h.day, h.name, h.source) for h in Holiday.select().order_by(Holiday.day)]
+    return [_row(h) for h in Holiday.select().order_by(Holiday.day)]
+
+
+def parse_exception_hours(text: str | None) -> str | None:
+    """``--hours`` of a holiday as stored (JSON), None for closed all day ("closed" or "")."""
+    if text is None or text.strip().lower() in ("", "closed"):
+        return None
+    try:
+        hours = parse_hours(text)
+    except ValueError as error:
+        raise InvalidInput(
+            f"{error}; expected the hours kept that day, e.g. 08:00-12:00, or closed",
+            field="--hours",
+        ) from None
+    return json.dumps([list(window) for window in hours])
 
 
 def add_holiday(
-    ctx: ServiceContext, day: date, name: str = "", source: str = "manual"
+    ctx: ServiceContext,
+    day: date,
+    name: str = "",
+    source: str = "manual",
+    dry_run: bool = False,
+    hours: str | None = None,
 ) -> HolidayRow:
-    """Add (or rename) a holiday."""
+    """Add (or rename) a holiday and re-time the open cases whose clock spans it.
+
+    ``hours``: the hours the desk keeps that day (a half-day, "08:00-12:00"); None keeps an
+    existing date's hours (a new date closes all day), "closed" closes the whole day.
+    ``dry_run``: do the same work and roll it back (the what-if before saving).
+    """
     ctx.require(Action.MANAGE_CALENDAR)
     name = check_text(name, "--name", 200)
-    with write_transaction():
+    hours_json = parse_exception_hours(hours)
+
+    def change() -> Holiday:
         existing = Holiday.get_or_none(Holiday.day == day)
         if existing is not None:
-            before = {"date": day, "name": existing.name}
+            before = {"date": day, "name": existing.name, "hours": existing.hours_json}
+            after = dict(before)
             if existing.name != name and name:
-                existing.name = name
+                existing.name = after["name"] = name
+            if hours is not None and existing.hours_json != hours_json:
+                existing.hours_json = after["hours"] = hours_json
+            if after != before:
                 existing.save()
-                ctx.audit("holiday.rename", "holiday", day, before, {"date": day, "name": name})
-            return HolidayRow(existing.day, existing.name, existing.source)
-        Holiday.create(day=day, name=name, source=source, created_at=ctx.clock.now())
-        ctx.audit(
-            "holiday.add", "holiday", day, None, {"date": day, "name": name, "source": source}
+                action = "holiday.rename" if after["hours"] == before["hours"] else "holiday.hours"
+                ctx.audit(action, "holiday", day, before, after)
+            return existing
+        created = Holiday.create(
+            day=day, name=name, source=source, created_at=ctx.clock.now(), hours_json=hours_json
         )
-    return HolidayRow(day, name, source)
+        ctx.audit(
+            "holiday.add",
+            "holiday",
+            day,
+            None,
+            {"date": day, "name": name, "source": source, "hours": hours_json},
+        )
+        return created
+
+    holiday, retiming = retimed_change(
+        ctx, change, load_policy_book, f"holiday {day.isoformat()} added", dry_run
+    )
+    return _row(holiday, retiming)
 
 
-def remove_holiday(ctx: ServiceContext, day: date) -> None:
-    """Remove a holiday; unknown dates are a not-found error."""
+def remove_holiday(ctx: ServiceContext, day: date, dry_run: bool = False) -> Retiming:
+    """Remove a holiday (unknown dates are a not-found error) and re-time the open cases."""
     ctx.require(Action.MANAGE_CALENDAR)
-    with write_transaction():
+
+    def change() -> None:
         existing = Holiday.get_or_none(Holiday.day == day)
         if existing is None:
             raise NotFound(f"no holiday on {day.isoformat()}", field="DATE")
         before = {"date": day, "name": existing.name, "source": existing.source}
         Holiday.delete().where(Holiday.day == day).execute()
         ctx.audit("holiday.remove", "holiday", day, before, None)
+
+    _, retiming = retimed_change(
+        ctx, change, load_policy_book, f"holiday {day.isoformat()} removed", dry_run
+    )
+    return retiming
 
 
 def import_holidays(
@@ -157,14 +247,15 @@ def import_holidays(
     calendar = holidays_package.country_holidays(country, subdiv=subdivision, years=years)
     source = f"holidays:{country}" + (f"-{subdivision}" if subdivision else "")
     added: list[HolidayRow] = []
-    with write_transaction():
+
+    def change() -> None:
         present = {h.day for h in Holiday.select(Holiday.day)}
         for day, name in sorted(calendar.items()):
             if day in present:
                 continue
             Holiday.create(day=day, name=name, source=source, created_at=ctx.clock.now())
             present.add(day)
-            added.append(HolidayRow(day, name, source))
+            added.append(HolidayRow(day, name, source))  # imported holidays close all day
         ctx.audit(
             "holiday.import",
             "holiday",
@@ -172,6 +263,8 @@ def import_holidays(
             None,
             {"years": years, "added": [row.date for row in added]},
         )
+
+    retimed_change(ctx, change, load_policy_book, f"holidays imported from {source}")
     return added
 
 
@@ -185,9 +278,16 @@ class PolicyChange:
     effective_from: datetime
     response_hours: dict[Severity, float] = field(default_factory=dict)
     resolution_hours: dict[Severity, float] = field(default_factory=dict)
+    #: Targets in open days ("same time of day N open days later"); hours for a severity
+    #: above replace its days, and days replace its hours.
+    response_days: dict[Severity, int] = field(default_factory=dict)
+    resolution_days: dict[Severity, int] = field(default_factory=dict)
     around_the_clock: dict[Severity, bool] = field(default_factory=dict)
     at_risk_ratio: float | None = None
     office_hours: str | None = None  # "08:00-18:00" for Monday to Friday
+    #: ``--hours`` values applied in order after ``office_hours`` (see
+    #: :func:`wzdesk.core.calendar.parse_week`): "mon-thu=08:00-18:00", "fri=08:00-16:00"
+    weekly_hours: tuple[str, ...] = ()
     zone_name: str | None = None
     note: str = ""
 
@@ -220,6 +320,8 @@ def policy_versions() -> list[dict[str, Any]]:
                         "response_hours": t.response_seconds / 3600,
                         "resolution_hours": t.resolution_seconds / 3600,
                         "around_the_clock": t.around_the_clock,
+                        "response_days": t.response_days,
+                        "resolution_days": t.resolution_days,
                     }
                     for t in sorted(
                         targets.get(version.id, []), key=lambda t: Severity(t.severity).rank
@@ -238,6 +340,21 @@ def add_policy_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, A
     Versions are never edited: cases received before the new one keep the version in force
     when they were received, so the change cannot be back-dated.
     """
+    return change_policy(ctx, change)[0]
+
+
+def change_policy(
+    ctx: ServiceContext, change: PolicyChange, dry_run: bool = False
+) -> tuple[dict[str, Any], Retiming]:
+    """:func:`add_policy_version`, with the open cases it re-times (none unless a case falls
+    under the new version); ``dry_run`` does the same work and rolls it back."""
+    ctx.require(Action.MANAGE_CALENDAR)
+    return retimed_change(
+        ctx, lambda: _add_version(ctx, change), load_policy_book, "policy version", dry_run
+    )
+
+
+def _add_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, Any]:
     ctx.require(Action.MANAGE_CALENDAR)
     now = ctx.clock.now()
     if change.effective_from < now - timedelta(minutes=5):
@@ -263,13 +380,34 @@ def add_policy_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, A
         for severity, hours in table.items():
             if not 0 < hours <= 10_000:
                 raise InvalidInput(f"{severity.value}: expected hours above 0", field=label)
+    for label, days_table in (
+        ("--response-days", change.response_days),
+        ("--resolution-days", change.resolution_days),
+    ):
+        for severity, days in days_table.items():
+            if not 0 < days <= 1000:
+                raise InvalidInput(f"{severity.value}: expected whole days above 0", field=label)
+        both = set(days_table) & set(
+            change.response_hours if label == "--response-days" else change.resolution_hours
+        )
+        if both:
+            raise InvalidInput(
+                f"{', '.join(sorted(s.value for s in both))}: give a target in hours or in "
+                "days, not both",
+                field=label,
+            )
     week = None
-    if change.office_hours is not None:
+    specs = [change.office_hours] if change.office_hours is not None else []
+    specs += change.weekly_hours
+    if specs:
         try:
-            day = parse_hours(change.office_hours)
+            week = [[list(window) for window in day] for day in parse_week(specs)]
         except ValueError as error:
-            raise InvalidInput(f"{error}; expected e.g. 08:00-18:00", field="--hours") from None
-        week = [list(map(list, day))] * 5 + [[], []]
+            raise InvalidInput(
+                f"{error}; expected e.g. 08:00-18:00 or fri=08:00-16:00", field="--hours"
+            ) from None
+        if not any(week):
+            raise InvalidInput("the desk must open at least one day a week", field="--hours")
     if change.zone_name is not None:
         try:
             ZoneInfo(change.zone_name)
@@ -306,14 +444,25 @@ def add_policy_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, A
             old = old_targets[severity]
             response = change.response_hours.get(severity)
             resolution = change.resolution_hours.get(severity)
+            response_days = change.response_days.get(severity)
+            resolution_days = change.resolution_days.get(severity)
             response_seconds = round(response * 3600) if response else old.response_seconds
             resolution_seconds = round(resolution * 3600) if resolution else old.resolution_seconds
+            # Days carry over unless hours replace them; seconds hold the nominal 10h a day.
+            if response_days:
+                response_seconds = response_days * BUSINESS_DAY_HOURS * 3600
+            elif not response:
+                response_days = old.response_days
+            if resolution_days:
+                resolution_seconds = resolution_days * BUSINESS_DAY_HOURS * 3600
+            elif not resolution:
+                resolution_days = old.resolution_days
             if response_seconds > resolution_seconds:
                 raise InvalidInput(
                     f"{severity.value}: the response target ({response_seconds / 3600:g}h) is "
                     f"longer than the resolution target ({resolution_seconds / 3600:g}h); a "
                     "case cannot be resolved before it is answered",
-                    field="--response" if response else "--resolution",
+                    field="--response" if response or response_days else "--resolution",
                 )
             PolicyTarget.create(
                 policy=version,
@@ -321,6 +470,8 @@ def add_policy_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, A
                 response_seconds=response_seconds,
                 resolution_seconds=resolution_seconds,
                 around_the_clock=change.around_the_clock.get(severity, old.around_the_clock),
+                response_days=response_days,
+                resolution_days=resolution_days,
             )
         created = next(v for v in policy_versions() if v["id"] == version.id)
         previous = next(v for v in policy_versions() if v["id"] == base.id)

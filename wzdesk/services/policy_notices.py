@@ -130,7 +130,15 @@ def describe_changes(version: dict[str, Any], previous: dict[str, Any] | None) -
             continue
         for timer in ("response", "resolution"):
             new_hours, old_hours = target[f"{timer}_hours"], old[f"{timer}_hours"]
-            if new_hours != old_hours:
+            new_days, old_days = target.get(f"{timer}_days"), old.get(f"{timer}_days")
+            if new_days != old_days:
+                before = f"{old_days} open day(s)" if old_days else f"{old_hours:g} business hours"
+                after = f"{new_days} open day(s)" if new_days else f"{new_hours:g} business hours"
+                lines.append(
+                    f"{severity.capitalize()} {timer} target: {before} -> {after} (an open "
+                    "day: due the same time of day, or at the next opening if closed then)."
+                )
+            elif new_hours != old_hours and not new_days:
                 lines.append(
                     f"{severity.capitalize()} {timer} target: {old_hours:g} -> {new_hours:g} "
                     "business hours."

@@ -686,6 +686,25 @@ def _saved_views(database: peewee.Database) -> None:
     database.create_tables([view])
 
 
+def _holiday_hours(database: peewee.Database) -> None:
+    """Calendar exceptions: a holiday may keep some hours (``holiday.hours_json``, a list of
+    ``[start, end]`` seconds since local midnight, e.g. Christmas Eve 08:00-12:00); NULL, as
+    every holiday so far, closes the whole day."""
+    migrator = _migrator(database)
+    migrate(migrator.add_column("holiday", "hours_json", peewee.TextField(null=True)))
+
+
+def _target_days(database: peewee.Database) -> None:
+    """Business-day targets counted in open days (``policy_target.response_days`` and
+    ``resolution_days``: due the same time of day N open days later); NULL, as every target so
+    far, counts business seconds."""
+    migrator = _migrator(database)
+    migrate(
+        migrator.add_column("policy_target", "response_days", peewee.IntegerField(null=True)),
+        migrator.add_column("policy_target", "resolution_days", peewee.IntegerField(null=True)),
+    )
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -700,6 +719,8 @@ MIGRATIONS: list[Migration] = [
     _reaching_people,
     _full_text,
     _saved_views,
+    _holiday_hours,
+    _target_days,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

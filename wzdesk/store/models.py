@@ -44,6 +44,16 @@ class Holiday(BaseModel):
     name = peewee.CharField(max_length=200, default="")
     source = peewee.CharField(max_length=50, default="manual")  # "manual" or "holidays:CA-ON"
     created_at = UTCDateTimeField()
+    # NULL: closed all day; else the hours the desk keeps that day, [[start, end], ...] in
+    # seconds since local midnight (a half-day: Christmas Eve 08:00-12:00).
+    hours_json = peewee.TextField(null=True)
+
+    @property
+    def hours(self) -> tuple[tuple[int, int], ...] | None:
+        """The hours kept that day, or None when the desk is closed all day."""
+        if self.hours_json is None:
+            return None
+        return tuple((int(s), int(e)) for s, e in json.loads(self.hours_json))
 
 
 class PolicyVersion(BaseModel):
@@ -76,6 +86,10 @@ class PolicyTarget(BaseModel):
     response_seconds = peewee.IntegerField()
     resolution_seconds = peewee.IntegerField()
     around_the_clock = peewee.BooleanField(default=False)
+    # A target in open days ("same time of day N open days later"); NULL: count the seconds
+    # above (which then hold the nominal N x 10 business hours).
+    response_days = peewee.IntegerField(null=True)
+    resolution_days = peewee.IntegerField(null=True)
 
     class Meta:
         indexes = ((("policy", "severity"), True),)

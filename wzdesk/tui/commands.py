@@ -46,6 +46,14 @@ def open_history(app: App[object], client: str | None = None) -> None:
 
 
 HISTORY = "History: all cases, open and historical"
+CALENDAR = "Calendar: opening hours, holidays and half-days"
+
+
+def open_calendar(app: App[object]) -> None:
+    """Show the business calendar (read-only; the screen has no key of its own)."""
+    from wzdesk.tui.screens.calendar import CalendarScreen
+
+    app.push_screen(CalendarScreen())
 
 
 def _lookup(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -95,6 +103,7 @@ class CaseCommands(Provider):
         for label, action in _ACTIONS:
             yield DiscoveryHit(label, partial(self.app.run_action, action))
         yield DiscoveryHit(HISTORY, partial(open_history, self.app))
+        yield DiscoveryHit(CALENDAR, partial(open_calendar, self.app))
         for name, label in _FILTERS:
             yield DiscoveryHit(label, partial(self.wz.set_quick_filter, name))
 
@@ -107,6 +116,9 @@ class CaseCommands(Provider):
         score = matcher.match(HISTORY)
         if score > 0:
             yield Hit(score, matcher.highlight(HISTORY), partial(open_history, self.app))
+        score = matcher.match(CALENDAR)
+        if score > 0:
+            yield Hit(score, matcher.highlight(CALENDAR), partial(open_calendar, self.app))
         for name, label in _FILTERS:
             score = matcher.match(label)
             if score > 0:

@@ -193,6 +193,12 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
         ],
     ),
     (
+        "Calendar (palette)",
+        [
+            KeyHelp("Esc", "Back"),
+        ],
+    ),
+    (
         "Forms and prompts",
         [
             KeyHelp("Tab / Shift+Tab", "Next / previous field"),
