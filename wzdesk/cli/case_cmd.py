@@ -169,6 +169,10 @@ def _emit_case(
         print(f"  {timer:<10} due {result[f'{timer}_due']}  {result[f'{timer}_state']}{left}")
     if result["missing_fields"]:
         print(f"  missing: {', '.join(result['missing_fields'])}")
+    if result.get("needs_contact"):
+        print("  needs a new contact: the case's contact was deactivated")
+    if result.get("client_flags"):
+        print(f"  client admins: {result['client_flags']}")
     for event in result.get("events", []):
         tag = "public" if event["public"] else "internal"
         extra = f" ({event['duration_seconds']}s)" if event["duration_seconds"] is not None else ""

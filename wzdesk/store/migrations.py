@@ -618,6 +618,67 @@ def _reaching_people(database: peewee.Database) -> None:
         )
 
 
+def _clients_contacts_links(database: peewee.Database) -> None:
+    """Client and contact upkeep: admins' training, cases flagged for a new contact, links
+    between cases, and merges (undoable)."""
+    migrator = _migrator(database)
+    case = _snapshot(database, "case", {})
+    contact = _snapshot(database, "contact", {})
+    migrate(
+        migrator.add_column("case", "needs_contact", peewee.BooleanField(default=False)),
+        migrator.add_column(
+            "case",
+            "merged_into_id",
+            peewee.ForeignKeyField(
+                case,
+                field=case._meta.primary_key,  # type: ignore[call-overload]
+                null=True,
+                on_delete="SET NULL",
+            ),
+        ),
+    )
+    training = _snapshot(
+        database,
+        "contact_training",
+        {
+            "contact": peewee.ForeignKeyField(contact, on_delete="CASCADE"),
+            "trained_on": IsoDateField(),
+            "trained_by": peewee.CharField(max_length=200),
+            "topic": peewee.TextField(default=""),
+            "recorded_at": UTCDateTimeField(),
+            "recorded_by": peewee.CharField(max_length=100),
+        },
+    )
+    link = _snapshot(
+        database,
+        "case_link",
+        {
+            "source": peewee.ForeignKeyField(case, on_delete="CASCADE"),
+            "target": peewee.ForeignKeyField(case, on_delete="CASCADE"),
+            "kind": peewee.CharField(max_length=20),
+            "created_at": UTCDateTimeField(),
+            "created_by": peewee.CharField(max_length=100),
+        },
+        indexes=((("source", "target"), True),),
+    )
+    merge = _snapshot(
+        database,
+        "case_merge",
+        {
+            "duplicate": peewee.ForeignKeyField(case, on_delete="CASCADE"),
+            "primary": peewee.ForeignKeyField(case, on_delete="CASCADE"),
+            "moved_json": peewee.TextField(),
+            "duplicate_before_json": peewee.TextField(),
+            "primary_before_json": peewee.TextField(),
+            "merged_at": UTCDateTimeField(),
+            "merged_by": peewee.CharField(max_length=100),
+            "undone_at": UTCDateTimeField(null=True),
+            "undone_by": peewee.CharField(max_length=100, null=True),
+        },
+    )
+    database.create_tables([training, link, merge])
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -630,6 +691,7 @@ MIGRATIONS: list[Migration] = [
     _identity_and_audit_origin,
     _mail_content_and_importer,
     _reaching_people,
+    _clients_contacts_links,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
