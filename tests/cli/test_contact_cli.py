@@ -87,3 +87,26 @@ def test_client_edit_and_deactivate(desk: Cli) -> None:
     assert desk.ok("client", "deactivate", "ACME").out == "client ACME deactivated\n"
     assert desk("client", "deactivate", "ACME").code == 2
     assert desk("client", "edit", "NOPE", "--name", "X").code == 5
+
+
+def test_case_link_merge_unmerge(desk: Cli) -> None:
+    first = desk.ok(*OPEN, "--contact", "ana@acme.example", "--summary", "Slow", "--json")
+    second = desk.ok(*OPEN, "--contact", "raj@acme.example", "--summary", "Slow too", "--json")
+    one, two = first.json["ref"], second.json["ref"]
+    linked = desk.ok("case", "link", two, one, "--kind", "duplicate-of", "--json").json
+    assert linked == {"ref": two, "kind": "duplicate-of", "other": one}
+    assert f"  has duplicate {two}" in desk.ok("case", "show", one).out
+    assert desk("case", "link", two, one, "--kind", "cousin").code == 2
+    stale = desk("case", "merge", two, "--into", one, "--expect-into-version", "0")
+    assert stale.code == 3
+    merged = desk.ok("case", "merge", two, "--into", one).out
+    assert merged.startswith(f"{two} merged into {one} (")
+    shown = desk.ok("case", "show", two, "--json").json
+    assert (shown["status"], {"kind": "merged into", "ref": one} in shown["links"]) == (
+        "closed",
+        True,
+    )
+    assert desk("case", "unmerge", two, user="kim").code == 4
+    undone = desk.ok("case", "unmerge", two, "--json").json
+    assert (undone["duplicate"], undone["primary"], undone["undone"]) == (two, one, True)
+    assert desk.ok("case", "show", two, "--json").json["status"] == "new"

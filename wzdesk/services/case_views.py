@@ -23,6 +23,7 @@ from wzdesk.services.cases import get_case, parse_choice
 from wzdesk.services.contacts import admin_flags
 from wzdesk.services.directory import get_user
 from wzdesk.services.mail_outbox import delivery_state
+from wzdesk.services.related import links_of
 from wzdesk.store import queries
 from wzdesk.store.models import Case, CaseEvent, Client, Contact, OutboundMail, SlaPause, User
 
@@ -201,6 +202,7 @@ def show_case(ref: str, now: datetime, book: PolicyBook | None = None) -> dict[s
     result["attachments"] = attachments_of(case, zone)
     result["outgoing"] = outgoing_of(case, zone)
     result["needs_contact"] = case.needs_contact
+    result["links"] = links_of(case)
     result["client_flags"] = admin_flags(case.client).text or None
     return result
 
