@@ -51,6 +51,7 @@ def register_contact_verbs(verbs: argparse._SubParsersAction) -> None:  # type: 
     train.add_argument("--topic", default="", metavar="TEXT", help="what the training covered")
     add_json_flag(train)
     train.set_defaults(handler=run_contact_train)
+    _register_csv(verbs, "contact")
 
 
 def register_client_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -63,6 +64,24 @@ def register_client_verbs(verbs: argparse._SubParsersAction) -> None:  # type: i
     off.add_argument("code", metavar="CODE")
     add_json_flag(off)
     off.set_defaults(handler=run_client_deactivate)
+    _register_csv(verbs, "client")
+
+
+def _register_csv(verbs: argparse._SubParsersAction, what: str) -> None:  # type: ignore[type-arg]
+    importing = verbs.add_parser(
+        "import", help=f"add and update {what}s from a CSV file (one transaction per file)"
+    )
+    importing.add_argument("file", metavar="FILE.csv", help="'-' reads standard input")
+    importing.add_argument(
+        "--dry-run", action="store_true", help="report row by row what would happen; write nothing"
+    )
+    add_json_flag(importing)
+    importing.set_defaults(handler=run_import, what=what)
+    exporting = verbs.add_parser("export", help=f"every {what} as CSV (the import's columns)")
+    exporting.add_argument("--csv", action="store_true", required=True, help="CSV on stdout")
+    if what == "contact":
+        exporting.add_argument("--client", metavar="CODE")
+    exporting.set_defaults(handler=run_export, what=what)
 
 
 def run_contact_edit(args: argparse.Namespace, runtime: Runtime) -> int:
@@ -125,4 +144,69 @@ def run_client_deactivate(args: argparse.Namespace, runtime: Runtime) -> int:
         emit_json(contacts.client_dict(client))
     else:
         print(f"client {client.code} deactivated")
+    return 0
+
+
+def _read_csv(path: str) -> tuple[list[str], list[dict[str, str]]]:
+    import csv
+    import io
+    import sys
+
+    from wzdesk.core.errors import InvalidInput
+
+    try:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                text = handle.read()
+    except (OSError, UnicodeDecodeError) as failed:
+        raise InvalidInput(f"cannot read {path}: {failed}", field="FILE") from None
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        rows = list(reader)
+    except csv.Error as failed:
+        raise InvalidInput(f"not a CSV file: {failed}", field="FILE") from None
+    if not reader.fieldnames:
+        raise InvalidInput("the file is empty (expected a header line)", field="FILE")
+    return list(reader.fieldnames), rows
+
+
+def run_import(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services import onboarding
+
+    header, rows = _read_csv(args.file)
+    run = onboarding.import_clients if args.what == "client" else onboarding.import_contacts
+    report = run(runtime.context(), header, rows, dry_run=args.dry_run)
+    if args.json:
+        emit_json(report.as_dict())
+    else:
+        for row in report.rows:
+            detail = f"  {row.detail}" if row.detail else ""
+            print(f"line {row.line}  {row.key or '-'}  {row.outcome}{detail}")
+        counts = ", ".join(f"{n} {k}" for k, n in report.counts().items())
+        if report.written:
+            state = "written"
+        elif args.dry_run:
+            state = "dry run: nothing written"
+        else:
+            state = "nothing written: fix the refused rows and run it again"
+        print(f"{counts}; {state}")
+    return 2 if report.counts()["refused"] else 0
+
+
+def run_export(args: argparse.Namespace, runtime: Runtime) -> int:
+    import csv
+    import sys
+
+    from wzdesk.services import onboarding
+
+    runtime.context()  # the directory is for console users only
+    if args.what == "client":
+        columns, rows = onboarding.CLIENT_COLUMNS, onboarding.export_clients()
+    else:
+        columns, rows = onboarding.CONTACT_COLUMNS, onboarding.export_contacts(args.client)
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
     return 0

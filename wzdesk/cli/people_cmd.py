@@ -11,7 +11,9 @@ from wzdesk.cli.output import emit_json, emit_table
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     client = subparsers.add_parser("client", help="client organisations")
-    verbs = client.add_subparsers(dest="verb", required=True, metavar="{add,list,edit,deactivate}")
+    verbs = client.add_subparsers(
+        dest="verb", required=True, metavar="{add,list,edit,deactivate,import,export}"
+    )
     add = verbs.add_parser("add", help="add a client")
     add.add_argument("code", metavar="CODE", help="short code, e.g. ACME")
     add.add_argument("--name", required=True)
@@ -24,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     contact = subparsers.add_parser("contact", help="people at clients (client admins open cases)")
     verbs = contact.add_subparsers(
-        dest="verb", required=True, metavar="{add,list,edit,deactivate,train}"
+        dest="verb", required=True, metavar="{add,list,edit,deactivate,train,import,export}"
     )
     add = verbs.add_parser("add", help="add a contact")
     add.add_argument("--client", required=True, metavar="CODE")
