@@ -270,6 +270,40 @@ async def _h(pilot: Any, desk: dict[str, str]) -> None:
     await settle(pilot, lambda: desk["resolved"] in screen_text(pilot))  # historical ones too
 
 
+# -- the selected case's client and contact -----------------------------------------------------
+
+PEOPLE = "Client and contact (on the selected case)"
+
+
+@check(PEOPLE, "C")
+async def _client_view(pilot: Any, desk: dict[str, str]) -> None:
+    from wzdesk.tui.screens.people import PeopleScreen
+
+    ref = highlighted(pilot)
+    await pilot.press("C")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+    await settle(pilot, lambda: "Open cases" in screen_text(pilot))
+    text = screen_text(pilot)
+    assert "Client ACME · Acme Corporation" in text
+    assert "no trained admin; ask Ana Diaz <ana@acme.example>" in text
+    assert ref in text and desk["resolved"] in text  # open and past cases
+    await pilot.press("escape")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+
+
+@check(PEOPLE, "K")
+async def _contact_view(pilot: Any, desk: dict[str, str]) -> None:
+    from wzdesk.tui.screens.people import PeopleScreen
+
+    ref = highlighted(pilot)
+    name = Case.get(Case.ref == ref).contact.name
+    await pilot.press("K")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+    await settle(pilot, lambda: "Messages" in screen_text(pilot))
+    text = screen_text(pilot)
+    assert f"{name} · ACME" in text and ref in text and "Calls" in text
+
+
 # -- the quarantine, the wallboard, history --------------------------------------------------
 
 

@@ -97,6 +97,13 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
         ],
     ),
     (
+        "Client and contact (on the selected case)",
+        [
+            KeyHelp("C", "Client view: admins, contacts, open and past cases, two-admin flags"),
+            KeyHelp("K", "Contact view: the case's contact, their cases, calls and messages"),
+        ],
+    ),
+    (
         "Professional services (on the selected case)",
         [
             KeyHelp(
