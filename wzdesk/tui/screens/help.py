@@ -190,6 +190,11 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             KeyHelp("Ctrl+S", "Submit"),
             KeyHelp("Esc", "Cancel (asks first if you typed something or a call is timed)"),
             KeyHelp("1–9", "Pick an option in a choice list (severity, category, …)"),
+            KeyHelp(
+                "Ctrl+N",
+                "In the call form (F2): add a caller the lookup did not find as a contact",
+                Action.MANAGE_CLIENTS,
+            ),
         ],
     ),
 ]
