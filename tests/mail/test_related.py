@@ -188,3 +188,14 @@ def test_unmerge_restores_every_row(
     merge_cases(agent, duplicate, primary)
     unmerge_case(supervisor, primary)
     assert rows() == before
+
+
+def test_a_deactivated_contact_is_not_found_by_the_mail_import(
+    acme: str, supervisor: ServiceContext, import_raw: Importer
+) -> None:
+    from wzdesk.services.contacts import deactivate_contact
+
+    deactivate_contact(supervisor, "ana@acme.example")
+    _, filed = import_raw(eml(message_id="late@acme.example"))
+    assert filed[0].outcome == "quarantined"
+    assert Case.select().count() == 0
