@@ -48,6 +48,8 @@ def test_contact_train_and_client_list_flags(desk: Cli) -> None:
         }
     ]
     assert "no trained admin; ask Ana Diaz <ana@acme.example>" in desk.ok("client", "list").out
+    flagged = desk.ok("client", "list", "--flagged", "--json").json
+    assert [c["code"] for c in flagged] == ["ACME"]
     trained = desk.ok(
         "contact", "train", "ana@acme.example", "--date", "2026-03-02", "--by", "Kim Lee",
         "--topic", "portal basics", "--json",
@@ -56,6 +58,7 @@ def test_contact_train_and_client_list_flags(desk: Cli) -> None:
         {"date": "2026-03-02", "by": "Kim Lee", "topic": "portal basics"}
     ]
     assert desk.ok("client", "list", "--json").json[0]["flags"] == []
+    assert desk.ok("client", "list", "--flagged", "--json").json == []
     bad = desk("contact", "train", "ana@acme.example", "--date", "March 2", "--by", "Kim")
     assert bad.code == 2 and "--date" in bad.err
 

@@ -20,6 +20,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_json_flag(add)
     add.set_defaults(handler=run_client_add)
     listing = verbs.add_parser("list", help="list clients")
+    listing.add_argument(
+        "--flagged",
+        action="store_true",
+        help="only active clients the two-admin rule flags (whom to ask)",
+    )
     add_json_flag(listing)
     listing.set_defaults(handler=run_client_list)
     register_client_verbs(verbs)
@@ -98,6 +103,14 @@ def run_client_list(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services import contacts, directory
 
     runtime.context()  # the directory is for console users only
+    if args.flagged:
+        flagged = contacts.flagged_clients()
+        if args.json:
+            emit_json([contacts.client_dict(c, f) for c, f in flagged])
+        else:
+            rows = [{**_client_dict(c), "flags": f.text} for c, f in flagged]
+            emit_table(rows, ["code", "name", "active", "flags"])
+        return 0
     if args.json:
         emit_json([contacts.client_dict(c) for c in directory.list_clients()])
     else:
