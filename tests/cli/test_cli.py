@@ -254,9 +254,10 @@ def test_client_contact_user_add(cli: Cli) -> None:
         "client": "ACME",
         "name": "Ana Diaz",
         "email": "ana@acme.example",
-        "phone": "416 555 0101",
+        "phone": "+14165550101",
         "is_admin": True,
         "admin_rank": "primary",
+        "active": True,
     }
     plain = cli.ok("contact", "add", "--client", "ACME", "--name", "Bob", "--json").json
     assert (plain["is_admin"], plain["admin_rank"]) == (False, None)

@@ -138,7 +138,7 @@ def test_contact_without_email_gets_nothing_and_everyone_is_told(zoe, supervisor
     case = open_case(supervisor, new_case(contact=zoe, channel="phone"))
     replied = cases.reply(agent, case.ref, "Please call us back.")
     assert replied.delivery is not None and not replied.delivery.queued
-    assert replied.delivery.text == "not sent: no email on file for Zoe Quinn; call 416 555 0199"
+    assert replied.delivery.text == "not sent: no email on file for Zoe Quinn; call +14165550199"
     assert OutboundMail.select().count() == 0
     notes = [
         e.body
@@ -147,8 +147,8 @@ def test_contact_without_email_gets_nothing_and_everyone_is_told(zoe, supervisor
         )
     ]
     assert notes == [
-        "The acknowledgment was not sent: no email on file for Zoe Quinn; call 416 555 0199.",
-        "The reply was not sent: no email on file for Zoe Quinn; call 416 555 0199.",
+        "The acknowledgment was not sent: no email on file for Zoe Quinn; call +14165550199.",
+        "The reply was not sent: no email on file for Zoe Quinn; call +14165550199.",
     ]
     shown = show_case(case.ref, agent.clock.now())
     assert [(m["kind"], m["delivery"]) for m in shown["outgoing"]] == [

@@ -90,10 +90,10 @@ def test_contract_case_show_lists_outgoing_messages_with_their_delivery_state(de
 def test_contact_without_email_the_cli_says_not_sent_and_never_sent(desk: Cli) -> None:
     ref = open_case(desk, "phone", contact="416 555 0199")
     opened = desk.ok("case", "show", ref).out
-    assert "not sent: no email on file for Zoe Quinn; call 416 555 0199" in opened
+    assert "not sent: no email on file for Zoe Quinn; call +14165550199" in opened
     out = desk.ok("case", "reply", ref, "--message", "Please call us.", user="kim").out
     assert out.splitlines()[-1] == (
-        "email: not sent: no email on file for Zoe Quinn; call 416 555 0199"
+        "email: not sent: no email on file for Zoe Quinn; call +14165550199"
     )
     assert "sent" not in out.replace("not sent", "")
     result = desk.ok("case", "reply", ref, "--message", "Again.", "--json", user="kim").json
@@ -102,7 +102,7 @@ def test_contact_without_email_the_cli_says_not_sent_and_never_sent(desk: Cli) -
         "queued": False,
         "to": [],
         "outbox_id": None,
-        "note": "not sent: no email on file for Zoe Quinn; call 416 555 0199",
+        "note": "not sent: no email on file for Zoe Quinn; call +14165550199",
     }
     assert desk.ok("mail", "outbox", "list", "--all", "--json").json == []
     shown = desk.ok("case", "show", ref, "--json").json

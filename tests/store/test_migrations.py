@@ -148,3 +148,22 @@ def test_newer_database_is_refused(database_url: str) -> None:
         open_database(database_url)
     assert caught.value.field == "--db"
     assert "newer" in caught.value.message
+
+
+def test_sqlite_full_text_triggers_survive_every_migration(tmp_path) -> None:
+    """A later migration that rebuilds ``case`` (SQLite's way to add a foreign key) drops its
+    triggers; full text must still follow every write after the last migration."""
+    from wzdesk.store.database import open_database
+
+    database = open_database(f"sqlite:///{tmp_path / 'fts.db'}")
+    try:
+        triggers = {
+            row[0]
+            for row in database.execute_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            ).fetchall()
+        }
+    finally:
+        database.close()
+    assert {f"case_text_{table}_{verb}" for table in ("case", "event")
+            for verb in ("insert", "update", "delete")} <= triggers  # fmt: skip

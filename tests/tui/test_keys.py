@@ -294,6 +294,40 @@ async def _h(pilot: Any, desk: dict[str, str]) -> None:
     await settle(pilot, lambda: desk["resolved"] in screen_text(pilot))  # historical ones too
 
 
+# -- the selected case's client and contact -----------------------------------------------------
+
+PEOPLE = "Client and contact (on the selected case)"
+
+
+@check(PEOPLE, "C")
+async def _client_view(pilot: Any, desk: dict[str, str]) -> None:
+    from wzdesk.tui.screens.people import PeopleScreen
+
+    ref = highlighted(pilot)
+    await pilot.press("C")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+    await settle(pilot, lambda: "Open cases" in screen_text(pilot))
+    text = screen_text(pilot)
+    assert "Client ACME · Acme Corporation" in text
+    assert "no trained admin; ask Ana Diaz <ana@acme.example>" in text
+    assert ref in text and desk["resolved"] in text  # open and past cases
+    await pilot.press("escape")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+
+
+@check(PEOPLE, "K")
+async def _contact_view(pilot: Any, desk: dict[str, str]) -> None:
+    from wzdesk.tui.screens.people import PeopleScreen
+
+    ref = highlighted(pilot)
+    name = Case.get(Case.ref == ref).contact.name
+    await pilot.press("K")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+    await settle(pilot, lambda: "Messages" in screen_text(pilot))
+    text = screen_text(pilot)
+    assert f"{name} · ACME" in text and ref in text and "Calls" in text
+
+
 # -- the quarantine, the wallboard, history --------------------------------------------------
 
 
@@ -507,6 +541,38 @@ async def _digits(pilot: Any, desk: dict[str, str]) -> None:
     ref = highlighted(pilot)
     await pilot.press("v", "3")  # moderate
     await settle(pilot, lambda: Case.get(Case.ref == ref).severity == "moderate")
+
+
+@check(FORMS, "Ctrl+N")
+async def _new_contact(pilot: Any, desk: dict[str, str]) -> None:
+    from textual.widgets import Checkbox
+
+    from wzdesk.store.models import Contact
+    from wzdesk.tui.screens.contact_form import NewContactForm
+
+    await pilot.press("f2")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
+    await pilot.press(*"519 555 3105")
+    await settle(pilot, lambda: "No contact matches" in screen_text(pilot))
+    assert "Ctrl+N adds them as a contact" in screen_text(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, NewContactForm))
+    form = pilot.app.screen
+    assert form.query_one("#new-phone", Input).value == "519 555 3105"  # from the search
+    await pilot.press(*"NOPE", "tab", *"Lee Wong")
+    form.query_one("#new-admin", Checkbox).value = True
+    await pilot.press("ctrl+s")
+    await settle(pilot, lambda: "no client with code 'NOPE'" in screen_text(pilot))
+    form = pilot.app.screen
+    assert isinstance(form, NewContactForm)
+    assert form.query_one("#new-name", Input).value == "Lee Wong"  # kept after the refusal
+    form.query_one("#new-client", Input).value = "ACME"
+    await pilot.press("ctrl+s")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
+    await settle(pilot, lambda: Contact.get_or_none(Contact.name == "Lee Wong") is not None)
+    added = Contact.get(Contact.name == "Lee Wong")
+    assert (added.phone, added.is_admin, added.client.code) == ("+15195553105", True, "ACME")
+    await settle(pilot, lambda: "Lee Wong · ACME" in screen_text(pilot))  # found by the lookup
 
 
 # -- the inventory -------------------------------------------------------------------------------

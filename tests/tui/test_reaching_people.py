@@ -123,7 +123,7 @@ async def test_reply_to_a_contact_without_email_says_not_sent_before_and_after(
         await settle(pilot, lambda: isinstance(app.screen, ReplyEditor))
         hint = str(app.screen.query_one("#reply-delivery", Static).content)
         assert hint == (
-            "Stored on the case but not sent: no email on file for Zoe Quinn; call 416 555 0199."
+            "Stored on the case but not sent: no email on file for Zoe Quinn; call +14165550199."
         )
         app.screen.query_one(TextArea).insert("Please call us back.")
         await pilot.press("ctrl+s")
@@ -134,7 +134,7 @@ async def test_reply_to_a_contact_without_email_says_not_sent_before_and_after(
         [note] = [str(n.message) for n in app._notifications if "not sent" in str(n.message)]
         assert note == (
             f"{zoes.ref}: Reply saved on the case, but not sent: no email on file for Zoe Quinn; "
-            "call 416 555 0199"
+            "call +14165550199"
         )
         assert not any(str(n.message).endswith("Reply sent") for n in app._notifications)
         assert OutboundMail.select().where(OutboundMail.case == zoes.id).count() == 0

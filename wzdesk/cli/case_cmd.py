@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from wzdesk.cli.common import Runtime, add_json_flag, severity_arg
 from wzdesk.cli.output import emit_json, emit_table
+from wzdesk.cli.related_cmd import register_related_verbs
 from wzdesk.core.timefmt import format_business_duration, parse_instant
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     verbs = case.add_subparsers(
         dest="verb",
         required=True,
-        metavar="{open,show,list,reply,call,set,escalate,resolve,reopen,close,explain}",
+        metavar="{open,show,list,reply,call,set,escalate,resolve,reopen,close,explain,link,merge,unmerge}",
     )
 
     opening = verbs.add_parser("open", help="open a case for a client admin")
@@ -124,6 +125,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     reopening.add_argument("--reason", default="")
 
     _change(verbs, "close", "close a resolved case (final)", run_close)
+    register_related_verbs(verbs)
 
     from wzdesk.cli.insights_cmd import register_explain
 
@@ -189,6 +191,12 @@ def _emit_case(
         print(f"  {timer:<10} due {result[f'{timer}_due']}  {result[f'{timer}_state']}{left}")
     if result["missing_fields"]:
         print(f"  missing: {', '.join(result['missing_fields'])}")
+    if result.get("needs_contact"):
+        print("  needs a new contact: the case's contact was deactivated")
+    for link in result.get("links", []):
+        print(f"  {link['kind']} {link['ref']}")
+    if result.get("client_flags"):
+        print(f"  client admins: {result['client_flags']}")
     for event in result.get("events", []):
         tag = "public" if event["public"] else "internal"
         extra = f" ({event['duration_seconds']}s)" if event["duration_seconds"] is not None else ""

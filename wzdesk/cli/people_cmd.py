@@ -5,23 +5,34 @@ from __future__ import annotations
 import argparse
 
 from wzdesk.cli.common import Runtime, add_json_flag
+from wzdesk.cli.contact_cmd import register_client_verbs, register_contact_verbs
 from wzdesk.cli.output import emit_json, emit_table
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     client = subparsers.add_parser("client", help="client organisations")
-    verbs = client.add_subparsers(dest="verb", required=True, metavar="{add,list}")
+    verbs = client.add_subparsers(
+        dest="verb", required=True, metavar="{add,list,edit,deactivate,import,export}"
+    )
     add = verbs.add_parser("add", help="add a client")
     add.add_argument("code", metavar="CODE", help="short code, e.g. ACME")
     add.add_argument("--name", required=True)
     add_json_flag(add)
     add.set_defaults(handler=run_client_add)
     listing = verbs.add_parser("list", help="list clients")
+    listing.add_argument(
+        "--flagged",
+        action="store_true",
+        help="only active clients the two-admin rule flags (whom to ask)",
+    )
     add_json_flag(listing)
     listing.set_defaults(handler=run_client_list)
+    register_client_verbs(verbs)
 
     contact = subparsers.add_parser("contact", help="people at clients (client admins open cases)")
-    verbs = contact.add_subparsers(dest="verb", required=True, metavar="{add,list}")
+    verbs = contact.add_subparsers(
+        dest="verb", required=True, metavar="{add,list,edit,deactivate,train,import,export}"
+    )
     add = verbs.add_parser("add", help="add a contact")
     add.add_argument("--client", required=True, metavar="CODE")
     add.add_argument("--name", required=True)
@@ -45,6 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing.add_argument("--client", metavar="CODE")
     add_json_flag(listing)
     listing.set_defaults(handler=run_contact_list)
+    register_contact_verbs(verbs)
 
     user = subparsers.add_parser("user", help="console users")
     verbs = user.add_subparsers(dest="verb", required=True, metavar="{add,list,set}")
@@ -88,11 +100,25 @@ def run_client_add(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_client_list(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services import directory
+    from wzdesk.services import contacts, directory
 
     runtime.context()  # the directory is for console users only
-    rows = [_client_dict(c) for c in directory.list_clients()]
-    emit_json(rows) if args.json else emit_table(rows, ["code", "name", "active"])
+    if args.flagged:
+        flagged = contacts.flagged_clients()
+        if args.json:
+            emit_json([contacts.client_dict(c, f) for c, f in flagged])
+        else:
+            rows = [{**_client_dict(c), "flags": f.text} for c, f in flagged]
+            emit_table(rows, ["code", "name", "active", "flags"])
+        return 0
+    if args.json:
+        emit_json([contacts.client_dict(c) for c in directory.list_clients()])
+    else:
+        shown = []
+        for client in directory.list_clients():
+            flags = contacts.admin_flags(client)
+            shown.append({**_client_dict(client), "flags": flags.text})
+        emit_table(shown, ["code", "name", "active", "flags"])
     return 0
 
 

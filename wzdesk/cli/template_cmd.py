@@ -67,7 +67,7 @@ def read_text_file(path: str, field: str) -> str:
         if path == "-":
             return sys.stdin.read()
         return Path(path).expanduser().read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, UnicodeDecodeError, ValueError) as error:  # ValueError: a NUL in the path
         where = "standard input" if path == "-" else path
         raise NotFound(f"cannot read {where}: {error}", field=field) from None
 

@@ -20,8 +20,10 @@ from wzdesk.core.timefmt import format_instant
 from wzdesk.services.attachments import attachments_of
 from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases import get_case, parse_choice
+from wzdesk.services.contacts import admin_flags
 from wzdesk.services.directory import get_user
 from wzdesk.services.mail_outbox import delivery_state
+from wzdesk.services.related import links_of
 from wzdesk.store import queries
 from wzdesk.store.models import Case, CaseEvent, Client, Contact, OutboundMail, SlaPause, User
 
@@ -199,6 +201,9 @@ def show_case(ref: str, now: datetime, book: PolicyBook | None = None) -> dict[s
     ]
     result["attachments"] = attachments_of(case, zone)
     result["outgoing"] = outgoing_of(case, zone)
+    result["needs_contact"] = case.needs_contact
+    result["links"] = links_of(case)
+    result["client_flags"] = admin_flags(case.client).text or None
     return result
 
 

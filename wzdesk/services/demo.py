@@ -360,6 +360,7 @@ def _cases(
                 "created_at": received,
                 "updated_at": max(received, responded or received),
                 "client_wrote_at": received,
+                "needs_contact": False,
             }
         )
         plans.append((contact.name, received, responded, resolved))

@@ -13,6 +13,7 @@ from wzdesk.core.clock import Clock
 from wzdesk.core.errors import InvalidInput, NotFound, PermissionDenied
 from wzdesk.core.rules import Action, Role, phone_digits
 from wzdesk.core.text import check_text, clean
+from wzdesk.services import contact_rules
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.store.database import lock_for_transaction
 from wzdesk.store.models import Client, Contact, User
@@ -122,31 +123,16 @@ def add_contact(
     """Add a person at a client; ``admin_rank`` (primary/backup) implies a client admin."""
     ctx.require(Action.MANAGE_CLIENTS)
     name = check_text(name, "--name", 200, required=True)
-    email = check_text(email, "--email", 254).lower() or None
-    if email is not None and not _EMAIL.match(email):
-        raise InvalidInput(
-            f"expected an email address like ana@example.com, got {email!r}", field="--email"
-        )
-    phone = check_text(phone, "--phone", 40) or None
-    digits = phone_digits(phone or "") or None
-    if phone and (digits is None or len(digits) < 7):
-        raise InvalidInput(
-            f"expected a phone number with at least 7 digits, got {phone!r}", field="--phone"
-        )
-    if admin_rank not in (None, "primary", "backup"):
+    email = contact_rules.normal_email(email)
+    phone, digits = contact_rules.normal_phone(phone)
+    if admin_rank not in (None, *contact_rules.RANKS):
         raise InvalidInput("expected primary or backup", field="--primary/--backup")
     is_admin = is_admin or admin_rank is not None
     with write_transaction():
         client = get_client(client_code)
-        if (
-            email
-            and Contact.select()
-            .where((Contact.client == client) & (Contact.email == email))
-            .exists()
-        ):
-            raise InvalidInput(
-                f"{client.code} already has a contact with email {email}", field="--email"
-            )
+        contact_rules.check_unique(client, None, email, phone)
+        if admin_rank is not None:
+            contact_rules.make_room_for_rank(ctx, client, None, admin_rank)
         contact = Contact.create(
             client=client,
             name=name,
@@ -171,6 +157,7 @@ def contact_dict(contact: Contact) -> dict[str, object]:
         "phone": contact.phone,
         "is_admin": contact.is_admin,
         "admin_rank": contact.admin_rank,
+        "active": contact.active,
     }
 
 

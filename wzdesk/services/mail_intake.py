@@ -34,6 +34,7 @@ from wzdesk.services.mail_filing import (
     store_attachments,
 )
 from wzdesk.services.mail_settings import blob_store, mail_settings
+from wzdesk.services.related import follow_merges
 from wzdesk.store.models import Case, Client, Contact, MailMessage, QuarantinedMail
 from wzdesk.store.prepared import PreparedGet, PreparedInsert, PreparedLookup
 
@@ -237,6 +238,9 @@ class MailImporter:
             raise _Hold("automatic", f"an automatic message ({parsed.automatic}), not the client")
         refs = subject_refs(parsed.subject)
         case = self._case_named(refs) or self._case_answered(parsed.thread_ids)
+        if case is not None and case.merged_into_id is not None:
+            case = follow_merges(case)  # a merged duplicate's mail lands on its primary
+            case.client = Client.get_by_id(case.client_id)
         if case is not None:
             return self._thread(parsed, case, arrived)
         if refs:

@@ -705,6 +705,84 @@ def _target_days(database: peewee.Database) -> None:
     )
 
 
+def _clients_contacts_links(database: peewee.Database) -> None:
+    """Client and contact upkeep: admins' training, cases flagged for a new contact, links
+    between cases, and merges (undoable)."""
+    migrator = _migrator(database)
+    case = _snapshot(database, "case", {})
+    contact = _snapshot(database, "contact", {})
+    migrate(
+        migrator.add_column("case", "needs_contact", peewee.BooleanField(default=False)),
+        migrator.add_column(
+            "case",
+            "merged_into_id",
+            peewee.ForeignKeyField(
+                case,
+                field=case._meta.primary_key,  # type: ignore[call-overload]
+                null=True,
+                on_delete="SET NULL",
+            ),
+        ),
+    )
+    training = _snapshot(
+        database,
+        "contact_training",
+        {
+            "contact": peewee.ForeignKeyField(contact, on_delete="CASCADE"),
+            "trained_on": IsoDateField(),
+            "trained_by": peewee.CharField(max_length=200),
+            "topic": peewee.TextField(default=""),
+            "recorded_at": UTCDateTimeField(),
+            "recorded_by": peewee.CharField(max_length=100),
+        },
+    )
+    link = _snapshot(
+        database,
+        "case_link",
+        {
+            "source": peewee.ForeignKeyField(case, on_delete="CASCADE"),
+            "target": peewee.ForeignKeyField(case, on_delete="CASCADE"),
+            "kind": peewee.CharField(max_length=20),
+            "created_at": UTCDateTimeField(),
+            "created_by": peewee.CharField(max_length=100),
+        },
+        indexes=((("source", "target"), True),),
+    )
+    merge = _snapshot(
+        database,
+        "case_merge",
+        {
+            "duplicate": peewee.ForeignKeyField(case, on_delete="CASCADE"),
+            "primary": peewee.ForeignKeyField(case, on_delete="CASCADE"),
+            "moved_json": peewee.TextField(),
+            "duplicate_before_json": peewee.TextField(),
+            "primary_before_json": peewee.TextField(),
+            "merged_at": UTCDateTimeField(),
+            "merged_by": peewee.CharField(max_length=100),
+            "undone_at": UTCDateTimeField(null=True),
+            "undone_by": peewee.CharField(max_length=100, null=True),
+        },
+    )
+    database.create_tables([training, link, merge])
+
+
+def _full_text_case_triggers_again(database: peewee.Database) -> None:
+    """SQLite rebuilds ``case`` to add the foreign key ``merged_into_id`` (the migration
+    before), and a rebuilt table loses its triggers: put the three ``case`` triggers of the
+    FTS table back and re-index every case's own text (rows at ``-case.id``)."""
+    if isinstance(database, peewee.PostgresqlDatabase):
+        return
+    case_triggers = [s for s in _FULLTEXT_SQLITE if 'ON "case"' in s]
+    assert len(case_triggers) == 3, "the frozen statements of _full_text"
+    for statement in case_triggers:
+        database.execute_sql(statement)
+    database.execute_sql("DELETE FROM case_text WHERE rowid < 0")
+    database.execute_sql(
+        "INSERT INTO case_text (rowid, case_id, body) SELECT -id, id, "
+        "summary || ' ' || description || ' ' || steps_to_reproduce FROM \"case\""
+    )
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -721,6 +799,8 @@ MIGRATIONS: list[Migration] = [
     _saved_views,
     _holiday_hours,
     _target_days,
+    _clients_contacts_links,
+    _full_text_case_triggers_again,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -137,6 +137,18 @@ class Contact(BaseModel):
     created_at = UTCDateTimeField()
 
 
+class ContactTraining(BaseModel):
+    """A client admin's training, as data: when, by whom, on what."""
+
+    contact = peewee.ForeignKeyField(Contact, backref="trainings", on_delete="CASCADE")
+    contact_id: peewee.IntegerField[int]  # the key behind ``contact``
+    trained_on = IsoDateField()
+    trained_by = peewee.CharField(max_length=200)
+    topic = peewee.TextField(default="")
+    recorded_at = UTCDateTimeField()
+    recorded_by = peewee.CharField(max_length=100)
+
+
 class User(BaseModel):
     """A console user: an agent, phone-line staff or a supervisor."""
 
@@ -192,6 +204,13 @@ class Case(BaseModel):
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField(index=True)  # consoles poll "changed since"
     client_wrote_at = UTCDateTimeField(null=True)  # the client's last message (or when it came in)
+    #: Its contact was deactivated while it was open: someone must pick a new contact.
+    needs_contact = peewee.BooleanField(default=False)
+    #: The case this one was merged into (a closed duplicate points at its primary).
+    merged_into = peewee.ForeignKeyField(
+        "self", null=True, backref="merged_duplicates", on_delete="SET NULL"
+    )
+    merged_into_id: peewee.IntegerField[int | None]  # the key behind ``merged_into``
 
     class Meta:
         indexes = (
@@ -512,6 +531,39 @@ class PolicySubscriber(BaseModel):
     updated_by = peewee.CharField(max_length=100)
 
 
+class CaseLink(BaseModel):
+    """A link between two cases, stored once and shown on both (``kind`` reads from ``source``
+    to ``target``: source is a duplicate-of / caused-by / related to target)."""
+
+    source = peewee.ForeignKeyField(Case, backref="links_out", on_delete="CASCADE")
+    source_id: peewee.IntegerField[int]  # the key behind ``source``
+    target = peewee.ForeignKeyField(Case, backref="links_in", on_delete="CASCADE")
+    target_id: peewee.IntegerField[int]  # the key behind ``target``
+    kind = peewee.CharField(max_length=20)  # related | duplicate-of | caused-by
+    created_at = UTCDateTimeField()
+    created_by = peewee.CharField(max_length=100)
+
+    class Meta:
+        indexes = ((("source", "target"), True),)
+
+
+class CaseMerge(BaseModel):
+    """A merge of a duplicate into a primary, with what it moved and both rows as they were,
+    so a supervisor can undo it exactly."""
+
+    duplicate = peewee.ForeignKeyField(Case, backref="merges_from", on_delete="CASCADE")
+    duplicate_id: peewee.IntegerField[int]  # the key behind ``duplicate``
+    primary = peewee.ForeignKeyField(Case, backref="merges_into", on_delete="CASCADE")
+    primary_id: peewee.IntegerField[int]  # the key behind ``primary``
+    moved_json = peewee.TextField()  # {"case_event": [ids], "mail_message": [ids], ...}
+    duplicate_before_json = peewee.TextField()
+    primary_before_json = peewee.TextField()
+    merged_at = UTCDateTimeField()
+    merged_by = peewee.CharField(max_length=100)
+    undone_at = UTCDateTimeField(null=True)
+    undone_by = peewee.CharField(max_length=100, null=True)
+
+
 def to_json(value: Any) -> str:
     """JSON for audit snapshots (dates and instants as ISO text)."""
 
@@ -546,6 +598,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     AuditEntry,
     Client,
     Contact,
+    ContactTraining,
     User,
     Case,
     CaseEvent,
@@ -568,4 +621,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     Notification,
     PolicySubscriber,
     SavedView,
+    CaseLink,
+    CaseMerge,
 ]

@@ -56,6 +56,29 @@ def open_calendar(app: App[object]) -> None:
     app.push_screen(CalendarScreen())
 
 
+def open_client_view(app: App[object], code: str) -> None:
+    """The client view (the same screen as ``C`` on a case)."""
+    from wzdesk.tui.screens.people import client_screen
+
+    app.push_screen(client_screen(code))
+
+
+def open_contact_view(app: App[object], contact_id: int, name: str) -> None:
+    """The contact view (the same screen as ``K`` on a case)."""
+    from wzdesk.tui.screens.people import contact_screen
+
+    app.push_screen(contact_screen(contact_id, name))
+
+
+def _contacts(text: str) -> list[tuple[int, str, str]]:
+    """(id, name, client code) of contacts matching ``text`` (worker thread)."""
+    from wzdesk.services.context import connection
+    from wzdesk.services.directory import search_contacts
+
+    with connection():
+        return [(c.id, c.name, c.client.code) for c in search_contacts(text, limit=5)]
+
+
 def _lookup(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Cases whose reference matches, and clients whose code or name matches (worker thread)."""
     from wzdesk.services.case_views import find_refs
@@ -149,3 +172,8 @@ class CaseCommands(Provider):
             yield Hit(0.8, text, partial(self.wz.filter_by_client, code), text=text)
             text = f"Client {code} · {name}: history (every case, open and closed)"
             yield Hit(0.75, text, partial(open_history, self.app, code), text=text)
+            text = f"Client {code} · {name}: client view (admins, contacts, cases, flags)"
+            yield Hit(0.74, text, partial(open_client_view, self.app, code), text=text)
+        for contact_id, name, code in await asyncio.to_thread(_contacts, query):
+            text = f"Contact {name} · {code}: contact view (cases, calls, messages)"
+            yield Hit(0.7, text, partial(open_contact_view, self.app, contact_id, name), text=text)

@@ -109,6 +109,12 @@ def open_case(
         if not client.active:
             raise InvalidInput(f"client {client.code} is inactive", field="--client")
         contact = known_contact or find_contact(client, new.contact)
+        if not contact.active:
+            raise PermissionDenied(
+                f"{contact.name} is no longer a contact of {client.code} (deactivated). "
+                f"{describe_admins(client)}",
+                field="--contact",
+            )
         if not contact.is_admin:
             raise PermissionDenied(
                 f"{contact.name} is not a client admin of {client.code}; only client admins may "

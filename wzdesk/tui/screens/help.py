@@ -113,6 +113,13 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
         ],
     ),
     (
+        "Client and contact (on the selected case)",
+        [
+            KeyHelp("C", "Client view: admins, contacts, open and past cases, two-admin flags"),
+            KeyHelp("K", "Contact view: the case's contact, their cases, calls and messages"),
+        ],
+    ),
+    (
         "Professional services (on the selected case)",
         [
             KeyHelp(
@@ -205,6 +212,11 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             KeyHelp("Ctrl+S", "Submit"),
             KeyHelp("Esc", "Cancel (asks first if you typed something or a call is timed)"),
             KeyHelp("1–9", "Pick an option in a choice list (severity, category, …)"),
+            KeyHelp(
+                "Ctrl+N",
+                "In the call form (F2): add a caller the lookup did not find as a contact",
+                Action.MANAGE_CLIENTS,
+            ),
         ],
     ),
 ]

@@ -140,6 +140,7 @@ class IntakeScreen(Screen[str | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "submit", "Create case", priority=True),
+        Binding("ctrl+n", "add_contact", "New contact"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -299,10 +300,45 @@ class IntakeScreen(Screen[str | None]):
         if message.query.strip() and not message.callers:
             info.update(
                 "[yellow]No contact matches.[/] Check the number or name; if the caller is new, "
-                "a supervisor or agent adds them with `wzdesk contact add`."
+                "Ctrl+N adds them as a contact."
             )
         else:
             info.update(self._caller_text())  # a stale "no match" never stays
+
+    @work(group="prompts", exclusive=True)
+    async def action_add_contact(self) -> None:
+        """Ctrl+N: add the caller the lookup did not find, then pick them."""
+        import asyncio
+
+        from wzdesk.core.errors import UserError
+        from wzdesk.services.directory import add_contact
+        from wzdesk.tui.screens.contact_form import NewContactForm
+
+        search = self.query_one("#caller-search", Input)
+        client = self.caller.client_code if self.caller is not None else ""
+        form = NewContactForm(search.value, client)
+        while True:
+            entered = await self.app.push_screen_wait(form)
+            if entered is None:
+                return
+            try:
+                contact = await asyncio.to_thread(
+                    in_thread,
+                    add_contact,
+                    self.wz.context,
+                    entered.client,
+                    entered.name,
+                    entered.email or None,
+                    entered.phone or None,
+                    entered.is_admin,
+                )
+            except UserError as error:
+                form = NewContactForm(search.value, entered.client, entered, str(error))
+                continue
+            break
+        self.notify(f"{contact.name} added to {entered.client.upper()}", timeout=3)
+        search.value = contact.email or contact.phone or contact.name
+        search.focus()
 
     @on(Input.Submitted, "#caller-search")
     def take_first_caller(self) -> None:

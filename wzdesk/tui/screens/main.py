@@ -98,6 +98,8 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         Binding("x", "toggle_columns", "Columns", show=False),
         Binding("h", "history", "History", show=False),
         *QUERY_BINDINGS,
+        Binding("C", "client_view", "Client", show=False),
+        Binding("K", "contact_view", "Contact", show=False),
         *SERVICES_BINDINGS,
         Binding("question_mark", "app.help", "Help", show=False),
         Binding("q", "app.quit", "Quit", show=False),
@@ -383,6 +385,36 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         from wzdesk.tui.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen())
+
+    @work(group="people", exclusive=True)
+    async def action_client_view(self) -> None:
+        """C: the selected case's client (admins, contacts, cases, flags)."""
+        await self._open_people("client")
+
+    @work(group="people", exclusive=True)
+    async def action_contact_view(self) -> None:
+        """K: the selected case's contact (their cases, calls, messages)."""
+        await self._open_people("contact")
+
+    async def _open_people(self, which: str) -> None:
+        import asyncio
+
+        from wzdesk.services.people_views import people_of_case
+        from wzdesk.tui.screens.people import client_screen, contact_screen
+
+        target = self.selected_target()
+        if target is None:
+            self.notify("Select a case first", severity="warning", timeout=2)
+            return
+        try:
+            code, contact_id = await asyncio.to_thread(in_thread, people_of_case, target.ref)
+        except UserError as error:
+            self.notify(str(error), severity="error")
+            return
+        if which == "client":
+            self.app.push_screen(client_screen(code))
+        else:
+            self.app.push_screen(contact_screen(contact_id, f"Contact on {target.ref}"))
 
     def action_toggle_columns(self) -> None:
         table = self.query_one("#queue", QueueTable)

@@ -135,6 +135,13 @@ def facts_table(case: dict[str, Any], when: _When) -> Table:
         table.add_row(
             "Missing", Text(", ".join(case["missing_fields"]).replace("_", " "), "yellow")
         )
+    if case.get("needs_contact"):
+        table.add_row("", Text("needs a new contact: this one was deactivated", "yellow"))
+    if case.get("links"):
+        linked = ", ".join(f"{link['kind']} {link['ref']}" for link in case["links"])
+        table.add_row("Linked", Text(linked))
+    if case.get("client_flags"):
+        table.add_row("Admins", Text(f"⚑ {case['client_flags']}  (C: client view)", "yellow"))
     return table
 
 

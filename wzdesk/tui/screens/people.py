@@ -1,0 +1,150 @@
+"""The client view (``C``) and the contact view (``K``): who a case's client and contact are,
+read-only, full screen. A client: admins (rank, training), contacts, open and past cases and
+the two-admin flags with whom to ask. A contact: their cases, calls and messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from wzdesk.core.errors import UserError
+from wzdesk.tui.workers import desk, in_thread
+
+
+def _when(moment: datetime | None, zone: Any) -> str:
+    return "—" if moment is None else moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _cases(lines: list[str], title: str, cases: list[dict[str, Any]], zone: Any) -> None:
+    lines.append(f"\n[b]{title}[/b] ({len(cases)})")
+    for case in cases:
+        lines.append(
+            f"  {case['ref']}  {_when(case['received_at'], zone)}  [{case['severity']}] "
+            f"{case['status']}  {escape(case['summary'])}"
+        )
+    if not cases:
+        lines.append("  none")
+
+
+def client_text(view: dict[str, Any], zone: Any) -> str:
+    """The client view as markup lines."""
+    state = "" if view["active"] else "  (deactivated)"
+    lines = [f"[b]Client {view['code']}[/b] · {escape(view['name'])}{state}"]
+    if view["flags"]:
+        ask = f"; ask {escape(view['ask'])}" if view["ask"] else "; no contact on file to ask"
+        lines.append(f"[b red]⚑ {escape('; '.join(view['flags']))}{ask}[/]")
+    else:
+        lines.append("two-admin rule: met (primary, backup, trained)")
+    lines.append("\n[b]Admins[/b]")
+    for admin in view["admins"]:
+        trained = admin["trained_on"].isoformat() if admin["trained_on"] else "not trained"
+        reach = " · ".join(filter(None, [admin["email"], admin["phone"]]))
+        lines.append(
+            f"  {escape(admin['name'])}  {admin['rank'] or 'admin'}  {escape(reach)}  {trained}"
+        )
+    if not view["admins"]:
+        lines.append("  none")
+    lines.append("\n[b]Contacts[/b]")
+    for person in view["contacts"]:
+        marks = ("admin " if person["is_admin"] else "") + ("" if person["active"] else "inactive")
+        reach = " · ".join(filter(None, [person["email"], person["phone"]]))
+        lines.append(f"  {escape(person['name'])}  {escape(reach)}  {marks}".rstrip())
+    _cases(lines, "Open cases", view["open_cases"], zone)
+    _cases(lines, "Past cases (latest)", view["past_cases"], zone)
+    return "\n".join(lines)
+
+
+def contact_text(view: dict[str, Any], zone: Any) -> str:
+    """The contact view as markup lines."""
+    role = view["rank"] or ("admin" if view["is_admin"] else "not an admin")
+    state = "" if view["active"] else "  (deactivated)"
+    lines = [f"[b]{escape(view['name'])}[/b] · {view['client']} · {role}{state}"]
+    lines.append("  " + escape(" · ".join(filter(None, [view["email"], view["phone"]]))))
+    for training in view["trainings"]:
+        by, topic = escape(training["by"]), escape(training["topic"])
+        lines.append(f"  trained {training['date'].isoformat()} by {by} {topic}")
+    _cases(lines, "Cases", view["cases"], zone)
+    lines.append(f"\n[b]Calls[/b] ({len(view['calls'])})")
+    for call in view["calls"]:
+        minutes = (call["seconds"] or 0) // 60
+        lines.append(
+            f"  {_when(call['at'], zone)}  {call['ref'] or 'no case'}  {minutes} min  "
+            f"{escape(call['notes'])}"
+        )
+    lines.append(f"\n[b]Messages[/b] ({len(view['messages'])})")
+    for message in view["messages"]:
+        lines.append(
+            f"  {_when(message['at'], zone)}  {message['ref'] or message['outcome']}  "
+            f"{escape(message['subject'])}"
+        )
+    return "\n".join(lines)
+
+
+class PeopleScreen(Screen[None]):
+    """A client or contact view, read in a worker; Esc goes back."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("f5", "reload", "Reload")]
+
+    @dataclass
+    class Loaded(Message):
+        text: str
+
+    def __init__(
+        self, title: str, read: Callable[[], dict[str, Any]], render: Callable[..., str]
+    ) -> None:
+        super().__init__()
+        self.view_title = title
+        self.read = read
+        self.render_view = render
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with VerticalScroll(id="people"):
+            yield Static(f"Loading {self.view_title}…", id="people-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.view_title
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="people", exit_on_error=False)
+    def load(self) -> None:
+        app = desk(self)
+        moment = app.clock.now()
+        zone = app.book.at(moment).calendar.zone if app.book is not None else moment.tzinfo
+        try:
+            text = self.render_view(in_thread(self.read), zone)
+        except UserError as error:
+            text = f"[b red]{escape(str(error))}[/]"
+        except Exception as error:  # the database went away: say so, keep the screen
+            text = f"[b red]cannot read: {str(error).splitlines()[0] if str(error) else error!r}[/]"
+        self.post_message(self.Loaded(text))
+
+    def on_people_screen_loaded(self, message: Loaded) -> None:
+        self.query_one("#people-body", Static).update(message.text)
+
+
+def client_screen(code: str) -> PeopleScreen:
+    from wzdesk.services.people_views import client_view
+
+    return PeopleScreen(f"Client {code}", lambda: client_view(code), client_text)
+
+
+def contact_screen(contact_id: int, name: str = "contact") -> PeopleScreen:
+    from wzdesk.services.people_views import contact_view
+
+    return PeopleScreen(name, lambda: contact_view(f"#{contact_id}"), contact_text)
