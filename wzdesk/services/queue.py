@@ -5,13 +5,19 @@ The console holds a :class:`QueueSnapshot` and asks it, once a second, for the t
 rows on screen only. A reading is two bisects on the case's calendar table: no database access
 and no cost that grows with the size of the queue. Queue-wide counts (breached, at risk) are
 plain comparisons of stored deadlines with ``now``.
+
+The per-second cost follows the screen, not the queue: the counts and each row's worst state
+are kept up to date incrementally. The instants at which rows will cross a threshold sit in a
+heap; moving the clock pops only the rows that crossed, re-reads those, adjusts the counters and
+logs their ids in :attr:`QueueSnapshot.moved` (the breach panel applies only those).
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import peewee
@@ -230,7 +236,24 @@ class QueueSnapshot:
         self.ordered: list[QueueRow] = []
         self.watermark: datetime | None = None
         self.partial = False  # only the most urgent rows are loaded so far
-        self._transitions: list[tuple[float, int, str]] = []
+        #: (instant, case id, row version, label): the next threshold crossings, soonest first
+        self._transitions: list[tuple[float, int, int, str]] = []
+        #: each open case's worst state as of :attr:`advanced_to`
+        self.states: dict[int, TimerState] = {}
+        self._tally = QueueCounts()
+        self._tally_me: str | None = None
+        #: the instant the states and counts were last brought up to
+        self.advanced_to = -math.inf
+        #: crossings up to this instant are off the heap (announced or skipped)
+        self.popped_to = -math.inf
+        #: crossings popped off the heap but not yet announced by :meth:`crossed`
+        self._pending: list[tuple[float, int, int, str]] = []
+        #: bumped when everything is recomputed; :attr:`moved` then starts over
+        self.generation = 0
+        #: ids of rows whose state may have changed since the last full recompute, in order
+        self.moved: list[int] = []
+        #: rows re-read by the incremental upkeep (a measure of work, for tests and benchmarks)
+        self.touched = 0
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -382,31 +405,43 @@ class QueueSnapshot:
         self.ordered = sorted(
             self.rows.values(), key=lambda r: (r.urgency(now), r.severity.rank, r.case_id)
         )
-        self._transitions = [
-            (instant, row.case_id, label)
-            for row in self.ordered
+        self._recompute(now)
+
+    def _recompute(self, now: float) -> None:
+        """Every row's state, the counts and the crossing schedule from scratch (a load, a
+        re-read that changed rows, or the clock going back).
+
+        Crossings already popped (up to :attr:`popped_to`) are not scheduled again, so nothing
+        is announced twice.
+        """
+        self.popped_to = min(self.popped_to, now)
+        cutoff = self.popped_to
+        rows = self.ordered
+        transitions = [
+            (instant, row.case_id, row.version, label)
+            for row in rows
             for instant, label in row.transitions()
+            if instant > cutoff
         ]
-        heapq.heapify(self._transitions)
+        heapq.heapify(transitions)
+        states = {row.case_id: row.worst_state(now) for row in rows}
+        # New containers swapped in with single assignments (a refresh runs in a worker).
+        self.states = states
+        self._tally = self._tally_of(rows, states, self.me)
+        self._tally_me = self.me
+        self._transitions = transitions
+        self.moved = []
+        self.generation += 1
+        self.advanced_to = now
 
-    # -- questions ---------------------------------------------------------------------------
-
-    def crossed(self, since: float, now: float) -> list[tuple[QueueRow, str]]:
-        """Rows that turned at risk or breached in ``(since, now]`` (pops them off the heap)."""
-        events = []
-        heap = self._transitions
-        while heap and heap[0][0] <= now:
-            instant, case_id, label = heapq.heappop(heap)
-            row = self.rows.get(case_id)
-            if instant > since and row is not None:
-                events.append((row, label))
-        return events
-
-    def counts(self, now: float, me: str | None) -> QueueCounts:
-        """Quick-filter counts for the whole queue (comparisons only, no calendar)."""
-        counts = QueueCounts(total=len(self.ordered), by_severity={s: 0 for s in Severity})
-        for row in self.ordered:
-            state = row.worst_state(now)
+    @staticmethod
+    def _tally_of(
+        rows: Iterable[QueueRow], states: dict[int, TimerState], me: str | None
+    ) -> QueueCounts:
+        counts = QueueCounts(by_severity={s: 0 for s in Severity})
+        for row in rows:
+            state = states[row.case_id]
+            counts.total += 1
             counts.breached += state is TimerState.BREACHED
             counts.at_risk += state is TimerState.AT_RISK
             counts.mine += me is not None and row.assignee == me
@@ -414,6 +449,58 @@ class QueueSnapshot:
             counts.waiting += row.status == Status.WAITING_CLIENT
             counts.by_severity[row.severity] += 1
         return counts
+
+    def advance(self, now: float) -> None:
+        """Bring the states and counts to ``now``: pops the crossings due by then and re-reads
+        only the rows that crossed since the states were last read (the clock going back
+        recomputes everything)."""
+        if now < self.advanced_to:
+            self._recompute(now)
+        read_at = self.advanced_to
+        heap = self._transitions
+        tally = self._tally
+        while heap and heap[0][0] <= now:
+            event = heapq.heappop(heap)
+            instant, case_id, version, _ = event
+            row = self.rows.get(case_id)
+            if row is None or row.version != version:
+                continue
+            self._pending.append(event)
+            if instant <= read_at:
+                continue  # already in the states (scheduled before they were read)
+            self.touched += 1
+            state = row.worst_state(now)
+            before = self.states.get(case_id)
+            if state is not before:
+                tally.breached += (state is TimerState.BREACHED) - (before is TimerState.BREACHED)
+                tally.at_risk += (state is TimerState.AT_RISK) - (before is TimerState.AT_RISK)
+                self.states[case_id] = state
+            self.moved.append(case_id)
+        self.popped_to = max(self.popped_to, now)
+        self.advanced_to = now
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def crossed(self, since: float, now: float) -> list[tuple[QueueRow, str]]:
+        """Rows that turned at risk or breached in ``(since, now]`` (pops them off the heap)."""
+        self.advance(now)
+        events = []
+        for instant, case_id, version, label in self._pending:
+            row = self.rows.get(case_id)
+            if instant > since and row is not None and row.version == version:
+                events.append((row, label))
+        self._pending = []
+        return events
+
+    def counts(self, now: float, me: str | None) -> QueueCounts:
+        """Quick-filter counts for the whole queue, kept up to date incrementally (a crossing
+        adjusts them; only another ``me`` counts every row again)."""
+        self.advance(now)
+        if me != self._tally_me:
+            self._tally = self._tally_of(self.ordered, self.states, me)
+            self._tally_me = me
+        tally = self._tally
+        return replace(tally, by_severity=dict(tally.by_severity))
 
 
 def _raw(query: peewee.ModelSelect[Case]) -> Iterable[tuple[object, ...]]:

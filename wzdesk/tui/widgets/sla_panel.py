@@ -7,6 +7,8 @@ group cut short by the panel's size ends with "+N more", and the counts are alwa
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterable
 from datetime import datetime
 
 from rich.text import Text
@@ -16,7 +18,7 @@ from textual.widgets import Static
 
 from wzdesk.core.calendar import BusinessCalendar
 from wzdesk.core.sla import Severity, TimerState
-from wzdesk.services.queue import QueueRow, TargetReading
+from wzdesk.services.queue import QueueRow, QueueSnapshot, TargetReading
 from wzdesk.tui.formatting import local_time, target_status
 
 SEVERITY_STYLE = {
@@ -68,10 +70,14 @@ class BreachBoard:
         self.groups: dict[Severity, list[tuple[QueueRow, TargetReading]]] = {
             s: [] for s in Severity
         }
+        #: case id -> the row's entry in its group (what :meth:`update` takes out)
+        self._entries: dict[int, tuple[QueueRow, TargetReading]] = {}
         for row in rows:
             reading = row.at_stake(now)
             if reading is not None:
-                self.groups[row.severity].append((row, reading))
+                entry = (row, reading)
+                self.groups[row.severity].append(entry)
+                self._entries[row.case_id] = entry
         for items in self.groups.values():
             items.sort(key=_order)
         self.counts = {
@@ -81,6 +87,45 @@ class BreachBoard:
             )
             for severity, items in self.groups.items()
         }
+        #: the snapshot, its generation and how much of its ``moved`` log this board applied
+        self.source: QueueSnapshot | None = None
+        self.generation = -1
+        self.applied = 0
+
+    def update(self, rows: dict[int, QueueRow], ids: Iterable[int], now: float) -> None:
+        """Re-read only the rows ``ids`` (gone from ``rows``: taken out): each moves to its
+        place among the others, and the counts are adjusted. The cost follows the number of
+        rows that changed, not the size of the queue."""
+        for case_id in ids:
+            old = self._entries.pop(case_id, None)
+            if old is not None:
+                self._take_out(old)
+            row = rows.get(case_id)
+            reading = None if row is None else row.at_stake(now)
+            if row is None or reading is None:
+                continue
+            entry = (row, reading)
+            bisect.insort(self.groups[row.severity], entry, key=_order)
+            self._entries[case_id] = entry
+            self._count(row.severity, reading, 1)
+
+    def _take_out(self, entry: tuple[QueueRow, TargetReading]) -> None:
+        row, reading = entry
+        items = self.groups[row.severity]
+        # The entries' order is fixed when they are placed: find by position, then identity.
+        index = bisect.bisect_left(items, _order(entry), key=_order)
+        while items[index] is not entry:
+            index += 1
+        del items[index]
+        self._count(row.severity, reading, -1)
+
+    def _count(self, severity: Severity, reading: TargetReading, step: int) -> None:
+        breached, at_risk = self.counts[severity]
+        if reading.state is TimerState.BREACHED:
+            breached += step
+        else:
+            at_risk += step
+        self.counts[severity] = (breached, at_risk)
 
     @property
     def totals(self) -> tuple[int, int]:
@@ -146,6 +191,27 @@ class SlaPanel(VerticalScroll):
         breached, at_risk = self.board.totals
         self.border_title = f"SLA · {breached} breached · {at_risk} at risk"
         self.tick(calendar, now)
+
+    def follow(self, snapshot: QueueSnapshot, calendar: BusinessCalendar, now: datetime) -> None:
+        """Bring the board up to ``snapshot`` and redraw: only the rows that crossed a threshold
+        since the last call are re-read; a new load or re-read of the queue regroups all."""
+        board = self.board
+        moved = snapshot.moved
+        if (
+            board is None
+            or board.source is not snapshot
+            or board.generation != snapshot.generation
+            or board.applied > len(moved)
+        ):
+            self.set_rows(snapshot.ordered, calendar, now)
+            board = self.board
+            assert board is not None
+        else:
+            board.update(snapshot.rows, moved[board.applied :], now.timestamp())
+            breached, at_risk = board.totals
+            self.border_title = f"SLA · {breached} breached · {at_risk} at risk"
+            self.tick(calendar, now)
+        board.source, board.generation, board.applied = snapshot, snapshot.generation, len(moved)
 
     def tick(self, calendar: BusinessCalendar, now: datetime) -> None:
         """Redraw the clock and the times of the rows shown."""
