@@ -25,4 +25,3 @@ def test_batches_join_up(database: Any, clock: FixedClock, monkeypatch: pytest.M
     closed = {p.case_id for p in SlaPause.select().where(SlaPause.reason == "resolved")}
     assert closed == {case.id for case in cases if not case.is_open}
     assert 0 < summary.open_cases < 40
-
