@@ -135,10 +135,18 @@ class BreachBoard:
             sum(r for _, r in self.counts.values()),
         )
 
-    def render(self, now: float, per_group: int | None) -> Text:
+    def render(
+        self, now: float, per_group: int | None, window: tuple[int, int] | None = None
+    ) -> Text:
         """Counts per severity, then its rows (most overdue first), at most ``per_group`` each,
-        with a "+N more" line for the rest."""
+        with a "+N more" line for the rest.
+
+        ``window``: the lines (first, end) that can be seen; rows outside it are drawn as blank
+        lines without reading their timers, so a panel listing every row costs what its
+        screen shows, not what the queue holds.
+        """
         text = Text()
+        line = 0
         for severity in Severity:
             items = self.groups[severity]
             if not items:
@@ -146,7 +154,15 @@ class BreachBoard:
             breached, at_risk = self.counts[severity]
             text.append(f"{severity.value.upper()}", SEVERITY_STYLE[severity])
             text.append(f"  {breached} breached · {at_risk} at risk\n", "dim")
+            line += 1
             shown = items if per_group is None else items[:per_group]
+            if window is not None:
+                first, end = max(0, window[0] - line), max(0, window[1] - line)
+                if first > 0:
+                    text.append("\n" * min(first, len(shown)))
+                line += len(shown)
+                after = len(shown) - end
+                shown = shown[first:end]
             for row, _ in shown:
                 reading = row.at_stake(now)
                 if reading is None:  # crossed back (e.g. answered) since the board was built
@@ -158,6 +174,10 @@ class BreachBoard:
                 text.append(f" · {row.client_code} · ")
                 text.append(f"{row.assignee or 'unassigned'}", "" if row.assignee else "dim")
                 text.append(f" · {row.summary}\n")
+            if window is not None:
+                if after > 0:
+                    text.append("\n" * after)
+                shown = items if per_group is None else items[:per_group]
             hidden = len(items) - len(shown)
             if hidden > 0:
                 text.append(f"  +{hidden} more {severity.value}", "italic")
@@ -180,6 +200,12 @@ class SlaPanel(VerticalScroll):
         self.per_group = per_group
         self.board: BreachBoard | None = None
         self._shown = ""
+        self._moment: tuple[BusinessCalendar, datetime] | None = None
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self.per_group is None and self._moment is not None and int(old) != int(new):
+            self.tick(*self._moment)  # the rows coming into view read their timers
 
     def compose(self) -> ComposeResult:
         yield BusinessClock(id="business-clock")
@@ -216,8 +242,13 @@ class SlaPanel(VerticalScroll):
     def tick(self, calendar: BusinessCalendar, now: datetime) -> None:
         """Redraw the clock and the times of the rows shown."""
         self.query_one(BusinessClock).show(calendar, now)
+        self._moment = (calendar, now)
         if self.board is not None:
-            text = self.board.render(now.timestamp(), self.per_group)
+            window = None
+            if self.per_group is None:  # every row listed: read only those near the view
+                top = int(self.scroll_y)
+                window = (top - 5, top + self.size.height + 5)
+            text = self.board.render(now.timestamp(), self.per_group, window)
             if text.plain != self._shown:  # times show minutes: a redraw a minute at most
                 self._shown = text.plain
                 self.query_one("#sla-body", Static).update(text)
