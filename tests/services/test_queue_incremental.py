@@ -64,3 +64,42 @@ def test_a_tick_without_crossing_reads_no_row(database: Any, clock: FixedClock) 
     assert (snapshot.touched, len(snapshot.moved)) == (touched, moved)
     crossed = snapshot.crossed(quiet, upcoming)
     assert crossed and snapshot.touched - touched == len(snapshot.moved) - moved <= len(crossed)
+
+
+def test_a_re_read_applies_only_the_changed_rows(
+    agent: Any, supervisor: Any, acme: str, clock: FixedClock
+) -> None:
+    from tests.conftest import local, new_case
+    from wzdesk.services import cases
+
+    refs = []
+    for i, severity in enumerate(["critical", "major", "moderate", "minor"] * 3):
+        received = local(2026, 3, 5 + i % 3, 9 + i)
+        case = cases.open_case(
+            supervisor, new_case(severity=severity, summary=f"C{i}", received_at=received)
+        )
+        refs.append(case.ref)
+    snapshot = QueueSnapshot(clock=clock, me="kim")
+    snapshot.load_all()
+    now = clock.now().timestamp()
+    snapshot.counts(now, "kim")
+    generation, touched = snapshot.generation, snapshot.touched
+
+    cases.assign(supervisor, refs[1], "kim")
+    cases.reply(agent, refs[2], "On it")
+    cases.resolve(supervisor, refs[3], "Done")
+    extra = cases.open_case(agent, new_case(severity="critical", summary="New"))
+    changed = snapshot.refresh()
+    assert len(changed) == 4
+    now = clock.now().timestamp()
+    assert snapshot.counts(now, "kim") == counted(snapshot, now, "kim")
+    assert snapshot.generation == generation  # no regrouping of everything
+    assert snapshot.touched - touched == 3  # the three rows still open, and no other
+    assert set(snapshot.moved[-4:]) == changed
+    # The new case's crossings are scheduled, the resolved one's are gone.
+    later = now + 6 * 3600
+    crossed = {(row.ref, label) for row, label in snapshot.crossed(now, later)}
+    assert (extra.ref, "response breached") in crossed
+    assert not any(ref == refs[3] for ref, _ in crossed)
+    assert snapshot.counts(later, "kim") == counted(snapshot, later, "kim")
+    assert {r.case_id: r.worst_state(later) for r in snapshot.ordered} == snapshot.states

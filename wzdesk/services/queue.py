@@ -254,6 +254,10 @@ class QueueSnapshot:
         self.moved: list[int] = []
         #: rows re-read by the incremental upkeep (a measure of work, for tests and benchmarks)
         self.touched = 0
+        #: (instant, case id, version): rows to read again once the clock is past the instant
+        self._recheck: list[tuple[float, int, int]] = []
+        #: re-reads not yet applied to the states: each maps a changed id to its old row
+        self._absorb: list[dict[int, QueueRow | None]] = []
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -305,8 +309,15 @@ class QueueSnapshot:
         rows = dict(self.rows)
         changed = self._apply(_raw(_query().where(Case.updated_at > since)), rows)
         if changed:
-            self.rows = rows
-            self._reorder()
+            before = {case_id: self.rows.get(case_id) for case_id in changed}
+            now = self.clock.now().timestamp()
+            ordered = sorted(
+                rows.values(), key=lambda r: (r.urgency(now), r.severity.rank, r.case_id)
+            )
+            self.rows, self.ordered = rows, ordered
+            # The states, counts and crossings of just these rows are brought up to date by
+            # the next :meth:`advance`, on the thread that reads them (this may be a worker).
+            self._absorb.append(before)
         return changed
 
     def _load_seen(self) -> None:
@@ -425,11 +436,20 @@ class QueueSnapshot:
         ]
         heapq.heapify(transitions)
         states = {row.case_id: row.worst_state(now) for row in rows}
+        # Transitions at ``now`` itself already popped: a breach shows just after it.
+        recheck = [
+            (instant, row.case_id, row.version)
+            for row in rows
+            for instant, _ in row.transitions()
+            if now <= instant <= cutoff
+        ]
         # New containers swapped in with single assignments (a refresh runs in a worker).
         self.states = states
         self._tally = self._tally_of(rows, states, self.me)
         self._tally_me = self.me
         self._transitions = transitions
+        self._recheck = recheck
+        self._absorb = []  # re-reads so far are in these rows
         self.moved = []
         self.generation += 1
         self.advanced_to = now
@@ -456,9 +476,10 @@ class QueueSnapshot:
         recomputes everything)."""
         if now < self.advanced_to:
             self._recompute(now)
+        while self._absorb:
+            self._absorb_changes(self._absorb.pop(0))
         read_at = self.advanced_to
         heap = self._transitions
-        tally = self._tally
         while heap and heap[0][0] <= now:
             event = heapq.heappop(heap)
             instant, case_id, version, _ = event
@@ -466,18 +487,66 @@ class QueueSnapshot:
             if row is None or row.version != version:
                 continue
             self._pending.append(event)
-            if instant <= read_at:
-                continue  # already in the states (scheduled before they were read)
-            self.touched += 1
-            state = row.worst_state(now)
-            before = self.states.get(case_id)
-            if state is not before:
-                tally.breached += (state is TimerState.BREACHED) - (before is TimerState.BREACHED)
-                tally.at_risk += (state is TimerState.AT_RISK) - (before is TimerState.AT_RISK)
-                self.states[case_id] = state
-            self.moved.append(case_id)
+            if instant in (now, read_at):
+                # A target breaches just after its due instant: read again once past it.
+                heapq.heappush(self._recheck, (instant, case_id, version))
+            if instant > read_at:  # else already in the states (read after it)
+                self._reread(row, now)
+        recheck = self._recheck
+        while recheck and recheck[0][0] < now:
+            _, case_id, version = heapq.heappop(recheck)
+            row = self.rows.get(case_id)
+            if row is not None and row.version == version:
+                self._reread(row, now)
         self.popped_to = max(self.popped_to, now)
         self.advanced_to = now
+
+    def _reread(self, row: QueueRow, now: float) -> None:
+        """One row's state at ``now``: the counters move if it changed; logged in ``moved``."""
+        self.touched += 1
+        tally = self._tally
+        state = row.worst_state(now)
+        before = self.states.get(row.case_id)
+        if state is not before:
+            tally.breached += (state is TimerState.BREACHED) - (before is TimerState.BREACHED)
+            tally.at_risk += (state is TimerState.AT_RISK) - (before is TimerState.AT_RISK)
+            self.states[row.case_id] = state
+        self.moved.append(row.case_id)
+
+    def _absorb_changes(self, before: dict[int, QueueRow | None]) -> None:
+        """Apply a re-read: each changed row leaves the counts as it was and enters them as it
+        is, its crossings are scheduled again and its id is logged in :attr:`moved`."""
+        now = self.advanced_to
+        if now == -math.inf:
+            return  # nothing read yet: the first advance recomputes everything
+        tally, me = self._tally, self._tally_me
+        for case_id, old in before.items():
+            row = self.rows.get(case_id)
+            if old is not None:
+                self._count(tally, old, self.states.pop(case_id, None), me, -1)
+            if row is not None:
+                self.touched += 1
+                state = row.worst_state(now)
+                self.states[case_id] = state
+                self._count(tally, row, state, me, 1)
+                for instant, label in row.transitions():
+                    if instant > self.popped_to:
+                        heapq.heappush(self._transitions, (instant, case_id, row.version, label))
+                    elif instant >= now:  # breaches just after ``now``: read again then
+                        heapq.heappush(self._recheck, (instant, case_id, row.version))
+            self.moved.append(case_id)
+
+    @staticmethod
+    def _count(
+        counts: QueueCounts, row: QueueRow, state: TimerState | None, me: str | None, step: int
+    ) -> None:
+        counts.total += step
+        counts.breached += step * (state is TimerState.BREACHED)
+        counts.at_risk += step * (state is TimerState.AT_RISK)
+        counts.mine += step * (me is not None and row.assignee == me)
+        counts.unassigned += step * (row.assignee is None)
+        counts.waiting += step * (row.status == Status.WAITING_CLIENT)
+        counts.by_severity[row.severity] = counts.by_severity.get(row.severity, 0) + step
 
     # -- questions ---------------------------------------------------------------------------
 
