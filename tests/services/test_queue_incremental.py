@@ -103,3 +103,23 @@ def test_a_re_read_applies_only_the_changed_rows(
     assert not any(ref == refs[3] for ref, _ in crossed)
     assert snapshot.counts(later, "kim") == counted(snapshot, later, "kim")
     assert {r.case_id: r.worst_state(later) for r in snapshot.ordered} == snapshot.states
+
+
+def test_the_moved_log_starts_over_instead_of_growing_all_day(
+    database: Any, clock: FixedClock, monkeypatch: Any
+) -> None:
+    from wzdesk.services import queue
+    from wzdesk.services.demo import generate
+
+    generate(clock, 300)
+    snapshot = QueueSnapshot(clock=clock)
+    snapshot.load_all()
+    # A limit of ten entries beyond the four per open case.
+    monkeypatch.setattr(queue, "MOVED_LOG_LIMIT", 10 - 4 * len(snapshot.rows))
+    start = clock.now().timestamp()
+    generation = snapshot.generation
+    for hours in range(1, 200, 3):
+        now = start + hours * 3600
+        assert snapshot.counts(now, None) == counted(snapshot, now, None)
+        assert len(snapshot.moved) <= 10
+    assert snapshot.generation > generation  # readers were told to regroup

@@ -34,6 +34,8 @@ from wzdesk.store.models import Case, Client, Contact, User
 
 #: Rows changed this long before the last refresh are fetched again (commits can land late).
 REFRESH_OVERLAP = timedelta(seconds=30)
+#: :attr:`QueueSnapshot.moved` starts over past this many entries (plus four per open case).
+MOVED_LOG_LIMIT = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,6 +502,10 @@ class QueueSnapshot:
                 self._reread(row, now)
         self.popped_to = max(self.popped_to, now)
         self.advanced_to = now
+        if len(self.moved) > MOVED_LOG_LIMIT + 4 * len(self.rows):
+            # The log would grow all day: start it over (readers regroup once, rarely).
+            self.moved = []
+            self.generation += 1
 
     def _reread(self, row: QueueRow, now: float) -> None:
         """One row's state at ``now``: the counters move if it changed; logged in ``moved``."""
