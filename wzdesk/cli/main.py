@@ -101,6 +101,27 @@ def _skip_postgres_driver_unless_needed(db_url: str | None) -> None:
         sys.modules.setdefault(driver, None)  # type: ignore[arg-type]
 
 
+#: Global options that take a value (``--db URL``): that value is never the command's name.
+_VALUED_OPTIONS = ("--db", "--as")
+
+
+def _command_of(words: Sequence[str]) -> str | None:
+    """The subcommand named in ``words``: the first bare word that is no option's value, so
+    ``wzdesk --db X sla due`` and ``wzdesk sla due --db X`` both build only the ``sla`` parser
+    (``build_parser()`` with no argument still builds the whole tree, for help and tests)."""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word == "--":
+            return None
+        elif word in _VALUED_OPTIONS:
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def _db_url_from(argv: Sequence[str]) -> str | None:
     """``--db`` as given on the command line (before argparse runs), else ``WZDESK_DB``."""
     for index, word in enumerate(argv):
@@ -134,10 +155,8 @@ def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> i
     """
     words = list(sys.argv[1:] if argv is None else argv)
     _skip_postgres_driver_unless_needed(_db_url_from(words))
-    command = next((w for w in words if not w.startswith("-")), None)
-    # The first bare word is the subcommand unless it is an option's value (--db URL, --as X).
-    previous = words[words.index(command) - 1] if command in words and words.index(command) else ""
-    only = command if command in COMMAND_MODULES and previous not in ("--db", "--as") else None
+    command = _command_of(words)
+    only = command if command in COMMAND_MODULES else None
     streams = sys.stdout, sys.stderr
     # Whatever a subcommand prints (client text included) reaches the terminal with its
     # control characters made visible, never obeyed.

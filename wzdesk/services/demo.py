@@ -150,6 +150,10 @@ NOTES = [
 ]
 
 
+#: Cases generated, written and let go at a time.
+DEMO_BATCH = 5_000
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     """What the generator wrote."""
@@ -261,6 +265,27 @@ def _cases(
     admins: dict[int, list[Contact]],
     agents: list[User],
 ) -> int:
+    """Write ``count`` cases with their events in batches: memory stays flat whatever
+    ``count`` is (a million cases work); returns the events written."""
+    events = 0
+    for start in range(0, count, DEMO_BATCH):
+        size = min(DEMO_BATCH, count - start)
+        events += _case_batch(rng, now, book, size, count, open_ratio, clients, admins, agents)
+    return events
+
+
+def _case_batch(
+    rng: random.Random,
+    now: datetime,
+    book: PolicyBook,
+    size: int,
+    count: int,
+    open_ratio: float,
+    clients: list[Client],
+    admins: dict[int, list[Contact]],
+    agents: list[User],
+) -> int:
+    """``size`` of the ``count`` cases (their ages spread by ``count``)."""
     severities = (
         [Severity.CRITICAL] * 1
         + [Severity.MAJOR] * 3
@@ -270,7 +295,7 @@ def _cases(
     categories = list(Category)
     case_rows: list[dict[str, object]] = []
     plans: list[tuple[str, datetime, datetime | None, datetime | None]] = []
-    for _ in range(count):
+    for _ in range(size):
         is_open = rng.random() < open_ratio
         severity = rng.choice(severities)
         category = rng.choice(categories)
@@ -369,8 +394,9 @@ def _cases(
     database = db.obj
     mark = database.param
     database.execute_sql(
-        f'UPDATE "case" SET ref = {mark} || CAST(id + {mark} AS VARCHAR(12)) WHERE ref IS NULL',
-        (REF_PREFIX, FIRST_CASE_NUMBER - 1),
+        f'UPDATE "case" SET ref = {mark} || CAST(id + {mark} AS VARCHAR(12)) '
+        f"WHERE id >= {mark} AND ref IS NULL",
+        (REF_PREFIX, FIRST_CASE_NUMBER - 1, first_id),
     )
     new_ids = Case.select(Case.id).where(Case.id >= first_id).order_by(Case.id).tuples()
     ids = [row[0] for row in tuples(new_ids)]

@@ -5,13 +5,19 @@ The console holds a :class:`QueueSnapshot` and asks it, once a second, for the t
 rows on screen only. A reading is two bisects on the case's calendar table: no database access
 and no cost that grows with the size of the queue. Queue-wide counts (breached, at risk) are
 plain comparisons of stored deadlines with ``now``.
+
+The per-second cost follows the screen, not the queue: the counts and each row's worst state
+are kept up to date incrementally. The instants at which rows will cross a threshold sit in a
+heap; moving the clock pops only the rows that crossed, re-reads those, adjusts the counters and
+logs their ids in :attr:`QueueSnapshot.moved` (the breach panel applies only those).
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import peewee
@@ -28,6 +34,8 @@ from wzdesk.store.models import Case, Client, Contact, User
 
 #: Rows changed this long before the last refresh are fetched again (commits can land late).
 REFRESH_OVERLAP = timedelta(seconds=30)
+#: :attr:`QueueSnapshot.moved` starts over past this many entries (plus four per open case).
+MOVED_LOG_LIMIT = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +238,28 @@ class QueueSnapshot:
         self.ordered: list[QueueRow] = []
         self.watermark: datetime | None = None
         self.partial = False  # only the most urgent rows are loaded so far
-        self._transitions: list[tuple[float, int, str]] = []
+        #: (instant, case id, row version, label): the next threshold crossings, soonest first
+        self._transitions: list[tuple[float, int, int, str]] = []
+        #: each open case's worst state as of :attr:`advanced_to`
+        self.states: dict[int, TimerState] = {}
+        self._tally = QueueCounts()
+        self._tally_me: str | None = None
+        #: the instant the states and counts were last brought up to
+        self.advanced_to = -math.inf
+        #: crossings up to this instant are off the heap (announced or skipped)
+        self.popped_to = -math.inf
+        #: crossings popped off the heap but not yet announced by :meth:`crossed`
+        self._pending: list[tuple[float, int, int, str]] = []
+        #: bumped when everything is recomputed; :attr:`moved` then starts over
+        self.generation = 0
+        #: ids of rows whose state may have changed since the last full recompute, in order
+        self.moved: list[int] = []
+        #: rows re-read by the incremental upkeep (a measure of work, for tests and benchmarks)
+        self.touched = 0
+        #: (instant, case id, version): rows to read again once the clock is past the instant
+        self._recheck: list[tuple[float, int, int]] = []
+        #: re-reads not yet applied to the states: each maps a changed id to its old row
+        self._absorb: list[dict[int, QueueRow | None]] = []
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -282,8 +311,15 @@ class QueueSnapshot:
         rows = dict(self.rows)
         changed = self._apply(_raw(_query().where(Case.updated_at > since)), rows)
         if changed:
-            self.rows = rows
-            self._reorder()
+            before = {case_id: self.rows.get(case_id) for case_id in changed}
+            now = self.clock.now().timestamp()
+            ordered = sorted(
+                rows.values(), key=lambda r: (r.urgency(now), r.severity.rank, r.case_id)
+            )
+            self.rows, self.ordered = rows, ordered
+            # The states, counts and crossings of just these rows are brought up to date by
+            # the next :meth:`advance`, on the thread that reads them (this may be a worker).
+            self._absorb.append(before)
         return changed
 
     def _load_seen(self) -> None:
@@ -382,31 +418,52 @@ class QueueSnapshot:
         self.ordered = sorted(
             self.rows.values(), key=lambda r: (r.urgency(now), r.severity.rank, r.case_id)
         )
-        self._transitions = [
-            (instant, row.case_id, label)
-            for row in self.ordered
+        self._recompute(now)
+
+    def _recompute(self, now: float) -> None:
+        """Every row's state, the counts and the crossing schedule from scratch (a load, a
+        re-read that changed rows, or the clock going back).
+
+        Crossings already popped (up to :attr:`popped_to`) are not scheduled again, so nothing
+        is announced twice.
+        """
+        self.popped_to = min(self.popped_to, now)
+        cutoff = self.popped_to
+        rows = self.ordered
+        transitions = [
+            (instant, row.case_id, row.version, label)
+            for row in rows
             for instant, label in row.transitions()
+            if instant > cutoff
         ]
-        heapq.heapify(self._transitions)
+        heapq.heapify(transitions)
+        states = {row.case_id: row.worst_state(now) for row in rows}
+        # Transitions at ``now`` itself already popped: a breach shows just after it.
+        recheck = [
+            (instant, row.case_id, row.version)
+            for row in rows
+            for instant, _ in row.transitions()
+            if now <= instant <= cutoff
+        ]
+        # New containers swapped in with single assignments (a refresh runs in a worker).
+        self.states = states
+        self._tally = self._tally_of(rows, states, self.me)
+        self._tally_me = self.me
+        self._transitions = transitions
+        self._recheck = recheck
+        self._absorb = []  # re-reads so far are in these rows
+        self.moved = []
+        self.generation += 1
+        self.advanced_to = now
 
-    # -- questions ---------------------------------------------------------------------------
-
-    def crossed(self, since: float, now: float) -> list[tuple[QueueRow, str]]:
-        """Rows that turned at risk or breached in ``(since, now]`` (pops them off the heap)."""
-        events = []
-        heap = self._transitions
-        while heap and heap[0][0] <= now:
-            instant, case_id, label = heapq.heappop(heap)
-            row = self.rows.get(case_id)
-            if instant > since and row is not None:
-                events.append((row, label))
-        return events
-
-    def counts(self, now: float, me: str | None) -> QueueCounts:
-        """Quick-filter counts for the whole queue (comparisons only, no calendar)."""
-        counts = QueueCounts(total=len(self.ordered), by_severity={s: 0 for s in Severity})
-        for row in self.ordered:
-            state = row.worst_state(now)
+    @staticmethod
+    def _tally_of(
+        rows: Iterable[QueueRow], states: dict[int, TimerState], me: str | None
+    ) -> QueueCounts:
+        counts = QueueCounts(by_severity={s: 0 for s in Severity})
+        for row in rows:
+            state = states[row.case_id]
+            counts.total += 1
             counts.breached += state is TimerState.BREACHED
             counts.at_risk += state is TimerState.AT_RISK
             counts.mine += me is not None and row.assignee == me
@@ -414,6 +471,111 @@ class QueueSnapshot:
             counts.waiting += row.status == Status.WAITING_CLIENT
             counts.by_severity[row.severity] += 1
         return counts
+
+    def advance(self, now: float) -> None:
+        """Bring the states and counts to ``now``: pops the crossings due by then and re-reads
+        only the rows that crossed since the states were last read (the clock going back
+        recomputes everything)."""
+        if now < self.advanced_to:
+            self._recompute(now)
+        while self._absorb:
+            self._absorb_changes(self._absorb.pop(0))
+        read_at = self.advanced_to
+        heap = self._transitions
+        while heap and heap[0][0] <= now:
+            event = heapq.heappop(heap)
+            instant, case_id, version, _ = event
+            row = self.rows.get(case_id)
+            if row is None or row.version != version:
+                continue
+            self._pending.append(event)
+            if instant in (now, read_at):
+                # A target breaches just after its due instant: read again once past it.
+                heapq.heappush(self._recheck, (instant, case_id, version))
+            if instant > read_at:  # else already in the states (read after it)
+                self._reread(row, now)
+        recheck = self._recheck
+        while recheck and recheck[0][0] < now:
+            _, case_id, version = heapq.heappop(recheck)
+            row = self.rows.get(case_id)
+            if row is not None and row.version == version:
+                self._reread(row, now)
+        self.popped_to = max(self.popped_to, now)
+        self.advanced_to = now
+        if len(self.moved) > MOVED_LOG_LIMIT + 4 * len(self.rows):
+            # The log would grow all day: start it over (readers regroup once, rarely).
+            self.moved = []
+            self.generation += 1
+
+    def _reread(self, row: QueueRow, now: float) -> None:
+        """One row's state at ``now``: the counters move if it changed; logged in ``moved``."""
+        self.touched += 1
+        tally = self._tally
+        state = row.worst_state(now)
+        before = self.states.get(row.case_id)
+        if state is not before:
+            tally.breached += (state is TimerState.BREACHED) - (before is TimerState.BREACHED)
+            tally.at_risk += (state is TimerState.AT_RISK) - (before is TimerState.AT_RISK)
+            self.states[row.case_id] = state
+        self.moved.append(row.case_id)
+
+    def _absorb_changes(self, before: dict[int, QueueRow | None]) -> None:
+        """Apply a re-read: each changed row leaves the counts as it was and enters them as it
+        is, its crossings are scheduled again and its id is logged in :attr:`moved`."""
+        now = self.advanced_to
+        if now == -math.inf:
+            return  # nothing read yet: the first advance recomputes everything
+        tally, me = self._tally, self._tally_me
+        for case_id, old in before.items():
+            row = self.rows.get(case_id)
+            if old is not None:
+                self._count(tally, old, self.states.pop(case_id, None), me, -1)
+            if row is not None:
+                self.touched += 1
+                state = row.worst_state(now)
+                self.states[case_id] = state
+                self._count(tally, row, state, me, 1)
+                for instant, label in row.transitions():
+                    if instant > self.popped_to:
+                        heapq.heappush(self._transitions, (instant, case_id, row.version, label))
+                    elif instant >= now:  # breaches just after ``now``: read again then
+                        heapq.heappush(self._recheck, (instant, case_id, row.version))
+            self.moved.append(case_id)
+
+    @staticmethod
+    def _count(
+        counts: QueueCounts, row: QueueRow, state: TimerState | None, me: str | None, step: int
+    ) -> None:
+        counts.total += step
+        counts.breached += step * (state is TimerState.BREACHED)
+        counts.at_risk += step * (state is TimerState.AT_RISK)
+        counts.mine += step * (me is not None and row.assignee == me)
+        counts.unassigned += step * (row.assignee is None)
+        counts.waiting += step * (row.status == Status.WAITING_CLIENT)
+        counts.by_severity[row.severity] = counts.by_severity.get(row.severity, 0) + step
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def crossed(self, since: float, now: float) -> list[tuple[QueueRow, str]]:
+        """Rows that turned at risk or breached in ``(since, now]`` (pops them off the heap)."""
+        self.advance(now)
+        events = []
+        for instant, case_id, version, label in self._pending:
+            row = self.rows.get(case_id)
+            if instant > since and row is not None and row.version == version:
+                events.append((row, label))
+        self._pending = []
+        return events
+
+    def counts(self, now: float, me: str | None) -> QueueCounts:
+        """Quick-filter counts for the whole queue, kept up to date incrementally (a crossing
+        adjusts them; only another ``me`` counts every row again)."""
+        self.advance(now)
+        if me != self._tally_me:
+            self._tally = self._tally_of(self.ordered, self.states, me)
+            self._tally_me = me
+        tally = self._tally
+        return replace(tally, by_severity=dict(tally.by_severity))
 
 
 def _raw(query: peewee.ModelSelect[Case]) -> Iterable[tuple[object, ...]]:

@@ -317,7 +317,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         self.query_one("#filters", FilterBar).show(counts, self.view.quick)
         moment = self.wz.clock.now()
         calendar = snapshot.book.at(moment).calendar
-        self._sla_panel().set_rows(snapshot.ordered, calendar, moment)
+        self._sla_panel().follow(snapshot, calendar, moment)
         shown = f"{len(rows):,} of {counts.total:,} open"
         if self.view.filtered:
             shown += f" · {self.view.describe()} (Esc clears)"

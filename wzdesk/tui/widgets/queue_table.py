@@ -195,9 +195,11 @@ class QueueTable(ScrollView, can_focus=True):
         """
         selected = self.current_row
         offset_in_view = self.cursor - int(self.scroll_y)
+        same = rows is self.rows  # the same list (a redraw after a crossing): index kept
         self.rows = rows
         self.now = now
-        self._index = {row.case_id: i for i, row in enumerate(rows)}
+        if not same:
+            self._index = {row.case_id: i for i, row in enumerate(rows)}
         self.marked &= self._index.keys()
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         kept = selected is not None and selected.case_id in self._index

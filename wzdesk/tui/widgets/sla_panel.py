@@ -7,6 +7,8 @@ group cut short by the panel's size ends with "+N more", and the counts are alwa
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterable
 from datetime import datetime
 
 from rich.text import Text
@@ -16,7 +18,7 @@ from textual.widgets import Static
 
 from wzdesk.core.calendar import BusinessCalendar
 from wzdesk.core.sla import Severity, TimerState
-from wzdesk.services.queue import QueueRow, TargetReading
+from wzdesk.services.queue import QueueRow, QueueSnapshot, TargetReading
 from wzdesk.tui.formatting import local_time, target_status
 
 SEVERITY_STYLE = {
@@ -68,10 +70,14 @@ class BreachBoard:
         self.groups: dict[Severity, list[tuple[QueueRow, TargetReading]]] = {
             s: [] for s in Severity
         }
+        #: case id -> the row's entry in its group (what :meth:`update` takes out)
+        self._entries: dict[int, tuple[QueueRow, TargetReading]] = {}
         for row in rows:
             reading = row.at_stake(now)
             if reading is not None:
-                self.groups[row.severity].append((row, reading))
+                entry = (row, reading)
+                self.groups[row.severity].append(entry)
+                self._entries[row.case_id] = entry
         for items in self.groups.values():
             items.sort(key=_order)
         self.counts = {
@@ -81,6 +87,45 @@ class BreachBoard:
             )
             for severity, items in self.groups.items()
         }
+        #: the snapshot, its generation and how much of its ``moved`` log this board applied
+        self.source: QueueSnapshot | None = None
+        self.generation = -1
+        self.applied = 0
+
+    def update(self, rows: dict[int, QueueRow], ids: Iterable[int], now: float) -> None:
+        """Re-read only the rows ``ids`` (gone from ``rows``: taken out): each moves to its
+        place among the others, and the counts are adjusted. The cost follows the number of
+        rows that changed, not the size of the queue."""
+        for case_id in ids:
+            old = self._entries.pop(case_id, None)
+            if old is not None:
+                self._take_out(old)
+            row = rows.get(case_id)
+            reading = None if row is None else row.at_stake(now)
+            if row is None or reading is None:
+                continue
+            entry = (row, reading)
+            bisect.insort(self.groups[row.severity], entry, key=_order)
+            self._entries[case_id] = entry
+            self._count(row.severity, reading, 1)
+
+    def _take_out(self, entry: tuple[QueueRow, TargetReading]) -> None:
+        row, reading = entry
+        items = self.groups[row.severity]
+        # The entries' order is fixed when they are placed: find by position, then identity.
+        index = bisect.bisect_left(items, _order(entry), key=_order)
+        while items[index] is not entry:
+            index += 1
+        del items[index]
+        self._count(row.severity, reading, -1)
+
+    def _count(self, severity: Severity, reading: TargetReading, step: int) -> None:
+        breached, at_risk = self.counts[severity]
+        if reading.state is TimerState.BREACHED:
+            breached += step
+        else:
+            at_risk += step
+        self.counts[severity] = (breached, at_risk)
 
     @property
     def totals(self) -> tuple[int, int]:
@@ -90,10 +135,18 @@ class BreachBoard:
             sum(r for _, r in self.counts.values()),
         )
 
-    def render(self, now: float, per_group: int | None) -> Text:
+    def render(
+        self, now: float, per_group: int | None, window: tuple[int, int] | None = None
+    ) -> Text:
         """Counts per severity, then its rows (most overdue first), at most ``per_group`` each,
-        with a "+N more" line for the rest."""
+        with a "+N more" line for the rest.
+
+        ``window``: the lines (first, end) that can be seen; rows outside it are drawn as blank
+        lines without reading their timers, so a panel listing every row costs what its
+        screen shows, not what the queue holds.
+        """
         text = Text()
+        line = 0
         for severity in Severity:
             items = self.groups[severity]
             if not items:
@@ -101,7 +154,15 @@ class BreachBoard:
             breached, at_risk = self.counts[severity]
             text.append(f"{severity.value.upper()}", SEVERITY_STYLE[severity])
             text.append(f"  {breached} breached · {at_risk} at risk\n", "dim")
+            line += 1
             shown = items if per_group is None else items[:per_group]
+            if window is not None:
+                first, end = max(0, window[0] - line), max(0, window[1] - line)
+                if first > 0:
+                    text.append("\n" * min(first, len(shown)))
+                line += len(shown)
+                after = len(shown) - end
+                shown = shown[first:end]
             for row, _ in shown:
                 reading = row.at_stake(now)
                 if reading is None:  # crossed back (e.g. answered) since the board was built
@@ -113,6 +174,10 @@ class BreachBoard:
                 text.append(f" · {row.client_code} · ")
                 text.append(f"{row.assignee or 'unassigned'}", "" if row.assignee else "dim")
                 text.append(f" · {row.summary}\n")
+            if window is not None:
+                if after > 0:
+                    text.append("\n" * after)
+                shown = items if per_group is None else items[:per_group]
             hidden = len(items) - len(shown)
             if hidden > 0:
                 text.append(f"  +{hidden} more {severity.value}", "italic")
@@ -135,6 +200,12 @@ class SlaPanel(VerticalScroll):
         self.per_group = per_group
         self.board: BreachBoard | None = None
         self._shown = ""
+        self._moment: tuple[BusinessCalendar, datetime] | None = None
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self.per_group is None and self._moment is not None and int(old) != int(new):
+            self.tick(*self._moment)  # the rows coming into view read their timers
 
     def compose(self) -> ComposeResult:
         yield BusinessClock(id="business-clock")
@@ -147,11 +218,37 @@ class SlaPanel(VerticalScroll):
         self.border_title = f"SLA · {breached} breached · {at_risk} at risk"
         self.tick(calendar, now)
 
+    def follow(self, snapshot: QueueSnapshot, calendar: BusinessCalendar, now: datetime) -> None:
+        """Bring the board up to ``snapshot`` and redraw: only the rows that crossed a threshold
+        since the last call are re-read; a new load or re-read of the queue regroups all."""
+        board = self.board
+        moved = snapshot.moved
+        if (
+            board is None
+            or board.source is not snapshot
+            or board.generation != snapshot.generation
+            or board.applied > len(moved)
+        ):
+            self.set_rows(snapshot.ordered, calendar, now)
+            board = self.board
+            assert board is not None
+        else:
+            board.update(snapshot.rows, moved[board.applied :], now.timestamp())
+            breached, at_risk = board.totals
+            self.border_title = f"SLA · {breached} breached · {at_risk} at risk"
+            self.tick(calendar, now)
+        board.source, board.generation, board.applied = snapshot, snapshot.generation, len(moved)
+
     def tick(self, calendar: BusinessCalendar, now: datetime) -> None:
         """Redraw the clock and the times of the rows shown."""
         self.query_one(BusinessClock).show(calendar, now)
+        self._moment = (calendar, now)
         if self.board is not None:
-            text = self.board.render(now.timestamp(), self.per_group)
+            window = None
+            if self.per_group is None:  # every row listed: read only those near the view
+                top = int(self.scroll_y)
+                window = (top - 5, top + self.size.height + 5)
+            text = self.board.render(now.timestamp(), self.per_group, window)
             if text.plain != self._shown:  # times show minutes: a redraw a minute at most
                 self._shown = text.plain
                 self.query_one("#sla-body", Static).update(text)

@@ -1,0 +1,98 @@
+"""Start-up cost of simple subcommands (issue 13): CPU of ``wzdesk ...`` against ``python -c
+pass``, measured as pairs in one run, with the global options before and after the command.
+
+    python -m benchmarks.bench_cli_start            # 15 pairs per command
+    python -m benchmarks.bench_cli_start --runs 5
+
+CPU is user + system time of the child process (``getrusage(RUSAGE_CHILDREN)``), so other
+load on the machine changes it little; each command runs right after its own ``python -c
+pass`` and the ratio is the median of the per-pair ratios. The goal: within 5× of the bare
+interpreter. A SQLite demo database is built first (WZDESK_NOW pins the clock).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+GOAL = 5.0
+NOW = "2026-03-11T14:00:00Z"
+COMMANDS = {
+    "sla due": ["sla", "due", "--severity", "major", "--received", "2026-03-11T10:00:00-04:00"],
+    "sla elapsed": [
+        "sla",
+        "elapsed",
+        "--from",
+        "2026-03-09T10:00:00-04:00",
+        "--to",
+        "2026-03-11T10:00:00-04:00",
+    ],
+    "holidays list": ["holidays", "list"],
+    "case list --limit 20": ["case", "list", "--limit", "20"],
+    "case show": ["case", "show", "WZ-1001"],
+}
+
+
+def cpu_of(argv: list[str], env: dict[str, str]) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode().strip()}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    directory = Path(tempfile.mkdtemp(prefix="wzdesk-cli-start-"))
+    database = directory / "desk.db"
+    env = {**os.environ, "WZDESK_NOW": NOW}
+    env.pop("WZDESK_DB", None)
+    env.pop("WZDESK_USER", None)
+    wzdesk = [sys.executable, "-m", "wzdesk"]
+    subprocess.run(
+        [*wzdesk, "--db", str(database), "demo", "--cases", "300"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    bare = [sys.executable, "-c", "pass"]
+    rows = []
+    for label, words in COMMANDS.items():
+        for order, argv in (
+            ("--db first", [*wzdesk, "--db", str(database), *words]),
+            ("--db last", [*wzdesk, *words, "--db", str(database)]),
+        ):
+            cpu_of(argv, env)  # warm the file cache and the .pyc files
+            pairs = []
+            for _ in range(args.runs):
+                base = cpu_of(bare, env)
+                pairs.append((base, cpu_of(argv, env)))
+            base_ms = statistics.median(b for b, _ in pairs) * 1000
+            command_ms = statistics.median(c for _, c in pairs) * 1000
+            ratio = statistics.median(c / b for b, c in pairs if b > 0)
+            rows.append((label, order, command_ms, base_ms, ratio))
+            print(
+                f"  {label:<22} {order:<10} {command_ms:6.1f} ms CPU vs python -c pass "
+                f"{base_ms:5.1f} ms: {ratio:4.1f}×",
+                flush=True,
+            )
+    print(f"\n| command | order | CPU (median) | python -c pass | ratio (goal ≤ {GOAL:.0f}×) |")
+    print("|---|---|---|---|---|")
+    for label, order, command_ms, base_ms, ratio in rows:
+        print(
+            f"| `wzdesk {label}` | {order} | {command_ms:.1f} ms | {base_ms:.1f} ms "
+            f"| {ratio:.1f}× |"
+        )
+
+
+if __name__ == "__main__":
+    main()

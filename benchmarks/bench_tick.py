@@ -1,0 +1,187 @@
+"""Per-second cost of the console in business hours (issue 13): a tick with no threshold
+crossed, a tick that follows a crossing, and the console's CPU over a stretch of real time.
+
+    python -m benchmarks.bench_tick                       # 1k / 10k / 50k open, 60 s of CPU
+    python -m benchmarks.bench_tick --sizes 1000 --seconds 20
+
+The clock is pinned to a Wednesday 10:00 in Toronto (business hours: countdowns move and
+targets cross thresholds; at night nothing crosses and every figure is a best case). Ticks are
+measured by moving the clock to just before (no crossing) or just after (a crossing) the
+snapshot's next threshold instant and calling ``MainScreen.tick`` directly; the CPU figure runs
+the headless console with a clock that moves with real time from that Wednesday 10:00.
+Medians; this asserts nothing about time. Run it against an older checkout (``PYTHONPATH``)
+with the same ``--dir`` to compare before and after on the same databases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from wzdesk.core.clock import FixedClock
+from wzdesk.services.demo import generate
+from wzdesk.services.directory import sign_in
+from wzdesk.store.database import open_database
+from wzdesk.store.models import Case
+
+WIDTH = 160  # --width: 180 and wider shows the breach panel in its own column, every row listed
+WEDNESDAY_10 = datetime(2026, 3, 11, 10, 0, tzinfo=ZoneInfo("America/Toronto"))
+
+
+class RunningClock:
+    """Real time, starting at ``start`` (so the console ticks through business hours)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start
+        self.began = time.monotonic()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self.began)
+
+
+def build_database(path: Path, open_cases: int) -> None:
+    if path.exists():
+        return
+    started = time.perf_counter()
+    open_database(f"sqlite:///{path}")
+    clock = FixedClock(WEDNESDAY_10)
+    sign_in("bench", clock)
+    summary = generate(clock, open_cases * 2, 0.5)
+    print(
+        f"  built {path.name}: {summary.cases:,} cases, {summary.open_cases:,} open "
+        f"in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
+
+
+def make_app(path: Path, clock: object):  # type: ignore[no-untyped-def]
+    from wzdesk.tui.app import WzdeskApp
+
+    open_database(f"sqlite:///{path}")
+    context = sign_in("bench", clock).context  # type: ignore[arg-type]
+    app = WzdeskApp(
+        context,
+        clock=clock,  # type: ignore[arg-type]
+        database_label=path.name,
+        bell=False,
+        refresh_seconds=3600,
+    )
+    app.animation_level = "none"
+    return app
+
+
+async def loaded(app) -> None:  # type: ignore[no-untyped-def]
+    while app.snapshot is None or app.snapshot.partial:  # noqa: ASYNC110 - waiting to measure
+        await asyncio.sleep(0.01)
+
+
+async def ticks(path: Path, count: int) -> tuple[list[float], list[float], int]:
+    """``count`` ticks without a crossing and ``count`` ticks right after one (seconds)."""
+    from wzdesk.tui.screens.main import MainScreen
+
+    clock = FixedClock(WEDNESDAY_10)
+    app = make_app(path, clock)
+    quiet, crossing = [], []
+    async with app.run_test(size=(WIDTH, 50)) as pilot:
+        await loaded(app)
+        await pilot.pause()
+        screen = next(s for s in app.screen_stack if isinstance(s, MainScreen))
+        screen.tick()
+        await pilot.pause()
+        for _ in range(count):
+            snapshot = app.snapshot
+            heap = snapshot._transitions
+            now = clock.now().timestamp()
+            upcoming = min((event[0] for event in heap if event[0] > now + 1), default=None)
+            if upcoming is None:
+                break
+            # Just before the next crossing: a tick that only moves the countdowns.
+            clock.advance(timedelta(seconds=upcoming - 0.5 - now))
+            begin = time.perf_counter()
+            screen.tick()
+            quiet.append(time.perf_counter() - begin)
+            await pilot.pause()
+            # Just after it: the crossing is announced, the counts and the panel follow.
+            clock.advance(timedelta(seconds=1))
+            begin = time.perf_counter()
+            screen.tick()
+            crossing.append(time.perf_counter() - begin)
+            await pilot.pause()
+        open_rows = len(app.snapshot.ordered)
+    return quiet, crossing, open_rows
+
+
+async def console_cpu(path: Path, seconds: float) -> float:
+    """Percent of one core the console uses over ``seconds`` of business-hours real time."""
+    app = make_app(path, RunningClock(WEDNESDAY_10))
+    async with app.run_test(size=(WIDTH, 50)):
+        await loaded(app)
+        await asyncio.sleep(2)  # let it settle
+        cpu_before, wall_before = time.process_time(), time.perf_counter()
+        await asyncio.sleep(seconds)
+        cpu = time.process_time() - cpu_before
+        wall = time.perf_counter() - wall_before
+    return 100.0 * cpu / wall
+
+
+def main() -> None:
+    global WIDTH  # noqa: PLW0603 - the terminal size every run uses
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000,50000", help="open cases, comma-separated")
+    parser.add_argument("--ticks", type=int, default=15, help="ticks of each kind per size")
+    parser.add_argument("--seconds", type=float, default=60.0, help="CPU measure (0: skip)")
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/wzdesk-bench-tick"))
+    parser.add_argument("--width", type=int, default=WIDTH, help="terminal columns")
+    args = parser.parse_args()
+    WIDTH = args.width
+    args.dir.mkdir(parents=True, exist_ok=True)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    print("Preparing databases", flush=True)
+    for size in sizes:
+        build_database(args.dir / f"tick-{size}.db", size)
+    results = []
+    for size in sizes:
+        path = args.dir / f"tick-{size}.db"
+        open_database(f"sqlite:///{path}")
+        open_rows = Case.select().where(Case.is_open).count()
+        quiet, crossing, _ = asyncio.run(ticks(path, args.ticks))
+        cpu = asyncio.run(console_cpu(path, args.seconds)) if args.seconds else float("nan")
+        results.append((open_rows, quiet, crossing, cpu))
+        print(
+            f"  {open_rows:,} open: tick {statistics.median(quiet) * 1000:.2f} ms, "
+            f"crossing tick {statistics.median(crossing) * 1000:.2f} ms "
+            f"(max {max(crossing) * 1000:.1f} ms), CPU {cpu:.2f}%",
+            flush=True,
+        )
+    print(f"\n| measure | {' | '.join(f'{r[0]:,} open' for r in results)} |")
+    print("|---|" + "---|" * len(results))
+    print(
+        "| tick with no threshold crossed (median) | "
+        + " | ".join(f"{statistics.median(r[1]) * 1000:.2f} ms" for r in results)
+        + " |"
+    )
+    print(
+        "| tick after a crossing (median) | "
+        + " | ".join(f"{statistics.median(r[2]) * 1000:.2f} ms" for r in results)
+        + " |"
+    )
+    print(
+        "| tick after a crossing (max) | "
+        + " | ".join(f"{max(r[2]) * 1000:.1f} ms" for r in results)
+        + " |"
+    )
+    if args.seconds:
+        print(
+            f"| console CPU over {args.seconds:.0f} s, Wednesday 10:00 | "
+            + " | ".join(f"{r[3]:.2f}%" for r in results)
+            + " |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Scripts start fast (issue 13): a subcommand loads only its own command module, whether the
+global options come before or after it; the whole parser tree is still there for help."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wzdesk.cli.main import COMMAND_MODULES, _command_of, build_parser
+
+PROBE = """
+import sys
+from wzdesk.cli.main import main
+code = main(sys.argv[1:])
+loaded = sorted(m for m in sys.modules if m.startswith("wzdesk.cli.") and m.endswith("_cmd"))
+print(",".join(loaded), file=sys.stderr)
+raise SystemExit(code)
+"""
+ELAPSED = [
+    "sla",
+    "elapsed",
+    "--from",
+    "2026-03-09T10:00:00-04:00",
+    "--to",
+    "2026-03-09T11:00:00-04:00",
+]
+
+
+@pytest.mark.parametrize(
+    ("words", "command"),
+    [
+        (["--db", "x.db", "sla", "due"], "sla"),
+        (["sla", "due", "--db", "x.db"], "sla"),
+        (["--as", "kim", "--db=x.db", "case", "list"], "case"),
+        (["--db", "sla"], None),
+        (["--demo"], None),
+        ([], None),
+    ],
+)
+def test_the_command_is_the_first_bare_word_no_option_owns(
+    words: list[str], command: str | None
+) -> None:
+    assert _command_of(words) == command
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_a_subcommand_loads_only_its_module_either_option_order(
+    tmp_path: Path, before: bool
+) -> None:
+    database = str(tmp_path / "desk.db")
+    words = ["--db", database, *ELAPSED] if before else [*ELAPSED, "--db", database]
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *words],
+        capture_output=True,
+        text=True,
+        env={"WZDESK_NOW": "2026-03-09T14:00:00Z", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "3600" in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "wzdesk.cli.sla_cmd"
+
+
+def test_the_whole_tree_is_built_for_help() -> None:
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if hasattr(a, "choices") and a.choices]
+    assert set(COMMAND_MODULES) <= set(commands.choices)

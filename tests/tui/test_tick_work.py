@@ -1,0 +1,100 @@
+"""The per-second cost follows the screen: a threshold crossing re-reads the rows that crossed
+and the rows on screen, never every open case (issue 13)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+import pytest
+
+from tests.conftest import local, new_case
+from tests.tui.helpers import highlighted, main_screen, notifications, queue, settle
+from wzdesk.core.clock import FixedClock
+from wzdesk.services import cases
+from wzdesk.services.context import ServiceContext
+from wzdesk.services.queue import QueueRow
+
+#: Every way of reading a row's timers: a row is "touched" when any of them runs on it.
+READERS = (
+    "worst_state",
+    "at_stake",
+    "readings",
+    "urgency",
+    "response_state",
+    "resolution_state",
+    "response_remaining",
+    "resolution_remaining",
+    "transitions",
+)
+OPEN = 150
+
+
+@pytest.fixture
+def crowded(seeded: list[str], supervisor: ServiceContext) -> list[str]:
+    """The seeded cases and 150 minor ones received over the past week (many breached or at
+    risk, so the breach board is full)."""
+    refs = list(seeded)
+    for i in range(OPEN):
+        received = local(2026, 3, 2 + i % 5, 9 + i % 8, i % 60)
+        case = cases.open_case(
+            supervisor,
+            new_case(severity="minor", summary=f"Case {i}", received_at=received),
+        )
+        refs.append(case.ref)
+    return refs
+
+
+def count_touches(monkeypatch: pytest.MonkeyPatch) -> set[int]:
+    touched: set[int] = set()
+
+    def counting(method: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(method)
+        def wrapper(row: QueueRow, *args: Any) -> Any:
+            touched.add(row.case_id)
+            return method(row, *args)
+
+        return wrapper
+
+    for name in READERS:
+        monkeypatch.setattr(QueueRow, name, counting(getattr(QueueRow, name)))
+    return touched
+
+
+@pytest.mark.parametrize("width", [120, 200])  # 200: the breach panel lists every row
+async def test_a_crossing_touches_the_rows_that_crossed_and_the_screen_not_the_queue(
+    crowded, agent, make_app, clock: FixedClock, monkeypatch, width: int
+) -> None:
+    total = OPEN + 3
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == total)
+        screen = main_screen(pilot)
+        # Major received Mon 09:00: response at risk at 75% of 10h, Mon 16:30. Up to ten
+        # seconds before, the other crossings of the afternoon are announced.
+        clock.advance(timedelta(hours=6, minutes=29, seconds=50))
+        screen.tick()
+        await pilot.press("down", "down", "down")
+        before = highlighted(pilot)
+        clock.advance(timedelta(seconds=20))
+        touched = count_touches(monkeypatch)
+        crossings = app.snapshot.touched
+        screen.tick()
+        assert app.snapshot.touched - crossings == 1  # the major case only
+        visible = queue(pilot).size.height * (2 if width >= 180 else 1)  # queue and panel
+        assert touched, "the tick read nothing: the test no longer measures it"
+        # The rows on screen (queue, breach panel, the case) and the few that crossed.
+        assert len(touched) <= visible + 20, f"{len(touched)} of {total} rows touched"
+        assert len(touched) < total / 2
+        assert highlighted(pilot) == before  # the cursor never jumps
+        await settle(
+            pilot, lambda: any(f"{crowded[1]} response at risk" in n for n in notifications(pilot))
+        )
+
+        # A second tick with nothing crossed touches only what is on screen.
+        touched.clear()
+        clock.advance(timedelta(seconds=1))
+        screen.tick()
+        assert len(touched) <= visible + 20
