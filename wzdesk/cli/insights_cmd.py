@@ -28,20 +28,6 @@ def register_explain(verbs: argparse._SubParsersAction) -> None:  # type: ignore
     explain.set_defaults(handler=run_explain)
 
 
-def register_events(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """``sla events``."""
-    events = verbs.add_parser(
-        "events", help="SLA events (at_risk, breached, met, late, paused, resumed)"
-    )
-    events.add_argument("--case", metavar="REF", help="one case's events")
-    events.add_argument("--from", dest="start", metavar="DATE", help="cases received from DATE")
-    events.add_argument("--to", dest="end", metavar="DATE", help="... to before DATE")
-    form = events.add_mutually_exclusive_group()
-    form.add_argument("--jsonl", action="store_true", help="one JSON object a line")
-    form.add_argument("--csv", action="store_true", help="CSV with a header line")
-    events.set_defaults(handler=run_events)
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     report = subparsers.add_parser("report", help="reports over cases received in a period")
     kinds = report.add_subparsers(

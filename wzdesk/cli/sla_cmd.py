@@ -35,9 +35,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_json_flag(elapsed)
     elapsed.set_defaults(handler=run_elapsed)
 
-    from wzdesk.cli.insights_cmd import register_events
+    events = verbs.add_parser(
+        "events", help="SLA events (at_risk, breached, met, late, paused, resumed)"
+    )
+    events.add_argument("--case", metavar="REF", help="one case's events")
+    events.add_argument("--from", dest="start", metavar="DATE", help="cases received from DATE")
+    events.add_argument("--to", dest="end", metavar="DATE", help="... to before DATE")
+    form = events.add_mutually_exclusive_group()
+    form.add_argument("--jsonl", action="store_true", help="one JSON object a line")
+    form.add_argument("--csv", action="store_true", help="CSV with a header line")
+    events.set_defaults(handler=run_events)
 
-    register_events(verbs)
+
+def run_events(args: argparse.Namespace, runtime: Runtime) -> int:
+    """``sla events``: its parser stays here (loading a command loads one module); the work
+    lives beside the reports."""
+    from wzdesk.cli.insights_cmd import run_events as run
+
+    return run(args, runtime)
 
 
 def run_due(args: argparse.Namespace, runtime: Runtime) -> int:
