@@ -24,6 +24,7 @@ from wzdesk.tui.screens.calendar import CalendarScreen
 from wzdesk.tui.screens.calendar_change import HolidayForm, WhatIfScreen
 from wzdesk.tui.screens.help import HelpScreen
 from wzdesk.tui.screens.main import MainScreen
+from wzdesk.tui.screens.prompts import ConfirmPrompt
 
 
 def text(pilot: Pilot) -> str:
@@ -163,10 +164,35 @@ async def test_bad_input_names_the_field_and_cancel_writes_nothing(
         await pilot.press("escape")  # cancel
         await settle(pilot, lambda: isinstance(pilot.app.screen, CalendarScreen))
         await settle(pilot, lambda: "Nothing saved." in text(pilot))
+        await pilot.press("a")  # Esc in the form with something typed asks first
+        await settle(pilot, lambda: isinstance(pilot.app.screen, HolidayForm))
+        await pilot.press(*"2026-03-1", "escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+        await pilot.press("y")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, CalendarScreen))
     assert not Holiday.select().exists()
     assert {ref: deadlines(ref) for ref in seeded} == before
     assert not AuditEntry.select().where(AuditEntry.action.startswith("holiday")).exists()
     assert not AuditEntry.select().where(AuditEntry.action == "case.retime").exists()
+
+
+async def test_saving_after_the_desk_changed_says_so(seeded, supervisor, clock, make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(supervisor)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_calendar(pilot)
+        await pilot.press("a")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, HolidayForm))
+        await fill_form(pilot, "2026-03-10")
+        await settle(pilot, lambda: "What if: 3 open cases move" in text(pilot))
+        # Meanwhile another agent logs a case whose clock runs through Tuesday too.
+        late = cases.open_case(
+            supervisor, new_case(severity="major", received_at=local(2026, 3, 9, 9, 45))
+        ).ref
+        assert late not in text(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: "Holiday 2026-03-10 added; 4 cases re-timed" in text(pilot))
+        assert "not what the what-if showed: the desk changed meanwhile" in text(pilot)
+    assert Case.get(Case.ref == late).response_due == local(2026, 3, 11, 9, 45)
 
 
 async def test_removing_the_highlighted_holiday_says_which_case_newly_breaches(

@@ -27,6 +27,7 @@ from wzdesk.core.timefmt import parse_date
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.retiming import CaseMove, Retiming
 from wzdesk.tui.formatting import local_time
+from wzdesk.tui.screens.prompts import GuardedPrompt
 from wzdesk.tui.workers import desk, in_thread
 
 #: The what-if lists this many moved targets; the rest are counted (the CLI lists them all).
@@ -161,9 +162,10 @@ def saved_text(change: HolidayChange, retiming: Retiming, existed: bool) -> str:
     )
 
 
-class HolidayForm(ModalScreen[WhatIf | None]):
+class HolidayForm(GuardedPrompt[WhatIf]):
     """Date, optional name, optional hours kept that day. Ctrl+S runs the what-if (a dry run
-    in a worker); a refusal shows under the field it names; the form closes with the what-if."""
+    in a worker); a refusal shows under the field it names; the form closes with the what-if.
+    Esc asks first when something is typed."""
 
     BINDINGS = [
         Binding("ctrl+s", "submit", "What-if", priority=True),
@@ -260,11 +262,8 @@ class HolidayForm(ModalScreen[WhatIf | None]):
             self.dismiss(message.what_if)
 
     def has_unsaved_text(self) -> bool:
-        """Quitting asks first when the form holds a date (see ``WzdeskApp.unsaved_work``)."""
+        """Esc and quitting ask first when the form holds something typed."""
         return any(self.value(name) for name in FORM_FIELDS)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class WhatIfScreen(ModalScreen[bool]):
