@@ -18,10 +18,16 @@ from wzdesk.core.clock import FixedClock
 from wzdesk.core.sla import Severity
 from wzdesk.services import cases
 from wzdesk.services.calendar import PolicyChange, add_holiday, change_policy
+from wzdesk.services.retiming import CaseMove, Retiming
 from wzdesk.store.models import AuditEntry, Case, Holiday
 from wzdesk.tui.formatting import local_time
 from wzdesk.tui.screens.calendar import CalendarScreen
-from wzdesk.tui.screens.calendar_change import HolidayForm, WhatIfScreen
+from wzdesk.tui.screens.calendar_change import (
+    HolidayForm,
+    WhatIfScreen,
+    what_if_rows,
+    what_if_summary,
+)
 from wzdesk.tui.screens.help import HelpScreen
 from wzdesk.tui.screens.main import MainScreen
 from wzdesk.tui.screens.prompts import ConfirmPrompt
@@ -245,3 +251,33 @@ async def test_an_agent_does_not_get_the_keys(seeded, supervisor, agent, clock, 
         await settle(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
         assert "Remove the highlighted holiday" not in text(pilot)
     assert [h.day for h in Holiday.select()] == [date(2026, 12, 25)]
+
+
+def test_the_what_if_lists_breach_changes_first_and_counts_what_it_cuts() -> None:
+    zone = ZoneInfo("America/Toronto")
+    now = local(2026, 3, 9, 10)
+    hour = timedelta(hours=1)
+
+    def move(ref: str, shift: timedelta, states: tuple[str, str, str, str]) -> CaseMove:
+        before = Deadlines(now + hour, now, now + 5 * hour, now + 4 * hour)
+        after = Deadlines(now + hour, now, now + 5 * hour + shift, now + 4 * hour + shift)
+        return CaseMove(ref, 1, before, after, *states)
+
+    quiet = move("WZ-1001", timedelta(days=1), ("pending", "pending", "pending", "pending"))
+    breaching = move("WZ-1002", -6 * hour, ("pending", "pending", "pending", "breached"))
+    rows, total = what_if_rows((quiet, breaching), zone, now, limit=1)
+    assert total == 2  # one moved target each (the response stays put)
+    assert rows == [
+        [
+            "WZ-1002",
+            "resolution",
+            "Mon 09 Mar 15:00",
+            "Mon 09 Mar 09:00",
+            "-6h00m",
+            "newly breached",
+        ]
+    ]
+    assert what_if_summary(Retiming((quiet, breaching), dry_run=True)) == (
+        "2 open cases move · 1 newly breached"
+    )
+    assert what_if_summary(Retiming((quiet,))) == "1 open case moves"

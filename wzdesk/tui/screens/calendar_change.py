@@ -31,7 +31,7 @@ from wzdesk.tui.screens.prompts import GuardedPrompt
 from wzdesk.tui.workers import desk, in_thread
 
 #: The what-if lists this many moved targets; the rest are counted (the CLI lists them all).
-MAX_WHAT_IF_ROWS = 500
+MAX_WHAT_IF_ROWS = 200
 #: The service's field names, as the form labels them.
 FIELD_LABELS = {"DATE": "Date", "--name": "Name", "--hours": "Hours"}
 FORM_FIELDS = ("date", "name", "hours")
@@ -101,10 +101,18 @@ def shift_text(seconds: float) -> str:
     return f"{sign}{hours}h{minutes:02d}m"
 
 
-def what_if_rows(moves: tuple[CaseMove, ...], zone: ZoneInfo, now: datetime) -> list[list[str]]:
+#: Rows that change a breach come first (they matter most when the list is cut short).
+_BREACH_ORDER = {"newly breached": 0, "no longer breached": 1, "": 2}
+
+
+def what_if_rows(
+    moves: tuple[CaseMove, ...], zone: ZoneInfo, now: datetime, limit: int | None = None
+) -> tuple[list[list[str]], int]:
     """One row per target whose due instant moves: case, target, due now, due after, shift,
-    and whether it newly breaches or stops being breached."""
-    rows = []
+    and whether it newly breaches or stops being breached; newly breached first, then no
+    longer breached, then the rest, each in case order. Only the first ``limit`` rows are
+    formatted (a holiday can move thousands of cases); the count is of all of them."""
+    moved = []
     for move in moves:
         for target, before, after, shift in (
             ("response", move.before.response_due, move.after.response_due, move.response_shift),
@@ -124,17 +132,20 @@ def what_if_rows(moves: tuple[CaseMove, ...], zone: ZoneInfo, now: datetime) -> 
                 if target in move.no_longer_breached
                 else ""
             )
-            rows.append(
-                [
-                    move.ref,
-                    target,
-                    local_time(before, zone, now=now),
-                    local_time(after, zone, now=now),
-                    shift_text(shift),
-                    breach,
-                ]
-            )
-    return rows
+            moved.append((move.ref, target, before, after, shift, breach))
+    moved.sort(key=lambda row: _BREACH_ORDER[row[5]])  # stable: case order within each
+    rows = [
+        [
+            ref,
+            target,
+            local_time(before, zone, now=now),
+            local_time(after, zone, now=now),
+            shift_text(shift),
+            breach,
+        ]
+        for ref, target, before, after, shift, breach in moved[:limit]
+    ]
+    return rows, len(moved)
 
 
 def what_if_summary(retiming: Retiming) -> str:
@@ -282,7 +293,9 @@ class WhatIfScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         change = self.what.change
         verb = "Remove" if change.remove else "Add"
-        rows = what_if_rows(self.what.retiming.moves, self.what.zone, self.what.now)
+        rows, total = what_if_rows(
+            self.what.retiming.moves, self.what.zone, self.what.now, MAX_WHAT_IF_ROWS
+        )
         with Vertical(classes="prompt-box", id="what-if-box"):
             yield Label(f"{verb} holiday {change.label}?", classes="prompt-title")
             yield Static(f"What if: {what_if_summary(self.what.retiming)}", id="what-if-summary")
@@ -290,13 +303,13 @@ class WhatIfScreen(ModalScreen[bool]):
                 table: DataTable[Text] = DataTable(id="what-if-table", cursor_type="row")
                 for heading in ("Case", "Target", "Due now", "Due after", "Shift", ""):
                     table.add_column(heading)
-                for row in rows[:MAX_WHAT_IF_ROWS]:
+                for row in rows:
                     style = "bold red" if row[5] == "newly breached" else ""
                     table.add_row(*(Text(cell, style=style) for cell in row))
                 yield table
-            if len(rows) > MAX_WHAT_IF_ROWS:
+            if total > len(rows):
                 yield Static(
-                    f"… and {len(rows) - MAX_WHAT_IF_ROWS} more ('wzdesk holidays "
+                    f"… and {total - len(rows)} more ('wzdesk holidays "
                     f"{'remove' if change.remove else 'add'} --dry-run' lists them all)"
                 )
             with Horizontal(classes="prompt-buttons"):
