@@ -124,7 +124,7 @@ async def test_adding_a_holiday_shows_the_what_if_and_saves_exactly_it(
         moved = {move.ref for move in what_if.retiming.moves}
         assert {major, minor} <= moved  # received Monday: their clocks run through Tuesday
         summary = line_with(pilot, "What if:")
-        assert f"{len(moved)} open cases move" in summary
+        assert f"{len(moved)} cases move" in summary
         assert "Add holiday 2026-03-10 “Closed Tuesday”?" in text(pilot)
         # The major case's resolution (days away) moves a whole day: listed with both instants.
         row = next(line for line in screen_lines(pilot) if major in line and "resolution" in line)
@@ -189,7 +189,7 @@ async def test_saving_after_the_desk_changed_says_so(seeded, supervisor, clock, 
         await pilot.press("a")
         await settle(pilot, lambda: isinstance(pilot.app.screen, HolidayForm))
         await fill_form(pilot, "2026-03-10")
-        await settle(pilot, lambda: "What if: 3 open cases move" in text(pilot))
+        await settle(pilot, lambda: "What if: 3 cases move" in text(pilot))
         # Meanwhile another agent logs a case whose clock runs through Tuesday too.
         late = cases.open_case(
             supervisor, new_case(severity="major", received_at=local(2026, 3, 9, 9, 45))
@@ -278,6 +278,6 @@ def test_the_what_if_lists_breach_changes_first_and_counts_what_it_cuts() -> Non
         ]
     ]
     assert what_if_summary(Retiming((quiet, breaching), dry_run=True)) == (
-        "2 open cases move · 1 newly breached"
+        "2 cases move · 1 newly breached"
     )
-    assert what_if_summary(Retiming((quiet,))) == "1 open case moves"
+    assert what_if_summary(Retiming((quiet,))) == "1 case moves"

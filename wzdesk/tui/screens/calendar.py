@@ -25,6 +25,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
+from textual.worker import get_current_worker
 
 from wzdesk.core.calendar import format_week, parse_week
 from wzdesk.core.errors import UserError
@@ -210,12 +211,14 @@ class CalendarScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="calendar-change", exit_on_error=False)
     def check_removal(self, change: HolidayChange) -> None:
+        worker = get_current_worker()
         try:
             result = in_thread(what_if, desk(self).context, change)
         except Exception as error:
             self.post_message(self.Done(error=_first_line(error)))
             return
-        self.post_message(self.Done(what_if=result))
+        if not worker.is_cancelled:  # a second d replaced this one: show only the newest
+            self.post_message(self.Done(what_if=result))
 
     def _confirm(self, result: WhatIf | None) -> None:
         """Show the what-if; Save runs the change, Cancel writes nothing."""

@@ -149,12 +149,13 @@ def what_if_rows(
 
 
 def what_if_summary(retiming: Retiming) -> str:
-    """``3 open cases move · 1 newly breached · 1 no longer breached``."""
+    """``3 cases move · 1 newly breached · 1 no longer breached`` (cases not closed: resolved
+    ones keep their due instants too, as the queue's history and reports read them)."""
     moves = retiming.moves
     if not moves:
-        return "No open case moves."
+        return "No case moves."
     count = len(moves)
-    parts = [f"{count} open case{'s' if count != 1 else ''} move{'s' if count == 1 else ''}"]
+    parts = [f"{count} case{'s' if count != 1 else ''} move{'s' if count == 1 else ''}"]
     newly = sum(1 for move in moves if move.newly_breached)
     no_longer = sum(1 for move in moves if move.no_longer_breached)
     if newly:
@@ -278,7 +279,7 @@ class HolidayForm(GuardedPrompt[WhatIf]):
 
 
 class WhatIfScreen(ModalScreen[bool]):
-    """Before saving: how many open cases move, and each moved target (case, target, due now,
+    """Before saving: how many cases move, and each moved target (case, target, due now,
     due after, shift, newly breached or no longer breached). Save or Cancel."""
 
     BINDINGS = [
