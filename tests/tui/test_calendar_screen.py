@@ -15,6 +15,7 @@ from tests.tui.helpers import line_with, notifications, screen_lines
 from tests.tui.test_flows import settle
 from wzdesk.core.case_sla import Deadlines
 from wzdesk.core.clock import FixedClock
+from wzdesk.core.rules import Role
 from wzdesk.core.sla import Severity
 from wzdesk.services import cases
 from wzdesk.services.calendar import PolicyChange, add_holiday, change_policy
@@ -28,7 +29,7 @@ from wzdesk.tui.screens.calendar_change import (
     what_if_rows,
     what_if_summary,
 )
-from wzdesk.tui.screens.help import HelpScreen
+from wzdesk.tui.screens.help import HelpScreen, keys_for
 from wzdesk.tui.screens.main import MainScreen
 from wzdesk.tui.screens.prompts import ConfirmPrompt
 
@@ -281,3 +282,14 @@ def test_the_what_if_lists_breach_changes_first_and_counts_what_it_cuts() -> Non
         "2 cases move · 1 newly breached"
     )
     assert what_if_summary(Retiming((quiet,))) == "1 case moves"
+
+
+def test_only_supervisors_see_the_calendar_keys_in_the_help() -> None:
+    def calendar_keys(role: Role) -> list[str]:
+        return [
+            k.key for group, keys in keys_for(role) if group.startswith("Calendar") for k in keys
+        ]
+
+    assert calendar_keys(Role.SUPERVISOR) == ["a", "d", "Ctrl+S / Esc", "Esc"]
+    for role in (Role.AGENT, Role.PHONE):
+        assert calendar_keys(role) == ["Esc"]
