@@ -18,7 +18,12 @@ from wzdesk.core.clock import FixedClock
 from wzdesk.core.rules import Role
 from wzdesk.core.sla import Severity
 from wzdesk.services import cases
-from wzdesk.services.calendar import PolicyChange, add_holiday, change_policy
+from wzdesk.services.calendar import (
+    PolicyChange,
+    add_holiday,
+    change_policy,
+    remove_holiday,
+)
 from wzdesk.services.retiming import CaseMove, Retiming
 from wzdesk.store.models import AuditEntry, Case, Holiday
 from wzdesk.tui.formatting import local_time
@@ -232,6 +237,26 @@ async def test_removing_the_highlighted_holiday_says_which_case_newly_breaches(
         assert "Long ago" in text(pilot)
     assert Case.get(Case.ref == friday).response_due == local(2026, 3, 9, 9, 30)
     assert [h.day for h in Holiday.select()] == [date(2026, 3, 2)]
+
+
+async def test_a_holiday_removed_elsewhere_meanwhile_is_refused_and_nothing_changes(
+    seeded, supervisor, clock, make_app
+) -> None:  # type: ignore[no-untyped-def]
+    add_holiday(supervisor, date(2026, 3, 10), "Closed Tuesday")
+    before = {ref: deadlines(ref) for ref in seeded}
+    app = make_app(supervisor)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_calendar(pilot)
+        await settle(pilot, lambda: "Closed Tuesday" in text(pilot))
+        await pilot.press("d")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, WhatIfScreen))
+        remove_holiday(supervisor, date(2026, 3, 10))  # another supervisor, from the CLI
+        after_cli = {ref: deadlines(ref) for ref in seeded}
+        assert after_cli != before
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: "Not done: Date: no holiday on 2026-03-10" in text(pilot))
+    assert {ref: deadlines(ref) for ref in seeded} == after_cli
+    assert not Holiday.select().exists()
 
 
 async def test_an_agent_does_not_get_the_keys(seeded, supervisor, agent, clock, make_app) -> None:  # type: ignore[no-untyped-def]

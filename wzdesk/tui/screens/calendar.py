@@ -31,6 +31,7 @@ from wzdesk.core.calendar import format_week, parse_week
 from wzdesk.core.errors import UserError
 from wzdesk.core.rules import Action, may
 from wzdesk.tui.screens.calendar_change import (
+    FIELD_LABELS,
     HolidayChange,
     HolidayForm,
     WhatIf,
@@ -268,5 +269,6 @@ class CalendarScreen(Screen[None]):
 
 def _first_line(error: Exception) -> str:
     if isinstance(error, UserError):
-        return str(error)
+        label = FIELD_LABELS.get(error.field or "")
+        return f"{label}: {error.message}" if label else str(error)
     return str(error).splitlines()[0] if str(error) else repr(error)
