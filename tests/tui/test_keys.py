@@ -44,7 +44,10 @@ ELSEWHERE = {
         ("Reply editor (r)", key): "tests/tui/test_reaching_people.py"
         for key in ("Ctrl+T", "Ctrl+P", "Ctrl+S")
     },
-    ("Calendar (palette)", "Esc"): "tests/tui/test_calendar_screen.py",
+    **{
+        ("Calendar (palette)", key): "tests/tui/test_calendar_screen.py"  # supervisors only
+        for key in ("a", "d", "Ctrl+S / Esc", "Esc")
+    },
     **{
         ("Professional services (on the selected case)", key): "tests/tui/test_services_flows.py"
         for key in ("Q", "P", "T", "H", "Ctrl+N / Ctrl+D")

@@ -50,7 +50,7 @@ CALENDAR = "Calendar: opening hours, holidays and half-days"
 
 
 def open_calendar(app: App[object]) -> None:
-    """Show the business calendar (read-only; the screen has no key of its own)."""
+    """Show the business calendar (supervisors change the holidays there, what-if first)."""
     from wzdesk.tui.screens.calendar import CalendarScreen
 
     app.push_screen(CalendarScreen())

@@ -1,28 +1,52 @@
-"""The business calendar, read-only: each policy version's opening hours (per weekday, overnight
-windows included) and targets, and the holidays and half-days. Opened from the palette
-("Calendar: opening hours, holidays and half-days"); read in a thread worker. Changes are made
-with ``wzdesk holidays`` and ``wzdesk policy set`` (both with ``--dry-run``)."""
+"""The business calendar: each policy version's opening hours (per weekday, overnight windows
+included) and targets, and the holidays and half-days. Opened from the palette ("Calendar: opening
+hours, holidays and half-days"); read in a thread worker.
+
+Supervisors change the holidays here: ``a`` adds a holiday or half-day (a small form), ``d``
+removes the highlighted one. Before saving, the what-if (the service's dry run, in a worker) shows
+which open cases' due instants move, by how much, and which newly breach or stop being breached;
+Save runs the same change for real, Cancel writes nothing. Policy versions change with
+``wzdesk policy set`` (also with ``--dry-run``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
+from textual.worker import get_current_worker
 
 from wzdesk.core.calendar import format_week, parse_week
-from wzdesk.tui.workers import in_thread
+from wzdesk.core.errors import UserError
+from wzdesk.core.rules import Action, may
+from wzdesk.tui.screens.calendar_change import (
+    FIELD_LABELS,
+    HolidayChange,
+    HolidayForm,
+    WhatIf,
+    WhatIfScreen,
+    run_change,
+    same_moves,
+    saved_text,
+    what_if,
+)
+from wzdesk.tui.widgets.key_bar import KeyBar
+from wzdesk.tui.workers import desk, in_thread
 
 TITLE = "Calendar: opening hours, holidays and half-days"
+#: The keys that change the calendar, and what a role that may not use them is told.
+CHANGE_KEYS = {"a": "add a holiday", "d": "remove a holiday"}
 
 
 def read_calendar() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -36,8 +60,8 @@ def _target(hours: float, days: int | None) -> str:
     return f"{days} open day(s)" if days else f"{hours:g}h"
 
 
-def render_calendar(versions: list[dict[str, Any]], holidays: list[dict[str, Any]]) -> Group:
-    """The versions, newest first, then the holidays and half-days."""
+def render_versions(versions: list[dict[str, Any]]) -> Group:
+    """The versions, newest first: each one's week and targets."""
     parts: list[Any] = []
     for version in reversed(versions):
         week = format_week(parse_week([f"{d}={h}" for d, h in version["hours"].items()]))
@@ -60,27 +84,18 @@ def render_calendar(versions: list[dict[str, Any]], holidays: list[dict[str, Any
                 "24x7" if target["around_the_clock"] else "business hours",
             )
         parts.append(table)
-    closed = Table(
-        title="Holidays and half-days",
-        title_justify="left",
-        title_style="bold reverse",
-        box=None,
-        padding=(0, 2),
-    )
-    for column in ("date", "name", "open", "source"):
-        closed.add_column(column)
-    for row in holidays:
-        closed.add_row(row["date"], row["name"], row["hours"] or "closed all day", row["source"])
-    if not holidays:
-        closed.add_row("—", "no holidays yet", "", "")
-    parts.append(closed)
     return Group(*parts)
 
 
 class CalendarScreen(Screen[None]):
-    """Opening hours of every policy version, and the holidays and half-days."""
+    """Opening hours of every policy version, and the holidays and half-days (a table whose
+    highlighted row ``d`` removes; ``a`` adds one; supervisors only, what-if first)."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [
+        Binding("a", "add_holiday", "Add holiday"),
+        Binding("d", "remove_holiday", "Remove holiday"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
 
     @dataclass
     class Loaded(Message):
@@ -88,15 +103,40 @@ class CalendarScreen(Screen[None]):
         holidays: list[dict[str, Any]]
         error: str | None = None
 
+    @dataclass
+    class Done(Message):
+        """A what-if worked out (``what_if``), a change saved (``saved``), or a refusal."""
+
+        what_if: WhatIf | None = None
+        saved: str | None = None
+        error: str | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.holidays: dict[str, dict[str, Any]] = {}
+        #: What the last save said (tests and the status line read it).
+        self.last_saved: str | None = None
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with VerticalScroll(id="calendar-box"):
             yield Static("Loading the calendar…", id="calendar")
-        yield Footer()
+        holidays: DataTable[str] = DataTable(id="holidays", cursor_type="row", zebra_stripes=True)
+        for column in ("date", "name", "open", "source"):
+            holidays.add_column(column, key=column)
+        yield holidays
+        yield Static("", id="calendar-status")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#calendar-box").border_title = TITLE
+        self.query_one("#holidays").border_title = "Holidays and half-days"
+        self.query_one("#holidays").focus()
         self.load()
+
+    @property
+    def may_change(self) -> bool:
+        return may(desk(self).role, Action.MANAGE_CALENDAR)
 
     @work(thread=True, exclusive=True, group="calendar", exit_on_error=False)
     def load(self) -> None:
@@ -110,5 +150,125 @@ class CalendarScreen(Screen[None]):
         shown = self.query_one("#calendar", Static)
         if message.error:
             shown.update(f"Cannot read the calendar: {message.error}")
-        else:
-            shown.update(render_calendar(message.versions, message.holidays))
+            return
+        shown.update(render_versions(message.versions))
+        table = self.query_one("#holidays", DataTable)
+        keep = self.selected_date()
+        table.clear()
+        self.holidays = {row["date"]: row for row in message.holidays}
+        for row in message.holidays:
+            table.add_row(
+                row["date"],
+                row["name"],
+                row["hours"] or "closed all day",
+                row["source"],
+                key=row["date"],
+            )
+        if not message.holidays:
+            table.add_row("—", "no holidays yet", "", "")
+        elif keep in self.holidays:
+            table.move_cursor(row=table.get_row_index(keep))
+        self.refresh_bindings()
+
+    def selected_date(self) -> str | None:
+        """The highlighted holiday's date (ISO), if any."""
+        table = self.query_one("#holidays", DataTable)
+        if not self.holidays or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return key if key in self.holidays else None
+
+    # -- changing the holidays (supervisors): the what-if, then Save or Cancel ----------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("add_holiday", "remove_holiday"):
+            if not self.may_change:
+                return False
+            return None if action == "remove_holiday" and not self.holidays else True
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A change key the role may not use says why (it is not offered in the key bar)."""
+        if event.key in CHANGE_KEYS and not self.may_change:
+            event.stop()
+            wz = desk(self)
+            self.notify(
+                f"{wz.context.actor} ({wz.role.value}) may not {CHANGE_KEYS[event.key]}: "
+                "supervisors change the calendar.",
+                severity="warning",
+            )
+
+    def action_add_holiday(self) -> None:
+        self.app.push_screen(HolidayForm(), self._confirm)
+
+    def action_remove_holiday(self) -> None:
+        selected = self.selected_date()
+        if selected is None:
+            return
+        row = self.holidays[selected]
+        change = HolidayChange(date.fromisoformat(selected), remove=True, name=row["name"])
+        self.status(f"Working out what removing {selected} would do…")
+        self.check_removal(change)
+
+    @work(thread=True, exclusive=True, group="calendar-change", exit_on_error=False)
+    def check_removal(self, change: HolidayChange) -> None:
+        worker = get_current_worker()
+        try:
+            result = in_thread(what_if, desk(self).context, change)
+        except Exception as error:
+            self.post_message(self.Done(error=_first_line(error)))
+            return
+        if not worker.is_cancelled:  # a second d replaced this one: show only the newest
+            self.post_message(self.Done(what_if=result))
+
+    def _confirm(self, result: WhatIf | None) -> None:
+        """Show the what-if; Save runs the change, Cancel writes nothing."""
+        if result is None:
+            return
+
+        def answered(save: bool | None) -> None:
+            if save:
+                self.status(f"Saving holiday {result.change.day.isoformat()}…")
+                self.save(result)
+            else:
+                self.status("Nothing saved.")
+
+        self.app.push_screen(WhatIfScreen(result), answered)
+
+    @work(thread=True, exclusive=True, group="calendar-change", exit_on_error=False)
+    def save(self, previewed: WhatIf) -> None:
+        change = previewed.change
+        existed = change.day.isoformat() in self.holidays
+        try:
+            retiming = in_thread(run_change, desk(self).context, change, False)
+        except Exception as error:
+            self.post_message(self.Done(error=_first_line(error)))
+            return
+        text = saved_text(change, retiming, existed)
+        if not same_moves(retiming, previewed.retiming):
+            text += " (not what the what-if showed: the desk changed meanwhile)"
+        self.post_message(self.Done(saved=text))
+
+    def on_calendar_screen_done(self, message: Done) -> None:
+        if message.error is not None:
+            self.status(f"Not done: {message.error}")
+            self.notify(message.error, title="Not done", severity="error", timeout=8)
+        elif message.what_if is not None:
+            self.status("")
+            self._confirm(message.what_if)
+        elif message.saved is not None:
+            self.last_saved = message.saved
+            self.status(message.saved)
+            self.notify(message.saved, timeout=6)
+            self.load()
+            desk(self).load_queue()  # the queue's timers follow the new due instants
+
+    def status(self, text: str) -> None:
+        self.query_one("#calendar-status", Static).update(text)
+
+
+def _first_line(error: Exception) -> str:
+    if isinstance(error, UserError):
+        label = FIELD_LABELS.get(error.field or "")
+        return f"{label}: {error.message}" if label else str(error)
+    return str(error).splitlines()[0] if str(error) else repr(error)

@@ -202,6 +202,20 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
     (
         "Calendar (palette)",
         [
+            KeyHelp(
+                "a",
+                "Add a holiday or half-day (date, name, hours kept that day); the what-if first",
+                Action.MANAGE_CALENDAR,
+            ),
+            KeyHelp(
+                "d", "Remove the highlighted holiday; the what-if first", Action.MANAGE_CALENDAR
+            ),
+            KeyHelp(
+                "Ctrl+S / Esc",
+                "In the what-if (which open cases' due instants move, by how much, which newly "
+                "breach or stop being breached): save the change / cancel, nothing is written",
+                Action.MANAGE_CALENDAR,
+            ),
             KeyHelp("Esc", "Back"),
         ],
     ),
