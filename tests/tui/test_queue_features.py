@@ -72,7 +72,12 @@ async def test_a_case_changed_by_someone_else_since_you_opened_it_is_marked(
         await settle(
             pilot, lambda: pilot.app.screen.case and pilot.app.screen.case["ref"] == desk["major"]
         )
-        await pilot.press("k")  # move off it
+        await pilot.press("k")  # move off it, and wait until the detail has left it too (a
+        # re-read while the pane still shows it reloads it, which rightly counts as reading it)
+        await settle(
+            pilot,
+            lambda: pilot.app.screen.case and pilot.app.screen.case["ref"] == highlighted(pilot),
+        )
         await settle(pilot, lambda: "●" not in row_line(pilot, desk["major"])[:4])
         cases.reply(supervisor, desk["major"], "Sam answered.")
         await settle(pilot, lambda: "●" in row_line(pilot, desk["major"])[:4])
