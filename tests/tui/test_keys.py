@@ -506,6 +506,42 @@ async def _l(pilot: Any, desk: dict[str, str]) -> None:
     await settle(pilot, lambda: events(ref, "call") == 1)
 
 
+async def _other_ref(pilot: Any, key: str, desk: dict[str, str]) -> tuple[str, str]:
+    """Press ``key`` on the highlighted case and answer the reference prompt with another."""
+    ref = highlighted(pilot)
+    assert ref is not None
+    other = desk["major"] if ref != desk["major"] else desk["minor"]
+    await pilot.press(key)
+    await settle(pilot, lambda: ref in prompt_title(pilot))
+    await pilot.press(*other.lower(), "enter")  # typed in any case
+    await settle(pilot, lambda: isinstance(pilot.app.screen, ChoicePrompt))
+    return ref, other
+
+
+@check(CASE, "L")
+async def _link(pilot: Any, desk: dict[str, str]) -> None:
+    from wzdesk.store.models import CaseLink
+
+    ref, other = await _other_ref(pilot, "L", desk)
+    assert f"{ref} is … {other}" in prompt_title(pilot)
+    await pilot.press("2")  # a duplicate of
+    await settle(pilot, lambda: f"{ref}: Linked to {other} (duplicate-of)" in notifications(pilot))
+    link = CaseLink.get()
+    assert (link.source.ref, link.target.ref, link.kind) == (ref, other, "duplicate-of")
+
+
+@check(CASE, "M")
+async def _merge(pilot: Any, desk: dict[str, str]) -> None:
+    ref, other = await _other_ref(pilot, "M", desk)
+    await pilot.press("1")  # the selected case is the duplicate
+    await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+    assert prompt_title(pilot) == f"Merge {ref} into {other}?"
+    await pilot.press("y")
+    await settle(pilot, lambda: f"{ref}: Merged {ref} into {other}" in notifications(pilot))
+    merged = Case.get(Case.ref == ref)
+    assert merged.status == "closed" and merged.merged_into.ref == other
+
+
 # -- forms and prompts -------------------------------------------------------------------------
 
 FORMS = "Forms and prompts"

@@ -110,6 +110,16 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
                 "Explain the SLA: every business interval that counted, what was skipped, "
                 "what met or breached each target",
             ),
+            _case(
+                "link",
+                "Link to another case (type its reference): related, duplicate of, caused by; "
+                "shown on both",
+            ),
+            _case(
+                "merge",
+                "Merge with another case of the client (type its reference, pick the duplicate, "
+                "confirm naming both); a supervisor can unmerge",
+            ),
         ],
     ),
     (
