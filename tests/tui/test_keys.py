@@ -328,6 +328,40 @@ async def _contact_view(pilot: Any, desk: dict[str, str]) -> None:
     assert f"{name} · ACME" in text and ref in text and "Calls" in text
 
 
+@check(PEOPLE, "e")
+async def _edit_contact(pilot: Any, desk: dict[str, str]) -> None:
+    from wzdesk.store.models import AuditEntry, Contact
+    from wzdesk.tui.screens.contact_form import EditContactForm
+    from wzdesk.tui.screens.people import PeopleScreen
+
+    contact = Case.get(Case.ref == highlighted(pilot)).contact
+    await pilot.press("K")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+    await settle(pilot, lambda: "Messages" in screen_text(pilot))
+    await pilot.press("e")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, EditContactForm))
+    form = pilot.app.screen
+    assert form.query_one("#edit-name", Input).value == contact.name  # prefilled
+    assert form.query_one("#edit-email", Input).value == contact.email
+    form.query_one("#edit-email", Input).value = "ana@"
+    await pilot.press("ctrl+s")
+    await settle(pilot, lambda: "Email: expected an email address" in screen_text(pilot))
+    assert Contact.get_by_id(contact.id).email == contact.email  # nothing saved
+    form.query_one("#edit-email", Input).value = contact.email
+    form.query_one("#edit-name", Input).value = "Ana Diaz-Lopez"
+    form.query_one("#edit-phone", Input).value = "519-555-3199"
+    await pilot.press("ctrl+s")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+    await settle(pilot, lambda: "Ana Diaz-Lopez · ACME" in screen_text(pilot))
+    saved = Contact.get_by_id(contact.id)
+    assert (saved.name, saved.phone, saved.email) == (
+        "Ana Diaz-Lopez",
+        "+15195553199",
+        contact.email,
+    )
+    assert AuditEntry.select().where(AuditEntry.action == "contact.change").count() == 1
+
+
 # -- the quarantine, the wallboard, history --------------------------------------------------
 
 
@@ -609,6 +643,34 @@ async def _new_contact(pilot: Any, desk: dict[str, str]) -> None:
     added = Contact.get(Contact.name == "Lee Wong")
     assert (added.phone, added.is_admin, added.client.code) == ("+15195553105", True, "ACME")
     await settle(pilot, lambda: "Lee Wong · ACME" in screen_text(pilot))  # found by the lookup
+
+
+@check(FORMS, "Ctrl+E")
+async def _edit_caller(pilot: Any, desk: dict[str, str]) -> None:
+    from textual.widgets import Select
+
+    from wzdesk.store.models import Contact
+    from wzdesk.tui.screens.contact_form import EditContactForm
+
+    await pilot.press("f2")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
+    await pilot.press("ctrl+e")  # nobody picked yet
+    await settle(pilot, lambda: any("Pick a caller first" in n for n in notifications(pilot)))
+    await pilot.press(*"Bob Smith")
+    await settle(pilot, lambda: "Bob Smith · ACME" in screen_text(pilot))
+    await pilot.press("enter")
+    await settle(pilot, lambda: "Bob Smith is not a client admin" in screen_text(pilot))
+    await pilot.press("ctrl+e")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, EditContactForm))
+    form = pilot.app.screen
+    assert form.query_one("#edit-phone", Input).value == "+14165550102"  # prefilled
+    form.query_one("#edit-rank", Select).value = "backup"  # Raj, the backup, is demoted
+    await pilot.press("ctrl+s")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
+    await settle(pilot, lambda: "admin (backup)" in screen_text(pilot))  # picked as saved
+    assert "not a client admin" not in screen_text(pilot)
+    bob, raj = Contact.get(Contact.name == "Bob Smith"), Contact.get(Contact.name == "Raj Patel")
+    assert (bob.is_admin, bob.admin_rank, raj.admin_rank) == (True, "backup", None)
 
 
 # -- the inventory -------------------------------------------------------------------------------

@@ -30,6 +30,21 @@ def people_of_case(ref: str) -> tuple[str, int]:
     return str(Client.get_by_id(case.client_id).code), case.contact_id
 
 
+def contact_card(key: str, client_code: str | None = None) -> dict[str, Any]:
+    """A contact's own fields (what the console's edit form shows and changes)."""
+    contact = get_contact(key, client_code)
+    return {
+        "id": contact.id,
+        "client": contact.client.code,
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "is_admin": contact.is_admin,
+        "rank": contact.admin_rank,
+        "active": contact.active,
+    }
+
+
 def client_view(code: str) -> dict[str, Any]:
     """A client with its admins (rank, training), contacts, open and past cases and flags."""
     client = get_client(code)

@@ -127,6 +127,11 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
         [
             KeyHelp("C", "Client view: admins, contacts, open and past cases, two-admin flags"),
             KeyHelp("K", "Contact view: the case's contact, their cases, calls and messages"),
+            KeyHelp(
+                "e",
+                "In the contact view: edit the contact (name, email, phone, admin, primary/backup)",
+                Action.MANAGE_CLIENTS,
+            ),
         ],
     ),
     (
@@ -225,6 +230,12 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             KeyHelp(
                 "Ctrl+N",
                 "In the call form (F2): add a caller the lookup did not find as a contact",
+                Action.MANAGE_CLIENTS,
+            ),
+            KeyHelp(
+                "Ctrl+E",
+                "In the call form (F2): edit the picked caller (name, email, phone, admin, "
+                "primary/backup)",
                 Action.MANAGE_CLIENTS,
             ),
         ],

@@ -1,6 +1,7 @@
 """The client view (``C``) and the contact view (``K``): who a case's client and contact are,
 read-only, full screen. A client: admins (rank, training), contacts, open and past cases and
-the two-admin flags with whom to ask. A contact: their cases, calls and messages."""
+the two-admin flags with whom to ask. A contact: their cases, calls and messages; ``e`` edits
+the contact."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from wzdesk.core.errors import UserError
+from wzdesk.core.rules import Action, may
 from wzdesk.tui.workers import desk, in_thread
 
 
@@ -99,6 +101,7 @@ class PeopleScreen(Screen[None]):
     @dataclass
     class Loaded(Message):
         text: str
+        data: dict[str, Any] | None = None
 
     def __init__(
         self, title: str, read: Callable[[], dict[str, Any]], render: Callable[..., str]
@@ -107,6 +110,7 @@ class PeopleScreen(Screen[None]):
         self.view_title = title
         self.read = read
         self.render_view = render
+        self.data: dict[str, Any] | None = None  # the view as last read
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -126,16 +130,42 @@ class PeopleScreen(Screen[None]):
         app = desk(self)
         moment = app.clock.now()
         zone = app.book.at(moment).calendar.zone if app.book is not None else moment.tzinfo
+        data = None
         try:
-            text = self.render_view(in_thread(self.read), zone)
+            data = in_thread(self.read)
+            text = self.render_view(data, zone)
         except UserError as error:
             text = f"[b red]{escape(str(error))}[/]"
         except Exception as error:  # the database went away: say so, keep the screen
             text = f"[b red]cannot read: {str(error).splitlines()[0] if str(error) else error!r}[/]"
-        self.post_message(self.Loaded(text))
+        self.post_message(self.Loaded(text, data))
 
     def on_people_screen_loaded(self, message: Loaded) -> None:
+        self.data = message.data
         self.query_one("#people-body", Static).update(message.text)
+
+
+class ContactScreen(PeopleScreen):
+    """The contact view, where ``e`` edits the contact (name, email, phone, admin, rank)."""
+
+    BINDINGS = [Binding("e", "edit_contact", "Edit contact")]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit_contact":
+            return may(desk(self).role, Action.MANAGE_CLIENTS)
+        return True
+
+    @work(group="prompts", exclusive=True)
+    async def action_edit_contact(self) -> None:
+        from wzdesk.tui.screens.contact_form import EditContactForm
+
+        if self.data is None:
+            self.notify("The contact is still loading", severity="warning", timeout=2)
+            return
+        saved = await self.app.push_screen_wait(EditContactForm(self.data))
+        if saved is not None:
+            self.notify(f"Contact saved: {saved['name']} · {saved['client']}", timeout=3)
+            self.action_reload()
 
 
 def client_screen(code: str) -> PeopleScreen:
@@ -147,4 +177,4 @@ def client_screen(code: str) -> PeopleScreen:
 def contact_screen(contact_id: int, name: str = "contact") -> PeopleScreen:
     from wzdesk.services.people_views import contact_view
 
-    return PeopleScreen(name, lambda: contact_view(f"#{contact_id}"), contact_text)
+    return ContactScreen(name, lambda: contact_view(f"#{contact_id}"), contact_text)
