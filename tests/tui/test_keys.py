@@ -328,6 +328,37 @@ async def _contact_view(pilot: Any, desk: dict[str, str]) -> None:
     assert f"{name} · ACME" in text and ref in text and "Calls" in text
 
 
+@check(PEOPLE, "Q")
+async def _training_quote(pilot: Any, desk: dict[str, str]) -> None:
+    from textual.widgets import Select
+
+    from wzdesk.store.models import Quote
+    from wzdesk.tui.screens.people import PeopleScreen
+    from wzdesk.tui.screens.quote import QuoteEditor
+
+    ref = highlighted(pilot)
+    await pilot.press("C")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+    await settle(pilot, lambda: "Open cases" in screen_text(pilot))
+    assert "Q writes a training quote" in screen_text(pilot)  # Ana and Raj are untrained
+    await pilot.press("Q")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, QuoteEditor))
+    editor = pilot.app.screen
+    assert f"on {ref} (draft)" in prompt_title(pilot)  # the case the view was opened from
+    assert editor.query_one("#quote-type", Select).value == "c"  # training
+    scope = editor.query_one("#quote-scope", TextArea).text
+    assert "Ana Diaz" in scope and "Raj Patel" in scope
+    qty = editor.query_one(".line-qty", Input)
+    qty.focus()
+    await pilot.pause()
+    await pilot.press("8")
+    await pilot.press("ctrl+s")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+    await settle(pilot, lambda: any("saved (draft)" in n for n in notifications(pilot)))
+    quote = Quote.get()
+    assert (quote.case.ref, quote.service_type) == (ref, "c")
+
+
 @check(PEOPLE, "e")
 async def _edit_contact(pilot: Any, desk: dict[str, str]) -> None:
     from wzdesk.store.models import AuditEntry, Contact

@@ -128,6 +128,12 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             KeyHelp("C", "Client view: admins, contacts, open and past cases, two-admin flags"),
             KeyHelp("K", "Contact view: the case's contact, their cases, calls and messages"),
             KeyHelp(
+                "Q",
+                "In the client view, when an admin is untrained: the training quote (service "
+                "type C, scope naming them) on the case it was opened from, or an open case",
+                Action.QUOTE,
+            ),
+            KeyHelp(
                 "e",
                 "In the contact view: edit the contact (name, email, phone, admin, primary/backup)",
                 Action.MANAGE_CLIENTS,

@@ -412,7 +412,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             self.notify(str(error), severity="error")
             return
         if which == "client":
-            self.app.push_screen(client_screen(code))
+            self.app.push_screen(client_screen(code, target.ref))
         else:
             self.app.push_screen(contact_screen(contact_id, f"Contact on {target.ref}"))
 
