@@ -1,5 +1,6 @@
 """Link and merge from the console (L, M): the prompts name both cases, a wrong reference is
-said and nothing happens, the merge goes either way round and shows on the case detail."""
+said and nothing happens, the merge goes either way round and shows on the case detail; and
+the contact edit form sends only what changed."""
 
 from __future__ import annotations
 
@@ -89,3 +90,26 @@ async def test_merge_is_refused_on_a_closed_case(
             pilot, lambda: any("a closed case cannot be merged" in n for n in notifications(pilot))
         )
         assert isinstance(pilot.app.screen, MainScreen)
+
+
+def test_the_edit_form_sends_only_what_changed() -> None:
+    from wzdesk.tui.screens.contact_form import edit_changes
+
+    card = {
+        "name": "Ana Diaz",
+        "email": "ana@acme.example",
+        "phone": None,
+        "is_admin": True,
+        "rank": "primary",
+    }
+    same = {"name": "Ana Diaz", "email": "ana@acme.example", "phone": "", "is_admin": True}
+    assert edit_changes(card, {**same, "rank": "primary"}) == {}
+    assert edit_changes(card, {**same, "rank": "", "email": ""}) == {
+        "email": None,
+        "admin_rank": None,
+    }
+    assert edit_changes(card, {**same, "rank": "", "is_admin": False, "phone": "519 555 3105"}) == {
+        "phone": "519 555 3105",
+        "admin_rank": None,
+        "is_admin": False,
+    }
