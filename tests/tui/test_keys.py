@@ -331,6 +331,71 @@ async def _contact_view(pilot: Any, desk: dict[str, str]) -> None:
     assert f"{name} · ACME" in text and ref in text and "Calls" in text
 
 
+@check(PEOPLE, "Q")
+async def _training_quote(pilot: Any, desk: dict[str, str]) -> None:
+    from textual.widgets import Select
+
+    from wzdesk.store.models import Quote
+    from wzdesk.tui.screens.people import PeopleScreen
+    from wzdesk.tui.screens.quote import QuoteEditor
+
+    ref = highlighted(pilot)
+    await pilot.press("C")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+    await settle(pilot, lambda: "Open cases" in screen_text(pilot))
+    assert "Q writes a training quote" in screen_text(pilot)  # Ana and Raj are untrained
+    await pilot.press("Q")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, QuoteEditor))
+    editor = pilot.app.screen
+    assert f"on {ref} (draft)" in prompt_title(pilot)  # the case the view was opened from
+    assert editor.query_one("#quote-type", Select).value == "c"  # training
+    scope = editor.query_one("#quote-scope", TextArea).text
+    assert "Ana Diaz" in scope and "Raj Patel" in scope
+    qty = editor.query_one(".line-qty", Input)
+    qty.focus()
+    await pilot.pause()
+    await pilot.press("8")
+    await pilot.press("ctrl+s")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+    await settle(pilot, lambda: any("saved (draft)" in n for n in notifications(pilot)))
+    quote = Quote.get()
+    assert (quote.case.ref, quote.service_type) == (ref, "c")
+
+
+@check(PEOPLE, "e")
+async def _edit_contact(pilot: Any, desk: dict[str, str]) -> None:
+    from wzdesk.store.models import AuditEntry, Contact
+    from wzdesk.tui.screens.contact_form import EditContactForm
+    from wzdesk.tui.screens.people import PeopleScreen
+
+    contact = Case.get(Case.ref == highlighted(pilot)).contact
+    await pilot.press("K")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+    await settle(pilot, lambda: "Messages" in screen_text(pilot))
+    await pilot.press("e")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, EditContactForm))
+    form = pilot.app.screen
+    assert form.query_one("#edit-name", Input).value == contact.name  # prefilled
+    assert form.query_one("#edit-email", Input).value == contact.email
+    form.query_one("#edit-email", Input).value = "ana@"
+    await pilot.press("ctrl+s")
+    await settle(pilot, lambda: "Email: expected an email address" in screen_text(pilot))
+    assert Contact.get_by_id(contact.id).email == contact.email  # nothing saved
+    form.query_one("#edit-email", Input).value = contact.email
+    form.query_one("#edit-name", Input).value = "Ana Diaz-Lopez"
+    form.query_one("#edit-phone", Input).value = "519-555-3199"
+    await pilot.press("ctrl+s")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+    await settle(pilot, lambda: "Ana Diaz-Lopez · ACME" in screen_text(pilot))
+    saved = Contact.get_by_id(contact.id)
+    assert (saved.name, saved.phone, saved.email) == (
+        "Ana Diaz-Lopez",
+        "+15195553199",
+        contact.email,
+    )
+    assert AuditEntry.select().where(AuditEntry.action == "contact.change").count() == 1
+
+
 # -- the quarantine, the wallboard, history --------------------------------------------------
 
 
@@ -509,6 +574,42 @@ async def _l(pilot: Any, desk: dict[str, str]) -> None:
     await settle(pilot, lambda: events(ref, "call") == 1)
 
 
+async def _other_ref(pilot: Any, key: str, desk: dict[str, str]) -> tuple[str, str]:
+    """Press ``key`` on the highlighted case and answer the reference prompt with another."""
+    ref = highlighted(pilot)
+    assert ref is not None
+    other = desk["major"] if ref != desk["major"] else desk["minor"]
+    await pilot.press(key)
+    await settle(pilot, lambda: ref in prompt_title(pilot))
+    await pilot.press(*other.lower(), "enter")  # typed in any case
+    await settle(pilot, lambda: isinstance(pilot.app.screen, ChoicePrompt))
+    return ref, other
+
+
+@check(CASE, "L")
+async def _link(pilot: Any, desk: dict[str, str]) -> None:
+    from wzdesk.store.models import CaseLink
+
+    ref, other = await _other_ref(pilot, "L", desk)
+    assert f"{ref} is … {other}" in prompt_title(pilot)
+    await pilot.press("2")  # a duplicate of
+    await settle(pilot, lambda: f"{ref}: Linked to {other} (duplicate-of)" in notifications(pilot))
+    link = CaseLink.get()
+    assert (link.source.ref, link.target.ref, link.kind) == (ref, other, "duplicate-of")
+
+
+@check(CASE, "M")
+async def _merge(pilot: Any, desk: dict[str, str]) -> None:
+    ref, other = await _other_ref(pilot, "M", desk)
+    await pilot.press("1")  # the selected case is the duplicate
+    await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+    assert prompt_title(pilot) == f"Merge {ref} into {other}?"
+    await pilot.press("y")
+    await settle(pilot, lambda: f"{ref}: Merged {ref} into {other}" in notifications(pilot))
+    merged = Case.get(Case.ref == ref)
+    assert merged.status == "closed" and merged.merged_into.ref == other
+
+
 # -- forms and prompts -------------------------------------------------------------------------
 
 FORMS = "Forms and prompts"
@@ -576,6 +677,34 @@ async def _new_contact(pilot: Any, desk: dict[str, str]) -> None:
     added = Contact.get(Contact.name == "Lee Wong")
     assert (added.phone, added.is_admin, added.client.code) == ("+15195553105", True, "ACME")
     await settle(pilot, lambda: "Lee Wong · ACME" in screen_text(pilot))  # found by the lookup
+
+
+@check(FORMS, "Ctrl+E")
+async def _edit_caller(pilot: Any, desk: dict[str, str]) -> None:
+    from textual.widgets import Select
+
+    from wzdesk.store.models import Contact
+    from wzdesk.tui.screens.contact_form import EditContactForm
+
+    await pilot.press("f2")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
+    await pilot.press("ctrl+e")  # nobody picked yet
+    await settle(pilot, lambda: any("Pick a caller first" in n for n in notifications(pilot)))
+    await pilot.press(*"Bob Smith")
+    await settle(pilot, lambda: "Bob Smith · ACME" in screen_text(pilot))
+    await pilot.press("enter")
+    await settle(pilot, lambda: "Bob Smith is not a client admin" in screen_text(pilot))
+    await pilot.press("ctrl+e")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, EditContactForm))
+    form = pilot.app.screen
+    assert form.query_one("#edit-phone", Input).value == "+14165550102"  # prefilled
+    form.query_one("#edit-rank", Select).value = "backup"  # Raj, the backup, is demoted
+    await pilot.press("ctrl+s")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
+    await settle(pilot, lambda: "admin (backup)" in screen_text(pilot))  # picked as saved
+    assert "not a client admin" not in screen_text(pilot)
+    bob, raj = Contact.get(Contact.name == "Bob Smith"), Contact.get(Contact.name == "Raj Patel")
+    assert (bob.is_admin, bob.admin_rank, raj.admin_rank) == (True, "backup", None)
 
 
 # -- the inventory -------------------------------------------------------------------------------

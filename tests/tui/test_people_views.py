@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.command import CommandPalette
 
-from tests.tui.helpers import detail_ref, queue, screen_text, settle
+from tests.tui.helpers import detail_ref, notifications, queue, screen_text, settle
 from wzdesk.services.contacts import deactivate_contact, train_contact
 from wzdesk.services.related import link_cases
 from wzdesk.tui.screens.main import MainScreen
@@ -84,3 +84,23 @@ async def test_case_detail_shows_links_and_the_admin_flag(
         pilot.app.show_case(desk["breached"])
         await settle(pilot, lambda: f"has duplicate {desk['major']}" in screen_text(pilot))
         assert "⚑ no trained admin; ask Ana Diaz" in screen_text(pilot)
+
+
+async def test_training_quote_needs_an_open_case_and_says_so(
+    desk: dict[str, str], agent: Any, make_app: Any, supervisor: Any
+) -> None:
+    from wzdesk.services.directory import add_client, add_contact
+    from wzdesk.store.models import Quote
+    from wzdesk.tui.screens.people import client_screen
+
+    add_client(supervisor, "BETA", "Beta Ltd")
+    add_contact(supervisor, "BETA", "Kim Li", "kim@beta.example", None, admin_rank="primary")
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6 and detail_ref(pilot))
+        pilot.app.push_screen(client_screen("BETA"))
+        await settle(pilot, lambda: "Q writes a training quote" in screen_text(pilot))
+        await pilot.press("Q")
+        await settle(pilot, lambda: any("BETA has no open case" in n for n in notifications(pilot)))
+        assert isinstance(pilot.app.screen, PeopleScreen)
+        assert Quote.select().count() == 0

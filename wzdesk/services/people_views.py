@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from wzdesk.services.cases.records import get_case
-from wzdesk.services.contacts import admin_flags, get_contact, trainings
+from wzdesk.services.contacts import admin_flags, flagged_clients, get_contact, trainings
 from wzdesk.services.directory import client_admins, get_client
 from wzdesk.store.models import CallLog, Case, CaseEvent, Client, Contact, MailMessage
 
@@ -28,6 +28,30 @@ def people_of_case(ref: str) -> tuple[str, int]:
     """The client code and contact id of a case (what ``C`` and ``K`` open)."""
     case = get_case(ref)
     return str(Client.get_by_id(case.client_id).code), case.contact_id
+
+
+def clients_needing_admins() -> list[dict[str, Any]]:
+    """Active clients the two-admin rule flags (fewer than two active admins, no primary, none
+    trained), each with whom to ask: what supervisors are shown on the main screen."""
+    return [
+        {"code": client.code, "name": client.name, "flags": list(flags.flags), "ask": flags.ask}
+        for client, flags in flagged_clients()
+    ]
+
+
+def contact_card(key: str, client_code: str | None = None) -> dict[str, Any]:
+    """A contact's own fields (what the console's edit form shows and changes)."""
+    contact = get_contact(key, client_code)
+    return {
+        "id": contact.id,
+        "client": contact.client.code,
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "is_admin": contact.is_admin,
+        "rank": contact.admin_rank,
+        "active": contact.active,
+    }
 
 
 def client_view(code: str) -> dict[str, Any]:

@@ -23,11 +23,13 @@ from wzdesk.core.errors import Conflict, UserError
 from wzdesk.core.rules import CLASSIFICATION_LABELS, Action, Category, Role, Status, may
 from wzdesk.core.sla import SEVERITY_DESCRIPTIONS, Severity
 from wzdesk.services import cases as case_service
+from wzdesk.services import related
 from wzdesk.services.case_views import show_case
 from wzdesk.services.directory import list_users
 from wzdesk.services.queue import QueueRow
 from wzdesk.tui.outcomes import outcome_message
 from wzdesk.tui.screens.prompts import CallPrompt, Choice, ChoicePrompt, ConfirmPrompt, TextPrompt
+from wzdesk.tui.screens.quarantine import LinePrompt
 from wzdesk.tui.screens.reply import ReplyEditor
 from wzdesk.tui.workers import desk, in_thread
 
@@ -131,6 +133,8 @@ CASE_ACTIONS: dict[str, CaseAction] = {
     "close_case": CaseAction("c", "Close", Action.CLOSE, _is_resolved, "only a resolved case"),
     "log_call": CaseAction("l", "Call", Action.LOG_CALL, _not_closed, "a closed case is final"),
     "explain": CaseAction("E", "Explain SLA", Action.EXPLAIN_SLA, _any_status, "always"),
+    "link": CaseAction("L", "Link", Action.ADD_NOTE, _any_status, "always"),
+    "merge": CaseAction("M", "Merge", Action.CLOSE, _not_closed, "a closed case cannot be merged"),
 }
 #: Shown in the footer (the rest are listed in help: F1).
 _IN_FOOTER = {"reply", "note", "take", "assign", "status", "resolve", "reopen", "close_case"}
@@ -420,6 +424,91 @@ class CaseActions:
         if close:
             self.run_use_case(target, "Closed", case_service.close)
 
+    async def _other_case(self, target: Target, title: str) -> dict[str, Any] | None:
+        """Ask for the other case's reference and read it (None: cancelled, or not found)."""
+        ref = await self.app.push_screen_wait(
+            LinePrompt(title, "Type the other case's reference.", "WZ-1001")
+        )
+        if not ref:
+            return None
+        now = self.desk_app.clock.now()
+        try:
+            other = await asyncio.to_thread(in_thread, show_case, ref.strip().upper(), now)
+        except UserError as error:
+            self.notify(str(error), title=f"Nothing done to {target.ref}", severity="error")
+            return None
+        if int(other["id"]) == target.case_id:
+            self.notify(f"That is {target.ref} itself: name another case.", severity="warning")
+            return None
+        return other
+
+    @work(group="prompts", exclusive=True)
+    async def action_link(self) -> None:
+        """L: link the selected case to another (related, duplicate of, caused by)."""
+        target = self._target()
+        if target is None:
+            return
+        other = await self._other_case(target, f"Link {target.ref} · {target.summary} to")
+        if other is None:
+            return
+        ref = other["ref"]
+        kind = await self.app.push_screen_wait(
+            ChoicePrompt(
+                f"{target.ref} is … {ref} · {other['summary']}",
+                [
+                    Choice("related", f"Related to {ref}", "Shown on both cases"),
+                    Choice(
+                        "duplicate-of",
+                        f"A duplicate of {ref}",
+                        f"{ref} shows it has a duplicate; merge (M) to fold it in",
+                    ),
+                    Choice("caused-by", f"Caused by {ref}", f"{ref} shows it caused this one"),
+                ],
+            )
+        )
+        if kind:
+            label = f"Linked to {ref} ({kind})"
+            self.run_use_case(target, label, _link, ref, kind)
+
+    @work(group="prompts", exclusive=True)
+    async def action_merge(self) -> None:
+        """M: merge the selected case and another of the same client, either way round,
+        after a confirmation naming both."""
+        target = self._target()
+        if target is None:
+            return
+        other = await self._other_case(target, f"Merge {target.ref} · {target.summary} with")
+        if other is None:
+            return
+        ref = other["ref"]
+        way = await self.app.push_screen_wait(
+            ChoicePrompt(
+                f"Which is the duplicate: {target.ref} or {ref}?",
+                [
+                    Choice("into", f"{target.ref} into {ref}", f"{target.ref} is the duplicate"),
+                    Choice("from", f"{ref} into {target.ref}", f"{ref} is the duplicate"),
+                ],
+            )
+        )
+        if not way:
+            return
+        summaries = {target.ref: target.summary, ref: other["summary"]}
+        duplicate, primary = (target.ref, ref) if way == "into" else (ref, target.ref)
+        sure = await self.app.push_screen_wait(
+            ConfirmPrompt(
+                f"Merge {duplicate} into {primary}?",
+                f"Duplicate {duplicate} · {summaries[duplicate]}\n"
+                f"Primary {primary} · {summaries[primary]}\n"
+                f"The timeline, messages, calls and attachments of {duplicate} move to "
+                f"{primary} with their times; {duplicate} is closed with a pointer. "
+                "A supervisor can undo it (case unmerge).",
+                "Merge",
+            )
+        )
+        if sure:
+            label = f"Merged {duplicate} into {primary}"
+            self.run_use_case(target, label, _merge, ref, int(other["version"]), way == "into")
+
     # -- bulk actions on marked rows -------------------------------------------------------------
 
     @work(group="prompts", exclusive=True)
@@ -488,6 +577,21 @@ class CaseActions:
             self.post_message(BulkFinished(label, done, refused))
 
         self.run_worker(run, thread=True, group="actions", exit_on_error=False)
+
+
+def _link(ctx: Any, ref: str, other: str, kind: str, expected_version: int) -> Any:
+    """Link ``ref`` to ``other`` (a link leaves both cases' versions alone)."""
+    return related.link_cases(ctx, ref, other, kind)
+
+
+def _merge(
+    ctx: Any, ref: str, other: str, other_version: int, into: bool, expected_version: int
+) -> Any:
+    """Merge ``ref`` into ``other`` (``into``) or ``other`` into ``ref``; both versions are
+    checked, as the user saw them."""
+    if into:
+        return related.merge_cases(ctx, ref, other, expected_version, other_version)
+    return related.merge_cases(ctx, other, ref, other_version, expected_version)
 
 
 BULK_CHOICES = [

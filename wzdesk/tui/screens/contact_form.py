@@ -1,15 +1,23 @@
-"""A small form for a new contact (a caller the phone intake did not find): client, name,
-phone, email, whether they are a client admin. Ctrl+S saves, Esc cancels."""
+"""Small forms for contacts: a new one (a caller the phone intake did not find: client, name,
+phone, email, whether they are a client admin) and editing one (name, email, phone, admin,
+primary/backup; saved through the contacts service, a refusal shown in the form naming the
+field). Ctrl+S saves, Esc cancels."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from typing import Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from wzdesk.core.errors import UserError
+from wzdesk.tui.workers import desk, in_thread
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,110 @@ class NewContactForm(ModalScreen[NewContact | None]):
             return
         admin = self.query_one("#new-admin", Checkbox).value
         self.dismiss(NewContact(is_admin=admin, **values))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+#: The service's field names, as the edit form labels them.
+FIELD_LABELS = {
+    "--name": "Name",
+    "--email": "Email",
+    "--phone": "Phone",
+    "--rank": "Primary/backup",
+    "--no-admin": "Client admin",
+    "CONTACT": "Contact",
+}
+_FIELD_INPUTS = {"--name": "#edit-name", "--email": "#edit-email", "--phone": "#edit-phone"}
+RANK_CHOICES = [("Neither primary nor backup", ""), ("Primary", "primary"), ("Backup", "backup")]
+
+
+def edit_changes(card: dict[str, Any], entered: dict[str, Any]) -> dict[str, Any]:
+    """Only what the user changed, in the service's keywords (what they left alone is kept,
+    so someone else's change to another field is not overwritten)."""
+    changes: dict[str, Any] = {}
+    for name in ("name", "email", "phone"):
+        if entered[name] != (card[name] or ""):
+            changes[name] = entered[name] or None
+    if entered["rank"] != (card["rank"] or ""):
+        changes["admin_rank"] = entered["rank"] or None
+    if entered["is_admin"] != card["is_admin"]:
+        changes["is_admin"] = entered["is_admin"]
+    return changes
+
+
+def save_contact(ctx: Any, card: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """Edit the contact through the service (one transaction, audited); its fields after."""
+    from wzdesk.services.contacts import edit_contact
+    from wzdesk.services.people_views import contact_card
+
+    edit_contact(ctx, f"#{card['id']}", **changes)
+    return contact_card(f"#{card['id']}")
+
+
+class EditContactForm(ModalScreen[dict[str, Any] | None]):
+    """A contact's name, email, phone, admin flag and rank, prefilled; Ctrl+S saves through the
+    service and closes with the contact as saved; a refusal stays in the form, naming the
+    field."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save contact", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, card: dict[str, Any]) -> None:
+        super().__init__(classes="prompt")
+        self.card = card
+
+    def compose(self) -> ComposeResult:
+        card = self.card
+        with Vertical(classes="prompt-box"):
+            yield Label(f"Edit contact {card['name']} · {card['client']}", classes="prompt-title")
+            yield Static("Ctrl+S save · Esc cancel", classes="prompt-hint")
+            yield Input(card["name"], placeholder="Name", id="edit-name")
+            yield Input(card["email"] or "", placeholder="Email", id="edit-email")
+            yield Input(card["phone"] or "", placeholder="Phone", id="edit-phone")
+            yield Checkbox(
+                "Client admin (may open cases)", value=bool(card["is_admin"]), id="edit-admin"
+            )
+            yield Select(RANK_CHOICES, value=card["rank"] or "", allow_blank=False, id="edit-rank")
+            yield Static("", id="edit-error", classes="field-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-name", Input).focus()
+
+    def entered(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            name: self.query_one(f"#edit-{name}", Input).value.strip()
+            for name in ("name", "email", "phone")
+        }
+        values["is_admin"] = self.query_one("#edit-admin", Checkbox).value
+        rank = self.query_one("#edit-rank", Select).value
+        values["rank"] = rank if isinstance(rank, str) else ""
+        return values
+
+    def show_error(self, text: str) -> None:
+        self.query_one("#edit-error", Static).update(text)
+
+    def action_save(self) -> None:
+        changes = edit_changes(self.card, self.entered())
+        if not changes:
+            self.show_error("Nothing changed")
+            return
+        self.save(changes)
+
+    @work(group="save", exclusive=True, exit_on_error=False)
+    async def save(self, changes: dict[str, Any]) -> None:
+        ctx = desk(self).context
+        try:
+            saved = await asyncio.to_thread(in_thread, save_contact, ctx, self.card, changes)
+        except UserError as error:
+            label = FIELD_LABELS.get(error.field or "", error.field)
+            self.show_error(f"{label}: {error.message}" if label else error.message)
+            if error.field in _FIELD_INPUTS:
+                self.query_one(_FIELD_INPUTS[error.field], Input).focus()
+            return
+        self.dismiss(saved)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -110,6 +110,16 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
                 "Explain the SLA: every business interval that counted, what was skipped, "
                 "what met or breached each target",
             ),
+            _case(
+                "link",
+                "Link to another case (type its reference): related, duplicate of, caused by; "
+                "shown on both",
+            ),
+            _case(
+                "merge",
+                "Merge with another case of the client (type its reference, pick the duplicate, "
+                "confirm naming both); a supervisor can unmerge",
+            ),
         ],
     ),
     (
@@ -117,6 +127,17 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
         [
             KeyHelp("C", "Client view: admins, contacts, open and past cases, two-admin flags"),
             KeyHelp("K", "Contact view: the case's contact, their cases, calls and messages"),
+            KeyHelp(
+                "Q",
+                "In the client view, when an admin is untrained: the training quote (service "
+                "type C, scope naming them) on the case it was opened from, or an open case",
+                Action.QUOTE,
+            ),
+            KeyHelp(
+                "e",
+                "In the contact view: edit the contact (name, email, phone, admin, primary/backup)",
+                Action.MANAGE_CLIENTS,
+            ),
         ],
     ),
     (
@@ -229,6 +250,12 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             KeyHelp(
                 "Ctrl+N",
                 "In the call form (F2): add a caller the lookup did not find as a contact",
+                Action.MANAGE_CLIENTS,
+            ),
+            KeyHelp(
+                "Ctrl+E",
+                "In the call form (F2): edit the picked caller (name, email, phone, admin, "
+                "primary/backup)",
                 Action.MANAGE_CLIENTS,
             ),
         ],

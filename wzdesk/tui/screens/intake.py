@@ -141,6 +141,7 @@ class IntakeScreen(Screen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Create case", priority=True),
         Binding("ctrl+n", "add_contact", "New contact"),
+        Binding("ctrl+e", "edit_caller", "Edit caller", priority=True),  # over Input's "end"
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -339,6 +340,42 @@ class IntakeScreen(Screen[str | None]):
         self.notify(f"{contact.name} added to {entered.client.upper()}", timeout=3)
         search.value = contact.email or contact.phone or contact.name
         search.focus()
+
+    @work(group="prompts", exclusive=True)
+    async def action_edit_caller(self) -> None:
+        """Ctrl+E: edit the picked caller (name, email, phone, admin, rank), then pick them as
+        saved."""
+        import asyncio
+
+        from wzdesk.core.errors import UserError
+        from wzdesk.services.people_views import contact_card
+        from wzdesk.tui.screens.contact_form import EditContactForm
+
+        caller = self.caller
+        if caller is None:
+            self.notify("Pick a caller first: Ctrl+E edits the picked caller", severity="warning")
+            return
+        try:
+            card = await asyncio.to_thread(
+                in_thread, contact_card, caller.contact_key, caller.client_code
+            )
+        except UserError as error:
+            self.notify(str(error), severity="error")
+            return
+        saved = await self.app.push_screen_wait(EditContactForm(card))
+        if saved is None:
+            return
+        self.notify(f"Contact saved: {saved['name']} · {saved['client']}", timeout=3)
+        key = saved["email"] or saved["phone"] or saved["name"]
+        found = await asyncio.to_thread(in_thread, _find_callers, key)
+        again = next((c for c in found if c.client_code == saved["client"]), None)
+        search = self.query_one("#caller-search", Input)
+        search.value = key
+        if again is not None:  # picked as saved (an admin now, or no longer)
+            self._choose_caller(again)
+        else:
+            self.caller = None
+            self.query_one("#caller-info", Static).update("")
 
     @on(Input.Submitted, "#caller-search")
     def take_first_caller(self) -> None:

@@ -33,6 +33,7 @@ from wzdesk.services.queue import QueueRow
 from wzdesk.services.reading import mark_seen
 from wzdesk.tui.alert_log import record_console_alert
 from wzdesk.tui.backup_age import BackupAge
+from wzdesk.tui.client_flags import ClientFlags
 from wzdesk.tui.messages import QueueChanged
 from wzdesk.tui.queue_view import SORT_COLUMNS, SORTS, QueueView, QuickFilter
 from wzdesk.tui.screens.case_actions import (
@@ -131,6 +132,8 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
                 yield Static("Loading the queue…", id="queue-status")
                 if BackupAge.wanted(self.wz.role):
                     yield BackupAge(id="backup-age")
+                if ClientFlags.wanted(self.wz.role):
+                    yield ClientFlags(id="client-flags")
             with Vertical(id="side-pane"):
                 yield SlaPanel(id="sla")
                 yield CaseDetail(id="detail")
@@ -412,7 +415,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             self.notify(str(error), severity="error")
             return
         if which == "client":
-            self.app.push_screen(client_screen(code))
+            self.app.push_screen(client_screen(code, target.ref))
         else:
             self.app.push_screen(contact_screen(contact_id, f"Contact on {target.ref}"))
 

@@ -1,6 +1,7 @@
 """The client view (``C``) and the contact view (``K``): who a case's client and contact are,
 read-only, full screen. A client: admins (rank, training), contacts, open and past cases and
-the two-admin flags with whom to ask. A contact: their cases, calls and messages."""
+the two-admin flags with whom to ask. A contact: their cases, calls and messages; ``e`` edits
+the contact."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from wzdesk.core.errors import UserError
+from wzdesk.core.rules import Action, may
 from wzdesk.tui.workers import desk, in_thread
 
 
@@ -37,6 +39,11 @@ def _cases(lines: list[str], title: str, cases: list[dict[str, Any]], zone: Any)
         lines.append("  none")
 
 
+def untrained(view: dict[str, Any]) -> list[str]:
+    """The names of a client view's admins with no training on record."""
+    return [admin["name"] for admin in view["admins"] if admin["trained_on"] is None]
+
+
 def client_text(view: dict[str, Any], zone: Any) -> str:
     """The client view as markup lines."""
     state = "" if view["active"] else "  (deactivated)"
@@ -44,6 +51,8 @@ def client_text(view: dict[str, Any], zone: Any) -> str:
     if view["flags"]:
         ask = f"; ask {escape(view['ask'])}" if view["ask"] else "; no contact on file to ask"
         lines.append(f"[b red]⚑ {escape('; '.join(view['flags']))}{ask}[/]")
+        if untrained(view):
+            lines.append("Q writes a training quote (professional services) on an open case")
     else:
         lines.append("two-admin rule: met (primary, backup, trained)")
     lines.append("\n[b]Admins[/b]")
@@ -99,6 +108,7 @@ class PeopleScreen(Screen[None]):
     @dataclass
     class Loaded(Message):
         text: str
+        data: dict[str, Any] | None = None
 
     def __init__(
         self, title: str, read: Callable[[], dict[str, Any]], render: Callable[..., str]
@@ -107,6 +117,7 @@ class PeopleScreen(Screen[None]):
         self.view_title = title
         self.read = read
         self.render_view = render
+        self.data: dict[str, Any] | None = None  # the view as last read
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -126,25 +137,141 @@ class PeopleScreen(Screen[None]):
         app = desk(self)
         moment = app.clock.now()
         zone = app.book.at(moment).calendar.zone if app.book is not None else moment.tzinfo
+        data = None
         try:
-            text = self.render_view(in_thread(self.read), zone)
+            data = in_thread(self.read)
+            text = self.render_view(data, zone)
         except UserError as error:
             text = f"[b red]{escape(str(error))}[/]"
         except Exception as error:  # the database went away: say so, keep the screen
             text = f"[b red]cannot read: {str(error).splitlines()[0] if str(error) else error!r}[/]"
-        self.post_message(self.Loaded(text))
+        self.post_message(self.Loaded(text, data))
 
     def on_people_screen_loaded(self, message: Loaded) -> None:
+        self.data = message.data
         self.query_one("#people-body", Static).update(message.text)
 
 
-def client_screen(code: str) -> PeopleScreen:
+class ContactScreen(PeopleScreen):
+    """The contact view, where ``e`` edits the contact (name, email, phone, admin, rank)."""
+
+    BINDINGS = [Binding("e", "edit_contact", "Edit contact")]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit_contact":
+            return may(desk(self).role, Action.MANAGE_CLIENTS)
+        return True
+
+    @work(group="prompts", exclusive=True)
+    async def action_edit_contact(self) -> None:
+        from wzdesk.tui.screens.contact_form import EditContactForm
+
+        if self.data is None:
+            self.notify("The contact is still loading", severity="warning", timeout=2)
+            return
+        saved = await self.app.push_screen_wait(EditContactForm(self.data))
+        if saved is not None:
+            self.notify(f"Contact saved: {saved['name']} · {saved['client']}", timeout=3)
+            self.action_reload()
+
+
+class ClientScreen(PeopleScreen):
+    """The client view, where ``Q`` writes the training quote for untrained admins on an open
+    case of the client (the case the view was opened from, if open; else one picked)."""
+
+    BINDINGS = [Binding("Q", "training_quote", "Training quote")]
+
+    def __init__(
+        self,
+        title: str,
+        read: Callable[[], dict[str, Any]],
+        render: Callable[..., str],
+        case_ref: str | None = None,
+    ) -> None:
+        super().__init__(title, read, render)
+        self.case_ref = case_ref
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "training_quote":
+            return may(desk(self).role, Action.QUOTE)
+        return True
+
+    @work(group="prompts", exclusive=True)
+    async def action_training_quote(self) -> None:
+        import asyncio
+
+        from wzdesk.core.billing import ServiceType
+        from wzdesk.services.billing.overview import case_services, editor_rates
+        from wzdesk.tui.screens.prompts import Choice, ChoicePrompt
+        from wzdesk.tui.screens.quote import QuoteDraft, QuoteEditor
+
+        view = self.data
+        if view is None:
+            self.notify("The client is still loading", severity="warning", timeout=2)
+            return
+        names = untrained(view)
+        if not names:
+            self.notify(f"Every admin of {view['code']} is trained: no training quote needed.")
+            return
+        cases = [case["ref"] for case in view["open_cases"]]
+        if not cases:
+            self.notify(
+                f"A quote belongs to a case, and {view['code']} has no open case: open one for "
+                "the training (F3), then press Q here.",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        ref: str | None = self.case_ref if self.case_ref in cases else None
+        if ref is None and len(cases) == 1:
+            ref = cases[0]
+        if ref is None:
+            ref = await self.app.push_screen_wait(
+                ChoicePrompt(
+                    f"Training quote for {view['code']}: on which open case?",
+                    [
+                        Choice(case["ref"], case["ref"], case["summary"])
+                        for case in view["open_cases"]
+                    ],
+                )
+            )
+            if not ref:
+                return
+        now = desk(self).clock.now()
+        try:
+            services = await asyncio.to_thread(in_thread, case_services, ref)
+            draft = next((q for q in services["quotes"] if q["status"] == "draft"), None)
+            rates_on, card = await asyncio.to_thread(
+                in_thread, editor_rates, draft["id"] if draft else None, now
+            )
+        except UserError as error:
+            self.notify(str(error), severity="error")
+            return
+        if draft is not None:  # one draft per case: carry on with it
+            self.notify(f"{ref} already has a draft quote: it opens for editing.", timeout=5)
+            opening = QuoteDraft.from_view(draft, card)
+        else:
+            who = ", ".join(names)
+            opening = QuoteDraft(
+                ref=ref,
+                rates_on=rates_on,
+                card=card,
+                service_type=ServiceType.C.value,
+                scope=f"Training for the client administrators of {view['code']}: {who}.",
+            )
+        saved = await self.app.push_screen_wait(QuoteEditor(opening))
+        if saved:
+            self.notify(f"{ref}: {saved}", timeout=5)
+            self.action_reload()
+
+
+def client_screen(code: str, case_ref: str | None = None) -> PeopleScreen:
     from wzdesk.services.people_views import client_view
 
-    return PeopleScreen(f"Client {code}", lambda: client_view(code), client_text)
+    return ClientScreen(f"Client {code}", lambda: client_view(code), client_text, case_ref)
 
 
 def contact_screen(contact_id: int, name: str = "contact") -> PeopleScreen:
     from wzdesk.services.people_views import contact_view
 
-    return PeopleScreen(name, lambda: contact_view(f"#{contact_id}"), contact_text)
+    return ContactScreen(name, lambda: contact_view(f"#{contact_id}"), contact_text)

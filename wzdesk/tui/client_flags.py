@@ -1,0 +1,66 @@
+"""Clients the two-admin rule flags, for supervisors: one line on the main screen, like the
+backup age ("2 clients need admins: ACME (ask Ana Diaz), BETA (no contact to ask) · Ctrl+P
+client view").
+
+:func:`client_flags_text` says it in words (pure); :class:`ClientFlags` reads the flagged
+clients through the services in a thread worker when mounted and every ten minutes, and hides
+itself when no client is flagged. Mount it only for supervisors (``ClientFlags.wanted(role)``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.widgets import Static
+
+from wzdesk.core.rules import Role
+from wzdesk.services.people_views import clients_needing_admins
+from wzdesk.tui.workers import in_thread
+
+#: How often the line is re-read (admins change rarely).
+REFRESH_SECONDS = 600.0
+#: Clients named on the line at most (the rest are counted).
+NAMED = 4
+
+
+def client_flags_text(flagged: list[dict[str, Any]]) -> str:
+    """The line for ``flagged`` clients ("" when none)."""
+    if not flagged:
+        return ""
+    count = len(flagged)
+    parts = []
+    for client in flagged[:NAMED]:
+        ask = client["ask"].split(" <")[0] if client["ask"] else ""
+        parts.append(f"{client['code']} (ask {ask})" if ask else f"{client['code']} (no contact)")
+    more = f", +{count - NAMED} more" if count > NAMED else ""
+    noun = "client needs" if count == 1 else "clients need"
+    return f"{count} {noun} admins: {', '.join(parts)}{more} · Ctrl+P client view"
+
+
+class ClientFlags(Static):
+    """One line: the clients the two-admin rule flags, with whom to ask."""
+
+    DEFAULT_CSS = """
+    ClientFlags { height: 1; padding: 0 1; color: $warning; }
+    """
+
+    @staticmethod
+    def wanted(role: Role) -> bool:
+        """Whether a console user in ``role`` is shown the line (supervisors)."""
+        return role is Role.SUPERVISOR
+
+    def on_mount(self) -> None:
+        self.display = False
+        self.refresh_flags()
+        self.set_interval(REFRESH_SECONDS, self.refresh_flags)
+
+    @work(thread=True, exclusive=True, group="client-flags", exit_on_error=False)
+    def refresh_flags(self) -> None:
+        flagged = in_thread(clients_needing_admins)
+        self.app.call_from_thread(self.show, flagged)
+
+    def show(self, flagged: list[dict[str, Any]]) -> None:
+        text = client_flags_text(flagged)
+        self.display = bool(text)
+        self.update(text)
