@@ -11,32 +11,16 @@ page of 50 rows), with the clock pinned to a weekday at 10:00. Not a test: it as
 from __future__ import annotations
 
 import argparse
-import statistics
-import tempfile
-import time
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from benchmarks.fresh import demo_database, median_ms
 from wzdesk.core.clock import FixedClock
-from wzdesk.services.demo import generate
-from wzdesk.services.directory import sign_in
 from wzdesk.services.history import HistoryQuery, history_page
-from wzdesk.store.database import open_database
 from wzdesk.store.models import Case, Contact
 
 NOW = datetime(2026, 3, 9, 10, 0, tzinfo=ZoneInfo("America/Toronto"))
 GOAL = "< 100 ms a page browsing; a text search scans every case (no full-text index)"
-
-
-def _median_ms(call, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    call()  # warm the cache
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
@@ -45,16 +29,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
-    if args.db:
-        open_database(args.db)
-    else:
-        path = Path(tempfile.gettempdir()) / f"wzdesk-bench-history-{args.cases}.db"
-        fresh = not path.exists()
-        open_database(f"sqlite:///{path}")
-        if fresh:
-            clock = FixedClock(NOW)
-            sign_in("bench", clock)
-            generate(clock, args.cases)
+    demo_database("history", args.cases, FixedClock(NOW), args.db)
     cases = Case.select().count()
     some = Case.select().order_by(Case.id).first()
     assert some is not None, "the database holds no case"
@@ -74,7 +49,7 @@ def main() -> None:
     print(f"  {'query':<28} {'matches':>9} {'ms':>8}")
     for label, query, offset in probes:
         page = history_page(query, offset)
-        ms = _median_ms(lambda q=query, o=offset: history_page(q, o), args.repeat)
+        ms = median_ms(lambda q=query, o=offset: history_page(q, o), args.repeat)
         print(f"  {label:<28} {page.total:>9,} {ms:>8.1f}")
 
 

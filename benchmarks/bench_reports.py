@@ -11,33 +11,17 @@ Each figure is the median of repeated service calls with the clock pinned to a w
 from __future__ import annotations
 
 import argparse
-import statistics
-import tempfile
-import time
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from benchmarks.fresh import demo_database, median_ms
 from wzdesk.core.clock import FixedClock
-from wzdesk.services.demo import generate
 from wzdesk.services.directory import sign_in
 from wzdesk.services.reports import Period, backlog_report, insights, sla_report
 from wzdesk.services.sla_history import explain_case
-from wzdesk.store.database import open_database
 from wzdesk.store.models import Case
 
 NOW = datetime(2026, 3, 9, 10, 0, tzinfo=ZoneInfo("America/Toronto"))
-
-
-def _median_ms(call: Callable[[], object], repeat: int) -> float:
-    call()  # warm the cache
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
@@ -47,15 +31,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     clock = FixedClock(NOW)
-    if args.db:
-        open_database(args.db)
-    else:
-        path = Path(tempfile.gettempdir()) / f"wzdesk-bench-reports-{args.cases}.db"
-        fresh = not path.exists()
-        open_database(f"sqlite:///{path}")
-        if fresh:
-            sign_in("bench", clock)
-            generate(clock, args.cases)
+    demo_database("reports", args.cases, clock, args.db)
     ctx = sign_in("bench", clock).context
     cases = Case.select().count()
     first = Case.select(Case.received_at).order_by(Case.received_at).first()
@@ -82,7 +58,7 @@ def main() -> None:
     ]
     print(f"{cases:,} cases, period {period.start} .. {period.end}; medians of {args.repeat}")
     for label, call in rows:
-        print(f"{label:45s} {_median_ms(call, args.repeat):10.1f} ms")
+        print(f"{label:45s} {median_ms(call, args.repeat):10.1f} ms")
 
 
 if __name__ == "__main__":

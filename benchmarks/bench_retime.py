@@ -14,32 +14,17 @@ Not a test: it asserts nothing.
 from __future__ import annotations
 
 import argparse
-import statistics
-import tempfile
-import time
-from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from benchmarks.fresh import demo_database, median_ms
 from wzdesk.core.clock import FixedClock
 from wzdesk.services.calendar import add_holiday, remove_holiday
-from wzdesk.services.demo import generate
 from wzdesk.services.directory import sign_in
-from wzdesk.store.database import open_database
 from wzdesk.store.models import Case
 
 NOW = datetime(2026, 3, 9, 10, 0, tzinfo=ZoneInfo("America/Toronto"))  # a Monday
 HOLIDAY = date(2026, 3, 10)
-
-
-def _median_ms(call: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
@@ -49,26 +34,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     clock = FixedClock(NOW)
-    if args.db:
-        open_database(args.db)
-    else:
-        path = Path(tempfile.gettempdir()) / f"wzdesk-bench-retime-{args.cases}.db"
-        fresh = not path.exists()
-        open_database(f"sqlite:///{path}")
-        if fresh:
-            sign_in("bench", clock)
-            generate(clock, args.cases)
+    demo_database("retime", args.cases, clock, args.db)
     ctx = sign_in("bench", clock).context
     total = Case.select().count()
     live = Case.select().where(Case.status != "closed").count()
     moved = len(add_holiday(ctx, HOLIDAY, dry_run=True).retiming.moves)
-    dry = _median_ms(lambda: add_holiday(ctx, HOLIDAY, dry_run=True), args.repeat)
+    dry = median_ms(lambda: add_holiday(ctx, HOLIDAY, dry_run=True), args.repeat, warm=False)
 
     def add_then_remove() -> None:
         add_holiday(ctx, HOLIDAY)
         remove_holiday(ctx, HOLIDAY)
 
-    saved = _median_ms(add_then_remove, args.repeat) / 2
+    saved = median_ms(add_then_remove, args.repeat, warm=False) / 2
     print(
         f"holiday {HOLIDAY} at {total:,} cases ({live:,} not closed; {moved:,} re-timed); "
         f"median of {args.repeat}"

@@ -18,34 +18,20 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from benchmarks.fresh import demo_database, median_ms
 from wzdesk.core.clock import FixedClock
 from wzdesk.services.calendar import load_policy_book
 from wzdesk.services.case_views import case_dict
-from wzdesk.services.demo import generate
-from wzdesk.services.directory import sign_in
 from wzdesk.services.search import context, search_cases
-from wzdesk.store.database import open_database
 from wzdesk.store.models import Case
 
 NOW = datetime(2026, 3, 9, 10, 0, tzinfo=ZoneInfo("America/Toronto"))
 GOAL = "list/field query < 100 ms beyond start-up, free text < 250 ms, memory flat"
-
-
-def _median_ms(call: Callable[[], object], repeat: int) -> float:
-    call()  # warm the cache
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
 
 
 def _process(args: list[str], url: str) -> tuple[float, float]:
@@ -87,18 +73,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=11)
     args = parser.parse_args()
-    if args.db:
-        url = args.db
-        open_database(url)
-    else:
-        path = Path(tempfile.gettempdir()) / f"wzdesk-bench-search-{args.cases}.db"
-        url = f"sqlite:///{path}"
-        fresh = not path.exists()
-        open_database(url)
-        if fresh:
-            clock = FixedClock(NOW)
-            sign_in("bench", clock)
-            generate(clock, args.cases)
+    url = demo_database("search", args.cases, FixedClock(NOW), args.db)
     _console_user()
     total = Case.select().count()
     still_open = Case.select().where(Case.status != "closed").count()
@@ -125,7 +100,7 @@ def main() -> None:
     print(f"  {'query (limit 50)':<40} {'rows':>5} {'ms':>8}")
     for label, query in probes:
         rows = len(search_cases(query, ctx, 50))
-        print(f"  {label:<40} {rows:>5} {_median_ms(listing(query), args.repeat):>8.1f}")
+        print(f"  {label:<40} {rows:>5} {median_ms(listing(query), args.repeat):>8.1f}")
     print()
     print(f"  {'whole process':<52} {'ms':>8} {'peak MiB':>9}")
     commands = [

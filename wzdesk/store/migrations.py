@@ -711,19 +711,34 @@ def _clients_contacts_links(database: peewee.Database) -> None:
     migrator = _migrator(database)
     case = _snapshot(database, "case", {})
     contact = _snapshot(database, "contact", {})
-    migrate(
-        migrator.add_column("case", "needs_contact", peewee.BooleanField(default=False)),
-        migrator.add_column(
-            "case",
-            "merged_into_id",
-            peewee.ForeignKeyField(
-                case,
-                field=case._meta.primary_key,  # type: ignore[call-overload]
-                null=True,
-                on_delete="SET NULL",
+    if isinstance(database, peewee.PostgresqlDatabase):
+        migrate(
+            migrator.add_column("case", "needs_contact", peewee.BooleanField(default=False)),
+            migrator.add_column(
+                "case",
+                "merged_into_id",
+                peewee.ForeignKeyField(
+                    case,
+                    field=case._meta.primary_key,  # type: ignore[call-overload]
+                    null=True,
+                    on_delete="SET NULL",
+                ),
             ),
-        ),
-    )
+        )
+    else:
+        # Plain ALTER TABLE: Peewee's SQLite migrator rebuilds a table for a NOT NULL column,
+        # and dropping "case" while timeline rows reference it fails the foreign keys (and a
+        # rebuilt table loses its full-text triggers). SQLite accepts both columns in place.
+        database.execute_sql(
+            'ALTER TABLE "case" ADD COLUMN "needs_contact" INTEGER NOT NULL DEFAULT 0'
+        )
+        database.execute_sql(
+            'ALTER TABLE "case" ADD COLUMN "merged_into_id" INTEGER '
+            'REFERENCES "case" ("id") ON DELETE SET NULL'
+        )
+        database.execute_sql(
+            'CREATE INDEX IF NOT EXISTS "case_merged_into_id" ON "case" ("merged_into_id")'
+        )
     training = _snapshot(
         database,
         "contact_training",
@@ -766,23 +781,6 @@ def _clients_contacts_links(database: peewee.Database) -> None:
     database.create_tables([training, link, merge])
 
 
-def _full_text_case_triggers_again(database: peewee.Database) -> None:
-    """SQLite rebuilds ``case`` to add the foreign key ``merged_into_id`` (the migration
-    before), and a rebuilt table loses its triggers: put the three ``case`` triggers of the
-    FTS table back and re-index every case's own text (rows at ``-case.id``)."""
-    if isinstance(database, peewee.PostgresqlDatabase):
-        return
-    case_triggers = [s for s in _FULLTEXT_SQLITE if 'ON "case"' in s]
-    assert len(case_triggers) == 3, "the frozen statements of _full_text"
-    for statement in case_triggers:
-        database.execute_sql(statement)
-    database.execute_sql("DELETE FROM case_text WHERE rowid < 0")
-    database.execute_sql(
-        "INSERT INTO case_text (rowid, case_id, body) SELECT -id, id, "
-        "summary || ' ' || description || ' ' || steps_to_reproduce FROM \"case\""
-    )
-
-
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -800,7 +798,6 @@ MIGRATIONS: list[Migration] = [
     _holiday_hours,
     _target_days,
     _clients_contacts_links,
-    _full_text_case_triggers_again,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
