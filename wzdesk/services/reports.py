@@ -59,6 +59,17 @@ def _period_where(period: Period, book: PolicyBook, now: datetime) -> peewee.Exp
     )
 
 
+def _report_scope(
+    ctx: ServiceContext, period: Period, book: PolicyBook | None
+) -> tuple[datetime, PolicyBook, peewee.Expression]:
+    """What every period report starts from (after the role check): the clock's now, the
+    policy book, and the cases received in the period and by now (as-of: later ones do not
+    exist yet)."""
+    now = ctx.clock.now()
+    book = book or load_policy_book()
+    return now, book, _period_where(period, book, now) & (Case.received_at <= now)
+
+
 def _group_key(by: str, row: CaseRow, severity: str, zone: Any) -> str:
     if by == "severity":
         return severity
@@ -93,10 +104,8 @@ def sla_report(
     ctx.require(Action.VIEW_REPORTS)
     if by not in GROUPINGS:
         raise InvalidInput(f"--by must be one of {', '.join(GROUPINGS)}, got {by!r}", field="--by")
-    now = ctx.clock.now()
-    book = book or load_policy_book()
+    now, book, where = _report_scope(ctx, period, book)
     zone = book.at(now).calendar.zone
-    where = _period_where(period, book, now) & (Case.received_at <= now)
     groups: dict[str, _Tally] = {}
     if all_in_python:
         rebuilt = where
@@ -393,9 +402,7 @@ def channels_report(
 ) -> list[dict[str, Any]]:
     """Cases by channel and category (one GROUP BY)."""
     ctx.require(Action.VIEW_REPORTS)
-    now = ctx.clock.now()
-    book = book or load_policy_book()
-    where = _period_where(period, book, now) & (Case.received_at <= now)
+    now, book, where = _report_scope(ctx, period, book)
     query = (
         Case.select(Case.channel, Case.category, peewee.fn.COUNT(Case.id))
         .where(where)
@@ -414,9 +421,7 @@ def agents_report(
     """Per assignee (current assignment): cases received in the period, resolved at the clock's
     now (a reopened case counts as resolved only while it was), and the rest."""
     ctx.require(Action.VIEW_REPORTS)
-    now = ctx.clock.now()
-    book = book or load_policy_book()
-    where = _period_where(period, book, now) & (Case.received_at <= now)
+    now, book, where = _report_scope(ctx, period, book)
     resolved = _count(peewee.fn.EXISTS(_resolved_pause_at(now)))
     query = (
         Case.select(User.login, peewee.fn.COUNT(Case.id), resolved)
@@ -441,9 +446,7 @@ def clients_report(
 ) -> list[dict[str, Any]]:
     """Per client: cases received in the period, and how many of them critical (one GROUP BY)."""
     ctx.require(Action.VIEW_REPORTS)
-    now = ctx.clock.now()
-    book = book or load_policy_book()
-    where = _period_where(period, book, now) & (Case.received_at <= now)
+    now, book, where = _report_scope(ctx, period, book)
     critical = peewee.fn.SUM(peewee.Case(None, ((Case.severity == "critical", 1),), 0))
     query = (
         Case.select(Client.code, peewee.fn.COUNT(Case.id), critical)
