@@ -10,6 +10,7 @@ from pathlib import Path
 import peewee
 import pytest
 
+from tests.conftest import PG_URL, reset_postgres
 from wzdesk.core.errors import InvalidInput
 from wzdesk.store.database import connect, open_database
 from wzdesk.store.location import parse_database_url
@@ -214,5 +215,68 @@ def test_a_sqlite_database_with_rows_upgrades_from_every_version(
     database = open_database(url)
     try:
         assert current_version(database) == LATEST_VERSION
+        assert database.execute_sql('SELECT COUNT(*) FROM "case"').fetchone()[0] == 1  # kept
+    finally:
+        database.close()
+
+
+def _one_row_everywhere_postgres(database: peewee.Database) -> None:
+    """The PostgreSQL twin of :func:`_one_row_everywhere` (triggers and foreign keys are off
+    while the rows go in: ``session_replication_role``)."""
+    samples = {
+        "integer": 1,
+        "bigint": 1,
+        "smallint": 1,
+        "boolean": True,
+        "numeric": 1,
+        "double precision": 1.0,
+        "real": 1.0,
+        "timestamp with time zone": "2026-03-09 14:00:00+00",
+        "date": "2026-03-09",
+    }
+    database.execute_sql("SET session_replication_role = replica")
+    tables = [
+        name
+        for (name,) in database.execute_sql(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+        ).fetchall()
+    ]
+    for table in tables:
+        columns = database.execute_sql(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name = %s",
+            (table,),
+        ).fetchall()
+        names = [f'"{name}"' for name, _ in columns]
+        values = [samples.get(kind, "x") for _, kind in columns]
+        database.execute_sql(
+            f'INSERT INTO "{table}" ({", ".join(names)}) '
+            f"VALUES ({', '.join('%s' for _ in names)}) ON CONFLICT DO NOTHING",
+            values,
+        )
+    database.execute_sql("SET session_replication_role = DEFAULT")
+
+
+@pytest.mark.skipif(PG_URL is None, reason="needs PostgreSQL")
+@pytest.mark.parametrize("version", range(2, LATEST_VERSION))
+def test_a_postgresql_database_with_rows_upgrades_from_every_version(version: int) -> None:
+    assert PG_URL is not None
+    reset_postgres(PG_URL)
+    old = connect(parse_database_url(PG_URL))
+    old.connect()
+    schema = _schema_table(old)
+    for number in range(1, version + 1):
+        with old.atomic():
+            MIGRATIONS[number - 1](old)
+            schema.create_table(safe=True)
+            schema.create(version=number, applied_at=datetime(2026, 1, 5, tzinfo=UTC))
+    with old.atomic():
+        _one_row_everywhere_postgres(old)
+    old.close()
+    database = open_database(PG_URL)
+    try:
+        assert current_version(database) == LATEST_VERSION
+        assert database.execute_sql('SELECT COUNT(*) FROM "case"').fetchone()[0] == 1  # kept
     finally:
         database.close()
