@@ -170,6 +170,28 @@ def test_sqlite_full_text_triggers_survive_every_migration(tmp_path) -> None:
             for verb in ("insert", "update", "delete")} <= triggers  # fmt: skip
 
 
+def _database_at(url: str, version: int) -> peewee.Database:
+    """A database built by the migrations up to ``version`` (open; the caller closes it)."""
+    old = connect(parse_database_url(url))
+    old.connect()
+    schema = _schema_table(old)
+    for number in range(1, version + 1):
+        with old.atomic():
+            MIGRATIONS[number - 1](old)
+            schema.create_table(safe=True)
+            schema.create(version=number, applied_at=datetime(2026, 1, 5, tzinfo=UTC))
+    return old
+
+
+def _assert_upgrades_keeping_the_case(url: str) -> None:
+    database = open_database(url)
+    try:
+        assert current_version(database) == LATEST_VERSION
+        assert database.execute_sql('SELECT COUNT(*) FROM "case"').fetchone()[0] == 1  # kept
+    finally:
+        database.close()
+
+
 def _one_row_everywhere(database: peewee.Database) -> None:
     """A row in every table (ids 1, every foreign key pointing at row 1), by column type."""
     samples = {"INTEGER": 1, "REAL": 1.0, "NUMERIC": 1, "DECIMAL": 1}
@@ -202,22 +224,10 @@ def test_a_sqlite_database_with_rows_upgrades_from_every_version(
     """Every migration runs on a database holding rows that reference each other (an empty
     one hides, e.g., a table rebuild that foreign keys refuse)."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    old = connect(parse_database_url(url))
-    old.connect()
-    schema = _schema_table(old)
-    for number in range(1, version + 1):
-        with old.atomic():
-            MIGRATIONS[number - 1](old)
-            schema.create_table(safe=True)
-            schema.create(version=number, applied_at=datetime(2026, 1, 5, tzinfo=UTC))
+    old = _database_at(url, version)
     _one_row_everywhere(old)
     old.close()
-    database = open_database(url)
-    try:
-        assert current_version(database) == LATEST_VERSION
-        assert database.execute_sql('SELECT COUNT(*) FROM "case"').fetchone()[0] == 1  # kept
-    finally:
-        database.close()
+    _assert_upgrades_keeping_the_case(url)
 
 
 def _one_row_everywhere_postgres(database: peewee.Database) -> None:
@@ -263,20 +273,8 @@ def _one_row_everywhere_postgres(database: peewee.Database) -> None:
 def test_a_postgresql_database_with_rows_upgrades_from_every_version(version: int) -> None:
     assert PG_URL is not None
     reset_postgres(PG_URL)
-    old = connect(parse_database_url(PG_URL))
-    old.connect()
-    schema = _schema_table(old)
-    for number in range(1, version + 1):
-        with old.atomic():
-            MIGRATIONS[number - 1](old)
-            schema.create_table(safe=True)
-            schema.create(version=number, applied_at=datetime(2026, 1, 5, tzinfo=UTC))
+    old = _database_at(PG_URL, version)
     with old.atomic():
         _one_row_everywhere_postgres(old)
     old.close()
-    database = open_database(PG_URL)
-    try:
-        assert current_version(database) == LATEST_VERSION
-        assert database.execute_sql('SELECT COUNT(*) FROM "case"').fetchone()[0] == 1  # kept
-    finally:
-        database.close()
+    _assert_upgrades_keeping_the_case(PG_URL)
