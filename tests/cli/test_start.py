@@ -68,3 +68,44 @@ def test_the_whole_tree_is_built_for_help() -> None:
     parser = build_parser()
     [commands] = [a for a in parser._actions if hasattr(a, "choices") and a.choices]
     assert set(COMMAND_MODULES) <= set(commands.choices)
+
+
+#: What a read-only command on an up-to-date database has no use for, and costs start-up time:
+#: the migrations (and playhouse.migrate), phone-number metadata, the mail transport, the
+#: query grammar (``case list`` without ``--query``).
+NOT_FOR_READING = (
+    "wzdesk.store.migrations",
+    "playhouse.migrate",
+    "phonenumbers",
+    "wzdesk.mail.transport",
+    "lark",
+)
+LOADED = """
+import sys
+from wzdesk.cli.main import main
+code = main(sys.argv[1:])
+print(",".join(sorted(sys.modules)), file=sys.stderr)
+raise SystemExit(code)
+"""
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["sla", "due", "--severity", "major", "--received", "2026-03-09T10:00:00-04:00"],
+        ["case", "list", "--limit", "5"],
+        ["holidays", "list"],
+    ],
+)
+def test_reading_commands_leave_the_heavy_modules_alone(tmp_path: Path, words: list[str]) -> None:
+    database = str(tmp_path / "desk.db")
+    env = {"WZDESK_NOW": "2026-03-09T14:00:00Z", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    first = [sys.executable, "-c", LOADED, "--db", database, *words]
+    created = subprocess.run(first, capture_output=True, text=True, env=env, timeout=60)
+    assert created.returncode == 0, created.stderr
+    assert "wzdesk.store.migrations" in created.stderr  # the first call creates the schema
+    again = subprocess.run(first, capture_output=True, text=True, env=env, timeout=60)
+    assert again.returncode == 0, again.stderr
+    loaded = set(again.stderr.strip().splitlines()[-1].split(","))
+    assert "peewee" in loaded  # the probe sees the database was opened
+    assert sorted(loaded & set(NOT_FOR_READING)) == []

@@ -39,9 +39,11 @@ ALWAYS_OPEN_WEEK: WeeklyHours = (ALL_DAY,) * 7
 DEFAULT_ZONE = "America/Toronto"
 
 _EPOCH_DATE_ORDINAL = date(1970, 1, 1).toordinal()
-# How many days the table covers around the first instant asked about, and how it grows.
-_INITIAL_SPAN_DAYS = 4 * 366
-_MIN_GROWTH_DAYS = 2 * 366
+# How many days the table covers around the first instant asked about, and how it grows (at
+# least doubling, so a long reach costs a few rebuilds). Small at first: a one-shot command
+# asks about days, not years, and four years of windows cost ~10 ms to build at start-up.
+_INITIAL_SPAN_DAYS = 92
+_MIN_GROWTH_DAYS = 92
 
 
 def parse_hours(text: str) -> DayHours:

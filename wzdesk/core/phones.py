@@ -3,8 +3,6 @@ same caller. Pure: :mod:`phonenumbers` is data and parsing, no I/O."""
 
 from __future__ import annotations
 
-import phonenumbers
-
 from wzdesk.core.errors import InvalidInput
 
 #: Where a number written without a country code is assumed to be (``WZDESK_PHONE_REGION``).
@@ -16,6 +14,8 @@ def to_e164(text: str, region: str = DEFAULT_REGION, field: str = "--phone") -> 
 
     Refuses (InvalidInput naming ``field``) what is not a valid number for its region.
     """
+    import phonenumbers  # 40 ms of metadata: loaded when a number is typed, not by every command
+
     try:
         number = phonenumbers.parse(text, region.upper())
     except phonenumbers.NumberParseException:

@@ -17,13 +17,9 @@ from wzdesk.core.rules import Category, Status, missing_recommended_fields
 from wzdesk.core.sla import Severity, TimerState, TimerStatus
 from wzdesk.core.text import clean
 from wzdesk.core.timefmt import format_instant
-from wzdesk.services.attachments import attachments_of
 from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases import get_case, parse_choice
-from wzdesk.services.contacts import admin_flags
 from wzdesk.services.directory import get_user
-from wzdesk.services.mail_outbox import delivery_state
-from wzdesk.services.related import links_of
 from wzdesk.store import queries
 from wzdesk.store.models import Case, CaseEvent, Client, Contact, OutboundMail, SlaPause, User
 
@@ -171,6 +167,12 @@ def pauses_of(case: Case) -> list[SlaPause]:
 
 def show_case(ref: str, now: datetime, book: PolicyBook | None = None) -> dict[str, Any]:
     """The case object plus its ``events`` and ``pauses``."""
+    # Imported here, not at the top: `case list` (and every command that lists) would load the
+    # mail composer and transport for nothing; a third of its start-up.
+    from wzdesk.services.attachments import attachments_of
+    from wzdesk.services.contacts import admin_flags
+    from wzdesk.services.related import links_of
+
     book = book or load_policy_book()
     case = get_case(ref)
     zone = book.by_id(case.policy_id).calendar.zone
@@ -214,6 +216,8 @@ MAX_SEARCH = 200
 def outgoing_of(case: Case, zone: Any) -> list[dict[str, Any]]:
     """Every message written for the case, oldest first, with its delivery state: ``queued``,
     ``sending``, ``retrying``, ``delivered``, ``failed``, or ``not_sent`` (no email on file)."""
+    from wzdesk.services.mail_outbox import delivery_state  # see show_case
+
     items: list[tuple[datetime, int, dict[str, Any]]] = []
     for row in OutboundMail.select().where(OutboundMail.case == case).order_by(OutboundMail.id):
         state = delivery_state(row)

@@ -223,6 +223,27 @@ def _query() -> peewee.ModelSelect[Case]:
     )
 
 
+def top_query(limit: int) -> peewee.ModelSelect[Case]:
+    """The ``limit`` open cases whose next target falls due first.
+
+    Served by the partial index ``case_open_next_due`` (migration ``_queue_order_index``): the
+    ORDER BY below is the indexed expression, term for term, so the database walks the index
+    and stops after ``limit`` rows, whatever the size of the case table. Change one, change both
+    (``tests/services/test_queue_index.py`` checks the plan on both backends).
+    """
+    next_due = peewee.Case(
+        None,
+        (
+            (
+                Case.first_response_at.is_null() & (Case.response_due < Case.resolution_due),
+                Case.response_due,
+            ),
+        ),
+        Case.resolution_due,
+    )
+    return _query().where(Case.is_open).order_by(next_due).limit(limit)
+
+
 class QueueSnapshot:
     """Every open case in memory, most urgent first, refreshed incrementally."""
 
@@ -272,18 +293,8 @@ class QueueSnapshot:
         The console paints these at once and loads the rest in the background, so the time to
         first paint does not grow with the size of the queue.
         """
-        next_due = peewee.Case(
-            None,
-            (
-                (
-                    Case.first_response_at.is_null() & (Case.response_due < Case.resolution_due),
-                    Case.response_due,
-                ),
-            ),
-            Case.resolution_due,
-        )
         rows: dict[int, QueueRow] = {}
-        self._apply(_raw(_query().where(Case.is_open).order_by(next_due).limit(limit)), rows)
+        self._apply(_raw(top_query(limit)), rows)
         self._load_seen()
         self.rows = rows
         self.partial = True

@@ -22,7 +22,7 @@ from wzdesk.store.location import (
     path_kind,
     url_from_environment,
 )
-from wzdesk.store.migrations import upgrade
+from wzdesk.store.schema_version import SCHEMA_VERSION, stored_version
 
 #: Bound to the real database by :func:`open_database`; every model uses it.
 db = peewee.DatabaseProxy()
@@ -118,7 +118,9 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> peewee.Dat
     except peewee.DatabaseError as error:
         database.close()
         raise _unavailable(target, error) from None
-    if migrate:
+    if migrate and stored_version(database) != SCHEMA_VERSION:
+        from wzdesk.store.migrations import upgrade  # only when there is something to do
+
         upgrade(database, target)
     return database
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wzdesk.core.case_sla import Deadlines, after_pause
 from wzdesk.core.errors import InvalidInput, NotFound
@@ -19,9 +19,11 @@ from wzdesk.core.sla import Severity, SlaPolicy
 from wzdesk.core.text import check_text, clean
 from wzdesk.services import versioning
 from wzdesk.services.calendar import PolicyBook
-from wzdesk.services.client_mail import Delivery
 from wzdesk.services.context import ServiceContext
 from wzdesk.store.models import Case, CaseEvent, SlaPause, to_json
+
+if TYPE_CHECKING:  # reading a case does not load the mail composer
+    from wzdesk.services.client_mail import Delivery
 
 REF_PREFIX = "WZ-"
 FIRST_CASE_NUMBER = 1001
