@@ -123,3 +123,45 @@ def test_the_moved_log_starts_over_instead_of_growing_all_day(
         assert snapshot.counts(now, None) == counted(snapshot, now, None)
         assert len(snapshot.moved) <= 10
     assert snapshot.generation > generation  # readers were told to regroup
+
+
+def test_a_re_read_puts_the_changed_rows_in_place_without_sorting_the_queue(
+    database: Any, clock: FixedClock, monkeypatch: Any
+) -> None:
+    from datetime import timedelta
+
+    from wzdesk.services import cases
+    from wzdesk.services.demo import generate
+    from wzdesk.services.directory import sign_in
+    from wzdesk.services.queue import RESORT_SECONDS, QueueRow, queue_order
+
+    generate(clock, 400)
+    snapshot = QueueSnapshot(clock=clock, me="kim")
+    snapshot.load_all()
+    ctx = sign_in("sam", clock).context
+    open_refs = [row.ref for row in snapshot.ordered]
+    clock.advance(timedelta(minutes=1))
+    cases.change_severity(ctx, open_refs[-1], "critical")  # from the end to near the top
+    cases.reply(ctx, open_refs[len(open_refs) // 2], "Here is the fix", internal=False)
+    cases.resolve(ctx, open_refs[3], "Fixed", classification="bug")
+    read: list[int] = []
+    urgency = QueueRow.urgency
+    monkeypatch.setattr(
+        QueueRow, "urgency", lambda row, now: read.append(row.case_id) or urgency(row, now)
+    )
+    changed = snapshot.refresh()
+    assert len(changed) == 3
+    now = clock.now().timestamp()
+    assert len(set(read)) < len(snapshot.ordered) / 3, "the whole queue was sorted again"
+    monkeypatch.undo()
+    fully_sorted = sorted(snapshot.rows.values(), key=lambda row: queue_order(row, now))
+    assert [r.case_id for r in snapshot.ordered] == [r.case_id for r in fully_sorted]
+
+    # Past RESORT_SECONDS, a re-read that changes something sorts the whole queue again (the
+    # places of waiting cases, whose countdowns stood still, are set right).
+    clock.advance(timedelta(seconds=RESORT_SECONDS + 1))
+    cases.reply(ctx, open_refs[5], "Any news?", internal=True)
+    snapshot.refresh()
+    now = clock.now().timestamp()
+    fully_sorted = sorted(snapshot.rows.values(), key=lambda row: queue_order(row, now))
+    assert [r.case_id for r in snapshot.ordered] == [r.case_id for r in fully_sorted]

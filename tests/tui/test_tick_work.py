@@ -16,6 +16,7 @@ from wzdesk.core.clock import FixedClock
 from wzdesk.services import cases
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.queue import QueueRow
+from wzdesk.tui.queue_view import QueueView, QuickFilter
 
 #: Every way of reading a row's timers: a row is "touched" when any of them runs on it.
 READERS = (
@@ -98,3 +99,45 @@ async def test_a_crossing_touches_the_rows_that_crossed_and_the_screen_not_the_q
         clock.advance(timedelta(seconds=1))
         screen.tick()
         assert len(touched) <= visible + 20
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        QueueView(quick=QuickFilter.AT_RISK),  # the crossing case joins this one
+        QueueView(quick=QuickFilter.BREACHED),
+        QueueView(quick=QuickFilter.MINOR, sort="client"),
+        QueueView(sort="age", reverse=True),
+        QueueView(quick=QuickFilter.AT_RISK, sort="severity", reverse=True),
+        QueueView(text="case 1", sort="updated"),
+    ],
+    ids=["at-risk", "breached", "minor-by-client", "age-reversed", "at-risk-severity", "text"],
+)
+async def test_a_crossing_under_a_filter_or_another_order_patches_the_rows_that_crossed(
+    crowded, agent, make_app, clock: FixedClock, monkeypatch, view: QueueView
+) -> None:
+    total = OPEN + 3
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == total)
+        screen = main_screen(pilot)
+        screen.view = view
+        screen._show_rows()
+        clock.advance(timedelta(hours=6, minutes=29, seconds=50))
+        screen.tick()
+        await pilot.pause()
+        clock.advance(timedelta(seconds=20))
+        touched = count_touches(monkeypatch)
+        screen.tick()
+        await pilot.pause()
+        visible = queue(pilot).size.height
+        assert touched, "the tick read nothing: the test no longer measures it"
+        # The rows on screen, the few that crossed, and a bisection to place each of them.
+        assert len(touched) <= visible + 30, f"{len(touched)} of {total} rows touched"
+        monkeypatch.undo()
+        # What is shown is what the view computed from scratch would show.
+        now = clock.now().timestamp()
+        expected = view.rows(app.snapshot.ordered, now, agent.actor)
+        assert [r.case_id for r in queue(pilot).rows] == [r.case_id for r in expected]
+        if view.quick is QuickFilter.AT_RISK:
+            assert crowded[1] in {r.ref for r in queue(pilot).rows}  # the major case joined

@@ -24,7 +24,7 @@ from wzdesk.services.billing.demo import add_demo_services
 from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases import FIRST_CASE_NUMBER, REF_PREFIX
 from wzdesk.services.context import write_transaction
-from wzdesk.store.database import db
+from wzdesk.store.database import db, refresh_statistics
 from wzdesk.store.models import (
     AuditEntry,
     Case,
@@ -220,6 +220,7 @@ def generate(
             entity_id="demo",
             after_json=f'{{"cases": {cases}}}',
         )
+    refresh_statistics()
     return DemoSummary(
         clients=Client.select().count(),
         contacts=Contact.select().count(),

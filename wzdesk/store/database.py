@@ -137,6 +137,16 @@ def lock_for_transaction(name: str) -> None:
         database.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPACE, key))
 
 
+def refresh_statistics() -> None:
+    """Refresh the query planner's statistics (``ANALYZE``), after a bulk load.
+
+    Without them PostgreSQL plans the first queries on freshly loaded tables as if they were
+    empty until autovacuum catches up (a free-text search at 2,000 demo cases took 300 ms
+    instead of 2 ms), and SQLite has no row counts to choose between indexes.
+    """
+    db.obj.execute_sql("ANALYZE")
+
+
 def open_target() -> DatabaseTarget:
     """Where the open database is (to hand to ``pg_dump``, or to find the SQLite file)."""
     database = db.obj

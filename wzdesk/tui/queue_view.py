@@ -12,7 +12,7 @@ from enum import Enum
 
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity, TimerState
-from wzdesk.services.queue import QueueCounts, QueueRow
+from wzdesk.services.queue import QueueCounts, QueueRow, QueueSnapshot, queue_order
 
 
 class QuickFilter(Enum):
@@ -55,6 +55,11 @@ class QuickFilter(Enum):
         }[self]
 
     @property
+    def follows_the_clock(self) -> bool:
+        """Does a row's membership change when a target crosses a threshold?"""
+        return self in (QuickFilter.BREACHED, QuickFilter.AT_RISK)
+
+    @property
     def severity(self) -> Severity | None:
         try:
             return Severity(self.name.lower())
@@ -78,18 +83,14 @@ class QuickFilter(Enum):
         return row.severity is self.severity
 
 
-def _by_due(row: QueueRow, now: float) -> tuple[float, ...]:
-    return (row.urgency(now), row.severity.rank, row.case_id)
-
-
 #: Sort orders: key -> (label, the natural direction first, sort key). "due" is the snapshot's
 #: own order (business time to the nearest due instant), the default.
 SORTS: dict[str, tuple[str, Callable[[QueueRow, float], tuple[float | str, ...]]]] = {
-    "due": ("due (most urgent first)", _by_due),
-    "severity": ("severity", lambda r, now: (r.severity.rank, *_by_due(r, now))),
+    "due": ("due (most urgent first)", queue_order),
+    "severity": ("severity", lambda r, now: (r.severity.rank, *queue_order(r, now))),
     "age": ("age (oldest first)", lambda r, now: (r.received_at, r.case_id)),
     "updated": ("last update (newest first)", lambda r, now: (-r.updated_at, r.case_id)),
-    "client": ("client", lambda r, now: (r.client_code, *_by_due(r, now))),
+    "client": ("client", lambda r, now: (r.client_code, *queue_order(r, now))),
     "client_wrote": (
         "client's last message (newest first)",
         lambda r, now: (-(r.client_wrote_at or 0.0), r.case_id),
@@ -150,23 +151,95 @@ class QueueView:
         keys = list(SORTS)
         return replace(self, sort=keys[(keys.index(self.sort) + 1) % len(keys)], reverse=False)
 
+    def keeps(self, row: QueueRow, now: float, me: str) -> bool:
+        """Whether ``row`` passes every filter of this view at ``now``."""
+        return (
+            self.quick.accepts(row, now, me)
+            and self._text_accepts(row, self.text.strip().lower())
+            and (self.assignee is None or row.assignee == (self.assignee or None))
+            and (self.client is None or row.client_code == self.client)
+        )
+
+    def sort_key(self, row: QueueRow, now: float) -> tuple[float | str, ...]:
+        return SORTS[self.sort][1](row, now)
+
     def rows(self, ordered: list[QueueRow], now: float, me: str) -> list[QueueRow]:
         """The rows this view keeps, in its order (``ordered``: the snapshot, most urgent
         first)."""
-        needle = self.text.strip().lower()
         rows = ordered
         if self.filtered:
-            rows = [
-                row
-                for row in ordered
-                if self.quick.accepts(row, now, me)
-                and self._text_accepts(row, needle)
-                and (self.assignee is None or row.assignee == (self.assignee or None))
-                and (self.client is None or row.client_code == self.client)
-            ]
+            rows = [row for row in ordered if self.keeps(row, now, me)]
         if self.sort != "due":
-            key = SORTS[self.sort][1]
-            rows = sorted(rows, key=lambda row: key(row, now))
+            rows = sorted(rows, key=lambda row: self.sort_key(row, now))
         if self.reverse:
             rows = list(reversed(rows))
         return rows
+
+
+class ShownRows:
+    """The view's rows, kept from one second to the next so that a threshold crossing costs
+    the rows that crossed, not the queue (issue 13).
+
+    While the snapshot keeps the same rows in the same order (no re-read, no full recompute)
+    and the view is unchanged, a crossing cannot change which rows a filter keeps unless the
+    filter is "breached" or "at risk", nor their order (business countdowns all move
+    together). So the list is reused as is, or, for those two filters, patched with the rows
+    the snapshot logged in :attr:`QueueSnapshot.moved` since the last call: each is dropped or
+    put in place by bisection. Anything else computes the list from scratch.
+    """
+
+    def __init__(self) -> None:
+        self._view: QueueView | None = None
+        self._ordered: list[QueueRow] | None = None
+        self._generation = -1
+        self._me = ""
+        self._moved_seen = 0
+        self._rows: list[QueueRow] = []
+        self._ids: set[int] = set()
+
+    def rows(self, view: QueueView, snapshot: QueueSnapshot, now: float, me: str) -> list[QueueRow]:
+        """The rows ``view`` shows of ``snapshot`` at ``now``; the same list object when
+        nothing changed (callers may keep indexes into it), a new one otherwise."""
+        if (
+            view != self._view
+            or snapshot.ordered is not self._ordered
+            or snapshot.generation != self._generation
+            or me != self._me
+            or len(snapshot.moved) < self._moved_seen
+        ):
+            self._view, self._ordered, self._me = view, snapshot.ordered, me
+            self._generation = snapshot.generation
+            self._rows = view.rows(snapshot.ordered, now, me)
+            self._ids = {row.case_id for row in self._rows}
+        elif view.quick.follows_the_clock and len(snapshot.moved) > self._moved_seen:
+            self._patch(view, snapshot, now, me)
+        self._moved_seen = len(snapshot.moved)
+        return self._rows
+
+    def _patch(self, view: QueueView, snapshot: QueueSnapshot, now: float, me: str) -> None:
+        rows, ids = list(self._rows), self._ids
+        for case_id in dict.fromkeys(snapshot.moved[self._moved_seen :]):
+            row = snapshot.rows.get(case_id)
+            keep = row is not None and view.keeps(row, now, me)
+            if case_id in ids and not keep:
+                rows.pop(next(i for i, shown in enumerate(rows) if shown.case_id == case_id))
+                ids.discard(case_id)
+            elif row is not None and keep and case_id not in ids:
+                rows.insert(_place(rows, row, view, now), row)
+                ids.add(case_id)
+        self._rows = rows
+
+
+def _place(rows: list[QueueRow], row: QueueRow, view: QueueView, now: float) -> int:
+    """Where ``row`` goes in ``rows`` (sorted by the view's key, reversed if it says so)."""
+    key = view.sort_key(row, now)
+    lo, hi = 0, len(rows)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        other = view.sort_key(rows[mid], now)
+        before = other > key if view.reverse else other < key
+        if before:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

@@ -35,7 +35,7 @@ from wzdesk.tui.alert_log import record_console_alert
 from wzdesk.tui.backup_age import BackupAge
 from wzdesk.tui.client_flags import ClientFlags
 from wzdesk.tui.messages import QueueChanged
-from wzdesk.tui.queue_view import SORT_COLUMNS, SORTS, QueueView, QuickFilter
+from wzdesk.tui.queue_view import SORT_COLUMNS, SORTS, QueueView, QuickFilter, ShownRows
 from wzdesk.tui.screens.case_actions import (
     CASE_ACTION_BINDINGS,
     CASE_ACTIONS,
@@ -113,6 +113,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.view = QueueView()
+        self._shown = ShownRows()  # the view's rows, patched (not recomputed) at a crossing
         self.case: dict[str, Any] | None = None  # the case object in the detail pane
         self.full_ref: str | None = None  # the case shown full screen, if any
         self._pending_ref: str | None = None  # opened before it reached the queue
@@ -303,7 +304,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             return
         now = self.wz.clock.now().timestamp()
         me = self.wz.context.actor
-        rows = self.view.rows(snapshot.ordered, now, me)
+        rows = self._shown.rows(self.view, snapshot, now, me)
         table = self.query_one("#queue", QueueTable)
         table.sort_title = (
             (SORT_COLUMNS[self.view.sort], self.view.reverse)
