@@ -253,3 +253,29 @@ def test_allocate_fits_the_lines_and_is_fair(sizes: list[int], lines: int) -> No
             assert n + 1 < size and cost + 1 > lines
     bigger = allocate(sizes, lines + 1)
     assert all(b >= n for b, n in zip(bigger, shown, strict=True))
+
+
+async def test_a_dear_rebuild_rests_and_the_figures_say_as_of_when(
+    desk_cases, supervisor, make_app, clock
+) -> None:
+    """At 100,000 open cases a rebuild costs about half a second: the next one waits (so the
+    wall monitor stays under a tenth of a core), and meanwhile the figures say when they were
+    counted instead of passing old counts off as current."""
+    app = make_app(supervisor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_wallboard(pilot)
+        figures = screen.query_one("#wb-figures")
+        assert "as of" not in str(figures.border_title)
+        screen._built(screen.wallboard, cost=0.5)  # as if the last rebuild took 0.5 s
+        built = screen.wallboard
+        clock.advance(timedelta(minutes=31))  # the major case enters its last hour
+        screen.tick()
+        await pilot.pause()
+        assert screen.wallboard is built  # resting: not rebuilt yet
+        assert figure(pilot, "major", "due_soon") == "0"
+        assert "as of 10:00:00 (recounting)" in str(figures.border_title)
+        # The rest is over (4.5 s later): the next tick recounts, and the note goes.
+        screen._rest_until = 0.0
+        screen.tick()
+        await settle(pilot, lambda: figure(pilot, "major", "due_soon") == "1")
+        assert "as of" not in str(figures.border_title)

@@ -12,14 +12,19 @@ counts still show.
 Live: once a second the times of the rows shown are re-read from memory; the board is rebuilt
 when the app's snapshot changes (:class:`~wzdesk.tui.messages.QueueChanged`) and when the
 clock reaches the next instant at which any case crosses a threshold (turns at risk, breached,
-or enters its last business hour).
+or enters its last business hour). A rebuild walks every open case (in a thread); when that
+costs more than :data:`REBUILD_FREE` the next one waits until the last one's cost is a
+:data:`REBUILD_SHARE` of the time since, and the figures' title says "as of" the instant
+they were counted while they lag behind.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.table import Table
@@ -54,6 +59,11 @@ DIGITS_LIMIT = 9999
 #: With ``m`` (every row) a group still stops here, with "+N more" (a wall is not a report).
 EVERY_ROW_LIMIT = 500
 FIGURES = (("breached", "breached"), ("at_risk", "at risk"), ("due_soon", "due ≤1h"))
+#: A rebuild cheaper than this runs whenever something crossed (small desks: every second).
+REBUILD_FREE = 0.05
+#: Dearer rebuilds (100,000 open cases: about half a second) take at most this share of the
+#: time: a wall monitor must not spend a core on the desk it shows.
+REBUILD_SHARE = 0.1
 
 
 def due_soon(row: QueueRow, now: float) -> bool:
@@ -437,6 +447,11 @@ class WallboardScreen(Screen[None]):
         self.thresholds = Thresholds()
         self._building = False
         self._shown: dict[str, str] = {}
+        #: no rebuild before this (time.monotonic()): see REBUILD_SHARE
+        self._rest_until = 0.0
+        self._last_cost = 0.0  # seconds the last rebuild took
+        #: the snapshot changed since the board was built (a re-read waiting for its rebuild)
+        self._dirty = False
 
     @property
     def wz(self) -> WzdeskApp:
@@ -496,7 +511,9 @@ class WallboardScreen(Screen[None]):
     # -- live ---------------------------------------------------------------------------------
 
     def on_queue_changed(self, message: QueueChanged) -> None:
-        self.regroup()
+        self._dirty = True
+        if time.monotonic() >= self._rest_until:
+            self.regroup()
 
     def regroup(self) -> None:
         """Rebuild the board from the app's snapshot (in a thread: at 10,000 open cases it takes
@@ -504,25 +521,39 @@ class WallboardScreen(Screen[None]):
         snapshot = self.wz.snapshot
         if snapshot is None or snapshot.partial:
             return
-        self._building = True
+        self._building, self._dirty = True, False
         self._build(snapshot.ordered, self.wz.clock.now().timestamp())
 
     @work(thread=True, exclusive=True, group="wallboard", exit_on_error=False)
     def _build(self, rows: list[QueueRow], now: float) -> None:
+        started = time.perf_counter()
         wallboard = Wallboard.build(rows, now, self.users, self.thresholds)
+        cost = time.perf_counter() - started
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._built, wallboard)
+            self.app.call_from_thread(self._built, wallboard, cost)
 
-    def _built(self, wallboard: Wallboard) -> None:
+    def _built(self, wallboard: Wallboard, cost: float = 0.0) -> None:
         self._building = False
         self.wallboard = wallboard
+        self._last_cost = cost
+        rest = 0.0 if cost < REBUILD_FREE else cost / REBUILD_SHARE - cost
+        self._rest_until = time.monotonic() + rest
         self.draw()
+
+    def behind(self, now: float) -> bool:
+        """Whether the board shown was counted before something changed since."""
+        wallboard = self.wallboard
+        return wallboard is not None and (self._dirty or wallboard.stale(now))
+
+    def lagging(self, now: float) -> bool:
+        """Behind, and not for the instant a cheap rebuild takes: the figures must say so."""
+        return self.behind(now) and self._last_cost >= REBUILD_FREE
 
     def tick(self) -> None:
         """Once a second: rebuild when a row crossed a threshold, else redraw the times."""
         now = self.wz.clock.now().timestamp()
-        stale = self.wallboard is None or self.wallboard.stale(now)
-        if stale and not self._building:
+        due = self.wallboard is None or self.behind(now)
+        if due and not self._building and time.monotonic() >= self._rest_until:
             self.regroup()  # also the first build, when the queue loaded nothing to announce
         self.draw()
 
@@ -558,6 +589,12 @@ class WallboardScreen(Screen[None]):
             return
         self._apply_size()
         now = moment.timestamp()
+        title = "Cases at stake, by severity"
+        if self.lagging(now):
+            zone = moment.tzinfo if self.wz.book is None else self.wz.book.at(moment).calendar.zone
+            counted = datetime.fromtimestamp(wallboard.built_at, zone).strftime("%H:%M:%S")
+            title += f" · as of {counted} (recounting)"
+        self.query_one("#wb-figures").border_title = title
         self._draw_figures(wallboard)
         side_lines = self.query_one("#wb-agents").scrollable_content_region.height
         compact = self.has_class("-compact")
