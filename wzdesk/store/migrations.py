@@ -795,6 +795,34 @@ def _queue_order_index(database: peewee.Database) -> None:
     )
 
 
+def _client_api(database: peewee.Database) -> None:
+    """The client API's credentials (per-client tokens, kept as SHA-256 digests), and one
+    client's cases in urgency order from an index (the API's case list: without it, the
+    list walks every client's open cases to find one client's first page)."""
+    for due in ("response_due", "resolution_due"):
+        database.execute_sql(
+            f'CREATE INDEX IF NOT EXISTS "case_client_id_is_open_{due}" '
+            f'ON "case" ("client_id", "is_open", "{due}")'
+        )
+    client = _snapshot(database, "client", {})
+    token = _snapshot(
+        database,
+        "api_token",
+        {
+            "client": peewee.ForeignKeyField(client, on_delete="CASCADE"),
+            "label": peewee.CharField(max_length=100, default=""),
+            "prefix": peewee.CharField(max_length=20),
+            "secret_sha256": peewee.CharField(max_length=64, unique=True),
+            "created_at": UTCDateTimeField(),
+            "created_by": peewee.CharField(max_length=100),
+            "revoked_at": UTCDateTimeField(null=True),
+            "revoked_by": peewee.CharField(max_length=100, null=True),
+            "last_used_at": UTCDateTimeField(null=True),
+        },
+    )
+    database.create_tables([token])
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -813,6 +841,7 @@ MIGRATIONS: list[Migration] = [
     _target_days,
     _clients_contacts_links,
     _queue_order_index,
+    _client_api,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 if LATEST_VERSION != SCHEMA_VERSION:  # pragma: no cover - caught by the first test that runs
