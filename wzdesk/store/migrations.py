@@ -781,6 +781,47 @@ def _clients_contacts_links(database: peewee.Database) -> None:
     database.create_tables([training, link, merge])
 
 
+def _portal_sign_in(database: peewee.Database) -> None:
+    """The client portal's sign-in: one-time codes (hashed), sessions (hashed ids, a CSRF token
+    each) and the counted tries its throttles read."""
+    contact = _snapshot(database, "contact", {})
+    code = _snapshot(
+        database,
+        "portal_code",
+        {
+            "contact": peewee.ForeignKeyField(contact, on_delete="CASCADE"),
+            "email": peewee.CharField(max_length=254, index=True),
+            "salt": peewee.CharField(max_length=32),
+            "code_hash": peewee.CharField(max_length=64),
+            "created_at": UTCDateTimeField(),
+            "expires_at": UTCDateTimeField(),
+            "used_at": UTCDateTimeField(null=True),
+            "attempts": peewee.IntegerField(default=0),
+        },
+    )
+    session = _snapshot(
+        database,
+        "portal_session",
+        {
+            "token_hash": peewee.CharField(max_length=64, unique=True),
+            "contact": peewee.ForeignKeyField(contact, on_delete="CASCADE"),
+            "csrf": peewee.CharField(max_length=64),
+            "created_at": UTCDateTimeField(),
+            "last_seen_at": UTCDateTimeField(),
+            "expires_at": UTCDateTimeField(),
+            "ended_at": UTCDateTimeField(null=True),
+            "ip": peewee.CharField(max_length=64, default=""),
+        },
+    )
+    attempt = _snapshot(
+        database,
+        "portal_attempt",
+        {"key": peewee.CharField(max_length=300), "at": UTCDateTimeField()},
+        indexes=((("key", "at"), False),),
+    )
+    database.create_tables([code, session, attempt])
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -798,6 +839,7 @@ MIGRATIONS: list[Migration] = [
     _holiday_hours,
     _target_days,
     _clients_contacts_links,
+    _portal_sign_in,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

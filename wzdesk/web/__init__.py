@@ -1,0 +1,1 @@
+"""The web face: the client portal (server-rendered pages for client admins)."""

@@ -1,0 +1,64 @@
+"""The portal's routes, and a stand-alone app serving only the portal."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from wzdesk.web.portal import case_pages, sign_in_pages
+from wzdesk.web.portal.config import PortalConfig
+from wzdesk.web.portal.guard import PortalRequest
+from wzdesk.web.portal.render import STATIC, base_path
+from wzdesk.web.portal.security import SecurityHeaders
+
+Handler = Callable[[Request, PortalConfig], Awaitable[Response]]
+
+
+def _bound(handler: Handler, config: PortalConfig) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        return await handler(request, config)
+
+    endpoint.__name__ = handler.__name__
+    endpoint.__doc__ = handler.__doc__
+    return endpoint
+
+
+async def home(request: Request, config: PortalConfig) -> Response:
+    """GET /: the cases when signed in, else the sign-in page."""
+    user = await PortalRequest.user_of(request, config)
+    where = "/cases" if user is not None else "/sign-in"
+    return RedirectResponse(f"{base_path(request)}{where}", status_code=303)
+
+
+def portal_routes(config: PortalConfig | None = None) -> list[BaseRoute]:
+    """Every portal page, to mount at ``/`` (its links are relative to where it is mounted)."""
+    config = config or PortalConfig()
+    table: list[tuple[str, Handler, list[str]]] = [
+        ("/", home, ["GET"]),
+        ("/sign-in", sign_in_pages.sign_in_form, ["GET"]),
+        ("/sign-in", sign_in_pages.ask_for_code, ["POST"]),
+        ("/sign-in/code", sign_in_pages.check_code, ["POST"]),
+        ("/sign-out", sign_in_pages.sign_out, ["POST"]),
+        ("/cases", case_pages.case_list, ["GET"]),
+    ]
+    routes: list[BaseRoute] = [
+        Route(path, _bound(handler, config), methods=methods) for path, handler, methods in table
+    ]
+    routes.append(Mount("/static", StaticFiles(directory=str(STATIC)), name="portal-static"))
+    return routes
+
+
+def portal_middleware() -> list[Middleware]:
+    """What the app serving the portal wraps it in (security headers on every response)."""
+    return [Middleware(SecurityHeaders)]
+
+
+def portal_app(config: PortalConfig | None = None) -> Starlette:
+    """An app serving only the portal (tests; a portal-only process)."""
+    return Starlette(routes=portal_routes(config), middleware=portal_middleware())
