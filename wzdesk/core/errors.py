@@ -60,3 +60,10 @@ class BackupInvalid(UserError):
     (exit code 6)."""
 
     exit_code = 6
+
+
+class NotAuthenticated(UserError):
+    """No credential, or one that is unknown, revoked or expired (the API's 401; exit code 4
+    like any refusal)."""
+
+    exit_code = 4

@@ -91,6 +91,21 @@ def _remaining(timer: TimerStatus) -> int | None:
     return int(round(timer.remaining_seconds))
 
 
+def instants_and_states(case: Case, reading: CaseTimers, zone: Any) -> dict[str, Any]:
+    """A case's instants and both timers' due instants and states, in the support zone (the
+    desk's case object and the client's share them)."""
+    return {
+        "received_at": format_instant(case.received_at, zone),
+        "first_response_at": format_instant(case.first_response_at, zone),
+        "resolved_at": format_instant(case.resolved_at, zone),
+        "closed_at": format_instant(case.closed_at, zone),
+        "response_due": format_instant(reading.response.due, zone),
+        "resolution_due": format_instant(reading.resolution.due, zone),
+        "response_state": reading.response.state.value,
+        "resolution_state": reading.resolution.state.value,
+    }
+
+
 def case_dict(case: Case, book: PolicyBook, now: datetime) -> dict[str, Any]:
     """The case object of the command-line contract."""
     zone = book.by_id(case.policy_id).calendar.zone
@@ -113,14 +128,7 @@ def case_dict(case: Case, book: PolicyBook, now: datetime) -> dict[str, Any]:
         "escalated_to": case.escalated_to,
         "escalation_reason": case.escalation_reason,
         "classification": case.classification,
-        "received_at": format_instant(case.received_at, zone),
-        "first_response_at": format_instant(case.first_response_at, zone),
-        "resolved_at": format_instant(case.resolved_at, zone),
-        "closed_at": format_instant(case.closed_at, zone),
-        "response_due": format_instant(reading.response.due, zone),
-        "resolution_due": format_instant(reading.resolution.due, zone),
-        "response_state": reading.response.state.value,
-        "resolution_state": reading.resolution.state.value,
+        **instants_and_states(case, reading, zone),
         "response_remaining_seconds": _remaining(reading.response),
         "resolution_remaining_seconds": _remaining(reading.resolution),
         "paused": reading.paused,

@@ -55,6 +55,8 @@ class SearchContext:
     now: datetime
     me: str | None
     book: PolicyBook
+    #: Free text looks at the public timeline only (a client's search, never internal notes).
+    public_only: bool = False
 
 
 def context(now: datetime, me: str | None, book: PolicyBook | None = None) -> SearchContext:
@@ -94,7 +96,7 @@ def compile_node(node: Node, ctx: SearchContext) -> Cond:
         case DueTerm(op, seconds):
             return _due(op, seconds, ctx)
         case TextTerm():
-            return _text(node)
+            return _text(node, ctx.public_only)
     raise AssertionError(node)  # pragma: no cover
 
 
@@ -208,10 +210,10 @@ def _due(op: str, seconds: int, ctx: SearchContext) -> Cond:
     return _both(running, cast(Cond, ~any_within))
 
 
-def _text(term: TextTerm) -> Cond:
+def _text(term: TextTerm, public_only: bool = False) -> Cond:
     """Words (as prefixes) or a phrase over summary, description and the timeline; a word that
     is a case reference also finds that case."""
-    condition = fulltext.matches(Case.id, term.words, term.phrase)
+    condition = fulltext.matches(Case.id, term.words, term.phrase, public_only)
     if not term.phrase:  # a reference or a client code is a word too
         code = term.text.upper()
         clients = Client.select(Client.id).where(Client.code == code)
@@ -371,13 +373,25 @@ def _joined() -> peewee.ModelSelect[Case]:
     )
 
 
-def search_ids(query: Query | str, ctx: SearchContext, limit: int | None = None) -> list[int]:
+def search_ids(
+    query: Query | str,
+    ctx: SearchContext,
+    limit: int | None = None,
+    *,
+    offset: int = 0,
+    within: Cond | None = None,
+) -> list[int]:
     """The ids of the matching cases, in the query's order: filtered, ordered and limited on
-    the case table alone (the client is joined only to sort by it)."""
+    the case table alone (the client is joined only to sort by it).
+
+    ``offset``: rows skipped first (a page past the first); ``within``: a condition every
+    match must also meet (one client's cases, for the client API)."""
     check_limit(limit)
     parsed = parse_query(query) if isinstance(query, str) else query
     condition = where(parsed, ctx)
-    if limit is not None and limit <= _STREAMED_UP_TO and not parsed.sort:
+    if within is not None:
+        condition = _both(within, condition)
+    if limit is not None and limit <= _STREAMED_UP_TO and not parsed.sort and not offset:
         streamed = _most_urgent(condition, limit)
         if streamed is not None:
             return streamed
@@ -387,6 +401,8 @@ def search_ids(query: Query | str, ctx: SearchContext, limit: int | None = None)
     selected = selected.where(condition).order_by(*_order(parsed.sort))
     if limit is not None:
         selected = selected.limit(limit)
+    if offset:
+        selected = selected.offset(offset)
     return [int(row[0]) for row in cast(Iterable[tuple[Any, ...]], selected.tuples())]
 
 

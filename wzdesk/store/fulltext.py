@@ -28,8 +28,13 @@ def is_postgres() -> bool:
     return isinstance(db.obj, peewee.PostgresqlDatabase)
 
 
-def matches(case_id: peewee.Field, words: Sequence[str], phrase: bool) -> Cond:
-    """``case_id`` of cases whose text holds every word (as a prefix) or the phrase."""
+def matches(
+    case_id: peewee.Field, words: Sequence[str], phrase: bool, public_only: bool = False
+) -> Cond:
+    """``case_id`` of cases whose text holds every word (as a prefix) or the phrase.
+
+    ``public_only``: only the client-visible timeline counts (a client's search must not
+    reveal that a word is in an internal note)."""
     if not words:
         return peewee.SQL("1=0")
     if is_postgres():
@@ -40,7 +45,8 @@ def matches(case_id: peewee.Field, words: Sequence[str], phrase: bool) -> Cond:
             "|| ' ' || coalesce(c.description, '') || ' ' || coalesce(c.steps_to_reproduce, '')) "
             "@@ to_tsquery('simple', %s) "
             "UNION SELECT e.case_id FROM case_event e "
-            "WHERE to_tsvector('simple', coalesce(e.body, '')) @@ to_tsquery('simple', %s))",
+            "WHERE to_tsvector('simple', coalesce(e.body, '')) @@ to_tsquery('simple', %s)"
+            + (" AND e.public)" if public_only else ")"),
             [tsquery, tsquery],
         )
         return case_id.in_(found)
@@ -53,7 +59,8 @@ def matches(case_id: peewee.Field, words: Sequence[str], phrase: bool) -> Cond:
     rows = peewee.SQL(
         "(SELECT -rowid FROM case_text WHERE case_text MATCH ? AND rowid < 0 "
         "UNION SELECT case_id FROM case_event WHERE id IN "
-        "(SELECT rowid FROM case_text WHERE case_text MATCH ? AND rowid > 0))",
+        "(SELECT rowid FROM case_text WHERE case_text MATCH ? AND rowid > 0)"
+        + (" AND public)" if public_only else ")"),
         [fts, fts],
     )
     return case_id.in_(rows)

@@ -781,6 +781,27 @@ def _clients_contacts_links(database: peewee.Database) -> None:
     database.create_tables([training, link, merge])
 
 
+def _client_api(database: peewee.Database) -> None:
+    """The client API's credentials: per-client tokens, kept as SHA-256 digests."""
+    client = _snapshot(database, "client", {})
+    token = _snapshot(
+        database,
+        "api_token",
+        {
+            "client": peewee.ForeignKeyField(client, on_delete="CASCADE"),
+            "label": peewee.CharField(max_length=100, default=""),
+            "prefix": peewee.CharField(max_length=20),
+            "secret_sha256": peewee.CharField(max_length=64, unique=True),
+            "created_at": UTCDateTimeField(),
+            "created_by": peewee.CharField(max_length=100),
+            "revoked_at": UTCDateTimeField(null=True),
+            "revoked_by": peewee.CharField(max_length=100, null=True),
+            "last_used_at": UTCDateTimeField(null=True),
+        },
+    )
+    database.create_tables([token])
+
+
 def _portal_sign_in(database: peewee.Database) -> None:
     """The client portal's sign-in: one-time codes (hashed), sessions (hashed ids, a CSRF token
     each) and the counted tries its throttles read."""
@@ -839,6 +860,7 @@ MIGRATIONS: list[Migration] = [
     _holiday_hours,
     _target_days,
     _clients_contacts_links,
+    _client_api,
     _portal_sign_in,
 ]
 LATEST_VERSION = len(MIGRATIONS)

@@ -590,6 +590,23 @@ class SavedView(BaseModel):
         indexes = ((("owner", "name"), True),)
 
 
+class ApiToken(BaseModel):
+    """A client's credential for the API (``wzdesk client token create``): only the SHA-256 of
+    the secret is kept, so a copy of the database cannot call the API; ``prefix`` (the first
+    characters of the secret) lets people tell tokens apart in lists and logs."""
+
+    client = peewee.ForeignKeyField(Client, backref="api_tokens", on_delete="CASCADE")
+    client_id: peewee.IntegerField[int]  # the key behind ``client``
+    label = peewee.CharField(max_length=100, default="")
+    prefix = peewee.CharField(max_length=20)
+    secret_sha256 = peewee.CharField(max_length=64, unique=True)
+    created_at = UTCDateTimeField()
+    created_by = peewee.CharField(max_length=100)
+    revoked_at = UTCDateTimeField(null=True)
+    revoked_by = peewee.CharField(max_length=100, null=True)
+    last_used_at = UTCDateTimeField(null=True)
+
+
 class PortalCode(BaseModel):
     """A one-time sign-in code sent to a client admin for the portal: only its salted hash is
     kept, it expires, it is used once, and a few wrong tries kill it."""
@@ -664,6 +681,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     SavedView,
     CaseLink,
     CaseMerge,
+    ApiToken,
     PortalCode,
     PortalSession,
     PortalAttempt,
