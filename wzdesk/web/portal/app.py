@@ -46,6 +46,12 @@ def portal_routes(config: PortalConfig | None = None) -> list[BaseRoute]:
         ("/sign-in/code", sign_in_pages.check_code, ["POST"]),
         ("/sign-out", sign_in_pages.sign_out, ["POST"]),
         ("/cases", case_pages.case_list, ["GET"]),
+        ("/cases/status.json", case_pages.cases_status, ["GET"]),
+        ("/cases/new", case_pages.new_case_form, ["GET"]),
+        ("/cases/new", case_pages.open_new_case, ["POST"]),
+        ("/cases/{ref}", case_pages.case_page, ["GET"]),
+        ("/cases/{ref}/status.json", case_pages.case_status, ["GET"]),
+        ("/cases/{ref}/replies", case_pages.reply, ["POST"]),
     ]
     routes: list[BaseRoute] = [
         Route(path, _bound(handler, config), methods=methods) for path, handler, methods in table

@@ -51,6 +51,21 @@ class PortalRequest:
                 refusal = RedirectResponse(f"{base_path(request)}/sign-in", status_code=303)
         return cls(request, config, user, refusal)
 
+    @classmethod
+    async def posted(cls, request: Request, config: PortalConfig) -> PortalRequest:
+        """A signed-in POST with its form read; ``refusal`` is set without a session, or with
+        403 when the form's CSRF token is not the session's."""
+        portal = await cls.signed_in(request, config)
+        if portal.refusal is None and not await portal.form_ok():
+            portal.refusal = forbidden(request)
+        return portal
+
+    @property
+    def me(self) -> PortalUser:
+        """The signed-in user (only after ``refusal`` was found ``None``)."""
+        assert self.user is not None
+        return self.user
+
     async def form_ok(self) -> bool:
         """Read the posted form; whether its CSRF token is this session's."""
         form = await self.request.form()

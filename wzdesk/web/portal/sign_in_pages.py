@@ -122,11 +122,9 @@ async def check_code(request: Request, config: PortalConfig) -> Response:
 
 async def sign_out(request: Request, config: PortalConfig) -> Response:
     """POST /sign-out: end the session (with the session's CSRF token)."""
-    portal = await PortalRequest.signed_in(request, config)
+    portal = await PortalRequest.posted(request, config)
     if portal.refusal is not None:
         return portal.refusal
-    if not await portal.form_ok():
-        return forbidden(request)
     await in_db(portal_sign_in.sign_out, config.clock, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse(f"{base_path(request)}/sign-in?signed_out=1", status_code=303)
     clear_cookie(response, request, config, SESSION_COOKIE)
