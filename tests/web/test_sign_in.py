@@ -229,3 +229,18 @@ def test_sessions_expire_when_idle(browser: TestClient, acme: str, clock: FixedC
     assert browser.get("/cases", follow_redirects=False).status_code == 200
     clock.advance(timedelta(hours=2, seconds=1))
     assert browser.get("/cases", follow_redirects=False).status_code == 303
+
+
+def test_wzdesk_serves_the_portal_at_the_root_beside_the_api(
+    database_url: str, supervisor: ServiceContext, acme: str, clock: FixedClock
+) -> None:
+    from wzdesk.web.app import create_app
+
+    with TestClient(create_app(database_url, clock)) as client:
+        home = client.get("/", follow_redirects=False)
+        assert home.status_code == 303 and home.headers["location"] == "/sign-in"
+        page = client.get("/sign-in")
+        assert "Email me a code" in page.text
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        assert client.get("/static/portal.css").headers["content-type"].startswith("text/css")
+        assert client.get("/api/v1/cases").status_code == 401  # the API is still the API

@@ -9,6 +9,8 @@ client admin (portal session) may read and do, always within one client.
 """
 
 from wzdesk.services.client_side.cases import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
     client_case,
     client_cases,
     client_open_case,
@@ -18,7 +20,7 @@ from wzdesk.services.client_side.cases import (
     scoped_case,
 )
 from wzdesk.services.client_side.policy import public_policy
-from wzdesk.services.client_side.scope import ClientScope, acting_admin
+from wzdesk.services.client_side.scope import ClientScope, acting_admin, scope_client
 from wzdesk.services.client_side.tokens import (
     TOKEN_PREFIX,
     NewToken,
@@ -29,6 +31,8 @@ from wzdesk.services.client_side.tokens import (
 )
 
 __all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
     "TOKEN_PREFIX",
     "ClientScope",
     "NewToken",
@@ -44,5 +48,6 @@ __all__ = [
     "public_policy",
     "public_timeline",
     "revoke_token",
+    "scope_client",
     "scoped_case",
 ]

@@ -5,7 +5,7 @@ their client's cases, a case's public timeline, replies, new cases).
 (tests, or a portal-only process).
 """
 
-from wzdesk.web.portal.app import portal_app, portal_routes
+from wzdesk.web.portal.app import portal_app, portal_routes, web_routes
 from wzdesk.web.portal.config import PortalConfig
 
-__all__ = ["PortalConfig", "portal_app", "portal_routes"]
+__all__ = ["PortalConfig", "portal_app", "portal_routes", "web_routes"]

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from wzdesk.web.config import WebConfig
 from wzdesk.web.portal import case_pages, sign_in_pages
 from wzdesk.web.portal.config import PortalConfig
 from wzdesk.web.portal.guard import PortalRequest
@@ -57,14 +58,15 @@ def portal_routes(config: PortalConfig | None = None) -> list[BaseRoute]:
         Route(path, _bound(handler, config), methods=methods) for path, handler, methods in table
     ]
     routes.append(Mount("/static", StaticFiles(directory=str(STATIC)), name="portal-static"))
-    return routes
+    # Every portal response carries the security headers (the API's JSON is left as it is).
+    return [Mount("", routes=routes, middleware=[Middleware(SecurityHeaders)])]
 
 
-def portal_middleware() -> list[Middleware]:
-    """What the app serving the portal wraps it in (security headers on every response)."""
-    return [Middleware(SecurityHeaders)]
+def web_routes(config: WebConfig) -> list[BaseRoute]:
+    """The portal as a part of ``wzdesk serve``'s app (``wzdesk.web.app.MOUNTS``)."""
+    return portal_routes(PortalConfig(clock=config.clock))
 
 
 def portal_app(config: PortalConfig | None = None) -> Starlette:
     """An app serving only the portal (tests; a portal-only process)."""
-    return Starlette(routes=portal_routes(config), middleware=portal_middleware())
+    return Starlette(routes=portal_routes(config))

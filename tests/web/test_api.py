@@ -1,0 +1,342 @@
+"""The client API through Starlette's TestClient, on each backend: every endpoint, the
+isolation matrix (one client's token never reaches another client's data), internal notes
+never leaving, admins only, 401s, 404s alike, replies resuming and reopening, the
+acknowledgment queued, audit rows written, and an OpenAPI description matching the routes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
+
+from tests.client_fixtures import PUBLIC_WORD, SECRET_WORD, TwoClients, two_clients
+from wzdesk.core.clock import FixedClock
+from wzdesk.services import cases
+from wzdesk.services.client_side import revoke_token
+from wzdesk.services.context import ServiceContext
+from wzdesk.store.models import ApiToken, AuditEntry, Case, CaseEvent, OutboundMail
+from wzdesk.web.api import ENDPOINTS, openapi_document
+from wzdesk.web.app import create_app
+
+__all__ = ["two_clients"]  # the fixture, imported to be found by pytest
+
+NEW_CASE = {
+    "contact": "ana@acme.example",
+    "severity": "major",
+    "category": "question",
+    "summary": "How do I export?",
+    "description": "Where is the export button?",
+}
+
+
+@pytest.fixture
+def web(database_url: str, two_clients: TwoClients, clock: FixedClock) -> Iterator[TestClient]:
+    with TestClient(create_app(database_url, clock), raise_server_exceptions=True) as client:
+        yield client
+
+
+def auth(token: str, **headers: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", **headers}
+
+
+def refs(response: Any) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [c["ref"] for c in response.json()["cases"]]
+
+
+# -- authentication -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/cases"),
+        ("POST", "/api/v1/cases"),
+        ("GET", "/api/v1/cases/WZ-1001"),
+        ("POST", "/api/v1/cases/WZ-1001/replies"),
+        ("GET", "/api/v1/policy"),
+    ],
+)
+@pytest.mark.parametrize("header", [None, "Bearer wzk_wrong", "Basic YWJjOmRlZg==", "Bearer "])
+def test_every_endpoint_needs_a_valid_token(
+    web: TestClient, method: str, path: str, header: str | None
+) -> None:
+    headers = {"Authorization": header} if header else {}
+    response = web.request(method, path, headers=headers, json={})
+    assert response.status_code == 401
+    assert response.json()["error"] and response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_a_revoked_token_gets_401(
+    web: TestClient, two_clients: TwoClients, supervisor: ServiceContext
+) -> None:
+    assert web.get("/api/v1/cases", headers=auth(two_clients.acme_token)).status_code == 200
+    revoke_token(supervisor, ApiToken.get(ApiToken.prefix == two_clients.acme_token[:12]).id)
+    assert web.get("/api/v1/cases", headers=auth(two_clients.acme_token)).status_code == 401
+    assert web.get("/api/v1/cases", headers=auth(two_clients.globex_token)).status_code == 200
+
+
+# -- the isolation matrix -----------------------------------------------------------------------
+
+
+def test_one_clients_token_never_reaches_another_clients_data(
+    web: TestClient, two_clients: TwoClients
+) -> None:
+    acme, globex = auth(two_clients.acme_token), auth(two_clients.globex_token)
+    mine, theirs = two_clients.acme_ref, two_clients.globex_ref
+    # Lists and searches.
+    assert refs(web.get("/api/v1/cases", headers=acme)) == [mine]
+    assert refs(web.get("/api/v1/cases", headers=globex)) == [theirs]
+    for query in [theirs, f"ref:{theirs}", "ledger", "contact:gil@globex.example", "is:all"]:
+        assert theirs not in refs(web.get("/api/v1/cases", params={"q": query}, headers=acme))
+    # Reads: another client's case answers exactly like a missing one.
+    other = web.get(f"/api/v1/cases/{theirs}", headers=acme)
+    missing = web.get("/api/v1/cases/WZ-9999", headers=acme)
+    assert other.status_code == missing.status_code == 404
+    assert other.json()["field"] == missing.json()["field"] == "ref"
+    assert other.json()["error"].replace(theirs, "X") == missing.json()["error"].replace(
+        "WZ-9999", "X"
+    )
+    assert web.get(f"/api/v1/cases/{theirs}", headers=globex).status_code == 200
+    # Replies: not found either, and nothing written.
+    events = CaseEvent.select().count()
+    wrote = web.post(
+        f"/api/v1/cases/{theirs}/replies",
+        headers=acme,
+        json={"contact": "ana@acme.example", "message": "hi"},
+    )
+    assert wrote.status_code == 404
+    wrote = web.post(
+        f"/api/v1/cases/{theirs}/replies",
+        headers=acme,
+        json={"contact": "gil@globex.example", "message": "hi"},
+    )
+    assert wrote.status_code == 404
+    assert CaseEvent.select().count() == events
+    # Opening a case for another client's admin: refused.
+    refused = web.post(
+        "/api/v1/cases", headers=acme, json={**NEW_CASE, "contact": "gil@globex.example"}
+    )
+    assert refused.status_code == 403
+    # Reading on behalf of another client's admin: refused.
+    header = auth(two_clients.acme_token, **{"X-Wzdesk-Contact": "gil@globex.example"})
+    assert web.get("/api/v1/cases", headers=header).status_code == 403
+
+
+def test_internal_notes_and_desk_data_never_appear(
+    web: TestClient, two_clients: TwoClients
+) -> None:
+    acme = auth(two_clients.acme_token)
+    shown = web.get(f"/api/v1/cases/{two_clients.acme_ref}", headers=acme)
+    assert shown.status_code == 200
+    text = shown.text
+    assert SECRET_WORD not in text and PUBLIC_WORD in text
+    assert '"kim"' not in text and "assignee" not in text
+    listed = web.get("/api/v1/cases", headers=acme).text
+    assert SECRET_WORD not in listed and "assignee" not in listed
+    assert refs(web.get("/api/v1/cases", params={"q": SECRET_WORD}, headers=acme)) == []
+    assert refs(web.get("/api/v1/cases", params={"q": PUBLIC_WORD}, headers=acme)) == [
+        two_clients.acme_ref
+    ]
+    refused = web.get("/api/v1/cases", params={"q": "assignee:kim"}, headers=acme)
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "query" and "assignee" in refused.json()["error"]
+
+
+# -- opening a case -----------------------------------------------------------------------------
+
+
+def test_post_cases_opens_a_portal_case_acknowledged_and_audited(
+    web: TestClient, two_clients: TwoClients
+) -> None:
+    made = web.post("/api/v1/cases", headers=auth(two_clients.acme_token), json=NEW_CASE)
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert body["status"] == "new" and body["channel"] == "portal"
+    assert body["response_due"] and body["resolution_due"] and body["response_state"]
+    assert body["acknowledgment"]["queued_to"] == ["ana@acme.example"]
+    case = Case.get(Case.ref == body["ref"])
+    ack = OutboundMail.get((OutboundMail.case == case) & (OutboundMail.kind == "acknowledgment"))
+    assert ack.recipients == "ana@acme.example"
+    audit = AuditEntry.get(
+        (AuditEntry.action == "client.case.open") & (AuditEntry.entity_id == "ACME")
+    )
+    details = json.loads(audit.after_json)
+    assert audit.actor == "ana@acme.example" and details["ref"] == body["ref"]
+    assert details["credential"] == audit.authenticated_as
+    assert audit.authenticated_as.startswith("api-token:")
+    listed = web.get("/api/v1/cases", headers=auth(two_clients.acme_token))
+    assert body["ref"] in refs(listed)
+
+
+def test_a_non_admin_contact_is_refused_naming_the_admins(
+    web: TestClient, two_clients: TwoClients
+) -> None:
+    before = Case.select().count()
+    for contact in ["bob@acme.example", "stranger@acme.example"]:
+        refused = web.post(
+            "/api/v1/cases",
+            headers=auth(two_clients.acme_token),
+            json={**NEW_CASE, "contact": contact},
+        )
+        assert refused.status_code == 403
+        assert refused.json()["field"] == "contact"
+        assert "Ana Diaz" in refused.json()["error"] and "Raj Patel" in refused.json()["error"]
+    assert Case.select().count() == before
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({**NEW_CASE, "severity": "urgent"}, 422, "severity"),
+        ({**NEW_CASE, "summary": "  "}, 422, "summary"),
+        ({k: v for k, v in NEW_CASE.items() if k != "category"}, 422, "category"),
+        ({**NEW_CASE, "priority": "high"}, 400, "priority"),
+        ({**NEW_CASE, "severity": 3}, 400, "severity"),
+        ([NEW_CASE], 400, None),
+    ],
+)
+def test_bad_bodies_name_the_field(
+    web: TestClient, two_clients: TwoClients, body: Any, status: int, field: str | None
+) -> None:
+    answer = web.post("/api/v1/cases", headers=auth(two_clients.acme_token), json=body)
+    assert (answer.status_code, answer.json()["field"]) == (status, field)
+    assert set(answer.json()) == {"error", "field"}
+
+
+def test_a_body_that_is_not_json_is_a_400(web: TestClient, two_clients: TwoClients) -> None:
+    answer = web.post(
+        "/api/v1/cases",
+        headers={**auth(two_clients.acme_token), "Content-Type": "application/json"},
+        content=b"{not json",
+    )
+    assert answer.status_code == 400 and answer.json()["field"] is None
+
+
+# -- replies ------------------------------------------------------------------------------------
+
+
+def test_a_reply_resumes_a_waiting_case_and_reopens_a_resolved_one(
+    web: TestClient, two_clients: TwoClients, agent: ServiceContext, clock: FixedClock
+) -> None:
+    from datetime import timedelta
+
+    ref, headers = two_clients.acme_ref, auth(two_clients.acme_token)
+    cases.set_status(agent, ref, "waiting_client", need="Logs please")
+    updated = Case.get(Case.ref == ref).updated_at
+    clock.advance(timedelta(minutes=5))
+    answer = web.post(
+        f"/api/v1/cases/{ref}/replies",
+        headers=headers,
+        json={"contact": "ana@acme.example", "message": "Here are the logs"},
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["status"] == "open" and answer.json()["status_before"] == "waiting_client"
+    assert Case.get(Case.ref == ref).updated_at > updated  # the console's re-read sees it
+    assert answer.json()["timeline"][-2]["body"] == "Here are the logs"
+    cases.resolve(agent, ref, "Fixed.")
+    answer = web.post(
+        f"/api/v1/cases/{ref}/replies",
+        headers=headers,
+        json={"contact": "raj@acme.example", "message": "Still broken"},
+    )
+    assert answer.status_code == 201
+    assert answer.json()["status"] == "open" and answer.json()["status_before"] == "resolved"
+    assert AuditEntry.select().where(AuditEntry.action == "client.case.reply").count() == 2
+
+
+def test_replies_from_non_admins_and_on_closed_cases_are_refused(
+    web: TestClient, two_clients: TwoClients, agent: ServiceContext
+) -> None:
+    ref, headers = two_clients.acme_ref, auth(two_clients.acme_token)
+    refused = web.post(
+        f"/api/v1/cases/{ref}/replies",
+        headers=headers,
+        json={"contact": "bob@acme.example", "message": "x"},
+    )
+    assert refused.status_code == 403 and "Ana Diaz" in refused.json()["error"]
+    cases.resolve(agent, ref, "Fixed.")
+    cases.close(agent, ref)
+    closed = web.post(
+        f"/api/v1/cases/{ref}/replies",
+        headers=headers,
+        json={"contact": "ana@acme.example", "message": "x"},
+    )
+    assert closed.status_code == 409 and closed.json()["field"] == "ref"
+    empty = web.post(
+        f"/api/v1/cases/{ref}/replies",
+        headers=headers,
+        json={"contact": "ana@acme.example", "message": " "},
+    )
+    assert empty.status_code == 422 and empty.json()["field"] == "message"
+
+
+# -- the rest -----------------------------------------------------------------------------------
+
+
+def test_paging_and_bad_paging(
+    web: TestClient, two_clients: TwoClients, agent: ServiceContext
+) -> None:
+    from tests.conftest import new_case
+
+    for n in range(2):
+        cases.open_case(agent, new_case(summary=f"More {n}"))
+    headers = auth(two_clients.acme_token)
+    first = web.get("/api/v1/cases", params={"limit": 2, "q": "sort:ref"}, headers=headers)
+    assert first.json()["next_page"] == 2 and len(refs(first)) == 2
+    second = web.get(
+        "/api/v1/cases", params={"limit": 2, "page": 2, "q": "sort:ref"}, headers=headers
+    )
+    assert second.json()["next_page"] is None and len(refs(second)) == 1
+    assert web.get("/api/v1/cases", params={"limit": "x"}, headers=headers).status_code == 400
+    assert web.get("/api/v1/cases", params={"limit": 500}, headers=headers).status_code == 422
+    bad_query = web.get("/api/v1/cases", params={"q": "severity:urgent"}, headers=headers)
+    assert bad_query.status_code == 422 and bad_query.json()["field"] == "query"
+
+
+def test_policy(web: TestClient, two_clients: TwoClients) -> None:
+    answer = web.get("/api/v1/policy", headers=auth(two_clients.acme_token))
+    assert answer.status_code == 200
+    body = answer.json()
+    assert [s["severity"] for s in body["severities"]] == ["critical", "major", "moderate", "minor"]
+    assert body["severities"][0]["response_hours"] == 4 and body["zone"] == "America/Toronto"
+    assert AuditEntry.select().where(AuditEntry.action == "client.policy.read").count() == 1
+
+
+def test_reads_are_audited_with_the_contact_when_the_application_names_one(
+    web: TestClient, two_clients: TwoClients
+) -> None:
+    headers = auth(two_clients.acme_token, **{"X-Wzdesk-Contact": "raj@acme.example"})
+    assert web.get(f"/api/v1/cases/{two_clients.acme_ref}", headers=headers).status_code == 200
+    audit = AuditEntry.get(AuditEntry.action == "client.case.read")
+    assert audit.actor == "raj@acme.example" and audit.entity_id == "ACME"
+    assert json.loads(audit.after_json)["ref"] == two_clients.acme_ref
+
+
+def test_unknown_paths_and_methods_answer_json(web: TestClient, two_clients: TwoClients) -> None:
+    headers = auth(two_clients.acme_token)
+    assert web.get("/api/v1/nothing", headers=headers).status_code == 404
+    assert web.delete("/api/v1/cases", headers=headers).status_code == 405
+    assert web.delete("/api/v1/cases", headers=headers).json()["field"] is None
+
+
+def test_the_openapi_description_matches_the_routes(web: TestClient) -> None:
+    served = web.get("/api/v1/openapi.json")
+    assert served.status_code == 200 and served.json() == openapi_document()
+    described = {
+        (method.upper(), path)
+        for path, operations in served.json()["paths"].items()
+        for method in operations
+    }
+    assert described == {(e.method, e.path) for e in ENDPOINTS}
+    [mount] = [r for r in web.app.routes if isinstance(r, Mount) and r.path == "/api/v1"]  # type: ignore[attr-defined]
+    routed = {r.path for r in mount.routes if isinstance(r, Route)} - {"/{rest:path}"}
+    assert routed == {path for _, path in described}
+    # Each described operation is really served (not a 404 or 405).
+    for method, path in described:
+        answer = web.request(method, "/api/v1" + path.replace("{ref}", "WZ-1001"))
+        assert answer.status_code not in (404, 405), (method, path)
