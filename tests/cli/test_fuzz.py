@@ -199,6 +199,8 @@ def invocation(
             args += [flag, value] if flag else [value]
     if words[:2] == ("mail", "watch") or words[:1] == ("notify",):
         args.append("--once")  # never loop forever
+    if words[:1] == ("serve",):
+        args.append("--check")  # never start a server
     return args
 
 

@@ -41,6 +41,7 @@ COMMAND_MODULES = {
     "report": "insights_cmd",
     "audit": "insights_cmd",
     "view": "view_cmd",
+    "serve": "serve_cmd",
 }
 
 

@@ -1,4 +1,5 @@
-"""``wzdesk client add``, ``wzdesk contact add``, ``wzdesk user add`` (and their lists)."""
+"""``wzdesk client add``, ``wzdesk contact add``, ``wzdesk user add`` (and their lists);
+``wzdesk client token ...`` lives in ``token_cmd``."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import argparse
 from wzdesk.cli.common import Runtime, add_json_flag
 from wzdesk.cli.contact_cmd import register_client_verbs, register_contact_verbs
 from wzdesk.cli.output import emit_json, emit_table
+from wzdesk.cli.token_cmd import register_token_verbs
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     client = subparsers.add_parser("client", help="client organisations")
     verbs = client.add_subparsers(
-        dest="verb", required=True, metavar="{add,list,edit,deactivate,import,export}"
+        dest="verb", required=True, metavar="{add,list,edit,deactivate,import,export,token}"
     )
     add = verbs.add_parser("add", help="add a client")
     add.add_argument("code", metavar="CODE", help="short code, e.g. ACME")
@@ -28,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_json_flag(listing)
     listing.set_defaults(handler=run_client_list)
     register_client_verbs(verbs)
+    register_token_verbs(verbs)
 
     contact = subparsers.add_parser("contact", help="people at clients (client admins open cases)")
     verbs = contact.add_subparsers(
