@@ -338,7 +338,7 @@ register(
                 "support_hours",
             }
         ),
-        subject="Your sign-in code for the {team} client portal",
+        subject="Your sign-in code for the client portal",
         body="Hello {contact_name},\n\n"
         "Your code to sign in to the client portal for {client_name} is:\n\n"
         "    {code}\n\n"

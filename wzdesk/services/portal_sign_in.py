@@ -41,6 +41,8 @@ CODE_LIFETIME = timedelta(minutes=10)
 CODE_DIGITS = 6
 #: Wrong tries after which a code is dead (a new one must be asked for).
 CODE_TRIES = 5
+#: Dead codes are deleted this long after they expired (kept a while to answer questions).
+KEEP_CODES = timedelta(days=1)
 SESSION_IDLE = timedelta(hours=2)
 SESSION_MAX = timedelta(hours=12)
 #: A session's last-seen instant is written at most this often (not on every page).
@@ -131,6 +133,7 @@ def ask_for_code(clock: Clock, email: str, ip: str, composer: Composer | None = 
         PortalCode.update(used_at=now).where(
             (PortalCode.email == address) & PortalCode.used_at.is_null()
         ).execute()  # a newer code replaces any older one
+        PortalCode.delete().where(PortalCode.expires_at < now - KEEP_CODES).execute()
         row = PortalCode.create(
             contact=contact,
             email=address,
