@@ -782,7 +782,14 @@ def _clients_contacts_links(database: peewee.Database) -> None:
 
 
 def _client_api(database: peewee.Database) -> None:
-    """The client API's credentials: per-client tokens, kept as SHA-256 digests."""
+    """The client API's credentials (per-client tokens, kept as SHA-256 digests), and one
+    client's cases in urgency order from an index (the API's case list: without it, the
+    list walks every client's open cases to find one client's first page)."""
+    for due in ("response_due", "resolution_due"):
+        database.execute_sql(
+            f'CREATE INDEX IF NOT EXISTS "case_client_id_is_open_{due}" '
+            f'ON "case" ("client_id", "is_open", "{due}")'
+        )
     client = _snapshot(database, "client", {})
     token = _snapshot(
         database,

@@ -219,6 +219,9 @@ class Case(BaseModel):
             (("is_open", "assignee"), False),
             (("client", "is_open"), False),
             (("received_at", "id"), False),  # the history, newest first
+            # One client's cases, most urgent first (the client API's list).
+            (("client", "is_open", "response_due"), False),
+            (("client", "is_open", "resolution_due"), False),
         )
 
 

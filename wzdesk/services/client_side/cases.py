@@ -20,10 +20,11 @@ from wzdesk.core.query import And, FieldTerm, Node, Not, Or, Query, parse_query
 from wzdesk.core.rules import Category, Channel, Status, missing_recommended_fields
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services import search
-from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.calendar import PolicyBook
 from wzdesk.services.case_views import instants_and_states, pauses_of, timers
 from wzdesk.services.cases import NewCase, client_wrote, get_case, open_case
 from wzdesk.services.cases.records import add_event, clean_text
+from wzdesk.services.client_side.books import policy_book
 from wzdesk.services.client_side.scope import (
     ClientScope,
     acting_admin,
@@ -111,6 +112,30 @@ def _public_case(case: Case, contact: Contact, book: PolicyBook, now: datetime) 
     }
 
 
+#: The columns a list row needs (not the long texts: descriptions can be 100,000 characters).
+_LISTED = (
+    Case.id,
+    Case.ref,
+    Case.status,
+    Case.severity,
+    Case.category,
+    Case.channel,
+    Case.summary,
+    Case.policy,
+    Case.contact,
+    Case.received_at,
+    Case.updated_at,
+    Case.first_response_at,
+    Case.resolved_at,
+    Case.closed_at,
+    Case.response_due,
+    Case.response_at_risk_at,
+    Case.resolution_due,
+    Case.resolution_at_risk_at,
+    Case.paused_since,
+)
+
+
 def client_cases(
     scope: ClientScope,
     query: str | None = None,
@@ -125,7 +150,7 @@ def client_cases(
     limit = _number(limit, "limit", MAX_LIMIT)
     parsed = client_query(query)
     now = scope.clock.now()
-    book = load_policy_book()
+    book = policy_book()
     context = search.SearchContext(now, None, book, public_only=True)
     ids = search.search_ids(
         parsed,
@@ -137,7 +162,7 @@ def client_cases(
     more, ids = len(ids) > limit, ids[:limit]
     rows = {
         case.id: case
-        for case in Case.select(Case, Contact)
+        for case in Case.select(*_LISTED, Contact.name, Contact.email, Contact.phone)
         .join(Contact, on=(Case.contact == Contact.id))
         .where(Case.id.in_(ids) & (Case.client == scope.client_id))
     }
@@ -238,7 +263,7 @@ def _case_view(case: Case, book: PolicyBook, now: datetime) -> dict[str, Any]:
 def client_case(scope: ClientScope, ref: str) -> dict[str, Any]:
     """One of the client's cases with its public timeline, due instants and SLA states."""
     case = scoped_case(scope, ref)
-    result = _case_view(case, load_policy_book(), scope.clock.now())
+    result = _case_view(case, policy_book(), scope.clock.now())
     scope.record("case.read", ref=case.ref)
     return result
 
@@ -287,7 +312,7 @@ def client_open_case(
             steps_to_reproduce=steps_to_reproduce or "",
             affected_users=affected_users or "",
         )
-        book = load_policy_book()
+        book = policy_book()
         ctx = acting.context()
         with write_transaction():
             case = open_case(ctx, new, book=book, contact=admin)
@@ -304,7 +329,7 @@ def client_reply(scope: ClientScope, ref: str, contact: str, message: str) -> di
     (Conflict: open a new case). A merged duplicate's messages land on its primary."""
     with client_errors():
         body = clean_text(message, "message", 100_000, required=True)
-        book = load_policy_book()
+        book = policy_book()
         with write_transaction():
             client = scope_client(scope)
             case = scoped_case(scope, ref)

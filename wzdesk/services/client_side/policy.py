@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from wzdesk.core.sla import SEVERITY_DESCRIPTIONS, Severity
-from wzdesk.services.calendar import list_holidays, load_policy_book, policy_versions
+from wzdesk.services.calendar import list_holidays, policy_versions
+from wzdesk.services.client_side.books import policy_book
 
 
 def public_policy(now: datetime) -> dict[str, Any]:
     """The policy in force at ``now``: zone, weekly hours, each severity's description and
     response and resolution targets, and the holidays from today on."""
-    book = load_policy_book()
+    book = policy_book()
     version_id, policy = book.version_at(now)
     version = next(v for v in policy_versions() if v["id"] == version_id)
     today = now.astimezone(policy.calendar.zone).date()
