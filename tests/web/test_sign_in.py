@@ -244,3 +244,11 @@ def test_wzdesk_serves_the_portal_at_the_root_beside_the_api(
         assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
         assert client.get("/static/portal.css").headers["content-type"].startswith("text/css")
         assert client.get("/api/v1/cases").status_code == 401  # the API is still the API
+
+
+def test_the_code_message_can_be_previewed_without_a_case(supervisor: ServiceContext) -> None:
+    from wzdesk.services.previews import preview
+
+    shown = preview(supervisor, "portal_code")
+    assert "<code>" in shown.body and shown.subject == "Your sign-in code for the client portal"
+    assert shown.to == [] and "client admin who asks" in shown.note
