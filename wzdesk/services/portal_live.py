@@ -14,9 +14,9 @@ import peewee
 
 from wzdesk.core.errors import NotFound
 from wzdesk.core.timefmt import format_instant
-from wzdesk.services.calendar import load_policy_book
 from wzdesk.services.case_views import timers
 from wzdesk.services.client_side import ClientScope, scoped_case
+from wzdesk.services.client_side.books import policy_book
 from wzdesk.services.client_side.cases import PUBLIC_KINDS
 from wzdesk.store.models import Case, CaseEvent
 
@@ -51,7 +51,7 @@ def cases_status(scope: ClientScope, refs: list[str]) -> list[dict[str, Any]]:
     if not wanted:
         return []
     now = scope.clock.now()
-    book = load_policy_book()
+    book = policy_book()
     found = Case.select().where(Case.ref.in_(wanted) & (Case.client == scope.client_id))
     return [_status(case, None, book, now) for case in found]
 
@@ -68,4 +68,4 @@ def case_status(scope: ClientScope, ref: str) -> dict[str, Any] | None:
         .where((CaseEvent.case == case) & CaseEvent.kind.in_(PUBLIC_KINDS))
         .scalar()
     )
-    return _status(case, int(timeline or 0), load_policy_book(), scope.clock.now())
+    return _status(case, int(timeline or 0), policy_book(), scope.clock.now())

@@ -27,9 +27,8 @@ from wzdesk.services.client_side import (
 )
 from wzdesk.services.portal_sign_in import PortalUser
 from wzdesk.web.portal.config import PortalConfig
-from wzdesk.web.portal.guard import PortalRequest
+from wzdesk.web.portal.guard import Done, PortalRequest
 from wzdesk.web.portal.render import base_path, when
-from wzdesk.web.portal.web_db import in_db
 
 PAGE_SIZE = 25
 #: The policy's request to clients (Client Responsibilities, g), and what makes a case complete.
@@ -78,26 +77,24 @@ def _page_number(text: str | None) -> int:
 
 async def case_list(request: Request, config: PortalConfig) -> Response:
     """GET /cases: the client's cases, open and historical, filtered by the query language."""
-    portal = await PortalRequest.signed_in(request, config)
-    if portal.refusal is not None:
-        return portal.refusal
     query = request.query_params.get("q", "")[:500]
     page = _page_number(request.query_params.get("page"))
-    scope = scope_of(portal.me, config)
-    try:
-        found = await in_db(client_cases, scope, query, page=page, limit=PAGE_SIZE)
-    except UserError as error:
-        return portal.page(
-            "cases.html", _status_code(error), cases=[], query=query, page=page,
-            next_page=None, error=str(error),
-        )  # fmt: skip
+    portal, done = await PortalRequest.serve(
+        request,
+        config,
+        lambda user, _: client_cases(scope_of(user, config), query, page=page, limit=PAGE_SIZE),
+    )
+    if portal.refusal is not None:
+        return portal.refusal
+    found = done.value or {"cases": [], "next_page": None}
     return portal.page(
         "cases.html",
+        _status_code(done.error) if done.error else 200,
         cases=found["cases"],
         query=query,
         page=page,
         next_page=found["next_page"],
-        quote=quote,
+        error=str(done.error) if done.error else None,
     )
 
 
@@ -105,67 +102,75 @@ def _case_url(request: Request, ref: str) -> str:
     return f"{base_path(request)}/cases/{quote(ref)}"
 
 
-async def case_page(request: Request, config: PortalConfig) -> Response:
-    """GET /cases/{ref}: the case, its public timeline and a reply box."""
-    portal = await PortalRequest.signed_in(request, config)
-    if portal.refusal is not None:
-        return portal.refusal
-    return await _show_case(portal, request.path_params["ref"])
-
-
-async def _show_case(
+def _case_page(
     portal: PortalRequest,
-    ref: str,
+    done: Done[dict[str, Any]],
     status_code: int = 200,
     error: str | None = None,
     message: str = "",
 ) -> Response:
-    scope = scope_of(portal.me, portal.config)
-    try:
-        case = await in_db(client_case, scope, ref)
-    except NotFound as missing:
-        return portal.page("not_found.html", 404, what=str(missing))
+    """The case page from ``client_case``'s answer (not found: the same 404 for every reason)."""
+    if done.value is None:
+        return portal.page("not_found.html", 404, what=str(done.error or "no such case"))
+    query = portal.request.query_params
     notes = {
         "opened": "Your case is opened."
-        + (
-            " We have queued an acknowledgment to your email."
-            if portal.request.query_params.get("ack") == "1"
-            else ""
-        ),
+        + (" We have queued an acknowledgment to your email." if query.get("ack") == "1" else ""),
         "replied": "Your message is added to the case.",
     }
-    note = next((text for key, text in notes.items() if key in portal.request.query_params), None)
-    return portal.page("case.html", status_code, case=case, error=error, note=note, message=message)
+    note = next((text for key, text in notes.items() if key in query), None)
+    return portal.page(
+        "case.html", status_code, case=done.value, error=error, note=note, message=message
+    )
+
+
+async def case_page(request: Request, config: PortalConfig) -> Response:
+    """GET /cases/{ref}: the case, its public timeline and a reply box."""
+    ref = request.path_params["ref"]
+    portal, done = await PortalRequest.serve(
+        request, config, lambda user, _: client_case(scope_of(user, config), ref)
+    )
+    return portal.refusal or _case_page(portal, done)
 
 
 async def reply(request: Request, config: PortalConfig) -> Response:
     """POST /cases/{ref}/replies: the admin writes on the case (it resumes or reopens)."""
-    portal = await PortalRequest.posted(request, config)
+    ref = request.path_params["ref"]
+    portal, done = await PortalRequest.serve(
+        request,
+        config,
+        lambda user, form: client_reply(
+            scope_of(user, config), ref, user.email, form.get("message", "")
+        ),
+        posted=True,
+    )
     if portal.refusal is not None:
         return portal.refusal
-    ref = request.path_params["ref"]
+    if done.value is not None:
+        return RedirectResponse(
+            f"{_case_url(request, done.value['ref'])}?replied=1", status_code=303
+        )
+    assert done.error is not None
+    if isinstance(done.error, NotFound):
+        return portal.page("not_found.html", 404, what=str(done.error))
+    shown = await portal.attempt(client_case, scope_of(portal.me, config), ref)
     message = portal.form.get("message", "")
-    scope = scope_of(portal.me, config)
-    try:
-        done = await in_db(client_reply, scope, ref, portal.me.email, message)
-    except NotFound as missing:
-        return portal.page("not_found.html", 404, what=str(missing))
-    except UserError as error:
-        return await _show_case(portal, ref, _status_code(error), str(error), message)
-    return RedirectResponse(f"{_case_url(request, done['ref'])}?replied=1", status_code=303)
+    return _case_page(portal, shown, _status_code(done.error), str(done.error), message)
 
 
-async def _new_case_page(
-    portal: PortalRequest, status_code: int = 200, error: str | None = None, **values: str
+def _new_case_page(
+    portal: PortalRequest,
+    policy: dict[str, Any] | None,
+    status_code: int = 200,
+    error: str | None = None,
 ) -> Response:
-    policy = await in_db(public_policy, portal.config.clock.now())
-    form = {name: values.get(name, "") for name in NEW_CASE_FIELDS}
+    form = {name: portal.form.get(name, "") for name in NEW_CASE_FIELDS}
     return portal.page(
         "new_case.html",
         status_code,
         error=error,
         form=form,
-        policy=policy,
+        policy=policy or {"severities": []},
         categories=[(c.value, CATEGORY_LABELS[c]) for c in Category],
         checklist=CHECKLIST,
     )
@@ -173,28 +178,32 @@ async def _new_case_page(
 
 async def new_case_form(request: Request, config: PortalConfig) -> Response:
     """GET /cases/new: the form, with the policy's severities and the checklist."""
-    portal = await PortalRequest.signed_in(request, config)
-    if portal.refusal is not None:
-        return portal.refusal
-    return await _new_case_page(portal)
+    portal, done = await PortalRequest.serve(
+        request, config, lambda _user, _form: public_policy(config.clock.now())
+    )
+    return portal.refusal or _new_case_page(portal, done.value)
 
 
 async def open_new_case(request: Request, config: PortalConfig) -> Response:
     """POST /cases/new: open a portal case for the signed-in admin."""
-    portal = await PortalRequest.posted(request, config)
+
+    def open_it(user: PortalUser, form: dict[str, str]) -> dict[str, Any]:
+        values = {name: form.get(name, "") for name in NEW_CASE_FIELDS}
+        return client_open_case(scope_of(user, config), user.email, **values)
+
+    portal, done = await PortalRequest.serve(request, config, open_it, posted=True)
     if portal.refusal is not None:
         return portal.refusal
-    values = {name: portal.form.get(name, "") for name in NEW_CASE_FIELDS}
-    scope = scope_of(portal.me, config)
-    try:
-        case = await in_db(client_open_case, scope, portal.me.email, **values)
-    except UserError as error:
-        return await _new_case_page(portal, _status_code(error), str(error), **values)
-    ack = "&ack=1" if case.get("acknowledgment") else ""
-    return RedirectResponse(f"{_case_url(request, case['ref'])}?opened=1{ack}", status_code=303)
+    if done.value is None:
+        assert done.error is not None
+        policy = await portal.attempt(public_policy, config.clock.now())
+        return _new_case_page(portal, policy.value, _status_code(done.error), str(done.error))
+    ack = "&ack=1" if done.value.get("acknowledgment") else ""
+    url = f"{_case_url(request, done.value['ref'])}?opened=1{ack}"
+    return RedirectResponse(url, status_code=303)
 
 
-def _json(portal: PortalRequest, body: Any, status_code: int = 200) -> Response:
+def _json(body: Any, status_code: int = 200) -> Response:
     return JSONResponse(body, status_code, headers={"cache-control": "no-store"})
 
 
@@ -208,21 +217,23 @@ def _shown(status: dict[str, Any]) -> dict[str, Any]:
 
 async def case_status(request: Request, config: PortalConfig) -> Response:
     """GET /cases/{ref}/status.json: what the case page's script polls."""
-    portal = await PortalRequest.signed_in(request, config)
+    ref = request.path_params["ref"]
+    portal, done = await PortalRequest.serve(
+        request, config, lambda user, _: portal_live.case_status(scope_of(user, config), ref)
+    )
     if portal.refusal is not None:
         return portal.refusal
-    scope = scope_of(portal.me, config)
-    found = await in_db(portal_live.case_status, scope, request.path_params["ref"])
-    if found is None:
-        return _json(portal, {"error": "no such case", "field": "ref"}, 404)
-    return _json(portal, _shown(found))
+    if done.value is None:
+        return _json({"error": "no such case", "field": "ref"}, 404)
+    return _json(_shown(done.value))
 
 
 async def cases_status(request: Request, config: PortalConfig) -> Response:
     """GET /cases/status.json?refs=A,B: what the case list's script polls."""
-    portal = await PortalRequest.signed_in(request, config)
+    refs = request.query_params.get("refs", "")[:5000].split(",")
+    portal, done = await PortalRequest.serve(
+        request, config, lambda user, _: portal_live.cases_status(scope_of(user, config), refs)
+    )
     if portal.refusal is not None:
         return portal.refusal
-    refs = request.query_params.get("refs", "")[:5000].split(",")
-    found = await in_db(portal_live.cases_status, scope_of(portal.me, config), refs)
-    return _json(portal, {"cases": [_shown(row) for row in found]})
+    return _json({"cases": [_shown(row) for row in done.value or []]})

@@ -122,10 +122,15 @@ async def check_code(request: Request, config: PortalConfig) -> Response:
 
 async def sign_out(request: Request, config: PortalConfig) -> Response:
     """POST /sign-out: end the session (with the session's CSRF token)."""
-    portal = await PortalRequest.posted(request, config)
+    token = request.cookies.get(SESSION_COOKIE, "")
+    portal, _ = await PortalRequest.serve(
+        request,
+        config,
+        lambda _user, _form: portal_sign_in.sign_out(config.clock, token),
+        posted=True,
+    )
     if portal.refusal is not None:
         return portal.refusal
-    await in_db(portal_sign_in.sign_out, config.clock, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse(f"{base_path(request)}/sign-in?signed_out=1", status_code=303)
     clear_cookie(response, request, config, SESSION_COOKIE)
     return response
