@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 
 from wzdesk.core.errors import InvalidInput
 from wzdesk.services import portal_sign_in
+from wzdesk.services.context import connection
 from wzdesk.services.mail_outbox import deliver_due
 from wzdesk.services.portal_throttle import TooManyTries
 from wzdesk.web.portal.config import PortalConfig
@@ -48,8 +49,6 @@ async def _anonymous_form(request: Request) -> dict[str, str] | None:
 
 def _deliver(config: PortalConfig) -> None:
     """One outbox pass, so the code leaves now rather than at the next cron run."""
-    from wzdesk.services.context import connection
-
     with connection():
         deliver_due(portal_sign_in.portal_context("sign-in", config.clock))
 
