@@ -216,3 +216,56 @@ def test_pages_escape_what_clients_typed(ana: TestClient) -> None:
     ).text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("GET", "/cases/{ref}", None),
+        ("GET", "/cases/{ref}/status.json", None),
+        ("POST", "/cases/{ref}/replies", {"message": "crossing over"}),
+        ("GET", "/cases/status.json?refs={ref}", None),
+        ("GET", "/cases?q={summary}", None),
+        ("GET", "/cases?q=is:all", None),
+    ],
+)
+def test_no_page_lets_one_client_reach_anothers_case(
+    ana: TestClient, gil: TestClient, two_clients: TwoClients, method: str, path: str, data: dict
+) -> None:
+    """The isolation matrix: Gil (GLOBEX) at every page, with ACME's reference."""
+    url = path.format(ref=two_clients.acme_ref, summary="Printer")
+    if data is not None:
+        data = {**data, "csrf": csrf_of(gil.get("/cases").text)}
+    answer = gil.request(method, url, data=data)
+    assert answer.status_code in (200, 404), answer.status_code
+    # Nothing of ACME's case shows (a 404 may echo the reference Gil typed, nothing more).
+    assert "Printer queue stalls" not in answer.text and PUBLIC_WORD not in answer.text
+    if answer.status_code == 200:
+        assert two_clients.acme_ref not in answer.text
+    assert CaseEvent.select().where(CaseEvent.body == "crossing over").count() == 0
+
+
+def test_every_field_has_a_label(ana: TestClient, two_clients: TwoClients) -> None:
+    """Accessibility: each visible input, select and textarea is named by a <label for=...>
+    (or an aria-label), on every signed-in page with a form."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.labels: set[str] = set()
+            self.fields: list[dict[str, str | None]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            named = dict(attrs)
+            if tag == "label" and named.get("for"):
+                self.labels.add(str(named["for"]))
+            if tag in ("input", "select", "textarea") and named.get("type") != "hidden":
+                self.fields.append(named)
+
+    for path in ("/cases", "/cases/new", f"/cases/{two_clients.acme_ref}"):
+        page = Fields()
+        page.feed(ana.get(path).text)
+        assert page.fields, path
+        for found in page.fields:
+            assert found.get("id") in page.labels or found.get("aria-label"), (path, found)
