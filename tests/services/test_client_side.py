@@ -292,3 +292,20 @@ def test_the_public_policy(database: object, clock: FixedClock) -> None:
     assert critical["severity"] == "critical" and critical["response_hours"] == 4
     assert "no workaround" in critical["description"]
     assert policy["hours"]["mon"]
+
+
+def test_the_consoles_re_read_picks_up_api_cases_and_replies(
+    two_clients: TwoClients, clock: FixedClock
+) -> None:
+    from wzdesk.services.queue import QueueSnapshot
+
+    snapshot = QueueSnapshot(clock=clock)
+    snapshot.load_all()
+    snapshot.refresh()  # sets the watermark
+    clock.advance(timedelta(minutes=1))
+    made = client_open_case(two_clients.acme, "ana@acme.example", "minor", "question", "Q", "?")
+    new_id = Case.get(Case.ref == made["ref"]).id
+    assert new_id in snapshot.refresh()
+    clock.advance(timedelta(minutes=1))
+    client_reply(two_clients.acme, two_clients.acme_ref, "ana@acme.example", "Any news?")
+    assert Case.get(Case.ref == two_clients.acme_ref).id in snapshot.refresh()

@@ -121,7 +121,7 @@ def server(
     monkeypatch.setenv("WZDESK_OUTBOX", str(tmp_path / "outbox"))
     app = create_app(database_url, clock)
     port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()

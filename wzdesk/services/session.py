@@ -11,7 +11,7 @@ from pathlib import Path
 
 import peewee
 
-from wzdesk.store.database import open_database
+from wzdesk.store.database import db, open_database
 from wzdesk.store.location import (
     DatabaseTarget,
     default_database_path,
@@ -21,11 +21,24 @@ from wzdesk.store.location import (
 from wzdesk.store.models import Case
 
 
-def open_store(url: str | None) -> DatabaseTarget:
+def open_store(url: str | None, pool: int | None = None) -> DatabaseTarget:
     """Bind the models to the database named by ``url`` (or ``WZDESK_DB``, or the default),
-    upgrading its schema if needed; return where it is."""
-    open_database(url)
+    upgrading its schema if needed; return where it is. ``pool``: a server's pool of
+    connections, up to that many (see :func:`wzdesk.store.database.connect`)."""
+    open_database(url, pool=pool)
     return database_target(url)
+
+
+def close_store() -> None:
+    """Close every connection of the open database (a server's whole pool) at shutdown."""
+    database = db.obj
+    if database is None:
+        return
+    close_all = getattr(database, "close_all", None)  # a pool closes the idle and in use
+    if close_all is not None:
+        close_all()
+    elif not database.is_closed():
+        database.close()
 
 
 def database_target(url: str | None) -> DatabaseTarget:

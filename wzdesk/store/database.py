@@ -40,22 +40,43 @@ SQLITE_PRAGMAS = {
 _LOCK_SPACE = 0x777A646B
 
 
-def connect(target: DatabaseTarget) -> peewee.Database:
-    """A real (unopened) Peewee database for the target (a new SQLite file is created 0600)."""
+def connect(target: DatabaseTarget, pool: int | None = None) -> peewee.Database:
+    """A real (unopened) Peewee database for the target (a new SQLite file is created 0600).
+
+    ``pool``: keep up to that many connections open and hand them from one request to the
+    next (a server: a PostgreSQL connection costs a round trip and an authentication, and
+    closing SQLite's last connection checkpoints its journal). Threads wait for a free one.
+    """
+    postgres: type[peewee.Database] = peewee.PostgresqlDatabase
+    sqlite: type[peewee.Database] = peewee.SqliteDatabase
+    pooled: dict[str, Any] = {}
+    if pool is not None:  # servers only: the pool module is not loaded otherwise
+        from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+
+        postgres, sqlite = PooledPostgresqlDatabase, PooledSqliteDatabase
+        pooled = {"max_connections": pool, "stale_timeout": 300, "timeout": 30}
+        if target.backend == "sqlite":  # a pooled connection serves one thread at a time
+            pooled["check_same_thread"] = False
     if target.backend == "postgresql":
         params: dict[str, Any] = dict(target.params)
-        return peewee.PostgresqlDatabase(
+        return postgres(
             target.location,
             field_types=POSTGRES_FIELD_TYPES,
             prefer_psycopg3=True,
             autoconnect=True,
             **params,
+            **pooled,
         )
     location = target.location
     if location != ":memory:":
         location = str(prepare_sqlite_file(Path(location).expanduser()))
-    return peewee.SqliteDatabase(
-        location, pragmas=SQLITE_PRAGMAS, field_types=SQLITE_FIELD_TYPES, timeout=10
+    # ``timeout``: SQLite's wait for a lock, or (pooled) the wait for a free connection; the
+    # busy_timeout pragma sets SQLite's own wait either way.
+    return sqlite(
+        location,
+        pragmas=SQLITE_PRAGMAS,
+        field_types=SQLITE_FIELD_TYPES,
+        **(pooled or {"timeout": 10}),
     )
 
 
@@ -96,14 +117,17 @@ def _unavailable(target: DatabaseTarget, error: Exception) -> DatabaseUnavailabl
     return DatabaseUnavailable(f"cannot open {target.description}: {first_line}", field="--db")
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> peewee.Database:
-    """Bind :data:`db` to the database named by ``url`` and bring its schema up to date.
+def open_database(
+    url: str | None = None, *, migrate: bool = True, pool: int | None = None
+) -> peewee.Database:
+    """Bind :data:`db` to the database named by ``url`` and bring its schema up to date
+    (``pool``: see :func:`connect`).
 
     A server that cannot be reached, a database that does not exist, a file that cannot be
     read: :class:`DatabaseUnavailable` (exit code 1), in one line.
     """
     target = parse_database_url(url if url is not None else url_from_environment())
-    database = connect(target)
+    database = connect(target, pool)
     db.initialize(database)
     try:
         database.connect(reuse_if_open=True)
@@ -120,6 +144,8 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> peewee.Dat
         raise _unavailable(target, error) from None
     if migrate:
         upgrade(database, target)
+    if pool is not None:
+        database.close()  # back to the pool: the threads serving requests take it from there
     return database
 
 

@@ -9,14 +9,15 @@ URL and clock from the environment (``WZDESK_DB``, ``WZDESK_NOW``) like every co
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 
 from wzdesk.core.clock import Clock, FixedClock, SystemClock
 from wzdesk.core.timefmt import parse_instant
-from wzdesk.services.session import open_store
+from wzdesk.services.session import close_store, open_store
 from wzdesk.web import api, portal
 from wzdesk.web.config import WebConfig
 
@@ -28,13 +29,27 @@ MOUNTS: list[tuple[str, Callable[[WebConfig], list[BaseRoute]]]] = [
 ]
 
 
+#: Database connections each worker process keeps open for its requests (more requests at
+#: once wait for one): four workers hold at most 32 PostgreSQL connections.
+POOL_SIZE = 8
+
+
 def create_app(db_url: str | None = None, clock: Clock | None = None) -> Starlette:
     """The application over the database ``db_url`` (default: ``WZDESK_DB`` or the default
-    file), opened and upgraded now, so a bad URL fails at start, not on the first request."""
-    open_store(db_url)
+    file), opened and upgraded now, so a bad URL fails at start, not on the first request.
+    Requests share a pool of ``POOL_SIZE`` connections."""
+    open_store(db_url, pool=POOL_SIZE)
     config = WebConfig(clock or clock_from_environment())
     routes: list[BaseRoute] = [Mount(path, routes=build(config)) for path, build in MOUNTS]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, lifespan=_lifespan)
+
+
+@asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    """At shutdown (Ctrl+C, SIGTERM), the pool's connections are closed, not left to time out
+    on the server."""
+    yield
+    close_store()
 
 
 def clock_from_environment() -> Clock:
