@@ -136,6 +136,8 @@ def test_the_new_case_form_shows_the_policy(ana: TestClient) -> None:
     page = ana.get("/cases/new").text
     assert "complete and fulsome" in page
     assert "A severe loss of service in a production environment" in page
+    assert "We respond within 4 business hours" in page  # the policy's critical targets
+    assert "aim to resolve within 24 business hours" in page
     for severity in ("critical", "major", "moderate", "minor"):
         assert f'id="severity-{severity}"' in page
     assert '<label for="summary">' in page and '<label for="steps_to_reproduce">' in page

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from wzdesk.core.rules import CATEGORY_LABELS
+from wzdesk.core.wording import business_days_in_words, target_in_words
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -61,6 +62,13 @@ def when(value: str | None, zone: str | None = None) -> str:
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {name}".strip()
 
 
+def target_words(hours: float | None, days: int | None, around_the_clock: bool = False) -> str:
+    """A severity's target as the policy states it: ``4 business hours``, ``3 business days``."""
+    if days:
+        return business_days_in_words(days)
+    return target_in_words(int(round((hours or 0) * 3600)), around_the_clock)
+
+
 _env = Environment(
     loader=FileSystemLoader(str(TEMPLATES)),
     autoescape=select_autoescape(["html"], default=True),
@@ -69,6 +77,7 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.filters["when"] = when
+_env.globals["target_words"] = target_words
 _env.filters["status_words"] = lambda value: STATUS_WORDS.get(value, value)
 _env.filters["state_words"] = lambda value: STATE_WORDS.get(value, value)
 _env.filters["category_words"] = lambda value: CATEGORY_WORDS.get(value, value)
