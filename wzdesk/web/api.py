@@ -254,6 +254,13 @@ class Endpoint:
 
 
 _REF = {"name": "ref", "in": "path", "required": True, "schema": {"type": "string"}}
+_ACTING = {
+    "name": CONTACT_HEADER,
+    "in": "header",
+    "required": False,
+    "description": "the client admin the application reads for (checked; audited)",
+    "schema": {"type": "string"},
+}
 _ERRORS = {
     401: "no token, or an unknown or revoked one",
     403: "the contact is not an active admin of the token's client (the admins are named)",
@@ -279,6 +286,7 @@ ENDPOINTS: list[Endpoint] = [
             {"name": "q", "in": "query", "schema": {"type": "string"}},
             {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
             {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 200}},
+            _ACTING,
         ],
     ),
     Endpoint(
@@ -295,7 +303,7 @@ ENDPOINTS: list[Endpoint] = [
         read_case,
         "One case and its public timeline",
         {200: "the case", **_errors(401, 403, 404)},
-        [_REF],
+        [_REF, _ACTING],
     ),
     Endpoint(
         "POST",
@@ -311,7 +319,8 @@ ENDPOINTS: list[Endpoint] = [
         "/policy",
         policy,
         "Support hours, severities with descriptions and targets, holidays",
-        {200: "the policy in force", **_errors(401)},
+        {200: "the policy in force", **_errors(401, 403)},
+        [_ACTING],
     ),
     Endpoint(
         "GET",
