@@ -94,12 +94,20 @@ class Server:
             self.process.wait()
 
 
-def _load(port: int, token: str, paths: list[str], clients: int, seconds: float) -> float:
-    """Requests per second that ``clients`` keep-alive connections complete in ``seconds``."""
+def _load(
+    port: int,
+    token: str,
+    paths: list[str],
+    clients: int,
+    seconds: float,
+    headers: dict[str, str] | None = None,
+) -> float:
+    """Requests per second that ``clients`` keep-alive connections complete in ``seconds``
+    (with the API token, or the given ``headers``: the portal's session cookie)."""
     done = [0] * clients
     failures: list[str] = []
     stop_at = time.perf_counter() + seconds
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = headers or {"Authorization": f"Bearer {token}"}
 
     def run(index: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)

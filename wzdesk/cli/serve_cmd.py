@@ -57,7 +57,8 @@ def run_serve(args: argparse.Namespace, runtime: Runtime) -> int:
         print(f"wzdesk serve: ready to serve {target.description} (uvicorn {uvicorn.__version__})")
         return 0
     print(
-        f"wzdesk: serving the client API at http://{args.host}:{args.port}/api/v1 "
+        f"wzdesk: serving the client portal at http://{args.host}:{args.port}/ and the client "
+        f"API at /api/v1 "
         f"({args.workers} worker{'s' if args.workers > 1 else ''}; database {target.description}); "
         "Ctrl+C stops",
         file=sys.stderr,

@@ -58,7 +58,8 @@ PLACEHOLDER_HELP: dict[str, str] = {
     "timer": "response or resolution",
     "due": "the target's due instant, in words",
     "remaining": "business time left (at risk) or past due (breached), e.g. 1h00m",
-    "minutes": "how long the case has been unassigned, in business minutes",
+    "minutes": "how long the case has been unassigned, in business minutes (a portal code: "
+    "how long it works)",
     "rule": "the alert rule that matched, in words",
     "addressee": "the client admin a quote is sent to",
     "quote_label": "the quote's label, e.g. Q-12",
@@ -67,6 +68,7 @@ PLACEHOLDER_HELP: dict[str, str] = {
     "scope": "the quote's scope, as written",
     "quote_lines": "the quote's lines with their rates and amounts, the discount and the total",
     "rates_on": "the date whose rates price the quote",
+    "code": "the one-time portal sign-in code",
 }
 
 CASE_PLACEHOLDERS = frozenset(
@@ -317,6 +319,34 @@ _client_spec(
         "rates_on",
     ),
     subject="[{ref}] Quote {quote_label}: {service_name}",
+)
+
+register(
+    TemplateSpec(
+        name="portal_code",
+        description="a one-time code for a client admin to sign in to the client portal",
+        audience=CLIENT,
+        placeholders=frozenset(
+            {
+                "code",
+                "minutes",
+                "contact_name",
+                "client_name",
+                "team",
+                "support_email",
+                "support_phone",
+                "support_hours",
+            }
+        ),
+        subject="Your sign-in code for the client portal",
+        body="Hello {contact_name},\n\n"
+        "Your code to sign in to the client portal for {client_name} is:\n\n"
+        "    {code}\n\n"
+        "It works once, within {minutes} minutes. If you did not ask for it, ignore this "
+        "message: nobody can sign in as you without it.\n\n"
+        "{team}\n",
+        required_in_body=frozenset({"code"}),
+    )
 )
 
 #: Which template a public case event is emailed with.

@@ -61,6 +61,9 @@ def preview(
     composer = Composer.load()
     if spec.audience == SUBSCRIBER:
         values, to, note = _policy_values(composer, version)
+    elif "ref" not in spec.placeholders and not ref:  # about no case: the portal's sign-in code
+        values = composer.desk_values(ctx.clock.now())
+        to, note = [], "sent to the client admin who asks to sign in to the portal"
     else:
         if not ref:
             raise InvalidInput(

@@ -823,6 +823,47 @@ def _client_api(database: peewee.Database) -> None:
     database.create_tables([token])
 
 
+def _portal_sign_in(database: peewee.Database) -> None:
+    """The client portal's sign-in: one-time codes (hashed), sessions (hashed ids, a CSRF token
+    each) and the counted tries its throttles read."""
+    contact = _snapshot(database, "contact", {})
+    code = _snapshot(
+        database,
+        "portal_code",
+        {
+            "contact": peewee.ForeignKeyField(contact, on_delete="CASCADE"),
+            "email": peewee.CharField(max_length=254, index=True),
+            "salt": peewee.CharField(max_length=32),
+            "code_hash": peewee.CharField(max_length=64),
+            "created_at": UTCDateTimeField(),
+            "expires_at": UTCDateTimeField(),
+            "used_at": UTCDateTimeField(null=True),
+            "attempts": peewee.IntegerField(default=0),
+        },
+    )
+    session = _snapshot(
+        database,
+        "portal_session",
+        {
+            "token_hash": peewee.CharField(max_length=64, unique=True),
+            "contact": peewee.ForeignKeyField(contact, on_delete="CASCADE"),
+            "csrf": peewee.CharField(max_length=64),
+            "created_at": UTCDateTimeField(),
+            "last_seen_at": UTCDateTimeField(),
+            "expires_at": UTCDateTimeField(),
+            "ended_at": UTCDateTimeField(null=True),
+            "ip": peewee.CharField(max_length=64, default=""),
+        },
+    )
+    attempt = _snapshot(
+        database,
+        "portal_attempt",
+        {"key": peewee.CharField(max_length=300), "at": UTCDateTimeField()},
+        indexes=((("key", "at"), False),),
+    )
+    database.create_tables([code, session, attempt])
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -842,6 +883,7 @@ MIGRATIONS: list[Migration] = [
     _clients_contacts_links,
     _queue_order_index,
     _client_api,
+    _portal_sign_in,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 if LATEST_VERSION != SCHEMA_VERSION:  # pragma: no cover - caught by the first test that runs

@@ -610,6 +610,47 @@ class ApiToken(BaseModel):
     last_used_at = UTCDateTimeField(null=True)
 
 
+class PortalCode(BaseModel):
+    """A one-time sign-in code sent to a client admin for the portal: only its salted hash is
+    kept, it expires, it is used once, and a few wrong tries kill it."""
+
+    contact = peewee.ForeignKeyField(Contact, on_delete="CASCADE")
+    contact_id: peewee.IntegerField[int]  # the key behind ``contact``
+    email = peewee.CharField(max_length=254, index=True)  # lower-case, as it was asked for
+    salt = peewee.CharField(max_length=32)
+    code_hash = peewee.CharField(max_length=64)
+    created_at = UTCDateTimeField()
+    expires_at = UTCDateTimeField()
+    used_at = UTCDateTimeField(null=True)
+    attempts = peewee.IntegerField(default=0)
+
+
+class PortalSession(BaseModel):
+    """A signed-in client admin in the portal: the cookie holds a random id, the row only its
+    hash (a copy of the database signs nobody in)."""
+
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    contact = peewee.ForeignKeyField(Contact, on_delete="CASCADE")
+    contact_id: peewee.IntegerField[int]  # the key behind ``contact``
+    csrf = peewee.CharField(max_length=64)  # the forms' token, bound to this session
+    created_at = UTCDateTimeField()
+    last_seen_at = UTCDateTimeField()
+    expires_at = UTCDateTimeField()
+    ended_at = UTCDateTimeField(null=True)
+    ip = peewee.CharField(max_length=64, default="")
+
+
+class PortalAttempt(BaseModel):
+    """One counted try (a code asked for an address or from an address, a code tried): the
+    portal's throttles count these rows, so they hold across worker processes."""
+
+    key = peewee.CharField(max_length=300)
+    at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("key", "at"), False),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting,
     Holiday,
@@ -644,4 +685,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     CaseLink,
     CaseMerge,
     ApiToken,
+    PortalCode,
+    PortalSession,
+    PortalAttempt,
 ]

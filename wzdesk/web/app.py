@@ -18,13 +18,14 @@ from starlette.routing import BaseRoute, Mount
 from wzdesk.core.clock import Clock, FixedClock, SystemClock
 from wzdesk.core.timefmt import parse_instant
 from wzdesk.services.session import close_store, open_store
-from wzdesk.web import api
+from wzdesk.web import api, portal
 from wzdesk.web.config import WebConfig
 
 #: Each part of the web face: (path, builder of its routes). The most specific path first:
 #: the portal at "/" goes last so it does not shadow the API.
 MOUNTS: list[tuple[str, Callable[[WebConfig], list[BaseRoute]]]] = [
     ("/api/v1", api.routes),
+    ("/", portal.web_routes),
 ]
 
 

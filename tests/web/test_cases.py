@@ -1,0 +1,273 @@
+"""The signed-in pages: one client's session never reaches another client's cases (list,
+read, reply, search, live status); internal notes never show; new cases and replies."""
+
+from __future__ import annotations
+
+import pytest
+from httpx import Response
+from starlette.testclient import TestClient
+
+from tests.client_fixtures import PUBLIC_WORD, SECRET_WORD, TwoClients, two_clients
+from tests.web.conftest import csrf_of, sign_in
+from wzdesk.core.clock import FixedClock
+from wzdesk.services import cases
+from wzdesk.services.context import ServiceContext
+from wzdesk.store.models import AuditEntry, Case, CaseEvent, OutboundMail
+
+__all__ = ["two_clients"]  # the fixture, imported to be found by pytest
+
+
+@pytest.fixture
+def ana(browser: TestClient, two_clients: TwoClients) -> TestClient:
+    """ACME's primary admin, signed in."""
+    sign_in(browser, "ana@acme.example")
+    return browser
+
+
+@pytest.fixture
+def gil(other_browser: TestClient, two_clients: TwoClients) -> TestClient:
+    """GLOBEX's admin, signed in (another browser)."""
+    sign_in(other_browser, "gil@globex.example")
+    return other_browser
+
+
+def test_the_list_shows_my_clients_cases_only(
+    ana: TestClient, gil: TestClient, two_clients: TwoClients
+) -> None:
+    mine = ana.get("/cases").text
+    assert two_clients.acme_ref in mine and "Printer queue stalls" in mine
+    assert two_clients.globex_ref not in mine and "Globex ledger" not in mine
+    theirs = gil.get("/cases").text
+    assert two_clients.globex_ref in theirs and two_clients.acme_ref not in theirs
+
+
+def test_search_stays_within_my_client_and_refuses_desk_terms(
+    ana: TestClient, two_clients: TwoClients
+) -> None:
+    assert two_clients.acme_ref in ana.get("/cases", params={"q": PUBLIC_WORD}).text
+    none = ana.get("/cases", params={"q": "Globex ledger"}).text
+    assert two_clients.globex_ref not in none and "No case matches" in none
+    # The internal note's word finds nothing (full text covers public entries only).
+    secret = ana.get("/cases", params={"q": SECRET_WORD}).text
+    assert two_clients.acme_ref not in secret
+    refused = ana.get("/cases", params={"q": "client:GLOBEX"})
+    assert refused.status_code == 400 and "client: is not available here" in refused.text
+    bad = ana.get("/cases", params={"q": "severity:"})
+    assert bad.status_code == 400 and 'role="alert"' in bad.text
+
+
+def test_the_case_page_shows_the_public_timeline_without_internal_notes(
+    ana: TestClient, two_clients: TwoClients
+) -> None:
+    page = ana.get(f"/cases/{two_clients.acme_ref}")
+    assert page.status_code == 200
+    assert PUBLIC_WORD in page.text and "Printer queue stalls" in page.text
+    assert SECRET_WORD not in page.text
+    assert "kim" not in page.text.lower()  # nor who works on it
+    assert 'name="message"' in page.text and csrf_of(page.text)
+
+
+def test_another_clients_case_is_not_found_like_a_missing_one(
+    ana: TestClient, two_clients: TwoClients
+) -> None:
+    theirs = ana.get(f"/cases/{two_clients.globex_ref}")
+    missing = ana.get("/cases/WZ-99999")
+    assert theirs.status_code == missing.status_code == 404
+    assert "Globex ledger" not in theirs.text
+    assert theirs.text.replace(two_clients.globex_ref, "X") == missing.text.replace("WZ-99999", "X")
+    status = ana.get(f"/cases/{two_clients.globex_ref}/status.json")
+    assert status.status_code == 404
+    listed = ana.get("/cases/status.json", params={"refs": two_clients.globex_ref}).json()
+    assert listed == {"cases": []}
+
+
+def test_a_reply_lands_on_my_case_and_never_on_theirs(
+    ana: TestClient, two_clients: TwoClients
+) -> None:
+    token = csrf_of(ana.get(f"/cases/{two_clients.acme_ref}").text)
+    done = ana.post(
+        f"/cases/{two_clients.acme_ref}/replies",
+        data={"message": "Still stalled after restart.", "csrf": token},
+    )
+    assert done.status_code == 200 and "Your message is added to the case." in done.text
+    assert "Still stalled after restart." in done.text
+    event = CaseEvent.get(CaseEvent.body == "Still stalled after restart.")
+    assert event.public and event.author == "ana@acme.example"
+    refused = ana.post(
+        f"/cases/{two_clients.globex_ref}/replies", data={"message": "sneaky", "csrf": token}
+    )
+    assert refused.status_code == 404
+    assert CaseEvent.select().where(CaseEvent.body == "sneaky").count() == 0
+
+
+def test_a_reply_without_the_session_token_is_refused(
+    ana: TestClient, two_clients: TwoClients
+) -> None:
+    for data in ({"message": "forged"}, {"message": "forged", "csrf": "x" * 43}):
+        refused = ana.post(f"/cases/{two_clients.acme_ref}/replies", data=data)
+        assert refused.status_code == 403
+    assert CaseEvent.select().where(CaseEvent.body == "forged").count() == 0
+
+
+def test_an_empty_reply_is_refused_naming_the_field(
+    ana: TestClient, two_clients: TwoClients
+) -> None:
+    token = csrf_of(ana.get(f"/cases/{two_clients.acme_ref}").text)
+    refused = ana.post(
+        f"/cases/{two_clients.acme_ref}/replies", data={"message": "  ", "csrf": token}
+    )
+    assert refused.status_code == 400 and "message" in refused.text
+
+
+def test_a_reply_reopens_a_resolved_case(
+    ana: TestClient, two_clients: TwoClients, agent: ServiceContext
+) -> None:
+    cases.resolve(agent, two_clients.acme_ref, "Restarted the spooler.")
+    page = ana.get(f"/cases/{two_clients.acme_ref}").text
+    assert "Resolved" in page and "writing reopens it" in page
+    ana.post(
+        f"/cases/{two_clients.acme_ref}/replies",
+        data={"message": "It is back.", "csrf": csrf_of(page)},
+    )
+    assert Case.get(Case.ref == two_clients.acme_ref).status == "open"
+
+
+def test_the_new_case_form_shows_the_policy(ana: TestClient) -> None:
+    page = ana.get("/cases/new").text
+    assert "complete and fulsome" in page
+    assert "A severe loss of service in a production environment" in page
+    assert "We respond within 4 business hours" in page  # the policy's critical targets
+    assert "aim to resolve within 24 business hours" in page
+    for severity in ("critical", "major", "moderate", "minor"):
+        assert f'id="severity-{severity}"' in page
+    assert '<label for="summary">' in page and '<label for="steps_to_reproduce">' in page
+
+
+def test_opening_a_case_from_the_portal(ana: TestClient, two_clients: TwoClients) -> None:
+    opened = _submit_new_case(
+        ana,
+        severity="major",
+        category="unexpected",
+        summary="Payroll export fails",
+        description="The export stops at 50%.",
+        affected_users="Payroll team",
+    )
+    assert opened.status_code == 200
+    assert "Your case is opened. We have queued an acknowledgment to your email." in opened.text
+    assert "steps to reproduce" in opened.text  # flagged as missing, not silently accepted
+    case = Case.get(Case.summary == "Payroll export fails")
+    assert case.channel == "portal" and case.contact.email == "ana@acme.example"
+    assert case.client.code == "ACME"
+    ack = OutboundMail.get((OutboundMail.case == case) & (OutboundMail.kind == "acknowledgment"))
+    assert ack.recipients == "ana@acme.example"
+    assert str(case.ref) in ana.get("/cases").text
+    assert (
+        AuditEntry.select()
+        .where(AuditEntry.action == "client.case.open")
+        .where(AuditEntry.authenticated_as.startswith("portal-session:"))
+        .count()
+        == 1
+    )
+
+
+def _submit_new_case(browser: TestClient, **fields: str) -> Response:
+    """Fill in the new-case form (a minor question unless told) and send it."""
+    form = browser.get("/cases/new").text
+    data = {"severity": "minor", "category": "question", "description": "Text", **fields}
+    return browser.post("/cases/new", data={**data, "csrf": csrf_of(form)})
+
+
+def test_a_bad_new_case_keeps_what_was_typed_and_names_the_field(ana: TestClient) -> None:
+    refused = _submit_new_case(ana, severity="apocalyptic", summary="Typed with care")
+    assert refused.status_code == 400
+    assert "severity" in refused.text and 'value="Typed with care"' in refused.text
+    assert Case.select().where(Case.summary == "Typed with care").count() == 0
+    forged = ana.post("/cases/new", data={"severity": "minor", "summary": "x"})
+    assert forged.status_code == 403
+
+
+def test_live_status_follows_the_case(
+    ana: TestClient, two_clients: TwoClients, agent: ServiceContext, clock: FixedClock
+) -> None:
+    url = f"/cases/{two_clients.acme_ref}/status.json"
+    before = ana.get(url).json()
+    assert before["status"] in ("new", "open") and before["ref"] == two_clients.acme_ref
+    cases.resolve(agent, two_clients.acme_ref, "Fixed.")
+    after = ana.get(url).json()
+    assert after["status"] == "resolved" and after["timeline"] > before["timeline"]
+    listed = ana.get("/cases/status.json", params={"refs": two_clients.acme_ref}).json()
+    assert [row["status"] for row in listed["cases"]] == ["resolved"]
+    # Polling is not audited as reads (a page open all day would flood the audit).
+    reads = AuditEntry.select().where(AuditEntry.action == "client.case.read").count()
+    ana.get(url)
+    assert AuditEntry.select().where(AuditEntry.action == "client.case.read").count() == reads
+
+
+def test_every_page_wants_a_session(browser: TestClient, two_clients: TwoClients) -> None:
+    for path in ("/cases", "/cases/new", f"/cases/{two_clients.acme_ref}"):
+        response = browser.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/sign-in"
+    assert browser.get(f"/cases/{two_clients.acme_ref}/status.json").status_code == 401
+    posted = browser.post(f"/cases/{two_clients.acme_ref}/replies", follow_redirects=False)
+    assert posted.status_code == 303
+
+
+def test_pages_escape_what_clients_typed(ana: TestClient) -> None:
+    page = _submit_new_case(
+        ana, summary="<script>alert(1)</script>", description="<b>bold</b>"
+    ).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("GET", "/cases/{ref}", None),
+        ("GET", "/cases/{ref}/status.json", None),
+        ("POST", "/cases/{ref}/replies", {"message": "crossing over"}),
+        ("GET", "/cases/status.json?refs={ref}", None),
+        ("GET", "/cases?q={summary}", None),
+        ("GET", "/cases?q=is:all", None),
+    ],
+)
+def test_no_page_lets_one_client_reach_anothers_case(
+    ana: TestClient, gil: TestClient, two_clients: TwoClients, method: str, path: str, data: dict
+) -> None:
+    """The isolation matrix: Gil (GLOBEX) at every page, with ACME's reference."""
+    url = path.format(ref=two_clients.acme_ref, summary="Printer")
+    if data is not None:
+        data = {**data, "csrf": csrf_of(gil.get("/cases").text)}
+    answer = gil.request(method, url, data=data)
+    assert answer.status_code in (200, 404), answer.status_code
+    # Nothing of ACME's case shows (a 404 may echo the reference Gil typed, nothing more).
+    assert "Printer queue stalls" not in answer.text and PUBLIC_WORD not in answer.text
+    if answer.status_code == 200:
+        assert two_clients.acme_ref not in answer.text
+    assert CaseEvent.select().where(CaseEvent.body == "crossing over").count() == 0
+
+
+def test_every_field_has_a_label(ana: TestClient, two_clients: TwoClients) -> None:
+    """Accessibility: each visible input, select and textarea is named by a <label for=...>
+    (or an aria-label), on every signed-in page with a form."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.labels: set[str] = set()
+            self.fields: list[dict[str, str | None]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            named = dict(attrs)
+            if tag == "label" and named.get("for"):
+                self.labels.add(str(named["for"]))
+            if tag in ("input", "select", "textarea") and named.get("type") != "hidden":
+                self.fields.append(named)
+
+    for path in ("/cases", "/cases/new", f"/cases/{two_clients.acme_ref}"):
+        page = Fields()
+        page.feed(ana.get(path).text)
+        assert page.fields, path
+        for found in page.fields:
+            assert found.get("id") in page.labels or found.get("aria-label"), (path, found)

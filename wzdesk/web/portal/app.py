@@ -1,0 +1,72 @@
+"""The portal's routes, and a stand-alone app serving only the portal."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from wzdesk.web.config import WebConfig
+from wzdesk.web.portal import case_pages, sign_in_pages
+from wzdesk.web.portal.config import PortalConfig
+from wzdesk.web.portal.guard import PortalRequest
+from wzdesk.web.portal.render import STATIC, base_path
+from wzdesk.web.portal.security import SecurityHeaders
+
+Handler = Callable[[Request, PortalConfig], Awaitable[Response]]
+
+
+def _bound(handler: Handler, config: PortalConfig) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        return await handler(request, config)
+
+    endpoint.__name__ = handler.__name__
+    endpoint.__doc__ = handler.__doc__
+    return endpoint
+
+
+async def home(request: Request, config: PortalConfig) -> Response:
+    """GET /: the cases when signed in, else the sign-in page."""
+    user = await PortalRequest.user_of(request, config)
+    where = "/cases" if user is not None else "/sign-in"
+    return RedirectResponse(f"{base_path(request)}{where}", status_code=303)
+
+
+def portal_routes(config: PortalConfig | None = None) -> list[BaseRoute]:
+    """Every portal page, to mount at ``/`` (its links are relative to where it is mounted)."""
+    config = config or PortalConfig()
+    table: list[tuple[str, Handler, list[str]]] = [
+        ("/", home, ["GET"]),
+        ("/sign-in", sign_in_pages.sign_in_form, ["GET"]),
+        ("/sign-in", sign_in_pages.ask_for_code, ["POST"]),
+        ("/sign-in/code", sign_in_pages.check_code, ["POST"]),
+        ("/sign-out", sign_in_pages.sign_out, ["POST"]),
+        ("/cases", case_pages.case_list, ["GET"]),
+        ("/cases/status.json", case_pages.cases_status, ["GET"]),
+        ("/cases/new", case_pages.new_case_form, ["GET"]),
+        ("/cases/new", case_pages.open_new_case, ["POST"]),
+        ("/cases/{ref}", case_pages.case_page, ["GET"]),
+        ("/cases/{ref}/status.json", case_pages.case_status, ["GET"]),
+        ("/cases/{ref}/replies", case_pages.reply, ["POST"]),
+    ]
+    routes: list[BaseRoute] = [
+        Route(path, _bound(handler, config), methods=methods) for path, handler, methods in table
+    ]
+    routes.append(Mount("/static", StaticFiles(directory=str(STATIC)), name="portal-static"))
+    # Every portal response carries the security headers (the API's JSON is left as it is).
+    return [Mount("", routes=routes, middleware=[Middleware(SecurityHeaders)])]
+
+
+def web_routes(config: WebConfig) -> list[BaseRoute]:
+    """The portal as a part of ``wzdesk serve``'s app (``wzdesk.web.app.MOUNTS``)."""
+    return portal_routes(PortalConfig(clock=config.clock))
+
+
+def portal_app(config: PortalConfig | None = None) -> Starlette:
+    """An app serving only the portal (tests; a portal-only process)."""
+    return Starlette(routes=portal_routes(config))
