@@ -11,7 +11,7 @@ from __future__ import annotations
 import peewee
 
 #: How many migrations :data:`wzdesk.store.migrations.MIGRATIONS` holds; bump it with each one.
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 
 
 def stored_version(database: peewee.Database) -> int:
