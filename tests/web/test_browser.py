@@ -19,6 +19,7 @@ import mailbox
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -148,6 +149,9 @@ def devtools(tmp_path: Path) -> Iterator[DevTools]:
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # Its own process group: Chromium forks helpers (zygote, renderer) that outlive a
+        # terminated parent; the whole group is stopped below.
+        start_new_session=True,
     )
 
     def page_socket() -> str | None:
@@ -172,11 +176,12 @@ def devtools(tmp_path: Path) -> Iterator[DevTools]:
         yield tools
         tools.close()
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
 
 
 def _code_in(maildir: Path, email: str) -> str | None:
