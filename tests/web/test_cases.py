@@ -4,7 +4,7 @@ read, reply, search, live status); internal notes never show; new cases and repl
 from __future__ import annotations
 
 import pytest
-from httpx import Response
+from httpx2 import Response
 from starlette.testclient import TestClient
 
 from tests.client_fixtures import PUBLIC_WORD, SECRET_WORD, TwoClients, two_clients

@@ -146,6 +146,8 @@ def backup_folder(to: str | None = None) -> Path:
     if chosen is not None:
         if not chosen.strip():
             raise InvalidInput("is empty; expected a folder", field="--to")
+        if "\x00" in chosen:  # no file system takes it; resolve() would raise ValueError
+            raise InvalidInput("holds a NUL character; expected a folder", field="--to")
         return Path(chosen).expanduser()
     target = open_target()
     if target.backend == "sqlite" and target.location not in ("", ":memory:"):
