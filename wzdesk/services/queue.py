@@ -228,15 +228,11 @@ def _query() -> peewee.ModelSelect[Case]:
     )
 
 
-def top_query(limit: int) -> peewee.ModelSelect[Case]:
-    """The ``limit`` open cases whose next target falls due first.
-
-    Served by the partial index ``case_open_next_due`` (migration ``_queue_order_index``): the
-    ORDER BY below is the indexed expression, term for term, so the database walks the index
-    and stops after ``limit`` rows, whatever the size of the case table. Change one, change both
-    (``tests/services/test_queue_index.py`` checks the plan on both backends).
-    """
-    next_due = peewee.Case(
+def _next_due() -> peewee.Node:
+    """When an open case's next target falls due: the response target until the first
+    response, when it comes first; then resolution. The very expression the partial index
+    ``case_open_next_due`` holds (migration ``_queue_order_index``): change one, change both."""
+    return peewee.Case(
         None,
         (
             (
@@ -246,7 +242,23 @@ def top_query(limit: int) -> peewee.ModelSelect[Case]:
         ),
         Case.resolution_due,
     )
-    return _query().where(Case.is_open).order_by(next_due).limit(limit)
+
+
+def top_ids_query(limit: int) -> peewee.ModelSelect[Case]:
+    """The ids of the ``limit`` open cases whose next target falls due first: a walk of the
+    index ``case_open_next_due`` that stops after ``limit`` entries, whatever the table's size
+    (``tests/services/test_queue_index.py`` checks the plan on both backends)."""
+    return Case.select(Case.id).where(Case.is_open).order_by(_next_due()).limit(limit)
+
+
+def top_query(limit: int) -> peewee.ModelSelect[Case]:
+    """Those cases with their client, contact and assignee, most urgent first.
+
+    The ids come from a subquery on the case table alone: joined in one query, SQLite's planner
+    (with the statistics of a million-case desk) chose to walk the clients and sort every open
+    case, 650 ms instead of 1.5 ms.
+    """
+    return _query().where(Case.id.in_(top_ids_query(limit))).order_by(_next_due())
 
 
 class QueueSnapshot:
