@@ -316,7 +316,9 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         table.set_rows(rows, now, follow)
         status = self.query_one("#queue-status", Static)
         if snapshot.partial:
-            status.update(f"{len(rows):,} most urgent shown · loading the rest of the queue…")
+            status.update(
+                f"{len(rows):,} most urgent shown · loading the rest of the queue…", layout=False
+            )
             return
         counts = snapshot.counts(now, me)
         self.query_one("#filters", FilterBar).show(counts, self.view.quick)
@@ -332,7 +334,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             )
         if table.marked:
             shown += f" · {len(table.marked)} marked (b: bulk)"
-        status.update(shown + f" · {self.wz.database_label}")
+        status.update(shown + f" · {self.wz.database_label}", layout=False)  # one line, always
         table.border_title = f"Queue · {len(rows):,}"
 
     def _empty_message(self, loading: bool, any_open: bool) -> str:

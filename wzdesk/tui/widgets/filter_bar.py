@@ -73,6 +73,7 @@ class FilterBar(Vertical):
         self.active = QuickFilter.ALL
         self.counts = QueueCounts()
         self._shown: tuple[object, ...] = ()
+        self._lines = 0  # lines the quick filters took when last drawn
 
     def compose(self) -> ComposeResult:
         yield Static(id="view-tabs", classes="-hidden")
@@ -120,9 +121,13 @@ class FilterBar(Vertical):
             "at_risk": Style(color=theme.warning or "yellow"),
             "normal": Style(),
         }
-        self.query_one("#quick", Static).update(
-            quick_filter_text(self.counts, self.active, width, styles)
-        )
+        text = quick_filter_text(self.counts, self.active, width, styles)
+        lines = text.plain.count("\n") + 1
+        # Counts change at every threshold crossing; re-laying out the whole screen for them
+        # (up to one every two seconds at 50,000 open cases) only matters if the bar's height
+        # changed.
+        self.query_one("#quick", Static).update(text, layout=lines != self._lines)
+        self._lines = lines
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

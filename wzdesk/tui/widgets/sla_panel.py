@@ -200,6 +200,7 @@ class SlaPanel(VerticalScroll):
         self.per_group = per_group
         self.board: BreachBoard | None = None
         self._shown = ""
+        self._lines = 0  # lines the body took when last drawn
         self._moment: tuple[BusinessCalendar, datetime] | None = None
 
     def watch_scroll_y(self, old: float, new: float) -> None:
@@ -251,4 +252,8 @@ class SlaPanel(VerticalScroll):
             text = self.board.render(now.timestamp(), self.per_group, window)
             if text.plain != self._shown:  # times show minutes: a redraw a minute at most
                 self._shown = text.plain
-                self.query_one("#sla-body", Static).update(text)
+                # Re-lay out the screen only when the panel's height may change (at 50,000
+                # open cases a crossing every two seconds re-laid it out each time).
+                lines = text.plain.count("\n") + 1
+                self.query_one("#sla-body", Static).update(text, layout=lines != self._lines)
+                self._lines = lines
