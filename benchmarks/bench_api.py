@@ -134,15 +134,43 @@ def _load(
     return sum(done) / (time.perf_counter() - started)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(doc: str) -> argparse.Namespace:
+    """The options both server benchmarks take (this one and ``bench_portal``)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--db", help="an existing database URL (default: build one)")
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--workers", default="1,4", help="worker counts to try (default 1,4)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent connections")
     parser.add_argument("--seconds", type=float, default=8.0, help="length of one round")
     parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def print_rates(
+    url: str,
+    probes: list[tuple[str, list[str]]],
+    args: argparse.Namespace,
+    token: str,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Requests per second of each probe, median of ``args.rounds``, for each worker count."""
+    print(f"  {'request':<38} {'workers':>7} {'req/s':>8}")
+    for workers in [int(w) for w in args.workers.split(",")]:
+        server = Server(url, workers)
+        try:
+            for label, paths in probes:
+                _load(server.port, token, paths, args.clients, 1.0, headers)  # warm every worker
+                rates = [
+                    _load(server.port, token, paths, args.clients, args.seconds, headers)
+                    for _ in range(args.rounds)
+                ]
+                print(f"  {label:<38} {workers:>7} {statistics.median(rates):>8.0f}")
+        finally:
+            server.stop()
+
+
+def main() -> None:
+    args = arguments(__doc__ or "")
     clock = FixedClock(NOW)
     url = demo_database("api", args.cases, clock, args.db)
     total = Case.select().count()
@@ -160,19 +188,7 @@ def main() -> None:
         ("GET /api/v1/cases (first page, 50)", ["/api/v1/cases"]),
         ("GET /api/v1/cases/{ref}", [f"/api/v1/cases/{ref}" for ref in refs]),
     ]
-    print(f"  {'request':<38} {'workers':>7} {'req/s':>8}")
-    for workers in [int(w) for w in args.workers.split(",")]:
-        server = Server(url, workers)
-        try:
-            for label, paths in probes:
-                _load(server.port, token, paths, args.clients, 1.0)  # warm every worker
-                rates = [
-                    _load(server.port, token, paths, args.clients, args.seconds)
-                    for _ in range(args.rounds)
-                ]
-                print(f"  {label:<38} {workers:>7} {statistics.median(rates):>8.0f}")
-        finally:
-            server.stop()
+    print_rates(url, probes, args, token)
 
 
 if __name__ == "__main__":

@@ -14,13 +14,11 @@ the session checked and the read audited, as in production. Not a test: it asser
 
 from __future__ import annotations
 
-import argparse
 import re
-import statistics
 
 import peewee
 
-from benchmarks.bench_api import NOW, Server, _busiest_client, _load
+from benchmarks.bench_api import NOW, _busiest_client, arguments, print_rates
 from benchmarks.fresh import demo_database
 from wzdesk.core.clock import FixedClock
 from wzdesk.services.portal_sign_in import ask_for_code, sign_in_with_code
@@ -53,14 +51,7 @@ def _session_cookie(code: str, clock: FixedClock) -> tuple[str, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="an existing database URL (default: build one)")
-    parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--workers", default="1,4", help="worker counts to try (default 1,4)")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent connections")
-    parser.add_argument("--seconds", type=float, default=8.0, help="length of one round")
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
+    args = arguments(__doc__ or "")
     clock = FixedClock(NOW)
     url = demo_database("portal", args.cases, clock, args.db)
     total = Case.select().count()
@@ -77,20 +68,7 @@ def main() -> None:
         ("GET /cases (first page, 25)", ["/cases"]),
         ("GET /cases/{ref}", [f"/cases/{ref}" for ref in refs]),
     ]
-    headers = {"Cookie": cookie}
-    print(f"  {'request':<38} {'workers':>7} {'req/s':>8}")
-    for workers in [int(w) for w in args.workers.split(",")]:
-        server = Server(url, workers)
-        try:
-            for label, paths in probes:
-                _load(server.port, "", paths, args.clients, 1.0, headers)  # warm every worker
-                rates = [
-                    _load(server.port, "", paths, args.clients, args.seconds, headers)
-                    for _ in range(args.rounds)
-                ]
-                print(f"  {label:<38} {workers:>7} {statistics.median(rates):>8.0f}")
-        finally:
-            server.stop()
+    print_rates(url, probes, args, "", {"Cookie": cookie})
 
 
 if __name__ == "__main__":
