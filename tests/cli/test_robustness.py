@@ -191,3 +191,12 @@ def test_unbounded_tags_are_refused(desk: Cli) -> None:
     _refused(desk, 2, "--tags", *base, "--tags", "x" * 41)
     case = desk.ok(*base, "--tags", "Billing, urgent ,billing", "--json").json
     assert case["tags"] == ["billing", "urgent"]
+
+
+def test_an_error_quoting_a_typed_newline_stays_one_line(desk: Cli) -> None:
+    """Found by the fuzzer: ``policy unsubscribe $'0\\n@'`` printed its error on two lines."""
+    result = desk("policy", "unsubscribe", "0\n@")
+    assert result.code != 0
+    assert result.err.strip().splitlines() == [
+        "wzdesk: error: EMAIL: 0\\n@ is not subscribed to policy updates"
+    ]

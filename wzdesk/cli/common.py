@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from wzdesk.core.clock import Clock, FixedClock, SystemClock
 from wzdesk.core.sla import Severity
@@ -16,10 +15,43 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from wzdesk.services.context import ServiceContext
+    from wzdesk.services.policy_book import PolicyBook
+
+
+def terminal_width() -> int:
+    """Columns for help text, as :func:`shutil.get_terminal_size` finds them (``COLUMNS``, the
+    terminal, else 80) without importing :mod:`shutil` and its compressors."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter; it builds one per ``add_argument`` to check the argument, and
+    argparse's own would import :mod:`shutil` (4 ms of a 20 ms script start) to size it."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = terminal_width() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
 
 
 class ArgumentParser(argparse.ArgumentParser):
     """argparse that reports a bad argument in one line (exit 2) instead of usage + error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -53,12 +85,9 @@ def clock_from_environment() -> Clock:
 
 def support_zone(runtime: Runtime) -> ZoneInfo:
     """The support zone of the policy in force now (for printing instants)."""
-    from wzdesk.services.calendar import load_policy_book
-
-    return load_policy_book().at(runtime.clock.now()).calendar.zone
+    return runtime.policy_book().at(runtime.clock.now()).calendar.zone
 
 
-@dataclass
 class Runtime:
     """The resolved global options of one invocation.
 
@@ -66,18 +95,27 @@ class Runtime:
     the connection was made as. ``act_as`` (``--as``, ``WZDESK_USER``) asks for a supervisor's
     impersonation. ``identity`` is for trusted callers only (tests, a program embedding
     wzdesk): it replaces what the connection says; nothing on the command line sets it.
+
+    ``defer_announcement``: subcommands print the first-run announcement once the command is
+    done (or before its error line); the console shows it itself.
     """
 
-    db_url: str | None
-    act_as: str | None = None
-    identity: str | None = None
-    clock: Clock = field(default_factory=clock_from_environment)
-    #: Subcommands print the first-run announcement once the command is done (or before its
-    #: error line): the console shows it itself.
-    defer_announcement: bool = False
-    _opened: bool = False
-    _context: ServiceContext | None = None
-    _announcement: str | None = None
+    def __init__(
+        self,
+        db_url: str | None,
+        act_as: str | None = None,
+        identity: str | None = None,
+        clock: Clock | None = None,
+        defer_announcement: bool = False,
+    ) -> None:
+        self.db_url = db_url
+        self.act_as = act_as
+        self.identity = identity
+        self.clock = clock_from_environment() if clock is None else clock
+        self.defer_announcement = defer_announcement
+        self._opened = False
+        self._context: ServiceContext | None = None
+        self._announcement: str | None = None
 
     def open_store(self) -> None:
         """Open (and if needed upgrade) the database; once per invocation."""
@@ -87,6 +125,20 @@ class Runtime:
 
         open_store(self.db_url)
         self._opened = True
+
+    def policy_book(self) -> PolicyBook:
+        """The SLA policy book. A command that only reads the calendar reads it over the quick
+        read-only path when it can (no Peewee: issue 13), else from the opened store."""
+        if not self._opened:
+            from wzdesk.services.policy_book import quick_policy_book
+
+            book = quick_policy_book(self.db_url)
+            if book is not None:
+                return book
+        self.open_store()
+        from wzdesk.services.calendar import load_policy_book
+
+        return load_policy_book()
 
     def connected_identity(self) -> str:
         """Who the open database sees (the OS login or the session role), or the trusted

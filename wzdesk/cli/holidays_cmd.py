@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from wzdesk.cli.common import Runtime, add_json_flag, support_zone, year_arg
 from wzdesk.cli.output import emit_json, emit_table
 from wzdesk.core.timefmt import format_instant, parse_date
-from wzdesk.services import calendar as calendar_service
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -99,6 +98,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_add(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services import calendar as calendar_service
+
     day = parse_date(args.date, "DATE")
     runtime.open_store()
     row = calendar_service.add_holiday(
@@ -116,6 +117,8 @@ def run_add(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_remove(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services import calendar as calendar_service
+
     day = parse_date(args.date, "DATE")
     runtime.open_store()
     retiming = calendar_service.remove_holiday(runtime.context(), day, dry_run=args.dry_run)
@@ -129,8 +132,14 @@ def run_remove(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
-    runtime.open_store()
-    rows = [row.as_dict() for row in calendar_service.list_holidays()]
+    from wzdesk.services.policy_book import quick_holiday_list
+
+    rows = quick_holiday_list(runtime.db_url)  # no Peewee when it can (issue 13)
+    if rows is None:
+        runtime.open_store()
+        from wzdesk.services.calendar import holiday_list
+
+        rows = holiday_list()
     if args.json:
         emit_json([{"date": r["date"], "name": r["name"], "hours": r["hours"]} for r in rows])
     else:
@@ -141,6 +150,8 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_import(args: argparse.Namespace, runtime: Runtime) -> int:
+    from wzdesk.services import calendar as calendar_service
+
     runtime.open_store()
     added = calendar_service.import_holidays(
         runtime.context(), args.country, args.subdivision, args.years

@@ -190,7 +190,9 @@ def _run(args: argparse.Namespace, identity: str | None) -> int:
     except UserError as error:
         if runtime is not None:
             runtime.announce()  # the first supervisor was created all the same: say so
-        print(f"wzdesk: error: {error}", file=sys.stderr)
+        # One line, always: a message quoting what the user typed may hold a newline.
+        message = str(error).replace("\r", "\\r").replace("\n", "\\n")
+        print(f"wzdesk: error: {message}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

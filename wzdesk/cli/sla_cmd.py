@@ -7,7 +7,6 @@ import argparse
 from wzdesk.cli.common import Runtime, add_json_flag, severity_arg
 from wzdesk.cli.output import emit_fields, emit_json
 from wzdesk.core.timefmt import format_instant, parse_instant
-from wzdesk.services.calendar import load_policy_book
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -57,8 +56,7 @@ def run_events(args: argparse.Namespace, runtime: Runtime) -> int:
 
 def run_due(args: argparse.Namespace, runtime: Runtime) -> int:
     received = parse_instant(args.received, "--received")
-    runtime.open_store()
-    policy = load_policy_book().at(received)
+    policy = runtime.policy_book().at(received)
     zone = policy.calendar.zone
     result = {
         "severity": args.severity.value,
@@ -73,8 +71,7 @@ def run_due(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_latest(args: argparse.Namespace, runtime: Runtime) -> int:
     """Backward arithmetic: received by when, to be answered / resolved by ``--due-by``."""
     due_by = parse_instant(args.due_by, "--due-by")
-    runtime.open_store()
-    book = load_policy_book()
+    book = runtime.policy_book()
     result: dict[str, object] = {"severity": args.severity.value}
     zone = book.at(due_by).calendar.zone
     result["due_by"] = format_instant(due_by, zone)
@@ -90,8 +87,7 @@ def run_latest(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_elapsed(args: argparse.Namespace, runtime: Runtime) -> int:
     start = parse_instant(args.start, "--from")
     end = parse_instant(args.end, "--to")
-    runtime.open_store()
-    seconds = load_policy_book().at(start).calendar.business_seconds_between(start, end)
+    seconds = runtime.policy_book().at(start).calendar.business_seconds_between(start, end)
     value = int(seconds) if float(seconds).is_integer() else round(seconds, 6)
     if args.json:
         emit_json({"business_seconds": value})

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from wzdesk.core.values import Value
 
 DAY_SECONDS = 86_400
 
@@ -162,48 +163,66 @@ def _hhmm(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
-@dataclass
 class _Timeline:
     """Opening windows of a span of days, flattened for ``bisect`` (all UTC epoch seconds).
 
     ``cum_start[i]`` is the business time before window ``i``; ``cum_end[i]`` includes it.
     """
 
-    first_day: int  # proleptic ordinal of the first local day covered
-    end_day: int  # ordinal of the first local day not covered
-    cover_start: float  # epoch of local midnight starting first_day
-    cover_end: float  # epoch of local midnight starting end_day
-    starts: list[float] = field(default_factory=list)
-    ends: list[float] = field(default_factory=list)
-    cum_start: list[float] = field(default_factory=list)
-    cum_end: list[float] = field(default_factory=list)
+    __slots__ = (
+        "first_day", "end_day", "cover_start", "cover_end", "starts", "ends", "cum_start", "cum_end"
+    )  # fmt: skip
+
+    def __init__(self, first_day: int, end_day: int, cover_start: float, cover_end: float) -> None:
+        self.first_day = first_day  # proleptic ordinal of the first local day covered
+        self.end_day = end_day  # ordinal of the first local day not covered
+        self.cover_start = cover_start  # epoch of local midnight starting first_day
+        self.cover_end = cover_end  # epoch of local midnight starting end_day
+        self.starts: list[float] = []
+        self.ends: list[float] = []
+        self.cum_start: list[float] = []
+        self.cum_end: list[float] = []
 
 
-@dataclass(frozen=True)
-class BusinessCalendar:
+class BusinessCalendar(Value):
     """Weekly opening hours in a time zone, minus holiday dates.
 
     Instances are immutable values; the lookup table is a private cache built on first use.
     """
 
-    zone_name: str = DEFAULT_ZONE
-    week: WeeklyHours = DEFAULT_WEEK
-    holidays: frozenset[date] = frozenset()
+    _fields = ("zone_name", "week", "holidays", "exceptions")
+    zone_name: str
+    week: WeeklyHours
+    holidays: frozenset[date]
     #: Dates with their own hours instead of the weekday's (a half-day: Christmas Eve
     #: 08:00-12:00). A date here wins over the same date in ``holidays``.
-    exceptions: tuple[tuple[date, DayHours], ...] = ()
-    _timeline: _Timeline | None = field(default=None, init=False, repr=False, compare=False)
+    exceptions: tuple[tuple[date, DayHours], ...]
+    _special: dict[date, DayHours]
+    _zone: ZoneInfo
+    _timeline: _Timeline | None
 
-    def __post_init__(self) -> None:
-        if len(self.week) != 7:
+    def __init__(
+        self,
+        zone_name: str = DEFAULT_ZONE,
+        week: WeeklyHours = DEFAULT_WEEK,
+        holidays: Iterable[date] = frozenset(),
+        exceptions: Iterable[tuple[date, DayHours]] = (),
+    ) -> None:
+        if len(week) != 7:
             raise ValueError("weekly hours need seven days, Monday first")
-        if not any(self.week):
+        if not any(week):
             raise ValueError("a business calendar must be open at least one day a week")
-        check_week(self.week)
-        object.__setattr__(self, "holidays", frozenset(self.holidays))
-        object.__setattr__(self, "exceptions", tuple(sorted(dict(self.exceptions).items())))
-        object.__setattr__(self, "_special", dict(self.exceptions))
-        object.__setattr__(self, "_zone", ZoneInfo(self.zone_name))
+        check_week(week)
+        special = dict(exceptions)
+        self._set(
+            zone_name=zone_name,
+            week=week,
+            holidays=frozenset(holidays),
+            exceptions=tuple(sorted(special.items())),
+            _special=special,
+            _zone=ZoneInfo(zone_name),
+            _timeline=None,
+        )
 
     # -- constructors ------------------------------------------------------------------------
 
@@ -222,7 +241,7 @@ class BusinessCalendar:
     @property
     def zone(self) -> ZoneInfo:
         """The support time zone."""
-        return self._zone  # type: ignore[attr-defined, no-any-return]
+        return self._zone
 
     @property
     def is_always_open(self) -> bool:
@@ -303,7 +322,7 @@ class BusinessCalendar:
 
     def is_open_day(self, day: date) -> bool:
         """Does the desk open on local date ``day`` (a window starting that day)?"""
-        hours = self._special.get(day)  # type: ignore[attr-defined]
+        hours = self._special.get(day)
         if hours is not None:
             return bool(hours)
         return day not in self.holidays and bool(self.week[day.weekday()])
@@ -425,7 +444,7 @@ class BusinessCalendar:
             cover_end=self._midnight_epoch(first_day),
         )
         self._append_days(timeline, first_day, end_day)
-        object.__setattr__(self, "_timeline", timeline)
+        self._set(_timeline=timeline)
         return timeline
 
     def _append_days(self, timeline: _Timeline, first_day: int, end_day: int) -> None:
@@ -437,7 +456,7 @@ class BusinessCalendar:
         )
         total = cum_end[-1] if cum_end else 0.0
         zone, week, holidays = self.zone, self.week, self.holidays
-        special: dict[date, DayHours] = self._special  # type: ignore[attr-defined]
+        special = self._special
         for ordinal in range(first_day, end_day):
             day = date.fromordinal(ordinal)
             hours = special.get(day) if special else None

@@ -15,11 +15,12 @@ Two timers run per case:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from wzdesk.core.calendar import BusinessCalendar, epoch_of, instant_of
+from wzdesk.core.values import Value
 
 HOUR = 3600
 BUSINESS_DAY_HOURS = 10
@@ -73,24 +74,41 @@ class TimerState(StrEnum):
         return self in (TimerState.MET, TimerState.LATE)
 
 
-@dataclass(frozen=True)
-class SeverityTargets:
+class SeverityTargets(Value):
     """Response and resolution targets for one severity, in business seconds."""
 
+    _fields = (
+        "response_seconds", "resolution_seconds", "around_the_clock", "response_days",
+        "resolution_days",
+    )  # fmt: skip
     response_seconds: int
     resolution_seconds: int
-    around_the_clock: bool = False  # count on a 24x7 calendar instead of office hours
+    around_the_clock: bool  # count on a 24x7 calendar instead of office hours
     #: A target in open days instead of business seconds: due at the same time of day that
     #: many open days later (rolled to the next opening when closed then). None: seconds.
-    response_days: int | None = None
-    resolution_days: int | None = None
+    response_days: int | None
+    resolution_days: int | None
 
-    def __post_init__(self) -> None:
-        if self.response_seconds <= 0 or self.resolution_seconds <= 0:
+    def __init__(
+        self,
+        response_seconds: int,
+        resolution_seconds: int,
+        around_the_clock: bool = False,
+        response_days: int | None = None,
+        resolution_days: int | None = None,
+    ) -> None:
+        if response_seconds <= 0 or resolution_seconds <= 0:
             raise ValueError("SLA targets must be positive")
-        for days in (self.response_days, self.resolution_days):
+        for days in (response_days, resolution_days):
             if days is not None and days <= 0:
                 raise ValueError("SLA targets in days must be positive")
+        self._set(
+            response_seconds=response_seconds,
+            resolution_seconds=resolution_seconds,
+            around_the_clock=around_the_clock,
+            response_days=response_days,
+            resolution_days=resolution_days,
+        )
 
 
 DEFAULT_TARGETS: Mapping[Severity, SeverityTargets] = {
@@ -104,16 +122,14 @@ DEFAULT_TARGETS: Mapping[Severity, SeverityTargets] = {
 DEFAULT_AT_RISK_RATIO = 0.75
 
 
-@dataclass(frozen=True)
-class PauseInterval:
+class PauseInterval(NamedTuple):
     """A span during which the resolution clock stood still; ``end`` is None while ongoing."""
 
     start: datetime
     end: datetime | None = None
 
 
-@dataclass(frozen=True)
-class TimerStatus:
+class TimerStatus(NamedTuple):
     """One timer's reading at an instant."""
 
     target_seconds: int
@@ -124,30 +140,39 @@ class TimerStatus:
     paused: bool = False
 
 
-@dataclass(frozen=True)
-class SlaPolicy:
+class SlaPolicy(Value):
     """Targets per severity, the calendar they count on, and the at-risk threshold."""
 
-    calendar: BusinessCalendar = field(default_factory=BusinessCalendar.office_hours)
-    targets: Mapping[Severity, SeverityTargets] = field(
-        default_factory=lambda: dict(DEFAULT_TARGETS)
-    )
-    at_risk_ratio: float = DEFAULT_AT_RISK_RATIO
+    _fields = ("calendar", "targets", "at_risk_ratio")
+    calendar: BusinessCalendar
+    targets: Mapping[Severity, SeverityTargets]
+    at_risk_ratio: float
+    _always: BusinessCalendar
 
-    def __post_init__(self) -> None:
-        if not 0 < self.at_risk_ratio < 1:
+    def __init__(
+        self,
+        calendar: BusinessCalendar | None = None,
+        targets: Mapping[Severity, SeverityTargets] | None = None,
+        at_risk_ratio: float = DEFAULT_AT_RISK_RATIO,
+    ) -> None:
+        if not 0 < at_risk_ratio < 1:
             raise ValueError("the at-risk threshold must lie strictly between 0 and 1")
-        missing = set(Severity) - set(self.targets)
+        targets = dict(DEFAULT_TARGETS) if targets is None else targets
+        missing = set(Severity) - set(targets)
         if missing:
             raise ValueError(f"no targets for {', '.join(sorted(missing))}")
-        object.__setattr__(
-            self, "_always", BusinessCalendar.around_the_clock(self.calendar.zone_name)
+        calendar = BusinessCalendar.office_hours() if calendar is None else calendar
+        self._set(
+            calendar=calendar,
+            targets=targets,
+            at_risk_ratio=at_risk_ratio,
+            _always=BusinessCalendar.around_the_clock(calendar.zone_name),
         )
 
     def calendar_for(self, severity: Severity) -> BusinessCalendar:
         """The calendar a severity's targets count on."""
         if self.targets[severity].around_the_clock:
-            return self._always  # type: ignore[attr-defined, no-any-return]
+            return self._always
         return self.calendar
 
     def with_holidays(self, holidays: Iterable[date]) -> SlaPolicy:

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from wzdesk.core.calendar import BusinessCalendar, format_hours, parse_hours, parse_week
+from wzdesk.core.calendar import format_hours, parse_hours, parse_week
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
-from wzdesk.core.sla import BUSINESS_DAY_HOURS, Severity, SeverityTargets, SlaPolicy
+from wzdesk.core.sla import BUSINESS_DAY_HOURS, Severity
 from wzdesk.core.text import check_text
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services.context import ServiceContext, write_transaction
+
+# PolicyBook lives beside the quick path; most services know it from here.
+from wzdesk.services.policy_book import PolicyBook as PolicyBook
+from wzdesk.services.policy_book import holiday_fields, read_policy_book
 from wzdesk.services.retiming import Retiming, retimed_change
+from wzdesk.store.calendar_rows import holiday_entries
+from wzdesk.store.database import fetch_rows
 from wzdesk.store.models import Holiday, PolicyTarget, PolicyVersion
-from wzdesk.store.queries import tuples
 
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: A policy version takes effect at most this far ahead (further is a typo: 2206 for 2026).
@@ -58,70 +62,9 @@ def _row(holiday: Holiday, retiming: Retiming | None = None) -> HolidayRow:
     )
 
 
-class PolicyBook:
-    """Every SLA policy version with the holidays applied; answers "which policy at instant t"."""
-
-    def __init__(self, versions: list[tuple[datetime, int, SlaPolicy]]) -> None:
-        if not versions:
-            raise NotFound("no SLA policy is defined in this database")
-        self._versions = sorted(versions, key=lambda triple: triple[0])
-        self._starts = [start for start, _, _ in self._versions]
-        self._by_id = {version_id: policy for _, version_id, policy in self._versions}
-
-    def version_at(self, instant: datetime) -> tuple[int, SlaPolicy]:
-        """The id and policy in force at ``instant`` (the earliest one for instants before all)."""
-        index = max(0, bisect_right(self._starts, instant) - 1)
-        _, version_id, policy = self._versions[index]
-        return version_id, policy
-
-    def at(self, instant: datetime) -> SlaPolicy:
-        """The policy in force at ``instant``."""
-        return self.version_at(instant)[1]
-
-    def by_id(self, version_id: int) -> SlaPolicy:
-        """A case's policy: the version in force when it was received."""
-        return self._by_id[version_id]
-
-    def policies(self) -> dict[int, SlaPolicy]:
-        """Every version's policy by id."""
-        return dict(self._by_id)
-
-    @property
-    def signature(self) -> tuple[object, ...]:
-        """Changes whenever a version or the holiday list changes (to notice a stale book)."""
-        return tuple((start, version_id, policy) for start, version_id, policy in self._versions)
-
-
 def load_policy_book() -> PolicyBook:
-    """Read every policy version and the holiday list (three queries)."""
-    holidays: set[date] = set()
-    exceptions: list[tuple[date, tuple[tuple[int, int], ...]]] = []
-    for day, hours_json in tuples(Holiday.select(Holiday.day, Holiday.hours_json)):
-        if hours_json is None:
-            holidays.add(day)
-        else:
-            hours = tuple((int(s), int(e)) for s, e in json.loads(hours_json))
-            exceptions.append((day, hours))
-    targets: dict[int, dict[Severity, SeverityTargets]] = {}
-    for row in PolicyTarget.select():
-        targets.setdefault(row.policy_id, {})[Severity(row.severity)] = SeverityTargets(
-            row.response_seconds,
-            row.resolution_seconds,
-            row.around_the_clock,
-            row.response_days,
-            row.resolution_days,
-        )
-    versions = []
-    for version in PolicyVersion.select().order_by(PolicyVersion.effective_from):
-        calendar = BusinessCalendar(
-            version.zone_name,
-            version.week,  # type: ignore[arg-type]
-            frozenset(holidays),
-            tuple(exceptions),
-        )
-        policy = SlaPolicy(calendar, targets[version.id], version.at_risk_ratio)
-        versions.append((version.effective_from, version.id, policy))
-    return PolicyBook(versions)
+    """Read every policy version and the holiday list (three queries) on the open store."""
+    return read_policy_book(fetch_rows)
 
 
 # -- holidays -----------------------------------------------------------------------------------
@@ -130,6 +73,11 @@ def load_policy_book() -> PolicyBook:
 def list_holidays() -> list[HolidayRow]:
     """Every holiday, in date order."""
     return [_row(h) for h in Holiday.select().order_by(Holiday.day)]
+
+
+def holiday_list() -> list[dict[str, str | None]]:
+    """Every holiday in date order, as the faces print it (see :func:`quick_holiday_list`)."""
+    return [holiday_fields(holiday) for holiday in holiday_entries(fetch_rows)]
 
 
 def parse_exception_hours(text: str | None) -> str | None:

@@ -163,6 +163,13 @@ def lock_for_transaction(name: str) -> None:
         database.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPACE, key))
 
 
+def fetch_rows(sql: str) -> list[tuple[Any, ...]]:
+    """The rows of one statement without parameters, on the open database (for readings
+    written in plain SQL, such as :mod:`wzdesk.store.calendar_rows`)."""
+    rows: list[tuple[Any, ...]] = db.obj.execute_sql(sql).fetchall()
+    return rows
+
+
 def refresh_statistics() -> None:
     """Refresh the query planner's statistics (``ANALYZE``), after a bulk load.
 

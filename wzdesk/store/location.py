@@ -7,17 +7,17 @@ each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import unquote, urlparse
+from typing import TYPE_CHECKING, NamedTuple
 
 from wzdesk.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DB_URL_FORM = "a SQLite file path, sqlite:///path.db, or postgresql://user@host:port/name"
 
 
-@dataclass(frozen=True)
-class DatabaseTarget:
+class DatabaseTarget(NamedTuple):
     """Where the data lives, parsed from a URL or path."""
 
     backend: str  # "sqlite" or "postgresql"
@@ -36,6 +36,8 @@ class DatabaseTarget:
 
 def default_data_dir() -> Path:
     """The per-user data directory (``~/.local/share/wzdesk`` on Linux)."""
+    from pathlib import Path  # pathlib and urllib cost a quick script 7 ms: only here
+
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("wzdesk", appauthor=False))
@@ -76,6 +78,8 @@ def parse_database_url(url: str | None) -> DatabaseTarget:
     if not url.strip():
         raise InvalidInput(f"is empty; expected {DB_URL_FORM}", field="--db")
     if url.startswith(("postgresql://", "postgres://")):
+        from urllib.parse import unquote, urlparse
+
         parsed = urlparse(url)
         name = parsed.path.lstrip("/")
         if not name:

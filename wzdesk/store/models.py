@@ -14,6 +14,7 @@ import peewee
 
 from wzdesk.store.database import db
 from wzdesk.store.fields import IsoDateField, UTCDateTimeField
+from wzdesk.store.stored_values import hours_from_json, week_from_json
 
 
 class BaseModel(peewee.Model):
@@ -51,9 +52,7 @@ class Holiday(BaseModel):
     @property
     def hours(self) -> tuple[tuple[int, int], ...] | None:
         """The hours kept that day, or None when the desk is closed all day."""
-        if self.hours_json is None:
-            return None
-        return tuple((int(s), int(e)) for s, e in json.loads(self.hours_json))
+        return hours_from_json(self.hours_json)
 
 
 class PolicyVersion(BaseModel):
@@ -74,7 +73,7 @@ class PolicyVersion(BaseModel):
     @property
     def week(self) -> tuple[tuple[tuple[int, int], ...], ...]:
         """The weekly opening hours as the calendar wants them."""
-        return tuple(tuple((int(s), int(e)) for s, e in day) for day in json.loads(self.week_json))
+        return week_from_json(self.week_json)
 
 
 class PolicyTarget(BaseModel):

@@ -3,12 +3,17 @@
 Kept apart from :mod:`wzdesk.store.migrations` so that opening an up-to-date database (every CLI
 call, every console start) does not load the migrations, their frozen snapshots and
 ``playhouse.migrate``: they are needed once per upgrade, and cost a fifth of a simple command's
-start-up. ``migrations`` checks at import that :data:`SCHEMA_VERSION` counts its migrations.
+start-up. It does not import Peewee either: the quick read-only path of
+:mod:`wzdesk.store.quick_read` checks the version with the bare driver. ``migrations`` checks
+at import that :data:`SCHEMA_VERSION` counts its migrations.
 """
 
 from __future__ import annotations
 
-import peewee
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import peewee
 
 #: How many migrations :data:`wzdesk.store.migrations.MIGRATIONS` holds; bump it with each one.
 SCHEMA_VERSION = 18

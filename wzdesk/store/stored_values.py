@@ -1,0 +1,46 @@
+"""Reading stored values back, without Peewee.
+
+The column types in :mod:`wzdesk.store.fields` and the quick read-only path of
+:mod:`wzdesk.store.quick_read` both turn what a driver returns into Python values; they share
+these functions so that the two paths cannot drift apart. SQLite returns text, PostgreSQL
+returns ``date`` and aware ``datetime`` objects: each function takes either.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+Hours = tuple[tuple[int, int], ...]
+
+
+def instant_from_db(value: Any) -> datetime | None:
+    """An instant column as an aware UTC datetime (None stays None)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+    # fromisoformat is C code, ~30x faster than strptime: it matters for 10,000-row reads.
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def date_from_db(value: Any) -> date | None:
+    """A date column as a ``date`` (ISO text on SQLite)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def hours_from_json(text: str | None) -> Hours | None:
+    """Opening hours stored as JSON ``[[start, end], ...]`` (seconds since local midnight)."""
+    if text is None:
+        return None
+    return tuple((int(start), int(end)) for start, end in json.loads(text))
+
+
+def week_from_json(text: str) -> tuple[Hours, ...]:
+    """A policy's weekly hours stored as JSON: seven lists of ``[start, end]``."""
+    return tuple(tuple((int(s), int(e)) for s, e in day) for day in json.loads(text))
