@@ -306,21 +306,59 @@ def _order(sort: tuple[SortKey, ...]) -> list[Any]:
     return [*order, tie]
 
 
+def _rare_text_cases(node: Node | None) -> list[int] | None:
+    """The cases every match is among, when the query ANDs in a rare word or phrase.
+
+    Walking the open cases in urgency order and testing each against the index's hits costs
+    a pass over every open case when few or none match (1.3 s at 100,000 open for a word in no
+    case); reading the few cases that hold the word costs what they are. None when no such
+    term bounds the query (a common word, one under OR or NOT, a word that is a client code:
+    it finds that client's cases too)."""
+    items = node.items if isinstance(node, And) else (node,)
+    for item in items:
+        if not isinstance(item, TextTerm):
+            continue
+        found = fulltext.matching_case_ids(item.words, item.phrase, _RARE_HITS)
+        if found is None:
+            continue
+        if not item.phrase:  # a word also finds the case it names and its client's cases
+            code = item.text.upper()
+            if Client.select().where(Client.code == code).exists():
+                continue
+            found += _ids(Case.select(Case.id).where(Case.ref == code))
+        return found
+    return None
+
+
 def where(query: Query, ctx: SearchContext) -> Cond:
     """The whole condition of a query, scope included."""
+    return _where(query, ctx)[0]
+
+
+def _where(query: Query, ctx: SearchContext) -> tuple[Cond, bool]:
+    """:func:`where`, and whether it starts from a rare word's few cases (then walking the
+    open cases in urgency order would cost more than sorting those)."""
     scopes = {
         "open": Case.status != "closed",
         "closed": Case.status == "closed",
         "all": peewee.SQL("1=1"),
     }
     condition = scopes[query.scope]
-    if query.where is not None:
-        condition = _both(condition, compile_node(query.where, ctx))
-    return condition
+    if query.where is None:
+        return condition, False
+    condition = _both(condition, compile_node(query.where, ctx))
+    rare = _rare_text_cases(query.where)
+    if rare is None:
+        return condition, False
+    # Implied by the condition: it only lets the database start from those rows.
+    return _both(Case.id.in_(rare), condition), True
 
 
 #: Up to this LIMIT the default (urgency) order is read from the due-instant indexes.
 _STREAMED_UP_TO = 1000
+#: Free text found in at most this many texts is rare: its cases are listed first and the
+#: search reads only those (see :func:`_rare_text_cases`).
+_RARE_HITS = 2000
 
 
 def _ids(rows: Any) -> list[int]:
@@ -388,10 +426,11 @@ def search_ids(
     match must also meet (one client's cases, for the client API)."""
     check_limit(limit)
     parsed = parse_query(query) if isinstance(query, str) else query
-    condition = where(parsed, ctx)
+    condition, few = _where(parsed, ctx)
     if within is not None:
         condition = _both(within, condition)
-    if limit is not None and limit <= _STREAMED_UP_TO and not parsed.sort and not offset:
+    streamable = not few and not parsed.sort and not offset
+    if limit is not None and limit <= _STREAMED_UP_TO and streamable:
         streamed = _most_urgent(condition, limit)
         if streamed is not None:
             return streamed

@@ -10,6 +10,10 @@
 Words match as prefixes (``print`` finds "printer"), phrases word for word in order. The words
 given here are already split into letters and digits (``core.query.text_words``), so nothing
 the user typed reaches the index's own query syntax.
+
+A rare word is cheaper the other way round: :func:`matching_case_ids` lists its cases (asking
+the index for no more than a cap of hits), and the search then reads those cases by id instead
+of walking the open cases in urgency order and testing each against every hit.
 """
 
 from __future__ import annotations
@@ -28,6 +32,24 @@ def is_postgres() -> bool:
     return isinstance(db.obj, peewee.PostgresqlDatabase)
 
 
+def _tsquery(words: Sequence[str], phrase: bool) -> str:
+    joiner = " <-> " if phrase else " & "
+    return joiner.join(w if phrase else f"{w}:*" for w in words)
+
+
+def _fts_query(words: Sequence[str], phrase: bool) -> str:
+    if phrase:
+        return '"' + " ".join(words) + '"'
+    return " ".join(f'"{w}"*' for w in words)
+
+
+#: The text a case row itself holds, as the PostgreSQL index reads it (``case_search_text``).
+_PG_CASE_TEXT = (
+    "to_tsvector('simple', coalesce({t}.summary, '') || ' ' || coalesce({t}.description, '') "
+    "|| ' ' || coalesce({t}.steps_to_reproduce, ''))"
+)
+
+
 def matches(
     case_id: peewee.Field, words: Sequence[str], phrase: bool, public_only: bool = False
 ) -> Cond:
@@ -38,11 +60,9 @@ def matches(
     if not words:
         return peewee.SQL("1=0")
     if is_postgres():
-        joiner = " <-> " if phrase else " & "
-        tsquery = joiner.join(w if phrase else f"{w}:*" for w in words)
+        tsquery = _tsquery(words, phrase)
         found = peewee.SQL(
-            "(SELECT c.id FROM \"case\" c WHERE to_tsvector('simple', coalesce(c.summary, '') "
-            "|| ' ' || coalesce(c.description, '') || ' ' || coalesce(c.steps_to_reproduce, '')) "
+            f'(SELECT c.id FROM "case" c WHERE {_PG_CASE_TEXT.format(t="c")} '
             "@@ to_tsquery('simple', %s) "
             "UNION SELECT e.case_id FROM case_event e "
             "WHERE to_tsvector('simple', coalesce(e.body, '')) @@ to_tsquery('simple', %s)"
@@ -50,10 +70,7 @@ def matches(
             [tsquery, tsquery],
         )
         return case_id.in_(found)
-    if phrase:
-        fts = '"' + " ".join(words) + '"'
-    else:
-        fts = " ".join(f'"{w}"*' for w in words)
+    fts = _fts_query(words, phrase)
     # Reading the UNINDEXED case_id column costs a lookup per hit; rowids are free: a case's
     # own row is at -case.id, an event's at its id (the case_event primary key).
     rows = peewee.SQL(
@@ -64,3 +81,61 @@ def matches(
         [fts, fts],
     )
     return case_id.in_(rows)
+
+
+def matching_case_ids(words: Sequence[str], phrase: bool, cap: int) -> list[int] | None:
+    """The cases whose own text or timeline (public or not) holds the words, when the index
+    finds at most ``cap`` texts that do; None for more (then :func:`matches` is the better
+    plan). A cheap question however common the words are: the index stops after ``cap``."""
+    if not words:
+        return []
+    if not phrase and all(len(word) < 2 for word in words):
+        return None  # one letter as a prefix: common in any language, and slow to count
+    if is_postgres():
+        return _pg_matching_case_ids(_tsquery(words, phrase), cap)
+    hits = db.execute_sql(
+        "SELECT rowid FROM case_text WHERE case_text MATCH ? LIMIT ?",
+        [_fts_query(words, phrase), cap + 1],
+    ).fetchall()
+    if len(hits) > cap:
+        return None
+    found = {-int(rowid) for (rowid,) in hits if rowid < 0}
+    event_ids = [int(rowid) for (rowid,) in hits if rowid > 0]
+    for start in range(0, len(event_ids), 500):  # within any SQLite's parameter limit
+        chunk = event_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = db.execute_sql(f"SELECT case_id FROM case_event WHERE id IN ({marks})", chunk)
+        found.update(int(case_id) for (case_id,) in rows.fetchall())
+    return sorted(found)
+
+
+#: Where a word's hits are, on PostgreSQL (the queries repeat the indexed expressions).
+_PG_HITS = (
+    "SELECT e.case_id FROM case_event e "
+    "WHERE to_tsvector('simple', coalesce(e.body, '')) @@ to_tsquery('simple', %s)",
+    f"SELECT c.id FROM \"case\" c WHERE {_PG_CASE_TEXT.format(t='c')} @@ to_tsquery('simple', %s)",
+)
+
+
+def _pg_matching_case_ids(tsquery: str, cap: int) -> list[int] | None:
+    """PostgreSQL's :func:`matching_case_ids`.
+
+    The planner's estimate answers first: far beyond ``cap`` (a common word) means None
+    without reading anything. Otherwise the hits are read from the GIN index (a materialized
+    CTE keeps the planner from trading the index for a scan that stops at the LIMIT, which
+    recomputes every text it passes)."""
+    estimate = 0
+    for sql in _PG_HITS:
+        plan = db.execute_sql(f"EXPLAIN (FORMAT JSON) {sql}", [tsquery]).fetchone()[0]
+        estimate += int(plan[0]["Plan"]["Plan Rows"])
+    if estimate > 20 * cap:
+        return None
+    found: set[int] = set()
+    for sql in _PG_HITS:
+        rows = db.execute_sql(
+            f"WITH hits AS MATERIALIZED ({sql}) SELECT * FROM hits LIMIT %s", [tsquery, cap + 1]
+        ).fetchall()
+        found.update(int(row[0]) for row in rows)
+        if len(rows) > cap:
+            return None
+    return sorted(found)
