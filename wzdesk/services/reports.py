@@ -29,6 +29,7 @@ from wzdesk.services.sla_history import (
     rows_of,
 )
 from wzdesk.store.models import AuditEntry, Case, CaseEvent, Client, SlaPause, User
+from wzdesk.store.queries import received_between
 
 GROUPINGS = ("severity", "client", "agent", "channel", "month", "week")
 NONE_LABEL = "(none)"
@@ -52,22 +53,21 @@ class Period:
 
 
 def _period_where(period: Period, book: PolicyBook, now: datetime) -> peewee.Expression:
+    """Cases received in the period and by ``now`` (as-of: later ones do not exist yet)."""
     check_period(period.start, period.end)
     zone = book.at(now).calendar.zone
-    return (Case.received_at >= day_start(period.start, zone)) & (
-        Case.received_at < day_start(period.end, zone)
-    )
+    by_now = now + timedelta(microseconds=1)  # instants are stored to the microsecond
+    return received_between(day_start(period.start, zone), min(day_start(period.end, zone), by_now))
 
 
 def _report_scope(
     ctx: ServiceContext, period: Period, book: PolicyBook | None
 ) -> tuple[datetime, PolicyBook, peewee.Expression]:
     """What every period report starts from (after the role check): the clock's now, the
-    policy book, and the cases received in the period and by now (as-of: later ones do not
-    exist yet)."""
+    policy book, and the cases received in the period and by now."""
     now = ctx.clock.now()
     book = book or load_policy_book()
-    return now, book, _period_where(period, book, now) & (Case.received_at <= now)
+    return now, book, _period_where(period, book, now)
 
 
 def _group_key(by: str, row: CaseRow, severity: str, zone: Any) -> str:
@@ -111,7 +111,7 @@ def sla_report(
         rebuilt = where
     else:
         continues = _continues_after(now)
-        rebuilt = where & continues
+        rebuilt = _named(where & continues)
         _tally_settled(groups, by, period, zone, where & ~continues, now, book)
     for row in load_case_rows(rebuilt, now):
         reading = readings(book.by_id(row.policy_id), row.facts, now)
@@ -138,6 +138,17 @@ def sla_report(
 #: Up to this many cases with pauses or severity changes after now are named by id; beyond,
 #: the subquery itself goes into the SQL (SQLite caps bound parameters).
 _INLINE_IDS = 1000
+
+
+def _named(condition: peewee.Expression) -> peewee.Expression:
+    """The cases matching ``condition`` by id when they are few (usually none: a report as of
+    the present): rebuilding them then reads them by id instead of scanning for them in each of
+    its four queries (14 s of a 40 s report at 1,000,000 cases)."""
+    ids = [
+        case_id
+        for (case_id,) in rows_of(Case.select(Case.id).where(condition).limit(_INLINE_IDS + 1))
+    ]
+    return Case.id.in_(ids) if len(ids) <= _INLINE_IDS else condition
 
 
 def _continues_after(now: datetime) -> peewee.Expression:

@@ -52,3 +52,34 @@ def at_risk(now: datetime) -> peewee.Expression:
     overdue = response_breached(now) | resolution_breached(now)
     condition: peewee.Expression = Case.is_open & (response | resolution) & ~overdue
     return condition
+
+
+#: A period holding more than this share of every case is read by a scan of the case table.
+_SCAN_SHARE = 0.25
+
+
+def received_between(start: datetime, end: datetime) -> peewee.Expression:
+    """Cases received in ``[start, end)``.
+
+    On SQLite a long period (most of the history: a report over every case) is read by a scan
+    of the table, not through the ``received_at`` index: walking the index and fetching each
+    row from it took 4.7 s at 1,000,000 cases where the scan takes 0.4 s, and SQLite's planner
+    picks the index whatever the range. Two index-only counts (one query) decide; PostgreSQL's
+    planner has statistics and decides itself."""
+    column: Any = Case.received_at
+    low: Any = start
+    high: Any = end
+    database = Case._meta.database
+    if not isinstance(getattr(database, "obj", database), peewee.PostgresqlDatabase):
+        in_period, total = database.execute_sql(
+            'SELECT (SELECT count(*) FROM "case" WHERE received_at >= ? AND received_at < ?), '
+            '(SELECT count(*) FROM "case")',
+            [Case.received_at.db_value(start), Case.received_at.db_value(end)],
+        ).fetchone()
+        if in_period > _SCAN_SHARE * total:
+            column = peewee.NodeList((peewee.SQL("+"), Case.received_at), glue="")  # no index
+            # Without the field on the left, Peewee would not convert the instants: do it here.
+            low, high = (
+                peewee.Value(Case.received_at.db_value(i), converter=False) for i in (start, end)
+            )
+    return cast(peewee.Expression, (column >= low) & (column < high))
