@@ -291,7 +291,19 @@ class BusinessCalendar(Value):
         if not instants:
             return []
         timeline = self._covering(min(instants), max(instants))
-        return [_position(timeline, x) for x in instants]
+        # _position inlined: a report takes millions of positions in one call.
+        starts, ends = timeline.starts, timeline.ends
+        cum_start, cum_end = timeline.cum_start, timeline.cum_end
+        positions = []
+        for x in instants:
+            i = bisect_right(starts, x) - 1
+            if i < 0:
+                positions.append(0.0)
+            elif x >= ends[i]:
+                positions.append(cum_end[i])
+            else:
+                positions.append(cum_start[i] + (x - starts[i]))
+        return positions
 
     def is_open(self, instant: datetime) -> bool:
         """Is the desk open at ``instant``? (Open at 08:00:00, closed at 18:00:00.)"""

@@ -262,34 +262,50 @@ def _tally_settled(
         Case.resolution_due,
     ).where(where & (Case.first_response_at.is_null(False) | Case.resolved_at.is_null(False)))
     cursor = Case._meta.database.execute(query)  # raw rows: no model or field conversions
-    batches: dict[tuple[str, int, str], tuple[list[str], list[float], list[float]]] = {}
+    # Raw values per target, policy and severity; converted a batch at a time (1,000,000 cases
+    # read 1.9 million instants: per-value calls were a third of the report).
+    batches: dict[str, dict[tuple[int, str], tuple[list[str], list[Any], list[Any]]]] = {
+        target: {} for target in _TARGETS
+    }
+    responses, resolutions = batches["response"], batches["resolution"]
     for key, policy_id, severity, responded_at, response_due, resolved_at, due in cursor:
-        for target, met, deadline in (
-            ("response", responded_at, response_due),
-            ("resolution", resolved_at, due),
+        pair = (policy_id, severity)
+        for found, met, deadline in (
+            (responses, responded_at, response_due),
+            (resolutions, resolved_at, due),
         ):
             if met is None:
                 continue
-            batch = batches.get((target, policy_id, severity))
+            batch = found.get(pair)
             if batch is None:
-                batch = batches[(target, policy_id, severity)] = ([], [], [])
-            batch[0].append(str(key))
-            batch[1].append(_epoch(met))
-            batch[2].append(_epoch(deadline))
-    for (target, policy_id, severity), (keys, mets, dues) in batches.items():
-        policy = book.by_id(policy_id)
-        seconds = getattr(policy.targets[Severity(severity)], f"{target}_seconds")
-        positions = policy.calendar_for(Severity(severity)).positions_epoch(mets + dues)
-        count = len(mets)
-        for index, key in enumerate(keys):
-            found = groups.get(key)
-            tally = found if found is not None else groups.setdefault(key, _Tally())
-            left = positions[count + index] - positions[index]
-            tally.seconds[target].append(max(0.0, seconds - left))
+                batch = found[pair] = ([], [], [])
+            batch[0].append(key)
+            batch[1].append(met)
+            batch[2].append(deadline)
+    for target, by_pair in batches.items():
+        for (policy_id, severity), (keys, mets, dues) in by_pair.items():
+            policy = book.by_id(policy_id)
+            seconds = getattr(policy.targets[Severity(severity)], f"{target}_seconds")
+            calendar = policy.calendar_for(Severity(severity))
+            positions = calendar.positions_epoch(_epochs(mets) + _epochs(dues))
+            count = len(mets)
+            for key, met_at, due_at in zip(keys, positions[:count], positions[count:], strict=True):
+                name = str(key)
+                known = groups.get(name)
+                tally = known if known is not None else groups.setdefault(name, _Tally())
+                tally.seconds[target].append(max(0.0, seconds - (due_at - met_at)))
 
 
 #: Raw SQLite instants are naive UTC text: subtracting a naive epoch skips a tzinfo swap per value.
 _NAIVE_EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001
+
+
+def _epochs(values: list[Any]) -> list[float]:
+    """:func:`_epoch` of a batch of raw instants of one backend (SQLite's text parsed inline)."""
+    if values and isinstance(values[0], str):
+        parse, epoch = datetime.fromisoformat, _NAIVE_EPOCH
+        return [(parse(value) - epoch).total_seconds() for value in values]
+    return [_epoch(value) for value in values]
 
 
 def _epoch(value: Any) -> float:
