@@ -94,6 +94,8 @@ def main() -> None:
         ("free text 'export' (common word)", "export"),
         ("free text 'export' is:all", "export is:all"),
         ('phrase "cannot export" is:all', '"cannot export" is:all'),
+        ("free text 'zeppelin' (in no case)", "zeppelin"),
+        ("free text 'zeppelin' sort:-updated", "zeppelin sort:-updated"),
     ]
     print(f"case search at {total:,} cases / {still_open:,} not closed (median of {args.repeat})")
     print(f"goal: {GOAL}")
