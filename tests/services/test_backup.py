@@ -371,3 +371,28 @@ def test_rotation_keeps_7_daily_4_weekly_12_monthly_by_default_and_the_rule_is_d
     assert backup.retention() == Retention(daily=2, weekly=0, monthly=0)
     backup.rotate_backups(folder)
     assert len([a for a in archives_in(folder) if not a.before_restore]) == 2
+
+
+def test_a_folder_that_refuses_a_scratch_folder_verifies_in_the_temporary_folder(
+    made: Path, supervisor: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder can look writable and still refuse a new folder (``/proc/self/fd``: the fuzzer
+    restored ``/proc/self/fd/0`` and met an internal error). The check then unpacks in the
+    system's temporary folder."""
+    import tempfile
+
+    real = tempfile.TemporaryDirectory
+    used: list[str] = []
+
+    def refusing_beside(*args: Any, dir: Any = None, **kwargs: Any) -> Any:  # noqa: A002
+        if dir is not None:
+            raise FileNotFoundError(2, "No such file or directory", str(dir))
+        made_dir = real(*args, **kwargs)
+        used.append(made_dir.name)
+        return made_dir
+
+    monkeypatch.setattr(backup.tempfile, "TemporaryDirectory", refusing_beside)
+    report = backup.verify_backup(supervisor, made)
+    assert report.as_dict()["ok"] is True
+    assert used and Path(used[0]).parent == Path(tempfile.gettempdir())
+    assert not Path(used[0]).exists()  # and cleaned up

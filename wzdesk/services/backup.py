@@ -315,13 +315,23 @@ def newest_backup(folder: Path) -> Path:
     return found[-1].path
 
 
+def _scratch_beside(path: Path) -> tempfile.TemporaryDirectory[str]:
+    """A scratch folder beside the backup (room for it), else in the system's temporary folder:
+    when that folder is read-only (a mounted archive) or refuses a new folder although it looks
+    writable (``/proc/self/fd``, a full disk)."""
+    if os.access(path.parent, os.W_OK):
+        try:
+            return tempfile.TemporaryDirectory(prefix=".wzdesk-verify-", dir=path.parent)
+        except OSError:
+            pass
+    return tempfile.TemporaryDirectory(prefix=".wzdesk-verify-")
+
+
 @contextmanager
 def _checked(path: Path) -> Iterator[Unpacked]:
     """The backup unpacked into a scratch folder and its database checked by restoring it
     into a scratch database; :class:`BackupInvalid` on the first problem."""
-    # Beside the backup (room for it), unless that folder is read-only (a mounted archive).
-    beside = path.parent if os.access(path.parent, os.W_OK) else None
-    with tempfile.TemporaryDirectory(prefix=".wzdesk-verify-", dir=beside) as work:
+    with _scratch_beside(path) as work:
         unpacked = unpack(path, Path(work))
         if not unpacked.checksum_file:
             raise BackupInvalid(
