@@ -352,8 +352,10 @@ def _where(query: Query, ctx: SearchContext) -> tuple[Cond, bool]:
         return condition, False
     # Implied by the condition: it only lets the database start from those rows. Written out
     # (integers only), not bound: SQLite before 3.32 takes at most 999 parameters.
+    if not rare:
+        return peewee.SQL("1=0"), True
     listed = peewee.SQL("(" + ", ".join(str(int(case_id)) for case_id in rare) + ")")
-    return _both(Case.id.in_(listed) if rare else peewee.SQL("1=0"), condition), True
+    return _both(Case.id.in_(listed), condition), True
 
 
 #: Up to this LIMIT the default (urgency) order is read from the due-instant indexes.

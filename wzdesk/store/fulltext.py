@@ -50,6 +50,16 @@ _PG_CASE_TEXT = (
 )
 
 
+#: The cases and the events (``e``) whose text holds a tsquery, as the GIN indexes read them.
+_PG_CASE_HITS = (
+    f"SELECT c.id FROM \"case\" c WHERE {_PG_CASE_TEXT.format(t='c')} @@ to_tsquery('simple', %s)"
+)
+_PG_EVENT_HITS = (
+    "SELECT e.case_id FROM case_event e "
+    "WHERE to_tsvector('simple', coalesce(e.body, '')) @@ to_tsquery('simple', %s)"
+)
+
+
 def matches(
     case_id: peewee.Field, words: Sequence[str], phrase: bool, public_only: bool = False
 ) -> Cond:
@@ -61,14 +71,8 @@ def matches(
         return peewee.SQL("1=0")
     if is_postgres():
         tsquery = _tsquery(words, phrase)
-        found = peewee.SQL(
-            f'(SELECT c.id FROM "case" c WHERE {_PG_CASE_TEXT.format(t="c")} '
-            "@@ to_tsquery('simple', %s) "
-            "UNION SELECT e.case_id FROM case_event e "
-            "WHERE to_tsvector('simple', coalesce(e.body, '')) @@ to_tsquery('simple', %s)"
-            + (" AND e.public)" if public_only else ")"),
-            [tsquery, tsquery],
-        )
+        public = " AND e.public" if public_only else ""
+        found = peewee.SQL(f"({_PG_CASE_HITS} UNION {_PG_EVENT_HITS}{public})", [tsquery, tsquery])
         return case_id.in_(found)
     fts = _fts_query(words, phrase)
     # Reading the UNINDEXED case_id column costs a lookup per hit; rowids are free: a case's
@@ -109,12 +113,8 @@ def matching_case_ids(words: Sequence[str], phrase: bool, cap: int) -> list[int]
     return sorted(found)
 
 
-#: Where a word's hits are, on PostgreSQL (the queries repeat the indexed expressions).
-_PG_HITS = (
-    "SELECT e.case_id FROM case_event e "
-    "WHERE to_tsvector('simple', coalesce(e.body, '')) @@ to_tsquery('simple', %s)",
-    f"SELECT c.id FROM \"case\" c WHERE {_PG_CASE_TEXT.format(t='c')} @@ to_tsquery('simple', %s)",
-)
+#: Where a word's hits are, on PostgreSQL.
+_PG_HITS = (_PG_EVENT_HITS, _PG_CASE_HITS)
 
 
 def _pg_matching_case_ids(tsquery: str, cap: int) -> list[int] | None:

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 import peewee
 
+from wzdesk.store.fulltext import is_postgres
 from wzdesk.store.models import Case
 
 
@@ -69,9 +70,8 @@ def received_between(start: datetime, end: datetime) -> peewee.Expression:
     column: Any = Case.received_at
     low: Any = start
     high: Any = end
-    database = Case._meta.database
-    if not isinstance(getattr(database, "obj", database), peewee.PostgresqlDatabase):
-        in_period, total = database.execute_sql(
+    if not is_postgres():
+        in_period, total = Case._meta.database.execute_sql(
             'SELECT (SELECT count(*) FROM "case" WHERE received_at >= ? AND received_at < ?), '
             '(SELECT count(*) FROM "case")',
             [Case.received_at.db_value(start), Case.received_at.db_value(end)],
