@@ -9,21 +9,23 @@ of cases is cut to fit the screen with a "+N more" line (``m`` lists every row, 
 scrolls). On small terminals (80x24) the figures become a plain table so every severity's
 counts still show.
 
-Live: once a second the times of the rows shown are re-read from memory; the board is rebuilt
-when the app's snapshot changes (:class:`~wzdesk.tui.messages.QueueChanged`) and when the
-clock reaches the next instant at which any case crosses a threshold (turns at risk, breached,
-or enters its last business hour). A rebuild walks every open case (in a thread); when that
-costs more than :data:`REBUILD_FREE` the next one waits until the last one's cost is a
-:data:`REBUILD_SHARE` of the time since, and the figures' title says "as of" the instant
-they were counted while they lag behind.
+Live, at the cost of what changed: once a second the snapshot is brought to the clock and
+only the rows that crossed a threshold (turned at risk or breached, per the snapshot's log) or
+entered their last business hour (a heap of those instants), or that a re-read changed, move
+between the groups and counters. The times of the rows shown are re-read from memory. A whole
+recount (every open case, in a thread) runs only when the snapshot is loaded anew (a new
+policy version, the clock going back); when that costs more than :data:`REBUILD_FREE` the
+next one waits until the last one's cost is a :data:`REBUILD_SHARE` of the time since, and the
+figures' title says "as of" the instant they were counted while they lag behind.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -40,7 +42,7 @@ from textual.worker import get_current_worker
 
 from wzdesk.core.rules import Role
 from wzdesk.core.sla import Severity, TimerState
-from wzdesk.services.queue import QueueRow, TargetReading
+from wzdesk.services.queue import QueueRow, QueueSnapshot, TargetReading
 from wzdesk.tui.formatting import target_status
 from wzdesk.tui.messages import QueueChanged
 from wzdesk.tui.widgets.key_bar import KeyBar
@@ -88,29 +90,33 @@ class Thresholds:
 
     That instant depends only on the row (its due instant and calendar), not on when it is
     asked, so the business-time arithmetic, the costly part, runs once per version of a row;
-    each rebuild of the board then only compares instants.
+    deciding whether a row is due within the hour then only compares instants.
     """
 
-    def __init__(self) -> None:
-        self._entries: dict[int, tuple[QueueRow, float, float]] = {}
-        self._as_of = -math.inf
+    def __init__(self, known: dict[int, tuple[QueueRow, float, float]] | None = None) -> None:
+        #: case id -> (the row as computed, response entry, resolution entry)
+        self._entries: dict[int, tuple[QueueRow, float, float]] = dict(known or {})
 
-    def update(self, rows: Sequence[QueueRow], now: float) -> dict[int, tuple[float, float]]:
-        """(response, resolution) entry instants of each row by case id (``inf``: the target
-        is met, paused or breached; ``-inf``: already inside its last hour)."""
-        if now < self._as_of:  # the clock went back (a test's clock): start over
-            self._entries = {}
-        self._as_of = now
-        known, fresh = self._entries, {}
-        for row in rows:
-            entry = known.get(row.case_id)
-            if entry is None or entry[0] is not row:
-                entry = (row, *self._entry_instants(row, now))
-            fresh[row.case_id] = entry
-        self._entries = fresh
-        return {
-            case_id: (response, resolution) for case_id, (_, response, resolution) in fresh.items()
-        }
+    def entry(self, row: QueueRow, now: float) -> tuple[float, float]:
+        """(response, resolution) entry instants of ``row`` (``inf``: the target is met, paused
+        or breached; ``-inf``: already inside its last hour when first computed)."""
+        cached = self._entries.get(row.case_id)
+        if cached is None or cached[0] is not row:
+            cached = (row, *self._entry_instants(row, now))
+            self._entries[row.case_id] = cached
+        return cached[1], cached[2]
+
+    def forget(self, case_id: int) -> None:
+        self._entries.pop(case_id, None)
+
+    def known(self) -> dict[int, tuple[QueueRow, float, float]]:
+        """A copy of what was computed (a recount in a thread starts from it)."""
+        return dict(self._entries)
+
+    def keep_only(self, rows: Sequence[QueueRow]) -> None:
+        """Drop the rows that left (after a recount)."""
+        alive = {row.case_id for row in rows}
+        self._entries = {k: v for k, v in self._entries.items() if k in alive}
 
     @staticmethod
     def _entry_instants(row: QueueRow, now: float) -> tuple[float, float]:
@@ -143,22 +149,6 @@ def _alarming(row: QueueRow, now: float) -> bool:
         return True
     reading = row.paused_since if row.paused_since is not None else now
     return reading >= row.resolution_at_risk_at
-
-
-def _next_change(
-    rows: Sequence[QueueRow], entries: dict[int, tuple[float, float]], now: float
-) -> float:
-    """The next instant after ``now`` at which a row turns at risk, breached, or due within the
-    hour (``inf`` when none will): the board is rebuilt then."""
-    soonest = math.inf
-    for row in rows:
-        for instant, _ in row.transitions():
-            if now < instant < soonest:
-                soonest = instant
-        for instant in entries[row.case_id]:
-            if now < instant < soonest:
-                soonest = instant
-    return soonest
 
 
 def allocate(sizes: Sequence[int], lines: int) -> list[int]:
@@ -204,18 +194,43 @@ class AgentLoad:
     at_risk: int = 0
 
 
-@dataclass
 class Wallboard:
-    """Everything the wallboard shows, built from the queue's rows at one instant."""
+    """Everything the wallboard shows, counted once from the queue's rows, then kept up to date
+    row by row (:meth:`update`, :meth:`follow`): the cost of a second follows the rows that
+    changed, not the open cases."""
 
-    board: BreachBoard
-    figures: dict[Severity, SeverityFigures]
-    agents: list[AgentLoad]
-    unassigned_breached: list[tuple[QueueRow, TargetReading]]
-    built_at: float
-    next_change: float
-    open_total: int = 0
-    names: dict[str, str] = field(default_factory=dict)
+    def __init__(
+        self, rows: Sequence[QueueRow], now: float, users: dict[str, str], thresholds: Thresholds
+    ) -> None:
+        self.names = dict(users)
+        self.thresholds = thresholds
+        self.board = BreachBoard([row for row in rows if _alarming(row, now)], now)
+        #: the unassigned rows at stake (the breached ones are called out)
+        self.unassigned = BreachBoard(
+            [row for row in rows if row.assignee is None and _alarming(row, now)], now
+        )
+        self.figures = {severity: SeverityFigures() for severity in Severity}
+        self.loads: dict[str | None, AgentLoad] = {login: AgentLoad(login) for login in users}
+        #: case id -> (the row as counted, its state on the board, due within the hour)
+        self._counted: dict[int, tuple[QueueRow, TimerState | None, bool]] = {}
+        #: (instant, case id, version): rows entering their last business hour, soonest first
+        self._entering: list[tuple[float, int, int]] = []
+        #: rows counted or re-counted since the first count (a measure of work, for tests)
+        self.touched = 0
+        #: the instant the board was counted, and the one it was last brought up to
+        self.built_at = self.as_of = now
+        #: the snapshot followed, its generation and how much of its ``moved`` log is applied
+        self.source: QueueSnapshot | None = None
+        self.generation = -1
+        self.applied = 0
+        states = {
+            row.case_id: reading.state
+            for items in self.board.groups.values()
+            for row, reading in items
+        }
+        for row in rows:
+            self._add(row, states.get(row.case_id), self._due_soon(row, now, schedule=True), 1)
+        self._board_counts()
 
     @classmethod
     def build(
@@ -225,49 +240,152 @@ class Wallboard:
         users: dict[str, str],
         thresholds: Thresholds | None = None,
     ) -> Wallboard:
-        """Group ``rows`` at ``now``; ``users``: login → name of everyone who takes cases (so
-        an agent with no open case shows with zeros); ``thresholds``: kept between builds."""
-        entries = (thresholds or Thresholds()).update(rows, now)
-        board = BreachBoard([row for row in rows if _alarming(row, now)], now)
-        figures = {severity: SeverityFigures() for severity in Severity}
-        loads: dict[str | None, AgentLoad] = {login: AgentLoad(login) for login in users}
-        for row in rows:
-            figures[row.severity].open += 1
-            figures[row.severity].due_soon += _is_due_soon(row, entries[row.case_id], now)
-            load = loads.setdefault(row.assignee, AgentLoad(row.assignee))
-            load.open += 1
-        unassigned = []
-        for severity, items in board.groups.items():
-            breached, at_risk = board.counts[severity]
-            figures[severity].breached, figures[severity].at_risk = breached, at_risk
-            for row, reading in items:
-                load = loads[row.assignee]
-                if reading.state is TimerState.BREACHED:
-                    load.breached += 1
-                    if row.assignee is None:
-                        unassigned.append((row, reading))
-                else:
-                    load.at_risk += 1
-        agents = sorted(
-            (load for load in loads.values() if load.login is not None),
-            key=lambda a: (-a.breached, -a.at_risk, -a.open, users.get(a.login or "", a.login)),
-        )
-        if None in loads:
-            agents.append(loads[None])
-        return cls(
-            board,
-            figures,
-            agents,
-            unassigned,
-            now,
-            _next_change(rows, entries, now),
-            len(rows),
-            dict(users),
+        """Count ``rows`` at ``now``; ``users``: login -> name of everyone who takes cases (so
+        an agent with no open case shows with zeros); ``thresholds``: carried over from an
+        earlier count (only new rows are computed)."""
+        thresholds = thresholds or Thresholds()
+        wallboard = cls(rows, now, users, thresholds)
+        thresholds.keep_only(rows)
+        return wallboard
+
+    # -- keeping up ---------------------------------------------------------------------------
+
+    def follows(self, snapshot: QueueSnapshot) -> bool:
+        """Whether :meth:`follow` can bring this board up to ``snapshot`` (else: recount)."""
+        return (
+            self.source is snapshot
+            and self.generation == snapshot.generation
+            and self.applied <= len(snapshot.moved)
         )
 
-    def stale(self, now: float) -> bool:
-        """Whether a row has crossed a threshold since the board was built (or time went back)."""
-        return now >= self.next_change or now < self.built_at
+    def follow(self, snapshot: QueueSnapshot, now: float) -> None:
+        """Apply what the snapshot logged since the last call and the rows that entered their
+        last hour by ``now`` (the snapshot is already advanced to ``now``)."""
+        moved = snapshot.moved
+        ids = list(moved[self.applied :])
+        self.applied = len(moved)
+        ids.extend(self._entered(snapshot.rows, now))
+        if ids:
+            self.update(snapshot.rows, ids, now)
+        self.board.resort(now)
+        self.unassigned.resort(now)
+        self.as_of = now
+
+    def _entered(self, rows: dict[int, QueueRow], now: float) -> list[int]:
+        """Rows whose running target entered its last business hour by ``now``."""
+        heap, entered = self._entering, []
+        while heap and heap[0][0] <= now:
+            _, case_id, version = heapq.heappop(heap)
+            row = rows.get(case_id)
+            if row is not None and row.version == version:
+                entered.append(case_id)
+        if len(heap) > 64 + 4 * len(self._counted):  # stale entries of re-read rows: compact
+            self._entering = [e for e in heap if self._current(rows, e[1], e[2])]
+            heapq.heapify(self._entering)
+        return entered
+
+    @staticmethod
+    def _current(rows: dict[int, QueueRow], case_id: int, version: int) -> bool:
+        row = rows.get(case_id)
+        return row is not None and row.version == version
+
+    def update(self, rows: dict[int, QueueRow], ids: Sequence[int], now: float) -> None:
+        """Count the rows ``ids`` again as ``rows`` holds them at ``now`` (gone from ``rows``:
+        taken out). Each leaves the figures, the loads and the lists as it was counted and
+        enters them as it is."""
+        ids = list(dict.fromkeys(ids))
+        self.board.update(rows, ids, now)
+        unassigned = {
+            case_id: row
+            for case_id in ids
+            if (row := rows.get(case_id)) is not None and row.assignee is None
+        }
+        self.unassigned.update(unassigned, ids, now)
+        for case_id in ids:
+            old = self._counted.pop(case_id, None)
+            if old is not None:
+                self._add(*old, -1)
+            row = rows.get(case_id)
+            if row is None:
+                self.thresholds.forget(case_id)
+                continue
+            reading = self.board.reading_of(case_id)
+            fresh = old is None or old[0] is not row
+            soon = self._due_soon(row, now, schedule=fresh)
+            self._add(row, None if reading is None else reading.state, soon, 1)
+            self.touched += 1
+        self._board_counts()
+
+    def _due_soon(self, row: QueueRow, now: float, schedule: bool) -> bool:
+        """Whether ``row`` is due within the hour at ``now``; ``schedule``: a new row or
+        version, whose entries into the last hour go on the heap."""
+        entries = self.thresholds.entry(row, now)
+        if schedule:
+            for instant in entries:
+                if now < instant < math.inf:
+                    heapq.heappush(self._entering, (instant, row.case_id, row.version))
+        return _is_due_soon(row, entries, now)
+
+    def _add(self, row: QueueRow, state: TimerState | None, soon: bool, step: int) -> None:
+        figures = self.figures[row.severity]
+        figures.open += step
+        figures.due_soon += step * soon
+        load = self.loads.get(row.assignee)
+        if load is None:
+            load = self.loads[row.assignee] = AgentLoad(row.assignee)
+        load.open += step
+        load.breached += step * (state is TimerState.BREACHED)
+        load.at_risk += step * (state is TimerState.AT_RISK)
+        if step < 0 and row.assignee is not None and load.open == 0:
+            if row.assignee not in self.names:  # nobody the desk lists: gone with its last case
+                del self.loads[row.assignee]
+        if step > 0:
+            self._counted[row.case_id] = (row, state, soon)
+
+    def _board_counts(self) -> None:
+        for severity, (breached, at_risk) in self.board.counts.items():
+            self.figures[severity].breached = breached
+            self.figures[severity].at_risk = at_risk
+
+    def name_users(self, users: dict[str, str]) -> None:
+        """Everyone who takes cases, by login (an agent with no open case shows with zeros)."""
+        self.names = dict(users)
+        for login in users:
+            self.loads.setdefault(login, AgentLoad(login))
+
+    # -- what is shown ------------------------------------------------------------------------
+
+    @property
+    def open_total(self) -> int:
+        return len(self._counted)
+
+    @property
+    def agents(self) -> list[AgentLoad]:
+        """Agents by breached, at risk, open cases (then name); the unassigned load last."""
+        users = self.names
+        agents = sorted(
+            (load for load in self.loads.values() if load.login is not None),
+            key=lambda a: (-a.breached, -a.at_risk, -a.open, users.get(a.login or "", a.login)),
+        )
+        if None in self.loads and self.loads[None].open:
+            agents.append(self.loads[None])
+        return agents
+
+    @property
+    def unassigned_count(self) -> int:
+        """Breached cases nobody owns."""
+        return sum(breached for breached, _ in self.unassigned.counts.values())
+
+    def unassigned_breached(self, limit: int | None) -> list[tuple[QueueRow, TargetReading]]:
+        """The first ``limit`` breached cases nobody owns (most severe, most overdue first)."""
+        found: list[tuple[QueueRow, TargetReading]] = []
+        for severity in Severity:
+            breached = self.unassigned.counts[severity][0]
+            items = self.unassigned.groups[severity][:breached]  # breached come first
+            found.extend(items if limit is None else items[: limit - len(found)])
+            if limit is not None and len(found) >= limit:
+                break
+        return found
 
     @property
     def totals(self) -> SeverityFigures:
@@ -358,11 +476,11 @@ class Wallboard:
     def unassigned_text(self, now: float, limit: int | None, inline: bool = False) -> Text:
         """Breached cases nobody owns, called out (at most ``limit``, then "+N more"); ``inline``:
         on one line, the count first (it stays complete when the line is cut)."""
-        count = len(self.unassigned_breached)
+        count = self.unassigned_count
         if not count:
             return Text("No breached case is unassigned.", "green")
         text = Text(f"{count} breached case{'s' if count != 1 else ''} nobody owns", "bold red")
-        shown = self.unassigned_breached if limit is None else self.unassigned_breached[:limit]
+        shown = self.unassigned_breached(limit)
         if inline:
             text = Text(f"{count} unassigned breached: ", "bold red")
             text.append(" ".join(row.ref for row, _ in shown), "red")
@@ -444,14 +562,12 @@ class WallboardScreen(Screen[None]):
         self.wallboard: Wallboard | None = None
         self.every_row = False
         self.users: dict[str, str] = {}
-        self.thresholds = Thresholds()
         self._building = False
         self._shown: dict[str, str] = {}
-        #: no rebuild before this (time.monotonic()): see REBUILD_SHARE
+        self._lines: dict[str, int] = {}  # lines each Static was last given (its height)
+        #: no recount before this (time.monotonic()): see REBUILD_SHARE
         self._rest_until = 0.0
-        self._last_cost = 0.0  # seconds the last rebuild took
-        #: the snapshot changed since the board was built (a re-read waiting for its rebuild)
-        self._dirty = False
+        self._last_cost = 0.0  # seconds the last recount took
 
     @property
     def wz(self) -> WzdeskApp:
@@ -504,58 +620,82 @@ class WallboardScreen(Screen[None]):
         names = {u.login: u.name for u in users if u.active and u.role != Role.PHONE.value}
         self.app.call_from_thread(self._users_loaded, names)
 
-    def _users_loaded(self, names: dict[str, str]) -> None:
-        self.users = names
-        self.regroup()
-
     # -- live ---------------------------------------------------------------------------------
 
     def on_queue_changed(self, message: QueueChanged) -> None:
-        self._dirty = True
-        if time.monotonic() >= self._rest_until:
-            self.regroup()
+        self.tick()  # a re-read: its rows are in the snapshot's log once it is advanced
 
     def regroup(self) -> None:
-        """Rebuild the board from the app's snapshot (in a thread: at 10,000 open cases it takes
-        tens of milliseconds), then redraw."""
+        """Count every open case again from the app's snapshot (in a thread: at 100,000 open
+        cases it takes about half a second), then follow it row by row."""
         snapshot = self.wz.snapshot
         if snapshot is None or snapshot.partial:
             return
-        self._building, self._dirty = True, False
-        self._build(snapshot.ordered, self.wz.clock.now().timestamp())
+        now = self.wz.clock.now().timestamp()
+        snapshot.advance(now)  # the log starts here: the count includes what it holds so far
+        known = None if self.wallboard is None else self.wallboard.thresholds.known()
+        self._building = True
+        log = (snapshot, snapshot.generation, len(snapshot.moved))
+        self._build(log, snapshot.ordered, now, known)
 
     @work(thread=True, exclusive=True, group="wallboard", exit_on_error=False)
-    def _build(self, rows: list[QueueRow], now: float) -> None:
+    def _build(
+        self,
+        log: tuple[QueueSnapshot, int, int],
+        rows: list[QueueRow],
+        now: float,
+        known: dict[int, tuple[QueueRow, float, float]] | None,
+    ) -> None:
+        """Count ``rows`` (the snapshot's order at ``now``); ``log``: the snapshot, its
+        generation and the length of its log then (what the board follows from)."""
         started = time.perf_counter()
-        wallboard = Wallboard.build(rows, now, self.users, self.thresholds)
+        wallboard = Wallboard.build(rows, now, self.users, Thresholds(known))
+        wallboard.source, wallboard.generation, wallboard.applied = log
         cost = time.perf_counter() - started
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._built, wallboard, cost)
 
     def _built(self, wallboard: Wallboard, cost: float = 0.0) -> None:
         self._building = False
+        if wallboard.names != self.users:  # the names came while it was counting
+            wallboard.name_users(self.users)
         self.wallboard = wallboard
         self._last_cost = cost
         rest = 0.0 if cost < REBUILD_FREE else cost / REBUILD_SHARE - cost
         self._rest_until = time.monotonic() + rest
-        self.draw()
+        self.tick()
 
-    def behind(self, now: float) -> bool:
-        """Whether the board shown was counted before something changed since."""
-        wallboard = self.wallboard
-        return wallboard is not None and (self._dirty or wallboard.stale(now))
+    def behind(self) -> bool:
+        """Whether the board shown cannot follow the snapshot row by row (it was loaded anew,
+        or the clock went back) and waits for a recount."""
+        wallboard, snapshot = self.wallboard, self.wz.snapshot
+        return wallboard is not None and (snapshot is None or not wallboard.follows(snapshot))
 
-    def lagging(self, now: float) -> bool:
-        """Behind, and not for the instant a cheap rebuild takes: the figures must say so."""
-        return self.behind(now) and self._last_cost >= REBUILD_FREE
+    def lagging(self) -> bool:
+        """Behind, and not for the instant a cheap recount takes: the figures must say so."""
+        return self.behind() and self._last_cost >= REBUILD_FREE
 
     def tick(self) -> None:
-        """Once a second: rebuild when a row crossed a threshold, else redraw the times."""
-        now = self.wz.clock.now().timestamp()
-        due = self.wallboard is None or self.behind(now)
-        if due and not self._building and time.monotonic() >= self._rest_until:
-            self.regroup()  # also the first build, when the queue loaded nothing to announce
+        """Once a second: move the rows that crossed a threshold or changed, then redraw the
+        times; a recount only when the snapshot cannot be followed."""
+        snapshot = self.wz.snapshot
+        wallboard = self.wallboard
+        if snapshot is not None and not snapshot.partial:
+            now = self.wz.clock.now().timestamp()
+            snapshot.advance(now)  # idempotent: the queue's own tick may have done it
+            if wallboard is not None and wallboard.follows(snapshot):
+                wallboard.follow(snapshot, now)
+            elif not self._building and time.monotonic() >= self._rest_until:
+                self.regroup()  # also the first count
         self.draw()
+
+    def _users_loaded(self, names: dict[str, str]) -> None:
+        self.users = names
+        if self.wallboard is not None:
+            self.wallboard.name_users(names)
+            self.draw()
+        else:
+            self.tick()
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size()
@@ -590,11 +730,13 @@ class WallboardScreen(Screen[None]):
         self._apply_size()
         now = moment.timestamp()
         title = "Cases at stake, by severity"
-        if self.lagging(now):
+        if self.lagging():
             zone = moment.tzinfo if self.wz.book is None else self.wz.book.at(moment).calendar.zone
-            counted = datetime.fromtimestamp(wallboard.built_at, zone).strftime("%H:%M:%S")
+            counted = datetime.fromtimestamp(wallboard.as_of, zone).strftime("%H:%M:%S")
             title += f" · as of {counted} (recounting)"
-        self.query_one("#wb-figures").border_title = title
+        panel = self.query_one("#wb-figures")
+        if panel.border_title != title:  # setting it, even unchanged, repaints the panel
+            panel.border_title = title
         self._draw_figures(wallboard)
         side_lines = self.query_one("#wb-agents").scrollable_content_region.height
         compact = self.has_class("-compact")
@@ -629,11 +771,18 @@ class WallboardScreen(Screen[None]):
                 digits.set_class(value == "0", "-zero")
 
     def _update(self, selector: str, content: Text | Table) -> None:
-        """Update a Static only when what it shows changed (a redraw a minute, not a second)."""
+        """Update a Static only when what it shows changed (a redraw a minute, not a second),
+        and re-lay out the screen only when its height may have changed (at 50,000 open cases
+        the counts change every two seconds or so; each layout of the whole screen cost more
+        than keeping the board itself)."""
         if isinstance(content, Text):
             key = content.plain
+            lines = key.count("\n") + 1
         else:
             key = repr([[str(c) for c in column.cells] for column in content.columns])
+            lines = content.row_count + int(content.show_header)
         if self._shown.get(selector) != key:
             self._shown[selector] = key
-            self.query_one(selector, Static).update(content)
+            layout = self._lines.get(selector) != lines
+            self._lines[selector] = lines
+            self.query_one(selector, Static).update(content, layout=layout)

@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from wzdesk.core.calendar import BusinessCalendar
 from wzdesk.core.sla import Severity, TimerState
-from wzdesk.services.queue import QueueRow, QueueSnapshot, TargetReading
+from wzdesk.services.queue import RESORT_SECONDS, QueueRow, QueueSnapshot, TargetReading
 from wzdesk.tui.formatting import local_time, target_status
 
 SEVERITY_STYLE = {
@@ -62,11 +62,22 @@ def _order(item: tuple[QueueRow, TargetReading]) -> tuple[bool, float]:
 class BreachBoard:
     """Breached and at-risk rows grouped by severity, each with the target at stake.
 
-    Built when the queue changes (refresh, or a row crossing a threshold); each tick then only
-    re-reads the targets of the rows actually shown.
+    Built when the queue is loaded; then kept up to date row by row (:meth:`update`) as rows
+    cross thresholds or change; each tick only re-reads the targets of the rows actually shown.
+
+    A row is placed by its target's time left when it is placed, and the others' times have
+    run on since: the groups are sorted again every :data:`RESORT_SECONDS` (:meth:`resort`), so
+    the order drifts by at most that much business time, like the queue's.
     """
 
-    def __init__(self, rows: list[QueueRow], now: float) -> None:
+    def __init__(self, rows: Iterable[QueueRow], now: float) -> None:
+        self._place(rows, now)
+        #: the snapshot, its generation and how much of its ``moved`` log this board applied
+        self.source: QueueSnapshot | None = None
+        self.generation = -1
+        self.applied = 0
+
+    def _place(self, rows: Iterable[QueueRow], now: float) -> None:
         self.groups: dict[Severity, list[tuple[QueueRow, TargetReading]]] = {
             s: [] for s in Severity
         }
@@ -87,10 +98,14 @@ class BreachBoard:
             )
             for severity, items in self.groups.items()
         }
-        #: the snapshot, its generation and how much of its ``moved`` log this board applied
-        self.source: QueueSnapshot | None = None
-        self.generation = -1
-        self.applied = 0
+        self.sorted_at = now
+
+    def resort(self, now: float) -> None:
+        """Every :data:`RESORT_SECONDS` (or when the clock went back): the rows on the board
+        read again and sorted (the cost of the rows at stake, a few times an hour)."""
+        if 0 <= now - self.sorted_at < RESORT_SECONDS:
+            return
+        self._place([row for row, _ in self._entries.values()], now)
 
     def update(self, rows: dict[int, QueueRow], ids: Iterable[int], now: float) -> None:
         """Re-read only the rows ``ids`` (gone from ``rows``: taken out): each moves to its
@@ -108,6 +123,11 @@ class BreachBoard:
             bisect.insort(self.groups[row.severity], entry, key=_order)
             self._entries[case_id] = entry
             self._count(row.severity, reading, 1)
+
+    def reading_of(self, case_id: int) -> TargetReading | None:
+        """The target at stake of a row on the board, as placed (None: not on the board)."""
+        entry = self._entries.get(case_id)
+        return None if entry is None else entry[1]
 
     def _take_out(self, entry: tuple[QueueRow, TargetReading]) -> None:
         row, reading = entry
@@ -235,6 +255,7 @@ class SlaPanel(VerticalScroll):
             assert board is not None
         else:
             board.update(snapshot.rows, moved[board.applied :], now.timestamp())
+            board.resort(now.timestamp())
             breached, at_risk = board.totals
             self.border_title = f"SLA · {breached} breached · {at_risk} at risk"
             self.tick(calendar, now)
