@@ -89,6 +89,13 @@ def test_sla_report_groupings_and_csv(history: dict[str, str], desk: Cli) -> Non
     assert table[0]["severity"] == "critical"
     assert table[0]["response_compliance"] == "0.5"
     assert table[2]["response_compliance"] == ""
+    # The table for people: percentages, whole seconds; nothing to count is "–", not 0% (and
+    # not a blank that shifts the columns).
+    text = desk.ok("report", "sla", "--from", "2026-03-01", "--to", "2026-03-10").out
+    lines = {line.split()[0]: line.split() for line in text.splitlines()[1:]}
+    assert lines["critical"][5:8] == ["50.0%", "3600", "18000"]
+    assert lines["major"][5] == "0.0%"
+    assert "0.5" not in text and lines["minor"][5:8] == ["–", "–", "–"]
 
 
 def test_as_of_a_past_instant(history: dict[str, str], desk: Cli) -> None:

@@ -137,8 +137,26 @@ def run_report(args: argparse.Namespace, runtime: Runtime) -> int:
     if args.csv:
         _write_csv(table, columns)
     else:
-        emit_table(table, columns)
+        emit_table([_for_reading(row) for row in table], columns)
     return 0
+
+
+def _for_reading(row: dict[str, Any]) -> dict[str, Any]:
+    """A report row as the table shows it to people: a compliance as a percentage, seconds
+    whole (``0.8275862068965517`` and ``7862.304`` were hard to read), and "–" where there is
+    nothing to measure (a blank cell shifted the columns). JSON and CSV keep the exact values,
+    for scripts and spreadsheets."""
+    shown = dict(row)
+    for key, value in row.items():
+        if not key.endswith(("compliance", "seconds")):
+            continue
+        if value is None:
+            shown[key] = "–"
+        elif isinstance(value, float) and key.endswith("compliance"):
+            shown[key] = f"{value:.1%}"
+        elif isinstance(value, float):
+            shown[key] = round(value)
+    return shown
 
 
 def run_audit(args: argparse.Namespace, runtime: Runtime) -> int:
