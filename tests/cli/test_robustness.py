@@ -73,6 +73,30 @@ def test_integers_beyond_64_bits_and_other_extremes(
     _refused(desk, code, field, *args)
 
 
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["macro", "add", "x", "--body-file", "~0"], "--body-file"),  # the fuzzer's find
+        (["template", "edit", "acknowledgment", "--body-file", "~nosuchuser/r.txt"], "--body-file"),
+        (["restore", "~0/desk.wzbackup", "--force"], "FILE"),
+        (["backup", "verify", "~0"], "FILE"),
+        (["backup", "--to", "~0/backups"], "--to"),
+        (["mail", "import", "~0/mail"], "PATH"),
+    ],
+)  # fmt: skip
+def test_a_home_folder_of_no_user_is_bad_input(desk: Cli, args: list[str], field: str) -> None:
+    """``~0``: ``Path.expanduser`` raises RuntimeError for a user the system does not know;
+    it was an internal error (exit 70)."""
+    line = _refused(desk, 2, field, *args, user="sam")
+    assert "names no user's home folder" in line
+
+
+def test_a_db_path_in_the_home_of_no_user_is_bad_input(cli: Cli) -> None:
+    result = cli("--db", "~0/desk.db", "case", "list")
+    assert result.code == 2, result.err
+    assert "--db: ~0 names no user's home folder" in result.error_line
+
+
 def test_a_typo_in_the_db_folder_creates_nothing(cli: Cli, tmp_path: Path) -> None:
     typo = tmp_path / "dat" / "desk.db"
     result = cli("--db", str(typo), "case", "list")

@@ -11,6 +11,7 @@ from typing import Any
 
 from wzdesk.cli.common import Runtime, add_json_flag
 from wzdesk.cli.output import emit_json, emit_table
+from wzdesk.core.paths import typed_path
 
 
 def _folder_flag(parser: argparse.ArgumentParser) -> None:
@@ -105,7 +106,7 @@ def run_verify(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.backup import newest_backup, verify_backup
 
     ctx = runtime.context()
-    path = Path(args.file).expanduser() if args.file else newest_backup(_folder(args, runtime))
+    path = typed_path(args.file, "FILE") if args.file else newest_backup(_folder(args, runtime))
     verified = verify_backup(ctx, path)
     if args.json:
         emit_json(verified.as_dict())

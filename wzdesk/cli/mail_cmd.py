@@ -7,11 +7,11 @@ import argparse
 import signal
 import sys
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wzdesk.cli.common import Runtime, add_json_flag, severity_arg
 from wzdesk.cli.output import emit_fields, emit_json, emit_table
+from wzdesk.core.paths import typed_path
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -214,7 +214,7 @@ def run_watch(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.mail_intake import MailImporter
     from wzdesk.services.mail_outbox import deliver_due
 
-    folder = Path(args.maildir).expanduser()
+    folder = typed_path(args.maildir, "MAILDIR")
     if not is_maildir(folder):
         raise InvalidInput(f"{args.maildir} is not a Maildir (no cur/ and new/)", field="MAILDIR")
     if not 0 < args.interval <= 86_400:  # also refuses nan and inf

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from wzdesk.cli.common import Runtime, add_json_flag
+from wzdesk.core.paths import typed_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -37,7 +37,7 @@ def run_restore(args: argparse.Namespace, runtime: Runtime) -> int:
         live = runtime.context()
         live.require(Action.MANAGE_BACKUPS)
     restored = restore_backup(
-        Path(args.file).expanduser(),
+        typed_path(args.file, "FILE"),
         restorer=live.actor if live else runtime.connected_identity(),
         clock=runtime.clock,
         live=live,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from wzdesk.cli.common import Runtime, add_json_flag, support_zone
 from wzdesk.cli.output import emit_json, emit_table
+from wzdesk.core.paths import typed_path
 
 
 def body_options(parser: argparse.ArgumentParser, required: bool) -> None:
@@ -66,7 +66,7 @@ def read_text_file(path: str, field: str) -> str:
     try:
         if path == "-":
             return sys.stdin.read()
-        return Path(path).expanduser().read_text(encoding="utf-8")
+        return typed_path(path, field).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError, ValueError) as error:  # ValueError: a NUL in the path
         where = "standard input" if path == "-" else path
         raise NotFound(f"cannot read {where}: {error}", field=field) from None

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wzdesk.core.errors import InvalidInput
+from wzdesk.core.paths import typed_path
 from wzdesk.core.text import clean
 
 MiB = 1024 * 1024
@@ -113,8 +114,12 @@ def settings_from_environment(
     attachments = env.get("WZDESK_ATTACHMENTS")
     outbox = env.get("WZDESK_OUTBOX")
     return MailSettings(
-        attachments_dir=Path(attachments).expanduser() if attachments else base_dir / "attachments",
-        outbox_maildir=Path(outbox).expanduser() if outbox else base_dir / "outbox",
+        attachments_dir=(
+            typed_path(attachments, "WZDESK_ATTACHMENTS")
+            if attachments
+            else base_dir / "attachments"
+        ),
+        outbox_maildir=typed_path(outbox, "WZDESK_OUTBOX") if outbox else base_dir / "outbox",
         max_attachment_bytes=parse_size(
             env.get("WZDESK_ATTACHMENT_MAX_BYTES") or str(DEFAULT_MAX_ATTACHMENT_BYTES),
             "WZDESK_ATTACHMENT_MAX_BYTES",

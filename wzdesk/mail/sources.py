@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wzdesk.core.errors import InvalidInput, NotFound
+from wzdesk.core.paths import typed_path
 from wzdesk.store.location import path_kind
 
 _MBOX_FROM = b"From "
@@ -46,7 +47,7 @@ def check_paths(paths: Iterable[str]) -> list[Path]:
     """Every path exists and is a file or a folder we can read (checked before importing any)."""
     checked = []
     for text in paths:
-        path = Path(text).expanduser()
+        path = typed_path(text, "PATH")
         if path_kind(path, "PATH") == "missing":
             raise NotFound(f"no such file or folder: {text}", field="PATH")
         if not os.access(path, os.R_OK):

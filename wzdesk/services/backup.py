@@ -34,6 +34,7 @@ import peewee
 from wzdesk import __version__
 from wzdesk.core.clock import Clock
 from wzdesk.core.errors import BackupInvalid, InvalidInput, NotFound
+from wzdesk.core.paths import typed_path
 from wzdesk.core.retention import Retention, to_keep
 from wzdesk.core.rules import Action
 from wzdesk.services.backup_archive import (
@@ -148,7 +149,7 @@ def backup_folder(to: str | None = None) -> Path:
             raise InvalidInput("is empty; expected a folder", field="--to")
         if "\x00" in chosen:  # no file system takes it; resolve() would raise ValueError
             raise InvalidInput("holds a NUL character; expected a folder", field="--to")
-        return Path(chosen).expanduser()
+        return typed_path(chosen, "--to")
     target = open_target()
     if target.backend == "sqlite" and target.location not in ("", ":memory:"):
         return Path(target.location).expanduser().resolve().parent / "backups"

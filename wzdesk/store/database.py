@@ -14,6 +14,7 @@ from typing import Any
 import peewee
 
 from wzdesk.core.errors import DatabaseUnavailable, InvalidInput
+from wzdesk.core.paths import typed_path
 from wzdesk.store.fields import POSTGRES_FIELD_TYPES, SQLITE_FIELD_TYPES
 from wzdesk.store.location import (
     DatabaseTarget,
@@ -69,7 +70,7 @@ def connect(target: DatabaseTarget, pool: int | None = None) -> peewee.Database:
         )
     location = target.location
     if location != ":memory:":
-        location = str(prepare_sqlite_file(Path(location).expanduser()))
+        location = str(prepare_sqlite_file(typed_path(location, "--db")))
     # ``timeout``: SQLite's wait for a lock, or (pooled) the wait for a free connection; the
     # busy_timeout pragma sets SQLite's own wait either way.
     return sqlite(
