@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Digits, Static
 
 from tests.conftest import local, new_case
-from tests.tui.helpers import line_with, screen_lines
+from tests.tui.helpers import line_with, notifications, screen_lines
 from tests.tui.test_flows import settle
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.rules import Role
@@ -288,3 +288,35 @@ async def test_a_dear_recount_rests_and_the_figures_say_as_of_when(
         await settle(pilot, lambda: screen.wallboard is not built)
         await settle(pilot, lambda: "as of" not in str(figures.border_title))
         assert figure(pilot, "major", "due_soon") == "1"
+
+
+async def test_a_count_that_fails_says_so_and_is_tried_again(
+    desk_cases, supervisor, make_app, monkeypatch
+) -> None:
+    """Before, a count that raised left the board waiting for it for good."""
+    from wzdesk.tui.screens import wallboard
+
+    real = wallboard.Wallboard.build
+    calls: list[int] = []
+
+    def failing_once(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a bug")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(wallboard.Wallboard, "build", failing_once)
+    app = make_app(supervisor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: pilot.app.snapshot and not pilot.app.snapshot.partial)
+        await pilot.press("f4")
+        await settle(pilot, lambda: bool(calls))
+        screen = pilot.app.screen
+        assert isinstance(screen, WallboardScreen)
+        await settle(pilot, lambda: not screen._building)
+        assert screen.wallboard is None
+        assert any("could not count the queue" in m and "a bug" in m for m in notifications(pilot))
+        screen._rest_until = 0.0  # the retry is due
+        screen.tick()
+        await settle(pilot, lambda: screen.wallboard is not None)
+        assert figure(pilot, "critical", "breached") == "1"

@@ -66,6 +66,8 @@ REBUILD_FREE = 0.05
 #: Dearer rebuilds (100,000 open cases: about half a second) take at most this share of the
 #: time: a wall monitor must not spend a core on the desk it shows.
 REBUILD_SHARE = 0.1
+#: A count that failed is tried again after this many seconds.
+RETRY_SECONDS = 10.0
 
 
 def due_soon(row: QueueRow, now: float) -> bool:
@@ -649,11 +651,23 @@ class WallboardScreen(Screen[None]):
         """Count ``rows`` (the snapshot's order at ``now``); ``log``: the snapshot, its
         generation and the length of its log then (what the board follows from)."""
         started = time.perf_counter()
-        wallboard = Wallboard.build(rows, now, self.users, Thresholds(known))
+        try:
+            wallboard = Wallboard.build(rows, now, self.users, Thresholds(known))
+        except Exception as error:  # a bug: say so and try again, never sit "recounting"
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._build_failed, error)
+            return
         wallboard.source, wallboard.generation, wallboard.applied = log
         cost = time.perf_counter() - started
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._built, wallboard, cost)
+
+    def _build_failed(self, error: Exception) -> None:
+        """A count that failed leaves the board as it was, says why, and is tried again later
+        (before, the board waited for that count for good, still saying "recounting")."""
+        self._building = False
+        self._rest_until = time.monotonic() + RETRY_SECONDS
+        self.notify(f"The wallboard could not count the queue: {error!r}", severity="error")
 
     def _built(self, wallboard: Wallboard, cost: float = 0.0) -> None:
         self._building = False
