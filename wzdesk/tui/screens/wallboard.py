@@ -278,8 +278,7 @@ class Wallboard:
         heap, entered = self._entering, []
         while heap and heap[0][0] <= now:
             _, case_id, version = heapq.heappop(heap)
-            row = rows.get(case_id)
-            if row is not None and row.version == version:
+            if self._current(rows, case_id, version):
                 entered.append(case_id)
         if len(heap) > 64 + 4 * len(self._counted):  # stale entries of re-read rows: compact
             self._entering = [e for e in heap if self._current(rows, e[1], e[2])]
