@@ -9,14 +9,17 @@ from functools import wraps
 from typing import Any
 
 import pytest
+from textual.app import App, ComposeResult
 
 from tests.conftest import local, new_case
 from tests.tui.helpers import highlighted, main_screen, notifications, queue, settle
 from wzdesk.core.clock import FixedClock
 from wzdesk.services import cases
 from wzdesk.services.context import ServiceContext
-from wzdesk.services.queue import QueueRow
+from wzdesk.services.queue import QueueRow, QueueSnapshot
+from wzdesk.tui.app import style_paths
 from wzdesk.tui.queue_view import QueueView, QuickFilter
+from wzdesk.tui.widgets import QueueTable
 
 #: Every way of reading a row's timers: a row is "touched" when any of them runs on it.
 READERS = (
@@ -141,3 +144,119 @@ async def test_a_crossing_under_a_filter_or_another_order_patches_the_rows_that_
         assert [r.case_id for r in queue(pilot).rows] == [r.case_id for r in expected]
         if view.quick is QuickFilter.AT_RISK:
             assert crowded[1] in {r.ref for r in queue(pilot).rows}  # the major case joined
+
+
+def table_on_screen(pilot: Any, table: QueueTable) -> list[list[tuple[str, object]]]:
+    """The queue table's part of the terminal as the user sees it: text and styles (the
+    cursor and the timers' colours are styles)."""
+    region = table.region
+    strips = pilot.app.screen._compositor.render_strips()[region.y : region.bottom]
+    return [
+        [(segment.text, segment.style) for segment in strip.crop(region.x, region.right)]
+        for strip in strips
+    ]
+
+
+async def test_a_tick_draws_the_lines_that_changed_and_never_leaves_one_stale(
+    crowded, agent, supervisor, make_app, clock: FixedClock, monkeypatch
+) -> None:
+    """Through minutes, crossings, cursor moves, marks and scrolling, the table on screen is
+    what a full redraw shows; and a second in which one countdown turns draws a few lines, not
+    the whole table (drawing every line each time was most of the console's idle CPU)."""
+    drawn: list[int] = []
+    render_line = QueueTable.render_line
+
+    def counting(table: QueueTable, y: int) -> Any:
+        drawn.append(y)
+        return render_line(table, y)
+
+    monkeypatch.setattr(QueueTable, "render_line", counting)
+    # The crowd's countdowns all turn on the minute; this one turns on the half minute.
+    odd = cases.open_case(supervisor, new_case(received_at=local(2026, 3, 9, 9, 52, 30)))
+    total = OPEN + 4
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == total)
+        screen, table = main_screen(pilot), queue(pilot)
+        table.select_case(odd.id)  # on screen, among rows that turn on the minute
+        screen.tick()
+        await settle(pilot)
+        # In business hours, one countdown turns: that line is drawn, not the other rows on screen.
+        for _ in range(120):
+            clock.advance(timedelta(seconds=1))
+            drawn.clear()
+            before = table._visible_lines()
+            screen.tick()
+            await pilot.pause()
+            changed = sum(a != b for a, b in zip(before, table._visible_lines(), strict=True))
+            if 0 < changed <= 3:
+                break
+        else:
+            raise AssertionError("no countdown turned in two minutes: the test measures nothing")
+        assert 0 < len(drawn) <= changed + 1, f"{len(drawn)} lines drawn for {changed} changed"
+
+        steps: list[tuple[timedelta, tuple[str, ...]]] = [
+            (timedelta(seconds=1), ()),
+            (timedelta(minutes=1), ()),
+            (timedelta(seconds=59), ("down", "down")),
+            (timedelta(minutes=7), ("space",)),
+            (timedelta(hours=6, minutes=29, seconds=50), ()),  # into the crossings
+            (timedelta(seconds=20), ("down",)),
+            (timedelta(minutes=3), ("pagedown",)),
+            (timedelta(seconds=1), ("up", "space")),
+            (timedelta(minutes=31), ("home",)),
+            (timedelta(hours=3), ("x",)),  # the age columns: they too move with the clock
+            (timedelta(minutes=2), ()),
+            (timedelta(days=1), ()),
+        ]
+        for advance, keys in steps:
+            clock.advance(advance)
+            await pilot.press(*keys)
+            screen.tick()
+            await pilot.pause()
+            shown = table_on_screen(pilot, table)
+            table.refresh()  # every line drawn from scratch
+            await pilot.pause()
+            assert table_on_screen(pilot, table) == shown, f"stale after {advance} and {keys}"
+
+
+class TableOnly(App[None]):
+    """The queue table alone, in the console's styles: no detail pane or re-read redraws it
+    behind its back."""
+
+    CSS_PATH = style_paths()  # type: ignore[assignment]
+
+    def compose(self) -> ComposeResult:
+        yield QueueTable(id="queue")
+
+
+async def test_the_table_alone_redraws_the_cursor_marks_and_unread_lines(
+    crowded, agent, clock: FixedClock
+) -> None:
+    snapshot = QueueSnapshot(clock=clock)
+    snapshot.load_all()
+    unread: set[int] = set()
+    app = TableOnly()
+    async with app.run_test(size=(100, 20)) as pilot:
+        table = app.query_one(QueueTable)
+        table.is_unread = lambda row: row.case_id in unread
+        table.set_rows(snapshot.ordered, clock.now().timestamp())
+        await pilot.pause()
+        table.focus()
+        for keys, action in [
+            (("down", "down"), None),
+            (("space",), None),
+            (("up",), lambda: unread.add(table.rows[1].case_id)),
+            (("end",), None),
+            (("home", "space"), lambda: unread.clear()),
+            ((), table.clear_marks),
+        ]:
+            await pilot.press(*keys)
+            if action is not None:
+                action()
+                table.repaint_changed()
+            await pilot.pause()
+            shown = table_on_screen(pilot, table)
+            table.refresh()
+            await pilot.pause()
+            assert table_on_screen(pilot, table) == shown, f"a stale line after {keys}"

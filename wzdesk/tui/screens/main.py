@@ -335,7 +335,9 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         if table.marked:
             shown += f" · {len(table.marked)} marked (b: bulk)"
         status.update(shown + f" · {self.wz.database_label}", layout=False)  # one line, always
-        table.border_title = f"Queue · {len(rows):,}"
+        title = f"Queue · {len(rows):,}"
+        if table.border_title != title:  # setting it, even to the same text, repaints the table
+            table.border_title = title
 
     def _empty_message(self, loading: bool, any_open: bool) -> str:
         if loading:
@@ -578,7 +580,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             self.post_message(CaseRead(case["id"]))
 
     def on_case_read(self, message: CaseRead) -> None:
-        self.query_one("#queue", QueueTable).refresh()  # its "changed since" marker goes
+        self.query_one("#queue", QueueTable).repaint_changed()  # its "changed since" marker goes
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         if message.error:
@@ -614,5 +616,5 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         table = self.query_one("#queue", QueueTable)
         done = set(message.done)
         table.marked = {r.case_id for r in table.marked_rows() if r.ref not in done}
-        table.refresh()
+        table.repaint_changed()
         self.wz.load_queue()

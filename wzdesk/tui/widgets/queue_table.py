@@ -19,7 +19,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -133,7 +133,7 @@ class QueueTable(ScrollView, can_focus=True):
     QueueTable { height: 1fr; overflow-x: hidden; }
     """
 
-    cursor = reactive(0, always_update=False, init=False)
+    cursor = reactive(0, always_update=False, init=False, repaint=False)  # watch_cursor draws
 
     @dataclass
     class Highlighted(Message):
@@ -180,7 +180,10 @@ class QueueTable(ScrollView, can_focus=True):
         self.empty_message = "Loading the queue…"
         self.is_unread: Callable[[QueueRow], bool] = lambda row: False
         self._index: dict[int, int] = {}
-        self._last_countdowns: tuple[tuple[str, str], ...] = ()
+        # What the last drawing showed: the frame (size, scroll, header) and one key per
+        # visible row; lines whose key is unchanged are not drawn again (see repaint_changed).
+        self._drawn_frame: tuple[object, ...] | None = None
+        self._drawn: tuple[tuple[object, ...], ...] = ()
 
     # -- data --------------------------------------------------------------------------------
 
@@ -210,8 +213,10 @@ class QueueTable(ScrollView, can_focus=True):
             self.scroll_to(y=max(0, new_cursor - offset_in_view), animate=False, immediate=True)
         else:
             self.set_reactive(QueueTable.cursor, min(self.cursor, max(0, len(rows) - 1)))
-        self._last_countdowns = ()
-        self.refresh()
+        if same:
+            self.repaint_changed()  # a crossing: the row that crossed, not the whole table
+        else:
+            self._redraw()
         current = self.current_row
         moved = (selected is None) != (current is None) or (
             selected is not None and current is not None and selected.case_id != current.case_id
@@ -220,21 +225,65 @@ class QueueTable(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(self, current))
 
     def tick(self, now: float) -> None:
-        """A new second: recompute the visible rows' countdowns; repaint only if one changed.
+        """A new second: recompute the visible rows' countdowns; repaint the lines that changed.
 
         Countdowns show minutes, so most ticks change nothing on screen and cost a few dozen
-        bisects; a repaint (the expensive part) happens about once a minute.
+        bisects; when one does change, that line alone is drawn again (with 40 rows on screen
+        some countdown turns about every second and a half, so drawing them all each time was
+        most of the console's idle CPU).
         """
         self.now = now
-        shown = self._visible_countdowns()
-        if shown != self._last_countdowns:
-            self._last_countdowns = shown
-            self.refresh()
+        self.repaint_changed()
 
-    def _visible_countdowns(self) -> tuple[tuple[str, str], ...]:
+    def repaint_changed(self) -> None:
+        """Mark for drawing only the lines whose content changed since the last drawing, or
+        every line if the frame moved (size, scroll, header, columns).
+
+        A line's key holds everything ``render_line`` reads that changes without the rows
+        being replaced: the row object (a re-read makes a new one), cursor, mark, unread,
+        countdowns, timer states and, when shown, the ages.
+        """
+        empty = "" if self.rows else self.empty_message
+        frame = (self.size, int(self.scroll_y), self.sort_title, self.extra_columns, empty)
+        lines = self._visible_lines()
+        if frame != self._drawn_frame or len(lines) != len(self._drawn):
+            self.refresh()
+        else:
+            width = self.size.width
+            for y, (before, after) in enumerate(zip(self._drawn, lines, strict=True), start=1):
+                if before != after:
+                    self.refresh(Region(0, y, width, 1))
+        self._drawn_frame, self._drawn = frame, lines
+
+    def _redraw(self) -> None:
+        """Draw every line (new rows, a new order): the next diff starts from here."""
+        self._drawn_frame = None
+        self.refresh()
+
+    def _visible_lines(self) -> tuple[tuple[object, ...], ...]:
         top = int(self.scroll_y)
         visible = self.rows[top : top + max(0, self.size.height - 1)]
-        return tuple(self._countdowns(row) for row in visible)
+        return tuple(self._line_key(index, row) for index, row in enumerate(visible, top))
+
+    def _line_key(self, index: int, row: QueueRow) -> tuple[object, ...]:
+        now = self.now
+        key: tuple[object, ...] = (
+            row,
+            index == self.cursor,
+            row.case_id in self.marked,
+            self.is_unread(row),
+            self._countdowns(row),
+            row.response_state(now),
+            row.resolution_state(now),
+        )
+        if self.extra_columns:
+            wrote = row.client_wrote_at
+            key += (
+                ago(now - row.received_at),
+                ago(now - row.updated_at),
+                ago(now - wrote) if wrote else "",
+            )
+        return key
 
     def _countdowns(self, row: QueueRow) -> tuple[str, str]:
         now = self.now
@@ -266,14 +315,14 @@ class QueueTable(ScrollView, can_focus=True):
     def clear_marks(self) -> None:
         if self.marked:
             self.marked.clear()
-            self.refresh()
+            self.repaint_changed()
             self.post_message(self.MarksChanged(self, 0))
 
     # -- movement -----------------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._scroll_cursor_into_view()
-        self.refresh()
+        self.repaint_changed()  # two lines, unless the view scrolled
         self.post_message(self.Highlighted(self, self.current_row))
 
     def _scroll_cursor_into_view(self) -> None:
@@ -306,7 +355,7 @@ class QueueTable(ScrollView, can_focus=True):
         if row is None:
             return
         self.marked ^= {row.case_id}
-        self.refresh()
+        self.repaint_changed()
         self.post_message(self.MarksChanged(self, len(self.marked)))
         self.action_cursor(1)
 
