@@ -260,3 +260,46 @@ async def test_the_table_alone_redraws_the_cursor_marks_and_unread_lines(
             table.refresh()
             await pilot.pause()
             assert table_on_screen(pilot, table) == shown, f"a stale line after {keys}"
+
+
+async def test_under_the_wallboard_the_queue_draws_nothing_and_catches_up_on_return(
+    crowded, supervisor, make_app, clock: FixedClock, monkeypatch
+) -> None:
+    """Covered by an opaque screen the queue still announces crossings but draws no line
+    (Textual answers each line drawn below with a whole wallboard frame: 2.7% of a core at
+    1,000 open cases); back on top, it shows now, not the moment it was covered."""
+    from tests.tui.test_wallboard import open_wallboard
+
+    asked: list[object] = []  # the table's requests to be drawn (a line, or all of it)
+    refresh = QueueTable.refresh
+
+    def counting(table: QueueTable, *regions: Any, **options: Any) -> Any:
+        asked.append(regions)
+        return refresh(table, *regions, **options)
+
+    app = make_app(supervisor, refresh_seconds=3600)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == OPEN + 3)
+        screen, table = main_screen(pilot), queue(pilot)
+        await open_wallboard(pilot)
+        monkeypatch.setattr(QueueTable, "refresh", counting)
+        for advance in (timedelta(hours=6, minutes=29, seconds=50), timedelta(seconds=20)):
+            clock.advance(advance)
+            screen.tick()
+            app.screen.tick()
+            await pilot.pause()
+        await settle(
+            pilot, lambda: any(f"{crowded[1]} response at risk" in n for n in notifications(pilot))
+        )
+        assert asked == []
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is screen)
+        assert asked, "back on top, the queue was not drawn"
+        shown = table_on_screen(pilot, table)
+        table.refresh()
+        await pilot.pause()
+        assert table_on_screen(pilot, table) == shown
+        now = clock.now().timestamp()
+        assert [r.case_id for r in table.rows] == [
+            r.case_id for r in screen.view.rows(app.snapshot.ordered, now, supervisor.actor)
+        ]

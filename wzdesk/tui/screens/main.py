@@ -119,6 +119,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         self._pending_ref: str | None = None  # opened before it reached the queue
         self._debounce: Timer | None = None
         self._last_tick = 0.0
+        self._behind = False  # crossings while covered: the rows follow when back on top
 
     @property
     def wz(self) -> WzdeskApp:
@@ -155,8 +156,10 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         self._apply_width(self.size.width)
 
     def on_screen_resume(self) -> None:
-        """Back from a prompt or another screen: let go of what the closed one watched."""
+        """Back from a prompt or another screen: let go of what the closed one watched, and
+        bring the rows and times up to now (they stood still while covered)."""
         self.set_timer(1.0, lambda: forget_closed_watchers(self.app))  # once it has closed
+        self.tick()
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -256,13 +259,26 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             crossed = snapshot.crossed(self._last_tick or epoch, epoch)
             if crossed:
                 self._announce(crossed)
-                self._show_rows(follow=False)
-            self.query_one("#queue", QueueTable).tick(epoch)
-            self._sla_panel().tick(book.at(now).calendar, now)
-            if self.case is not None:
-                row = snapshot.rows.get(int(self.case["id"]))
-                self.query_one("#detail", CaseDetail).tick(row, epoch)
+            if self._covered():
+                self._behind = self._behind or bool(crossed)
+            else:
+                if crossed or self._behind:
+                    self._behind = False
+                    self._show_rows(follow=False)
+                self.query_one("#queue", QueueTable).tick(epoch)
+                self._sla_panel().tick(book.at(now).calendar, now)
+                if self.case is not None:
+                    row = snapshot.rows.get(int(self.case["id"]))
+                    self.query_one("#detail", CaseDetail).tick(row, epoch)
         self._last_tick = epoch
+
+    def _covered(self) -> bool:
+        """Under an opaque screen (the wallboard, insights): nothing drawn here is seen, and
+        Textual answers each line drawn on the screen below by redrawing the whole top screen
+        (a countdown turning under the wallboard cost a full wallboard frame). Crossings are
+        still announced; the rows follow when this screen is back on top."""
+        top = self.app.screen
+        return top is not self and top.styles.background.a == 1
 
     def _announce(self, crossed: list[tuple[QueueRow, str]]) -> None:
         for row, label in crossed:  # every crossing is kept for the alerts screen (F7)
