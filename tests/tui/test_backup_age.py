@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,6 +49,9 @@ class _Host(App[None]):
 
     def compose(self) -> ComposeResult:
         yield BackupAge()
+
+    def after_first_screen(self, read: Callable[[], object]) -> None:
+        read()  # no queue here to paint first
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

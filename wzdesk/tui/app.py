@@ -7,6 +7,7 @@ connection), which report back with messages. The one-second tick reads memory o
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import work
@@ -32,6 +33,8 @@ patch_styles_cache()  # see wzdesk.tui.textual_fixes: a day's use must not grow 
 REFRESH_SECONDS = 3.0
 #: Rows loaded before the first paint (the rest follow in the same worker).
 FIRST_SCREEN_ROWS = 200
+#: Seconds start-up reads wait for the first screen at most (a load that fails never paints).
+FIRST_SCREEN_WAIT = 3.0
 
 
 def styles_dir() -> Path:
@@ -94,6 +97,8 @@ class WzdeskApp(App[None]):
         self.snapshot: QueueSnapshot | None = None
         self.desk_is_empty = False  # no case at all in the database (a new desk)
         self._first_screen_painted = threading.Event()
+        #: start-up reads waiting for the first screen (None once it was shown)
+        self._after_first_screen: list[Callable[[], object]] | None = []
         self._refresh_timer: Timer | None = None
         self.book: PolicyBook | None = None
         self.sub_title = f"{context.actor} · {context.role.value}"
@@ -119,6 +124,7 @@ class WzdeskApp(App[None]):
         for note in self.startup_notes:
             self.notify(note, timeout=10)
         self.set_interval(60, lambda: forget_closed_watchers(self))  # see its docstring
+        self.set_timer(FIRST_SCREEN_WAIT, self._run_after_first_screen)  # if it never comes
         self.load_queue(initial=True)
 
     def first_screen_shown(self) -> None:
@@ -129,6 +135,24 @@ class WzdeskApp(App[None]):
         slowed that very frame (first paint 1.4-1.7x a one-case desk's).
         """
         self._first_screen_painted.set()
+        self._run_after_first_screen()
+
+    def after_first_screen(self, read: Callable[[], object]) -> None:
+        """Run ``read`` once the queue's first rows are on screen (now, if they were).
+
+        The supervisor's lines (client flags, backup age) read the database in threads; at
+        start-up they shared the GIL with the queue's first rows and its first frame (on a
+        million-case desk the client flags' forty small queries ran right through it).
+        """
+        if self._after_first_screen is None:
+            read()
+        else:
+            self._after_first_screen.append(read)
+
+    def _run_after_first_screen(self) -> None:
+        waiting, self._after_first_screen = self._after_first_screen, None
+        for read in waiting or ():
+            read()
 
     def _welcome_answered(self, load_demo: bool | None) -> None:
         if load_demo:

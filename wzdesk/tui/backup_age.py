@@ -61,7 +61,7 @@ class BackupAge(Static):
 
     def on_mount(self) -> None:
         self.update("Last verified backup: …")
-        self.refresh_status()
+        desk(self).after_first_screen(self.refresh_status)  # not while the queue first paints
         self.set_interval(REFRESH_SECONDS, self.refresh_status)
 
     @work(thread=True, exclusive=True, group="backup-age", exit_on_error=False)

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from wzdesk.core.rules import Role
 from wzdesk.services.people_views import clients_needing_admins
-from wzdesk.tui.workers import in_thread
+from wzdesk.tui.workers import desk, in_thread
 
 #: How often the line is re-read (admins change rarely).
 REFRESH_SECONDS = 600.0
@@ -52,7 +52,7 @@ class ClientFlags(Static):
 
     def on_mount(self) -> None:
         self.display = False
-        self.refresh_flags()
+        desk(self).after_first_screen(self.refresh_flags)  # not while the queue first paints
         self.set_interval(REFRESH_SECONDS, self.refresh_flags)
 
     @work(thread=True, exclusive=True, group="client-flags", exit_on_error=False)
