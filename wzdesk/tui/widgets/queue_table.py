@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
@@ -95,6 +96,19 @@ def layout(width: int, extra: bool) -> tuple[list[Column], list[int], bool]:
         if not droppable:
             return columns, sizes, short
         columns.remove(min(droppable, key=lambda c: c.keep))
+
+
+@lru_cache(maxsize=64)
+def _without_background(style: Style) -> Style:
+    return Style(
+        color=style.color,
+        bold=style.bold,
+        dim=style.dim,
+        italic=style.italic,
+        underline=style.underline,
+        strike=style.strike,
+        reverse=style.reverse,
+    )
 
 
 class QueueTable(ScrollView, can_focus=True):
@@ -405,14 +419,14 @@ class QueueTable(ScrollView, can_focus=True):
 
     def _cells(self, row: QueueRow, base: Style, short: bool) -> dict[str, tuple[str, Style]]:
         now = self.now
-        severity_style = base + self.get_component_rich_style(f"queue--{row.severity.value}")
+        severity_style = base + self._ink(f"queue--{row.severity.value}")
         response_state = row.response_state(now)
         resolution_state = row.resolution_state(now)
         response_text, resolution_text = self._countdowns(row)
-        dim = base + self.get_component_rich_style("queue--dim")
+        dim = base + self._ink("queue--dim")
         mark = "✓" if row.case_id in self.marked else " "
         unread = self.is_unread(row)
-        marks_style = base + self.get_component_rich_style("queue--unread") if unread else base
+        marks_style = base + self._ink("queue--unread") if unread else base
         severity = _SHORT_SEVERITY[row.severity.value] if short else row.severity.value
         return {
             "marks": (mark + ("●" if unread else " "), marks_style),
@@ -437,14 +451,20 @@ class QueueTable(ScrollView, can_focus=True):
 
     def _timer_style(self, state: TimerState, paused: bool) -> Style:
         if paused and state is not TimerState.BREACHED:
-            return self.get_component_rich_style("queue--paused")
+            return self._ink("queue--paused")
         name = {
             TimerState.BREACHED: "queue--breached",
             TimerState.AT_RISK: "queue--at-risk",
             TimerState.MET: "queue--met",
             TimerState.LATE: "queue--late",
         }.get(state)
-        return self.get_component_rich_style(name) if name else Style()
+        return self._ink(name) if name else Style()
+
+    def _ink(self, name: str) -> Style:
+        """A component's colour and text style without its background: laid over a row, the
+        row's own background (the cursor, a mark) must show through the coloured cells (it
+        did not, and the cursor bar had holes at the severity and the timers)."""
+        return _without_background(self.get_component_rich_style(name))
 
     def _strip(
         self, cells: list[tuple[str, Style]], widths: list[int], width: int, fill: Style
