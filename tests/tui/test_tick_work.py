@@ -3,6 +3,7 @@ and the rows on screen, never every open case (issue 13)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -243,6 +244,11 @@ async def test_the_table_alone_redraws_the_cursor_marks_and_unread_lines(
         table.set_rows(snapshot.ordered, clock.now().timestamp())
         await pilot.pause()
         table.focus()
+        await pilot.pause()
+        # The cursor's bar runs unbroken through the coloured cells (severity, timers).
+        backgrounds = {segment.style.bgcolor for segment in table.render_line(1) if segment.style}
+        assert len(backgrounds) == 1, backgrounds
+        assert backgrounds != {segment.style.bgcolor for segment in table.render_line(2)}
         for keys, action in [
             (("down", "down"), None),
             (("space",), None),
@@ -303,3 +309,50 @@ async def test_under_the_wallboard_the_queue_draws_nothing_and_catches_up_on_ret
         assert [r.case_id for r in table.rows] == [
             r.case_id for r in screen.view.rows(app.snapshot.ordered, now, supervisor.actor)
         ]
+
+
+async def test_crossings_toast_at_most_every_gap_and_every_one_is_logged(
+    crowded, agent, supervisor, make_app, clock: FixedClock, monkeypatch
+) -> None:
+    """Through a business afternoon of a crowded desk, every crossing reaches the alerts log
+    (F7) at once; toasts come at most every TOAST_GAP seconds, and the toasts together name or
+    count every crossing, each once."""
+    from wzdesk.tui.alert_log import console_alerts
+    from wzdesk.tui.screens.main import TOAST_GAP, TOASTS_NAMED
+
+    for i in range(15):  # a burst: their timers cross four seconds apart
+        received = local(2026, 3, 9, 9, 59, i * 4)
+        cases.open_case(supervisor, new_case(summary=f"Burst {i}", received_at=received))
+    app = make_app(agent, refresh_seconds=3600, bell=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == OPEN + 3 + 15)
+        screen = main_screen(pilot)
+        toasts: list[tuple[float, str]] = []
+        monkeypatch.setattr(
+            screen, "notify", lambda text, **_: toasts.append((clock.now().timestamp(), text))
+        )
+        crossings, instants = 0, 0  # crossings, and the ticks that found any
+        crossed = app.snapshot.crossed
+
+        def counting(since: float, until: float) -> Any:
+            nonlocal crossings, instants
+            found = crossed(since, until)
+            crossings += len(found)
+            instants += bool(found)
+            return found
+
+        monkeypatch.setattr(app.snapshot, "crossed", counting)
+        logged = len(console_alerts(app))
+        for _ in range(8 * 360):  # Monday 10:00 to 18:00, a tick every 10 s
+            clock.advance(timedelta(seconds=10))
+            screen.tick()
+            assert len(console_alerts(app)) - logged == crossings  # logged as they cross
+        clock.advance(timedelta(seconds=TOAST_GAP))
+        screen.tick()  # the last ones waiting are said
+        assert crossings > 2 * TOASTS_NAMED, "too few crossings: the test measures nothing"
+        times = sorted({at for at, _ in toasts})
+        assert all(b - a >= TOAST_GAP for a, b in itertools.pairwise(times))
+        named = sum(not text.startswith("…and") for _, text in toasts)
+        counted = sum(int(text.split()[1]) for _, text in toasts if text.startswith("…and"))
+        assert named + counted == crossings
+        assert len(times) < instants  # some were said together, not as they came
