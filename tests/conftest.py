@@ -8,6 +8,7 @@ Every test that takes ``database`` runs on SQLite, and also on PostgreSQL when
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -89,11 +90,52 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def database(database_url: str) -> Iterator[peewee.Database]:
-    """An open, migrated, empty database bound to the models."""
+def database(database_url: str, migrated: Path) -> Iterator[peewee.Database]:
+    """An open, migrated, empty database bound to the models: a copy of one migrated once
+    per test process (running every migration cost 0.1 s a test on SQLite and 0.35 s on
+    PostgreSQL, a third of the suite's time)."""
+    if database_url.startswith("sqlite:"):
+        shutil.copyfile(migrated, database_url.removeprefix("sqlite:///"))
+    else:
+        _copy_postgres_template(database_url)
     database = open_database(database_url)
     yield database
     database.close()
+
+
+def _template_name(url: str) -> str:
+    return url.rsplit("/", 1)[1] + "_migrated"
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with every migration run (and, with PostgreSQL, a template database
+    beside the test database, likewise): what :func:`database` copies for each test."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    open_database(f"sqlite:///{path}").close()  # the last close folds the WAL into the file
+    if PG_URL:
+        import psycopg
+
+        server = PG_URL.rsplit("/", 1)[0]
+        template = _template_name(PG_URL)
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{template}"')
+        open_database(f"{server}/{template}").close()
+    return path
+
+
+def _copy_postgres_template(url: str) -> None:
+    """Replace the test database with a copy of the migrated template (server-side: tens of
+    milliseconds). Any session still on the old one is ended first."""
+    import psycopg
+
+    if db.obj is not None and not db.obj.is_closed():
+        db.obj.close()
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_template_name(url)}"')
 
 
 @pytest.fixture
