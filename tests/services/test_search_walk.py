@@ -1,0 +1,170 @@
+"""A common word's first page is found by walking the cases in urgency order and asking only
+those whether they hold the word (issue 13: the cost follows the page, not the word's hits).
+
+The walk and the plain plan (the index's every hit, then the urgency sort) must give the same
+cases in the same order for any query, page size and audience, on both backends; a common word
+must not list its every hit; and the texts the walk reads are matched exactly as the index
+matches them (the same tokenizer: accents, prefixes, phrases, the public timeline only).
+``tests/services/test_queue_index.py`` checks the walk's plans."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import peewee
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wzdesk.core.clock import FixedClock
+from wzdesk.core.query import QueryError, check_query
+from wzdesk.services import cases, search
+from wzdesk.services.calendar import load_policy_book
+from wzdesk.services.context import ServiceContext
+from wzdesk.services.demo import generate
+from wzdesk.store import fulltext
+from wzdesk.store.models import Case
+
+
+@pytest.fixture
+def demo_desk(database: peewee.Database, clock: FixedClock) -> None:
+    """300 demo cases, 105 of them open: words from "the" (nearly every case) down."""
+    generate(clock, 300)
+
+
+def _ctx(clock: FixedClock, public_only: bool = False) -> search.SearchContext:
+    return search.SearchContext(clock.now(), "kim", load_policy_book(), public_only=public_only)
+
+
+def _plain(query: str, ctx: search.SearchContext, limit: int | None) -> list[int]:
+    with mock.patch.object(search, "_urgent_with_text", lambda *args: None):
+        return search.search_ids(query, ctx, limit)
+
+
+_TERMS = st.sampled_from(
+    ["the", "steps", "error", "vacation", "payroll", "export", "accrual", "reset", "zeppelin",
+     '"steps above"', '"see the"', "sev:critical", "sev:minor", "assignee:none",
+     "breached:any", "-status:new", "status:waiting_client", "is:all"]
+)  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    terms=st.lists(_TERMS, min_size=1, max_size=3),
+    either=st.booleans(),
+    limit=st.sampled_from([1, 3, 10, 50]),
+    first=st.sampled_from([1, 4, 30]),
+    most=st.sampled_from([20, 90, 5000]),
+    public_only=st.booleans(),
+)
+def test_the_walk_finds_what_the_plain_plan_finds(
+    demo_desk: None,
+    clock: FixedClock,
+    terms: list[str],
+    either: bool,
+    limit: int,
+    first: int,
+    most: int,
+    public_only: bool,
+) -> None:
+    """Small first rounds and a low ceiling make the walk take several rounds, give up part
+    way, or run out of open cases; whichever happens, the answer is the plain plan's."""
+    text = (" OR " if either and len(terms) > 1 else " ").join(terms)
+    if isinstance(check_query(text), QueryError):
+        return
+    ctx = _ctx(clock, public_only)
+    with (
+        mock.patch.object(search, "_RARE_HITS", -1),  # every word is common
+        mock.patch.object(search, "_WALK_FIRST", first),
+        mock.patch.object(search, "_WALK_MOST", most),
+    ):
+        assert search.search_ids(text, ctx, limit) == _plain(text, ctx, limit)
+
+
+def test_a_common_words_page_does_not_list_its_every_hit(
+    demo_desk: None, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the index's hit list made useless, a common word's page is still right: the walk
+    never asked for it. A scarce word (too few among the first cases) still takes it."""
+    ctx = _ctx(clock)
+    expected = {
+        text: _plain(text, ctx, limit)
+        for text, limit in (("the", 10), ("the sev:critical", 3), ("accrual", 10))
+    }
+    assert all(expected.values())
+    asked: list[int] = []
+    real_holding = fulltext.holding
+
+    def counted(case_ids: list[int], *args: object, **kwargs: object) -> set[int]:
+        asked.append(len(case_ids))
+        return real_holding(case_ids, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fulltext, "holding", counted)
+    monkeypatch.setattr(search, "_RARE_HITS", -1)
+    monkeypatch.setattr(search, "_WALK_FIRST", 6)
+    # The plain plan would now find nothing.
+    monkeypatch.setattr(fulltext, "matches", lambda *args, **kwargs: peewee.SQL("1=0"))
+    assert search.search_ids("the", ctx, 10) == expected["the"]
+    assert search.search_ids("the sev:critical", ctx, 3) == expected["the sev:critical"]
+    assert asked and sum(asked) <= 40  # the first rounds' cases, not every open case
+    monkeypatch.setattr(search, "_WALK_MOST", 25)  # "accrual" is in about one case in ten
+    assert search.search_ids("accrual", ctx, 10) == []  # so the hit list (poisoned) answered
+
+
+def test_the_walk_matches_texts_as_the_index_does(
+    supervisor: ServiceContext, agent: ServiceContext, acme: str, clock: FixedClock
+) -> None:
+    """Accents (folded by SQLite's tokenizer, not by PostgreSQL's 'simple'), words as
+    prefixes, phrases in order and within one text, internal notes hidden from a client's
+    search: the texts the walk reads are matched by the index's own rules, whatever they
+    are on the backend."""
+    from tests.conftest import new_case
+
+    refs = [
+        cases.open_case(agent, new_case(summary="Café menu crashes", description="every time")),
+        cases.open_case(agent, new_case(summary="Printers offline")),
+        cases.open_case(agent, new_case(summary="Menu slow", description="after the update")),
+        cases.open_case(agent, new_case(summary="Login fails")),
+    ]
+    cases.reply(agent, refs[3].ref, "The cafe printer is at fault", internal=True)
+    cases.reply(agent, refs[2].ref, "time every morning", internal=False)
+    ids = [case.id for case in refs]
+    for public_only in (False, True):
+        ctx = _ctx(clock, public_only)
+        for text in ("cafe", "café", "print", "printer", '"every time"', '"time every"', "menu"):
+            words = check_query(text)
+            assert not isinstance(words, QueryError)
+            term = words.where
+            held = fulltext.holding(ids, term.words, term.phrase, public_only)  # type: ignore[union-attr]
+            plain = set(_plain(text, ctx, None))
+            assert held == plain & set(ids), (text, public_only)
+    assert Case.select().count() == 4
+
+
+def test_a_common_whole_word_is_not_counted_again_as_a_prefix(
+    demo_desk: None, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: a prefix query merges the hit lists of every word it begins before its first
+    row (270 ms for "the" at a million cases); when the whole word alone is past the rare
+    cap, so is the prefix, and the prefix is not asked."""
+    from wzdesk.store.database import db
+
+    if fulltext.is_postgres():
+        pytest.skip("FTS5's prefix queries; PostgreSQL reads the planner's estimate")
+    ctx = _ctx(clock)
+    expected = _plain("the", ctx, 10)
+    asked: list[object] = []
+    real = db.obj.execute_sql
+
+    def recorded(sql: str, params: object = None, *args: object) -> object:
+        asked.append(params)
+        return real(sql, params, *args)
+
+    monkeypatch.setattr(db.obj, "execute_sql", recorded)
+    monkeypatch.setattr(search, "_RARE_HITS", 5)
+    assert search.search_ids("the", ctx, 10) == expected
+    assert ['"the"', 6] in asked and ['"the"*', 6] not in asked
+    assert fulltext.matching_case_ids(["zeppelin"], False, 5) == []
+    assert ['"zeppelin"*', 6] in asked  # a scarce whole word: its prefix is asked
