@@ -7,6 +7,7 @@ over cases. Free text goes through the full-text index (``store/fulltext.py``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -420,12 +421,37 @@ def _most_urgent(condition: Cond, limit: int) -> list[int] | None:
     return _ids(ordered.limit(limit))
 
 
-#: A common word is looked for among the first cases in urgency order: at first this many
-#: (or twice the page), then as many as the share found so far says a page needs...
+#: A common word is looked for among the first open cases in urgency order: at first this
+#: many (or twice the page), then as many as the share found so far says a page needs...
 _WALK_FIRST = 200
 #: ...but no more than this: a word scarcer than that among the first cases is found through
 #: the index's hits (:func:`fulltext.matches`).
 _WALK_MOST = 5000
+#: A case walked costs about what this many of the index's hits cost the plain plan (read,
+#: mapped to their cases, sorted): measured with ``benchmarks/bench_text.py``.
+_HITS_PER_CASE = 10
+
+
+def _first_open(condition: Cond, count: int) -> list[int] | None:
+    """The first ``count`` open cases meeting ``condition``, in urgency order; None when
+    fewer meet it.
+
+    A walk of the console's own index, ``case_open_next_due``: for an open case its
+    expression is the urgency instant (see :func:`queries.open_next_due`), so the walk is in
+    urgency order up to ties, which are taken whole at the edge and then sorted exactly. (The
+    two streams of :func:`_most_urgent` passed every answered open case on the way to the
+    unanswered ones: 170 ms for 1,400 of them at 100,000 open on SQLite; PostgreSQL, which
+    misjudges how many cases are unanswered, scanned the table.)"""
+    due = queries.open_next_due()
+    walk = _both(Case.is_open, condition)  # bare is_open: the index's own condition
+    first = _raw(Case.select(Case.id, due).where(walk).order_by(due).limit(count + 1))
+    if len(first) < count:
+        return None
+    found = {int(row[0]) for row in first[:count]}
+    edge = first[count - 1][1]
+    if len(first) > count and first[count][1] == edge:  # ties past the edge: take them all
+        found.update(_ids(Case.select(Case.id).where(_both(walk, due == edge))))
+    return _ids(Case.select(Case.id).where(_listed(found)).order_by(*_order(())).limit(count))
 
 
 def _urgent_with_text(
@@ -434,15 +460,19 @@ def _urgent_with_text(
     """The ``limit`` most urgent matches of a query that ANDs in common words, found without
     listing every text that holds them (83,000 for "vacation" at a million cases).
 
-    The cases that meet the rest of the query are walked in urgency order (the first ``n`` by
-    :func:`_most_urgent`), and only those are asked whether they hold the words
+    The open cases that meet the rest of the query are walked in urgency order
+    (:func:`_first_open`), and only those are asked whether they hold the words
     (:func:`fulltext.holding`: the cost of their texts). The first ``limit`` that do are the
     answer, since the walk's order is the query's. The cost follows the page divided by the
-    words' share of the cases: about 1,250 cases for a page of 50 of "vacation" (in 4% of
-    them). None when the words are too scarce among the first cases for that to pay, when the
-    query has no common word at its top level, or when fewer than ``n`` open cases meet the
-    rest (then resolved ones follow, which the walk does not order): the caller then takes the
-    plain plan."""
+    words' share of the cases: about 1,500 cases for a page of 50 of "vacation" (in 4% of
+    them). After the first round the walk knows roughly how many cases a page needs, and goes
+    on only if the index holds many more hits than that (:data:`_HITS_PER_CASE`): listing a
+    few thousand hits is cheaper than walking a few hundred cases.
+
+    None, and the caller takes the plain plan, when the hit list is the cheaper plan, when the
+    words are too scarce among the first cases (past :data:`_WALK_MOST`), when the query has
+    no common word at its top level, or when fewer open cases than the walk wants meet the
+    rest (then resolved ones would follow, which the walk does not order)."""
     if query.where is None:
         return None
     items = query.where.items if isinstance(query.where, And) else (query.where,)
@@ -453,11 +483,17 @@ def _urgent_with_text(
     for item in items:
         if not isinstance(item, TextTerm):
             rest = _both(rest, compile_node(item, ctx))
+    # Before walking at all: for a word in a share s of the texts, a page needs about limit/s
+    # cases, against hits = s × texts for the hit list; so the walk pays only past
+    # sqrt(_HITS_PER_CASE × limit × texts) hits (48,000 for 50 rows of a million cases).
+    priced = math.isqrt(_HITS_PER_CASE * limit * fulltext.texts_estimate())
+    if not any(fulltext.hits_exceed(t.words, t.phrase, priced, prefixes=False) for t in words):
+        return None
     wanted = max(_WALK_FIRST, 2 * limit)
     walked: list[int] = []
     found: list[int] = []
     while True:
-        first = _most_urgent(rest, wanted)
+        first = _first_open(rest, wanted)
         if first is None or first[: len(walked)] != walked:
             return None  # too few open cases; or the order moved between two reads
         fresh = first[len(walked) :]
@@ -473,6 +509,10 @@ def _urgent_with_text(
         needed = len(walked) * limit * 5 // (4 * len(found)) if found else _WALK_MOST + 1
         if needed > _WALK_MOST or len(walked) >= _WALK_MOST:
             return None
+        if _HITS_PER_CASE * needed > priced:  # the share found says the walk is longer
+            priced = _HITS_PER_CASE * needed
+            if not any(fulltext.hits_exceed(t.words, t.phrase, priced) for t in words):
+                return None  # the hit list is cheaper: not much longer than the walk
         wanted = min(_WALK_MOST, max(needed, 2 * len(walked)))
 
 

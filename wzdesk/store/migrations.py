@@ -864,31 +864,6 @@ def _portal_sign_in(database: peewee.Database) -> None:
     database.create_tables([code, session, attempt])
 
 
-def _unanswered_index(database: peewee.Database) -> None:
-    """SQLite: index the open cases by first response (NULL: still to be answered) and
-    response target, for the search's walk in urgency order (``search._most_urgent``), over
-    every client and within one. Through (is_open, response_due) that walk read every
-    answered open case it passed too, a table row each (nine in ten on the demo desk): 170
-    ms for 1,400 unanswered cases at 100,000 open, 17 ms with it. The one-client index is
-    needed as well: with the first alone, SQLite's planner took it for one client's cases
-    too, walking every client's unanswered cases to find that one's.
-
-    PostgreSQL walks (is_open, response_due) and filters as fast without them, and cannot
-    use ``IS NULL`` on a middle column to keep the order: given the index, it sorted 24,000
-    rows instead. Neither is declared on the model for that reason (the model's indexes are
-    those of both backends); ``tests/services/test_queue_index.py`` checks the plans."""
-    if isinstance(database, peewee.PostgresqlDatabase):
-        return
-    database.execute_sql(
-        'CREATE INDEX IF NOT EXISTS "case_is_open_first_response_at_response_due" ON "case" '
-        '("is_open", "first_response_at", "response_due")'
-    )
-    database.execute_sql(
-        'CREATE INDEX IF NOT EXISTS "case_client_id_is_open_first_response_at_response_due" '
-        'ON "case" ("client_id", "is_open", "first_response_at", "response_due")'
-    )
-
-
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -909,7 +884,6 @@ MIGRATIONS: list[Migration] = [
     _queue_order_index,
     _client_api,
     _portal_sign_in,
-    _unanswered_index,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 if LATEST_VERSION != SCHEMA_VERSION:  # pragma: no cover - caught by the first test that runs

@@ -22,6 +22,26 @@ def tuples(query: peewee.SelectBase) -> Iterable[tuple[Any, ...]]:
     return cast(Iterable[tuple[Any, ...]], query.tuples())
 
 
+def open_next_due() -> peewee.Node:
+    """When an open case's next target falls due: the response target until the first
+    response, when it comes first; then resolution. The very expression the partial index
+    ``case_open_next_due`` holds (migration ``_queue_order_index``): change one, change both.
+
+    For an open case this is the search's urgency instant too (``search._next_due``: the
+    earlier running target), since both targets are always set and an open case has no
+    resolution; so a walk of that index is a walk in urgency order."""
+    return peewee.Case(
+        None,
+        (
+            (
+                Case.first_response_at.is_null() & (Case.response_due < Case.resolution_due),
+                Case.response_due,
+            ),
+        ),
+        Case.resolution_due,
+    )
+
+
 def response_breached(now: datetime) -> peewee.Expression:
     """Past the response due instant with no reply yet (a late reply is late, not overdue)."""
     return (Case.response_due < now) & Case.first_response_at.is_null()
