@@ -103,7 +103,7 @@ def test_the_search_walks_the_open_cases_on_the_same_index(database: peewee.Data
         walks.clear()
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(search, "_raw", recorded)
-            assert search._first_open(condition, 1500) is None  # no cases: none to walk
+            assert search._first_open(condition, 1500) == []  # no cases: none to walk
         plan = _plan(database, walks[0])
         assert "case_open_next_due" in plan, (text, plan)
         assert "TEMP B-TREE" not in plan.upper() and "Sort" not in plan, (text, plan)

@@ -141,6 +141,21 @@ def test_no_walk_when_the_hit_list_is_cheaper(
     assert asked[0] == 20 and len(asked) > 1  # a first round too short for a page, then more
 
 
+def test_a_narrow_walk_ends_with_the_done_cases_in_order(
+    demo_desk: None, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When every open case the rest of the query allows has been walked and the page is not
+    full, the resolved (and, with ``is:all``, closed) matches follow in the query's order."""
+    ctx = _ctx(clock)
+    monkeypatch.setattr(search, "_RARE_HITS", -1)
+    monkeypatch.setattr(search, "_HITS_PER_CASE", 0)  # walk whatever the hits
+    for text in ("error is:all", "the sev:major", "page -status:new is:all"):
+        expected = _plain(text, ctx, 60)
+        assert search.search_ids(text, ctx, 60) == expected, text
+        done = [Case.get_by_id(case_id).is_open for case_id in expected].count(False)
+        assert 1 < done < len(expected), text  # open ones first, then done ones to fill it
+
+
 def test_the_walk_matches_texts_as_the_index_does(
     supervisor: ServiceContext, agent: ServiceContext, acme: str, clock: FixedClock
 ) -> None:

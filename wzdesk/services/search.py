@@ -432,9 +432,9 @@ _WALK_MOST = 5000
 _HITS_PER_CASE = 10
 
 
-def _first_open(condition: Cond, count: int) -> list[int] | None:
-    """The first ``count`` open cases meeting ``condition``, in urgency order; None when
-    fewer meet it.
+def _first_open(condition: Cond, count: int) -> list[int]:
+    """The first ``count`` open cases meeting ``condition``, in urgency order (all of them,
+    when fewer meet it).
 
     A walk of the console's own index, ``case_open_next_due``: for an open case its
     expression is the urgency instant (see :func:`queries.open_next_due`), so the walk is in
@@ -445,18 +445,21 @@ def _first_open(condition: Cond, count: int) -> list[int] | None:
     due = queries.open_next_due()
     walk = _both(Case.is_open, condition)  # bare is_open: the index's own condition
     first = _raw(Case.select(Case.id, due).where(walk).order_by(due).limit(count + 1))
-    if len(first) < count:
-        return None
     found = {int(row[0]) for row in first[:count]}
-    edge = first[count - 1][1]
+    edge = first[count - 1][1] if len(first) >= count else None
     if len(first) > count and first[count][1] == edge:  # ties past the edge: take them all
         found.update(_ids(Case.select(Case.id).where(_both(walk, due == edge))))
     return _ids(Case.select(Case.id).where(_listed(found)).order_by(*_order(())).limit(count))
 
 
-def _urgent_with_text(
-    query: Query, ctx: SearchContext, within: Cond | None, limit: int
-) -> list[int] | None:
+def _first_done(query: Query, ctx: SearchContext, count: int) -> list[int]:
+    """The first ``count`` matches that are done (resolved; closed too with ``is:all``), in
+    the query's order: what follows the open ones."""
+    condition = _both(Case.is_open == False, where(query, ctx))  # noqa: E712
+    return _ids(Case.select(Case.id).where(condition).order_by(*_order(())).limit(count))
+
+
+def _urgent_with_text(query: Query, ctx: SearchContext, limit: int) -> list[int] | None:
     """The ``limit`` most urgent matches of a query that ANDs in common words, found without
     listing every text that holds them (83,000 for "vacation" at a million cases).
 
@@ -469,17 +472,20 @@ def _urgent_with_text(
     on only if the index holds many more hits than that (:data:`_HITS_PER_CASE`): listing a
     few thousand hits is cheaper than walking a few hundred cases.
 
+    When every open case the rest of the query allows has been walked (a narrow filter:
+    "vacation assignee:me"), the done cases follow, by the plain condition; before, finding
+    that out walked every open case twice.
+
     None, and the caller takes the plain plan, when the hit list is the cheaper plan, when the
-    words are too scarce among the first cases (past :data:`_WALK_MOST`), when the query has
-    no common word at its top level, or when fewer open cases than the walk wants meet the
-    rest (then resolved ones would follow, which the walk does not order)."""
+    words are too scarce among the first cases (past :data:`_WALK_MOST`), or when the query
+    has no common word at its top level."""
     if query.where is None:
         return None
     items = query.where.items if isinstance(query.where, And) else (query.where,)
     words = [item for item in items if isinstance(item, TextTerm)]
     if not words:
         return None
-    rest = _scope(query) if within is None else _both(within, _scope(query))
+    rest = _scope(query)
     for item in items:
         if not isinstance(item, TextTerm):
             rest = _both(rest, compile_node(item, ctx))
@@ -494,8 +500,8 @@ def _urgent_with_text(
     found: list[int] = []
     while True:
         first = _first_open(rest, wanted)
-        if first is None or first[: len(walked)] != walked:
-            return None  # too few open cases; or the order moved between two reads
+        if first[: len(walked)] != walked:
+            return None  # the order moved between two reads
         fresh = first[len(walked) :]
         holding = _listed(fresh)
         for term in words:
@@ -505,6 +511,8 @@ def _urgent_with_text(
         walked = first
         if len(found) >= limit:
             return found[:limit]
+        if len(walked) < wanted:  # every open case the rest allows was walked: the done
+            return found + _first_done(query, ctx, limit - len(found))  # ones follow
         # The cases a page needs at the share found so far (a quarter more, for luck).
         needed = len(walked) * limit * 5 // (4 * len(found)) if found else _WALK_MOST + 1
         if needed > _WALK_MOST or len(walked) >= _WALK_MOST:
@@ -547,7 +555,10 @@ def search_ids(
         condition = _both(within, condition)
     streamable = not few and not parsed.sort and not offset
     if limit is not None and limit <= _STREAMED_UP_TO and streamable:
-        streamed = _urgent_with_text(parsed, ctx, within, limit) if limit else None
+        # One client's list (the client API) keeps its own indexes: a walk over every
+        # client's open cases would pass most of them to find that client's.
+        walk = limit and within is None
+        streamed = _urgent_with_text(parsed, ctx, limit) if walk else None
         if streamed is None:
             streamed = _most_urgent(condition, limit)
         if streamed is not None:
