@@ -32,6 +32,20 @@ def demo_desk(database: peewee.Database, clock: FixedClock) -> None:
     generate(clock, 300)
 
 
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many cases each call of ``fulltext.holding`` asked about (the walk's batches)."""
+    batches: list[int] = []
+    real_holding = fulltext.holding
+
+    def counted(case_ids: list[int], *args: object, **kwargs: object) -> set[int]:
+        batches.append(len(case_ids))
+        return real_holding(case_ids, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fulltext, "holding", counted)
+    return batches
+
+
 def _ctx(clock: FixedClock, public_only: bool = False) -> search.SearchContext:
     return search.SearchContext(clock.now(), "kim", load_policy_book(), public_only=public_only)
 
@@ -87,7 +101,7 @@ def test_the_walk_finds_what_the_plain_plan_finds(
 
 
 def test_a_common_words_page_does_not_list_its_every_hit(
-    demo_desk: None, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+    demo_desk: None, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, asked: list[int]
 ) -> None:
     """With the index's hit list made useless, a common word's page is still right: the walk
     never asked for it. A scarce word (too few among the first cases) still takes it."""
@@ -97,14 +111,6 @@ def test_a_common_words_page_does_not_list_its_every_hit(
         for text, limit in (("the", 10), ("the sev:critical", 3), ("accrual", 10))
     }
     assert all(expected.values())
-    asked: list[int] = []
-    real_holding = fulltext.holding
-
-    def counted(case_ids: list[int], *args: object, **kwargs: object) -> set[int]:
-        asked.append(len(case_ids))
-        return real_holding(case_ids, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(fulltext, "holding", counted)
     monkeypatch.setattr(search, "_RARE_HITS", -1)
     monkeypatch.setattr(search, "_WALK_FIRST", 6)
     # The plain plan would now find nothing.
@@ -117,21 +123,13 @@ def test_a_common_words_page_does_not_list_its_every_hit(
 
 
 def test_no_walk_when_the_hit_list_is_cheaper(
-    demo_desk: None, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+    demo_desk: None, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, asked: list[int]
 ) -> None:
     """A page of a word in a share s of the texts needs about limit/s cases walked, against
     s × texts hits listed: with few hits listing them is the cheaper plan (at 100,000 cases
     the walk took 82 ms where the hit list took 58), and the walk does not start."""
     ctx = _ctx(clock)
     expected = _plain("error", ctx, 10)
-    asked: list[int] = []
-    real_holding = fulltext.holding
-
-    def counted(case_ids: list[int], *args: object, **kwargs: object) -> set[int]:
-        asked.append(len(case_ids))
-        return real_holding(case_ids, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(fulltext, "holding", counted)
     monkeypatch.setattr(search, "_RARE_HITS", -1)
     monkeypatch.setattr(search, "_WALK_FIRST", 10)  # the first round: 20 cases
     assert search.search_ids("error", ctx, 10) == expected

@@ -452,16 +452,20 @@ def _first_open(condition: Cond, count: int) -> list[int]:
     return _ids(Case.select(Case.id).where(_listed(found)).order_by(*_order(())).limit(count))
 
 
-def _first_done(query: Query, ctx: SearchContext, count: int) -> list[int]:
-    """The first ``count`` matches that are done (resolved; closed too with ``is:all``), in
-    the query's order: what follows the open ones."""
-    condition = _both(Case.is_open == False, where(query, ctx))  # noqa: E712
-    return _ids(Case.select(Case.id).where(condition).order_by(*_order(())).limit(count))
+def _first_done(condition: Cond, count: int) -> list[int]:
+    """The first ``count`` cases meeting ``condition`` that are done (resolved; closed too
+    with ``is:all``), in urgency order: what follows the open ones."""
+    done = _both(Case.is_open == False, condition)  # noqa: E712
+    return _ids(Case.select(Case.id).where(done).order_by(*_order(())).limit(count))
 
 
-def _urgent_with_text(query: Query, ctx: SearchContext, limit: int) -> list[int] | None:
+def _urgent_with_text(
+    query: Query, ctx: SearchContext, condition: Cond, limit: int
+) -> list[int] | None:
     """The ``limit`` most urgent matches of a query that ANDs in common words, found without
     listing every text that holds them (83,000 for "vacation" at a million cases).
+
+    ``condition``: the whole query's, already compiled (the done cases are read by it).
 
     The open cases that meet the rest of the query are walked in urgency order
     (:func:`_first_open`), and only those are asked whether they hold the words
@@ -512,7 +516,7 @@ def _urgent_with_text(query: Query, ctx: SearchContext, limit: int) -> list[int]
         if len(found) >= limit:
             return found[:limit]
         if len(walked) < wanted:  # every open case the rest allows was walked: the done
-            return found + _first_done(query, ctx, limit - len(found))  # ones follow
+            return found + _first_done(condition, limit - len(found))  # ones follow
         # The cases a page needs at the share found so far (a quarter more, for luck).
         needed = len(walked) * limit * 5 // (4 * len(found)) if found else _WALK_MOST + 1
         if needed > _WALK_MOST or len(walked) >= _WALK_MOST:
@@ -558,7 +562,7 @@ def search_ids(
         # One client's list (the client API) keeps its own indexes: a walk over every
         # client's open cases would pass most of them to find that client's.
         walk = limit and within is None
-        streamed = _urgent_with_text(parsed, ctx, limit) if walk else None
+        streamed = _urgent_with_text(parsed, ctx, condition, limit) if walk else None
         if streamed is None:
             streamed = _most_urgent(condition, limit)
         if streamed is not None:
