@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.widgets import Input, Static
 
-from tests.tui.helpers import queue, settle
+from tests.tui.helpers import line_with, queue, screen_lines, settle
 from wzdesk.tui.screens.main import MainScreen
 
 
@@ -38,6 +38,22 @@ async def test_filter_box_query(desk: dict[str, str], agent: Any, make_app: Any)
         assert _error(pilot).has_class("-hidden")
         await pilot.press("escape")
         await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+
+
+async def test_what_is_typed_in_the_box_is_on_screen_at_80x24(
+    desk: dict[str, str], agent: Any, make_app: Any
+) -> None:
+    """Focused, the box kept one line but took Textual's tall border, which left no line for
+    the text: the user typed blind (seen in tmux at 80x24 and 120x40)."""
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        before = screen_lines(pilot).index(line_with(pilot, "/ filter: ref, client, text"))
+        await pilot.press("slash", *"sev:critical")
+        await settle(pilot, lambda: len(queue(pilot).rows) == 2)
+        typed = line_with(pilot, "sev:critical")
+        assert screen_lines(pilot).index(typed) == before  # where the placeholder was
+        assert "▔" not in screen_lines(pilot)[before - 1] + screen_lines(pilot)[before + 1]
 
 
 async def test_palette_filters_by_a_query_or_a_saved_view(

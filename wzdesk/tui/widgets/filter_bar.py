@@ -55,7 +55,8 @@ class FilterBar(Vertical):
     DEFAULT_CSS = """
     FilterBar { height: auto; }
     FilterBar #quick { width: 1fr; height: auto; }
-    FilterBar Input { width: 1fr; height: 1; border: none; padding: 0 1; }
+    FilterBar Input { width: 1fr; }
+    FilterBar Input.-textual-compact { padding: 0 1; }
     FilterBar #filter-error { width: 1fr; height: auto; color: $error; padding: 0 1; }
     FilterBar #filter-error.-hidden { display: none; }
     FilterBar #view-tabs { width: 1fr; height: auto; }
@@ -78,7 +79,9 @@ class FilterBar(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="view-tabs", classes="-hidden")
         yield Static(id="quick")
-        yield Input(placeholder="/ filter: ref, client, text  (Esc clears)", id="filter-text")
+        yield Input(
+            placeholder="/ filter: ref, client, text  (Esc clears)", id="filter-text", compact=True
+        )
         yield Static(id="filter-error", classes="-hidden")
 
     def show_error(self, error: str | None) -> None:
