@@ -33,3 +33,34 @@ def test_bad_query_names_token_and_position(desk: Cli) -> None:
     assert "'(' at position 13" in line
     line = _refused(desk, 2, "query", "case", "list", "--query", "sev:urgent")
     assert "'sev:urgent' at position 0" in line
+
+
+def test_a_paused_case_lists_by_the_time_it_has_left_not_by_its_stored_due(desk: Cli) -> None:
+    """Most urgent first means what the console means: a case waiting on the client keeps the
+    time it had left when it paused (its stored due instant stays behind), so it follows a
+    breached case even though its stored instant is earlier (seen: 7h47m left listed above a
+    case 1h12m overdue)."""
+    monday_11, monday_1130 = "2026-03-09T11:00:00-04:00", "2026-03-09T11:30:00-04:00"
+    thursday_10 = "2026-03-12T10:00:00-04:00"
+    paused = []  # two cases waiting on the client since Monday 11:00, 23h left each
+    for _ in range(2):
+        paused.append(open_case(desk)["ref"])  # Monday 10:00: resolution due Wednesday 14:00
+        desk.ok("case", "reply", paused[-1], "--message", "Looking", user="kim", now=monday_11)
+        desk.ok("case", "set", paused[-1], "--status", "waiting_client", user="kim", now=monday_11)
+    breached = open_case(desk, now=monday_11)["ref"]  # resolution due Wednesday 15:00
+    desk.ok("case", "reply", breached, "--message", "Looking", user="kim", now=monday_1130)
+    fresh = open_case(desk, now=thursday_10)["ref"]  # its reply is due Thursday 14:00
+
+    listed = desk.ok("case", "list", "--json", now=thursday_10).json
+    assert [row["ref"] for row in listed] == [breached, fresh, *paused]
+    left = {row["ref"]: row["resolution_remaining_seconds"] for row in listed}
+    assert left[breached] < 0 < left[paused[0]] == left[paused[1]] == 23 * 3600
+    for limit in ("1", "2"):  # pages that end before the cases SQL lists first
+        page = refs_at(desk, thursday_10, "--limit", limit)
+        assert page == [breached, fresh][: int(limit)]
+    for query in ("sev:critical", "sort:due"):  # filtered, and most urgent first by name
+        assert refs_at(desk, thursday_10, "--query", query, "--limit", "2") == [breached, fresh]
+
+
+def refs_at(desk: Cli, now: str, *args: str) -> list[str]:
+    return [row["ref"] for row in desk.ok("case", "list", *args, "--json", now=now).json]

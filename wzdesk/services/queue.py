@@ -30,9 +30,11 @@ from wzdesk.core.sla import Severity, TimerState
 from wzdesk.core.text import clean
 from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.reading import seen_versions
+from wzdesk.services.urgency import resolution_remaining, response_remaining, urgency
 from wzdesk.store.database import db
 from wzdesk.store.models import Case, Client, Contact, User
 from wzdesk.store.queries import open_next_due
+from wzdesk.store.stored_values import epoch_from_db
 
 #: Rows changed this long before the last refresh are fetched again (commits can land late).
 REFRESH_OVERLAP = timedelta(seconds=30)
@@ -96,14 +98,16 @@ class QueueRow:
         return min(self.response_due, self.resolution_due)
 
     def urgency(self, now: float) -> float:
-        """Business seconds to the nearest due instant (frozen while paused): queue order.
-
-        A waiting case's stored resolution deadline does not move during the pause, so sorting
-        by due instants would lift long-waiting cases above breached ones.
-        """
-        resolution = self.resolution_remaining(now)
-        response = self.response_remaining(now)
-        return resolution if response is None else min(response, resolution)
+        """Business seconds to the nearest due instant (frozen while paused): queue order
+        (:mod:`wzdesk.services.urgency`, which the search's pages share)."""
+        return urgency(
+            self.calendar,
+            now,
+            self.responded,
+            self.response_due,
+            self.resolution_due,
+            self.paused_since,
+        )
 
     def response_state(self, now: float) -> TimerState:
         if self.responded:
@@ -127,16 +131,11 @@ class QueueRow:
 
     def response_remaining(self, now: float) -> float | None:
         """Business seconds to the response due instant; None once met."""
-        if self.responded:
-            return None
-        positions = self.calendar.positions_epoch([now, self.response_due])
-        return positions[1] - positions[0]
+        return response_remaining(self.calendar, now, self.responded, self.response_due)
 
     def resolution_remaining(self, now: float) -> float:
         """Business seconds to the resolution due instant (frozen while paused)."""
-        reading = self.paused_since if self.paused_since is not None else now
-        positions = self.calendar.positions_epoch([reading, self.resolution_due])
-        return positions[1] - positions[0]
+        return resolution_remaining(self.calendar, now, self.resolution_due, self.paused_since)
 
     def readings(self, now: float) -> tuple[TargetReading, TargetReading]:
         """Both targets at ``now``, each read on its own (never one target's state applied to
@@ -383,7 +382,7 @@ class QueueSnapshot:
                 client_wrote_at,
             ) = record
             assert isinstance(case_id, int)
-            updated = instant_of(_epoch(updated_at))
+            updated = instant_of(epoch_from_db(updated_at))
             if self.watermark is None or updated > self.watermark:
                 self.watermark = updated
             existing = rows.get(case_id)
@@ -409,19 +408,19 @@ class QueueSnapshot:
                 contact_name=clean(str(contact_name)),
                 assignee=None if assignee is None else str(assignee),
                 summary=clean(str(summary)),  # rows from before text was cleaned on entry
-                received_at=_epoch(received_at),
+                received_at=epoch_from_db(received_at),
                 responded=first_response_at is not None,
-                response_due=_epoch(response_due),
-                response_at_risk_at=_epoch(response_risk),
-                resolution_due=_epoch(resolution_due),
-                resolution_at_risk_at=_epoch(resolution_risk),
-                paused_since=None if paused_since is None else _epoch(paused_since),
+                response_due=epoch_from_db(response_due),
+                response_at_risk_at=epoch_from_db(response_risk),
+                resolution_due=epoch_from_db(resolution_due),
+                resolution_at_risk_at=epoch_from_db(resolution_risk),
+                paused_since=None if paused_since is None else epoch_from_db(paused_since),
                 calendar=calendars[key],
                 haystack=f"{ref} {client_code} {client_name} {summary} {contact_name}".lower(),
                 response_late=first_response_at is not None
-                and _epoch(first_response_at) > _epoch(response_due),
-                updated_at=_epoch(updated_at),
-                client_wrote_at=None if client_wrote_at is None else _epoch(client_wrote_at),
+                and epoch_from_db(first_response_at) > epoch_from_db(response_due),
+                updated_at=epoch_from_db(updated_at),
+                client_wrote_at=None if client_wrote_at is None else epoch_from_db(client_wrote_at),
             )
             changed.add(case_id)
         return changed
@@ -620,24 +619,10 @@ def _raw(query: peewee.ModelSelect[Case]) -> Iterable[tuple[object, ...]]:
     """The query's rows as the driver returns them, skipping Peewee's per-value conversion.
 
     Reading 10,000 rows, converting every instant to a datetime and then to epoch seconds
-    cost more than the query; :func:`_epoch` goes from the stored value to epoch directly.
+    cost more than the query; :func:`epoch_from_db` goes from the stored value to epoch directly.
     """
     cursor: Iterable[tuple[object, ...]] = db.obj.execute(query)
     return cursor
-
-
-_NAIVE_EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001 - SQLite stores naive UTC text
-
-
-def _epoch(value: object) -> float:
-    """Epoch seconds of a stored instant: UTC text (SQLite) or an aware datetime (PostgreSQL)."""
-    if isinstance(value, str):
-        return (datetime.fromisoformat(value) - _NAIVE_EPOCH).total_seconds()
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return (value - _NAIVE_EPOCH).total_seconds()
-        return value.timestamp()
-    raise TypeError(f"expected a stored instant, got {value!r}")
 
 
 def epoch_now(now: datetime) -> float:

@@ -30,6 +30,7 @@ from wzdesk.services.sla_history import (
 )
 from wzdesk.store.models import AuditEntry, Case, CaseEvent, Client, SlaPause, User
 from wzdesk.store.queries import received_between
+from wzdesk.store.stored_values import NAIVE_EPOCH, epoch_from_db
 
 GROUPINGS = ("severity", "client", "agent", "channel", "month", "week")
 NONE_LABEL = "(none)"
@@ -312,25 +313,12 @@ def _tally_seconds(
                 tally.seconds[target].append(max(0.0, seconds - (due_at - met_at)))
 
 
-#: Raw SQLite instants are naive UTC text: subtracting a naive epoch skips a tzinfo swap per value.
-_NAIVE_EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001
-
-
 def _epochs(values: list[Any]) -> list[float]:
-    """:func:`_epoch` of a batch of raw instants of one backend (SQLite's text parsed inline)."""
+    """Epoch seconds of a batch of raw instants of one backend (SQLite's text parsed inline)."""
     if values and isinstance(values[0], str):
-        parse, epoch = datetime.fromisoformat, _NAIVE_EPOCH
+        parse, epoch = datetime.fromisoformat, NAIVE_EPOCH
         return [(parse(value) - epoch).total_seconds() for value in values]
-    return [_epoch(value) for value in values]
-
-
-def _epoch(value: Any) -> float:
-    """Epoch seconds of a raw UTC instant: text on SQLite, a datetime on PostgreSQL."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return (value - _NAIVE_EPOCH).total_seconds()
-        return value.timestamp()
-    return (datetime.fromisoformat(value) - _NAIVE_EPOCH).total_seconds()
+    return [epoch_from_db(value) for value in values]
 
 
 class _Tally:

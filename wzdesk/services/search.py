@@ -35,6 +35,7 @@ from wzdesk.core.query import (
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity
 from wzdesk.core.text import clean
+from wzdesk.services import urgency
 from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.case_views import MAX_SEARCH, CaseFilter
 from wzdesk.services.cases import parse_choice
@@ -372,6 +373,9 @@ def _listed(case_ids: Iterable[int]) -> Cond:
     return Case.id.in_(peewee.SQL(f"({listed})")) if listed else peewee.SQL("1=0")
 
 
+#: ``sort:due``: most urgent first, as with no ``sort:`` at all (``sort:-due`` and ``sort:due``
+#: after another key order by the stored instants).
+_DUE_FIRST = (SortKey("due", False),)
 #: Up to this LIMIT the default (urgency) order is read from the due-instant indexes.
 _STREAMED_UP_TO = 1000
 #: Free text found in at most this many texts is rare: its cases are listed first and the
@@ -546,31 +550,49 @@ def search_ids(
     *,
     offset: int = 0,
     within: Cond | None = None,
+    ordered: bool = True,
 ) -> list[int]:
     """The ids of the matching cases, in the query's order: filtered, ordered and limited on
     the case table alone (the client is joined only to sort by it).
 
     ``offset``: rows skipped first (a page past the first); ``within``: a condition every
-    match must also meet (one client's cases, for the client API)."""
+    match must also meet (one client's cases, for the client API); ``ordered``: False when
+    only which cases match counts (the console's filter box), not their order.
+
+    Most urgent first (the default order) is the queue's order: SQL reads its windows by
+    stored due instants, and :func:`urgency.first_in_order` ranks them as the console does
+    (a paused case by the time it has left, not by its stored instant)."""
     check_limit(limit)
     parsed = parse_query(query) if isinstance(query, str) else query
     condition, few = _where(parsed, ctx)
     if within is not None:
         condition = _both(within, condition)
-    streamable = not few and not parsed.sort and not offset
-    if limit is not None and limit <= _STREAMED_UP_TO and streamable:
-        # One client's list (the client API) keeps its own indexes: a walk over every
-        # client's open cases would pass most of them to find that client's.
-        walk = limit and within is None
-        streamed = _urgent_with_text(parsed, ctx, condition, limit) if walk else None
-        if streamed is None:
-            streamed = _most_urgent(condition, limit)
-        if streamed is not None:
-            return streamed
+    if not ordered or parsed.sort not in ((), _DUE_FIRST):
+        return _sorted_ids(condition, parsed.sort, limit, offset)
+
+    def first(count: int | None) -> list[int]:
+        """The first ``count`` matches in SQL's urgency order (stored instants)."""
+        if count is not None and count <= _STREAMED_UP_TO and not few:
+            # One client's list (the client API) keeps its own indexes: a walk over every
+            # client's open cases would pass most of them to find that client's.
+            walked = _urgent_with_text(parsed, ctx, condition, count) if within is None else None
+            streamed = walked if walked is not None else _most_urgent(condition, count)
+            if streamed is not None:
+                return streamed
+        return _sorted_ids(condition, (), count, 0)
+
+    wanted = None if limit is None else offset + limit
+    return urgency.first_in_order(first, wanted, ctx.book, ctx.now)[offset:]
+
+
+def _sorted_ids(
+    condition: Cond, sort: tuple[SortKey, ...], limit: int | None, offset: int
+) -> list[int]:
+    """The plain plan: every match sorted by SQL, then the page."""
     selected = Case.select(Case.id)
-    if any(key.key == "client" for key in parsed.sort):
+    if any(key.key == "client" for key in sort):
         selected = selected.join(Client, on=(Case.client == Client.id))
-    selected = selected.where(condition).order_by(*_order(parsed.sort))
+    selected = selected.where(condition).order_by(*_order(sort))
     if limit is not None:
         selected = selected.limit(limit)
     if offset:

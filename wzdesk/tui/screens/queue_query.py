@@ -61,7 +61,7 @@ def is_plain(query: Query) -> bool:
 
 
 def _ids(query: Query, now: datetime, me: str) -> list[int]:
-    return search_ids(query, context(now, me))
+    return search_ids(query, context(now, me), ordered=False)
 
 
 def _tabs(now: datetime, me: str) -> list[tuple[str, str, int | None]]:

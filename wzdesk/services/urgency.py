@@ -1,0 +1,160 @@
+"""Most urgent first: one order for the console's queue and for the search's pages.
+
+Urgency is the business time left on a case's nearest running target. A resolution target that
+is paused (waiting on the client) keeps the time it had left when it paused, and its stored due
+instant stays where it was when the clock stopped: it moves on resume. So SQL, which can only
+order by stored instants, lifts a long-waiting case above cases that are breached (a case with
+7h47m left above one 1h12m overdue, seen in ``case list``). The queue sorts its rows by
+:func:`urgency`; the search reads SQL's order a window at a time and ranks each window with the
+same key (:func:`first_in_order`), so both list the same cases in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from wzdesk.core.calendar import BusinessCalendar
+from wzdesk.core.sla import Severity
+from wzdesk.services.policy_book import PolicyBook
+from wzdesk.store.database import db
+from wzdesk.store.models import Case
+from wzdesk.store.stored_values import epoch_from_db
+
+#: (business seconds left, severity rank, case id): the queue's order, smallest first.
+UrgencyKey = tuple[float, int, int]
+
+
+def response_remaining(
+    calendar: BusinessCalendar, now: float, responded: bool, response_due: float
+) -> float | None:
+    """Business seconds to the response due instant (negative once breached); None once met."""
+    if responded:
+        return None
+    positions = calendar.positions_epoch([now, response_due])
+    return positions[1] - positions[0]
+
+
+def resolution_remaining(
+    calendar: BusinessCalendar, now: float, resolution_due: float, paused_since: float | None
+) -> float:
+    """Business seconds to the resolution due instant, frozen at the pause while paused."""
+    reading = paused_since if paused_since is not None else now
+    positions = calendar.positions_epoch([reading, resolution_due])
+    return positions[1] - positions[0]
+
+
+def urgency(
+    calendar: BusinessCalendar,
+    now: float,
+    responded: bool,
+    response_due: float,
+    resolution_due: float,
+    paused_since: float | None,
+) -> float:
+    """Business seconds to the nearest due instant (the resolution's frozen while paused)."""
+    resolution = resolution_remaining(calendar, now, resolution_due, paused_since)
+    response = response_remaining(calendar, now, responded, response_due)
+    return resolution if response is None else min(response, resolution)
+
+
+def _calendars(book: PolicyBook) -> list[BusinessCalendar]:
+    """Every calendar a case's targets may count on (each version, office hours or 24×7)."""
+    found: dict[int, BusinessCalendar] = {}
+    for policy in book.policies().values():
+        for severity in Severity:
+            calendar = policy.calendar_for(severity)
+            found.setdefault(id(calendar), calendar)
+    return list(found.values())
+
+
+def floor(book: PolicyBook, now: float, edge: float) -> float:
+    """The least urgency an open case can have if its stored next due instant is ``edge`` or
+    later: every running target of it is due at ``edge`` or later, and a paused one stopped
+    no later than ``now``, so it had at least the business time from ``now`` to ``edge``
+    left, on whichever calendar it counts."""
+    return min(
+        positions[1] - positions[0]
+        for positions in (c.positions_epoch([now, edge]) for c in _calendars(book))
+    )
+
+
+_COLUMNS = (
+    Case.id,
+    Case.is_open,
+    Case.severity,
+    Case.policy,
+    Case.first_response_at,
+    Case.response_due,
+    Case.resolution_due,
+    Case.paused_since,
+)
+
+
+def open_keys(
+    case_ids: Iterable[int], book: PolicyBook, now: float
+) -> dict[int, tuple[UrgencyKey, float]]:
+    """For each open case among ``case_ids``: its queue key, and its stored next due instant
+    (where SQL's urgency order puts it). Done cases are left out."""
+    wanted = sorted({int(case_id) for case_id in case_ids})
+    keys: dict[int, tuple[UrgencyKey, float]] = {}
+    calendars: dict[tuple[int, str], BusinessCalendar] = {}
+    for start in range(0, len(wanted), 500):  # within any backend's parameter limit
+        chunk = wanted[start : start + 500]
+        rows = db.execute(Case.select(*_COLUMNS).where(Case.id.in_(chunk))).fetchall()
+        for case_id, is_open, severity, policy_id, answered, response, resolution, paused in rows:
+            if not is_open:
+                continue
+            calendar_key = (int(policy_id), str(severity))
+            if calendar_key not in calendars:
+                policy = book.by_id(calendar_key[0])
+                calendars[calendar_key] = policy.calendar_for(Severity(calendar_key[1]))
+            responded = answered is not None
+            response_due, resolution_due = epoch_from_db(response), epoch_from_db(resolution)
+            left = urgency(
+                calendars[calendar_key],
+                now,
+                responded,
+                response_due,
+                resolution_due,
+                None if paused is None else epoch_from_db(paused),
+            )
+            stored = resolution_due if responded else min(response_due, resolution_due)
+            keys[int(case_id)] = ((left, Severity(str(severity)).rank, int(case_id)), stored)
+    return keys
+
+
+def first_in_order(
+    first: Callable[[int | None], list[int]], wanted: int | None, book: PolicyBook, now: datetime
+) -> list[int]:
+    """The first ``wanted`` cases (all, for None) in the queue's order.
+
+    ``first(count)``: the first ``count`` matches (all, for None) in SQL's urgency order: the
+    open cases by stored next due instant, then the done ones. Paused cases only sink from
+    there (their urgency is at least what their stored instant says), so a window of SQL's
+    order holds the answer once its ``wanted``-th most urgent open case is more urgent than
+    any case past the window can be (:func:`floor`); until then the window grows fourfold
+    (each window is a query again, and may cost what the first did: ranking a row costs far
+    less than a round).
+    """
+    at = now.timestamp()
+    if wanted is None:  # every match: rank them all
+        ids = first(None)
+        keys = open_keys(ids, book, at)
+        return sorted(keys, key=lambda case_id: keys[case_id][0]) + [
+            case_id for case_id in ids if case_id not in keys
+        ]
+    if wanted <= 0:
+        return []
+    window = wanted + 1  # one past the page: the edge is a case no page row is
+    while True:
+        ids = first(window)
+        keys = open_keys(ids, book, at)
+        opened = sorted(keys, key=lambda case_id: keys[case_id][0])
+        ranked = opened + [case_id for case_id in ids if case_id not in keys]
+        if len(ids) < window or len(opened) < len(ids):
+            return ranked[:wanted]  # every match was read, or a done one: every open one was
+        edge = keys[ids[-1]][1]
+        if keys[opened[wanted - 1]][0][0] < floor(book, at, edge):
+            return ranked[:wanted]
+        window *= 4
