@@ -129,8 +129,9 @@ def first_in_order(
 ) -> list[int]:
     """The first ``wanted`` cases (all, for None) in the queue's order.
 
-    ``first(count)``: the first ``count`` matches (all, for None) in SQL's urgency order: the
-    open cases by stored next due instant, then the done ones. Paused cases only sink from
+    ``first(count)``: at least the first ``count`` matches (all, for None; all, when fewer
+    match) in SQL's urgency order: the open cases by stored next due instant, then the done
+    ones. A longer prefix is welcome: it makes a longer window. Paused cases only sink from
     there (their urgency is at least what their stored instant says), so a window of SQL's
     order holds the answer once its ``wanted``-th most urgent open case is more urgent than
     any case past the window can be (:func:`floor`); until then the window grows fourfold
@@ -154,6 +155,7 @@ def first_in_order(
         ranked = opened + [case_id for case_id in ids if case_id not in keys]
         if len(ids) < window or len(opened) < len(ids):
             return ranked[:wanted]  # every match was read, or a done one: every open one was
+        window = len(ids)
         edge = keys[ids[-1]][1]
         if keys[opened[wanted - 1]][0][0] < floor(book, at, edge):
             return ranked[:wanted]
