@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wzdesk.core.clock import FixedClock
-from wzdesk.core.query import QueryError, check_query
+from wzdesk.core.query import And, QueryError, TextTerm, check_query, parse_query
 from wzdesk.services import cases, search
 from wzdesk.services.calendar import load_policy_book
 from wzdesk.services.context import ServiceContext
@@ -51,14 +51,18 @@ def _ctx(clock: FixedClock, public_only: bool = False) -> search.SearchContext:
 
 
 def _plain(query: str, ctx: search.SearchContext, limit: int | None) -> list[int]:
-    with mock.patch.object(search, "_urgent_with_text", lambda *args: None):
+    """Without the walk, and without reading the cases that hold every word."""
+    with (
+        mock.patch.object(search, "_urgent_with_text", lambda *args: None),
+        mock.patch.object(search, "_cases_with_every_word", lambda *args: None),
+    ):
         return search.search_ids(query, ctx, limit)
 
 
 _TERMS = st.sampled_from(
     ["the", "steps", "error", "vacation", "payroll", "export", "accrual", "reset", "zeppelin",
      '"steps above"', '"see the"', "sev:critical", "sev:minor", "assignee:none",
-     "breached:any", "-status:new", "status:waiting_client", "is:all"]
+     "breached:any", "-status:new", "status:waiting_client", "is:all", "rdg", "wz-1001"]
 )  # fmt: skip
 
 
@@ -73,6 +77,8 @@ _TERMS = st.sampled_from(
     most=st.sampled_from([20, 90, 5000]),
     price=st.sampled_from([0, 10]),
     public_only=st.booleans(),
+    read_most=st.sampled_from([-1, 20, 200_000]),
+    met_most=st.sampled_from([0, 5, 5000]),
 )
 def test_the_walk_finds_what_the_plain_plan_finds(
     demo_desk: None,
@@ -84,9 +90,13 @@ def test_the_walk_finds_what_the_plain_plan_finds(
     most: int,
     price: int,
     public_only: bool,
+    read_most: int,
+    met_most: int,
 ) -> None:
     """Small first rounds and a low ceiling make the walk take several rounds, give up part
-    way, or run out of open cases; whichever happens, the answer is the plain plan's."""
+    way, or run out of open cases; whichever happens, the answer is the plain plan's. So is
+    the answer from the cases that hold every word, read whole or asked (``read_most``), or
+    not used when too many (``met_most``); a client code or a reference is a word too."""
     text = (" OR " if either and len(terms) > 1 else " ").join(terms)
     if isinstance(check_query(text), QueryError):
         return
@@ -96,6 +106,8 @@ def test_the_walk_finds_what_the_plain_plan_finds(
         mock.patch.object(search, "_WALK_FIRST", first),
         mock.patch.object(search, "_WALK_MOST", most),
         mock.patch.object(search, "_HITS_PER_CASE", price),  # 0: the walk always pays
+        mock.patch.object(search, "_MET_READ_MOST", read_most),
+        mock.patch.object(search, "_MET_MOST", met_most),
     ):
         assert search.search_ids(text, ctx, limit) == _plain(text, ctx, limit)
 
@@ -211,3 +223,71 @@ def test_a_common_whole_word_is_not_counted_again_as_a_prefix(
     assert ['"the"', 6] in asked and ['"the"*', 6] not in asked
     assert fulltext.matching_case_ids(["zeppelin"], False, 5) == []
     assert ['"zeppelin"*', 6] in asked  # a scarce whole word: its prefix is asked
+
+
+def test_common_words_that_never_meet_are_read_once_not_against_every_case(
+    demo_desk: None, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "vacation payroll": both words common, no case holds both. When the walk gives up, each
+    word's cases are read once and intersected; the open cases are not walked against both
+    words' hit lists, nor the done ones sorted (1.4 s at a million cases, SQLite)."""
+    ctx = _ctx(clock)
+    assert _plain("vacation", ctx, 5) and _plain("payroll", ctx, 5)
+    assert _plain("vacation payroll", ctx, 50) == []
+    monkeypatch.setattr(search, "_RARE_HITS", -1)  # every word is common
+    monkeypatch.setattr(search, "_WALK_FIRST", 6)  # the walk's first round: 20 cases,
+    monkeypatch.setattr(search, "_WALK_MOST", 20)  # and then it gives up
+    reads: list[list[str]] = []
+    real_case_ids = fulltext.case_ids
+
+    def counted(words: list[str], *args: object) -> set[int]:
+        reads.append(list(words))
+        return real_case_ids(words, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fulltext, "case_ids", counted)
+    real_most_urgent = search._most_urgent
+    monkeypatch.setattr(search, "_most_urgent", lambda *args: pytest.fail("walked every case"))
+    assert search.search_ids("vacation payroll", ctx, 9) == []
+    assert reads == [["vacation"], ["payroll"]]
+    # A word too common to read whole is asked of the cases the others left (here the one
+    # case a reference names).
+    reads.clear()
+    monkeypatch.setattr(search, "_MET_READ_MOST", 20)
+    ref = Case.get_by_id(1).ref
+    with mock.patch.object(search, "_most_urgent", real_most_urgent):
+        expected = _plain(f"{ref} the is:all", ctx, 9)
+    assert expected == [1]
+    assert search.search_ids(f"{ref} the is:all", ctx, 9) == expected
+    assert reads == [ref.lower().split("-")]  # "the" was not read whole
+
+
+@pytest.mark.parametrize("unreadable", ["none", "last", "all"])
+@pytest.mark.parametrize(
+    "text", ["vacation payroll", "vacation accrual", '"steps above" the', "wz-1001 the"]
+)
+def test_the_cases_with_every_word_are_exactly_those_the_words_find(
+    demo_desk: None,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    unreadable: str,
+) -> None:
+    """Read whole, or asked of the cases the readable words left (the ``last`` word too
+    common to read), the cases holding every word are those the plain query finds: no fewer
+    (the page would miss them) and no more (the page would cost more than the few)."""
+    ctx = _ctx(clock)
+    everything = set(_plain(f"{text} is:all", ctx, None))
+    terms = parse_query(text).where
+    assert isinstance(terms, And)
+    last = terms.items[-1]
+    assert isinstance(last, TextTerm)
+
+    def too_common(words: list[str], *args: object) -> bool:
+        return unreadable == "all" or (unreadable == "last" and list(words) == last.words)
+
+    monkeypatch.setattr(fulltext, "hits_exceed", too_common)
+    met = search._cases_with_every_word(terms, False)
+    if unreadable == "all":
+        assert met is None  # no word is readable: none was read
+    else:
+        assert met is not None and set(met) == everything

@@ -338,6 +338,56 @@ def _rare_text_cases(node: Node | None) -> list[int] | None:
     return None
 
 
+#: Cases meeting every word of a query at most: above, :func:`_cases_with_every_word` gives up.
+_MET_MOST = 5000
+#: A word in more texts than this is not read whole ("the": every case); the cases the other
+#: words left are asked about it instead (:func:`fulltext.holding`).
+_MET_READ_MOST = 200_000
+
+
+def _cases_with_every_word(node: Node | None, public_only: bool) -> list[int] | None:
+    """The cases that hold every word or phrase the query ANDs in, when there are two or more
+    and few cases hold them all; None otherwise.
+
+    For common words that seldom meet ("vacation payroll": 41,000 cases each, none with
+    both), the walk finds too few among the first open cases and gives up; the plan after it
+    tested every open case against both words' hit lists, then every done case again: 1.4 s
+    at a million cases on SQLite, 2.8 s on PostgreSQL. Reading each word's cases once and
+    intersecting them costs their hits once, and what follows costs the few cases left. A
+    word too common to read whole is asked of those few cases only."""
+    items = node.items if isinstance(node, And) else (node,)
+    terms = [item for item in items if isinstance(item, TextTerm)]
+    if len(terms) < 2:
+        return None
+    for term in terms:  # a word that is a client code finds that client's every case
+        if not term.phrase and Client.select().where(Client.code == term.text.upper()).exists():
+            return None
+    readable = [t for t in terms if not fulltext.hits_exceed(t.words, t.phrase, _MET_READ_MOST)]
+    if not readable:
+        return None
+    met: set[int] | None = None
+    for term in readable:
+        found = fulltext.case_ids(term.words, term.phrase, public_only) | _named_case(term)
+        met = found if met is None else met & found
+        if not met:
+            return []
+    assert met is not None
+    if len(met) > _MET_MOST:
+        return None
+    for term in terms:
+        if term not in readable and met:
+            held = fulltext.holding(sorted(met), term.words, term.phrase, public_only)
+            met = (held | _named_case(term)) & met
+    return sorted(met)
+
+
+def _named_case(term: TextTerm) -> set[int]:
+    """The case a word names by its reference (a word is a reference too), if any."""
+    if term.phrase:
+        return set()
+    return set(_ids(Case.select(Case.id).where(Case.ref == term.text.upper())))
+
+
 def where(query: Query, ctx: SearchContext) -> Cond:
     """The whole condition of a query, scope included."""
     return _where(query, ctx)[0]
@@ -588,19 +638,33 @@ def search_ids(
     if not ordered or parsed.sort not in ((), _DUE_FIRST):
         return _sorted_ids(condition, parsed.sort, limit, offset)
 
+    asked = False  # whether the walk gave up and the cases with every word were read
+    met: list[int] | None = None  # those cases, when few
+
     def first(count: int | None) -> list[int]:
-        """The first ``count`` matches in SQL's urgency order (stored instants)."""
-        if count is not None and count <= _STREAMED_UP_TO and not few:
-            if within is not None:  # one client's list keeps its own indexes
-                # A longer window costs these index walks little, and a free-text condition
-                # costs each round the same whatever its length: read enough for one round.
-                more = max(count, min(4 * count, _STREAMED_UP_TO))
-                streamed = _one_clients_most_urgent(condition, more)
-                if streamed is not None:
-                    return streamed
-            else:
-                walked = _urgent_with_text(parsed, ctx, condition, count)
-                return walked if walked is not None else _most_urgent(condition, count)
+        """At least the first ``count`` matches in SQL's urgency order (stored instants)."""
+        nonlocal asked, met
+        streamable = count is not None and count <= _STREAMED_UP_TO and not few
+        # A longer window costs the index walks below little, while each round may cost the
+        # same whatever its length (a free-text condition, or a plan PostgreSQL misjudges:
+        # is:paused scanned every open case): read enough for one round.
+        more = None if count is None else min(4 * count, _STREAMED_UP_TO)
+        if streamable and within is not None:  # one client's list keeps its own indexes
+            assert more is not None
+            streamed = _one_clients_most_urgent(condition, more)
+            if streamed is not None:
+                return streamed
+        elif streamable and not asked:
+            assert count is not None
+            walked = _urgent_with_text(parsed, ctx, condition, count)
+            if walked is not None:
+                return walked
+            asked, met = True, _cases_with_every_word(parsed.where, ctx.public_only)
+        if met is not None:  # few cases hold every word: the plain plan over those
+            return _sorted_ids(_both(_listed(met), condition), (), count, 0)
+        if streamable and within is None:
+            assert more is not None
+            return _most_urgent(condition, more)
         return _sorted_ids(condition, (), count, 0)
 
     wanted = None if limit is None else offset + limit

@@ -74,22 +74,34 @@ def matches(
     reveal that a word is in an internal note)."""
     if not words:
         return peewee.SQL("1=0")
+    sql, params = _hits(words, phrase, public_only)
+    return case_id.in_(peewee.SQL(f"({sql})", params))
+
+
+def case_ids(words: Sequence[str], phrase: bool, public_only: bool = False) -> set[int]:
+    """Every case :func:`matches` finds, read whole: the cost of the words' hits."""
+    if not words:
+        return set()
+    sql, params = _hits(words, phrase, public_only)
+    return {int(row[0]) for row in db.execute_sql(sql, params).fetchall()}
+
+
+def _hits(words: Sequence[str], phrase: bool, public_only: bool) -> tuple[str, list[str]]:
+    """The query of the case ids whose texts hold the words, and its parameters."""
     if is_postgres():
         tsquery = _tsquery(words, phrase)
         public = " AND e.public" if public_only else ""
-        found = peewee.SQL(f"({_PG_CASE_HITS} UNION {_PG_EVENT_HITS}{public})", [tsquery, tsquery])
-        return case_id.in_(found)
+        return f"{_PG_CASE_HITS} UNION {_PG_EVENT_HITS}{public}", [tsquery, tsquery]
     fts = _fts_query(words, phrase)
     # Reading the UNINDEXED case_id column costs a lookup per hit; rowids are free: a case's
     # own row is at -case.id, an event's at its id (the case_event primary key).
-    rows = peewee.SQL(
-        "(SELECT -rowid FROM case_text WHERE case_text MATCH ? AND rowid < 0 "
+    sql = (
+        "SELECT -rowid FROM case_text WHERE case_text MATCH ? AND rowid < 0 "
         "UNION SELECT case_id FROM case_event WHERE id IN "
         "(SELECT rowid FROM case_text WHERE case_text MATCH ? AND rowid > 0)"
-        + (" AND public)" if public_only else ")"),
-        [fts, fts],
+        + (" AND public" if public_only else "")
     )
-    return case_id.in_(rows)
+    return sql, [fts, fts]
 
 
 def matching_case_ids(words: Sequence[str], phrase: bool, cap: int) -> list[int] | None:
