@@ -107,3 +107,18 @@ def test_the_search_walks_the_open_cases_on_the_same_index(database: peewee.Data
         plan = _plan(database, walks[0])
         assert "case_open_next_due" in plan, (text, plan)
         assert "TEMP B-TREE" not in plan.upper() and "Sort" not in plan, (text, plan)
+
+
+def test_newest_first_reads_the_received_index_backwards(database: peewee.Database) -> None:
+    """``sort:-received`` (and ``-updated``) order by columns that are never NULL: written
+    ``DESC NULLS LAST`` they did not match the index's order on PostgreSQL, which sorted
+    every case (219 ms at a million cases for ``received:last-7d sort:-received``)."""
+    from wzdesk.core.query import parse_query
+    from wzdesk.services import search
+    from wzdesk.store.models import Case
+
+    query = parse_query("is:all sort:-received")
+    plan = _plan(database, Case.select(Case.id).order_by(*search._order(query.sort)).limit(50))
+    assert "case_received_at_id" in plan, plan
+    assert "TEMP B-TREE" not in plan.upper(), plan
+    assert "Sort" not in plan, plan
