@@ -474,8 +474,9 @@ def _one_clients_most_urgent(condition: Cond, limit: int) -> list[int] | None:
     An open case's next due instant is the earlier of its running timers', so the most urgent
     ones are among the first ``limit`` by response due (unanswered cases) and the first
     ``limit`` by resolution due, each walked in order on its (client_id, is_open, due) index, ties
-    at the edge included. Only those candidates get the exact urgency sort. None when fewer than
-    ``limit`` open cases match (then the done ones follow: the plain query does that)."""
+    at the edge included. Only those candidates get the exact urgency sort. When fewer than
+    ``limit`` open cases match, the resolution stream read them all, and the done ones
+    follow. None for a pile of ties (the plain query sorts them)."""
     streams = (
         (Case.response_due, _both(Case.is_open == True, Case.first_response_at.is_null())),  # noqa: E712
         (Case.resolution_due, Case.is_open == True),  # noqa: E712
@@ -494,10 +495,13 @@ def _one_clients_most_urgent(condition: Cond, limit: int) -> list[int] | None:
         if len(first) > limit and first[limit][1] == edge:  # ties past the edge: take them all
             up_to = _both(scoped, due <= due.python_value(edge))
             candidates.update(_ids(Case.select(Case.id).where(up_to)))
-    if not enough or len(candidates) > 20 * _STREAMED_UP_TO:  # a pile of ties: sort them all
+    if len(candidates) > 20 * _STREAMED_UP_TO:  # a pile of ties: sort them all
         return None
     ordered = Case.select(Case.id).where(_listed(candidates)).order_by(*_order(()))
-    return _ids(ordered.limit(limit))
+    found = _ids(ordered.limit(limit))
+    if not enough:  # every open match was read: the done ones follow
+        found += _first_done(condition, limit - len(found))
+    return found
 
 
 #: A common word is looked for among the first open cases in urgency order: at first this
