@@ -30,7 +30,7 @@ from wzdesk.core.sla import Severity, TimerState
 from wzdesk.core.text import clean
 from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.reading import seen_versions
-from wzdesk.services.urgency import resolution_remaining, response_remaining, urgency
+from wzdesk.services.urgency import next_due, resolution_remaining, response_remaining, urgency
 from wzdesk.store.database import db
 from wzdesk.store.models import Case, Client, Contact, User
 from wzdesk.store.queries import open_next_due
@@ -93,9 +93,7 @@ class QueueRow:
     @property
     def next_due(self) -> float:
         """The nearest due instant of a running timer (urgency order)."""
-        if self.responded:
-            return self.resolution_due
-        return min(self.response_due, self.resolution_due)
+        return next_due(self.responded, self.response_due, self.resolution_due)
 
     def urgency(self, now: float) -> float:
         """Business seconds to the nearest due instant (frozen while paused): queue order

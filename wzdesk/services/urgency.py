@@ -44,6 +44,12 @@ def resolution_remaining(
     return positions[1] - positions[0]
 
 
+def next_due(responded: bool, response_due: float, resolution_due: float) -> float:
+    """An open case's stored next due instant: where SQL's urgency order (the index
+    ``case_open_next_due``, :func:`wzdesk.store.queries.open_next_due`) puts it."""
+    return resolution_due if responded else min(response_due, resolution_due)
+
+
 def urgency(
     calendar: BusinessCalendar,
     now: float,
@@ -119,7 +125,7 @@ def open_keys(
                 resolution_due,
                 None if paused is None else epoch_from_db(paused),
             )
-            stored = resolution_due if responded else min(response_due, resolution_due)
+            stored = next_due(responded, response_due, resolution_due)
             keys[int(case_id)] = ((left, Severity(str(severity)).rank, int(case_id)), stored)
     return keys
 

@@ -114,16 +114,13 @@ def matching_case_ids(words: Sequence[str], phrase: bool, cap: int) -> list[int]
         return None  # one letter as a prefix: common in any language, and slow to count
     if is_postgres():
         return _pg_matching_case_ids(words, phrase, cap)
-    first = "SELECT rowid FROM case_text WHERE case_text MATCH ? LIMIT ?"
-    if not phrase:
-        # The words as whole words first: a prefix query merges the hit lists of every word
-        # it begins (270 ms for "the" at a million cases) before its first row, a whole word
-        # reads only as far as the LIMIT; and more than ``cap`` whole-word hits means more
-        # than ``cap`` prefix hits.
-        whole = " ".join(f'"{word}"' for word in words)
-        if len(db.execute_sql(first, [whole, cap + 1]).fetchall()) > cap:
-            return None
-    hits = db.execute_sql(first, [_fts_query(words, phrase), cap + 1]).fetchall()
+    # The words as whole words first: a prefix query merges the hit lists of every word it
+    # begins (270 ms for "the" at a million cases) before its first row, a whole word reads
+    # only as far as the LIMIT; and more than ``cap`` whole-word hits means more than ``cap``
+    # prefix hits.
+    if not phrase and hits_exceed(words, phrase, cap, prefixes=False):
+        return None
+    hits = db.execute_sql(_FIRST_HITS, [_fts_query(words, phrase), cap + 1]).fetchall()
     if len(hits) > cap:
         return None
     found = {-int(rowid) for (rowid,) in hits if rowid < 0}
@@ -192,14 +189,18 @@ def hits_exceed(words: Sequence[str], phrase: bool, count: int, prefixes: bool =
     if is_postgres():
         estimate = _pg_estimate(_tsquery(words, False))
         return estimate * (PG_PHRASE_WEIGHT if phrase else 1) > count
-    first = "SELECT rowid FROM case_text WHERE case_text MATCH ? LIMIT ?"
     if not phrase:  # whole words first (see matching_case_ids)
         whole = " ".join(f'"{word}"' for word in words)
-        if len(db.execute_sql(first, [whole, count + 1]).fetchall()) > count:
+        if len(db.execute_sql(_FIRST_HITS, [whole, count + 1]).fetchall()) > count:
             return True
         if not prefixes:
             return False
-    return len(db.execute_sql(first, [_fts_query(words, phrase), count + 1]).fetchall()) > count
+    hits = db.execute_sql(_FIRST_HITS, [_fts_query(words, phrase), count + 1]).fetchall()
+    return len(hits) > count
+
+
+#: SQLite: the first hits of an FTS5 query, up to a LIMIT.
+_FIRST_HITS = "SELECT rowid FROM case_text WHERE case_text MATCH ? LIMIT ?"
 
 
 def texts_estimate() -> int:
