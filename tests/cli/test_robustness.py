@@ -170,11 +170,11 @@ def test_case_set_json_prints_what_it_wrote_not_a_later_change(
     desk: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ref = open_case(desk)["ref"]
-    from wzdesk.services import calendar as calendar_service
+    from wzdesk.services import policy_book
     from wzdesk.services.cases import reply
     from wzdesk.services.context import ServiceContext
 
-    real = calendar_service.load_policy_book
+    real = policy_book.load_policy_book
     calls = {"n": 0}
 
     def another_writer_then_the_book() -> Any:
@@ -183,9 +183,9 @@ def test_case_set_json_prints_what_it_wrote_not_a_later_change(
             reply(ServiceContext("kim"), ref, "Kim got there in between", internal=True)
         return real()
 
-    monkeypatch.setattr(calendar_service, "load_policy_book", another_writer_then_the_book)
+    monkeypatch.setattr(policy_book, "load_policy_book", another_writer_then_the_book)
     written = desk.ok("case", "set", ref, "--assignee", "kim", "--json", user="kim").json
-    monkeypatch.setattr(calendar_service, "load_policy_book", real)
+    monkeypatch.setattr(policy_book, "load_policy_book", real)
     assert (written["version"], written["assignee"]) == (2, "kim")
     assert desk.ok("case", "show", ref, "--json").json["version"] == 3
 

@@ -103,6 +103,35 @@ def test_reading_cases_leaves_the_heavy_modules_alone(tmp_path: Path) -> None:
     assert sorted(loaded & set(NOT_FOR_READING)) == []
 
 
+#: What showing one case has no use for: the mail composer and SMTP transport (its outgoing
+#: messages only need their delivery state), the blob store (a case with no attachments), and
+#: the calendar's editing use cases with the re-timing they bring.
+NOT_FOR_SHOWING = (
+    *NOT_FOR_READING,
+    "smtplib",
+    "wzdesk.mail.compose",
+    "wzdesk.services.mail_outbox",
+    "wzdesk.services.mail_settings",
+    "wzdesk.services.calendar",
+    "wzdesk.services.retiming",
+)
+
+
+def test_showing_a_case_leaves_the_mail_machinery_alone(tmp_path: Path) -> None:
+    database = str(tmp_path / "desk.db")
+    env = {"WZDESK_NOW": "2026-03-09T14:00:00Z", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    demo = [sys.executable, "-m", "wzdesk", "--db", database, "demo", "--cases", "3"]
+    assert subprocess.run(demo, capture_output=True, env=env, timeout=60).returncode == 0
+    for verb in (["show", "WZ-1002"], ["list", "--limit", "5"]):
+        argv = [sys.executable, "-c", LOADED, "--db", database, "case", *verb]
+        done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert "WZ-1002" in done.stdout
+        loaded = set(done.stderr.strip().splitlines()[-1].split(","))
+        assert "wzdesk.store.models" in loaded  # the probe sees the case was read
+        assert sorted(loaded & set(NOT_FOR_SHOWING)) == [], verb
+
+
 #: What the calendar commands do without on an up-to-date SQLite file (the quick read-only
 #: path): the ORM, and :mod:`dataclasses` with the :mod:`inspect` it drags in.
 NOT_FOR_THE_CALENDAR = (*NOT_FOR_READING, "peewee", "wzdesk.store.models", "dataclasses", "inspect")

@@ -161,8 +161,8 @@ def _print_written(
     later change by someone else is not passed off as this one's). ``delivery``: what became
     of the email it wrote (``email: queued to ...`` or ``email: not sent: ...``; ``"delivery"``
     in JSON); ``outgoing``: list the case's outgoing messages (a new case's acknowledgment)."""
-    from wzdesk.services.calendar import load_policy_book
     from wzdesk.services.case_views import case_dict, outgoing_of
+    from wzdesk.services.policy_book import load_policy_book
 
     book = load_policy_book()
     result = case_dict(case, book, runtime.clock.now())
@@ -246,8 +246,8 @@ def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.calendar import load_policy_book
     from wzdesk.services.case_views import CaseFilter, case_dict
+    from wzdesk.services.policy_book import load_policy_book
     from wzdesk.services.search import context, filter_query, search_cases
 
     me = runtime.context().actor  # cases are for console users only
@@ -310,8 +310,8 @@ def run_call(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_set(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.core.errors import InvalidInput
     from wzdesk.services import cases
-    from wzdesk.services.calendar import load_policy_book
     from wzdesk.services.context import write_transaction
+    from wzdesk.services.policy_book import load_policy_book
 
     if args.need and args.status is None:
         raise InvalidInput("only goes with --status waiting_client", field="--need")

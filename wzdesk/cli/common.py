@@ -136,7 +136,7 @@ class Runtime:
             if book is not None:
                 return book
         self.open_store()
-        from wzdesk.services.calendar import load_policy_book
+        from wzdesk.services.policy_book import load_policy_book
 
         return load_policy_book()
 

@@ -144,7 +144,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _zone(runtime: Runtime) -> ZoneInfo:
     """The support zone (of the policy in force now) for printing instants."""
-    from wzdesk.services.calendar import load_policy_book
+    from wzdesk.services.policy_book import load_policy_book
 
     return load_policy_book().at(runtime.clock.now()).calendar.zone
 

@@ -179,7 +179,7 @@ def _effective(text: str, runtime: Runtime) -> datetime:
         return parse_instant(text, "--effective")
     from zoneinfo import ZoneInfo
 
-    from wzdesk.services.calendar import load_policy_book
+    from wzdesk.services.policy_book import load_policy_book
 
     day = parse_date(text, "--effective")
     zone: ZoneInfo = load_policy_book().at(runtime.clock.now()).calendar.zone

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import peewee
 
 from wzdesk.core.timefmt import format_instant
-from wzdesk.mail.blobs import BlobStore
-from wzdesk.services.mail_settings import blob_store
 from wzdesk.store.models import Attachment, Case, MailMessage
+
+if TYPE_CHECKING:
+    from wzdesk.mail.blobs import BlobStore
 
 
 def attachment_dict(
@@ -42,5 +43,10 @@ def attachments_of(
     )
     if not rows:
         return []
-    store = store or blob_store()
+    if store is None:
+        # Here, not at the top: `case show` of a case with no files (most) skips the mail
+        # settings and blob store (issue 13: script start-up).
+        from wzdesk.services.mail_settings import blob_store
+
+        store = blob_store()
     return [attachment_dict(row, store, zone) for row in rows]

@@ -18,7 +18,8 @@ from wzdesk.services.context import ServiceContext, write_transaction
 
 # PolicyBook lives beside the quick path; most services know it from here.
 from wzdesk.services.policy_book import PolicyBook as PolicyBook
-from wzdesk.services.policy_book import holiday_fields, read_policy_book
+from wzdesk.services.policy_book import holiday_fields
+from wzdesk.services.policy_book import load_policy_book as load_policy_book
 from wzdesk.services.retiming import Retiming, retimed_change
 from wzdesk.store.calendar_rows import holiday_entries
 from wzdesk.store.database import fetch_rows
@@ -60,11 +61,6 @@ def _row(holiday: Holiday, retiming: Retiming | None = None) -> HolidayRow:
         retiming or Retiming(),
         None if hours is None else format_hours(hours),
     )
-
-
-def load_policy_book() -> PolicyBook:
-    """Read every policy version and the holiday list (three queries) on the open store."""
-    return read_policy_book(fetch_rows)
 
 
 # -- holidays -----------------------------------------------------------------------------------

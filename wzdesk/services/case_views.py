@@ -17,9 +17,10 @@ from wzdesk.core.rules import Category, Status, missing_recommended_fields
 from wzdesk.core.sla import Severity, TimerState, TimerStatus
 from wzdesk.core.text import clean
 from wzdesk.core.timefmt import format_instant
-from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases import get_case, parse_choice
+from wzdesk.services.delivery_states import delivery_state
 from wzdesk.services.directory import get_user
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store import queries
 from wzdesk.store.models import Case, CaseEvent, Client, Contact, OutboundMail, SlaPause, User
 
@@ -224,8 +225,6 @@ MAX_SEARCH = 200
 def outgoing_of(case: Case, zone: Any) -> list[dict[str, Any]]:
     """Every message written for the case, oldest first, with its delivery state: ``queued``,
     ``sending``, ``retrying``, ``delivered``, ``failed``, or ``not_sent`` (no email on file)."""
-    from wzdesk.services.mail_outbox import delivery_state  # see show_case
-
     items: list[tuple[datetime, int, dict[str, Any]]] = []
     for row in OutboundMail.select().where(OutboundMail.case == case).order_by(OutboundMail.id):
         state = delivery_state(row)

@@ -24,11 +24,11 @@ from wzdesk.core.templates import render
 from wzdesk.core.wording import hours_in_words, instant_in_words, target_in_words
 from wzdesk.mail.compose import address_of, reply_subject
 from wzdesk.mail.config import MailSettings
-from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.mail_outbox import MAILER, enqueue, kind_words, last_client_message
 from wzdesk.services.mail_settings import mail_settings
 from wzdesk.services.notice_settings import NoticeSettings, load_notice_settings
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.services.templates import TemplateText, template_text
 from wzdesk.store.models import Case, CaseEvent, Contact, MailMessage, User, to_json
 

@@ -21,9 +21,9 @@ from wzdesk.core.clock import Clock
 from wzdesk.core.rules import Category, Channel, Classification, Role, Status
 from wzdesk.core.sla import Severity
 from wzdesk.services.billing.demo import add_demo_services
-from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases import FIRST_CASE_NUMBER, REF_PREFIX
 from wzdesk.services.context import write_transaction
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store.database import db, refresh_statistics
 from wzdesk.store.models import (
     AuditEntry,

@@ -15,9 +15,9 @@ from wzdesk.core.rules import Category, Channel
 from wzdesk.core.sla import Severity
 from wzdesk.mail.blobs import BlobStore
 from wzdesk.mail.parse import ParsedAttachment, ParsedMessage
-from wzdesk.services.calendar import PolicyBook
 from wzdesk.services.cases import NewCase, client_wrote, open_case
 from wzdesk.services.context import ServiceContext
+from wzdesk.services.policy_book import PolicyBook
 from wzdesk.store.models import Attachment, Case, CaseEvent, Contact, MailMessage, to_json
 from wzdesk.store.prepared import PreparedInsert
 

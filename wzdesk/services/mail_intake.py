@@ -22,7 +22,6 @@ from wzdesk.mail.blobs import BlobStore
 from wzdesk.mail.config import MailSettings
 from wzdesk.mail.parse import ParsedMessage, parse_message
 from wzdesk.mail.sources import RawMessage
-from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases import REF_PREFIX, acknowledge_case, parse_choice
 from wzdesk.services.client_mail import Composer
 from wzdesk.services.context import ServiceContext, write_transaction
@@ -34,6 +33,7 @@ from wzdesk.services.mail_filing import (
     store_attachments,
 )
 from wzdesk.services.mail_settings import blob_store, mail_settings
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.services.related import follow_merges
 from wzdesk.store.models import Case, Client, Contact, MailMessage, QuarantinedMail
 from wzdesk.store.prepared import PreparedGet, PreparedInsert, PreparedLookup

@@ -27,6 +27,7 @@ from wzdesk.mail.compose import address_of, compose_message, new_message_id
 from wzdesk.mail.config import MailSettings
 from wzdesk.mail.transport import DeliveryError, Transport, transport_for
 from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.delivery_states import delivery_state
 from wzdesk.services.mail_settings import mail_settings
 from wzdesk.store.models import Case, CaseEvent, MailMessage, OutboundMail, to_json
 from wzdesk.store.prepared import PreparedInsert
@@ -341,13 +342,6 @@ def _record_failure(ctx: ServiceContext, row: OutboundMail, error: str, permanen
 
 
 # -- the outbox for people ----------------------------------------------------------------------
-
-
-def delivery_state(row: OutboundMail) -> str:
-    """queued, retrying, sending, delivered or failed: what a person wants to know."""
-    if row.status == "pending":
-        return "retrying" if row.attempts else "queued"
-    return {"sent": "delivered"}.get(row.status, row.status)
 
 
 def outbox_dict(row: OutboundMail, zone: ZoneInfo) -> dict[str, Any]:

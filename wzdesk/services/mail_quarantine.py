@@ -17,7 +17,6 @@ from wzdesk.core.text import check_text, clean
 from wzdesk.core.timefmt import format_instant
 from wzdesk.mail.config import MailSettings
 from wzdesk.mail.parse import ParsedMessage, parse_message
-from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases import acknowledge_case, get_case, parse_choice
 from wzdesk.services.client_mail import Composer
 from wzdesk.services.context import ServiceContext, write_transaction
@@ -28,6 +27,7 @@ from wzdesk.services.mail_filing import (
     store_attachments,
 )
 from wzdesk.services.mail_settings import blob_store, mail_settings
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store.models import Case, Client, Contact, MailMessage, QuarantinedMail
 
 HELD = "held"

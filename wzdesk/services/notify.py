@@ -32,13 +32,13 @@ from wzdesk.core.sla import Severity, TimerState, TimerStatus
 from wzdesk.core.timefmt import format_business_duration
 from wzdesk.core.wording import BUSINESS_DAY_SECONDS, business_days_in_words, instant_in_words
 from wzdesk.services.alerts import list_rules, recipients_for, rule_words
-from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.case_views import timers
 from wzdesk.services.cases import close_case, resolve_case
 from wzdesk.services.cases.records import add_event, save_case
 from wzdesk.services.cases.triage import what_we_need
 from wzdesk.services.client_mail import Composer, queue_case_mail, queue_plain_mail
 from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store.models import AlertRule, Case, CaseEvent, Notification, User
 
 #: The notification kind of each alert event (also its template's name).

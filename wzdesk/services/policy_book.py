@@ -121,3 +121,13 @@ def quick_holiday_list(url: str | None) -> list[dict[str, str | None]] | None:
         return [holiday_fields(holiday) for holiday in holiday_entries(reader.rows)]
     finally:
         reader.close()
+
+
+def load_policy_book() -> PolicyBook:
+    """Read every policy version and the holiday list (three queries) on the open store.
+
+    Here rather than in :mod:`wzdesk.services.calendar` (which re-exports it) so that reading
+    cases does not load the calendar's editing use cases and the re-timing they bring."""
+    from wzdesk.store.database import fetch_rows  # Peewee: the quick path above never needs it
+
+    return read_policy_book(fetch_rows)

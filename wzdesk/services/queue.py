@@ -28,7 +28,7 @@ from wzdesk.core.clock import Clock, SystemClock
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity, TimerState
 from wzdesk.core.text import clean
-from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.services.reading import seen_versions
 from wzdesk.services.urgency import next_due, resolution_remaining, response_remaining, urgency
 from wzdesk.store.database import db

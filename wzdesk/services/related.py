@@ -17,7 +17,6 @@ from wzdesk.core.case_sla import compute_deadlines
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action, Status
 from wzdesk.core.sla import Severity
-from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases.records import (
     check_version,
     deadline_fields,
@@ -27,6 +26,7 @@ from wzdesk.services.cases.records import (
     stored_deadlines,
 )
 from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store.models import (
     Attachment,
     Case,

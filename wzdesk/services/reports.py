@@ -19,8 +19,8 @@ from wzdesk.core.rules import Action
 from wzdesk.core.sla import Severity, TimerState
 from wzdesk.core.sla_history import readings
 from wzdesk.core.timefmt import format_instant
-from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.context import ServiceContext
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.services.sla_history import (
     CaseRow,
     check_period,

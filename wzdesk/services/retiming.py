@@ -28,7 +28,7 @@ from wzdesk.store.models import Case, SlaPause
 from wzdesk.store.queries import tuples
 
 if TYPE_CHECKING:
-    from wzdesk.services.calendar import PolicyBook
+    from wzdesk.services.policy_book import PolicyBook
 
 T = TypeVar("T")
 

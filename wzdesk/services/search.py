@@ -36,10 +36,10 @@ from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity
 from wzdesk.core.text import clean
 from wzdesk.services import urgency
-from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.case_views import MAX_SEARCH, CaseFilter
 from wzdesk.services.cases import parse_choice
 from wzdesk.services.directory import get_user
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store import fulltext, queries
 from wzdesk.store.database import db
 from wzdesk.store.models import Case, Client, Contact, PolicyVersion, User

@@ -29,9 +29,9 @@ from wzdesk.core.sla_history import (
     sla_events,
 )
 from wzdesk.core.timefmt import format_instant
-from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases import get_case
 from wzdesk.services.context import ServiceContext
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store.models import Case, CaseEvent, PolicyVersion, SlaPause
 
 

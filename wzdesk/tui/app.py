@@ -18,8 +18,8 @@ from textual.worker import get_current_worker
 
 from wzdesk.core.clock import Clock
 from wzdesk.core.rules import Role
-from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.context import ServiceContext, connection
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.services.queue import QueueSnapshot
 from wzdesk.services.session import has_cases
 from wzdesk.tui.commands import CaseCommands

@@ -7,7 +7,6 @@ from typing import Any
 
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import Action, Status
-from wzdesk.services.calendar import PolicyBook
 from wzdesk.services.cases.intake import MAX_CALL_SECONDS
 from wzdesk.services.cases.records import (
     Replied,
@@ -20,6 +19,7 @@ from wzdesk.services.cases.records import (
 )
 from wzdesk.services.client_mail import Composer, queue_case_mail
 from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.policy_book import PolicyBook
 from wzdesk.store.models import Case
 
 

@@ -11,7 +11,6 @@ from wzdesk.core.rules import Action, Category, Channel, Status, missing_recomme
 from wzdesk.core.sla import Severity
 from wzdesk.core.text import clean
 from wzdesk.core.timefmt import check_instant
-from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases.records import (
     FIRST_CASE_NUMBER,
     REF_PREFIX,
@@ -24,6 +23,7 @@ from wzdesk.services.cases.records import (
 from wzdesk.services.client_mail import LOOK_UP, Composer, Delivery, LookUp, queue_case_mail
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import describe_admins, find_contact, get_client
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store.models import Case, CaseEvent, Contact, MailMessage
 
 #: A received time this far ahead of the clock is a typo, not a clock skew.

@@ -6,7 +6,6 @@ from typing import Any
 
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import Action, Category, Classification, Status
-from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases.handoff import open_services_case
 from wzdesk.services.cases.records import (
     Replied,
@@ -22,6 +21,7 @@ from wzdesk.services.cases.records import (
 )
 from wzdesk.services.client_mail import Composer, Delivery, queue_case_mail
 from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store.models import Case
 
 

@@ -18,8 +18,8 @@ from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity, SlaPolicy
 from wzdesk.core.text import check_text, clean
 from wzdesk.services import versioning
-from wzdesk.services.calendar import PolicyBook
 from wzdesk.services.context import ServiceContext
+from wzdesk.services.policy_book import PolicyBook
 from wzdesk.store.models import Case, CaseEvent, SlaPause, to_json
 
 if TYPE_CHECKING:  # reading a case does not load the mail composer

@@ -8,7 +8,6 @@ from wzdesk.core.case_sla import compute_deadlines
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import DEDICATED_STATUS_COMMANDS, SETTABLE_STATUS_MOVES, Action, Status
 from wzdesk.core.sla import Severity
-from wzdesk.services.calendar import PolicyBook, load_policy_book
 from wzdesk.services.cases.handoff import is_professional_services, open_draft_quote
 from wzdesk.services.cases.records import (
     add_event,
@@ -28,6 +27,7 @@ from wzdesk.services.cases.records import (
 from wzdesk.services.client_mail import Composer, queue_case_mail
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import get_user
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store.models import Case, CaseEvent, SlaPause
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from wzdesk.services.calendar import PolicyBook, load_policy_book
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 
 _local = threading.local()
 

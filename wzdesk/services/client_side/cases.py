@@ -20,7 +20,6 @@ from wzdesk.core.query import And, FieldTerm, Node, Not, Or, Query, parse_query
 from wzdesk.core.rules import Category, Channel, Status, missing_recommended_fields
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services import search
-from wzdesk.services.calendar import PolicyBook
 from wzdesk.services.case_views import instants_and_states, pauses_of, timers
 from wzdesk.services.cases import NewCase, client_wrote, get_case, open_case
 from wzdesk.services.cases.records import add_event, clean_text
@@ -32,6 +31,7 @@ from wzdesk.services.client_side.scope import (
     scope_client,
 )
 from wzdesk.services.context import write_transaction
+from wzdesk.services.policy_book import PolicyBook
 from wzdesk.services.related import follow_merges
 from wzdesk.store.models import Case, CaseEvent, Contact, OutboundMail
 

@@ -169,7 +169,7 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def load(self, offset: int, keep_ref: str | None = None, at_end: bool = False) -> None:
         """Read one page (and the count of matches) in a worker thread."""
-        from wzdesk.services.calendar import load_policy_book
+        from wzdesk.services.policy_book import load_policy_book
 
         worker = get_current_worker()
         now = self.wz.clock.now()

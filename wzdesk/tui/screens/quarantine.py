@@ -107,9 +107,9 @@ class DecisionMade(Message):
 
 def fetch_held(now: datetime) -> HeldList:
     """The newest held messages and how many are held in all (runs in a worker thread)."""
-    from wzdesk.services.calendar import load_policy_book
     from wzdesk.services.mail_quarantine import held_count, list_quarantine, suggested_contacts
     from wzdesk.services.mail_settings import mail_settings
+    from wzdesk.services.policy_book import load_policy_book
 
     zone = load_policy_book().at(now).calendar.zone
     rows = []

@@ -1,0 +1,19 @@
+"""What became of an outgoing message, in the words a person wants (queued, delivered...).
+
+Its own module so that ``case show`` can say it without loading the mail composer and SMTP
+transport that :mod:`wzdesk.services.mail_outbox` needs to send (issue 13: script start-up).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wzdesk.store.models import OutboundMail
+
+
+def delivery_state(row: OutboundMail) -> str:
+    """queued, retrying, sending, delivered or failed: what a person wants to know."""
+    if row.status == "pending":
+        return "retrying" if row.attempts else "queued"
+    return {"sent": "delivered"}.get(row.status, row.status)
