@@ -12,32 +12,76 @@ they cover, but only deadlines not yet passed when the pause began: a pause cann
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from wzdesk.core.calendar import BusinessCalendar
 from wzdesk.core.sla import Severity, SlaPolicy, TimerState, TimerStatus
+from wzdesk.core.values import Value
 
 
-@dataclass(frozen=True)
-class Deadlines:
-    """The instants stored on a case row (resolution ones already pushed by finished pauses)."""
+class Deadlines(Value):
+    """The instants stored on a case row (resolution ones already pushed by finished pauses).
 
+    A :class:`Value`, not a frozen dataclass: every command that reads a case loads this module,
+    and generating a dataclass's methods costs a script's start-up about a millisecond each."""
+
+    _fields = __match_args__ = (
+        "response_due",
+        "response_at_risk_at",
+        "resolution_due",
+        "resolution_at_risk_at",
+    )
     response_due: datetime
     response_at_risk_at: datetime
     resolution_due: datetime
     resolution_at_risk_at: datetime
 
+    def __init__(
+        self,
+        response_due: datetime,
+        response_at_risk_at: datetime,
+        resolution_due: datetime,
+        resolution_at_risk_at: datetime,
+    ) -> None:
+        self._set(
+            response_due=response_due,
+            response_at_risk_at=response_at_risk_at,
+            resolution_due=resolution_due,
+            resolution_at_risk_at=resolution_at_risk_at,
+        )
 
-@dataclass(frozen=True)
-class CaseClock:
+
+class CaseClock(Value):
     """What a case's timers depend on besides the policy."""
 
+    _fields = __match_args__ = (
+        "severity",
+        "received_at",
+        "first_response_at",
+        "resolved_at",
+        "paused_since",
+    )
     severity: Severity
     received_at: datetime
     first_response_at: datetime | None
     resolved_at: datetime | None
     paused_since: datetime | None  # an ongoing pause (waiting on client), None when running
+
+    def __init__(
+        self,
+        severity: Severity,
+        received_at: datetime,
+        first_response_at: datetime | None,
+        resolved_at: datetime | None,
+        paused_since: datetime | None,
+    ) -> None:
+        self._set(
+            severity=severity,
+            received_at=received_at,
+            first_response_at=first_response_at,
+            resolved_at=resolved_at,
+            paused_since=paused_since,
+        )
 
 
 def shift_for_pause(
