@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.bench_tick import watch_first_paint
 from wzdesk.core.clock import SystemClock
 from wzdesk.services.demo import generate
 from wzdesk.services.directory import sign_in
@@ -54,24 +55,18 @@ async def first_paint_and_ticks(
 ) -> tuple[float, float, list[float], list[float], int]:
     """First paint, full load; then the tick's own cost, and the repaint a changed minute needs.
 
-    First paint is the moment the first frame showing queue rows has been rendered (a
-    ``call_after_refresh`` callback queued as soon as the table has rows runs after that
-    frame). Full load is when all open cases, counts and the breach panel are in and the app
-    is idle. ``pilot.pause()`` has a fixed floor of its own (about 25 ms here), so the repaint
-    cost is measured as (refresh + pause) minus a bare pause.
+    First paint is the moment the first frame showing queue rows is handed to the terminal
+    (:func:`benchmarks.bench_tick.watch_first_paint`). Full load is when all open cases, counts
+    and the breach panel are in and the app is idle. ``pilot.pause()`` has a fixed floor of its
+    own (about 25 ms here), so the repaint cost is measured as (refresh + pause) minus a bare
+    pause.
     """
-    from wzdesk.tui.screens.main import MainScreen
     from wzdesk.tui.widgets import QueueTable
 
     app = make_app(path)
-    painted: list[float] = []
     started = time.perf_counter()
+    painted = watch_first_paint(app, started)
     async with app.run_test(size=(200, 50)) as pilot:
-        while not (  # noqa: ASYNC110 - polling for the first rows is the measurement
-            isinstance(app.screen, MainScreen) and app.screen.query_one(QueueTable).rows
-        ):
-            await asyncio.sleep(0.002)
-        app.call_after_refresh(lambda: painted.append(time.perf_counter() - started))
         while app.snapshot is None or app.snapshot.partial:  # noqa: ASYNC110
             await asyncio.sleep(0.005)
         await pilot.pause()
