@@ -333,7 +333,10 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         if message.changed or message.initial:
             self.refresh_query()
         if message.initial:
-            self.call_after_refresh(self.wz.first_screen_shown)  # after the frame with rows
+            if self.is_current:
+                self.wz.first_rows_set(self.query_one("#queue", QueueTable))
+            else:  # under a form or the wallboard: the rows are not drawn until it closes
+                self.call_after_refresh(self.wz.first_screen_shown)
             self._follow(self.query_one("#queue", QueueTable).current_row)
         if self._pending_ref is not None and self._row_of(self._pending_ref) is not None:
             ref, self._pending_ref = self._pending_ref, None

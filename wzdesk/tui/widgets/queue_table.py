@@ -198,6 +198,9 @@ class QueueTable(ScrollView, can_focus=True):
         # visible row; lines whose key is unchanged are not drawn again (see repaint_changed).
         self._drawn_frame: tuple[object, ...] | None = None
         self._drawn: tuple[tuple[object, ...], ...] = ()
+        #: The rows list the last drawn body line came from: the app knows the first rows
+        #: were on screen when a frame drew from the list it set (``WzdeskApp.post_display_hook``).
+        self.drawn_rows: list[QueueRow] | None = None
 
     # -- data --------------------------------------------------------------------------------
 
@@ -385,6 +388,8 @@ class QueueTable(ScrollView, can_focus=True):
     # -- drawing ------------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
+        if y:
+            self.drawn_rows = self.rows
         width = self.size.width
         columns, widths, short = layout(self.scrollable_content_region.width, self.extra_columns)
         if y == 0:
