@@ -10,10 +10,12 @@ screen at ~300 ms instead of ~200 ms, because Textual's ``call_after_refresh`` h
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 
+from tests.tui.helpers import queue, screen_text, settle
 from wzdesk.services.queue import QueueSnapshot
 from wzdesk.tui.widgets import QueueTable
 
@@ -45,3 +47,31 @@ async def test_the_full_load_starts_after_a_frame_drew_the_first_rows(
             await pilot.pause(0.01)
     assert at_full_load, "the full load never ran"
     assert set(seeded) <= set(at_full_load[0])  # every first row was drawn before it began
+
+
+async def test_the_quick_filter_counts_say_loading_until_the_whole_queue_is_in(
+    seeded: list[str], agent: Any, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While only the first rows are in, the counts over the whole queue are not known: the bar
+    shows ``…``, never a 0 that reads as "nothing breached"."""
+    release = threading.Event()
+    load_all = QueueSnapshot.load_all
+
+    def held(self: QueueSnapshot) -> None:
+        release.wait(timeout=10)
+        load_all(self)
+
+    monkeypatch.setattr(QueueSnapshot, "load_all", held)
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        for _ in range(200):  # not settle(): it waits for the held load's worker
+            if len(queue(pilot).rows) == 3 and "most urgent shown" in screen_text(pilot):
+                break
+            await pilot.pause(0.02)
+        loading = screen_text(pilot)
+        assert "most urgent shown · loading the rest" in loading
+        assert "0 All …" in loading and "3 Brch …" in loading  # short labels: a narrow bar
+        assert "All 0" not in loading and "Brch 0" not in loading
+        release.set()
+        await settle(pilot, lambda: "0 All 3" in screen_text(pilot))
+        assert "3 Brch 1" in screen_text(pilot)  # the critical case is breached

@@ -24,23 +24,26 @@ SHORT_LABELS_BELOW = 110
 
 
 def quick_filter_text(
-    counts: QueueCounts, active: QuickFilter, width: int, styles: dict[str, Style]
+    counts: QueueCounts | None, active: QuickFilter, width: int, styles: dict[str, Style]
 ) -> Text:
-    """The quick filters as lines of at most ``width`` cells, wrapped between items."""
+    """The quick filters as lines of at most ``width`` cells, wrapped between items.
+
+    ``counts`` None: the queue is still loading, and each count shows as ``…``, not 0."""
     short = width < SHORT_LABELS_BELOW
     text = Text(no_wrap=True, overflow="crop")
     used = 0
     for quick in QuickFilter:
         label = quick.short_label if short else quick.label
-        item = f" {quick.key} {label} {quick.count(counts)} "
+        count = "…" if counts is None else quick.count(counts)
+        item = f" {quick.key} {label} {count} "
         if used and used + len(item) > width:
             text.append("\n")
             used = 0
         if quick is active:
             style = styles["active"]
-        elif quick is QuickFilter.BREACHED and counts.breached:
+        elif quick is QuickFilter.BREACHED and counts is not None and counts.breached:
             style = styles["breached"]
-        elif quick is QuickFilter.AT_RISK and counts.at_risk:
+        elif quick is QuickFilter.AT_RISK and counts is not None and counts.at_risk:
             style = styles["at_risk"]
         else:
             style = styles["normal"]
@@ -72,7 +75,8 @@ class FilterBar(Vertical):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.active = QuickFilter.ALL
-        self.counts = QueueCounts()
+        #: None until the whole queue is loaded: the bar then says "…", never a false 0
+        self.counts: QueueCounts | None = None
         self._shown: tuple[object, ...] = ()
         self._lines = 0  # lines the quick filters took when last drawn
 
