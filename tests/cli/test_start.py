@@ -104,10 +104,12 @@ def test_reading_cases_leaves_the_heavy_modules_alone(tmp_path: Path) -> None:
 
 
 #: What showing one case has no use for: the mail composer and SMTP transport (its outgoing
-#: messages only need their delivery state), the blob store (a case with no attachments), and
-#: the calendar's editing use cases with the re-timing they bring.
+#: messages only need their delivery state), the blob store (a case with no attachments), the
+#: calendar's editing use cases with the re-timing they bring, and :mod:`dataclasses` (the
+#: values on the path are :class:`wzdesk.core.values.Value` objects).
 NOT_FOR_SHOWING = (
     *NOT_FOR_READING,
+    "dataclasses",
     "smtplib",
     "wzdesk.mail.compose",
     "wzdesk.services.mail_outbox",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -17,6 +16,7 @@ from wzdesk.core.rules import Category, Status, missing_recommended_fields
 from wzdesk.core.sla import Severity, TimerState, TimerStatus
 from wzdesk.core.text import clean
 from wzdesk.core.timefmt import format_instant
+from wzdesk.core.values import Value
 from wzdesk.services.cases import get_case, parse_choice
 from wzdesk.services.delivery_states import delivery_state
 from wzdesk.services.directory import get_user
@@ -25,12 +25,15 @@ from wzdesk.store import queries
 from wzdesk.store.models import Case, CaseEvent, Client, Contact, OutboundMail, SlaPause, User
 
 
-@dataclass(frozen=True)
-class CaseTimers:
+class CaseTimers(Value):
     """Both SLA timers of a case at one instant."""
 
+    _fields = ("response", "resolution")
     response: TimerStatus
     resolution: TimerStatus
+
+    def __init__(self, response: TimerStatus, resolution: TimerStatus) -> None:
+        self._set(response=response, resolution=resolution)
 
     @property
     def paused(self) -> bool:
@@ -279,19 +282,53 @@ def outgoing_of(case: Case, zone: Any) -> list[dict[str, Any]]:
     return [item[2] for item in items]
 
 
-@dataclass(frozen=True)
-class CaseFilter:
+class CaseFilter(Value):
     """What ``case list`` and the queue's quick filters select."""
 
-    statuses: Sequence[str] = ()
-    severities: Sequence[str] = ()
-    assignee: str | None = None
-    unassigned: bool = False
-    client: str | None = None
-    breached: bool = False
-    at_risk: bool = False
-    text: str | None = None
-    include_closed: bool = False
+    _fields = (
+        "statuses",
+        "severities",
+        "assignee",
+        "unassigned",
+        "client",
+        "breached",
+        "at_risk",
+        "text",
+        "include_closed",
+    )
+    statuses: Sequence[str]
+    severities: Sequence[str]
+    assignee: str | None
+    unassigned: bool
+    client: str | None
+    breached: bool
+    at_risk: bool
+    text: str | None
+    include_closed: bool
+
+    def __init__(
+        self,
+        statuses: Sequence[str] = (),
+        severities: Sequence[str] = (),
+        assignee: str | None = None,
+        unassigned: bool = False,
+        client: str | None = None,
+        breached: bool = False,
+        at_risk: bool = False,
+        text: str | None = None,
+        include_closed: bool = False,
+    ) -> None:
+        self._set(
+            statuses=statuses,
+            severities=severities,
+            assignee=assignee,
+            unassigned=unassigned,
+            client=client,
+            breached=breached,
+            at_risk=at_risk,
+            text=text,
+            include_closed=include_closed,
+        )
 
 
 def select_cases(flt: CaseFilter, now: datetime) -> peewee.ModelSelect[Case]:

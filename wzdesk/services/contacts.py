@@ -6,7 +6,6 @@ The policy asks each client for "a minimum of two client administrators (primary
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import peewee
@@ -14,6 +13,7 @@ import peewee
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
 from wzdesk.core.text import check_text, clean
+from wzdesk.core.values import Value
 from wzdesk.services import contact_rules
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import MAX_LOOKUP, client_admins, contact_dict, get_client
@@ -206,12 +206,15 @@ def deactivate_client(ctx: ServiceContext, code: str) -> Client:
     return get_client(code)
 
 
-@dataclass(frozen=True)
-class AdminFlags:
+class AdminFlags(Value):
     """What a client lacks under the two-admin rule, and whom to ask."""
 
+    _fields = ("flags", "ask")
     flags: tuple[str, ...]
     ask: str  # "Ana Diaz <ana@acme.example>" or "" when nobody is on file
+
+    def __init__(self, flags: tuple[str, ...], ask: str) -> None:
+        self._set(flags=flags, ask=ask)
 
     @property
     def text(self) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import cast
 
 import peewee
@@ -13,6 +12,7 @@ from wzdesk.core.clock import Clock
 from wzdesk.core.errors import InvalidInput, NotFound, PermissionDenied
 from wzdesk.core.rules import Action, Role, phone_digits
 from wzdesk.core.text import check_text, clean
+from wzdesk.core.values import Value
 from wzdesk.services import contact_rules
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.store.database import lock_for_transaction
@@ -23,12 +23,15 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
 
-@dataclass(frozen=True)
-class SignIn:
+class SignIn(Value):
     """The acting user, and a one-time announcement when the first supervisor was created."""
 
+    _fields = ("context", "announcement")
     context: ServiceContext
-    announcement: str | None = None
+    announcement: str | None
+
+    def __init__(self, context: ServiceContext, announcement: str | None = None) -> None:
+        self._set(context=context, announcement=announcement)
 
 
 def user_for_identity(identity: str) -> User | None:

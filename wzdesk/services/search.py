@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, cast
 
@@ -35,6 +34,7 @@ from wzdesk.core.query import (
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity
 from wzdesk.core.text import clean
+from wzdesk.core.values import Value
 from wzdesk.services import urgency
 from wzdesk.services.case_views import MAX_SEARCH, CaseFilter
 from wzdesk.services.cases import parse_choice
@@ -50,16 +50,21 @@ Cond = peewee.ColumnBase
 _SEVERITY_RANK = peewee.Case(Case.severity, [(s.value, s.rank) for s in Severity], 9)
 
 
-@dataclass(frozen=True)
-class SearchContext:
+class SearchContext(Value):
     """What a query is judged against: the instant, the acting login (``assignee:me``), the
     policy book (business time for ``due:``; the support zone for dates)."""
 
+    _fields = ("now", "me", "book", "public_only")
     now: datetime
     me: str | None
     book: PolicyBook
     #: Free text looks at the public timeline only (a client's search, never internal notes).
-    public_only: bool = False
+    public_only: bool
+
+    def __init__(
+        self, now: datetime, me: str | None, book: PolicyBook, public_only: bool = False
+    ) -> None:
+        self._set(now=now, me=me, book=book, public_only=public_only)
 
 
 def context(now: datetime, me: str | None, book: PolicyBook | None = None) -> SearchContext:

@@ -8,7 +8,6 @@ not open transactions (the use case does).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +16,7 @@ from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity, SlaPolicy
 from wzdesk.core.text import check_text, clean
+from wzdesk.core.values import Value
 from wzdesk.services import versioning
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.policy_book import PolicyBook
@@ -29,13 +29,16 @@ REF_PREFIX = "WZ-"
 FIRST_CASE_NUMBER = 1001
 
 
-@dataclass(frozen=True)
-class Replied:
+class Replied(Value):
     """A public message on a case (or an internal note) and what became of its email: the
     faces say "queued to ..." or "not sent: ..." from ``delivery``, never just "sent"."""
 
+    _fields = ("case", "delivery")
     case: Case
-    delivery: Delivery | None = None  # None: an internal note, nothing to send
+    delivery: Delivery | None  # None: an internal note, nothing to send
+
+    def __init__(self, case: Case, delivery: Delivery | None = None) -> None:
+        self._set(case=case, delivery=delivery)
 
 
 # -- parsing the vocabularies -------------------------------------------------------------------
