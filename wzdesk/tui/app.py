@@ -38,7 +38,7 @@ REFRESH_SECONDS = 3.0
 #: Fewest rows loaded before the first paint; more on a terminal taller than this (the queue
 #: never shows more rows than the terminal has lines). The rest follow in the same worker.
 #: Each row read is time before the first frame: on PostgreSQL at 100,000 cases, 200 rows
-#: put first paint at 1.40x a one-case desk's, a screenful (50) at 1.09x (15 pairs each).
+#: put first paint at 1.40x a one-case desk's, a screenful (50) at 1.09-1.14x (15 pairs each).
 FIRST_SCREEN_ROWS = 24
 #: Seconds start-up reads wait for the first screen at most (a load that fails never paints).
 FIRST_SCREEN_WAIT = 3.0
@@ -162,8 +162,11 @@ class WzdeskApp(App[None]):
         race also showed in ``tests/tui/test_first_screen.py``)."""
         super().post_display_hook()
         table = self._first_rows_in
-        if table is not None and (table.drawn_rows is table.rows or not table.screen.is_current):
-            self._first_rows_in = None  # drawn, or covered since (it would wait for nothing)
+        if table is None:
+            return
+        drawn = table.drawn_rows is table.rows
+        if drawn or not table.is_attached or not table.screen.is_current:
+            self._first_rows_in = None  # drawn, or covered or gone since (nothing to wait for)
             self.first_screen_shown()
 
     def after_first_screen(self, read: Callable[[], object]) -> None:
