@@ -191,16 +191,22 @@ def hits_exceed(words: Sequence[str], phrase: bool, count: int, prefixes: bool =
         return estimate * (PG_PHRASE_WEIGHT if phrase else 1) > count
     if not phrase:  # whole words first (see matching_case_ids)
         whole = " ".join(f'"{word}"' for word in words)
-        if len(db.execute_sql(_FIRST_HITS, [whole, count + 1]).fetchall()) > count:
+        if _counted_hits(whole, count + 1) > count:
             return True
         if not prefixes:
             return False
-    hits = db.execute_sql(_FIRST_HITS, [_fts_query(words, phrase), count + 1]).fetchall()
-    return len(hits) > count
+    return _counted_hits(_fts_query(words, phrase), count + 1) > count
 
 
 #: SQLite: the first hits of an FTS5 query, up to a LIMIT.
 _FIRST_HITS = "SELECT rowid FROM case_text WHERE case_text MATCH ? LIMIT ?"
+
+
+def _counted_hits(fts: str, most: int) -> int:
+    """How many texts an FTS5 query finds, counting no further than ``most`` (counted by
+    SQLite: the rowids do not cross into Python)."""
+    (count,) = db.execute_sql(f"SELECT count(*) FROM ({_FIRST_HITS})", [fts, most]).fetchone()
+    return int(count)
 
 
 def texts_estimate() -> int:
