@@ -9,7 +9,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea
 
-from tests.tui.helpers import plain, settle
+from tests.tui.helpers import plain, screen_lines, settle
 from wzdesk.core.billing import parse_line_spec
 from wzdesk.services.billing import prepaid, quotes
 from wzdesk.services.billing.time_log import log_time
@@ -83,6 +83,28 @@ def approved_quote(ctx: ServiceContext, ref: str, *, prepaid_hours: int = 0) -> 
         prepaid.buy(ctx, "ACME", prepaid_hours)
     quotes.move_quote(ctx, quote.id, "approve", prepaid=bool(prepaid_hours))
     return quote.id
+
+
+async def test_prepaid_hours_keep_their_unit_at_every_width(
+    seeded: list[str], agent: ServiceContext, make_app: Any
+) -> None:
+    """Beside the heading when the pane is wide enough, else on a line of their own: never
+    "31.50" at the end of one line and its "h" alone on the next (seen at 120×40), also
+    after the terminal is resized."""
+    quote_id = approved_quote(agent, seeded[0], prepaid_hours=40_00)
+    log_time(agent, quote_id, "specialist", 8_50)
+    app = make_app(agent)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await case_shown(pilot, seeded[0])
+        lines = screen_lines(pilot)
+        assert any("Professional services  ACME prepaid: 31.50 h" in line for line in lines)
+        for size in ((120, 40), (100, 40), (200, 50)):
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            lines = screen_lines(pilot)
+            shown = [line for line in lines if "prepaid: 31.50" in line]
+            assert shown and all("prepaid: 31.50 h" in line for line in shown), (size, lines)
+            assert not any(line.strip().endswith("│ h") for line in lines)
 
 
 async def test_section_shows_quote_time_and_prepaid_hours(

@@ -147,14 +147,29 @@ class ServicesSection(Static):
         self.data = message.data
         self.update(self.render_services())
 
+    def on_resize(self) -> None:
+        if self.loaded:  # the heading's lines depend on the width
+            self.update(self.render_services())
+
+    def _heading(self, data: dict[str, Any]) -> list[Text]:
+        """ "Professional services" and the client's prepaid hours: on one line when it fits,
+        else the hours on a line of their own (wrapped at a space, "24.50 h" lost its "h" to
+        the next line at 120×40)."""
+        title = Text("Professional services", "bold")
+        prepaid = f"{data['client']} prepaid: {data['prepaid_hours']} h"
+        width = self.content_size.width
+        if width and len(title) + 2 + len(prepaid) > width:
+            return [title, Text(prepaid, "dim")]
+        title.append(f"  {prepaid}", "dim")
+        return [title]
+
     def render_services(self) -> Text | Table:
         data = self.data
         assert data is not None
         grid = Table.grid(padding=(0, 1))
         grid.add_column()
-        heading = Text("Professional services", "bold")
-        heading.append(f"  {data['client']} prepaid: {data['prepaid_hours']} h", "dim")
-        grid.add_row(heading)
+        for row in self._heading(data):
+            grid.add_row(row)
         quotes = data["quotes"]
         live = current_quote(quotes)
         if not quotes:
