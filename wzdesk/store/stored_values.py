@@ -9,6 +9,7 @@ returns ``date`` and aware ``datetime`` objects: each function takes either.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -42,6 +43,30 @@ def epoch_from_db(value: Any) -> float:
             return (value - NAIVE_EPOCH).total_seconds()
         return value.timestamp()
     raise TypeError(f"expected a stored instant, got {value!r}")
+
+
+def epochs_from_db(values: Sequence[Any]) -> list[float]:
+    """:func:`epoch_from_db` of a whole column (a query's instants read at once): SQLite's text
+    is parsed inline, without a call per value (loading 100,000 open cases converts nearly a
+    million instants)."""
+    parse, epoch = datetime.fromisoformat, NAIVE_EPOCH
+    return [
+        (parse(value) - epoch).total_seconds() if type(value) is str else epoch_from_db(value)
+        for value in values
+    ]
+
+
+def optional_epochs_from_db(values: Sequence[Any]) -> list[float | None]:
+    """:func:`epochs_from_db` of a column that may hold NULLs (None stays None)."""
+    parse, epoch = datetime.fromisoformat, NAIVE_EPOCH
+    return [
+        None
+        if value is None
+        else (parse(value) - epoch).total_seconds()
+        if type(value) is str
+        else epoch_from_db(value)
+        for value in values
+    ]
 
 
 def date_from_db(value: Any) -> date | None:

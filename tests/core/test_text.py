@@ -1,0 +1,45 @@
+"""``clean`` against the rule it implements, on any text (hypothesis): its fast path (text that
+is printable as it stands is returned untouched) must never let a control character through
+nor change text the slow path would have kept."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wzdesk.core.text import clean
+
+#: Every C0 and C1 control and DEL: what single-line text must never hold.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+#: Text with the characters that matter here common: controls, escapes, spaces of every kind.
+texts = st.text(
+    alphabet=st.one_of(
+        st.characters(),
+        st.sampled_from(["\x1b", "[", "m", "\t", "\n", "\r", "\x7f", "\x85", "\xa0", "\u2028"]),
+    )
+)
+
+
+@given(texts)
+def test_clean_leaves_no_control_and_keeps_what_is_printable(text: str) -> None:
+    cleaned = clean(text)
+    assert not _CONTROL.search(cleaned)
+    if text.isprintable():
+        assert cleaned == text
+    if not _CONTROL.search(text):
+        assert cleaned == text  # nothing to clean: nothing changed (unprintable spaces too)
+
+
+@given(texts)
+def test_clean_drops_exactly_the_controls(text: str) -> None:
+    """What is left is the text minus sequences and controls, in order: nothing else lost."""
+    cleaned = clean(text)
+    kept = [ch for ch in cleaned if ch != " "]
+    original = [ch for ch in text if ch != " " and not _CONTROL.match(ch)]
+    # Every character kept was in the text, in the same order.
+    position = 0
+    for ch in kept:
+        position = original.index(ch, position) + 1
