@@ -92,6 +92,22 @@ async def test_200x50_shows_three_panes(desk, agent, make_app) -> None:
         assert "SLA · 1 breached" in screen_text(pilot)
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+async def test_a_reference_past_wz_99999_is_shown_whole(desk, agent, make_app, size) -> None:
+    """A desk past case 99,999 has ten-character references: the Ref column widens to the
+    longest one listed instead of showing "WZ-10000…" (which case is that?)."""
+    from wzdesk.store.models import Case
+
+    long_ref = "WZ-1000001"
+    Case.update(ref=long_ref).where(Case.ref == desk["major"]).execute()
+    app = make_app(agent)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        assert long_ref in row_line(pilot, long_ref)
+        assert desk["minor"] in row_line(pilot, desk["minor"])
+        assert "Payroll export"[: 8 if size[0] < 100 else 14] in screen_text(pilot)
+
+
 async def test_a_late_response_with_time_left_shows_no_minus_sign(desk, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(200, 50)) as pilot:

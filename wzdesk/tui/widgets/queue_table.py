@@ -72,17 +72,25 @@ def ago(seconds: float) -> str:
     return f"{int(seconds)}s"
 
 
-def layout(width: int, extra: bool) -> tuple[list[Column], list[int], bool]:
-    """The columns that fit ``width`` cells, their widths, and whether severities shorten."""
+def layout(width: int, extra: bool, ref_width: int = 0) -> tuple[list[Column], list[int], bool]:
+    """The columns that fit ``width`` cells, their widths, and whether severities shorten.
+
+    ``ref_width``: the longest reference listed; the Ref column widens to it (a desk past
+    WZ-99999 showed "WZ-6144…": which case a row is must never be cut)."""
     columns = [c for c in COLUMNS if extra or not c.optional]
     short = False
 
+    def sized(column: Column, short_sev: bool) -> int:
+        if column.key == "severity" and short_sev:
+            return 4
+        if column.key == "ref":
+            return max(column.width, ref_width)
+        return column.width
+
     def widths(cols: list[Column], short_sev: bool) -> list[int]:
-        fixed = [(4 if short_sev and c.key == "severity" else c.width) for c in cols if c.width]
+        fixed = [sized(c, short_sev) for c in cols if c.width]
         flexible = width - sum(fixed) - len(cols) - 1
-        return [
-            (4 if short_sev and c.key == "severity" else c.width) or max(0, flexible) for c in cols
-        ]
+        return [sized(c, short_sev) or max(0, flexible) for c in cols]
 
     while True:
         sizes = widths(columns, short)
@@ -201,6 +209,8 @@ class QueueTable(ScrollView, can_focus=True):
         #: The rows list the last drawn body line came from: the app knows the first rows
         #: were on screen when a frame drew from the list it set (``WzdeskApp.post_display_hook``).
         self.drawn_rows: list[QueueRow] | None = None
+        #: The longest reference in :attr:`rows` (the Ref column is at least that wide).
+        self.ref_width = 0
 
     # -- data --------------------------------------------------------------------------------
 
@@ -220,6 +230,7 @@ class QueueTable(ScrollView, can_focus=True):
         self.now = now
         if not same:
             self._index = {row.case_id: i for i, row in enumerate(rows)}
+            self.ref_width = max((len(row.ref) for row in rows), default=0)
         self.marked &= self._index.keys()
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         kept = selected is not None and selected.case_id in self._index
@@ -261,7 +272,8 @@ class QueueTable(ScrollView, can_focus=True):
         countdowns, timer states and, when shown, the ages.
         """
         empty = "" if self.rows else self.empty_message
-        frame = (self.size, int(self.scroll_y), self.sort_title, self.extra_columns, empty)
+        shape = (self.size, int(self.scroll_y), self.sort_title, self.extra_columns)
+        frame: tuple[object, ...] = (*shape, self.ref_width, empty)
         lines = self._visible_lines()
         if frame != self._drawn_frame or len(lines) != len(self._drawn):
             self.refresh()
@@ -391,7 +403,9 @@ class QueueTable(ScrollView, can_focus=True):
         if y:
             self.drawn_rows = self.rows
         width = self.size.width
-        columns, widths, short = layout(self.scrollable_content_region.width, self.extra_columns)
+        columns, widths, short = layout(
+            self.scrollable_content_region.width, self.extra_columns, self.ref_width
+        )
         if y == 0:
             style = self.get_component_rich_style("queue--header")
             cells = [(self._title(c), style) for c in columns]
