@@ -85,3 +85,33 @@ def _palette_text(pilot: Any) -> str:
         return ""
     options = lists.first()
     return " ".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
+
+
+async def test_the_box_waits_for_typing_to_pause_and_says_it_is_looking(
+    desk: dict[str, str], agent: Any, make_app: Any, monkeypatch: Any
+) -> None:
+    """One search for what was typed, not one per keystroke (typing "payroll" at a million
+    cases ran seven at once and the queue changed 6 s later); meanwhile the status line says
+    what it is looking for, so the unchanged rows are not taken for the answer."""
+    from wzdesk.tui.screens import queue_query
+
+    asked: list[str] = []
+    real = queue_query.queue_matches
+
+    def counted(query: Any, ctx: Any) -> list[int]:
+        asked.append(query if isinstance(query, str) else repr(query))
+        return real(query, ctx)
+
+    monkeypatch.setattr(queue_query, "queue_matches", counted)
+    monkeypatch.setattr(queue_query, "TYPING_PAUSE", 1.0)
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        await pilot.press("slash", *"sev:critical")
+        assert "looking for 'sev:critical'…" in line_with(pilot, "of 6 open")
+        assert len(queue(pilot).rows) == 6  # not narrowed yet, and the line says so
+        await settle(
+            pilot, lambda: {r.ref for r in queue(pilot).rows} == {desk["breached"], desk["late"]}
+        )
+        assert len(asked) == 1
+        assert "looking for" not in line_with(pilot, "of 6 open")

@@ -726,6 +726,12 @@ def search_ids(
     return urgency.first_in_order(first, wanted, ctx.book, ctx.now)[offset:]
 
 
+def queue_matches(query: Query | str, ctx: SearchContext) -> list[int]:
+    """The open cases a query selects, in no order: what the console's filter box keeps of the
+    queue (which holds the open cases only)."""
+    return search_ids(query, ctx, ordered=False, within=Case.is_open == True)  # noqa: E712
+
+
 def _sorted_ids(
     condition: Cond, sort: tuple[SortKey, ...], limit: int | None, offset: int
 ) -> list[int]:

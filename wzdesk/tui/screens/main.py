@@ -377,6 +377,8 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             shown += f" · by {SORTS[self.view.sort][0]}" + (
                 " reversed" if self.view.reverse else ""
             )
+        if self.searching is not None:
+            shown += f" · looking for '{self.searching.strip()}'…"
         if table.marked:
             shown += f" · {len(table.marked)} marked (b: bulk)"
         status.update(shown + f" · {self.wz.database_label}", layout=False)  # one line, always
