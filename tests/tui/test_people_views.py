@@ -7,7 +7,14 @@ from typing import Any
 
 from textual.command import CommandPalette
 
-from tests.tui.helpers import detail_ref, notifications, queue, screen_text, settle
+from tests.tui.helpers import (
+    detail_ref,
+    notifications,
+    prompt_title,
+    queue,
+    screen_text,
+    settle,
+)
 from wzdesk.services.contacts import deactivate_contact, train_contact
 from wzdesk.services.related import link_cases
 from wzdesk.tui.screens.main import MainScreen
@@ -104,3 +111,65 @@ async def test_training_quote_needs_an_open_case_and_says_so(
         await settle(pilot, lambda: any("BETA has no open case" in n for n in notifications(pilot)))
         assert isinstance(pilot.app.screen, PeopleScreen)
         assert Quote.select().count() == 0
+
+
+async def test_a_big_client_lists_its_oldest_open_cases_and_says_how_many_more(
+    desk: dict[str, str], agent: Any, make_app: Any, monkeypatch: Any
+) -> None:
+    """At a million cases a client's view listed every open case (4,942) and had not appeared
+    after a minute. It lists the oldest few, says how many there are, and where the rest are;
+    a training quote still goes on the case the view was opened from, listed or not."""
+    from wzdesk.services import people_views
+    from wzdesk.store.models import Case, Quote
+    from wzdesk.tui.screens.quote import QuoteEditor
+
+    monkeypatch.setattr(people_views, "OPEN_SHOWN", 2)
+    acme_open = list(
+        Case.select()
+        .join_from(Case, people_views.Client)
+        .where((people_views.Client.code == "ACME") & Case.is_open)
+        .order_by(Case.received_at, Case.id)
+    )
+    assert len(acme_open) > 3
+    newest = acme_open[-1].ref
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6 and detail_ref(pilot))
+        while queue(pilot).current_row.ref != newest:
+            await pilot.press("down")
+        await pilot.press("C")
+        await settle(pilot, lambda: "Open cases" in screen_text(pilot))
+        text = screen_text(pilot)
+        count = len(acme_open)
+        assert f"Open cases ({count}; the 2 oldest shown; f in the queue lists them all)" in text
+        listed = [case.ref for case in acme_open if f"  {case.ref}  " in text]
+        assert listed == [acme_open[0].ref, acme_open[1].ref]
+        first = next(line for line in text.splitlines() if f"  {acme_open[0].ref}  " in line)
+        assert f"[{acme_open[0].severity}] {acme_open[0].status}" in first  # not eaten as markup
+        await pilot.press("Q")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, QuoteEditor))
+        assert f"on {newest} (draft)" in prompt_title(pilot)  # not among the two listed
+        assert Quote.select().count() == 0  # nothing written until it is saved
+
+
+async def test_a_busy_contact_lists_their_latest_cases_and_says_how_many(
+    desk: dict[str, str], agent: Any, make_app: Any, monkeypatch: Any
+) -> None:
+    """The contact view read every case of the contact and every call on them (16,734 cases
+    for one demo contact at a million): now the latest few, with the counts."""
+    from wzdesk.services import people_views
+    from wzdesk.store.models import Case
+    from wzdesk.tui.screens.people import contact_screen
+
+    monkeypatch.setattr(people_views, "RECENT", 1)
+    contact = Case.get(Case.ref == desk["breached"]).contact
+    theirs = list(Case.select().where(Case.contact == contact).order_by(Case.received_at.desc()))
+    assert len(theirs) > 1
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6 and detail_ref(pilot))
+        pilot.app.push_screen(contact_screen(contact.id, contact.name))
+        await settle(pilot, lambda: "Messages" in screen_text(pilot))
+        text = screen_text(pilot)
+        assert f"Cases ({len(theirs)}; the 1 latest shown)" in text
+        assert theirs[0].ref in text and not any(case.ref in text for case in theirs[1:])

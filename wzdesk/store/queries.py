@@ -103,3 +103,24 @@ def received_between(start: datetime, end: datetime) -> peewee.Expression:
                 peewee.Value(Case.received_at.db_value(i), converter=False) for i in (start, end)
             )
     return cast(peewee.Expression, (column >= low) & (column < high))
+
+
+def by_received(condition: peewee.Expression, newest_first: bool, limit: int) -> list[Case]:
+    """The first ``limit`` cases meeting ``condition`` (one client's, one contact's) by the
+    instant they came in, oldest or newest first.
+
+    The matching cases are listed first (a CTE, kept whole on PostgreSQL) and only those are
+    sorted. Asked plainly, PostgreSQL walked the index of every case by that instant, testing
+    each against the condition: a client's 50 oldest open cases took 2.5 s at a million cases,
+    as the oldest cases of a desk are the closed ones."""
+    listed = Case.select(Case.id, Case.received_at).where(condition)
+    matching = listed.cte("matching", materialized=True if is_postgres() else None)
+    instant = matching.c.received_at
+    first = (
+        matching.select_from(matching.c.id)
+        .order_by(instant.desc() if newest_first else instant, matching.c.id)
+        .limit(limit)
+    )
+    ids = [int(case_id) for (case_id,) in tuples(first)]
+    found = {case.id: case for case in Case.select().where(Case.id.in_(ids))} if ids else {}
+    return [found[case_id] for case_id in ids if case_id in found]

@@ -28,11 +28,27 @@ def _when(moment: datetime | None, zone: Any) -> str:
     return "—" if moment is None else moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def _cases(lines: list[str], title: str, cases: list[dict[str, Any]], zone: Any) -> None:
-    lines.append(f"\n[b]{title}[/b] ({len(cases)})")
+def shown_of(count: int, shown: int, which: str, more: str = "") -> str:
+    """``(12)``, or ``(4,942; the 50 oldest shown, ...)`` when not every one is listed."""
+    if shown >= count:
+        return f"({count:,})"
+    return f"({count:,}; the {shown:,} {which} shown{more})"
+
+
+def _cases(
+    lines: list[str],
+    title: str,
+    cases: list[dict[str, Any]],
+    zone: Any,
+    count: int,
+    which: str,
+    more: str = "",
+) -> None:
+    lines.append(f"\n[b]{title}[/b] {shown_of(count, len(cases), which, more)}")
     for case in cases:
+        severity = escape(f"[{case['severity']}]")  # markup would take "[minor]" for a style
         lines.append(
-            f"  {case['ref']}  {_when(case['received_at'], zone)}  [{case['severity']}] "
+            f"  {case['ref']}  {_when(case['received_at'], zone)}  {severity} "
             f"{case['status']}  {escape(case['summary'])}"
         )
     if not cases:
@@ -69,8 +85,24 @@ def client_text(view: dict[str, Any], zone: Any) -> str:
         marks = ("admin " if person["is_admin"] else "") + ("" if person["active"] else "inactive")
         reach = " · ".join(filter(None, [person["email"], person["phone"]]))
         lines.append(f"  {escape(person['name'])}  {escape(reach)}  {marks}".rstrip())
-    _cases(lines, "Open cases", view["open_cases"], zone)
-    _cases(lines, "Past cases (latest)", view["past_cases"], zone)
+    _cases(
+        lines,
+        "Open cases",
+        view["open_cases"],
+        zone,
+        view["open_count"],
+        "oldest",
+        "; f in the queue lists them all",
+    )
+    _cases(
+        lines,
+        "Past cases",
+        view["past_cases"],
+        zone,
+        view["past_count"],
+        "latest",
+        "; h: the history has every one",
+    )
     return "\n".join(lines)
 
 
@@ -83,15 +115,16 @@ def contact_text(view: dict[str, Any], zone: Any) -> str:
     for training in view["trainings"]:
         by, topic = escape(training["by"]), escape(training["topic"])
         lines.append(f"  trained {training['date'].isoformat()} by {by} {topic}")
-    _cases(lines, "Cases", view["cases"], zone)
-    lines.append(f"\n[b]Calls[/b] ({len(view['calls'])})")
+    _cases(lines, "Cases", view["cases"], zone, view["case_count"], "latest")
+    lines.append(f"\n[b]Calls[/b] {shown_of(view['call_count'], len(view['calls']), 'latest')}")
     for call in view["calls"]:
         minutes = (call["seconds"] or 0) // 60
         lines.append(
             f"  {_when(call['at'], zone)}  {call['ref'] or 'no case'}  {minutes} min  "
             f"{escape(call['notes'])}"
         )
-    lines.append(f"\n[b]Messages[/b] ({len(view['messages'])})")
+    shown = shown_of(view["message_count"], len(view["messages"]), "latest")
+    lines.append(f"\n[b]Messages[/b] {shown}")
     for message in view["messages"]:
         lines.append(
             f"  {_when(message['at'], zone)}  {message['ref'] or message['outcome']}  "
@@ -222,7 +255,7 @@ class ClientScreen(PeopleScreen):
                 timeout=10,
             )
             return
-        ref: str | None = self.case_ref if self.case_ref in cases else None
+        ref: str | None = self.case_ref if view["from_case_open"] else None
         if ref is None and len(cases) == 1:
             ref = cases[0]
         if ref is None:
@@ -268,7 +301,9 @@ class ClientScreen(PeopleScreen):
 def client_screen(code: str, case_ref: str | None = None) -> PeopleScreen:
     from wzdesk.services.people_views import client_view
 
-    return ClientScreen(f"Client {code}", lambda: client_view(code), client_text, case_ref)
+    return ClientScreen(
+        f"Client {code}", lambda: client_view(code, case_ref), client_text, case_ref
+    )
 
 
 def contact_screen(contact_id: int, name: str = "contact") -> PeopleScreen:
