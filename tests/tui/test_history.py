@@ -87,7 +87,7 @@ async def test_search_and_status_filter(history_cases, agent, make_app) -> None:
         await open_from_palette(pilot)
         await pilot.press(*"thanksgiving")  # the search box has the focus
         await settle(pilot, lambda: refs(pilot) == [history_cases["old"]])
-        assert status_line(pilot).startswith("1 case match 'thanksgiving'")
+        assert status_line(pilot).startswith("1 case matches 'thanksgiving'")
         await pilot.press("escape")  # clears the search
         await settle(pilot, lambda: len(refs(pilot)) == 4)
         await pilot.press("enter")  # to the list
@@ -97,7 +97,7 @@ async def test_search_and_status_filter(history_cases, agent, make_app) -> None:
         await pilot.press("1")  # open
         await settle(pilot, lambda: len(refs(pilot)) == 3)
         await pilot.press("3")  # closed
-        await settle(pilot, lambda: "No case match closed." in status_line(pilot))
+        await settle(pilot, lambda: "No case matches closed." in status_line(pilot))
         await pilot.press("0")
         await settle(pilot, lambda: len(refs(pilot)) == 4)
 

@@ -256,7 +256,8 @@ class HistoryScreen(Screen[None]):
         if self.text.strip():
             filters.append(f"'{self.text.strip()}'")
         noun = "case" if page.total == 1 else "cases"
-        what = f" match {' + '.join(filters)}" if filters else ""
+        verb = "match" if page.total > 1 else "matches"  # "no case matches", "1 case matches"
+        what = f" {verb} {' + '.join(filters)}" if filters else ""
         table = self.query_one("#history-table", HistoryTable)
         table.border_title = f"History{scope} · {page.total:,} {noun}"
         if not page.total:
