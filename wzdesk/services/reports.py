@@ -396,8 +396,9 @@ def backlog_report(
     while day < period.end:
         day = min(day + timedelta(days=every_days - 1), period.end - timedelta(days=1))
         instant = day_start(day + timedelta(days=1), zone)
-        if instant > now:
-            instant = now
+        if instant > now:  # a day not over yet: its count so far, under today's date (a week's
+            instant = now  # last row was dated its Sunday, days ahead, with today's count)
+            day = min(day, now.astimezone(zone).date())
         # Open = received by then, less those resolved then: a resolved case has exactly one
         # "resolved" pause covering the instant, so two index-friendly COUNTs, no per-case EXISTS.
         received = Case.select().where(Case.received_at <= instant).count()
@@ -492,7 +493,7 @@ def clients_report(
     ]
 
 
-def insights(ctx: ServiceContext, weeks: int = 12) -> dict[str, list[dict[str, Any]]]:
+def insights(ctx: ServiceContext, weeks: int = 12) -> dict[str, Any]:
     """The console's insights: compliance per week, backlog at each week's end, median response
     by severity, over the last ``weeks`` weeks (Monday to Sunday, support zone)."""
     ctx.require(Action.VIEW_REPORTS)
@@ -526,7 +527,12 @@ def insights(ctx: ServiceContext, weeks: int = 12) -> dict[str, list[dict[str, A
         }
         for row in severities
     ]
-    return {"compliance": compliance, "backlog": backlog, "response": response}
+    return {
+        "compliance": compliance,
+        "backlog": backlog,
+        "response": response,
+        "today": today.isoformat(),  # the backlog's row for today counts up to now
+    }
 
 
 REPORTS: dict[str, Callable[[ServiceContext, Period, PolicyBook | None], list[dict[str, Any]]]] = {

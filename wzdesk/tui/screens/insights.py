@@ -45,7 +45,7 @@ class InsightsScreen(Screen[None]):
 
     @dataclass
     class Loaded(Message):
-        data: dict[str, list[dict[str, Any]]] | None
+        data: dict[str, Any] | None
         error: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -94,7 +94,7 @@ class InsightsScreen(Screen[None]):
             "each week · `wzdesk report` exports the same figures"
         )
         self._compliance(data["compliance"])
-        self._backlog(data["backlog"])
+        self._backlog(data["backlog"], data["today"])
         self._response(data["response"])
 
     def _compliance(self, rows: list[dict[str, Any]]) -> None:
@@ -116,11 +116,12 @@ class InsightsScreen(Screen[None]):
         plt.title("Compliance per week (%)")
         plot.refresh()
 
-    def _backlog(self, rows: list[dict[str, Any]]) -> None:
+    def _backlog(self, rows: list[dict[str, Any]], today: str) -> None:
         table = self.query_one("#backlog-table", DataTable)
         table.clear()
         for row in rows:
-            table.add_row(row["date"], row["open"])
+            # The day not over yet is counted up to now: say so beside its date.
+            table.add_row(row["date"] + (" (now)" if row["date"] == today else ""), row["open"])
         plot = self.query_one("#backlog-chart", PlotextPlot)
         plt = plot.plt
         plt.clear_data()
