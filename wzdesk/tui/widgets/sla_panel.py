@@ -207,6 +207,10 @@ class BreachBoard:
         return text
 
 
+#: What the panel says before its first count.
+LOADING = "Breaches are counted once the whole queue is loaded…"
+
+
 class SlaPanel(VerticalScroll):
     """The breach panel: the business clock, then the :class:`BreachBoard` (scrolls)."""
 
@@ -230,7 +234,13 @@ class SlaPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield BusinessClock(id="business-clock")
-        yield Static(id="sla-body")
+        # Until the whole queue is in, nothing can be counted: an empty panel read as "nothing
+        # breached" while a million-case desk loaded for seconds.
+        yield Static(Text(LOADING, "dim"), id="sla-body")
+
+    def on_mount(self) -> None:
+        if self.board is None:
+            self.border_title = "SLA · …"
 
     def set_rows(self, rows: list[QueueRow], calendar: BusinessCalendar, now: datetime) -> None:
         """Regroup (when the queue changed or a row crossed a threshold) and redraw now."""
