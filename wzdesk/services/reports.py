@@ -29,7 +29,7 @@ from wzdesk.services.sla_history import (
     rows_of,
 )
 from wzdesk.store.models import AuditEntry, Case, CaseEvent, Client, SlaPause, User
-from wzdesk.store.queries import received_between
+from wzdesk.store.queries import received_between, tuples
 from wzdesk.store.stored_values import NAIVE_EPOCH, epoch_from_db
 
 GROUPINGS = ("severity", "client", "agent", "channel", "month", "week")
@@ -383,7 +383,14 @@ def backlog_report(
     ctx: ServiceContext, period: Period, book: PolicyBook | None = None, every_days: int = 1
 ) -> list[dict[str, Any]]:
     """Open cases (received, not resolved) at the end of each day of the period, or of every
-    ``every_days``-th day (two COUNTs each; days after the clock's now are left out)."""
+    ``every_days``-th day (days after the clock's now are left out; the day not over yet is
+    counted up to now).
+
+    Open at an instant = received by then, less those resolved then (a resolved case has
+    exactly one "resolved" pause covering the instant). Counted cumulatively: each day adds
+    what came in, and the resolution pauses that started and ended, since the day before
+    (index range counts: :func:`_between`). Counting everything again at each day's end read
+    every case and scanned every pause per day (21 s for 84 days at a million cases)."""
     ctx.require(Action.VIEW_REPORTS)
     check_period(period.start, period.end)
     if (period.end - period.start).days > 3660:
@@ -391,7 +398,7 @@ def backlog_report(
     now = ctx.clock.now()
     book = book or load_policy_book()
     zone = book.at(now).calendar.zone
-    result = []
+    ends: list[tuple[date, datetime]] = []
     day = period.start
     while day < period.end:
         day = min(day + timedelta(days=every_days - 1), period.end - timedelta(days=1))
@@ -399,24 +406,46 @@ def backlog_report(
         if instant > now:  # a day not over yet: its count so far, under today's date (a week's
             instant = now  # last row was dated its Sunday, days ahead, with today's count)
             day = min(day, now.astimezone(zone).date())
-        # Open = received by then, less those resolved then: a resolved case has exactly one
-        # "resolved" pause covering the instant, so two index-friendly COUNTs, no per-case EXISTS.
-        received = Case.select().where(Case.received_at <= instant).count()
-        resolved = (
-            SlaPause.select()
-            .where(
-                (SlaPause.reason == "resolved")
-                & (SlaPause.started_at <= instant)
-                & (SlaPause.ended_at.is_null() | (SlaPause.ended_at > instant))
-            )
-            .count()
-        )
-        count = received - resolved
-        result.append({"date": day.isoformat(), "open": count})
+        ends.append((day, instant))
         if instant == now:
             break
         day += timedelta(days=1)
+    resolved = SlaPause.reason == "resolved"
+    # A pause that ended before it started (two consoles' clocks apart) is not resolved at an
+    # instant between the two, though counted as started and not ended: found once, corrected.
+    inverted = list(
+        tuples(
+            SlaPause.select(SlaPause.started_at, SlaPause.ended_at).where(
+                resolved & (SlaPause.ended_at < SlaPause.started_at)
+            )
+        )
+    )
+    result = []
+    received = started = ended = 0
+    before: datetime | None = None
+    for day, instant in ends:
+        received += _between(Case.received_at, before, instant)
+        started += _between(SlaPause.started_at, before, instant, resolved)
+        ended += _between(SlaPause.ended_at, before, instant, resolved)
+        straddling = sum(1 for start, end in inverted if end <= instant < start)
+        result.append({"date": day.isoformat(), "open": received - started + ended - straddling})
+        before = instant
     return result
+
+
+def _between(
+    column: peewee.Field,
+    after: datetime | None,
+    upto: datetime,
+    condition: peewee.Expression | None = None,
+) -> int:
+    """How many rows have ``column`` in ``(after, upto]`` (from the start with no ``after``)."""
+    where = column <= upto
+    if after is not None:
+        where &= column > after
+    if condition is not None:
+        where = condition & where
+    return int(column.model.select().where(where).count())
 
 
 def _resolved_pause_at(instant: datetime) -> peewee.ModelSelect[SlaPause]:

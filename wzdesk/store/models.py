@@ -238,7 +238,10 @@ class CaseEvent(BaseModel):
     data_json = peewee.TextField(null=True)
 
     class Meta:
-        indexes = ((("case", "at"), False),)
+        indexes = (
+            (("case", "at"), False),
+            (("kind", "at"), False),  # severity changes after an instant (as-of reports)
+        )
 
 
 class CaseSeen(BaseModel):
@@ -277,6 +280,10 @@ class SlaPause(BaseModel):
     started_at = UTCDateTimeField()
     ended_at = UTCDateTimeField(null=True)
     reason = peewee.CharField(max_length=20)  # "waiting_client" | "resolved"
+
+    class Meta:
+        # The backlog counts the cases resolved at each day's end from these two.
+        indexes = ((("reason", "started_at"), False), (("reason", "ended_at"), False))
 
 
 class MailMessage(BaseModel):

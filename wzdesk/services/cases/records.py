@@ -152,7 +152,10 @@ def end_pause(
         return {"paused_since": None}
     now = ctx.clock.now()
     if at is not None:
-        now = max(min(at, now), pause.started_at)
+        now = min(at, now)
+    # Never before it started: two consoles' clocks a little apart could write a pause that
+    # ended before it began (the backlog corrects for those already written).
+    now = max(now, pause.started_at)
     SlaPause.update(ended_at=now).where(SlaPause.id == pause.id).execute()
     shifted = after_pause(
         policy_of(book, case),
