@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import peewee
@@ -36,30 +37,28 @@ def main() -> None:
     from wzdesk.store.models import Case, Client, Contact
     from wzdesk.tui.screens.people import client_text, contact_text
 
+    def busiest(key: peewee.Field, case_link: peewee.Field) -> Any:
+        """The value of ``key`` (a client's code, a contact's id) with the most cases."""
+        return (
+            key.model.select(key)
+            .join(Case, on=(case_link == key.model.id))
+            .group_by(key)
+            .order_by(peewee.fn.COUNT(Case.id).desc())
+            .scalar()
+        )
+
     zone = NOW.tzinfo
-    busiest_client = (
-        Client.select(Client.code, peewee.fn.COUNT(Case.id).alias("n"))
-        .join(Case, on=(Case.client == Client.id))
-        .group_by(Client.code)
-        .order_by(peewee.SQL("n").desc())
-        .first()
-    )
-    busiest_contact = (
-        Contact.select(Contact.id, peewee.fn.COUNT(Case.id).alias("n"))
-        .join(Case, on=(Case.contact == Contact.id))
-        .group_by(Contact.id)
-        .order_by(peewee.SQL("n").desc())
-        .first()
-    )
+    client_code = busiest(Client.code, Case.client)
+    contact_id = busiest(Contact.id, Case.contact)
     print(f"{Case.select().count():,} cases; medians of {args.repeat}")
-    client = client_view(busiest_client.code)
-    ms = median_ms(lambda: client_view(busiest_client.code), args.repeat)
+    client = client_view(client_code)
+    ms = median_ms(lambda: client_view(client_code), args.repeat)
     lines = client_text(client, zone).count("\n") + 1
     print(
-        f"  client view {busiest_client.code}: {client['open_count']:,} open, "
+        f"  client view {client_code}: {client['open_count']:,} open, "
         f"{client['past_count']:,} past: {ms:.0f} ms, {lines} lines"
     )
-    key = f"#{busiest_contact.id}"
+    key = f"#{contact_id}"
     contact = contact_view(key)
     ms = median_ms(lambda: contact_view(key), args.repeat)
     lines = contact_text(contact, zone).count("\n") + 1
