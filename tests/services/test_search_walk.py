@@ -291,3 +291,27 @@ def test_the_cases_with_every_word_are_exactly_those_the_words_find(
         assert met is None  # no word is readable: none was read
     else:
         assert met is not None and set(met) == everything
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    words=st.lists(_TERMS, min_size=1, max_size=2),
+    fields=st.sampled_from(["", " sev:minor", " -status:open", " OR sev:critical"]),
+    picks=st.lists(st.integers(0, 299), max_size=25),
+)
+def test_asking_a_few_cases_is_what_the_whole_query_says_of_them(
+    demo_desk: None, clock: FixedClock, words: list[str], fields: str, picks: list[int]
+) -> None:
+    """The console's re-check of the cases a re-read changed (``queue_matches`` with
+    ``among``: their texts read, not the index's hits) answers for them exactly what the
+    whole query does."""
+    query = " ".join(words) + fields
+    if isinstance(check_query(query), QueryError):
+        return
+    ctx = _ctx(clock)
+    ids = [case.id for case in Case.select(Case.id).order_by(Case.id)]
+    among = {ids[pick % len(ids)] for pick in picks}
+    whole = set(search.queue_matches(query, ctx))
+    assert set(search.queue_matches(query, ctx, among)) == whole & among

@@ -54,17 +54,25 @@ class SearchContext(Value):
     """What a query is judged against: the instant, the acting login (``assignee:me``), the
     policy book (business time for ``due:``; the support zone for dates)."""
 
-    _fields = ("now", "me", "book", "public_only")
+    _fields = ("now", "me", "book", "public_only", "among")
     now: datetime
     me: str | None
     book: PolicyBook
     #: Free text looks at the public timeline only (a client's search, never internal notes).
     public_only: bool
+    #: Only these cases are asked about: free text reads their texts, not the index's every
+    #: hit for the words (:func:`queue_matches` re-checking the cases a re-read changed).
+    among: Sequence[int] | None
 
     def __init__(
-        self, now: datetime, me: str | None, book: PolicyBook, public_only: bool = False
+        self,
+        now: datetime,
+        me: str | None,
+        book: PolicyBook,
+        public_only: bool = False,
+        among: Sequence[int] | None = None,
     ) -> None:
-        self._set(now=now, me=me, book=book, public_only=public_only)
+        self._set(now=now, me=me, book=book, public_only=public_only, among=among)
 
 
 def context(now: datetime, me: str | None, book: PolicyBook | None = None) -> SearchContext:
@@ -104,7 +112,7 @@ def compile_node(node: Node, ctx: SearchContext) -> Cond:
         case DueTerm(op, seconds):
             return _due(op, seconds, ctx)
         case TextTerm():
-            return _text(node, ctx.public_only)
+            return _text(node, ctx.public_only, ctx.among)
     raise AssertionError(node)  # pragma: no cover
 
 
@@ -422,6 +430,8 @@ def _where(query: Query, ctx: SearchContext) -> tuple[Cond, bool]:
     if query.where is None:
         return condition, False
     condition = _both(condition, compile_node(query.where, ctx))
+    if ctx.among is not None:
+        return _both(_listed(ctx.among), condition), True  # those cases are the few
     rare = _rare_text_cases(query.where)
     if rare is None:
         return condition, False
@@ -726,10 +736,44 @@ def search_ids(
     return urgency.first_in_order(first, wanted, ctx.book, ctx.now)[offset:]
 
 
-def queue_matches(query: Query | str, ctx: SearchContext) -> list[int]:
+def queue_matches(
+    query: Query | str, ctx: SearchContext, among: Iterable[int] | None = None
+) -> list[int]:
     """The open cases a query selects, in no order: what the console's filter box keeps of the
-    queue (which holds the open cases only)."""
-    return search_ids(query, ctx, ordered=False, within=Case.is_open == True)  # noqa: E712
+    queue (which holds the open cases only); ``among``: of those cases only."""
+    within: Cond = Case.is_open == True  # noqa: E712
+    if among is not None:
+        listed = sorted(among)
+        ctx = SearchContext(ctx.now, ctx.me, ctx.book, ctx.public_only, listed)
+    return search_ids(query, ctx, ordered=False, within=within)
+
+
+#: Fields whose match a case's own row decides (a client's code and a user's login do not
+#: change; a contact's name and email do, without touching the case).
+_CASE_FIELDS = frozenset(
+    {"severity", "status", "channel", "category", "ref", "client", "assignee", "tag"}
+)
+
+
+def case_only(query: Query) -> bool:
+    """Whether a case's match depends on nothing but its own row and timeline: then a case
+    that did not change cannot have started or stopped matching, and re-reading the changed
+    ones is the whole update. Due instants, SLA states and relative dates move with the
+    clock; a contact's name or email changes without the case."""
+
+    def only(node: Node) -> bool:
+        match node:
+            case And(items) | Or(items):
+                return all(only(item) for item in items)
+            case Not(item):
+                return only(item)
+            case FieldTerm(field, _):
+                return field in _CASE_FIELDS
+            case TextTerm():
+                return True
+        return False
+
+    return query.where is None or only(query.where)
 
 
 def _sorted_ids(

@@ -331,7 +331,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         """The app's worker re-read the database: redraw from the new snapshot."""
         self._show_rows(follow=False)
         if message.changed or message.initial:
-            self.refresh_query()
+            self.refresh_query(None if message.initial else message.changed)
         if message.initial:
             if self.is_current:
                 self.wz.first_rows_set(self.query_one("#queue", QueueTable))
