@@ -315,3 +315,24 @@ def test_asking_a_few_cases_is_what_the_whole_query_says_of_them(
     among = {ids[pick % len(ids)] for pick in picks}
     whole = set(search.queue_matches(query, ctx))
     assert set(search.queue_matches(query, ctx, among)) == whole & among
+
+
+def test_a_common_word_is_joined_on_postgresql_not_compared_case_by_case(
+    demo_desk: None, clock: FixedClock
+) -> None:
+    """A word's hits beside "or the case it names, or its client's cases" made PostgreSQL test
+    each open case against the whole hit list in turn once the list no longer fit in
+    ``work_mem`` (at a million cases the filter box's "p" ran for more than ten minutes). The
+    hits, the named case and the client's cases are one list, which it joins. Shown here with
+    ``work_mem`` at its minimum, where the list of a 300-case desk does not fit either."""
+    from wzdesk.store.database import db
+
+    if not fulltext.is_postgres():
+        pytest.skip("SQLite builds the list once whatever the form")
+    condition = search.where(parse_query("the"), _ctx(clock)) & (Case.is_open == True)  # noqa: E712
+    sql, params = Case.select(Case.id).where(condition).sql()
+    with db.atomic():
+        db.execute_sql("SET LOCAL work_mem = '64kB'")
+        plan = "\n".join(row[0] for row in db.execute_sql(f"EXPLAIN {sql}", params).fetchall())
+    assert "SubPlan" not in plan, plan
+    assert "Join" in plan, plan

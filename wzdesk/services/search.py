@@ -230,15 +230,16 @@ def _text(term: TextTerm, public_only: bool = False, among: Sequence[int] | None
     """Words (as prefixes) or a phrase over summary, description and the timeline; a word that
     is a case reference also finds that case. ``among``: only these cases are asked about
     (their texts are read, not the index's every hit for the words)."""
-    if among is None:
+    named = None if term.phrase else term.text.upper()  # a reference or a client code too
+    if among is None and fulltext.is_postgres():  # one list there (see fulltext.matches)
+        return fulltext.matches(Case.id, term.words, term.phrase, public_only, named)
+    if among is None:  # SQLite builds the list once either way; as one list it took longer
         condition = fulltext.matches(Case.id, term.words, term.phrase, public_only)
     else:
-        held = fulltext.holding(among, term.words, term.phrase, public_only)
-        condition = _listed(held)
-    if not term.phrase:  # a reference or a client code is a word too
-        code = term.text.upper()
-        clients = Client.select(Client.id).where(Client.code == code)
-        condition = condition | (Case.ref == code) | Case.client.in_(clients)
+        condition = _listed(fulltext.holding(among, term.words, term.phrase, public_only))
+    if named is not None:
+        clients = Client.select(Client.id).where(Client.code == named)
+        condition = condition | (Case.ref == named) | Case.client.in_(clients)
     return condition
 
 
