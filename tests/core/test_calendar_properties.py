@@ -183,7 +183,10 @@ def test_due_is_the_earliest_such_instant(name: str, t: int, seconds: int) -> No
     calendar, _ = PAIRS[name]
     start = aware(t)
     due = calendar.add_business_seconds(start, seconds)
-    one_second_earlier = due - timedelta(seconds=1)
+    # In UTC: on a zoned datetime subtraction is wall-clock arithmetic, and 03:00 EDT on the
+    # day clocks go forward less one second is 02:59:59, a time that does not exist, read as
+    # EST: an hour *after* the due instant (hypothesis found it, a due at Sunday 03:00).
+    one_second_earlier = due.astimezone(UTC) - timedelta(seconds=1)
     assert calendar.business_seconds_between(start, one_second_earlier) < seconds
     # ... so the desk was open during that last second (a due instant is never at 08:00).
     assert calendar.is_open(one_second_earlier)

@@ -428,11 +428,12 @@ def _where(query: Query, ctx: SearchContext) -> tuple[Cond, bool]:
     """:func:`where`, and whether it starts from a rare word's few cases (then walking the
     open cases in urgency order would cost more than sorting those)."""
     condition = _scope(query)
-    if query.where is None:
-        return condition, False
-    condition = _both(condition, compile_node(query.where, ctx))
+    if query.where is not None:
+        condition = _both(condition, compile_node(query.where, ctx))
     if ctx.among is not None:
         return _both(_listed(ctx.among), condition), True  # those cases are the few
+    if query.where is None:
+        return condition, False
     rare = _rare_text_cases(query.where)
     if rare is None:
         return condition, False
