@@ -73,10 +73,10 @@ async def test_the_quick_filter_counts_say_loading_until_the_whole_queue_is_in(
         assert "0 All …" in loading and "3 Brch …" in loading  # short labels: a narrow bar
         assert "All 0" not in loading and "Brch 0" not in loading
         # The breach panel too: it was empty, which reads as "nothing breached".
-        assert "Breaches are counted once the whole queue is loaded…" in loading
+        assert "Breaches: counted once the queue is in…" in loading
         assert "SLA · …" in loading and "0 breached" not in loading
         release.set()
         await settle(pilot, lambda: "0 All 3" in screen_text(pilot))
         assert "3 Brch 1" in screen_text(pilot)  # the critical case is breached
         assert "SLA · 1 breached" in screen_text(pilot)
-        assert "Breaches are counted once" not in screen_text(pilot)
+        assert "Breaches: counted once" not in screen_text(pilot)

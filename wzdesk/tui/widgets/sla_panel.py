@@ -208,7 +208,7 @@ class BreachBoard:
 
 
 #: What the panel says before its first count.
-LOADING = "Breaches are counted once the whole queue is loaded…"
+LOADING = "Breaches: counted once the queue is in…"  # fits a 40-cell panel
 
 
 class SlaPanel(VerticalScroll):
