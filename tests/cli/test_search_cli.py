@@ -28,6 +28,20 @@ def test_query_flags_and_limit(desk: Cli) -> None:
     assert table[1].startswith(critical)
 
 
+def test_a_query_may_start_with_a_negated_word(desk: Cli) -> None:
+    """The query language writes "not" as a leading "-"; argparse would take ``-spool`` for an
+    unknown option and refuse ``--query -spool`` ("expected one argument")."""
+    spooler = open_case(desk, "--description", "The spooler hangs", severity="minor")["ref"]
+    other = open_case(desk)["ref"]
+    assert refs(desk, "--query", "-spool") == [other]
+    assert refs(desk, "--query=-spool") == [other]
+    # --search takes words, not the query language: its "-" is punctuation, not "not".
+    assert refs(desk, "--search", "-spool") == [spooler]
+    assert refs(desk, "--query", "-spool OR sev:minor") == [other, spooler]
+    desk.ok("view", "add", "without-spool", "--query", "-spool")
+    assert [view["query"] for view in desk.ok("view", "list", "--json").json] == ["-spool"]
+
+
 def test_bad_query_names_token_and_position(desk: Cli) -> None:
     line = _refused(desk, 2, "query", "case", "list", "--query", "sev:critical (tag:x")
     assert "'(' at position 13" in line

@@ -123,6 +123,31 @@ def _command_of(words: Sequence[str]) -> str | None:
     return None
 
 
+#: Options whose value is query text, which may well start with "-": a negated word.
+_QUERY_OPTIONS = ("--query", "--search")
+
+
+def _query_values_attached(words: Sequence[str]) -> list[str]:
+    """``--query -payroll`` as ``--query=-payroll``: argparse takes a value that starts with
+    "-" for an unknown option and stops with "expected one argument", though the query
+    language's own negation is written that way. A value starting with "--" is left alone."""
+    joined: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word == "--":
+            joined.extend(words[index:])
+            break
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word in _QUERY_OPTIONS and following[:1] == "-" and following[1:2] not in ("", "-"):
+            joined.append(f"{word}={following}")
+            index += 2
+            continue
+        joined.append(word)
+        index += 1
+    return joined
+
+
 def _db_url_from(argv: Sequence[str]) -> str | None:
     """``--db`` as given on the command line (before argparse runs), else ``WZDESK_DB``."""
     for index, word in enumerate(argv):
@@ -154,7 +179,7 @@ def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> i
     ``identity``: a trusted caller's (tests, a program embedding wzdesk) name of who acts,
     instead of the OS login or database role; the command line cannot set it.
     """
-    words = list(sys.argv[1:] if argv is None else argv)
+    words = _query_values_attached(sys.argv[1:] if argv is None else argv)
     _skip_postgres_driver_unless_needed(_db_url_from(words))
     command = _command_of(words)
     only = command if command in COMMAND_MODULES else None
