@@ -125,3 +125,24 @@ async def test_a_clear_queue_is_not_an_empty_desk(desk, supervisor, make_app) ->
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, lambda: "queue is clear" in screen_text(pilot))
         assert Case.select().count() == 7
+
+
+async def test_a_resolved_case_being_read_shows_a_change_made_elsewhere(
+    desk, agent, supervisor, make_app
+) -> None:
+    """A resolved case is outside the queue, so a re-read never named it among the changed
+    rows and its open detail kept the old timeline. Re-reads now name the resolved and closed
+    cases that changed too."""
+    from tests.tui.helpers import detail_text
+
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot, 6)
+        screen = pilot.app.screen
+        screen.open_case(desk["resolved"])
+        await settle(pilot, lambda: detail_ref(pilot) == desk["resolved"])
+        await pilot.pause(0.3)
+        cases.reply(supervisor, desk["resolved"], "Checked the export again: fine", internal=True)
+        await pilot.press("ctrl+r")
+        await settle(pilot, lambda: "Checked the export again" in detail_text(pilot))
+        assert len(queue(pilot).rows) == 6

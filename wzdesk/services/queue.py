@@ -289,6 +289,12 @@ class QueueSnapshot:
         self._recheck: list[tuple[float, int, int]] = []
         #: re-reads not yet applied to the states: each maps a changed id to its old row
         self._absorb: list[dict[int, QueueRow | None]] = []
+        #: cases outside the queue (resolved, closed) that the last re-read found changed, for
+        #: what counts them too (pinned views); None after a whole load: anything may have
+        self.outside_changes: set[int] | None = None
+        #: done case id -> version, as the last read saw them (the re-read window overlaps)
+        self._done_versions: dict[int, int] = {}
+        self._done_read: dict[int, int] = {}
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -303,6 +309,7 @@ class QueueSnapshot:
         """
         rows: dict[int, QueueRow] = {}
         self._apply(_raw(top_query(limit)), rows)
+        self.outside_changes, self._done_versions = None, {}
         self._load_seen()
         self.rows = rows
         self.partial = True
@@ -313,6 +320,7 @@ class QueueSnapshot:
         """Read every open case (one query)."""
         rows: dict[int, QueueRow] = {}
         self._apply(_raw(_query().where(Case.is_open)), rows)
+        self.outside_changes, self._done_versions = None, {}
         self._load_seen()
         self.rows = rows
         self.partial = False
@@ -329,6 +337,12 @@ class QueueSnapshot:
         since = self.watermark - REFRESH_OVERLAP
         rows = dict(self.rows)
         changed = self._apply(_raw(_query().where(Case.updated_at > since)), rows)
+        before_done, self._done_versions = self._done_versions, self._done_read
+        self.outside_changes = {
+            case_id
+            for case_id, version in self._done_read.items()
+            if before_done.get(case_id) != version
+        }
         if changed:
             before = {case_id: self.rows.get(case_id) for case_id in changed}
             now = self.clock.now().timestamp()
@@ -366,6 +380,7 @@ class QueueSnapshot:
         100,000 open cases converts nearly a million of them."""
         records = list(tuples)
         changed: set[int] = set()
+        self._done_read = done = {}
         if not records:
             return changed
         columns = list(zip(*records, strict=True))
@@ -414,6 +429,8 @@ class QueueSnapshot:
                 if existing is not None:
                     del rows[case_id]
                     changed.add(case_id)
+                else:
+                    done[case_id] = int(version)  # type: ignore[call-overload]
                 continue
             if existing is not None and existing.version == version:
                 continue

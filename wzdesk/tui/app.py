@@ -213,6 +213,7 @@ class WzdeskApp(App[None]):
     def load_queue(self, initial: bool = False) -> None:
         worker = get_current_worker()
         completed = False
+        outside: frozenset[int] | None = None
         try:
             with connection():
                 if self.snapshot is None or initial:
@@ -234,6 +235,8 @@ class WzdeskApp(App[None]):
                 else:
                     changed = self.snapshot.refresh()
                     self.book = self.snapshot.book
+                    found = self.snapshot.outside_changes
+                    outside = None if found is None else frozenset(found)
         except Exception as error:  # the database went away: say so, keep the UI alive
             if not worker.is_cancelled:
                 self.post_message(
@@ -242,15 +245,18 @@ class WzdeskApp(App[None]):
             return
         # Posted even if a newer refresh superseded this one: the snapshot already holds these
         # changes, and a later re-read will not report them again.
-        self.post_message(QueueRefreshed(changed, initial=False, loaded=True, completed=completed))
+        self.post_message(
+            QueueRefreshed(changed, loaded=True, completed=completed, outside=outside)
+        )
 
     def on_queue_refreshed(self, message: QueueRefreshed) -> None:
         # Most 3-second re-reads find nothing new: then the screens have nothing to redraw
         # (recounting 10,000 rows each time would be idle work on the UI thread). A load that
         # completes the first screen is always shown, even with nothing in it.
-        if message.changed or message.initial or message.completed:
+        outside_changed = message.outside is None or bool(message.outside)
+        if message.changed or message.initial or message.completed or outside_changed:
             for screen in self.screen_stack:
-                screen.post_message(QueueChanged(message.changed, message.initial))
+                screen.post_message(QueueChanged(message.changed, message.initial, message.outside))
         if message.loaded:
             self._schedule_refresh(self.refresh_seconds)
 

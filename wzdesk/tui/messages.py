@@ -19,6 +19,8 @@ class QueueRefreshed(Message):
     initial: bool = False
     loaded: bool = False  # the worker finished (re-arm the refresh timer)
     completed: bool = False  # the whole queue is loaded now (after the first screen)
+    #: resolved and closed cases found changed (None: a whole load, anything may have)
+    outside: frozenset[int] | None = frozenset()
 
 
 @dataclass
@@ -27,6 +29,14 @@ class QueueChanged(Message, bubble=False):
 
     changed: set[int]
     initial: bool = False
+    #: resolved and closed cases found changed (None: a whole load, anything may have): not in
+    #: the queue, but in what counts them (pinned views, the history)
+    outside: frozenset[int] | None = frozenset()
+
+    @property
+    def outside_only(self) -> bool:
+        """Only cases outside the queue changed: its rows need no redraw."""
+        return not self.changed and not self.initial and bool(self.outside)
 
 
 @dataclass

@@ -329,9 +329,15 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
 
     def on_queue_changed(self, message: QueueChanged) -> None:
         """The app's worker re-read the database: redraw from the new snapshot."""
+        outside = message.outside or frozenset()
+        if message.outside_only:  # resolved or closed cases: the tabs may count them
+            self.count_tabs(set(outside))
+            if self.case is not None and self.case["id"] in outside:
+                self.load_detail(self.case["ref"])  # a resolved case being read changed
+            return
         self._show_rows(follow=False)
         if message.changed or message.initial:
-            self.refresh_query(None if message.initial else message.changed)
+            self.refresh_query(None if message.initial else message.changed, message.outside)
         if message.initial:
             if self.is_current:
                 self.wz.first_rows_set(self.query_one("#queue", QueueTable))
@@ -341,7 +347,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         if self._pending_ref is not None and self._row_of(self._pending_ref) is not None:
             ref, self._pending_ref = self._pending_ref, None
             self.open_case(ref)
-        elif self.case is not None and self.case["id"] in message.changed:
+        elif self.case is not None and self.case["id"] in message.changed | outside:
             self.load_detail(self.case["ref"])  # someone changed the case being read
 
     def _show_rows(self, follow: bool = True) -> None:

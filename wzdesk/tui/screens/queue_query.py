@@ -11,6 +11,7 @@ in the box.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
@@ -25,7 +26,7 @@ from textual.worker import get_current_worker
 from wzdesk.core.errors import UserError
 from wzdesk.core.query import And, Query, QueryError, TextTerm, check_query
 from wzdesk.services.search import case_only, context, queue_matches
-from wzdesk.services.views import pinned_views, view_count
+from wzdesk.services.view_counts import KeptCount, Tab, count_tabs
 from wzdesk.tui.workers import in_thread
 
 if TYPE_CHECKING:
@@ -56,9 +57,12 @@ class QueryAnswered(Message):
 
 @dataclass
 class TabsCounted(Message):
-    """The pinned views (name, query) and their live counts."""
+    """The pinned views and their live counts; the answers kept to count them next time, and
+    the changed cases those have seen."""
 
-    tabs: list[tuple[str, str, int | None]]
+    tabs: list[Tab]
+    kept: dict[str, KeptCount]
+    covered: frozenset[int] | None
 
 
 def is_plain(query: Query) -> bool:
@@ -75,22 +79,16 @@ def _ids(query: Query, now: datetime, me: str, among: frozenset[int] | None = No
     return queue_matches(query, context(now, me), among)
 
 
-def _tabs(now: datetime, me: str) -> list[tuple[str, str, int | None]]:
-    search = context(now, me)
-    tabs: list[tuple[str, str, int | None]] = []
-    for view in pinned_views(me):
-        try:
-            count: int | None = view_count(view, search)
-        except UserError:
-            count = None
-        tabs.append((view.name, view.query, count))
-    return tabs
+def _counted_tabs(
+    now: datetime, me: str, changed: frozenset[int] | None, kept: dict[str, KeptCount]
+) -> tuple[list[Tab], dict[str, KeptCount]]:
+    return count_tabs(me, context(now, me), changed, kept, time.monotonic())
 
 
 class QueueQuery:
     """The query side of the queue's filter box, and the pinned-view tabs (mixed in)."""
 
-    _tabs: list[tuple[str, str, int | None]] = []
+    _tabs: list[Tab] = []
     _tab: int | None = None
     _typing: Timer | None = None
     #: The box's text whose cases are being looked for (the status line says so), if any.
@@ -163,9 +161,12 @@ class QueueQuery:
         screen.view = replace(screen.view, text=message.text, ids=message.ids, plain=message.plain)
         screen._show_rows()
 
-    def refresh_query(self, changed: set[int] | None = None) -> None:
-        """The queue changed (``changed``: the cases re-read; None: everything): bring the
-        box's answer up to date and recount the tabs.
+    def refresh_query(
+        self, changed: set[int] | None = None, outside: frozenset[int] | None = frozenset()
+    ) -> None:
+        """The queue changed (``changed``: the cases re-read; None: everything; ``outside``:
+        resolved and closed cases changed, None: any may have): bring the box's answer up to
+        date and recount the tabs.
 
         While a search for the box's text is pending it is left alone: re-running the last
         answered text instead cancelled it (one exclusive worker group) and its text never
@@ -189,7 +190,7 @@ class QueueQuery:
                     self._recheck_query(text, result, held, frozenset(self._unchecked))
                 else:
                     self._ask_whole(text, result)
-        self.count_tabs()
+        self.count_tabs(None if changed is None or outside is None else changed | outside)
 
     @work(thread=True, exclusive=True, group="filter-query", exit_on_error=False)
     def _recheck_query(
@@ -208,18 +209,46 @@ class QueueQuery:
             ids = (held - changed) | frozenset(found)
             screen.post_message(QueryAnswered(text, ids, is_plain(query), None, changed))
 
+    @property
+    def _tab_state(self) -> tuple[dict[str, KeptCount], set[int]]:
+        """The pinned views' kept answers, and the cases changed since (per screen)."""
+        kept: dict[str, KeptCount] = self.__dict__.setdefault("_kept_counts", {})
+        pending: set[int] = self.__dict__.setdefault("_tab_pending", set())
+        return kept, pending
+
+    def count_tabs(self, changed: set[int] | None = None) -> None:
+        """Recount the pinned views' tabs: ``changed``, the cases re-read (None: anything may
+        have changed). A view about the cases' own fields and text asks about those cases
+        only (:mod:`wzdesk.services.view_counts`); they stay pending until a count has seen
+        them, as a count cancelled by the next re-read (one exclusive group) never reports."""
+        kept, pending = self._tab_state
+        if changed is None:
+            kept.clear()
+            pending.clear()
+        else:
+            pending.update(changed)
+        asked = None if changed is None else frozenset(pending)
+        self._count_tabs(asked, dict(kept))
+
     @work(thread=True, exclusive=True, group="view-tabs", exit_on_error=False)
-    def count_tabs(self) -> None:
+    def _count_tabs(self, changed: frozenset[int] | None, kept: dict[str, KeptCount]) -> None:
         screen = self._main
         worker = get_current_worker()
         try:
-            tabs = in_thread(_tabs, screen.wz.clock.now(), screen.wz.context.actor)
+            tabs, kept_now = in_thread(
+                _counted_tabs, screen.wz.clock.now(), screen.wz.context.actor, changed, kept
+            )
         except UserError:
             return
         if not worker.is_cancelled:
-            screen.post_message(TabsCounted(tabs))
+            screen.post_message(TabsCounted(tabs, kept_now, changed))
 
     def on_tabs_counted(self, message: TabsCounted) -> None:
+        kept, pending = self._tab_state
+        kept.clear()
+        kept.update(message.kept)
+        if message.covered is not None:
+            pending.difference_update(message.covered)
         self._tabs = message.tabs
         if self._tab is not None and self._tab >= len(self._tabs):
             self._tab = None
@@ -229,7 +258,7 @@ class QueueQuery:
         from wzdesk.tui.widgets import FilterBar
 
         bar = self._main.query_one("#filters", FilterBar)
-        bar.show_tabs([(name, count) for name, _, count in self._tabs], self._tab)
+        bar.show_tabs([(tab.name, tab.count) for tab in self._tabs], self._tab)
 
     def action_view_tab(self, step: int) -> None:
         """``]`` the next pinned view, ``[`` the previous one (past the ends: the whole queue)."""
@@ -240,5 +269,5 @@ class QueueQuery:
         index = (positions.index(self._tab) + step) % len(positions)
         self._tab = positions[index]
         box = self._main.query_one("#filter-text", Input)
-        box.value = "" if self._tab is None else self._tabs[self._tab][1]
+        box.value = "" if self._tab is None else self._tabs[self._tab].query
         self._draw_tabs()
