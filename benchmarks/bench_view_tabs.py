@@ -4,8 +4,9 @@
     python -m benchmarks.bench_view_tabs --db URL --repeat 5  # an existing database
 
 The console recounts its pinned views at every re-read that found changes (every 3 s while
-agents write). For each view query this prints the whole count (what every re-read did
-before), the first read of a kept answer (at start-up and every ten minutes), and a re-read
+agents write). A tab counts what the queue lists for the view: its open cases. For each view
+query this prints that count done whole (what every re-read did before, then over the view's
+own scope), the first read of a kept answer (at start-up and every ten minutes), and a re-read
 that changed a few cases, asked of those cases alone. The clock is Wednesday 10:00 Toronto;
 ``breached:`` and ``due:`` views are on the clock and counted whole either way.
 """
@@ -19,7 +20,7 @@ from datetime import datetime
 from benchmarks.fresh import demo_database, median_ms
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.query import parse_query
-from wzdesk.services.search import case_only, context, count_cases
+from wzdesk.services.search import case_only, context, queue_count
 from wzdesk.services.view_counts import KeptCount, count_view, read_whole
 from wzdesk.store.models import Case
 
@@ -45,8 +46,8 @@ def main() -> None:
     print(f"median of {args.repeat}, ms; clock {NOW.isoformat()}")
     print(f"  {'view query':<16} {'count':>8} {'whole':>9} {'first read':>11} {'re-read':>9}")
     for query in QUERIES + ON_THE_CLOCK:
-        count = count_cases(query, search)
-        whole = median_ms(lambda q=query: count_cases(q, search), args.repeat)  # type: ignore[misc]
+        count = queue_count(query, search)
+        whole = median_ms(lambda q=query: queue_count(q, search), args.repeat)  # type: ignore[misc]
         if not case_only(parse_query(query)):
             print(f"  {query:<16} {count:>8,} {whole:>9.1f} {'-':>11} {whole:>9.1f} (whole)")
             continue

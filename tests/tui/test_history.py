@@ -168,3 +168,23 @@ async def test_an_unknown_client_is_said_plainly(history_cases, agent, make_app)
         pilot.app.push_screen(HistoryScreen(client="NOPE"))
         await settle(pilot, lambda: "NOPE" in status_line(pilot))
         assert pilot.app.screen.query_one(Input).has_focus
+
+
+async def test_a_change_to_a_resolved_case_reaches_the_open_history(
+    history_cases, agent, supervisor, make_app
+) -> None:
+    """The history follows the console's re-reads; a resolved case is outside the queue, so
+    a re-read never named it and the page kept showing it resolved after it was closed."""
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_from_palette(pilot)
+        old = history_cases["old"]
+        await settle(pilot, lambda: "resolved" in _line(pilot, old))
+        await pilot.pause(0.3)
+        case_service.close(supervisor, old)
+        await pilot.press("ctrl+r")
+        await settle(pilot, lambda: "closed" in _line(pilot, old))
+
+
+def _line(pilot: Pilot, ref: str) -> str:
+    return next((line for line in screen_lines(pilot) if ref in line), "")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.tui.helpers import (
     detail_ref,
     key_bar_text,
@@ -104,13 +106,20 @@ async def test_what_was_said_before_the_console_started_shows_inside_it(
         assert note in notifications(pilot)
 
 
-async def test_an_empty_desk_says_what_to_do_next(database, supervisor, make_app) -> None:
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_an_empty_desk_says_what_to_do_next(database, supervisor, make_app, size) -> None:
+    from tests.tui.test_queue_query import empty_queue_text
+
     app = make_app(supervisor)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot, lambda: "No cases yet" in screen_text(pilot))
         text = screen_text(pilot)
         assert "loading" not in text.lower()
         assert "F2 logs a phone call" in text
+        # Whole: one cropped line cut it at both sizes, after "Add clients with".
+        assert "Add clients with `wzdesk client add`, or try `wzdesk --demo`." in (
+            empty_queue_text(pilot)
+        )
         keys = key_bar_text(pilot)
         assert "r Reply" not in keys and "t Take" not in keys  # nothing selected, nothing offered
         await pilot.press("t")

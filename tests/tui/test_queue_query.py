@@ -201,8 +201,9 @@ async def test_a_re_read_recounts_a_pinned_view_from_the_changed_cases(
 ) -> None:
     """A pinned view's tab count is kept case by case: a re-read asks the view's query of the
     cases it re-read, not of the whole desk (a word's count cost up to 1.2 s at a million
-    cases, per view, every 3 s while agents write), and the tab shows the new count. A
-    resolved case, outside the queue, is among the cases re-read too."""
+    cases, per view, every 3 s while agents write), and the tab shows the new count: what the
+    queue lists once the tab is chosen (open cases; the view's own scope took in resolved
+    ones, so "No payroll 355,903" listed 95,768)."""
     from tests.services.test_view_counts import whole_reads_counted
     from wzdesk.services import cases
     from wzdesk.services.views import add_view
@@ -220,8 +221,35 @@ async def test_a_re_read_recounts_a_pinned_view_from_the_changed_cases(
         cases.reply(agent, desk["major"], "Spooler again", internal=True)
         await pilot.press("ctrl+r")
         await settle(pilot, lambda: "Spool 2" in "\n".join(screen_lines(pilot)))
-        # A resolved case is not in the queue, but the view counts it (scope: not closed).
-        cases.reply(agent, desk["resolved"], "The spooler, once more", internal=True)
+        # The tab counts what the queue lists for it: a resolved case leaves both.
+        cases.resolve(agent, desk["minor"], "Restarted the spooler")
         await pilot.press("ctrl+r")
-        await settle(pilot, lambda: "Spool 3" in "\n".join(screen_lines(pilot)))
+        await settle(pilot, lambda: "Spool 1" in "\n".join(screen_lines(pilot)))
+        await pilot.press("right_square_bracket")
+        await settle(pilot, lambda: [r.ref for r in queue(pilot).rows] == [desk["major"]])
         assert whole == []  # asked of the changed case each time
+
+
+async def test_a_query_for_done_cases_points_to_the_history(
+    desk: dict[str, str], agent: Any, make_app: Any
+) -> None:
+    """The queue lists open cases only, so "is:closed" in the box finds nothing there: the
+    empty queue says where resolved and closed cases are, rather than only "no match"."""
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        await pilot.press("slash", *"status:resolved")
+        await settle(pilot, lambda: queue(pilot).rows == [])
+        said = (
+            "No open case matches this filter (resolved and closed cases: h, the history). "
+            "Esc clears it."
+        )
+        await settle(pilot, lambda: said in empty_queue_text(pilot))
+        assert "0 of 6 open" in line_with(pilot, "of 6 open")
+
+
+def empty_queue_text(pilot: Any) -> str:
+    """The empty queue's message as drawn, its wrapped lines joined."""
+    table = queue(pilot)
+    lines = (table.render_line(y).text.strip() for y in range(1, table.size.height))
+    return " ".join(line for line in lines if line)

@@ -290,7 +290,7 @@ class QueueSnapshot:
         #: re-reads not yet applied to the states: each maps a changed id to its old row
         self._absorb: list[dict[int, QueueRow | None]] = []
         #: cases outside the queue (resolved, closed) that the last re-read found changed, for
-        #: what counts them too (pinned views); None after a whole load: anything may have
+        #: what shows them (a case's detail, the history); None after a whole load: any may have
         self.outside_changes: set[int] | None = None
         #: done case id -> version, as the last read saw them (the re-read window overlaps)
         self._done_versions: dict[int, int] = {}

@@ -750,6 +750,12 @@ def queue_matches(
     return search_ids(query, ctx, ordered=False, within=within)
 
 
+def queue_count(query: Query | str, ctx: SearchContext) -> int:
+    """How many open cases a query selects: what the console's queue lists for it."""
+    parsed = parse_query(query) if isinstance(query, str) else query
+    return int(Case.select().where(_both(Case.is_open == True, where(parsed, ctx))).count())  # noqa: E712
+
+
 #: Fields whose match a case's own row decides (a client's code and a user's login do not
 #: change; a contact's name and email do, without touching the case).
 _CASE_FIELDS = frozenset(

@@ -1,7 +1,8 @@
 """Pinned views' live counts, kept up to date case by case.
 
-A pinned view's tab shows how many cases its query matches, and the console refreshes the tabs
-at every re-read of the queue (every 3 s while agents write). Counted afresh, one view of a
+A pinned view's tab shows how many cases the queue lists for it (open cases: resolved and
+closed ones are in the history), and the console refreshes the tabs at every re-read of the
+queue (every 3 s while agents write). Counted afresh, one view of a
 common word cost 0.4–1.2 s of database time at a million cases, per console and per view, on
 every re-read. A query that depends on the cases' own rows alone (:func:`case_only`) cannot
 change its answer for a case that did not change, so its count is kept as the cases it matched
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 from wzdesk.core.errors import UserError
 from wzdesk.core.query import parse_query
-from wzdesk.services.search import SearchContext, case_only, count_cases, search_ids
+from wzdesk.services.search import SearchContext, case_only, queue_count, queue_matches
 from wzdesk.services.views import pinned_views
 
 #: The kept answer is read afresh once this many cases have changed their answer since (the
@@ -75,8 +76,8 @@ class KeptCount:
 
 
 def read_whole(query: str, search: SearchContext, at: float) -> KeptCount:
-    """The cases ``query`` matches now, kept for counting."""
-    matched = array("q", sorted(search_ids(query, search, ordered=False)))
+    """The open cases ``query`` matches now, kept for counting."""
+    matched = array("q", sorted(queue_matches(query, search)))
     return KeptCount(query, matched, frozenset(), frozenset(), at)
 
 
@@ -123,11 +124,10 @@ def count_view(
 ) -> tuple[int, KeptCount | None]:
     """One view's count, and its kept answer (None for a query counted whole each time)."""
     if not case_only(parse_query(query)):
-        return count_cases(query, search), None
+        return queue_count(query, search), None
     if held is None or changed is None or len(changed) > REBASE_AFTER or held.stale(at):
         held = read_whole(query, search, at)
     elif changed:
         asked = sorted(changed)
-        among = SearchContext(search.now, search.me, search.book, search.public_only, asked)
-        held = held.with_answers(asked, set(search_ids(query, among, ordered=False)))
+        held = held.with_answers(asked, set(queue_matches(query, search, asked)))
     return held.count, held

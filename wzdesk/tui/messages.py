@@ -19,7 +19,8 @@ class QueueRefreshed(Message):
     initial: bool = False
     loaded: bool = False  # the worker finished (re-arm the refresh timer)
     completed: bool = False  # the whole queue is loaded now (after the first screen)
-    #: resolved and closed cases found changed (None: a whole load, anything may have)
+    #: resolved and closed cases found changed (None: a whole load, any may have): not in the
+    #: queue, but a case's detail or the history may show them
     outside: frozenset[int] | None = frozenset()
 
 
@@ -29,8 +30,8 @@ class QueueChanged(Message, bubble=False):
 
     changed: set[int]
     initial: bool = False
-    #: resolved and closed cases found changed (None: a whole load, anything may have): not in
-    #: the queue, but in what counts them (pinned views, the history)
+    #: resolved and closed cases found changed (None: a whole load, any may have): not in the
+    #: queue, but a case's detail or the history may show them
     outside: frozenset[int] | None = frozenset()
 
     @property

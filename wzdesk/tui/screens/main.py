@@ -330,14 +330,13 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
     def on_queue_changed(self, message: QueueChanged) -> None:
         """The app's worker re-read the database: redraw from the new snapshot."""
         outside = message.outside or frozenset()
-        if message.outside_only:  # resolved or closed cases: the tabs may count them
-            self.count_tabs(set(outside))
+        if message.outside_only:  # resolved or closed cases: not in the queue or its tabs
             if self.case is not None and self.case["id"] in outside:
                 self.load_detail(self.case["ref"])  # a resolved case being read changed
             return
         self._show_rows(follow=False)
         if message.changed or message.initial:
-            self.refresh_query(None if message.initial else message.changed, message.outside)
+            self.refresh_query(None if message.initial else message.changed)
         if message.initial:
             if self.is_current:
                 self.wz.first_rows_set(self.query_one("#queue", QueueTable))
@@ -396,7 +395,10 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         if loading:
             return "Loading the queue…"
         if self.view.filtered and any_open:
-            return "No open case matches this filter. Esc clears it."
+            return (
+                "No open case matches this filter (resolved and closed cases: h, the history). "
+                "Esc clears it."
+            )
         if self.wz.desk_is_empty:
             return (
                 "No cases yet. F2 logs a phone call, F3 opens a case. Add clients with "

@@ -161,12 +161,9 @@ class QueueQuery:
         screen.view = replace(screen.view, text=message.text, ids=message.ids, plain=message.plain)
         screen._show_rows()
 
-    def refresh_query(
-        self, changed: set[int] | None = None, outside: frozenset[int] | None = frozenset()
-    ) -> None:
-        """The queue changed (``changed``: the cases re-read; None: everything; ``outside``:
-        resolved and closed cases changed, None: any may have): bring the box's answer up to
-        date and recount the tabs.
+    def refresh_query(self, changed: set[int] | None = None) -> None:
+        """The queue changed (``changed``: the cases re-read; None: everything): bring the
+        box's answer up to date and recount the tabs.
 
         While a search for the box's text is pending it is left alone: re-running the last
         answered text instead cancelled it (one exclusive worker group) and its text never
@@ -190,7 +187,7 @@ class QueueQuery:
                     self._recheck_query(text, result, held, frozenset(self._unchecked))
                 else:
                     self._ask_whole(text, result)
-        self.count_tabs(None if changed is None or outside is None else changed | outside)
+        self.count_tabs(changed)
 
     @work(thread=True, exclusive=True, group="filter-query", exit_on_error=False)
     def _recheck_query(

@@ -12,6 +12,7 @@ room to be read.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -200,6 +201,7 @@ class QueueTable(ScrollView, can_focus=True):
         self.extra_columns = False
         self.sort_title: tuple[str, bool] | None = None  # (column key, descending) to show
         self.empty_message = "Loading the queue…"
+        self._wrapped: tuple[tuple[str, int], list[str]] = (("", 0), [""])
         self.is_unread: Callable[[QueueRow], bool] = lambda row: False
         self._index: dict[int, int] = {}
         # What the last drawing showed: the frame (size, scroll, header) and one key per
@@ -399,6 +401,14 @@ class QueueTable(ScrollView, can_focus=True):
 
     # -- drawing ------------------------------------------------------------------------------
 
+    def _empty_lines(self, width: int) -> list[str]:
+        """The empty queue's message wrapped to the table (one cropped line cut the empty
+        desk's "…Add clients with `wzdesk client add`, or try…" at 80 and 120 columns)."""
+        key = (self.empty_message, width)
+        if self._wrapped[0] != key:
+            self._wrapped = (key, textwrap.wrap(self.empty_message, max(12, width - 4)) or [""])
+        return self._wrapped[1]
+
     def render_line(self, y: int) -> Strip:
         if y:
             self.drawn_rows = self.rows
@@ -412,10 +422,11 @@ class QueueTable(ScrollView, can_focus=True):
             return self._strip(cells, widths, width, style)
         index = int(self.scroll_y) + y - 1
         if not self.rows:
-            if y == 2:
+            message = self._empty_lines(width)
+            if 2 <= y < 2 + len(message):
                 style = self.get_component_rich_style("queue--empty")
                 return (
-                    Strip([Segment(f"  {self.empty_message}", style)])
+                    Strip([Segment(f"  {message[y - 2]}", style)])
                     .extend_cell_length(width, self.rich_style)
                     .crop(0, width)
                 )
