@@ -21,6 +21,12 @@ def test_the_words() -> None:
     text = client_flags_text(many)
     assert text.startswith("6 clients need admins: C0 (no contact), C1 (no contact)")
     assert "C3 (no contact), +2 more" in text and "C4" not in text
+    # Narrower: fewer named, the rest counted, the hint kept; never cut.
+    assert client_flags_text(many, 80) == (
+        "6 clients need admins: C0 (no contact), +5 more · Ctrl+P client view"
+    )
+    assert client_flags_text(many, 60) == "6 clients need admins · Ctrl+P client view"
+    assert client_flags_text(many, 40) == "6 clients need admins"
     assert ClientFlags.wanted(Role.SUPERVISOR)
     assert not ClientFlags.wanted(Role.AGENT) and not ClientFlags.wanted(Role.PHONE)
 
@@ -40,6 +46,16 @@ async def test_supervisors_see_flagged_clients(
         line = str(pilot.app.screen.query_one(ClientFlags).content)
         assert line == (
             "2 clients need admins: ACME (ask Ana Diaz), BETA (ask Kim Li) · Ctrl+P client view"
+        )
+    app = make_app(supervisor, refresh_seconds=3600)
+    async with app.run_test(size=(80, 24)) as pilot:  # narrower: one named, the other counted
+        await settle(pilot, lambda: "clients need admins" in screen_text(pilot))
+        await settle(
+            pilot,
+            lambda: (
+                "2 clients need admins: ACME (ask Ana Diaz), +1 more · Ctrl+P client view"
+                in screen_text(pilot)
+            ),
         )
     # ACME trained and BETA gets a backup: nobody is flagged, the line goes
     train_contact(

@@ -24,18 +24,25 @@ REFRESH_SECONDS = 600.0
 NAMED = 4
 
 
-def client_flags_text(flagged: list[dict[str, Any]]) -> str:
-    """The line for ``flagged`` clients ("" when none)."""
+def client_flags_text(flagged: list[dict[str, Any]], width: int | None = None) -> str:
+    """The line for ``flagged`` clients ("" when none); ``width``: the cells it has, so that
+    fewer clients are named rather than the count of the rest and the hint cut off (at
+    200x50 the line ended "CBE (ask Chen Nguyen)," at the edge, and "+16 more" was lost)."""
     if not flagged:
         return ""
     count = len(flagged)
+    noun = "client needs" if count == 1 else "clients need"
     parts = []
     for client in flagged[:NAMED]:
         ask = client["ask"].split(" <")[0] if client["ask"] else ""
         parts.append(f"{client['code']} (ask {ask})" if ask else f"{client['code']} (no contact)")
-    more = f", +{count - NAMED} more" if count > NAMED else ""
-    noun = "client needs" if count == 1 else "clients need"
-    return f"{count} {noun} admins: {', '.join(parts)}{more} · Ctrl+P client view"
+    for named in range(len(parts), -1, -1):
+        more = f", +{count - named} more" if count > named else ""
+        listed = f": {', '.join(parts[:named])}{more}" if named else ""
+        text = f"{count} {noun} admins{listed} · Ctrl+P client view"
+        if width is None or len(text) <= width:
+            return text
+    return f"{count} {noun} admins"  # too narrow even for the hint
 
 
 class ClientFlags(Static):
@@ -60,7 +67,14 @@ class ClientFlags(Static):
         flagged = in_thread(clients_needing_admins)
         self.app.call_from_thread(self.show, flagged)
 
+    _flagged: list[dict[str, Any]] = []
+
     def show(self, flagged: list[dict[str, Any]]) -> None:
-        text = client_flags_text(flagged)
+        self._flagged = flagged
+        text = client_flags_text(flagged, self.content_size.width or None)
         self.display = bool(text)
         self.update(text)
+
+    def on_resize(self) -> None:
+        if self._flagged:
+            self.update(client_flags_text(self._flagged, self.content_size.width or None))
