@@ -15,6 +15,11 @@ re-reads returned, the re-read's median wall time, and the server's CPU (user + 
 ``postgres`` process on this machine, from ``/proc``; the server must be local). The goal: the
 consoles' share of the server (run minus writer alone) for N consoles is at most N × one's.
 Start-up loads are outside the measured window. Not a test: it asserts nothing.
+
+``--views "payroll,sev:critical"`` gives every console those pinned views: after each re-read
+that found changes it recounts their tabs as the console does (``--tabs kept``: the changed
+cases asked, ``services.view_counts``), or whole (``--tabs whole``: what the console did
+before 2026-12-04, one count per view per re-read).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import os
 import random
 import statistics
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -65,16 +71,31 @@ def _counting(database: Any) -> list[int]:
     return count
 
 
-def console(url: str, start: float, seconds: float, offset: float, results: Any) -> None:
-    """One console's worker: load all, then re-read every 3 s from ``start`` for ``seconds``."""
+def console(
+    url: str,
+    start: float,
+    seconds: float,
+    offset: float,
+    results: Any,
+    views: tuple[str, ...] = (),
+    tabs: str = "kept",
+    clock_start: datetime = WEDNESDAY_10,
+) -> None:
+    """One console's worker: load all, then re-read every 3 s from ``start`` for ``seconds``
+    (and recount the ``views`` tabs after a re-read that found changes)."""
     from wzdesk.services.calendar import load_policy_book
     from wzdesk.services.queue import QueueSnapshot
+    from wzdesk.services.search import context, queue_count
+    from wzdesk.services.view_counts import KeptCount, count_view
     from wzdesk.store.database import open_database
 
     database = open_database(url)
-    clock = RunningClock(WEDNESDAY_10)
+    clock = RunningClock(clock_start)
     snapshot = QueueSnapshot(load_policy_book(), clock, me="bench")
     snapshot.load_all()
+    kept: dict[str, KeptCount | None] = {}
+    for query in views:  # the start-up count, outside the window
+        kept[query] = count_view(query, context(clock.now(), "bench"), None, None, 0.0)[1]
     statements = _counting(database)
     changed_rows, reread_ms = 0, []
     next_at = start + offset
@@ -83,13 +104,22 @@ def console(url: str, start: float, seconds: float, offset: float, results: Any)
         if time.time() >= start + seconds:
             break
         began = time.perf_counter()
-        changed_rows += len(snapshot.refresh())
+        changed = snapshot.refresh()
+        changed_rows += len(changed)
+        if changed and views:
+            search = context(clock.now(), "bench")
+            for query in views:
+                if tabs == "whole":
+                    queue_count(query, search)
+                else:
+                    held = kept[query]
+                    kept[query] = count_view(query, search, changed, held, time.monotonic())[1]
         reread_ms.append((time.perf_counter() - began) * 1000)
         next_at += REFRESH_SECONDS
     results.put((statements[0], changed_rows, reread_ms))
 
 
-def writer(url: str, start: float, seconds: float) -> None:
+def writer(url: str, start: float, seconds: float, clock_start: datetime) -> None:
     """An internal note on a random open case every second."""
     from wzdesk.services.cases import reply
     from wzdesk.services.directory import sign_in
@@ -97,7 +127,7 @@ def writer(url: str, start: float, seconds: float) -> None:
     from wzdesk.store.models import Case
 
     open_database(url)
-    clock = RunningClock(WEDNESDAY_10)
+    clock = RunningClock(clock_start)
     ctx = sign_in("bench", clock).context
     refs = [ref for (ref,) in Case.select(Case.ref).where(Case.is_open).tuples()]
     rng = random.Random(7)
@@ -107,7 +137,22 @@ def writer(url: str, start: float, seconds: float) -> None:
         time.sleep(1.0)
 
 
-def run(url: str, consoles: int, seconds: float) -> dict[str, float]:
+def _after_the_last_write(url: str) -> datetime:
+    """Wednesday 10:00, or just after the last change a previous run wrote: each run's clock
+    starts at 10:00, and a note written "earlier" than one a re-read has seen is never
+    re-read (the 1-console run of a second invocation re-read nothing)."""
+    from wzdesk.store.database import open_database
+    from wzdesk.store.models import Case
+
+    open_database(url)
+    latest = Case.select(Case.updated_at).order_by(Case.updated_at.desc()).scalar()
+    return max(WEDNESDAY_10, latest + timedelta(seconds=1)) if latest else WEDNESDAY_10
+
+
+def run(
+    url: str, consoles: int, seconds: float, views: tuple[str, ...] = (), tabs: str = "kept"
+) -> dict[str, float]:
+    clock_start = _after_the_last_write(url)
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     # Consoles load first (outside the window): start the clock once all could have loaded.
@@ -115,11 +160,20 @@ def run(url: str, consoles: int, seconds: float) -> dict[str, float]:
     workers = [
         context.Process(
             target=console,
-            args=(url, start, seconds, REFRESH_SECONDS * i / max(consoles, 1), results),
+            args=(
+                url,
+                start,
+                seconds,
+                REFRESH_SECONDS * i / max(consoles, 1),
+                results,
+                views,
+                tabs,
+                clock_start,
+            ),
         )
         for i in range(consoles)
     ]
-    workers.append(context.Process(target=writer, args=(url, start, seconds)))
+    workers.append(context.Process(target=writer, args=(url, start, seconds, clock_start)))
     for worker in workers:
         worker.start()
     time.sleep(max(0.0, start - time.time()))
@@ -146,7 +200,10 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--consoles", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--views", default="", help="pinned view queries, comma-separated")
+    parser.add_argument("--tabs", choices=("kept", "whole"), default="kept")
     args = parser.parse_args()
+    views = tuple(query.strip() for query in args.views.split(",") if query.strip())
     from benchmarks.bench_scale import database_url, generate_once
     from wzdesk.store.database import open_database
     from wzdesk.store.models import Case
@@ -156,10 +213,12 @@ def main() -> None:
     open_database(url)
     open_cases = Case.select().where(Case.is_open).count()
     print(f"{args.cases:,} cases, {open_cases:,} open; {args.seconds:.0f} s per run", flush=True)
+    if views:
+        print(f"pinned views per console: {', '.join(views)}; tabs counted {args.tabs}")
     figures = {}
     runs = (("writer alone", 0), ("1 console", 1), (f"{args.consoles} consoles", args.consoles))
     for label, consoles in runs:
-        figures[label] = run(url, consoles, args.seconds)
+        figures[label] = run(url, consoles, args.seconds, views, args.tabs)
         print(f"  {label}: {figures[label]}", flush=True)
     alone = figures["writer alone"]["server_cpu_pct"]
     one = figures["1 console"]["server_cpu_pct"] - alone
