@@ -32,8 +32,9 @@ from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.services.reading import seen_versions
 from wzdesk.services.urgency import next_due, resolution_remaining, response_remaining, urgency
 from wzdesk.store.database import db
+from wzdesk.store.fields import UTCDateTimeField
 from wzdesk.store.models import Case, Client, Contact, User
-from wzdesk.store.queries import open_next_due
+from wzdesk.store.queries import open_next_due, read_as_epoch
 from wzdesk.store.stored_values import epochs_from_db, optional_epochs_from_db
 
 #: Rows changed this long before the last refresh are fetched again (commits can land late).
@@ -222,9 +223,19 @@ def _column(field: peewee.Field) -> int:
     return next(index for index, column in enumerate(_COLUMNS) if column is field)
 
 
+#: The instants among :data:`_COLUMNS`, read as epoch seconds (:func:`read_as_epoch`).
+_INSTANTS = frozenset(
+    field.name for field in _COLUMNS if isinstance(field, UTCDateTimeField) and field.model is Case
+)
+
+
 def _query() -> peewee.ModelSelect[Case]:
+    columns = [
+        read_as_epoch(field) if field.model is Case and field.name in _INSTANTS else field
+        for field in _COLUMNS
+    ]
     return (
-        Case.select(*_COLUMNS)
+        Case.select(*columns)
         .join(Client, on=(Case.client == Client.id))
         .switch(Case)
         .join(Contact, on=(Case.contact == Contact.id))

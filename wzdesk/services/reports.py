@@ -29,7 +29,7 @@ from wzdesk.services.sla_history import (
     rows_of,
 )
 from wzdesk.store.models import AuditEntry, Case, CaseEvent, Client, SlaPause, User
-from wzdesk.store.queries import received_between, tuples
+from wzdesk.store.queries import read_as_epoch, received_between, tuples
 from wzdesk.store.stored_values import NAIVE_EPOCH, epoch_from_db
 
 GROUPINGS = ("severity", "client", "agent", "channel", "month", "week")
@@ -260,10 +260,10 @@ def _tally_settled(
         column,
         Case.policy,
         Case.severity,
-        Case.first_response_at,
-        Case.response_due,
-        Case.resolved_at,
-        Case.resolution_due,
+        read_as_epoch(Case.first_response_at),
+        read_as_epoch(Case.response_due),
+        read_as_epoch(Case.resolved_at),
+        read_as_epoch(Case.resolution_due),
     ).where(where & (Case.first_response_at.is_null(False) | Case.resolved_at.is_null(False)))
     cursor = Case._meta.database.execute(query)  # raw rows: no model or field conversions
     while rows := cursor.fetchmany(_CHUNK):
@@ -314,7 +314,10 @@ def _tally_seconds(
 
 
 def _epochs(values: list[Any]) -> list[float]:
-    """Epoch seconds of a batch of raw instants of one backend (SQLite's text parsed inline)."""
+    """Epoch seconds of a batch of raw instants of one backend (SQLite's text parsed inline;
+    PostgreSQL's already epoch seconds, :func:`read_as_epoch`)."""
+    if values and type(values[0]) is float:
+        return values
     if values and isinstance(values[0], str):
         parse, epoch = datetime.fromisoformat, NAIVE_EPOCH
         return [(parse(value) - epoch).total_seconds() for value in values]

@@ -22,6 +22,16 @@ def tuples(query: peewee.SelectBase) -> Iterable[tuple[Any, ...]]:
     return cast(Iterable[tuple[Any, ...]], query.tuples())
 
 
+def read_as_epoch(column: peewee.Field) -> peewee.Node:
+    """An instant column for a bulk read converted to epoch seconds: PostgreSQL converts it
+    itself (``float8``, exact to the rounding of the microseconds, as ``datetime.timestamp``);
+    a datetime per value cost 3.4 s of a 12 s report over a million cases. SQLite's UTC text
+    comes as stored (parsed inline by ``stored_values.epochs_from_db``)."""
+    if not is_postgres():
+        return column
+    return peewee.NodeList((peewee.SQL("EXTRACT(EPOCH FROM"), column, peewee.SQL(")::float8")))
+
+
 def open_next_due() -> peewee.Node:
     """When an open case's next target falls due: the response target until the first
     response, when it comes first; then resolution. The very expression the partial index

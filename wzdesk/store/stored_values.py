@@ -34,8 +34,11 @@ NAIVE_EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001
 
 def epoch_from_db(value: Any) -> float:
     """An instant column as epoch seconds, straight from the driver's value (UTC text on
-    SQLite, a datetime on PostgreSQL): reading thousands of rows, a datetime per value cost
-    more than the query."""
+    SQLite, a datetime on PostgreSQL, or epoch seconds already when the query asked
+    PostgreSQL for them): reading thousands of rows, a datetime per value cost more than the
+    query."""
+    if type(value) is float:
+        return value
     if isinstance(value, str):
         return (datetime.fromisoformat(value) - NAIVE_EPOCH).total_seconds()
     if isinstance(value, datetime):
@@ -49,6 +52,8 @@ def epochs_from_db(values: Sequence[Any]) -> list[float]:
     """:func:`epoch_from_db` of a whole column (a query's instants read at once): SQLite's text
     is parsed inline, without a call per value (loading 100,000 open cases converts nearly a
     million instants)."""
+    if values and type(values[0]) is float:  # asked of PostgreSQL as epoch seconds
+        return list(values)
     parse, epoch = datetime.fromisoformat, NAIVE_EPOCH
     return [
         (parse(value) - epoch).total_seconds() if type(value) is str else epoch_from_db(value)
@@ -60,8 +65,8 @@ def optional_epochs_from_db(values: Sequence[Any]) -> list[float | None]:
     """:func:`epochs_from_db` of a column that may hold NULLs (None stays None)."""
     parse, epoch = datetime.fromisoformat, NAIVE_EPOCH
     return [
-        None
-        if value is None
+        value
+        if value is None or type(value) is float
         else (parse(value) - epoch).total_seconds()
         if type(value) is str
         else epoch_from_db(value)
