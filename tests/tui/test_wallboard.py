@@ -142,6 +142,28 @@ async def test_load_per_agent_and_unassigned_breaches_are_called_out(
         assert "overdue 4h00m" in callout
 
 
+async def test_unassigned_breaches_that_do_not_fit_their_box_are_counted(
+    supervisor, agent, acme, make_app
+) -> None:
+    """The box fits its count and four lines: it listed four cases, and "+8 more" fell below
+    its border; now three cases and the "+N more" line show."""
+    refs = [
+        _open(supervisor, "minor", f"Export {n} fails", local(2026, 2, 3, 9, n)) for n in range(12)
+    ]
+    app = make_app(supervisor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_wallboard(pilot)
+        box = pilot.app.screen.query_one("#wb-unassigned")
+        lines = [
+            line[box.region.x : box.region.right]
+            for line in screen_lines(pilot)[box.region.y : box.region.bottom]
+        ]
+        listed = [ref for ref in refs if any(ref in line for line in lines)]
+        assert "12 breached cases nobody owns" in "\n".join(lines)
+        assert len(listed) == 3
+        assert any("+9 more" in line for line in lines)
+
+
 async def test_rows_that_do_not_fit_end_with_more_and_counts_stay_complete(
     supervisor, agent, acme, make_app
 ) -> None:

@@ -60,6 +60,9 @@ COMPACT_WIDTH, COMPACT_HEIGHT = 100, 32
 DIGITS_LIMIT = 9999
 #: With ``m`` (every row) a group still stops here, with "+N more" (a wall is not a report).
 EVERY_ROW_LIMIT = 500
+#: Lines under the unassigned count in its box (``max-height: 7`` in wallboard.tcss, less the
+#: border and the count's own line).
+UNASSIGNED_LINES = 4
 FIGURES = (("breached", "breached"), ("at_risk", "at risk"), ("due_soon", "due ≤1h"))
 #: A rebuild cheaper than this runs whenever something crossed (small desks: every second).
 REBUILD_FREE = 0.05
@@ -475,12 +478,16 @@ class Wallboard:
         return table
 
     def unassigned_text(self, now: float, limit: int | None, inline: bool = False) -> Text:
-        """Breached cases nobody owns, called out (at most ``limit``, then "+N more"); ``inline``:
-        on one line, the count first (it stays complete when the line is cut)."""
+        """Breached cases nobody owns, called out in at most ``limit`` lines under the count:
+        the cases, or one line fewer and "+N more" (the box fits the count and four lines: it
+        listed four cases and its "+N more" fell below its border). ``inline``: on one line,
+        the count first (it stays complete when the line is cut)."""
         count = self.unassigned_count
         if not count:
             return Text("No breached case is unassigned.", "green")
         text = Text(f"{count} breached case{'s' if count != 1 else ''} nobody owns", "bold red")
+        if limit is not None and count > limit and not inline:
+            limit = max(0, limit - 1)  # the last line says how many more
         shown = self.unassigned_breached(limit)
         if inline:
             text = Text(f"{count} unassigned breached: ", "bold red")
@@ -759,7 +766,9 @@ class WallboardScreen(Screen[None]):
         )
         self._update(
             "#wb-unassigned",
-            wallboard.unassigned_text(now, None if self.every_row else 4, inline=compact),
+            wallboard.unassigned_text(
+                now, None if self.every_row else UNASSIGNED_LINES, inline=compact
+            ),
         )
         sizes = [len(wallboard.board.groups[s]) for s in Severity]
         if self.every_row:
