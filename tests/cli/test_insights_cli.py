@@ -292,6 +292,41 @@ def test_sql_aggregates_agree_with_rebuilding_every_case(
         database.close()
 
 
+def test_a_report_as_of_the_present_skips_the_search_for_later_facts(
+    history: dict[str, str], desk: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing answered, resolved or closed after now, the GROUP BY's own check spares
+    the scan for such cases (1.5 s of 12 at a million cases on SQLite); as of Monday 15:00,
+    B (received 14:00) is answered only on Tuesday: it is searched for and rebuilt."""
+    from datetime import date, datetime
+
+    from wzdesk.core.clock import FixedClock
+    from wzdesk.services import reports
+    from wzdesk.services.directory import sign_in
+    from wzdesk.services.reports import Period, sla_report
+    from wzdesk.store.database import open_database
+
+    searched: list[datetime] = []
+    real = reports._answered_or_done_after
+
+    def counted(now: datetime) -> Any:
+        searched.append(now)
+        return real(now)
+
+    monkeypatch.setattr(reports, "_answered_or_done_after", counted)
+    database = open_database(desk.url)
+    try:
+        period = Period(date(2026, 3, 1), date(2026, 3, 10))
+        for instant, search in (("2026-06-01T10:00:00-04:00", False), (_at(MON, "15:00"), True)):
+            searched.clear()
+            ctx = sign_in("sam", FixedClock(datetime.fromisoformat(instant))).context
+            fast = sla_report(ctx, period)
+            assert fast == sla_report(ctx, period, all_in_python=True), instant
+            assert bool(searched) is search, instant
+    finally:
+        database.close()
+
+
 def test_a_wait_on_the_client_in_events_and_explain(desk: Cli) -> None:
     """Critical, received Mon 2 March 09:00, replied 09:30, waiting on the client from Mon 10:00
     to Tue 10:00 (10 business hours). Resolution was due Wed 13:00 (at risk Tue 17:00); the

@@ -111,9 +111,16 @@ def sla_report(
     if all_in_python:
         rebuilt = where
     else:
-        continues = _continues_after(now)
-        rebuilt = _named(where & continues)
-        _tally_settled(groups, by, period, zone, where & ~continues, now, book)
+        later = _paused_or_regraded_after(now)
+        # Usually nothing else is recorded after now (a report as of the present): the GROUP
+        # BY checks that itself, which spares a scan for such cases (1.5 s of 12 at a million
+        # cases on SQLite). Otherwise (an as-of report) they are found first and rebuilt.
+        if _tally_settled(groups, by, period, zone, where & ~later, now, book, unless_after=now):
+            rebuilt = _named(where & later)
+        else:
+            continues = _answered_or_done_after(now) | later
+            rebuilt = _named(where & continues)
+            _tally_settled(groups, by, period, zone, where & ~continues, now, book)
     for row in load_case_rows(rebuilt, now):
         reading = readings(book.by_id(row.policy_id), row.facts, now)
         severity = row.facts.as_of(now).severity.value
@@ -155,11 +162,11 @@ def _named(condition: peewee.Expression) -> peewee.Expression:
     return Case.id.in_(ids) if ids is not None else condition
 
 
-def _continues_after(now: datetime) -> peewee.Expression:
-    """Cases with something recorded after ``now`` (a reply, a pause, a severity change...).
+def _paused_or_regraded_after(now: datetime) -> peewee.Expression:
+    """Cases with a pause or a severity change recorded after ``now``.
 
-    The pauses and severity changes after ``now`` are read once (usually few: none at all for a
-    report as of the present) and named by id, rather than searched again in every query."""
+    Those are read once (usually few: none at all for a report as of the present) and named
+    by id, rather than searched again in every query."""
     later_pause = SlaPause.select(SlaPause.case).where(
         (SlaPause.started_at > now) | (SlaPause.ended_at.is_null(False) & (SlaPause.ended_at > now))
     )
@@ -168,12 +175,21 @@ def _continues_after(now: datetime) -> peewee.Expression:
     )
     later = later_pause | later_severity
     ids = _few_ids(later)
-    in_later = Case.id.in_(ids if ids is not None else later)
+    return Case.id.in_(ids if ids is not None else later)
+
+
+#: The case's own instants a report as of ``now`` must not see beyond it.
+_OWN_INSTANTS = (Case.first_response_at, Case.resolved_at, Case.closed_at)
+
+
+def _answered_or_done_after(now: datetime) -> peewee.Expression:
+    """Cases first answered, resolved or closed after ``now`` (with the pauses and severity
+    changes after it: everything a report as of ``now`` must rebuild)."""
+    answered, resolved, closed = _OWN_INSTANTS
     return (
-        (Case.first_response_at.is_null(False) & (Case.first_response_at > now))
-        | (Case.resolved_at.is_null(False) & (Case.resolved_at > now))
-        | (Case.closed_at.is_null(False) & (Case.closed_at > now))
-        | in_later
+        (answered.is_null(False) & (answered > now))
+        | (resolved.is_null(False) & (resolved > now))
+        | (closed.is_null(False) & (closed > now))
     )
 
 
@@ -226,8 +242,12 @@ def _tally_settled(
     where: peewee.Expression,
     now: datetime,
     book: PolicyBook,
-) -> None:
-    """Count the cases whose stored due instants tell their state at ``now`` (two queries)."""
+    unless_after: datetime | None = None,
+) -> bool:
+    """Count the cases whose stored due instants tell their state at ``now`` (two queries).
+
+    ``unless_after``: first check, in the same GROUP BY, that none of them was answered,
+    resolved or closed after that instant; if one was, count nothing and return False."""
     responded, resolved = Case.first_response_at, Case.resolved_at
     counts = [
         peewee.fn.COUNT(Case.id),
@@ -244,10 +264,19 @@ def _tally_settled(
             )
         ),
     ]
+    if unless_after is not None:
+        counts += [peewee.fn.MAX(instant) for instant in _OWN_INSTANTS]
     column, query = _group_column(by, period, zone, Case.select())
     # GROUP BY the first column: PostgreSQL would not match a CASE whose parameters differ.
     query = query.select(column, *counts).where(where).group_by(peewee.SQL("1"))
-    for key, cases, *numbers in rows_of(query):
+    aggregated = list(rows_of(query))
+    if unless_after is not None:
+        limit = unless_after.timestamp()
+        latest = [value for row in aggregated for value in row[-len(_OWN_INSTANTS) :]]
+        if any(value is not None and epoch_from_db(value) > limit for value in latest):
+            return False
+        aggregated = [row[: -len(_OWN_INSTANTS)] for row in aggregated]
+    for key, cases, *numbers in aggregated:
         tally = groups.setdefault(str(key), _Tally())
         tally.cases += int(cases)
         for index, target in enumerate(_TARGETS):
@@ -268,6 +297,7 @@ def _tally_settled(
     cursor = Case._meta.database.execute(query)  # raw rows: no model or field conversions
     while rows := cursor.fetchmany(_CHUNK):
         _tally_seconds(groups, rows, book)
+    return True
 
 
 #: Rows of the slim scan handled at a time: raw instants are converted a batch at a time (per-
