@@ -296,7 +296,7 @@ def test_a_report_as_of_the_present_skips_the_search_for_later_facts(
     history: dict[str, str], desk: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With nothing answered, resolved or closed after now, the GROUP BY's own check spares
-    the scan for such cases (1.5 s of 12 at a million cases on SQLite); as of Monday 15:00,
+    a scan for such cases (insights at a million cases 3.2 -> 2.9 s on SQLite); as of Monday 15:00,
     B (received 14:00) is answered only on Tuesday: it is searched for and rebuilt."""
     from datetime import date, datetime
 

@@ -113,8 +113,9 @@ def sla_report(
     else:
         later = _paused_or_regraded_after(now)
         # Usually nothing else is recorded after now (a report as of the present): the GROUP
-        # BY checks that itself, which spares a scan for such cases (1.5 s of 12 at a million
-        # cases on SQLite). Otherwise (an as-of report) they are found first and rebuilt.
+        # BY checks that itself, which spares a scan for such cases (at a million cases the
+        # console's insights took 3.2 -> 2.9 s on SQLite, 2.6 -> 2.1 s on PostgreSQL).
+        # Otherwise (an as-of report) they are found first and rebuilt.
         if _tally_settled(groups, by, period, zone, where & ~later, now, book, unless_after=now):
             rebuilt = _named(where & later)
         else:
