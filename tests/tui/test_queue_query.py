@@ -98,9 +98,9 @@ async def test_the_box_waits_for_typing_to_pause_and_says_it_is_looking(
     asked: list[str] = []
     real = queue_query.queue_matches
 
-    def counted(query: Any, ctx: Any) -> list[int]:
+    def counted(query: Any, ctx: Any, among: Any = None) -> list[int]:
         asked.append(query if isinstance(query, str) else repr(query))
-        return real(query, ctx)
+        return real(query, ctx, among)
 
     monkeypatch.setattr(queue_query, "queue_matches", counted)
     monkeypatch.setattr(queue_query, "TYPING_PAUSE", 1.0)
@@ -135,7 +135,7 @@ async def test_a_re_read_during_a_search_does_not_lose_its_answer(
     def slow(query: Any, ctx: Any, among: Any = None) -> list[int]:
         running.set()
         time.sleep(0.4)
-        return real(query, ctx, among) if among is not None else real(query, ctx)
+        return real(query, ctx, among)
 
     app = make_app(agent, refresh_seconds=3600)
     async with app.run_test(size=(160, 45)) as pilot:
@@ -173,7 +173,7 @@ async def test_a_re_read_asks_the_box_query_of_the_changed_cases_only(
 
     def counted(query: Any, ctx: Any, among: Any = None) -> list[int]:
         asked.append(None if among is None else frozenset(among))
-        return real(query, ctx) if among is None else real(query, ctx, among)
+        return real(query, ctx, among)
 
     monkeypatch.setattr(queue_query, "queue_matches", counted)
     app = make_app(agent, refresh_seconds=3600)

@@ -752,8 +752,7 @@ def queue_matches(
 
 def queue_count(query: Query | str, ctx: SearchContext) -> int:
     """How many open cases a query selects: what the console's queue lists for it."""
-    parsed = parse_query(query) if isinstance(query, str) else query
-    return int(Case.select().where(_both(Case.is_open == True, where(parsed, ctx))).count())  # noqa: E712
+    return count_cases(query, ctx, within=Case.is_open == True)  # noqa: E712
 
 
 #: Fields whose match a case's own row decides (a client's code and a user's login do not
@@ -811,7 +810,11 @@ def search_cases(query: Query | str, ctx: SearchContext, limit: int | None = Non
     return [found[i] for i in ids if i in found]
 
 
-def count_cases(query: Query | str, ctx: SearchContext) -> int:
-    """How many cases match (a saved view's live count)."""
+def count_cases(query: Query | str, ctx: SearchContext, within: Cond | None = None) -> int:
+    """How many cases match (``wzdesk view list``'s count); ``within``: as for
+    :func:`search_ids`."""
     parsed = parse_query(query) if isinstance(query, str) else query
-    return int(Case.select().where(where(parsed, ctx)).count())
+    condition = where(parsed, ctx)
+    if within is not None:
+        condition = _both(within, condition)
+    return int(Case.select().where(condition).count())

@@ -74,8 +74,6 @@ def is_plain(query: Query) -> bool:
 
 
 def _ids(query: Query, now: datetime, me: str, among: frozenset[int] | None = None) -> list[int]:
-    if among is None:
-        return queue_matches(query, context(now, me))
     return queue_matches(query, context(now, me), among)
 
 
