@@ -17,6 +17,7 @@ from tests.tui.helpers import (
     screen_text,
     settle,
 )
+from wzdesk.core.rules import Status
 from wzdesk.store.models import Case, CaseEvent
 from wzdesk.tui.screens.main import MainScreen
 from wzdesk.tui.screens.prompts import ConfirmPrompt
@@ -216,6 +217,67 @@ async def test_conflict_is_shown_and_nothing_overwritten(
         case = Case.get(Case.ref == seeded[0])
         assert case.assignee.login == "sam" and not events_of(seeded[0], "note")
         await settle(pilot, lambda: detail(pilot).case["version"] > shown_version)
+
+
+async def test_a_reply_refused_by_a_conflict_is_kept_and_offered_again(
+    seeded, agent, supervisor, make_app
+) -> None:
+    """A reply typed for minutes is not lost because a colleague touched the case meanwhile:
+    the conflict says so, and r on that case opens the editor with the text, marked unsaved."""
+    from wzdesk.services.cases import assign
+
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        assert highlighted(pilot) == seeded[0]
+        await pilot.press("r")
+        await settle(pilot, lambda: pilot.app.screen.query("TextArea"))
+        assert "Not saved yet" not in screen_text(pilot)  # a fresh editor says nothing of it
+        assign(supervisor, seeded[0], "sam")  # while kim writes
+        words = "We found the cause: the export job's time zone. A fix ships tonight."
+        pilot.app.screen.query_one(TextArea).insert(words)
+        await pilot.press("ctrl+s")
+        kept = f"Your reply is kept: press r on {seeded[0]}"
+        await settle(pilot, lambda: any(kept in n for n in notifications(pilot)))
+        assert not events_of(seeded[0], "reply")
+        assert "Conflict" in [n.title for n in pilot.app._notifications]
+        await settle(pilot, lambda: queue(pilot).current_row.assignee == "sam")  # fresh state
+        await pilot.press("r")
+        await settle(pilot, lambda: pilot.app.screen.query("TextArea"))
+        assert pilot.app.screen.query_one(TextArea).text == words
+        assert "Not saved yet" in screen_text(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: len(events_of(seeded[0], "reply")) == 1)
+        assert events_of(seeded[0], "reply")[0].body == words
+        await settle(
+            pilot, lambda: any(f"{seeded[0]}: Reply saved" in n for n in notifications(pilot))
+        )
+        await pilot.press("r")  # saved: nothing is kept any more
+        await settle(pilot, lambda: pilot.app.screen.query("TextArea"))
+        assert pilot.app.screen.query_one(TextArea).text == ""
+        assert "Not saved yet" not in screen_text(pilot)
+
+
+async def test_a_refused_action_does_not_name_what_it_would_have_done(
+    desk, agent, make_app
+) -> None:
+    """A refusal's title says nothing was saved, never the success label ("Could not: resolved"
+    read as "resolved"); the reason leaves out the command line's option names."""
+    from wzdesk.core.errors import InvalidInput
+    from wzdesk.tui.outcomes import said
+    from wzdesk.tui.screens.case_actions import ActionFinished, Target, finished_notice
+
+    assert said(InvalidInput("WZ-1 and WZ-2 belong to different clients", field="--into")) == (
+        "WZ-1 and WZ-2 belong to different clients"
+    )
+    assert said(InvalidInput("no case WZ-9", field="REF")) == "no case WZ-9"
+    assert said(InvalidInput("must not be empty", field="summary")) == "summary: must not be empty"
+    target = Target(1, "WZ-1001", 3, Status.OPEN, None, "question", "minor", "Totals off")
+    text, title, severity, _ = finished_notice(
+        ActionFinished(target, "Merged WZ-1001 into WZ-1002", "they belong to different clients")
+    )
+    assert (title, severity) == ("Nothing saved on WZ-1001", "error")
+    assert "erged" not in text + (title or "")
 
 
 def detail(pilot):  # type: ignore[no-untyped-def]

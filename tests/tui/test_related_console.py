@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.conftest import new_case
 from tests.tui.helpers import (
     detail_ref,
     detail_text,
@@ -90,6 +91,39 @@ async def test_merge_is_refused_on_a_closed_case(
             pilot, lambda: any("a closed case cannot be merged" in n for n in notifications(pilot))
         )
         assert isinstance(pilot.app.screen, MainScreen)
+
+
+async def test_a_merge_across_clients_is_refused_before_any_question(
+    desk: dict[str, str], supervisor: Any, agent: Any, make_app: Any
+) -> None:
+    """Seen in tmux: the console asked which was the duplicate and to confirm, then said
+    "Could not: merged wz-1115 into wz-1032" (a merge that did not happen, in the past tense)
+    above "--into: … belong to different clients"."""
+    from wzdesk.services import cases
+    from wzdesk.services.directory import add_client, add_contact
+
+    add_client(supervisor, "BETA", "Beta Mills")
+    add_contact(supervisor, "BETA", "Bo Lind", "bo@beta.example", admin_rank="primary")
+    beta = cases.open_case(
+        supervisor, new_case(client="BETA", contact="bo@beta.example", summary="Beta's own")
+    ).ref
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 7 and detail_ref(pilot))
+        ref = highlighted(pilot)
+        assert ref is not None and ref != beta
+        await pilot.press("M")
+        await settle(pilot, lambda: f"Merge {ref}" in prompt_title(pilot))
+        await pilot.press(*beta, "enter")
+        await settle(
+            pilot, lambda: any("only cases of one client" in n for n in notifications(pilot))
+        )
+        assert isinstance(pilot.app.screen, MainScreen)  # no "which is the duplicate?"
+        said = " ".join(notifications(pilot))
+        assert f"{beta} is BETA's case and {ref} is ACME's" in said
+        assert "merged" not in said.lower() and "--into" not in said
+        assert Case.get(Case.ref == ref).merged_into is None
+        assert Case.get(Case.ref == beta).merged_into is None
 
 
 def test_the_edit_form_sends_only_what_changed() -> None:

@@ -1,6 +1,9 @@
-"""What the console says after a case action: the truth about the email it wrote."""
+"""What the console says after a case action: the truth about the email it wrote, and a
+refusal in the console's words."""
 
 from __future__ import annotations
+
+from wzdesk.core.errors import UserError
 
 
 def outcome_message(label: str, result: object) -> tuple[str, bool]:
@@ -12,3 +15,12 @@ def outcome_message(label: str, result: object) -> tuple[str, bool]:
     if delivery.queued:
         return f"{label}; email queued to {', '.join(delivery.recipients)}", False
     return f"{label} on the case, but {delivery.reason}", True
+
+
+def said(error: UserError) -> str:
+    """A use case's refusal in the console's words: the message with its field, unless the
+    field is a command-line option or placeholder ("--into", "REF"), which means nothing here."""
+    field = error.field or ""
+    if not field or field.startswith("-") or field.isupper():
+        return error.message
+    return str(error)

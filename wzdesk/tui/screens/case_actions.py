@@ -27,7 +27,7 @@ from wzdesk.services import related
 from wzdesk.services.case_views import show_case
 from wzdesk.services.directory import list_users
 from wzdesk.services.queue import QueueRow
-from wzdesk.tui.outcomes import outcome_message
+from wzdesk.tui.outcomes import outcome_message, said
 from wzdesk.tui.screens.prompts import CallPrompt, Choice, ChoicePrompt, ConfirmPrompt, TextPrompt
 from wzdesk.tui.screens.quarantine import LinePrompt
 from wzdesk.tui.screens.reply import ReplyEditor
@@ -63,6 +63,7 @@ class Target:
     category: str
     severity: str
     summary: str
+    client: str = ""  # the client's code ("" when the screen did not know it)
 
     @classmethod
     def from_row(cls, row: QueueRow) -> Target:
@@ -75,6 +76,7 @@ class Target:
             row.category,
             row.severity.value,
             row.summary,
+            row.client_code,
         )
 
     @classmethod
@@ -88,6 +90,7 @@ class Target:
             case["category"],
             case["severity"],
             case["summary"],
+            case.get("client") or "",
         )
 
 
@@ -156,6 +159,24 @@ class ActionFinished(Message):
     conflict: bool = False
     version: int | None = None  # the case's version after the change
     warning: bool = False  # done, but the client was not emailed (no email on file)
+    #: refused or in conflict: the text the user wrote, kept to offer again (see ``Unsaved``)
+    unsaved: Unsaved | None = None
+
+
+@dataclass(frozen=True)
+class Unsaved:
+    """Text the user wrote for an action that was not saved (refused, or the case changed
+    meanwhile): offered again in the same editor the next time they start that action on that
+    case, so a conflict never costs them a reply typed for minutes."""
+
+    kind: str  # "reply", "note", "resolve", "escalate"
+    key: str  # the key that opens that editor again
+    text: str
+
+    @property
+    def what(self) -> str:
+        """The text's name in a sentence: "Your resolution note is kept"."""
+        return {"resolve": "resolution note", "escalate": "reason"}.get(self.kind, self.kind)
 
 
 @dataclass
@@ -216,10 +237,17 @@ class CaseActions:
     # -- running a use case -----------------------------------------------------------------------
 
     def run_use_case(
-        self, target: Target, label: str, function: Callable[..., Any], *args: Any, **kwargs: Any
+        self,
+        target: Target,
+        label: str,
+        function: Callable[..., Any],
+        *args: Any,
+        unsaved: Unsaved | None = None,
+        **kwargs: Any,
     ) -> None:
         """Run ``function(ctx, target.ref, *args, expected_version=target.version)`` in a
-        worker; the host hears :class:`ActionFinished`."""
+        worker; the host hears :class:`ActionFinished`. ``unsaved``: the text the user wrote,
+        kept if the use case is refused."""
 
         def act() -> None:
             ctx = self.desk_app.context
@@ -228,17 +256,49 @@ class CaseActions:
                     function, ctx, target.ref, *args, expected_version=target.version, **kwargs
                 )
             except Conflict as error:
-                self.post_message(ActionFinished(target, label, str(error), conflict=True))
+                self.post_message(
+                    ActionFinished(target, label, str(error), conflict=True, unsaved=unsaved)
+                )
                 return
             except UserError as error:
-                self.post_message(ActionFinished(target, label, str(error)))
+                self.post_message(ActionFinished(target, label, said(error), unsaved=unsaved))
                 return
             changed = getattr(result, "case", result)  # some use cases say what they emailed too
             message, warning = outcome_message(label, result)
             version = getattr(changed, "version", None)
-            self.post_message(ActionFinished(target, message, version=version, warning=warning))
+            self.post_message(
+                ActionFinished(target, message, version=version, warning=warning, unsaved=unsaved)
+            )
 
         self.run_worker(act, thread=True, group="actions", exit_on_error=False)
+
+    @property
+    def unsaved_texts(self) -> dict[tuple[int, str], str]:
+        """Texts of refused actions by (case id, kind), offered again while the console runs."""
+        texts: dict[tuple[int, str], str] | None = self.__dict__.get("_unsaved_texts")
+        if texts is None:
+            texts = self.__dict__["_unsaved_texts"] = {}
+        return texts
+
+    def keep_unsaved(self, message: ActionFinished) -> None:
+        """After an action: keep the text of one that was refused, forget one that was saved.
+        The host calls this from its :class:`ActionFinished` handler."""
+        if message.unsaved is None:
+            return
+        key = (message.target.case_id, message.unsaved.kind)
+        if message.error:
+            self.unsaved_texts[key] = message.unsaved.text
+        else:
+            self.unsaved_texts.pop(key, None)
+
+    async def _write(self, target: Target, kind: str, editor: Callable[[str], Any]) -> str | None:
+        """Open ``editor(text)`` with the text kept from a refused try on this case, if any; the
+        text written (None or "": cancelled, and what was kept is dropped too)."""
+        kept = self.unsaved_texts.get((target.case_id, kind), "")
+        text: str | None = await self.app.push_screen_wait(editor(kept))
+        if not text:
+            self.unsaved_texts.pop((target.case_id, kind), None)
+        return text
 
     # -- the actions (each awaits its prompts in a worker, ``push_screen_wait``) -------------------
 
@@ -259,26 +319,36 @@ class CaseActions:
         try:  # the editor says whether the client can be emailed, and fills canned replies
             case = await asyncio.to_thread(in_thread, show_case, target.ref, now)
         except UserError as error:
-            self.notify(str(error), severity="error")
+            self.notify(said(error), severity="error")
             return
-        text = await self.app.push_screen_wait(ReplyEditor(case))  # Ctrl+T: canned replies
+        text = await self._write(  # Ctrl+T: canned replies
+            target, "reply", lambda kept: ReplyEditor(case, text=kept, kept=bool(kept))
+        )
         if text:
-            self.run_use_case(target, "Reply saved", case_service.reply, text)
+            unsaved = Unsaved("reply", "r", text)
+            self.run_use_case(target, "Reply saved", case_service.reply, text, unsaved=unsaved)
 
     @work(group="prompts", exclusive=True)
     async def action_note(self) -> None:
         target = self._target()
         if target is None:
             return
-        text = await self.app.push_screen_wait(
-            TextPrompt(
+        text = await self._write(
+            target,
+            "note",
+            lambda kept: TextPrompt(
                 f"Internal note on {target.ref} · {target.summary}",
                 "Only the support team sees this.",
                 "Save",
-            )
+                text=kept,
+                kept=bool(kept),
+            ),
         )
         if text:
-            self.run_use_case(target, "Note added", case_service.reply, text, internal=True)
+            unsaved = Unsaved("note", "n", text)
+            self.run_use_case(
+                target, "Note added", case_service.reply, text, internal=True, unsaved=unsaved
+            )
 
     @work(group="prompts", exclusive=True)
     async def action_log_call(self) -> None:
@@ -370,11 +440,21 @@ class CaseActions:
         to = await self.app.push_screen_wait(ChoicePrompt(f"Escalate {target.ref} to", choices))
         if not to:
             return
-        reason = await self.app.push_screen_wait(
-            TextPrompt(f"Why escalate {target.ref} to {to}?", "The reason is recorded.", "Escalate")
+        reason = await self._write(
+            target,
+            "escalate",
+            lambda kept: TextPrompt(
+                f"Why escalate {target.ref} to {to}?",
+                "The reason is recorded.",
+                "Escalate",
+                text=kept,
+                kept=bool(kept),
+            ),
         )
         if reason:
-            self.run_use_case(target, f"Escalated to {to}", case_service.escalate, to, reason)
+            unsaved = Unsaved("escalate", "e", reason)
+            label = f"Escalated to {to}"
+            self.run_use_case(target, label, case_service.escalate, to, reason, unsaved=unsaved)
 
     @work(group="prompts", exclusive=True)
     async def action_resolve(self) -> None:
@@ -388,15 +468,22 @@ class CaseActions:
             )
             if not classification:
                 return
-        note = await self.app.push_screen_wait(
-            TextPrompt(
+        note = await self._write(
+            target,
+            "resolve",
+            lambda kept: TextPrompt(
                 f"Resolve {target.ref} · {target.summary}",
                 "The resolution note is shown to the client.",
                 "Resolve",
-            )
+                text=kept,
+                kept=bool(kept),
+            ),
         )
         if note:
-            self.run_use_case(target, "Resolved", case_service.resolve, note, classification)
+            unsaved = Unsaved("resolve", "R", note)
+            self.run_use_case(
+                target, "Resolved", case_service.resolve, note, classification, unsaved=unsaved
+            )
 
     @work(group="prompts", exclusive=True)
     async def action_reopen(self) -> None:
@@ -435,7 +522,7 @@ class CaseActions:
         try:
             other = await asyncio.to_thread(in_thread, show_case, ref.strip().upper(), now)
         except UserError as error:
-            self.notify(str(error), title=f"Nothing done to {target.ref}", severity="error")
+            self.notify(said(error), title=f"Nothing done to {target.ref}", severity="error")
             return None
         if int(other["id"]) == target.case_id:
             self.notify(f"That is {target.ref} itself: name another case.", severity="warning")
@@ -481,6 +568,14 @@ class CaseActions:
         if other is None:
             return
         ref = other["ref"]
+        if target.client and other["client"] != target.client:  # refused before any question
+            self.notify(
+                f"{ref} is {other['client']}'s case and {target.ref} is {target.client}'s: only "
+                "cases of one client merge. To connect them, link them (L).",
+                title=f"Nothing done to {target.ref}",
+                severity="error",
+            )
+            return
         way = await self.app.push_screen_wait(
             ChoicePrompt(
                 f"Which is the duplicate: {target.ref} or {ref}?",
@@ -571,7 +666,7 @@ class CaseActions:
                 try:
                     in_thread(function, ctx, target.ref, *args, expected_version=target.version)
                 except UserError as error:
-                    refused.append((target.ref, str(error)))
+                    refused.append((target.ref, said(error)))
                 else:
                     done.append(target.ref)
             self.post_message(BulkFinished(label, done, refused))
@@ -610,16 +705,20 @@ def severity_choices() -> list[Choice]:
 
 def finished_notice(message: ActionFinished) -> tuple[str, str | None, SeverityLevel, float]:
     """(text, title, severity, timeout) for the notification after an action."""
+    kept = ""
+    if message.unsaved is not None and (message.conflict or message.error):
+        unsaved = message.unsaved
+        kept = f" Your {unsaved.what} is kept: press {unsaved.key} on {message.target.ref} for it."
     if message.conflict:
         return (
             f"{message.target.ref} was changed by someone else; nothing of yours was saved. "
-            "The fresh state is shown — check it and try again.",
+            f"The fresh state is shown — check it and try again.{kept}",
             "Conflict",
             "error",
             10,
         )
     if message.error:
-        return message.error, f"Could not: {message.message.lower()}", "error", 8
+        return f"{message.error}{kept}", f"Nothing saved on {message.target.ref}", "error", 10
     if message.warning:
         return f"{message.target.ref}: {message.message}", None, "warning", 12
     return f"{message.target.ref}: {message.message}", None, "information", 3

@@ -660,6 +660,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
     # -- after an action ------------------------------------------------------------------------
 
     def on_action_finished(self, message: ActionFinished) -> None:
+        self.keep_unsaved(message)
         text, title, severity, timeout = finished_notice(message)
         self.notify(text, title=title or "", severity=severity, timeout=timeout)
         self.load_detail(message.target.ref)

@@ -74,6 +74,10 @@ class GuardedPrompt(ModalScreen[ResultT | None], Generic[ResultT]):
         )
 
 
+#: Above a text kept from a try that was refused (the case changed meanwhile, or a rule).
+KEPT_TEXT = "Not saved yet: your text from the last try, which was refused. Check it, then send."
+
+
 class TextPrompt(GuardedPrompt[str]):
     """A multi-line message (reply, note, reason). Ctrl+S sends, Esc cancels (asking first if
     something was typed)."""
@@ -84,11 +88,24 @@ class TextPrompt(GuardedPrompt[str]):
     ]
 
     def __init__(
-        self, title: str, hint: str, verb: str, required: bool = True, text: str = ""
+        self,
+        title: str,
+        hint: str,
+        verb: str,
+        required: bool = True,
+        text: str = "",
+        kept: bool = False,
     ) -> None:
+        """``kept``: ``text`` is what the user wrote for a try that was not saved."""
         super().__init__(classes="prompt")
         self.title_text, self.hint, self.verb, self.required = title, hint, verb, required
-        self.initial = text
+        self.initial, self.kept = text, kept
+
+    def kept_line(self) -> Static:
+        """Says the text below is a refused try's, not saved (empty when it is not)."""
+        line = Static(KEPT_TEXT, id="prompt-kept", classes="field-error")
+        line.display = self.kept
+        return line
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
@@ -96,6 +113,7 @@ class TextPrompt(GuardedPrompt[str]):
             yield Static(
                 f"{self.hint}  Ctrl+S {self.verb.lower()} · Esc cancel", classes="prompt-hint"
             )
+            yield self.kept_line()
             yield TextArea(self.initial, id="prompt-text")
             yield Static("", id="prompt-error", classes="field-error")
             with Horizontal(classes="prompt-buttons"):

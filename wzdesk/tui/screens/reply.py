@@ -32,11 +32,13 @@ class ReplyEditor(TextPrompt):
     COMMANDS = {MacroCommands}
     BINDINGS = [Binding("ctrl+t", "canned", "Canned reply", priority=True)]
 
-    def __init__(self, case: dict[str, Any]) -> None:
+    def __init__(self, case: dict[str, Any], text: str = "", kept: bool = False) -> None:
         super().__init__(
             f"Reply to the client on {case['ref']} · {case['summary']}",
             "Ctrl+T canned reply ·",  # shown by compose() below, with the delivery line
             "Send",
+            text=text,
+            kept=kept,
         )
         self.case = case
 
@@ -49,7 +51,8 @@ class ReplyEditor(TextPrompt):
             yield Label(self.title_text, classes="prompt-title")
             yield Static(delivery_hint(self.case), id="reply-delivery")
             yield Static("Ctrl+T canned reply · Ctrl+S send · Esc cancel", classes="prompt-hint")
-            yield TextArea(id="prompt-text")
+            yield self.kept_line()
+            yield TextArea(self.initial, id="prompt-text")
             yield Static("", id="prompt-error", classes="field-error")
             with Horizontal(classes="prompt-buttons"):
                 yield Button("Send", variant="primary", id="prompt-ok")

@@ -25,6 +25,7 @@ from wzdesk.services import cases as case_service
 from wzdesk.services.billing.common import support_date
 from wzdesk.services.billing.overview import case_services, editor_rates
 from wzdesk.services.billing.quotes import move_quote
+from wzdesk.tui.outcomes import said
 from wzdesk.tui.screens.prompts import Choice, ChoicePrompt, TextPrompt
 from wzdesk.tui.workers import in_thread
 
@@ -240,7 +241,7 @@ class ServicesActions:
         try:
             in_thread(function, screen.wz.context, *args, **kwargs)
         except UserError as error:
-            screen.post_message(ServicesDone(ref, label, str(error)))
+            screen.post_message(ServicesDone(ref, label, said(error)))
             return
         screen.post_message(ServicesDone(ref, label))
 
