@@ -387,6 +387,26 @@ async def test_log_call_uses_the_running_timer(seeded, agent, make_app, clock) -
         await settle(pilot, lambda: "☎ Call 9m15s" in detail_text(pilot))
 
 
+async def test_a_call_is_logged_though_the_case_changed_during_it(
+    seeded, agent, supervisor, make_app, clock
+) -> None:
+    """The call happened: a colleague's change during it does not refuse it as a conflict."""
+    from wzdesk.services.cases import assign
+
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await settle(pilot, lambda: "Log a call on" in prompt_title(pilot))
+        clock.advance(timedelta(minutes=4))
+        assign(supervisor, seeded[0], "sam")  # during the call
+        pilot.app.screen.query_one("#call-notes", TextArea).insert("Agreed a workaround.")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: events_of(seeded[0], "call"))
+        assert events_of(seeded[0], "call")[0].body == "Agreed a workaround."
+        assert not any("changed by someone else" in n for n in notifications(pilot))
+
+
 async def test_log_call_needs_a_length_typed_or_timed(seeded, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:

@@ -360,7 +360,7 @@ class CaseActions:
         )
         if call is not None:
             seconds, notes = call
-            self.run_use_case(target, "Call logged", case_service.log_call_on_case, notes, seconds)
+            self.run_use_case(target, "Call logged", _log_call, notes, seconds)
 
     @work(group="prompts", exclusive=True)
     async def action_take(self) -> None:
@@ -672,6 +672,13 @@ class CaseActions:
             self.post_message(BulkFinished(label, done, refused))
 
         self.run_worker(run, thread=True, group="actions", exit_on_error=False)
+
+
+def _log_call(ctx: Any, ref: str, notes: str, seconds: int, expected_version: int) -> Any:
+    """Log a call that took place, whatever changed on the case meanwhile: a call is a fact
+    about the past and decides nothing, so a colleague's note during a ten-minute call must not
+    refuse it (and lose its notes and length). A closed case still refuses it."""
+    return case_service.log_call_on_case(ctx, ref, notes, seconds)
 
 
 def _link(ctx: Any, ref: str, other: str, kind: str, expected_version: int) -> Any:
