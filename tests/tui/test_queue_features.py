@@ -135,13 +135,18 @@ async def test_bulk_take_over_marked_rows_reports_what_was_refused(
         assert len(queue(pilot).marked) == 1  # the refused one stays marked
 
 
-async def test_bulk_close_asks_first_and_closes_only_resolved_cases(desk, agent, make_app) -> None:
+async def test_bulk_offers_only_what_an_open_case_can_take(desk, agent, make_app) -> None:
+    """Marked rows are open cases (the queue lists nothing else): a bulk "close" could only
+    refuse every one of them ("Closed: 0 done, 3 refused", seen in tmux), so it is not offered;
+    each choice that is offered changes an open case."""
     app = make_app(agent, refresh_seconds=3600)
     async with app.run_test(size=(160, 45)) as pilot:
         await ready(pilot)
         await pilot.press("space", "space")
-        await pilot.press("b", "5")  # close
-        await settle(pilot, lambda: "Close the 2 marked" in prompt_title(pilot))
-        await pilot.press("y")
-        await settle(pilot, lambda: any("0 done, 2 refused" in n for n in notifications(pilot)))
-        assert Case.select().where(Case.status == "closed").count() == 0
+        await pilot.press("b")
+        await settle(pilot, lambda: "2 marked cases" in prompt_title(pilot))
+        offered = [c.value for c in pilot.app.screen.choices]
+        assert offered == ["take", "assign", "status", "severity"]
+        await pilot.press("1")  # take them
+        await settle(pilot, lambda: any("2 done" in n for n in notifications(pilot)))
+        assert not any("refused" in n for n in notifications(pilot))

@@ -641,17 +641,7 @@ class CaseActions:
                 return
             work_items = ("Severity changed", case_service.change_severity, (severity,))
         else:
-            refs = ", ".join(t.ref for t in targets[:8]) + (" …" if count > 8 else "")
-            sure = await self.app.push_screen_wait(
-                ConfirmPrompt(
-                    f"Close the {count} marked cases?",
-                    f"{refs}\nOnly resolved ones can close; closing is final.",
-                    "Close them",
-                )
-            )
-            if not sure:
-                return
-            work_items = ("Closed", case_service.close, ())
+            return
         label, function, args = work_items
         self._bulk_run(targets, label, function, args)
 
@@ -696,12 +686,13 @@ def _merge(
     return related.merge_cases(ctx, other, ref, other_version, expected_version)
 
 
+#: What a bulk action can do to the queue's marked cases. Not "close": the queue lists open
+#: cases only and only a resolved case closes, so it could do nothing but refuse every one.
 BULK_CHOICES = [
     Choice("take", "Take them", "Assign every marked case to you"),
     Choice("assign", "Assign to…", "Pick someone (or unassign)"),
     Choice("status", "Status…", "Open, or waiting on the client"),
     Choice("severity", "Severity…", "Targets are recomputed for each case"),
-    Choice("close", "Close", "Resolved cases only; final"),
 ]
 
 

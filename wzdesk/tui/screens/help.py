@@ -80,10 +80,14 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
                 "> / <", "Sort by the next column (due, severity, age, update, client…) / reverse"
             ),
             KeyHelp("x", "More columns: age, last update, the client's last message"),
-            KeyHelp("Space", "Mark or unmark the case (for a bulk action)", Action.ASSIGN),
+            KeyHelp(
+                "Space",
+                "Mark or unmark the case (for a bulk action) and move to the next",
+                Action.ASSIGN,
+            ),
             KeyHelp(
                 "b",
-                "Bulk action on the marked cases: take, assign, status, severity, close",
+                "Bulk action on the marked cases: take, assign, status, severity",
                 Action.ASSIGN,
             ),
             KeyHelp("h", "History: every case, open and historical, with search"),
