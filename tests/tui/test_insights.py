@@ -53,6 +53,48 @@ async def test_f8_shows_insights_tables_beside_charts(
         await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
 
 
+async def test_weeks_and_severities_without_figures_are_not_drawn_as_zero(
+    desk: dict[str, str], supervisor: Any, make_app: Any
+) -> None:
+    """Seen at 200×50 on the demo desk: ten weeks with no case drew the compliance lines along
+    0% (the table said "—"), and a severity nobody had answered would get a 0 h bar."""
+    app = make_app(supervisor, refresh_seconds=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.press("f8")
+        await settle(pilot, lambda: _loaded(pilot, "SLA compliance = met on time"))
+        table = pilot.app.screen.query_one("#response-table")
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert ["major", 1, "—", "—"] in rows  # nobody answered the major case yet
+        assert "none answered yet: major" in screen_text(pilot)
+
+
+def test_a_week_without_a_figure_is_a_gap_in_the_line() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from wzdesk.tui.screens.insights import runs_with_values
+
+    assert runs_with_values([None, None, 0.5, 1.0, None, 0.0]) == [
+        [(2, 0.5), (3, 1.0)],
+        [(5, 0.0)],  # a real 0% stays
+    ]
+    assert runs_with_values([None, None]) == []
+
+    @given(st.lists(st.one_of(st.none(), st.floats(0, 1)), max_size=20))
+    def pieces_are_the_weeks_with_values(values: list[float | None]) -> None:
+        runs = runs_with_values(values)
+        assert [point for run in runs for point in run] == [
+            (i, v) for i, v in enumerate(values) if v is not None
+        ]
+        for before, after in zip(runs, runs[1:], strict=False):  # a gap between two pieces
+            assert any(values[i] is None for i in range(before[-1][0] + 1, after[0][0]))
+        for run in runs:  # no gap inside one
+            assert [i for i, _ in run] == list(range(run[0][0], run[-1][0] + 1))
+
+    pieces_are_the_weeks_with_values()
+
+
 async def test_f8_is_refused_to_agents(desk: dict[str, str], agent: Any, make_app: Any) -> None:
     app = make_app(agent, refresh_seconds=3600)
     async with app.run_test(size=SIZE) as pilot:

@@ -32,6 +32,24 @@ def duration(value: float | None) -> str:
     return "—" if value is None else format_business_duration(value)
 
 
+def runs_with_values(values: list[float | None]) -> list[list[tuple[int, float]]]:
+    """The chart's line pieces: each run of consecutive weeks that have a value, as (week
+    index, value). A week with no case counted is a gap in the line; drawn as 0% it read as
+    "every target missed" that week (the table beside it says "—")."""
+    runs: list[list[tuple[int, float]]] = []
+    current: list[tuple[int, float]] = []
+    for index, value in enumerate(values):
+        if value is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append((index, value))
+    if current:
+        runs.append(current)
+    return runs
+
+
 class InsightsScreen(Screen[None]):
     """Compliance, backlog and response times: tables beside charts."""
 
@@ -108,12 +126,22 @@ class InsightsScreen(Screen[None]):
         plt = plot.plt
         plt.clear_data()
         labels = [row["week"][5:] for row in rows]
+        plotted = False
         for key in ("response", "resolution"):
-            values = [(row[key] or 0) * 100 for row in rows]
-            plt.plot(list(range(len(rows))), values, label=key, marker="braille")
+            for number, run in enumerate(runs_with_values([row[key] for row in rows])):
+                weeks, values = zip(*run, strict=True)
+                plt.plot(
+                    list(weeks),
+                    [value * 100 for value in values],
+                    label=key if number == 0 else "",
+                    marker="braille",
+                )
+                plotted = True
         plt.xticks(list(range(len(rows))), labels)
+        plt.xlim(0, max(len(rows) - 1, 1))
         plt.ylim(0, 100)
-        plt.title("Compliance per week (%)")
+        title = "Compliance per week (%)"
+        plt.title(title if plotted else f"{title}: no target counted in these weeks")
         plot.refresh()
 
     def _backlog(self, rows: list[dict[str, Any]], today: str) -> None:
@@ -142,9 +170,15 @@ class InsightsScreen(Screen[None]):
         plot = self.query_one("#response-chart", PlotextPlot)
         plt = plot.plt
         plt.clear_data()
-        plt.bar(
-            [row["severity"] for row in rows],
-            [(row["median_seconds"] or 0) / 3600 for row in rows],
-        )
-        plt.title("Median response by severity (business hours)")
+        answered = [row for row in rows if row["median_seconds"] is not None]
+        if answered:
+            plt.bar(
+                [row["severity"] for row in answered],
+                [row["median_seconds"] / 3600 for row in answered],
+            )
+        title = "Median response by severity (business hours)"
+        unanswered = [row["severity"] for row in rows if row["median_seconds"] is None]
+        if unanswered:  # no bar at all, rather than a bar of 0 h ("answered at once")
+            title += f"; none answered yet: {', '.join(unanswered)}"
+        plt.title(title)
         plot.refresh()
