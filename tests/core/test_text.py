@@ -43,3 +43,11 @@ def test_clean_drops_exactly_the_controls(text: str) -> None:
     position = 0
     for ch in kept:
         position = original.index(ch, position) + 1
+
+
+def test_a_number_is_ascii_digits_only() -> None:
+    from wzdesk.core.text import is_number
+
+    assert is_number("0") and is_number("0012") and is_number("9" * 40)
+    for text in ("", " 1", "1 ", "-1", "+1", "1.0", "¹", "1²", "٣", "１２", "0x1"):
+        assert not is_number(text), text

@@ -12,6 +12,7 @@ from typing import Any
 from wzdesk.cli.common import Runtime, add_json_flag
 from wzdesk.cli.output import emit_json, emit_table
 from wzdesk.core.paths import typed_path
+from wzdesk.core.text import is_number
 
 
 def _folder_flag(parser: argparse.ArgumentParser) -> None:
@@ -23,7 +24,7 @@ def _folder_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def _count_arg(text: str) -> int:
-    if not text.isdigit() or int(text) > 1000:
+    if not is_number(text) or int(text) > 1000:
         raise argparse.ArgumentTypeError(f"expected a count from 0 to 1000, got {text!r}")
     return int(text)
 
@@ -171,7 +172,7 @@ def run_schedule(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.session import database_target
 
     hour, _, minute = args.at.partition(":")
-    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+    if not (is_number(hour) and is_number(minute) and int(hour) < 24 and int(minute) < 60):
         raise InvalidInput(f"expected HH:MM, got {args.at!r}", field="--at")
     folder = _folder(args, runtime).resolve()
     target = database_target(runtime.db_url)

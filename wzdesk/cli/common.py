@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from wzdesk.core.clock import Clock, FixedClock, SystemClock
 from wzdesk.core.sla import Severity
+from wzdesk.core.text import is_number
 from wzdesk.core.timefmt import parse_instant
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ def terminal_width() -> int:
     """Columns for help text, as :func:`shutil.get_terminal_size` finds them (``COLUMNS``, the
     terminal, else 80) without importing :mod:`shutil` and its compressors."""
     columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
+    if is_number(columns) and int(columns) > 0:
         return int(columns)
     try:
         return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
@@ -70,7 +71,7 @@ def severity_arg(text: str) -> Severity:
 
 
 def year_arg(text: str) -> int:
-    if not text.isdigit() or len(text) != 4:
+    if not is_number(text) or len(text) != 4:
         raise argparse.ArgumentTypeError(f"expected a four-digit year, got {text!r}")
     return int(text)
 

@@ -70,7 +70,7 @@ def run_explain(args: argparse.Namespace, runtime: Runtime) -> int:
             "severity": result["severity"],
             "status": result["status"],
             "policy": f"version {result['policy']['version']} "
-            f"(effective {result['policy']['effective_from']})",
+            f"(in force from {result['policy']['from']})",
         }
     )
     for change in result["severity_changes"]:

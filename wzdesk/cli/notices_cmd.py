@@ -6,6 +6,7 @@ import argparse
 
 from wzdesk.cli.common import Runtime, add_json_flag
 from wzdesk.cli.output import emit_json
+from wzdesk.core.text import is_number
 
 
 def _switch(text: str) -> tuple[str, bool]:
@@ -19,7 +20,7 @@ def _switch(text: str) -> tuple[str, bool]:
 def _days(text: str) -> int | None:
     if text.strip().lower() == "off":
         return None
-    if not text.strip().isdigit():
+    if not is_number(text.strip()):
         raise argparse.ArgumentTypeError(f"expected a number of days or 'off', got {text!r}")
     return int(text)
 

@@ -11,6 +11,7 @@ from wzdesk.cli.output import emit_json
 from wzdesk.core.calendar import format_week, parse_week
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.sla import Severity
+from wzdesk.core.text import is_number
 from wzdesk.core.timefmt import parse_date, parse_instant
 
 
@@ -28,7 +29,7 @@ def _severity_hours(text: str) -> tuple[Severity, float]:
 def _severity_days(text: str) -> tuple[Severity, int]:
     severity_text, _, days_text = text.partition("=")
     severity = severity_arg(severity_text)
-    if not days_text.strip().isdigit():
+    if not is_number(days_text.strip()):
         raise argparse.ArgumentTypeError(
             f"expected SEVERITY=DAYS such as major=1 (whole open days), got {text!r}"
         )
@@ -155,7 +156,7 @@ def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
     for version in versions:
         hours = format_week(parse_week([f"{day}={span}" for day, span in version["hours"].items()]))
         print(
-            f"version {version['id']} from {version['effective_from']} ({version['zone']}; "
+            f"version {version['id']} from {version['from']} ({version['zone']}; "
             f"{hours}; at risk at {version['at_risk_ratio']:.0%})"
         )
         for severity, target in version["targets"].items():

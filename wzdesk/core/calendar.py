@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from wzdesk.core.text import is_number
 from wzdesk.core.values import Value
 
 DAY_SECONDS = 86_400
@@ -154,7 +155,7 @@ def check_week(week: WeeklyHours) -> None:
 
 def _seconds_of_day(text: str) -> int:
     hours, _, minutes = text.strip().partition(":")
-    if not hours.isdigit() or not minutes.isdigit():
+    if not is_number(hours) or not is_number(minutes):
         raise ValueError(f"expected HH:MM, got {text!r}")
     return int(hours) * 3600 + int(minutes) * 60
 

@@ -77,3 +77,10 @@ def escape_controls(text: str) -> str:
     if not _CONTROL_BUT_LAYOUT.search(text):
         return text
     return _CONTROL_BUT_LAYOUT.sub(_visible, text)
+
+
+def is_number(text: str) -> bool:
+    """Whether ``text`` is a whole number in ASCII digits. ``str.isdigit`` also says yes to
+    "¹" and "²", which ``int`` refuses with a ValueError (a crash the fuzzer found), and to
+    other scripts' digits, which are no reference, port or count anyone typed on purpose."""
+    return text.isascii() and text.isdigit()

@@ -18,6 +18,8 @@ import socket
 import time
 from pathlib import Path
 
+from wzdesk.core.text import is_number
+
 #: A temporary file older than this was left by a process that died (writing one attachment
 #: takes seconds); younger ones may still be being written by another process.
 STALE_TEMPORARY_SECONDS = 15 * 60
@@ -102,7 +104,7 @@ def _writer_is_gone(name: str) -> bool:
     """Whether the process that named this temporary file (on this machine) has ended."""
     host, _, rest = name.partition(".")
     pid_text = rest.partition(".")[0]
-    if host != _HOST or not pid_text.isdigit():
+    if host != _HOST or not is_number(pid_text):
         return False  # another machine's (a shared store): only age tells
     try:
         os.kill(int(pid_text), 0)

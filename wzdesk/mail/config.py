@@ -25,7 +25,7 @@ from pathlib import Path
 
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.paths import typed_path
-from wzdesk.core.text import clean
+from wzdesk.core.text import clean, is_number
 
 MiB = 1024 * 1024
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * MiB
@@ -99,7 +99,7 @@ def settings_from_environment(
     if host:
         starttls = _flag(env.get("WZDESK_SMTP_STARTTLS"))
         port_text = (env.get("WZDESK_SMTP_PORT") or "").strip()
-        if port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
+        if port_text and not (is_number(port_text) and 0 < int(port_text) < 65536):
             raise InvalidInput(
                 f"expected a port number, got {port_text!r}", field="WZDESK_SMTP_PORT"
             )

@@ -23,6 +23,7 @@ from wzdesk.services.policy_book import load_policy_book as load_policy_book
 from wzdesk.services.retiming import Retiming, retimed_change
 from wzdesk.store.calendar_rows import holiday_entries
 from wzdesk.store.database import fetch_rows
+from wzdesk.store.migrations import BEGINNING
 from wzdesk.store.models import Holiday, PolicyTarget, PolicyVersion
 
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -240,6 +241,14 @@ def _severity_rank(target: PolicyTarget) -> int:
     return Severity(target.severity).rank
 
 
+def in_force_from(effective_from: datetime, zone: ZoneInfo) -> str:
+    """When a policy version took effect, for people: the first version, created with the
+    schema, is in force "the start", not from an instant in 1969 (the epoch in Toronto)."""
+    if effective_from <= BEGINNING:
+        return "the start"
+    return format_instant(effective_from, zone) or ""
+
+
 def policy_versions() -> list[dict[str, Any]]:
     """Every version, oldest first, in the shape the command line prints."""
     targets: dict[int, list[PolicyTarget]] = {}
@@ -252,6 +261,7 @@ def policy_versions() -> list[dict[str, Any]]:
             {
                 "id": version.id,
                 "effective_from": format_instant(version.effective_from, zone),
+                "from": in_force_from(version.effective_from, zone),
                 "zone": version.zone_name,
                 "hours": {
                     day: format_hours(hours)

@@ -12,7 +12,7 @@ import peewee
 
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
-from wzdesk.core.text import check_text, clean
+from wzdesk.core.text import check_text, clean, is_number
 from wzdesk.core.values import Value
 from wzdesk.services import contact_rules
 from wzdesk.services.context import ServiceContext, write_transaction
@@ -32,7 +32,7 @@ def get_contact(key: str, client_code: str | None = None) -> Contact:
     query = Contact.select(Contact, Client).join(Client)
     if client_code:
         query = query.where(Contact.client == get_client(client_code))
-    if text.startswith("#") and text[1:].isdigit():
+    if text.startswith("#") and is_number(text[1:]):
         query = query.where(Contact.id == int(text[1:]))
     elif "@" in text:
         query = query.where(Contact.email == text.lower())

@@ -29,6 +29,7 @@ from wzdesk.core.sla_history import (
     sla_events,
 )
 from wzdesk.core.timefmt import format_instant
+from wzdesk.services.calendar import in_force_from
 from wzdesk.services.cases import get_case
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
@@ -202,6 +203,7 @@ def explain_case(ctx: ServiceContext, ref: str, book: PolicyBook | None = None) 
         "policy": {
             "version": row.policy_id,
             "effective_from": format_instant(version.effective_from, zone),
+            "from": in_force_from(version.effective_from, zone),
             "at_risk_ratio": policy.at_risk_ratio,
             "around_the_clock": policy.targets[facts.severity].around_the_clock,
         },

@@ -32,7 +32,8 @@ from wzdesk.store.location import DatabaseTarget
 from wzdesk.store.schema_version import SCHEMA_VERSION, stored_version
 
 _ADVISORY_LOCK_KEY = 0x77_7A_64_6B  # "wzdk"
-_BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
+#: When the first policy version (the one the schema is created with) is in force from: always.
+BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
 
 Migration = Callable[[peewee.Database], None]
 
@@ -107,7 +108,7 @@ def _v1_calendar_policy_audit(database: peewee.Database) -> None:
     )
     database.create_tables([setting, holiday, policy, target, audit])
     seeded = policy.create(
-        effective_from=_BEGINNING,
+        effective_from=BEGINNING,
         zone_name=DEFAULT_ZONE,
         week_json=json.dumps([list(map(list, day)) for day in DEFAULT_WEEK]),
         at_risk_ratio=DEFAULT_AT_RISK_RATIO,
@@ -469,7 +470,7 @@ def _services_billing(database: peewee.Database) -> None:
             role=role.value,
             day_rate_cents=card.day_cents,
             hour_rate_cents=card.hour_cents,
-            effective_from=_BEGINNING.date(),
+            effective_from=BEGINNING.date(),
             note="Shipped defaults from the client-support policy",
             created_at=seeded_at,
             created_by="wzdesk",

@@ -29,6 +29,7 @@ from wzdesk.core.errors import (
     PermissionDenied,
     UserError,
 )
+from wzdesk.core.text import is_number
 from wzdesk.services import client_side
 from wzdesk.services.client_side import ClientScope
 from wzdesk.services.context import connection
@@ -83,7 +84,7 @@ def int_param(request: Request, name: str, default: int) -> int:
     text = request.query_params.get(name)
     if text is None or text == "":
         return default
-    if not text.isdigit() or len(text) > 9:
+    if not is_number(text) or len(text) > 9:
         raise BadRequest(f"expected a whole number, got {text[:20]!r}", field=name)
     return int(text)
 

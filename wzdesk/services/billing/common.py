@@ -10,6 +10,7 @@ import peewee
 
 from wzdesk.core.bounds import is_possible_id
 from wzdesk.core.errors import InvalidInput, NotFound
+from wzdesk.core.text import is_number
 from wzdesk.services import versioning
 from wzdesk.services.calendar import support_zone_at
 from wzdesk.services.cases.records import add_event, save_case
@@ -33,7 +34,7 @@ def quote_label(quote_id: int) -> str:
 def parse_quote_id(text: str | int, field: str = "ID") -> int:
     """``12``, ``Q-12`` or ``q12``."""
     raw = str(text).strip().upper().removeprefix("Q").removeprefix("-")
-    if not raw.isdigit():
+    if not is_number(raw):
         raise InvalidInput(f"expected a quote number such as 12 or Q-12, got {text!r}", field=field)
     return int(raw)
 

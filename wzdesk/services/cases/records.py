@@ -15,7 +15,7 @@ from wzdesk.core.case_sla import Deadlines, after_pause
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity, SlaPolicy
-from wzdesk.core.text import check_text, clean
+from wzdesk.core.text import check_text, clean, is_number
 from wzdesk.core.values import Value
 from wzdesk.services import versioning
 from wzdesk.services.context import ServiceContext
@@ -70,7 +70,7 @@ def clean_line(value: str, field: str, limit: int, required: bool = False) -> st
 def get_case(ref: str) -> Case:
     """A case by reference (``WZ-1042``, ``wz-1042`` or ``1042``)."""
     text = clean(ref).strip().upper()[:40]
-    if text.isdigit():
+    if is_number(text):
         text = REF_PREFIX + text
     case = Case.get_or_none(Case.ref == text)
     if case is None:

@@ -68,7 +68,7 @@ def render_versions(versions: list[dict[str, Any]]) -> Group:
         parts.append(
             Text.assemble(
                 (f"Version {version['id']}", "bold reverse"),
-                f" from {version['effective_from']} ({version['zone']})\n",
+                f" from {version['from']} ({version['zone']})\n",
                 ("Open ", "bold"),
                 week,
             )

@@ -30,6 +30,11 @@ def _short(instant: str | None) -> str:
     return datetime.fromisoformat(instant).strftime("%a %d %b %H:%M")
 
 
+def _since(when: str) -> str:
+    """A policy version's start: "the start", or an instant as :func:`_short` shows it."""
+    return when if when == "the start" else _short(when)
+
+
 def explanation_view(result: dict[str, Any]) -> list[Text | Table]:
     """The explanation as rich renderables (no Textual: testable on its own)."""
     policy = result["policy"]
@@ -38,7 +43,7 @@ def explanation_view(result: dict[str, Any]) -> list[Text | Table]:
             (f"{result['ref']}", "bold"),
             f" · {result['severity']} · {result['status'].replace('_', ' ')} · received "
             f"{_short(result['received_at'])} · as of {_short(result['as_of'])}\n",
-            f"Policy version {policy['version']} (effective {_short(policy['effective_from'])}), "
+            f"Policy version {policy['version']} (in force from {_since(policy['from'])}), "
             f"at risk at {round(policy['at_risk_ratio'] * 100)}%"
             + (" · counts 24×7" if policy["around_the_clock"] else ""),
         )

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from wzdesk.core.errors import Conflict, NotFound, PermissionDenied, UserError
 from wzdesk.core.rules import CATEGORY_LABELS, Category
+from wzdesk.core.text import is_number
 from wzdesk.services import portal_live
 from wzdesk.services.client_side import (
     ClientScope,
@@ -72,7 +73,7 @@ def _status_code(error: UserError) -> int:
 
 
 def _page_number(text: str | None) -> int:
-    return int(text) if text and text.isdigit() and len(text) < 6 else 1
+    return int(text) if text and is_number(text) and len(text) < 6 else 1
 
 
 async def case_list(request: Request, config: PortalConfig) -> Response:
