@@ -217,10 +217,15 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
     (
         "History (h)",
         [
-            KeyHelp("/", "Search: reference, client, summary or contact (type, then Enter)"),
+            KeyHelp(
+                "/",
+                "Search: reference, client, summary or contact "
+                "(focused when history opens; Enter: to the list)",
+            ),
             KeyHelp(
                 "0–3",
-                "Status, in the list (Enter leaves the search): 0 all, 1 open, 2 resolved, 3 closed",
+                "Status, in the list (Enter leaves the search): "
+                "0 all, 1 open, 2 resolved, 3 closed",
             ),
             KeyHelp("[ / ]", "Previous / next page (moving past the first or last row too)"),
             KeyHelp("Enter", "Open the case"),
