@@ -9,6 +9,7 @@ import pytest
 from tests.tui.helpers import (
     detail_ref,
     key_bar_text,
+    line_with,
     notifications,
     queue,
     row_line,
@@ -138,6 +139,8 @@ async def test_breach_panel_names_the_target_and_says_how_many_are_hidden(
         assert "CRITICAL  7 breached · 1 at risk" in text  # 6 new + the first; "late" at risk
         assert "response overdue" in text
         assert "more critical" in text  # the side panel shows 3 a group, and says so
+        # ...whole: the hint after the count was cut with "…" at 120 columns
+        assert "+5 more critical (F4, then m: every case)" in line_with(pilot, "more critical")
 
 
 async def test_help_lists_only_the_keys_a_role_may_use(seeded, phone_staff, make_app) -> None:

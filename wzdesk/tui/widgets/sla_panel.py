@@ -201,7 +201,7 @@ class BreachBoard:
             hidden = len(items) - len(shown)
             if hidden > 0:
                 text.append(f"  +{hidden} more {severity.value}", "italic")
-                text.append(" (F4: the wallboard; m there lists every case)\n", "dim")
+                text.append(" (F4, then m: every case)\n", "dim")  # fits the 120-column panel
         if not text.plain:
             text.append("No case is breached or at risk.", "green")
         return text
