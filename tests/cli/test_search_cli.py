@@ -78,3 +78,17 @@ def test_a_paused_case_lists_by_the_time_it_has_left_not_by_its_stored_due(desk:
 
 def refs_at(desk: Cli, now: str, *args: str) -> list[str]:
     return [row["ref"] for row in desk.ok("case", "list", *args, "--json", now=now).json]
+
+
+def test_a_list_cut_by_its_limit_says_so_on_stderr(desk: Cli) -> None:
+    """Rows left out are said, not dropped silently; the table on stdout stays parseable."""
+    opened = [open_case(desk)["ref"] for _ in range(3)]
+    cut = desk.ok("case", "list", "--limit", "2")
+    assert len(cut.out.splitlines()) == 3  # the header and two rows
+    assert "the first 2 shown; more cases match" in cut.err
+    whole = desk.ok("case", "list", "--limit", "3")
+    assert len(whole.out.splitlines()) == 4 and whole.err == ""
+    assert desk.ok("case", "list").err == ""  # no limit: every match
+    assert [row["ref"] for row in desk.ok("case", "list", "--limit", "2", "--json").json] == (
+        opened[:2]
+    )
