@@ -238,6 +238,12 @@ def test_audit_viewer(history: dict[str, str], desk: Cli) -> None:
     early = desk.ok("audit", "--json", now=_at(MON, "09:30")).json
     assert all(row["at"] <= "2026-03-02T09:30:00-05:00" for row in early)
     assert desk("audit", "--limit", "0").code != 0
+    # The default 100 entries (or --limit) cut the trail: said on stderr, never silently.
+    total = len(desk.ok("audit", "--json").json)
+    assert total > 2
+    cut = desk.ok("audit", "--limit", "2")
+    assert len(cut.out.splitlines()) == 3 and "the first 2 entries shown; more match" in cut.err
+    assert desk.ok("audit", "--limit", str(total)).err == ""
 
 
 @pytest.mark.parametrize(

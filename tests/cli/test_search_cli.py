@@ -85,10 +85,30 @@ def test_a_list_cut_by_its_limit_says_so_on_stderr(desk: Cli) -> None:
     opened = [open_case(desk)["ref"] for _ in range(3)]
     cut = desk.ok("case", "list", "--limit", "2")
     assert len(cut.out.splitlines()) == 3  # the header and two rows
-    assert "the first 2 shown; more cases match" in cut.err
+    assert "the first 2 cases shown; more match" in cut.err
     whole = desk.ok("case", "list", "--limit", "3")
     assert len(whole.out.splitlines()) == 4 and whole.err == ""
     assert desk.ok("case", "list").err == ""  # no limit: every match
     assert [row["ref"] for row in desk.ok("case", "list", "--limit", "2", "--json").json] == (
         opened[:2]
     )
+
+
+def test_alert_list_cut_by_its_limit_says_so(desk: Cli) -> None:
+    from datetime import UTC, datetime
+
+    from wzdesk.store.models import Notification
+
+    desk.ok("case", "list")  # the database is open and migrated
+    for number in range(3):
+        Notification.create(
+            key=f"test-{number}",
+            kind="alert_breach",
+            summary=f"WZ-100{number} breached",
+            created_at=datetime(2026, 3, 9, 14, number, tzinfo=UTC),
+            created_by="wzdesk",
+        )
+    cut = desk.ok("alert", "list", "--limit", "2")
+    assert len(cut.out.splitlines()) == 3 and "the first 2 alerts shown; more match" in cut.err
+    assert desk.ok("alert", "list", "--limit", "3").err == ""
+    assert len(desk.ok("alert", "list", "--limit", "2", "--json").json) == 2

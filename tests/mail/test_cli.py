@@ -309,5 +309,8 @@ def test_cpython_email_corpus_is_filed_or_held_and_nothing_is_dropped(
     reasons = [h["reason_code"] for h in held]
     assert len(held) == summary["quarantined"]
     assert reasons.count("reused_id") == 5
+    cut = desk.ok("mail", "quarantine", "list", "--limit", "3")  # rows left out are said
+    assert len(cut.out.splitlines()) == 4 and "the first 3 messages shown; more" in cut.err
+    assert desk.ok("mail", "quarantine", "list", "--limit", str(len(held))).err == ""
     again = desk.ok("mail", "import", str(box), "--json").json
     assert again == {"imported": 0, "threaded": 0, "quarantined": 0, "duplicates": len(messages)}

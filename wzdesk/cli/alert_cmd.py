@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 
 from wzdesk.cli.common import Runtime, add_json_flag, support_zone
-from wzdesk.cli.output import emit_json, emit_table
+from wzdesk.cli.output import emit_json, emit_table, say_if_cut
+from wzdesk.core.bounds import MAX_LIMIT, check_limit
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -44,8 +45,15 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
 
     runtime.context()
     zone = support_zone(runtime)
-    rows = [alert_dict(row, zone) for row in recent_alerts(args.limit)]
-    emit_json(rows) if args.json else emit_table(rows, ["at", "case", "summary"])
+    limit: int = args.limit
+    check_limit(limit)
+    found = recent_alerts(min(limit + 1, MAX_LIMIT))
+    rows = [alert_dict(row, zone) for row in found[:limit]]
+    if args.json:
+        emit_json(rows)
+        return 0
+    emit_table(rows, ["at", "case", "summary"])
+    say_if_cut(len(found), limit, "alerts")
     return 0
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from wzdesk.cli.common import Runtime, add_json_flag, severity_arg
-from wzdesk.cli.output import emit_json, emit_table
+from wzdesk.cli.output import emit_json, emit_table, one_more, say_if_cut
 from wzdesk.cli.related_cmd import register_related_verbs
 from wzdesk.core.bounds import MAX_LIMIT, check_limit
 from wzdesk.core.timefmt import format_business_duration, parse_instant
@@ -268,9 +267,7 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
     query = filter_query(flt, args.query)
     book = load_policy_book()
     limit = check_limit(args.limit)
-    # One more than asked for says whether the list is whole, without counting every match.
-    found = search_cases(query, context(now, me, book), _one_more(limit))
-    more = limit is not None and len(found) > limit
+    found = search_cases(query, context(now, me, book), one_more(limit, MAX_LIMIT))
     rows = [case_dict(case, book, now) for case in found[:limit]]
     if args.json:
         emit_json(rows)
@@ -285,18 +282,8 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
         rows,
         ["ref", "severity", "status", "client", "assignee", "response", "resolution", "summary"],
     )
-    if more:  # said on stderr: the table on stdout stays what a script parses
-        print(
-            f"wzdesk: the first {limit:,} shown; more cases match (raise --limit, or narrow "
-            "the search)",
-            file=sys.stderr,
-        )
+    say_if_cut(len(found), limit, "cases")
     return 0
-
-
-def _one_more(limit: int | None) -> int | None:
-    """``limit`` + 1 within the largest limit a search takes (at the largest, no telling)."""
-    return None if limit is None else min(limit + 1, MAX_LIMIT)
 
 
 def run_reply(args: argparse.Namespace, runtime: Runtime) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from wzdesk.cli.common import Runtime, add_json_flag
-from wzdesk.cli.output import emit_fields, emit_json, emit_table
+from wzdesk.cli.output import emit_fields, emit_json, emit_table, say_if_cut
 from wzdesk.core.timefmt import parse_date, parse_instant
 
 EVENT_COLUMNS = ["case", "target", "kind", "at", "detail"]
@@ -160,12 +160,20 @@ def _for_reading(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_audit(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.reports import AuditQuery, audit_entries
+    from wzdesk.services.reports import (
+        AUDIT_LIMIT,
+        AuditQuery,
+        audit_entries,
+        check_audit_limit,
+    )
 
     since = None
     if args.since is not None:
         since = _since(args.since, runtime)
-    rows = audit_entries(runtime.context(), AuditQuery(args.case, args.user, since, args.limit))
+    limit = check_audit_limit(args.limit)
+    asked = AuditQuery(args.case, args.user, since, min(limit + 1, AUDIT_LIMIT))
+    found = audit_entries(runtime.context(), asked)
+    rows = found[:limit]
     if args.json:
         emit_json(rows)
         return 0
@@ -180,6 +188,7 @@ def run_audit(args: argparse.Namespace, runtime: Runtime) -> int:
         for row in rows
     ]
     emit_table(table, ["at", "actor", "action", "entity_id", "before", "after"])
+    say_if_cut(len(found), limit, "entries")
     return 0
 
 

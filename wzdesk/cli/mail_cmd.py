@@ -10,7 +10,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from wzdesk.cli.common import Runtime, add_json_flag, severity_arg
-from wzdesk.cli.output import emit_fields, emit_json, emit_table
+from wzdesk.cli.output import emit_fields, emit_json, emit_table, one_more, say_if_cut
+from wzdesk.core.bounds import MAX_LIMIT, check_limit
 from wzdesk.core.paths import typed_path
 
 if TYPE_CHECKING:
@@ -261,11 +262,14 @@ def run_quarantine_list(args: argparse.Namespace, runtime: Runtime) -> int:
     runtime.context()  # mail is for console users only
     statuses = STATUSES if args.all else tuple(args.status or ["held"])
     zone = _zone(runtime)
-    rows = [quarantine_dict(h, zone) for h in list_quarantine(statuses, args.limit)]
+    limit = check_limit(args.limit)
+    found = list_quarantine(statuses, one_more(limit, MAX_LIMIT))
+    rows = [quarantine_dict(h, zone) for h in found[:limit]]
     if args.json:
         emit_json(rows)
         return 0
     emit_table(rows, ["id", "status", "received_at", "from", "subject", "reason"])
+    say_if_cut(len(found), limit, "messages")
     return 0
 
 

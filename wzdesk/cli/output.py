@@ -52,3 +52,20 @@ def emit_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Non
     print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
     for row_cells in cells:
         print("  ".join(v.ljust(w) for v, w in zip(row_cells, widths, strict=True)).rstrip())
+
+
+def one_more(limit: int | None, largest: int) -> int | None:
+    """What to ask a listing for: one row more than ``limit`` (within ``largest``, the most it
+    takes) says whether the list is whole, without counting every match."""
+    return None if limit is None else min(limit + 1, largest)
+
+
+def say_if_cut(found: int, limit: int | None, what: str) -> None:
+    """On stderr, if ``found`` (asked with :func:`one_more`) is more than ``limit``: rows left
+    out are said, not dropped silently, and the table on stdout stays what a script parses."""
+    if limit is not None and found > limit:
+        print(
+            f"wzdesk: the first {limit:,} {what} shown; more match (raise --limit, or narrow "
+            "the search)",
+            file=sys.stderr,
+        )

@@ -610,6 +610,17 @@ REPORTS: dict[str, Callable[[ServiceContext, Period, PolicyBook | None], list[di
 # -- the audit trail ----------------------------------------------------------------------------
 
 
+#: The most audit entries one read returns.
+AUDIT_LIMIT = 100_000
+
+
+def check_audit_limit(limit: int) -> int:
+    """``limit`` if an audit read may return that many entries (1 to :data:`AUDIT_LIMIT`)."""
+    if not 1 <= limit <= AUDIT_LIMIT:
+        raise InvalidInput(f"--limit must be between 1 and {AUDIT_LIMIT}", field="--limit")
+    return limit
+
+
 @dataclass(frozen=True)
 class AuditQuery:
     """Which audit records: of one case, by one login, since an instant; newest first."""
@@ -625,8 +636,7 @@ def audit_entries(
 ) -> list[dict[str, Any]]:
     """Who changed what, before and after (newest first; nothing after the clock's now)."""
     ctx.require(Action.VIEW_REPORTS)
-    if not 1 <= query.limit <= 100_000:
-        raise InvalidInput("--limit must be between 1 and 100000", field="--limit")
+    check_audit_limit(query.limit)
     now = ctx.clock.now()
     book = book or load_policy_book()
     zone = book.at(now).calendar.zone
