@@ -258,6 +258,30 @@ async def test_a_reply_refused_by_a_conflict_is_kept_and_offered_again(
         assert "Not saved yet" not in screen_text(pilot)
 
 
+async def test_at_80x24_an_empty_reply_says_why_in_sight(
+    seeded, agent, supervisor, make_app
+) -> None:
+    """The editor's error line sat below its text box: under a long title it was past the
+    screen's foot at 80x24, and Ctrl+S seemed to do nothing."""
+    from tests.conftest import local, new_case
+    from wzdesk.services import cases
+
+    words = "The payroll export fails for every cost centre that has a French name " * 4
+    long = cases.open_case(
+        supervisor, new_case(summary=words.strip(), received_at=local(2026, 3, 2, 9))
+    ).ref
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 4)
+        pilot.app.show_case(long)
+        await settle(pilot, lambda: detail_ref(pilot) == long)
+        await pilot.press("r")
+        await settle(pilot, lambda: pilot.app.screen.query("TextArea"))
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: "Write something first" in screen_text(pilot))
+        assert not events_of(long, "reply")
+
+
 async def test_a_refused_action_does_not_name_what_it_would_have_done(
     desk, agent, make_app
 ) -> None:

@@ -165,6 +165,23 @@ async def test_quote_editor_live_total_and_save(
         assert "$2,430.00" in section_text(pilot)
 
 
+async def test_at_80x24_the_quote_editor_shows_its_total_and_its_error(
+    seeded: list[str], agent: ServiceContext, make_app: Any
+) -> None:
+    """Seen in tmux at 80x24: the box was taller than the screen and cut off its last lines,
+    the live total and the error ("Service type: choose…"): Ctrl+S seemed to do nothing."""
+    app = make_app(agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await quote_editor(pilot, seeded[0])
+        await type_into(pilot, editor.query_one(".line-qty", Input), "4")
+        await settle(pilot, lambda: "Total $" in "\n".join(screen_lines(pilot)))
+        await pilot.press("ctrl+s")  # no service type chosen
+        await settle(pilot, lambda: "Service type" in static_text(pilot, "#quote-error"))
+        screen = "\n".join(screen_lines(pilot))
+        assert "Service type: choose" in screen and "Total $" in screen
+        assert Quote.select().count() == 0
+
+
 async def test_quote_editor_names_the_bad_field_and_writes_nothing(
     seeded: list[str], agent: ServiceContext, make_app: Any
 ) -> None:

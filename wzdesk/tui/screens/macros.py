@@ -83,11 +83,11 @@ class MacroPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
             yield Label(f"Canned reply for {self.ref}", classes="prompt-title")
+            yield Static("↑↓ choose · Enter fill in and edit · Esc cancel", classes="prompt-hint")
             yield Input(placeholder="type to narrow by name or text", id="macro-filter")
+            yield Static("", id="prompt-error", classes="field-error")
             yield OptionList(id="macro-list")
             yield Static("", id="macro-preview")
-            yield Static("", id="prompt-error", classes="field-error")
-            yield Static("↑↓ choose · Enter fill in and edit · Esc cancel", classes="prompt-hint")
 
     def on_mount(self) -> None:
         self.query_one("#macro-filter", Input).focus()

@@ -114,8 +114,8 @@ class TextPrompt(GuardedPrompt[str]):
                 f"{self.hint}  Ctrl+S {self.verb.lower()} · Esc cancel", classes="prompt-hint"
             )
             yield self.kept_line()
+            yield Static("", id="prompt-error", classes="field-error")  # above the text: in sight
             yield TextArea(self.initial, id="prompt-text")
-            yield Static("", id="prompt-error", classes="field-error")
             with Horizontal(classes="prompt-buttons"):
                 yield Button(self.verb, variant="primary", id="prompt-ok")
                 yield Button("Cancel", id="prompt-cancel")
@@ -218,12 +218,12 @@ class CallPrompt(GuardedPrompt[tuple[int, str]]):
         with Vertical(classes="prompt-box"):
             yield Label(self.title_text, classes="prompt-title")
             yield Static("☎ 00:00 timing the call", id="call-running")
+            yield Static("Ctrl+S save · Esc cancel", classes="prompt-hint")
             yield Label("Call length in minutes (leave empty to use the timer)")
             yield Input(placeholder="e.g. 5", id="call-minutes", type="number")
+            yield Static("", id="prompt-error", classes="field-error")
             yield Label("Notes")
             yield TextArea(id="call-notes")
-            yield Static("", id="prompt-error", classes="field-error")
-            yield Static("Ctrl+S save · Esc cancel", classes="prompt-hint")
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)

@@ -128,6 +128,7 @@ class QuoteEditor(ModalScreen[str | None]):
                 "remove the line with the cursor · Ctrl+S save · Esc cancel",
                 classes="prompt-hint",
             )
+            yield Static("", id="quote-error", classes="field-error")  # high up: in sight at 80x24
             with Horizontal(classes="form-row"):
                 yield Label("Service type", classes="form-label")
                 yield Select(
@@ -139,7 +140,9 @@ class QuoteEditor(ModalScreen[str | None]):
                 )
             yield Label("Scope")
             yield TextArea(draft.scope, id="quote-scope", compact=True)
-            yield Label("Lines: role · quantity · unit · amount")
+            with Horizontal(id="quote-lines-head"):
+                yield Label("Lines: role · quantity · unit · amount")
+                yield Static("", id="quote-total")  # the live total, beside the lines it sums
             with VerticalScroll(id="quote-lines"):
                 opening: list[LineSpec | None] = [*draft.lines] or [None]
                 for spec in opening:
@@ -152,8 +155,6 @@ class QuoteEditor(ModalScreen[str | None]):
                     id="quote-discount",
                     compact=True,
                 )
-            yield Static("", id="quote-total")
-            yield Static("", id="quote-error", classes="field-error")
 
     def _new_row(self, spec: LineSpec | None) -> LineRow:
         self._numbers += 1
@@ -223,12 +224,14 @@ class QuoteEditor(ModalScreen[str | None]):
             problems.append(str(error))
             discount = 0
         totals = quote_totals(priced, discount)
-        text = Text("Subtotal ", "dim")
-        text.append(display_money(totals.subtotal_cents))
-        if discount:
+        text = Text()
+        if discount:  # without one, the subtotal is the total: said once (fits 80 columns)
+            text.append("Subtotal ", "dim")
+            text.append(display_money(totals.subtotal_cents))
             text.append(f" · discount {format_hundredths(discount)}% ", "dim")
             text.append(display_money(totals.discount_cents))
-        text.append(" · Total ", "dim")
+            text.append(" · ")
+        text.append("Total ", "dim")
         text.append(display_money(totals.total_cents), "bold")
         self.query_one("#quote-total", Static).update(text)
         self.query_one("#quote-error", Static).update("\n".join(problems))
