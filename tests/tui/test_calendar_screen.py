@@ -155,6 +155,29 @@ async def test_adding_a_holiday_shows_the_what_if_and_saves_exactly_it(
         assert retimed == moved
 
 
+async def test_a_what_if_cut_short_says_how_many_it_lists_of_how_many(
+    seeded, supervisor, clock, make_app, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Seen at 120x40: 20 rows in sight, then "… and 21 more" (beyond the table's 200 rows,
+    not beyond the 20 on screen): read as 41 moves when 221 targets moved."""
+    from wzdesk.tui.screens import calendar_change
+
+    monkeypatch.setattr(calendar_change, "MAX_WHAT_IF_ROWS", 2)
+    app = make_app(supervisor)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_calendar(pilot)
+        await pilot.press("a")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, HolidayForm))
+        await fill_form(pilot, "2026-03-10", "Closed Tuesday")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, WhatIfScreen))
+        _, total = calendar_change.what_if_rows(
+            pilot.app.screen.what.retiming.moves, ZoneInfo("America/Toronto"), clock.now()
+        )
+        assert total > 2
+        await settle(pilot, lambda: "moved targets" in text(pilot))
+        assert f"lists the first 2 of {total} moved targets" in " ".join(text(pilot).split())
+
+
 async def test_bad_input_names_the_field_and_cancel_writes_nothing(
     seeded, supervisor, clock, make_app
 ) -> None:  # type: ignore[no-untyped-def]

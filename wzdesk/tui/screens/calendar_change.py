@@ -308,11 +308,16 @@ class WhatIfScreen(ModalScreen[bool]):
                     style = "bold red" if row[5] == "newly breached" else ""
                     table.add_row(*(Text(cell, style=style) for cell in row))
                 yield table
-            if total > len(rows):
+            if total > len(rows):  # the table scrolls: "and N more" after its visible part
+                # read as N beyond what was on screen
                 yield Static(
-                    f"… and {total - len(rows)} more ('wzdesk holidays "
-                    f"{'remove' if change.remove else 'add'} --dry-run' lists them all)"
+                    f"The table lists the first {len(rows)} of {total} moved targets (↑↓ "
+                    f"scroll it); 'wzdesk holidays {'remove' if change.remove else 'add'} "
+                    "--dry-run' lists them all",
+                    id="what-if-cut",
                 )
+            elif len(rows) > 10:  # more than a small screen shows: say that it scrolls
+                yield Static(f"The table lists all {total} moved targets (↑↓ scroll it)")
             with Horizontal(classes="prompt-buttons"):
                 yield Button("Save", variant="primary", id="what-if-save")
                 yield Button("Cancel", id="what-if-cancel")
