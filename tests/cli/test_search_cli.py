@@ -112,3 +112,14 @@ def test_alert_list_cut_by_its_limit_says_so(desk: Cli) -> None:
     assert len(cut.out.splitlines()) == 3 and "the first 2 alerts shown; more match" in cut.err
     assert desk.ok("alert", "list", "--limit", "3").err == ""
     assert len(desk.ok("alert", "list", "--limit", "2", "--json").json) == 2
+
+
+def test_a_paused_clock_is_marked_in_the_table(desk: Cli) -> None:
+    """As the console's ⏸: time left on a case waiting on the client stands still."""
+    waiting = open_case(desk, severity="minor")["ref"]
+    running = open_case(desk, severity="minor")["ref"]
+    desk.ok("case", "reply", waiting, "--message", "Please send the log.", user="kim")
+    desk.ok("case", "set", waiting, "--status", "waiting_client", user="kim")
+    lines = {line.split()[0]: line for line in desk.ok("case", "list").out.splitlines()[1:]}
+    assert "paused" in lines[waiting]
+    assert "paused" not in lines[running]

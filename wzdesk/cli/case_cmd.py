@@ -278,6 +278,9 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
             row[timer] = (
                 row[f"{timer}_state"] if remaining is None else format_business_duration(remaining)
             )
+        if row["paused"] and row["resolution_state"] in ("pending", "at_risk"):
+            # as the console's ⏸: the time left stands still while the client has the case
+            row["resolution"] += " paused"
     emit_table(
         rows,
         ["ref", "severity", "status", "client", "assignee", "response", "resolution", "summary"],
