@@ -123,3 +123,6 @@ def test_a_paused_clock_is_marked_in_the_table(desk: Cli) -> None:
     lines = {line.split()[0]: line for line in desk.ok("case", "list").out.splitlines()[1:]}
     assert "paused" in lines[waiting]
     assert "paused" not in lines[running]
+    shown = desk.ok("case", "show", waiting).out
+    assert "paused: the due instant moves until the client answers" in shown
+    assert "paused" not in desk.ok("case", "show", running).out

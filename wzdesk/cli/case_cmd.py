@@ -189,6 +189,16 @@ def _emit_case(
     for timer in ("response", "resolution"):
         remaining = result[f"{timer}_remaining_seconds"]
         left = "" if remaining is None else f"  ({format_business_duration(remaining)} business)"
+        if (
+            timer == "resolution"
+            and result["paused"]
+            and result[f"{timer}_state"]
+            in (
+                "pending",
+                "at_risk",
+            )
+        ):
+            left += "  paused: the due instant moves until the client answers"
         print(f"  {timer:<10} due {result[f'{timer}_due']}  {result[f'{timer}_state']}{left}")
     if result["missing_fields"]:
         print(f"  missing: {', '.join(result['missing_fields'])}")
