@@ -124,11 +124,14 @@ def test_showing_a_case_leaves_the_mail_machinery_alone(tmp_path: Path) -> None:
     env = {"WZDESK_NOW": "2026-03-09T14:00:00Z", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     demo = [sys.executable, "-m", "wzdesk", "--db", database, "demo", "--cases", "3"]
     assert subprocess.run(demo, capture_output=True, env=env, timeout=60).returncode == 0
-    for verb in (["show", "WZ-1002"], ["list", "--limit", "5"]):
+    listed = [sys.executable, "-m", "wzdesk", "--db", database, "case", "list", "--limit", "1"]
+    ref = subprocess.run(listed, capture_output=True, text=True, env=env, timeout=60).stdout
+    ref = ref.splitlines()[1].split()[0]  # whichever case the seed left open
+    for verb in (["show", ref], ["list", "--limit", "5"]):
         argv = [sys.executable, "-c", LOADED, "--db", database, "case", *verb]
         done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
         assert done.returncode == 0, done.stderr
-        assert "WZ-1002" in done.stdout
+        assert ref in done.stdout
         loaded = set(done.stderr.strip().splitlines()[-1].split(","))
         assert "wzdesk.store.models" in loaded  # the probe sees the case was read
         assert sorted(loaded & set(NOT_FOR_SHOWING)) == [], verb

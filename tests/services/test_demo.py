@@ -279,6 +279,18 @@ def test_a_realistic_mix_relative_to_now(demo: DemoSummary, clock: FixedClock) -
             assert calls[case.id].duration_seconds > 0
 
 
+def test_phone_cases_come_in_while_the_line_is_staffed(
+    demo: DemoSummary, clock: FixedClock
+) -> None:
+    """Seen in the contact view: demo calls at 04:19 and on a Sunday, on a line staffed
+    08:00–18:00 on business days."""
+    calendar = load_policy_book().version_at(clock.now())[1].calendar
+    phoned = [c for c in all_cases() if c.channel == "phone"]
+    assert len(phoned) > N // 5
+    assert [c.ref for c in phoned if not calendar.is_open(c.received_at)] == []
+    assert any(c.channel != "phone" and not calendar.is_open(c.received_at) for c in all_cases())
+
+
 def test_only_client_admins_are_case_contacts(demo: DemoSummary) -> None:
     for case in all_cases():
         assert case.contact.is_admin, case.ref

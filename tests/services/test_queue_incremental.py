@@ -143,7 +143,10 @@ def test_a_re_read_puts_the_changed_rows_in_place_without_sorting_the_queue(
     clock.advance(timedelta(minutes=1))
     cases.change_severity(ctx, open_refs[-1], "critical")  # from the end to near the top
     cases.reply(ctx, open_refs[len(open_refs) // 2], "Here is the fix", internal=False)
-    cases.resolve(ctx, open_refs[3], "Fixed", classification="bug")
+    third = cases.get_case(open_refs[3])  # only an "unexpected" case takes a classification
+    cases.resolve(
+        ctx, third.ref, "Fixed", classification="bug" if third.category == "unexpected" else None
+    )
     read: list[int] = []
     urgency = QueueRow.urgency
     monkeypatch.setattr(
@@ -155,7 +158,10 @@ def test_a_re_read_puts_the_changed_rows_in_place_without_sorting_the_queue(
     assert len(set(read)) < len(snapshot.ordered) / 3, "the whole queue was sorted again"
     monkeypatch.undo()
     fully_sorted = sorted(snapshot.rows.values(), key=lambda row: queue_order(row, now))
-    assert [r.case_id for r in snapshot.ordered] == [r.case_id for r in fully_sorted]
+    # A waiting case's countdown stands still while the others run, so within RESORT_SECONDS
+    # its place may lag (set right below); every running case is exactly in place.
+    running = [r.case_id for r in fully_sorted if r.paused_since is None]
+    assert [r.case_id for r in snapshot.ordered if r.paused_since is None] == running
 
     # Past RESORT_SECONDS, a re-read that changes something sorts the whole queue again (the
     # places of waiting cases, whose countdowns stood still, are set right).
