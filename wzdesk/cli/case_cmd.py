@@ -12,6 +12,9 @@ from wzdesk.cli.related_cmd import register_related_verbs
 from wzdesk.core.bounds import MAX_LIMIT, check_limit
 from wzdesk.core.timefmt import format_business_duration, parse_instant
 
+#: Timer states with time left (a paused one is marked "paused": its time left stands still).
+_RUNNING = ("pending", "at_risk")
+
 if TYPE_CHECKING:
     from wzdesk.store.models import Case
 
@@ -189,15 +192,7 @@ def _emit_case(
     for timer in ("response", "resolution"):
         remaining = result[f"{timer}_remaining_seconds"]
         left = "" if remaining is None else f"  ({format_business_duration(remaining)} business)"
-        if (
-            timer == "resolution"
-            and result["paused"]
-            and result[f"{timer}_state"]
-            in (
-                "pending",
-                "at_risk",
-            )
-        ):
+        if timer == "resolution" and result["paused"] and result[f"{timer}_state"] in _RUNNING:
             left += "  paused: the due instant moves until the client answers"
         print(f"  {timer:<10} due {result[f'{timer}_due']}  {result[f'{timer}_state']}{left}")
     if result["missing_fields"]:
@@ -288,7 +283,7 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
             row[timer] = (
                 row[f"{timer}_state"] if remaining is None else format_business_duration(remaining)
             )
-        if row["paused"] and row["resolution_state"] in ("pending", "at_risk"):
+        if row["paused"] and row["resolution_state"] in _RUNNING:
             # as the console's ⏸: the time left stands still while the client has the case
             row["resolution"] += " paused"
     emit_table(

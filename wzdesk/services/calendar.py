@@ -243,7 +243,7 @@ def _severity_rank(target: PolicyTarget) -> int:
 
 def in_force_from(effective_from: datetime, zone: ZoneInfo) -> str:
     """When a policy version took effect, for people: the first version, created with the
-    schema, is in force "the start", not from an instant in 1969 (the epoch in Toronto)."""
+    schema, is in force from "the start", not from an instant in 1969 (the epoch in Toronto)."""
     if effective_from <= BEGINNING:
         return "the start"
     return format_instant(effective_from, zone) or ""

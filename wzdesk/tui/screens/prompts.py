@@ -102,7 +102,7 @@ class TextPrompt(GuardedPrompt[str]):
         self.initial, self.kept = text, kept
 
     def kept_line(self) -> Static:
-        """Says the text below is a refused try's, not saved (empty when it is not)."""
+        """Says the text below is a refused try's, not saved (hidden when it is not)."""
         line = Static(KEPT_TEXT, id="prompt-kept", classes="field-error")
         line.display = self.kept
         return line
