@@ -104,6 +104,13 @@ def shown(instant: datetime, clock: FixedClock) -> str:
     return local_time(instant, ZoneInfo("America/Toronto"), now=clock.now())
 
 
+async def open_holiday_form(pilot: Pilot) -> None:  # type: ignore[type-arg]
+    """The calendar from the palette, then ``a``: the holiday form."""
+    await open_calendar(pilot)
+    await pilot.press("a")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, HolidayForm))
+
+
 async def fill_form(pilot: Pilot, day: str, name: str = "", hours: str = "") -> None:  # type: ignore[type-arg]
     form = pilot.app.screen
     assert isinstance(form, HolidayForm)
@@ -165,9 +172,7 @@ async def test_a_what_if_cut_short_says_how_many_it_lists_of_how_many(
     monkeypatch.setattr(calendar_change, "MAX_WHAT_IF_ROWS", 2)
     app = make_app(supervisor)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_calendar(pilot)
-        await pilot.press("a")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, HolidayForm))
+        await open_holiday_form(pilot)
         await fill_form(pilot, "2026-03-10", "Closed Tuesday")
         await settle(pilot, lambda: isinstance(pilot.app.screen, WhatIfScreen))
         _, total = calendar_change.what_if_rows(
@@ -184,9 +189,7 @@ async def test_bad_input_names_the_field_and_cancel_writes_nothing(
     before = {ref: deadlines(ref) for ref in seeded}
     app = make_app(supervisor)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_calendar(pilot)
-        await pilot.press("a")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, HolidayForm))
+        await open_holiday_form(pilot)
         await fill_form(pilot, "2026-02-30", "Nope")
         await settle(pilot, lambda: "Date: expected a date YYYY-MM-DD" in text(pilot))
         await fill_form(pilot, "2026-03-10", "Half day", "08:00-25:00")
@@ -214,9 +217,7 @@ async def test_bad_input_names_the_field_and_cancel_writes_nothing(
 async def test_saving_after_the_desk_changed_says_so(seeded, supervisor, clock, make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(supervisor)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_calendar(pilot)
-        await pilot.press("a")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, HolidayForm))
+        await open_holiday_form(pilot)
         await fill_form(pilot, "2026-03-10")
         await settle(pilot, lambda: "What if: 3 cases move" in text(pilot))
         # Meanwhile another agent logs a case whose clock runs through Tuesday too.
