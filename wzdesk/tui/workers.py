@@ -1,6 +1,7 @@
 """Helpers for the console's thread workers and for reaching the app from its screens.
 
-The database is only touched in thread workers, each with a Peewee connection of its own;
+The database is touched in thread workers, each with a Peewee connection of its own (the one
+exception: the queue's first rows, read before the first frame, ``WzdeskApp._read_first_screen``);
 screens reach the app (the clock, the acting user, the snapshot) through :func:`desk`, typed
 without importing ``app.py`` at run time (it imports the screens).
 """

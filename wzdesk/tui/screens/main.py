@@ -159,6 +159,8 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         queue.is_unread = self._is_unread
         self.set_interval(1.0, self.tick)
         self.tick()
+        if self.wz.snapshot is not None:  # read before the first frame: draw its rows in it
+            self._show_rows(follow=False)
         if self.wz.role.value == "supervisor":
             self.add_class("-supervisor")
         queue.focus()
