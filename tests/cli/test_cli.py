@@ -240,6 +240,22 @@ def test_holidays_import_bad_input(cli: Cli) -> None:
 # -- people ------------------------------------------------------------------------------------
 
 
+def test_a_table_lines_up_after_a_name_in_wide_characters(cli: Cli) -> None:
+    """A Japanese client name takes two terminal cells a character: padded by character count,
+    the columns after it were out of line with the rows above and below."""
+    from wzdesk.core.text import cell_width
+
+    cli.ok("client", "add", "TKY", "--name", "東京給与株式会社")
+    cli.ok("client", "add", "ZOE", "--name", "Zoë Müller & Co")
+    lines = cli.ok("client", "list").out.splitlines()
+    header, rows = lines[0], lines[1:]
+    assert len(rows) == 2
+    active_at = cell_width(header[: header.index("ACTIVE")])
+    for row in rows:
+        name_end = row.index(" yes") if " yes" in row else row.index(" True")
+        assert cell_width(row[: name_end + 1]) == active_at, lines
+
+
 def test_client_contact_user_add(cli: Cli) -> None:
     assert cli.ok("client", "add", "acme", "--name", "Acme Corporation", "--json").json == {
         "code": "ACME",

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wzdesk.core.text import clean
+from wzdesk.core.text import cell_width, clean, pad_cells
 
 #: Every C0 and C1 control and DEL: what single-line text must never hold.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -51,3 +52,29 @@ def test_a_number_is_ascii_digits_only() -> None:
     assert is_number("0") and is_number("0012") and is_number("9" * 40)
     for text in ("", " 1", "1 ", "-1", "+1", "1.0", "¹", "1²", "٣", "１２", "0x1"):
         assert not is_number(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "cells"),
+    [
+        ("Payroll export", 14),
+        ("Zoë Müller", 10),  # precomposed accents: one cell each
+        ("Zoe\u0308", 3),  # e + combining diaeresis: the mark takes no cell
+        ("給与計算", 8),  # Japanese: two cells a character
+        ("ＡＢＣ", 6),  # fullwidth Latin
+        ("한국어 지원", 11),
+        ("", 0),
+    ],
+)
+def test_cell_width_counts_what_a_terminal_shows(text: str, cells: int) -> None:
+    """Checked against rich, which draws the console: the two must agree on these."""
+    from rich.cells import cell_len
+
+    assert cell_width(text) == cells == cell_len(text)
+
+
+@given(st.text(max_size=30), st.integers(min_value=0, max_value=80))
+def test_pad_cells_reaches_the_width_and_keeps_the_text(text: str, width: int) -> None:
+    padded = pad_cells(text, width)
+    assert padded.startswith(text) and padded[len(text) :].strip(" ") == ""
+    assert cell_width(padded) == max(width, cell_width(text))

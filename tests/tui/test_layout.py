@@ -198,3 +198,32 @@ async def test_control_sequences_in_stored_text_never_reach_the_terminal(
         text = screen_text(pilot)
         assert "\x1b" not in text and "\x07" not in text
         assert "Payroll" in row_line(pilot, seeded[0])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+async def test_a_summary_in_wide_characters_keeps_the_row_s_timers(
+    desk, agent, make_app, size
+) -> None:
+    """Chinese or Japanese text takes two cells a character. Cut to the column by characters,
+    such a summary pushed every column after it along, and the row's end, its SLA timers,
+    fell off the table."""
+    from rich.cells import cell_len
+
+    from wzdesk.store.models import Case
+
+    app = make_app(agent)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        before = row_line(pilot, desk["late"])
+    summary = "給与計算のエクスポートが失敗し、請求書の再発行ができません。至急確認をお願いします"
+    Case.update(summary=summary).where(Case.ref == desk["late"]).execute()
+    app = make_app(agent)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        line = row_line(pilot, desk["late"])
+        assert summary[:4] in line
+        assert cell_len(line) == queue(pilot).size.width
+        # Every column after the summary is where it was with the plain summary.
+        status_at = before.index("Slow timesheets") + len("Slow timesheets")
+        tail = before[status_at:].strip().split()[-3:]
+        assert line.split()[-3:] == tail, (before, line)

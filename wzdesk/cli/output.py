@@ -8,7 +8,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-from wzdesk.core.text import escape_controls
+from wzdesk.core.text import cell_width, escape_controls, pad_cells
 
 #: Characters JSON lets through raw but a terminal may obey (DEL and the C1 controls).
 _JSON_UNSAFE = re.compile(r"[\x7f-\x9f]")
@@ -48,10 +48,10 @@ def emit_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Non
         print("(none)")
         return
     cells = [[("" if row.get(c) is None else str(row.get(c))) for c in columns] for row in rows]
-    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    widths = [max(len(c), *(cell_width(r[i]) for r in cells)) for i, c in enumerate(columns)]
     print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
     for row_cells in cells:
-        print("  ".join(v.ljust(w) for v, w in zip(row_cells, widths, strict=True)).rstrip())
+        print("  ".join(pad_cells(v, w) for v, w in zip(row_cells, widths, strict=True)).rstrip())
 
 
 def one_more(limit: int | None, largest: int) -> int | None:

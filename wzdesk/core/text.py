@@ -84,3 +84,21 @@ def is_number(text: str) -> bool:
     "¹" and "²", which ``int`` refuses with a ValueError (a crash the fuzzer found), and to
     other scripts' digits, which are no reference, port or count anyone typed on purpose."""
     return text.isascii() and text.isdigit()
+
+
+def cell_width(text: str) -> int:
+    """The terminal cells ``text`` takes: two for a wide (Chinese, Japanese, Korean)
+    character, none for a combining mark, one for the rest. Plain tables padded by character
+    count put every column after a Japanese name or subject out of line."""
+    if text.isascii():
+        return len(text)
+    from unicodedata import combining, east_asian_width  # only for text that needs it
+
+    return sum(
+        0 if combining(char) else 2 if east_asian_width(char) in ("W", "F") else 1 for char in text
+    )
+
+
+def pad_cells(text: str, width: int) -> str:
+    """``text`` followed by spaces up to ``width`` terminal cells (see :func:`cell_width`)."""
+    return text + " " * (width - cell_width(text))

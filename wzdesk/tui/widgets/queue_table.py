@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -120,6 +121,22 @@ def _without_background(style: Style) -> Style:
     )
 
 
+def fit_cells(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` terminal cells: cut with "…", or padded with spaces.
+
+    Counted in cells, not characters: a summary in Chinese or Japanese (two cells a
+    character) counted by characters pushed every column after it along, and the row's
+    end, its SLA timers, fell off the table.
+    """
+    if width <= 0:
+        return ""
+    if text.isascii():  # nearly every cell: one character, one cell
+        return text[: width - 1] + "…" if len(text) > width else text.ljust(width)
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
 class QueueTable(ScrollView, can_focus=True):
     """The queue of open cases, most urgent first (or as sorted)."""
 
@@ -213,6 +230,8 @@ class QueueTable(ScrollView, can_focus=True):
         self.drawn_rows: list[QueueRow] | None = None
         #: The longest reference in :attr:`rows` (the Ref column is at least that wide).
         self.ref_width = 0
+        #: This widget's own style while a repaint draws its lines (see :meth:`render_lines`).
+        self._painting_style: Style | None = None
 
     # -- data --------------------------------------------------------------------------------
 
@@ -409,10 +428,26 @@ class QueueTable(ScrollView, can_focus=True):
             self._wrapped = (key, textwrap.wrap(self.empty_message, max(12, width - 4)) or [""])
         return self._wrapped[1]
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Work out the widget's own style once per repaint, not once per line: Textual
+        computes ``rich_style`` by walking every ancestor's background, and that walk was
+        over a third of the cost of drawing a screenful of rows."""
+        self._painting_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._painting_style = None
+
+    @property
+    def _own_style(self) -> Style:
+        painting = self._painting_style
+        return self.rich_style if painting is None else painting
+
     def render_line(self, y: int) -> Strip:
         if y:
             self.drawn_rows = self.rows
         width = self.size.width
+        own = self._own_style
         columns, widths, short = layout(
             self.scrollable_content_region.width, self.extra_columns, self.ref_width
         )
@@ -427,14 +462,14 @@ class QueueTable(ScrollView, can_focus=True):
                 style = self.get_component_rich_style("queue--empty")
                 return (
                     Strip([Segment(f"  {message[y - 2]}", style)])
-                    .extend_cell_length(width, self.rich_style)
+                    .extend_cell_length(width, own)
                     .crop(0, width)
                 )
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, own)
         if index >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, own)
         row = self.rows[index]
-        base = self.rich_style
+        base = own
         if row.case_id in self.marked:
             base = base + self.get_component_rich_style("queue--marked")
         if index == self.cursor:
@@ -501,9 +536,7 @@ class QueueTable(ScrollView, can_focus=True):
     ) -> Strip:
         segments = [Segment(" ", fill)]
         for (text, style), cell_width in zip(cells, widths, strict=True):
-            if len(text) > cell_width:
-                text = text[: max(0, cell_width - 1)] + "…"
-            segments.append(Segment(text.ljust(cell_width), style))
+            segments.append(Segment(fit_cells(text, cell_width), style))
             segments.append(Segment(" ", fill))
         strip = Strip(segments)
         return strip.extend_cell_length(width, fill).crop(0, width)
