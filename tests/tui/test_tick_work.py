@@ -147,6 +147,19 @@ async def test_a_crossing_under_a_filter_or_another_order_patches_the_rows_that_
             assert crowded[1] in {r.ref for r in queue(pilot).rows}  # the major case joined
 
 
+def lines_drawn(monkeypatch: pytest.MonkeyPatch, widget: type[Any]) -> list[int]:
+    """The lines ``widget``'s instances draw from now on (``render_line``'s ``y``), in order."""
+    drawn: list[int] = []
+    render_line = widget.render_line
+
+    def counting(self: Any, y: int) -> Any:
+        drawn.append(y)
+        return render_line(self, y)
+
+    monkeypatch.setattr(widget, "render_line", counting)
+    return drawn
+
+
 def table_on_screen(pilot: Any, table: QueueTable) -> list[list[tuple[str, object]]]:
     """The queue table's part of the terminal as the user sees it: text and styles (the
     cursor and the timers' colours are styles)."""
@@ -164,14 +177,7 @@ async def test_a_tick_draws_the_lines_that_changed_and_never_leaves_one_stale(
     """Through minutes, crossings, cursor moves, marks and scrolling, the table on screen is
     what a full redraw shows; and a second in which one countdown turns draws a few lines, not
     the whole table (drawing every line each time was most of the console's idle CPU)."""
-    drawn: list[int] = []
-    render_line = QueueTable.render_line
-
-    def counting(table: QueueTable, y: int) -> Any:
-        drawn.append(y)
-        return render_line(table, y)
-
-    monkeypatch.setattr(QueueTable, "render_line", counting)
+    drawn = lines_drawn(monkeypatch, QueueTable)
     # The crowd's countdowns all turn on the minute; this one turns on the half minute.
     odd = cases.open_case(supervisor, new_case(received_at=local(2026, 3, 9, 9, 52, 30)))
     total = OPEN + 4
@@ -364,6 +370,41 @@ def region_on_screen(pilot: Any, region: Any) -> list[str]:
     return [strip.crop(region.x, region.right).text for strip in strips]
 
 
+async def check_live_lines(
+    pilot: Any,
+    clock: FixedClock,
+    tick: Callable[[], None],
+    scroller: Any,
+    drawn: list[int],
+    steps: list[tuple[timedelta, int]],
+) -> None:
+    """``scroller`` lists more lines than it shows: five minutes of ticks draw no more lines
+    than it shows, and after each of ``steps`` (time, then a scroll) it shows what a full
+    redraw shows."""
+    from wzdesk.tui.widgets.live_lines import LiveLines
+
+    body = scroller.query_one(LiveLines)
+    assert body.source is not None
+    lines = body.source.line_count()
+    assert lines > 2 * scroller.size.height, "the list fits: the test measures nothing"
+    drawn.clear()
+    for _ in range(5):
+        clock.advance(timedelta(minutes=1))
+        tick()
+        await pilot.pause()
+    assert drawn, "no line was drawn in five minutes: the test measures nothing"
+    assert len(set(drawn)) <= scroller.size.height, f"{len(set(drawn))} of {lines} lines drawn"
+    for advance, scroll in steps:
+        clock.advance(advance)
+        scroller.scroll_to(y=max(0, scroller.scroll_y + scroll), animate=False, immediate=True)
+        tick()
+        await pilot.pause()
+        shown = region_on_screen(pilot, scroller.region)
+        body.refresh()  # every line drawn from scratch
+        await pilot.pause()
+        assert region_on_screen(pilot, scroller.region) == shown, f"stale after {advance}"
+
+
 async def test_the_wide_breach_panel_draws_the_lines_in_view_and_never_leaves_one_stale(
     crowded, agent, make_app, clock: FixedClock, monkeypatch
 ) -> None:
@@ -372,33 +413,15 @@ async def test_the_wide_breach_panel_draws_the_lines_in_view_and_never_leaves_on
     a time, and 28% of a core, at 10,000 open cases): now only the lines in view are drawn,
     and what the panel shows is what a full redraw shows, through minutes, crossings and
     scrolling."""
-    from wzdesk.tui.widgets.sla_panel import BoardLines, SlaPanel
+    from wzdesk.tui.widgets.live_lines import LiveLines
+    from wzdesk.tui.widgets.sla_panel import SlaPanel
 
-    drawn: list[int] = []
-    render_line = BoardLines.render_line
-
-    def counting(body: BoardLines, y: int) -> Any:
-        drawn.append(y)
-        return render_line(body, y)
-
-    monkeypatch.setattr(BoardLines, "render_line", counting)
+    drawn = lines_drawn(monkeypatch, LiveLines)
     app = make_app(agent, refresh_seconds=3600)
     async with app.run_test(size=(200, 30)) as pilot:
         await settle(pilot, lambda: len(queue(pilot).rows) == OPEN + 3)
         screen = main_screen(pilot)
         panel = screen.query_one("#sla-wide", SlaPanel)
-        body = panel.query_one(BoardLines)
-        assert body.board is not None
-        lines = body.board.line_count(None)
-        assert lines > 2 * panel.size.height, "the board fits: the test measures nothing"
-        drawn.clear()
-        for _ in range(5):
-            clock.advance(timedelta(minutes=1))
-            screen.tick()
-            await pilot.pause()
-        assert drawn, "no line was drawn in five minutes: the test measures nothing"
-        assert len(set(drawn)) <= panel.size.height, f"{len(set(drawn))} of {lines} lines drawn"
-
         steps = [
             (timedelta(seconds=1), 0),
             (timedelta(minutes=1), 0),
@@ -409,12 +432,32 @@ async def test_the_wide_breach_panel_draws_the_lines_in_view_and_never_leaves_on
             (timedelta(hours=3), 0),
             (timedelta(days=1), -100),
         ]
-        for advance, scroll in steps:
-            clock.advance(advance)
-            panel.scroll_to(y=max(0, panel.scroll_y + scroll), animate=False, immediate=True)
-            screen.tick()
-            await pilot.pause()
-            shown = region_on_screen(pilot, panel.region)
-            body.refresh()  # every line drawn from scratch
-            await pilot.pause()
-            assert region_on_screen(pilot, panel.region) == shown, f"stale after {advance}"
+        await check_live_lines(pilot, clock, screen.tick, panel, drawn, steps)
+
+
+async def test_the_wallboard_s_every_row_list_draws_the_lines_in_view_and_never_leaves_one_stale(
+    crowded, supervisor, make_app, clock: FixedClock, monkeypatch
+) -> None:
+    """The wallboard's every-row list (m) was one Static of up to 2,000 lines, rendered whole
+    each time a time in it turned: 57% of a core at 9,899 open cases."""
+    from wzdesk.tui.screens.wallboard import WallboardScreen
+    from wzdesk.tui.widgets.live_lines import LiveLines
+
+    drawn = lines_drawn(monkeypatch, LiveLines)
+    app = make_app(supervisor, refresh_seconds=3600)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == OPEN + 3)
+        await pilot.press("f4")
+        await settle(pilot, lambda: isinstance(app.screen, WallboardScreen))
+        wallboard = app.screen
+        await pilot.press("m")
+        await settle(pilot)
+        steps = [
+            (timedelta(minutes=2), 30),
+            (timedelta(hours=6, minutes=29, seconds=50), 0),  # into the crossings
+            (timedelta(seconds=20), 45),
+            (timedelta(minutes=3), -60),
+            (timedelta(days=1), 0),
+        ]
+        listing = wallboard.query_one("#wb-list")
+        await check_live_lines(pilot, clock, wallboard.tick, listing, drawn, steps)

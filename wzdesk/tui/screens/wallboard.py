@@ -46,6 +46,7 @@ from wzdesk.services.queue import QueueRow, QueueSnapshot, TargetReading
 from wzdesk.tui.formatting import target_status
 from wzdesk.tui.messages import QueueChanged
 from wzdesk.tui.widgets.key_bar import KeyBar
+from wzdesk.tui.widgets.live_lines import LiveLines
 from wzdesk.tui.widgets.sla_panel import SEVERITY_STYLE, BreachBoard, BusinessClock
 from wzdesk.tui.workers import desk, in_thread
 
@@ -413,42 +414,28 @@ class Wallboard:
         )
         return text
 
-    def case_lines(self, now: float, shown: Sequence[int], every_row: bool = False) -> Text:
+    def case_list(self, now: float, shown: Sequence[int], every_row: bool = False) -> CaseList:
         """Each severity's heading, its first ``shown[i]`` cases, and "+N more" when cut (with
-        where to see the rest: ``m``, or past the every-row limit the queue's filters)."""
-        listed = {
-            severity: [
-                (row, row.at_stake(now) or built)
-                for row, built in self.board.groups[severity][:count]
-            ]
-            for severity, count in zip(Severity, shown, strict=True)
-        }
-        lines = [
-            (row, reading, target_status(reading.remaining, reading.state, reading.paused))
-            for items in listed.values()
-            for row, reading in items
-        ]
-        widths = (
-            max((len(row.ref) for row, _, _ in lines), default=7),
-            max((len(status) for _, _, status in lines), default=10),
-            max((len(row.client_code) for row, _, _ in lines), default=4),
-            max((len(row.assignee or "unassigned") for row, _, _ in lines), default=10),
-        )
-        text = Text()
-        for severity in Severity:
-            items = listed[severity]
-            text.append_text(self.heading(severity))
-            text.append("\n")
-            for row, reading in items:
-                text.append_text(case_line(row, reading, widths))
-                text.append("\n")
-            hidden = len(self.board.groups[severity]) - len(items)
+        where to see the rest: ``m``, or past the every-row limit the queue's filters); the
+        columns sized to the cases listed, as of ``now``."""
+        lines: list[tuple[Severity, int, tuple[QueueRow, TargetReading] | None]] = []
+        cells: list[tuple[str, str, str, str]] = []
+        for severity, count in zip(Severity, shown, strict=True):
+            items = self.board.groups[severity]
+            lines.append((severity, HEADING, None))
+            for row, built in items[:count]:
+                lines.append((severity, 0, (row, built)))
+                reading = row.at_stake(now) or built
+                status = target_status(reading.remaining, reading.state, reading.paused)
+                cells.append((row.ref, status, row.client_code, row.assignee or "unassigned"))
+            hidden = len(items) - min(count, len(items))
             if hidden > 0:
-                text.append(f"  +{hidden} more {severity.value}", "bold italic")
-                where = "the queue's breached and at-risk filters" if every_row else "m: every row"
-                text.append(f" ({where})\n", "dim")
-        text.rstrip()
-        return text
+                lines.append((severity, hidden, None))
+        ref_w, status_w, client_w, assignee_w = (
+            max((len(values[column]) for values in cells), default=default)
+            for column, default in enumerate((7, 10, 4, 10))
+        )
+        return CaseList(self, lines, (ref_w, status_w, client_w, assignee_w), every_row)
 
     def agent_table(self, lines: int | None, compact: bool = False) -> Table:
         """The load per agent in ``lines`` lines (a heading, the agents, "+N more" when cut);
@@ -557,6 +544,41 @@ def case_line(row: QueueRow, reading: TargetReading, widths: tuple[int, int, int
     return text
 
 
+#: A :class:`CaseList` line that is a severity's heading (otherwise a row, or "+N more").
+HEADING = -1
+
+
+@dataclass(frozen=True)
+class CaseList:
+    """The wallboard's cases at stake as listed (a
+    :class:`~wzdesk.tui.widgets.live_lines.LineSource`): made again when the board or the
+    room on screen changes; in between, each line reads its own row's time when drawn.
+
+    ``lines``: per line, the severity, then :data:`HEADING`, 0 with the row and its reading
+    as placed, or the number of rows hidden ("+N more").
+    """
+
+    wallboard: Wallboard
+    lines: list[tuple[Severity, int, tuple[QueueRow, TargetReading] | None]]
+    widths: tuple[int, int, int, int]
+    every_row: bool
+
+    def line_count(self) -> int:
+        return len(self.lines)
+
+    def line(self, index: int, now: float) -> Text:
+        severity, kind, entry = self.lines[index]
+        if kind == HEADING:
+            return self.wallboard.heading(severity)
+        if entry is not None:
+            row, built = entry
+            return case_line(row, row.at_stake(now) or built, self.widths)
+        text = Text(f"  +{kind} more {severity.value}", "bold italic")
+        where = "the queue's breached and at-risk filters" if self.every_row else "m: every row"
+        text.append(f" ({where})", "dim")
+        return text
+
+
 class WallboardScreen(Screen[None]):
     """Figures per severity, load per agent, unassigned breaches, and every case at stake."""
 
@@ -573,6 +595,7 @@ class WallboardScreen(Screen[None]):
         self._building = False
         self._shown: dict[str, str] = {}
         self._lines: dict[str, int] = {}  # lines each Static was last given (its height)
+        self._list_shape: tuple[object, ...] | None = None  # what the case list was made from
         #: no recount before this (time.monotonic()): see REBUILD_SHARE
         self._rest_until = 0.0
         self._last_cost = 0.0  # seconds the last recount took
@@ -602,7 +625,7 @@ class WallboardScreen(Screen[None]):
                     yield Static("", id="wb-agents-body")
                 yield Static("", id="wb-unassigned")
         with VerticalScroll(id="wb-list"):
-            yield Static("Loading the queue…", id="wb-list-body")
+            yield LiveLines(Text("Loading the queue…"), id="wb-list-body")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -766,9 +789,9 @@ class WallboardScreen(Screen[None]):
         )
         self._update(
             "#wb-unassigned",
-            wallboard.unassigned_text(
-                now, None if self.every_row else UNASSIGNED_LINES, inline=compact
-            ),
+            # Fitted in every mode: the box does not scroll (listing every case, with m, cut
+            # them at its border without a word); the list below names them all.
+            wallboard.unassigned_text(now, UNASSIGNED_LINES, inline=compact),
         )
         sizes = [len(wallboard.board.groups[s]) for s in Severity]
         if self.every_row:
@@ -776,7 +799,18 @@ class WallboardScreen(Screen[None]):
         else:
             lines = self.query_one("#wb-list").scrollable_content_region.height
             shown = allocate(sizes, lines)
-        self._update("#wb-list-body", wallboard.case_lines(now, shown, self.every_row))
+        self._draw_list(wallboard, now, shown)
+
+    def _draw_list(self, wallboard: Wallboard, now: float, shown: list[int]) -> None:
+        """The list made again when the board changed (rows moved, re-sorted) or the room on
+        screen did; otherwise only the times of the lines in view are redrawn."""
+        shape = (id(wallboard), wallboard.touched, wallboard.board.sorted_at, shown, self.every_row)
+        body = self.query_one("#wb-list-body", LiveLines)
+        if shape != self._list_shape:
+            self._list_shape = shape
+            body.show(wallboard.case_list(now, shown, self.every_row), now)
+        else:
+            body.tick(now, self.query_one("#wb-list"))
 
     def _draw_figures(self, wallboard: Wallboard) -> None:
         self._update("#wb-figures-table", wallboard.figures_table())

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.geometry import Region, Size
-from textual.strip import Strip
-from textual.widget import Widget
 from textual.widgets import Static
 
 from wzdesk.core.calendar import BusinessCalendar
 from wzdesk.core.sla import Severity, TimerState
 from wzdesk.services.queue import RESORT_SECONDS, QueueRow, QueueSnapshot, TargetReading
 from wzdesk.tui.formatting import local_time, target_status
+from wzdesk.tui.widgets.live_lines import LiveLines
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold red",
@@ -218,62 +216,19 @@ def _row_line(row: QueueRow, now: float) -> Text:
 LOADING = "Breaches: counted once the queue is in…"  # fits a 40-cell panel
 
 
-class BoardLines(Widget):
-    """The board, drawn a line at a time (Textual's line API): only the lines in view are
-    drawn, and a tick redraws only those whose text changed.
+@dataclass(frozen=True)
+class BoardView:
+    """The board as the panel lists it (a :class:`~wzdesk.tui.widgets.live_lines.LineSource`):
+    at most ``per_group`` rows a severity (None: every row)."""
 
-    The wide panel lists every row at stake. As one ``Static`` holding them all, it was
-    rendered whole, every line, whenever a minute turned on a row in view: about 300 ms each
-    time at 10,000 open cases, and 28% of a core at 200 columns.
-    """
+    board: BreachBoard
+    per_group: int | None
 
-    DEFAULT_CSS = "BoardLines { height: auto; }"
+    def line_count(self) -> int:
+        return self.board.line_count(self.per_group)
 
-    def __init__(self, id: str | None = None, per_group: int | None = 3) -> None:
-        super().__init__(id=id)
-        self.per_group = per_group
-        self.board: BreachBoard | None = None
-        self.now = 0.0
-        #: line -> its text when last drawn or checked (the lines near the view only)
-        self._drawn: dict[int, str] = {}
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return 1 if self.board is None else self.board.line_count(self.per_group)
-
-    def show(self, board: BreachBoard, now: float) -> None:
-        """A new or changed board: every line is drawn again (its height may have changed)."""
-        before = self.get_content_height(self.size, self.size, self.size.width)
-        self.board, self.now = board, now
-        self._drawn.clear()
-        self.refresh(layout=board.line_count(self.per_group) != before)
-
-    def tick(self, now: float, window: tuple[int, int] | None) -> None:
-        """Times moved on: redraw the lines in ``window`` (first, end; None: all) whose text
-        changed (a minute at most per row)."""
-        self.now = now
-        if self.board is None:
-            return
-        count = self.board.line_count(self.per_group)
-        first, end = (0, count) if window is None else (max(0, window[0]), min(count, window[1]))
-        self._drawn = {y: text for y, text in self._drawn.items() if first <= y < end}
-        width = self.size.width
-        for y in range(first, end):
-            text = self.board.line(y, now, self.per_group).plain
-            if self._drawn.get(y) != text:
-                self._drawn[y] = text
-                self.refresh(Region(0, y, width, 1))
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        base = self.rich_style
-        if self.board is None:
-            text = Text(LOADING, "dim")
-        else:
-            text = self.board.line(y, self.now, self.per_group)
-            self._drawn[y] = text.plain
-        text.truncate(width, overflow="ellipsis")
-        segments = Segment.apply_style(text.render(self.app.console), base)
-        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+    def line(self, index: int, now: float) -> Text:
+        return self.board.line(index, now, self.per_group)
 
 
 class SlaPanel(VerticalScroll):
@@ -293,7 +248,7 @@ class SlaPanel(VerticalScroll):
         yield BusinessClock(id="business-clock")
         # Until the whole queue is in, nothing can be counted: an empty panel read as "nothing
         # breached" while a million-case desk loaded for seconds.
-        yield BoardLines(id="sla-body", per_group=self.per_group)
+        yield LiveLines(Text(LOADING, "dim"), id="sla-body")
 
     def on_mount(self) -> None:
         if self.board is None:
@@ -338,15 +293,10 @@ class SlaPanel(VerticalScroll):
         assert self.board is not None
         self.query_one(BusinessClock).show(calendar, now)
         self._moment = (calendar, now)
-        self.query_one(BoardLines).show(self.board, now.timestamp())
+        self.query_one(LiveLines).show(BoardView(self.board, self.per_group), now.timestamp())
 
     def tick(self, calendar: BusinessCalendar, now: datetime) -> None:
         """Redraw the clock, and the times of the rows in view that changed."""
         self.query_one(BusinessClock).show(calendar, now)
         self._moment = (calendar, now)
-        body = self.query_one(BoardLines)
-        window = None
-        if self.per_group is None:  # every row listed: read only those near the view
-            top = int(self.scroll_y) - body.virtual_region.y
-            window = (top - 2, top + self.size.height + 2)
-        body.tick(now.timestamp(), window)
+        self.query_one(LiveLines).tick(now.timestamp(), self)
