@@ -9,9 +9,12 @@ The clock is pinned to a Wednesday 10:00 in Toronto (business hours: countdowns 
 targets cross thresholds; at night nothing crosses and every figure is a best case). Ticks are
 measured by moving the clock to just before (no crossing) or just after (a crossing) the
 snapshot's next threshold instant and calling ``MainScreen.tick`` directly; the CPU figure runs
-the headless console with a clock that moves with real time from that Wednesday 10:00.
+the headless console with a clock that moves with real time from that Wednesday 10:00, and
+with its re-reads of the database every ``REFRESH_SECONDS``. ``--width 200`` puts the breach
+panel in its own column, listing every row at stake.
 With ``--wallboard`` the wallboard screen is on top and its own tick is the one timed (a
-crossing there must not recount every open case either).
+crossing there must not recount every open case either); ``--every-row`` lists every case at
+stake on it (its ``m`` key).
 Medians; this asserts nothing about time. Run it against an older checkout (``PYTHONPATH``)
 with the same ``--dir`` to compare before and after on the same databases.
 """
@@ -34,6 +37,7 @@ from wzdesk.store.models import Case
 
 WIDTH = 160  # --width: 180 and wider shows the breach panel in its own column, every row listed
 WALLBOARD = False  # --wallboard: time the wallboard's tick (F4 on top of the queue)
+EVERY_ROW = False  # --every-row: the wallboard listing every case at stake (its m key)
 WEDNESDAY_10 = datetime(2026, 3, 11, 10, 0, tzinfo=ZoneInfo("America/Toronto"))
 
 
@@ -168,13 +172,20 @@ async def wallboard_up(app, pilot):  # type: ignore[no-untyped-def]
     await pilot.press("f4")
     while not (isinstance(app.screen, WallboardScreen) and app.screen.wallboard is not None):  # noqa: ASYNC110
         await asyncio.sleep(0.01)
+    if EVERY_ROW:
+        await pilot.press("m")
     await pilot.pause()
     return app.screen
 
 
 async def console_cpu(path: Path, seconds: float) -> float:
     """Percent of one core the console uses over ``seconds`` of business-hours real time."""
+    from wzdesk.tui.app import REFRESH_SECONDS
+
     app = make_app(path, RunningClock(WEDNESDAY_10))
+    # With its re-reads of the database every few seconds, as a console at a desk runs (the
+    # ticks above leave them out, to time the tick alone).
+    app.refresh_seconds = REFRESH_SECONDS
     async with app.run_test(size=(WIDTH, 50)) as pilot:
         await loaded(app)
         if WALLBOARD:
@@ -188,7 +199,7 @@ async def console_cpu(path: Path, seconds: float) -> float:
 
 
 def main() -> None:
-    global WIDTH, WALLBOARD  # noqa: PLW0603 - the terminal and screen every run uses
+    global WIDTH, WALLBOARD, EVERY_ROW  # noqa: PLW0603 - the terminal and screen every run uses
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,10000,50000", help="open cases, comma-separated")
     parser.add_argument("--ticks", type=int, default=15, help="ticks of each kind per size")
@@ -196,8 +207,11 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("/tmp/wzdesk-bench-tick"))
     parser.add_argument("--width", type=int, default=WIDTH, help="terminal columns")
     parser.add_argument("--wallboard", action="store_true", help="time the wallboard (F4)")
+    parser.add_argument(
+        "--every-row", action="store_true", help="with --wallboard: every case listed (m)"
+    )
     args = parser.parse_args()
-    WIDTH, WALLBOARD = args.width, args.wallboard
+    WIDTH, WALLBOARD, EVERY_ROW = args.width, args.wallboard, args.every_row
     args.dir.mkdir(parents=True, exist_ok=True)
     sizes = [int(size) for size in args.sizes.split(",")]
     print("Preparing databases", flush=True)
