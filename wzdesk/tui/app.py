@@ -291,6 +291,10 @@ class WzdeskApp(App[None]):
     def on_load_failed(self, message: LoadFailed) -> None:
         self.notify(f"Cannot read the database: {message.error}. Retrying…", severity="error")
         self._schedule_refresh(max(self.refresh_seconds, 5.0))
+        for screen in self.screen_stack:
+            said = getattr(screen, "load_failed", None)
+            if said is not None:
+                said(message.error)
 
     def _schedule_refresh(self, delay: float) -> None:
         """One pending re-read at a time (a manual refresh must not start a second chain)."""

@@ -351,6 +351,18 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         elif self.case is not None and self.case["id"] in message.changed | outside:
             self.load_detail(self.case["ref"])  # someone changed the case being read
 
+    def load_failed(self, error: str) -> None:
+        """The database could not be read. With no queue read yet, the table and the status
+        line say so until a read succeeds (they said "Loading the queue…" while none was
+        loading, and the toast that said why was gone in seconds)."""
+        if self.wz.snapshot is not None:
+            return  # the rows last read stay, and the toast says the re-read failed
+        said = f"Cannot read the database: {error}. Trying again every few seconds…"
+        table = self.query_one("#queue", QueueTable)
+        table.empty_message = said
+        table.refresh()
+        self.query_one("#queue-status", Static).update(said, layout=False)
+
     def _show_rows(self, follow: bool = True) -> None:
         snapshot = self.wz.snapshot
         if snapshot is None:
