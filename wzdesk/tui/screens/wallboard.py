@@ -425,8 +425,10 @@ class Wallboard:
             lines.append((severity, HEADING, None))
             for row, built in items[:count]:
                 lines.append((severity, 0, (row, built)))
-                reading = row.at_stake(now) or built
-                status = target_status(reading.remaining, reading.state, reading.paused)
+                # The time as placed, not read again: up to 2,000 rows are listed, and each
+                # reading costs calendar look-ups (a time grown a digit since shifts its row's
+                # later columns by one until the list is made again, at the next move).
+                status = target_status(built.remaining, built.state, built.paused)
                 cells.append((row.ref, status, row.client_code, row.assignee or "unassigned"))
             hidden = len(items) - min(count, len(items))
             if hidden > 0:
