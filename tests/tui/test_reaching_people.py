@@ -195,6 +195,28 @@ async def test_alerts_screen_shows_console_and_notify_alerts_in_one_place(
         )
 
 
+async def test_the_alerts_screen_says_how_many_were_raised_when_it_keeps_fewer(
+    seeded, agent, clock, make_app
+) -> None:
+    """A console keeps its newest 500 alerts; on a busy desk (a crossing every few seconds)
+    it raises more in an hour. The screen said "500 raised by this console" after a day of
+    thousands."""
+    from wzdesk.tui.alert_log import KEEP
+
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        for minute in range(KEEP + 5):
+            at = clock.now() + timedelta(minutes=minute)
+            record_console_alert(app, at, seeded[1], f"{seeded[1]} alert {minute}", "warning")
+        await pilot.press("f7")
+        await settle(pilot, lambda: isinstance(app.screen, AlertsScreen))
+        table = app.screen.query_one(DataTable)
+        await settle(pilot, lambda: table.row_count >= KEEP)
+        status = str(app.screen.query_one("#alerts-status", Static).content)
+        assert status.startswith(f"{KEEP + 5} raised by this console (the newest {KEEP} listed)")
+
+
 async def test_console_crossings_are_kept_for_the_alerts_screen(
     seeded, agent, clock, make_app
 ) -> None:

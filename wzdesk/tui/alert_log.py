@@ -12,6 +12,7 @@ from textual.app import App
 #: The newest alerts a console keeps.
 KEEP = 500
 _ATTRIBUTE = "_wzdesk_console_alerts"
+_COUNT = "_wzdesk_console_alerts_raised"
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,15 @@ def console_alerts(app: App[object]) -> deque[ConsoleAlert]:
     return log
 
 
+def console_alerts_raised(app: App[object]) -> int:
+    """How many alerts the running app raised in all: more than it keeps, on a busy desk
+    (a crossing every few seconds fills :data:`KEEP` in well under an hour)."""
+    return int(getattr(app, _COUNT, 0))
+
+
 def record_console_alert(
     app: App[object], at: datetime, ref: str, text: str, severity: str
 ) -> None:
     """Remember an alert the console raised (the main screen calls this as it notifies)."""
     console_alerts(app).appendleft(ConsoleAlert(at, ref, text, severity))
+    setattr(app, _COUNT, console_alerts_raised(app) + 1)

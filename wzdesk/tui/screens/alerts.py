@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from wzdesk.core.errors import UserError
-from wzdesk.tui.alert_log import console_alerts
+from wzdesk.tui.alert_log import console_alerts, console_alerts_raised
 from wzdesk.tui.workers import desk, in_thread
 
 LIMIT = 200
@@ -113,8 +113,10 @@ class AlertsScreen(Screen[None]):
                 row.text,
                 row.to,
             )
+        count = console_alerts_raised(self.app)
+        kept = f" (the newest {len(raised):,} listed)" if count > len(raised) else ""
         status = (
-            f"{len(raised)} raised by this console · {len(message.rows)} sent by "
+            f"{count:,} raised by this console{kept} · {len(message.rows)} sent by "
             f"'wzdesk notify' (newest {LIMIT})"
         )
         if message.error:
