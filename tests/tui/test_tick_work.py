@@ -461,3 +461,35 @@ async def test_the_wallboard_s_every_row_list_draws_the_lines_in_view_and_never_
         ]
         listing = wallboard.query_one("#wb-list")
         await check_live_lines(pilot, clock, wallboard.tick, listing, drawn, steps)
+
+
+async def test_a_list_that_grew_shorter_draws_blank_lines_until_it_is_laid_out_again() -> None:
+    """Textual may ask for a line of the old height after the list shrank, before the next
+    layout: a blank line, not an IndexError that takes the console down."""
+    from rich.text import Text
+
+    from wzdesk.tui.widgets.live_lines import LiveLines
+
+    class Lines:
+        def __init__(self, count: int) -> None:
+            self.lines = [f"line {n}" for n in range(count)]
+
+        def line_count(self) -> int:
+            return len(self.lines)
+
+        def line(self, index: int, now: float) -> Text:
+            return Text(self.lines[index])
+
+    class OneList(App[None]):
+        def compose(self) -> ComposeResult:
+            yield LiveLines(Text("…"), id="lines")
+
+    app = OneList()
+    async with app.run_test(size=(40, 10)) as pilot:
+        body = app.query_one(LiveLines)
+        body.show(Lines(6), 0.0)
+        await pilot.pause()
+        body.show(Lines(2), 0.0)
+        assert body.render_line(4).text.strip() == ""
+        await pilot.pause()
+        assert [body.render_line(y).text.strip() for y in range(2)] == ["line 0", "line 1"]

@@ -81,6 +81,8 @@ class LiveLines(Widget):
         base = self.rich_style
         if self.source is None:
             text = self.placeholder.copy() if y == 0 else Text()
+        elif y >= self.source.line_count():  # shorter now, and not laid out again yet
+            text = Text()
         else:
             text = self.source.line(y, self.now)
             self._drawn[y] = text.plain
