@@ -806,7 +806,7 @@ class WallboardScreen(Screen[None]):
     def _draw_list(self, wallboard: Wallboard, now: float, shown: list[int]) -> None:
         """The list made again when the board changed (rows moved, re-sorted) or the room on
         screen did; otherwise only the times of the lines in view are redrawn."""
-        shape = (id(wallboard), wallboard.touched, wallboard.board.sorted_at, shown, self.every_row)
+        shape = (wallboard, wallboard.touched, wallboard.board.sorted_at, shown, self.every_row)
         body = self.query_one("#wb-list-body", LiveLines)
         if shape != self._list_shape:
             self._list_shape = shape
