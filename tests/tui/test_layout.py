@@ -227,3 +227,32 @@ async def test_a_summary_in_wide_characters_keeps_the_row_s_timers(
         status_at = before.index("Slow timesheets") + len("Slow timesheets")
         tail = before[status_at:].strip().split()[-3:]
         assert line.split()[-3:] == tail, (before, line)
+
+
+def test_a_long_timeline_shows_its_newest_lines_and_says_how_many_older_events_it_leaves_out() -> (
+    None
+):
+    """The case pane is one text, rendered whole: 300 notes of 40 lines held the console for
+    1.3 s when the case was opened. The pane draws about ``limit`` lines, newest first, and
+    then says how many older events it left out and where they all are."""
+    from zoneinfo import ZoneInfo
+
+    from wzdesk.tui.widgets.case_detail import _When, timeline
+
+    events = [
+        {
+            "kind": "note",
+            "at": f"2026-03-09T{9 + n // 60:02d}:{n % 60:02d}:00+00:00",
+            "duration_seconds": None,
+            "data": {},
+            "author": "kim",
+            "body": f"note {n}\nsecond line\nthird line",
+        }
+        for n in range(10)
+    ]
+    when = _When(ZoneInfo("America/Toronto"), None)
+    text = timeline(events, when, "WZ-1042", limit=8).plain
+    assert "note 9" in text and "note 8" in text and "note 7" not in text  # newest first
+    assert "+8 older events not shown here (`wzdesk case show WZ-1042` prints" in text
+    whole = timeline(events, when, "WZ-1042", limit=40).plain
+    assert all(f"note {n}" in whole for n in range(10)) and "older event" not in whole

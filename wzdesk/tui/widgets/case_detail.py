@@ -166,10 +166,27 @@ def sla_table(case: dict[str, Any], when: _When) -> Table:
     return table
 
 
-def timeline(events: list[dict[str, Any]], when: _When) -> Text:
-    """Newest first, in words: who did what, calls with their length, status moves."""
+#: Lines of timeline the pane draws at most; older events are counted, not drawn. The pane
+#: is one text, rendered whole: a case of 300 notes of 40 lines each (a pasted log, again and
+#: again) held the console for 1.3 s when opened, and re-measured it at every layout.
+TIMELINE_LINES = 2000
+
+
+def timeline(
+    events: list[dict[str, Any]], when: _When, ref: str = "", limit: int = TIMELINE_LINES
+) -> Text:
+    """Newest first, in words: who did what, calls with their length, status moves; at most
+    about ``limit`` lines, then how many older events are not shown and where they are."""
     text = Text()
-    for event in reversed(events):  # newest first: what the agent needs next is on top
+    lines = 0
+    newest_first = list(reversed(events))  # what the agent needs next is on top
+    for shown, event in enumerate(newest_first):
+        if lines >= limit:
+            older = len(newest_first) - shown
+            text.append(f"+{older} older event{'s' if older != 1 else ''} not shown here", "italic")
+            text.append(f" (`wzdesk case show {ref}` prints the whole timeline)\n", "dim")
+            break
+        lines += 1 + (len(event["body"].splitlines()) or 1 if event["body"] else 0)
         title, style = _EVENT_LOOK.get(event["kind"], (event["kind"], ""))
         text.append(f"{when(event['at'])}  ", "dim")
         text.append(title, style)
@@ -255,7 +272,7 @@ class CaseDetail(VerticalScroll, can_focus=True):
                 body.append(f"{heading}\n", "bold")
                 body.append(case[key] + "\n")
         body.append("Timeline\n", "bold")
-        body.append_text(timeline(case.get("events", []), self._when))
+        body.append_text(timeline(case.get("events", []), self._when, case["ref"]))
         self.query_one("#detail-timeline", Static).update(body)
         if scroll_back:
             self.scroll_home(animate=False)
