@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from wzdesk.cli.common import Runtime, add_json_flag, support_zone
-from wzdesk.cli.output import emit_json, emit_table, say_if_cut
+from wzdesk.cli.output import emit_json, emit_table, one_more, say_if_cut
 from wzdesk.core.bounds import MAX_LIMIT, check_limit
 
 
@@ -47,7 +47,7 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
     zone = support_zone(runtime)
     limit: int = args.limit
     check_limit(limit)
-    found = recent_alerts(min(limit + 1, MAX_LIMIT))
+    found = recent_alerts(one_more(limit, MAX_LIMIT))
     rows = [alert_dict(row, zone) for row in found[:limit]]
     if args.json:
         emit_json(rows)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from wzdesk.cli.common import Runtime, add_json_flag
-from wzdesk.cli.output import emit_fields, emit_json, emit_table, say_if_cut
+from wzdesk.cli.output import emit_fields, emit_json, emit_table, one_more, say_if_cut
 from wzdesk.core.timefmt import parse_date, parse_instant
 
 EVENT_COLUMNS = ["case", "target", "kind", "at", "detail"]
@@ -171,7 +171,7 @@ def run_audit(args: argparse.Namespace, runtime: Runtime) -> int:
     if args.since is not None:
         since = _since(args.since, runtime)
     limit = check_audit_limit(args.limit)
-    asked = AuditQuery(args.case, args.user, since, min(limit + 1, AUDIT_LIMIT))
+    asked = AuditQuery(args.case, args.user, since, one_more(limit, AUDIT_LIMIT))
     found = audit_entries(runtime.context(), asked)
     rows = found[:limit]
     if args.json:

@@ -6,7 +6,7 @@ import json
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any, TextIO
+from typing import Any, TextIO, overload
 
 from wzdesk.core.text import cell_width, escape_controls, pad_cells
 
@@ -54,6 +54,12 @@ def emit_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Non
         print("  ".join(pad_cells(v, w) for v, w in zip(row_cells, widths, strict=True)).rstrip())
 
 
+@overload
+def one_more(limit: int, largest: int) -> int: ...
+@overload
+def one_more(limit: None, largest: int) -> None: ...
+@overload
+def one_more(limit: int | None, largest: int) -> int | None: ...
 def one_more(limit: int | None, largest: int) -> int | None:
     """What to ask a listing for: one row more than ``limit`` (within ``largest``, the most it
     takes) says whether the list is whole, without counting every match."""

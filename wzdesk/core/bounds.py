@@ -19,8 +19,8 @@ def is_possible_id(value: int) -> bool:
     return 1 <= value <= MAX_ID
 
 
-def check_limit(value: int | None, field: str = "--limit") -> int | None:
-    """``None`` (no limit) or a count between 1 and a million."""
-    if value is not None and not 1 <= value <= MAX_LIMIT:
-        raise InvalidInput(f"expected a number between 1 and {MAX_LIMIT:,}", field=field)
+def check_limit(value: int | None, field: str = "--limit", largest: int = MAX_LIMIT) -> int | None:
+    """``None`` (no limit) or a count between 1 and ``largest`` (a million unless said)."""
+    if value is not None and not 1 <= value <= largest:
+        raise InvalidInput(f"expected a number between 1 and {largest:,}", field=field)
     return value

@@ -14,6 +14,7 @@ from typing import Any
 
 import peewee
 
+from wzdesk.core.bounds import check_limit
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import Action
 from wzdesk.core.sla import Severity, TimerState
@@ -616,8 +617,7 @@ AUDIT_LIMIT = 100_000
 
 def check_audit_limit(limit: int) -> int:
     """``limit`` if an audit read may return that many entries (1 to :data:`AUDIT_LIMIT`)."""
-    if not 1 <= limit <= AUDIT_LIMIT:
-        raise InvalidInput(f"--limit must be between 1 and {AUDIT_LIMIT}", field="--limit")
+    check_limit(limit, largest=AUDIT_LIMIT)
     return limit
 
 
