@@ -18,6 +18,8 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from wzdesk.tui.widgets.own_style import OwnStyleOnce
+
 #: Lines above and below the view that a tick checks too (a scroll between two ticks).
 MARGIN = 2
 
@@ -30,7 +32,7 @@ class LineSource(Protocol):
     def line(self, index: int, now: float) -> Text: ...
 
 
-class LiveLines(Widget):
+class LiveLines(OwnStyleOnce, Widget):
     """Lines from a :class:`LineSource`, or a placeholder until it is given one.
 
     Its height is the source's line count; inside a scrolling container only the lines in
@@ -78,7 +80,7 @@ class LiveLines(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.own_style
         if self.source is None:
             text = self.placeholder.copy() if y == 0 else Text()
         elif y >= self.source.line_count():  # shorter now, and not laid out again yet

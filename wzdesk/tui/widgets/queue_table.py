@@ -31,6 +31,7 @@ from textual.strip import Strip
 from wzdesk.core.sla import TimerState
 from wzdesk.services.queue import QueueRow
 from wzdesk.tui.formatting import short_countdown
+from wzdesk.tui.widgets.own_style import OwnStyleOnce
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def fit_cells(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
-class QueueTable(ScrollView, can_focus=True):
+class QueueTable(OwnStyleOnce, ScrollView, can_focus=True):
     """The queue of open cases, most urgent first (or as sorted)."""
 
     BINDINGS = [
@@ -230,8 +231,6 @@ class QueueTable(ScrollView, can_focus=True):
         self.drawn_rows: list[QueueRow] | None = None
         #: The longest reference in :attr:`rows` (the Ref column is at least that wide).
         self.ref_width = 0
-        #: This widget's own style while a repaint draws its lines (see :meth:`render_lines`).
-        self._painting_style: Style | None = None
 
     # -- data --------------------------------------------------------------------------------
 
@@ -428,26 +427,11 @@ class QueueTable(ScrollView, can_focus=True):
             self._wrapped = (key, textwrap.wrap(self.empty_message, max(12, width - 4)) or [""])
         return self._wrapped[1]
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """Work out the widget's own style once per repaint, not once per line: Textual
-        computes ``rich_style`` by walking every ancestor's background, and that walk was
-        over a third of the cost of drawing a screenful of rows."""
-        self._painting_style = self.rich_style
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._painting_style = None
-
-    @property
-    def _own_style(self) -> Style:
-        painting = self._painting_style
-        return self.rich_style if painting is None else painting
-
     def render_line(self, y: int) -> Strip:
         if y:
             self.drawn_rows = self.rows
         width = self.size.width
-        own = self._own_style
+        own = self.own_style
         columns, widths, short = layout(
             self.scrollable_content_region.width, self.extra_columns, self.ref_width
         )
