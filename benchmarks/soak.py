@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from wzdesk.core.clock import SystemClock
+from wzdesk.core.clock import Clock, SystemClock
 from wzdesk.core.errors import Conflict
 from wzdesk.core.rules import Role
 from wzdesk.services import cases
@@ -101,10 +101,15 @@ def _write(ctx: ServiceContext, ref: str, action: str, token: str, rng: random.R
 
 
 def _writer(
-    number: int, refs: list[str], until: float, start: threading.Barrier, tally: Tally
+    number: int,
+    refs: list[str],
+    until: float,
+    start: threading.Barrier,
+    tally: Tally,
+    clock: Clock,
 ) -> None:
     rng = random.Random(number)
-    ctx = ServiceContext(f"writer{number}", Role.SUPERVISOR, SystemClock())
+    ctx = ServiceContext(f"writer{number}", Role.SUPERVISOR, clock)
     with db.obj.connection_context():
         start.wait()
         count = 0
@@ -121,11 +126,16 @@ def _writer(
                 tally.errors.append(f"{type(error).__name__}: {error}")
 
 
-def run_soak(refs: list[str], writers: int = 8, seconds: float = 3.0) -> SoakReport:
+def run_soak(
+    refs: list[str], writers: int = 8, seconds: float = 3.0, clock: Clock | None = None
+) -> SoakReport:
     """Let ``writers`` threads hammer the cases ``refs`` for ``seconds``; audit the result.
 
-    The cases must be open, with console users ``kim`` and ``sam`` to assign to.
+    The cases must be open, with console users ``kim`` and ``sam`` to assign to. ``clock``:
+    the writers' clock (the benchmark runs one through business hours: a status change then
+    pauses and restarts SLA timers that move, as on a working day).
     """
+    clock = clock or SystemClock()
     versions_before = {ref: cases.get_case(ref).version for ref in refs}
     audit_before = Counter(
         a.action for a in AuditEntry.select(AuditEntry.action).where(AuditEntry.actor ** "writer%")
@@ -135,7 +145,7 @@ def run_soak(refs: list[str], writers: int = 8, seconds: float = 3.0) -> SoakRep
     began = time.monotonic()
     until = began + seconds
     threads = [
-        threading.Thread(target=_writer, args=(n, refs, until, start, tallies[n]))
+        threading.Thread(target=_writer, args=(n, refs, until, start, tallies[n], clock))
         for n in range(writers)
     ]
     for thread in threads:
