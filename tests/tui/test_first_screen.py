@@ -11,13 +11,34 @@ screen at ~300 ms instead of ~200 ms, because Textual's ``call_after_refresh`` h
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 
-from tests.tui.helpers import notifications, queue, screen_text, settle
+from tests.tui.helpers import detail_ref, notifications, queue, screen_text, settle
 from wzdesk.services.queue import QueueSnapshot
 from wzdesk.tui.widgets import QueueTable
+
+T = TypeVar("T")
+
+
+def first_frame_with_rows(app: Any, read: Callable[[Any], T]) -> list[T]:
+    """A list that gets ``read(screen)`` for the first frame Textual hands to the terminal
+    with queue rows on the main screen (timed where the frame is written: what a user sees)."""
+    from wzdesk.tui.screens.main import MainScreen
+
+    seen: list[T] = []
+    display = app._display
+
+    def displaying(screen: Any, update: Any) -> None:
+        display(screen, update)
+        if not seen and update is not None and isinstance(screen, MainScreen):
+            if screen.query_one(QueueTable).drawn_rows:
+                seen.append(read(screen))
+
+    app._display = displaying
+    return seen
 
 
 async def test_the_full_load_starts_after_a_frame_drew_the_first_rows(
@@ -88,22 +109,83 @@ async def test_the_first_frame_already_shows_the_first_rows(
     """The first rows are read before the first frame, not by a worker racing the building of
     every widget for the GIL: that worker's rows came 60-130 ms after mounting, one frame or
     more behind an empty "Loading the queue…" table (and later on a big desk than a small one)."""
-    from wzdesk.tui.screens.main import MainScreen
-
     app = make_app(agent, refresh_seconds=3600)
-    first_frame: list[list[str]] = []
-    display = app._display
-
-    def displaying(screen: Any, update: Any) -> None:
-        display(screen, update)
-        if not first_frame and update is not None and isinstance(screen, MainScreen):
-            table = screen.query_one(QueueTable)
-            first_frame.append([row.ref for row in table.drawn_rows or []])
-
-    app._display = displaying
+    first_frame = first_frame_with_rows(
+        app, lambda screen: [row.ref for row in screen.query_one(QueueTable).drawn_rows]
+    )
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot, lambda: bool(first_frame))
     assert sorted(first_frame[0]) == sorted(seeded)
+
+
+@pytest.mark.parametrize("role", ["agent", "supervisor"])
+async def test_the_first_frame_is_laid_out_as_the_console_settles(
+    seeded: list[str], role: str, request: pytest.FixtureRequest, make_app: Any
+) -> None:
+    """The first frame has the queue focused, the highlighted case's keys in the key bar, and
+    the queue at its final height. It had the filter box focused (Textual's default: the first
+    focusable widget), so a key typed as the console opened went into the filter; its key bar
+    offered no case keys, then grew to two lines; and a supervisor's line of clients needing
+    admins came in after it. Each shrank the queue after the first frame, and its status line
+    jumped up."""
+    from wzdesk.tui.widgets.key_bar import KeyBar
+
+    app = make_app(request.getfixturevalue(role), refresh_seconds=3600)
+    first = first_frame_with_rows(
+        app,
+        lambda screen: (
+            app.focused,
+            str(screen.query_one(KeyBar).render()),
+            screen.query_one(QueueTable).region,
+            screen.query_one("#queue-status").region,
+        ),
+    )
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: bool(first))
+        await settle(pilot, lambda: "Loading" not in screen_text(pilot) and detail_ref(pilot))
+        if role == "supervisor":
+            await settle(pilot, lambda: "1 client needs admins: ACME" in screen_text(pilot))
+        focused, keys, queue_region, status_region = first[0]
+        screen = app.screen
+        assert focused is screen.query_one(QueueTable)
+        assert "Enter Open" in keys and "r Reply" in keys
+        assert keys == str(screen.query_one(KeyBar).render())
+        assert queue_region == screen.query_one(QueueTable).region
+        assert status_region == screen.query_one("#queue-status").region
+
+
+async def test_the_ref_column_has_its_width_from_the_first_frame(
+    desk: dict[str, str],
+    supervisor: Any,
+    agent: Any,
+    make_app: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first rows are the most urgent; the newest case, with the longest reference (past
+    WZ-99999), comes with the full load. The Ref column had the first rows' width, then
+    widened a cell and moved every column after it, a second or more after the console
+    opened on a big desk."""
+    from tests.conftest import new_case
+    from wzdesk.services import cases
+    from wzdesk.store.models import Case
+
+    newest = cases.open_case(supervisor, new_case(severity="minor", summary="Newest"))
+    # references count up: the newest case's is the longest (here, a desk past case 999,999)
+    Case.update(ref="WZ-1000001").where(Case.ref == newest.ref).execute()
+    load_top = QueueSnapshot.load_top
+    monkeypatch.setattr(QueueSnapshot, "load_top", lambda self, limit: load_top(self, 1))
+    app = make_app(agent, refresh_seconds=3600)
+
+    def refs_and_width(screen: Any) -> tuple[list[str], int]:
+        table = screen.query_one(QueueTable)
+        return [row.ref for row in table.drawn_rows], table.ref_width
+
+    first = first_frame_with_rows(app, refs_and_width)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: bool(first) and "WZ-1000001" in screen_text(pilot))
+        refs, width = first[0]
+        assert refs == [desk["breached"]]  # the first frame had the most urgent row only
+        assert width == len("WZ-1000001") == queue(pilot).ref_width
 
 
 async def test_a_database_that_cannot_be_read_at_start_says_so(

@@ -261,6 +261,12 @@ def top_query(limit: int) -> peewee.ModelSelect[Case]:
     return _query().where(Case.id.in_(top_ids_query(limit))).order_by(open_next_due())
 
 
+def _newest_ref_width() -> int:
+    """Length of the newest case's reference (by primary key: one index step)."""
+    newest = Case.select(Case.ref).order_by(Case.id.desc()).limit(1).scalar()
+    return len(newest) if newest else 0
+
+
 class QueueSnapshot:
     """Every open case in memory, most urgent first, refreshed incrementally."""
 
@@ -276,6 +282,10 @@ class QueueSnapshot:
         self.ordered: list[QueueRow] = []
         self.watermark: datetime | None = None
         self.partial = False  # only the most urgent rows are loaded so far
+        #: Cells of the newest case's reference, the widest any row can have (references
+        #: count up): the queue's Ref column takes it from the first rows, so it does not
+        #: widen, and every column after it move, when a longer one comes with the full load.
+        self.widest_ref = 0
         #: (instant, case id, row version, label): the next threshold crossings, soonest first
         self._transitions: list[tuple[float, int, int, str]] = []
         #: each open case's worst state as of :attr:`advanced_to`
@@ -322,6 +332,7 @@ class QueueSnapshot:
         self._apply(_raw(top_query(limit)), rows)
         self.outside_changes, self._done_versions = None, {}
         self._load_seen()
+        self.widest_ref = _newest_ref_width()
         self.rows = rows
         self.partial = True
         self.watermark = None  # the full load that follows must read everything
@@ -333,6 +344,7 @@ class QueueSnapshot:
         self._apply(_raw(_query().where(Case.is_open)), rows)
         self.outside_changes, self._done_versions = None, {}
         self._load_seen()
+        self.widest_ref = _newest_ref_width()
         self.rows = rows
         self.partial = False
         self._reorder()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
@@ -22,6 +23,8 @@ from wzdesk.tui.workers import desk, in_thread
 REFRESH_SECONDS = 600.0
 #: Clients named on the line at most (the rest are counted).
 NAMED = 4
+#: The line until the first read.
+CHECKING = Text("Checking which clients need admins…", "dim")
 
 
 def client_flags_text(flagged: list[dict[str, Any]], width: int | None = None) -> str:
@@ -58,7 +61,9 @@ class ClientFlags(Static):
         return role is Role.SUPERVISOR
 
     def on_mount(self) -> None:
-        self.display = False
+        # The line holds its place from the first frame, so that the queue does not lose a
+        # row and its status line jump up when the flags come in (it is hidden if none is).
+        self.update(CHECKING)
         desk(self).after_first_screen(self.refresh_flags)  # not while the queue first paints
         self.set_interval(REFRESH_SECONDS, self.refresh_flags)
 

@@ -95,6 +95,11 @@ class CaseRead(Message):
 class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
     """Queue, breach panel and case detail."""
 
+    #: Focused when the screen comes up, before its first frame (by default Textual focused the
+    #: first focusable widget, the filter box: the first frame offered no case keys, and a key
+    #: typed as the console opened went into the filter).
+    AUTO_FOCUS = "#queue"
+
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter"),
         Binding("escape", "back", "Back", show=False),
@@ -163,8 +168,11 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             self._show_rows(follow=False)
         if self.wz.role.value == "supervisor":
             self.add_class("-supervisor")
-        queue.focus()
+        self.set_focus(queue)  # now, not once the frame is drawn (see AUTO_FOCUS)
         self._apply_width(self.size.width)
+        # The first frame shows the highlighted case's keys, at the bar's final height: drawn
+        # after that frame, the bar grew a line and the queue and its status line jumped up.
+        self.query_one(KeyBar).redraw()
 
     def on_screen_resume(self) -> None:
         """Back from a prompt or another screen: let go of what the closed one watched, and
@@ -377,6 +385,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             else None
         )
         table.empty_message = self._empty_message(snapshot.partial, bool(snapshot.ordered))
+        table.ref_floor = snapshot.widest_ref
         table.set_rows(rows, now, follow)
         status = self.query_one("#queue-status", Static)
         if snapshot.partial:

@@ -12,8 +12,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.events import Resize
+from textual.geometry import Size
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from wzdesk.services.queue import QueueCounts
@@ -52,12 +53,57 @@ def quick_filter_text(
     return text
 
 
+class QuickFilters(Widget):
+    """The quick filters, wrapped to the width the layout gives them.
+
+    Drawn from that width, with the height it needs told to the layout
+    (:meth:`get_content_height`), so the first frame already has them at their height. As a
+    ``Static`` updated once its width was known, they came in after the first frame and the
+    queue below moved down a line as the console opened."""
+
+    DEFAULT_CSS = """
+    QuickFilters { width: 1fr; height: auto; }
+    """
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.active = QuickFilter.ALL
+        #: None until the whole queue is loaded: the bar then says "…", never a false 0
+        self.counts: QueueCounts | None = None
+        self._lines = 0  # lines at the width last drawn
+
+    def show(self, counts: QueueCounts | None, active: QuickFilter) -> None:
+        if (counts, active) == (self.counts, self.active):
+            return
+        self.counts, self.active = counts, active
+        lines = self._text(self.size.width).plain.count("\n") + 1 if self.size.width else 0
+        # Counts change at every threshold crossing; re-laying out the whole screen for them
+        # (up to one every two seconds at 50,000 open cases) only matters if the height did.
+        self.refresh(layout=lines != self._lines)
+
+    def _text(self, width: int) -> Text:
+        theme = self.app.current_theme
+        styles = {
+            "active": Style(reverse=True, bold=True),
+            "breached": Style(color=theme.error or "red", bold=True),
+            "at_risk": Style(color=theme.warning or "yellow"),
+            "normal": Style(),
+        }
+        return quick_filter_text(self.counts, self.active, max(20, width), styles)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        self._lines = self._text(width).plain.count("\n") + 1
+        return self._lines
+
+    def render(self) -> Text:
+        return self._text(self.size.width)
+
+
 class FilterBar(Vertical):
     """``0 All 214  1 Mine 12 …`` (whole items per line) and the filter box."""
 
     DEFAULT_CSS = """
     FilterBar { height: auto; }
-    FilterBar #quick { width: 1fr; height: auto; }
     FilterBar Input { width: 1fr; }
     FilterBar Input.-textual-compact { padding: 0 1; }
     FilterBar #filter-error { width: 1fr; height: auto; color: $error; padding: 0 1; }
@@ -72,17 +118,9 @@ class FilterBar(Vertical):
 
         text: str
 
-    def __init__(self, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.active = QuickFilter.ALL
-        #: None until the whole queue is loaded: the bar then says "…", never a false 0
-        self.counts: QueueCounts | None = None
-        self._shown: tuple[object, ...] = ()
-        self._lines = 0  # lines the quick filters took when last drawn
-
     def compose(self) -> ComposeResult:
         yield Static(id="view-tabs", classes="-hidden")
-        yield Static(id="quick")
+        yield QuickFilters(id="quick")
         yield Input(
             placeholder="/ filter: ref, client, text  (Esc clears)", id="filter-text", compact=True
         )
@@ -109,32 +147,7 @@ class FilterBar(Vertical):
 
     def show(self, counts: QueueCounts, active: QuickFilter) -> None:
         """Redraw the quick filters with their counts, the active one highlighted."""
-        self.counts, self.active = counts, active
-        self._draw()
-
-    def on_resize(self, event: Resize) -> None:
-        self._draw()
-
-    def _draw(self) -> None:
-        width = max(20, self.size.width)
-        key = (self.counts, self.active, width)
-        if key == self._shown:
-            return
-        self._shown = key
-        theme = self.app.current_theme
-        styles = {
-            "active": Style(reverse=True, bold=True),
-            "breached": Style(color=theme.error or "red", bold=True),
-            "at_risk": Style(color=theme.warning or "yellow"),
-            "normal": Style(),
-        }
-        text = quick_filter_text(self.counts, self.active, width, styles)
-        lines = text.plain.count("\n") + 1
-        # Counts change at every threshold crossing; re-laying out the whole screen for them
-        # (up to one every two seconds at 50,000 open cases) only matters if the bar's height
-        # changed.
-        self.query_one("#quick", Static).update(text, layout=lines != self._lines)
-        self._lines = lines
+        self.query_one(QuickFilters).show(counts, active)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

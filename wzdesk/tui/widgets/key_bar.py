@@ -102,4 +102,5 @@ class KeyBar(Static):
         theme = self.app.current_theme
         key_style = Style(bold=True, color=theme.accent or "cyan")
         dim = Style(dim=True)
-        self.update(key_bar_text(self.items(), max(20, self.size.width), key_style, dim))
+        width = self.size.width or self.screen.size.width  # docked full width; 0 until laid out
+        self.update(key_bar_text(self.items(), max(20, width), key_style, dim))

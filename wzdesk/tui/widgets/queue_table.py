@@ -265,6 +265,8 @@ class QueueTable(OwnStyleOnce, ScrollView, can_focus=True):
         self.drawn_rows: list[QueueRow] | None = None
         #: The longest reference in :attr:`rows` (the Ref column is at least that wide).
         self.ref_width = 0
+        #: The Ref column is at least this wide (the widest reference the desk may list).
+        self.ref_floor = 0
 
     # -- data --------------------------------------------------------------------------------
 
@@ -284,7 +286,8 @@ class QueueTable(OwnStyleOnce, ScrollView, can_focus=True):
         self.now = now
         if not same:
             self._index = {row.case_id: i for i, row in enumerate(rows)}
-            self.ref_width = max((len(row.ref) for row in rows), default=0)
+            longest = max((len(row.ref) for row in rows), default=0)
+            self.ref_width = max(longest, self.ref_floor)
         self.marked &= self._index.keys()
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         kept = selected is not None and selected.case_id in self._index
