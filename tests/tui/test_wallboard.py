@@ -348,3 +348,43 @@ async def test_a_count_that_fails_says_so_and_is_tried_again(
         screen.tick()
         await settle(pilot, lambda: screen.wallboard is not None)
         assert figure(pilot, "critical", "breached") == "1"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_until_the_queue_is_in_every_box_says_it_counts_then(
+    desk_cases, supervisor, make_app, monkeypatch: pytest.MonkeyPatch, size
+) -> None:
+    """On a big desk the whole queue takes seconds to load; the boxes were empty meanwhile
+    (an empty box says nothing of why, and next to a heading it reads as nothing at stake)."""
+    import threading
+
+    from wzdesk.services.queue import QueueSnapshot
+
+    release = threading.Event()
+    load_all = QueueSnapshot.load_all
+
+    def held(self: QueueSnapshot) -> None:
+        release.wait(timeout=10)
+        load_all(self)
+
+    monkeypatch.setattr(QueueSnapshot, "load_all", held)
+    app = make_app(supervisor, wallboard=True)
+    async with app.run_test(size=size) as pilot:
+        for _ in range(100):  # not settle(): it waits for the held load's worker
+            if isinstance(pilot.app.screen, WallboardScreen):
+                break
+            await pilot.pause(0.02)
+        await pilot.pause(0.1)
+        screen = pilot.app.screen
+        boxes = ["#wb-agents", "#wb-unassigned", "#wb-list"]
+        boxes.append("#wb-figures-table" if size[0] < 100 else "#wb-figures-total")
+        for box in boxes:
+            region = screen.query_one(box).region
+            lines = screen_lines(pilot)[region.y : region.bottom]
+            inside = " ".join(line[region.x : region.right].strip("│ ") for line in lines)
+            said = " ".join(inside.split())  # as read: wrapped lines joined
+            assert "Counted once the queue is in" in said or "Loading the queue" in said, box
+        release.set()
+        await settle(pilot, lambda: pilot.app.screen.wallboard is not None, limit=8)
+        await settle(pilot, lambda: "CRITICAL" in "\n".join(screen_lines(pilot)))
+        assert "Counted once" not in "\n".join(screen_lines(pilot))

@@ -581,6 +581,10 @@ class CaseList:
         return text
 
 
+#: What the boxes say until the first count.
+COUNTING = "[dim]Counted once the queue is in…[/]"
+
+
 class WallboardScreen(Screen[None]):
     """Figures per severity, load per agent, unassigned breaches, and every case at stake."""
 
@@ -620,12 +624,14 @@ class WallboardScreen(Screen[None]):
                         yield Static("", id=f"fig-{severity.value}", classes="fig-label")
                         for key, _ in FIGURES:
                             yield Digits("", id=f"fig-{severity.value}-{key}", classes=key)
-                yield Static("", id="wb-figures-total")
-                yield Static("", id="wb-figures-table")
+                # Until the whole queue is in, nothing is counted: empty boxes said nothing
+                # of why, for seconds on a big desk.
+                yield Static(COUNTING, id="wb-figures-total")
+                yield Static(COUNTING, id="wb-figures-table")
             with Vertical(id="wb-side"):
                 with VerticalScroll(id="wb-agents"):
-                    yield Static("", id="wb-agents-body")
-                yield Static("", id="wb-unassigned")
+                    yield Static(COUNTING, id="wb-agents-body")
+                yield Static(COUNTING, id="wb-unassigned")
         with VerticalScroll(id="wb-list"):
             yield LiveLines(Text("Loading the queue…"), id="wb-list-body")
         yield KeyBar()
