@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -112,3 +113,19 @@ def key_bar_text(pilot: Pilot[Any]) -> str:
 def prompt_title(pilot: Pilot[Any]) -> str:
     """The title of the prompt on top (every action's prompt names its case)."""
     return str(pilot.app.screen.query_one(".prompt-title").content)
+
+
+def hold_the_full_load(monkeypatch: Any) -> threading.Event:
+    """Make the console's load of the whole queue wait until the returned event is set (at
+    most 10 s): the screen stays as it is while only the first rows are in, as on a big desk."""
+    from wzdesk.services.queue import QueueSnapshot
+
+    release = threading.Event()
+    load_all = QueueSnapshot.load_all
+
+    def held(self: QueueSnapshot) -> None:
+        release.wait(timeout=10)
+        load_all(self)
+
+    monkeypatch.setattr(QueueSnapshot, "load_all", held)
+    return release

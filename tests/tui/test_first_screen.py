@@ -10,13 +10,19 @@ screen at ~300 ms instead of ~200 ms, because Textual's ``call_after_refresh`` h
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pytest
 
-from tests.tui.helpers import detail_ref, notifications, queue, screen_text, settle
+from tests.tui.helpers import (
+    detail_ref,
+    hold_the_full_load,
+    notifications,
+    queue,
+    screen_text,
+    settle,
+)
 from wzdesk.services.queue import QueueSnapshot
 from wzdesk.tui.widgets import QueueTable
 
@@ -75,14 +81,7 @@ async def test_the_quick_filter_counts_say_loading_until_the_whole_queue_is_in(
 ) -> None:
     """While only the first rows are in, the counts over the whole queue are not known: the bar
     shows ``…``, never a 0 that reads as "nothing breached"."""
-    release = threading.Event()
-    load_all = QueueSnapshot.load_all
-
-    def held(self: QueueSnapshot) -> None:
-        release.wait(timeout=10)
-        load_all(self)
-
-    monkeypatch.setattr(QueueSnapshot, "load_all", held)
+    release = hold_the_full_load(monkeypatch)
     app = make_app(agent, refresh_seconds=3600)
     async with app.run_test(size=(160, 45)) as pilot:
         for _ in range(200):  # not settle(): it waits for the held load's worker
@@ -127,7 +126,7 @@ async def test_the_first_frame_is_laid_out_as_the_console_settles(
     focusable widget), so a key typed as the console opened went into the filter; its key bar
     offered no case keys, then grew to two lines; and a supervisor's line of clients needing
     admins came in after it. Each shrank the queue after the first frame, and its status line
-    jumped up."""
+    jumped up. Its case pane said "Select a case in the queue." with a row highlighted."""
     from wzdesk.tui.widgets.key_bar import KeyBar
 
     app = make_app(request.getfixturevalue(role), refresh_seconds=3600)
@@ -138,6 +137,7 @@ async def test_the_first_frame_is_laid_out_as_the_console_settles(
             str(screen.query_one(KeyBar).render()),
             screen.query_one(QueueTable).region,
             screen.query_one("#queue-status").region,
+            str(screen.query_one("#detail-title").render()),
         ),
     )
     async with app.run_test(size=(160, 45)) as pilot:
@@ -145,13 +145,16 @@ async def test_the_first_frame_is_laid_out_as_the_console_settles(
         await settle(pilot, lambda: "Loading" not in screen_text(pilot) and detail_ref(pilot))
         if role == "supervisor":
             await settle(pilot, lambda: "1 client needs admins: ACME" in screen_text(pilot))
-        focused, keys, queue_region, status_region = first[0]
+        focused, keys, queue_region, status_region, case_title = first[0]
         screen = app.screen
         assert focused is screen.query_one(QueueTable)
         assert "Enter Open" in keys and "r Reply" in keys
         assert keys == str(screen.query_one(KeyBar).render())
         assert queue_region == screen.query_one(QueueTable).region
         assert status_region == screen.query_one("#queue-status").region
+        # a row is highlighted: the case pane is reading it (it said "Select a case")
+        highlighted = screen.query_one(QueueTable).rows[0].ref
+        assert case_title in (f"Loading {highlighted}…", f"{highlighted}  Payroll export fails")
 
 
 async def test_the_ref_column_has_its_width_from_the_first_frame(

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Digits
 
 from tests.conftest import local, new_case
-from tests.tui.helpers import line_with, notifications, screen_lines
+from tests.tui.helpers import hold_the_full_load, line_with, notifications, screen_lines
 from tests.tui.test_flows import settle
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.rules import Role
@@ -356,18 +356,7 @@ async def test_until_the_queue_is_in_every_box_says_it_counts_then(
 ) -> None:
     """On a big desk the whole queue takes seconds to load; the boxes were empty meanwhile
     (an empty box says nothing of why, and next to a heading it reads as nothing at stake)."""
-    import threading
-
-    from wzdesk.services.queue import QueueSnapshot
-
-    release = threading.Event()
-    load_all = QueueSnapshot.load_all
-
-    def held(self: QueueSnapshot) -> None:
-        release.wait(timeout=10)
-        load_all(self)
-
-    monkeypatch.setattr(QueueSnapshot, "load_all", held)
+    release = hold_the_full_load(monkeypatch)
     app = make_app(supervisor, wallboard=True)
     async with app.run_test(size=size) as pilot:
         for _ in range(100):  # not settle(): it waits for the held load's worker

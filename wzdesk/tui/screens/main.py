@@ -166,6 +166,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         self.tick()
         if self.wz.snapshot is not None:  # read before the first frame: draw its rows in it
             self._show_rows(follow=False)
+            self._follow(queue.current_row)  # and say the case pane is reading the first
         if self.wz.role.value == "supervisor":
             self.add_class("-supervisor")
         self.set_focus(queue)  # now, not once the frame is drawn (see AUTO_FOCUS)
@@ -583,6 +584,8 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             self.query_one("#detail", CaseDetail).show(None, empty=self._no_case_text())
             return
         ref = row.ref
+        if self.case is None:  # nothing shown yet (the console opening): not "Select a case"
+            self.query_one("#detail", CaseDetail).show(None, empty=f"Loading {ref}…")
         self._debounce = self.set_timer(DETAIL_DEBOUNCE, lambda: self.load_detail(ref))
 
     def _no_case_text(self) -> str:
