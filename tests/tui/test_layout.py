@@ -256,3 +256,29 @@ def test_a_long_timeline_shows_its_newest_lines_and_says_how_many_older_events_i
     assert "+8 older events not shown here (`wzdesk case show WZ-1042` prints" in text
     whole = timeline(events, when, "WZ-1042", limit=40).plain
     assert all(f"note {n}" in whole for n in range(10)) and "older event" not in whole
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+async def test_a_reply_says_whom_it_is_emailed_to_without_scrolling(
+    desk, agent, make_app, size
+) -> None:
+    """At 80×24 the reply box was taller than the screen: it scrolled to its text box, and
+    "The client sees this: it is emailed to …" went out of sight above it. On a short
+    terminal the text box is shorter, and the whole prompt shows."""
+    from tests.conftest import local, new_case
+    from wzdesk.services import cases
+    from wzdesk.tui.screens.reply import ReplyEditor
+
+    long = "New cost centre for the Ottawa office, with its own approvers and payroll"
+    first = cases.open_case(agent, new_case(summary=long, received_at=local(2026, 3, 2, 8, 0)))
+    app = make_app(agent)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot, 7)
+        assert queue(pilot).current_row.ref == first.ref  # the most overdue: highlighted
+        await pilot.press("r")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ReplyEditor))
+        box = pilot.app.screen.query_one(".prompt-box")
+        assert box.scroll_y == 0 and box.max_scroll_y == 0  # nothing of it out of sight
+        said = " ".join(screen_text(pilot).split())
+        assert "The client sees this: it is emailed to ana@acme.example" in said
+        assert "Send" in said and "Cancel" in said

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.timer import Timer
@@ -43,6 +43,10 @@ REFRESH_SECONDS = 3.0
 FIRST_SCREEN_ROWS = 24
 #: Seconds start-up reads wait for the first screen at most (a load that fails never paints).
 FIRST_SCREEN_WAIT = 3.0
+#: A terminal with fewer rows is short: prompts' text boxes shrink (class ``-short`` on the
+#: app), so that a prompt's lines fit without scrolling; at 80×24 a reply's "The client sees
+#: this: it is emailed to …" had scrolled out of the box, above its text.
+SHORT_HEIGHT = 30
 
 
 def styles_dir() -> Path:
@@ -122,6 +126,7 @@ class WzdeskApp(App[None]):
     def on_mount(self) -> None:
         from wzdesk.tui.screens.main import MainScreen
 
+        self.set_class(self.size.height < SHORT_HEIGHT, "-short")
         self.push_screen(MainScreen())
         if self.start_on_wallboard:
             self.action_wallboard()
@@ -136,6 +141,9 @@ class WzdeskApp(App[None]):
         self.set_interval(60, lambda: forget_closed_watchers(self))  # see its docstring
         self.set_timer(FIRST_SCREEN_WAIT, self._run_after_first_screen)  # if it never comes
         self.load_queue(initial=True, first=self._read_first_screen())
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < SHORT_HEIGHT, "-short")
 
     def _read_first_screen(self) -> QueueSnapshot | None:
         """The most urgent open cases, read here on the UI thread before the first frame.
