@@ -75,11 +75,15 @@ def ago(seconds: float) -> str:
     return f"{int(seconds)}s"
 
 
-def layout(width: int, extra: bool, ref_width: int = 0) -> tuple[list[Column], list[int], bool]:
+@lru_cache(maxsize=32)
+def layout(
+    width: int, extra: bool, ref_width: int = 0
+) -> tuple[tuple[Column, ...], tuple[int, ...], bool]:
     """The columns that fit ``width`` cells, their widths, and whether severities shorten.
 
     ``ref_width``: the longest reference listed; the Ref column widens to it (a desk past
-    WZ-99999 showed "WZ-6144…": which case a row is must never be cut)."""
+    WZ-99999 showed "WZ-6144…": which case a row is must never be cut). Cached: every line
+    of every repaint asks (it was a tenth of drawing a line)."""
     columns = [c for c in COLUMNS if extra or not c.optional]
     short = False
 
@@ -99,13 +103,13 @@ def layout(width: int, extra: bool, ref_width: int = 0) -> tuple[list[Column], l
         sizes = widths(columns, short)
         summary = sizes[[c.key for c in columns].index("summary")]
         if summary >= MIN_SUMMARY:
-            return columns, sizes, short
+            return tuple(columns), tuple(sizes), short
         if not short and width < 100:
             short = True
             continue
         droppable = [c for c in columns if c.keep < 90]
         if not droppable:
-            return columns, sizes, short
+            return tuple(columns), tuple(sizes), short
         columns.remove(min(droppable, key=lambda c: c.keep))
 
 
@@ -138,7 +142,9 @@ def fit_cells(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
-def row_strip(cells: list[tuple[str, Style]], widths: list[int], width: int, fill: Style) -> Strip:
+def row_strip(
+    cells: list[tuple[str, Style]], widths: Sequence[int], width: int, fill: Style
+) -> Strip:
     """One line of the table: a space, then each cell fitted to its column with a space after
     it, padded with ``fill`` or cut to ``width`` cells.
 
@@ -514,7 +520,7 @@ class QueueTable(OwnStyleOnce, ScrollView, can_focus=True):
         unread = self.is_unread(row)
         marks_style = base + self._ink("queue--unread") if unread else base
         severity = _SHORT_SEVERITY[row.severity.value] if short else row.severity.value
-        return {
+        cells = {
             "marks": (mark + ("●" if unread else " "), marks_style),
             "ref": (row.ref, base),
             "severity": (severity, severity_style),
@@ -522,18 +528,18 @@ class QueueTable(OwnStyleOnce, ScrollView, can_focus=True):
             "summary": (row.summary, base),
             "status": (_STATUS_LABELS.get(row.status, row.status), base),
             "assignee": (row.assignee or "—", base if row.assignee else dim),
-            "age": (ago(now - row.received_at), dim),
-            "updated": (ago(now - row.updated_at), dim),
-            "client_wrote": (
-                ago(now - row.client_wrote_at) if row.client_wrote_at else "—",
-                dim,
-            ),
             "response": (response_text, base + self._timer_style(response_state, False)),
             "resolution": (
                 resolution_text,
                 base + self._timer_style(resolution_state, row.paused_since is not None),
             ),
         }
+        if self.extra_columns:  # x: the ages
+            cells["age"] = (ago(now - row.received_at), dim)
+            cells["updated"] = (ago(now - row.updated_at), dim)
+            wrote = row.client_wrote_at
+            cells["client_wrote"] = (ago(now - wrote) if wrote else "—", dim)
+        return cells
 
     def _timer_style(self, state: TimerState, paused: bool) -> Style:
         if paused and state is not TimerState.BREACHED:
