@@ -7,6 +7,7 @@ first frame (see :meth:`WzdeskApp._read_first_screen`). The one-second tick read
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -317,9 +318,15 @@ class WzdeskApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The intake keys do nothing inside the intake form (it stays one form at a time)."""
         if action in ("phone_intake", "new_case"):
-            from wzdesk.tui.screens.intake import IntakeScreen
-
-            return None if isinstance(self.screen, IntakeScreen) else True
+            # Not imported for the asking: the key bar asks as the console opens, and loading
+            # the intake form's module then cost 6 ms before the first frame. Not loaded yet:
+            # no intake form is open.
+            intake = sys.modules.get("wzdesk.tui.screens.intake")
+            return (
+                None
+                if intake is not None and isinstance(self.screen, intake.IntakeScreen)
+                else True
+            )
         return True
 
     # -- quitting ---------------------------------------------------------------------------

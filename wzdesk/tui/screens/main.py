@@ -171,9 +171,6 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             self.add_class("-supervisor")
         self.set_focus(queue)  # now, not once the frame is drawn (see AUTO_FOCUS)
         self._apply_width(self.size.width)
-        # The first frame shows the highlighted case's keys, at the bar's final height: drawn
-        # after that frame, the bar grew a line and the queue and its status line jumped up.
-        self.query_one(KeyBar).redraw()
 
     def on_screen_resume(self) -> None:
         """Back from a prompt or another screen: let go of what the closed one watched, and

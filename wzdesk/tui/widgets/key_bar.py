@@ -13,9 +13,9 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.events import Resize
+from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widget import Widget
 
 #: Shown first, in this order, whenever they are active.
 FIRST_KEYS = ("f1", "f2", "f3")
@@ -58,26 +58,35 @@ def key_bar_text(
     return text
 
 
-class KeyBar(Static):
-    """A one- or two-line footer of the active keys."""
+class KeyBar(Widget):
+    """A one- or two-line footer of the active keys.
+
+    Worked out when drawn, once per change of the keys (or of the width), not once per change
+    announced: mounting a screen announces several (focus, rows, the highlighted case), and the
+    bar read every binding's state for each, ~2 ms a time, seven times before the console's
+    first frame. Its height is told to the layout (:meth:`get_content_height`), so the first
+    frame has it at its height."""
 
     DEFAULT_CSS = """
     KeyBar { dock: bottom; height: auto; max-height: 2; background: $panel; }
     """
 
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._changes = 0  # key changes announced
+        self._made: tuple[object, ...] | None = None  # (changes, width, theme) of _text
+        self._text = Text()
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self.call_after_refresh(self.redraw)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
         if self.is_attached and screen is self.screen:
-            self.call_after_refresh(self.redraw)
-
-    def on_resize(self, event: Resize) -> None:
-        self.redraw()
+            self._changes += 1
+            self.refresh()
 
     def items(self) -> list[tuple[str, str, bool]]:
         """(key, description, enabled) for every shown active binding, F1/F2/F3 first."""
@@ -96,11 +105,26 @@ class KeyBar(Static):
                 rest.append(item)
         return [first[k] for k in FIRST_KEYS if k in first] + rest
 
-    def redraw(self) -> None:
-        if not self.is_attached:
-            return
-        theme = self.app.current_theme
-        key_style = Style(bold=True, color=theme.accent or "cyan")
-        dim = Style(dim=True)
-        width = self.size.width or self.screen.size.width  # docked full width; 0 until laid out
-        self.update(key_bar_text(self.items(), max(20, width), key_style, dim))
+    def text_for(self, width: int) -> Text:
+        """The bar at ``width`` cells, as the keys are now."""
+        made = (self._changes, width, self.app.theme)
+        if made != self._made:
+            theme = self.app.current_theme
+            key_style = Style(bold=True, color=theme.accent or "cyan")
+            self._text = key_bar_text(self.items(), max(20, width), key_style, Style(dim=True))
+            self._made = made
+        return self._text
+
+    @property
+    def content(self) -> Text:
+        """What the bar says now."""
+        return self.text_for(self.size.width or self.screen.size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.text_for(width).plain.count("\n") + 1
+
+    def render(self) -> Text:
+        text = self.text_for(self.size.width)
+        if text.plain.count("\n") + 1 != self.size.height:
+            self.call_later(self.refresh, layout=True)  # the keys now take one line more or less
+        return text
