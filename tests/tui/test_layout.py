@@ -282,3 +282,28 @@ async def test_a_reply_says_whom_it_is_emailed_to_without_scrolling(
         said = " ".join(screen_text(pilot).split())
         assert "The client sees this: it is emailed to ana@acme.example" in said
         assert "Send" in said and "Cancel" in said
+
+
+async def test_the_key_bar_takes_the_lines_its_keys_need_as_they_change(
+    desk, agent, make_app
+) -> None:
+    """The bar is worked out when drawn; when its keys take a line less (no case left to act
+    on), the screen is laid out again and the queue has that line."""
+    from textual.widgets import Input
+
+    from wzdesk.tui.widgets.key_bar import KeyBar
+
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        bar = pilot.app.screen.query_one(KeyBar)
+        assert "r Reply" in key_bar_text(pilot) and bar.region.height == 2
+        queue_bottom = pilot.app.screen.query_one("#queue-pane").region.bottom
+        await pilot.press("slash")
+        pilot.app.screen.query_one("#filter-text", Input).value = "zeppelin"  # matches nothing
+        await settle(
+            pilot, lambda: queue(pilot).rows == [] and "r Reply" not in key_bar_text(pilot)
+        )
+        await settle(pilot, lambda: bar.region.height == 1)
+        assert "\n" not in key_bar_text(pilot).strip()
+        assert pilot.app.screen.query_one("#queue-pane").region.bottom == queue_bottom + 1

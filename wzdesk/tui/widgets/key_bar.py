@@ -76,6 +76,7 @@ class KeyBar(Widget):
         self._changes = 0  # key changes announced
         self._made: tuple[object, ...] | None = None  # (changes, width, theme) of _text
         self._text = Text()
+        self._relaid: tuple[object, ...] | None = None  # _made when a relayout was last asked
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -125,6 +126,9 @@ class KeyBar(Widget):
 
     def render(self) -> Text:
         text = self.text_for(self.size.width)
-        if text.plain.count("\n") + 1 != self.size.height:
-            self.call_later(self.refresh, layout=True)  # the keys now take one line more or less
+        if text.plain.count("\n") + 1 != self.size.height and self._relaid != self._made:
+            # The keys now take a line more or less: lay out again (once for this text, should
+            # a style ever hold the bar at another height).
+            self._relaid = self._made
+            self.call_later(self.refresh, layout=True)
         return text
