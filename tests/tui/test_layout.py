@@ -13,6 +13,7 @@ from tests.tui.helpers import (
     notifications,
     queue,
     row_line,
+    screen_lines,
     screen_text,
     settle,
 )
@@ -141,6 +142,38 @@ async def test_breach_panel_names_the_target_and_says_how_many_are_hidden(
         assert "more critical" in text  # the side panel shows 3 a group, and says so
         # ...whole: the hint after the count was cut with "…" at 120 columns
         assert "+5 more critical (F4, then m: every case)" in line_with(pilot, "more critical")
+
+
+async def test_the_business_clock_keeps_to_one_line_when_the_breach_panel_scrolls(
+    desk, agent, supervisor, make_app, clock
+) -> None:
+    """The panel's scroll bar appears once the board is counted and takes a cell: the clock,
+    one cell too wide then, wrapped "18:00" onto a line of its own and moved the board down."""
+    from tests.conftest import local, new_case
+    from wzdesk.services import cases
+    from wzdesk.tui.widgets import SlaPanel
+
+    for severity in ("critical", "major", "moderate", "minor"):
+        for number in range(5):  # more at stake than the panel shows: it scrolls
+            cases.open_case(
+                supervisor,
+                new_case(
+                    severity=severity,
+                    summary=f"{severity} {number}",
+                    received_at=local(2026, 3, 2, 8, number),
+                ),
+            )
+    clock.advance(timedelta(days=1))  # Tuesday 10:00
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, 26)
+        panel = pilot.app.screen.query_one(SlaPanel)
+        assert panel.max_scroll_y > 0 and panel.scrollbars_enabled[0]
+        lines = screen_lines(pilot)
+        at = next(i for i, line in enumerate(lines) if "● Open" in line)
+        assert "closes 18:00" in lines[at]
+        assert "10:00 EDT" in lines[at]  # the time stays, whatever else gives way
+        assert "CRITICAL" in lines[at + 1]  # the board starts right below it
 
 
 async def test_help_lists_only_the_keys_a_role_may_use(seeded, phone_staff, make_app) -> None:

@@ -12,10 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.widget import Widget
 
 from wzdesk.core.calendar import BusinessCalendar
 from wzdesk.core.sla import Severity, TimerState
@@ -32,27 +34,71 @@ SEVERITY_STYLE = {
 TARGET_LABEL = {"response": "response", "resolution": "resolution"}
 
 
-class BusinessClock(Static):
-    """``Open · Mon 09 Mar 10:42 EDT · closes 18:00`` (or when it next opens)."""
+class BusinessClock(Widget):
+    """``● Open · Wed 11 Mar 10:42 EDT · closes 18:00`` (or when it next opens), in the longest
+    form that fits on one line.
 
-    _shown = ""
+    The breach panel's scroll bar appears once the board is counted and takes a cell: the
+    line, a cell too wide then, wrapped ("18:00" alone on a second line) and pushed the board
+    down a line. Open, the clock drops the date, then the weekday, rather than wrap. Closed, it
+    never drops "countdowns stopped" (why no time moves): at its narrowest it breaks the line
+    before "opens", not inside a phrase."""
+
+    DEFAULT_CSS = "BusinessClock { height: auto; }"
+
+    _forms: tuple[str, ...] = ("",)
+
+    @property
+    def text(self) -> str:
+        """The form shown at the clock's present width."""
+        return self._form_for(self.content_size.width)
 
     def show(self, calendar: BusinessCalendar, now: datetime) -> None:
         zone = calendar.zone
         local = now.astimezone(zone)
         # Minutes, not seconds: the clock redraws once a minute, not every tick.
-        stamp = local.strftime("%a %d %b %H:%M %Z")
+        day, clock = local.strftime("%a %d %b"), local.strftime("%H:%M %Z")
         is_open = calendar.is_open(now)
         if is_open:
-            closes = calendar.next_closing(now)
-            text = f"● Open · {stamp} · closes {local_time(closes, zone, with_date=False)}"
+            closes = f"closes {local_time(calendar.next_closing(now), zone, with_date=False)}"
+            forms = (
+                f"● Open · {day} {clock} · {closes}",
+                f"● Open · {day[:3]} {clock} · {closes}",
+                f"● Open · {clock} · {closes}",
+                f"● Open · {closes}",
+            )
         else:
-            opens = local_time(calendar.next_opening(now), zone, now=now)
-            text = f"○ Closed · {stamp} · countdowns stopped · opens {opens}"
-        if text != self._shown:
-            self._shown = text
+            opens = f"opens {local_time(calendar.next_opening(now), zone, now=now)}"
+            forms = (
+                f"○ Closed · {day} {clock} · countdowns stopped · {opens}",
+                f"○ Closed · {clock} · countdowns stopped · {opens}",
+                f"○ Closed · countdowns stopped · {opens}",
+                f"○ Closed · countdowns stopped\n  {opens}",
+            )
+        if forms != self._forms:
+            width = self.content_size.width
+            lines_before = self._lines(self._form_for(width), width)
+            self._forms = forms
             self.set_class(not is_open, "-closed")
-            self.update(text)
+            self.refresh(layout=self._lines(self._form_for(width), width) != lines_before)
+
+    def _form_for(self, width: int) -> str:
+        return next((form for form in self._forms if _widest(form) <= width), self._forms[-1])
+
+    def _lines(self, form: str, width: int) -> int:
+        if width <= 0 or not form:
+            return 1
+        return len(Text(form).wrap(self.app.console, width))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self._lines(self._form_for(width), width)
+
+    def render(self) -> Text:
+        return Text(self.text)
+
+
+def _widest(form: str) -> int:
+    return max(cell_len(line) for line in form.split("\n"))
 
 
 def _order(item: tuple[QueueRow, TargetReading]) -> tuple[bool, float]:
