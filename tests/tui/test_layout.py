@@ -176,6 +176,38 @@ async def test_the_business_clock_keeps_to_one_line_when_the_breach_panel_scroll
         assert "CRITICAL" in lines[at + 1]  # the board starts right below it
 
 
+async def test_every_screen_lists_its_keys_in_the_key_bar(desk, supervisor, make_app) -> None:
+    """Insights, alerts, the audit trail, the client view and the SLA explanation had Textual's
+    own footer: lower-case keys (``f5 Reload``), the app's keys last, and at 80 columns keys
+    dropped without a word. Every screen now has the console's key bar."""
+    from textual.widgets import Footer
+
+    from wzdesk.tui.widgets.key_bar import KeyBar
+
+    app = make_app(supervisor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        for name, open_it in (
+            ("insights", lambda: pilot.press("f8")),
+            ("alerts", lambda: pilot.press("f7")),
+            ("audit", lambda: pilot.app.run_action("audit")),
+            ("client view", lambda: pilot.press("C")),
+            ("explain", lambda: pilot.press("E")),
+        ):
+            before = len(pilot.app.screen_stack)
+            await open_it()
+            await settle(pilot, lambda: len(pilot.app.screen_stack) > before)  # noqa: B023
+            screen = pilot.app.screen
+            assert not screen.query(Footer), name
+            assert screen.query_one(KeyBar).region.height >= 1, name
+            bar = key_bar_text(pilot)
+            assert bar.startswith(" F1 Help  F2 Log call  F3 New case"), (name, bar)
+            assert "Esc Back" in bar and "F5 Reload" in bar, (name, bar)
+            assert bar.splitlines()[-1] in screen_lines(pilot)[-1], name  # drawn at the bottom
+            await pilot.press("escape")
+            await settle(pilot, lambda: len(pilot.app.screen_stack) == before)  # noqa: B023
+
+
 async def test_help_lists_only_the_keys_a_role_may_use(seeded, phone_staff, make_app) -> None:
     app = make_app(phone_staff)
     async with app.run_test(size=(120, 44)) as pilot:

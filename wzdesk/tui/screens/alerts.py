@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from wzdesk.core.errors import UserError
 from wzdesk.tui.alert_log import console_alerts, console_alerts_raised
+from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
 
 LIMIT = 200
@@ -74,7 +75,7 @@ class AlertsScreen(Screen[None]):
         yield Header(show_clock=False)
         yield Static("Loading alerts…", id="alerts-status")
         yield DataTable(id="alerts", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#alerts", DataTable)

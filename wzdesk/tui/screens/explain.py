@@ -14,10 +14,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from wzdesk.core.errors import UserError
 from wzdesk.core.timefmt import format_business_duration
+from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
 
 
@@ -104,7 +105,7 @@ class ExplainScreen(Screen[None]):
         yield Header(show_clock=False)
         with VerticalScroll(id="explain-box"):
             yield Static(f"Explaining {self.ref}…", id="explain")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"SLA explain · {self.ref}"

@@ -13,11 +13,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual_plotext import PlotextPlot
 
 from wzdesk.core.errors import UserError
 from wzdesk.core.timefmt import format_business_duration
+from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
 
 WEEKS = 12
@@ -74,7 +75,7 @@ class InsightsScreen(Screen[None]):
                 with Horizontal(classes="insight"):
                     yield DataTable(id=f"{name}-table", cursor_type="row", zebra_stripes=True)
                     yield PlotextPlot(id=f"{name}-chart")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"Insights · last {WEEKS} weeks"

@@ -17,10 +17,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from wzdesk.core.errors import UserError
 from wzdesk.core.rules import Action, may
+from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
 
 
@@ -156,7 +157,7 @@ class PeopleScreen(Screen[None]):
         yield Header(show_clock=False)
         with VerticalScroll(id="people"):
             yield Static(f"Loading {self.view_title}…", id="people-body")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = self.view_title
