@@ -231,6 +231,29 @@ async def test_countdowns_tick_and_rows_regroup_when_a_threshold_passes(
         assert screen.wallboard is built  # each crossing moved its row: never a recount
 
 
+async def test_a_time_gaining_a_digit_keeps_its_row_in_the_columns(
+    desk_cases, supervisor, make_app, clock
+) -> None:
+    """The list's columns are sized when it is made, from the times as placed; it is made again
+    at the next move or re-sort (five minutes at most). An overdue time that gained a digit
+    in between ("9h59m" to "10h00m") pushed the rest of its row a cell right of the others."""
+    # Thursday 16:02: response due Friday 10:02, overdue 9h58m at Monday 10:00.
+    nearly = _open(supervisor, "critical", "Exports stuck", local(2026, 3, 5, 16, 2))
+    app = make_app(supervisor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_wallboard(pilot)
+        assert "overdue 9h58m" in row_line(pilot, nearly)
+        built = screen.wallboard
+        clock.advance(timedelta(minutes=3))
+        await settle(pilot, lambda: "overdue 10h01m" in row_line(pilot, nearly))
+        assert screen.wallboard is built  # the same list, not made again
+        assert "overdue 4h03m" in row_line(pilot, desk_cases["breached"])
+        columns = {
+            row_line(pilot, ref).index("  ACME  ") for ref in (nearly, desk_cases["breached"])
+        }
+        assert len(columns) == 1, [row_line(pilot, ref) for ref in (nearly, desk_cases["breached"])]
+
+
 async def test_regroups_when_the_queue_changes(desk_cases, supervisor, agent, make_app) -> None:
     app = make_app(supervisor)
     async with app.run_test(size=(120, 40)) as pilot:

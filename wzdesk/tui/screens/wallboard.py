@@ -42,7 +42,7 @@ from textual.worker import get_current_worker
 
 from wzdesk.core.rules import Role
 from wzdesk.core.sla import Severity, TimerState
-from wzdesk.services.queue import QueueRow, QueueSnapshot, TargetReading
+from wzdesk.services.queue import RESORT_SECONDS, QueueRow, QueueSnapshot, TargetReading
 from wzdesk.tui.formatting import target_status
 from wzdesk.tui.messages import QueueChanged
 from wzdesk.tui.widgets.key_bar import KeyBar
@@ -425,10 +425,11 @@ class Wallboard:
             lines.append((severity, HEADING, None))
             for row, built in items[:count]:
                 lines.append((severity, 0, (row, built)))
-                # The time as placed, not read again: up to 2,000 rows are listed, and each
-                # reading costs calendar look-ups (a time grown a digit since shifts its row's
-                # later columns by one until the list is made again, at the next move).
-                status = target_status(built.remaining, built.state, built.paused)
+                # The time as placed, not read again (up to 2,000 rows are listed, and each
+                # reading costs calendar look-ups), and as wide as it gets before the list is
+                # made again: an overdue time that gained a digit meanwhile ("9h59m" to
+                # "10h00m") pushed the rest of its row a cell right of the others.
+                status = _widest_status(built)
                 cells.append((row.ref, status, row.client_code, row.assignee or "unassigned"))
             hidden = len(items) - min(count, len(items))
             if hidden > 0:
@@ -526,6 +527,21 @@ class Wallboard:
             str(totals.due_soon),
         )
         return table
+
+
+#: The longest a made list is shown: until the board's re-sort, and the tick that does it.
+LIST_LIFE = RESORT_SECONDS + 60
+
+
+def _widest_status(reading: TargetReading) -> str:
+    """A row's time as placed, or as it reads :data:`LIST_LIFE` later if that is wider: the
+    list is made again by then (at the board's re-sort). Only an overdue time grows, and a
+    paused one stands still."""
+    shown = target_status(reading.remaining, reading.state, reading.paused)
+    if reading.state is not TimerState.BREACHED or reading.paused or reading.remaining is None:
+        return shown
+    later = target_status(reading.remaining - LIST_LIFE, reading.state, reading.paused)
+    return later if len(later) > len(shown) else shown
 
 
 def case_line(row: QueueRow, reading: TargetReading, widths: tuple[int, int, int, int]) -> Text:
