@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 
 from tests.tui.helpers import (
     detail_ref,
+    detail_text,
     key_bar_text,
     line_with,
     notifications,
@@ -108,6 +110,32 @@ async def test_a_reference_past_wz_99999_is_shown_whole(desk, agent, make_app, s
         assert long_ref in row_line(pilot, long_ref)
         assert desk["minor"] in row_line(pilot, desk["minor"])
         assert "Payroll export"[: 8 if size[0] < 100 else 14] in screen_text(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_case_overdue_a_thousand_hours_shows_its_time_whole(
+    desk, agent, supervisor, make_app, size
+) -> None:
+    """A case forgotten since last spring read ``-2456h0…`` in both timer cells. From a
+    thousand business hours the minutes give way; the case pane gives the time in full."""
+    from tests.conftest import local, new_case
+    from wzdesk.services import cases
+
+    stale = cases.open_case(
+        supervisor,
+        new_case(summary="Forgotten since spring", received_at=local(2025, 4, 1, 10)),
+    )
+    app = make_app(agent)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot, 7)
+        line = row_line(pilot, stale.ref)
+        cells = re.findall(r"-(\d+)h(\S*)", line)
+        assert len(cells) == 2 and all(len(hours) >= 4 for hours, _ in cells), line
+        assert all(rest == "" for _, rest in cells), line  # neither cut nor with minutes
+        assert "…" not in line.split(cells[0][0])[1], line
+        await pilot.press("home")
+        await settle(pilot, lambda: detail_ref(pilot) == stale.ref)
+        assert f"overdue {cells[0][0]}h" in detail_text(pilot)
 
 
 async def test_a_late_response_with_time_left_shows_no_minus_sign(desk, agent, make_app) -> None:

@@ -18,6 +18,7 @@ LEGEND: list[tuple[str, str]] = [
     ("3h12m", "business time left before the target is due"),
     ("-3h12m", "overdue: the target is breached, by this much business time"),
     ("⏸3h12m", "the resolution clock is paused (waiting on the client); time left when it resumes"),
+    ("-2456h", "a thousand business hours or more: whole hours (the case pane gives the minutes)"),
     ("met", "met on time"),
     ("late", "met, but after the due instant: the target was missed; nothing is overdue now"),
 ]
@@ -27,14 +28,25 @@ def _magnitude(seconds: float) -> str:
     return format_business_duration(abs(seconds))
 
 
+#: The queue's timer columns are this many cells wide.
+COUNTDOWN_CELLS = 8
+
+
 def short_countdown(remaining: float | None, state: TimerState, paused: bool = False) -> str:
-    """A queue cell: ``3h12m``, ``-3h12m`` (breached only), ``⏸3h12m``, ``met``, ``late``."""
+    """A queue cell: ``3h12m``, ``-3h12m`` (breached only), ``⏸3h12m``, ``met``, ``late``.
+
+    At a thousand business hours or more the minutes give way (``-2456h``: at least that
+    much): a case forgotten since last spring read ``-2456h0…``, cut in its cell."""
     if remaining is None or state.is_done:
         return "late" if state is TimerState.LATE else "met"
     if state is TimerState.BREACHED:
-        return f"-{_magnitude(remaining)}"
-    text = _magnitude(max(0.0, remaining))
-    return f"⏸{text}" if paused else text
+        text = f"-{_magnitude(remaining)}"
+    else:
+        text = _magnitude(max(0.0, remaining))
+        text = f"⏸{text}" if paused else text
+    if len(text) > COUNTDOWN_CELLS:
+        text = text[: text.rindex("h") + 1]
+    return text
 
 
 def target_status(remaining: float | None, state: TimerState, paused: bool = False) -> str:

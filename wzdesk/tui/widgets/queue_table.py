@@ -30,7 +30,7 @@ from textual.strip import Strip
 
 from wzdesk.core.sla import TimerState
 from wzdesk.services.queue import QueueRow
-from wzdesk.tui.formatting import short_countdown
+from wzdesk.tui.formatting import COUNTDOWN_CELLS, short_countdown
 from wzdesk.tui.widgets.own_style import OwnStyleOnce
 
 
@@ -57,8 +57,8 @@ COLUMNS: Sequence[Column] = (
     Column("age", "Age", 5, 55, optional=True),
     Column("updated", "Updated", 7, 53, optional=True),
     Column("client_wrote", "Wrote", 7, 52, optional=True),
-    Column("response", "Response", 8, 95),
-    Column("resolution", "Resolve", 8, 95),
+    Column("response", "Response", COUNTDOWN_CELLS, 95),
+    Column("resolution", "Resolve", COUNTDOWN_CELLS, 95),
 )
 #: The summary keeps at least this many cells before other columns give way.
 MIN_SUMMARY = 16
