@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Tabs
 
 from tests.conftest import local, new_case
-from tests.tui.helpers import screen_lines
+from tests.tui.helpers import key_bar_text, screen_lines
 from tests.tui.test_flows import settle
 from wzdesk.services import cases as case_service
 from wzdesk.services.cases import open_case
@@ -79,6 +79,19 @@ async def test_palette_opens_every_case_newest_first_with_a_count(
         assert status_line(pilot).startswith("4 cases · 1–4, page 1 of 1 · newest first")
         old = next(line for line in screen_lines(pilot) if history_cases["old"] in line)
         assert "Mon 06 Oct 2025 09:00" in old and "resolved" in old  # a past year shows it
+
+
+async def test_at_80_columns_the_status_line_is_whole_and_the_key_bar_names_the_rest(
+    history_cases, agent, make_app
+) -> None:
+    app = make_app(agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_from_palette(pilot)
+        line = next(line for line in screen_lines(pilot) if "newest first" in line)
+        assert line.rstrip().endswith("0–3 status"), line  # was cut: "· 0–3 st…"
+        await pilot.press("enter")  # to the list: [ ] and / are the key bar's
+        await settle(pilot, lambda: "Prev page" in key_bar_text(pilot))
+        assert "] Next page" in key_bar_text(pilot) and "/ Search" in key_bar_text(pilot)
 
 
 async def test_search_and_status_filter(history_cases, agent, make_app) -> None:

@@ -266,7 +266,8 @@ class HistoryScreen(Screen[None]):
             first, last = page.offset + 1, page.offset + len(page.rows)
             text = (
                 f"{page.total:,} {noun}{what} · {first:,}–{last:,}, page {page.page:,} of "
-                f"{page.pages:,} · newest first · Enter open · [ ] page · 0–3 status · / search"
+                # The key bar names [ ] and /: said here too, the line was cut at 80 columns.
+                f"{page.pages:,} · newest first · Enter open · 0–3 status"
             )
         self.query_one("#history-status", Static).update(text)
 
