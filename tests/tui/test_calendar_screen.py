@@ -128,6 +128,8 @@ async def test_adding_a_holiday_shows_the_what_if_and_saves_exactly_it(
     async with app.run_test(size=(140, 45)) as pilot:
         await open_calendar(pilot)
         assert "a Add holiday" in text(pilot)
+        # Nothing said yet: no blank status line between the table and the key bar.
+        assert screen_lines(pilot)[-2].startswith("╰"), screen_lines(pilot)[-3:]
         await pilot.press("a")
         await settle(pilot, lambda: isinstance(pilot.app.screen, HolidayForm))
         await fill_form(pilot, "2026-03-10", "Closed Tuesday")
@@ -150,6 +152,7 @@ async def test_adding_a_holiday_shows_the_what_if_and_saves_exactly_it(
         await settle(pilot, lambda: isinstance(pilot.app.screen, CalendarScreen))
         saved = f"Holiday 2026-03-10 added; {len(moved)} cases re-timed"
         await settle(pilot, lambda: saved in text(pilot))
+        assert saved in screen_lines(pilot)[-2]  # the status line, above the key bar
         assert "not what the what-if showed" not in text(pilot)
         await settle(pilot, lambda: "Closed Tuesday" in text(pilot))  # in the holidays table
         # Saving wrote exactly the due instants the what-if showed.

@@ -125,7 +125,9 @@ class CalendarScreen(Screen[None]):
         for column in ("date", "name", "open", "source"):
             holidays.add_column(column, key=column)
         yield holidays
-        yield Static("", id="calendar-status")
+        status = Static("", id="calendar-status")
+        status.display = False  # a blank line above the key bar until there is something to say
+        yield status
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -264,7 +266,9 @@ class CalendarScreen(Screen[None]):
             desk(self).load_queue()  # the queue's timers follow the new due instants
 
     def status(self, text: str) -> None:
-        self.query_one("#calendar-status", Static).update(text)
+        line = self.query_one("#calendar-status", Static)
+        line.update(text)
+        line.display = bool(text)
 
 
 def _first_line(error: Exception) -> str:
