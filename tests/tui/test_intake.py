@@ -128,6 +128,44 @@ async def test_a_non_admin_call_can_be_kept_on_the_clients_record(
         assert Case.select().count() == count
 
 
+async def test_the_portal_and_email_form_speaks_of_who_raised_it_not_of_a_call(
+    seeded, agent, make_app
+) -> None:
+    """The new-case form (F3) for portal and email cases asked for a "Caller", and for a
+    contact who is not an admin offered to "log the call only": a call nobody made, kept on the
+    client's record with a length of zero. It names who raised the case and offers the admins."""
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.press("f3")
+        screen = await intake(pilot)
+        text = screen_text(pilot)
+        assert "Raised by (a client admin): type an email" in text
+        assert "Caller" not in text and "Edit caller" not in text
+        assert "Ctrl+E Edit contact" in text
+        await pick_caller(pilot, screen, "bob smith")
+        text = screen_text(pilot)
+        assert "not a client admin of ACME" in text and "Open it for an admin of ACME" in text
+        assert "call" not in text.lower().replace("log call", "")  # F2's key keeps its name
+        behalf = screen.query_one("#behalf", OptionList)
+        offers = [str(behalf.get_option_at_index(i).prompt) for i in range(behalf.option_count)]
+        assert offers and all("Open the case for" in offer for offer in offers), offers
+        await pilot.press("ctrl+e")  # edits the picked contact, as in the call form
+        await settle(pilot, lambda: not isinstance(pilot.app.screen, IntakeScreen))
+        assert "Bob Smith" in screen_text(pilot)
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
+        await pilot.press("enter")  # open it for Ana (the first offer)
+        screen.query_one("#summary", Input).value = "Export question"
+        count = Case.select().count()
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: Case.select().count() == count + 1)
+        case = Case.select().order_by(Case.id.desc()).get()
+        assert (case.contact.name, case.channel) == ("Ana Diaz", "portal")
+        assert not CallLog.select().exists()
+        assert not CaseEvent.select().where(CaseEvent.kind == "call").exists()
+
+
 async def test_esc_in_a_timed_call_asks_before_throwing_it_away(
     seeded, phone_staff, make_app, clock
 ) -> None:

@@ -261,13 +261,14 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             KeyHelp("1–9", "Pick an option in a choice list (severity, category, …)"),
             KeyHelp(
                 "Ctrl+N",
-                "In the call form (F2): add a caller the lookup did not find as a contact",
+                "In the call (F2) and new-case (F3) forms: add someone the lookup did not find "
+                "as a contact",
                 Action.MANAGE_CLIENTS,
             ),
             KeyHelp(
                 "Ctrl+E",
-                "In the call form (F2): edit the picked caller (name, email, phone, admin, "
-                "primary/backup)",
+                "In the call (F2) and new-case (F3) forms: edit the picked contact (name, "
+                "email, phone, admin, primary/backup)",
                 Action.MANAGE_CLIENTS,
             ),
         ],

@@ -142,6 +142,8 @@ class IntakeScreen(Screen[str | None]):
         Binding("ctrl+s", "submit", "Create case", priority=True),
         Binding("ctrl+n", "add_contact", "New contact"),
         Binding("ctrl+e", "edit_caller", "Edit caller", priority=True),  # over Input's "end"
+        # The same key in the portal / email form, where nobody called (see check_action).
+        Binding("ctrl+e", "edit_caller_as_contact", "Edit contact", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -164,6 +166,21 @@ class IntakeScreen(Screen[str | None]):
         return self.channel == Channel.PHONE.value
 
     @property
+    def who(self) -> str:
+        """Whom the form is about: a caller on a call; the contact who raised it otherwise."""
+        return "caller" if self.is_call else "contact"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit_caller":
+            return self.is_call
+        if action == "edit_caller_as_contact":
+            return not self.is_call
+        return True
+
+    def action_edit_caller_as_contact(self) -> None:
+        self.action_edit_caller()
+
+    @property
     def unsaved_label(self) -> str:
         return "the call you are logging" if self.is_call else "the case you are typing"
 
@@ -184,8 +201,17 @@ class IntakeScreen(Screen[str | None]):
                     Option("[b]2[/b] Email", id="email"),
                     id="channel",
                 )
-            yield Label("Caller: type a phone number or a name, ↓ to pick, Enter takes the first")
-            yield Input(placeholder="e.g. 416 555 0101 or Ana Diaz", id="caller-search")
+            if self.is_call:
+                yield Label(
+                    "Caller: type a phone number or a name, ↓ to pick, Enter takes the first"
+                )
+                yield Input(placeholder="e.g. 416 555 0101 or Ana Diaz", id="caller-search")
+            else:
+                yield Label(
+                    "Raised by (a client admin): type an email, a name or a phone number, ↓ to "
+                    "pick, Enter takes the first"
+                )
+                yield Input(placeholder="e.g. ana@acme.example or Ana Diaz", id="caller-search")
             yield OptionList(id="caller-list")
             yield Static("", id="caller-info")
             yield OptionList(id="behalf")
@@ -300,8 +326,8 @@ class IntakeScreen(Screen[str | None]):
         info = self.query_one("#caller-info", Static)
         if message.query.strip() and not message.callers:
             info.update(
-                "[yellow]No contact matches.[/] Check the number or name; if the caller is new, "
-                "Ctrl+N adds them as a contact."
+                "[yellow]No contact matches.[/] Check the number or name; if the "
+                f"{self.who} is new, Ctrl+N adds them as a contact."
             )
         else:
             info.update(self._caller_text())  # a stale "no match" never stays
@@ -353,7 +379,9 @@ class IntakeScreen(Screen[str | None]):
 
         caller = self.caller
         if caller is None:
-            self.notify("Pick a caller first: Ctrl+E edits the picked caller", severity="warning")
+            self.notify(
+                f"Pick a {self.who} first: Ctrl+E edits the picked {self.who}", severity="warning"
+            )
             return
         try:
             card = await asyncio.to_thread(
@@ -409,11 +437,20 @@ class IntakeScreen(Screen[str | None]):
             return ""
         if caller.is_admin:
             return f"[green]✔[/] {caller.label}"
-        return (
+        warning = (
             f"[yellow]⚠ {caller.name} is not a client admin of {caller.client_code}[/]: only "
-            "client admins may open cases. Open it for an admin the caller names, or log the "
-            "call on the client's record (below)."
+            "client admins may open cases. "
         )
+        if self.is_call:
+            return warning + (
+                "Open it for an admin the caller names, or log the call on the client's record "
+                "(below)."
+            )
+        if not caller.admins:  # nobody to open it for, and no call to log
+            return warning + (
+                f"{caller.client_code} has no client admin on record: add one (Ctrl+N) first."
+            )
+        return warning + f"Open it for an admin of {caller.client_code} (below)."
 
     def _choose_caller(self, caller: Caller) -> None:
         self.caller = caller
@@ -431,17 +468,19 @@ class IntakeScreen(Screen[str | None]):
                 Option(f"[b]{n}[/b] Open the case for {admin.label}", id=f"admin:{n - 1}")
                 for n, admin in enumerate(caller.admins, start=1)
             ]
-            options.append(
-                Option(
-                    f"[b]{len(options) + 1}[/b] Log the call only, on {caller.client_code}'s "
-                    "record (no case)",
-                    id="log-only",
+            if self.is_call:  # a message that raised nothing is not a call to log
+                options.append(
+                    Option(
+                        f"[b]{len(options) + 1}[/b] Log the call only, on {caller.client_code}'s "
+                        "record (no case)",
+                        id="log-only",
+                    )
                 )
-            )
             behalf.add_options(options)
-            behalf.display = True
-            behalf.highlighted = 0
-            behalf.focus()
+            behalf.display = bool(options)
+            if options:
+                behalf.highlighted = 0
+                behalf.focus()
         self._update_checklist()
 
     @on(OptionList.OptionSelected, "#behalf")
@@ -555,7 +594,12 @@ class IntakeScreen(Screen[str | None]):
             return
         caller = self.caller
         if caller is None:
-            self._show_error("--contact", "Pick the caller first (type a phone number or name).")
+            self._show_error(
+                "--contact",
+                "Pick the caller first (type a phone number or name)."
+                if self.is_call
+                else "Pick who raised it first (type an email, a name or a phone number).",
+            )
             self.query_one("#caller-search", Input).focus()
             return
         seconds = self.call_seconds() if self.is_call else None
@@ -572,7 +616,10 @@ class IntakeScreen(Screen[str | None]):
             call_notes = f"Caller: {caller.name} (not a client admin), for {behalf.label}."
         elif not caller.is_admin:
             self._show_error(
-                "--contact", "Choose an admin to open the case for, or log the call only."
+                "--contact",
+                "Choose an admin to open the case for, or log the call only."
+                if self.is_call
+                else "Choose an admin to open the case for: only client admins may open cases.",
             )
             self.query_one("#behalf", OptionList).focus()
             return
