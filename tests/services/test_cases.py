@@ -207,6 +207,25 @@ def test_open_case_bad_input_writes_nothing(agent: ServiceContext, acme: str) ->
         assert counts() == before, overrides
 
 
+def test_a_case_opened_on_someones_behalf_keeps_an_internal_note_in_its_transaction(
+    agent: ServiceContext, acme: str
+) -> None:
+    received = local(2026, 3, 9, 9, 30)
+    case = cases.open_case(
+        agent,
+        new_case(received_at=received),
+        internal_note="Raised by Bob Smith (not a client admin of ACME), opened for Ana Diaz.",
+    )
+    kinds = [(e.kind, e.public, e.at) for e in events(case.ref)]
+    assert kinds == [("created", False, received), ("note", False, received)]
+    assert events(case.ref)[1].body.startswith("Raised by Bob Smith")
+    before = counts()
+    with pytest.raises(InvalidInput) as caught:  # a bad note: nothing of the case is written
+        cases.open_case(agent, new_case(received_at=received), internal_note="x" * 100_001)
+    assert caught.value.field == "--notes"
+    assert counts() == before
+
+
 def test_phone_staff_log_calls_and_notes_but_do_not_reply_or_resolve(
     phone_staff: ServiceContext, agent: ServiceContext, acme: str, clock: FixedClock
 ) -> None:

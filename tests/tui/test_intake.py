@@ -164,6 +164,9 @@ async def test_the_portal_and_email_form_speaks_of_who_raised_it_not_of_a_call(
         assert (case.contact.name, case.channel) == ("Ana Diaz", "portal")
         assert not CallLog.select().exists()
         assert not CaseEvent.select().where(CaseEvent.kind == "call").exists()
+        note = CaseEvent.get((CaseEvent.case == case) & (CaseEvent.kind == "note"))
+        assert "Raised by Bob Smith (not a client admin of ACME)" in note.body
+        assert not note.public  # an internal note: the client is not told
 
 
 async def test_esc_in_a_timed_call_asks_before_throwing_it_away(

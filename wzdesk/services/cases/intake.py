@@ -70,12 +70,16 @@ def open_case(
     *,
     call_seconds: int | None = None,
     call_notes: str = "",
+    internal_note: str = "",
     book: PolicyBook | None = None,
     contact: Contact | None = None,
     acknowledge: bool = True,
     composer: Composer | None = None,
 ) -> Case:
     """Open a case for a client admin. With ``call_seconds`` it is a logged phone call.
+
+    ``internal_note``: kept on the case as an internal note, in the same transaction (the
+    new-case form records there who raised a case opened for an admin on their behalf).
 
     ``contact``: the ``new.contact`` already looked up, with its client (the mail import has
     it at hand and saves two queries a message). The contact is sent an acknowledgment (unless
@@ -163,6 +167,9 @@ def open_case(
                 duration_seconds=call_seconds,
                 at=received_at,
             )
+        if internal_note:
+            note = clean_text(internal_note, "--notes", 100_000)
+            add_event(ctx, case, "note", note, at=received_at)
         ctx.audit(
             "case.open",
             "case",

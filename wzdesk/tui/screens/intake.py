@@ -613,7 +613,13 @@ class IntakeScreen(Screen[str | None]):
         call_notes = ""
         if isinstance(behalf, Admin):
             contact_key = behalf.contact_key
-            call_notes = f"Caller: {caller.name} (not a client admin), for {behalf.label}."
+            if self.is_call:
+                call_notes = f"Caller: {caller.name} (not a client admin), for {behalf.label}."
+            else:  # no call to note it on: an internal note says who raised it
+                call_notes = (
+                    f"Raised by {caller.name} (not a client admin of {caller.client_code}), "
+                    f"opened for {behalf.label}."
+                )
         elif not caller.is_admin:
             self._show_error(
                 "--contact",
@@ -647,7 +653,8 @@ class IntakeScreen(Screen[str | None]):
                 self.wz.context,
                 new,
                 call_seconds=call_seconds,
-                call_notes=call_notes,
+                call_notes=call_notes if call_seconds is not None else "",
+                internal_note=call_notes if call_seconds is None else "",
                 book=self.wz.book,
             )
         except UserError as error:
