@@ -204,6 +204,29 @@ async def test_the_business_clock_keeps_to_one_line_when_the_breach_panel_scroll
         assert "CRITICAL" in lines[at + 1]  # the board starts right below it
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_outside_business_hours_every_width_says_the_countdowns_stopped(
+    desk, agent, make_app, clock, size
+) -> None:
+    """Below 100 columns there is no breach panel, and so no business clock: on a Saturday or
+    at night the countdowns stood still with nothing on screen saying why."""
+    app = make_app(agent)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        assert "Closed" not in screen_text(pilot)  # Monday 10:00: open
+        height_when_open = queue(pilot).region.height
+        if size[0] < 100:  # and no clock line taking a queue row while it is open
+            assert "● Open" not in screen_text(pilot)
+        clock.advance(timedelta(hours=10))  # Monday 20:00
+        await settle(pilot, lambda: "countdowns stopped" in screen_text(pilot))
+        closed = [line for line in screen_lines(pilot) if "○ Closed" in line]
+        assert len(closed) == 1, closed  # one clock: the panel's, or the narrow one
+        assert "opens Tue" in screen_text(pilot)
+        clock.advance(timedelta(hours=12, minutes=30))  # Tuesday 08:30: open again
+        await settle(pilot, lambda: "○ Closed" not in screen_text(pilot))
+        assert queue(pilot).region.height == height_when_open  # the queue has its line back
+
+
 async def test_every_screen_lists_its_keys_in_the_key_bar(desk, supervisor, make_app) -> None:
     """Insights, alerts, the audit trail, the client view and the SLA explanation had Textual's
     own footer: lower-case keys (``f5 Reload``), the app's keys last, and at 80 columns keys
