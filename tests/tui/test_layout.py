@@ -12,6 +12,7 @@ from tests.tui.helpers import (
     detail_text,
     key_bar_text,
     line_with,
+    main_screen,
     notifications,
     queue,
     row_line,
@@ -222,6 +223,12 @@ async def test_outside_business_hours_every_width_says_the_countdowns_stopped(
         closed = [line for line in screen_lines(pilot) if "○ Closed" in line]
         assert len(closed) == 1, closed  # one clock: the panel's, or the narrow one
         assert "opens Tue" in screen_text(pilot)
+        if size[0] < 100:  # a case full screen has no panel either
+            await pilot.press("enter")
+            await settle(pilot, lambda: main_screen(pilot).is_full_screen)
+            assert len([line for line in screen_lines(pilot) if "○ Closed" in line]) == 1
+            await pilot.press("escape")
+            await settle(pilot, lambda: not main_screen(pilot).is_full_screen)
         clock.advance(timedelta(hours=12, minutes=30))  # Tuesday 08:30: open again
         await settle(pilot, lambda: "○ Closed" not in screen_text(pilot))
         assert queue(pilot).region.height == height_when_open  # the queue has its line back

@@ -146,9 +146,6 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
                 yield FilterBar(id="filters")
                 yield QueueTable(id="queue")
                 yield Static("Loading the queue…", id="queue-status")
-                # Narrow, there is no breach panel and so no business clock: outside business
-                # hours the countdowns stood still with nothing saying why.
-                yield BusinessClock(id="narrow-clock")
                 if BackupAge.wanted(self.wz.role):
                     yield BackupAge(id="backup-age")
                 if ClientFlags.wanted(self.wz.role):
@@ -158,6 +155,9 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
                 yield CaseDetail(id="detail")
             with Vertical(id="sla-pane"):
                 yield SlaPanel(id="sla-wide", per_group=None)
+        # Narrow, or with a case full screen, there is no breach panel and so no business
+        # clock: outside business hours the countdowns stood still with nothing saying why.
+        yield BusinessClock(id="clock-line")
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
@@ -189,7 +189,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
     def _apply_width(self, width: int) -> None:
         narrow, wide = width < NARROW_WIDTH, width >= WIDE_WIDTH
         self.set_class(narrow, "-narrow")
-        self._show_narrow_clock()
+        self._show_clock_line()
         was_wide = self.has_class("-wide")
         self.set_class(wide, "-wide")
         if wide != was_wide:  # the breach panel in its own column (all rows), or above the case
@@ -197,13 +197,14 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         if not narrow and self.full_ref is not None and self._row_of(self.full_ref):
             self._leave_full_screen()
 
-    def _show_narrow_clock(self) -> None:
-        """The business clock under the queue on a narrow terminal, shown while the desk is
-        closed (styles/main.tcss); kept up to date only while the terminal is narrow."""
+    def _show_clock_line(self) -> None:
+        """The business clock above the key bar when no breach panel is shown (a narrow
+        terminal, a case full screen), while the desk is closed (styles/main.tcss); kept up
+        to date only then."""
         book = self.wz.book
-        if book is not None and self.has_class("-narrow"):
+        if book is not None and (self.has_class("-narrow") or self.has_class("-detail-open")):
             now = self.wz.clock.now()
-            self.query_one("#narrow-clock", BusinessClock).show(book.at(now).calendar, now)
+            self.query_one("#clock-line", BusinessClock).show(book.at(now).calendar, now)
 
     def _sla_panel(self) -> SlaPanel:
         """The breach panel on screen: its own column when wide, else above the case (only
@@ -220,6 +221,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             self._debounce = None
         self.full_ref = ref
         self.add_class("-detail-open")
+        self._show_clock_line()
         self.query_one("#detail", CaseDetail).focus()
         self.refresh_bindings()
 
@@ -297,7 +299,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
                     self._show_rows(follow=False)
                 self.query_one("#queue", QueueTable).tick(epoch)
                 self._sla_panel().tick(book.at(now).calendar, now)
-                self._show_narrow_clock()
+                self._show_clock_line()
                 if self.case is not None:
                     row = snapshot.rows.get(int(self.case["id"]))
                     self.query_one("#detail", CaseDetail).tick(row, epoch)
@@ -399,7 +401,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         table.ref_floor = snapshot.widest_ref
         table.set_rows(rows, now, follow)
         status = self.query_one("#queue-status", Static)
-        self._show_narrow_clock()
+        self._show_clock_line()
         if snapshot.partial:
             status.update(
                 f"{len(rows):,} most urgent shown · loading the rest of the queue…", layout=False
