@@ -173,3 +173,26 @@ async def test_a_busy_contact_lists_their_latest_cases_and_says_how_many(
         text = screen_text(pilot)
         assert f"Cases ({len(theirs)}; the 1 latest shown)" in text
         assert theirs[0].ref in text and not any(case.ref in text for case in theirs[1:])
+
+
+def test_an_item_that_wraps_hangs_under_its_own_text() -> None:
+    """At 80 columns an admin's "not trained" and a case's summary wrapped to the screen's
+    edge, where they read as items of their own."""
+    from tests.tui.helpers import plain
+    from wzdesk.tui.screens.people import indented
+
+    view = indented(
+        "[b]Admins[/b]\n"
+        "  Chen Nguyen  primary  chen.nguyen0@cobalt.example · 416-555-6242  not trained\n"
+        "  Sven Moreau  backup  not trained\n"
+        "a line of the view that is not an item and is long enough to wrap at forty"
+    )
+    lines = [line.rstrip() for line in plain(view, width=40).splitlines()]
+    assert lines[0] == "Admins"
+    first = lines.index("  Chen Nguyen  primary")
+    assert lines[first + 1 : first + 3] == [
+        "    chen.nguyen0@cobalt.example ·",
+        "    416-555-6242  not trained",
+    ], lines
+    assert "  Sven Moreau  backup  not trained" in lines  # fits: as it was
+    assert lines[-2].startswith("a line") and not lines[-1].startswith(" "), lines

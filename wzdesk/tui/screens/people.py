@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markup import escape
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -134,6 +136,33 @@ def contact_text(view: dict[str, Any], zone: Any) -> str:
     return "\n".join(lines)
 
 
+class Hanging:
+    """An item's line that wraps under its own text, two cells in from where it starts."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.text.cell_len <= options.max_width - 2:  # fits: as it reads, two cells in
+            yield Text("  ") + self.text
+            return
+        lines = self.text.wrap(console, max(10, options.max_width - 4))
+        for index, line in enumerate(lines):
+            yield Text("    " if index else "  ") + line
+
+
+def indented(markup: str) -> Group:
+    """The view's lines, an item's (two spaces in) wrapping under itself: at 80 columns an
+    admin's "not trained" and a case's summary wrapped to the screen's edge, where they read
+    as items of their own."""
+    lines: list[RenderableType] = []
+    for line in markup.split("\n"):
+        item = line.startswith("  ")
+        text = Text.from_markup(line[2:] if item else line)
+        lines.append(Hanging(text) if item else text)
+    return Group(*lines)
+
+
 class PeopleScreen(Screen[None]):
     """A client or contact view, read in a worker; Esc goes back."""
 
@@ -183,7 +212,7 @@ class PeopleScreen(Screen[None]):
 
     def on_people_screen_loaded(self, message: Loaded) -> None:
         self.data = message.data
-        self.query_one("#people-body", Static).update(message.text)
+        self.query_one("#people-body", Static).update(indented(message.text))
 
 
 class ContactScreen(PeopleScreen):
