@@ -168,6 +168,31 @@ async def test_unassigned_breaches_that_do_not_fit_their_box_are_counted(
             await settle(pilot)
 
 
+@pytest.mark.parametrize("size", [(80, 24), (110, 24), (160, 24)])
+async def test_on_a_small_terminal_the_unassigned_line_lists_whole_references_then_more(
+    supervisor, agent, acme, make_app, size
+) -> None:
+    """On a small terminal the call-out is one line: it was cut inside a reference
+    ("12 unassigned breached: WZ-100…"). Whole references now, then "+N more"; or, where
+    not even one fits with it, the count alone (the list below names them all)."""
+    refs = [
+        _open(supervisor, "minor", f"Export {n} fails", local(2026, 2, 3, 9, n)) for n in range(12)
+    ]
+    app = make_app(supervisor)
+    async with app.run_test(size=size) as pilot:
+        await open_wallboard(pilot)
+        box = pilot.app.screen.query_one("#wb-unassigned")
+        line = screen_lines(pilot)[box.region.y][box.region.x : box.region.right].rstrip()
+        assert line.startswith(" 12 unassigned breached"), line
+        assert "…" not in line, line
+        listed = [ref for ref in refs if ref in line]
+        if listed:
+            assert line.endswith(f": {' '.join(listed)} +{12 - len(listed)} more"), line
+        else:
+            assert line == " 12 unassigned breached", line
+            assert box.content_size.width < len("12 unassigned breached: WZ-1001 +11 more")
+
+
 async def test_rows_that_do_not_fit_end_with_more_and_counts_stay_complete(
     supervisor, agent, acme, make_app
 ) -> None:

@@ -467,11 +467,14 @@ class Wallboard:
             table.add_row(Text(f"+{hidden} more", "bold italic"), "", "", "")
         return table
 
-    def unassigned_text(self, now: float, limit: int | None, inline: bool = False) -> Text:
+    def unassigned_text(
+        self, now: float, limit: int | None, inline: bool = False, width: int | None = None
+    ) -> Text:
         """Breached cases nobody owns, called out in at most ``limit`` lines under the count:
         the cases, or one line fewer and "+N more" (the box fits the count and four lines: it
-        listed four cases and its "+N more" fell below its border). ``inline``: on one line,
-        the count first (it stays complete when the line is cut)."""
+        listed four cases and its "+N more" fell below its border). ``inline``: on one line
+        of ``width`` cells, the count first, then the references that fit and "+N more" (at
+        80x24 the line was cut inside a reference: "5 unassigned breached: WZ-121…")."""
         count = self.unassigned_count
         if not count:
             return Text("No breached case is unassigned.", "green")
@@ -480,10 +483,21 @@ class Wallboard:
             limit = max(0, limit - 1)  # the last line says how many more
         shown = self.unassigned_breached(limit)
         if inline:
-            text = Text(f"{count} unassigned breached: ", "bold red")
-            text.append(" ".join(row.ref for row, _ in shown), "red")
-            if count > len(shown):
-                text.append(f" +{count - len(shown)} more", "bold italic")
+            text = Text(f"{count} unassigned breached", "bold red")
+            room = None if width is None else width - text.cell_len
+            listed = 0
+            for row, _ in shown:
+                piece = f"{': ' if not listed else ' '}{row.ref}"
+                rest = count - listed - 1
+                more = len(f" +{rest} more") if rest else 0
+                if room is not None and len(piece) + more > room:
+                    break  # whole references only; with none, the count alone
+                text.append(piece, "red")
+                listed += 1
+                if room is not None:
+                    room -= len(piece)
+            if listed and count > listed:
+                text.append(f" +{count - listed} more", "bold italic")
             return text
         for row, built in shown:
             reading = row.at_stake(now) or built
@@ -815,7 +829,12 @@ class WallboardScreen(Screen[None]):
             "#wb-unassigned",
             # Fitted in every mode: the box does not scroll (listing every case, with m, cut
             # them at its border without a word); the list below names them all.
-            wallboard.unassigned_text(now, UNASSIGNED_LINES, inline=compact),
+            wallboard.unassigned_text(
+                now,
+                UNASSIGNED_LINES,
+                inline=compact,
+                width=self.query_one("#wb-unassigned").content_size.width or None,
+            ),
         )
         sizes = [len(wallboard.board.groups[s]) for s in Severity]
         if self.every_row:
