@@ -169,6 +169,29 @@ async def test_the_portal_and_email_form_speaks_of_who_raised_it_not_of_a_call(
         assert not note.public  # an internal note: the client is not told
 
 
+async def test_the_new_case_form_says_when_a_client_has_no_admin_to_open_it_for(
+    seeded, supervisor, agent, make_app
+) -> None:
+    from wzdesk.services.directory import add_client, add_contact
+
+    add_client(supervisor, "ZED", "Zed Farms")
+    add_contact(supervisor, "ZED", "Zoe Quill", "zoe@zed.example", "416 555 0199")
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.press("f3")
+        screen = await intake(pilot)
+        await pick_caller(pilot, screen, "zoe@zed")
+        assert "ZED has no client admin on record: add one (Ctrl+N) first." in info(screen)
+        assert not screen.query_one("#behalf", OptionList).display  # nothing to offer
+        screen.query_one("#summary", Input).value = "Export question"
+        count = Case.select().count()
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: "ZED has no client admin on record" in screen_text(pilot))
+        assert "only client admins may open cases" in screen_text(pilot)
+        assert Case.select().count() == count and isinstance(pilot.app.screen, IntakeScreen)
+
+
 async def test_esc_in_a_timed_call_asks_before_throwing_it_away(
     seeded, phone_staff, make_app, clock
 ) -> None:

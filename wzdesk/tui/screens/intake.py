@@ -170,6 +170,10 @@ class IntakeScreen(Screen[str | None]):
         """Whom the form is about: a caller on a call; the contact who raised it otherwise."""
         return "caller" if self.is_call else "contact"
 
+    @property
+    def _lookup_by(self) -> str:
+        return "number or name" if self.is_call else "email, name or number"
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "edit_caller":
             return self.is_call
@@ -326,7 +330,7 @@ class IntakeScreen(Screen[str | None]):
         info = self.query_one("#caller-info", Static)
         if message.query.strip() and not message.callers:
             info.update(
-                "[yellow]No contact matches.[/] Check the number or name; if the "
+                f"[yellow]No contact matches.[/] Check the {self._lookup_by}; if the "
                 f"{self.who} is new, Ctrl+N adds them as a contact."
             )
         else:
@@ -621,13 +625,17 @@ class IntakeScreen(Screen[str | None]):
                     f"opened for {behalf.label}."
                 )
         elif not caller.is_admin:
-            self._show_error(
-                "--contact",
-                "Choose an admin to open the case for, or log the call only."
-                if self.is_call
-                else "Choose an admin to open the case for: only client admins may open cases.",
-            )
-            self.query_one("#behalf", OptionList).focus()
+            if self.is_call:
+                message = "Choose an admin to open the case for, or log the call only."
+            elif caller.admins:
+                message = "Choose an admin to open the case for: only client admins may open cases."
+            else:
+                message = (
+                    f"{caller.client_code} has no client admin on record: only client admins may "
+                    "open cases (Ctrl+N adds a contact)."
+                )
+            self._show_error("--contact", message)
+            self.query_one("#behalf" if caller.admins else "#caller-search").focus()
             return
         channel = self._selected("#channel") if not self.is_call else Channel.PHONE.value
         new = NewCase(
