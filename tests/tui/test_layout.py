@@ -205,6 +205,32 @@ async def test_the_business_clock_keeps_to_one_line_when_the_breach_panel_scroll
         assert "CRITICAL" in lines[at + 1]  # the board starts right below it
 
 
+async def test_a_hidden_rows_hint_is_shortened_to_fit_not_cut(
+    desk, agent, supervisor, make_app, clock
+) -> None:
+    """At a million cases, "+16333 more moderate (F4, then m: every …" was cut at 120
+    columns; a narrow panel cuts it with a one-digit count. The hint gives way, the count
+    stays whole."""
+    from tests.conftest import local, new_case
+    from wzdesk.services import cases
+    from wzdesk.tui.widgets import SlaPanel
+
+    for number in range(6):
+        cases.open_case(
+            supervisor,
+            new_case(summary=f"Outage {number}", received_at=local(2026, 3, 9, 8, number)),
+        )
+    clock.advance(timedelta(days=1))
+    app = make_app(agent)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot, 12)
+        line = line_with(pilot, "more critical")
+        panel = pilot.app.screen.query_one(SlaPanel)
+        inside = line[panel.region.x : panel.region.right]
+        assert "+5 more critical (F4" in inside and "…" not in inside, inside
+        assert inside.rstrip(" │▁▂▃▄▅▆▇█").endswith(")"), inside
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_outside_business_hours_every_width_says_the_countdowns_stopped(
     desk, agent, make_app, clock, size

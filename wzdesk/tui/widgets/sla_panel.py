@@ -8,7 +8,7 @@ group cut short by the panel's size ends with "+N more", and the counts are alwa
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -215,9 +215,10 @@ class BreachBoard:
                 lines += 1 + shown + (shown < len(items))
         return max(lines, 1)
 
-    def line(self, index: int, now: float, per_group: int | None) -> Text:
+    def line(self, index: int, now: float, per_group: int | None, width: int | None = None) -> Text:
         """Line ``index`` of the board as of ``now``: only a row's own line reads its timers,
-        so a panel listing every row costs what its screen shows, not what the queue holds."""
+        so a panel listing every row costs what its screen shows, not what the queue holds.
+        ``width``: the cells a line has (a "+N more" line's hint is shortened to fit)."""
         for severity in Severity:
             items = self.groups[severity]
             if not items:
@@ -235,7 +236,13 @@ class BreachBoard:
             if shown < len(items):
                 if index == 0:
                     text = Text(f"  +{len(items) - shown} more {severity.value}", "italic")
-                    text.append(" (F4, then m: every case)", "dim")  # fits the 120-column panel
+                    # The hint, shortened rather than cut: "+16333 more moderate (F4, then m:
+                    # every …" at 120 columns on a million cases.
+                    hint = next(
+                        (h for h in MORE_HINTS if width is None or text.cell_len + len(h) <= width),
+                        "",
+                    )
+                    text.append(hint, "dim")
                     return text
                 index -= 1
         if index == 0 and not any(self.groups.values()):
@@ -258,6 +265,9 @@ def _row_line(row: QueueRow, now: float) -> Text:
     return text
 
 
+#: Where to see the rows a group leaves out, longest first (the first that fits is shown).
+MORE_HINTS = (" (F4, then m: every case)", " (F4, then m)", " (F4)")
+
 #: What the panel says before its first count.
 LOADING = "Breaches: counted once the queue is in…"  # fits a 40-cell panel
 
@@ -269,12 +279,15 @@ class BoardView:
 
     board: BreachBoard
     per_group: int | None
+    #: the cells a line has now (the panel's width changes with the terminal's)
+    width: Callable[[], int] | None = None
 
     def line_count(self) -> int:
         return self.board.line_count(self.per_group)
 
     def line(self, index: int, now: float) -> Text:
-        return self.board.line(index, now, self.per_group)
+        width = None if self.width is None else self.width() or None
+        return self.board.line(index, now, self.per_group, width)
 
 
 class SlaPanel(VerticalScroll):
@@ -339,7 +352,9 @@ class SlaPanel(VerticalScroll):
         assert self.board is not None
         self.query_one(BusinessClock).show(calendar, now)
         self._moment = (calendar, now)
-        self.query_one(LiveLines).show(BoardView(self.board, self.per_group), now.timestamp())
+        lines = self.query_one(LiveLines)
+        view = BoardView(self.board, self.per_group, lambda: lines.size.width)
+        lines.show(view, now.timestamp())
 
     def tick(self, calendar: BusinessCalendar, now: datetime) -> None:
         """Redraw the clock, and the times of the rows in view that changed."""
