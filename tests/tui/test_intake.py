@@ -187,8 +187,10 @@ async def test_the_new_case_form_says_when_a_client_has_no_admin_to_open_it_for(
         screen.query_one("#summary", Input).value = "Export question"
         count = Case.select().count()
         await pilot.press("ctrl+s")
-        await settle(pilot, lambda: "ZED has no client admin on record" in screen_text(pilot))
-        assert "only client admins may open cases" in screen_text(pilot)
+        error = screen.query_one("#error-caller")
+        await settle(pilot, lambda: "has no client admin" in plain(error.content))
+        assert "only client admins may open cases (Ctrl+N adds a contact)" in plain(error.content)
+        assert pilot.app.focused is screen.query_one("#caller-search")  # not a hidden list
         assert Case.select().count() == count and isinstance(pilot.app.screen, IntakeScreen)
 
 
