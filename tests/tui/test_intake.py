@@ -18,6 +18,13 @@ async def intake(pilot) -> IntakeScreen:  # type: ignore[no-untyped-def]
     return pilot.app.screen  # type: ignore[no-any-return]
 
 
+async def new_case_form(pilot) -> IntakeScreen:  # type: ignore[no-untyped-def]
+    """F3 from the queue: the new-case form (portal / email)."""
+    await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+    await pilot.press("f3")
+    return await intake(pilot)
+
+
 async def pick_caller(pilot, screen: IntakeScreen, text: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.press(*text)
     await settle(pilot, lambda: screen.callers)
@@ -71,9 +78,7 @@ async def test_phone_staff_log_a_timed_call_as_a_case_by_keyboard(
 async def test_digits_pick_in_the_new_case_forms_lists(seeded, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
-        await pilot.press("f3")
-        screen = await intake(pilot)
+        screen = await new_case_form(pilot)
         await pick_caller(pilot, screen, "ana")
         await pilot.press("2")  # severity: major (pressing 2 must not leave moderate)
         await pilot.press("2")  # category: something unexpected
@@ -141,9 +146,7 @@ async def test_the_portal_and_email_form_speaks_of_who_raised_it_not_of_a_call(
     client's record with a length of zero. It names who raised the case and offers the admins."""
     app = make_app(agent)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
-        await pilot.press("f3")
-        screen = await intake(pilot)
+        screen = await new_case_form(pilot)
         text = screen_text(pilot)
         assert "Raised by (a client admin): type an email" in text
         assert "Caller" not in text and "Edit caller" not in text
@@ -178,9 +181,7 @@ async def test_the_new_case_form_says_when_a_client_has_no_admin_to_open_it_for(
     add_contact(supervisor, "ZED", "Zoe Quill", "zoe@zed.example", "416 555 0199")
     app = make_app(agent)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
-        await pilot.press("f3")
-        screen = await intake(pilot)
+        screen = await new_case_form(pilot)
         await pick_caller(pilot, screen, "zoe@zed")
         assert "ZED has no client admin on record: add one (Ctrl+N) first." in info(screen)
         assert not screen.query_one("#behalf", OptionList).display  # nothing to offer
@@ -214,9 +215,7 @@ async def test_esc_in_a_timed_call_asks_before_throwing_it_away(
 async def test_esc_in_an_empty_form_just_leaves(seeded, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
-        await pilot.press("f3")
-        await intake(pilot)
+        await new_case_form(pilot)
         await pilot.press("escape")
         await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
 
@@ -224,9 +223,7 @@ async def test_esc_in_an_empty_form_just_leaves(seeded, agent, make_app) -> None
 async def test_tab_and_shift_tab_move_between_fields(seeded, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
-        await pilot.press("f3")
-        screen = await intake(pilot)
+        screen = await new_case_form(pilot)
         search = screen.query_one("#caller-search", Input)
         assert screen.focused is search
         await pilot.press("tab")

@@ -32,6 +32,20 @@ async def ready(pilot, count: int = 6) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot, lambda: len(queue(pilot).rows) == count)
 
 
+def six_critical_outages_by_tuesday(supervisor, clock) -> None:  # type: ignore[no-untyped-def]
+    """Six more critical cases received Monday 08:00-08:05, all breached by Tuesday 10:00
+    (the clock is moved there): more than the side panel's three a group."""
+    from tests.conftest import local, new_case
+    from wzdesk.services import cases
+
+    for number in range(6):
+        cases.open_case(
+            supervisor,
+            new_case(summary=f"Outage {number}", received_at=local(2026, 3, 9, 8, number)),
+        )
+    clock.advance(timedelta(days=1))
+
+
 @pytest.mark.parametrize("width", [40, 60, 80, 120, 200])
 def test_quick_filters_wrap_between_items_never_inside_one(width: int) -> None:
     from rich.style import Style
@@ -153,15 +167,7 @@ async def test_a_late_response_with_time_left_shows_no_minus_sign(desk, agent, m
 async def test_breach_panel_names_the_target_and_says_how_many_are_hidden(
     desk, agent, supervisor, make_app, clock
 ) -> None:
-    from tests.conftest import local, new_case
-    from wzdesk.services import cases
-
-    for number in range(6):  # six more critical cases, all breached by Tuesday
-        cases.open_case(
-            supervisor,
-            new_case(summary=f"Outage {number}", received_at=local(2026, 3, 9, 8, number)),
-        )
-    clock.advance(timedelta(days=1))
+    six_critical_outages_by_tuesday(supervisor, clock)
     app = make_app(agent)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, 12)
@@ -211,16 +217,9 @@ async def test_a_hidden_rows_hint_is_shortened_to_fit_not_cut(
     """At a million cases, "+16333 more moderate (F4, then m: every …" was cut at 120
     columns; a narrow panel cuts it with a one-digit count. The hint gives way, the count
     stays whole."""
-    from tests.conftest import local, new_case
-    from wzdesk.services import cases
     from wzdesk.tui.widgets import SlaPanel
 
-    for number in range(6):
-        cases.open_case(
-            supervisor,
-            new_case(summary=f"Outage {number}", received_at=local(2026, 3, 9, 8, number)),
-        )
-    clock.advance(timedelta(days=1))
+    six_critical_outages_by_tuesday(supervisor, clock)
     app = make_app(agent)
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(pilot, 12)
