@@ -195,6 +195,16 @@ async def test_the_new_case_form_says_when_a_client_has_no_admin_to_open_it_for(
         assert Case.select().count() == count and isinstance(pilot.app.screen, IntakeScreen)
 
 
+async def test_at_80x24_the_lookup_label_is_whole(seeded, agent, make_app) -> None:
+    """The new-case form's "Raised by" label is longer than the call form's: at 80 columns it
+    was cut ("… a phone number, ↓ t"). Labels wrap."""
+    app = make_app(agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_case_form(pilot)
+        text = " ".join(line.strip(" │") for line in screen_text(pilot).splitlines())
+        assert "type an email, a name or a phone number, ↓ to pick, Enter takes the first" in text
+
+
 async def test_esc_in_a_timed_call_asks_before_throwing_it_away(
     seeded, phone_staff, make_app, clock
 ) -> None:
