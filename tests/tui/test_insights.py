@@ -32,10 +32,7 @@ async def test_f8_shows_insights_tables_beside_charts(
 ) -> None:
     app = make_app(supervisor, refresh_seconds=3600)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
-        await pilot.press("f8")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, InsightsScreen))
-        await settle(pilot, lambda: _loaded(pilot, "SLA compliance = met on time"))
+        await open_insights(pilot)
         last_week = line_with(pilot, "2026-03-02")
         assert "0.0%" in last_week and "—" in last_week
         this_week = line_with(pilot, "2026-03-09")
@@ -60,9 +57,7 @@ async def test_weeks_and_severities_without_figures_are_not_drawn_as_zero(
     0% (the table said "—"), and a severity nobody had answered would get a 0 h bar."""
     app = make_app(supervisor, refresh_seconds=3600)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
-        await pilot.press("f8")
-        await settle(pilot, lambda: _loaded(pilot, "SLA compliance = met on time"))
+        await open_insights(pilot)
         table = pilot.app.screen.query_one("#response-table")
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert ["major", 1, "—", "—"] in rows  # nobody answered the major case yet
@@ -153,3 +148,45 @@ async def test_e_explains_the_selected_case(
         await settle(pilot, lambda: highlighted(pilot) != desk["breached"])
         other = await explain_highlighted(pilot)
         assert other in screen_text(pilot)
+
+
+async def open_insights(pilot: Any) -> None:
+    await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+    await pilot.press("f8")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, InsightsScreen))
+    await settle(pilot, lambda: _loaded(pilot, "SLA compliance = met on time"))
+
+
+async def test_at_80_columns_each_chart_goes_under_its_table(
+    desk: dict[str, str], supervisor: Any, make_app: Any
+) -> None:
+    """Seen at 80×24: beside the 52-cell table each chart had 19 cells, too few for a week's
+    tick, and plotext's legend covered the compliance line."""
+    app = make_app(supervisor, refresh_seconds=3600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_insights(pilot)
+        for name in ("compliance", "backlog", "response"):
+            table = pilot.app.screen.query_one(f"#{name}-table").region
+            chart = pilot.app.screen.query_one(f"#{name}-chart").region
+            assert chart.width >= 70, name
+            assert chart.y >= table.bottom, name  # under the table, not beside it
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause(0.2)
+        for name in ("compliance", "backlog", "response"):
+            table = pilot.app.screen.query_one(f"#{name}-table").region
+            chart = pilot.app.screen.query_one(f"#{name}-chart").region
+            assert chart.x >= table.right and chart.y == table.y, name  # wide: beside again
+
+
+async def test_the_compliance_legend_is_under_the_chart_not_over_its_lines(
+    desk: dict[str, str], supervisor: Any, make_app: Any
+) -> None:
+    app = make_app(supervisor, refresh_seconds=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_insights(pilot)
+        chart = pilot.app.screen.query_one("#compliance-chart")
+        drawn = str(chart.render())
+        assert "response" not in drawn and "resolution" not in drawn  # nothing over the data
+        legend = pilot.app.screen.query_one(".legend")
+        assert legend.region.y >= chart.region.bottom
+        assert "━━ response   ━━ resolution" in line_with(pilot, "━━ response")

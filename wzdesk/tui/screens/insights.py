@@ -10,7 +10,8 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
@@ -22,6 +23,21 @@ from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
 
 WEEKS = 12
+
+#: Below this width each chart goes under its table: beside the 52-cell table it had 19 cells
+#: at 80 columns, too few for a week's tick, and plotext drew its legend over the line.
+STACK_BELOW = 110
+
+#: The compliance lines' colours, given to plotext and to the legend under the chart (its own
+#: legend sits inside the plot, top left, where a desk meeting its targets draws its line).
+SERIES_COLOURS = {"response": (0, 130, 200), "resolution": (60, 180, 75)}
+
+
+def legend_markup() -> str:
+    """The compliance chart's legend, each name after a stroke in its line's colour."""
+    return "   ".join(
+        f"[rgb({r},{g},{b})]━━[/] {name}" for name, (r, g, b) in SERIES_COLOURS.items()
+    )
 
 
 def percent(value: float | None) -> str:
@@ -59,7 +75,11 @@ class InsightsScreen(Screen[None]):
     DEFAULT_CSS = """
     InsightsScreen .insight { height: 16; }
     InsightsScreen .insight DataTable { width: 52; }
-    InsightsScreen .insight PlotextPlot { width: 1fr; }
+    InsightsScreen .insight .chart { width: 1fr; }
+    InsightsScreen .insight .legend { height: 1; padding: 0 0 0 8; }
+    InsightsScreen.-stacked .insight { layout: vertical; height: auto; }
+    InsightsScreen.-stacked .insight DataTable { height: auto; }
+    InsightsScreen.-stacked .insight .chart { width: 100%; height: 16; margin: 0 0 1 0; }
     """
 
     @dataclass
@@ -74,8 +94,14 @@ class InsightsScreen(Screen[None]):
             for name in ("compliance", "backlog", "response"):
                 with Horizontal(classes="insight"):
                     yield DataTable(id=f"{name}-table", cursor_type="row", zebra_stripes=True)
-                    yield PlotextPlot(id=f"{name}-chart")
+                    with Vertical(classes="chart"):
+                        yield PlotextPlot(id=f"{name}-chart")
+                        if name == "compliance":
+                            yield Static(legend_markup(), classes="legend")
         yield KeyBar()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < STACK_BELOW, "-stacked")
 
     def on_mount(self) -> None:
         self.sub_title = f"Insights · last {WEEKS} weeks"
@@ -129,13 +155,13 @@ class InsightsScreen(Screen[None]):
         labels = [row["week"][5:] for row in rows]
         plotted = False
         for key in ("response", "resolution"):
-            for number, run in enumerate(runs_with_values([row[key] for row in rows])):
+            for run in runs_with_values([row[key] for row in rows]):
                 weeks, values = zip(*run, strict=True)
                 plt.plot(
                     list(weeks),
                     [value * 100 for value in values],
-                    label=key if number == 0 else "",
                     marker="braille",
+                    color=SERIES_COLOURS[key],
                 )
                 plotted = True
         plt.xticks(list(range(len(rows))), labels)
