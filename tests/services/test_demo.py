@@ -305,6 +305,22 @@ def test_only_client_admins_are_case_contacts(demo: DemoSummary) -> None:
     assert Case.select().where(Case.contact.in_(non_admins)).count() == 0
 
 
+def test_no_two_contacts_of_a_client_share_a_name(demo: DemoSummary) -> None:
+    """With the default seed Cobalt Energy had two contacts named Chen Nguyen: its flag said
+    "ask Chen Nguyen" while a reply went to the other one."""
+    for client in Client.select():
+        names = [contact.name for contact in client.contacts]
+        assert len(names) == len(set(names)), (client.code, names)
+
+
+def test_a_repeated_name_takes_the_next_unused_surname() -> None:
+    from wzdesk.services.demo import LAST, _unused_last
+
+    assert _unused_last("Nguyen", "Chen", {"Ana Diaz"}) == "Nguyen"
+    assert _unused_last("Nguyen", "Chen", {"Chen Nguyen"}) == "Okafor"
+    assert _unused_last(LAST[-1], "Jo", {f"Jo {LAST[-1]}"}) == LAST[0]  # wraps round
+
+
 def test_use_cases_work_on_demo_cases(demo: DemoSummary, clock: FixedClock) -> None:
     kim = ServiceContext("kim", clock=clock)
     waiting = Case.get(Case.status == Status.WAITING_CLIENT.value)

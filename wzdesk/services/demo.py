@@ -231,6 +231,19 @@ def generate(
     )
 
 
+def _unused_last(last: str, first: str, names: set[str]) -> str:
+    """``last``, or the next surname in :data:`LAST` that no contact of the client has with
+    ``first``: two contacts of one client with one name made a flag ("ask Chen Nguyen") and a
+    reply's recipient read as the same person. No second draw, so the rest of the demo (every
+    later contact and case) is what the seed always gave."""
+    at = LAST.index(last)
+    for step in range(len(LAST)):
+        candidate = LAST[(at + step) % len(LAST)]
+        if f"{first} {candidate}" not in names:
+            return candidate
+    return last  # unreachable: a client has at most five contacts
+
+
 def _people(rng: random.Random, now: datetime) -> None:
     for login, name, role in USERS:
         if not User.select().where(User.login == login).exists():
@@ -240,8 +253,11 @@ def _people(rng: random.Random, now: datetime) -> None:
             continue
         client = Client.create(code=code, name=name, created_at=now)
         domain = name.lower().split()[0] + ".example"
+        names: set[str] = set()
         for index in range(rng.randint(3, 5)):
-            first, last = rng.choice(FIRST), rng.choice(LAST)
+            first = rng.choice(FIRST)
+            last = _unused_last(rng.choice(LAST), first, names)
+            names.add(f"{first} {last}")
             rank = "primary" if index == 0 else "backup" if index == 1 else None
             digits = f"{rng.choice([416, 613, 905, 519])}555{rng.randint(1000, 9999)}"
             Contact.create(
