@@ -190,3 +190,26 @@ async def test_the_compliance_legend_is_under_the_chart_not_over_its_lines(
         legend = pilot.app.screen.query_one(".legend")
         assert legend.region.y >= chart.region.bottom
         assert "━━ response   ━━ resolution" in line_with(pilot, "━━ response")
+
+
+def test_backlog_ticks_are_whole_counts_in_a_round_step() -> None:
+    """Plotext's own ticks labelled a count of open cases 84.2 and 101.0."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from wzdesk.tui.screens.insights import whole_ticks
+
+    assert whole_ticks(101) == [0, 25, 50, 75, 100, 125]
+    assert whole_ticks(0) == [0, 1]
+
+    @given(st.integers(0, 10**9))
+    def ticks_cover_the_count(top: int) -> None:
+        ticks = whole_ticks(top)
+        step = ticks[1] - ticks[0]
+        assert ticks[0] == 0 and 2 <= len(ticks) <= 6
+        assert ticks == list(range(0, ticks[-1] + 1, step))  # whole, evenly spaced
+        assert ticks[-1] >= top > ticks[-2] or top == 0  # covers it, a step at most past it
+        digits = str(step).rstrip("0")
+        assert digits in ("1", "2", "25", "5")  # a round step
+
+    ticks_cover_the_count()

@@ -49,6 +49,23 @@ def duration(value: float | None) -> str:
     return "—" if value is None else format_business_duration(value)
 
 
+def whole_ticks(top: int, most: int = 6) -> list[int]:
+    """Axis ticks for a count: 0 up to at least ``top`` in a round whole step (1, 2, 2.5 or 5
+    times a power of ten), at most ``most`` of them. Plotext's own ticks put a count of open
+    cases at 84.2 and 101.0."""
+    top = max(top, 1)
+    power = 1
+    while True:
+        for tenths in (10, 20, 25, 50):
+            if power * tenths % 10:
+                continue  # 2.5: not a whole step
+            size = power * tenths // 10
+            steps = -(-top // size)  # ceiling
+            if steps + 1 <= most:
+                return list(range(0, steps * size + 1, size))
+        power *= 10
+
+
 def runs_with_values(values: list[float | None]) -> list[list[tuple[int, float]]]:
     """The chart's line pieces: each run of consecutive weeks that have a value, as (week
     index, value). A week with no case counted is a gap in the line; drawn as 0% it read as
@@ -180,7 +197,11 @@ class InsightsScreen(Screen[None]):
         plot = self.query_one("#backlog-chart", PlotextPlot)
         plt = plot.plt
         plt.clear_data()
-        plt.bar([row["date"][5:] for row in rows], [row["open"] for row in rows])
+        counts = [row["open"] for row in rows]
+        plt.bar([row["date"][5:] for row in rows], counts)
+        ticks = whole_ticks(max(counts, default=0))
+        plt.yticks(ticks, [str(tick) for tick in ticks])
+        plt.ylim(0, ticks[-1])
         plt.title("Backlog: open cases at each week's end")
         plot.refresh()
 
