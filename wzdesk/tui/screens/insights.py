@@ -200,7 +200,7 @@ class InsightsScreen(Screen[None]):
         counts = [row["open"] for row in rows]
         plt.bar([row["date"][5:] for row in rows], counts)
         ticks = whole_ticks(max(counts, default=0))
-        plt.yticks(ticks, [str(tick) for tick in ticks])
+        plt.yticks([float(tick) for tick in ticks], [str(tick) for tick in ticks])
         plt.ylim(0, ticks[-1])
         plt.title("Backlog: open cases at each week's end")
         plot.refresh()
