@@ -61,7 +61,26 @@ async def test_weeks_and_severities_without_figures_are_not_drawn_as_zero(
         table = pilot.app.screen.query_one("#response-table")
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert ["major", 1, "—", "—"] in rows  # nobody answered the major case yet
-        assert "none answered yet: major" in screen_text(pilot)
+        assert "None answered yet: major" in screen_text(pilot)
+
+
+async def test_a_chart_title_is_never_dropped_for_its_note(
+    desk: dict[str, str], supervisor: Any, make_app: Any
+) -> None:
+    """Seen at 120×40: the response chart's title carried "; none answered yet: major", was too
+    long for the chart, and plotext dropped it whole: bars without a word. The note is a line
+    under the chart now, at every width the charts are drawn at."""
+    app = make_app(supervisor, refresh_seconds=3600)
+    async with app.run_test(size=(110, 40)) as pilot:  # the narrowest side by side
+        await open_insights(pilot)
+        for width in (110, 120, 80):
+            await pilot.resize_terminal(width, 40)
+            await pilot.pause(0.2)
+            drawn = str(pilot.app.screen.query_one("#response-chart").render())
+            assert "Median response by severity" in drawn, width
+            note = pilot.app.screen.query_one("#response-note")
+            assert str(note.render()) == "None answered yet: major"
+            assert note.region.y >= pilot.app.screen.query_one("#response-chart").region.bottom
 
 
 def test_a_week_without_a_figure_is_a_gap_in_the_line() -> None:
@@ -187,7 +206,7 @@ async def test_the_compliance_legend_is_under_the_chart_not_over_its_lines(
         chart = pilot.app.screen.query_one("#compliance-chart")
         drawn = str(chart.render())
         assert "response" not in drawn and "resolution" not in drawn  # nothing over the data
-        legend = pilot.app.screen.query_one(".legend")
+        legend = pilot.app.screen.query_one("#compliance-note")
         assert legend.region.y >= chart.region.bottom
         assert "━━ response   ━━ resolution" in line_with(pilot, "━━ response")
 

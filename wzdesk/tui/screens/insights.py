@@ -30,7 +30,11 @@ STACK_BELOW = 110
 
 #: The compliance lines' colours, given to plotext and to the legend under the chart (its own
 #: legend sits inside the plot, top left, where a desk meeting its targets draws its line).
+#: Notes go under the charts too: plotext drops a title too long for the chart, whole.
 SERIES_COLOURS = {"response": (0, 130, 200), "resolution": (60, 180, 75)}
+
+
+NO_TARGET_COUNTED = "No target counted in these weeks."
 
 
 def legend_markup() -> str:
@@ -93,7 +97,7 @@ class InsightsScreen(Screen[None]):
     InsightsScreen .insight { height: 16; }
     InsightsScreen .insight DataTable { width: 52; }
     InsightsScreen .insight .chart { width: 1fr; }
-    InsightsScreen .insight .legend { height: 1; padding: 0 0 0 8; }
+    InsightsScreen .insight .note { height: auto; padding: 0 0 0 8; }
     InsightsScreen.-stacked .insight { layout: vertical; height: auto; }
     InsightsScreen.-stacked .insight DataTable { height: auto; }
     InsightsScreen.-stacked .insight .chart { width: 100%; height: 16; margin: 0 0 1 0; }
@@ -113,8 +117,9 @@ class InsightsScreen(Screen[None]):
                     yield DataTable(id=f"{name}-table", cursor_type="row", zebra_stripes=True)
                     with Vertical(classes="chart"):
                         yield PlotextPlot(id=f"{name}-chart")
-                        if name == "compliance":
-                            yield Static(legend_markup(), classes="legend")
+                        note = Static(id=f"{name}-note", classes="note")
+                        note.display = False  # until there is something to say
+                        yield note
         yield KeyBar()
 
     def on_resize(self, event: Resize) -> None:
@@ -184,9 +189,16 @@ class InsightsScreen(Screen[None]):
         plt.xticks(list(range(len(rows))), labels)
         plt.xlim(0, max(len(rows) - 1, 1))
         plt.ylim(0, 100)
-        title = "Compliance per week (%)"
-        plt.title(title if plotted else f"{title}: no target counted in these weeks")
+        plt.title("Compliance per week (%)")
+        self._note("compliance", legend_markup() if plotted else NO_TARGET_COUNTED)
         plot.refresh()
+
+    def _note(self, name: str, text: str) -> None:
+        """The line under a chart (a legend, or why something is not drawn), which wraps: in
+        the chart's title plotext dropped a title too long for the chart's width, whole."""
+        note = self.query_one(f"#{name}-note", Static)
+        note.update(text)
+        note.display = bool(text)
 
     def _backlog(self, rows: list[dict[str, Any]], today: str) -> None:
         table = self.query_one("#backlog-table", DataTable)
@@ -224,9 +236,8 @@ class InsightsScreen(Screen[None]):
                 [row["severity"] for row in answered],
                 [row["median_seconds"] / 3600 for row in answered],
             )
-        title = "Median response by severity (business hours)"
+        plt.title("Median response by severity (business hours)")
         unanswered = [row["severity"] for row in rows if row["median_seconds"] is None]
-        if unanswered:  # no bar at all, rather than a bar of 0 h ("answered at once")
-            title += f"; none answered yet: {', '.join(unanswered)}"
-        plt.title(title)
+        # No bar at all, rather than a bar of 0 h ("answered at once"): the note says why.
+        self._note("response", f"None answered yet: {', '.join(unanswered)}" if unanswered else "")
         plot.refresh()
