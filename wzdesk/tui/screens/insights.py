@@ -30,10 +30,10 @@ STACK_BELOW = 110
 
 #: The compliance lines' colours, given to plotext and to the legend under the chart (its own
 #: legend sits inside the plot, top left, where a desk meeting its targets draws its line).
-#: Notes go under the charts too: plotext drops a title too long for the chart, whole.
 SERIES_COLOURS = {"response": (0, 130, 200), "resolution": (60, 180, 75)}
 
-
+#: A chart's note, under it like the legend: in the title, plotext dropped a title too long for
+#: the chart's width, whole.
 NO_TARGET_COUNTED = "No target counted in these weeks."
 
 
