@@ -614,13 +614,13 @@ class IntakeScreen(Screen[str | None]):
             self.log_only(caller, received, seconds or 0, notes)
             return
         contact_key = caller.contact_key
-        call_notes = ""
+        behalf_note = ""
         if isinstance(behalf, Admin):
             contact_key = behalf.contact_key
             if self.is_call:
-                call_notes = f"Caller: {caller.name} (not a client admin), for {behalf.label}."
-            else:  # no call to note it on: an internal note says who raised it
-                call_notes = (
+                behalf_note = f"Caller: {caller.name} (not a client admin), for {behalf.label}."
+            else:
+                behalf_note = (
                     f"Raised by {caller.name} (not a client admin of {caller.client_code}), "
                     f"opened for {behalf.label}."
                 )
@@ -651,18 +651,20 @@ class IntakeScreen(Screen[str | None]):
             received_at=received,
         )
         self._submitting = True
-        self.create(new, seconds, call_notes)
+        self.create(new, seconds, behalf_note)
 
     @work(thread=True, exit_on_error=False)
-    def create(self, new: NewCase, call_seconds: int | None, call_notes: str) -> None:
+    def create(self, new: NewCase, call_seconds: int | None, behalf_note: str) -> None:
+        """Open the case; ``behalf_note`` (who raised a case opened for an admin) goes on the
+        call when there is one, else into an internal note, in the case's transaction."""
         try:
             case = in_thread(
                 open_case,
                 self.wz.context,
                 new,
                 call_seconds=call_seconds,
-                call_notes=call_notes if call_seconds is not None else "",
-                internal_note=call_notes if call_seconds is None else "",
+                call_notes=behalf_note if call_seconds is not None else "",
+                internal_note=behalf_note if call_seconds is None else "",
                 book=self.wz.book,
             )
         except UserError as error:
