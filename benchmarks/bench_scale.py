@@ -94,7 +94,8 @@ def measure(url: str) -> dict[str, float]:
     import wzdesk.tui.app  # noqa: F401 - imports are not part of first paint
     from wzdesk.core.clock import FixedClock
     from wzdesk.services.calendar import load_policy_book
-    from wzdesk.services.case_views import CaseFilter, case_dict
+    from wzdesk.services.case_fields import case_dict
+    from wzdesk.services.case_views import CaseFilter
     from wzdesk.services.directory import sign_in
     from wzdesk.services.reports import Period, sla_report
     from wzdesk.services.search import context, filter_query, search_cases

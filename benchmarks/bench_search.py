@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from benchmarks.fresh import demo_database, median_ms
 from wzdesk.core.clock import FixedClock
 from wzdesk.services.calendar import load_policy_book
-from wzdesk.services.case_views import case_dict
+from wzdesk.services.case_fields import case_dict
 from wzdesk.services.search import context, search_cases
 from wzdesk.store.models import Case
 

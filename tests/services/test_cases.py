@@ -20,7 +20,8 @@ from wzdesk.core.clock import FixedClock
 from wzdesk.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from wzdesk.services import cases
 from wzdesk.services.calendar import add_holiday, load_policy_book
-from wzdesk.services.case_views import CaseFilter, case_dict, list_cases, show_case
+from wzdesk.services.case_fields import case_dict
+from wzdesk.services.case_views import CaseFilter, list_cases, show_case
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.directory import add_user
 from wzdesk.store.models import ALL_MODELS, AuditEntry, Case, CaseEvent, SlaPause

@@ -22,7 +22,7 @@ from wzdesk.core.rules import Category, Status
 from wzdesk.core.sla import Severity
 from wzdesk.services import cases
 from wzdesk.services.calendar import load_policy_book
-from wzdesk.services.case_views import case_dict
+from wzdesk.services.case_fields import case_dict
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.demo import DemoSummary, generate
 from wzdesk.store.database import db, open_database

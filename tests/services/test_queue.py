@@ -22,7 +22,8 @@ from wzdesk.core.clock import FixedClock
 from wzdesk.core.sla import Severity, TimerState
 from wzdesk.services import cases
 from wzdesk.services.calendar import load_policy_book
-from wzdesk.services.case_views import CaseFilter, case_dict, list_cases, timers
+from wzdesk.services.case_fields import case_dict, timers
+from wzdesk.services.case_views import CaseFilter, list_cases
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.queue import REFRESH_OVERLAP, QueueCounts, QueueSnapshot, epoch_now
 from wzdesk.store.models import Case

@@ -18,7 +18,7 @@ from wzdesk.core.query import QueryError, check_query
 from wzdesk.core.sla import TimerState
 from wzdesk.services import cases
 from wzdesk.services.calendar import load_policy_book
-from wzdesk.services.case_views import timers
+from wzdesk.services.case_fields import timers
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.search import context, count_cases, search_cases, search_ids
 from wzdesk.store.models import Case

@@ -13,8 +13,6 @@ demo, a program embedding wzdesk) name the user with :func:`wzdesk.services.dire
 
 from __future__ import annotations
 
-import os
-
 import peewee
 
 from wzdesk.core.clock import Clock
@@ -22,22 +20,9 @@ from wzdesk.core.errors import NotFound, PermissionDenied
 from wzdesk.core.rules import Action, Role, may
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import SignIn, sign_in
+from wzdesk.services.os_account import os_login
 from wzdesk.store.database import db
 from wzdesk.store.models import User
-
-
-def os_login() -> str:
-    """The login name of the process's effective user, as the system knows it."""
-    try:
-        import pwd
-    except ImportError:  # Windows: the account the process runs as
-        return os.getlogin()
-    try:
-        return pwd.getpwuid(os.geteuid()).pw_name
-    except KeyError:
-        raise PermissionDenied(
-            f"this process runs as uid {os.geteuid()}, which has no login name"
-        ) from None
 
 
 def connected_identity() -> str:

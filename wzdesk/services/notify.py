@@ -32,7 +32,7 @@ from wzdesk.core.sla import Severity, TimerState, TimerStatus
 from wzdesk.core.timefmt import format_business_duration
 from wzdesk.core.wording import BUSINESS_DAY_SECONDS, business_days_in_words, instant_in_words
 from wzdesk.services.alerts import list_rules, recipients_for, rule_words
-from wzdesk.services.case_views import timers
+from wzdesk.services.case_fields import timers
 from wzdesk.services.cases import close_case, resolve_case
 from wzdesk.services.cases.records import add_event, save_case
 from wzdesk.services.cases.triage import what_we_need

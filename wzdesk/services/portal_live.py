@@ -14,7 +14,7 @@ import peewee
 
 from wzdesk.core.errors import NotFound
 from wzdesk.core.timefmt import format_instant
-from wzdesk.services.case_views import timers
+from wzdesk.services.case_fields import timers
 from wzdesk.services.client_side import ClientScope, scoped_case
 from wzdesk.services.client_side.books import policy_book
 from wzdesk.services.client_side.cases import PUBLIC_KINDS

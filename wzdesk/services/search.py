@@ -586,6 +586,12 @@ def _first_walked(condition: Cond, count: int) -> list[tuple[Any, ...]] | None:
     return rows if len(rows) >= count else None
 
 
+def _urgency_rows(case_ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """What :func:`urgency.open_keys` ranks a window by (:data:`urgency.URGENCY_COLUMNS`)."""
+    columns = [getattr(Case, name) for name in urgency.URGENCY_COLUMNS]
+    return _raw(Case.select(*columns).where(Case.id.in_(list(case_ids))))
+
+
 def _raw_sql(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     return cast(list[tuple[Any, ...]], db.execute_sql(sql, params).fetchall())
 
@@ -735,7 +741,7 @@ def search_ids(
         return _sorted_ids(condition, (), count, 0)
 
     wanted = None if limit is None else offset + limit
-    return urgency.first_in_order(first, wanted, ctx.book, ctx.now)[offset:]
+    return urgency.first_in_order(first, wanted, ctx.book, ctx.now, _urgency_rows)[offset:]
 
 
 def queue_matches(

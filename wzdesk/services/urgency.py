@@ -11,14 +11,13 @@ same key (:func:`first_in_order`), so both list the same cases in the same order
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from wzdesk.core.calendar import BusinessCalendar
 from wzdesk.core.sla import Severity
 from wzdesk.services.policy_book import PolicyBook
-from wzdesk.store.database import db
-from wzdesk.store.models import Case
 from wzdesk.store.stored_values import epoch_from_db
 
 #: (business seconds left, severity rank, case id): the queue's order, smallest first.
@@ -85,20 +84,26 @@ def floor(book: PolicyBook, now: float, edge: float) -> float:
     )
 
 
-_COLUMNS = (
-    Case.id,
-    Case.is_open,
-    Case.severity,
-    Case.policy,
-    Case.first_response_at,
-    Case.response_due,
-    Case.resolution_due,
-    Case.paused_since,
+#: What :func:`open_keys` reads of each case, in this order: the caller's ``read`` returns these
+#: columns of the ``case`` table for the ids it is given (any order). This module does not
+#: reach the database itself, so that ``case list`` can rank over the quick read-only path
+#: without Peewee (:mod:`wzdesk.services.quick_list`).
+URGENCY_COLUMNS = (
+    "id",
+    "is_open",
+    "severity",
+    "policy_id",
+    "first_response_at",
+    "response_due",
+    "resolution_due",
+    "paused_since",
 )
+#: ``read(ids)``: the :data:`URGENCY_COLUMNS` of those cases (at most 500 ids a call).
+ReadUrgency = Callable[[Sequence[int]], Iterable[Sequence[Any]]]
 
 
 def open_keys(
-    case_ids: Iterable[int], book: PolicyBook, now: float
+    case_ids: Iterable[int], book: PolicyBook, now: float, read: ReadUrgency
 ) -> dict[int, tuple[UrgencyKey, float]]:
     """For each open case among ``case_ids``: its queue key, and its stored next due instant
     (where SQL's urgency order puts it). Done cases are left out."""
@@ -107,8 +112,9 @@ def open_keys(
     calendars: dict[tuple[int, str], BusinessCalendar] = {}
     for start in range(0, len(wanted), 500):  # within any backend's parameter limit
         chunk = wanted[start : start + 500]
-        rows = db.execute(Case.select(*_COLUMNS).where(Case.id.in_(chunk))).fetchall()
-        for case_id, is_open, severity, policy_id, answered, response, resolution, paused in rows:
+        for case_id, is_open, severity, policy_id, answered, response, resolution, paused in read(
+            chunk
+        ):
             if not is_open:
                 continue
             calendar_key = (int(policy_id), str(severity))
@@ -131,7 +137,11 @@ def open_keys(
 
 
 def first_in_order(
-    first: Callable[[int | None], list[int]], wanted: int | None, book: PolicyBook, now: datetime
+    first: Callable[[int | None], list[int]],
+    wanted: int | None,
+    book: PolicyBook,
+    now: datetime,
+    read: ReadUrgency,
 ) -> list[int]:
     """The first ``wanted`` cases (all, for None) in the queue's order.
 
@@ -147,7 +157,7 @@ def first_in_order(
     at = now.timestamp()
     if wanted is None:  # every match: rank them all
         ids = first(None)
-        keys = open_keys(ids, book, at)
+        keys = open_keys(ids, book, at, read)
         return sorted(keys, key=lambda case_id: keys[case_id][0]) + [
             case_id for case_id in ids if case_id not in keys
         ]
@@ -156,7 +166,7 @@ def first_in_order(
     window = wanted + 1  # one past the page: the edge is a case no page row is
     while True:
         ids = first(window)
-        keys = open_keys(ids, book, at)
+        keys = open_keys(ids, book, at, read)
         opened = sorted(keys, key=lambda case_id: keys[case_id][0])
         ranked = opened + [case_id for case_id in ids if case_id not in keys]
         if len(ids) < window or len(opened) < len(ids):

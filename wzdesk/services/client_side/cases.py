@@ -20,7 +20,8 @@ from wzdesk.core.query import And, FieldTerm, Node, Not, Or, Query, parse_query
 from wzdesk.core.rules import Category, Channel, Status, missing_recommended_fields
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services import search
-from wzdesk.services.case_views import instants_and_states, pauses_of, timers
+from wzdesk.services.case_fields import instants_and_states, timers
+from wzdesk.services.case_views import pauses_of
 from wzdesk.services.cases import NewCase, client_wrote, get_case, open_case
 from wzdesk.services.cases.records import add_event, clean_text
 from wzdesk.services.client_side.books import policy_book
