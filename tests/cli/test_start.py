@@ -3,13 +3,14 @@ global options come before or after it; the whole parser tree is still there for
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from wzdesk.cli.main import COMMAND_MODULES, _command_of, build_parser
+from wzdesk.cli.main import COMMAND_MODULES, _command_of, _verb_of, build_parser
 
 PROBE = """
 import sys
@@ -46,6 +47,37 @@ def test_the_command_is_the_first_bare_word_no_option_owns(
     assert _command_of(words) == command
 
 
+@pytest.mark.parametrize(
+    ("words", "verb"),
+    [
+        (["--db", "x.db", "case", "list", "--limit", "5"], "list"),
+        (["case", "--db", "x.db", "show", "C-1"], "show"),
+        (["case", "--as", "kim"], None),
+        (["case", "--", "list"], None),
+    ],
+)
+def test_the_verb_is_the_second_bare_word(words: list[str], verb: str | None) -> None:
+    assert _verb_of(words) == verb
+
+
+def _choices(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    [found] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(found.choices)
+
+
+def test_a_case_verb_builds_only_its_own_parser_and_the_same_one() -> None:
+    """``case list`` builds one verb's parser of fourteen, the very parser the whole tree
+    holds; a verb another module defines (``explain``), or none known, builds them all."""
+    every = _choices(_choices(build_parser())["case"])
+    assert len(every) == 14
+    only = _choices(_choices(build_parser("case", "list"))["case"])
+    assert list(only) == ["list"]
+    assert only["list"].format_help() == every["list"].format_help()
+    assert only["list"].prog == "wzdesk case list"
+    for verb in ("explain", "bogus"):
+        assert list(_choices(_choices(build_parser("case", verb))["case"])) == list(every)
+
+
 @pytest.mark.parametrize("before", [True, False])
 def test_a_subcommand_loads_only_its_module_either_option_order(
     tmp_path: Path, before: bool
@@ -80,6 +112,10 @@ NOT_FOR_READING = (
     "wzdesk.mail.transport",
     "lark",
 )
+#: What the calendar commands and the default ``case list`` do without on an up-to-date SQLite
+#: file (the quick read-only path): the ORM, and :mod:`dataclasses` with the :mod:`inspect` it
+#: drags in.
+NOT_FOR_THE_CALENDAR = (*NOT_FOR_READING, "peewee", "wzdesk.store.models", "dataclasses", "inspect")
 LOADED = """
 import sys
 from wzdesk.cli.main import main
@@ -96,11 +132,16 @@ def test_reading_cases_leaves_the_heavy_modules_alone(tmp_path: Path) -> None:
     created = subprocess.run(first, capture_output=True, text=True, env=env, timeout=60)
     assert created.returncode == 0, created.stderr
     assert "wzdesk.store.migrations" in created.stderr  # the first call creates the schema
-    again = subprocess.run(first, capture_output=True, text=True, env=env, timeout=60)
+    filtered = [*first, "--severity", "major"]  # a filter: the search, through the store
+    again = subprocess.run(filtered, capture_output=True, text=True, env=env, timeout=60)
     assert again.returncode == 0, again.stderr
     loaded = set(again.stderr.strip().splitlines()[-1].split(","))
     assert "peewee" in loaded  # the probe sees the database was opened
     assert sorted(loaded & set(NOT_FOR_READING)) == []
+    plain = subprocess.run(first, capture_output=True, text=True, env=env, timeout=60)
+    assert plain.returncode == 0, plain.stderr
+    loaded = set(plain.stderr.strip().splitlines()[-1].split(","))
+    assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == []  # the quick path's
 
 
 #: What showing one case has no use for: the mail composer and SMTP transport (its outgoing
@@ -127,7 +168,7 @@ def test_showing_a_case_leaves_the_mail_machinery_alone(tmp_path: Path) -> None:
     listed = [sys.executable, "-m", "wzdesk", "--db", database, "case", "list", "--limit", "1"]
     ref = subprocess.run(listed, capture_output=True, text=True, env=env, timeout=60).stdout
     ref = ref.splitlines()[1].split()[0]  # whichever case the seed left open
-    for verb in (["show", ref], ["list", "--limit", "5"]):
+    for verb in (["show", ref], ["list", "--limit", "5", "--all"]):  # --all: not the quick path
         argv = [sys.executable, "-c", LOADED, "--db", database, "case", *verb]
         done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
         assert done.returncode == 0, done.stderr
@@ -135,11 +176,6 @@ def test_showing_a_case_leaves_the_mail_machinery_alone(tmp_path: Path) -> None:
         loaded = set(done.stderr.strip().splitlines()[-1].split(","))
         assert "wzdesk.store.models" in loaded  # the probe sees the case was read
         assert sorted(loaded & set(NOT_FOR_SHOWING)) == [], verb
-
-
-#: What the calendar commands do without on an up-to-date SQLite file (the quick read-only
-#: path): the ORM, and :mod:`dataclasses` with the :mod:`inspect` it drags in.
-NOT_FOR_THE_CALENDAR = (*NOT_FOR_READING, "peewee", "wzdesk.store.models", "dataclasses", "inspect")
 
 
 def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None:

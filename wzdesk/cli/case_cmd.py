@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from wzdesk.cli.common import Runtime, add_json_flag, severity_arg
 from wzdesk.cli.output import emit_json, emit_table, one_more, say_if_cut
-from wzdesk.cli.related_cmd import register_related_verbs
 from wzdesk.core.bounds import MAX_LIMIT, check_limit
 from wzdesk.core.timefmt import format_business_duration, parse_instant
 
@@ -28,14 +27,42 @@ def _version_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    case = subparsers.add_parser("case", help="support cases")
-    verbs = case.add_subparsers(
-        dest="verb",
-        required=True,
-        metavar="{open,show,list,reply,call,set,escalate,resolve,reopen,close,explain,link,merge,unmerge}",
-    )
+#: Every verb, in the order ``wzdesk case --help`` lists them.
+_VERB_NAMES = (
+    "open,show,list,reply,call,set,escalate,resolve,reopen,close,explain,link,merge,unmerge"
+)
 
+
+def _verbs(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+    case: argparse.ArgumentParser = subparsers.add_parser("case", help="support cases")
+    return case.add_subparsers(dest="verb", required=True, metavar="{" + _VERB_NAMES + "}")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    verbs = _verbs(subparsers)
+    for add_verb in _VERBS.values():
+        add_verb(verbs)
+
+    from wzdesk.cli.insights_cmd import register_explain
+    from wzdesk.cli.related_cmd import register_related_verbs
+
+    register_related_verbs(verbs)
+    register_explain(verbs)
+
+
+def register_only(subparsers: argparse._SubParsersAction, verb: str) -> bool:  # type: ignore[type-arg]
+    """The ``case`` parser with just ``verb``'s parser under it; False (nothing added) for a
+    verb not defined in this module. Each verb's parser costs about a third of a millisecond
+    of argparse: ``wzdesk case list`` built all fourteen for one (issue 13: scripts start
+    fast). Help for ``wzdesk case`` itself, or a verb not named, builds them all."""
+    add_verb = _VERBS.get(verb)
+    if add_verb is None:
+        return False
+    add_verb(_verbs(subparsers))
+    return True
+
+
+def _add_open(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     opening = verbs.add_parser("open", help="open a case for a client admin")
     opening.add_argument("--client", required=True, metavar="CODE")
     opening.add_argument("--contact", required=True, metavar="EMAIL|PHONE")
@@ -60,11 +87,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_json_flag(opening)
     opening.set_defaults(handler=run_open)
 
+
+def _add_show(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     show = verbs.add_parser("show", help="one case with its timeline")
     show.add_argument("ref", metavar="REF")
     add_json_flag(show)
     show.set_defaults(handler=run_show)
 
+
+def _add_list(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     listing = verbs.add_parser(
         "list",
         help="cases, most urgent first",
@@ -95,14 +126,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_json_flag(listing)
     listing.set_defaults(handler=run_list)
 
+
+def _add_reply(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     replying = _change(verbs, "reply", "reply to the client, or add an internal note", run_reply)
     replying.add_argument("--message", required=True)
     replying.add_argument("--internal", action="store_true", help="an internal note")
 
+
+def _add_call(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     call = _change(verbs, "call", "log a phone call on an existing case", run_call)
     call.add_argument("--duration", type=int, required=True, metavar="SECONDS")
     call.add_argument("--notes", default="")
 
+
+def _add_set(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     setting = _change(verbs, "set", "status, severity or assignee", run_set)
     setting.add_argument("--status", help="open or waiting_client")
     setting.add_argument("--severity", type=severity_arg)
@@ -111,10 +148,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--need", default="", help="with --status waiting_client: what we need (emailed)"
     )
 
+
+def _add_escalate(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     escalating = _change(verbs, "escalate", "escalate to another resource", run_escalate)
     escalating.add_argument("--to", required=True, help="e.g. tier 2, development")
     escalating.add_argument("--reason", required=True)
 
+
+def _add_resolve(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     resolving = _change(verbs, "resolve", "resolve (meets the resolution target)", run_resolve)
     resolving.add_argument("--classification", help="user_error, bug or works_as_designed")
     resolving.add_argument("--note", required=True)
@@ -125,15 +166,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "draft quote",
     )
 
+
+def _add_reopen(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     reopening = _change(verbs, "reopen", "reopen a resolved case", run_reopen)
     reopening.add_argument("--reason", default="")
 
+
+def _add_close(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _change(verbs, "close", "close a resolved case (final)", run_close)
-    register_related_verbs(verbs)
 
-    from wzdesk.cli.insights_cmd import register_explain
 
-    register_explain(verbs)
+#: The verbs defined here, by name, in help order (link, merge, unmerge and explain are
+#: registered by their own modules).
+_VERBS: dict[str, Callable[[argparse._SubParsersAction], None]] = {  # type: ignore[type-arg]
+    "open": _add_open,
+    "show": _add_show,
+    "list": _add_list,
+    "reply": _add_reply,
+    "call": _add_call,
+    "set": _add_set,
+    "escalate": _add_escalate,
+    "resolve": _add_resolve,
+    "reopen": _add_reopen,
+    "close": _add_close,
+}
 
 
 def _change(
@@ -165,7 +221,8 @@ def _print_written(
     later change by someone else is not passed off as this one's). ``delivery``: what became
     of the email it wrote (``email: queued to ...`` or ``email: not sent: ...``; ``"delivery"``
     in JSON); ``outgoing``: list the case's outgoing messages (a new case's acknowledgment)."""
-    from wzdesk.services.case_views import case_dict, outgoing_of
+    from wzdesk.services.case_fields import case_dict
+    from wzdesk.services.case_views import outgoing_of
     from wzdesk.services.policy_book import load_policy_book
 
     book = load_policy_book()
@@ -251,13 +308,32 @@ def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
     return 0
 
 
-def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.case_views import CaseFilter, case_dict
+def _default_listing(args: argparse.Namespace, runtime: Runtime) -> bool:
+    """``case list`` with no filter, no query and no ``--as``: what the quick path answers."""
+    flags = (args.status, args.severity, args.assignee, args.unassigned, args.client)
+    more = (args.breached, args.at_risk, args.search is not None, args.query is not None)
+    return not any(flags) and not any(more) and not args.all and runtime.act_as is None
+
+
+def _listed(args: argparse.Namespace, runtime: Runtime) -> tuple[list[dict[str, Any]], int]:
+    """The page's case objects and how many matches were read (one past the page says the
+    list goes on). The default listing is read without Peewee when it can be (issue 13)."""
+    limit = check_limit(args.limit)
+    asked = one_more(limit, MAX_LIMIT)
+    now = runtime.clock.now()
+    if _default_listing(args, runtime):
+        from wzdesk.services.quick_list import quick_case_list
+
+        quick = quick_case_list(runtime.db_url, runtime.identity, now, limit, asked)
+        if quick is not None:
+            return quick.rows, quick.found
+
+    from wzdesk.services.case_fields import case_dict
+    from wzdesk.services.case_views import CaseFilter
     from wzdesk.services.policy_book import load_policy_book
     from wzdesk.services.search import context, filter_query, search_cases
 
     me = runtime.context().actor  # cases are for console users only
-    now = runtime.clock.now()
     flt = CaseFilter(
         statuses=args.status,
         severities=args.severity,
@@ -271,9 +347,12 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
     )
     query = filter_query(flt, args.query)
     book = load_policy_book()
-    limit = check_limit(args.limit)
-    found = search_cases(query, context(now, me, book), one_more(limit, MAX_LIMIT))
-    rows = [case_dict(case, book, now) for case in found[:limit]]
+    found = search_cases(query, context(now, me, book), asked)
+    return [case_dict(case, book, now) for case in found[:limit]], len(found)
+
+
+def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
+    rows, found = _listed(args, runtime)
     if args.json:
         emit_json(rows)
         return 0
@@ -290,7 +369,7 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
         rows,
         ["ref", "severity", "status", "client", "assignee", "response", "resolution", "summary"],
     )
-    say_if_cut(len(found), limit, "cases")
+    say_if_cut(found, args.limit, "cases")
     return 0
 
 

@@ -45,8 +45,9 @@ COMMAND_MODULES = {
 }
 
 
-def build_parser(only: str | None = None) -> ArgumentParser:
-    """The argument parser; ``only``: register just that subcommand's module."""
+def build_parser(only: str | None = None, verb: str | None = None) -> ArgumentParser:
+    """The argument parser; ``only``: register just that subcommand's module; ``verb``: and
+    of it just that verb's parser, if the module can (its ``register_only``)."""
     parser = ArgumentParser(
         prog="wzdesk",
         description="Terminal helpdesk console. With no command, opens the console.",
@@ -63,8 +64,11 @@ def build_parser(only: str | None = None) -> ArgumentParser:
     parser.add_argument("--wallboard", action="store_true", help="open the breach wallboard")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = dict.fromkeys(COMMAND_MODULES.values()) if only is None else [COMMAND_MODULES[only]]
-    for module in modules:
-        importlib.import_module(f"wzdesk.cli.{module}").register(subparsers)
+    for name in modules:
+        module = importlib.import_module(f"wzdesk.cli.{name}")
+        register_only = getattr(module, "register_only", None)
+        if verb is None or register_only is None or not register_only(subparsers, verb):
+            module.register(subparsers)
     _accept_global_options_anywhere(parser)
     return parser
 
@@ -106,21 +110,35 @@ def _skip_postgres_driver_unless_needed(db_url: str | None) -> None:
 _VALUED_OPTIONS = ("--db", "--as")
 
 
-def _command_of(words: Sequence[str]) -> str | None:
-    """The subcommand named in ``words``: the first bare word that is no option's value, so
-    ``wzdesk --db X sla due`` and ``wzdesk sla due --db X`` both build only the ``sla`` parser
-    (``build_parser()`` with no argument still builds the whole tree, for help and tests)."""
+def _bare_words(words: Sequence[str]) -> list[str]:
+    """The bare words of ``words`` that are no option's value, up to ``--``: the command's
+    name, then its verb's (``wzdesk --db X case list --limit 20``: case, list, 20)."""
+    bare: list[str] = []
     skip = False
     for word in words:
         if skip:
             skip = False
         elif word == "--":
-            return None
+            break
         elif word in _VALUED_OPTIONS:
             skip = True
         elif not word.startswith("-"):
-            return word
-    return None
+            bare.append(word)
+    return bare
+
+
+def _command_of(words: Sequence[str]) -> str | None:
+    """The subcommand named in ``words``: the first bare word that is no option's value, so
+    ``wzdesk --db X sla due`` and ``wzdesk sla due --db X`` both build only the ``sla`` parser
+    (``build_parser()`` with no argument still builds the whole tree, for help and tests)."""
+    bare = _bare_words(words)
+    return bare[0] if bare else None
+
+
+def _verb_of(words: Sequence[str]) -> str | None:
+    """The second bare word: the verb of a command that has verbs (``case list``)."""
+    bare = _bare_words(words)
+    return bare[1] if len(bare) > 1 else None
 
 
 #: Options whose value is query text, which may well start with "-": a negated word.
@@ -188,7 +206,8 @@ def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> i
     # control characters made visible, never obeyed.
     sys.stdout, sys.stderr = TerminalSafe(streams[0]), TerminalSafe(streams[1])
     try:
-        args = build_parser(only).parse_args(words)
+        verb = _verb_of(words) if only is not None else None
+        args = build_parser(only, verb).parse_args(words)
         if args.command is None:
             sys.stdout, sys.stderr = streams  # the console draws on the terminal itself
         return _run(args, identity)

@@ -1,0 +1,194 @@
+"""The default ``case list`` page in plain SQL, over the quick read-only SQLite connection.
+
+``wzdesk case list`` with no filter lists the cases not closed, most urgent first. The search
+engine (:mod:`wzdesk.services.search`) builds that page from Peewee expressions; importing
+Peewee and defining the models costs about 45 ms of CPU, four times ``python -c pass`` and more
+than the page itself (issue 13). These are the same statements written out for SQLite, each
+named after the search function whose query it is; :mod:`wzdesk.services.quick_list` strings
+them together as :func:`search.search_ids` does. ``tests/services/test_quick_list.py`` checks
+that both paths give the same page, case for case, and that the walk reads the queue's index.
+
+Only the default listing is here: a filter, a query or ``--as`` takes the ordinary path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from wzdesk.core.sla import Severity
+from wzdesk.store.quick_read import QuickReader
+from wzdesk.store.stored_values import instant_from_db
+
+#: Not closed: the scope of a listing without ``--all`` (``search._scope``, "open").
+_LISTED = "status != 'closed'"
+
+#: An open case's stored next due instant: the very expression of the partial index
+#: ``case_open_next_due`` (migration ``_queue_order_index``; ``queries.open_next_due``).
+_OPEN_NEXT_DUE = (
+    "(CASE WHEN ((first_response_at IS NULL) AND (response_due < resolution_due)) "
+    "THEN response_due ELSE resolution_due END)"
+)
+
+#: The nearest due instant among the running timers, NULL when none runs (``search._next_due``).
+_NEXT_DUE = (
+    "(CASE WHEN (first_response_at IS NULL AND resolved_at IS NULL) "
+    "THEN MIN(response_due, resolution_due) "
+    "WHEN first_response_at IS NULL THEN response_due "
+    "WHEN resolved_at IS NULL THEN resolution_due ELSE NULL END)"
+)
+
+_SEVERITY_RANK = (
+    "(CASE severity "
+    + " ".join(f"WHEN '{severity.value}' THEN {severity.rank}" for severity in Severity)
+    + " ELSE 9 END)"
+)
+
+#: Most urgent first (``search._order(())``): open before done, the nearest running due
+#: instant (none last), the severity, the reference.
+_URGENCY_ORDER = (
+    f"(CASE WHEN status IN ('resolved', 'closed') THEN 1 ELSE 0 END), "
+    f"{_NEXT_DUE} ASC NULLS LAST, {_SEVERITY_RANK}, id"
+)
+
+#: What the case object shows (:class:`wzdesk.services.case_fields.CaseRecord`), joined with
+#: its client, contact and assignee (``search._joined``).
+_CASE_COLUMNS = (
+    "ref",
+    "policy_id",
+    "channel",
+    "category",
+    "severity",
+    "status",
+    "summary",
+    "description",
+    "steps_to_reproduce",
+    "affected_users",
+    "tags",
+    "escalated_to",
+    "escalation_reason",
+    "classification",
+    "version",
+)
+_INSTANT_COLUMNS = (
+    "received_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "paused_since",
+    "response_due",
+    "response_at_risk_at",
+    "resolution_due",
+    "resolution_at_risk_at",
+)
+_JOINED = (
+    "SELECT c.id, "
+    + ", ".join(f"c.{name}" for name in _CASE_COLUMNS + _INSTANT_COLUMNS)
+    + ", cl.code, ct.name, ct.email, ct.phone, u.login"
+    ' FROM "case" AS c JOIN client AS cl ON cl.id = c.client_id'
+    " JOIN contact AS ct ON ct.id = c.contact_id"
+    ' LEFT OUTER JOIN "user" AS u ON u.id = c.assignee_id'
+)
+
+#: ``read`` chunks: within SQLite's oldest limit of 999 parameters, as the search's.
+CHUNK = 500
+
+
+def _listed(case_ids: Sequence[int]) -> str:
+    """``(1, 2, 3)``: integers written out, as ``search._listed`` does."""
+    return "(" + ", ".join(str(int(case_id)) for case_id in case_ids) + ")"
+
+
+def _ids(rows: Sequence[Sequence[Any]]) -> list[int]:
+    return [int(row[0]) for row in rows]
+
+
+def first_open(reader: QuickReader, count: int) -> list[int]:
+    """``search._first_open`` with no condition: the first ``count`` open cases by a walk of
+    the queue's index, the ties at the edge taken whole, then sorted exactly."""
+    walk = f"is_open AND {_LISTED}"
+    first = reader.rows(
+        f'SELECT id, {_OPEN_NEXT_DUE} FROM "case" WHERE {walk} '
+        f"ORDER BY {_OPEN_NEXT_DUE} LIMIT {int(count) + 1}"
+    )
+    found = {int(row[0]) for row in first[:count]}
+    edge = first[count - 1][1] if len(first) >= count else None
+    if len(first) > count and first[count][1] == edge:  # ties past the edge: take them all
+        ties = f'SELECT id FROM "case" WHERE {walk} AND {_OPEN_NEXT_DUE} = ?'
+        found.update(_ids(reader.rows(ties, (edge,))))
+    if not found:
+        return []
+    return _ids(
+        reader.rows(
+            f'SELECT id FROM "case" WHERE id IN {_listed(sorted(found))} '
+            f"ORDER BY {_URGENCY_ORDER} LIMIT {int(count)}"
+        )
+    )
+
+
+def first_done(reader: QuickReader, count: int) -> list[int]:
+    """``search._first_done``: the first ``count`` resolved cases, most urgent first."""
+    return _ids(
+        reader.rows(
+            f'SELECT id FROM "case" WHERE is_open = 0 AND {_LISTED} '
+            f"ORDER BY {_URGENCY_ORDER} LIMIT {int(count)}"
+        )
+    )
+
+
+def sorted_ids(reader: QuickReader, count: int | None) -> list[int]:
+    """``search._sorted_ids``: every case listed, sorted by SQL (the first ``count``)."""
+    limit = "" if count is None else f" LIMIT {int(count)}"
+    return _ids(
+        reader.rows(f'SELECT id FROM "case" WHERE {_LISTED} ORDER BY {_URGENCY_ORDER}{limit}')
+    )
+
+
+def urgency_rows(reader: QuickReader, case_ids: Sequence[int]) -> Sequence[Sequence[Any]]:
+    """The columns :func:`wzdesk.services.urgency.open_keys` ranks by, in
+    :data:`~wzdesk.services.urgency.URGENCY_COLUMNS` order (the caller passes those names)."""
+    return reader.rows(
+        "SELECT id, is_open, severity, policy_id, first_response_at, response_due, "
+        f'resolution_due, paused_since FROM "case" WHERE id IN {_listed(case_ids)}'
+    )
+
+
+class Record:
+    """A row with attributes: a client, a contact or a user as the case object reads them."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+def cases_by_id(reader: QuickReader, case_ids: Sequence[int]) -> dict[int, Any]:
+    """The cases ``case_ids`` name (those that still exist), each with its client, contact
+    and assignee, as :func:`wzdesk.services.case_fields.case_dict` reads them (a
+    ``CaseRecord``: typed Any, since the store does not import the services' types)."""
+    found: dict[int, Any] = {}
+    plain, instants = len(_CASE_COLUMNS), len(_INSTANT_COLUMNS)
+    for start in range(0, len(case_ids), CHUNK):
+        chunk = case_ids[start : start + CHUNK]
+        for row in reader.rows(f"{_JOINED} WHERE c.id IN {_listed(chunk)}"):
+            values: dict[str, Any] = dict(zip(_CASE_COLUMNS, row[1 : 1 + plain], strict=True))
+            for name, value in zip(
+                _INSTANT_COLUMNS, row[1 + plain : 1 + plain + instants], strict=True
+            ):
+                values[name] = instant_from_db(value)
+            code, name, email, phone, login = row[1 + plain + instants :]
+            values["client"] = Record(code=code)
+            values["contact"] = Record(name=name, email=email, phone=phone)
+            values["assignee"] = None if login is None else Record(login=login)
+            found[int(row[0])] = Record(**values)
+    return found
+
+
+def console_user(reader: QuickReader, identity: str) -> tuple[str, bool] | None:
+    """(login, active) of the console user ``identity`` signs in as, as
+    ``directory.user_for_identity`` finds it (``identity`` already cleaned), or None."""
+    mapped = reader.rows('SELECT login, active FROM "user" WHERE identity = ?', (identity,))
+    if not mapped:
+        mapped = reader.rows(
+            'SELECT login, active FROM "user" WHERE identity IS NULL AND login = ?',
+            (identity.strip().lower(),),
+        )
+    return (str(mapped[0][0]), bool(mapped[0][1])) if mapped else None
