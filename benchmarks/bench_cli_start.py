@@ -3,11 +3,15 @@ pass``, measured as pairs in one run, with the global options before and after t
 
     python -m benchmarks.bench_cli_start            # 15 pairs per command
     python -m benchmarks.bench_cli_start --runs 5
+    python -m benchmarks.bench_cli_start --db /tmp/wzdesk-bench-scale/scale-1000000.db
+    python -m benchmarks.bench_cli_start --all     # and the read commands without a quick path
 
 CPU is user + system time of the child process (``getrusage(RUSAGE_CHILDREN)``), so other
 load on the machine changes it little; each command runs right after its own ``python -c
 pass`` and the ratio is the median of the per-pair ratios. The goal: within 5× of the bare
-interpreter. A SQLite demo database is built first (WZDESK_NOW pins the clock).
+interpreter. A SQLite demo database of 300 cases is built first, or ``--db`` names an existing
+desk (the OS login must be one of its console users: ``bench_scale`` builds its desks so);
+WZDESK_NOW pins the clock to a Wednesday 10:00 Toronto, in business hours.
 
 Bytecode: users install a wheel, which compiles every module at install time. This checkout may
 be an editable install in an environment with ``PYTHONDONTWRITEBYTECODE=1`` (then every call
@@ -41,6 +45,20 @@ COMMANDS = {
     "holidays list": ["holidays", "list"],
     "case list --limit 20": ["case", "list", "--limit", "20"],
     "case show": ["case", "show", "WZ-1001"],
+    "policy show": ["policy", "show"],
+    "user list": ["user", "list"],
+    "client list": ["client", "list"],
+    "contact list": ["contact", "list"],
+}
+#: Read commands that still read through the store (Peewee), measured to say so: they have no
+#: quick path yet (``--all`` adds them to the run).
+THROUGH_THE_STORE = {
+    "macro list": ["macro", "list"],
+    "template list": ["template", "list"],
+    "alert rule list": ["alert", "rule", "list"],
+    "view list": ["view", "list"],
+    "services rates": ["services", "rates"],
+    "notices show": ["notices", "show"],
 }
 
 
@@ -61,9 +79,12 @@ def main() -> None:
         action="store_true",
         help="keep PYTHONDONTWRITEBYTECODE as set (an editable install then recompiles each call)",
     )
+    parser.add_argument("--db", type=Path, help="an existing SQLite desk to measure on")
+    parser.add_argument(
+        "--all", action="store_true", help="also the read commands without a quick path"
+    )
     args = parser.parse_args()
-    directory = Path(tempfile.mkdtemp(prefix="wzdesk-cli-start-"))
-    database = directory / "desk.db"
+    database = args.db or Path(tempfile.mkdtemp(prefix="wzdesk-cli-start-")) / "desk.db"
     env = {**os.environ, "WZDESK_NOW": NOW}
     env.pop("WZDESK_DB", None)
     env.pop("WZDESK_USER", None)
@@ -79,15 +100,18 @@ def main() -> None:
         "recompiled each call" if env.get("PYTHONDONTWRITEBYTECODE") else "cached (as a wheel)",
     )
     wzdesk = [sys.executable, "-m", "wzdesk"]
-    subprocess.run(
-        [*wzdesk, "--db", str(database), "demo", "--cases", "300"],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    if args.db is None:
+        subprocess.run(
+            [*wzdesk, "--db", str(database), "demo", "--cases", "300"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    print(f"desk: {database}")
     bare = [sys.executable, "-c", "pass"]
     rows = []
-    for label, words in COMMANDS.items():
+    commands = {**COMMANDS, **(THROUGH_THE_STORE if args.all else {})}
+    for label, words in commands.items():
         for order, argv in (
             ("--db first", [*wzdesk, "--db", str(database), *words]),
             ("--db last", [*wzdesk, *words, "--db", str(database)]),

@@ -4,6 +4,8 @@ global options come before or after it; the whole parser tree is still there for
 from __future__ import annotations
 
 import argparse
+import os
+import pwd
 import subprocess
 import sys
 from pathlib import Path
@@ -161,6 +163,8 @@ NOT_FOR_SHOWING = (
 
 
 def test_showing_a_case_leaves_the_mail_machinery_alone(tmp_path: Path) -> None:
+    """Both ways: over the quick path (no ORM at all), and through the store (``--as`` the
+    user one is takes it, as a filtered list does)."""
     database = str(tmp_path / "desk.db")
     env = {"WZDESK_NOW": "2026-03-09T14:00:00Z", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     demo = [sys.executable, "-m", "wzdesk", "--db", database, "demo", "--cases", "3"]
@@ -168,14 +172,22 @@ def test_showing_a_case_leaves_the_mail_machinery_alone(tmp_path: Path) -> None:
     listed = [sys.executable, "-m", "wzdesk", "--db", database, "case", "list", "--limit", "1"]
     ref = subprocess.run(listed, capture_output=True, text=True, env=env, timeout=60).stdout
     ref = ref.splitlines()[1].split()[0]  # whichever case the seed left open
-    for verb in (["show", ref], ["list", "--limit", "5", "--all"]):  # --all: not the quick path
+    me = pwd.getpwuid(os.geteuid()).pw_name  # the first user of the database: a supervisor
+    ordinary = (["show", ref, "--as", me], ["list", "--limit", "5", "--all"])
+    for verb in ordinary:
+        argv = [sys.executable, "-c", LOADED, "--db", database, "case", *verb]
+        done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        loaded = set(done.stderr.strip().splitlines()[-1].split(","))
+        assert "wzdesk.store.models" in loaded  # the probe sees the case was read
+        assert sorted(loaded & set(NOT_FOR_SHOWING)) == [], verb
+    for verb in (["show", ref], ["list", "--limit", "5"]):
         argv = [sys.executable, "-c", LOADED, "--db", database, "case", *verb]
         done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
         assert done.returncode == 0, done.stderr
         assert ref in done.stdout
         loaded = set(done.stderr.strip().splitlines()[-1].split(","))
-        assert "wzdesk.store.models" in loaded  # the probe sees the case was read
-        assert sorted(loaded & set(NOT_FOR_SHOWING)) == [], verb
+        assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == [], verb  # the quick path's
 
 
 def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None:
@@ -199,3 +211,9 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
     listed, loaded = run("holidays", "list")
     assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == []
     assert "Good Friday" in listed
+    shown, loaded = run("policy", "show")
+    assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == []
+    assert "version 1 from the start" in shown
+    for words in (("user", "list"), ("client", "list"), ("contact", "list")):
+        _, loaded = run(*words)  # the first user is this login: it signs in over the quick path
+        assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == [], words

@@ -19,9 +19,15 @@ from wzdesk.services.calendar import (
     holiday_list,
     list_holidays,
     load_policy_book,
+    policy_versions,
 )
 from wzdesk.services.context import ServiceContext
-from wzdesk.services.policy_book import PolicyBook, quick_holiday_list, quick_policy_book
+from wzdesk.services.policy_book import (
+    PolicyBook,
+    quick_holiday_list,
+    quick_policy_book,
+    quick_policy_versions,
+)
 from wzdesk.store.database import open_database
 from wzdesk.store.models import Holiday, PolicyTarget, PolicyVersion
 from wzdesk.store.quick_read import open_quick_reader
@@ -92,6 +98,9 @@ def test_the_quick_path_reads_what_the_store_reads(supervisor, database_url: str
         expected = load_policy_book().at(received).resolution_due(severity, received)
         assert quick.at(received).resolution_due(severity, received) == expected
     assert quick_holiday_list(database_url) == holiday_list()
+    versions = quick_policy_versions(database_url)
+    assert versions == policy_versions()  # policy show: notes, authors, 24x7 and day targets
+    assert [v["note"] for v in versions] != ["", ""]
 
 
 def test_it_steps_aside_for_a_file_that_is_not_there(tmp_path: Path) -> None:

@@ -208,10 +208,20 @@ def _change(
 
 
 def _print_case(runtime: Runtime, ref: str, as_json: bool) -> None:
-    """``case show``: the case as it is now, with its timeline and outgoing messages."""
+    """``case show``: the case as it is now, with its timeline and outgoing messages; read
+    without Peewee when it can be (issue 13), as the default listing is."""
+    now = runtime.clock.now()
+    if runtime.act_as is None:
+        from wzdesk.services.quick_reads import quick_case_show
+
+        shown = quick_case_show(runtime.db_url, runtime.identity, ref, now)
+        if shown is not None:
+            _emit_case(shown, as_json, with_events=True)
+            return
+    runtime.context()  # cases are for console users only
     from wzdesk.services.case_views import show_case
 
-    _emit_case(show_case(ref, runtime.clock.now()), as_json, with_events=True)
+    _emit_case(show_case(ref, now), as_json, with_events=True)
 
 
 def _print_written(
@@ -303,7 +313,6 @@ def run_open(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
-    runtime.context()  # cases are for console users only
     _print_case(runtime, args.ref, args.json)
     return 0
 
@@ -322,7 +331,7 @@ def _listed(args: argparse.Namespace, runtime: Runtime) -> tuple[list[dict[str, 
     asked = one_more(limit, MAX_LIMIT)
     now = runtime.clock.now()
     if _default_listing(args, runtime):
-        from wzdesk.services.quick_list import quick_case_list
+        from wzdesk.services.quick_reads import quick_case_list
 
         quick = quick_case_list(runtime.db_url, runtime.identity, now, limit, asked)
         if quick is not None:

@@ -141,6 +141,18 @@ class Runtime:
 
         return load_policy_book()
 
+    def policy_versions(self) -> list[dict[str, Any]]:
+        """Every SLA policy version as ``policy show`` prints it, over the quick read-only path
+        when it can (as :meth:`policy_book`)."""
+        from wzdesk.services.policy_book import policy_versions, quick_policy_versions
+
+        if not self._opened:
+            versions = quick_policy_versions(self.db_url)
+            if versions is not None:
+                return versions
+        self.open_store()
+        return policy_versions()
+
     def connected_identity(self) -> str:
         """Who the open database sees (the OS login or the session role), or the trusted
         ``identity`` a caller gave."""

@@ -146,10 +146,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.calendar import policy_versions
-
-    runtime.open_store()
-    versions = policy_versions()
+    versions = runtime.policy_versions()
     if args.json:
         emit_json(versions)
         return 0

@@ -13,20 +13,18 @@ from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
 from wzdesk.core.sla import BUSINESS_DAY_HOURS, Severity
 from wzdesk.core.text import check_text
-from wzdesk.core.timefmt import format_instant
 from wzdesk.services.context import ServiceContext, write_transaction
 
 # PolicyBook lives beside the quick path; most services know it from here.
 from wzdesk.services.policy_book import PolicyBook as PolicyBook
 from wzdesk.services.policy_book import holiday_fields
 from wzdesk.services.policy_book import load_policy_book as load_policy_book
+from wzdesk.services.policy_book import policy_versions as policy_versions
 from wzdesk.services.retiming import Retiming, retimed_change
 from wzdesk.store.calendar_rows import holiday_entries
 from wzdesk.store.database import fetch_rows
-from wzdesk.store.migrations import BEGINNING
 from wzdesk.store.models import Holiday, PolicyTarget, PolicyVersion
 
-_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: A policy version takes effect at most this far ahead (further is a typo: 2206 for 2026).
 MAX_POLICY_LEAD = timedelta(days=5 * 365)
 MAX_POLICY_NOTE = 2000
@@ -235,57 +233,6 @@ class PolicyChange:
     weekly_hours: tuple[str, ...] = ()
     zone_name: str | None = None
     note: str = ""
-
-
-def _severity_rank(target: PolicyTarget) -> int:
-    return Severity(target.severity).rank
-
-
-def in_force_from(effective_from: datetime, zone: ZoneInfo) -> str:
-    """When a policy version took effect, for people: the first version, created with the
-    schema, is in force from "the start", not from an instant in 1969 (the epoch in Toronto)."""
-    if effective_from <= BEGINNING:
-        return "the start"
-    return format_instant(effective_from, zone) or ""
-
-
-def policy_versions() -> list[dict[str, Any]]:
-    """Every version, oldest first, in the shape the command line prints."""
-    targets: dict[int, list[PolicyTarget]] = {}
-    for row in PolicyTarget.select().order_by(PolicyTarget.id):
-        targets.setdefault(row.policy_id, []).append(row)
-    result = []
-    for version in PolicyVersion.select().order_by(PolicyVersion.effective_from, PolicyVersion.id):
-        zone = ZoneInfo(version.zone_name)
-        result.append(
-            {
-                "id": version.id,
-                "effective_from": format_instant(version.effective_from, zone),
-                "from": in_force_from(version.effective_from, zone),
-                "zone": version.zone_name,
-                "hours": {
-                    day: format_hours(hours)
-                    for day, hours in zip(_DAY_NAMES, version.week, strict=True)
-                    if hours
-                },
-                "at_risk_ratio": version.at_risk_ratio,
-                "targets": {
-                    t.severity: {
-                        "response_hours": t.response_seconds / 3600,
-                        "resolution_hours": t.resolution_seconds / 3600,
-                        "around_the_clock": t.around_the_clock,
-                        "response_days": t.response_days,
-                        "resolution_days": t.resolution_days,
-                    }
-                    for t in sorted(
-                        targets.get(version.id, []), key=lambda t: Severity(t.severity).rank
-                    )
-                },
-                "note": version.note,
-                "created_by": version.created_by,
-            }
-        )
-    return result
 
 
 def add_policy_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, Any]:

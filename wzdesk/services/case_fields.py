@@ -1,13 +1,15 @@
 """The case object of the command-line contract, from any record that carries a case's columns.
 
 Peewee-free on purpose (an import-linter contract keeps it so): ``wzdesk case list`` reads its
-page over the quick read-only SQLite path (:mod:`wzdesk.services.quick_list`) and must not load
+page over the quick read-only SQLite path (:mod:`wzdesk.services.quick_reads`) and must not load
 Peewee, whose import alone is four times ``python -c pass`` (issue 13). Both paths build the
 object here, from a model row or from a plain row, so they cannot drift apart.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -16,6 +18,7 @@ from wzdesk.core.rules import Category, missing_recommended_fields
 from wzdesk.core.sla import Severity, TimerState, TimerStatus
 from wzdesk.core.timefmt import format_instant
 from wzdesk.core.values import Value
+from wzdesk.services.delivery_states import delivery_state
 from wzdesk.services.policy_book import PolicyBook
 
 
@@ -177,3 +180,137 @@ def case_dict(case: CaseRecord, book: PolicyBook, now: datetime) -> dict[str, An
         ),
         "version": case.version,
     }
+
+
+def event_dict(event: Any, zone: Any) -> dict[str, Any]:
+    """A timeline entry (a ``CaseEvent`` row, or a quick path's row with its columns)."""
+    return {
+        "at": format_instant(event.at, zone),
+        "author": event.author,
+        "kind": event.kind,
+        "public": bool(event.public),
+        "body": event.body,
+        "duration_seconds": event.duration_seconds,
+        "data": json.loads(event.data_json) if event.data_json else None,
+    }
+
+
+def _delivery_note(mail: Any, state: str) -> str:
+    if state == "delivered":
+        return f"delivered by {mail.transport}"
+    if state in ("retrying", "failed"):
+        return str(mail.last_error or "")
+    return ""
+
+
+def outgoing_items(
+    mails: Iterable[Any], not_sent: Iterable[Any], zone: Any
+) -> list[dict[str, Any]]:
+    """Every message written for a case, oldest first, with its delivery state: ``queued``,
+    ``sending``, ``retrying``, ``delivered``, ``failed``, or ``not_sent`` (no email on file).
+
+    ``mails``: its ``OutboundMail`` rows in id order; ``not_sent``: its ``mail_not_sent``
+    timeline entries (a message that had nobody to go to leaves one of those instead)."""
+    items: list[tuple[datetime, int, dict[str, Any]]] = []
+    for mail in mails:
+        state = delivery_state(mail)
+        item = {
+            "id": mail.id,
+            "kind": mail.kind,
+            "audience": mail.audience,
+            "to": mail.recipients.split(","),
+            "subject": mail.subject,
+            "delivery": state,
+            "attempts": mail.attempts,
+            "created_at": format_instant(mail.created_at, zone),
+            "sent_at": format_instant(mail.sent_at, zone),
+            "note": _delivery_note(mail, state),
+        }
+        items.append((mail.created_at, mail.id, item))
+    for event in not_sent:
+        data = json.loads(event.data_json) if event.data_json else {}
+        item = {
+            "id": None,
+            "kind": data.get("kind", ""),
+            "audience": "client",
+            "to": [],
+            "subject": None,
+            "delivery": "not_sent",
+            "attempts": 0,
+            "created_at": format_instant(event.at, zone),
+            "sent_at": None,
+            "note": event.body,
+        }
+        items.append((event.at, 0, item))
+    items.sort(key=lambda item: (item[0], item[1]))
+    return [item[2] for item in items]
+
+
+#: A link as seen from its target: "WZ-1 duplicate-of WZ-2" shows on WZ-2 as "has duplicate".
+INVERSE_LINK = {"related": "related", "duplicate-of": "has duplicate", "caused-by": "caused"}
+
+
+def link_items(
+    out: Iterable[tuple[str, str]],
+    inward: Iterable[tuple[str, str]],
+    merged_into: str | None,
+    merged_from: Iterable[str],
+) -> list[dict[str, str]]:
+    """Every link of a case, read from its side: ``out`` (kind, other ref) it made, ``inward``
+    (kind, other ref) made to it, then the merges."""
+    result = [{"kind": kind, "ref": ref} for kind, ref in out]
+    result += [{"kind": INVERSE_LINK[kind], "ref": ref} for kind, ref in inward]
+    if merged_into is not None:
+        result.append({"kind": "merged into", "ref": merged_into})
+    result += [{"kind": "merged from", "ref": ref} for ref in merged_from]
+    return result
+
+
+def sheet_dict(
+    case: Any,
+    book: PolicyBook,
+    now: datetime,
+    *,
+    events: Iterable[Any],
+    pauses: Iterable[Any],
+    attachments: list[dict[str, Any]],
+    outgoing: list[dict[str, Any]],
+    links: list[dict[str, str]],
+    client_flags: str,
+) -> dict[str, Any]:
+    """``case show``'s object: :func:`case_dict` plus the case's targets and elapsed time,
+    its timeline, pauses, attachments, outgoing mail and links, and its client's two-admin
+    flags (the case a :class:`CaseRecord` that also has ``id``, ``needs_contact``, the
+    client's ``name`` and the contact's ``is_admin``)."""
+    zone = book.by_id(case.policy_id).calendar.zone
+    result = case_dict(case, book, now)
+    reading = timers(case, book, now)
+    result.update(
+        {
+            "id": case.id,
+            "zone": zone.key,  # the support zone of the case's policy
+            "client_name": case.client.name,
+            "contact_email": case.contact.email,
+            "contact_phone": case.contact.phone,
+            "contact_is_admin": bool(case.contact.is_admin),
+            "response_target_seconds": reading.response.target_seconds,
+            "resolution_target_seconds": reading.resolution.target_seconds,
+            "response_elapsed_seconds": int(reading.response.elapsed_seconds),
+            "resolution_elapsed_seconds": int(reading.resolution.elapsed_seconds),
+        }
+    )
+    result["events"] = [event_dict(event, zone) for event in events]
+    result["pauses"] = [
+        {
+            "started_at": format_instant(pause.started_at, zone),
+            "ended_at": format_instant(pause.ended_at, zone),
+            "reason": pause.reason,
+        }
+        for pause in pauses
+    ]
+    result["attachments"] = attachments
+    result["outgoing"] = outgoing
+    result["needs_contact"] = bool(case.needs_contact)
+    result["links"] = links
+    result["client_flags"] = client_flags or None
+    return result

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -14,11 +13,15 @@ from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity
 from wzdesk.core.text import clean
-from wzdesk.core.timefmt import format_instant
 from wzdesk.core.values import Value
-from wzdesk.services.case_fields import CaseTimers, case_dict, timers
+from wzdesk.services.case_fields import (
+    CaseTimers,
+    case_dict,
+    outgoing_items,
+    sheet_dict,
+    timers,
+)
 from wzdesk.services.cases import get_case, parse_choice
-from wzdesk.services.delivery_states import delivery_state
 from wzdesk.services.directory import get_user
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store import queries
@@ -41,18 +44,6 @@ def find_refs(text: str, limit: int = 8) -> list[tuple[str, str]]:
     ]
 
 
-def event_dict(event: CaseEvent, zone: Any) -> dict[str, Any]:
-    return {
-        "at": format_instant(event.at, zone),
-        "author": event.author,
-        "kind": event.kind,
-        "public": event.public,
-        "body": event.body,
-        "duration_seconds": event.duration_seconds,
-        "data": json.loads(event.data_json) if event.data_json else None,
-    }
-
-
 def events_of(case: Case) -> list[CaseEvent]:
     return list(
         CaseEvent.select().where(CaseEvent.case == case).order_by(CaseEvent.at, CaseEvent.id)
@@ -64,7 +55,7 @@ def pauses_of(case: Case) -> list[SlaPause]:
 
 
 def show_case(ref: str, now: datetime, book: PolicyBook | None = None) -> dict[str, Any]:
-    """The case object plus its ``events`` and ``pauses``."""
+    """The case object plus its timeline, pauses, attachments, outgoing mail and links."""
     # Imported here, not at the top: `case list` (and every command that lists) would load the
     # mail composer and transport for nothing; a third of its start-up.
     from wzdesk.services.attachments import attachments_of
@@ -74,37 +65,17 @@ def show_case(ref: str, now: datetime, book: PolicyBook | None = None) -> dict[s
     book = book or load_policy_book()
     case = get_case(ref)
     zone = book.by_id(case.policy_id).calendar.zone
-    result = case_dict(case, book, now)
-    reading = timers(case, book, now)
-    result.update(
-        {
-            "id": case.id,
-            "zone": zone.key,  # the support zone of the case's policy
-            "client_name": case.client.name,
-            "contact_email": case.contact.email,
-            "contact_phone": case.contact.phone,
-            "contact_is_admin": case.contact.is_admin,
-            "response_target_seconds": reading.response.target_seconds,
-            "resolution_target_seconds": reading.resolution.target_seconds,
-            "response_elapsed_seconds": int(reading.response.elapsed_seconds),
-            "resolution_elapsed_seconds": int(reading.resolution.elapsed_seconds),
-        }
+    return sheet_dict(
+        case,
+        book,
+        now,
+        events=events_of(case),
+        pauses=pauses_of(case),
+        attachments=attachments_of(case, zone),
+        outgoing=outgoing_of(case, zone),
+        links=links_of(case),
+        client_flags=admin_flags(case.client).text,
     )
-    result["events"] = [event_dict(e, zone) for e in events_of(case)]
-    result["pauses"] = [
-        {
-            "started_at": format_instant(p.started_at, zone),
-            "ended_at": format_instant(p.ended_at, zone),
-            "reason": p.reason,
-        }
-        for p in pauses_of(case)
-    ]
-    result["attachments"] = attachments_of(case, zone)
-    result["outgoing"] = outgoing_of(case, zone)
-    result["needs_contact"] = case.needs_contact
-    result["links"] = links_of(case)
-    result["client_flags"] = admin_flags(case.client).text or None
-    return result
 
 
 #: Longest search text: LIKE patterns past ~50,000 bytes fail on SQLite only.
@@ -112,60 +83,13 @@ MAX_SEARCH = 200
 
 
 def outgoing_of(case: Case, zone: Any) -> list[dict[str, Any]]:
-    """Every message written for the case, oldest first, with its delivery state: ``queued``,
-    ``sending``, ``retrying``, ``delivered``, ``failed``, or ``not_sent`` (no email on file)."""
-    items: list[tuple[datetime, int, dict[str, Any]]] = []
-    for row in OutboundMail.select().where(OutboundMail.case == case).order_by(OutboundMail.id):
-        state = delivery_state(row)
-        if state == "delivered":
-            note = f"delivered by {row.transport}"
-        elif state in ("retrying", "failed"):
-            note = row.last_error or ""
-        else:
-            note = ""
-        items.append(
-            (
-                row.created_at,
-                row.id,
-                {
-                    "id": row.id,
-                    "kind": row.kind,
-                    "audience": row.audience,
-                    "to": row.recipients.split(","),
-                    "subject": row.subject,
-                    "delivery": state,
-                    "attempts": row.attempts,
-                    "created_at": format_instant(row.created_at, zone),
-                    "sent_at": format_instant(row.sent_at, zone),
-                    "note": note,
-                },
-            )
-        )
+    """Every message written for the case, oldest first, with its delivery state (see
+    :func:`case_fields.outgoing_items`)."""
+    mails = OutboundMail.select().where(OutboundMail.case == case).order_by(OutboundMail.id)
     not_sent = CaseEvent.select().where(
         (CaseEvent.case == case) & (CaseEvent.kind == "mail_not_sent")
     )
-    for event in not_sent:
-        data = json.loads(event.data_json) if event.data_json else {}
-        items.append(
-            (
-                event.at,
-                0,
-                {
-                    "id": None,
-                    "kind": data.get("kind", ""),
-                    "audience": "client",
-                    "to": [],
-                    "subject": None,
-                    "delivery": "not_sent",
-                    "attempts": 0,
-                    "created_at": format_instant(event.at, zone),
-                    "sent_at": None,
-                    "note": event.body,
-                },
-            )
-        )
-    items.sort(key=lambda item: (item[0], item[1]))
-    return [item[2] for item in items]
+    return outgoing_items(mails, not_sent, zone)
 
 
 class CaseFilter(Value):

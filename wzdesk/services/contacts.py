@@ -13,10 +13,11 @@ import peewee
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
 from wzdesk.core.text import check_text, clean, is_number
-from wzdesk.core.values import Value
 from wzdesk.services import contact_rules
+from wzdesk.services.admin_rule import AdminFlags, admin_flags_from
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import MAX_LOOKUP, client_admins, contact_dict, get_client
+from wzdesk.services.directory_fields import client_flags_dict
 from wzdesk.store.models import Case, Client, Contact, ContactTraining
 
 #: Leave a field as it is (``None`` would mean "remove").
@@ -206,68 +207,28 @@ def deactivate_client(ctx: ServiceContext, code: str) -> Client:
     return get_client(code)
 
 
-class AdminFlags(Value):
-    """What a client lacks under the two-admin rule, and whom to ask."""
-
-    _fields = ("flags", "ask")
-    flags: tuple[str, ...]
-    ask: str  # "Ana Diaz <ana@acme.example>" or "" when nobody is on file
-
-    def __init__(self, flags: tuple[str, ...], ask: str) -> None:
-        self._set(flags=flags, ask=ask)
-
-    @property
-    def text(self) -> str:
-        """One line: the flags and whom to ask, or ""."""
-        if not self.flags:
-            return ""
-        who = f"; ask {self.ask}" if self.ask else "; no contact on file to ask"
-        return "; ".join(self.flags) + who
-
-
 def admin_flags(client: Client) -> AdminFlags:
-    """The two-admin rule for one client: at least two active admins, one primary, at least
-    one trained."""
+    """The two-admin rule for one client (:func:`admin_rule.admin_flags_from`)."""
     admins = client_admins(client)
-    flags: list[str] = []
-    if len(admins) < 2:
-        flags.append(f"{len(admins)} active admin{'s' if len(admins) != 1 else ''} (needs 2)")
-    if admins and not any(a.admin_rank == "primary" for a in admins):
-        flags.append("no primary admin")
     trained = (
         ContactTraining.select().where(ContactTraining.contact.in_([a.id for a in admins])).exists()
         if admins
         else False
     )
-    if not trained:
-        flags.append("no trained admin")
-    ask_contact = (
-        admins[0]
-        if admins
-        else (
+    first_active = None
+    if not admins:
+        first_active = (
             Contact.select()
             .where((Contact.client == client) & Contact.active)
             .order_by(Contact.name)
             .first()
         )
-    )
-    ask = ""
-    if ask_contact is not None:
-        reach = ask_contact.email or ask_contact.phone
-        ask = f"{ask_contact.name} <{reach}>" if reach else ask_contact.name
-    return AdminFlags(tuple(flags), ask)
+    return admin_flags_from(admins, trained, first_active)
 
 
 def client_dict(client: Client, flags: AdminFlags | None = None) -> dict[str, object]:
-    """The JSON shape of a client, with its two-admin flags."""
-    flags = flags or admin_flags(client)
-    return {
-        "code": client.code,
-        "name": client.name,
-        "active": client.active,
-        "flags": list(flags.flags),
-        "ask": flags.ask or None,
-    }
+    """The JSON shape of a client, with its two-admin flags (read if not given)."""
+    return client_flags_dict(client, flags or admin_flags(client))
 
 
 def flagged_clients() -> list[tuple[Client, AdminFlags]]:

@@ -15,6 +15,8 @@ from wzdesk.core.text import check_text, clean
 from wzdesk.core.values import Value
 from wzdesk.services import contact_rules
 from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.directory_fields import contact_dict as contact_dict
+from wzdesk.services.directory_fields import user_dict as user_dict
 from wzdesk.store.database import lock_for_transaction
 from wzdesk.store.models import Client, Contact, User
 
@@ -148,20 +150,6 @@ def add_contact(
         )
         ctx.audit("contact.add", "contact", contact.id, None, contact_dict(contact))
     return contact
-
-
-def contact_dict(contact: Contact) -> dict[str, object]:
-    """The JSON shape of a contact."""
-    return {
-        "id": contact.id,
-        "client": contact.client.code,
-        "name": contact.name,
-        "email": contact.email,
-        "phone": contact.phone,
-        "is_admin": contact.is_admin,
-        "admin_rank": contact.admin_rank,
-        "active": contact.active,
-    }
 
 
 def client_admins(client: Client) -> list[Contact]:
@@ -344,16 +332,3 @@ def update_user(
         User.update(**changes).where(User.id == user.id).execute()
         ctx.audit("user.change", "user", login, before, changes)
     return get_user(login, field="LOGIN")
-
-
-def user_dict(user: User) -> dict[str, object]:
-    """The JSON shape of a console user."""
-    return {
-        "login": user.login,
-        "name": user.name,
-        "role": user.role,
-        "active": user.active,
-        "identity": user.identity or user.login,
-        "email": user.email,
-        "signature": user.signature,
-    }

@@ -1,7 +1,7 @@
 """The OS account this process runs as: who a SQLite desk's commands act as.
 
 Apart from :mod:`wzdesk.services.identity` (which needs Peewee) so that the quick read-only
-path of ``case list`` (:mod:`wzdesk.services.quick_list`) can ask it too.
+path of ``case list`` (:mod:`wzdesk.services.quick_reads`) can ask it too.
 """
 
 from __future__ import annotations

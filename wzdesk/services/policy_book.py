@@ -1,7 +1,7 @@
 """The SLA policy book: every policy version with the holidays applied.
 
 Kept free of Peewee so that the commands that only read the calendar (``wzdesk sla due``,
-``wzdesk holidays list``) can answer from the quick read-only SQLite path of
+``wzdesk holidays list``, ``wzdesk policy show``) can answer from the quick read-only SQLite path of
 :mod:`wzdesk.store.quick_read` and start in a fraction of the time (issue 13). The book is built
 from the same rows (:mod:`wzdesk.store.calendar_rows`) whichever connection read them.
 """
@@ -10,15 +10,21 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from wzdesk.core.calendar import BusinessCalendar, format_hours
 from wzdesk.core.errors import NotFound
 from wzdesk.core.sla import Severity, SeverityTargets, SlaPolicy
+from wzdesk.core.timefmt import format_instant
 from wzdesk.store.calendar_rows import (
+    BEGINNING,
     HolidayEntry,
     Rows,
+    TargetEntry,
     holiday_entries,
     target_entries,
+    version_details,
     version_entries,
 )
 from wzdesk.store.quick_read import open_quick_reader
@@ -131,3 +137,71 @@ def load_policy_book() -> PolicyBook:
     from wzdesk.store.database import fetch_rows  # Peewee: the quick path above never needs it
 
     return read_policy_book(fetch_rows)
+
+
+#: The days of a policy's week, as ``policy show`` names them.
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def in_force_from(effective_from: datetime, zone: ZoneInfo) -> str:
+    """When a policy version took effect, for people: the first version, created with the
+    schema, is in force from "the start", not from an instant in 1969 (the epoch in Toronto)."""
+    if effective_from <= BEGINNING:
+        return "the start"
+    return format_instant(effective_from, zone) or ""
+
+
+def policy_versions(rows: Rows | None = None) -> list[dict[str, Any]]:
+    """Every version, oldest first, in the shape the command line prints; read by ``rows``
+    (the quick path's reader), else on the open store."""
+    if rows is None:
+        from wzdesk.store.database import fetch_rows  # Peewee: the quick path passes its own
+
+        rows = fetch_rows
+    targets: dict[int, list[TargetEntry]] = {}
+    for target in target_entries(rows):
+        targets.setdefault(target.policy_id, []).append(target)
+    result = []
+    for version in version_details(rows):
+        zone = ZoneInfo(version.zone_name)
+        result.append(
+            {
+                "id": version.id,
+                "effective_from": format_instant(version.effective_from, zone),
+                "from": in_force_from(version.effective_from, zone),
+                "zone": version.zone_name,
+                "hours": {
+                    day: format_hours(hours)
+                    for day, hours in zip(DAY_NAMES, version.week, strict=True)
+                    if hours
+                },
+                "at_risk_ratio": version.at_risk_ratio,
+                "targets": {
+                    t.severity: {
+                        "response_hours": t.response_seconds / 3600,
+                        "resolution_hours": t.resolution_seconds / 3600,
+                        "around_the_clock": t.around_the_clock,
+                        "response_days": t.response_days,
+                        "resolution_days": t.resolution_days,
+                    }
+                    for t in sorted(
+                        targets.get(version.id, []), key=lambda t: Severity(t.severity).rank
+                    )
+                },
+                "note": version.note,
+                "created_by": version.created_by,
+            }
+        )
+    return result
+
+
+def quick_policy_versions(url: str | None) -> list[dict[str, Any]] | None:
+    """:func:`policy_versions` over the quick read-only path, or None (as
+    :func:`quick_policy_book`)."""
+    reader = open_quick_reader(url)
+    if reader is None:
+        return None
+    try:
+        return policy_versions(reader.rows)
+    finally:
+        reader.close()

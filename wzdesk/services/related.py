@@ -17,6 +17,7 @@ from wzdesk.core.case_sla import compute_deadlines
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action, Status
 from wzdesk.core.sla import Severity
+from wzdesk.services.case_fields import link_items
 from wzdesk.services.cases.records import (
     check_version,
     deadline_fields,
@@ -39,8 +40,6 @@ from wzdesk.store.models import (
 )
 
 LINK_KINDS = ("related", "duplicate-of", "caused-by")
-#: How a link reads from the other end.
-_INVERSE = {"related": "related", "duplicate-of": "has duplicate", "caused-by": "caused"}
 
 #: The rows that follow a duplicate into its primary: (table key, model).
 _MOVED: tuple[tuple[str, Any], ...] = (
@@ -89,18 +88,21 @@ def link_cases(ctx: ServiceContext, ref: str, other_ref: str, kind: str) -> Case
 def links_of(case: Case) -> list[dict[str, str]]:
     """Every link of a case, read from its side: ``{"kind": "duplicate-of", "ref": "WZ-1001"}``
     or, from the other end, ``{"kind": "has duplicate", "ref": ...}``; merges included."""
-    result: list[dict[str, str]] = []
     out = CaseLink.select(CaseLink, Case).join(Case, on=(CaseLink.target == Case.id))
-    for link in out.where(CaseLink.source == case.id).order_by(CaseLink.id):
-        result.append({"kind": link.kind, "ref": str(link.target.ref)})
+    made = [
+        (link.kind, str(link.target.ref))
+        for link in out.where(CaseLink.source == case.id).order_by(CaseLink.id)
+    ]
     inward = CaseLink.select(CaseLink, Case).join(Case, on=(CaseLink.source == Case.id))
-    for link in inward.where(CaseLink.target == case.id).order_by(CaseLink.id):
-        result.append({"kind": _INVERSE[link.kind], "ref": str(link.source.ref)})
+    received = [
+        (link.kind, str(link.source.ref))
+        for link in inward.where(CaseLink.target == case.id).order_by(CaseLink.id)
+    ]
+    primary = None
     if case.merged_into_id is not None:
-        result.append({"kind": "merged into", "ref": str(Case.get_by_id(case.merged_into_id).ref)})
+        primary = str(Case.get_by_id(case.merged_into_id).ref)
     merged = Case.select(Case.ref).where(Case.merged_into == case.id).order_by(Case.id)
-    result.extend({"kind": "merged from", "ref": str(c.ref)} for c in merged)
-    return result
+    return link_items(made, received, primary, [str(c.ref) for c in merged])
 
 
 def follow_merges(case: Case) -> Case:

@@ -29,10 +29,9 @@ from wzdesk.core.sla_history import (
     sla_events,
 )
 from wzdesk.core.timefmt import format_instant
-from wzdesk.services.calendar import in_force_from
 from wzdesk.services.cases import get_case
 from wzdesk.services.context import ServiceContext
-from wzdesk.services.policy_book import PolicyBook, load_policy_book
+from wzdesk.services.policy_book import PolicyBook, in_force_from, load_policy_book
 from wzdesk.store.models import Case, CaseEvent, PolicyVersion, SlaPause
 
 

@@ -11,7 +11,7 @@ so they read the same on SQLite and PostgreSQL; values come back through
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from wzdesk.store.stored_values import (
@@ -21,6 +21,9 @@ from wzdesk.store.stored_values import (
     instant_from_db,
     week_from_json,
 )
+
+#: When the first policy version (the one the schema is created with) is in force from: always.
+BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
 
 #: Runs one statement, returns its rows.
 Rows = Callable[[str], Sequence[Sequence[Any]]]
@@ -82,4 +85,37 @@ def version_entries(rows: Rows) -> list[VersionEntry]:
     return [
         VersionEntry(int(id_), instant_from_db(start), zone, week_from_json(week), float(ratio))  # type: ignore[arg-type]
         for id_, start, zone, week, ratio in found
+    ]
+
+
+class VersionDetail(NamedTuple):
+    """A policy version as ``wzdesk policy show`` lists it: :class:`VersionEntry`, and who made
+    it and why."""
+
+    id: int
+    effective_from: datetime
+    zone_name: str
+    week: tuple[Hours, ...]
+    at_risk_ratio: float
+    note: str
+    created_by: str
+
+
+def version_details(rows: Rows) -> list[VersionDetail]:
+    """Every policy version, oldest first (ties by id), with its note and author."""
+    found = rows(
+        "SELECT id, effective_from, zone_name, week_json, at_risk_ratio, note, created_by "
+        "FROM policy_version ORDER BY effective_from, id"
+    )
+    return [
+        VersionDetail(
+            int(id_),
+            instant_from_db(start),  # type: ignore[arg-type]
+            zone,
+            week_from_json(week),
+            float(ratio),
+            note,
+            created_by,
+        )
+        for id_, start, zone, week, ratio, note, created_by in found
     ]

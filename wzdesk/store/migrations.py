@@ -27,13 +27,12 @@ from wzdesk.core.billing import DEFAULT_RATES
 from wzdesk.core.calendar import DEFAULT_WEEK, DEFAULT_ZONE
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.sla import DEFAULT_AT_RISK_RATIO, DEFAULT_TARGETS
+from wzdesk.store.calendar_rows import BEGINNING
 from wzdesk.store.fields import IsoDateField, UTCDateTimeField
 from wzdesk.store.location import DatabaseTarget
 from wzdesk.store.schema_version import SCHEMA_VERSION, stored_version
 
 _ADVISORY_LOCK_KEY = 0x77_7A_64_6B  # "wzdk"
-#: When the first policy version (the one the schema is created with) is in force from: always.
-BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
 
 Migration = Callable[[peewee.Database], None]
 

@@ -1,12 +1,17 @@
-"""The default ``case list`` page in plain SQL, over the quick read-only SQLite connection.
+"""``case list`` (no filter) and ``case show`` in plain SQL, over the quick read-only SQLite
+connection.
 
 ``wzdesk case list`` with no filter lists the cases not closed, most urgent first. The search
 engine (:mod:`wzdesk.services.search`) builds that page from Peewee expressions; importing
 Peewee and defining the models costs about 45 ms of CPU, four times ``python -c pass`` and more
 than the page itself (issue 13). These are the same statements written out for SQLite, each
-named after the search function whose query it is; :mod:`wzdesk.services.quick_list` strings
-them together as :func:`search.search_ids` does. ``tests/services/test_quick_list.py`` checks
+named after the search function whose query it is; :mod:`wzdesk.services.quick_reads` strings
+them together as :func:`search.search_ids` does. ``tests/services/test_quick_reads.py`` checks
 that both paths give the same page, case for case, and that the walk reads the queue's index.
+
+``case show``'s reading is here too (:func:`case_id`, :func:`events`, :func:`outgoing_mail`,
+:func:`links`, :func:`admins`): the rows that ``case_views.show_case`` reads through the
+models, given to the same assembly (:func:`wzdesk.services.case_fields.sheet_dict`).
 
 Only the default listing is here: a filter, a query or ``--as`` takes the ordinary path.
 """
@@ -69,6 +74,8 @@ _CASE_COLUMNS = (
     "escalation_reason",
     "classification",
     "version",
+    "needs_contact",
+    "merged_into_id",
 )
 _INSTANT_COLUMNS = (
     "received_at",
@@ -84,7 +91,7 @@ _INSTANT_COLUMNS = (
 _JOINED = (
     "SELECT c.id, "
     + ", ".join(f"c.{name}" for name in _CASE_COLUMNS + _INSTANT_COLUMNS)
-    + ", cl.code, ct.name, ct.email, ct.phone, u.login"
+    + ", cl.id, cl.code, cl.name, ct.name, ct.email, ct.phone, ct.is_admin, u.login"
     ' FROM "case" AS c JOIN client AS cl ON cl.id = c.client_id'
     " JOIN contact AS ct ON ct.id = c.contact_id"
     ' LEFT OUTER JOIN "user" AS u ON u.id = c.assignee_id'
@@ -159,6 +166,10 @@ class Record:
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
 
+    def __getattr__(self, name: str) -> Any:
+        """Called only for a column the row does not have (typed Any for the readers)."""
+        raise AttributeError(name)
+
 
 def cases_by_id(reader: QuickReader, case_ids: Sequence[int]) -> dict[int, Any]:
     """The cases ``case_ids`` name (those that still exist), each with its client, contact
@@ -174,9 +185,12 @@ def cases_by_id(reader: QuickReader, case_ids: Sequence[int]) -> dict[int, Any]:
                 _INSTANT_COLUMNS, row[1 + plain : 1 + plain + instants], strict=True
             ):
                 values[name] = instant_from_db(value)
-            code, name, email, phone, login = row[1 + plain + instants :]
-            values["client"] = Record(code=code)
-            values["contact"] = Record(name=name, email=email, phone=phone)
+            client_id, code, client_name, name, email, phone, is_admin, login = row[
+                1 + plain + instants :
+            ]
+            values["id"] = int(row[0])
+            values["client"] = Record(id=client_id, code=code, name=client_name)
+            values["contact"] = Record(name=name, email=email, phone=phone, is_admin=is_admin)
             values["assignee"] = None if login is None else Record(login=login)
             found[int(row[0])] = Record(**values)
     return found
@@ -192,3 +206,119 @@ def console_user(reader: QuickReader, identity: str) -> tuple[str, bool] | None:
             (identity.strip().lower(),),
         )
     return (str(mapped[0][0]), bool(mapped[0][1])) if mapped else None
+
+
+def _records(rows: Sequence[Sequence[Any]], names: Sequence[str]) -> list[Record]:
+    """Rows as records, columns named ``names``; those ending ``_at`` (and ``at``) are instants."""
+    found = []
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        for name in names:
+            if name == "at" or name.endswith("_at"):
+                values[name] = instant_from_db(values[name])
+        found.append(Record(**values))
+    return found
+
+
+def case_id(reader: QuickReader, ref: str) -> int | None:
+    """The id of the case whose reference is ``ref`` (as stored: ``refs.ref_text``), or None."""
+    found = reader.rows('SELECT id FROM "case" WHERE ref = ?', (ref,))
+    return int(found[0][0]) if found else None
+
+
+def has_attachments(reader: QuickReader, case: int) -> bool:
+    return bool(reader.rows("SELECT 1 FROM attachment WHERE case_id = ? LIMIT 1", (case,)))
+
+
+_EVENT = ("id", "at", "author", "kind", "public", "body", "duration_seconds", "data_json")
+
+
+def events(reader: QuickReader, case: int) -> list[Record]:
+    """The case's timeline, oldest first (``case_views.events_of``)."""
+    sql = f"SELECT {', '.join(_EVENT)} FROM case_event WHERE case_id = ? ORDER BY at, id"
+    return _records(reader.rows(sql, (case,)), _EVENT)
+
+
+_PAUSE = ("started_at", "ended_at", "reason")
+
+
+def pauses(reader: QuickReader, case: int) -> list[Record]:
+    """The case's pauses in start order (``case_views.pauses_of``)."""
+    sql = f"SELECT {', '.join(_PAUSE)} FROM sla_pause WHERE case_id = ? ORDER BY started_at"
+    return _records(reader.rows(sql, (case,)), _PAUSE)
+
+
+_MAIL = (
+    "id",
+    "kind",
+    "audience",
+    "recipients",
+    "subject",
+    "status",
+    "attempts",
+    "transport",
+    "last_error",
+    "created_at",
+    "sent_at",
+)
+
+
+def outgoing_mail(reader: QuickReader, case: int) -> list[Record]:
+    """The messages written for the case, in id order (``case_views.outgoing_of``)."""
+    sql = f"SELECT {', '.join(_MAIL)} FROM outbound_mail WHERE case_id = ? ORDER BY id"
+    return _records(reader.rows(sql, (case,)), _MAIL)
+
+
+def links(
+    reader: QuickReader, case: int, merged_into: int | None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], str | None, list[str]]:
+    """(kind, other ref) of the links the case made and of those made to it, in link order;
+    the ref of the case it was merged into; the refs merged into it (``related.links_of``)."""
+    made = reader.rows(
+        'SELECT l.kind, c.ref FROM case_link AS l JOIN "case" AS c ON c.id = l.target_id '
+        "WHERE l.source_id = ? ORDER BY l.id",
+        (case,),
+    )
+    received = reader.rows(
+        'SELECT l.kind, c.ref FROM case_link AS l JOIN "case" AS c ON c.id = l.source_id '
+        "WHERE l.target_id = ? ORDER BY l.id",
+        (case,),
+    )
+    primary = None
+    if merged_into is not None:
+        found = reader.rows('SELECT ref FROM "case" WHERE id = ?', (merged_into,))
+        primary = str(found[0][0]) if found else None
+    merged = reader.rows('SELECT ref FROM "case" WHERE merged_into_id = ? ORDER BY id', (case,))
+    return (
+        [(str(kind), str(ref)) for kind, ref in made],
+        [(str(kind), str(ref)) for kind, ref in received],
+        primary,
+        [str(row[0]) for row in merged],
+    )
+
+
+_CONTACT = ("id", "name", "email", "phone", "admin_rank")
+
+
+def admins(reader: QuickReader, client: int) -> tuple[list[Record], bool, Record | None]:
+    """The client's active admins, primary first, then by name; whether any has a training on
+    record; when none, its first active contact by name (``contacts.admin_flags``)."""
+    columns = ", ".join(_CONTACT)
+    rank = "(CASE admin_rank WHEN 'primary' THEN 0 WHEN 'backup' THEN 1 ELSE 2 END)"
+    found = _records(
+        reader.rows(
+            f"SELECT {columns} FROM contact WHERE client_id = ? AND is_admin AND active "
+            f"ORDER BY {rank}, name",
+            (client,),
+        ),
+        _CONTACT,
+    )
+    if found:
+        ids = _listed([int(admin.id) for admin in found])
+        trained = bool(reader.rows(f"SELECT 1 FROM contact_training WHERE contact_id IN {ids}"))
+        return found, trained, None
+    first = reader.rows(
+        f"SELECT {columns} FROM contact WHERE client_id = ? AND active ORDER BY name LIMIT 1",
+        (client,),
+    )
+    return [], False, _records(first, _CONTACT)[0] if first else None

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from wzdesk.core.case_sla import Deadlines, after_pause
 from wzdesk.core.errors import InvalidInput, NotFound
+from wzdesk.core.refs import REF_PREFIX as REF_PREFIX  # re-exported: the package names it
+from wzdesk.core.refs import ref_text
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity, SlaPolicy
-from wzdesk.core.text import check_text, clean, is_number
+from wzdesk.core.text import check_text
 from wzdesk.core.values import Value
 from wzdesk.services import versioning
 from wzdesk.services.context import ServiceContext
@@ -25,7 +27,6 @@ from wzdesk.store.models import Case, CaseEvent, SlaPause, to_json
 if TYPE_CHECKING:  # reading a case does not load the mail composer
     from wzdesk.services.client_mail import Delivery
 
-REF_PREFIX = "WZ-"
 FIRST_CASE_NUMBER = 1001
 
 
@@ -69,10 +70,7 @@ def clean_line(value: str, field: str, limit: int, required: bool = False) -> st
 
 def get_case(ref: str) -> Case:
     """A case by reference (``WZ-1042``, ``wz-1042`` or ``1042``)."""
-    text = clean(ref).strip().upper()[:40]
-    if is_number(text):
-        text = REF_PREFIX + text
-    case = Case.get_or_none(Case.ref == text)
+    case = Case.get_or_none(Case.ref == ref_text(ref))
     if case is None:
         raise NotFound(f"no case {ref!r}", field="REF")
     return case

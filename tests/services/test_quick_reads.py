@@ -1,0 +1,331 @@
+"""``wzdesk case list`` with no filter and ``wzdesk case show``, read without Peewee (issue
+13): the page is the ordinary path's page, case for case and field for field, whatever the
+clock and the limit; a case shown is the ordinary path's object, links, merges, mail and
+the client's admin flags included; the walk reads the queue's index; and the path steps
+aside whenever it cannot be sure."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import peewee
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wzdesk.core.clock import FixedClock
+from wzdesk.core.query import Query
+from wzdesk.services import search
+from wzdesk.services.case_fields import case_dict
+from wzdesk.services.case_views import show_case
+from wzdesk.services.cases import reply
+from wzdesk.services.contacts import (
+    admin_flags,
+    deactivate_client,
+    deactivate_contact,
+    flagged_clients,
+    train_contact,
+)
+from wzdesk.services.demo import generate
+from wzdesk.services.directory import (
+    add_client,
+    add_contact,
+    list_clients,
+    list_contacts,
+    list_users,
+    sign_in,
+)
+from wzdesk.services.directory_fields import client_row, contact_dict, user_dict
+from wzdesk.services.policy_book import load_policy_book
+from wzdesk.services.quick_reads import (
+    quick_case_list,
+    quick_case_show,
+    quick_clients,
+    quick_contacts,
+    quick_users,
+)
+from wzdesk.services.related import link_cases, merge_cases
+from wzdesk.store import quick_cases
+from wzdesk.store.models import Attachment, Case, CaseEvent, Contact, OutboundMail, User
+from wzdesk.store.quick_read import QuickReader, open_quick_reader
+
+
+@pytest.fixture
+def demo_desk(database: peewee.Database, clock: FixedClock) -> list[int]:
+    """300 demo cases, about a third open, a fifth of those waiting on the client; and twelve
+    running cases due at one instant, before any other, so that the first pages' edges fall
+    among ties. Returns those twelve."""
+    generate(clock, 300)
+    running = Case.is_open & Case.paused_since.is_null()
+    tied = [case.id for case in Case.select().where(running).order_by(Case.id).limit(12)]
+    due = clock.now() - timedelta(days=30)
+    Case.update(response_due=due, resolution_due=due).where(Case.id.in_(tied)).execute()
+    return tied
+
+
+def _ordinary(now: datetime, asked: int | None, limit: int | None) -> tuple[int, list[Any]]:
+    """The reference: what ``case list`` printed before the quick path, through the search."""
+    book = load_policy_book()
+    found = search.search_cases(Query(), search.context(now, "sam", book), asked)
+    return len(found), [case_dict(case, book, now) for case in found[:limit]]
+
+
+def _asked(limit: int | None) -> int | None:
+    return None if limit is None else limit + 1
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    hours=st.integers(0, 24 * 14),
+    limit=st.one_of(st.none(), st.integers(1, 130), st.just(1200)),
+)
+def test_the_quick_page_is_the_ordinary_page(
+    demo_desk: list[int], clock: FixedClock, database_url: str, hours: int, limit: int | None
+) -> None:
+    """Two weeks of instants (nights, weekends, business hours: paused cases' stored instants
+    pass), pages from one case to past the index walk's reach (1,200 reads SQL's sort)."""
+    now = clock.now() + timedelta(hours=hours)
+    quick = quick_case_list(database_url, "sam", now, limit, _asked(limit))
+    if database_url.startswith("postgresql"):
+        assert quick is None  # the quick path is SQLite's alone
+        return
+    assert quick is not None
+    assert (quick.found, quick.rows) == _ordinary(now, _asked(limit), limit)
+
+
+def test_the_ties_at_a_pages_edge_are_ranked_as_the_ordinary_path_ranks_them(
+    demo_desk: list[int], clock: FixedClock, database_url: str
+) -> None:
+    """The twelve tied cases lead the list, so every page edge from 1 to 11 falls among them
+    (the walk takes the ties past the edge whole, then ranks them), and each page is the
+    ordinary one."""
+    if database_url.startswith("postgresql"):
+        pytest.skip("the quick path is SQLite's alone")
+    now = clock.now()
+    for limit in range(1, 16):
+        quick = quick_case_list(database_url, "sam", now, limit, limit + 1)
+        assert quick is not None
+        assert (quick.found, quick.rows) == _ordinary(now, limit + 1, limit)
+    page = quick_case_list(database_url, "sam", now, 12, 13)
+    assert page is not None
+    refs = {case.ref for case in Case.select().where(Case.id.in_(demo_desk))}
+    assert {row["ref"] for row in page.rows} == refs
+
+
+class _Recording(QuickReader):
+    """A reader that keeps every statement it runs."""
+
+    def __init__(self, reader: QuickReader) -> None:
+        super().__init__(reader._connection)
+        self.statements: list[tuple[str, Sequence[Any]]] = []
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Sequence[Any]]:
+        self.statements.append((sql, params))
+        return super().rows(sql, params)
+
+
+def test_the_walk_reads_the_queues_index_not_the_whole_table(
+    demo_desk: list[int], database_url: str
+) -> None:
+    if database_url.startswith("postgresql"):
+        pytest.skip("the quick path is SQLite's alone")
+    reader = open_quick_reader(database_url)
+    assert reader is not None
+    recording = _Recording(reader)
+    assert len(quick_cases.first_open(recording, 20)) == 20
+    walk, params = recording.statements[0]
+    plan = " ".join(str(row[-1]) for row in reader.rows(f"EXPLAIN QUERY PLAN {walk}", params))
+    reader.close()
+    assert "USING INDEX case_open_next_due" in plan
+    assert "TEMP B-TREE" not in plan  # read in the index's order, not sorted afterwards
+
+
+def test_it_steps_aside_for_whom_it_cannot_sign_in(
+    demo_desk: list[int], database_url: str, clock: FixedClock
+) -> None:
+    """Nobody by that name (the ordinary path refuses, or makes the first supervisor of a new
+    database), or a deactivated user (refused): the ordinary path says so."""
+    if database_url.startswith("postgresql"):
+        pytest.skip("the quick path is SQLite's alone")
+    now = clock.now()
+    assert quick_case_list(database_url, "nobody", now, 5, 6) is None
+    User.update(active=False).where(User.login == "kim").execute()
+    assert quick_case_list(database_url, "kim", now, 5, 6) is None
+    User.update(identity="unix-sam").where(User.login == "sam").execute()
+    assert quick_case_list(database_url, "sam", now, 5, 6) is None  # mapped to another name
+    mapped = quick_case_list(database_url, "unix-sam", now, 5, 6)
+    assert mapped is not None
+    assert len(mapped.rows) == 5
+
+
+def _run_list(url: str, *words: str) -> tuple[str, bool]:
+    """``wzdesk case list`` in a fresh process as ``sam``: its output, and whether it loaded
+    Peewee."""
+    program = (
+        "import sys\n"
+        "from wzdesk.cli.main import main\n"
+        f"code = main({['--db', url, 'case', 'list', *words]!r}, identity='sam')\n"
+        "print('peewee' in sys.modules, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    return done.stdout, done.stderr.splitlines()[-1] == "True"
+
+
+def test_the_command_prints_the_same_without_loading_peewee(
+    demo_desk: list[int], database_url: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--query ''`` is the same listing through the ordinary path (any query takes it)."""
+    if database_url.startswith("postgresql"):
+        pytest.skip("the quick path is SQLite's alone")
+    monkeypatch.setenv("WZDESK_NOW", clock.now().isoformat())
+    for words in (("--limit", "25"), ("--limit", "25", "--json")):
+        quick, loaded = _run_list(database_url, *words)
+        ordinary, loaded_ordinary = _run_list(database_url, *words, "--query", "")
+        assert not loaded and loaded_ordinary
+        assert quick == ordinary
+    rows = json.loads(_run_list(database_url, "--limit", "25", "--json")[0])
+    assert len(rows) == 25
+
+
+@pytest.fixture
+def busy_desk(demo_desk: list[int], clock: FixedClock) -> list[str]:
+    """The demo desk with what the demo does not make: links both ways, a merge, replies
+    queued and one with nobody to go to, a contact gone, a case with a file. Returns every
+    case's reference."""
+    sam = sign_in("sam", clock).context  # the demo's supervisor
+    open_refs = [c.ref for c in Case.select().where(Case.is_open).order_by(Case.id).limit(8)]
+    link_cases(sam, open_refs[0], open_refs[1], "duplicate-of")
+    link_cases(sam, open_refs[2], open_refs[0], "related")
+    link_cases(sam, open_refs[3], open_refs[0], "caused-by")
+    primary = Case.get(Case.ref == open_refs[0])
+    same_client = (Case.client == primary.client_id) & Case.ref.not_in(open_refs) & Case.is_open
+    duplicate = Case.select().where(same_client).order_by(Case.id).first()
+    merge_cases(sam, duplicate.ref, primary.ref)
+    for ref in open_refs[1:3]:
+        reply(sam, ref, "We are looking into it.")
+    phone_only = Case.select().join(Contact).where(Contact.email.is_null() & Case.is_open).first()
+    if phone_only is None:  # the seed has none: make one
+        phone_only = Case.get(Case.ref == open_refs[5])
+        Contact.update(email=None, phone="+1 416 555 0199").where(
+            Contact.id == phone_only.contact_id
+        ).execute()
+    reply(sam, phone_only.ref, "Please call us back.")
+    gone = Case.get(Case.ref == open_refs[7]).contact  # its open cases need a new contact
+    deactivate_contact(sam, gone.email or gone.phone, gone.client.code)
+    Attachment.create(
+        case=Case.get(Case.ref == open_refs[6]),
+        filename="log.txt",
+        content_type="text/plain",
+        size_bytes=3,
+        sha256="0" * 64,
+        created_at=clock.now(),
+    )
+    return [case.ref for case in Case.select(Case.ref).order_by(Case.id)]
+
+
+def test_a_case_shown_is_the_ordinary_paths_object(
+    busy_desk: list[str], clock: FixedClock, database_url: str
+) -> None:
+    """Every case of the desk, an hour on; a case with a file takes the ordinary path (its
+    file is in the blob store the mail settings name)."""
+    now = clock.now() + timedelta(hours=1)
+    if database_url.startswith("postgresql"):
+        assert quick_case_show(database_url, "sam", busy_desk[0], now) is None
+        return
+    assert OutboundMail.select().count() >= 2
+    assert CaseEvent.select().where(CaseEvent.kind == "mail_not_sent").exists()
+    with_file = {a.case.ref for a in Attachment.select()}
+    shown = {"links": 0, "merged": 0, "outgoing": 0, "needs_contact": 0, "flags": 0}
+    for ref in busy_desk:
+        quick = quick_case_show(database_url, "sam", ref, now)
+        if ref in with_file:
+            assert quick is None
+            continue
+        assert quick == show_case(ref, now), ref
+        assert quick is not None
+        shown["links"] += bool(quick["links"])
+        shown["merged"] += any(link["kind"].startswith("merged") for link in quick["links"])
+        shown["outgoing"] += bool(quick["outgoing"])
+        shown["needs_contact"] += quick["needs_contact"]
+        shown["flags"] += quick["client_flags"] is not None
+    assert all(shown.values()), shown  # each kind of thing was compared at least once
+
+
+@pytest.mark.parametrize("typed", ["{ref}", "{ref_lower}", "{number}", " {ref} "])
+def test_a_reference_is_found_however_typed(
+    busy_desk: list[str], clock: FixedClock, database_url: str, typed: str
+) -> None:
+    if database_url.startswith("postgresql"):
+        pytest.skip("the quick path is SQLite's alone")
+    ref = busy_desk[-1]
+    text = typed.format(ref=ref, ref_lower=ref.lower(), number=ref.removeprefix("WZ-"))
+    quick = quick_case_show(database_url, "sam", text, clock.now())
+    assert quick is not None
+    assert quick["ref"] == ref
+
+
+def test_a_reference_no_case_has_is_left_to_the_ordinary_path(
+    demo_desk: list[int], clock: FixedClock, database_url: str
+) -> None:
+    """It words the error ("no case 'WZ-9'", naming REF)."""
+    if database_url.startswith("postgresql"):
+        pytest.skip("the quick path is SQLite's alone")
+    assert quick_case_show(database_url, "sam", "WZ-9", clock.now()) is None
+    assert quick_case_show(database_url, "nobody", "WZ-1001", clock.now()) is None
+
+
+@pytest.fixture
+def directory_desk(busy_desk: list[str], clock: FixedClock) -> None:
+    """Beside the demo's clients (all flagged under the two-admin rule): one that meets it
+    (two admins, a primary, one trained), one with a backup admin only, and one deactivated."""
+    sam = sign_in("sam", clock).context
+    add_client(sam, "OKAY", "Okay Industries")
+    add_contact(sam, "OKAY", "Oona Park", "oona@okay.example", admin_rank="primary")
+    add_contact(sam, "OKAY", "Otto Vance", "otto@okay.example", admin_rank="backup")
+    train_contact(sam, "oona@okay.example", clock.now().date(), "Sam", client_code="OKAY")
+    add_client(sam, "HALF", "Half Measures Ltd")
+    add_contact(sam, "HALF", "Hal Ng", None, "+1 416 555 0111", admin_rank="backup")
+    add_client(sam, "GONE", "Gone Away Inc")
+    deactivate_client(sam, "GONE")
+
+
+def test_the_directory_lists_are_the_ordinary_paths(
+    directory_desk: None, database_url: str
+) -> None:
+    """``user list``, ``contact list`` (all, and one client's, however its code is typed) and
+    ``client list`` (all, and the flagged ones) give what the models give."""
+    if database_url.startswith("postgresql"):
+        assert quick_users(database_url, "sam") is None
+        return
+    assert quick_users(database_url, "sam") == [user_dict(u) for u in list_users()]
+    assert quick_contacts(database_url, "sam", None) == [
+        contact_dict(c) for c in list_contacts(None)
+    ]
+    assert quick_contacts(database_url, "sam", " okay ") == [
+        contact_dict(c) for c in list_contacts("OKAY")
+    ]
+    assert quick_contacts(database_url, "sam", "NOPE") is None  # the ordinary path says so
+    every = quick_clients(database_url, "sam", False)
+    assert every is not None
+    assert [(row, f.text) for row, f in every] == [
+        (client_row(c), admin_flags(c).text) for c in list_clients()
+    ]
+    flagged = quick_clients(database_url, "sam", True)
+    assert flagged is not None
+    assert [(row, f) for row, f in flagged] == [(client_row(c), f) for c, f in flagged_clients()]
+    texts = {row["code"]: f.text for row, f in every}
+    assert texts["OKAY"] == ""  # the rule met: no flags
+    assert texts["HALF"].startswith("1 active admin (needs 2); no primary admin; no trained")
+    assert "GONE" in texts and "GONE" not in {row["code"] for row, _ in flagged}

@@ -1,0 +1,51 @@
+"""The JSON shapes of the directory (console users, client contacts, clients), from any record
+with their columns: a model row, or a row of the quick read-only path.
+
+Peewee-free on purpose, as :mod:`wzdesk.services.case_fields` is: ``wzdesk user list``,
+``contact list`` and ``client list`` read an up-to-date SQLite file without Peewee
+(:mod:`wzdesk.services.quick_reads`, issue 13) and shape their rows here, as the ordinary path
+does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wzdesk.services.admin_rule import AdminFlags
+
+
+def user_dict(user: Any) -> dict[str, object]:
+    """The JSON shape of a console user."""
+    return {
+        "login": user.login,
+        "name": user.name,
+        "role": user.role,
+        "active": bool(user.active),
+        "identity": user.identity or user.login,
+        "email": user.email,
+        "signature": user.signature,
+    }
+
+
+def contact_dict(contact: Any) -> dict[str, object]:
+    """The JSON shape of a contact (``contact.client``: its client, with ``code``)."""
+    return {
+        "id": contact.id,
+        "client": contact.client.code,
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "is_admin": bool(contact.is_admin),
+        "admin_rank": contact.admin_rank,
+        "active": bool(contact.active),
+    }
+
+
+def client_row(client: Any) -> dict[str, object]:
+    """A client's own columns, as ``client list`` tabulates them and ``client add`` prints."""
+    return {"code": client.code, "name": client.name, "active": bool(client.active)}
+
+
+def client_flags_dict(client: Any, flags: AdminFlags) -> dict[str, object]:
+    """The JSON shape of a client, with its two-admin flags."""
+    return {**client_row(client), "flags": list(flags.flags), "ask": flags.ask or None}

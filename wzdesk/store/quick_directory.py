@@ -1,0 +1,53 @@
+"""``user list``, ``contact list`` and ``client list`` in plain SQL, over the quick read-only
+SQLite connection (issue 13: scripts start fast without Peewee).
+
+The statements are the ones ``services.directory`` and ``services.contacts`` make through the
+models, in the same order (ties included: the same ORDER BY over the same join); the rows come
+back as records that :mod:`wzdesk.services.directory_fields` shapes as it shapes model rows.
+``tests/services/test_quick_reads.py`` compares both paths' output.
+"""
+
+from __future__ import annotations
+
+from wzdesk.store.quick_cases import Record
+from wzdesk.store.quick_read import QuickReader
+
+_USER = ("login", "name", "role", "active", "identity", "email", "signature")
+_CLIENT = ("id", "code", "name", "active")
+_CONTACT = ("id", "name", "email", "phone", "is_admin", "admin_rank", "active")
+
+
+def users(reader: QuickReader) -> list[Record]:
+    """Every console user by login (``directory.list_users``)."""
+    found = reader.rows(f'SELECT {", ".join(_USER)} FROM "user" ORDER BY login')
+    return [Record(**dict(zip(_USER, row, strict=True))) for row in found]
+
+
+def client_id(reader: QuickReader, code: str) -> int | None:
+    """The id of the client with this code (already cleaned and upper-cased), or None."""
+    found = reader.rows("SELECT id FROM client WHERE code = ?", (code,))
+    return int(found[0][0]) if found else None
+
+
+def clients(reader: QuickReader, active_only: bool = False) -> list[Record]:
+    """Every client by code (``directory.list_clients``), or the active ones
+    (``contacts.flagged_clients``)."""
+    where = " WHERE active" if active_only else ""
+    found = reader.rows(f"SELECT {', '.join(_CLIENT)} FROM client{where} ORDER BY code")
+    return [Record(**dict(zip(_CLIENT, row, strict=True))) for row in found]
+
+
+def contacts(reader: QuickReader, client: int | None) -> list[Record]:
+    """Every contact (of one client), by client code and name (``directory.list_contacts``),
+    each with its ``client`` (its code)."""
+    columns = ", ".join(f"ct.{name}" for name in _CONTACT)
+    where = "" if client is None else f" WHERE cl.id = {int(client)}"
+    found = reader.rows(
+        f"SELECT {columns}, cl.code FROM contact AS ct JOIN client AS cl ON ct.client_id = cl.id"
+        f"{where} ORDER BY cl.code, ct.name"
+    )
+    result = []
+    for row in found:
+        values = dict(zip(_CONTACT, row[:-1], strict=True))
+        result.append(Record(**values, client=Record(code=row[-1])))
+    return result
