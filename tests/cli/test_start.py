@@ -80,6 +80,15 @@ def test_a_case_verb_builds_only_its_own_parser_and_the_same_one() -> None:
         assert list(_choices(_choices(build_parser("case", verb))["case"])) == list(every)
 
 
+@pytest.mark.parametrize("command", ["client", "contact", "user"])
+def test_a_module_of_several_commands_builds_only_the_one_named(command: str) -> None:
+    """``people_cmd`` holds three commands; ``wzdesk user list`` built all three."""
+    only = _choices(build_parser(command, "list"))
+    assert list(only) == [command]
+    every = _choices(build_parser())
+    assert only[command].format_help() == every[command].format_help()
+
+
 @pytest.mark.parametrize("before", [True, False])
 def test_a_subcommand_loads_only_its_module_either_option_order(
     tmp_path: Path, before: bool

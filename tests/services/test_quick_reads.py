@@ -42,13 +42,8 @@ from wzdesk.services.directory import (
 )
 from wzdesk.services.directory_fields import client_row, contact_dict, user_dict
 from wzdesk.services.policy_book import load_policy_book
-from wzdesk.services.quick_reads import (
-    quick_case_list,
-    quick_case_show,
-    quick_clients,
-    quick_contacts,
-    quick_users,
-)
+from wzdesk.services.quick_case_reads import quick_case_list, quick_case_show
+from wzdesk.services.quick_reads import quick_clients, quick_contacts, quick_users
 from wzdesk.services.related import link_cases, merge_cases
 from wzdesk.store import quick_cases
 from wzdesk.store.models import Attachment, Case, CaseEvent, Contact, OutboundMail, User

@@ -50,12 +50,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     register_explain(verbs)
 
 
-def register_only(subparsers: argparse._SubParsersAction, verb: str) -> bool:  # type: ignore[type-arg]
+def register_only(subparsers: argparse._SubParsersAction, command: str, verb: str | None) -> bool:  # type: ignore[type-arg]
     """The ``case`` parser with just ``verb``'s parser under it; False (nothing added) for a
     verb not defined in this module. Each verb's parser costs about a third of a millisecond
     of argparse: ``wzdesk case list`` built all fourteen for one (issue 13: scripts start
     fast). Help for ``wzdesk case`` itself, or a verb not named, builds them all."""
-    add_verb = _VERBS.get(verb)
+    add_verb = _VERBS.get(verb or "")
     if add_verb is None:
         return False
     add_verb(_verbs(subparsers))
@@ -212,7 +212,7 @@ def _print_case(runtime: Runtime, ref: str, as_json: bool) -> None:
     without Peewee when it can be (issue 13), as the default listing is."""
     now = runtime.clock.now()
     if runtime.act_as is None:
-        from wzdesk.services.quick_reads import quick_case_show
+        from wzdesk.services.quick_case_reads import quick_case_show
 
         shown = quick_case_show(runtime.db_url, runtime.identity, ref, now)
         if shown is not None:
@@ -331,7 +331,7 @@ def _listed(args: argparse.Namespace, runtime: Runtime) -> tuple[list[dict[str, 
     asked = one_more(limit, MAX_LIMIT)
     now = runtime.clock.now()
     if _default_listing(args, runtime):
-        from wzdesk.services.quick_reads import quick_case_list
+        from wzdesk.services.quick_case_reads import quick_case_list
 
         quick = quick_case_list(runtime.db_url, runtime.identity, now, limit, asked)
         if quick is not None:

@@ -46,8 +46,9 @@ COMMAND_MODULES = {
 
 
 def build_parser(only: str | None = None, verb: str | None = None) -> ArgumentParser:
-    """The argument parser; ``only``: register just that subcommand's module; ``verb``: and
-    of it just that verb's parser, if the module can (its ``register_only``)."""
+    """The argument parser; ``only``: register just that subcommand (its module's
+    ``register_only(subparsers, command, verb)`` builds that command alone, or only ``verb``
+    under it, when it can; else its whole ``register``)."""
     parser = ArgumentParser(
         prog="wzdesk",
         description="Terminal helpdesk console. With no command, opens the console.",
@@ -67,7 +68,7 @@ def build_parser(only: str | None = None, verb: str | None = None) -> ArgumentPa
     for name in modules:
         module = importlib.import_module(f"wzdesk.cli.{name}")
         register_only = getattr(module, "register_only", None)
-        if verb is None or register_only is None or not register_only(subparsers, verb):
+        if only is None or register_only is None or not register_only(subparsers, only, verb):
             module.register(subparsers)
     _accept_global_options_anywhere(parser)
     return parser
@@ -206,8 +207,7 @@ def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> i
     # control characters made visible, never obeyed.
     sys.stdout, sys.stderr = TerminalSafe(streams[0]), TerminalSafe(streams[1])
     try:
-        verb = _verb_of(words) if only is not None else None
-        args = build_parser(only, verb).parse_args(words)
+        args = build_parser(only, _verb_of(words)).parse_args(words)
         if args.command is None:
             sys.stdout, sys.stderr = streams  # the console draws on the terminal itself
         return _run(args, identity)

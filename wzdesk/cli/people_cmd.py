@@ -8,9 +8,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from wzdesk.cli.common import Runtime, add_json_flag
-from wzdesk.cli.contact_cmd import register_client_verbs, register_contact_verbs
 from wzdesk.cli.output import emit_json, emit_table
-from wzdesk.cli.token_cmd import register_token_verbs
 from wzdesk.services.directory_fields import client_row
 from wzdesk.services.quick_reads import quick_clients, quick_contacts, quick_users
 
@@ -18,6 +16,21 @@ T = TypeVar("T")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    for add_command in _COMMANDS.values():
+        add_command(subparsers)
+
+
+def register_only(subparsers: argparse._SubParsersAction, command: str, verb: str | None) -> bool:  # type: ignore[type-arg]
+    """Just ``command``'s parser (``client``, ``contact`` or ``user``): ``wzdesk user list``
+    built all three, some thirty parsers (issue 13: scripts start fast)."""
+    _COMMANDS[command](subparsers)
+    return True
+
+
+def _add_client(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from wzdesk.cli.contact_cmd import register_client_verbs
+    from wzdesk.cli.token_cmd import register_token_verbs
+
     client = subparsers.add_parser("client", help="client organisations")
     verbs = client.add_subparsers(
         dest="verb", required=True, metavar="{add,list,edit,deactivate,import,export,token}"
@@ -37,6 +50,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing.set_defaults(handler=run_client_list)
     register_client_verbs(verbs)
     register_token_verbs(verbs)
+
+
+def _add_contact(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from wzdesk.cli.contact_cmd import register_contact_verbs
 
     contact = subparsers.add_parser("contact", help="people at clients (client admins open cases)")
     verbs = contact.add_subparsers(
@@ -67,6 +84,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing.set_defaults(handler=run_contact_list)
     register_contact_verbs(verbs)
 
+
+def _add_user(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     user = subparsers.add_parser("user", help="console users")
     verbs = user.add_subparsers(dest="verb", required=True, metavar="{add,list,set}")
     add = verbs.add_parser("add", help="add a console user (supervisors)")
@@ -94,6 +113,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing = verbs.add_parser("list", help="list console users")
     add_json_flag(listing)
     listing.set_defaults(handler=run_user_list)
+
+
+#: Each command this module defines, in help order.
+_COMMANDS: dict[str, Callable[[argparse._SubParsersAction], None]] = {  # type: ignore[type-arg]
+    "client": _add_client,
+    "contact": _add_contact,
+    "user": _add_user,
+}
 
 
 def run_client_add(args: argparse.Namespace, runtime: Runtime) -> int:

@@ -1,9 +1,10 @@
 """The case object of the command-line contract, from any record that carries a case's columns.
 
-Peewee-free on purpose (an import-linter contract keeps it so): ``wzdesk case list`` reads its
-page over the quick read-only SQLite path (:mod:`wzdesk.services.quick_reads`) and must not load
-Peewee, whose import alone is four times ``python -c pass`` (issue 13). Both paths build the
-object here, from a model row or from a plain row, so they cannot drift apart.
+Peewee-free on purpose (an import-linter contract keeps it so): ``wzdesk case list`` and
+``case show`` read over the quick read-only SQLite path
+(:mod:`wzdesk.services.quick_case_reads`) and must not load Peewee, whose import alone is four
+times ``python -c pass`` (issue 13). Both paths build the objects here, from a model row or
+from a plain row, so they cannot drift apart.
 """
 
 from __future__ import annotations

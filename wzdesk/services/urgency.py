@@ -87,7 +87,7 @@ def floor(book: PolicyBook, now: float, edge: float) -> float:
 #: What :func:`open_keys` reads of each case, in this order: the caller's ``read`` returns these
 #: columns of the ``case`` table for the ids it is given (any order). This module does not
 #: reach the database itself, so that ``case list`` can rank over the quick read-only path
-#: without Peewee (:mod:`wzdesk.services.quick_reads`).
+#: without Peewee (:mod:`wzdesk.services.quick_case_reads`).
 URGENCY_COLUMNS = (
     "id",
     "is_open",

@@ -5,13 +5,15 @@ connection.
 engine (:mod:`wzdesk.services.search`) builds that page from Peewee expressions; importing
 Peewee and defining the models costs about 45 ms of CPU, four times ``python -c pass`` and more
 than the page itself (issue 13). These are the same statements written out for SQLite, each
-named after the search function whose query it is; :mod:`wzdesk.services.quick_reads` strings
-them together as :func:`search.search_ids` does. ``tests/services/test_quick_reads.py`` checks
-that both paths give the same page, case for case, and that the walk reads the queue's index.
+named after the search function whose query it is; :mod:`wzdesk.services.quick_case_reads`
+strings them together as :func:`search.search_ids` does. ``tests/services/test_quick_reads.py``
+checks that both paths give the same page, case for case, and that the walk reads the queue's
+index.
 
 ``case show``'s reading is here too (:func:`case_id`, :func:`events`, :func:`outgoing_mail`,
-:func:`links`, :func:`admins`): the rows that ``case_views.show_case`` reads through the
-models, given to the same assembly (:func:`wzdesk.services.case_fields.sheet_dict`).
+:func:`links`; the client's admins are read by :mod:`wzdesk.store.quick_directory`): the rows
+that ``case_views.show_case`` reads through the models, given to the same assembly
+(:func:`wzdesk.services.case_fields.sheet_dict`).
 
 Only the default listing is here: a filter, a query or ``--as`` takes the ordinary path.
 """
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from wzdesk.core.sla import Severity
-from wzdesk.store.quick_read import QuickReader
+from wzdesk.store.quick_read import QuickReader, Record, listed_ids, records
 from wzdesk.store.stored_values import instant_from_db
 
 #: Not closed: the scope of a listing without ``--all`` (``search._scope``, "open").
@@ -101,11 +103,6 @@ _JOINED = (
 CHUNK = 500
 
 
-def _listed(case_ids: Sequence[int]) -> str:
-    """``(1, 2, 3)``: integers written out, as ``search._listed`` does."""
-    return "(" + ", ".join(str(int(case_id)) for case_id in case_ids) + ")"
-
-
 def _ids(rows: Sequence[Sequence[Any]]) -> list[int]:
     return [int(row[0]) for row in rows]
 
@@ -127,7 +124,7 @@ def first_open(reader: QuickReader, count: int) -> list[int]:
         return []
     return _ids(
         reader.rows(
-            f'SELECT id FROM "case" WHERE id IN {_listed(sorted(found))} '
+            f'SELECT id FROM "case" WHERE id IN {listed_ids(sorted(found))} '
             f"ORDER BY {_URGENCY_ORDER} LIMIT {int(count)}"
         )
     )
@@ -156,19 +153,8 @@ def urgency_rows(reader: QuickReader, case_ids: Sequence[int]) -> Sequence[Seque
     :data:`~wzdesk.services.urgency.URGENCY_COLUMNS` order (the caller passes those names)."""
     return reader.rows(
         "SELECT id, is_open, severity, policy_id, first_response_at, response_due, "
-        f'resolution_due, paused_since FROM "case" WHERE id IN {_listed(case_ids)}'
+        f'resolution_due, paused_since FROM "case" WHERE id IN {listed_ids(case_ids)}'
     )
-
-
-class Record:
-    """A row with attributes: a client, a contact or a user as the case object reads them."""
-
-    def __init__(self, **values: Any) -> None:
-        self.__dict__.update(values)
-
-    def __getattr__(self, name: str) -> Any:
-        """Called only for a column the row does not have (typed Any for the readers)."""
-        raise AttributeError(name)
 
 
 def cases_by_id(reader: QuickReader, case_ids: Sequence[int]) -> dict[int, Any]:
@@ -179,7 +165,7 @@ def cases_by_id(reader: QuickReader, case_ids: Sequence[int]) -> dict[int, Any]:
     plain, instants = len(_CASE_COLUMNS), len(_INSTANT_COLUMNS)
     for start in range(0, len(case_ids), CHUNK):
         chunk = case_ids[start : start + CHUNK]
-        for row in reader.rows(f"{_JOINED} WHERE c.id IN {_listed(chunk)}"):
+        for row in reader.rows(f"{_JOINED} WHERE c.id IN {listed_ids(chunk)}"):
             values: dict[str, Any] = dict(zip(_CASE_COLUMNS, row[1 : 1 + plain], strict=True))
             for name, value in zip(
                 _INSTANT_COLUMNS, row[1 + plain : 1 + plain + instants], strict=True
@@ -193,30 +179,6 @@ def cases_by_id(reader: QuickReader, case_ids: Sequence[int]) -> dict[int, Any]:
             values["contact"] = Record(name=name, email=email, phone=phone, is_admin=is_admin)
             values["assignee"] = None if login is None else Record(login=login)
             found[int(row[0])] = Record(**values)
-    return found
-
-
-def console_user(reader: QuickReader, identity: str) -> tuple[str, bool] | None:
-    """(login, active) of the console user ``identity`` signs in as, as
-    ``directory.user_for_identity`` finds it (``identity`` already cleaned), or None."""
-    mapped = reader.rows('SELECT login, active FROM "user" WHERE identity = ?', (identity,))
-    if not mapped:
-        mapped = reader.rows(
-            'SELECT login, active FROM "user" WHERE identity IS NULL AND login = ?',
-            (identity.strip().lower(),),
-        )
-    return (str(mapped[0][0]), bool(mapped[0][1])) if mapped else None
-
-
-def _records(rows: Sequence[Sequence[Any]], names: Sequence[str]) -> list[Record]:
-    """Rows as records, columns named ``names``; those ending ``_at`` (and ``at``) are instants."""
-    found = []
-    for row in rows:
-        values = dict(zip(names, row, strict=True))
-        for name in names:
-            if name == "at" or name.endswith("_at"):
-                values[name] = instant_from_db(values[name])
-        found.append(Record(**values))
     return found
 
 
@@ -236,7 +198,7 @@ _EVENT = ("id", "at", "author", "kind", "public", "body", "duration_seconds", "d
 def events(reader: QuickReader, case: int) -> list[Record]:
     """The case's timeline, oldest first (``case_views.events_of``)."""
     sql = f"SELECT {', '.join(_EVENT)} FROM case_event WHERE case_id = ? ORDER BY at, id"
-    return _records(reader.rows(sql, (case,)), _EVENT)
+    return records(reader.rows(sql, (case,)), _EVENT)
 
 
 _PAUSE = ("started_at", "ended_at", "reason")
@@ -245,7 +207,7 @@ _PAUSE = ("started_at", "ended_at", "reason")
 def pauses(reader: QuickReader, case: int) -> list[Record]:
     """The case's pauses in start order (``case_views.pauses_of``)."""
     sql = f"SELECT {', '.join(_PAUSE)} FROM sla_pause WHERE case_id = ? ORDER BY started_at"
-    return _records(reader.rows(sql, (case,)), _PAUSE)
+    return records(reader.rows(sql, (case,)), _PAUSE)
 
 
 _MAIL = (
@@ -266,7 +228,7 @@ _MAIL = (
 def outgoing_mail(reader: QuickReader, case: int) -> list[Record]:
     """The messages written for the case, in id order (``case_views.outgoing_of``)."""
     sql = f"SELECT {', '.join(_MAIL)} FROM outbound_mail WHERE case_id = ? ORDER BY id"
-    return _records(reader.rows(sql, (case,)), _MAIL)
+    return records(reader.rows(sql, (case,)), _MAIL)
 
 
 def links(
@@ -295,30 +257,3 @@ def links(
         primary,
         [str(row[0]) for row in merged],
     )
-
-
-_CONTACT = ("id", "name", "email", "phone", "admin_rank")
-
-
-def admins(reader: QuickReader, client: int) -> tuple[list[Record], bool, Record | None]:
-    """The client's active admins, primary first, then by name; whether any has a training on
-    record; when none, its first active contact by name (``contacts.admin_flags``)."""
-    columns = ", ".join(_CONTACT)
-    rank = "(CASE admin_rank WHEN 'primary' THEN 0 WHEN 'backup' THEN 1 ELSE 2 END)"
-    found = _records(
-        reader.rows(
-            f"SELECT {columns} FROM contact WHERE client_id = ? AND is_admin AND active "
-            f"ORDER BY {rank}, name",
-            (client,),
-        ),
-        _CONTACT,
-    )
-    if found:
-        ids = _listed([int(admin.id) for admin in found])
-        trained = bool(reader.rows(f"SELECT 1 FROM contact_training WHERE contact_id IN {ids}"))
-        return found, trained, None
-    first = reader.rows(
-        f"SELECT {columns} FROM contact WHERE client_id = ? AND active ORDER BY name LIMIT 1",
-        (client,),
-    )
-    return [], False, _records(first, _CONTACT)[0] if first else None

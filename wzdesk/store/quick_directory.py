@@ -9,8 +9,7 @@ back as records that :mod:`wzdesk.services.directory_fields` shapes as it shapes
 
 from __future__ import annotations
 
-from wzdesk.store.quick_cases import Record
-from wzdesk.store.quick_read import QuickReader
+from wzdesk.store.quick_read import QuickReader, Record, listed_ids, records
 
 _USER = ("login", "name", "role", "active", "identity", "email", "signature")
 _CLIENT = ("id", "code", "name", "active")
@@ -51,3 +50,42 @@ def contacts(reader: QuickReader, client: int | None) -> list[Record]:
         values = dict(zip(_CONTACT, row[:-1], strict=True))
         result.append(Record(**values, client=Record(code=row[-1])))
     return result
+
+
+_ADMIN = ("id", "name", "email", "phone", "admin_rank")
+
+
+def admins(reader: QuickReader, client: int) -> tuple[list[Record], bool, Record | None]:
+    """The client's active admins, primary first, then by name; whether any has a training on
+    record; when none, its first active contact by name (``contacts.admin_flags``)."""
+    columns = ", ".join(_ADMIN)
+    rank = "(CASE admin_rank WHEN 'primary' THEN 0 WHEN 'backup' THEN 1 ELSE 2 END)"
+    found = records(
+        reader.rows(
+            f"SELECT {columns} FROM contact WHERE client_id = ? AND is_admin AND active "
+            f"ORDER BY {rank}, name",
+            (client,),
+        ),
+        _ADMIN,
+    )
+    if found:
+        ids = listed_ids([int(admin.id) for admin in found])
+        trained = bool(reader.rows(f"SELECT 1 FROM contact_training WHERE contact_id IN {ids}"))
+        return found, trained, None
+    first = reader.rows(
+        f"SELECT {columns} FROM contact WHERE client_id = ? AND active ORDER BY name LIMIT 1",
+        (client,),
+    )
+    return [], False, records(first, _ADMIN)[0] if first else None
+
+
+def console_user(reader: QuickReader, identity: str) -> tuple[str, bool] | None:
+    """(login, active) of the console user ``identity`` signs in as, as
+    ``directory.user_for_identity`` finds it (``identity`` already cleaned), or None."""
+    mapped = reader.rows('SELECT login, active FROM "user" WHERE identity = ?', (identity,))
+    if not mapped:
+        mapped = reader.rows(
+            'SELECT login, active FROM "user" WHERE identity IS NULL AND login = ?',
+            (identity.strip().lower(),),
+        )
+    return (str(mapped[0][0]), bool(mapped[0][1])) if mapped else None
