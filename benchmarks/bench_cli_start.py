@@ -49,13 +49,13 @@ COMMANDS = {
     "user list": ["user", "list"],
     "client list": ["client", "list"],
     "contact list": ["contact", "list"],
+    "macro list": ["macro", "list"],
+    "alert rule list": ["alert", "rule", "list"],
 }
 #: Read commands that still read through the store (Peewee), measured to say so: they have no
 #: quick path yet (``--all`` adds them to the run).
 THROUGH_THE_STORE = {
-    "macro list": ["macro", "list"],
     "template list": ["template", "list"],
-    "alert rule list": ["alert", "rule", "list"],
     "view list": ["view", "list"],
     "services rates": ["services", "rates"],
     "notices show": ["notices", "show"],

@@ -223,6 +223,12 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
     shown, loaded = run("policy", "show")
     assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == []
     assert "version 1 from the start" in shown
-    for words in (("user", "list"), ("client", "list"), ("contact", "list")):
+    for words in (
+        ("user", "list"),
+        ("client", "list"),
+        ("contact", "list"),
+        ("macro", "list"),
+        ("alert", "rule", "list"),
+    ):
         _, loaded = run(*words)  # the first user is this login: it signs in over the quick path
         assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == [], words

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.query import Query
 from wzdesk.services import search
+from wzdesk.services.alerts import add_rule, list_rules
 from wzdesk.services.case_fields import case_dict
 from wzdesk.services.case_views import show_case
 from wzdesk.services.cases import reply
@@ -32,6 +33,7 @@ from wzdesk.services.contacts import (
     train_contact,
 )
 from wzdesk.services.demo import generate
+from wzdesk.services.desk_fields import macro_dict, rule_dict
 from wzdesk.services.directory import (
     add_client,
     add_contact,
@@ -41,9 +43,16 @@ from wzdesk.services.directory import (
     sign_in,
 )
 from wzdesk.services.directory_fields import client_row, contact_dict, user_dict
+from wzdesk.services.macros import add_macro, get_macro, list_macros
 from wzdesk.services.policy_book import load_policy_book
 from wzdesk.services.quick_case_reads import quick_case_list, quick_case_show
-from wzdesk.services.quick_reads import quick_clients, quick_contacts, quick_users
+from wzdesk.services.quick_reads import (
+    quick_alert_rules,
+    quick_clients,
+    quick_contacts,
+    quick_macros,
+    quick_users,
+)
 from wzdesk.services.related import link_cases, merge_cases
 from wzdesk.store import quick_cases
 from wzdesk.store.models import Attachment, Case, CaseEvent, Contact, OutboundMail, User
@@ -70,6 +79,11 @@ def _ordinary(now: datetime, asked: int | None, limit: int | None) -> tuple[int,
     return len(found), [case_dict(case, book, now) for case in found[:limit]]
 
 
+def _json(value: Any) -> str:
+    """What a script reads: ``1`` and ``True`` are equal in Python, not in JSON."""
+    return json.dumps(value)
+
+
 def _asked(limit: int | None) -> int | None:
     return None if limit is None else limit + 1
 
@@ -94,7 +108,7 @@ def test_the_quick_page_is_the_ordinary_page(
         assert quick is None  # the quick path is SQLite's alone
         return
     assert quick is not None
-    assert (quick.found, quick.rows) == _ordinary(now, _asked(limit), limit)
+    assert _json((quick.found, quick.rows)) == _json(_ordinary(now, _asked(limit), limit))
 
 
 def test_the_ties_at_a_pages_edge_are_ranked_as_the_ordinary_path_ranks_them(
@@ -109,7 +123,7 @@ def test_the_ties_at_a_pages_edge_are_ranked_as_the_ordinary_path_ranks_them(
     for limit in range(1, 16):
         quick = quick_case_list(database_url, "sam", now, limit, limit + 1)
         assert quick is not None
-        assert (quick.found, quick.rows) == _ordinary(now, limit + 1, limit)
+        assert _json((quick.found, quick.rows)) == _json(_ordinary(now, limit + 1, limit))
     page = quick_case_list(database_url, "sam", now, 12, 13)
     assert page is not None
     refs = {case.ref for case in Case.select().where(Case.id.in_(demo_desk))}
@@ -248,7 +262,7 @@ def test_a_case_shown_is_the_ordinary_paths_object(
         if ref in with_file:
             assert quick is None
             continue
-        assert quick == show_case(ref, now), ref
+        assert _json(quick) == _json(show_case(ref, now)), ref
         assert quick is not None
         shown["links"] += bool(quick["links"])
         shown["merged"] += any(link["kind"].startswith("merged") for link in quick["links"])
@@ -304,23 +318,45 @@ def test_the_directory_lists_are_the_ordinary_paths(
     if database_url.startswith("postgresql"):
         assert quick_users(database_url, "sam") is None
         return
-    assert quick_users(database_url, "sam") == [user_dict(u) for u in list_users()]
-    assert quick_contacts(database_url, "sam", None) == [
-        contact_dict(c) for c in list_contacts(None)
-    ]
-    assert quick_contacts(database_url, "sam", " okay ") == [
-        contact_dict(c) for c in list_contacts("OKAY")
-    ]
+    assert _json(quick_users(database_url, "sam")) == _json([user_dict(u) for u in list_users()])
+    every_contact = [contact_dict(c) for c in list_contacts(None)]
+    assert _json(quick_contacts(database_url, "sam", None)) == _json(every_contact)
+    okay = [contact_dict(c) for c in list_contacts("OKAY")]
+    assert _json(quick_contacts(database_url, "sam", " okay ")) == _json(okay)
     assert quick_contacts(database_url, "sam", "NOPE") is None  # the ordinary path says so
     every = quick_clients(database_url, "sam", False)
     assert every is not None
-    assert [(row, f.text) for row, f in every] == [
-        (client_row(c), admin_flags(c).text) for c in list_clients()
-    ]
+    ordinary = [(client_row(c), admin_flags(c).text) for c in list_clients()]
+    assert _json([(row, f.text) for row, f in every]) == _json(ordinary)
     flagged = quick_clients(database_url, "sam", True)
     assert flagged is not None
-    assert [(row, f) for row, f in flagged] == [(client_row(c), f) for c, f in flagged_clients()]
+    assert _json([(row, f.text) for row, f in flagged]) == _json(
+        [(client_row(c), f.text) for c, f in flagged_clients()]
+    )
     texts = {row["code"]: f.text for row, f in every}
     assert texts["OKAY"] == ""  # the rule met: no flags
     assert texts["HALF"].startswith("1 active admin (needs 2); no primary admin; no trained")
     assert "GONE" in texts and "GONE" not in {row["code"] for row, _ in flagged}
+
+
+def test_canned_replies_and_alert_rules_are_the_ordinary_paths(
+    demo_desk: list[int], clock: FixedClock, database_url: str
+) -> None:
+    """``macro list``, ``macro show`` (however the name is typed) and ``alert rule list``."""
+    sam = sign_in("sam", clock).context
+    add_macro(sam, "greeting", "Hello {contact_name},\n\nThanks for writing.")
+    add_macro(sam, "ask-logs", "Could you send us the logs of {ref}?")
+    add_rule(sam, "breached", ["critical", "major"], "sam,kim")
+    if database_url.startswith("postgresql"):
+        assert quick_macros(database_url, "sam", clock.now()) is None
+        return
+    zone = load_policy_book().at(clock.now()).calendar.zone
+    expected = [macro_dict(m, zone) for m in list_macros()]
+    assert [m["name"] for m in expected] == ["ask-logs", "greeting"]
+    assert _json(quick_macros(database_url, "sam", clock.now())) == _json(expected)
+    one = quick_macros(database_url, "sam", clock.now(), " Greeting ")
+    assert _json(one) == _json([macro_dict(get_macro("greeting"), zone)])
+    assert quick_macros(database_url, "sam", clock.now(), "nope") is None  # it says so
+    rules = quick_alert_rules(database_url, "sam")
+    assert _json(rules) == _json([rule_dict(rule) for rule in list_rules()])
+    assert rules is not None and rules[-1]["text"].endswith("critical/major -> sam,kim")

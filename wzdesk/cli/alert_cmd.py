@@ -58,10 +58,16 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_rule_list(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.alerts import list_rules, rule_dict
+    rows = None
+    if runtime.act_as is None:  # over the quick read-only path when it can (issue 13)
+        from wzdesk.services.quick_reads import quick_alert_rules
 
-    runtime.context()
-    rows = [rule_dict(rule) for rule in list_rules()]
+        rows = quick_alert_rules(runtime.db_url, runtime.identity)
+    if rows is None:
+        from wzdesk.services.alerts import list_rules, rule_dict
+
+        runtime.context()
+        rows = [rule_dict(rule) for rule in list_rules()]
     emit_json(rows) if args.json else emit_table(rows, ["id", "text"])
     return 0
 

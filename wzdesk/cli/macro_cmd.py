@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from wzdesk.cli.common import Runtime, add_json_flag, support_zone
 from wzdesk.cli.output import emit_json, emit_table
@@ -41,12 +42,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     fill.set_defaults(handler=run_fill)
 
 
-def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.macros import list_macros, macro_dict
+def _quick_macros(runtime: Runtime, name: str | None = None) -> list[dict[str, Any]] | None:
+    """The canned replies over the quick read-only path (issue 13), or None (``--as``, or the
+    path cannot be sure): the ordinary path answers."""
+    if runtime.act_as is not None:
+        return None
+    from wzdesk.services.quick_reads import quick_macros
 
-    runtime.context()
-    zone = support_zone(runtime)
-    rows = [macro_dict(m, zone) for m in list_macros()]
+    return quick_macros(runtime.db_url, runtime.identity, runtime.clock.now(), name)
+
+
+def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
+    rows = _quick_macros(runtime)
+    if rows is None:
+        from wzdesk.services.macros import list_macros, macro_dict
+
+        runtime.context()
+        zone = support_zone(runtime)
+        rows = [macro_dict(m, zone) for m in list_macros()]
     if args.json:
         emit_json(rows)
         return 0
@@ -58,10 +71,14 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.macros import get_macro, macro_dict
+    found = _quick_macros(runtime, args.name)
+    if found is not None:
+        result = found[0]
+    else:
+        from wzdesk.services.macros import get_macro, macro_dict
 
-    runtime.context()
-    result = macro_dict(get_macro(args.name), support_zone(runtime))
+        runtime.context()
+        result = macro_dict(get_macro(args.name), support_zone(runtime))
     emit_json(result) if args.json else print(result["body"])
     return 0
 

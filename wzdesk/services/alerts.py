@@ -15,6 +15,8 @@ from wzdesk.core.rules import Action, Role
 from wzdesk.core.sla import Severity
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.desk_fields import rule_dict as rule_dict
+from wzdesk.services.desk_fields import rule_words as rule_words
 from wzdesk.store.models import AlertRule, Case, Notification, User
 
 EVENTS = ("at_risk", "breached", "unassigned")
@@ -23,27 +25,6 @@ SUPERVISORS = "supervisors"
 DEFAULT_UNASSIGNED_MINUTES = 30
 #: Notification kinds that are alerts to the support team.
 ALERT_KINDS = ("alert_at_risk", "alert_breach", "alert_unassigned")
-
-
-def rule_words(rule: AlertRule) -> str:
-    """``breached, critical/major -> supervisors``: a rule in one line."""
-    severities = rule.severities.replace(",", "/") if rule.severities else "any severity"
-    event = rule.event.replace("_", " ")
-    if rule.event == "unassigned":
-        event += f" {rule.minutes} min"
-    return f"rule {rule.id}: {event}, {severities} -> {rule.recipients}"
-
-
-def rule_dict(rule: AlertRule) -> dict[str, Any]:
-    return {
-        "id": rule.id,
-        "event": rule.event,
-        "severities": [s for s in rule.severities.split(",") if s],
-        "to": rule.recipients,
-        "minutes": rule.minutes,
-        "active": rule.active,
-        "text": rule_words(rule),
-    }
 
 
 def list_rules(active_only: bool = False) -> list[AlertRule]:

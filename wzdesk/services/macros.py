@@ -8,17 +8,16 @@ client's inbox.
 from __future__ import annotations
 
 import re
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
 from wzdesk.core.templates import check, render
-from wzdesk.core.timefmt import format_instant
 from wzdesk.mail.templates import MACRO_PLACEHOLDERS
 from wzdesk.services.cases import get_case
 from wzdesk.services.client_mail import Composer
 from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.desk_fields import macro_dict as macro_dict
+from wzdesk.services.desk_fields import macro_name
 from wzdesk.store.models import Macro
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
@@ -51,21 +50,10 @@ def list_macros() -> list[Macro]:
 
 
 def get_macro(name: str) -> Macro:
-    macro = Macro.get_or_none(Macro.name == (name or "").strip().lower())
+    macro = Macro.get_or_none(Macro.name == macro_name(name))
     if macro is None:
         raise NotFound(f"no canned reply {name!r}", field="NAME")
     return macro
-
-
-def macro_dict(macro: Macro, zone: ZoneInfo) -> dict[str, Any]:
-    """The JSON shape of a canned reply."""
-    return {
-        "name": macro.name,
-        "body": macro.body,
-        "created_by": macro.created_by,
-        "updated_by": macro.updated_by,
-        "updated_at": format_instant(macro.updated_at, zone),
-    }
 
 
 def add_macro(ctx: ServiceContext, name: str, body: str) -> Macro:

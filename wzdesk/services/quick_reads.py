@@ -3,10 +3,11 @@ scripts start fast; importing Peewee and the models alone costs four times ``pyt
 
 :func:`read_quickly` opens the reader, checks that the acting user signs in as the ordinary path
 would sign them in, and runs a reading in one snapshot. The directory lists (``user list``,
-``contact list``, ``client list``) are here; the case commands are in
-:mod:`wzdesk.services.quick_case_reads`. Each reads the rows the ordinary path reads through the
-models (:mod:`wzdesk.store.quick_directory`, :mod:`wzdesk.store.quick_cases`) and gives them to
-the same shaping functions, which are Peewee-free for that reason. An import-linter contract
+``contact list``, ``client list``), the canned replies and the alert rules are here; the case
+commands are in :mod:`wzdesk.services.quick_case_reads`. Each reads the rows the ordinary
+path reads through the models (:mod:`wzdesk.store.quick_directory`,
+:mod:`wzdesk.store.quick_cases`) and gives them to the same shaping functions, which are
+Peewee-free for that reason. An import-linter contract
 keeps these modules and everything they import free of Peewee.
 
 Each answers only when it is sure to answer as the ordinary path would, and returns None
@@ -18,12 +19,15 @@ of a new database: the ordinary path creates, refuses or explains).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from datetime import datetime
+from typing import Any, TypeVar
 
 from wzdesk.core.text import clean
 from wzdesk.services.admin_rule import AdminFlags, admin_flags_from
+from wzdesk.services.desk_fields import macro_dict, macro_name, rule_dict
 from wzdesk.services.directory_fields import client_row, contact_dict, user_dict
 from wzdesk.services.os_account import os_login
+from wzdesk.services.policy_book import read_policy_book
 from wzdesk.store import quick_directory
 from wzdesk.store.quick_read import QuickReader, open_quick_reader
 
@@ -92,6 +96,32 @@ def quick_clients(
             if flags.flags or not flagged:
                 found.append((client_row(client), flags))
         return found
+
+    return read_quickly(url, identity, read)
+
+
+def quick_macros(
+    url: str | None, identity: str | None, now: datetime, name: str | None = None
+) -> list[dict[str, Any]] | None:
+    """``macro list`` (every canned reply by name) or ``macro show NAME`` (a list of one); None
+    when the ordinary path answers (a name no reply has: it says so, naming NAME). Instants in
+    the support zone of the policy in force at ``now``."""
+
+    def read(reader: QuickReader) -> list[dict[str, Any]] | None:
+        found = quick_directory.macros(reader, None if name is None else macro_name(name))
+        if name is not None and not found:
+            return None
+        zone = read_policy_book(reader.rows).at(now).calendar.zone
+        return [macro_dict(macro, zone) for macro in found]
+
+    return read_quickly(url, identity, read)
+
+
+def quick_alert_rules(url: str | None, identity: str | None) -> list[dict[str, Any]] | None:
+    """``alert rule list``: every alert rule by id, or None (the ordinary path answers)."""
+
+    def read(reader: QuickReader) -> list[dict[str, Any]]:
+        return [rule_dict(rule) for rule in quick_directory.alert_rules(reader)]
 
     return read_quickly(url, identity, read)
 

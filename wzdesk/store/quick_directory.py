@@ -1,9 +1,11 @@
-"""``user list``, ``contact list`` and ``client list`` in plain SQL, over the quick read-only
-SQLite connection (issue 13: scripts start fast without Peewee).
+"""``user list``, ``contact list``, ``client list``, ``macro list|show`` and ``alert rule list``
+in plain SQL, over the quick read-only SQLite connection (issue 13: scripts start fast without
+Peewee).
 
-The statements are the ones ``services.directory`` and ``services.contacts`` make through the
-models, in the same order (ties included: the same ORDER BY over the same join); the rows come
-back as records that :mod:`wzdesk.services.directory_fields` shapes as it shapes model rows.
+The statements are the ones ``services.directory``, ``contacts``, ``macros`` and ``alerts``
+make through the models, in the same order (ties included: the same ORDER BY over the same
+join); the rows come back as records that :mod:`wzdesk.services.directory_fields` and
+:mod:`wzdesk.services.desk_fields` shape as they shape model rows.
 ``tests/services/test_quick_reads.py`` compares both paths' output.
 """
 
@@ -89,3 +91,22 @@ def console_user(reader: QuickReader, identity: str) -> tuple[str, bool] | None:
             (identity.strip().lower(),),
         )
     return (str(mapped[0][0]), bool(mapped[0][1])) if mapped else None
+
+
+_MACRO = ("name", "body", "created_by", "updated_by", "updated_at")
+
+
+def macros(reader: QuickReader, name: str | None = None) -> list[Record]:
+    """Every canned reply by name (``macros.list_macros``), or the one named (as stored)."""
+    where, params = ("", ()) if name is None else (" WHERE name = ?", (name,))
+    sql = f"SELECT {', '.join(_MACRO)} FROM macro{where} ORDER BY name"
+    return records(reader.rows(sql, params), _MACRO)
+
+
+_RULE = ("id", "event", "severities", "recipients", "minutes", "active")
+
+
+def alert_rules(reader: QuickReader) -> list[Record]:
+    """Every alert rule by id (``alerts.list_rules``)."""
+    sql = f"SELECT {', '.join(_RULE)} FROM alert_rule ORDER BY id"
+    return records(reader.rows(sql), _RULE)
