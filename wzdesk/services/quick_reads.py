@@ -7,8 +7,8 @@ would sign them in, and runs a reading in one snapshot. The directory lists (``u
 commands are in :mod:`wzdesk.services.quick_case_reads`. Each reads the rows the ordinary
 path reads through the models (:mod:`wzdesk.store.quick_directory`,
 :mod:`wzdesk.store.quick_cases`) and gives them to the same shaping functions, which are
-Peewee-free for that reason. An import-linter contract
-keeps these modules and everything they import free of Peewee.
+Peewee-free for that reason. An import-linter contract keeps these modules and everything they
+import free of Peewee.
 
 Each answers only when it is sure to answer as the ordinary path would, and returns None
 otherwise: a database the quick reader cannot open (see :mod:`wzdesk.store.quick_read`), or a

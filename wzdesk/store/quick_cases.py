@@ -52,10 +52,11 @@ _SEVERITY_RANK = (
 )
 
 #: Most urgent first (``search._order(())``): open before done, the nearest running due
-#: instant (none last), the severity, the reference.
+#: instant (none last: written out, as Peewee does where SQLite predates ``NULLS LAST``), the
+#: severity, the reference.
 _URGENCY_ORDER = (
     f"(CASE WHEN status IN ('resolved', 'closed') THEN 1 ELSE 0 END), "
-    f"{_NEXT_DUE} ASC NULLS LAST, {_SEVERITY_RANK}, id"
+    f"(CASE WHEN {_NEXT_DUE} IS NULL THEN 1 ELSE 0 END), {_NEXT_DUE}, {_SEVERITY_RANK}, id"
 )
 
 #: What the case object shows (:class:`wzdesk.services.case_fields.CaseRecord`), joined with

@@ -1,8 +1,11 @@
 """A read-only SQLite connection without Peewee, for commands that only read.
 
-``wzdesk sla due`` answers from three small tables, ``wzdesk case list`` from a page of cases
-(:mod:`wzdesk.store.quick_cases`). Importing Peewee and building the models
-costs about 80 ms of CPU, ten times the work (issue 13); the bare ``sqlite3`` module costs ~10.
+Importing Peewee and defining the models costs about 45 ms of CPU, more than three times
+``python -c pass`` and more than most reads themselves (issue 13); the bare ``sqlite3`` module
+costs a few. ``wzdesk sla due`` answers from three small tables (:mod:`calendar_rows`), ``case
+list`` and ``case show`` from a few statements (:mod:`quick_cases`), the directory lists from
+one or two (:mod:`quick_directory`).
+
 This path is taken only when it is sure to see what the full path would: a SQLite file that
 exists, is a wzdesk database, and is at the schema version this wzdesk writes. Anything else (no
 file yet, an older schema to upgrade, a file that is not a database, PostgreSQL) returns None and
