@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from wzdesk.core.clock import Clock, FixedClock, SystemClock
 from wzdesk.core.sla import Severity
 from wzdesk.core.text import is_number
 from wzdesk.core.timefmt import parse_instant
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -130,28 +133,25 @@ class Runtime:
     def policy_book(self) -> PolicyBook:
         """The SLA policy book. A command that only reads the calendar reads it over the quick
         read-only path when it can (no Peewee: issue 13), else from the opened store."""
-        if not self._opened:
-            from wzdesk.services.policy_book import quick_policy_book
+        from wzdesk.services.policy_book import load_policy_book, quick_policy_book
 
-            book = quick_policy_book(self.db_url)
-            if book is not None:
-                return book
-        self.open_store()
-        from wzdesk.services.policy_book import load_policy_book
-
-        return load_policy_book()
+        return self._calendar(quick_policy_book, load_policy_book)
 
     def policy_versions(self) -> list[dict[str, Any]]:
-        """Every SLA policy version as ``policy show`` prints it, over the quick read-only path
-        when it can (as :meth:`policy_book`)."""
+        """Every SLA policy version as ``policy show`` prints it (as :meth:`policy_book`)."""
         from wzdesk.services.policy_book import policy_versions, quick_policy_versions
 
+        return self._calendar(quick_policy_versions, policy_versions)
+
+    def _calendar(self, quick: Callable[[str | None], T | None], ordinary: Callable[[], T]) -> T:
+        """What ``quick`` reads of the file before the store is opened, when it can; else
+        ``ordinary()`` on the opened store."""
         if not self._opened:
-            versions = quick_policy_versions(self.db_url)
-            if versions is not None:
-                return versions
+            found = quick(self.db_url)
+            if found is not None:
+                return found
         self.open_store()
-        return policy_versions()
+        return ordinary()
 
     def connected_identity(self) -> str:
         """Who the open database sees (the OS login or the session role), or the trusted

@@ -9,8 +9,9 @@ from the same rows (:mod:`wzdesk.store.calendar_rows`) whichever connection read
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from wzdesk.core.calendar import BusinessCalendar, format_hours
@@ -28,6 +29,8 @@ from wzdesk.store.calendar_rows import (
     version_entries,
 )
 from wzdesk.store.quick_read import open_quick_reader
+
+T = TypeVar("T")
 
 
 class PolicyBook:
@@ -105,28 +108,28 @@ def holiday_fields(holiday: HolidayEntry) -> dict[str, str | None]:
     }
 
 
-def quick_policy_book(url: str | None) -> PolicyBook | None:
-    """The book read over the quick read-only path, or None when the store must be opened the
+def _quickly(url: str | None, read: Callable[[Rows], T]) -> T | None:
+    """``read`` over the quick read-only path, or None when the store must be opened the
     ordinary way (no file yet, a schema to upgrade, PostgreSQL: see
-    :func:`wzdesk.store.quick_read.open_quick_reader`)."""
+    :func:`wzdesk.store.quick_read.open_quick_reader`). The calendar is read by anyone who
+    can open the file: no sign-in, as on the ordinary path."""
     reader = open_quick_reader(url)
     if reader is None:
         return None
     try:
-        return read_policy_book(reader.rows)
+        return read(reader.rows)
     finally:
         reader.close()
+
+
+def quick_policy_book(url: str | None) -> PolicyBook | None:
+    """The book read over the quick read-only path, or None (see :func:`_quickly`)."""
+    return _quickly(url, read_policy_book)
 
 
 def quick_holiday_list(url: str | None) -> list[dict[str, str | None]] | None:
     """Every holiday in date order as :func:`holiday_fields`, over the quick path (or None)."""
-    reader = open_quick_reader(url)
-    if reader is None:
-        return None
-    try:
-        return [holiday_fields(holiday) for holiday in holiday_entries(reader.rows)]
-    finally:
-        reader.close()
+    return _quickly(url, lambda rows: [holiday_fields(h) for h in holiday_entries(rows)])
 
 
 def load_policy_book() -> PolicyBook:
@@ -196,12 +199,5 @@ def policy_versions(rows: Rows | None = None) -> list[dict[str, Any]]:
 
 
 def quick_policy_versions(url: str | None) -> list[dict[str, Any]] | None:
-    """:func:`policy_versions` over the quick read-only path, or None (as
-    :func:`quick_policy_book`)."""
-    reader = open_quick_reader(url)
-    if reader is None:
-        return None
-    try:
-        return policy_versions(reader.rows)
-    finally:
-        reader.close()
+    """:func:`policy_versions` over the quick read-only path, or None (see :func:`_quickly`)."""
+    return _quickly(url, policy_versions)
