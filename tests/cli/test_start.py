@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import pwd
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -232,3 +233,23 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
     ):
         _, loaded = run(*words)  # the first user is this login: it signs in over the quick path
         assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == [], words
+
+
+def test_a_database_failing_in_the_middle_of_a_quick_read_is_said_to_be_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not "internal error (a bug)": the bare driver's errors are database errors too."""
+    from wzdesk.cli.main import EXIT_DATABASE, main
+    from wzdesk.store.quick_read import QuickReader
+
+    database = str(tmp_path / "desk.db")
+    monkeypatch.setenv("WZDESK_NOW", "2026-03-09T14:00:00Z")
+    assert main(["--db", database, "demo", "--cases", "3"], identity="sam") == 0
+
+    def failing(self: QuickReader, sql: str, params: object = ()) -> list[object]:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(QuickReader, "rows", failing)
+    capsys.readouterr()
+    assert main(["--db", database, "user", "list"], identity="sam") == EXIT_DATABASE
+    assert capsys.readouterr().err.strip() == "wzdesk: database error: disk I/O error"

@@ -7,6 +7,7 @@ The faces never import the store; this module is their one door to it.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import peewee
@@ -57,8 +58,10 @@ def has_cases() -> bool:
 
 
 def database_failure(error: BaseException) -> str | None:
-    """The first line of a database error (unreachable server, disk full), else ``None``."""
-    if isinstance(error, peewee.DatabaseError):
+    """The first line of a database error (unreachable server, disk full), else ``None``:
+    Peewee's, or the bare driver's of the quick read-only path (a file locked or failing
+    in the middle of a read there is the database's trouble too, not a bug of ours)."""
+    if isinstance(error, peewee.DatabaseError | sqlite3.Error):
         text = str(error).strip()
         return text.splitlines()[0] if text else repr(error)
     return None
