@@ -230,6 +230,7 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
         ("contact", "list"),
         ("macro", "list"),
         ("alert", "rule", "list"),
+        ("notices", "show"),
     ):
         _, loaded = run(*words)  # the first user is this login: it signs in over the quick path
         assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == [], words

@@ -44,6 +44,7 @@ from wzdesk.services.directory import (
 )
 from wzdesk.services.directory_fields import client_row, contact_dict, user_dict
 from wzdesk.services.macros import add_macro, get_macro, list_macros
+from wzdesk.services.notice_settings import change_notice_settings, load_notice_settings
 from wzdesk.services.policy_book import load_policy_book
 from wzdesk.services.quick_case_reads import quick_case_list, quick_case_show
 from wzdesk.services.quick_reads import (
@@ -51,6 +52,7 @@ from wzdesk.services.quick_reads import (
     quick_clients,
     quick_contacts,
     quick_macros,
+    quick_notice_settings,
     quick_users,
 )
 from wzdesk.services.related import link_cases, merge_cases
@@ -360,3 +362,24 @@ def test_canned_replies_and_alert_rules_are_the_ordinary_paths(
     rules = quick_alert_rules(database_url, "sam")
     assert _json(rules) == _json([rule_dict(rule) for rule in list_rules()])
     assert rules is not None and rules[-1]["text"].endswith("critical/major -> sam,kim")
+
+
+def test_the_notice_settings_are_the_ordinary_paths(
+    demo_desk: list[int], clock: FixedClock, database_url: str
+) -> None:
+    """``notices show``: the defaults before anyone changes them, then changed ones (a channel
+    not acknowledged, reminders off, another phone line)."""
+    if database_url.startswith("postgresql"):
+        assert quick_notice_settings(database_url, "sam") is None
+        return
+    assert _json(quick_notice_settings(database_url, "sam")) == _json(
+        load_notice_settings().as_dict()
+    )
+    sam = sign_in("sam", clock).context
+    change_notice_settings(
+        sam, acknowledge={"phone": False}, remind_after=None, support_phone="416-555-0100"
+    )
+    changed = quick_notice_settings(database_url, "sam")
+    assert _json(changed) == _json(load_notice_settings().as_dict())
+    assert changed is not None and changed["acknowledge"]["phone"] is False
+    assert changed["remind_after_business_days"] is None

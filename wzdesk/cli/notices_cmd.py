@@ -88,10 +88,16 @@ def _print(settings: dict[str, object]) -> None:
 
 
 def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.notice_settings import load_notice_settings
+    settings = None
+    if runtime.act_as is None:  # over the quick read-only path when it can (issue 13)
+        from wzdesk.services.quick_reads import quick_notice_settings
 
-    runtime.context()
-    settings = load_notice_settings().as_dict()
+        settings = quick_notice_settings(runtime.db_url, runtime.identity)
+    if settings is None:
+        from wzdesk.services.notice_settings import load_notice_settings
+
+        runtime.context()
+        settings = load_notice_settings().as_dict()
     emit_json(settings) if args.json else _print(settings)
     return 0
 

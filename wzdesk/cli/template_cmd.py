@@ -7,7 +7,6 @@ import sys
 
 from wzdesk.cli.common import Runtime, add_json_flag, support_zone
 from wzdesk.cli.output import emit_json, emit_table
-from wzdesk.core.paths import typed_path
 
 
 def body_options(parser: argparse.ArgumentParser, required: bool) -> None:
@@ -62,6 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def read_text_file(path: str, field: str) -> str:
     """A text file's content (``-``: standard input); a missing file names the field."""
     from wzdesk.core.errors import NotFound
+    from wzdesk.core.paths import typed_path  # pathlib: 3 ms of every macro command's start
 
     try:
         if path == "-":

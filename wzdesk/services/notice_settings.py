@@ -5,18 +5,16 @@ reopened by replying. Data a supervisor changes (``wzdesk notices set``), kept i
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from typing import Any
 
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import Action, Channel
 from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.notice_rules import SETTING_KEY as SETTING_KEY
+from wzdesk.services.notice_rules import NoticeSettings as NoticeSettings
+from wzdesk.services.notice_rules import settings_from_stored
 from wzdesk.store.models import Setting
-
-SETTING_KEY = "notices"
-#: The policy's phone line (ext. 1 is support).
-DEFAULT_SUPPORT_PHONE = "1-800-671-3843, ext. 1"
 
 
 class Keep(Enum):
@@ -28,39 +26,10 @@ class Keep(Enum):
 KEEP = Keep.KEEP
 
 
-@dataclass(frozen=True)
-class NoticeSettings:
-    """Client notices. ``None`` turns a timed notice off."""
-
-    #: Send an acknowledgment when a case is opened, per channel.
-    acknowledge: dict[str, bool] = field(
-        default_factory=lambda: {channel.value: True for channel in Channel}
-    )
-    #: Remind the client after a case has waited on them this many business days.
-    remind_after_business_days: int | None = 3
-    #: Resolve a case this many business days after the reminder was due (off by default).
-    auto_resolve_after_business_days: int | None = None
-    #: A resolved case can be reopened by replying for this many days; then it is closed.
-    reopen_days: int | None = 7
-    support_phone: str = DEFAULT_SUPPORT_PHONE
-
-    def acknowledges(self, channel: str) -> bool:
-        return self.acknowledge.get(channel, True)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 def load_notice_settings() -> NoticeSettings:
     """The desk's notice settings (the defaults until a supervisor changes one)."""
     row = Setting.get_or_none(Setting.key == SETTING_KEY)
-    if row is None:
-        return NoticeSettings()
-    stored = json.loads(row.value)
-    defaults = NoticeSettings()
-    acknowledge = {**defaults.acknowledge, **stored.get("acknowledge", {})}
-    known = {k: v for k, v in stored.items() if k in defaults.as_dict() and k != "acknowledge"}
-    return replace(defaults, acknowledge=acknowledge, **known)
+    return settings_from_stored(None if row is None else row.value)
 
 
 def _days(value: int | None, field: str) -> int | None:
@@ -106,7 +75,7 @@ def change_notice_settings(
             changes["reopen_days"] = _days(reopen_days, "--reopen-days")
         if support_phone is not None:
             changes["support_phone"] = support_phone.strip()[:100]
-        after = replace(before, **changes)
+        after = before.replace(**changes)
         Setting.insert(key=SETTING_KEY, value=json.dumps(after.as_dict())).on_conflict(
             conflict_target=[Setting.key], update={Setting.value: json.dumps(after.as_dict())}
         ).execute()

@@ -3,7 +3,8 @@ scripts start fast; importing Peewee and the models alone costs four times ``pyt
 
 :func:`read_quickly` opens the reader, checks that the acting user signs in as the ordinary path
 would sign them in, and runs a reading in one snapshot. The directory lists (``user list``,
-``contact list``, ``client list``), the canned replies and the alert rules are here; the case
+``contact list``, ``client list``), the canned replies, the alert rules and the notice
+settings are here; the case
 commands are in :mod:`wzdesk.services.quick_case_reads`. Each reads the rows the ordinary
 path reads through the models (:mod:`wzdesk.store.quick_directory`,
 :mod:`wzdesk.store.quick_cases`) and gives them to the same shaping functions, which are
@@ -26,6 +27,7 @@ from wzdesk.core.text import clean
 from wzdesk.services.admin_rule import AdminFlags, admin_flags_from
 from wzdesk.services.desk_fields import macro_dict, macro_name, rule_dict
 from wzdesk.services.directory_fields import client_row, contact_dict, user_dict
+from wzdesk.services.notice_rules import SETTING_KEY, settings_from_stored
 from wzdesk.services.os_account import os_login
 from wzdesk.services.policy_book import read_policy_book
 from wzdesk.store import quick_directory
@@ -122,6 +124,16 @@ def quick_alert_rules(url: str | None, identity: str | None) -> list[dict[str, A
 
     def read(reader: QuickReader) -> list[dict[str, Any]]:
         return [rule_dict(rule) for rule in quick_directory.alert_rules(reader)]
+
+    return read_quickly(url, identity, read)
+
+
+def quick_notice_settings(url: str | None, identity: str | None) -> dict[str, Any] | None:
+    """``notices show``: the notice settings as stored (the defaults for what is not), or None
+    (the ordinary path answers)."""
+
+    def read(reader: QuickReader) -> dict[str, Any]:
+        return settings_from_stored(quick_directory.setting(reader, SETTING_KEY)).as_dict()
 
     return read_quickly(url, identity, read)
 

@@ -110,3 +110,9 @@ def alert_rules(reader: QuickReader) -> list[Record]:
     """Every alert rule by id (``alerts.list_rules``)."""
     sql = f"SELECT {', '.join(_RULE)} FROM alert_rule ORDER BY id"
     return records(reader.rows(sql), _RULE)
+
+
+def setting(reader: QuickReader, key: str) -> str | None:
+    """A ``setting`` row's value, or None when there is no such row."""
+    found = reader.rows("SELECT value FROM setting WHERE key = ?", (key,))
+    return str(found[0][0]) if found else None
