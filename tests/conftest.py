@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import peewee
 import pytest
+from hypothesis import HealthCheck, settings
 
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.rules import Role
@@ -25,6 +26,15 @@ from wzdesk.services.context import ServiceContext
 from wzdesk.store.database import db, open_database
 
 TORONTO = ZoneInfo("America/Toronto")
+
+
+#: Hypothesis over one demo desk a test builds: every example reads the same (function-scoped)
+#: desk at another instant or page, and a desk costs seconds to build.
+ON_ONE_DEMO_DESK = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def worker_database(url: str | None) -> str | None:

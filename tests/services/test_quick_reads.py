@@ -15,9 +15,10 @@ from typing import Any
 
 import peewee
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import ON_ONE_DEMO_DESK
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.query import Query
 from wzdesk.services import search
@@ -90,11 +91,7 @@ def _asked(limit: int | None) -> int | None:
     return None if limit is None else limit + 1
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@ON_ONE_DEMO_DESK
 @given(
     hours=st.integers(0, 24 * 14),
     limit=st.one_of(st.none(), st.integers(1, 130), st.just(1200)),

@@ -12,9 +12,10 @@ from datetime import timedelta
 
 import peewee
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import ON_ONE_DEMO_DESK
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.sla import Severity
 from wzdesk.services import search
@@ -51,11 +52,7 @@ def _console_order(clock: FixedClock, query: str, client: str | None) -> list[in
     ]
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@ON_ONE_DEMO_DESK
 @given(
     hours=st.integers(0, 24 * 14),
     query=st.sampled_from(sorted(_QUERIES)),

@@ -10,6 +10,8 @@ The seeded desk (tests/tui/conftest.py), Monday 9 March 2026 10:00:
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from textual.command import CommandPalette
@@ -30,9 +32,7 @@ def _loaded(pilot: Any, text: str) -> bool:
 async def test_f8_shows_insights_tables_beside_charts(
     desk: dict[str, str], supervisor: Any, make_app: Any
 ) -> None:
-    app = make_app(supervisor, refresh_seconds=3600)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_insights(pilot)
+    async with insights_open(make_app, supervisor) as pilot:
         last_week = line_with(pilot, "2026-03-02")
         assert "0.0%" in last_week and "—" in last_week
         this_week = line_with(pilot, "2026-03-09")
@@ -55,9 +55,7 @@ async def test_weeks_and_severities_without_figures_are_not_drawn_as_zero(
 ) -> None:
     """Seen at 200×50 on the demo desk: ten weeks with no case drew the compliance lines along
     0% (the table said "—"), and a severity nobody had answered would get a 0 h bar."""
-    app = make_app(supervisor, refresh_seconds=3600)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_insights(pilot)
+    async with insights_open(make_app, supervisor) as pilot:
         table = pilot.app.screen.query_one("#response-table")
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert ["major", 1, "—", "—"] in rows  # nobody answered the major case yet
@@ -70,9 +68,9 @@ async def test_a_chart_title_is_never_dropped_for_its_note(
     """Seen at 120×40: the response chart's title carried "; none answered yet: major", was too
     long for the chart, and plotext dropped it whole: bars without a word. The note is a line
     under the chart now, at every width the charts are drawn at."""
-    app = make_app(supervisor, refresh_seconds=3600)
-    async with app.run_test(size=(110, 40)) as pilot:  # the narrowest side by side
-        await open_insights(pilot)
+    async with insights_open(
+        make_app, supervisor, size=(110, 40)
+    ) as pilot:  # the narrowest side by side
         for width in (110, 120, 80):
             await pilot.resize_terminal(width, 40)
             await pilot.pause(0.2)
@@ -169,6 +167,17 @@ async def test_e_explains_the_selected_case(
         assert other in screen_text(pilot)
 
 
+@asynccontextmanager
+async def insights_open(
+    make_app: Any, supervisor: Any, size: tuple[int, int] = SIZE
+) -> AsyncIterator[Any]:
+    """The console as ``supervisor`` at ``size``, on the insights screen (F8), loaded."""
+    app = make_app(supervisor, refresh_seconds=3600)
+    async with app.run_test(size=size) as pilot:
+        await open_insights(pilot)
+        yield pilot
+
+
 async def open_insights(pilot: Any) -> None:
     await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
     await pilot.press("f8")
@@ -181,9 +190,7 @@ async def test_at_80_columns_each_chart_goes_under_its_table(
 ) -> None:
     """Seen at 80×24: beside the 52-cell table each chart had 19 cells, too few for a week's
     tick, and plotext's legend covered the compliance line."""
-    app = make_app(supervisor, refresh_seconds=3600)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_insights(pilot)
+    async with insights_open(make_app, supervisor, size=(80, 24)) as pilot:
         for name in ("compliance", "backlog", "response"):
             table = pilot.app.screen.query_one(f"#{name}-table").region
             chart = pilot.app.screen.query_one(f"#{name}-chart").region
@@ -200,9 +207,7 @@ async def test_at_80_columns_each_chart_goes_under_its_table(
 async def test_the_compliance_legend_is_under_the_chart_not_over_its_lines(
     desk: dict[str, str], supervisor: Any, make_app: Any
 ) -> None:
-    app = make_app(supervisor, refresh_seconds=3600)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_insights(pilot)
+    async with insights_open(make_app, supervisor) as pilot:
         chart = pilot.app.screen.query_one("#compliance-chart")
         drawn = str(chart.render())
         assert "response" not in drawn and "resolution" not in drawn  # nothing over the data

@@ -10,6 +10,7 @@ import peewee
 from wzdesk.services.cases.records import get_case
 from wzdesk.services.contacts import admin_flags, flagged_clients, get_contact, trainings
 from wzdesk.services.directory import client_admins, get_client
+from wzdesk.services.directory_fields import contact_dict
 from wzdesk.store.models import CallLog, Case, CaseEvent, Client, Contact, MailMessage
 from wzdesk.store.queries import by_received
 
@@ -49,17 +50,8 @@ def clients_needing_admins() -> list[dict[str, Any]]:
 
 def contact_card(key: str, client_code: str | None = None) -> dict[str, Any]:
     """A contact's own fields (what the console's edit form shows and changes)."""
-    contact = get_contact(key, client_code)
-    return {
-        "id": contact.id,
-        "client": contact.client.code,
-        "name": contact.name,
-        "email": contact.email,
-        "phone": contact.phone,
-        "is_admin": contact.is_admin,
-        "rank": contact.admin_rank,
-        "active": contact.active,
-    }
+    shape = contact_dict(get_contact(key, client_code))
+    return {("rank" if name == "admin_rank" else name): value for name, value in shape.items()}
 
 
 def _open_of(client: Client, still_open: bool) -> peewee.Expression:
