@@ -15,6 +15,8 @@ from wzdesk.core.text import check_text, clean
 from wzdesk.core.values import Value
 from wzdesk.services import contact_rules
 from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.directory_fields import MAX_LOOKUP as MAX_LOOKUP
+from wzdesk.services.directory_fields import client_code_text, identity_text
 from wzdesk.services.directory_fields import contact_dict as contact_dict
 from wzdesk.services.directory_fields import user_dict as user_dict
 from wzdesk.store.database import lock_for_transaction
@@ -39,7 +41,7 @@ class SignIn(Value):
 def user_for_identity(identity: str) -> User | None:
     """The console user an identity (an OS login, a PostgreSQL role) signs in as: the one
     mapped to it with ``--identity``, else the one whose login it is."""
-    identity = clean(identity)[:MAX_LOOKUP]
+    identity = identity_text(identity)
     mapped = User.get_or_none(User.identity == identity)
     if mapped is not None:
         return mapped
@@ -87,11 +89,6 @@ def sign_in(identity: str, clock: Clock) -> SignIn:
     return SignIn(ServiceContext(user.login, Role(user.role), clock))
 
 
-#: Longest lookup text (caller search, client search): LIKE patterns past ~50,000 bytes fail on
-#: SQLite only; nobody types more than this into a search box.
-MAX_LOOKUP = 200
-
-
 def add_client(ctx: ServiceContext, code: str, name: str) -> Client:
     """Register a client organisation under a short code (e.g. ACME)."""
     ctx.require(Action.MANAGE_CLIENTS)
@@ -110,7 +107,7 @@ def add_client(ctx: ServiceContext, code: str, name: str) -> Client:
 
 
 def get_client(code: str) -> Client:
-    client = Client.get_or_none(Client.code == clean(code).strip().upper()[:MAX_LOOKUP])
+    client = Client.get_or_none(Client.code == client_code_text(code))
     if client is None:
         raise NotFound(f"no client with code {code!r}", field="--client")
     return client

@@ -11,7 +11,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from wzdesk.core.text import clean
 from wzdesk.services.admin_rule import AdminFlags
+
+#: Longest lookup text (caller search, client search): LIKE patterns past ~50,000 bytes fail on
+#: SQLite only; nobody types more than this into a search box.
+MAX_LOOKUP = 200
+
+
+def client_code_text(typed: str) -> str:
+    """A client code as stored, however typed (``" acme "`` is ``ACME``)."""
+    return clean(typed).strip().upper()[:MAX_LOOKUP]
+
+
+def identity_text(typed: str) -> str:
+    """An identity (OS login, database role) as looked up: cleaned, at most MAX_LOOKUP."""
+    return clean(typed)[:MAX_LOOKUP]
 
 
 def user_dict(user: Any) -> dict[str, object]:

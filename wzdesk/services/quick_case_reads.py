@@ -26,9 +26,6 @@ from wzdesk.services.quick_reads import admin_flags_of, read_quickly
 from wzdesk.store import quick_cases
 from wzdesk.store.quick_read import QuickReader
 
-#: As ``search._STREAMED_UP_TO``: up to this many the page is read from the queue's index.
-STREAMED_UP_TO = 1000
-
 
 class QuickList:
     """A page of the default listing: ``found`` matches asked for (one past the page says
@@ -96,9 +93,9 @@ def quick_case_show(
 def _first(reader: QuickReader, count: int | None) -> list[int]:
     """``search_ids``'s ``first`` for the default query: at least the first ``count`` cases in
     SQL's urgency order (open ones by the index walk, then done ones)."""
-    if count is None or count > STREAMED_UP_TO:
+    if count is None or count > urgency.STREAMED_UP_TO:
         return quick_cases.sorted_ids(reader, count)
-    more = min(4 * count, STREAMED_UP_TO)
+    more = min(4 * count, urgency.STREAMED_UP_TO)
     found: Sequence[int] = quick_cases.first_open(reader, more)
     if len(found) < more:
         found = [*found, *quick_cases.first_done(reader, more - len(found))]

@@ -23,18 +23,20 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from wzdesk.core.text import clean
 from wzdesk.services.admin_rule import AdminFlags, admin_flags_from
 from wzdesk.services.desk_fields import macro_dict, macro_name, rule_dict
-from wzdesk.services.directory_fields import client_row, contact_dict, user_dict
+from wzdesk.services.directory_fields import (
+    client_code_text,
+    client_row,
+    contact_dict,
+    identity_text,
+    user_dict,
+)
 from wzdesk.services.notice_rules import SETTING_KEY, settings_from_stored
 from wzdesk.services.os_account import os_login
 from wzdesk.services.policy_book import read_policy_book
 from wzdesk.store import quick_directory
 from wzdesk.store.quick_read import QuickReader, open_quick_reader
-
-#: As ``directory.MAX_LOOKUP``: the longest identity or client code looked up.
-MAX_LOOKUP = 200
 
 T = TypeVar("T")
 
@@ -74,9 +76,7 @@ def quick_contacts(
     def read(reader: QuickReader) -> list[dict[str, object]] | None:
         client = None
         if client_code:
-            client = quick_directory.client_id(
-                reader, clean(client_code).strip().upper()[:MAX_LOOKUP]
-            )
+            client = quick_directory.client_id(reader, client_code_text(client_code))
             if client is None:
                 return None
         return [contact_dict(c) for c in quick_directory.contacts(reader, client)]
@@ -145,5 +145,5 @@ def admin_flags_of(reader: QuickReader, client: int) -> AdminFlags:
 
 def _signed_in(reader: QuickReader, identity: str) -> bool:
     """Whether ``identity`` is an active console user (``directory.sign_in`` reads no more)."""
-    user = quick_directory.console_user(reader, clean(identity)[:MAX_LOOKUP])
+    user = quick_directory.console_user(reader, identity_text(identity))
     return user is not None and user[1]

@@ -451,8 +451,6 @@ def _listed(case_ids: Iterable[int]) -> Cond:
 #: ``sort:due``: most urgent first, as with no ``sort:`` at all (``sort:-due`` and ``sort:due``
 #: after another key order by the stored instants).
 _DUE_FIRST = (SortKey("due", False),)
-#: Up to this LIMIT the default (urgency) order is read from the due-instant indexes.
-_STREAMED_UP_TO = 1000
 #: Free text found in at most this many texts is rare: its cases are listed first and the
 #: search reads only those (see :func:`_rare_text_cases`).
 _RARE_HITS = 2000
@@ -512,7 +510,7 @@ def _one_clients_most_urgent(condition: Cond, limit: int) -> list[int] | None:
         if len(first) > limit and first[limit][1] == edge:  # ties past the edge: take them all
             up_to = _both(scoped, due <= due.python_value(edge))
             candidates.update(_ids(Case.select(Case.id).where(up_to)))
-    if len(candidates) > 20 * _STREAMED_UP_TO:  # a pile of ties: sort them all
+    if len(candidates) > 20 * urgency.STREAMED_UP_TO:  # a pile of ties: sort them all
         return None
     ordered = Case.select(Case.id).where(_listed(candidates)).order_by(*_order(()))
     found = _ids(ordered.limit(limit))
@@ -717,11 +715,11 @@ def search_ids(
     def first(count: int | None) -> list[int]:
         """At least the first ``count`` matches in SQL's urgency order (stored instants)."""
         nonlocal asked, met
-        streamable = count is not None and count <= _STREAMED_UP_TO and not few
+        streamable = count is not None and count <= urgency.STREAMED_UP_TO and not few
         # A longer window costs the index walks below little, while each round may cost the
         # same whatever its length (a free-text condition, or a plan PostgreSQL misjudges:
         # is:paused scanned every open case): read enough for one round.
-        more = None if count is None else min(4 * count, _STREAMED_UP_TO)
+        more = None if count is None else min(4 * count, urgency.STREAMED_UP_TO)
         if streamable and within is not None:  # one client's list keeps its own indexes
             assert more is not None
             streamed = _one_clients_most_urgent(condition, more)

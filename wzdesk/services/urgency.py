@@ -20,6 +20,10 @@ from wzdesk.core.sla import Severity
 from wzdesk.services.policy_book import PolicyBook
 from wzdesk.store.stored_values import epoch_from_db
 
+#: Up to this LIMIT the default (urgency) order is read from the due-instant indexes, a window
+#: at a time; past it, SQL sorts every match (the search's and the quick path's ``first``).
+STREAMED_UP_TO = 1000
+
 #: (business seconds left, severity rank, case id): the queue's order, smallest first.
 UrgencyKey = tuple[float, int, int]
 
