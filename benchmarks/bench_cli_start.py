@@ -50,13 +50,14 @@ COMMANDS = {
     "client list": ["client", "list"],
     "contact list": ["contact", "list"],
     "macro list": ["macro", "list"],
+    "template list": ["template", "list"],
+    "template show": ["template", "show", "reply"],
     "alert rule list": ["alert", "rule", "list"],
     "notices show": ["notices", "show"],
 }
 #: Read commands that still read through the store (Peewee), measured to say so: they have no
 #: quick path yet (``--all`` adds them to the run).
 THROUGH_THE_STORE = {
-    "template list": ["template", "list"],
     "view list": ["view", "list"],
     "services rates": ["services", "rates"],
 }

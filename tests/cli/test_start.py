@@ -229,6 +229,8 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
         ("client", "list"),
         ("contact", "list"),
         ("macro", "list"),
+        ("template", "list"),
+        ("template", "show", "reply"),
         ("alert", "rule", "list"),
         ("notices", "show"),
     ):

@@ -54,9 +54,11 @@ from wzdesk.services.quick_reads import (
     quick_contacts,
     quick_macros,
     quick_notice_settings,
+    quick_templates,
     quick_users,
 )
 from wzdesk.services.related import link_cases, merge_cases
+from wzdesk.services.templates import list_templates, save_template, template_dict, template_text
 from wzdesk.store import quick_cases
 from wzdesk.store.models import Attachment, Case, CaseEvent, Contact, OutboundMail, User
 from wzdesk.store.quick_read import QuickReader, open_quick_reader
@@ -359,6 +361,29 @@ def test_canned_replies_and_alert_rules_are_the_ordinary_paths(
     rules = quick_alert_rules(database_url, "sam")
     assert _json(rules) == _json([rule_dict(rule) for rule in list_rules()])
     assert rules is not None and rules[-1]["text"].endswith("critical/major -> sam,kim")
+
+
+def test_the_message_templates_are_the_ordinary_paths(
+    demo_desk: list[int], clock: FixedClock, database_url: str
+) -> None:
+    """``template list`` and ``template show`` for every template (however the name is
+    typed), shipped and edited by a supervisor."""
+    sam = sign_in("sam", clock).context
+    save_template(sam, "reply", subject="Re: {ref}", body="{message}\n\n{signature}\n")
+    clock.advance(timedelta(minutes=5))
+    save_template(sam, "waiting", body="Dear {contact_name}, we need: {need}\n[{ref}]\n")
+    if database_url.startswith("postgresql"):
+        assert quick_templates(database_url, "sam", clock.now()) is None
+        return
+    zone = load_policy_book().at(clock.now()).calendar.zone
+    expected = [template_dict(text, zone) for text in list_templates()]
+    assert [row["name"] for row in expected if row["customised"]] == ["reply", "waiting"]
+    assert _json(quick_templates(database_url, "sam", clock.now())) == _json(expected)
+    for row in expected:
+        typed = f" {row['name'].upper()} "
+        one = quick_templates(database_url, "sam", clock.now(), typed)
+        assert _json(one) == _json([template_dict(template_text(row["name"]), zone, full=True)])
+    assert quick_templates(database_url, "sam", clock.now(), "nope") is None  # it says so
 
 
 def test_the_notice_settings_are_the_ordinary_paths(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from wzdesk.cli.common import Runtime, add_json_flag, support_zone
 from wzdesk.cli.output import emit_json, emit_table
@@ -72,12 +73,24 @@ def read_text_file(path: str, field: str) -> str:
         raise NotFound(f"cannot read {where}: {error}", field=field) from None
 
 
-def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.templates import list_templates, template_dict
+def _quick_templates(runtime: Runtime, name: str | None = None) -> list[dict[str, Any]] | None:
+    """The templates over the quick read-only path (issue 13), or None (``--as``, or the path
+    cannot be sure): the ordinary path answers."""
+    if runtime.act_as is not None:
+        return None
+    from wzdesk.services.quick_reads import quick_templates
 
-    runtime.context()
-    zone = support_zone(runtime)
-    rows = [template_dict(t, zone) for t in list_templates()]
+    return quick_templates(runtime.db_url, runtime.identity, runtime.clock.now(), name)
+
+
+def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
+    rows = _quick_templates(runtime)
+    if rows is None:
+        from wzdesk.services.templates import list_templates, template_dict
+
+        runtime.context()
+        zone = support_zone(runtime)
+        rows = [template_dict(t, zone) for t in list_templates()]
     if args.json:
         emit_json(rows)
         return 0
@@ -88,10 +101,14 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.templates import template_dict, template_text
+    found = _quick_templates(runtime, args.name)
+    if found is not None:
+        result = found[0]
+    else:
+        from wzdesk.services.templates import template_dict, template_text
 
-    runtime.context()
-    result = template_dict(template_text(args.name), support_zone(runtime), full=True)
+        runtime.context()
+        result = template_dict(template_text(args.name), support_zone(runtime), full=True)
     if args.json:
         emit_json(result)
         return 0

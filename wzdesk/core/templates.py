@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
 
 from wzdesk.core.errors import InvalidInput
+from wzdesk.core.values import Value
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}|[{}]")
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
-@dataclass(frozen=True)
-class _Piece:
-    """A run of literal text, or a placeholder (``name`` set)."""
+class _Piece(Value):
+    """A run of literal text, or a placeholder (``name`` set). A :class:`Value`: ``template
+    show`` lists a text's placeholders on the quick path, without :mod:`dataclasses`."""
 
+    _fields = ("text", "name")
     text: str
-    name: str | None = None
+    name: str | None
+
+    def __init__(self, text: str, name: str | None = None) -> None:
+        self._set(text=text, name=name)
 
 
 def _where(text: str, offset: int) -> str:

@@ -13,7 +13,8 @@ new name (e.g. ``quote_sent`` for professional services) and queueing it with
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+
+from wzdesk.core.values import Value
 
 #: What every placeholder means (``wzdesk template show`` prints it).
 PLACEHOLDER_HELP: dict[str, str] = {
@@ -107,10 +108,22 @@ STAFF = "staff"
 SUBSCRIBER = "subscriber"
 
 
-@dataclass(frozen=True)
-class TemplateSpec:
-    """One kind of outgoing message: who reads it, what it may say, the shipped text."""
+class TemplateSpec(Value):
+    """One kind of outgoing message: who reads it, what it may say, the shipped text.
 
+    A :class:`Value`, not a dataclass: ``template list|show`` read the catalogue over the quick
+    path (issue 13), where importing :mod:`dataclasses` costs half a ``python -c pass``."""
+
+    _fields = (
+        "name",
+        "description",
+        "audience",
+        "placeholders",
+        "subject",
+        "body",
+        "required_in_body",
+        "subject_names_case",
+    )
     name: str
     description: str
     audience: str  # client | staff | subscriber
@@ -118,9 +131,31 @@ class TemplateSpec:
     subject: str
     body: str
     #: Placeholders an edit must keep (the unsubscribe line of a notice).
-    required_in_body: frozenset[str] = field(default_factory=frozenset)
+    required_in_body: frozenset[str]
     #: The subject must name the case ({ref} or {thread_subject}) so that answers thread back.
-    subject_names_case: bool = False
+    subject_names_case: bool
+
+    def __init__(
+        self,
+        name: str,
+        description: str,
+        audience: str,
+        placeholders: frozenset[str],
+        subject: str,
+        body: str,
+        required_in_body: frozenset[str] = frozenset(),
+        subject_names_case: bool = False,
+    ) -> None:
+        self._set(
+            name=name,
+            description=description,
+            audience=audience,
+            placeholders=placeholders,
+            subject=subject,
+            body=body,
+            required_in_body=required_in_body,
+            subject_names_case=subject_names_case,
+        )
 
 
 CATALOG: dict[str, TemplateSpec] = {}

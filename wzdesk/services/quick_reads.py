@@ -3,8 +3,8 @@ scripts start fast; importing Peewee and the models alone costs four times ``pyt
 
 :func:`read_quickly` opens the reader, checks that the acting user signs in as the ordinary path
 would sign them in, and runs a reading in one snapshot. The directory lists (``user list``,
-``contact list``, ``client list``), the canned replies, the alert rules and the notice
-settings are here; the case
+``contact list``, ``client list``), the canned replies, the message templates, the alert rules
+and the notice settings are here; the case
 commands are in :mod:`wzdesk.services.quick_case_reads`. Each reads the rows the ordinary
 path reads through the models (:mod:`wzdesk.store.quick_directory`,
 :mod:`wzdesk.store.quick_cases`) and gives them to the same shaping functions, which are
@@ -35,6 +35,7 @@ from wzdesk.services.directory_fields import (
 from wzdesk.services.notice_rules import SETTING_KEY, settings_from_stored
 from wzdesk.services.os_account import os_login
 from wzdesk.services.policy_book import read_policy_book
+from wzdesk.services.template_fields import spec_named, template_dict, text_of, texts_of
 from wzdesk.store import quick_directory
 from wzdesk.store.quick_read import QuickReader, open_quick_reader
 
@@ -115,6 +116,28 @@ def quick_macros(
             return None
         zone = read_policy_book(reader.rows).at(now).calendar.zone
         return [macro_dict(macro, zone) for macro in found]
+
+    return read_quickly(url, identity, read)
+
+
+def quick_templates(
+    url: str | None, identity: str | None, now: datetime, name: str | None = None
+) -> list[dict[str, Any]] | None:
+    """``template list`` (every message template by name, as it is now) or ``template show
+    NAME`` (a list of one, with its texts and placeholders); None when the ordinary path answers
+    (a name no template has: it says so, listing the names). Instants in the support zone of
+    the policy in force at ``now``."""
+    spec = None if name is None else spec_named(name)
+    if name is not None and spec is None:
+        return None
+
+    def read(reader: QuickReader) -> list[dict[str, Any]]:
+        zone = read_policy_book(reader.rows).at(now).calendar.zone
+        if spec is None:
+            edits = quick_directory.template_edits(reader)
+            return [template_dict(text, zone) for text in texts_of(edits)]
+        edit = quick_directory.template_edits(reader, spec.name).get(spec.name)
+        return [template_dict(text_of(spec, edit), zone, full=True)]
 
     return read_quickly(url, identity, read)
 

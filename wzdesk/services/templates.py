@@ -7,37 +7,27 @@ The shipped texts live in :mod:`wzdesk.mail.templates`; a supervisor's edit is a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-from zoneinfo import ZoneInfo
-
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
-from wzdesk.core.templates import check, placeholders
-from wzdesk.core.timefmt import format_instant
-from wzdesk.mail.templates import CATALOG, PLACEHOLDER_HELP, TemplateSpec, specs
+from wzdesk.core.templates import check
+from wzdesk.mail.templates import CATALOG, TemplateSpec
 from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.template_fields import (
+    TemplateText,
+    spec_named,
+    template_dict,
+    text_of,
+    texts_of,
+)
 from wzdesk.store.models import MessageTemplate
 
 MAX_SUBJECT = 300
 MAX_BODY = 20_000
 
 
-@dataclass(frozen=True)
-class TemplateText:
-    """The subject and body a message is written from, and whose they are."""
-
-    spec: TemplateSpec
-    subject: str
-    body: str
-    customised: bool = False
-    updated_by: str | None = None
-    updated_at: Any = None
-
-
 def get_spec(name: str) -> TemplateSpec:
     """A registered template by name (``NotFound`` lists the names)."""
-    spec = CATALOG.get(name.strip().lower())
+    spec = spec_named(name)
     if spec is None:
         raise NotFound(
             f"no template {name!r}; expected one of {', '.join(sorted(CATALOG))}", field="NAME"
@@ -48,10 +38,7 @@ def get_spec(name: str) -> TemplateSpec:
 def template_text(name: str) -> TemplateText:
     """What a message of this kind is written from now (a supervisor's edit, else shipped)."""
     spec = get_spec(name)
-    row = MessageTemplate.get_or_none(MessageTemplate.name == spec.name)
-    if row is None:
-        return TemplateText(spec, spec.subject, spec.body)
-    return TemplateText(spec, row.subject, row.body, True, row.updated_by, row.updated_at)
+    return text_of(spec, MessageTemplate.get_or_none(MessageTemplate.name == spec.name))
 
 
 def validate(spec: TemplateSpec, subject: str, body: str) -> None:
@@ -126,44 +113,9 @@ def reset_template(ctx: ServiceContext, name: str) -> TemplateText:
     return template_text(name)
 
 
-def template_dict(text: TemplateText, zone: ZoneInfo, full: bool = False) -> dict[str, Any]:
-    """The JSON shape of a template (``full``: with its texts and placeholders)."""
-    spec = text.spec
-    result: dict[str, Any] = {
-        "name": spec.name,
-        "audience": spec.audience,
-        "description": spec.description,
-        "customised": text.customised,
-        "updated_by": text.updated_by,
-        "updated_at": format_instant(text.updated_at, zone) if text.updated_at else None,
-    }
-    if full:
-        result.update(
-            {
-                "subject": text.subject,
-                "body": text.body,
-                "uses": list(dict.fromkeys(placeholders(text.subject) + placeholders(text.body))),
-                "placeholders": {
-                    name: PLACEHOLDER_HELP.get(name, "") for name in sorted(spec.placeholders)
-                },
-                "required": sorted(spec.required_in_body),
-                "shipped_subject": spec.subject,
-                "shipped_body": spec.body,
-            }
-        )
-    return result
-
-
 def list_templates() -> list[TemplateText]:
     """Every template, by name, as it is now."""
-    rows = {row.name: row for row in MessageTemplate.select()}
-    result = []
-    for spec in specs():
-        row = rows.get(spec.name)
-        if row is None:
-            result.append(TemplateText(spec, spec.subject, spec.body))
-        else:
-            result.append(
-                TemplateText(spec, row.subject, row.body, True, row.updated_by, row.updated_at)
-            )
-    return result
+    return texts_of({row.name: row for row in MessageTemplate.select()})
+
+
+__all__ = ["TemplateText", "get_spec", "list_templates", "template_dict", "template_text"]

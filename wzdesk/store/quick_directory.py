@@ -1,6 +1,6 @@
-"""``user list``, ``contact list``, ``client list``, ``macro list|show`` and ``alert rule list``
-in plain SQL, over the quick read-only SQLite connection (issue 13: scripts start fast without
-Peewee).
+"""``user list``, ``contact list``, ``client list``, ``macro list|show``, ``template
+list|show`` and ``alert rule list`` in plain SQL, over the quick read-only SQLite connection
+(issue 13: scripts start fast without Peewee).
 
 The statements are the ones ``services.directory``, ``contacts``, ``macros`` and ``alerts``
 make through the models, in the same order (ties included: the same ORDER BY over the same
@@ -101,6 +101,17 @@ def macros(reader: QuickReader, name: str | None = None) -> list[Record]:
     where, params = ("", ()) if name is None else (" WHERE name = ?", (name,))
     sql = f"SELECT {', '.join(_MACRO)} FROM macro{where} ORDER BY name"
     return records(reader.rows(sql, params), _MACRO)
+
+
+_TEMPLATE = ("name", "subject", "body", "updated_by", "updated_at")
+
+
+def template_edits(reader: QuickReader, name: str | None = None) -> dict[str, Record]:
+    """The supervisors' edits of message templates by name (``templates.list_templates``), or
+    the edit of the one named (as registered)."""
+    where, params = ("", ()) if name is None else (" WHERE name = ?", (name,))
+    sql = f"SELECT {', '.join(_TEMPLATE)} FROM message_template{where}"
+    return {str(row.name): row for row in records(reader.rows(sql, params), _TEMPLATE)}
 
 
 _RULE = ("id", "event", "severities", "recipients", "minutes", "active")
