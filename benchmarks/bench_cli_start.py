@@ -53,6 +53,8 @@ COMMANDS = {
     "template list": ["template", "list"],
     "template show": ["template", "show", "reply"],
     "alert rule list": ["alert", "rule", "list"],
+    "alert list": ["alert", "list"],
+    "mail outbox list": ["mail", "outbox", "list", "--all"],
     "notices show": ["notices", "show"],
 }
 #: Read commands that still read through the store (Peewee), measured to say so: they have no

@@ -232,6 +232,8 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
         ("template", "list"),
         ("template", "show", "reply"),
         ("alert", "rule", "list"),
+        ("alert", "list"),
+        ("mail", "outbox", "list", "--all"),
         ("notices", "show"),
     ):
         _, loaded = run(*words)  # the first user is this login: it signs in over the quick path

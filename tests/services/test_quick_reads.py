@@ -22,7 +22,7 @@ from tests.conftest import ON_ONE_DEMO_DESK
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.query import Query
 from wzdesk.services import search
-from wzdesk.services.alerts import add_rule, list_rules
+from wzdesk.services.alerts import add_rule, alert_dict, list_rules, recent_alerts
 from wzdesk.services.case_fields import case_dict
 from wzdesk.services.case_views import show_case
 from wzdesk.services.cases import reply
@@ -45,22 +45,34 @@ from wzdesk.services.directory import (
 )
 from wzdesk.services.directory_fields import client_row, contact_dict, user_dict
 from wzdesk.services.macros import add_macro, get_macro, list_macros
+from wzdesk.services.mail_outbox import list_outbox, outbox_dict
 from wzdesk.services.notice_settings import change_notice_settings, load_notice_settings
 from wzdesk.services.policy_book import load_policy_book
 from wzdesk.services.quick_case_reads import quick_case_list, quick_case_show
 from wzdesk.services.quick_reads import (
     quick_alert_rules,
+    quick_alerts,
     quick_clients,
     quick_contacts,
     quick_macros,
     quick_notice_settings,
+    quick_outbox,
     quick_templates,
     quick_users,
 )
 from wzdesk.services.related import link_cases, merge_cases
+from wzdesk.services.sent_fields import OUTBOX_STATUSES, UNSENT
 from wzdesk.services.templates import list_templates, save_template, template_dict, template_text
 from wzdesk.store import quick_cases
-from wzdesk.store.models import Attachment, Case, CaseEvent, Contact, OutboundMail, User
+from wzdesk.store.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Contact,
+    Notification,
+    OutboundMail,
+    User,
+)
 from wzdesk.store.quick_read import QuickReader, open_quick_reader
 
 
@@ -384,6 +396,56 @@ def test_the_message_templates_are_the_ordinary_paths(
         one = quick_templates(database_url, "sam", clock.now(), typed)
         assert _json(one) == _json([template_dict(template_text(row["name"]), zone, full=True)])
     assert quick_templates(database_url, "sam", clock.now(), "nope") is None  # it says so
+
+
+def test_the_alerts_and_the_outbox_are_the_ordinary_paths(
+    busy_desk: list[str], clock: FixedClock, database_url: str
+) -> None:
+    """``alert list`` at every limit (alerts at one instant tie, one is about no case, other
+    notifications are not alerts) and ``mail outbox list`` with and without ``--all`` (queued,
+    retrying, sent and failed messages)."""
+    cases = list(Case.select().order_by(Case.id).limit(4))
+    kinds = ["alert_breach", "alert_at_risk", "reminder", "alert_unassigned", "alert_breach"]
+    for number, kind in enumerate(kinds * 2):
+        Notification.create(
+            key=f"test-{number}",
+            kind=kind,
+            case=None if number == 3 else cases[number % 4],
+            rule_id=number % 3 or None,
+            recipients="sam,kim",
+            summary=f"alert {number}",
+            created_at=clock.now() - timedelta(minutes=number // 3),  # three at each instant
+            created_by="wzdesk",
+        )
+    sam = sign_in("sam", clock).context
+    with_email = Case.is_open & Contact.email.is_null(False) & Contact.active
+    for case in Case.select().join(Contact).where(with_email).order_by(Case.id).limit(3):
+        reply(sam, case.ref, "Thanks: we are on it.")
+    mail = [row.id for row in OutboundMail.select().order_by(OutboundMail.id)]
+    assert len(mail) >= 4
+    OutboundMail.update(status="sent", sent_at=clock.now()).where(
+        OutboundMail.id == mail[0]
+    ).execute()
+    OutboundMail.update(status="failed", attempts=8, last_error="550 no such user").where(
+        OutboundMail.id == mail[1]
+    ).execute()
+    OutboundMail.update(attempts=2, last_error="timed out").where(
+        OutboundMail.id == mail[2]
+    ).execute()
+    if database_url.startswith("postgresql"):
+        assert quick_alerts(database_url, "sam", clock.now(), 5) is None
+        assert quick_outbox(database_url, "sam", clock.now(), UNSENT) is None
+        return
+    zone = load_policy_book().at(clock.now()).calendar.zone
+    for limit in range(1, 10):
+        expected = [alert_dict(row, zone) for row in recent_alerts(limit)]
+        assert _json(quick_alerts(database_url, "sam", clock.now(), limit)) == _json(expected)
+    assert len(expected) == 8 and any(row["case"] is None for row in expected)
+    for statuses in (UNSENT, OUTBOX_STATUSES):
+        outbox = [outbox_dict(row, zone) for row in list_outbox(statuses)]
+        assert _json(quick_outbox(database_url, "sam", clock.now(), statuses)) == _json(outbox)
+    shown = {row["delivery"] for row in outbox}
+    assert {"delivered", "failed", "retrying", "queued"} <= shown
 
 
 def test_the_notice_settings_are_the_ordinary_paths(

@@ -4,7 +4,6 @@ outbox, list a case's attachments."""
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -12,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from wzdesk.cli.common import Runtime, add_json_flag, severity_arg
 from wzdesk.cli.output import emit_fields, emit_json, emit_table, one_more, say_if_cut
 from wzdesk.core.bounds import MAX_LIMIT, check_limit
-from wzdesk.core.paths import typed_path
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -200,6 +198,8 @@ def run_import(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def _stop_on_sigterm() -> None:
+    import signal  # here, not at the top: ``mail outbox list`` starts without it (issue 13)
+
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
@@ -211,6 +211,7 @@ def _stop_on_sigterm() -> None:
 
 def run_watch(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.core.errors import InvalidInput
+    from wzdesk.core.paths import typed_path  # pathlib: not for the read commands (issue 13)
     from wzdesk.mail.sources import is_maildir, mark_seen, read_maildir
     from wzdesk.services.mail_intake import MailImporter
     from wzdesk.services.mail_outbox import deliver_due
@@ -333,12 +334,20 @@ def run_quarantine_discard(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_outbox_list(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.mail_outbox import STATUSES, list_outbox, outbox_dict
+    from wzdesk.services.sent_fields import OUTBOX_STATUSES, UNSENT
 
-    runtime.context()  # mail is for console users only
-    zone = _zone(runtime)
-    statuses = STATUSES if args.all else ("pending", "sending", "failed")
-    rows = [outbox_dict(row, zone) for row in list_outbox(statuses)]
+    statuses = OUTBOX_STATUSES if args.all else UNSENT
+    rows = None
+    if runtime.act_as is None:  # over the quick read-only path when it can (issue 13)
+        from wzdesk.services.quick_reads import quick_outbox
+
+        rows = quick_outbox(runtime.db_url, runtime.identity, runtime.clock.now(), statuses)
+    if rows is None:
+        from wzdesk.services.mail_outbox import list_outbox, outbox_dict
+
+        runtime.context()  # mail is for console users only
+        zone = _zone(runtime)
+        rows = [outbox_dict(row, zone) for row in list_outbox(statuses)]
     if args.json:
         emit_json(rows)
         return 0

@@ -4,8 +4,6 @@ sent, which the console shows beside the ones it raised itself."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import peewee
 
@@ -13,18 +11,17 @@ from wzdesk.core.bounds import check_limit, is_possible_id
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action, Role
 from wzdesk.core.sla import Severity
-from wzdesk.core.timefmt import format_instant
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.desk_fields import rule_dict as rule_dict
 from wzdesk.services.desk_fields import rule_words as rule_words
+from wzdesk.services.sent_fields import ALERT_KINDS
+from wzdesk.services.sent_fields import alert_dict as alert_dict
 from wzdesk.store.models import AlertRule, Case, Notification, User
 
 EVENTS = ("at_risk", "breached", "unassigned")
 ASSIGNEE = "assignee"
 SUPERVISORS = "supervisors"
 DEFAULT_UNASSIGNED_MINUTES = 30
-#: Notification kinds that are alerts to the support team.
-ALERT_KINDS = ("alert_at_risk", "alert_breach", "alert_unassigned")
 
 
 def list_rules(active_only: bool = False) -> list[AlertRule]:
@@ -126,21 +123,6 @@ def recipients_for(rule: AlertRule, case: Case) -> list[Recipient]:
         Recipient(u.login, u.name, u.email)
         for u in User.select().where(User.login.in_(logins) & User.active).order_by(User.login)
     ]
-
-
-def alert_dict(row: Notification, zone: ZoneInfo) -> dict[str, Any]:
-    """An alert as the console and ``wzdesk alert list`` show it."""
-    return {
-        "id": row.id,
-        "kind": row.kind,
-        "case": row.case.ref if row.case is not None else None,
-        "rule": row.rule_id,
-        "to": row.recipients,
-        "summary": row.summary,
-        "at": format_instant(row.created_at, zone),
-        "by": row.created_by,
-        "source": "notify",
-    }
 
 
 def recent_alerts(limit: int = 200) -> list[Notification]:

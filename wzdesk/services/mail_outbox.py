@@ -15,20 +15,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import peewee
 
 from wzdesk.core.bounds import is_possible_id
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
-from wzdesk.core.timefmt import format_instant
 from wzdesk.mail.compose import address_of, compose_message, new_message_id
 from wzdesk.mail.config import MailSettings
 from wzdesk.mail.transport import DeliveryError, Transport, transport_for
 from wzdesk.services.context import ServiceContext, write_transaction
-from wzdesk.services.delivery_states import delivery_state
 from wzdesk.services.mail_settings import mail_settings
+from wzdesk.services.sent_fields import OUTBOX_STATUSES
+from wzdesk.services.sent_fields import outbox_dict as outbox_dict
 from wzdesk.store.models import Case, CaseEvent, MailMessage, OutboundMail, to_json
 from wzdesk.store.prepared import PreparedInsert
 
@@ -39,7 +38,7 @@ BACKOFF_FIRST = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=1)
 #: A message claimed this long ago by a sender that never reported back is tried again.
 STALE_CLAIM = timedelta(minutes=10)
-STATUSES = ("pending", "sending", "sent", "failed")
+STATUSES = OUTBOX_STATUSES
 
 
 def backoff(attempts: int) -> timedelta:
@@ -342,29 +341,6 @@ def _record_failure(ctx: ServiceContext, row: OutboundMail, error: str, permanen
 
 
 # -- the outbox for people ----------------------------------------------------------------------
-
-
-def outbox_dict(row: OutboundMail, zone: ZoneInfo) -> dict[str, Any]:
-    """The JSON shape of an outgoing message."""
-    return {
-        "id": row.id,
-        "case": row.case.ref if row.case is not None else None,
-        "kind": row.kind,
-        "audience": row.audience,
-        "to": row.recipients.split(","),
-        "subject": row.subject,
-        "message_id": row.message_id,
-        "status": row.status,
-        "delivery": delivery_state(row),
-        "attempts": row.attempts,
-        "next_attempt_at": format_instant(row.next_attempt_at, zone)
-        if row.status == "pending"
-        else None,
-        "last_error": row.last_error,
-        "transport": row.transport,
-        "created_at": format_instant(row.created_at, zone),
-        "sent_at": format_instant(row.sent_at, zone),
-    }
 
 
 def list_outbox(statuses: tuple[str, ...] = ("pending", "sending", "failed")) -> list[OutboundMail]:

@@ -4,7 +4,7 @@ scripts start fast; importing Peewee and the models alone costs four times ``pyt
 :func:`read_quickly` opens the reader, checks that the acting user signs in as the ordinary path
 would sign them in, and runs a reading in one snapshot. The directory lists (``user list``,
 ``contact list``, ``client list``), the canned replies, the message templates, the alert rules
-and the notice settings are here; the case
+the notice settings, the alerts sent and the outbox are here; the case
 commands are in :mod:`wzdesk.services.quick_case_reads`. Each reads the rows the ordinary
 path reads through the models (:mod:`wzdesk.store.quick_directory`,
 :mod:`wzdesk.store.quick_cases`) and gives them to the same shaping functions, which are
@@ -35,8 +35,9 @@ from wzdesk.services.directory_fields import (
 from wzdesk.services.notice_rules import SETTING_KEY, settings_from_stored
 from wzdesk.services.os_account import os_login
 from wzdesk.services.policy_book import read_policy_book
+from wzdesk.services.sent_fields import ALERT_KINDS, alert_dict, outbox_dict
 from wzdesk.services.template_fields import spec_named, template_dict, text_of, texts_of
-from wzdesk.store import quick_directory
+from wzdesk.store import quick_directory, quick_sent
 from wzdesk.store.quick_read import QuickReader, open_quick_reader
 
 T = TypeVar("T")
@@ -138,6 +139,34 @@ def quick_templates(
             return [template_dict(text, zone) for text in texts_of(edits)]
         edit = quick_directory.template_edits(reader, spec.name).get(spec.name)
         return [template_dict(text_of(spec, edit), zone, full=True)]
+
+    return read_quickly(url, identity, read)
+
+
+def quick_alerts(
+    url: str | None, identity: str | None, now: datetime, limit: int
+) -> list[dict[str, Any]] | None:
+    """``alert list``: the newest ``limit`` alerts ``notify`` sent, newest first, or None (the
+    ordinary path answers). Instants in the support zone of the policy in force at ``now``."""
+
+    def read(reader: QuickReader) -> list[dict[str, Any]]:
+        zone = read_policy_book(reader.rows).at(now).calendar.zone
+        found = quick_sent.recent_alerts(reader, ALERT_KINDS, limit)
+        return [alert_dict(row, zone) for row in found]
+
+    return read_quickly(url, identity, read)
+
+
+def quick_outbox(
+    url: str | None, identity: str | None, now: datetime, statuses: tuple[str, ...]
+) -> list[dict[str, Any]] | None:
+    """``mail outbox list``: the outgoing messages in ``statuses`` (each one the outbox has),
+    oldest first, or None (the ordinary path answers). Instants in the support zone of the
+    policy in force at ``now``."""
+
+    def read(reader: QuickReader) -> list[dict[str, Any]]:
+        zone = read_policy_book(reader.rows).at(now).calendar.zone
+        return [outbox_dict(row, zone) for row in quick_sent.outgoing(reader, statuses)]
 
     return read_quickly(url, identity, read)
 

@@ -1,0 +1,67 @@
+"""``alert list`` and ``mail outbox list`` in plain SQL, over the quick read-only SQLite
+connection (issue 13: scripts start fast without Peewee).
+
+The statements are the ones ``services.alerts.recent_alerts`` and
+``services.mail_outbox.list_outbox`` make through the models (the same WHERE and ORDER BY,
+ties by id); each row comes back as a record with its case's reference (``row.case.ref``, or
+``row.case`` None), which :mod:`wzdesk.services.sent_fields` shapes as it shapes model rows.
+``tests/services/test_quick_reads.py`` compares both paths' output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from wzdesk.store.quick_read import QuickReader, Record, records
+
+_ALERT = ("id", "kind", "rule_id", "recipients", "summary", "created_at", "created_by")
+_OUTGOING = (
+    "id",
+    "kind",
+    "audience",
+    "recipients",
+    "subject",
+    "message_id",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "transport",
+    "created_at",
+    "sent_at",
+)
+
+
+def _with_case(table: str, names: Sequence[str], where: str) -> str:
+    """The columns ``names`` of ``table`` and the reference of the case each row is about."""
+    columns = ", ".join(f"t.{name}" for name in names)
+    return (
+        f'SELECT {columns}, c.ref FROM {table} AS t LEFT OUTER JOIN "case" AS c '
+        f"ON t.case_id = c.id WHERE {where}"
+    )
+
+
+def _records(rows: Sequence[Sequence[object]], names: Sequence[str]) -> list[Record]:
+    """Rows of ``names`` and a case's reference last, as records with ``case`` (or None)."""
+    found = []
+    for record, row in zip(records([row[:-1] for row in rows], names), rows, strict=True):
+        case = None if row[-1] is None else Record(ref=row[-1])
+        found.append(Record(**vars(record), case=case))
+    return found
+
+
+def _marks(values: Sequence[str]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def recent_alerts(reader: QuickReader, kinds: Sequence[str], limit: int) -> list[Record]:
+    """The newest ``limit`` alerts (notifications of ``kinds``), newest first."""
+    sql = _with_case("notification", _ALERT, f"t.kind IN ({_marks(kinds)})")
+    sql += " ORDER BY t.created_at DESC, t.id DESC LIMIT ?"
+    return _records(reader.rows(sql, (*kinds, limit)), _ALERT)
+
+
+def outgoing(reader: QuickReader, statuses: Sequence[str]) -> list[Record]:
+    """The outgoing messages in ``statuses``, oldest first."""
+    sql = _with_case("outbound_mail", _OUTGOING, f"t.status IN ({_marks(statuses)})")
+    return _records(reader.rows(sql + " ORDER BY t.id", tuple(statuses)), _OUTGOING)
