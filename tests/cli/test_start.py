@@ -81,6 +81,25 @@ def test_a_case_verb_builds_only_its_own_parser_and_the_same_one() -> None:
         assert list(_choices(_choices(build_parser("case", verb))["case"])) == list(every)
 
 
+@pytest.mark.parametrize("area", ["rates", "quote", "time", "prepaid", "balance", "export"])
+def test_a_services_area_builds_only_its_own_parser_and_the_same_one(area: str) -> None:
+    """``services rates`` built the six areas' parsers (about 6 ms of argparse) for one."""
+    every = _choices(_choices(build_parser())["services"])
+    assert list(every) == ["rates", "quote", "time", "prepaid", "balance", "export"]
+    only = _choices(_choices(build_parser("services", area))["services"])
+    assert list(only) == [area]
+    assert only[area].format_help() == every[area].format_help()
+    for verb, parser in _nested(only[area]).items():
+        assert parser.format_help() == _nested(every[area])[verb].format_help(), verb
+    assert list(_choices(_choices(build_parser("services", "bogus"))["services"])) == list(every)
+
+
+def _nested(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The parsers under ``parser`` (none for a leaf)."""
+    found = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(found[0].choices) if found else {}
+
+
 @pytest.mark.parametrize("command", ["client", "contact", "user"])
 def test_a_module_of_several_commands_builds_only_the_one_named(command: str) -> None:
     """``people_cmd`` holds three commands; ``wzdesk user list`` built all three."""
@@ -234,6 +253,8 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
         ("alert", "rule", "list"),
         ("alert", "list"),
         ("mail", "outbox", "list", "--all"),
+        ("services", "rates", "--all"),
+        ("services", "prepaid", "tiers"),
         ("notices", "show"),
     ):
         _, loaded = run(*words)  # the first user is this login: it signs in over the quick path

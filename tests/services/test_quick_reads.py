@@ -10,7 +10,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import peewee
@@ -23,6 +23,10 @@ from wzdesk.core.clock import FixedClock
 from wzdesk.core.query import Query
 from wzdesk.services import search
 from wzdesk.services.alerts import add_rule, alert_dict, list_rules, recent_alerts
+from wzdesk.services.billing.card_fields import tier_dict
+from wzdesk.services.billing.common import support_date
+from wzdesk.services.billing.prepaid import list_tiers, set_tier
+from wzdesk.services.billing.rates import rate_history, rates_in_force, set_rate
 from wzdesk.services.case_fields import case_dict
 from wzdesk.services.case_views import show_case
 from wzdesk.services.cases import reply
@@ -57,7 +61,9 @@ from wzdesk.services.quick_reads import (
     quick_macros,
     quick_notice_settings,
     quick_outbox,
+    quick_rates,
     quick_templates,
+    quick_tiers,
     quick_users,
 )
 from wzdesk.services.related import link_cases, merge_cases
@@ -446,6 +452,40 @@ def test_the_alerts_and_the_outbox_are_the_ordinary_paths(
         assert _json(quick_outbox(database_url, "sam", clock.now(), statuses)) == _json(outbox)
     shown = {row["delivery"] for row in outbox}
     assert {"delivered", "failed", "retrying", "queued"} <= shown
+
+
+def test_the_rate_card_and_the_tiers_are_the_ordinary_paths(
+    demo_desk: list[int], clock: FixedClock, database_url: str
+) -> None:
+    """``services rates`` (with and without ``--all``) before, at and after a change's first
+    day, half an hour each side of its midnight in the support zone (23:30 in Toronto is
+    already the next day in UTC: the UTC date would take the new rate early); and the tiers."""
+    sam = sign_in("sam", clock).context
+    change = support_date(clock.now()) + timedelta(days=2)
+    set_rate(sam, "programmer", 1_100_00, 140_00, change, "2027 card")
+    set_rate(sam, "programmer", 1_150_00, 145_00, change + timedelta(days=1))
+    set_tier(sam, 100_00, 7_50)
+    set_tier(sam, 20_00, 2_00)
+    if database_url.startswith("postgresql"):
+        assert quick_rates(database_url, "sam", clock.now(), every=True) is None
+        assert quick_tiers(database_url, "sam") is None
+        return
+    zone = load_policy_book().at(clock.now()).calendar.zone
+    midnight = datetime.combine(change, time(0), tzinfo=zone)  # in the support zone
+    seen = set()
+    for at in (clock.now(), midnight - timedelta(minutes=30), midnight + timedelta(minutes=30)):
+        for hours in (-24, 0, 24, 48):
+            now = at + timedelta(hours=hours)
+            today = support_date(now)
+            card = [row.as_dict() for row in rates_in_force(today).values()]
+            assert _json(quick_rates(database_url, "sam", now, every=False)) == _json(card)
+            history = [row.as_dict(today) for row in rate_history()]
+            assert _json(quick_rates(database_url, "sam", now, every=True)) == _json(history)
+            seen.add(card[-1]["hour_rate"])
+    assert seen == {"125.00", "140.00", "145.00"}
+    tiers = [tier_dict(tier) for tier in list_tiers()]
+    assert [tier["min_hours"] for tier in tiers] == ["20.00", "40.00", "80.00", "100.00", "160.00"]
+    assert _json(quick_tiers(database_url, "sam")) == _json(tiers)
 
 
 def test_the_notice_settings_are_the_ordinary_paths(

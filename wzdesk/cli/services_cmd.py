@@ -34,12 +34,35 @@ def _version_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    services = subparsers.add_parser("services", help="professional services: rates, quotes, time")
-    verbs = services.add_subparsers(
-        dest="area", required=True, metavar="{rates,quote,time,prepaid,balance,export}"
-    )
+#: Every area, in the order ``wzdesk services --help`` lists them.
+_AREA_NAMES = "rates,quote,time,prepaid,balance,export"
 
+
+def _areas(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+    services: argparse.ArgumentParser = subparsers.add_parser(
+        "services", help="professional services: rates, quotes, time"
+    )
+    return services.add_subparsers(dest="area", required=True, metavar="{" + _AREA_NAMES + "}")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    verbs = _areas(subparsers)
+    for add_area in _AREAS.values():
+        add_area(verbs)
+
+
+def register_only(subparsers: argparse._SubParsersAction, command: str, verb: str | None) -> bool:  # type: ignore[type-arg]
+    """The ``services`` parser with just the area ``verb`` names under it (``rates``,
+    ``quote``...); False (nothing added) for none. The whole tree costs about 6 ms of argparse,
+    more than ``services rates`` reads (issue 13: scripts start fast)."""
+    add_area = _AREAS.get(verb or "")
+    if add_area is None:
+        return False
+    add_area(_areas(subparsers))
+    return True
+
+
+def _add_rates(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rates = verbs.add_parser("rates", help="the rate card (set: supervisors)")
     add_json_flag(rates)
     rates.add_argument("--all", action="store_true", help="every row: history and scheduled")
@@ -55,6 +78,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_json_flag(setting)
     setting.set_defaults(handler=run_rates_set)
 
+
+def _add_quote(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     quote = verbs.add_parser("quote", help="quotes on a case")
     quote_verbs = quote.add_subparsers(
         dest="verb", required=True, metavar="{new,edit,show,list,send,approve,decline,start,done}"
@@ -101,6 +126,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         add_json_flag(move)
         move.set_defaults(handler=run_quote_move, move=verb)
 
+
+def _add_time(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     time = verbs.add_parser("time", help="time against approved quotes")
     time_verbs = time.add_subparsers(dest="verb", required=True, metavar="{log}")
     log = time_verbs.add_parser("log", help="log work on an approved quote")
@@ -115,6 +142,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_json_flag(log)
     log.set_defaults(handler=run_time_log)
 
+
+def _add_prepaid(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     prepaid = verbs.add_parser("prepaid", help="prepaid hours and volume-discount tiers")
     prepaid_verbs = prepaid.add_subparsers(dest="verb", required=True, metavar="{buy,tiers}")
     buy = prepaid_verbs.add_parser("buy", help="record a purchase of prepaid hours")
@@ -137,11 +166,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     tier_remove.add_argument("--min-hours", required=True, metavar="H")
     tier_remove.set_defaults(handler=run_tier_remove)
 
+
+def _add_balance(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     balance = verbs.add_parser("balance", help="a client's prepaid hours, line by line")
     balance.add_argument("client", metavar="CLIENT")
     add_json_flag(balance)
     balance.set_defaults(handler=run_balance)
 
+
+def _add_export(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     export = verbs.add_parser("export", help="quotes, time and purchases for accounting")
     export.add_argument("--from", dest="start", required=True, metavar="DATE")
     export.add_argument("--to", dest="end", required=True, metavar="DATE")
@@ -151,19 +184,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     export.set_defaults(handler=run_export)
 
 
+_AREAS = {
+    "rates": _add_rates,
+    "quote": _add_quote,
+    "time": _add_time,
+    "prepaid": _add_prepaid,
+    "balance": _add_balance,
+    "export": _add_export,
+}
+
+
 # -- rates ----------------------------------------------------------------------------------------
 
 
 def run_rates(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.billing.common import support_date
-    from wzdesk.services.billing.rates import rate_history, rates_in_force
+    rows = None
+    if runtime.act_as is None:  # over the quick read-only path when it can (issue 13)
+        from wzdesk.services.quick_reads import quick_rates
 
-    runtime.context()
-    today = support_date(runtime.clock.now())
-    if args.all:
-        rows = [row.as_dict(today) for row in rate_history()]
-    else:
-        rows = [row.as_dict() for row in rates_in_force(today).values()]
+        rows = quick_rates(runtime.db_url, runtime.identity, runtime.clock.now(), args.all)
+    if rows is None:
+        from wzdesk.services.billing.common import support_date
+        from wzdesk.services.billing.rates import rate_history, rates_in_force
+
+        runtime.context()
+        today = support_date(runtime.clock.now())
+        if args.all:
+            rows = [row.as_dict(today) for row in rate_history()]
+        else:
+            rows = [row.as_dict() for row in rates_in_force(today).values()]
     if args.json:
         emit_json(rows)
     else:
@@ -350,10 +399,17 @@ def run_prepaid_buy(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_tiers(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.billing.prepaid import list_tiers, tier_dict
+    rows = None
+    if runtime.act_as is None:  # over the quick read-only path when it can (issue 13)
+        from wzdesk.services.quick_reads import quick_tiers
 
-    runtime.context()
-    rows = [tier_dict(tier) for tier in list_tiers()]
+        rows = quick_tiers(runtime.db_url, runtime.identity)
+    if rows is None:
+        from wzdesk.services.billing.card_fields import tier_dict
+        from wzdesk.services.billing.prepaid import list_tiers
+
+        runtime.context()
+        rows = [tier_dict(tier) for tier in list_tiers()]
     if args.json:
         emit_json(rows)
     else:
@@ -364,7 +420,8 @@ def run_tiers(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_tier_set(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.core.billing import parse_quantity
     from wzdesk.core.money import parse_percent
-    from wzdesk.services.billing.prepaid import set_tier, tier_dict
+    from wzdesk.services.billing.card_fields import tier_dict
+    from wzdesk.services.billing.prepaid import set_tier
 
     hours = parse_quantity(args.min_hours, "--min-hours")
     discount = parse_percent(args.discount, "--discount")

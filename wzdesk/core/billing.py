@@ -15,12 +15,12 @@ the discount shown is the subtotal shown minus the total, so the printed figures
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.money import HUNDRED, parse_hundredths, round_half_up
+from wzdesk.core.values import Value
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -48,12 +48,15 @@ ROLE_NAMES: Mapping[ServiceRole, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Rate:
+class Rate(Value):
     """A role's day and hour rates, in cents."""
 
+    _fields = ("day_cents", "hour_cents")
     day_cents: int
     hour_cents: int
+
+    def __init__(self, day_cents: int, hour_cents: int) -> None:
+        self._set(day_cents=day_cents, hour_cents=hour_cents)
 
     def for_unit(self, unit: Unit) -> int:
         """The rate a quantity in ``unit`` is priced at."""
@@ -168,13 +171,16 @@ def parse_quantity(text: str, field: str) -> int:
     return parse_hundredths(text, field, what="a quantity", maximum=MAX_QUANTITY)
 
 
-@dataclass(frozen=True)
-class LineSpec:
+class LineSpec(Value):
     """One quote line as asked for: role × quantity in a unit (priced later)."""
 
+    _fields = ("role", "quantity", "unit")
     role: ServiceRole
     quantity: int  # hundredths
     unit: Unit
+
+    def __init__(self, role: ServiceRole, quantity: int, unit: Unit) -> None:
+        self._set(role=role, quantity=quantity, unit=unit)
 
 
 def parse_line_spec(text: str, field: str = "--line") -> LineSpec:
@@ -191,14 +197,17 @@ def parse_line_spec(text: str, field: str = "--line") -> LineSpec:
 # -- quotes ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PricedLine:
+class PricedLine(Value):
     """A quote line with the rate it was priced at (the role's rate when the quote was made)."""
 
+    _fields = ("role", "quantity", "unit", "rate_cents")
     role: ServiceRole
     quantity: int  # hundredths of the unit
     unit: Unit
     rate_cents: int  # per unit
+
+    def __init__(self, role: ServiceRole, quantity: int, unit: Unit, rate_cents: int) -> None:
+        self._set(role=role, quantity=quantity, unit=unit, rate_cents=rate_cents)
 
     @property
     def exact_amount(self) -> int:
@@ -216,13 +225,18 @@ class PricedLine:
         return self.quantity * (HOURS_PER_DAY if self.unit is Unit.DAYS else 1)
 
 
-@dataclass(frozen=True)
-class QuoteTotals:
+class QuoteTotals(Value):
     """What a quote comes to, in cents; ``subtotal - discount == total`` always."""
 
+    _fields = ("subtotal_cents", "discount_cents", "total_cents")
     subtotal_cents: int
     discount_cents: int
     total_cents: int
+
+    def __init__(self, subtotal_cents: int, discount_cents: int, total_cents: int) -> None:
+        self._set(
+            subtotal_cents=subtotal_cents, discount_cents=discount_cents, total_cents=total_cents
+        )
 
 
 def price_line(spec: LineSpec, rate: Rate) -> PricedLine:
@@ -261,13 +275,16 @@ def hours_by_role(lines: Iterable[PricedLine]) -> dict[ServiceRole, int]:
 # -- time against a quote --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RoleUsage:
+class RoleUsage(Value):
     """Time used against one role's quoted hours (hundredths)."""
 
+    _fields = ("role", "quoted", "used")
     role: ServiceRole
     quoted: int
     used: int
+
+    def __init__(self, role: ServiceRole, quoted: int, used: int) -> None:
+        self._set(role=role, quoted=quoted, used=used)
 
     @property
     def percent(self) -> int:
@@ -299,12 +316,15 @@ def time_amount(hours: int, hour_rate_cents: int) -> int:
 # -- prepaid hours ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Tier:
+class Tier(Value):
     """A volume discount: buying at least ``min_hours`` (hundredths) earns ``discount``."""
 
+    _fields = ("min_hours", "discount")
     min_hours: int
     discount: int  # hundredths of a percent
+
+    def __init__(self, min_hours: int, discount: int) -> None:
+        self._set(min_hours=min_hours, discount=discount)
 
 
 def tier_for(tiers: Iterable[Tier], hours: int) -> Tier | None:
@@ -313,14 +333,24 @@ def tier_for(tiers: Iterable[Tier], hours: int) -> Tier | None:
     return max(reached, key=lambda tier: tier.min_hours) if reached else None
 
 
-@dataclass(frozen=True)
-class PrepaidPrice:
+class PrepaidPrice(Value):
     """What a block of hours costs: list price, the tier's discount, the price paid (cents)."""
 
+    _fields = ("list_cents", "discount_cents", "price_cents", "discount")
     list_cents: int
     discount_cents: int
     price_cents: int
     discount: int  # hundredths of a percent
+
+    def __init__(
+        self, list_cents: int, discount_cents: int, price_cents: int, discount: int
+    ) -> None:
+        self._set(
+            list_cents=list_cents,
+            discount_cents=discount_cents,
+            price_cents=price_cents,
+            discount=discount,
+        )
 
 
 def prepaid_price(hours: int, hour_rate_cents: int, tiers: Sequence[Tier]) -> PrepaidPrice:

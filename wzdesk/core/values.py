@@ -2,9 +2,11 @@
 
 ``@dataclass(frozen=True)`` would do, but importing :mod:`dataclasses` (and with it
 :mod:`inspect`, :mod:`ast`, :mod:`dis`) and generating each class's methods costs a script
-about 25 ms of CPU: a quarter of ``wzdesk sla due``'s whole run (issue 13). The calendar, the
-SLA policy and the clock are on that path, so they derive from :class:`Value` instead; the rest
-of the code keeps its dataclasses.
+about 25 ms of CPU: a quarter of ``wzdesk sla due``'s whole run (issue 13). What the quick
+read-only commands use derives from :class:`Value` instead: the calendar, the SLA policy and
+the clock, the notice settings, the message template catalogue and the placeholder parser, the
+professional-services arithmetic (rates, quote lines, tiers). The rest of the code keeps its
+dataclasses.
 """
 
 from __future__ import annotations

@@ -3,13 +3,15 @@ scripts start fast; importing Peewee and the models alone costs four times ``pyt
 
 :func:`read_quickly` opens the reader, checks that the acting user signs in as the ordinary path
 would sign them in, and runs a reading in one snapshot. The directory lists (``user list``,
-``contact list``, ``client list``), the canned replies, the message templates, the alert rules
-the notice settings, the alerts sent and the outbox are here; the case
-commands are in :mod:`wzdesk.services.quick_case_reads`. Each reads the rows the ordinary
+``contact list``, ``client list``), the canned replies, the message templates, the alert rules,
+the notice settings, the alerts sent, the outbox, the rate card and the volume tiers are here;
+the case commands are in :mod:`wzdesk.services.quick_case_reads`. Each reads the rows the ordinary
 path reads through the models (:mod:`wzdesk.store.quick_directory`,
 :mod:`wzdesk.store.quick_cases`) and gives them to the same shaping functions, which are
 Peewee-free for that reason. An import-linter contract keeps these modules and everything they
-import free of Peewee.
+import free of Peewee. Each reading imports its own shaping functions: a command loads only
+what it prints (the rate card's arithmetic, the template catalogue and the notice rules cost a
+few milliseconds each, and this path exists to save milliseconds).
 
 Each answers only when it is sure to answer as the ordinary path would, and returns None
 otherwise: a database the quick reader cannot open (see :mod:`wzdesk.store.quick_read`), or a
@@ -22,9 +24,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from wzdesk.services.admin_rule import AdminFlags, admin_flags_from
-from wzdesk.services.desk_fields import macro_dict, macro_name, rule_dict
 from wzdesk.services.directory_fields import (
     client_code_text,
     client_row,
@@ -32,12 +34,9 @@ from wzdesk.services.directory_fields import (
     identity_text,
     user_dict,
 )
-from wzdesk.services.notice_rules import SETTING_KEY, settings_from_stored
 from wzdesk.services.os_account import os_login
 from wzdesk.services.policy_book import read_policy_book
-from wzdesk.services.sent_fields import ALERT_KINDS, alert_dict, outbox_dict
-from wzdesk.services.template_fields import spec_named, template_dict, text_of, texts_of
-from wzdesk.store import quick_directory, quick_sent
+from wzdesk.store import quick_directory
 from wzdesk.store.quick_read import QuickReader, open_quick_reader
 
 T = TypeVar("T")
@@ -110,12 +109,13 @@ def quick_macros(
     """``macro list`` (every canned reply by name) or ``macro show NAME`` (a list of one); None
     when the ordinary path answers (a name no reply has: it says so, naming NAME). Instants in
     the support zone of the policy in force at ``now``."""
+    from wzdesk.services.desk_fields import macro_dict, macro_name
 
     def read(reader: QuickReader) -> list[dict[str, Any]] | None:
         found = quick_directory.macros(reader, None if name is None else macro_name(name))
         if name is not None and not found:
             return None
-        zone = read_policy_book(reader.rows).at(now).calendar.zone
+        zone = _zone_at(reader, now)
         return [macro_dict(macro, zone) for macro in found]
 
     return read_quickly(url, identity, read)
@@ -128,12 +128,14 @@ def quick_templates(
     NAME`` (a list of one, with its texts and placeholders); None when the ordinary path answers
     (a name no template has: it says so, listing the names). Instants in the support zone of
     the policy in force at ``now``."""
+    from wzdesk.services.template_fields import spec_named, template_dict, text_of, texts_of
+
     spec = None if name is None else spec_named(name)
     if name is not None and spec is None:
         return None
 
     def read(reader: QuickReader) -> list[dict[str, Any]]:
-        zone = read_policy_book(reader.rows).at(now).calendar.zone
+        zone = _zone_at(reader, now)
         if spec is None:
             edits = quick_directory.template_edits(reader)
             return [template_dict(text, zone) for text in texts_of(edits)]
@@ -148,9 +150,11 @@ def quick_alerts(
 ) -> list[dict[str, Any]] | None:
     """``alert list``: the newest ``limit`` alerts ``notify`` sent, newest first, or None (the
     ordinary path answers). Instants in the support zone of the policy in force at ``now``."""
+    from wzdesk.services.sent_fields import ALERT_KINDS, alert_dict
+    from wzdesk.store import quick_sent
 
     def read(reader: QuickReader) -> list[dict[str, Any]]:
-        zone = read_policy_book(reader.rows).at(now).calendar.zone
+        zone = _zone_at(reader, now)
         found = quick_sent.recent_alerts(reader, ALERT_KINDS, limit)
         return [alert_dict(row, zone) for row in found]
 
@@ -163,16 +167,49 @@ def quick_outbox(
     """``mail outbox list``: the outgoing messages in ``statuses`` (each one the outbox has),
     oldest first, or None (the ordinary path answers). Instants in the support zone of the
     policy in force at ``now``."""
+    from wzdesk.services.sent_fields import outbox_dict
+    from wzdesk.store import quick_sent
 
     def read(reader: QuickReader) -> list[dict[str, Any]]:
-        zone = read_policy_book(reader.rows).at(now).calendar.zone
+        zone = _zone_at(reader, now)
         return [outbox_dict(row, zone) for row in quick_sent.outgoing(reader, statuses)]
+
+    return read_quickly(url, identity, read)
+
+
+def quick_rates(
+    url: str | None, identity: str | None, now: datetime, every: bool
+) -> list[dict[str, Any]] | None:
+    """``services rates``: each role's rate in force today (in the support zone at ``now``), or
+    with ``every`` the whole history with what is scheduled; None: the ordinary path answers."""
+    from wzdesk.services.billing.card_fields import card_of, history_of, support_day
+    from wzdesk.store import quick_billing
+
+    def read(reader: QuickReader) -> list[dict[str, Any]]:
+        today = support_day(now, _zone_at(reader, now))
+        if every:
+            return [row.as_dict(today) for row in history_of(quick_billing.rates(reader))]
+        card = card_of(quick_billing.rates(reader, on=today), today)
+        return [row.as_dict() for row in card.values()]
+
+    return read_quickly(url, identity, read)
+
+
+def quick_tiers(url: str | None, identity: str | None) -> list[dict[str, str]] | None:
+    """``services prepaid tiers``: the volume discounts, smallest threshold first, or None (the
+    ordinary path answers)."""
+    from wzdesk.services.billing.card_fields import tier_dict, tier_of
+    from wzdesk.store import quick_billing
+
+    def read(reader: QuickReader) -> list[dict[str, str]]:
+        return [tier_dict(tier_of(row)) for row in quick_billing.tiers(reader)]
 
     return read_quickly(url, identity, read)
 
 
 def quick_alert_rules(url: str | None, identity: str | None) -> list[dict[str, Any]] | None:
     """``alert rule list``: every alert rule by id, or None (the ordinary path answers)."""
+    from wzdesk.services.desk_fields import rule_dict
 
     def read(reader: QuickReader) -> list[dict[str, Any]]:
         return [rule_dict(rule) for rule in quick_directory.alert_rules(reader)]
@@ -183,6 +220,7 @@ def quick_alert_rules(url: str | None, identity: str | None) -> list[dict[str, A
 def quick_notice_settings(url: str | None, identity: str | None) -> dict[str, Any] | None:
     """``notices show``: the notice settings as stored (the defaults for what is not), or None
     (the ordinary path answers)."""
+    from wzdesk.services.notice_rules import SETTING_KEY, settings_from_stored
 
     def read(reader: QuickReader) -> dict[str, Any]:
         return settings_from_stored(quick_directory.setting(reader, SETTING_KEY)).as_dict()
@@ -193,6 +231,11 @@ def quick_notice_settings(url: str | None, identity: str | None) -> dict[str, An
 def admin_flags_of(reader: QuickReader, client: int) -> AdminFlags:
     """The two-admin rule for one client (``contacts.admin_flags``)."""
     return admin_flags_from(*quick_directory.admins(reader, client))
+
+
+def _zone_at(reader: QuickReader, now: datetime) -> ZoneInfo:
+    """The support zone of the policy in force at ``now`` (instants are printed in it)."""
+    return read_policy_book(reader.rows).at(now).calendar.zone
 
 
 def _signed_in(reader: QuickReader, identity: str) -> bool:

@@ -25,7 +25,7 @@ from typing import Any
 from wzdesk.core.errors import UserError
 from wzdesk.store.location import parse_database_url, url_from_environment
 from wzdesk.store.schema_version import SCHEMA_VERSION
-from wzdesk.store.stored_values import instant_from_db
+from wzdesk.store.stored_values import date_from_db, instant_from_db
 
 #: As the full path waits for a lock (see :data:`wzdesk.store.database.SQLITE_PRAGMAS`).
 BUSY_SECONDS = 10.0
@@ -97,13 +97,18 @@ def listed_ids(ids: Sequence[int]) -> str:
     return "(" + ", ".join(str(int(row_id)) for row_id in ids) + ")"
 
 
-def records(rows: Sequence[Sequence[Any]], names: Sequence[str]) -> list[Record]:
-    """Rows as records, columns named ``names``; those ending ``_at`` (and ``at``) are instants."""
+def records(
+    rows: Sequence[Sequence[Any]], names: Sequence[str], dates: Sequence[str] = ()
+) -> list[Record]:
+    """Rows as records, columns named ``names``; those ending ``_at`` (and ``at``) are instants,
+    those named in ``dates`` calendar dates."""
     found = []
     for row in rows:
         values = dict(zip(names, row, strict=True))
         for name in names:
             if name == "at" or name.endswith("_at"):
                 values[name] = instant_from_db(values[name])
+            elif name in dates:
+                values[name] = date_from_db(values[name])
         found.append(Record(**values))
     return found

@@ -18,6 +18,7 @@ from wzdesk.core.billing import ServiceRole, Tier, parse_enum, prepaid_price, ru
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.money import HUNDRED, format_cents, format_hundredths
 from wzdesk.core.rules import Action
+from wzdesk.services.billing.card_fields import tier_dict, tier_of
 from wzdesk.services.billing.common import locked, quote_label, support_date
 from wzdesk.services.billing.rates import rate_card
 from wzdesk.services.cases.records import clean_text
@@ -40,17 +41,7 @@ DEFAULT_BLOCK_ROLE = ServiceRole.SPECIALIST
 
 def list_tiers() -> list[Tier]:
     """Every volume-discount tier, smallest threshold first."""
-    return [
-        Tier(row.min_hours_hundredths, row.discount_bp)
-        for row in PrepaidTier.select().order_by(PrepaidTier.min_hours_hundredths)
-    ]
-
-
-def tier_dict(tier: Tier) -> dict[str, str]:
-    return {
-        "min_hours": format_hundredths(tier.min_hours),
-        "discount_percent": format_hundredths(tier.discount),
-    }
+    return [tier_of(row) for row in PrepaidTier.select().order_by(PrepaidTier.min_hours_hundredths)]
 
 
 def set_tier(ctx: ServiceContext, min_hours: int, discount: int) -> Tier:
@@ -63,7 +54,7 @@ def set_tier(ctx: ServiceContext, min_hours: int, discount: int) -> Tier:
     tier = Tier(min_hours, discount)
     with write_transaction():
         row = PrepaidTier.get_or_none(PrepaidTier.min_hours_hundredths == min_hours)
-        before = tier_dict(Tier(row.min_hours_hundredths, row.discount_bp)) if row else None
+        before = tier_dict(tier_of(row)) if row else None
         if row is None:
             PrepaidTier.create(
                 min_hours_hundredths=min_hours,
@@ -89,7 +80,7 @@ def remove_tier(ctx: ServiceContext, min_hours: int) -> None:
                 f"no tier from {format_hundredths(min_hours)} hours", field="--min-hours"
             )
         PrepaidTier.delete().where(PrepaidTier.id == row.id).execute()
-        before = tier_dict(Tier(row.min_hours_hundredths, row.discount_bp))
+        before = tier_dict(tier_of(row))
         ctx.audit("prepaid.tier_remove", "prepaid_tier", format_hundredths(min_hours), before, None)
 
 

@@ -7,75 +7,30 @@ later change can never alter it. The policy's card is shipped as the first rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from wzdesk.core.billing import ROLE_NAMES, Rate, ServiceRole, parse_enum
-from wzdesk.core.errors import InvalidInput, NotFound
-from wzdesk.core.money import format_cents
+from wzdesk.core.billing import Rate, ServiceRole, parse_enum
+from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import Action
+from wzdesk.services.billing.card_fields import RateRow, card_of, history_of, rate_row
 from wzdesk.services.billing.common import support_date
 from wzdesk.services.cases.records import clean_text
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.store.models import ServiceRate
 
 
-@dataclass(frozen=True)
-class RateRow:
-    """One row of the rate history."""
-
-    role: ServiceRole
-    rate: Rate
-    effective: date
-    note: str
-    created_by: str
-
-    def as_dict(self, today: date | None = None) -> dict[str, Any]:
-        row: dict[str, Any] = {
-            "role": self.role.value,
-            "name": ROLE_NAMES[self.role],
-            "day_rate": format_cents(self.rate.day_cents),
-            "hour_rate": format_cents(self.rate.hour_cents),
-            "effective": self.effective.isoformat(),
-        }
-        if today is not None:
-            row["scheduled"] = self.effective > today
-        return row
-
-
-def _row(record: ServiceRate) -> RateRow:
-    return RateRow(
-        ServiceRole(record.role),
-        Rate(record.day_rate_cents, record.hour_rate_cents),
-        record.effective_from,
-        record.note,
-        record.created_by,
-    )
-
-
 def rate_history() -> list[RateRow]:
     """Every rate row, by role (rate-card order) then effective date."""
-    rows = [
-        _row(r) for r in ServiceRate.select().order_by(ServiceRate.effective_from, ServiceRate.id)
-    ]
-    order = list(ServiceRole)
-    return sorted(rows, key=lambda row: order.index(row.role))
+    return history_of(ServiceRate.select().order_by(ServiceRate.effective_from, ServiceRate.id))
 
 
 def rates_in_force(day: date) -> dict[ServiceRole, RateRow]:
     """Each role's rate in force on ``day`` (the latest row effective on or before it)."""
-    card: dict[ServiceRole, RateRow] = {}
-    for record in (
-        ServiceRate.select()
-        .where(ServiceRate.effective_from <= day)
-        .order_by(ServiceRate.effective_from, ServiceRate.id)
-    ):
-        card[ServiceRole(record.role)] = _row(record)
-    missing = [role.value for role in ServiceRole if role not in card]
-    if missing:
-        raise NotFound(f"no rate in force on {day.isoformat()} for {', '.join(missing)}")
-    return {role: card[role] for role in ServiceRole}
+    effective = ServiceRate.effective_from <= day
+    return card_of(
+        ServiceRate.select().where(effective).order_by(ServiceRate.effective_from, ServiceRate.id),
+        day,
+    )
 
 
 def rate_card(day: date) -> dict[ServiceRole, Rate]:
@@ -115,6 +70,6 @@ def set_rate(
             created_at=ctx.clock.now(),
             created_by=ctx.actor,
         )
-        row = _row(record)
+        row = rate_row(record)
         ctx.audit("rate.set", "service_rate", record.id, before.as_dict(), row.as_dict())
     return row
