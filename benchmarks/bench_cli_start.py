@@ -56,12 +56,19 @@ COMMANDS = {
     "alert list": ["alert", "list"],
     "mail outbox list": ["mail", "outbox", "list", "--all"],
     "notices show": ["notices", "show"],
+    "services rates": ["services", "rates"],
+    "services prepaid tiers": ["services", "prepaid", "tiers"],
+    "client token list": ["client", "token", "list"],
+    "policy subscribers": ["policy", "subscribers", "--all"],
 }
 #: Read commands that still read through the store (Peewee), measured to say so: they have no
 #: quick path yet (``--all`` adds them to the run).
 THROUGH_THE_STORE = {
     "view list": ["view", "list"],
-    "services rates": ["services", "rates"],
+    "audit": ["audit", "--limit", "20"],
+    "mail quarantine list": ["mail", "quarantine", "list"],
+    "case explain": ["case", "explain", "WZ-1001"],
+    "case list --status open": ["case", "list", "--status", "open", "--limit", "20"],
 }
 
 

@@ -255,6 +255,8 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
         ("mail", "outbox", "list", "--all"),
         ("services", "rates", "--all"),
         ("services", "prepaid", "tiers"),
+        ("client", "token", "list"),
+        ("policy", "subscribers", "--all"),
         ("notices", "show"),
     ):
         _, loaded = run(*words)  # the first user is this login: it signs in over the quick path

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import ON_ONE_DEMO_DESK
 from wzdesk.core.clock import FixedClock
+from wzdesk.core.errors import PermissionDenied
 from wzdesk.core.query import Query
 from wzdesk.services import search
 from wzdesk.services.alerts import add_rule, alert_dict, list_rules, recent_alerts
@@ -30,6 +31,7 @@ from wzdesk.services.billing.rates import rate_history, rates_in_force, set_rate
 from wzdesk.services.case_fields import case_dict
 from wzdesk.services.case_views import show_case
 from wzdesk.services.cases import reply
+from wzdesk.services.client_side import create_token, list_tokens, revoke_token
 from wzdesk.services.contacts import (
     admin_flags,
     deactivate_client,
@@ -47,11 +49,12 @@ from wzdesk.services.directory import (
     list_users,
     sign_in,
 )
-from wzdesk.services.directory_fields import client_row, contact_dict, user_dict
+from wzdesk.services.directory_fields import client_row, contact_dict, subscriber_dict, user_dict
 from wzdesk.services.macros import add_macro, get_macro, list_macros
 from wzdesk.services.mail_outbox import list_outbox, outbox_dict
 from wzdesk.services.notice_settings import change_notice_settings, load_notice_settings
 from wzdesk.services.policy_book import load_policy_book
+from wzdesk.services.policy_notices import list_subscribers, subscribe, unsubscribe
 from wzdesk.services.quick_case_reads import quick_case_list, quick_case_show
 from wzdesk.services.quick_reads import (
     quick_alert_rules,
@@ -62,8 +65,10 @@ from wzdesk.services.quick_reads import (
     quick_notice_settings,
     quick_outbox,
     quick_rates,
+    quick_subscribers,
     quick_templates,
     quick_tiers,
+    quick_tokens,
     quick_users,
 )
 from wzdesk.services.related import link_cases, merge_cases
@@ -71,9 +76,11 @@ from wzdesk.services.sent_fields import OUTBOX_STATUSES, UNSENT
 from wzdesk.services.templates import list_templates, save_template, template_dict, template_text
 from wzdesk.store import quick_cases
 from wzdesk.store.models import (
+    ApiToken,
     Attachment,
     Case,
     CaseEvent,
+    Client,
     Contact,
     Notification,
     OutboundMail,
@@ -486,6 +493,43 @@ def test_the_rate_card_and_the_tiers_are_the_ordinary_paths(
     tiers = [tier_dict(tier) for tier in list_tiers()]
     assert [tier["min_hours"] for tier in tiers] == ["20.00", "40.00", "80.00", "100.00", "160.00"]
     assert _json(quick_tiers(database_url, "sam")) == _json(tiers)
+
+
+def test_api_tokens_and_subscribers_are_the_ordinary_paths(
+    demo_desk: list[int], clock: FixedClock, database_url: str
+) -> None:
+    """``client token list [CODE]`` (a token used, one revoked) and ``policy subscribers
+    [--all]`` (one left); a user who may not manage clients, and a code no client has, are
+    left to the ordinary path, which refuses or says so."""
+    sam = sign_in("sam", clock).context
+    clients = [c.code for c in Client.select().order_by(Client.id).limit(2)]
+    made = [create_token(sam, code, f"sync {n}") for n, code in enumerate(clients * 2)]
+    ApiToken.update(last_used_at=clock.now()).where(ApiToken.id == made[0].id).execute()
+    clock.advance(timedelta(minutes=3))
+    revoke_token(sam, made[1].id)
+    emails = [c.email for c in Contact.select().where(Contact.email.is_null(False)).limit(3)]
+    for email in emails:
+        subscribe(sam, email)
+    unsubscribe(sam, emails[1])
+    if database_url.startswith("postgresql"):
+        assert quick_tokens(database_url, "sam", clock.now(), None) is None
+        assert quick_subscribers(database_url, "sam", clock.now(), True) is None
+        return
+    for code in (None, clients[1], f" {clients[0].lower()} "):
+        expected = list_tokens(sam, code)
+        assert _json(quick_tokens(database_url, "sam", clock.now(), code)) == _json(expected)
+    assert len(list_tokens(sam)) == 4 and not list_tokens(sam)[1]["active"]
+    assert quick_tokens(database_url, "sam", clock.now(), "NOPE") is None  # it says so
+    with pytest.raises(PermissionDenied):
+        list_tokens(sign_in("pat", clock).context)
+    assert quick_tokens(database_url, "pat", clock.now(), None) is None  # it refuses
+    assert quick_tokens(database_url, "kim", clock.now(), None) is not None  # an agent may
+    zone = load_policy_book().at(clock.now()).calendar.zone
+    for everyone in (False, True):
+        expected = [subscriber_dict(r, zone) for r in list_subscribers(include_left=everyone)]
+        found = quick_subscribers(database_url, "sam", clock.now(), everyone)
+        assert _json(found) == _json(expected)
+        assert len(expected) == (3 if everyone else 2)
 
 
 def test_the_notice_settings_are_the_ordinary_paths(

@@ -46,9 +46,15 @@ _COLUMNS = ["id", "client", "label", "prefix", "created_at", "last_used_at", "re
 
 
 def run_token_list(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.client_side import list_tokens
+    rows = None
+    if runtime.act_as is None:  # over the quick read-only path when it can (issue 13)
+        from wzdesk.services.quick_reads import quick_tokens
 
-    rows = list_tokens(runtime.context(), args.code)
+        rows = quick_tokens(runtime.db_url, runtime.identity, runtime.clock.now(), args.code)
+    if rows is None:
+        from wzdesk.services.client_side import list_tokens
+
+        rows = list_tokens(runtime.context(), args.code)
     emit_json(rows) if args.json else emit_table(rows, _COLUMNS)
     return 0
 

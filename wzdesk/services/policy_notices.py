@@ -15,7 +15,6 @@ import peewee
 
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
-from wzdesk.core.timefmt import format_instant
 from wzdesk.core.wording import instant_in_words
 from wzdesk.services.calendar import policy_versions
 from wzdesk.services.client_mail import Composer, queue_plain_mail
@@ -89,15 +88,6 @@ def list_subscribers(include_left: bool = False) -> list[PolicySubscriber]:
     if not include_left:
         query = query.where(PolicySubscriber.unsubscribed_at.is_null())
     return list(query)
-
-
-def subscriber_dict(row: PolicySubscriber, zone: ZoneInfo) -> dict[str, Any]:
-    return {
-        "email": row.email,
-        "subscribed": row.unsubscribed_at is None,
-        "subscribed_at": format_instant(row.subscribed_at, zone),
-        "unsubscribed_at": format_instant(row.unsubscribed_at, zone),
-    }
 
 
 def _hours(version: dict[str, Any]) -> str:

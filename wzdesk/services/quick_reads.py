@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from wzdesk.services.admin_rule import AdminFlags, admin_flags_from
@@ -39,14 +39,22 @@ from wzdesk.services.policy_book import read_policy_book
 from wzdesk.store import quick_directory
 from wzdesk.store.quick_read import QuickReader, open_quick_reader
 
+if TYPE_CHECKING:
+    from wzdesk.core.rules import Action
+
 T = TypeVar("T")
 
 
 def read_quickly(
-    url: str | None, identity: str | None, read: Callable[[QuickReader], T]
+    url: str | None,
+    identity: str | None,
+    read: Callable[[QuickReader], T],
+    action: Action | None = None,
 ) -> T | None:
-    """``read`` over the quick reader in one snapshot, once the user is known to sign in; None
-    when the quick path cannot answer (``read`` may say None too).
+    """``read`` over the quick reader in one snapshot, once the user is known to sign in (and,
+    with ``action``, to be allowed it); None when
+    the quick path cannot answer (``read`` may say None too). A user refused is left to the
+    ordinary path, which refuses in its own words.
 
     ``identity``: a trusted caller's (tests); else the OS login, as the ordinary path signs in."""
     reader = open_quick_reader(url)
@@ -54,7 +62,8 @@ def read_quickly(
         return None
     try:
         with reader.snapshot():
-            if not _signed_in(reader, os_login() if identity is None else identity):
+            role = _signed_in(reader, os_login() if identity is None else identity)
+            if role is None or (action is not None and not _allowed(role, action)):
                 return None
             return read(reader)
     finally:
@@ -207,6 +216,42 @@ def quick_tiers(url: str | None, identity: str | None) -> list[dict[str, str]] |
     return read_quickly(url, identity, read)
 
 
+def quick_subscribers(
+    url: str | None, identity: str | None, now: datetime, include_left: bool
+) -> list[dict[str, Any]] | None:
+    """``policy subscribers [--all]``: the policy notices' subscribers by address, or None (the
+    ordinary path answers). Instants in the support zone of the policy in force at ``now``."""
+    from wzdesk.services.directory_fields import subscriber_dict
+
+    def read(reader: QuickReader) -> list[dict[str, Any]]:
+        zone = _zone_at(reader, now)
+        found = quick_directory.subscribers(reader, include_left)
+        return [subscriber_dict(row, zone) for row in found]
+
+    return read_quickly(url, identity, read)
+
+
+def quick_tokens(
+    url: str | None, identity: str | None, now: datetime, client_code: str | None
+) -> list[dict[str, Any]] | None:
+    """``client token list [CODE]``: the clients' API tokens, oldest first, never the secrets;
+    None when the ordinary path answers (a user who may not manage clients, a code no client
+    has: it refuses or says so)."""
+    from wzdesk.core.rules import Action  # here: the rules cost 2 ms the other reads save
+    from wzdesk.services.directory_fields import token_dict
+
+    def read(reader: QuickReader) -> list[dict[str, Any]] | None:
+        client = None
+        if client_code:
+            client = quick_directory.client_id(reader, client_code_text(client_code))
+            if client is None:
+                return None
+        zone = _zone_at(reader, now)
+        return [token_dict(row, zone) for row in quick_directory.tokens(reader, client)]
+
+    return read_quickly(url, identity, read, Action.MANAGE_CLIENTS)
+
+
 def quick_alert_rules(url: str | None, identity: str | None) -> list[dict[str, Any]] | None:
     """``alert rule list``: every alert rule by id, or None (the ordinary path answers)."""
     from wzdesk.services.desk_fields import rule_dict
@@ -238,7 +283,15 @@ def _zone_at(reader: QuickReader, now: datetime) -> ZoneInfo:
     return read_policy_book(reader.rows).at(now).calendar.zone
 
 
-def _signed_in(reader: QuickReader, identity: str) -> bool:
-    """Whether ``identity`` is an active console user (``directory.sign_in`` reads no more)."""
+def _signed_in(reader: QuickReader, identity: str) -> str | None:
+    """The role of ``identity`` if it is an active console user, else None
+    (``directory.sign_in`` reads no more)."""
     user = quick_directory.console_user(reader, identity_text(identity))
-    return user is not None and user[1]
+    return user[2] if user is not None and user[1] else None
+
+
+def _allowed(role: str, action: Action) -> bool:
+    """Whether ``role`` may perform ``action`` (``ServiceContext.require``'s rule)."""
+    from wzdesk.core.rules import Role, may
+
+    return may(Role(role), action)

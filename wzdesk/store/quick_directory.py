@@ -11,7 +11,7 @@ join); the rows come back as records that :mod:`wzdesk.services.directory_fields
 
 from __future__ import annotations
 
-from wzdesk.store.quick_read import QuickReader, Record, listed_ids, records
+from wzdesk.store.quick_read import QuickReader, Record, listed_ids, records, records_with
 
 _USER = ("login", "name", "role", "active", "identity", "email", "signature")
 _CLIENT = ("id", "code", "name", "active")
@@ -47,11 +47,7 @@ def contacts(reader: QuickReader, client: int | None) -> list[Record]:
         f"SELECT {columns}, cl.code FROM contact AS ct JOIN client AS cl ON ct.client_id = cl.id"
         f"{where} ORDER BY cl.code, ct.name"
     )
-    result = []
-    for row in found:
-        values = dict(zip(_CONTACT, row[:-1], strict=True))
-        result.append(Record(**values, client=Record(code=row[-1])))
-    return result
+    return records_with(found, _CONTACT, "client", "code")
 
 
 _ADMIN = ("id", "name", "email", "phone", "admin_rank")
@@ -81,16 +77,51 @@ def admins(reader: QuickReader, client: int) -> tuple[list[Record], bool, Record
     return [], False, records(first, _ADMIN)[0] if first else None
 
 
-def console_user(reader: QuickReader, identity: str) -> tuple[str, bool] | None:
-    """(login, active) of the console user ``identity`` signs in as, as
+def console_user(reader: QuickReader, identity: str) -> tuple[str, bool, str] | None:
+    """(login, active, role) of the console user ``identity`` signs in as, as
     ``directory.user_for_identity`` finds it (``identity`` already cleaned), or None."""
-    mapped = reader.rows('SELECT login, active FROM "user" WHERE identity = ?', (identity,))
+    mapped = reader.rows('SELECT login, active, role FROM "user" WHERE identity = ?', (identity,))
     if not mapped:
         mapped = reader.rows(
-            'SELECT login, active FROM "user" WHERE identity IS NULL AND login = ?',
+            'SELECT login, active, role FROM "user" WHERE identity IS NULL AND login = ?',
             (identity.strip().lower(),),
         )
-    return (str(mapped[0][0]), bool(mapped[0][1])) if mapped else None
+    return (str(mapped[0][0]), bool(mapped[0][1]), str(mapped[0][2])) if mapped else None
+
+
+_SUBSCRIBER = ("email", "subscribed_at", "unsubscribed_at")
+
+
+def subscribers(reader: QuickReader, include_left: bool) -> list[Record]:
+    """The policy notices' subscribers by address (``policy_notices.list_subscribers``), those
+    who left too with ``include_left``."""
+    where = "" if include_left else " WHERE unsubscribed_at IS NULL"
+    sql = f"SELECT {', '.join(_SUBSCRIBER)} FROM policy_subscriber{where} ORDER BY email"
+    return records(reader.rows(sql), _SUBSCRIBER)
+
+
+_TOKEN = (
+    "id",
+    "label",
+    "prefix",
+    "created_at",
+    "created_by",
+    "last_used_at",
+    "revoked_at",
+    "revoked_by",
+)
+
+
+def tokens(reader: QuickReader, client: int | None) -> list[Record]:
+    """The clients' API tokens (of one client), oldest first (``client_side.list_tokens``),
+    each with its ``client`` (its code); never the secrets."""
+    columns = ", ".join(f"t.{name}" for name in _TOKEN)
+    where = "" if client is None else f" WHERE t.client_id = {int(client)}"
+    found = reader.rows(
+        f"SELECT {columns}, c.code FROM api_token AS t JOIN client AS c ON t.client_id = c.id"
+        f"{where} ORDER BY t.id"
+    )
+    return records_with(found, _TOKEN, "client", "code")
 
 
 _MACRO = ("name", "body", "created_by", "updated_by", "updated_at")

@@ -112,3 +112,16 @@ def records(
                 values[name] = date_from_db(values[name])
         found.append(Record(**values))
     return found
+
+
+def records_with(
+    rows: Sequence[Sequence[Any]], names: Sequence[str], relation: str, key: str
+) -> list[Record]:
+    """Rows of ``names`` with one more column last, a related row's ``key`` (a join's), as
+    records whose ``relation`` is that row (``case.client.code``), or None when the key is
+    NULL (an outer join found none)."""
+    found = []
+    for record, row in zip(records([row[:-1] for row in rows], names), rows, strict=True):
+        related = None if row[-1] is None else Record(**{key: row[-1]})
+        found.append(Record(**vars(record), **{relation: related}))
+    return found

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from wzdesk.store.quick_read import QuickReader, Record, records
+from wzdesk.store.quick_read import QuickReader, Record, records_with
 
 _ALERT = ("id", "kind", "rule_id", "recipients", "summary", "created_at", "created_by")
 _OUTGOING = (
@@ -41,15 +41,6 @@ def _with_case(table: str, names: Sequence[str], where: str) -> str:
     )
 
 
-def _records(rows: Sequence[Sequence[object]], names: Sequence[str]) -> list[Record]:
-    """Rows of ``names`` and a case's reference last, as records with ``case`` (or None)."""
-    found = []
-    for record, row in zip(records([row[:-1] for row in rows], names), rows, strict=True):
-        case = None if row[-1] is None else Record(ref=row[-1])
-        found.append(Record(**vars(record), case=case))
-    return found
-
-
 def _marks(values: Sequence[str]) -> str:
     return ", ".join("?" for _ in values)
 
@@ -58,10 +49,12 @@ def recent_alerts(reader: QuickReader, kinds: Sequence[str], limit: int) -> list
     """The newest ``limit`` alerts (notifications of ``kinds``), newest first."""
     sql = _with_case("notification", _ALERT, f"t.kind IN ({_marks(kinds)})")
     sql += " ORDER BY t.created_at DESC, t.id DESC LIMIT ?"
-    return _records(reader.rows(sql, (*kinds, limit)), _ALERT)
+    return records_with(reader.rows(sql, (*kinds, limit)), _ALERT, "case", "ref")
 
 
 def outgoing(reader: QuickReader, statuses: Sequence[str]) -> list[Record]:
     """The outgoing messages in ``statuses``, oldest first."""
     sql = _with_case("outbound_mail", _OUTGOING, f"t.status IN ({_marks(statuses)})")
-    return _records(reader.rows(sql + " ORDER BY t.id", tuple(statuses)), _OUTGOING)
+    return records_with(
+        reader.rows(sql + " ORDER BY t.id", tuple(statuses)), _OUTGOING, "case", "ref"
+    )

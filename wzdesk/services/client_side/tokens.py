@@ -17,12 +17,12 @@ from typing import Any
 from wzdesk.core.clock import Clock
 from wzdesk.core.errors import InvalidInput, NotAuthenticated, NotFound
 from wzdesk.core.rules import Action
-from wzdesk.core.timefmt import format_instant
 from wzdesk.services.calendar import support_zone_at
 from wzdesk.services.cases.records import clean_line
 from wzdesk.services.client_side.scope import ClientScope
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import get_client
+from wzdesk.services.directory_fields import token_dict
 from wzdesk.store.models import ApiToken, Client
 
 #: Every token starts so: recognisable in a leaked log or a secret scanner.
@@ -81,29 +81,14 @@ def create_token(ctx: ServiceContext, client_code: str, label: str = "") -> NewT
     return NewToken(row.id, client.code, label, secret)
 
 
-def _token_dict(row: ApiToken, client: Client, clock: Clock) -> dict[str, Any]:
-    zone = support_zone_at(clock.now())
-    return {
-        "id": row.id,
-        "client": client.code,
-        "label": row.label,
-        "prefix": row.prefix,
-        "created_at": format_instant(row.created_at, zone),
-        "created_by": row.created_by,
-        "last_used_at": format_instant(row.last_used_at, zone),
-        "revoked_at": format_instant(row.revoked_at, zone),
-        "revoked_by": row.revoked_by,
-        "active": row.revoked_at is None,
-    }
-
-
 def list_tokens(ctx: ServiceContext, client_code: str | None = None) -> list[dict[str, Any]]:
     """Every token (of one client, if named), oldest first; never the secrets."""
     ctx.require(Action.MANAGE_CLIENTS)
     query = ApiToken.select(ApiToken, Client).join(Client).order_by(ApiToken.id)
     if client_code:
         query = query.where(ApiToken.client == get_client(client_code))
-    return [_token_dict(row, row.client, ctx.clock) for row in query]
+    zone = support_zone_at(ctx.clock.now())  # once: it is a query
+    return [token_dict(row, zone) for row in query]
 
 
 def revoke_token(ctx: ServiceContext, token_id: int) -> dict[str, Any]:
@@ -126,7 +111,7 @@ def revoke_token(ctx: ServiceContext, token_id: int) -> dict[str, Any]:
                 {"revoked_at": None},
                 {"client": row.client.code, "prefix": row.prefix},
             )
-        return _token_dict(row, row.client, ctx.clock)
+        return token_dict(row, support_zone_at(ctx.clock.now()))
 
 
 def authenticate_token(plaintext: str | None, clock: Clock) -> ClientScope:
