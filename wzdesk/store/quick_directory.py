@@ -11,6 +11,8 @@ join); the rows come back as records that :mod:`wzdesk.services.directory_fields
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from wzdesk.store.quick_read import QuickReader, Record, listed_ids, records, records_with
 
 _USER = ("login", "name", "role", "active", "identity", "email", "signature")
@@ -41,13 +43,21 @@ def clients(reader: QuickReader, active_only: bool = False) -> list[Record]:
 def contacts(reader: QuickReader, client: int | None) -> list[Record]:
     """Every contact (of one client), by client code and name (``directory.list_contacts``),
     each with its ``client`` (its code)."""
-    columns = ", ".join(f"ct.{name}" for name in _CONTACT)
+    return _with_client(reader, "contact", _CONTACT, client, "cl.code, t.name")
+
+
+def _with_client(
+    reader: QuickReader, table: str, names: Sequence[str], client: int | None, order: str
+) -> list[Record]:
+    """The ``names`` columns of ``table``'s rows (``t``) with their ``client`` (``cl``: its
+    code), of one client or all, in ``order``."""
+    columns = ", ".join(f"t.{name}" for name in names)
     where = "" if client is None else f" WHERE cl.id = {int(client)}"
     found = reader.rows(
-        f"SELECT {columns}, cl.code FROM contact AS ct JOIN client AS cl ON ct.client_id = cl.id"
-        f"{where} ORDER BY cl.code, ct.name"
+        f"SELECT {columns}, cl.code FROM {table} AS t JOIN client AS cl ON t.client_id = cl.id"
+        f"{where} ORDER BY {order}"
     )
-    return records_with(found, _CONTACT, "client", "code")
+    return records_with(found, names, "client", "code")
 
 
 _ADMIN = ("id", "name", "email", "phone", "admin_rank")
@@ -115,13 +125,7 @@ _TOKEN = (
 def tokens(reader: QuickReader, client: int | None) -> list[Record]:
     """The clients' API tokens (of one client), oldest first (``client_side.list_tokens``),
     each with its ``client`` (its code); never the secrets."""
-    columns = ", ".join(f"t.{name}" for name in _TOKEN)
-    where = "" if client is None else f" WHERE t.client_id = {int(client)}"
-    found = reader.rows(
-        f"SELECT {columns}, c.code FROM api_token AS t JOIN client AS c ON t.client_id = c.id"
-        f"{where} ORDER BY t.id"
-    )
-    return records_with(found, _TOKEN, "client", "code")
+    return _with_client(reader, "api_token", _TOKEN, client, "t.id")
 
 
 _MACRO = ("name", "body", "created_by", "updated_by", "updated_at")
