@@ -55,6 +55,7 @@ COMMANDS = {
     "alert rule list": ["alert", "rule", "list"],
     "alert list": ["alert", "list"],
     "mail outbox list": ["mail", "outbox", "list", "--all"],
+    "mail quarantine list": ["mail", "quarantine", "list"],
     "notices show": ["notices", "show"],
     "services rates": ["services", "rates"],
     "services prepaid tiers": ["services", "prepaid", "tiers"],
@@ -66,7 +67,6 @@ COMMANDS = {
 THROUGH_THE_STORE = {
     "view list": ["view", "list"],
     "audit": ["audit", "--limit", "20"],
-    "mail quarantine list": ["mail", "quarantine", "list"],
     "case explain": ["case", "explain", "WZ-1001"],
     "case list --status open": ["case", "list", "--status", "open", "--limit", "20"],
 }

@@ -253,6 +253,7 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
         ("alert", "rule", "list"),
         ("alert", "list"),
         ("mail", "outbox", "list", "--all"),
+        ("mail", "quarantine", "list", "--all"),
         ("services", "rates", "--all"),
         ("services", "prepaid", "tiers"),
         ("client", "token", "list"),

@@ -52,9 +52,11 @@ from wzdesk.services.directory import (
 from wzdesk.services.directory_fields import client_row, contact_dict, subscriber_dict, user_dict
 from wzdesk.services.macros import add_macro, get_macro, list_macros
 from wzdesk.services.mail_outbox import list_outbox, outbox_dict
+from wzdesk.services.mail_quarantine import list_quarantine, quarantine_dict
 from wzdesk.services.notice_settings import change_notice_settings, load_notice_settings
 from wzdesk.services.policy_book import load_policy_book
 from wzdesk.services.policy_notices import list_subscribers, subscribe, unsubscribe
+from wzdesk.services.quarantine_fields import QUARANTINE_STATUSES
 from wzdesk.services.quick_case_reads import quick_case_list, quick_case_show
 from wzdesk.services.quick_reads import (
     quick_alert_rules,
@@ -64,6 +66,7 @@ from wzdesk.services.quick_reads import (
     quick_macros,
     quick_notice_settings,
     quick_outbox,
+    quick_quarantine,
     quick_rates,
     quick_subscribers,
     quick_templates,
@@ -82,8 +85,10 @@ from wzdesk.store.models import (
     CaseEvent,
     Client,
     Contact,
+    MailMessage,
     Notification,
     OutboundMail,
+    QuarantinedMail,
     User,
 )
 from wzdesk.store.quick_read import QuickReader, open_quick_reader
@@ -459,6 +464,54 @@ def test_the_alerts_and_the_outbox_are_the_ordinary_paths(
         assert _json(quick_outbox(database_url, "sam", clock.now(), statuses)) == _json(outbox)
     shown = {row["delivery"] for row in outbox}
     assert {"delivered", "failed", "retrying", "queued"} <= shown
+
+
+def test_the_quarantine_is_the_ordinary_paths(
+    demo_desk: list[int], clock: FixedClock, database_url: str
+) -> None:
+    """``mail quarantine list`` by status and limit: messages held at one instant tie, one
+    from a stranger (no client), one released into a case, one discarded."""
+    clients = list(Client.select().order_by(Client.id).limit(2))
+    case = Case.select().order_by(Case.id).first()
+    states = ["held", "held", "released", "discarded", "held", "held", "released"]
+    for number, status in enumerate(states):
+        message = MailMessage.create(
+            message_key=f"test-{number}",
+            message_id=None if number == 1 else f"m{number}@example.org",
+            direction="in",
+            outcome="quarantined",
+            from_address=f"writer{number}@example.org",
+            from_name=f"Writer {number}",
+            subject=f"About thing {number}",
+            received_at=clock.now() - timedelta(hours=number),
+            imported_at=clock.now(),
+        )
+        QuarantinedMail.create(
+            message=message,
+            reason_code="not_admin" if number % 3 else "unknown_sender",
+            reason=f"reason {number}",
+            raw_sha256=f"{number:064d}",
+            raw_size=1000 + number,
+            client=None if number % 3 == 0 else clients[number % 2],
+            status=status,
+            held_at=clock.now() - timedelta(minutes=number // 2),  # two at each instant
+            handled_at=None if status == "held" else clock.now(),
+            handled_by=None if status == "held" else "kim",
+            note="" if status == "held" else f"{status} by kim",
+            case=case if status == "released" else None,
+        )
+    if database_url.startswith("postgresql"):
+        assert quick_quarantine(database_url, "sam", clock.now(), ("held",), None) is None
+        return
+    zone = load_policy_book().at(clock.now()).calendar.zone
+    for statuses in (("held",), ("released", "discarded"), QUARANTINE_STATUSES):
+        for limit in (None, 1, 2, 3, 5):
+            expected = [quarantine_dict(h, zone) for h in list_quarantine(statuses, limit)]
+            found = quick_quarantine(database_url, "sam", clock.now(), statuses, limit)
+            assert _json(found) == _json(expected), (statuses, limit)
+    every = [quarantine_dict(h, zone) for h in list_quarantine(QUARANTINE_STATUSES)]
+    assert len(every) == 7 and {row["case"] for row in every} == {None, case.ref}
+    assert None in {row["client"] for row in every} and None in {row["message_id"] for row in every}
 
 
 def test_the_rate_card_and_the_tiers_are_the_ordinary_paths(

@@ -258,14 +258,26 @@ def run_watch(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_quarantine_list(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.mail_quarantine import STATUSES, list_quarantine, quarantine_dict
+    from wzdesk.services.quarantine_fields import HELD, QUARANTINE_STATUSES
 
-    runtime.context()  # mail is for console users only
-    statuses = STATUSES if args.all else tuple(args.status or ["held"])
-    zone = _zone(runtime)
+    statuses = QUARANTINE_STATUSES if args.all else tuple(args.status or [HELD])
     limit = check_limit(args.limit)
-    found = list_quarantine(statuses, one_more(limit, MAX_LIMIT))
-    rows = [quarantine_dict(h, zone) for h in found[:limit]]
+    found = None
+    if runtime.act_as is None and set(statuses) <= set(QUARANTINE_STATUSES):
+        from wzdesk.services.quick_reads import quick_quarantine  # issue 13: no Peewee
+
+        now = runtime.clock.now()
+        found = quick_quarantine(
+            runtime.db_url, runtime.identity, now, statuses, one_more(limit, MAX_LIMIT)
+        )
+    if found is None:
+        from wzdesk.services.mail_quarantine import list_quarantine, quarantine_dict
+
+        runtime.context()  # mail is for console users only
+        zone = _zone(runtime)
+        held = list_quarantine(statuses, one_more(limit, MAX_LIMIT))
+        found = [quarantine_dict(h, zone) for h in held]
+    rows = found[:limit]
     if args.json:
         emit_json(rows)
         return 0

@@ -14,7 +14,6 @@ from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action, Category, Status
 from wzdesk.core.sla import Severity
 from wzdesk.core.text import check_text, clean
-from wzdesk.core.timefmt import format_instant
 from wzdesk.mail.config import MailSettings
 from wzdesk.mail.parse import ParsedMessage, parse_message
 from wzdesk.services.cases import acknowledge_case, get_case, parse_choice
@@ -28,10 +27,11 @@ from wzdesk.services.mail_filing import (
 )
 from wzdesk.services.mail_settings import blob_store, mail_settings
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
+from wzdesk.services.quarantine_fields import HELD, QUARANTINE_STATUSES
+from wzdesk.services.quarantine_fields import quarantine_dict as quarantine_dict
 from wzdesk.store.models import Case, Client, Contact, MailMessage, QuarantinedMail
 
-HELD = "held"
-STATUSES = ("held", "released", "discarded")
+STATUSES = QUARANTINE_STATUSES
 
 
 def list_quarantine(statuses: tuple[str, ...] = (HELD,), limit: int | None = None) -> list[Any]:
@@ -53,29 +53,6 @@ def list_quarantine(statuses: tuple[str, ...] = (HELD,), limit: int | None = Non
     if limit:
         query = query.limit(limit)
     return list(query)
-
-
-def quarantine_dict(held: QuarantinedMail, zone: ZoneInfo) -> dict[str, Any]:
-    """The JSON shape of a quarantined message."""
-    message = held.message
-    return {
-        "id": held.id,
-        "status": held.status,
-        "reason_code": held.reason_code,
-        "reason": held.reason,
-        "from": message.from_address,
-        "from_name": message.from_name,
-        "subject": message.subject,
-        "message_id": message.message_id,
-        "received_at": format_instant(message.received_at, zone),
-        "held_at": format_instant(held.held_at, zone),
-        "size_bytes": held.raw_size,
-        "client": client.code if (client := held.client) is not None else None,
-        "case": case.ref if (case := held.case) is not None else None,
-        "handled_by": held.handled_by,
-        "handled_at": format_instant(held.handled_at, zone),
-        "note": held.note,
-    }
 
 
 def quarantine_detail(quarantine_id: int, zone: ZoneInfo) -> dict[str, Any]:

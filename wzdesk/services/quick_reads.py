@@ -158,11 +158,11 @@ def quick_alerts(
     """``alert list``: the newest ``limit`` alerts ``notify`` sent, newest first, or None (the
     ordinary path answers). Instants in the support zone of the policy in force at ``now``."""
     from wzdesk.services.sent_fields import ALERT_KINDS, alert_dict
-    from wzdesk.store import quick_sent
+    from wzdesk.store import quick_mail
 
     def read(reader: QuickReader) -> list[dict[str, Any]]:
         zone = _zone_at(reader, now)
-        found = quick_sent.recent_alerts(reader, ALERT_KINDS, limit)
+        found = quick_mail.recent_alerts(reader, ALERT_KINDS, limit)
         return [alert_dict(row, zone) for row in found]
 
     return read_quickly(url, identity, read)
@@ -175,11 +175,32 @@ def quick_outbox(
     oldest first, or None (the ordinary path answers). Instants in the support zone of the
     policy in force at ``now``."""
     from wzdesk.services.sent_fields import outbox_dict
-    from wzdesk.store import quick_sent
+    from wzdesk.store import quick_mail
 
     def read(reader: QuickReader) -> list[dict[str, Any]]:
         zone = _zone_at(reader, now)
-        return [outbox_dict(row, zone) for row in quick_sent.outgoing(reader, statuses)]
+        return [outbox_dict(row, zone) for row in quick_mail.outgoing(reader, statuses)]
+
+    return read_quickly(url, identity, read)
+
+
+def quick_quarantine(
+    url: str | None,
+    identity: str | None,
+    now: datetime,
+    statuses: tuple[str, ...],
+    limit: int | None,
+) -> list[dict[str, Any]] | None:
+    """``mail quarantine list``: the quarantined messages in ``statuses`` (each one the
+    quarantine has), newest first, at most ``limit`` (None: all); None: the ordinary path
+    answers."""
+    from wzdesk.services.quarantine_fields import quarantine_dict
+    from wzdesk.store import quick_mail
+
+    def read(reader: QuickReader) -> list[dict[str, Any]]:
+        zone = _zone_at(reader, now)
+        found = quick_mail.quarantined(reader, statuses, limit)
+        return [quarantine_dict(held, zone) for held in found]
 
     return read_quickly(url, identity, read)
 

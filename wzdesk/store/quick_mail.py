@@ -1,0 +1,102 @@
+"""``alert list``, ``mail outbox list`` and ``mail quarantine list`` in plain SQL, over the
+quick read-only SQLite connection (issue 13: scripts start fast without Peewee).
+
+The statements are the ones ``services.alerts.recent_alerts``,
+``services.mail_outbox.list_outbox`` and ``services.mail_quarantine.list_quarantine`` make
+through the models (the same WHERE and ORDER BY, ties by id); each row comes back as a record
+with its case's reference (``row.case.ref``, or ``row.case`` None), which
+:mod:`wzdesk.services.sent_fields` and :mod:`~wzdesk.services.quarantine_fields` shape as they
+shape model rows.
+``tests/services/test_quick_reads.py`` compares both paths' output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from wzdesk.store.quick_read import QuickReader, Record, records, records_with
+
+_ALERT = ("id", "kind", "rule_id", "recipients", "summary", "created_at", "created_by")
+_OUTGOING = (
+    "id",
+    "kind",
+    "audience",
+    "recipients",
+    "subject",
+    "message_id",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "transport",
+    "created_at",
+    "sent_at",
+)
+
+
+def _with_case(table: str, names: Sequence[str], where: str) -> str:
+    """The columns ``names`` of ``table`` and the reference of the case each row is about."""
+    columns = ", ".join(f"t.{name}" for name in names)
+    return (
+        f'SELECT {columns}, c.ref FROM {table} AS t LEFT OUTER JOIN "case" AS c '
+        f"ON t.case_id = c.id WHERE {where}"
+    )
+
+
+def _marks(values: Sequence[str]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def recent_alerts(reader: QuickReader, kinds: Sequence[str], limit: int) -> list[Record]:
+    """The newest ``limit`` alerts (notifications of ``kinds``), newest first."""
+    sql = _with_case("notification", _ALERT, f"t.kind IN ({_marks(kinds)})")
+    sql += " ORDER BY t.created_at DESC, t.id DESC LIMIT ?"
+    return records_with(reader.rows(sql, (*kinds, limit)), _ALERT, "case", "ref")
+
+
+def outgoing(reader: QuickReader, statuses: Sequence[str]) -> list[Record]:
+    """The outgoing messages in ``statuses``, oldest first."""
+    sql = _with_case("outbound_mail", _OUTGOING, f"t.status IN ({_marks(statuses)})")
+    return records_with(
+        reader.rows(sql + " ORDER BY t.id", tuple(statuses)), _OUTGOING, "case", "ref"
+    )
+
+
+_HELD = (
+    "id",
+    "status",
+    "reason_code",
+    "reason",
+    "raw_size",
+    "held_at",
+    "handled_by",
+    "handled_at",
+    "note",
+)
+_MESSAGE = ("from_address", "from_name", "subject", "message_id", "received_at")
+
+
+def quarantined(reader: QuickReader, statuses: Sequence[str], limit: int | None) -> list[Record]:
+    """The quarantined messages in ``statuses``, newest first (at most ``limit``), each with
+    its ``message`` (the mail row), ``client`` (the sender's: its code) and ``case`` (the one
+    it was released into: its reference)."""
+    columns = [f"q.{name}" for name in _HELD] + [f"m.{name}" for name in _MESSAGE]
+    sql = (
+        f"SELECT {', '.join(columns)}, cl.code, c.ref FROM quarantined_mail AS q "
+        "JOIN mail_message AS m ON q.message_id = m.id "
+        "LEFT OUTER JOIN client AS cl ON q.client_id = cl.id "
+        'LEFT OUTER JOIN "case" AS c ON q.case_id = c.id '
+        f"WHERE q.status IN ({_marks(statuses)}) ORDER BY q.held_at DESC, q.id DESC"
+    )
+    params: tuple[object, ...] = tuple(statuses)
+    if limit:
+        sql, params = sql + " LIMIT ?", (*params, limit)
+    found = []
+    for row in reader.rows(sql, params):
+        [held] = records([row[: len(_HELD)]], _HELD)
+        [message] = records([row[len(_HELD) : -2]], _MESSAGE)
+        code, ref = row[-2], row[-1]
+        client = None if code is None else Record(code=code)
+        case = None if ref is None else Record(ref=ref)
+        found.append(Record(**vars(held), message=message, client=client, case=case))
+    return found
