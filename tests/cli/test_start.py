@@ -258,6 +258,7 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
         ("services", "prepaid", "tiers"),
         ("client", "token", "list"),
         ("policy", "subscribers", "--all"),
+        ("audit", "--limit", "5", "--since", "2026-03-01"),
         ("notices", "show"),
     ):
         _, loaded = run(*words)  # the first user is this login: it signs in over the quick path

@@ -10,7 +10,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import peewee
@@ -61,6 +61,7 @@ from wzdesk.services.quick_case_reads import quick_case_list, quick_case_show
 from wzdesk.services.quick_reads import (
     quick_alert_rules,
     quick_alerts,
+    quick_audit,
     quick_clients,
     quick_contacts,
     quick_macros,
@@ -75,12 +76,14 @@ from wzdesk.services.quick_reads import (
     quick_users,
 )
 from wzdesk.services.related import link_cases, merge_cases
+from wzdesk.services.reports import AuditQuery, audit_entries
 from wzdesk.services.sent_fields import OUTBOX_STATUSES, UNSENT
 from wzdesk.services.templates import list_templates, save_template, template_dict, template_text
 from wzdesk.store import quick_cases
 from wzdesk.store.models import (
     ApiToken,
     Attachment,
+    AuditEntry,
     Case,
     CaseEvent,
     Client,
@@ -464,6 +467,61 @@ def test_the_alerts_and_the_outbox_are_the_ordinary_paths(
         assert _json(quick_outbox(database_url, "sam", clock.now(), statuses)) == _json(outbox)
     shown = {row["delivery"] for row in outbox}
     assert {"delivered", "failed", "retrying", "queued"} <= shown
+
+
+def test_the_audit_trail_is_the_ordinary_paths(
+    busy_desk: list[str], clock: FixedClock, database_url: str
+) -> None:
+    """``wzdesk audit`` by case (its reference typed loosely), by login, since an instant or a
+    date, at several limits; entries at one instant tie, one lies after the clock's now; an
+    agent (who may not view the audit trail) and a case no reference names are left to the
+    ordinary path, which refuses or says so."""
+    sam = sign_in("sam", clock).context
+    case_ref, other = [c.ref for c in Case.select().where(Case.is_open).order_by(Case.id).limit(2)]
+    for number in range(4):
+        sam.audit("test.same_instant", "case", case_ref, None, {"n": number})
+    clock.advance(timedelta(minutes=1))
+    reply(sign_in("kim", clock).context, other, "On it.")
+    reply(sam, case_ref, "One more thing.")
+    future = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+    AuditEntry.update(at=clock.now() + timedelta(hours=1)).where(
+        AuditEntry.id == future.id
+    ).execute()
+    zone = load_policy_book().at(clock.now()).calendar.zone
+    midnight = datetime.combine(support_date(clock.now()), time(0), tzinfo=zone)
+    first, second = AuditEntry.select().order_by(AuditEntry.id).limit(2)
+    AuditEntry.update(at=clock.now() - timedelta(days=2)).where(AuditEntry.id == first.id).execute()
+    late = midnight - timedelta(hours=1)  # yesterday in Toronto, today in UTC
+    AuditEntry.update(at=late).where(AuditEntry.id == second.id).execute()
+    if database_url.startswith("postgresql"):
+        assert quick_audit(database_url, "sam", clock.now(), None, None, None, 10) is None
+        return
+    day = support_date(clock.now())
+    asks = [
+        (None, None, None),
+        (case_ref, None, None),
+        (case_ref.lower().removeprefix("wz-"), None, None),
+        (None, " sam ", None),
+        (None, "kim", None),
+        (None, None, clock.now() - timedelta(seconds=30)),
+        (None, None, day),
+        (case_ref, "sam", day - timedelta(days=1)),
+    ]
+    sizes = []
+    for case, user, since in asks:
+        start = since
+        if isinstance(since, date) and not isinstance(since, datetime):
+            start = datetime.combine(since, time(0), tzinfo=zone)
+        for limit in (1, 3, 5, 1000):
+            expected = audit_entries(sam, AuditQuery(case, user, start, limit))
+            found = quick_audit(database_url, "sam", clock.now(), case, user, since, limit)
+            assert _json(found) == _json(expected), (case, user, since, limit)
+        sizes.append(len(expected))
+    assert all(sizes), sizes  # each condition selects some
+    assert sizes[0] == AuditEntry.select().count() - 1  # not the one after now
+    assert sizes[5] < sizes[6] < sizes[0]
+    assert quick_audit(database_url, "kim", clock.now(), None, None, None, 10) is None
+    assert quick_audit(database_url, "sam", clock.now(), "WZ-999999", None, None, 10) is None
 
 
 def test_the_quarantine_is_the_ordinary_paths(

@@ -6,7 +6,7 @@ is ISO-8601 in the support zone with seconds precision, e.g. ``2026-03-09T11:00:
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from wzdesk.core.errors import InvalidInput
@@ -57,6 +57,11 @@ def parse_date(text: str, field: str) -> date:
     if not EARLIEST_INSTANT.year <= day.year < LATEST_INSTANT.year:
         raise InvalidInput(f"expected a date between 1970 and 2199, got {text!r}", field=field)
     return day
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """Local midnight starting ``day`` in ``zone`` (the support zone)."""
+    return datetime.combine(day, time(0), tzinfo=zone)
 
 
 def format_instant(value: datetime | None, zone: ZoneInfo) -> str | None:

@@ -22,7 +22,7 @@ of a new database: the ordinary path creates, refuses or explains).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -203,6 +203,40 @@ def quick_quarantine(
         return [quarantine_dict(held, zone) for held in found]
 
     return read_quickly(url, identity, read)
+
+
+def quick_audit(
+    url: str | None,
+    identity: str | None,
+    now: datetime,
+    case: str | None,
+    user: str | None,
+    since: datetime | date | None,
+    limit: int,
+) -> list[dict[str, Any]] | None:
+    """``wzdesk audit``: the newest ``limit`` entries up to ``now`` (of a case, by a login,
+    since an instant or a date's support-zone midnight), newest first; None when the ordinary
+    path answers (a user who may not view reports, a case no reference names: it refuses or
+    says so)."""
+    from wzdesk.core.refs import ref_text
+    from wzdesk.core.rules import Action
+    from wzdesk.core.timefmt import day_start
+    from wzdesk.services.audit_fields import AUDIT_COLUMNS, audit_dict
+    from wzdesk.store import quick_audit, quick_cases
+
+    def read(reader: QuickReader) -> list[dict[str, Any]]:
+        zone = _zone_at(reader, now)
+        ref = None
+        if case is not None:
+            ref = ref_text(case)
+            if quick_cases.case_id(reader, ref) is None:
+                raise _StepAside
+        start = since if since is None or isinstance(since, datetime) else day_start(since, zone)
+        actor = None if user is None else user.strip()
+        found = quick_audit.audit_rows(reader, AUDIT_COLUMNS, now, ref, actor, start, limit)
+        return [audit_dict(values, zone) for values in found]
+
+    return read_quickly(url, identity, read, Action.VIEW_REPORTS)
 
 
 def quick_rates(

@@ -5,7 +5,6 @@ in the past, cases received after it do not exist and timers read from the facts
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,12 +13,11 @@ from typing import Any
 
 import peewee
 
-from wzdesk.core.bounds import check_limit
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import Action
 from wzdesk.core.sla import Severity, TimerState
 from wzdesk.core.sla_history import readings
-from wzdesk.core.timefmt import format_instant
+from wzdesk.services.audit_fields import AUDIT_COLUMNS, audit_dict, check_audit_limit
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.services.sla_history import (
@@ -611,16 +609,6 @@ REPORTS: dict[str, Callable[[ServiceContext, Period, PolicyBook | None], list[di
 # -- the audit trail ----------------------------------------------------------------------------
 
 
-#: The most audit entries one read returns.
-AUDIT_LIMIT = 100_000
-
-
-def check_audit_limit(limit: int) -> int:
-    """``limit`` if an audit read may return that many entries (1 to :data:`AUDIT_LIMIT`)."""
-    check_limit(limit, largest=AUDIT_LIMIT)
-    return limit
-
-
 @dataclass(frozen=True)
 class AuditQuery:
     """Which audit records: of one case, by one login, since an instant; newest first."""
@@ -650,30 +638,9 @@ def audit_entries(
     if query.since is not None:
         where &= AuditEntry.at >= query.since
     rows = (
-        AuditEntry.select(
-            AuditEntry.at,
-            AuditEntry.actor,
-            AuditEntry.authenticated_as,
-            AuditEntry.action,
-            AuditEntry.entity,
-            AuditEntry.entity_id,
-            AuditEntry.before_json,
-            AuditEntry.after_json,
-        )
+        AuditEntry.select(*(getattr(AuditEntry, name) for name in AUDIT_COLUMNS))
         .where(where)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(query.limit)
     )
-    return [
-        {
-            "at": format_instant(at, zone),
-            "actor": actor,
-            "authenticated_as": authenticated,
-            "action": action,
-            "entity": entity,
-            "entity_id": entity_id,
-            "before": json.loads(before) if before else None,
-            "after": json.loads(after) if after else None,
-        }
-        for at, actor, authenticated, action, entity, entity_id, before, after in rows_of(rows)
-    ]
+    return [audit_dict(values, zone) for values in rows_of(rows)]

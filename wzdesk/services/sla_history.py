@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from wzdesk.core.sla_history import (
     explain,
     sla_events,
 )
+from wzdesk.core.timefmt import day_start as day_start
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services.cases import get_case
 from wzdesk.services.context import ServiceContext
@@ -299,11 +300,6 @@ class EventQuery:
     ref: str | None = None
     start: date | None = None
     end: date | None = None
-
-
-def day_start(day: date, zone: ZoneInfo) -> datetime:
-    """Local midnight starting ``day`` in the support zone."""
-    return datetime.combine(day, time(0), tzinfo=zone)
 
 
 def check_period(start: date | None, end: date | None) -> None:

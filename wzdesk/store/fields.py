@@ -12,9 +12,7 @@ from typing import Any
 
 import peewee
 
-from wzdesk.store.stored_values import date_from_db, instant_from_db
-
-_SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+from wzdesk.store.stored_values import date_from_db, instant_from_db, instant_to_sqlite
 
 
 def _is_postgres(field: peewee.Field) -> bool:
@@ -38,7 +36,7 @@ class UTCDateTimeField(peewee.Field):
         utc = value.astimezone(UTC)
         if _is_postgres(self):
             return datetime(*utc.timetuple()[:6], utc.microsecond, tzinfo=UTC)
-        return utc.strftime(_SQLITE_FORMAT)
+        return instant_to_sqlite(utc)
 
     def python_value(self, value: Any) -> datetime | None:
         return instant_from_db(value)

@@ -1,9 +1,10 @@
 """Reading stored values back, without Peewee.
 
 The column types in :mod:`wzdesk.store.fields` and the quick read-only path of
-:mod:`wzdesk.store.quick_read` both turn what a driver returns into Python values; they share
-these functions so that the two paths cannot drift apart. SQLite returns text, PostgreSQL
-returns ``date`` and aware ``datetime`` objects: each function takes either.
+:mod:`wzdesk.store.quick_read` both turn what a driver returns into Python values (and an
+instant into SQLite's text); they share these functions so that the two paths cannot drift
+apart. SQLite returns text, PostgreSQL returns ``date`` and aware ``datetime`` objects: each
+function takes either.
 """
 
 from __future__ import annotations
@@ -14,6 +15,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 Hours = tuple[tuple[int, int], ...]
+
+
+#: How SQLite keeps an instant: fixed-width UTC text, so that text order is time order.
+SQLITE_INSTANT_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def instant_to_sqlite(value: datetime) -> str:
+    """An aware instant as SQLite stores it (and as a statement compares it with a column)."""
+    return value.astimezone(UTC).strftime(SQLITE_INSTANT_FORMAT)
 
 
 def instant_from_db(value: Any) -> datetime | None:
