@@ -59,6 +59,7 @@ COMMANDS = {
     "notices show": ["notices", "show"],
     "services rates": ["services", "rates"],
     "services prepaid tiers": ["services", "prepaid", "tiers"],
+    "services quote show": ["services", "quote", "show", "1"],
     "client token list": ["client", "token", "list"],
     "policy subscribers": ["policy", "subscribers", "--all"],
     "audit": ["audit", "--limit", "20"],

@@ -219,6 +219,13 @@ def test_showing_a_case_leaves_the_mail_machinery_alone(tmp_path: Path) -> None:
         assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == [], verb  # the quick path's
 
 
+NEW_CASE = (
+    *("--client", "ACME", "--contact", "ana@acme.example", "--severity", "minor"),
+    *("--channel", "phone", "--category", "services", "--summary", "Training for new staff"),
+)
+LINE = "specialist:2:d"
+
+
 def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None:
     database = str(tmp_path / "desk.db")
     env = {"WZDESK_NOW": "2026-03-09T14:00:00Z", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
@@ -263,6 +270,24 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
     ):
         _, loaded = run(*words)  # the first user is this login: it signs in over the quick path
         assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == [], words
+    run("client", "add", "ACME", "--name", "Acme")
+    run(
+        "contact",
+        "add",
+        "--client",
+        "ACME",
+        "--name",
+        "Ana",
+        "--email",
+        "ana@acme.example",
+        "--admin",
+    )
+    ref = run("case", "open", *NEW_CASE)[0].split()[0]
+    run("services", "quote", "new", ref, "--type", "c", "--scope", "Training", "--line", LINE)
+    for words in (("services", "quote", "show", "1"), ("services", "quote", "list", ref)):
+        shown, loaded = run(*words)
+        assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == [], words
+        assert "Q-1" in shown
 
 
 def test_a_database_failing_in_the_middle_of_a_quick_read_is_said_to_be_the_database(

@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import ON_ONE_DEMO_DESK
+from wzdesk.core.billing import parse_line_spec
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.errors import PermissionDenied
 from wzdesk.core.query import Query
@@ -27,6 +28,7 @@ from wzdesk.services.alerts import add_rule, alert_dict, list_rules, recent_aler
 from wzdesk.services.billing.card_fields import tier_dict
 from wzdesk.services.billing.common import support_date
 from wzdesk.services.billing.prepaid import list_tiers, set_tier
+from wzdesk.services.billing.quotes import new_quote, quotes_of_case, show_quote
 from wzdesk.services.billing.rates import rate_history, rates_in_force, set_rate
 from wzdesk.services.case_fields import case_dict
 from wzdesk.services.case_views import show_case
@@ -68,6 +70,7 @@ from wzdesk.services.quick_reads import (
     quick_notice_settings,
     quick_outbox,
     quick_quarantine,
+    quick_quotes,
     quick_rates,
     quick_subscribers,
     quick_templates,
@@ -92,6 +95,8 @@ from wzdesk.store.models import (
     Notification,
     OutboundMail,
     QuarantinedMail,
+    Quote,
+    QuoteLine,
     User,
 )
 from wzdesk.store.quick_read import QuickReader, open_quick_reader
@@ -570,6 +575,44 @@ def test_the_quarantine_is_the_ordinary_paths(
     every = [quarantine_dict(h, zone) for h in list_quarantine(QUARANTINE_STATUSES)]
     assert len(every) == 7 and {row["case"] for row in every} == {None, case.ref}
     assert None in {row["client"] for row in every} and None in {row["message_id"] for row in every}
+
+
+def test_quotes_are_the_ordinary_paths(
+    demo_desk: list[int], clock: FixedClock, database_url: str
+) -> None:
+    """``services quote show`` for every quote of the demo (drafts to work in progress, time
+    logged, prepaid, one from a hand-off with no service type yet) and ``quote list`` for
+    every case with quotes; numbers typed loosely, and those nothing has, are left to the
+    ordinary path."""
+    sam = sign_in("sam", clock).context
+    on_open = Quote.select().join(Case).where(Case.is_open).order_by(Quote.id).first()
+    lines = [parse_line_spec("programmer:3:h"), parse_line_spec("coordinator:1:d")]
+    new_quote(sam, on_open.case.ref, "c", "A second quote on the case.", lines)  # two on it
+    QuoteLine.update(position=100 - QuoteLine.position).execute()  # positions against id order
+    quotes = list(Quote.select().order_by(Quote.id))
+    handed_off = quotes[0]
+    Quote.update(origin="resolution", origin_case=demo_desk[0], service_type=None).where(
+        Quote.id == handed_off.id
+    ).execute()
+    if database_url.startswith("postgresql"):
+        assert quick_quotes(database_url, "sam", number=str(handed_off.id)) is None
+        return
+    views = []
+    for quote in quotes:
+        for typed in (str(quote.id), f"q-{quote.id}"):
+            found = quick_quotes(database_url, "sam", number=typed)
+            assert _json(found) == _json([show_quote(typed)]), typed
+        views.append(show_quote(quote.id))
+    for ref in {view["case"] for view in views}:
+        assert _json(quick_quotes(database_url, "sam", case=ref)) == _json(quotes_of_case(ref))
+    assert len(quotes_of_case(on_open.case.ref)) == 2
+    assert {view["status"] for view in views} >= {"draft", "sent", "approved", "in_progress"}
+    assert any(view["prepaid"] for view in views) and any(not view["prepaid"] for view in views)
+    assert any(view["used_hours"] != "0.00" for view in views)
+    assert views[0]["origin_case"] is not None and views[0]["service_type"] is None
+    for nothing in ("Q-999999", "99999999999999999999", "twelve"):
+        assert quick_quotes(database_url, "sam", number=nothing) is None  # it says so
+    assert quick_quotes(database_url, "sam", case="WZ-999999") is None
 
 
 def test_the_rate_card_and_the_tiers_are_the_ordinary_paths(

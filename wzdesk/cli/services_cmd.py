@@ -301,19 +301,36 @@ def run_quote_edit(args: argparse.Namespace, runtime: Runtime) -> int:
     return 0
 
 
-def run_quote_show(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.billing.quotes import show_quote
+def _quick_quotes(
+    runtime: Runtime, number: str | None = None, case: str | None = None
+) -> list[dict[str, Any]] | None:
+    """Quotes over the quick read-only path (issue 13), or None (``--as``, or the path cannot
+    be sure): the ordinary path answers."""
+    if runtime.act_as is not None:
+        return None
+    from wzdesk.services.quick_reads import quick_quotes
 
-    runtime.context()
-    _print_quote(show_quote(args.id), args.json)
+    return quick_quotes(runtime.db_url, runtime.identity, number, case)
+
+
+def run_quote_show(args: argparse.Namespace, runtime: Runtime) -> int:
+    found = _quick_quotes(runtime, number=args.id)
+    if found is None:
+        from wzdesk.services.billing.quotes import show_quote
+
+        runtime.context()
+        found = [show_quote(args.id)]
+    _print_quote(found[0], args.json)
     return 0
 
 
 def run_quote_list(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.billing.quotes import quotes_of_case
+    views = _quick_quotes(runtime, case=args.ref)
+    if views is None:
+        from wzdesk.services.billing.quotes import quotes_of_case
 
-    runtime.context()
-    views = quotes_of_case(args.ref)
+        runtime.context()
+        views = quotes_of_case(args.ref)
     if args.json:
         emit_json(views)
     else:

@@ -8,9 +8,12 @@ arithmetic is on integers and rounds half-up only where this module says so.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from wzdesk.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 #: Hundredths in one unit (one dollar in cents, one hour in hundredths of an hour).
 HUNDRED = 100
@@ -38,6 +41,8 @@ def parse_hundredths(
     Refused (InvalidInput naming ``field``): not a number, negative, zero (unless
     ``allow_zero``), more than two decimals, or above ``maximum`` hundredths.
     """
+    from decimal import Decimal, InvalidOperation  # here: reading and printing amounts need not
+
     raw = str(text).strip()
     try:
         value = Decimal(raw)

@@ -239,6 +239,52 @@ def quick_audit(
     return read_quickly(url, identity, read, Action.VIEW_REPORTS)
 
 
+def quick_quotes(
+    url: str | None, identity: str | None, number: str | None = None, case: str | None = None
+) -> list[dict[str, Any]] | None:
+    """``services quote show NUMBER`` (a list of one) or ``services quote list REF`` (the
+    case's quotes, newest first); None when the ordinary path answers (a number or reference
+    nothing has, or not a number at all: it says so). Instants in the support zone of the
+    policy in force when the quote was made (show) or the case received (list)."""
+    from wzdesk.core.bounds import is_possible_id
+    from wzdesk.core.errors import InvalidInput
+    from wzdesk.core.refs import ref_text
+    from wzdesk.services.billing.quote_fields import (
+        parse_quote_id,
+        priced_line,
+        quote_view,
+        used_from,
+    )
+    from wzdesk.store import quick_billing, quick_cases
+
+    def read(reader: QuickReader) -> list[dict[str, Any]]:
+        book = read_policy_book(reader.rows)
+        if case is not None:
+            case_id = quick_cases.case_id(reader, ref_text(case))
+            if case_id is None:
+                raise _StepAside
+            found = quick_billing.quotes(reader, case=case_id)
+        else:
+            try:
+                quote_id = parse_quote_id(number or "")
+            except InvalidInput:
+                raise _StepAside from None
+            if not is_possible_id(quote_id):
+                raise _StepAside
+            found = quick_billing.quotes(reader, quote=quote_id)
+            if not found:
+                raise _StepAside
+        views = []
+        for quote in found:
+            lines = [priced_line(row) for row in quick_billing.quote_lines(reader, quote.id)]
+            used = used_from(quick_billing.hours_used(reader, quote.id))
+            when = quote.created_at if case is None else quote.case.received_at
+            views.append(quote_view(quote, lines, used, book.at(when).calendar.zone))
+        return views
+
+    return read_quickly(url, identity, read)
+
+
 def quick_rates(
     url: str | None, identity: str | None, now: datetime, every: bool
 ) -> list[dict[str, Any]] | None:

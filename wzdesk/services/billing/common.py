@@ -9,9 +9,10 @@ from typing import Any, TypeVar, cast
 import peewee
 
 from wzdesk.core.bounds import is_possible_id
-from wzdesk.core.errors import InvalidInput, NotFound
-from wzdesk.core.text import is_number
+from wzdesk.core.errors import NotFound
 from wzdesk.services import versioning
+from wzdesk.services.billing.quote_fields import parse_quote_id
+from wzdesk.services.billing.quote_fields import quote_label as quote_label
 from wzdesk.services.calendar import support_zone_at
 from wzdesk.services.cases.records import add_event, save_case
 from wzdesk.services.context import ServiceContext
@@ -24,19 +25,6 @@ Q = TypeVar("Q", bound=peewee.Select)
 def support_date(instant: datetime) -> date:
     """The calendar date of ``instant`` in the support time zone."""
     return instant.astimezone(support_zone_at(instant)).date()
-
-
-def quote_label(quote_id: int) -> str:
-    """How people read a quote's id: ``Q-12``."""
-    return f"Q-{quote_id}"
-
-
-def parse_quote_id(text: str | int, field: str = "ID") -> int:
-    """``12``, ``Q-12`` or ``q12``."""
-    raw = str(text).strip().upper().removeprefix("Q").removeprefix("-")
-    if not is_number(raw):
-        raise InvalidInput(f"expected a quote number such as 12 or Q-12, got {text!r}", field=field)
-    return int(raw)
 
 
 def locked(query: Q) -> Q:

@@ -18,26 +18,18 @@ import peewee
 
 from wzdesk.core.billing import (
     QUOTE_MOVES,
-    ROLE_NAMES,
-    SERVICE_TYPE_NAMES,
     LineSpec,
     PricedLine,
     QuoteStatus,
     Rate,
     ServiceRole,
     ServiceType,
-    Unit,
-    hours_by_role,
-    next_moves,
     parse_enum,
     price_line,
-    quote_totals,
-    usage,
 )
 from wzdesk.core.errors import InvalidInput
-from wzdesk.core.money import HUNDRED, format_cents, format_hundredths
+from wzdesk.core.money import HUNDRED, format_hundredths
 from wzdesk.core.rules import Action, Status
-from wzdesk.core.timefmt import format_instant
 from wzdesk.services.billing.common import (
     case_of,
     check_quote_version,
@@ -49,6 +41,8 @@ from wzdesk.services.billing.common import (
     support_date,
 )
 from wzdesk.services.billing.prepaid import hours_left, lock_client
+from wzdesk.services.billing.quote_fields import priced_line, used_from
+from wzdesk.services.billing.quote_fields import quote_view as view_of
 from wzdesk.services.billing.quote_mail import queue_quote_mail, quote_recipient
 from wzdesk.services.billing.rates import rate_card
 from wzdesk.services.calendar import PolicyBook, load_policy_book, support_zone_at
@@ -85,17 +79,8 @@ _STAMPS = {
 
 def priced_lines(quote_id: int) -> list[PricedLine]:
     """The quote's lines, in order, with the rates they were priced at."""
-    return [
-        PricedLine(
-            ServiceRole(row.role),
-            row.quantity_hundredths,
-            Unit(row.unit),
-            row.day_rate_cents if row.unit == Unit.DAYS else row.hour_rate_cents,
-        )
-        for row in QuoteLine.select()
-        .where(QuoteLine.quote == quote_id)
-        .order_by(QuoteLine.position, QuoteLine.id)
-    ]
+    rows = QuoteLine.select().where(QuoteLine.quote == quote_id)
+    return [priced_line(row) for row in rows.order_by(QuoteLine.position, QuoteLine.id)]
 
 
 def used_by_role(quote_id: int) -> dict[ServiceRole, int]:
@@ -107,68 +92,13 @@ def used_by_role(quote_id: int) -> dict[ServiceRole, int]:
         .group_by(TimeEntry.role)
         .tuples(),
     )
-    return {ServiceRole(role): int(total) for role, total in rows}
+    return used_from(rows)
 
 
 def quote_view(quote: Quote, zone: ZoneInfo | None = None) -> dict[str, Any]:
     """Everything about a quote, amounts as two-decimal strings (the JSON shape)."""
-    case: Case = quote.case
     zone = zone or support_zone_at(quote.created_at)
-    lines = priced_lines(quote.id)
-    totals = quote_totals(lines, quote.discount_bp)
-    quoted = hours_by_role(lines)
-    used = used_by_role(quote.id)
-    kind = ServiceType(quote.service_type) if quote.service_type else None
-    return {
-        "id": quote.id,
-        "label": quote_label(quote.id),
-        "case": case.ref,
-        "client": case.client.code,
-        "service_type": kind.value if kind else None,
-        "service_type_name": SERVICE_TYPE_NAMES[kind] if kind else None,
-        "scope": quote.scope,
-        "status": quote.status,
-        "rates_on": quote.rates_on.isoformat(),
-        "lines": [
-            {
-                "role": line.role.value,
-                "role_name": ROLE_NAMES[line.role],
-                "quantity": format_hundredths(line.quantity),
-                "unit": line.unit.value,
-                "hours": format_hundredths(line.hours),
-                "rate": format_cents(line.rate_cents),
-                "amount": format_cents(line.amount_cents),
-            }
-            for line in lines
-        ],
-        "subtotal": format_cents(totals.subtotal_cents),
-        "discount_percent": format_hundredths(quote.discount_bp),
-        "discount": format_cents(totals.discount_cents),
-        "total": format_cents(totals.total_cents),
-        "prepaid": quote.prepaid,
-        "quoted_hours": format_hundredths(sum(quoted.values())),
-        "used_hours": format_hundredths(sum(used.values())),
-        "usage": [
-            {
-                "role": row.role.value,
-                "quoted_hours": format_hundredths(row.quoted),
-                "used_hours": format_hundredths(row.used),
-                "percent_used": row.percent,
-            }
-            for row in usage(quoted, used)
-        ],
-        "next": next_moves(QuoteStatus(quote.status)),
-        "origin": quote.origin,
-        "origin_case": origin.ref if (origin := quote.origin_case) is not None else None,
-        "created_at": format_instant(quote.created_at, zone),
-        "created_by": quote.created_by,
-        "sent_at": format_instant(quote.sent_at, zone),
-        "approved_at": format_instant(quote.approved_at, zone),
-        "declined_at": format_instant(quote.declined_at, zone),
-        "started_at": format_instant(quote.started_at, zone),
-        "done_at": format_instant(quote.done_at, zone),
-        "version": quote.version,
-    }
+    return view_of(quote, priced_lines(quote.id), used_by_role(quote.id), zone)
 
 
 def show_quote(quote_id: str | int) -> dict[str, Any]:
