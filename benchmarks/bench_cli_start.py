@@ -60,6 +60,7 @@ COMMANDS = {
     "services rates": ["services", "rates"],
     "services prepaid tiers": ["services", "prepaid", "tiers"],
     "services quote show": ["services", "quote", "show", "1"],
+    "services balance": ["services", "balance", "CBE"],
     "client token list": ["client", "token", "list"],
     "policy subscribers": ["policy", "subscribers", "--all"],
     "audit": ["audit", "--limit", "20"],

@@ -284,10 +284,14 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
     )
     ref = run("case", "open", *NEW_CASE)[0].split()[0]
     run("services", "quote", "new", ref, "--type", "c", "--scope", "Training", "--line", LINE)
-    for words in (("services", "quote", "show", "1"), ("services", "quote", "list", ref)):
+    for words in (
+        ("services", "quote", "show", "1"),
+        ("services", "quote", "list", ref),
+        ("services", "balance", "acme"),
+    ):
         shown, loaded = run(*words)
         assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == [], words
-        assert "Q-1" in shown
+        assert "Q-1" in shown or "ACME: 0.00 h prepaid" in shown
 
 
 def test_a_database_failing_in_the_middle_of_a_quick_read_is_said_to_be_the_database(

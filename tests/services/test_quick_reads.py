@@ -27,7 +27,7 @@ from wzdesk.services import search
 from wzdesk.services.alerts import add_rule, alert_dict, list_rules, recent_alerts
 from wzdesk.services.billing.card_fields import tier_dict
 from wzdesk.services.billing.common import support_date
-from wzdesk.services.billing.prepaid import list_tiers, set_tier
+from wzdesk.services.billing.prepaid import balance, list_tiers, set_tier
 from wzdesk.services.billing.quotes import new_quote, quotes_of_case, show_quote
 from wzdesk.services.billing.rates import rate_history, rates_in_force, set_rate
 from wzdesk.services.case_fields import case_dict
@@ -64,6 +64,7 @@ from wzdesk.services.quick_reads import (
     quick_alert_rules,
     quick_alerts,
     quick_audit,
+    quick_balance,
     quick_clients,
     quick_contacts,
     quick_macros,
@@ -94,9 +95,11 @@ from wzdesk.store.models import (
     MailMessage,
     Notification,
     OutboundMail,
+    PrepaidPurchase,
     QuarantinedMail,
     Quote,
     QuoteLine,
+    TimeEntry,
     User,
 )
 from wzdesk.store.quick_read import QuickReader, open_quick_reader
@@ -613,6 +616,43 @@ def test_quotes_are_the_ordinary_paths(
     for nothing in ("Q-999999", "99999999999999999999", "twelve"):
         assert quick_quotes(database_url, "sam", number=nothing) is None  # it says so
     assert quick_quotes(database_url, "sam", case="WZ-999999") is None
+
+
+def test_a_prepaid_balance_is_the_ordinary_paths(
+    demo_desk: list[int], clock: FixedClock, database_url: str
+) -> None:
+    """``services balance`` for every client: purchases, work drawn on them (one logged at the
+    very instant of a purchase: the purchase comes first), work not drawn on them left out;
+    a code typed loosely, and one no client has."""
+    bought = PrepaidPurchase.select().order_by(PrepaidPurchase.id).first()
+    quotes = Quote.select().join(Case).where(Case.client == bought.client_id)
+    quote = quotes.first() or Quote.select().first()
+    drawn_before = len(balance(quote.case.client.code)["lines"])
+    for number, prepaid in enumerate((True, True, False)):
+        TimeEntry.create(
+            quote=quote,
+            author="kim",
+            role="specialist",
+            work_date=bought.bought_on + timedelta(days=number),
+            hours_hundredths=150 + number,
+            hour_rate_cents=125_00,
+            amount_cents=187_50,
+            prepaid=prepaid,
+            created_at=bought.created_at + timedelta(minutes=number),  # the first ties
+        )
+    if database_url.startswith("postgresql"):
+        assert quick_balance(database_url, "sam", bought.client.code) is None
+        return
+    for client in Client.select().order_by(Client.id):
+        expected = balance(client.code)
+        assert _json(quick_balance(database_url, "sam", client.code)) == _json(expected)
+    drawn = balance(quote.case.client.code)
+    assert len(drawn["lines"]) == drawn_before + 2  # the two drawn on the hours
+    tied = [line for line in drawn["lines"] if line["date"] == bought.bought_on.isoformat()]
+    assert [line["kind"] for line in tied][:2] == ["purchase", "time"]
+    typed = f" {bought.client.code.lower()} "
+    assert _json(quick_balance(database_url, "sam", typed)) == _json(balance(typed))
+    assert quick_balance(database_url, "sam", "NOPE") is None  # it says so
 
 
 def test_the_rate_card_and_the_tiers_are_the_ordinary_paths(

@@ -458,10 +458,16 @@ def run_tier_remove(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_balance(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.billing.prepaid import balance
+    result = None
+    if runtime.act_as is None:  # over the quick read-only path when it can (issue 13)
+        from wzdesk.services.quick_reads import quick_balance
 
-    runtime.context()
-    result = balance(args.client)
+        result = quick_balance(runtime.db_url, runtime.identity, args.client)
+    if result is None:
+        from wzdesk.services.billing.prepaid import balance
+
+        runtime.context()
+        result = balance(args.client)
     if args.json:
         emit_json(result)
         return 0

@@ -41,7 +41,7 @@ def parse_hundredths(
     Refused (InvalidInput naming ``field``): not a number, negative, zero (unless
     ``allow_zero``), more than two decimals, or above ``maximum`` hundredths.
     """
-    from decimal import Decimal, InvalidOperation  # here: reading and printing amounts need not
+    from decimal import Decimal, InvalidOperation  # here: ``services rates`` needs none (issue 13)
 
     raw = str(text).strip()
     try:
@@ -98,4 +98,6 @@ def display_money(cents: int) -> str:
 
 def display_amount(text: str) -> str:
     """An amount as JSON carries it (``"2775.00"``) as people read it (``$2,775.00``)."""
+    from decimal import Decimal
+
     return display_money(int(Decimal(text) * HUNDRED))

@@ -285,6 +285,23 @@ def quick_quotes(
     return read_quickly(url, identity, read)
 
 
+def quick_balance(url: str | None, identity: str | None, code: str) -> dict[str, Any] | None:
+    """``services balance CODE``: the client's prepaid hours line by line; None when the
+    ordinary path answers (a code no client has: it says so)."""
+    from wzdesk.services.billing.card_fields import balance_of
+    from wzdesk.store import quick_billing
+
+    def read(reader: QuickReader) -> dict[str, Any]:
+        client = _client_named(reader, code)
+        if client is None:  # an empty code: the ordinary path says what it wants
+            raise _StepAside
+        found = quick_directory.client_code(reader, client)
+        purchases = quick_billing.purchases(reader, client)
+        return balance_of(found, purchases, quick_billing.draws(reader, client))
+
+    return read_quickly(url, identity, read)
+
+
 def quick_rates(
     url: str | None, identity: str | None, now: datetime, every: bool
 ) -> list[dict[str, Any]] | None:

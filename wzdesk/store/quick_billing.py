@@ -1,10 +1,12 @@
-"""``services rates``, ``services prepaid tiers`` and ``services quote show|list`` in plain
-SQL, over the quick read-only SQLite connection (issue 13: scripts start fast without Peewee).
+"""``services rates``, ``services prepaid tiers``, ``services quote show|list`` and ``services
+balance`` in plain SQL, over the quick read-only SQLite connection (issue 13: scripts start
+fast without Peewee).
 
-The statements are the ones ``services.billing.rates``, ``prepaid.list_tiers`` and
-``quotes.show_quote|quotes_of_case`` make through the models (the same WHERE and ORDER BY, ties
-by id); the rows come back as records that :mod:`wzdesk.services.billing.card_fields` and
-:mod:`~wzdesk.services.billing.quote_fields` read as they read model rows.
+The statements are the ones ``services.billing.rates``, ``prepaid.list_tiers``,
+``quotes.show_quote|quotes_of_case`` and ``prepaid.balance`` make through the models (the same
+WHERE and ORDER BY, ties by id); the rows come back as records that
+:mod:`wzdesk.services.billing.card_fields` and :mod:`~wzdesk.services.billing.quote_fields`
+read as they read model rows.
 ``tests/services/test_quick_reads.py`` compares both paths' output.
 """
 
@@ -89,3 +91,38 @@ def hours_used(reader: QuickReader, quote: int) -> list[tuple[str, int]]:
     """(role, hours logged in hundredths) against the quote (``quotes.used_by_role``)."""
     sql = "SELECT role, SUM(hours_hundredths) FROM time_entry WHERE quote_id = ? GROUP BY role"
     return [(str(role), int(total)) for role, total in reader.rows(sql, (quote,))]
+
+
+_PURCHASE = (
+    "id",
+    "bought_on",
+    "created_at",
+    "hours_hundredths",
+    "price_cents",
+    "discount_bp",
+    "note",
+    "created_by",
+)
+_DRAW = ("id", "quote_id", "work_date", "created_at", "hours_hundredths", "role", "note", "author")
+
+
+def purchases(reader: QuickReader, client: int) -> list[Record]:
+    """The client's purchases of prepaid hours (in no particular order: the balance sorts)."""
+    sql = f"SELECT {', '.join(_PURCHASE)} FROM prepaid_purchase WHERE client_id = ?"
+    return records(reader.rows(sql, (client,)), _PURCHASE, dates=("bought_on",))
+
+
+def draws(reader: QuickReader, client: int) -> list[Record]:
+    """The time logged on the client's cases that drew on its prepaid hours, each with its
+    ``quote.case.ref``."""
+    columns = ", ".join(f"t.{name}" for name in _DRAW)
+    found = reader.rows(
+        f"SELECT {columns}, c.ref FROM time_entry AS t JOIN quote AS q ON t.quote_id = q.id "
+        'JOIN "case" AS c ON q.case_id = c.id WHERE c.client_id = ? AND t.prepaid',
+        (client,),
+    )
+    entries = records([row[:-1] for row in found], _DRAW, dates=("work_date",))
+    return [
+        Record(**vars(entry), quote=Record(case=Record(ref=row[-1])))
+        for entry, row in zip(entries, found, strict=True)
+    ]

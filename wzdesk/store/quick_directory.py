@@ -32,6 +32,11 @@ def client_id(reader: QuickReader, code: str) -> int | None:
     return int(found[0][0]) if found else None
 
 
+def client_code(reader: QuickReader, client: int) -> str:
+    """The code of the client with this id (which exists)."""
+    return str(reader.rows("SELECT code FROM client WHERE id = ?", (client,))[0][0])
+
+
 def clients(reader: QuickReader, active_only: bool = False) -> list[Record]:
     """Every client by code (``directory.list_clients``), or the active ones
     (``contacts.flagged_clients``)."""

@@ -1,10 +1,11 @@
-"""The rate card and the volume-discount tiers as read from their rows: a model row, or a row
-of the quick read-only path.
+"""The rate card, the volume-discount tiers and a client's prepaid balance as read from their
+rows: model rows, or rows of the quick read-only path.
 
-Peewee-free, as :mod:`wzdesk.services.desk_fields` is: ``wzdesk services rates`` and ``services
-tiers`` read an up-to-date SQLite file without Peewee (:mod:`wzdesk.services.quick_reads`,
-issue 13) and build their answer here from the same rows, in the same order, as the ordinary
-path (:mod:`wzdesk.services.billing.rates`, :mod:`~wzdesk.services.billing.prepaid`) does.
+Peewee-free, as :mod:`wzdesk.services.desk_fields` is: ``wzdesk services rates``, ``services
+prepaid tiers`` and ``services balance`` read an up-to-date SQLite file without Peewee
+(:mod:`wzdesk.services.quick_reads`, issue 13) and build their answer here from the same rows,
+in the same order, as the ordinary path (:mod:`wzdesk.services.billing.rates`,
+:mod:`~wzdesk.services.billing.prepaid`) does.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from wzdesk.core.billing import ROLE_NAMES, Rate, ServiceRole, Tier
+from wzdesk.core.billing import ROLE_NAMES, Rate, ServiceRole, Tier, running_balance
 from wzdesk.core.errors import NotFound
 from wzdesk.core.money import format_cents, format_hundredths
 from wzdesk.core.values import Value
@@ -89,4 +90,72 @@ def tier_dict(tier: Tier) -> dict[str, str]:
     return {
         "min_hours": format_hundredths(tier.min_hours),
         "discount_percent": format_hundredths(tier.discount),
+    }
+
+
+def _purchase(row: Any) -> tuple[tuple[Any, ...], date, int, int, dict[str, Any]]:
+    return (
+        (row.created_at, 0, row.id),
+        row.bought_on,
+        row.hours_hundredths,
+        0,
+        {
+            "kind": "purchase",
+            "purchase": row.id,
+            "price": format_cents(row.price_cents),
+            "discount_percent": format_hundredths(row.discount_bp),
+            "note": row.note,
+            "by": row.created_by,
+        },
+    )
+
+
+def _draw(entry: Any) -> tuple[tuple[Any, ...], date, int, int, dict[str, Any]]:
+    from wzdesk.services.billing.quote_fields import quote_label
+
+    return (
+        (entry.created_at, 1, entry.id),
+        entry.work_date,
+        0,
+        entry.hours_hundredths,
+        {
+            "kind": "time",
+            "time_entry": entry.id,
+            "case": entry.quote.case.ref,
+            "quote": quote_label(entry.quote_id),
+            "role": entry.role,
+            "note": entry.note,
+            "by": entry.author,
+        },
+    )
+
+
+def balance_of(code: str, purchases: Iterable[Any], draws: Iterable[Any]) -> dict[str, Any]:
+    """A client's prepaid hours from its ``prepaid_purchase`` rows and the prepaid
+    ``time_entry`` rows drawn on them (each with ``quote.case.ref``): every movement in the
+    order recorded (a purchase before work logged at the same instant), with the balance
+    after it."""
+    movements = sorted(
+        [_purchase(row) for row in purchases] + [_draw(entry) for entry in draws],
+        key=lambda movement: movement[0],
+    )
+    after = running_balance((hours_in, hours_out) for _, _, hours_in, hours_out, _ in movements)
+    lines = [
+        {
+            "date": day.isoformat(),
+            "hours_in": format_hundredths(hours_in),
+            "hours_out": format_hundredths(hours_out),
+            "balance": format_hundredths(left),
+            **details,
+        }
+        for (_, day, hours_in, hours_out, details), left in zip(movements, after, strict=True)
+    ]
+    bought = sum(movement[2] for movement in movements)
+    used = sum(movement[3] for movement in movements)
+    return {
+        "client": code,
+        "purchased_hours": format_hundredths(bought),
+        "used_hours": format_hundredths(used),
+        "balance_hours": format_hundredths(bought - used),
+        "lines": lines,
     }

@@ -8,18 +8,16 @@ purchase keeps the rate and discount it was sold at; changing tiers or rates nev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import peewee
 
-from wzdesk.core.billing import ServiceRole, Tier, parse_enum, prepaid_price, running_balance
+from wzdesk.core.billing import ServiceRole, Tier, parse_enum, prepaid_price
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.money import HUNDRED, format_cents, format_hundredths
 from wzdesk.core.rules import Action
-from wzdesk.services.billing.card_fields import tier_dict, tier_of
-from wzdesk.services.billing.common import locked, quote_label, support_date
+from wzdesk.services.billing.card_fields import balance_of, tier_dict, tier_of
+from wzdesk.services.billing.common import locked, support_date
 from wzdesk.services.billing.rates import rate_card
 from wzdesk.services.cases.records import clean_text
 from wzdesk.services.context import ServiceContext, write_transaction
@@ -168,79 +166,15 @@ def buy(
     return result
 
 
-@dataclass(frozen=True)
-class Movement:
-    """One line of a prepaid balance: hours in (a purchase) or out (work drawn)."""
-
-    day: date
-    order: tuple[Any, ...]
-    hours_in: int
-    hours_out: int
-    details: dict[str, Any]
-
-
 def balance(client_code: str) -> dict[str, Any]:
     """The client's prepaid hours, each purchase and each draw in the order recorded."""
     client = get_client(client_code)
-    movements = [
-        Movement(
-            row.bought_on,
-            (row.created_at, 0, row.id),
-            row.hours_hundredths,
-            0,
-            {
-                "kind": "purchase",
-                "purchase": row.id,
-                "price": format_cents(row.price_cents),
-                "discount_percent": format_hundredths(row.discount_bp),
-                "note": row.note,
-                "by": row.created_by,
-            },
-        )
-        for row in PrepaidPurchase.select().where(PrepaidPurchase.client == client)
-    ]
     draws = (
         TimeEntry.select(TimeEntry, Quote.id, Case.ref)
         .join(Quote)
         .join(Case, on=Quote.case)
         .where((Case.client == client) & TimeEntry.prepaid)
     )
-    movements += [
-        Movement(
-            entry.work_date,
-            (entry.created_at, 1, entry.id),
-            0,
-            entry.hours_hundredths,
-            {
-                "kind": "time",
-                "time_entry": entry.id,
-                "case": entry.quote.case.ref,
-                "quote": quote_label(entry.quote_id),
-                "role": entry.role,
-                "note": entry.note,
-                "by": entry.author,
-            },
-        )
-        for entry in draws
-    ]
-    movements.sort(key=lambda m: m.order)
-    after = running_balance((m.hours_in, m.hours_out) for m in movements)
-    lines = [
-        {
-            "date": m.day.isoformat(),
-            "hours_in": format_hundredths(m.hours_in),
-            "hours_out": format_hundredths(m.hours_out),
-            "balance": format_hundredths(left),
-            **m.details,
-        }
-        for m, left in zip(movements, after, strict=True)
-    ]
-    bought = sum(m.hours_in for m in movements)
-    used = sum(m.hours_out for m in movements)
-    return {
-        "client": client.code,
-        "purchased_hours": format_hundredths(bought),
-        "used_hours": format_hundredths(used),
-        "balance_hours": format_hundredths(bought - used),
-        "lines": lines,
-    }
+    return balance_of(
+        client.code, PrepaidPurchase.select().where(PrepaidPurchase.client == client), draws
+    )
