@@ -2,21 +2,24 @@
 scripts start fast; importing Peewee and the models alone costs four times ``python -c pass``).
 
 :func:`read_quickly` opens the reader, checks that the acting user signs in as the ordinary path
-would sign them in, and runs a reading in one snapshot. The directory lists (``user list``,
-``contact list``, ``client list``), the canned replies, the message templates, the alert rules,
-the notice settings, the alerts sent, the outbox, the rate card and the volume tiers are here;
-the case commands are in :mod:`wzdesk.services.quick_case_reads`. Each reads the rows the ordinary
-path reads through the models (:mod:`wzdesk.store.quick_directory`,
-:mod:`wzdesk.store.quick_cases`) and gives them to the same shaping functions, which are
-Peewee-free for that reason. An import-linter contract keeps these modules and everything they
-import free of Peewee. Each reading imports its own shaping functions: a command loads only
-what it prints (the rate card's arithmetic, the template catalogue and the notice rules cost a
-few milliseconds each, and this path exists to save milliseconds).
+would sign them in, and runs a reading in one snapshot. The directory's lists (users,
+contacts, clients, API tokens, subscribers), the desk's texts and rules (canned replies,
+message templates, alert rules, notice settings), what the desk sent and holds (alerts, the
+outbox, the quarantine), professional services (rates, tiers, quotes, a prepaid balance) and
+the audit trail are here; the case commands are in :mod:`wzdesk.services.quick_case_reads`.
+Each reads the rows the ordinary path reads through the models (``wzdesk.store.quick_*``) and
+gives them to the same shaping functions, which are Peewee-free for that reason. An
+import-linter contract keeps these modules and everything they import free of Peewee. Each
+reading imports its own shaping functions: a command loads only what it prints (the rate
+card's arithmetic, the template catalogue and the notice rules cost a few milliseconds each,
+and this path exists to save milliseconds).
 
 Each answers only when it is sure to answer as the ordinary path would, and returns None
-otherwise: a database the quick reader cannot open (see :mod:`wzdesk.store.quick_read`), or a
+otherwise: a database the quick reader cannot open (see :mod:`wzdesk.store.quick_read`), a
 sign-in with more to it than reading a user (no such user, a deactivated one, the first user
-of a new database: the ordinary path creates, refuses or explains).
+of a new database: the ordinary path creates, refuses or explains), a role that may not do
+what the command does, or a name, number or reference nothing has (the ordinary path words
+the error).
 """
 
 from __future__ import annotations
@@ -52,9 +55,9 @@ def read_quickly(
     action: Action | None = None,
 ) -> T | None:
     """``read`` over the quick reader in one snapshot, once the user is known to sign in (and,
-    with ``action``, to be allowed it); None when
-    the quick path cannot answer (``read`` may say None too). A user refused is left to the
-    ordinary path, which refuses in its own words.
+    with ``action``, to be allowed it); None when the quick path cannot answer (``read`` may
+    say None, or raise :class:`_StepAside`, too). A user refused is left to the ordinary path,
+    which refuses in its own words.
 
     ``identity``: a trusted caller's (tests); else the OS login, as the ordinary path signs in."""
     reader = open_quick_reader(url)
