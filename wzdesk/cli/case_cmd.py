@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from wzdesk.cli.common import Runtime, add_json_flag, severity_arg
+from wzdesk.cli.common import Runtime, add_json_flag, register_one_verb, severity_arg
 from wzdesk.cli.output import emit_json, emit_table, one_more, say_if_cut
 from wzdesk.core.bounds import MAX_LIMIT, check_limit
 from wzdesk.core.timefmt import format_business_duration, parse_instant
@@ -55,11 +55,7 @@ def register_only(subparsers: argparse._SubParsersAction, command: str, verb: st
     verb not defined in this module. Each verb's parser costs about a third of a millisecond
     of argparse: ``wzdesk case list`` built all fourteen for one (issue 13: scripts start
     fast). Help for ``wzdesk case`` itself, or a verb not named, builds them all."""
-    add_verb = _VERBS.get(verb or "")
-    if add_verb is None:
-        return False
-    add_verb(_verbs(subparsers))
-    return True
+    return register_one_verb(subparsers, _verbs, _VERBS, verb)
 
 
 def _add_open(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from wzdesk.core.clock import Clock, FixedClock, SystemClock
@@ -63,6 +63,23 @@ class ArgumentParser(argparse.ArgumentParser):
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON document")
+
+
+def register_one_verb(
+    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
+    command: Callable[[argparse._SubParsersAction], argparse._SubParsersAction],  # type: ignore[type-arg]
+    verbs: Mapping[str, Callable[[argparse._SubParsersAction], None]],  # type: ignore[type-arg]
+    verb: str | None,
+) -> bool:
+    """A command's parser (made by ``command``) with only ``verb``'s parser under it; False,
+    with nothing added, for a verb ``verbs`` does not hold (the caller then builds them all).
+    A module's ``register_only`` uses it: a script's start-up builds one verb, not the command's
+    every verb (issue 13)."""
+    add_verb = verbs.get(verb or "")
+    if add_verb is None:
+        return False
+    add_verb(command(subparsers))
+    return True
 
 
 def severity_arg(text: str) -> Severity:

@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Any
 
-from wzdesk.cli.common import Runtime, add_json_flag
+from wzdesk.cli.common import Runtime, add_json_flag, register_one_verb
 from wzdesk.cli.output import emit_json, emit_table
 from wzdesk.core.timefmt import parse_date
 
@@ -55,11 +55,7 @@ def register_only(subparsers: argparse._SubParsersAction, command: str, verb: st
     """The ``services`` parser with just the area ``verb`` names under it (``rates``,
     ``quote``...); False (nothing added) for none. The whole tree costs about 6 ms of argparse,
     more than ``services rates`` reads (issue 13: scripts start fast)."""
-    add_area = _AREAS.get(verb or "")
-    if add_area is None:
-        return False
-    add_area(_areas(subparsers))
-    return True
+    return register_one_verb(subparsers, _areas, _AREAS, verb)
 
 
 def _add_rates(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -38,7 +38,6 @@ BACKOFF_FIRST = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=1)
 #: A message claimed this long ago by a sender that never reported back is tried again.
 STALE_CLAIM = timedelta(minutes=10)
-STATUSES = OUTBOX_STATUSES
 
 
 def backoff(attempts: int) -> timedelta:
@@ -346,9 +345,9 @@ def _record_failure(ctx: ServiceContext, row: OutboundMail, error: str, permanen
 def list_outbox(statuses: tuple[str, ...] = ("pending", "sending", "failed")) -> list[OutboundMail]:
     """Outgoing messages in the given states, oldest first."""
     for status in statuses:
-        if status not in STATUSES:
+        if status not in OUTBOX_STATUSES:
             raise InvalidInput(
-                f"expected one of {', '.join(STATUSES)}, got {status!r}", field="--status"
+                f"expected one of {', '.join(OUTBOX_STATUSES)}, got {status!r}", field="--status"
             )
     return list(
         OutboundMail.select(OutboundMail, Case)

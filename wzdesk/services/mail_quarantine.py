@@ -31,16 +31,15 @@ from wzdesk.services.quarantine_fields import HELD, QUARANTINE_STATUSES
 from wzdesk.services.quarantine_fields import quarantine_dict as quarantine_dict
 from wzdesk.store.models import Case, Client, Contact, MailMessage, QuarantinedMail
 
-STATUSES = QUARANTINE_STATUSES
-
 
 def list_quarantine(statuses: tuple[str, ...] = (HELD,), limit: int | None = None) -> list[Any]:
     """Quarantined messages (newest first) with their message rows, in one query."""
     check_limit(limit)
     for status in statuses:
-        if status not in STATUSES:
+        if status not in QUARANTINE_STATUSES:
             raise InvalidInput(
-                f"expected one of {', '.join(STATUSES)}, got {status!r}", field="--status"
+                f"expected one of {', '.join(QUARANTINE_STATUSES)}, got {status!r}",
+                field="--status",
             )
     query = (
         QuarantinedMail.select(QuarantinedMail, MailMessage, Client)

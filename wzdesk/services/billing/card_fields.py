@@ -19,6 +19,7 @@ from wzdesk.core.billing import ROLE_NAMES, Rate, ServiceRole, Tier, running_bal
 from wzdesk.core.errors import NotFound
 from wzdesk.core.money import format_cents, format_hundredths
 from wzdesk.core.values import Value
+from wzdesk.services.billing.quote_fields import quote_label
 
 
 class RateRow(Value):
@@ -111,8 +112,6 @@ def _purchase(row: Any) -> tuple[tuple[Any, ...], date, int, int, dict[str, Any]
 
 
 def _draw(entry: Any) -> tuple[tuple[Any, ...], date, int, int, dict[str, Any]]:
-    from wzdesk.services.billing.quote_fields import quote_label
-
     return (
         (entry.created_at, 1, entry.id),
         entry.work_date,
