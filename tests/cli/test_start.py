@@ -143,9 +143,9 @@ NOT_FOR_READING = (
     "wzdesk.mail.transport",
     "lark",
 )
-#: What the calendar commands and the default ``case list`` do without on an up-to-date SQLite
-#: file (the quick read-only path): the ORM, and :mod:`dataclasses` with the :mod:`inspect` it
-#: drags in.
+#: What the calendar commands and ``case list`` without free text or a query do without on an
+#: up-to-date SQLite file (the quick read-only path): the ORM, and :mod:`dataclasses` with the
+#: :mod:`inspect` it drags in.
 NOT_FOR_THE_CALENDAR = (*NOT_FOR_READING, "peewee", "wzdesk.store.models", "dataclasses", "inspect")
 LOADED = """
 import sys
@@ -163,16 +163,18 @@ def test_reading_cases_leaves_the_heavy_modules_alone(tmp_path: Path) -> None:
     created = subprocess.run(first, capture_output=True, text=True, env=env, timeout=60)
     assert created.returncode == 0, created.stderr
     assert "wzdesk.store.migrations" in created.stderr  # the first call creates the schema
-    filtered = [*first, "--severity", "major"]  # a filter: the search, through the store
+    me = pwd.getpwuid(os.geteuid()).pw_name  # the first user of the database: a supervisor
+    filtered = [*first, "--severity", "major", "--as", me]  # --as: the search, through the store
     again = subprocess.run(filtered, capture_output=True, text=True, env=env, timeout=60)
     assert again.returncode == 0, again.stderr
     loaded = set(again.stderr.strip().splitlines()[-1].split(","))
     assert "peewee" in loaded  # the probe sees the database was opened
     assert sorted(loaded & set(NOT_FOR_READING)) == []
-    plain = subprocess.run(first, capture_output=True, text=True, env=env, timeout=60)
-    assert plain.returncode == 0, plain.stderr
-    loaded = set(plain.stderr.strip().splitlines()[-1].split(","))
-    assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == []  # the quick path's
+    for quick in (first, [*first, "--severity", "major", "--breached", "--all"]):
+        plain = subprocess.run(quick, capture_output=True, text=True, env=env, timeout=60)
+        assert plain.returncode == 0, plain.stderr
+        loaded = set(plain.stderr.strip().splitlines()[-1].split(","))
+        assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == []  # the quick path's
 
 
 #: What showing one case has no use for: the mail composer and SMTP transport (its outgoing
@@ -202,7 +204,7 @@ def test_showing_a_case_leaves_the_mail_machinery_alone(tmp_path: Path) -> None:
     ref = subprocess.run(listed, capture_output=True, text=True, env=env, timeout=60).stdout
     ref = ref.splitlines()[1].split()[0]  # whichever case the seed left open
     me = pwd.getpwuid(os.geteuid()).pw_name  # the first user of the database: a supervisor
-    ordinary = (["show", ref, "--as", me], ["list", "--limit", "5", "--all"])
+    ordinary = (["show", ref, "--as", me], ["list", "--limit", "5", "--all", "--as", me])
     for verb in ordinary:
         argv = [sys.executable, "-c", LOADED, "--db", database, "case", *verb]
         done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
@@ -210,7 +212,7 @@ def test_showing_a_case_leaves_the_mail_machinery_alone(tmp_path: Path) -> None:
         loaded = set(done.stderr.strip().splitlines()[-1].split(","))
         assert "wzdesk.store.models" in loaded  # the probe sees the case was read
         assert sorted(loaded & set(NOT_FOR_SHOWING)) == [], verb
-    for verb in (["show", ref], ["list", "--limit", "5"]):
+    for verb in (["show", ref], ["list", "--limit", "5"], ["list", "--all", "--status", "open"]):
         argv = [sys.executable, "-c", LOADED, "--db", database, "case", *verb]
         done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
         assert done.returncode == 0, done.stderr

@@ -7,18 +7,16 @@ aside whenever it cannot be sure."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-import peewee
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import ON_ONE_DEMO_DESK
+from tests.services.conftest import run_case_list
 from wzdesk.core.billing import parse_line_spec
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.errors import PermissionDenied
@@ -41,7 +39,6 @@ from wzdesk.services.contacts import (
     flagged_clients,
     train_contact,
 )
-from wzdesk.services.demo import generate
 from wzdesk.services.desk_fields import macro_dict, rule_dict
 from wzdesk.services.directory import (
     add_client,
@@ -103,19 +100,6 @@ from wzdesk.store.models import (
     User,
 )
 from wzdesk.store.quick_read import QuickReader, open_quick_reader
-
-
-@pytest.fixture
-def demo_desk(database: peewee.Database, clock: FixedClock) -> list[int]:
-    """300 demo cases, about a third open, a fifth of those waiting on the client; and twelve
-    running cases due at one instant, before any other, so that the first pages' edges fall
-    among ties. Returns those twelve."""
-    generate(clock, 300)
-    running = Case.is_open & Case.paused_since.is_null()
-    tied = [case.id for case in Case.select().where(running).order_by(Case.id).limit(12)]
-    due = clock.now() - timedelta(days=30)
-    Case.update(response_due=due, resolution_due=due).where(Case.id.in_(tied)).execute()
-    return tied
 
 
 def _ordinary(now: datetime, asked: int | None, limit: int | None) -> tuple[int, list[Any]]:
@@ -218,35 +202,19 @@ def test_it_steps_aside_for_whom_it_cannot_sign_in(
     assert len(mapped.rows) == 5
 
 
-def _run_list(url: str, *words: str) -> tuple[str, bool]:
-    """``wzdesk case list`` in a fresh process as ``sam``: its output, and whether it loaded
-    Peewee."""
-    program = (
-        "import sys\n"
-        "from wzdesk.cli.main import main\n"
-        f"code = main({['--db', url, 'case', 'list', *words]!r}, identity='sam')\n"
-        "print('peewee' in sys.modules, file=sys.stderr)\n"
-        "sys.exit(code)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, check=True
-    )
-    return done.stdout, done.stderr.splitlines()[-1] == "True"
-
-
 def test_the_command_prints_the_same_without_loading_peewee(
     demo_desk: list[int], database_url: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``--query ''`` is the same listing through the ordinary path (any query takes it)."""
+    """``--as`` (here as oneself) is the same listing through the ordinary path."""
     if database_url.startswith("postgresql"):
         pytest.skip("the quick path is SQLite's alone")
     monkeypatch.setenv("WZDESK_NOW", clock.now().isoformat())
     for words in (("--limit", "25"), ("--limit", "25", "--json")):
-        quick, loaded = _run_list(database_url, *words)
-        ordinary, loaded_ordinary = _run_list(database_url, *words, "--query", "")
+        quick, loaded = run_case_list(database_url, *words)
+        ordinary, loaded_ordinary = run_case_list(database_url, *words, "--as", "sam")
         assert not loaded and loaded_ordinary
         assert quick == ordinary
-    rows = json.loads(_run_list(database_url, "--limit", "25", "--json")[0])
+    rows = json.loads(run_case_list(database_url, "--limit", "25", "--json")[0])
     assert len(rows) == 25
 
 

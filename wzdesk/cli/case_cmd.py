@@ -313,32 +313,14 @@ def run_show(args: argparse.Namespace, runtime: Runtime) -> int:
     return 0
 
 
-def _default_listing(args: argparse.Namespace, runtime: Runtime) -> bool:
-    """``case list`` with no filter, no query and no ``--as``: what the quick path answers."""
-    flags = (args.status, args.severity, args.assignee, args.unassigned, args.client)
-    more = (args.breached, args.at_risk, args.search is not None, args.query is not None)
-    return not any(flags) and not any(more) and not args.all and runtime.act_as is None
-
-
 def _listed(args: argparse.Namespace, runtime: Runtime) -> tuple[list[dict[str, Any]], int]:
     """The page's case objects and how many matches were read (one past the page says the
-    list goes on). The default listing is read without Peewee when it can be (issue 13)."""
+    list goes on). Read without Peewee when it can be, ``--as`` never (issue 13)."""
+    from wzdesk.services.case_filter import CaseFilter
+
     limit = check_limit(args.limit)
     asked = one_more(limit, MAX_LIMIT)
     now = runtime.clock.now()
-    if _default_listing(args, runtime):
-        from wzdesk.services.quick_case_reads import quick_case_list
-
-        quick = quick_case_list(runtime.db_url, runtime.identity, now, limit, asked)
-        if quick is not None:
-            return quick.rows, quick.found
-
-    from wzdesk.services.case_fields import case_dict
-    from wzdesk.services.case_views import CaseFilter
-    from wzdesk.services.policy_book import load_policy_book
-    from wzdesk.services.search import context, filter_query, search_cases
-
-    me = runtime.context().actor  # cases are for console users only
     flt = CaseFilter(
         statuses=args.status,
         severities=args.severity,
@@ -350,6 +332,20 @@ def _listed(args: argparse.Namespace, runtime: Runtime) -> tuple[list[dict[str, 
         text=args.search,
         include_closed=args.all,
     )
+    if runtime.act_as is None:
+        from wzdesk.services.quick_case_reads import quick_case_list
+
+        quick = quick_case_list(
+            runtime.db_url, runtime.identity, now, limit, asked, flt, args.query
+        )
+        if quick is not None:
+            return quick.rows, quick.found
+
+    from wzdesk.services.case_fields import case_dict
+    from wzdesk.services.policy_book import load_policy_book
+    from wzdesk.services.search import context, filter_query, search_cases
+
+    me = runtime.context().actor  # cases are for console users only
     query = filter_query(flt, args.query)
     book = load_policy_book()
     found = search_cases(query, context(now, me, book), asked)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
@@ -13,7 +13,6 @@ from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity
 from wzdesk.core.text import clean
-from wzdesk.core.values import Value
 from wzdesk.services.case_fields import (
     CaseTimers,
     case_dict,
@@ -21,7 +20,10 @@ from wzdesk.services.case_fields import (
     sheet_dict,
     timers,
 )
-from wzdesk.services.cases import get_case, parse_choice
+from wzdesk.services.case_filter import MAX_SEARCH as MAX_SEARCH  # re-exported
+from wzdesk.services.case_filter import CaseFilter as CaseFilter  # re-exported
+from wzdesk.services.case_filter import parse_choice
+from wzdesk.services.cases import get_case
 from wzdesk.services.directory import get_user
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store import queries
@@ -78,10 +80,6 @@ def show_case(ref: str, now: datetime, book: PolicyBook | None = None) -> dict[s
     )
 
 
-#: Longest search text: LIKE patterns past ~50,000 bytes fail on SQLite only.
-MAX_SEARCH = 200
-
-
 def outgoing_of(case: Case, zone: Any) -> list[dict[str, Any]]:
     """Every message written for the case, oldest first, with its delivery state (see
     :func:`case_fields.outgoing_items`)."""
@@ -90,55 +88,6 @@ def outgoing_of(case: Case, zone: Any) -> list[dict[str, Any]]:
         (CaseEvent.case == case) & (CaseEvent.kind == "mail_not_sent")
     )
     return outgoing_items(mails, not_sent, zone)
-
-
-class CaseFilter(Value):
-    """What ``case list`` and the queue's quick filters select."""
-
-    _fields = (
-        "statuses",
-        "severities",
-        "assignee",
-        "unassigned",
-        "client",
-        "breached",
-        "at_risk",
-        "text",
-        "include_closed",
-    )
-    statuses: Sequence[str]
-    severities: Sequence[str]
-    assignee: str | None
-    unassigned: bool
-    client: str | None
-    breached: bool
-    at_risk: bool
-    text: str | None
-    include_closed: bool
-
-    def __init__(
-        self,
-        statuses: Sequence[str] = (),
-        severities: Sequence[str] = (),
-        assignee: str | None = None,
-        unassigned: bool = False,
-        client: str | None = None,
-        breached: bool = False,
-        at_risk: bool = False,
-        text: str | None = None,
-        include_closed: bool = False,
-    ) -> None:
-        self._set(
-            statuses=statuses,
-            severities=severities,
-            assignee=assignee,
-            unassigned=unassigned,
-            client=client,
-            breached=breached,
-            at_risk=at_risk,
-            text=text,
-            include_closed=include_closed,
-        )
 
 
 def select_cases(flt: CaseFilter, now: datetime) -> peewee.ModelSelect[Case]:

@@ -1,10 +1,14 @@
-"""``wzdesk case list`` with no filter and ``wzdesk case show``, answered without Peewee
-(issue 13; :mod:`wzdesk.services.quick_reads` says how the quick path works).
+"""``wzdesk case list`` and ``wzdesk case show``, answered without Peewee (issue 13;
+:mod:`wzdesk.services.quick_reads` says how the quick path works).
 
-The page is what :func:`wzdesk.services.search.search_cases` gives for the default query
-(every case not closed, most urgent first): the same walk of the queue's index in plain SQL
-(:mod:`wzdesk.store.quick_cases`), ranked by the same :func:`urgency.first_in_order`, each case
-shown by the same :func:`case_fields.case_dict`.
+The page is what :func:`wzdesk.services.search.search_cases` gives for the query the flags
+and ``--query`` stand for (:func:`case_filter.flags_query`, the same on both paths): the same
+condition and order written as SQLite text (:mod:`wzdesk.store.quick_query`), the same walk of
+the queue's index for the most urgent first (:mod:`wzdesk.store.quick_cases`), ranked by the
+same :func:`urgency.first_in_order`, each case shown by the same :func:`case_fields.case_dict`.
+Free text (the full-text index, and the engine's plans around it), a flag the ordinary path
+refuses (it words the error) and ``--as`` take the ordinary path. A ``--query`` is parsed by
+the same parser, which loads ``lark``: such a page costs more than one with flags only.
 
 ``case show`` reads the rows ``case_views.show_case`` reads through the models and gives them
 to the same assembly, :func:`case_fields.sheet_dict`, with the same two-admin rule. A case
@@ -18,17 +22,23 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from wzdesk.core.errors import UserError
+from wzdesk.core.query import Query, SortKey, parse_query
 from wzdesk.core.refs import ref_text
+from wzdesk.core.sla import Severity
+from wzdesk.core.text import clean
 from wzdesk.services import urgency
 from wzdesk.services.case_fields import case_dict, link_items, outgoing_items, sheet_dict
-from wzdesk.services.policy_book import read_policy_book
-from wzdesk.services.quick_reads import admin_flags_of, read_quickly
-from wzdesk.store import quick_cases
+from wzdesk.services.case_filter import CaseFilter, flags_query
+from wzdesk.services.directory_fields import MAX_LOOKUP
+from wzdesk.services.policy_book import PolicyBook, read_policy_book
+from wzdesk.services.quick_reads import StepAside, acting_login, admin_flags_of, read_quickly
+from wzdesk.store import quick_cases, quick_directory, quick_query
 from wzdesk.store.quick_read import QuickReader
 
 
 class QuickList:
-    """A page of the default listing: ``found`` matches asked for (one past the page says
+    """A page of the listing: ``found`` matches asked for (one past the page says
     whether it is whole) and the case objects of the first ``limit``."""
 
     def __init__(self, found: int, rows: list[dict[str, Any]]) -> None:
@@ -37,21 +47,45 @@ class QuickList:
 
 
 def quick_case_list(
-    url: str | None, identity: str | None, now: datetime, limit: int | None, asked: int | None
+    url: str | None,
+    identity: str | None,
+    now: datetime,
+    limit: int | None,
+    asked: int | None,
+    flt: CaseFilter | None = None,
+    query_text: str | None = None,
 ) -> QuickList | None:
-    """The default listing's first ``asked`` cases (all, for None), the first ``limit`` of them
-    as case objects; None when the ordinary path must answer (see the module's docstring).
-    ``identity``: as for :func:`read_quickly`."""
+    """The first ``asked`` matches (all, for None) of ``case list``'s flags ``flt`` and query
+    ``query_text`` (none: every case not closed), the first ``limit`` of them as case objects;
+    None when the ordinary path must answer (see the module's docstring). ``identity``: as for
+    :func:`read_quickly`."""
 
     def read(reader: QuickReader) -> QuickList:
+        try:
+            query = flags_query(
+                flt or CaseFilter(),
+                parse_query(query_text) if query_text else Query(),
+                lambda typed: _login_of(reader, typed),
+            )
+        except UserError:
+            raise StepAside from None  # the ordinary path words it, naming the flag
         book = read_policy_book(reader.rows)
-        ids = urgency.first_in_order(
-            lambda count: _first(reader, count),
-            asked,
-            book,
-            now,
-            lambda chunk: quick_cases.urgency_rows(reader, chunk),
-        )
+        me = acting_login(reader, identity)
+        terms = quick_query.Terms(now, me, book.at(now).calendar.zone, _horizons(book, now))
+        try:
+            condition = quick_query.where(query, terms)
+        except quick_query.NoQuickForm:
+            raise StepAside from None  # free text: the full-text index and the engine's plans
+        if query.sort in ((), _DUE_FIRST):
+            ids = urgency.first_in_order(
+                lambda count: _first(reader, count, condition),
+                asked,
+                book,
+                now,
+                lambda chunk: quick_cases.urgency_rows(reader, chunk),
+            )
+        else:
+            ids = quick_cases.sorted_ids(reader, asked, condition, quick_query.order(query.sort))
         shown = ids if limit is None else ids[:limit]
         cases = quick_cases.cases_by_id(reader, shown)
         return QuickList(len(ids), [case_dict(cases[i], book, now) for i in shown if i in cases])
@@ -90,13 +124,41 @@ def quick_case_show(
     return read_quickly(url, identity, read)
 
 
-def _first(reader: QuickReader, count: int | None) -> list[int]:
-    """``search_ids``'s ``first`` for the default query: at least the first ``count`` cases in
-    SQL's urgency order (open ones by the index walk, then done ones)."""
+#: ``sort:due``: most urgent first, as with no ``sort:`` (``search._DUE_FIRST``).
+_DUE_FIRST = (SortKey("due", False),)
+
+
+def _first(reader: QuickReader, count: int | None, condition: quick_query.Where) -> list[int]:
+    """``search_ids``'s ``first`` with no free text: at least the first ``count`` matches in
+    SQL's urgency order (open ones by the index walk, then done ones: ``_most_urgent``)."""
     if count is None or count > urgency.STREAMED_UP_TO:
-        return quick_cases.sorted_ids(reader, count)
+        return quick_cases.sorted_ids(reader, count, condition)
     more = min(4 * count, urgency.STREAMED_UP_TO)
-    found: Sequence[int] = quick_cases.first_open(reader, more)
+    found: Sequence[int] = quick_cases.first_open(reader, more, condition)
     if len(found) < more:
-        found = [*found, *quick_cases.first_done(reader, more - len(found))]
+        found = [*found, *quick_cases.first_done(reader, more - len(found), condition)]
     return list(found)
+
+
+def _login_of(reader: QuickReader, typed: str) -> str:
+    """``directory.get_user(typed).login``; a login nobody has steps aside (the ordinary path
+    says so, naming ``--assignee``)."""
+    found = quick_directory.user_login(reader, clean(typed).strip().lower()[:MAX_LOOKUP])
+    if found is None:
+        raise StepAside
+    return found
+
+
+def _horizons(book: PolicyBook, now: datetime) -> quick_query.Horizons:
+    """``search._due``'s groups: for each business-time horizon ``seconds`` after ``now``, the
+    (policy version, severity) pairs whose calendar reaches it."""
+
+    def groups(seconds: int) -> dict[datetime, list[tuple[int, str]]]:
+        found: dict[datetime, list[tuple[int, str]]] = {}
+        for version_id, policy in book.policies().items():
+            for severity in Severity:
+                horizon = policy.calendar_for(severity).add_business_seconds(now, seconds)
+                found.setdefault(horizon, []).append((version_id, severity.value))
+        return found
+
+    return groups

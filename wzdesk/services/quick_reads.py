@@ -56,7 +56,7 @@ def read_quickly(
 ) -> T | None:
     """``read`` over the quick reader in one snapshot, once the user is known to sign in (and,
     with ``action``, to be allowed it); None when the quick path cannot answer (``read`` may
-    say None, or raise :class:`_StepAside`, too). A user refused is left to the ordinary path,
+    say None, or raise :class:`StepAside`, too). A user refused is left to the ordinary path,
     which refuses in its own words.
 
     ``identity``: a trusted caller's (tests); else the OS login, as the ordinary path signs in."""
@@ -69,7 +69,7 @@ def read_quickly(
             if role is None or (action is not None and not _allowed(role, action)):
                 return None
             return read(reader)
-    except _StepAside:
+    except StepAside:
         return None
     finally:
         reader.close()
@@ -233,7 +233,7 @@ def quick_audit(
         if case is not None:
             ref = ref_text(case)
             if quick_cases.case_id(reader, ref) is None:
-                raise _StepAside
+                raise StepAside
         start = since if since is None or isinstance(since, datetime) else day_start(since, zone)
         actor = None if user is None else user.strip()
         found = quick_audit.audit_rows(reader, AUDIT_COLUMNS, now, ref, actor, start, limit)
@@ -265,18 +265,18 @@ def quick_quotes(
         if case is not None:
             case_id = quick_cases.case_id(reader, ref_text(case))
             if case_id is None:
-                raise _StepAside
+                raise StepAside
             found = quick_billing.quotes(reader, case=case_id)
         else:
             try:
                 quote_id = parse_quote_id(number or "")
             except InvalidInput:
-                raise _StepAside from None
+                raise StepAside from None
             if not is_possible_id(quote_id):
-                raise _StepAside
+                raise StepAside
             found = quick_billing.quotes(reader, quote=quote_id)
             if not found:
-                raise _StepAside
+                raise StepAside
         views = []
         for quote in found:
             lines = [priced_line(row) for row in quick_billing.quote_lines(reader, quote.id)]
@@ -297,7 +297,7 @@ def quick_balance(url: str | None, identity: str | None, code: str) -> dict[str,
     def read(reader: QuickReader) -> dict[str, Any]:
         client = _client_named(reader, code)
         if client is None:  # an empty code: the ordinary path says what it wants
-            raise _StepAside
+            raise StepAside
         found = quick_directory.client_code(reader, client)
         purchases = quick_billing.purchases(reader, client)
         return balance_of(found, purchases, quick_billing.draws(reader, client))
@@ -393,7 +393,7 @@ def admin_flags_of(reader: QuickReader, client: int) -> AdminFlags:
     return admin_flags_from(*quick_directory.admins(reader, client))
 
 
-class _StepAside(Exception):
+class StepAside(Exception):
     """Raised by a reading that finds the ordinary path must answer (it words the error)."""
 
 
@@ -404,13 +404,24 @@ def _client_named(reader: QuickReader, code: str | None) -> int | None:
         return None
     found = quick_directory.client_id(reader, client_code_text(code))
     if found is None:
-        raise _StepAside
+        raise StepAside
     return found
 
 
 def _zone_at(reader: QuickReader, now: datetime) -> ZoneInfo:
     """The support zone of the policy in force at ``now`` (instants are printed in it)."""
     return read_policy_book(reader.rows).at(now).calendar.zone
+
+
+def acting_login(reader: QuickReader, identity: str | None) -> str:
+    """The login of the console user ``identity`` (None: the OS login) signs in as, once
+    :func:`read_quickly` has found them (the ordinary path's ``context().actor``)."""
+    user = quick_directory.console_user(
+        reader, identity_text(os_login() if identity is None else identity)
+    )
+    if user is None:
+        raise StepAside
+    return user[0]
 
 
 def _signed_in(reader: QuickReader, identity: str) -> str | None:

@@ -15,7 +15,6 @@ from typing import Any, cast
 import peewee
 
 from wzdesk.core.bounds import check_limit
-from wzdesk.core.errors import InvalidInput
 from wzdesk.core.query import (
     And,
     DateTerm,
@@ -29,15 +28,11 @@ from wzdesk.core.query import (
     SortKey,
     TextTerm,
     parse_query,
-    text_words,
 )
-from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity
-from wzdesk.core.text import clean
 from wzdesk.core.values import Value
 from wzdesk.services import urgency
-from wzdesk.services.case_views import MAX_SEARCH, CaseFilter
-from wzdesk.services.cases import parse_choice
+from wzdesk.services.case_filter import CaseFilter, flags_query
 from wzdesk.services.directory import get_user
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store import fulltext, queries
@@ -244,45 +239,10 @@ def _text(term: TextTerm, public_only: bool = False, among: Sequence[int] | None
 
 
 def filter_query(flt: CaseFilter, text: str | None = None) -> Query:
-    """The query ``case list``'s flags stand for (validated, naming the flag), ANDed with the
-    query ``text``; ``--status`` and ``--all`` look past the open cases."""
+    """The query ``case list``'s flags stand for, ANDed with the query ``text`` (see
+    :func:`case_filter.flags_query`)."""
     parsed = parse_query(text) if text else Query()
-    parts: list[Node] = [parsed.where] if parsed.where is not None else []
-    if flt.statuses:
-        statuses = [parse_choice(Status, s, "--status").value for s in flt.statuses]
-        parts.append(Or(tuple(FieldTerm("status", s) for s in statuses)))
-    if flt.severities:
-        severities = [parse_choice(Severity, s, "--severity").value for s in flt.severities]
-        parts.append(Or(tuple(FieldTerm("severity", s) for s in severities)))
-    if flt.assignee:
-        parts.append(FieldTerm("assignee", get_user(flt.assignee).login.lower()))
-    if flt.unassigned:
-        parts.append(FieldTerm("assignee", "none"))
-    if flt.client:
-        parts.append(FieldTerm("client", clean(flt.client).strip().upper()[:40]))
-    sla: list[Node] = []
-    if flt.breached:
-        sla.append(SlaTerm("breached_any"))
-    if flt.at_risk:
-        sla.append(SlaTerm("at_risk"))
-    if sla:
-        parts.append(sla[0] if len(sla) == 1 else Or(tuple(sla)))
-    if flt.text:
-        words = clean(flt.text).strip()
-        if len(words) > MAX_SEARCH:
-            raise InvalidInput(f"at most {MAX_SEARCH} characters", field="--search")
-        pieces = words.split()
-        if len(pieces) == 1 and text_words(pieces[0]):
-            parts.append(TextTerm(pieces[0]))
-        elif text_words(words):
-            parts.append(TextTerm(words, phrase=True))
-    scope = parsed.scope
-    if flt.statuses or flt.include_closed:
-        scope = "all"
-    where: Node | None = None
-    if parts:
-        where = parts[0] if len(parts) == 1 else And(tuple(parts))
-    return Query(where, parsed.sort, scope)
+    return flags_query(flt, parsed, lambda typed: get_user(typed).login)
 
 
 def _next_due() -> Any:

@@ -23,40 +23,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from wzdesk.core.sla import Severity
+from wzdesk.store.quick_query import URGENCY_ORDER, Where
 from wzdesk.store.quick_read import QuickReader, Record, listed_ids, records
 from wzdesk.store.stored_values import instant_from_db
 
 #: Not closed: the scope of a listing without ``--all`` (``search._scope``, "open").
-_LISTED = "status != 'closed'"
+LISTED: Where = ("(status != 'closed')", ())
 
 #: An open case's stored next due instant: the very expression of the partial index
 #: ``case_open_next_due`` (migration ``_queue_order_index``; ``queries.open_next_due``).
 _OPEN_NEXT_DUE = (
     "(CASE WHEN ((first_response_at IS NULL) AND (response_due < resolution_due)) "
     "THEN response_due ELSE resolution_due END)"
-)
-
-#: The nearest due instant among the running timers, NULL when none runs (``search._next_due``).
-_NEXT_DUE = (
-    "(CASE WHEN (first_response_at IS NULL AND resolved_at IS NULL) "
-    "THEN MIN(response_due, resolution_due) "
-    "WHEN first_response_at IS NULL THEN response_due "
-    "WHEN resolved_at IS NULL THEN resolution_due ELSE NULL END)"
-)
-
-_SEVERITY_RANK = (
-    "(CASE severity "
-    + " ".join(f"WHEN '{severity.value}' THEN {severity.rank}" for severity in Severity)
-    + " ELSE 9 END)"
-)
-
-#: Most urgent first (``search._order(())``): open before done, the nearest running due
-#: instant (none last: written out, as Peewee does where SQLite predates ``NULLS LAST``), the
-#: severity, the reference.
-_URGENCY_ORDER = (
-    f"(CASE WHEN status IN ('resolved', 'closed') THEN 1 ELSE 0 END), "
-    f"(CASE WHEN {_NEXT_DUE} IS NULL THEN 1 ELSE 0 END), {_NEXT_DUE}, {_SEVERITY_RANK}, id"
 )
 
 #: What the case object shows (:class:`wzdesk.services.case_fields.CaseRecord`), joined with
@@ -108,44 +86,56 @@ def _ids(rows: Sequence[Sequence[Any]]) -> list[int]:
     return [int(row[0]) for row in rows]
 
 
-def first_open(reader: QuickReader, count: int) -> list[int]:
-    """``search._first_open`` with no condition: the first ``count`` open cases by a walk of
-    the queue's index, the ties at the edge taken whole, then sorted exactly."""
-    walk = f"is_open AND {_LISTED}"
+def first_open(reader: QuickReader, count: int, condition: Where = LISTED) -> list[int]:
+    """``search._first_open``: the first ``count`` open cases meeting ``condition`` by a walk
+    of the queue's index, the ties at the edge taken whole, then sorted exactly."""
+    sql, params = condition
+    walk = f"is_open AND {sql}"  # bare is_open: the index's own condition
     first = reader.rows(
         f'SELECT id, {_OPEN_NEXT_DUE} FROM "case" WHERE {walk} '
-        f"ORDER BY {_OPEN_NEXT_DUE} LIMIT {int(count) + 1}"
+        f"ORDER BY {_OPEN_NEXT_DUE} LIMIT {int(count) + 1}",
+        params,
     )
     found = {int(row[0]) for row in first[:count]}
     edge = first[count - 1][1] if len(first) >= count else None
     if len(first) > count and first[count][1] == edge:  # ties past the edge: take them all
         ties = f'SELECT id FROM "case" WHERE {walk} AND {_OPEN_NEXT_DUE} = ?'
-        found.update(_ids(reader.rows(ties, (edge,))))
+        found.update(_ids(reader.rows(ties, (*params, edge))))
     if not found:
         return []
     return _ids(
         reader.rows(
             f'SELECT id FROM "case" WHERE id IN {listed_ids(sorted(found))} '
-            f"ORDER BY {_URGENCY_ORDER} LIMIT {int(count)}"
+            f"ORDER BY {URGENCY_ORDER} LIMIT {int(count)}"
         )
     )
 
 
-def first_done(reader: QuickReader, count: int) -> list[int]:
-    """``search._first_done``: the first ``count`` resolved cases, most urgent first."""
+def first_done(reader: QuickReader, count: int, condition: Where = LISTED) -> list[int]:
+    """``search._first_done``: the first ``count`` done cases meeting ``condition`` (resolved;
+    closed too when it allows them), most urgent first."""
+    sql, params = condition
     return _ids(
         reader.rows(
-            f'SELECT id FROM "case" WHERE is_open = 0 AND {_LISTED} '
-            f"ORDER BY {_URGENCY_ORDER} LIMIT {int(count)}"
+            f'SELECT id FROM "case" WHERE (is_open = 0) AND {sql} '
+            f"ORDER BY {URGENCY_ORDER} LIMIT {int(count)}",
+            params,
         )
     )
 
 
-def sorted_ids(reader: QuickReader, count: int | None) -> list[int]:
-    """``search._sorted_ids``: every case listed, sorted by SQL (the first ``count``)."""
+def sorted_ids(
+    reader: QuickReader,
+    count: int | None,
+    condition: Where = LISTED,
+    ordered_by: str = URGENCY_ORDER,
+) -> list[int]:
+    """``search._sorted_ids``: every case meeting ``condition``, sorted by SQL (the first
+    ``count``); ``ordered_by``: :func:`quick_query.order`'s list."""
+    sql, params = condition
     limit = "" if count is None else f" LIMIT {int(count)}"
     return _ids(
-        reader.rows(f'SELECT id FROM "case" WHERE {_LISTED} ORDER BY {_URGENCY_ORDER}{limit}')
+        reader.rows(f'SELECT id FROM "case" WHERE {sql} ORDER BY {ordered_by}{limit}', params)
     )
 
 

@@ -26,6 +26,13 @@ def users(reader: QuickReader) -> list[Record]:
     return [Record(**dict(zip(_USER, row, strict=True))) for row in found]
 
 
+def user_login(reader: QuickReader, login: str) -> str | None:
+    """The login of the console user ``login`` names (already cleaned and lower-cased), or
+    None (``directory.get_user``)."""
+    found = reader.rows('SELECT login FROM "user" WHERE login = ?', (login,))
+    return str(found[0][0]) if found else None
+
+
 def client_id(reader: QuickReader, code: str) -> int | None:
     """The id of the client with this code (already cleaned and upper-cased), or None."""
     found = reader.rows("SELECT id FROM client WHERE code = ?", (code,))

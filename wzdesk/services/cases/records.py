@@ -20,6 +20,7 @@ from wzdesk.core.sla import Severity, SlaPolicy
 from wzdesk.core.text import check_text
 from wzdesk.core.values import Value
 from wzdesk.services import versioning
+from wzdesk.services.case_filter import parse_choice as parse_choice  # the package names it
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.policy_book import PolicyBook
 from wzdesk.store.models import Case, CaseEvent, SlaPause, to_json
@@ -43,15 +44,6 @@ class Replied(Value):
 
 
 # -- parsing the vocabularies -------------------------------------------------------------------
-
-
-def parse_choice(enum: Any, value: str, field: str) -> Any:
-    """``enum(value)`` or an InvalidInput naming the field and the choices."""
-    try:
-        return enum(str(value).strip().lower())
-    except ValueError:
-        choices = ", ".join(member.value for member in enum)
-        raise InvalidInput(f"expected one of {choices}, got {value!r}", field=field) from None
 
 
 def clean_text(value: str, field: str, limit: int, required: bool = False) -> str:

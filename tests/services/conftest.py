@@ -1,0 +1,43 @@
+"""Fixtures shared by the quick read-only path's tests (issue 13)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+
+import peewee
+import pytest
+
+from wzdesk.core.clock import FixedClock
+from wzdesk.services.demo import generate
+from wzdesk.store.models import Case
+
+
+@pytest.fixture
+def demo_desk(database: peewee.Database, clock: FixedClock) -> list[int]:
+    """300 demo cases, about a third open, a fifth of those waiting on the client; and twelve
+    running cases due at one instant, before any other, so that the first pages' edges fall
+    among ties. Returns those twelve."""
+    generate(clock, 300)
+    running = Case.is_open & Case.paused_since.is_null()
+    tied = [case.id for case in Case.select().where(running).order_by(Case.id).limit(12)]
+    due = clock.now() - timedelta(days=30)
+    Case.update(response_due=due, resolution_due=due).where(Case.id.in_(tied)).execute()
+    return tied
+
+
+def run_case_list(url: str, *words: str) -> tuple[str, bool]:
+    """``wzdesk case list`` in a fresh process as ``sam``: its output, and whether it loaded
+    Peewee."""
+    program = (
+        "import sys\n"
+        "from wzdesk.cli.main import main\n"
+        f"code = main({['--db', url, 'case', 'list', *words]!r}, identity='sam')\n"
+        "print('peewee' in sys.modules, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    return done.stdout, done.stderr.splitlines()[-1] == "True"

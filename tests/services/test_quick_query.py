@@ -1,0 +1,323 @@
+"""``wzdesk case list`` with flags and ``--query``, read without Peewee (issue 13): over random
+queries of every term but free text, random flags, instants over two weeks and pages from one
+case to past the index walk's reach, the quick page is the search engine's page, case for case
+and field for field; free text, a flag the engine refuses and ``--as`` take the ordinary path.
+
+The desk has two policy versions (the second puts critical cases on 24x7 time), so ``due:``
+groups cases by more than one business-time horizon; tags on some cases; the ties of the demo
+desk fixture at the first pages' edges.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import peewee
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import ON_ONE_DEMO_DESK
+from tests.services.conftest import run_case_list
+from wzdesk.core.clock import FixedClock
+from wzdesk.core.query import SORT_KEYS
+from wzdesk.core.sla import Severity
+from wzdesk.services import search
+from wzdesk.services.calendar import PolicyChange, add_policy_version
+from wzdesk.services.case_fields import case_dict
+from wzdesk.services.case_filter import CaseFilter
+from wzdesk.services.context import ServiceContext
+from wzdesk.services.policy_book import load_policy_book
+from wzdesk.services.quick_case_reads import quick_case_list
+from wzdesk.store.models import Case, Client, Contact
+
+TAGS = ("billing", "vip", "upgrade")
+
+
+@pytest.fixture
+def query_desk(
+    demo_desk: list[int], supervisor: ServiceContext, clock: FixedClock
+) -> dict[str, list[str]]:
+    """The demo desk, a second policy version an hour on (24x7 critical), tags on every
+    third case; returns codes, contact emails and refs the queries name."""
+    add_policy_version(
+        supervisor,
+        PolicyChange(
+            effective_from=clock.now() + timedelta(hours=1),
+            around_the_clock={Severity.CRITICAL: True},
+            response_hours={Severity.CRITICAL: 2},
+        ),
+    )
+    for index, case in enumerate(Case.select().order_by(Case.id)):
+        if index % 3 == 0:
+            tags = sorted({TAGS[index % 2], TAGS[(index // 3) % 3]})
+            Case.update(tags=",".join(tags)).where(Case.id == case.id).execute()
+    codes = [client.code for client in Client.select().order_by(Client.id).limit(3)]
+    emails = [contact.email for contact in Contact.select().order_by(Contact.id).limit(3)]
+    names = [contact.name for contact in Contact.select().order_by(Contact.id.desc()).limit(2)]
+    refs = [case.ref for case in Case.select().order_by(Case.id).limit(3)]
+    return {"codes": codes, "emails": emails, "names": names, "refs": refs}
+
+
+def _terms(desk: dict[str, list[str]]) -> list[str]:
+    """Every kind of term but free text."""
+    return [
+        "sev:critical",
+        "sev:major",
+        "severity:minor",
+        "status:open",
+        "status:new",
+        "status:waiting_client",
+        "status:resolved",
+        "status:closed",
+        *(f"client:{code.lower()}" for code in desk["codes"]),
+        "assignee:kim",
+        "assignee:me",
+        "assignee:none",
+        "assignee:nobody",
+        *(f"tag:{tag}" for tag in TAGS),
+        *(f"contact:{email}" for email in desk["emails"]),
+        *(f'contact:"{name}"' for name in desk["names"]),
+        "channel:phone",
+        "channel:email",
+        "category:question",
+        "cat:configuration",
+        *(f"ref:{ref}" for ref in desk["refs"]),
+        "received:today",
+        "received:last-7d",
+        "received:>=2026-03-02",
+        "updated:<2026-03-09",
+        "updated:2026-03-09",
+        "resolved:last-30d",
+        "closed:<=2026-03-10",
+        "breached:any",
+        "breached:response",
+        "breached:resolution",
+        "is:breached",
+        "is:at-risk",
+        "is:paused",
+        "is:late",
+        "due:<2h",
+        "due:<=1d",
+        "due:>30m",
+        "due:>=4h",
+    ]
+
+
+@st.composite
+def _query_text(draw: st.DrawFn, terms: list[str]) -> str:
+    """Terms ANDed, some negated, some ORed in parentheses; a scope and sort keys or not."""
+    parts = []
+    for _ in range(draw(st.sampled_from([0, 1, 1, 1, 2, 2, 3]))):
+        term = draw(st.sampled_from(terms))
+        if draw(st.booleans()) and draw(st.booleans()):
+            term = f"({term} OR {draw(st.sampled_from(terms))})"
+        if draw(st.integers(0, 3)) == 0:
+            term = f"-{term}"
+        parts.append(term)
+    parts.append(draw(st.sampled_from(["", "", "is:all", "is:closed", "is:open"])))
+    for key in draw(st.lists(st.sampled_from(SORT_KEYS), max_size=2)):
+        parts.append(f"sort:{draw(st.sampled_from(['', '-']))}{key}")
+    return " ".join(part for part in parts if part)
+
+
+def _seldom(value: Any) -> st.SearchStrategy[Any]:
+    """A flag left unset three times in four: with every flag set, nothing matches."""
+    return st.sampled_from([None, None, None, value])
+
+
+_FLAGS = st.builds(
+    CaseFilter,
+    statuses=st.sampled_from([(), (), (), ("open",), ("New", "waiting_client"), ("closed",)]),
+    severities=st.sampled_from([(), (), (), ("critical",), ("MAJOR", "minor")]),
+    assignee=st.sampled_from([None, None, None, "kim", " Alex "]),
+    unassigned=_seldom(True).map(bool),
+    client=st.sampled_from([None, None, None, "atl", "BRC"]),
+    breached=_seldom(True).map(bool),
+    at_risk=_seldom(True).map(bool),
+    include_closed=_seldom(True).map(bool),
+)
+
+
+def _ordinary(
+    flt: CaseFilter, text: str, now: datetime, asked: int | None, limit: int | None
+) -> tuple[int, list[Any]]:
+    """The reference: what ``case list`` prints through the search engine."""
+    book = load_policy_book()
+    query = search.filter_query(flt, text)
+    found = search.search_cases(query, search.context(now, "sam", book), asked)
+    return len(found), [case_dict(case, book, now) for case in found[:limit]]
+
+
+@settings(ON_ONE_DEMO_DESK, max_examples=120)
+@given(data=st.data())
+def test_a_filtered_page_is_the_search_engines_page(
+    query_desk: dict[str, list[str]], clock: FixedClock, database_url: str, data: st.DataObject
+) -> None:
+    text = data.draw(_query_text(_terms(query_desk)), label="query")
+    flt = data.draw(_FLAGS, label="flags")
+    now = clock.now() + timedelta(hours=data.draw(st.integers(0, 24 * 14), label="hours"))
+    limit = data.draw(st.one_of(st.none(), st.integers(1, 60), st.just(1200)), label="limit")
+    asked = None if limit is None else limit + 1
+    quick = quick_case_list(database_url, "sam", now, limit, asked, flt, text)
+    if database_url.startswith("postgresql"):
+        assert quick is None  # the quick path is SQLite's alone
+        return
+    assert quick is not None
+    expected = _ordinary(flt, text, now, asked, limit)
+    assert json.dumps((quick.found, quick.rows)) == json.dumps(expected)
+
+
+#: Instants the single terms are judged at: Monday 10:00 (the desk's clock), that evening,
+#: Saturday noon, and the Wednesday after at 17:30 (a business day about to end).
+_LATER = (
+    timedelta(0),
+    timedelta(hours=9),
+    timedelta(days=5, hours=2),
+    timedelta(days=9, hours=7.5),
+)
+
+
+def test_each_term_alone_and_negated_is_the_search_engines(
+    query_desk: dict[str, list[str]], clock: FixedClock, database_url: str
+) -> None:
+    """Every term of the vocabulary, alone and negated, at four instants, on a page the
+    index walk reads (20) and one SQL sorts (1,200): the same cases; most of them find some."""
+    if database_url.startswith("postgresql"):
+        pytest.skip("the quick path is SQLite's alone")
+    found_some = 0
+    terms = _terms(query_desk)
+    for later in _LATER:
+        now = clock.now() + later
+        for term in terms:
+            for text in (term, f"-{term}"):
+                for limit in (20, 1200):
+                    quick = quick_case_list(database_url, "sam", now, limit, limit + 1, None, text)
+                    assert quick is not None, text
+                    expected = _ordinary(CaseFilter(), text, now, limit + 1, limit)
+                    assert json.dumps((quick.found, quick.rows)) == json.dumps(expected), (
+                        text,
+                        now,
+                    )
+                    found_some += bool(quick.found)
+    assert found_some > len(_LATER) * len(terms) * 2 * 2 * 3 // 4
+
+
+def test_a_case_on_a_terms_edge_is_judged_as_the_engine_judges_it(
+    query_desk: dict[str, list[str]], clock: FixedClock, database_url: str
+) -> None:
+    """Instants exactly on an edge: a response due exactly two business hours on (``due:<2h``
+    and ``due:>2h`` leave it out, ``due:<=2h`` and ``due:>=2h`` take it), a change at a
+    support-zone midnight (the day it starts), a reply exactly at its due instant (not late)."""
+    if database_url.startswith("postgresql"):
+        pytest.skip("the quick path is SQLite's alone")
+    now = clock.now()
+    book = load_policy_book()
+    running = Case.is_open & Case.first_response_at.is_null() & Case.paused_since.is_null()
+    due = Case.select().where(running & (Case.severity != "critical")).order_by(Case.id).first()
+    calendar = book.by_id(due.policy_id).calendar_for(Severity(due.severity))
+    horizon = calendar.add_business_seconds(now, 7200)
+    Case.update(response_due=horizon, resolution_due=horizon + timedelta(days=9)).where(
+        Case.id == due.id
+    ).execute()
+    midnight = datetime(2026, 3, 6, tzinfo=book.at(now).calendar.zone)
+    changed = Case.select().where(Case.id != due.id).order_by(Case.id).first()
+    Case.update(updated_at=midnight).where(Case.id == changed.id).execute()
+    answered = Case.select().where(Case.first_response_at.is_null(False)).order_by(Case.id).first()
+    on_time = Case.update(first_response_at=answered.response_due, resolved_at=None)
+    on_time.where(Case.id == answered.id).execute()
+    expected = {
+        "due:<2h": (due.ref, False),
+        "due:<=2h": (due.ref, True),
+        "due:>2h": (due.ref, False),  # exactly two hours left is not more than two
+        "due:>=2h": (due.ref, True),
+        "updated:<2026-03-06 is:all": (changed.ref, False),
+        "updated:2026-03-06 is:all": (changed.ref, True),
+        "updated:<=2026-03-05 is:all": (changed.ref, False),
+        "is:late is:all": (answered.ref, False),
+    }
+    for text, (ref, listed) in expected.items():
+        quick = quick_case_list(database_url, "sam", now, None, None, None, text)
+        assert quick is not None
+        assert json.dumps((quick.found, quick.rows)) == json.dumps(
+            _ordinary(CaseFilter(), text, now, None, None)
+        )
+        assert (ref in {row["ref"] for row in quick.rows}) is listed, text
+
+
+@pytest.mark.parametrize(
+    ("flt", "text"),
+    [
+        (CaseFilter(text="vacation"), None),  # free text: the engine's full-text plans
+        (CaseFilter(), "printer"),
+        (CaseFilter(), 'sev:major -"printer jam"'),
+        (CaseFilter(), "(sev:major OR payroll)"),
+        (CaseFilter(statuses=["bogus"]), None),  # the engine refuses, naming the flag
+        (CaseFilter(severities=["urgent"]), None),
+        (CaseFilter(assignee="nobody"), None),
+        (CaseFilter(text="x" * 201), None),
+        (CaseFilter(), "sev:"),  # a query the parser refuses
+    ],
+)
+def test_what_it_cannot_answer_is_left_to_the_ordinary_path(
+    demo_desk: list[int], clock: FixedClock, database_url: str, flt: CaseFilter, text: str | None
+) -> None:
+    assert quick_case_list(database_url, "sam", clock.now(), 20, 21, flt, text) is None
+
+
+def test_the_flags_page_reads_the_queues_index(
+    demo_desk: list[int], clock: FixedClock, database_url: str, database: peewee.Database
+) -> None:
+    """A filter on the open cases walks the queue's index, as the engine does: the page is the
+    first matches in urgency order, not a sort of every match."""
+    if database_url.startswith("postgresql"):
+        pytest.skip("the quick path is SQLite's alone")
+    from wzdesk.store import quick_cases, quick_query
+    from wzdesk.store.quick_read import open_quick_reader
+
+    zone = load_policy_book().at(clock.now()).calendar.zone
+    terms = quick_query.Terms(clock.now(), "sam", zone, lambda seconds: {})
+    query = search.filter_query(CaseFilter(severities=["major"], unassigned=True))
+    sql, params = quick_query.where(query, terms)
+    walk = (
+        'SELECT id FROM "case" WHERE is_open AND ' + sql + " ORDER BY "
+        "(CASE WHEN ((first_response_at IS NULL) AND (response_due < resolution_due)) "
+        "THEN response_due ELSE resolution_due END) LIMIT 5"
+    )
+    plan = " ".join(
+        str(row[-1]) for row in database.execute_sql(f"EXPLAIN QUERY PLAN {walk}", params)
+    )
+    assert "USING INDEX case_open_next_due" in plan
+    assert "TEMP B-TREE" not in plan
+    reader = open_quick_reader(database_url)
+    assert reader is not None
+    assert len(quick_cases.first_open(reader, 5, (sql, params))) == 5
+    reader.close()
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("--status", "open", "--severity", "major", "--limit", "15"),
+        ("--breached", "--at-risk", "--all", "--json"),
+        ("--query", "-is:paused due:<1d sort:client", "--limit", "10"),
+        ("--unassigned", "--client", "atl"),
+    ],
+)
+def test_the_command_prints_the_same_without_loading_peewee(
+    demo_desk: list[int],
+    database_url: str,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+    words: tuple[str, ...],
+) -> None:
+    """``--as`` (here as oneself) prints the same through the ordinary path."""
+    if database_url.startswith("postgresql"):
+        pytest.skip("the quick path is SQLite's alone")
+    monkeypatch.setenv("WZDESK_NOW", clock.now().isoformat())
+    quick, loaded = run_case_list(database_url, *words)
+    ordinary, loaded_ordinary = run_case_list(database_url, *words, "--as", "sam")
+    assert not loaded and loaded_ordinary
+    assert quick == ordinary and quick.strip()

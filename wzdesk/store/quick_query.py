@@ -1,0 +1,280 @@
+"""A query of the query language (:mod:`wzdesk.core.query`) as SQLite SQL text, for the quick
+read-only path of ``case list`` (issue 13).
+
+The search engine (:mod:`wzdesk.services.search`) compiles the same tree into Peewee
+expressions; importing Peewee costs more than a filtered page. Each function here writes the
+very condition or order the engine's function of the same name builds (the column tests of
+:mod:`wzdesk.store.queries` included), so that both paths select and rank the same cases:
+``tests/services/test_quick_query.py`` compares them over random queries and instants.
+
+Free text (the full-text index and the engine's plans around it) has no form here:
+:class:`NoQuickForm` is raised, and the caller leaves the query to the ordinary path.
+Columns are named bare: every statement reads the case table alone (the client's code, for
+``sort:client``, is a subquery).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from wzdesk.core.query import (
+    And,
+    DateTerm,
+    DueTerm,
+    FieldTerm,
+    Node,
+    Not,
+    Or,
+    Query,
+    SlaTerm,
+    SortKey,
+)
+from wzdesk.core.sla import Severity
+from wzdesk.store.stored_values import instant_to_sqlite
+
+#: SQL text and its parameters.
+Where = tuple[str, tuple[Any, ...]]
+#: For ``due:``: the business-time horizons ``seconds`` from now, each with the (policy
+#: version id, severity) pairs whose calendar reaches it (``search._due``'s groups).
+Horizons = Callable[[int], Mapping[datetime, Sequence[tuple[int, str]]]]
+
+
+class NoQuickForm(Exception):
+    """The query holds a term this module does not write (free text)."""
+
+
+class Terms:
+    """What a query is judged against (``search.SearchContext``, less the policy book): the
+    instant, the acting login (``assignee:me``), the support zone in force (dates) and the
+    due-horizon groups (``due:``)."""
+
+    def __init__(self, now: datetime, me: str | None, zone: ZoneInfo, horizons: Horizons) -> None:
+        self.now = now
+        self.me = me
+        self.zone = zone
+        self.horizons = horizons
+
+
+def _both(a: str, b: str) -> str:
+    return f"({a} AND {b})"
+
+
+def _either(a: str, b: str) -> str:
+    return f"({a} OR {b})"
+
+
+def _at(instant: datetime) -> str:
+    return instant_to_sqlite(instant)
+
+
+def where(query: Query, terms: Terms) -> Where:
+    """The whole condition of a query, scope included (``search.where``, without the rare-word
+    shortcut, which only lets the database start from fewer rows)."""
+    scope = {"open": "status != 'closed'", "closed": "status = 'closed'", "all": "1=1"}
+    params: list[Any] = []
+    condition = scope[query.scope]
+    if query.where is not None:
+        condition = _both(condition, compile_node(query.where, terms, params))
+    return condition, tuple(params)
+
+
+def compile_node(node: Node, terms: Terms, params: list[Any]) -> str:
+    """``search.compile_node``: a condition that is never NULL where the engine's is not."""
+    match node:
+        case And(items):
+            result = compile_node(items[0], terms, params)
+            for item in items[1:]:
+                result = _both(result, compile_node(item, terms, params))
+            return result
+        case Or(items):
+            result = compile_node(items[0], terms, params)
+            for item in items[1:]:
+                result = _either(result, compile_node(item, terms, params))
+            return result
+        case Not(item):
+            return f"NOT {compile_node(item, terms, params)}"
+        case FieldTerm(field, value):
+            return _field(field, value, terms, params)
+        case DateTerm():
+            return _date(node, terms, params)
+        case SlaTerm(kind):
+            return _sla(kind, terms.now, params)
+        case DueTerm(op, seconds):
+            return _due(op, seconds, terms, params)
+    raise NoQuickForm(node)
+
+
+def _field(field: str, value: str, terms: Terms, params: list[Any]) -> str:
+    if field in ("severity", "status", "channel", "category", "ref"):
+        params.append(value)
+        return f"({field} = ?)"
+    if field == "client":
+        params.append(value)
+        return "(client_id IN (SELECT id FROM client WHERE (code = ?)))"
+    if field == "contact":
+        params.extend((value, value))
+        return "(contact_id IN (SELECT id FROM contact WHERE ((email = ?) OR (LOWER(name) = ?))))"
+    if field == "assignee":
+        if value == "none":
+            return "(assignee_id IS NULL)"
+        login = (terms.me or "") if value == "me" else value
+        params.append(login.lower())
+        return _both(
+            "(assignee_id IS NOT NULL)",
+            '(assignee_id IN (SELECT id FROM "user" WHERE (LOWER(login) = ?)))',
+        )
+    if field == "tag":  # tags are stored sorted, lower case, comma-separated
+        params.append(f",{value},")
+        return "(INSTR(',' || tags || ',', ?) > 0)"
+    raise AssertionError(field)  # pragma: no cover
+
+
+_DATE_COLUMNS = {
+    "received": "received_at",
+    "updated": "updated_at",
+    "resolved": "resolved_at",
+    "closed": "closed_at",
+}
+
+
+def _day_start(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), zone)
+
+
+def _date(term: DateTerm, terms: Terms, params: list[Any]) -> str:
+    column = _DATE_COLUMNS[term.field]
+    start, end = term.day_range(terms.now.astimezone(terms.zone).date())
+    condition = f"({column} IS NOT NULL)"
+    if start is not None:
+        params.append(_at(_day_start(start, terms.zone)))
+        condition = _both(condition, f"({column} >= ?)")
+    if end is not None:
+        params.append(_at(_day_start(end, terms.zone)))
+        condition = _both(condition, f"({column} < ?)")
+    return condition
+
+
+#: ``queries.response_late()``: answered, after the response due instant.
+_RESPONSE_LATE = "((first_response_at IS NOT NULL) AND (first_response_at > response_due))"
+
+
+def _response_breached(now: datetime, params: list[Any]) -> str:
+    """``queries.response_breached``."""
+    params.append(_at(now))
+    return "((response_due < ?) AND (first_response_at IS NULL))"
+
+
+def _resolution_breached(now: datetime, params: list[Any]) -> str:
+    """``queries.resolution_breached``."""
+    params.append(_at(now))
+    return "((resolution_due < ?) AND ((paused_since IS NULL) OR (paused_since > resolution_due)))"
+
+
+def _sla(kind: str, now: datetime, params: list[Any]) -> str:
+    match kind:
+        case "breached_response":
+            return _both("(is_open = 1)", _response_breached(now, params))
+        case "breached_resolution":
+            return _both("(is_open = 1)", _resolution_breached(now, params))
+        case "breached_any":  # queries.breached
+            response = _response_breached(now, params)
+            return _both("is_open", _either(response, _resolution_breached(now, params)))
+        case "at_risk":  # queries.at_risk
+            params.append(_at(now))
+            response = "((first_response_at IS NULL) AND (response_at_risk_at <= ?))"
+            params.append(_at(now))
+            resolution = (
+                "((resolution_at_risk_at <= ?) AND "
+                "((paused_since IS NULL) OR (paused_since >= resolution_at_risk_at)))"
+            )
+            overdue = _either(_response_breached(now, params), _resolution_breached(now, params))
+            return _both(_both("is_open", _either(response, resolution)), f"NOT {overdue}")
+        case "paused":
+            return _both("(is_open = 1)", "(paused_since IS NOT NULL)")
+        case "late":
+            resolution_late = _both("(resolved_at IS NOT NULL)", "(resolved_at > resolution_due)")
+            return _either(_RESPONSE_LATE, resolution_late)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+_RUNNING_RESPONSE = "((is_open = 1) AND (first_response_at IS NULL))"
+_RUNNING_RESOLUTION = "(((is_open = 1) AND (resolved_at IS NULL)) AND (paused_since IS NULL))"
+
+
+def _due(op: str, seconds: int, terms: Terms, params: list[Any]) -> str:
+    """``search._due``: running (not paused) timers with less than ``seconds`` of business
+    time left, grouped by horizon."""
+    inclusive = op in ("<=", ">")
+    compare = "<=" if inclusive else "<"
+    groups = terms.horizons(seconds)
+    any_within = "1=0"
+    for index, (horizon, pairs) in enumerate(groups.items()):
+        within = _either(
+            _both(_RUNNING_RESPONSE, f"(response_due {compare} ?)"),
+            _both(_RUNNING_RESOLUTION, f"(resolution_due {compare} ?)"),
+        )
+        within_params: list[Any] = [_at(horizon), _at(horizon)]
+        if len(groups) > 1:
+            members = "1=0"
+            member_params: list[Any] = []
+            for version_id, severity in pairs:
+                members = _either(members, "((policy_id = ?) AND (severity = ?))")
+                member_params += [version_id, severity]
+            within = _both(members, within)
+            within_params = member_params + within_params
+        params.extend(within_params)
+        any_within = within if index == 0 else _either(any_within, within)
+    if op in ("<", "<="):
+        return any_within
+    return _both(_either(_RUNNING_RESPONSE, _RUNNING_RESOLUTION), f"NOT {any_within}")
+
+
+#: The nearest due instant among the running timers, NULL when none runs (``search._next_due``).
+NEXT_DUE = (
+    "(CASE WHEN (first_response_at IS NULL AND resolved_at IS NULL) "
+    "THEN MIN(response_due, resolution_due) "
+    "WHEN first_response_at IS NULL THEN response_due "
+    "WHEN resolved_at IS NULL THEN resolution_due ELSE NULL END)"
+)
+
+SEVERITY_RANK = (
+    "(CASE severity "
+    + " ".join(f"WHEN '{severity.value}' THEN {severity.rank}" for severity in Severity)
+    + " ELSE 9 END)"
+)
+
+_DONE = "(CASE WHEN status IN ('resolved', 'closed') THEN 1 ELSE 0 END)"
+
+#: Most urgent first (``search._order(())``): open before done, the nearest running due
+#: instant (none last: written out, as Peewee does where SQLite predates ``NULLS LAST``), the
+#: severity, the reference.
+URGENCY_ORDER = (
+    f"{_DONE}, (CASE WHEN {NEXT_DUE} IS NULL THEN 1 ELSE 0 END), {NEXT_DUE}, {SEVERITY_RANK}, id"
+)
+
+_SORT_COLUMNS = {
+    "due": (_DONE, NEXT_DUE),
+    "updated": ("updated_at",),
+    "received": ("received_at",),
+    "severity": (SEVERITY_RANK,),
+    "ref": ("id",),
+    "status": ("status",),
+    "client": ("(SELECT code FROM client WHERE client.id = client_id)",),
+}
+
+
+def order(sort: tuple[SortKey, ...]) -> str:
+    """``search._order``: the ORDER BY list of a query's ``sort:`` keys (most urgent first
+    with none), the reference breaking ties (newest first when the last key descends)."""
+    if not sort:
+        return URGENCY_ORDER
+    terms: list[str] = []
+    for key in sort:
+        direction = "DESC" if key.descending else "ASC"
+        nulls = " NULLS LAST" if key.key == "due" else ""  # search._NULLABLE_SORTS
+        terms += [f"{column} {direction}{nulls}" for column in _SORT_COLUMNS[key.key]]
+    tie = "id DESC" if sort[-1].descending else "id ASC"
+    return ", ".join([*terms, tie])
