@@ -294,6 +294,12 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
         shown, loaded = run(*words)
         assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == [], words
         assert "Q-1" in shown or "ACME: 0.00 h prepaid" in shown
+    explained, loaded = run("case", "explain", ref)
+    assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == []
+    assert explained.startswith(f"case      {ref}") and "response: target" in explained
+    events, loaded = run("sla", "events", "--case", ref, "--csv")
+    assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == []
+    assert events.startswith("case,target,kind,at,detail")
 
 
 def test_a_database_failing_in_the_middle_of_a_quick_read_is_said_to_be_the_database(

@@ -57,9 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_explain(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.sla_history import explain_case
-
-    result = explain_case(runtime.context(), args.ref)
+    result = _explained(args.ref, runtime)
     if args.json:
         emit_json(result)
         return 0
@@ -97,13 +95,21 @@ def run_explain(args: argparse.Namespace, runtime: Runtime) -> int:
     return 0
 
 
-def run_events(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.sla_history import EventQuery, event_rows
+def _explained(ref: str, runtime: Runtime) -> dict[str, Any]:
+    """``case explain``'s object: read without Peewee when it can be, ``--as`` never."""
+    if runtime.act_as is None:
+        from wzdesk.services.quick_history_reads import quick_explain
 
-    start = None if args.start is None else parse_date(args.start, "--from")
-    end = None if args.end is None else parse_date(args.end, "--to")
-    context = runtime.context()
-    rows = list(event_rows(context, EventQuery(args.case, start, end)))
+        quick = quick_explain(runtime.db_url, runtime.identity, ref, runtime.clock.now())
+        if quick is not None:
+            return quick
+    from wzdesk.services.sla_history import explain_case
+
+    return explain_case(runtime.context(), ref)
+
+
+def run_events(args: argparse.Namespace, runtime: Runtime) -> int:
+    rows = _events(args, runtime)
     if args.jsonl:
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -112,6 +118,22 @@ def run_events(args: argparse.Namespace, runtime: Runtime) -> int:
     else:
         emit_table(rows, EVENT_COLUMNS)
     return 0
+
+
+def _events(args: argparse.Namespace, runtime: Runtime) -> list[dict[str, Any]]:
+    """``sla events``' rows: one case's read without Peewee when it can be, ``--as`` never."""
+    if args.case is not None and args.start is None and args.end is None:
+        if runtime.act_as is None:
+            from wzdesk.services.quick_history_reads import quick_events
+
+            quick = quick_events(runtime.db_url, runtime.identity, args.case, runtime.clock.now())
+            if quick is not None:
+                return quick
+    from wzdesk.services.sla_history import EventQuery, event_rows
+
+    start = None if args.start is None else parse_date(args.start, "--from")
+    end = None if args.end is None else parse_date(args.end, "--to")
+    return list(event_rows(runtime.context(), EventQuery(args.case, start, end)))
 
 
 def _write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:

@@ -15,7 +15,6 @@ determine, at any instant ``t``:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,40 +27,80 @@ from wzdesk.core.case_sla import (
     shift_for_pause,
 )
 from wzdesk.core.sla import Severity, SlaPolicy, TimerState, TimerStatus
+from wzdesk.core.values import Value
+
+_set = object.__setattr__  # the values below set their fields directly: built per case
 
 RESPONSE = "response"
 RESOLUTION = "resolution"
 TARGETS = (RESPONSE, RESOLUTION)
 
 
-@dataclass(frozen=True)
-class SeverityChange:
+class SeverityChange(Value):
     """A severity change on the timeline."""
 
+    _fields = ("at", "before", "after")
     at: datetime
     before: Severity
     after: Severity
 
+    def __init__(self, at: datetime, before: Severity, after: Severity) -> None:
+        _set(self, "at", at)
+        _set(self, "before", before)
+        _set(self, "after", after)
 
-@dataclass(frozen=True)
-class Pause:
+
+class Pause(Value):
     """A span when the resolution clock stood still (``end`` None while ongoing)."""
 
+    _fields = ("start", "end", "reason")
     start: datetime
     end: datetime | None
     reason: str  # "waiting_client" | "resolved"
 
+    def __init__(self, start: datetime, end: datetime | None, reason: str) -> None:
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "reason", reason)
 
-@dataclass(frozen=True)
-class CaseFacts:
-    """What a case's SLA depends on, as recorded."""
 
+class CaseFacts(Value):
+    """What a case's SLA depends on, as recorded.
+
+    A :class:`Value`, not a frozen dataclass (``case explain`` and ``sla events`` read over
+    the quick path, issue 13); ``report sla`` builds one per case, so ``__init__`` sets the
+    fields directly, as a dataclass's does."""
+
+    _fields = (
+        "received_at",
+        "severity",
+        "severity_changes",
+        "first_response_at",
+        "pauses",
+        "closed_at",
+    )
     received_at: datetime
     severity: Severity  # the severity now (after every change)
-    severity_changes: tuple[SeverityChange, ...] = ()
-    first_response_at: datetime | None = None
-    pauses: tuple[Pause, ...] = ()
-    closed_at: datetime | None = None
+    severity_changes: tuple[SeverityChange, ...]
+    first_response_at: datetime | None
+    pauses: tuple[Pause, ...]
+    closed_at: datetime | None
+
+    def __init__(
+        self,
+        received_at: datetime,
+        severity: Severity,
+        severity_changes: tuple[SeverityChange, ...] = (),
+        first_response_at: datetime | None = None,
+        pauses: tuple[Pause, ...] = (),
+        closed_at: datetime | None = None,
+    ) -> None:
+        _set(self, "received_at", received_at)
+        _set(self, "severity", severity)
+        _set(self, "severity_changes", severity_changes)
+        _set(self, "first_response_at", first_response_at)
+        _set(self, "pauses", pauses)
+        _set(self, "closed_at", closed_at)
 
     @property
     def resolved_at(self) -> datetime | None:
@@ -92,7 +131,7 @@ class CaseFacts:
         elif self.severity_changes:
             severity = self.severity_changes[0].before
         pauses = tuple(
-            p if p.end is None or p.end <= instant else replace(p, end=None)
+            p if p.end is None or p.end <= instant else Pause(p.start, None, p.reason)
             for p in self.pauses
             if p.start <= instant
         )
@@ -112,12 +151,16 @@ class CaseFacts:
         return sorted((p.start, p.end) for p in self.pauses if p.end is not None)
 
 
-@dataclass(frozen=True)
-class Readings:
+class Readings(Value):
     """Both timers of a case at an instant."""
 
+    _fields = ("response", "resolution")
     response: TimerStatus
     resolution: TimerStatus
+
+    def __init__(self, response: TimerStatus, resolution: TimerStatus) -> None:
+        _set(self, "response", response)
+        _set(self, "resolution", resolution)
 
     def of(self, target: str) -> TimerStatus:
         return self.response if target == RESPONSE else self.resolution
@@ -143,14 +186,20 @@ def readings(policy: SlaPolicy, facts: CaseFacts, now: datetime) -> Readings:
 # -- the event log ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SlaEvent:
+class SlaEvent(Value):
     """One SLA event of a case: ``kind`` is at_risk, breached, met, late, paused or resumed."""
 
+    _fields = ("at", "target", "kind", "detail")
     at: datetime
     target: str  # "response" | "resolution"
     kind: str
-    detail: str = ""
+    detail: str
+
+    def __init__(self, at: datetime, target: str, kind: str, detail: str = "") -> None:
+        _set(self, "at", at)
+        _set(self, "target", target)
+        _set(self, "kind", kind)
+        _set(self, "detail", detail)
 
     @property
     def sort_key(self) -> tuple[datetime, int, int]:
@@ -221,28 +270,48 @@ def _run_segment(
 # -- explain ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(Value):
     """Business time that counted: ``[start, end)``, ``seconds`` long."""
 
+    _fields = ("start", "end", "seconds")
     start: datetime
     end: datetime
     seconds: float
 
+    def __init__(self, start: datetime, end: datetime, seconds: float) -> None:
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "seconds", seconds)
 
-@dataclass(frozen=True)
-class Skipped:
+
+class Skipped(Value):
     """Time that did not count, and why: ``night``, ``weekend``, ``holiday`` and/or ``pause``."""
 
+    _fields = ("start", "end", "reasons")
     start: datetime
     end: datetime
     reasons: tuple[str, ...]
 
+    def __init__(self, start: datetime, end: datetime, reasons: tuple[str, ...]) -> None:
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "reasons", reasons)
 
-@dataclass(frozen=True)
-class TargetExplanation:
+
+class TargetExplanation(Value):
     """How one target was counted."""
 
+    _fields = (
+        "target",
+        "target_seconds",
+        "due",
+        "state",
+        "until",
+        "elapsed_seconds",
+        "intervals",
+        "skipped",
+        "outcome_at",
+    )
     target: str
     target_seconds: int
     due: datetime
@@ -252,6 +321,30 @@ class TargetExplanation:
     intervals: tuple[Interval, ...]
     skipped: tuple[Skipped, ...]
     outcome_at: datetime | None  # when it was met (on time or late) or breached
+
+    def __init__(
+        self,
+        target: str,
+        target_seconds: int,
+        due: datetime,
+        state: TimerState,
+        until: datetime,
+        elapsed_seconds: float,
+        intervals: tuple[Interval, ...],
+        skipped: tuple[Skipped, ...],
+        outcome_at: datetime | None,
+    ) -> None:
+        self._set(
+            target=target,
+            target_seconds=target_seconds,
+            due=due,
+            state=state,
+            until=until,
+            elapsed_seconds=elapsed_seconds,
+            intervals=intervals,
+            skipped=skipped,
+            outcome_at=outcome_at,
+        )
 
 
 def explain(

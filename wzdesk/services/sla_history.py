@@ -7,7 +7,6 @@ severity changes), as plain tuples; the history itself is pure computation in
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,37 +17,24 @@ import peewee
 
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import Action
-from wzdesk.core.sla import Severity
-from wzdesk.core.sla_history import (
-    CaseFacts,
-    Pause,
-    SeverityChange,
-    SlaEvent,
-    TargetExplanation,
-    explain,
-    sla_events,
-)
+from wzdesk.core.sla_history import Pause, SeverityChange
 from wzdesk.core.timefmt import day_start as day_start
-from wzdesk.core.timefmt import format_instant
 from wzdesk.services.cases import get_case
 from wzdesk.services.context import ServiceContext
-from wzdesk.services.policy_book import PolicyBook, in_force_from, load_policy_book
+from wzdesk.services.history_fields import (
+    CASE_COLUMNS,
+    STATUS_KINDS,
+    case_row,
+    event_dicts,
+    explanation,
+    met_at,
+    met_event,
+    severity_change,
+)
+from wzdesk.services.history_fields import CaseRow as CaseRow  # re-exported: reports use it
+from wzdesk.services.history_fields import status_as_of as history_status
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store.models import Case, CaseEvent, PolicyVersion, SlaPause
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    """A case's identity and grouping fields, with its SLA facts."""
-
-    id: int
-    ref: str
-    policy_id: int
-    client: str
-    assignee: str | None
-    channel: str
-    category: str
-    status: str
-    facts: CaseFacts
 
 
 def rows_of(query: Any) -> Iterable[tuple[Any, ...]]:
@@ -56,18 +42,7 @@ def rows_of(query: Any) -> Iterable[tuple[Any, ...]]:
     return cast(Iterable[tuple[Any, ...]], query.tuples())
 
 
-_COLUMNS = (
-    Case.id,
-    Case.ref,
-    Case.policy,
-    Case.channel,
-    Case.category,
-    Case.status,
-    Case.severity,
-    Case.received_at,
-    Case.first_response_at,
-    Case.closed_at,
-)
+_COLUMNS = tuple(getattr(Case, name) for name in CASE_COLUMNS)  # history_fields.case_row's
 
 
 def load_case_rows(where: peewee.Expression, now: datetime) -> list[CaseRow]:
@@ -91,84 +66,43 @@ def load_case_rows(where: peewee.Expression, now: datetime) -> list[CaseRow]:
         .where(CaseEvent.case.in_(ids) & (CaseEvent.kind == "severity"))
         .order_by(CaseEvent.at, CaseEvent.id)
     ):
-        values = json.loads(data or "{}")
-        changes.setdefault(case_id, []).append(
-            SeverityChange(at, Severity(values["from"]), Severity(values["to"]))
-        )
-    rows = []
+        changes.setdefault(case_id, []).append(severity_change(at, data))
     query = (
         Case.select(*_COLUMNS, Case.client, Case.assignee)
         .where(where)
         .order_by(Case.received_at, Case.id)
     )
-    for (
-        case_id,
-        ref,
-        policy_id,
-        channel,
-        category,
-        status,
-        severity,
-        received,
-        responded,
-        closed,
-        client_id,
-        assignee_id,
-    ) in rows_of(query):
-        facts = CaseFacts(
-            received_at=received,
-            severity=Severity(severity),
-            severity_changes=tuple(changes.get(case_id, ())),
-            first_response_at=responded,
-            pauses=tuple(pauses.get(case_id, ())),
-            closed_at=closed,
-        )
+    rows = []
+    for values in rows_of(query):
+        case_id, client_id, assignee_id = values[0], values[-2], values[-1]
         rows.append(
-            CaseRow(
-                case_id,
-                str(ref),
-                policy_id,
+            case_row(
+                values[:-2],
                 clients.get(client_id, ""),
                 users.get(assignee_id) if assignee_id is not None else None,
-                channel,
-                category,
-                status,
-                facts,
+                changes.get(case_id, ()),
+                pauses.get(case_id, ()),
             )
         )
     return rows
 
 
 def status_as_of(row: CaseRow, now: datetime) -> str:
-    """The case's status at ``now``: the stored one if nothing was recorded after ``now``, else
-    rebuilt from the pauses and the timeline's status changes up to ``now``."""
-    facts = row.facts.as_of(now)
-    if facts == row.facts and row.status:
-        return row.status
-    if facts.closed_at is not None:
-        return "closed"
-    if facts.resolved_at is not None:
-        return "resolved"
-    if facts.paused_since is not None:
-        return "waiting_client"
-    changes = (
-        CaseEvent.select(CaseEvent.kind, CaseEvent.data_json)
-        .where(
-            (CaseEvent.case == row.id)
-            & CaseEvent.kind.in_(("status", "escalate", "reopen"))
-            & (CaseEvent.at <= now)
+    """The case's status at ``now`` (:func:`history_fields.status_as_of`, reading the
+    timeline's status changes up to ``now`` when it needs them)."""
+
+    def changes() -> Iterable[tuple[str, str | None]]:
+        return rows_of(
+            CaseEvent.select(CaseEvent.kind, CaseEvent.data_json)
+            .where(
+                (CaseEvent.case == row.id)
+                & CaseEvent.kind.in_(STATUS_KINDS)
+                & (CaseEvent.at <= now)
+            )
+            .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())
         )
-        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())
-    )
-    for kind, data in rows_of(changes):
-        if kind == "escalate":
-            return "escalated"
-        if kind == "reopen":
-            return "open"
-        target = json.loads(data or "{}").get("to")
-        if target in ("open", "escalated"):
-            return str(target)
-    return "open" if facts.first_response_at is not None else "new"
+
+    return history_status(row, now, changes)
 
 
 def _one_case(ref: str, now: datetime) -> CaseRow:
@@ -188,48 +122,15 @@ def explain_case(ctx: ServiceContext, ref: str, book: PolicyBook | None = None) 
     now = ctx.clock.now()
     book = book or load_policy_book()
     row = _one_case(ref, now)
-    policy = book.by_id(row.policy_id)
-    zone = policy.calendar.zone
     version = PolicyVersion.get_by_id(row.policy_id)
-    facts = row.facts.as_of(now)
-    response, resolution = explain(policy, row.facts, now)
-    return {
-        "ref": row.ref,
-        "as_of": format_instant(now, zone),
-        "zone": zone.key,
-        "received_at": format_instant(facts.received_at, zone),
-        "severity": facts.severity.value,
-        "status": status_as_of(row, now),
-        "policy": {
-            "version": row.policy_id,
-            "effective_from": format_instant(version.effective_from, zone),
-            "from": in_force_from(version.effective_from, zone),
-            "at_risk_ratio": policy.at_risk_ratio,
-            "around_the_clock": policy.targets[facts.severity].around_the_clock,
-        },
-        "severity_changes": [
-            {"at": format_instant(c.at, zone), "from": c.before.value, "to": c.after.value}
-            for c in facts.severity_changes
-        ],
-        "pauses": [
-            {
-                "start": format_instant(p.start, zone),
-                "end": format_instant(p.end, zone),
-                "reason": p.reason,
-            }
-            for p in facts.pauses
-        ],
-        "targets": [
-            _explained(response, zone, _met_event(row, "response", now)),
-            _explained(resolution, zone, _met_event(row, "resolution", now)),
-        ],
-    }
+    met = (_met_event(row, "response", now), _met_event(row, "resolution", now))
+    status = status_as_of(row, now)
+    return explanation(row, book.by_id(row.policy_id), version.effective_from, now, status, met)
 
 
 def _met_event(row: CaseRow, target: str, now: datetime) -> dict[str, Any] | None:
     """The timeline event that met a target: the first public reply, or the resolution."""
-    facts = row.facts.as_of(now)
-    at = facts.first_response_at if target == "response" else facts.resolved_at
+    at = met_at(row, target, now)
     if at is None:
         return None
     query = CaseEvent.select(CaseEvent.kind, CaseEvent.author, CaseEvent.at).where(
@@ -239,55 +140,7 @@ def _met_event(row: CaseRow, target: str, now: datetime) -> dict[str, Any] | Non
         query = query.where(CaseEvent.public == True)  # noqa: E712 - SQL, not Python
     else:
         query = query.where(CaseEvent.kind == "resolve")
-    found = query.order_by(CaseEvent.id).tuples().first()
-    if found is None:
-        return {"kind": target, "author": None, "at": at}
-    kind, author, event_at = found
-    return {"kind": kind, "author": author, "at": event_at}
-
-
-def _explained(
-    item: TargetExplanation, zone: ZoneInfo, met: dict[str, Any] | None
-) -> dict[str, Any]:
-    outcome: dict[str, Any] | None = None
-    if item.outcome_at is not None:
-        event = None
-        if met is not None and item.state.is_done:
-            event = {**met, "at": format_instant(met["at"], zone)}
-        outcome = {
-            "state": item.state.value,
-            "at": format_instant(item.outcome_at, zone),
-            "event": event,
-        }
-    return {
-        "target": item.target,
-        "target_seconds": item.target_seconds,
-        "due": format_instant(item.due, zone),
-        "state": item.state.value,
-        "counted_until": format_instant(item.until, zone),
-        "elapsed_seconds": _number(item.elapsed_seconds),
-        "intervals": [
-            {
-                "start": format_instant(i.start, zone),
-                "end": format_instant(i.end, zone),
-                "seconds": _number(i.seconds),
-            }
-            for i in item.intervals
-        ],
-        "skipped": [
-            {
-                "start": format_instant(s.start, zone),
-                "end": format_instant(s.end, zone),
-                "reasons": list(s.reasons),
-            }
-            for s in item.skipped
-        ],
-        "outcome": outcome,
-    }
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else round(value, 6)
+    return met_event(target, at, query.order_by(CaseEvent.id).tuples().first())
 
 
 # -- the event log ------------------------------------------------------------------------------
@@ -333,13 +186,4 @@ def event_rows(
 def _events_of(
     rows: Iterable[CaseRow], book: PolicyBook, now: datetime, zone: ZoneInfo
 ) -> Iterator[dict[str, Any]]:
-    for row in rows:
-        events: list[SlaEvent] = sla_events(book.by_id(row.policy_id), row.facts, now)
-        for event in events:
-            yield {
-                "case": row.ref,
-                "target": event.target,
-                "kind": event.kind,
-                "at": format_instant(event.at, zone),
-                "detail": event.detail,
-            }
+    return event_dicts(rows, book.by_id, now, zone)
