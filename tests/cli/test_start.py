@@ -269,6 +269,7 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
         ("policy", "subscribers", "--all"),
         ("audit", "--limit", "5", "--since", "2026-03-01"),
         ("notices", "show"),
+        ("backup", "list"),
     ):
         _, loaded = run(*words)  # the first user is this login: it signs in over the quick path
         assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == [], words

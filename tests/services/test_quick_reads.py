@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,6 +62,7 @@ from wzdesk.services.quick_reads import (
     quick_alert_rules,
     quick_alerts,
     quick_audit,
+    quick_backups,
     quick_balance,
     quick_clients,
     quick_contacts,
@@ -713,3 +715,46 @@ def test_the_notice_settings_are_the_ordinary_paths(
     assert _json(changed) == _json(load_notice_settings().as_dict())
     assert changed is not None and changed["acknowledge"]["phone"] is False
     assert changed["remind_after_business_days"] is None
+
+
+def test_the_backup_list_is_the_ordinary_paths(
+    demo_desk: list[int],
+    database_url: str,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Backups beside the database file and in a folder named by ``--to`` or
+    ``WZDESK_BACKUPS``: two within one second, one kept aside by a restore, the verified one
+    marked, files that are not backups left out; a ``--to`` the ordinary path refuses."""
+    if database_url.startswith("postgresql"):
+        pytest.skip("the quick path is SQLite's alone")
+    from wzdesk.services.backup import backup_folder, backup_status, make_backup, verify_backup
+    from wzdesk.services.backup_names import backup_rows
+
+    sam = sign_in("sam", clock).context
+    beside = backup_folder(None)
+    elsewhere = tmp_path / "elsewhere"
+    made = [make_backup(sam, beside, rotate=False) for _ in range(2)]  # one second: -2
+    clock.advance(timedelta(hours=1))
+    make_backup(sam, elsewhere, rotate=False, label="-before-restore")
+    make_backup(sam, elsewhere, rotate=False)
+    verify_backup(sam, made[0].path)
+    (beside / "notes.txt").write_text("not a backup")
+    (beside / "wzdesk-2026.tar.gz").write_text("not named as a backup")
+    for to, environment in ((None, None), (str(elsewhere), None), (None, str(elsewhere))):
+        if environment is None:
+            monkeypatch.delenv("WZDESK_BACKUPS", raising=False)
+        else:
+            monkeypatch.setenv("WZDESK_BACKUPS", environment)
+        quick = quick_backups(database_url, "sam", to)
+        assert quick is not None
+        expected = backup_rows(backup_folder(to), backup_status().last_verified_file)
+        assert _json(quick) == _json(expected)
+        assert len(quick) == 2
+    monkeypatch.delenv("WZDESK_BACKUPS")
+    listed = quick_backups(database_url, "sam", None)
+    assert listed is not None
+    assert [row["last_verified"] for row in listed] == [False, True]  # newest first
+    assert quick_backups(database_url, "sam", "  ") is None  # the ordinary path names --to
+    assert quick_backups(database_url, "sam", str(tmp_path / "none")) == []

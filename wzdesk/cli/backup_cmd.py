@@ -127,27 +127,29 @@ def run_verify(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.backup import backup_status
-    from wzdesk.services.backup_archive import archives_in
+    from wzdesk.services.backup_names import LIST_COLUMNS
 
-    runtime.context()
-    folder = _folder(args, runtime)
-    verified = backup_status().last_verified_file
-    rows: list[dict[str, Any]] = [
-        {
-            "file": str(a.path),
-            "created_at": a.created_at.isoformat(),
-            "size_bytes": a.path.stat().st_size,
-            "kept_aside_by_restore": a.before_restore,
-            "last_verified": str(a.path) == verified,
-        }
-        for a in reversed(archives_in(folder))
-    ]
+    rows = _listed(args, runtime)
     if args.json:
         emit_json(rows)
     else:
-        emit_table(rows, ["created_at", "size_bytes", "last_verified", "file"])
+        emit_table(rows, LIST_COLUMNS)
     return 0
+
+
+def _listed(args: argparse.Namespace, runtime: Runtime) -> list[dict[str, Any]]:
+    """``backup list``'s rows: read without Peewee when it can be, ``--as`` never (issue 13)."""
+    if runtime.act_as is None:
+        from wzdesk.services.quick_reads import quick_backups
+
+        quick = quick_backups(runtime.db_url, runtime.identity, getattr(args, "to", None))
+        if quick is not None:
+            return quick
+    from wzdesk.services.backup import backup_status
+    from wzdesk.services.backup_names import backup_rows
+
+    runtime.context()
+    return backup_rows(_folder(args, runtime), backup_status().last_verified_file)
 
 
 def run_retention(args: argparse.Namespace, runtime: Runtime) -> int:

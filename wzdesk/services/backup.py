@@ -34,7 +34,6 @@ import peewee
 from wzdesk import __version__
 from wzdesk.core.clock import Clock
 from wzdesk.core.errors import BackupInvalid, InvalidInput, NotFound
-from wzdesk.core.paths import typed_path
 from wzdesk.core.retention import Retention, to_keep
 from wzdesk.core.rules import Action
 from wzdesk.services.backup_archive import (
@@ -48,17 +47,16 @@ from wzdesk.services.backup_archive import (
     unpack,
     write_archive,
 )
+from wzdesk.services.backup_names import LAST_BACKUP_KEY, LAST_VERIFIED_KEY, folder_for
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.mail_settings import blob_store
 from wzdesk.store import dumps
 from wzdesk.store.database import db, open_target
-from wzdesk.store.location import DatabaseTarget, default_data_dir, path_kind
+from wzdesk.store.location import DatabaseTarget, path_kind
 from wzdesk.store.migrations import LATEST_VERSION, upgrade
 from wzdesk.store.models import Case, Setting, User
 
 RETENTION_KEY = "backup.retention"
-LAST_BACKUP_KEY = "backup.last"
-LAST_VERIFIED_KEY = "backup.last_verified"
 DATABASE_ID_KEY = "database.id"
 
 
@@ -142,18 +140,8 @@ def backup_status() -> BackupStatus:
 
 def backup_folder(to: str | None = None) -> Path:
     """``--to``, else ``WZDESK_BACKUPS``, else ``backups/`` beside the SQLite file (or in the
-    user data directory for PostgreSQL)."""
-    chosen = to if to is not None else os.environ.get("WZDESK_BACKUPS")
-    if chosen is not None:
-        if not chosen.strip():
-            raise InvalidInput("is empty; expected a folder", field="--to")
-        if "\x00" in chosen:  # no file system takes it; resolve() would raise ValueError
-            raise InvalidInput("holds a NUL character; expected a folder", field="--to")
-        return typed_path(chosen, "--to")
-    target = open_target()
-    if target.backend == "sqlite" and target.location not in ("", ":memory:"):
-        return Path(target.location).expanduser().resolve().parent / "backups"
-    return default_data_dir() / "backups"
+    user data directory for PostgreSQL): :func:`backup_names.folder_for` the open database."""
+    return folder_for(to, open_target())
 
 
 def _ready_folder(folder: Path) -> Path:

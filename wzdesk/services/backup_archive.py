@@ -31,25 +31,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from wzdesk.core.errors import BackupInvalid, NotFound
+from wzdesk.services.backup_names import ARCHIVE as ARCHIVE  # re-exported
+from wzdesk.services.backup_names import ArchiveName as ArchiveName  # re-exported
+from wzdesk.services.backup_names import archives_in as archives_in  # re-exported
 from wzdesk.store.location import path_kind
 
 FORMAT = "wzdesk-backup/1"
 MANIFEST = "MANIFEST.json"
 DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
-#: A backup's name; ``-before-restore`` ones (kept aside by a restore) are not rotated.
-ARCHIVE = re.compile(r"^wzdesk-(\d{8}T\d{6}Z)(?:-(\d+))?(-before-restore)?\.tar\.gz$")
 _ATTACHMENT = re.compile(r"^attachments/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})$")
 _CHUNK = 1 << 20
-
-
-@dataclass(frozen=True)
-class ArchiveName:
-    """A backup file in a folder, with the instant its name carries."""
-
-    path: Path
-    created_at: datetime
-    before_restore: bool
-    number: int = 1  # the second backup within one second is -2, and so on
 
 
 def archive_name(folder: Path, now: datetime, label: str = "") -> Path:
@@ -61,20 +52,6 @@ def archive_name(folder: Path, now: datetime, label: str = "") -> Path:
         if not path.exists():
             return path
     raise BackupInvalid(f"too many backups named {stamp} in {folder}")
-
-
-def archives_in(folder: Path) -> list[ArchiveName]:
-    """The backups in ``folder``, oldest first."""
-    if path_kind(folder, "--to") != "folder":
-        return []
-    found = []
-    for path in folder.iterdir():
-        match = ARCHIVE.match(path.name)
-        if match and path.is_file():
-            instant = datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-            number = int(match.group(2) or 1)
-            found.append(ArchiveName(path, instant, bool(match.group(3)), number))
-    return sorted(found, key=lambda a: (a.created_at, a.number))
 
 
 def sidecar(path: Path) -> Path:

@@ -393,6 +393,28 @@ def admin_flags_of(reader: QuickReader, client: int) -> AdminFlags:
     return admin_flags_from(*quick_directory.admins(reader, client))
 
 
+def quick_backups(
+    url: str | None, identity: str | None, to: str | None
+) -> list[dict[str, Any]] | None:
+    """``backup list [--to DIR]``: the backups in the folder, newest first, the last verified
+    one marked; None when the ordinary path answers (a ``--to`` it refuses: it names it)."""
+    from wzdesk.core.errors import UserError
+    from wzdesk.services.backup_names import LAST_VERIFIED_KEY, backup_rows, folder_for
+    from wzdesk.services.backup_names import verified_file as verified_of
+    from wzdesk.store.location import parse_database_url, url_from_environment
+
+    def read(reader: QuickReader) -> list[dict[str, Any]]:
+        try:
+            target = parse_database_url(url if url is not None else url_from_environment())
+            folder = folder_for(to, target)
+            stored = quick_directory.setting(reader, LAST_VERIFIED_KEY)
+            return backup_rows(folder, verified_of(stored))
+        except UserError:
+            raise StepAside from None
+
+    return read_quickly(url, identity, read)
+
+
 class StepAside(Exception):
     """Raised by a reading that finds the ordinary path must answer (it words the error)."""
 
