@@ -25,6 +25,8 @@ from wzdesk.core.timefmt import format_instant
 from wzdesk.core.values import Value
 from wzdesk.services.policy_book import in_force_from
 
+_set = object.__setattr__  # ``report sla`` builds a row per case: fields set directly
+
 
 class CaseRow(Value):
     """A case's identity and grouping fields, with its SLA facts."""
@@ -62,17 +64,15 @@ class CaseRow(Value):
         status: str,
         facts: CaseFacts,
     ) -> None:
-        self._set(
-            id=id,
-            ref=ref,
-            policy_id=policy_id,
-            client=client,
-            assignee=assignee,
-            channel=channel,
-            category=category,
-            status=status,
-            facts=facts,
-        )
+        _set(self, "id", id)
+        _set(self, "ref", ref)
+        _set(self, "policy_id", policy_id)
+        _set(self, "client", client)
+        _set(self, "assignee", assignee)
+        _set(self, "channel", channel)
+        _set(self, "category", category)
+        _set(self, "status", status)
+        _set(self, "facts", facts)
 
 
 #: The case columns a :class:`CaseRow` is read from, in order (then the client's and the
