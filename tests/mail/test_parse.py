@@ -179,3 +179,39 @@ def test_clean_text() -> None:
     assert clean_text("caf\udcc3\udca9") == "café"  # surrogate-escaped UTF-8
     assert clean_text("a\x00b") == "ab"
     assert clean_text("\ud800x") == "?x"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body_type"),
+    [
+        (b"text/\x00", "text/plain"),  # found by the fuzzer: a NUL PostgreSQL would refuse
+        (b"text/pl\x01ain", "text/plain"),
+        (b"text/plain", "text/plain"),
+        (b"text/x-log", "text/x-log"),
+    ],
+)
+def test_a_damaged_content_type_reads_as_the_default(content_type: bytes, body_type: str) -> None:
+    raw = (
+        b"From: ana@acme.example\r\nMessage-ID: <t@acme.example>\r\n"
+        b"Content-Type: " + content_type + b"\r\n\r\nHello.\r\n"
+    )
+    parsed = parse_message(raw)
+    assert parsed.body_type == body_type
+    assert parsed.body == "Hello."
+
+
+def test_a_damaged_attachment_type_reads_as_octet_stream() -> None:
+    raw = (
+        b"From: ana@acme.example\r\nMessage-ID: <a@acme.example>\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain\r\n\r\nSee the file.\r\n"
+        b"--b\r\nContent-Type: application/\x00pdf\r\n"
+        b'Content-Disposition: attachment; filename="a.pdf"\r\n\r\n%PDF\r\n'
+        b"--b\r\nContent-Type: application/pdf\r\n"
+        b'Content-Disposition: attachment; filename="b.pdf"\r\n\r\n%PDF\r\n--b--\r\n'
+    )
+    parsed = parse_message(raw)
+    assert [(a.filename, a.content_type) for a in parsed.attachments] == [
+        ("a.pdf", "application/octet-stream"),
+        ("b.pdf", "application/pdf"),
+    ]

@@ -3,7 +3,7 @@ it is storable Unicode, and a result without a problem has a key and a body that
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.mail.corpus import CORPUS
@@ -30,6 +30,7 @@ def check(parsed: ParsedMessage) -> None:
     texts = [parsed.subject, parsed.body, parsed.from_name, parsed.key, parsed.body_type]
     texts += [parsed.from_address or "", parsed.message_id or "", parsed.in_reply_to or ""]
     texts += list(parsed.references) + [a.filename for a in parsed.attachments]
+    texts += [a.content_type for a in parsed.attachments]
     for text in texts:
         assert isinstance(text, str)
         text.encode("utf-8")
@@ -106,6 +107,12 @@ def test_structured_nonsense(raw: bytes) -> None:
     st.sampled_from([n.raw for n in CORPUS]),
     st.lists(st.tuples(st.integers(0, 10_000), st.binary(max_size=8)), max_size=6),
     st.integers(0, 10_000),
+)
+@example(  # found in CI: a NUL where the Content-Type's subtype was ("text/\x00")
+    raw=b"From: ana@acme.example\r\nMessage-ID: <e@acme.example>\r\nContent-Type: text/plain"
+    b"\r\n\r\nBody.\r\n",
+    edits=[(73, b"\x00")],
+    cut=74,
 )
 def test_damaged_real_messages(raw: bytes, edits: list[tuple[int, bytes]], cut: int) -> None:
     data = bytearray(raw)

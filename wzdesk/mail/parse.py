@@ -47,6 +47,9 @@ _SIMPLE_ADDRESS = re.compile(
     r'|([^@\s<>,;"()\\]+@[^@\s<>,;"()\\]+))\s*$'
 )
 _FILENAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+#: A MIME type as RFC 2045 spells one (type/subtype of token characters; the library has
+#: lower-cased it): anything else came from a damaged header.
+_MIME_TYPE = re.compile(r"[a-z0-9!#$%&'*+.^_`|~-]+/[a-z0-9!#$%&'*+.^_`|~-]+")
 _EARLIEST = datetime(1980, 1, 1, tzinfo=UTC)
 _PARSER = BytesParser(_class=EmailMessage, policy=email.policy.compat32)
 
@@ -375,6 +378,14 @@ def _forwarded(part: Message, depth: int, into: ParsedMessage) -> None:
     into.body = (into.body + "\n\n" + "\n".join(intro) + "\n\n" + quoted.body).strip()
 
 
+def _content_type(part: Message, otherwise: str) -> str:
+    """The part's MIME type, or ``otherwise`` when its header is damaged: the library keeps
+    ``text/\\x00`` (a NUL in a stored text, which PostgreSQL refuses), where RFC 2045 reads a
+    type it cannot parse as the default."""
+    found = part.get_content_type()
+    return found[:127] if _MIME_TYPE.fullmatch(found) else otherwise
+
+
 def _read_content(msg: Message, into: ParsedMessage, depth: int = 0) -> None:
     """Fill body, body_type and attachments from ``msg``'s MIME tree."""
     body: Message | None
@@ -388,7 +399,7 @@ def _read_content(msg: Message, into: ParsedMessage, depth: int = 0) -> None:
         body = msg
     if body is not None:
         into.body = _render(body)
-        into.body_type = body.get_content_type()
+        into.body_type = _content_type(body, "text/plain")
     elif msg.get_content_maintype() == "multipart" and not msg.is_multipart():
         # A multipart without its boundary: show what is there rather than nothing.
         body = msg
@@ -412,7 +423,8 @@ def _read_content(msg: Message, into: ParsedMessage, depth: int = 0) -> None:
             continue
         data = _payload_bytes(part)
         name = _filename(part, len(into.attachments) + 1)
-        into.attachments.append(ParsedAttachment(name, part.get_content_type()[:127], data))
+        content_type = _content_type(part, "application/octet-stream")
+        into.attachments.append(ParsedAttachment(name, content_type, data))
     if extra_text:
         into.body = "\n\n".join([into.body, *extra_text]).strip()
         if into.body_type == "none":
