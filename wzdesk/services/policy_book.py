@@ -61,6 +61,17 @@ class PolicyBook:
         """Every version's policy by id."""
         return dict(self._by_id)
 
+    def due_horizons(self, now: datetime, seconds: int) -> dict[datetime, list[tuple[int, str]]]:
+        """For ``due:``: each instant ``seconds`` of business time after ``now``, with the
+        (policy version id, severity) pairs whose calendar reaches it there (usually one
+        instant for all; a 24x7 severity or another version's hours make more)."""
+        found: dict[datetime, list[tuple[int, str]]] = {}
+        for version_id, policy in self._by_id.items():
+            for severity in Severity:
+                horizon = policy.calendar_for(severity).add_business_seconds(now, seconds)
+                found.setdefault(horizon, []).append((version_id, severity.value))
+        return found
+
     @property
     def signature(self) -> tuple[object, ...]:
         """Changes whenever a version or the holiday list changes (to notice a stale book)."""

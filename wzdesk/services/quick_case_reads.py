@@ -25,13 +25,12 @@ from typing import Any
 from wzdesk.core.errors import UserError
 from wzdesk.core.query import Query, SortKey, parse_query
 from wzdesk.core.refs import ref_text
-from wzdesk.core.sla import Severity
 from wzdesk.core.text import clean
 from wzdesk.services import urgency
 from wzdesk.services.case_fields import case_dict, link_items, outgoing_items, sheet_dict
 from wzdesk.services.case_filter import CaseFilter, flags_query
 from wzdesk.services.directory_fields import MAX_LOOKUP
-from wzdesk.services.policy_book import PolicyBook, read_policy_book
+from wzdesk.services.policy_book import read_policy_book
 from wzdesk.services.quick_reads import StepAside, acting_login, admin_flags_of, read_quickly
 from wzdesk.store import quick_cases, quick_directory, quick_query
 from wzdesk.store.quick_read import QuickReader
@@ -71,7 +70,9 @@ def quick_case_list(
             raise StepAside from None  # the ordinary path words it, naming the flag
         book = read_policy_book(reader.rows)
         me = acting_login(reader, identity)
-        terms = quick_query.Terms(now, me, book.at(now).calendar.zone, _horizons(book, now))
+        terms = quick_query.Terms(
+            now, me, book.at(now).calendar.zone, lambda seconds: book.due_horizons(now, seconds)
+        )
         try:
             condition = quick_query.where(query, terms)
         except quick_query.NoQuickForm:
@@ -147,18 +148,3 @@ def _login_of(reader: QuickReader, typed: str) -> str:
     if found is None:
         raise StepAside
     return found
-
-
-def _horizons(book: PolicyBook, now: datetime) -> quick_query.Horizons:
-    """``search._due``'s groups: for each business-time horizon ``seconds`` after ``now``, the
-    (policy version, severity) pairs whose calendar reaches it."""
-
-    def groups(seconds: int) -> dict[datetime, list[tuple[int, str]]]:
-        found: dict[datetime, list[tuple[int, str]]] = {}
-        for version_id, policy in book.policies().items():
-            for severity in Severity:
-                horizon = policy.calendar_for(severity).add_business_seconds(now, seconds)
-                found.setdefault(horizon, []).append((version_id, severity.value))
-        return found
-
-    return groups

@@ -37,7 +37,7 @@ from wzdesk.services.directory import get_user
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store import fulltext, queries
 from wzdesk.store.database import db
-from wzdesk.store.models import Case, Client, Contact, PolicyVersion, User
+from wzdesk.store.models import Case, Client, Contact, User
 
 #: A SQL condition (an expression, or literal SQL such as ``1=1``).
 Cond = peewee.ColumnBase
@@ -194,12 +194,7 @@ def _due(op: str, seconds: int, ctx: SearchContext) -> Cond:
     hours, or 24x7 for a severity set so), so cases are grouped by horizon: usually one, and the
     condition is then two plain ranges on the stored due instants."""
     inclusive = op in ("<=", ">")
-    groups: dict[datetime, list[tuple[int, str]]] = {}
-    for version in PolicyVersion.select(PolicyVersion.id):
-        policy = ctx.book.by_id(version.id)
-        for severity in Severity:
-            horizon = policy.calendar_for(severity).add_business_seconds(ctx.now, seconds)
-            groups.setdefault(horizon, []).append((version.id, severity.value))
+    groups = ctx.book.due_horizons(ctx.now, seconds)  # the book holds every version
     any_within: Cond = peewee.SQL("1=0")
     for index, (horizon, pairs) in enumerate(groups.items()):
         if inclusive:

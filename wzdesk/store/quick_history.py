@@ -12,9 +12,6 @@ from typing import Any
 from wzdesk.store.quick_read import QuickReader
 from wzdesk.store.stored_values import instant_from_db, instant_to_sqlite
 
-#: ``history_fields.CASE_COLUMNS``' instants, by position.
-_INSTANTS = (7, 8, 9)
-
 
 def case_columns(
     reader: QuickReader, ref: str, columns: Sequence[str]
@@ -29,9 +26,10 @@ def case_columns(
     )
     if not found:
         return None
-    values = list(found[0][: len(columns)])
-    for index in _INSTANTS:
-        values[index] = instant_from_db(values[index])
+    values = [
+        instant_from_db(value) if name.endswith("_at") else value  # an instant column
+        for name, value in zip(columns, found[0], strict=False)
+    ]
     code, login = found[0][len(columns) :]
     return values, "" if code is None else str(code), login
 
