@@ -36,6 +36,8 @@ _QUERIES: dict[str, Callable[[QueueRow], bool]] = {
     "sev:major": lambda row: row.severity is Severity.MAJOR,
     "assignee:none": lambda row: row.assignee is None,
     "status:waiting_client": lambda row: row.status == "waiting_client",
+    "is:paused": lambda row: row.paused_since is not None,
+    "-is:paused sev:minor": lambda row: row.paused_since is None and row.severity is Severity.MINOR,
     "-status:waiting_client sev:critical": lambda row: (
         row.status != "waiting_client" and row.severity is Severity.CRITICAL
     ),

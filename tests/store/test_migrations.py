@@ -63,6 +63,9 @@ def test_migrated_indexes_match_the_models(database: peewee.Database) -> None:
             # The queue's order (migration _queue_order_index): an expression, checked by
             # tests/services/test_queue_index.py.
             and index.name != "case_open_next_due"
+            # The search's two streams (migration _paused_order): partial, one on an
+            # expression; their plans are checked by tests/services/test_queue_index.py.
+            and index.name not in ("case_running_next_due", "case_paused_left")
         }
         expected = {
             (tuple(e.column_name for e in index._expressions), index._unique)

@@ -179,3 +179,25 @@ def _timer(
     return TimerStatus(
         target, shown_due, state, max(0.0, target - remaining), remaining, paused_since is not None
     )
+
+
+def paused_left(
+    calendar: BusinessCalendar,
+    is_open: bool,
+    responded: bool,
+    paused_since: float | None,
+    resolution_due: float,
+) -> float | None:
+    """What a case stores as ``paused_left``: the business seconds its resolution target had
+    left when the pause began (epoch seconds in), or None.
+
+    A paused case's due instant stands still while the clock is stopped, so SQL's order by
+    stored due instants puts a case that paused weeks ago first though its frozen time left
+    may be long; the search reads the paused cases in order of this value instead (a stream
+    of their own, :func:`wzdesk.services.urgency.first_in_order`). Only an open, answered,
+    paused case has one: an unanswered one also has a running response target, so it stays
+    in the due-instant order, where its stored instants never rank it later than it is."""
+    if not is_open or not responded or paused_since is None:
+        return None
+    positions = calendar.positions_epoch([paused_since, resolution_due])
+    return positions[1] - positions[0]

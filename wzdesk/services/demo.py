@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import peewee
 
 from wzdesk.core.calendar import BusinessCalendar
-from wzdesk.core.case_sla import compute_deadlines
+from wzdesk.core.case_sla import compute_deadlines, paused_left
 from wzdesk.core.clock import Clock
 from wzdesk.core.rules import Category, Channel, Classification, Role, Status
 from wzdesk.core.sla import Severity
@@ -400,6 +400,13 @@ def _case_batch(
                 "resolution_due": deadlines.resolution_due,
                 "resolution_at_risk_at": deadlines.resolution_at_risk_at,
                 "paused_since": paused_since,
+                "paused_left": paused_left(
+                    calendar,
+                    is_open,
+                    responded is not None,
+                    None if paused_since is None else paused_since.timestamp(),
+                    deadlines.resolution_due.timestamp(),
+                ),
                 "is_open": is_open,
                 "version": 1,
                 "created_at": received,

@@ -10,23 +10,23 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from wzdesk.core.calendar import BusinessCalendar, format_hours
+from wzdesk.core.calendar import format_hours
 from wzdesk.core.errors import NotFound
-from wzdesk.core.sla import Severity, SeverityTargets, SlaPolicy
+from wzdesk.core.sla import Severity, SlaPolicy
 from wzdesk.core.timefmt import format_instant
 from wzdesk.store.calendar_rows import (
     BEGINNING,
     HolidayEntry,
     Rows,
     TargetEntry,
+    built_policies,
     holiday_entries,
     target_entries,
     version_details,
-    version_entries,
 )
 from wzdesk.store.quick_read import open_quick_reader
 
@@ -80,33 +80,7 @@ class PolicyBook:
 
 def read_policy_book(rows: Rows) -> PolicyBook:
     """Build the book from the holiday, target and version rows (three statements)."""
-    closed: set[date] = set()
-    exceptions: list[tuple[date, tuple[tuple[int, int], ...]]] = []
-    for holiday in holiday_entries(rows):
-        if holiday.hours is None:
-            closed.add(holiday.day)
-        else:
-            exceptions.append((holiday.day, holiday.hours))
-    targets: dict[int, dict[Severity, SeverityTargets]] = {}
-    for target in target_entries(rows):
-        targets.setdefault(target.policy_id, {})[Severity(target.severity)] = SeverityTargets(
-            target.response_seconds,
-            target.resolution_seconds,
-            target.around_the_clock,
-            target.response_days,
-            target.resolution_days,
-        )
-    versions = []
-    for version in version_entries(rows):
-        calendar = BusinessCalendar(
-            version.zone_name,
-            version.week,  # type: ignore[arg-type]  # seven days, as stored
-            frozenset(closed),
-            tuple(exceptions),
-        )
-        policy = SlaPolicy(calendar, targets[version.id], version.at_risk_ratio)
-        versions.append((version.effective_from, version.id, policy))
-    return PolicyBook(versions)
+    return PolicyBook(built_policies(rows))
 
 
 def holiday_fields(holiday: HolidayEntry) -> dict[str, str | None]:

@@ -78,12 +78,14 @@ def quick_case_list(
         except quick_query.NoQuickForm:
             raise StepAside from None  # free text: the full-text index and the engine's plans
         if query.sort in ((), _DUE_FIRST):
+            running = quick_cases.running(condition)  # the paused ones by time left apart
             ids = urgency.first_in_order(
-                lambda count: _first(reader, count, condition),
+                lambda count: _first(reader, count, running),
                 asked,
                 book,
                 now,
                 lambda chunk: quick_cases.urgency_rows(reader, chunk),
+                lambda count: quick_cases.paused_first(reader, count, condition),
             )
         else:
             ids = quick_cases.sorted_ids(reader, asked, condition, quick_query.order(query.sort))
@@ -131,11 +133,12 @@ _DUE_FIRST = (SortKey("due", False),)
 
 def _first(reader: QuickReader, count: int | None, condition: quick_query.Where) -> list[int]:
     """``search_ids``'s ``first`` with no free text: at least the first ``count`` matches in
-    SQL's urgency order (open ones by the index walk, then done ones: ``_most_urgent``)."""
+    SQL's urgency order (open ones by the index walk, then done ones: ``_most_urgent``);
+    ``condition`` is :func:`quick_cases.running`'s."""
     if count is None or count > urgency.STREAMED_UP_TO:
         return quick_cases.sorted_ids(reader, count, condition)
     more = min(4 * count, urgency.STREAMED_UP_TO)
-    found: Sequence[int] = quick_cases.first_open(reader, more, condition)
+    found: Sequence[int] = quick_cases.first_open(reader, more, condition, running=True)
     if len(found) < more:
         found = [*found, *quick_cases.first_done(reader, more - len(found), condition)]
     return list(found)

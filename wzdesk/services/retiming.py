@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from wzdesk.core.case_sla import Deadlines, compute_deadlines
+from wzdesk.core.case_sla import Deadlines, compute_deadlines, paused_left
 from wzdesk.core.rules import Status
 from wzdesk.core.sla import Severity
 from wzdesk.core.timefmt import format_instant
@@ -291,6 +291,31 @@ def apply_retiming(ctx: ServiceContext, moves: list[CaseMove], reason: str) -> N
         ctx.audit("case.retime", "case", move.ref, before, {**fields, "reason": reason})
 
 
+def refresh_paused_left(case_ids: list[int], book: PolicyBook) -> None:
+    """Write anew the frozen time left of those cases that are paused
+    (:func:`wzdesk.core.case_sla.paused_left`): their due instants moved, and with them what
+    the search orders paused cases by."""
+    for start in range(0, len(case_ids), 500):  # within any backend's parameter limit
+        chunk = case_ids[start : start + 500]
+        rows = tuples(
+            Case.select(
+                Case.id,
+                Case.policy_id,
+                Case.severity,
+                Case.is_open,
+                Case.first_response_at,
+                Case.paused_since,
+                Case.resolution_due,
+            ).where(Case.id.in_(chunk) & Case.paused_since.is_null(False))
+        )
+        for case_id, policy_id, severity, is_open, answered, since, due in rows:
+            calendar = book.by_id(policy_id).calendar_for(Severity(severity))
+            left = paused_left(
+                calendar, bool(is_open), answered is not None, since.timestamp(), due.timestamp()
+            )
+            Case.update(paused_left=left).where(Case.id == case_id).execute()
+
+
 class _RolledBack(Exception):
     """Carries a dry run's result out of the transaction it rolls back."""
 
@@ -314,6 +339,7 @@ def retimed_change(
             result = change()
             moves = plan_retiming(old, load_book(), ctx.clock.now())
             apply_retiming(ctx, moves, reason)
+            refresh_paused_left([move.case_id for move in moves], load_book())
             if dry_run:
                 raise _RolledBack((result, Retiming(tuple(moves), dry_run=True)))
     except _RolledBack as rolled_back:

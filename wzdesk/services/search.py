@@ -421,7 +421,7 @@ def _raw(rows: peewee.Query) -> list[tuple[Any, ...]]:
     return cast(list[tuple[Any, ...]], db.execute(rows).fetchall())
 
 
-def _most_urgent(condition: Cond, limit: int) -> list[int]:
+def _most_urgent(condition: Cond, limit: int, running: bool = False) -> list[int]:
     """The ``limit`` first matches in urgency order without sorting every match: the open
     ones by a walk of the queue's index (:func:`_first_open`), then, when fewer are open, the
     done ones.
@@ -430,7 +430,7 @@ def _most_urgent(condition: Cond, limit: int) -> list[int]:
     the (is_open, resolution_due) one, and sort their union. The response stream passed every
     answered open case on its way: ``is:paused`` (paused cases have all been answered) took
     470 ms per page at a million cases on SQLite, whatever the page."""
-    found = _first_open(condition, limit)
+    found = _first_open(condition, limit, running)
     if len(found) < limit:
         found += _first_done(condition, limit - len(found))
     return found
@@ -485,7 +485,7 @@ _WALK_MOST = 5000
 _HITS_PER_CASE = 10
 
 
-def _first_open(condition: Cond, count: int) -> list[int]:
+def _first_open(condition: Cond, count: int, running: bool = False) -> list[int]:
     """The first ``count`` open cases meeting ``condition``, in urgency order (all of them,
     when fewer meet it).
 
@@ -494,10 +494,13 @@ def _first_open(condition: Cond, count: int) -> list[int]:
     urgency order up to ties, which are taken whole at the edge and then sorted exactly. (Two
     streams, one per due instant, passed every answered open case on the way to the
     unanswered ones: 170 ms for 1,400 of them at 100,000 open on SQLite; PostgreSQL, which
-    misjudges how many cases are unanswered, scanned the table.)"""
-    due = queries.open_next_due()
+    misjudges how many cases are unanswered, scanned the table.)
+
+    ``running``: ``condition`` leaves out the cases with a stored frozen time left (read
+    apart, ``urgency.first_in_order``); the walk is then of ``case_running_next_due``."""
+    due = queries.running_next_due() if running else queries.open_next_due()
     walk = _both(Case.is_open, condition)  # bare is_open: the index's own condition
-    first = _first_walked(condition, count + 1) if fulltext.is_postgres() else None
+    first = _first_walked(condition, count + 1, running) if fulltext.is_postgres() else None
     if first is None:
         first = _raw(Case.select(Case.id, due).where(walk).order_by(due).limit(count + 1))
     found = {int(row[0]) for row in first[:count]}
@@ -514,7 +517,9 @@ _PROBE_PER_MATCH = 20
 _PROBE_MOST = 5000
 
 
-def _first_walked(condition: Cond, count: int) -> list[tuple[Any, ...]] | None:
+def _first_walked(
+    condition: Cond, count: int, running: bool = False
+) -> list[tuple[Any, ...]] | None:
     """(id, due) of the first ``count`` open cases meeting ``condition`` in due order, found
     among the first entries of the queue's index; None when too few of those meet it.
 
@@ -527,9 +532,10 @@ def _first_walked(condition: Cond, count: int) -> list[tuple[Any, ...]] | None:
     planner's own plan, an index on the assignee, is the better one, and the caller asks
     for it. (SQLite's planner walks the index by itself, and there the entries looked at are
     sorted again: PostgreSQL only.)"""
-    due = cast(Any, queries.open_next_due())
+    due = cast(Any, queries.running_next_due() if running else queries.open_next_due())
     meets = peewee.Case(None, [(condition, 1)], 0)
-    entries = Case.select(Case.id, due.alias("due"), meets.alias("meets")).where(Case.is_open)
+    among = _both(Case.is_open, Case.paused_left.is_null()) if running else Case.is_open
+    entries = Case.select(Case.id, due.alias("due"), meets.alias("meets")).where(among)
     length = min(_PROBE_PER_MATCH * count, _PROBE_MOST)
     sql, params = entries.order_by(due).limit(length).sql()
     rows = _raw_sql(
@@ -666,6 +672,16 @@ def search_ids(
 
     asked = False  # whether the walk gave up and the cases with every word were read
     met: list[int] | None = None  # those cases, when few
+    # The paused cases that store their time left are read apart, least left first (see
+    # urgency.first_in_order); not with free text (the text plans walk one stream) nor in one
+    # client's list (its own indexes, which the paused stream would not use).
+    paused: urgency.PausedStream | None = None
+    if within is None and not few and not _holds_text(parsed.where):
+        whole = condition
+        condition = _both(condition, Case.paused_left.is_null())
+
+        def paused(count: int | None) -> list[tuple[int, float]]:
+            return _paused_first(whole, count)
 
     def first(count: int | None) -> list[int]:
         """At least the first ``count`` matches in SQL's urgency order (stored instants)."""
@@ -690,11 +706,34 @@ def search_ids(
             return _sorted_ids(_both(_listed(met), condition), (), count, 0)
         if streamable and within is None:
             assert more is not None
-            return _most_urgent(condition, more)
+            return _most_urgent(condition, more, running=paused is not None)
         return _sorted_ids(condition, (), count, 0)
 
     wanted = None if limit is None else offset + limit
-    return urgency.first_in_order(first, wanted, ctx.book, ctx.now, _urgency_rows)[offset:]
+    ranked = urgency.first_in_order(first, wanted, ctx.book, ctx.now, _urgency_rows, paused)
+    return ranked[offset:]
+
+
+def _paused_first(condition: Cond, count: int | None) -> list[tuple[int, float]]:
+    """(id, time left) of the first ``count`` open matches that store their frozen time left,
+    least left first: a walk of the index ``case_paused_left``."""
+    held = _both(_both(Case.is_open, Case.paused_left.is_null(False)), condition)
+    rows = Case.select(Case.id, Case.paused_left).where(held).order_by(Case.paused_left)
+    if count is not None:
+        rows = rows.limit(count)
+    return [(int(case_id), float(left)) for case_id, left in _raw(rows)]
+
+
+def _holds_text(node: Node | None) -> bool:
+    """Whether free text appears anywhere in the query."""
+    match node:
+        case And(items) | Or(items):
+            return any(_holds_text(item) for item in items)
+        case Not(item):
+            return _holds_text(item)
+        case TextTerm():
+            return True
+    return False
 
 
 def queue_matches(

@@ -11,6 +11,7 @@ same key (:func:`first_in_order`), so both list the same cases in the same order
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -140,12 +141,24 @@ def open_keys(
     return keys
 
 
+#: A paused case's stored time left and the one :func:`open_keys` computes come from the same
+#: instants by two conversions (the writer's ``datetime.timestamp``, the reader's of the
+#: driver's value) that may differ in the last bit: the paused stream's edge is lowered by
+#: this much so that no rounding can rank a case past it ahead of the page.
+_ROUNDING = 0.001
+
+#: ``paused(count)``: (case id, stored ``paused_left``) of at least the first ``count`` open
+#: cases with a stored time left that match, least left first (all, for None).
+PausedStream = Callable[[int | None], list[tuple[int, float]]]
+
+
 def first_in_order(
     first: Callable[[int | None], list[int]],
     wanted: int | None,
     book: PolicyBook,
     now: datetime,
     read: ReadUrgency,
+    paused: PausedStream | None = None,
 ) -> list[int]:
     """The first ``wanted`` cases (all, for None) in the queue's order.
 
@@ -157,26 +170,43 @@ def first_in_order(
     any case past the window can be (:func:`floor`); until then the window grows fourfold
     (each window is a query again, and may cost what the first did: ranking a row costs far
     less than a round).
+
+    ``paused``: the open cases that store their frozen time left (``case.paused_left``), read
+    in that order, which is their urgency; ``first`` then leaves them out. Without this second
+    stream a case that paused weeks ago sorts first by its stale due instant, the window's
+    edge stays in the past, and at a million cases ``case list --at-risk`` ranked every
+    at-risk case (6,900 of them paused). The answer is then in the two windows once the
+    ``wanted``-th most urgent case read is more urgent than the edge of each stream not read
+    to its end.
     """
     at = now.timestamp()
     if wanted is None:  # every match: rank them all
-        ids = first(None)
+        ids = first(None) + ([] if paused is None else [case for case, _ in paused(None)])
         keys = open_keys(ids, book, at, read)
         return sorted(keys, key=lambda case_id: keys[case_id][0]) + [
             case_id for case_id in ids if case_id not in keys
         ]
     if wanted <= 0:
         return []
-    window = wanted + 1  # one past the page: the edge is a case no page row is
+    window = paused_window = wanted + 1  # one past the page: the edge is a case no page row is
     while True:
         ids = first(window)
-        keys = open_keys(ids, book, at, read)
+        held = [] if paused is None else paused(paused_window)
+        keys = open_keys([*ids, *(case for case, _ in held)], book, at, read)
         opened = sorted(keys, key=lambda case_id: keys[case_id][0])
-        ranked = opened + [case_id for case_id in ids if case_id not in keys]
-        if len(ids) < window or len(opened) < len(ids):
-            return ranked[:wanted]  # every match was read, or a done one: every open one was
-        window = len(ids)
-        edge = keys[ids[-1]][1]
-        if keys[opened[wanted - 1]][0][0] < floor(book, at, edge):
+        done = [case_id for case_id in ids if case_id not in keys]
+        ranked = opened + done
+        # A stream read to its end (or, for ``first``, to its done cases) bounds nothing.
+        running_edge = math.inf
+        if len(ids) >= window and not done:
+            running_edge = floor(book, at, keys[ids[-1]][1])
+        paused_edge = math.inf
+        if len(held) >= paused_window:
+            paused_edge = held[-1][1] - _ROUNDING
+        edge = min(running_edge, paused_edge)
+        if edge == math.inf or (len(opened) >= wanted and keys[opened[wanted - 1]][0][0] < edge):
             return ranked[:wanted]
-        window *= 4
+        if running_edge == edge:  # the binding stream grows (both, at a tie)
+            window = 4 * len(ids)
+        if paused_edge == edge:
+            paused_window = 4 * len(held)

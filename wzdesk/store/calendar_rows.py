@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
+from wzdesk.core.calendar import BusinessCalendar
+from wzdesk.core.sla import Severity, SeverityTargets, SlaPolicy
 from wzdesk.store.stored_values import (
     Hours,
     date_from_db,
@@ -119,3 +121,36 @@ def version_details(rows: Rows) -> list[VersionDetail]:
         )
         for id_, start, zone, week, ratio, note, created_by in found
     ]
+
+
+def built_policies(rows: Rows) -> list[tuple[datetime, int, SlaPolicy]]:
+    """(in force from, version id, policy) of every version, oldest first, the holidays
+    applied: what :class:`wzdesk.services.policy_book.PolicyBook` holds (here, in the store,
+    so that a migration can count business time too). Three statements."""
+    closed: set[date] = set()
+    exceptions: list[tuple[date, tuple[tuple[int, int], ...]]] = []
+    for holiday in holiday_entries(rows):
+        if holiday.hours is None:
+            closed.add(holiday.day)
+        else:
+            exceptions.append((holiday.day, holiday.hours))
+    targets: dict[int, dict[Severity, SeverityTargets]] = {}
+    for target in target_entries(rows):
+        targets.setdefault(target.policy_id, {})[Severity(target.severity)] = SeverityTargets(
+            target.response_seconds,
+            target.resolution_seconds,
+            target.around_the_clock,
+            target.response_days,
+            target.resolution_days,
+        )
+    versions = []
+    for version in version_entries(rows):
+        calendar = BusinessCalendar(
+            version.zone_name,
+            version.week,  # type: ignore[arg-type]  # seven days, as stored
+            frozenset(closed),
+            tuple(exceptions),
+        )
+        policy = SlaPolicy(calendar, targets[version.id], version.at_risk_ratio)
+        versions.append((version.effective_from, version.id, policy))
+    return versions

@@ -25,12 +25,14 @@ from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from wzdesk.core.billing import DEFAULT_RATES
 from wzdesk.core.calendar import DEFAULT_WEEK, DEFAULT_ZONE
+from wzdesk.core.case_sla import paused_left
 from wzdesk.core.errors import InvalidInput
-from wzdesk.core.sla import DEFAULT_AT_RISK_RATIO, DEFAULT_TARGETS
-from wzdesk.store.calendar_rows import BEGINNING
+from wzdesk.core.sla import DEFAULT_AT_RISK_RATIO, DEFAULT_TARGETS, Severity
+from wzdesk.store.calendar_rows import BEGINNING, built_policies
 from wzdesk.store.fields import IsoDateField, UTCDateTimeField
 from wzdesk.store.location import DatabaseTarget
 from wzdesk.store.schema_version import SCHEMA_VERSION, stored_version
+from wzdesk.store.stored_values import epoch_from_db
 
 _ADVISORY_LOCK_KEY = 0x77_7A_64_6B  # "wzdk"
 
@@ -878,6 +880,65 @@ def _report_indexes(database: peewee.Database) -> None:
         database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns})')
 
 
+#: The search's two streams of open cases, most urgent first (``urgency.first_in_order``).
+#: SQLite and PostgreSQL both match partial indexes and expressions structurally: the queries
+#: repeat these conditions and this expression word for word (``quick_cases``, ``queries``).
+RUNNING_NEXT_DUE_INDEX = (
+    'CREATE INDEX IF NOT EXISTS "case_running_next_due" ON "case" ((CASE WHEN '
+    "((response_due < resolution_due) AND (first_response_at IS NULL)) "
+    'THEN response_due ELSE resolution_due END), "paused_since") '
+    "WHERE is_open AND (paused_left IS NULL)"
+)
+PAUSED_LEFT_INDEX = (
+    'CREATE INDEX IF NOT EXISTS "case_paused_left" ON "case" ("paused_left") '
+    "WHERE is_open AND (paused_left IS NOT NULL)"
+)
+
+
+def _paused_order(database: peewee.Database) -> None:
+    """A paused case's frozen time left (``case.paused_left``, business seconds; see
+    :func:`wzdesk.core.case_sla.paused_left`), filled in for the cases paused now, and an
+    index for each of the search's two streams: the cases by next due instant without the
+    paused ones that have a time left (with the pause's start, so ``is:paused`` is judged on
+    the index, not the table), and those by time left. Without them ``case list --at-risk``
+    sorted every at-risk case at a million cases: the paused ones' stale due instants came
+    first in SQL's order."""
+    migrator = _migrator(database)
+    migrate(migrator.add_column("case", "paused_left", peewee.DoubleField(null=True)))
+    paused = database.execute_sql(
+        'SELECT id, policy_id, severity, paused_since, resolution_due FROM "case" '
+        "WHERE is_open AND (paused_since IS NOT NULL) AND (first_response_at IS NOT NULL)"
+    ).fetchall()
+    try:
+        built = built_policies(lambda sql: database.execute_sql(sql).fetchall()) if paused else []
+    except (ValueError, KeyError, TypeError):  # a policy row this wzdesk cannot read
+        built, paused = [], []  # every time left stays NULL: the due-instant order, as before
+    policies = {version_id: policy for _, version_id, policy in built}
+    marker = "%s" if isinstance(database, peewee.PostgresqlDatabase) else "?"
+    severities = {severity.value: severity for severity in Severity}
+    for case_id, policy_id, severity, since, due in paused:
+        policy = policies.get(int(policy_id))
+        if policy is None or severity not in severities:
+            continue  # left NULL: the case stays in the due-instant order, as before
+        calendar = policy.calendar_for(severities[severity])
+        left = paused_left(calendar, True, True, epoch_from_db(since), epoch_from_db(due))
+        database.execute_sql(
+            f'UPDATE "case" SET paused_left = {marker} WHERE id = {marker}', (left, case_id)
+        )
+    database.execute_sql(RUNNING_NEXT_DUE_INDEX)
+    database.execute_sql(PAUSED_LEFT_INDEX)
+    # Statistics for the new indexes where the planner has them for the others: without,
+    # SQLite judged is:paused cheaper through the (is_open, assignee) index and a sort (147 ms
+    # at a million cases, against 4 ms on the new index). Tens of milliseconds at that size.
+    if isinstance(database, peewee.PostgresqlDatabase):
+        database.execute_sql('ANALYZE "case"')
+    elif database.execute_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+    ).fetchone():
+        database.execute_sql('ANALYZE "case_running_next_due"')
+        database.execute_sql('ANALYZE "case_paused_left"')
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -899,6 +960,7 @@ MIGRATIONS: list[Migration] = [
     _client_api,
     _portal_sign_in,
     _report_indexes,
+    _paused_order,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 if LATEST_VERSION != SCHEMA_VERSION:  # pragma: no cover - caught by the first test that runs

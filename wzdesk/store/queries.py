@@ -32,6 +32,25 @@ def read_as_epoch(column: peewee.Field) -> peewee.Node:
     return peewee.NodeList((peewee.SQL("EXTRACT(EPOCH FROM"), column, peewee.SQL(")::float8")))
 
 
+def running_next_due() -> peewee.Node:
+    """:func:`open_next_due`'s value written the other way round (the comparison first): the
+    expression of the index ``case_running_next_due`` (migration ``_paused_order``), which
+    holds the open cases without a stored frozen time left. Written apart so that only that
+    index serves an order by it: with the same expression SQLite's planner, lacking
+    statistics for the new index, walked ``case_open_next_due`` and looked up every paused
+    case's row to skip it (231 ms for ``is:paused`` at a million cases, 4 ms on this one)."""
+    return peewee.Case(
+        None,
+        (
+            (
+                (Case.response_due < Case.resolution_due) & Case.first_response_at.is_null(),
+                Case.response_due,
+            ),
+        ),
+        Case.resolution_due,
+    )
+
+
 def open_next_due() -> peewee.Node:
     """When an open case's next target falls due: the response target until the first
     response, when it comes first; then resolution. The very expression the partial index
@@ -81,7 +100,12 @@ def at_risk(now: datetime) -> peewee.Expression:
         Case.paused_since.is_null() | (Case.paused_since >= Case.resolution_at_risk_at)
     )
     overdue = response_breached(now) | resolution_breached(now)
-    condition: peewee.Expression = Case.is_open & (response | resolution) & ~overdue
+    # Implied by the rest (a running case not overdue has nothing due before now), and judged
+    # on the index the search walks (``case_running_next_due`` holds both): the walk skips the
+    # overdue cases it passes first without reading their rows (19,000 of them, 43 ms, at a
+    # million cases).
+    ahead = (cast(Any, running_next_due()) >= now) | Case.paused_since.is_null(False)
+    condition: peewee.Expression = Case.is_open & (response | resolution) & ~overdue & ahead
     return condition
 
 

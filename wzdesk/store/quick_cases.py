@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from wzdesk.store.quick_query import URGENCY_ORDER, Where
+from wzdesk.store.quick_query import RUNNING_NEXT_DUE, URGENCY_ORDER, Where
 from wzdesk.store.quick_read import QuickReader, Record, listed_ids, records
 from wzdesk.store.stored_values import instant_from_db
 
@@ -86,20 +86,23 @@ def _ids(rows: Sequence[Sequence[Any]]) -> list[int]:
     return [int(row[0]) for row in rows]
 
 
-def first_open(reader: QuickReader, count: int, condition: Where = LISTED) -> list[int]:
+def first_open(
+    reader: QuickReader, count: int, condition: Where = LISTED, running: bool = False
+) -> list[int]:
     """``search._first_open``: the first ``count`` open cases meeting ``condition`` by a walk
-    of the queue's index, the ties at the edge taken whole, then sorted exactly."""
+    of the queue's index, the ties at the edge taken whole, then sorted exactly (``running``:
+    ``condition`` is :func:`running`'s, walked on ``case_running_next_due``)."""
     sql, params = condition
+    due = RUNNING_NEXT_DUE if running else _OPEN_NEXT_DUE
     walk = f"is_open AND {sql}"  # bare is_open: the index's own condition
     first = reader.rows(
-        f'SELECT id, {_OPEN_NEXT_DUE} FROM "case" WHERE {walk} '
-        f"ORDER BY {_OPEN_NEXT_DUE} LIMIT {int(count) + 1}",
+        f'SELECT id, {due} FROM "case" WHERE {walk} ORDER BY {due} LIMIT {int(count) + 1}',
         params,
     )
     found = {int(row[0]) for row in first[:count]}
     edge = first[count - 1][1] if len(first) >= count else None
     if len(first) > count and first[count][1] == edge:  # ties past the edge: take them all
-        ties = f'SELECT id FROM "case" WHERE {walk} AND {_OPEN_NEXT_DUE} = ?'
+        ties = f'SELECT id FROM "case" WHERE {walk} AND {due} = ?'
         found.update(_ids(reader.rows(ties, (*params, edge))))
     if not found:
         return []
@@ -109,6 +112,28 @@ def first_open(reader: QuickReader, count: int, condition: Where = LISTED) -> li
             f"ORDER BY {URGENCY_ORDER} LIMIT {int(count)}"
         )
     )
+
+
+def running(condition: Where) -> Where:
+    """``condition`` without the cases :func:`paused_first` reads (``search_ids``)."""
+    sql, params = condition
+    return (f"({sql} AND (paused_left IS NULL))", params)
+
+
+def paused_first(
+    reader: QuickReader, count: int | None, condition: Where = LISTED
+) -> list[tuple[int, float]]:
+    """``search._paused_first``: (id, time left) of the first ``count`` open cases meeting
+    ``condition`` that store their frozen time left, least left first (the index
+    ``case_paused_left``)."""
+    sql, params = condition
+    limit = "" if count is None else f" LIMIT {int(count)}"
+    rows = reader.rows(
+        f'SELECT id, paused_left FROM "case" WHERE is_open AND (paused_left IS NOT NULL) '
+        f"AND {sql} ORDER BY paused_left{limit}",
+        params,
+    )
+    return [(int(case_id), float(left)) for case_id, left in rows]
 
 
 def first_done(reader: QuickReader, count: int, condition: Where = LISTED) -> list[int]:

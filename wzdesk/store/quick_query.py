@@ -191,7 +191,10 @@ def _sla(kind: str, now: datetime, params: list[Any]) -> str:
                 "((paused_since IS NULL) OR (paused_since >= resolution_at_risk_at)))"
             )
             overdue = _either(_response_breached(now, params), _resolution_breached(now, params))
-            return _both(_both("is_open", _either(response, resolution)), f"NOT {overdue}")
+            params.append(_at(now))
+            ahead = f"(({RUNNING_NEXT_DUE} >= ?) OR (paused_since IS NOT NULL))"
+            at_risk = _both(_both("is_open", _either(response, resolution)), f"NOT {overdue}")
+            return _both(at_risk, ahead)
         case "paused":
             return _both("(is_open = 1)", "(paused_since IS NOT NULL)")
         case "late":
@@ -199,6 +202,12 @@ def _sla(kind: str, now: datetime, params: list[Any]) -> str:
             return _either(_RESPONSE_LATE, resolution_late)
     raise AssertionError(kind)  # pragma: no cover
 
+
+#: ``queries.running_next_due``: the expression of the index ``case_running_next_due``.
+RUNNING_NEXT_DUE = (
+    "(CASE WHEN ((response_due < resolution_due) AND (first_response_at IS NULL)) "
+    "THEN response_due ELSE resolution_due END)"
+)
 
 _RUNNING_RESPONSE = "((is_open = 1) AND (first_response_at IS NULL))"
 _RUNNING_RESOLUTION = "(((is_open = 1) AND (resolved_at IS NULL)) AND (paused_since IS NULL))"

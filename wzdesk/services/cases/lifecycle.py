@@ -97,7 +97,7 @@ def resolve_case(
     if case.first_response_at is None:
         changes["first_response_at"] = now  # the resolution note is sent to the client
     before = {"status": case.status}
-    save_case(ctx, case, changes)
+    save_case(ctx, case, changes, book)
     start_pause(ctx, case, "resolved")
     event = add_event(
         ctx, case, "resolve", note, public=True, data={"classification": classification}
@@ -146,7 +146,7 @@ def reopen(
                 "classification": None,
             }
         )
-        save_case(ctx, case, changes)
+        save_case(ctx, case, changes, book)
         add_event(ctx, case, "reopen", reason)
         ctx.audit("case.reopen", "case", case.ref, {"status": "resolved"}, {"status": "open"})
     return case

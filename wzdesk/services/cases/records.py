@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from wzdesk.core.case_sla import Deadlines, after_pause
+from wzdesk.core.case_sla import Deadlines, after_pause, paused_left
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.refs import REF_PREFIX as REF_PREFIX  # re-exported: the package names it
 from wzdesk.core.refs import ref_text
@@ -22,7 +22,7 @@ from wzdesk.core.values import Value
 from wzdesk.services import versioning
 from wzdesk.services.case_filter import parse_choice as parse_choice  # the package names it
 from wzdesk.services.context import ServiceContext
-from wzdesk.services.policy_book import PolicyBook
+from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store.models import Case, CaseEvent, SlaPause, to_json
 
 if TYPE_CHECKING:  # reading a case does not load the mail composer
@@ -79,9 +79,41 @@ def check_version(case: Case, expected_version: int | None) -> None:
     versioning.check_version(str(case.ref), case.version, expected_version)
 
 
-def save_case(ctx: ServiceContext, case: Case, changes: dict[str, Any]) -> Case:
-    """Write ``changes`` only if nobody else wrote the case since it was read."""
+def save_case(
+    ctx: ServiceContext, case: Case, changes: dict[str, Any], book: PolicyBook | None = None
+) -> Case:
+    """Write ``changes`` only if nobody else wrote the case since it was read; a change to
+    what a paused case's frozen time left hangs on writes that anew (``book``: the policy
+    book, read when needed and not given)."""
+    if PAUSED_LEFT_INPUTS & changes.keys():
+        changes = {**changes, "paused_left": _paused_left_after(case, changes, book)}
     return versioning.save_versioned(ctx, case, changes, str(case.ref))
+
+
+#: The fields ``case.paused_left`` is computed from (:func:`wzdesk.core.case_sla.paused_left`).
+PAUSED_LEFT_INPUTS = frozenset(
+    {"is_open", "first_response_at", "paused_since", "resolution_due", "severity", "policy"}
+)
+
+
+def _paused_left_after(
+    case: Case, changes: dict[str, Any], book: PolicyBook | None
+) -> float | None:
+    """The case's ``paused_left`` once ``changes`` are written."""
+
+    def after(name: str) -> Any:
+        return changes[name] if name in changes else getattr(case, name)
+
+    paused_since = after("paused_since")
+    if not after("is_open") or after("first_response_at") is None or paused_since is None:
+        return None
+    book = book or load_policy_book()
+    policy = changes.get("policy", case.policy_id)
+    calendar = book.by_id(int(getattr(policy, "id", policy))).calendar_for(
+        Severity(after("severity"))
+    )
+    due = after("resolution_due").timestamp()
+    return paused_left(calendar, True, True, paused_since.timestamp(), due)
 
 
 def add_event(

@@ -96,7 +96,7 @@ def set_status(
             changes["paused_since"] = ctx.clock.now()
         elif current == Status.WAITING_CLIENT:
             changes.update(end_pause(ctx, case, book))
-        save_case(ctx, case, changes)
+        save_case(ctx, case, changes, book)
         event = add_event(
             ctx,
             case,
@@ -159,7 +159,7 @@ def change_severity(
         ]
         before = {"severity": case.severity, **deadline_fields(stored_deadlines(case))}
         deadlines = compute_deadlines(policy_of(book, case), target, case.received_at, finished)
-        save_case(ctx, case, {"severity": target.value, **deadline_fields(deadlines)})
+        save_case(ctx, case, {"severity": target.value, **deadline_fields(deadlines)}, book)
         add_event(ctx, case, "severity", data={"from": before["severity"], "to": target.value})
         ctx.audit(
             "case.severity",
@@ -203,7 +203,7 @@ def escalate(
         if was_waiting:
             changes.update(end_pause(ctx, case, book))
         before = {"status": case.status, "escalated_to": case.escalated_to}
-        save_case(ctx, case, changes)
+        save_case(ctx, case, changes, book)
         if was_waiting:  # the timeline says the wait (and the clock's pause) ended
             data = {"from": Status.WAITING_CLIENT.value, "to": Status.ESCALATED.value}
             add_event(ctx, case, "status", data=data)

@@ -1,0 +1,160 @@
+"""``case.paused_left``: the frozen time left the search orders paused cases by.
+
+The search trusts it: a stale value would rank a paused case wrongly or let it fall past a
+page it belongs on (``urgency.first_in_order`` stops reading the paused cases at a value). So
+every use case that moves what it is computed from writes it anew, and the migration fills it
+in for the cases paused when it runs. The reference is :func:`core.case_sla.paused_left` over
+the row as stored now."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import peewee
+import pytest
+
+from tests.conftest import new_case
+from wzdesk.core.case_sla import paused_left
+from wzdesk.core.clock import FixedClock
+from wzdesk.core.sla import Severity
+from wzdesk.services import cases, search
+from wzdesk.services.calendar import add_holiday, load_policy_book
+from wzdesk.services.context import ServiceContext
+from wzdesk.services.demo import generate
+from wzdesk.store.database import open_database
+from wzdesk.store.migrations import LATEST_VERSION
+from wzdesk.store.models import Case
+
+
+def _expected(case: Case) -> float | None:
+    calendar = load_policy_book().by_id(case.policy_id).calendar_for(Severity(case.severity))
+    return paused_left(
+        calendar,
+        bool(case.is_open),
+        case.first_response_at is not None,
+        None if case.paused_since is None else case.paused_since.timestamp(),
+        case.resolution_due.timestamp(),
+    )
+
+
+def _assert_true_everywhere() -> int:
+    """Every case's stored value is the reference's (to the rounding of two conversions);
+    returns how many cases store one."""
+    stored = 0
+    for case in Case.select():
+        expected = _expected(case)
+        if expected is None:
+            assert case.paused_left is None, case.ref
+        else:
+            assert case.paused_left == pytest.approx(expected, abs=1e-6), case.ref
+            stored += 1
+    return stored
+
+
+def _left(ref: str) -> Any:
+    return Case.get(Case.ref == ref).paused_left
+
+
+def test_each_use_case_keeps_it_true(
+    supervisor: ServiceContext, acme: str, clock: FixedClock
+) -> None:
+    answered = cases.open_case(supervisor, new_case(severity="major")).ref
+    unanswered = cases.open_case(supervisor, new_case(severity="minor")).ref
+    cases.reply(supervisor, answered, "Could you send the log?")
+    clock.advance(timedelta(hours=2))
+    cases.set_status(supervisor, answered, "waiting_client")
+    cases.set_status(supervisor, unanswered, "waiting_client")
+    assert _left(answered) is not None  # answered and paused: it has one
+    assert _left(unanswered) is None  # its response target runs: the due-instant order
+    assert _assert_true_everywhere() == 1
+
+    clock.advance(timedelta(hours=1))
+    cases.change_severity(supervisor, answered, "critical")  # a new target while paused
+    assert _assert_true_everywhere() == 1
+    cases.reply(supervisor, unanswered, "Which version are you on?")  # answered while paused
+    assert _left(unanswered) is not None
+    assert _assert_true_everywhere() == 2
+
+    before = _left(answered)
+    # A holiday on the day it came in: the time it had used before the pause is given back.
+    add_holiday(supervisor, date(2026, 3, 9), "Closed Monday")
+    assert _left(answered) != before
+    assert _assert_true_everywhere() == 2
+
+    clock.advance(timedelta(hours=1))
+    cases.set_status(supervisor, answered, "open")  # the client answered: running again
+    assert _left(answered) is None
+    cases.resolve(supervisor, unanswered, "Fixed in 4.2.")
+    assert _left(unanswered) is None
+    cases.reopen(supervisor, unanswered, "Still failing")
+    assert _assert_true_everywhere() == 0
+
+
+def test_the_demo_writes_it(database: peewee.Database, clock: FixedClock) -> None:
+    generate(clock, 300)
+    assert _assert_true_everywhere() > 10
+
+
+def test_the_migration_fills_it_in_for_the_cases_paused_then(
+    database: peewee.Database, database_url: str, clock: FixedClock
+) -> None:
+    generate(clock, 300)
+    expected = {case.id: case.paused_left for case in Case.select()}
+    assert sum(left is not None for left in expected.values()) > 10
+    # Back to the schema before the column: the migration runs again on the next open.
+    for index in ("case_running_next_due", "case_paused_left"):
+        database.execute_sql(f'DROP INDEX "{index}"')
+    database.execute_sql('ALTER TABLE "case" DROP COLUMN paused_left')
+    database.execute_sql(f"DELETE FROM wzdesk_schema WHERE version = {LATEST_VERSION}")
+    database.close()
+    open_database(database_url)
+    after = {case.id: case.paused_left for case in Case.select()}
+    assert after.keys() == expected.keys()
+    for case_id, left in expected.items():
+        assert after[case_id] == (None if left is None else pytest.approx(left, abs=1e-6))
+
+
+def test_a_page_of_at_risk_cases_reads_a_page_not_the_paused_ones(
+    database: peewee.Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13's count of work: the cases ranked for a page of 20 at-risk cases. Before the
+    paused cases had their own stream, every at-risk case that paused long ago sorted first by
+    its stale due instant, and the search ranked them all (here about 200 paused ones)."""
+    generate(clock, 1200)
+    later = clock.now() + timedelta(days=20)  # the paused cases' due instants are long past
+    # Half the answered open cases paused, all at risk: after the at-risk instant, before due.
+    answered = Case.select().where(Case.is_open & Case.first_response_at.is_null(False))
+    for case in list(answered)[::2]:
+        since = case.resolution_at_risk_at + (case.resolution_due - case.resolution_at_risk_at) / 2
+        Case.update(paused_since=since, paused_left=None).where(Case.id == case.id).execute()
+    for case in Case.select().where(Case.paused_since.is_null(False)):
+        Case.update(paused_left=_expected(case)).where(Case.id == case.id).execute()
+    ranked: list[int] = []
+    reading = search._urgency_rows
+
+    def counted(case_ids: Any) -> Any:
+        ranked.extend(case_ids)
+        return reading(case_ids)
+
+    monkeypatch.setattr(search, "_urgency_rows", counted)
+    ctx = search.SearchContext(later, "kim", load_policy_book())
+    page = search.search_ids("is:at-risk", ctx, 20)
+    everything = search.search_ids("is:at-risk", ctx, None)
+    at_risk_paused = Case.select().where(Case.id.in_(everything) & Case.paused_since.is_null(False))
+    assert at_risk_paused.count() >= 150  # the pile the old walk had to rank
+    assert page == everything[:20]
+    assert len(ranked) - len(everything) < 150  # the page's rounds, not every at-risk case
+
+
+@pytest.mark.parametrize("hours", [0, 3, 30, 24 * 12])
+def test_pages_agree_with_ranking_every_match(
+    database: peewee.Database, clock: FixedClock, hours: int
+) -> None:
+    """The two streams against ranking every match (``first_in_order`` with no limit)."""
+    generate(clock, 600)
+    ctx = search.SearchContext(clock.now() + timedelta(hours=hours), "kim", load_policy_book())
+    for query in ("", "is:at-risk", "is:paused", "-is:paused", "sev:major", "is:breached"):
+        everything = search.search_ids(query, ctx, None)
+        for limit in (1, 7, 20, 90):
+            assert search.search_ids(query, ctx, limit) == everything[:limit], (query, limit)
