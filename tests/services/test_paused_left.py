@@ -15,7 +15,7 @@ import peewee
 import pytest
 
 from tests.conftest import new_case
-from wzdesk.core.case_sla import paused_left
+from wzdesk.core.case_sla import RESPONSE_RUNNING, paused_left
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.sla import Severity
 from wzdesk.services import cases, search
@@ -65,15 +65,15 @@ def test_each_use_case_keeps_it_true(
     clock.advance(timedelta(hours=2))
     cases.set_status(supervisor, answered, "waiting_client")
     cases.set_status(supervisor, unanswered, "waiting_client")
-    assert _left(answered) is not None  # answered and paused: it has one
-    assert _left(unanswered) is None  # its response target runs: the due-instant order
-    assert _assert_true_everywhere() == 1
+    assert _left(answered) > 0  # answered and paused: its frozen time left
+    assert _left(unanswered) == RESPONSE_RUNNING  # its response target runs: read first
+    assert _assert_true_everywhere() == 2
 
     clock.advance(timedelta(hours=1))
     cases.change_severity(supervisor, answered, "critical")  # a new target while paused
-    assert _assert_true_everywhere() == 1
+    assert _assert_true_everywhere() == 2
     cases.reply(supervisor, unanswered, "Which version are you on?")  # answered while paused
-    assert _left(unanswered) is not None
+    assert _left(unanswered) > 0
     assert _assert_true_everywhere() == 2
 
     before = _left(answered)
@@ -151,10 +151,21 @@ def test_a_page_of_at_risk_cases_reads_a_page_not_the_paused_ones(
 def test_pages_agree_with_ranking_every_match(
     database: peewee.Database, clock: FixedClock, hours: int
 ) -> None:
-    """The two streams against ranking every match (``first_in_order`` with no limit)."""
+    """The two streams against ranking every match (``first_in_order`` with no limit), and
+    the matches against the plain condition (no streams, no walk from now). A few cases are
+    set waiting on the client before any reply, as the console allows: their response
+    target runs on while paused."""
     generate(clock, 600)
+    unanswered = Case.select().where(
+        Case.is_open & Case.first_response_at.is_null() & Case.paused_since.is_null()
+    )
+    for case in list(unanswered)[:12]:
+        Case.update(
+            paused_since=case.received_at + timedelta(minutes=30), paused_left=RESPONSE_RUNNING
+        ).where(Case.id == case.id).execute()
     ctx = search.SearchContext(clock.now() + timedelta(hours=hours), "kim", load_policy_book())
-    for query in ("", "is:at-risk", "is:paused", "-is:paused", "sev:major", "is:breached"):
+    for query in ("", "is:at-risk", "at-risk sev:minor", "is:paused", "-is:paused", "sev:major"):
         everything = search.search_ids(query, ctx, None)
+        assert set(everything) == set(search.search_ids(query, ctx, None, ordered=False))
         for limit in (1, 7, 20, 90):
             assert search.search_ids(query, ctx, limit) == everything[:limit], (query, limit)

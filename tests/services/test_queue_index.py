@@ -18,6 +18,9 @@ from wzdesk.services.queue import top_ids_query, top_query
 #: every open case (650 ms for the first screen instead of 1.5 ms).
 BIG_DESK_STATISTICS = [
     ("case", "case_open_next_due", "99764 1"),
+    # The search's two streams (migration _paused_order), from ANALYZE on the same desk.
+    ("case", "case_running_next_due", "79876 1 1 1 1 1"),
+    ("case", "case_paused_left", "20435 1 1 1 1"),
     ("case", "case_updated_at", "1000000 1"),
     ("case", "snapshot_case_client_id_is_open", "1000000 50000 25000"),
     ("case", "snapshot_case_is_open_assignee_id", "1000000 500000 71429"),
@@ -107,6 +110,49 @@ def test_the_search_walks_the_open_cases_on_the_same_index(database: peewee.Data
         plan = _plan(database, walks[0])
         assert "case_open_next_due" in plan, (text, plan)
         assert "TEMP B-TREE" not in plan.upper() and "Sort" not in plan, (text, plan)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "sev:major", "is:paused", "-status:waiting_client", "at-risk", "at-risk sev:minor"]
+)
+def test_a_page_walks_the_running_and_the_paused_cases_on_their_own_indexes(
+    database: peewee.Database, text: str
+) -> None:
+    """Most urgent first, the search reads the running cases from ``case_running_next_due``
+    (from now on, for ``at-risk``: nothing running at risk is due before) and the paused
+    ones from ``case_paused_left``, each a page's walk, never a sort of every match; also
+    with a big desk's statistics on SQLite."""
+    from wzdesk.services import search
+
+    if not isinstance(database, peewee.PostgresqlDatabase):
+        _as_if_big(database)
+    walks: list[peewee.Query] = []
+    real = search._raw
+
+    def recorded(rows: peewee.Query) -> list[tuple[object, ...]]:
+        walks.append(rows)
+        return real(rows)
+
+    ctx = search.context(datetime(2026, 3, 9, 15, tzinfo=UTC), "kim")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "_raw", recorded)
+        assert search.search_ids(text, ctx, 20) == []  # no cases: the walks find none
+    by_order = {
+        "running": 'ORDER BY CASE WHEN (("t1"."response_due" < "t1"."resolution_due")',
+        "paused": 'ORDER BY "t1"."paused_left"',
+    }
+    plans = {
+        stream: [_plan(database, walk) for walk in walks if order in walk.sql()[0]]
+        for stream, order in by_order.items()
+    }
+    running, paused = plans["running"], plans["paused"]
+    assert running and paused, [walk.sql()[0] for walk in walks]
+    assert all("case_running_next_due" in plan for plan in running), running
+    assert all("case_paused_left" in plan for plan in paused), paused
+    for plan in running + paused:
+        assert "TEMP B-TREE" not in plan.upper() and "Sort" not in plan, (text, plan)
+    if text.startswith("at-risk") and not isinstance(database, peewee.PostgresqlDatabase):
+        assert "USING INDEX case_running_next_due (<expr>>?)" in running[0], running
 
 
 def test_newest_first_reads_the_received_index_backwards(database: peewee.Database) -> None:

@@ -270,8 +270,9 @@ def test_what_it_cannot_answer_is_left_to_the_ordinary_path(
 def test_the_flags_page_reads_the_queues_index(
     demo_desk: list[int], clock: FixedClock, database_url: str, database: peewee.Database
 ) -> None:
-    """A filter on the open cases walks the queue's index, as the engine does: the page is the
-    first matches in urgency order, not a sort of every match."""
+    """A filter on the open cases walks the running ones on their index and the paused ones
+    on theirs, as the engine does: the page is the first matches in urgency order, not a
+    sort of every match."""
     if database_url.startswith("postgresql"):
         pytest.skip("the quick path is SQLite's alone")
     from wzdesk.store import quick_cases, quick_query
@@ -280,20 +281,30 @@ def test_the_flags_page_reads_the_queues_index(
     zone = load_policy_book().at(clock.now()).calendar.zone
     terms = quick_query.Terms(clock.now(), "sam", zone, lambda seconds: {})
     query = search.filter_query(CaseFilter(severities=["major"], unassigned=True))
-    sql, params = quick_query.where(query, terms)
+    whole = quick_query.where(query, terms)
+    sql, params = quick_cases.running(whole)
     walk = (
         'SELECT id FROM "case" WHERE is_open AND ' + sql + " ORDER BY "
-        "(CASE WHEN ((first_response_at IS NULL) AND (response_due < resolution_due)) "
+        "(CASE WHEN ((response_due < resolution_due) AND (first_response_at IS NULL)) "
         "THEN response_due ELSE resolution_due END) LIMIT 5"
     )
     plan = " ".join(
         str(row[-1]) for row in database.execute_sql(f"EXPLAIN QUERY PLAN {walk}", params)
     )
-    assert "USING INDEX case_open_next_due" in plan
+    assert "USING INDEX case_running_next_due" in plan
+    assert "TEMP B-TREE" not in plan
+    held = f'SELECT id FROM "case" WHERE is_open AND (paused_left IS NOT NULL) AND {sql} '
+    plan = " ".join(
+        str(row[-1])
+        for row in database.execute_sql(
+            f"EXPLAIN QUERY PLAN {held} ORDER BY paused_left LIMIT 5", params
+        )
+    )
+    assert "USING INDEX case_paused_left" in plan
     assert "TEMP B-TREE" not in plan
     reader = open_quick_reader(database_url)
     assert reader is not None
-    assert len(quick_cases.first_open(reader, 5, (sql, params))) == 5
+    assert len(quick_cases.first_open(reader, 5, (sql, params), running=True)) == 5
     reader.close()
 
 

@@ -181,6 +181,13 @@ def _timer(
     )
 
 
+#: ``paused_left`` of a paused case whose response target still runs (it was set waiting on
+#: the client before any reply): its urgency follows the clock, so it has no frozen time left.
+#: Below every frozen value, so the search reads all such cases (they are few) and ranks them
+#: exactly.
+RESPONSE_RUNNING = -1.0e12
+
+
 def paused_left(
     calendar: BusinessCalendar,
     is_open: bool,
@@ -188,16 +195,17 @@ def paused_left(
     paused_since: float | None,
     resolution_due: float,
 ) -> float | None:
-    """What a case stores as ``paused_left``: the business seconds its resolution target had
-    left when the pause began (epoch seconds in), or None.
+    """What a case stores as ``paused_left`` (epoch seconds in): for an open paused case the
+    business seconds its resolution target had left when the pause began
+    (:data:`RESPONSE_RUNNING` while its response target runs); None for any other case.
 
     A paused case's due instant stands still while the clock is stopped, so SQL's order by
     stored due instants puts a case that paused weeks ago first though its frozen time left
-    may be long; the search reads the paused cases in order of this value instead (a stream
-    of their own, :func:`wzdesk.services.urgency.first_in_order`). Only an open, answered,
-    paused case has one: an unanswered one also has a running response target, so it stays
-    in the due-instant order, where its stored instants never rank it later than it is."""
-    if not is_open or not responded or paused_since is None:
+    may be long; the search reads the paused cases in order of this value instead, a stream
+    of their own (:func:`wzdesk.services.urgency.first_in_order`)."""
+    if not is_open or paused_since is None:
         return None
+    if not responded:
+        return RESPONSE_RUNNING
     positions = calendar.positions_epoch([paused_since, resolution_due])
     return positions[1] - positions[0]

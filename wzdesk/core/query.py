@@ -529,6 +529,15 @@ def parse_query(text: str) -> Query:
     return Query(condition, sort, scope)
 
 
+def requires_at_risk(node: Node | None) -> bool:
+    """Whether every match is at risk: ``at-risk`` stands at the query's top level (alone or
+    ANDed). Then no running match is due before now (at risk is not yet overdue), and the
+    search starts its walk of the running cases at now instead of passing every overdue one
+    (19,000 of them at a million cases)."""
+    items = node.items if isinstance(node, And) else (node,)
+    return any(isinstance(item, SlaTerm) and item.kind == "at_risk" for item in items)
+
+
 def _names_status(node: Node | None) -> bool:
     match node:
         case FieldTerm("status", _):

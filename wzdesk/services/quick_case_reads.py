@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from wzdesk.core.errors import UserError
-from wzdesk.core.query import Query, SortKey, parse_query
+from wzdesk.core.query import Query, SortKey, parse_query, requires_at_risk
 from wzdesk.core.refs import ref_text
 from wzdesk.core.text import clean
 from wzdesk.services import urgency
@@ -78,9 +78,12 @@ def quick_case_list(
         except quick_query.NoQuickForm:
             raise StepAside from None  # free text: the full-text index and the engine's plans
         if query.sort in ((), _DUE_FIRST):
-            running = quick_cases.running(condition)  # the paused ones by time left apart
+            # The paused ones are read apart, by time left (search_ids); nothing running at
+            # risk is due before now, and the walk starts there.
+            running = quick_cases.running(condition)
+            due_from = quick_query.stored_instant(now) if requires_at_risk(query.where) else None
             ids = urgency.first_in_order(
-                lambda count: _first(reader, count, running),
+                lambda count: _first(reader, count, running, due_from),
                 asked,
                 book,
                 now,
@@ -131,14 +134,16 @@ def quick_case_show(
 _DUE_FIRST = (SortKey("due", False),)
 
 
-def _first(reader: QuickReader, count: int | None, condition: quick_query.Where) -> list[int]:
+def _first(
+    reader: QuickReader, count: int | None, condition: quick_query.Where, due_from: str | None
+) -> list[int]:
     """``search_ids``'s ``first`` with no free text: at least the first ``count`` matches in
     SQL's urgency order (open ones by the index walk, then done ones: ``_most_urgent``);
     ``condition`` is :func:`quick_cases.running`'s."""
     if count is None or count > urgency.STREAMED_UP_TO:
         return quick_cases.sorted_ids(reader, count, condition)
     more = min(4 * count, urgency.STREAMED_UP_TO)
-    found: Sequence[int] = quick_cases.first_open(reader, more, condition, running=True)
+    found: Sequence[int] = quick_cases.first_open(reader, more, condition, True, due_from)
     if len(found) < more:
         found = [*found, *quick_cases.first_done(reader, more - len(found), condition)]
     return list(found)

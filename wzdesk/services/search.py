@@ -28,6 +28,7 @@ from wzdesk.core.query import (
     SortKey,
     TextTerm,
     parse_query,
+    requires_at_risk,
 )
 from wzdesk.core.sla import Severity
 from wzdesk.core.values import Value
@@ -421,7 +422,9 @@ def _raw(rows: peewee.Query) -> list[tuple[Any, ...]]:
     return cast(list[tuple[Any, ...]], db.execute(rows).fetchall())
 
 
-def _most_urgent(condition: Cond, limit: int, running: bool = False) -> list[int]:
+def _most_urgent(
+    condition: Cond, limit: int, running: bool = False, due_from: datetime | None = None
+) -> list[int]:
     """The ``limit`` first matches in urgency order without sorting every match: the open
     ones by a walk of the queue's index (:func:`_first_open`), then, when fewer are open, the
     done ones.
@@ -430,7 +433,7 @@ def _most_urgent(condition: Cond, limit: int, running: bool = False) -> list[int
     the (is_open, resolution_due) one, and sort their union. The response stream passed every
     answered open case on its way: ``is:paused`` (paused cases have all been answered) took
     470 ms per page at a million cases on SQLite, whatever the page."""
-    found = _first_open(condition, limit, running)
+    found = _first_open(condition, limit, running, due_from)
     if len(found) < limit:
         found += _first_done(condition, limit - len(found))
     return found
@@ -485,7 +488,9 @@ _WALK_MOST = 5000
 _HITS_PER_CASE = 10
 
 
-def _first_open(condition: Cond, count: int, running: bool = False) -> list[int]:
+def _first_open(
+    condition: Cond, count: int, running: bool = False, due_from: datetime | None = None
+) -> list[int]:
     """The first ``count`` open cases meeting ``condition``, in urgency order (all of them,
     when fewer meet it).
 
@@ -496,10 +501,13 @@ def _first_open(condition: Cond, count: int, running: bool = False) -> list[int]
     unanswered ones: 170 ms for 1,400 of them at 100,000 open on SQLite; PostgreSQL, which
     misjudges how many cases are unanswered, scanned the table.)
 
-    ``running``: ``condition`` leaves out the cases with a stored frozen time left (read
-    apart, ``urgency.first_in_order``); the walk is then of ``case_running_next_due``."""
+    ``running``: ``condition`` leaves out the paused cases (read apart by their frozen time
+    left, ``urgency.first_in_order``); the walk is then of ``case_running_next_due``, from
+    ``due_from`` on when no running match falls due before it (``query.requires_at_risk``)."""
     due = queries.running_next_due() if running else queries.open_next_due()
     walk = _both(Case.is_open, condition)  # bare is_open: the index's own condition
+    if running and due_from is not None:
+        walk = _both(walk, cast(Any, due) >= due_from)
     first = _first_walked(condition, count + 1, running) if fulltext.is_postgres() else None
     if first is None:
         first = _raw(Case.select(Case.id, due).where(walk).order_by(due).limit(count + 1))
@@ -672,9 +680,9 @@ def search_ids(
 
     asked = False  # whether the walk gave up and the cases with every word were read
     met: list[int] | None = None  # those cases, when few
-    # The paused cases that store their time left are read apart, least left first (see
-    # urgency.first_in_order); not with free text (the text plans walk one stream) nor in one
-    # client's list (its own indexes, which the paused stream would not use).
+    # The paused cases are read apart, least time left first (see urgency.first_in_order);
+    # not with free text (the text plans walk one stream) nor in one client's list (its own
+    # indexes, which the paused stream would not use).
     paused: urgency.PausedStream | None = None
     if within is None and not few and not _holds_text(parsed.where):
         whole = condition
@@ -706,7 +714,9 @@ def search_ids(
             return _sorted_ids(_both(_listed(met), condition), (), count, 0)
         if streamable and within is None:
             assert more is not None
-            return _most_urgent(condition, more, running=paused is not None)
+            # Nothing running at risk is due before now: the walk starts there.
+            due_from = ctx.now if requires_at_risk(parsed.where) else None
+            return _most_urgent(condition, more, running=paused is not None, due_from=due_from)
         return _sorted_ids(condition, (), count, 0)
 
     wanted = None if limit is None else offset + limit
@@ -715,8 +725,8 @@ def search_ids(
 
 
 def _paused_first(condition: Cond, count: int | None) -> list[tuple[int, float]]:
-    """(id, time left) of the first ``count`` open matches that store their frozen time left,
-    least left first: a walk of the index ``case_paused_left``."""
+    """(id, stored time left) of the first ``count`` paused open matches, least left first:
+    a walk of the index ``case_paused_left``."""
     held = _both(_both(Case.is_open, Case.paused_left.is_null(False)), condition)
     rows = Case.select(Case.id, Case.paused_left).where(held).order_by(Case.paused_left)
     if count is not None:

@@ -147,8 +147,8 @@ def open_keys(
 #: this much so that no rounding can rank a case past it ahead of the page.
 _ROUNDING = 0.001
 
-#: ``paused(count)``: (case id, stored ``paused_left``) of at least the first ``count`` open
-#: cases with a stored time left that match, least left first (all, for None).
+#: ``paused(count)``: (case id, stored ``paused_left``) of at least the first ``count`` paused
+#: open cases that match, least left first (all, for None).
 PausedStream = Callable[[int | None], list[tuple[int, float]]]
 
 
@@ -171,8 +171,9 @@ def first_in_order(
     (each window is a query again, and may cost what the first did: ranking a row costs far
     less than a round).
 
-    ``paused``: the open cases that store their frozen time left (``case.paused_left``), read
-    in that order, which is their urgency; ``first`` then leaves them out. Without this second
+    ``paused``: the paused open cases, read in order of their stored frozen time left
+    (``case.paused_left``), which is their urgency (or sorts them first when it is not:
+    ``core.case_sla.RESPONSE_RUNNING``); ``first`` then leaves them out. Without this second
     stream a case that paused weeks ago sorts first by its stale due instant, the window's
     edge stays in the past, and at a million cases ``case list --at-risk`` ranked every
     at-risk case (6,900 of them paused). The answer is then in the two windows once the

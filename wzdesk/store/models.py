@@ -198,8 +198,9 @@ class Case(BaseModel):
     resolution_due = UTCDateTimeField()
     resolution_at_risk_at = UTCDateTimeField()
     paused_since = UTCDateTimeField(null=True)
-    #: An open, answered, paused case's frozen business seconds left on its resolution target
-    #: (``core.case_sla.paused_left``), else NULL: the search's order for paused cases.
+    #: An open paused case's frozen business seconds left on its resolution target
+    #: (``core.case_sla.paused_left``), else NULL: the search's order for paused cases, and
+    #: its split of the open cases into running and paused (every use case keeps it true).
     paused_left = peewee.DoubleField(null=True)
     is_open = peewee.BooleanField(default=True)  # not resolved and not closed
     version = peewee.IntegerField(default=1)

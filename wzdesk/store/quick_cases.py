@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from wzdesk.store.quick_query import RUNNING_NEXT_DUE, URGENCY_ORDER, Where
+from wzdesk.store.quick_query import URGENCY_ORDER, Where
 from wzdesk.store.quick_read import QuickReader, Record, listed_ids, records
 from wzdesk.store.stored_values import instant_from_db
 
@@ -34,6 +34,13 @@ LISTED: Where = ("(status != 'closed')", ())
 #: ``case_open_next_due`` (migration ``_queue_order_index``; ``queries.open_next_due``).
 _OPEN_NEXT_DUE = (
     "(CASE WHEN ((first_response_at IS NULL) AND (response_due < resolution_due)) "
+    "THEN response_due ELSE resolution_due END)"
+)
+
+#: The same value written the other way round: the expression of the partial index
+#: ``case_running_next_due`` (migration ``_paused_order``; ``queries.running_next_due``).
+_RUNNING_NEXT_DUE = (
+    "(CASE WHEN ((response_due < resolution_due) AND (first_response_at IS NULL)) "
     "THEN response_due ELSE resolution_due END)"
 )
 
@@ -87,14 +94,21 @@ def _ids(rows: Sequence[Sequence[Any]]) -> list[int]:
 
 
 def first_open(
-    reader: QuickReader, count: int, condition: Where = LISTED, running: bool = False
+    reader: QuickReader,
+    count: int,
+    condition: Where = LISTED,
+    running: bool = False,
+    due_from: str | None = None,
 ) -> list[int]:
     """``search._first_open``: the first ``count`` open cases meeting ``condition`` by a walk
     of the queue's index, the ties at the edge taken whole, then sorted exactly (``running``:
-    ``condition`` is :func:`running`'s, walked on ``case_running_next_due``)."""
+    ``condition`` is :func:`running`'s, walked on ``case_running_next_due``, from ``due_from``
+    on, an instant as stored, when given)."""
     sql, params = condition
-    due = RUNNING_NEXT_DUE if running else _OPEN_NEXT_DUE
+    due = _RUNNING_NEXT_DUE if running else _OPEN_NEXT_DUE
     walk = f"is_open AND {sql}"  # bare is_open: the index's own condition
+    if running and due_from is not None:
+        walk, params = f"{walk} AND ({due} >= ?)", (*params, due_from)
     first = reader.rows(
         f'SELECT id, {due} FROM "case" WHERE {walk} ORDER BY {due} LIMIT {int(count) + 1}',
         params,
@@ -115,7 +129,8 @@ def first_open(
 
 
 def running(condition: Where) -> Where:
-    """``condition`` without the cases :func:`paused_first` reads (``search_ids``)."""
+    """``condition`` without the paused cases, which :func:`paused_first` reads
+    (``search_ids``)."""
     sql, params = condition
     return (f"({sql} AND (paused_left IS NULL))", params)
 
@@ -123,9 +138,8 @@ def running(condition: Where) -> Where:
 def paused_first(
     reader: QuickReader, count: int | None, condition: Where = LISTED
 ) -> list[tuple[int, float]]:
-    """``search._paused_first``: (id, time left) of the first ``count`` open cases meeting
-    ``condition`` that store their frozen time left, least left first (the index
-    ``case_paused_left``)."""
+    """``search._paused_first``: (id, stored time left) of the first ``count`` paused open
+    cases meeting ``condition``, least left first (the index ``case_paused_left``)."""
     sql, params = condition
     limit = "" if count is None else f" LIMIT {int(count)}"
     rows = reader.rows(

@@ -66,8 +66,12 @@ def _either(a: str, b: str) -> str:
     return f"({a} OR {b})"
 
 
-def _at(instant: datetime) -> str:
+def stored_instant(instant: datetime) -> str:
+    """An instant as the case table stores it (compared as text)."""
     return instant_to_sqlite(instant)
+
+
+_at = stored_instant
 
 
 def where(query: Query, terms: Terms) -> Where:
@@ -191,10 +195,7 @@ def _sla(kind: str, now: datetime, params: list[Any]) -> str:
                 "((paused_since IS NULL) OR (paused_since >= resolution_at_risk_at)))"
             )
             overdue = _either(_response_breached(now, params), _resolution_breached(now, params))
-            params.append(_at(now))
-            ahead = f"(({RUNNING_NEXT_DUE} >= ?) OR (paused_since IS NOT NULL))"
-            at_risk = _both(_both("is_open", _either(response, resolution)), f"NOT {overdue}")
-            return _both(at_risk, ahead)
+            return _both(_both("is_open", _either(response, resolution)), f"NOT {overdue}")
         case "paused":
             return _both("(is_open = 1)", "(paused_since IS NOT NULL)")
         case "late":
@@ -202,12 +203,6 @@ def _sla(kind: str, now: datetime, params: list[Any]) -> str:
             return _either(_RESPONSE_LATE, resolution_late)
     raise AssertionError(kind)  # pragma: no cover
 
-
-#: ``queries.running_next_due``: the expression of the index ``case_running_next_due``.
-RUNNING_NEXT_DUE = (
-    "(CASE WHEN ((response_due < resolution_due) AND (first_response_at IS NULL)) "
-    "THEN response_due ELSE resolution_due END)"
-)
 
 _RUNNING_RESPONSE = "((is_open = 1) AND (first_response_at IS NULL))"
 _RUNNING_RESOLUTION = "(((is_open = 1) AND (resolved_at IS NULL)) AND (paused_since IS NULL))"

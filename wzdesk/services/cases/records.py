@@ -105,7 +105,7 @@ def _paused_left_after(
         return changes[name] if name in changes else getattr(case, name)
 
     paused_since = after("paused_since")
-    if not after("is_open") or after("first_response_at") is None or paused_since is None:
+    if not after("is_open") or paused_since is None:
         return None
     book = book or load_policy_book()
     policy = changes.get("policy", case.policy_id)
@@ -113,7 +113,8 @@ def _paused_left_after(
         Severity(after("severity"))
     )
     due = after("resolution_due").timestamp()
-    return paused_left(calendar, True, True, paused_since.timestamp(), due)
+    responded = after("first_response_at") is not None
+    return paused_left(calendar, True, responded, paused_since.timestamp(), due)
 
 
 def add_event(
