@@ -47,6 +47,7 @@ COMMANDS = {
     "case list --limit 20": ["case", "list", "--limit", "20"],
     "case list --status open": ["case", "list", "--status", "open", "--limit", "20"],
     "case list --breached": ["case", "list", "--breached", "--severity", "major", "--limit", "20"],
+    "case list --at-risk": ["case", "list", "--at-risk", "--limit", "20"],
     "case show": ["case", "show", "WZ-1001"],
     "case explain": ["case", "explain", "WZ-1001"],
     "sla events --case": ["sla", "events", "--case", "WZ-1001"],

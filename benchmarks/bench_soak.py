@@ -44,17 +44,21 @@ def main() -> None:
         urls["postgresql"] = os.environ["WZDESK_TEST_PG_URL"]
     print(f"{args.writers} writers on {args.cases} cases for {args.seconds:g} s each")
     print(f"{'backend':<11} {'writes/s':>9} {'writes':>7} {'conflicts':>9} "
-          f"{'errors':>6} {'lost':>4} {'phantom':>7} {'versions':>8} {'audit':>5}")  # fmt: skip
+          f"{'errors':>6} {'lost':>4} {'phantom':>7} {'versions':>8} {'audit':>5} "
+          f"{'time left':>9}")  # fmt: skip
     failed = False
     for backend, url in urls.items():
         refs = _desk(url, args.cases)
         report = run_soak(refs, args.writers, args.seconds, RunningClock(WEDNESDAY_10)).as_dict()
-        failed |= any(report[k] for k in ("errors", "lost", "phantom", "version_mismatches"))
+        failed |= any(
+            report[k]
+            for k in ("errors", "lost", "phantom", "version_mismatches", "time_left_mismatches")
+        )
         print(
             f"{backend:<11} {report['writes_per_second']:>9} {report['writes']:>7} "
             f"{report['conflicts']:>9} {report['errors']:>6} {report['lost']:>4} "
             f"{report['phantom']:>7} {report['version_mismatches']:>8} "
-            f"{report['audit_mismatches']:>5}"
+            f"{report['audit_mismatches']:>5} {report['time_left_mismatches']:>9}"
         )
     raise SystemExit(1 if failed else 0)
 

@@ -21,11 +21,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from wzdesk.core.case_sla import paused_left
 from wzdesk.core.clock import Clock, SystemClock
 from wzdesk.core.errors import Conflict
 from wzdesk.core.rules import Role
+from wzdesk.core.sla import Severity
 from wzdesk.services import cases
 from wzdesk.services.context import ServiceContext
+from wzdesk.services.policy_book import load_policy_book
 from wzdesk.store.database import db
 from wzdesk.store.models import AuditEntry, Case, CaseEvent
 
@@ -59,6 +62,9 @@ class SoakReport:
     phantom: list[str]
     version_mismatches: list[str]
     audit_mismatches: dict[str, tuple[int, int]]
+    #: cases whose stored frozen time left is not the one their row gives (the search's order
+    #: of paused cases: ``core.case_sla.paused_left``)
+    time_left_mismatches: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -68,6 +74,7 @@ class SoakReport:
             or self.phantom
             or self.version_mismatches
             or self.audit_mismatches
+            or self.time_left_mismatches
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -81,6 +88,7 @@ class SoakReport:
             "phantom": len(self.phantom),
             "version_mismatches": len(self.version_mismatches),
             "audit_mismatches": len(self.audit_mismatches),
+            "time_left_mismatches": len(self.time_left_mismatches),
         }
 
 
@@ -193,4 +201,20 @@ def run_soak(
         phantom,
         mismatches,
         audit_mismatches,
+        [ref for ref in refs if not _time_left_true(cases.get_case(ref))],
     )
+
+
+def _time_left_true(case: Case) -> bool:
+    """Whether the case stores the frozen time left its row gives."""
+    calendar = load_policy_book().by_id(case.policy_id).calendar_for(Severity(case.severity))
+    expected = paused_left(
+        calendar,
+        bool(case.is_open),
+        case.first_response_at is not None,
+        None if case.paused_since is None else case.paused_since.timestamp(),
+        case.resolution_due.timestamp(),
+    )
+    if expected is None or case.paused_left is None:
+        return expected is None and case.paused_left is None
+    return abs(case.paused_left - expected) < 1e-6

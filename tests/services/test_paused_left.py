@@ -22,6 +22,7 @@ from wzdesk.services import cases, search
 from wzdesk.services.calendar import add_holiday, load_policy_book
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.demo import generate
+from wzdesk.services.quick_case_reads import quick_case_list
 from wzdesk.store.database import open_database
 from wzdesk.store.migrations import LATEST_VERSION
 from wzdesk.store.models import Case
@@ -169,3 +170,61 @@ def test_pages_agree_with_ranking_every_match(
         assert set(everything) == set(search.search_ids(query, ctx, None, ordered=False))
         for limit in (1, 7, 20, 90):
             assert search.search_ids(query, ctx, limit) == everything[:limit], (query, limit)
+
+
+def _paused_at_risk_and_late(clock: FixedClock) -> list[Case]:
+    """A demo desk where 200 answered open cases are paused: every other one midway between
+    its resolution's at-risk and due instants (at risk), the others an hour after it fell
+    due (breached while paused, a negative time left); returns the latter."""
+    generate(clock, 600)
+    answered = Case.select().where(Case.is_open & Case.first_response_at.is_null(False))
+    late = []
+    for index, case in enumerate(list(answered.order_by(Case.id))[:200]):
+        risk, due = case.resolution_at_risk_at, case.resolution_due
+        since = risk + (due - risk) / 2 if index % 2 else due + timedelta(hours=1)
+        Case.update(paused_since=since).where(Case.id == case.id).execute()
+        if not index % 2:
+            late.append(Case.get_by_id(case.id))
+    for case in Case.select().where(Case.paused_since.is_null(False)):
+        Case.update(paused_left=_expected(case)).where(Case.id == case.id).execute()
+    return late
+
+
+def test_at_risk_skips_no_paused_case_its_condition_takes(
+    supervisor: ServiceContext,
+    database_url: str,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``at-risk`` carries a term implied by the rest (``queries._frozen_in_time``) so that the
+    paused cases' walk skips the breached ones on the index. Against the condition without
+    it: long after the pauses, and at instants before a late pause began (a clock set back:
+    then that case is at risk, though its stored time left is negative)."""
+    from wzdesk.store import queries
+
+    late = _paused_at_risk_and_late(clock)
+    instants = [clock.now() + timedelta(days=40)]
+    for case in late[:3]:  # midway between its at-risk and due instants, before its pause
+        instants.append(
+            case.resolution_at_risk_at + (case.resolution_due - case.resolution_at_risk_at) / 2
+        )
+    for index, instant in enumerate(instants):
+        ctx = search.SearchContext(instant, "kim", load_policy_book())
+        for query in ("at-risk", "at-risk sev:major", "-at-risk"):
+            found = search.search_ids(query, ctx, None)
+            for limit in (1, 20, 90):
+                assert search.search_ids(query, ctx, limit) == found[:limit], (query, limit)
+            with monkeypatch.context() as patch:
+                patch.setattr(queries, "_frozen_in_time", lambda now: peewee.SQL("1=1"))
+                plain = search.search_ids(query, ctx, None, ordered=False)
+            assert set(found) == set(plain), query
+            if query == "at-risk" and index == 0:
+                paused = Case.select().where(Case.id.in_(found) & Case.paused_since.is_null(False))
+                assert paused.count() >= 50  # the paused ones at risk are found
+            if query == "at-risk" and index > 0:
+                assert late[index - 1].id in found  # the clock-set-back case is found
+            if not database_url.startswith("postgresql"):  # the quick path: the same page
+                quick = quick_case_list(database_url, "sam", instant, None, None, None, query)
+                refs = {case.id: case.ref for case in Case.select(Case.id, Case.ref)}
+                assert quick is not None
+                assert [row["ref"] for row in quick.rows] == [refs[i] for i in found], query

@@ -18,7 +18,6 @@ case has (the ordinary path words the error) takes the ordinary path.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -89,6 +88,7 @@ def quick_case_list(
                 now,
                 lambda chunk: quick_cases.urgency_rows(reader, chunk),
                 lambda count: quick_cases.paused_first(reader, count, condition),
+                lambda count: quick_cases.first_done(reader, count, condition),
             )
         else:
             ids = quick_cases.sorted_ids(reader, asked, condition, quick_query.order(query.sort))
@@ -137,16 +137,13 @@ _DUE_FIRST = (SortKey("due", False),)
 def _first(
     reader: QuickReader, count: int | None, condition: quick_query.Where, due_from: str | None
 ) -> list[int]:
-    """``search_ids``'s ``first`` with no free text: at least the first ``count`` matches in
-    SQL's urgency order (open ones by the index walk, then done ones: ``_most_urgent``);
-    ``condition`` is :func:`quick_cases.running`'s."""
+    """``search_ids``'s ``first`` with no free text: at least the first ``count`` running
+    open matches in SQL's urgency order (the index walk: ``_most_urgent``); ``condition`` is
+    :func:`quick_cases.running`'s."""
     if count is None or count > urgency.STREAMED_UP_TO:
         return quick_cases.sorted_ids(reader, count, condition)
     more = min(4 * count, urgency.STREAMED_UP_TO)
-    found: Sequence[int] = quick_cases.first_open(reader, more, condition, True, due_from)
-    if len(found) < more:
-        found = [*found, *quick_cases.first_done(reader, more - len(found), condition)]
-    return list(found)
+    return quick_cases.first_open(reader, more, condition, True, due_from)
 
 
 def _login_of(reader: QuickReader, typed: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any, cast
 import peewee
 
 from wzdesk.core.bounds import check_limit
+from wzdesk.core.case_sla import RESPONSE_RUNNING
 from wzdesk.core.query import (
     And,
     DateTerm,
@@ -212,9 +213,17 @@ def _due(op: str, seconds: int, ctx: SearchContext) -> Cond:
             within = _both(members, within)
         any_within = within if index == 0 else (any_within | within)
     if op in ("<", "<="):
-        return any_within
+        return _both(any_within, _ticking())
     running: Cond = _running_response() | _running_resolution()
-    return _both(running, cast(Cond, ~any_within))
+    return _both(_both(running, cast(Cond, ~any_within)), _ticking())
+
+
+def _ticking() -> Cond:
+    """Implied by a running timer, and judged on the paused cases' index: an open case that
+    is not paused has no frozen time left, and a paused one whose response target runs
+    stores :data:`RESPONSE_RUNNING`. Without it the search's walk of the paused cases for
+    ``due:<2h`` read every paused case's row to find none (131 ms at a million cases)."""
+    return Case.paused_left.is_null() | (Case.paused_left <= RESPONSE_RUNNING)
 
 
 def _text(term: TextTerm, public_only: bool = False, among: Sequence[int] | None = None) -> Cond:
@@ -434,7 +443,7 @@ def _most_urgent(
     answered open case on its way: ``is:paused`` (paused cases have all been answered) took
     470 ms per page at a million cases on SQLite, whatever the page."""
     found = _first_open(condition, limit, running, due_from)
-    if len(found) < limit:
+    if len(found) < limit and not running:  # the running cases' done ones: their own stream
         found += _first_done(condition, limit - len(found))
     return found
 
@@ -563,9 +572,9 @@ def _raw_sql(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     return cast(list[tuple[Any, ...]], db.execute_sql(sql, params).fetchall())
 
 
-def _first_done(condition: Cond, count: int) -> list[int]:
+def _first_done(condition: Cond, count: int | None) -> list[int]:
     """The first ``count`` cases meeting ``condition`` that are done (resolved; closed too
-    with ``is:all``), in urgency order: what follows the open ones."""
+    with ``is:all``), in urgency order: what follows the open ones (all, for None)."""
     done = _both(Case.is_open == False, condition)  # noqa: E712
     return _ids(Case.select(Case.id).where(done).order_by(*_order(())).limit(count))
 
@@ -684,12 +693,16 @@ def search_ids(
     # not with free text (the text plans walk one stream) nor in one client's list (its own
     # indexes, which the paused stream would not use).
     paused: urgency.PausedStream | None = None
+    done: urgency.DoneStream | None = None
     if within is None and not few and not _holds_text(parsed.where):
         whole = condition
-        condition = _both(condition, Case.paused_left.is_null())
+        condition = _both(_both(condition, Case.is_open), Case.paused_left.is_null())
 
         def paused(count: int | None) -> list[tuple[int, float]]:
             return _paused_first(whole, count)
+
+        def done(count: int | None) -> list[int]:
+            return _first_done(whole, count)
 
     def first(count: int | None) -> list[int]:
         """At least the first ``count`` matches in SQL's urgency order (stored instants)."""
@@ -720,7 +733,7 @@ def search_ids(
         return _sorted_ids(condition, (), count, 0)
 
     wanted = None if limit is None else offset + limit
-    ranked = urgency.first_in_order(first, wanted, ctx.book, ctx.now, _urgency_rows, paused)
+    ranked = urgency.first_in_order(first, wanted, ctx.book, ctx.now, _urgency_rows, paused, done)
     return ranked[offset:]
 
 

@@ -150,6 +150,8 @@ _ROUNDING = 0.001
 #: ``paused(count)``: (case id, stored ``paused_left``) of at least the first ``count`` paused
 #: open cases that match, least left first (all, for None).
 PausedStream = Callable[[int | None], list[tuple[int, float]]]
+#: ``done(count)``: the first ``count`` done matches in SQL's order (all, for None).
+DoneStream = Callable[[int | None], list[int]]
 
 
 def first_in_order(
@@ -159,6 +161,7 @@ def first_in_order(
     now: datetime,
     read: ReadUrgency,
     paused: PausedStream | None = None,
+    done: DoneStream | None = None,
 ) -> list[int]:
     """The first ``wanted`` cases (all, for None) in the queue's order.
 
@@ -179,14 +182,19 @@ def first_in_order(
     at-risk case (6,900 of them paused). The answer is then in the two windows once the
     ``wanted``-th most urgent case read is more urgent than the edge of each stream not read
     to its end.
+
+    ``done``: the done matches (:data:`DoneStream`), asked for only when every open match is
+    ranked and the page has room; ``first`` then reads open cases only. (Read with the
+    running cases, they cost a page that the paused cases fill: ``status:waiting_client``
+    looked through 20,000 waiting cases for done ones, 41 ms at a million cases.)
     """
     at = now.timestamp()
     if wanted is None:  # every match: rank them all
         ids = first(None) + ([] if paused is None else [case for case, _ in paused(None)])
         keys = open_keys(ids, book, at, read)
-        return sorted(keys, key=lambda case_id: keys[case_id][0]) + [
-            case_id for case_id in ids if case_id not in keys
-        ]
+        ranked = sorted(keys, key=lambda case_id: keys[case_id][0])
+        later = [case_id for case_id in ids if case_id not in keys]
+        return ranked + later + ([] if done is None else done(None))
     if wanted <= 0:
         return []
     window = paused_window = wanted + 1  # one past the page: the edge is a case no page row is
@@ -195,16 +203,18 @@ def first_in_order(
         held = [] if paused is None else paused(paused_window)
         keys = open_keys([*ids, *(case for case, _ in held)], book, at, read)
         opened = sorted(keys, key=lambda case_id: keys[case_id][0])
-        done = [case_id for case_id in ids if case_id not in keys]
-        ranked = opened + done
+        finished = [case_id for case_id in ids if case_id not in keys]  # done, read by first
+        ranked = opened + finished
         # A stream read to its end (or, for ``first``, to its done cases) bounds nothing.
         running_edge = math.inf
-        if len(ids) >= window and not done:
+        if len(ids) >= window and not finished:
             running_edge = floor(book, at, keys[ids[-1]][1])
         paused_edge = math.inf
         if len(held) >= paused_window:
             paused_edge = held[-1][1] - _ROUNDING
         edge = min(running_edge, paused_edge)
+        if edge == math.inf and len(ranked) < wanted and done is not None:
+            return ranked + done(wanted - len(ranked))  # every open match is ranked
         if edge == math.inf or (len(opened) >= wanted and keys[opened[wanted - 1]][0][0] < edge):
             return ranked[:wanted]
         if running_edge == edge:  # the binding stream grows (both, at a tie)

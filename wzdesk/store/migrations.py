@@ -898,7 +898,7 @@ RUNNING_NEXT_DUE_INDEX = (
 )
 PAUSED_LEFT_INDEX = (
     'CREATE INDEX IF NOT EXISTS "case_paused_left" ON "case" '
-    '("paused_left", "status", "severity", "assignee_id") '
+    '("paused_left", "paused_since", "status", "severity", "assignee_id") '
     "WHERE is_open AND (paused_left IS NOT NULL)"
 )
 

@@ -129,10 +129,10 @@ def first_open(
 
 
 def running(condition: Where) -> Where:
-    """``condition`` without the paused cases, which :func:`paused_first` reads
-    (``search_ids``)."""
+    """``condition``'s open cases without the paused ones, which :func:`paused_first` reads
+    (``search_ids``; the done ones come last, :func:`first_done`)."""
     sql, params = condition
-    return (f"({sql} AND (paused_left IS NULL))", params)
+    return (f"(is_open AND {sql} AND (paused_left IS NULL))", params)
 
 
 def paused_first(
@@ -150,14 +150,14 @@ def paused_first(
     return [(int(case_id), float(left)) for case_id, left in rows]
 
 
-def first_done(reader: QuickReader, count: int, condition: Where = LISTED) -> list[int]:
+def first_done(reader: QuickReader, count: int | None, condition: Where = LISTED) -> list[int]:
     """``search._first_done``: the first ``count`` done cases meeting ``condition`` (resolved;
-    closed too when it allows them), most urgent first."""
+    closed too when it allows them), most urgent first (all, for None)."""
     sql, params = condition
+    limit = "" if count is None else f" LIMIT {int(count)}"
     return _ids(
         reader.rows(
-            f'SELECT id FROM "case" WHERE (is_open = 0) AND {sql} '
-            f"ORDER BY {URGENCY_ORDER} LIMIT {int(count)}",
+            f'SELECT id FROM "case" WHERE (is_open = 0) AND {sql} ORDER BY {URGENCY_ORDER}{limit}',
             params,
         )
     )

@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from wzdesk.core.case_sla import RESPONSE_RUNNING
 from wzdesk.core.query import (
     And,
     DateTerm,
@@ -195,7 +196,13 @@ def _sla(kind: str, now: datetime, params: list[Any]) -> str:
                 "((paused_since IS NULL) OR (paused_since >= resolution_at_risk_at)))"
             )
             overdue = _either(_response_breached(now, params), _resolution_breached(now, params))
-            return _both(_both("is_open", _either(response, resolution)), f"NOT {overdue}")
+            at_risk = _both(_both("is_open", _either(response, resolution)), f"NOT {overdue}")
+            params += [RESPONSE_RUNNING, _at(now)]  # queries._frozen_in_time
+            frozen = (
+                "((((paused_left IS NULL) OR (paused_left >= 0)) OR (paused_left <= ?)) "
+                "OR (paused_since > ?))"
+            )
+            return _both(at_risk, frozen)
         case "paused":
             return _both("(is_open = 1)", "(paused_since IS NOT NULL)")
         case "late":
@@ -231,9 +238,16 @@ def _due(op: str, seconds: int, terms: Terms, params: list[Any]) -> str:
             within_params = member_params + within_params
         params.extend(within_params)
         any_within = within if index == 0 else _either(any_within, within)
+    params.append(RESPONSE_RUNNING)
     if op in ("<", "<="):
-        return any_within
-    return _both(_either(_RUNNING_RESPONSE, _RUNNING_RESOLUTION), f"NOT {any_within}")
+        return _both(any_within, _TICKING)
+    running = _either(_RUNNING_RESPONSE, _RUNNING_RESOLUTION)
+    return _both(_both(running, f"NOT {any_within}"), _TICKING)
+
+
+#: ``search._TICKING``: a case with a running timer has no frozen time left (judged on the
+#: paused cases' index, so the search's walk of them skips their rows for ``due:``).
+_TICKING = "((paused_left IS NULL) OR (paused_left <= ?))"
 
 
 #: The nearest due instant among the running timers, NULL when none runs (``search._next_due``).
