@@ -6,6 +6,8 @@ these tests fail."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import peewee
@@ -60,6 +62,23 @@ def _as_if_big(database: peewee.Database) -> None:
     database.execute_sql("ANALYZE sqlite_schema")  # load them
 
 
+@contextmanager
+def _walks_recorded() -> Iterator[list[peewee.Query]]:
+    """The queries the search runs through ``search._raw`` (its walks), in order."""
+    from wzdesk.services import search
+
+    walks: list[peewee.Query] = []
+    real = search._raw
+
+    def recorded(rows: peewee.Query) -> list[tuple[object, ...]]:
+        walks.append(rows)
+        return real(rows)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "_raw", recorded)
+        yield walks
+
+
 def test_the_first_screen_walks_the_index_without_sorting(database: peewee.Database) -> None:
     plan = _plan(database, top_ids_query(40))
     assert "case_open_next_due" in plan, plan
@@ -90,22 +109,13 @@ def test_the_search_walks_the_open_cases_on_the_same_index(database: peewee.Data
 
     if not isinstance(database, peewee.PostgresqlDatabase):
         _as_if_big(database)
-    walks: list[peewee.Query] = []
-    real = search._raw
-
-    def recorded(rows: peewee.Query) -> list[tuple[object, ...]]:
-        walks.append(rows)
-        return real(rows)
-
     for text in ("", "sev:critical", "assignee:none -status:new"):
         query = parse_query(text)
         condition = search._scope(query)
         if query.where is not None:
             ctx = search.context(datetime(2026, 3, 9, 15, tzinfo=UTC), "kim")
             condition = condition & search.compile_node(query.where, ctx)
-        walks.clear()
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(search, "_raw", recorded)
+        with _walks_recorded() as walks:
             assert search._first_open(condition, 1500) == []  # no cases: none to walk
         plan = _plan(database, walks[0])
         assert "case_open_next_due" in plan, (text, plan)
@@ -126,16 +136,8 @@ def test_a_page_walks_the_running_and_the_paused_cases_on_their_own_indexes(
 
     if not isinstance(database, peewee.PostgresqlDatabase):
         _as_if_big(database)
-    walks: list[peewee.Query] = []
-    real = search._raw
-
-    def recorded(rows: peewee.Query) -> list[tuple[object, ...]]:
-        walks.append(rows)
-        return real(rows)
-
     ctx = search.context(datetime(2026, 3, 9, 15, tzinfo=UTC), "kim")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search, "_raw", recorded)
+    with _walks_recorded() as walks:
         assert search.search_ids(text, ctx, 20) == []  # no cases: the walks find none
     by_order = {
         "running": 'ORDER BY CASE WHEN (("t1"."response_due" < "t1"."resolution_due")',

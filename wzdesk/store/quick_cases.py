@@ -143,7 +143,7 @@ def paused_first(
     sql, params = condition
     limit = "" if count is None else f" LIMIT {int(count)}"
     rows = reader.rows(
-        f'SELECT id, paused_left FROM "case" WHERE is_open AND (paused_left IS NOT NULL) '
+        f'SELECT id, paused_left FROM "case" WHERE (paused_left IS NOT NULL) '
         f"AND {sql} ORDER BY paused_left{limit}",
         params,
     )
