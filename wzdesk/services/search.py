@@ -436,7 +436,8 @@ def _most_urgent(
 ) -> list[int]:
     """The ``limit`` first matches in urgency order without sorting every match: the open
     ones by a walk of the queue's index (:func:`_first_open`), then, when fewer are open, the
-    done ones.
+    done ones (``running``: the running open ones only, on their own index; the paused and
+    the done ones are streams of their own, ``urgency.first_in_order``).
 
     It used to walk two streams, the (is_open, response_due) index for unanswered cases and
     the (is_open, resolution_due) one, and sort their union. The response stream passed every
