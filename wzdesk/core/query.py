@@ -1,4 +1,4 @@
-"""The case query language: parsed with a real grammar into a small typed tree.
+"""The case query language: its meaning, as a small typed tree (``query_syntax`` reads the text).
 
 One language for the console's ``/`` box, saved views and ``wzdesk case list --query``::
 
@@ -8,18 +8,18 @@ One language for the console's ``/`` box, saved views and ``wzdesk case list --q
 Terms next to each other are ANDed; ``OR`` (upper case) has the lower precedence; ``-`` negates
 the term or parenthesised group it precedes. ``sort:`` and ``is:`` apply to the whole query and
 may only stand at its top level. A bad query raises :class:`QueryError` naming the offending
-token and its position (0-based character offset). This module only parses and checks; the
-services compile the tree to SQL.
+token and its position (0-based character offset). This module only builds and checks the
+tree; the services compile it to SQL.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from functools import cache
-from typing import Any, Literal
+from typing import Literal
 
 from wzdesk.core.errors import InvalidInput
+from wzdesk.core.query_syntax import MAX_DEPTH, Branches, Neg, Raw, SyntaxFault, Token, read
 from wzdesk.core.values import Value
 
 #: The longest query text accepted (a saved view or a typed filter, never a document).
@@ -47,24 +47,6 @@ FIELD_ALIASES = {
     "contact": "contact",
     "ref": "ref",
 }
-
-_GRAMMAR = r"""
-start: or_expr?
-?or_expr: and_expr (_OR and_expr)*
-?and_expr: unary+
-?unary: NEG unary -> neg
-      | atom
-?atom: "(" or_expr ")"
-     | TERM -> term
-     | PHRASE -> phrase
-     | WORD -> word
-_OR.3: /OR(?=[\s()]|$)/
-NEG.2: /-(?=[^\s)])/
-TERM.2: /[A-Za-z][A-Za-z_-]*:("[^"]*"|[^\s()"]*)/
-PHRASE: /"[^"]*"/
-WORD: /[^\s()"-][^\s()"]*/
-%ignore /\s+/
-"""
 
 
 class QueryError(InvalidInput):
@@ -289,9 +271,7 @@ _LAST = re.compile(r"^last-(\d{1,4})d$")
 _BARE_SLA: dict[str, SlaKind] = {"at-risk": "at_risk", "paused": "paused", "late": "late"}
 
 
-def _term(token: Any) -> _Item:
-    text = str(token)
-    position = token.start_pos or 0
+def _term(text: str, position: int) -> _Item:
     name, _, raw = text.partition(":")
     name = name.lower()
     value = raw[1:-1] if len(raw) >= 2 and raw.startswith('"') and raw.endswith('"') else raw
@@ -373,49 +353,36 @@ def _date(field: str, value: str, text: str, position: int) -> DateTerm:
     return DateTerm(field, (match.group(1) or "="), day)  # type: ignore[arg-type]
 
 
-def _on_word(token: Any) -> _Item:
-    text = str(token)
+def _on_word(text: str, position: int) -> _Item:
     if text in _BARE_SLA:
         return SlaTerm(_BARE_SLA[text])
     if text == "OR":
-        raise QueryError("OR needs a term on each side", text, token.start_pos or 0)
+        raise QueryError("OR needs a term on each side", text, position)
     if text == "AND":
-        return _Directive(text, token.start_pos or 0)  # joined by position, see _and
-    return _text(TextTerm(text), text, token.start_pos or 0)
+        return _Directive(text, position)  # joined by position, see _and
+    return _text(TextTerm(text), text, position)
 
 
-def _on_phrase(token: Any) -> _Item:
-    return _text(TextTerm(str(token)[1:-1], phrase=True), str(token), token.start_pos or 0)
-
-
-def _on_neg(children: list[_Item]) -> _Item:
-    _, item = children
+def _on_neg(item: _Item) -> _Item:
     if isinstance(item, _Directive):
         raise QueryError("sort:, is: and AND cannot be negated", item.token, item.position)
     return _Neg(item)
 
 
-@cache
-def _machinery() -> tuple[Any, Any]:
-    """The parser and the tree builder, made on first use: importing ``lark`` and building the
-    tables costs ~100 ms, which a command without a query should not pay."""
-    from lark import Lark, Transformer
-
-    build = type(
-        "Build",
-        (Transformer,),
-        {
-            "start": lambda self, c: c[0] if c else None,
-            "term": lambda self, c: _term(c[0]),
-            "word": lambda self, c: _on_word(c[0]),
-            "phrase": lambda self, c: _on_phrase(c[0]),
-            "neg": lambda self, c: _on_neg(c),
-            "and_expr": lambda self, c: _and(c),
-            "or_expr": lambda self, c: Or(tuple(c)),
-        },
-    )
-    parser = Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
-    return parser, build
+def _build(raw: Raw) -> _Item:
+    """The tree of a raw tree, children first and left to right (as lark's transformer went),
+    so the first bad term in reading order is the one an error names."""
+    if isinstance(raw, Token):
+        if raw.kind == "TERM":
+            return _term(raw.text, raw.start)
+        if raw.kind == "PHRASE":
+            return _text(TextTerm(raw.text[1:-1], phrase=True), raw.text, raw.start)
+        return _on_word(raw.text, raw.start)
+    if isinstance(raw, Neg):
+        return _on_neg(_build(raw.operand))
+    assert isinstance(raw, Branches)
+    items = [_build(item) for item in raw.items]
+    return _and(items) if raw.kind == "and" else Or(tuple(items))  # type: ignore[arg-type]
 
 
 def _text(term: TextTerm, token: str, position: int) -> TextTerm:
@@ -480,41 +447,17 @@ def parse_query(text: str) -> Query:
     for index, ch in enumerate(text):
         if ord(ch) < 32 and ch not in "\t\n\r":
             raise QueryError("control character", ch, index)
-    from lark.exceptions import (
-        UnexpectedCharacters,
-        UnexpectedEOF,
-        UnexpectedInput,
-        VisitError,
-    )
-
-    parser, build = _machinery()
     try:
-        tree = parser.parse(text)
-    except UnexpectedCharacters as exc:
-        position = exc.pos_in_stream or 0
-        raise QueryError(_why(text, position), _token_at(text, position), position) from None
-    except UnexpectedEOF:
-        raise _end_error(text) from None
-    except UnexpectedInput as exc:
-        token = getattr(exc, "token", None)
-        start = getattr(token, "start_pos", None)
-        stream = exc.pos_in_stream
-        if isinstance(start, int):
-            where = start
-        else:
-            where = stream if isinstance(stream, int) else len(text)
-        shown = str(token) if token is not None and str(token) else _token_at(text, where)
-        if getattr(token, "type", "") == "$END":
-            raise _end_error(text) from None
-        raise QueryError(_why(text, where), shown, where) from None
-    try:
-        built = build().transform(tree)
-    except VisitError as exc:
-        if isinstance(exc.orig_exc, QueryError):
-            raise exc.orig_exc from None
-        raise
-    if built is None:
+        raw = read(text)
+    except SyntaxFault as fault:
+        raise _syntax_error(text, fault) from None
+    if raw is None:
         return Query()
+    return _query(_build(raw))
+
+
+def _query(built: _Item) -> Query:
+    """The query of a built tree: its condition, with the directives lifted to the top."""
     condition, directives = _finish(built, False)
     sort = tuple(d.sort for d in directives if d.sort is not None)
     scopes = [d for d in directives if d.scope is not None]
@@ -547,6 +490,17 @@ def _names_status(node: Node | None) -> bool:
         case And(items) | Or(items):
             return any(_names_status(i) for i in items)
     return False
+
+
+def _syntax_error(text: str, fault: SyntaxFault) -> QueryError:
+    token = fault.token
+    if token is not None and fault.deep:
+        return QueryError(f"nested more than {MAX_DEPTH} deep", token.text, token.start)
+    if token is not None:  # a ")" out of place, whatever follows it (")a" as ") a")
+        return QueryError("unmatched )", token.text, token.start)
+    if fault.position is None:
+        return _end_error(text)
+    return QueryError(_why(text, fault.position), _token_at(text, fault.position), fault.position)
 
 
 def _end_error(text: str) -> QueryError:

@@ -1,0 +1,193 @@
+"""The query language's syntax: its tokens and the raw tree, read by hand.
+
+The grammar (``wzdesk.core.query`` gives the terms their meaning)::
+
+    query    := or_expr?
+    or_expr  := and_expr ("OR" and_expr)*
+    and_expr := unary+
+    unary    := "-" unary | atom
+    atom     := "(" or_expr ")" | TERM | PHRASE | WORD
+
+It was a ``lark`` grammar (LALR, contextual lexer) until issue 13 measured what a query cost a
+script: importing lark and building its tables took 45 ms of ``wzdesk case list --query``'s
+97 ms. This reader accepts the same language, builds the same tree and names the same token
+and position in every error; ``tests/core/test_query_syntax.py`` holds it to the lark grammar
+on generated queries.
+
+Two behaviours come from that lexer and are kept on purpose:
+
+- ``OR`` is the operator only where an operator may stand (after a complete term); elsewhere
+  it is a word, which the tree builder refuses ("OR needs a term on each side"), so ``OR a``
+  and ``a OR OR b`` say what is wrong with them.
+- A syntax error anywhere wins over a bad term before it: the whole text is read before any
+  term is checked.
+
+The tree has a bounded depth (:data:`MAX_DEPTH`): each level costs a few stack frames in every
+reader of the tree (checks, SQL compilation), and ``-`` a thousand times over once crashed the
+console's filter box with a ``RecursionError``. Parentheses around a single term add no level.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The deepest tree accepted: negations and groups nested in one another.
+MAX_DEPTH = 100
+
+# A token at each position, the first alternative that matches (as the lark lexer tried them:
+# by priority, OR before NEG and TERM before WORD; the others cannot start at the same
+# character). ``_AFTER_TERM`` is where an operator or a ``)`` may stand.
+_ATOMS = (
+    r'|(?P<NEG>-(?=[^\s)]))|(?P<TERM>[A-Za-z][A-Za-z_-]*:("[^"]*"|[^\s()"]*))'
+    r'|(?P<PHRASE>"[^"]*")|(?P<WORD>[^\s()"-][^\s()"]*)|(?P<LPAR>\()'
+)
+_AFTER_TERM = re.compile(r"(?P<OR>OR(?=[\s()]|$))" + _ATOMS + r"|(?P<RPAR>\))")
+_BEFORE_TERM = re.compile(_ATOMS[1:])
+_SPACE = re.compile(r"\s+")
+
+
+class Token:
+    """A word of the query: ``kind`` is TERM, PHRASE or WORD for a leaf of the tree."""
+
+    __slots__ = ("kind", "text", "start")
+
+    def __init__(self, kind: str, text: str, start: int) -> None:
+        self.kind = kind
+        self.text = text
+        self.start = start
+
+    def __repr__(self) -> str:
+        return f"Token({self.kind}, {self.text!r}, {self.start})"
+
+
+class Neg:
+    """``-`` and what it negates."""
+
+    __slots__ = ("token", "operand")
+
+    def __init__(self, token: Token, operand: Raw) -> None:
+        self.token = token
+        self.operand = operand
+
+
+class Branches:
+    """Two or more items joined: ``kind`` is ``and`` (side by side) or ``or``."""
+
+    __slots__ = ("kind", "items")
+
+    def __init__(self, kind: str, items: list[Raw]) -> None:
+        self.kind = kind
+        self.items = items
+
+
+Raw = Token | Neg | Branches
+
+
+class SyntaxFault(Exception):
+    """The text does not follow the grammar: at ``position``, or (``position`` None) it ends
+    before an expression or a group is complete. ``token``: a ``)`` with nothing to close or
+    nothing before it, or (``deep``) the token that nests too deep."""
+
+    def __init__(
+        self, position: int | None, token: Token | None = None, deep: bool = False
+    ) -> None:
+        super().__init__(position)
+        self.position = position
+        self.token = token
+        self.deep = deep
+
+
+class _Group:
+    """A parenthesis being read (or the whole query): its OR branches so far, the terms of the
+    current branch, and the ``-`` signs waiting for the next term."""
+
+    __slots__ = ("opened", "branches", "terms", "signs")
+
+    def __init__(self, opened: Token | None) -> None:
+        self.opened = opened
+        self.branches: list[list[Raw]] = []
+        self.terms: list[Raw] = []
+        self.signs: list[Token] = []
+
+
+def read(text: str) -> Raw | None:
+    """The raw tree of ``text`` (None for an empty query); raises :class:`SyntaxFault`.
+
+    Iterative (a stack of open groups), so that deep parentheses cost no recursion."""
+    groups = [_Group(None)]
+    expecting = True  # a term must come next (start, after ``(``, ``-`` or ``OR``)
+    position = 0
+    depth_of: dict[int, int] = {}  # id(raw) -> its depth, for the nodes built here
+    size = len(text)
+    while True:
+        space = _SPACE.match(text, position)
+        if space:
+            position = space.end()
+        group = groups[-1]
+        if position >= size:
+            started = group.branches or group.terms or group.signs
+            if len(groups) > 1 or (expecting and started):
+                raise SyntaxFault(None)
+            break
+        match = (_BEFORE_TERM if expecting else _AFTER_TERM).match(text, position)
+        if match is None:
+            if text[position] == ")":
+                raise SyntaxFault(position, Token("RPAR", ")", position))
+            raise SyntaxFault(position)
+        kind = match.lastgroup or ""
+        token = Token(kind, match.group(), position)
+        position = match.end()
+        if kind == "NEG":
+            group.signs.append(token)
+            expecting = True
+        elif kind == "LPAR":
+            groups.append(_Group(token))
+            expecting = True
+        elif kind == "OR":
+            group.branches.append(group.terms)
+            group.terms = []
+            expecting = True
+        elif kind == "RPAR":
+            if len(groups) == 1:
+                raise SyntaxFault(token.start, token)
+            groups.pop()
+            _complete(groups[-1], _closed(group, depth_of), depth_of)
+            expecting = False
+        else:
+            _complete(group, token, depth_of)
+            expecting = False
+    top = groups[0]
+    return _closed(top, depth_of) if top.terms else None
+
+
+def _complete(group: _Group, item: Raw, depth_of: dict[int, int]) -> None:
+    """A term (or a closed group) is read: wrap it in the signs waiting for it."""
+    while group.signs:
+        sign = group.signs.pop()
+        item = _deeper(Neg(sign, item), [item], sign, depth_of)
+    group.terms.append(item)
+
+
+def _closed(group: _Group, depth_of: dict[int, int]) -> Raw:
+    """What a group reads as: a lone term is itself; several side by side are an ``and``;
+    several branches an ``or`` (as the grammar's ``?`` rules inline a single child)."""
+    opened = group.opened
+    branches: list[Raw] = []
+    for terms in [*group.branches, group.terms]:
+        if len(terms) == 1:
+            branches.append(terms[0])
+        else:
+            branches.append(_deeper(Branches("and", terms), terms, opened, depth_of))
+    if len(branches) == 1:
+        return branches[0]
+    return _deeper(Branches("or", branches), branches, opened, depth_of)
+
+
+def _deeper(node: Raw, children: list[Raw], token: Token | None, depth_of: dict[int, int]) -> Raw:
+    """``node``, after checking its depth (the whole query's own AND and OR, ``token`` None,
+    add at most two levels and are not counted against the limit)."""
+    depth = 1 + max(depth_of.get(id(child), 0) for child in children)
+    if token is not None and depth > MAX_DEPTH:
+        raise SyntaxFault(token.start, token, deep=True)
+    depth_of[id(node)] = depth
+    return node
