@@ -23,6 +23,7 @@ the children use the cache (what users get); ``--no-bytecode`` measures the reco
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -71,12 +72,22 @@ COMMANDS = {
     "policy subscribers": ["policy", "subscribers", "--all"],
     "audit": ["audit", "--limit", "20"],
     "backup list": ["backup", "list"],
+    "case list --query": ["case", "list", "--query", "sev:major -is:paused", "--limit", "20"],
+    "view list": ["view", "list"],
 }
 #: Read commands still above the goal, measured to say so (``--all`` adds them to the run):
-#: through the store (Peewee), or parsing a query (the grammar loads ``lark``).
+#: free text (the full-text index and the engine's plans), a period's whole history.
 ABOVE_THE_GOAL = {
-    "view list": ["view", "list"],
-    "case list --query": ["case", "list", "--query", "sev:major -is:paused", "--limit", "20"],
+    "case list free text": ["case", "list", "--query", "printer", "--limit", "20"],
+    "sla events --from --to": ["sla", "events", "--from", "2026-03-02", "--to", "2026-03-06"],
+    "report sla": ["report", "sla", "--from", "2026-03-02", "--to", "2026-03-06"],
+}
+#: The saved views ``view list`` counts (added to the desk when missing): a pinned tab, one
+#: that follows the clock, one of the user's own.
+VIEWS = {
+    "majors": ["sev:major -is:paused", "--pin"],
+    "at risk": ["at-risk OR breached:any", "--shared"],
+    "mine": ["assignee:me status:open"],
 }
 
 
@@ -87,6 +98,22 @@ def cpu_of(argv: list[str], env: dict[str, str]) -> float:
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode().strip()}")
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _add_views(wzdesk: list[str], database: Path, env: dict[str, str]) -> None:
+    """The :data:`VIEWS` the desk does not have yet (as the OS login, who reads them)."""
+    listed = subprocess.run(
+        [*wzdesk, "--db", str(database), "view", "list", "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    have = {row["name"] for row in json.loads(listed.stdout)}
+    for name, (query, *flags) in VIEWS.items():
+        if name not in have:
+            add = [*wzdesk, "--db", str(database), "view", "add", name, "--query", query, *flags]
+            subprocess.run(add, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def main() -> None:
@@ -128,6 +155,7 @@ def main() -> None:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+    _add_views(wzdesk, database, env)
     print(f"desk: {database}")
     bare = [sys.executable, "-c", "pass"]
     rows = []

@@ -57,7 +57,7 @@ from wzdesk.services.notice_settings import change_notice_settings, load_notice_
 from wzdesk.services.policy_book import load_policy_book
 from wzdesk.services.policy_notices import list_subscribers, subscribe, unsubscribe
 from wzdesk.services.quarantine_fields import QUARANTINE_STATUSES
-from wzdesk.services.quick_case_reads import quick_case_list, quick_case_show
+from wzdesk.services.quick_case_reads import quick_case_list, quick_case_show, quick_view_list
 from wzdesk.services.quick_reads import (
     quick_alert_rules,
     quick_alerts,
@@ -758,3 +758,41 @@ def test_the_backup_list_is_the_ordinary_paths(
     assert [row["last_verified"] for row in listed] == [False, True]  # newest first
     assert quick_backups(database_url, "sam", "  ") is None  # the ordinary path names --to
     assert quick_backups(database_url, "sam", str(tmp_path / "none")) == []
+
+
+def test_the_saved_views_and_their_counts_are_the_ordinary_paths(
+    demo_desk: list[int], clock: FixedClock, database_url: str
+) -> None:
+    """``view list``: sam's own views and the shared ones (kim's private one left out), pinned
+    first, each counted at instants across two days (``due:`` and ``updated:today`` move with
+    the clock, ``assignee:me`` is sam); a view with free text leaves the list to the ordinary
+    path."""
+    from wzdesk.services.desk_fields import view_dict
+    from wzdesk.services.views import add_view, remove_view, view_count, visible_views
+
+    sam = sign_in("sam", clock).context
+    kim = sign_in("kim", clock).context
+    add_view(sam, "majors", "sev:major -is:paused", pinned=True)
+    add_view(sam, "mine", "assignee:me (breached:any OR at-risk)")
+    add_view(sam, "soon", "due:<2h sort:-updated")
+    add_view(kim, "kims", "client:ACME is:all", shared=True)
+    add_view(kim, "kims private", "status:waiting_client")
+    add_view(sam, "today", "updated:today OR received:last-3d is:closed", shared=True)
+    if database_url.startswith("postgresql"):
+        assert quick_view_list(database_url, "sam", clock.now()) is None
+        return
+    for hours in (0, 3, 9, 27):
+        now = clock.now() + timedelta(hours=hours)
+        book = load_policy_book()
+        zone = book.at(now).calendar.zone
+        context = search.context(now, "sam", book)
+        expected = [view_dict(v, zone, view_count(v, context)) for v in visible_views("sam")]
+        quick = quick_view_list(database_url, "sam", now)
+        assert _json(quick) == _json(expected)
+    assert quick is not None
+    assert [row["name"] for row in quick] == ["majors", "kims", "mine", "soon", "today"]
+    assert {row["count"] for row in quick} != {0}  # counts that say something
+    add_view(sam, "printers", "printer sev:minor")
+    assert quick_view_list(database_url, "sam", clock.now()) is None  # the full-text index
+    remove_view(sam, "printers")
+    assert quick_view_list(database_url, "nobody", clock.now()) is None

@@ -1,8 +1,8 @@
-"""The JSON shapes of the desk's own texts and rules (canned replies, alert rules), from any
-record with their columns: a model row, or a row of the quick read-only path.
+"""The JSON shapes of the desk's own texts and rules (canned replies, alert rules, saved
+views), from any record with their columns: a model row, or a row of the quick read-only path.
 
-Peewee-free, as :mod:`wzdesk.services.directory_fields` is: ``wzdesk macro list|show`` and
-``alert rule list`` read an up-to-date SQLite file without Peewee
+Peewee-free, as :mod:`wzdesk.services.directory_fields` is: ``wzdesk macro list|show``,
+``alert rule list`` and ``view list`` read an up-to-date SQLite file without Peewee
 (:mod:`wzdesk.services.quick_reads`, issue 13) and shape their rows here, as the ordinary path
 does.
 """
@@ -51,3 +51,18 @@ def rule_dict(rule: Any) -> dict[str, Any]:
         "active": bool(rule.active),
         "text": rule_words(rule),
     }
+
+
+def view_dict(view: Any, zone: ZoneInfo, count: int | None = None) -> dict[str, Any]:
+    """The JSON shape of a saved view (``count``: cases matching now, when asked)."""
+    result: dict[str, Any] = {
+        "name": view.name,
+        "query": view.query,
+        "owner": view.owner,
+        "shared": bool(view.shared),  # the quick path reads SQLite's 0 and 1
+        "pinned": bool(view.pinned),
+        "created_at": format_instant(view.created_at, zone),
+    }
+    if count is not None:
+        result["count"] = count
+    return result

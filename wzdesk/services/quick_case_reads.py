@@ -7,8 +7,10 @@ condition and order written as SQLite text (:mod:`wzdesk.store.quick_query`), th
 the queue's index for the most urgent first (:mod:`wzdesk.store.quick_cases`), ranked by the
 same :func:`urgency.first_in_order`, each case shown by the same :func:`case_fields.case_dict`.
 Free text (the full-text index, and the engine's plans around it), a flag the ordinary path
-refuses (it words the error) and ``--as`` take the ordinary path. A ``--query`` is parsed by
-the same parser, which loads ``lark``: such a page costs more than one with flags only.
+refuses (it words the error) and ``--as`` take the ordinary path.
+
+``view list`` counts each view's matches with the same condition (``search.count_cases``); a
+view with free text sends the whole list to the ordinary path.
 
 ``case show`` reads the rows ``case_views.show_case`` reads through the models and gives them
 to the same assembly, :func:`case_fields.sheet_dict`, with the same two-admin rule. A case
@@ -95,6 +97,30 @@ def quick_case_list(
         shown = ids if limit is None else ids[:limit]
         cases = quick_cases.cases_by_id(reader, shown)
         return QuickList(len(ids), [case_dict(cases[i], book, now) for i in shown if i in cases])
+
+    return read_quickly(url, identity, read)
+
+
+def quick_view_list(
+    url: str | None, identity: str | None, now: datetime
+) -> list[dict[str, Any]] | None:
+    """``view list``'s objects: the views the user sees, each with how many cases it matches
+    at ``now``; None when the ordinary path must answer (see the module's docstring)."""
+    from wzdesk.services.desk_fields import view_dict
+
+    def read(reader: QuickReader) -> list[dict[str, Any]]:
+        book = read_policy_book(reader.rows)
+        me = acting_login(reader, identity)
+        zone = book.at(now).calendar.zone
+        terms = quick_query.Terms(now, me, zone, lambda seconds: book.due_horizons(now, seconds))
+        found = []
+        for view in quick_directory.saved_views(reader, me):
+            try:
+                condition = quick_query.where(parse_query(view.query), terms)
+            except (UserError, quick_query.NoQuickForm):
+                raise StepAside from None  # free text, or a query the ordinary path words
+            found.append(view_dict(view, zone, quick_cases.count(reader, condition)))
+        return found
 
     return read_quickly(url, identity, read)
 

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
 
 from wzdesk.core.errors import InvalidInput, NotFound, PermissionDenied
 from wzdesk.core.query import MAX_QUERY, QueryError, parse_query
 from wzdesk.core.rules import Role
-from wzdesk.core.timefmt import format_instant
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.search import SearchContext, count_cases
 from wzdesk.store.models import SavedView
@@ -53,21 +51,6 @@ def visible_views(login: str) -> list[SavedView]:
 def pinned_views(login: str) -> list[SavedView]:
     """The views shown as queue tabs for ``login``."""
     return [view for view in visible_views(login) if view.pinned]
-
-
-def view_dict(view: SavedView, zone: Any, count: int | None = None) -> dict[str, Any]:
-    """The JSON shape of a saved view (``count``: cases matching now, when asked)."""
-    result: dict[str, Any] = {
-        "name": view.name,
-        "query": view.query,
-        "owner": view.owner,
-        "shared": view.shared,
-        "pinned": view.pinned,
-        "created_at": format_instant(view.created_at, zone),
-    }
-    if count is not None:
-        result["count"] = count
-    return result
 
 
 def view_count(view: SavedView, search: SearchContext) -> int:

@@ -178,6 +178,12 @@ def sorted_ids(
     )
 
 
+def count(reader: QuickReader, condition: Where) -> int:
+    """How many cases meet ``condition`` (``search.count_cases``)."""
+    sql, params = condition
+    return int(reader.rows(f'SELECT count(*) FROM "case" WHERE {sql}', params)[0][0])
+
+
 def urgency_rows(reader: QuickReader, case_ids: Sequence[int]) -> Sequence[Sequence[Any]]:
     """The columns :func:`wzdesk.services.urgency.open_keys` ranks by, in
     :data:`~wzdesk.services.urgency.URGENCY_COLUMNS` order (the caller passes those names)."""

@@ -174,3 +174,15 @@ def setting(reader: QuickReader, key: str) -> str | None:
     """A ``setting`` row's value, or None when there is no such row."""
     found = reader.rows("SELECT value FROM setting WHERE key = ?", (key,))
     return str(found[0][0]) if found else None
+
+
+_VIEW = ("name", "query", "owner", "shared", "pinned", "created_at")
+
+
+def saved_views(reader: QuickReader, login: str) -> list[Record]:
+    """The saved views ``login`` sees, pinned first, then by name (``views.visible_views``)."""
+    sql = (
+        f"SELECT {', '.join(_VIEW)} FROM saved_view WHERE (owner = ?) OR (shared = 1)"
+        " ORDER BY pinned DESC, name, owner"
+    )
+    return records(reader.rows(sql, (login,)), _VIEW)
