@@ -103,6 +103,7 @@ def main() -> None:
         ("client:<code>", f"client:{Case.select().first().client.code}"),
         ("breached:any", "breached:any"),
         ("is:paused (ranked by time left)", "is:paused"),
+        ("sev:major -is:paused", "sev:major -is:paused"),
         ("status:waiting_client", "status:waiting_client"),
         ("-status:waiting_client", "-status:waiting_client"),
         ("at-risk", "at-risk"),

@@ -308,6 +308,52 @@ def test_the_flags_page_reads_the_queues_index(
     reader.close()
 
 
+def test_a_query_that_leaves_out_the_paused_cases_reads_no_paused_walk(
+    demo_desk: list[int], clock: FixedClock, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-is:paused`` at the top level: neither path reads the paused cases' stream (its walk
+    passed every paused case to find none), and the page is the page of the same query
+    written so that the stream is read (the negation over an OR), on both paths, at instants
+    across two days (paused cases' stored instants pass)."""
+    from wzdesk.store import quick_cases
+
+    walked: list[str] = []
+    engine_walk, quick_walk = search._paused_first, quick_cases.paused_first
+
+    def engine_recorded(condition: Any, count: int | None) -> list[tuple[int, float]]:
+        walked.append("engine")
+        return engine_walk(condition, count)
+
+    def quick_recorded(reader: Any, count: int | None, condition: Any) -> Any:
+        walked.append("quick")
+        return quick_walk(reader, count, condition)
+
+    monkeypatch.setattr(search, "_paused_first", engine_recorded)
+    monkeypatch.setattr(quick_cases, "paused_first", quick_recorded)
+    quick = not database_url.startswith("postgresql")
+    for hours in (0, 5, 26, 48):
+        now = clock.now() + timedelta(hours=hours)
+        context = search.context(now, "sam")
+        for shortcut, reference in (
+            ("sev:major -is:paused", "sev:major -(is:paused OR is:paused)"),
+            ("-is:paused", "-(is:paused OR is:paused)"),
+        ):
+            walked.clear()
+            page = search.search_ids(shortcut, context, 25)
+            quick_page = quick_case_list(database_url, "sam", now, 25, 26, None, shortcut)
+            assert walked == []
+            assert page == search.search_ids(reference, context, 25)
+            assert "engine" in walked  # the reference reads the stream
+            assert len(page) == 25
+            if quick:
+                assert quick_page is not None
+                expected = quick_case_list(database_url, "sam", now, 25, 26, None, reference)
+                assert "quick" in walked
+                assert expected is not None and quick_page.rows == expected.rows
+            else:
+                assert quick_page is None
+
+
 @pytest.mark.parametrize(
     "words",
     [

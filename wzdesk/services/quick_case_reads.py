@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from wzdesk.core.errors import UserError
-from wzdesk.core.query import Query, SortKey, parse_query, requires_at_risk
+from wzdesk.core.query import Query, SortKey, excludes_paused, parse_query, requires_at_risk
 from wzdesk.core.refs import ref_text
 from wzdesk.core.text import clean
 from wzdesk.services import urgency
@@ -83,13 +83,16 @@ def quick_case_list(
             # risk is due before now, and the walk starts there.
             running = quick_cases.running(condition)
             due_from = quick_query.stored_instant(now) if requires_at_risk(query.where) else None
+            none_paused = excludes_paused(query.where)
             ids = urgency.first_in_order(
                 lambda count: _first(reader, count, running, due_from),
                 asked,
                 book,
                 now,
                 lambda chunk: quick_cases.urgency_rows(reader, chunk),
-                lambda count: quick_cases.paused_first(reader, count, condition),
+                lambda count: (
+                    [] if none_paused else quick_cases.paused_first(reader, count, condition)
+                ),
                 lambda count: quick_cases.first_done(reader, count, condition),
             )
         else:

@@ -28,6 +28,7 @@ from wzdesk.core.query import (
     SlaTerm,
     SortKey,
     TextTerm,
+    excludes_paused,
     parse_query,
     requires_at_risk,
 )
@@ -706,9 +707,10 @@ def search_ids(
         # selectivity twice and sorted every open case instead of walking the index: 240 ms
         # for sev:critical at a million cases.)
         condition = _both(condition, Case.paused_left.is_null())
+        none_paused = excludes_paused(parsed.where)
 
         def paused(count: int | None) -> list[tuple[int, float]]:
-            return _paused_first(whole, count)
+            return [] if none_paused else _paused_first(whole, count)
 
         def done(count: int | None) -> list[int]:
             return _first_done(whole, count)
