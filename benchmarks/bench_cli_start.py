@@ -74,11 +74,14 @@ COMMANDS = {
     "backup list": ["backup", "list"],
     "case list --query": ["case", "list", "--query", "sev:major -is:paused", "--limit", "20"],
     "view list": ["view", "list"],
+    # free text in no case: the rarest word (the quick path lists its cases, none)
+    "case list --query zeppelin": ["case", "list", "--query", "zeppelin", "--limit", "20"],
 }
 #: Read commands still above the goal, measured to say so (``--all`` adds them to the run):
-#: free text (the full-text index and the engine's plans), a period's whole history.
+#: a common word (in 2,000 texts or more: the engine's plans; at a million cases "payroll" is
+#: in some 80,000, on the demo desk it is rare), a period's whole history.
 ABOVE_THE_GOAL = {
-    "case list free text": ["case", "list", "--query", "printer", "--limit", "20"],
+    "case list --query payroll": ["case", "list", "--query", "payroll", "--limit", "20"],
     "sla events --from --to": ["sla", "events", "--from", "2026-03-02", "--to", "2026-03-06"],
     "report sla": ["report", "sla", "--from", "2026-03-02", "--to", "2026-03-06"],
 }

@@ -21,6 +21,7 @@ from wzdesk.services.calendar import load_policy_book
 from wzdesk.services.case_fields import timers
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.search import context, count_cases, search_cases, search_ids
+from wzdesk.store import fts_sql
 from wzdesk.store.models import Case
 
 
@@ -321,7 +322,7 @@ def test_a_rare_word_reads_its_cases_instead_of_walking_the_queue(
     assert found("printer OR spooler", clock, limit=10) == [a, c]
     assert len(walks) > walked
     walked = len(walks)
-    monkeypatch.setattr(search, "_RARE_HITS", 1)  # now "printer" (in one text) is common
+    monkeypatch.setattr(fts_sql, "RARE_HITS", 1)  # now "printer" (in one text) is common
     cases.reply(agent_of(clock), c, "A printer question too")
     assert found("printer", clock, limit=10) == [a, c]
     assert len(walks) > walked
@@ -352,7 +353,7 @@ def test_reading_a_rare_words_cases_finds_what_the_walk_finds(
     public_only: bool,
 ) -> None:
     """The two plans agree: the rare word's cases (an extra condition the query implies)
-    against the plain condition (``_RARE_HITS`` below zero: every word counts as common)."""
+    against the plain condition (``fts_sql.RARE_HITS`` below zero: every word counts as common)."""
     from unittest import mock
 
     from wzdesk.services import search
@@ -365,6 +366,6 @@ def test_reading_a_rare_words_cases_finds_what_the_walk_finds(
         return
     ctx = search.SearchContext(clock.now(), "kim", load_policy_book(), public_only=public_only)
     bounded = (search_ids(result, ctx, limit), count_cases(result, ctx))
-    with mock.patch.object(search, "_RARE_HITS", -1):
+    with mock.patch.object(fts_sql, "RARE_HITS", -1):
         walked = (search_ids(result, ctx, limit), count_cases(result, ctx))
     assert bounded == walked

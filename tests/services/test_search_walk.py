@@ -22,7 +22,7 @@ from wzdesk.services import cases, search
 from wzdesk.services.calendar import load_policy_book
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.demo import generate
-from wzdesk.store import fulltext
+from wzdesk.store import fts_sql, fulltext
 from wzdesk.store.models import Case
 
 
@@ -102,7 +102,7 @@ def test_the_walk_finds_what_the_plain_plan_finds(
         return
     ctx = _ctx(clock, public_only)
     with (
-        mock.patch.object(search, "_RARE_HITS", -1),  # every word is common
+        mock.patch.object(fts_sql, "RARE_HITS", -1),  # every word is common
         mock.patch.object(search, "_WALK_FIRST", first),
         mock.patch.object(search, "_WALK_MOST", most),
         mock.patch.object(search, "_HITS_PER_CASE", price),  # 0: the walk always pays
@@ -123,7 +123,7 @@ def test_a_common_words_page_does_not_list_its_every_hit(
         for text, limit in (("the", 10), ("the sev:critical", 3), ("accrual", 10))
     }
     assert all(expected.values())
-    monkeypatch.setattr(search, "_RARE_HITS", -1)
+    monkeypatch.setattr(fts_sql, "RARE_HITS", -1)
     monkeypatch.setattr(search, "_WALK_FIRST", 6)
     # The plain plan would now find nothing.
     monkeypatch.setattr(fulltext, "matches", lambda *args, **kwargs: peewee.SQL("1=0"))
@@ -143,7 +143,7 @@ def test_no_walk_when_the_hit_list_is_cheaper(
     the walk took 82 ms where the hit list took 58), and the walk does not start."""
     ctx = _ctx(clock)
     expected = _plain("error", ctx, 10)
-    monkeypatch.setattr(search, "_RARE_HITS", -1)
+    monkeypatch.setattr(fts_sql, "RARE_HITS", -1)
     # The first round: twice what is read (the page and one more, see services/urgency.py).
     monkeypatch.setattr(search, "_WALK_FIRST", 10)
     assert search.search_ids("error", ctx, 10) == expected
@@ -159,7 +159,7 @@ def test_a_narrow_walk_ends_with_the_done_cases_in_order(
     """When every open case the rest of the query allows has been walked and the page is not
     full, the resolved (and, with ``is:all``, closed) matches follow in the query's order."""
     ctx = _ctx(clock)
-    monkeypatch.setattr(search, "_RARE_HITS", -1)
+    monkeypatch.setattr(fts_sql, "RARE_HITS", -1)
     monkeypatch.setattr(search, "_HITS_PER_CASE", 0)  # walk whatever the hits
     for text in ("error is:all", "the sev:major", "page -status:new is:all"):
         expected = _plain(text, ctx, 60)
@@ -218,7 +218,7 @@ def test_a_common_whole_word_is_not_counted_again_as_a_prefix(
         return real(sql, params, *args)
 
     monkeypatch.setattr(db.obj, "execute_sql", recorded)
-    monkeypatch.setattr(search, "_RARE_HITS", 5)
+    monkeypatch.setattr(fts_sql, "RARE_HITS", 5)
     assert search.search_ids("the", ctx, 10) == expected
     assert ['"the"', 6] in asked and ['"the"*', 6] not in asked
     assert fulltext.matching_case_ids(["zeppelin"], False, 5) == []
@@ -234,7 +234,7 @@ def test_common_words_that_never_meet_are_read_once_not_against_every_case(
     ctx = _ctx(clock)
     assert _plain("vacation", ctx, 5) and _plain("payroll", ctx, 5)
     assert _plain("vacation payroll", ctx, 50) == []
-    monkeypatch.setattr(search, "_RARE_HITS", -1)  # every word is common
+    monkeypatch.setattr(fts_sql, "RARE_HITS", -1)  # every word is common
     monkeypatch.setattr(search, "_WALK_FIRST", 6)  # the walk's first round: 20 cases,
     monkeypatch.setattr(search, "_WALK_MOST", 20)  # and then it gives up
     reads: list[list[str]] = []

@@ -481,6 +481,18 @@ def requires_at_risk(node: Node | None) -> bool:
     return any(isinstance(item, SlaTerm) and item.kind == "at_risk" for item in items)
 
 
+def holds_text(node: Node | None) -> bool:
+    """Whether free text appears anywhere in the query (the full-text index answers it)."""
+    match node:
+        case And(items) | Or(items):
+            return any(holds_text(item) for item in items)
+        case Not(item):
+            return holds_text(item)
+        case TextTerm():
+            return True
+    return False
+
+
 def excludes_paused(node: Node | None) -> bool:
     """Whether no match is paused: ``-paused`` stands at the query's top level. A case has a
     frozen time left only while open and paused, so the search need not read the paused

@@ -6,7 +6,10 @@ and ``--query`` stand for (:func:`case_filter.flags_query`, the same on both pat
 condition and order written as SQLite text (:mod:`wzdesk.store.quick_query`), the same walk of
 the queue's index for the most urgent first (:mod:`wzdesk.store.quick_cases`), ranked by the
 same :func:`urgency.first_in_order`, each case shown by the same :func:`case_fields.case_dict`.
-Free text (the full-text index, and the engine's plans around it), a flag the ordinary path
+Free text is answered here when the query ANDs in a rare word or phrase (found in at most
+``fts_sql.RARE_HITS`` texts): SQL reads those few cases only, as the engine does then
+(:func:`wzdesk.store.fts_sql.rare_text_cases`, the same for both). Common words (the engine
+walks the queue against the index's hits with plans of its own), a flag the ordinary path
 refuses (it words the error) and ``--as`` take the ordinary path.
 
 ``view list`` counts each view's matches with the same condition (``search.count_cases``); a
@@ -24,7 +27,14 @@ from datetime import datetime
 from typing import Any
 
 from wzdesk.core.errors import UserError
-from wzdesk.core.query import Query, SortKey, excludes_paused, parse_query, requires_at_risk
+from wzdesk.core.query import (
+    Query,
+    SortKey,
+    excludes_paused,
+    holds_text,
+    parse_query,
+    requires_at_risk,
+)
 from wzdesk.core.refs import ref_text
 from wzdesk.core.text import clean
 from wzdesk.services import urgency
@@ -33,8 +43,8 @@ from wzdesk.services.case_filter import CaseFilter, flags_query
 from wzdesk.services.directory_fields import MAX_LOOKUP
 from wzdesk.services.policy_book import read_policy_book
 from wzdesk.services.quick_reads import StepAside, acting_login, admin_flags_of, read_quickly
-from wzdesk.store import quick_cases, quick_directory, quick_query
-from wzdesk.store.quick_read import QuickReader
+from wzdesk.store import fts_sql, quick_cases, quick_directory, quick_query
+from wzdesk.store.quick_read import QuickReader, listed_ids
 
 
 class QuickList:
@@ -71,14 +81,31 @@ def quick_case_list(
             raise StepAside from None  # the ordinary path words it, naming the flag
         book = read_policy_book(reader.rows)
         me = acting_login(reader, identity)
+        rare = _rare_text_cases(reader, query)
         terms = quick_query.Terms(
-            now, me, book.at(now).calendar.zone, lambda seconds: book.due_horizons(now, seconds)
+            now,
+            me,
+            book.at(now).calendar.zone,
+            lambda seconds: book.due_horizons(now, seconds),
+            free_text=rare is not None,
         )
         try:
             condition = quick_query.where(query, terms)
         except quick_query.NoQuickForm:
-            raise StepAside from None  # free text: the full-text index and the engine's plans
-        if query.sort in ((), _DUE_FIRST):
+            raise StepAside from None  # a term this path does not write
+        if rare is not None:  # implied by the condition: SQL reads those cases only
+            sql, params = condition
+            condition = (f"(id IN {listed_ids(rare)} AND {sql})", params)
+        if query.sort in ((), _DUE_FIRST) and rare is not None:
+            # A few cases: SQL sorts them all (search_ids, when _where found them few).
+            ids = urgency.first_in_order(
+                lambda count: quick_cases.sorted_ids(reader, count, condition),
+                asked,
+                book,
+                now,
+                lambda chunk: quick_cases.urgency_rows(reader, chunk),
+            )
+        elif query.sort in ((), _DUE_FIRST):
             # The paused ones are read apart, by time left (search_ids); nothing running at
             # risk is due before now, and the walk starts there.
             running = quick_cases.running(condition)
@@ -173,6 +200,24 @@ def _first(
         return quick_cases.sorted_ids(reader, count, condition)
     more = min(4 * count, urgency.STREAMED_UP_TO)
     return quick_cases.first_open(reader, more, condition, True, due_from)
+
+
+def _rare_text_cases(reader: QuickReader, query: Query) -> list[int] | None:
+    """The few cases every match of a query with free text is among
+    (``search._rare_text_cases``), or None when it has no free text. Free text without a
+    rare word steps aside: the engine walks the queue against the index's hits, with plans
+    of its own, and this path would only copy them."""
+    if not holds_text(query.where):
+        return None
+    found = fts_sql.rare_text_cases(
+        query.where,
+        lambda words, phrase, cap: fts_sql.matching_case_ids(reader.rows, words, phrase, cap),
+        lambda code: quick_directory.client_id(reader, code) is not None,
+        lambda ref: [case for case in [quick_cases.case_id(reader, ref)] if case is not None],
+    )
+    if found is None:
+        raise StepAside
+    return found
 
 
 def _login_of(reader: QuickReader, typed: str) -> str:

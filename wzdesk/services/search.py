@@ -29,6 +29,7 @@ from wzdesk.core.query import (
     SortKey,
     TextTerm,
     excludes_paused,
+    holds_text,
     parse_query,
     requires_at_risk,
 )
@@ -38,7 +39,7 @@ from wzdesk.services import urgency
 from wzdesk.services.case_filter import CaseFilter, flags_query
 from wzdesk.services.directory import get_user
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
-from wzdesk.store import fulltext, queries
+from wzdesk.store import fts_sql, fulltext, queries
 from wzdesk.store.database import db
 from wzdesk.store.models import Case, Client, Contact, User
 
@@ -303,27 +304,14 @@ def _order(sort: tuple[SortKey, ...]) -> list[Any]:
 
 
 def _rare_text_cases(node: Node | None) -> list[int] | None:
-    """The cases every match is among, when the query ANDs in a rare word or phrase.
-
-    Walking the open cases in urgency order and testing each against the index's hits costs
-    a pass over every open case when few or none match (1.3 s at 100,000 open for a word in no
-    case); reading the few cases that hold the word costs what they are. None when no such
-    term bounds the query (a common word, one under OR or NOT, a word that is a client code:
-    it finds that client's cases too)."""
-    items = node.items if isinstance(node, And) else (node,)
-    for item in items:
-        if not isinstance(item, TextTerm):
-            continue
-        found = fulltext.matching_case_ids(item.words, item.phrase, _RARE_HITS)
-        if found is None:
-            continue
-        if not item.phrase:  # a word also finds the case it names and its client's cases
-            code = item.text.upper()
-            if Client.select().where(Client.code == code).exists():
-                continue
-            found += _ids(Case.select(Case.id).where(Case.ref == code))
-        return found
-    return None
+    """The cases every match is among, when the query ANDs in a rare word or phrase
+    (:func:`fts_sql.rare_text_cases`, which the quick path of ``case list`` asks too)."""
+    return fts_sql.rare_text_cases(
+        node,
+        fulltext.matching_case_ids,
+        lambda code: bool(Client.select().where(Client.code == code).exists()),
+        lambda ref: _ids(Case.select(Case.id).where(Case.ref == ref)),
+    )
 
 
 #: Cases meeting every word of a query at most: above, :func:`_cases_with_every_word` gives up.
@@ -417,9 +405,6 @@ def _listed(case_ids: Iterable[int]) -> Cond:
 #: ``sort:due``: most urgent first, as with no ``sort:`` at all (``sort:-due`` and ``sort:due``
 #: after another key order by the stored instants).
 _DUE_FIRST = (SortKey("due", False),)
-#: Free text found in at most this many texts is rare: its cases are listed first and the
-#: search reads only those (see :func:`_rare_text_cases`).
-_RARE_HITS = 2000
 
 
 def _ids(rows: peewee.Query) -> list[int]:
@@ -700,7 +685,7 @@ def search_ids(
     # indexes, which the paused stream would not use).
     paused: urgency.PausedStream | None = None
     done: urgency.DoneStream | None = None
-    if within is None and not few and not _holds_text(parsed.where):
+    if within is None and not few and not holds_text(parsed.where):
         whole = condition
         # Open cases only (the done ones are a stream of their own): the walks add is_open
         # themselves, the sort below does here. (Twice in one query, PostgreSQL counted its
@@ -783,18 +768,6 @@ def _paused_walked(condition: Cond, count: int) -> list[tuple[int, float]] | Non
     if len(rows) < count:
         return None
     return [(int(case_id), float(left)) for case_id, left in rows]
-
-
-def _holds_text(node: Node | None) -> bool:
-    """Whether free text appears anywhere in the query."""
-    match node:
-        case And(items) | Or(items):
-            return any(_holds_text(item) for item in items)
-        case Not(item):
-            return _holds_text(item)
-        case TextTerm():
-            return True
-    return False
 
 
 def queue_matches(

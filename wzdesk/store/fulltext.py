@@ -24,9 +24,11 @@ at a million cases).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import peewee
 
+from wzdesk.store import fts_sql
 from wzdesk.store.database import db
 
 #: A SQL condition (an expression, or literal SQL such as ``1=1``).
@@ -42,10 +44,9 @@ def _tsquery(words: Sequence[str], phrase: bool) -> str:
     return joiner.join(w if phrase else f"{w}:*" for w in words)
 
 
-def _fts_query(words: Sequence[str], phrase: bool) -> str:
-    if phrase:
-        return '"' + " ".join(words) + '"'
-    return " ".join(f'"{w}"*' for w in words)
+def _rows(sql: str, params: Sequence[Any]) -> Sequence[Sequence[Any]]:
+    """The store's connection as :mod:`fts_sql`'s reader."""
+    return db.execute_sql(sql, params).fetchall()  # type: ignore[no-any-return]
 
 
 #: The text a case row itself holds, as the PostgreSQL index reads it (``case_search_text``).
@@ -111,16 +112,8 @@ def _hits(words: Sequence[str], phrase: bool, public_only: bool) -> tuple[str, l
         tsquery = _tsquery(words, phrase)
         public = " AND e.public" if public_only else ""
         return f"{_PG_CASE_HITS} UNION {_PG_EVENT_HITS}{public}", [tsquery, tsquery]
-    fts = _fts_query(words, phrase)
-    # Reading the UNINDEXED case_id column costs a lookup per hit; rowids are free: a case's
-    # own row is at -case.id, an event's at its id (the case_event primary key).
-    sql = (
-        "SELECT -rowid FROM case_text WHERE case_text MATCH ? AND rowid < 0 "
-        "UNION SELECT case_id FROM case_event WHERE id IN "
-        "(SELECT rowid FROM case_text WHERE case_text MATCH ? AND rowid > 0)"
-        + (" AND public" if public_only else "")
-    )
-    return sql, [fts, fts]
+    fts = fts_sql.fts_query(words, phrase)
+    return fts_sql.HITS + (" AND public" if public_only else ""), [fts, fts]
 
 
 def matching_case_ids(words: Sequence[str], phrase: bool, cap: int) -> list[int] | None:
@@ -129,27 +122,11 @@ def matching_case_ids(words: Sequence[str], phrase: bool, cap: int) -> list[int]
     plan). A cheap question however common the words are: the index stops after ``cap``."""
     if not words:
         return []
-    if not phrase and all(len(word) < 2 for word in words):
-        return None  # one letter as a prefix: common in any language, and slow to count
     if is_postgres():
+        if not phrase and all(len(word) < 2 for word in words):
+            return None  # one letter as a prefix: common in any language, and slow to count
         return _pg_matching_case_ids(words, phrase, cap)
-    # The words as whole words first: a prefix query merges the hit lists of every word it
-    # begins (270 ms for "the" at a million cases) before its first row, a whole word reads
-    # only as far as the LIMIT; and more than ``cap`` whole-word hits means more than ``cap``
-    # prefix hits.
-    if not phrase and hits_exceed(words, phrase, cap, prefixes=False):
-        return None
-    hits = db.execute_sql(_FIRST_HITS, [_fts_query(words, phrase), cap + 1]).fetchall()
-    if len(hits) > cap:
-        return None
-    found = {-int(rowid) for (rowid,) in hits if rowid < 0}
-    event_ids = [int(rowid) for (rowid,) in hits if rowid > 0]
-    for start in range(0, len(event_ids), 500):  # within any SQLite's parameter limit
-        chunk = event_ids[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        rows = db.execute_sql(f"SELECT case_id FROM case_event WHERE id IN ({marks})", chunk)
-        found.update(int(case_id) for (case_id,) in rows.fetchall())
-    return sorted(found)
+    return fts_sql.matching_case_ids(_rows, words, phrase, cap)
 
 
 #: Where a word's hits are, on PostgreSQL.
@@ -208,24 +185,7 @@ def hits_exceed(words: Sequence[str], phrase: bool, count: int, prefixes: bool =
     if is_postgres():
         estimate = _pg_estimate(_tsquery(words, False))
         return estimate * (PG_PHRASE_WEIGHT if phrase else 1) > count
-    if not phrase:  # whole words first (see matching_case_ids)
-        whole = " ".join(f'"{word}"' for word in words)
-        if _counted_hits(whole, count + 1) > count:
-            return True
-        if not prefixes:
-            return False
-    return _counted_hits(_fts_query(words, phrase), count + 1) > count
-
-
-#: SQLite: the first hits of an FTS5 query, up to a LIMIT.
-_FIRST_HITS = "SELECT rowid FROM case_text WHERE case_text MATCH ? LIMIT ?"
-
-
-def _counted_hits(fts: str, most: int) -> int:
-    """How many texts an FTS5 query finds, counting no further than ``most`` (counted by
-    SQLite: the rowids do not cross into Python)."""
-    (count,) = db.execute_sql(f"SELECT count(*) FROM ({_FIRST_HITS})", [fts, most]).fetchone()
-    return int(count)
+    return fts_sql.hits_exceed(_rows, words, phrase, count, prefixes)
 
 
 def texts_estimate() -> int:
@@ -274,7 +234,8 @@ def holding(
             [(row, body) for row, (_, body) in enumerate(texts)],
         )
         rows = db.execute_sql(
-            f"SELECT rowid FROM {probe} WHERE {_PROBE_NAME} MATCH ?", [_fts_query(words, phrase)]
+            f"SELECT rowid FROM {probe} WHERE {_PROBE_NAME} MATCH ?",
+            [fts_sql.fts_query(words, phrase)],
         ).fetchall()
         db.execute_sql(f"INSERT INTO {probe} ({_PROBE_NAME}) VALUES ('delete-all')")
     return {int(texts[row][0]) for (row,) in rows}

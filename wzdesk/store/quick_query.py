@@ -7,8 +7,10 @@ very condition or order the engine's function of the same name builds (the colum
 :mod:`wzdesk.store.queries` included), so that both paths select and rank the same cases:
 ``tests/services/test_quick_query.py`` compares them over random queries and instants.
 
-Free text (the full-text index and the engine's plans around it) has no form here:
-:class:`NoQuickForm` is raised, and the caller leaves the query to the ordinary path.
+Free text is written only when the caller asks (``Terms.free_text``): the engine's plans
+around the full-text index are its own, and the caller takes free text on itself only for a
+rare word (see :func:`wzdesk.store.fts_sql.rare_text_cases`); otherwise :class:`NoQuickForm`
+is raised, and the caller leaves the query to the ordinary path.
 Columns are named bare: every statement reads the case table alone (the client's code, for
 ``sort:client``, is a subquery).
 """
@@ -32,8 +34,10 @@ from wzdesk.core.query import (
     Query,
     SlaTerm,
     SortKey,
+    TextTerm,
 )
 from wzdesk.core.sla import Severity
+from wzdesk.store import fts_sql
 from wzdesk.store.stored_values import instant_to_sqlite
 
 #: SQL text and its parameters.
@@ -44,19 +48,27 @@ Horizons = Callable[[int], Mapping[datetime, Sequence[tuple[int, str]]]]
 
 
 class NoQuickForm(Exception):
-    """The query holds a term this module does not write (free text)."""
+    """The query holds a term this module was not asked to write (free text)."""
 
 
 class Terms:
     """What a query is judged against (``search.SearchContext``, less the policy book): the
     instant, the acting login (``assignee:me``), the support zone in force (dates) and the
-    due-horizon groups (``due:``)."""
+    due-horizon groups (``due:``); ``free_text``: whether to write free text too."""
 
-    def __init__(self, now: datetime, me: str | None, zone: ZoneInfo, horizons: Horizons) -> None:
+    def __init__(
+        self,
+        now: datetime,
+        me: str | None,
+        zone: ZoneInfo,
+        horizons: Horizons,
+        free_text: bool = False,
+    ) -> None:
         self.now = now
         self.me = me
         self.zone = zone
         self.horizons = horizons
+        self.free_text = free_text
 
 
 def _both(a: str, b: str) -> str:
@@ -109,7 +121,22 @@ def compile_node(node: Node, terms: Terms, params: list[Any]) -> str:
             return _sla(kind, terms.now, params)
         case DueTerm(op, seconds):
             return _due(op, seconds, terms, params)
+        case TextTerm() if terms.free_text:
+            return _text(node, params)
     raise NoQuickForm(node)
+
+
+def _text(term: TextTerm, params: list[Any]) -> str:
+    """``search._text`` on SQLite: the cases whose text holds the words (as prefixes) or the
+    phrase; a word also finds the case it names and its client's cases."""
+    fts = fts_sql.fts_query(term.words, term.phrase)
+    params.extend([fts, fts])
+    condition = f"(id IN ({fts_sql.HITS}))"
+    if term.phrase:
+        return condition
+    named = term.text.upper()
+    params.extend([named, named])
+    return f"(({condition} OR (ref = ?)) OR (client_id IN (SELECT id FROM client WHERE code = ?)))"
 
 
 def _field(field: str, value: str, terms: Terms, params: list[Any]) -> str:
