@@ -369,3 +369,59 @@ def test_reading_a_rare_words_cases_finds_what_the_walk_finds(
     with mock.patch.object(fts_sql, "RARE_HITS", -1):
         walked = (search_ids(result, ctx, limit), count_cases(result, ctx))
     assert bounded == walked
+
+
+def test_the_deepest_query_accepted_runs_in_sql(
+    desk: dict[str, str], clock: FixedClock, database_url: str
+) -> None:
+    """A query nested as deep as the parser accepts, with terms that compile to nested SQL at
+    each level (``due:``, ``at-risk``, a word or a tag), runs through the search and (SQLite;
+    without free text, which it leaves to the search when nested) the quick path of ``case
+    list``: nested 60 deep, SQLite's own parser overflowed its stack ("parser stack
+    overflow"), so the parser refuses more than ``MAX_DEPTH``. The inner terms never hold
+    ("zeppelin" is in no case), so each query means its core, negated once per level."""
+    from wzdesk.core.query_syntax import MAX_DEPTH
+    from wzdesk.services.quick_case_reads import quick_case_list
+
+    levels = (MAX_DEPTH - 2) // 2
+    for core, never in (("printer sev:critical", "zeppelin"), ("sev:critical", "tag:zeppelin")):
+        text = core
+        for _ in range(levels):
+            text = f"-({text} OR due:<2h {never} at-risk)"
+        text = "-" + text
+        assert isinstance(check_query("-" + text), QueryError)  # one more level is refused
+        meaning = core if (levels + 1) % 2 == 0 else f"-({core})"
+        expected = found(meaning, clock, limit=10)
+        assert found(text, clock, limit=10) == expected and expected
+        quick = quick_case_list(database_url, "kim", clock.now(), 10, 11, None, text)
+        if database_url.startswith("postgresql") or "tag:" not in never:
+            assert quick is None
+        else:
+            assert quick is not None and [row["ref"] for row in quick.rows] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " ".join(["-sev:minor"] * 90),  # 989 characters: ninety terms ANDed
+        " OR ".join(["sev:critical"] * 62),
+        " ".join(["(sev:critical OR tag:zeppelin)"] * 32),
+    ],
+)
+def test_a_query_of_a_hundred_terms_runs_in_sql(
+    desk: dict[str, str], clock: FixedClock, database_url: str, text: str
+) -> None:
+    """Terms ANDed or ORed were joined two by two, each pair in parentheses: ninety terms
+    nested ninety deep and SQLite's parser gave up ("parser stack overflow", exit 1 from
+    ``case list``). Joined flat, both paths answer as for the one term."""
+    from wzdesk.services.quick_case_reads import quick_case_list
+
+    assert len(text) <= 1000
+    one = text.split(" OR ")[0].split(" ")[0] if "(" not in text else "sev:critical"
+    expected = found(one, clock, limit=10)
+    assert found(text, clock, limit=10) == expected and expected
+    quick = quick_case_list(database_url, "kim", clock.now(), 10, 11, None, text)
+    if database_url.startswith("postgresql"):
+        assert quick is None
+    else:
+        assert quick is not None and [row["ref"] for row in quick.rows] == expected

@@ -87,19 +87,21 @@ def _both(a: Cond, b: Cond) -> Cond:
     return a & b
 
 
+def _all_of(conditions: Sequence[Cond], glue: str = " AND ") -> Cond:
+    """``(a AND b AND c)``, flat. Joined two by two, a query of a hundred terms nested a
+    hundred parentheses and SQLite's parser gave up ("parser stack overflow")."""
+    if len(conditions) == 1:
+        return conditions[0]
+    return cast(Cond, peewee.NodeList(conditions, glue, parens=True))
+
+
 def compile_node(node: Node, ctx: SearchContext) -> Cond:
     """A SQL condition for ``node`` that is never NULL (so that ``-`` negates exactly)."""
     match node:
         case And(items):
-            result = compile_node(items[0], ctx)
-            for item in items[1:]:
-                result = _both(result, compile_node(item, ctx))
-            return result
+            return _all_of([compile_node(item, ctx) for item in items])
         case Or(items):
-            result = compile_node(items[0], ctx)
-            for item in items[1:]:
-                result = result | compile_node(item, ctx)
-            return result
+            return _all_of([compile_node(item, ctx) for item in items], " OR ")
         case Not(item):
             return cast(Cond, ~compile_node(item, ctx))
         case FieldTerm(field, value):
@@ -601,10 +603,9 @@ def _urgent_with_text(
     words = [item for item in items if isinstance(item, TextTerm)]
     if not words:
         return None
-    rest = _scope(query)
-    for item in items:
-        if not isinstance(item, TextTerm):
-            rest = _both(rest, compile_node(item, ctx))
+    rest = _all_of(
+        [_scope(query), *(compile_node(i, ctx) for i in items if not isinstance(i, TextTerm))]
+    )
     # Before walking at all: for a word in a share s of the texts, a page needs about limit/s
     # cases, against hits = s × texts for the hit list; so the walk pays only past
     # sqrt(_HITS_PER_CASE × limit × texts) hits (48,000 for 50 rows of a million cases).

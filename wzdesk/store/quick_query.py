@@ -79,6 +79,11 @@ def _either(a: str, b: str) -> str:
     return f"({a} OR {b})"
 
 
+def _all_of(parts: Sequence[str], glue: str = " AND ") -> str:
+    """``search._all_of``: ``(a AND b AND c)``, flat."""
+    return parts[0] if len(parts) == 1 else "(" + glue.join(parts) + ")"
+
+
 def stored_instant(instant: datetime) -> str:
     """An instant as the case table stores it (compared as text)."""
     return instant_to_sqlite(instant)
@@ -101,16 +106,10 @@ def where(query: Query, terms: Terms) -> Where:
 def compile_node(node: Node, terms: Terms, params: list[Any]) -> str:
     """``search.compile_node``: a condition that is never NULL where the engine's is not."""
     match node:
-        case And(items):
-            result = compile_node(items[0], terms, params)
-            for item in items[1:]:
-                result = _both(result, compile_node(item, terms, params))
-            return result
+        case And(items):  # flat, as the engine's (nested, SQLite's parser overflowed)
+            return _all_of([compile_node(item, terms, params) for item in items])
         case Or(items):
-            result = compile_node(items[0], terms, params)
-            for item in items[1:]:
-                result = _either(result, compile_node(item, terms, params))
-            return result
+            return _all_of([compile_node(item, terms, params) for item in items], " OR ")
         case Not(item):
             return f"NOT {compile_node(item, terms, params)}"
         case FieldTerm(field, value):
