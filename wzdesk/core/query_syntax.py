@@ -53,6 +53,7 @@ class Token:
     """A word of the query: ``kind`` is TERM, PHRASE or WORD for a leaf of the tree."""
 
     __slots__ = ("kind", "text", "start")
+    depth: int = 0  # a leaf
 
     def __init__(self, kind: str, text: str, start: int) -> None:
         self.kind = kind
@@ -64,23 +65,25 @@ class Token:
 
 
 class Neg:
-    """``-`` and what it negates."""
+    """``-`` and what it negates (``depth``: levels of the tree from here down)."""
 
-    __slots__ = ("token", "operand")
+    __slots__ = ("token", "operand", "depth")
 
     def __init__(self, token: Token, operand: Raw) -> None:
         self.token = token
         self.operand = operand
+        self.depth: int = 1 + operand.depth
 
 
 class Branches:
     """Two or more items joined: ``kind`` is ``and`` (side by side) or ``or``."""
 
-    __slots__ = ("kind", "items")
+    __slots__ = ("kind", "items", "depth")
 
     def __init__(self, kind: str, items: list[Raw]) -> None:
         self.kind = kind
         self.items = items
+        self.depth: int = 1 + max(item.depth for item in items)
 
 
 Raw = Token | Neg | Branches
@@ -120,7 +123,6 @@ def read(text: str) -> Raw | None:
     groups = [_Group(None)]
     expecting = True  # a term must come next (start, after ``(``, ``-`` or ``OR``)
     position = 0
-    depth_of: dict[int, int] = {}  # id(raw) -> its depth, for the nodes built here
     size = len(text)
     while True:
         space = _SPACE.match(text, position)
@@ -154,24 +156,24 @@ def read(text: str) -> Raw | None:
             if len(groups) == 1:
                 raise SyntaxFault(token.start, token)
             groups.pop()
-            _complete(groups[-1], _closed(group, depth_of), depth_of)
+            _complete(groups[-1], _closed(group))
             expecting = False
         else:
-            _complete(group, token, depth_of)
+            _complete(group, token)
             expecting = False
     top = groups[0]
-    return _closed(top, depth_of) if top.terms else None
+    return _closed(top) if top.terms else None
 
 
-def _complete(group: _Group, item: Raw, depth_of: dict[int, int]) -> None:
+def _complete(group: _Group, item: Raw) -> None:
     """A term (or a closed group) is read: wrap it in the signs waiting for it."""
     while group.signs:
         sign = group.signs.pop()
-        item = _deeper(Neg(sign, item), [item], sign, depth_of)
+        item = _checked(Neg(sign, item), sign)
     group.terms.append(item)
 
 
-def _closed(group: _Group, depth_of: dict[int, int]) -> Raw:
+def _closed(group: _Group) -> Raw:
     """What a group reads as: a lone term is itself; several side by side are an ``and``;
     several branches an ``or`` (as the grammar's ``?`` rules inline a single child)."""
     opened = group.opened
@@ -180,17 +182,15 @@ def _closed(group: _Group, depth_of: dict[int, int]) -> Raw:
         if len(terms) == 1:
             branches.append(terms[0])
         else:
-            branches.append(_deeper(Branches("and", terms), terms, opened, depth_of))
+            branches.append(_checked(Branches("and", terms), opened))
     if len(branches) == 1:
         return branches[0]
-    return _deeper(Branches("or", branches), branches, opened, depth_of)
+    return _checked(Branches("or", branches), opened)
 
 
-def _deeper(node: Raw, children: list[Raw], token: Token | None, depth_of: dict[int, int]) -> Raw:
-    """``node``, after checking its depth (the whole query's own AND and OR, ``token`` None,
-    add at most two levels and are not counted against the limit)."""
-    depth = 1 + max(depth_of.get(id(child), 0) for child in children)
-    if token is not None and depth > MAX_DEPTH:
+def _checked(node: Raw, token: Token | None) -> Raw:
+    """``node``, once its depth is within the limit (the whole query's own AND and OR,
+    ``token`` None, add at most two levels and are not counted against it)."""
+    if token is not None and node.depth > MAX_DEPTH:
         raise SyntaxFault(token.start, token, deep=True)
-    depth_of[id(node)] = depth
     return node
