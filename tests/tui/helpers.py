@@ -129,3 +129,18 @@ def hold_the_full_load(monkeypatch: Any) -> threading.Event:
 
     monkeypatch.setattr(QueueSnapshot, "load_all", held)
     return release
+
+
+async def type_at_once(pilot: Pilot[Any], *keys: str) -> None:
+    """Keys arriving together, as from a fast typist, a busy console or tmux: all queued
+    before the first is handled (``pilot.press`` waits for each key to be handled)."""
+    from textual import events
+
+    app = pilot.app
+    assert app._driver is not None
+    for key in keys:
+        character = {"slash": "/", "space": " "}.get(key, key if len(key) == 1 else None)
+        event = events.Key(key, character)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()

@@ -28,6 +28,7 @@ from wzdesk.services.session import has_cases
 from wzdesk.tui.commands import CaseCommands
 from wzdesk.tui.messages import LoadFailed, QueueChanged, QueueRefreshed
 from wzdesk.tui.textual_fixes import forget_closed_watchers, patch_styles_cache
+from wzdesk.tui.typeahead import ExplainsRefusals, note_route, route_typed_ahead
 from wzdesk.tui.workers import in_thread
 
 if TYPE_CHECKING:
@@ -145,6 +146,20 @@ class WzdeskApp(App[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.height < SHORT_HEIGHT, "-short")
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed ahead of a focus change go where the user was typing (see
+        :mod:`wzdesk.tui.typeahead`)."""
+        if isinstance(event, events.Key):
+            if not event.is_forwarded:
+                note_route(self, event)
+            elif await route_typed_ahead(self, event):
+                return
+            elif isinstance(self.screen, ExplainsRefusals) and self.screen.explain_refused_key(
+                event
+            ):
+                return
+        await super().on_event(event)
 
     def _read_first_screen(self) -> QueueSnapshot | None:
         """The most urgent open cases, read here on the UI thread before the first frame.

@@ -80,7 +80,7 @@ class AlertsScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#alerts", DataTable)
         table.add_columns("When", "From", "Case", "Alert", "To")
-        table.focus()
+        self.set_focus(table, scroll_visible=False)
         self.action_reload()
 
     def action_reload(self) -> None:

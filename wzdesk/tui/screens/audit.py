@@ -47,7 +47,7 @@ class AuditScreen(Screen[None]):
         self.sub_title = "Audit trail"
         table = self.query_one("#audit", DataTable)
         table.add_columns("When", "Who", "Action", "What", "Before", "After")
-        table.focus()
+        self.set_focus(table, scroll_visible=False)
         self.load()
 
     def action_reload(self) -> None:

@@ -133,7 +133,7 @@ class CalendarScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#calendar-box").border_title = TITLE
         self.query_one("#holidays").border_title = "Holidays and half-days"
-        self.query_one("#holidays").focus()
+        self.set_focus(self.query_one("#holidays"), scroll_visible=False)
         self.load()
 
     @property
@@ -189,16 +189,18 @@ class CalendarScreen(Screen[None]):
             return None if action == "remove_holiday" and not self.holidays else True
         return True
 
-    def on_key(self, event: events.Key) -> None:
-        """A change key the role may not use says why (it is not offered in the key bar)."""
-        if event.key in CHANGE_KEYS and not self.may_change:
-            event.stop()
-            wz = desk(self)
-            self.notify(
-                f"{wz.context.actor} ({wz.role.value}) may not {CHANGE_KEYS[event.key]}: "
-                "supervisors change the calendar.",
-                severity="warning",
-            )
+    def explain_refused_key(self, event: events.Key) -> bool:
+        """A change key the role may not use says why (it is not offered in the key bar); asked
+        by the app in key order (:class:`~wzdesk.tui.typeahead.ExplainsRefusals`)."""
+        if event.key not in CHANGE_KEYS or self.may_change:
+            return False
+        wz = desk(self)
+        self.notify(
+            f"{wz.context.actor} ({wz.role.value}) may not {CHANGE_KEYS[event.key]}: "
+            "supervisors change the calendar.",
+            severity="warning",
+        )
+        return True
 
     def action_add_holiday(self) -> None:
         self.app.push_screen(HolidayForm(), self._confirm)

@@ -215,7 +215,7 @@ class HolidayForm(GuardedPrompt[WhatIf]):
             )
 
     def on_mount(self) -> None:
-        self.query_one("#holiday-date", Input).focus()
+        self.set_focus(self.query_one("#holiday-date", Input), scroll_visible=False)
 
     def value(self, name: str) -> str:
         return self.query_one(f"#holiday-{name}", Input).value.strip()
@@ -234,7 +234,7 @@ class HolidayForm(GuardedPrompt[WhatIf]):
         else:
             where = f"#holiday-{label.lower()}-error"
             self.query_one(where, Static).update(f"{label}: {error.message}")
-            self.query_one(f"#holiday-{label.lower()}", Input).focus()
+            self.set_focus(self.query_one(f"#holiday-{label.lower()}", Input))
 
     def action_submit(self) -> None:
         if self.busy:

@@ -67,7 +67,10 @@ class NewContactForm(ModalScreen[NewContact | None]):
             for name in ("client", "name", "phone", "email"):
                 self.query_one(f"#new-{name}", Input).value = getattr(self.previous, name)
             self.query_one("#new-admin", Checkbox).value = self.previous.is_admin
-        self.query_one("#new-client" if not self.client else "#new-name", Input).focus()
+        self.set_focus(
+            self.query_one("#new-client" if not self.client else "#new-name", Input),
+            scroll_visible=False,
+        )
 
     def show_error(self, text: str) -> None:
         self.query_one("#new-error", Static).update(text)
@@ -155,7 +158,7 @@ class EditContactForm(ModalScreen[dict[str, Any] | None]):
             yield Static("", id="edit-error", classes="field-error")
 
     def on_mount(self) -> None:
-        self.query_one("#edit-name", Input).focus()
+        self.set_focus(self.query_one("#edit-name", Input), scroll_visible=False)
 
     def entered(self) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -186,7 +189,7 @@ class EditContactForm(ModalScreen[dict[str, Any] | None]):
             label = FIELD_LABELS.get(error.field or "", error.field)
             self.show_error(f"{label}: {error.message}" if label else error.message)
             if error.field in _FIELD_INPUTS:
-                self.query_one(_FIELD_INPUTS[error.field], Input).focus()
+                self.set_focus(self.query_one(_FIELD_INPUTS[error.field], Input))
             return
         self.dismiss(saved)
 

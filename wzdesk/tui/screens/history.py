@@ -157,7 +157,7 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#history-table", HistoryTable).border_title = "History"
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input), scroll_visible=False)
         self.load(0)
 
     # -- reading -------------------------------------------------------------------------------
@@ -298,7 +298,7 @@ class HistoryScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
-        self.query_one("#history-table", HistoryTable).focus()
+        self.set_focus(self.query_one("#history-table", HistoryTable))
 
     @on(Tabs.TabActivated, "#status-tabs")
     def tab_activated(self, event: Tabs.TabActivated) -> None:
@@ -323,7 +323,7 @@ class HistoryScreen(Screen[None]):
         self.action_turn_page(message.step)
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))
 
     def action_back(self) -> None:
         """Esc: clear the search box if it holds text, else back to where history was opened."""

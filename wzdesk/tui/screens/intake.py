@@ -270,7 +270,7 @@ class IntakeScreen(Screen[str | None]):
         self.query_one("#intake").border_title = "Esc cancels · Ctrl+S creates the case"
         self.set_interval(1.0, self._tick)
         self._update_checklist()
-        self.query_one("#caller-search", Input).focus()
+        self.set_focus(self.query_one("#caller-search", Input), scroll_visible=False)
 
     @property
     def _zone(self) -> ZoneInfo:
@@ -369,7 +369,7 @@ class IntakeScreen(Screen[str | None]):
             break
         self.notify(f"{contact.name} added to {entered.client.upper()}", timeout=3)
         search.value = contact.email or contact.phone or contact.name
-        search.focus()
+        self.set_focus(search)
 
     @work(group="prompts", exclusive=True)
     async def action_edit_caller(self) -> None:
@@ -420,7 +420,7 @@ class IntakeScreen(Screen[str | None]):
             option_list = self.query_one("#caller-list", OptionList)
             if option_list.display:
                 event.stop()
-                option_list.focus()
+                self.set_focus(option_list)
                 option_list.highlighted = 0
             return
         digit = event.character
@@ -466,7 +466,7 @@ class IntakeScreen(Screen[str | None]):
         behalf.clear_options()
         if caller.is_admin:
             behalf.display = False
-            self.query_one("#severity", OptionList).focus()
+            self.set_focus(self.query_one("#severity", OptionList))
         else:
             options = [
                 Option(f"[b]{n}[/b] Open the case for {admin.label}", id=f"admin:{n - 1}")
@@ -484,13 +484,13 @@ class IntakeScreen(Screen[str | None]):
             behalf.display = bool(options)
             if options:
                 behalf.highlighted = 0
-                behalf.focus()
+                self.set_focus(behalf)
         self._update_checklist()
 
     @on(OptionList.OptionSelected, "#behalf")
     def behalf_chosen(self) -> None:
         self._update_checklist()
-        self.query_one("#severity", OptionList).focus()
+        self.set_focus(self.query_one("#severity", OptionList))
 
     def _behalf(self) -> Admin | str | None:
         """For a non-admin caller: the admin the case is opened for, or "log-only"."""
@@ -604,7 +604,7 @@ class IntakeScreen(Screen[str | None]):
                 if self.is_call
                 else "Pick who raised it first (type an email, a name or a phone number).",
             )
-            self.query_one("#caller-search", Input).focus()
+            self.set_focus(self.query_one("#caller-search", Input))
             return
         seconds = self.call_seconds() if self.is_call else None
         notes = self.query_one("#description", TextArea).text
@@ -635,7 +635,7 @@ class IntakeScreen(Screen[str | None]):
                     "open cases (Ctrl+N adds a contact)."
                 )
             self._show_error("--contact", message)
-            self.query_one("#behalf" if caller.admins else "#caller-search").focus()
+            self.set_focus(self.query_one("#behalf" if caller.admins else "#caller-search"))
             return
         channel = self._selected("#channel") if not self.is_call else Channel.PHONE.value
         new = NewCase(

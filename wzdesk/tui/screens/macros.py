@@ -90,7 +90,7 @@ class MacroPicker(ModalScreen[str | None]):
             yield Static("", id="macro-preview")
 
     def on_mount(self) -> None:
-        self.query_one("#macro-filter", Input).focus()
+        self.set_focus(self.query_one("#macro-filter", Input), scroll_visible=False)
         self.load()
 
     @work(thread=True, exclusive=True, group="macros", exit_on_error=False)
@@ -146,7 +146,7 @@ class MacroPicker(ModalScreen[str | None]):
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
         if event.key in ("down", "up") and self.focused is self.query_one("#macro-filter"):
             options = self.query_one("#macro-list", OptionList)
-            options.focus()
+            self.set_focus(options)
 
     @on(OptionList.OptionHighlighted, "#macro-list")
     def highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -222,14 +222,14 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         self.full_ref = ref
         self.add_class("-detail-open")
         self._show_clock_line()
-        self.query_one("#detail", CaseDetail).focus()
+        self.set_focus(self.query_one("#detail", CaseDetail))
         self.refresh_bindings()
 
     def _leave_full_screen(self) -> None:
         self.full_ref = None
         self.remove_class("-detail-open")
         queue = self.query_one("#queue", QueueTable)
-        queue.focus()
+        self.set_focus(queue)
         self._follow(queue.current_row)
         self.refresh_bindings()
 
@@ -271,12 +271,14 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             return bool(self.query_one("#queue", QueueTable).marked) or None
         return True
 
-    def on_key(self, event: events.Key) -> None:
-        """A case action key that did nothing says why (refused by role or by status)."""
+    def explain_refused_key(self, event: events.Key) -> bool:
+        """A case action key that did nothing says why (refused by role or by status); asked
+        by the app in key order (:class:`~wzdesk.tui.typeahead.ExplainsRefusals`)."""
         name = KEY_TO_ACTION.get(event.character or "")
         if name is not None and not self.case_action_state(name):
-            event.stop()
             self.notify(self.refusal(name), severity="warning", timeout=5)
+            return True
+        return False
 
     # -- live data ---------------------------------------------------------------------------
 
@@ -463,7 +465,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         self._show_rows()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#filter-text", Input).focus()
+        self.set_focus(self.query_one("#filter-text", Input))
 
     @on(FilterBar.TextChanged)
     def filter_changed(self, message: FilterBar.TextChanged) -> None:
@@ -471,7 +473,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
 
     @on(Input.Submitted, "#filter-text")
     def filter_submitted(self) -> None:
-        self.query_one("#queue", QueueTable).focus()
+        self.set_focus(self.query_one("#queue", QueueTable))
 
     def action_next_sort(self) -> None:
         self.view = self.view.next_sort()
@@ -570,7 +572,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         elif self.focused is filter_box or self.view.text:
             filter_box.value = ""
             self.view = replace(self.view, text="", ids=None, plain=True)
-            self.query_one("#queue", QueueTable).focus()
+            self.set_focus(self.query_one("#queue", QueueTable))
             self._show_rows()
         elif self.view.filtered:
             self.view = replace(self.view, quick=QuickFilter.ALL, assignee=None, client=None)
@@ -613,7 +615,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             self._enter_full_screen(message.row.ref)
             self.load_detail(message.row.ref)
         else:
-            self.query_one("#detail", CaseDetail).focus()
+            self.set_focus(self.query_one("#detail", CaseDetail))
 
     @on(QueueTable.MarksChanged)
     def marks_changed(self) -> None:
@@ -644,7 +646,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             if self.is_full_screen:
                 self._leave_full_screen()
             self.load_detail(row.ref)
-            table.focus()
+            self.set_focus(table)
             return
         if row is None:
             self._pending_ref = ref.upper()

@@ -121,7 +121,7 @@ class TextPrompt(GuardedPrompt[str]):
                 yield Button("Cancel", id="prompt-cancel")
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
+        self.set_focus(self.query_one(TextArea), scroll_visible=False)
 
     def has_unsaved_text(self) -> bool:
         return bool(self.query_one(TextArea).text.strip())
@@ -178,7 +178,7 @@ class ChoicePrompt(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
-        option_list.focus()
+        self.set_focus(option_list, scroll_visible=False)
         values = [c.value for c in self.choices]
         if self.current in values:
             option_list.highlighted = values.index(self.current)
@@ -227,7 +227,7 @@ class CallPrompt(GuardedPrompt[tuple[int, str]]):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
-        self.query_one("#call-notes", TextArea).focus()
+        self.set_focus(self.query_one("#call-notes", TextArea), scroll_visible=False)
 
     def elapsed(self) -> int:
         """Whole seconds since the prompt opened."""

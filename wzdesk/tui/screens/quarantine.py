@@ -159,7 +159,7 @@ class LinePrompt(ModalScreen[str | None]):
             yield Static(f"{self.hint}  Enter accept · Esc cancel", classes="prompt-hint")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(Input), scroll_visible=False)
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
@@ -226,7 +226,7 @@ class QuarantineScreen(Screen[None]):
         table = self.query_one("#quarantine-table", DataTable)
         table.border_title = "Quarantined mail"
         self.query_one("#quarantine-preview", Static).border_title = "Message"
-        table.focus()
+        self.set_focus(table, scroll_visible=False)
         self.load()
 
     # -- reading (live: re-armed after each read, one pending read at a time) ----------------
@@ -369,15 +369,17 @@ class QuarantineScreen(Screen[None]):
             return True if self.rows else None
         return True
 
-    def on_key(self, event: events.Key) -> None:
-        """A decision key the role may not use says why (it is not offered in the footer)."""
-        if event.key in DECISION_KEYS and not may(self.wz.role, Action.HANDLE_MAIL):
-            event.stop()
-            self.notify(
-                f"{self.wz.context.actor} ({self.wz.role.value}) may not "
-                f"{DECISION_KEYS[event.key]}: agents and supervisors decide on held mail.",
-                severity="warning",
-            )
+    def explain_refused_key(self, event: events.Key) -> bool:
+        """A decision key the role may not use says why (it is not offered in the footer);
+        asked by the app in key order (:class:`~wzdesk.tui.typeahead.ExplainsRefusals`)."""
+        if event.key not in DECISION_KEYS or may(self.wz.role, Action.HANDLE_MAIL):
+            return False
+        self.notify(
+            f"{self.wz.context.actor} ({self.wz.role.value}) may not "
+            f"{DECISION_KEYS[event.key]}: agents and supervisors decide on held mail.",
+            severity="warning",
+        )
+        return True
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -161,7 +161,7 @@ class QuoteEditor(ModalScreen[str | None]):
         return LineRow(spec, self._numbers)
 
     def on_mount(self) -> None:
-        self.query_one("#quote-type", Select).focus()
+        self.set_focus(self.query_one("#quote-type", Select), scroll_visible=False)
         self.call_after_refresh(self.recompute)
 
     # -- reading the form ----------------------------------------------------------------------
@@ -246,7 +246,7 @@ class QuoteEditor(ModalScreen[str | None]):
             return
         row = self._new_row(None)
         await self.query_one("#quote-lines", VerticalScroll).mount(row)
-        row.query_one(".line-role", Select).focus()
+        self.set_focus(row.query_one(".line-role", Select))
         self.recompute()
 
     async def action_remove_line(self) -> None:
@@ -259,7 +259,7 @@ class QuoteEditor(ModalScreen[str | None]):
         await row.remove()
         rows = self._rows()
         if rows:
-            rows[-1].query_one(".line-qty", Input).focus()
+            self.set_focus(rows[-1].query_one(".line-qty", Input))
         self.recompute()
 
     def action_save(self) -> None:

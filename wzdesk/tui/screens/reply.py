@@ -69,7 +69,7 @@ class ReplyEditor(TextPrompt):
             return
         area = self.query_one(TextArea)
         area.insert(text)
-        area.focus()
+        self.set_focus(area)
 
     def action_canned(self) -> None:
         self.app.push_screen(MacroPicker(self.ref), self.insert_text)

@@ -83,7 +83,7 @@ class TimeEntryPrompt(ModalScreen[str | None]):
             yield Static("", id="time-error", classes="field-error")
 
     def on_mount(self) -> None:
-        self.query_one("#time-hours", Input).focus()
+        self.set_focus(self.query_one("#time-hours", Input), scroll_visible=False)
         self.show_usage()
 
     @on(Input.Changed)

@@ -675,7 +675,7 @@ class WallboardScreen(Screen[None]):
         self.set_interval(1.0, self.tick)
         self.load_users()
         self.regroup()
-        self.query_one("#wb-list").focus()
+        self.set_focus(self.query_one("#wb-list"), scroll_visible=False)
 
     @work(thread=True, exclusive=True, group="wallboard-users", exit_on_error=False)
     def load_users(self) -> None:

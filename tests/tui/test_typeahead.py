@@ -1,0 +1,106 @@
+"""Keys typed ahead of a focus change go where the user was typing (wzdesk/tui/typeahead.py).
+
+Found in tmux on a million-case desk: ``/pay`` sent at once opened "Assign WZ-… to" on the
+highlighted case (``a`` had reached the queue before ``/`` moved the focus to the filter box),
+and the digits typed right after F2 never reached the caller field. Each test sends its keys
+as one burst, all queued before the first is handled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.widgets import Input, OptionList, TextArea
+
+from tests.tui.helpers import highlighted, main_screen, queue, settle, type_at_once
+from wzdesk.tui.screens.intake import IntakeScreen
+from wzdesk.tui.screens.main import MainScreen
+from wzdesk.tui.screens.reply import ReplyEditor
+
+
+@pytest.mark.parametrize(
+    ("keys", "query"),
+    [
+        (["slash", *"payroll"], "payroll"),  # a: Assign, r: Reply, o: Reopen... on the queue
+        (["3", "slash", *"pay"], "pay"),  # the Breached tab, then the box (found at 1M cases)
+    ],
+    ids=["slash then a word", "a tab then slash then a word"],
+)
+async def test_a_query_typed_right_after_slash_goes_into_the_filter_box(
+    keys: list[str], query: str, desk: dict[str, str], agent: Any, make_app: Any
+) -> None:
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        await type_at_once(pilot, *keys)
+        await settle(pilot, lambda: len(queue(pilot).rows) == 1)
+        assert isinstance(pilot.app.screen, MainScreen)  # no prompt came up
+        assert main_screen(pilot).query_one("#filter-text", Input).value == query
+        assert highlighted(pilot) == desk["breached"]  # "Payroll export fails"
+
+
+def _caller(screen: Any) -> str:
+    assert screen.query_one("#severity", OptionList).highlighted == 2  # still moderate: not "4"
+    return str(screen.query_one("#caller-search", Input).value)
+
+
+def _reply(screen: Any) -> str:
+    return str(screen.query_one(TextArea).text)
+
+
+@pytest.mark.parametrize(
+    ("keys", "screen", "typed", "expected"),
+    [
+        (["f2", *"416"], IntakeScreen, _caller, "416"),  # the caller's number, not severities
+        (["r", *"Hi ana"], ReplyEditor, _reply, "Hi ana"),  # not "a" Assign: r reads first
+    ],
+    ids=["F2 then a number", "r then the reply"],
+)
+async def test_text_typed_right_after_a_key_that_opens_a_form_is_in_the_form(
+    keys: list[str],
+    screen: type,
+    typed: Callable[[Any], str],
+    expected: str,
+    desk: dict[str, str],
+    agent: Any,
+    make_app: Any,
+) -> None:
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        await type_at_once(pilot, *keys)
+        await settle(pilot, lambda: isinstance(pilot.app.screen, screen))
+        form = pilot.app.screen
+        await settle(pilot, lambda: typed(form) == expected)
+
+
+async def test_keys_in_a_burst_with_no_focus_change_keep_their_bindings(
+    desk: dict[str, str], agent: Any, make_app: Any
+) -> None:
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        third = queue(pilot).rows[2].ref
+        await type_at_once(pilot, "j", "j")
+        await settle(pilot, lambda: highlighted(pilot) == third)
+        await type_at_once(pilot, "3", "a")  # Breached, then Assign its highlighted case
+        await settle(pilot, lambda: not isinstance(pilot.app.screen, MainScreen))
+        assert main_screen(pilot).view.quick.name == "BREACHED"
+        title = str(pilot.app.screen.query_one(".prompt-title").render())
+        assert title == f"Assign {highlighted(pilot)} to"
+
+
+async def test_a_choice_typed_right_after_its_key_answers_the_prompt(
+    desk: dict[str, str], agent: Any, make_app: Any
+) -> None:
+    """``a1``: Assign, then the first choice (Unassigned), as fast as it is typed."""
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        await pilot.press("slash", *"report", "enter")  # "Report totals off", assigned to sam
+        await settle(pilot, lambda: [r.ref for r in queue(pilot).rows] == [desk["sams"]])
+        assert queue(pilot).rows[0].assignee == "sam"
+        await type_at_once(pilot, "a", "1")
+        await settle(pilot, lambda: queue(pilot).rows[0].assignee is None)
+        assert isinstance(pilot.app.screen, MainScreen)
