@@ -14,6 +14,7 @@ import pytest
 from textual.widgets import Input, OptionList, TextArea
 
 from tests.tui.helpers import highlighted, main_screen, queue, settle, type_at_once
+from wzdesk.tui.screens.history import HistoryScreen
 from wzdesk.tui.screens.intake import IntakeScreen
 from wzdesk.tui.screens.main import MainScreen
 from wzdesk.tui.screens.reply import ReplyEditor
@@ -104,3 +105,18 @@ async def test_a_choice_typed_right_after_its_key_answers_the_prompt(
         await type_at_once(pilot, "a", "1")
         await settle(pilot, lambda: queue(pilot).rows[0].assignee is None)
         assert isinstance(pilot.app.screen, MainScreen)
+
+
+async def test_a_key_typed_right_after_enter_in_the_box_is_a_queue_key(
+    desk: dict[str, str], agent: Any, make_app: Any
+) -> None:
+    """``/sev:critical`` Enter ``h`` typed at once: the query stays as typed and ``h`` opens the
+    history (it was inserted in the box: ``sev:criticalh``, a query matching nothing)."""
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        await type_at_once(pilot, "slash", *"sev:critical", "enter", "h")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen))
+        assert main_screen(pilot).query_one("#filter-text", Input).value == "sev:critical"
+        await pilot.press("escape")
+        await settle(pilot, lambda: len(queue(pilot).rows) == 2)

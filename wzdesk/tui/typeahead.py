@@ -60,7 +60,7 @@ def typed_ahead(app: App[Any], event: events.Key) -> bool:
     typed it for the field focused now."""
     routed: tuple[Screen[Any], Widget | None] | None = getattr(event, _ROUTED, None)
     if routed is None:
-        return False  # a key forwarded by this module, or posted by the app itself
+        return False  # a key posted by the app itself
     screen, widget = routed
     return app.screen is not screen or app.focused is not widget
 
@@ -84,7 +84,8 @@ async def route_typed_ahead(app: App[Any], event: events.Key) -> bool:
         return False
     again = events.Key(event.key, event.character)
     again.set_sender(app)
-    target._forward_event(again)  # unhandled there, it bubbles back without a route: bindings
+    setattr(again, _ROUTED, (app.screen, target))  # if the focus moves again before it is read
+    target._forward_event(again)  # unhandled there with the focus unmoved: the bindings
     return True
 
 

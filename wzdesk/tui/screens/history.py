@@ -37,6 +37,7 @@ from wzdesk.services.history import (
 from wzdesk.tui.formatting import local_time
 from wzdesk.tui.messages import QueueChanged
 from wzdesk.tui.widgets.key_bar import KeyBar
+from wzdesk.tui.widgets.search_box import SearchBox
 from wzdesk.tui.workers import desk, in_thread
 
 if TYPE_CHECKING:
@@ -146,7 +147,11 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="history-bar"):
-            yield Input(placeholder="Search: reference, client, summary, contact", id="search")
+            yield SearchBox(
+                placeholder="Search: reference, client, summary, contact",
+                id="search",
+                then_focus="#history-table",
+            )
             yield Tabs(
                 *[Tab(name.capitalize(), id=f"status-{name}") for name in STATUS_FILTERS],
                 id="status-tabs",

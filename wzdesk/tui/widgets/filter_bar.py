@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 
 from wzdesk.services.queue import QueueCounts
 from wzdesk.tui.queue_view import QuickFilter
+from wzdesk.tui.widgets.search_box import SearchBox
 
 #: Below this width the quick filters use their short labels.
 SHORT_LABELS_BELOW = 110
@@ -121,8 +122,11 @@ class FilterBar(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="view-tabs", classes="-hidden")
         yield QuickFilters(id="quick")
-        yield Input(
-            placeholder="/ filter: ref, client, text  (Esc clears)", id="filter-text", compact=True
+        yield SearchBox(
+            placeholder="/ filter: ref, client, text  (Esc clears)",
+            id="filter-text",
+            compact=True,
+            then_focus="#queue",
         )
         yield Static(id="filter-error", classes="-hidden")
 
