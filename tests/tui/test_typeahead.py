@@ -120,3 +120,45 @@ async def test_a_key_typed_right_after_enter_in_the_box_is_a_queue_key(
         assert main_screen(pilot).query_one("#filter-text", Input).value == "sev:critical"
         await pilot.press("escape")
         await settle(pilot, lambda: len(queue(pilot).rows) == 2)
+
+
+async def test_keys_wait_once_for_a_prompt_that_does_not_come(
+    desk: dict[str, str], agent: Any, make_app: Any, monkeypatch: Any
+) -> None:
+    """``r`` whose case read hangs: the keys after it wait for the editor at most PROMPT_WAIT,
+    once (not once each), then act as typed: here ``j j`` move the cursor. The module's clock
+    moves only when it naps, so the naps count the wait exactly."""
+    import asyncio
+    import threading
+    from types import SimpleNamespace
+
+    from wzdesk.tui import typeahead
+    from wzdesk.tui.screens import case_actions
+
+    release = threading.Event()
+    show_case = case_actions.show_case
+
+    def hanging(*args: Any) -> Any:
+        release.wait(timeout=10)
+        return show_case(*args)
+
+    monkeypatch.setattr(case_actions, "show_case", hanging)
+    naps: list[float] = []
+
+    async def nap(seconds: float) -> None:
+        naps.append(seconds)
+        await asyncio.sleep(0)
+
+    monkeypatch.setattr(typeahead, "asyncio", SimpleNamespace(sleep=nap))
+    monkeypatch.setattr(typeahead, "time", SimpleNamespace(monotonic=lambda: sum(naps)))
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        third = queue(pilot).rows[2].ref
+        await type_at_once(pilot, "r", "j", "j")
+        await settle(pilot, lambda: highlighted(pilot) == third)
+        assert isinstance(pilot.app.screen, MainScreen)
+        waited = sum(naps)
+        assert typeahead.PROMPT_WAIT <= waited < typeahead.PROMPT_WAIT + 0.05  # once, not twice
+        release.set()
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ReplyEditor))

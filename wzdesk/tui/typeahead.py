@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import time
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from weakref import WeakSet
 
 from textual import events
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
     from textual.widget import Widget
+    from textual.worker import Worker
 
 #: How long a key typed ahead waits for the screen an earlier key pushed to be mounted.
 SCREEN_WAIT = 0.5
@@ -89,18 +91,31 @@ async def route_typed_ahead(app: App[Any], event: events.Key) -> bool:
     return True
 
 
+#: Prompt workers a key already waited :data:`PROMPT_WAIT` for: the next keys do not wait again.
+_WAITED_OUT: WeakSet[Worker[Any]] = WeakSet()
+
+
 async def _prompt_opening(app: App[Any], screen: Screen[Any]) -> None:
     """Wait while ``screen`` is on top and a prompt worker it started runs: the worker of an
     action that asks something (group ``prompts``) is about to push its prompt. At most
-    :data:`PROMPT_WAIT` seconds; a worker that asks nothing ends, and the wait with it."""
+    :data:`PROMPT_WAIT` seconds, once per worker; a worker that asks nothing ends, and the
+    wait with it."""
     deadline = time.monotonic() + PROMPT_WAIT
-    while app.screen is screen and time.monotonic() < deadline:  # noqa: ASYNC110 (as below)
-        if not any(
-            worker.group == "prompts" and not worker.is_finished and worker.node is screen
+    while app.screen is screen:
+        opening = [
+            worker
             for worker in app.workers
-        ):
+            if worker.group == "prompts"
+            and not worker.is_finished
+            and worker.node is screen
+            and worker not in _WAITED_OUT
+        ]
+        if not opening:
             return
-        await asyncio.sleep(0.005)
+        if time.monotonic() > deadline:
+            _WAITED_OUT.update(opening)
+            return
+        await asyncio.sleep(0.005)  # Textual offers no event for "pushed a screen"
 
 
 async def _focused_when_ready(app: App[Any]) -> Widget | None:
