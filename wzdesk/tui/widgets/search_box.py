@@ -35,5 +35,5 @@ class SearchBox(Input):
             event.prevent_default()
             self.screen.set_focus(self.screen.query_one(self.then_focus))
             await self.action_submit()
-            return
-        await super()._on_key(event)
+        # Otherwise Input's own _on_key runs next: Textual calls it down the class hierarchy
+        # unless prevent_default() was called, as above.
