@@ -122,6 +122,41 @@ async def test_a_key_typed_right_after_enter_in_the_box_is_a_queue_key(
         await settle(pilot, lambda: len(queue(pilot).rows) == 2)
 
 
+async def test_keys_typed_right_after_esc_in_the_box_are_queue_keys(
+    desk: dict[str, str], agent: Any, make_app: Any
+) -> None:
+    """``/pay`` Esc ``j j`` typed at once: the box is cleared and the cursor moves two rows
+    (``j j`` were inserted in the box: Esc's binding ran after the box had read them)."""
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        third = queue(pilot).rows[2].ref
+        await type_at_once(pilot, "slash", *"pay", "escape", "j", "j")
+        await settle(pilot, lambda: highlighted(pilot) == third)
+        assert main_screen(pilot).query_one("#filter-text", Input).value == ""
+        assert main_screen(pilot).focused is queue(pilot)
+        assert len(queue(pilot).rows) == 6
+
+
+async def test_keys_typed_right_after_esc_closes_the_history_reach_the_queue(
+    desk: dict[str, str], agent: Any, make_app: Any
+) -> None:
+    """The history opens in its search box; there, empty, Esc closes the history: ``j j``
+    typed with it move the queue's cursor (they went into the closed screen's box)."""
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        third = queue(pilot).rows[2].ref
+        await pilot.press("h")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen))
+        history = pilot.app.screen
+        await settle(pilot, lambda: history.focused is history.query_one("#search", Input))
+        assert history.query_one("#search", Input).value == ""
+        await type_at_once(pilot, "escape", "j", "j")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await settle(pilot, lambda: highlighted(pilot) == third)
+
+
 async def test_keys_wait_once_for_a_prompt_that_does_not_come(
     desk: dict[str, str], agent: Any, make_app: Any, monkeypatch: Any
 ) -> None:
