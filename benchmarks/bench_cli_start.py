@@ -4,6 +4,7 @@ pass``, measured as pairs in one run, with the global options before and after t
     python -m benchmarks.bench_cli_start            # 15 pairs per command
     python -m benchmarks.bench_cli_start --runs 5
     python -m benchmarks.bench_cli_start --db /tmp/wzdesk-bench-scale/scale-1000000.db
+    python -m benchmarks.bench_cli_start --db postgresql://postgres@127.0.0.1:55432/wzdesk_scale_10000
     python -m benchmarks.bench_cli_start --all     # and the read commands still above 5×
     python -m benchmarks.bench_cli_start --only "case list --status open"
 
@@ -11,7 +12,9 @@ CPU is user + system time of the child process (``getrusage(RUSAGE_CHILDREN)``),
 load on the machine changes it little; each command runs right after its own ``python -c
 pass`` and the ratio is the median of the per-pair ratios. The goal: within 5× of the bare
 interpreter. A SQLite demo database of 300 cases is built first, or ``--db`` names an existing
-desk (the OS login must be one of its console users: ``bench_scale`` builds its desks so);
+desk, SQLite or PostgreSQL (its login must be one of its console users: ``bench_scale``
+builds its SQLite desks so; on PostgreSQL the login is the database role, e.g. ``UPDATE "user"
+SET identity = 'postgres' WHERE login = 'bench'``);
 WZDESK_NOW pins the clock to a Wednesday 10:00 Toronto, in business hours.
 
 Bytecode: users install a wheel, which compiles every module at install time. This checkout may
@@ -103,7 +106,7 @@ def cpu_of(argv: list[str], env: dict[str, str]) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def _add_views(wzdesk: list[str], database: Path, env: dict[str, str]) -> None:
+def _add_views(wzdesk: list[str], database: Path | str, env: dict[str, str]) -> None:
     """The :data:`VIEWS` the desk does not have yet (as the OS login, who reads them)."""
     listed = subprocess.run(
         [*wzdesk, "--db", str(database), "view", "list", "--json"],
@@ -127,7 +130,9 @@ def main() -> None:
         action="store_true",
         help="keep PYTHONDONTWRITEBYTECODE as set (an editable install then recompiles each call)",
     )
-    parser.add_argument("--db", type=Path, help="an existing SQLite desk to measure on")
+    parser.add_argument(
+        "--db", help="an existing desk to measure on: a SQLite file or a database URL"
+    )
     parser.add_argument(
         "--all", action="store_true", help="also the read commands still above the goal"
     )
@@ -135,7 +140,7 @@ def main() -> None:
         "--only", action="append", metavar="LABEL", help="only this command (repeatable)"
     )
     args = parser.parse_args()
-    database = args.db or Path(tempfile.mkdtemp(prefix="wzdesk-cli-start-")) / "desk.db"
+    database: Path | str = args.db or Path(tempfile.mkdtemp(prefix="wzdesk-cli-start-")) / "desk.db"
     env = {**os.environ, "WZDESK_NOW": NOW}
     env.pop("WZDESK_DB", None)
     env.pop("WZDESK_USER", None)
