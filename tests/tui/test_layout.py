@@ -179,17 +179,14 @@ async def test_breach_panel_names_the_target_and_says_how_many_are_hidden(
         assert "+5 more critical (F4, then m: every case)" in line_with(pilot, "more critical")
 
 
-async def test_the_business_clock_keeps_to_one_line_when_the_breach_panel_scrolls(
-    desk, agent, supervisor, make_app, clock
-) -> None:
-    """The panel's scroll bar appears once the board is counted and takes a cell: the clock,
-    one cell too wide then, wrapped "18:00" onto a line of its own and moved the board down."""
+def at_stake_by_tuesday(supervisor, clock, per_severity: int) -> None:  # type: ignore[no-untyped-def]
+    """``per_severity`` cases of each severity received Monday 2 March from 08:00; the clock
+    moved to Tuesday 10:00, when all of them are at stake."""
     from tests.conftest import local, new_case
     from wzdesk.services import cases
-    from wzdesk.tui.widgets import SlaPanel
 
     for severity in ("critical", "major", "moderate", "minor"):
-        for number in range(5):  # more at stake than the panel shows: it scrolls
+        for number in range(per_severity):
             cases.open_case(
                 supervisor,
                 new_case(
@@ -198,7 +195,17 @@ async def test_the_business_clock_keeps_to_one_line_when_the_breach_panel_scroll
                     received_at=local(2026, 3, 2, 8, number),
                 ),
             )
-    clock.advance(timedelta(days=1))  # Tuesday 10:00
+    clock.advance(timedelta(days=1))
+
+
+async def test_the_business_clock_keeps_to_one_line_when_the_breach_panel_scrolls(
+    desk, agent, supervisor, make_app, clock
+) -> None:
+    """The panel's scroll bar appears once the board is counted and takes a cell: the clock,
+    one cell too wide then, wrapped "18:00" onto a line of its own and moved the board down."""
+    from wzdesk.tui.widgets import SlaPanel
+
+    at_stake_by_tuesday(supervisor, clock, 5)  # more than the panel shows: it scrolls
     app = make_app(agent)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, 26)
@@ -455,3 +462,54 @@ async def test_the_key_bar_takes_the_lines_its_keys_need_as_they_change(
         await settle(pilot, lambda: bar.region.height == 1)
         assert "\n" not in key_bar_text(pilot).strip()
         assert pilot.app.screen.query_one("#queue-pane").region.bottom == queue_bottom + 1
+
+
+def _cases_in_view(pilot) -> tuple[int, int, str]:  # type: ignore[no-untyped-def]
+    """(cases the breach panel stands for in view, cases at stake by its title, its bottom
+    edge), read off the screen: a row is one case, "+N more" N."""
+    panel = main_screen(pilot)._sla_panel()
+    lines = screen_lines(pilot)[panel.region.y : panel.region.bottom]
+    inside = [line[panel.region.x : panel.region.right] for line in lines]
+    title = re.search(r"SLA · (\d+) breached · (\d+) at risk", inside[0])
+    assert title, inside[0]
+    in_view = 0
+    for line in inside[1:-1]:
+        if re.search(r"WZ-\d+", line):
+            in_view += 1
+        more = re.search(r"\+(\d+) more", line)
+        if more:
+            in_view += int(more.group(1))
+    return in_view, int(title.group(1)) + int(title.group(2)), inside[-1]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24), (200, 50)])
+async def test_the_breach_panel_says_how_many_cases_are_out_of_view(
+    size, desk, agent, supervisor, make_app, clock
+) -> None:
+    """At 120×40 the panel ended at the moderate group's heading: its rows and the whole
+    minor group were below the edge with only a scroll bar to say so. The edge says how many
+    cases are above and below the view, and what is in view and out of it adds up."""
+    at_stake_by_tuesday(supervisor, clock, 12)  # more than a 200×50 panel (every row) holds
+    app = make_app(agent)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot, 54)
+        panel = main_screen(pilot)._sla_panel()
+        if panel.region.height == 0:
+            pytest.skip("no breach panel at this size (the queue takes the width)")
+        await settle(pilot, lambda: "below" in _cases_in_view(pilot)[2])
+        in_view, at_stake, edge = _cases_in_view(pilot)
+        below = re.search(r"↓ (\d+) cases? below", edge)
+        assert below and "above" not in edge, edge
+        assert in_view + int(below.group(1)) == at_stake, (in_view, edge, at_stake)
+        for _ in range(3):  # Tab to the panel (past the case beside the queue, if it comes first)
+            if main_screen(pilot).focused is panel:
+                break
+            await pilot.press("tab")
+        assert main_screen(pilot).focused is panel
+        await pilot.press("end")
+        await settle(pilot, lambda: "above" in _cases_in_view(pilot)[2])
+        in_view, at_stake, edge = _cases_in_view(pilot)
+        above = re.search(r"↑ (\d+) above", edge)
+        assert above and "below" not in edge, edge
+        assert in_view + int(above.group(1)) == at_stake, (in_view, edge, at_stake)
+        assert "MINOR" in screen_text(pilot)  # the last group, to its last line

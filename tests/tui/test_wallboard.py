@@ -219,6 +219,45 @@ async def test_rows_that_do_not_fit_end_with_more_and_counts_stay_complete(
         assert all(any(ref in line for line in listed) for ref in refs)
 
 
+def _list_in_view(pilot: Pilot) -> tuple[int, str]:
+    """(cases the list stands for in view, its bottom edge), off the screen: a row is one
+    case, "+N more" N."""
+    import re
+
+    box = pilot.app.screen.query_one("#wb-list").region
+    inside = [line[box.x : box.right] for line in screen_lines(pilot)[box.y : box.bottom]]
+    in_view = sum(1 for line in inside[1:-1] if re.search(r"WZ-\d+", line))
+    in_view += sum(int(n) for line in inside[1:-1] for n in re.findall(r"\+(\d+) more", line))
+    return in_view, inside[-1]
+
+
+async def test_every_row_says_how_many_cases_are_above_and_below_the_view(
+    supervisor, agent, acme, make_app
+) -> None:
+    """With ``m`` the list scrolls: its edge said nothing of the rows out of view (only a
+    scroll bar showed them). It says how many are above and below, and they add up."""
+    import re
+
+    for n in range(12):
+        _open(supervisor, "minor", f"Report {n} is slow", local(2026, 2, 3, 9, n))
+    app = make_app(supervisor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_wallboard(pilot)
+        assert "below" not in _list_in_view(pilot)[1]  # fitted: "+N more" says it
+        await pilot.press("m")
+        await settle(pilot, lambda: "below" in _list_in_view(pilot)[1])
+        in_view, edge = _list_in_view(pilot)
+        below = re.search(r"↓ (\d+) cases? below", edge)
+        assert below and "above" not in edge, edge
+        assert in_view + int(below.group(1)) == 12, (in_view, edge)
+        await pilot.press("end")  # the list has the focus
+        await settle(pilot, lambda: "below" not in _list_in_view(pilot)[1])
+        in_view, edge = _list_in_view(pilot)
+        above = re.search(r"↑ (\d+) above", edge)
+        assert above, edge
+        assert in_view + int(above.group(1)) == 12, (in_view, edge)
+
+
 async def test_closed_hours_clock(desk_cases, supervisor, make_app, clock) -> None:
     clock.advance(timedelta(hours=10))  # Monday 20:00
     app = make_app(supervisor)

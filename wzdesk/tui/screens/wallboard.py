@@ -46,7 +46,7 @@ from wzdesk.services.queue import RESORT_SECONDS, QueueRow, QueueSnapshot, Targe
 from wzdesk.tui.formatting import target_status
 from wzdesk.tui.messages import QueueChanged
 from wzdesk.tui.widgets.key_bar import KeyBar
-from wzdesk.tui.widgets.live_lines import LiveLines
+from wzdesk.tui.widgets.live_lines import LiveLines, out_of_view
 from wzdesk.tui.widgets.sla_panel import SEVERITY_STYLE, BreachBoard, BusinessClock
 from wzdesk.tui.workers import desk, in_thread
 
@@ -598,6 +598,14 @@ class CaseList:
     def line_count(self) -> int:
         return len(self.lines)
 
+    def cases_on_lines(self, start: int, stop: int) -> int:
+        """Cases lines ``start`` to ``stop`` stand for: a row one, "+N more" N."""
+        return sum(
+            (1 if entry is not None else kind)
+            for _, kind, entry in self.lines[start:stop]
+            if kind != HEADING
+        )
+
     def line(self, index: int, now: float) -> Text:
         severity, kind, entry = self.lines[index]
         if kind == HEADING:
@@ -676,6 +684,7 @@ class WallboardScreen(Screen[None]):
         self.load_users()
         self.regroup()
         self.set_focus(self.query_one("#wb-list"), scroll_visible=False)
+        self.watch(self.query_one("#wb-list"), "scroll_y", self._say_out_of_view, init=False)
 
     @work(thread=True, exclusive=True, group="wallboard-users", exit_on_error=False)
     def load_users(self) -> None:
@@ -781,6 +790,7 @@ class WallboardScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self._apply_size()
         self.call_after_refresh(self.draw)
+        self.call_after_refresh(self._say_out_of_view)
 
     def _apply_size(self) -> None:
         width, height = self.size
@@ -852,8 +862,16 @@ class WallboardScreen(Screen[None]):
         if shape != self._list_shape:
             self._list_shape = shape
             body.show(wallboard.case_list(now, shown, self.every_row), now)
+            self.call_after_refresh(self._say_out_of_view)  # once the new lines are laid out
         else:
             body.tick(now, self.query_one("#wb-list"))
+
+    def _say_out_of_view(self) -> None:
+        """The list's bottom edge: how many cases are above and below its view."""
+        scroller = self.query_one("#wb-list")
+        subtitle = out_of_view(scroller, self.query_one("#wb-list-body", LiveLines))
+        if scroller.border_subtitle != subtitle:  # setting it, even unchanged, repaints
+            scroller.border_subtitle = subtitle
 
     def _draw_figures(self, wallboard: Wallboard) -> None:
         self._update("#wb-figures-table", wallboard.figures_table())

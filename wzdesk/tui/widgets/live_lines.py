@@ -32,6 +32,29 @@ class LineSource(Protocol):
     def line(self, index: int, now: float) -> Text: ...
 
 
+class CountedSource(LineSource, Protocol):
+    """A :class:`LineSource` whose lines stand for cases (a row one, "+N more" N)."""
+
+    def cases_on_lines(self, start: int, stop: int) -> int: ...
+
+
+def out_of_view(scroller: Widget, lines: LiveLines) -> str:
+    """What ``scroller``'s edge says of ``lines`` (a :class:`LiveLines` inside it whose source
+    counts cases): "↑ 8 above · ↓ 27 cases below", or nothing when every line is in view.
+    A list cut at a panel's edge with only a scroll bar to show it read as complete."""
+    source = lines.source
+    if source is None or not hasattr(source, "cases_on_lines"):
+        return ""
+    top = int(scroller.scroll_y) - lines.virtual_region.y
+    end = top + scroller.scrollable_content_region.height
+    above = source.cases_on_lines(0, max(0, top))
+    below = source.cases_on_lines(max(0, end), source.line_count())
+    parts = [f"↑ {above:,} above"] if above else []
+    if below:
+        parts.append(f"↓ {below:,} {'case' if below == 1 else 'cases'} below")
+    return " · ".join(parts)
+
+
 class LiveLines(OwnStyleOnce, Widget):
     """Lines from a :class:`LineSource`, or a placeholder until it is given one.
 

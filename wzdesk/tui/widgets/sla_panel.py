@@ -2,7 +2,10 @@
 
 Each row names the target at stake (response or resolution) with that target's own time; a
 minus sign or "overdue" appears only for a breached target. Nothing is dropped silently: a
-group cut short by the panel's size ends with "+N more", and the counts are always complete.
+group cut short by the panel's size ends with "+N more", the counts are always complete, and
+when the panel is too short for its lines its bottom edge says how many cases are out of view
+("↓ 27 cases below"): at 120×40 the moderate and minor groups had been below the edge with
+only a scroll bar to say so.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from wzdesk.core.calendar import BusinessCalendar
 from wzdesk.core.sla import Severity, TimerState
 from wzdesk.services.queue import RESORT_SECONDS, QueueRow, QueueSnapshot, TargetReading
 from wzdesk.tui.formatting import local_time, target_status
-from wzdesk.tui.widgets.live_lines import LiveLines
+from wzdesk.tui.widgets.live_lines import LiveLines, out_of_view
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold red",
@@ -215,6 +218,23 @@ class BreachBoard:
                 lines += 1 + shown + (shown < len(items))
         return max(lines, 1)
 
+    def cases_on_lines(self, start: int, stop: int, per_group: int | None) -> int:
+        """How many cases lines ``start`` to ``stop`` (excluded) of :meth:`line` stand for: one
+        a row, N a "+N more" line, none a heading."""
+        cases, index = 0, 0
+        for items in self.groups.values():
+            if not items:
+                continue
+            index += 1  # the heading
+            shown = len(items) if per_group is None else min(per_group, len(items))
+            cases += max(0, min(stop, index + shown) - max(start, index))
+            index += shown
+            if shown < len(items):
+                if start <= index < stop:
+                    cases += len(items) - shown
+                index += 1
+        return cases
+
     def line(self, index: int, now: float, per_group: int | None, width: int | None = None) -> Text:
         """Line ``index`` of the board as of ``now``: only a row's own line reads its timers,
         so a panel listing every row costs what its screen shows, not what the queue holds.
@@ -289,6 +309,9 @@ class BoardView:
         width = None if self.width is None else self.width() or None
         return self.board.line(index, now, self.per_group, width)
 
+    def cases_on_lines(self, start: int, stop: int) -> int:
+        return self.board.cases_on_lines(start, stop, self.per_group)
+
 
 class SlaPanel(VerticalScroll):
     """The breach panel: the business clock, then the :class:`BreachBoard` (scrolls)."""
@@ -312,6 +335,22 @@ class SlaPanel(VerticalScroll):
     def on_mount(self) -> None:
         if self.board is None:
             self.border_title = "SLA · …"
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._say_out_of_view()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._say_out_of_view)
+
+    def _say_out_of_view(self) -> None:
+        """The bottom edge: how many cases are above and below the panel's view (nothing when
+        every line is in view)."""
+        if self.board is None or not self.is_mounted:
+            return
+        subtitle = out_of_view(self, self.query_one(LiveLines))
+        if self.border_subtitle != subtitle:  # setting it, even unchanged, repaints the panel
+            self.border_subtitle = subtitle
 
     def set_rows(self, rows: list[QueueRow], calendar: BusinessCalendar, now: datetime) -> None:
         """Regroup (when the queue changed or a row crossed a threshold) and redraw now."""
@@ -355,6 +394,7 @@ class SlaPanel(VerticalScroll):
         lines = self.query_one(LiveLines)
         view = BoardView(self.board, self.per_group, lambda: lines.size.width)
         lines.show(view, now.timestamp())
+        self.call_after_refresh(self._say_out_of_view)  # once the new lines are laid out
 
     def tick(self, calendar: BusinessCalendar, now: datetime) -> None:
         """Redraw the clock, and the times of the rows in view that changed."""
