@@ -258,6 +258,38 @@ async def test_every_row_says_how_many_cases_are_above_and_below_the_view(
         assert in_view + int(above.group(1)) == 12, (in_view, edge)
 
 
+async def test_every_row_says_how_many_agents_are_below_the_view(
+    supervisor, agent, acme, make_app
+) -> None:
+    """Fitted, the load per agent ends with "+N more"; with ``m`` it lists every agent and
+    scrolls, and its edge says how many are out of view."""
+    import re
+
+    from wzdesk.services.directory import add_user
+
+    for n in range(6):
+        add_user(supervisor, f"agent{n}", f"Agent {n}", "agent")
+    app = make_app(supervisor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wallboard(pilot)
+        assert screen.wallboard is not None
+        agents = len(screen.wallboard.agents)
+        await pilot.press("m")
+        box = screen.query_one("#wb-agents")
+
+        def edge() -> str:
+            return screen_lines(pilot)[box.region.bottom - 1][box.region.x : box.region.right]
+
+        await settle(pilot, lambda: "below" in edge())
+        inside = screen_lines(pilot)[box.region.y + 2 : box.region.bottom - 1]  # under the heading
+        in_view = sum(
+            1 for line in inside if line[box.region.x : box.region.right].strip(" │▁▂▃▄▅▆▇█")
+        )
+        below = re.search(r"↓ (\d+) agents? below", edge())
+        assert below, edge()
+        assert in_view + int(below.group(1)) == agents, (in_view, edge(), agents)
+
+
 async def test_closed_hours_clock(desk_cases, supervisor, make_app, clock) -> None:
     clock.advance(timedelta(hours=10))  # Monday 20:00
     app = make_app(supervisor)

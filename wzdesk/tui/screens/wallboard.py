@@ -685,6 +685,7 @@ class WallboardScreen(Screen[None]):
         self.regroup()
         self.set_focus(self.query_one("#wb-list"), scroll_visible=False)
         self.watch(self.query_one("#wb-list"), "scroll_y", self._say_out_of_view, init=False)
+        self.watch(self.query_one("#wb-agents"), "scroll_y", self._say_agents_out_of_view)
 
     @work(thread=True, exclusive=True, group="wallboard-users", exit_on_error=False)
     def load_users(self) -> None:
@@ -835,6 +836,7 @@ class WallboardScreen(Screen[None]):
             "#wb-agents-body",
             wallboard.agent_table(None if self.every_row else side_lines, compact),
         )
+        self.call_after_refresh(self._say_agents_out_of_view)
         self._update(
             "#wb-unassigned",
             # Fitted in every mode: the box does not scroll (listing every case, with m, cut
@@ -865,6 +867,23 @@ class WallboardScreen(Screen[None]):
             self.call_after_refresh(self._say_out_of_view)  # once the new lines are laid out
         else:
             body.tick(now, self.query_one("#wb-list"))
+
+    def _say_agents_out_of_view(self) -> None:
+        """The agents' box, listing every agent (``m``): how many are above and below its view
+        (fitted, its last line says "+N more")."""
+        box = self.query_one("#wb-agents")
+        subtitle = ""
+        if self.wallboard is not None and self.every_row:
+            agents = len(self.wallboard.agents)
+            top = int(box.scroll_y)  # line 0 is the heading; agent i is line 1 + i
+            above = max(0, min(agents, top - 1))
+            below = max(0, agents - max(0, top + box.scrollable_content_region.height - 1))
+            parts = [f"↑ {above:,} above"] if above else []
+            if below:
+                parts.append(f"↓ {below:,} {'agent' if below == 1 else 'agents'} below")
+            subtitle = " · ".join(parts)
+        if box.border_subtitle != subtitle:  # setting it, even unchanged, repaints the box
+            box.border_subtitle = subtitle
 
     def _say_out_of_view(self) -> None:
         """The list's bottom edge: how many cases are above and below its view."""
