@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
 from textual.command import CommandPalette
 
 from tests.tui.helpers import highlighted, line_with, notifications, screen_text, settle
@@ -214,6 +215,28 @@ async def test_the_compliance_legend_is_under_the_chart_not_over_its_lines(
         legend = pilot.app.screen.query_one("#compliance-note")
         assert legend.region.y >= chart.region.bottom
         assert "━━ response   ━━ resolution" in line_with(pilot, "━━ response")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), SIZE, (240, 60)])
+async def test_the_compliance_chart_labels_the_current_week_and_its_steps_are_even(
+    size: tuple[int, int], desk: dict[str, str], supervisor: Any, make_app: Any
+) -> None:
+    """Seen at 80×24 and 120×40: the last week, the current one, had no label (the axis ended
+    on its tick and plotext dropped a label past the edge); with room made for it, plotext
+    dropped whichever labels collided instead. Every week is labelled, or every other week
+    counting back from the current one."""
+    import re
+    from datetime import date, timedelta
+
+    async with insights_open(make_app, supervisor, size=size) as pilot:
+        chart = pilot.app.screen.query_one("#compliance-chart")
+        drawn = str(chart.render()).splitlines()
+        axis = next(i for i, line in enumerate(drawn) if "└" in line)
+        labels = re.findall(r"\d\d-\d\d", drawn[axis + 1])
+        assert labels and labels[-1] == "03-09", drawn[axis + 1]  # Monday 9 March: this week
+        weeks = [date(2026, 3, 9) - timedelta(weeks=n) for n in range(12)][::-1]
+        every = [week.strftime("%m-%d") for week in weeks]
+        assert labels in (every, every[1::2]), labels
 
 
 def test_backlog_ticks_are_whole_counts_in_a_round_step() -> None:

@@ -28,6 +28,10 @@ WEEKS = 12
 #: at 80 columns, too few for a week's tick, and plotext drew its legend over the line.
 STACK_BELOW = 110
 
+#: Cells a week needs on the compliance chart to label it ("03-09" and room either side);
+#: below that, every other week is labelled.
+LABEL_CELLS = 7
+
 #: The compliance lines' colours, given to plotext and to the legend under the chart (its own
 #: legend sits inside the plot, top left, where a desk meeting its targets draws its line).
 SERIES_COLOURS = {"response": (0, 130, 200), "resolution": (60, 180, 75)}
@@ -186,7 +190,12 @@ class InsightsScreen(Screen[None]):
                     color=SERIES_COLOURS[key],
                 )
                 plotted = True
-        plt.xticks(list(range(len(rows))), labels)
+        # When the weeks are too close for every label, every other one counting back from
+        # the current week: plotext dropped labels that collided or passed the edge, and the
+        # current week's, at the right edge, was the one missing at 80 and 120 columns.
+        step = 1 if plot.size.width >= LABEL_CELLS * (len(rows) + 2) else 2
+        ticks = [week for week in range(len(rows)) if (len(rows) - 1 - week) % step == 0]
+        plt.xticks(ticks, [labels[week] for week in ticks])
         plt.xlim(0, max(len(rows) - 1, 1))
         plt.ylim(0, 100)
         plt.title("Compliance per week (%)")
