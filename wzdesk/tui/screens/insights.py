@@ -195,7 +195,7 @@ class InsightsScreen(Screen[None]):
         # current week's, at the right edge, was the one missing at 80 and 120 columns.
         step = 1 if plot.size.width >= LABEL_CELLS * (len(rows) + 2) else 2
         ticks = [week for week in range(len(rows)) if (len(rows) - 1 - week) % step == 0]
-        plt.xticks(ticks, [labels[week] for week in ticks])
+        plt.xticks([float(week) for week in ticks], [labels[week] for week in ticks])
         plt.xlim(0, max(len(rows) - 1, 1))
         plt.ylim(0, 100)
         plt.title("Compliance per week (%)")

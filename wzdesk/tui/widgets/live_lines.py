@@ -10,7 +10,7 @@ redraws only those whose text changed.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from rich.segment import Segment
 from rich.text import Text
@@ -32,6 +32,7 @@ class LineSource(Protocol):
     def line(self, index: int, now: float) -> Text: ...
 
 
+@runtime_checkable
 class CountedSource(LineSource, Protocol):
     """A :class:`LineSource` whose lines stand for cases (a row one, "+N more" N)."""
 
@@ -43,7 +44,7 @@ def out_of_view(scroller: Widget, lines: LiveLines) -> str:
     counts cases): "↑ 8 above · ↓ 27 cases below", or nothing when every line is in view.
     A list cut at a panel's edge with only a scroll bar to show it read as complete."""
     source = lines.source
-    if source is None or not hasattr(source, "cases_on_lines"):
+    if not isinstance(source, CountedSource):
         return ""
     top = int(scroller.scroll_y) - lines.virtual_region.y
     end = top + scroller.scrollable_content_region.height

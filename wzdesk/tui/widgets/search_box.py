@@ -26,12 +26,9 @@ class SearchBox(Input):
     """An :class:`Input` for a query over a list: Enter submits and focuses ``then_focus``
     (a selector on the screen, e.g. the list)."""
 
-    def __init__(
-        self, *args: Any, then_focus: str, escape_action: str = "screen.back", **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, then_focus: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.then_focus = then_focus
-        self.escape_action = escape_action
 
     async def _on_key(self, event: events.Key) -> None:
         if typed_ahead(self.app, event):
@@ -45,6 +42,6 @@ class SearchBox(Input):
         elif event.key == "escape":
             event.stop()
             event.prevent_default()
-            await self.run_action(self.escape_action)
+            await self.run_action("screen.back")  # the screens' Esc (clear, leave, close)
         # Otherwise Input's own _on_key runs next: Textual calls it down the class hierarchy
         # unless prevent_default() was called, as above.
