@@ -152,12 +152,14 @@ class _PostgresSeed:
     restart: str  # SELECT setval(...) of every sequence, as in a fresh copy
 
 
-#: The schema's shape: relations, columns (dropped ones too), constraints, functions,
-#: triggers, schemas and extensions. A test that changed any of them (a restore, a migration
-#: test, ``reset_postgres``) leaves a database that only a new copy puts back.
+#: The schema's shape: relations and who may use them, columns (dropped ones too),
+#: constraints, functions, triggers, schemas, extensions, default privileges and who may
+#: connect. A test that changed any of them (a restore, a migration test, ``reset_postgres``,
+#: the roles script's GRANTs) leaves a database that only a new copy puts back.
 _SHAPE_SQL = r"""
 SELECT concat_ws('|',
-  (SELECT string_agg(concat(c.oid, c.relname, c.relkind::text), ',' ORDER BY c.oid)
+  (SELECT string_agg(concat(c.oid, c.relname, c.relkind::text, c.relacl::text), ','
+                     ORDER BY c.oid)
      FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace),
   (SELECT string_agg(concat(a.attrelid, a.attname, a.atttypid, a.attnotnull), ','
                      ORDER BY a.attrelid, a.attnum)
@@ -171,7 +173,9 @@ SELECT concat_ws('|',
      JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = 'public'::regnamespace),
   (SELECT string_agg(oid::text, ',' ORDER BY oid) FROM pg_namespace
     WHERE nspname NOT LIKE 'pg\_temp\_%' AND nspname NOT LIKE 'pg\_toast\_temp\_%'),
-  (SELECT string_agg(oid::text, ',' ORDER BY oid) FROM pg_extension))
+  (SELECT string_agg(oid::text, ',' ORDER BY oid) FROM pg_extension),
+  (SELECT string_agg(concat(oid, defaclacl::text), ',' ORDER BY oid) FROM pg_default_acl),
+  (SELECT concat(datacl::text, '') FROM pg_database WHERE datname = current_database()))
 """
 
 

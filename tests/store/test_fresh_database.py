@@ -68,13 +68,21 @@ def test_a_database_put_back_in_place_is_the_templates_copy(
     assert _database_oid(PG_URL) == same_database  # put back in place, not copied anew
 
 
-def test_a_changed_schema_gets_a_new_copy(database: peewee.Database) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        'ALTER TABLE "case" ADD COLUMN scribble text',
+        'CREATE TABLE "left_behind" (id integer)',
+        'REVOKE SELECT ON "case" FROM PUBLIC',  # who may use a table (the roles script's kind)
+        "GRANT CONNECT ON DATABASE {name} TO PUBLIC",
+    ],
+)
+def test_a_changed_schema_gets_a_new_copy(database: peewee.Database, change: str) -> None:
     if not isinstance(database, peewee.PostgresqlDatabase):
         pytest.skip("SQLite copies the migrated file for every test")
     assert PG_URL is not None
     template = _state(f"{PG_URL.rsplit('/', 1)[0]}/{_template_name(PG_URL)}")
-    database.execute_sql('ALTER TABLE "case" ADD COLUMN scribble text')
-    database.execute_sql('CREATE TABLE "left_behind" (id integer)')
+    database.execute_sql(change.format(name=f'"{PG_URL.rsplit("/", 1)[1]}"'))
     before = _database_oid(PG_URL)
     _fresh_postgres(PG_URL)
     assert _database_oid(PG_URL) != before
