@@ -213,7 +213,10 @@ def _reset_in_place(url: str, seed: _PostgresSeed) -> bool:
             shape = connection.execute(_SHAPE_SQL).fetchone()
             if shape is None or shape[0] != seed.shape:
                 return False
-            used = [row[0] for row in connection.execute(seed.holding_rows).fetchall()]
+            # The tables holding rows now, and those a fresh copy fills (a test may have
+            # emptied one of those).
+            holding = {row[0] for row in connection.execute(seed.holding_rows).fetchall()}
+            used = sorted(holding | set(seed.seeds))
             # The copy's rows go back as they are, in any table order: no foreign-key checks
             # or triggers while they do (a superuser's setting; anyone else gets a new copy).
             connection.execute("SET LOCAL session_replication_role = replica")
