@@ -792,6 +792,7 @@ class WallboardScreen(Screen[None]):
         self._apply_size()
         self.call_after_refresh(self.draw)
         self.call_after_refresh(self._say_out_of_view)
+        self.call_after_refresh(self._say_agents_out_of_view)
 
     def _apply_size(self) -> None:
         width, height = self.size
@@ -832,11 +833,11 @@ class WallboardScreen(Screen[None]):
         self._draw_figures(wallboard)
         side_lines = self.query_one("#wb-agents").scrollable_content_region.height
         compact = self.has_class("-compact")
-        self._update(
+        if self._update(
             "#wb-agents-body",
             wallboard.agent_table(None if self.every_row else side_lines, compact),
-        )
-        self.call_after_refresh(self._say_agents_out_of_view)
+        ):
+            self.call_after_refresh(self._say_agents_out_of_view)  # not every second
         self._update(
             "#wb-unassigned",
             # Fitted in every mode: the box does not scroll (listing every case, with m, cut
@@ -906,11 +907,11 @@ class WallboardScreen(Screen[None]):
                     digits.update(value)
                 digits.set_class(value == "0", "-zero")
 
-    def _update(self, selector: str, content: Text | Table) -> None:
+    def _update(self, selector: str, content: Text | Table) -> bool:
         """Update a Static only when what it shows changed (a redraw a minute, not a second),
         and re-lay out the screen only when its height may have changed (at 50,000 open cases
         the counts change every two seconds or so; each layout of the whole screen cost more
-        than keeping the board itself)."""
+        than keeping the board itself). Whether it changed."""
         if isinstance(content, Text):
             key = content.plain
             lines = key.count("\n") + 1
@@ -922,3 +923,5 @@ class WallboardScreen(Screen[None]):
             layout = self._lines.get(selector) != lines
             self._lines[selector] = lines
             self.query_one(selector, Static).update(content, layout=layout)
+            return True
+        return False
