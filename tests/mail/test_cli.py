@@ -207,6 +207,49 @@ def test_reply_outbox_send_and_list(desk: Cli, mail_files, tmp_path: Path) -> No
     ]
 
 
+def test_the_outbox_lists_what_goes_next_first_and_its_history_newest_first(
+    desk: Cli, mail_files: dict[str, Path]
+) -> None:
+    """``mail outbox list`` gives the messages still to go in the order they go out, and
+    ``--all`` the outbox's history newest first, so that ``--limit`` keeps what was sent
+    lately (the oldest of a year's mail are of no use at the top). A list cut by ``--limit``
+    says so on stderr; the table with ``--all`` says when each message went out."""
+    desk.ok("mail", "import", str(mail_files["eml"]))  # its acknowledgment: message 1
+    for text in ("Looking now.", "Found it."):  # messages 2 and 3
+        desk.ok("case", "reply", "WZ-1001", "--message", text, user="kim")
+    desk.ok("mail", "outbox", "send")
+    for text in ("A fix is on its way.", "Fixed: please check."):  # 4 and 5, still to go
+        desk.ok("case", "reply", "WZ-1001", "--message", text, user="kim")
+
+    def ids(*args: str) -> list[int]:
+        return [row["id"] for row in desk.ok("mail", "outbox", "list", *args, "--json").json]
+
+    assert ids() == [4, 5]
+    assert ids("--limit", "1") == [4]
+    assert ids("--all") == [5, 4, 3, 2, 1]
+    assert ids("--all", "--limit", "3") == [5, 4, 3]
+    assert ids("--all", "--limit", "5") == [5, 4, 3, 2, 1]
+
+    cut = desk.ok("mail", "outbox", "list", "--all", "--limit", "2")
+    header, *rows = cut.out.splitlines()
+    assert header.split() == [
+        "ID", "CASE", "STATUS", "ATTEMPTS", "NEXT_ATTEMPT_AT", "SENT_AT", "TO", "LAST_ERROR",
+    ]  # fmt: skip
+    assert [row.split()[:3] for row in rows] == [
+        ["5", "WZ-1001", "pending"],
+        ["4", "WZ-1001", "pending"],
+    ]
+    assert "the first 2 messages shown; more match" in cut.err
+    whole = desk.ok("mail", "outbox", "list", "--all", "--limit", "5")
+    assert whole.err == "" and len(whole.out.splitlines()) == 6
+    sent_at = header.index("SENT_AT")
+    assert "SENT_AT" not in desk.ok("mail", "outbox", "list").out
+    last = whole.out.splitlines()[-1]
+    assert last.startswith("1 ") and "2026-03-09" in last[sent_at:]  # sent, and when
+    for wrong in ("0", "-1", "1000001"):
+        desk.refused(2, "--limit", "mail", "outbox", "list", "--limit", wrong)
+
+
 def test_attachments_on_the_case(desk: Cli, tmp_path: Path) -> None:
     import base64
 

@@ -170,3 +170,79 @@ def test_newest_first_reads_the_received_index_backwards(database: peewee.Databa
     assert "case_received_at_id" in plan, plan
     assert "TEMP B-TREE" not in plan.upper(), plan
     assert "Sort" not in plan, plan
+
+
+class _Recorded:
+    """A quick reader that keeps the statements it is given (and finds no rows)."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, tuple[object, ...]]] = []
+
+    def rows(self, sql: str, params: tuple[object, ...] = ()) -> list[object]:
+        self.statements.append((sql, tuple(params)))
+        return []
+
+
+def _quick_outbox_plan(database: peewee.Database, statuses: tuple[str, ...], limit: int) -> str:
+    """SQLite's plan for the quick path's ``mail outbox list`` statement."""
+    from wzdesk.services.sent_fields import newest_first
+    from wzdesk.store import quick_mail
+
+    reader = _Recorded()
+    quick_mail.outgoing(reader, statuses, newest_first(statuses), limit)  # type: ignore[arg-type]
+    [(sql, params)] = reader.statements
+    rows = database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+    return "\n".join(str(row[-1]) for row in rows)
+
+
+def test_the_outbox_history_reads_the_primary_key_backwards(database: peewee.Database) -> None:
+    """``mail outbox list --all --limit N`` costs its page, not the outbox: the outbox keeps
+    every message a desk ever sent (two or more a case), and the page is its newest N, read
+    from the primary key's end on both paths, not sorted out of every row."""
+    from wzdesk.services.mail_outbox import outbox_query
+    from wzdesk.services.sent_fields import OUTBOX_STATUSES
+
+    plan = _plan(database, outbox_query(OUTBOX_STATUSES, 20))
+    assert "TEMP B-TREE" not in plan.upper() and "Sort" not in plan, plan
+    if isinstance(database, peewee.PostgresqlDatabase):
+        assert "Index Scan Backward using outbound_mail_pkey" in plan, plan
+        return  # the quick path reads SQLite files only
+    assert plan.startswith("SCAN t1\n"), plan  # the table in rowid order: no index, no sort
+    quick = _quick_outbox_plan(database, OUTBOX_STATUSES, 21)
+    assert "TEMP B-TREE" not in quick.upper() and quick.startswith("SCAN t\n"), quick
+
+
+#: What ``sqlite_stat1`` says of a desk's outbox after a year: a million messages sent, 200
+#: still to go. Two statuses, half the rows each, as far as these statistics can tell.
+BIG_OUTBOX_STATISTICS = [
+    ("outbound_mail", "snapshot_outbound_mail_status_next_attempt_at", "1000200 500100 500100"),
+    ("outbound_mail", "snapshot_outbound_mail_case_id", "1000200 3334"),
+    ("outbound_mail", "outbound_mail_unsent", "200 1"),
+]
+
+
+def test_the_messages_still_to_go_are_read_from_their_own_index(
+    database: peewee.Database,
+) -> None:
+    """``mail outbox list`` (the messages still to go) reads the outbox's partial index on
+    both paths: with a year's statistics SQLite read every message in id order to find the
+    200 still to go (0.45 s at a million sent), since the statistics of the status index say
+    each status holds half the outbox."""
+    from wzdesk.services.mail_outbox import outbox_query
+    from wzdesk.services.sent_fields import UNSENT
+
+    if isinstance(database, peewee.PostgresqlDatabase):
+        plan = _plan(database, outbox_query(UNSENT, 51))
+        assert "outbound_mail_unsent" in plan and "Sort" not in plan, plan
+        return  # the quick path reads SQLite files only
+    database.execute_sql("ANALYZE")  # creates sqlite_stat1
+    database.execute_sql("DELETE FROM sqlite_stat1")
+    for table, index, stat in BIG_OUTBOX_STATISTICS:
+        database.execute_sql("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", (table, index, stat))
+    database.execute_sql("ANALYZE sqlite_schema")  # load them
+    for limit in (51, None):
+        query = outbox_query(UNSENT, limit)
+        plan = _plan(database, query)
+        assert "USING INDEX outbound_mail_unsent" in plan and "TEMP B-TREE" not in plan, plan
+    quick = _quick_outbox_plan(database, UNSENT, 51)
+    assert "USING INDEX outbound_mail_unsent" in quick and "TEMP B-TREE" not in quick, quick

@@ -401,8 +401,8 @@ def test_the_alerts_and_the_outbox_are_the_ordinary_paths(
     busy_desk: list[str], clock: FixedClock, database_url: str
 ) -> None:
     """``alert list`` at every limit (alerts at one instant tie, one is about no case, other
-    notifications are not alerts) and ``mail outbox list`` with and without ``--all`` (queued,
-    retrying, sent and failed messages)."""
+    notifications are not alerts) and ``mail outbox list`` with and without ``--all`` at every
+    limit (queued, retrying, sent and failed messages)."""
     cases = list(Case.select().order_by(Case.id).limit(4))
     kinds = ["alert_breach", "alert_at_risk", "reminder", "alert_unassigned", "alert_breach"]
     for number, kind in enumerate(kinds * 2):
@@ -441,8 +441,11 @@ def test_the_alerts_and_the_outbox_are_the_ordinary_paths(
         assert _json(quick_alerts(database_url, "sam", clock.now(), limit)) == _json(expected)
     assert len(expected) == 8 and any(row["case"] is None for row in expected)
     for statuses in (UNSENT, OUTBOX_STATUSES):
-        outbox = [outbox_dict(row, zone) for row in list_outbox(statuses)]
-        assert _json(quick_outbox(database_url, "sam", clock.now(), statuses)) == _json(outbox)
+        for limit in (None, *range(1, len(mail) + 2)):
+            outbox = [outbox_dict(row, zone) for row in list_outbox(statuses, limit)]
+            quick = quick_outbox(database_url, "sam", clock.now(), statuses, limit)
+            assert _json(quick) == _json(outbox), (statuses, limit)
+        assert len(outbox) == (len(mail) if statuses == OUTBOX_STATUSES else len(mail) - 1)
     shown = {row["delivery"] for row in outbox}
     assert {"delivered", "failed", "retrying", "queued"} <= shown
 

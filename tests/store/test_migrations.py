@@ -66,6 +66,9 @@ def test_migrated_indexes_match_the_models(database: peewee.Database) -> None:
             # The search's two streams (migration _paused_order): partial, one on an
             # expression; their plans are checked by tests/services/test_queue_index.py.
             and index.name not in ("case_running_next_due", "case_paused_left")
+            # The outbox's messages still to go (migration _outbox_unsent_index): partial;
+            # its plan is checked by tests/services/test_queue_index.py.
+            and index.name != "outbound_mail_unsent"
         }
         expected = {
             (tuple(e.column_name for e in index._expressions), index._unique)

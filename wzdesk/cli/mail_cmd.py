@@ -120,8 +120,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     outbox = verbs.add_parser("outbox", help="replies on their way to clients")
     overbs = outbox.add_subparsers(dest="outbox_verb", required=True, metavar="{list,send,retry}")
-    olist = overbs.add_parser("list", help="pending and failed messages")
-    olist.add_argument("--all", action="store_true", help="also the sent ones")
+    olist = overbs.add_parser(
+        "list", help="pending and failed messages, oldest first (the order they go out)"
+    )
+    olist.add_argument("--all", action="store_true", help="also the sent ones, newest first")
+    olist.add_argument("--limit", type=int, metavar="N")
     add_json_flag(olist)
     olist.set_defaults(handler=run_outbox_list)
     osend = overbs.add_parser("send", help="send what is due now (SMTP or the outbox Maildir)")
@@ -349,23 +352,30 @@ def run_outbox_list(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.sent_fields import OUTBOX_STATUSES, UNSENT
 
     statuses = OUTBOX_STATUSES if args.all else UNSENT
+    limit = check_limit(args.limit)
+    asked = one_more(limit, MAX_LIMIT)
     rows = None
     if runtime.act_as is None:  # over the quick read-only path when it can (issue 13)
         from wzdesk.services.quick_reads import quick_outbox
 
-        rows = quick_outbox(runtime.db_url, runtime.identity, runtime.clock.now(), statuses)
+        rows = quick_outbox(runtime.db_url, runtime.identity, runtime.clock.now(), statuses, asked)
     if rows is None:
         from wzdesk.services.mail_outbox import list_outbox, outbox_dict
 
         runtime.context()  # mail is for console users only
         zone = _zone(runtime)
-        rows = [outbox_dict(row, zone) for row in list_outbox(statuses)]
+        rows = [outbox_dict(row, zone) for row in list_outbox(statuses, asked)]
+    found, rows = len(rows), rows[:limit]
     if args.json:
         emit_json(rows)
         return 0
     for row in rows:
         row["to"] = ", ".join(row["to"])
-    emit_table(rows, ["id", "case", "status", "attempts", "next_attempt_at", "to", "last_error"])
+    columns = ["id", "case", "status", "attempts", "next_attempt_at", "to", "last_error"]
+    if args.all:  # the history: when each went out
+        columns.insert(columns.index("to"), "sent_at")
+    emit_table(rows, columns)
+    say_if_cut(found, limit, "messages")
     return 0
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import peewee
 
-from wzdesk.core.bounds import is_possible_id
+from wzdesk.core.bounds import check_limit, is_possible_id
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
 from wzdesk.mail.compose import address_of, compose_message, new_message_id
@@ -26,10 +26,11 @@ from wzdesk.mail.config import MailSettings
 from wzdesk.mail.transport import DeliveryError, Transport, transport_for
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.mail_settings import mail_settings
-from wzdesk.services.sent_fields import OUTBOX_STATUSES
+from wzdesk.services.sent_fields import OUTBOX_STATUSES, newest_first
 from wzdesk.services.sent_fields import outbox_dict as outbox_dict
 from wzdesk.store.models import Case, CaseEvent, MailMessage, OutboundMail, to_json
 from wzdesk.store.prepared import PreparedInsert
+from wzdesk.store.quick_mail import status_in
 
 #: The timeline author of delivery events.
 MAILER = "wzdesk-mail"
@@ -342,19 +343,34 @@ def _record_failure(ctx: ServiceContext, row: OutboundMail, error: str, permanen
 # -- the outbox for people ----------------------------------------------------------------------
 
 
-def list_outbox(statuses: tuple[str, ...] = ("pending", "sending", "failed")) -> list[OutboundMail]:
-    """Outgoing messages in the given states, oldest first."""
+def list_outbox(
+    statuses: tuple[str, ...] = ("pending", "sending", "failed"), limit: int | None = None
+) -> list[OutboundMail]:
+    """Outgoing messages in the given states, at most ``limit`` (None: all).
+
+    The messages still to go (none sent among ``statuses``) come oldest first, the order
+    they go out in; a list with the sent ones is the outbox's history, newest first (see
+    :func:`sent_fields.newest_first`): the outbox keeps every message, so its oldest are
+    a year back on a desk in use, and a limit cut from that end would show nothing recent.
+    Every status at once is read with no condition, so a page walks the primary key from
+    its end whatever the outbox holds."""
+    return list(outbox_query(statuses, limit))
+
+
+def outbox_query(statuses: tuple[str, ...], limit: int | None) -> peewee.ModelSelect[OutboundMail]:
+    """:func:`list_outbox`'s query (its plan is tested)."""
+    check_limit(limit)
     for status in statuses:
         if status not in OUTBOX_STATUSES:
             raise InvalidInput(
                 f"expected one of {', '.join(OUTBOX_STATUSES)}, got {status!r}", field="--status"
             )
-    return list(
-        OutboundMail.select(OutboundMail, Case)
-        .join(Case, peewee.JOIN.LEFT_OUTER)
-        .where(OutboundMail.status.in_(list(statuses)))
-        .order_by(OutboundMail.id)
-    )
+    query = OutboundMail.select(OutboundMail, Case).join(Case, peewee.JOIN.LEFT_OUTER)
+    if set(statuses) != set(OUTBOX_STATUSES):  # written out: see quick_mail.status_in
+        query = query.where(peewee.NodeList((OutboundMail.status, peewee.SQL(status_in(statuses)))))
+    order = OutboundMail.id.desc() if newest_first(statuses) else OutboundMail.id
+    query = query.order_by(order)
+    return query if limit is None else query.limit(limit)
 
 
 def retry(ctx: ServiceContext, outbox_id: int) -> OutboundMail:

@@ -172,17 +172,22 @@ def quick_alerts(
 
 
 def quick_outbox(
-    url: str | None, identity: str | None, now: datetime, statuses: tuple[str, ...]
+    url: str | None,
+    identity: str | None,
+    now: datetime,
+    statuses: tuple[str, ...],
+    limit: int | None = None,
 ) -> list[dict[str, Any]] | None:
     """``mail outbox list``: the outgoing messages in ``statuses`` (each one the outbox has),
-    oldest first, or None (the ordinary path answers). Instants in the support zone of the
-    policy in force at ``now``."""
-    from wzdesk.services.sent_fields import outbox_dict
+    in ``list_outbox``'s order, at most ``limit`` (None: all), or None (the ordinary path
+    answers). Instants in the support zone of the policy in force at ``now``."""
+    from wzdesk.services.sent_fields import newest_first, outbox_dict
     from wzdesk.store import quick_mail
 
     def read(reader: QuickReader) -> list[dict[str, Any]]:
         zone = _zone_at(reader, now)
-        return [outbox_dict(row, zone) for row in quick_mail.outgoing(reader, statuses)]
+        rows = quick_mail.outgoing(reader, statuses, newest_first(statuses), limit)
+        return [outbox_dict(row, zone) for row in rows]
 
     return read_quickly(url, identity, read)
 

@@ -23,6 +23,13 @@ OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
 UNSENT = ("pending", "sending", "failed")
 
 
+def newest_first(statuses: tuple[str, ...]) -> bool:
+    """Whether ``mail outbox list`` lists these newest first: a list holding sent messages is
+    the outbox's history (what went out lately comes first); the messages still to go are
+    listed oldest first, the order they go out in."""
+    return "sent" in statuses
+
+
 def alert_dict(row: Any, zone: ZoneInfo) -> dict[str, Any]:
     """An alert as the console and ``wzdesk alert list`` show it."""
     return {

@@ -16,6 +16,9 @@ from collections.abc import Sequence
 
 from wzdesk.store.quick_read import QuickReader, Record, records, records_with
 
+#: Every status an outgoing message can have (``sent_fields.OUTBOX_STATUSES``; the store does
+#: not import the services).
+STATUSES = ("pending", "sending", "sent", "failed")
 _ALERT = ("id", "kind", "rule_id", "recipients", "summary", "created_at", "created_by")
 _OUTGOING = (
     "id",
@@ -54,12 +57,31 @@ def recent_alerts(reader: QuickReader, kinds: Sequence[str], limit: int) -> list
     return records_with(reader.rows(sql, (*kinds, limit)), _ALERT, "case", "ref")
 
 
-def outgoing(reader: QuickReader, statuses: Sequence[str]) -> list[Record]:
-    """The outgoing messages in ``statuses``, oldest first."""
-    sql = _with_case("outbound_mail", _OUTGOING, f"t.status IN ({_marks(statuses)})")
-    return records_with(
-        reader.rows(sql + " ORDER BY t.id", tuple(statuses)), _OUTGOING, "case", "ref"
+def status_in(statuses: Sequence[str]) -> str:
+    """``IN ('pending', 'sending', 'failed')``: the statuses written out, not bound, so that
+    SQLite can match the outbox's partial index (``migrations.UNSENT_OUTBOX_INDEX``) against
+    them. Only the outbox's own statuses (:data:`STATUSES`) are written; anything else is
+    refused, so nothing typed reaches the SQL."""
+    for status in statuses:
+        if status not in STATUSES:
+            raise ValueError(f"not an outbox status: {status!r}")
+    return "IN (" + ", ".join(f"'{status}'" for status in statuses) + ")"
+
+
+def outgoing(
+    reader: QuickReader, statuses: Sequence[str], newest_first: bool, limit: int | None
+) -> list[Record]:
+    """The outgoing messages in ``statuses`` (every one, with no condition, when those are
+    all :data:`STATUSES`), oldest or newest first, at most ``limit`` (None: all)."""
+    everything = set(statuses) == set(STATUSES)
+    sql = _with_case(
+        "outbound_mail", _OUTGOING, "1=1" if everything else f"t.status {status_in(statuses)}"
     )
+    sql += " ORDER BY t.id DESC" if newest_first else " ORDER BY t.id"
+    params: tuple[object, ...] = ()
+    if limit is not None:
+        sql, params = sql + " LIMIT ?", (limit,)
+    return records_with(reader.rows(sql, params), _OUTGOING, "case", "ref")
 
 
 _HELD = (
