@@ -246,3 +246,31 @@ def test_the_messages_still_to_go_are_read_from_their_own_index(
         assert "USING INDEX outbound_mail_unsent" in plan and "TEMP B-TREE" not in plan, plan
     quick = _quick_outbox_plan(database, UNSENT, 51)
     assert "USING INDEX outbound_mail_unsent" in quick and "TEMP B-TREE" not in quick, quick
+
+
+def test_the_mail_history_is_read_from_its_indexes(database: peewee.Database) -> None:
+    """A contact's latest messages (the contact view) and the quarantine's history newest
+    first (``mail quarantine list --all --limit N``) are read from the ends of their indexes
+    on both paths: each sorted every message the desk ever sent, received or held."""
+    from wzdesk.services.mail_quarantine import quarantine_query
+    from wzdesk.services.people_views import latest_messages_from
+    from wzdesk.services.quarantine_fields import QUARANTINE_STATUSES
+    from wzdesk.services.sent_fields import OUTBOX_STATUSES
+    from wzdesk.store import quick_mail
+
+    assert quick_mail.HELD_STATUSES == QUARANTINE_STATUSES  # the quick path's own copies
+    assert quick_mail.STATUSES == OUTBOX_STATUSES
+    plans = {
+        "contact": _plan(database, latest_messages_from("ana@acme.example")),
+        "quarantine": _plan(database, quarantine_query(QUARANTINE_STATUSES, 51)),
+    }
+    if not isinstance(database, peewee.PostgresqlDatabase):
+        reader = _Recorded()
+        quick_mail.quarantined(reader, QUARANTINE_STATUSES, 51)  # type: ignore[arg-type]
+        [(sql, params)] = reader.statements
+        rows = database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+        plans["quick quarantine"] = "\n".join(str(row[-1]) for row in rows)
+    for name, plan in plans.items():
+        assert "TEMP B-TREE" not in plan.upper() and "Sort" not in plan, (name, plan)
+    assert "mail_message_from_address_received_at" in plans["contact"], plans
+    assert "quarantined_mail_held_at_id" in plans["quarantine"], plans

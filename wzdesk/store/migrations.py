@@ -980,6 +980,18 @@ def _outbox_unsent_index(database: peewee.Database) -> None:
         database.execute_sql('ANALYZE "outbound_mail_unsent"')
 
 
+def _mail_history_indexes(database: peewee.Database) -> None:
+    """Index what reads the mail's history by something other than its case: a contact's
+    latest messages (the contact view: every message the desk sent and received was read
+    and sorted, 294 ms at a million messages on SQLite), and the quarantine newest first
+    (``mail quarantine list --all``: every message ever held, sorted for a page)."""
+    for table, name, columns in (
+        ("mail_message", "mail_message_from_address_received_at", '"from_address", "received_at"'),
+        ("quarantined_mail", "quarantined_mail_held_at_id", '"held_at", "id"'),
+    ):
+        database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns})')
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -1003,6 +1015,7 @@ MIGRATIONS: list[Migration] = [
     _report_indexes,
     _paused_order,
     _outbox_unsent_index,
+    _mail_history_indexes,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 if LATEST_VERSION != SCHEMA_VERSION:  # pragma: no cover - caught by the first test that runs

@@ -316,6 +316,11 @@ class MailMessage(BaseModel):
     content_sha256 = peewee.CharField(max_length=64, null=True)
     imported_by = peewee.CharField(max_length=100, null=True)  # the login that imported it
 
+    class Meta:
+        # A contact's latest messages (the contact view), among every message the desk
+        # sent and received (migration _mail_history_indexes).
+        indexes = ((("from_address", "received_at"), False),)
+
 
 class QuarantinedMail(BaseModel):
     """A message that could not be filed on its own, kept (raw) until an agent decides."""
@@ -337,6 +342,11 @@ class QuarantinedMail(BaseModel):
     note = peewee.TextField(default="")  # why it was discarded, where it was released
     case = peewee.ForeignKeyField(Case, null=True, on_delete="SET NULL")  # released into
     case_id: peewee.IntegerField[int | None]  # the key behind ``case``
+
+    class Meta:
+        # The quarantine's history newest first (``mail quarantine list --all``), read from
+        # the end of this index (migration _mail_history_indexes).
+        indexes = ((("held_at", "id"), False),)
 
 
 class Attachment(BaseModel):

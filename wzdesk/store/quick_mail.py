@@ -84,6 +84,8 @@ def outgoing(
     return records_with(reader.rows(sql, params), _OUTGOING, "case", "ref")
 
 
+#: Every status a quarantined message can have (``quarantine_fields.QUARANTINE_STATUSES``).
+HELD_STATUSES = ("held", "released", "discarded")
 _HELD = (
     "id",
     "status",
@@ -108,9 +110,11 @@ def quarantined(reader: QuickReader, statuses: Sequence[str], limit: int | None)
         "JOIN mail_message AS m ON q.message_id = m.id "
         "LEFT OUTER JOIN client AS cl ON q.client_id = cl.id "
         'LEFT OUTER JOIN "case" AS c ON q.case_id = c.id '
-        f"WHERE q.status IN ({_marks(statuses)}) ORDER BY q.held_at DESC, q.id DESC"
     )
-    params: tuple[object, ...] = tuple(statuses)
+    params: tuple[object, ...] = ()
+    if set(statuses) != set(HELD_STATUSES):  # every status: no condition (see list_quarantine)
+        sql, params = sql + f"WHERE q.status IN ({_marks(statuses)}) ", tuple(statuses)
+    sql += "ORDER BY q.held_at DESC, q.id DESC"
     if limit:
         sql, params = sql + " LIMIT ?", (*params, limit)
     found = []
