@@ -45,7 +45,10 @@ def test_subscribe_unsubscribe(acme, agent) -> None:
     with pytest.raises(NotFound, match="not subscribed"):
         notices.unsubscribe(agent, "bob@acme.example")
     actions = [
-        e.action for e in AuditEntry.select().where(AuditEntry.entity == "policy_subscriber")
+        e.action
+        for e in AuditEntry.select()
+        .where(AuditEntry.entity == "policy_subscriber")
+        .order_by(AuditEntry.id)
     ]
     assert actions == ["policy.subscribe", "policy.subscribe", "policy.unsubscribe"]
 

@@ -173,5 +173,6 @@ def test_canned_replies_are_checked_and_managed(supervisor, agent, phone_staff) 
     macros.remove_macro(agent, "hello")
     with pytest.raises(NotFound):
         macros.get_macro("hello")
-    actions = [e.action for e in AuditEntry.select().where(AuditEntry.entity == "macro")]
+    rows = AuditEntry.select().where(AuditEntry.entity == "macro").order_by(AuditEntry.id)
+    actions = [e.action for e in rows]
     assert actions == ["macro.add", "macro.edit", "macro.remove"]

@@ -55,7 +55,8 @@ def lines(*specs: str) -> list[LineSpec]:
 
 
 def audit_actions(entity: str = "quote") -> list[str]:
-    return [a.action for a in AuditEntry.select().where(AuditEntry.entity == entity)]
+    rows = AuditEntry.select().where(AuditEntry.entity == entity).order_by(AuditEntry.id)
+    return [a.action for a in rows]
 
 
 @pytest.fixture

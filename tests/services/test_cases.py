@@ -42,9 +42,18 @@ def snapshot(ref: str) -> dict[str, Any]:
     case = cases.get_case(ref)
     return {
         "row": dict(case.__data__),
-        "events": [dict(e.__data__) for e in CaseEvent.select().where(CaseEvent.case == case)],
-        "pauses": [dict(p.__data__) for p in SlaPause.select().where(SlaPause.case == case)],
-        "audit": [dict(a.__data__) for a in AuditEntry.select().where(AuditEntry.entity_id == ref)],
+        "events": [
+            dict(e.__data__)
+            for e in CaseEvent.select().where(CaseEvent.case == case).order_by(CaseEvent.id)
+        ],
+        "pauses": [
+            dict(p.__data__)
+            for p in SlaPause.select().where(SlaPause.case == case).order_by(SlaPause.id)
+        ],
+        "audit": [
+            dict(a.__data__)
+            for a in AuditEntry.select().where(AuditEntry.entity_id == ref).order_by(AuditEntry.id)
+        ],
     }
 
 

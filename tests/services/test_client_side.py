@@ -42,10 +42,14 @@ def _refs(page: dict) -> list[str]:
 
 
 def _client_audits(code: str, action: str) -> list[dict]:
-    rows = AuditEntry.select().where(
-        (AuditEntry.entity == "client")
-        & (AuditEntry.entity_id == code)
-        & (AuditEntry.action == action)
+    rows = (
+        AuditEntry.select()
+        .where(
+            (AuditEntry.entity == "client")
+            & (AuditEntry.entity_id == code)
+            & (AuditEntry.action == action)
+        )
+        .order_by(AuditEntry.id)
     )
     return [{"actor": r.actor, "as": r.authenticated_as, **json.loads(r.after_json)} for r in rows]
 

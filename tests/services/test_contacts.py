@@ -148,5 +148,6 @@ def test_edit_and_deactivate_client(
     contacts.deactivate_client(supervisor, "ACME")
     with pytest.raises(InvalidInput, match="inactive"):
         cases.open_case(agent, new_case())
-    actions = [a.action for a in AuditEntry.select().where(AuditEntry.entity == "client")]
+    rows = AuditEntry.select().where(AuditEntry.entity == "client").order_by(AuditEntry.id)
+    actions = [a.action for a in rows]
     assert actions[-2:] == ["client.change", "client.deactivate"]

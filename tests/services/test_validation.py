@@ -66,7 +66,8 @@ def test_nul_and_control_characters_never_reach_a_column(
     assert stored.summary == "Broken export really"
     assert stored.description == "Line one\nLine two"
     assert stored.escalated_to == "tier 2"
-    assert [e.body for e in CaseEvent.select().where(CaseEvent.case == case)][-2:] == [
+    events = CaseEvent.select().where(CaseEvent.case == case).order_by(CaseEvent.id)
+    assert [e.body for e in events][-2:] == [
         "Note with NUL",
         "because",
     ]
