@@ -106,6 +106,22 @@ def cpu_of(argv: list[str], env: dict[str, str]) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def paired(argv: list[str], env: dict[str, str], runs: int) -> tuple[float, float, float]:
+    """``argv``'s CPU against ``python -c pass`` in ``runs`` pairs, after one warming call:
+    (the command's median ms, the bare interpreter's median ms, the median per-pair ratio)."""
+    bare = [sys.executable, "-c", "pass"]
+    cpu_of(argv, env)  # warm the file cache and the .pyc files
+    pairs = []
+    for _ in range(runs):
+        base = cpu_of(bare, env)
+        pairs.append((base, cpu_of(argv, env)))
+    return (
+        statistics.median(c for _, c in pairs) * 1000,
+        statistics.median(b for b, _ in pairs) * 1000,
+        statistics.median(c / b for b, c in pairs if b > 0),
+    )
+
+
 def _add_views(wzdesk: list[str], database: Path | str, env: dict[str, str]) -> None:
     """The :data:`VIEWS` the desk does not have yet (as the OS login, who reads them)."""
     listed = subprocess.run(
@@ -165,7 +181,6 @@ def main() -> None:
         )
     _add_views(wzdesk, database, env)
     print(f"desk: {database}")
-    bare = [sys.executable, "-c", "pass"]
     rows = []
     commands = {**COMMANDS, **(ABOVE_THE_GOAL if args.all or args.only else {})}
     if args.only:
@@ -178,14 +193,7 @@ def main() -> None:
             ("--db first", [*wzdesk, "--db", str(database), *words]),
             ("--db last", [*wzdesk, *words, "--db", str(database)]),
         ):
-            cpu_of(argv, env)  # warm the file cache and the .pyc files
-            pairs = []
-            for _ in range(args.runs):
-                base = cpu_of(bare, env)
-                pairs.append((base, cpu_of(argv, env)))
-            base_ms = statistics.median(b for b, _ in pairs) * 1000
-            command_ms = statistics.median(c for _, c in pairs) * 1000
-            ratio = statistics.median(c / b for b, c in pairs if b > 0)
+            command_ms, base_ms, ratio = paired(argv, env, args.runs)
             rows.append((label, order, command_ms, base_ms, ratio))
             print(
                 f"  {label:<22} {order:<10} {command_ms:6.1f} ms CPU vs python -c pass "

@@ -20,13 +20,12 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.bench_cli_start import NOW, cpu_of
+from benchmarks.bench_cli_start import NOW, paired
 
 COMMANDS = {
     "mail outbox list --all --limit 50": ["mail", "outbox", "list", "--all", "--limit", "50"],
@@ -92,7 +91,6 @@ def main() -> None:
     for name in ("WZDESK_DB", "WZDESK_USER", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     wzdesk = [sys.executable, "-m", "wzdesk"]
-    bare = [sys.executable, "-c", "pass"]
     print("| messages sent | command | CPU (median) | python -c pass | ratio |")
     print("|---|---|---|---|---|")
     for size in (int(size) for size in args.sizes.split(",")):
@@ -109,16 +107,10 @@ def main() -> None:
                 if words[-1] == "--all" and size > WHOLE_UP_TO:
                     continue
                 argv = [*wzdesk, "--db", str(database), *words]
-                cpu_of(argv, env)  # warm the file cache and the .pyc files
-                pairs = []
-                for _ in range(args.runs):
-                    base = cpu_of(bare, env)
-                    pairs.append((base, cpu_of(argv, env)))
+                command_ms, base_ms, ratio = paired(argv, env, args.runs)
                 print(
-                    f"| {size:,} | `wzdesk {label}` "
-                    f"| {statistics.median(c for _, c in pairs) * 1000:.1f} ms "
-                    f"| {statistics.median(b for b, _ in pairs) * 1000:.1f} ms "
-                    f"| {statistics.median(c / b for b, c in pairs if b > 0):.1f}× |",
+                    f"| {size:,} | `wzdesk {label}` | {command_ms:.1f} ms | {base_ms:.1f} ms "
+                    f"| {ratio:.1f}× |",
                     flush=True,
                 )
 

@@ -274,3 +274,44 @@ def test_the_mail_history_is_read_from_its_indexes(database: peewee.Database) ->
         assert "TEMP B-TREE" not in plan.upper() and "Sort" not in plan, (name, plan)
     assert "mail_message_from_address_received_at" in plans["contact"], plans
     assert "quarantined_mail_held_at_id" in plans["quarantine"], plans
+
+
+#: What ``sqlite_stat1`` says of a year's audit trail: four million entries by forty actors.
+BIG_AUDIT_STATISTICS = [
+    ("audit_entry", "snapshot_audit_entry_at", "4000000 2"),
+    ("audit_entry", "snapshot_audit_entry_entity_entity_id", "4000000 800000 4"),
+    ("audit_entry", "audit_entry_actor_at_id", "4000000 100000 2 1"),
+]
+
+
+@pytest.mark.parametrize("statistics", ["none", "a year's"])
+def test_one_logins_audit_entries_are_read_from_their_own_index(
+    database: peewee.Database, statistics: str
+) -> None:
+    """``audit --user LOGIN --limit N`` reads that login's entries newest first from the
+    (actor, at) index on both paths. Before, it walked the instants' index and read every
+    later entry of everyone else: the whole trail for someone who has left."""
+    from wzdesk.services.reports import AUDIT_COLUMNS, AuditQuery, audit_query
+    from wzdesk.store import quick_audit
+
+    now = datetime(2026, 3, 11, 15, tzinfo=UTC)
+    if statistics != "none":
+        if isinstance(database, peewee.PostgresqlDatabase):
+            pytest.skip("SQLite's statistics table")
+        database.execute_sql("ANALYZE")  # creates sqlite_stat1
+        database.execute_sql("DELETE FROM sqlite_stat1")
+        for table, index, stat in BIG_AUDIT_STATISTICS:
+            database.execute_sql("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", (table, index, stat))
+        database.execute_sql("ANALYZE sqlite_schema")  # load them
+    for since in (None, datetime(2026, 1, 1, tzinfo=UTC)):
+        plan = _plan(database, audit_query(AuditQuery(user="leaver", since=since, limit=20), now))
+        assert "audit_entry_actor_at_id" in plan, plan
+        assert "TEMP B-TREE" not in plan.upper() and "Sort" not in plan, plan
+        if isinstance(database, peewee.PostgresqlDatabase):
+            continue  # the quick path reads SQLite files only
+        reader = _Recorded()
+        quick_audit.audit_rows(reader, AUDIT_COLUMNS, now, None, "leaver", since, 20)  # type: ignore[arg-type]
+        [(sql, params)] = reader.statements
+        rows = database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+        quick = "\n".join(str(row[-1]) for row in rows)
+        assert "audit_entry_actor_at_id" in quick and "TEMP B-TREE" not in quick.upper(), quick

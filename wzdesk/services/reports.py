@@ -628,6 +628,11 @@ def audit_entries(
     now = ctx.clock.now()
     book = book or load_policy_book()
     zone = book.at(now).calendar.zone
+    return [audit_dict(values, zone) for values in rows_of(audit_query(query, now))]
+
+
+def audit_query(query: AuditQuery, now: datetime) -> peewee.ModelSelect[AuditEntry]:
+    """:func:`audit_entries`' statement (its plans are tested)."""
     where = AuditEntry.at <= now
     if query.case is not None:
         from wzdesk.services.cases import get_case
@@ -637,10 +642,9 @@ def audit_entries(
         where &= AuditEntry.actor == query.user.strip()
     if query.since is not None:
         where &= AuditEntry.at >= query.since
-    rows = (
+    return (
         AuditEntry.select(*(getattr(AuditEntry, name) for name in AUDIT_COLUMNS))
         .where(where)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(query.limit)
     )
-    return [audit_dict(values, zone) for values in rows_of(rows)]

@@ -109,7 +109,13 @@ class AuditEntry(BaseModel):
     authenticated_as = peewee.CharField(max_length=100, null=True)
 
     class Meta:
-        indexes = ((("entity", "entity_id"), False),)
+        indexes = (
+            (("entity", "entity_id"), False),
+            # One login's entries newest first (``audit --user``, the audit screen): walking
+            # the instants' index passed every later entry of everyone else (migration
+            # _audit_actor_index).
+            (("actor", "at", "id"), False),
+        )
 
 
 class Client(BaseModel):
