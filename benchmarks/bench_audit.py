@@ -18,16 +18,14 @@ The clock is pinned to Wednesday 10:00 in Toronto. This asserts nothing about ti
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from benchmarks.bench_cli_start import NOW, paired
+from benchmarks.bench_cli_start import NOW, demo_desk, paired, script_env
 
 COMMANDS = {
     "audit --limit 20": ["audit", "--limit", "20"],
@@ -78,21 +76,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000,4000000")
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    env = {**os.environ, "WZDESK_NOW": NOW}
-    for name in ("WZDESK_DB", "WZDESK_USER", "PYTHONDONTWRITEBYTECODE"):
-        env.pop(name, None)
+    env = script_env()
     wzdesk = [sys.executable, "-m", "wzdesk"]
     print("| entries | command | desk | CPU (median) | python -c pass | ratio |")
     print("|---|---|---|---|---|---|")
     for size in (int(size) for size in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix="wzdesk-bench-audit-") as folder:
             database = Path(folder) / "desk.db"
-            subprocess.run(
-                [*wzdesk, "--db", str(database), "demo", "--cases", "300"],
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+            demo_desk(database, env)
             fill(database, size)
             bare = Path(folder) / "without-the-index.db"
             shutil.copy(database, bare)

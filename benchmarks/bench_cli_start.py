@@ -122,6 +122,26 @@ def paired(argv: list[str], env: dict[str, str], runs: int) -> tuple[float, floa
     )
 
 
+def script_env() -> dict[str, str]:
+    """The environment a script runs the commands in: the clock pinned, no desk or user from
+    the caller's environment, and bytecode written (as a wheel install has it)."""
+    env = {**os.environ, "WZDESK_NOW": NOW}
+    for name in ("WZDESK_DB", "WZDESK_USER", "PYTHONDONTWRITEBYTECODE"):
+        env.pop(name, None)
+    return env
+
+
+def demo_desk(database: Path, env: dict[str, str], cases: int = 300) -> None:
+    """A SQLite demo desk of ``cases`` cases at ``database`` (this process's login is its
+    first supervisor)."""
+    subprocess.run(
+        [sys.executable, "-m", "wzdesk", "--db", str(database), "demo", "--cases", str(cases)],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def _add_views(wzdesk: list[str], database: Path | str, env: dict[str, str]) -> None:
     """The :data:`VIEWS` the desk does not have yet (as the OS login, who reads them)."""
     listed = subprocess.run(
