@@ -50,7 +50,9 @@ def add_mail(count: int) -> None:
                 "direction": "in" if inbound else "out",
                 "outcome": "threaded" if inbound else "sent",
                 "case": cases[number % len(cases)],
-                "from_address": emails[number % len(emails)] if inbound else "support@example.com",
+                "from_address": emails[number // 2 % len(emails)]
+                if inbound
+                else "support@example.com",
                 "subject": "Re: the export",
                 "received_at": NOW - timedelta(seconds=(count - number) * 7_776_000 // count),
                 "imported_at": NOW,
@@ -79,11 +81,13 @@ def main() -> None:
     from wzdesk.store.models import Case, Client, Contact
     from wzdesk.tui.screens.people import client_text, contact_text
 
-    def busiest(key: peewee.Field, case_link: peewee.Field) -> Any:
-        """The value of ``key`` (a client's code, a contact's id) with the most cases."""
+    def busiest(key: peewee.Field, case_link: peewee.Field, among: Any = True) -> Any:
+        """The value of ``key`` (a client's code, a contact's id) with the most cases, of the
+        rows ``among`` allows."""
         return (
             key.model.select(key)
             .join(Case, on=(case_link == key.model.id))
+            .where(among)
             .group_by(key)
             .order_by(peewee.fn.COUNT(Case.id).desc())
             .scalar()
@@ -91,7 +95,9 @@ def main() -> None:
 
     zone = NOW.tzinfo
     client_code = busiest(Client.code, Case.client)
-    contact_id = busiest(Contact.id, Case.contact)
+    # The busiest contact with an address: only they send mail (on the PostgreSQL desk of
+    # bench_scale the busiest of all has none).
+    contact_id = busiest(Contact.id, Case.contact, Contact.email.is_null(False))
     print(f"{Case.select().count():,} cases; medians of {args.repeat}")
     client = client_view(client_code)
     ms = median_ms(lambda: client_view(client_code), args.repeat)
