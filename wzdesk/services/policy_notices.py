@@ -11,8 +11,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import peewee
-
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
 from wzdesk.core.wording import instant_in_words
@@ -215,13 +213,3 @@ def notify_policy(
             ctx.audit("policy.notify", "policy_version", version_id, None, {"to": subscriber.email})
         report.queued.append(subscriber.email)
     return report
-
-
-def notified_count(version_id: int) -> int:
-    """How many subscribers have had the notice of a version."""
-    return (
-        Notification.select(peewee.fn.COUNT(Notification.id))
-        .where(Notification.key.startswith(f"{KIND}:{version_id}:"))
-        .scalar()
-        or 0
-    )
