@@ -120,11 +120,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     outbox = verbs.add_parser("outbox", help="replies on their way to clients")
     overbs = outbox.add_subparsers(dest="outbox_verb", required=True, metavar="{list,send,retry}")
-    olist = overbs.add_parser(
-        "list", help="pending and failed messages, oldest first (the order they go out)"
+    still_to_go = "messages still to go (queued, being sent, failed), oldest first, as they go"
+    olist = overbs.add_parser("list", help=still_to_go, description=f"The {still_to_go}.")
+    olist.add_argument(
+        "--all", action="store_true", help="every message, the sent ones too, newest first"
     )
-    olist.add_argument("--all", action="store_true", help="also the sent ones, newest first")
-    olist.add_argument("--limit", type=int, metavar="N")
+    olist.add_argument("--limit", type=int, metavar="N", help="at most N (a cut list says so)")
     add_json_flag(olist)
     olist.set_defaults(handler=run_outbox_list)
     osend = overbs.add_parser("send", help="send what is due now (SMTP or the outbox Maildir)")
