@@ -111,9 +111,8 @@ class AuditEntry(BaseModel):
     class Meta:
         indexes = (
             (("entity", "entity_id"), False),
-            # One login's entries newest first (``audit --user``, the audit screen): walking
-            # the instants' index passed every later entry of everyone else (migration
-            # _audit_actor_index).
+            # One login's entries newest first (``audit --user``): walking the instants'
+            # index passed every later entry of everyone else (migration _audit_actor_index).
             (("actor", "at", "id"), False),
         )
 
