@@ -4,6 +4,8 @@ the case; and scoped to one client or one contact."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Tabs
@@ -113,6 +115,40 @@ async def test_search_and_status_filter(history_cases, agent, make_app) -> None:
         await settle(pilot, lambda: "No case matches closed." in status_line(pilot))
         await pilot.press("0")
         await settle(pilot, lambda: len(refs(pilot)) == 4)
+
+
+async def test_while_a_search_runs_the_status_line_says_what_it_looks_for(
+    history_cases, agent, make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search scans every case (0.6–1.7 s at a million): until its answer comes, the rows
+    on screen are the previous ones, and the status line must not present them as the
+    answer. Here the search is held until the test lets it go."""
+    from wzdesk.tui.screens import history as history_module
+
+    gate = threading.Event()
+    real = history_module.history_page
+
+    def held(query: HistoryQuery, offset: int = 0) -> object:
+        if query.text:
+            assert gate.wait(10), "the test never let the search go"
+        return real(query, offset)
+
+    monkeypatch.setattr(history_module, "history_page", held)
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_from_palette(pilot)
+        assert status_line(pilot).startswith("4 cases · 1–4")
+        await pilot.press(*"thanksgiving")
+        await pilot.pause(0.6)  # past the typing pause: the search has started, held
+        assert status_line(pilot) == "Looking for 'thanksgiving'…"
+        assert len(refs(pilot)) == 4  # the previous rows, not called an answer
+        gate.set()
+        await settle(pilot, lambda: refs(pilot) == [history_cases["old"]])
+        assert status_line(pilot).startswith("1 case matches 'thanksgiving'")
+        await pilot.press("escape")  # clears the box: every case again
+        assert status_line(pilot) == "Reading the history…"
+        await settle(pilot, lambda: len(refs(pilot)) == 4)
+        assert status_line(pilot).startswith("4 cases · 1–4")
 
 
 async def test_enter_opens_the_selected_case(history_cases, agent, make_app) -> None:

@@ -296,10 +296,18 @@ class HistoryScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
+        """Search after typing pauses. Until the answer comes, the status line says what is
+        being looked for: the rows and count on screen are the previous search's (a search
+        scans every case: 0.6–1.7 s at a million cases), and a list that did not match the
+        box without a word looked like the answer."""
         self.text = event.value
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(SEARCH_DEBOUNCE, lambda: self.load(0))
+        wanted = self.text.strip()
+        self.query_one("#history-status", Static).update(
+            f"Looking for '{wanted}'…" if wanted else "Reading the history…"
+        )
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
