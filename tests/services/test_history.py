@@ -100,6 +100,39 @@ def test_search_by_reference(cases: dict[str, str]) -> None:
     assert refs_of(HistoryQuery(text=cases["closed"].lower())) == [cases["closed"]]
 
 
+def test_a_whole_reference_lists_its_case_first_and_pages_keep_every_match_once(
+    cases: dict[str, str], supervisor: ServiceContext
+) -> None:
+    """Typing a case's whole reference lists that case first: the text also finds the cases
+    whose reference begins with it or whose summary names it, newest first, and at a million
+    cases the named one was the 32nd of 112. The others follow it on every page,
+    each once."""
+    named = cases["open"]
+    mentions = [
+        str(
+            open_case(
+                supervisor, new_case(received_at=local(2026, 3, 5, hour), summary=f"See {named}")
+            ).ref
+        )
+        for hour in (9, 10, 11)
+    ]
+    newest_first = [mentions[2], mentions[1], mentions[0]]
+    for typed in (named, named.lower(), f"  {named} "):
+        first = history_page(HistoryQuery(text=typed), 0, 2)
+        assert (first.pinned, first.total, first.pages) == (named, 4, 2)
+        assert [r.ref for r in first.rows] == [named, newest_first[0]]
+        second = history_page(HistoryQuery(text=typed), 2, 2)
+        assert [r.ref for r in second.rows] == newest_first[1:]
+        whole = history_page(HistoryQuery(text=typed), 0, 50)
+        assert [r.ref for r in whole.rows] == [named, *newest_first]
+    # Not among the matches (another status), or only part of a reference: no pin.
+    resolved = history_page(HistoryQuery(text=named, status="resolved"))
+    assert (resolved.pinned, resolved.total) == (None, 0)
+    part = history_page(HistoryQuery(text=named[:-1]))
+    assert part.pinned is None and named in [r.ref for r in part.rows]
+    assert refs_of(HistoryQuery(text=named, status="open")) == [named, *newest_first]
+
+
 def test_scoped_to_a_client_or_a_contact(cases: dict[str, str]) -> None:
     client = history_page(HistoryQuery(client="acme"))
     assert client.scope == "ACME · Acme Corporation" and client.total == 4

@@ -151,6 +151,26 @@ async def test_while_a_search_runs_the_status_line_says_what_it_looks_for(
         assert status_line(pilot).startswith("4 cases · 1–4")
 
 
+async def test_a_whole_reference_is_listed_first_and_the_status_line_says_so(
+    history_cases, agent, supervisor, make_app
+) -> None:
+    """The old case's reference, typed whole: a newer case whose summary names it is found
+    too, and would come first; the named case is listed first, and the line says so."""
+    named = history_cases["old"]
+    mention = open_case(
+        supervisor, new_case(received_at=local(2026, 3, 5, 9), summary=f"Again, as in {named}")
+    )
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_from_palette(pilot)
+        await pilot.press(*named.lower())
+        await settle(pilot, lambda: refs(pilot) == [named, str(mention.ref)])
+        assert f"· {named} first, then newest ·" in status_line(pilot)
+        await pilot.press("backspace")  # part of a reference: newest first
+        await settle(pilot, lambda: "newest first" in status_line(pilot))
+        assert refs(pilot)[0] != named
+
+
 async def test_enter_opens_the_selected_case(history_cases, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:

@@ -66,6 +66,9 @@ class HistoryPage:
     offset: int
     limit: int
     scope: str  # "" for every case, else e.g. "ACME · Acme Corporation"
+    #: The case the search text names by its whole reference, listed first on the first
+    #: page (the others follow newest first); None when the text names none of the matches.
+    pinned: str | None = None
 
     @property
     def page(self) -> int:
@@ -160,7 +163,8 @@ def _where(query: HistoryQuery, scope: _Scope, counting: bool) -> peewee.Express
 
 def history_page(query: HistoryQuery, offset: int = 0, limit: int = PAGE_SIZE) -> HistoryPage:
     """One page of the cases matching ``query``, newest first (by when they were received),
-    with the count of all matches. An offset past the end gives the last page."""
+    with the count of all matches. An offset past the end gives the last page. A search
+    text that is a whole reference lists that case first (:attr:`HistoryPage.pinned`)."""
     if limit < 1:
         raise InvalidInput(f"expected a page size of at least 1, got {limit}", field="limit")
     scope = _scope(query)
@@ -190,11 +194,38 @@ def history_page(query: HistoryQuery, offset: int = 0, limit: int = PAGE_SIZE) -
         .join(User, peewee.JOIN.LEFT_OUTER, on=(Case.assignee == User.id))
     )
     where = _where(query, scope, counting=False)
+    pinned = _named_case(query, where)
+    if pinned is not None:  # it comes first; the others follow it, one place further on
+        named = select.where(Case.ref == pinned)
+        where = (Case.ref != pinned) if where is None else (where & (Case.ref != pinned))
     if where is not None:
         select = select.where(where)
-    select = select.order_by(Case.received_at.desc(), Case.id.desc()).limit(limit).offset(offset)
+    select = select.order_by(Case.received_at.desc(), Case.id.desc())
+    if pinned is None:
+        select = select.limit(limit).offset(offset)
+    elif offset == 0:
+        select = select.limit(limit - 1)
+    else:
+        select = select.limit(limit).offset(offset - 1)
     rows = [_row(values) for values in cast(Iterable[tuple[Any, ...]], select.tuples())]
-    return HistoryPage(rows, total, offset, limit, scope.label)
+    if pinned is not None and offset == 0:
+        rows = [_row(values) for values in cast(Iterable[tuple[Any, ...]], named.tuples())] + rows
+    return HistoryPage(rows, total, offset, limit, scope.label, pinned)
+
+
+def _named_case(query: HistoryQuery, where: peewee.Expression | None) -> str | None:
+    """The reference the search text is, whole, when that case is among the matches: an
+    agent who types a reference wants that case, not the cases whose references begin with
+    it (``WZ-1001`` also finds WZ-10010 and WZ-100100…, listed newest first). One look-up on
+    the references' unique index."""
+    ref = query.text.strip().upper()
+    if not ref:
+        return None
+    named = Case.select(Case.ref).where(Case.ref == ref)
+    if where is not None:
+        named = named.where(where)
+    row = named.first()
+    return None if row is None else str(row.ref)
 
 
 def _row(values: tuple[Any, ...]) -> HistoryRow:

@@ -269,10 +269,13 @@ class HistoryScreen(Screen[None]):
             text = f"No case{what or ' yet'}." + (" Esc clears the search." if self.text else "")
         else:
             first, last = page.offset + 1, page.offset + len(page.rows)
+            order = "newest first"
+            if page.pinned is not None and page.offset == 0 and len(page.rows) > 1:
+                order = f"{page.pinned} first, then newest"  # the reference typed, whole
             text = (
                 f"{page.total:,} {noun}{what} · {first:,}–{last:,}, page {page.page:,} of "
                 # The key bar names [ ] and /: said here too, the line was cut at 80 columns.
-                f"{page.pages:,} · newest first · Enter open · 0–3 status"
+                f"{page.pages:,} · {order} · Enter open · 0–3 status"
             )
         self.query_one("#history-status", Static).update(text)
 
