@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
@@ -124,6 +125,21 @@ class WzdeskApp(App[None]):
     @property
     def role(self) -> Role:
         return self.context.role
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast, its text shown as written, never read as markup: toasts quote what people
+        typed and what the database holds (a query's bad token, a contact's name), and
+        ``[/]`` in them raised MarkupError and closed the console. Screens' ``notify`` pass
+        ``markup=True`` by default, so the flag is not taken from them: no toast uses markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         from wzdesk.tui.screens.main import MainScreen

@@ -219,7 +219,7 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
         [
             KeyHelp(
                 "/",
-                "Search: reference, client, summary or contact "
+                "Search: reference (a whole one first), client, summary or contact "
                 "(focused when history opens; Enter: to the list)",
             ),
             KeyHelp(

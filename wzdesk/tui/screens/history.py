@@ -157,7 +157,7 @@ class HistoryScreen(Screen[None]):
                 id="status-tabs",
             )
         yield HistoryTable(id="history-table", cursor_type="row", zebra_stripes=True)
-        yield Static("Reading the history…", id="history-status")
+        yield Static("Reading the history…", id="history-status", markup=False)  # quotes the search
         yield KeyBar()
 
     def on_mount(self) -> None:

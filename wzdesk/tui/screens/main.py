@@ -145,7 +145,9 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             with Vertical(id="queue-pane"):
                 yield FilterBar(id="filters")
                 yield QueueTable(id="queue")
-                yield Static("Loading the queue…", id="queue-status")
+                yield Static(
+                    "Loading the queue…", id="queue-status", markup=False
+                )  # quotes the filter
                 if BackupAge.wanted(self.wz.role):
                     yield BackupAge(id="backup-age")
                 if ClientFlags.wanted(self.wz.role):

@@ -128,7 +128,7 @@ class FilterBar(Vertical):
             compact=True,
             then_focus="#queue",
         )
-        yield Static(id="filter-error", classes="-hidden")
+        yield Static(id="filter-error", classes="-hidden", markup=False)  # quotes the query
 
     def show_error(self, error: str | None) -> None:
         """The query's error under the box (naming the token), or nothing."""
