@@ -82,3 +82,22 @@ async def test_markup_in_a_case_is_shown_as_written_on_every_screen(
         await pilot.press("f4")  # the wallboard lists the breached case
         await settle(pilot, lambda: "[HR]" in _text(pilot))
         assert pilot.app.is_running
+
+
+async def test_a_form_error_quoting_markup_is_shown_as_written(seeded, agent, make_app) -> None:
+    """The new-case form's error line quotes a refused "received" text ("got '[/]x'")."""
+    from textual.widgets import Input
+
+    from tests.tui.test_intake import new_case_form, pick_caller
+
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await new_case_form(pilot)
+        await pick_caller(pilot, screen, "ana@acme")
+        screen.query_one("#summary", Input).value = "Export question"
+        screen.query_one("#received", Input).value = TYPED
+        await pilot.press("ctrl+s")
+        error = screen.query_one("#error-received")
+        await settle(pilot, lambda: TYPED in str(error.render()))
+        await pilot.pause(0.2)
+        assert pilot.app.is_running and TYPED in _text(pilot)

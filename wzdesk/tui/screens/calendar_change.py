@@ -208,8 +208,8 @@ class HolidayForm(GuardedPrompt[WhatIf]):
                 yield Input(
                     self.initial[name], placeholder=placeholders[name], id=f"holiday-{name}"
                 )
-                yield Static("", id=f"holiday-{name}-error", classes="field-error")
-            yield Static("", id="holiday-error", classes="field-error")
+                yield Static("", id=f"holiday-{name}-error", classes="field-error", markup=False)
+            yield Static("", id="holiday-error", classes="field-error", markup=False)
             yield Static(
                 "Ctrl+S what-if (nothing is saved yet) · Esc cancel", classes="prompt-hint"
             )

@@ -60,7 +60,7 @@ class NewContactForm(ModalScreen[NewContact | None]):
             yield Input(self.typed if looks_like_phone else "", placeholder="Phone", id="new-phone")
             yield Input(self.typed if looks_like_email else "", placeholder="Email", id="new-email")
             yield Checkbox("Client admin (may open cases)", id="new-admin")
-            yield Static(self.error, id="new-error", classes="field-error")
+            yield Static(self.error, id="new-error", classes="field-error", markup=False)
 
     def on_mount(self) -> None:
         if self.previous is not None:
@@ -155,7 +155,7 @@ class EditContactForm(ModalScreen[dict[str, Any] | None]):
                 "Client admin (may open cases)", value=bool(card["is_admin"]), id="edit-admin"
             )
             yield Select(RANK_CHOICES, value=card["rank"] or "", allow_blank=False, id="edit-rank")
-            yield Static("", id="edit-error", classes="field-error")
+            yield Static("", id="edit-error", classes="field-error", markup=False)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#edit-name", Input), scroll_visible=False)

@@ -197,7 +197,7 @@ class IntakeScreen(Screen[str | None]):
                     yield Static("☎ 00:00", id="call-timer")
                 yield Label("Received", classes="inline-label", id="received-label")
                 yield Input(id="received", classes="received")
-            yield Static("", id="error-received", classes="field-error")
+            yield Static("", id="error-received", classes="field-error", markup=False)
             if not self.is_call:
                 yield Label("Channel")
                 yield OptionList(
@@ -219,7 +219,7 @@ class IntakeScreen(Screen[str | None]):
             yield OptionList(id="caller-list")
             yield Static("", id="caller-info")
             yield OptionList(id="behalf")
-            yield Static("", id="error-caller", classes="field-error")
+            yield Static("", id="error-caller", classes="field-error", markup=False)
             with Horizontal(id="intake-choices"):
                 with Vertical():
                     yield Label("Severity (1–4)")
@@ -242,7 +242,7 @@ class IntakeScreen(Screen[str | None]):
                     )
             yield Label("Summary")
             yield Input(placeholder="One line: what is wrong or needed", id="summary")
-            yield Static("", id="error-summary", classes="field-error")
+            yield Static("", id="error-summary", classes="field-error", markup=False)
             yield Label("Description" if not self.is_call else "Description / call notes")
             yield TextArea(id="description")
             with Vertical(id="unexpected-fields"):
@@ -251,7 +251,7 @@ class IntakeScreen(Screen[str | None]):
                 yield Label("Affected users")
                 yield Input(placeholder="Who is affected, how many", id="affected")
             yield Static("", id="checklist")
-            yield Static("", id="error-form", classes="field-error")
+            yield Static("", id="error-form", classes="field-error", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:

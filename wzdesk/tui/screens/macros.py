@@ -85,7 +85,7 @@ class MacroPicker(ModalScreen[str | None]):
             yield Label(f"Canned reply for {self.ref}", classes="prompt-title")
             yield Static("↑↓ choose · Enter fill in and edit · Esc cancel", classes="prompt-hint")
             yield Input(placeholder="type to narrow by name or text", id="macro-filter")
-            yield Static("", id="prompt-error", classes="field-error")
+            yield Static("", id="prompt-error", classes="field-error", markup=False)
             yield OptionList(id="macro-list")
             yield Static("", id="macro-preview")
 

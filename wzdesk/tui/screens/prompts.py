@@ -103,7 +103,7 @@ class TextPrompt(GuardedPrompt[str]):
 
     def kept_line(self) -> Static:
         """Says the text below is a refused try's, not saved (hidden when it is not)."""
-        line = Static(KEPT_TEXT, id="prompt-kept", classes="field-error")
+        line = Static(KEPT_TEXT, id="prompt-kept", classes="field-error", markup=False)
         line.display = self.kept
         return line
 
@@ -114,7 +114,9 @@ class TextPrompt(GuardedPrompt[str]):
                 f"{self.hint}  Ctrl+S {self.verb.lower()} · Esc cancel", classes="prompt-hint"
             )
             yield self.kept_line()
-            yield Static("", id="prompt-error", classes="field-error")  # above the text: in sight
+            yield Static(
+                "", id="prompt-error", classes="field-error", markup=False
+            )  # above the text: in sight
             yield TextArea(self.initial, id="prompt-text")
             with Horizontal(classes="prompt-buttons"):
                 yield Button(self.verb, variant="primary", id="prompt-ok")
@@ -221,7 +223,7 @@ class CallPrompt(GuardedPrompt[tuple[int, str]]):
             yield Static("Ctrl+S save · Esc cancel", classes="prompt-hint")
             yield Label("Call length in minutes (leave empty to use the timer)")
             yield Input(placeholder="e.g. 5", id="call-minutes", type="number")
-            yield Static("", id="prompt-error", classes="field-error")
+            yield Static("", id="prompt-error", classes="field-error", markup=False)
             yield Label("Notes")
             yield TextArea(id="call-notes")
 

@@ -155,7 +155,7 @@ class LinePrompt(ModalScreen[str | None]):
         with Vertical(classes="prompt-box"):
             yield Label(self.title_text, classes="prompt-title")
             yield Input(placeholder=self.placeholder, id="line")
-            yield Static("", id="prompt-error", classes="field-error")
+            yield Static("", id="prompt-error", classes="field-error", markup=False)
             yield Static(f"{self.hint}  Enter accept · Esc cancel", classes="prompt-hint")
 
     def on_mount(self) -> None:

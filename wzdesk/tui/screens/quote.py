@@ -128,7 +128,9 @@ class QuoteEditor(ModalScreen[str | None]):
                 "remove the line with the cursor · Ctrl+S save · Esc cancel",
                 classes="prompt-hint",
             )
-            yield Static("", id="quote-error", classes="field-error")  # high up: in sight at 80x24
+            yield Static(
+                "", id="quote-error", classes="field-error", markup=False
+            )  # high up: in sight at 80x24
             with Horizontal(classes="form-row"):
                 yield Label("Service type", classes="form-label")
                 yield Select(

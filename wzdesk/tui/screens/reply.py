@@ -52,7 +52,9 @@ class ReplyEditor(TextPrompt):
             yield Static(delivery_hint(self.case), id="reply-delivery")
             yield Static("Ctrl+T canned reply · Ctrl+S send · Esc cancel", classes="prompt-hint")
             yield self.kept_line()
-            yield Static("", id="prompt-error", classes="field-error")  # above the text: in sight
+            yield Static(
+                "", id="prompt-error", classes="field-error", markup=False
+            )  # above the text: in sight
             yield TextArea(self.initial, id="prompt-text")
             with Horizontal(classes="prompt-buttons"):
                 yield Button("Send", variant="primary", id="prompt-ok")

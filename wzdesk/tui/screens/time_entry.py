@@ -80,7 +80,7 @@ class TimeEntryPrompt(ModalScreen[str | None]):
                     compact=True,
                 )
             yield Static("", id="time-usage")
-            yield Static("", id="time-error", classes="field-error")
+            yield Static("", id="time-error", classes="field-error", markup=False)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#time-hours", Input), scroll_visible=False)
