@@ -101,3 +101,22 @@ async def test_a_form_error_quoting_markup_is_shown_as_written(seeded, agent, ma
         await settle(pilot, lambda: TYPED in str(error.render()))
         await pilot.pause(0.2)
         assert pilot.app.is_running and TYPED in _text(pilot)
+
+
+async def test_a_contact_named_with_brackets_is_shown_whole_in_the_call_form(
+    seeded, supervisor, agent, make_app
+) -> None:
+    """The caller list and the picked caller's line show "Ana [HR] [/]" as written."""
+    from wzdesk.services.directory import add_contact
+
+    add_contact(supervisor, "ACME", "Ana [HR] [/]", "hr@acme.example", "416 555 0142")
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: pilot.app.snapshot is not None)
+        await pilot.press("f2")
+        await pilot.pause(0.3)
+        await pilot.press(*"hr@acme")
+        await settle(pilot, lambda: "Ana [HR] [/]" in _text(pilot))  # the list of callers
+        await pilot.press("enter")
+        await settle(pilot, lambda: "Ana [HR] [/] is not a client admin" in _text(pilot))
+        assert pilot.app.is_running

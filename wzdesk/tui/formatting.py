@@ -92,3 +92,10 @@ def call_length(seconds: float) -> str:
     if minutes:
         return f"{minutes}m{secs:02d}s"
     return f"{secs}s"
+
+
+def markup_text(text: str) -> str:
+    """``text`` to set inside markup and be shown as written: every ``[`` escaped. Rich's and
+    Textual's ``escape`` leave ``[HR]`` alone (a tag must start in lower case for them), and
+    Textual reads it as a style and drops it: a contact named "Ana [HR]" showed as "Ana "."""
+    return text.replace("[", r"\[")

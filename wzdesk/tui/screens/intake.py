@@ -34,7 +34,7 @@ from wzdesk.core.sla import SEVERITY_DESCRIPTIONS, Severity
 from wzdesk.services.calls import log_call_without_case
 from wzdesk.services.cases import NewCase, open_case
 from wzdesk.services.directory import client_admins, search_contacts
-from wzdesk.tui.formatting import call_timer
+from wzdesk.tui.formatting import call_timer, markup_text
 from wzdesk.tui.screens.prompts import UNSAVED_CALL_SECONDS, ConfirmPrompt
 from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
@@ -325,7 +325,9 @@ class IntakeScreen(Screen[str | None]):
         self.callers = message.callers
         option_list = self.query_one("#caller-list", OptionList)
         option_list.clear_options()
-        option_list.add_options([Option(c.label, id=str(i)) for i, c in enumerate(message.callers)])
+        option_list.add_options(
+            [Option(markup_text(c.label), id=str(i)) for i, c in enumerate(message.callers)]
+        )
         option_list.display = bool(message.callers)
         info = self.query_one("#caller-info", Static)
         if message.query.strip() and not message.callers:
@@ -436,14 +438,17 @@ class IntakeScreen(Screen[str | None]):
         self._choose_caller(self.callers[int(event.option.id or 0)])
 
     def _caller_text(self) -> str:
+        """The picked caller, in markup: their name and label are escaped, so that a name
+        such as "Ana [HR]" is shown whole, not taken for a style."""
         caller = self.caller
         if caller is None:
             return ""
         if caller.is_admin:
-            return f"[green]✔[/] {caller.label}"
+            return f"[green]✔[/] {markup_text(caller.label)}"
+        name = markup_text(caller.name)
         warning = (
-            f"[yellow]⚠ {caller.name} is not a client admin of {caller.client_code}[/]: only "
-            "client admins may open cases. "
+            f"[yellow]⚠ {name} is not a client admin of {caller.client_code}[/]: "
+            "only client admins may open cases. "
         )
         if self.is_call:
             return warning + (
@@ -469,7 +474,9 @@ class IntakeScreen(Screen[str | None]):
             self.set_focus(self.query_one("#severity", OptionList))
         else:
             options = [
-                Option(f"[b]{n}[/b] Open the case for {admin.label}", id=f"admin:{n - 1}")
+                Option(
+                    f"[b]{n}[/b] Open the case for {markup_text(admin.label)}", id=f"admin:{n - 1}"
+                )
                 for n, admin in enumerate(caller.admins, start=1)
             ]
             if self.is_call:  # a message that raised nothing is not a call to log

@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wzdesk.core.errors import UserError
+from wzdesk.tui.formatting import markup_text
 from wzdesk.tui.workers import desk, in_thread
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class MacroPicker(ModalScreen[str | None]):
             yield Input(placeholder="type to narrow by name or text", id="macro-filter")
             yield Static("", id="prompt-error", classes="field-error", markup=False)
             yield OptionList(id="macro-list")
-            yield Static("", id="macro-preview")
+            yield Static("", id="macro-preview", markup=False)  # the macro's text, as written
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#macro-filter", Input), scroll_visible=False)
@@ -118,7 +119,10 @@ class MacroPicker(ModalScreen[str | None]):
             self._error("No canned replies yet: add one with 'wzdesk macro add NAME --body …'.")
         for entry in visible:
             options.add_option(
-                Option(f"[b]{entry.name}[/b]  [dim]{entry.first_line}[/dim]", id=entry.name)
+                Option(
+                    f"[b]{markup_text(entry.name)}[/b]  [dim]{markup_text(entry.first_line)}[/dim]",
+                    id=entry.name,
+                )
             )
         if visible:
             options.highlighted = 0

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.markup import escape
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -23,6 +22,7 @@ from textual.widgets import Header, Static
 
 from wzdesk.core.errors import UserError
 from wzdesk.core.rules import Action, may
+from wzdesk.tui.formatting import markup_text
 from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
 
@@ -49,10 +49,10 @@ def _cases(
 ) -> None:
     lines.append(f"\n[b]{title}[/b] {shown_of(count, len(cases), which, more)}")
     for case in cases:
-        severity = escape(f"[{case['severity']}]")  # markup would take "[minor]" for a style
+        severity = markup_text(f"[{case['severity']}]")  # markup would take "[minor]" for a style
         lines.append(
             f"  {case['ref']}  {_when(case['received_at'], zone)}  {severity} "
-            f"{case['status']}  {escape(case['summary'])}"
+            f"{case['status']}  {markup_text(case['summary'])}"
         )
     if not cases:
         lines.append("  none")
@@ -66,10 +66,10 @@ def untrained(view: dict[str, Any]) -> list[str]:
 def client_text(view: dict[str, Any], zone: Any) -> str:
     """The client view as markup lines."""
     state = "" if view["active"] else "  (deactivated)"
-    lines = [f"[b]Client {view['code']}[/b] · {escape(view['name'])}{state}"]
+    lines = [f"[b]Client {view['code']}[/b] · {markup_text(view['name'])}{state}"]
     if view["flags"]:
-        ask = f"; ask {escape(view['ask'])}" if view["ask"] else "; no contact on file to ask"
-        lines.append(f"[b red]⚑ {escape('; '.join(view['flags']))}{ask}[/]")
+        ask = f"; ask {markup_text(view['ask'])}" if view["ask"] else "; no contact on file to ask"
+        lines.append(f"[b red]⚑ {markup_text('; '.join(view['flags']))}{ask}[/]")
         if untrained(view):
             lines.append("Q writes a training quote (professional services) on an open case")
     else:
@@ -78,16 +78,15 @@ def client_text(view: dict[str, Any], zone: Any) -> str:
     for admin in view["admins"]:
         trained = admin["trained_on"].isoformat() if admin["trained_on"] else "not trained"
         reach = " · ".join(filter(None, [admin["email"], admin["phone"]]))
-        lines.append(
-            f"  {escape(admin['name'])}  {admin['rank'] or 'admin'}  {escape(reach)}  {trained}"
-        )
+        name, rank = markup_text(admin["name"]), admin["rank"] or "admin"
+        lines.append(f"  {name}  {rank}  {markup_text(reach)}  {trained}")
     if not view["admins"]:
         lines.append("  none")
     lines.append("\n[b]Contacts[/b]")
     for person in view["contacts"]:
         marks = ("admin " if person["is_admin"] else "") + ("" if person["active"] else "inactive")
         reach = " · ".join(filter(None, [person["email"], person["phone"]]))
-        lines.append(f"  {escape(person['name'])}  {escape(reach)}  {marks}".rstrip())
+        lines.append(f"  {markup_text(person['name'])}  {markup_text(reach)}  {marks}".rstrip())
     _cases(
         lines,
         "Open cases",
@@ -113,10 +112,10 @@ def contact_text(view: dict[str, Any], zone: Any) -> str:
     """The contact view as markup lines."""
     role = view["rank"] or ("admin" if view["is_admin"] else "not an admin")
     state = "" if view["active"] else "  (deactivated)"
-    lines = [f"[b]{escape(view['name'])}[/b] · {view['client']} · {role}{state}"]
-    lines.append("  " + escape(" · ".join(filter(None, [view["email"], view["phone"]]))))
+    lines = [f"[b]{markup_text(view['name'])}[/b] · {view['client']} · {role}{state}"]
+    lines.append("  " + markup_text(" · ".join(filter(None, [view["email"], view["phone"]]))))
     for training in view["trainings"]:
-        by, topic = escape(training["by"]), escape(training["topic"])
+        by, topic = markup_text(training["by"]), markup_text(training["topic"])
         lines.append(f"  trained {training['date'].isoformat()} by {by} {topic}")
     _cases(lines, "Cases", view["cases"], zone, view["case_count"], "latest")
     lines.append(f"\n[b]Calls[/b] {shown_of(view['call_count'], len(view['calls']), 'latest')}")
@@ -124,14 +123,14 @@ def contact_text(view: dict[str, Any], zone: Any) -> str:
         minutes = (call["seconds"] or 0) // 60
         lines.append(
             f"  {_when(call['at'], zone)}  {call['ref'] or 'no case'}  {minutes} min  "
-            f"{escape(call['notes'])}"
+            f"{markup_text(call['notes'])}"
         )
     shown = shown_of(view["message_count"], len(view["messages"]), "latest")
     lines.append(f"\n[b]Messages[/b] {shown}")
     for message in view["messages"]:
         lines.append(
             f"  {_when(message['at'], zone)}  {message['ref'] or message['outcome']}  "
-            f"{escape(message['subject'])}"
+            f"{markup_text(message['subject'])}"
         )
     return "\n".join(lines)
 
@@ -205,7 +204,7 @@ class PeopleScreen(Screen[None]):
             data = in_thread(self.read)
             text = self.render_view(data, zone)
         except UserError as error:
-            text = f"[b red]{escape(str(error))}[/]"
+            text = f"[b red]{markup_text(str(error))}[/]"
         except Exception as error:  # the database went away: say so, keep the screen
             text = f"[b red]cannot read: {str(error).splitlines()[0] if str(error) else error!r}[/]"
         self.post_message(self.Loaded(text, data))

@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from wzdesk.core.clock import Clock
-from wzdesk.tui.formatting import call_timer
+from wzdesk.tui.formatting import call_timer, markup_text
 
 #: A call timed this long is worth a question before Esc throws it away.
 UNSAVED_CALL_SECONDS = 5
@@ -169,9 +169,9 @@ class ChoicePrompt(ModalScreen[str | None]):
         for number, choice in enumerate(self.choices, start=1):
             marker = " (current)" if choice.value == self.current else ""
             key = f"[b]{number}[/b] " if number <= 9 else "  "
-            prompt = f"{key}{choice.label}{marker}"
+            prompt = f"{key}{markup_text(choice.label)}{marker}"  # names from the database
             if choice.description:
-                prompt += f"\n   [dim]{choice.description}[/dim]"
+                prompt += f"\n   [dim]{markup_text(choice.description)}[/dim]"
             options.append(Option(prompt, id=choice.value or "-"))
         with Vertical(classes="prompt-box"):
             yield Label(self.title_text, classes="prompt-title")

@@ -218,7 +218,7 @@ class QuarantineScreen(Screen[None]):
             id="quarantine-table", cursor_type="row", zebra_stripes=True
         )
         yield table
-        yield Static("", id="quarantine-preview")
+        yield Static("", id="quarantine-preview", markup=False)  # a client's mail, as written
         yield Static("Loading the quarantine…", id="quarantine-status")
         yield KeyBar()
 
