@@ -220,3 +220,19 @@ async def test_phone_staff_see_the_quarantine_but_cannot_decide(
         await settle(pilot, lambda: any("may not discard" in n.message for n in app._notifications))
         assert isinstance(pilot.app.screen, QuarantineScreen)  # no prompt opened
         assert QuarantinedMail.select().where(QuarantinedMail.status == "held").count() == 2
+
+
+async def test_a_held_message_with_brackets_is_previewed_as_written(
+    acme, import_raw, agent, make_app
+) -> None:
+    """Mail is full of brackets ("[image: logo.png]", "[cid:…]", "[/]"): the preview shows the
+    message as written. Read as markup, "[/]" closed the console and "[HR]" vanished."""
+    body = "See [image: logo.png] and [HR] notes [/] [b]end"
+    import_raw(
+        eml(sender="eve@elsewhere.example", subject="[EXT] Hi [/]", body=body, message_id="z@x")
+    )
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_quarantine(pilot, rows=1)
+        await settle(pilot, lambda: body in preview(pilot))
+        assert "[EXT] Hi [/]" in shown_rows(pilot)[0][3] and pilot.app.is_running
