@@ -120,3 +120,33 @@ async def test_a_contact_named_with_brackets_is_shown_whole_in_the_call_form(
         await pilot.press("enter")
         await settle(pilot, lambda: "Ana [HR] [/] is not a client admin" in _text(pilot))
         assert pilot.app.is_running
+
+
+async def test_names_with_markup_on_the_detail_calendar_explain_and_audit_screens(
+    seeded, supervisor, make_app
+) -> None:
+    """A holiday, an escalation and a client name holding "[/]" and "[HR]": each closed the
+    console (a str cell of a table is read as markup) or lost its words."""
+    from datetime import date
+
+    from wzdesk.services.calendar import add_holiday
+    from wzdesk.services.cases.triage import escalate
+    from wzdesk.tui.commands import open_calendar
+    from wzdesk.tui.screens.audit import AuditScreen
+    from wzdesk.tui.screens.explain import ExplainScreen
+
+    add_holiday(supervisor, date(2026, 3, 20), "Founders [HR] [/] Day")
+    escalate(supervisor, seeded[0], "tier [HR] [/] 2", "because [b] [/]")
+    app = make_app(supervisor)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot, lambda: pilot.app.snapshot and not pilot.app.snapshot.partial)
+        await settle(pilot, lambda: "to tier [HR] [/] 2: because [b] [/]" in _text(pilot))
+        open_calendar(pilot.app)
+        await settle(pilot, lambda: "Founders [HR] [/] Day" in _text(pilot))
+        await pilot.press("escape")
+        pilot.app.push_screen(ExplainScreen(seeded[0]))
+        await settle(pilot, lambda: "Response: target" in _text(pilot))
+        await pilot.press("escape")
+        pilot.app.push_screen(AuditScreen())
+        await settle(pilot, lambda: "tier [HR] [/] 2" in _text(pilot))
+        assert pilot.app.is_running

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -107,12 +108,12 @@ class AlertsScreen(Screen[None]):
         table = self.query_one("#alerts", DataTable)
         table.clear()
         for row in self.rows:
-            table.add_row(
+            table.add_row(  # Text: a str cell is read as markup (summaries, names)
                 row.at.astimezone(zone).strftime("%a %d %b %H:%M"),
                 row.source,
                 row.ref or "—",
-                row.text,
-                row.to,
+                Text(row.text),
+                Text(row.to),
             )
         count = console_alerts_raised(self.app)
         kept = f" (the newest {len(raised):,} listed)" if count > len(raised) else ""

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -71,13 +72,13 @@ class AuditScreen(Screen[None]):
         table = self.query_one("#audit", DataTable)
         table.clear()
         for row in message.rows:
-            table.add_row(
+            table.add_row(  # Text: a str cell is read as markup, and these quote anything
                 datetime.fromisoformat(row["at"]).strftime("%a %d %b %H:%M"),
-                row["actor"],
-                row["action"],
-                f"{row['entity']} {row['entity_id']}",
-                _brief(row["before"]),
-                _brief(row["after"]),
+                Text(row["actor"]),
+                Text(row["action"]),
+                Text(f"{row['entity']} {row['entity_id']}"),
+                Text(_brief(row["before"])),
+                Text(_brief(row["after"])),
             )
         status = f"{len(message.rows)} newest records (at most {LIMIT}); `wzdesk audit` filters"
         if message.error:

@@ -159,11 +159,11 @@ class CalendarScreen(Screen[None]):
         table.clear()
         self.holidays = {row["date"]: row for row in message.holidays}
         for row in message.holidays:
-            table.add_row(
+            table.add_row(  # Text: a str cell is read as markup ("[/]" in a name closed it)
                 row["date"],
-                row["name"],
-                row["hours"] or "closed all day",
-                row["source"],
+                Text(row["name"]),
+                Text(row["hours"] or "closed all day"),
+                Text(row["source"]),
                 key=row["date"],
             )
         if not message.holidays:

@@ -79,7 +79,7 @@ def explanation_view(result: dict[str, Any]) -> list[Text | Table]:
         ]
         rows += [(s["start"], s["end"], "", ", ".join(s["reasons"])) for s in target["skipped"]]
         for start, end, counted, skipped in sorted(rows):
-            table.add_row(_short(start), _short(end), counted, skipped)
+            table.add_row(_short(start), _short(end), counted, Text(skipped))  # holiday names
         table.add_row(
             "", "total", format_business_duration(target["elapsed_seconds"]), "", style="bold"
         )

@@ -116,17 +116,20 @@ def facts_table(case: dict[str, Any], when: _When) -> Table:
     if not case.get("contact_is_admin", True):
         contact += " (not an admin)"
     reach = " · ".join(filter(None, [case.get("contact_phone"), case.get("contact_email")]))
-    table.add_row("Client", f"{case['client']} — {case.get('client_name', '')}")
-    table.add_row("Contact", f"{contact}  {reach}")
+    # Names and free text go in as Text: a str cell is read as markup ("[/]" in a name
+    # raised MarkupError, "[HR]" vanished).
+    table.add_row("Client", Text(f"{case['client']} — {case.get('client_name', '')}"))
+    table.add_row("Contact", Text(f"{contact}  {reach}"))
     table.add_row("Channel", f"{case['channel']} · {case['category']}")
     severity = Severity(case["severity"])
     table.add_row("Severity", Text(severity.value, SEVERITY_STYLE[severity]))
     status = _words(case["status"])
     table.add_row("Status", status + ("  ⏸ resolution clock paused" if case["paused"] else ""))
-    table.add_row("Assignee", case["assignee"] or "unassigned")
+    table.add_row("Assignee", Text(case["assignee"] or "unassigned"))
     if case.get("escalated_to"):
         table.add_row(
-            "Escalated", f"to {case['escalated_to']}: {case.get('escalation_reason') or ''}"
+            "Escalated",
+            Text(f"to {case['escalated_to']}: {case.get('escalation_reason') or ''}"),
         )
     if case.get("classification"):
         table.add_row("Outcome", case["classification"].replace("_", " "))
