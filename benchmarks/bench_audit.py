@@ -21,11 +21,10 @@ import argparse
 import shutil
 import sqlite3
 import sys
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from benchmarks.bench_cli_start import NOW, demo_desk, paired, script_env
+from benchmarks.bench_cli_start import NOW, filled_desks, paired, print_row, script_env
 
 COMMANDS = {
     "audit --limit 20": ["audit", "--limit", "20"],
@@ -80,24 +79,19 @@ def main() -> None:
     wzdesk = [sys.executable, "-m", "wzdesk"]
     print("| entries | command | desk | CPU (median) | python -c pass | ratio |")
     print("|---|---|---|---|---|---|")
-    for size in (int(size) for size in args.sizes.split(",")):
-        with tempfile.TemporaryDirectory(prefix="wzdesk-bench-audit-") as folder:
-            database = Path(folder) / "desk.db"
-            demo_desk(database, env)
-            fill(database, size)
-            bare = Path(folder) / "without-the-index.db"
-            shutil.copy(database, bare)
-            with sqlite3.connect(bare) as connection:
-                connection.execute('DROP INDEX "audit_entry_actor_at_id"')
-            for label, words in COMMANDS.items():
-                for desk, path in (("as built", database), ("without the index", bare)):
-                    argv = [*wzdesk, "--db", str(path), *words]
-                    command_ms, base_ms, ratio = paired(argv, env, args.runs)
-                    print(
-                        f"| {size:,} | `wzdesk {label}` | {desk} | {command_ms:.1f} ms "
-                        f"| {base_ms:.1f} ms | {ratio:.1f}× |",
-                        flush=True,
-                    )
+    for size, database in filled_desks(args.sizes, env, fill, "wzdesk-bench-audit-"):
+        bare = database.with_name("without-the-index.db")
+        shutil.copy(database, bare)
+        with sqlite3.connect(bare) as connection:
+            connection.execute('DROP INDEX "audit_entry_actor_at_id"')
+        for label, words in COMMANDS.items():
+            for desk, path in (("as built", database), ("without the index", bare)):
+                argv = [*wzdesk, "--db", str(path), *words]
+                command_ms, base_ms, ratio = paired(argv, env, args.runs)
+                print_row(
+                    f"{size:,}", f"`wzdesk {label}`", desk, f"{command_ms:.1f} ms",
+                    f"{base_ms:.1f} ms", f"{ratio:.1f}×",
+                )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 GOAL = 5.0
@@ -140,6 +141,24 @@ def demo_desk(database: Path, env: dict[str, str], cases: int = 300) -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
+
+
+def print_row(*cells: str) -> None:
+    """One row of a Markdown table, printed at once (a long run shows its figures as it goes)."""
+    print("| " + " | ".join(cells) + " |", flush=True)
+
+
+def filled_desks(
+    sizes: str, env: dict[str, str], fill: Callable[[Path, int], None], prefix: str
+) -> Iterator[tuple[int, Path]]:
+    """For each of the comma-separated ``sizes``: a 300-case demo desk in a temporary folder
+    (removed after), given ``fill(database, size)``, as (size, database)."""
+    for size in (int(size) for size in sizes.split(",")):
+        with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+            database = Path(folder) / "desk.db"
+            demo_desk(database, env)
+            fill(database, size)
+            yield size, database
 
 
 def _add_views(wzdesk: list[str], database: Path | str, env: dict[str, str]) -> None:

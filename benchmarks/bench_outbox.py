@@ -20,10 +20,9 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
-import tempfile
 from pathlib import Path
 
-from benchmarks.bench_cli_start import demo_desk, paired, script_env
+from benchmarks.bench_cli_start import filled_desks, paired, print_row, script_env
 
 COMMANDS = {
     "mail outbox list --all --limit 50": ["mail", "outbox", "list", "--all", "--limit", "50"],
@@ -89,21 +88,16 @@ def main() -> None:
     wzdesk = [sys.executable, "-m", "wzdesk"]
     print("| messages sent | command | CPU (median) | python -c pass | ratio |")
     print("|---|---|---|---|---|")
-    for size in (int(size) for size in args.sizes.split(",")):
-        with tempfile.TemporaryDirectory(prefix="wzdesk-bench-outbox-") as folder:
-            database = Path(folder) / "desk.db"
-            demo_desk(database, env)
-            fill(database, size)
-            for label, words in COMMANDS.items():
-                if words[-1] == "--all" and size > WHOLE_UP_TO:
-                    continue
-                argv = [*wzdesk, "--db", str(database), *words]
-                command_ms, base_ms, ratio = paired(argv, env, args.runs)
-                print(
-                    f"| {size:,} | `wzdesk {label}` | {command_ms:.1f} ms | {base_ms:.1f} ms "
-                    f"| {ratio:.1f}× |",
-                    flush=True,
-                )
+    for size, database in filled_desks(args.sizes, env, fill, "wzdesk-bench-outbox-"):
+        for label, words in COMMANDS.items():
+            if words[-1] == "--all" and size > WHOLE_UP_TO:
+                continue
+            argv = [*wzdesk, "--db", str(database), *words]
+            command_ms, base_ms, ratio = paired(argv, env, args.runs)
+            print_row(
+                f"{size:,}", f"`wzdesk {label}`", f"{command_ms:.1f} ms", f"{base_ms:.1f} ms",
+                f"{ratio:.1f}×",
+            )  # fmt: skip
 
 
 if __name__ == "__main__":
