@@ -143,7 +143,7 @@ def test_an_unreachable_postgresql_exits_1(url: str, capsys: Any) -> None:
     assert err.startswith("wzdesk: error: --db: cannot open PostgreSQL")
 
 
-def test_without_the_driver_the_message_names_psycopg_3(tmp_path: Path) -> None:
+def test_without_a_driver_the_message_names_the_one_to_install(tmp_path: Path) -> None:
     code = (
         "import sys; sys.modules['psycopg'] = None; sys.modules['psycopg2'] = None\n"
         "from wzdesk.cli.main import main\n"
@@ -159,8 +159,8 @@ def test_without_the_driver_the_message_names_psycopg_3(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 1, done.stderr
-    assert "psycopg (version 3) is not installed" in done.stderr
-    assert "psycopg2" not in done.stderr and "Traceback" not in done.stderr
+    assert "no PostgreSQL driver is installed (psycopg2)" in done.stderr
+    assert "pip install 'wzdesk[postgres]'" in done.stderr and "Traceback" not in done.stderr
 
 
 # -- honest output (fix 8) ------------------------------------------------------------------

@@ -330,3 +330,76 @@ def test_a_database_failing_in_the_middle_of_a_quick_read_is_said_to_be_the_data
     capsys.readouterr()
     assert main(["--db", database, "user", "list"], identity="sam") == EXIT_DATABASE
     assert capsys.readouterr().err.strip() == "wzdesk: database error: disk I/O error"
+
+
+#: Which PostgreSQL drivers a run imported (Peewee imports every one it can find, unless told
+#: not to: :func:`wzdesk.cli.main._skip_postgres_driver_unless_needed`).
+DRIVERS = """
+import sys
+from wzdesk.cli.main import main
+code = main(sys.argv[1:])
+drivers = [name for name in ("psycopg", "psycopg2") if sys.modules.get(name) is not None]
+print("drivers:" + ",".join(drivers), file=sys.stderr)
+raise SystemExit(code)
+"""
+
+
+def _drivers(argv: list[str], env: dict[str, str], block: str = "") -> tuple[int, str, str]:
+    """Run ``wzdesk argv`` in a fresh process (``block``: a driver made unimportable first);
+    the exit code, stdout, and the drivers it imported."""
+    code = f"import sys; sys.modules[{block!r}] = None\n" if block else ""
+    done = subprocess.run(
+        [sys.executable, "-c", code + DRIVERS, *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    *_, last = done.stderr.strip().splitlines() or [""]
+    assert last.startswith("drivers:"), done.stderr
+    return done.returncode, done.stdout, last.removeprefix("drivers:")
+
+
+def test_a_sqlite_run_imports_no_postgresql_driver(tmp_path: Path) -> None:
+    env = {"WZDESK_NOW": "2026-03-09T14:00:00Z", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    code, out, drivers = _drivers(["--db", str(tmp_path / "desk.db"), *ELAPSED], env)
+    assert code == 0 and "3600" in out
+    assert drivers == ""
+
+
+@pytest.fixture
+def postgres_desk(tmp_path: Path) -> tuple[str, dict[str, str]]:
+    """The worker's PostgreSQL test database, emptied, with this process's role as the first
+    user (a supervisor), and the environment to reach it."""
+    from tests.conftest import PG_URL, reset_postgres
+
+    if not PG_URL:
+        pytest.skip("WZDESK_TEST_PG_URL is not set")
+    url = PG_URL
+    reset_postgres(url)
+    env = {"WZDESK_NOW": "2026-03-09T14:00:00Z", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    return url, env
+
+
+def test_a_postgresql_run_imports_psycopg2_and_not_psycopg_3(
+    postgres_desk: tuple[str, dict[str, str]],
+) -> None:
+    """psycopg 3 beside psycopg2 cost 150–250 ms of CPU per command for nothing."""
+    url, env = postgres_desk
+    added = _drivers(["--db", url, "client", "add", "ACME", "--name", "Acme Corp"], env)
+    assert added == (0, added[1], "psycopg2")
+    code, out, drivers = _drivers(["client", "list", "--db", url], env)  # options after
+    assert (code, drivers) == (0, "psycopg2") and "Acme Corp" in out
+    code, out, drivers = _drivers([*ELAPSED, "--db", url], env)
+    assert (code, drivers) == (0, "psycopg2") and "3600" in out
+
+
+def test_without_psycopg2_a_postgresql_run_goes_through_psycopg_3(
+    postgres_desk: tuple[str, dict[str, str]],
+) -> None:
+    url, env = postgres_desk
+    words = ["--db", url, "client", "add", "ACME", "--name", "Acme Corp"]
+    added = _drivers(words, env, block="psycopg2")
+    assert added == (0, added[1], "psycopg")
+    code, out, drivers = _drivers(["--db", url, "client", "list"], env, block="psycopg2")
+    assert (code, drivers) == (0, "psycopg") and "Acme Corp" in out

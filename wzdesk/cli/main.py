@@ -97,13 +97,22 @@ def _accept_global_options_anywhere(parser: argparse.ArgumentParser) -> None:
 
 
 def _skip_postgres_driver_unless_needed(db_url: str | None) -> None:
-    """Peewee imports psycopg eagerly (~100 ms); a SQLite run does not need it.
+    """Keep Peewee from importing a PostgreSQL driver the run will not use.
 
-    Only effective before Peewee is first imported, i.e. in a fresh ``wzdesk`` process.
+    Peewee imports both drivers eagerly when it is first imported. A SQLite run needs
+    neither. A PostgreSQL run uses psycopg2 when it is installed (:func:`store.database.connect`),
+    and importing psycopg 3 beside it cost 150–250 ms of CPU for nothing: its own modules,
+    ``asyncio``, ``importlib.metadata`` and ``ssl``, four times psycopg2's whole import. Only
+    effective before Peewee is first imported, i.e. in a fresh ``wzdesk`` process.
     """
-    if "peewee" in sys.modules or (db_url or "").startswith("postgres"):
+    if "peewee" in sys.modules:
         return
-    for driver in ("psycopg", "psycopg2"):
+    unused: tuple[str, ...] = ("psycopg", "psycopg2")
+    if (db_url or "").startswith("postgres"):
+        from importlib.util import find_spec
+
+        unused = ("psycopg",) if find_spec("psycopg2") is not None else ()
+    for driver in unused:
         sys.modules.setdefault(driver, None)  # type: ignore[arg-type]
 
 
