@@ -217,7 +217,7 @@ def test_a_few_matches_sorted_list_what_the_walk_along_the_index_lists(
         HistoryQuery(client=some.client.code, status="open"),
     ]
     for query in queries:
-        for limit in (1, 7, 50):
+        for limit in (3, 50):
             monkeypatch.setattr(history, "FEW_MATCHES", 10_000)
             whole = _pages(query, limit)
             monkeypatch.setattr(history, "FEW_MATCHES", 0)

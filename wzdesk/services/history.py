@@ -268,9 +268,9 @@ def _named_case(query: HistoryQuery, where: peewee.Expression | None) -> tuple[i
 
 
 def _row(values: tuple[Any, ...]) -> HistoryRow:
-    ref, received, status, severity, client, contact, assignee, summary, resolved, closed = values[
-        :10
-    ]
+    ref, received, status, severity, client, contact, assignee, summary, resolved, closed, *_ = (
+        values  # the case's id may follow
+    )
     return HistoryRow(
         ref=str(ref),
         received_at=received,

@@ -49,9 +49,10 @@ def connect(target: DatabaseTarget, pool: int | None = None) -> peewee.Database:
     closing SQLite's last connection checkpoints its journal). Threads wait for a free one.
 
     PostgreSQL goes through psycopg2 when it is installed (``wzdesk[postgres]``), else
-    through psycopg 3 (Peewee's own choice). Both pass the tests; psycopg2 is the one
-    installed because every command pays its import: 35–40 ms of CPU against psycopg 3's
-    150–250 ms, which was most of a script's cost on PostgreSQL.
+    through psycopg 3 (Peewee's own choice). The suite runs on psycopg2, and a write and a
+    read through psycopg 3 alone (``tests/cli/test_start.py``). psycopg2 is the one installed
+    because every command pays its import: 35–40 ms of CPU against psycopg 3's 150–250 ms,
+    which was most of a script's cost on PostgreSQL.
     """
     postgres: type[peewee.Database] = peewee.PostgresqlDatabase
     sqlite: type[peewee.Database] = peewee.SqliteDatabase
