@@ -369,8 +369,9 @@ def test_a_sqlite_run_imports_no_postgresql_driver(tmp_path: Path) -> None:
 
 @pytest.fixture
 def postgres_desk(tmp_path: Path) -> tuple[str, dict[str, str]]:
-    """The worker's PostgreSQL test database, emptied, with this process's role as the first
-    user (a supervisor), and the environment to reach it."""
+    """The worker's PostgreSQL test database, emptied, and the environment to reach it (the
+    first command creates the schema, and the database role it connects as is its first user,
+    a supervisor)."""
     from tests.conftest import PG_URL, reset_postgres
 
     if not PG_URL:
