@@ -231,7 +231,7 @@ def test_a_rare_text_is_sorted_not_walked_along_the_index(
     database: peewee.Database, supervisor: ServiceContext, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     """At a million cases, walking the received-at index to fill a page of a text found in
-    112 cases read every case one at a time (2.0–2.4 s); a text found nowhere, 3.1–4.4 s.
+    112 cases read every case one at a time (2.0–2.6 s); a text found nowhere, 3.1–4.9 s.
     A common text's page is still read along the index: it finds the page soon."""
     generate(clock, 130)
     monkeypatch.setattr(history, "FEW_MATCHES", 20)

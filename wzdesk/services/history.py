@@ -164,8 +164,8 @@ def _where(query: HistoryQuery, scope: _Scope, counting: bool) -> peewee.Express
 #: A filtered list with no more than this many matches is sorted, not walked. The newest-first
 #: page walks the ``received_at`` index and reads each case to test it, until the page is full:
 #: soon for a common text, but past every case for a rare one (at a million cases on SQLite,
-#: 3.1–4.4 s for a text found nowhere and 2.0–2.4 s for a reference with 112 matches, where
-#: counting them takes 0.5–0.7 s). Sorting a few matches costs one more pass over the cases.
+#: 3.1–4.9 s for a text found nowhere and 2.0–2.6 s for a reference with 112 matches, where
+#: counting them takes 0.5–0.8 s). Sorting a few matches costs one more pass over the cases.
 FEW_MATCHES = 2000
 
 
