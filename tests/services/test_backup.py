@@ -32,8 +32,10 @@ from wzdesk.services.context import ServiceContext
 from wzdesk.services.directory import add_client
 from wzdesk.services.mail_intake import import_messages
 from wzdesk.services.mail_settings import blob_store
+from wzdesk.store import dumps
 from wzdesk.store.database import db
 from wzdesk.store.models import ALL_MODELS, AuditEntry, Case
+from wzdesk.store.substring import TRIGRAM_INDEX, trigram_ids
 
 
 @pytest.fixture(autouse=True)
@@ -104,6 +106,7 @@ def test_backup_mutate_restore_gives_back_what_was_backed_up(
         force=True,
     )
     after = everything()
+    assert _history_search_is_indexed()
     restore_audit = after["audit_entry"].pop()
     assert restore_audit[2:4] == ("sam", "database.restore")
     assert after == before
@@ -145,6 +148,42 @@ def test_restore_into_a_new_database_needs_no_sign_in(
     after = everything()
     assert after["audit_entry"].pop()[2:4] == ("root", "database.restore")
     assert after == before
+    assert _history_search_is_indexed()  # built again after the restore on PostgreSQL
+
+
+def _history_search_is_indexed() -> bool:
+    if isinstance(db.obj, peewee.PostgresqlDatabase):
+        return any(index.name == TRIGRAM_INDEX for index in db.get_indexes("case"))
+    summary = str(Case.select().order_by(Case.id).get().summary)
+    ids = trigram_ids(summary)  # the table came back with the file, and answers
+    return ids is not None and Case.select().where(Case.id.in_(ids)).count() >= 1
+
+
+@pytest.mark.skipif(shutil.which("pg_restore") is None, reason="needs pg_restore")
+def test_a_restore_leaves_out_extensions_and_the_index_needing_one() -> None:
+    """Only an extension's owner may comment on it, and a dump comments on every extension:
+    a desk whose pg_trgm a superuser installed could not be restored by its owner role. The
+    restore leaves the extensions out, and the trigram index that needs one (built again)."""
+    listing = (
+        ";\n; Selected TOC Entries:\n;\n"
+        "2; 3079 16385 EXTENSION - pg_trgm \n"
+        "3401; 0 0 COMMENT - EXTENSION pg_trgm \n"
+        "215; 1259 16400 TABLE public case wzowner\n"
+        "3395; 0 16400 TABLE DATA public case wzowner\n"
+        "3250; 1259 16520 INDEX public case_ref_summary_trigram wzowner\n"
+        "3251; 1259 16521 INDEX public case_received_at_id wzowner\n"
+        "3260; 2606 16530 FK CONSTRAINT public case case_client_id_fkey wzowner\n"
+    )
+    kept = dumps.restorable(listing).splitlines()
+    assert kept == [
+        ";",
+        "; Selected TOC Entries:",
+        ";",
+        "215; 1259 16400 TABLE public case wzowner",
+        "3395; 0 16400 TABLE DATA public case wzowner",
+        "3251; 1259 16521 INDEX public case_received_at_id wzowner",
+        "3260; 2606 16530 FK CONSTRAINT public case case_client_id_fkey wzowner",
+    ]
 
 
 def test_a_backup_while_agents_write_is_consistent(

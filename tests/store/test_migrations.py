@@ -69,6 +69,9 @@ def test_migrated_indexes_match_the_models(database: peewee.Database) -> None:
             # The outbox's messages still to go (migration _outbox_unsent_index): partial;
             # its plan is checked by tests/services/test_queue_index.py.
             and index.name != "outbound_mail_unsent"
+            # The history's trigrams on PostgreSQL (migration _history_trigrams): GIN with
+            # pg_trgm's operator class; its use is checked by tests/services/test_history.py.
+            and index.name != "case_ref_summary_trigram"
         }
         expected = {
             (tuple(e.column_name for e in index._expressions), index._unique)
@@ -162,7 +165,8 @@ def test_newer_database_is_refused(database_url: str) -> None:
 
 def test_sqlite_full_text_triggers_survive_every_migration(tmp_path) -> None:
     """A later migration that rebuilds ``case`` (SQLite's way to add a foreign key) drops its
-    triggers; full text must still follow every write after the last migration."""
+    triggers; full text and the history's trigrams must still follow every write after the
+    last migration."""
     from wzdesk.store.database import open_database
 
     database = open_database(f"sqlite:///{tmp_path / 'fts.db'}")
@@ -177,6 +181,7 @@ def test_sqlite_full_text_triggers_survive_every_migration(tmp_path) -> None:
         database.close()
     assert {f"case_text_{table}_{verb}" for table in ("case", "event")
             for verb in ("insert", "update", "delete")} <= triggers  # fmt: skip
+    assert {f"case_trigram_{verb}" for verb in ("insert", "update", "delete")} <= triggers
 
 
 def _database_at(url: str, version: int) -> peewee.Database:
@@ -209,7 +214,8 @@ def _one_row_everywhere(database: peewee.Database) -> None:
         name
         for (name,) in database.execute_sql(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE 'case_text%' AND sql NOT LIKE 'CREATE VIRTUAL%'"
+            "AND name NOT LIKE 'case_text%' AND name NOT LIKE 'case_trigram%' "
+            "AND sql NOT LIKE 'CREATE VIRTUAL%'"
         ).fetchall()
     ]
     for table in tables:

@@ -53,7 +53,7 @@ from wzdesk.services.mail_settings import blob_store
 from wzdesk.store import dumps
 from wzdesk.store.database import db, open_target
 from wzdesk.store.location import DatabaseTarget, path_kind
-from wzdesk.store.migrations import LATEST_VERSION, upgrade
+from wzdesk.store.migrations import LATEST_VERSION, index_history_trigrams, upgrade
 from wzdesk.store.models import Case, Setting, User
 
 RETENTION_KEY = "backup.retention"
@@ -485,6 +485,9 @@ def restore_backup(
         _replace_database(unpacked, target)
     database = db.obj
     upgrade(database, target)  # an older backup is brought up to this wzdesk's schema
+    if target.backend == "postgresql":
+        with database.atomic():
+            index_history_trigrams(database)  # the restore left it out
     with write_transaction():
         audit = ServiceContext(restorer[:100], clock=clock)
         audit.audit(

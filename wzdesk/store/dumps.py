@@ -26,6 +26,7 @@ from wzdesk.core.errors import InvalidInput
 from wzdesk.store.location import DatabaseTarget
 from wzdesk.store.migrations import current_version
 from wzdesk.store.models import ALL_MODELS, Attachment, QuarantinedMail
+from wzdesk.store.substring import TRIGRAM_INDEX
 
 #: Every table a backup counts: the models' and the schema version's.
 TABLES = [model._meta.table_name for model in ALL_MODELS]
@@ -142,9 +143,12 @@ class ToolFailed(RuntimeError):
 def _run(command: list[str], env: dict[str, str], what: str) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        lines = [line for line in done.stderr.splitlines() if line.strip()]
-        detail = lines[0] if lines else f"exit code {done.returncode}"
-        raise ToolFailed(f"{what} failed: {detail}")
+        raise ToolFailed(f"{what} failed: {_complaint(done.stderr, done.returncode)}")
+
+
+def _complaint(stderr: str, returncode: int) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    return lines[0] if lines else f"exit code {returncode}"
 
 
 @contextmanager
@@ -168,12 +172,47 @@ def pg_restore(
     target: DatabaseTarget, dump: Path, *, database: str | None = None, scratch: bool = False
 ) -> None:
     """``pg_restore`` the dump into the target database (or ``database`` on its server) in one
-    transaction. ``scratch``: a throwaway copy, without owners and privileges."""
+    transaction, leaving out what needs an extension (:func:`restorable`): the caller indexes
+    the trigrams again (``migrations.index_history_trigrams``). ``scratch``: a throwaway copy,
+    without owners and privileges."""
+    env = _environment(target, database)
+    listed = subprocess.run(
+        [_tool("pg_restore"), "--list", str(dump)], env=env, capture_output=True, text=True
+    )
+    if listed.returncode != 0:
+        raise ToolFailed(f"pg_restore failed: {_complaint(listed.stderr, listed.returncode)}")
+    contents = dump.with_name(dump.name + ".list")
+    contents.write_text(restorable(listed.stdout))
     command = [_tool("pg_restore"), "--single-transaction", "--exit-on-error", "--no-owner"]
     if scratch:
         command.append("--no-privileges")
-    command += ["--dbname", database or target.location, str(dump)]
-    _run(command, _environment(target, database), "pg_restore")
+    command += ["--use-list", str(contents), "--dbname", database or target.location, str(dump)]
+    try:
+        _run(command, env, "pg_restore")
+    finally:
+        contents.unlink(missing_ok=True)
+
+
+def restorable(listing: str) -> str:
+    """A dump's table of contents (``pg_restore --list``) without its extensions, their
+    comments and the trigram index, which needs ``pg_trgm``'s operator class.
+
+    A dump names every extension of the database, and restoring one comments on it: only
+    the extension's owner may, so a desk whose ``pg_trgm`` a superuser installed could not be
+    restored by its own owner role ("must be owner of extension pg_trgm"). Restored without
+    them, the data needs no extension, and the index is built again afterwards wherever the
+    server allows it."""
+    kept = []
+    for line in listing.splitlines():
+        words = line.split()
+        if not line.startswith(";") and len(words) >= 6:
+            kind, name = words[3], words[5]
+            if kind == "EXTENSION" or (kind == "COMMENT" and name == "EXTENSION"):
+                continue
+            if kind == "INDEX" and words[5] == TRIGRAM_INDEX:
+                continue
+        kept.append(line)
+    return "\n".join(kept) + "\n"
 
 
 def drop_tables(database: peewee.Database) -> None:

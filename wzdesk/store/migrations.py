@@ -1003,6 +1003,91 @@ def _audit_actor_index(database: peewee.Database) -> None:
     )
 
 
+#: SQLite: the trigram table the history's search looks texts up in (``store/substring.py``):
+#: an FTS5 table over the references and summaries, its content read from the case table,
+#: kept by triggers (frozen: later changes add a migration). Peewee's ``save`` writes every
+#: column, so an update re-indexes only when the reference or the summary did change: without
+#: the ``WHEN``, every status change and assignment did (the demo's 20,000 cases took 40%
+#: longer to make).
+_TRIGRAMS_SQLITE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS case_trigram USING fts5("
+    "ref, summary, content = 'case', content_rowid = 'id', tokenize = 'trigram')",
+    'CREATE TRIGGER IF NOT EXISTS case_trigram_insert AFTER INSERT ON "case" BEGIN '
+    "INSERT INTO case_trigram (rowid, ref, summary) VALUES (new.id, new.ref, new.summary); END",
+    'CREATE TRIGGER IF NOT EXISTS case_trigram_update AFTER UPDATE OF ref, summary ON "case" '
+    "WHEN old.ref IS NOT new.ref OR old.summary IS NOT new.summary "
+    "BEGIN INSERT INTO case_trigram (case_trigram, rowid, ref, summary) "
+    "VALUES ('delete', old.id, old.ref, old.summary); "
+    "INSERT INTO case_trigram (rowid, ref, summary) VALUES (new.id, new.ref, new.summary); END",
+    'CREATE TRIGGER IF NOT EXISTS case_trigram_delete AFTER DELETE ON "case" BEGIN '
+    "INSERT INTO case_trigram (case_trigram, rowid, ref, summary) "
+    "VALUES ('delete', old.id, old.ref, old.summary); END",
+    "INSERT INTO case_trigram (case_trigram) VALUES ('rebuild')",
+)
+_TRIGRAM_EXTENSION = "CREATE EXTENSION IF NOT EXISTS pg_trgm"
+#: PostgreSQL: a GIN index of ``pg_trgm``'s trigrams over the same two columns, which the
+#: planner uses for ``ILIKE '%text%'`` by itself.
+_TRIGRAMS_POSTGRES = (
+    'CREATE INDEX IF NOT EXISTS "case_ref_summary_trigram" ON "case" '
+    "USING GIN (ref gin_trgm_ops, summary gin_trgm_ops)"
+)
+
+
+def _history_trigrams(database: peewee.Database) -> None:
+    """Index the references' and summaries' trigrams for the history's search, which matches
+    any part of them: without an index it read every case to count the matches (0.5–0.8 s at
+    a million cases on SQLite, 0.8–1.4 s on PostgreSQL, at each search)."""
+    index_history_trigrams(database)
+
+
+def index_history_trigrams(database: peewee.Database) -> None:
+    """Build the history's trigram index if it is missing (migration 24, and after a restore
+    on PostgreSQL, which leaves it out: ``dumps.restorable``).
+
+    Where the database cannot (a SQLite library older than 3.34 has no trigram tokenizer; a
+    PostgreSQL server without the ``pg_trgm`` extension, or a role that may not create it),
+    it is left out and the search reads every case, as before."""
+    if isinstance(database, peewee.PostgresqlDatabase):
+        try:
+            with database.atomic():  # a savepoint: a refusal must not end the upgrade
+                database.execute_sql(_TRIGRAM_EXTENSION)
+        except peewee.DatabaseError:
+            return
+        database.execute_sql(_TRIGRAMS_POSTGRES)
+        return
+    try:
+        database.execute_sql(_TRIGRAMS_SQLITE[0])
+    except peewee.OperationalError:  # "no such tokenizer: trigram"
+        return
+    for statement in _TRIGRAMS_SQLITE[1:]:
+        database.execute_sql(statement)
+
+
+#: SQLite: the full-text trigger on a case's texts (migration 11's), re-made to fire only when
+#: a text changed (frozen).
+_FULLTEXT_ON_CHANGE_SQLITE = (
+    "DROP TRIGGER IF EXISTS case_text_case_update",
+    "CREATE TRIGGER case_text_case_update "
+    'AFTER UPDATE OF summary, description, steps_to_reproduce ON "case" '
+    "WHEN old.summary IS NOT new.summary OR old.description IS NOT new.description "
+    "OR old.steps_to_reproduce IS NOT new.steps_to_reproduce BEGIN "
+    "DELETE FROM case_text WHERE rowid = -old.id; "
+    "INSERT INTO case_text (rowid, case_id, body) VALUES (-new.id, new.id, "
+    "new.summary || ' ' || new.description || ' ' || new.steps_to_reproduce); END",
+)
+
+
+def _full_text_on_change(database: peewee.Database) -> None:
+    """Re-index a case's texts (SQLite's FTS5 table) only when one of them changed. Peewee's
+    ``save`` writes every column, so each status change, assignment and reply re-indexed the
+    summary, description and steps: about 30 µs a save (20,000 saves: 0.71–0.74 s, 0.08–0.12 s
+    without). PostgreSQL's GIN index is on an expression and kept by the server."""
+    if isinstance(database, peewee.PostgresqlDatabase):
+        return
+    for statement in _FULLTEXT_ON_CHANGE_SQLITE:
+        database.execute_sql(statement)
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -1028,6 +1113,8 @@ MIGRATIONS: list[Migration] = [
     _outbox_unsent_index,
     _mail_history_indexes,
     _audit_actor_index,
+    _history_trigrams,
+    _full_text_on_change,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 if LATEST_VERSION != SCHEMA_VERSION:  # pragma: no cover - caught by the first test that runs
