@@ -250,3 +250,28 @@ def test_a_rare_text_is_sorted_not_walked_along_the_index(
             counts = [sql for sql in statements if "COUNT(" in sql]
             rows = [sql for sql in statements if 'FROM "CASE"' in sql and "COUNT(" not in sql]
             assert len(counts) == 1 and rows == [] and page.rows == []  # counted, no more
+
+
+def test_a_status_filter_is_counted_from_an_index_alone(
+    database: peewee.Database, supervisor: ServiceContext, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """The count asks for ``COUNT(*)``: PostgreSQL answers it from the status index alone
+    (``COUNT(id)`` needs the id, which only the key's index holds: at a million cases it read
+    the table, 172 ms for the open cases against 15 ms)."""
+    generate(clock, 30)
+    if isinstance(database, peewee.PostgresqlDatabase):
+        database.execute_sql('VACUUM ANALYZE "case"')  # as autovacuum leaves a settled table
+    for status in ("open", "resolved", "closed"):
+        with count_queries(only_select=True) as counted:
+            history_page(HistoryQuery(status=status))
+        sql, params = next(
+            record.msg for record in counted.get_queries() if "COUNT(" in record.msg[0]
+        )
+        if isinstance(database, peewee.PostgresqlDatabase):
+            with database.atomic():  # a handful of cases: the planner would read them all
+                database.execute_sql("SET LOCAL enable_seqscan = off")
+                plan = database.execute_sql(f"EXPLAIN {sql}", params).fetchall()
+            assert "Index Only Scan" in "\n".join(row[0] for row in plan), (status, plan)
+        else:
+            plan = database.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+            assert "COVERING INDEX" in "\n".join(row[-1] for row in plan), (status, plan)
