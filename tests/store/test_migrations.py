@@ -70,7 +70,7 @@ def test_migrated_indexes_match_the_models(database: peewee.Database) -> None:
             # its plan is checked by tests/services/test_queue_index.py.
             and index.name != "outbound_mail_unsent"
             # The history's trigrams on PostgreSQL (migration _history_trigrams): GIN with
-            # pg_trgm's operator class; its use is checked by tests/services/test_history.py.
+            # pg_trgm's operator class; its use is checked by tests/store/test_trigrams.py.
             and index.name != "case_ref_summary_trigram"
         }
         expected = {

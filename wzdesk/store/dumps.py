@@ -209,7 +209,7 @@ def restorable(listing: str) -> str:
             kind, name = words[3], words[5]
             if kind == "EXTENSION" or (kind == "COMMENT" and name == "EXTENSION"):
                 continue
-            if kind == "INDEX" and words[5] == TRIGRAM_INDEX:
+            if kind == "INDEX" and name == TRIGRAM_INDEX:
                 continue
         kept.append(line)
     return "\n".join(kept) + "\n"
