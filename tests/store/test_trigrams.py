@@ -9,6 +9,8 @@ from pathlib import Path
 
 import peewee
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from playhouse.test_utils import count_queries
 
 from tests.conftest import PG_URL, local, new_case, reset_postgres
@@ -19,7 +21,7 @@ from wzdesk.services.demo import generate
 from wzdesk.services.history import HistoryQuery, history_page
 from wzdesk.store import migrations
 from wzdesk.store.database import open_database
-from wzdesk.store.models import Case
+from wzdesk.store.models import Case, Client, Contact
 from wzdesk.store.substring import TRIGRAM_TABLE, ref_or_summary_contains, trigram_ids
 
 #: Summaries whose characters the index's query language or LIKE would read as syntax.
@@ -269,3 +271,41 @@ def test_a_save_that_changes_no_text_indexes_nothing_again(
     assert [row[0] for row in database.execute_sql(words).fetchall()] == [case.id]
     assert _indexed("ebra cross") == [case.id]
     assert _indexed("Printer") == []
+
+
+@pytest.fixture
+def awkward_desk(database: peewee.Database, supervisor: ServiceContext, acme: str, clock) -> None:  # type: ignore[no-untyped-def]
+    generate(clock, 40)
+    for number, summary in enumerate(AWKWARD):
+        open_case(supervisor, new_case(received_at=local(2026, 3, 3, 9 + number), summary=summary))
+
+
+#: Texts drawn from what the summaries hold and what the query language and LIKE treat as
+#: syntax (ASCII: SQLite's LIKE folds no other letter's case).
+FUZZ = st.text(alphabet=st.sampled_from("exportfailsWZ-10 %_\"*()\\'ORNEAR:^."), max_size=8)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=FUZZ)
+def test_any_text_finds_what_reading_every_case_finds(awkward_desk: None, text: str) -> None:
+    """Whatever is typed, the index (or, under three characters, the scan) lists the cases
+    a scan with LIKE lists, and the history counts what the old search, reading every case,
+    counted."""
+    assert _indexed(text) == _every_case_read(text), text
+    stripped = text.strip()
+    if stripped:  # the history's count: the same cases, or their client's or contact's
+        clients = Client.select(Client.id).where(
+            Client.code.contains(stripped) | Client.name.contains(stripped)
+        )
+        contacts = Contact.select(Contact.id).where(
+            Contact.name.contains(stripped) | Contact.email.contains(stripped)
+        )
+        read_whole = Case.select().where(
+            Case.ref.contains(stripped)
+            | Case.summary.contains(stripped)
+            | Case.client.in_(clients)
+            | Case.contact.in_(contacts)
+        )
+        assert history_page(HistoryQuery(text=stripped)).total == read_whole.count(), stripped
