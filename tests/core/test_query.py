@@ -22,6 +22,7 @@ from wzdesk.core.query import (
     check_query,
     describe,
     parse_query,
+    requires_ticking,
 )
 
 
@@ -144,3 +145,21 @@ def test_fuzz_no_traceback_and_every_error_names_a_token(text: str) -> None:
         assert f"position {result.position}" in str(result)
     else:
         describe(result)  # a well-formed tree
+
+
+@pytest.mark.parametrize(
+    ("text", "ticking"),
+    [
+        ("due:<2h", True),
+        ("sev:major due:>1h", True),
+        ("due:<=30m assignee:me", True),
+        ("due:<2h OR sev:major", False),  # a match need not be due
+        ("-due:<2h", False),
+        ("sev:major", False),
+        ("", False),
+    ],
+)
+def test_a_due_term_at_the_top_level_means_every_match_is_ticking(text: str, ticking: bool) -> None:
+    """The search reads only the paused cases whose response target runs when every match
+    has a running timer (``requires_ticking``)."""
+    assert requires_ticking(parse_query(text).where) is ticking

@@ -30,6 +30,8 @@ BIG_DESK_STATISTICS = [
     ("case", "snapshot_case_is_open_response_due", "1000000 500000 3"),
     ("case", "snapshot_case_assignee_id", "1000000 142858"),
     ("case", "snapshot_case_status", "1000000 166667"),
+    # The history's resolved and closed lists (migration _history_status_index).
+    ("case", "case_status_received_at_id", "1000000 166667 1 1"),
     ("case", "snapshot_case_contact_id", "1000000 16667"),
     ("case", "snapshot_case_client_id", "1000000 50000"),
     ("case", "snapshot_case_ref", "1000000 1"),
@@ -123,7 +125,17 @@ def test_the_search_walks_the_open_cases_on_the_same_index(database: peewee.Data
 
 
 @pytest.mark.parametrize(
-    "text", ["", "sev:major", "is:paused", "-status:waiting_client", "at-risk", "at-risk sev:minor"]
+    "text",
+    [
+        "",
+        "sev:major",
+        "is:paused",
+        "-status:waiting_client",
+        "at-risk",
+        "at-risk sev:minor",
+        "due:<2h",
+        "sev:major due:>1h",
+    ],
 )
 def test_a_page_walks_the_running_and_the_paused_cases_on_their_own_indexes(
     database: peewee.Database, text: str
@@ -155,6 +167,13 @@ def test_a_page_walks_the_running_and_the_paused_cases_on_their_own_indexes(
         assert "TEMP B-TREE" not in plan.upper() and "Sort" not in plan, (text, plan)
     if text.startswith("at-risk") and not isinstance(database, peewee.PostgresqlDatabase):
         assert "USING INDEX case_running_next_due (<expr>>?)" in running[0], running
+    if "due:" in text:  # only the paused cases whose response runs: the index's first values
+        for plan in paused:
+            if isinstance(database, peewee.PostgresqlDatabase):
+                conditions = [line for line in plan.splitlines() if "Index Cond" in line]
+                assert any("paused_left <=" in line for line in conditions), plan
+            else:
+                assert "USING INDEX case_paused_left (paused_left<?)" in plan, plan
 
 
 def test_newest_first_reads_the_received_index_backwards(database: peewee.Database) -> None:

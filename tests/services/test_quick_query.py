@@ -379,9 +379,9 @@ def test_a_query_that_leaves_out_the_paused_cases_reads_no_paused_walk(
     walked: list[str] = []
     engine_walk, quick_walk = search._paused_first, quick_cases.paused_first
 
-    def engine_recorded(condition: Any, count: int | None) -> list[tuple[int, float]]:
+    def engine_recorded(condition: Any, count: int | None, *more: Any) -> list[tuple[int, float]]:
         walked.append("engine")
-        return engine_walk(condition, count)
+        return engine_walk(condition, count, *more)
 
     def quick_recorded(reader: Any, count: int | None, condition: Any) -> Any:
         walked.append("quick")

@@ -101,8 +101,10 @@ async def test_search_and_status_filter(history_cases, agent, make_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_from_palette(pilot)
         await pilot.press(*"thanksgiving")  # the search box has the focus
-        await settle(pilot, lambda: refs(pilot) == [history_cases["old"]])
-        assert status_line(pilot).startswith("1 case matches 'thanksgiving'")
+        # The answer to the whole word, not to one of its prefixes (the same row): the status
+        # line says "Looking for 'thanksgiving'…" until it comes.
+        await settle(pilot, lambda: status_line(pilot).startswith("1 case matches 'thanksgiving'"))
+        assert refs(pilot) == [history_cases["old"]]
         await pilot.press("escape")  # clears the search
         await settle(pilot, lambda: len(refs(pilot)) == 4)
         await pilot.press("enter")  # to the list

@@ -32,6 +32,7 @@ from wzdesk.core.query import (
     holds_text,
     parse_query,
     requires_at_risk,
+    requires_ticking,
 )
 from wzdesk.core.sla import Severity
 from wzdesk.core.values import Value
@@ -695,8 +696,10 @@ def search_ids(
         condition = _both(condition, Case.paused_left.is_null())
         none_paused = excludes_paused(parsed.where)
 
+        ticking = requires_ticking(parsed.where)
+
         def paused(count: int | None) -> list[tuple[int, float]]:
-            return [] if none_paused else _paused_first(whole, count)
+            return [] if none_paused else _paused_first(whole, count, ticking)
 
         def done(count: int | None) -> list[int]:
             return _first_done(whole, count)
@@ -736,21 +739,36 @@ def search_ids(
     return ranked[offset:]
 
 
-def _paused_first(condition: Cond, count: int | None) -> list[tuple[int, float]]:
+def _paused_first(
+    condition: Cond, count: int | None, ticking: bool = False
+) -> list[tuple[int, float]]:
     """(id, stored time left) of the first ``count`` paused open matches, least left first:
-    a walk of the index ``case_paused_left`` (on PostgreSQL, :func:`_paused_walked` first)."""
+    a walk of the index ``case_paused_left`` (on PostgreSQL, :func:`_paused_walked` first).
+    ``ticking``: every match's timer runs (:func:`~wzdesk.core.query.requires_ticking`), so
+    only the stream's first values can match: a range of the index, not all of it."""
+    stream = _paused_stream(ticking)
     if count is not None and fulltext.is_postgres():
-        walked = _paused_walked(condition, count)
+        walked = _paused_walked(condition, count, stream)
         if walked is not None:
             return walked
-    held = _both(Case.paused_left.is_null(False), condition)  # the index's own condition
+    held = _both(stream, condition)  # the index's own condition (and its range)
     rows = Case.select(Case.id, Case.paused_left).where(held).order_by(Case.paused_left)
     if count is not None:
         rows = rows.limit(count)
     return [(int(case_id), float(left)) for case_id, left in _raw(rows)]
 
 
-def _paused_walked(condition: Cond, count: int) -> list[tuple[int, float]] | None:
+def _paused_stream(ticking: bool) -> Cond:
+    """The paused cases' index's condition, or, when only running timers match, its range
+    of them (``paused_left <= RESPONSE_RUNNING`` implies it is not NULL)."""
+    if ticking:
+        return Case.paused_left <= RESPONSE_RUNNING
+    return Case.paused_left.is_null(False)
+
+
+def _paused_walked(
+    condition: Cond, count: int, stream: Cond | None = None
+) -> list[tuple[int, float]] | None:
     """PostgreSQL: the first ``count`` paused open cases meeting ``condition`` found among
     the first :data:`_PROBE_MOST` entries of ``case_paused_left``, judged on those rows as
     :func:`_first_walked` judges the running ones; None when too few of them meet it. The
@@ -759,7 +777,8 @@ def _paused_walked(condition: Cond, count: int) -> list[tuple[int, float]] | Non
     the 1,900 that paused already breached and stops at the page."""
     meets = peewee.Case(None, [(condition, 1)], 0)
     entries = Case.select(Case.id, Case.paused_left.alias("frozen"), meets.alias("meets"))
-    paused = entries.where(Case.paused_left.is_null(False)).order_by(Case.paused_left)
+    paused = entries.where(_paused_stream(False) if stream is None else stream)
+    paused = paused.order_by(Case.paused_left)
     sql, params = paused.limit(_PROBE_MOST).sql()
     rows = _raw_sql(
         f"SELECT id, frozen FROM ({sql}) AS walked WHERE meets = 1 "

@@ -1088,6 +1088,23 @@ def _full_text_on_change(database: peewee.Database) -> None:
         database.execute_sql(statement)
 
 
+def _history_status_index(database: peewee.Database) -> None:
+    """Index the cases by status, then newest first: the history's resolved and closed lists
+    walked the received-at index past every newer case of another status to fill a page (at a
+    million cases 157 ms for the first page of the closed ones, which are the oldest; 0.6 ms
+    along this index). Statistics too, where the planner has them for the others."""
+    database.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "case_status_received_at_id" '
+        'ON "case" ("status", "received_at", "id")'
+    )
+    if isinstance(database, peewee.PostgresqlDatabase):
+        return
+    if database.execute_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+    ).fetchone():
+        database.execute_sql('ANALYZE "case_status_received_at_id"')
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -1115,6 +1132,7 @@ MIGRATIONS: list[Migration] = [
     _audit_actor_index,
     _history_trigrams,
     _full_text_on_change,
+    _history_status_index,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 if LATEST_VERSION != SCHEMA_VERSION:  # pragma: no cover - caught by the first test that runs

@@ -227,6 +227,7 @@ class Case(BaseModel):
             (("is_open", "assignee"), False),
             (("client", "is_open"), False),
             (("received_at", "id"), False),  # the history, newest first
+            (("status", "received_at", "id"), False),  # and by status (resolved, closed)
             # One client's cases, most urgent first (the client API's list).
             (("client", "is_open", "response_due"), False),
             (("client", "is_open", "resolution_due"), False),
