@@ -21,6 +21,7 @@ from wzdesk.core.query import (
     TextTerm,
     check_query,
     describe,
+    due_at_least,
     parse_query,
     requires_ticking,
 )
@@ -163,3 +164,22 @@ def test_a_due_term_at_the_top_level_means_every_match_is_ticking(text: str, tic
     """The search reads only the paused cases whose response target runs when every match
     has a running timer (``requires_ticking``)."""
     assert requires_ticking(parse_query(text).where) is ticking
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("due:>2h", [7200]),
+        ("due:>=30m sev:major", [1800]),
+        ("due:>1h due:>=2h", [3600, 7200]),
+        ("due:<2h", []),
+        ("due:>2h OR sev:major", []),  # a match need not be due later
+        ("-due:<2h", []),
+        ("", []),
+    ],
+)
+def test_the_later_due_terms_at_the_top_level_bound_every_match(
+    text: str, seconds: list[int]
+) -> None:
+    """The search starts its walk of the running cases at the horizon (``due_at_least``)."""
+    assert due_at_least(parse_query(text).where) == seconds

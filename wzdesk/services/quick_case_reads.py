@@ -33,7 +33,6 @@ from wzdesk.core.query import (
     excludes_paused,
     holds_text,
     parse_query,
-    requires_at_risk,
 )
 from wzdesk.core.refs import ref_text
 from wzdesk.core.text import clean
@@ -106,10 +105,11 @@ def quick_case_list(
                 lambda chunk: quick_cases.urgency_rows(reader, chunk),
             )
         elif query.sort in ((), _DUE_FIRST):
-            # The paused ones are read apart, by time left (search_ids); nothing running at
-            # risk is due before now, and the walk starts there.
+            # The paused ones are read apart, by time left (search_ids); nothing running that
+            # matches is due before due_from, and the walk starts there.
             running = quick_cases.running(condition)
-            due_from = quick_query.stored_instant(now) if requires_at_risk(query.where) else None
+            start = urgency.running_due_from(query.where, now, book)
+            due_from = None if start is None else quick_query.stored_instant(start)
             none_paused = excludes_paused(query.where)
             ids = urgency.first_in_order(
                 lambda count: _first(reader, count, running, due_from),

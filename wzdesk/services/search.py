@@ -31,7 +31,6 @@ from wzdesk.core.query import (
     excludes_paused,
     holds_text,
     parse_query,
-    requires_at_risk,
     requires_ticking,
 )
 from wzdesk.core.sla import Severity
@@ -502,7 +501,7 @@ def _first_open(
 
     ``running``: ``condition`` leaves out the paused cases (read apart by their frozen time
     left, ``urgency.first_in_order``); the walk is then of ``case_running_next_due``, from
-    ``due_from`` on when no running match falls due before it (``query.requires_at_risk``)."""
+    ``due_from`` on when no running match falls due before it (``urgency.running_due_from``)."""
     due = queries.running_next_due() if running else queries.open_next_due()
     walk = _both(Case.is_open, condition)  # bare is_open: the index's own condition
     if running and due_from is not None:
@@ -727,8 +726,8 @@ def search_ids(
             return _sorted_ids(_both(_listed(met), condition), (), count, 0)
         if streamable and within is None:
             assert more is not None
-            # Nothing running at risk is due before now: the walk starts there.
-            due_from = ctx.now if requires_at_risk(parsed.where) else None
+            # Nothing running that matches is due before due_from: the walk starts there.
+            due_from = urgency.running_due_from(parsed.where, ctx.now, ctx.book)
             return _most_urgent(condition, more, running=paused is not None, due_from=due_from)
         return _sorted_ids(
             condition if paused is None else _both(Case.is_open, condition), (), count, 0

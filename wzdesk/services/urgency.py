@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from wzdesk.core.calendar import BusinessCalendar
+from wzdesk.core.query import Node, due_at_least, requires_at_risk
 from wzdesk.core.sla import Severity
 from wzdesk.services.policy_book import PolicyBook
 from wzdesk.store.stored_values import epoch_from_db
@@ -221,3 +222,15 @@ def first_in_order(
             window = 4 * len(ids)
         if paused_edge == edge:
             paused_window = 4 * len(held)
+
+
+def running_due_from(node: Node | None, now: datetime, book: PolicyBook) -> datetime | None:
+    """The instant before which no running match of a query falls due, where the query says
+    one: ``now`` for ``at-risk`` (at risk is not yet overdue), the horizon of a ``due:>X``
+    (the earliest of its horizons when severities' calendars differ: each match is due after
+    its own). The walks of the running cases start there (the search, the quick path), not at
+    the most overdue case."""
+    starts = [now] if requires_at_risk(node) else []
+    for seconds in due_at_least(node):
+        starts.append(min(book.due_horizons(now, seconds)))
+    return max(starts) if starts else None
