@@ -258,10 +258,12 @@ def history_page(query: HistoryQuery, offset: int = 0, limit: int = PAGE_SIZE) -
     offset = max(0, min(offset, (max(total, 1) - 1) // limit * limit))
     newest: peewee.ColumnBase = Case.received_at
     where = _where(query, scope, None if text is None else text.walked, counting=False)
-    # A status alone is read along its own index (the open cases are the newest: the walk
-    # finds them at once), however few match.
-    narrowed = text is not None or scope.client_id is not None or scope.contact_ids is not None
-    few = narrowed and total <= FEW_MATCHES
+    # Resolved or closed alone is read along its own index, however few match. A few open
+    # cases are sorted like any other few matches: one of them may be years old, and the
+    # walk along the received-at index would pass every case since.
+    unscoped = text is None and scope.client_id is None and scope.contact_ids is None
+    own_index = unscoped and query.status in ("resolved", "closed")
+    few = counting_where is not None and total <= FEW_MATCHES and not own_index
     if few:  # the case table alone: joined, SQLite read the cases client by client
         newest = peewee.fn.COALESCE(Case.received_at, Case.received_at)
         where = counting_where
