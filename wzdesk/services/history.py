@@ -19,6 +19,7 @@ from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Status, phone_digits
 from wzdesk.services.directory import find_contact, get_client
 from wzdesk.store.database import db
+from wzdesk.store.fulltext import is_postgres
 from wzdesk.store.models import Case, Client, Contact, User
 from wzdesk.store.substring import ref_or_summary_contains, trigram_ids
 
@@ -317,7 +318,7 @@ def _unindexed(column: peewee.ForeignKeyField) -> peewee.ColumnBase:
     in the WHERE clause or in a join (the page's case gives its client's id, not the other
     way round). PostgreSQL's as it is: it weighs the plans by its statistics, which "+ 0"
     would blind (it then expected 10 of a contact's 16,743 cases and sorted every case)."""
-    if isinstance(db.obj, peewee.PostgresqlDatabase):
+    if is_postgres():
         return column
     return column + 0
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import peewee
 
 from wzdesk.store.database import db
+from wzdesk.store.fulltext import is_postgres
 from wzdesk.store.models import Case
 
 #: The FTS5 table migration 24 creates on SQLite.
@@ -55,7 +56,7 @@ def trigram_ids(text: str) -> peewee.SelectBase | None:
 def _has_trigram_table() -> bool:
     """Whether this SQLite database holds the trigram table (one look-up in its catalogue:
     a database made by an older SQLite has none)."""
-    if isinstance(db.obj, peewee.PostgresqlDatabase):
+    if is_postgres():
         return False  # its index serves the ILIKE itself
     row = db.execute_sql(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TRIGRAM_TABLE,)
