@@ -23,6 +23,7 @@ from wzdesk.core.query import (
     describe,
     due_at_least,
     parse_query,
+    requires_paused,
     requires_ticking,
 )
 
@@ -183,3 +184,20 @@ def test_the_later_due_terms_at_the_top_level_bound_every_match(
 ) -> None:
     """The search starts its walk of the running cases at the horizon (``due_at_least``)."""
     assert due_at_least(parse_query(text).where) == seconds
+
+
+@pytest.mark.parametrize(
+    ("text", "paused"),
+    [
+        ("is:paused", True),
+        ("is:paused sev:major at-risk", True),
+        ("sev:critical is:paused", True),
+        ("is:paused OR sev:minor", False),  # a match need not be paused
+        ("-is:paused", False),
+        ("at-risk", False),
+        ("", False),
+    ],
+)
+def test_is_paused_at_the_top_level_means_every_match_is_paused(text: str, paused: bool) -> None:
+    """The search then reads the paused cases' stream alone (``requires_paused``)."""
+    assert requires_paused(parse_query(text).where) is paused

@@ -367,6 +367,55 @@ def test_the_flags_page_reads_the_queues_index(
     reader.close()
 
 
+def test_a_query_of_paused_cases_reads_neither_the_running_nor_the_done_walk(
+    demo_desk: list[int], clock: FixedClock, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``is:paused`` at the top level: neither path walks the running or the done cases (on
+    PostgreSQL the running walk found none and the planner then read every open case), and
+    the page is the page of the same query written so that they are walked (``is:paused``
+    under an OR), on both paths, at instants across two days."""
+    from wzdesk.services import quick_case_reads
+    from wzdesk.store import quick_cases
+
+    walked: list[str] = []
+
+    def recording(module: Any, name: str) -> None:
+        real = getattr(module, name)
+
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            walked.append(name)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, recorded)
+
+    recording(search, "_most_urgent")
+    recording(search, "_first_done")
+    recording(quick_case_reads, "_first")
+    recording(quick_cases, "first_done")
+    quick = not database_url.startswith("postgresql")
+    for hours in (0, 5, 26, 48):
+        now = clock.now() + timedelta(hours=hours)
+        context = search.context(now, "sam")
+        for shortcut, reference in (
+            ("is:paused", "(is:paused OR is:paused)"),
+            ("is:paused sev:minor", "sev:minor (is:paused OR is:paused)"),
+        ):
+            walked.clear()
+            page = search.search_ids(shortcut, context, 40)
+            quick_page = quick_case_list(database_url, "sam", now, 40, 41, None, shortcut)
+            assert walked == []
+            assert page == search.search_ids(reference, context, 40)
+            assert "_most_urgent" in walked  # the reference walks the running cases
+            assert page
+            if quick:
+                assert quick_page is not None
+                expected = quick_case_list(database_url, "sam", now, 40, 41, None, reference)
+                assert "_first" in walked
+                assert expected is not None and quick_page.rows == expected.rows
+            else:
+                assert quick_page is None
+
+
 def test_a_query_that_leaves_out_the_paused_cases_reads_no_paused_walk(
     demo_desk: list[int], clock: FixedClock, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -101,3 +101,39 @@ def test_the_demo_has_paused_cases_that_sql_would_misplace(
     assert any(
         p.next_due < r.next_due and p.urgency(now) > r.urgency(now) for p in paused for r in running
     )
+
+
+@pytest.mark.parametrize("query", ["is:paused", "is:paused sev:minor", "is:paused OR sev:minor"])
+def test_a_paused_only_query_reads_the_paused_stream_alone(
+    demo_desk: None, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """With ``is:paused`` at the top level no running or done case can match, so neither
+    stream is read (on PostgreSQL the running walk found none and the planner's plan then
+    read every open case); the answer is still the console's order."""
+    paused_only = not query.endswith("OR sev:minor")
+    later = FixedClock(clock.now() + timedelta(days=2))  # paused cases SQL would misplace
+    ctx = search.context(later.now(), "kim")
+    expected = search.search_ids(query, ctx, None)
+    read: list[str] = []
+    for name in ("_most_urgent", "_first_done"):
+        real = getattr(search, name)
+
+        def recorded(
+            *args: object, _real: Callable[..., object] = real, _name: str = name, **kwargs: object
+        ) -> object:
+            read.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(search, name, recorded)
+    for limit in (1, 5, 40):
+        assert search.search_ids(query, ctx, limit) == expected[:limit]
+    assert bool(read) is not paused_only, read
+    if paused_only:
+        queue = QueueSnapshot(load_policy_book(), later)
+        queue.load_all()
+        minor = "sev:minor" in query
+        assert expected == [
+            row.case_id
+            for row in queue.ordered
+            if row.paused_since is not None and (not minor or row.severity is Severity.MINOR)
+        ]

@@ -481,6 +481,16 @@ def requires_at_risk(node: Node | None) -> bool:
     return any(isinstance(item, SlaTerm) and item.kind == "at_risk" for item in items)
 
 
+def requires_paused(node: Node | None) -> bool:
+    """Whether every match is paused: ``is:paused`` stands at the query's top level. A paused
+    case is open and has a frozen time left, so no match is among the running cases or the
+    done ones: the search reads the paused cases' stream alone. (On PostgreSQL its probe of
+    the running cases found none, and the planner's plan then read every open case to be
+    sure: 124 ms of ``is:paused sev:major at-risk``'s 150 ms at a million cases.)"""
+    items = node.items if isinstance(node, And) else (node,)
+    return any(isinstance(item, SlaTerm) and item.kind == "paused" for item in items)
+
+
 def holds_text(node: Node | None) -> bool:
     """Whether free text appears anywhere in the query (the full-text index answers it)."""
     match node:

@@ -33,6 +33,7 @@ from wzdesk.core.query import (
     excludes_paused,
     holds_text,
     parse_query,
+    requires_paused,
 )
 from wzdesk.core.refs import ref_text
 from wzdesk.core.text import clean
@@ -111,8 +112,9 @@ def quick_case_list(
             start = urgency.running_due_from(query.where, now, book)
             due_from = None if start is None else quick_query.stored_instant(start)
             none_paused = excludes_paused(query.where)
+            only_paused = requires_paused(query.where)  # no running or done match
             ids = urgency.first_in_order(
-                lambda count: _first(reader, count, running, due_from),
+                lambda count: [] if only_paused else _first(reader, count, running, due_from),
                 asked,
                 book,
                 now,
@@ -120,7 +122,9 @@ def quick_case_list(
                 lambda count: (
                     [] if none_paused else quick_cases.paused_first(reader, count, condition)
                 ),
-                lambda count: quick_cases.first_done(reader, count, condition),
+                lambda count: (
+                    [] if only_paused else quick_cases.first_done(reader, count, condition)
+                ),
             )
         else:
             ids = quick_cases.sorted_ids(reader, asked, condition, quick_query.order(query.sort))

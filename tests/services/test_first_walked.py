@@ -1,0 +1,105 @@
+"""The probe of the running cases' index on PostgreSQL (``search._first_walked``).
+
+The planner misjudges how many open cases meet a condition on the due instants, so the search
+asks for the first entries of the index and judges the condition on them. At a million cases
+``due:<8h sev:major`` met 189 of the first 4,100 entries where 205 were wanted, and the
+planner's own plan then read every open case (207-234 ms). A second, longer probe finds them
+(31 ms). These tests shrink the probes to the 300-case demo desk and check both probes
+against the plain sorted answer, on both backends (the SQL is the same)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import peewee
+import pytest
+
+from wzdesk.core.clock import FixedClock
+from wzdesk.core.query import parse_query
+from wzdesk.services import search
+from wzdesk.services.demo import generate
+from wzdesk.store import queries
+from wzdesk.store.models import Case
+
+
+@pytest.fixture
+def demo_desk(database: peewee.Database, clock: FixedClock) -> None:
+    generate(clock, 300)
+
+
+def _condition(clock: FixedClock, text: str) -> Any:
+    query = parse_query(text)
+    ctx = search.context(clock.now(), "kim")
+    return search._scope(query) & search.compile_node(query.where, ctx)
+
+
+def _first_running(condition: Any, count: int) -> list[tuple[int, Any]]:
+    """The plain answer: every running open match, sorted by its due instant."""
+    due = queries.running_next_due()
+    rows = (
+        Case.select(Case.id, due)
+        .where(Case.is_open & Case.paused_left.is_null() & condition)
+        .order_by(due, Case.id)
+        .tuples()
+    )
+    return [(int(case_id), when) for case_id, when in rows][:count]
+
+
+def _walked(condition: Any, count: int) -> list[tuple[int, Any]] | None:
+    rows = search._first_walked(condition, count, running=True)
+    if rows is None:
+        return None
+    return sorted(((int(case_id), when) for case_id, when in rows), key=lambda r: (r[1], r[0]))
+
+
+@pytest.mark.usefixtures("demo_desk")
+def test_a_second_probe_finds_matches_the_first_entries_hold_too_few_of(
+    clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    condition = _condition(clock, "sev:critical")
+    running = _first_running(condition, 10_000)
+    entries = Case.select().where(Case.is_open & Case.paused_left.is_null()).count()
+    assert 6 <= len(running) < entries  # some running cases are critical, not all
+    count = len(running) // 2
+    first_length = count  # one entry per wanted match: too few of them are critical
+    monkeypatch.setattr(search, "_PROBE_PER_MATCH", 1)
+    monkeypatch.setattr(search, "_PROBE_MOST", first_length)
+    monkeypatch.setattr(search, "_PROBE_LONGEST", entries)
+    assert _walked(condition, count) == running[:count]
+    # the first probe alone does not find them (the case this test is about)
+    monkeypatch.setattr(search, "_PROBE_LONGEST", first_length)
+    assert _walked(condition, count) is None
+
+
+@pytest.mark.usefixtures("demo_desk")
+def test_no_second_probe_when_the_share_found_says_it_would_not_reach(
+    clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Too rare among the first entries (``assignee:me``, a few hundred of 100,000 open): the
+    planner's plan, which the caller then asks for, is the better one."""
+    condition = _condition(clock, "sev:critical")
+    running = _first_running(condition, 10_000)
+    count = len(running)
+    due = queries.running_next_due()
+    entries = [
+        int(case_id)
+        for (case_id,) in Case.select(Case.id)
+        .where(Case.is_open & Case.paused_left.is_null())
+        .order_by(due, Case.id)
+        .tuples()
+    ]
+    first_length = entries.index(running[0][0]) + 1  # the first probe finds one match
+    share_says = first_length * count  # entries the share of one in first_length needs
+    monkeypatch.setattr(search, "_PROBE_PER_MATCH", len(entries))  # the first probe: ...
+    monkeypatch.setattr(search, "_PROBE_MOST", first_length)  # ... this long
+    monkeypatch.setattr(search, "_PROBE_LONGEST", share_says // 2 - 1)
+    probes: list[str] = []
+    real = search._raw_sql
+
+    def recorded(sql: str, params: Any) -> Any:
+        probes.append(sql)
+        return real(sql, params)
+
+    monkeypatch.setattr(search, "_raw_sql", recorded)
+    assert _walked(condition, count) is None
+    assert len(probes) == 1
