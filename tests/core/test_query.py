@@ -25,6 +25,7 @@ from wzdesk.core.query import (
     parse_query,
     requires_paused,
     requires_ticking,
+    severities_required,
 )
 
 
@@ -201,3 +202,24 @@ def test_the_later_due_terms_at_the_top_level_bound_every_match(
 def test_is_paused_at_the_top_level_means_every_match_is_paused(text: str, paused: bool) -> None:
     """The search then reads the paused cases' stream alone (``requires_paused``)."""
     assert requires_paused(parse_query(text).where) is paused
+
+
+@pytest.mark.parametrize(
+    ("text", "severities"),
+    [
+        ("sev:major status:resolved", {"major"}),
+        ("(sev:major OR sev:minor) status:closed", {"major", "minor"}),
+        ("sev:major (sev:major OR sev:minor)", {"major"}),
+        ("sev:major sev:minor", set()),  # no case is both
+        ("sev:major OR status:closed", None),  # a match need not be major
+        ("-sev:major", None),
+        ("(sev:major OR status:new)", None),
+        ("", None),
+    ],
+)
+def test_the_severities_at_the_top_level_bound_every_match(
+    text: str, severities: set[str] | None
+) -> None:
+    """The walk of the done cases starts at the first of them (``severities_required``)."""
+    found = severities_required(parse_query(text).where)
+    assert found == (None if severities is None else frozenset(severities))

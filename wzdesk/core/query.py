@@ -491,6 +491,28 @@ def requires_paused(node: Node | None) -> bool:
     return any(isinstance(item, SlaTerm) and item.kind == "paused" for item in items)
 
 
+def severities_required(node: Node | None) -> frozenset[str] | None:
+    """The severities every match has, where the query's top level says (``sev:major``, or
+    an OR of severities only, as ``--severity major --severity minor`` writes it); None when
+    it does not. The walk of the done cases starts at the first of them, past the others."""
+    items = node.items if isinstance(node, And) else (node,)
+    required: frozenset[str] | None = None
+    for item in items:
+        named = _severities(item)
+        if named is not None:
+            required = named if required is None else required & named
+    return required
+
+
+def _severities(item: Node | None) -> frozenset[str] | None:
+    match item:
+        case FieldTerm("severity", value):
+            return frozenset({value})
+        case Or(items) if all(isinstance(i, FieldTerm) and i.field == "severity" for i in items):
+            return frozenset(i.value for i in items if isinstance(i, FieldTerm))
+    return None
+
+
 def holds_text(node: Node | None) -> bool:
     """Whether free text appears anywhere in the query (the full-text index answers it)."""
     match node:

@@ -34,6 +34,7 @@ from wzdesk.core.query import (
     holds_text,
     parse_query,
     requires_paused,
+    severities_required,
 )
 from wzdesk.core.refs import ref_text
 from wzdesk.core.text import clean
@@ -113,6 +114,7 @@ def quick_case_list(
             due_from = None if start is None else quick_query.stored_instant(start)
             none_paused = excludes_paused(query.where)
             only_paused = requires_paused(query.where)  # no running or done match
+            severities = severities_required(query.where)  # where the done walk starts
             ids = urgency.first_in_order(
                 lambda count: [] if only_paused else _first(reader, count, running, due_from),
                 asked,
@@ -123,7 +125,9 @@ def quick_case_list(
                     [] if none_paused else quick_cases.paused_first(reader, count, condition)
                 ),
                 lambda count: (
-                    [] if only_paused else quick_cases.first_done(reader, count, condition)
+                    []
+                    if only_paused
+                    else quick_cases.first_done(reader, count, condition, severities)
                 ),
             )
         else:

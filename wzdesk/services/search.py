@@ -8,7 +8,7 @@ over cases. Free text goes through the full-text index (``store/fulltext.py``).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any, cast
 
@@ -33,6 +33,7 @@ from wzdesk.core.query import (
     parse_query,
     requires_paused,
     requires_ticking,
+    severities_required,
 )
 from wzdesk.core.sla import Severity
 from wzdesk.core.values import Value
@@ -40,7 +41,7 @@ from wzdesk.services import urgency
 from wzdesk.services.case_filter import CaseFilter, flags_query
 from wzdesk.services.directory import get_user
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
-from wzdesk.store import fts_sql, fulltext, queries
+from wzdesk.store import done_order, fts_sql, fulltext, queries
 from wzdesk.store.database import db
 from wzdesk.store.models import Case, Client, Contact, User
 
@@ -584,11 +585,40 @@ def _raw_sql(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     return cast(list[tuple[Any, ...]], db.execute_sql(sql, params).fetchall())
 
 
-def _first_done(condition: Cond, count: int | None) -> list[int]:
+def _first_done(
+    condition: Cond, count: int | None, severities: Collection[str] | None = None
+) -> list[int]:
     """The first ``count`` cases meeting ``condition`` that are done (resolved; closed too
-    with ``is:all``), in urgency order: what follows the open ones (all, for None)."""
+    with ``is:all``), in urgency order: what follows the open ones (all, for None).
+
+    Read from the first entries of the done cases' own indexes when enough of them match
+    (:func:`_done_walked`; ``severities``: those every match has, where the query says);
+    else the planner's plan, which uses the other indexes for a narrow condition (one
+    assignee's closed cases) and sorts the matches."""
+    if count is not None:
+        found = _done_walked(condition, count, severities)
+        if found is not None:
+            listed = Case.select(Case.id).where(_listed(found)).order_by(*_order(()))
+            return _ids(listed.limit(count))
     done = _both(Case.is_open == False, condition)  # noqa: E712
     return _ids(Case.select(Case.id).where(done).order_by(*_order(())).limit(count))
+
+
+def _done_walked(
+    condition: Cond, count: int, severities: Collection[str] | None
+) -> list[int] | None:
+    """:func:`wzdesk.store.done_order.first_found` over Peewee's connection: the ids of at
+    least the first ``count`` done cases meeting ``condition``, or None. (SQLite's planner
+    sorted all 629,000 closed cases of a million for a page under 51 rows, ``case list
+    --status closed`` 2.0 s, where it walked an index in the search's order for 51 and
+    more; PostgreSQL sorted them for every page, 0.3 s.)"""
+    meets = peewee.Case(None, [(condition, 1)], 0)
+
+    def read(where: str, order: str, length: int) -> list[tuple[Any, ...]]:
+        walk = Case.select(Case.id, meets).where(peewee.SQL(where))
+        return _raw(walk.order_by(peewee.SQL(order)).limit(length))
+
+    return done_order.first_found(read, count, severities, fulltext.is_postgres())
 
 
 def _urgent_with_text(
@@ -715,6 +745,7 @@ def search_ids(
         condition = _both(condition, Case.paused_left.is_null())
         none_paused = excludes_paused(parsed.where)
         only_paused = requires_paused(parsed.where)
+        severities = severities_required(parsed.where)
 
         ticking = requires_ticking(parsed.where)
 
@@ -722,7 +753,7 @@ def search_ids(
             return [] if none_paused else _paused_first(whole, count, ticking)
 
         def done(count: int | None) -> list[int]:
-            return [] if only_paused else _first_done(whole, count)
+            return [] if only_paused else _first_done(whole, count, severities)
 
     def first(count: int | None) -> list[int]:
         """At least the first ``count`` matches in SQL's urgency order (stored instants)."""

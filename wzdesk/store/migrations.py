@@ -28,6 +28,7 @@ from wzdesk.core.calendar import DEFAULT_WEEK, DEFAULT_ZONE
 from wzdesk.core.case_sla import RESPONSE_RUNNING, paused_left
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.sla import DEFAULT_AT_RISK_RATIO, DEFAULT_TARGETS, Severity
+from wzdesk.store import done_order
 from wzdesk.store.calendar_rows import BEGINNING, built_policies
 from wzdesk.store.fields import IsoDateField, UTCDateTimeField
 from wzdesk.store.location import DatabaseTarget
@@ -1106,6 +1107,18 @@ def _history_status_index(database: peewee.Database) -> None:
         _analyze_where_analyzed(database, "case_status_received_at_id")
 
 
+def _done_order_index(database: peewee.Database) -> None:
+    """Index the done cases in the search's order (:mod:`wzdesk.store.done_order`): a list of
+    resolved or closed cases, most urgent first, sorted every match for its first page (at a
+    million cases ``case list --status closed`` 2.0 s on SQLite, 0.3 s on PostgreSQL).
+    Statistics too, where the planner has them for the others."""
+    postgres = isinstance(database, peewee.PostgresqlDatabase)
+    for statement in done_order.index_statements(postgres):
+        database.execute_sql(statement)
+    if not postgres:
+        _analyze_where_analyzed(database, done_order.TIMED_INDEX, done_order.MET_INDEX)
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -1134,6 +1147,7 @@ MIGRATIONS: list[Migration] = [
     _history_trigrams,
     _full_text_on_change,
     _history_status_index,
+    _done_order_index,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 if LATEST_VERSION != SCHEMA_VERSION:  # pragma: no cover - caught by the first test that runs

@@ -20,9 +20,10 @@ Only the default listing is here: a filter, a query or ``--as`` takes the ordina
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
+from wzdesk.store import done_order
 from wzdesk.store.quick_query import URGENCY_ORDER, Where
 from wzdesk.store.quick_read import QuickReader, Record, listed_ids, records
 from wzdesk.store.stored_values import instant_from_db
@@ -150,10 +151,28 @@ def paused_first(
     return [(int(case_id), float(left)) for case_id, left in rows]
 
 
-def first_done(reader: QuickReader, count: int | None, condition: Where = LISTED) -> list[int]:
+def first_done(
+    reader: QuickReader,
+    count: int | None,
+    condition: Where = LISTED,
+    severities: Collection[str] | None = None,
+) -> list[int]:
     """``search._first_done``: the first ``count`` done cases meeting ``condition`` (resolved;
-    closed too when it allows them), most urgent first (all, for None)."""
+    closed too when it allows them), most urgent first (all, for None); from the first
+    entries of their own indexes when enough match (``done_order.first_found``)."""
     sql, params = condition
+    if count is not None:
+
+        def read(where: str, order: str, length: int) -> Sequence[Sequence[Any]]:
+            return reader.rows(
+                f'SELECT id, CASE WHEN {sql} THEN 1 ELSE 0 END FROM "case" WHERE {where} '
+                f"ORDER BY {order} LIMIT {int(length)}",
+                params,
+            )
+
+        found = done_order.first_found(read, count, severities, False)
+        if found is not None:
+            return sorted_ids(reader, count, (f"id IN {listed_ids(found)}", ()))
     limit = "" if count is None else f" LIMIT {int(count)}"
     return _ids(
         reader.rows(
