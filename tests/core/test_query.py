@@ -22,6 +22,8 @@ from wzdesk.core.query import (
     check_query,
     describe,
     due_at_least,
+    judges_due_instants,
+    names_one_party,
     parse_query,
     requires_paused,
     requires_ticking,
@@ -223,3 +225,29 @@ def test_the_severities_at_the_top_level_bound_every_match(
     """The walk of the done cases starts at the first of them (``severities_required``)."""
     found = severities_required(parse_query(text).where)
     assert found == (None if severities is None else frozenset(severities))
+
+
+@pytest.mark.parametrize(
+    ("text", "timed", "one_party"),
+    [
+        ("due:<8h sev:major", True, False),
+        ("breached:any", True, False),
+        ("at-risk client:TML", True, True),
+        ("is:paused", True, False),
+        ("at-risk OR sev:major", False, False),  # under an OR: a match need not be
+        ("sev:critical", False, False),
+        ("assignee:none at-risk", True, False),  # nobody
+        ("assignee:kim", False, True),
+        ("contact:ana@acme.example", False, True),
+        ("-client:TML", False, False),
+        ("", False, False),
+    ],
+)
+def test_what_the_walk_of_the_due_order_asks_of_a_query(
+    text: str, timed: bool, one_party: bool
+) -> None:
+    """``judges_due_instants``: the planner misjudges these, and the search walks the due
+    order further; ``names_one_party``: one party's index serves these."""
+    where = parse_query(text).where
+    assert judges_due_instants(where) is timed
+    assert names_one_party(where) is one_party
