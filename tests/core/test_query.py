@@ -25,6 +25,7 @@ from wzdesk.core.query import (
     judges_due_instants,
     names_one_party,
     parse_query,
+    requires_done,
     requires_paused,
     requires_ticking,
     severities_required,
@@ -251,3 +252,22 @@ def test_what_the_walk_of_the_due_order_asks_of_a_query(
     where = parse_query(text).where
     assert judges_due_instants(where) is timed
     assert names_one_party(where) is one_party
+
+
+@pytest.mark.parametrize(
+    ("text", "done"),
+    [
+        ("status:closed", True),
+        ("status:resolved sev:major", True),
+        ("(status:resolved OR status:closed) is:all", True),
+        ("status:closed OR sev:major", False),
+        ("(status:closed OR status:open)", False),
+        ("-status:open", False),
+        ("status:open", False),
+        ("status:closed status:open", False),  # no case: nothing to walk either way
+        ("", False),
+    ],
+)
+def test_done_statuses_at_the_top_level_mean_no_open_match(text: str, done: bool) -> None:
+    """The search then reads the done cases alone (``requires_done``)."""
+    assert requires_done(parse_query(text).where) is done

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import peewee
 import pytest
@@ -41,3 +43,21 @@ def run_case_list(url: str, *words: str) -> tuple[str, bool]:
         [sys.executable, "-c", program], capture_output=True, text=True, check=True
     )
     return done.stdout, done.stderr.splitlines()[-1] == "True"
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Callable[[Any, str], None]]:
+    """``(called, record)``: ``record(module, name)`` wraps that function so that each call
+    appends its name to ``called`` (which walks a search read)."""
+    called: list[str] = []
+
+    def record(module: Any, name: str) -> None:
+        real = getattr(module, name)
+
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            called.append(name)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, recorded)
+
+    return called, record

@@ -11,6 +11,7 @@ desk fixture at the first pages' edges.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -368,7 +369,10 @@ def test_the_flags_page_reads_the_queues_index(
 
 
 def test_a_query_of_paused_cases_reads_neither_the_running_nor_the_done_walk(
-    demo_desk: list[int], clock: FixedClock, database_url: str, monkeypatch: pytest.MonkeyPatch
+    demo_desk: list[int],
+    clock: FixedClock,
+    database_url: str,
+    calls: tuple[list[str], Callable[[Any, str], None]],
 ) -> None:
     """``is:paused`` at the top level: neither path walks the running or the done cases (on
     PostgreSQL the running walk found none and the planner then read every open case), and
@@ -377,17 +381,7 @@ def test_a_query_of_paused_cases_reads_neither_the_running_nor_the_done_walk(
     from wzdesk.services import quick_case_reads
     from wzdesk.store import quick_cases
 
-    walked: list[str] = []
-
-    def recording(module: Any, name: str) -> None:
-        real = getattr(module, name)
-
-        def recorded(*args: Any, **kwargs: Any) -> Any:
-            walked.append(name)
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(module, name, recorded)
-
+    walked, recording = calls
     recording(search, "_most_urgent")
     recording(search, "_first_done")
     recording(quick_case_reads, "_first")

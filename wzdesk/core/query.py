@@ -518,20 +518,35 @@ def severities_required(node: Node | None) -> frozenset[str] | None:
     """The severities every match has, where the query's top level says (``sev:major``, or
     an OR of severities only, as ``--severity major --severity minor`` writes it); None when
     it does not. The walk of the done cases starts at the first of them, past the others."""
+    return values_required(node, "severity")
+
+
+def requires_done(node: Node | None) -> bool:
+    """Whether every match is resolved or closed (``status:closed``, ``--status resolved``):
+    no open case can match, and the search reads the done cases alone. (Asked for a page of
+    1,200, the open cases' sort read all 629,000 closed cases on SQLite to find none open:
+    1.7 s at a million cases.)"""
+    statuses = values_required(node, "status")
+    return statuses is not None and bool(statuses) and statuses <= {"resolved", "closed"}
+
+
+def values_required(node: Node | None, field: str) -> frozenset[str] | None:
+    """The values of ``field`` every match has, where the query's top level says (a term, or
+    an OR of that field's terms only); None when it does not."""
     items = node.items if isinstance(node, And) else (node,)
     required: frozenset[str] | None = None
     for item in items:
-        named = _severities(item)
+        named = _values(item, field)
         if named is not None:
             required = named if required is None else required & named
     return required
 
 
-def _severities(item: Node | None) -> frozenset[str] | None:
+def _values(item: Node | None, field: str) -> frozenset[str] | None:
     match item:
-        case FieldTerm("severity", value):
+        case FieldTerm(name, value) if name == field:
             return frozenset({value})
-        case Or(items) if all(isinstance(i, FieldTerm) and i.field == "severity" for i in items):
+        case Or(items) if all(isinstance(i, FieldTerm) and i.field == field for i in items):
             return frozenset(i.value for i in items if isinstance(i, FieldTerm))
     return None
 

@@ -33,6 +33,7 @@ from wzdesk.core.query import (
     excludes_paused,
     holds_text,
     parse_query,
+    requires_done,
     requires_paused,
     severities_required,
 )
@@ -114,15 +115,20 @@ def quick_case_list(
             due_from = None if start is None else quick_query.stored_instant(start)
             none_paused = excludes_paused(query.where)
             only_paused = requires_paused(query.where)  # no running or done match
+            only_done = requires_done(query.where)  # no open match
             severities = severities_required(query.where)  # where the done walk starts
             ids = urgency.first_in_order(
-                lambda count: [] if only_paused else _first(reader, count, running, due_from),
+                lambda count: (
+                    [] if only_paused or only_done else _first(reader, count, running, due_from)
+                ),
                 asked,
                 book,
                 now,
                 lambda chunk: quick_cases.urgency_rows(reader, chunk),
                 lambda count: (
-                    [] if none_paused else quick_cases.paused_first(reader, count, condition)
+                    []
+                    if none_paused or only_done
+                    else quick_cases.paused_first(reader, count, condition)
                 ),
                 lambda count: (
                     []

@@ -33,6 +33,7 @@ from wzdesk.core.query import (
     judges_due_instants,
     names_one_party,
     parse_query,
+    requires_done,
     requires_paused,
     requires_ticking,
     severities_required,
@@ -757,6 +758,7 @@ def search_ids(
     paused: urgency.PausedStream | None = None
     done: urgency.DoneStream | None = None
     only_paused = False  # every match is in the paused stream (is:paused)
+    only_done = False  # every match is resolved or closed (status:closed)
     if within is None and not few and not holds_text(parsed.where):
         whole = condition
         # Open cases only (the done ones are a stream of their own): the walks add is_open
@@ -766,12 +768,13 @@ def search_ids(
         condition = _both(condition, Case.paused_left.is_null())
         none_paused = excludes_paused(parsed.where)
         only_paused = requires_paused(parsed.where)
+        only_done = requires_done(parsed.where)
         severities = severities_required(parsed.where)
 
         ticking = requires_ticking(parsed.where)
 
         def paused(count: int | None) -> list[tuple[int, float]]:
-            return [] if none_paused else _paused_first(whole, count, ticking)
+            return [] if none_paused or only_done else _paused_first(whole, count, ticking)
 
         def done(count: int | None) -> list[int]:
             return [] if only_paused else _first_done(whole, count, severities)
@@ -779,8 +782,8 @@ def search_ids(
     def first(count: int | None) -> list[int]:
         """At least the first ``count`` matches in SQL's urgency order (stored instants)."""
         nonlocal asked, met
-        if only_paused:
-            return []  # every match is in the paused cases' stream
+        if only_paused or only_done:
+            return []  # every match is in the paused cases' stream, or the done ones
         streamable = count is not None and count <= urgency.STREAMED_UP_TO and not few
         # A longer window costs the index walks below little, while each round may cost the
         # same whatever its length (a free-text condition, or a plan PostgreSQL misjudges:
