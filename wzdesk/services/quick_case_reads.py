@@ -32,6 +32,7 @@ from wzdesk.core.query import (
     SortKey,
     excludes_paused,
     holds_text,
+    names_one_party,
     parse_query,
     requires_done,
     requires_paused,
@@ -117,6 +118,7 @@ def quick_case_list(
             only_paused = requires_paused(query.where)  # no running or done match
             only_done = requires_done(query.where)  # no open match
             severities = severities_required(query.where)  # where the done walk starts
+            walk_done = not names_one_party(query.where)  # else the party's index serves
             ids = urgency.first_in_order(
                 lambda count: (
                     [] if only_paused or only_done else _first(reader, count, running, due_from)
@@ -133,7 +135,7 @@ def quick_case_list(
                 lambda count: (
                     []
                     if only_paused
-                    else quick_cases.first_done(reader, count, condition, severities)
+                    else quick_cases.first_done(reader, count, condition, severities, walk_done)
                 ),
             )
         else:

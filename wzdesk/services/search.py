@@ -538,7 +538,7 @@ _PROBE_PER_MATCH = 20
 _PROBE_MOST = 5000
 #: ... and, when that first probe found some matches but too few and the query tests the
 #: due instants (``timed``: a top-level ``due:``, ``at-risk`` or ``breached:``, which the
-#: planner misjudges, ``core.query.judges_due_instants``),
+#: planner misjudges: ``core.query.judges_due_instants``),
 #: once more, twice as far as their share says the wanted ones lie, up to this many entries.
 #: The walk stops at the last match it wants. The first entries are the most overdue, where
 #: some matches are rarer than further on: 47 critical cases due within four hours among the
@@ -608,16 +608,22 @@ def _raw_sql(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
 
 
 def _first_done(
-    condition: Cond, count: int | None, severities: Collection[str] | None = None
+    condition: Cond,
+    count: int | None,
+    severities: Collection[str] | None = None,
+    walk: bool = False,
 ) -> list[int]:
     """The first ``count`` cases meeting ``condition`` that are done (resolved; closed too
     with ``is:all``), in urgency order: what follows the open ones (all, for None).
 
-    Read from the first entries of the done cases' own indexes when enough of them match
-    (:func:`_done_walked`; ``severities``: those every match has, where the query says);
-    else the planner's plan, which uses the other indexes for a narrow condition (one
-    assignee's closed cases) and sorts the matches."""
-    if count is not None:
+    ``walk``: read from the first entries of the done cases' own indexes when enough of them
+    match (:func:`_done_walked`; ``severities``: those every match has, where the query
+    says); else, and without ``walk``, the planner's plan, which uses the other indexes for
+    a narrow condition (one client's or one assignee's closed cases) and sorts the matches.
+    Only the search's done stream walks: its query names no one party (whose index the
+    planner reads; on PostgreSQL a walk's every entry is a row fetched, and a small
+    client's matches may lie thousands of entries apart)."""
+    if walk and count is not None:
         found = _done_walked(condition, count, severities)
         if found is not None:
             listed = Case.select(Case.id).where(_listed(found)).order_by(*_order(()))
@@ -770,6 +776,7 @@ def search_ids(
         only_paused = requires_paused(parsed.where)
         only_done = requires_done(parsed.where)
         severities = severities_required(parsed.where)
+        walk_done = not names_one_party(parsed.where)  # else the party's index serves
 
         ticking = requires_ticking(parsed.where)
 
@@ -777,7 +784,7 @@ def search_ids(
             return [] if none_paused or only_done else _paused_first(whole, count, ticking)
 
         def done(count: int | None) -> list[int]:
-            return [] if only_paused else _first_done(whole, count, severities)
+            return [] if only_paused else _first_done(whole, count, severities, walk_done)
 
     def first(count: int | None) -> list[int]:
         """At least the first ``count`` matches in SQL's urgency order (stored instants)."""

@@ -156,12 +156,13 @@ def first_done(
     count: int | None,
     condition: Where = LISTED,
     severities: Collection[str] | None = None,
+    walk: bool = False,
 ) -> list[int]:
     """``search._first_done``: the first ``count`` done cases meeting ``condition`` (resolved;
-    closed too when it allows them), most urgent first (all, for None); from the first
-    entries of their own indexes when enough match (``done_order.first_found``)."""
+    closed too when it allows them), most urgent first (all, for None); with ``walk``, from
+    the first entries of their own indexes when enough match (``done_order.first_found``)."""
     sql, params = condition
-    if count is not None:
+    if walk and count is not None:
 
         def read(where: str, order: str, length: int) -> Sequence[Sequence[Any]]:
             return reader.rows(
