@@ -32,6 +32,8 @@ BIG_DESK_STATISTICS = [
     ("case", "snapshot_case_status", "1000000 166667"),
     # The history's resolved and closed lists (migration _history_status_index).
     ("case", "case_status_received_at_id", "1000000 166667 1 1"),
+    # The done cases in the search's order (migration _done_order_index), on the same desk.
+    ("case", "case_done_rank", "899689 224923 1"),
     ("case", "snapshot_case_contact_id", "1000000 16667"),
     ("case", "snapshot_case_client_id", "1000000 50000"),
     ("case", "snapshot_case_ref", "1000000 1"),
