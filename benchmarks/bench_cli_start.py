@@ -77,6 +77,11 @@ COMMANDS = {
     "audit": ["audit", "--limit", "20"],
     "backup list": ["backup", "list"],
     "case list --query": ["case", "list", "--query", "sev:major -is:paused", "--limit", "20"],
+    # done cases alone, most urgent first (their own indexes: schema 27)
+    "case list --status closed": ["case", "list", "--status", "closed", "--limit", "20"],
+    "case list --status resolved --severity minor": [
+        *("case", "list", "--status", "resolved", "--severity", "minor", "--limit", "20")
+    ],
     "view list": ["view", "list"],
     # free text in no case: the rarest word (the quick path lists its cases, none)
     "case list --query zeppelin": ["case", "list", "--query", "zeppelin", "--limit", "20"],

@@ -277,3 +277,113 @@ def test_open_day_targets_beside_business_hour_targets() -> None:
     assert days.response_due(Severity.CRITICAL, friday) == hours.response_due(
         Severity.CRITICAL, friday
     )
+
+
+#: Days around each zone's DST switches in the years before the table (2012-2024), for a desk
+#: that shows an old case's met timer after reading today's.
+OLD_DAYS = sorted(
+    {
+        switch.replace(year=year) + timedelta(days=k)
+        for switch in SWITCHES
+        for year in range(2012, 2025)
+        for k in range(-10, 11)
+    }
+)
+old_instants = st.builds(_instant, st.sampled_from(OLD_DAYS), st.integers(-24 * 60, 48 * 60))
+
+
+@SHAPES
+@given(
+    shapes(),
+    instants,
+    st.lists(
+        st.tuples(old_instants, st.integers(0, 90 * 1440).map(lambda m: m * 60)),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_old_spans_after_todays_table_match_reference(
+    pair: tuple[BusinessCalendar, ReferenceCalendar], now: int, asks: list[tuple[int, int]]
+) -> None:
+    """Short spans years before the table read side tables of their own (longer ones grow
+    the table back), both ways round; and the table then still answers around now."""
+    calendar, ref = pair
+    assert calendar.business_seconds_between(aware(now), aware(now + DAY_SECONDS)) == ref.between(
+        now, now + DAY_SECONDS
+    )
+    for a, span in asks:
+        b = a + span
+        assert calendar.business_seconds_between(aware(a), aware(b)) == ref.between(a, b)
+        assert calendar.business_seconds_between(aware(b), aware(a)) == ref.between(b, a)
+    assert calendar.add_business_seconds(aware(now), 7 * HOUR).timestamp() == ref.add(now, 7 * HOUR)
+    assert calendar.business_seconds_between(aware(now), aware(now + DAY_SECONDS)) == ref.between(
+        now, now + DAY_SECONDS
+    )
+
+
+def test_side_tables_stop_at_their_budget_and_the_table_grows_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past ``_SIDE_TABLES_MOST`` side tables, a short old span grows the table as before;
+    every answer agrees with the reference either way."""
+    from wzdesk.core import calendar as module
+
+    monkeypatch.setattr(module, "_SIDE_TABLES_MOST", 2)
+    zone = "America/Toronto"
+    week = BusinessCalendar.office_hours(zone).week
+    calendar = BusinessCalendar(zone, week, frozenset())
+    ref = ReferenceCalendar(zone, week, frozenset(), {})
+    now = _instant(date(2026, 3, 11), 14 * 60)
+    assert calendar.is_open(aware(now))  # builds the table around now
+    first_day = calendar._timeline.first_day  # type: ignore[union-attr]
+    for year in (2013, 2016, 2019, 2022):
+        a = _instant(date(year, 3, 11), 14 * 60)
+        b = a + 9 * DAY_SECONDS
+        assert calendar.business_seconds_between(aware(a), aware(b)) == ref.between(a, b)
+    assert len(calendar._sides) == 2  # 2013 and 2016
+    assert calendar._timeline.first_day < first_day  # type: ignore[union-attr]  # grown back
+
+
+def _chunk_start(year: int) -> date:
+    """A day starting one of the calendar's side-table stretches, in ``year``."""
+    from wzdesk.core import calendar as module
+
+    ordinal = date(year, 6, 1).toordinal()
+    return date.fromordinal(ordinal - ordinal % module._SIDE_SPAN_DAYS)
+
+
+def test_a_side_table_holds_the_night_window_that_began_the_day_before() -> None:
+    """An overnight window (22:00-06:00) open at 01:00 on the first day of a side table's
+    stretch began the evening before: the side table starts a week earlier, as the main
+    table does, and counts it."""
+    zone = "America/Toronto"
+    night: DayHours = ((22 * HOUR, 30 * HOUR),)
+    week: WeeklyHours = (night,) * 7
+    calendar = BusinessCalendar(zone, week, frozenset())
+    ref = ReferenceCalendar(zone, week, frozenset(), {})
+    now = _instant(date(2026, 3, 11), 14 * 60)
+    assert not calendar.is_open(aware(now))  # the table, around now
+    day = _chunk_start(2015)
+    one_am = int(datetime.combine(day, datetime.min.time(), ZoneInfo(zone)).timestamp()) + HOUR
+    assert (
+        calendar.business_seconds_between(aware(one_am), aware(one_am + 3 * HOUR))
+        == (ref.between(one_am, one_am + 3 * HOUR))
+        == 3 * HOUR
+    )
+
+
+def test_a_side_table_grows_for_a_later_span_in_its_stretch() -> None:
+    """A second span in the same stretch reaching past the side table's end extends it."""
+    zone = "Europe/London"
+    week = BusinessCalendar.office_hours(zone).week
+    calendar = BusinessCalendar(zone, week, frozenset())
+    ref = ReferenceCalendar(zone, week, frozenset(), {})
+    assert calendar.is_open(aware(_instant(date(2026, 3, 11), 12 * 60)))
+    first = _chunk_start(2016)
+    a = _instant(first + timedelta(days=8), 12 * 60)
+    assert calendar.business_seconds_between(aware(a), aware(a + DAY_SECONDS)) == ref.between(
+        a, a + DAY_SECONDS
+    )
+    b = _instant(first + timedelta(days=60), 9 * 60)
+    end = b + 60 * DAY_SECONDS  # 120 days past the stretch's start: past the side table
+    assert calendar.business_seconds_between(aware(b), aware(end)) == ref.between(b, end)
