@@ -22,7 +22,7 @@ from wzdesk.core.query import (
     check_query,
     describe,
     due_at_least,
-    judges_due_instants,
+    judges_instants,
     names_one_party,
     parse_query,
     requires_done,
@@ -237,6 +237,7 @@ def test_the_severities_at_the_top_level_bound_every_match(
         ("is:paused", True, False),
         ("at-risk OR sev:major", False, False),  # under an OR: a match need not be
         ("sev:critical", False, False),
+        ("sev:major received:last-7d", True, False),
         ("assignee:none at-risk", True, False),  # nobody
         ("assignee:kim", False, True),
         ("contact:ana@acme.example", False, True),
@@ -247,10 +248,10 @@ def test_the_severities_at_the_top_level_bound_every_match(
 def test_what_the_walk_of_the_due_order_asks_of_a_query(
     text: str, timed: bool, one_party: bool
 ) -> None:
-    """``judges_due_instants``: the planner misjudges these, and the search walks the due
+    """``judges_instants``: the planner misjudges these, and the search walks the due
     order further; ``names_one_party``: one party's index serves these."""
     where = parse_query(text).where
-    assert judges_due_instants(where) is timed
+    assert judges_instants(where) is timed
     assert names_one_party(where) is one_party
 
 

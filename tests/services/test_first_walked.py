@@ -114,6 +114,7 @@ def test_no_second_probe_when_the_share_found_says_it_would_not_reach(
         ("due:<1d sev:critical", True),
         ("breached:any sev:major", True),
         ("at-risk assignee:none", True),
+        ("sev:major received:last-7d", True),
         ("at-risk client:ACME", False),  # one client's cases: the planner's plan
         ("sev:critical", False),
     ],

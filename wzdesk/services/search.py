@@ -30,7 +30,7 @@ from wzdesk.core.query import (
     TextTerm,
     excludes_paused,
     holds_text,
-    judges_due_instants,
+    judges_instants,
     names_one_party,
     parse_query,
     requires_done,
@@ -537,8 +537,8 @@ def _first_open(
 _PROBE_PER_MATCH = 20
 _PROBE_MOST = 5000
 #: ... and, when that first probe found some matches but too few and the query tests the
-#: due instants (``timed``: a top-level ``due:``, ``at-risk`` or ``breached:``, which the
-#: planner misjudges: ``core.query.judges_due_instants``),
+#: stored instants (``timed``: a top-level ``due:``, ``at-risk``, ``breached:`` or a date,
+#: which the planner misjudges: ``core.query.judges_instants``),
 #: once more, twice as far as their share says the wanted ones lie, up to this many entries.
 #: The walk stops at the last match it wants. The first entries are the most overdue, where
 #: some matches are rarer than further on: 47 critical cases due within four hours among the
@@ -567,7 +567,7 @@ def _first_walked(
     the index; the condition is judged on those rows, and the walk stops when enough have
     met it. When too few meet it (``assignee:me``, a few hundred among 100,000 open), the
     planner's own plan, an index on the assignee, is the better one, and the caller asks
-    for it. ``timed``: the query tests the due instants, and a probe that found some but too
+    for it. ``timed``: the query tests the stored instants, and a probe that found some but too
     few walks on (:data:`_PROBE_LONGEST`). (SQLite's planner walks the index by itself, and
     there the entries looked at are sorted again: PostgreSQL only.)"""
     due = cast(Any, queries.running_next_due() if running else queries.open_next_due())
@@ -813,8 +813,8 @@ def search_ids(
             assert more is not None
             # Nothing running that matches is due before due_from: the walk starts there.
             due_from = urgency.running_due_from(parsed.where, ctx.now, ctx.book)
-            # The planner misjudges the due instants, not one party's few cases.
-            timed = judges_due_instants(parsed.where) and not names_one_party(parsed.where)
+            # The planner misjudges the instants, not one party's few cases.
+            timed = judges_instants(parsed.where) and not names_one_party(parsed.where)
             return _most_urgent(
                 condition, more, running=paused is not None, due_from=due_from, timed=timed
             )
