@@ -435,3 +435,31 @@ def test_a_folder_that_refuses_a_scratch_folder_verifies_in_the_temporary_folder
     assert report.as_dict()["ok"] is True
     assert used and Path(used[0]).parent == Path(tempfile.gettempdir())
     assert not Path(used[0]).exists()  # and cleaned up
+
+
+def test_the_dump_tools_connect_with_the_urls_options_and_no_password_in_sight(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``pg_dump`` and ``pg_restore`` are told the URL's options (sslmode, a CA file, quotes
+    and backslashes kept) in ``--dbname``; the password travels in the environment only."""
+    from wzdesk.store.location import parse_database_url
+
+    ran: list[tuple[list[str], dict[str, str]]] = []
+    monkeypatch.setattr(dumps, "_tool", lambda name: name)
+    monkeypatch.setattr(dumps, "_run", lambda command, env, what: ran.append((command, env)))
+    target = parse_database_url(
+        "postgresql://desk:s3cret@db.example.org:6543/wz"
+        "?sslmode=verify-full&sslrootcert=/etc/it's%5Cca.pem"
+    )
+    dumps.pg_dump(target, tmp_path / "desk.dump")
+    (command, env), *_ = ran
+    dbname = command[command.index("--dbname") + 1]
+    assert dbname == "dbname='wz' sslmode='verify-full' sslrootcert='/etc/it\\'s\\\\ca.pem'"
+    assert "s3cret" not in " ".join(command)
+    assert (env["PGHOST"], env["PGPORT"], env["PGUSER"], env["PGPASSWORD"]) == (
+        "db.example.org",
+        "6543",
+        "desk",
+        "s3cret",
+    )
+    assert dumps.conninfo(target, "scratch").startswith("dbname='scratch' sslmode=")

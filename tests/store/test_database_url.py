@@ -138,3 +138,86 @@ def test_a_file_that_is_no_database_is_one_clear_error(tmp_path: Path) -> None:
     path.write_text("not a database, just notes\n" * 200)
     with pytest.raises(DatabaseUnavailable, match="notes.txt"):
         open_database(str(path))
+
+
+def test_postgresql_url_options_go_to_libpq_as_given() -> None:
+    """``?sslmode=verify-full`` was dropped without a word: a team asking for an encrypted,
+    verified connection got whatever the server offered."""
+    url = "postgresql://desk@db.example.org/wz?sslmode=verify-full&sslrootcert=/etc/wz/ca.pem"
+    target = parse_database_url(url + "&connect_timeout=10")
+    assert dict(target.params) == {
+        "host": "db.example.org",
+        "user": "desk",
+        "sslmode": "verify-full",
+        "sslrootcert": "/etc/wz/ca.pem",
+        "connect_timeout": "10",
+    }
+    socket = parse_database_url("postgresql:///wz?host=/run/postgresql&port=5433")
+    assert dict(socket.params) == {"host": "/run/postgresql", "port": "5433"}
+    assert socket.description == "PostgreSQL /run/postgresql:5433/wz"
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("postgresql://desk@h/wz?user=other", "user is given twice"),
+        ("postgresql://h:6543/wz?port=5432", "port is given twice"),
+        ("postgresql://h/wz?dbname=other", "dbname is given twice; give it after the /"),
+        ("postgresql://h/wz?sslmode=require&sslmode=disable", "sslmode is given twice"),
+        ("postgresql://h/wz?sslmode", "name=value"),
+        ("postgresql://h/wz?=require", "name=value"),
+        ("postgresql://h/wz?a=1&&b=2", "name=value"),
+        ("postgresql://h:abc/wz", "the port is not a number"),
+        ("postgresql://h:99999/wz", "the port is not a number"),
+    ],
+)
+def test_a_postgresql_url_saying_something_twice_or_garbled_is_refused(
+    url: str, words: str
+) -> None:
+    """A port that is no number was an internal error (exit 70): urllib's ValueError."""
+    with pytest.raises(InvalidInput) as caught:
+        parse_database_url(url)
+    assert caught.value.field == "--db"
+    assert words in caught.value.message
+
+
+@pytest.fixture
+def server_url() -> str:
+    from tests.conftest import PG_URL
+
+    if not PG_URL:
+        pytest.skip("WZDESK_TEST_PG_URL is not set")
+    return PG_URL
+
+
+def test_url_options_reach_the_connection_and_the_backup_tools(server_url: str) -> None:
+    from wzdesk.store.database import db, open_target
+
+    database = open_database(f"{server_url}?application_name=wzdesk-ops&connect_timeout=7")
+    try:
+        shown = database.execute_sql("SHOW application_name").fetchone()[0]
+        assert shown == "wzdesk-ops"
+        target = open_target()  # what backup hands to pg_dump
+        assert ("application_name", "wzdesk-ops") in target.params
+        assert ("connect_timeout", "7") in target.params
+    finally:
+        database.close()
+        db.initialize(None)
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ("sslmode=require", "SSL"),  # the test server has no SSL: libpq was asked for it
+        ("sslmod=require", "sslmod"),  # a typo is named, not ignored
+        ("sslmode=sometimes", "sslmode"),
+    ],
+)
+def test_url_options_libpq_refuses_are_one_clear_error(
+    server_url: str, options: str, words: str
+) -> None:
+    with pytest.raises(DatabaseUnavailable) as caught:
+        open_database(f"{server_url}?{options}")
+    assert caught.value.field == "--db"
+    assert words in caught.value.message
+    assert "\n" not in str(caught.value)

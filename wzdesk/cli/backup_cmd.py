@@ -183,6 +183,9 @@ def run_schedule(args: argparse.Namespace, runtime: Runtime) -> int:
     env = f"WZDESK_DB={shlex.quote(db)} "
     backup = f"{program} backup --to {shlex.quote(str(folder))}"
     verify = f"{program} backup verify --to {shlex.quote(str(folder))}"
+    # cron reads % as a new line, and systemd as a specifier (a URL's %2F, a folder's name)
+    cron = f"{env}{backup} && {env}{verify}".replace("%", "\\%")
+    backup, verify, db = (text.replace("%", "%%") for text in (backup, verify, db))
     print(
         f"""# wzdesk: back up {target.description} every day at {args.at}, then verify the new
 # backup by restoring it into a scratch database (the policy's "periodic testing").
@@ -190,7 +193,7 @@ def run_schedule(args: argparse.Namespace, runtime: Runtime) -> int:
 # PostgreSQL: a role mapped to a supervisor, its password in ~/.pgpass).
 
 # cron (crontab -e):
-{int(minute)} {int(hour)} * * * {env}{backup} && {env}{verify}
+{int(minute)} {int(hour)} * * * {cron}
 
 # systemd (as root; or in ~/.config/systemd/user/ with systemctl --user):
 # /etc/systemd/system/wzdesk-backup.service
@@ -225,8 +228,16 @@ def _db_for_schedule(url: str | None, target: Any) -> str:
     its password (which belongs in ~/.pgpass, not in a crontab)."""
     if target.backend == "sqlite":
         return str(Path(target.location).expanduser().resolve())
-    params = dict(target.params)
-    user = f"{params['user']}@" if "user" in params else ""
+    from urllib.parse import quote, urlencode
+
+    params = {key: str(value) for key, value in target.params if key != "password"}
+    user = params.pop("user", None)
     host = params.get("host", "localhost")
-    port = f":{params['port']}" if "port" in params else ""
-    return f"postgresql://{user}{host}{port}/{target.location}"
+    netloc = f"{quote(user, safe='')}@" if user else ""
+    if "/" not in host:  # a host name (a Unix socket's folder stays an option)
+        params.pop("host", None)
+        port = params.pop("port", None)
+        netloc += (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
+    # The rest are the URL's options (sslmode, sslrootcert, …): the job connects as this run.
+    query = f"?{urlencode(params, safe='/', quote_via=quote)}" if params else ""
+    return f"postgresql://{netloc}/{quote(target.location, safe='')}{query}"

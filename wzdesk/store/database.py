@@ -190,10 +190,6 @@ def open_target() -> DatabaseTarget:
     """Where the open database is (to hand to ``pg_dump``, or to find the SQLite file)."""
     database = db.obj
     if isinstance(database, peewee.PostgresqlDatabase):
-        params = {
-            key: value
-            for key, value in database.connect_params.items()
-            if key in ("host", "port", "user", "password")
-        }
+        params = database.connect_params  # what connect() was given: the URL's, options too
         return DatabaseTarget("postgresql", database.database, tuple(sorted(params.items())))
     return DatabaseTarget("sqlite", database.database)

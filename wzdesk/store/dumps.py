@@ -121,19 +121,32 @@ def _tool(name: str) -> str:
     return path
 
 
+#: Connection settings handed to the tools as libpq's variables (the password never goes on a
+#: command line); the URL's other options go in :func:`conninfo`.
+_VARIABLES = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD"}
+
+
 def _environment(target: DatabaseTarget, database: str | None = None) -> dict[str, str]:
-    """libpq's variables for the target (the password never goes on a command line)."""
-    params = dict(target.params)
+    """libpq's variables for the target."""
     env = {**os.environ, "PGDATABASE": database or target.location}
-    for key, variable in (
-        ("host", "PGHOST"),
-        ("port", "PGPORT"),
-        ("user", "PGUSER"),
-        ("password", "PGPASSWORD"),
-    ):
-        if key in params:
-            env[variable] = str(params[key])
+    for key, value in target.params:
+        if key in _VARIABLES:
+            env[_VARIABLES[key]] = str(value)
     return env
+
+
+def conninfo(target: DatabaseTarget, database: str | None = None) -> str:
+    """The database to name to ``pg_dump --dbname`` and ``pg_restore --dbname``: its name and
+    the URL's connection options (``sslmode=verify-full``, ``sslrootcert=…``), in libpq's
+    ``key='value'`` form, so the tools connect as wzdesk does (host, port, user and password
+    are in :func:`_environment`)."""
+    pairs = [("dbname", database or target.location)]
+    pairs += [(key, str(value)) for key, value in target.params if key not in _VARIABLES]
+    return " ".join(f"{key}='{_quoted(value)}'" for key, value in pairs)
+
+
+def _quoted(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("'", "\\'")
 
 
 class ToolFailed(RuntimeError):
@@ -165,6 +178,7 @@ def pg_dump(target: DatabaseTarget, destination: Path, snapshot: str | None = No
     command = [_tool("pg_dump"), "--format=custom", "--file", str(private_file(destination))]
     if snapshot:
         command.append(f"--snapshot={snapshot}")
+    command += ["--dbname", conninfo(target)]
     _run(command, _environment(target), "pg_dump")
 
 
@@ -186,7 +200,7 @@ def pg_restore(
     command = [_tool("pg_restore"), "--single-transaction", "--exit-on-error", "--no-owner"]
     if scratch:
         command.append("--no-privileges")
-    command += ["--use-list", str(contents), "--dbname", database or target.location, str(dump)]
+    command += ["--use-list", str(contents), "--dbname", conninfo(target, database), str(dump)]
     try:
         _run(command, env, "pg_restore")
     finally:

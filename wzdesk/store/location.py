@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 
 DB_URL_FORM = "a SQLite file path, sqlite:///path.db, or postgresql://user@host:port/name"
 
+#: A PostgreSQL URL's parts that are not connection options (``?dbname=`` would contradict the
+#: path; the rest are written before the path, once).
+_URL_PARTS = ("dbname", "host", "port", "user", "password")
+
 
 class DatabaseTarget(NamedTuple):
     """Where the data lives, parsed from a URL or path."""
@@ -78,24 +82,7 @@ def parse_database_url(url: str | None) -> DatabaseTarget:
     if not url.strip():
         raise InvalidInput(f"is empty; expected {DB_URL_FORM}", field="--db")
     if url.startswith(("postgresql://", "postgres://")):
-        from urllib.parse import unquote, urlparse
-
-        parsed = urlparse(url)
-        name = parsed.path.lstrip("/")
-        if not name:
-            raise InvalidInput(
-                f"expected {DB_URL_FORM}; the database name is missing", field="--db"
-            )
-        params: dict[str, str | int] = {}
-        if parsed.hostname:
-            params["host"] = parsed.hostname
-        if parsed.port:
-            params["port"] = parsed.port
-        if parsed.username:
-            params["user"] = unquote(parsed.username)
-        if parsed.password:
-            params["password"] = unquote(parsed.password)
-        return DatabaseTarget("postgresql", name, tuple(sorted(params.items())))
+        return _postgresql_target(url)
     if url.startswith("sqlite:"):
         # As SQLAlchemy and Peewee read it: sqlite:///relative.db, sqlite:////absolute.db
         path = url.removeprefix("sqlite:").removeprefix("///").removeprefix("//")
@@ -105,3 +92,45 @@ def parse_database_url(url: str | None) -> DatabaseTarget:
     if "://" in url:
         raise InvalidInput(f"expected {DB_URL_FORM}, got {url!r}", field="--db")
     return DatabaseTarget("sqlite", url)
+
+
+def _postgresql_target(url: str) -> DatabaseTarget:
+    """``postgresql://user:password@host:port/name?option=value&…``: the options after ``?``
+    (``sslmode=verify-full``, ``sslrootcert=…``, ``connect_timeout=10``, ``host=/run/…``
+    for a Unix socket, …) go to libpq as they are, which names any it does not know when
+    connecting. A URL that says something twice, or a port that is no number, is refused."""
+    from urllib.parse import unquote, urlparse
+
+    parsed = urlparse(url)
+    name = unquote(parsed.path.lstrip("/"))
+    if not name:
+        raise InvalidInput(f"expected {DB_URL_FORM}; the database name is missing", field="--db")
+    params: dict[str, str | int] = {}
+    try:
+        port = parsed.port
+    except ValueError:
+        raise InvalidInput(
+            f"expected {DB_URL_FORM}; the port is not a number between 0 and 65535",
+            field="--db",
+        ) from None
+    if parsed.hostname:
+        params["host"] = parsed.hostname
+    if port:
+        params["port"] = port
+    if parsed.username:
+        params["user"] = unquote(parsed.username)
+    if parsed.password:
+        params["password"] = unquote(parsed.password)
+    options = [pair.partition("=") for pair in parsed.query.split("&")] if parsed.query else []
+    if any(not key or not equals for key, equals, _ in options):
+        raise InvalidInput(
+            f"expected options after ? as name=value&name=value, got {parsed.query!r}",
+            field="--db",
+        )
+    for quoted_key, _, quoted_value in options:  # percent-decoded only, as libpq reads them
+        key, value = unquote(quoted_key), unquote(quoted_value)
+        if key == "dbname" or key in params:
+            where = "after the /" if key == "dbname" else "once"
+            raise InvalidInput(f"{key} is given twice; give it {where}", field="--db")
+        params[key] = value
+    return DatabaseTarget("postgresql", name, tuple(sorted(params.items())))
