@@ -18,6 +18,7 @@ from wzdesk.core.query import (
     QueryError,
     SlaTerm,
     SortKey,
+    Streams,
     TextTerm,
     check_query,
     describe,
@@ -253,6 +254,33 @@ def test_what_the_walk_of_the_due_order_asks_of_a_query(
     where = parse_query(text).where
     assert judges_instants(where) is timed
     assert names_one_party(where) is one_party
+    streams = Streams(where)  # what the search and the quick path read by
+    assert (streams.timed, streams.walk_done) == (timed and not one_party, not one_party)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", (False, False, False, None, True, False)),
+        ("sev:major -is:paused", (True, False, False, {"major"}, True, False)),
+        ("is:paused due:<2h", (False, True, False, None, True, True)),
+        ("status:closed client:ACME", (False, False, True, None, False, False)),
+        (
+            "(sev:minor OR sev:major) status:resolved",
+            (False, False, True, {"minor", "major"}, True, False),
+        ),
+        ("is:paused OR status:closed", (False, False, False, None, True, False)),
+    ],
+)
+def test_the_streams_a_query_reads(text: str, expected: tuple[object, ...]) -> None:
+    streams = Streams(parse_query(text).where)
+    none_paused, only_paused, only_done, severities, walk_done, ticking = expected
+    assert streams.none_paused is none_paused
+    assert streams.only_paused is only_paused
+    assert streams.only_done is only_done
+    assert streams.severities == (None if severities is None else frozenset(severities))
+    assert streams.walk_done is walk_done
+    assert streams.ticking is ticking
 
 
 @pytest.mark.parametrize(

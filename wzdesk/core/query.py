@@ -477,7 +477,7 @@ def requires_at_risk(node: Node | None) -> bool:
     ANDed). Then no running match is due before now (at risk is not yet overdue), and the
     search starts its walk of the running cases at now instead of passing every overdue one
     (19,000 of them at a million cases)."""
-    items = node.items if isinstance(node, And) else (node,)
+    items = _top_level(node)
     return any(isinstance(item, SlaTerm) and item.kind == "at_risk" for item in items)
 
 
@@ -488,7 +488,7 @@ def judges_instants(node: Node | None) -> bool:
     (it expected 33 open cases due within eight hours of 14,221, and 534 majors received in
     the last week of 20,891: recent cases are the open ones), and then reads every match for
     a page; the search walks the due order further for these queries."""
-    items = node.items if isinstance(node, And) else (node,)
+    items = _top_level(node)
     return any(isinstance(item, DueTerm | SlaTerm | DateTerm) for item in items)
 
 
@@ -497,7 +497,7 @@ def names_one_party(node: Node | None) -> bool:
     are among that party's cases, which an index of their own lists, and the planner's plan
     through it is the cheap one (``sev:minor breached:any client:TML``: 37 ms, against 93 for
     a walk of the due order at a million cases). ``assignee:none`` names nobody."""
-    items = node.items if isinstance(node, And) else (node,)
+    items = _top_level(node)
     return any(
         isinstance(item, FieldTerm)
         and item.field in ("client", "contact", "assignee", "ref")
@@ -512,7 +512,7 @@ def requires_paused(node: Node | None) -> bool:
     done ones: the search reads the paused cases' stream alone. (On PostgreSQL its probe of
     the running cases found none, and the planner's plan then read every open case to be
     sure: 124 ms of ``is:paused sev:major at-risk``'s 150 ms at a million cases.)"""
-    items = node.items if isinstance(node, And) else (node,)
+    items = _top_level(node)
     return any(isinstance(item, SlaTerm) and item.kind == "paused" for item in items)
 
 
@@ -535,7 +535,7 @@ def requires_done(node: Node | None) -> bool:
 def values_required(node: Node | None, field: str) -> frozenset[str] | None:
     """The values of ``field`` every match has, where the query's top level says (a term, or
     an OR of that field's terms only); None when it does not."""
-    items = node.items if isinstance(node, And) else (node,)
+    items = _top_level(node)
     required: frozenset[str] | None = None
     for item in items:
         named = _values(item, field)
@@ -572,7 +572,7 @@ def requires_ticking(node: Node | None) -> bool:
     stream up to that value and no further. On PostgreSQL its probe of the stream's first
     5,000 entries found none for ``due:<2h``, and the planner then read all 20,435 paused
     rows to be sure (68–85 ms at a million cases)."""
-    items = node.items if isinstance(node, And) else (node,)
+    items = _top_level(node)
     return any(isinstance(item, DueTerm) for item in items)
 
 
@@ -582,7 +582,7 @@ def due_at_least(node: Node | None) -> list[int]:
     the search starts its walk of the running cases at the horizon, as for ``at-risk`` at
     now, instead of passing every case due before it (about 19,000 overdue ones and those
     due within the horizon at a million cases)."""
-    items = node.items if isinstance(node, And) else (node,)
+    items = _top_level(node)
     return [item.seconds for item in items if isinstance(item, DueTerm) and item.op[0] == ">"]
 
 
@@ -591,11 +591,59 @@ def excludes_paused(node: Node | None) -> bool:
     frozen time left only while open and paused, so the search need not read the paused
     cases' stream: its walk passed every paused case to find none (11 ms of ``case list
     --query 'sev:major -is:paused'`` at a million cases)."""
-    items = node.items if isinstance(node, And) else (node,)
+    items = _top_level(node)
     return any(
         isinstance(item, Not) and isinstance(item.item, SlaTerm) and item.item.kind == "paused"
         for item in items
     )
+
+
+class Streams(Value):
+    """Which of the search's streams of cases (running, paused, done) can hold a match, and
+    how to read them, as the query's top level says: the search engine and the quick path
+    read the same streams the same way from this.
+
+    ``none_paused`` (:func:`excludes_paused`), ``only_paused`` (:func:`requires_paused`),
+    ``only_done`` (:func:`requires_done`); ``severities``: where the done cases' walk starts
+    (:func:`severities_required`); ``walk_done``: the done cases are walked in order, unless
+    one party is named, whose own index serves (:func:`names_one_party`); ``ticking``
+    (:func:`requires_ticking`); ``timed``: the running cases' walk reads on past its first
+    probe (:func:`judges_instants`, one party aside)."""
+
+    _fields = (
+        "none_paused",
+        "only_paused",
+        "only_done",
+        "severities",
+        "walk_done",
+        "ticking",
+        "timed",
+    )
+    none_paused: bool
+    only_paused: bool
+    only_done: bool
+    severities: frozenset[str] | None
+    walk_done: bool
+    ticking: bool
+    timed: bool
+
+    def __init__(self, node: Node | None) -> None:
+        one_party = names_one_party(node)
+        self._set(
+            none_paused=excludes_paused(node),
+            only_paused=requires_paused(node),
+            only_done=requires_done(node),
+            severities=severities_required(node),
+            walk_done=not one_party,
+            ticking=requires_ticking(node),
+            timed=judges_instants(node) and not one_party,
+        )
+
+
+def _top_level(node: Node | None) -> tuple[Node | None, ...]:
+    """The terms every match meets: an AND's items, or the query itself (the questions above
+    read only these; what an OR or a NOT holds is no promise about every match)."""
+    return node.items if isinstance(node, And) else (node,)
 
 
 def _names_status(node: Node | None) -> bool:

@@ -30,13 +30,9 @@ from wzdesk.core.errors import UserError
 from wzdesk.core.query import (
     Query,
     SortKey,
-    excludes_paused,
+    Streams,
     holds_text,
-    names_one_party,
     parse_query,
-    requires_done,
-    requires_paused,
-    severities_required,
 )
 from wzdesk.core.refs import ref_text
 from wzdesk.core.text import clean
@@ -114,14 +110,12 @@ def quick_case_list(
             running = quick_cases.running(condition)
             start = urgency.running_due_from(query.where, now, book)
             due_from = None if start is None else quick_query.stored_instant(start)
-            none_paused = excludes_paused(query.where)
-            only_paused = requires_paused(query.where)  # no running or done match
-            only_done = requires_done(query.where)  # no open match
-            severities = severities_required(query.where)  # where the done walk starts
-            walk_done = not names_one_party(query.where)  # else the party's index serves
+            streams = Streams(query.where)  # as search_ids reads them
             ids = urgency.first_in_order(
                 lambda count: (
-                    [] if only_paused or only_done else _first(reader, count, running, due_from)
+                    []
+                    if streams.only_paused or streams.only_done
+                    else _first(reader, count, running, due_from)
                 ),
                 asked,
                 book,
@@ -129,13 +123,15 @@ def quick_case_list(
                 lambda chunk: quick_cases.urgency_rows(reader, chunk),
                 lambda count: (
                     []
-                    if none_paused or only_done
+                    if streams.none_paused or streams.only_done
                     else quick_cases.paused_first(reader, count, condition)
                 ),
                 lambda count: (
                     []
-                    if only_paused
-                    else quick_cases.first_done(reader, count, condition, severities, walk_done)
+                    if streams.only_paused
+                    else quick_cases.first_done(
+                        reader, count, condition, streams.severities, streams.walk_done
+                    )
                 ),
             )
         else:

@@ -27,16 +27,10 @@ from wzdesk.core.query import (
     Query,
     SlaTerm,
     SortKey,
+    Streams,
     TextTerm,
-    excludes_paused,
     holds_text,
-    judges_instants,
-    names_one_party,
     parse_query,
-    requires_done,
-    requires_paused,
-    requires_ticking,
-    severities_required,
 )
 from wzdesk.core.sla import Severity
 from wzdesk.core.values import Value
@@ -534,8 +528,8 @@ def _first_open(
 #: :func:`_first_walked` reads at most this many index entries per match it wants, and at
 #: most :data:`_PROBE_MOST` in all: asked for 42,520 of 100,000 open cases, PostgreSQL
 #: scanned the table and sorted them.
-_PROBE_PER_MATCH = 20
-_PROBE_MOST = 5000
+_PROBE_PER_MATCH = done_order.PROBE_PER_MATCH  # the done cases' walks read as far
+_PROBE_MOST = done_order.PROBE_MOST
 #: ... and, when that first probe found some matches but too few and the query tests the
 #: stored instants (``timed``: a top-level ``due:``, ``at-risk``, ``breached:`` or a date,
 #: which the planner misjudges: ``core.query.judges_instants``),
@@ -763,6 +757,7 @@ def search_ids(
     # indexes, which the paused stream would not use).
     paused: urgency.PausedStream | None = None
     done: urgency.DoneStream | None = None
+    streams = Streams(parsed.where)
     only_paused = False  # every match is in the paused stream (is:paused)
     only_done = False  # every match is resolved or closed (status:closed)
     if within is None and not few and not holds_text(parsed.where):
@@ -772,19 +767,17 @@ def search_ids(
         # selectivity twice and sorted every open case instead of walking the index: 240 ms
         # for sev:critical at a million cases.)
         condition = _both(condition, Case.paused_left.is_null())
-        none_paused = excludes_paused(parsed.where)
-        only_paused = requires_paused(parsed.where)
-        only_done = requires_done(parsed.where)
-        severities = severities_required(parsed.where)
-        walk_done = not names_one_party(parsed.where)  # else the party's index serves
-
-        ticking = requires_ticking(parsed.where)
+        only_paused, only_done = streams.only_paused, streams.only_done
 
         def paused(count: int | None) -> list[tuple[int, float]]:
-            return [] if none_paused or only_done else _paused_first(whole, count, ticking)
+            if streams.none_paused or streams.only_done:
+                return []
+            return _paused_first(whole, count, streams.ticking)
 
         def done(count: int | None) -> list[int]:
-            return [] if only_paused else _first_done(whole, count, severities, walk_done)
+            if streams.only_paused:
+                return []
+            return _first_done(whole, count, streams.severities, streams.walk_done)
 
     def first(count: int | None) -> list[int]:
         """At least the first ``count`` matches in SQL's urgency order (stored instants)."""
@@ -813,10 +806,8 @@ def search_ids(
             assert more is not None
             # Nothing running that matches is due before due_from: the walk starts there.
             due_from = urgency.running_due_from(parsed.where, ctx.now, ctx.book)
-            # The planner misjudges the instants, not one party's few cases.
-            timed = judges_instants(parsed.where) and not names_one_party(parsed.where)
             return _most_urgent(
-                condition, more, running=paused is not None, due_from=due_from, timed=timed
+                condition, more, running=paused is not None, due_from=due_from, timed=streams.timed
             )
         return _sorted_ids(
             condition if paused is None else _both(Case.is_open, condition), (), count, 0
