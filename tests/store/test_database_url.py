@@ -6,6 +6,8 @@ from pathlib import Path
 
 import peewee
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wzdesk.core.errors import DatabaseUnavailable, InvalidInput
 from wzdesk.store.database import open_database
@@ -169,12 +171,17 @@ def test_postgresql_url_options_go_to_libpq_as_given() -> None:
         ("postgresql://h/wz?a=1&&b=2", "name=value"),
         ("postgresql://h:abc/wz", "the port is not a number"),
         ("postgresql://h:99999/wz", "the port is not a number"),
+        ("postgresql://[::1/wz", "Invalid IPv6 URL"),  # was an internal error
+        ("postgresql://h/wz%00x", "NUL"),  # was an internal error, in the driver
+        ("postgresql://desk:pw%00@h/wz", "NUL"),
+        ("postgresql://h/wz?application_name=a%00b", "NUL"),
     ],
 )
 def test_a_postgresql_url_saying_something_twice_or_garbled_is_refused(
     url: str, words: str
 ) -> None:
-    """A port that is no number was an internal error (exit 70): urllib's ValueError."""
+    """A port that is no number, or a lone [, was an internal error (exit 70): urllib's
+    ValueError."""
     with pytest.raises(InvalidInput) as caught:
         parse_database_url(url)
     assert caught.value.field == "--db"
@@ -221,3 +228,22 @@ def test_url_options_libpq_refuses_are_one_clear_error(
     assert caught.value.field == "--db"
     assert words in caught.value.message
     assert "\n" not in str(caught.value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    rest=st.text(alphabet=st.sampled_from("ab:/@?&=%[]0123456789.-_ \x00é"), max_size=40),
+    scheme=st.sampled_from(["postgresql://", "postgres://", "sqlite:", ""]),
+)
+def test_any_db_text_is_a_target_or_an_input_error_naming_db(rest: str, scheme: str) -> None:
+    """Whatever ``--db`` says, parsing it gives a target or refuses it naming ``--db``;
+    never another exception (each was an internal error, exit 70)."""
+    try:
+        target = parse_database_url(scheme + rest)
+    except InvalidInput as error:
+        assert error.field == "--db"
+        return
+    assert target.backend in ("sqlite", "postgresql")
+    assert target.location
+    for key, value in target.params:
+        assert key and "\x00" not in f"{key}{value}"

@@ -101,10 +101,17 @@ def _postgresql_target(url: str) -> DatabaseTarget:
     connecting. A URL that says something twice, or a port that is no number, is refused."""
     from urllib.parse import unquote, urlparse
 
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+    except ValueError as error:  # "Invalid IPv6 URL": a [ without its ]
+        raise InvalidInput(f"expected {DB_URL_FORM}: {error}", field="--db") from None
     name = unquote(parsed.path.lstrip("/"))
     if not name:
         raise InvalidInput(f"expected {DB_URL_FORM}; the database name is missing", field="--db")
+    if "\x00" in unquote(url):
+        raise InvalidInput(
+            "holds a NUL character (%00), which no connection setting may", field="--db"
+        )
     params: dict[str, str | int] = {}
     try:
         port = parsed.port
