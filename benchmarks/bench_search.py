@@ -109,6 +109,8 @@ def main() -> None:
         ("at-risk", "at-risk"),
         ("at-risk sev:critical", "at-risk sev:critical"),
         ("sev:major breached:any", "sev:major breached:any"),
+        ("breached:response", "breached:response"),
+        ("sev:major breached:response", "sev:major breached:response"),
         ("due:<2h", "due:<2h"),
         ("due:<8h sev:major", "due:<8h sev:major"),
         ("sev:critical due:<4h", "sev:critical due:<4h"),

@@ -160,6 +160,11 @@ def test_fuzz_no_traceback_and_every_error_names_a_token(text: str) -> None:
         ("due:<2h", True),
         ("sev:major due:>1h", True),
         ("due:<=30m assignee:me", True),
+        ("breached:response", True),  # an unmet response target runs on
+        ("sev:minor breached:response", True),
+        ("breached:resolution", False),  # a paused case's resolution is frozen
+        ("breached:any", False),
+        ("-breached:response", False),
         ("due:<2h OR sev:major", False),  # a match need not be due
         ("-due:<2h", False),
         ("sev:major", False),

@@ -426,9 +426,9 @@ def test_a_query_that_leaves_out_the_paused_cases_reads_no_paused_walk(
         walked.append("engine")
         return engine_walk(condition, count, *more)
 
-    def quick_recorded(reader: Any, count: int | None, condition: Any) -> Any:
+    def quick_recorded(reader: Any, count: int | None, condition: Any, *more: Any) -> Any:
         walked.append("quick")
-        return quick_walk(reader, count, condition)
+        return quick_walk(reader, count, condition, *more)
 
     monkeypatch.setattr(search, "_paused_first", engine_recorded)
     monkeypatch.setattr(quick_cases, "paused_first", quick_recorded)
@@ -454,6 +454,66 @@ def test_a_query_that_leaves_out_the_paused_cases_reads_no_paused_walk(
                 assert expected is not None and quick_page.rows == expected.rows
             else:
                 assert quick_page is None
+
+
+def test_a_breached_response_reads_only_the_paused_cases_whose_response_runs(
+    demo_desk: list[int], clock: FixedClock, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``breached:response`` at the top level: every match's response target runs, so a
+    paused match was paused before any reply and stores ``RESPONSE_RUNNING``: both paths
+    read that range of the paused stream alone (they read every paused case, their rows
+    too: 85 ms of 100 at a million cases). Some cases are set waiting on the client before
+    any reply, and the page is the page of the same query written so that the whole stream
+    is read (the term under an OR), on both paths, at instants across two days."""
+    from wzdesk.core.case_sla import RESPONSE_RUNNING
+    from wzdesk.store import quick_cases
+
+    unanswered = Case.select().where(
+        Case.is_open & Case.first_response_at.is_null() & Case.paused_since.is_null()
+    )
+    for case in list(unanswered.order_by(Case.id))[:8]:
+        since = case.received_at + timedelta(minutes=30)
+        Case.update(paused_since=since, paused_left=RESPONSE_RUNNING).where(
+            Case.id == case.id
+        ).execute()
+    ticking: list[bool] = []
+    engine_walk, quick_walk = search._paused_first, quick_cases.paused_first
+
+    def engine_recorded(condition: Any, count: int | None, *more: Any) -> list[tuple[int, float]]:
+        ticking.append(bool(more and more[0]))
+        return engine_walk(condition, count, *more)
+
+    def quick_recorded(reader: Any, count: int | None, condition: Any, *more: Any) -> Any:
+        ticking.append(bool(more and more[0]))
+        return quick_walk(reader, count, condition, *more)
+
+    monkeypatch.setattr(search, "_paused_first", engine_recorded)
+    monkeypatch.setattr(quick_cases, "paused_first", quick_recorded)
+    quick = not database_url.startswith("postgresql")
+    paused_matches = 0
+    for hours in (0, 5, 26, 48):
+        now = clock.now() + timedelta(hours=hours)
+        context = search.context(now, "sam")
+        for shortcut, reference in (
+            ("breached:response", "(breached:response OR breached:response)"),
+            ("breached:response sev:major", "sev:major (breached:response OR breached:response)"),
+        ):
+            ticking.clear()
+            page = search.search_ids(shortcut, context, 30)
+            quick_page = quick_case_list(database_url, "sam", now, 30, 31, None, shortcut)
+            assert ticking and all(ticking)
+            ticking.clear()
+            assert page == search.search_ids(reference, context, 30)
+            assert ticking and not any(ticking)  # the reference reads the whole stream
+            paused = Case.select().where(Case.id.in_(page) & Case.paused_since.is_null(False))
+            paused_matches += paused.count()
+            if quick:
+                assert quick_page is not None
+                expected = quick_case_list(database_url, "sam", now, 30, 31, None, reference)
+                assert expected is not None and quick_page.rows == expected.rows
+            else:
+                assert quick_page is None
+    assert paused_matches  # paused cases were among the pages: the range was read for them
 
 
 @pytest.mark.parametrize(

@@ -124,7 +124,7 @@ def quick_case_list(
                 lambda count: (
                     []
                     if streams.none_paused or streams.only_done
-                    else quick_cases.paused_first(reader, count, condition)
+                    else quick_cases.paused_first(reader, count, condition, streams.ticking)
                 ),
                 lambda count: (
                     []

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from wzdesk.core.case_sla import RESPONSE_RUNNING
 from wzdesk.store import done_order
 from wzdesk.store.quick_query import URGENCY_ORDER, Where
 from wzdesk.store.quick_read import QuickReader, Record, listed_ids, records
@@ -137,14 +138,17 @@ def running(condition: Where) -> Where:
 
 
 def paused_first(
-    reader: QuickReader, count: int | None, condition: Where = LISTED
+    reader: QuickReader, count: int | None, condition: Where = LISTED, ticking: bool = False
 ) -> list[tuple[int, float]]:
     """``search._paused_first``: (id, stored time left) of the first ``count`` paused open
-    cases meeting ``condition``, least left first (the index ``case_paused_left``)."""
+    cases meeting ``condition``, least left first (the index ``case_paused_left``); with
+    ``ticking`` (every match's timer runs), only the index's range of paused cases whose
+    response target runs (``search._paused_stream``)."""
     sql, params = condition
     limit = "" if count is None else f" LIMIT {int(count)}"
+    stream = f"paused_left <= {RESPONSE_RUNNING!r}" if ticking else "paused_left IS NOT NULL"
     rows = reader.rows(
-        f'SELECT id, paused_left FROM "case" WHERE (paused_left IS NOT NULL) '
+        f'SELECT id, paused_left FROM "case" WHERE ({stream}) '
         f"AND {sql} ORDER BY paused_left{limit}",
         params,
     )
