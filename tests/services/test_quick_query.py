@@ -368,6 +368,39 @@ def test_the_flags_page_reads_the_queues_index(
     reader.close()
 
 
+def _shortcut_pages(
+    database_url: str,
+    clock: FixedClock,
+    pairs: tuple[tuple[str, str], ...],
+    limit: int,
+    read: Callable[[str, bool], None],
+) -> list[list[int]]:
+    """Each query read by a shortcut against its reference (the same query written so that
+    the shortcut does not apply: a term under an OR), at four instants across two days: the
+    search's pages are the same, and so are the quick path's rows on SQLite (on PostgreSQL
+    it declines). ``read(which, quick)`` checks what was read, after the shortcut's two
+    reads and after the reference's; returns the shortcut's pages."""
+    quick = not database_url.startswith("postgresql")
+    pages = []
+    for hours in (0, 5, 26, 48):
+        now = clock.now() + timedelta(hours=hours)
+        context = search.context(now, "sam")
+        for shortcut, reference in pairs:
+            page = search.search_ids(shortcut, context, limit)
+            quick_page = quick_case_list(database_url, "sam", now, limit, limit + 1, None, shortcut)
+            read("shortcut", quick)
+            assert page == search.search_ids(reference, context, limit)
+            expected = quick_case_list(database_url, "sam", now, limit, limit + 1, None, reference)
+            read("reference", quick)
+            if quick:
+                assert quick_page is not None and expected is not None
+                assert quick_page.rows == expected.rows
+            else:
+                assert quick_page is None
+            pages.append(page)
+    return pages
+
+
 def test_a_query_of_paused_cases_reads_neither_the_running_nor_the_done_walk(
     demo_desk: list[int],
     clock: FixedClock,
@@ -386,28 +419,40 @@ def test_a_query_of_paused_cases_reads_neither_the_running_nor_the_done_walk(
     recording(search, "_first_done")
     recording(quick_case_reads, "_first")
     recording(quick_cases, "first_done")
-    quick = not database_url.startswith("postgresql")
-    for hours in (0, 5, 26, 48):
-        now = clock.now() + timedelta(hours=hours)
-        context = search.context(now, "sam")
-        for shortcut, reference in (
-            ("is:paused", "(is:paused OR is:paused)"),
-            ("is:paused sev:minor", "sev:minor (is:paused OR is:paused)"),
-        ):
-            walked.clear()
-            page = search.search_ids(shortcut, context, 40)
-            quick_page = quick_case_list(database_url, "sam", now, 40, 41, None, shortcut)
+
+    def read(which: str, quick: bool) -> None:
+        if which == "shortcut":
             assert walked == []
-            assert page == search.search_ids(reference, context, 40)
-            assert "_most_urgent" in walked  # the reference walks the running cases
-            assert page
-            if quick:
-                assert quick_page is not None
-                expected = quick_case_list(database_url, "sam", now, 40, 41, None, reference)
-                assert "_first" in walked
-                assert expected is not None and quick_page.rows == expected.rows
-            else:
-                assert quick_page is None
+        else:  # the reference walks the running cases
+            assert "_most_urgent" in walked and (not quick or "_first" in walked)
+        walked.clear()
+
+    pairs = (
+        ("is:paused", "(is:paused OR is:paused)"),
+        ("is:paused sev:minor", "sev:minor (is:paused OR is:paused)"),
+    )
+    assert all(_shortcut_pages(database_url, clock, pairs, 40, read))
+
+
+def _paused_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Each read of the paused cases' stream from now on, by either path: (which path, whether
+    it read only the range of cases whose response target runs)."""
+    from wzdesk.store import quick_cases
+
+    reads: list[tuple[str, bool]] = []
+    engine_walk, quick_walk = search._paused_first, quick_cases.paused_first
+
+    def engine_recorded(condition: Any, count: int | None, *more: Any) -> list[tuple[int, float]]:
+        reads.append(("engine", bool(more and more[0])))
+        return engine_walk(condition, count, *more)
+
+    def quick_recorded(reader: Any, count: int | None, condition: Any, *more: Any) -> Any:
+        reads.append(("quick", bool(more and more[0])))
+        return quick_walk(reader, count, condition, *more)
+
+    monkeypatch.setattr(search, "_paused_first", engine_recorded)
+    monkeypatch.setattr(quick_cases, "paused_first", quick_recorded)
+    return reads
 
 
 def test_a_query_that_leaves_out_the_paused_cases_reads_no_paused_walk(
@@ -417,43 +462,19 @@ def test_a_query_that_leaves_out_the_paused_cases_reads_no_paused_walk(
     passed every paused case to find none), and the page is the page of the same query
     written so that the stream is read (the negation over an OR), on both paths, at instants
     across two days (paused cases' stored instants pass)."""
-    from wzdesk.store import quick_cases
+    reads = _paused_reads(monkeypatch)
 
-    walked: list[str] = []
-    engine_walk, quick_walk = search._paused_first, quick_cases.paused_first
+    def read(which: str, quick: bool) -> None:
+        paths = {path for path, _ in reads}
+        assert paths == (set() if which == "shortcut" else {"engine", *(["quick"] * quick)})
+        reads.clear()
 
-    def engine_recorded(condition: Any, count: int | None, *more: Any) -> list[tuple[int, float]]:
-        walked.append("engine")
-        return engine_walk(condition, count, *more)
-
-    def quick_recorded(reader: Any, count: int | None, condition: Any, *more: Any) -> Any:
-        walked.append("quick")
-        return quick_walk(reader, count, condition, *more)
-
-    monkeypatch.setattr(search, "_paused_first", engine_recorded)
-    monkeypatch.setattr(quick_cases, "paused_first", quick_recorded)
-    quick = not database_url.startswith("postgresql")
-    for hours in (0, 5, 26, 48):
-        now = clock.now() + timedelta(hours=hours)
-        context = search.context(now, "sam")
-        for shortcut, reference in (
-            ("sev:major -is:paused", "sev:major -(is:paused OR is:paused)"),
-            ("-is:paused", "-(is:paused OR is:paused)"),
-        ):
-            walked.clear()
-            page = search.search_ids(shortcut, context, 25)
-            quick_page = quick_case_list(database_url, "sam", now, 25, 26, None, shortcut)
-            assert walked == []
-            assert page == search.search_ids(reference, context, 25)
-            assert "engine" in walked  # the reference reads the stream
-            assert len(page) == 25
-            if quick:
-                assert quick_page is not None
-                expected = quick_case_list(database_url, "sam", now, 25, 26, None, reference)
-                assert "quick" in walked
-                assert expected is not None and quick_page.rows == expected.rows
-            else:
-                assert quick_page is None
+    pairs = (
+        ("sev:major -is:paused", "sev:major -(is:paused OR is:paused)"),
+        ("-is:paused", "-(is:paused OR is:paused)"),
+    )
+    pages = _shortcut_pages(database_url, clock, pairs, 25, read)
+    assert all(len(page) == 25 for page in pages)
 
 
 def test_a_breached_response_reads_only_the_paused_cases_whose_response_runs(
@@ -466,7 +487,6 @@ def test_a_breached_response_reads_only_the_paused_cases_whose_response_runs(
     any reply, and the page is the page of the same query written so that the whole stream
     is read (the term under an OR), on both paths, at instants across two days."""
     from wzdesk.core.case_sla import RESPONSE_RUNNING
-    from wzdesk.store import quick_cases
 
     unanswered = Case.select().where(
         Case.is_open & Case.first_response_at.is_null() & Case.paused_since.is_null()
@@ -476,44 +496,22 @@ def test_a_breached_response_reads_only_the_paused_cases_whose_response_runs(
         Case.update(paused_since=since, paused_left=RESPONSE_RUNNING).where(
             Case.id == case.id
         ).execute()
-    ticking: list[bool] = []
-    engine_walk, quick_walk = search._paused_first, quick_cases.paused_first
+    reads = _paused_reads(monkeypatch)
 
-    def engine_recorded(condition: Any, count: int | None, *more: Any) -> list[tuple[int, float]]:
-        ticking.append(bool(more and more[0]))
-        return engine_walk(condition, count, *more)
+    def read(which: str, quick: bool) -> None:
+        ranged = {ticking for _, ticking in reads}
+        assert ranged == {which == "shortcut"}  # the reference reads the whole stream
+        assert {path for path, _ in reads} == {"engine", *(["quick"] * quick)}
+        reads.clear()
 
-    def quick_recorded(reader: Any, count: int | None, condition: Any, *more: Any) -> Any:
-        ticking.append(bool(more and more[0]))
-        return quick_walk(reader, count, condition, *more)
-
-    monkeypatch.setattr(search, "_paused_first", engine_recorded)
-    monkeypatch.setattr(quick_cases, "paused_first", quick_recorded)
-    quick = not database_url.startswith("postgresql")
-    paused_matches = 0
-    for hours in (0, 5, 26, 48):
-        now = clock.now() + timedelta(hours=hours)
-        context = search.context(now, "sam")
-        for shortcut, reference in (
-            ("breached:response", "(breached:response OR breached:response)"),
-            ("breached:response sev:major", "sev:major (breached:response OR breached:response)"),
-        ):
-            ticking.clear()
-            page = search.search_ids(shortcut, context, 30)
-            quick_page = quick_case_list(database_url, "sam", now, 30, 31, None, shortcut)
-            assert ticking and all(ticking)
-            ticking.clear()
-            assert page == search.search_ids(reference, context, 30)
-            assert ticking and not any(ticking)  # the reference reads the whole stream
-            paused = Case.select().where(Case.id.in_(page) & Case.paused_since.is_null(False))
-            paused_matches += paused.count()
-            if quick:
-                assert quick_page is not None
-                expected = quick_case_list(database_url, "sam", now, 30, 31, None, reference)
-                assert expected is not None and quick_page.rows == expected.rows
-            else:
-                assert quick_page is None
-    assert paused_matches  # paused cases were among the pages: the range was read for them
+    pairs = (
+        ("breached:response", "(breached:response OR breached:response)"),
+        ("breached:response sev:major", "sev:major (breached:response OR breached:response)"),
+    )
+    pages = _shortcut_pages(database_url, clock, pairs, 30, read)
+    listed = {case_id for page in pages for case_id in page}
+    paused = Case.select().where(Case.id.in_(listed) & Case.paused_since.is_null(False))
+    assert paused.count()  # cases paused before any reply were among the pages
 
 
 @pytest.mark.parametrize(
