@@ -44,6 +44,32 @@ def test_invalid_phone_numbers_are_refused_naming_the_field(typed: str) -> None:
     assert refused.value.field == "--phone"
 
 
+@pytest.mark.parametrize("region", ["ZZ", "Canada", "C A", "CAN"])
+def test_an_unknown_phone_region_is_refused_naming_the_setting(
+    supervisor: ServiceContext, acme: str, monkeypatch: pytest.MonkeyPatch, region: str
+) -> None:
+    """A mistyped ``WZDESK_PHONE_REGION`` made every local number "not a phone number":
+    the message sent the user to the number, not the setting. Nothing is written."""
+    monkeypatch.setenv("WZDESK_PHONE_REGION", region)
+    before = Contact.select().count()
+    with pytest.raises(InvalidInput) as refused:
+        add_contact(supervisor, "ACME", "Lee", "lee@acme.example", "519-555-3105")
+    assert refused.value.field == "WZDESK_PHONE_REGION"
+    assert repr(region.strip().upper()) in refused.value.message
+    assert Contact.select().count() == before
+    add_contact(supervisor, "ACME", "Lee", "lee@acme.example")  # no number: no region needed
+
+
+@pytest.mark.parametrize(("region", "e164"), [("us", "+12125550199"), (" gb ", "+442079460958")])
+def test_a_known_phone_region_in_any_case_reads_local_numbers(
+    supervisor: ServiceContext, acme: str, monkeypatch: pytest.MonkeyPatch, region: str, e164: str
+) -> None:
+    monkeypatch.setenv("WZDESK_PHONE_REGION", region)
+    local = "212-555-0199" if e164.startswith("+1") else "020 7946 0958"
+    contact = add_contact(supervisor, "ACME", "Lee", "lee@acme.example", local)
+    assert contact.phone == e164
+
+
 def test_same_caller_however_written_is_one_contact(supervisor: ServiceContext, acme: str) -> None:
     add_contact(supervisor, "ACME", "Lee", "lee@acme.example", "519-555-3105")
     with pytest.raises(InvalidInput) as refused:

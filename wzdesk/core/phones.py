@@ -30,3 +30,10 @@ def to_e164(text: str, region: str = DEFAULT_REGION, field: str = "--phone") -> 
         )
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return f"{e164};ext={number.extension}" if number.extension else e164
+
+
+def known_region(region: str) -> bool:
+    """Whether ``region`` is a region code the phone rules know (``CA``, ``US``, ``GB``…)."""
+    import phonenumbers
+
+    return region.upper() in phonenumbers.SUPPORTED_REGIONS

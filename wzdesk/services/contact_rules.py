@@ -7,7 +7,7 @@ import os
 import re
 
 from wzdesk.core.errors import InvalidInput
-from wzdesk.core.phones import DEFAULT_REGION, to_e164
+from wzdesk.core.phones import DEFAULT_REGION, known_region, to_e164
 from wzdesk.core.rules import phone_digits
 from wzdesk.core.text import check_text
 from wzdesk.services.context import ServiceContext
@@ -18,8 +18,16 @@ RANKS = ("primary", "backup")
 
 
 def phone_region() -> str:
-    """Where numbers without a country code are (``WZDESK_PHONE_REGION``, default CA)."""
-    return (os.environ.get("WZDESK_PHONE_REGION") or DEFAULT_REGION).strip().upper()
+    """Where numbers without a country code are (``WZDESK_PHONE_REGION``, default CA). A
+    region the phone rules do not know is refused naming the setting: it made every local
+    number "not a phone number", which sent the user looking at the number."""
+    region = (os.environ.get("WZDESK_PHONE_REGION") or DEFAULT_REGION).strip().upper()
+    if not known_region(region):
+        raise InvalidInput(
+            f"expected a two-letter country code such as CA, US or GB, got {region!r}",
+            field="WZDESK_PHONE_REGION",
+        )
+    return region
 
 
 def normal_email(email: str | None, field: str = "--email") -> str | None:
