@@ -165,3 +165,34 @@ def test_reimporting_a_released_or_discarded_message_changes_nothing(
     )
     assert summary.duplicates == 1
     assert QuarantinedMail.select().count() == 1 and Case.select().count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [("WZDESK_MAIL_SEVERITY", "urgent"), ("WZDESK_MAIL_CATEGORY", "bug")],
+)
+def test_a_mail_default_no_case_can_take_is_refused_naming_the_variable(
+    from_bob, agent, import_raw, monkeypatch, name: str, bad: str
+) -> None:
+    """An import or a release into a new case refused it as ``--severity`` or
+    ``--category``, flags the user had not typed; a flag given still decides, and a reply
+    does not read these at all."""
+    monkeypatch.setenv(name, bad)
+    with pytest.raises(InvalidInput) as refused:
+        release_to_new_case(agent, from_bob, "ana@acme.example")
+    assert refused.value.field == name and repr(bad) in refused.value.message
+    with pytest.raises(InvalidInput) as refused:
+        import_raw(eml(subject="New one", message_id="new@x"))
+    assert refused.value.field == name
+    assert not Case.select().exists() and QuarantinedMail.select().count() == 1
+    flag = {"severity": "major"} if name.endswith("SEVERITY") else {"category": "unexpected"}
+    case = release_to_new_case(agent, from_bob, "ana@acme.example", **flag)
+    cases.reply(agent, case.ref, "We are on it.")  # the reply's outbox reads the settings
+    assert cases.get_case(case.ref).first_response_at is not None
+
+
+def test_mail_defaults_are_read_in_any_case(from_bob, agent, monkeypatch) -> None:
+    monkeypatch.setenv("WZDESK_MAIL_SEVERITY", " Major ")
+    monkeypatch.setenv("WZDESK_MAIL_CATEGORY", "UNEXPECTED")
+    case = release_to_new_case(agent, from_bob, "ana@acme.example")
+    assert (case.severity, case.category) == ("major", "unexpected")

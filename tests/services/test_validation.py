@@ -4,8 +4,6 @@ database sees them; NUL and other control characters never reach a column."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import peewee
 import pytest
 
@@ -94,30 +92,3 @@ def test_an_absurd_support_address_is_refused_before_any_reply_uses_it(tmp_path)
         with pytest.raises(InvalidInput) as refused:
             settings_from_environment(tmp_path, {"WZDESK_MAIL_FROM": bad})
         assert refused.value.field == "WZDESK_MAIL_FROM"
-
-
-@pytest.mark.parametrize(
-    ("name", "bad"),
-    [
-        ("WZDESK_MAIL_SEVERITY", "urgent"),
-        ("WZDESK_MAIL_SEVERITY", "sev:major"),
-        ("WZDESK_MAIL_CATEGORY", "bug"),
-    ],
-)
-def test_a_mail_default_no_case_can_take_is_refused_naming_the_variable(
-    tmp_path: Path, name: str, bad: str
-) -> None:
-    """Every import refused it as ``--severity`` or ``--category``, flags the user had not
-    typed."""
-    with pytest.raises(InvalidInput) as refused:
-        settings_from_environment(tmp_path, {name: bad})
-    assert refused.value.field == name
-    assert repr(bad) in refused.value.message
-
-
-def test_mail_defaults_are_read_in_any_case_and_default_when_unset(tmp_path: Path) -> None:
-    given = {"WZDESK_MAIL_SEVERITY": " Major ", "WZDESK_MAIL_CATEGORY": "UNEXPECTED"}
-    settings = settings_from_environment(tmp_path, given)
-    assert (settings.default_severity, settings.default_category) == ("major", "unexpected")
-    unset = settings_from_environment(tmp_path, {"WZDESK_MAIL_SEVERITY": ""})
-    assert (unset.default_severity, unset.default_category) == ("moderate", "question")

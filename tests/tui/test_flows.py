@@ -296,6 +296,8 @@ async def test_a_refused_action_does_not_name_what_it_would_have_done(
     )
     assert said(InvalidInput("no case WZ-9", field="REF")) == "no case WZ-9"
     assert said(InvalidInput("must not be empty", field="summary")) == "summary: must not be empty"
+    region = InvalidInput("expected a two-letter country code", field="WZDESK_PHONE_REGION")
+    assert said(region) == "WZDESK_PHONE_REGION: expected a two-letter country code"
     target = Target(1, "WZ-1001", 3, Status.OPEN, None, "question", "minor", "Totals off")
     text, title, severity, _ = finished_notice(
         ActionFinished(target, "Merged WZ-1001 into WZ-1002", "they belong to different clients")

@@ -25,8 +25,6 @@ from pathlib import Path
 
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.paths import typed_path
-from wzdesk.core.rules import Category
-from wzdesk.core.sla import Severity
 from wzdesk.core.text import clean, is_number
 
 MiB = 1024 * 1024
@@ -58,16 +56,6 @@ def _mail_from(text: str) -> str:
             f"characters), got {text[:60]!r}",
             field="WZDESK_MAIL_FROM",
         )
-    return value
-
-
-def _choice(env: Mapping[str, str], name: str, default: str, choices: list[str]) -> str:
-    """A variable naming one of ``choices`` (any case), ``default`` when unset: checked here,
-    so that a typo is named as the variable (it was refused as ``--severity``, a flag the
-    user had not typed, by every import)."""
-    value = (env.get(name) or default).strip().lower()
-    if value not in choices:
-        raise InvalidInput(f"expected one of {', '.join(choices)}, got {value!r}", field=name)
     return value
 
 
@@ -140,12 +128,8 @@ def settings_from_environment(
             env.get("WZDESK_MAIL_MAX_BYTES") or str(DEFAULT_MAX_MESSAGE_BYTES),
             "WZDESK_MAIL_MAX_BYTES",
         ),
-        default_severity=_choice(
-            env, "WZDESK_MAIL_SEVERITY", "moderate", [severity.value for severity in Severity]
-        ),
-        default_category=_choice(
-            env, "WZDESK_MAIL_CATEGORY", "question", [category.value for category in Category]
-        ),
+        default_severity=(env.get("WZDESK_MAIL_SEVERITY") or "moderate").strip().lower(),
+        default_category=(env.get("WZDESK_MAIL_CATEGORY") or "question").strip().lower(),
         mail_from=_mail_from(env.get("WZDESK_MAIL_FROM") or DEFAULT_MAIL_FROM),
         smtp=smtp,
     )

@@ -22,7 +22,7 @@ from wzdesk.mail.blobs import BlobStore
 from wzdesk.mail.config import MailSettings
 from wzdesk.mail.parse import ParsedMessage, parse_message
 from wzdesk.mail.sources import RawMessage
-from wzdesk.services.cases import REF_PREFIX, acknowledge_case, parse_choice
+from wzdesk.services.cases import REF_PREFIX, acknowledge_case
 from wzdesk.services.client_mail import Composer
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import describe_admins
@@ -32,7 +32,7 @@ from wzdesk.services.mail_filing import (
     record_message,
     store_attachments,
 )
-from wzdesk.services.mail_settings import blob_store, mail_settings
+from wzdesk.services.mail_settings import blob_store, mail_settings, new_case_choices
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.services.related import follow_merges
 from wzdesk.store.models import Case, Client, Contact, MailMessage, QuarantinedMail
@@ -127,12 +127,9 @@ class MailImporter:
         ctx.require(Action.IMPORT_MAIL)
         self.ctx = ctx
         self.settings = settings or mail_settings()
-        self.severity: Severity = parse_choice(
-            Severity, severity or self.settings.default_severity, "--severity"
-        )
-        self.category: Category = parse_choice(
-            Category, category or self.settings.default_category, "--category"
-        )
+        self.severity: Severity
+        self.category: Category
+        self.severity, self.category = new_case_choices(self.settings, severity, category)
         self.book = book or load_policy_book()
         self.composer = Composer.load(self.book, self.settings)
         self.store: BlobStore = blob_store(self.settings)

@@ -11,12 +11,11 @@ import peewee
 
 from wzdesk.core.bounds import check_limit, is_possible_id
 from wzdesk.core.errors import InvalidInput, NotFound
-from wzdesk.core.rules import Action, Category, Status
-from wzdesk.core.sla import Severity
+from wzdesk.core.rules import Action, Status
 from wzdesk.core.text import check_text, clean
 from wzdesk.mail.config import MailSettings
 from wzdesk.mail.parse import ParsedMessage, parse_message
-from wzdesk.services.cases import acknowledge_case, get_case, parse_choice
+from wzdesk.services.cases import acknowledge_case, get_case
 from wzdesk.services.client_mail import Composer
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.directory import client_admins, get_client
@@ -25,7 +24,7 @@ from wzdesk.services.mail_filing import (
     open_case_from_message,
     store_attachments,
 )
-from wzdesk.services.mail_settings import blob_store, mail_settings
+from wzdesk.services.mail_settings import blob_store, mail_settings, new_case_choices
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.services.quarantine_fields import HELD, QUARANTINE_STATUSES
 from wzdesk.services.quarantine_fields import quarantine_dict as quarantine_dict
@@ -177,8 +176,7 @@ def release_to_new_case(
     """Open a case from a held message for a client admin (``contact``: their email)."""
     ctx.require(Action.HANDLE_MAIL)
     settings = settings or mail_settings()
-    chosen_severity = parse_choice(Severity, severity or settings.default_severity, "--severity")
-    chosen_category = parse_choice(Category, category or settings.default_category, "--category")
+    chosen_severity, chosen_category = new_case_choices(settings, severity, category)
     address = clean(contact or "").strip().lower()[:254]
     if "@" not in address:
         raise InvalidInput(f"expected the client admin's email, got {contact!r}", field="--contact")

@@ -9,8 +9,11 @@ from typing import Any
 
 import peewee
 
+from wzdesk.core.rules import Category
+from wzdesk.core.sla import Severity
 from wzdesk.mail.blobs import BlobStore
 from wzdesk.mail.config import MailSettings, settings_from_environment
+from wzdesk.services.case_filter import parse_choice
 from wzdesk.store.database import db
 from wzdesk.store.location import default_data_dir
 
@@ -33,3 +36,26 @@ def mail_settings(**overrides: Any) -> MailSettings:
 def blob_store(settings: MailSettings | None = None) -> BlobStore:
     """The content-addressed store holding attachments and quarantined messages."""
     return BlobStore((settings or mail_settings()).attachments_dir)
+
+
+def new_case_choices(
+    settings: MailSettings, severity: str | None, category: str | None
+) -> tuple[Severity, Category]:
+    """The severity and category of a case opened from a message: ``--severity`` and
+    ``--category`` when given, else ``WZDESK_MAIL_SEVERITY`` and ``WZDESK_MAIL_CATEGORY`` (or
+    moderate and question). A value no case can take is refused naming whichever said it:
+    a bad variable was refused as ``--severity``, a flag the user had not typed. Checked
+    here, where a case is opened, not whenever the settings are read: a reply does not
+    depend on them."""
+    return (
+        parse_choice(
+            Severity,
+            severity or settings.default_severity,
+            "--severity" if severity else "WZDESK_MAIL_SEVERITY",
+        ),
+        parse_choice(
+            Category,
+            category or settings.default_category,
+            "--category" if category else "WZDESK_MAIL_CATEGORY",
+        ),
+    )

@@ -19,8 +19,10 @@ def outcome_message(label: str, result: object) -> tuple[str, bool]:
 
 def said(error: UserError) -> str:
     """A use case's refusal in the console's words: the message with its field, unless the
-    field is a command-line option or placeholder ("--into", "REF"), which means nothing here."""
+    field is a command-line option or placeholder ("--into", "REF"), which means nothing here.
+    A setting (``WZDESK_PHONE_REGION``) is named: it is what to fix, outside the console."""
     field = error.field or ""
-    if not field or field.startswith("-") or field.isupper():
+    setting = field.startswith("WZDESK_")
+    if not field or field.startswith("-") or (field.isupper() and not setting):
         return error.message
     return str(error)
