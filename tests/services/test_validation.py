@@ -92,3 +92,26 @@ def test_an_absurd_support_address_is_refused_before_any_reply_uses_it(tmp_path)
         with pytest.raises(InvalidInput) as refused:
             settings_from_environment(tmp_path, {"WZDESK_MAIL_FROM": bad})
         assert refused.value.field == "WZDESK_MAIL_FROM"
+
+
+@pytest.mark.parametrize("bad", ["enabled", "starttls", "2", "y e s"])
+def test_a_starttls_setting_that_is_neither_yes_nor_no_is_refused(tmp_path, bad: str) -> None:
+    """It read as no: the SMTP password then went to the server unencrypted."""
+    env = {"WZDESK_SMTP_HOST": "mail.example.org", "WZDESK_SMTP_STARTTLS": bad}
+    with pytest.raises(InvalidInput) as refused:
+        settings_from_environment(tmp_path, env)
+    assert refused.value.field == "WZDESK_SMTP_STARTTLS"
+
+
+@pytest.mark.parametrize(
+    ("given", "starttls"),
+    [("1", True), (" Yes ", True), ("on", True), ("TRUE", True), ("0", False), ("off", False),
+     ("no", False), ("", False)],
+)  # fmt: skip
+def test_starttls_reads_yes_and_no_in_their_usual_spellings(
+    tmp_path, given: str, starttls: bool
+) -> None:
+    env = {"WZDESK_SMTP_HOST": "mail.example.org", "WZDESK_SMTP_STARTTLS": given}
+    smtp = settings_from_environment(tmp_path, env).smtp
+    assert smtp is not None and smtp.starttls is starttls
+    assert smtp.port == (587 if starttls else 25)

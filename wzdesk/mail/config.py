@@ -11,7 +11,7 @@
 | ``WZDESK_OUTBOX`` | Maildir replies go to without SMTP | ``outbox/`` beside the SQLite file |
 | ``WZDESK_SMTP_HOST`` | SMTP server; set it to send by SMTP | (unset: write the outbox Maildir) |
 | ``WZDESK_SMTP_PORT`` | its port | 587 with STARTTLS, else 25 (465: TLS from the start) |
-| ``WZDESK_SMTP_STARTTLS`` | 1/true/yes to upgrade the connection with STARTTLS | no |
+| ``WZDESK_SMTP_STARTTLS`` | 1/true/yes/on to upgrade the connection with STARTTLS (0/false/no/off: not) | no |
 | ``WZDESK_SMTP_USER`` / ``WZDESK_SMTP_PASSWORD`` | credentials (AUTH) | none |
 """
 
@@ -59,8 +59,15 @@ def _mail_from(text: str) -> str:
     return value
 
 
-def _flag(text: str | None) -> bool:
-    return (text or "").strip().lower() in ("1", "true", "yes", "on")
+def _flag(text: str | None, name: str) -> bool:
+    """A yes/no variable; anything else is refused naming it. ``WZDESK_SMTP_STARTTLS=enabled``
+    read as no, and the password then went to the server unencrypted."""
+    value = (text or "").strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    raise InvalidInput(f"expected yes or no (1/0, true/false, on/off), got {text!r}", field=name)
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,7 @@ def settings_from_environment(
     smtp = None
     host = (env.get("WZDESK_SMTP_HOST") or "").strip()
     if host:
-        starttls = _flag(env.get("WZDESK_SMTP_STARTTLS"))
+        starttls = _flag(env.get("WZDESK_SMTP_STARTTLS"), "WZDESK_SMTP_STARTTLS")
         port_text = (env.get("WZDESK_SMTP_PORT") or "").strip()
         if port_text and not (is_number(port_text) and 0 < int(port_text) < 65536):
             raise InvalidInput(
