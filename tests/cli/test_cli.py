@@ -422,6 +422,12 @@ def test_case_list_most_urgent_first_and_filters(desk: Cli) -> None:
     assert [r["ref"] for r in desk.ok("case", "list", "--assignee", "kim", "--json").json] == [
         minor
     ]
+    acme = desk.ok("case", "list", "--client", " acme ", "--all", "--json").json
+    assert {row["ref"] for row in acme} == {minor, critical, major, at_risk, done}
+    # A code no client has is named, as a login nobody has: "(none)" and exit 0 read as none.
+    line = _refused(desk, 5, "--client", "case", "list", "--client", "ACMEE")
+    assert line.endswith("no client with code 'ACMEE'")
+    _refused(desk, 5, "--assignee", "case", "list", "--assignee", "ghost")
     table = desk.ok("case", "list").out.splitlines()
     assert table[0].split()[:3] == ["REF", "SEVERITY", "STATUS"]
     assert table[1].startswith(major)

@@ -11,7 +11,7 @@
 | ``WZDESK_OUTBOX`` | Maildir replies go to without SMTP | ``outbox/`` beside the SQLite file |
 | ``WZDESK_SMTP_HOST`` | SMTP server; set it to send by SMTP | (unset: write the outbox Maildir) |
 | ``WZDESK_SMTP_PORT`` | its port | 587 with STARTTLS, else 25 (465: TLS from the start) |
-| ``WZDESK_SMTP_STARTTLS`` | 1/true/yes/on to upgrade the connection with STARTTLS (0/false/no/off: not) | no |
+| ``WZDESK_SMTP_STARTTLS`` | 1/true/yes/on: upgrade with STARTTLS (0/false/no/off: not) | no |
 | ``WZDESK_SMTP_USER`` / ``WZDESK_SMTP_PASSWORD`` | credentials (AUTH) | none |
 """
 

@@ -80,11 +80,17 @@ class CaseFilter(Value):
         )
 
 
-def flags_query(flt: CaseFilter, parsed: Query, login_of: Callable[[str], str]) -> Query:
+def flags_query(
+    flt: CaseFilter,
+    parsed: Query,
+    login_of: Callable[[str], str],
+    code_of: Callable[[str], str],
+) -> Query:
     """The query the flags stand for (validated in flag order, naming the flag), ANDed with the
     query ``parsed``; ``--status`` and ``--all`` look past the open cases. ``login_of``: the
-    login of the console user a typed ``--assignee`` names (raising, naming the flag, when
-    there is none)."""
+    login of the console user a typed ``--assignee`` names, ``code_of``: the code of the
+    client a typed ``--client`` names (each raising, naming the flag, when there is none: a
+    mistyped code listed "(none)" and exited 0, which a script reads as no cases)."""
     parts: list[Node] = [parsed.where] if parsed.where is not None else []
     if flt.statuses:
         statuses = [parse_choice(Status, s, "--status").value for s in flt.statuses]
@@ -97,7 +103,7 @@ def flags_query(flt: CaseFilter, parsed: Query, login_of: Callable[[str], str]) 
     if flt.unassigned:
         parts.append(FieldTerm("assignee", "none"))
     if flt.client:
-        parts.append(FieldTerm("client", clean(flt.client).strip().upper()[:40]))
+        parts.append(FieldTerm("client", code_of(flt.client)))
     sla: list[Node] = []
     if flt.breached:
         sla.append(SlaTerm("breached_any"))

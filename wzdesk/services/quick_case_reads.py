@@ -39,7 +39,7 @@ from wzdesk.core.text import clean
 from wzdesk.services import urgency
 from wzdesk.services.case_fields import case_dict, link_items, outgoing_items, sheet_dict
 from wzdesk.services.case_filter import CaseFilter, flags_query
-from wzdesk.services.directory_fields import MAX_LOOKUP
+from wzdesk.services.directory_fields import MAX_LOOKUP, client_code_text
 from wzdesk.services.policy_book import read_policy_book
 from wzdesk.services.quick_reads import StepAside, acting_login, admin_flags_of, read_quickly
 from wzdesk.store import fts_sql, quick_cases, quick_directory, quick_query
@@ -75,6 +75,7 @@ def quick_case_list(
                 flt or CaseFilter(),
                 parse_query(query_text) if query_text else Query(),
                 lambda typed: _login_of(reader, typed),
+                lambda typed: _code_of(reader, typed),
             )
         except UserError:
             raise StepAside from None  # the ordinary path words it, naming the flag
@@ -230,6 +231,15 @@ def _rare_text_cases(reader: QuickReader, query: Query) -> list[int] | None:
     if found is None:
         raise StepAside
     return found
+
+
+def _code_of(reader: QuickReader, typed: str) -> str:
+    """``directory.get_client(typed).code``; a code no client has steps aside (the ordinary
+    path says so, naming ``--client``)."""
+    code = client_code_text(typed)
+    if quick_directory.client_id(reader, code) is None:
+        raise StepAside
+    return code
 
 
 def _login_of(reader: QuickReader, typed: str) -> str:

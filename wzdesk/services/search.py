@@ -36,7 +36,7 @@ from wzdesk.core.sla import Severity
 from wzdesk.core.values import Value
 from wzdesk.services import urgency
 from wzdesk.services.case_filter import CaseFilter, flags_query
-from wzdesk.services.directory import get_user
+from wzdesk.services.directory import get_client, get_user
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store import done_order, fts_sql, fulltext, queries
 from wzdesk.store.database import db
@@ -250,7 +250,9 @@ def filter_query(flt: CaseFilter, text: str | None = None) -> Query:
     """The query ``case list``'s flags stand for, ANDed with the query ``text`` (see
     :func:`case_filter.flags_query`)."""
     parsed = parse_query(text) if text else Query()
-    return flags_query(flt, parsed, lambda typed: get_user(typed).login)
+    return flags_query(
+        flt, parsed, lambda typed: get_user(typed).login, lambda typed: get_client(typed).code
+    )
 
 
 def _next_due() -> Any:
