@@ -136,6 +136,41 @@ async def test_a_clear_queue_is_not_an_empty_desk(desk, supervisor, make_app) ->
         assert Case.select().count() == 7
 
 
+async def test_a_case_opened_while_the_one_shown_changes_elsewhere_is_the_one_shown(
+    desk, agent, supervisor, make_app, monkeypatch
+) -> None:
+    """A case opened by reference (the palette, the history, after an intake) was loading
+    when a re-read found the case shown before it changed elsewhere and read that one again:
+    its load cancelled the wanted one's (one exclusive worker), its own answer was not
+    wanted, and the full-screen detail said "Loading" for good (seen once in CI, on
+    PostgreSQL). A busy server is stood for by reads of a case that take 0.3 s."""
+    import time
+
+    from tests.tui.helpers import detail_text
+    from wzdesk.tui.screens import main
+
+    show_case = main.show_case
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        return show_case(*args, **kwargs)
+
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot, 6)
+        await settle(pilot, lambda: detail_ref(pilot) is not None)
+        shown = detail_ref(pilot)
+        assert shown is not None and shown != desk["resolved"]
+        monkeypatch.setattr(main, "show_case", slow)
+        cases.assign(supervisor, shown, "sam")  # elsewhere
+        pilot.app.screen.open_case(desk["resolved"])
+        await pilot.press("ctrl+r")  # the re-read finds the case shown before changed
+        await settle(pilot, lambda: detail_ref(pilot) == desk["resolved"])
+        assert "Loading" not in detail_text(pilot)
+        await pilot.press("escape")  # back to the queue: its highlighted case, as changed
+        await settle(pilot, lambda: detail_ref(pilot) == shown and "sam" in detail_text(pilot))
+
+
 async def test_a_resolved_case_being_read_shows_a_change_made_elsewhere(
     desk, agent, supervisor, make_app
 ) -> None:

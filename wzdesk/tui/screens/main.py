@@ -359,7 +359,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         outside = message.outside or frozenset()
         if message.outside_only:  # resolved or closed cases: not in the queue or its tabs
             if self.case is not None and self.case["id"] in outside:
-                self.load_detail(self.case["ref"])  # a resolved case being read changed
+                self.reload_detail(self.case["ref"])  # a resolved case being read changed
             return
         self._show_rows(follow=False)
         if message.changed or message.initial:
@@ -374,7 +374,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             ref, self._pending_ref = self._pending_ref, None
             self.open_case(ref)
         elif self.case is not None and self.case["id"] in message.changed | outside:
-            self.load_detail(self.case["ref"])  # someone changed the case being read
+            self.reload_detail(self.case["ref"])  # someone changed the case being read
 
     def load_failed(self, error: str) -> None:
         """The database could not be read. With no queue read yet, the table and the status
@@ -655,6 +655,14 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         self._enter_full_screen(ref.upper())
         self.load_detail(ref)
 
+    def reload_detail(self, ref: str) -> None:
+        """Read ``ref`` again if it is still the case the user wants. Reading one they have
+        left (opened another, moved the cursor) started a load that cancelled the load of the
+        one they went to (one exclusive worker), and its own answer was not wanted: the
+        detail said "Loading…" for good."""
+        if self._still_wanted(ref):
+            self.load_detail(ref)
+
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, ref: str) -> None:
         worker = get_current_worker()
@@ -706,7 +714,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         self.keep_unsaved(message)
         text, title, severity, timeout = finished_notice(message)
         self.notify(text, title=title or "", severity=severity, timeout=timeout)
-        self.load_detail(message.target.ref)
+        self.reload_detail(message.target.ref)
         self.wz.load_queue()
 
     def on_bulk_finished(self, message: BulkFinished) -> None:

@@ -248,12 +248,12 @@ class ServicesActions:
     def on_services_done(self, message: ServicesDone) -> None:
         if message.error:
             self._screen.notify(message.error, title="Not done", severity="error", timeout=8)
-            self._screen.load_detail(message.ref)
+            self._screen.reload_detail(message.ref)
             return
         self._finished(message.ref, message.message)
 
     def _finished(self, ref: str, message: str) -> None:
         screen = self._screen
         screen.notify(f"{ref}: {message}", timeout=6 if "Warning" in message else 3)
-        screen.load_detail(ref)
+        screen.reload_detail(ref)
         screen.wz.load_queue()
