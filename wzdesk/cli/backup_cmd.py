@@ -146,10 +146,11 @@ def _listed(args: argparse.Namespace, runtime: Runtime) -> list[dict[str, Any]]:
         if quick is not None:
             return quick
     from wzdesk.services.backup import backup_status
-    from wzdesk.services.backup_names import backup_rows
+    from wzdesk.services.backup_names import backup_rows, check_listed
 
     runtime.context()
-    return backup_rows(_folder(args, runtime), backup_status().last_verified_file)
+    to = getattr(args, "to", None)
+    return backup_rows(check_listed(_folder(args, runtime), to), backup_status().last_verified_file)
 
 
 def run_retention(args: argparse.Namespace, runtime: Runtime) -> int:

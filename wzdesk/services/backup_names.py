@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from wzdesk.core.errors import InvalidInput
+from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.paths import typed_path
 from wzdesk.core.values import Value
 from wzdesk.store.location import DatabaseTarget, default_data_dir, path_kind
@@ -66,6 +66,18 @@ def folder_for(to: str | None, target: DatabaseTarget) -> Path:
     if target.backend == "sqlite" and target.location not in ("", ":memory:"):
         return Path(target.location).expanduser().resolve().parent / "backups"
     return default_data_dir() / "backups"
+
+
+def check_listed(folder: Path, to: str | None) -> Path:
+    """``folder`` (from :func:`folder_for`), for ``backup list``: one the user named
+    (``--to``, ``WZDESK_BACKUPS``) must be a folder. A mistyped one listed "(none)" and exited
+    0, as if no backup had ever been made. The default folder may be missing: none made yet."""
+    named = "--to" if to is not None else "WZDESK_BACKUPS"
+    if (to is not None or os.environ.get("WZDESK_BACKUPS") is not None) and path_kind(
+        folder, named
+    ) != "folder":
+        raise NotFound(f"no folder {folder}", field=named)
+    return folder
 
 
 def verified_file(stored: str | None) -> str | None:

@@ -404,14 +404,19 @@ def quick_backups(
     """``backup list [--to DIR]``: the backups in the folder, newest first, the last verified
     one marked; None when the ordinary path answers (a ``--to`` it refuses: it names it)."""
     from wzdesk.core.errors import UserError
-    from wzdesk.services.backup_names import LAST_VERIFIED_KEY, backup_rows, folder_for
+    from wzdesk.services.backup_names import (
+        LAST_VERIFIED_KEY,
+        backup_rows,
+        check_listed,
+        folder_for,
+    )
     from wzdesk.services.backup_names import verified_file as verified_of
     from wzdesk.store.location import parse_database_url, url_from_environment
 
     def read(reader: QuickReader) -> list[dict[str, Any]]:
         try:
             target = parse_database_url(url if url is not None else url_from_environment())
-            folder = folder_for(to, target)
+            folder = check_listed(folder_for(to, target), to)
             stored = quick_directory.setting(reader, LAST_VERIFIED_KEY)
             return backup_rows(folder, verified_of(stored))
         except UserError:
