@@ -22,7 +22,7 @@ import pytest
 from tests.conftest import new_case
 from tests.mail.conftest import eml
 from wzdesk.core.clock import FixedClock
-from wzdesk.core.errors import BackupInvalid, InvalidInput, PermissionDenied
+from wzdesk.core.errors import BackupInvalid, InvalidInput, NotFound, PermissionDenied
 from wzdesk.core.retention import Retention
 from wzdesk.mail.sources import RawMessage
 from wzdesk.services import backup
@@ -97,6 +97,11 @@ def test_backup_mutate_restore_gives_back_what_was_backed_up(
         backup.restore_backup(
             made.path, restorer="sam", clock=clock, live=None, folder=tmp_path / "b", force=False
         )
+    with pytest.raises(NotFound, match="no backup file"):  # said first: not "add --force"
+        backup.restore_backup(
+            tmp_path / "typo.tar.gz", restorer="sam", clock=clock, live=None, folder=tmp_path,
+            force=False,
+        )  # fmt: skip
     restored = backup.restore_backup(
         made.path,
         restorer="sam",

@@ -43,6 +43,7 @@ from wzdesk.services.backup_archive import (
     Unpacked,
     archive_name,
     archives_in,
+    check_exists,
     sidecar,
     unpack,
     write_archive,
@@ -458,6 +459,7 @@ def restore_backup(
     database). ``live``: the signed-in context when the open database holds a desk; replacing
     it needs ``force`` and a supervisor, and it is first backed up into ``folder``.
     """
+    check_exists(path)
     in_use = holds_a_desk()
     if in_use and not force:
         raise InvalidInput(

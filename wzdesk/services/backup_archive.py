@@ -154,11 +154,18 @@ class Unpacked:
         return self.folder / "attachments" / digest[:2] / digest[2:4] / digest
 
 
+def check_exists(path: Path) -> Path:
+    """``path``, if it is a file: else NotFound naming FILE (before anything else is asked
+    of the user: ``restore`` told them to add ``--force`` for a file that was not there)."""
+    if path_kind(path, "FILE") != "file":
+        raise NotFound(f"no backup file {path}", field="FILE")
+    return path
+
+
 def unpack(path: Path, into: Path) -> Unpacked:
     """Read the backup at ``path`` into the folder ``into``, checking everything that can be
     checked without a database. Raises :class:`BackupInvalid` on the first problem."""
-    if path_kind(path, "FILE") != "file":
-        raise NotFound(f"no backup file {path}", field="FILE")
+    check_exists(path)
     check = sidecar(path)
     if check.is_file():
         expected = check.read_text().split()[:1]
