@@ -192,3 +192,19 @@ def test_sla_latest_receipt_on_business_hours(cli: Cli) -> None:
     }
     text = cli.ok("sla", "latest", "--severity", "critical", "--due-by", "2026-03-09T11:00-04:00")
     assert "response_received_by" in text.out
+
+
+def test_adding_a_date_that_is_already_a_holiday_says_what_it_was(desk: Cli) -> None:
+    """It renamed (or re-houred) the holiday and said "holiday 2026-03-16 Y" as if new."""
+    assert desk.ok("holidays", "add", "2026-03-16", "--name", "X").out.startswith(
+        "holiday 2026-03-16 X\n"
+    )
+    renamed = desk.ok("holidays", "add", "2026-03-16", "--name", "Y").out
+    assert renamed.startswith("holiday 2026-03-16 Y; was X (closed all day)\n")
+    again = desk.ok("holidays", "add", "2026-03-16", "--name", "Y").out
+    assert again.startswith("holiday 2026-03-16 Y; already a holiday, unchanged\n")
+    half = desk.ok("holidays", "add", "2026-03-16", "--hours", "08:00-12:00", "--json").json
+    assert (half["name"], half["hours"]) == ("Y", "08:00-12:00")
+    assert half["was"] == {"name": "Y", "hours": None}
+    assert desk.ok("holidays", "add", "2026-03-23", "--json").json["was"] is None
+    assert [h["name"] for h in desk.ok("holidays", "list", "--json").json] == ["Y", ""]

@@ -12,6 +12,7 @@ from wzdesk.core.timefmt import format_instant, parse_date
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
+    from wzdesk.services.calendar import HolidayRow
     from wzdesk.services.retiming import Retiming
 
 DRY_RUN_HELP = (
@@ -106,14 +107,27 @@ def run_add(args: argparse.Namespace, runtime: Runtime) -> int:
         runtime.context(), day, args.name, dry_run=args.dry_run, hours=args.hours
     )
     zone = support_zone(runtime)
+    was = None if row.was is None else {"name": row.was[0], "hours": row.was[1]}
     if args.json:
-        emit_json({**row.as_dict(), "retimed": row.retiming.as_dict(zone)})
+        emit_json({**row.as_dict(), "was": was, "retimed": row.retiming.as_dict(zone)})
         return 0
     verb = "would add" if args.dry_run else "holiday"
     kept = f" (open {row.hours})" if row.hours else ""
-    print(f"{verb} {row.date.isoformat()} {row.name}".rstrip() + kept)
+    print(f"{verb} {row.date.isoformat()} {row.name}".rstrip() + kept + _was(row))
     print_retiming(row.retiming, zone)
     return 0
+
+
+def _was(row: HolidayRow) -> str:
+    """What an add did to a date that already held a holiday: it renames it, or changes its
+    hours, or leaves it as it was (it said "holiday 2026-03-16 Y" as if it were new)."""
+    if row.was is None:
+        return ""
+    name, hours = row.was
+    if (name, hours) == (row.name, row.hours):
+        return "; already a holiday, unchanged"
+    shown = f"{name} " if name else ""
+    return f"; was {shown}({'open ' + hours if hours else 'closed all day'})"
 
 
 def run_remove(args: argparse.Namespace, runtime: Runtime) -> int:

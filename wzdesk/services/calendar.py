@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -41,6 +42,8 @@ class HolidayRow:
     retiming: Retiming = field(default_factory=Retiming, compare=False)
     #: The hours the desk keeps that day ("08:00-12:00"), or None: closed all day.
     hours: str | None = None
+    #: When the date already held a holiday: its name and hours before (an add renames it).
+    was: tuple[str, str | None] | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, str | None]:
         return {
@@ -107,9 +110,14 @@ def add_holiday(
     name = check_text(name, "--name", 200)
     hours_json = parse_exception_hours(hours)
 
+    was: tuple[str, str | None] | None = None
+
     def change() -> Holiday:
+        nonlocal was
         existing = Holiday.get_or_none(Holiday.day == day)
         if existing is not None:
+            kept = existing.hours
+            was = (existing.name, None if kept is None else format_hours(kept))
             before = {"date": day, "name": existing.name, "hours": existing.hours_json}
             after = dict(before)
             if existing.name != name and name:
@@ -136,7 +144,7 @@ def add_holiday(
     holiday, retiming = retimed_change(
         ctx, change, load_policy_book, f"holiday {day.isoformat()} added", dry_run
     )
-    return _row(holiday, retiming)
+    return dataclasses.replace(_row(holiday, retiming), was=was)
 
 
 def remove_holiday(ctx: ServiceContext, day: date, dry_run: bool = False) -> Retiming:
