@@ -105,6 +105,27 @@ def test_unassigned_at_risk_goes_to_supervisors_and_a_user_without_email_is_name
     assert sorted(r for _, r, _ in staff_mail()) == ["kim@vendor.example", "sam@vendor.example"]
 
 
+def test_a_rule_that_is_already_there_is_refused_not_sent_twice(
+    team, supervisor, agent, phone_staff, clock
+) -> None:
+    """Each rule alerts on its own, so the same rule added twice sent each alert twice. The
+    same rule written in another order, or in another case, is the same rule; another
+    severity or recipient is another rule."""
+    from wzdesk.core.errors import InvalidInput
+    from wzdesk.store.models import AlertRule
+
+    add_rule(supervisor, "at_risk", ["critical", "major"], "pat,kim")
+    before = AlertRule.select().count()
+    for severities, to in ((["major", "critical"], "kim,pat"), (["Critical,MAJOR"], " PAT , kim")):
+        with pytest.raises(InvalidInput) as refused:
+            add_rule(supervisor, "at_risk", severities, to)
+        assert refused.value.field == "--event" and "already alerts" in refused.value.message
+    assert AlertRule.select().count() == before
+    add_rule(supervisor, "at_risk", ["critical"], "pat,kim")  # another rule
+    add_rule(supervisor, "at_risk", ["critical", "major"], "kim")  # another rule
+    assert AlertRule.select().count() == before + 2
+
+
 def test_nothing_at_three_in_the_morning_for_an_office_hours_case(
     team, supervisor, agent, clock
 ) -> None:

@@ -65,6 +65,7 @@ def add_rule(
             for login in who.split(","):
                 if not User.select().where(User.login == login).exists():
                     raise NotFound(f"no console user {login!r}", field="--to")
+        _refuse_a_twin(event, chosen, who, minutes)
         rule = AlertRule.create(
             event=event,
             severities=",".join(dict.fromkeys(chosen)),
@@ -76,6 +77,20 @@ def add_rule(
         )
         ctx.audit("alert_rule.add", "alert_rule", rule.id, None, rule_dict(rule))
     return rule
+
+
+def _refuse_a_twin(event: str, severities: list[str], who: str, minutes: int | None) -> None:
+    """Refuse a rule that an existing one already is: each rule alerts on its own (its id is
+    in the alert's key), so the same rule added twice sent every alert twice."""
+    wanted = (set(severities), set(who.split(",")), minutes)
+    for rule in AlertRule.select().where(AlertRule.event == event):
+        same = (set(filter(None, rule.severities.split(","))), set(rule.recipients.split(",")))
+        if (*same, rule.minutes) == wanted:
+            raise InvalidInput(
+                f"rule {rule.id} already alerts {rule.recipients} of that; each would send "
+                "every alert again",
+                field="--event",
+            )
 
 
 def remove_rule(ctx: ServiceContext, rule_id: int) -> AlertRule:
