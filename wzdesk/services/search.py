@@ -760,16 +760,14 @@ def search_ids(
     paused: urgency.PausedStream | None = None
     done: urgency.DoneStream | None = None
     streams = Streams(parsed.where)
-    only_paused = False  # every match is in the paused stream (is:paused)
-    only_done = False  # every match is resolved or closed (status:closed)
-    if within is None and not few and not holds_text(parsed.where):
+    in_streams = within is None and not few and not holds_text(parsed.where)
+    if in_streams:
         whole = condition
         # Open cases only (the done ones are a stream of their own): the walks add is_open
         # themselves, the sort below does here. (Twice in one query, PostgreSQL counted its
         # selectivity twice and sorted every open case instead of walking the index: 240 ms
         # for sev:critical at a million cases.)
         condition = _both(condition, Case.paused_left.is_null())
-        only_paused, only_done = streams.only_paused, streams.only_done
 
         def paused(count: int | None) -> list[tuple[int, float]]:
             if streams.none_paused or streams.only_done:
@@ -784,7 +782,7 @@ def search_ids(
     def first(count: int | None) -> list[int]:
         """At least the first ``count`` matches in SQL's urgency order (stored instants)."""
         nonlocal asked, met
-        if only_paused or only_done:
+        if in_streams and (streams.only_paused or streams.only_done):
             return []  # every match is in the paused cases' stream, or the done ones
         streamable = count is not None and count <= urgency.STREAMED_UP_TO and not few
         # A longer window costs the index walks below little, while each round may cost the
@@ -809,10 +807,10 @@ def search_ids(
             # Nothing running that matches is due before due_from: the walk starts there.
             due_from = urgency.running_due_from(parsed.where, ctx.now, ctx.book)
             return _most_urgent(
-                condition, more, running=paused is not None, due_from=due_from, timed=streams.timed
+                condition, more, running=in_streams, due_from=due_from, timed=streams.timed
             )
         return _sorted_ids(
-            condition if paused is None else _both(Case.is_open, condition), (), count, 0
+            _both(Case.is_open, condition) if in_streams else condition, (), count, 0
         )
 
     wanted = None if limit is None else offset + limit

@@ -126,9 +126,9 @@ def _tool(name: str) -> str:
 _VARIABLES = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD"}
 
 
-def _environment(target: DatabaseTarget, database: str | None = None) -> dict[str, str]:
-    """libpq's variables for the target."""
-    env = {**os.environ, "PGDATABASE": database or target.location}
+def _environment(target: DatabaseTarget) -> dict[str, str]:
+    """libpq's variables for the target's server (the database is named in :func:`conninfo`)."""
+    env = dict(os.environ)
     for key, value in target.params:
         if key in _VARIABLES:
             env[_VARIABLES[key]] = str(value)
@@ -189,7 +189,7 @@ def pg_restore(
     transaction, leaving out what needs an extension (:func:`restorable`): the caller indexes
     the trigrams again (``migrations.index_history_trigrams``). ``scratch``: a throwaway copy,
     without owners and privileges."""
-    env = _environment(target, database)
+    env = _environment(target)
     listed = subprocess.run(
         [_tool("pg_restore"), "--list", str(dump)], env=env, capture_output=True, text=True
     )

@@ -16,10 +16,6 @@ if TYPE_CHECKING:
 
 DB_URL_FORM = "a SQLite file path, sqlite:///path.db, or postgresql://user@host:port/name"
 
-#: A PostgreSQL URL's parts that are not connection options (``?dbname=`` would contradict the
-#: path; the rest are written before the path, once).
-_URL_PARTS = ("dbname", "host", "port", "user", "password")
-
 
 class DatabaseTarget(NamedTuple):
     """Where the data lives, parsed from a URL or path."""
