@@ -7,8 +7,10 @@ Every test that takes ``database`` runs on SQLite, and also on PostgreSQL when
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +29,14 @@ from wzdesk.services.context import ServiceContext
 from wzdesk.store.database import db, open_database
 
 TORONTO = ZoneInfo("America/Toronto")
+
+#: Nothing a test does lands in the user's own data folder: the default database and, on
+#: PostgreSQL, the desk's backups and attachments go to the user data directory
+#: (``store.location.default_data_dir``, which reads ``XDG_DATA_HOME``). One folder per test
+#: process, removed at its end.
+_DATA_HOME = tempfile.mkdtemp(prefix="wzdesk-test-data-")
+os.environ["XDG_DATA_HOME"] = _DATA_HOME
+atexit.register(shutil.rmtree, _DATA_HOME, ignore_errors=True)
 
 
 #: Hypothesis over one demo desk a test builds: every example reads the same (function-scoped)

@@ -379,6 +379,28 @@ def test_verify_records_the_age_of_the_last_verified_backup(
     assert (entry.actor, entry.action) == ("sam", "backup.verify")
 
 
+def test_the_default_folder_is_made_whole_and_a_named_one_must_have_its_parent(
+    database_url: str,
+    supervisor: ServiceContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On PostgreSQL the default folder is in the user data directory, which nothing else may
+    have made yet: a team's first backup was refused there, naming a --to nobody gave."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "fresh-home" / "share"))
+    monkeypatch.delenv("WZDESK_BACKUPS", raising=False)
+    folder = backup.backup_folder(None)
+    made = backup.make_backup(supervisor, folder, rotate=False)
+    assert made.path.parent == folder and made.path.is_file()
+    if database_url.startswith("postgresql"):
+        assert folder == tmp_path / "fresh-home" / "share" / "wzdesk" / "backups"
+        assert folder.stat().st_mode & 0o777 == 0o700
+    typo = tmp_path / "no-such-parent" / "backups"
+    with pytest.raises(InvalidInput, match="does not exist") as refused:
+        backup.make_backup(supervisor, backup.backup_folder(str(typo)), rotate=False)
+    assert refused.value.field == "--to"
+
+
 @SQLITE_ONLY
 def test_only_supervisors_back_up(
     database: peewee.Database, agent: ServiceContext, tmp_path: Path

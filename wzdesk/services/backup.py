@@ -53,7 +53,7 @@ from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.mail_settings import blob_store
 from wzdesk.store import dumps
 from wzdesk.store.database import db, open_target
-from wzdesk.store.location import DatabaseTarget, path_kind
+from wzdesk.store.location import DatabaseTarget, default_data_dir, path_kind
 from wzdesk.store.migrations import LATEST_VERSION, index_history_trigrams, upgrade
 from wzdesk.store.models import Case, Setting, User
 
@@ -146,10 +146,17 @@ def backup_folder(to: str | None = None) -> Path:
 
 
 def _ready_folder(folder: Path) -> Path:
+    """``folder``, created when missing: a folder the user named needs its parent (a typo is
+    refused), the default one in the user data directory (PostgreSQL) is made whole, as the
+    default database's folder is. A team's first ``wzdesk backup`` on PostgreSQL was refused,
+    naming a ``--to`` nobody had given."""
     if path_kind(folder, "--to") == "missing":
-        if path_kind(folder.parent, "--to") != "folder":
+        if folder == default_data_dir() / "backups":
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        elif path_kind(folder.parent, "--to") != "folder":
             raise InvalidInput(f"the folder {folder.parent} does not exist", field="--to")
-        folder.mkdir(mode=0o700)
+        else:
+            folder.mkdir(mode=0o700)
     if not folder.is_dir() or not os.access(folder, os.W_OK):
         raise InvalidInput(f"cannot write backups into {folder}", field="--to")
     return folder
