@@ -430,6 +430,50 @@ def test_a_postgresql_run_leaves_pythons_ssl_alone_and_libpq_still_speaks_ssl(
     assert "server does not support SSL, but SSL was required" in refused.stderr
 
 
+def test_reading_on_postgresql_leaves_the_orm_alone(
+    postgres_desk: tuple[str, dict[str, str]],
+) -> None:
+    """The quick path on PostgreSQL: the session role signs in (the database's first user,
+    a supervisor), read-only, without Peewee; the case lists still take the store."""
+    url, env = postgres_desk
+
+    def run(*words: str) -> tuple[str, set[str]]:
+        argv = [sys.executable, "-c", LOADED, "--db", url, *words]
+        done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout, set(done.stderr.strip().splitlines()[-1].split(","))
+
+    _, loaded = run("client", "add", "ACME", "--name", "Acme Corp")  # creates the schema
+    assert "peewee" in loaded
+    run("holidays", "add", "2026-04-03", "--name", "Good Friday")
+    run(
+        "contact",
+        "add",
+        "--client",
+        "ACME",
+        "--name",
+        "Ana",
+        "--email",
+        "ana@acme.example",
+        "--admin",
+    )
+    ref = run("case", "open", *NEW_CASE)[0].split()[0]
+    listed, loaded = run("case", "list", "--limit", "5")
+    assert "peewee" in loaded and ref in listed  # the lists' walks are SQLite's
+    due = ("sla", "due", "--severity", "major", "--received", "2026-04-02T10:00:00-04:00")
+    for words, shown in (
+        (due, "2026-04-06T10:00:00-04:00"),  # over the holiday another call added
+        (("holidays", "list"), "Good Friday"),
+        (("client", "list"), "Acme Corp"),
+        (("user", "list"), "supervisor"),
+        (("case", "show", ref), "Training for new staff"),
+        (("audit", "--limit", "3"), "case."),
+    ):
+        out, loaded = run(*words)
+        assert shown in out, words
+        assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == [], words
+
+
 def test_without_psycopg2_a_postgresql_run_goes_through_psycopg_3(
     postgres_desk: tuple[str, dict[str, str]],
 ) -> None:

@@ -14,6 +14,7 @@ import peewee
 import pytest
 
 from wzdesk.services.queue import top_ids_query, top_query
+from wzdesk.store.stored_values import instant_to_sqlite
 
 #: ``sqlite_stat1`` of a 1,000,000-case demo desk (99,764 open) whose client indexes were
 #: added after its last ANALYZE: with them SQLite once chose to walk the clients and sort
@@ -203,9 +204,14 @@ class _Recorded:
     def __init__(self) -> None:
         self.statements: list[tuple[str, tuple[object, ...]]] = []
 
+    postgres = False
+
     def rows(self, sql: str, params: tuple[object, ...] = ()) -> list[object]:
         self.statements.append((sql, tuple(params)))
         return []
+
+    def instant(self, value: datetime) -> str:
+        return instant_to_sqlite(value)
 
 
 def _quick_outbox_plan(database: peewee.Database, statuses: tuple[str, ...], limit: int) -> str:

@@ -76,9 +76,6 @@ def test_every_case_explained_is_the_ordinary_paths(
     history_desk: tuple[list[str], list[datetime]], database_url: str
 ) -> None:
     """Every case at the last instant; the touched ones and every tenth other at each."""
-    if database_url.startswith("postgresql"):
-        assert quick_explain(database_url, "sam", "WZ-1001", history_desk[1][-1]) is None
-        return
     touched, instants = history_desk
     every = [case.ref for case in Case.select(Case.ref).order_by(Case.id)]
     compared = 0
@@ -103,8 +100,6 @@ def test_what_it_cannot_answer_is_left_to_the_ordinary_path(
     history_desk: tuple[list[str], list[datetime]], database_url: str
 ) -> None:
     """A case received after the instant, a reference nobody has, a user nobody is."""
-    if database_url.startswith("postgresql"):
-        pytest.skip("the quick path is SQLite's alone")
     newest = Case.select().order_by(Case.received_at.desc()).first()
     before = newest.received_at - timedelta(seconds=1)
     for read in (quick_explain, quick_events):

@@ -4,13 +4,17 @@ reads exactly what the store reads, and steps aside whenever it cannot be sure t
 from __future__ import annotations
 
 import sqlite3
+import sys
 from datetime import date
 from pathlib import Path
 
+import peewee
+import psycopg2
 import pytest
 
-from tests.conftest import local
+from tests.conftest import PG_URL, local
 from wzdesk.core.calendar import BusinessCalendar
+from wzdesk.core.errors import DatabaseUnavailable
 from wzdesk.core.sla import Severity, SeverityTargets, SlaPolicy
 from wzdesk.services.calendar import (
     PolicyChange,
@@ -30,7 +34,7 @@ from wzdesk.services.policy_book import (
 )
 from wzdesk.store.database import open_database
 from wzdesk.store.models import Holiday, PolicyTarget, PolicyVersion
-from wzdesk.store.quick_read import open_quick_reader
+from wzdesk.store.quick_read import open_quick_reader, psycopg2_statement
 
 
 def _a_full_calendar(supervisor: ServiceContext) -> None:
@@ -88,9 +92,6 @@ def test_the_plain_sql_reading_is_what_the_models_read(supervisor) -> None:
 def test_the_quick_path_reads_what_the_store_reads(supervisor, database_url: str) -> None:
     _a_full_calendar(supervisor)
     quick = quick_policy_book(database_url)
-    if database_url.startswith("postgresql"):
-        assert quick is None  # the quick path is SQLite's alone
-        return
     assert quick is not None
     assert quick.signature == load_policy_book().signature
     received = local(2026, 12, 24, 10, 0)  # the half day, then Christmas, then Saturday
@@ -131,9 +132,78 @@ def test_it_steps_aside_for_a_schema_to_upgrade(tmp_path: Path) -> None:
     assert open_quick_reader(str(path)) is None
 
 
-@pytest.mark.parametrize("url", ["postgresql://nobody@127.0.0.1:1/none", "", "mysql://x/y"])
+@pytest.mark.parametrize("url", ["", "mysql://x/y", "postgresql://h:port/x"])
 def test_it_steps_aside_for_other_urls(url: str) -> None:
+    """An empty URL, a scheme it does not know, a URL the ordinary path refuses (it names
+    --db)."""
     assert open_quick_reader(url) is None
+
+
+def test_a_server_that_refuses_is_reported_in_the_ordinary_paths_words() -> None:
+    """Reported here, not passed on: the ordinary path would wait for the server again (a
+    connect timeout, twice)."""
+    url = "postgresql://nobody@127.0.0.1:1/none"
+    with pytest.raises(DatabaseUnavailable) as ordinary:
+        open_database(url)
+    with pytest.raises(DatabaseUnavailable) as quick:
+        open_quick_reader(url)
+    assert str(quick.value) == str(ordinary.value)
+    assert "cannot open PostgreSQL 127.0.0.1:1/none: " in str(quick.value)
+
+
+def test_without_psycopg2_postgresql_is_left_to_the_ordinary_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The ordinary path then goes through psycopg 3 (``store.database.connect``)."""
+    monkeypatch.setitem(sys.modules, "psycopg2", None)
+    assert open_quick_reader("postgresql://nobody@127.0.0.1:1/none") is None
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        (
+            "SELECT a FROM t WHERE b = ? AND c IN (?, ?)",
+            "SELECT a FROM t WHERE b = %s AND c IN (%s, %s)",
+        ),
+        ("SELECT '?' || x FROM t WHERE y = ?", "SELECT '?' || x FROM t WHERE y = %s"),
+        (
+            "SELECT x FROM t WHERE y LIKE '50%' AND z = ?",
+            "SELECT x FROM t WHERE y LIKE '50%%' AND z = %s",
+        ),
+        ("SELECT 'it''s ?' FROM t WHERE y = ?", "SELECT 'it''s ?' FROM t WHERE y = %s"),
+    ],
+)
+def test_a_statement_is_written_for_psycopg2(sql: str, expected: str) -> None:
+    """Each ``?`` outside quotes becomes ``%s``; a ``%`` is doubled (psycopg2 reads ``%%`` as
+    one)."""
+    assert psycopg2_statement(sql) == expected
+
+
+def test_on_postgresql_it_reads_only_a_wzdesk_database_at_this_schema(
+    database: peewee.Database, database_url: str
+) -> None:
+    """Tables from the previous release, or none yet: the ordinary path upgrades or creates.
+    What it opens is read-only, and binds values and instants as the models do."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's reader")
+    assert PG_URL
+    reader = open_quick_reader(PG_URL)
+    assert reader is not None and reader.postgres
+    with pytest.raises(psycopg2.errors.ReadOnlySqlTransaction):
+        reader.rows("DELETE FROM holiday")
+    with reader.snapshot(), pytest.raises(psycopg2.errors.ReadOnlySqlTransaction):
+        reader.rows("DELETE FROM holiday")
+    assert reader.rows("SELECT ? || '?%', ?", ("a", 2)) == [("a?%", 2)]
+    instant = local(2026, 3, 11, 10, 0)
+    assert reader.rows(
+        "SELECT ?::timestamptz = '2026-03-11 14:00:00+00'", (reader.instant(instant),)
+    ) == [(True,)]
+    reader.close()
+    top = database.execute_sql("SELECT MAX(version) FROM wzdesk_schema").fetchone()[0]
+    database.execute_sql("DELETE FROM wzdesk_schema WHERE version = %s", (top,))
+    assert open_quick_reader(PG_URL) is None
+    assert open_quick_reader(PG_URL.rsplit("/", 1)[0] + "/postgres") is None  # no tables
 
 
 def test_it_writes_nothing(tmp_path: Path) -> None:

@@ -10,15 +10,17 @@ Free text is answered here when the query ANDs in a rare word or phrase (found i
 ``fts_sql.RARE_HITS`` texts): SQL reads those few cases only, as the engine does then
 (:func:`wzdesk.store.fts_sql.rare_text_cases`, the same for both). Common words (the engine
 walks the queue against the index's hits with plans of its own), a flag the ordinary path
-refuses (it words the error) and ``--as`` take the ordinary path.
+refuses (it words the error) and ``--as`` take the ordinary path. So does every list on
+PostgreSQL: the walks and the text index here are SQLite's.
 
 ``view list`` counts each view's matches with the same condition (``search.count_cases``); a
-view with free text sends the whole list to the ordinary path.
+view with free text sends the whole list to the ordinary path, as PostgreSQL does.
 
 ``case show`` reads the rows ``case_views.show_case`` reads through the models and gives them
 to the same assembly, :func:`case_fields.sheet_dict`, with the same two-admin rule. A case
 with attachments (their files are in the blob store the mail settings name) or a reference no
-case has (the ordinary path words the error) takes the ordinary path.
+case has (the ordinary path words the error) takes the ordinary path. ``case show`` is
+answered here on PostgreSQL too.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ def quick_case_list(
     :func:`read_quickly`."""
 
     def read(reader: QuickReader) -> QuickList:
+        if reader.postgres:
+            raise StepAside  # the walks are built around SQLite's planner, and FTS5's index
         try:
             query = flags_query(
                 flt or CaseFilter(),
@@ -152,6 +156,8 @@ def quick_view_list(
     from wzdesk.services.desk_fields import view_dict
 
     def read(reader: QuickReader) -> list[dict[str, Any]]:
+        if reader.postgres:
+            raise StepAside  # the counts are SQLite's conditions (quick_query)
         book = read_policy_book(reader.rows)
         me = acting_login(reader, identity)
         zone = book.at(now).calendar.zone

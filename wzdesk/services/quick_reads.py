@@ -65,7 +65,7 @@ def read_quickly(
         return None
     try:
         with reader.snapshot():
-            role = _signed_in(reader, os_login() if identity is None else identity)
+            role = _signed_in(reader, _identity(reader, identity))
             if role is None or (action is not None and not _allowed(role, action)):
                 return None
             return read(reader)
@@ -445,12 +445,18 @@ def _zone_at(reader: QuickReader, now: datetime) -> ZoneInfo:
     return read_policy_book(reader.rows).at(now).calendar.zone
 
 
+def _identity(reader: QuickReader, identity: str | None) -> str:
+    """``identity``, or who the connection is (``identity.connected_identity``): the
+    PostgreSQL session role, else the OS login."""
+    if identity is not None:
+        return identity
+    return quick_directory.session_role(reader) if reader.postgres else os_login()
+
+
 def acting_login(reader: QuickReader, identity: str | None) -> str:
-    """The login of the console user ``identity`` (None: the OS login) signs in as, once
+    """The login of the console user ``identity`` (None: who the connection is) signs in as, once
     :func:`read_quickly` has found them (the ordinary path's ``context().actor``)."""
-    user = quick_directory.console_user(
-        reader, identity_text(os_login() if identity is None else identity)
-    )
+    user = quick_directory.console_user(reader, identity_text(_identity(reader, identity)))
     if user is None:
         raise StepAside
     return user[0]

@@ -117,12 +117,6 @@ def prepare_sqlite_file(path: Path) -> Path:
     return path
 
 
-def _unavailable(target: DatabaseTarget, error: Exception) -> DatabaseUnavailable:
-    text = str(error).strip()
-    first_line = text.splitlines()[0] if text else type(error).__name__
-    return DatabaseUnavailable(f"cannot open {target.description}: {first_line}", field="--db")
-
-
 def open_database(
     url: str | None = None, *, migrate: bool = True, pool: int | None = None
 ) -> peewee.Database:
@@ -147,7 +141,7 @@ def open_database(
         ) from None
     except peewee.DatabaseError as error:
         database.close()
-        raise _unavailable(target, error) from None
+        raise target.unavailable(error) from None
     if migrate and stored_version(database) != SCHEMA_VERSION:
         from wzdesk.store.migrations import upgrade  # only when there is something to do
 

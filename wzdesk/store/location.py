@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from wzdesk.core.errors import InvalidInput
+from wzdesk.core.errors import DatabaseUnavailable, InvalidInput
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,6 +32,13 @@ class DatabaseTarget(NamedTuple):
         params = dict(self.params)
         host, port = params.get("host", "localhost"), params.get("port", 5432)
         return f"PostgreSQL {host}:{port}/{self.location}"
+
+    def unavailable(self, error: Exception) -> DatabaseUnavailable:
+        """The one-line refusal for a driver's error on opening this target (the ordinary
+        path's and the quick path's: a server down reads the same whichever met it first)."""
+        text = str(error).strip()
+        first_line = text.splitlines()[0] if text else type(error).__name__
+        return DatabaseUnavailable(f"cannot open {self.description}: {first_line}", field="--db")
 
 
 def default_data_dir() -> Path:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from wzdesk.store.quick_read import QuickReader
-from wzdesk.store.stored_values import instant_from_db, instant_to_sqlite
+from wzdesk.store.stored_values import instant_from_db
 
 
 def audit_rows(
@@ -27,7 +27,7 @@ def audit_rows(
 ) -> list[tuple[Any, ...]]:
     """The newest ``limit`` entries up to ``now`` (of the case ``case_ref``, by ``actor``,
     since ``since``), as tuples of ``columns``, ``at`` first (an aware instant)."""
-    where, params = ["at <= ?"], [instant_to_sqlite(now)]
+    where, params = ["at <= ?"], [reader.instant(now)]
     if case_ref is not None:
         where.append("entity = 'case' AND entity_id = ?")
         params.append(case_ref)
@@ -36,7 +36,7 @@ def audit_rows(
         params.append(actor)
     if since is not None:
         where.append("at >= ?")
-        params.append(instant_to_sqlite(since))
+        params.append(reader.instant(since))
     sql = (
         f"SELECT {', '.join(columns)} FROM audit_entry WHERE {' AND '.join(where)} "
         "ORDER BY at DESC, id DESC LIMIT ?"

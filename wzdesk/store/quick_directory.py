@@ -99,6 +99,11 @@ def admins(reader: QuickReader, client: int) -> tuple[list[Record], bool, Record
     return [], False, records(first, _ADMIN)[0] if first else None
 
 
+def session_role(reader: QuickReader) -> str:
+    """The role the PostgreSQL server authenticated (``SET ROLE`` does not change it)."""
+    return str(reader.rows("SELECT session_user")[0][0])
+
+
 def console_user(reader: QuickReader, identity: str) -> tuple[str, bool, str] | None:
     """(login, active, role) of the console user ``identity`` signs in as, as
     ``directory.user_for_identity`` finds it (``identity`` already cleaned), or None."""
@@ -182,7 +187,7 @@ _VIEW = ("name", "query", "owner", "shared", "pinned", "created_at")
 def saved_views(reader: QuickReader, login: str) -> list[Record]:
     """The saved views ``login`` sees, pinned first, then by name (``views.visible_views``)."""
     sql = (
-        f"SELECT {', '.join(_VIEW)} FROM saved_view WHERE (owner = ?) OR (shared = 1)"
+        f"SELECT {', '.join(_VIEW)} FROM saved_view WHERE (owner = ?) OR shared"
         " ORDER BY pinned DESC, name, owner"
     )
     return records(reader.rows(sql, (login,)), _VIEW)

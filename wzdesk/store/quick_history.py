@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from wzdesk.store.quick_read import QuickReader
-from wzdesk.store.stored_values import instant_from_db, instant_to_sqlite
+from wzdesk.store.stored_values import instant_from_db
 
 
 def case_columns(
@@ -64,7 +64,7 @@ def status_changes(
         for kind, data in reader.rows(
             f"SELECT kind, data_json FROM case_event WHERE case_id = ? AND kind IN "
             f"({', '.join('?' for _ in kinds)}) AND at <= ? ORDER BY at DESC, id DESC",
-            (case, *kinds, instant_to_sqlite(now)),
+            (case, *kinds, reader.instant(now)),
         )
     ]
 
@@ -74,11 +74,11 @@ def met_by(
 ) -> tuple[str, str | None, datetime] | None:
     """(kind, author, at) of the timeline event that met ``target`` at ``at``: the first public
     event then (response), or the resolution (``sla_history._met_event``); None if none."""
-    which = "public = 1" if target == "response" else "kind = 'resolve'"
+    which = "public" if target == "response" else "kind = 'resolve'"
     found = reader.rows(
         f"SELECT kind, author, at FROM case_event WHERE case_id = ? AND at = ? AND {which} "
         "ORDER BY id LIMIT 1",
-        (case, instant_to_sqlite(at)),
+        (case, reader.instant(at)),
     )
     if not found:
         return None

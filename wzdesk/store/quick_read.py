@@ -1,17 +1,26 @@
-"""A read-only SQLite connection without Peewee, for commands that only read.
+"""A read-only connection without Peewee, for commands that only read.
 
 Importing Peewee and defining the models costs about 45 ms of CPU, more than three times
 ``python -c pass`` and more than most reads themselves (issue 13); the bare ``sqlite3`` module
-costs a few. ``wzdesk sla due`` answers from three small tables (:mod:`calendar_rows`), ``case
-list`` and ``case show`` from a few statements (:mod:`quick_cases`), the directory lists from
-one or two (:mod:`quick_directory`).
+costs a few, psycopg2 about ten. ``wzdesk sla due`` answers from three small tables
+(:mod:`calendar_rows`), ``case list`` and ``case show`` from a few statements
+(:mod:`quick_cases`), the directory lists from one or two (:mod:`quick_directory`).
 
 This path is taken only when it is sure to see what the full path would: a SQLite file that
-exists, is a wzdesk database, and is at the schema version this wzdesk writes. Anything else (no
-file yet, an older schema to upgrade, a file that is not a database, PostgreSQL) returns None and
-the caller opens the store the ordinary way, which creates, upgrades or reports.
+exists, or a PostgreSQL database psycopg2 reaches, holding a wzdesk database at the schema
+version this wzdesk writes. Anything else (no file yet, an older schema to upgrade, a file
+that is not a database, an empty PostgreSQL database, no psycopg2) returns None and the caller
+opens the store the ordinary way, which creates, upgrades or reports. A PostgreSQL server that
+refuses the connection is reported here, in the ordinary path's words: trying again there
+would double a timeout.
 
-The connection is ``query_only``: nothing is written through it.
+The statements are written once, in SQL both databases read, with SQLite's ``?`` for each
+value (:meth:`QuickReader.rows` turns them into psycopg2's ``%s``). Instants are bound with
+:meth:`QuickReader.instant`. A reading that only SQLite can answer (FTS5, plans built around
+SQLite's planner: the case lists) asks :attr:`QuickReader.postgres` and steps aside.
+
+Nothing is written through the connection: SQLite's is ``query_only``, PostgreSQL's session
+is read-only.
 """
 
 from __future__ import annotations
@@ -20,47 +29,84 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from wzdesk.core.errors import UserError
-from wzdesk.store.location import parse_database_url, url_from_environment
+from wzdesk.store.location import DatabaseTarget, parse_database_url, url_from_environment
 from wzdesk.store.schema_version import SCHEMA_VERSION
-from wzdesk.store.stored_values import date_from_db, instant_from_db
+from wzdesk.store.stored_values import date_from_db, instant_from_db, instant_to_sqlite
 
 #: As the full path waits for a lock (see :data:`wzdesk.store.database.SQLITE_PRAGMAS`).
 BUSY_SECONDS = 10.0
+
+_SCHEMA_VERSION_SQL = "SELECT MAX(version) FROM wzdesk_schema"
 
 
 class QuickReader:
     """One read-only connection; ``rows(sql, params)`` returns a statement's rows."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: Any, postgres: bool = False) -> None:
         self._connection = connection
+        #: True on PostgreSQL (psycopg2), False on SQLite.
+        self.postgres = postgres
+        self._statements: dict[str, str] = {}
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Sequence[Any]]:
-        return self._connection.execute(sql, params).fetchall()
+        if not self.postgres:
+            rows: Sequence[Sequence[Any]] = self._connection.execute(sql, params).fetchall()
+            return rows
+        statement = self._statements.get(sql)
+        if statement is None:
+            statement = self._statements[sql] = psycopg2_statement(sql)
+        with self._connection.cursor() as cursor:
+            cursor.execute(statement, tuple(params))
+            found: Sequence[Sequence[Any]] = cursor.fetchall() if cursor.description else []
+            return found
+
+    def instant(self, value: datetime) -> Any:
+        """An aware instant as a statement binds it against an instant column: SQLite's UTC
+        text, or the instant itself for PostgreSQL's ``timestamptz``."""
+        return value.astimezone(UTC) if self.postgres else instant_to_sqlite(value)
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """One read transaction: the statements inside see one state of the database, whatever
         a console writes meanwhile (a page read in several statements stays one page)."""
-        self._connection.execute("BEGIN")
+        if self.postgres:  # psycopg2 in autocommit mode knows nothing of this transaction
+            self.rows("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        else:
+            self._connection.execute("BEGIN")
         try:
             yield
         finally:
-            self._connection.rollback()
+            if self.postgres:
+                self.rows("ROLLBACK")
+            else:
+                self._connection.rollback()
 
     def close(self) -> None:
         self._connection.close()
 
 
+def psycopg2_statement(sql: str) -> str:
+    """``sql`` with psycopg2's ``%s`` for each ``?`` outside quotes (and a literal ``%``
+    doubled, as psycopg2 reads it)."""
+    parts = sql.replace("%", "%%").split("'")
+    for index in range(0, len(parts), 2):  # the even parts are outside string literals
+        parts[index] = parts[index].replace("?", "%s")
+    return "'".join(parts)
+
+
 def open_quick_reader(url: str | None) -> QuickReader | None:
-    """A reader for the SQLite database ``url`` names (or ``WZDESK_DB``, or the default), or
-    None when the ordinary path must open it (see the module's docstring)."""
+    """A reader for the database ``url`` names (or ``WZDESK_DB``, or the default), or None
+    when the ordinary path must open it (see the module's docstring)."""
     try:
         target = parse_database_url(url if url is not None else url_from_environment())
     except UserError:
         return None  # the ordinary path reports the bad --db
+    if target.backend == "postgresql":
+        return _open_postgresql(target)
     if target.backend != "sqlite" or not os.path.isfile(target.location):
         return None
     try:
@@ -69,7 +115,7 @@ def open_quick_reader(url: str | None) -> QuickReader | None:
         return None
     try:
         connection.execute("PRAGMA query_only = ON")
-        found = connection.execute("SELECT MAX(version) FROM wzdesk_schema").fetchone()
+        found = connection.execute(_SCHEMA_VERSION_SQL).fetchone()
     except sqlite3.Error:
         connection.close()  # not a wzdesk database, or not a database at all
         return None
@@ -77,6 +123,35 @@ def open_quick_reader(url: str | None) -> QuickReader | None:
         connection.close()
         return None
     return QuickReader(connection)
+
+
+def _open_postgresql(target: DatabaseTarget) -> QuickReader | None:
+    """A read-only psycopg2 session on ``target``, connected as the ordinary path connects
+    (``store.database.connect``: the URL's parts and libpq options), or None.
+
+    The command line has imported psycopg2 already, without Python's ``ssl``
+    (``cli.main._import_psycopg2_without_ssl``)."""
+    try:
+        import psycopg2  # noqa: PLC0415  (PostgreSQL only)
+    except ImportError:
+        return None  # the ordinary path tries psycopg 3, or says what to install
+    try:
+        connection = psycopg2.connect(database=target.location, **dict(target.params))
+    except psycopg2.OperationalError as error:
+        raise target.unavailable(error) from None
+    except psycopg2.Error:
+        return None
+    try:
+        connection.set_session(readonly=True, autocommit=True)
+        reader = QuickReader(connection, postgres=True)
+        found = reader.rows(_SCHEMA_VERSION_SQL)
+    except psycopg2.Error:
+        connection.close()  # an empty database (the ordinary path creates the tables)
+        return None
+    if not found or found[0][0] != SCHEMA_VERSION:
+        connection.close()
+        return None
+    return reader
 
 
 class Record:
