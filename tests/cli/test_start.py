@@ -235,6 +235,11 @@ NEW_CASE = (
     *("--channel", "phone", "--category", "services", "--summary", "Training for new staff"),
 )
 LINE = "specialist:2:d"
+#: The contact NEW_CASE names: only a client's admins open cases.
+ANA_AN_ADMIN = (
+    *("contact", "add", "--client", "ACME", "--name", "Ana"),
+    *("--email", "ana@acme.example", "--admin"),
+)
 
 
 def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None:
@@ -283,17 +288,7 @@ def test_calendar_commands_read_the_file_without_the_orm(tmp_path: Path) -> None
         _, loaded = run(*words)  # the first user is this login: it signs in over the quick path
         assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == [], words
     run("client", "add", "ACME", "--name", "Acme")
-    run(
-        "contact",
-        "add",
-        "--client",
-        "ACME",
-        "--name",
-        "Ana",
-        "--email",
-        "ana@acme.example",
-        "--admin",
-    )
+    run(*ANA_AN_ADMIN)
     ref = run("case", "open", *NEW_CASE)[0].split()[0]
     run("services", "quote", "new", ref, "--type", "c", "--scope", "Training", "--line", LINE)
     for words in (
@@ -446,17 +441,7 @@ def test_reading_on_postgresql_leaves_the_orm_alone(
     _, loaded = run("client", "add", "ACME", "--name", "Acme Corp")  # creates the schema
     assert "peewee" in loaded
     run("holidays", "add", "2026-04-03", "--name", "Good Friday")
-    run(
-        "contact",
-        "add",
-        "--client",
-        "ACME",
-        "--name",
-        "Ana",
-        "--email",
-        "ana@acme.example",
-        "--admin",
-    )
+    run(*ANA_AN_ADMIN)
     ref = run("case", "open", *NEW_CASE)[0].split()[0]
     listed, loaded = run("case", "list", "--limit", "5")
     assert "peewee" in loaded and ref in listed  # the lists' walks are SQLite's
