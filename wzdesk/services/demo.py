@@ -201,11 +201,14 @@ def generate(
     open_ratio = open_ratio if open_ratio is not None else (0.35 if cases <= 2000 else 0.1)
     with write_transaction():
         _people(rng, now)
-        clients = list(Client.select())
+        # In a stated order: the seed's choices pick from these lists, and PostgreSQL returns
+        # unordered rows in whatever order the table's pages hold them (two runs with one
+        # seed then gave another agent's notes, once the space of deleted rows was reused).
+        clients = list(Client.select().order_by(Client.id))
         admins: dict[int, list[Contact]] = {}
-        for contact in Contact.select().where(Contact.is_admin):
+        for contact in Contact.select().where(Contact.is_admin).order_by(Contact.id):
             admins.setdefault(contact.client_id, []).append(contact)
-        agents = list(User.select().where(User.role != Role.PHONE.value))
+        agents = list(User.select().where(User.role != Role.PHONE.value).order_by(User.id))
         events_written = _cases(rng, now, book, cases, open_ratio, clients, admins, agents)
         events_written += add_demo_services(rng, now)
         # An upsert both backends accept (PostgreSQL has no INSERT OR REPLACE).
