@@ -163,9 +163,6 @@ def test_a_filtered_page_is_the_search_engines_page(
     limit = data.draw(st.one_of(st.none(), st.integers(1, 60), st.just(1200)), label="limit")
     asked = None if limit is None else limit + 1
     quick = quick_case_list(database_url, "sam", now, limit, asked, flt, text)
-    if database_url.startswith("postgresql"):
-        assert quick is None  # the quick path is SQLite's alone
-        return
     assert quick is not None
     expected = _ordinary(flt, text, now, asked, limit)
     assert json.dumps((quick.found, quick.rows)) == json.dumps(expected)
@@ -186,8 +183,6 @@ def test_each_term_alone_and_negated_is_the_search_engines(
 ) -> None:
     """Every term of the vocabulary, alone and negated, at four instants, on a page the
     index walk reads (20) and one SQL sorts (1,200): the same cases; most of them find some."""
-    if database_url.startswith("postgresql"):
-        pytest.skip("the quick path is SQLite's alone")
     found_some = 0
     terms = _terms(query_desk)
     for later in _LATER:
@@ -212,8 +207,6 @@ def test_a_case_on_a_terms_edge_is_judged_as_the_engine_judges_it(
     """Instants exactly on an edge: a response due exactly two business hours on (``due:<2h``
     and ``due:>2h`` leave it out, ``due:<=2h`` and ``due:>=2h`` take it), a change at a
     support-zone midnight (the day it starts), a reply exactly at its due instant (not late)."""
-    if database_url.startswith("postgresql"):
-        pytest.skip("the quick path is SQLite's alone")
     now = clock.now()
     book = load_policy_book()
     running = Case.is_open & Case.first_response_at.is_null() & Case.paused_since.is_null()
@@ -303,8 +296,9 @@ def test_a_rare_word_is_answered_as_the_engine_answers_it(
     the ordinary path answers those (a word in no text, or a reference, stays rare)."""
     from wzdesk.store import fts_sql
 
-    if database_url.startswith("postgresql"):
-        pytest.skip("the quick path is SQLite's alone")
+    if database_url.startswith("postgresql"):  # the text index is SQLite's FTS5
+        assert quick_case_list(database_url, "sam", clock.now(), 5, 6, None, text) is None
+        return
     in_no_text = "zeppelin" in text or text.startswith("{ref}")  # the case, and no text
     text = text.format(ref=query_desk["refs"][1], code=query_desk["codes"][0])
     code_word = query_desk["codes"][0] in text
@@ -334,7 +328,7 @@ def test_the_flags_page_reads_the_queues_index(
     on theirs, as the engine does: the page is the first matches in urgency order, not a
     sort of every match."""
     if database_url.startswith("postgresql"):
-        pytest.skip("the quick path is SQLite's alone")
+        pytest.skip("SQLite's plan")
     from wzdesk.store import quick_cases, quick_query
     from wzdesk.store.quick_read import open_quick_reader
 
@@ -373,14 +367,13 @@ def _shortcut_pages(
     clock: FixedClock,
     pairs: tuple[tuple[str, str], ...],
     limit: int,
-    read: Callable[[str, bool], None],
+    read: Callable[[str], None],
 ) -> list[list[int]]:
     """Each query read by a shortcut against its reference (the same query written so that
     the shortcut does not apply: a term under an OR), at four instants across two days: the
-    search's pages are the same, and so are the quick path's rows on SQLite (on PostgreSQL
-    it declines). ``read(which, quick)`` checks what was read, after the shortcut's two
-    reads and after the reference's; returns the shortcut's pages."""
-    quick = not database_url.startswith("postgresql")
+    search's pages are the same, and so are the quick path's rows. ``read(which)`` checks
+    what was read, after the shortcut's two reads and after the reference's; returns the
+    shortcut's pages."""
     pages = []
     for hours in (0, 5, 26, 48):
         now = clock.now() + timedelta(hours=hours)
@@ -388,15 +381,12 @@ def _shortcut_pages(
         for shortcut, reference in pairs:
             page = search.search_ids(shortcut, context, limit)
             quick_page = quick_case_list(database_url, "sam", now, limit, limit + 1, None, shortcut)
-            read("shortcut", quick)
+            read("shortcut")
             assert page == search.search_ids(reference, context, limit)
             expected = quick_case_list(database_url, "sam", now, limit, limit + 1, None, reference)
-            read("reference", quick)
-            if quick:
-                assert quick_page is not None and expected is not None
-                assert quick_page.rows == expected.rows
-            else:
-                assert quick_page is None
+            read("reference")
+            assert quick_page is not None and expected is not None
+            assert quick_page.rows == expected.rows
             pages.append(page)
     return pages
 
@@ -420,11 +410,11 @@ def test_a_query_of_paused_cases_reads_neither_the_running_nor_the_done_walk(
     recording(quick_case_reads, "_first")
     recording(quick_cases, "first_done")
 
-    def read(which: str, quick: bool) -> None:
+    def read(which: str) -> None:
         if which == "shortcut":
             assert walked == []
         else:  # the reference walks the running cases
-            assert "_most_urgent" in walked and (not quick or "_first" in walked)
+            assert "_most_urgent" in walked and "_first" in walked
         walked.clear()
 
     pairs = (
@@ -464,9 +454,9 @@ def test_a_query_that_leaves_out_the_paused_cases_reads_no_paused_walk(
     across two days (paused cases' stored instants pass)."""
     reads = _paused_reads(monkeypatch)
 
-    def read(which: str, quick: bool) -> None:
+    def read(which: str) -> None:
         paths = {path for path, _ in reads}
-        assert paths == (set() if which == "shortcut" else {"engine", *(["quick"] * quick)})
+        assert paths == (set() if which == "shortcut" else {"engine", "quick"})
         reads.clear()
 
     pairs = (
@@ -498,10 +488,10 @@ def test_a_breached_response_reads_only_the_paused_cases_whose_response_runs(
         ).execute()
     reads = _paused_reads(monkeypatch)
 
-    def read(which: str, quick: bool) -> None:
+    def read(which: str) -> None:
         ranged = {ticking for _, ticking in reads}
         assert ranged == {which == "shortcut"}  # the reference reads the whole stream
-        assert {path for path, _ in reads} == {"engine", *(["quick"] * quick)}
+        assert {path for path, _ in reads} == {"engine", "quick"}
         reads.clear()
 
     pairs = (
@@ -532,11 +522,11 @@ def test_the_command_prints_the_same_without_loading_peewee(
     monkeypatch: pytest.MonkeyPatch,
     words: tuple[str, ...],
 ) -> None:
-    """``--as`` (here as oneself) prints the same through the ordinary path."""
-    if database_url.startswith("postgresql"):
-        pytest.skip("the quick path is SQLite's alone")
+    """``--as`` (here as oneself) prints the same through the ordinary path (free text on
+    PostgreSQL takes it without: the text index is SQLite's FTS5)."""
     monkeypatch.setenv("WZDESK_NOW", clock.now().isoformat())
     quick, loaded = run_case_list(database_url, *words)
     ordinary, loaded_ordinary = run_case_list(database_url, *words, "--as", "sam")
-    assert not loaded and loaded_ordinary
+    free_text = "--search" in words or "login" in " ".join(words)
+    assert loaded is (free_text and database_url.startswith("postgresql")) and loaded_ordinary
     assert quick == ordinary and quick.strip()

@@ -132,9 +132,6 @@ def test_the_quick_page_is_the_ordinary_page(
     pass), pages from one case to past the index walk's reach (1,200 reads SQL's sort)."""
     now = clock.now() + timedelta(hours=hours)
     quick = quick_case_list(database_url, "sam", now, limit, _asked(limit))
-    if database_url.startswith("postgresql"):
-        assert quick is None  # the lists step aside on PostgreSQL
-        return
     assert quick is not None
     assert _json((quick.found, quick.rows)) == _json(_ordinary(now, _asked(limit), limit))
 
@@ -145,8 +142,6 @@ def test_the_ties_at_a_pages_edge_are_ranked_as_the_ordinary_path_ranks_them(
     """The twelve tied cases lead the list, so every page edge from 1 to 11 falls among them
     (the walk takes the ties past the edge whole, then ranks them), and each page is the
     ordinary one."""
-    if database_url.startswith("postgresql"):
-        pytest.skip("the case lists' quick path is SQLite's alone")
     now = clock.now()
     for limit in range(1, 16):
         quick = quick_case_list(database_url, "sam", now, limit, limit + 1)
@@ -174,7 +169,7 @@ def test_the_walk_reads_the_queues_index_not_the_whole_table(
     demo_desk: list[int], database_url: str
 ) -> None:
     if database_url.startswith("postgresql"):
-        pytest.skip("the case lists' quick path is SQLite's alone")
+        pytest.skip("SQLite's plan")
     reader = open_quick_reader(database_url)
     assert reader is not None
     recording = _Recording(reader)
@@ -191,8 +186,6 @@ def test_it_steps_aside_for_whom_it_cannot_sign_in(
 ) -> None:
     """Nobody by that name (the ordinary path refuses, or makes the first supervisor of a new
     database), or a deactivated user (refused): the ordinary path says so."""
-    if database_url.startswith("postgresql"):
-        pytest.skip("the case lists' quick path is SQLite's alone")
     now = clock.now()
     assert quick_case_list(database_url, "nobody", now, 5, 6) is None
     User.update(active=False).where(User.login == "kim").execute()
@@ -208,8 +201,6 @@ def test_the_command_prints_the_same_without_loading_peewee(
     demo_desk: list[int], database_url: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``--as`` (here as oneself) is the same listing through the ordinary path."""
-    if database_url.startswith("postgresql"):
-        pytest.skip("the case lists' quick path is SQLite's alone")
     monkeypatch.setenv("WZDESK_NOW", clock.now().isoformat())
     for words in (("--limit", "25"), ("--limit", "25", "--json")):
         quick, loaded = run_case_list(database_url, *words)
@@ -737,9 +728,6 @@ def test_the_saved_views_and_their_counts_are_the_ordinary_paths(
     add_view(kim, "kims", "client:ACME is:all", shared=True)
     add_view(kim, "kims private", "status:waiting_client")
     add_view(sam, "today", "updated:today OR received:last-3d is:closed", shared=True)
-    if database_url.startswith("postgresql"):
-        assert quick_view_list(database_url, "sam", clock.now()) is None
-        return
     for hours in (0, 3, 9, 27):
         now = clock.now() + timedelta(hours=hours)
         book = load_policy_book()

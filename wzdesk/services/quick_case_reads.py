@@ -10,17 +10,18 @@ Free text is answered here when the query ANDs in a rare word or phrase (found i
 ``fts_sql.RARE_HITS`` texts): SQL reads those few cases only, as the engine does then
 (:func:`wzdesk.store.fts_sql.rare_text_cases`, the same for both). Common words (the engine
 walks the queue against the index's hits with plans of its own), a flag the ordinary path
-refuses (it words the error) and ``--as`` take the ordinary path. So does every list on
-PostgreSQL: the walks and the text index here are SQLite's.
+refuses (it words the error) and ``--as`` take the ordinary path, and so does free text on
+PostgreSQL (the text index here is SQLite's FTS5). On PostgreSQL the walks first probe the
+first entries of an index, as the search does there (``search._first_walked``,
+``_paused_walked``, ``done_order.first_found``).
 
 ``view list`` counts each view's matches with the same condition (``search.count_cases``); a
-view with free text sends the whole list to the ordinary path, as PostgreSQL does.
+view with free text sends the whole list to the ordinary path.
 
 ``case show`` reads the rows ``case_views.show_case`` reads through the models and gives them
 to the same assembly, :func:`case_fields.sheet_dict`, with the same two-admin rule. A case
 with attachments (their files are in the blob store the mail settings name) or a reference no
-case has (the ordinary path words the error) takes the ordinary path. ``case show`` is
-answered here on PostgreSQL too.
+case has (the ordinary path words the error) takes the ordinary path.
 """
 
 from __future__ import annotations
@@ -72,8 +73,6 @@ def quick_case_list(
     :func:`read_quickly`."""
 
     def read(reader: QuickReader) -> QuickList:
-        if reader.postgres:
-            raise StepAside  # the walks are built around SQLite's planner, and FTS5's index
         try:
             query = flags_query(
                 flt or CaseFilter(),
@@ -83,6 +82,8 @@ def quick_case_list(
             )
         except UserError:
             raise StepAside from None  # the ordinary path words it, naming the flag
+        if reader.postgres and holds_text(query.where):
+            raise StepAside  # the text index here is SQLite's FTS5
         book = read_policy_book(reader.rows)
         me = acting_login(reader, identity)
         rare = _rare_text_cases(reader, query)
@@ -92,6 +93,7 @@ def quick_case_list(
             book.at(now).calendar.zone,
             lambda seconds: book.due_horizons(now, seconds),
             free_text=rare is not None,
+            bind=reader.instant,
         )
         try:
             condition = quick_query.where(query, terms)
@@ -114,13 +116,13 @@ def quick_case_list(
             # matches is due before due_from, and the walk starts there.
             running = quick_cases.running(condition)
             start = urgency.running_due_from(query.where, now, book)
-            due_from = None if start is None else quick_query.stored_instant(start)
+            due_from = None if start is None else reader.instant(start)
             streams = Streams(query.where)  # as search_ids reads them
             ids = urgency.first_in_order(
                 lambda count: (
                     []
                     if streams.only_paused or streams.only_done
-                    else _first(reader, count, running, due_from)
+                    else _first(reader, count, running, due_from, streams.timed)
                 ),
                 asked,
                 book,
@@ -156,12 +158,12 @@ def quick_view_list(
     from wzdesk.services.desk_fields import view_dict
 
     def read(reader: QuickReader) -> list[dict[str, Any]]:
-        if reader.postgres:
-            raise StepAside  # the counts are SQLite's conditions (quick_query)
         book = read_policy_book(reader.rows)
         me = acting_login(reader, identity)
         zone = book.at(now).calendar.zone
-        terms = quick_query.Terms(now, me, zone, lambda seconds: book.due_horizons(now, seconds))
+        terms = quick_query.Terms(
+            now, me, zone, lambda seconds: book.due_horizons(now, seconds), bind=reader.instant
+        )
         found = []
         for view in quick_directory.saved_views(reader, me):
             try:
@@ -210,15 +212,19 @@ _DUE_FIRST = (SortKey("due", False),)
 
 
 def _first(
-    reader: QuickReader, count: int | None, condition: quick_query.Where, due_from: str | None
+    reader: QuickReader,
+    count: int | None,
+    condition: quick_query.Where,
+    due_from: Any,
+    timed: bool,
 ) -> list[int]:
     """``search_ids``'s ``first`` with no free text: at least the first ``count`` running
     open matches in SQL's urgency order (the index walk: ``_most_urgent``); ``condition`` is
     :func:`quick_cases.running`'s."""
     if count is None or count > urgency.STREAMED_UP_TO:
-        return quick_cases.sorted_ids(reader, count, condition)
+        return quick_cases.sorted_ids(reader, count, quick_cases.open_only(condition))
     more = min(4 * count, urgency.STREAMED_UP_TO)
-    return quick_cases.first_open(reader, more, condition, True, due_from)
+    return quick_cases.first_open(reader, more, condition, True, due_from, timed)
 
 
 def _rare_text_cases(reader: QuickReader, query: Query) -> list[int] | None:

@@ -527,23 +527,8 @@ def _first_open(
     return _ids(Case.select(Case.id).where(_listed(found)).order_by(*_order(())).limit(count))
 
 
-#: :func:`_first_walked` reads at most this many index entries per match it wants, and at
-#: most :data:`_PROBE_MOST` in all: asked for 42,520 of 100,000 open cases, PostgreSQL
-#: scanned the table and sorted them.
-_PROBE_PER_MATCH = done_order.PROBE_PER_MATCH  # the done cases' walks read as far
+#: :func:`_first_walked`'s probes: ``done_order.first_probed``.
 _PROBE_MOST = done_order.PROBE_MOST
-#: ... and, when that first probe found some matches but too few and the query tests the
-#: stored instants (``timed``: a top-level ``due:``, ``at-risk``, ``breached:`` or a date,
-#: which the planner misjudges: ``core.query.judges_instants``),
-#: once more, twice as far as their share says the wanted ones lie, up to this many entries.
-#: The walk stops at the last match it wants. The first entries are the most overdue, where
-#: some matches are rarer than further on: 47 critical cases due within four hours among the
-#: first 4,100 at a million cases, 3,251 among 20,000. Past about 30,000 entries PostgreSQL
-#: sorts the running cases instead (and, from an at-risk query's start at now, sooner: at
-#: 20,000 ``at-risk client:TML`` took 184 ms, at the share's 8,700 entries 33 ms). Other
-#: queries keep the planner's plan: for ``sev:minor client:TML`` its walk of the client's
-#: open cases (52 ms) beat 9,000 entries of the running cases (115 ms).
-_PROBE_LONGEST = 20_000
 
 
 def _first_walked(
@@ -552,7 +537,7 @@ def _first_walked(
     running: bool = False,
     due_from: datetime | None = None,
     timed: bool = False,
-) -> list[tuple[Any, ...]] | None:
+) -> Sequence[Sequence[Any]] | None:
     """(id, due) of the first ``count`` open cases meeting ``condition`` in due order, found
     among the first entries of the queue's index; None when too few of those meet it.
 
@@ -564,7 +549,7 @@ def _first_walked(
     met it. When too few meet it (``assignee:me``, a few hundred among 100,000 open), the
     planner's own plan, an index on the assignee, is the better one, and the caller asks
     for it. ``timed``: the query tests the stored instants, and a probe that found some but too
-    few walks on (:data:`_PROBE_LONGEST`). (SQLite's planner walks the index by itself, and
+    few walks on (``done_order.PROBE_LONGEST``). (SQLite's planner walks the index by itself, and
     there the entries looked at are sorted again: PostgreSQL only.)"""
     due = cast(Any, queries.running_next_due() if running else queries.open_next_due())
     meets = peewee.Case(None, [(condition, 1)], 0)
@@ -581,16 +566,7 @@ def _first_walked(
             params,
         )
 
-    length = min(_PROBE_PER_MATCH * count, _PROBE_MOST)
-    rows = probe(length)
-    if timed and 0 < len(rows) < count:
-        # A share of the entries met it (majors among the overdue: 189 of the first 4,100
-        # for ``due:<8h sev:major`` at a million cases, and the planner's plan read every
-        # open case, 207-234 ms): walk on, when that share says it is worth it.
-        further = 2 * length * count // len(rows)
-        if further <= 2 * _PROBE_LONGEST:
-            rows = probe(min(further, _PROBE_LONGEST))
-    return rows if len(rows) >= count else None
+    return done_order.first_probed(probe, count, timed)
 
 
 def _urgency_rows(case_ids: Sequence[int]) -> list[tuple[Any, ...]]:

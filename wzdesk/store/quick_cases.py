@@ -1,21 +1,21 @@
-"""``case list`` (no filter) and ``case show`` in plain SQL, over the quick read-only SQLite
-connection.
+"""``case list`` and ``case show`` in plain SQL, over the quick read-only connection.
 
 ``wzdesk case list`` with no filter lists the cases not closed, most urgent first. The search
 engine (:mod:`wzdesk.services.search`) builds that page from Peewee expressions; importing
 Peewee and defining the models costs about 45 ms of CPU, four times ``python -c pass`` and more
-than the page itself (issue 13). These are the same statements written out for SQLite, each
-named after the search function whose query it is; :mod:`wzdesk.services.quick_case_reads`
-strings them together as :func:`search.search_ids` does. ``tests/services/test_quick_reads.py``
-checks that both paths give the same page, case for case, and that the walk reads the queue's
-index.
+than the page itself (issue 13). These are the same statements written out (in SQLite's
+spelling: :mod:`wzdesk.store.quick_read`), each named after the search function whose query it
+is, with the search's PostgreSQL probes; :mod:`wzdesk.services.quick_case_reads` strings them
+together as :func:`search.search_ids` does. ``tests/services/test_quick_reads.py`` and
+``test_quick_query.py`` check on both databases that both paths give the same page, case for
+case, and on SQLite that the walk reads the queue's index.
 
 ``case show``'s reading is here too (:func:`case_id`, :func:`events`, :func:`outgoing_mail`,
 :func:`links`; the client's admins are read by :mod:`wzdesk.store.quick_directory`): the rows
 that ``case_views.show_case`` reads through the models, given to the same assembly
 (:func:`wzdesk.services.case_fields.sheet_dict`).
 
-Only the default listing is here: a filter, a query or ``--as`` takes the ordinary path.
+The conditions of filters and queries are :mod:`wzdesk.store.quick_query`'s.
 """
 
 from __future__ import annotations
@@ -100,21 +100,27 @@ def first_open(
     count: int,
     condition: Where = LISTED,
     running: bool = False,
-    due_from: str | None = None,
+    due_from: Any = None,
+    timed: bool = False,
 ) -> list[int]:
     """``search._first_open``: the first ``count`` open cases meeting ``condition`` by a walk
     of the queue's index, the ties at the edge taken whole, then sorted exactly (``running``:
     ``condition`` is :func:`running`'s, walked on ``case_running_next_due``, from ``due_from``
-    on, an instant as stored, when given)."""
+    on, an instant as bound, when given). On PostgreSQL the first entries are probed first
+    (``search._first_walked``; ``timed``: the query tests the stored instants)."""
     sql, params = condition
     due = _RUNNING_NEXT_DUE if running else _OPEN_NEXT_DUE
     walk = f"is_open AND {sql}"  # bare is_open: the index's own condition
     if running and due_from is not None:
         walk, params = f"{walk} AND ({due} >= ?)", (*params, due_from)
-    first = reader.rows(
-        f'SELECT id, {due} FROM "case" WHERE {walk} ORDER BY {due} LIMIT {int(count) + 1}',
-        params,
-    )
+    first = None
+    if reader.postgres:
+        first = _first_walked(reader, count + 1, condition, running, due_from, timed)
+    if first is None:
+        first = reader.rows(
+            f'SELECT id, {due} FROM "case" WHERE {walk} ORDER BY {due} LIMIT {int(count) + 1}',
+            params,
+        )
     found = {int(row[0]) for row in first[:count]}
     edge = first[count - 1][1] if len(first) >= count else None
     if len(first) > count and first[count][1] == edge:  # ties past the edge: take them all
@@ -130,11 +136,51 @@ def first_open(
     )
 
 
-def running(condition: Where) -> Where:
-    """``condition``'s open cases without the paused ones, which :func:`paused_first` reads
-    (``search_ids``; the done ones come last, :func:`first_done`)."""
+def _first_walked(
+    reader: QuickReader,
+    count: int,
+    condition: Where,
+    running: bool,
+    due_from: Any,
+    timed: bool,
+) -> Sequence[Sequence[Any]] | None:
+    """``search._first_walked``: (id, due) of the first ``count`` open cases meeting
+    ``condition`` among the first entries of the queue's index, judged on those rows; None
+    when too few of them meet it (PostgreSQL misjudges conditions on the due instants and
+    sorts every open case instead of walking)."""
     sql, params = condition
-    return (f"(is_open AND {sql} AND (paused_left IS NULL))", params)
+    due = _RUNNING_NEXT_DUE if running else _OPEN_NEXT_DUE
+    among = "is_open AND (paused_left IS NULL)" if running else "is_open"
+    among_params: tuple[Any, ...] = ()
+    if running and due_from is not None:
+        among, among_params = f"{among} AND ({due} >= ?)", (due_from,)
+
+    def probe(length: int) -> Sequence[Sequence[Any]]:
+        return reader.rows(
+            f"SELECT id, due FROM (SELECT id, {due} AS due, "
+            f'CASE WHEN {sql} THEN 1 ELSE 0 END AS meets FROM "case" WHERE {among} '
+            f"ORDER BY {due} LIMIT {int(length)}) AS walked "
+            f"WHERE meets = 1 ORDER BY due LIMIT {int(count)}",
+            (*params, *among_params),
+        )
+
+    return done_order.first_probed(probe, count, timed)
+
+
+def running(condition: Where) -> Where:
+    """``condition`` without the paused cases, which :func:`paused_first` reads
+    (``search_ids``; the done ones come last, :func:`first_done`). Not ``is_open``: the walks
+    add it (:func:`first_open`, :func:`open_only`), and twice in one statement PostgreSQL
+    counted its selectivity twice and sorted every open case instead of walking the index
+    (``sev:critical channel:phone`` at a million cases: 260 ms against the engine's 43)."""
+    sql, params = condition
+    return (f"({sql} AND (paused_left IS NULL))", params)
+
+
+def open_only(condition: Where) -> Where:
+    """``condition``'s open cases (``search_ids``' sort of every running match)."""
+    sql, params = condition
+    return (f"(is_open AND {sql})", params)
 
 
 def paused_first(
@@ -147,6 +193,16 @@ def paused_first(
     sql, params = condition
     limit = "" if count is None else f" LIMIT {int(count)}"
     stream = f"paused_left <= {RESPONSE_RUNNING!r}" if ticking else "paused_left IS NOT NULL"
+    if count is not None and reader.postgres:  # search._paused_walked
+        walked = reader.rows(
+            "SELECT id, frozen FROM (SELECT id, paused_left AS frozen, "
+            f'CASE WHEN {sql} THEN 1 ELSE 0 END AS meets FROM "case" WHERE ({stream}) '
+            f"ORDER BY paused_left LIMIT {done_order.PROBE_MOST}) AS walked "
+            f"WHERE meets = 1 ORDER BY frozen LIMIT {int(count)}",
+            params,
+        )
+        if len(walked) >= count:
+            return [(int(case_id), float(left)) for case_id, left in walked]
     rows = reader.rows(
         f'SELECT id, paused_left FROM "case" WHERE ({stream}) '
         f"AND {sql} ORDER BY paused_left{limit}",
@@ -175,7 +231,9 @@ def first_done(
                 params,
             )
 
-        found = done_order.first_found(read, count, severities, False)
+        found = done_order.first_found(read, count, severities, reader.postgres)
+        if found == []:
+            return []  # PostgreSQL refuses an empty IN ()
         if found is not None:
             return sorted_ids(reader, count, (f"id IN {listed_ids(found)}", ()))
     limit = "" if count is None else f" LIMIT {int(count)}"
@@ -211,6 +269,8 @@ def count(reader: QuickReader, condition: Where) -> int:
 def urgency_rows(reader: QuickReader, case_ids: Sequence[int]) -> Sequence[Sequence[Any]]:
     """The columns :func:`wzdesk.services.urgency.open_keys` ranks by, in
     :data:`~wzdesk.services.urgency.URGENCY_COLUMNS` order (the caller passes those names)."""
+    if not case_ids:
+        return []  # PostgreSQL refuses an empty IN ()
     return reader.rows(
         "SELECT id, is_open, severity, policy_id, first_response_at, response_due, "
         f'resolution_due, paused_since FROM "case" WHERE id IN {listed_ids(case_ids)}'

@@ -1,5 +1,6 @@
-"""A query of the query language (:mod:`wzdesk.core.query`) as SQLite SQL text, for the quick
-read-only path of ``case list`` (issue 13).
+"""A query of the query language (:mod:`wzdesk.core.query`) as SQL text in SQLite's spelling
+(the quick reader rewrites the few words PostgreSQL spells otherwise), for the quick read-only
+path of ``case list`` (issue 13). Instants are bound as ``Terms.at`` binds them.
 
 The search engine (:mod:`wzdesk.services.search`) compiles the same tree into Peewee
 expressions; importing Peewee costs more than a filtered page. Each function here writes the
@@ -63,12 +64,15 @@ class Terms:
         zone: ZoneInfo,
         horizons: Horizons,
         free_text: bool = False,
+        bind: Callable[[datetime], Any] = instant_to_sqlite,
     ) -> None:
         self.now = now
         self.me = me
         self.zone = zone
         self.horizons = horizons
         self.free_text = free_text
+        #: An instant as a statement binds it (``QuickReader.instant``; SQLite's text).
+        self.at = bind
 
 
 def _both(a: str, b: str) -> str:
@@ -82,14 +86,6 @@ def _either(a: str, b: str) -> str:
 def _all_of(parts: Sequence[str], glue: str = " AND ") -> str:
     """``search._all_of``: ``(a AND b AND c)``, flat."""
     return parts[0] if len(parts) == 1 else "(" + glue.join(parts) + ")"
-
-
-def stored_instant(instant: datetime) -> str:
-    """An instant as the case table stores it (compared as text)."""
-    return instant_to_sqlite(instant)
-
-
-_at = stored_instant
 
 
 def where(query: Query, terms: Terms) -> Where:
@@ -117,7 +113,7 @@ def compile_node(node: Node, terms: Terms, params: list[Any]) -> str:
         case DateTerm():
             return _date(node, terms, params)
         case SlaTerm(kind):
-            return _sla(kind, terms.now, params)
+            return _sla(kind, terms, params)
         case DueTerm(op, seconds):
             return _due(op, seconds, terms, params)
         case TextTerm() if terms.free_text:
@@ -180,10 +176,10 @@ def _date(term: DateTerm, terms: Terms, params: list[Any]) -> str:
     start, end = term.day_range(terms.now.astimezone(terms.zone).date())
     condition = f"({column} IS NOT NULL)"
     if start is not None:
-        params.append(_at(_day_start(start, terms.zone)))
+        params.append(terms.at(_day_start(start, terms.zone)))
         condition = _both(condition, f"({column} >= ?)")
     if end is not None:
-        params.append(_at(_day_start(end, terms.zone)))
+        params.append(terms.at(_day_start(end, terms.zone)))
         condition = _both(condition, f"({column} < ?)")
     return condition
 
@@ -192,38 +188,40 @@ def _date(term: DateTerm, terms: Terms, params: list[Any]) -> str:
 _RESPONSE_LATE = "((first_response_at IS NOT NULL) AND (first_response_at > response_due))"
 
 
-def _response_breached(now: datetime, params: list[Any]) -> str:
+def _response_breached(terms: Terms, params: list[Any]) -> str:
     """``queries.response_breached``."""
-    params.append(_at(now))
+    params.append(terms.at(terms.now))
     return "((response_due < ?) AND (first_response_at IS NULL))"
 
 
-def _resolution_breached(now: datetime, params: list[Any]) -> str:
+def _resolution_breached(terms: Terms, params: list[Any]) -> str:
     """``queries.resolution_breached``."""
-    params.append(_at(now))
+    params.append(terms.at(terms.now))
     return "((resolution_due < ?) AND ((paused_since IS NULL) OR (paused_since > resolution_due)))"
 
 
-def _sla(kind: str, now: datetime, params: list[Any]) -> str:
+def _sla(kind: str, terms: Terms, params: list[Any]) -> str:
     match kind:
         case "breached_response":
-            return _both("(is_open = 1)", _response_breached(now, params))
+            return _both("(is_open = 1)", _response_breached(terms, params))
         case "breached_resolution":
-            return _both("(is_open = 1)", _resolution_breached(now, params))
+            return _both("(is_open = 1)", _resolution_breached(terms, params))
         case "breached_any":  # queries.breached
-            response = _response_breached(now, params)
-            return _both("is_open", _either(response, _resolution_breached(now, params)))
+            response = _response_breached(terms, params)
+            return _both("is_open", _either(response, _resolution_breached(terms, params)))
         case "at_risk":  # queries.at_risk
-            params.append(_at(now))
+            params.append(terms.at(terms.now))
             response = "((first_response_at IS NULL) AND (response_at_risk_at <= ?))"
-            params.append(_at(now))
+            params.append(terms.at(terms.now))
             resolution = (
                 "((resolution_at_risk_at <= ?) AND "
                 "((paused_since IS NULL) OR (paused_since >= resolution_at_risk_at)))"
             )
-            overdue = _either(_response_breached(now, params), _resolution_breached(now, params))
+            overdue = _either(
+                _response_breached(terms, params), _resolution_breached(terms, params)
+            )
             at_risk = _both(_both("is_open", _either(response, resolution)), f"NOT {overdue}")
-            params += [RESPONSE_RUNNING, _at(now)]  # queries._frozen_in_time
+            params += [RESPONSE_RUNNING, terms.at(terms.now)]  # queries._frozen_in_time
             frozen = (
                 "((((paused_left IS NULL) OR (paused_left >= 0)) OR (paused_left <= ?)) "
                 "OR (paused_since > ?))"
@@ -253,7 +251,7 @@ def _due(op: str, seconds: int, terms: Terms, params: list[Any]) -> str:
             _both(_RUNNING_RESPONSE, f"(response_due {compare} ?)"),
             _both(_RUNNING_RESOLUTION, f"(resolution_due {compare} ?)"),
         )
-        within_params: list[Any] = [_at(horizon), _at(horizon)]
+        within_params: list[Any] = [terms.at(horizon), terms.at(horizon)]
         if len(groups) > 1:
             members = "1=0"
             member_params: list[Any] = []

@@ -14,10 +14,12 @@ opens the store the ordinary way, which creates, upgrades or reports. A PostgreS
 refuses the connection is reported here, in the ordinary path's words: trying again there
 would double a timeout.
 
-The statements are written once, in SQL both databases read, with SQLite's ``?`` for each
-value (:meth:`QuickReader.rows` turns them into psycopg2's ``%s``). Instants are bound with
-:meth:`QuickReader.instant`. A reading that only SQLite can answer (FTS5, plans built around
-SQLite's planner: the case lists) asks :attr:`QuickReader.postgres` and steps aside.
+The statements are written once, in SQLite's spelling with ``?`` for each value:
+:meth:`QuickReader.rows` gives PostgreSQL psycopg2's ``%s`` and the few words it spells
+otherwise (:data:`POSTGRESQL_SPELLINGS`). Instants are bound with :meth:`QuickReader.instant`
+(and the session is in UTC). Where the search reads PostgreSQL otherwise (its walks probe an
+index's first entries), the reading asks :attr:`QuickReader.postgres`; free text, whose index
+here is SQLite's FTS5, steps aside there.
 
 Nothing is written through the connection: SQLite's is ``query_only``, PostgreSQL's session
 is read-only.
@@ -89,9 +91,24 @@ class QuickReader:
         self._connection.close()
 
 
+#: What PostgreSQL spells otherwise, as the statements here write it for SQLite: a boolean
+#: column against an integer (Peewee binds True and False), SQLite's ``INSTR`` (the same
+#: arguments as ``STRPOS``) and its two-argument ``MIN`` (``LEAST``; the due instants are
+#: never NULL). Each would be an error on PostgreSQL, not another answer: a spelling missing
+#: here fails loudly, and the equivalence tests run on both databases.
+POSTGRESQL_SPELLINGS = (
+    ("(is_open = 1)", "(is_open = true)"),
+    ("(is_open = 0)", "(is_open = false)"),
+    ("INSTR(", "STRPOS("),
+    ("MIN(response_due, resolution_due)", "LEAST(response_due, resolution_due)"),
+)
+
+
 def psycopg2_statement(sql: str) -> str:
-    """``sql`` with psycopg2's ``%s`` for each ``?`` outside quotes (and a literal ``%``
-    doubled, as psycopg2 reads it)."""
+    """``sql`` as psycopg2 sends it to PostgreSQL: ``%s`` for each ``?`` outside quotes, a
+    literal ``%`` doubled (psycopg2 reads ``%%`` as one), and :data:`POSTGRESQL_SPELLINGS`."""
+    for sqlite, postgresql in POSTGRESQL_SPELLINGS:
+        sql = sql.replace(sqlite, postgresql)
     parts = sql.replace("%", "%%").split("'")
     for index in range(0, len(parts), 2):  # the even parts are outside string literals
         parts[index] = parts[index].replace("?", "%s")
@@ -142,8 +159,10 @@ def _open_postgresql(target: DatabaseTarget) -> QuickReader | None:
     except psycopg2.Error:
         return None
     try:
-        connection.set_session(readonly=True, autocommit=True)
+        connection.autocommit = True
         reader = QuickReader(connection, postgres=True)
+        # Read-only; and a UTC session, so that no instant depends on the server's zone.
+        reader.rows("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET TIME ZONE 'UTC'")
         found = reader.rows(_SCHEMA_VERSION_SQL)
     except psycopg2.Error:
         connection.close()  # an empty database (the ordinary path creates the tables)
