@@ -1,7 +1,7 @@
 """The SLA policy book: every policy version with the holidays applied.
 
 Kept free of Peewee so that the commands that only read the calendar (``wzdesk sla due``,
-``wzdesk holidays list``, ``wzdesk policy show``) can answer from the quick read-only SQLite path of
+``wzdesk holidays list``, ``wzdesk policy show``) can answer from the quick read-only path of
 :mod:`wzdesk.store.quick_read` and start in a fraction of the time (issue 13). The book is built
 from the same rows (:mod:`wzdesk.store.calendar_rows`) whichever connection read them.
 """

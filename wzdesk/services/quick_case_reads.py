@@ -3,7 +3,7 @@
 
 The page is what :func:`wzdesk.services.search.search_cases` gives for the query the flags
 and ``--query`` stand for (:func:`case_filter.flags_query`, the same on both paths): the same
-condition and order written as SQLite text (:mod:`wzdesk.store.quick_query`), the same walk of
+condition and order written as SQL text (:mod:`wzdesk.store.quick_query`), the same walk of
 the queue's index for the most urgent first (:mod:`wzdesk.store.quick_cases`), ranked by the
 same :func:`urgency.first_in_order`, each case shown by the same :func:`case_fields.case_dict`.
 Free text is answered here when the query ANDs in a rare word or phrase (found in at most

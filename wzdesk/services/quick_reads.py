@@ -1,4 +1,4 @@
-"""Reads answered without Peewee, over the quick read-only SQLite connection (issue 13:
+"""Reads answered without Peewee, over the quick read-only connection (issue 13:
 scripts start fast; importing Peewee and the models alone costs four times ``python -c pass``).
 
 :func:`read_quickly` opens the reader, checks that the acting user signs in as the ordinary path
@@ -59,7 +59,8 @@ def read_quickly(
     say None, or raise :class:`StepAside`, too). A user refused is left to the ordinary path,
     which refuses in its own words.
 
-    ``identity``: a trusted caller's (tests); else the OS login, as the ordinary path signs in."""
+    ``identity``: a trusted caller's (tests); else who the connection is (the OS login, or the
+    PostgreSQL session role), as the ordinary path signs in."""
     reader = open_quick_reader(url)
     if reader is None:
         return None

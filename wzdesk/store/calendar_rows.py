@@ -2,7 +2,7 @@
 
 Written against the bare DB-API (``rows(sql)`` returns a list of tuples) rather than Peewee's
 query builder, so that one reading serves both the Peewee connection every use case has and the
-quick read-only SQLite connection that ``wzdesk sla due`` and ``wzdesk holidays list`` take
+quick read-only connection that ``wzdesk sla due`` and ``wzdesk holidays list`` take
 without importing Peewee (:mod:`wzdesk.store.quick_read`). The statements take no parameters,
 so they read the same on SQLite and PostgreSQL; values come back through
 :mod:`wzdesk.store.stored_values`, which accepts what either driver returns.

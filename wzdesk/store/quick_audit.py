@@ -1,8 +1,8 @@
-"""``wzdesk audit`` in plain SQL, over the quick read-only SQLite connection (issue 13: scripts
+"""``wzdesk audit`` in plain SQL, over the quick read-only connection (issue 13: scripts
 start fast without Peewee).
 
 The statement is the one :func:`wzdesk.services.reports.audit_entries` makes through the
-models: the same conditions (instants compared as the text SQLite keeps them in), newest
+models: the same conditions (instants bound as the database keeps them), newest
 first, ties by id. ``tests/services/test_quick_reads.py`` compares both paths' output.
 """
 

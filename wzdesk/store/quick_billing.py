@@ -1,5 +1,5 @@
 """``services rates``, ``services prepaid tiers``, ``services quote show|list`` and ``services
-balance`` in plain SQL, over the quick read-only SQLite connection (issue 13: scripts start
+balance`` in plain SQL, over the quick read-only connection (issue 13: scripts start
 fast without Peewee).
 
 The statements are the ones ``services.billing.rates``, ``prepaid.list_tiers``,

@@ -1,5 +1,5 @@
 """``user list``, ``contact list``, ``client list``, ``macro list|show``, ``template
-list|show`` and ``alert rule list`` in plain SQL, over the quick read-only SQLite connection
+list|show`` and ``alert rule list`` in plain SQL, over the quick read-only connection
 (issue 13: scripts start fast without Peewee).
 
 The statements are the ones ``services.directory``, ``contacts``, ``macros`` and ``alerts``

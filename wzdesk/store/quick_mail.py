@@ -1,5 +1,5 @@
 """``alert list``, ``mail outbox list`` and ``mail quarantine list`` in plain SQL, over the
-quick read-only SQLite connection (issue 13: scripts start fast without Peewee).
+quick read-only connection (issue 13: scripts start fast without Peewee).
 
 The statements are the ones ``services.alerts.recent_alerts``,
 ``services.mail_outbox.list_outbox`` and ``services.mail_quarantine.list_quarantine`` make
