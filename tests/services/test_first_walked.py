@@ -18,7 +18,7 @@ from wzdesk.core.clock import FixedClock
 from wzdesk.core.query import parse_query
 from wzdesk.services import search
 from wzdesk.services.demo import generate
-from wzdesk.store import queries
+from wzdesk.store import done_order, queries
 from wzdesk.store.models import Case
 
 
@@ -62,14 +62,14 @@ def test_a_second_probe_finds_matches_the_first_entries_hold_too_few_of(
     assert 6 <= len(running) < entries  # some running cases are critical, not all
     count = len(running) // 2
     first_length = count  # one entry per wanted match: too few of them are critical
-    monkeypatch.setattr(search, "_PROBE_PER_MATCH", 1)
-    monkeypatch.setattr(search, "_PROBE_MOST", first_length)
-    monkeypatch.setattr(search, "_PROBE_LONGEST", entries)
+    monkeypatch.setattr(done_order, "PROBE_PER_MATCH", 1)
+    monkeypatch.setattr(done_order, "PROBE_MOST", first_length)
+    monkeypatch.setattr(done_order, "PROBE_LONGEST", entries)
     assert _walked(condition, count) == running[:count]
     # not for a query that does not test the due instants: the planner's plan then
     assert _walked(condition, count, timed=False) is None
     # the first probe alone does not find them (the case this test is about)
-    monkeypatch.setattr(search, "_PROBE_LONGEST", first_length)
+    monkeypatch.setattr(done_order, "PROBE_LONGEST", first_length)
     assert _walked(condition, count) is None
 
 
@@ -92,9 +92,9 @@ def test_no_second_probe_when_the_share_found_says_it_would_not_reach(
     ]
     first_length = entries.index(running[0][0]) + 1  # the first probe finds one match
     share_says = first_length * count  # entries the share of one in first_length needs
-    monkeypatch.setattr(search, "_PROBE_PER_MATCH", len(entries))  # the first probe: ...
-    monkeypatch.setattr(search, "_PROBE_MOST", first_length)  # ... this long
-    monkeypatch.setattr(search, "_PROBE_LONGEST", share_says // 2 - 1)
+    monkeypatch.setattr(done_order, "PROBE_PER_MATCH", len(entries))  # the first probe: ...
+    monkeypatch.setattr(done_order, "PROBE_MOST", first_length)  # ... this long
+    monkeypatch.setattr(done_order, "PROBE_LONGEST", share_says // 2 - 1)
     probes: list[str] = []
     real = search._raw_sql
 
