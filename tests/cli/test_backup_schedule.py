@@ -65,6 +65,6 @@ def test_a_postgresql_job_connects_as_this_run_without_the_password(url: str, jo
     """The URL's options were dropped: a desk reached with sslmode=verify-full was backed up
     over whatever connection the server offered."""
     target = parse_database_url(url)
-    assert _db_for_schedule(url, target) == job
+    assert _db_for_schedule(target) == job
     again = dict(parse_database_url(job).params)
     assert again == {key: value for key, value in target.params if key != "password"}

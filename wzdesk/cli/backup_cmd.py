@@ -180,7 +180,7 @@ def run_schedule(args: argparse.Namespace, runtime: Runtime) -> int:
     folder = _folder(args, runtime).resolve()
     target = database_target(runtime.db_url)
     program = shutil.which("wzdesk") or f"{sys.executable} -m wzdesk"
-    db = _db_for_schedule(runtime.db_url, target)
+    db = _db_for_schedule(target)
     env = f"WZDESK_DB={shlex.quote(db)} "
     backup = f"{program} backup --to {shlex.quote(str(folder))}"
     verify = f"{program} backup verify --to {shlex.quote(str(folder))}"
@@ -224,7 +224,7 @@ WantedBy=timers.target
     return 0
 
 
-def _db_for_schedule(url: str | None, target: Any) -> str:
+def _db_for_schedule(target: Any) -> str:
     """The database as a job names it: an absolute SQLite path, or the PostgreSQL URL without
     its password (which belongs in ~/.pgpass, not in a crontab)."""
     if target.backend == "sqlite":
