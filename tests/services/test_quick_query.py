@@ -185,7 +185,10 @@ def test_each_term_alone_and_negated_is_the_search_engines(
     index walk reads (20) and one SQL sorts (1,200): the same cases; most of them find some."""
     found_some = 0
     terms = _terms(query_desk)
-    for later in _LATER:
+    # PostgreSQL reads the same conditions (test_quick_read checks its spellings and
+    # instants): business hours and a weekend there (46 -> 18 s of the suite's time).
+    instants = _LATER[::2] if database_url.startswith("postgresql") else _LATER
+    for later in instants:
         now = clock.now() + later
         for term in terms:
             for text in (term, f"-{term}"):
@@ -198,7 +201,7 @@ def test_each_term_alone_and_negated_is_the_search_engines(
                         now,
                     )
                     found_some += bool(quick.found)
-    assert found_some > len(_LATER) * len(terms) * 2 * 2 * 3 // 4
+    assert found_some > len(instants) * len(terms) * 2 * 2 * 3 // 4
 
 
 def test_a_case_on_a_terms_edge_is_judged_as_the_engine_judges_it(
