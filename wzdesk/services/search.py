@@ -527,10 +527,6 @@ def _first_open(
     return _ids(Case.select(Case.id).where(_listed(found)).order_by(*_order(())).limit(count))
 
 
-#: :func:`_first_walked`'s probes: ``done_order.first_probed``.
-_PROBE_MOST = done_order.PROBE_MOST
-
-
 def _first_walked(
     condition: Cond,
     count: int,
@@ -825,7 +821,7 @@ def _paused_walked(
     condition: Cond, count: int, stream: Cond | None = None
 ) -> list[tuple[int, float]] | None:
     """PostgreSQL: the first ``count`` paused open cases meeting ``condition`` found among
-    the first :data:`_PROBE_MOST` entries of ``case_paused_left``, judged on those rows as
+    the first ``done_order.PROBE_MOST`` entries of ``case_paused_left``, judged on those rows as
     :func:`_first_walked` judges the running ones; None when too few of them meet it. The
     planner misjudges the paused cases at risk (6 expected, 6,900 there at a million cases)
     and gathered every paused case through two bitmaps to sort them (150 ms); the walk passes
@@ -834,7 +830,7 @@ def _paused_walked(
     entries = Case.select(Case.id, Case.paused_left.alias("frozen"), meets.alias("meets"))
     paused = entries.where(_paused_stream(False) if stream is None else stream)
     paused = paused.order_by(Case.paused_left)
-    sql, params = paused.limit(_PROBE_MOST).sql()
+    sql, params = paused.limit(done_order.PROBE_MOST).sql()
     rows = _raw_sql(
         f"SELECT id, frozen FROM ({sql}) AS walked WHERE meets = 1 "
         f"ORDER BY frozen LIMIT {int(count)}",

@@ -148,23 +148,30 @@ def _first_walked(
     ``condition`` among the first entries of the queue's index, judged on those rows; None
     when too few of them meet it (PostgreSQL misjudges conditions on the due instants and
     sorts every open case instead of walking)."""
-    sql, params = condition
     due = _RUNNING_NEXT_DUE if running else _OPEN_NEXT_DUE
-    among = "is_open AND (paused_left IS NULL)" if running else "is_open"
-    among_params: tuple[Any, ...] = ()
+    among: Where = ("is_open AND (paused_left IS NULL)" if running else "is_open", ())
     if running and due_from is not None:
-        among, among_params = f"{among} AND ({due} >= ?)", (due_from,)
+        among = (f"{among[0]} AND ({due} >= ?)", (due_from,))
+    return done_order.first_probed(
+        lambda length: _probed(reader, condition, due, among, length, count), count, timed
+    )
 
-    def probe(length: int) -> Sequence[Sequence[Any]]:
-        return reader.rows(
-            f"SELECT id, due FROM (SELECT id, {due} AS due, "
-            f'CASE WHEN {sql} THEN 1 ELSE 0 END AS meets FROM "case" WHERE {among} '
-            f"ORDER BY {due} LIMIT {int(length)}) AS walked "
-            f"WHERE meets = 1 ORDER BY due LIMIT {int(count)}",
-            (*params, *among_params),
-        )
 
-    return done_order.first_probed(probe, count, timed)
+def _probed(
+    reader: QuickReader, condition: Where, key: str, among: Where, length: int, count: int
+) -> Sequence[Sequence[Any]]:
+    """(id, ``key``) of the first ``count`` cases meeting ``condition`` among the first
+    ``length`` cases meeting ``among`` in ``key`` order, judged on those rows: the statement
+    of the search's PostgreSQL probes (``search._first_walked``, ``_paused_walked``)."""
+    sql, params = condition
+    where, where_params = among
+    return reader.rows(
+        f"SELECT id, sort_key FROM (SELECT id, {key} AS sort_key, "
+        f'CASE WHEN {sql} THEN 1 ELSE 0 END AS meets FROM "case" WHERE {where} '
+        f"ORDER BY {key} LIMIT {int(length)}) AS walked "
+        f"WHERE meets = 1 ORDER BY sort_key LIMIT {int(count)}",
+        (*params, *where_params),
+    )
 
 
 def running(condition: Where) -> Where:
@@ -194,13 +201,8 @@ def paused_first(
     limit = "" if count is None else f" LIMIT {int(count)}"
     stream = f"paused_left <= {RESPONSE_RUNNING!r}" if ticking else "paused_left IS NOT NULL"
     if count is not None and reader.postgres:  # search._paused_walked
-        walked = reader.rows(
-            "SELECT id, frozen FROM (SELECT id, paused_left AS frozen, "
-            f'CASE WHEN {sql} THEN 1 ELSE 0 END AS meets FROM "case" WHERE ({stream}) '
-            f"ORDER BY paused_left LIMIT {done_order.PROBE_MOST}) AS walked "
-            f"WHERE meets = 1 ORDER BY frozen LIMIT {int(count)}",
-            params,
-        )
+        among: Where = (f"({stream})", ())
+        walked = _probed(reader, condition, "paused_left", among, done_order.PROBE_MOST, count)
         if len(walked) >= count:
             return [(int(case_id), float(left)) for case_id, left in walked]
     rows = reader.rows(
