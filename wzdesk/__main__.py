@@ -1,5 +1,5 @@
 """`python -m wzdesk` runs the same program as the `wzdesk` console script."""
 
-from wzdesk.cli.main import main
+from wzdesk.cli.main import run
 
-raise SystemExit(main())
+run()

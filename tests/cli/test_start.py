@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from wzdesk.cli.main import COMMAND_MODULES, _command_of, _verb_of, build_parser
+from wzdesk.cli.main import (
+    COMMAND_MODULES,
+    _command_of,
+    _nothing_to_tear_down,
+    _verb_of,
+    build_parser,
+)
 
 PROBE = """
 import sys
@@ -471,3 +477,69 @@ def test_without_psycopg2_a_postgresql_run_goes_through_psycopg_3(
     assert added == (0, added[1], "psycopg")
     code, out, drivers = _drivers(["--db", url, "client", "list"], env, block="psycopg2")
     assert (code, drivers) == (0, "psycopg") and "Acme Corp" in out
+
+
+#: ``wzdesk`` as the console script runs it, with an object whose finaliser says when the
+#: interpreter is torn down (os.write: by then ``sys.stderr`` may be gone).
+TEARDOWN = """
+import builtins, os, sys
+class Sentinel:
+    def __del__(self, write=os.write):
+        write(2, b"torn down\\n")
+builtins.wzdesk_sentinel = Sentinel()
+sys.argv = ["wzdesk", *sys.argv[1:]]
+from wzdesk.cli.main import run
+run()
+"""
+
+
+def test_a_command_that_only_read_leaves_at_once_with_all_its_output(tmp_path: Path) -> None:
+    """``run``: a quick read skips the interpreter's teardown, yet every byte it printed (more
+    than a pipe holds) and its exit code arrive; a command that opened the store (a write, or
+    a read the quick path left to it) is torn down as usual, its connection closed."""
+    database = str(tmp_path / "desk.db")
+    env = {"WZDESK_NOW": "2026-03-09T14:00:00Z", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+
+    def run(*words: str) -> subprocess.CompletedProcess[str]:
+        argv = [sys.executable, "-c", TEARDOWN, "--db", database, *words]
+        return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+
+    seeded = run("demo", "--cases", "120")
+    assert seeded.returncode == 0 and "torn down" in seeded.stderr  # written through the store
+    me = pwd.getpwuid(os.geteuid()).pw_name
+    for listing in (("user", "list", "--json"), ("case", "list", "--all", "--limit", "200")):
+        quick, ordinary = run(*listing), run(*listing, "--as", me)
+        assert quick.returncode == ordinary.returncode == 0
+        assert "torn down" not in quick.stderr and "torn down" in ordinary.stderr
+        assert quick.stdout == ordinary.stdout and quick.stdout.endswith("\n")
+    assert len(quick.stdout) > 8192  # more than Python's buffer: the last of it was pending
+    refused = run("sla", "due", "--severity", "major", "--received", "soon")
+    assert refused.returncode == 2 and "torn down" not in refused.stderr
+    assert "--received: expected an ISO-8601 instant" in refused.stderr
+    ref = quick.stdout.splitlines()[1].split()[0]
+    replied = run("case", "reply", ref, "--message", "On it.")
+    assert replied.returncode == 0 and "torn down" in replied.stderr
+    assert not Path(database + "-wal").exists()  # the last connection closed: log folded in
+
+
+def test_a_process_that_opened_the_orm_or_the_console_is_torn_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whatever else it finds: the ORM is how every write reaches the database."""
+    import atexit
+    import threading
+
+    monkeypatch.setattr(atexit, "_ncallbacks", lambda: 0)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    for loaded in ("peewee", "textual"):
+        monkeypatch.delitem(sys.modules, loaded, raising=False)
+    assert _nothing_to_tear_down()
+    for loaded in ("peewee", "textual"):
+        monkeypatch.setitem(sys.modules, loaded, sys)
+        assert not _nothing_to_tear_down(), loaded
+        monkeypatch.delitem(sys.modules, loaded)
+    monkeypatch.setattr(atexit, "_ncallbacks", lambda: 1)  # an exit handler to run
+    assert not _nothing_to_tear_down()
+    monkeypatch.setattr(atexit, "_ncallbacks", lambda: 0)
+    monkeypatch.setattr(threading, "active_count", lambda: 2)  # a thread to join
+    assert not _nothing_to_tear_down()

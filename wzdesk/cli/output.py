@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -31,6 +30,8 @@ class TerminalSafe:
 
 def emit_json(value: Any) -> None:
     """Print one JSON object or array (control characters as ``\\u`` escapes)."""
+    import json  # only here: the module costs a text-printing script about 2 ms
+
     text = json.dumps(value, indent=2, ensure_ascii=False)
     sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 

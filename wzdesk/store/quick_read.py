@@ -28,7 +28,6 @@ is read-only.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -126,6 +125,8 @@ def open_quick_reader(url: str | None) -> QuickReader | None:
         return _open_postgresql(target)
     if target.backend != "sqlite" or not os.path.isfile(target.location):
         return None
+    import sqlite3  # only here: 1–2 ms a PostgreSQL command need not pay
+
     try:
         connection = sqlite3.connect(target.location, timeout=BUSY_SECONDS)
     except sqlite3.Error:
