@@ -49,7 +49,7 @@ ON_ONE_DEMO_DESK = settings(
 
 
 def worker_database(url: str | None) -> str | None:
-    """Under pytest-xdist (``-n 2``), each worker gets a PostgreSQL database of its own (named
+    """Under pytest-xdist (``-n 3``), each worker gets a PostgreSQL database of its own (named
     after the given one plus the worker id, created when missing): tests reset the schema."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not url or not worker:
