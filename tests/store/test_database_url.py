@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import peewee
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from wzdesk.core.errors import DatabaseUnavailable, InvalidInput
+from wzdesk.store import location
 from wzdesk.store.database import open_database
 from wzdesk.store.location import DatabaseTarget, parse_database_url
 
@@ -247,3 +250,42 @@ def test_any_db_text_is_a_target_or_an_input_error_naming_db(rest: str, scheme: 
     assert target.location
     for key, value in target.params:
         assert key and "\x00" not in f"{key}{value}"
+
+
+#: URL text: the separators urllib reads, the characters a plain URL must not hold, letters
+#: of both cases, digits, and a few beyond ASCII or printing.
+URL_TEXT = st.text(alphabet=st.sampled_from("aZ09.-_~:@/?=&%[];# \t\x00é"), max_size=40)
+
+
+def _read(url: str) -> DatabaseTarget | str:
+    try:
+        return parse_database_url(url)
+    except InvalidInput as error:
+        return str(error)
+
+
+@given(rest=URL_TEXT, scheme=st.sampled_from(["postgresql://", "postgres://"]))
+@example(rest="u:p@Db:65535/x", scheme="postgresql://")
+@example(rest="u:p@Db:65536/x", scheme="postgresql://")
+@example(rest="u@h:/x?a=b&c=d", scheme="postgres://")
+@settings(max_examples=600, deadline=None)
+def test_a_plain_url_reads_as_urllib_reads_it(rest: str, scheme: str) -> None:
+    """``location.PlainUrl`` (no urllib import for an everyday ``--db``) against urllib: the
+    same target, or the same refusal, for any text; and it is taken for plain text only."""
+    url = scheme + rest
+    split = _read(url)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(location, "is_plain", lambda _url: False)  # urllib for every URL
+        assert split == _read(url)
+    if location.is_plain(url):
+        assert not set("%[]#; \t\x00é") & set(url)
+
+
+def test_an_everyday_postgresql_url_imports_no_urllib() -> None:
+    code = (
+        "import sys; from wzdesk.store.location import parse_database_url; "
+        "parse_database_url('postgresql://desk:pw@db.example.org:6543/wzdesk?sslmode=require'); "
+        "print('urllib.parse' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
