@@ -195,6 +195,12 @@ def test_it_steps_aside_for_whom_it_cannot_sign_in(
     mapped = quick_case_list(database_url, "unix-sam", now, 5, 6)
     assert mapped is not None
     assert len(mapped.rows) == 5
+    # An identity mapped to one user is theirs though it is another user's login (kim's,
+    # deactivated above): noor signs in, and is "me".
+    User.update(identity="kim").where(User.login == "noor").execute()
+    mine = quick_case_list(database_url, "kim", now, 50, 51, query_text="assignee:me")
+    assert mine is not None and mine.rows
+    assert {row["assignee"] for row in mine.rows} == {"noor"}
 
 
 def test_the_command_prints_the_same_without_loading_peewee(
@@ -743,3 +749,23 @@ def test_the_saved_views_and_their_counts_are_the_ordinary_paths(
     assert quick_view_list(database_url, "sam", clock.now()) is None  # the full-text index
     remove_view(sam, "printers")
     assert quick_view_list(database_url, "nobody", clock.now()) is None
+
+
+def test_who_signed_in_is_asked_once_per_reading(
+    demo_desk: list[int], database_url: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signing in and the query's "me" ask the same question: one statement answers both."""
+    asked: list[str] = []
+    rows = QuickReader.rows
+
+    def counted(reader: QuickReader, sql: str, params: Sequence[Any] = ()) -> Any:
+        asked.append(sql)
+        return rows(reader, sql, params)
+
+    monkeypatch.setattr(QuickReader, "rows", counted)
+    mine = quick_case_list(database_url, "sam", clock.now(), 5, 6, query_text="assignee:me")
+    assert mine is not None and {row["assignee"] for row in mine.rows} == {"sam"}
+    assert (
+        len([sql for sql in asked if sql.startswith('SELECT login, active, role FROM "user"')]) == 1
+    )
+    assert len([sql for sql in asked if "session_user" in sql]) <= 1

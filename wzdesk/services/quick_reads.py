@@ -66,7 +66,7 @@ def read_quickly(
         return None
     try:
         with reader.snapshot():
-            role = _signed_in(reader, _identity(reader, identity))
+            role = _signed_in(reader, identity)
             if role is None or (action is not None and not _allowed(role, action)):
                 return None
             return read(reader)
@@ -457,17 +457,28 @@ def _identity(reader: QuickReader, identity: str | None) -> str:
 def acting_login(reader: QuickReader, identity: str | None) -> str:
     """The login of the console user ``identity`` (None: who the connection is) signs in as, once
     :func:`read_quickly` has found them (the ordinary path's ``context().actor``)."""
-    user = quick_directory.console_user(reader, identity_text(_identity(reader, identity)))
+    user = _console_user(reader, identity)
     if user is None:
         raise StepAside
     return user[0]
 
 
-def _signed_in(reader: QuickReader, identity: str) -> str | None:
+def _signed_in(reader: QuickReader, identity: str | None) -> str | None:
     """The role of ``identity`` if it is an active console user, else None
     (``directory.sign_in`` reads no more)."""
-    user = quick_directory.console_user(reader, identity_text(identity))
+    user = _console_user(reader, identity)
     return user[2] if user is not None and user[1] else None
+
+
+def _console_user(reader: QuickReader, identity: str | None) -> tuple[str, bool, str] | None:
+    """``quick_directory.console_user`` for ``identity`` (None: who the connection is), read
+    once per reading: signing in and the reading's own "me" ask the same question."""
+    key = ("console user", identity)
+    if key not in reader.memo:
+        found = quick_directory.console_user(reader, identity_text(_identity(reader, identity)))
+        reader.memo[key] = found
+    user: tuple[str, bool, str] | None = reader.memo[key]
+    return user
 
 
 def _allowed(role: str, action: Action) -> bool:

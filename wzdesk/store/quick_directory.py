@@ -107,12 +107,11 @@ def session_role(reader: QuickReader) -> str:
 def console_user(reader: QuickReader, identity: str) -> tuple[str, bool, str] | None:
     """(login, active, role) of the console user ``identity`` signs in as, as
     ``directory.user_for_identity`` finds it (``identity`` already cleaned), or None."""
-    mapped = reader.rows('SELECT login, active, role FROM "user" WHERE identity = ?', (identity,))
-    if not mapped:
-        mapped = reader.rows(
-            'SELECT login, active, role FROM "user" WHERE identity IS NULL AND login = ?',
-            (identity.strip().lower(),),
-        )
+    mapped = reader.rows(
+        'SELECT login, active, role FROM "user" WHERE identity = ?'
+        " OR (identity IS NULL AND login = ?) ORDER BY identity IS NULL LIMIT 1",
+        (identity, identity.strip().lower()),
+    )  # the user mapped to the identity first, else the unmapped one of that login
     return (str(mapped[0][0]), bool(mapped[0][1]), str(mapped[0][2])) if mapped else None
 
 

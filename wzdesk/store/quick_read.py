@@ -51,6 +51,8 @@ class QuickReader:
         self._connection = connection
         #: True on PostgreSQL (psycopg2), False on SQLite.
         self.postgres = postgres
+        #: What a reading worked out once and asks again (who signed in), by a key it chooses.
+        self.memo: dict[object, Any] = {}
         self._statements: dict[str, str] = {}
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Sequence[Any]]:
