@@ -4,6 +4,7 @@ global options come before or after it; the whole parser tree is still there for
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import pwd
 import sqlite3
@@ -543,3 +544,31 @@ def test_a_process_that_opened_the_orm_or_the_console_is_torn_down(
     monkeypatch.setattr(atexit, "_ncallbacks", lambda: 0)
     monkeypatch.setattr(threading, "active_count", lambda: 2)  # a thread to join
     assert not _nothing_to_tear_down()
+
+
+@pytest.mark.parametrize(
+    ("failure", "code"), [(BrokenPipeError(32, "Broken pipe"), 0), (OSError(28, "disk full"), 70)]
+)
+def test_leaving_at_once_a_reader_gone_is_no_error_and_a_full_disk_is_said(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], failure: OSError, code: int
+) -> None:
+    """The output ``run`` flushes last may fail: ``| head`` left (as in the command), or the
+    disk is full (one line, and a failing exit code, never a traceback)."""
+    from wzdesk.cli import main as program
+
+    class Unwritable(io.StringIO):
+        def flush(self) -> None:
+            raise failure
+
+    def leave(status: int) -> None:
+        raise SystemExit(status)
+
+    monkeypatch.setattr(program, "main", lambda: 0)
+    monkeypatch.setattr(program, "_nothing_to_tear_down", lambda: True)
+    monkeypatch.setattr(program.os, "_exit", leave)
+    monkeypatch.setattr(sys, "stdout", Unwritable())
+    with pytest.raises(SystemExit) as left:
+        program.run()
+    assert left.value.code == code
+    said = capfd.readouterr().err
+    assert said == ("" if code == 0 else "wzdesk: internal error: OSError: [Errno 28] disk full\n")

@@ -314,6 +314,10 @@ def run() -> NoReturn:
                 stream.flush()
             except (BrokenPipeError, ValueError):  # the reader left (``| head``), or closed
                 pass
+            except OSError as error:  # a full disk: said as a write failing earlier is (_run)
+                line = f"wzdesk: internal error: {type(error).__name__}: {error}\n"
+                os.write(2, line.encode(errors="replace"))
+                code = code or EXIT_INTERNAL
         os._exit(code)
     raise SystemExit(code)
 
