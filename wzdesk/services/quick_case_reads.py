@@ -8,12 +8,12 @@ the queue's index for the most urgent first (:mod:`wzdesk.store.quick_cases`), r
 same :func:`urgency.first_in_order`, each case shown by the same :func:`case_fields.case_dict`.
 Free text is answered here when the query ANDs in a rare word or phrase (found in at most
 ``fts_sql.RARE_HITS`` texts): SQL reads those few cases only, as the engine does then
-(:func:`wzdesk.store.fts_sql.rare_text_cases`, the same for both). Common words (the engine
-walks the queue against the index's hits with plans of its own), a flag the ordinary path
-refuses (it words the error) and ``--as`` take the ordinary path, and so does free text on
-PostgreSQL (the text index here is SQLite's FTS5). On PostgreSQL the walks first probe the
-first entries of an index, as the search does there (``search._first_walked``,
-``_paused_walked``, ``done_order.first_found``).
+(:func:`wzdesk.store.fts_sql.rare_text_cases`, the same for both), over SQLite's FTS5 table or
+PostgreSQL's GIN indexes (:mod:`wzdesk.store.pg_text_sql`, the statements the engine sends
+there). Common words (the engine walks the queue against the index's hits with plans of its
+own), a flag the ordinary path refuses (it words the error) and ``--as`` take the ordinary
+path. On PostgreSQL the walks first probe the first entries of an index, as the search does
+there (``search._first_walked``, ``_paused_walked``, ``done_order.first_found``).
 
 ``view list`` counts each view's matches with the same condition (``search.count_cases``); a
 view with free text sends the whole list to the ordinary path.
@@ -45,7 +45,7 @@ from wzdesk.services.case_filter import CaseFilter, flags_query
 from wzdesk.services.directory_fields import MAX_LOOKUP, client_code_text
 from wzdesk.services.policy_book import read_policy_book
 from wzdesk.services.quick_reads import StepAside, acting_login, admin_flags_of, read_quickly
-from wzdesk.store import fts_sql, quick_cases, quick_directory, quick_query
+from wzdesk.store import fts_sql, pg_text_sql, quick_cases, quick_directory, quick_query
 from wzdesk.store.quick_read import QuickReader, listed_ids
 
 
@@ -82,8 +82,6 @@ def quick_case_list(
             )
         except UserError:
             raise StepAside from None  # the ordinary path words it, naming the flag
-        if reader.postgres and holds_text(query.where):
-            raise StepAside  # the text index here is SQLite's FTS5
         book = read_policy_book(reader.rows)
         me = acting_login(reader, identity)
         rare = _rare_text_cases(reader, query)
@@ -94,6 +92,7 @@ def quick_case_list(
             lambda seconds: book.due_horizons(now, seconds),
             free_text=rare is not None,
             bind=reader.instant,
+            postgres=reader.postgres,
         )
         try:
             condition = quick_query.where(query, terms)
@@ -101,7 +100,8 @@ def quick_case_list(
             raise StepAside from None  # a term this path does not write
         if rare is not None:  # implied by the condition: SQL reads those cases only
             sql, params = condition
-            condition = (f"(id IN {listed_ids(rare)} AND {sql})", params)
+            among = f"id IN {listed_ids(rare)}" if rare else "1=0"  # PostgreSQL refuses IN ()
+            condition = (f"({among} AND {sql})", params)
         if query.sort in ((), _DUE_FIRST) and rare is not None:
             # A few cases: SQL sorts them all (search_ids, when _where found them few).
             ids = urgency.first_in_order(
@@ -234,9 +234,10 @@ def _rare_text_cases(reader: QuickReader, query: Query) -> list[int] | None:
     of its own, and this path would only copy them."""
     if not holds_text(query.where):
         return None
+    matching = pg_text_sql.matching_case_ids if reader.postgres else fts_sql.matching_case_ids
     found = fts_sql.rare_text_cases(
         query.where,
-        lambda words, phrase, cap: fts_sql.matching_case_ids(reader.rows, words, phrase, cap),
+        lambda words, phrase, cap: matching(reader.rows, words, phrase, cap),
         lambda code: quick_directory.client_id(reader, code) is not None,
         lambda ref: [case for case in [quick_cases.case_id(reader, ref)] if case is not None],
     )

@@ -28,7 +28,7 @@ from typing import Any
 
 import peewee
 
-from wzdesk.store import fts_sql
+from wzdesk.store import fts_sql, pg_text_sql
 from wzdesk.store.database import db
 
 #: A SQL condition (an expression, or literal SQL such as ``1=1``).
@@ -39,31 +39,22 @@ def is_postgres() -> bool:
     return isinstance(db.obj, peewee.PostgresqlDatabase)
 
 
-def _tsquery(words: Sequence[str], phrase: bool) -> str:
-    joiner = " <-> " if phrase else " & "
-    return joiner.join(w if phrase else f"{w}:*" for w in words)
-
-
 def _rows(sql: str, params: Sequence[Any]) -> Sequence[Sequence[Any]]:
-    """The store's connection as :mod:`fts_sql`'s reader."""
+    """The store's connection as :mod:`fts_sql`'s and :mod:`pg_text_sql`'s reader (their
+    ``?`` marks as the PostgreSQL drivers' ``%s``)."""
+    if is_postgres():
+        sql = _pg(sql)
     return db.execute_sql(sql, params).fetchall()  # type: ignore[no-any-return]
 
 
-#: The text a case row itself holds, as the PostgreSQL index reads it (``case_search_text``).
-_PG_CASE_TEXT = (
-    "to_tsvector('simple', coalesce({t}.summary, '') || ' ' || coalesce({t}.description, '') "
-    "|| ' ' || coalesce({t}.steps_to_reproduce, ''))"
-)
+def _pg(sql: str) -> str:
+    """A :mod:`pg_text_sql` statement as the store's PostgreSQL driver takes it."""
+    return sql.replace("?", "%s")
 
 
 #: The cases and the events (``e``) whose text holds a tsquery, as the GIN indexes read them.
-_PG_CASE_HITS = (
-    f"SELECT c.id FROM \"case\" c WHERE {_PG_CASE_TEXT.format(t='c')} @@ to_tsquery('simple', %s)"
-)
-_PG_EVENT_HITS = (
-    "SELECT e.case_id FROM case_event e "
-    "WHERE to_tsvector('simple', coalesce(e.body, '')) @@ to_tsquery('simple', %s)"
-)
+_PG_CASE_HITS = _pg(pg_text_sql.CASE_HITS)
+_PG_EVENT_HITS = _pg(pg_text_sql.EVENT_HITS)
 
 
 def matches(
@@ -87,11 +78,7 @@ def matches(
         sql, params = _hits(words, phrase, public_only)
         parts.append(sql)
     if named is not None:
-        mark = db.obj.param
-        parts.append(
-            f'SELECT id FROM "case" WHERE ref = {mark} UNION SELECT id FROM "case" WHERE '
-            f"client_id IN (SELECT id FROM client WHERE code = {mark})"
-        )
+        parts.append(pg_text_sql.NAMED.replace("?", db.obj.param))
         params = [*params, named, named]
     if not parts:
         return peewee.SQL("1=0")
@@ -109,7 +96,7 @@ def case_ids(words: Sequence[str], phrase: bool, public_only: bool = False) -> s
 def _hits(words: Sequence[str], phrase: bool, public_only: bool) -> tuple[str, list[str]]:
     """The query of the case ids whose texts hold the words, and its parameters."""
     if is_postgres():
-        tsquery = _tsquery(words, phrase)
+        tsquery = pg_text_sql.tsquery(words, phrase)
         public = " AND e.public" if public_only else ""
         return f"{_PG_CASE_HITS} UNION {_PG_EVENT_HITS}{public}", [tsquery, tsquery]
     fts = fts_sql.fts_query(words, phrase)
@@ -123,52 +110,8 @@ def matching_case_ids(words: Sequence[str], phrase: bool, cap: int) -> list[int]
     if not words:
         return []
     if is_postgres():
-        if not phrase and all(len(word) < 2 for word in words):
-            return None  # one letter as a prefix: common in any language, and slow to count
-        return _pg_matching_case_ids(words, phrase, cap)
+        return pg_text_sql.matching_case_ids(_rows, words, phrase, cap)
     return fts_sql.matching_case_ids(_rows, words, phrase, cap)
-
-
-#: Where a word's hits are, on PostgreSQL.
-_PG_HITS = (_PG_EVENT_HITS, _PG_CASE_HITS)
-
-
-def _pg_matching_case_ids(words: Sequence[str], phrase: bool, cap: int) -> list[int] | None:
-    """PostgreSQL's :func:`matching_case_ids`.
-
-    The planner's estimate answers first: far beyond ``cap`` (a common word) means None
-    without reading anything. A phrase is judged by its words (see :func:`hits_exceed`):
-    reading "export fails" read every text holding both words, 3.5 s at a million cases.
-    Otherwise the hits are read from the GIN index (a materialized CTE keeps the planner
-    from trading the index for a scan that stops at the LIMIT, which recomputes every text
-    it passes)."""
-    if hits_exceed(words, phrase, 20 * cap):
-        return None
-    tsquery = _tsquery(words, phrase)
-    found: set[int] = set()
-    for sql in _PG_HITS:
-        rows = db.execute_sql(
-            f"WITH hits AS MATERIALIZED ({sql}) SELECT * FROM hits LIMIT %s", [tsquery, cap + 1]
-        ).fetchall()
-        found.update(int(row[0]) for row in rows)
-        if len(rows) > cap:
-            return None
-    return sorted(found)
-
-
-def _pg_estimate(tsquery: str) -> int:
-    """How many texts PostgreSQL's planner expects to hold a tsquery (nothing is read)."""
-    estimate = 0
-    for sql in _PG_HITS:
-        plan = db.execute_sql(f"EXPLAIN (FORMAT JSON) {sql}", [tsquery]).fetchone()[0]
-        estimate += int(plan[0]["Plan"]["Plan Rows"])
-    return estimate
-
-
-#: PostgreSQL: what a text holding every word of a phrase costs to list, in a word's hits.
-#: The GIN index keeps no positions, so each such text is parsed again to find the phrase
-#: (4.1 s for "export fails" at a million cases, against 0.9 s for "vacation"'s 83,000 hits).
-PG_PHRASE_WEIGHT = 20
 
 
 def hits_exceed(words: Sequence[str], phrase: bool, count: int, prefixes: bool = True) -> bool:
@@ -177,14 +120,12 @@ def hits_exceed(words: Sequence[str], phrase: bool, count: int, prefixes: bool =
 
     ``prefixes=False`` counts the words as whole words only on SQLite (a lower bound, and a
     cheap one: a prefix query merges the hit lists of every word it begins first). On
-    PostgreSQL a phrase is judged by the texts holding all its words, each weighing
-    :data:`PG_PHRASE_WEIGHT` hits: that is what finding it reads (the planner's own guess
-    for a phrase multiplies its words' shares, far too rare)."""
+    PostgreSQL the planner's estimate answers, a phrase judged by its words
+    (:func:`pg_text_sql.hits_exceed`)."""
     if not words:
         return False
     if is_postgres():
-        estimate = _pg_estimate(_tsquery(words, False))
-        return estimate * (PG_PHRASE_WEIGHT if phrase else 1) > count
+        return pg_text_sql.hits_exceed(_rows, words, phrase, count)
     return fts_sql.hits_exceed(_rows, words, phrase, count, prefixes)
 
 
@@ -214,7 +155,7 @@ def holding(
     listed = ", ".join(str(int(case_id)) for case_id in case_ids)  # integers only, not bound
     public = " AND e.public" if public_only else ""
     if is_postgres():
-        tsquery = _tsquery(words, phrase)
+        tsquery = pg_text_sql.tsquery(words, phrase)
         rows = db.execute_sql(
             f"{_PG_CASE_HITS} AND c.id IN ({listed}) "
             f"UNION {_PG_EVENT_HITS} AND e.case_id IN ({listed}){public}",

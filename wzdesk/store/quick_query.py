@@ -38,7 +38,7 @@ from wzdesk.core.query import (
     TextTerm,
 )
 from wzdesk.core.sla import Severity
-from wzdesk.store import fts_sql
+from wzdesk.store import fts_sql, pg_text_sql
 from wzdesk.store.stored_values import instant_to_sqlite
 
 #: SQL text and its parameters.
@@ -65,12 +65,15 @@ class Terms:
         horizons: Horizons,
         free_text: bool = False,
         bind: Callable[[datetime], Any] = instant_to_sqlite,
+        postgres: bool = False,
     ) -> None:
         self.now = now
         self.me = me
         self.zone = zone
         self.horizons = horizons
         self.free_text = free_text
+        #: Free text as PostgreSQL's indexes read it (:mod:`pg_text_sql`), else SQLite's FTS5.
+        self.postgres = postgres
         #: An instant as a statement binds it (``QuickReader.instant``; SQLite's text).
         self.at = bind
 
@@ -116,6 +119,8 @@ def compile_node(node: Node, terms: Terms, params: list[Any]) -> str:
             return _sla(kind, terms, params)
         case DueTerm(op, seconds):
             return _due(op, seconds, terms, params)
+        case TextTerm() if terms.free_text and terms.postgres:
+            return _pg_text(node, params)
         case TextTerm() if terms.free_text:
             return _text(node, params)
     raise NoQuickForm(node)
@@ -132,6 +137,21 @@ def _text(term: TextTerm, params: list[Any]) -> str:
     named = term.text.upper()
     params.extend([named, named])
     return f"(({condition} OR (ref = ?)) OR (client_id IN (SELECT id FROM client WHERE code = ?)))"
+
+
+def _pg_text(term: TextTerm, params: list[Any]) -> str:
+    """``search._text`` on PostgreSQL (``fulltext.matches``): one list of the cases whose text
+    holds the words (as prefixes) or the phrase, and of the case and client a word names."""
+    lists = []
+    if term.words:
+        query = pg_text_sql.tsquery(term.words, term.phrase)
+        params.extend([query, query])
+        lists.append(f"{pg_text_sql.CASE_HITS} UNION {pg_text_sql.EVENT_HITS}")
+    if not term.phrase:
+        named = term.text.upper()
+        params.extend([named, named])
+        lists.append(pg_text_sql.NAMED)
+    return f"(id IN ({' UNION '.join(lists)}))" if lists else "1=0"
 
 
 def _field(field: str, value: str, terms: Terms, params: list[Any]) -> str:

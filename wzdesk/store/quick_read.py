@@ -18,8 +18,8 @@ The statements are written once, in SQLite's spelling with ``?`` for each value:
 :meth:`QuickReader.rows` gives PostgreSQL psycopg2's ``%s`` and the few words it spells
 otherwise (:data:`POSTGRESQL_SPELLINGS`). Instants are bound with :meth:`QuickReader.instant`
 (and the session is in UTC). Where the search reads PostgreSQL otherwise (its walks probe an
-index's first entries), the reading asks :attr:`QuickReader.postgres`; free text, whose index
-here is SQLite's FTS5, steps aside there.
+index's first entries; free text reads GIN indexes, not FTS5), the reading asks
+:attr:`QuickReader.postgres`.
 
 Nothing is written through the connection: SQLite's is ``query_only``, PostgreSQL's session
 is read-only.
