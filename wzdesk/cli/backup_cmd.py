@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shlex
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -171,6 +169,9 @@ def run_retention(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_schedule(args: argparse.Namespace, runtime: Runtime) -> int:
+    import shlex  # here, with shutil: 4-5 ms that `backup list` need not pay
+    import shutil
+
     from wzdesk.core.errors import InvalidInput
     from wzdesk.services.session import database_target
 
