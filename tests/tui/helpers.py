@@ -35,7 +35,8 @@ async def settle(
         if condition is None or condition():
             return
         if loop.time() > deadline:
-            raise AssertionError("the screen never reached the expected state")
+            said = [str(note.message) for note in pilot.app._notifications]
+            raise AssertionError(f"the screen never reached the expected state (toasts: {said})")
         await asyncio.sleep(0.05)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -169,6 +170,41 @@ async def test_a_case_opened_while_the_one_shown_changes_elsewhere_is_the_one_sh
         assert "Loading" not in detail_text(pilot)
         await pilot.press("escape")  # back to the queue: its highlighted case, as changed
         await settle(pilot, lambda: detail_ref(pilot) == shown and "sam" in detail_text(pilot))
+
+
+async def test_a_case_opened_says_it_is_loading_it_and_why_it_cannot_be_shown(
+    desk, agent, make_app, monkeypatch
+) -> None:
+    """Opened by reference (the palette, the history), full screen shows that case: while it
+    loads it says so, not the case shown before under the new one's title; a case that cannot
+    be read says why, not "Loading…" for good. Reads of a case take 0.3 s here."""
+    import time
+
+    from tests.tui.helpers import detail_text
+    from wzdesk.tui.screens import main
+
+    show_case = main.show_case
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        return show_case(*args, **kwargs)
+
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot, 6)
+        await settle(pilot, lambda: detail_ref(pilot) is not None)
+        before = detail_ref(pilot)
+        monkeypatch.setattr(main, "show_case", slow)
+        pilot.app.screen.open_case(desk["resolved"])
+        await asyncio.sleep(0.1)  # drawn, not loaded yet
+        assert pilot.app.screen.selected_target() is None  # nothing to act on yet
+        assert f"Loading {desk['resolved']}" in detail_text(pilot)
+        assert before not in detail_text(pilot)
+        await settle(pilot, lambda: detail_ref(pilot) == desk["resolved"])
+        assert "Loading" not in detail_text(pilot)
+        pilot.app.screen.open_case("WZ-99999")
+        await settle(pilot, lambda: "Cannot show WZ-99999: " in detail_text(pilot))
+        assert "no case" in detail_text(pilot) and pilot.app.screen.selected_target() is None
 
 
 async def test_a_resolved_case_being_read_shows_a_change_made_elsewhere(

@@ -653,6 +653,9 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         if row is None:
             self._pending_ref = ref.upper()
         self._enter_full_screen(ref.upper())
+        if self.case is None or self.case["ref"] != ref.upper():
+            self.case = None  # the case shown before is not the one opened: say what comes
+            self.query_one("#detail", CaseDetail).show(None, empty=f"Loading {ref.upper()}…")
         self.load_detail(ref)
 
     def reload_detail(self, ref: str) -> None:
@@ -691,6 +694,11 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         if message.error:
             self.notify(message.error, severity="error")
+            if self._still_wanted(message.ref.upper()):
+                self.case = None  # not "Loading…" for good: why it is not shown
+                self.query_one("#detail", CaseDetail).show(
+                    None, empty=f"Cannot show {message.ref.upper()}: {message.error}"
+                )
             return
         case = message.case
         assert case is not None
