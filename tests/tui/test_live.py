@@ -137,6 +137,21 @@ async def test_a_clear_queue_is_not_an_empty_desk(desk, supervisor, make_app) ->
         assert Case.select().count() == 7
 
 
+def slow_case_reads(monkeypatch: pytest.MonkeyPatch, seconds: float = 0.3) -> None:
+    """Reads of a case for the detail pane take ``seconds`` from now on: a busy server."""
+    import time
+
+    from wzdesk.tui.screens import main
+
+    show_case = main.show_case
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(seconds)
+        return show_case(*args, **kwargs)
+
+    monkeypatch.setattr(main, "show_case", slow)
+
+
 async def test_a_case_opened_while_the_one_shown_changes_elsewhere_is_the_one_shown(
     desk, agent, supervisor, make_app, monkeypatch
 ) -> None:
@@ -145,16 +160,7 @@ async def test_a_case_opened_while_the_one_shown_changes_elsewhere_is_the_one_sh
     its load cancelled the wanted one's (one exclusive worker), its own answer was not
     wanted, and the full-screen detail said "Loading" for good (seen once in CI, on
     PostgreSQL). A busy server is stood for by reads of a case that take 0.3 s."""
-    import time
-
     from tests.tui.helpers import detail_text
-    from wzdesk.tui.screens import main
-
-    show_case = main.show_case
-
-    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
-        time.sleep(0.3)
-        return show_case(*args, **kwargs)
 
     app = make_app(agent, refresh_seconds=3600)
     async with app.run_test(size=(160, 45)) as pilot:
@@ -162,7 +168,7 @@ async def test_a_case_opened_while_the_one_shown_changes_elsewhere_is_the_one_sh
         await settle(pilot, lambda: detail_ref(pilot) is not None)
         shown = detail_ref(pilot)
         assert shown is not None and shown != desk["resolved"]
-        monkeypatch.setattr(main, "show_case", slow)
+        slow_case_reads(monkeypatch)
         cases.assign(supervisor, shown, "sam")  # elsewhere
         pilot.app.screen.open_case(desk["resolved"])
         await pilot.press("ctrl+r")  # the re-read finds the case shown before changed
@@ -178,23 +184,14 @@ async def test_a_case_opened_says_it_is_loading_it_and_why_it_cannot_be_shown(
     """Opened by reference (the palette, the history), full screen shows that case: while it
     loads it says so, not the case shown before under the new one's title; a case that cannot
     be read says why, not "Loading…" for good. Reads of a case take 0.3 s here."""
-    import time
-
     from tests.tui.helpers import detail_text
-    from wzdesk.tui.screens import main
-
-    show_case = main.show_case
-
-    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
-        time.sleep(0.3)
-        return show_case(*args, **kwargs)
 
     app = make_app(agent, refresh_seconds=3600)
     async with app.run_test(size=(160, 45)) as pilot:
         await ready(pilot, 6)
         await settle(pilot, lambda: detail_ref(pilot) is not None)
         before = detail_ref(pilot)
-        monkeypatch.setattr(main, "show_case", slow)
+        slow_case_reads(monkeypatch)
         pilot.app.screen.open_case(desk["resolved"])
         await asyncio.sleep(0.1)  # drawn, not loaded yet
         assert pilot.app.screen.selected_target() is None  # nothing to act on yet
