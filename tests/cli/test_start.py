@@ -547,7 +547,8 @@ def test_a_process_that_opened_the_orm_or_the_console_is_torn_down(
 
 
 @pytest.mark.parametrize(
-    ("failure", "code"), [(BrokenPipeError(32, "Broken pipe"), 0), (OSError(28, "disk full"), 70)]
+    ("failure", "code"),
+    [(BrokenPipeError(32, "Broken pipe"), 0), (OSError(28, "No space left on device"), 74)],
 )
 def test_leaving_at_once_a_reader_gone_is_no_error_and_a_full_disk_is_said(
     monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], failure: OSError, code: int
@@ -571,4 +572,21 @@ def test_leaving_at_once_a_reader_gone_is_no_error_and_a_full_disk_is_said(
         program.run()
     assert left.value.code == code
     said = capfd.readouterr().err
-    assert said == ("" if code == 0 else "wzdesk: internal error: OSError: [Errno 28] disk full\n")
+    assert said == ("" if code == 0 else "wzdesk: error: No space left on device\n")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_output_to_a_full_disk_is_said_as_such_not_as_a_bug(tmp_path: Path) -> None:
+    """Both ways out: the quick path (flushed at the end) and the store (``--as``)."""
+    database = str(tmp_path / "desk.db")
+    env = {"WZDESK_NOW": "2026-03-09T14:00:00Z", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    wzdesk = [sys.executable, "-m", "wzdesk", "--db", database]
+    assert subprocess.run([*wzdesk, "demo", "--cases", "3"], env=env).returncode == 0
+    me = pwd.getpwuid(os.geteuid()).pw_name
+    for extra in ((), ("--as", me)):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [*wzdesk, "user", "list", *extra], stdout=full, stderr=subprocess.PIPE, env=env
+            )
+        assert done.returncode == 74, done.stderr
+        assert done.stderr.decode().strip() == "wzdesk: error: No space left on device"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -17,6 +18,10 @@ from wzdesk.core.errors import UserError
 EXIT_DATABASE = 1
 #: A bug (an exception that is no user error): one line instead of a traceback (EX_SOFTWARE).
 EXIT_INTERNAL = 70
+#: The system refused to write or read: a full disk, a quota, a read-only file system, an I/O
+#: error (EX_IOERR). No bug, so not said as one.
+EXIT_IO = 74
+_SYSTEM_REFUSALS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EIO})
 
 
 #: Subcommand -> the module that registers it. A script's call imports only its own module
@@ -286,6 +291,10 @@ def _run(args: argparse.Namespace, identity: str | None) -> int:
         if failure is not None:
             print(f"wzdesk: database error: {failure}", file=sys.stderr)
             return EXIT_DATABASE
+        refusal = system_refusal(error)
+        if refusal is not None:  # `wzdesk case list > /full/disk`
+            print(f"wzdesk: error: {refusal}", file=sys.stderr)
+            return EXIT_IO
         if os.environ.get("WZDESK_DEBUG"):
             raise
         print(
@@ -307,19 +316,45 @@ def run() -> NoReturn:
     usual: an ORM connection closes (SQLite checkpoints its log), threads are joined and
     ``atexit`` handlers run.
     """
-    code = main()
+    code = _flushed(main())
     if _nothing_to_tear_down():
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (BrokenPipeError, ValueError):  # the reader left (``| head``), or closed
-                pass
-            except OSError as error:  # a full disk: said as a write failing earlier is (_run)
-                line = f"wzdesk: internal error: {type(error).__name__}: {error}\n"
-                os.write(2, line.encode(errors="replace"))
-                code = code or EXIT_INTERNAL
         os._exit(code)
     raise SystemExit(code)
+
+
+def _flushed(code: int) -> int:
+    """Flush what the command printed while a failure can still be said and change the exit
+    code (Python's own last flush would print a traceback-like "Exception ignored" and exit
+    120): a reader gone (``| head``) is no error, a full disk is said in one line. A stream
+    that failed is pointed at /dev/null so that nothing tries it again."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # the reader left, or the stream is closed
+            _to_devnull(stream)
+        except OSError as error:
+            _to_devnull(stream)
+            refusal = system_refusal(error)
+            said = refusal or f"internal error: {type(error).__name__}: {error}"
+            os.write(2, f"wzdesk: error: {said}\n".encode(errors="replace"))
+            code = code or (EXIT_IO if refusal else EXIT_INTERNAL)
+    return code
+
+
+def _to_devnull(stream: object) -> None:
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())  # type: ignore[attr-defined]
+    except (OSError, ValueError, AttributeError):
+        pass  # not a file (a test's stand-in), or already closed
+
+
+def system_refusal(error: BaseException) -> str | None:
+    """One line for an error that is the system refusing a write or read (a full disk, a quota,
+    a read-only file system, an I/O error), naming the file when it is known; None for any
+    other error."""
+    if not isinstance(error, OSError) or error.errno not in _SYSTEM_REFUSALS:
+        return None
+    return f"{error.strerror}: {error.filename}" if error.filename else str(error.strerror)
 
 
 def _nothing_to_tear_down() -> bool:
