@@ -343,9 +343,14 @@ def _flushed(code: int) -> int:
 
 def _to_devnull(stream: object) -> None:
     try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())  # type: ignore[attr-defined]
+        target = stream.fileno()  # type: ignore[attr-defined]
     except (OSError, ValueError, AttributeError):
-        pass  # not a file (a test's stand-in), or already closed
+        return  # not a file (a test's stand-in), or already closed
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, target)
+    finally:
+        os.close(devnull)
 
 
 def system_refusal(error: BaseException) -> str | None:
