@@ -590,3 +590,22 @@ def test_output_to_a_full_disk_is_said_as_such_not_as_a_bug(tmp_path: Path) -> N
             )
         assert done.returncode == 74, done.stderr
         assert done.stderr.decode().strip() == "wzdesk: error: No space left on device"
+
+
+def test_a_command_started_with_its_output_closed_runs_and_says_nothing(tmp_path: Path) -> None:
+    """``wzdesk … >&-`` or ``2>&-`` (a cron line, a service): Python has no stream there; the
+    command still runs, what it would print goes nowhere, and the exit code is its own."""
+    database = str(tmp_path / "desk.db")
+    env = {"WZDESK_NOW": "2026-03-09T14:00:00Z", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    wzdesk = [sys.executable, "-m", "wzdesk", "--db", database]
+    assert subprocess.run([*wzdesk, "demo", "--cases", "3"], env=env).returncode == 0
+    me = pwd.getpwuid(os.geteuid()).pw_name
+    for extra in ((), ("--as", me)):
+        for closed in (">&-", "2>&-"):
+            argv = ["sh", "-c", f'exec "$@" {closed}', "sh", *wzdesk, "user", "list", *extra]
+            done = subprocess.run(argv, capture_output=True, text=True, env=env)
+            assert done.returncode == 0, (closed, done.stderr)
+            assert done.stderr == "" and ("supervisor" in done.stdout) is (closed == "2>&-")
+        missing = ["sh", "-c", 'exec "$@" >&-', "sh", *wzdesk, "case", "show", "WZ-0", *extra]
+        refused = subprocess.run(missing, capture_output=True, text=True, env=env)
+        assert refused.returncode == 5 and "no case 'WZ-0'" in refused.stderr

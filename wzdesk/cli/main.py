@@ -243,6 +243,9 @@ def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> i
     _skip_postgres_driver_unless_needed(_db_url_from(words))
     command = _command_of(words)
     only = command if command in COMMAND_MODULES else None
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # started with it closed (`>&-`): nowhere, as print does
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
     streams = sys.stdout, sys.stderr
     # Whatever a subcommand prints (client text included) reaches the terminal with its
     # control characters made visible, never obeyed.
@@ -328,6 +331,8 @@ def _flushed(code: int) -> int:
     120): a reader gone (``| head``) is no error, a full disk is said in one line. A stream
     that failed is pointed at /dev/null so that nothing tries it again."""
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:
+            continue
         try:
             stream.flush()
         except (BrokenPipeError, ValueError):  # the reader left, or the stream is closed
