@@ -575,13 +575,22 @@ def test_leaving_at_once_a_reader_gone_is_no_error_and_a_full_disk_is_said(
     assert said == ("" if code == 0 else "wzdesk: error: No space left on device\n")
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
-def test_output_to_a_full_disk_is_said_as_such_not_as_a_bug(tmp_path: Path) -> None:
-    """Both ways out: the quick path (flushed at the end) and the store (``--as``)."""
+@pytest.fixture
+def three_case_desk(tmp_path: Path) -> tuple[list[str], dict[str, str]]:
+    """``python -m wzdesk --db`` a demo desk of three cases, and the environment to run it in."""
     database = str(tmp_path / "desk.db")
     env = {"WZDESK_NOW": "2026-03-09T14:00:00Z", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     wzdesk = [sys.executable, "-m", "wzdesk", "--db", database]
     assert subprocess.run([*wzdesk, "demo", "--cases", "3"], env=env).returncode == 0
+    return wzdesk, env
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_output_to_a_full_disk_is_said_as_such_not_as_a_bug(
+    three_case_desk: tuple[list[str], dict[str, str]],
+) -> None:
+    """Both ways out: the quick path (flushed at the end) and the store (``--as``)."""
+    wzdesk, env = three_case_desk
     me = pwd.getpwuid(os.geteuid()).pw_name
     for extra in ((), ("--as", me)):
         with open("/dev/full", "w") as full:
@@ -592,13 +601,12 @@ def test_output_to_a_full_disk_is_said_as_such_not_as_a_bug(tmp_path: Path) -> N
         assert done.stderr.decode().strip() == "wzdesk: error: No space left on device"
 
 
-def test_a_command_started_with_its_output_closed_runs_and_says_nothing(tmp_path: Path) -> None:
+def test_a_command_started_with_its_output_closed_runs_and_says_nothing(
+    three_case_desk: tuple[list[str], dict[str, str]],
+) -> None:
     """``wzdesk … >&-`` or ``2>&-`` (a cron line, a service): Python has no stream there; the
     command still runs, what it would print goes nowhere, and the exit code is its own."""
-    database = str(tmp_path / "desk.db")
-    env = {"WZDESK_NOW": "2026-03-09T14:00:00Z", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    wzdesk = [sys.executable, "-m", "wzdesk", "--db", database]
-    assert subprocess.run([*wzdesk, "demo", "--cases", "3"], env=env).returncode == 0
+    wzdesk, env = three_case_desk
     me = pwd.getpwuid(os.geteuid()).pw_name
     for extra in ((), ("--as", me)):
         for closed in (">&-", "2>&-"):
