@@ -72,17 +72,11 @@ def matches(
     it as an OR, PostgreSQL could not join the list and compared each open case with every
     hit in turn (the console's "p" at a million cases ran for more than ten minutes; as one
     list, 1.8 s)."""
-    parts: list[str] = []
-    params: list[str] = []
-    if words:
-        sql, params = _hits(words, phrase, public_only)
-        parts.append(sql)
-    if named is not None:
-        parts.append(pg_text_sql.NAMED.replace("?", db.obj.param))
-        params = [*params, named, named]
-    if not parts:
+    found = pg_text_sql.one_list(_plain_hits(words, phrase, public_only) if words else None, named)
+    if found is None:
         return peewee.SQL("1=0")
-    return case_id.in_(peewee.SQL(f"({' UNION '.join(parts)})", params))
+    sql, params = found
+    return case_id.in_(peewee.SQL(f"({_pg(sql) if is_postgres() else sql})", params))
 
 
 def case_ids(words: Sequence[str], phrase: bool, public_only: bool = False) -> set[int]:
@@ -95,10 +89,14 @@ def case_ids(words: Sequence[str], phrase: bool, public_only: bool = False) -> s
 
 def _hits(words: Sequence[str], phrase: bool, public_only: bool) -> tuple[str, list[str]]:
     """The query of the case ids whose texts hold the words, and its parameters."""
+    sql, params = _plain_hits(words, phrase, public_only)
+    return (_pg(sql) if is_postgres() else sql), params
+
+
+def _plain_hits(words: Sequence[str], phrase: bool, public_only: bool) -> tuple[str, list[str]]:
+    """:func:`_hits` with ``?`` marks (:mod:`pg_text_sql`'s and :mod:`fts_sql`'s spelling)."""
     if is_postgres():
-        tsquery = pg_text_sql.tsquery(words, phrase)
-        public = " AND e.public" if public_only else ""
-        return f"{_PG_CASE_HITS} UNION {_PG_EVENT_HITS}{public}", [tsquery, tsquery]
+        return pg_text_sql.hits(words, phrase, public_only)
     fts = fts_sql.fts_query(words, phrase)
     return fts_sql.HITS + (" AND public" if public_only else ""), [fts, fts]
 

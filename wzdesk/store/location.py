@@ -172,8 +172,8 @@ class PlainUrl:
 
     def __init__(self, url: str) -> None:
         rest = url.partition("://")[2]
-        ends = [index for index in (rest.find("/"), rest.find("?")) if index >= 0]
-        netloc, rest = rest[: min(ends, default=len(rest))], rest[min(ends, default=len(rest)) :]
+        cut = min((at for at in (rest.find("/"), rest.find("?")) if at >= 0), default=len(rest))
+        netloc, rest = rest[:cut], rest[cut:]
         self.path, _, self.query = rest.partition("?")
         userinfo, at, hostinfo = netloc.rpartition("@")
         user, colon, password = userinfo.partition(":")

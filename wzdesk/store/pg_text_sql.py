@@ -57,6 +57,26 @@ def tsquery(words: Sequence[str], phrase: bool) -> str:
     return joiner.join(w if phrase else f"{w}:*" for w in words)
 
 
+def hits(words: Sequence[str], phrase: bool, public_only: bool = False) -> tuple[str, list[str]]:
+    """The ids of the cases whose own text or timeline (``public_only``: its client-visible
+    entries) holds the words (as prefixes) or the phrase, and the statement's parameters."""
+    query = tsquery(words, phrase)
+    public = " AND e.public" if public_only else ""
+    return f"{CASE_HITS} UNION {EVENT_HITS}{public}", [query, query]
+
+
+def one_list(hits: tuple[str, list[str]] | None, named: str | None) -> tuple[str, list[str]] | None:
+    """A word's ``hits`` (:func:`hits`, or SQLite's) and, with ``named``, the case and client
+    that word names (:data:`NAMED`) as one list of ids, and its parameters; None when there is
+    nothing to list. One list: beside the hits as an OR, PostgreSQL could not join it
+    (``fulltext.matches``)."""
+    parts, params = ([hits[0]], list(hits[1])) if hits is not None else ([], [])
+    if named is not None:
+        parts.append(NAMED)
+        params = [*params, named, named]
+    return (" UNION ".join(parts), params) if parts else None
+
+
 def estimate(rows: Rows, query: str) -> int:
     """How many texts the planner expects to hold the tsquery ``query`` (nothing is read)."""
     total = 0

@@ -142,16 +142,12 @@ def _text(term: TextTerm, params: list[Any]) -> str:
 def _pg_text(term: TextTerm, params: list[Any]) -> str:
     """``search._text`` on PostgreSQL (``fulltext.matches``): one list of the cases whose text
     holds the words (as prefixes) or the phrase, and of the case and client a word names."""
-    lists = []
-    if term.words:
-        query = pg_text_sql.tsquery(term.words, term.phrase)
-        params.extend([query, query])
-        lists.append(f"{pg_text_sql.CASE_HITS} UNION {pg_text_sql.EVENT_HITS}")
-    if not term.phrase:
-        named = term.text.upper()
-        params.extend([named, named])
-        lists.append(pg_text_sql.NAMED)
-    return f"(id IN ({' UNION '.join(lists)}))" if lists else "1=0"
+    hits = pg_text_sql.hits(term.words, term.phrase) if term.words else None
+    found = pg_text_sql.one_list(hits, None if term.phrase else term.text.upper())
+    if found is None:
+        return "1=0"
+    params.extend(found[1])
+    return f"(id IN ({found[0]}))"
 
 
 def _field(field: str, value: str, terms: Terms, params: list[Any]) -> str:
