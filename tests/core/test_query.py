@@ -27,6 +27,7 @@ from wzdesk.core.query import (
     names_one_party,
     parse_query,
     requires_done,
+    requires_open,
     requires_paused,
     requires_ticking,
     severities_required,
@@ -305,3 +306,30 @@ def test_the_streams_a_query_reads(text: str, expected: tuple[object, ...]) -> N
 def test_done_statuses_at_the_top_level_mean_no_open_match(text: str, done: bool) -> None:
     """The search then reads the done cases alone (``requires_done``)."""
     assert requires_done(parse_query(text).where) is done
+
+
+@pytest.mark.parametrize(
+    ("text", "open_only"),
+    [
+        ("at-risk OR breached:any", True),
+        ("breached:response sev:major", True),
+        ("is:paused", True),
+        ("sev:minor due:>=4h", True),
+        ("assignee:me status:open", True),
+        ("status:new OR status:waiting_client OR status:escalated", True),
+        ("(sev:major at-risk) OR (status:open client:ACME)", True),
+        ("is:all status:escalated", True),
+        ("is:late", False),  # resolved late: done cases
+        ("at-risk OR is:late", False),
+        ("status:open OR status:resolved", False),
+        ("at-risk OR sev:major", False),
+        ("-at-risk", False),
+        ("-status:closed", False),
+        ("sev:major -is:paused", False),
+        ("(status:open OR sev:minor) sev:major", False),
+        ("", False),
+    ],
+)
+def test_open_states_at_the_top_level_mean_every_match_is_open(text: str, open_only: bool) -> None:
+    """A count then reads the open cases alone (``requires_open``)."""
+    assert requires_open(parse_query(text).where) is open_only

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from tests.conftest import ON_ONE_DEMO_DESK
 from tests.services.conftest import run_case_list
 from wzdesk.core.clock import FixedClock
-from wzdesk.core.query import SORT_KEYS
+from wzdesk.core.query import SORT_KEYS, parse_query, requires_open
 from wzdesk.core.sla import Severity
 from wzdesk.services import search
 from wzdesk.services.calendar import PolicyChange, add_policy_version
@@ -31,7 +31,7 @@ from wzdesk.services.case_fields import case_dict
 from wzdesk.services.case_filter import CaseFilter
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.policy_book import load_policy_book
-from wzdesk.services.quick_case_reads import quick_case_list
+from wzdesk.services.quick_case_reads import quick_case_list, quick_view_list
 from wzdesk.store.models import Case, Client, Contact
 
 TAGS = ("billing", "vip", "upgrade")
@@ -166,6 +166,78 @@ def test_a_filtered_page_is_the_search_engines_page(
     assert quick is not None
     expected = _ordinary(flt, text, now, asked, limit)
     assert json.dumps((quick.found, quick.rows)) == json.dumps(expected)
+
+
+def _check_view_count(
+    text: str, now: datetime, supervisor: ServiceContext, database_url: str
+) -> int:
+    """``view list``'s count of ``text``, through the engine and the quick path, is the number
+    of cases the query selects; where the count reads the open cases alone
+    (``core.query.requires_open``), every match is open. Returns the count."""
+    from wzdesk.services.views import add_view, remove_view, view_count
+
+    parsed = parse_query(text)
+    context = search.context(now, supervisor.actor, load_policy_book())
+    selected = Case.select(Case.is_open).where(search.where(parsed, context))
+    matches = [is_open for (is_open,) in selected.tuples()]
+    if requires_open(parsed.where):
+        assert all(matches), text
+    view = add_view(supervisor, "probe", text)
+    try:
+        quick = quick_view_list(database_url, supervisor.actor, now)
+        engine = view_count(view, context)
+    finally:
+        remove_view(supervisor, "probe")
+    assert quick is not None
+    assert engine == len(matches), text
+    assert [row["count"] for row in quick if row["name"] == "probe"] == [len(matches)], text
+    return len(matches)
+
+
+#: Queries on the edge of "every match is open": ``is:late`` and ``status:resolved`` select
+#: done cases too (a count of the open ones alone would be short), the others open ones only.
+_OPEN_OR_NOT = (
+    "is:late",
+    "at-risk OR is:late",
+    "status:open OR status:resolved",
+    "breached:any OR sev:critical",
+    "at-risk OR breached:any",
+    "assignee:me status:open",
+    "(sev:major at-risk) OR (status:waiting_client channel:email)",
+    "due:>=4h is:all",
+    "is:paused OR due:<1d",
+)
+
+
+@pytest.mark.parametrize("text", _OPEN_OR_NOT)
+def test_a_views_count_on_the_edge_of_open_is_how_many_cases_it_selects(
+    query_desk: dict[str, list[str]],
+    clock: FixedClock,
+    supervisor: ServiceContext,
+    database_url: str,
+    text: str,
+) -> None:
+    """Each query counted at the desk's Monday 10:00 and that evening; each finds some."""
+    found = [
+        _check_view_count(text, clock.now() + later, supervisor, database_url)
+        for later in (timedelta(0), timedelta(hours=9))
+    ]
+    assert any(found), text
+
+
+@settings(ON_ONE_DEMO_DESK, max_examples=80)
+@given(data=st.data())
+def test_a_views_count_is_how_many_cases_its_query_selects(
+    query_desk: dict[str, list[str]],
+    clock: FixedClock,
+    supervisor: ServiceContext,
+    database_url: str,
+    data: st.DataObject,
+) -> None:
+    """Random queries of every term but free text, at instants over two weeks."""
+    text = data.draw(_query_text(_terms(query_desk)), label="query")
+    now = clock.now() + timedelta(hours=data.draw(st.integers(0, 24 * 14), label="hours"))
+    _check_view_count(text, now, supervisor, database_url)
 
 
 #: Instants the single terms are judged at: Monday 10:00 (the desk's clock), that evening,

@@ -532,6 +532,34 @@ def requires_done(node: Node | None) -> bool:
     return statuses is not None and bool(statuses) and statuses <= {"resolved", "closed"}
 
 
+#: The statuses of an open case (resolved and closed ones are done).
+OPEN_STATUSES = frozenset(STATUSES) - {"resolved", "closed"}
+
+
+def requires_open(node: Node | None) -> bool:
+    """Whether every match is open: an SLA state now (breached, at risk, paused: not
+    ``is:late``), a ``due:`` term or an open status stands at the query's top level, or an OR
+    of such. A count then reads the open cases alone, from the front of the index that holds
+    what views test (``case_view_count``): ``at-risk OR breached:any`` read every case's row
+    to count them (0.3 s at a million cases on SQLite, the file in memory)."""
+    return any(_only_open(item) for item in _top_level(node))
+
+
+def _only_open(node: Node | None) -> bool:
+    match node:
+        case SlaTerm(kind):
+            return kind != "late"
+        case DueTerm():
+            return True
+        case FieldTerm("status", value):
+            return value in OPEN_STATUSES
+        case Or(items):
+            return all(_only_open(item) for item in items)
+        case And(items):
+            return any(_only_open(item) for item in items)
+    return False
+
+
 def values_required(node: Node | None, field: str) -> frozenset[str] | None:
     """The values of ``field`` every match has, where the query's top level says (a term, or
     an OR of that field's terms only); None when it does not."""

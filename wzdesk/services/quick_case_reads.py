@@ -167,7 +167,7 @@ def quick_view_list(
         found = []
         for view in quick_directory.saved_views(reader, me):
             try:
-                condition = quick_query.where(parse_query(view.query), terms)
+                condition = quick_query.counted(parse_query(view.query), terms)
             except (UserError, quick_query.NoQuickForm):
                 raise StepAside from None  # free text, or a query the ordinary path words
             found.append(view_dict(view, zone, quick_cases.count(reader, condition)))

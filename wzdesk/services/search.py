@@ -31,6 +31,7 @@ from wzdesk.core.query import (
     TextTerm,
     holds_text,
     parse_query,
+    requires_open,
 )
 from wzdesk.core.sla import Severity
 from wzdesk.core.values import Value
@@ -916,8 +917,15 @@ def search_cases(query: Query | str, ctx: SearchContext, limit: int | None = Non
 def count_cases(query: Query | str, ctx: SearchContext, within: Cond | None = None) -> int:
     """How many cases match (``wzdesk view list``'s count); ``within``: as for
     :func:`search_ids`."""
+    return int(Case.select().where(count_condition(query, ctx, within)).count())
+
+
+def count_condition(query: Query | str, ctx: SearchContext, within: Cond | None = None) -> Cond:
+    """What :func:`count_cases` asks: behind ``is_open`` when every match is open
+    (``core.query.requires_open``), so that the count reads the open cases' part of the
+    ``case_view_count`` index."""
     parsed = parse_query(query) if isinstance(query, str) else query
     condition = where(parsed, ctx)
-    if within is not None:
-        condition = _both(within, condition)
-    return int(Case.select().where(condition).count())
+    if within is None and requires_open(parsed.where):
+        within = Case.is_open == True  # noqa: E712
+    return condition if within is None else _both(within, condition)

@@ -1119,6 +1119,37 @@ def _done_order_index(database: peewee.Database) -> None:
         _analyze_where_analyzed(database, done_order.TIMED_INDEX, done_order.MET_INDEX)
 
 
+#: The index a view's count reads instead of the cases' rows: open or not, status, assignee and
+#: severity first (the seeks of ``status:open assignee:me``, and SQLite's skip-scan to a
+#: severity), then what the SLA terms test. A count of ``sev:major -is:paused`` read every
+#: case's row (0.36 s warm, 5.7 s cold at a million cases on SQLite); along this index 39 ms.
+VIEW_COUNT_INDEX = "case_view_count"
+VIEW_COUNT_COLUMNS = (
+    "is_open",
+    "status",
+    "assignee_id",
+    "severity",
+    "paused_since",
+    "paused_left",
+    "first_response_at",
+    "response_due",
+    "resolution_due",
+    "response_at_risk_at",
+    "resolution_at_risk_at",
+)
+
+
+def _view_count_index(database: peewee.Database) -> None:
+    """Index what saved views test (:data:`VIEW_COUNT_COLUMNS`): ``view list`` counts each
+    view's matches, and the console counts its pinned views on the clock at every re-read;
+    both read the case rows, a page each, to test a few columns. Statistics too, where the
+    planner has them for the others."""
+    columns = ", ".join(f'"{column}"' for column in VIEW_COUNT_COLUMNS)
+    database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{VIEW_COUNT_INDEX}" ON "case" ({columns})')
+    if not isinstance(database, peewee.PostgresqlDatabase):
+        _analyze_where_analyzed(database, VIEW_COUNT_INDEX)
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -1148,6 +1179,7 @@ MIGRATIONS: list[Migration] = [
     _full_text_on_change,
     _history_status_index,
     _done_order_index,
+    _view_count_index,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 if LATEST_VERSION != SCHEMA_VERSION:  # pragma: no cover - caught by the first test that runs

@@ -36,6 +36,7 @@ from wzdesk.core.query import (
     SlaTerm,
     SortKey,
     TextTerm,
+    requires_open,
 )
 from wzdesk.core.sla import Severity
 from wzdesk.store import fts_sql, pg_text_sql
@@ -100,6 +101,15 @@ def where(query: Query, terms: Terms) -> Where:
     if query.where is not None:
         condition = _both(condition, compile_node(query.where, terms, params))
     return condition, tuple(params)
+
+
+def counted(query: Query, terms: Terms) -> Where:
+    """What a count of the query's matches asks (``search.count_cases``): :func:`where`,
+    behind ``is_open = 1`` when every match is open (``core.query.requires_open``)."""
+    condition, params = where(query, terms)
+    if requires_open(query.where):
+        condition = _both("(is_open = 1)", condition)
+    return condition, params
 
 
 def compile_node(node: Node, terms: Terms, params: list[Any]) -> str:
