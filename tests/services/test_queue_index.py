@@ -36,7 +36,7 @@ BIG_DESK_STATISTICS = [
     # The done cases in the search's order (migration _done_order_index), on the same desk.
     ("case", "case_done_rank", "899689 224923 1"),
     # What saved views test (migration _view_count_index), from ANALYZE on a million-case desk.
-    ("case", "case_view_count", "1000000 500000 166667 27778 6945 455 49 1 1 1 1 1"),
+    ("case", "case_view_count", "1000000 500000 166667 27778 6945 455 49 1 1 1 1 1 1 1"),
     ("case", "snapshot_case_contact_id", "1000000 16667"),
     ("case", "snapshot_case_client_id", "1000000 50000"),
     ("case", "snapshot_case_ref", "1000000 1"),
@@ -360,6 +360,7 @@ def test_one_logins_audit_entries_are_read_from_their_own_index(
         ("assignee:me status:open", "(is_open=? AND status=? AND assignee_id>?)"),
         ("sev:major -is:paused", "severity=?)"),
         ("breached:any sev:major", "(is_open=?)"),
+        ("due:<2h", "(is_open=?)"),  # the running timers: resolved_at and policy_id too
     ],
 )
 def test_a_views_count_reads_the_view_count_index_not_the_cases(

@@ -245,6 +245,8 @@ class Case(BaseModel):
                     "resolution_due",
                     "response_at_risk_at",
                     "resolution_at_risk_at",
+                    "resolved_at",
+                    "policy",
                 ),
                 False,
             ),
