@@ -1124,7 +1124,7 @@ def _done_order_index(database: peewee.Database) -> None:
 #: severity), then what the SLA terms test (``due:`` asks the running timers: the resolved
 #: instant, and the policy when its horizons differ by policy). A count of ``sev:major
 #: -is:paused`` read every case's row (0.34 s warm, 5.7 s cold at a million cases on SQLite);
-#: along this index 33 ms.
+#: along this index 33–42 ms.
 VIEW_COUNT_INDEX = "case_view_count"
 VIEW_COUNT_COLUMNS = (
     "is_open",
@@ -1146,7 +1146,7 @@ VIEW_COUNT_COLUMNS = (
 def _view_count_index(database: peewee.Database) -> None:
     """Index what saved views test (:data:`VIEW_COUNT_COLUMNS`): ``view list`` counts each
     view's matches, and the console counts its pinned views on the clock at every re-read;
-    both read the case rows, a page each, to test a few columns. Statistics too, where the
+    both read each match's row to test a few of its columns. Statistics too, where the
     planner has them for the others."""
     columns = ", ".join(f'"{column}"' for column in VIEW_COUNT_COLUMNS)
     database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{VIEW_COUNT_INDEX}" ON "case" ({columns})')
