@@ -27,7 +27,9 @@ def test_case_open_refuses_call_notes_without_a_duration(desk: Cli) -> None:
 def test_demo_option_with_a_subcommand_uses_the_demo_database(
     cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr("wzdesk.services.session.demo_database_path", lambda: tmp_path / "demo.db")
+    monkeypatch.setattr(
+        "wzdesk.services.desk_location.demo_database_path", lambda: tmp_path / "demo.db"
+    )
     monkeypatch.delenv("WZDESK_DB")
     cli.ok("--demo", "client", "add", "DEMO", "--name", "Demo client")
     assert (tmp_path / "demo.db").exists()

@@ -193,6 +193,26 @@ def test_reading_cases_leaves_the_heavy_modules_alone(tmp_path: Path) -> None:
     assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == []
 
 
+def test_the_demo_desk_is_read_as_quickly_as_a_named_one(tmp_path: Path) -> None:
+    """``--demo`` names the demo file before the command runs: naming it loaded the models
+    (``services.session``), and every read of the demo desk took the ordinary path (136 ms of
+    CPU against 68 for the same file named with ``--db``)."""
+    env = {
+        "WZDESK_NOW": "2026-03-09T14:00:00Z",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+    listing = [sys.executable, "-c", LOADED, "--demo", "case", "list", "--limit", "5"]
+    created = subprocess.run(listing, capture_output=True, text=True, env=env, timeout=60)
+    assert created.returncode == 0, created.stderr
+    assert (tmp_path / "data" / "wzdesk" / "demo.db").is_file()  # the first call made it
+    again = subprocess.run(listing, capture_output=True, text=True, env=env, timeout=60)
+    assert again.returncode == 0, again.stderr
+    loaded = set(again.stderr.strip().splitlines()[-1].split(","))
+    assert sorted(loaded & set(NOT_FOR_THE_CALENDAR)) == []
+
+
 #: What showing one case has no use for: the mail composer and SMTP transport (its outgoing
 #: messages only need their delivery state), the blob store (a case with no attachments), the
 #: calendar's editing use cases with the re-timing they bring, and :mod:`dataclasses` (the

@@ -228,7 +228,7 @@ def _database_url(args: argparse.Namespace) -> str | None:
         raise InvalidInput(
             "--demo opens the demo database; give --demo or --db, not both", field="--demo"
         )
-    from wzdesk.services.session import demo_database_path
+    from wzdesk.services.desk_location import demo_database_path
 
     return str(demo_database_path())
 

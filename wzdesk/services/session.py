@@ -8,14 +8,12 @@ The faces never import the store; this module is their one door to it.
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import peewee
 
 from wzdesk.store.database import db, open_database
 from wzdesk.store.location import (
     DatabaseTarget,
-    default_database_path,
     parse_database_url,
     url_from_environment,
 )
@@ -45,11 +43,6 @@ def close_store() -> None:
 def database_target(url: str | None) -> DatabaseTarget:
     """Where ``url`` (or ``WZDESK_DB``, or the default) points, without opening it."""
     return parse_database_url(url if url is not None else url_from_environment())
-
-
-def demo_database_path() -> Path:
-    """The demo database: a separate SQLite file beside the default one."""
-    return default_database_path(demo=True)
 
 
 def has_cases() -> bool:
