@@ -5,6 +5,7 @@ at 100,000 cases (SQLite).
     python -m benchmarks.bench_reports --db URL        # an existing database
     python -m benchmarks.bench_reports --db URL --now 2026-03-11T10:00:00-04:00 --quick
                                                        # its clock; skip the two slowest rows
+    python -m benchmarks.bench_reports --db URL --identity root   # signed in by its identity
 
 Each figure is the median of repeated service calls with the clock pinned to a weekday at
 10:00 (the CLI adds its start-up). Not a test: it asserts nothing.
@@ -32,6 +33,11 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
+        "--identity",
+        default="bench",
+        help="who signs in (a supervisor's login or identity; default bench)",
+    )
+    parser.add_argument(
         "--now", type=datetime.fromisoformat, default=NOW, help="the clock (ISO, with offset)"
     )
     parser.add_argument(
@@ -43,7 +49,7 @@ def main() -> None:
     now = args.now
     clock = FixedClock(now)
     demo_database("reports", args.cases, clock, args.db)
-    ctx = sign_in("bench", clock).context
+    ctx = sign_in(args.identity, clock).context
     cases = Case.select().count()
     first = Case.select(Case.received_at).order_by(Case.received_at).first()
     assert first is not None, "the database holds no case"
@@ -52,7 +58,7 @@ def main() -> None:
     some = Case.select(Case.ref).order_by(Case.id.desc()).first()
     assert some is not None
     # As of six months earlier: cases whose timeline went on after then are rebuilt in Python.
-    earlier = sign_in("bench", FixedClock(now - timedelta(days=182))).context
+    earlier = sign_in(args.identity, FixedClock(now - timedelta(days=182))).context
     rows = [
         ("report sla --by severity (all cases)", lambda: sla_report(ctx, period, "severity")),
         ("report sla --by month (all cases)", lambda: sla_report(ctx, period, "month")),
