@@ -51,6 +51,34 @@ async def test_f8_shows_insights_tables_beside_charts(
         await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
 
 
+async def test_f5_says_the_figures_are_being_read_again_until_they_are(
+    desk: dict[str, str], supervisor: Any, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a million cases insights take over a second: after F5 the old figures stayed under
+    the line that introduced them, with nothing said, until the new ones replaced them."""
+    import threading
+
+    from wzdesk.services import reports
+
+    release = threading.Event()
+    real = reports.insights
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    async with insights_open(make_app, supervisor) as pilot:
+        monkeypatch.setattr(reports, "insights", slow)
+        await pilot.press("f5")
+        await pilot.pause()  # not settle(): it waits for the worker, held until released
+        assert _loaded(pilot, "Reloading insights…")
+        assert not _loaded(pilot, "SLA compliance = met on time")
+        assert "11h00m" in line_with(pilot, "critical")  # the figures still shown meanwhile
+        release.set()
+        await settle(pilot, lambda: _loaded(pilot, "SLA compliance = met on time"))
+        assert not _loaded(pilot, "Reloading insights…")
+
+
 async def test_weeks_and_severities_without_figures_are_not_drawn_as_zero(
     desk: dict[str, str], supervisor: Any, make_app: Any
 ) -> None:

@@ -236,6 +236,54 @@ async def test_a_re_read_recounts_a_pinned_view_from_the_changed_cases(
         assert whole == []  # asked of the changed case each time
 
 
+def _tab_shown(pilot: Any, name: str, count: int) -> bool:
+    return f"{name} {count}" in "\n".join(screen_lines(pilot))
+
+
+async def test_a_view_pinned_elsewhere_becomes_a_tab_on_a_quiet_desk(
+    desk: dict[str, str], agent: Any, make_app: Any, monkeypatch: Any
+) -> None:
+    """Tried in tmux: a view pinned from the CLI while the console ran appeared only at the
+    next re-read that found a changed case (not within minutes on a quiet desk). The tabs are
+    counted again every :data:`TABS_RECOUNT_SECONDS` with nothing re-read."""
+    from wzdesk.services.views import add_view
+    from wzdesk.tui.screens import queue_query
+
+    monkeypatch.setattr(queue_query, "TABS_RECOUNT_SECONDS", 0.5)
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        assert "Spool" not in "\n".join(screen_lines(pilot))
+        add_view(agent, "Spool", "spooler", pinned=True)  # as `wzdesk view add` would
+        await settle(pilot, lambda: _tab_shown(pilot, "Spool", 0))
+
+
+async def test_a_view_on_the_clock_is_recounted_when_a_case_crosses(
+    desk: dict[str, str], agent: Any, make_app: Any, clock: Any, monkeypatch: Any
+) -> None:
+    """A tab on the clock (``at-risk OR breached:any``) kept its count while cases crossed
+    into it, until a re-read found a changed case: on a quiet desk, for good. An SLA
+    crossing now counts the views on the clock again (no database change here: the clock
+    alone moves)."""
+    from datetime import timedelta
+
+    from wzdesk.services.search import context, queue_count
+    from wzdesk.services.views import add_view
+    from wzdesk.tui.screens import queue_query
+
+    monkeypatch.setattr(queue_query, "TABS_CROSSING_SECONDS", 0.0)
+    hot = "at-risk OR breached:any"
+    add_view(agent, "Hot", hot, pinned=True)
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        before = queue_count(hot, context(clock.now(), "kim"))
+        await settle(pilot, lambda: _tab_shown(pilot, "Hot", before))
+        clock.advance(timedelta(hours=7))  # Monday 17:00: the seeded minor and major cross
+        after = queue_count(hot, context(clock.now(), "kim"))
+        assert after > before
+        await settle(pilot, lambda: _tab_shown(pilot, "Hot", after))
+
+
 async def test_a_query_for_done_cases_points_to_the_history(
     desk: dict[str, str], agent: Any, make_app: Any
 ) -> None:

@@ -141,6 +141,9 @@ class InsightsScreen(Screen[None]):
         self.load()
 
     def action_reload(self) -> None:
+        # The figures stay on screen until the new ones come (a second or more at a million
+        # cases); the line above them says they are being read again.
+        self.query_one("#insights-status", Static).update("Reloading insights…")
         self.load()
 
     @work(thread=True, exclusive=True, group="insights", exit_on_error=False)

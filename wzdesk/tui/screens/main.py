@@ -302,6 +302,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
                     self._behind = False
                     self._show_rows(follow=False)
                 self.query_one("#queue", QueueTable).tick(epoch)
+                self.tabs_tick(bool(crossed))
                 self._sla_panel().tick(book.at(now).calendar, now)
                 self._show_clock_line()
                 if self.case is not None:

@@ -37,6 +37,15 @@ if TYPE_CHECKING:
 #: matches) and the queue changed 6 s later.
 TYPING_PAUSE = 0.3
 
+#: Seconds between two counts of the tabs when nothing is re-read (a quiet desk): a view on
+#: the clock (``due:<2h``) changes its answer as time passes, and a view pinned elsewhere (the
+#: CLI, another console) appears. Before, the tabs were counted only when a re-read found a
+#: changed case.
+TABS_RECOUNT_SECONDS = 30.0
+#: After an SLA crossing the views on the clock (``at-risk``, ``breached:any``) are counted
+#: again, at most this often (a desk of 50,000 open cases crosses about every 2 s).
+TABS_CROSSING_SECONDS = 3.0
+
 QUERY_BINDINGS = [
     Binding("left_square_bracket", "view_tab(-1)", "Previous view", show=False),
     Binding("right_square_bracket", "view_tab(1)", "Next view", show=False),
@@ -88,6 +97,10 @@ class QueueQuery:
 
     _tabs: list[Tab] = []
     _tab: int | None = None
+    #: When the tabs were last counted (monotonic seconds; None: not yet), and whether an SLA
+    #: crossing has happened since.
+    _tabs_counted_at: float | None = None
+    _tabs_crossed: bool = False
     _typing: Timer | None = None
     #: The box's text whose cases are being looked for (the status line says so), if any.
     searching: str | None = None
@@ -223,7 +236,29 @@ class QueueQuery:
         else:
             pending.update(changed)
         asked = None if changed is None else frozenset(pending)
+        self._tabs_counted_at = time.monotonic()
+        self._tabs_crossed = False
         self._count_tabs(asked, dict(kept))
+
+    def tabs_tick(self, crossed: bool) -> None:
+        """Each second (the screen's tick; ``crossed``: an SLA threshold was crossed): count
+        the tabs again, without a re-read, when the views on the clock may have changed or
+        a while has passed (:data:`TABS_CROSSING_SECONDS`, :data:`TABS_RECOUNT_SECONDS`).
+        The views about the cases' own fields are then counted from their kept answers."""
+        if self._tabs_counted_at is None:
+            return  # the first load counts them
+        self._tabs_crossed = self._tabs_crossed or (crossed and self._on_the_clock())
+        since = time.monotonic() - self._tabs_counted_at
+        if since >= TABS_RECOUNT_SECONDS or (self._tabs_crossed and since >= TABS_CROSSING_SECONDS):
+            self.count_tabs(set())
+
+    def _on_the_clock(self) -> bool:
+        """Whether a pinned view's answer can change with time alone (not :func:`case_only`)."""
+        for tab in self._tabs:
+            result = check_query(tab.query)
+            if not isinstance(result, QueryError) and not case_only(result):
+                return True
+        return False
 
     @work(thread=True, exclusive=True, group="view-tabs", exit_on_error=False)
     def _count_tabs(self, changed: frozenset[int] | None, kept: dict[str, KeptCount]) -> None:
