@@ -5,8 +5,9 @@ The box's text is checked as it is typed (a bad query shows its error, naming th
 the box); a good one runs in SQL in a thread worker once typing pauses (:data:`TYPING_PAUSE`),
 the status line saying so meanwhile, and the queue keeps the cases it returns.
 Pinned saved views (``wzdesk view add NAME --query Q --pin``) are tabs above the queue with
-live counts, refreshed with the queue; ``[`` and ``]`` switch tabs by putting the view's query
-in the box.
+live counts, refreshed with the queue, after SLA crossings (the views on the clock) and every
+half minute on a quiet desk; ``[`` and ``]`` switch tabs by putting the view's query in the
+box.
 """
 
 from __future__ import annotations
@@ -255,7 +256,8 @@ class QueueQuery:
             self.count_tabs(set())
 
     def _on_the_clock(self) -> bool:
-        """Whether a pinned view's answer can change with time alone (not :func:`case_only`)."""
+        """Whether a pinned view's answer can change while its cases do not (not
+        :func:`case_only`: on the clock, or on a contact's fields)."""
         for tab in self._tabs:
             result = check_query(tab.query)
             if not isinstance(result, QueryError) and not case_only(result):
