@@ -33,8 +33,66 @@ def test_demo_option_with_a_subcommand_uses_the_demo_database(
     monkeypatch.delenv("WZDESK_DB")
     cli.ok("--demo", "client", "add", "DEMO", "--name", "Demo client")
     assert (tmp_path / "demo.db").exists()
-    listed = cli.ok("--demo", "client", "list", "--json").json
-    assert [c["code"] for c in listed] == ["DEMO"]
+    listed = [c["code"] for c in cli.ok("--demo", "client", "list", "--json").json]
+    assert "DEMO" in listed
+    assert len(listed) == 21  # and the demo's twenty: the desk was filled before the command
+    assert cli.ok("--db", str(tmp_path / "other.db"), "client", "list", "--json").json == []
+
+
+def test_the_demo_desk_is_filled_before_as_names_one_of_its_users(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``wzdesk --demo --as kim`` on a new machine: ``--as`` was resolved on the empty desk
+    first ("no console user 'kim'"), and a subcommand listed the empty desk as "(none)"."""
+    monkeypatch.setattr(
+        "wzdesk.services.desk_location.demo_database_path", lambda: tmp_path / "demo.db"
+    )
+    monkeypatch.delenv("WZDESK_DB")
+    result = cli(
+        "--demo", "--as", "kim", "case", "list", "--query", "assignee:me", "--json", user="root"
+    )
+    assert result.code == 0, result.err
+    mine = result.json
+    assert mine and {case["assignee"] for case in mine} == {"kim"}
+    assert "filling the demo database" in result.err
+    assert "created supervisor 'root'" in result.err  # the connection's user, before --as
+    trail = cli.ok("--demo", "audit", "--json", user="root").json
+    assert [(e["actor"], e["action"]) for e in trail if e["action"] == "user.impersonate"] == [
+        ("kim", "user.impersonate")
+    ]
+    again = cli(
+        "--demo", "--as", "kim", "case", "list", "--query", "assignee:me", "--json", user="root"
+    )
+    assert again.json == mine and "filling" not in again.err  # filled once
+
+
+def test_the_demo_command_fills_an_empty_demo_desk_itself(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``wzdesk --demo demo --cases N`` asks for a demo of its own size: not filled first."""
+    monkeypatch.setattr(
+        "wzdesk.services.desk_location.demo_database_path", lambda: tmp_path / "demo.db"
+    )
+    monkeypatch.delenv("WZDESK_DB")
+    cli.ok("--demo", "demo", "--cases", "12")
+    assert len(cli.ok("--demo", "case", "list", "--all", "--json").json) == 12
+
+
+def test_the_console_signs_in_as_a_demo_user_on_a_new_demo_desk(tmp_path: Path) -> None:
+    """The console's order: the desk filled (its first user the connection's), then ``--as``;
+    the first-run announcement is kept for the console to show."""
+    from wzdesk.cli.common import Runtime
+    from wzdesk.cli.demo_desk import prepare_demo_desk
+
+    runtime = Runtime(
+        db_url=str(tmp_path / "demo.db"), act_as="Kim", identity="root", defer_announcement=True
+    )
+    prepare_demo_desk(runtime, console=True)
+    acting = runtime.context()
+    assert (acting.actor, acting.role.value, acting.authenticated_as) == ("kim", "agent", "root")
+    assert runtime.take_announcement() == (
+        "created supervisor 'root': the first user of this database"
+    )
 
 
 def test_demo_and_db_together_are_refused(cli: Cli, tmp_path: Path) -> None:

@@ -135,6 +135,7 @@ class Runtime:
         self.clock = clock_from_environment() if clock is None else clock
         self.defer_announcement = defer_announcement
         self._opened = False
+        self._signed: ServiceContext | None = None
         self._context: ServiceContext | None = None
         self._announcement: str | None = None
 
@@ -178,17 +179,27 @@ class Runtime:
         self.open_store()
         return self.identity if self.identity is not None else connected_identity()
 
-    def context(self) -> ServiceContext:
-        """The service context for the acting user (signed in once per invocation)."""
-        if self._context is None:
-            from wzdesk.services.identity import authenticate
+    def signed_in(self) -> ServiceContext:
+        """Who the connection signs in as, before ``--as`` (once per invocation; on a new
+        database, the first identity becomes its supervisor, announced once)."""
+        if self._signed is None:
+            from wzdesk.services.directory import sign_in
 
-            signed = authenticate(self.connected_identity(), self.clock, self.act_as)
+            signed = sign_in(self.connected_identity(), self.clock)
             if signed.announcement:
                 self._announcement = f"wzdesk: {signed.announcement}"
                 if not self.defer_announcement:
                     self.announce()
-            self._context = signed.context
+            self._signed = signed.context
+        return self._signed
+
+    def context(self) -> ServiceContext:
+        """The service context for the acting user: :meth:`signed_in`, or whom ``--as``
+        names (a supervisor's impersonation, audited)."""
+        if self._context is None:
+            from wzdesk.services.identity import acting_as
+
+            self._context = acting_as(self.signed_in(), self.act_as)
         return self._context
 
     def take_announcement(self) -> str | None:

@@ -268,6 +268,10 @@ def _run(args: argparse.Namespace, identity: str | None) -> int:
             identity=identity,
             defer_announcement=True,
         )
+        if args.demo and args.command != "demo":  # that one fills it to the size it asks
+            from wzdesk.cli.demo_desk import prepare_demo_desk
+
+            prepare_demo_desk(runtime, console=args.command is None)
         if args.command is None:
             from wzdesk.cli.console import run_console
 

@@ -38,9 +38,15 @@ def authenticate(identity: str, clock: Clock, act_as: str | None = None) -> Sign
     """Sign in the console user behind ``identity`` (see :func:`sign_in`); with ``act_as``,
     then act as that user if ``identity`` is a supervisor's (audited)."""
     signed = sign_in(identity, clock)
-    if act_as is None or act_as.strip().lower() in ("", signed.context.actor):
-        return signed
-    return SignIn(impersonate(signed.context, act_as), signed.announcement)
+    return SignIn(acting_as(signed.context, act_as), signed.announcement)
+
+
+def acting_as(ctx: ServiceContext, login: str | None) -> ServiceContext:
+    """``ctx``, or the user ``login`` names when that is someone else (``--as``: see
+    :func:`impersonate`)."""
+    if login is None or login.strip().lower() in ("", ctx.actor):
+        return ctx
+    return impersonate(ctx, login)
 
 
 def impersonate(ctx: ServiceContext, login: str) -> ServiceContext:

@@ -1,0 +1,72 @@
+"""The demo desk behind ``--demo``: filled before anything reads it, console or subcommand.
+
+It is filled before ``--as`` is resolved, since the demo brings the users ``--as`` names
+(``wzdesk --demo --as kim`` on a new machine refused "no console user 'kim'"); and before a
+subcommand reads it (``wzdesk --demo case list`` listed an empty desk as "(none)").
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from wzdesk.cli.common import Runtime
+
+DEMO_CASES = 300
+#: Demo cases are placed relative to "now"; after a day they tell a stale story, so the
+#: console rebuilds them (a subcommand reads what is there: a script's work is not dropped
+#: under it between two commands).
+DEMO_MAX_AGE = timedelta(hours=20)
+
+
+def prepare_demo_desk(runtime: Runtime, *, console: bool) -> None:
+    """Fill the demo database at ``runtime.db_url`` when it has no case; for the console,
+    first drop it when its data is older than :data:`DEMO_MAX_AGE`."""
+    path = Path(str(runtime.db_url))
+    if console:
+        _drop_stale(path, runtime)
+    if _has_cases(path):
+        return  # the usual case, read without opening the store (a quick read stays quick)
+    runtime.signed_in()  # a new desk's first user (the connection's) becomes its supervisor
+    from wzdesk.services.session import has_cases
+
+    if has_cases():
+        return
+    from wzdesk.services.demo import generate
+
+    print("wzdesk: filling the demo database with realistic cases…", file=sys.stderr)
+    generate(runtime.clock, DEMO_CASES)
+
+
+def _has_cases(path: Path) -> bool:
+    """Whether the file holds a case, read directly (False for a missing or new file)."""
+    if not path.exists():
+        return False
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return connection.execute('SELECT 1 FROM "case" LIMIT 1').fetchone() is not None
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False  # no case table yet: the store creates it
+
+
+def _drop_stale(path: Path, runtime: Runtime) -> None:
+    """Delete the demo file when its cases were placed relative to a long-past "now"."""
+    if not path.exists():
+        return
+    try:
+        connection = sqlite3.connect(path)
+        row = connection.execute(
+            "SELECT value FROM setting WHERE key = 'demo.generated_at'"
+        ).fetchone()
+        connection.close()
+    except sqlite3.Error:
+        row = None
+    generated = datetime.fromisoformat(row[0]) if row else None
+    if generated is None or runtime.clock.now() - generated > DEMO_MAX_AGE:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
