@@ -45,7 +45,7 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             KeyHelp("F2", "Log a phone call (the intake form; the call timer starts)"),
             KeyHelp("F3", "New case typed in by an agent (portal / email)"),
             KeyHelp("F4", "Wallboard: breached and at-risk cases full screen (again to leave)"),
-            KeyHelp("F6", "Mail quarantine: release held mail into a case, or discard it"),
+            KeyHelp("F6", "Mail quarantine: mail held back and why (agents release or discard it)"),
             KeyHelp("F7", "Alerts: those this console raised and those 'wzdesk notify' emailed"),
             KeyHelp(
                 "F8",
