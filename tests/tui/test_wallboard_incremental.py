@@ -137,3 +137,22 @@ def test_the_board_order_is_set_right_at_each_re_sort(database: Any, clock: Fixe
                     _order(e) for e in counted.board.groups[severity]
                 ]
         assert now - wallboard.board.sorted_at < RESORT_SECONDS
+
+
+def test_large_counts_are_grouped_in_thousands(database: Any, clock: FixedClock) -> None:
+    """At a million cases the wallboard read "12252 more major" beside the queue's "100,311":
+    every count it prints is grouped as the rest of the console's are."""
+    from wzdesk.tui.screens.wallboard import SeverityFigures
+
+    _, wallboard, _ = demo_desk(clock, 30)
+    wallboard.figures[Severity.MAJOR] = SeverityFigures(
+        open=12_345, breached=1_234, at_risk=2_345, due_soon=1_000
+    )
+    for severity in (Severity.CRITICAL, Severity.MODERATE, Severity.MINOR):
+        wallboard.figures[severity] = SeverityFigures()
+    assert wallboard.heading(Severity.MAJOR).plain == (
+        "MAJOR  1,234 breached · 2,345 at risk · 1,000 due ≤1h · 12,345 open"
+    )
+    assert wallboard.totals_text().plain == (
+        "All  1,234 breached · 2,345 at risk · 1,000 due ≤1h · 12,345 open"
+    )

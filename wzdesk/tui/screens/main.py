@@ -351,7 +351,9 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             )
         if len(said) > TOASTS_NAMED:
             more = len(said) - TOASTS_NAMED
-            self.notify(f"…and {more} more cases crossed an SLA threshold (F7: alerts)", timeout=8)
+            self.notify(
+                f"…and {more:,} more cases crossed an SLA threshold (F7: alerts)", timeout=8
+            )
         if self.wz.bell_on_breach:
             self.app.bell()
 

@@ -408,8 +408,8 @@ class Wallboard:
         figures = self.figures[severity]
         text = Text(severity.value.upper(), SEVERITY_STYLE[severity])
         text.append(
-            f"  {figures.breached} breached · {figures.at_risk} at risk · "
-            f"{figures.due_soon} due ≤1h · {figures.open} open",
+            f"  {figures.breached:,} breached · {figures.at_risk:,} at risk · "
+            f"{figures.due_soon:,} due ≤1h · {figures.open:,} open",
             "dim" if not figures.breached + figures.at_risk else "",
         )
         return text
@@ -458,13 +458,13 @@ class Wallboard:
                 name = f"{self.names[load.login]} ({load.login})"
             table.add_row(
                 Text(name, "italic" if load.login is None else ""),
-                str(load.open),
-                Text(str(load.breached), "bold red" if load.breached else "dim"),
-                Text(str(load.at_risk), "bold yellow" if load.at_risk else "dim"),
+                f"{load.open:,}",
+                Text(f"{load.breached:,}", "bold red" if load.breached else "dim"),
+                Text(f"{load.at_risk:,}", "bold yellow" if load.at_risk else "dim"),
             )
         hidden = len(self.agents) - len(agents)
         if hidden > 0:
-            table.add_row(Text(f"+{hidden} more", "bold italic"), "", "", "")
+            table.add_row(Text(f"+{hidden:,} more", "bold italic"), "", "", "")
         return table
 
     def unassigned_text(
@@ -478,18 +478,18 @@ class Wallboard:
         count = self.unassigned_count
         if not count:
             return Text("No breached case is unassigned.", "green")
-        text = Text(f"{count} breached case{'s' if count != 1 else ''} nobody owns", "bold red")
+        text = Text(f"{count:,} breached case{'s' if count != 1 else ''} nobody owns", "bold red")
         if limit is not None and count > limit and not inline:
             limit = max(0, limit - 1)  # the last line says how many more
         shown = self.unassigned_breached(limit)
         if inline:
-            text = Text(f"{count} unassigned breached", "bold red")
+            text = Text(f"{count:,} unassigned breached", "bold red")
             room = None if width is None else width - text.cell_len
             listed = 0
             for row, _ in shown:
                 piece = f"{': ' if not listed else ' '}{row.ref}"
                 rest = count - listed - 1
-                more = len(f" +{rest} more") if rest else 0
+                more = len(f" +{rest:,} more") if rest else 0
                 if room is not None and len(piece) + more > room:
                     break  # whole references only; with none, the count alone
                 text.append(piece, "red")
@@ -497,7 +497,7 @@ class Wallboard:
                 if room is not None:
                     room -= len(piece)
             if listed and count > listed:
-                text.append(f" +{count - listed} more", "bold italic")
+                text.append(f" +{count - listed:,} more", "bold italic")
             return text
         for row, built in shown:
             reading = row.at_stake(now) or built
@@ -506,7 +506,7 @@ class Wallboard:
             text.append(target_status(reading.remaining, reading.state, reading.paused), "red")
             text.append(f" · {row.client_code}")
         if count > len(shown):
-            text.append(f"\n+{count - len(shown)} more", "bold italic")
+            text.append(f"\n+{count - len(shown):,} more", "bold italic")
         return text
 
     def totals_text(self) -> Text:
@@ -514,8 +514,8 @@ class Wallboard:
         totals = self.totals
         return Text.assemble(
             ("All  ", "bold"),
-            (f"{totals.breached} breached", "bold red" if totals.breached else ""),
-            f" · {totals.at_risk} at risk · {totals.due_soon} due ≤1h · {totals.open} open",
+            (f"{totals.breached:,} breached", "bold red" if totals.breached else ""),
+            f" · {totals.at_risk:,} at risk · {totals.due_soon:,} due ≤1h · {totals.open:,} open",
         )
 
     def figures_table(self) -> Table:
@@ -613,7 +613,7 @@ class CaseList:
         if entry is not None:
             row, built = entry
             return case_line(row, row.at_stake(now) or built, self.widths)
-        text = Text(f"  +{kind} more {severity.value}", "bold italic")
+        text = Text(f"  +{kind:,} more {severity.value}", "bold italic")
         where = "the queue's breached and at-risk filters" if self.every_row else "m: every row"
         text.append(f" ({where})", "dim")
         return text

@@ -36,7 +36,7 @@ def quick_filter_text(
     used = 0
     for quick in QuickFilter:
         label = quick.short_label if short else quick.label
-        count = "…" if counts is None else quick.count(counts)
+        count = "…" if counts is None else f"{quick.count(counts):,}"
         item = f" {quick.key} {label} {count} "
         if used and used + len(item) > width:
             text.append("\n")

@@ -246,7 +246,7 @@ class BreachBoard:
             if index == 0:
                 breached, at_risk = self.counts[severity]
                 text = Text(severity.value.upper(), SEVERITY_STYLE[severity])
-                text.append(f"  {breached} breached · {at_risk} at risk", "dim")
+                text.append(f"  {breached:,} breached · {at_risk:,} at risk", "dim")
                 return text
             index -= 1
             shown = len(items) if per_group is None else min(per_group, len(items))
@@ -255,7 +255,7 @@ class BreachBoard:
             index -= shown
             if shown < len(items):
                 if index == 0:
-                    text = Text(f"  +{len(items) - shown} more {severity.value}", "italic")
+                    text = Text(f"  +{len(items) - shown:,} more {severity.value}", "italic")
                     # The hint, shortened rather than cut: "+16333 more moderate (F4, then m:
                     # every …" at 120 columns on a million cases.
                     hint = next(
@@ -356,7 +356,7 @@ class SlaPanel(VerticalScroll):
         """Regroup (when the queue changed or a row crossed a threshold) and redraw now."""
         self.board = BreachBoard(rows, now.timestamp())
         breached, at_risk = self.board.totals
-        self.border_title = f"SLA · {breached} breached · {at_risk} at risk"
+        self.border_title = f"SLA · {breached:,} breached · {at_risk:,} at risk"
         self._show(calendar, now)
 
     def follow(self, snapshot: QueueSnapshot, calendar: BusinessCalendar, now: datetime) -> None:
@@ -378,7 +378,7 @@ class SlaPanel(VerticalScroll):
             board.update(snapshot.rows, changed, now.timestamp())
             resorted = board.resort(now.timestamp())
             breached, at_risk = board.totals
-            title = f"SLA · {breached} breached · {at_risk} at risk"
+            title = f"SLA · {breached:,} breached · {at_risk:,} at risk"
             if self.border_title != title:  # setting it, even unchanged, repaints the panel
                 self.border_title = title
             if changed or resorted:
