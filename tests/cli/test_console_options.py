@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +113,27 @@ def test_the_first_supervisor_note_is_kept_for_the_console(cli: Cli, monkeypatch
         "created supervisor 'sam': the first user of this database"
     )
     assert runtime.take_announcement() is None
+
+
+def test_a_target_breached_while_the_desk_is_closed_keeps_its_minus_sign(desk: Cli) -> None:
+    """A critical case in at 14:00 on a Friday is due at 18:00, the close: on Saturday it is
+    overdue by no business time, and ``case list`` printed ``0h00m`` (a timer about to run
+    out), ``case show`` "breached  (0h00m business)"."""
+    friday = "2026-03-06T14:30:00-05:00"
+    ref = open_case(desk, "--received", "2026-03-06T14:00:00-05:00", now=friday)["ref"]
+
+    def listed(now: str) -> tuple[str, dict[str, Any]]:
+        table = desk.ok("case", "list", "--query", f"ref:{ref}", now=now).out.splitlines()
+        (row,) = desk.ok("case", "list", "--query", f"ref:{ref}", "--json", now=now).json
+        response = next(w for w in table[1].split() if re.fullmatch(r"-?\d+h\d\dm", w))
+        return response, row  # the first countdown of the row (the assignee column is empty)
+
+    cell, row = listed("2026-03-07T12:00:00-05:00")
+    assert (row["response_state"], row["response_remaining_seconds"]) == ("breached", 0)
+    assert cell == "-0h00m"
+    shown = desk.ok("case", "show", ref, now="2026-03-07T12:00:00-05:00").out
+    assert "breached  (-0h00m business)" in shown
+    cell, row = listed("2026-03-06T17:59:00-05:00")  # a minute left: no sign
+    assert (row["response_state"], cell) == ("at_risk", "0h01m")
+    cell, row = listed("2026-03-09T08:30:00-04:00")  # Monday: half an hour more overdue
+    assert (row["response_state"], cell) == ("breached", "-0h30m")

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wzdesk.core.sla import TimerState
-from wzdesk.core.timefmt import format_business_duration
+from wzdesk.core.timefmt import format_business_duration, format_countdown
 from wzdesk.tui.formatting import COUNTDOWN_CELLS, short_countdown
 
 RUNNING = (TimerState.PENDING, TimerState.AT_RISK, TimerState.BREACHED)
@@ -40,6 +40,24 @@ def test_a_running_timer_fits_its_cell_and_keeps_its_hours(
         assert cell == whole
     else:  # a thousand hours or more: the hours whole, the minutes left out
         assert cell == f"{mark}{hours}h"
+
+
+@given(
+    st.floats(min_value=-4e8, max_value=4e8, allow_nan=False),
+    st.sampled_from(RUNNING),
+    st.booleans(),
+)
+def test_the_scripts_countdown_says_what_the_console_cell_says(
+    remaining: float, state: TimerState, paused: bool
+) -> None:
+    """``case list`` and ``case show`` (``format_countdown``): the sign is the state's, a
+    breach at no business time included (``-0h00m``), in full where the cell drops minutes."""
+    if state is TimerState.BREACHED:
+        remaining = -abs(remaining)
+    mark, hours, minutes = reference(remaining, state, paused=False)
+    assert format_countdown(remaining, state is TimerState.BREACHED) == (
+        f"{mark}{hours}h{minutes:02d}m"
+    )
 
 
 def test_the_long_forms_are_untouched() -> None:

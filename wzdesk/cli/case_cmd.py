@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from wzdesk.cli.common import Runtime, add_json_flag, register_one_verb, severity_arg
 from wzdesk.cli.output import emit_json, emit_table, one_more, say_if_cut
 from wzdesk.core.bounds import MAX_LIMIT, check_limit
-from wzdesk.core.timefmt import format_business_duration, parse_instant
+from wzdesk.core.timefmt import format_countdown, parse_instant
 
 #: Timer states with time left (a paused one is marked "paused": its time left stands still).
 _RUNNING = ("pending", "at_risk")
@@ -254,7 +254,8 @@ def _emit_case(
     print(f"  assignee {result['assignee'] or '-'}  received {result['received_at']}")
     for timer in ("response", "resolution"):
         remaining = result[f"{timer}_remaining_seconds"]
-        left = "" if remaining is None else f"  ({format_business_duration(remaining)} business)"
+        breached = result[f"{timer}_state"] == "breached"
+        left = "" if remaining is None else f"  ({format_countdown(remaining, breached)} business)"
         if timer == "resolution" and result["paused"] and result[f"{timer}_state"] in _RUNNING:
             left += "  paused: the due instant moves until the client answers"
         print(f"  {timer:<10} due {result[f'{timer}_due']}  {result[f'{timer}_state']}{left}")
@@ -360,8 +361,9 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
     for row in rows:
         for timer in ("response", "resolution"):
             remaining = row[f"{timer}_remaining_seconds"]
+            state = row[f"{timer}_state"]
             row[timer] = (
-                row[f"{timer}_state"] if remaining is None else format_business_duration(remaining)
+                state if remaining is None else format_countdown(remaining, state == "breached")
             )
         if row["paused"] and row["resolution_state"] in _RUNNING:
             # as the console's ⏸: the time left stands still while the client has the case

@@ -77,3 +77,13 @@ def format_business_duration(seconds: float) -> str:
     total_minutes = int(abs(seconds) // 60)
     hours, minutes = divmod(total_minutes, 60)
     return f"{sign}{hours}h{minutes:02d}m"
+
+
+def format_countdown(seconds: float, breached: bool) -> str:
+    """A target's business time left as the tables print it: ``3h12m``, and ``-3h12m`` once
+    breached. The sign follows the state, not the figure: a target due at 18:00 is breached
+    at 18:30 by no business time at all (the desk closed at 18:00), and printed ``0h00m`` it
+    read as a timer about to run out; it is ``-0h00m``. A target not breached never shows a
+    minus sign."""
+    magnitude = format_business_duration(abs(seconds) if breached else max(0.0, seconds))
+    return f"-{magnitude}" if breached else magnitude
