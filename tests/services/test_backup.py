@@ -399,6 +399,10 @@ def test_the_default_folder_is_made_whole_and_a_named_one_must_have_its_parent(
     with pytest.raises(InvalidInput, match="does not exist") as refused:
         backup.make_backup(supervisor, backup.backup_folder(str(typo)), rotate=False)
     assert refused.value.field == "--to"
+    refusing = Path("/proc/wzdesk-backups")  # a parent that refuses new folders, root or not
+    with pytest.raises(InvalidInput, match="cannot create /proc/wzdesk-backups") as refused:
+        backup.make_backup(supervisor, backup.backup_folder(str(refusing)), rotate=False)
+    assert refused.value.field == "--to"
 
 
 @SQLITE_ONLY
@@ -437,6 +441,26 @@ def test_rotation_keeps_7_daily_4_weekly_12_monthly_by_default_and_the_rule_is_d
     assert backup.retention() == Retention(daily=2, weekly=0, monthly=0)
     backup.rotate_backups(folder)
     assert len([a for a in archives_in(folder) if not a.before_restore]) == 2
+
+
+def test_a_rule_of_zeros_keeps_the_backup_just_made(
+    database: peewee.Database,
+    desk: list[str],
+    supervisor: ServiceContext,
+    clock: FixedClock,
+    tmp_path: Path,
+) -> None:
+    """``backup retention --daily 0 --weekly 0 --monthly 0`` then ``backup``: the rotation
+    deleted the backup it had just said was written (and verify found none)."""
+    backup.set_retention(supervisor, Retention(daily=0, weekly=0, monthly=0))
+    folder = tmp_path / "backups"
+    first = backup.make_backup(supervisor, folder)
+    assert first.path.exists() and first.removed == []
+    clock.advance(timedelta(days=1))
+    second = backup.make_backup(supervisor, folder)
+    assert second.path.exists() and second.removed == [first.path.name]
+    assert [a.path for a in archives_in(folder)] == [second.path]
+    assert backup.verify_backup(supervisor, second.path).recorded
 
 
 def test_a_folder_that_refuses_a_scratch_folder_verifies_in_the_temporary_folder(

@@ -3,8 +3,10 @@
 As ``restic forget --keep-daily 7 --keep-weekly 4 --keep-monthly 12`` reads it: keep the
 newest backup of each of the 7 most recent days that have a backup, of each of the 4 most
 recent ISO weeks, and of each of the 12 most recent months (UTC). A backup kept for any reason
-is kept. Applying the rule again to what it kept keeps all of it, so rotating twice is the
-same as rotating once.
+is kept, and the newest is kept whatever the rule says: it is the one a backup has just made
+(a rule of zeros deleted it right after ``backup`` said it was written), so ``0/0/0`` keeps
+the newest alone. Applying the rule again to what it kept keeps all of it, so rotating twice
+is the same as rotating once.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ MAX_GENERATIONS = 1000
 
 @dataclass(frozen=True)
 class Retention:
-    """How many generations of each kind to keep (0 keeps none of that kind)."""
+    """How many generations of each kind to keep (0 keeps none of that kind; the newest
+    backup is kept all the same)."""
 
     daily: int = 7
     weekly: int = 4
@@ -63,10 +66,12 @@ def _newest_per_bucket(
 
 
 def to_keep(instants: Iterable[datetime], rule: Retention) -> set[datetime]:
-    """The backups (by creation instant) the rule keeps; the others may be deleted."""
+    """The backups (by creation instant) the rule keeps, the newest always among them; the
+    others may be deleted."""
     newest_first = sorted(set(instants), reverse=True)
     return (
-        _newest_per_bucket(newest_first, _day, rule.daily)
+        set(newest_first[:1])
+        | _newest_per_bucket(newest_first, _day, rule.daily)
         | _newest_per_bucket(newest_first, _week, rule.weekly)
         | _newest_per_bucket(newest_first, _month, rule.monthly)
     )

@@ -151,12 +151,14 @@ def _ready_folder(folder: Path) -> Path:
     default database's folder is. A team's first ``wzdesk backup`` on PostgreSQL was refused,
     naming a ``--to`` nobody had given."""
     if path_kind(folder, "--to") == "missing":
-        if folder == default_data_dir() / "backups":
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        elif path_kind(folder.parent, "--to") != "folder":
+        default = folder == default_data_dir() / "backups"
+        if not default and path_kind(folder.parent, "--to") != "folder":
             raise InvalidInput(f"the folder {folder.parent} does not exist", field="--to")
-        else:
-            folder.mkdir(mode=0o700)
+        try:
+            folder.mkdir(mode=0o700, parents=default, exist_ok=default)
+        except OSError as error:  # /proc/nope: a parent that refuses new folders
+            reason = error.strerror or type(error).__name__
+            raise InvalidInput(f"cannot create {folder}: {reason}", field="--to") from None
     if not folder.is_dir() or not os.access(folder, os.W_OK):
         raise InvalidInput(f"cannot write backups into {folder}", field="--to")
     return folder
