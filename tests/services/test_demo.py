@@ -323,6 +323,20 @@ def test_no_two_contacts_of_a_client_share_a_name(demo: DemoSummary) -> None:
         assert len(names) == len(set(names)), (client.code, names)
 
 
+def test_demo_phones_are_stored_as_every_typed_one_is(demo: DemoSummary) -> None:
+    """The demo stored "905-555-5824" where every other way in stores E.164: no `contact
+    edit`, `train` or `deactivate` found a demo contact by the number shown."""
+    from wzdesk.services.contact_rules import normal_phone
+    from wzdesk.services.contacts import get_contact
+
+    contacts = list(Contact.select().where(Contact.phone.is_null(False)))
+    assert contacts
+    for contact in contacts:
+        typed = f"{contact.phone_digits[:3]}-{contact.phone_digits[3:6]}-{contact.phone_digits[6:]}"
+        assert normal_phone(typed) == (contact.phone, contact.phone_digits)
+        assert get_contact(typed).id == contact.id
+
+
 def test_a_repeated_name_takes_the_next_unused_surname() -> None:
     from wzdesk.services.demo import LAST, _unused_last
 

@@ -267,7 +267,10 @@ def _people(rng: random.Random, now: datetime) -> None:
                 client=client,
                 name=f"{first} {last}",
                 email=f"{first}.{last}{index}@{domain}".lower(),
-                phone=f"{digits[:3]}-{digits[3:6]}-{digits[6:]}",
+                # E.164, as every other way in stores a number: "905-555-5824" as typed here
+                # was found by no `contact edit/train/deactivate`, and a second contact could
+                # be added with the same number.
+                phone=f"+1{digits}",
                 phone_digits=digits,
                 is_admin=rank is not None or index == 2,
                 admin_rank=rank,
