@@ -89,9 +89,24 @@ def test_a_list_cut_by_its_limit_says_so_on_stderr(desk: Cli) -> None:
     whole = desk.ok("case", "list", "--limit", "3")
     assert len(whole.out.splitlines()) == 4 and whole.err == ""
     assert desk.ok("case", "list").err == ""  # no limit: every match
-    assert [row["ref"] for row in desk.ok("case", "list", "--limit", "2", "--json").json] == (
-        opened[:2]
-    )
+    as_json = desk.ok("case", "list", "--limit", "2", "--json")
+    assert [row["ref"] for row in as_json.json] == opened[:2]
+    assert "the first 2 cases shown; more match" in as_json.err  # a script is told as well
+    assert desk.ok("case", "list", "--limit", "3", "--json").err == ""
+
+
+def test_every_list_cut_in_json_says_so_on_stderr(desk: Cli) -> None:
+    """``--json`` printed the first rows alone: a bare array no script could tell was cut."""
+    for _ in range(3):
+        desk.ok("case", "reply", open_case(desk)["ref"], "--message", "On it", user="kim")
+    for words, what in [
+        (("case", "list"), "cases"),
+        (("audit",), "entries"),
+        (("mail", "outbox", "list"), "messages"),
+    ]:
+        cut = desk.ok(*words, "--limit", "2", "--json")
+        assert len(cut.json) == 2, words
+        assert f"the first 2 {what} shown; more match" in cut.err, words
 
 
 def test_alert_list_cut_by_its_limit_says_so(desk: Cli) -> None:
@@ -111,7 +126,8 @@ def test_alert_list_cut_by_its_limit_says_so(desk: Cli) -> None:
     cut = desk.ok("alert", "list", "--limit", "2")
     assert len(cut.out.splitlines()) == 3 and "the first 2 alerts shown; more match" in cut.err
     assert desk.ok("alert", "list", "--limit", "3").err == ""
-    assert len(desk.ok("alert", "list", "--limit", "2", "--json").json) == 2
+    as_json = desk.ok("alert", "list", "--limit", "2", "--json")
+    assert len(as_json.json) == 2 and "the first 2 alerts shown; more match" in as_json.err
 
 
 def test_a_paused_clock_is_marked_in_the_table(desk: Cli) -> None:

@@ -59,6 +59,7 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
     rows = found[:limit]
     if args.json:
         emit_json(rows)
+        say_if_cut(len(found), limit, "alerts")  # a script is told too
         return 0
     emit_table(rows, ["at", "case", "summary"])
     say_if_cut(len(found), limit, "alerts")

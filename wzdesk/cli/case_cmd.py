@@ -357,6 +357,7 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
     rows, found = _listed(args, runtime)
     if args.json:
         emit_json(rows)
+        say_if_cut(found, args.limit, "cases")  # a script is told too: stderr, not the JSON
         return 0
     for row in rows:
         for timer in ("response", "resolution"):

@@ -208,6 +208,7 @@ def run_audit(args: argparse.Namespace, runtime: Runtime) -> int:
     rows = found[:limit]
     if args.json:
         emit_json(rows)
+        say_if_cut(len(found), limit, "entries")  # a script is told too
         return 0
     table = [
         {

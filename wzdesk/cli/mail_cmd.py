@@ -284,6 +284,7 @@ def run_quarantine_list(args: argparse.Namespace, runtime: Runtime) -> int:
     rows = found[:limit]
     if args.json:
         emit_json(rows)
+        say_if_cut(len(found), limit, "messages")  # a script is told too
         return 0
     emit_table(rows, ["id", "status", "received_at", "from", "subject", "reason"])
     say_if_cut(len(found), limit, "messages")
@@ -369,6 +370,7 @@ def run_outbox_list(args: argparse.Namespace, runtime: Runtime) -> int:
     found, rows = len(rows), rows[:limit]
     if args.json:
         emit_json(rows)
+        say_if_cut(found, limit, "messages")  # a script is told too
         return 0
     for row in rows:
         row["to"] = ", ".join(row["to"])
