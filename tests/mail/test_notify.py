@@ -48,9 +48,9 @@ def test_at_risk_goes_to_the_assignee_and_breach_to_the_supervisors_once(
     cases.assign(agent, case.ref, "kim")
     notifier = Notifier(agent)
     clock.advance(timedelta(hours=2, minutes=59))
-    assert notifier.run_round().sent == []
+    assert notifier.run_round().raised == []
     clock.advance(timedelta(minutes=2))  # 13:01
-    [alert] = notifier.run_round().sent
+    [alert] = notifier.run_round().raised
     assert alert["kind"] == "alert_at_risk"
     assert alert["summary"] == (
         f"{case.ref} response at risk (due Monday 9 March, 14:00 EDT) -> kim <kim@vendor.example>"
@@ -62,13 +62,13 @@ def test_at_risk_goes_to_the_assignee_and_breach_to_the_supervisors_once(
             f"[{case.ref}] response at risk: due Monday 9 March, 14:00 EDT",
         )
     ]
-    assert notifier.run_round().sent == []  # once
+    assert notifier.run_round().raised == []  # once
     clock.advance(timedelta(hours=1))  # 14:01: breached
-    [breach] = notifier.run_round().sent
+    [breach] = notifier.run_round().raised
     assert breach["kind"] == "alert_breach" and breach["to"] == "sam <sam@vendor.example>"
     row = OutboundMail.select().order_by(OutboundMail.id.desc()).first()
     assert "is 0h01m of business time overdue" in row.raw
-    assert Notifier(agent).run_round().sent == []  # a restarted notify sends nothing again
+    assert Notifier(agent).run_round().raised == []  # a restarted notify sends nothing again
     assert [e.action for e in AuditEntry.select().where(AuditEntry.action == "notify.alert")] == [
         "notify.alert",
         "notify.alert",
@@ -82,9 +82,9 @@ def test_unassigned_critical_alerts_the_supervisors_after_n_business_minutes(
     minor = open_case(supervisor, new_case(severity="minor"))
     notifier = Notifier(agent)
     clock.advance(timedelta(minutes=29))
-    assert notifier.run_round().sent == []
+    assert notifier.run_round().raised == []
     clock.advance(timedelta(minutes=1))
-    [alert] = notifier.run_round().sent
+    [alert] = notifier.run_round().raised
     assert (alert["kind"], alert["case"]) == ("alert_unassigned", case.ref)
     assert alert["summary"].startswith(f"{case.ref} critical case unassigned for 30 min")
     assert minor.ref not in str(staff_mail())
@@ -97,12 +97,17 @@ def test_unassigned_at_risk_goes_to_supervisors_and_a_user_without_email_is_name
     add_rule(supervisor, "at_risk", ["critical"], "pat,kim")
     open_case(supervisor, new_case())
     clock.advance(timedelta(hours=3, minutes=1))
-    sent = Notifier(agent).run_round().sent
+    sent = Notifier(agent).run_round().raised
     assert sorted(item["to"] for item in sent) == [
         "kim <kim@vendor.example>, pat (no email on file)",  # rule 4
         "sam <sam@vendor.example>",  # rule 1: unassigned, so the supervisors
     ]
     assert sorted(r for _, r, _ in staff_mail()) == ["kim@vendor.example", "sam@vendor.example"]
+    # Raised for pat too, but emailed to kim alone: the report said "sent" for both.
+    assert sorted((i["emailed_to"], i["not_emailed"]) for i in sent) == [
+        (["kim@vendor.example"], ["pat"]),
+        (["sam@vendor.example"], []),
+    ]
 
 
 def test_a_rule_that_is_already_there_is_refused_not_sent_twice(
@@ -132,10 +137,10 @@ def test_nothing_at_three_in_the_morning_for_an_office_hours_case(
     case = open_case(supervisor, new_case())  # Mon 10:00, office hours
     clock.advance(timedelta(hours=17))  # Tue 03:00: breached since Mon 14:00, but the desk sleeps
     report = Notifier(agent).run_round()
-    assert report.sent == [] and report.waiting_for_hours == 2  # breach + unassigned
+    assert report.raised == [] and report.waiting_for_hours == 2  # breach + unassigned
     assert Notification.select().count() == 0 and staff_mail() == []
     clock.advance(timedelta(hours=5))  # Tue 08:00: opening
-    kinds = sorted(item["kind"] for item in Notifier(agent).run_round().sent)
+    kinds = sorted(item["kind"] for item in Notifier(agent).run_round().raised)
     assert kinds == ["alert_breach", "alert_unassigned"]
     assert all(case.ref in subject for _, _, subject in staff_mail())
 
@@ -149,7 +154,7 @@ def test_an_around_the_clock_case_alerts_at_night(team, supervisor, agent, clock
     case = open_case(supervisor, new_case())
     cases.assign(agent, case.ref, "kim")
     clock.advance(timedelta(hours=5))  # Tue 03:00: 5 of 4 hours, around the clock
-    [alert] = Notifier(agent).run_round().sent
+    [alert] = Notifier(agent).run_round().raised
     assert alert["kind"] == "alert_breach"
 
 
@@ -205,7 +210,7 @@ def test_two_notify_processes_send_each_alert_exactly_once(
 
     db.obj.close()  # the racers have the database to themselves
     results = _racers(database_url, "2026-03-09T14:30:00-04:00")  # every case breached
-    sent = [item["case"] for result in results for item in result["sent"]]
+    sent = [item["case"] for result in results for item in result["raised"]]
     db.obj.connect(reuse_if_open=True)
     # 12 breaches + 12 unassigned criticals, each claimed by exactly one of the two processes.
     assert sorted(sent) == sorted(refs * 2)
@@ -217,7 +222,7 @@ def test_two_notify_processes_send_each_alert_exactly_once(
     db.obj.close()
     [again] = _racers(database_url, "2026-03-09T14:31:00-04:00", count=1)
     db.obj.connect(reuse_if_open=True)
-    assert again["sent"] == []
+    assert again["raised"] == []
     assert Notification.select().count() == 24
 
 
@@ -252,8 +257,12 @@ def test_reminder_then_auto_resolve_then_auto_close_by_business_days(desk: Cli) 
     desk.ok("case", "set", ref, "--status", "waiting_client", "--need", "Which report?", user="kim")
     # Mon 10:00 + 3 business days = Thu 12 March 10:00.
     assert desk.ok("notify", "--once", "--no-send", now="2026-03-12T09:59:00-04:00").out == ""
-    out = desk.ok("notify", "--once", "--no-send", now="2026-03-12T10:00:00-04:00").out
-    assert out.startswith(f"{ref} reminder to the client: waiting since Monday 9 March, 10:00 EDT")
+    round_ = desk.ok("notify", "--once", "--no-send", "--json", now="2026-03-12T10:00:00-04:00")
+    [reminder] = round_.json["raised"]
+    assert reminder["summary"].startswith(
+        f"{ref} reminder to the client: waiting since Monday 9 March, 10:00 EDT"
+    )
+    assert (reminder["emailed_to"], reminder["not_emailed"]) == (["ana@acme.example"], [])
     assert kinds(desk, ref) == ["acknowledgment", "waiting", "reminder"]
     assert desk.ok("notify", "--once", "--no-send", now="2026-03-12T11:00:00-04:00").out == ""
     # + 2 more business days = Mon 16 March 10:00; nothing over the weekend.
@@ -311,6 +320,6 @@ def test_case_open_with_a_received_time_in_the_past(team, supervisor, agent, clo
     """An old case entered late is alerted on at once (if its calendar is open)."""
     case = open_case(supervisor, new_case(received_at=local(2026, 3, 6, 12, 0)))
     cases.assign(agent, case.ref, "kim")
-    [alert] = Notifier(agent).run_round().sent
+    [alert] = Notifier(agent).run_round().raised
     assert (alert["kind"], alert["case"]) == ("alert_breach", case.ref)
     assert Case.get_by_id(case.id).assignee_id is not None

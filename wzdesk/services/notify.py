@@ -18,7 +18,7 @@ its message, so a second process finds it claimed and the claim and the message 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,7 +36,7 @@ from wzdesk.services.case_fields import timers
 from wzdesk.services.cases import close_case, resolve_case
 from wzdesk.services.cases.records import add_event, save_case
 from wzdesk.services.cases.triage import what_we_need
-from wzdesk.services.client_mail import Composer, queue_case_mail, queue_plain_mail
+from wzdesk.services.client_mail import Composer, Delivery, queue_case_mail, queue_plain_mail
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store.models import AlertRule, Case, CaseEvent, Notification, User
@@ -51,16 +51,21 @@ ALERT_TEMPLATES = {
 
 @dataclass
 class RoundReport:
-    """What one round did: one line per alert or notice, and what waits for opening hours."""
+    """What one round did: one line per alert or notice, and what waits for opening hours.
 
-    sent: list[dict[str, Any]] = field(default_factory=list)
+    Each item is *raised* (claimed, recorded, audited), and says whom it was emailed to
+    (``emailed_to``: messages queued in the outbox) and whom not (``not_emailed``: console
+    users with no address on file): the JSON called them all "sent", and a script counting
+    them counted alerts nobody received."""
+
+    raised: list[dict[str, Any]] = field(default_factory=list)
     waiting_for_hours: int = 0
 
     def lines(self) -> list[str]:
-        return [item["summary"] for item in self.sent]
+        return [item["summary"] for item in self.raised]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"sent": self.sent, "waiting_for_business_hours": self.waiting_for_hours}
+        return {"raised": self.raised, "waiting_for_business_hours": self.waiting_for_hours}
 
 
 @dataclass(frozen=True)
@@ -274,8 +279,15 @@ class Notifier:
                     case=case,
                 )
             self.ctx.audit("notify.alert", "case", case.ref, None, {"key": claim.key, "to": to})
-        report.sent.append(
-            {"kind": claim.kind, "case": case.ref, "to": to, "summary": claim.summary}
+        report.raised.append(
+            {
+                "kind": claim.kind,
+                "case": case.ref,
+                "to": to,
+                "emailed_to": [p.email for p in reachable],
+                "not_emailed": [p.login for p in unreachable],
+                "summary": claim.summary,
+            }
         )
 
     # -- notices to clients ---------------------------------------------------------------------
@@ -360,7 +372,9 @@ class Notifier:
                 lambda: self._remind(case, composer, values, claim),
             )
 
-    def _once(self, claim: _Claim, open_now: bool, report: RoundReport, action: Any) -> None:
+    def _once(
+        self, claim: _Claim, open_now: bool, report: RoundReport, action: Callable[[], Delivery]
+    ) -> None:
         """Claim and act in one transaction (a stale case is left for the next round)."""
         if claim.key in _already([claim.key]):
             return
@@ -371,19 +385,25 @@ class Notifier:
             with write_transaction():
                 if not _claim(self.ctx, claim):
                     return
-                note = action()
+                delivery = action()
         except Conflict:
             return  # an agent changed the case meanwhile: look again next round
-        report.sent.append(
+        report.raised.append(
             {
                 "kind": claim.kind,
                 "case": claim.case.ref,
                 "to": claim.recipients,
-                "summary": f"{claim.summary} ({note})",
+                "emailed_to": list(delivery.recipients) if delivery.queued else [],
+                "not_emailed": []
+                if delivery.queued
+                else [claim.recipients or claim.case.contact.name],
+                "summary": f"{claim.summary} ({delivery.text})",
             }
         )
 
-    def _remind(self, case: Case, composer: Composer, values: dict[str, str], claim: _Claim) -> str:
+    def _remind(
+        self, case: Case, composer: Composer, values: dict[str, str], claim: _Claim
+    ) -> Delivery:
         fresh = _unchanged(case)
         save_case(self.ctx, fresh, {})  # a new version: consoles show the reminder
         event = add_event(
@@ -397,7 +417,7 @@ class Notifier:
             self.ctx, fresh, "reminder", values, event=event, composer=composer
         )
         self.ctx.audit("case.remind", "case", case.ref, None, {"email": delivery.text})
-        return delivery.text
+        return delivery
 
     def _auto_resolve(
         self,
@@ -406,7 +426,7 @@ class Notifier:
         composer: Composer,
         values: dict[str, str],
         claim: _Claim,
-    ) -> str:
+    ) -> Delivery:
         fresh = _unchanged(case)
         note = f"Resolved automatically: no answer from the client for {values['business_days']}."
         delivery = resolve_case(
@@ -420,7 +440,7 @@ class Notifier:
             extra={k: v for k, v in values.items() if k != "need"},
             audit_action="case.auto_resolve",
         )
-        return delivery.text
+        return delivery
 
     def _close_after_window(
         self,
@@ -440,10 +460,10 @@ class Notifier:
             case.contact.email or "",
         )
 
-        def close() -> str:
+        def close() -> Delivery:
             fresh = _unchanged(case)
             note = f"Closed automatically: no reply within {days} days of the resolution."
-            return close_case(self.ctx, fresh, note).text
+            return close_case(self.ctx, fresh, note)
 
         self._once(claim, calendar.is_open(now), report, close)
 
