@@ -84,6 +84,33 @@ def test_changes_and_refusals_are_reported_row_by_row(cli: Cli, tmp_path: Path) 
     assert cli.counts() == before  # one transaction per file: the good row was not kept
 
 
+def test_a_file_naming_one_client_or_contact_twice_is_refused(cli: Cli, tmp_path: Path) -> None:
+    """Two rows for one code (or one contact's email or phone) undid each other: written,
+    and every re-run "changed" them again, audited each time; a primary in one row and the
+    same address unranked in the next left the client with no primary admin."""
+    cli.ok("client", "import", write(tmp_path, "c.csv", CLIENTS))
+    before = cli.counts()
+    twice = "code,name\nNEW5,Five\nnew5,Five again\n"
+    result = cli("client", "import", write(tmp_path, "twice.csv", twice))
+    assert result.code == 2
+    assert "line 3  new5  refused  code: line 2 already names NEW5" in result.out
+    people = (
+        "client,name,email,phone,admin,rank\n"
+        "ACME,Ana Diaz,ana@acme.example,,yes,primary\n"
+        "ACME,Ana D,ANA@acme.example,,yes,\n"  # the same address: no primary any more
+        "ACME,Bob Smith,,519-555-3199,no,\n"
+        "ACME,Bob S,,+1 519 555 3199,no,\n"  # the same number, written otherwise
+        "BETA,Ana Diaz,ana@acme.example,,,\n"  # another client's contact: fine
+    )
+    result = cli("contact", "import", write(tmp_path, "twice.csv", people))
+    assert result.code == 2
+    lines = result.out.splitlines()
+    assert "refused  email: line 2 already names ACME ana@acme.example" in lines[1]
+    assert "refused  phone: line 4 already names ACME +15195553199" in lines[3]
+    assert "refused" not in lines[4]
+    assert cli.counts() == before
+
+
 def test_bad_files_are_refused_naming_the_file(cli: Cli, tmp_path: Path) -> None:
     cli.ok("user", "add", "pat", "--name", "Pat Moss", "--role", "phone")
     missing = cli("client", "import", str(tmp_path / "nope.csv"))

@@ -121,7 +121,24 @@ def import_clients(
     changed, nothing else touched."""
     ctx.require(Action.MANAGE_CLIENTS)
     _check_columns(header, CLIENT_COLUMNS, ("code", "name"))
-    return _run(ctx, rows, dry_run, _client_row)
+    named: dict[str, int] = {}
+
+    def one_row(ctx: ServiceContext, line: int, row: dict[str, str]) -> RowOutcome:
+        _once_in_file(named, row.get("code", "").strip().upper(), line, "code")
+        return _client_row(ctx, line, row)
+
+    return _run(ctx, rows, dry_run, one_row)
+
+
+def _once_in_file(named: dict[str, int], key: str, line: int, field: str) -> None:
+    """Refuse a row naming what an earlier row of the file named: the two rows undid each
+    other, and re-running the file never came to "unchanged" (a second primary is refused
+    for the same reason)."""
+    if not key:
+        return
+    if key in named:
+        raise InvalidInput(f"line {named[key]} already names {key}", field=field)
+    named[key] = line
 
 
 def _client_row(ctx: ServiceContext, line: int, row: dict[str, str]) -> RowOutcome:
@@ -156,8 +173,15 @@ def import_contacts(
     ctx.require(Action.MANAGE_CLIENTS)
     _check_columns(header, CONTACT_COLUMNS, ("client", "name"))
     ranks: dict[tuple[str, str], int] = {}
+    named: dict[str, int] = {}
 
     def one_row(ctx: ServiceContext, line: int, row: dict[str, str]) -> RowOutcome:
+        client = row.get("client", "").strip().upper()
+        email = contact_rules.normal_email(row.get("email"), field="email")
+        phone, _ = contact_rules.normal_phone(row.get("phone"), field="phone")
+        for value, field in ((email, "email"), (phone, "phone")):
+            if value:
+                _once_in_file(named, f"{client} {value}", line, field)
         rank = row.get("rank", "").lower() or None
         if rank is not None:
             if rank not in contact_rules.RANKS:
