@@ -10,18 +10,36 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wzdesk.core.text import cell_width, clean, pad_cells
+from wzdesk.core.text import cell_width, clean, escape_controls, pad_cells
 
-#: Every C0 and C1 control and DEL: what single-line text must never hold.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Every C0 and C1 control and DEL, and the bidirectional embeddings, overrides and isolates:
+#: what single-line text must never hold.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 #: Text with the characters that matter here common: controls, escapes, spaces of every kind.
-texts = st.text(
-    alphabet=st.one_of(
+#: (A list of characters joined: as ``st.text(alphabet=st.one_of(...))`` hypothesis merged the
+#: list into every character there is, and drew none of them in a hundred examples.)
+texts = st.lists(
+    st.one_of(
         st.characters(),
-        st.sampled_from(["\x1b", "[", "m", "\t", "\n", "\r", "\x7f", "\x85", "\xa0", "\u2028"]),
+        st.sampled_from(
+            [
+                "\x1b",
+                "[",
+                "m",
+                "\t",
+                "\n",
+                "\r",
+                "\x7f",
+                "\x85",
+                "\xa0",
+                "\u2028",
+                "\u202e",
+                "\u2067",
+            ]
+        ),
     )
-)
+).map("".join)
 
 
 @given(texts)
@@ -44,6 +62,17 @@ def test_clean_drops_exactly_the_controls(text: str) -> None:
     position = 0
     for ch in kept:
         position = original.index(ch, position) + 1
+
+
+def test_a_bidirectional_override_is_shown_not_obeyed() -> None:
+    """A subject "invoice \\u202egnp.exe" read "invoice exe.png" on a terminal that honours
+    the override: printed, it is escaped; cleaned (the queue, stored single-line text), gone.
+    Right-to-left letters need no control and are kept."""
+    tricked = "invoice \u202egnp.exe"
+    assert escape_controls(tricked) == "invoice \\u202egnp.exe"
+    assert clean(tricked) == "invoice gnp.exe"
+    assert clean("\u2067שלום\u2069 world", multiline=True) == "שלום world"
+    assert escape_controls("שלום مرحبا") == clean("שלום مرحبا") == "שלום مرحبا"
 
 
 def test_a_number_is_ascii_digits_only() -> None:

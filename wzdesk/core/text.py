@@ -24,10 +24,15 @@ _SEQUENCE = re.compile(
     r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]{0,512}(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[\x20-\x2f]*[\x30-\x7e]?"
 )
-#: Every C0 control, DEL and every C1 control.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): not
+#: control characters, but they reorder what follows on a terminal that honours them, so that
+#: a subject "invoice \u202egnp.exe" reads "invoice exe.png" (right-to-left text needs none
+#: of them: its letters carry their direction).
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+#: Every C0 control, DEL, every C1 control, and the bidirectional controls.
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
 #: The same, minus newline and tab (which belong in multi-line text).
-_CONTROL_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LAYOUT = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
 
 
 def clean(text: str, *, multiline: bool = False) -> str:
@@ -73,7 +78,8 @@ def _visible(match: re.Match[str]) -> str:
 
 def escape_controls(text: str) -> str:
     """``text`` safe to write to a terminal: every control character except newline and tab
-    shown as a ``\\xNN`` escape (carriage return too: it would overwrite the line)."""
+    shown as a ``\\xNN`` escape (carriage return too: it would overwrite the line), and each
+    bidirectional control as ``\\u202e``."""
     if not _CONTROL_BUT_LAYOUT.search(text):
         return text
     return _CONTROL_BUT_LAYOUT.sub(_visible, text)
