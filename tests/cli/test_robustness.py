@@ -197,6 +197,9 @@ def test_case_set_json_prints_what_it_wrote_not_a_later_change(
         (["--resolution", "critical=2"], "--resolution", "longer than the resolution target"),
         (["--effective", "2126-03-09"], "--effective", "years ahead"),
         (["--note", "n" * 2001], "--note", "at most 2000"),
+        # too large, not too small: it said "expected hours above 0"
+        (["--response", "critical=99999999"], "--response", "at most 10000, got 99,999,999"),
+        (["--resolution-days", "minor=5000"], "--resolution-days", "at most 1000, got 5000"),
     ],
 )
 def test_nonsense_policy_is_refused(desk: Cli, args: list[str], field: str, words: str) -> None:

@@ -288,14 +288,21 @@ def _add_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, Any]:
     ):
         for severity, hours in table.items():
             if not 0 < hours <= 10_000:
-                raise InvalidInput(f"{severity.value}: expected hours above 0", field=label)
+                raise InvalidInput(
+                    f"{severity.value}: expected hours above 0 and at most 10000, "
+                    f"got {hours:,.10g}",
+                    field=label,
+                )
     for label, days_table in (
         ("--response-days", change.response_days),
         ("--resolution-days", change.resolution_days),
     ):
         for severity, days in days_table.items():
             if not 0 < days <= 1000:
-                raise InvalidInput(f"{severity.value}: expected whole days above 0", field=label)
+                raise InvalidInput(
+                    f"{severity.value}: expected whole days above 0 and at most 1000, got {days}",
+                    field=label,
+                )
         both = set(days_table) & set(
             change.response_hours if label == "--response-days" else change.resolution_hours
         )
