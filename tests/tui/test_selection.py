@@ -175,6 +175,55 @@ async def test_a_background_refresh_keeps_the_cursor_and_the_target(
         assert assignee_of(desk["sams"]) == "sam"
 
 
+async def test_when_the_highlighted_case_leaves_the_next_key_does_not_act_on_its_neighbour(
+    desk, agent, supervisor, make_app
+) -> None:
+    """Another agent resolved the highlighted case: the cursor fell on the next row with
+    nothing said, and ``t`` took that unassigned case at once (meant for the one that left)."""
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await loaded(pilot, 6)
+        rows = queue(pilot).rows
+        at = next(i for i in range(len(rows) - 1) if rows[i + 1].assignee is None)
+        leaving, neighbour = rows[at].ref, rows[at + 1].ref
+        while highlighted(pilot) != leaving:
+            await pilot.press("j")
+        cases.resolve(supervisor, leaving, "Fixed by the supervisor")
+        await settle(pilot, lambda: len(queue(pilot).rows) == 5)
+        assert highlighted(pilot) == neighbour
+        said = f"{leaving} left this list (changed elsewhere); the highlight is now on {neighbour}."
+        await settle(pilot, lambda: said in notifications(pilot))
+        await pilot.press("t")
+        held = f"{leaving} left this list, and the highlight moved to {neighbour}: nothing done."
+        await settle(pilot, lambda: any(n.startswith(held) for n in notifications(pilot)))
+        assert assignee_of(neighbour) is None
+        await pilot.press("t")  # pressed again: meant for the case now highlighted
+        await settle(pilot, lambda: assignee_of(neighbour) == "kim")
+
+
+async def test_a_case_the_user_resolved_leaving_does_not_hold_the_next_key(
+    desk, agent, make_app
+) -> None:
+    """The user's own action took the case out: the next key acts at once."""
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await loaded(pilot, 6)
+        rows = queue(pilot).rows
+        at = next(i for i in range(len(rows) - 1) if rows[i + 1].assignee is None)
+        leaving, neighbour = rows[at].ref, rows[at + 1].ref
+        while highlighted(pilot) != leaving:
+            await pilot.press("j")
+        await pilot.press("R")
+        await settle(pilot, lambda: prompt_title(pilot) is not None)
+        pilot.app.screen.query_one(TextArea).text = "Fixed it"
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: Case.get(Case.ref == leaving).status == "resolved")
+        await settle(pilot, lambda: highlighted(pilot) == neighbour)
+        await pilot.press("t")
+        await settle(pilot, lambda: assignee_of(neighbour) == "kim")
+        assert not any("left this list" in n for n in notifications(pilot))
+
+
 async def test_narrow_terminal_enter_shows_the_case_and_actions_act_on_it(
     desk, agent, make_app
 ) -> None:

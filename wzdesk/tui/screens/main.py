@@ -134,6 +134,10 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         self._behind = False  # crossings while covered: the rows follow when back on top
         self._unsaid: list[tuple[QueueRow, str]] = []  # crossings logged, not yet toasted
         self._said_at = -math.inf  # when crossings were last toasted (console clock)
+        #: (the case that left, the case id the cursor fell on) after a re-read took the
+        #: highlighted case away: the next case action there is held once (see _target)
+        self._fell_on: tuple[str, int] | None = None
+        self._acted_on: int | None = None  # the case of the user's last action
 
     @property
     def wz(self) -> WzdeskApp:
@@ -589,7 +593,48 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
 
     @on(QueueTable.Highlighted)
     def row_highlighted(self, message: QueueTable.Highlighted) -> None:
+        if self._fell_on is not None and (
+            message.row is None or message.row.case_id != self._fell_on[1]
+        ):
+            self._fell_on = None  # the user moved on: the highlight is theirs again
         self._follow(message.row)
+
+    @on(QueueTable.Left)
+    def row_left(self, message: QueueTable.Left) -> None:
+        """The highlighted case left the list under the user (another agent resolved it, took
+        it out of "Mine", changed its severity…): said, and the case the cursor fell on is not
+        acted on by the next key without a second press. (A take meant for WZ-1137 took its
+        unassigned neighbour, with nothing on screen saying WZ-1137 had gone.)"""
+        if message.left.case_id == self._acted_on:
+            return  # the user's own action took it out: they know
+        ref = message.left.ref
+        if message.now_on is None:
+            self.notify(f"{ref} left this list (changed elsewhere).", timeout=6)
+            return
+        self._fell_on = (ref, message.now_on.case_id)
+        self.notify(
+            f"{ref} left this list (changed elsewhere); the highlight is now on "
+            f"{message.now_on.ref}.",
+            severity="warning",
+            timeout=8,
+        )
+
+    def _target(self) -> Target | None:
+        """The selected case, unless the highlight fell on it when another case left the list
+        and the user has not moved since: that key is held once, and said why."""
+        target = super()._target()
+        fell_on, self._fell_on = self._fell_on, None
+        if target is not None and fell_on is not None and target.case_id == fell_on[1]:
+            self.notify(
+                f"{fell_on[0]} left this list, and the highlight moved to {target.ref}: "
+                f"nothing done. Press the key again to act on {target.ref}.",
+                severity="warning",
+                timeout=8,
+            )
+            return None
+        if target is not None:
+            self._acted_on = target.case_id
+        return target
 
     def _follow(self, row: QueueRow | None) -> None:
         """The detail pane shows the highlighted case (debounced while the cursor moves)."""

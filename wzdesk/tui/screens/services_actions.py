@@ -91,7 +91,7 @@ class ServicesActions:
     async def _services_of_case(self) -> dict[str, Any] | None:
         """The services data of the selected case (read at key press, before any prompt)."""
         screen = self._screen
-        target = screen.selected_target()
+        target = screen._target()  # held once if the highlight just fell on it
         if target is None:
             return None
         try:
@@ -192,7 +192,7 @@ class ServicesActions:
     @work(group="prompts", exclusive=True)
     async def action_handoff(self) -> None:
         screen = self._screen
-        target = screen.selected_target()
+        target = screen._target()  # held once if the highlight just fell on it
         if target is None:
             return
         classification: str | None = None

@@ -228,6 +228,19 @@ class QueueTable(OwnStyleOnce, ScrollView, can_focus=True):
             return self.table
 
     @dataclass
+    class Left(Message):
+        """A re-read the user did not ask for took the highlighted case out of the rows: the
+        cursor now stands on ``now_on``, a case the user never chose."""
+
+        table: QueueTable
+        left: QueueRow
+        now_on: QueueRow | None
+
+        @property
+        def control(self) -> QueueTable:
+            return self.table
+
+    @dataclass
     class Selected(Message):
         """Enter (or a double click) on a case."""
 
@@ -314,6 +327,8 @@ class QueueTable(OwnStyleOnce, ScrollView, can_focus=True):
         )
         if moved and (follow or not kept):
             self.post_message(self.Highlighted(self, current))
+        if moved and not follow and not kept and selected is not None:
+            self.post_message(self.Left(self, selected, current))
 
     def tick(self, now: float) -> None:
         """A new second: recompute the visible rows' countdowns; repaint the lines that changed.
