@@ -444,6 +444,8 @@ def test_case_lifecycle(desk: Cli) -> None:
     assert case["response_due"] == "2026-03-10T10:00:00-04:00"
     case = step("set", ref, "--status", "waiting_client", now="2026-03-09T12:00:00-04:00")
     assert case["paused"] is True
+    # The client is told what we need, and the command says where it went (it said nothing).
+    assert (case["delivery"]["kind"], case["delivery"]["to"]) == ("waiting", ["ana@acme.example"])
     case = step("set", ref, "--status", "open", now="2026-03-10T09:00:00-04:00")
     assert case["paused"] is False
     # Major, 30h from Mon 10:00 is Thu 10:00; paused Mon 12-18 + Tue 08-09 = 7h -> Thu 17:00.
@@ -460,6 +462,7 @@ def test_case_lifecycle(desk: Cli) -> None:
     step("resolve", ref, "--note", "Fixed for real", now="2026-03-10T14:00:00-04:00")
     case = step("close", ref, now="2026-03-11T09:00:00-04:00")
     assert (case["status"], case["closed_at"]) == ("closed", "2026-03-11T09:00:00-04:00")
+    assert (case["delivery"]["kind"], case["delivery"]["queued"]) == ("closed", True)
     kinds = [e["kind"] for e in desk.ok("case", "show", ref, "--json").json["events"]]
     assert kinds == [
         "created", "severity", "assign", "status", "status", "escalate",

@@ -348,7 +348,7 @@ def test_a_repeated_name_takes_the_next_unused_surname() -> None:
 def test_use_cases_work_on_demo_cases(demo: DemoSummary, clock: FixedClock) -> None:
     kim = ServiceContext("kim", clock=clock)
     waiting = Case.get(Case.status == Status.WAITING_CLIENT.value)
-    resumed = cases.set_status(kim, waiting.ref, "open")  # the open waiting pause ends
+    resumed = cases.set_status(kim, waiting.ref, "open").case  # the open waiting pause ends
     assert resumed.paused_since is None
     fresh = Case.get(Case.status == Status.NEW.value)
     cases.reply(kim, fresh.ref, "We are on it.")

@@ -18,7 +18,7 @@ from tests.tui.helpers import (
     settle,
 )
 from wzdesk.core.rules import Status
-from wzdesk.store.models import Case, CaseEvent
+from wzdesk.store.models import Case, CaseEvent, OutboundMail
 from wzdesk.tui.screens.main import MainScreen
 from wzdesk.tui.screens.prompts import ConfirmPrompt
 
@@ -145,6 +145,11 @@ async def test_waiting_on_client_pauses_the_clock(seeded, agent, make_app) -> No
         )
         assert "⏸" in row_line(pilot, target).split("waiting")[-1]
         assert "the resolution clock pauses" in detail_text(pilot)
+        # The client was emailed what we need, and the screen says so (it said "Status
+        # changed" alone, whether or not anyone could be emailed).
+        (queued,) = OutboundMail.select().where(OutboundMail.kind == "waiting")
+        said = f"{target}: Status changed; email queued to {queued.recipients}"
+        await settle(pilot, lambda: said in notifications(pilot))
 
 
 async def test_resolve_removes_from_queue(seeded, agent, make_app) -> None:
@@ -395,6 +400,9 @@ async def test_reopen_then_close_after_confirming(desk, agent, make_app) -> None
         await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
         await pilot.press("y")
         await settle(pilot, lambda: Case.get(Case.ref == ref).status == "closed")
+        await settle(
+            pilot, lambda: any("Closed; email queued to" in n for n in notifications(pilot))
+        )
 
 
 async def test_log_call_uses_the_running_timer(seeded, agent, make_app, clock) -> None:

@@ -150,3 +150,45 @@ async def test_bulk_offers_only_what_an_open_case_can_take(desk, agent, make_app
         await pilot.press("1")  # take them
         await settle(pilot, lambda: any("2 done" in n for n in notifications(pilot)))
         assert not any("refused" in n for n in notifications(pilot))
+
+
+async def test_bulk_take_asks_before_taking_someone_elses_cases(desk, agent, make_app) -> None:
+    """A single ``t`` asks before taking a colleague's case; a bulk take took them silently."""
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        rows = queue(pilot).rows
+        at = next(i for i, row in enumerate(rows) if row.ref == desk["sams"])
+        while queue(pilot).current_row is not rows[at]:
+            await pilot.press("j")
+        await pilot.press("space")  # sam's, and the next (unassigned or not)
+        await pilot.press("space")
+        await settle(pilot, lambda: "2 marked" in screen_text(pilot))
+        await pilot.press("b", "1")  # take them
+        await settle(pilot, lambda: "Take the 2 marked cases?" in prompt_title(pilot))
+        assert f"{desk['sams']} (sam)" in screen_text(pilot)
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        assert Case.get(Case.ref == desk["sams"]).assignee.login == "sam"
+        await pilot.press("b", "1")
+        await settle(pilot, lambda: "Take the 2 marked cases?" in prompt_title(pilot))
+        await pilot.press("y")
+        await settle(pilot, lambda: Case.get(Case.ref == desk["sams"]).assignee.login == "kim")
+
+
+async def test_bulk_waiting_says_which_clients_were_emailed(desk, agent, make_app) -> None:
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        open_rows = [r for r in queue(pilot).rows if r.status != "waiting_client"]
+        while queue(pilot).current_row is not open_rows[0]:
+            await pilot.press("j")
+        await pilot.press("space")
+        while queue(pilot).current_row is not open_rows[1]:
+            await pilot.press("j")
+        await pilot.press("space")
+        await pilot.press("b", "3")  # status…
+        await settle(pilot, lambda: "Status of the 2 marked" in prompt_title(pilot))
+        await pilot.press("2")  # waiting on client
+        said = "Status changed: 2 done; 2 clients emailed"
+        await settle(pilot, lambda: any(n.startswith(said) for n in notifications(pilot)))

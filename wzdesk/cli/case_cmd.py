@@ -419,17 +419,19 @@ def run_set(args: argparse.Namespace, runtime: Runtime) -> int:
     ref = args.ref
     # Each change is its own audited use case, all inside one transaction: if the last is
     # refused, the earlier ones are rolled back too (nothing half-written).
+    delivery = None  # the waiting-on-you notice, when the status moves to waiting
     with write_transaction():
         if args.severity is not None:
             case = cases.change_severity(ctx, ref, args.severity.value, version, book)
             version = case.version if version is not None else None
         if args.status is not None:
-            case = cases.set_status(ctx, ref, args.status, version, book, need=args.need)
+            moved = cases.set_status(ctx, ref, args.status, version, book, need=args.need)
+            case, delivery = moved.case, moved.delivery
             version = case.version if version is not None else None
         if args.assignee is not None:
             login = None if args.assignee in ("-", "") else args.assignee
             case = cases.assign(ctx, ref, login, version)
-    _print_written(runtime, case, args.json)
+    _print_written(runtime, case, args.json, delivery=delivery)
     return 0
 
 
@@ -467,6 +469,6 @@ def run_reopen(args: argparse.Namespace, runtime: Runtime) -> int:
 def run_close(args: argparse.Namespace, runtime: Runtime) -> int:
     from wzdesk.services.cases import close
 
-    case = close(runtime.context(), args.ref, args.expect_version)
-    _print_written(runtime, case, args.json)
+    closed = close(runtime.context(), args.ref, args.expect_version)
+    _print_written(runtime, closed.case, args.json, delivery=closed.delivery)
     return 0

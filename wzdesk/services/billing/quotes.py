@@ -277,7 +277,7 @@ def move_quote(
             if verb == "approve" and prepaid:
                 _check_prepaid_cover(quote, case)
             if case.status == Status.WAITING_CLIENT:
-                case = set_status(ctx, str(case.ref), Status.OPEN.value, book=book)
+                case = set_status(ctx, str(case.ref), Status.OPEN.value, book=book).case
         changes: dict[str, Any] = {"status": target.value, _STAMPS[verb]: now}
         if verb == "approve":
             changes["prepaid"] = prepaid
@@ -316,7 +316,7 @@ def _send(
         raise InvalidInput(f"{view['label']} has no scope yet", field="--scope")
     recipient = quote_recipient(case)
     if case.status != Status.WAITING_CLIENT:
-        case = set_status(ctx, str(case.ref), Status.WAITING_CLIENT.value, book=book)
+        case = set_status(ctx, str(case.ref), Status.WAITING_CLIENT.value, book=book).case
     save_case(ctx, case, {} if case.first_response_at else {"first_response_at": now})
     sent = dict(view, status=QuoteStatus.SENT.value)
     event = add_event(

@@ -152,8 +152,8 @@ def reopen(
     return case
 
 
-def close(ctx: ServiceContext, ref: str, expected_version: int | None = None) -> Case:
-    """Close a resolved case. Closed is final."""
+def close(ctx: ServiceContext, ref: str, expected_version: int | None = None) -> Replied:
+    """Close a resolved case. Closed is final; the client is told (``delivery``)."""
     ctx.require(Action.CLOSE)
     with write_transaction():
         case = get_case(ref)
@@ -162,8 +162,8 @@ def close(ctx: ServiceContext, ref: str, expected_version: int | None = None) ->
             raise InvalidInput(
                 f"{case.ref} is {case.status}; only a resolved case can be closed", field="status"
             )
-        close_case(ctx, case)
-    return case
+        delivery = close_case(ctx, case)
+    return Replied(case, delivery)
 
 
 def close_case(ctx: ServiceContext, case: Case, note: str = "") -> Delivery:

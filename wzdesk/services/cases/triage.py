@@ -10,6 +10,7 @@ from wzdesk.core.rules import DEDICATED_STATUS_COMMANDS, SETTABLE_STATUS_MOVES, 
 from wzdesk.core.sla import Severity
 from wzdesk.services.cases.handoff import is_professional_services, open_draft_quote
 from wzdesk.services.cases.records import (
+    Replied,
     add_event,
     check_version,
     clean_line,
@@ -63,10 +64,12 @@ def set_status(
     expected_version: int | None = None,
     book: PolicyBook | None = None,
     need: str = "",
-) -> Case:
+) -> Replied:
     """Open / waiting on client moves; waiting pauses the resolution clock, open resumes it.
 
-    Waiting on the client emails them what we need (``need``, else the last public reply).
+    Waiting on the client emails them what we need (``need``, else the last public reply):
+    ``delivery`` says whether it was queued, and to whom (the console said "Status changed"
+    whether the client was emailed or could not be).
     """
     ctx.require(Action.CHANGE_STATUS)
     target = parse_choice(Status, status, "--status")
@@ -79,7 +82,7 @@ def set_status(
         check_version(case, expected_version)
         current = Status(case.status)
         if target == current:
-            return case
+            return Replied(case)
         if target in DEDICATED_STATUS_COMMANDS and target not in SETTABLE_STATUS_MOVES[current]:
             command = DEDICATED_STATUS_COMMANDS[target]
             raise InvalidInput(
@@ -105,6 +108,7 @@ def set_status(
             data={"from": current.value, "to": target.value},
         )
         after: dict[str, Any] = {"status": target.value}
+        delivery = None
         if target == Status.WAITING_CLIENT:
             composer = Composer.load(book)
             delivery = queue_case_mail(
@@ -117,7 +121,7 @@ def set_status(
             )
             after["email"] = delivery.text
         ctx.audit("case.status", "case", case.ref, {"status": current.value}, after)
-    return case
+    return Replied(case, delivery)
 
 
 def what_we_need(case: Case) -> str:

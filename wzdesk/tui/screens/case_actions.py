@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -46,7 +46,7 @@ STATUS_CHOICES = [
     Choice(
         Status.WAITING_CLIENT.value,
         "Waiting on client",
-        "The resolution clock pauses until the client answers",
+        "The resolution clock pauses until the client answers; they are emailed what we need",
     ),
 ]
 
@@ -186,6 +186,10 @@ class BulkFinished(Message):
     label: str
     done: list[str]
     refused: list[tuple[str, str]]
+    #: the cases whose client was emailed (a waiting-on-you notice), and those whose client
+    #: could not be (no email on file: call them)
+    emailed: list[str] = field(default_factory=list)
+    not_emailed: list[str] = field(default_factory=list)
 
 
 class CaseActions:
@@ -618,6 +622,20 @@ class CaseActions:
         me = self.desk_app.context.actor
         work_items: tuple[str, Callable[..., Any], tuple[Any, ...]]
         if what == "take":
+            theirs = [t for t in targets if t.assignee not in (None, me)]
+            if theirs:
+                named = ", ".join(f"{t.ref} ({t.assignee})" for t in theirs[:4])
+                more = f" and {len(theirs) - 4} more" if len(theirs) > 4 else ""
+                sure = await self.app.push_screen_wait(
+                    ConfirmPrompt(
+                        f"Take the {count} marked cases?",
+                        f"{len(theirs)} of them are someone else's: {named}{more}. "
+                        "They become yours.",
+                        "Take them",
+                    )
+                )
+                if not sure:
+                    return
             work_items = ("Assigned to you", case_service.assign, (me,))
         elif what == "assign":
             login = await self.app.push_screen_wait(
@@ -652,14 +670,21 @@ class CaseActions:
             ctx = self.desk_app.context
             done: list[str] = []
             refused: list[tuple[str, str]] = []
+            emailed: list[str] = []
+            not_emailed: list[str] = []
             for target in targets:
                 try:
-                    in_thread(function, ctx, target.ref, *args, expected_version=target.version)
+                    result = in_thread(
+                        function, ctx, target.ref, *args, expected_version=target.version
+                    )
                 except UserError as error:
                     refused.append((target.ref, said(error)))
-                else:
-                    done.append(target.ref)
-            self.post_message(BulkFinished(label, done, refused))
+                    continue
+                done.append(target.ref)
+                delivery = getattr(result, "delivery", None)
+                if delivery is not None:
+                    (emailed if delivery.queued else not_emailed).append(target.ref)
+            self.post_message(BulkFinished(label, done, refused, emailed, not_emailed))
 
         self.run_worker(run, thread=True, group="actions", exit_on_error=False)
 
@@ -725,9 +750,16 @@ def finished_notice(message: ActionFinished) -> tuple[str, str | None, SeverityL
 def bulk_notice(message: BulkFinished) -> tuple[str, SeverityLevel]:
     """The summary after a bulk action: how many were done, and each refusal with its reason."""
     lines = [f"{message.label}: {len(message.done)} done"]
+    if message.emailed:
+        lines[0] += f"; {len(message.emailed)} clients emailed"
+    if message.not_emailed:
+        shown = ", ".join(message.not_emailed[:6])
+        more = f" and {len(message.not_emailed) - 6} more" if len(message.not_emailed) > 6 else ""
+        lines.append(f"Not emailed (no email on file; call them): {shown}{more}")
     if message.refused:
         lines[0] += f", {len(message.refused)} refused"
         lines += [f"{ref}: {why}" for ref, why in message.refused[:6]]
         if len(message.refused) > 6:
             lines.append(f"…and {len(message.refused) - 6} more refused")
-    return "\n".join(lines), "warning" if message.refused else "information"
+    warn = message.refused or message.not_emailed
+    return "\n".join(lines), "warning" if warn else "information"

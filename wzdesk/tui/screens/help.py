@@ -102,7 +102,11 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             _case("note", "Internal note (the client does not see it)"),
             _case("take", "Take: assign to me (asks first if someone else has it)"),
             _case("assign", "Assign to someone (or unassign)"),
-            _case("status", "Status: open / waiting on client (pauses the resolution clock)"),
+            _case(
+                "status",
+                "Status: open / waiting on client (pauses the resolution clock; emails the "
+                "client what we need, and says to whom)",
+            ),
             _case("severity", "Severity, with the policy's descriptions (targets recomputed)"),
             _case("escalate", "Escalate: to whom and why"),
             _case("resolve", "Resolve (unexpected cases ask for a classification)"),
