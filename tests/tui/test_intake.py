@@ -183,7 +183,7 @@ async def test_the_new_case_form_says_when_a_client_has_no_admin_to_open_it_for(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await new_case_form(pilot)
         await pick_caller(pilot, screen, "zoe@zed")
-        assert "ZED has no client admin on record: add one (Ctrl+N) first." in info(screen)
+        assert "ZED has no client admin on record: Ctrl+N adds one first." in info(screen)
         assert not screen.query_one("#behalf", OptionList).display  # nothing to offer
         screen.query_one("#summary", Input).value = "Export question"
         count = Case.select().count()
@@ -240,3 +240,48 @@ async def test_tab_and_shift_tab_move_between_fields(seeded, agent, make_app) ->
         assert screen.focused is not search
         await pilot.press("shift+tab")
         assert screen.focused is search
+
+
+async def test_phone_staff_are_not_offered_a_new_contact_and_are_told_whom_to_ask(
+    seeded, phone_staff, make_app
+) -> None:
+    """Ctrl+N was offered, and refused only at the form's save, out of sight at 80x24."""
+    from tests.tui.helpers import key_bar_text
+    from wzdesk.tui.screens.contact_form import NewContactForm
+
+    app = make_app(phone_staff)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await intake(pilot)
+        await pilot.press(*"zzz")
+        await settle(pilot, lambda: "No contact matches" in info(screen))
+        assert "ask an agent or a supervisor to add them as a contact" in info(screen)
+        assert "New contact" not in key_bar_text(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, NewContactForm)
+
+
+async def test_the_new_contact_form_shows_its_error_and_asks_before_esc_drops_typing(
+    seeded, agent, make_app
+) -> None:
+    """At 80x24 the error sat below the fields, off the screen; Esc threw typed fields away."""
+    from wzdesk.tui.screens.contact_form import NewContactForm
+
+    app = make_app(agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await new_case_form(pilot)
+        assert isinstance(screen, IntakeScreen)
+        await pilot.press("ctrl+n")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, NewContactForm))
+        await pilot.press("escape")  # nothing typed: leaves at once
+        await settle(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
+        await pilot.press("ctrl+n")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, NewContactForm))
+        await pilot.press(*"ACME", "tab", *"Lee Wong")
+        await pilot.press("ctrl+s")  # no phone, no email
+        await settle(pilot, lambda: "A phone number or an email is needed" in screen_text(pilot))
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+        await pilot.press("escape")  # keep it
+        await settle(pilot, lambda: isinstance(pilot.app.screen, NewContactForm))
+        assert pilot.app.screen.query_one("#new-name", Input).value == "Lee Wong"

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from wzdesk.core.errors import UserError
+from wzdesk.tui.screens.prompts import ConfirmPrompt
 from wzdesk.tui.workers import desk, in_thread
 
 
@@ -55,14 +56,27 @@ class NewContactForm(ModalScreen[NewContact | None]):
         with Vertical(classes="prompt-box"):
             yield Label("New contact (the caller)", classes="prompt-title")
             yield Static("Ctrl+S add · Esc cancel", classes="prompt-hint")
+            # Under the title, not below the fields: at 80x24 the form is taller than the
+            # screen, and an error at its foot was never seen (Ctrl+S seemed to do nothing).
+            yield Static(self.error, id="new-error", classes="field-error", markup=False)
             yield Input(self.client, placeholder="Client code, e.g. ACME", id="new-client")
             yield Input(name, placeholder="Name", id="new-name")
             yield Input(self.typed if looks_like_phone else "", placeholder="Phone", id="new-phone")
             yield Input(self.typed if looks_like_email else "", placeholder="Email", id="new-email")
             yield Checkbox("Client admin (may open cases)", id="new-admin")
-            yield Static(self.error, id="new-error", classes="field-error", markup=False)
+
+    def _entered(self) -> tuple[str, ...]:
+        return (
+            *(
+                self.query_one(f"#new-{name}", Input).value
+                for name in ("client", "name", "phone", "email")
+            ),
+            str(self.query_one("#new-admin", Checkbox).value),
+        )
 
     def on_mount(self) -> None:
+        self._as_opened: tuple[str, ...] | None = None
+        self.call_after_refresh(self._note_as_opened)
         if self.previous is not None:
             for name in ("client", "name", "phone", "email"):
                 self.query_one(f"#new-{name}", Input).value = getattr(self.previous, name)
@@ -89,8 +103,26 @@ class NewContactForm(ModalScreen[NewContact | None]):
         admin = self.query_one("#new-admin", Checkbox).value
         self.dismiss(NewContact(is_admin=admin, **values))
 
+    def _note_as_opened(self) -> None:
+        self._as_opened = self._entered()
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Esc: closes at once if nothing was typed since the form opened (what it filled in
+        itself is no one's work), else asks first, as the call form does."""
+        if self._as_opened is None or self._entered() == self._as_opened:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmPrompt(
+                "Throw away the new contact?", "Nothing of this form is saved yet.", "Discard"
+            ),
+            answered,
+        )
 
 
 #: The service's field names, as the edit form labels them.

@@ -29,7 +29,14 @@ from textual.worker import get_current_worker
 
 from wzdesk.core.calendar import DEFAULT_ZONE
 from wzdesk.core.errors import InvalidInput, UserError
-from wzdesk.core.rules import CATEGORY_LABELS, Category, Channel, missing_recommended_fields
+from wzdesk.core.rules import (
+    CATEGORY_LABELS,
+    Action,
+    Category,
+    Channel,
+    may,
+    missing_recommended_fields,
+)
 from wzdesk.core.sla import SEVERITY_DESCRIPTIONS, Severity
 from wzdesk.services.calls import log_call_without_case
 from wzdesk.services.cases import NewCase, open_case
@@ -174,7 +181,22 @@ class IntakeScreen(Screen[str | None]):
     def _lookup_by(self) -> str:
         return "number or name" if self.is_call else "email, name or number"
 
+    @property
+    def may_add_contacts(self) -> bool:
+        """Phone staff may not (``Action.MANAGE_CLIENTS``): Ctrl+N is not offered them, and
+        the form's hints say whom to ask instead (the key was offered, and refused only at
+        its save, out of sight at 80x24)."""
+        return may(self.wz.role, Action.MANAGE_CLIENTS)
+
+    def _adding_hint(self, what: str) -> str:
+        """``Ctrl+N adds them as a contact``, or whom to ask when the role may not."""
+        if self.may_add_contacts:
+            return f"Ctrl+N adds {what}"
+        return f"ask an agent or a supervisor to add {what}"
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "add_contact":
+            return self.may_add_contacts
         if action == "edit_caller":
             return self.is_call
         if action == "edit_caller_as_contact":
@@ -333,7 +355,7 @@ class IntakeScreen(Screen[str | None]):
         if message.query.strip() and not message.callers:
             info.update(
                 f"[yellow]No contact matches.[/] Check the {self._lookup_by}; if the "
-                f"{self.who} is new, Ctrl+N adds them as a contact."
+                f"{self.who} is new, {self._adding_hint('them as a contact')}."
             )
         else:
             info.update(self._caller_text())  # a stale "no match" never stays
@@ -457,7 +479,8 @@ class IntakeScreen(Screen[str | None]):
             )
         if not caller.admins:  # nobody to open it for, and no call to log
             return warning + (
-                f"{caller.client_code} has no client admin on record: add one (Ctrl+N) first."
+                f"{caller.client_code} has no client admin on record: "
+                f"{self._adding_hint('one')} first."
             )
         return warning + f"Open it for an admin of {caller.client_code} (below)."
 
@@ -639,7 +662,7 @@ class IntakeScreen(Screen[str | None]):
             else:
                 message = (
                     f"{caller.client_code} has no client admin on record: only client admins may "
-                    "open cases (Ctrl+N adds a contact)."
+                    f"open cases ({self._adding_hint('a contact')})."
                 )
             self._show_error("--contact", message)
             self.set_focus(self.query_one("#behalf" if caller.admins else "#caller-search"))
