@@ -224,6 +224,25 @@ async def test_a_case_the_user_resolved_leaving_does_not_hold_the_next_key(
         assert not any("left this list" in n for n in notifications(pilot))
 
 
+async def test_slash_on_a_full_screen_case_brings_back_the_queue_to_filter(
+    desk, agent, make_app
+) -> None:
+    """At 80x24, ``/`` on a case shown full screen focused the filter box behind it: what was
+    typed filtered a queue nobody could see."""
+    app = make_app(agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        await pilot.press("enter")
+        main = pilot.app.screen
+        await settle(pilot, lambda: main.is_full_screen)
+        await pilot.press("slash")
+        await settle(pilot, lambda: not main.is_full_screen)
+        box = main.query_one("#filter-text", Input)
+        assert pilot.app.focused is box and box.region.height > 0
+        await pilot.press(*"Report")
+        await settle(pilot, lambda: box.value == "Report")
+
+
 async def test_narrow_terminal_enter_shows_the_case_and_actions_act_on_it(
     desk, agent, make_app
 ) -> None:

@@ -474,6 +474,11 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         self._show_rows()
 
     def action_focus_filter(self) -> None:
+        """/: the filter box, in sight. From a case shown full screen the queue comes back
+        first: the box was focused behind the case, and what was typed filtered a queue
+        nobody could see."""
+        if self.is_full_screen:
+            self._leave_full_screen()
         self.set_focus(self.query_one("#filter-text", Input))
 
     @on(FilterBar.TextChanged)
