@@ -146,6 +146,36 @@ async def test_reply_to_a_contact_without_email_says_not_sent_before_and_after(
         )  # the acknowledgment and the reply
 
 
+async def test_resolving_says_first_whether_the_note_reaches_the_client(
+    seeded, agent, supervisor, make_app
+) -> None:
+    """The resolve editor said "shown to the client" whether or not the client could be
+    emailed; the reply editor said which, before sending."""
+    from tests.tui.helpers import screen_text
+    from wzdesk.tui.screens.prompts import TextPrompt
+
+    add_contact(supervisor, "ACME", "Zoe Quinn", None, "416 555 0199", admin_rank="backup")
+    zoes = open_case(supervisor, new_case(contact="416 555 0199", severity="critical"))
+    app = make_app(agent)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: app.screen.query_one(CaseDetail).case is not None)
+        await pilot.press("R")  # the first case: Ana's, who has an email
+        await settle(pilot, lambda: isinstance(app.screen, TextPrompt))
+        assert "The client sees the resolution note: it is emailed to ana@acme.example." in (
+            screen_text(pilot)
+        )
+        await pilot.press("escape")
+        app.show_case(zoes.ref)
+        await settle(
+            pilot, lambda: (app.screen.query_one(CaseDetail).case or {}).get("ref") == zoes.ref
+        )
+        await pilot.press("R")
+        await settle(pilot, lambda: isinstance(app.screen, TextPrompt))
+        assert "Stored on the case but not sent: no email on file for Zoe Quinn" in (
+            screen_text(pilot)
+        )
+
+
 async def test_reply_that_is_queued_says_to_whom(seeded, agent, make_app) -> None:
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:

@@ -30,7 +30,7 @@ from wzdesk.services.queue import QueueRow
 from wzdesk.tui.outcomes import outcome_message, said
 from wzdesk.tui.screens.prompts import CallPrompt, Choice, ChoicePrompt, ConfirmPrompt, TextPrompt
 from wzdesk.tui.screens.quarantine import LinePrompt
-from wzdesk.tui.screens.reply import ReplyEditor
+from wzdesk.tui.screens.reply import ReplyEditor, delivery_hint
 from wzdesk.tui.workers import desk, in_thread
 
 if TYPE_CHECKING:
@@ -472,12 +472,19 @@ class CaseActions:
             )
             if not classification:
                 return
+        now = self.desk_app.clock.now()
+        try:  # the editor says first whether the client can be emailed, as the reply's does
+            case = await asyncio.to_thread(in_thread, show_case, target.ref, now)
+        except UserError as error:
+            self.notify(said(error), severity="error")
+            return
+        reach = delivery_hint(case, "the resolution note")
         note = await self._write(
             target,
             "resolve",
             lambda kept: TextPrompt(
                 f"Resolve {target.ref} · {target.summary}",
-                "The resolution note is shown to the client.",
+                reach,
                 "Resolve",
                 text=kept,
                 kept=bool(kept),

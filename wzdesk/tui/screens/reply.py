@@ -15,10 +15,11 @@ from wzdesk.tui.screens.macros import MacroCommands, MacroFilled, MacroPicker, f
 from wzdesk.tui.screens.prompts import TextPrompt
 
 
-def delivery_hint(case: dict[str, Any]) -> str:
-    """Whether a public reply on ``case`` (a ``show_case`` dict) will reach the client."""
+def delivery_hint(case: dict[str, Any], what: str = "this") -> str:
+    """Whether a public message on ``case`` (a ``show_case`` dict) will reach the client:
+    a reply (``this``), a resolution note."""
     if case.get("contact_email"):
-        return f"The client sees this: it is emailed to {case['contact_email']}."
+        return f"The client sees {what}: it is emailed to {case['contact_email']}."
     name = case.get("contact_name") or "the contact"
     phone = case.get("contact_phone")
     reason = f"no email on file for {name}; " + (f"call {phone}" if phone else "no phone either")
