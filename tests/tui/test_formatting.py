@@ -78,3 +78,26 @@ def test_the_readme_gives_the_help_screens_timer_legend() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     for cell, means in LEGEND:
         assert f"| `{cell}` | {means} |" in readme
+
+
+@given(
+    st.floats(min_value=-4e6, max_value=4e6, allow_nan=False),
+    st.sampled_from(RUNNING),
+)
+def test_the_case_objects_whole_seconds_show_the_minute_the_screen_shows(
+    remaining: float, state: TimerState
+) -> None:
+    """``*_remaining_seconds`` in ``case show --json`` against the console's cell: rounded,
+    14,639.9 s read 14,640 (4h04m) where the screen showed 4h03m (a case received at a
+    fraction of a second)."""
+    from datetime import UTC, datetime
+
+    from wzdesk.core.sla import TimerStatus
+    from wzdesk.services.case_fields import _remaining
+
+    if state is TimerState.BREACHED:
+        remaining = -abs(remaining)
+    due = datetime(2026, 3, 9, 14, tzinfo=UTC)
+    whole = _remaining(TimerStatus(3600, due, state, 0.0, remaining))
+    assert whole is not None
+    assert short_countdown(whole, state) == short_countdown(remaining, state)

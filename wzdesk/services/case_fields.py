@@ -130,9 +130,11 @@ def timers(case: CaseRecord, book: PolicyBook, now: datetime) -> CaseTimers:
 
 
 def _remaining(timer: TimerStatus) -> int | None:
+    """Whole seconds toward zero, as the tables and the console cut minutes (4h03m59.9s is
+    4h03m): rounded, 14,639.9 s read 14,640 (4h04m) beside a screen showing 4h03m."""
     if timer.remaining_seconds is None:
         return None
-    return int(round(timer.remaining_seconds))
+    return int(timer.remaining_seconds)
 
 
 def instants_and_states(case: CaseRecord, reading: CaseTimers, zone: Any) -> dict[str, Any]:

@@ -304,7 +304,7 @@ class CaseDetail(VerticalScroll, can_focus=True):
             remaining = reading.remaining
             case[f"{reading.name}_state"] = reading.state.value
             case[f"{reading.name}_remaining_seconds"] = (
-                None if remaining is None else int(round(remaining))
+                None if remaining is None else int(remaining)  # as case_fields: toward zero
             )
             target = case[f"{reading.name}_target_seconds"]
             if remaining is not None:
