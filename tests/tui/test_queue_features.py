@@ -192,3 +192,29 @@ async def test_bulk_waiting_says_which_clients_were_emailed(desk, agent, make_ap
         await pilot.press("2")  # waiting on client
         said = "Status changed: 2 done; 2 clients emailed"
         await settle(pilot, lambda: any(n.startswith(said) for n in notifications(pilot)))
+
+
+async def test_a_filter_hides_marks_without_dropping_them(desk, agent, make_app) -> None:
+    """Marking a critical and a moderate case, then ``6`` (critical only): the moderate one's
+    mark was dropped for good, with nothing said."""
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        rows = queue(pilot).rows
+        critical = next(r for r in rows if r.severity.value == "critical")
+        other = next(r for r in rows if r.severity.value != "critical")
+        for row in (critical, other):
+            while queue(pilot).current_row is not row:
+                await pilot.press("j" if rows.index(row) > queue(pilot).cursor else "k")
+            await pilot.press("space")
+        await settle(pilot, lambda: "2 marked (b: bulk)" in screen_text(pilot))
+        await pilot.press("6")  # critical only
+        said = "1 marked (b: bulk) · 1 more marked, hidden by the filter"
+        await settle(pilot, lambda: said in screen_text(pilot))
+        await pilot.press("b")
+        await settle(pilot, lambda: "1 marked cases" in prompt_title(pilot))
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.press("0")
+        await settle(pilot, lambda: "2 marked (b: bulk)" in screen_text(pilot))
+        assert {r.ref for r in queue(pilot).marked_rows()} == {critical.ref, other.ref}

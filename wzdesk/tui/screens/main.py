@@ -274,7 +274,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         if action in SERVICES_ACTIONS:
             return self.check_services_action(action)
         if action == "bulk":
-            return bool(self.query_one("#queue", QueueTable).marked) or None
+            return bool(self.query_one("#queue", QueueTable).marks_shown()[0]) or None
         return True
 
     def explain_refused_key(self, event: events.Key) -> bool:
@@ -432,8 +432,12 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
             )
         if self.searching is not None:
             shown += f" · looking for '{self.searching.strip()}'…"
-        if table.marked:
-            shown += f" · {len(table.marked)} marked (b: bulk)"
+        table.marked &= snapshot.rows.keys()  # a case that left the queue is no longer marked
+        listed, hidden = table.marks_shown()
+        if listed:
+            shown += f" · {listed} marked (b: bulk)"
+        if hidden:  # kept for when the filter lets them back; no bulk action reaches them
+            shown += f" · {hidden} more marked, hidden by the filter"
         status.update(shown + f" · {self.wz.database_label}", layout=False)  # one line, always
         title = f"Queue · {len(rows):,}"
         if table.border_title != title:  # setting it, even to the same text, repaints the table
@@ -783,6 +787,6 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         self.notify(text, title="Bulk action", severity=severity, timeout=10)
         table = self.query_one("#queue", QueueTable)
         done = set(message.done)
-        table.marked = {r.case_id for r in table.marked_rows() if r.ref not in done}
+        table.marked -= {r.case_id for r in table.marked_rows() if r.ref in done}
         table.repaint_changed()
         self.wz.load_queue()

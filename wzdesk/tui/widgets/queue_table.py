@@ -307,7 +307,8 @@ class QueueTable(OwnStyleOnce, ScrollView, can_focus=True):
             self._index = {row.case_id: i for i, row in enumerate(rows)}
             longest = max((len(row.ref) for row in rows), default=0)
             self.ref_width = max(longest, self.ref_floor)
-        self.marked &= self._index.keys()
+        # Marks on rows this list hides (a filter) are kept, not dropped: they come back with
+        # the rows (the screen drops those of cases that left the queue).
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         kept = selected is not None and selected.case_id in self._index
         if kept:
@@ -416,8 +417,16 @@ class QueueTable(OwnStyleOnce, ScrollView, can_focus=True):
         return True
 
     def marked_rows(self) -> list[QueueRow]:
-        """The marked rows, in queue order."""
-        return [row for row in self.rows if row.case_id in self.marked]
+        """The marked rows this list shows, in queue order (a bulk action's cases)."""
+        return [
+            self.rows[self._index[i]]
+            for i in sorted(self.marked & self._index.keys(), key=self._index.__getitem__)
+        ]
+
+    def marks_shown(self) -> tuple[int, int]:
+        """(marked rows listed, marked rows the list hides)."""
+        shown = len(self.marked & self._index.keys())
+        return shown, len(self.marked) - shown
 
     def clear_marks(self) -> None:
         if self.marked:
