@@ -235,6 +235,38 @@ async def test_send_a_quote_by_key(seeded: list[str], agent: ServiceContext, mak
         await settle(pilot, lambda: "Q-1 sent" in section_text(pilot))
 
 
+async def test_p_and_t_are_offered_where_a_quote_can_move_on_or_take_time(
+    seeded: list[str], agent: ServiceContext, make_app: Any
+) -> None:
+    """The key bar offered "P Quote status" and "T Log time" on every case; pressed on one
+    with no quote they were refused. Offered where they apply; pressed elsewhere, they say
+    why."""
+    from tests.tui.helpers import key_bar_text, notifications
+
+    app = make_app(agent)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await case_shown(pilot, seeded[0])
+        await settle(pilot, lambda: "Q Quote" in key_bar_text(pilot))
+        assert "P Quote status" not in key_bar_text(pilot)
+        assert "T Log time" not in key_bar_text(pilot)
+        await pilot.press("P")
+        said = f"{seeded[0]} has no quote to move on (Q writes one)"
+        await settle(pilot, lambda: said in notifications(pilot))
+        quote = quotes.new_quote(
+            agent, seeded[0], "c", "Training", [parse_line_spec("specialist:4:h")]
+        )
+        pilot.app.screen.reload_detail(seeded[0])
+        await settle(pilot, lambda: "P Quote status" in key_bar_text(pilot))
+        assert "T Log time" not in key_bar_text(pilot)  # a draft takes no time
+        await pilot.press("T")
+        said = f"{seeded[0]} has no approved quote; time is logged against one"
+        await settle(pilot, lambda: said in notifications(pilot))
+        quotes.move_quote(agent, quote.id, "send")
+        quotes.move_quote(agent, quote.id, "approve")
+        pilot.app.screen.reload_detail(seeded[0])
+        await settle(pilot, lambda: "T Log time" in key_bar_text(pilot))
+
+
 async def test_log_time_by_key_with_the_80_percent_warning(
     seeded: list[str], agent: ServiceContext, make_app: Any
 ) -> None:

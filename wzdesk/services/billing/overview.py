@@ -14,6 +14,7 @@ from wzdesk.services.billing.quote_mail import quote_recipient
 from wzdesk.services.billing.quotes import quotes_of_case
 from wzdesk.services.billing.rates import rate_card
 from wzdesk.services.cases.records import get_case
+from wzdesk.store.models import Quote
 
 
 def case_services(ref: str) -> dict[str, Any]:
@@ -44,3 +45,9 @@ def editor_rates(quote_id: int | None, now: datetime) -> tuple[date, dict[Servic
     """The rate card a quote is priced with: its own day's, or today's for a new quote."""
     day = get_quote(quote_id).rates_on if quote_id is not None else support_date(now)
     return day, rate_card(day)
+
+
+def quote_states(case_id: int) -> list[str]:
+    """The statuses of a case's quotes (one indexed read): enough for the console to offer
+    ``P`` (a quote that can move on) and ``T`` (an approved one) only where they apply."""
+    return [str(quote.status) for quote in Quote.select(Quote.status).where(Quote.case == case_id)]

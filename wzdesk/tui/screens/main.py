@@ -29,6 +29,7 @@ from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from wzdesk.core.errors import UserError
+from wzdesk.services.billing.overview import quote_states
 from wzdesk.services.case_views import show_case
 from wzdesk.services.queue import QueueRow
 from wzdesk.services.reading import mark_seen
@@ -53,6 +54,8 @@ from wzdesk.tui.screens.queue_query import QUERY_BINDINGS, QueueQuery
 from wzdesk.tui.screens.services_actions import (
     SERVICES_ACTIONS,
     SERVICES_BINDINGS,
+    SERVICES_KEYS,
+    SERVICES_REFUSALS,
     ServicesActions,
 )
 from wzdesk.tui.textual_fixes import forget_closed_watchers
@@ -283,6 +286,20 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         name = KEY_TO_ACTION.get(event.character or "")
         if name is not None and not self.case_action_state(name):
             self.notify(self.refusal(name), severity="warning", timeout=5)
+            return True
+        services = SERVICES_KEYS.get(event.character or "")
+        target = self.selected_target()
+        if (
+            services in SERVICES_REFUSALS
+            and target is not None
+            and self.check_services_action(services) is None
+        ):
+            if self.quote_states_of(target.case_id) is None:
+                # Not offered only because the case pane has not read its quotes yet: the
+                # action reads them itself, and refuses with its reason if none applies.
+                getattr(self, f"action_{services}")()
+            else:
+                self.notify(SERVICES_REFUSALS[services].format(ref=target.ref), timeout=5)
             return True
         return False
 
@@ -729,6 +746,8 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         now = self.wz.clock.now()
         try:
             case = in_thread(show_case, ref, now)
+            # for the key bar: P and T are offered where a quote can move on / takes time
+            case["quote_states"] = in_thread(quote_states, case["id"])
         except UserError as error:
             if not worker.is_cancelled:
                 self.post_message(DetailLoaded(ref, None, str(error)))

@@ -18,7 +18,7 @@ from textual import work
 from textual.binding import Binding
 from textual.message import Message
 
-from wzdesk.core.billing import QuoteStatus
+from wzdesk.core.billing import QuoteStatus, next_moves
 from wzdesk.core.errors import UserError
 from wzdesk.core.rules import CLASSIFICATION_LABELS, Action, Category, Status, may
 from wzdesk.services import cases as case_service
@@ -40,6 +40,13 @@ SERVICES_BINDINGS = [
     Binding("H", "handoff", "Resolve → services"),
 ]
 SERVICES_ACTIONS = {"quote", "quote_move", "log_time", "handoff"}
+SERVICES_KEYS = {binding.key: binding.action for binding in SERVICES_BINDINGS}
+#: Why P or T did nothing on a case (not offered there: no quote that can move on, none
+#: approved); said when the key is pressed all the same.
+SERVICES_REFUSALS = {
+    "quote_move": "{ref} has no quote to move on (Q writes one)",
+    "log_time": "{ref} has no approved quote; time is logged against one",
+}
 _MOVE_CHOICES = {
     "send": ("Send to the client", "Emailed to {send_to}; the case waits on the client"),
     "approve": ("Approved by the client (invoiced)", "Work may start; time is billed"),
@@ -86,7 +93,23 @@ class ServicesActions:
         status = target.status
         if action in ("quote", "handoff"):
             return status.is_open
-        return status is not Status.CLOSED
+        if status is Status.CLOSED:
+            return False
+        states = self.quote_states_of(target.case_id)
+        if states is None:
+            return None  # not read yet (offered once it is; pressed now, the key still works)
+        quotes = [QuoteStatus(state) for state in states]
+        if action == "quote_move":  # a quote that can move on (P was offered on every case)
+            return any(next_moves(quote) for quote in quotes) or None
+        return any(quote.takes_time for quote in quotes) or None  # log_time
+
+    def quote_states_of(self, case_id: int) -> list[str] | None:
+        """The case's quotes' statuses, if the case pane has read them (None: not yet)."""
+        case = self._screen.case
+        if case is None or case["id"] != case_id:
+            return None
+        states: list[str] | None = case.get("quote_states")
+        return states
 
     async def _services_of_case(self) -> dict[str, Any] | None:
         """The services data of the selected case (read at key press, before any prompt)."""
