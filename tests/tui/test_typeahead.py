@@ -197,3 +197,30 @@ async def test_keys_wait_once_for_a_prompt_that_does_not_come(
         assert typeahead.PROMPT_WAIT <= waited < typeahead.PROMPT_WAIT + 0.05  # once, not twice
         release.set()
         await settle(pilot, lambda: isinstance(pilot.app.screen, ReplyEditor))
+
+
+async def test_text_typed_after_tab_in_one_burst_goes_into_the_next_field(
+    desk: dict[str, str], agent: Any, make_app: Any
+) -> None:
+    """``DLT<Tab>Probe Two<Tab>4165550002`` sent at once to the new-contact form gave the
+    client code "DLTProbe Two4165550002" and left the name and phone empty: the Tab moved the
+    focus only when it came back unhandled, after the field had taken the keys behind it."""
+    from wzdesk.tui.screens.contact_form import NewContactForm
+
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        await pilot.press("f2")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
+        await pilot.press("ctrl+n")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, NewContactForm))
+        form = pilot.app.screen
+        await type_at_once(pilot, *"ACME", "tab", *"Lee Wong", "tab", *"4165550002")
+        fields = ("client", "name", "phone")
+
+        def typed() -> tuple[str, ...]:
+            return tuple(form.query_one(f"#new-{name}", Input).value for name in fields)
+
+        await settle(pilot, lambda: typed() == ("ACME", "Lee Wong", "4165550002"))
+        await type_at_once(pilot, "shift+tab", *"Lee Wu")  # back to the name (selected whole)
+        await settle(pilot, lambda: typed() == ("ACME", "Lee Wu", "4165550002"))

@@ -29,7 +29,12 @@ from wzdesk.services.session import has_cases
 from wzdesk.tui.commands import CaseCommands
 from wzdesk.tui.messages import LoadFailed, QueueChanged, QueueRefreshed
 from wzdesk.tui.textual_fixes import forget_closed_watchers, patch_styles_cache
-from wzdesk.tui.typeahead import ExplainsRefusals, note_route, route_typed_ahead
+from wzdesk.tui.typeahead import (
+    ExplainsRefusals,
+    moved_on_arrival,
+    note_route,
+    route_typed_ahead,
+)
 from wzdesk.tui.workers import in_thread
 
 if TYPE_CHECKING:
@@ -168,6 +173,8 @@ class WzdeskApp(App[None]):
         :mod:`wzdesk.tui.typeahead`)."""
         if isinstance(event, events.Key):
             if not event.is_forwarded:
+                if moved_on_arrival(self, event):
+                    return
                 note_route(self, event)
             elif await route_typed_ahead(self, event):
                 return

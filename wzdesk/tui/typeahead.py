@@ -52,6 +52,23 @@ class ExplainsRefusals(Protocol):
         ...
 
 
+def moved_on_arrival(app: App[Any], event: events.Key) -> bool:
+    """Tab and Shift+Tab from a one-line field move the focus as they arrive, not when they
+    come back unhandled: a field handles the printable keys it is sent, so the keys typed
+    after a Tab were already in the old field's queue and went into it ("DLT<Tab>Probe Two"
+    gave the client code "DLTProbe Two", the name left empty). True if the key was used."""
+    from textual.widgets import Input
+
+    if event.key not in ("tab", "shift+tab") or not isinstance(app.focused, Input):
+        return False
+    screen = app.screen
+    if event.key == "tab":
+        screen.focus_next()
+    else:
+        screen.focus_previous()
+    return True
+
+
 def note_route(app: App[Any], event: events.Key) -> None:
     """On a key's arrival: remember where Textual is about to send it."""
     setattr(event, _ROUTED, (app.screen, app.focused))
