@@ -191,7 +191,7 @@ async def test_when_the_highlighted_case_leaves_the_next_key_does_not_act_on_its
         cases.resolve(supervisor, leaving, "Fixed by the supervisor")
         await settle(pilot, lambda: len(queue(pilot).rows) == 5)
         assert highlighted(pilot) == neighbour
-        said = f"{leaving} left this list (changed elsewhere); the highlight is now on {neighbour}."
+        said = f"{leaving} left this list; the highlight is now on {neighbour}."
         await settle(pilot, lambda: said in notifications(pilot))
         await pilot.press("t")
         held = f"{leaving} left this list, and the highlight moved to {neighbour}: nothing done."

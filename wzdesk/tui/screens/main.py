@@ -628,19 +628,19 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
     @on(QueueTable.Left)
     def row_left(self, message: QueueTable.Left) -> None:
         """The highlighted case left the list under the user (another agent resolved it, took
-        it out of "Mine", changed its severity…): said, and the case the cursor fell on is not
-        acted on by the next key without a second press. (A take meant for WZ-1137 took its
-        unassigned neighbour, with nothing on screen saying WZ-1137 had gone.)"""
+        it out of "Mine", changed its severity; it crossed out of "At risk"…): said, and the
+        case the cursor fell on is not acted on by the next key without a second press. (A
+        take meant for WZ-1137 took its unassigned neighbour, with nothing on screen saying
+        WZ-1137 had gone.)"""
         if message.left.case_id == self._acted_on:
             return  # the user's own action took it out: they know
         ref = message.left.ref
         if message.now_on is None:
-            self.notify(f"{ref} left this list (changed elsewhere).", timeout=6)
+            self.notify(f"{ref} left this list.", timeout=6)
             return
         self._fell_on = (ref, message.now_on.case_id)
         self.notify(
-            f"{ref} left this list (changed elsewhere); the highlight is now on "
-            f"{message.now_on.ref}.",
+            f"{ref} left this list; the highlight is now on {message.now_on.ref}.",
             severity="warning",
             timeout=8,
         )
@@ -701,6 +701,9 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
     def action_bulk(self) -> None:
         table = self.query_one("#queue", QueueTable)
         targets = [Target.from_row(row) for row in table.marked_rows()]
+        current = table.current_row
+        if current is not None and current.case_id in table.marked:
+            self._acted_on = current.case_id  # if the bulk action takes it out: the user's doing
         if targets:
             self.bulk(targets)
 
