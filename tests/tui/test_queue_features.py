@@ -209,7 +209,7 @@ async def test_a_filter_hides_marks_without_dropping_them(desk, agent, make_app)
             await pilot.press("space")
         await settle(pilot, lambda: "2 marked (b: bulk)" in screen_text(pilot))
         await pilot.press("6")  # critical only
-        said = "1 marked (b: bulk) · 1 more marked, hidden by the filter"
+        said = "1 marked (b: bulk) · 1 marked out of view"
         await settle(pilot, lambda: said in screen_text(pilot))
         await pilot.press("b")
         await settle(pilot, lambda: "1 marked cases" in prompt_title(pilot))

@@ -175,6 +175,18 @@ async def test_a_background_refresh_keeps_the_cursor_and_the_target(
         assert assignee_of(desk["sams"]) == "sam"
 
 
+async def highlight_one_above_an_unassigned_case(pilot) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """Once the queue is loaded, highlight a case whose next row nobody owns (``t`` takes it
+    without asking): (the highlighted case, that next case)."""
+    await loaded(pilot, 6)
+    rows = queue(pilot).rows
+    at = next(i for i in range(len(rows) - 1) if rows[i + 1].assignee is None)
+    leaving, neighbour = rows[at].ref, rows[at + 1].ref
+    while highlighted(pilot) != leaving:
+        await pilot.press("j")
+    return leaving, neighbour
+
+
 async def test_when_the_highlighted_case_leaves_the_next_key_does_not_act_on_its_neighbour(
     desk, agent, supervisor, make_app
 ) -> None:
@@ -182,12 +194,7 @@ async def test_when_the_highlighted_case_leaves_the_next_key_does_not_act_on_its
     nothing said, and ``t`` took that unassigned case at once (meant for the one that left)."""
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:
-        await loaded(pilot, 6)
-        rows = queue(pilot).rows
-        at = next(i for i in range(len(rows) - 1) if rows[i + 1].assignee is None)
-        leaving, neighbour = rows[at].ref, rows[at + 1].ref
-        while highlighted(pilot) != leaving:
-            await pilot.press("j")
+        leaving, neighbour = await highlight_one_above_an_unassigned_case(pilot)
         cases.resolve(supervisor, leaving, "Fixed by the supervisor")
         await settle(pilot, lambda: len(queue(pilot).rows) == 5)
         assert highlighted(pilot) == neighbour
@@ -207,12 +214,7 @@ async def test_a_case_the_user_resolved_leaving_does_not_hold_the_next_key(
     """The user's own action took the case out: the next key acts at once."""
     app = make_app(agent)
     async with app.run_test(size=(160, 45)) as pilot:
-        await loaded(pilot, 6)
-        rows = queue(pilot).rows
-        at = next(i for i in range(len(rows) - 1) if rows[i + 1].assignee is None)
-        leaving, neighbour = rows[at].ref, rows[at + 1].ref
-        while highlighted(pilot) != leaving:
-            await pilot.press("j")
+        leaving, neighbour = await highlight_one_above_an_unassigned_case(pilot)
         await pilot.press("R")
         await settle(pilot, lambda: prompt_title(pilot) is not None)
         pilot.app.screen.query_one(TextArea).text = "Fixed it"

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from wzdesk.core.errors import UserError
-from wzdesk.tui.screens.prompts import ConfirmPrompt
+from wzdesk.tui.screens.prompts import GuardedPrompt
 from wzdesk.tui.workers import desk, in_thread
 
 
@@ -32,7 +32,7 @@ class NewContact:
     is_admin: bool
 
 
-class NewContactForm(ModalScreen[NewContact | None]):
+class NewContactForm(GuardedPrompt[NewContact]):
     """Client code, name, phone, email, admin; the caller's search text fills phone or email."""
 
     BINDINGS = [
@@ -106,23 +106,10 @@ class NewContactForm(ModalScreen[NewContact | None]):
     def _note_as_opened(self) -> None:
         self._as_opened = self._entered()
 
-    def action_cancel(self) -> None:
-        """Esc: closes at once if nothing was typed since the form opened (what it filled in
-        itself is no one's work), else asks first, as the call form does."""
-        if self._as_opened is None or self._entered() == self._as_opened:
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmPrompt(
-                "Throw away the new contact?", "Nothing of this form is saved yet.", "Discard"
-            ),
-            answered,
-        )
+    def has_unsaved_text(self) -> bool:
+        """Something typed since the form opened (what it filled in itself is no one's work):
+        Esc asks first (:class:`GuardedPrompt`)."""
+        return self._as_opened is not None and self._entered() != self._as_opened
 
 
 #: The service's field names, as the edit form labels them.

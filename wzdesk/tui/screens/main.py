@@ -454,7 +454,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         if listed:
             shown += f" · {listed} marked (b: bulk)"
         if hidden:  # kept for when the filter lets them back; no bulk action reaches them
-            shown += f" · {hidden} more marked, hidden by the filter"
+            shown += f" · {hidden} marked out of view"  # short: the line is one line
         status.update(shown + f" · {self.wz.database_label}", layout=False)  # one line, always
         title = f"Queue · {len(rows):,}"
         if table.border_title != title:  # setting it, even to the same text, repaints the table
