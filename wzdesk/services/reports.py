@@ -202,15 +202,22 @@ def _paused_or_regraded_after(now: datetime) -> peewee.Expression:
 
     Those are read once (usually few: none at all for a report as of the present) and named
     by id, rather than searched again in every query."""
+    later = later_pauses_and_regrades(now)
+    ids = _few_ids(later)
+    return Case.id.in_(ids if ids is not None else later)
+
+
+def later_pauses_and_regrades(now: datetime) -> peewee.SelectQuery:
+    """The ids of cases with a pause starting or ending, or a severity change, after ``now``:
+    each part a seek along its own index (migrations ``_report_indexes`` and
+    ``_pause_instant_indexes``), since the answer is usually none."""
     later_pause = SlaPause.select(SlaPause.case).where(
         (SlaPause.started_at > now) | (SlaPause.ended_at.is_null(False) & (SlaPause.ended_at > now))
     )
     later_severity = CaseEvent.select(CaseEvent.case).where(
         (CaseEvent.kind == "severity") & (CaseEvent.at > now)
     )
-    later = later_pause | later_severity
-    ids = _few_ids(later)
-    return Case.id.in_(ids if ids is not None else later)
+    return later_pause | later_severity
 
 
 #: The case's own instants a report as of ``now`` must not see beyond it.

@@ -1154,6 +1154,21 @@ def _view_count_index(database: peewee.Database) -> None:
         _analyze_where_analyzed(database, VIEW_COUNT_INDEX)
 
 
+def _pause_instant_indexes(database: peewee.Database) -> None:
+    """Index the pauses by when they started and when they ended, whatever their reason: a
+    report asks which cases have a pause starting or ending after its instant (usually none),
+    and the (reason, instant) indexes cannot answer that without the reason, so both backends
+    read every pause (90–127 ms of a week's SLA report at a million cases, 920,124 pauses).
+    Statistics too, where the planner has them for the others."""
+    for name, column in (
+        ("sla_pause_started_at", "started_at"),
+        ("sla_pause_ended_at", "ended_at"),
+    ):
+        database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "sla_pause" ("{column}")')
+    if not isinstance(database, peewee.PostgresqlDatabase):
+        _analyze_where_analyzed(database, "sla_pause_started_at", "sla_pause_ended_at")
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -1184,6 +1199,7 @@ MIGRATIONS: list[Migration] = [
     _history_status_index,
     _done_order_index,
     _view_count_index,
+    _pause_instant_indexes,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 if LATEST_VERSION != SCHEMA_VERSION:  # pragma: no cover - caught by the first test that runs
