@@ -1,6 +1,7 @@
 """A sweep of the query language in urgency order: the slowest queries of a desk.
 
     python -m benchmarks.sweep_search --db URL [--now 2026-03-11T10:00:00-04:00] [--top 25]
+    python -m benchmarks.sweep_search --db URL --match updated:   # only queries holding it
 
 Each severity with each of the terms below, and pairs of the commonest terms, each a page of
 50 through the service path ``case list`` takes (``search_cases`` and the case objects),
@@ -45,7 +46,9 @@ TERMS = (
     "-status:waiting_client",
     "client:{client}",
     "received:last-7d",
+    "received:today",
     "updated:today",
+    "updated:last-7d",
     "channel:phone",
     "is:all",
     "status:resolved",
@@ -75,6 +78,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--as", dest="login", default="bench", help="assignee:me's login")
+    parser.add_argument("--match", default="", help="only the queries holding this text")
     args = parser.parse_args()
     open_database(args.db)
     book = load_policy_book()
@@ -83,7 +87,7 @@ def main() -> None:
     if first is None:
         raise SystemExit("an empty desk: nothing to sweep")
     timed: list[tuple[float, str]] = []
-    for query in queries(first.client.code):
+    for query in (q for q in queries(first.client.code) if args.match in q):
 
         def page(query: str = query) -> object:
             return [case_dict(case, book, args.now) for case in search_cases(query, ctx, 50)]

@@ -422,3 +422,40 @@ def test_a_query_of_a_hundred_terms_runs_in_sql(
     assert found(text, clock, limit=10) == expected and expected
     quick = quick_case_list(database_url, "kim", clock.now(), 10, 11, None, text)
     assert quick is not None and [row["ref"] for row in quick.rows] == expected
+
+
+def test_a_date_range_pages_the_same_read_by_date_or_walked(
+    agent: ServiceContext, acme: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A received or updated range that holds few cases is read along its date's index and
+    sorted (``dated_sql``); a range holding more is walked in urgency order as before. Both
+    plans give the same page, case for case, whatever the cap."""
+    from wzdesk.core.query import parse_query
+    from wzdesk.services import search
+    from wzdesk.store import dated_sql
+
+    severities = ["critical", "major", "moderate", "minor"]
+    opened = []
+    for day in range(6):  # a case or two each day, touched on some later days
+        for number in range(1 + day % 2):
+            severity = severities[(day + number) % 4]
+            opened.append(cases.open_case(agent, new_case(severity=severity)).ref)
+        if day % 3 == 2:
+            cases.reply(agent, opened[0], f"day {day}", internal=True)
+        clock.advance(timedelta(days=1, hours=1))
+    queries = [
+        "received:today",
+        "updated:today",
+        "received:last-2d",
+        "updated:last-3d sev:major",
+        "received:<2026-03-04 is:all",
+        "received:>=2026-01-01 -sev:minor",
+        "updated:today OR sev:critical",  # not a bound: under OR
+    ]
+    ctx = context(clock.now(), "kim")
+    read = {query: search_ids(query, ctx, 3) for query in queries}
+    assert search._dated_cases(parse_query("received:last-2d").where, ctx)  # the date plan
+    monkeypatch.setattr(dated_sql, "DATED_MOST", 0)  # no range is few: every query walked
+    assert search._dated_cases(parse_query("received:last-2d").where, ctx) is None
+    assert {query: search_ids(query, ctx, 3) for query in queries} == read
+    assert any(read.values())

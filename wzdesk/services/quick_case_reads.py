@@ -45,7 +45,8 @@ from wzdesk.services.case_filter import CaseFilter, flags_query
 from wzdesk.services.directory_fields import MAX_LOOKUP, client_code_text
 from wzdesk.services.policy_book import read_policy_book
 from wzdesk.services.quick_reads import StepAside, acting_login, admin_flags_of, read_quickly
-from wzdesk.store import fts_sql, pg_text_sql, quick_cases, quick_directory, quick_query
+from wzdesk.store import dated_sql, fts_sql, pg_text_sql, quick_cases, quick_directory, quick_query
+from wzdesk.store.quick_query import day_start
 from wzdesk.store.quick_read import QuickReader, listed_ids
 
 
@@ -98,6 +99,8 @@ def quick_case_list(
             condition = quick_query.where(query, terms)
         except quick_query.NoQuickForm:
             raise StepAside from None  # a term this path does not write
+        if rare is None and query.sort in ((), _DUE_FIRST):
+            rare = _dated_cases(reader, query, terms)  # as search_ids, in urgency order only
         if rare is not None:  # implied by the condition: SQL reads those cases only
             sql, params = condition
             among = f"id IN {listed_ids(rare)}" if rare else "1=0"  # PostgreSQL refuses IN ()
@@ -244,6 +247,17 @@ def _rare_text_cases(reader: QuickReader, query: Query) -> list[int] | None:
     if found is None:
         raise StepAside
     return found
+
+
+def _dated_cases(reader: QuickReader, query: Query, terms: quick_query.Terms) -> list[int] | None:
+    """The few cases a received or updated date range of the query holds
+    (``search._dated_cases``), or None."""
+    term = dated_sql.bounding_date(query.where)
+    if term is None:
+        return None
+    start, end = term.day_range(terms.now.astimezone(terms.zone).date())
+    bound = [None if day is None else terms.at(day_start(day, terms.zone)) for day in (start, end)]
+    return dated_sql.dated_case_ids(reader.rows, reader.postgres, term.field, *bound)
 
 
 def _code_of(reader: QuickReader, typed: str) -> str:

@@ -39,7 +39,7 @@ from wzdesk.services import urgency
 from wzdesk.services.case_filter import CaseFilter, flags_query
 from wzdesk.services.directory import get_client, get_user
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
-from wzdesk.store import done_order, fts_sql, fulltext, queries
+from wzdesk.store import dated_sql, done_order, fts_sql, fulltext, queries
 from wzdesk.store.database import db
 from wzdesk.store.models import Case, Client, Contact, User
 
@@ -359,6 +359,21 @@ def _cases_with_every_word(node: Node | None, public_only: bool) -> list[int] | 
             held = fulltext.holding(sorted(met), term.words, term.phrase, public_only)
             met = (held | _named_case(term)) & met
     return sorted(met)
+
+
+def _dated_cases(node: Node | None, ctx: SearchContext) -> list[int] | None:
+    """The cases every match is among, when the query ANDs in a received or updated date range
+    that holds few cases (:func:`dated_sql.dated_case_ids`); None otherwise."""
+    term = dated_sql.bounding_date(node)
+    if term is None:
+        return None
+    column = _DATE_COLUMNS[term.field]
+    start, end = term.day_range(ctx.now.astimezone(ctx.book.at(ctx.now).calendar.zone).date())
+    bound = [
+        None if day is None else column.db_value(_day_start(day, ctx.book, ctx.now))
+        for day in (start, end)
+    ]
+    return dated_sql.dated_case_ids(fulltext.read_rows, fulltext.is_postgres(), term.field, *bound)
 
 
 def _named_case(term: TextTerm) -> set[int]:
@@ -724,6 +739,10 @@ def search_ids(
         condition = _both(within, condition)
     if not ordered or parsed.sort not in ((), _DUE_FIRST):
         return _sorted_ids(condition, parsed.sort, limit, offset)
+    if not few:
+        dated = _dated_cases(parsed.where, ctx)
+        if dated is not None:  # implied by the condition: the database starts from those rows
+            condition, few = _both(_listed(dated), condition), True
 
     asked = False  # whether the walk gave up and the cases with every word were read
     met: list[int] | None = None  # those cases, when few

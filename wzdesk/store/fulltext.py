@@ -39,9 +39,9 @@ def is_postgres() -> bool:
     return isinstance(db.obj, peewee.PostgresqlDatabase)
 
 
-def _rows(sql: str, params: Sequence[Any]) -> Sequence[Sequence[Any]]:
-    """The store's connection as :mod:`fts_sql`'s and :mod:`pg_text_sql`'s reader (their
-    ``?`` marks as the PostgreSQL drivers' ``%s``)."""
+def read_rows(sql: str, params: Sequence[Any]) -> Sequence[Sequence[Any]]:
+    """The store's connection as the reader of :mod:`fts_sql`, :mod:`pg_text_sql` and
+    :mod:`dated_sql` (their ``?`` marks as the PostgreSQL drivers' ``%s``)."""
     if is_postgres():
         sql = _pg(sql)
     return db.execute_sql(sql, params).fetchall()  # type: ignore[no-any-return]
@@ -108,8 +108,8 @@ def matching_case_ids(words: Sequence[str], phrase: bool, cap: int) -> list[int]
     if not words:
         return []
     if is_postgres():
-        return pg_text_sql.matching_case_ids(_rows, words, phrase, cap)
-    return fts_sql.matching_case_ids(_rows, words, phrase, cap)
+        return pg_text_sql.matching_case_ids(read_rows, words, phrase, cap)
+    return fts_sql.matching_case_ids(read_rows, words, phrase, cap)
 
 
 def hits_exceed(words: Sequence[str], phrase: bool, count: int, prefixes: bool = True) -> bool:
@@ -123,8 +123,8 @@ def hits_exceed(words: Sequence[str], phrase: bool, count: int, prefixes: bool =
     if not words:
         return False
     if is_postgres():
-        return pg_text_sql.hits_exceed(_rows, words, phrase, count)
-    return fts_sql.hits_exceed(_rows, words, phrase, count, prefixes)
+        return pg_text_sql.hits_exceed(read_rows, words, phrase, count)
+    return fts_sql.hits_exceed(read_rows, words, phrase, count, prefixes)
 
 
 def texts_estimate() -> int:

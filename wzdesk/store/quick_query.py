@@ -193,7 +193,8 @@ _DATE_COLUMNS = {
 }
 
 
-def _day_start(day: date, zone: ZoneInfo) -> datetime:
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The instant a support-zone day starts."""
     return datetime.combine(day, time(0), zone)
 
 
@@ -202,10 +203,10 @@ def _date(term: DateTerm, terms: Terms, params: list[Any]) -> str:
     start, end = term.day_range(terms.now.astimezone(terms.zone).date())
     condition = f"({column} IS NOT NULL)"
     if start is not None:
-        params.append(terms.at(_day_start(start, terms.zone)))
+        params.append(terms.at(day_start(start, terms.zone)))
         condition = _both(condition, f"({column} >= ?)")
     if end is not None:
-        params.append(terms.at(_day_start(end, terms.zone)))
+        params.append(terms.at(day_start(end, terms.zone)))
         condition = _both(condition, f"({column} < ?)")
     return condition
 
