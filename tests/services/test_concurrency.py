@@ -9,7 +9,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-import peewee
 import pytest
 
 from wzdesk.core.errors import Conflict
@@ -92,19 +91,9 @@ def test_second_session_gets_the_conflict_and_nothing_is_lost(
     assert [kind for kind, _, _ in timeline(ref)] == ["created", "reply", "assign"]
 
 
-def test_a_session_paused_inside_its_transaction(
-    database: peewee.Database,
-    ref: str,
-    agent: ServiceContext,
-    supervisor: ServiceContext,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Kim's reply stops inside its transaction, just after the version check; Sam edits.
-
-    On SQLite, ``BEGIN IMMEDIATE`` makes Sam wait for Kim, then Sam's re-read sees Kim's
-    version and is refused. On PostgreSQL both pass the version check; Sam writes first and
-    Kim's guarded UPDATE (``WHERE version = 1``) finds nothing to update and is refused.
-    """
+def _pause_kim_after_the_check(monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """Make Kim's reply stop inside its transaction just after its version check (the case
+    read): the event set once Kim is there, and the one that lets Kim go on."""
     kim_inside, release = threading.Event(), threading.Event()
     check = cases.check_version
 
@@ -115,47 +104,123 @@ def test_a_session_paused_inside_its_transaction(
             assert release.wait(timeout=10)
 
     monkeypatch.setattr(conversation, "check_version", check_then_pause)
-    outcomes: dict[str, Any] = {}
+    return kim_inside, release
 
-    def session(name: str, work: Callable[[], object]) -> threading.Thread:
-        def run() -> None:
-            try:
-                with db.connection_context():
-                    work()
-                outcomes[name] = "ok"
-            except Exception as error:  # noqa: BLE001 - recorded and checked below
-                outcomes[name] = error
 
-        thread = threading.Thread(target=run, name=name)
-        thread.start()
-        return thread
+def _session(name: str, work: Callable[[], object], outcomes: dict[str, Any]) -> threading.Thread:
+    """``work`` in a thread named ``name`` on a connection of its own; "ok" or its error."""
 
-    kim = session("kim", lambda: cases.reply(agent, ref, "Kim's answer", expected_version=1))
-    assert kim_inside.wait(timeout=10)
-    sam = session("sam", lambda: cases.assign(supervisor, ref, "sam", expected_version=1))
-    sam.join(timeout=0.3)
-    sqlite = not isinstance(database, peewee.PostgresqlDatabase)
-    assert sam.is_alive() == sqlite  # SQLite: Sam waits for Kim's transaction
-    release.set()
-    for thread in (kim, sam):
+    def run() -> None:
+        try:
+            with db.connection_context():
+                work()
+            outcomes[name] = "ok"
+        except Exception as error:  # noqa: BLE001 - recorded and checked by the test
+            outcomes[name] = error
+
+    thread = threading.Thread(target=run, name=name)
+    thread.start()
+    return thread
+
+
+def _finish(*threads: threading.Thread) -> None:
+    for thread in threads:
         thread.join(timeout=30)
         assert not thread.is_alive()
 
-    winner, loser = ("kim", "sam") if sqlite else ("sam", "kim")
-    assert outcomes[winner] == "ok"
-    assert isinstance(outcomes[loser], Conflict), outcomes
+
+def test_a_session_paused_inside_its_transaction(
+    ref: str, agent: ServiceContext, supervisor: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kim's reply stops inside its transaction, just after the version check; Sam edits.
+
+    Sam waits for Kim on both backends (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: the case row
+    locked as the use case read it), then Sam's re-read sees Kim's version and is refused.
+    """
+    kim_inside, release = _pause_kim_after_the_check(monkeypatch)
+    outcomes: dict[str, Any] = {}
+    reply = lambda: cases.reply(agent, ref, "Kim's answer", expected_version=1)  # noqa: E731
+    kim = _session("kim", reply, outcomes)
+    assert kim_inside.wait(timeout=10)
+    assign = lambda: cases.assign(supervisor, ref, "sam", expected_version=1)  # noqa: E731
+    sam = _session("sam", assign, outcomes)
+    sam.join(timeout=0.3)
+    assert sam.is_alive()  # Sam waits for Kim's transaction
+    release.set()
+    _finish(kim, sam)
+
+    assert outcomes["kim"] == "ok"
+    assert isinstance(outcomes["sam"], Conflict), outcomes
     case = cases.get_case(ref)
     assert case.version == 2
-    kinds = [kind for kind, _, _ in timeline(ref)]
-    if winner == "kim":
-        assert kinds == ["created", "reply"]
-        assert case.assignee_id is None
-        assert trail(ref) == [("case.open", "kim"), ("case.reply", "kim")]
-    else:
-        assert kinds == ["created", "assign"]
-        assert case.first_response_at is None
-        assert case.assignee.login == "sam"
-        assert trail(ref) == [("case.open", "kim"), ("case.assign", "sam")]
+    assert [kind for kind, _, _ in timeline(ref)] == ["created", "reply"]
+    assert case.assignee_id is None
+    assert trail(ref) == [("case.open", "kim"), ("case.reply", "kim")]
+
+
+def test_writers_who_read_no_version_wait_their_turn_and_both_land(
+    ref: str, agent: ServiceContext, supervisor: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Neither writer names a version (a note from the command line, the importer): the second
+    waits for the first and both land. On PostgreSQL both used to read the same version, and
+    the one that wrote second was refused "changed by someone else just now" (42 of 80 notes
+    from four writers at once)."""
+    kim_inside, release = _pause_kim_after_the_check(monkeypatch)
+    outcomes: dict[str, Any] = {}
+    kim = _session("kim", lambda: cases.reply(agent, ref, "Kim's note", internal=True), outcomes)
+    assert kim_inside.wait(timeout=10)
+    sam = _session(
+        "sam", lambda: cases.reply(supervisor, ref, "Sam's note", internal=True), outcomes
+    )
+    sam.join(timeout=0.3)
+    release.set()
+    _finish(kim, sam)
+
+    assert outcomes == {"kim": "ok", "sam": "ok"}
+    assert cases.get_case(ref).version == 3
+    notes = sorted(body for kind, _, body in timeline(ref) if kind != "created")
+    assert notes == ["Kim's note", "Sam's note"]
+
+
+def test_a_clients_email_on_a_case_an_agent_is_writing_is_threaded(
+    ref: str,
+    agent: ServiceContext,
+    supervisor: ServiceContext,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+) -> None:
+    """The client's reply arrives while Kim's note is inside its transaction: the importer
+    waits and threads it. On PostgreSQL it was quarantined ("refused": the case "was changed
+    by someone else just now"), and importing it again counted it a duplicate."""
+    from tests.mail.conftest import eml
+    from wzdesk.mail.sources import RawMessage
+    from wzdesk.services.mail_intake import import_messages
+
+    monkeypatch.setenv("WZDESK_ATTACHMENTS", str(tmp_path / "attachments"))
+    monkeypatch.setenv("WZDESK_OUTBOX", str(tmp_path / "outbox"))
+    monkeypatch.setenv("WZDESK_MAIL_FROM", "Acme Support <support@vendor.example>")
+    kim_inside, release = _pause_kim_after_the_check(monkeypatch)
+    outcomes: dict[str, Any] = {}
+    filed: list[str] = []
+    kim = _session("kim", lambda: cases.reply(agent, ref, "Kim's note", internal=True), outcomes)
+    assert kim_inside.wait(timeout=10)
+    message = eml(subject=f"Re: [{ref}] Reports are slow", body="Still slow today.")
+
+    def import_reply() -> None:
+        import_messages(
+            supervisor,
+            [RawMessage(message, "test#1")],
+            on_filed=lambda raw, result: filed.append(result.outcome),
+        )
+
+    mail = _session("mail", import_reply, outcomes)
+    mail.join(timeout=0.3)
+    release.set()
+    _finish(kim, mail)
+
+    assert outcomes == {"kim": "ok", "mail": "ok"}
+    assert filed == ["threaded"]
+    assert any("Still slow today." in body for _, _, body in timeline(ref)), timeline(ref)
 
 
 def test_race_of_many_edits(ref: str, agent: ServiceContext, supervisor: ServiceContext) -> None:

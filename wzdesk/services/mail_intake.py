@@ -24,7 +24,7 @@ from wzdesk.mail.parse import ParsedMessage, parse_message
 from wzdesk.mail.sources import RawMessage
 from wzdesk.services.cases import REF_PREFIX, acknowledge_case
 from wzdesk.services.client_mail import Composer
-from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.context import ServiceContext, locked, write_transaction
 from wzdesk.services.directory import describe_admins
 from wzdesk.services.mail_filing import (
     add_client_message,
@@ -35,6 +35,7 @@ from wzdesk.services.mail_filing import (
 from wzdesk.services.mail_settings import blob_store, mail_settings, new_case_choices
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.services.related import follow_merges
+from wzdesk.store.database import db
 from wzdesk.store.models import Case, Client, Contact, MailMessage, QuarantinedMail
 from wzdesk.store.prepared import PreparedGet, PreparedInsert, PreparedLookup
 
@@ -269,6 +270,7 @@ class MailImporter:
     def _thread(self, parsed: ParsedMessage, case: Case, arrived: datetime) -> Filed:
         sender = parsed.from_address
         client = case.client
+        case = _locked_again(case)
         if sender is None:
             raise _Hold("no_sender", f"the message has no sender address; it is about {case.ref}")
         contact = next(
@@ -427,3 +429,16 @@ def import_messages(
         if on_filed is not None:
             on_filed(raw, filed)
     return summary
+
+
+def _locked_again(case: Case) -> Case:
+    """The case read again and locked for this transaction, on PostgreSQL (its client kept):
+    under READ COMMITTED an agent's write between the importer's read and its own made the
+    guarded UPDATE refuse, and the client's reply went to the quarantine as "changed by
+    someone else just now" (a third of them, with four agents writing). SQLite's write
+    transaction already holds every other writer off."""
+    if not db.obj.for_update:
+        return case
+    fresh: Case = locked(Case.select().where(Case.id == case.id)).get()
+    fresh.client = case.client
+    return fresh

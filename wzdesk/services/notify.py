@@ -37,7 +37,7 @@ from wzdesk.services.cases import close_case, resolve_case
 from wzdesk.services.cases.records import add_event, save_case
 from wzdesk.services.cases.triage import what_we_need
 from wzdesk.services.client_mail import Composer, Delivery, queue_case_mail, queue_plain_mail
-from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.context import ServiceContext, locked_for_writing, write_transaction
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store.models import AlertRule, Case, CaseEvent, Notification, User
 
@@ -471,7 +471,7 @@ class Notifier:
 def _unchanged(case: Case) -> Case:
     """The case re-read inside the claiming transaction; Conflict if an agent changed it since
     the round read it (the round leaves it for the next one)."""
-    fresh: Case = Case.get_by_id(case.id)
+    fresh: Case = locked_for_writing(Case.select().where(Case.id == case.id)).get()
     if fresh.version != case.version:
         raise Conflict(f"{case.ref} changed meanwhile")
     return fresh

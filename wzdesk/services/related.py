@@ -15,6 +15,7 @@ from typing import Any
 
 from wzdesk.core.case_sla import compute_deadlines
 from wzdesk.core.errors import InvalidInput, NotFound
+from wzdesk.core.refs import ref_text
 from wzdesk.core.rules import Action, Status
 from wzdesk.core.sla import Severity
 from wzdesk.services.case_fields import link_items
@@ -26,7 +27,7 @@ from wzdesk.services.cases.records import (
     save_case,
     stored_deadlines,
 )
-from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.context import ServiceContext, locked, write_transaction
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store.models import (
     Attachment,
@@ -65,6 +66,7 @@ def link_cases(ctx: ServiceContext, ref: str, other_ref: str, kind: str) -> Case
     if kind not in LINK_KINDS:
         raise InvalidInput(f"expected one of {', '.join(LINK_KINDS)}, got {kind!r}", field="--kind")
     with write_transaction():
+        _lock_in_order(ref, other_ref)
         case, other = get_case(ref), get_case(other_ref)
         if case.id == other.id:
             raise InvalidInput(f"{case.ref} cannot be linked to itself", field="REF")
@@ -148,6 +150,7 @@ def merge_cases(
     ctx.require(Action.CLOSE)
     book = book or load_policy_book()
     with write_transaction():
+        _lock_in_order(duplicate_ref, primary_ref)
         duplicate, primary = get_case(duplicate_ref), get_case(primary_ref)
         check_version(duplicate, duplicate_version)
         check_version(primary, primary_version)
@@ -233,6 +236,7 @@ def unmerge_case(ctx: ServiceContext, ref: str) -> CaseMerge:
             if not as_primary:
                 raise NotFound(f"{case.ref} was not merged", field="REF")
             merge = as_primary[0]
+        _lock_in_order(str(merge.duplicate.ref), str(merge.primary.ref))
         duplicate, primary = get_case(str(merge.duplicate.ref)), get_case(str(merge.primary.ref))
         moved: dict[str, list[int]] = json.loads(merge.moved_json)
         for key, model in _MOVED:
@@ -258,3 +262,11 @@ def unmerge_case(ctx: ServiceContext, ref: str) -> CaseMerge:
         ctx.audit("case.unmerge", "case", duplicate.ref, None, summary)
         ctx.audit("case.unmerge", "case", primary.ref, None, summary)
     return CaseMerge.get_by_id(merge.id)
+
+
+def _lock_in_order(*refs: str) -> None:
+    """Lock the cases a use case changes together in one order, the lowest id first, before
+    each is read (PostgreSQL; :func:`get_case` locks one at a time): two agents linking or
+    merging the same pair from either end would each hold one and wait for the other."""
+    wanted = [ref_text(ref) for ref in refs]
+    list(locked(Case.select(Case.id).where(Case.ref.in_(wanted)).order_by(Case.id)))

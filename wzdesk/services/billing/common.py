@@ -4,7 +4,7 @@ and telling the case (its timeline, and a new version so other consoles re-read 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import peewee
 
@@ -15,22 +15,13 @@ from wzdesk.services.billing.quote_fields import parse_quote_id
 from wzdesk.services.billing.quote_fields import quote_label as quote_label
 from wzdesk.services.calendar import support_zone_at
 from wzdesk.services.cases.records import add_event, save_case
-from wzdesk.services.context import ServiceContext
-from wzdesk.store.database import db
+from wzdesk.services.context import ServiceContext, locked, locked_for_writing
 from wzdesk.store.models import BaseModel, Case, CaseEvent, Quote
-
-Q = TypeVar("Q", bound=peewee.Select)
 
 
 def support_date(instant: datetime) -> date:
     """The calendar date of ``instant`` in the support time zone."""
     return instant.astimezone(support_zone_at(instant)).date()
-
-
-def locked(query: Q) -> Q:
-    """``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's write transaction already excludes
-    other writers (``BEGIN IMMEDIATE``)."""
-    return query.for_update() if db.obj.for_update else query
 
 
 def get_quote(quote_id: str | int, field: str = "ID", *, for_update: bool = False) -> Quote:
@@ -46,8 +37,9 @@ def get_quote(quote_id: str | int, field: str = "ID", *, for_update: bool = Fals
 
 
 def case_of(quote: Quote) -> Case:
-    """The quote's case, read afresh (a use case writes it under its version check)."""
-    case: Case = Case.get_by_id(quote.case_id)
+    """The quote's case, read afresh (a use case writes it under its version check), and
+    locked with the quote inside a write transaction (:func:`context.write_transaction`)."""
+    case: Case = locked_for_writing(Case.select().where(Case.id == quote.case_id)).get()
     return case
 
 

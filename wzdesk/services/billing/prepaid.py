@@ -17,10 +17,10 @@ from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.money import HUNDRED, format_cents, format_hundredths
 from wzdesk.core.rules import Action
 from wzdesk.services.billing.card_fields import balance_of, tier_dict, tier_of
-from wzdesk.services.billing.common import locked, support_date
+from wzdesk.services.billing.common import support_date
 from wzdesk.services.billing.rates import rate_card
 from wzdesk.services.cases.records import clean_text
-from wzdesk.services.context import ServiceContext, write_transaction
+from wzdesk.services.context import ServiceContext, locked, write_transaction
 from wzdesk.services.directory import get_client
 from wzdesk.store.models import (
     Case,

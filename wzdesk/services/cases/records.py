@@ -21,7 +21,7 @@ from wzdesk.core.text import check_text
 from wzdesk.core.values import Value
 from wzdesk.services import versioning
 from wzdesk.services.case_filter import parse_choice as parse_choice  # the package names it
-from wzdesk.services.context import ServiceContext
+from wzdesk.services.context import ServiceContext, locked_for_writing
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
 from wzdesk.store.models import Case, CaseEvent, SlaPause, to_json
 
@@ -61,8 +61,9 @@ def clean_line(value: str, field: str, limit: int, required: bool = False) -> st
 
 
 def get_case(ref: str) -> Case:
-    """A case by reference (``WZ-1042``, ``wz-1042`` or ``1042``)."""
-    case = Case.get_or_none(Case.ref == ref_text(ref))
+    """A case by reference (``WZ-1042``, ``wz-1042`` or ``1042``); inside a use case's write
+    transaction, locked until it ends (see :func:`context.write_transaction`)."""
+    case: Case | None = locked_for_writing(Case.select().where(Case.ref == ref_text(ref))).first()
     if case is None:
         raise NotFound(f"no case {ref!r}", field="REF")
     return case
