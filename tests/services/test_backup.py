@@ -26,7 +26,7 @@ from wzdesk.core.errors import BackupInvalid, InvalidInput, NotFound, Permission
 from wzdesk.core.retention import Retention
 from wzdesk.mail.sources import RawMessage
 from wzdesk.services import backup
-from wzdesk.services.backup_archive import archives_in, file_sha256, sidecar
+from wzdesk.services.backup_archive import ARCHIVE, archives_in, file_sha256, sidecar
 from wzdesk.services.cases import open_case, reply
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.directory import add_client
@@ -514,3 +514,22 @@ def test_the_dump_tools_connect_with_the_urls_options_and_no_password_in_sight(
         "s3cret",
     )
     assert dumps.conninfo(target, "scratch").startswith("dbname='scratch' sslmode=")
+
+
+def test_backups_within_one_second_are_all_kept_newest_last(
+    database: peewee.Database, desk: list[str], supervisor: ServiceContext, tmp_path: Path
+) -> None:
+    """A frozen clock (``WZDESK_NOW``) or two backups in one second: the third backup took the
+    base name again once rotation had freed it, and rotation, keeping "the last of an instant"
+    by its suffix, deleted the file ``backup`` had just reported. Each backup is kept when
+    made, and a later one never takes a name that sorts before an earlier one's."""
+    folder = tmp_path / "backups"
+    made = []
+    for _ in range(4):
+        made.append(backup.make_backup(supervisor, folder))
+        assert made[-1].path.is_file(), made[-1].path.name
+        assert made[-1].path.name not in made[-1].removed
+        assert archives_in(folder)[-1].path == made[-1].path  # the newest, as verify picks it
+    assert [a.path for a in archives_in(folder)] == [made[-1].path]
+    numbers = [int(ARCHIVE.match(m.path.name).group(2) or 1) for m in made]
+    assert numbers == [1, 2, 3, 4]

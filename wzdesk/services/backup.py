@@ -231,7 +231,7 @@ def make_backup(
         _put_setting(LAST_BACKUP_KEY, {"created_at": now.isoformat(), "file": str(path)})
         ctx.audit("backup.make", "database", identity, None, made.as_dict())
     if rotate:
-        made.removed.extend(rotate_backups(folder))
+        made.removed.extend(rotate_backups(folder, keep=path))
     return made
 
 
@@ -258,9 +258,13 @@ def _describe_sqlite(path: Path) -> tuple[int, dict[str, int], set[str]]:
         copy.close()
 
 
-def rotate_backups(folder: Path, rule: Retention | None = None) -> list[str]:
+def rotate_backups(
+    folder: Path, rule: Retention | None = None, *, keep: Path | None = None
+) -> list[str]:
     """Delete the backups in ``folder`` the retention rule no longer keeps (not the ones a
-    restore kept aside); their names."""
+    restore kept aside, nor ``keep``: the backup just made, whatever its name says); their
+    names. Of several backups within one second the highest-numbered is the newest
+    (:func:`~wzdesk.services.backup_archive.archive_name` numbers them in order)."""
     rule = rule or retention()
     rotating = [a for a in archives_in(folder) if not a.before_restore]
     kept = to_keep((a.created_at for a in rotating), rule)
@@ -269,7 +273,9 @@ def rotate_backups(folder: Path, rule: Retention | None = None) -> list[str]:
         newest_per_instant[archive.created_at] = archive
     removed = []
     for archive in rotating:
-        if archive.created_at in kept and newest_per_instant[archive.created_at] is archive:
+        if archive.path == keep or (
+            archive.created_at in kept and newest_per_instant[archive.created_at] is archive
+        ):
             continue
         archive.path.unlink(missing_ok=True)
         sidecar(archive.path).unlink(missing_ok=True)
