@@ -533,3 +533,40 @@ def test_backups_within_one_second_are_all_kept_newest_last(
     assert [a.path for a in archives_in(folder)] == [made[-1].path]
     numbers = [int(ARCHIVE.match(m.path.name).group(2) or 1) for m in made]
     assert numbers == [1, 2, 3, 4]
+
+
+def test_rotation_keeps_the_last_verified_backup_and_a_lost_one_is_not_reported(
+    database: peewee.Database,
+    desk: list[str],
+    supervisor: ServiceContext,
+    clock: FixedClock,
+    tmp_path: Path,
+) -> None:
+    """Keep-daily keeps the newest backup of a day: a second backup that day rotated the
+    verified one away, and the console went on saying "Last verified backup: 1 h old". The
+    last verified backup is kept until a newer one is verified; one gone all the same (deleted
+    by hand) is no verified backup, and the status names it."""
+    folder = tmp_path / "backups"
+    first = backup.make_backup(supervisor, folder)
+    backup.verify_backup(supervisor, first.path)
+    clock.advance(timedelta(hours=1))
+    second = backup.make_backup(supervisor, folder)
+    assert first.path.is_file() and second.removed == []
+    status = backup.backup_status()
+    assert status.last_verified_at == first.created_at
+    assert status.last_verified_file is not None
+    assert Path(status.last_verified_file) == first.path.resolve()
+
+    backup.verify_backup(supervisor, second.path)  # newer: the first is an ordinary one again
+    clock.advance(timedelta(hours=1))
+    third = backup.make_backup(supervisor, folder)
+    assert third.removed == [first.path.name]
+    assert [a.path for a in archives_in(folder)] == [second.path, third.path]
+
+    second.path.unlink()  # by hand, or by the rotation of a wzdesk before this fix
+    status = backup.backup_status()
+    assert status.last_verified_at is None and status.last_verified_file is None
+    assert status.verified_missing == str(second.path.resolve())
+    assert status.last_backup_at == third.created_at
+    backup.verify_backup(supervisor, third.path)
+    assert backup.backup_status().last_verified_at == third.created_at

@@ -113,6 +113,8 @@ class BackupStatus:
     last_verified_at: datetime | None  # when the newest verified backup was made
     verified_checked_at: datetime | None  # when it was verified
     last_verified_file: str | None
+    #: The last verified backup's file when it is known to be gone (then none of the above).
+    verified_missing: str | None = None
 
     def verified_age_seconds(self, now: datetime) -> float | None:
         if self.last_verified_at is None:
@@ -121,19 +123,36 @@ class BackupStatus:
 
 
 def backup_status() -> BackupStatus:
-    """The last backup and the last verified backup of the open database."""
+    """The last backup and the last verified backup of the open database.
+
+    A verified backup whose file is gone is no verified backup: the console said "Last
+    verified backup: 1 h old" of a file rotation had deleted. Gone means its folder is here
+    and the file is not; a console on another machine than the backups (PostgreSQL) cannot
+    look, and trusts the record, which rotation keeps true (it never deletes that file)."""
     last = _setting(LAST_BACKUP_KEY) or {}
     verified = _setting(LAST_VERIFIED_KEY) or {}
 
     def instant(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value) if value else None
 
+    file = verified.get("file")
+    if file and _known_gone(Path(file)):
+        return BackupStatus(instant(last.get("created_at")), None, None, None, file)
     return BackupStatus(
         instant(last.get("created_at")),
         instant(verified.get("created_at")),
         instant(verified.get("checked_at")),
-        verified.get("file"),
+        file,
     )
+
+
+def _known_gone(path: Path) -> bool:
+    return path.parent.is_dir() and not path.is_file()
+
+
+def _last_verified_path() -> Path | None:
+    file = (_setting(LAST_VERIFIED_KEY) or {}).get("file")
+    return Path(file).resolve() if file else None
 
 
 # -- where backups go ---------------------------------------------------------------------------
@@ -261,11 +280,17 @@ def _describe_sqlite(path: Path) -> tuple[int, dict[str, int], set[str]]:
 def rotate_backups(
     folder: Path, rule: Retention | None = None, *, keep: Path | None = None
 ) -> list[str]:
-    """Delete the backups in ``folder`` the retention rule no longer keeps (not the ones a
-    restore kept aside, nor ``keep``: the backup just made, whatever its name says); their
-    names. Of several backups within one second the highest-numbered is the newest
-    (:func:`~wzdesk.services.backup_archive.archive_name` numbers them in order)."""
+    """Delete the backups in ``folder`` the retention rule no longer keeps; their names.
+
+    Never deleted: the ones a restore kept aside; ``keep``, the backup just made, whatever
+    its name says; and the last verified backup, until a newer one is verified. Keep-daily
+    keeps the newest backup of a day, so a second backup that day (by hand, before a risky
+    change) deleted the nightly verified one, and the desk had no backup known to restore.
+    It is kept beside the newest rather than instead of it (at most one file more): the
+    newest may hold the day's work. Of several backups within one second the highest-
+    numbered is the newest (:func:`~wzdesk.services.backup_archive.archive_name`)."""
     rule = rule or retention()
+    verified = _last_verified_path()
     rotating = [a for a in archives_in(folder) if not a.before_restore]
     kept = to_keep((a.created_at for a in rotating), rule)
     newest_per_instant: dict[datetime, ArchiveName] = {}
@@ -276,6 +301,8 @@ def rotate_backups(
         if archive.path == keep or (
             archive.created_at in kept and newest_per_instant[archive.created_at] is archive
         ):
+            continue
+        if verified is not None and archive.path.resolve() == verified:
             continue
         archive.path.unlink(missing_ok=True)
         sidecar(archive.path).unlink(missing_ok=True)
@@ -408,7 +435,9 @@ def _describe_postgresql_dump(dump: Path, path: Path) -> tuple[int, dict[str, in
 
 def verify_backup(ctx: ServiceContext, path: Path) -> Verified:
     """Check the backup at ``path`` end to end (supervisors); record it as this database's
-    last verified backup when it is one of this database's."""
+    last verified backup when it is one of this database's and no newer verified one is
+    still there. Recorded by its absolute path: rotation and ``backup list`` find it from
+    any folder they are run in."""
     ctx.require(Action.MANAGE_BACKUPS)
     with _checked(path) as unpacked:
         manifest = unpacked.manifest
@@ -422,7 +451,7 @@ def verify_backup(ctx: ServiceContext, path: Path) -> Verified:
                 _put_setting(
                     LAST_VERIFIED_KEY,
                     {"created_at": created.isoformat(), "checked_at": now.isoformat(),
-                     "file": str(path)},
+                     "file": str(path.resolve())},
                 )  # fmt: skip
             ctx.audit(
                 "backup.verify", "database", manifest["database_id"], None, {"file": str(path)}
