@@ -25,8 +25,14 @@ from wzdesk.core.clock import FixedClock
 from wzdesk.core.errors import BackupInvalid, InvalidInput, NotFound, PermissionDenied
 from wzdesk.core.retention import Retention
 from wzdesk.mail.sources import RawMessage
-from wzdesk.services import backup
-from wzdesk.services.backup_archive import ARCHIVE, archives_in, file_sha256, sidecar
+from wzdesk.services import backup, backup_scratch
+from wzdesk.services.backup_archive import (
+    ARCHIVE,
+    DATABASE_MEMBERS,
+    archives_in,
+    file_sha256,
+    sidecar,
+)
 from wzdesk.services.cases import open_case, reply
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.directory import add_client
@@ -481,7 +487,7 @@ def test_a_folder_that_refuses_a_scratch_folder_verifies_in_the_temporary_folder
         used.append(made_dir.name)
         return made_dir
 
-    monkeypatch.setattr(backup.tempfile, "TemporaryDirectory", refusing_beside)
+    monkeypatch.setattr(backup_scratch.tempfile, "TemporaryDirectory", refusing_beside)
     report = backup.verify_backup(supervisor, made)
     assert report.as_dict()["ok"] is True
     assert used and Path(used[0]).parent == Path(tempfile.gettempdir())
@@ -570,3 +576,80 @@ def test_rotation_keeps_the_last_verified_backup_and_a_lost_one_is_not_reported(
     assert status.last_backup_at == third.created_at
     backup.verify_backup(supervisor, third.path)
     assert backup.backup_status().last_verified_at == third.created_at
+
+
+def test_a_backup_removes_what_killed_backups_left_and_says_so(
+    database: peewee.Database,
+    database_url: str,
+    desk: list[str],
+    supervisor: ServiceContext,
+    tmp_path: Path,
+) -> None:
+    """A backup killed after its snapshot left a full uncompressed copy of the database in a
+    hidden ``.wzdesk-backup-*`` folder, never cleaned. The next backup removes every such
+    folder no live process holds (and a ``verify``'s, and an older wzdesk's partial archive
+    once untouched for an hour), and names them; a live one and a fresh lock-less one stay."""
+    import fcntl
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    an_hour_ago = time.time() - 3700
+
+    def leftover(name: str, lock_file: bool, when: float | None = None) -> Path:
+        work = folder / name
+        work.mkdir()
+        (work / "database.sqlite3").write_bytes(b"every client's data")
+        if lock_file:  # locked by a live process, or left unlocked by a dead one
+            (work / ".lock").write_bytes(b"")
+        for path in (work / "database.sqlite3", work):
+            if when is not None:
+                os.utime(path, (when, when))
+        return work
+
+    # A real backup killed right after its snapshot (kill -9: no cleanup of its own runs).
+    killer = (
+        "import os, sys; from pathlib import Path\n"
+        "from wzdesk.store.database import open_database\n"
+        "from wzdesk.services import backup\n"
+        "from wzdesk.core.clock import SystemClock\n"
+        "from wzdesk.services.directory import sign_in\n"
+        "open_database(sys.argv[1])\n"
+        "def killed(*args, **kwargs): os.kill(os.getpid(), 9)\n"
+        "backup.write_archive = killed\n"
+        "backup.make_backup(sign_in('sam', SystemClock()).context, Path(sys.argv[2]))\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", killer, database_url, str(folder)], check=False)
+    assert ran.returncode == -9
+    [by_kill] = [p.name for p in folder.glob(".wzdesk-backup-*")]
+    assert (folder / by_kill / DATABASE_MEMBERS[backup.open_target().backend]).is_file()
+
+    leftover(".wzdesk-backup-dead", lock_file=True)  # its process died: the lock is free
+    leftover(".wzdesk-verify-dead", lock_file=True)
+    leftover(".wzdesk-backup-old", lock_file=False, when=an_hour_ago)  # an older wzdesk's
+    fresh = leftover(".wzdesk-backup-fresh", lock_file=False)  # being made this instant
+    live = leftover(".wzdesk-backup-live", lock_file=True)
+    partial = folder / ".wzdesk-20260101T000000Z.tar.gz.partial"
+    partial.write_bytes(b"half an archive")
+    os.utime(partial, (an_hour_ago, an_hour_ago))
+    holder = os.open(live / ".lock", os.O_RDONLY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        made = backup.make_backup(supervisor, folder)
+    finally:
+        os.close(holder)
+    expected = sorted(
+        [".wzdesk-backup-dead", ".wzdesk-verify-dead", ".wzdesk-backup-old", by_kill,
+         partial.name]
+    )  # fmt: skip
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == sorted(
+        [fresh.name, live.name]
+    )
+    assert made.cleaned == expected
+    assert made.as_dict()["cleaned"] == expected
+    backup.verify_backup(supervisor, made.path)  # its own scratch folders are gone after it
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == sorted(
+        [fresh.name, live.name]
+    )

@@ -21,9 +21,8 @@ import json
 import os
 import secrets
 import sqlite3
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +48,12 @@ from wzdesk.services.backup_archive import (
     write_archive,
 )
 from wzdesk.services.backup_names import LAST_BACKUP_KEY, LAST_VERIFIED_KEY, folder_for
+from wzdesk.services.backup_scratch import (
+    BACKUP_PREFIX,
+    VERIFY_PREFIX,
+    clean_leftovers,
+    scratch_folder,
+)
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.mail_settings import blob_store
 from wzdesk.store import dumps
@@ -199,6 +204,8 @@ class BackupMade:
     #: Files the database refers to that were already gone from the attachment store.
     missing_attachments: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    #: Scratch folders of killed backups and verifies, removed first (full database copies).
+    cleaned: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -210,23 +217,26 @@ class BackupMade:
             "attachments": self.attachments,
             "missing_attachments": self.missing_attachments,
             "removed": self.removed,
+            "cleaned": self.cleaned,
         }
 
 
 def make_backup(
     ctx: ServiceContext, folder: Path, *, rotate: bool = True, label: str = ""
 ) -> BackupMade:
-    """Back up the open database and its attachments into ``folder`` (supervisors)."""
+    """Back up the open database and its attachments into ``folder`` (supervisors); first
+    remove what killed backups left there (:mod:`~wzdesk.services.backup_scratch`)."""
     ctx.require(Action.MANAGE_BACKUPS)
     folder = _ready_folder(folder)
+    cleaned = clean_leftovers(folder)
     now = ctx.clock.now()
     identity = database_id()
     target = open_target()
     store = blob_store()
     store.clean_temporary()
     path = archive_name(folder, now, label)
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".wzdesk-backup-") as work:
-        copy = Path(work) / DATABASE_MEMBERS[target.backend]
+    with scratch_folder(folder, BACKUP_PREFIX) as work:
+        copy = work / DATABASE_MEMBERS[target.backend]
         version, counts, referenced = _snapshot(target, copy)
         # A file lost from the store before this backup cannot be in it: said, not hidden.
         missing = sorted(d for d in referenced if not store.has(d))
@@ -242,9 +252,17 @@ def make_backup(
             "missing_attachments": missing,
         }
         present = sorted(referenced.difference(missing))
-        written = write_archive(path, manifest, copy, ((d, store.path_of(d)) for d in present))
+        attachments = ((d, store.path_of(d)) for d in present)
+        written = write_archive(path, manifest, copy, attachments, scratch=work)
     made = BackupMade(
-        path, now, path.stat().st_size, version, counts, len(written["attachments"]), missing
+        path,
+        now,
+        path.stat().st_size,
+        version,
+        counts,
+        len(written["attachments"]),
+        missing,
+        cleaned=cleaned,
     )
     with write_transaction():
         _put_setting(LAST_BACKUP_KEY, {"created_at": now.isoformat(), "file": str(path)})
@@ -347,16 +365,21 @@ def newest_backup(folder: Path) -> Path:
     return found[-1].path
 
 
-def _scratch_beside(path: Path) -> tempfile.TemporaryDirectory[str]:
+@contextmanager
+def _scratch_beside(path: Path) -> Iterator[Path]:
     """A scratch folder beside the backup (room for it), else in the system's temporary folder:
     when that folder is read-only (a mounted archive) or refuses a new folder although it looks
-    writable (``/proc/self/fd``, a full disk)."""
-    if os.access(path.parent, os.W_OK):
+    writable (``/proc/self/fd``, a full disk). Locked while in use, so that a backup in that
+    folder removes it if this process is killed."""
+    beside = path.parent if os.access(path.parent, os.W_OK) else None
+    with ExitStack() as stack:
         try:
-            return tempfile.TemporaryDirectory(prefix=".wzdesk-verify-", dir=path.parent)
+            work = stack.enter_context(scratch_folder(beside, VERIFY_PREFIX))
         except OSError:
-            pass
-    return tempfile.TemporaryDirectory(prefix=".wzdesk-verify-")
+            if beside is None:
+                raise
+            work = stack.enter_context(scratch_folder(None, VERIFY_PREFIX))
+        yield work
 
 
 @contextmanager
@@ -364,7 +387,7 @@ def _checked(path: Path) -> Iterator[Unpacked]:
     """The backup unpacked into a scratch folder and its database checked by restoring it
     into a scratch database; :class:`BackupInvalid` on the first problem."""
     with _scratch_beside(path) as work:
-        unpacked = unpack(path, Path(work))
+        unpacked = unpack(path, work)
         if not unpacked.checksum_file:
             raise BackupInvalid(
                 f"{path.name} has no checksum file ({sidecar(path).name}) beside it"

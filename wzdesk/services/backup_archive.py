@@ -96,13 +96,17 @@ def write_archive(
     manifest: dict[str, Any],
     database_file: Path,
     attachments: Iterable[tuple[str, Path]],
+    *,
+    scratch: Path | None = None,
 ) -> dict[str, Any]:
     """Write the backup to ``path`` (complete or not at all) and its ``.sha256`` beside it.
 
-    ``attachments``: (digest, file) pairs. Returns the manifest as written (with hashes).
+    ``attachments``: (digest, file) pairs. ``scratch``: a folder on the same file system to
+    write the partial file in (a backup's locked scratch folder, cleaned up if the process is
+    killed), else beside ``path``. Returns the manifest as written (with hashes).
     """
     member = DATABASE_MEMBERS[manifest["backend"]]
-    partial = path.with_name(f".{path.name}.partial")
+    partial = (scratch or path.parent) / f".{path.name}.partial"
     descriptor = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
     files: dict[str, dict[str, Any]] = {}
     stored: dict[str, dict[str, Any]] = {}
