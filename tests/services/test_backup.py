@@ -653,3 +653,101 @@ def test_a_backup_removes_what_killed_backups_left_and_says_so(
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == sorted(
         [fresh.name, live.name]
     )
+
+
+def test_a_write_during_a_restore_is_kept_aside_or_restored_never_lost(
+    database: peewee.Database,
+    desk: list[str],
+    supervisor: ServiceContext,
+    agent: ServiceContext,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``restore --force`` on a desk in use: an agent's note saved between the kept-aside
+    snapshot and the replacement was reported saved and was in neither database. The
+    restore now holds writers off from its snapshot until the replacement is done: a write
+    then lands in the restored database (or is refused, saying so), never saved and lost."""
+    backup.database_id()
+    folder = tmp_path / "backups"
+    made = backup.make_backup(supervisor, folder)
+    marker = "written while the restore ran"
+    outcome: dict[str, Any] = {}
+
+    def write_meanwhile() -> None:
+        with db.connection_context():
+            try:
+                reply(agent, desk[0], marker, internal=True)
+                outcome["saved"] = True
+            except Exception as error:  # refused: the agent is told, and may try again
+                outcome["refused"] = error
+
+    writer = threading.Thread(target=write_meanwhile)
+
+    def then_write(real: Any) -> Any:
+        def snapshot(*args: Any, **kwargs: Any) -> Any:
+            done = real(*args, **kwargs)  # the kept-aside copy of the desk is taken
+            if not writer.is_alive() and not outcome:
+                writer.start()
+                writer.join(timeout=1.0)  # a writer not held off has saved by now
+            return done
+
+        return snapshot
+
+    monkeypatch.setattr(dumps, "copy_sqlite", then_write(dumps.copy_sqlite))
+    monkeypatch.setattr(dumps, "pg_dump", then_write(dumps.pg_dump))
+    restored = backup.restore_backup(
+        made.path, restorer="sam", clock=clock, live=supervisor, folder=folder, force=True
+    )
+    writer.join(timeout=60)
+    assert not writer.is_alive() and outcome, "the writer never ran"
+    monkeypatch.undo()
+    in_restored = _has_note(marker)
+    assert restored.kept_aside is not None
+    in_kept_aside = _kept_aside_has_note(restored.kept_aside, marker, tmp_path)
+    if outcome.get("saved"):
+        assert in_restored or in_kept_aside, "reported saved, and in neither database"
+    else:
+        assert not in_restored and not in_kept_aside
+        assert "locked" in str(outcome["refused"]) or "restore" in str(outcome["refused"])
+
+
+def _has_note(body: str) -> bool:
+    from wzdesk.store.models import CaseEvent
+
+    return CaseEvent.select().where(CaseEvent.body == body).exists()
+
+
+def _kept_aside_has_note(path: Path, body: str, tmp_path: Path) -> bool:
+    """Whether the kept-aside backup's database holds the note (restored into a scratch one)."""
+    from wzdesk.services.backup_archive import unpack
+
+    unpacked = unpack(path, tmp_path / "kept-aside")
+    sql = "SELECT count(*) FROM case_event WHERE body = %s"
+    if unpacked.manifest["backend"] == "sqlite":
+        copy = peewee.SqliteDatabase(str(unpacked.database_file))
+        try:
+            return bool(copy.execute_sql(sql.replace("%s", "?"), (body,)).fetchone()[0])
+        finally:
+            copy.close()
+    server = db.obj
+    target = backup.open_target()
+    with dumps.scratch_postgresql(server, target, f"{target.location[:40]}_kept") as scratch:
+        dumps.pg_restore(scratch, unpacked.database_file, scratch=True)
+        copy = peewee.PostgresqlDatabase(scratch.location, **dict(scratch.params))
+        try:
+            return bool(copy.execute_sql(sql, (body,)).fetchone()[0])
+        finally:
+            copy.close()
+
+
+def test_a_writer_a_restore_held_off_too_long_is_told_to_try_again() -> None:
+    """SQLite's busy timeout can run out on a long restore: the writer is refused, not
+    lost, and the one line it gets says it may try again."""
+    import sqlite3
+
+    from wzdesk.services.session import database_failure
+
+    said = database_failure(peewee.OperationalError("database is locked"))
+    assert said is not None and said.endswith("; try again")
+    assert database_failure(sqlite3.OperationalError("disk I/O error")) == "disk I/O error"

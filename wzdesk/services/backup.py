@@ -57,7 +57,7 @@ from wzdesk.services.backup_scratch import (
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.mail_settings import blob_store
 from wzdesk.store import dumps
-from wzdesk.store.database import db, open_target
+from wzdesk.store.database import db, open_target, writers_held_off
 from wzdesk.store.location import DatabaseTarget, default_data_dir, path_kind
 from wzdesk.store.migrations import LATEST_VERSION, index_history_trigrams, upgrade
 from wzdesk.store.models import Case, Setting, User
@@ -232,44 +232,51 @@ def make_backup(
     now = ctx.clock.now()
     identity = database_id()
     target = open_target()
-    store = blob_store()
-    store.clean_temporary()
+    blob_store().clean_temporary()
     path = archive_name(folder, now, label)
     with scratch_folder(folder, BACKUP_PREFIX) as work:
         copy = work / DATABASE_MEMBERS[target.backend]
-        version, counts, referenced = _snapshot(target, copy)
-        # A file lost from the store before this backup cannot be in it: said, not hidden.
-        missing = sorted(d for d in referenced if not store.has(d))
-        manifest = {
-            "format": FORMAT,
-            "created_at": now.astimezone(UTC).isoformat(),
-            "wzdesk_version": __version__,
-            "backend": target.backend,
-            "source": target.description,
-            "database_id": identity,
-            "schema_version": version,
-            "tables": counts,
-            "missing_attachments": missing,
-        }
-        present = sorted(referenced.difference(missing))
-        attachments = ((d, store.path_of(d)) for d in present)
-        written = write_archive(path, manifest, copy, attachments, scratch=work)
-    made = BackupMade(
-        path,
-        now,
-        path.stat().st_size,
-        version,
-        counts,
-        len(written["attachments"]),
-        missing,
-        cleaned=cleaned,
-    )
+        made = _archive(path, work, copy, _snapshot(target, copy), now, identity, target)
+    made.cleaned.extend(cleaned)
     with write_transaction():
         _put_setting(LAST_BACKUP_KEY, {"created_at": now.isoformat(), "file": str(path)})
         ctx.audit("backup.make", "database", identity, None, made.as_dict())
     if rotate:
         made.removed.extend(rotate_backups(folder, keep=path))
     return made
+
+
+def _archive(
+    path: Path,
+    work: Path,
+    copy: Path,
+    described: tuple[int, dict[str, int], set[str]],
+    now: datetime,
+    identity: str,
+    target: DatabaseTarget,
+) -> BackupMade:
+    """Write the backup file ``path`` from the database snapshot ``copy`` (in the scratch
+    folder ``work``) and the attachments it refers to."""
+    version, counts, referenced = described
+    store = blob_store()
+    # A file lost from the store before this backup cannot be in it: said, not hidden.
+    missing = sorted(d for d in referenced if not store.has(d))
+    manifest = {
+        "format": FORMAT,
+        "created_at": now.astimezone(UTC).isoformat(),
+        "wzdesk_version": __version__,
+        "backend": target.backend,
+        "source": target.description,
+        "database_id": identity,
+        "schema_version": version,
+        "tables": counts,
+        "missing_attachments": missing,
+    }
+    present = sorted(referenced.difference(missing))
+    attachments = ((d, store.path_of(d)) for d in present)
+    written = write_archive(path, manifest, copy, attachments, scratch=work)
+    size = path.stat().st_size
+    return BackupMade(path, now, size, version, counts, len(written["attachments"]), missing)
 
 
 def _snapshot(target: DatabaseTarget, copy: Path) -> tuple[int, dict[str, int], set[str]]:
@@ -543,36 +550,71 @@ def restore_backup(
                 f"is {target.description}",
                 field="--db",
             )
-        kept_aside = None
-        if in_use:
-            assert live is not None
-            kept_aside = make_backup(live, folder, rotate=False, label="-before-restore").path
         store = blob_store()
         for digest in manifest["attachments"]:
             if not store.has(digest):
                 store.put(unpacked.attachment(digest).read_bytes())
-        _replace_database(unpacked, target)
-    database = db.obj
-    upgrade(database, target)  # an older backup is brought up to this wzdesk's schema
-    if target.backend == "postgresql":
-        with database.atomic():
-            index_history_trigrams(database)  # the restore left it out
-    with write_transaction():
-        audit = ServiceContext(restorer[:100], clock=clock)
-        audit.audit(
-            "database.restore",
-            "database",
-            manifest.get("database_id", ""),
-            None,
-            {"file": str(path), "created_at": manifest["created_at"],
-             "kept_aside": str(kept_aside) if kept_aside else None},
-        )  # fmt: skip
+        with writers_held_off():  # PostgreSQL; SQLite holds its write lock in the replacement
+            kept_aside = None
+            if in_use:
+                assert live is not None
+                kept_aside = _keep_aside_and_replace(live, folder, unpacked, target)
+            else:
+                _replace_database(unpacked, target)
+            database = db.obj
+            upgrade(database, target)  # an older backup is brought up to this wzdesk's schema
+            if target.backend == "postgresql":
+                with database.atomic():
+                    index_history_trigrams(database)  # the restore left it out
+            with write_transaction():
+                audit = ServiceContext(restorer[:100], clock=clock)
+                audit.audit(
+                    "database.restore",
+                    "database",
+                    manifest.get("database_id", ""),
+                    None,
+                    {"file": str(path), "created_at": manifest["created_at"],
+                     "kept_aside": str(kept_aside) if kept_aside else None},
+                )  # fmt: skip
     return Restored(
         path, target.description, kept_aside, manifest["tables"], len(manifest["attachments"])
     )
 
 
-def _replace_database(unpacked: Unpacked, target: DatabaseTarget) -> None:
+def _keep_aside_and_replace(
+    live: ServiceContext, folder: Path, unpacked: Unpacked, target: DatabaseTarget
+) -> Path:
+    """Back the open database up into ``folder`` as ``…-before-restore`` and replace it with
+    the one in ``unpacked``, with no write committed in between: it would be in neither.
+
+    The caller holds writers off on PostgreSQL (:func:`writers_held_off`), so the dump, its
+    archive and the replacement follow one another. On SQLite the snapshot is taken under the
+    replacement's own write lock (``dumps.restore_sqlite``) and archived afterwards (writers
+    wait for the copy, not for the compression); if that archive cannot be written (a full
+    disk), the snapshot itself is kept, beside it, under the same name."""
+    live.require(Action.MANAGE_BACKUPS)
+    folder = _ready_folder(folder)
+    now = live.clock.now()
+    identity = database_id()
+    path = archive_name(folder, now, "-before-restore")
+    with scratch_folder(folder, BACKUP_PREFIX) as work:
+        copy = work / DATABASE_MEMBERS[target.backend]
+        if target.backend == "postgresql":
+            made = _archive(path, work, copy, _snapshot(target, copy), now, identity, target)
+            _replace_database(unpacked, target)
+            return made.path
+        _replace_database(unpacked, target, keep_aside=copy)
+        try:
+            return _archive(path, work, copy, _describe_sqlite(copy), now, identity, target).path
+        except Exception:
+            rescued = path.with_name(path.name.removesuffix(".tar.gz") + ".sqlite3")
+            os.replace(copy, rescued)
+            return rescued
+
+
+def _replace_database(
+    unpacked: Unpacked, target: DatabaseTarget, keep_aside: Path | None = None
+) -> None:
     database = db.obj
     if isinstance(database, peewee.PostgresqlDatabase):
         with database.atomic():
@@ -585,4 +627,4 @@ def _replace_database(unpacked: Unpacked, target: DatabaseTarget) -> None:
     connection = database.connection()
     if not isinstance(connection, sqlite3.Connection):  # pragma: no cover - peewee's own type
         raise TypeError("expected a SQLite connection")
-    dumps.restore_sqlite(unpacked.database_file, connection)
+    dumps.restore_sqlite(unpacked.database_file, connection, keep_aside)

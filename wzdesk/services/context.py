@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import peewee
@@ -11,7 +12,7 @@ from wzdesk.core.clock import Clock, SystemClock
 from wzdesk.core.errors import PermissionDenied
 from wzdesk.core.rules import Action, Role, may
 from wzdesk.core.values import Value
-from wzdesk.store.database import db
+from wzdesk.store.database import db, wait_for_restore
 from wzdesk.store.models import AuditEntry, to_json
 from wzdesk.store.prepared import PreparedInsert
 
@@ -97,12 +98,18 @@ def write_transaction() -> AbstractContextManager[Any]:
 
     On SQLite it takes the write lock up front (``BEGIN IMMEDIATE``): a deferred transaction
     that reads and then writes can fail with "database is locked" when another agent writes in
-    between, where an immediate one simply waits its turn.
+    between, where an immediate one simply waits its turn. On PostgreSQL it first waits for a
+    restore replacing the database (``store.database.wait_for_restore``): a write saved
+    during one was in neither the kept-aside backup nor the restored database.
     """
     database = db.obj
-    transaction: AbstractContextManager[Any] = (
-        database.atomic("IMMEDIATE")
-        if isinstance(database, peewee.SqliteDatabase)
-        else database.atomic()
-    )
-    return transaction
+    if isinstance(database, peewee.SqliteDatabase):
+        return database.atomic("IMMEDIATE")
+    return _after_any_restore(database)
+
+
+@contextmanager
+def _after_any_restore(database: peewee.Database) -> Iterator[Any]:
+    with database.atomic() as transaction:
+        wait_for_restore()
+        yield transaction
