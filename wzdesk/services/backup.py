@@ -9,7 +9,8 @@ retention and periodic testing).
   checked (integrity, schema version, rows per table, every referenced attachment present).
   The result is recorded, so supervisors see the age of the last verified backup.
 * :func:`restore_backup`: verifies first, refuses to replace a desk that holds data unless
-  forced, and then keeps the replaced one aside as a backup of its own.
+  forced, and then keeps the replaced one aside as a backup of its own, holding writers off
+  from that snapshot until the replacement is done (a write in between was in neither).
 
 Supervisors only, except restoring into an empty or new database (after a disaster there is
 nobody to sign in as).
