@@ -25,8 +25,14 @@ from wzdesk.core.clock import FixedClock
 from wzdesk.core.errors import BackupInvalid, InvalidInput, NotFound, PermissionDenied
 from wzdesk.core.retention import Retention
 from wzdesk.mail.sources import RawMessage
-from wzdesk.services import backup
-from wzdesk.services.backup_archive import archives_in, file_sha256, sidecar
+from wzdesk.services import backup, backup_scratch
+from wzdesk.services.backup_archive import (
+    ARCHIVE,
+    DATABASE_MEMBERS,
+    archives_in,
+    file_sha256,
+    sidecar,
+)
 from wzdesk.services.cases import open_case, reply
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.directory import add_client
@@ -481,7 +487,7 @@ def test_a_folder_that_refuses_a_scratch_folder_verifies_in_the_temporary_folder
         used.append(made_dir.name)
         return made_dir
 
-    monkeypatch.setattr(backup.tempfile, "TemporaryDirectory", refusing_beside)
+    monkeypatch.setattr(backup_scratch.tempfile, "TemporaryDirectory", refusing_beside)
     report = backup.verify_backup(supervisor, made)
     assert report.as_dict()["ok"] is True
     assert used and Path(used[0]).parent == Path(tempfile.gettempdir())
@@ -514,3 +520,234 @@ def test_the_dump_tools_connect_with_the_urls_options_and_no_password_in_sight(
         "s3cret",
     )
     assert dumps.conninfo(target, "scratch").startswith("dbname='scratch' sslmode=")
+
+
+def test_backups_within_one_second_are_all_kept_newest_last(
+    database: peewee.Database, desk: list[str], supervisor: ServiceContext, tmp_path: Path
+) -> None:
+    """A frozen clock (``WZDESK_NOW``) or two backups in one second: the third backup took the
+    base name again once rotation had freed it, and rotation, keeping "the last of an instant"
+    by its suffix, deleted the file ``backup`` had just reported. Each backup is kept when
+    made, and a later one never takes a name that sorts before an earlier one's."""
+    folder = tmp_path / "backups"
+    made = []
+    for _ in range(4):
+        made.append(backup.make_backup(supervisor, folder))
+        assert made[-1].path.is_file(), made[-1].path.name
+        assert made[-1].path.name not in made[-1].removed
+        assert archives_in(folder)[-1].path == made[-1].path  # the newest, as verify picks it
+    assert [a.path for a in archives_in(folder)] == [made[-1].path]
+    numbers = [int(ARCHIVE.match(m.path.name).group(2) or 1) for m in made]
+    assert numbers == [1, 2, 3, 4]
+
+
+def test_rotation_keeps_the_last_verified_backup_and_a_lost_one_is_not_reported(
+    database: peewee.Database,
+    desk: list[str],
+    supervisor: ServiceContext,
+    clock: FixedClock,
+    tmp_path: Path,
+) -> None:
+    """Keep-daily keeps the newest backup of a day: a second backup that day rotated the
+    verified one away, and the console went on saying "Last verified backup: 1 h old". The
+    last verified backup is kept until a newer one is verified; one gone all the same (deleted
+    by hand) is no verified backup, and the status names it."""
+    folder = tmp_path / "backups"
+    first = backup.make_backup(supervisor, folder)
+    backup.verify_backup(supervisor, first.path)
+    clock.advance(timedelta(hours=1))
+    second = backup.make_backup(supervisor, folder)
+    assert first.path.is_file() and second.removed == []
+    status = backup.backup_status()
+    assert status.last_verified_at == first.created_at
+    assert status.last_verified_file is not None
+    assert Path(status.last_verified_file) == first.path.resolve()
+
+    backup.verify_backup(supervisor, second.path)  # newer: the first is an ordinary one again
+    clock.advance(timedelta(hours=1))
+    third = backup.make_backup(supervisor, folder)
+    assert third.removed == [first.path.name]
+    assert [a.path for a in archives_in(folder)] == [second.path, third.path]
+
+    second.path.unlink()  # by hand, or by the rotation of a wzdesk before this fix
+    status = backup.backup_status()
+    assert status.last_verified_at is None and status.last_verified_file is None
+    assert status.verified_missing == str(second.path.resolve())
+    assert status.last_backup_at == third.created_at
+    backup.verify_backup(supervisor, third.path)
+    assert backup.backup_status().last_verified_at == third.created_at
+
+
+def test_a_backup_removes_what_killed_backups_left_and_says_so(
+    database: peewee.Database,
+    database_url: str,
+    desk: list[str],
+    supervisor: ServiceContext,
+    tmp_path: Path,
+) -> None:
+    """A backup killed after its snapshot left a full uncompressed copy of the database in a
+    hidden ``.wzdesk-backup-*`` folder, never cleaned. The next backup removes every such
+    folder no live process holds (and a ``verify``'s, and an older wzdesk's partial archive
+    once untouched for an hour), and names them; a live one and a fresh lock-less one stay."""
+    import fcntl
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    an_hour_ago = time.time() - 3700
+
+    def leftover(name: str, lock_file: bool, when: float | None = None) -> Path:
+        work = folder / name
+        work.mkdir()
+        (work / "database.sqlite3").write_bytes(b"every client's data")
+        if lock_file:  # locked by a live process, or left unlocked by a dead one
+            (work / ".lock").write_bytes(b"")
+        for path in (work / "database.sqlite3", work):
+            if when is not None:
+                os.utime(path, (when, when))
+        return work
+
+    # A real backup killed right after its snapshot (kill -9: no cleanup of its own runs).
+    killer = (
+        "import os, sys; from pathlib import Path\n"
+        "from wzdesk.store.database import open_database\n"
+        "from wzdesk.services import backup\n"
+        "from wzdesk.core.clock import SystemClock\n"
+        "from wzdesk.services.directory import sign_in\n"
+        "open_database(sys.argv[1])\n"
+        "def killed(*args, **kwargs): os.kill(os.getpid(), 9)\n"
+        "backup.write_archive = killed\n"
+        "backup.make_backup(sign_in('sam', SystemClock()).context, Path(sys.argv[2]))\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", killer, database_url, str(folder)], check=False)
+    assert ran.returncode == -9
+    [by_kill] = [p.name for p in folder.glob(".wzdesk-backup-*")]
+    assert (folder / by_kill / DATABASE_MEMBERS[backup.open_target().backend]).is_file()
+
+    leftover(".wzdesk-backup-dead", lock_file=True)  # its process died: the lock is free
+    leftover(".wzdesk-verify-dead", lock_file=True)
+    leftover(".wzdesk-backup-old", lock_file=False, when=an_hour_ago)  # an older wzdesk's
+    fresh = leftover(".wzdesk-backup-fresh", lock_file=False)  # being made this instant
+    live = leftover(".wzdesk-backup-live", lock_file=True)
+    partial = folder / ".wzdesk-20260101T000000Z.tar.gz.partial"
+    partial.write_bytes(b"half an archive")
+    os.utime(partial, (an_hour_ago, an_hour_ago))
+    holder = os.open(live / ".lock", os.O_RDONLY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        made = backup.make_backup(supervisor, folder)
+    finally:
+        os.close(holder)
+    expected = sorted(
+        [".wzdesk-backup-dead", ".wzdesk-verify-dead", ".wzdesk-backup-old", by_kill,
+         partial.name]
+    )  # fmt: skip
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == sorted(
+        [fresh.name, live.name]
+    )
+    assert made.cleaned == expected
+    assert made.as_dict()["cleaned"] == expected
+    backup.verify_backup(supervisor, made.path)  # its own scratch folders are gone after it
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == sorted(
+        [fresh.name, live.name]
+    )
+
+
+def test_a_write_during_a_restore_is_kept_aside_or_restored_never_lost(
+    database: peewee.Database,
+    desk: list[str],
+    supervisor: ServiceContext,
+    agent: ServiceContext,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``restore --force`` on a desk in use: an agent's note saved between the kept-aside
+    snapshot and the replacement was reported saved and was in neither database. The
+    restore now holds writers off from its snapshot until the replacement is done: a write
+    then lands in the restored database (or is refused, saying so), never saved and lost."""
+    backup.database_id()
+    folder = tmp_path / "backups"
+    made = backup.make_backup(supervisor, folder)
+    marker = "written while the restore ran"
+    outcome: dict[str, Any] = {}
+
+    def write_meanwhile() -> None:
+        with db.connection_context():
+            try:
+                reply(agent, desk[0], marker, internal=True)
+                outcome["saved"] = True
+            except Exception as error:  # refused: the agent is told, and may try again
+                outcome["refused"] = error
+
+    writer = threading.Thread(target=write_meanwhile)
+
+    def then_write(real: Any) -> Any:
+        def snapshot(*args: Any, **kwargs: Any) -> Any:
+            done = real(*args, **kwargs)  # the kept-aside copy of the desk is taken
+            if not writer.is_alive() and not outcome:
+                writer.start()
+                writer.join(timeout=1.0)  # a writer not held off has saved by now
+            return done
+
+        return snapshot
+
+    monkeypatch.setattr(dumps, "copy_sqlite", then_write(dumps.copy_sqlite))
+    monkeypatch.setattr(dumps, "pg_dump", then_write(dumps.pg_dump))
+    restored = backup.restore_backup(
+        made.path, restorer="sam", clock=clock, live=supervisor, folder=folder, force=True
+    )
+    writer.join(timeout=60)
+    assert not writer.is_alive() and outcome, "the writer never ran"
+    monkeypatch.undo()
+    in_restored = _has_note(marker)
+    assert restored.kept_aside is not None
+    in_kept_aside = _kept_aside_has_note(restored.kept_aside, marker, tmp_path)
+    if outcome.get("saved"):
+        assert in_restored or in_kept_aside, "reported saved, and in neither database"
+    else:
+        assert not in_restored and not in_kept_aside
+        assert "locked" in str(outcome["refused"]) or "restore" in str(outcome["refused"])
+
+
+def _has_note(body: str) -> bool:
+    from wzdesk.store.models import CaseEvent
+
+    return CaseEvent.select().where(CaseEvent.body == body).exists()
+
+
+def _kept_aside_has_note(path: Path, body: str, tmp_path: Path) -> bool:
+    """Whether the kept-aside backup's database holds the note (restored into a scratch one)."""
+    from wzdesk.services.backup_archive import unpack
+
+    unpacked = unpack(path, tmp_path / "kept-aside")
+    sql = "SELECT count(*) FROM case_event WHERE body = %s"
+    if unpacked.manifest["backend"] == "sqlite":
+        copy = peewee.SqliteDatabase(str(unpacked.database_file))
+        try:
+            return bool(copy.execute_sql(sql.replace("%s", "?"), (body,)).fetchone()[0])
+        finally:
+            copy.close()
+    server = db.obj
+    target = backup.open_target()
+    with dumps.scratch_postgresql(server, target, f"{target.location[:40]}_kept") as scratch:
+        dumps.pg_restore(scratch, unpacked.database_file, scratch=True)
+        copy = peewee.PostgresqlDatabase(scratch.location, **dict(scratch.params))
+        try:
+            return bool(copy.execute_sql(sql, (body,)).fetchone()[0])
+        finally:
+            copy.close()
+
+
+def test_a_writer_a_restore_held_off_too_long_is_told_to_try_again() -> None:
+    """SQLite's busy timeout can run out on a long restore: the writer is refused, not
+    lost, and the one line it gets says it may try again."""
+    import sqlite3
+
+    from wzdesk.services.session import database_failure
+
+    said = database_failure(peewee.OperationalError("database is locked"))
+    assert said is not None and said.endswith("; try again")
+    assert database_failure(sqlite3.OperationalError("disk I/O error")) == "disk I/O error"

@@ -27,6 +27,11 @@ def test_the_words_and_when_they_warn(clock: FixedClock) -> None:
     )
     unverified = BackupStatus(now, None, None, None)
     assert "backups are made, none verified" in backup_age_text(unverified, now)[0]
+    gone = BackupStatus(now, None, None, None, "/srv/b/wzdesk-20261202T150000Z.tar.gz")
+    assert backup_age_text(gone, now) == (
+        "No verified backup: wzdesk-20261202T150000Z.tar.gz is gone; run 'wzdesk backup verify'",
+        True,
+    )
     fresh = BackupStatus(now, now - timedelta(hours=5), now, "b.tar.gz")
     assert backup_age_text(fresh, now) == ("Last verified backup: 5 h old", False)
     day = BackupStatus(now, now - timedelta(hours=24), now, "b.tar.gz")

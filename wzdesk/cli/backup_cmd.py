@@ -88,6 +88,8 @@ def run_backup(args: argparse.Namespace, runtime: Runtime) -> int:
         emit_json(made.as_dict())
         return 0
     removed = f"; rotated away {len(made.removed)} old backup(s)" if made.removed else ""
+    if made.cleaned:  # each a full copy of the database: worth a word where it went
+        removed += f"; removed {len(made.cleaned)} leftover(s) of killed backups"
     print(
         f"backup {made.path}: {_size(made.size_bytes)}, {made.tables.get('case', 0)} cases, "
         f"{made.attachments} attachment(s){removed}"

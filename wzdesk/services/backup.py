@@ -9,7 +9,8 @@ retention and periodic testing).
   checked (integrity, schema version, rows per table, every referenced attachment present).
   The result is recorded, so supervisors see the age of the last verified backup.
 * :func:`restore_backup`: verifies first, refuses to replace a desk that holds data unless
-  forced, and then keeps the replaced one aside as a backup of its own.
+  forced, and then keeps the replaced one aside as a backup of its own, holding writers off
+  from that snapshot until the replacement is done (a write in between was in neither).
 
 Supervisors only, except restoring into an empty or new database (after a disaster there is
 nobody to sign in as).
@@ -21,9 +22,8 @@ import json
 import os
 import secrets
 import sqlite3
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,10 +49,16 @@ from wzdesk.services.backup_archive import (
     write_archive,
 )
 from wzdesk.services.backup_names import LAST_BACKUP_KEY, LAST_VERIFIED_KEY, folder_for
+from wzdesk.services.backup_scratch import (
+    BACKUP_PREFIX,
+    VERIFY_PREFIX,
+    clean_leftovers,
+    scratch_folder,
+)
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.mail_settings import blob_store
 from wzdesk.store import dumps
-from wzdesk.store.database import db, open_target
+from wzdesk.store.database import db, open_target, writers_held_off
 from wzdesk.store.location import DatabaseTarget, default_data_dir, path_kind
 from wzdesk.store.migrations import LATEST_VERSION, index_history_trigrams, upgrade
 from wzdesk.store.models import Case, Setting, User
@@ -113,6 +119,8 @@ class BackupStatus:
     last_verified_at: datetime | None  # when the newest verified backup was made
     verified_checked_at: datetime | None  # when it was verified
     last_verified_file: str | None
+    #: The last verified backup's file when it is known to be gone (then none of the above).
+    verified_missing: str | None = None
 
     def verified_age_seconds(self, now: datetime) -> float | None:
         if self.last_verified_at is None:
@@ -121,19 +129,36 @@ class BackupStatus:
 
 
 def backup_status() -> BackupStatus:
-    """The last backup and the last verified backup of the open database."""
+    """The last backup and the last verified backup of the open database.
+
+    A verified backup whose file is gone is no verified backup: the console said "Last
+    verified backup: 1 h old" of a file rotation had deleted. Gone means its folder is here
+    and the file is not; a console on another machine than the backups (PostgreSQL) cannot
+    look, and trusts the record, which rotation keeps true (it never deletes that file)."""
     last = _setting(LAST_BACKUP_KEY) or {}
     verified = _setting(LAST_VERIFIED_KEY) or {}
 
     def instant(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value) if value else None
 
+    file = verified.get("file")
+    if file and _known_gone(Path(file)):
+        return BackupStatus(instant(last.get("created_at")), None, None, None, file)
     return BackupStatus(
         instant(last.get("created_at")),
         instant(verified.get("created_at")),
         instant(verified.get("checked_at")),
-        verified.get("file"),
+        file,
     )
+
+
+def _known_gone(path: Path) -> bool:
+    return path.parent.is_dir() and not path.is_file()
+
+
+def _last_verified_path() -> Path | None:
+    file = (_setting(LAST_VERIFIED_KEY) or {}).get("file")
+    return Path(file).resolve() if file else None
 
 
 # -- where backups go ---------------------------------------------------------------------------
@@ -180,6 +205,8 @@ class BackupMade:
     #: Files the database refers to that were already gone from the attachment store.
     missing_attachments: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    #: Scratch folders of killed backups and verifies, removed first (full database copies).
+    cleaned: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -191,48 +218,66 @@ class BackupMade:
             "attachments": self.attachments,
             "missing_attachments": self.missing_attachments,
             "removed": self.removed,
+            "cleaned": self.cleaned,
         }
 
 
 def make_backup(
     ctx: ServiceContext, folder: Path, *, rotate: bool = True, label: str = ""
 ) -> BackupMade:
-    """Back up the open database and its attachments into ``folder`` (supervisors)."""
+    """Back up the open database and its attachments into ``folder`` (supervisors); first
+    remove what killed backups left there (:mod:`~wzdesk.services.backup_scratch`)."""
     ctx.require(Action.MANAGE_BACKUPS)
     folder = _ready_folder(folder)
+    cleaned = clean_leftovers(folder)
     now = ctx.clock.now()
     identity = database_id()
     target = open_target()
-    store = blob_store()
-    store.clean_temporary()
+    blob_store().clean_temporary()
     path = archive_name(folder, now, label)
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".wzdesk-backup-") as work:
-        copy = Path(work) / DATABASE_MEMBERS[target.backend]
-        version, counts, referenced = _snapshot(target, copy)
-        # A file lost from the store before this backup cannot be in it: said, not hidden.
-        missing = sorted(d for d in referenced if not store.has(d))
-        manifest = {
-            "format": FORMAT,
-            "created_at": now.astimezone(UTC).isoformat(),
-            "wzdesk_version": __version__,
-            "backend": target.backend,
-            "source": target.description,
-            "database_id": identity,
-            "schema_version": version,
-            "tables": counts,
-            "missing_attachments": missing,
-        }
-        present = sorted(referenced.difference(missing))
-        written = write_archive(path, manifest, copy, ((d, store.path_of(d)) for d in present))
-    made = BackupMade(
-        path, now, path.stat().st_size, version, counts, len(written["attachments"]), missing
-    )
+    with scratch_folder(folder, BACKUP_PREFIX) as work:
+        copy = work / DATABASE_MEMBERS[target.backend]
+        made = _archive(path, work, copy, _snapshot(target, copy), now, identity, target)
+    made.cleaned.extend(cleaned)
     with write_transaction():
         _put_setting(LAST_BACKUP_KEY, {"created_at": now.isoformat(), "file": str(path)})
         ctx.audit("backup.make", "database", identity, None, made.as_dict())
     if rotate:
-        made.removed.extend(rotate_backups(folder))
+        made.removed.extend(rotate_backups(folder, keep=path))
     return made
+
+
+def _archive(
+    path: Path,
+    work: Path,
+    copy: Path,
+    described: tuple[int, dict[str, int], set[str]],
+    now: datetime,
+    identity: str,
+    target: DatabaseTarget,
+) -> BackupMade:
+    """Write the backup file ``path`` from the database snapshot ``copy`` (in the scratch
+    folder ``work``) and the attachments it refers to."""
+    version, counts, referenced = described
+    store = blob_store()
+    # A file lost from the store before this backup cannot be in it: said, not hidden.
+    missing = sorted(d for d in referenced if not store.has(d))
+    manifest = {
+        "format": FORMAT,
+        "created_at": now.astimezone(UTC).isoformat(),
+        "wzdesk_version": __version__,
+        "backend": target.backend,
+        "source": target.description,
+        "database_id": identity,
+        "schema_version": version,
+        "tables": counts,
+        "missing_attachments": missing,
+    }
+    present = sorted(referenced.difference(missing))
+    attachments = ((d, store.path_of(d)) for d in present)
+    written = write_archive(path, manifest, copy, attachments, scratch=work)
+    size = path.stat().st_size
+    return BackupMade(path, now, size, version, counts, len(written["attachments"]), missing)
 
 
 def _snapshot(target: DatabaseTarget, copy: Path) -> tuple[int, dict[str, int], set[str]]:
@@ -258,10 +303,20 @@ def _describe_sqlite(path: Path) -> tuple[int, dict[str, int], set[str]]:
         copy.close()
 
 
-def rotate_backups(folder: Path, rule: Retention | None = None) -> list[str]:
-    """Delete the backups in ``folder`` the retention rule no longer keeps (not the ones a
-    restore kept aside); their names."""
+def rotate_backups(
+    folder: Path, rule: Retention | None = None, *, keep: Path | None = None
+) -> list[str]:
+    """Delete the backups in ``folder`` the retention rule no longer keeps; their names.
+
+    Never deleted: the ones a restore kept aside; ``keep``, the backup just made, whatever
+    its name says; and the last verified backup, until a newer one is verified. Keep-daily
+    keeps the newest backup of a day, so a second backup that day (by hand, before a risky
+    change) deleted the nightly verified one, and the desk had no backup known to restore.
+    It is kept beside the newest rather than instead of it (at most one file more): the
+    newest may hold the day's work. Of several backups within one second the highest-
+    numbered is the newest (:func:`~wzdesk.services.backup_archive.archive_name`)."""
     rule = rule or retention()
+    verified = _last_verified_path()
     rotating = [a for a in archives_in(folder) if not a.before_restore]
     kept = to_keep((a.created_at for a in rotating), rule)
     newest_per_instant: dict[datetime, ArchiveName] = {}
@@ -269,7 +324,11 @@ def rotate_backups(folder: Path, rule: Retention | None = None) -> list[str]:
         newest_per_instant[archive.created_at] = archive
     removed = []
     for archive in rotating:
-        if archive.created_at in kept and newest_per_instant[archive.created_at] is archive:
+        if archive.path == keep or (
+            archive.created_at in kept and newest_per_instant[archive.created_at] is archive
+        ):
+            continue
+        if verified is not None and archive.path.resolve() == verified:
             continue
         archive.path.unlink(missing_ok=True)
         sidecar(archive.path).unlink(missing_ok=True)
@@ -314,16 +373,21 @@ def newest_backup(folder: Path) -> Path:
     return found[-1].path
 
 
-def _scratch_beside(path: Path) -> tempfile.TemporaryDirectory[str]:
+@contextmanager
+def _scratch_beside(path: Path) -> Iterator[Path]:
     """A scratch folder beside the backup (room for it), else in the system's temporary folder:
     when that folder is read-only (a mounted archive) or refuses a new folder although it looks
-    writable (``/proc/self/fd``, a full disk)."""
-    if os.access(path.parent, os.W_OK):
+    writable (``/proc/self/fd``, a full disk). Locked while in use, so that a backup in that
+    folder removes it if this process is killed."""
+    beside = path.parent if os.access(path.parent, os.W_OK) else None
+    with ExitStack() as stack:
         try:
-            return tempfile.TemporaryDirectory(prefix=".wzdesk-verify-", dir=path.parent)
+            work = stack.enter_context(scratch_folder(beside, VERIFY_PREFIX))
         except OSError:
-            pass
-    return tempfile.TemporaryDirectory(prefix=".wzdesk-verify-")
+            if beside is None:
+                raise
+            work = stack.enter_context(scratch_folder(None, VERIFY_PREFIX))
+        yield work
 
 
 @contextmanager
@@ -331,7 +395,7 @@ def _checked(path: Path) -> Iterator[Unpacked]:
     """The backup unpacked into a scratch folder and its database checked by restoring it
     into a scratch database; :class:`BackupInvalid` on the first problem."""
     with _scratch_beside(path) as work:
-        unpacked = unpack(path, Path(work))
+        unpacked = unpack(path, work)
         if not unpacked.checksum_file:
             raise BackupInvalid(
                 f"{path.name} has no checksum file ({sidecar(path).name}) beside it"
@@ -402,7 +466,9 @@ def _describe_postgresql_dump(dump: Path, path: Path) -> tuple[int, dict[str, in
 
 def verify_backup(ctx: ServiceContext, path: Path) -> Verified:
     """Check the backup at ``path`` end to end (supervisors); record it as this database's
-    last verified backup when it is one of this database's."""
+    last verified backup when it is one of this database's and no newer verified one is
+    still there. Recorded by its absolute path: rotation and ``backup list`` find it from
+    any folder they are run in."""
     ctx.require(Action.MANAGE_BACKUPS)
     with _checked(path) as unpacked:
         manifest = unpacked.manifest
@@ -416,7 +482,7 @@ def verify_backup(ctx: ServiceContext, path: Path) -> Verified:
                 _put_setting(
                     LAST_VERIFIED_KEY,
                     {"created_at": created.isoformat(), "checked_at": now.isoformat(),
-                     "file": str(path)},
+                     "file": str(path.resolve())},
                 )  # fmt: skip
             ctx.audit(
                 "backup.verify", "database", manifest["database_id"], None, {"file": str(path)}
@@ -485,36 +551,71 @@ def restore_backup(
                 f"is {target.description}",
                 field="--db",
             )
-        kept_aside = None
-        if in_use:
-            assert live is not None
-            kept_aside = make_backup(live, folder, rotate=False, label="-before-restore").path
         store = blob_store()
         for digest in manifest["attachments"]:
             if not store.has(digest):
                 store.put(unpacked.attachment(digest).read_bytes())
-        _replace_database(unpacked, target)
-    database = db.obj
-    upgrade(database, target)  # an older backup is brought up to this wzdesk's schema
-    if target.backend == "postgresql":
-        with database.atomic():
-            index_history_trigrams(database)  # the restore left it out
-    with write_transaction():
-        audit = ServiceContext(restorer[:100], clock=clock)
-        audit.audit(
-            "database.restore",
-            "database",
-            manifest.get("database_id", ""),
-            None,
-            {"file": str(path), "created_at": manifest["created_at"],
-             "kept_aside": str(kept_aside) if kept_aside else None},
-        )  # fmt: skip
+        with writers_held_off():  # PostgreSQL; SQLite holds its write lock in the replacement
+            kept_aside = None
+            if in_use:
+                assert live is not None
+                kept_aside = _keep_aside_and_replace(live, folder, unpacked, target)
+            else:
+                _replace_database(unpacked, target)
+            database = db.obj
+            upgrade(database, target)  # an older backup is brought up to this wzdesk's schema
+            if target.backend == "postgresql":
+                with database.atomic():
+                    index_history_trigrams(database)  # the restore left it out
+            with write_transaction():
+                audit = ServiceContext(restorer[:100], clock=clock)
+                audit.audit(
+                    "database.restore",
+                    "database",
+                    manifest.get("database_id", ""),
+                    None,
+                    {"file": str(path), "created_at": manifest["created_at"],
+                     "kept_aside": str(kept_aside) if kept_aside else None},
+                )  # fmt: skip
     return Restored(
         path, target.description, kept_aside, manifest["tables"], len(manifest["attachments"])
     )
 
 
-def _replace_database(unpacked: Unpacked, target: DatabaseTarget) -> None:
+def _keep_aside_and_replace(
+    live: ServiceContext, folder: Path, unpacked: Unpacked, target: DatabaseTarget
+) -> Path:
+    """Back the open database up into ``folder`` as ``…-before-restore`` and replace it with
+    the one in ``unpacked``, with no write committed in between: it would be in neither.
+
+    The caller holds writers off on PostgreSQL (:func:`writers_held_off`), so the dump, its
+    archive and the replacement follow one another. On SQLite the snapshot is taken under the
+    replacement's own write lock (``dumps.restore_sqlite``) and archived afterwards (writers
+    wait for the copy, not for the compression); if that archive cannot be written (a full
+    disk), the snapshot itself is kept, beside it, under the same name."""
+    live.require(Action.MANAGE_BACKUPS)
+    folder = _ready_folder(folder)
+    now = live.clock.now()
+    identity = database_id()
+    path = archive_name(folder, now, "-before-restore")
+    with scratch_folder(folder, BACKUP_PREFIX) as work:
+        copy = work / DATABASE_MEMBERS[target.backend]
+        if target.backend == "postgresql":
+            made = _archive(path, work, copy, _snapshot(target, copy), now, identity, target)
+            _replace_database(unpacked, target)
+            return made.path
+        _replace_database(unpacked, target, keep_aside=copy)
+        try:
+            return _archive(path, work, copy, _describe_sqlite(copy), now, identity, target).path
+        except Exception:
+            rescued = path.with_name(path.name.removesuffix(".tar.gz") + ".sqlite3")
+            os.replace(copy, rescued)
+            return rescued
+
+
+def _replace_database(
+    unpacked: Unpacked, target: DatabaseTarget, keep_aside: Path | None = None
+) -> None:
     database = db.obj
     if isinstance(database, peewee.PostgresqlDatabase):
         with database.atomic():
@@ -527,4 +628,4 @@ def _replace_database(unpacked: Unpacked, target: DatabaseTarget) -> None:
     connection = database.connection()
     if not isinstance(connection, sqlite3.Connection):  # pragma: no cover - peewee's own type
         raise TypeError("expected a SQLite connection")
-    dumps.restore_sqlite(unpacked.database_file, connection)
+    dumps.restore_sqlite(unpacked.database_file, connection, keep_aside)

@@ -44,14 +44,21 @@ _CHUNK = 1 << 20
 
 
 def archive_name(folder: Path, now: datetime, label: str = "") -> Path:
-    """A new file name in ``folder`` for a backup made at ``now`` (never an existing one)."""
+    """A new file name in ``folder`` for a backup made at ``now``: numbered one past the
+    highest number any backup of that second has (kept aside by a restore or not).
+
+    Never the first free number: once rotation had deleted ``wzdesk-…Z.tar.gz`` in favour of
+    ``-2``, the next backup of that second (a frozen ``WZDESK_NOW``) took the bare name again,
+    sorted before ``-2``, and rotation deleted the file ``backup`` had just reported."""
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    for number in range(1, 1000):
-        suffix = "" if number == 1 else f"-{number}"
-        path = folder / f"wzdesk-{stamp}{suffix}{label}.tar.gz"
-        if not path.exists():
-            return path
-    raise BackupInvalid(f"too many backups named {stamp} in {folder}")
+    numbers = [
+        int(match.group(2) or 1)
+        for match in (ARCHIVE.match(entry.name) for entry in folder.iterdir())
+        if match and match.group(1) == stamp
+    ]
+    number = max(numbers, default=0) + 1
+    suffix = "" if number == 1 else f"-{number}"
+    return folder / f"wzdesk-{stamp}{suffix}{label}.tar.gz"
 
 
 def sidecar(path: Path) -> Path:
@@ -89,13 +96,17 @@ def write_archive(
     manifest: dict[str, Any],
     database_file: Path,
     attachments: Iterable[tuple[str, Path]],
+    *,
+    scratch: Path | None = None,
 ) -> dict[str, Any]:
     """Write the backup to ``path`` (complete or not at all) and its ``.sha256`` beside it.
 
-    ``attachments``: (digest, file) pairs. Returns the manifest as written (with hashes).
+    ``attachments``: (digest, file) pairs. ``scratch``: a folder on the same file system to
+    write the partial file in (a backup's locked scratch folder, cleaned up if the process is
+    killed), else beside ``path``. Returns the manifest as written (with hashes).
     """
     member = DATABASE_MEMBERS[manifest["backend"]]
-    partial = path.with_name(f".{path.name}.partial")
+    partial = (scratch or path.parent) / f".{path.name}.partial"
     descriptor = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
     files: dict[str, dict[str, Any]] = {}
     stored: dict[str, dict[str, Any]] = {}

@@ -93,14 +93,16 @@ LIST_COLUMNS = ["created_at", "size_bytes", "last_verified", "file"]
 
 def backup_rows(folder: Path, verified: str | None) -> list[dict[str, Any]]:
     """``backup list``: the backups in ``folder``, newest first; ``verified``: the file of the
-    last verified backup."""
+    last verified backup (recorded by its absolute path; ``--to`` may name the folder as
+    a relative one)."""
+    marked = Path(verified).resolve() if verified else None
     return [
         {
             "file": str(a.path),
             "created_at": a.created_at.isoformat(),
             "size_bytes": a.path.stat().st_size,
             "kept_aside_by_restore": a.before_restore,
-            "last_verified": str(a.path) == verified,
+            "last_verified": a.path.resolve() == marked,
         }
         for a in reversed(archives_in(folder))
     ]

@@ -13,7 +13,7 @@ from wzdesk.core.clock import Clock, SystemClock
 from wzdesk.core.errors import PermissionDenied
 from wzdesk.core.rules import Action, Role, may
 from wzdesk.core.values import Value
-from wzdesk.store.database import db
+from wzdesk.store.database import db, wait_for_restore
 from wzdesk.store.models import AuditEntry, to_json
 from wzdesk.store.prepared import PreparedInsert
 
@@ -106,19 +106,23 @@ def write_transaction() -> Iterator[None]:
 
     On SQLite it takes the write lock up front (``BEGIN IMMEDIATE``): a deferred transaction
     that reads and then writes can fail with "database is locked" when another agent writes in
-    between, where an immediate one simply waits its turn. On PostgreSQL the rows a use case
-    reads to change are locked as they are read (:func:`locked_for_writing`): under READ
-    COMMITTED two writers of one case both read its version, and the second one's guarded
-    UPDATE found it moved on and refused a write nobody had asked to check (a client's email
-    quarantined as "changed by someone else just now", an agent's note refused).
+    between, where an immediate one simply waits its turn. On PostgreSQL it first waits for a
+    restore replacing the database (``store.database.wait_for_restore``): a write saved
+    during one was in neither the kept-aside backup nor the restored database. And there the
+    rows a use case reads to change are locked as they are read (:func:`locked_for_writing`):
+    under READ COMMITTED two writers of one case both read its version, and the second one's
+    guarded UPDATE found it moved on and refused a write nobody had asked to check (a
+    client's email quarantined as "changed by someone else just now", an agent's note
+    refused).
     """
     database = db.obj
+    sqlite = isinstance(database, peewee.SqliteDatabase)
     transaction: AbstractContextManager[Any] = (
-        database.atomic("IMMEDIATE")
-        if isinstance(database, peewee.SqliteDatabase)
-        else database.atomic()
+        database.atomic("IMMEDIATE") if sqlite else database.atomic()
     )
     with transaction:
+        if not sqlite:
+            wait_for_restore()
         token = _WRITING.set(True)
         try:
             yield

@@ -56,5 +56,8 @@ def database_failure(error: BaseException) -> str | None:
     in the middle of a read there is the database's trouble too, not a bug of ours)."""
     if isinstance(error, peewee.DatabaseError | sqlite3.Error):
         text = str(error).strip()
-        return text.splitlines()[0] if text else repr(error)
+        first = text.splitlines()[0] if text else repr(error)
+        if first == "database is locked":  # SQLite's busy timeout ran out: nothing was written
+            return f"{first} (by another wzdesk: a restore, a long import); try again"
+        return first
     return None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +153,46 @@ def open_database(
     return database
 
 
+def _lock_key(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8")) - 2**31  # a signed 32-bit key
+
+
+#: Held exclusively by a restore, shared by every write transaction (PostgreSQL).
+_RESTORE_LOCK = "database.restore"
+
+
+def wait_for_restore() -> None:
+    """First thing in a write transaction on PostgreSQL: wait while a restore replaces the
+    database (:func:`writers_held_off`), then hold it off until commit.
+
+    A note saved between the restore's kept-aside dump and its replacement was in neither
+    database. Writers now wait, and land in the restored one; the lock is taken before the
+    transaction touches a table, so it holds no table lock the restore's DROP waits for."""
+    database = db.obj
+    if isinstance(database, peewee.PostgresqlDatabase):
+        key = _lock_key(_RESTORE_LOCK)
+        database.execute_sql("SELECT pg_advisory_xact_lock_shared(%s, %s)", (_LOCK_SPACE, key))
+
+
+@contextmanager
+def writers_held_off() -> Iterator[None]:
+    """PostgreSQL: while the block runs, every write transaction waits (it starts with
+    :func:`wait_for_restore`); the block starts once those under way have committed. A session
+    lock: it outlasts the transactions inside, and goes with the connection if the process
+    dies. SQLite: nothing; the restore holds the file's write lock itself
+    (``dumps.restore_sqlite``)."""
+    database = db.obj
+    if not isinstance(database, peewee.PostgresqlDatabase):
+        yield
+        return
+    key = (_LOCK_SPACE, _lock_key(_RESTORE_LOCK))
+    database.execute_sql("SELECT pg_advisory_lock(%s, %s)", key)
+    try:
+        yield
+    finally:
+        database.execute_sql("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
 def lock_for_transaction(name: str) -> None:
     """Inside a write transaction: wait until no other transaction holds the lock ``name``.
 
@@ -159,7 +201,7 @@ def lock_for_transaction(name: str) -> None:
     """
     database = db.obj
     if isinstance(database, peewee.PostgresqlDatabase):
-        key = zlib.crc32(name.encode("utf-8")) - 2**31  # a signed 32-bit key
+        key = _lock_key(name)
         database.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPACE, key))
 
 

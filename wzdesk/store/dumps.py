@@ -84,12 +84,44 @@ def copy_sqlite(source: sqlite3.Connection, destination: Path) -> None:
         target.close()
 
 
-def restore_sqlite(copy: Path, live: sqlite3.Connection) -> None:
+#: Pages a restore copies per step: the first step must leave some (see :func:`restore_sqlite`).
+_RESTORE_STEP_PAGES = 1024
+
+
+def restore_sqlite(copy: Path, live: sqlite3.Connection, keep_aside: Path | None = None) -> None:
     """Replace the content of the open database ``live`` with the database file ``copy``,
-    page by page under ``live``'s write lock (other connections see the new content)."""
+    page by page under ``live``'s write lock (other connections see the new content).
+
+    ``keep_aside``: first copy what ``live`` holds into that new file, under the same lock. A
+    copy made beforehand let a write commit between it and the replacement, in neither
+    database. SQLite's backup takes the destination's write lock at its first step and keeps
+    it to the last, so after the first step (which leaves pages to copy) the committed
+    database is read, through a connection of its own, into ``keep_aside``. Writers wait
+    meanwhile (their busy timeout) and land in the restored database."""
     source = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
     try:
-        source.backup(live)
+        if keep_aside is None:
+            source.backup(live)
+            return
+        live_file = str(live.execute("PRAGMA database_list").fetchone()[2])
+        pages = int(source.execute("PRAGMA page_count").fetchone()[0])
+        if pages < 2 or not live_file:
+            raise ValueError("a restore that keeps aside needs a database file of two pages")
+        kept: list[bool] = []
+
+        def keep(status: int, remaining: int, total: int) -> None:
+            if status != sqlite3.SQLITE_OK or kept:
+                return  # busy (no lock yet: it tries again), or done already
+            reader = sqlite3.connect(live_file, timeout=30)
+            try:
+                copy_sqlite(reader, keep_aside)
+            finally:
+                reader.close()
+            kept.append(True)
+
+        source.backup(live, pages=min(_RESTORE_STEP_PAGES, pages - 1), progress=keep)
+        if not kept:  # pragma: no cover - the first step always leaves a page
+            raise RuntimeError("the replaced database was not kept aside")
     finally:
         source.close()
 

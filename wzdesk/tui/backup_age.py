@@ -3,13 +3,14 @@ their periodic testing; a desk that stopped backing up should not find out on th
 
 :func:`backup_age_text` says it in words (pure); :class:`BackupAge` is a one-line widget that
 reads the status in a thread worker when mounted and every ten minutes, and turns to a warning
-once the newest verified backup is more than a day old, or there is none. Mount it only for
-supervisors (``BackupAge.wanted(role)``).
+once the newest verified backup is more than a day old, or there is none (one whose file is
+gone counts as none). Mount it only for supervisors (``BackupAge.wanted(role)``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from textual import work
 from textual.widgets import Static
@@ -37,6 +38,9 @@ def _age(seconds: float) -> str:
 def backup_age_text(status: BackupStatus, now: datetime) -> tuple[str, bool]:
     """(what to show, whether it is a warning)."""
     age = status.verified_age_seconds(now)
+    if age is None and status.verified_missing:
+        gone = Path(status.verified_missing).name
+        return f"No verified backup: {gone} is gone; run 'wzdesk backup verify'", True
     if age is None:
         made = "" if status.last_backup_at is None else " (backups are made, none verified)"
         return f"No verified backup{made}: run 'wzdesk backup verify'", True
