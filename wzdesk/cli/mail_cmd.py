@@ -395,7 +395,9 @@ def run_outbox_send(args: argparse.Namespace, runtime: Runtime) -> int:
             to = ", ".join(message["to"])
             what = message["kind"].replace("_", " ")
             if message["status"] == "sent":
-                print(f"  #{message['id']}{about} {what} to {to}: sent {message['where']}")
+                refused = "; ".join(f"{a}: {why}" for a, why in message["refused"].items())
+                but = f"; refused for {refused}" if refused else ""
+                print(f"  #{message['id']}{about} {what} to {to}: sent {message['where']}{but}")
             else:
                 print(
                     f"  #{message['id']}{about} {what} to {to}: {message['status']}: "

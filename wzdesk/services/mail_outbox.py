@@ -23,7 +23,7 @@ from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
 from wzdesk.mail.compose import address_of, compose_message, new_message_id
 from wzdesk.mail.config import MailSettings
-from wzdesk.mail.transport import DeliveryError, Transport, transport_for
+from wzdesk.mail.transport import DeliveryError, Sent, Transport, transport_for
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.mail_settings import mail_settings
 from wzdesk.services.sent_fields import OUTBOX_STATUSES, newest_first
@@ -243,7 +243,12 @@ def deliver_due(
             "to": recipients,
         }
         try:
-            note = transport.send(row.sender, recipients, row.raw.encode("ascii", "replace"))
+            sent = transport.send(row.sender, recipients, row.raw.encode("ascii", "replace"))
+            if sent.refused and set(recipients) <= set(sent.refused):
+                raise DeliveryError(
+                    "recipients refused: " + refused_words(sent),
+                    permanent=all(a.startswith("5") for a in sent.refused.values()),
+                )
         except DeliveryError as error:
             gave_up = _record_failure(ctx, row, str(error), error.permanent)
             report.failed += gave_up
@@ -252,12 +257,35 @@ def deliver_due(
             status = "failed" if gave_up else "retrying"
             report.messages.append({**entry, "status": status, "where": str(error)})
             continue
-        _record_success(ctx, row, transport.name, note)
+        _record_success(ctx, row, transport.name, sent)
         report.sent += 1
+        if sent.refused:
+            report.notes.append(f"#{row.id} to {row.recipients}: refused for {refused_words(sent)}")
         report.messages.append(
-            {**entry, "status": "sent", "transport": transport.name, "where": note}
+            {
+                **entry,
+                "status": "sent",
+                "transport": transport.name,
+                "where": sent.note,
+                "refused": dict(sent.refused),
+            }
         )
     return report
+
+
+def refused_words(sent: Sent) -> str:
+    """``raj@acme.example: 550 5.1.1 No such user; ...``: who was refused, and the answer."""
+    return "; ".join(f"{address}: {answer}" for address, answer in sent.refused.items())
+
+
+def partial_delivery(recipients: Sequence[str], sent: Sent) -> str | None:
+    """``delivered to ana@...; refused for raj@...: 550 ...`` when the server refused some of
+    the recipients, else None. Kept as the message's ``last_error``: the outbox list, ``case
+    show`` and the console show it beside a message that is otherwise sent."""
+    if not sent.refused:
+        return None
+    took = [address for address in recipients if address not in sent.refused]
+    return f"delivered to {', '.join(took)}; refused for {refused_words(sent)}"
 
 
 def _refs_of(rows: list[OutboundMail]) -> dict[int | None, str]:
@@ -268,29 +296,39 @@ def _refs_of(rows: list[OutboundMail]) -> dict[int | None, str]:
     return {case.id: str(case.ref) for case in found}
 
 
-def _record_success(ctx: ServiceContext, row: OutboundMail, how: str, note: str) -> None:
+def _record_success(ctx: ServiceContext, row: OutboundMail, how: str, sent: Sent) -> None:
     now = ctx.clock.now()
+    recipients = row.recipients.split(",")
+    partial = partial_delivery(recipients, sent)
+    took = [address for address in recipients if address not in sent.refused]
     with write_transaction():
         OutboundMail.update(
-            status="sent", sent_at=now, transport=how, attempts=row.attempts + 1, last_error=None
+            status="sent",
+            sent_at=now,
+            transport=how,
+            attempts=row.attempts + 1,
+            last_error=partial[:2000] if partial else None,
         ).where(OutboundMail.id == row.id).execute()
         MailMessage.update(outcome="sent").where(
             (MailMessage.message_key == row.message_id) & (MailMessage.direction == "out")
         ).execute()
-        _timeline(
-            row.case_id,
-            now,
-            "mail_sent",
-            f"Emailed {kind_words(row.kind)} to {row.recipients.replace(',', ', ')} {note}.",
-            {
-                "outbox_id": row.id,
-                "message_id": row.message_id,
-                "transport": how,
-                "kind": row.kind,
-                "delivery": "delivered",
-            },
-        )
-        ctx.audit("mail.sent", "outbound_mail", row.id, None, {"transport": how})
+        body = f"Emailed {kind_words(row.kind)} to {', '.join(took)} {sent.note}"
+        if sent.refused:
+            body += f"; the server refused it for {refused_words(sent)}"
+        data: dict[str, Any] = {
+            "outbox_id": row.id,
+            "message_id": row.message_id,
+            "transport": how,
+            "kind": row.kind,
+            "delivery": "partly_delivered" if sent.refused else "delivered",
+        }
+        if sent.refused:
+            data["refused"] = dict(sent.refused)
+        _timeline(row.case_id, now, "mail_sent", body + ".", data)
+        after: dict[str, Any] = {"transport": how}
+        if sent.refused:
+            after["refused"] = dict(sent.refused)
+        ctx.audit("mail.sent", "outbound_mail", row.id, None, after)
 
 
 def _record_failure(ctx: ServiceContext, row: OutboundMail, error: str, permanent: bool) -> bool:
