@@ -168,6 +168,39 @@ def test_release_into_an_existing_case_and_discard(desk: Cli, tmp_path: Path) ->
     assert discarded.json == {"id": 2, "status": "discarded", "reason": "spam"}
 
 
+def test_outbox_send_sends_everything_due_not_the_first_batch(desk: Cli) -> None:
+    """More than one batch (200) is due: all of it goes, and nothing is left (finding 6: a
+    cron job was told "sent 200" and 5 stayed behind without a word)."""
+    from datetime import datetime
+
+    from wzdesk.core.clock import FixedClock
+    from wzdesk.core.rules import Role
+    from wzdesk.services.context import ServiceContext
+    from wzdesk.services.mail_outbox import enqueue
+    from wzdesk.store.database import open_database
+
+    database = open_database(desk.url)
+    try:
+        ctx = ServiceContext("sam", Role.SUPERVISOR, FixedClock(datetime.fromisoformat(NOW)))
+        with database.atomic():
+            for n in range(205):
+                enqueue(
+                    ctx, case=None, recipients=[f"s{n}@subscriber.example"], subject="Policy",
+                    body="New terms.", kind="policy_update", audience="subscriber",
+                )  # fmt: skip
+    finally:
+        database.close()
+    sent = desk.ok("mail", "outbox", "send", "--json")
+    assert {k: sent.json[k] for k in ("sent", "retrying", "failed", "remaining")} == {
+        "sent": 205,
+        "retrying": 0,
+        "failed": 0,
+        "remaining": 0,
+    }
+    assert len(sent.json["messages"]) == 205 and "still due" not in sent.err
+    assert desk.ok("mail", "outbox", "list", "--json").json == []
+
+
 def test_reply_outbox_send_and_list(desk: Cli, mail_files, tmp_path: Path) -> None:
     desk.ok("mail", "import", str(mail_files["eml"]))
     desk.ok("case", "reply", "WZ-1001", "--message", "Looking now.", user="kim")

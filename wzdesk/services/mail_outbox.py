@@ -184,9 +184,23 @@ class DeliveryReport:
     notes: list[str] = field(default_factory=list)
     #: One entry per message tried: id, case, kind, to, status and where (or why not).
     messages: list[dict[str, Any]] = field(default_factory=list)
+    #: How many due messages the pass read (its batch was full when this is its limit).
+    looked_at: int = 0
+    #: How many of those it had not tried earlier in the same run (see :func:`deliver_all_due`).
+    fresh: int = 0
+    #: Messages still due when :func:`deliver_all_due` stopped (None: not counted).
+    remaining: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"sent": self.sent, "retrying": self.retrying, "failed": self.failed}
+
+    def add(self, other: DeliveryReport) -> None:
+        """Count ``other``'s pass in this one (a run of several batches)."""
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.notes += other.notes
+        self.messages += other.messages
 
 
 def _claim(row: OutboundMail, now: datetime) -> bool:
@@ -210,29 +224,47 @@ def _timeline(
     )
 
 
+def _is_due(now: datetime) -> peewee.Expression:
+    """Pending and its time has come, or claimed by a sender that never reported back."""
+    return ((OutboundMail.status == "pending") & (OutboundMail.next_attempt_at <= now)) | (
+        (OutboundMail.status == "sending") & (OutboundMail.claimed_at < now - STALE_CLAIM)
+    )
+
+
+def count_due(ctx: ServiceContext) -> int:
+    """How many outgoing messages are due now."""
+    return int(OutboundMail.select().where(_is_due(ctx.clock.now())).count())
+
+
 def deliver_due(
     ctx: ServiceContext,
     transport: Transport | None = None,
     *,
     limit: int = 200,
     settings: MailSettings | None = None,
+    skip: set[int] | None = None,
 ) -> DeliveryReport:
-    """Send every outgoing message that is due (pending and its time has come)."""
+    """Send the outgoing messages that are due, at most ``limit`` of them (one batch: what a
+    round of ``mail watch`` or a portal page sends; :func:`deliver_all_due` sends them all).
+
+    ``skip``: ids already tried in this run, left alone; the ones tried now are added."""
     now = ctx.clock.now()
     settings = settings or mail_settings()
     transport = transport or transport_for(settings)
     due = list(
         OutboundMail.select()
-        .where(
-            ((OutboundMail.status == "pending") & (OutboundMail.next_attempt_at <= now))
-            | ((OutboundMail.status == "sending") & (OutboundMail.claimed_at < now - STALE_CLAIM))
-        )
+        .where(_is_due(now))
         .order_by(OutboundMail.next_attempt_at, OutboundMail.id)
         .limit(limit)
     )
-    report = DeliveryReport()
+    report = DeliveryReport(looked_at=len(due))
     refs = _refs_of(due)
     for row in due:
+        if skip is not None:
+            if row.id in skip:
+                continue
+            skip.add(row.id)
+        report.fresh += 1
         if not _claim(row, now):
             continue  # another sender took it
         recipients = row.recipients.split(",")
@@ -270,6 +302,33 @@ def deliver_due(
                 "refused": dict(sent.refused),
             }
         )
+    return report
+
+
+def deliver_all_due(
+    ctx: ServiceContext,
+    transport: Transport | None = None,
+    *,
+    batch: int = 200,
+    settings: MailSettings | None = None,
+) -> DeliveryReport:
+    """Send everything due, a batch at a time (``mail outbox send``: a cron job must be able
+    to trust that the outbox was drained, not that 200 of it went).
+
+    Stops when a batch was not full (nothing more was due) or held only messages this run
+    already tried: a failed try re-schedules its message, and on a slow run (or a clock that
+    moved) it can fall due again; trying it again in the same run could loop for as long as
+    the server fails. ``remaining`` says how many are still due when it stops."""
+    settings = settings or mail_settings()
+    transport = transport or transport_for(settings)
+    report = DeliveryReport()
+    tried: set[int] = set()
+    while True:
+        part = deliver_due(ctx, transport, limit=batch, settings=settings, skip=tried)
+        report.add(part)
+        if part.looked_at < batch or part.fresh == 0:
+            break
+    report.remaining = count_due(ctx)
     return report
 
 
