@@ -71,7 +71,13 @@ def test_acknowledgment_on_intake_reaches_the_contact_by_smtp(
 
 
 def test_email_case_acknowledgment_answers_the_clients_message(acme, import_raw) -> None:
-    _, [filed] = import_raw(eml(message_id="first@acme.example", subject="Payroll export fails"))
+    _, [filed] = import_raw(
+        eml(
+            message_id="first@acme.example",
+            subject="Payroll export fails",
+            received="Mon, 09 Mar 2026 09:30:00 -0400",
+        )
+    )
     [ack] = outgoing(filed.ref)
     message = email.message_from_string(ack.raw, policy=email.policy.default)
     assert message["Subject"] == f"Re: Payroll export fails [{filed.ref}]"

@@ -65,7 +65,7 @@ def test_client_admin_message_opens_an_email_case(acme, import_raw, clock) -> No
     assert case["contact"] == "ana@acme.example"
     assert case["summary"] == "Payroll export fails"
     assert case["description"] == "It stops at 80%."
-    assert case["received_at"] == "2026-03-09T09:30:00-04:00"  # the Date header
+    assert case["received_at"] == "2026-03-09T10:00:00-04:00"  # imported now (no Received)
     assert case["events"][0]["author"] == "ana@acme.example"
     message = MailMessage.get(MailMessage.message_key == "m1@acme.example")
     assert (message.case.ref, message.outcome, message.direction) == (case["ref"], "opened", "in")
@@ -93,6 +93,15 @@ def test_default_severity_and_category_are_configurable(acme, import_raw, monkey
 def test_received_at_in_the_future_is_clamped_to_import_time(acme, import_raw, clock) -> None:
     _, filed = import_raw(eml(date="Fri, 01 Jan 2027 10:00:00 -0500"))
     assert Case.get(Case.ref == filed[0].ref).received_at == clock.now()
+
+
+def test_senders_date_does_not_start_the_clock(acme, import_raw, clock) -> None:
+    """A client PC whose clock is years behind must not open a case breached on arrival, nor
+    have the acknowledgment promise a response in the past (finding 8)."""
+    _, filed = import_raw(eml(date="Mon, 01 Jan 2024 09:00:00 -0500"))
+    case = Case.get(Case.ref == filed[0].ref)
+    assert case.received_at == clock.now()
+    assert case.response_due > clock.now()
 
 
 def test_received_header_wins_over_date(acme, import_raw) -> None:
@@ -169,7 +178,8 @@ def test_waiting_case_goes_back_to_open_and_the_clock_resumes_at_arrival(
 ) -> None:
     cases.set_status(supervisor, opened, "waiting_client")  # Monday 10:00
     clock.advance(timedelta(hours=2))  # imported at 12:00, arrived at 11:00
-    _, filed = import_raw(eml(subject=f"[{opened}] answer", date="Mon, 9 Mar 2026 11:00 -0400"))
+    arrived = ("Received", "by mx.vendor.example; Mon, 9 Mar 2026 11:00:00 -0400")
+    _, filed = import_raw(eml(subject=f"[{opened}] answer", headers=[arrived]))
     assert filed[0].outcome == "threaded"
     case = Case.get(Case.ref == opened)
     assert case.status == "open" and case.paused_since is None

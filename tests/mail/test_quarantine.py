@@ -55,7 +55,7 @@ def test_listing_shows_sender_subject_reason_and_received(from_bob, clock) -> No
         "Report is wrong",
         "not_admin",
     )
-    assert shown["received_at"] == "2026-03-09T09:30:00-04:00"
+    assert shown["received_at"] == "2026-03-09T10:00:00-04:00"  # imported now (no Received)
     assert shown["status"] == "held" and shown["client"] == "ACME"
     assert [c.email for c in suggested_contacts(rows[0])] == [
         "ana@acme.example",

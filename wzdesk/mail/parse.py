@@ -80,7 +80,7 @@ class ParsedMessage:
     from_address: str | None = None
     from_name: str = ""
     subject: str = ""
-    date: datetime | None = None  # the Date header
+    date: datetime | None = None  # the Date header (the sender's claim: not when it arrived)
     arrived: datetime | None = None  # the newest Received header
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
@@ -93,9 +93,11 @@ class ParsedMessage:
     automatic: str | None = None
 
     def received_at(self, now: datetime) -> datetime:
-        """When the message reached us: Received, else Date, else ``now``; never after ``now``."""
-        instant = self.arrived or self.date or now
-        return min(instant, now)
+        """When the message reached us: the receiving server's stamp (the newest Received
+        header), else ``now`` (the import); never after ``now``. Not ``Date:``: that is the
+        sender's own claim (their clock, or when they began a draft), and an SLA clock started
+        from it can be breached on arrival or promise the client a response in the past."""
+        return min(self.arrived or now, now)
 
     @property
     def thread_ids(self) -> list[str]:
