@@ -322,6 +322,34 @@ def test_every_nasty_message_is_filed_or_held_and_the_batch_goes_on(acme, import
     assert oversized.message.subject == "Full database dump"
 
 
+def _copy_for(mailbox: str) -> bytes:
+    """The copy of one message without a Message-ID that the server put in ``mailbox``."""
+    return eml(
+        received=f"Mon, 09 Mar 2026 09:3{len(mailbox)} -0400",
+        headers=[("Delivered-To", f"{mailbox}@vendor.example")],
+    )
+
+
+def test_one_message_delivered_to_two_mailboxes_is_one_case(acme, import_raw) -> None:
+    """No Message-ID: the two copies differ only in their transport headers (finding 9)."""
+    summary, _ = import_raw(_copy_for("support"), _copy_for("help"))
+    assert (summary.imported, summary.duplicates) == (1, 1)
+    assert Case.select().count() == 1
+
+
+def test_a_message_keyed_by_its_raw_bytes_before_stays_a_duplicate(acme, import_raw) -> None:
+    """A desk that filed it when the key was the raw hash: `mail watch` reads cur/ again."""
+    import hashlib
+
+    raw = _copy_for("support")
+    import_raw(raw)
+    MailMessage.update(message_key="sha256:" + hashlib.sha256(raw).hexdigest()).where(
+        MailMessage.direction == "in"
+    ).execute()
+    summary, _ = import_raw(raw)
+    assert summary.duplicates == 1 and Case.select().count() == 1
+
+
 def test_reimporting_changes_nothing(acme, import_raw) -> None:
     settings = mail_settings(max_attachment_bytes=ATTACHMENT_LIMIT)
     import_raw(*[n.raw for n in CORPUS], settings=settings)
