@@ -126,7 +126,9 @@ def test_quarantine_list_show_release_discard(desk: Cli, mail_files) -> None:
     assert shown["body"] == "The payroll export stops at 80%."
     desk.refused(2, "--contact", "mail", "quarantine", "release", "1", "--new-case", user="kim")
     desk.refused(5, "ID", "mail", "quarantine", "release", "9", "--case", "WZ-1001", user="kim")
-    desk.refused(5, "REF", "mail", "quarantine", "release", "1", "--case", "WZ-9999", user="kim")
+    desk.refused(
+        5, "--case: no case", "mail", "quarantine", "release", "1", "--case", "WZ-9999", user="kim"
+    )
     desk.refused(
         4, "not a client admin", "mail", "quarantine", "release", "1", "--new-case",
         "--contact", "bob@acme.example", user="kim",
