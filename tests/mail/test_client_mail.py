@@ -287,3 +287,26 @@ def test_every_recipient_refused_is_a_failed_send(acme, supervisor, agent, smtp)
     assert outbox.deliver_due(agent).as_dict() == {"sent": 0, "retrying": 0, "failed": 1}
     [row] = outgoing(case.ref, "acknowledgment")
     assert row.status == "failed" and "ana@acme.example: 550" in row.last_error
+
+
+def test_automatic_messages_say_so_and_an_agents_reply_does_not(
+    acme, supervisor, agent, import_raw
+) -> None:
+    """RFC 3834: the client's out-of-office must not answer our acknowledgments and notices
+    (its answer would land on the case); what an agent writes is a person's message."""
+    _, [filed] = import_raw(eml(message_id="auto@acme.example", subject="Export fails"))
+    portal = open_case(supervisor, new_case())
+    cases.reply(agent, filed.ref, "Looking now.")
+    cases.set_status(agent, filed.ref, "waiting_client")
+
+    def header(row: OutboundMail) -> str | None:
+        message = email.message_from_string(row.raw, policy=email.policy.default)
+        return message["Auto-Submitted"]
+
+    assert [(row.kind, header(row)) for row in outgoing(filed.ref)] == [
+        ("acknowledgment", "auto-replied"),  # answers the client's message
+        ("reply", None),
+        ("waiting", "auto-generated"),
+    ]
+    [ack] = outgoing(portal.ref)
+    assert header(ack) == "auto-generated"

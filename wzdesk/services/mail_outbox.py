@@ -76,6 +76,21 @@ _insert_outbound = PreparedInsert(
 )  # fmt: skip
 
 
+#: What an agent writes and sends (a reply, a resolution note, a quote): a person's message,
+#: which the client's autoresponder may answer like any other. Every other kind is written by
+#: wzdesk on its own (RFC 3834 ``Auto-Submitted``; see :func:`auto_submitted`).
+PERSONAL_KINDS = frozenset({"reply", "resolved", "quote_sent"})
+
+
+def auto_submitted(kind: str, answers_a_message: bool) -> str | None:
+    """The ``Auto-Submitted`` value of a message of ``kind``: None for an agent's own words;
+    ``auto-replied`` for an automatic answer to the client's message (the acknowledgment of
+    an email), ``auto-generated`` for any other notice or alert."""
+    if kind in PERSONAL_KINDS:
+        return None
+    return "auto-replied" if answers_a_message else "auto-generated"
+
+
 def enqueue(
     ctx: ServiceContext,
     *,
@@ -110,6 +125,7 @@ def enqueue(
         in_reply_to=thread_id,
         references=references,
         ref=case.ref if case else None,
+        auto_submitted=auto_submitted(kind, kind == "acknowledgment" and thread_id is not None),
     )
     if case is not None and audience == "client":
         _insert_message(
