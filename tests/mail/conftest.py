@@ -50,9 +50,13 @@ def eml(
     in_reply_to: str | None = None,
     references: str | None = None,
     headers: Iterable[tuple[str, str]] = (),
+    received: str | None = None,
 ) -> bytes:
-    """A simple text/plain message as a client's mail program writes it."""
+    """A simple text/plain message as a client's mail program writes it; ``received``: the
+    date our mail server stamped on it (a ``Received:`` header; none by default)."""
     lines = []
+    if received is not None:
+        lines.append(f"Received: from mail.client.example by mx.vendor.example; {received}")
     if sender is not None:
         lines.append(f"From: {sender}")
     lines.append("To: support@vendor.example")

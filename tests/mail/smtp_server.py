@@ -23,6 +23,13 @@ class Recorder:
     def __init__(self) -> None:
         self.received: list[tuple[str, list[str], EmailMessage]] = []
         self.answers: list[str] = []  # answers to give to the next DATA commands, then 250
+        self.refuse: set[str] = set()  # recipients answered 550 at RCPT TO
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        if address in self.refuse:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         if self.answers:

@@ -119,14 +119,16 @@ def test_quarantine_list_show_release_discard(desk: Cli, mail_files) -> None:
         "reason_code": "not_admin",
     }
     assert "Ana Diaz (primary, ana@acme.example)" in held["reason"]
-    assert held["received_at"] == "2026-03-09T09:30:00-04:00"
+    assert held["received_at"] == NOW  # imported now: the file has no Received header
     table = desk.ok("mail", "quarantine", "list").out
     assert "bob@acme.example" in table and "Bob asks" in table
     shown = desk.ok("mail", "quarantine", "show", "1", "--json").json
     assert shown["body"] == "The payroll export stops at 80%."
     desk.refused(2, "--contact", "mail", "quarantine", "release", "1", "--new-case", user="kim")
     desk.refused(5, "ID", "mail", "quarantine", "release", "9", "--case", "WZ-1001", user="kim")
-    desk.refused(5, "REF", "mail", "quarantine", "release", "1", "--case", "WZ-9999", user="kim")
+    desk.refused(
+        5, "--case: no case", "mail", "quarantine", "release", "1", "--case", "WZ-9999", user="kim"
+    )
     desk.refused(
         4, "not a client admin", "mail", "quarantine", "release", "1", "--new-case",
         "--contact", "bob@acme.example", user="kim",
@@ -166,6 +168,39 @@ def test_release_into_an_existing_case_and_discard(desk: Cli, tmp_path: Path) ->
         "mail", "quarantine", "discard", "2", "--reason", "spam", "--json", user="kim"
     )
     assert discarded.json == {"id": 2, "status": "discarded", "reason": "spam"}
+
+
+def test_outbox_send_sends_everything_due_not_the_first_batch(desk: Cli) -> None:
+    """More than one batch (200) is due: all of it goes, and nothing is left (finding 6: a
+    cron job was told "sent 200" and 5 stayed behind without a word)."""
+    from datetime import datetime
+
+    from wzdesk.core.clock import FixedClock
+    from wzdesk.core.rules import Role
+    from wzdesk.services.context import ServiceContext
+    from wzdesk.services.mail_outbox import enqueue
+    from wzdesk.store.database import open_database
+
+    database = open_database(desk.url)
+    try:
+        ctx = ServiceContext("sam", Role.SUPERVISOR, FixedClock(datetime.fromisoformat(NOW)))
+        with database.atomic():
+            for n in range(205):
+                enqueue(
+                    ctx, case=None, recipients=[f"s{n}@subscriber.example"], subject="Policy",
+                    body="New terms.", kind="policy_update", audience="subscriber",
+                )  # fmt: skip
+    finally:
+        database.close()
+    sent = desk.ok("mail", "outbox", "send", "--json")
+    assert {k: sent.json[k] for k in ("sent", "retrying", "failed", "remaining")} == {
+        "sent": 205,
+        "retrying": 0,
+        "failed": 0,
+        "remaining": 0,
+    }
+    assert len(sent.json["messages"]) == 205 and "still due" not in sent.err
+    assert desk.ok("mail", "outbox", "list", "--json").json == []
 
 
 def test_reply_outbox_send_and_list(desk: Cli, mail_files, tmp_path: Path) -> None:

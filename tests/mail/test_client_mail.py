@@ -71,7 +71,13 @@ def test_acknowledgment_on_intake_reaches_the_contact_by_smtp(
 
 
 def test_email_case_acknowledgment_answers_the_clients_message(acme, import_raw) -> None:
-    _, [filed] = import_raw(eml(message_id="first@acme.example", subject="Payroll export fails"))
+    _, [filed] = import_raw(
+        eml(
+            message_id="first@acme.example",
+            subject="Payroll export fails",
+            received="Mon, 09 Mar 2026 09:30:00 -0400",
+        )
+    )
     [ack] = outgoing(filed.ref)
     message = email.message_from_string(ack.raw, policy=email.policy.default)
     assert message["Subject"] == f"Re: Payroll export fails [{filed.ref}]"
@@ -245,3 +251,62 @@ def test_without_smtp_it_goes_to_the_outbox_maildir(acme, supervisor, mail_env: 
     assert str(mail_env / "outbox") in entry["where"]
     [stored] = list(mailbox.Maildir(mail_env / "outbox", create=False))
     assert case.ref in stored["Subject"]
+
+
+def test_a_recipient_the_server_refused_is_named_not_shown_as_delivered(
+    acme, supervisor, agent, smtp: SmtpServer, clock, import_raw
+) -> None:
+    """The server takes the message for Ana and refuses Raj: the outbox, the case and the
+    console say Raj did not get it (finding 7); it is not a plain "delivered"."""
+    change_notice_settings(supervisor, acknowledge={"portal": False, "phone": False})
+    case = open_case(supervisor, new_case(channel="phone"))
+    import_raw(eml(sender="raj@acme.example", subject=f"[{case.ref}] more", message_id="raj@y"))
+    cases.reply(agent, case.ref, "For both of you.")
+    smtp.handler.refuse = {"raj@acme.example"}
+    report = outbox.deliver_due(agent)
+    [(_, rcpts, _)] = smtp.received
+    assert rcpts == ["ana@acme.example"]
+    [entry] = report.messages
+    assert entry["refused"] == {"raj@acme.example": "550 5.1.1 No such user"}
+    [row] = outgoing(case.ref, "reply")
+    assert row.status == "sent"
+    assert row.last_error == (
+        "delivered to ana@acme.example; refused for raj@acme.example: 550 5.1.1 No such user"
+    )
+    [shown] = [m for m in show_case(case.ref, clock.now())["outgoing"] if m["kind"] == "reply"]
+    assert shown["delivery"] == "partly_delivered"
+    assert "refused for raj@acme.example" in shown["note"]
+    [event] = CaseEvent.select().where(CaseEvent.kind == "mail_sent")
+    assert "refused it for raj@acme.example: 550" in event.body
+    assert '"delivery": "partly_delivered"' in event.data_json
+
+
+def test_every_recipient_refused_is_a_failed_send(acme, supervisor, agent, smtp) -> None:
+    case = open_case(supervisor, new_case())
+    smtp.handler.refuse = {"ana@acme.example"}
+    assert outbox.deliver_due(agent).as_dict() == {"sent": 0, "retrying": 0, "failed": 1}
+    [row] = outgoing(case.ref, "acknowledgment")
+    assert row.status == "failed" and "ana@acme.example: 550" in row.last_error
+
+
+def test_automatic_messages_say_so_and_an_agents_reply_does_not(
+    acme, supervisor, agent, import_raw
+) -> None:
+    """RFC 3834: the client's out-of-office must not answer our acknowledgments and notices
+    (its answer would land on the case); what an agent writes is a person's message."""
+    _, [filed] = import_raw(eml(message_id="auto@acme.example", subject="Export fails"))
+    portal = open_case(supervisor, new_case())
+    cases.reply(agent, filed.ref, "Looking now.")
+    cases.set_status(agent, filed.ref, "waiting_client")
+
+    def header(row: OutboundMail) -> str | None:
+        message = email.message_from_string(row.raw, policy=email.policy.default)
+        return message["Auto-Submitted"]
+
+    assert [(row.kind, header(row)) for row in outgoing(filed.ref)] == [
+        ("acknowledgment", "auto-replied"),  # answers the client's message
+        ("reply", None),
+        ("waiting", "auto-generated"),
+    ]
+    [ack] = outgoing(portal.ref)
+    assert header(ack) == "auto-generated"

@@ -65,7 +65,7 @@ def test_client_admin_message_opens_an_email_case(acme, import_raw, clock) -> No
     assert case["contact"] == "ana@acme.example"
     assert case["summary"] == "Payroll export fails"
     assert case["description"] == "It stops at 80%."
-    assert case["received_at"] == "2026-03-09T09:30:00-04:00"  # the Date header
+    assert case["received_at"] == "2026-03-09T10:00:00-04:00"  # imported now (no Received)
     assert case["events"][0]["author"] == "ana@acme.example"
     message = MailMessage.get(MailMessage.message_key == "m1@acme.example")
     assert (message.case.ref, message.outcome, message.direction) == (case["ref"], "opened", "in")
@@ -93,6 +93,15 @@ def test_default_severity_and_category_are_configurable(acme, import_raw, monkey
 def test_received_at_in_the_future_is_clamped_to_import_time(acme, import_raw, clock) -> None:
     _, filed = import_raw(eml(date="Fri, 01 Jan 2027 10:00:00 -0500"))
     assert Case.get(Case.ref == filed[0].ref).received_at == clock.now()
+
+
+def test_senders_date_does_not_start_the_clock(acme, import_raw, clock) -> None:
+    """A client PC whose clock is years behind must not open a case breached on arrival, nor
+    have the acknowledgment promise a response in the past (finding 8)."""
+    _, filed = import_raw(eml(date="Mon, 01 Jan 2024 09:00:00 -0500"))
+    case = Case.get(Case.ref == filed[0].ref)
+    assert case.received_at == clock.now()
+    assert case.response_due > clock.now()
 
 
 def test_received_header_wins_over_date(acme, import_raw) -> None:
@@ -169,7 +178,8 @@ def test_waiting_case_goes_back_to_open_and_the_clock_resumes_at_arrival(
 ) -> None:
     cases.set_status(supervisor, opened, "waiting_client")  # Monday 10:00
     clock.advance(timedelta(hours=2))  # imported at 12:00, arrived at 11:00
-    _, filed = import_raw(eml(subject=f"[{opened}] answer", date="Mon, 9 Mar 2026 11:00 -0400"))
+    arrived = ("Received", "by mx.vendor.example; Mon, 9 Mar 2026 11:00:00 -0400")
+    _, filed = import_raw(eml(subject=f"[{opened}] answer", headers=[arrived]))
     assert filed[0].outcome == "threaded"
     case = Case.get(Case.ref == opened)
     assert case.status == "open" and case.paused_since is None
@@ -310,6 +320,34 @@ def test_every_nasty_message_is_filed_or_held_and_the_batch_goes_on(acme, import
     oversized = held("oversized")
     assert "dump.bin" in oversized.reason and "the limit is 64.0 KB" in oversized.reason
     assert oversized.message.subject == "Full database dump"
+
+
+def _copy_for(mailbox: str) -> bytes:
+    """The copy of one message without a Message-ID that the server put in ``mailbox``."""
+    return eml(
+        received=f"Mon, 09 Mar 2026 09:3{len(mailbox)} -0400",
+        headers=[("Delivered-To", f"{mailbox}@vendor.example")],
+    )
+
+
+def test_one_message_delivered_to_two_mailboxes_is_one_case(acme, import_raw) -> None:
+    """No Message-ID: the two copies differ only in their transport headers (finding 9)."""
+    summary, _ = import_raw(_copy_for("support"), _copy_for("help"))
+    assert (summary.imported, summary.duplicates) == (1, 1)
+    assert Case.select().count() == 1
+
+
+def test_a_message_keyed_by_its_raw_bytes_before_stays_a_duplicate(acme, import_raw) -> None:
+    """A desk that filed it when the key was the raw hash: `mail watch` reads cur/ again."""
+    import hashlib
+
+    raw = _copy_for("support")
+    import_raw(raw)
+    MailMessage.update(message_key="sha256:" + hashlib.sha256(raw).hexdigest()).where(
+        MailMessage.direction == "in"
+    ).execute()
+    summary, _ = import_raw(raw)
+    assert summary.duplicates == 1 and Case.select().count() == 1
 
 
 def test_reimporting_changes_nothing(acme, import_raw) -> None:

@@ -240,6 +240,42 @@ def test_permanent_refusal_fails_at_once(email_case, agent, smtp) -> None:
     assert (row.status, row.attempts) == ("failed", 1)
 
 
+def test_sending_everything_due_goes_batch_by_batch(email_case, agent) -> None:
+    for n in range(5):
+        cases.reply(agent, email_case, f"Reply {n}.")
+    report = outbox.deliver_all_due(agent, batch=2)
+    assert (report.sent, report.remaining) == (5, 0)
+    assert [m["id"] for m in report.messages] == [row.id for row in outgoing(email_case)]
+
+
+class _FailsAndTakesTime:
+    """A server that answers 451 and is so slow that each message it fails is due again by
+    the next one (the clock moves two minutes a try; the first backoff is one)."""
+
+    name = "smtp"
+
+    def __init__(self, clock) -> None:  # type: ignore[no-untyped-def]
+        self.clock = clock
+        self.tries: list[bytes] = []
+
+    def send(self, sender, recipients, data):  # type: ignore[no-untyped-def]
+        from wzdesk.mail.transport import DeliveryError
+
+        self.tries.append(data)
+        self.clock.advance(timedelta(minutes=2))
+        raise DeliveryError("451 try later")
+
+
+def test_sending_everything_due_tries_each_message_once_a_run(email_case, agent, clock) -> None:
+    """Messages re-scheduled during the run fall due again; the run does not chase them."""
+    for n in range(3):
+        cases.reply(agent, email_case, f"Reply {n}.")
+    slow = _FailsAndTakesTime(clock)
+    report = outbox.deliver_all_due(agent, slow, batch=1)
+    # the first two are due again when the run ends (the last one waits a minute more)
+    assert (len(slow.tries), report.retrying, report.remaining) == (3, 3, 2)
+
+
 def test_two_senders_never_send_the_same_message(email_case, agent, clock) -> None:
     cases.reply(agent, email_case, "Once.")
     [row] = outgoing(email_case)

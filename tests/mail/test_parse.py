@@ -130,7 +130,9 @@ def test_absurd_message_id_is_hashed_to_fit() -> None:
     assert parsed.key.startswith("sha256:") and len(parsed.key) == 71
 
 
-def test_arrival_from_received_then_date_then_now_and_never_in_the_future() -> None:
+def test_arrival_from_received_else_now_never_the_senders_date_nor_the_future() -> None:
+    """The SLA clock starts when the message reached us. Date: is the sender's own claim
+    (their clock, or when they began a draft): it has no say (finding 8)."""
     received = (
         "Received",
         "from mx.vendor.example by mail.vendor.example; Mon, 9 Mar 2026 10:05:00 -0400",
@@ -138,7 +140,10 @@ def test_arrival_from_received_then_date_then_now_and_never_in_the_future() -> N
     with_received = parse_message(eml(headers=[received]))
     assert with_received.received_at(NOW) == datetime(2026, 3, 9, 14, 5, tzinfo=UTC)
     only_date = parse_message(eml())
-    assert only_date.received_at(NOW) == datetime(2026, 3, 9, 13, 30, tzinfo=UTC)
+    assert only_date.date == datetime(2026, 3, 9, 13, 30, tzinfo=UTC)
+    assert only_date.received_at(NOW) == NOW
+    long_ago = parse_message(eml(date="Mon, 01 Jan 2024 09:00:00 -0500"))
+    assert long_ago.received_at(NOW) == NOW
     no_date = parse_message(eml(date=None))
     assert no_date.received_at(NOW) == NOW
     future = parse_message(eml(date="Tue, 01 Jan 2030 10:00:00 +0000"))

@@ -27,6 +27,7 @@ from wzdesk.store.models import (
     Case,
     CaseEvent,
     MailMessage,
+    OutboundMail,
     QuarantinedMail,
 )
 
@@ -54,7 +55,7 @@ def test_listing_shows_sender_subject_reason_and_received(from_bob, clock) -> No
         "Report is wrong",
         "not_admin",
     )
-    assert shown["received_at"] == "2026-03-09T09:30:00-04:00"
+    assert shown["received_at"] == "2026-03-09T10:00:00-04:00"  # imported now (no Received)
     assert shown["status"] == "held" and shown["client"] == "ACME"
     assert [c.email for c in suggested_contacts(rows[0])] == [
         "ana@acme.example",
@@ -196,3 +197,47 @@ def test_mail_defaults_are_read_in_any_case(from_bob, agent, monkeypatch) -> Non
     monkeypatch.setenv("WZDESK_MAIL_CATEGORY", "UNEXPECTED")
     case = release_to_new_case(agent, from_bob, "ana@acme.example")
     assert (case.severity, case.category) == ("major", "unexpected")
+
+
+@pytest.mark.parametrize(
+    "sender",
+    ["Kofi Wong <kofi@birchwood.example>", "Stranger <bbb@ddd.example>"],
+    ids=["another-clients-contact", "stranger"],
+)
+def test_released_message_from_outside_the_client_does_not_receive_the_cases_mail(
+    acme, supervisor, agent, import_raw, sender
+) -> None:
+    """Releasing is the agent filing the text, not vouching for the sender: one client's case
+    correspondence must not go to another company (finding 3)."""
+    from wzdesk.services.directory import add_client, add_contact
+
+    add_client(supervisor, "BRC", "Birchwood")
+    add_contact(
+        supervisor, "BRC", "Kofi Wong", "kofi@birchwood.example", None, admin_rank="primary"
+    )
+    _, filed = import_raw(eml(message_id="ana-3@x"))
+    ref = filed[0].ref
+    _, held = import_raw(eml(sender=sender, subject=f"Re: [{ref}] mine", message_id="out@x"))
+    assert held[0].outcome == "quarantined"
+    release_to_case(agent, held[0].quarantine_id, ref)
+    result = cases.reply(agent, ref, "Your payroll configuration is attached.")
+    assert result.delivery is not None and result.delivery.recipients == ("ana@acme.example",)
+    [row] = list(
+        OutboundMail.select().join(Case).where((Case.ref == ref) & (OutboundMail.kind == "reply"))
+    )
+    assert row.recipients == "ana@acme.example"
+
+
+def test_released_message_from_a_contact_of_the_client_is_answered_too(
+    acme, agent, import_raw
+) -> None:
+    """Bob is on file for ACME (held only because he may not open cases): he is copied."""
+    _, filed = import_raw(eml(message_id="ana-4@x"))
+    ref = filed[0].ref
+    _, held = import_raw(
+        eml(sender="Bob Smith <bob@acme.example>", subject="Unrelated", message_id="bob-2@x")
+    )
+    release_to_case(agent, held[0].quarantine_id, ref)
+    result = cases.reply(agent, ref, "Noted, Bob.")
+    assert result.delivery is not None
+    assert result.delivery.recipients == ("ana@acme.example", "bob@acme.example")

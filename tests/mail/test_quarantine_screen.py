@@ -39,7 +39,12 @@ def held(acme, import_raw) -> list[int]:
     """Two held messages: Bob (not an admin) and a stranger; and Ana's case WZ-1001."""
     import_raw(eml(message_id="ana@x", subject="Export fails"))
     _, filed = import_raw(
-        eml(sender="Bob Smith <bob@acme.example>", subject=LONG_SUBJECT, message_id="b@x"),
+        eml(
+            sender="Bob Smith <bob@acme.example>",
+            subject=LONG_SUBJECT,
+            message_id="b@x",
+            received="Mon, 09 Mar 2026 09:30:00 -0400",
+        ),
         eml(sender="eve@elsewhere.example", subject="Cheap watches", message_id="e@x"),
     )
     return [f.quarantine_id for f in filed]

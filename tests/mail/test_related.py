@@ -53,7 +53,9 @@ def timeline(case: Case) -> set[tuple[str, datetime, str]]:
 def pair(acme: str, agent: ServiceContext, import_raw: Importer) -> tuple[str, str]:
     """WZ-1001 by email at 09:30 (the duplicate, with an attachment) and WZ-1002 by phone at
     10:00 (the primary), both ACME's, both about the same incident."""
-    _, filed = import_raw(eml(message_id="first@acme.example"))
+    _, filed = import_raw(
+        eml(message_id="first@acme.example", received="Mon, 09 Mar 2026 09:30:00 -0400")
+    )
     duplicate = filed[0].ref
     Attachment.create(
         case=Case.get(Case.ref == duplicate).id,

@@ -383,11 +383,12 @@ def run_outbox_list(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def run_outbox_send(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.mail_outbox import deliver_due
+    from wzdesk.services.mail_outbox import deliver_all_due
 
-    report = deliver_due(runtime.context())
+    report = deliver_all_due(runtime.context())
+    remaining = report.remaining or 0
     if args.json:
-        emit_json({**report.as_dict(), "messages": report.messages})
+        emit_json({**report.as_dict(), "remaining": remaining, "messages": report.messages})
     else:
         print(", ".join(f"{name} {value}" for name, value in report.as_dict().items()))
         for message in report.messages:
@@ -395,12 +396,20 @@ def run_outbox_send(args: argparse.Namespace, runtime: Runtime) -> int:
             to = ", ".join(message["to"])
             what = message["kind"].replace("_", " ")
             if message["status"] == "sent":
-                print(f"  #{message['id']}{about} {what} to {to}: sent {message['where']}")
+                refused = "; ".join(f"{a}: {why}" for a, why in message["refused"].items())
+                but = f"; refused for {refused}" if refused else ""
+                print(f"  #{message['id']}{about} {what} to {to}: sent {message['where']}{but}")
             else:
                 print(
                     f"  #{message['id']}{about} {what} to {to}: {message['status']}: "
                     f"{message['where']}"
                 )
+    if remaining:  # fell due again during the run, or queued meanwhile: said, even with --json
+        print(
+            f"wzdesk: note: {remaining} message(s) still due; the next "
+            "'wzdesk mail outbox send' sends them",
+            file=sys.stderr,
+        )
     return 0
 
 

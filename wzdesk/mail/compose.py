@@ -69,8 +69,12 @@ def compose_message(
     in_reply_to: str | None = None,
     references: Sequence[str] = (),
     ref: str | None = None,
+    auto_submitted: str | None = None,
 ) -> bytes:
     """The message as it goes on the wire (CRLF line ends, MIME-encoded as needed).
+
+    ``auto_submitted``: ``auto-generated`` or ``auto-replied`` for a message no person wrote
+    (RFC 3834), so that the client's out-of-office does not answer it.
 
     Built with the classic (``compat32``) message classes: the modern ``EmailMessage`` parses
     every header it is given, five times slower, and the mail import acknowledges every case
@@ -93,4 +97,6 @@ def compose_message(
         message["References"] = " ".join(f"<{r}>" for r in references)
     if ref:
         message["X-WZDesk-Case"] = ref
+    if auto_submitted:
+        message["Auto-Submitted"] = auto_submitted
     return message.as_bytes(policy=_WIRE)

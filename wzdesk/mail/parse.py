@@ -73,6 +73,9 @@ class ParsedMessage:
 
     key: str  # the Message-ID, or "sha256:<hex>" when it has none (or an absurd one)
     raw_size: int
+    #: A message without a Message-ID, as keyed before the key was its content: the hash of
+    #: its raw bytes (one per mailbox it was delivered to). Found under it, it was filed.
+    old_key: str | None = None
     #: What the message says, hashed (see :func:`content_digest`): tells a duplicate from
     #: another message that reuses its Message-ID.
     content_sha256: str = ""
@@ -80,7 +83,7 @@ class ParsedMessage:
     from_address: str | None = None
     from_name: str = ""
     subject: str = ""
-    date: datetime | None = None  # the Date header
+    date: datetime | None = None  # the Date header (the sender's claim: not when it arrived)
     arrived: datetime | None = None  # the newest Received header
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
@@ -93,9 +96,11 @@ class ParsedMessage:
     automatic: str | None = None
 
     def received_at(self, now: datetime) -> datetime:
-        """When the message reached us: Received, else Date, else ``now``; never after ``now``."""
-        instant = self.arrived or self.date or now
-        return min(instant, now)
+        """When the message reached us: the receiving server's stamp (the newest Received
+        header), else ``now`` (the import); never after ``now``. Not ``Date:``: that is the
+        sender's own claim (their clock, or when they began a draft), and an SLA clock started
+        from it can be breached on arrival or promise the client a response in the past."""
+        return min(self.arrived or now, now)
 
     @property
     def thread_ids(self) -> list[str]:
@@ -467,12 +472,17 @@ def content_digest(raw: bytes) -> str:
     return digest.hexdigest()
 
 
-def message_key(message_id: str | None, raw: bytes) -> str:
-    """The idempotency key: the Message-ID when usable, else a hash."""
+def message_key(message_id: str | None, raw: bytes, content: str | None = None) -> str:
+    """The idempotency key: the Message-ID when usable, else a hash: of ``content`` (what the
+    message says, :func:`content_digest`) when given, so that the copies delivered to two
+    mailboxes, whose ``Received`` and ``Delivered-To`` differ, are one message; else of the
+    raw bytes (something that is not mail: no headers to tell its content by)."""
     if message_id and len(message_id) <= MAX_KEY_LENGTH:
         return message_id
     if message_id:
         return "sha256:" + hashlib.sha256(message_id.encode("utf-8")).hexdigest()
+    if content:
+        return "sha256:" + content
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
@@ -483,17 +493,18 @@ def parse_headers_only(raw: bytes) -> ParsedMessage:
 
 def parse_message(raw: bytes, *, headers_only: bool = False) -> ParsedMessage:
     """Read ``raw``. Never raises; ``problem`` says why a message is not usable."""
+    digest = content_digest(raw)
     try:
-        result = _parse(raw, headers_only)
+        result = _parse(raw, headers_only, digest)
     except Exception as error:  # a stdlib parser bug on hostile input: quarantine, go on
         result = ParsedMessage(key=message_key(None, raw), raw_size=len(raw))
         result.problem = f"unparseable: {type(error).__name__}: {clean_text(str(error))[:200]}"
         result.body = clean_text(decode_bytes(raw[:1_000_000], None))
-    result.content_sha256 = content_digest(raw)
+    result.content_sha256 = digest
     return result
 
 
-def _parse(raw: bytes, headers_only: bool) -> ParsedMessage:
+def _parse(raw: bytes, headers_only: bool, digest: str) -> ParsedMessage:
     if not raw.strip():
         return ParsedMessage(key=message_key(None, raw), raw_size=len(raw), problem="empty message")
     if headers_only:
@@ -518,6 +529,9 @@ def _parse(raw: bytes, headers_only: bool) -> ParsedMessage:
         result.from_name = result.from_name[:200]
     result.subject = _unfold(_header(msg, "Subject") or "")
     result.date = _instant(_header(msg, "Date"))
+    if message_id is None and (result.from_address or result.subject or result.date):
+        result.old_key = result.key  # what it was keyed by before (see old_key)
+        result.key = message_key(None, raw, digest)
     result.arrived = _arrival(msg)
     in_reply_to = _ids(_header(msg, "In-Reply-To"))
     result.in_reply_to = in_reply_to[0] if in_reply_to else None

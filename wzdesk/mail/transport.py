@@ -6,7 +6,8 @@ from __future__ import annotations
 import mailbox
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -21,13 +22,25 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
+@dataclass(frozen=True)
+class Sent:
+    """A message the transport handed on: ``note`` says where (for the case timeline).
+
+    ``refused``: recipients the server turned away while it took the message for the others
+    (address -> its answer). SMTP accepts a message when at least one recipient is accepted,
+    so a partial refusal is no exception; it must still be told, not read as delivered."""
+
+    note: str
+    refused: Mapping[str, str] = field(default_factory=dict)
+
+
 class Transport(Protocol):
     """Something that delivers a message or raises :class:`DeliveryError`."""
 
     name: str
 
-    def send(self, sender: str, recipients: Sequence[str], data: bytes) -> str:
-        """Deliver ``data``; return a short note for the case timeline."""
+    def send(self, sender: str, recipients: Sequence[str], data: bytes) -> Sent:
+        """Deliver ``data``; say where, and who was refused (see :class:`Sent`)."""
         ...
 
 
@@ -39,7 +52,7 @@ class SmtpTransport:
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
 
-    def send(self, sender: str, recipients: Sequence[str], data: bytes) -> str:
+    def send(self, sender: str, recipients: Sequence[str], data: bytes) -> Sent:
         s = self.settings
         try:
             if s.port == 465:
@@ -71,10 +84,8 @@ class SmtpTransport:
             ) from None
         except (smtplib.SMTPException, OSError) as error:
             raise DeliveryError(f"{s.host}:{s.port}: {error or type(error).__name__}") from None
-        note = f"by SMTP via {s.host}:{s.port}"
-        if refused:
-            note += " (refused for " + ", ".join(sorted(refused)) + ")"
-        return note
+        answers = {rcpt: f"{code} {_text(msg)}" for rcpt, (code, msg) in sorted(refused.items())}
+        return Sent(f"by SMTP via {s.host}:{s.port}", answers)
 
 
 class MaildirTransport:
@@ -85,12 +96,12 @@ class MaildirTransport:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def send(self, sender: str, recipients: Sequence[str], data: bytes) -> str:
+    def send(self, sender: str, recipients: Sequence[str], data: bytes) -> Sent:
         try:
             mailbox.Maildir(self.path, factory=None, create=True).add(data)
         except OSError as error:
             raise DeliveryError(f"cannot write the outbox {self.path}: {error}") from None
-        return f"into the outbox Maildir {self.path}"
+        return Sent(f"into the outbox Maildir {self.path}")
 
 
 def transport_for(settings: MailSettings) -> Transport:

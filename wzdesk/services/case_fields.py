@@ -201,6 +201,8 @@ def event_dict(event: Any, zone: Any) -> dict[str, Any]:
 def _delivery_note(mail: Any, state: str) -> str:
     if state == "delivered":
         return f"delivered by {mail.transport}"
+    if state == "partly_delivered":  # last_error names who got it and who was refused
+        return f"by {mail.transport}: {mail.last_error}"
     if state in ("retrying", "failed"):
         return str(mail.last_error or "")
     return ""
@@ -210,7 +212,8 @@ def outgoing_items(
     mails: Iterable[Any], not_sent: Iterable[Any], zone: Any
 ) -> list[dict[str, Any]]:
     """Every message written for a case, oldest first, with its delivery state: ``queued``,
-    ``sending``, ``retrying``, ``delivered``, ``failed``, or ``not_sent`` (no email on file).
+    ``sending``, ``retrying``, ``delivered``, ``partly_delivered`` (the server refused some
+    recipients: ``note`` names them), ``failed``, or ``not_sent`` (no email on file).
 
     ``mails``: its ``OutboundMail`` rows in id order; ``not_sent``: its ``mail_not_sent``
     timeline entries (a message that had nobody to go to leaves one of those instead)."""

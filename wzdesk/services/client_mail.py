@@ -199,11 +199,32 @@ LOOK_UP = LookUp.LOOK_UP
 
 
 def client_recipients(case: Case, last: MailMessage | None | LookUp = LOOK_UP) -> list[str]:
-    """The case's contact, and whoever of the client last wrote to the case by email."""
+    """The case's contact, and whoever of the client last wrote to the case by email.
+
+    The last writer is copied only while they are an active contact of the case's own client
+    (what threading asks of a sender). An agent may release a held message from a stranger or
+    another client's admin into the case: that files its text, it does not make its sender
+    someone the client's case correspondence may go to."""
     if isinstance(last, LookUp):
         last = last_client_message(case)
     found = [a for a in (case.contact.email, last.from_address if last else None) if a]
-    return list(dict.fromkeys(found))
+    unique = list(dict.fromkeys(found))
+    if len(unique) > 1 and not _is_clients_contact(case, unique[-1]):
+        unique.pop()
+    return unique
+
+
+def _is_clients_contact(case: Case, address: str) -> bool:
+    """Whether ``address`` is on file for an active contact of ``case``'s client."""
+    return (
+        Contact.select(Contact.id)
+        .where(
+            (Contact.client == case.client_id)
+            & (Contact.email == address.lower())
+            & (Contact.active == True)  # noqa: E712 (peewee builds SQL from ==)
+        )
+        .exists()
+    )
 
 
 def queue_case_mail(

@@ -13,7 +13,11 @@ if TYPE_CHECKING:
 
 
 def delivery_state(row: OutboundMail) -> str:
-    """queued, retrying, sending, delivered or failed: what a person wants to know."""
+    """queued, retrying, sending, delivered, partly_delivered or failed: what a person wants
+    to know. A sent message keeps a ``last_error`` only when the server refused some of its
+    recipients (see ``mail_outbox.partial_delivery``): that is not "delivered"."""
     if row.status == "pending":
         return "retrying" if row.attempts else "queued"
-    return {"sent": "delivered"}.get(row.status, row.status)
+    if row.status == "sent":
+        return "partly_delivered" if row.last_error else "delivered"
+    return row.status

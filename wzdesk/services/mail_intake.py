@@ -207,6 +207,8 @@ class MailImporter:
         now = self.ctx.clock.now()
         arrived = parsed.received_at(now)
         with write_transaction():
+            if parsed.old_key is not None and self._known(parsed.old_key):
+                return Filed("duplicate")  # filed when its key was its raw bytes
             if self._known(parsed.key):
                 reused = self._reused_id(parsed)
                 if reused is None:

@@ -23,7 +23,7 @@ from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.rules import Action
 from wzdesk.mail.compose import address_of, compose_message, new_message_id
 from wzdesk.mail.config import MailSettings
-from wzdesk.mail.transport import DeliveryError, Transport, transport_for
+from wzdesk.mail.transport import DeliveryError, Sent, Transport, transport_for
 from wzdesk.services.context import ServiceContext, write_transaction
 from wzdesk.services.mail_settings import mail_settings
 from wzdesk.services.sent_fields import OUTBOX_STATUSES, newest_first
@@ -76,6 +76,21 @@ _insert_outbound = PreparedInsert(
 )  # fmt: skip
 
 
+#: What an agent writes and sends (a reply, a resolution note, a quote): a person's message,
+#: which the client's autoresponder may answer like any other. Every other kind is written by
+#: wzdesk on its own (RFC 3834 ``Auto-Submitted``; see :func:`auto_submitted`).
+PERSONAL_KINDS = frozenset({"reply", "resolved", "quote_sent"})
+
+
+def auto_submitted(kind: str, answers_a_message: bool) -> str | None:
+    """The ``Auto-Submitted`` value of a message of ``kind``: None for an agent's own words;
+    ``auto-replied`` for an automatic answer to the client's message (the acknowledgment of
+    an email), ``auto-generated`` for any other notice or alert."""
+    if kind in PERSONAL_KINDS:
+        return None
+    return "auto-replied" if answers_a_message else "auto-generated"
+
+
 def enqueue(
     ctx: ServiceContext,
     *,
@@ -110,6 +125,7 @@ def enqueue(
         in_reply_to=thread_id,
         references=references,
         ref=case.ref if case else None,
+        auto_submitted=auto_submitted(kind, kind == "acknowledgment" and thread_id is not None),
     )
     if case is not None and audience == "client":
         _insert_message(
@@ -184,9 +200,23 @@ class DeliveryReport:
     notes: list[str] = field(default_factory=list)
     #: One entry per message tried: id, case, kind, to, status and where (or why not).
     messages: list[dict[str, Any]] = field(default_factory=list)
+    #: How many due messages the pass read (its batch was full when this is its limit).
+    looked_at: int = 0
+    #: How many of those it had not tried earlier in the same run (see :func:`deliver_all_due`).
+    fresh: int = 0
+    #: Messages still due when :func:`deliver_all_due` stopped (None: not counted).
+    remaining: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"sent": self.sent, "retrying": self.retrying, "failed": self.failed}
+
+    def add(self, other: DeliveryReport) -> None:
+        """Count ``other``'s pass in this one (a run of several batches)."""
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.notes += other.notes
+        self.messages += other.messages
 
 
 def _claim(row: OutboundMail, now: datetime) -> bool:
@@ -210,29 +240,47 @@ def _timeline(
     )
 
 
+def _is_due(now: datetime) -> peewee.Expression:
+    """Pending and its time has come, or claimed by a sender that never reported back."""
+    return ((OutboundMail.status == "pending") & (OutboundMail.next_attempt_at <= now)) | (
+        (OutboundMail.status == "sending") & (OutboundMail.claimed_at < now - STALE_CLAIM)
+    )
+
+
+def count_due(ctx: ServiceContext) -> int:
+    """How many outgoing messages are due now."""
+    return int(OutboundMail.select().where(_is_due(ctx.clock.now())).count())
+
+
 def deliver_due(
     ctx: ServiceContext,
     transport: Transport | None = None,
     *,
     limit: int = 200,
     settings: MailSettings | None = None,
+    skip: set[int] | None = None,
 ) -> DeliveryReport:
-    """Send every outgoing message that is due (pending and its time has come)."""
+    """Send the outgoing messages that are due, at most ``limit`` of them (one batch: what a
+    round of ``mail watch`` or a portal page sends; :func:`deliver_all_due` sends them all).
+
+    ``skip``: ids already tried in this run, left alone; the ones tried now are added."""
     now = ctx.clock.now()
     settings = settings or mail_settings()
     transport = transport or transport_for(settings)
     due = list(
         OutboundMail.select()
-        .where(
-            ((OutboundMail.status == "pending") & (OutboundMail.next_attempt_at <= now))
-            | ((OutboundMail.status == "sending") & (OutboundMail.claimed_at < now - STALE_CLAIM))
-        )
+        .where(_is_due(now))
         .order_by(OutboundMail.next_attempt_at, OutboundMail.id)
         .limit(limit)
     )
-    report = DeliveryReport()
+    report = DeliveryReport(looked_at=len(due))
     refs = _refs_of(due)
     for row in due:
+        if skip is not None:
+            if row.id in skip:
+                continue
+            skip.add(row.id)
+        report.fresh += 1
         if not _claim(row, now):
             continue  # another sender took it
         recipients = row.recipients.split(",")
@@ -243,7 +291,12 @@ def deliver_due(
             "to": recipients,
         }
         try:
-            note = transport.send(row.sender, recipients, row.raw.encode("ascii", "replace"))
+            sent = transport.send(row.sender, recipients, row.raw.encode("ascii", "replace"))
+            if sent.refused and set(recipients) <= set(sent.refused):
+                raise DeliveryError(
+                    "recipients refused: " + refused_words(sent),
+                    permanent=all(a.startswith("5") for a in sent.refused.values()),
+                )
         except DeliveryError as error:
             gave_up = _record_failure(ctx, row, str(error), error.permanent)
             report.failed += gave_up
@@ -252,12 +305,62 @@ def deliver_due(
             status = "failed" if gave_up else "retrying"
             report.messages.append({**entry, "status": status, "where": str(error)})
             continue
-        _record_success(ctx, row, transport.name, note)
+        _record_success(ctx, row, transport.name, sent)
         report.sent += 1
+        if sent.refused:
+            report.notes.append(f"#{row.id} to {row.recipients}: refused for {refused_words(sent)}")
         report.messages.append(
-            {**entry, "status": "sent", "transport": transport.name, "where": note}
+            {
+                **entry,
+                "status": "sent",
+                "transport": transport.name,
+                "where": sent.note,
+                "refused": dict(sent.refused),
+            }
         )
     return report
+
+
+def deliver_all_due(
+    ctx: ServiceContext,
+    transport: Transport | None = None,
+    *,
+    batch: int = 200,
+    settings: MailSettings | None = None,
+) -> DeliveryReport:
+    """Send everything due, a batch at a time (``mail outbox send``: a cron job must be able
+    to trust that the outbox was drained, not that 200 of it went).
+
+    Stops when a batch was not full (nothing more was due) or held only messages this run
+    already tried: a failed try re-schedules its message, and on a slow run (or a clock that
+    moved) it can fall due again; trying it again in the same run could loop for as long as
+    the server fails. ``remaining`` says how many are still due when it stops."""
+    settings = settings or mail_settings()
+    transport = transport or transport_for(settings)
+    report = DeliveryReport()
+    tried: set[int] = set()
+    while True:
+        part = deliver_due(ctx, transport, limit=batch, settings=settings, skip=tried)
+        report.add(part)
+        if part.looked_at < batch or part.fresh == 0:
+            break
+    report.remaining = count_due(ctx)
+    return report
+
+
+def refused_words(sent: Sent) -> str:
+    """``raj@acme.example: 550 5.1.1 No such user; ...``: who was refused, and the answer."""
+    return "; ".join(f"{address}: {answer}" for address, answer in sent.refused.items())
+
+
+def partial_delivery(recipients: Sequence[str], sent: Sent) -> str | None:
+    """``delivered to ana@...; refused for raj@...: 550 ...`` when the server refused some of
+    the recipients, else None. Kept as the message's ``last_error``: the outbox list, ``case
+    show`` and the console show it beside a message that is otherwise sent."""
+    if not sent.refused:
+        return None
+    took = [address for address in recipients if address not in sent.refused]
+    return f"delivered to {', '.join(took)}; refused for {refused_words(sent)}"
 
 
 def _refs_of(rows: list[OutboundMail]) -> dict[int | None, str]:
@@ -268,29 +371,39 @@ def _refs_of(rows: list[OutboundMail]) -> dict[int | None, str]:
     return {case.id: str(case.ref) for case in found}
 
 
-def _record_success(ctx: ServiceContext, row: OutboundMail, how: str, note: str) -> None:
+def _record_success(ctx: ServiceContext, row: OutboundMail, how: str, sent: Sent) -> None:
     now = ctx.clock.now()
+    recipients = row.recipients.split(",")
+    partial = partial_delivery(recipients, sent)
+    took = [address for address in recipients if address not in sent.refused]
     with write_transaction():
         OutboundMail.update(
-            status="sent", sent_at=now, transport=how, attempts=row.attempts + 1, last_error=None
+            status="sent",
+            sent_at=now,
+            transport=how,
+            attempts=row.attempts + 1,
+            last_error=partial[:2000] if partial else None,
         ).where(OutboundMail.id == row.id).execute()
         MailMessage.update(outcome="sent").where(
             (MailMessage.message_key == row.message_id) & (MailMessage.direction == "out")
         ).execute()
-        _timeline(
-            row.case_id,
-            now,
-            "mail_sent",
-            f"Emailed {kind_words(row.kind)} to {row.recipients.replace(',', ', ')} {note}.",
-            {
-                "outbox_id": row.id,
-                "message_id": row.message_id,
-                "transport": how,
-                "kind": row.kind,
-                "delivery": "delivered",
-            },
-        )
-        ctx.audit("mail.sent", "outbound_mail", row.id, None, {"transport": how})
+        body = f"Emailed {kind_words(row.kind)} to {', '.join(took)} {sent.note}"
+        if sent.refused:
+            body += f"; the server refused it for {refused_words(sent)}"
+        data: dict[str, Any] = {
+            "outbox_id": row.id,
+            "message_id": row.message_id,
+            "transport": how,
+            "kind": row.kind,
+            "delivery": "partly_delivered" if sent.refused else "delivered",
+        }
+        if sent.refused:
+            data["refused"] = dict(sent.refused)
+        _timeline(row.case_id, now, "mail_sent", body + ".", data)
+        after: dict[str, Any] = {"transport": how}
+        if sent.refused:
+            after["refused"] = dict(sent.refused)
+        ctx.audit("mail.sent", "outbound_mail", row.id, None, after)
 
 
 def _record_failure(ctx: ServiceContext, row: OutboundMail, error: str, permanent: bool) -> bool:

@@ -225,7 +225,10 @@ def release_to_case(
     book = book or load_policy_book()
     with write_transaction():
         held = get_held(quarantine_id)
-        case = get_case(ref)
+        try:
+            case = get_case(ref)
+        except NotFound as missing:  # the case is what --case named, not a REF argument
+            raise NotFound(missing.message, field="--case") from None
         if case.status == Status.CLOSED:
             raise InvalidInput(
                 f"{case.ref} is closed; release the message into a new case", field="--case"

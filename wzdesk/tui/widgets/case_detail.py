@@ -54,6 +54,8 @@ _EVENT_LOOK = {
     "mail_not_sent": ("✉ Not emailed", "bold red"),
     "reminder": ("⏰ Reminder to the client", "yellow"),
 }
+#: A delivery the server refused for some recipients: not the green "emailed".
+_PARTLY_DELIVERED = ("✉ Emailed, but refused for some", "bold yellow")
 #: Status values as people say them.
 STATUS_WORDS = {
     "new": "new",
@@ -191,6 +193,8 @@ def timeline(
             break
         lines += 1 + (len(event["body"].splitlines()) or 1 if event["body"] else 0)
         title, style = _EVENT_LOOK.get(event["kind"], (event["kind"], ""))
+        if (event.get("data") or {}).get("delivery") == "partly_delivered":
+            title, style = _PARTLY_DELIVERED  # the body names who was refused
         text.append(f"{when(event['at'])}  ", "dim")
         text.append(title, style)
         if event["duration_seconds"] is not None:
