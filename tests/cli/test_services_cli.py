@@ -248,6 +248,12 @@ def test_prepaid_overdraw_and_balance_lines(desk: Cli) -> None:
         ("time", "0.00", "3.00", "1.00"),
     ]
     text = desk.ok("services", "balance", "ACME").out
+    assert text.splitlines()[0] == (
+        "ACME: 1.00 h prepaid (4.00 bought, 3.00 used); 1.00 h promised to Q-1, 0.00 h free"
+    )
+    desk.ok("services", "quote", "start", "1")
+    desk.ok("services", "quote", "done", "1")  # the hour Q-1 did not use is free again
+    text = desk.ok("services", "balance", "ACME").out
     assert text.splitlines()[0] == "ACME: 1.00 h prepaid (4.00 bought, 3.00 used)"
     refused(desk, 5, "--client", "services", "balance", "NOPE")
 

@@ -429,7 +429,7 @@ def test_prepaid_purchases_with_and_without_tiers(
 
 
 def test_prepaid_work_draws_the_balance_down_and_never_overdraws(
-    agent: ServiceContext, case_ref: str, quote_id: int
+    agent: ServiceContext, supervisor: ServiceContext, case_ref: str, quote_id: int
 ) -> None:
     quotes.move_quote(agent, quote_id, "send")
     prepaid.buy(agent, "ACME", 10_00)
@@ -441,18 +441,44 @@ def test_prepaid_work_draws_the_balance_down_and_never_overdraws(
     quotes.move_quote(agent, quote_id, "approve", prepaid=True)
     time_log.log_time(agent, quote_id, "coordinator", 8_00)
     time_log.log_time(agent, quote_id, "specialist", 10_00)
-    # Someone else's prepaid work uses hours up in between.
-    other = quotes.new_quote(agent, case_ref, "g", "Report tweak", lines("programmer:6:h"))
+    # Work on another prepaid quote uses hours up in between.
+    other = quotes.new_quote(agent, case_ref, "g", "Report tweak", lines("programmer:4:h"))
     quotes.move_quote(agent, other.id, "send")
     quotes.move_quote(agent, other.id, "approve", prepaid=True)
-    time_log.log_time(agent, other.id, "programmer", 5_00)
-    text = refused(InvalidInput, "--hours", time_log.log_time, agent, quote_id, "programmer", 2_60)
-    assert text == "would overdraw ACME's prepaid hours: 2.00 h left, 2.60 h logged"
+    time_log.log_time(agent, other.id, "programmer", 4_00)
+    # An overrun there may not take the 2.60 h still promised to the first quote.
+    text = refused(
+        InvalidInput,
+        "--hours",
+        time_log.log_time,
+        supervisor,
+        other.id,
+        "programmer",
+        1_00,
+        allow_overrun=True,
+    )
+    assert text == (
+        "would overdraw ACME's prepaid hours: 0.40 h free "
+        f"(3.00 h left, 2.60 h promised to Q-{quote_id}), 1.00 h logged"
+    )
+    time_log.log_time(supervisor, other.id, "programmer", 40, allow_overrun=True)
+    time_log.log_time(agent, quote_id, "programmer", 2_60)
+    text = refused(
+        InvalidInput,
+        "--hours",
+        time_log.log_time,
+        supervisor,
+        quote_id,
+        "programmer",
+        1_00,
+        allow_overrun=True,
+    )
+    assert text == "would overdraw ACME's prepaid hours: 0.00 h left, 1.00 h logged"
     result = prepaid.balance("ACME")
     assert (result["purchased_hours"], result["used_hours"], result["balance_hours"]) == (
         "25.00",
-        "23.00",
-        "2.00",
+        "25.00",
+        "0.00",
     )
     assert [
         (line["kind"], line["hours_in"], line["hours_out"], line["balance"])
@@ -462,9 +488,74 @@ def test_prepaid_work_draws_the_balance_down_and_never_overdraws(
         ("purchase", "15.00", "0.00", "25.00"),
         ("time", "0.00", "8.00", "17.00"),
         ("time", "0.00", "10.00", "7.00"),
-        ("time", "0.00", "5.00", "2.00"),
+        ("time", "0.00", "4.00", "3.00"),
+        ("time", "0.00", "0.40", "2.60"),
+        ("time", "0.00", "2.60", "0.00"),
     ]
     assert result["lines"][2]["case"] == case_ref and result["lines"][2]["role"] == "coordinator"
+
+
+def test_prepaid_hours_promised_to_one_quote_are_not_promised_again(
+    agent: ServiceContext, case_ref: str
+) -> None:
+    """Approving as prepaid promises the client the quote's hours: a second approval may use
+    only the hours neither logged nor promised, so every approved prepaid quote can be worked
+    (QA finding 1: two 30 h quotes were approved against 40 h, and the second was stuck)."""
+    prepaid.buy(agent, "ACME", 40_00)
+    first = quotes.new_quote(agent, case_ref, "c", "Training A", lines("specialist:30:h")).id
+    second = quotes.new_quote(agent, case_ref, "a", "Config B", lines("programmer:30:h")).id
+    for quote in (first, second):
+        quotes.move_quote(agent, quote, "send")
+    quotes.move_quote(agent, first, "approve", prepaid=True)
+    text = refused(
+        InvalidInput, "--prepaid", quotes.move_quote, agent, second, "approve", prepaid=True
+    )
+    assert text == (
+        f"ACME has 40.00 prepaid hours left (30.00 h promised to Q-{first}; 10.00 free); "
+        f"Q-{second} needs 30.00 (buy more hours, or approve it without --prepaid)"
+    )
+    result = prepaid.balance("ACME")
+    assert (result["balance_hours"], result["promised_hours"], result["uncommitted_hours"]) == (
+        "40.00",
+        "30.00",
+        "10.00",
+    )
+    assert result["promised"] == [
+        {"quote": f"Q-{first}", "case": case_ref, "status": "approved", "hours": "30.00"}
+    ]
+    time_log.log_time(agent, first, "specialist", 12_00)  # logged hours are no longer promised
+    result = prepaid.balance("ACME")
+    assert (result["balance_hours"], result["promised_hours"], result["uncommitted_hours"]) == (
+        "28.00",
+        "18.00",
+        "10.00",
+    )
+    prepaid.buy(agent, "ACME", 20_00)
+    quotes.move_quote(agent, second, "approve", prepaid=True)
+    time_log.log_time(agent, second, "programmer", 30_00)  # both can be worked in full
+    time_log.log_time(agent, first, "specialist", 18_00)
+    result = prepaid.balance("ACME")
+    assert (result["balance_hours"], result["promised_hours"], result["uncommitted_hours"]) == (
+        "0.00",
+        "0.00",
+        "0.00",
+    )
+    assert result["promised"] == []
+
+
+def test_a_finished_prepaid_quote_gives_back_the_hours_it_did_not_use(
+    agent: ServiceContext, case_ref: str
+) -> None:
+    prepaid.buy(agent, "ACME", 10_00)
+    first = quotes.new_quote(agent, case_ref, "c", "Training", lines("specialist:8:h")).id
+    quotes.move_quote(agent, first, "send")
+    quotes.move_quote(agent, first, "approve", prepaid=True)
+    quotes.move_quote(agent, first, "start")
+    time_log.log_time(agent, first, "specialist", 5_00)
+    assert prepaid.balance("ACME")["promised"][0]["status"] == "in_progress"
+    assert prepaid.balance("ACME")["uncommitted_hours"] == "2.00"
+    quotes.move_quote(agent, first, "done")
+    assert prepaid.balance("ACME")["uncommitted_hours"] == "5.00"
 
 
 def test_invoiced_work_leaves_prepaid_hours_alone(agent: ServiceContext, approved: int) -> None:

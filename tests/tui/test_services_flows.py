@@ -116,7 +116,8 @@ async def test_section_shows_quote_time_and_prepaid_hours(
     async with app.run_test(size=(160, 50)) as pilot:
         await case_shown(pilot, seeded[0])
         text = section_text(pilot)
-        assert "Professional services  ACME prepaid: 31.50 h" in text
+        assert "Professional services  ACME prepaid: 31.50 h," in text
+        assert "\n12.10 h promised to Q-1" in text  # not free to promise to another quote
         assert "Q-1 approved  c) Training  · prepaid" in text
         assert "programmer  2.60 h × $125.00" in text
         assert "total" in text and "$2,775.00" in text

@@ -40,7 +40,7 @@ from wzdesk.services.billing.common import (
     save_quote,
     support_date,
 )
-from wzdesk.services.billing.prepaid import hours_left, lock_client
+from wzdesk.services.billing.prepaid import hours_left, lock_client, uncommitted_hours
 from wzdesk.services.billing.quote_fields import priced_line, used_from
 from wzdesk.services.billing.quote_fields import quote_view as view_of
 from wzdesk.services.billing.quote_mail import queue_quote_mail, quote_recipient
@@ -333,13 +333,18 @@ def _send(
 
 
 def _check_prepaid_cover(quote: Quote, case: Case) -> None:
-    """Approving as prepaid needs the client's prepaid hours to cover the quoted hours."""
+    """Approving as prepaid needs the client's prepaid hours to cover the quoted hours: the
+    hours not yet logged *and* not already promised to its other open prepaid quotes (else
+    two approvals could promise the same hours, and the second quote's work could never be
+    logged)."""
     lock_client(case.client_id)
     needed = sum(line.hours for line in priced_lines(quote.id))
-    left = hours_left(case.client_id)
-    if left < needed:
+    free, promised = uncommitted_hours(case.client_id, excluding=quote.id)
+    if free < needed:
+        left = format_hundredths(hours_left(case.client_id))
+        held = f" ({promised}; {format_hundredths(free)} free)" if promised else ""
         raise InvalidInput(
-            f"{case.client.code} has {format_hundredths(left)} prepaid hours left; "
+            f"{case.client.code} has {left} prepaid hours left{held}; "
             f"{quote_label(quote.id)} needs {format_hundredths(needed)} "
             "(buy more hours, or approve it without --prepaid)",
             field="--prepaid",

@@ -3,7 +3,8 @@
 Each role's logged hours are held to what the quote covers for that role: past 80 % the entry
 is logged with a warning; past 100 % it is refused unless a supervisor allows the overrun (and
 the entry says who did). Work on a quote approved as prepaid draws the client's prepaid hours
-down, and is refused if it would overdraw them.
+down, and is refused if it would overdraw them: the hours the client's other open prepaid
+quotes still hold are promised to those, not free for this one.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from wzdesk.services.billing.common import (
     quote_label,
     support_date,
 )
-from wzdesk.services.billing.prepaid import hours_left, lock_client
+from wzdesk.services.billing.prepaid import hours_left, lock_client, uncommitted_hours
 from wzdesk.services.billing.quotes import priced_lines, used_by_role
 from wzdesk.services.cases.records import clean_text
 from wzdesk.services.context import ServiceContext, write_transaction
@@ -134,11 +135,18 @@ def log_time(
         case = case_of(quote)
         if quote.prepaid:
             lock_client(case.client_id)
-            left = hours_left(case.client_id)
+            # The hours other open prepaid quotes still hold are theirs, not this entry's.
+            left, promised = uncommitted_hours(case.client_id, excluding=quote.id)
             if hours > left:
+                free = f"{format_hundredths(max(left, 0))} h left"
+                if promised:
+                    unlogged = format_hundredths(hours_left(case.client_id))
+                    free = (
+                        f"{format_hundredths(max(left, 0))} h free ({unlogged} h left, {promised})"
+                    )
                 raise InvalidInput(
-                    f"would overdraw {case.client.code}'s prepaid hours: "
-                    f"{format_hundredths(left)} h left, {format_hundredths(hours)} h logged",
+                    f"would overdraw {case.client.code}'s prepaid hours: {free}, "
+                    f"{format_hundredths(hours)} h logged",
                     field="--hours",
                 )
         rate = (

@@ -60,6 +60,18 @@ _HANDOFF_CLASSIFICATIONS = [  # the same choices as resolve (R)
 ]
 
 
+def _prepaid_cover(data: dict[str, Any], quote: dict[str, Any]) -> str:
+    """What the client's prepaid hours can pay for, as the approval checks it: the hours
+    promised to its other open prepaid quotes are not free."""
+    held = ""
+    if data["prepaid_promised"]:
+        held = f", {data['prepaid_promised']} ({data['prepaid_free_hours']} h free)"
+    return (
+        f"{data['client']} has {data['prepaid_hours']} h prepaid{held}; "
+        f"the quote needs {quote['quoted_hours']} h"
+    )
+
+
 @dataclass
 class ServicesDone(Message):
     """A services action finished (or was refused)."""
@@ -171,8 +183,7 @@ class ServicesActions:
                     Choice(
                         "approve-prepaid",
                         "Approved, paid from prepaid hours",
-                        f"{data['client']} has {data['prepaid_hours']} h prepaid; "
-                        f"the quote needs {quote['quoted_hours']} h",
+                        _prepaid_cover(data, quote),
                     )
                 )
         title = f"{quote['label']} is {quote['status'].replace('_', ' ')}: what next?"
