@@ -256,6 +256,33 @@ def test_send_emails_the_admin_and_the_case_waits_on_the_client(
     ]
 
 
+def test_sending_a_quote_sends_one_email_and_the_reminder_asks_for_its_answer(
+    agent: ServiceContext, supervisor: ServiceContext, clock: FixedClock, case_ref: str
+) -> None:
+    """The quote's email says what the case waits for: no second "we need the following"
+    email quoting the last reply (it asked for a screenshot), and the waiting reminder asks
+    for the quote's answer too (QA finding 2)."""
+    from wzdesk.services.notice_settings import change_notice_settings
+    from wzdesk.services.notify import Notifier
+
+    cases.reply(agent, case_ref, "Could you send a screenshot of the error?")
+    cases.set_status(agent, case_ref, "open")
+    quote = quotes.new_quote(agent, case_ref, "c", "Training", lines("specialist:2:h"))
+    before = OutboundMail.select().count()
+    quotes.move_quote(agent, quote.id, "send")
+    sent = OutboundMail.select().where(OutboundMail.id > before).order_by(OutboundMail.id)
+    assert [mail.kind for mail in sent] == ["quote_sent"]
+    change_notice_settings(supervisor, remind_after=1)
+    clock.advance(timedelta(days=1))
+    Notifier(agent).run_round()
+    reminder = OutboundMail.get(OutboundMail.kind == "reminder")
+    assert "screenshot" not in reminder.raw
+    assert (
+        f"Your answer to our quote Q-{quote.id} (total $250.00), which we emailed to you: "
+        "please reply to approve or decline it." in reminder.raw.replace("=\n", "")
+    )
+
+
 def test_a_declined_quote_reopens_the_case(
     agent: ServiceContext, case_ref: str, quote_id: int
 ) -> None:

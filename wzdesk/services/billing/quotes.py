@@ -28,7 +28,7 @@ from wzdesk.core.billing import (
     price_line,
 )
 from wzdesk.core.errors import InvalidInput
-from wzdesk.core.money import HUNDRED, format_hundredths
+from wzdesk.core.money import HUNDRED, display_amount, format_hundredths
 from wzdesk.core.rules import Action, Status
 from wzdesk.services.billing.common import (
     case_of,
@@ -316,7 +316,20 @@ def _send(
         raise InvalidInput(f"{view['label']} has no scope yet", field="--scope")
     recipient = quote_recipient(case)
     if case.status != Status.WAITING_CLIENT:
-        case = set_status(ctx, str(case.ref), Status.WAITING_CLIENT.value, book=book).case
+        # The quote's email says what we wait for: no second "we need" email (it quoted the
+        # last reply, unrelated), but the need on the status event, for the reminders.
+        need = (
+            f"Your answer to our quote {view['label']} (total {display_amount(view['total'])}), "
+            "which we emailed to you: please reply to approve or decline it."
+        )
+        case = set_status(
+            ctx,
+            str(case.ref),
+            Status.WAITING_CLIENT.value,
+            book=book,
+            need=need,
+            notify_client=False,
+        ).case
     save_case(ctx, case, {} if case.first_response_at else {"first_response_at": now})
     sent = dict(view, status=QuoteStatus.SENT.value)
     event = add_event(
