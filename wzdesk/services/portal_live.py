@@ -17,7 +17,7 @@ from wzdesk.core.timefmt import format_instant
 from wzdesk.services.case_fields import timers
 from wzdesk.services.client_side import ClientScope, scoped_case
 from wzdesk.services.client_side.books import policy_book
-from wzdesk.services.client_side.cases import PUBLIC_KINDS
+from wzdesk.services.client_side.cases import client_visible
 from wzdesk.store.models import Case, CaseEvent
 
 #: Most cases one poll may ask about (a page of the list).
@@ -65,7 +65,7 @@ def case_status(scope: ClientScope, ref: str) -> dict[str, Any] | None:
         return None
     timeline = (
         CaseEvent.select(peewee.fn.COUNT(CaseEvent.id))
-        .where((CaseEvent.case == case) & CaseEvent.kind.in_(PUBLIC_KINDS))
+        .where((CaseEvent.case == case) & client_visible())
         .scalar()
     )
     return _status(case, int(timeline or 0), policy_book(), scope.clock.now())

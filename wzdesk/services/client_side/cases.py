@@ -20,6 +20,7 @@ from wzdesk.core.query import And, FieldTerm, Node, Not, Or, Query, parse_query
 from wzdesk.core.rules import Category, Channel, Status, missing_recommended_fields
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services import search
+from wzdesk.services.billing.quote_fields import quote_label
 from wzdesk.services.case_fields import instants_and_states, timers
 from wzdesk.services.case_views import pauses_of
 from wzdesk.services.cases import NewCase, client_wrote, get_case, open_case
@@ -50,7 +51,12 @@ _EXPLICIT_SCOPE = re.compile(r"(?i)(?:^|[\s(])is:\s*\"?(open|all|closed)\b")
 #: Timeline entries a client sees. Public messages (replies both ways, the resolution note)
 #: keep their text; status, severity and reopen/close entries say only what changed.
 PUBLIC_KINDS = ("created", "reply", "client_message", "resolve", "status", "severity", "reopen")
+#: Entries a client sees only when the desk made them public: of a quote's events, the send
+#: (what was emailed to the client: its number, total and the answer asked for; it may have
+#: met the response target, so the client must see it). Drafts, edits and time stay inside.
+PUBLIC_ONLY_KINDS = ("quote",)
 _KEPT_DATA = {
+    "quote": ("quote", "status"),
     "created": ("channel",),
     "status": ("from", "to"),
     "severity": ("from", "to"),
@@ -201,8 +207,18 @@ def _client_authors(client_id: int) -> set[str]:
     return found
 
 
+def client_visible() -> Any:
+    """The condition on ``case_event`` rows a client may see (:data:`PUBLIC_KINDS`, and
+    :data:`PUBLIC_ONLY_KINDS` when public)."""
+    return CaseEvent.kind.in_(PUBLIC_KINDS) | (
+        CaseEvent.kind.in_(PUBLIC_ONLY_KINDS) & CaseEvent.public
+    )
+
+
 def _public_event(event: CaseEvent, zone: Any, client_authors: set[str]) -> dict[str, Any]:
     data = json.loads(event.data_json) if event.data_json else {}
+    if event.kind == "quote" and isinstance(data.get("quote"), int):
+        data["quote"] = quote_label(data["quote"])  # as the email names it: Q-12
     from_client = event.author in client_authors
     shown_text = event.public or event.kind == "created"
     return {
@@ -219,7 +235,7 @@ def public_timeline(case: Case, zone: Any) -> list[dict[str, Any]]:
     """The case's timeline as its client sees it, oldest first."""
     events = (
         CaseEvent.select()
-        .where((CaseEvent.case == case) & CaseEvent.kind.in_(PUBLIC_KINDS))
+        .where((CaseEvent.case == case) & client_visible())
         .order_by(CaseEvent.at, CaseEvent.id)
     )
     authors = _client_authors(case.client_id)
