@@ -283,6 +283,47 @@ def test_sending_a_quote_sends_one_email_and_the_reminder_asks_for_its_answer(
     )
 
 
+@pytest.mark.parametrize("state", ["resolved", "closed"])
+@pytest.mark.parametrize(
+    ("moves", "verb"),
+    [(["send"], "approve"), (["send"], "decline"), (["send", "approve"], "start"),
+     (["send", "approve", "start"], "done")],
+)  # fmt: skip
+def test_a_quote_on_a_resolved_or_closed_case_does_not_move(
+    agent: ServiceContext,
+    case_ref: str,
+    quote_id: int,
+    state: str,
+    moves: list[str],
+    verb: str,
+) -> None:
+    """Quotes are made on open cases only, and closed is final: no move writes the quote's
+    events on a case that is no longer open (QA finding 4: approve, start and done did)."""
+    for move in moves:
+        quotes.move_quote(agent, quote_id, move)
+    cases.resolve(agent, case_ref, "Answered")
+    if state == "closed":
+        cases.close(agent, case_ref)
+    text = refused(InvalidInput, "status", quotes.move_quote, agent, quote_id, verb)
+    assert text.startswith(f"{case_ref} is {state}; cannot ")
+    assert f"Q-{quote_id} on it" in text
+    assert ("(reopen it first)" in text) is (state == "resolved")
+
+
+def test_no_time_is_logged_on_a_closed_case(
+    agent: ServiceContext, case_ref: str, approved: int
+) -> None:
+    cases.resolve(agent, case_ref, "Answered")
+    logged = time_log.log_time(agent, approved, "specialist", 1_00)  # work done before
+    assert logged.entry.hours_hundredths == 1_00
+    cases.close(agent, case_ref)
+    text = refused(InvalidInput, "QUOTE", time_log.log_time, agent, approved, "specialist", 1_00)
+    assert text == (
+        f"{case_ref} is closed; time cannot be logged on Q-{approved} "
+        "(open a new case for more work)"
+    )
+
+
 def test_a_declined_quote_reopens_the_case(
     agent: ServiceContext, case_ref: str, quote_id: int
 ) -> None:

@@ -66,6 +66,13 @@ _DONE_TO = {
     "start": "started",
     "done": "marked done",
 }
+_VERBS = {
+    "send": "send",
+    "approve": "record the approval of",
+    "decline": "record the decline of",
+    "start": "start work on",
+    "done": "mark done",
+}
 _STAMPS = {
     "send": "sent_at",
     "approve": "approved_at",
@@ -270,6 +277,9 @@ def move_quote(
                 field="ID",
             )
         case = case_of(quote)
+        # A closed case is final and a resolved one must be reopened first, as for making a
+        # quote: no move may write the quote's events (or bill work) on it.
+        require_open(case, f"{_VERBS[verb]} {quote_label(quote.id)} on it")
         before = quote_view(quote)
         if verb == "send":
             case = _send(ctx, quote, case, before, book, now)
@@ -304,7 +314,6 @@ def _send(
     now: datetime,
 ) -> Case:
     """Email the quote to the client admin; the case waits on the client (clock paused)."""
-    require_open(case, "send a quote on it")
     if not view["service_type"]:
         raise InvalidInput(
             f"{view['label']} has no service type yet (quote edit {quote.id} --type a..j)",

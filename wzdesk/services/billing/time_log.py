@@ -23,7 +23,7 @@ from wzdesk.core.billing import (
 )
 from wzdesk.core.errors import InvalidInput, PermissionDenied
 from wzdesk.core.money import format_cents, format_hundredths
-from wzdesk.core.rules import Action, may
+from wzdesk.core.rules import Action, Status, may
 from wzdesk.services.billing.common import (
     case_of,
     get_quote,
@@ -112,6 +112,14 @@ def log_time(
     with write_transaction():
         quote = get_quote(quote_id, "QUOTE", for_update=True)
         label = quote_label(quote.id)
+        case = case_of(quote)
+        if case.status == Status.CLOSED:  # closed is final; a resolved case still takes
+            # the time of work done before it was resolved (its quote stays approved)
+            raise InvalidInput(
+                f"{case.ref} is closed; time cannot be logged on {label} "
+                "(open a new case for more work)",
+                field="QUOTE",
+            )
         if not QuoteStatus(quote.status).takes_time:
             hint = " (approve it first)" if quote.status == QuoteStatus.SENT else ""
             raise InvalidInput(
@@ -132,7 +140,6 @@ def log_time(
                 "a supervisor may allow the overrun (--allow-overrun)",
                 field="--hours",
             )
-        case = case_of(quote)
         if quote.prepaid:
             lock_client(case.client_id)
             # The hours other open prepaid quotes still hold are theirs, not this entry's.

@@ -103,10 +103,13 @@ class ServicesActions:
         if target is None:
             return None
         status = target.status
-        if action in ("quote", "handoff"):
-            return status.is_open
-        if status is Status.CLOSED:
+        if action in ("quote", "handoff", "quote_move"):  # quotes move on open cases only
+            if not status.is_open:
+                return False
+        if status is Status.CLOSED:  # closed is final; a resolved case still takes time
             return False
+        if action in ("quote", "handoff"):
+            return True
         states = self.quote_states_of(target.case_id)
         if states is None:
             return None  # not read yet (offered once it is; pressed now, the key still works)
