@@ -174,7 +174,7 @@ def test_quote_life_and_time(desk: Cli) -> None:
 
     logged = desk(
         "services", "time", "log", "1", "--role", "specialist", "--hours", "8.5",
-        "--date", "2026-03-06", "--note", "Sessions one and two", "--json", user="kim",
+        "--date", "2026-03-09", "--note", "Sessions one and two", "--json", user="kim",
     )  # fmt: skip
     assert logged.code == 0
     entry = logged.json
@@ -182,7 +182,7 @@ def test_quote_life_and_time(desk: Cli) -> None:
         "8.50",
         "125.00",
         "1062.50",
-        "2026-03-06",
+        "2026-03-09",
     )
     assert (entry["author"], entry["percent_used"]) == ("kim", 85)
     assert logged.err == (

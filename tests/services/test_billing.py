@@ -324,6 +324,27 @@ def test_no_time_is_logged_on_a_closed_case(
     )
 
 
+def test_time_is_not_dated_before_the_quote_was_approved(
+    agent: ServiceContext, clock: FixedClock, quote_id: int
+) -> None:
+    """Work starts once a quote is approved: an entry dated earlier is refused, naming --date
+    (QA finding 6: a year back was taken, into a period perhaps exported already)."""
+    quotes.move_quote(agent, quote_id, "send")
+    clock.advance(timedelta(days=2, hours=13))  # Wed 11 March, 23:00 Toronto (03:00 UTC)
+    quotes.move_quote(agent, quote_id, "approve")
+    clock.advance(timedelta(days=1))
+    for day in (date(2025, 3, 20), date(2026, 3, 10)):
+        text = refused(
+            InvalidInput, "--date", time_log.log_time, agent, quote_id, "specialist", 1_00, day
+        )
+        assert text == (
+            f"is before Q-{quote_id} was approved (2026-03-11); work on it starts once it "
+            "is approved"
+        )
+    logged = time_log.log_time(agent, quote_id, "specialist", 1_00, date(2026, 3, 11))
+    assert logged.entry.work_date == date(2026, 3, 11)  # the approval's own day, in Toronto
+
+
 def test_a_declined_quote_reopens_the_case(
     agent: ServiceContext, case_ref: str, quote_id: int
 ) -> None:
@@ -375,12 +396,13 @@ def test_sending_needs_a_complete_quote_and_an_admin_with_email(
 
 
 def test_time_against_an_approved_quote(
-    agent: ServiceContext, approved: int, case_ref: str
+    agent: ServiceContext, approved: int, case_ref: str, clock: FixedClock
 ) -> None:
+    clock.advance(timedelta(days=3))
     logged = time_log.log_time(agent, approved, "specialist", 7_00, note="Day one")
     assert logged.warning is None
     assert logged.as_dict()["amount"] == "875.00"
-    logged = time_log.log_time(agent, approved, "specialist", 1_00, TODAY - timedelta(days=3))
+    logged = time_log.log_time(agent, approved, "specialist", 1_00, TODAY)  # approval day
     assert (
         logged.warning
         == "specialist has used 80% of the hours quoted on Q-1 (8.00 of 10.00 h)".replace(
@@ -397,8 +419,8 @@ def test_time_against_an_approved_quote(
     }
     timeline = CaseEvent.select().where(CaseEvent.kind == "time").order_by(CaseEvent.id)
     assert [e.body for e in timeline] == [
-        f"7.00 h specialist on Q-{approved} (2026-03-09): Day one",
-        f"1.00 h specialist on Q-{approved} (2026-03-06)",
+        f"7.00 h specialist on Q-{approved} (2026-03-12): Day one",
+        f"1.00 h specialist on Q-{approved} (2026-03-09)",
     ]
     assert audit_actions("time_entry") == ["time.log", "time.log"]
 
@@ -699,26 +721,17 @@ def test_a_refused_resolution_opens_nothing(agent: ServiceContext, acme: str) ->
 # -- export ---------------------------------------------------------------------------------------
 
 
-def test_export_for_accounting(agent: ServiceContext, case_ref: str, approved: int) -> None:
+def test_export_for_accounting(
+    agent: ServiceContext, case_ref: str, approved: int, clock: FixedClock
+) -> None:
     quotes.new_quote(agent, case_ref, "a", "Draft only", lines("specialist:1:h"))  # left out
-    time_log.log_time(agent, approved, "specialist", 1_50, TODAY - timedelta(days=10))
+    time_log.log_time(agent, approved, "specialist", 1_50)  # 9 March, the approval's day
+    clock.advance(timedelta(days=10))
     time_log.log_time(agent, approved, "coordinator", 2_00, note="Kick-off")
     prepaid.buy(agent, "ACME", 40_00)
-    rows = export.export_rows(agent, TODAY - timedelta(days=7), TODAY)
-    assert [row["kind"] for row in rows] == [
-        "quote",
-        "quote_line",
-        "quote_line",
-        "quote_line",
-        "time",
-        "prepaid_purchase",
-    ]
-    quote_row, time_row, purchase_row = rows[0], rows[4], rows[5]
-    assert (quote_row["quote"], quote_row["amount"], quote_row["status"]) == (
-        f"Q-{approved}",
-        "2775.00",
-        "approved",
-    )
+    rows = export.export_rows(agent, TODAY + timedelta(days=3), TODAY + timedelta(days=10))
+    assert [row["kind"] for row in rows] == ["time", "prepaid_purchase"]
+    time_row, purchase_row = rows
     assert (time_row["role"], time_row["hours"], time_row["rate"], time_row["amount"]) == (
         "coordinator",
         "2.00",
@@ -729,11 +742,23 @@ def test_export_for_accounting(agent: ServiceContext, case_ref: str, approved: i
     csv_text = export.to_csv(rows)
     assert csv_text.splitlines()[0] == ",".join(export.COLUMNS)
     assert (
-        f"time,2026-03-09,ACME,{case_ref},Q-{approved},approved,coordinator,2.00,h,2.00,150.00,,300.00,no,kim,Kick-off"
+        f"time,2026-03-19,ACME,{case_ref},Q-{approved},approved,coordinator,2.00,h,2.00,150.00,,300.00,no,kim,Kick-off"
         in csv_text
     )
-    earlier = export.export_rows(agent, date(2026, 2, 27), date(2026, 2, 27))
-    assert [row["kind"] for row in earlier] == ["time"]
+    earlier = export.export_rows(agent, TODAY, TODAY)
+    assert [row["kind"] for row in earlier] == [
+        "quote",
+        "quote_line",
+        "quote_line",
+        "quote_line",
+        "time",
+    ]
+    assert (earlier[0]["quote"], earlier[0]["amount"], earlier[0]["status"]) == (
+        f"Q-{approved}",
+        "2775.00",
+        "approved",
+    )
+    assert earlier[4]["hours"] == "1.50"
     refused(InvalidInput, "--to", export.export_rows, agent, TODAY, TODAY - timedelta(days=1))
 
 

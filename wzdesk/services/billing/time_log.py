@@ -126,6 +126,14 @@ def log_time(
                 f"{label} is {quote.status}; time is logged against an approved quote{hint}",
                 field="QUOTE",
             )
+        # Work starts once the quote is approved (its email says so): an earlier date is a
+        # typo, and would land in an accounting period that may be exported already.
+        if quote.approved_at is not None and day < (approved := support_date(quote.approved_at)):
+            raise InvalidInput(
+                f"is before {label} was approved ({approved.isoformat()}); work on it starts "
+                "once it is approved",
+                field="--date",
+            )
         quoted = hours_by_role(priced_lines(quote.id))
         if which not in quoted:
             roles = ", ".join(r.value for r in quoted)
