@@ -515,7 +515,7 @@ def test_prepaid_purchases_with_and_without_tiers(
     assert [t.min_hours for t in prepaid.list_tiers()] == [80_00]
     refused(NotFound, "--min-hours", prepaid.remove_tier, supervisor, 40_00)
     refused(InvalidInput, "--hours", prepaid.buy, agent, "ACME", 0)
-    refused(NotFound, "--client", prepaid.buy, agent, "NOPE", 1_00)
+    refused(NotFound, "CLIENT", prepaid.buy, agent, "NOPE", 1_00)
 
 
 def test_prepaid_work_draws_the_balance_down_and_never_overdraws(

@@ -199,7 +199,7 @@ def buy(
         raise InvalidInput("must be more than zero", field="--hours")
     today = support_date(ctx.clock.now())
     with write_transaction():
-        client = get_client(client_code)
+        client = get_client(client_code, "CLIENT")
         if not client.active:
             raise InvalidInput(f"client {client.code} is inactive", field="CLIENT")
         rate = rate_card(today)[which].hour_cents
@@ -225,7 +225,7 @@ def buy(
 
 def balance(client_code: str) -> dict[str, Any]:
     """The client's prepaid hours, each purchase and each draw in the order recorded."""
-    client = get_client(client_code)
+    client = get_client(client_code, "CLIENT")
     draws = (
         TimeEntry.select(TimeEntry, Quote.id, Case.ref)
         .join(Quote)
