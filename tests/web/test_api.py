@@ -182,6 +182,35 @@ def test_the_client_sees_the_quote_it_was_sent_and_nothing_else_of_it(
     }
 
 
+def test_an_escalation_never_shows_to_the_client(
+    web: TestClient, two_clients: TwoClients, agent: ServiceContext
+) -> None:
+    """An escalated case is "open" to the client, in its status, its timeline and its search;
+    ``status:escalated`` is refused like ``assignee:`` (QA finding 8: it answered)."""
+    ref = two_clients.acme_ref
+    cases.set_status(agent, ref, "waiting_client", need="Which printer?")
+    cases.escalate(agent, ref, "development", "internal: dev bug 4411")
+    acme = auth(two_clients.acme_token)
+    shown = web.get(f"/api/v1/cases/{ref}", headers=acme).json()
+    assert shown["status"] == "open"
+    changes = [event["data"] for event in shown["timeline"] if event["kind"] == "status"]
+    assert changes == [
+        {"from": "open", "to": "waiting_client"},
+        {"from": "waiting_client", "to": "open"},
+    ]
+    cases.set_status(agent, ref, "open")  # escalated -> open: nothing changed for the client
+    shown = web.get(f"/api/v1/cases/{ref}", headers=acme)
+    assert "escalat" not in shown.text.lower() and "4411" not in shown.text
+    assert len([e for e in shown.json()["timeline"] if e["kind"] == "status"]) == 2
+    cases.escalate(agent, ref, "development", "again")
+    listed = web.get("/api/v1/cases", params={"q": "status:open"}, headers=acme)
+    assert refs(listed) == [ref] and listed.json()["cases"][0]["status"] == "open"
+    refused = web.get("/api/v1/cases", params={"q": "status:escalated"}, headers=acme)
+    assert refused.status_code == 422 and refused.json()["field"] == "query"
+    assert "status:escalated is not available here" in refused.json()["error"]
+    assert refs(web.get("/api/v1/cases", params={"q": "-status:open"}, headers=acme)) == []
+
+
 # -- opening a case -----------------------------------------------------------------------------
 
 

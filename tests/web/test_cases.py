@@ -84,6 +84,22 @@ def test_the_case_page_shows_the_quote_the_client_is_waiting_on(
     assert status["timeline"] == page.count('class="from-')
 
 
+def test_an_escalated_case_shows_as_open_on_its_page(
+    ana: TestClient, two_clients: TwoClients, agent: ServiceContext
+) -> None:
+    ref = two_clients.acme_ref
+    cases.set_status(agent, ref, "waiting_client", need="Which printer?")
+    cases.escalate(agent, ref, "development", "internal: dev bug 4411")
+    page = ana.get(f"/cases/{ref}").text
+    assert "Escalated" not in page and "4411" not in page
+    assert "Waiting on you → Open" in page
+    status = ana.get(f"/cases/{ref}/status.json").json()
+    assert status["status"] == "open"
+    assert status["timeline"] == page.count('class="from-')
+    listed = ana.get("/cases/status.json", params={"refs": ref}).json()
+    assert [case["status"] for case in listed["cases"]] == ["open"]
+
+
 def test_another_clients_case_is_not_found_like_a_missing_one(
     ana: TestClient, two_clients: TwoClients
 ) -> None:
