@@ -20,6 +20,7 @@ from textual.message import Message
 
 from wzdesk.core.billing import QuoteStatus, next_moves
 from wzdesk.core.errors import UserError
+from wzdesk.core.money import display_amount
 from wzdesk.core.rules import CLASSIFICATION_LABELS, Action, Category, Status, may
 from wzdesk.services import cases as case_service
 from wzdesk.services.billing.common import support_date
@@ -169,9 +170,12 @@ class ServicesActions:
         data = await self._services_of_case()
         if data is None:
             return
-        quote = next((q for q in data["quotes"] if q["next"]), None)
-        if quote is None:
+        movable = [q for q in data["quotes"] if q["next"]]
+        if not movable:
             screen.notify(f"{data['case']} has no quote to move on (Q writes one)", timeout=4)
+            return
+        quote = await self._pick_quote(f"{data['case']}: which quote moves on?", movable)
+        if quote is None:
             return
         choices = []
         for verb in quote["next"]:
@@ -198,6 +202,24 @@ class ServicesActions:
         label = f"{quote['label']} {_MOVE_CHOICES[verb][0].lower()}"
         self._services_run(data["case"], label, move_quote, quote["id"], verb, prepaid=prepaid)
 
+    async def _pick_quote(self, title: str, quotes: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """The quote to act on: the only one, else the user's pick (newest first). P and T
+        acted on the newest alone, so an older sent quote could not be approved while a newer
+        draft existed, nor time logged on an older approved one."""
+        if len(quotes) == 1:
+            return quotes[0]
+        choices = [
+            Choice(
+                str(quote["id"]),
+                f"{quote['label']} {quote['status'].replace('_', ' ')}",
+                f"{quote['service_type'] or '—'}) {quote['service_type_name'] or 'no type yet'}"
+                f"; total {display_amount(quote['total'])}",
+            )
+            for quote in quotes
+        ]
+        picked = await self._screen.app.push_screen_wait(ChoicePrompt(title, choices))
+        return next((q for q in quotes if str(q["id"]) == picked), None)
+
     # -- T: time -----------------------------------------------------------------------------------
 
     @work(group="prompts", exclusive=True)
@@ -209,13 +231,16 @@ class ServicesActions:
         if data is None:
             return
         taking = [QuoteStatus.APPROVED.value, QuoteStatus.IN_PROGRESS.value]
-        quote = next((q for q in data["quotes"] if q["status"] in taking), None)
-        if quote is None:
+        open_quotes = [q for q in data["quotes"] if q["status"] in taking]
+        if not open_quotes:
             screen.notify(
                 f"{data['case']} has no approved quote; time is logged against one",
                 severity="warning",
                 timeout=5,
             )
+            return
+        quote = await self._pick_quote(f"{data['case']}: log time on which quote?", open_quotes)
+        if quote is None:
             return
         now = screen.wz.clock.now()
         today = await asyncio.to_thread(in_thread, support_date, now)
