@@ -122,6 +122,24 @@ def test_quote_new_and_show(desk: Cli) -> None:
     assert "total    2497.50" in text
     listed = desk.ok("services", "quote", "list", "WZ-1001", "--json").json
     assert [q["label"] for q in listed] == ["Q-1"]
+    # A mistyped negative is no quote number: it acted on Q-1 (QA finding 9).
+    for verb in ("show", "send", "approve"):
+        line = refused(desk, 2, "ID", "services", "quote", verb, "-1")
+        assert line.endswith("expected a quote number such as 12 or Q-12, got '-1'")
+    assert desk.ok("services", "quote", "show", "q-1", "--json").json == quote
+
+
+def test_decimal_spellings_nobody_means_are_refused(desk: Cli) -> None:
+    """Quantities and percentages are plain decimals: Decimal's exponents and underscores
+    ("1e1" hours, "1_0" hours, a "1E2" % discount) were taken as 10, 10 and 100."""
+    for spec in ("programmer:1e1:h", "programmer:1_0:h", "programmer:1E1:h"):
+        line = refused(desk, 2, "--line", "services", "quote", "new", "WZ-1001", "--type", "c",
+                       "--scope", "x", "--line", spec)  # fmt: skip
+        assert "expected a quantity such as 12.50" in line
+    line = refused(desk, 2, "--discount", "services", "quote", "new", "WZ-1001", "--type", "c",
+                   "--scope", "x", "--line", "programmer:1:h", "--discount", "1E2")  # fmt: skip
+    assert line.endswith("expected a percentage such as 12.50, got '1E2'")
+    refused(desk, 2, "--hours", "services", "prepaid", "buy", "ACME", "--hours", "4e1")
 
 
 @pytest.mark.parametrize(
@@ -174,7 +192,7 @@ def test_quote_life_and_time(desk: Cli) -> None:
 
     logged = desk(
         "services", "time", "log", "1", "--role", "specialist", "--hours", "8.5",
-        "--date", "2026-03-06", "--note", "Sessions one and two", "--json", user="kim",
+        "--date", "2026-03-09", "--note", "Sessions one and two", "--json", user="kim",
     )  # fmt: skip
     assert logged.code == 0
     entry = logged.json
@@ -182,7 +200,7 @@ def test_quote_life_and_time(desk: Cli) -> None:
         "8.50",
         "125.00",
         "1062.50",
-        "2026-03-06",
+        "2026-03-09",
     )
     assert (entry["author"], entry["percent_used"]) == ("kim", 85)
     assert logged.err == (
@@ -248,8 +266,16 @@ def test_prepaid_overdraw_and_balance_lines(desk: Cli) -> None:
         ("time", "0.00", "3.00", "1.00"),
     ]
     text = desk.ok("services", "balance", "ACME").out
+    assert text.splitlines()[0] == (
+        "ACME: 1.00 h prepaid (4.00 bought, 3.00 used); 1.00 h promised to Q-1, 0.00 h free"
+    )
+    desk.ok("services", "quote", "start", "1")
+    desk.ok("services", "quote", "done", "1")  # the hour Q-1 did not use is free again
+    text = desk.ok("services", "balance", "ACME").out
     assert text.splitlines()[0] == "ACME: 1.00 h prepaid (4.00 bought, 3.00 used)"
-    refused(desk, 5, "--client", "services", "balance", "NOPE")
+    line = refused(desk, 5, "CLIENT", "services", "balance", "NOPE")  # the positional
+    assert line == "wzdesk: error: CLIENT: no client with code 'NOPE'"
+    refused(desk, 5, "CLIENT", "services", "prepaid", "buy", "NOPE", "--hours", "1")
 
 
 def test_export_csv_and_json(desk: Cli) -> None:

@@ -125,7 +125,7 @@ def test_shipped_rates_are_the_policys() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "cents"), [("1200", 120000), ("125.5", 12550), ("0.01", 1), ("1e3", 100000)]
+    ("text", "cents"), [("1200", 120000), ("125.5", 12550), ("0.01", 1), (".5", 50), ("7.", 700)]
 )
 def test_parse_cents(text: str, cents: int) -> None:
     assert parse_cents(text, "--day") == cents
@@ -141,6 +141,13 @@ def test_parse_cents(text: str, cents: int) -> None:
         ("nan", "expected an amount"),
         ("1,200", "expected an amount"),
         ("100000000", "at most"),
+        # Decimal's other spellings, which nobody means as an amount (QA finding 9):
+        ("1e3", "expected an amount such as 12.50, got '1e3'"),
+        ("1E2", "expected an amount"),
+        ("1_0", "expected an amount"),
+        ("+5", "expected an amount"),
+        ("Infinity", "expected an amount"),
+        ("١٢", "expected an amount"),
     ],
 )
 def test_parse_cents_refuses_naming_the_field(text: str, message: str) -> None:
@@ -153,7 +160,7 @@ def test_parse_cents_refuses_naming_the_field(text: str, message: str) -> None:
 def test_percent_bounds() -> None:
     assert parse_percent("0", "--discount") == 0
     assert parse_percent("100", "--discount") == 100_00
-    for bad in ("100.01", "-1", "5.555"):
+    for bad in ("100.01", "-1", "5.555", "1E2", "1e1"):
         with pytest.raises(InvalidInput):
             parse_percent(bad, "--discount")
 
@@ -172,6 +179,8 @@ def test_line_specs() -> None:
         ("programmer:1:weeks", "expected h (hours) or d (days)"),
         ("programmer:1", "ROLE:QTY:h|d"),
         ("programmer:1.001:h", "at most two decimals"),
+        ("programmer:1e1:h", "expected a quantity such as 12.50, got '1e1'"),
+        ("programmer:1_0:h", "expected a quantity such as 12.50, got '1_0'"),
     ]:
         with pytest.raises(InvalidInput) as caught:
             parse_line_spec(bad)

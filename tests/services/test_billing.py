@@ -256,6 +256,95 @@ def test_send_emails_the_admin_and_the_case_waits_on_the_client(
     ]
 
 
+def test_sending_a_quote_sends_one_email_and_the_reminder_asks_for_its_answer(
+    agent: ServiceContext, supervisor: ServiceContext, clock: FixedClock, case_ref: str
+) -> None:
+    """The quote's email says what the case waits for: no second "we need the following"
+    email quoting the last reply (it asked for a screenshot), and the waiting reminder asks
+    for the quote's answer too (QA finding 2)."""
+    from wzdesk.services.notice_settings import change_notice_settings
+    from wzdesk.services.notify import Notifier
+
+    cases.reply(agent, case_ref, "Could you send a screenshot of the error?")
+    cases.set_status(agent, case_ref, "open")
+    quote = quotes.new_quote(agent, case_ref, "c", "Training", lines("specialist:2:h"))
+    before = OutboundMail.select().count()
+    quotes.move_quote(agent, quote.id, "send")
+    sent = OutboundMail.select().where(OutboundMail.id > before).order_by(OutboundMail.id)
+    assert [mail.kind for mail in sent] == ["quote_sent"]
+    change_notice_settings(supervisor, remind_after=1)
+    clock.advance(timedelta(days=1))
+    Notifier(agent).run_round()
+    reminder = OutboundMail.get(OutboundMail.kind == "reminder")
+    assert "screenshot" not in reminder.raw
+    assert (
+        f"Your answer to our quote Q-{quote.id} (total $250.00), which we emailed to you: "
+        "please reply to approve or decline it." in reminder.raw.replace("=\n", "")
+    )
+
+
+@pytest.mark.parametrize("state", ["resolved", "closed"])
+@pytest.mark.parametrize(
+    ("moves", "verb"),
+    [(["send"], "approve"), (["send"], "decline"), (["send", "approve"], "start"),
+     (["send", "approve", "start"], "done")],
+)  # fmt: skip
+def test_a_quote_on_a_resolved_or_closed_case_does_not_move(
+    agent: ServiceContext,
+    case_ref: str,
+    quote_id: int,
+    state: str,
+    moves: list[str],
+    verb: str,
+) -> None:
+    """Quotes are made on open cases only, and closed is final: no move writes the quote's
+    events on a case that is no longer open (QA finding 4: approve, start and done did)."""
+    for move in moves:
+        quotes.move_quote(agent, quote_id, move)
+    cases.resolve(agent, case_ref, "Answered")
+    if state == "closed":
+        cases.close(agent, case_ref)
+    text = refused(InvalidInput, "status", quotes.move_quote, agent, quote_id, verb)
+    assert text.startswith(f"{case_ref} is {state}; cannot ")
+    assert f"Q-{quote_id} on it" in text
+    assert ("(reopen it first)" in text) is (state == "resolved")
+
+
+def test_no_time_is_logged_on_a_closed_case(
+    agent: ServiceContext, case_ref: str, approved: int
+) -> None:
+    cases.resolve(agent, case_ref, "Answered")
+    logged = time_log.log_time(agent, approved, "specialist", 1_00)  # work done before
+    assert logged.entry.hours_hundredths == 1_00
+    cases.close(agent, case_ref)
+    text = refused(InvalidInput, "QUOTE", time_log.log_time, agent, approved, "specialist", 1_00)
+    assert text == (
+        f"{case_ref} is closed; time cannot be logged on Q-{approved} "
+        "(open a new case for more work)"
+    )
+
+
+def test_time_is_not_dated_before_the_quote_was_approved(
+    agent: ServiceContext, clock: FixedClock, quote_id: int
+) -> None:
+    """Work starts once a quote is approved: an entry dated earlier is refused, naming --date
+    (QA finding 6: a year back was taken, into a period perhaps exported already)."""
+    quotes.move_quote(agent, quote_id, "send")
+    clock.advance(timedelta(days=2, hours=13))  # Wed 11 March, 23:00 Toronto (03:00 UTC)
+    quotes.move_quote(agent, quote_id, "approve")
+    clock.advance(timedelta(days=1))
+    for day in (date(2025, 3, 20), date(2026, 3, 10)):
+        text = refused(
+            InvalidInput, "--date", time_log.log_time, agent, quote_id, "specialist", 1_00, day
+        )
+        assert text == (
+            f"is before Q-{quote_id} was approved (2026-03-11); work on it starts once it "
+            "is approved"
+        )
+    logged = time_log.log_time(agent, quote_id, "specialist", 1_00, date(2026, 3, 11))
+    assert logged.entry.work_date == date(2026, 3, 11)  # the approval's own day, in Toronto
+
+
 def test_a_declined_quote_reopens_the_case(
     agent: ServiceContext, case_ref: str, quote_id: int
 ) -> None:
@@ -307,12 +396,13 @@ def test_sending_needs_a_complete_quote_and_an_admin_with_email(
 
 
 def test_time_against_an_approved_quote(
-    agent: ServiceContext, approved: int, case_ref: str
+    agent: ServiceContext, approved: int, case_ref: str, clock: FixedClock
 ) -> None:
+    clock.advance(timedelta(days=3))
     logged = time_log.log_time(agent, approved, "specialist", 7_00, note="Day one")
     assert logged.warning is None
     assert logged.as_dict()["amount"] == "875.00"
-    logged = time_log.log_time(agent, approved, "specialist", 1_00, TODAY - timedelta(days=3))
+    logged = time_log.log_time(agent, approved, "specialist", 1_00, TODAY)  # approval day
     assert (
         logged.warning
         == "specialist has used 80% of the hours quoted on Q-1 (8.00 of 10.00 h)".replace(
@@ -329,8 +419,8 @@ def test_time_against_an_approved_quote(
     }
     timeline = CaseEvent.select().where(CaseEvent.kind == "time").order_by(CaseEvent.id)
     assert [e.body for e in timeline] == [
-        f"7.00 h specialist on Q-{approved} (2026-03-09): Day one",
-        f"1.00 h specialist on Q-{approved} (2026-03-06)",
+        f"7.00 h specialist on Q-{approved} (2026-03-12): Day one",
+        f"1.00 h specialist on Q-{approved} (2026-03-09)",
     ]
     assert audit_actions("time_entry") == ["time.log", "time.log"]
 
@@ -425,11 +515,11 @@ def test_prepaid_purchases_with_and_without_tiers(
     assert [t.min_hours for t in prepaid.list_tiers()] == [80_00]
     refused(NotFound, "--min-hours", prepaid.remove_tier, supervisor, 40_00)
     refused(InvalidInput, "--hours", prepaid.buy, agent, "ACME", 0)
-    refused(NotFound, "--client", prepaid.buy, agent, "NOPE", 1_00)
+    refused(NotFound, "CLIENT", prepaid.buy, agent, "NOPE", 1_00)
 
 
 def test_prepaid_work_draws_the_balance_down_and_never_overdraws(
-    agent: ServiceContext, case_ref: str, quote_id: int
+    agent: ServiceContext, supervisor: ServiceContext, case_ref: str, quote_id: int
 ) -> None:
     quotes.move_quote(agent, quote_id, "send")
     prepaid.buy(agent, "ACME", 10_00)
@@ -441,18 +531,44 @@ def test_prepaid_work_draws_the_balance_down_and_never_overdraws(
     quotes.move_quote(agent, quote_id, "approve", prepaid=True)
     time_log.log_time(agent, quote_id, "coordinator", 8_00)
     time_log.log_time(agent, quote_id, "specialist", 10_00)
-    # Someone else's prepaid work uses hours up in between.
-    other = quotes.new_quote(agent, case_ref, "g", "Report tweak", lines("programmer:6:h"))
+    # Work on another prepaid quote uses hours up in between.
+    other = quotes.new_quote(agent, case_ref, "g", "Report tweak", lines("programmer:4:h"))
     quotes.move_quote(agent, other.id, "send")
     quotes.move_quote(agent, other.id, "approve", prepaid=True)
-    time_log.log_time(agent, other.id, "programmer", 5_00)
-    text = refused(InvalidInput, "--hours", time_log.log_time, agent, quote_id, "programmer", 2_60)
-    assert text == "would overdraw ACME's prepaid hours: 2.00 h left, 2.60 h logged"
+    time_log.log_time(agent, other.id, "programmer", 4_00)
+    # An overrun there may not take the 2.60 h still promised to the first quote.
+    text = refused(
+        InvalidInput,
+        "--hours",
+        time_log.log_time,
+        supervisor,
+        other.id,
+        "programmer",
+        1_00,
+        allow_overrun=True,
+    )
+    assert text == (
+        "would overdraw ACME's prepaid hours: 0.40 h free "
+        f"(3.00 h left, 2.60 h promised to Q-{quote_id}), 1.00 h logged"
+    )
+    time_log.log_time(supervisor, other.id, "programmer", 40, allow_overrun=True)
+    time_log.log_time(agent, quote_id, "programmer", 2_60)
+    text = refused(
+        InvalidInput,
+        "--hours",
+        time_log.log_time,
+        supervisor,
+        quote_id,
+        "programmer",
+        1_00,
+        allow_overrun=True,
+    )
+    assert text == "would overdraw ACME's prepaid hours: 0.00 h left, 1.00 h logged"
     result = prepaid.balance("ACME")
     assert (result["purchased_hours"], result["used_hours"], result["balance_hours"]) == (
         "25.00",
-        "23.00",
-        "2.00",
+        "25.00",
+        "0.00",
     )
     assert [
         (line["kind"], line["hours_in"], line["hours_out"], line["balance"])
@@ -462,9 +578,74 @@ def test_prepaid_work_draws_the_balance_down_and_never_overdraws(
         ("purchase", "15.00", "0.00", "25.00"),
         ("time", "0.00", "8.00", "17.00"),
         ("time", "0.00", "10.00", "7.00"),
-        ("time", "0.00", "5.00", "2.00"),
+        ("time", "0.00", "4.00", "3.00"),
+        ("time", "0.00", "0.40", "2.60"),
+        ("time", "0.00", "2.60", "0.00"),
     ]
     assert result["lines"][2]["case"] == case_ref and result["lines"][2]["role"] == "coordinator"
+
+
+def test_prepaid_hours_promised_to_one_quote_are_not_promised_again(
+    agent: ServiceContext, case_ref: str
+) -> None:
+    """Approving as prepaid promises the client the quote's hours: a second approval may use
+    only the hours neither logged nor promised, so every approved prepaid quote can be worked
+    (QA finding 1: two 30 h quotes were approved against 40 h, and the second was stuck)."""
+    prepaid.buy(agent, "ACME", 40_00)
+    first = quotes.new_quote(agent, case_ref, "c", "Training A", lines("specialist:30:h")).id
+    second = quotes.new_quote(agent, case_ref, "a", "Config B", lines("programmer:30:h")).id
+    for quote in (first, second):
+        quotes.move_quote(agent, quote, "send")
+    quotes.move_quote(agent, first, "approve", prepaid=True)
+    text = refused(
+        InvalidInput, "--prepaid", quotes.move_quote, agent, second, "approve", prepaid=True
+    )
+    assert text == (
+        f"ACME has 40.00 prepaid hours left (30.00 h promised to Q-{first}; 10.00 free); "
+        f"Q-{second} needs 30.00 (buy more hours, or approve it without --prepaid)"
+    )
+    result = prepaid.balance("ACME")
+    assert (result["balance_hours"], result["promised_hours"], result["uncommitted_hours"]) == (
+        "40.00",
+        "30.00",
+        "10.00",
+    )
+    assert result["promised"] == [
+        {"quote": f"Q-{first}", "case": case_ref, "status": "approved", "hours": "30.00"}
+    ]
+    time_log.log_time(agent, first, "specialist", 12_00)  # logged hours are no longer promised
+    result = prepaid.balance("ACME")
+    assert (result["balance_hours"], result["promised_hours"], result["uncommitted_hours"]) == (
+        "28.00",
+        "18.00",
+        "10.00",
+    )
+    prepaid.buy(agent, "ACME", 20_00)
+    quotes.move_quote(agent, second, "approve", prepaid=True)
+    time_log.log_time(agent, second, "programmer", 30_00)  # both can be worked in full
+    time_log.log_time(agent, first, "specialist", 18_00)
+    result = prepaid.balance("ACME")
+    assert (result["balance_hours"], result["promised_hours"], result["uncommitted_hours"]) == (
+        "0.00",
+        "0.00",
+        "0.00",
+    )
+    assert result["promised"] == []
+
+
+def test_a_finished_prepaid_quote_gives_back_the_hours_it_did_not_use(
+    agent: ServiceContext, case_ref: str
+) -> None:
+    prepaid.buy(agent, "ACME", 10_00)
+    first = quotes.new_quote(agent, case_ref, "c", "Training", lines("specialist:8:h")).id
+    quotes.move_quote(agent, first, "send")
+    quotes.move_quote(agent, first, "approve", prepaid=True)
+    quotes.move_quote(agent, first, "start")
+    time_log.log_time(agent, first, "specialist", 5_00)
+    assert prepaid.balance("ACME")["promised"][0]["status"] == "in_progress"
+    assert prepaid.balance("ACME")["uncommitted_hours"] == "2.00"
+    quotes.move_quote(agent, first, "done")
+    assert prepaid.balance("ACME")["uncommitted_hours"] == "5.00"
 
 
 def test_invoiced_work_leaves_prepaid_hours_alone(agent: ServiceContext, approved: int) -> None:
@@ -540,26 +721,17 @@ def test_a_refused_resolution_opens_nothing(agent: ServiceContext, acme: str) ->
 # -- export ---------------------------------------------------------------------------------------
 
 
-def test_export_for_accounting(agent: ServiceContext, case_ref: str, approved: int) -> None:
+def test_export_for_accounting(
+    agent: ServiceContext, case_ref: str, approved: int, clock: FixedClock
+) -> None:
     quotes.new_quote(agent, case_ref, "a", "Draft only", lines("specialist:1:h"))  # left out
-    time_log.log_time(agent, approved, "specialist", 1_50, TODAY - timedelta(days=10))
+    time_log.log_time(agent, approved, "specialist", 1_50)  # 9 March, the approval's day
+    clock.advance(timedelta(days=10))
     time_log.log_time(agent, approved, "coordinator", 2_00, note="Kick-off")
     prepaid.buy(agent, "ACME", 40_00)
-    rows = export.export_rows(agent, TODAY - timedelta(days=7), TODAY)
-    assert [row["kind"] for row in rows] == [
-        "quote",
-        "quote_line",
-        "quote_line",
-        "quote_line",
-        "time",
-        "prepaid_purchase",
-    ]
-    quote_row, time_row, purchase_row = rows[0], rows[4], rows[5]
-    assert (quote_row["quote"], quote_row["amount"], quote_row["status"]) == (
-        f"Q-{approved}",
-        "2775.00",
-        "approved",
-    )
+    rows = export.export_rows(agent, TODAY + timedelta(days=3), TODAY + timedelta(days=10))
+    assert [row["kind"] for row in rows] == ["time", "prepaid_purchase"]
+    time_row, purchase_row = rows
     assert (time_row["role"], time_row["hours"], time_row["rate"], time_row["amount"]) == (
         "coordinator",
         "2.00",
@@ -570,11 +742,23 @@ def test_export_for_accounting(agent: ServiceContext, case_ref: str, approved: i
     csv_text = export.to_csv(rows)
     assert csv_text.splitlines()[0] == ",".join(export.COLUMNS)
     assert (
-        f"time,2026-03-09,ACME,{case_ref},Q-{approved},approved,coordinator,2.00,h,2.00,150.00,,300.00,no,kim,Kick-off"
+        f"time,2026-03-19,ACME,{case_ref},Q-{approved},approved,coordinator,2.00,h,2.00,150.00,,300.00,no,kim,Kick-off"
         in csv_text
     )
-    earlier = export.export_rows(agent, date(2026, 2, 27), date(2026, 2, 27))
-    assert [row["kind"] for row in earlier] == ["time"]
+    earlier = export.export_rows(agent, TODAY, TODAY)
+    assert [row["kind"] for row in earlier] == [
+        "quote",
+        "quote_line",
+        "quote_line",
+        "quote_line",
+        "time",
+    ]
+    assert (earlier[0]["quote"], earlier[0]["amount"], earlier[0]["status"]) == (
+        f"Q-{approved}",
+        "2775.00",
+        "approved",
+    )
+    assert earlier[4]["hours"] == "1.50"
     refused(InvalidInput, "--to", export.export_rows, agent, TODAY, TODAY - timedelta(days=1))
 
 

@@ -116,7 +116,8 @@ async def test_section_shows_quote_time_and_prepaid_hours(
     async with app.run_test(size=(160, 50)) as pilot:
         await case_shown(pilot, seeded[0])
         text = section_text(pilot)
-        assert "Professional services  ACME prepaid: 31.50 h" in text
+        assert "Professional services  ACME prepaid: 31.50 h," in text
+        assert "\n12.10 h promised to Q-1" in text  # not free to promise to another quote
         assert "Q-1 approved  c) Training  · prepaid" in text
         assert "programmer  2.60 h × $125.00" in text
         assert "total" in text and "$2,775.00" in text
@@ -233,6 +234,47 @@ async def test_send_a_quote_by_key(seeded: list[str], agent: ServiceContext, mak
         await settle(pilot, lambda: Case.get(Case.ref == seeded[0]).status == "waiting_client")
         assert OutboundMail.select().where(OutboundMail.kind == "quote_sent").count() == 1
         await settle(pilot, lambda: "Q-1 sent" in section_text(pilot))
+
+
+async def test_p_and_t_ask_which_quote_when_several_could_move(
+    seeded: list[str], agent: ServiceContext, make_app: Any
+) -> None:
+    """P and T acted on the newest quote alone: an older sent quote could not be approved
+    while a newer draft existed, nor time logged on an older approved one (QA finding 7)."""
+    spec = [parse_line_spec("specialist:4:h")]
+    older = quotes.new_quote(agent, seeded[0], "c", "Training", spec).id
+    quotes.move_quote(agent, older, "send")
+    newer = quotes.new_quote(agent, seeded[0], "g", "Report tweak", spec).id  # a draft
+    app = make_app(agent)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await case_shown(pilot, seeded[0])
+        await pilot.press("P")
+        await settle(pilot, lambda: "which quote moves on?" in _prompt_title(pilot))
+        options = pilot.app.screen.query_one(OptionList)
+        assert plain(options.get_option_at_index(0).prompt).strip() == (
+            f"1 Q-{newer} draft\n   g) Report and extract tweaks; total $500.00"
+        )
+        assert plain(options.get_option_at_index(1).prompt).strip() == (
+            f"2 Q-{older} sent\n   c) Training; total $500.00"
+        )
+        await pilot.press("2")
+        await settle(pilot, lambda: f"Q-{older} is sent: what next?" in _prompt_title(pilot))
+        await pilot.press("1")  # approved by the client (invoiced)
+        await settle(pilot, lambda: quotes.show_quote(older)["status"] == "approved")
+        quotes.move_quote(agent, newer, "send")
+        quotes.move_quote(agent, newer, "approve")
+        pilot.app.screen.reload_detail(seeded[0])
+        await settle(pilot, lambda: f"Q-{newer} approved" in section_text(pilot))
+        await pilot.press("T")
+        await settle(pilot, lambda: "log time on which quote?" in _prompt_title(pilot))
+        await pilot.press("2")  # the older approved quote
+        await settle(pilot, lambda: isinstance(pilot.app.screen, TimeEntryPrompt))
+        assert f"Log time on Q-{older}" in _prompt_title(pilot)
+
+
+def _prompt_title(pilot: Pilot) -> str:
+    titles = pilot.app.screen.query(".prompt-title")
+    return " ".join(plain(title.content) for title in titles if isinstance(title, Static))
 
 
 async def test_p_and_t_are_offered_where_a_quote_can_move_on_or_take_time(

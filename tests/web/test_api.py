@@ -147,6 +147,70 @@ def test_internal_notes_and_desk_data_never_appear(
     assert refused.json()["field"] == "query" and "assignee" in refused.json()["error"]
 
 
+def test_the_client_sees_the_quote_it_was_sent_and_nothing_else_of_it(
+    web: TestClient, two_clients: TwoClients, agent: ServiceContext
+) -> None:
+    """The sent quote is a public reply (it meets the response target): the client sees what
+    was sent, its number and total and the answer asked for; not the draft, edits, the
+    approval's note nor time logged (QA finding 3: the timeline held only the status change)."""
+    from wzdesk.core.billing import parse_line_spec
+    from wzdesk.services.billing import quotes, time_log
+
+    ref = two_clients.acme_ref
+    quote = quotes.new_quote(
+        agent, ref, "f", "Data load quietly", [parse_line_spec("programmer:8:h")]
+    ).id
+    quotes.edit_quote(agent, quote, scope="Data load")
+    quotes.move_quote(agent, quote, "send")
+    acme = auth(two_clients.acme_token)
+    shown = web.get(f"/api/v1/cases/{ref}", headers=acme).json()
+    [sent] = [event for event in shown["timeline"] if event["kind"] == "quote"]
+    assert sent["author"] == "Support" and sent["from"] == "support"
+    assert sent["data"] == {"quote": f"Q-{quote}", "status": "sent"}
+    sent_text = f"Quote Q-{quote} sent: f) Data loads and mass data changes; total 1000.00."
+    assert sent_text in sent["body"]
+    assert "waiting on the client's answer" in sent["body"]
+    assert refs(web.get("/api/v1/cases", params={"q": f"Q-{quote}"}, headers=acme)) == [ref]
+    quotes.move_quote(agent, quote, "approve")
+    time_log.log_time(agent, quote, "programmer", 2_00)
+    shown = web.get(f"/api/v1/cases/{ref}", headers=acme).json()
+    assert [event["data"] for event in shown["timeline"] if event["kind"] == "quote"] == [
+        {"quote": f"Q-{quote}", "status": "sent"}
+    ]
+    assert "quietly" not in json.dumps(shown) and "time" not in {
+        event["kind"] for event in shown["timeline"]
+    }
+
+
+def test_an_escalation_never_shows_to_the_client(
+    web: TestClient, two_clients: TwoClients, agent: ServiceContext
+) -> None:
+    """An escalated case is "open" to the client, in its status, its timeline and its search;
+    ``status:escalated`` is refused like ``assignee:`` (QA finding 8: it answered)."""
+    ref = two_clients.acme_ref
+    cases.set_status(agent, ref, "waiting_client", need="Which printer?")
+    cases.escalate(agent, ref, "development", "internal: dev bug 4411")
+    acme = auth(two_clients.acme_token)
+    shown = web.get(f"/api/v1/cases/{ref}", headers=acme).json()
+    assert shown["status"] == "open"
+    changes = [event["data"] for event in shown["timeline"] if event["kind"] == "status"]
+    assert changes == [
+        {"from": "open", "to": "waiting_client"},
+        {"from": "waiting_client", "to": "open"},
+    ]
+    cases.set_status(agent, ref, "open")  # escalated -> open: nothing changed for the client
+    shown = web.get(f"/api/v1/cases/{ref}", headers=acme)
+    assert "escalat" not in shown.text.lower() and "4411" not in shown.text
+    assert len([e for e in shown.json()["timeline"] if e["kind"] == "status"]) == 2
+    cases.escalate(agent, ref, "development", "again")
+    listed = web.get("/api/v1/cases", params={"q": "status:open"}, headers=acme)
+    assert refs(listed) == [ref] and listed.json()["cases"][0]["status"] == "open"
+    refused = web.get("/api/v1/cases", params={"q": "status:escalated"}, headers=acme)
+    assert refused.status_code == 422 and refused.json()["field"] == "query"
+    assert "status:escalated is not available here" in refused.json()["error"]
+    assert refs(web.get("/api/v1/cases", params={"q": "-status:open"}, headers=acme)) == []
+
+
 # -- opening a case -----------------------------------------------------------------------------
 
 

@@ -67,6 +67,39 @@ def test_the_case_page_shows_the_public_timeline_without_internal_notes(
     assert 'name="message"' in page.text and csrf_of(page.text)
 
 
+def test_the_case_page_shows_the_quote_the_client_is_waiting_on(
+    ana: TestClient, two_clients: TwoClients, agent: ServiceContext
+) -> None:
+    from wzdesk.core.billing import parse_line_spec
+    from wzdesk.services.billing import quotes
+
+    ref = two_clients.acme_ref
+    quote = quotes.new_quote(agent, ref, "f", "Data load", [parse_line_spec("programmer:8:h")])
+    quotes.move_quote(agent, quote.id, "send")
+    page = ana.get(f"/cases/{ref}").text
+    assert "Waiting on you" in page
+    assert f"Quote Q-{quote.id} sent: f) Data loads and mass data changes; total 1000.00." in page
+    assert "Quote · Support ·" in page
+    status = ana.get(f"/cases/{ref}/status.json").json()
+    assert status["timeline"] == page.count('class="from-')
+
+
+def test_an_escalated_case_shows_as_open_on_its_page(
+    ana: TestClient, two_clients: TwoClients, agent: ServiceContext
+) -> None:
+    ref = two_clients.acme_ref
+    cases.set_status(agent, ref, "waiting_client", need="Which printer?")
+    cases.escalate(agent, ref, "development", "internal: dev bug 4411")
+    page = ana.get(f"/cases/{ref}").text
+    assert "Escalated" not in page and "4411" not in page
+    assert "Waiting on you → Open" in page
+    status = ana.get(f"/cases/{ref}/status.json").json()
+    assert status["status"] == "open"
+    assert status["timeline"] == page.count('class="from-')
+    listed = ana.get("/cases/status.json", params={"refs": ref}).json()
+    assert [case["status"] for case in listed["cases"]] == ["open"]
+
+
 def test_another_clients_case_is_not_found_like_a_missing_one(
     ana: TestClient, two_clients: TwoClients
 ) -> None:

@@ -467,9 +467,16 @@ def run_balance(args: argparse.Namespace, runtime: Runtime) -> int:
     if args.json:
         emit_json(result)
         return 0
+    promised = ""
+    if result["promised"]:  # hours promised to open prepaid quotes are not free to promise
+        quotes = ", ".join(promise["quote"] for promise in result["promised"])
+        promised = (
+            f"; {result['promised_hours']} h promised to {quotes}, "
+            f"{result['uncommitted_hours']} h free"
+        )
     print(
         f"{result['client']}: {result['balance_hours']} h prepaid "
-        f"({result['purchased_hours']} bought, {result['used_hours']} used)"
+        f"({result['purchased_hours']} bought, {result['used_hours']} used){promised}"
     )
     for line in result["lines"]:
         line["what"] = (

@@ -308,6 +308,15 @@ def usage(quoted: Mapping[ServiceRole, int], used: Mapping[ServiceRole, int]) ->
     return [RoleUsage(r, quoted.get(r, 0), used.get(r, 0)) for r in roles]
 
 
+def hours_still_quoted(quoted: Mapping[ServiceRole, int], used: Mapping[ServiceRole, int]) -> int:
+    """The hours a quote still promises (hundredths): each role's quoted hours not yet logged.
+
+    A role logged past its quote (an allowed overrun) promises nothing more, and its excess
+    does not free another role's hours: each role is held to its own line.
+    """
+    return sum(max(0, hours - used.get(role, 0)) for role, hours in quoted.items())
+
+
 def time_amount(hours: int, hour_rate_cents: int) -> int:
     """The value of ``hours`` (hundredths) at an hour rate, rounded half-up to the cent."""
     return round_half_up(hours * hour_rate_cents, HUNDRED)

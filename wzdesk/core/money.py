@@ -1,13 +1,15 @@
 """Exact money and quantities: integers of cents and hundredths, never floats.
 
 Amounts are whole cents (``277500`` is $2,775.00); quantities (hours, days) and percentages
-are whole hundredths (``150`` is 1.50 hours, ``1250`` is 12.50 %). Text from users is parsed
-with :class:`~decimal.Decimal` and refused, naming the field, when it has more than two decimals;
+are whole hundredths (``150`` is 1.50 hours, ``1250`` is 12.50 %). Text from users must be a
+plain decimal (no exponent, no underscores), is parsed with :class:`~decimal.Decimal` and
+refused, naming the field, when it has more than two decimals;
 arithmetic is on integers and rounds half-up only where this module says so.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from wzdesk.core.errors import InvalidInput
@@ -19,6 +21,9 @@ if TYPE_CHECKING:
 HUNDRED = 100
 #: The largest amount or quantity the desk accepts (a typo guard; 10 million).
 MAX_UNITS = 10_000_000
+#: How people write an amount or a quantity: ASCII digits with an optional decimal point
+#: (``12``, ``12.5``, ``.5``), an optional minus to be refused by name.
+_PLAIN_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def round_half_up(numerator: int, denominator: int) -> int:
@@ -44,12 +49,14 @@ def parse_hundredths(
     from decimal import Decimal, InvalidOperation  # here: ``services rates`` needs none (issue 13)
 
     raw = str(text).strip()
+    # Plain decimals only: Decimal also reads "1e1", "1_0" and "1E2" (10, 10, 100), which
+    # nobody types meaning an amount; the sign is let through to be refused by name below.
+    if not _PLAIN_DECIMAL.fullmatch(raw):
+        raise InvalidInput(f"expected {what} such as 12.50, got {raw!r}", field=field)
     try:
         value = Decimal(raw)
-    except InvalidOperation:
+    except InvalidOperation:  # pragma: no cover - the pattern lets through only decimals
         raise InvalidInput(f"expected {what} such as 12.50, got {raw!r}", field=field) from None
-    if not value.is_finite():
-        raise InvalidInput(f"expected {what} such as 12.50, got {raw!r}", field=field)
     if value < 0:
         raise InvalidInput(f"must not be negative (got {raw})", field=field)
     if value == 0 and not allow_zero:

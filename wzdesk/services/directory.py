@@ -106,10 +106,12 @@ def add_client(ctx: ServiceContext, code: str, name: str) -> Client:
     return client
 
 
-def get_client(code: str) -> Client:
+def get_client(code: str, field: str = "--client") -> Client:
+    """The client with this code; NotFound naming ``field`` (where the code was typed: the
+    ``--client`` option, or a command's positional ``CLIENT``)."""
     client = Client.get_or_none(Client.code == client_code_text(code))
     if client is None:
-        raise NotFound(f"no client with code {code!r}", field="--client")
+        raise NotFound(f"no client with code {code!r}", field=field)
     return client
 
 

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import peewee
-
 from wzdesk.core.errors import NotFound
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services.case_fields import timers
 from wzdesk.services.client_side import ClientScope, scoped_case
 from wzdesk.services.client_side.books import policy_book
-from wzdesk.services.client_side.cases import PUBLIC_KINDS
-from wzdesk.store.models import Case, CaseEvent
+from wzdesk.services.client_side.cases import public_event_count, public_status
+from wzdesk.store.models import Case
 
 #: Most cases one poll may ask about (a page of the list).
 MAX_REFS = 100
@@ -29,7 +27,7 @@ def _status(case: Case, timeline: int | None, book: Any, now: Any) -> dict[str, 
     reading = timers(case, book, now)
     result: dict[str, Any] = {
         "ref": case.ref,
-        "status": case.status,
+        "status": public_status(case.status),
         "severity": case.severity,
         "response_due": format_instant(reading.response.due, zone),
         "resolution_due": format_instant(reading.resolution.due, zone),
@@ -63,9 +61,4 @@ def case_status(scope: ClientScope, ref: str) -> dict[str, Any] | None:
         case = scoped_case(scope, ref)
     except NotFound:
         return None
-    timeline = (
-        CaseEvent.select(peewee.fn.COUNT(CaseEvent.id))
-        .where((CaseEvent.case == case) & CaseEvent.kind.in_(PUBLIC_KINDS))
-        .scalar()
-    )
-    return _status(case, int(timeline or 0), policy_book(), scope.clock.now())
+    return _status(case, public_event_count(case), policy_book(), scope.clock.now())

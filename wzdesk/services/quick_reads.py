@@ -297,7 +297,8 @@ def quick_quotes(
 def quick_balance(url: str | None, identity: str | None, code: str) -> dict[str, Any] | None:
     """``services balance CODE``: the client's prepaid hours line by line; None when the
     ordinary path answers (a code no client has: it says so)."""
-    from wzdesk.services.billing.card_fields import balance_of
+    from wzdesk.services.billing.card_fields import balance_of, promise_of
+    from wzdesk.services.billing.quote_fields import priced_line, used_from
     from wzdesk.store import quick_billing
 
     def read(reader: QuickReader) -> dict[str, Any]:
@@ -306,7 +307,17 @@ def quick_balance(url: str | None, identity: str | None, code: str) -> dict[str,
             raise StepAside
         found = quick_directory.client_code(reader, client)
         purchases = quick_billing.purchases(reader, client)
-        return balance_of(found, purchases, quick_billing.draws(reader, client))
+        promises = [
+            promise_of(
+                quote.id,
+                quote.ref,
+                quote.status,
+                [priced_line(row) for row in quick_billing.quote_lines(reader, quote.id)],
+                used_from(quick_billing.hours_used(reader, quote.id)),
+            )
+            for quote in quick_billing.open_prepaid_quotes(reader, client)
+        ]
+        return balance_of(found, purchases, quick_billing.draws(reader, client), promises)
 
     return read_quickly(url, identity, read)
 

@@ -126,3 +126,15 @@ def draws(reader: QuickReader, client: int) -> list[Record]:
         Record(**vars(entry), quote=Record(case=Record(ref=row[-1])))
         for entry, row in zip(entries, found, strict=True)
     ]
+
+
+def open_prepaid_quotes(reader: QuickReader, client: int) -> list[Record]:
+    """The client's prepaid quotes that are approved or in progress, oldest first, each with
+    ``id``, ``status`` and its case's ``ref`` (``prepaid.promises``)."""
+    found = reader.rows(
+        'SELECT q.id, q.status, c.ref FROM quote AS q JOIN "case" AS c ON q.case_id = c.id '
+        "WHERE c.client_id = ? AND q.prepaid AND q.status IN ('approved', 'in_progress') "
+        "ORDER BY q.id",
+        (client,),
+    )
+    return records(found, ("id", "status", "ref"))

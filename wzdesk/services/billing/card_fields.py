@@ -15,7 +15,16 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from wzdesk.core.billing import ROLE_NAMES, Rate, ServiceRole, Tier, running_balance
+from wzdesk.core.billing import (
+    ROLE_NAMES,
+    PricedLine,
+    Rate,
+    ServiceRole,
+    Tier,
+    hours_by_role,
+    hours_still_quoted,
+    running_balance,
+)
 from wzdesk.core.errors import NotFound
 from wzdesk.core.money import format_cents, format_hundredths
 from wzdesk.core.values import Value
@@ -129,11 +138,43 @@ def _draw(entry: Any) -> tuple[tuple[Any, ...], date, int, int, dict[str, Any]]:
     )
 
 
-def balance_of(code: str, purchases: Iterable[Any], draws: Iterable[Any]) -> dict[str, Any]:
+def promise_of(
+    quote_id: int, case_ref: str, status: str, lines: Iterable[PricedLine], used: dict[Any, int]
+) -> dict[str, Any]:
+    """What an open prepaid quote (approved or in progress) still holds of its client's
+    prepaid hours: its quoted hours not yet logged. ``hours`` is in hundredths."""
+    return {
+        "quote": quote_label(quote_id),
+        "case": case_ref,
+        "status": status,
+        "hours": hours_still_quoted(hours_by_role(lines), used),
+    }
+
+
+def promised_text(promises: Iterable[dict[str, Any]]) -> str:
+    """``30.00 h promised to Q-31``, ``45.00 h promised to Q-31, Q-32`` (the quotes that
+    still hold hours), or "" when none does."""
+    holding = [promise for promise in promises if promise["hours"]]
+    if not holding:
+        return ""
+    hours = format_hundredths(sum(promise["hours"] for promise in holding))
+    return f"{hours} h promised to {', '.join(promise['quote'] for promise in holding)}"
+
+
+def balance_of(
+    code: str,
+    purchases: Iterable[Any],
+    draws: Iterable[Any],
+    promises: Iterable[dict[str, Any]] = (),
+) -> dict[str, Any]:
     """A client's prepaid hours from its ``prepaid_purchase`` rows and the prepaid
     ``time_entry`` rows drawn on them (each with ``quote.case.ref``): every movement in the
     order recorded (a purchase before work logged at the same instant), with the balance
-    after it."""
+    after it.
+
+    ``promises`` (from :func:`promise_of`) are the client's open prepaid quotes: the hours they
+    still hold are not logged yet, so the balance still counts them, but they are no longer
+    free to promise again; ``uncommitted_hours`` is what a new prepaid approval may use."""
     movements = sorted(
         [_purchase(row) for row in purchases] + [_draw(entry) for entry in draws],
         key=lambda movement: movement[0],
@@ -151,10 +192,17 @@ def balance_of(code: str, purchases: Iterable[Any], draws: Iterable[Any]) -> dic
     ]
     bought = sum(movement[2] for movement in movements)
     used = sum(movement[3] for movement in movements)
+    holding = [promise for promise in promises if promise["hours"]]
+    promised = sum(promise["hours"] for promise in holding)
     return {
         "client": code,
         "purchased_hours": format_hundredths(bought),
         "used_hours": format_hundredths(used),
         "balance_hours": format_hundredths(bought - used),
+        "promised_hours": format_hundredths(promised),
+        "uncommitted_hours": format_hundredths(bought - used - promised),
+        "promised": [
+            dict(promise, hours=format_hundredths(promise["hours"])) for promise in holding
+        ],
         "lines": lines,
     }

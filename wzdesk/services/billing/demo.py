@@ -122,6 +122,8 @@ def _quote(
     made = max(case.received_at + timedelta(hours=1), now - timedelta(days=5))
     made = min(made, now)
     prepaid = status.takes_time and balances.get(case.client_id, 0) >= sum(quoted.values())
+    if prepaid:  # its quoted hours are promised to it, as an approval with --prepaid does
+        balances[case.client_id] -= sum(quoted.values())
     quote = Quote.create(
         case=case,
         service_type=kind.value,
@@ -146,7 +148,7 @@ def _quote(
     for role, hours in quoted.items():
         share = rng.choice([0, 25, 50, 85])  # percent of the quoted hours, at most 85
         used = hours * share // 100 // 25 * 25  # whole quarter hours
-        if not used or (prepaid and used > balances[case.client_id]):
+        if not used:
             continue
         worked = min(now, made + timedelta(days=1))
         TimeEntry.create(
@@ -161,8 +163,6 @@ def _quote(
             prepaid=prepaid,
             created_at=worked,
         )
-        if prepaid:
-            balances[case.client_id] -= used
         body = f"{format_hundredths(used)} h {role.value} on Q-{quote.id}"
         _event(case, worked, quote, body, "time")
         events += 1

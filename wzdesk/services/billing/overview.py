@@ -9,7 +9,7 @@ from wzdesk.core.billing import Rate, ServiceRole
 from wzdesk.core.errors import UserError
 from wzdesk.core.money import format_hundredths
 from wzdesk.services.billing.common import get_quote, support_date
-from wzdesk.services.billing.prepaid import hours_left
+from wzdesk.services.billing.prepaid import hours_left, uncommitted_hours
 from wzdesk.services.billing.quote_mail import quote_recipient
 from wzdesk.services.billing.quotes import quotes_of_case
 from wzdesk.services.billing.rates import rate_card
@@ -18,8 +18,9 @@ from wzdesk.store.models import Quote
 
 
 def case_services(ref: str) -> dict[str, Any]:
-    """The case's quotes (newest first), its client's prepaid hours, and who a sent quote
-    would be emailed to (or why it could not be)."""
+    """The case's quotes (newest first), its client's prepaid hours (and how many of them
+    open prepaid quotes still hold), and who a sent quote would be emailed to (or why it
+    could not be)."""
     case = get_case(ref)
     send_to: str | None
     send_problem: str | None
@@ -31,11 +32,14 @@ def case_services(ref: str) -> dict[str, Any]:
         send_problem = error.message
     else:
         send_problem = None
+    free, promised = uncommitted_hours(case.client_id)
     return {
         "case": case.ref,
         "client": case.client.code,
         "quotes": quotes_of_case(str(case.ref)),
         "prepaid_hours": format_hundredths(hours_left(case.client_id)),
+        "prepaid_free_hours": format_hundredths(free),
+        "prepaid_promised": promised,
         "send_to": send_to,
         "send_problem": send_problem,
     }

@@ -8,16 +8,24 @@ purchase keeps the rate and discount it was sold at; changing tiers or rates nev
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 import peewee
 
-from wzdesk.core.billing import ServiceRole, Tier, parse_enum, prepaid_price
+from wzdesk.core.billing import QuoteStatus, ServiceRole, Tier, parse_enum, prepaid_price
 from wzdesk.core.errors import InvalidInput, NotFound
 from wzdesk.core.money import HUNDRED, format_cents, format_hundredths
 from wzdesk.core.rules import Action
-from wzdesk.services.billing.card_fields import balance_of, tier_dict, tier_of
+from wzdesk.services.billing.card_fields import (
+    balance_of,
+    promise_of,
+    promised_text,
+    tier_dict,
+    tier_of,
+)
 from wzdesk.services.billing.common import support_date
+from wzdesk.services.billing.quote_fields import priced_line, used_from
 from wzdesk.services.billing.rates import rate_card
 from wzdesk.services.cases.records import clean_text
 from wzdesk.services.context import ServiceContext, locked, write_transaction
@@ -28,6 +36,7 @@ from wzdesk.store.models import (
     PrepaidPurchase,
     PrepaidTier,
     Quote,
+    QuoteLine,
     TimeEntry,
 )
 
@@ -104,6 +113,54 @@ def hours_left(client_id: int) -> int:
     return int(bought) - int(drawn)
 
 
+#: The quotes whose prepaid hours are promised and not yet all logged: approved or under way.
+OPEN_STATUSES = (QuoteStatus.APPROVED.value, QuoteStatus.IN_PROGRESS.value)
+
+
+def promises(client_id: int, excluding: int | None = None) -> list[dict[str, Any]]:
+    """The client's open prepaid quotes (oldest first) with the hours each still holds
+    (:func:`~wzdesk.services.billing.card_fields.promise_of`), but for quote ``excluding``.
+
+    Approving a quote as prepaid promises the client its quoted hours; until they are logged
+    they are still in the balance, so a second approval must not count them as free."""
+    query = (
+        Quote.select(Quote.id, Quote.status, Case.ref)
+        .join(Case, on=Quote.case)
+        .where((Case.client == client_id) & Quote.prepaid & Quote.status.in_(OPEN_STATUSES))
+        .order_by(Quote.id)
+    )
+    if excluding is not None:
+        query = query.where(Quote.id != excluding)
+    found = []
+    for quote in query:
+        lines = QuoteLine.select().where(QuoteLine.quote == quote.id)
+        used = cast(
+            Iterable[tuple[str, int]],
+            TimeEntry.select(TimeEntry.role, peewee.fn.SUM(TimeEntry.hours_hundredths))
+            .where(TimeEntry.quote == quote.id)
+            .group_by(TimeEntry.role)
+            .tuples(),
+        )
+        found.append(
+            promise_of(
+                quote.id,
+                str(quote.case.ref),
+                str(quote.status),
+                [priced_line(row) for row in lines.order_by(QuoteLine.position, QuoteLine.id)],
+                used_from(used),
+            )
+        )
+    return found
+
+
+def uncommitted_hours(client_id: int, excluding: int | None = None) -> tuple[int, str]:
+    """The client's prepaid hours free to promise or draw (hundredths): bought, less logged,
+    less what its other open prepaid quotes still hold; and what holds them (``30.00 h
+    promised to Q-31``, or "")."""
+    held = promises(client_id, excluding)
+    return hours_left(client_id) - sum(p["hours"] for p in held), promised_text(held)
+
+
 def lock_client(client_id: int) -> None:
     """Hold the client's row until the transaction ends, so two draws on its prepaid hours
     are checked one after the other (PostgreSQL; SQLite's writers are already serialised)."""
@@ -142,7 +199,7 @@ def buy(
         raise InvalidInput("must be more than zero", field="--hours")
     today = support_date(ctx.clock.now())
     with write_transaction():
-        client = get_client(client_code)
+        client = get_client(client_code, "CLIENT")
         if not client.active:
             raise InvalidInput(f"client {client.code} is inactive", field="CLIENT")
         rate = rate_card(today)[which].hour_cents
@@ -168,7 +225,7 @@ def buy(
 
 def balance(client_code: str) -> dict[str, Any]:
     """The client's prepaid hours, each purchase and each draw in the order recorded."""
-    client = get_client(client_code)
+    client = get_client(client_code, "CLIENT")
     draws = (
         TimeEntry.select(TimeEntry, Quote.id, Case.ref)
         .join(Quote)
@@ -176,5 +233,8 @@ def balance(client_code: str) -> dict[str, Any]:
         .where((Case.client == client) & TimeEntry.prepaid)
     )
     return balance_of(
-        client.code, PrepaidPurchase.select().where(PrepaidPurchase.client == client), draws
+        client.code,
+        PrepaidPurchase.select().where(PrepaidPurchase.client == client),
+        draws,
+        promises(client.id),
     )

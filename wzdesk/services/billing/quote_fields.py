@@ -38,8 +38,11 @@ def quote_label(quote_id: int) -> str:
 
 
 def parse_quote_id(text: str | int, field: str = "ID") -> int:
-    """``12``, ``Q-12`` or ``q12``."""
-    raw = str(text).strip().upper().removeprefix("Q").removeprefix("-")
+    """``12``, ``Q-12`` or ``q12``. The dash belongs to the ``Q-`` label only: ``-5`` is no
+    quote number (a mistyped negative must not act on Q-5)."""
+    raw = str(text).strip().upper()
+    if raw.startswith("Q"):
+        raw = raw[1:].removeprefix("-")
     if not is_number(raw):
         raise InvalidInput(f"expected a quote number such as 12 or Q-12, got {text!r}", field=field)
     return int(raw)

@@ -28,7 +28,7 @@ from wzdesk.core.billing import (
     price_line,
 )
 from wzdesk.core.errors import InvalidInput
-from wzdesk.core.money import HUNDRED, format_hundredths
+from wzdesk.core.money import HUNDRED, display_amount, format_hundredths
 from wzdesk.core.rules import Action, Status
 from wzdesk.services.billing.common import (
     case_of,
@@ -40,7 +40,7 @@ from wzdesk.services.billing.common import (
     save_quote,
     support_date,
 )
-from wzdesk.services.billing.prepaid import hours_left, lock_client
+from wzdesk.services.billing.prepaid import hours_left, lock_client, uncommitted_hours
 from wzdesk.services.billing.quote_fields import priced_line, used_from
 from wzdesk.services.billing.quote_fields import quote_view as view_of
 from wzdesk.services.billing.quote_mail import queue_quote_mail, quote_recipient
@@ -65,6 +65,13 @@ _DONE_TO = {
     "decline": "declined",
     "start": "started",
     "done": "marked done",
+}
+_VERBS = {
+    "send": "send",
+    "approve": "record the approval of",
+    "decline": "record the decline of",
+    "start": "start work on",
+    "done": "mark done",
 }
 _STAMPS = {
     "send": "sent_at",
@@ -270,6 +277,9 @@ def move_quote(
                 field="ID",
             )
         case = case_of(quote)
+        # A closed case is final and a resolved one must be reopened first, as for making a
+        # quote: no move may write the quote's events (or bill work) on it.
+        require_open(case, f"{_VERBS[verb]} {quote_label(quote.id)} on it")
         before = quote_view(quote)
         if verb == "send":
             case = _send(ctx, quote, case, before, book, now)
@@ -304,7 +314,6 @@ def _send(
     now: datetime,
 ) -> Case:
     """Email the quote to the client admin; the case waits on the client (clock paused)."""
-    require_open(case, "send a quote on it")
     if not view["service_type"]:
         raise InvalidInput(
             f"{view['label']} has no service type yet (quote edit {quote.id} --type a..j)",
@@ -316,7 +325,20 @@ def _send(
         raise InvalidInput(f"{view['label']} has no scope yet", field="--scope")
     recipient = quote_recipient(case)
     if case.status != Status.WAITING_CLIENT:
-        case = set_status(ctx, str(case.ref), Status.WAITING_CLIENT.value, book=book).case
+        # The quote's email says what we wait for: no second "we need" email (it quoted the
+        # last reply, unrelated), but the need on the status event, for the reminders.
+        need = (
+            f"Your answer to our quote {view['label']} (total {display_amount(view['total'])}), "
+            "which we emailed to you: please reply to approve or decline it."
+        )
+        case = set_status(
+            ctx,
+            str(case.ref),
+            Status.WAITING_CLIENT.value,
+            book=book,
+            need=need,
+            notify_client=False,
+        ).case
     save_case(ctx, case, {} if case.first_response_at else {"first_response_at": now})
     sent = dict(view, status=QuoteStatus.SENT.value)
     event = add_event(
@@ -333,13 +355,18 @@ def _send(
 
 
 def _check_prepaid_cover(quote: Quote, case: Case) -> None:
-    """Approving as prepaid needs the client's prepaid hours to cover the quoted hours."""
+    """Approving as prepaid needs the client's prepaid hours to cover the quoted hours: the
+    hours not yet logged *and* not already promised to its other open prepaid quotes (else
+    two approvals could promise the same hours, and the second quote's work could never be
+    logged)."""
     lock_client(case.client_id)
     needed = sum(line.hours for line in priced_lines(quote.id))
-    left = hours_left(case.client_id)
-    if left < needed:
+    free, promised = uncommitted_hours(case.client_id, excluding=quote.id)
+    if free < needed:
+        left = format_hundredths(hours_left(case.client_id))
+        held = f" ({promised}; {format_hundredths(free)} free)" if promised else ""
         raise InvalidInput(
-            f"{case.client.code} has {format_hundredths(left)} prepaid hours left; "
+            f"{case.client.code} has {left} prepaid hours left{held}; "
             f"{quote_label(quote.id)} needs {format_hundredths(needed)} "
             "(buy more hours, or approve it without --prepaid)",
             field="--prepaid",

@@ -3,7 +3,8 @@
 Each role's logged hours are held to what the quote covers for that role: past 80 % the entry
 is logged with a warning; past 100 % it is refused unless a supervisor allows the overrun (and
 the entry says who did). Work on a quote approved as prepaid draws the client's prepaid hours
-down, and is refused if it would overdraw them.
+down, and is refused if it would overdraw them: the hours the client's other open prepaid
+quotes still hold are promised to those, not free for this one.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from wzdesk.core.billing import (
 )
 from wzdesk.core.errors import InvalidInput, PermissionDenied
 from wzdesk.core.money import format_cents, format_hundredths
-from wzdesk.core.rules import Action, may
+from wzdesk.core.rules import Action, Status, may
 from wzdesk.services.billing.common import (
     case_of,
     get_quote,
@@ -30,7 +31,7 @@ from wzdesk.services.billing.common import (
     quote_label,
     support_date,
 )
-from wzdesk.services.billing.prepaid import hours_left, lock_client
+from wzdesk.services.billing.prepaid import hours_left, lock_client, uncommitted_hours
 from wzdesk.services.billing.quotes import priced_lines, used_by_role
 from wzdesk.services.cases.records import clean_text
 from wzdesk.services.context import ServiceContext, write_transaction
@@ -111,11 +112,27 @@ def log_time(
     with write_transaction():
         quote = get_quote(quote_id, "QUOTE", for_update=True)
         label = quote_label(quote.id)
+        case = case_of(quote)
+        if case.status == Status.CLOSED:  # closed is final; a resolved case still takes
+            # the time of work done before it was resolved (its quote stays approved)
+            raise InvalidInput(
+                f"{case.ref} is closed; time cannot be logged on {label} "
+                "(open a new case for more work)",
+                field="QUOTE",
+            )
         if not QuoteStatus(quote.status).takes_time:
             hint = " (approve it first)" if quote.status == QuoteStatus.SENT else ""
             raise InvalidInput(
                 f"{label} is {quote.status}; time is logged against an approved quote{hint}",
                 field="QUOTE",
+            )
+        # Work starts once the quote is approved (its email says so): an earlier date is a
+        # typo, and would land in an accounting period that may be exported already.
+        if quote.approved_at is not None and day < (approved := support_date(quote.approved_at)):
+            raise InvalidInput(
+                f"is before {label} was approved ({approved.isoformat()}); work on it starts "
+                "once it is approved",
+                field="--date",
             )
         quoted = hours_by_role(priced_lines(quote.id))
         if which not in quoted:
@@ -131,14 +148,20 @@ def log_time(
                 "a supervisor may allow the overrun (--allow-overrun)",
                 field="--hours",
             )
-        case = case_of(quote)
         if quote.prepaid:
             lock_client(case.client_id)
-            left = hours_left(case.client_id)
+            # The hours other open prepaid quotes still hold are theirs, not this entry's.
+            left, promised = uncommitted_hours(case.client_id, excluding=quote.id)
             if hours > left:
+                free = f"{format_hundredths(max(left, 0))} h left"
+                if promised:
+                    unlogged = format_hundredths(hours_left(case.client_id))
+                    free = (
+                        f"{format_hundredths(max(left, 0))} h free ({unlogged} h left, {promised})"
+                    )
                 raise InvalidInput(
-                    f"would overdraw {case.client.code}'s prepaid hours: "
-                    f"{format_hundredths(left)} h left, {format_hundredths(hours)} h logged",
+                    f"would overdraw {case.client.code}'s prepaid hours: {free}, "
+                    f"{format_hundredths(hours)} h logged",
                     field="--hours",
                 )
         rate = (

@@ -64,12 +64,17 @@ def set_status(
     expected_version: int | None = None,
     book: PolicyBook | None = None,
     need: str = "",
+    *,
+    notify_client: bool = True,
 ) -> Replied:
     """Open / waiting on client moves; waiting pauses the resolution clock, open resumes it.
 
     Waiting on the client emails them what we need (``need``, else the last public reply):
     ``delivery`` says whether it was queued, and to whom (the console said "Status changed"
-    whether the client was emailed or could not be).
+    whether the client was emailed or could not be). A use case whose own email already says
+    what we wait for (a sent quote) passes ``notify_client=False``: a second email would ask
+    for something else. ``need`` is kept on the status event all the same, so the waiting
+    reminders ask for the same thing.
     """
     ctx.require(Action.CHANGE_STATUS)
     target = parse_choice(Status, status, "--status")
@@ -109,7 +114,7 @@ def set_status(
         )
         after: dict[str, Any] = {"status": target.value}
         delivery = None
-        if target == Status.WAITING_CLIENT:
+        if target == Status.WAITING_CLIENT and notify_client:
             composer = Composer.load(book)
             delivery = queue_case_mail(
                 ctx,

@@ -20,6 +20,7 @@ from wzdesk.core.query import And, FieldTerm, Node, Not, Or, Query, parse_query
 from wzdesk.core.rules import Category, Channel, Status, missing_recommended_fields
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services import search
+from wzdesk.services.billing.quote_fields import quote_label
 from wzdesk.services.case_fields import instants_and_states, timers
 from wzdesk.services.case_views import pauses_of
 from wzdesk.services.cases import NewCase, client_wrote, get_case, open_case
@@ -42,6 +43,9 @@ AGENT_ONLY_TERMS = {
     "tag": "tags are the desk's internal labels",
     "client": "you see your own client's cases only",
 }
+#: Statuses a client is shown as another: an escalation is the desk's business (the client
+#: sees the case in progress, "open"), so neither a status nor the timeline says it.
+CLIENT_STATUSES = {Status.ESCALATED.value: Status.OPEN.value}
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 MAX_PAGE = 10_000
@@ -50,7 +54,12 @@ _EXPLICIT_SCOPE = re.compile(r"(?i)(?:^|[\s(])is:\s*\"?(open|all|closed)\b")
 #: Timeline entries a client sees. Public messages (replies both ways, the resolution note)
 #: keep their text; status, severity and reopen/close entries say only what changed.
 PUBLIC_KINDS = ("created", "reply", "client_message", "resolve", "status", "severity", "reopen")
+#: Entries a client sees only when the desk made them public: of a quote's events, the send
+#: (what was emailed to the client: its number, total and the answer asked for; it may have
+#: met the response target, so the client must see it). Drafts, edits and time stay inside.
+PUBLIC_ONLY_KINDS = ("quote",)
 _KEPT_DATA = {
+    "quote": ("quote", "status"),
     "created": ("channel",),
     "status": ("from", "to"),
     "severity": ("from", "to"),
@@ -64,12 +73,23 @@ _KEPT_DATA = {
 # -- reading ------------------------------------------------------------------------------------
 
 
+def public_status(status: str) -> str:
+    """The status a client is shown (:data:`CLIENT_STATUSES`)."""
+    return CLIENT_STATUSES.get(status, status)
+
+
 def _check_client_safe(node: Node | None) -> None:
     """Refuse any term that only the desk may use, naming it."""
     match node:
         case FieldTerm(field, _) if field in AGENT_ONLY_TERMS:
             raise InvalidInput(
                 f"{field}: is not available here ({AGENT_ONLY_TERMS[field]})", field="query"
+            )
+        case FieldTerm("status", value) if value in CLIENT_STATUSES:
+            raise InvalidInput(
+                f"status:{value} is not available here (escalations are the desk's business; "
+                f"such a case shows as {CLIENT_STATUSES[value]})",
+                field="query",
             )
         case And(items) | Or(items):
             for item in items:
@@ -78,11 +98,30 @@ def _check_client_safe(node: Node | None) -> None:
             _check_client_safe(item)
 
 
+def _as_client_sees(node: Node | None) -> Node | None:
+    """``status:open`` as the client means it: the cases it is shown as open, escalated ones
+    too (:data:`CLIENT_STATUSES`)."""
+    match node:
+        case FieldTerm("status", value):
+            hidden = [inner for inner, shown in CLIENT_STATUSES.items() if shown == value]
+            if hidden:
+                return Or((node, *(FieldTerm("status", inner) for inner in hidden)))
+            return node
+        case And(items):
+            return And(tuple(cast(Node, _as_client_sees(item)) for item in items))
+        case Or(items):
+            return Or(tuple(cast(Node, _as_client_sees(item)) for item in items))
+        case Not(item):
+            return Not(cast(Node, _as_client_sees(item)))
+    return node
+
+
 def client_query(text: str | None) -> Query:
     """The checked query of a client's search: client-safe terms only, and every case (open
     and historical) unless it says ``is:open`` or ``is:closed``."""
     parsed = parse_query(text or "")
     _check_client_safe(parsed.where)
+    parsed = Query(_as_client_sees(parsed.where), parsed.sort, parsed.scope)
     if not _EXPLICIT_SCOPE.search(text or ""):
         parsed = Query(parsed.where, parsed.sort, "all")
     return parsed
@@ -100,7 +139,7 @@ def _public_case(case: Case, contact: Contact, book: PolicyBook, now: datetime) 
     reading = timers(case, book, now)
     return {
         "ref": case.ref,
-        "status": case.status,
+        "status": public_status(case.status),
         "severity": case.severity,
         "category": case.category,
         "channel": case.channel,
@@ -201,8 +240,20 @@ def _client_authors(client_id: int) -> set[str]:
     return found
 
 
+def client_visible() -> Any:
+    """The condition on ``case_event`` rows a client may see (:data:`PUBLIC_KINDS`, and
+    :data:`PUBLIC_ONLY_KINDS` when public)."""
+    return CaseEvent.kind.in_(PUBLIC_KINDS) | (
+        CaseEvent.kind.in_(PUBLIC_ONLY_KINDS) & CaseEvent.public
+    )
+
+
 def _public_event(event: CaseEvent, zone: Any, client_authors: set[str]) -> dict[str, Any]:
     data = json.loads(event.data_json) if event.data_json else {}
+    if event.kind == "quote" and isinstance(data.get("quote"), int):
+        data["quote"] = quote_label(data["quote"])  # as the email names it: Q-12
+    if event.kind == "status":
+        data = {key: public_status(data[key]) for key in ("from", "to") if key in data}
     from_client = event.author in client_authors
     shown_text = event.public or event.kind == "created"
     return {
@@ -219,11 +270,33 @@ def public_timeline(case: Case, zone: Any) -> list[dict[str, Any]]:
     """The case's timeline as its client sees it, oldest first."""
     events = (
         CaseEvent.select()
-        .where((CaseEvent.case == case) & CaseEvent.kind.in_(PUBLIC_KINDS))
+        .where((CaseEvent.case == case) & client_visible())
         .order_by(CaseEvent.at, CaseEvent.id)
     )
     authors = _client_authors(case.client_id)
-    return [_public_event(e, zone, authors) for e in events]
+    return [_public_event(e, zone, authors) for e in events if _shown(e)]
+
+
+def _shown(event: CaseEvent) -> bool:
+    """Not a status change the client could not see (escalated → open is "open → open")."""
+    if event.kind != "status" or not event.data_json:
+        return True
+    data = json.loads(event.data_json)
+    return public_status(str(data.get("from"))) != public_status(str(data.get("to")))
+
+
+def public_event_count(case: Case) -> int:
+    """How many entries :func:`public_timeline` holds (the live status compares it), with
+    only the status changes read."""
+    others = (
+        CaseEvent.select()
+        .where((CaseEvent.case == case) & client_visible() & (CaseEvent.kind != "status"))
+        .count()
+    )
+    changes = CaseEvent.select(CaseEvent.kind, CaseEvent.data_json).where(
+        (CaseEvent.case == case) & (CaseEvent.kind == "status")
+    )
+    return int(others) + sum(1 for event in changes if _shown(event))
 
 
 def _case_view(case: Case, book: PolicyBook, now: datetime) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from textual.message import Message
 
 from wzdesk.core.billing import QuoteStatus, next_moves
 from wzdesk.core.errors import UserError
+from wzdesk.core.money import display_amount
 from wzdesk.core.rules import CLASSIFICATION_LABELS, Action, Category, Status, may
 from wzdesk.services import cases as case_service
 from wzdesk.services.billing.common import support_date
@@ -60,6 +61,18 @@ _HANDOFF_CLASSIFICATIONS = [  # the same choices as resolve (R)
 ]
 
 
+def _prepaid_cover(data: dict[str, Any], quote: dict[str, Any]) -> str:
+    """What the client's prepaid hours can pay for, as the approval checks it: the hours
+    promised to its other open prepaid quotes are not free."""
+    held = ""
+    if data["prepaid_promised"]:
+        held = f", {data['prepaid_promised']} ({data['prepaid_free_hours']} h free)"
+    return (
+        f"{data['client']} has {data['prepaid_hours']} h prepaid{held}; "
+        f"the quote needs {quote['quoted_hours']} h"
+    )
+
+
 @dataclass
 class ServicesDone(Message):
     """A services action finished (or was refused)."""
@@ -91,10 +104,13 @@ class ServicesActions:
         if target is None:
             return None
         status = target.status
-        if action in ("quote", "handoff"):
-            return status.is_open
-        if status is Status.CLOSED:
+        if action in ("quote", "handoff", "quote_move"):  # quotes move on open cases only
+            if not status.is_open:
+                return False
+        if status is Status.CLOSED:  # closed is final; a resolved case still takes time
             return False
+        if action in ("quote", "handoff"):
+            return True
         states = self.quote_states_of(target.case_id)
         if states is None:
             return None  # not read yet (offered once it is; pressed now, the key still works)
@@ -154,9 +170,12 @@ class ServicesActions:
         data = await self._services_of_case()
         if data is None:
             return
-        quote = next((q for q in data["quotes"] if q["next"]), None)
-        if quote is None:
+        movable = [q for q in data["quotes"] if q["next"]]
+        if not movable:
             screen.notify(f"{data['case']} has no quote to move on (Q writes one)", timeout=4)
+            return
+        quote = await self._pick_quote(f"{data['case']}: which quote moves on?", movable)
+        if quote is None:
             return
         choices = []
         for verb in quote["next"]:
@@ -171,8 +190,7 @@ class ServicesActions:
                     Choice(
                         "approve-prepaid",
                         "Approved, paid from prepaid hours",
-                        f"{data['client']} has {data['prepaid_hours']} h prepaid; "
-                        f"the quote needs {quote['quoted_hours']} h",
+                        _prepaid_cover(data, quote),
                     )
                 )
         title = f"{quote['label']} is {quote['status'].replace('_', ' ')}: what next?"
@@ -183,6 +201,24 @@ class ServicesActions:
         verb = "approve" if prepaid else verb
         label = f"{quote['label']} {_MOVE_CHOICES[verb][0].lower()}"
         self._services_run(data["case"], label, move_quote, quote["id"], verb, prepaid=prepaid)
+
+    async def _pick_quote(self, title: str, quotes: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """The quote to act on: the only one, else the user's pick (newest first). P and T
+        acted on the newest alone, so an older sent quote could not be approved while a newer
+        draft existed, nor time logged on an older approved one."""
+        if len(quotes) == 1:
+            return quotes[0]
+        choices = [
+            Choice(
+                str(quote["id"]),
+                f"{quote['label']} {quote['status'].replace('_', ' ')}",
+                f"{quote['service_type'] or '—'}) {quote['service_type_name'] or 'no type yet'}"
+                f"; total {display_amount(quote['total'])}",
+            )
+            for quote in quotes
+        ]
+        picked = await self._screen.app.push_screen_wait(ChoicePrompt(title, choices))
+        return next((q for q in quotes if str(q["id"]) == picked), None)
 
     # -- T: time -----------------------------------------------------------------------------------
 
@@ -195,13 +231,16 @@ class ServicesActions:
         if data is None:
             return
         taking = [QuoteStatus.APPROVED.value, QuoteStatus.IN_PROGRESS.value]
-        quote = next((q for q in data["quotes"] if q["status"] in taking), None)
-        if quote is None:
+        open_quotes = [q for q in data["quotes"] if q["status"] in taking]
+        if not open_quotes:
             screen.notify(
                 f"{data['case']} has no approved quote; time is logged against one",
                 severity="warning",
                 timeout=5,
             )
+            return
+        quote = await self._pick_quote(f"{data['case']}: log time on which quote?", open_quotes)
+        if quote is None:
             return
         now = screen.wz.clock.now()
         today = await asyncio.to_thread(in_thread, support_date, now)

@@ -152,16 +152,24 @@ class ServicesSection(Static):
             self.update(self.render_services())
 
     def _heading(self, data: dict[str, Any]) -> list[Text]:
-        """ "Professional services" and the client's prepaid hours: on one line when it fits,
-        else the hours on a line of their own (wrapped at a space, "24.50 h" lost its "h" to
-        the next line at 120×40)."""
-        title = Text("Professional services", "bold")
-        prepaid = f"{data['client']} prepaid: {data['prepaid_hours']} h"
+        """ "Professional services", the client's prepaid hours and how many of them open
+        prepaid quotes still hold ("12.10 h promised to Q-1": not free to promise again), each
+        beside the one before when it fits, else on a line of its own (wrapped at a space,
+        "24.50 h" lost its "h" to the next line at 120×40)."""
         width = self.content_size.width
-        if width and len(title) + 2 + len(prepaid) > width:
-            return [title, Text(prepaid, "dim")]
-        title.append(f"  {prepaid}", "dim")
-        return [title]
+        parts = [f"{data['client']} prepaid: {data['prepaid_hours']} h"]
+        if data["prepaid_promised"]:
+            parts[0] += ","
+            parts.append(data["prepaid_promised"])
+        lines = [Text("Professional services", "bold")]
+        gap = "  "  # after the title; one space after "…h,"
+        for part in parts:
+            if width and len(lines[-1]) + len(gap) + len(part) > width:
+                lines.append(Text(part, "dim"))
+            else:
+                lines[-1].append(f"{gap}{part}", "dim")
+            gap = " "
+        return lines
 
     def render_services(self) -> Text | Table:
         data = self.data

@@ -44,6 +44,7 @@ EVENT_WORDS = {
     "status": "Status changed",
     "severity": "Severity changed",
     "reopen": "Reopened",
+    "quote": "Quote",
 }
 
 
