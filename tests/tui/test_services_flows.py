@@ -183,6 +183,25 @@ async def test_at_80x24_the_quote_editor_shows_its_total_and_its_error(
         assert Quote.select().count() == 0
 
 
+async def test_at_80x24_a_total_without_a_bad_line_says_so(
+    seeded: list[str], agent: ServiceContext, make_app: Any
+) -> None:
+    """Seen from outside at 80x24: a quantity of 5.005 on line 1 dropped the line from the
+    total ($2,700.00 shown for a quote of more), and the error sat above, out of view."""
+    app = make_app(agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await quote_editor(pilot, seeded[0])
+        await type_into(pilot, editor.query_one(".line-qty", Input), "4")
+        await settle(pilot, lambda: "Total $500.00" in static_text(pilot, "#quote-total"))
+        await pilot.press("ctrl+n")
+        await settle(pilot, lambda: len(editor.query(".quote-line")) == 2)
+        second = editor.query(".quote-line").last()
+        await type_into(pilot, second.query_one(".line-qty", Input), "5.005")
+        await settle(pilot, lambda: "line 2 left out" in static_text(pilot, "#quote-total"))
+        screen = "\n".join(screen_lines(pilot))  # in view beside the total, at 80x24
+        assert "Total $500.00" in screen and "line 2 left out" in screen, screen
+
+
 async def test_quote_editor_names_the_bad_field_and_writes_nothing(
     seeded: list[str], agent: ServiceContext, make_app: Any
 ) -> None:

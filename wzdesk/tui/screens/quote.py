@@ -207,7 +207,7 @@ class QuoteEditor(ModalScreen[str | None]):
 
     def recompute(self) -> None:
         """Line amounts and the totals from what is typed so far (bad cells say why)."""
-        priced, problems = [], []
+        priced, problems, unpriced = [], [], []
         for number, row in enumerate(self._rows(), start=1):
             amount = row.query_one(".line-amount", Static)
             try:
@@ -216,6 +216,7 @@ class QuoteEditor(ModalScreen[str | None]):
                 amount.update(Text("—", "dim"))
                 if row.query_one(".line-qty", Input).value.strip():
                     problems.append(str(error))
+                    unpriced.append(number)
                 continue
             line = price_line(spec, self.draft.card[spec.role])
             priced.append(line)
@@ -235,6 +236,10 @@ class QuoteEditor(ModalScreen[str | None]):
             text.append(" · ")
         text.append("Total ", "dim")
         text.append(display_money(totals.total_cents), "bold")
+        if unpriced:  # the sum leaves those lines out: it is not the quote's total yet
+            listed = ", ".join(str(number) for number in unpriced)
+            plural = "s" if len(unpriced) > 1 else ""
+            text.append(f"\nline{plural} {listed} left out", "red")
         self.query_one("#quote-total", Static).update(text)
         self.query_one("#quote-error", Static).update("\n".join(problems))
 
