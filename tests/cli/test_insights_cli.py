@@ -489,3 +489,24 @@ def test_a_wait_on_the_client_in_events_and_explain(desk: Cli) -> None:
         "paused",
         "resumed",
     ]
+
+
+def test_a_daytime_wait_is_explained_by_the_pause_alone(desk: Cli) -> None:
+    """Seen in a review: a wait on the client from 09:30 to 09:45 on a Wednesday was explained
+    as "skipped (pause, night)"; the office was open then, so the only reason is the pause."""
+    ref = open_case(desk, "--received", _at(WED, "09:00"), now=_at(WED, "09:00"))["ref"]
+    desk.ok(
+        "case", "set", ref, "--status", "waiting_client", "--need", "a screenshot",
+        user="kim", now=_at(WED, "09:30"),
+    )  # fmt: skip
+    desk.ok("case", "set", ref, "--status", "open", user="kim", now=_at(WED, "09:45"))
+    resolution = desk.ok("case", "explain", ref, "--json", now=_at(WED, "11:00")).json["targets"][1]
+    assert resolution["skipped"] == [
+        {
+            "start": "2026-03-04T09:30:00-05:00",
+            "end": "2026-03-04T09:45:00-05:00",
+            "reasons": ["pause"],
+        }
+    ]
+    text = desk.ok("case", "explain", ref, now=_at(WED, "11:00")).out
+    assert "skipped (pause)" in text and "night" not in text

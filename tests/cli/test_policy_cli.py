@@ -53,3 +53,23 @@ def test_policy_set_refusals(cli: Cli) -> None:
     bad = cli("policy", "set", "--effective", "2026-03-10", "--response", "critical=soon")
     assert bad.code == 2 and "SEVERITY=HOURS" in bad.error_line
     assert cli.counts() == before
+
+
+def test_case_show_labels_24x7_time_as_counted_around_the_clock(desk: Cli) -> None:
+    """Seen in a review: a critical case counted 24x7 showed "at_risk (0h59m business)" on a
+    Saturday; that time is not business time."""
+    from tests.cli.test_cli import open_case
+
+    desk.ok("policy", "set", "--effective", "2026-03-10", "--around-the-clock", "critical")
+    saturday = "2026-03-14T10:00:00-04:00"
+    ref = open_case(desk, "--received", saturday, now=saturday)["ref"]
+    shown = desk.ok("case", "show", ref, now="2026-03-14T13:01:00-04:00")
+    assert "at_risk  (0h59m around the clock)" in shown.out, shown.out
+    assert "business" not in shown.out
+    as_json = desk.ok("case", "show", ref, "--json", now="2026-03-14T13:01:00-04:00").json
+    assert as_json["around_the_clock"] is True
+    assert as_json["response_remaining_seconds"] == 59 * 60
+    other = open_case(desk, "--received", saturday, severity="major", now=saturday)["ref"]
+    assert "(10h00m business)" in desk.ok("case", "show", other, now=saturday).out
+    explained = desk.ok("case", "explain", ref, now="2026-03-14T13:01:00-04:00").out
+    assert "counted 10860 seconds (24x7)" in explained and "business" not in explained

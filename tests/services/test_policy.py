@@ -119,3 +119,26 @@ def test_versions_must_move_forward(supervisor) -> None:
     add_policy_version(supervisor, PolicyChange(effective_from=local(2026, 3, 20)))
     with pytest.raises(InvalidInput, match="later than the newest"):
         add_policy_version(supervisor, PolicyChange(effective_from=local(2026, 3, 15)))
+
+
+def test_the_severities_counted_around_the_clock_are_those_of_versions_in_force(
+    supervisor, clock, acme
+) -> None:
+    """What the business clock says runs on while the office is closed: a version in force
+    (now, or earlier: open cases keep theirs) counts; one not yet in force does not."""
+    add_policy_version(
+        supervisor,
+        PolicyChange(effective_from=local(2026, 3, 11), around_the_clock={Severity.CRITICAL: True}),
+    )
+    add_policy_version(
+        supervisor,
+        PolicyChange(
+            effective_from=local(2026, 3, 12),
+            around_the_clock={Severity.CRITICAL: False, Severity.MAJOR: True},
+        ),
+    )
+    book = load_policy_book()
+    assert book.around_the_clock(local(2026, 3, 10, 20)) == ()
+    assert book.around_the_clock(local(2026, 3, 11, 20)) == (Severity.CRITICAL,)
+    # Critical cases received on the 11th keep counting 24x7 after the 12th.
+    assert book.around_the_clock(local(2026, 3, 12, 20)) == (Severity.CRITICAL, Severity.MAJOR)

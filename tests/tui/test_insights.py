@@ -288,3 +288,24 @@ def test_backlog_ticks_are_whole_counts_in_a_round_step() -> None:
         assert digits in ("1", "2", "25", "5")  # a round step
 
     ticks_cover_the_count()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), SIZE, (240, 60)])
+async def test_the_backlog_chart_labels_today_and_its_steps_are_even(
+    size: tuple[int, int], desk: dict[str, str], supervisor: Any, make_app: Any
+) -> None:
+    """Seen in a review at 120×40: under the backlog's bars the labels skipped weeks unevenly
+    (09-20 09-27 10-11 10-18 11-01 …) and today's bar, the last, had none. Labelled as the
+    compliance chart above it: every bar, or every other one counting back from today's."""
+    import re
+
+    async with insights_open(make_app, supervisor, size=size) as pilot:
+        table = pilot.app.screen.query_one("#backlog-table")
+        dates = [str(table.get_row_at(row)[0])[5:10] for row in range(table.row_count)]
+        assert dates[-1] == "03-09"  # today, Monday 9 March
+        chart = pilot.app.screen.query_one("#backlog-chart")
+        drawn = str(chart.render()).splitlines()
+        axis = next(i for i, line in enumerate(drawn) if "└" in line)
+        labels = re.findall(r"\d\d-\d\d", drawn[axis + 1])
+        assert labels and labels[-1] == "03-09", drawn[axis + 1]
+        assert labels in (dates, dates[1::2]), labels

@@ -266,6 +266,56 @@ async def test_outside_business_hours_every_width_says_the_countdowns_stopped(
         assert queue(pilot).region.height == height_when_open  # the queue has its line back
 
 
+def critical_around_the_clock_at_risk_tonight(supervisor, clock) -> str:  # type: ignore[no-untyped-def]
+    """Critical counts 24×7 from Monday 10:05; a critical case received Monday 17:00 (4 hours:
+    due 21:00, at risk from 20:00). The clock is moved to Monday 20:30: closed, at risk."""
+    from tests.conftest import local, new_case
+    from wzdesk.core.sla import Severity
+    from wzdesk.services import cases
+    from wzdesk.services.calendar import PolicyChange, add_policy_version
+
+    add_policy_version(
+        supervisor,
+        PolicyChange(
+            effective_from=local(2026, 3, 9, 10, 5), around_the_clock={Severity.CRITICAL: True}
+        ),
+    )
+    clock.advance(timedelta(hours=7))  # Monday 17:00
+    case = cases.open_case(
+        supervisor, new_case(summary="Payroll down", received_at=local(2026, 3, 9, 17, 0))
+    )
+    clock.advance(timedelta(hours=3, minutes=30))  # Monday 20:30
+    return case.ref
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_closed_never_says_every_countdown_stopped_while_a_severity_runs_24x7(
+    desk, supervisor, make_app, clock, size
+) -> None:
+    """Seen in a review: with critical set to 24×7, the panel, the wallboard and the line at
+    80×24 said "○ Closed · countdowns stopped" on a Saturday while critical cases counted down
+    and breached. Closed, the clock says which countdowns stopped and which run on."""
+    from tests.tui.test_wallboard import open_wallboard
+
+    ref = critical_around_the_clock_at_risk_tonight(supervisor, clock)
+    app = make_app(supervisor)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot, 7)
+        await settle(pilot, lambda: "○ Closed" in screen_text(pilot))
+        said = " ".join(line.strip(" │") for line in screen_lines(pilot) if line.strip(" │"))
+        assert "office-hours countdowns stopped" in said, said
+        assert "critical runs 24×7" in said, said
+        assert "· countdowns stopped" not in said
+        assert "0h30m" in row_line(pilot, ref)  # and it does run: 21:00 is half an hour away
+        if size[0] >= 100:
+            await open_wallboard(pilot)
+            closed = line_with(pilot, "○ Closed")
+            assert (
+                "○ Closed · Mon 09 Mar 20:30 EDT · office-hours countdowns stopped"
+                " · critical runs 24×7 · opens Tue 10 Mar 08:00"
+            ) in closed, closed
+
+
 async def test_every_screen_lists_its_keys_in_the_key_bar(desk, supervisor, make_app) -> None:
     """Insights, alerts, the audit trail, the client view and the SLA explanation had Textual's
     own footer: lower-case keys (``f5 Reload``), the app's keys last, and at 80 columns keys
@@ -513,3 +563,19 @@ async def test_the_breach_panel_says_how_many_cases_are_out_of_view(
         assert above and "below" not in edge, edge
         assert in_view + int(above.group(1)) == at_stake, (in_view, edge, at_stake)
         assert "MINOR" in screen_text(pilot)  # the last group, to its last line
+
+
+def test_the_closed_clock_names_what_runs_on_in_every_form() -> None:
+    """Each form, down to the narrowest, keeps which countdowns stopped and which run."""
+    from wzdesk.core.sla import Severity
+    from wzdesk.tui.widgets.sla_panel import closed_forms
+
+    opens = "opens Tue 10 Mar 08:00"
+    day = "Mon 09 Mar 20:30 EDT"
+    for form in closed_forms(day, "20:30 EDT", opens, ()):
+        assert "countdowns stopped" in form and "24×7" not in form and opens in form
+    for form in closed_forms(day, "20:30 EDT", opens, (Severity.CRITICAL, Severity.MAJOR)):
+        assert "office-hours countdowns stopped" in form, form
+        assert "critical, major run 24×7" in form and opens in form
+    for form in closed_forms(day, "20:30 EDT", opens, tuple(Severity)):
+        assert "stopped" not in form and "every severity runs 24×7" in form, form

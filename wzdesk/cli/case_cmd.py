@@ -252,10 +252,11 @@ def _emit_case(
         f"  channel {result['channel']}  category {result['category']}"
     )
     print(f"  assignee {result['assignee'] or '-'}  received {result['received_at']}")
+    counted = "around the clock" if result.get("around_the_clock") else "business"
     for timer in ("response", "resolution"):
         remaining = result[f"{timer}_remaining_seconds"]
         breached = result[f"{timer}_state"] == "breached"
-        left = "" if remaining is None else f"  ({format_countdown(remaining, breached)} business)"
+        left = "" if remaining is None else f"  ({format_countdown(remaining, breached)} {counted})"
         if timer == "resolution" and result["paused"] and result[f"{timer}_state"] in _RUNNING:
             left += "  paused: the due instant moves until the client answers"
         print(f"  {timer:<10} due {result[f'{timer}_due']}  {result[f'{timer}_state']}{left}")

@@ -74,6 +74,8 @@ def run_explain(args: argparse.Namespace, runtime: Runtime) -> int:
     )
     for change in result["severity_changes"]:
         print(f"severity {change['from']} -> {change['to']} at {change['at']}")
+    # A severity counted 24x7 counts every second, not business ones.
+    seconds = "seconds (24x7)" if result["policy"].get("around_the_clock") else "business seconds"
     for target in result["targets"]:
         print()
         outcome = target["outcome"]
@@ -84,10 +86,10 @@ def run_explain(args: argparse.Namespace, runtime: Runtime) -> int:
         if outcome and outcome["event"]:
             event = outcome["event"]
             print(f"  by {event['kind']} of {event['author']} at {event['at']}")
-        print(
-            f"  counted {target['elapsed_seconds']} business seconds "
-            f"until {target['counted_until']}"
+        seconds = (
+            "seconds (24x7)" if result["policy"].get("around_the_clock") else "business seconds"
         )
+        print(f"  counted {target['elapsed_seconds']} {seconds} until {target['counted_until']}")
         for interval in target["intervals"]:
             print(f"  + {interval['start']} .. {interval['end']}  {interval['seconds']} s")
         for gap in target["skipped"]:

@@ -14,11 +14,11 @@ determine, at any instant ``t``:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from wzdesk.core.calendar import BusinessCalendar
+from wzdesk.core.calendar import BusinessCalendar, DayHours
 from wzdesk.core.case_sla import (
     CaseClock,
     compute_deadlines,
@@ -414,24 +414,11 @@ def counted_intervals(
     Walks local days of the calendar's zone (independently of the calendar's lookup table, so
     tests can hold one against the other).
     """
-    zone = calendar.zone
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     pauses = [(a.astimezone(UTC), b.astimezone(UTC)) for a, b in pauses]
     if end <= start:
         return [], []
-    windows: list[tuple[datetime, datetime]] = []
-    day = start.astimezone(zone).date() - timedelta(days=1)
-    last = end.astimezone(zone).date() + timedelta(days=1)
-    while day <= last:
-        if day not in calendar.holidays:
-            for open_sod, close_sod in calendar.week[day.weekday()]:
-                a = _wall(day, open_sod, zone)
-                b = _wall(day, close_sod, zone)
-                a, b = max(a, start), min(b, end)
-                if a < b:
-                    windows.append((a, b))
-        day += timedelta(days=1)
-    windows = _merge(windows)
+    windows = _windows(calendar, start, end, _hours_of(calendar))
     for p_start, p_end in sorted(pauses):
         windows = _subtract(windows, p_start, p_end)
     intervals = [Interval(a, b, (b - a).total_seconds()) for a, b in windows]
@@ -442,6 +429,47 @@ def counted_intervals(
             skipped.append(Skipped(cursor, a, _reasons(calendar, cursor, a, pauses)))
         cursor = max(cursor, b)
     return intervals, skipped
+
+
+def _hours_of(calendar: BusinessCalendar) -> Callable[[date], DayHours]:
+    """A day's opening windows: its own hours when it has them (a half-day), none on a
+    holiday, else its weekday's (as ``BusinessCalendar`` counts them: explain counted a
+    half-day's whole weekday, or none of it when the date was also a holiday)."""
+    special = dict(calendar.exceptions)
+
+    def hours(day: date) -> DayHours:
+        if day in special:
+            return special[day]
+        return () if day in calendar.holidays else calendar.week[day.weekday()]
+
+    return hours
+
+
+def _weekly_hours_of(calendar: BusinessCalendar) -> Callable[[date], DayHours]:
+    """A day's weekday hours, holidays and half-days aside: what would have counted."""
+    return lambda day: calendar.week[day.weekday()]
+
+
+def _windows(
+    calendar: BusinessCalendar,
+    start: datetime,
+    end: datetime,
+    hours_of: Callable[[date], DayHours],
+) -> list[tuple[datetime, datetime]]:
+    """The opening windows ``hours_of`` gives, cut to ``[start, end]``, merged, in order (a
+    window belongs to the day it starts: the day before ``start`` may reach into it)."""
+    zone = calendar.zone
+    windows: list[tuple[datetime, datetime]] = []
+    day = start.astimezone(zone).date() - timedelta(days=1)
+    last = end.astimezone(zone).date() + timedelta(days=1)
+    while day <= last:
+        for open_sod, close_sod in hours_of(day):
+            a = max(_wall(day, open_sod, zone), start)
+            b = min(_wall(day, close_sod, zone), end)
+            if a < b:
+                windows.append((a, b))
+        day += timedelta(days=1)
+    return _merge(windows)
 
 
 def _wall(day: date, seconds_of_day: int, zone: ZoneInfo) -> datetime:
@@ -484,32 +512,41 @@ def _reasons(
     end: datetime,
     pauses: Sequence[tuple[datetime, datetime]],
 ) -> tuple[str, ...]:
+    """Why ``[start, end)`` did not count: only the reasons true of some part of it.
+
+    ``pause`` when a pause covers part of it. The rest is the time the desk was closed: a
+    *holiday* where the weekday's hours would have counted (a holiday, or a half-day's
+    shorter hours); the *weekend* on a day whose weekday has no hours at all; else the
+    *night* (outside a working day's hours). A review found a pause on a Wednesday morning
+    explained as "pause, night": any gap touching a working weekday was called night.
+    """
     reasons = []
-    zone = calendar.zone
     if any(a < end and start < b for a, b in pauses):
         reasons.append("pause")
-    days = []
-    day = start.astimezone(zone).date()
-    while day <= end.astimezone(zone).date():
-        days.append(day)
-        day += timedelta(days=1)
-    if any(d in calendar.holidays for d in days):
+    closed = [(start, end)]
+    for a, b in _windows(calendar, start, end, _hours_of(calendar)):
+        closed = _subtract(closed, a, b)  # open but skipped: paused
+    weekly = _windows(calendar, start, end, _weekly_hours_of(calendar))
+    if any(a < d and c < b for a, b in closed for c, d in weekly):
         reasons.append("holiday")
-    if any(not calendar.week[d.weekday()] for d in days if d not in calendar.holidays):
+    for a, b in weekly:
+        closed = _subtract(closed, a, b)
+    weekend = night = False
+    zone = calendar.zone
+    for a, b in closed:
+        day, last = a.astimezone(zone).date(), (b - _TICK).astimezone(zone).date()
+        while day <= last:
+            if calendar.week[day.weekday()]:
+                night = True
+            else:
+                weekend = True
+            day += timedelta(days=1)
+    if weekend:
         reasons.append("weekend")
-    if _outside_hours(calendar, start, end):
+    if night:
         reasons.append("night")
     return tuple(reasons) or ("closed",)
 
 
-def _outside_hours(calendar: BusinessCalendar, start: datetime, end: datetime) -> bool:
-    """Does the gap cover closed hours of a working day (a night, or before opening)?"""
-    zone = calendar.zone
-    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-    day = local_start.date()
-    while day <= local_end.date():
-        hours = calendar.week[day.weekday()]
-        if hours and day not in calendar.holidays:
-            return True
-        day += timedelta(days=1)
-    return False
+#: The last instant before a span's end (its end is not part of it).
+_TICK = timedelta(microseconds=1)

@@ -178,6 +178,12 @@ def case_dict(case: CaseRecord, book: PolicyBook, now: datetime) -> dict[str, An
         "response_remaining_seconds": _remaining(reading.response),
         "resolution_remaining_seconds": _remaining(reading.resolution),
         "paused": reading.paused,
+        # Whether the remaining seconds are counted 24x7 rather than in business hours (the
+        # case's severity under the policy version it keeps): ``case show`` labelled 24x7
+        # time "business".
+        "around_the_clock": book.by_id(case.policy_id)
+        .targets[Severity(case.severity)]
+        .around_the_clock,
         "missing_fields": missing_recommended_fields(
             Category(case.category), case.description, case.steps_to_reproduce, case.affected_users
         ),

@@ -53,6 +53,21 @@ class PolicyBook:
         """The policy in force at ``instant``."""
         return self.version_at(instant)[1]
 
+    def around_the_clock(self, now: datetime) -> tuple[Severity, ...]:
+        """The severities counted 24x7 by a version in force by ``now`` (the current one,
+        which new cases keep, or an earlier one an open case may keep), in severity order.
+
+        Outside office hours their countdowns run on: the business clock must not say that
+        every countdown stopped (a review saw "countdowns stopped" on a Saturday above
+        critical cases counting down to a breach). A version not yet in force is left out:
+        no case keeps it."""
+        in_force = self._versions[: max(1, bisect_right(self._starts, now))]
+        return tuple(
+            severity
+            for severity in Severity
+            if any(policy.targets[severity].around_the_clock for _, _, policy in in_force)
+        )
+
     def by_id(self, version_id: int) -> SlaPolicy:
         """A case's policy: the version in force when it was received."""
         return self._by_id[version_id]

@@ -57,6 +57,16 @@ def duration(value: float | None) -> str:
     return "—" if value is None else format_business_duration(value)
 
 
+def week_ticks(weeks: int, width: int) -> list[int]:
+    """The weeks a chart ``width`` cells wide labels: every one, or where they would not fit
+    every other one counting back from the current (last) week, which is always labelled.
+
+    Left to itself plotext dropped labels that collided or passed the edge, and the current
+    week's, at the right edge, was the one missing at 80 and 120 columns."""
+    step = 1 if width >= LABEL_CELLS * (weeks + 2) else 2
+    return [week for week in range(weeks) if (weeks - 1 - week) % step == 0]
+
+
 def whole_ticks(top: int, most: int = 6) -> list[int]:
     """Axis ticks for a count: 0 up to at least ``top`` in a round whole step (1, 2, 2.5 or 5
     times a power of ten), at most ``most`` of them. Plotext's own ticks put a count of open
@@ -193,11 +203,7 @@ class InsightsScreen(Screen[None]):
                     color=SERIES_COLOURS[key],
                 )
                 plotted = True
-        # When the weeks are too close for every label, every other one counting back from
-        # the current week: plotext dropped labels that collided or passed the edge, and the
-        # current week's, at the right edge, was the one missing at 80 and 120 columns.
-        step = 1 if plot.size.width >= LABEL_CELLS * (len(rows) + 2) else 2
-        ticks = [week for week in range(len(rows)) if (len(rows) - 1 - week) % step == 0]
+        ticks = week_ticks(len(rows), plot.size.width)
         plt.xticks([float(week) for week in ticks], [labels[week] for week in ticks])
         plt.xlim(0, max(len(rows) - 1, 1))
         plt.ylim(0, 100)
@@ -222,7 +228,12 @@ class InsightsScreen(Screen[None]):
         plt = plot.plt
         plt.clear_data()
         counts = [row["open"] for row in rows]
-        plt.bar([row["date"][5:] for row in rows], counts)
+        # Labelled as the compliance chart is: given the labels as bar names, plotext dropped
+        # whichever collided, so weeks went unlabelled unevenly and today's bar had none.
+        plt.bar(list(range(len(rows))), counts)
+        ticks = week_ticks(len(rows), plot.size.width)
+        plt.xticks([float(week) for week in ticks], [rows[week]["date"][5:] for week in ticks])
+        plt.xlim(-0.5, len(rows) - 0.5)  # each bar whole, centred on its label
         ticks = whole_ticks(max(counts, default=0))
         plt.yticks([float(tick) for tick in ticks], [str(tick) for tick in ticks])
         plt.ylim(0, ticks[-1])

@@ -213,7 +213,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         book = self.wz.book
         if book is not None and (self.has_class("-narrow") or self.has_class("-detail-open")):
             now = self.wz.clock.now()
-            self.query_one("#clock-line", BusinessClock).show(book.at(now).calendar, now)
+            self.query_one("#clock-line", BusinessClock).show(book, now)
 
     def _sla_panel(self) -> SlaPanel:
         """The breach panel on screen: its own column when wide, else above the case (only
@@ -324,7 +324,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
                     self._show_rows(follow=False)
                 self.query_one("#queue", QueueTable).tick(epoch)
                 self.tabs_tick(bool(crossed))
-                self._sla_panel().tick(book.at(now).calendar, now)
+                self._sla_panel().tick(book, now)
                 self._show_clock_line()
                 if self.case is not None:
                     row = snapshot.rows.get(int(self.case["id"]))
@@ -438,8 +438,7 @@ class MainScreen(QueueQuery, ServicesActions, CaseActions, Screen[None]):
         counts = snapshot.counts(now, me)
         self.query_one("#filters", FilterBar).show(counts, self.view.quick)
         moment = self.wz.clock.now()
-        calendar = snapshot.book.at(moment).calendar
-        self._sla_panel().follow(snapshot, calendar, moment)
+        self._sla_panel().follow(snapshot, snapshot.book, moment)
         shown = f"{len(rows):,} of {counts.total:,} open"
         if self.view.filtered:
             shown += f" · {self.view.describe()} (Esc clears)"

@@ -79,8 +79,9 @@ def due_soon(row: QueueRow, now: float) -> bool:
 
     True when one of its targets is still running (not met, not paused, not breached) and has
     at most one business hour left (0 to 3,600 business seconds). Business time, not wall
-    time: outside business hours the countdowns stand still, so at 19:00 a target with 40
-    business minutes left (due at 08:40 the next business day) is due within the hour.
+    time: outside business hours the office-hours countdowns stand still, so at 19:00 a target
+    with 40 business minutes left (due at 08:40 the next business day) is due within the hour.
+    A severity counted 24x7 runs on while the office is closed: its hour is the next 60 minutes.
     """
     return any(
         reading.state in (TimerState.PENDING, TimerState.AT_RISK)
@@ -816,7 +817,7 @@ class WallboardScreen(Screen[None]):
     def draw(self) -> None:
         moment = self.wz.clock.now()
         if self.wz.book is not None:
-            self.query_one(BusinessClock).show(self.wz.book.at(moment).calendar, moment)
+            self.query_one(BusinessClock).show(self.wz.book, moment)
         wallboard = self.wallboard
         if wallboard is None:
             return

@@ -22,8 +22,8 @@ from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.widget import Widget
 
-from wzdesk.core.calendar import BusinessCalendar
 from wzdesk.core.sla import Severity, TimerState
+from wzdesk.services.policy_book import PolicyBook
 from wzdesk.services.queue import RESORT_SECONDS, QueueRow, QueueSnapshot, TargetReading
 from wzdesk.tui.formatting import local_time, target_status
 from wzdesk.tui.widgets.live_lines import LiveLines, out_of_view
@@ -45,7 +45,8 @@ class BusinessClock(Widget):
     line, a cell too wide then, wrapped ("18:00" alone on a second line) and pushed the board
     down a line. Open, the clock drops the date, then the weekday, rather than wrap. Closed, it
     never drops "countdowns stopped" (why no time moves): at its narrowest it breaks the line
-    before "opens", not inside a phrase."""
+    before "opens", not inside a phrase. A severity counted 24x7 keeps counting while the
+    office is closed, and the clock says so (:func:`closed_forms`)."""
 
     DEFAULT_CSS = "BusinessClock { height: auto; }"
 
@@ -56,7 +57,11 @@ class BusinessClock(Widget):
         """The form shown at the clock's present width."""
         return self._form_for(self.content_size.width)
 
-    def show(self, calendar: BusinessCalendar, now: datetime) -> None:
+    def show(self, book: PolicyBook, now: datetime) -> None:
+        """The clock at ``now`` by the office calendar in force, saying, when it is closed,
+        which countdowns stopped: a severity counted 24x7 (:meth:`PolicyBook.around_the_clock`)
+        runs on."""
+        calendar = book.at(now).calendar
         zone = calendar.zone
         local = now.astimezone(zone)
         # Minutes, not seconds: the clock redraws once a minute, not every tick.
@@ -64,7 +69,7 @@ class BusinessClock(Widget):
         is_open = calendar.is_open(now)
         if is_open:
             closes = f"closes {local_time(calendar.next_closing(now), zone, with_date=False)}"
-            forms = (
+            forms: tuple[str, ...] = (
                 f"● Open · {day} {clock} · {closes}",
                 f"● Open · {day[:3]} {clock} · {closes}",
                 f"● Open · {clock} · {closes}",
@@ -72,12 +77,7 @@ class BusinessClock(Widget):
             )
         else:
             opens = f"opens {local_time(calendar.next_opening(now), zone, now=now)}"
-            forms = (
-                f"○ Closed · {day} {clock} · countdowns stopped · {opens}",
-                f"○ Closed · {clock} · countdowns stopped · {opens}",
-                f"○ Closed · countdowns stopped · {opens}",
-                f"○ Closed · countdowns stopped\n  {opens}",
-            )
+            forms = closed_forms(f"{day} {clock}", clock, opens, book.around_the_clock(now))
         if forms != self._forms:
             width = self.content_size.width
             lines_before = self._lines(self._form_for(width), width)
@@ -98,6 +98,45 @@ class BusinessClock(Widget):
 
     def render(self) -> Text:
         return Text(self.text)
+
+
+def closed_forms(
+    day_clock: str, clock: str, opens: str, around: tuple[Severity, ...]
+) -> tuple[str, ...]:
+    """The closed clock's forms, longest first: which countdowns stopped, and why no time
+    moves, is never dropped; a narrower form breaks the line between phrases, not inside one.
+
+    ``around``: the severities counted 24x7. Their countdowns run while the office is closed,
+    so the clock says "office-hours countdowns stopped · critical runs 24x7" (or, with every
+    severity 24x7, that they all run) rather than that the countdowns stopped."""
+    if not around:
+        stopped = "countdowns stopped"
+        return (
+            f"○ Closed · {day_clock} · {stopped} · {opens}",
+            f"○ Closed · {clock} · {stopped} · {opens}",
+            f"○ Closed · {stopped} · {opens}",
+            f"○ Closed · {stopped}\n  {opens}",
+        )
+    if len(around) == len(Severity):
+        runs = "every severity runs 24×7"
+        return (
+            f"○ Closed · {day_clock} · {runs} · {opens}",
+            f"○ Closed · {clock} · {runs} · {opens}",
+            f"○ Closed · {runs} · {opens}",
+            f"○ Closed · {runs}\n  {opens}",
+        )
+    names = ", ".join(severity.value for severity in around)
+    runs = f"{names} {'runs' if len(around) == 1 else 'run'} 24×7"
+    stopped = "office-hours countdowns stopped"
+    return (
+        f"○ Closed · {day_clock} · {stopped} · {runs} · {opens}",
+        f"○ Closed · {clock} · {stopped} · {runs} · {opens}",
+        f"○ Closed · {stopped} · {runs} · {opens}",
+        f"○ Closed · {stopped} · {runs}\n  {opens}",
+        f"○ Closed · {stopped}\n  {runs} · {opens}",
+        f"○ Closed · {stopped}\n  {runs}\n  {opens}",
+        f"○ Closed\n  {stopped}\n  {runs}\n  {opens}",
+    )
 
 
 def _widest(form: str) -> int:
@@ -324,7 +363,6 @@ class SlaPanel(VerticalScroll):
         super().__init__(id=id)
         self.per_group = per_group
         self.board: BreachBoard | None = None
-        self._moment: tuple[BusinessCalendar, datetime] | None = None
 
     def compose(self) -> ComposeResult:
         yield BusinessClock(id="business-clock")
@@ -352,14 +390,14 @@ class SlaPanel(VerticalScroll):
         if self.border_subtitle != subtitle:  # setting it, even unchanged, repaints the panel
             self.border_subtitle = subtitle
 
-    def set_rows(self, rows: list[QueueRow], calendar: BusinessCalendar, now: datetime) -> None:
+    def set_rows(self, rows: list[QueueRow], book: PolicyBook, now: datetime) -> None:
         """Regroup (when the queue changed or a row crossed a threshold) and redraw now."""
         self.board = BreachBoard(rows, now.timestamp())
         breached, at_risk = self.board.totals
         self.border_title = f"SLA · {breached:,} breached · {at_risk:,} at risk"
-        self._show(calendar, now)
+        self._show(book, now)
 
-    def follow(self, snapshot: QueueSnapshot, calendar: BusinessCalendar, now: datetime) -> None:
+    def follow(self, snapshot: QueueSnapshot, book: PolicyBook, now: datetime) -> None:
         """Bring the board up to ``snapshot`` and redraw: only the rows that crossed a threshold
         since the last call are re-read; a new load or re-read of the queue regroups all."""
         board = self.board
@@ -370,7 +408,7 @@ class SlaPanel(VerticalScroll):
             or board.generation != snapshot.generation
             or board.applied > len(moved)
         ):
-            self.set_rows(snapshot.ordered, calendar, now)
+            self.set_rows(snapshot.ordered, book, now)
             board = self.board
             assert board is not None
         else:
@@ -382,22 +420,20 @@ class SlaPanel(VerticalScroll):
             if self.border_title != title:  # setting it, even unchanged, repaints the panel
                 self.border_title = title
             if changed or resorted:
-                self._show(calendar, now)
+                self._show(book, now)
             else:
-                self.tick(calendar, now)
+                self.tick(book, now)
         board.source, board.generation, board.applied = snapshot, snapshot.generation, len(moved)
 
-    def _show(self, calendar: BusinessCalendar, now: datetime) -> None:
+    def _show(self, book: PolicyBook, now: datetime) -> None:
         assert self.board is not None
-        self.query_one(BusinessClock).show(calendar, now)
-        self._moment = (calendar, now)
+        self.query_one(BusinessClock).show(book, now)
         lines = self.query_one(LiveLines)
         view = BoardView(self.board, self.per_group, lambda: lines.size.width)
         lines.show(view, now.timestamp())
         self.call_after_refresh(self._say_out_of_view)  # once the new lines are laid out
 
-    def tick(self, calendar: BusinessCalendar, now: datetime) -> None:
+    def tick(self, book: PolicyBook, now: datetime) -> None:
         """Redraw the clock, and the times of the rows in view that changed."""
-        self.query_one(BusinessClock).show(calendar, now)
-        self._moment = (calendar, now)
+        self.query_one(BusinessClock).show(book, now)
         self.query_one(LiveLines).tick(now.timestamp(), self)
