@@ -159,12 +159,14 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             KeyHelp(
                 "P",
                 "Move the quote on: send (emails the client admin; the case waits), approve "
-                "(invoiced or from prepaid hours), decline, start, done",
+                "(invoiced or from prepaid hours), decline, start, done (asks which quote first "
+                "when several could move)",
                 Action.QUOTE,
             ),
             KeyHelp(
                 "T",
-                "Log time on the approved quote (warns from 80% of a role's hours)",
+                "Log time on the approved quote (asks which when several are approved or in "
+                "progress; warns from 80% of a role's hours)",
                 Action.LOG_TIME,
             ),
             KeyHelp(
