@@ -286,3 +286,38 @@ def test_race_of_many_edits(ref: str, agent: ServiceContext, supervisor: Service
     # The replies that succeeded are all there, each once.
     bodies = [body for kind, _, body in timeline(ref) if kind == "reply"]
     assert len(set(bodies)) == len(bodies) == replies
+
+
+def test_two_supervisors_undoing_one_merge_at_once_undo_it_once(
+    ref: str, agent: ServiceContext, supervisor: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first undo stops inside its transaction with both cases locked; the second reads
+    which merge before it waits its turn, and once it has the cases finds that merge undone:
+    it says so, and nothing is undone twice."""
+    from wzdesk.services import related
+
+    primary = cases.open_case(
+        agent, NewCase("ACME", "ana@acme.example", "major", "portal", "question", "Same thing")
+    ).ref
+    related.merge_cases(agent, ref, primary)
+    first_inside, release = threading.Event(), threading.Event()
+    lock = related._lock_in_order
+
+    def lock_then_pause(*refs: str) -> None:
+        lock(*refs)
+        if threading.current_thread().name == "first":
+            first_inside.set()
+            assert release.wait(timeout=10)
+
+    monkeypatch.setattr(related, "_lock_in_order", lock_then_pause)
+    outcomes: dict[str, Any] = {}
+    first = _session("first", lambda: related.unmerge_case(supervisor, ref), outcomes)
+    assert first_inside.wait(timeout=10)
+    second = _session("second", lambda: related.unmerge_case(supervisor, ref), outcomes)
+    second.join(timeout=0.3)
+    release.set()
+    _finish(first, second)
+
+    assert outcomes["first"] == "ok"
+    assert "was not merged" in str(outcomes["second"]), outcomes
+    assert cases.get_case(ref).status != "closed"  # the duplicate is back, once

@@ -223,7 +223,7 @@ def unmerge_case(ctx: ServiceContext, ref: str) -> CaseMerge:
     notice). Supervisors only."""
     ctx.require(Action.MANAGE_USERS)
     with write_transaction():
-        case = get_case(ref)
+        case = get_case(ref, lock=False)  # which merge: both its cases are locked in order below
         active = CaseMerge.select().where(CaseMerge.undone_at.is_null())
         merge = active.where(CaseMerge.duplicate == case.id).order_by(CaseMerge.id.desc()).first()
         if merge is None:
@@ -237,6 +237,8 @@ def unmerge_case(ctx: ServiceContext, ref: str) -> CaseMerge:
                 raise NotFound(f"{case.ref} was not merged", field="REF")
             merge = as_primary[0]
         _lock_in_order(str(merge.duplicate.ref), str(merge.primary.ref))
+        if active.where(CaseMerge.id == merge.id).first() is None:  # undone while we waited
+            raise NotFound(f"{case.ref} was not merged", field="REF")
         duplicate, primary = get_case(str(merge.duplicate.ref)), get_case(str(merge.primary.ref))
         moved: dict[str, list[int]] = json.loads(merge.moved_json)
         for key, model in _MOVED:

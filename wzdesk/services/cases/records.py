@@ -60,10 +60,12 @@ def clean_line(value: str, field: str, limit: int, required: bool = False) -> st
 # -- reading ------------------------------------------------------------------------------------
 
 
-def get_case(ref: str) -> Case:
+def get_case(ref: str, *, lock: bool = True) -> Case:
     """A case by reference (``WZ-1042``, ``wz-1042`` or ``1042``); inside a use case's write
-    transaction, locked until it ends (see :func:`context.write_transaction`)."""
-    case: Case | None = locked_for_writing(Case.select().where(Case.ref == ref_text(ref))).first()
+    transaction, locked until it ends (see :func:`context.write_transaction`) unless ``lock``
+    is False (a use case that locks several cases in one order reads first which ones)."""
+    query = Case.select().where(Case.ref == ref_text(ref))
+    case: Case | None = (locked_for_writing(query) if lock else query).first()
     if case is None:
         raise NotFound(f"no case {ref!r}", field="REF")
     return case
