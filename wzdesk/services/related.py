@@ -29,6 +29,7 @@ from wzdesk.services.cases.records import (
 )
 from wzdesk.services.context import ServiceContext, locked, write_transaction
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
+from wzdesk.store.database import db
 from wzdesk.store.models import (
     Attachment,
     Case,
@@ -270,5 +271,7 @@ def _lock_in_order(*refs: str) -> None:
     """Lock the cases a use case changes together in one order, the lowest id first, before
     each is read (PostgreSQL; :func:`get_case` locks one at a time): two agents linking or
     merging the same pair from either end would each hold one and wait for the other."""
+    if not db.obj.for_update:
+        return  # SQLite: the write transaction already holds every other writer off
     wanted = [ref_text(ref) for ref in refs]
     list(locked(Case.select(Case.id).where(Case.ref.in_(wanted)).order_by(Case.id)))
