@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from wzdesk.core.errors import UserError
-from wzdesk.tui.screens.prompts import GuardedPrompt
+from wzdesk.tui.screens.prompts import GuardedPrompt, PromptTitle
 from wzdesk.tui.workers import desk, in_thread
 
 
@@ -54,7 +54,7 @@ class NewContactForm(GuardedPrompt[NewContact]):
         looks_like_phone = sum(ch.isdigit() for ch in self.typed) >= 7
         name = "" if looks_like_email or looks_like_phone else self.typed
         with Vertical(classes="prompt-box"):
-            yield Label("New contact (the caller)", classes="prompt-title")
+            yield PromptTitle("New contact (the caller)")
             yield Static("Ctrl+S add · Esc cancel", classes="prompt-hint")
             # Under the title, not below the fields: at 80x24 the form is taller than the
             # screen, and an error at its foot was never seen (Ctrl+S seemed to do nothing).
@@ -165,7 +165,7 @@ class EditContactForm(ModalScreen[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         card = self.card
         with Vertical(classes="prompt-box"):
-            yield Label(f"Edit contact {card['name']} · {card['client']}", classes="prompt-title")
+            yield PromptTitle(f"Edit contact {card['name']} · {card['client']}")
             yield Static("Ctrl+S save · Esc cancel", classes="prompt-hint")
             yield Input(card["name"], placeholder="Name", id="edit-name")
             yield Input(card["email"] or "", placeholder="Email", id="edit-email")
