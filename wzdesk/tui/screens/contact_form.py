@@ -13,7 +13,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static
 
 from wzdesk.core.errors import UserError
@@ -148,10 +147,10 @@ def save_contact(ctx: Any, card: dict[str, Any], changes: dict[str, Any]) -> dic
     return contact_card(f"#{card['id']}")
 
 
-class EditContactForm(ModalScreen[dict[str, Any] | None]):
+class EditContactForm(GuardedPrompt[dict[str, Any]]):
     """A contact's name, email, phone, admin flag and rank, prefilled; Ctrl+S saves through the
     service and closes with the contact as saved; a refusal stays in the form, naming the
-    field."""
+    field. Esc asks first when something was changed (:class:`GuardedPrompt`)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save contact", priority=True),
@@ -212,5 +211,5 @@ class EditContactForm(ModalScreen[dict[str, Any] | None]):
             return
         self.dismiss(saved)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def has_unsaved_text(self) -> bool:
+        return bool(edit_changes(self.card, self.entered()))
