@@ -9,6 +9,7 @@ from textual.widgets import Input, OptionList, TextArea
 from tests.tui.helpers import (
     detail_ref,
     detail_text,
+    edit_highlighted_contact,
     highlighted,
     notifications,
     prompt_title,
@@ -517,12 +518,7 @@ async def test_esc_in_edit_contact_asks_before_throwing_changes_away(
     app = make_app(supervisor)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot, lambda: highlighted(pilot))
-        contact = Case.get(Case.ref == highlighted(pilot)).contact
-        await pilot.press("K")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
-        await settle(pilot, lambda: "Messages" in screen_text(pilot))
-        await pilot.press("e")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, EditContactForm))
+        contact = await edit_highlighted_contact(pilot)
         await pilot.press("escape")  # nothing changed: it just closes
         await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
         await pilot.press("e")
