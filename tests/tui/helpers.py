@@ -116,6 +116,22 @@ def prompt_title(pilot: Pilot[Any]) -> str:
     return str(pilot.app.screen.query_one(".prompt-title").content)
 
 
+async def edit_highlighted_contact(pilot: Pilot[Any]) -> Any:
+    """Open the highlighted case's contact (``K``) and its edit form (``e``); returns the
+    contact as stored."""
+    from wzdesk.store.models import Case
+    from wzdesk.tui.screens.contact_form import EditContactForm
+    from wzdesk.tui.screens.people import PeopleScreen
+
+    contact = Case.get(Case.ref == highlighted(pilot)).contact
+    await pilot.press("K")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+    await settle(pilot, lambda: "Messages" in screen_text(pilot))
+    await pilot.press("e")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, EditContactForm))
+    return contact
+
+
 def hold_the_full_load(monkeypatch: Any) -> threading.Event:
     """Make the console's load of the whole queue wait until the returned event is set (at
     most 10 s): the screen stays as it is while only the first rows are in, as on a big desk."""

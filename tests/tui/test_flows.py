@@ -9,6 +9,7 @@ from textual.widgets import Input, OptionList, TextArea
 from tests.tui.helpers import (
     detail_ref,
     detail_text,
+    edit_highlighted_contact,
     highlighted,
     notifications,
     prompt_title,
@@ -505,3 +506,30 @@ async def test_q_quits_at_once_with_nothing_unsaved(seeded, agent, make_app) -> 
         await pilot.press("q")
         await pilot.pause()
     assert not app.is_running
+
+
+async def test_esc_in_edit_contact_asks_before_throwing_changes_away(
+    desk, supervisor, make_app
+) -> None:
+    from wzdesk.store.models import Contact
+    from wzdesk.tui.screens.contact_form import EditContactForm
+    from wzdesk.tui.screens.people import PeopleScreen
+
+    app = make_app(supervisor)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: highlighted(pilot))
+        contact = await edit_highlighted_contact(pilot)
+        await pilot.press("escape")  # nothing changed: it just closes
+        await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+        await pilot.press("e")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, EditContactForm))
+        await pilot.press("end", *" Jr")
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmPrompt))
+        assert "Discard what you typed?" in screen_text(pilot)
+        await pilot.press("n")  # keep it
+        await settle(pilot, lambda: isinstance(pilot.app.screen, EditContactForm))
+        assert pilot.app.screen.query_one("#edit-name", Input).value == f"{contact.name} Jr"
+        await pilot.press("escape", "y")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+        assert Contact.get_by_id(contact.id).name == contact.name

@@ -13,6 +13,7 @@ from textual.widgets import Input, TextArea
 
 from tests.tui.helpers import (
     detail_ref,
+    edit_highlighted_contact,
     highlighted,
     notifications,
     prompt_title,
@@ -365,15 +366,9 @@ async def _training_quote(pilot: Any, desk: dict[str, str]) -> None:
 @check(PEOPLE, "e")
 async def _edit_contact(pilot: Any, desk: dict[str, str]) -> None:
     from wzdesk.store.models import AuditEntry, Contact
-    from wzdesk.tui.screens.contact_form import EditContactForm
     from wzdesk.tui.screens.people import PeopleScreen
 
-    contact = Case.get(Case.ref == highlighted(pilot)).contact
-    await pilot.press("K")
-    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
-    await settle(pilot, lambda: "Messages" in screen_text(pilot))
-    await pilot.press("e")
-    await settle(pilot, lambda: isinstance(pilot.app.screen, EditContactForm))
+    contact = await edit_highlighted_contact(pilot)
     form = pilot.app.screen
     assert form.query_one("#edit-name", Input).value == contact.name  # prefilled
     assert form.query_one("#edit-email", Input).value == contact.email

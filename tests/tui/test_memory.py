@@ -9,7 +9,7 @@ import weakref
 
 from textual.widgets import TextArea
 
-from tests.tui.helpers import detail_ref, queue, settle
+from tests.tui.helpers import detail_ref, queue, screen_text, settle
 from wzdesk.store.models import CaseEvent
 from wzdesk.tui.screens.main import MainScreen
 
@@ -36,3 +36,27 @@ async def test_closed_prompts_and_their_caches_are_released(seeded, agent, make_
         gc.collect()
         assert [ref() for ref in areas] == [None] * 6, "closed prompts' text areas are kept"
         assert [ref() for ref in caches] == [None] * 6, "closed widgets' style caches are kept"
+
+
+async def test_closed_insights_let_go_of_their_charts(desk, supervisor, make_app) -> None:
+    """F8 opened and closed again and again keeps no chart: each plot's
+    theme subscription held it (and its screen) for as long as the console ran."""
+    from textual_plotext import PlotextPlot
+
+    def alive(kind: type) -> int:
+        gc.collect()
+        return sum(isinstance(thing, kind) for thing in gc.get_objects())
+
+    app = make_app(supervisor, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) > 0)
+        for _ in range(8):
+            await pilot.press("f8")
+            await settle(pilot, lambda: pilot.app.screen.query(PlotextPlot))
+            await settle(pilot, lambda: "Median response by severity" in screen_text(pilot))
+            await pilot.press("f8")
+            await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.pause(1.3)
+        # The last screens closed may still be on their way out; none from before stays.
+        assert alive(PlotextPlot) <= 6, "closed insights' charts are kept (3 an opening)"
+        assert len(app.theme_changed_signal._subscriptions) <= 6

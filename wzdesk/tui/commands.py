@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from wzdesk.tui.formatting import literal
+
 if TYPE_CHECKING:
     from textual.app import App
 
@@ -135,45 +137,55 @@ class CaseCommands(Provider):
         for label, action in _ACTIONS:
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), partial(self.app.run_action, action))
+                yield Hit(score, literal(label, matcher), partial(self.app.run_action, action))
         score = matcher.match(HISTORY)
         if score > 0:
-            yield Hit(score, matcher.highlight(HISTORY), partial(open_history, self.app))
+            yield Hit(score, literal(HISTORY, matcher), partial(open_history, self.app))
         score = matcher.match(CALENDAR)
         if score > 0:
-            yield Hit(score, matcher.highlight(CALENDAR), partial(open_calendar, self.app))
+            yield Hit(score, literal(CALENDAR, matcher), partial(open_calendar, self.app))
         for name, label in _FILTERS:
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), partial(self.wz.set_quick_filter, name))
+                yield Hit(score, literal(label, matcher), partial(self.wz.set_quick_filter, name))
         if len(query.strip()) < 2:
             return
         if _is_query(query.strip()):
             text = f"Filter the queue: {query.strip()}"
-            yield Hit(0.95, text, partial(filter_queue, self.app, query.strip()), text=text)
+            yield Hit(
+                0.95, literal(text), partial(filter_queue, self.app, query.strip()), text=text
+            )
         for name, view_query in await asyncio.to_thread(_views, self.wz.context.actor):
             label = f"View: {name} · {view_query}"
             score = matcher.match(label)
             if score > 0:
                 yield Hit(
-                    score, matcher.highlight(label), partial(filter_queue, self.app, view_query)
+                    score,
+                    literal(label, matcher),
+                    partial(filter_queue, self.app, view_query),
+                    text=label,
                 )
         cases, clients = await asyncio.to_thread(_lookup, query)
         for ref, summary in cases:
             text = f"Open {ref} · {summary}"
             yield Hit(
                 1.0 if ref.lower() == query.strip().lower() else 0.9,
-                text,
+                literal(text),
                 partial(self.wz.show_case, ref),
                 text=text,
             )
         for code, name in clients:
             text = f"Client {code} · {name}: show its open cases"
-            yield Hit(0.8, text, partial(self.wz.filter_by_client, code), text=text)
+            yield Hit(0.8, literal(text), partial(self.wz.filter_by_client, code), text=text)
             text = f"Client {code} · {name}: history (every case, open and closed)"
-            yield Hit(0.75, text, partial(open_history, self.app, code), text=text)
+            yield Hit(0.75, literal(text), partial(open_history, self.app, code), text=text)
             text = f"Client {code} · {name}: client view (admins, contacts, cases, flags)"
-            yield Hit(0.74, text, partial(open_client_view, self.app, code), text=text)
+            yield Hit(0.74, literal(text), partial(open_client_view, self.app, code), text=text)
         for contact_id, name, code in await asyncio.to_thread(_contacts, query):
             text = f"Contact {name} · {code}: contact view (cases, calls, messages)"
-            yield Hit(0.7, text, partial(open_contact_view, self.app, contact_id, name), text=text)
+            yield Hit(
+                0.7,
+                literal(text),
+                partial(open_contact_view, self.app, contact_id, name),
+                text=text,
+            )

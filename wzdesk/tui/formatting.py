@@ -1,4 +1,4 @@
-"""How times and timers read on screen (pure text; styles come from the .tcss).
+"""How times, timers and quoted text read on screen (text; styles come from the .tcss).
 
 One rule runs through all of it: a minus sign, or the word "overdue", appears only for a target
 that is breached (past due and not met). Each target is read on its own: a case whose response
@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from wzdesk.core.sla import TimerState
 from wzdesk.core.timefmt import format_business_duration
@@ -99,3 +102,18 @@ def markup_text(text: str) -> str:
     Textual's ``escape`` leave ``[HR]`` alone (a tag must start in lower case for them), and
     Textual reads it as a style and drops it: a contact named "Ana [HR]" showed as "Ana "."""
     return text.replace("[", r"\[")
+
+
+def literal(text: str, matcher: Matcher | None = None) -> Content:
+    """A hit's text shown as written (with the matched letters marked, given ``matcher``).
+
+    A str hit is read as markup: hits quote summaries, client and contact names, view names and
+    the typed query, and "Payroll [/b] totals" raised MarkupError and closed the console."""
+    content = Content(text)
+    if matcher is None:
+        return content
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets if score else ():
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

@@ -20,14 +20,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from wzdesk.core.errors import UserError
 from wzdesk.core.timefmt import parse_date
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.retiming import CaseMove, Retiming
 from wzdesk.tui.formatting import local_time
-from wzdesk.tui.screens.prompts import GuardedPrompt
+from wzdesk.tui.screens.prompts import GuardedPrompt, PromptTitle
 from wzdesk.tui.workers import desk, in_thread
 
 #: The what-if lists this many moved targets; the rest are counted (the CLI lists them all).
@@ -203,7 +203,7 @@ class HolidayForm(GuardedPrompt[WhatIf]):
             "hours": "Hours kept that day (optional), e.g. 08:00-12:00; empty: closed all day",
         }
         with Vertical(classes="prompt-box"):
-            yield Label("Add a holiday or half-day", classes="prompt-title")
+            yield PromptTitle("Add a holiday or half-day")
             for name in FORM_FIELDS:
                 yield Input(
                     self.initial[name], placeholder=placeholders[name], id=f"holiday-{name}"
@@ -298,7 +298,7 @@ class WhatIfScreen(ModalScreen[bool]):
             self.what.retiming.moves, self.what.zone, self.what.now, MAX_WHAT_IF_ROWS
         )
         with Vertical(classes="prompt-box", id="what-if-box"):
-            yield Label(f"{verb} holiday {change.label}?", classes="prompt-title")
+            yield PromptTitle(f"{verb} holiday {change.label}?")
             yield Static(f"What if: {what_if_summary(self.what.retiming)}", id="what-if-summary")
             if rows:
                 table: DataTable[Text] = DataTable(id="what-if-table", cursor_type="row")

@@ -13,11 +13,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from wzdesk.core.errors import UserError
-from wzdesk.tui.screens.prompts import GuardedPrompt
+from wzdesk.tui.screens.prompts import GuardedPrompt, PromptTitle
 from wzdesk.tui.workers import desk, in_thread
 
 
@@ -54,7 +53,7 @@ class NewContactForm(GuardedPrompt[NewContact]):
         looks_like_phone = sum(ch.isdigit() for ch in self.typed) >= 7
         name = "" if looks_like_email or looks_like_phone else self.typed
         with Vertical(classes="prompt-box"):
-            yield Label("New contact (the caller)", classes="prompt-title")
+            yield PromptTitle("New contact (the caller)")
             yield Static("Ctrl+S add · Esc cancel", classes="prompt-hint")
             # Under the title, not below the fields: at 80x24 the form is taller than the
             # screen, and an error at its foot was never seen (Ctrl+S seemed to do nothing).
@@ -148,10 +147,10 @@ def save_contact(ctx: Any, card: dict[str, Any], changes: dict[str, Any]) -> dic
     return contact_card(f"#{card['id']}")
 
 
-class EditContactForm(ModalScreen[dict[str, Any] | None]):
+class EditContactForm(GuardedPrompt[dict[str, Any]]):
     """A contact's name, email, phone, admin flag and rank, prefilled; Ctrl+S saves through the
     service and closes with the contact as saved; a refusal stays in the form, naming the
-    field."""
+    field. Esc asks first when something was changed (:class:`GuardedPrompt`)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save contact", priority=True),
@@ -165,7 +164,7 @@ class EditContactForm(ModalScreen[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         card = self.card
         with Vertical(classes="prompt-box"):
-            yield Label(f"Edit contact {card['name']} · {card['client']}", classes="prompt-title")
+            yield PromptTitle(f"Edit contact {card['name']} · {card['client']}")
             yield Static("Ctrl+S save · Esc cancel", classes="prompt-hint")
             yield Input(card["name"], placeholder="Name", id="edit-name")
             yield Input(card["email"] or "", placeholder="Email", id="edit-email")
@@ -212,5 +211,5 @@ class EditContactForm(ModalScreen[dict[str, Any] | None]):
             return
         self.dismiss(saved)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def has_unsaved_text(self) -> bool:
+        return bool(edit_changes(self.card, self.entered()))

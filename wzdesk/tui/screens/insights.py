@@ -102,6 +102,15 @@ def runs_with_values(values: list[float | None]) -> list[list[tuple[int, float]]
     return runs
 
 
+class Chart(PlotextPlot):
+    """A plot that lets go of the app's theme signal when it closes. PlotextPlot subscribes
+    with a callback that holds the plot, which the signal's weak keys cannot free: every F8
+    kept its three plots, and their screen's tables, for good (~0.5 MB an opening)."""
+
+    def on_unmount(self) -> None:
+        self.app.theme_changed_signal.unsubscribe(self)
+
+
 class InsightsScreen(Screen[None]):
     """Compliance, backlog and response times: tables beside charts."""
 
@@ -130,7 +139,7 @@ class InsightsScreen(Screen[None]):
                 with Horizontal(classes="insight"):
                     yield DataTable(id=f"{name}-table", cursor_type="row", zebra_stripes=True)
                     with Vertical(classes="chart"):
-                        yield PlotextPlot(id=f"{name}-chart")
+                        yield Chart(id=f"{name}-chart")
                         note = Static(id=f"{name}-note", classes="note")
                         note.display = False  # until there is something to say
                         yield note

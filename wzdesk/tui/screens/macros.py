@@ -16,11 +16,12 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wzdesk.core.errors import UserError
-from wzdesk.tui.formatting import markup_text
+from wzdesk.tui.formatting import literal, markup_text
+from wzdesk.tui.screens.prompts import PromptTitle
 from wzdesk.tui.workers import desk, in_thread
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class MacroPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
-            yield Label(f"Canned reply for {self.ref}", classes="prompt-title")
+            yield PromptTitle(f"Canned reply for {self.ref}")
             yield Static("↑↓ choose · Enter fill in and edit · Esc cancel", classes="prompt-hint")
             yield Input(placeholder="type to narrow by name or text", id="macro-filter")
             yield Static("", id="prompt-error", classes="field-error", markup=False)
@@ -193,9 +194,9 @@ class MacroCommands(Provider):
             return
         for entry in await self._entries():
             yield DiscoveryHit(
-                f"Canned reply: {entry.name}",
+                literal(f"Canned reply: {entry.name}"),
                 partial(editor.insert_macro, entry.name),
-                help=entry.first_line,
+                help=markup_text(entry.first_line),
             )
 
     async def search(self, query: str) -> Hits:
@@ -209,7 +210,7 @@ class MacroCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(label),
+                    literal(label, matcher),
                     partial(editor.insert_macro, entry.name),
-                    help=entry.first_line,
+                    help=markup_text(entry.first_line),
                 )

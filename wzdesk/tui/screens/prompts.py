@@ -26,6 +26,16 @@ from wzdesk.tui.formatting import call_timer, markup_text
 UNSAVED_CALL_SECONDS = 5
 
 
+class PromptTitle(Label):
+    """A prompt's or a form's title, shown as written: titles quote summaries, names and mail
+    subjects, and markup read "Payroll [/b] totals" as a closing tag (MarkupError: the console
+    closed) and "Re: [WZ-1096] broken" as a style (the reference vanished). Every title is one
+    of these, so no screen passes data through markup by mistake."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text, classes="prompt-title", markup=False)
+
+
 class ConfirmPrompt(ModalScreen[bool]):
     """A yes/no question: ``y`` or Enter says yes, ``n`` or Esc says no."""
 
@@ -40,9 +50,9 @@ class ConfirmPrompt(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
-            yield Label(self.title_text, classes="prompt-title")
+            yield PromptTitle(self.title_text)
             if self.detail:
-                yield Static(self.detail, classes="prompt-detail")
+                yield Static(self.detail, classes="prompt-detail", markup=False)
             yield Static(f"y {self.yes.lower()} · n or Esc: no", classes="prompt-hint")
 
     def action_answer(self, yes: bool) -> None:
@@ -109,7 +119,7 @@ class TextPrompt(GuardedPrompt[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
-            yield Label(self.title_text, classes="prompt-title")
+            yield PromptTitle(self.title_text)
             yield Static(
                 f"{self.hint}  Ctrl+S {self.verb.lower()} · Esc cancel", classes="prompt-hint"
             )
@@ -174,7 +184,7 @@ class ChoicePrompt(ModalScreen[str | None]):
                 prompt += f"\n   [dim]{markup_text(choice.description)}[/dim]"
             options.append(Option(prompt, id=choice.value or "-"))
         with Vertical(classes="prompt-box"):
-            yield Label(self.title_text, classes="prompt-title")
+            yield PromptTitle(self.title_text)
             yield OptionList(*options, id="choices")
             yield Static("Enter choose · 1–9 pick · Esc cancel", classes="prompt-hint")
 
@@ -218,7 +228,7 @@ class CallPrompt(GuardedPrompt[tuple[int, str]]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
-            yield Label(self.title_text, classes="prompt-title")
+            yield PromptTitle(self.title_text)
             yield Static("☎ 00:00 timing the call", id="call-running")
             yield Static("Ctrl+S save · Esc cancel", classes="prompt-hint")
             yield Label("Call length in minutes (leave empty to use the timer)")

@@ -22,14 +22,14 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
 from wzdesk.core.errors import UserError
 from wzdesk.core.rules import CATEGORY_LABELS, Action, Category, may
 from wzdesk.core.sla import SEVERITY_DESCRIPTIONS, Severity
 from wzdesk.tui.formatting import local_time
-from wzdesk.tui.screens.prompts import Choice, ChoicePrompt, TextPrompt
+from wzdesk.tui.screens.prompts import Choice, ChoicePrompt, PromptTitle, TextPrompt
 from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
 
@@ -153,7 +153,7 @@ class LinePrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
-            yield Label(self.title_text, classes="prompt-title")
+            yield PromptTitle(self.title_text)
             yield Input(placeholder=self.placeholder, id="line")
             yield Static("", id="prompt-error", classes="field-error", markup=False)
             yield Static(f"{self.hint}  Enter accept · Esc cancel", classes="prompt-hint")

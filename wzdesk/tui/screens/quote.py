@@ -33,6 +33,7 @@ from wzdesk.core.billing import (
 from wzdesk.core.errors import InvalidInput, UserError
 from wzdesk.core.money import display_amount, display_money, format_hundredths, parse_percent
 from wzdesk.services.billing.quotes import edit_quote, new_quote, show_quote
+from wzdesk.tui.screens.prompts import PromptTitle
 from wzdesk.tui.workers import desk, in_thread
 
 UNIT_CHOICES = [("hours", Unit.HOURS.value), ("days", Unit.DAYS.value)]
@@ -122,7 +123,7 @@ class QuoteEditor(ModalScreen[str | None]):
         draft = self.draft
         what = f"Quote Q-{draft.quote_id}" if draft.quote_id else "New quote"
         with Vertical(classes="prompt-box quote-box"):
-            yield Label(f"{what} on {draft.ref} (draft)", classes="prompt-title")
+            yield PromptTitle(f"{what} on {draft.ref} (draft)")
             yield Static(
                 f"Rates in force on {draft.rates_on.isoformat()}. Ctrl+N add a line · Ctrl+D "
                 "remove the line with the cursor · Ctrl+S save · Esc cancel",

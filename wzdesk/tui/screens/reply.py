@@ -9,10 +9,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label, Static, TextArea
+from textual.widgets import Button, Static, TextArea
 
 from wzdesk.tui.screens.macros import MacroCommands, MacroFilled, MacroPicker, fill_for
-from wzdesk.tui.screens.prompts import TextPrompt
+from wzdesk.tui.screens.prompts import PromptTitle, TextPrompt
 
 
 def delivery_hint(case: dict[str, Any], what: str = "this") -> str:
@@ -49,8 +49,8 @@ class ReplyEditor(TextPrompt):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
-            yield Label(self.title_text, classes="prompt-title")
-            yield Static(delivery_hint(self.case), id="reply-delivery")
+            yield PromptTitle(self.title_text)
+            yield Static(delivery_hint(self.case), id="reply-delivery", markup=False)
             yield Static("Ctrl+T canned reply · Ctrl+S send · Esc cancel", classes="prompt-hint")
             yield self.kept_line()
             yield Static(

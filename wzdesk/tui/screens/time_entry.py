@@ -21,6 +21,7 @@ from wzdesk.core.errors import UserError
 from wzdesk.core.money import format_hundredths
 from wzdesk.core.timefmt import parse_date
 from wzdesk.services.billing.time_log import log_time
+from wzdesk.tui.screens.prompts import PromptTitle
 from wzdesk.tui.workers import desk, in_thread
 
 
@@ -53,7 +54,7 @@ class TimeEntryPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         quote = self.quote
         with Vertical(classes="prompt-box"):
-            yield Label(f"Log time on {quote['label']} ({quote['case']})", classes="prompt-title")
+            yield PromptTitle(f"Log time on {quote['label']} ({quote['case']})")
             yield Static("Ctrl+S log · Esc cancel", classes="prompt-hint")
             with Horizontal(classes="form-row"):
                 yield Label("Role", classes="form-label")

@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Static
+
+from wzdesk.tui.screens.prompts import PromptTitle
 
 
 class WelcomeScreen(ModalScreen[bool]):
@@ -23,7 +25,7 @@ class WelcomeScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
-            yield Label("Welcome to wzdesk", classes="prompt-title")
+            yield PromptTitle("Welcome to wzdesk")
             yield Static(
                 f"This database has no cases yet ({self.database_label}).\n\n"
                 "[b]d[/b]  Load demo data: 20 clients with their admins, 7 console users and "
