@@ -224,3 +224,44 @@ async def test_text_typed_after_tab_in_one_burst_goes_into_the_next_field(
         await settle(pilot, lambda: typed() == ("ACME", "Lee Wong", "4165550002"))
         await type_at_once(pilot, "shift+tab", *"Lee Wu")  # back to the name (selected whole)
         await settle(pilot, lambda: typed() == ("ACME", "Lee Wu", "4165550002"))
+
+
+async def test_a_note_typed_with_ctrl_s_in_one_burst_is_saved_whole(
+    desk: dict[str, str], agent: Any, make_app: Any
+) -> None:
+    """The note's words and ``Ctrl+S`` arriving together (tmux, a paste, a fast typist): the
+    note saved holds every word. ``Ctrl+S`` was a priority binding, run as it arrived, while
+    the words before it still waited for the editor: the save found it empty, or cut."""
+    from wzdesk.store.models import Case, CaseEvent
+
+    app = make_app(agent, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6)
+        ref = highlighted(pilot)
+        await pilot.press("n")
+        await settle(pilot, lambda: isinstance(pilot.app.screen.focused, TextArea))
+        words = "checked the export ENDMARK"
+        await type_at_once(pilot, *("space" if c == " " else c for c in words), "ctrl+s")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        notes = CaseEvent.select().where(
+            (CaseEvent.case == Case.get(Case.ref == ref).id) & (CaseEvent.kind == "note")
+        )
+        assert [note.body for note in notes] == [words]
+
+
+async def test_a_holiday_typed_with_ctrl_s_in_one_burst_is_asked_about_whole(
+    seeded: Any, supervisor: Any, make_app: Any
+) -> None:
+    """Date, Tab, name, Tab, hours and ``Ctrl+S`` at once: the what-if asks about the half day
+    typed (it asked about a whole day, or hours cut short, in 5 of 8 tries in tmux)."""
+    from tests.tui.test_calendar_screen import open_holiday_form, text
+    from wzdesk.tui.screens.calendar_change import WhatIfScreen
+
+    app = make_app(supervisor)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_holiday_form(pilot)
+        keys = [*"2026-03-10", "tab", *"Fete", "tab", *"12:00-18:00", "ctrl+s"]
+        await type_at_once(pilot, *keys)
+        await settle(pilot, lambda: isinstance(pilot.app.screen, WhatIfScreen))
+        await settle(pilot, lambda: "What if:" in text(pilot))
+        assert "Add holiday 2026-03-10 “Fete” (open 12:00-18:00)?" in text(pilot)

@@ -180,7 +180,7 @@ class HolidayForm(GuardedPrompt[WhatIf]):
     Esc asks first when something is typed."""
 
     BINDINGS = [
-        Binding("ctrl+s", "submit", "What-if", priority=True),
+        Binding("ctrl+s", "submit", "What-if"),
         Binding("escape", "cancel", "Cancel"),
     ]
 

@@ -35,7 +35,7 @@ class NewContactForm(GuardedPrompt[NewContact]):
     """Client code, name, phone, email, admin; the caller's search text fills phone or email."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Add contact", priority=True),
+        Binding("ctrl+s", "save", "Add contact"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -153,7 +153,7 @@ class EditContactForm(GuardedPrompt[dict[str, Any]]):
     field. Esc asks first when something was changed (:class:`GuardedPrompt`)."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save contact", priority=True),
+        Binding("ctrl+s", "save", "Save contact"),
         Binding("escape", "cancel", "Cancel"),
     ]
 

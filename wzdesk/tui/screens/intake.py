@@ -146,7 +146,7 @@ class IntakeScreen(Screen[str | None]):
     """The call form (``channel="phone"``) or the new-case form (portal/email)."""
 
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Create case", priority=True),
+        Binding("ctrl+s", "submit", "Create case"),
         Binding("ctrl+n", "add_contact", "New contact"),
         Binding("ctrl+e", "edit_caller", "Edit caller", priority=True),  # over Input's "end"
         # The same key in the portal / email form, where nobody called (see check_action).

@@ -90,10 +90,14 @@ KEPT_TEXT = "Not saved yet: your text from the last try, which was refused. Chec
 
 class TextPrompt(GuardedPrompt[str]):
     """A multi-line message (reply, note, reason). Ctrl+S sends, Esc cancels (asking first if
-    something was typed)."""
+    something was typed).
+
+    No form's Ctrl+S is a priority binding: it reaches the form through the focused field,
+    after the keys typed before it. As a priority binding it ran as it arrived, before the
+    words queued ahead of it reached the field, and saved a note empty or cut short."""
 
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Send", priority=True),
+        Binding("ctrl+s", "submit", "Send"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -216,7 +220,7 @@ class CallPrompt(GuardedPrompt[tuple[int, str]]):
     minutes to override it. Notes below."""
 
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Save", priority=True),
+        Binding("ctrl+s", "submit", "Save"),
         Binding("escape", "cancel", "Cancel"),
     ]
 

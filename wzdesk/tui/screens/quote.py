@@ -108,7 +108,7 @@ class QuoteEditor(ModalScreen[str | None]):
     """Edit a draft quote (or write a new one). Ctrl+S saves, Esc cancels."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+n", "add_line", "Add a line", priority=True),
         Binding("ctrl+d", "remove_line", "Remove the line", priority=True),
         Binding("escape", "cancel", "Cancel"),

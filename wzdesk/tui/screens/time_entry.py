@@ -33,7 +33,7 @@ class TimeEntryPrompt(ModalScreen[str | None]):
     """Log work on an approved quote. Ctrl+S logs it, Esc cancels."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Log", priority=True),
+        Binding("ctrl+s", "save", "Log"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
