@@ -14,6 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from tests.client_fixtures import PUBLIC_WORD, SECRET_WORD, TwoClients, two_clients
+from tests.deep_queries import deepest_queries
 from wzdesk.core.clock import FixedClock
 from wzdesk.services import cases
 from wzdesk.services.client_side import revoke_token
@@ -363,6 +364,20 @@ def test_paging_and_bad_paging(
     signs = web.get("/api/v1/cases", params={"q": "-" * 999 + "a"}, headers=headers)
     assert signs.status_code == 422  # was a RecursionError, a 500
     assert "nested more than 32 deep" in signs.json()["error"]
+
+
+def test_the_deepest_queries_the_parser_accepts_run(
+    web: TestClient, two_clients: TwoClients
+) -> None:
+    """Groups within groups as deep as the parser accepts answer 200 (from 20 levels they were
+    a 500: SQLite's parser ran out of stack, "parser stack overflow", on the client's SQL)."""
+    headers = auth(two_clients.acme_token)
+    ands, ors, nots = deepest_queries()
+    for text in (ands, ors):
+        assert refs(web.get("/api/v1/cases", params={"q": text}, headers=headers)) == [
+            two_clients.acme_ref
+        ]
+    assert web.get("/api/v1/cases", params={"q": nots}, headers=headers).status_code == 200
 
 
 def test_policy(web: TestClient, two_clients: TwoClients) -> None:

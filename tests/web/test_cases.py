@@ -8,6 +8,7 @@ from httpx2 import Response
 from starlette.testclient import TestClient
 
 from tests.client_fixtures import PUBLIC_WORD, SECRET_WORD, TwoClients, two_clients
+from tests.deep_queries import deepest_queries
 from tests.web.conftest import csrf_of, sign_in
 from wzdesk.core.clock import FixedClock
 from wzdesk.services import cases
@@ -54,6 +55,18 @@ def test_search_stays_within_my_client_and_refuses_desk_terms(
     assert refused.status_code == 400 and "client: is not available here" in refused.text
     bad = ana.get("/cases", params={"q": "severity:"})
     assert bad.status_code == 400 and 'role="alert"' in bad.text
+
+
+def test_the_deepest_queries_the_parser_accepts_run(
+    ana: TestClient, two_clients: TwoClients
+) -> None:
+    """As deep as the parser accepts, a search answers (it was a 500: "parser stack
+    overflow" from SQLite)."""
+    ands, ors, nots = deepest_queries()
+    for text in (ands, ors):
+        page = ana.get("/cases", params={"q": text})
+        assert page.status_code == 200 and two_clients.acme_ref in page.text
+    assert ana.get("/cases", params={"q": nots}).status_code == 200
 
 
 def test_the_case_page_shows_the_public_timeline_without_internal_notes(

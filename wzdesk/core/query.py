@@ -674,6 +674,28 @@ class Streams(Value):
         )
 
 
+def nesting(node: Node) -> int:
+    """How many ANDs, ORs and NOTs ``node`` holds one within another (0 for a term)."""
+    match node:
+        case And(items) | Or(items):
+            return 1 + max(nesting(item) for item in items)
+        case Not(item):
+            return 1 + nesting(item)
+    return 0
+
+
+def deepest_first(items: tuple[Node, ...]) -> list[Node]:
+    """An AND's or OR's items in the order their SQL is written: the most nested first.
+
+    SQLite's parser keeps, for each group still open, what stands before it: ``a AND (b OR
+    (c AND …))`` holds three entries a level, ``((… AND c) OR b) AND a`` one, and its stack
+    of 100 ran out from 20 levels (``parser stack overflow``, a legal query refused with a
+    database error). The order changes no answer: the SQL of every term is never NULL."""
+    if len(items) < 2:
+        return list(items)
+    return sorted(items, key=nesting, reverse=True)
+
+
 def _top_level(node: Node | None) -> tuple[Node | None, ...]:
     """The terms every match meets: an AND's items, or the query itself (the questions above
     read only these; what an OR or a NOT holds is no promise about every match)."""

@@ -29,6 +29,7 @@ from wzdesk.core.query import (
     SortKey,
     Streams,
     TextTerm,
+    deepest_first,
     holds_text,
     parse_query,
     requires_open,
@@ -99,9 +100,11 @@ def compile_node(node: Node, ctx: SearchContext) -> Cond:
     """A SQL condition for ``node`` that is never NULL (so that ``-`` negates exactly)."""
     match node:
         case And(items):
-            return _all_of([compile_node(item, ctx) for item in items])
+            return _all_of([compile_node(item, ctx) for item in deepest_first(items)])
         case Or(items):
-            return _all_of([compile_node(item, ctx) for item in items], " OR ")
+            return _all_of([compile_node(item, ctx) for item in deepest_first(items)], " OR ")
+        case Not(Not(item)):  # never NULL: the two NOTs cancel (each cost the parser a level)
+            return compile_node(item, ctx)
         case Not(item):
             return cast(Cond, ~compile_node(item, ctx))
         case FieldTerm(field, value):
@@ -402,7 +405,7 @@ def _where(query: Query, ctx: SearchContext) -> tuple[Cond, bool]:
     open cases in urgency order would cost more than sorting those)."""
     condition = _scope(query)
     if query.where is not None:
-        condition = _both(condition, compile_node(query.where, ctx))
+        condition = _both(compile_node(query.where, ctx), condition)
     if ctx.among is not None:
         return _both(_listed(ctx.among), condition), True  # those cases are the few
     if query.where is None:
@@ -736,7 +739,7 @@ def search_ids(
     parsed = parse_query(query) if isinstance(query, str) else query
     condition, few = _where(parsed, ctx)
     if within is not None:
-        condition = _both(within, condition)
+        condition = _both(condition, within)
     if not ordered or parsed.sort not in ((), _DUE_FIRST):
         return _sorted_ids(condition, parsed.sort, limit, offset)
     if not few:
