@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 
 from tests.client_fixtures import PUBLIC_WORD, SECRET_WORD, TwoClients, two_clients
 from tests.deep_queries import deepest_queries
+from tests.web.conftest import post_in_chunks
 from wzdesk.core.clock import FixedClock
 from wzdesk.services import cases
 from wzdesk.services.client_side import revoke_token
@@ -422,3 +423,38 @@ def test_the_openapi_description_matches_the_routes(web: TestClient) -> None:
     for method, path in described:
         answer = web.request(method, "/api/v1" + path.replace("{ref}", "WZ-1001"))
         assert answer.status_code not in (404, 405), (method, path)
+
+
+# -- bodies -------------------------------------------------------------------------------------
+
+
+def test_a_large_body_is_never_read_whole(
+    database_url: str, two_clients: TwoClients, clock: FixedClock
+) -> None:
+    """A body sent in chunks with no Content-Length was read whole before anything was judged:
+    300 MB took the server from 50 to 539 MB before its 401. Without a valid token the
+    answer is 401 before the body is read; with one, 413 once it passes 1 MB."""
+    app = create_app(database_url, clock)
+    json_type = {"content-type": "application/json"}
+    stranger = post_in_chunks(app, "/api/v1/cases", 300, json_type)
+    assert stranger.status == 401 and stranger.chunks_read <= 1
+    signed = {**json_type, **auth(two_clients.acme_token)}
+    for path in ("/api/v1/cases", f"/api/v1/cases/{two_clients.acme_ref}/replies"):
+        large = post_in_chunks(app, path, 300, signed)
+        assert large.status == 413, large.text
+        assert large.chunks_read <= 17  # 1 MB in 64 KiB chunks, and the one past it
+        assert json.loads(large.text) == {
+            "error": "the body is larger than 1,000,000 bytes",
+            "field": None,
+        }
+
+
+def test_a_body_over_the_limit_by_its_length_is_a_413(
+    web: TestClient, two_clients: TwoClients
+) -> None:
+    answer = web.post(
+        "/api/v1/cases",
+        headers={**auth(two_clients.acme_token), "Content-Type": "application/json"},
+        content=b" " * 1_000_001,
+    )
+    assert answer.status_code == 413 and answer.json()["field"] is None

@@ -165,6 +165,19 @@ def test_an_empty_reply_is_refused_naming_the_field(
     assert refused.status_code == 400 and "message" in refused.text
 
 
+def test_a_large_reply_or_new_case_is_refused_with_a_page(
+    ana: TestClient, two_clients: TwoClients
+) -> None:
+    """A signed-in form over 1 MB is refused with the portal's page (413), nothing written."""
+    ref = two_clients.acme_ref
+    token = csrf_of(ana.get(f"/cases/{ref}").text)
+    events = CaseEvent.select().count()
+    for path in (f"/cases/{ref}/replies", "/cases/new"):
+        refused = ana.post(path, data={"message": "x" * 1_200_000, "csrf": token})
+        assert refused.status_code == 413 and "This form is larger than 1 MB" in refused.text
+    assert CaseEvent.select().count() == events
+
+
 def test_a_reply_reopens_a_resolved_case(
     ana: TestClient, two_clients: TwoClients, agent: ServiceContext
 ) -> None:
