@@ -458,3 +458,50 @@ def test_a_body_over_the_limit_by_its_length_is_a_413(
         content=b" " * 1_000_001,
     )
     assert answer.status_code == 413 and answer.json()["field"] is None
+
+
+@pytest.mark.parametrize("token", [None, "acme"])
+def test_json_nested_too_deep_is_not_json(
+    web: TestClient, two_clients: TwoClients, token: str | None
+) -> None:
+    """``[`` a hundred thousand times over was a RecursionError, a 500 (without a token too):
+    now 401 without a token, and ``400 the body is not JSON`` with one."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers.update(auth(two_clients.acme_token))
+    body = b'{"contact": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    answer = web.post("/api/v1/cases", headers=headers, content=body)
+    if token is None:
+        assert answer.status_code == 401
+    else:
+        assert answer.status_code == 400
+        assert answer.json() == {"error": "the body is not JSON", "field": None}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/cases", {**NEW_CASE, "description": "d\ud800"}, "description"),
+        ("/api/v1/cases", {**NEW_CASE, "contact": "ana@acme.example\udfff"}, "contact"),
+        ("/api/v1/cases", {**NEW_CASE, "\ud800": "x"}, "\\ud800"),
+        ("REPLY", {"contact": "ana@acme.example", "message": "m\ud800"}, "message"),
+    ],
+)
+def test_a_lone_surrogate_is_refused_naming_the_field(
+    web: TestClient, two_clients: TwoClients, path: str, body: dict[str, str], field: str
+) -> None:
+    """JSON may spell a lone surrogate (``"\\ud800"``), which no database stores: it was a
+    UnicodeEncodeError at the insert, a 500. Now 422 naming the field, nothing written (an
+    unknown field's name is shown escaped)."""
+    if path == "REPLY":
+        path = f"/api/v1/cases/{two_clients.acme_ref}/replies"
+    raw = json.dumps(body).encode()  # ASCII: the surrogates as \\ud800 escapes
+    events = CaseEvent.select().count()
+    answer = web.post(
+        path,
+        headers={**auth(two_clients.acme_token), "Content-Type": "application/json"},
+        content=raw,
+    )
+    status = 400 if field.startswith("\\") else 422  # an unknown field: malformed
+    assert (answer.status_code, answer.json()["field"]) == (status, field), answer.text
+    assert CaseEvent.select().count() == events

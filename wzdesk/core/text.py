@@ -53,6 +53,23 @@ def clean(text: str, *, multiline: bool = False) -> str:
     return _CONTROL.sub("", re.sub(r"[\t\n\r]+", " ", text))
 
 
+#: A lone surrogate: no UTF-8 spells it, so neither database stores it (a JSON ``"\ud800"``
+#: or a command-line argument that is not UTF-8 gave a UnicodeEncodeError at the insert).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_encodable(value: str, field: str) -> str:
+    """``value``, or an ``InvalidInput`` naming ``field`` when it holds a lone surrogate."""
+    found = _SURROGATE.search(value)
+    if found is not None:
+        raise InvalidInput(
+            f"is not valid text (a lone surrogate, \\u{ord(found.group()):04x}, at position "
+            f"{found.start()})",
+            field=field,
+        )
+    return value
+
+
 def check_text(
     value: str | None,
     field: str,
@@ -62,8 +79,9 @@ def check_text(
     multiline: bool = False,
 ) -> str:
     """Clean, trimmed text of at most ``limit`` characters, or an ``InvalidInput`` naming
-    ``field``. The one check every service applies to text it stores."""
-    text = clean(value or "", multiline=multiline).strip()
+    ``field``. The one check every service applies to text it stores; a lone surrogate is
+    refused (:func:`check_encodable`)."""
+    text = check_encodable(clean(value or "", multiline=multiline).strip(), field)
     if required and not text:
         raise InvalidInput("must not be empty", field=field)
     if len(text) > limit:

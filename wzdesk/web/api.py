@@ -29,7 +29,7 @@ from wzdesk.core.errors import (
     PermissionDenied,
     UserError,
 )
-from wzdesk.core.text import is_number
+from wzdesk.core.text import check_encodable, is_number
 from wzdesk.services import client_side
 from wzdesk.services.client_side import ClientScope
 from wzdesk.services.context import connection
@@ -95,14 +95,15 @@ def int_param(request: Request, name: str, default: int) -> int:
 
 async def json_object(request: Request, fields: dict[str, bool]) -> dict[str, str | None]:
     """The request's JSON object: ``fields`` maps each accepted key to whether it is required;
-    every value is a string (or absent / null for an optional one)."""
+    every value is a string (or absent / null for an optional one), holding no lone surrogate
+    (no database stores one)."""
     try:
         raw = await read_body(request, MAX_BODY_BYTES)
     except TooLarge as error:
         raise BodyTooLarge(error.message, field=None) from None
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[… nested
         raise BadRequest("the body is not JSON", field=None) from None
     if not isinstance(body, dict):
         raise BadRequest("expected a JSON object", field=None)
@@ -118,6 +119,8 @@ async def json_object(request: Request, fields: dict[str, bool]) -> dict[str, st
                 raise InvalidInput("is required", field=name)
         elif not isinstance(value, str):
             raise BadRequest("expected a string", field=name)
+        else:
+            check_encodable(value, name)
         values[name] = value
     return values
 
