@@ -260,6 +260,8 @@ def test_a_non_admin_contact_is_refused_naming_the_admins(
     [
         ({**NEW_CASE, "severity": "urgent"}, 422, "severity"),
         ({**NEW_CASE, "summary": "  "}, 422, "summary"),
+        ({**NEW_CASE, "summary": "\u200b"}, 422, "summary"),  # it was accepted: 201
+        ({**NEW_CASE, "summary": "\ufeff\u2060 \u200d"}, 422, "summary"),
         ({k: v for k, v in NEW_CASE.items() if k != "category"}, 422, "category"),
         ({**NEW_CASE, "priority": "high"}, 400, "priority"),
         ({**NEW_CASE, "severity": 3}, 400, "severity"),
@@ -272,6 +274,20 @@ def test_bad_bodies_name_the_field(
     answer = web.post("/api/v1/cases", headers=auth(two_clients.acme_token), json=body)
     assert (answer.status_code, answer.json()["field"]) == (status, field)
     assert set(answer.json()) == {"error", "field"}
+
+
+def test_text_that_shows_nothing_counts_as_missing(
+    web: TestClient, two_clients: TwoClients
+) -> None:
+    """A description, steps and affected users of zero-width spaces alone left
+    ``missing_fields`` empty (spaces alone did not); they are asked for now."""
+    blank = "\u200b\u200c"
+    body = {**NEW_CASE, "category": "unexpected", "description": blank}
+    body |= {"steps_to_reproduce": blank, "affected_users": "\ufeff"}
+    made = web.post("/api/v1/cases", headers=auth(two_clients.acme_token), json=body)
+    assert made.status_code == 201, made.text
+    assert made.json()["missing_fields"] == ["description", "steps_to_reproduce", "affected_users"]
+    assert made.json()["description"] == ""
 
 
 def test_a_body_that_is_not_json_is_a_400(web: TestClient, two_clients: TwoClients) -> None:

@@ -56,6 +56,9 @@ def clean(text: str, *, multiline: bool = False) -> str:
 #: A lone surrogate: no UTF-8 spells it, so neither database stores it (a JSON ``"\ud800"``
 #: or a command-line argument that is not UTF-8 gave a UnicodeEncodeError at the insert).
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: What shows nothing on its own: format characters (zero-width space and joiners, the BOM,
+#: the word joiner), separators and controls.
+_INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
 
 
 def check_encodable(value: str, field: str) -> str:
@@ -70,6 +73,16 @@ def check_encodable(value: str, field: str) -> str:
     return value
 
 
+def has_visible(text: str) -> bool:
+    """Whether ``text`` shows anything: a value of zero-width spaces, joiners or a BOM alone
+    is as empty as one of spaces."""
+    if text.isascii():
+        return bool(text.strip())
+    from unicodedata import category  # only for text that needs it
+
+    return any(not char.isspace() and category(char) not in _INVISIBLE for char in text)
+
+
 def check_text(
     value: str | None,
     field: str,
@@ -79,9 +92,11 @@ def check_text(
     multiline: bool = False,
 ) -> str:
     """Clean, trimmed text of at most ``limit`` characters, or an ``InvalidInput`` naming
-    ``field``. The one check every service applies to text it stores; a lone surrogate is
-    refused (:func:`check_encodable`)."""
+    ``field``. The one check every service applies to text it stores. Text that shows nothing
+    (:func:`has_visible`) is empty; a lone surrogate is refused (:func:`check_encodable`)."""
     text = check_encodable(clean(value or "", multiline=multiline).strip(), field)
+    if text and not has_visible(text):
+        text = ""
     if required and not text:
         raise InvalidInput("must not be empty", field=field)
     if len(text) > limit:
