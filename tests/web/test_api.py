@@ -376,6 +376,12 @@ def test_paging_and_bad_paging(
     assert second.json()["next_page"] is None and len(refs(second)) == 1
     assert web.get("/api/v1/cases", params={"limit": "x"}, headers=headers).status_code == 400
     assert web.get("/api/v1/cases", params={"limit": 500}, headers=headers).status_code == 422
+    for page in ("0", "-1", "-5"):  # -1 was "400 expected a whole number", 0 a 422
+        below = web.get("/api/v1/cases", params={"page": page}, headers=headers)
+        assert (below.status_code, below.json()) == (
+            422,
+            {"error": "expected a whole number between 1 and 10,000", "field": "page"},
+        )
     bad_query = web.get("/api/v1/cases", params={"q": "severity:urgent"}, headers=headers)
     assert bad_query.status_code == 422 and bad_query.json()["field"] == "query"
     signs = web.get("/api/v1/cases", params={"q": "-" * 999 + "a"}, headers=headers)

@@ -57,6 +57,18 @@ def test_search_stays_within_my_client_and_refuses_desk_terms(
     assert bad.status_code == 400 and 'role="alert"' in bad.text
 
 
+def test_every_page_below_1_is_refused_alike(ana: TestClient) -> None:
+    """``page=-5`` silently showed page 1 and ``page=0`` was refused: both are refused now,
+    with the API's words, naming the page."""
+    for page in ("0", "-1", "-5"):
+        refused = ana.get("/cases", params={"page": page})
+        assert refused.status_code == 400
+        assert "page: expected a whole number between 1 and 10,000" in refused.text
+    words = ana.get("/cases", params={"page": "two"})
+    assert words.status_code == 400 and "page: expected a whole number, got" in words.text
+    assert ana.get("/cases", params={"page": "1"}).status_code == 200
+
+
 def test_the_deepest_queries_the_parser_accepts_run(
     ana: TestClient, two_clients: TwoClients
 ) -> None:

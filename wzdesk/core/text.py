@@ -125,6 +125,16 @@ def is_number(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+def whole_number(text: str) -> int | None:
+    """``text`` as a whole number (ASCII digits, a leading minus allowed, at most nine
+    digits), else None. The minus is read so that ``-1`` is refused as out of range, as ``0``
+    is, not as no number at all (a page number was refused one way or the other)."""
+    digits = text[1:] if text.startswith("-") else text
+    if not is_number(digits) or len(digits) > 9:
+        return None
+    return int(text)
+
+
 def cell_width(text: str) -> int:
     """The terminal cells ``text`` takes: two for a wide (Chinese, Japanese, Korean)
     character, none for a combining mark, one for the rest. Plain tables padded by character

@@ -29,7 +29,7 @@ from wzdesk.core.errors import (
     PermissionDenied,
     UserError,
 )
-from wzdesk.core.text import check_encodable, is_number
+from wzdesk.core.text import check_encodable, whole_number
 from wzdesk.services import client_side
 from wzdesk.services.client_side import ClientScope
 from wzdesk.services.context import connection
@@ -88,9 +88,10 @@ def int_param(request: Request, name: str, default: int) -> int:
     text = request.query_params.get(name)
     if text is None or text == "":
         return default
-    if not is_number(text) or len(text) > 9:
+    value = whole_number(text)
+    if value is None:
         raise BadRequest(f"expected a whole number, got {text[:20]!r}", field=name)
-    return int(text)
+    return value
 
 
 async def json_object(request: Request, fields: dict[str, bool]) -> dict[str, str | None]:

@@ -14,9 +14,9 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from wzdesk.core.errors import Conflict, NotFound, PermissionDenied, UserError
+from wzdesk.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, UserError
 from wzdesk.core.rules import CATEGORY_LABELS, Category
-from wzdesk.core.text import is_number
+from wzdesk.core.text import whole_number
 from wzdesk.services import portal_live
 from wzdesk.services.client_side import (
     ClientScope,
@@ -72,18 +72,22 @@ def _status_code(error: UserError) -> int:
     return 400
 
 
-def _page_number(text: str | None) -> int:
-    return int(text) if text and is_number(text) and len(text) < 6 else 1
+def _listed(scope: ClientScope, query: str, page_text: str) -> dict[str, Any]:
+    """A page of the list; a page that is no whole number is refused as the API refuses it,
+    and one below 1 by the service (every page below 1 alike: ``-5`` showed page 1)."""
+    page = whole_number(page_text)
+    if page is None:
+        raise InvalidInput(f"expected a whole number, got {page_text[:20]!r}", field="page")
+    return client_cases(scope, query, page=page, limit=PAGE_SIZE)
 
 
 async def case_list(request: Request, config: PortalConfig) -> Response:
     """GET /cases: the client's cases, open and historical, filtered by the query language."""
     query = request.query_params.get("q", "")[:500]
-    page = _page_number(request.query_params.get("page"))
+    page_text = request.query_params.get("page") or "1"
+    page = max(whole_number(page_text) or 1, 1)  # for the page's links
     portal, done = await PortalRequest.serve(
-        request,
-        config,
-        lambda user, _: client_cases(scope_of(user, config), query, page=page, limit=PAGE_SIZE),
+        request, config, lambda user, _: _listed(scope_of(user, config), query, page_text)
     )
     if portal.refusal is not None:
         return portal.refusal
