@@ -57,6 +57,29 @@ def test_search_stays_within_my_client_and_refuses_desk_terms(
     assert bad.status_code == 400 and 'role="alert"' in bad.text
 
 
+def test_every_term_the_search_hint_offers_works_and_refusals_name_a_clients_fields(
+    ana: TestClient, two_clients: TwoClients
+) -> None:
+    """The hint offered ``sla:breached``, which the search refused; every term it lists now
+    runs. An unknown term's refusal listed ``assignee``, ``client`` and ``tag``, which a
+    client is refused: it names the client's fields only."""
+    import re
+
+    page = ana.get("/cases").text
+    hint = page[page.index('id="q-hint"') :].split("Without")[0]
+    terms = re.findall(r"<code>([^<]+)</code>", hint)
+    assert len(terms) >= 8 and "sla:breached" not in terms
+    for term in terms:
+        answer = ana.get("/cases", params={"q": term})
+        assert answer.status_code == 200 and 'role="alert"' not in answer.text, term
+    refused = ana.get("/cases", params={"q": "sla:breached"})
+    assert refused.status_code == 400
+    known = re.search(r"unknown field \(known: ([^)]*)\)", refused.text)
+    assert known is not None, refused.text
+    named = known.group(1).split(", ")
+    assert "status" in named and not {"assignee", "client", "tag"} & set(named)
+
+
 def test_every_page_below_1_is_refused_alike(ana: TestClient) -> None:
     """``page=-5`` silently showed page 1 and ``page=0`` was refused: both are refused now,
     with the API's words, naming the page."""

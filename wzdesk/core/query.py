@@ -49,6 +49,15 @@ FIELD_ALIASES = {
 }
 
 
+#: Every ``name:`` a query may hold (a face that refuses some names the rest itself).
+KNOWN_FIELDS = tuple(sorted({*FIELD_ALIASES, *DATE_FIELDS, "breached", "due", "sort", "is"}))
+
+
+def unknown_field(known: tuple[str, ...]) -> str:
+    """The reason an unknown ``name:`` is refused, naming those that are known."""
+    return f"unknown field (known: {', '.join(known)})"
+
+
 class QueryError(InvalidInput):
     """A query that cannot be understood: names the offending token and where it starts."""
 
@@ -305,8 +314,7 @@ def _term(text: str, position: int) -> _Item:
         return _date(name, lowered, text, position)
     field = FIELD_ALIASES.get(name)
     if field is None:
-        known = sorted({*FIELD_ALIASES, *DATE_FIELDS, "breached", "due", "sort", "is"})
-        raise QueryError(f"unknown field (known: {', '.join(known)})", text, position)
+        raise QueryError(unknown_field(KNOWN_FIELDS), text, position)
     if field == "severity":
         return FieldTerm(field, choice(SEVERITIES))
     if field == "status":

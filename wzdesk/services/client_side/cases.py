@@ -16,7 +16,18 @@ from datetime import datetime
 from typing import Any, cast
 
 from wzdesk.core.errors import Conflict, InvalidInput, NotFound
-from wzdesk.core.query import And, FieldTerm, Node, Not, Or, Query, parse_query
+from wzdesk.core.query import (
+    KNOWN_FIELDS,
+    And,
+    FieldTerm,
+    Node,
+    Not,
+    Or,
+    Query,
+    QueryError,
+    parse_query,
+    unknown_field,
+)
 from wzdesk.core.rules import Category, Channel, Status, missing_recommended_fields
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services import search
@@ -43,6 +54,8 @@ AGENT_ONLY_TERMS = {
     "tag": "tags are the desk's internal labels",
     "client": "you see your own client's cases only",
 }
+#: The ``name:`` terms a client may use.
+CLIENT_FIELDS = tuple(name for name in KNOWN_FIELDS if name not in AGENT_ONLY_TERMS)
 #: Statuses a client is shown as another: an escalation is the desk's business (the client
 #: sees the case in progress, "open"), so neither a status nor the timeline says it.
 CLIENT_STATUSES = {Status.ESCALATED.value: Status.OPEN.value}
@@ -119,7 +132,12 @@ def _as_client_sees(node: Node | None) -> Node | None:
 def client_query(text: str | None) -> Query:
     """The checked query of a client's search: client-safe terms only, and every case (open
     and historical) unless it says ``is:open`` or ``is:closed``."""
-    parsed = parse_query(text or "")
+    try:
+        parsed = parse_query(text or "")
+    except QueryError as error:  # name only the fields a client may use
+        if error.reason != unknown_field(KNOWN_FIELDS):
+            raise
+        raise QueryError(unknown_field(CLIENT_FIELDS), error.token, error.position) from None
     _check_client_safe(parsed.where)
     parsed = Query(_as_client_sees(parsed.where), parsed.sort, parsed.scope)
     if not _EXPLICIT_SCOPE.search(text or ""):
