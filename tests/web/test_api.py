@@ -213,6 +213,25 @@ def test_an_escalation_never_shows_to_the_client(
     assert refs(web.get("/api/v1/cases", params={"q": "-status:open"}, headers=acme)) == []
 
 
+def test_sort_by_status_sorts_an_escalated_case_as_open(
+    web: TestClient, two_clients: TwoClients, agent: ServiceContext
+) -> None:
+    """``sort:status`` sorted by the real status: an escalated case, shown as open, came
+    before the new ones and apart from the open ones, which told the client it was special."""
+    from tests.conftest import new_case
+
+    escalated = two_clients.acme_ref
+    cases.escalate(agent, escalated, "development", "dev bug")
+    new = str(cases.open_case(agent, new_case(summary="New one")).ref)
+    opened = str(cases.open_case(agent, new_case(summary="Open one")).ref)
+    cases.set_status(agent, opened, "open")
+    headers = auth(two_clients.acme_token)
+    listed = web.get("/api/v1/cases", params={"q": "sort:status"}, headers=headers)
+    assert refs(listed) == [new, escalated, opened]
+    backwards = web.get("/api/v1/cases", params={"q": "sort:-status"}, headers=headers)
+    assert refs(backwards) == [opened, escalated, new]
+
+
 # -- opening a case -----------------------------------------------------------------------------
 
 

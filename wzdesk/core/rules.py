@@ -169,6 +169,12 @@ DEDICATED_STATUS_COMMANDS: Mapping[Status, str] = {
 }
 
 
+#: Statuses a client is shown as another: an escalation is the desk's business (the client
+#: sees the case in progress, "open"), so neither a status, the timeline nor the order of a
+#: ``sort:status`` says it.
+CLIENT_STATUSES = {Status.ESCALATED.value: Status.OPEN.value}
+
+
 def missing_recommended_fields(
     category: Category, description: str, steps_to_reproduce: str, affected_users: str
 ) -> list[str]:

@@ -34,6 +34,7 @@ from wzdesk.core.query import (
     parse_query,
     requires_open,
 )
+from wzdesk.core.rules import CLIENT_STATUSES
 from wzdesk.core.sla import Severity
 from wzdesk.core.values import Value
 from wzdesk.services import urgency
@@ -281,6 +282,11 @@ def _next_due() -> Any:
 _NULLABLE_SORTS = frozenset({"due"})
 
 
+#: ``sort:status`` in a client's search (``client_side``): by the status the client is shown.
+CLIENT_STATUS_SORT = "client_status"
+_CLIENT_STATUS = peewee.Case(Case.status, list(CLIENT_STATUSES.items()), Case.status)
+
+
 def _order(sort: tuple[SortKey, ...]) -> list[Any]:
     done = peewee.Case(None, [(Case.status.in_(["resolved", "closed"]), 1)], 0)
     urgency = [done, _next_due().asc(nulls="LAST"), _SEVERITY_RANK]
@@ -293,6 +299,7 @@ def _order(sort: tuple[SortKey, ...]) -> list[Any]:
         "severity": [_SEVERITY_RANK],
         "ref": [Case.id],
         "status": [Case.status],
+        CLIENT_STATUS_SORT: [_CLIENT_STATUS],
         "client": [Client.code],
     }
     order: list[Any] = []

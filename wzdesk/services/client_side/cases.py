@@ -25,10 +25,17 @@ from wzdesk.core.query import (
     Or,
     Query,
     QueryError,
+    SortKey,
     parse_query,
     unknown_field,
 )
-from wzdesk.core.rules import Category, Channel, Status, missing_recommended_fields
+from wzdesk.core.rules import (
+    CLIENT_STATUSES,
+    Category,
+    Channel,
+    Status,
+    missing_recommended_fields,
+)
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services import search
 from wzdesk.services.billing.quote_fields import quote_label
@@ -56,9 +63,6 @@ AGENT_ONLY_TERMS = {
 }
 #: The ``name:`` terms a client may use.
 CLIENT_FIELDS = tuple(name for name in KNOWN_FIELDS if name not in AGENT_ONLY_TERMS)
-#: Statuses a client is shown as another: an escalation is the desk's business (the client
-#: sees the case in progress, "open"), so neither a status nor the timeline says it.
-CLIENT_STATUSES = {Status.ESCALATED.value: Status.OPEN.value}
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 MAX_PAGE = 10_000
@@ -139,7 +143,11 @@ def client_query(text: str | None) -> Query:
             raise
         raise QueryError(unknown_field(CLIENT_FIELDS), error.token, error.position) from None
     _check_client_safe(parsed.where)
-    parsed = Query(_as_client_sees(parsed.where), parsed.sort, parsed.scope)
+    sort = tuple(  # by the status the client is shown: an escalated case sorts as open
+        SortKey(search.CLIENT_STATUS_SORT, key.descending) if key.key == "status" else key
+        for key in parsed.sort
+    )
+    parsed = Query(_as_client_sees(parsed.where), sort, parsed.scope)
     if not _EXPLICIT_SCOPE.search(text or ""):
         parsed = Query(parsed.where, parsed.sort, "all")
     return parsed
