@@ -213,6 +213,29 @@ def test_a_large_reply_or_new_case_is_refused_with_a_page(
     assert CaseEvent.select().count() == events
 
 
+def test_a_merged_duplicates_page_sends_to_its_primary(
+    ana: TestClient, two_clients: TwoClients, agent: ServiceContext, supervisor: ServiceContext
+) -> None:
+    """A merged duplicate's page said "This case is closed. Open a new case and mention it",
+    with no reply box, while a reply to it was accepted and landed on the primary. It now
+    says where the case went on and links there; a reply posted to it still lands there."""
+    from tests.conftest import new_case
+    from wzdesk.services.related import merge_cases
+
+    primary = two_clients.acme_ref
+    duplicate = str(cases.open_case(agent, new_case(summary="Printer again")).ref)
+    merge_cases(supervisor, duplicate, primary)
+    page = ana.get(f"/cases/{duplicate}").text
+    assert "This case is closed" not in page and "Open a new case" not in page
+    assert f'This case was merged into\n<a href="/cases/{primary}">{primary}</a>' in page
+    assert 'name="message"' not in page
+    replied = ana.post(
+        f"/cases/{duplicate}/replies", data={"message": "Still stuck", "csrf": csrf_of(page)}
+    )
+    assert replied.status_code == 200 and str(replied.url).split("?")[0].endswith(primary)
+    assert "Still stuck" in replied.text
+
+
 def test_a_reply_reopens_a_resolved_case(
     ana: TestClient, two_clients: TwoClients, agent: ServiceContext
 ) -> None:
