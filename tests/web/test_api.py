@@ -422,6 +422,32 @@ def test_the_deepest_queries_the_parser_accepts_run(
     assert web.get("/api/v1/cases", params={"q": nots}, headers=headers).status_code == 200
 
 
+def test_a_locked_database_is_a_503_to_retry(
+    web: TestClient, two_clients: TwoClients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holding SQLite's write lock past the busy timeout (a restore, a long
+    import) was "500 internal error"; it is a temporary refusal, 503 with Retry-After."""
+    import peewee
+
+    from wzdesk.services import client_side
+
+    def locked(*args: object, **kwargs: object) -> None:
+        raise peewee.OperationalError("database is locked")
+
+    monkeypatch.setattr(client_side, "client_reply", locked)
+    answer = web.post(
+        f"/api/v1/cases/{two_clients.acme_ref}/replies",
+        headers=auth(two_clients.acme_token),
+        json={"contact": "ana@acme.example", "message": "x"},
+    )
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "10"
+    assert answer.json() == {
+        "error": "the database is busy (another wzdesk holds it: a restore, a long import); "
+        "try again",
+        "field": None,
+    }
+
+
 def test_policy(web: TestClient, two_clients: TwoClients) -> None:
     answer = web.get("/api/v1/policy", headers=auth(two_clients.acme_token))
     assert answer.status_code == 200

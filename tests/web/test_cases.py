@@ -80,6 +80,24 @@ def test_every_term_the_search_hint_offers_works_and_refusals_name_a_clients_fie
     assert "status" in named and not {"assignee", "client", "tag"} & set(named)
 
 
+def test_a_locked_database_is_a_page_saying_try_again(
+    ana: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's busy timeout running out was a plain-text 500; now a page (503, Retry-After)."""
+    import peewee
+
+    from wzdesk.web.portal import case_pages
+
+    def locked(*args: object, **kwargs: object) -> None:
+        raise peewee.OperationalError("database is locked")
+
+    monkeypatch.setattr(case_pages, "client_cases", locked)
+    busy = ana.get("/cases")
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "10"
+    assert "the database is busy" in busy.text and "try again" in busy.text
+    assert "text/html" in busy.headers["content-type"]
+
+
 def test_every_page_below_1_is_refused_alike(ana: TestClient) -> None:
     """``page=-5`` silently showed page 1 and ``page=0`` was refused: both are refused now,
     with the API's words, naming the page."""

@@ -33,8 +33,9 @@ from wzdesk.core.text import check_encodable, whole_number
 from wzdesk.services import client_side
 from wzdesk.services.client_side import ClientScope
 from wzdesk.services.context import connection
+from wzdesk.services.session import database_busy
 from wzdesk.web.bodies import MAX_BODY_BYTES, TooLarge, read_body
-from wzdesk.web.config import WebConfig
+from wzdesk.web.config import BUSY_RETRY_SECONDS, BUSY_WORDS, WebConfig
 
 log = logging.getLogger("wzdesk.web")
 
@@ -351,7 +352,13 @@ def routes(config: WebConfig) -> list[BaseRoute]:
         async def endpoint(request: Request) -> Response:
             try:
                 return await handler(request, config)
-            except Exception:  # a bug: logged, and answered as JSON, never a traceback
+            except Exception as error:  # a bug: logged, and answered as JSON, never a traceback
+                if database_busy(error):  # not a bug: another wzdesk holds the database
+                    return JSONResponse(
+                        {"error": BUSY_WORDS, "field": None},
+                        status_code=503,
+                        headers={"Retry-After": str(BUSY_RETRY_SECONDS)},
+                    )
                 log.exception("API request failed: %s %s", request.method, request.url.path)
                 return JSONResponse({"error": "internal error", "field": None}, status_code=500)
 
