@@ -254,6 +254,27 @@ def test_a_merged_duplicates_page_sends_to_its_primary(
     assert "Still stuck" in replied.text
 
 
+def test_the_page_says_opened_or_added_only_after_it_was_done(
+    ana: TestClient, two_clients: TwoClients
+) -> None:
+    """``?opened=1&ack=1`` made any case's page say "Your case is opened. We have queued an
+    acknowledgment to your email." and ``?replied=1`` "Your message is added", though nothing
+    was. The note now comes from the POST that did it, once, on that case's page only."""
+    ref = two_clients.acme_ref
+    for query in ("opened=1&ack=1", "replied=1"):
+        page = ana.get(f"/cases/{ref}?{query}").text
+        assert "Your case is opened" not in page and "queued" not in page
+        assert "Your message is added" not in page
+    page = ana.get(f"/cases/{ref}").text
+    replied = ana.post(f"/cases/{ref}/replies", data={"message": "More", "csrf": csrf_of(page)})
+    assert "Your message is added to the case." in replied.text
+    again = ana.get(f"/cases/{ref}").text  # once only
+    assert "Your message is added" not in again
+    opened = _submit_new_case(ana, summary="Export fails", description="It fails.")
+    assert "Your case is opened. We have queued an acknowledgment" in opened.text
+    assert "Your case is opened" not in ana.get(f"/cases/{ref}").text
+
+
 def test_a_reply_reopens_a_resolved_case(
     ana: TestClient, two_clients: TwoClients, agent: ServiceContext
 ) -> None:

@@ -30,6 +30,7 @@ from wzdesk.services.portal_sign_in import PortalUser
 from wzdesk.web.portal.config import PortalConfig
 from wzdesk.web.portal.guard import Done, PortalRequest
 from wzdesk.web.portal.render import base_path, when
+from wzdesk.web.portal.security import NOTE_COOKIE, clear_cookie, set_cookie
 
 PAGE_SIZE = 25
 #: The policy's request to clients (Client Responsibilities, g), and what makes a case complete.
@@ -117,16 +118,30 @@ def _case_page(
     """The case page from ``client_case``'s answer (not found: the same 404 for every reason)."""
     if done.value is None:
         return portal.page("not_found.html", 404, what=str(done.error or "no such case"))
-    query = portal.request.query_params
-    notes = {
-        "opened": "Your case is opened."
-        + (" We have queued an acknowledgment to your email." if query.get("ack") == "1" else ""),
-        "replied": "Your message is added to the case.",
-    }
-    note = next((text for key, text in notes.items() if key in query), None)
-    return portal.page(
+    left = portal.request.cookies.get(NOTE_COOKIE, "")
+    kind, _, rest = left.partition(":")
+    ref, _, ack = rest.partition(":")
+    note = None
+    if ref == done.value["ref"]:
+        notes = {
+            "opened": "Your case is opened."
+            + (" We have queued an acknowledgment to your email." if ack == "ack" else ""),
+            "replied": "Your message is added to the case.",
+        }
+        note = notes.get(kind)
+    response = portal.page(
         "case.html", status_code, case=done.value, error=error, note=note, message=message
     )
+    if left:  # shown once (or not at all, on another case's page)
+        clear_cookie(response, portal.request, portal.config, NOTE_COOKIE)
+    return response
+
+
+def _noted(request: Request, config: PortalConfig, ref: str, kind: str, ack: str = "") -> Response:
+    """To the case's page, which says what was done (``kind``) once (:data:`NOTE_COOKIE`)."""
+    response = RedirectResponse(_case_url(request, ref), status_code=303)
+    set_cookie(response, request, config, NOTE_COOKIE, f"{kind}:{ref}:{ack}", max_age=300)
+    return response
 
 
 async def case_page(request: Request, config: PortalConfig) -> Response:
@@ -152,9 +167,7 @@ async def reply(request: Request, config: PortalConfig) -> Response:
     if portal.refusal is not None:
         return portal.refusal
     if done.value is not None:
-        return RedirectResponse(
-            f"{_case_url(request, done.value['ref'])}?replied=1", status_code=303
-        )
+        return _noted(request, config, done.value["ref"], "replied")
     assert done.error is not None
     if isinstance(done.error, NotFound):
         return portal.page("not_found.html", 404, what=str(done.error))
@@ -203,9 +216,8 @@ async def open_new_case(request: Request, config: PortalConfig) -> Response:
         assert done.error is not None
         policy = await portal.attempt(public_policy, config.clock.now())
         return _new_case_page(portal, policy.value, _status_code(done.error), str(done.error))
-    ack = "&ack=1" if done.value.get("acknowledgment") else ""
-    url = f"{_case_url(request, done.value['ref'])}?opened=1{ack}"
-    return RedirectResponse(url, status_code=303)
+    ack = "ack" if done.value["acknowledgment"] else ""
+    return _noted(request, config, done.value["ref"], "opened", ack)
 
 
 def _json(body: Any, status_code: int = 200) -> Response:
