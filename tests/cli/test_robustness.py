@@ -227,3 +227,22 @@ def test_an_error_quoting_a_typed_newline_stays_one_line(desk: Cli) -> None:
     assert result.err.strip().splitlines() == [
         "wzdesk: error: EMAIL: 0\\n@ is not subscribed to policy updates"
     ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        (["--summary", "Printer \udcff"], "--summary"),
+        (["--description", "d\udcc3"], "--description"),
+    ],
+)
+def test_text_that_is_not_utf8_is_refused_naming_the_field(
+    desk: Cli, extra: list[str], field: str
+) -> None:
+    """An argument that is not UTF-8 arrives as lone surrogates (Python's surrogateescape): it
+    reached the insert and ended in "internal error: UnicodeEncodeError". Now exit 2."""
+    args = ["case", "open", "--client", "ACME", "--contact", "ana@acme.example"]
+    args += ["--severity", "minor", "--channel", "email", "--category", "question"]
+    args += ["--summary", "Printer", *extra]
+    line = _refused(desk, 2, field, *args)
+    assert "lone surrogate" in line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.cli.test_cli import Cli, _refused, open_case
+from tests.deep_queries import deepest_queries
 
 
 def refs(desk: Cli, *args: str) -> list[str]:
@@ -40,6 +41,17 @@ def test_a_query_may_start_with_a_negated_word(desk: Cli) -> None:
     assert refs(desk, "--query", "-spool OR sev:minor") == [other, spooler]
     desk.ok("view", "add", "without-spool", "--query", "-spool")
     assert [view["query"] for view in desk.ok("view", "list", "--json").json] == ["-spool"]
+
+
+def test_the_deepest_queries_the_parser_accepts_run(desk: Cli) -> None:
+    """As deep as the parser accepts, ``case list --query`` answers (from 20 levels of words
+    it said "database error: parser stack overflow")."""
+    spooler = open_case(desk, "--description", "The spooler hangs", severity="minor")["ref"]
+    open_case(desk)
+    ands, ors, nots = deepest_queries("spool")
+    assert refs(desk, "--query", ands) == [spooler]
+    assert refs(desk, "--query", ors) == [spooler]
+    desk.ok("case", "list", "--query", nots)
 
 
 def test_bad_query_names_token_and_position(desk: Cli) -> None:

@@ -10,7 +10,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wzdesk.core.text import cell_width, clean, escape_controls, pad_cells
+from wzdesk.core.errors import InvalidInput
+from wzdesk.core.rules import Category, missing_recommended_fields
+from wzdesk.core.text import (
+    cell_width,
+    check_text,
+    clean,
+    escape_controls,
+    has_visible,
+    pad_cells,
+)
 
 #: Every C0 and C1 control and DEL, and the bidirectional embeddings, overrides and isolates:
 #: what single-line text must never hold.
@@ -107,3 +116,22 @@ def test_pad_cells_reaches_the_width_and_keeps_the_text(text: str, width: int) -
     padded = pad_cells(text, width)
     assert padded.startswith(text) and padded[len(text) :].strip(" ") == ""
     assert cell_width(padded) == max(width, cell_width(text))
+
+
+@pytest.mark.parametrize("text", ["\u200b", "\u200c\u200d", "\ufeff", " \u2060 \u00ad", "\u180e"])
+def test_text_that_shows_nothing_is_empty(text: str) -> None:
+    """A value of zero-width spaces, joiners, a BOM or other format characters counted as
+    filled in (a summary of one zero-width space was accepted) where spaces alone did not."""
+    assert not has_visible(text) and check_text(text, "summary", 10) == ""
+    with pytest.raises(InvalidInput, match="must not be empty"):
+        check_text(text, "summary", 10, required=True)
+    assert missing_recommended_fields(Category.UNEXPECTED, text, text, text) == [
+        "description",
+        "steps_to_reproduce",
+        "affected_users",
+    ]
+
+
+@pytest.mark.parametrize("text", ["a\u200b", "👩\u200d💻", "日本", "é", "\u0301x"])
+def test_text_with_something_visible_is_kept(text: str) -> None:
+    assert has_visible(text) and check_text(text, "summary", 10) == text

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import peewee
 import pytest
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp, Message
 
 from wzdesk.core.clock import FixedClock
 from wzdesk.services.context import ServiceContext
@@ -81,3 +84,53 @@ def other_browser(
 ) -> Iterator[TestClient]:
     """A second browser (its own cookies, another address)."""
     yield from _browser(portal_config, "198.51.100.9")
+
+
+@dataclass
+class Streamed:
+    """What an app answered a body sent in chunks, and how many chunks it read."""
+
+    status: int
+    text: str
+    chunks_read: int
+
+
+def post_in_chunks(
+    app: ASGIApp, path: str, chunks: int, headers: dict[str, str], size: int = 65_536
+) -> Streamed:
+    """POST ``chunks`` chunks of ``size`` bytes with no Content-Length (chunked, as a client
+    streaming an upload sends them) straight to ``app``, counting the chunks it asks for
+    (the TestClient reads a streamed body whole before the app sees any of it)."""
+    read = 0
+    statuses: list[int] = []
+    parts: list[bytes] = []
+
+    async def receive() -> Message:
+        nonlocal read
+        if read < chunks:
+            read += 1
+            return {"type": "http.request", "body": b"a" * size, "more_body": read < chunks}
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+        elif message["type"] == "http.response.body":
+            parts.append(message.get("body", b""))
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("203.0.113.7", 50000),
+        "server": ("testserver", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    return Streamed(statuses[0], b"".join(parts).decode(), read)

@@ -14,6 +14,8 @@ from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from tests.client_fixtures import PUBLIC_WORD, SECRET_WORD, TwoClients, two_clients
+from tests.deep_queries import deepest_queries
+from tests.web.conftest import post_in_chunks
 from wzdesk.core.clock import FixedClock
 from wzdesk.services import cases
 from wzdesk.services.client_side import revoke_token
@@ -211,6 +213,25 @@ def test_an_escalation_never_shows_to_the_client(
     assert refs(web.get("/api/v1/cases", params={"q": "-status:open"}, headers=acme)) == []
 
 
+def test_sort_by_status_sorts_an_escalated_case_as_open(
+    web: TestClient, two_clients: TwoClients, agent: ServiceContext
+) -> None:
+    """``sort:status`` sorted by the real status: an escalated case, shown as open, came
+    before the new ones and apart from the open ones, which told the client it was special."""
+    from tests.conftest import new_case
+
+    escalated = two_clients.acme_ref
+    cases.escalate(agent, escalated, "development", "dev bug")
+    new = str(cases.open_case(agent, new_case(summary="New one")).ref)
+    opened = str(cases.open_case(agent, new_case(summary="Open one")).ref)
+    cases.set_status(agent, opened, "open")
+    headers = auth(two_clients.acme_token)
+    listed = web.get("/api/v1/cases", params={"q": "sort:status"}, headers=headers)
+    assert refs(listed) == [new, escalated, opened]
+    backwards = web.get("/api/v1/cases", params={"q": "sort:-status"}, headers=headers)
+    assert refs(backwards) == [opened, escalated, new]
+
+
 # -- opening a case -----------------------------------------------------------------------------
 
 
@@ -258,6 +279,8 @@ def test_a_non_admin_contact_is_refused_naming_the_admins(
     [
         ({**NEW_CASE, "severity": "urgent"}, 422, "severity"),
         ({**NEW_CASE, "summary": "  "}, 422, "summary"),
+        ({**NEW_CASE, "summary": "\u200b"}, 422, "summary"),  # it was accepted: 201
+        ({**NEW_CASE, "summary": "\ufeff\u2060 \u200d"}, 422, "summary"),
         ({k: v for k, v in NEW_CASE.items() if k != "category"}, 422, "category"),
         ({**NEW_CASE, "priority": "high"}, 400, "priority"),
         ({**NEW_CASE, "severity": 3}, 400, "severity"),
@@ -270,6 +293,20 @@ def test_bad_bodies_name_the_field(
     answer = web.post("/api/v1/cases", headers=auth(two_clients.acme_token), json=body)
     assert (answer.status_code, answer.json()["field"]) == (status, field)
     assert set(answer.json()) == {"error", "field"}
+
+
+def test_text_that_shows_nothing_counts_as_missing(
+    web: TestClient, two_clients: TwoClients
+) -> None:
+    """A description, steps and affected users of zero-width spaces alone left
+    ``missing_fields`` empty (spaces alone did not); they are asked for now."""
+    blank = "\u200b\u200c"
+    body = {**NEW_CASE, "category": "unexpected", "description": blank}
+    body |= {"steps_to_reproduce": blank, "affected_users": "\ufeff"}
+    made = web.post("/api/v1/cases", headers=auth(two_clients.acme_token), json=body)
+    assert made.status_code == 201, made.text
+    assert made.json()["missing_fields"] == ["description", "steps_to_reproduce", "affected_users"]
+    assert made.json()["description"] == ""
 
 
 def test_a_body_that_is_not_json_is_a_400(web: TestClient, two_clients: TwoClients) -> None:
@@ -358,11 +395,57 @@ def test_paging_and_bad_paging(
     assert second.json()["next_page"] is None and len(refs(second)) == 1
     assert web.get("/api/v1/cases", params={"limit": "x"}, headers=headers).status_code == 400
     assert web.get("/api/v1/cases", params={"limit": 500}, headers=headers).status_code == 422
+    for page in ("0", "-1", "-5"):  # -1 was "400 expected a whole number", 0 a 422
+        below = web.get("/api/v1/cases", params={"page": page}, headers=headers)
+        assert (below.status_code, below.json()) == (
+            422,
+            {"error": "expected a whole number between 1 and 10,000", "field": "page"},
+        )
     bad_query = web.get("/api/v1/cases", params={"q": "severity:urgent"}, headers=headers)
     assert bad_query.status_code == 422 and bad_query.json()["field"] == "query"
     signs = web.get("/api/v1/cases", params={"q": "-" * 999 + "a"}, headers=headers)
     assert signs.status_code == 422  # was a RecursionError, a 500
     assert "nested more than 32 deep" in signs.json()["error"]
+
+
+def test_the_deepest_queries_the_parser_accepts_run(
+    web: TestClient, two_clients: TwoClients
+) -> None:
+    """Groups within groups as deep as the parser accepts answer 200 (from 20 levels they were
+    a 500: SQLite's parser ran out of stack, "parser stack overflow", on the client's SQL)."""
+    headers = auth(two_clients.acme_token)
+    ands, ors, nots = deepest_queries()
+    for text in (ands, ors):
+        assert refs(web.get("/api/v1/cases", params={"q": text}, headers=headers)) == [
+            two_clients.acme_ref
+        ]
+    assert web.get("/api/v1/cases", params={"q": nots}, headers=headers).status_code == 200
+
+
+def test_a_locked_database_is_a_503_to_retry(
+    web: TestClient, two_clients: TwoClients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holding SQLite's write lock past the busy timeout (a restore, a long
+    import) was "500 internal error"; it is a temporary refusal, 503 with Retry-After."""
+    import peewee
+
+    from wzdesk.services import client_side
+
+    def locked(*args: object, **kwargs: object) -> None:
+        raise peewee.OperationalError("database is locked")
+
+    monkeypatch.setattr(client_side, "client_reply", locked)
+    answer = web.post(
+        f"/api/v1/cases/{two_clients.acme_ref}/replies",
+        headers=auth(two_clients.acme_token),
+        json={"contact": "ana@acme.example", "message": "x"},
+    )
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "10"
+    assert answer.json() == {
+        "error": "the database is busy (another wzdesk holds it: a restore, a long import); "
+        "try again",
+        "field": None,
+    }
 
 
 def test_policy(web: TestClient, two_clients: TwoClients) -> None:
@@ -407,3 +490,85 @@ def test_the_openapi_description_matches_the_routes(web: TestClient) -> None:
     for method, path in described:
         answer = web.request(method, "/api/v1" + path.replace("{ref}", "WZ-1001"))
         assert answer.status_code not in (404, 405), (method, path)
+
+
+# -- bodies -------------------------------------------------------------------------------------
+
+
+def test_a_large_body_is_never_read_whole(
+    database_url: str, two_clients: TwoClients, clock: FixedClock
+) -> None:
+    """A body sent in chunks with no Content-Length was read whole before anything was judged:
+    300 MB took the server from 50 to 539 MB before its 401. Without a valid token the
+    answer is 401 before the body is read; with one, 413 once it passes 1 MB."""
+    app = create_app(database_url, clock)
+    json_type = {"content-type": "application/json"}
+    stranger = post_in_chunks(app, "/api/v1/cases", 300, json_type)
+    assert stranger.status == 401 and stranger.chunks_read <= 1
+    signed = {**json_type, **auth(two_clients.acme_token)}
+    for path in ("/api/v1/cases", f"/api/v1/cases/{two_clients.acme_ref}/replies"):
+        large = post_in_chunks(app, path, 300, signed)
+        assert large.status == 413, large.text
+        assert large.chunks_read <= 17  # 1 MB in 64 KiB chunks, and the one past it
+        assert json.loads(large.text) == {
+            "error": "the body is larger than 1,000,000 bytes",
+            "field": None,
+        }
+
+
+def test_a_body_over_the_limit_by_its_length_is_a_413(
+    web: TestClient, two_clients: TwoClients
+) -> None:
+    answer = web.post(
+        "/api/v1/cases",
+        headers={**auth(two_clients.acme_token), "Content-Type": "application/json"},
+        content=b" " * 1_000_001,
+    )
+    assert answer.status_code == 413 and answer.json()["field"] is None
+
+
+@pytest.mark.parametrize("token", [None, "acme"])
+def test_json_nested_too_deep_is_not_json(
+    web: TestClient, two_clients: TwoClients, token: str | None
+) -> None:
+    """``[`` a hundred thousand times over was a RecursionError, a 500 (without a token too):
+    now 401 without a token, and ``400 the body is not JSON`` with one."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers.update(auth(two_clients.acme_token))
+    body = b'{"contact": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    answer = web.post("/api/v1/cases", headers=headers, content=body)
+    if token is None:
+        assert answer.status_code == 401
+    else:
+        assert answer.status_code == 400
+        assert answer.json() == {"error": "the body is not JSON", "field": None}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/cases", {**NEW_CASE, "description": "d\ud800"}, "description"),
+        ("/api/v1/cases", {**NEW_CASE, "contact": "ana@acme.example\udfff"}, "contact"),
+        ("/api/v1/cases", {**NEW_CASE, "\ud800": "x"}, "\\ud800"),
+        ("REPLY", {"contact": "ana@acme.example", "message": "m\ud800"}, "message"),
+    ],
+)
+def test_a_lone_surrogate_is_refused_naming_the_field(
+    web: TestClient, two_clients: TwoClients, path: str, body: dict[str, str], field: str
+) -> None:
+    """JSON may spell a lone surrogate (``"\\ud800"``), which no database stores: it was a
+    UnicodeEncodeError at the insert, a 500. Now 422 naming the field, nothing written (an
+    unknown field's name is shown escaped)."""
+    if path == "REPLY":
+        path = f"/api/v1/cases/{two_clients.acme_ref}/replies"
+    raw = json.dumps(body).encode()  # ASCII: the surrogates as \\ud800 escapes
+    events = CaseEvent.select().count()
+    answer = web.post(
+        path,
+        headers={**auth(two_clients.acme_token), "Content-Type": "application/json"},
+        content=raw,
+    )
+    status = 400 if field.startswith("\\") else 422  # an unknown field: malformed
+    assert (answer.status_code, answer.json()["field"]) == (status, field), answer.text
+    assert CaseEvent.select().count() == events

@@ -8,6 +8,7 @@ from httpx2 import Response
 from starlette.testclient import TestClient
 
 from tests.client_fixtures import PUBLIC_WORD, SECRET_WORD, TwoClients, two_clients
+from tests.deep_queries import deepest_queries
 from tests.web.conftest import csrf_of, sign_in
 from wzdesk.core.clock import FixedClock
 from wzdesk.services import cases
@@ -54,6 +55,71 @@ def test_search_stays_within_my_client_and_refuses_desk_terms(
     assert refused.status_code == 400 and "client: is not available here" in refused.text
     bad = ana.get("/cases", params={"q": "severity:"})
     assert bad.status_code == 400 and 'role="alert"' in bad.text
+
+
+def test_every_term_the_search_hint_offers_works_and_refusals_name_a_clients_fields(
+    ana: TestClient, two_clients: TwoClients
+) -> None:
+    """The hint offered ``sla:breached``, which the search refused; every term it lists now
+    runs. An unknown term's refusal listed ``assignee``, ``client`` and ``tag``, which a
+    client is refused: it names the client's fields only."""
+    import re
+
+    page = ana.get("/cases").text
+    hint = page[page.index('id="q-hint"') :].split("Without")[0]
+    terms = re.findall(r"<code>([^<]+)</code>", hint)
+    assert len(terms) >= 8 and "sla:breached" not in terms
+    for term in terms:
+        answer = ana.get("/cases", params={"q": term})
+        assert answer.status_code == 200 and 'role="alert"' not in answer.text, term
+    refused = ana.get("/cases", params={"q": "sla:breached"})
+    assert refused.status_code == 400
+    known = re.search(r"unknown field \(known: ([^)]*)\)", refused.text)
+    assert known is not None, refused.text
+    named = known.group(1).split(", ")
+    assert "status" in named and not {"assignee", "client", "tag"} & set(named)
+
+
+def test_a_locked_database_is_a_page_saying_try_again(
+    ana: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's busy timeout running out was a plain-text 500; now a page (503, Retry-After)."""
+    import peewee
+
+    from wzdesk.web.portal import case_pages
+
+    def locked(*args: object, **kwargs: object) -> None:
+        raise peewee.OperationalError("database is locked")
+
+    monkeypatch.setattr(case_pages, "client_cases", locked)
+    busy = ana.get("/cases")
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "10"
+    assert "the database is busy" in busy.text and "try again" in busy.text
+    assert "text/html" in busy.headers["content-type"]
+
+
+def test_every_page_below_1_is_refused_alike(ana: TestClient) -> None:
+    """``page=-5`` silently showed page 1 and ``page=0`` was refused: both are refused now,
+    with the API's words, naming the page."""
+    for page in ("0", "-1", "-5"):
+        refused = ana.get("/cases", params={"page": page})
+        assert refused.status_code == 400
+        assert "page: expected a whole number between 1 and 10,000" in refused.text
+    words = ana.get("/cases", params={"page": "two"})
+    assert words.status_code == 400 and "page: expected a whole number, got" in words.text
+    assert ana.get("/cases", params={"page": "1"}).status_code == 200
+
+
+def test_the_deepest_queries_the_parser_accepts_run(
+    ana: TestClient, two_clients: TwoClients
+) -> None:
+    """As deep as the parser accepts, a search answers (it was a 500: "parser stack
+    overflow" from SQLite)."""
+    ands, ors, nots = deepest_queries()
+    for text in (ands, ors):
+        page = ana.get("/cases", params={"q": text})
+        assert page.status_code == 200 and two_clients.acme_ref in page.text
+    assert ana.get("/cases", params={"q": nots}).status_code == 200
 
 
 def test_the_case_page_shows_the_public_timeline_without_internal_notes(
@@ -150,6 +216,63 @@ def test_an_empty_reply_is_refused_naming_the_field(
         f"/cases/{two_clients.acme_ref}/replies", data={"message": "  ", "csrf": token}
     )
     assert refused.status_code == 400 and "message" in refused.text
+
+
+def test_a_large_reply_or_new_case_is_refused_with_a_page(
+    ana: TestClient, two_clients: TwoClients
+) -> None:
+    """A signed-in form over 1 MB is refused with the portal's page (413), nothing written."""
+    ref = two_clients.acme_ref
+    token = csrf_of(ana.get(f"/cases/{ref}").text)
+    events = CaseEvent.select().count()
+    for path in (f"/cases/{ref}/replies", "/cases/new"):
+        refused = ana.post(path, data={"message": "x" * 1_200_000, "csrf": token})
+        assert refused.status_code == 413 and "This form is larger than 1 MB" in refused.text
+    assert CaseEvent.select().count() == events
+
+
+def test_a_merged_duplicates_page_sends_to_its_primary(
+    ana: TestClient, two_clients: TwoClients, agent: ServiceContext, supervisor: ServiceContext
+) -> None:
+    """A merged duplicate's page said "This case is closed. Open a new case and mention it",
+    with no reply box, while a reply to it was accepted and landed on the primary. It now
+    says where the case went on and links there; a reply posted to it still lands there."""
+    from tests.conftest import new_case
+    from wzdesk.services.related import merge_cases
+
+    primary = two_clients.acme_ref
+    duplicate = str(cases.open_case(agent, new_case(summary="Printer again")).ref)
+    merge_cases(supervisor, duplicate, primary)
+    page = ana.get(f"/cases/{duplicate}").text
+    assert "This case is closed" not in page and "Open a new case" not in page
+    assert f'This case was merged into\n<a href="/cases/{primary}">{primary}</a>' in page
+    assert 'name="message"' not in page
+    replied = ana.post(
+        f"/cases/{duplicate}/replies", data={"message": "Still stuck", "csrf": csrf_of(page)}
+    )
+    assert replied.status_code == 200 and str(replied.url).split("?")[0].endswith(primary)
+    assert "Still stuck" in replied.text
+
+
+def test_the_page_says_opened_or_added_only_after_it_was_done(
+    ana: TestClient, two_clients: TwoClients
+) -> None:
+    """``?opened=1&ack=1`` made any case's page say "Your case is opened. We have queued an
+    acknowledgment to your email." and ``?replied=1`` "Your message is added", though nothing
+    was. The note now comes from the POST that did it, once, on that case's page only."""
+    ref = two_clients.acme_ref
+    for query in ("opened=1&ack=1", "replied=1"):
+        page = ana.get(f"/cases/{ref}?{query}").text
+        assert "Your case is opened" not in page and "queued" not in page
+        assert "Your message is added" not in page
+    page = ana.get(f"/cases/{ref}").text
+    replied = ana.post(f"/cases/{ref}/replies", data={"message": "More", "csrf": csrf_of(page)})
+    assert "Your message is added to the case." in replied.text
+    again = ana.get(f"/cases/{ref}").text  # once only
+    assert "Your message is added" not in again
+    opened = _submit_new_case(ana, summary="Export fails", description="It fails.")
+    assert "Your case is opened. We have queued an acknowledgment" in opened.text
+    assert "Your case is opened" not in ana.get(f"/cases/{ref}").text
 
 
 def test_a_reply_reopens_a_resolved_case(

@@ -49,6 +49,15 @@ FIELD_ALIASES = {
 }
 
 
+#: Every ``name:`` a query may hold (a face that refuses some names the rest itself).
+KNOWN_FIELDS = tuple(sorted({*FIELD_ALIASES, *DATE_FIELDS, "breached", "due", "sort", "is"}))
+
+
+def unknown_field(known: tuple[str, ...]) -> str:
+    """The reason an unknown ``name:`` is refused, naming those that are known."""
+    return f"unknown field (known: {', '.join(known)})"
+
+
 class QueryError(InvalidInput):
     """A query that cannot be understood: names the offending token and where it starts."""
 
@@ -305,8 +314,7 @@ def _term(text: str, position: int) -> _Item:
         return _date(name, lowered, text, position)
     field = FIELD_ALIASES.get(name)
     if field is None:
-        known = sorted({*FIELD_ALIASES, *DATE_FIELDS, "breached", "due", "sort", "is"})
-        raise QueryError(f"unknown field (known: {', '.join(known)})", text, position)
+        raise QueryError(unknown_field(KNOWN_FIELDS), text, position)
     if field == "severity":
         return FieldTerm(field, choice(SEVERITIES))
     if field == "status":
@@ -672,6 +680,28 @@ class Streams(Value):
             ticking=requires_ticking(node),
             timed=judges_instants(node) and not one_party,
         )
+
+
+def nesting(node: Node) -> int:
+    """How many ANDs, ORs and NOTs ``node`` holds one within another (0 for a term)."""
+    match node:
+        case And(items) | Or(items):
+            return 1 + max(nesting(item) for item in items)
+        case Not(item):
+            return 1 + nesting(item)
+    return 0
+
+
+def deepest_first(items: tuple[Node, ...]) -> list[Node]:
+    """An AND's or OR's items in the order their SQL is written: the most nested first.
+
+    SQLite's parser keeps, for each group still open, what stands before it: ``a AND (b OR
+    (c AND …))`` holds three entries a level, ``((… AND c) OR b) AND a`` one, and its stack
+    of 100 ran out from 20 levels (``parser stack overflow``, a legal query refused with a
+    database error). The order changes no answer: the SQL of every term is never NULL."""
+    if len(items) < 2:
+        return list(items)
+    return sorted(items, key=nesting, reverse=True)
 
 
 def _top_level(node: Node | None) -> tuple[Node | None, ...]:

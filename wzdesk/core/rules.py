@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
+from wzdesk.core.text import has_visible
+
 
 class Role(StrEnum):
     """What a console user is."""
@@ -167,17 +169,23 @@ DEDICATED_STATUS_COMMANDS: Mapping[Status, str] = {
 }
 
 
+#: Statuses a client is shown as another: an escalation is the desk's business (the client
+#: sees the case in progress, "open"), so neither a status, the timeline nor the order of a
+#: ``sort:status`` says it.
+CLIENT_STATUSES = {Status.ESCALATED.value: Status.OPEN.value}
+
+
 def missing_recommended_fields(
     category: Category, description: str, steps_to_reproduce: str, affected_users: str
 ) -> list[str]:
     """What a "complete and fulsome" submission lacks (the policy asks clients for these)."""
     missing = []
-    if not description.strip():
+    if not has_visible(description):
         missing.append("description")
     if category is Category.UNEXPECTED:
-        if not steps_to_reproduce.strip():
+        if not has_visible(steps_to_reproduce):
             missing.append("steps_to_reproduce")
-        if not affected_users.strip():
+        if not has_visible(affected_users):
             missing.append("affected_users")
     return missing
 

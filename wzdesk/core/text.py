@@ -53,6 +53,36 @@ def clean(text: str, *, multiline: bool = False) -> str:
     return _CONTROL.sub("", re.sub(r"[\t\n\r]+", " ", text))
 
 
+#: A lone surrogate: no UTF-8 spells it, so neither database stores it (a JSON ``"\ud800"``
+#: or a command-line argument that is not UTF-8 gave a UnicodeEncodeError at the insert).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: What shows nothing on its own: format characters (zero-width space and joiners, the BOM,
+#: the word joiner), separators and controls.
+_INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
+
+
+def check_encodable(value: str, field: str) -> str:
+    """``value``, or an ``InvalidInput`` naming ``field`` when it holds a lone surrogate."""
+    found = _SURROGATE.search(value)
+    if found is not None:
+        raise InvalidInput(
+            f"is not valid text (a lone surrogate, \\u{ord(found.group()):04x}, at position "
+            f"{found.start()})",
+            field=field,
+        )
+    return value
+
+
+def has_visible(text: str) -> bool:
+    """Whether ``text`` shows anything: a value of zero-width spaces, joiners or a BOM alone
+    is as empty as one of spaces."""
+    if text.isascii():
+        return bool(text.strip())
+    from unicodedata import category  # only for text that needs it
+
+    return any(not char.isspace() and category(char) not in _INVISIBLE for char in text)
+
+
 def check_text(
     value: str | None,
     field: str,
@@ -62,8 +92,11 @@ def check_text(
     multiline: bool = False,
 ) -> str:
     """Clean, trimmed text of at most ``limit`` characters, or an ``InvalidInput`` naming
-    ``field``. The one check every service applies to text it stores."""
-    text = clean(value or "", multiline=multiline).strip()
+    ``field``. The one check every service applies to text it stores. Text that shows nothing
+    (:func:`has_visible`) is empty; a lone surrogate is refused (:func:`check_encodable`)."""
+    text = check_encodable(clean(value or "", multiline=multiline).strip(), field)
+    if text and not has_visible(text):
+        text = ""
     if required and not text:
         raise InvalidInput("must not be empty", field=field)
     if len(text) > limit:
@@ -90,6 +123,16 @@ def is_number(text: str) -> bool:
     "¹" and "²", which ``int`` refuses with a ValueError (a crash the fuzzer found), and to
     other scripts' digits, which are no reference, port or count anyone typed on purpose."""
     return text.isascii() and text.isdigit()
+
+
+def whole_number(text: str) -> int | None:
+    """``text`` as a whole number (ASCII digits, a leading minus allowed, at most nine
+    digits), else None. The minus is read so that ``-1`` is refused as out of range, as ``0``
+    is, not as no number at all (a page number was refused one way or the other)."""
+    digits = text[1:] if text.startswith("-") else text
+    if not is_number(digits) or len(digits) > 9:
+        return None
+    return int(text)
 
 
 def cell_width(text: str) -> int:

@@ -9,6 +9,7 @@ ones come in.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -58,7 +59,9 @@ def take(key: str, limit: Limit, now: datetime, what: str) -> None:
     ]
     if len(recent) >= limit.count:
         oldest = recent[0]
-        wait = max(1, int((oldest + limit.window - now).total_seconds()) + 1)
+        # The oldest try leaves the window at oldest + window (``at > since``), not a second
+        # later: "+ 1" made a 1-hour window say "try again in 61 minutes".
+        wait = max(1, math.ceil((oldest + limit.window - now).total_seconds()))
         minutes = max(1, (wait + 59) // 60)
         raise TooManyTries(
             f"too many {what}; try again in {minutes} minute{'s' if minutes != 1 else ''}", wait

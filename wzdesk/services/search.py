@@ -29,10 +29,12 @@ from wzdesk.core.query import (
     SortKey,
     Streams,
     TextTerm,
+    deepest_first,
     holds_text,
     parse_query,
     requires_open,
 )
+from wzdesk.core.rules import CLIENT_STATUSES
 from wzdesk.core.sla import Severity
 from wzdesk.core.values import Value
 from wzdesk.services import urgency
@@ -99,9 +101,11 @@ def compile_node(node: Node, ctx: SearchContext) -> Cond:
     """A SQL condition for ``node`` that is never NULL (so that ``-`` negates exactly)."""
     match node:
         case And(items):
-            return _all_of([compile_node(item, ctx) for item in items])
+            return _all_of([compile_node(item, ctx) for item in deepest_first(items)])
         case Or(items):
-            return _all_of([compile_node(item, ctx) for item in items], " OR ")
+            return _all_of([compile_node(item, ctx) for item in deepest_first(items)], " OR ")
+        case Not(Not(item)):  # never NULL: the two NOTs cancel (each cost the parser a level)
+            return compile_node(item, ctx)
         case Not(item):
             return cast(Cond, ~compile_node(item, ctx))
         case FieldTerm(field, value):
@@ -278,6 +282,11 @@ def _next_due() -> Any:
 _NULLABLE_SORTS = frozenset({"due"})
 
 
+#: ``sort:status`` in a client's search (``client_side``): by the status the client is shown.
+CLIENT_STATUS_SORT = "client_status"
+_CLIENT_STATUS = peewee.Case(Case.status, list(CLIENT_STATUSES.items()), Case.status)
+
+
 def _order(sort: tuple[SortKey, ...]) -> list[Any]:
     done = peewee.Case(None, [(Case.status.in_(["resolved", "closed"]), 1)], 0)
     urgency = [done, _next_due().asc(nulls="LAST"), _SEVERITY_RANK]
@@ -290,6 +299,7 @@ def _order(sort: tuple[SortKey, ...]) -> list[Any]:
         "severity": [_SEVERITY_RANK],
         "ref": [Case.id],
         "status": [Case.status],
+        CLIENT_STATUS_SORT: [_CLIENT_STATUS],
         "client": [Client.code],
     }
     order: list[Any] = []
@@ -402,7 +412,7 @@ def _where(query: Query, ctx: SearchContext) -> tuple[Cond, bool]:
     open cases in urgency order would cost more than sorting those)."""
     condition = _scope(query)
     if query.where is not None:
-        condition = _both(condition, compile_node(query.where, ctx))
+        condition = _both(compile_node(query.where, ctx), condition)
     if ctx.among is not None:
         return _both(_listed(ctx.among), condition), True  # those cases are the few
     if query.where is None:
@@ -736,7 +746,7 @@ def search_ids(
     parsed = parse_query(query) if isinstance(query, str) else query
     condition, few = _where(parsed, ctx)
     if within is not None:
-        condition = _both(within, condition)
+        condition = _both(condition, within)
     if not ordered or parsed.sort not in ((), _DUE_FIRST):
         return _sorted_ids(condition, parsed.sort, limit, offset)
     if not few:

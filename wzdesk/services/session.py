@@ -57,7 +57,17 @@ def database_failure(error: BaseException) -> str | None:
     if isinstance(error, peewee.DatabaseError | sqlite3.Error):
         text = str(error).strip()
         first = text.splitlines()[0] if text else repr(error)
-        if first == "database is locked":  # SQLite's busy timeout ran out: nothing was written
+        if database_busy(error):
             return f"{first} (by another wzdesk: a restore, a long import); try again"
         return first
     return None
+
+
+def database_busy(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite's busy timeout running out: another process held the
+    write lock longer (a restore, a long import), nothing was written, and the same request
+    may well work a moment later."""
+    if not isinstance(error, peewee.OperationalError | sqlite3.OperationalError):
+        return False
+    text = str(error).strip()
+    return text.splitlines()[0] == "database is locked" if text else False

@@ -36,6 +36,7 @@ from wzdesk.core.query import (
     SlaTerm,
     SortKey,
     TextTerm,
+    deepest_first,
     requires_open,
 )
 from wzdesk.core.sla import Severity
@@ -99,7 +100,7 @@ def where(query: Query, terms: Terms) -> Where:
     params: list[Any] = []
     condition = scope[query.scope]
     if query.where is not None:
-        condition = _both(condition, compile_node(query.where, terms, params))
+        condition = _both(compile_node(query.where, terms, params), condition)
     return condition, tuple(params)
 
 
@@ -116,9 +117,12 @@ def compile_node(node: Node, terms: Terms, params: list[Any]) -> str:
     """``search.compile_node``: a condition that is never NULL where the engine's is not."""
     match node:
         case And(items):  # flat, as the engine's (nested, SQLite's parser overflowed)
-            return _all_of([compile_node(item, terms, params) for item in items])
+            return _all_of([compile_node(item, terms, params) for item in deepest_first(items)])
         case Or(items):
-            return _all_of([compile_node(item, terms, params) for item in items], " OR ")
+            parts = [compile_node(item, terms, params) for item in deepest_first(items)]
+            return _all_of(parts, " OR ")
+        case Not(Not(item)):  # as the engine's: the two NOTs cancel
+            return compile_node(item, terms, params)
         case Not(item):
             return f"NOT {compile_node(item, terms, params)}"
         case FieldTerm(field, value):

@@ -29,17 +29,16 @@ from wzdesk.core.errors import (
     PermissionDenied,
     UserError,
 )
-from wzdesk.core.text import is_number
+from wzdesk.core.text import check_encodable, whole_number
 from wzdesk.services import client_side
 from wzdesk.services.client_side import ClientScope
 from wzdesk.services.context import connection
-from wzdesk.web.config import WebConfig
+from wzdesk.services.session import database_busy
+from wzdesk.web.bodies import MAX_BODY_BYTES, TooLarge, read_body
+from wzdesk.web.config import BUSY_RETRY_SECONDS, BUSY_WORDS, WebConfig
 
 log = logging.getLogger("wzdesk.web")
 
-#: Bodies larger than this are refused before they are parsed (a case's text limits are
-#: ~100,000 characters; four fields of that fit).
-MAX_BODY_BYTES = 1_000_000
 #: The header an application may send on reads to say which client admin it acts for
 #: (checked like the ``contact`` of a write, and named in the audit trail).
 CONTACT_HEADER = "X-Wzdesk-Contact"
@@ -60,12 +59,18 @@ class BadRequest(InvalidInput):
     """The request itself is malformed (not JSON, not an object, a wrong type): 400."""
 
 
+class BodyTooLarge(BadRequest):
+    """The body is over :data:`MAX_BODY_BYTES`: 413, before it is read whole."""
+
+
+def _status_of(error: UserError) -> int:
+    if isinstance(error, BadRequest):
+        return 413 if isinstance(error, BodyTooLarge) else 400
+    return next((code for kind, code in STATUS_OF if isinstance(error, kind)), 422)
+
+
 def error_response(error: UserError) -> JSONResponse:
-    status = 400 if isinstance(error, BadRequest) else 422
-    for kind, code in STATUS_OF:
-        if isinstance(error, kind) and not isinstance(error, BadRequest):
-            status = code
-            break
+    status = _status_of(error)
     headers = {"WWW-Authenticate": 'Bearer realm="wzdesk"'} if status == 401 else None
     return JSONResponse(
         {"error": error.message, "field": error.field}, status_code=status, headers=headers
@@ -84,30 +89,30 @@ def int_param(request: Request, name: str, default: int) -> int:
     text = request.query_params.get(name)
     if text is None or text == "":
         return default
-    if not is_number(text) or len(text) > 9:
+    value = whole_number(text)
+    if value is None:
         raise BadRequest(f"expected a whole number, got {text[:20]!r}", field=name)
-    return int(text)
+    return value
 
 
 async def json_object(request: Request, fields: dict[str, bool]) -> dict[str, str | None]:
     """The request's JSON object: ``fields`` maps each accepted key to whether it is required;
-    every value is a string (or absent / null for an optional one)."""
-    if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
-        raise BadRequest(f"the body is larger than {MAX_BODY_BYTES:,} bytes", field=None)
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise BadRequest(f"the body is larger than {MAX_BODY_BYTES:,} bytes", field=None)
+    every value is a string (or absent / null for an optional one), holding no lone surrogate
+    (no database stores one)."""
+    try:
+        raw = await read_body(request, MAX_BODY_BYTES)
+    except TooLarge as error:
+        raise BodyTooLarge(error.message, field=None) from None
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[… nested
         raise BadRequest("the body is not JSON", field=None) from None
     if not isinstance(body, dict):
         raise BadRequest("expected a JSON object", field=None)
     unknown = sorted(set(body) - set(fields))
     if unknown:
-        raise BadRequest(
-            f"unknown field (accepted: {', '.join(fields)})", field=str(unknown[0])[:60]
-        )
+        shown = str(unknown[0])[:60].encode("utf-8", "backslashreplace").decode("utf-8")
+        raise BadRequest(f"unknown field (accepted: {', '.join(fields)})", field=shown)
     values: dict[str, str | None] = {}
     for name, required in fields.items():
         value = body.get(name)
@@ -116,6 +121,8 @@ async def json_object(request: Request, fields: dict[str, bool]) -> dict[str, st
                 raise InvalidInput("is required", field=name)
         elif not isinstance(value, str):
             raise BadRequest("expected a string", field=name)
+        else:
+            check_encodable(value, name)
         values[name] = value
     return values
 
@@ -135,6 +142,11 @@ def _scoped(config: WebConfig, token: str | None, contact: str | None) -> Client
     return scope
 
 
+def _connected(function: Callable[..., Any], *args: Any) -> Any:
+    with connection():
+        return function(*args)
+
+
 async def answer(
     request: Request,
     config: WebConfig,
@@ -144,27 +156,25 @@ async def answer(
 ) -> JSONResponse:
     """Authenticate, run ``use`` in a worker thread with its own connection, answer JSON.
 
-    The token is checked before anything else is judged: a caller without a valid one learns
-    nothing, not even that its body was malformed (``fields``: the JSON body's keys)."""
+    The token is checked before anything else is judged, the body included (``fields``: the
+    JSON body's keys): a caller without a valid one learns nothing, not even that its body was
+    malformed, and gets its 401 before its body is read."""
     token = bearer(request)
     contact = request.headers.get(CONTACT_HEADER)
-    body: dict[str, str | None] = {}
-    problem: UserError | None = None
-    if fields is not None:
-        try:
-            body = await json_object(request, fields)
-        except UserError as error:
-            problem = error
-
-    def work() -> Any:
-        with connection():
-            scope = _scoped(config, token, contact)
-            if problem is not None:
-                raise problem
-            return use(scope, body)
-
     try:
-        result = await run_in_threadpool(work)
+        if fields is None:  # a read: one trip to a worker thread
+
+            def work() -> Any:
+                return use(_scoped(config, token, contact), {})
+
+        else:
+            scope = await run_in_threadpool(_connected, _scoped, config, token, contact)
+            body = await json_object(request, fields)
+
+            def work() -> Any:
+                return use(scope, body)
+
+        result = await run_in_threadpool(_connected, work)
     except UserError as error:
         return error_response(error)
     return JSONResponse(result, status_code=status)
@@ -269,6 +279,7 @@ _ERRORS = {
     409: "the case is closed",
     422: "a field is invalid (named in `field`)",
     400: "the request is malformed (not JSON, unknown field, wrong type)",
+    413: "the body is over 1 MB (1,000,000 bytes)",
 }
 
 
@@ -295,7 +306,7 @@ ENDPOINTS: list[Endpoint] = [
         "/cases",
         open_case,
         "Open a case (channel portal) for an active client admin",
-        {201: "the case", **_errors(400, 401, 403, 422)},
+        {201: "the case", **_errors(400, 401, 403, 413, 422)},
         body=_CASE_FIELDS,
     ),
     Endpoint(
@@ -311,7 +322,7 @@ ENDPOINTS: list[Endpoint] = [
         "/cases/{ref}/replies",
         reply,
         "The client writes on its case (a waiting case resumes, a resolved one reopens)",
-        {201: "the case after the reply", **_errors(400, 401, 403, 404, 409, 422)},
+        {201: "the case after the reply", **_errors(400, 401, 403, 404, 409, 413, 422)},
         [_REF],
         body=_REPLY_FIELDS,
     ),
@@ -341,7 +352,13 @@ def routes(config: WebConfig) -> list[BaseRoute]:
         async def endpoint(request: Request) -> Response:
             try:
                 return await handler(request, config)
-            except Exception:  # a bug: logged, and answered as JSON, never a traceback
+            except Exception as error:  # a bug: logged, and answered as JSON, never a traceback
+                if database_busy(error):  # not a bug: another wzdesk holds the database
+                    return JSONResponse(
+                        {"error": BUSY_WORDS, "field": None},
+                        status_code=503,
+                        headers={"Retry-After": str(BUSY_RETRY_SECONDS)},
+                    )
                 log.exception("API request failed: %s %s", request.method, request.url.path)
                 return JSONResponse({"error": "internal error", "field": None}, status_code=500)
 

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 
 from wzdesk.core.clock import Clock
 
+#: What a request is told when SQLite's busy timeout ran out (another process held the write
+#: lock: a restore, a long import): 503, nothing was done, and when to ask again.
+BUSY_WORDS = "the database is busy (another wzdesk holds it: a restore, a long import); try again"
+BUSY_RETRY_SECONDS = 10
+
 
 @dataclass(frozen=True)
 class WebConfig:

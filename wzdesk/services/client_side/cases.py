@@ -16,8 +16,26 @@ from datetime import datetime
 from typing import Any, cast
 
 from wzdesk.core.errors import Conflict, InvalidInput, NotFound
-from wzdesk.core.query import And, FieldTerm, Node, Not, Or, Query, parse_query
-from wzdesk.core.rules import Category, Channel, Status, missing_recommended_fields
+from wzdesk.core.query import (
+    KNOWN_FIELDS,
+    And,
+    FieldTerm,
+    Node,
+    Not,
+    Or,
+    Query,
+    QueryError,
+    SortKey,
+    parse_query,
+    unknown_field,
+)
+from wzdesk.core.rules import (
+    CLIENT_STATUSES,
+    Category,
+    Channel,
+    Status,
+    missing_recommended_fields,
+)
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services import search
 from wzdesk.services.billing.quote_fields import quote_label
@@ -43,9 +61,8 @@ AGENT_ONLY_TERMS = {
     "tag": "tags are the desk's internal labels",
     "client": "you see your own client's cases only",
 }
-#: Statuses a client is shown as another: an escalation is the desk's business (the client
-#: sees the case in progress, "open"), so neither a status nor the timeline says it.
-CLIENT_STATUSES = {Status.ESCALATED.value: Status.OPEN.value}
+#: The ``name:`` terms a client may use.
+CLIENT_FIELDS = tuple(name for name in KNOWN_FIELDS if name not in AGENT_ONLY_TERMS)
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 MAX_PAGE = 10_000
@@ -119,9 +136,18 @@ def _as_client_sees(node: Node | None) -> Node | None:
 def client_query(text: str | None) -> Query:
     """The checked query of a client's search: client-safe terms only, and every case (open
     and historical) unless it says ``is:open`` or ``is:closed``."""
-    parsed = parse_query(text or "")
+    try:
+        parsed = parse_query(text or "")
+    except QueryError as error:  # name only the fields a client may use
+        if error.reason != unknown_field(KNOWN_FIELDS):
+            raise
+        raise QueryError(unknown_field(CLIENT_FIELDS), error.token, error.position) from None
     _check_client_safe(parsed.where)
-    parsed = Query(_as_client_sees(parsed.where), parsed.sort, parsed.scope)
+    sort = tuple(  # by the status the client is shown: an escalated case sorts as open
+        SortKey(search.CLIENT_STATUS_SORT, key.descending) if key.key == "status" else key
+        for key in parsed.sort
+    )
+    parsed = Query(_as_client_sees(parsed.where), sort, parsed.scope)
     if not _EXPLICIT_SCOPE.search(text or ""):
         parsed = Query(parsed.where, parsed.sort, "all")
     return parsed

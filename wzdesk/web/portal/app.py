@@ -11,11 +11,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from wzdesk.web.config import WebConfig
+from wzdesk.services.session import database_busy
+from wzdesk.web.config import BUSY_RETRY_SECONDS, BUSY_WORDS, WebConfig
 from wzdesk.web.portal import case_pages, sign_in_pages
 from wzdesk.web.portal.config import PortalConfig
 from wzdesk.web.portal.guard import PortalRequest
-from wzdesk.web.portal.render import STATIC, base_path
+from wzdesk.web.portal.render import STATIC, base_path, page
 from wzdesk.web.portal.security import SecurityHeaders
 
 Handler = Callable[[Request, PortalConfig], Awaitable[Response]]
@@ -23,7 +24,14 @@ Handler = Callable[[Request, PortalConfig], Awaitable[Response]]
 
 def _bound(handler: Handler, config: PortalConfig) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        return await handler(request, config)
+        try:
+            return await handler(request, config)
+        except Exception as error:
+            if not database_busy(error):
+                raise
+            busy = page(request, "busy.html", 503, why=BUSY_WORDS)
+            busy.headers["retry-after"] = str(BUSY_RETRY_SECONDS)
+            return busy
 
     endpoint.__name__ = handler.__name__
     endpoint.__doc__ = handler.__doc__

@@ -14,9 +14,9 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from wzdesk.core.errors import Conflict, NotFound, PermissionDenied, UserError
+from wzdesk.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, UserError
 from wzdesk.core.rules import CATEGORY_LABELS, Category
-from wzdesk.core.text import is_number
+from wzdesk.core.text import whole_number
 from wzdesk.services import portal_live
 from wzdesk.services.client_side import (
     ClientScope,
@@ -30,6 +30,7 @@ from wzdesk.services.portal_sign_in import PortalUser
 from wzdesk.web.portal.config import PortalConfig
 from wzdesk.web.portal.guard import Done, PortalRequest
 from wzdesk.web.portal.render import base_path, when
+from wzdesk.web.portal.security import NOTE_COOKIE, clear_cookie, set_cookie
 
 PAGE_SIZE = 25
 #: The policy's request to clients (Client Responsibilities, g), and what makes a case complete.
@@ -72,18 +73,22 @@ def _status_code(error: UserError) -> int:
     return 400
 
 
-def _page_number(text: str | None) -> int:
-    return int(text) if text and is_number(text) and len(text) < 6 else 1
+def _listed(scope: ClientScope, query: str, page_text: str) -> dict[str, Any]:
+    """A page of the list; a page that is no whole number is refused as the API refuses it,
+    and one below 1 by the service (every page below 1 alike: ``-5`` showed page 1)."""
+    page = whole_number(page_text)
+    if page is None:
+        raise InvalidInput(f"expected a whole number, got {page_text[:20]!r}", field="page")
+    return client_cases(scope, query, page=page, limit=PAGE_SIZE)
 
 
 async def case_list(request: Request, config: PortalConfig) -> Response:
     """GET /cases: the client's cases, open and historical, filtered by the query language."""
     query = request.query_params.get("q", "")[:500]
-    page = _page_number(request.query_params.get("page"))
+    page_text = request.query_params.get("page") or "1"
+    page = max(whole_number(page_text) or 1, 1)  # for the page's links
     portal, done = await PortalRequest.serve(
-        request,
-        config,
-        lambda user, _: client_cases(scope_of(user, config), query, page=page, limit=PAGE_SIZE),
+        request, config, lambda user, _: _listed(scope_of(user, config), query, page_text)
     )
     if portal.refusal is not None:
         return portal.refusal
@@ -113,16 +118,30 @@ def _case_page(
     """The case page from ``client_case``'s answer (not found: the same 404 for every reason)."""
     if done.value is None:
         return portal.page("not_found.html", 404, what=str(done.error or "no such case"))
-    query = portal.request.query_params
-    notes = {
-        "opened": "Your case is opened."
-        + (" We have queued an acknowledgment to your email." if query.get("ack") == "1" else ""),
-        "replied": "Your message is added to the case.",
-    }
-    note = next((text for key, text in notes.items() if key in query), None)
-    return portal.page(
+    left = portal.request.cookies.get(NOTE_COOKIE, "")
+    kind, _, rest = left.partition(":")
+    ref, _, ack = rest.partition(":")
+    note = None
+    if ref == done.value["ref"]:
+        notes = {
+            "opened": "Your case is opened."
+            + (" We have queued an acknowledgment to your email." if ack == "ack" else ""),
+            "replied": "Your message is added to the case.",
+        }
+        note = notes.get(kind)
+    response = portal.page(
         "case.html", status_code, case=done.value, error=error, note=note, message=message
     )
+    if left:  # shown once (or not at all, on another case's page)
+        clear_cookie(response, portal.request, portal.config, NOTE_COOKIE)
+    return response
+
+
+def _noted(request: Request, config: PortalConfig, ref: str, kind: str, ack: str = "") -> Response:
+    """To the case's page, which says what was done (``kind``) once (:data:`NOTE_COOKIE`)."""
+    response = RedirectResponse(_case_url(request, ref), status_code=303)
+    set_cookie(response, request, config, NOTE_COOKIE, f"{kind}:{ref}:{ack}", max_age=300)
+    return response
 
 
 async def case_page(request: Request, config: PortalConfig) -> Response:
@@ -148,9 +167,7 @@ async def reply(request: Request, config: PortalConfig) -> Response:
     if portal.refusal is not None:
         return portal.refusal
     if done.value is not None:
-        return RedirectResponse(
-            f"{_case_url(request, done.value['ref'])}?replied=1", status_code=303
-        )
+        return _noted(request, config, done.value["ref"], "replied")
     assert done.error is not None
     if isinstance(done.error, NotFound):
         return portal.page("not_found.html", 404, what=str(done.error))
@@ -199,9 +216,8 @@ async def open_new_case(request: Request, config: PortalConfig) -> Response:
         assert done.error is not None
         policy = await portal.attempt(public_policy, config.clock.now())
         return _new_case_page(portal, policy.value, _status_code(done.error), str(done.error))
-    ack = "&ack=1" if done.value.get("acknowledgment") else ""
-    url = f"{_case_url(request, done.value['ref'])}?opened=1{ack}"
-    return RedirectResponse(url, status_code=303)
+    ack = "ack" if done.value["acknowledgment"] else ""
+    return _noted(request, config, done.value["ref"], "opened", ack)
 
 
 def _json(body: Any, status_code: int = 200) -> Response:

@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from wzdesk.core.errors import UserError
 from wzdesk.services.portal_sign_in import PortalUser, session_user
+from wzdesk.web.bodies import MAX_FORM_BYTES, TooLarge, Unreadable, read_form
 from wzdesk.web.portal.config import PortalConfig
 from wzdesk.web.portal.render import base_path, page
 from wzdesk.web.portal.security import CSRF_FIELD, SESSION_COOKIE, csrf_ok
@@ -27,6 +28,21 @@ T = TypeVar("T")
 def forbidden(request: Request) -> Response:
     """403: a form without the right CSRF token; nothing was done."""
     return page(request, "forbidden.html", 403)
+
+
+async def posted_form(request: Request) -> dict[str, str] | Response:
+    """The posted form's text fields (:func:`wzdesk.web.bodies.read_form`), or the page that
+    refuses it: 413 over the size limit, 400 when it cannot be read (too many fields, a
+    file). Either way before anything else is done with it."""
+    try:
+        return await read_form(request)
+    except TooLarge:
+        why = f"This form is larger than {MAX_FORM_BYTES // 1_000_000} MB"
+        limit = f"{MAX_FORM_BYTES // 1_000_000} MB"
+        return page(request, "form_refused.html", 413, why=why, too_large=True, limit=limit)
+    except Unreadable as error:
+        why = f"This form could not be read ({error.message.rstrip('.')})"
+        return page(request, "form_refused.html", 400, why=why, too_large=False, limit="")
 
 
 @dataclass
@@ -71,8 +87,10 @@ class PortalRequest:
         and ``work`` never ran."""
         form: dict[str, str] = {}
         if posted:
-            sent = await request.form()
-            form = {key: value for key, value in sent.items() if isinstance(value, str)}
+            read = await posted_form(request)
+            if isinstance(read, Response):
+                return cls(request, config, None, refusal=read), Done()
+            form = read
         token = request.cookies.get(SESSION_COOKIE, "")
 
         def job() -> tuple[PortalUser | None, Done[T]]:

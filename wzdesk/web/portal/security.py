@@ -21,6 +21,10 @@ from wzdesk.web.portal.config import PortalConfig
 
 SESSION_COOKIE = "wzdesk_portal"
 CSRF_COOKIE = "wzdesk_csrf"
+#: A one-time note a POST leaves for the page it sends the browser to ("opened:WZ-1042:ack",
+#: "replied:WZ-1042"): set only by this server's own answer, so a link cannot make a page
+#: say a case was opened or a message added (query parameters could).
+NOTE_COOKIE = "wzdesk_note"
 #: The form field every POST carries.
 CSRF_FIELD = "csrf"
 

@@ -12,7 +12,7 @@ from wzdesk.services.context import connection
 from wzdesk.services.mail_outbox import deliver_due
 from wzdesk.services.portal_throttle import TooManyTries
 from wzdesk.web.portal.config import PortalConfig
-from wzdesk.web.portal.guard import PortalRequest, forbidden
+from wzdesk.web.portal.guard import PortalRequest, forbidden, posted_form
 from wzdesk.web.portal.render import base_path, page
 from wzdesk.web.portal.security import (
     CSRF_COOKIE,
@@ -39,12 +39,16 @@ def _anonymous_page(
     return response
 
 
-async def _anonymous_form(request: Request) -> dict[str, str] | None:
-    """The posted form, or ``None`` when its CSRF token is not the visitor's cookie."""
-    form = await request.form()
+async def _anonymous_form(request: Request) -> dict[str, str] | Response:
+    """The posted form, or the page refusing it: too large or unreadable
+    (:func:`~wzdesk.web.portal.guard.posted_form`), or 403 when its CSRF token is not the
+    visitor's cookie."""
+    form = await posted_form(request)
+    if isinstance(form, Response):
+        return form
     if not csrf_ok(request.cookies.get(CSRF_COOKIE, ""), form.get(CSRF_FIELD)):
-        return None
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+        return forbidden(request)
+    return form
 
 
 def _deliver(config: PortalConfig) -> None:
@@ -81,8 +85,8 @@ async def sign_in_form(request: Request, config: PortalConfig) -> Response:
 async def ask_for_code(request: Request, config: PortalConfig) -> Response:
     """POST /sign-in: queue a code (if the address is an admin's); the same page either way."""
     form = await _anonymous_form(request)
-    if form is None:
-        return forbidden(request)
+    if isinstance(form, Response):
+        return form
     email = form.get("email", "").strip()[:254]
     try:
         outbox_id = await in_db(
@@ -99,8 +103,8 @@ async def ask_for_code(request: Request, config: PortalConfig) -> Response:
 async def check_code(request: Request, config: PortalConfig) -> Response:
     """POST /sign-in/code: a right code opens a session and goes to the cases."""
     form = await _anonymous_form(request)
-    if form is None:
-        return forbidden(request)
+    if isinstance(form, Response):
+        return form
     email = form.get("email", "").strip()[:254]
     try:
         signed_in = await in_db(
