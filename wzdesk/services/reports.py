@@ -13,6 +13,7 @@ from typing import Any
 
 import peewee
 
+from wzdesk.core.case_sla import clock_pauses, counted_seconds
 from wzdesk.core.errors import InvalidInput
 from wzdesk.core.rules import Action
 from wzdesk.core.sla import Severity, TimerState
@@ -331,6 +332,12 @@ def _tally_settled(
     if unless_after is not None:
         after = [instant > unless_after for instant in _OWN_INSTANTS]
         later = peewee.Case(None, ((after[0] | after[1] | after[2], 1),), 0)
+    # A resolved case that waited on the client (or was reopened) has its pauses read apart:
+    # the index seek is made for resolved cases alone (a CASE evaluates only its branch).
+    waited = SlaPause.select(SlaPause.id).where(
+        (SlaPause.case == Case.id) & SlaPause.ended_at.is_null(False)
+    )
+    stood_still = peewee.Case(None, ((resolved.is_null(False), peewee.fn.EXISTS(waited)),), False)
     query = query.select(
         *columns,
         Case.policy,
@@ -338,20 +345,23 @@ def _tally_settled(
         response_state,
         resolution_state,
         later,
+        read_as_epoch(Case.received_at),
         read_as_epoch(responded),
-        read_as_epoch(Case.response_due),
         read_as_epoch(resolved),
-        read_as_epoch(Case.resolution_due),
+        stood_still,
+        Case.id,
     ).where(where)
     width = len(bys)
     read: dict[tuple[str, ...], _Tally] = {}  # counted into groups once read whole
+    waits: list[_Waited] = []
     cursor = Case._meta.database.execute(query)  # raw rows: no model or field conversions
     try:
         while rows := cursor.fetchmany(_CHUNK):
-            if not _tally_rows(read, rows, width, book):
+            if not _tally_rows(read, rows, width, book, waits):
                 return False
     finally:
         cursor.close()
+    _tally_waits(read, waits, where, book)
     for key, tally in read.items():
         groups.setdefault(key, _Tally()).add(tally)
     return True
@@ -362,16 +372,29 @@ _MET, _LATE, _BREACHED, _RUNNING = 0, 1, 2, 3
 _STATE_COUNTS = ("met", "late", "breached_open")
 
 
+#: A resolved case whose clock stood still at times, as :func:`_tally_rows` leaves it to
+#: :func:`_tally_waits`: its group, policy, severity, id, and received and resolved instants.
+_Waited = tuple[tuple[str, ...], int, str, int, Any, Any]
+
+
 def _tally_rows(
     groups: dict[tuple[str, ...], _Tally],
     rows: list[tuple[Any, ...]],
     width: int,
     book: PolicyBook,
+    waits: list[_Waited],
 ) -> bool:
     """Count each row's case and its targets' states, and the business seconds to each met
     target, for rows of (``width`` group columns, policy, severity, response state,
-    resolution state, later, responded, response due, resolved, resolution due); False, at
-    once, at a case with something recorded after the report's instant (``later``).
+    resolution state, later, received, responded, resolved, paused, id); False, at once, at a
+    case with something recorded after the report's instant (``later``).
+
+    A met target's seconds are counted as explain counts them: from receipt to the instant it
+    was met (the difference of two positions on the calendar). A resolved case that was paused
+    (``paused``) is left in ``waits`` for :func:`_tally_waits`. The target less the time from
+    met to due counted a target in open days as its stored hours (not the business time from
+    receipt to due, which moves with the receipt), and a pause that began after the due instant
+    (which pushes no deadline).
 
     Business seconds are batched per target, policy and severity: one table lookup, then a
     bisect per instant (:meth:`Calendar.positions_epoch`)."""
@@ -401,12 +424,16 @@ def _tally_rows(
             batch[1].append(row[width + 5])
             batch[2].append(row[width + 6])
         if resolution_state < _BREACHED:
+            if row[width + 8]:
+                received, resolved, case_id = row[width + 5], row[width + 7], row[width + 9]
+                waits.append((key, policy_id, severity, case_id, received, resolved))
+                continue
             batch = resolutions.get((policy_id, severity))
             if batch is None:
                 batch = resolutions[policy_id, severity] = ([], [], [])
             batch[0].append(key)
-            batch[1].append(row[width + 7])
-            batch[2].append(row[width + 8])
+            batch[1].append(row[width + 5])
+            batch[2].append(row[width + 7])
     for key, counts in tallied.items():
         known = groups.get(key)
         tally = known if known is not None else groups.setdefault(key, _Tally())
@@ -415,15 +442,54 @@ def _tally_rows(
             for offset, name in enumerate(_STATE_COUNTS):
                 tally.counts[target][name] += counts[first + offset]
     for target, by_pair in batches.items():
-        for (policy_id, severity), (keys, mets, dues) in by_pair.items():
-            policy = book.by_id(policy_id)
-            seconds = getattr(policy.targets[Severity(severity)], f"{target}_seconds")
-            calendar = policy.calendar_for(Severity(severity))
-            positions = calendar.positions_epoch(_epochs(mets) + _epochs(dues))
-            count = len(mets)
-            for key, met_at, due_at in zip(keys, positions[:count], positions[count:], strict=True):
-                groups[key].seconds[target].append(max(0.0, seconds - (due_at - met_at)))
+        for (policy_id, severity), (keys, starts, mets) in by_pair.items():
+            calendar = book.by_id(policy_id).calendar_for(Severity(severity))
+            positions = calendar.positions_epoch(_epochs(starts) + _epochs(mets))
+            count = len(starts)
+            for key, start, met in zip(keys, positions[:count], positions[count:], strict=True):
+                groups[key].seconds[target].append(max(0.0, met - start))
     return True
+
+
+def _tally_waits(
+    groups: dict[tuple[str, ...], _Tally],
+    waits: list[_Waited],
+    where: peewee.Expression,
+    book: PolicyBook,
+) -> None:
+    """The business seconds to resolution of the resolved cases whose clock stood still at
+    times (``waits``): from receipt to resolution, less every finished pause (one read of
+    the pauses of the cases matching ``where``), batched per policy and severity."""
+    if not waits:
+        return
+    query = (
+        SlaPause.select(
+            SlaPause.case, read_as_epoch(SlaPause.started_at), read_as_epoch(SlaPause.ended_at)
+        )
+        .join(Case, on=(SlaPause.case == Case.id))
+        .where(where & Case.resolved_at.is_null(False) & SlaPause.ended_at.is_null(False))
+    )
+    pauses: dict[int, list[tuple[Any, Any]]] = {}
+    for case_id, start, end in rows_of(query):
+        pauses.setdefault(case_id, []).append((start, end))
+    by_pair: dict[tuple[int, str], list[_Waited]] = {}
+    for waited in waits:
+        by_pair.setdefault((waited[1], waited[2]), []).append(waited)
+    for (policy_id, severity), cases in by_pair.items():
+        calendar = book.by_id(policy_id).calendar_for(Severity(severity))
+        bounds: list[list[float]] = []
+        for _key, _policy, _severity, case_id, received, resolved in cases:
+            start, until = _epochs([received, resolved])
+            spans = pauses.get(case_id, [])
+            ends = _epochs([instant for span in spans for instant in span])
+            stood = clock_pauses(zip(ends[::2], ends[1::2], strict=True), until)
+            bounds.append([start, until, *(instant for span in stood for instant in span)])
+        positions = calendar.positions_epoch([instant for row in bounds for instant in row])
+        first = 0
+        for waited, row in zip(cases, bounds, strict=True):
+            last = first + len(row)
+            groups[waited[0]].seconds["resolution"].append(counted_seconds(positions[first:last]))
+            first = last
 
 
 #: Rows of the period's cases handled at a time: raw instants are converted a batch at a time
