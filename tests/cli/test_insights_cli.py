@@ -209,6 +209,31 @@ def test_other_reports(history: dict[str, str], desk: Cli) -> None:
     }
 
 
+def test_report_clients_counts_the_severity_as_of_its_instant(desk: Cli) -> None:
+    """A major regraded critical at 10:00 and a critical regraded major then: as of 09:30
+    ``report clients`` said critical 2 - 1 from today's severities - while ``report sla``
+    said one critical, one major. It counts as ``report sla`` does, as of any instant."""
+    major = open_case(
+        desk, "--received", _at(MON, "09:00"), severity="major", now=_at(MON, "09:00")
+    )
+    critical = open_case(desk, "--received", _at(MON, "09:00"), now=_at(MON, "09:00"))
+    desk.ok("case", "set", major["ref"], "--severity", "critical", now=_at(MON, "10:00"))
+    desk.ok("case", "set", critical["ref"], "--severity", "major", now=_at(MON, "10:00"))
+    open_case(desk, "--received", _at(TUE, "09:00"), severity="minor", now=_at(TUE, "09:00"))
+    period = ("--from", "2026-03-01", "--to", "2026-03-10")
+    for now, criticals in ((_at(MON, "09:30"), 1), (_at(MON, "11:00"), 1), (_at(WED, "09:00"), 1)):
+        clients = _report(desk, "clients", *period, now=now)
+        cases = 2 if now < _at(TUE, "09:00") else 3
+        assert clients == [{"client": "ACME", "cases": cases, "critical": criticals}], now
+        sla = {row["severity"]: row["cases"] for row in _report(desk, "sla", *period, now=now)}
+        assert sla["critical"] == criticals, now
+    # The first made major again on Wednesday 10:00: critical before, none after.
+    desk.ok("case", "set", major["ref"], "--severity", "major", now=_at(WED, "10:00"))
+    clients = _report(desk, "clients", *period, now=_at(WED, "09:30"))
+    assert clients == [{"client": "ACME", "cases": 3, "critical": 1}]
+    assert _report(desk, "clients", *period, now=_at(WED, "11:00"))[0]["critical"] == 0
+
+
 def test_reports_are_for_supervisors_and_name_bad_fields(
     history: dict[str, str], desk: Cli
 ) -> None:

@@ -215,10 +215,14 @@ def later_pauses_and_regrades(now: datetime) -> peewee.SelectQuery:
     later_pause = SlaPause.select(SlaPause.case).where(
         (SlaPause.started_at > now) | (SlaPause.ended_at.is_null(False) & (SlaPause.ended_at > now))
     )
-    later_severity = CaseEvent.select(CaseEvent.case).where(
+    return later_pause | _regraded_after(now)
+
+
+def _regraded_after(now: datetime) -> peewee.SelectQuery:
+    """The ids of cases with a severity change after ``now`` (along ``_report_indexes``)."""
+    return CaseEvent.select(CaseEvent.case).where(
         (CaseEvent.kind == "severity") & (CaseEvent.at > now)
     )
-    return later_pause | later_severity
 
 
 #: The case's own instants a report as of ``now`` must not see beyond it.
@@ -700,10 +704,16 @@ def agents_report(
 def clients_report(
     ctx: ServiceContext, period: Period, book: PolicyBook | None = None
 ) -> list[dict[str, Any]]:
-    """Per client: cases received in the period, and how many of them critical (one GROUP BY)."""
+    """Per client: cases received in the period, and how many of them critical at the clock's
+    now, as :func:`sla_report` tells severities (one GROUP BY; a case whose severity changed
+    after now, usually none, is rebuilt: the stored severity is today's)."""
     ctx.require(Action.VIEW_REPORTS)
     now, book, where = _report_scope(ctx, period, book)
-    critical = peewee.fn.SUM(peewee.Case(None, ((Case.severity == "critical", 1),), 0))
+    later = where & Case.id.in_(_regraded_after(now))
+    ids = _few_ids(Case.select(Case.id).where(later))
+    regraded = later if ids is None else Case.id.in_(ids)
+    is_critical = Case.severity == "critical"
+    critical = _count(is_critical & ~regraded if ids != [] else is_critical)
     query = (
         Case.select(Client.code, peewee.fn.COUNT(Case.id), critical)
         .join(Client, on=(Case.client == Client.id))
@@ -711,10 +721,16 @@ def clients_report(
         .group_by(Client.code)
         .order_by(peewee.fn.COUNT(Case.id).desc(), Client.code)
     )
-    return [
+    rows = [
         {"client": code, "cases": int(count), "critical": int(crit or 0)}
         for code, count, crit in rows_of(query)
     ]
+    if ids != []:  # usually none
+        by_code = {row["client"]: row for row in rows}
+        for case in load_case_rows(regraded, now):
+            if case.facts.as_of(now).severity == Severity.CRITICAL:
+                by_code[case.client]["critical"] += 1
+    return rows
 
 
 def insights(ctx: ServiceContext, weeks: int = 12) -> dict[str, Any]:
