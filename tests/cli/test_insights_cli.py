@@ -98,6 +98,20 @@ def test_sla_report_groupings_and_csv(history: dict[str, str], desk: Cli) -> Non
     assert "0.5" not in text and lines["minor"][5:8] == ["–", "–", "–"]
 
 
+def test_the_reports_table_never_rounds_a_share_onto_all_or_none() -> None:
+    """2,001 responses on time and 1 late: the table said 100.0% (JSON 0.9995)."""
+    from wzdesk.cli.insights_cmd import _for_reading
+
+    row = {
+        "severity": "major",
+        "response_compliance": 2001 / 2002,
+        "resolution_compliance": 1 / 2002,
+    }
+    shown = _for_reading(row)
+    assert (shown["response_compliance"], shown["resolution_compliance"]) == ("99.9%", "0.1%")
+    assert _for_reading({"response_compliance": 1.0})["response_compliance"] == "100.0%"
+
+
 def test_as_of_a_past_instant(history: dict[str, str], desk: Cli) -> None:
     """Tuesday 08:30: C and D do not exist, A is not resolved yet, B's reply has not come."""
     rows = _report(desk, "sla", "--from", "2026-03-01", "--to", "2026-03-10", now=_at(TUE, "08:30"))

@@ -13,7 +13,7 @@ from typing import Any
 
 from wzdesk.cli.common import Runtime, add_json_flag
 from wzdesk.cli.output import emit_fields, emit_json, emit_table, one_more, say_if_cut
-from wzdesk.core.timefmt import parse_date, parse_instant
+from wzdesk.core.timefmt import format_percent, parse_date, parse_instant
 
 EVENT_COLUMNS = ["case", "target", "kind", "at", "detail"]
 REPORT_NAMES = ("sla", "backlog", "breaches", "channels", "agents", "clients")
@@ -178,7 +178,7 @@ def _for_reading(row: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             shown[key] = "–"
         elif isinstance(value, float) and key.endswith("compliance"):
-            shown[key] = f"{value:.1%}"
+            shown[key] = format_percent(value)
         elif isinstance(value, float):
             shown[key] = round(value)
     return shown

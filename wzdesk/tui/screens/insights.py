@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, Static
 from textual_plotext import PlotextPlot
 
 from wzdesk.core.errors import UserError
-from wzdesk.core.timefmt import format_business_duration
+from wzdesk.core.timefmt import format_business_duration, format_percent
 from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
 
@@ -49,8 +49,8 @@ def legend_markup() -> str:
 
 
 def percent(value: float | None) -> str:
-    """``0.875`` as ``87.5%``; no figure as ``—``."""
-    return "—" if value is None else f"{value * 100:.1f}%"
+    """``0.875`` as ``87.5%`` (:func:`format_percent`); no figure as ``—``."""
+    return "—" if value is None else format_percent(value)
 
 
 def duration(value: float | None) -> str:
