@@ -599,12 +599,14 @@ def backlog_report(
     zone = book.at(now).calendar.zone
     ends: list[tuple[date, datetime]] = []
     day = period.start
-    while day < period.end:
+    today = now.astimezone(zone).date()
+    while day < period.end and day <= today:  # days wholly after now have no row (a period
+        # in the future printed today's count, dated today, outside it)
         day = min(day + timedelta(days=every_days - 1), period.end - timedelta(days=1))
         instant = day_start(day + timedelta(days=1), zone)
         if instant > now:  # a day not over yet: its count so far, under today's date (a week's
             instant = now  # last row was dated its Sunday, days ahead, with today's count)
-            day = min(day, now.astimezone(zone).date())
+            day = min(day, today)
         ends.append((day, instant))
         if instant == now:
             break
