@@ -248,6 +248,37 @@ def test_report_clients_counts_the_severity_as_of_its_instant(desk: Cli) -> None
     assert _report(desk, "clients", *period, now=_at(WED, "11:00"))[0]["critical"] == 0
 
 
+@pytest.mark.parametrize(
+    "report",
+    [
+        "sla",
+        "sla --by agent",
+        "sla --by week",
+        "backlog",
+        "breaches",
+        "channels",
+        "agents",
+        "clients",
+    ],
+)
+def test_every_reports_csv_has_its_header_with_or_without_rows(
+    history: dict[str, str], desk: Cli, report: str
+) -> None:
+    """An empty period's CSV was one blank line (the header came from the first row); the
+    help says "CSV with a header line". The header is the rows' columns, rows or none."""
+    from wzdesk.services.reports import flat
+
+    name, *by = report.split()
+    full = ("--from", "2026-03-01", "--to", "2026-03-10", *by)
+    empty = ("--from", "2027-01-01", "--to", "2027-01-08", *by)  # after the clock: none
+    rows = _report(desk, name, *full)
+    text = desk.ok("report", name, *full, "--csv").out
+    assert rows and text.splitlines()[0] == ",".join(flat(rows[0]))
+    assert _report(desk, name, *empty) == []
+    assert desk.ok("report", name, *empty, "--csv").out == text.splitlines()[0] + "\n"
+    assert desk.ok("report", name, *empty).out == "(none)\n"
+
+
 def test_reports_are_for_supervisors_and_name_bad_fields(
     history: dict[str, str], desk: Cli
 ) -> None:

@@ -146,7 +146,7 @@ def _write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
 
 
 def run_report(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.reports import REPORTS, Period, flat, sla_report
+    from wzdesk.services.reports import REPORTS, Period, flat, report_columns, sla_report
 
     period = Period(parse_date(args.start, "--from"), parse_date(args.end, "--to"))
     context = runtime.context()
@@ -158,7 +158,7 @@ def run_report(args: argparse.Namespace, runtime: Runtime) -> int:
         emit_json(rows)
         return 0
     table = [flat(row) for row in rows]
-    columns = list(table[0]) if table else []
+    columns = report_columns(args.report, args.by if args.report == "sla" else "severity")
     if args.csv:
         _write_csv(table, columns)
     else:

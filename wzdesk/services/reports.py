@@ -785,6 +785,30 @@ REPORTS: dict[str, Callable[[ServiceContext, Period, PolicyBook | None], list[di
     "clients": clients_report,
 }
 
+#: The columns of each report's rows (:data:`REPORTS`'), for a header even with no rows.
+_COLUMNS = {
+    "breaches": (
+        "severity",
+        "cases",
+        "response_late",
+        "response_breached_open",
+        "resolution_late",
+        "resolution_breached_open",
+    ),
+    "backlog": ("date", "open"),
+    "channels": ("channel", "category", "cases"),
+    "agents": ("agent", "cases", "resolved", "unresolved"),
+    "clients": ("client", "cases", "critical"),
+}
+
+
+def report_columns(name: str, by: str = "severity") -> list[str]:
+    """The columns of a report's :func:`flat` rows, in order (``report sla``'s by ``by``):
+    CSV prints them as its header though no row came (an empty period printed a blank line)."""
+    if name == "sla":
+        return list(flat({by: None, **_Tally().as_dict()}))
+    return list(_COLUMNS[name])
+
 
 # -- the audit trail ----------------------------------------------------------------------------
 
