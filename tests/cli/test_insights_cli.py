@@ -505,6 +505,7 @@ def test_insights_read_their_period_once_and_agree_with_the_reports(
                 {
                     "severity": row["severity"],
                     "cases": row["cases"],
+                    "answered": row["response"]["met"] + row["response"]["late"],
                     "median_seconds": row["response"]["median_seconds"],
                     "p90_seconds": row["response"]["p90_seconds"],
                 }
