@@ -4,7 +4,7 @@ hours, in open days or around the clock, as of any instant (Toronto, EST)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from tests.cli.test_cli import Cli, open_case
@@ -41,37 +41,46 @@ def test_a_met_targets_seconds_are_what_explain_counts_for_every_kind_of_target(
     moderate in business hours. Each received Fri 10:00, answered Mon 09:00, resolved Tue
     09:00. The major's response was counted as its stored 10 hours less the time from met to
     due (32,400 s once settled, 25,200 while rebuilt): it is Fri 10-16 and Mon 08-09, 25,200 s;
-    its resolution 61,200 s (and not 68,400)."""
+    its resolution 61,200 s (and not 68,400). The day before, the same three, each waiting on
+    the client Thu 12:00 -> Fri 09:00 (its pauses read, or what they pushed the due by)."""
     desk.ok(
         "policy", "set", "--effective", "2026-12-02",
         "--hours", "mon-thu=08:00-18:00", "--hours", "fri=08:00-16:00",
         "--response-days", "major=1", "--resolution-days", "major=3",
         "--around-the-clock", "critical", now="2026-12-01T12:00:00Z",
     )  # fmt: skip
-    refs = {}
-    for severity in ("critical", "major", "moderate"):
-        received = FRI.format("10:00")
-        made = open_case(desk, "--received", received, severity=severity, now=received)
-        refs[severity] = made["ref"]
-        desk.ok(
-            "case", "reply", made["ref"], "--message", "On it", user="kim", now=MON.format("09:00")
-        )
-        desk.ok(
-            "case", "resolve", made["ref"], "--note", "Fixed", user="kim", now=TUE.format("09:00")
-        )
+    refs: dict[tuple[str, str], str] = {}
+    for day, waits in (("2026-12-04", False), ("2026-12-03", True)):
+        for severity in ("critical", "major", "moderate"):
+            received = f"{day}T10:00:00-05:00"
+            ref = str(
+                open_case(desk, "--received", received, severity=severity, now=received)["ref"]
+            )
+            refs[day, severity] = ref
+            if waits:
+                desk.ok(
+                    "case", "set", ref, "--status", "waiting_client", "--need", "the log",
+                    user="kim", now=f"{day}T12:00:00-05:00",
+                )  # fmt: skip
+                desk.ok("case", "set", ref, "--status", "open", user="kim", now=FRI.format("09:00"))
+            desk.ok("case", "reply", ref, "--message", "On it", user="kim", now=MON.format("09:00"))
+            desk.ok("case", "resolve", ref, "--note", "Fixed", user="kim", now=TUE.format("09:00"))
     for now in (MON.format("10:00"), "2026-12-09T10:00:00-05:00", "2027-01-04T10:00:00-05:00"):
-        rows = desk.ok(
-            "report", "sla", "--from", "2026-12-04", "--to", "2026-12-05", "--json", now=now
-        ).json
-        assert rows == _rebuilt(desk, now, date(2026, 12, 4), date(2026, 12, 5)), now
-        for row in rows:
-            response, resolution = _explained(desk, refs[row["severity"]], now)
-            assert row["response"]["median_seconds"] == response["elapsed_seconds"], now
-            assert row["response"]["p90_seconds"] == response["elapsed_seconds"], now
-            resolved = resolution["state"] in ("met", "late")
-            counted = resolution["elapsed_seconds"] if resolved else None
-            assert row["resolution"]["median_seconds"] == counted, (now, row)
-        major = rows[1]
+        for day in ("2026-12-03", "2026-12-04"):
+            start = date.fromisoformat(day)
+            rows = desk.ok(
+                "report", "sla", "--from", day, "--to", str(start + timedelta(days=1)), "--json",
+                now=now,
+            ).json  # fmt: skip
+            assert rows == _rebuilt(desk, now, start, start + timedelta(days=1)), now
+            for row in rows:
+                response, resolution = _explained(desk, refs[day, row["severity"]], now)
+                assert row["response"]["median_seconds"] == response["elapsed_seconds"], now
+                assert row["response"]["p90_seconds"] == response["elapsed_seconds"], now
+                resolved = resolution["state"] in ("met", "late")
+                counted = resolution["elapsed_seconds"] if resolved else None
+                assert row["resolution"]["median_seconds"] == counted, (now, row)
+        major = rows[1]  # received Friday
         assert major["severity"] == "major" and major["response"]["median_seconds"] == 25200
         if now != MON.format("10:00"):
             assert major["resolution"]["median_seconds"] == 61200
