@@ -98,6 +98,20 @@ def test_sla_report_groupings_and_csv(history: dict[str, str], desk: Cli) -> Non
     assert "0.5" not in text and lines["minor"][5:8] == ["–", "–", "–"]
 
 
+def test_the_reports_table_never_rounds_a_share_onto_all_or_none() -> None:
+    """2,001 responses on time and 1 late: the table said 100.0% (JSON 0.9995)."""
+    from wzdesk.cli.insights_cmd import _for_reading
+
+    row = {
+        "severity": "major",
+        "response_compliance": 2001 / 2002,
+        "resolution_compliance": 1 / 2002,
+    }
+    shown = _for_reading(row)
+    assert (shown["response_compliance"], shown["resolution_compliance"]) == ("99.9%", "0.1%")
+    assert _for_reading({"response_compliance": 1.0})["response_compliance"] == "100.0%"
+
+
 def test_as_of_a_past_instant(history: dict[str, str], desk: Cli) -> None:
     """Tuesday 08:30: C and D do not exist, A is not resolved yet, B's reply has not come."""
     rows = _report(desk, "sla", "--from", "2026-03-01", "--to", "2026-03-10", now=_at(TUE, "08:30"))
@@ -207,6 +221,62 @@ def test_other_reports(history: dict[str, str], desk: Cli) -> None:
         "resolution_late": 0,
         "resolution_breached_open": 1,
     }
+
+
+def test_report_clients_counts_the_severity_as_of_its_instant(desk: Cli) -> None:
+    """A major regraded critical at 10:00 and a critical regraded major then: as of 09:30
+    ``report clients`` said critical 2 - 1 from today's severities - while ``report sla``
+    said one critical, one major. It counts as ``report sla`` does, as of any instant."""
+    major = open_case(
+        desk, "--received", _at(MON, "09:00"), severity="major", now=_at(MON, "09:00")
+    )
+    critical = open_case(desk, "--received", _at(MON, "09:00"), now=_at(MON, "09:00"))
+    desk.ok("case", "set", major["ref"], "--severity", "critical", now=_at(MON, "10:00"))
+    desk.ok("case", "set", critical["ref"], "--severity", "major", now=_at(MON, "10:00"))
+    open_case(desk, "--received", _at(TUE, "09:00"), severity="minor", now=_at(TUE, "09:00"))
+    period = ("--from", "2026-03-01", "--to", "2026-03-10")
+    for now, criticals in ((_at(MON, "09:30"), 1), (_at(MON, "11:00"), 1), (_at(WED, "09:00"), 1)):
+        clients = _report(desk, "clients", *period, now=now)
+        cases = 2 if now < _at(TUE, "09:00") else 3
+        assert clients == [{"client": "ACME", "cases": cases, "critical": criticals}], now
+        sla = {row["severity"]: row["cases"] for row in _report(desk, "sla", *period, now=now)}
+        assert sla["critical"] == criticals, now
+    # The first made major again on Wednesday 10:00: critical before, none after.
+    desk.ok("case", "set", major["ref"], "--severity", "major", now=_at(WED, "10:00"))
+    clients = _report(desk, "clients", *period, now=_at(WED, "09:30"))
+    assert clients == [{"client": "ACME", "cases": 3, "critical": 1}]
+    assert _report(desk, "clients", *period, now=_at(WED, "11:00"))[0]["critical"] == 0
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "sla",
+        "sla --by agent",
+        "sla --by week",
+        "backlog",
+        "breaches",
+        "channels",
+        "agents",
+        "clients",
+    ],
+)
+def test_every_reports_csv_has_its_header_with_or_without_rows(
+    history: dict[str, str], desk: Cli, report: str
+) -> None:
+    """An empty period's CSV was one blank line (the header came from the first row); the
+    help says "CSV with a header line". The header is the rows' columns, rows or none."""
+    from wzdesk.services.reports import flat
+
+    name, *by = report.split()
+    full = ("--from", "2026-03-01", "--to", "2026-03-10", *by)
+    empty = ("--from", "2027-01-01", "--to", "2027-01-08", *by)  # after the clock: none
+    rows = _report(desk, name, *full)
+    text = desk.ok("report", name, *full, "--csv").out
+    assert rows and text.splitlines()[0] == ",".join(flat(rows[0]))
+    assert _report(desk, name, *empty) == []
+    assert desk.ok("report", name, *empty, "--csv").out == text.splitlines()[0] + "\n"
+    assert desk.ok("report", name, *empty).out == "(none)\n"
 
 
 def test_reports_are_for_supervisors_and_name_bad_fields(
@@ -435,6 +505,7 @@ def test_insights_read_their_period_once_and_agree_with_the_reports(
                 {
                     "severity": row["severity"],
                     "cases": row["cases"],
+                    "answered": row["response"]["met"] + row["response"]["late"],
                     "median_seconds": row["response"]["median_seconds"],
                     "p90_seconds": row["response"]["p90_seconds"],
                 }

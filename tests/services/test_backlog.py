@@ -74,7 +74,7 @@ def history(agent: ServiceContext, acme: str, clock: FixedClock) -> None:
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    start=st.integers(0, 16).map(lambda days: FIRST - timedelta(days=2) + timedelta(days=days)),
+    start=st.integers(0, 19).map(lambda days: FIRST - timedelta(days=2) + timedelta(days=days)),
     length=st.integers(1, 12),
     every=st.integers(1, 7),
 )
@@ -82,13 +82,15 @@ def test_the_cumulative_backlog_is_the_direct_count(
     history: None, supervisor: ServiceContext, start: date, length: int, every: int
 ) -> None:
     zone = load_policy_book().at(supervisor.clock.now()).calendar.zone
-    rows = backlog_report(supervisor, Period(start, start + timedelta(days=length)), None, every)
-    assert rows
+    end = start + timedelta(days=length)
+    rows = backlog_report(supervisor, Period(start, end), None, every)
+    assert bool(rows) is (start <= TODAY)  # a period wholly after today has no row
     for row in rows:
         day = date.fromisoformat(row["date"])
+        assert start <= day < end, row
         instant = min(day_start(day + timedelta(days=1), zone), supervisor.clock.now())
         assert row["open"] == _direct(instant), row
-    assert date.fromisoformat(rows[-1]["date"]) <= TODAY
+    assert all(date.fromisoformat(row["date"]) <= TODAY for row in rows)
 
 
 def test_a_pause_never_ends_before_it_started(
@@ -102,3 +104,14 @@ def test_a_pause_never_ends_before_it_started(
     cases.reopen(agent, ref, "Not fixed")
     pause = SlaPause.get(SlaPause.reason == "resolved")
     assert pause.ended_at == pause.started_at
+
+
+def test_a_period_wholly_in_the_future_has_no_row(supervisor: ServiceContext) -> None:
+    """A review saw ``--from 2027-01-01 --to 2027-01-08`` print today's count under today's
+    date, outside the period; every other report gives no rows. Today's own row stays."""
+    week = timedelta(days=7)
+    assert backlog_report(supervisor, Period(TODAY + timedelta(days=1), TODAY + week)) == []
+    assert backlog_report(supervisor, Period(TODAY + week, TODAY + 2 * week), None, 7) == []
+    assert [row["date"] for row in backlog_report(supervisor, Period(TODAY, TODAY + week))] == [
+        TODAY.isoformat()
+    ]

@@ -101,3 +101,12 @@ def test_the_case_objects_whole_seconds_show_the_minute_the_screen_shows(
     whole = _remaining(TimerStatus(3600, due, state, 0.0, remaining))
     assert whole is not None
     assert short_countdown(whole, state) == short_countdown(remaining, state)
+
+
+def test_insights_percent_never_rounds_onto_all() -> None:
+    """2,001 on time and 1 late read 100.0% in the console's insights (the late one nowhere
+    to be seen): the console prints the report's figure (``format_percent``)."""
+    from wzdesk.tui.screens.insights import percent
+
+    assert percent(2001 / 2002) == "99.9%" and percent(1 / 2002) == "0.1%"
+    assert percent(1.0) == "100.0%" and percent(None) == "—"

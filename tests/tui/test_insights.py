@@ -38,8 +38,11 @@ async def test_f8_shows_insights_tables_beside_charts(
         assert "0.0%" in last_week and "—" in last_week
         this_week = line_with(pilot, "2026-03-09")
         assert this_week.count("100.0%") == 2
+        # The median response is over the cases answered: the critical one of two.
+        assert "1 of 2" in line_with(pilot, "critical")
         assert "11h00m" in line_with(pilot, "critical")
         assert "1h30m" in line_with(pilot, "moderate")  # 08:30 → 10:00
+        assert "Answered" in line_with(pilot, "Median response")
         assert "Compliance per week" in screen_text(pilot)  # the chart's title
         assert "Backlog" in screen_text(pilot)
         assert "Median response by severity" in screen_text(pilot)
@@ -87,7 +90,7 @@ async def test_weeks_and_severities_without_figures_are_not_drawn_as_zero(
     async with insights_open(make_app, supervisor) as pilot:
         table = pilot.app.screen.query_one("#response-table")
         rows = [table.get_row_at(i) for i in range(table.row_count)]
-        assert ["major", 1, "—", "—"] in rows  # nobody answered the major case yet
+        assert ["major", "0 of 1", "—", "—"] in rows  # nobody answered the major case yet
         assert "None answered yet: major" in screen_text(pilot)
 
 

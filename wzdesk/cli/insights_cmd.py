@@ -13,7 +13,7 @@ from typing import Any
 
 from wzdesk.cli.common import Runtime, add_json_flag
 from wzdesk.cli.output import emit_fields, emit_json, emit_table, one_more, say_if_cut
-from wzdesk.core.timefmt import parse_date, parse_instant
+from wzdesk.core.timefmt import format_percent, parse_date, parse_instant
 
 EVENT_COLUMNS = ["case", "target", "kind", "at", "detail"]
 REPORT_NAMES = ("sla", "backlog", "breaches", "channels", "agents", "clients")
@@ -146,7 +146,7 @@ def _write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
 
 
 def run_report(args: argparse.Namespace, runtime: Runtime) -> int:
-    from wzdesk.services.reports import REPORTS, Period, flat, sla_report
+    from wzdesk.services.reports import REPORTS, Period, flat, report_columns, sla_report
 
     period = Period(parse_date(args.start, "--from"), parse_date(args.end, "--to"))
     context = runtime.context()
@@ -158,7 +158,7 @@ def run_report(args: argparse.Namespace, runtime: Runtime) -> int:
         emit_json(rows)
         return 0
     table = [flat(row) for row in rows]
-    columns = list(table[0]) if table else []
+    columns = report_columns(args.report, args.by if args.report == "sla" else "severity")
     if args.csv:
         _write_csv(table, columns)
     else:
@@ -178,7 +178,7 @@ def _for_reading(row: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             shown[key] = "–"
         elif isinstance(value, float) and key.endswith("compliance"):
-            shown[key] = f"{value:.1%}"
+            shown[key] = format_percent(value)
         elif isinstance(value, float):
             shown[key] = round(value)
     return shown

@@ -11,8 +11,9 @@ they cover, but only deadlines not yet passed when the pause began: a pause cann
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from wzdesk.core.calendar import BusinessCalendar
 from wzdesk.core.sla import Severity, SlaPolicy, TimerState, TimerStatus
@@ -91,6 +92,37 @@ def shift_for_pause(
     if deadline <= start or end <= start:
         return deadline
     return calendar.add_business_seconds(deadline, calendar.business_seconds_between(start, end))
+
+
+_Instant = TypeVar("_Instant", datetime, float)
+
+
+def clock_pauses(
+    pauses: Iterable[tuple[_Instant, _Instant]], until: _Instant
+) -> list[tuple[_Instant, _Instant]]:
+    """When the clock stood still before ``until``: the finished pauses cut to it, in order,
+    overlaps merged. Every pause stops the clock, one that began after the due instant too:
+    that one pushes no deadline (a pause cannot un-breach), but its time is not counted."""
+    spans: list[tuple[_Instant, _Instant]] = []
+    for start, end in sorted(pauses):
+        end = min(end, until)
+        if end <= start:
+            continue
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def counted_seconds(positions: Sequence[float]) -> float:
+    """The business seconds a clock ran, from calendar positions
+    (:meth:`BusinessCalendar.positions_epoch`): of its start, of the instant it stopped, then
+    of each of its :func:`clock_pauses`' start and end."""
+    counted = positions[1] - positions[0]
+    for index in range(2, len(positions), 2):
+        counted -= positions[index + 1] - positions[index]
+    return max(0.0, counted)
 
 
 def compute_deadlines(

@@ -18,10 +18,12 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from wzdesk.core.calendar import BusinessCalendar, DayHours
+from wzdesk.core.calendar import BusinessCalendar, DayHours, epoch_of
 from wzdesk.core.case_sla import (
     CaseClock,
+    clock_pauses,
     compute_deadlines,
+    counted_seconds,
     resolution_timer,
     response_timer,
     shift_for_pause,
@@ -177,10 +179,32 @@ def readings(policy: SlaPolicy, facts: CaseFacts, now: datetime) -> Readings:
         facts.resolved_at,
         facts.paused_since,
     )
-    return Readings(
-        response_timer(policy, clock, deadlines, now),
-        resolution_timer(policy, clock, deadlines, now),
-    )
+    response = response_timer(policy, clock, deadlines, now)
+    resolution = resolution_timer(policy, clock, deadlines, now)
+    # A met target's seconds are counted as explain counts them: from receipt to the instant
+    # it was met, less every pause. The timer's (its target less the business time from met
+    # to due) counted a pause that began after the due instant, which pushes no deadline.
+    calendar = policy.calendar_for(facts.severity)
+    if facts.first_response_at is not None and response.state.is_done:
+        counted = _counted(calendar, facts.received_at, facts.first_response_at, ())
+        response = response._replace(elapsed_seconds=counted)
+    if facts.resolved_at is not None and resolution.state.is_done:
+        pauses = facts.finished_pauses
+        counted = _counted(calendar, facts.received_at, facts.resolved_at, pauses)
+        resolution = resolution._replace(elapsed_seconds=counted)
+    return Readings(response, resolution)
+
+
+def _counted(
+    calendar: BusinessCalendar,
+    start: datetime,
+    until: datetime,
+    pauses: Sequence[tuple[datetime, datetime]],
+) -> float:
+    """Business seconds from ``start`` to ``until``, less the pauses (:func:`counted_seconds`)."""
+    spans = clock_pauses(pauses, until)
+    instants = [start, until, *(instant for span in spans for instant in span)]
+    return counted_seconds(calendar.positions_epoch([epoch_of(i) for i in instants]))
 
 
 # -- the event log ------------------------------------------------------------------------------
@@ -364,7 +388,7 @@ def explain(
         else:
             met_at = facts.resolved_at
             until = met_at or facts.paused_since or now
-            pauses = _counted_pauses(calendar, policy, facts, until)
+            pauses = clock_pauses(facts.finished_pauses, until)
         intervals, skipped = counted_intervals(calendar, facts.received_at, until, pauses)
         outcome_at: datetime | None = None
         if timer.state in (TimerState.MET, TimerState.LATE):
@@ -385,22 +409,6 @@ def explain(
             )
         )
     return result[0], result[1]
-
-
-def _counted_pauses(
-    calendar: BusinessCalendar, policy: SlaPolicy, facts: CaseFacts, until: datetime
-) -> list[tuple[datetime, datetime]]:
-    """Finished pauses that stopped the clock: those that began before the (pushed) due."""
-    due = compute_deadlines(policy, facts.severity, facts.received_at).resolution_due
-    counted = []
-    for start, end in facts.finished_pauses:
-        if end > until:
-            end = until
-        if due <= start or end <= start:
-            continue
-        counted.append((start, end))
-        due = shift_for_pause(calendar, due, start, end)
-    return counted
 
 
 def counted_intervals(

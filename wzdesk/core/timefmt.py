@@ -1,4 +1,4 @@
-"""Parsing and printing instants and business durations at the edges of the program.
+"""Parsing and printing instants, business durations and shares at the edges of the program.
 
 Input must carry an offset (a zone-less time is ambiguous for a desk that spans zones); output
 is ISO-8601 in the support zone with seconds precision, e.g. ``2026-03-09T11:00:00-04:00``.
@@ -77,6 +77,18 @@ def format_business_duration(seconds: float) -> str:
     total_minutes = int(abs(seconds) // 60)
     hours, minutes = divmod(total_minutes, 60)
     return f"{sign}{hours}h{minutes:02d}m"
+
+
+def format_percent(share: float) -> str:
+    """A share as a percentage to a tenth, rounded toward the truth at the ends: ``100.0%``
+    and ``0.0%`` only when it is exactly all or none (2,001 on time and 1 late, 0.9995, is
+    ``99.9%``, not ``100.0%``; 1 in 2,000 is ``0.1%``)."""
+    tenths = round(share * 1000)
+    if tenths >= 1000 and share < 1:
+        tenths = 999
+    elif tenths <= 0 < share:
+        tenths = 1
+    return f"{tenths / 10:.1f}%"
 
 
 def format_countdown(seconds: float, breached: bool) -> str:

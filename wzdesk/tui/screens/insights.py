@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, Static
 from textual_plotext import PlotextPlot
 
 from wzdesk.core.errors import UserError
-from wzdesk.core.timefmt import format_business_duration
+from wzdesk.core.timefmt import format_business_duration, format_percent
 from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
 
@@ -49,8 +49,8 @@ def legend_markup() -> str:
 
 
 def percent(value: float | None) -> str:
-    """``0.875`` as ``87.5%``; no figure as ``—``."""
-    return "—" if value is None else f"{value * 100:.1f}%"
+    """``0.875`` as ``87.5%`` (:func:`format_percent`); no figure as ``—``."""
+    return "—" if value is None else format_percent(value)
 
 
 def duration(value: float | None) -> str:
@@ -155,7 +155,7 @@ class InsightsScreen(Screen[None]):
         )
         self.query_one("#backlog-table", DataTable).add_columns("End of", "Open cases")
         self.query_one("#response-table", DataTable).add_columns(
-            "Severity", "Cases", "Median response", "p90"
+            "Severity", "Answered", "Median response", "p90"
         )
         self.load()
 
@@ -253,9 +253,11 @@ class InsightsScreen(Screen[None]):
         table = self.query_one("#response-table", DataTable)
         table.clear()
         for row in rows:
+            # The median is over the cases answered: "Cases" beside it counted the unanswered
+            # too (2 critical, a median of 11h00m taken over the one answered).
             table.add_row(
                 row["severity"],
-                row["cases"],
+                f"{row['answered']} of {row['cases']}",
                 duration(row["median_seconds"]),
                 duration(row["p90_seconds"]),
             )
