@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from wzdesk.core.calendar import BusinessCalendar, DayHours
 from wzdesk.core.case_sla import (
     CaseClock,
+    clock_stop,
     compute_deadlines,
     resolution_timer,
     response_timer,
@@ -169,6 +170,7 @@ class Readings(Value):
 def readings(policy: SlaPolicy, facts: CaseFacts, now: datetime) -> Readings:
     """Both timers at ``now`` from the facts as they stood then (same arithmetic as the store)."""
     facts = facts.as_of(now)
+    now = clock_stop(now, facts.closed_at)
     deadlines = compute_deadlines(policy, facts.severity, facts.received_at, facts.finished_pauses)
     clock = CaseClock(
         facts.severity,
@@ -212,6 +214,7 @@ _KIND_ORDER = ("resumed", "at_risk", "breached", "met", "late", "paused")
 def sla_events(policy: SlaPolicy, facts: CaseFacts, now: datetime) -> list[SlaEvent]:
     """Every SLA event of the case up to ``now``, in time order."""
     facts = facts.as_of(now)
+    now = clock_stop(now, facts.closed_at)
     deadlines = compute_deadlines(policy, facts.severity, facts.received_at)
     calendar = policy.calendar_for(facts.severity)
     events: list[SlaEvent] = []
@@ -352,6 +355,7 @@ def explain(
 ) -> tuple[TargetExplanation, TargetExplanation]:
     """Response and resolution, explained at ``now``."""
     facts = facts.as_of(now)
+    now = clock_stop(now, facts.closed_at)
     reading = readings(policy, facts, now)
     calendar = policy.calendar_for(facts.severity)
     result = []
