@@ -76,6 +76,10 @@ def test_the_moved_reply_answers_the_primary_and_the_issue_is_counted_once(
     assert [(r["cases"], r["unresolved"]) for r in agents_report(supervisor, DAY)] == [(1, 1)]
     assert [r["cases"] for r in clients_report(supervisor, DAY)] == [1]
     assert [r["cases"] for r in channels_report(supervisor, DAY)] == [1]
+    # the duplicate's explanation names the reply that answered it, now on the primary
+    response = explain_case(supervisor, duplicate)["targets"][0]
+    assert response["outcome"]["event"]["kind"] == "reply"
+    assert response["outcome"]["event"]["author"] == "kim"
 
 
 def test_a_duplicate_merged_unanswered_stops_at_the_merge_and_leaves_the_backlog(
