@@ -20,7 +20,7 @@ def test_holiday_dry_run_then_save(desk: Cli) -> None:
     assert move["response_due"]["shift_seconds"] == 86400
     assert dry["retimed"]["no_longer_breached"] == [case["ref"]]
     text = desk.ok("holidays", "add", "2026-03-09", "--dry-run", now=later).out
-    assert f"would re-time 1 open case(s)\n  {case['ref']}  response" in text
+    assert f"would re-time 1 case(s)\n  {case['ref']}  response" in text
     assert "(+24h00m)" in text and "no longer breached: response" in text
     saved = desk.ok("holidays", "add", "2026-03-09", "--json", now=later).json
     assert saved["retimed"]["cases"] == dry["retimed"]["cases"]
@@ -38,7 +38,7 @@ def test_policy_set_dry_run_writes_nothing(desk: Cli) -> None:
         "policy", "set", "--effective", "2026-03-10", "--hours", "09:00-17:00", "--dry-run"
     )
     assert "policy version 2 would take effect" in result.out
-    assert "would re-time 0 open case(s)" in result.out
+    assert "would re-time 0 case(s)" in result.out
     assert desk.counts() == before
     assert len(desk.ok("policy", "show", "--json").json) == 1
 

@@ -581,3 +581,17 @@ def test_a_daytime_wait_is_explained_by_the_pause_alone(desk: Cli) -> None:
     ]
     text = desk.ok("case", "explain", ref, now=_at(WED, "11:00")).out
     assert "skipped (pause)" in text and "night" not in text
+
+
+def test_explain_of_a_merged_duplicate_names_the_reply_that_answered_it(desk: Cli) -> None:
+    """The reply moved to the primary with the merge: explain said 'by response of None'."""
+    duplicate = open_case(desk, "--received", _at(MON, "09:00"), now=_at(MON, "09:00"))["ref"]
+    desk.ok("case", "reply", duplicate, "--message", "On it", user="kim", now=_at(MON, "09:30"))
+    primary = open_case(desk, now=_at(MON, "10:00"))["ref"]
+    desk.ok("case", "merge", duplicate, "--into", primary, user="kim", now=_at(MON, "11:00"))
+    text = desk.ok("case", "explain", duplicate, now=_at(MON, "15:00")).out
+    assert "  by reply of kim at 2026-03-02T09:30:00-05:00" in text
+    assert "None" not in text
+    explained = desk.ok("case", "explain", duplicate, "--json", now=_at(MON, "15:00")).json
+    event = explained["targets"][0]["outcome"]["event"]
+    assert (event["kind"], event["author"]) == ("reply", "kim")

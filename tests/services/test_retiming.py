@@ -1,6 +1,6 @@
-"""Holidays and calendar changes apply to open cases: adding or removing a holiday re-times every
-open case whose clock spans it (audited, one transaction), and the dry run predicts exactly what
-saving then does."""
+"""Holidays and calendar changes apply to every case: adding or removing a holiday re-times every
+case whose clock spans it, closed ones too (audited, one transaction), and the dry run predicts
+exactly what saving then does."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ from wzdesk.services.calendar import (
     list_holidays,
     remove_holiday,
 )
+from wzdesk.services.case_views import show_case
 from wzdesk.services.context import ServiceContext
+from wzdesk.services.reports import Period, sla_report
+from wzdesk.services.sla_history import explain_case
 from wzdesk.store.models import AuditEntry, Case
 
 MONDAY = date(2026, 3, 9)
@@ -55,15 +58,14 @@ def desk(supervisor: ServiceContext, acme: str, clock: FixedClock) -> dict[str, 
     return {"friday": friday.ref, "monday": monday.ref, "closed": closed.ref}
 
 
-def test_adding_a_holiday_re_times_open_cases_that_span_it(
+def test_adding_a_holiday_re_times_the_cases_that_span_it(
     supervisor: ServiceContext, desk: dict[str, str], clock: FixedClock
 ) -> None:
     # Friday's major case: 10 business hours from Fri 10:00 -> Mon 10:00: breached at 11:00.
     assert Case.get(Case.ref == desk["friday"]).response_due == local(2026, 3, 9, 10)
-    closed_before = _stored(desk["closed"])
     row = add_holiday(supervisor, MONDAY, "Closed Monday")
     moves = {move.ref: move for move in row.retiming.moves}
-    assert set(moves) == {desk["friday"], desk["monday"]}  # the closed case is left alone
+    assert set(moves) == set(desk.values())  # the closed case too
     friday = Case.get(Case.ref == desk["friday"])
     assert friday.response_due == local(2026, 3, 10, 10)  # Tuesday 10:00 now
     assert friday.updated_at == clock.now()
@@ -72,9 +74,52 @@ def test_adding_a_holiday_re_times_open_cases_that_span_it(
     # Monday's critical case, received on the new holiday: the clock starts Tuesday 08:00.
     monday = Case.get(Case.ref == desk["monday"])
     assert monday.response_due == local(2026, 3, 10, 12)
-    assert _stored(desk["closed"]) == closed_before
+    # The closed case, received then too, answered and resolved at once: still met.
+    assert Case.get(Case.ref == desk["closed"]).response_due == local(2026, 3, 10, 12)
+    closed = moves[desk["closed"]]
+    assert (closed.response_after, closed.resolution_after) == ("met", "met")
     audited = {e.entity_id for e in AuditEntry.select().where(AuditEntry.action == "case.retime")}
-    assert audited == {desk["friday"], desk["monday"]}
+    assert audited == set(desk.values())
+
+
+def test_a_holiday_added_after_a_close_re_times_the_closed_case(
+    agent: ServiceContext, supervisor: ServiceContext, acme: str, clock: FixedClock
+) -> None:
+    """The review's r3: two critical cases received Mon 16 November 09:00, answered, resolved
+    Thu 10:00 (due Wed 13:00: late), the second closed; then Tue 17 becomes a holiday (due
+    Thu 13:00: met). The closed one stayed late in its stored state, the list and report sla,
+    while explain, sla events and the report as of before the close said met."""
+    refs = []
+    for _ in range(2):
+        clock.advance(local(2026, 11, 16, 9) - clock.now())
+        refs.append(str(cases.open_case(agent, new_case()).ref))
+        clock.advance(timedelta(minutes=30))
+        cases.reply(agent, refs[-1], "On it")
+        clock.advance(local(2026, 11, 19, 10) - clock.now())
+        cases.resolve(agent, refs[-1], "Fixed.")
+    clock.advance(timedelta(minutes=10))
+    cases.close(agent, refs[1])
+    clock.advance(local(2026, 11, 20, 10) - clock.now())
+    retimed = add_holiday(supervisor, date(2026, 11, 17), "Holiday").retiming
+    assert {move.ref for move in retimed.moves} == set(refs)
+    assert all(m.resolution_before == "late" for m in retimed.moves)
+    assert all(m.resolution_after == "met" for m in retimed.moves)
+    period = Period(date(2026, 11, 16), date(2026, 11, 17))
+    for ref in refs:
+        assert Case.get(Case.ref == ref).resolution_due == local(2026, 11, 19, 13)
+        shown = show_case(ref, clock.now())
+        assert (shown["resolution_due"], shown["resolution_state"]) == (
+            "2026-11-19T13:00:00-05:00",
+            "met",
+        )
+        explained = explain_case(supervisor, ref)["targets"][1]
+        assert (explained["due"], explained["state"]) == (shown["resolution_due"], "met")
+    counts = [
+        (r["resolution"]["met"], r["resolution"]["late"]) for r in sla_report(supervisor, period)
+    ]
+    rebuilt = sla_report(supervisor, period, all_in_python=True)
+    assert counts == [(r["resolution"]["met"], r["resolution"]["late"]) for r in rebuilt]
+    assert counts == [(2, 0)]
 
 
 def test_removing_the_holiday_puts_them_back_and_breaches_again(

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from wzdesk.services.retiming import Retiming
 
 DRY_RUN_HELP = (
-    "change nothing: print which open cases' due instants would move, by how much, and which "
+    "change nothing: print which cases' due instants would move, by how much, and which "
     "would newly breach or stop being breached"
 )
 
@@ -35,7 +35,7 @@ def _shift(seconds: float) -> str:
 def print_retiming(retiming: Retiming, zone: ZoneInfo) -> None:
     """One line per moved case (wall-clock shifts), then who newly breaches or stops."""
     verb = "would re-time" if retiming.dry_run else "re-timed"
-    print(f"{verb} {len(retiming.moves)} open case(s)")
+    print(f"{verb} {len(retiming.moves)} case(s)")
     for move in retiming.moves:
         parts = []
         for label, before, after, shift in (

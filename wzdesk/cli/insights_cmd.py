@@ -85,7 +85,8 @@ def run_explain(args: argparse.Namespace, runtime: Runtime) -> int:
         )
         if outcome and outcome["event"]:
             event = outcome["event"]
-            print(f"  by {event['kind']} of {event['author']} at {event['at']}")
+            author = f" of {event['author']}" if event["author"] is not None else ""
+            print(f"  by {event['kind']}{author} at {event['at']}")
         seconds = (
             "seconds (24x7)" if result["policy"].get("around_the_clock") else "business seconds"
         )

@@ -85,6 +85,14 @@ class CaseClock(Value):
         )
 
 
+def clock_stop(now: datetime, closed_at: datetime | None) -> datetime:
+    """The instant a case's timers read at ``now``: its closing, if it was closed before.
+
+    A case is closed once resolved (both targets met by then), or by a merge into its primary:
+    a merged duplicate's clocks stop at the merge, not breached ever after."""
+    return closed_at if closed_at is not None and closed_at < now else now
+
+
 def shift_for_pause(
     calendar: BusinessCalendar, deadline: datetime, start: datetime, end: datetime
 ) -> datetime:

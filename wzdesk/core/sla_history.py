@@ -22,6 +22,7 @@ from wzdesk.core.calendar import BusinessCalendar, DayHours, epoch_of
 from wzdesk.core.case_sla import (
     CaseClock,
     clock_pauses,
+    clock_stop,
     compute_deadlines,
     counted_seconds,
     resolution_timer,
@@ -171,6 +172,7 @@ class Readings(Value):
 def readings(policy: SlaPolicy, facts: CaseFacts, now: datetime) -> Readings:
     """Both timers at ``now`` from the facts as they stood then (same arithmetic as the store)."""
     facts = facts.as_of(now)
+    now = clock_stop(now, facts.closed_at)
     deadlines = compute_deadlines(policy, facts.severity, facts.received_at, facts.finished_pauses)
     clock = CaseClock(
         facts.severity,
@@ -236,6 +238,7 @@ _KIND_ORDER = ("resumed", "at_risk", "breached", "met", "late", "paused")
 def sla_events(policy: SlaPolicy, facts: CaseFacts, now: datetime) -> list[SlaEvent]:
     """Every SLA event of the case up to ``now``, in time order."""
     facts = facts.as_of(now)
+    now = clock_stop(now, facts.closed_at)
     deadlines = compute_deadlines(policy, facts.severity, facts.received_at)
     calendar = policy.calendar_for(facts.severity)
     events: list[SlaEvent] = []
@@ -376,6 +379,7 @@ def explain(
 ) -> tuple[TargetExplanation, TargetExplanation]:
     """Response and resolution, explained at ``now``."""
     facts = facts.as_of(now)
+    now = clock_stop(now, facts.closed_at)
     reading = readings(policy, facts, now)
     calendar = policy.calendar_for(facts.severity)
     result = []
@@ -388,7 +392,7 @@ def explain(
         else:
             met_at = facts.resolved_at
             until = met_at or facts.paused_since or now
-            pauses = clock_pauses(facts.finished_pauses, until)
+            pauses = _stopped_clock(calendar, policy, facts, until, timer.state.is_done)
         intervals, skipped = counted_intervals(calendar, facts.received_at, until, pauses)
         outcome_at: datetime | None = None
         if timer.state in (TimerState.MET, TimerState.LATE):
@@ -409,6 +413,30 @@ def explain(
             )
         )
     return result[0], result[1]
+
+
+def _stopped_clock(
+    calendar: BusinessCalendar,
+    policy: SlaPolicy,
+    facts: CaseFacts,
+    until: datetime,
+    done: bool,
+) -> list[tuple[datetime, datetime]]:
+    """The finished pauses explain leaves out of the resolution clock. Once the target is met
+    or late, every pause (as :func:`readings` and the reports count it); while it runs or
+    stands breached, those that began before the (pushed) due instant, as its timer reads
+    the time left or overdue (a pause cannot un-breach, and the overdue time runs on)."""
+    if done:
+        return clock_pauses(facts.finished_pauses, until)
+    due = compute_deadlines(policy, facts.severity, facts.received_at).resolution_due
+    counted = []
+    for start, end in facts.finished_pauses:
+        end = min(end, until)
+        if due <= start or end <= start:
+            continue
+        counted.append((start, end))
+        due = shift_for_pause(calendar, due, start, end)
+    return counted
 
 
 def counted_intervals(

@@ -38,7 +38,7 @@ class HolidayRow:
     date: date
     name: str
     source: str
-    #: The open cases the change re-timed (or would, on a dry run).
+    #: The cases the change re-timed (or would, on a dry run).
     retiming: Retiming = field(default_factory=Retiming, compare=False)
     #: The hours the desk keeps that day ("08:00-12:00"), or None: closed all day.
     hours: str | None = None
@@ -100,7 +100,8 @@ def add_holiday(
     dry_run: bool = False,
     hours: str | None = None,
 ) -> HolidayRow:
-    """Add (or rename) a holiday and re-time the open cases whose clock spans it.
+    """Add (or rename) a holiday and re-time the cases whose clock spans it
+    (closed ones too).
 
     ``hours``: the hours the desk keeps that day (a half-day, "08:00-12:00"); None keeps an
     existing date's hours (a new date closes all day), "closed" closes the whole day.
@@ -148,7 +149,7 @@ def add_holiday(
 
 
 def remove_holiday(ctx: ServiceContext, day: date, dry_run: bool = False) -> Retiming:
-    """Remove a holiday (unknown dates are a not-found error) and re-time the open cases."""
+    """Remove a holiday (unknown dates are a not-found error) and re-time the cases."""
     ctx.require(Action.MANAGE_CALENDAR)
 
     def change() -> None:
@@ -255,7 +256,7 @@ def add_policy_version(ctx: ServiceContext, change: PolicyChange) -> dict[str, A
 def change_policy(
     ctx: ServiceContext, change: PolicyChange, dry_run: bool = False
 ) -> tuple[dict[str, Any], Retiming]:
-    """:func:`add_policy_version`, with the open cases it re-times (none unless a case falls
+    """:func:`add_policy_version`, with the cases it re-times (none unless a case falls
     under the new version); ``dry_run`` does the same work and rolls it back."""
     ctx.require(Action.MANAGE_CALENDAR)
     return retimed_change(

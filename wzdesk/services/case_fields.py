@@ -14,7 +14,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
-from wzdesk.core.case_sla import CaseClock, Deadlines, resolution_timer, response_timer
+from wzdesk.core.case_sla import (
+    CaseClock,
+    Deadlines,
+    clock_stop,
+    resolution_timer,
+    response_timer,
+)
 from wzdesk.core.rules import Category, missing_recommended_fields
 from wzdesk.core.sla import Severity, TimerState, TimerStatus
 from wzdesk.core.timefmt import format_instant
@@ -122,6 +128,7 @@ def case_deadlines(case: CaseRecord) -> Deadlines:
 def timers(case: CaseRecord, book: PolicyBook, now: datetime) -> CaseTimers:
     """Both timers of ``case`` at ``now`` (no database access)."""
     policy = book.by_id(case.policy_id)
+    now = clock_stop(now, case.closed_at)  # a merged duplicate's stop at the merge
     clock, deadlines = case_clock(case), case_deadlines(case)
     return CaseTimers(
         response_timer(policy, clock, deadlines, now),

@@ -2,16 +2,18 @@
 duplicate into its primary case, undoable by a supervisor.
 
 A merge moves the duplicate's timeline, messages, outgoing mail and attachments to the primary
-with their original times, closes the duplicate with a pointer (``merged_into``), and gives the
-primary the earlier received time (its deadlines recomputed). It records what it moved and both
-rows as they were, so ``unmerge`` puts every row back.
+with their original times, closes the duplicate with a pointer (``merged_into``; its clocks stop
+there and reports leave it out: the primary counts the issue), and gives the primary the
+earlier received time (its deadlines recomputed) and the duplicate's first response when that
+came earlier than its own and not before its (merged) received time. It records what it moved
+and both rows as they were, so ``unmerge`` puts every row back.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from wzdesk.core.case_sla import compute_deadlines
 from wzdesk.core.errors import InvalidInput, NotFound
@@ -54,6 +56,7 @@ _MOVED: tuple[tuple[str, Any], ...] = (
 #: Primary columns a merge may change (and unmerge puts back).
 _PRIMARY_FIELDS = (
     "received_at",
+    "first_response_at",
     "response_due",
     "response_at_risk_at",
     "resolution_due",
@@ -186,6 +189,13 @@ def merge_cases(
                 finished,
             )
             primary_changes = {"received_at": duplicate.received_at, **deadline_fields(deadlines)}
+        answered = first_response_merged(
+            primary.first_response_at,
+            duplicate.first_response_at,
+            primary_changes.get("received_at", primary.received_at),
+        )
+        if answered != primary.first_response_at:
+            primary_changes["first_response_at"] = answered
         now = ctx.clock.now()
         save_case(ctx, primary, primary_changes)
         save_case(
@@ -249,8 +259,13 @@ def unmerge_case(ctx: ServiceContext, ref: str) -> CaseMerge:
         duplicate_row = _restore(json.loads(merge.duplicate_before_json))
         primary_row = _restore(json.loads(merge.primary_before_json))
         primary_changes = {k: primary_row[k] for k in _PRIMARY_FIELDS}
-        if primary_changes["received_at"] != primary.received_at or stored_deadlines(primary) != (
-            stored_deadlines(Case(**primary_changes))
+        primary_changes["first_response_at"] = _own_first_response(
+            primary, primary_row, _restore(json.loads(merge.duplicate_before_json))
+        )
+        if (
+            primary_changes["received_at"] != primary.received_at
+            or primary_changes["first_response_at"] != primary.first_response_at
+            or stored_deadlines(primary) != stored_deadlines(Case(**primary_changes))
         ):
             save_case(ctx, primary, primary_changes)
         duplicate_changes = {
@@ -265,6 +280,50 @@ def unmerge_case(ctx: ServiceContext, ref: str) -> CaseMerge:
         ctx.audit("case.unmerge", "case", duplicate.ref, None, summary)
         ctx.audit("case.unmerge", "case", primary.ref, None, summary)
     return CaseMerge.get_by_id(merge.id)
+
+
+def first_response_merged(
+    primary: datetime | None, duplicate: datetime | None, received: datetime
+) -> datetime | None:
+    """The primary's first response once the duplicate's thread is its own: the duplicate's
+    first public reply meets the primary's response target when it was made at or after the
+    primary's received time (the earlier of the two cases': the client reported the issue
+    then) and before the primary's own first response; one made before then does not."""
+    if duplicate is None or duplicate < received:
+        return primary
+    if primary is None or duplicate < primary:
+        return duplicate
+    return primary
+
+
+#: Timeline events that give a case its first response (a public reply, the resolution note,
+#: a quote sent to the client).
+_RESPONDING_KINDS = ("reply", "resolve", "quote")
+
+
+def _own_first_response(
+    primary: Case, primary_before: dict[str, Any], duplicate_before: dict[str, Any]
+) -> datetime | None:
+    """The primary's first response once a merge is undone (its rows moved back): as before
+    the merge if it had one; else, if the merge gave it the duplicate's, its own first
+    responding event since (none: None); else whatever it has now."""
+    before = primary_before["first_response_at"]
+    if before is not None:
+        return cast(datetime, before)
+    received = min(primary_before["received_at"], duplicate_before["received_at"])
+    if first_response_merged(None, duplicate_before["first_response_at"], received) is None:
+        return cast(datetime | None, primary.first_response_at)  # unanswered by the merge
+    own = (
+        CaseEvent.select(CaseEvent.at)
+        .where(
+            (CaseEvent.case == primary.id)
+            & (CaseEvent.public == True)  # noqa: E712 - SQL, not Python
+            & CaseEvent.kind.in_(_RESPONDING_KINDS)
+        )
+        .order_by(CaseEvent.at, CaseEvent.id)
+        .first()
+    )
+    return None if own is None else cast(datetime, own.at)
 
 
 def _lock_in_order(*refs: str) -> None:

@@ -54,11 +54,15 @@ class Period:
 
 
 def _period_where(period: Period, book: PolicyBook, now: datetime) -> peewee.Expression:
-    """Cases received in the period and by ``now`` (as-of: later ones do not exist yet)."""
+    """Cases received in the period and by ``now`` (as-of: later ones do not exist yet), merged
+    duplicates left out: their primary counts the issue, from the earlier received time."""
     check_period(period.start, period.end)
     zone = book.at(now).calendar.zone
     by_now = now + timedelta(microseconds=1)  # instants are stored to the microsecond
-    return received_between(day_start(period.start, zone), min(day_start(period.end, zone), by_now))
+    received = received_between(
+        day_start(period.start, zone), min(day_start(period.end, zone), by_now)
+    )
+    return received & Case.merged_into.is_null()
 
 
 def _report_scope(
@@ -646,6 +650,18 @@ def backlog_report(
             )
         )
     )
+    # Merged duplicates are left out (their primary counts the issue): few, read once, and
+    # taken off each day's count as they were counted in it.
+    duplicates: dict[int, datetime] = {}
+    duplicate_pauses: list[tuple[datetime, datetime | None]] = []
+    for case_id, received_at, start, end in tuples(
+        Case.select(Case.id, Case.received_at, SlaPause.started_at, SlaPause.ended_at)
+        .join(SlaPause, peewee.JOIN.LEFT_OUTER, on=(SlaPause.case == Case.id) & resolved)
+        .where(Case.merged_into.is_null(False))
+    ):
+        duplicates[case_id] = received_at
+        if start is not None:
+            duplicate_pauses.append((start, end))
     result = []
     received = started = ended = 0
     before: datetime | None = None
@@ -654,9 +670,18 @@ def backlog_report(
         started += _between(SlaPause.started_at, before, instant, resolved)
         ended += _between(SlaPause.ended_at, before, instant, resolved)
         straddling = sum(1 for start, end in inverted if end <= instant < start)
-        result.append({"date": day.isoformat(), "open": received - started + ended - straddling})
+        count = received - started + ended - straddling
+        count -= sum(1 for at in duplicates.values() if at <= instant) - sum(
+            1 for start, end in duplicate_pauses if _resolved_then(start, end, instant)
+        )
+        result.append({"date": day.isoformat(), "open": count})
         before = instant
     return result
+
+
+def _resolved_then(start: datetime, end: datetime | None, instant: datetime) -> bool:
+    """Did a "resolved" pause hold at ``instant`` (as the backlog's counts see it)?"""
+    return start <= instant and not (end is not None and end <= instant)
 
 
 def _between(

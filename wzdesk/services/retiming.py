@@ -1,10 +1,12 @@
-"""Re-timing open cases when the calendar or the policy changes, and the what-if before saving.
+"""Re-timing cases when the calendar or the policy changes, and the what-if before saving.
 
 Cases store their due instants (so "breached" is an indexed comparison). A holiday added after a
-case was received therefore has to move them: every case that is not closed gets its deadlines
-recomputed under the old and the new calendar; where the two differ, the clock spans the change
-and the stored deadlines take the new values (audited, ``updated_at`` bumped so consoles that
-re-read "changed since" see it).
+case was received therefore has to move them: every case whose stored deadlines reach the
+changed dates, closed ones too (SPEC 3: "every case whose clock spans it"; a closed case kept
+its old due instants while explain, events and as-of reports counted the new calendar), gets
+its deadlines recomputed under the old and the new calendar; where the two differ, the clock
+spans the change and the stored deadlines take the new values (audited, ``updated_at`` bumped
+so consoles that re-read "changed since" see it).
 
 The what-if (``--dry-run``) runs the very same code inside the transaction and rolls it back, so
 it predicts exactly what saving then does.
@@ -18,8 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from wzdesk.core.case_sla import Deadlines, compute_deadlines, paused_left
-from wzdesk.core.rules import Status
+from wzdesk.core.case_sla import Deadlines, clock_stop, compute_deadlines, paused_left
 from wzdesk.core.sla import Severity
 from wzdesk.core.timefmt import format_instant
 from wzdesk.services.context import ServiceContext, write_transaction
@@ -107,7 +108,7 @@ class CaseMove:
 
 @dataclass(frozen=True)
 class Retiming:
-    """Every open case a calendar or policy change moves (empty: none)."""
+    """Every case a calendar or policy change moves, closed ones too (empty: none)."""
 
     moves: tuple[CaseMove, ...] = ()
     dry_run: bool = False
@@ -151,6 +152,7 @@ _CASE_COLUMNS = (
     Case.first_response_at,
     Case.resolved_at,
     Case.paused_since,
+    Case.closed_at,
     Case.response_due,
     Case.response_at_risk_at,
     Case.resolution_due,
@@ -192,7 +194,7 @@ def changed_span(old: PolicyBook, new: PolicyBook) -> tuple[datetime, datetime] 
 
 
 def plan_retiming(old: PolicyBook, new: PolicyBook, now: datetime) -> list[CaseMove]:
-    """Open (not closed) cases whose deadlines differ between the two books (two queries).
+    """Cases, closed or not, whose deadlines differ between the two books (two queries).
 
     Only cases whose clock can span a changed date are read: received before its end, with a
     stored deadline after its start (a due instant computed before a date never looks at it).
@@ -200,10 +202,10 @@ def plan_retiming(old: PolicyBook, new: PolicyBook, now: datetime) -> list[CaseM
     span = changed_span(old, new)
     if span is None:
         return []
-    live = Case.status != Status.CLOSED.value
+    live: Any = Case.id.is_null(False)
     if span is not True:
         start, end = span  # type: ignore[misc]
-        live &= (Case.received_at < end) & (
+        live = (Case.received_at < end) & (
             (Case.response_due >= start)
             | (Case.resolution_due >= start)
             | (Case.response_at_risk_at >= start)
@@ -227,6 +229,7 @@ def plan_retiming(old: PolicyBook, new: PolicyBook, now: datetime) -> list[CaseM
         first_response_at,
         resolved_at,
         paused_since,
+        closed_at,
         *stored,
     ) in rows:
         severity = Severity(severity_text)
@@ -238,11 +241,12 @@ def plan_retiming(old: PolicyBook, new: PolicyBook, now: datetime) -> list[CaseM
         before = Deadlines(*stored)
         if before == after:
             continue
+        reading = clock_stop(now, closed_at)  # a merged duplicate's clocks stopped
         response_before, resolution_before = timer_states(
-            before, now, first_response_at, resolved_at, paused_since
+            before, reading, first_response_at, resolved_at, paused_since
         )
         response_after, resolution_after = timer_states(
-            after, now, first_response_at, resolved_at, paused_since
+            after, reading, first_response_at, resolved_at, paused_since
         )
         moves.append(
             CaseMove(
@@ -331,7 +335,7 @@ def retimed_change(
     reason: str,
     dry_run: bool = False,
 ) -> tuple[T, Retiming]:
-    """Run ``change`` (a write to holidays or policy versions) and re-time the open cases it
+    """Run ``change`` (a write to holidays or policy versions) and re-time the cases it
     moves, in one transaction; with ``dry_run`` the same work is done and rolled back."""
     try:
         with write_transaction():

@@ -133,14 +133,17 @@ def _met_event(row: CaseRow, target: str, now: datetime) -> dict[str, Any] | Non
     at = met_at(row, target, now)
     if at is None:
         return None
+    # A merged duplicate's events moved to its primary with their times: looked for there too.
+    primary = Case.select(Case.merged_into).where(Case.id == row.id)
     query = CaseEvent.select(CaseEvent.kind, CaseEvent.author, CaseEvent.at).where(
-        (CaseEvent.case == row.id) & (CaseEvent.at == at)
+        ((CaseEvent.case == row.id) | (CaseEvent.case == primary)) & (CaseEvent.at == at)
     )
     if target == "response":
         query = query.where(CaseEvent.public == True)  # noqa: E712 - SQL, not Python
     else:
         query = query.where(CaseEvent.kind == "resolve")
-    return met_event(target, at, query.order_by(CaseEvent.id).tuples().first())
+    own_first = peewee.Case(None, ((CaseEvent.case == row.id, 0),), 1)
+    return met_event(target, at, query.order_by(own_first, CaseEvent.id).tuples().first())
 
 
 # -- the event log ------------------------------------------------------------------------------

@@ -73,12 +73,15 @@ def met_by(
     reader: QuickReader, case: int, at: datetime, target: str
 ) -> tuple[str, str | None, datetime] | None:
     """(kind, author, at) of the timeline event that met ``target`` at ``at``: the first public
-    event then (response), or the resolution (``sla_history._met_event``); None if none."""
+    event then (response), or the resolution (``sla_history._met_event``); None if none. A
+    merged duplicate's events moved to its primary with their times: they are looked for there
+    too."""
     which = "public" if target == "response" else "kind = 'resolve'"
     found = reader.rows(
-        f"SELECT kind, author, at FROM case_event WHERE case_id = ? AND at = ? AND {which} "
-        "ORDER BY id LIMIT 1",
-        (case, reader.instant(at)),
+        "SELECT kind, author, at FROM case_event WHERE case_id IN "
+        '(?, (SELECT merged_into_id FROM "case" WHERE id = ?)) AND at = ? AND '
+        f"{which} ORDER BY case_id = ? DESC, id LIMIT 1",
+        (case, case, reader.instant(at), case),
     )
     if not found:
         return None

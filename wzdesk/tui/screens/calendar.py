@@ -4,7 +4,7 @@ hours, holidays and half-days"); read in a thread worker.
 
 Supervisors change the holidays here: ``a`` adds a holiday or half-day (a small form), ``d``
 removes the highlighted one. Before saving, the what-if (the service's dry run, in a worker) shows
-which open cases' due instants move, by how much, and which newly breach or stop being breached;
+which cases' due instants move, by how much, and which newly breach or stop being breached;
 Save runs the same change for real, Cancel writes nothing. Policy versions change with
 ``wzdesk policy set`` (also with ``--dry-run``).
 """

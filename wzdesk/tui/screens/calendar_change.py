@@ -60,7 +60,7 @@ class HolidayChange:
 
 @dataclass(frozen=True)
 class WhatIf:
-    """A change and the open cases it would re-time, with the support zone to show them in."""
+    """A change and the cases it would re-time, with the support zone to show them in."""
 
     change: HolidayChange
     retiming: Retiming

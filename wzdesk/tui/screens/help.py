@@ -251,7 +251,7 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
             ),
             KeyHelp(
                 "Ctrl+S / Esc",
-                "In the what-if (which open cases' due instants move, by how much, which newly "
+                "In the what-if (which cases' due instants move, by how much, which newly "
                 "breach or stop being breached): save the change / cancel, nothing is written",
                 Action.MANAGE_CALENDAR,
             ),
