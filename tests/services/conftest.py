@@ -61,3 +61,18 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Callable[[Any, st
         monkeypatch.setattr(module, name, recorded)
 
     return called, record
+
+
+def answered(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[bool]:
+    """Wraps the plan ``module.name`` (one that answers None when it cannot): whether each call
+    answered, in call order."""
+    found: list[bool] = []
+    real = getattr(module, name)
+
+    def recorded(*args: Any) -> Any:
+        value = real(*args)
+        found.append(value is not None)
+        return value
+
+    monkeypatch.setattr(module, name, recorded)
+    return found

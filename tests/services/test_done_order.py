@@ -17,6 +17,7 @@ from typing import Any
 import peewee
 import pytest
 
+from tests.services.conftest import answered
 from tests.services.test_queue_index import _as_if_big, _plan
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.query import parse_query
@@ -76,15 +77,7 @@ def test_the_walked_page_is_the_sorted_page(
     across two days."""
     monkeypatch.setattr(done_order, "PROBE_MOST", probe_most)
     monkeypatch.setattr(done_order, "PROBE_PER_MATCH", per_match)
-    walked: list[bool] = []
-    real = done_order.first_found
-
-    def recorded(*args: Any) -> list[int] | None:
-        found = real(*args)
-        walked.append(found is not None)
-        return found
-
-    monkeypatch.setattr(done_order, "first_found", recorded)
+    walked = answered(monkeypatch, done_order, "first_found")
     for hours in (0, 7, 30):
         now = clock.now() + timedelta(hours=hours)
         ctx = search.context(now, "sam")

@@ -1,7 +1,9 @@
 """``wzdesk case list`` with flags and ``--query``, read without Peewee (issue 13): over random
 queries of every term but free text, random flags, instants over two weeks and pages from one
 case to past the index walk's reach, the quick page is the search engine's page, case for case
-and field for field; free text, a flag the engine refuses and ``--as`` take the ordinary path.
+and field for field; so it is for free text, rare (the few cases that hold it) or common (the
+engine's walk for common words, made to take each of its turns); a flag the engine refuses and
+``--as`` take the ordinary path.
 
 The desk has two policy versions (the second puts critical cases on 24x7 time), so ``due:``
 groups cases by more than one business-time horizon; tags on some cases; the ties of the demo
@@ -21,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ON_ONE_DEMO_DESK
-from tests.services.conftest import run_case_list
+from tests.services.conftest import answered, run_case_list
 from wzdesk.core.clock import FixedClock
 from wzdesk.core.query import SORT_KEYS, parse_query, requires_open
 from wzdesk.core.sla import Severity
@@ -319,8 +321,6 @@ def test_a_case_on_a_terms_edge_is_judged_as_the_engine_judges_it(
 @pytest.mark.parametrize(
     ("flt", "text"),
     [
-        (CaseFilter(), 'sev:major -"printer jam"'),  # free text under NOT or OR only: no
-        (CaseFilter(), "(sev:major OR payroll)"),  # rare word bounds the matches
         (CaseFilter(statuses=["bogus"]), None),  # the engine refuses, naming the flag
         (CaseFilter(severities=["urgent"]), None),
         (CaseFilter(assignee="nobody"), None),
@@ -368,9 +368,9 @@ def test_a_rare_word_is_answered_as_the_engine_answers_it(
     quick path lists its cases as the engine does and gives the engine's page, at instants
     across two weeks, pages of 5 and of all. A word that is a client code is not rare (it
     finds the client's every case), nor is any word once the threshold is below its hits:
-    the ordinary path answers those (a word in no text, or a reference, stays rare on SQLite;
-    PostgreSQL's planner never expects no hit at all). On PostgreSQL, at two of the instants:
-    the statements are the same at each."""
+    the quick path answers those too, as the engine does common words (a word in no text, or a
+    reference, stays rare on SQLite; PostgreSQL's planner never expects no hit at all). On
+    PostgreSQL, at two of the instants: the statements are the same at each."""
     from wzdesk.store import fts_sql
 
     postgres = database_url.startswith("postgresql")
@@ -382,18 +382,135 @@ def test_a_rare_word_is_answered_as_the_engine_answers_it(
         now = clock.now() + later
         for limit in (5, None):
             asked = None if limit is None else limit + 1
+            rare = answered(monkeypatch, fts_sql, "rare_text_cases")
             quick = quick_case_list(database_url, "sam", now, limit, asked, None, text)
-            if code_word:
-                assert quick is None
-                continue
             assert quick is not None, text
+            assert rare == [not code_word]  # the few cases were listed (a code finds more)
             expected = _ordinary(CaseFilter(), text, now, asked, limit)
             assert json.dumps((quick.found, quick.rows)) == json.dumps(expected), (text, now)
             found_some |= quick.found > 0
     assert found_some or code_word or "zeppelin" in text or text == query_desk["refs"][1]
     monkeypatch.setattr(fts_sql, "RARE_HITS", 0)  # now every word found is common
-    stepped_aside = quick_case_list(database_url, "sam", clock.now(), 5, 6, None, text) is None
-    assert stepped_aside is (postgres or not in_no_text)
+    rare = answered(monkeypatch, fts_sql, "rare_text_cases")
+    quick = quick_case_list(database_url, "sam", clock.now(), 5, 6, None, text)
+    assert rare == [not postgres and in_no_text]
+    expected = _ordinary(CaseFilter(), text, clock.now(), 6, 5)
+    assert quick is not None and json.dumps((quick.found, quick.rows)) == json.dumps(expected)
+
+
+#: Free text made common, alone, with other terms and with flags: a word, two words, two that
+#: seldom meet, a phrase, a word that is also a reference or a client code (it finds that
+#: case, or that client's every case), text under OR or NOT only (no word bounds the
+#: matches), a narrow filter whose open matches run out (the done ones follow), a date range
+#: (its few cases), another order.
+_COMMON = (
+    (CaseFilter(), "the"),
+    (CaseFilter(), "payroll"),
+    (CaseFilter(), "approval emails"),
+    (CaseFilter(), "vacation payroll"),
+    (CaseFilter(), '"second approval" the'),
+    (CaseFilter(), "sev:major the"),
+    (CaseFilter(), "the assignee:me"),
+    (CaseFilter(), "the -status:new is:all"),
+    (CaseFilter(), "{ref} reported is:all"),
+    (CaseFilter(), "{ref} is:all"),
+    (CaseFilter(), "{code} the"),
+    (CaseFilter(), "{code}"),
+    (CaseFilter(), "(sev:major OR payroll)"),
+    (CaseFilter(), 'sev:major -"printer jam"'),
+    (CaseFilter(), "the sort:-updated"),
+    (CaseFilter(), "the received:last-7d"),
+    (CaseFilter(statuses=("waiting_client",)), "the"),
+    (CaseFilter(assignee="kim", include_closed=True), "error"),
+    (CaseFilter(severities=("critical",), at_risk=True), "the"),
+)
+
+#: The engine's turns for common words, each forced by its thresholds: the walk in one round,
+#: in several (from a first round of 4), giving up past 12 cases (then the cases with every
+#: word, read whole or asked of the few; or, when those are too many, the plain plan), and
+#: the hit list judged cheaper than any walk.
+_PLANS = (
+    {"HITS_PER_CASE": 0},
+    {"HITS_PER_CASE": 0, "WALK_FIRST": 4},
+    {"HITS_PER_CASE": 0, "WALK_FIRST": 4, "WALK_MOST": 12},
+    {"HITS_PER_CASE": 0, "WALK_FIRST": 4, "WALK_MOST": 12, "MET_READ_MOST": 20},
+    {"HITS_PER_CASE": 0, "WALK_FIRST": 4, "WALK_MOST": 12, "MET_MOST": 0},
+    {"HITS_PER_CASE": 10**9},
+)
+
+
+@pytest.mark.parametrize(("flt", "text"), _COMMON)
+def test_a_common_word_is_answered_as_the_engine_answers_it(
+    query_desk: dict[str, list[str]],
+    clock: FixedClock,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    flt: CaseFilter,
+    text: str,
+) -> None:
+    """Every word common (past ``fts_sql.RARE_HITS``): whichever of its turns the engine's
+    plan takes, the quick path takes it too (the same ``text_plans``) over its own
+    connection and gives the engine's page, pages of 1, 5 and 20 and all, at instants across
+    two weeks (two on PostgreSQL). Before, it stepped aside for any common word."""
+    from wzdesk.store import fts_sql, text_plans
+
+    text = text.format(ref=query_desk["refs"][1], code=query_desk["codes"][0])
+    monkeypatch.setattr(fts_sql, "RARE_HITS", -1)
+    walked = answered(monkeypatch, text_plans, "urgent_with_text")
+    found_some = False
+    for plan in _PLANS:
+        with monkeypatch.context() as patched:
+            for name, value in plan.items():
+                patched.setattr(text_plans, name, value)
+            for later in _LATER[::2] if database_url.startswith("postgresql") else _LATER:
+                now = clock.now() + later
+                for limit in (1, 5, 20, None):
+                    asked = None if limit is None else limit + 1
+                    walked.clear()
+                    quick = quick_case_list(database_url, "sam", now, limit, asked, flt, text)
+                    assert quick is not None, (text, plan)
+                    quick_walked = list(walked)
+                    walked.clear()
+                    expected = _ordinary(flt, text, now, asked, limit)
+                    assert json.dumps((quick.found, quick.rows)) == json.dumps(expected), (
+                        text,
+                        plan,
+                        now,
+                        limit,
+                    )
+                    assert quick_walked == walked  # the same turns
+                    found_some |= quick.found > 0
+    assert found_some or text == "vacation payroll"  # never in one case here
+
+
+def test_a_common_words_page_is_found_by_the_walk_and_the_done_cases_follow(
+    query_desk: dict[str, list[str]],
+    clock: FixedClock,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The quick path walks the open cases in urgency order and asks only those whether they
+    hold the word: with the index's hit list made useless on both paths, the page is still
+    the engine's (it never asked for the list). With a narrow filter the open matches run out
+    and the done ones follow, in order."""
+    from wzdesk.store import fts_sql, fulltext, text_plans, text_sql
+
+    monkeypatch.setattr(fts_sql, "RARE_HITS", -1)
+    monkeypatch.setattr(text_plans, "HITS_PER_CASE", 0)  # walk whatever the hits
+    now = clock.now()
+    expected = {text: _ordinary(CaseFilter(), text, now, 61, 60) for text in _WALKED}
+    monkeypatch.setattr(text_sql, "case_ids", lambda *args: pytest.fail("read every hit"))
+    monkeypatch.setattr(fulltext, "matches", lambda *args, **kwargs: pytest.fail("hit list"))
+    for text in _WALKED:
+        quick = quick_case_list(database_url, "sam", now, 60, 61, None, text)
+        assert quick is not None
+        assert json.dumps((quick.found, quick.rows)) == json.dumps(expected[text]), text
+        done = [row["status"] in ("resolved", "closed") for row in quick.rows].count(True)
+        assert 1 < done < len(quick.rows), text  # open ones first, then done ones to fill it
+
+
+#: Queries whose open matches are fewer than a page of 60 on the demo desk.
+_WALKED = ("error is:all", "the sev:major", "page -status:new is:all")
 
 
 def test_the_flags_page_reads_the_queues_index(
@@ -587,6 +704,8 @@ def test_a_breached_response_reads_only_the_paused_cases_whose_response_runs(
         ("--query", "-is:paused due:<1d sort:client", "--limit", "10"),
         ("--unassigned", "--client", "atl"),
         ("--search", "vacation accrual", "--all", "--limit", "10"),  # rare words
+        ("--query", "(sev:major OR payroll)", "--limit", "10"),  # no word bounds the matches
+        ("--query", 'sev:critical -"printer jam"', "--all", "--json"),
         ("--query", "login -sev:minor", "--json"),
     ],
 )
@@ -597,7 +716,7 @@ def test_the_command_prints_the_same_without_loading_peewee(
     monkeypatch: pytest.MonkeyPatch,
     words: tuple[str, ...],
 ) -> None:
-    """``--as`` (here as oneself) prints the same through the ordinary path; rare words too,
+    """``--as`` (here as oneself) prints the same through the ordinary path; free text too,
     on SQLite's FTS5 and PostgreSQL's GIN indexes alike."""
     monkeypatch.setenv("WZDESK_NOW", clock.now().isoformat())
     quick, loaded = run_case_list(database_url, *words)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given
@@ -179,6 +180,105 @@ def test_the_walk_reads_the_queues_index_not_the_whole_table(
     reader.close()
     assert "USING INDEX case_open_next_due" in plan
     assert "TEMP B-TREE" not in plan  # read in the index's order, not sorted afterwards
+
+
+_WORDS = st.sampled_from(
+    ["the", "reported", "payroll", "vacation", "approval", "login", "zeppelin", '"reported by"',
+     "sev:critical", "sev:minor", "assignee:none", "assignee:me", "-status:new",
+     "status:waiting_client", "is:all", "is:closed", "wz-1001", "atl", "breached:any"]
+)  # fmt: skip
+
+
+@ON_ONE_DEMO_DESK
+@given(
+    terms=st.lists(_WORDS, min_size=1, max_size=3),
+    hours=st.integers(0, 24 * 14),
+    limit=st.sampled_from([1, 3, 20, 60, None]),
+    first=st.sampled_from([1, 4, 200]),
+    most=st.sampled_from([10, 40, 5000]),
+    price=st.sampled_from([0, 10]),
+    read_most=st.sampled_from([-1, 20, 200_000]),
+    met_most=st.sampled_from([0, 5, 5000]),
+)
+def test_a_common_words_page_is_the_ordinary_page(
+    demo_desk: list[int],
+    clock: FixedClock,
+    database_url: str,
+    terms: list[str],
+    hours: int,
+    limit: int | None,
+    first: int,
+    most: int,
+    price: int,
+    read_most: int,
+    met_most: int,
+) -> None:
+    """Every word common (none lists its few cases first): whatever the engine's thresholds
+    make of its walk (one round, several, giving up; the cases with every word read or asked,
+    or too many), the quick path answers, and its page is the ordinary page. Before, it
+    stepped aside for every common word."""
+    from wzdesk.services.case_filter import CaseFilter
+    from wzdesk.store import fts_sql, text_plans
+
+    text = " ".join(terms)
+    now = clock.now() + timedelta(hours=hours)
+    with (
+        mock.patch.object(fts_sql, "RARE_HITS", -1),
+        mock.patch.object(text_plans, "WALK_FIRST", first),
+        mock.patch.object(text_plans, "WALK_MOST", most),
+        mock.patch.object(text_plans, "HITS_PER_CASE", price),
+        mock.patch.object(text_plans, "MET_READ_MOST", read_most),
+        mock.patch.object(text_plans, "MET_MOST", met_most),
+    ):
+        quick = quick_case_list(database_url, "sam", now, limit, _asked(limit), None, text)
+        book = load_policy_book()
+        query = search.filter_query(CaseFilter(), text)
+        found = search.search_cases(query, search.context(now, "sam", book), _asked(limit))
+    assert quick is not None
+    expected = (len(found), [case_dict(case, book, now) for case in found[:limit]])
+    assert _json((quick.found, quick.rows)) == _json(expected)
+
+
+def test_the_texts_a_walk_asks_about_are_matched_beside_the_read_only_connection(
+    demo_desk: list[int], clock: FixedClock, database_url: str
+) -> None:
+    """SQLite: the quick connection is ``query_only``, where not even a temporary table can be
+    made; the few texts the walk asks about are matched in an in-memory database of the
+    reader's own, declared as the index is, and they match as the ordinary path's temporary
+    table matches them (accents folded, words as prefixes, phrases in order, none). The
+    database file is not written."""
+    import sqlite3
+
+    from wzdesk.store import fts_sql, fulltext, text_sql
+
+    if database_url.startswith("postgresql"):
+        pytest.skip("SQLite's FTS5; PostgreSQL evaluates the indexed expressions on the rows")
+    ids = [case.id for case in Case.select(Case.id).order_by(Case.id).limit(80)]
+    path = Path(database_url.removeprefix("sqlite:///"))
+    written = path.stat().st_mtime_ns
+    reader = open_quick_reader(database_url)
+    assert reader is not None
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.rows("CREATE TEMP TABLE scratch (x)")
+        for words, phrase in (
+            (["the"], False),
+            (["repor"], False),
+            (["répor"], False),
+            (["reported", "by"], True),
+            (["by", "reported"], True),
+            (["approval", "the"], False),
+            (["zeppelin"], False),
+        ):
+            quick = text_sql.holding(reader.rows, False, reader.probe, ids, words, phrase)
+            assert quick == fulltext.holding(ids, words, phrase), words
+            assert quick or words == ["zeppelin"] or words == ["by", "reported"]
+    finally:
+        reader.close()
+    with mock.patch.object(fts_sql, "RARE_HITS", -1):
+        found = quick_case_list(database_url, "sam", clock.now(), 5, 6, None, "the")
+    assert found is not None and found.rows
+    assert path.stat().st_mtime_ns == written
 
 
 def test_it_steps_aside_for_whom_it_cannot_sign_in(

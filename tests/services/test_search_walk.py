@@ -22,7 +22,7 @@ from wzdesk.services import cases, search
 from wzdesk.services.calendar import load_policy_book
 from wzdesk.services.context import ServiceContext
 from wzdesk.services.demo import generate
-from wzdesk.store import fts_sql, fulltext
+from wzdesk.store import fts_sql, fulltext, text_plans
 from wzdesk.store.models import Case
 
 
@@ -103,11 +103,11 @@ def test_the_walk_finds_what_the_plain_plan_finds(
     ctx = _ctx(clock, public_only)
     with (
         mock.patch.object(fts_sql, "RARE_HITS", -1),  # every word is common
-        mock.patch.object(search, "_WALK_FIRST", first),
-        mock.patch.object(search, "_WALK_MOST", most),
-        mock.patch.object(search, "_HITS_PER_CASE", price),  # 0: the walk always pays
-        mock.patch.object(search, "_MET_READ_MOST", read_most),
-        mock.patch.object(search, "_MET_MOST", met_most),
+        mock.patch.object(text_plans, "WALK_FIRST", first),
+        mock.patch.object(text_plans, "WALK_MOST", most),
+        mock.patch.object(text_plans, "HITS_PER_CASE", price),  # 0: the walk always pays
+        mock.patch.object(text_plans, "MET_READ_MOST", read_most),
+        mock.patch.object(text_plans, "MET_MOST", met_most),
     ):
         assert search.search_ids(text, ctx, limit) == _plain(text, ctx, limit)
 
@@ -124,14 +124,14 @@ def test_a_common_words_page_does_not_list_its_every_hit(
     }
     assert all(expected.values())
     monkeypatch.setattr(fts_sql, "RARE_HITS", -1)
-    monkeypatch.setattr(search, "_WALK_FIRST", 6)
+    monkeypatch.setattr(text_plans, "WALK_FIRST", 6)
     # The plain plan would now find nothing.
     monkeypatch.setattr(fulltext, "matches", lambda *args, **kwargs: peewee.SQL("1=0"))
     assert search.search_ids("the", ctx, 10) == expected["the"]
     assert search.search_ids("the sev:critical", ctx, 3) == expected["the sev:critical"]
     # The first rounds' cases (each page read one past its end), not every open case.
     assert asked and sum(asked) <= 50
-    monkeypatch.setattr(search, "_WALK_MOST", 25)  # "accrual" is in about one case in ten
+    monkeypatch.setattr(text_plans, "WALK_MOST", 25)  # "accrual" is in about one case in ten
     assert search.search_ids("accrual", ctx, 10) == []  # so the hit list (poisoned) answered
 
 
@@ -145,10 +145,10 @@ def test_no_walk_when_the_hit_list_is_cheaper(
     expected = _plain("error", ctx, 10)
     monkeypatch.setattr(fts_sql, "RARE_HITS", -1)
     # The first round: twice what is read (the page and one more, see services/urgency.py).
-    monkeypatch.setattr(search, "_WALK_FIRST", 10)
+    monkeypatch.setattr(text_plans, "WALK_FIRST", 10)
     assert search.search_ids("error", ctx, 10) == expected
     assert asked == []  # ~60 texts hold "error": the hit list
-    monkeypatch.setattr(search, "_HITS_PER_CASE", 0)  # as if hits were dear: walk
+    monkeypatch.setattr(text_plans, "HITS_PER_CASE", 0)  # as if hits were dear: walk
     assert search.search_ids("error", ctx, 10) == expected
     assert asked[0] == 22 and len(asked) > 1  # a first round too short for a page, then more
 
@@ -160,7 +160,7 @@ def test_a_narrow_walk_ends_with_the_done_cases_in_order(
     full, the resolved (and, with ``is:all``, closed) matches follow in the query's order."""
     ctx = _ctx(clock)
     monkeypatch.setattr(fts_sql, "RARE_HITS", -1)
-    monkeypatch.setattr(search, "_HITS_PER_CASE", 0)  # walk whatever the hits
+    monkeypatch.setattr(text_plans, "HITS_PER_CASE", 0)  # walk whatever the hits
     for text in ("error is:all", "the sev:major", "page -status:new is:all"):
         expected = _plain(text, ctx, 60)
         assert search.search_ids(text, ctx, 60) == expected, text
@@ -235,8 +235,8 @@ def test_common_words_that_never_meet_are_read_once_not_against_every_case(
     assert _plain("vacation", ctx, 5) and _plain("payroll", ctx, 5)
     assert _plain("vacation payroll", ctx, 50) == []
     monkeypatch.setattr(fts_sql, "RARE_HITS", -1)  # every word is common
-    monkeypatch.setattr(search, "_WALK_FIRST", 6)  # the walk's first round: 20 cases,
-    monkeypatch.setattr(search, "_WALK_MOST", 20)  # and then it gives up
+    monkeypatch.setattr(text_plans, "WALK_FIRST", 6)  # the walk's first round: 20 cases,
+    monkeypatch.setattr(text_plans, "WALK_MOST", 20)  # and then it gives up
     reads: list[list[str]] = []
     real_case_ids = fulltext.case_ids
 
@@ -252,7 +252,7 @@ def test_common_words_that_never_meet_are_read_once_not_against_every_case(
     # A word too common to read whole is asked of the cases the others left (here the one
     # case a reference names).
     reads.clear()
-    monkeypatch.setattr(search, "_MET_READ_MOST", 20)
+    monkeypatch.setattr(text_plans, "MET_READ_MOST", 20)
     ref = Case.get_by_id(1).ref
     with mock.patch.object(search, "_most_urgent", real_most_urgent):
         expected = _plain(f"{ref} the is:all", ctx, 9)

@@ -7,7 +7,6 @@ over cases. Free text goes through the full-text index (``store/fulltext.py``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any, cast
@@ -41,7 +40,7 @@ from wzdesk.services import urgency
 from wzdesk.services.case_filter import CaseFilter, flags_query
 from wzdesk.services.directory import get_client, get_user
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
-from wzdesk.store import dated_sql, done_order, fts_sql, fulltext, queries
+from wzdesk.store import dated_sql, done_order, fts_sql, fulltext, queries, text_plans
 from wzdesk.store.database import db
 from wzdesk.store.models import Case, Client, Contact, User
 
@@ -328,47 +327,24 @@ def _rare_text_cases(node: Node | None) -> list[int] | None:
     )
 
 
-#: Cases meeting every word of a query at most: above, :func:`_cases_with_every_word` gives up.
-_MET_MOST = 5000
-#: A word in more texts than this is not read whole ("the": every case); the cases the other
-#: words left are asked about it instead (:func:`fulltext.holding`).
-_MET_READ_MOST = 200_000
-
-
 def _cases_with_every_word(node: Node | None, public_only: bool) -> list[int] | None:
     """The cases that hold every word or phrase the query ANDs in, when there are two or more
-    and few cases hold them all; None otherwise.
+    and few cases hold them all; None otherwise (:func:`text_plans.cases_with_every_word`,
+    which the quick path of ``case list`` asks too)."""
+    return text_plans.cases_with_every_word(
+        node,
+        lambda code: bool(Client.select().where(Client.code == code).exists()),
+        _exceeds,
+        lambda term: fulltext.case_ids(term.words, term.phrase, public_only) | _named_case(term),
+        lambda ids, term: (
+            fulltext.holding(ids, term.words, term.phrase, public_only) | _named_case(term)
+        ),
+    )
 
-    For common words that seldom meet ("vacation payroll": 41,000 cases each, none with
-    both), the walk finds too few among the first open cases and gives up; the plan after it
-    tested every open case against both words' hit lists, then every done case again: 1.4 s
-    at a million cases on SQLite, 2.8 s on PostgreSQL. Reading each word's cases once and
-    intersecting them costs their hits once, and what follows costs the few cases left. A
-    word too common to read whole is asked of those few cases only."""
-    items = node.items if isinstance(node, And) else (node,)
-    terms = [item for item in items if isinstance(item, TextTerm)]
-    if len(terms) < 2:
-        return None
-    for term in terms:  # a word that is a client code finds that client's every case
-        if not term.phrase and Client.select().where(Client.code == term.text.upper()).exists():
-            return None
-    readable = [t for t in terms if not fulltext.hits_exceed(t.words, t.phrase, _MET_READ_MOST)]
-    if not readable:
-        return None
-    met: set[int] | None = None
-    for term in readable:
-        found = fulltext.case_ids(term.words, term.phrase, public_only) | _named_case(term)
-        met = found if met is None else met & found
-        if not met:
-            return []
-    assert met is not None
-    if len(met) > _MET_MOST:
-        return None
-    for term in terms:
-        if term not in readable and met:
-            held = fulltext.holding(sorted(met), term.words, term.phrase, public_only)
-            met = (held | _named_case(term)) & met
-    return sorted(met)
+
+def _exceeds(term: TextTerm, count: int, prefixes: bool) -> bool:
+    """:data:`text_plans.Exceeds` over the store's connection."""
+    return fulltext.hits_exceed(term.words, term.phrase, count, prefixes)
 
 
 def _dated_cases(node: Node | None, ctx: SearchContext) -> list[int] | None:
@@ -506,17 +482,6 @@ def _one_clients_most_urgent(condition: Cond, limit: int) -> list[int] | None:
     return found
 
 
-#: A common word is looked for among the first open cases in urgency order: at first this
-#: many (or twice the page), then as many as the share found so far says a page needs...
-_WALK_FIRST = 200
-#: ...but no more than this: a word scarcer than that among the first cases is found through
-#: the index's hits (:func:`fulltext.matches`).
-_WALK_MOST = 5000
-#: A case walked costs about what this many of the index's hits cost the plain plan (read,
-#: mapped to their cases, sorted): measured with ``benchmarks/bench_text.py``.
-_HITS_PER_CASE = 10
-
-
 def _first_open(
     condition: Cond,
     count: int,
@@ -646,70 +611,36 @@ def _done_walked(
 def _urgent_with_text(
     query: Query, ctx: SearchContext, condition: Cond, limit: int
 ) -> list[int] | None:
-    """The ``limit`` most urgent matches of a query that ANDs in common words (or more: all
-    the matches among the cases walked), found without listing every text that holds them
-    (83,000 for "vacation" at a million cases).
-
-    ``condition``: the whole query's, already compiled (the done cases are read by it).
-
-    The open cases that meet the rest of the query are walked in urgency order
-    (:func:`_first_open`), and only those are asked whether they hold the words
-    (:func:`fulltext.holding`: the cost of their texts). The first ``limit`` that do are the
-    answer, since the walk's order is the query's. The cost follows the page divided by the
-    words' share of the cases: about 1,500 cases for a page of 50 of "vacation" (in 4% of
-    them). After the first round the walk knows roughly how many cases a page needs, and goes
-    on only if the index holds many more hits than that (:data:`_HITS_PER_CASE`): listing a
-    few thousand hits is cheaper than walking a few hundred cases.
-
-    When every open case the rest of the query allows has been walked (a narrow filter:
-    "vacation assignee:me"), the done cases follow, by the plain condition; before, finding
-    that out walked every open case twice.
-
-    None, and the caller takes the plain plan, when the hit list is the cheaper plan, when the
-    words are too scarce among the first cases (past :data:`_WALK_MOST`), or when the query
-    has no common word at its top level."""
-    if query.where is None:
-        return None
-    items = query.where.items if isinstance(query.where, And) else (query.where,)
-    words = [item for item in items if isinstance(item, TextTerm)]
+    """The ``limit`` most urgent matches of a query that ANDs in common words (or more), found
+    by walking the open cases that meet the rest of the query in urgency order
+    (:func:`_first_open`) and asking only those whether they hold the words
+    (:func:`fulltext.holding`): :func:`text_plans.urgent_with_text`, which the quick path of
+    ``case list`` asks too. ``condition``: the whole query's, already compiled (the done
+    cases are read by it). None: the caller takes the plain plan."""
+    words = text_plans.top_words(query.where)
     if not words:
         return None
+    assert query.where is not None  # it holds the words
+    items = query.where.items if isinstance(query.where, And) else (query.where,)
     rest = _all_of(
         [_scope(query), *(compile_node(i, ctx) for i in items if not isinstance(i, TextTerm))]
     )
-    # Before walking at all: for a word in a share s of the texts, a page needs about limit/s
-    # cases, against hits = s × texts for the hit list; so the walk pays only past
-    # sqrt(_HITS_PER_CASE × limit × texts) hits (48,000 for 50 rows of a million cases).
-    priced = math.isqrt(_HITS_PER_CASE * limit * fulltext.texts_estimate())
-    if not any(fulltext.hits_exceed(t.words, t.phrase, priced, prefixes=False) for t in words):
-        return None
-    wanted = max(_WALK_FIRST, 2 * limit)
-    walked: list[int] = []
-    found: list[int] = []
-    while True:
-        first = _first_open(rest, wanted)
-        if first[: len(walked)] != walked:
-            return None  # the order moved between two reads
-        fresh = first[len(walked) :]
+
+    def held(fresh: list[int]) -> set[int]:
         holding = _listed(fresh)
         for term in words:
             holding = _both(holding, _text(term, ctx.public_only, among=fresh))
-        held = set(_ids(Case.select(Case.id).where(holding)))
-        found += [case_id for case_id in fresh if case_id in held]
-        walked = first
-        if len(found) >= limit:
-            return found  # all the walked cases' matches: a longer prefix costs nothing more
-        if len(walked) < wanted:  # every open case the rest allows was walked: the done
-            return found + _first_done(condition, limit - len(found))  # ones follow
-        # The cases a page needs at the share found so far (a quarter more, for luck).
-        needed = len(walked) * limit * 5 // (4 * len(found)) if found else _WALK_MOST + 1
-        if needed > _WALK_MOST or len(walked) >= _WALK_MOST:
-            return None
-        if _HITS_PER_CASE * needed > priced:  # the share found says the walk is longer
-            priced = _HITS_PER_CASE * needed
-            if not any(fulltext.hits_exceed(t.words, t.phrase, priced) for t in words):
-                return None  # the hit list is cheaper: not much longer than the walk
-        wanted = min(_WALK_MOST, max(needed, 2 * len(walked)))
+        return set(_ids(Case.select(Case.id).where(holding)))
+
+    return text_plans.urgent_with_text(
+        words,
+        limit,
+        lambda count: _first_open(rest, count),
+        held,
+        lambda count: _first_done(condition, count),
+        _exceeds,
+        fulltext.texts_estimate,
+    )
 
 
 def _joined() -> peewee.ModelSelect[Case]:
@@ -754,8 +685,12 @@ def search_ids(
         if dated is not None:  # implied by the condition: the database starts from those rows
             condition, few = _both(_listed(dated), condition), True
 
-    asked = False  # whether the walk gave up and the cases with every word were read
-    met: list[int] | None = None  # those cases, when few
+    # Free text at the top level: the walk, then the cases with every word (text_plans).
+    words = text_plans.WordsFirst(
+        lambda count: _urgent_with_text(parsed, ctx, condition, count),
+        lambda: _cases_with_every_word(parsed.where, ctx.public_only),
+        lambda met, count: _sorted_ids(_both(_listed(met), condition), (), count, 0),
+    )
     # The paused cases are read apart, least time left first (see urgency.first_in_order);
     # not with free text (the text plans walk one stream) nor in one client's list (its own
     # indexes, which the paused stream would not use).
@@ -783,7 +718,6 @@ def search_ids(
 
     def first(count: int | None) -> list[int]:
         """At least the first ``count`` matches in SQL's urgency order (stored instants)."""
-        nonlocal asked, met
         if in_streams and (streams.only_paused or streams.only_done):
             return []  # every match is in the paused cases' stream, or the done ones
         streamable = count is not None and count <= urgency.STREAMED_UP_TO and not few
@@ -796,14 +730,9 @@ def search_ids(
             streamed = _one_clients_most_urgent(condition, more)
             if streamed is not None:
                 return streamed
-        elif streamable and not asked:
-            assert count is not None
-            walked = _urgent_with_text(parsed, ctx, condition, count)
-            if walked is not None:
-                return walked
-            asked, met = True, _cases_with_every_word(parsed.where, ctx.public_only)
-        if met is not None:  # few cases hold every word: the plain plan over those
-            return _sorted_ids(_both(_listed(met), condition), (), count, 0)
+        found = words.first(count, streamable and within is None)
+        if found is not None:
+            return found
         if streamable and within is None:
             assert more is not None
             # Nothing running that matches is due before due_from: the walk starts there.

@@ -7,16 +7,23 @@ read-only path of ``case list`` asks them of its own ``sqlite3`` connection
 ``rows`` is any ``(sql, params) -> rows`` reader. The FTS5 table ``case_text`` holds one row
 per case at rowid ``-case.id`` (summary, description, steps) and one per timeline event at its
 own id; words match as prefixes, a phrase word for word.
+
+A few given cases are asked whether they hold words (:func:`holding`) by matching their texts
+in a table of their own (:data:`Probe`): FTS5 cannot test a given row of ``case_text`` against
+a prefix query without merging the words' whole hit lists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from wzdesk.core.query import And, Node, TextTerm
 
 Rows = Callable[[str, Sequence[Any]], Sequence[Sequence[Any]]]
+#: ``probe(texts, fts)``: the positions in ``texts`` of those the FTS5 query ``fts`` matches,
+#: matched in a contentless table declared as ``case_text`` is (:func:`probe_declaration`).
+Probe = Callable[[Sequence[str], str], Iterable[int]]
 
 #: Free text found in at most this many texts is rare: its cases are listed first and the
 #: search reads only those (:func:`rare_text_cases`).
@@ -128,3 +135,60 @@ def rare_text_cases(
             found += named_case(code)
         return found
     return None
+
+
+#: The name of the contentless twin of ``case_text`` a :data:`Probe` matches a few texts in.
+PROBE_NAME = "case_text_probe"
+
+
+def probe_declaration(rows: Rows, table: str) -> str:
+    """The statement that creates ``table`` declared as ``case_text`` is (so its tokenizer
+    cannot drift from the index's), but contentless: it holds only the index, a row is known
+    by its rowid, and emptying it is one command."""
+    (declared,) = rows(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'case_text'", ()
+    )[0]
+    columns = declared[declared.index(" USING ") : declared.rindex(")")]
+    return f"CREATE VIRTUAL TABLE {table}{columns}, content='')"
+
+
+def probed(
+    rows: Rows,
+    insert: Callable[[str, list[tuple[int, str]]], object],
+    table: str,
+    texts: Sequence[str],
+    fts: str,
+) -> list[int]:
+    """A :data:`Probe`'s work on its ``table`` (declared by :func:`probe_declaration`, named
+    :data:`PROBE_NAME`, in whichever database): the texts in, each at its position as its
+    rowid (``insert(sql, rows)``: the statement for each row), the rowids the FTS5 query
+    matches out, the table emptied."""
+    insert(f"INSERT INTO {table} (rowid, body) VALUES (?, ?)", list(enumerate(texts)))
+    found = rows(f"SELECT rowid FROM {table} WHERE {PROBE_NAME} MATCH ?", [fts])
+    rows(f"INSERT INTO {table} ({PROBE_NAME}) VALUES ('delete-all')", [])
+    return [int(row) for (row,) in found]
+
+
+def holding(
+    rows: Rows,
+    probe: Probe,
+    case_ids: Sequence[int],
+    words: Sequence[str],
+    phrase: bool,
+    public_only: bool = False,
+) -> set[int]:
+    """Which of ``case_ids`` hold the words (as prefixes) or the phrase in their own text or a
+    timeline event (the public ones only, with ``public_only``): their texts are copied into
+    the ``probe``'s table and matched there, the same tokenizer and the same query over a few
+    hundred texts."""
+    listed = ", ".join(str(int(case_id)) for case_id in case_ids)  # integers only, not bound
+    public = " AND e.public" if public_only else ""
+    texts = rows(
+        "SELECT case_id, body FROM case_text WHERE rowid IN "
+        f"({', '.join(str(-int(case_id)) for case_id in case_ids)}) "
+        f"UNION ALL SELECT e.case_id, e.body FROM case_event e WHERE e.case_id IN ({listed})"
+        + public,
+        (),
+    )
+    matched = probe([body for _, body in texts], fts_query(words, phrase))
+    return {int(texts[int(row)][0]) for row in matched}

@@ -28,7 +28,7 @@ from typing import Any
 
 import peewee
 
-from wzdesk.store import fts_sql, pg_text_sql
+from wzdesk.store import fts_sql, pg_text_sql, text_sql
 from wzdesk.store.database import db
 
 #: A SQL condition (an expression, or literal SQL such as ``1=1``).
@@ -52,11 +52,6 @@ def _pg(sql: str) -> str:
     return sql.replace("?", "%s")
 
 
-#: The cases and the events (``e``) whose text holds a tsquery, as the GIN indexes read them.
-_PG_CASE_HITS = _pg(pg_text_sql.CASE_HITS)
-_PG_EVENT_HITS = _pg(pg_text_sql.EVENT_HITS)
-
-
 def matches(
     case_id: peewee.Field,
     words: Sequence[str],
@@ -72,7 +67,8 @@ def matches(
     it as an OR, PostgreSQL could not join the list and compared each open case with every
     hit in turn (the console's "p" at a million cases ran for more than ten minutes; as one
     list, 1.8 s)."""
-    found = pg_text_sql.one_list(_plain_hits(words, phrase, public_only) if words else None, named)
+    hits = text_sql.hits(is_postgres(), words, phrase, public_only) if words else None
+    found = pg_text_sql.one_list(hits, named)
     if found is None:
         return peewee.SQL("1=0")
     sql, params = found
@@ -81,24 +77,7 @@ def matches(
 
 def case_ids(words: Sequence[str], phrase: bool, public_only: bool = False) -> set[int]:
     """Every case :func:`matches` finds, read whole: the cost of the words' hits."""
-    if not words:
-        return set()
-    sql, params = _hits(words, phrase, public_only)
-    return {int(row[0]) for row in db.execute_sql(sql, params).fetchall()}
-
-
-def _hits(words: Sequence[str], phrase: bool, public_only: bool) -> tuple[str, list[str]]:
-    """The query of the case ids whose texts hold the words, and its parameters."""
-    sql, params = _plain_hits(words, phrase, public_only)
-    return (_pg(sql) if is_postgres() else sql), params
-
-
-def _plain_hits(words: Sequence[str], phrase: bool, public_only: bool) -> tuple[str, list[str]]:
-    """:func:`_hits` with ``?`` marks (:mod:`pg_text_sql`'s and :mod:`fts_sql`'s spelling)."""
-    if is_postgres():
-        return pg_text_sql.hits(words, phrase, public_only)
-    fts = fts_sql.fts_query(words, phrase)
-    return fts_sql.HITS + (" AND public" if public_only else ""), [fts, fts]
+    return text_sql.case_ids(read_rows, is_postgres(), words, phrase, public_only)
 
 
 def matching_case_ids(words: Sequence[str], phrase: bool, cap: int) -> list[int] | None:
@@ -107,9 +86,7 @@ def matching_case_ids(words: Sequence[str], phrase: bool, cap: int) -> list[int]
     plan). A cheap question however common the words are: the index stops after ``cap``."""
     if not words:
         return []
-    if is_postgres():
-        return pg_text_sql.matching_case_ids(read_rows, words, phrase, cap)
-    return fts_sql.matching_case_ids(read_rows, words, phrase, cap)
+    return text_sql.matching_case_ids(read_rows, is_postgres(), words, phrase, cap)
 
 
 def hits_exceed(words: Sequence[str], phrase: bool, count: int, prefixes: bool = True) -> bool:
@@ -122,18 +99,13 @@ def hits_exceed(words: Sequence[str], phrase: bool, count: int, prefixes: bool =
     (:func:`pg_text_sql.hits_exceed`)."""
     if not words:
         return False
-    if is_postgres():
-        return pg_text_sql.hits_exceed(read_rows, words, phrase, count)
-    return fts_sql.hits_exceed(read_rows, words, phrase, count, prefixes)
+    return text_sql.hits_exceed(read_rows, is_postgres(), words, phrase, count, prefixes)
 
 
 def texts_estimate() -> int:
     """About how many texts the index holds (one per case and one per timeline event), from
     the highest ids: two index look-ups, where counting would read them all."""
-    row = db.execute_sql(
-        'SELECT (SELECT MAX(id) FROM "case"), (SELECT MAX(id) FROM case_event)'
-    ).fetchone()
-    return sum(int(value or 0) for value in row)
+    return text_sql.texts_estimate(read_rows)
 
 
 def holding(
@@ -148,52 +120,19 @@ def holding(
     texts are copied into a temporary FTS5 table declared exactly as ``case_text`` (its
     declaration is read from the schema) and matched there: the same tokenizer and the same
     query, over a few hundred texts."""
-    if not words or not case_ids:
-        return set()
-    listed = ", ".join(str(int(case_id)) for case_id in case_ids)  # integers only, not bound
-    public = " AND e.public" if public_only else ""
-    if is_postgres():
-        tsquery = pg_text_sql.tsquery(words, phrase)
-        rows = db.execute_sql(
-            f"{_PG_CASE_HITS} AND c.id IN ({listed}) "
-            f"UNION {_PG_EVENT_HITS} AND e.case_id IN ({listed}){public}",
-            [tsquery, tsquery],
-        )
-        return {int(case_id) for (case_id,) in rows.fetchall()}
-    texts = db.execute_sql(
-        "SELECT case_id, body FROM case_text WHERE rowid IN "
-        f"({', '.join(str(-int(case_id)) for case_id in case_ids)}) "
-        f"UNION ALL SELECT e.case_id, e.body FROM case_event e WHERE e.case_id IN ({listed})"
-        + public
-    ).fetchall()
-    probe = _probe_table()
-    with db.atomic():  # the temporary table only: the database file is not written
-        db.cursor().executemany(
-            f"INSERT INTO {probe} (rowid, body) VALUES (?, ?)",
-            [(row, body) for row, (_, body) in enumerate(texts)],
-        )
-        rows = db.execute_sql(
-            f"SELECT rowid FROM {probe} WHERE {_PROBE_NAME} MATCH ?",
-            [fts_sql.fts_query(words, phrase)],
-        ).fetchall()
-        db.execute_sql(f"INSERT INTO {probe} ({_PROBE_NAME}) VALUES ('delete-all')")
-    return {int(texts[row][0]) for (row,) in rows}
+    return text_sql.holding(read_rows, is_postgres(), _probe, case_ids, words, phrase, public_only)
 
 
 #: The temporary twin of ``case_text`` that :func:`holding` matches a few texts in.
-_PROBE_NAME = "case_text_probe"
-_PROBE = f"temp.{_PROBE_NAME}"
+_PROBE = f"temp.{fts_sql.PROBE_NAME}"
 
 
-def _probe_table() -> str:
-    """Create :data:`_PROBE` on this connection if it is not there yet: declared as
-    ``case_text`` is (so its tokenizer cannot drift from the index's), but contentless (it
-    holds only the index; a row is known by its rowid, and emptying it is one command)."""
-    if db.execute_sql(f"SELECT 1 FROM sqlite_temp_master WHERE name = '{_PROBE_NAME}'").fetchone():
-        return _PROBE
-    (declared,) = db.execute_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'case_text'"
-    ).fetchone()
-    columns = declared[declared.index(" USING ") : declared.rindex(")")]
-    db.execute_sql(f"CREATE VIRTUAL TABLE {_PROBE}{columns}, content='')")
-    return _PROBE
+def _probe(texts: Sequence[str], fts: str) -> list[int]:
+    """:data:`fts_sql.Probe` on the store's connection: a temporary table, created once per
+    connection; the database file is not written."""
+    if not db.execute_sql(
+        f"SELECT 1 FROM sqlite_temp_master WHERE name = '{fts_sql.PROBE_NAME}'"
+    ).fetchone():
+        db.execute_sql(fts_sql.probe_declaration(read_rows, _PROBE))
+    with db.atomic():  # the temporary table only
+        return fts_sql.probed(read_rows, db.cursor().executemany, _PROBE, texts, fts)

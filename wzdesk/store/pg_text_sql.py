@@ -122,3 +122,20 @@ def matching_case_ids(rows: Rows, words: Sequence[str], phrase: bool, cap: int) 
         if len(hits) > cap:
             return None
     return sorted(found)
+
+
+def holding(
+    rows: Rows, case_ids: Sequence[int], words: Sequence[str], phrase: bool, public_only: bool
+) -> set[int]:
+    """Which of ``case_ids`` hold the words (as prefixes) or the phrase in their own text or a
+    timeline event (the public ones only, with ``public_only``): the indexed expressions
+    evaluated on those rows, not the index's hits for the words."""
+    listed = ", ".join(str(int(case_id)) for case_id in case_ids)  # integers only, not bound
+    public = " AND e.public" if public_only else ""
+    query = tsquery(words, phrase)
+    found = rows(
+        f"{CASE_HITS} AND c.id IN ({listed}) "
+        f"UNION {EVENT_HITS} AND e.case_id IN ({listed}){public}",
+        [query, query],
+    )
+    return {int(case_id) for (case_id,) in found}

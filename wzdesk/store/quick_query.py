@@ -8,10 +8,10 @@ very condition or order the engine's function of the same name builds (the colum
 :mod:`wzdesk.store.queries` included), so that both paths select and rank the same cases:
 ``tests/services/test_quick_query.py`` compares them over random queries and instants.
 
-Free text is written only when the caller asks (``Terms.free_text``): the engine's plans
-around the full-text index are its own, and the caller takes free text on itself only for a
-rare word (see :func:`wzdesk.store.fts_sql.rare_text_cases`); otherwise :class:`NoQuickForm`
-is raised, and the caller leaves the query to the ordinary path.
+Free text is written only when the caller asks (``Terms.free_text``; ``view list``'s counts
+do not): otherwise :class:`NoQuickForm` is raised, and the caller leaves the query to the
+ordinary path. :func:`rest` and :func:`held_text` are what the engine's walk for common words
+asks (:mod:`wzdesk.store.text_plans`).
 Columns are named bare: every statement reads the case table alone (the client's code, for
 ``sort:client``, is a subquery).
 """
@@ -41,6 +41,7 @@ from wzdesk.core.query import (
 )
 from wzdesk.core.sla import Severity
 from wzdesk.store import fts_sql, pg_text_sql
+from wzdesk.store.quick_read import listed_ids
 from wzdesk.store.stored_values import instant_to_sqlite
 
 #: SQL text and its parameters.
@@ -93,15 +94,34 @@ def _all_of(parts: Sequence[str], glue: str = " AND ") -> str:
     return parts[0] if len(parts) == 1 else "(" + glue.join(parts) + ")"
 
 
+#: ``search._scope``.
+_SCOPES = {"open": "status != 'closed'", "closed": "status = 'closed'", "all": "1=1"}
+
+
 def where(query: Query, terms: Terms) -> Where:
     """The whole condition of a query, scope included (``search.where``, without the rare-word
     shortcut, which only lets the database start from fewer rows)."""
-    scope = {"open": "status != 'closed'", "closed": "status = 'closed'", "all": "1=1"}
     params: list[Any] = []
-    condition = scope[query.scope]
+    condition = _SCOPES[query.scope]
     if query.where is not None:
         condition = _both(compile_node(query.where, terms, params), condition)
     return condition, tuple(params)
+
+
+def rest(query: Query, terms: Terms) -> Where:
+    """The scope and the terms the query ANDs in, its free text left out: the open cases the
+    engine's walk for common words passes (``search._urgent_with_text``'s ``rest``)."""
+    items = query.where.items if isinstance(query.where, And) else (query.where,)
+    params: list[Any] = []
+    others = [compile_node(i, terms, params) for i in items if not isinstance(i, TextTerm | None)]
+    return _all_of([_SCOPES[query.scope], *others]), tuple(params)
+
+
+def held_text(term: TextTerm, held: Sequence[int], params: list[Any]) -> str:
+    """``search._text`` asked of a few cases (``among``): those of them whose texts hold the
+    words, ``held`` (``text_sql.holding``); a word also finds the case it names and its
+    client's cases."""
+    return _named_too(term, f"(id IN {listed_ids(held)})" if held else "1=0", params)
 
 
 def counted(query: Query, terms: Terms) -> Where:
@@ -145,7 +165,11 @@ def _text(term: TextTerm, params: list[Any]) -> str:
     phrase; a word also finds the case it names and its client's cases."""
     fts = fts_sql.fts_query(term.words, term.phrase)
     params.extend([fts, fts])
-    condition = f"(id IN ({fts_sql.HITS}))"
+    return _named_too(term, f"(id IN ({fts_sql.HITS}))", params)
+
+
+def _named_too(term: TextTerm, condition: str, params: list[Any]) -> str:
+    """``condition``, or, for a word (not a phrase), the case it names and its client's cases."""
     if term.phrase:
         return condition
     named = term.text.upper()
