@@ -83,25 +83,6 @@ def test_same_caller_however_written_is_one_contact(supervisor: ServiceContext, 
     add_contact(supervisor, "BETA", "Lee", "lee@beta.example", "519 555 3105")
 
 
-def test_a_contact_needs_an_email_or_a_phone_on_every_write(
-    supervisor: ServiceContext, acme: str
-) -> None:
-    """Only CSV import refused a contact nobody could reach; adding and editing (the CLI, the
-    console's forms) saved one. The rule is the contacts service's now."""
-    with pytest.raises(InvalidInput, match="needs an email or a phone number") as refused:
-        add_contact(supervisor, "ACME", "Nobody", "", "")
-    assert refused.value.field == "--email"
-    with pytest.raises(InvalidInput, match="needs an email or a phone number"):
-        contacts.edit_contact(supervisor, "bob@acme.example", email=None, phone=None)
-    contact = Contact.get(Contact.email == "bob@acme.example")
-    assert contact.phone  # nothing changed
-    # one of the two is enough: clear the email, keep the phone, then the other way round
-    contacts.edit_contact(supervisor, "bob@acme.example", email="")
-    with pytest.raises(InvalidInput, match="needs an email or a phone number") as refused:
-        contacts.edit_contact(supervisor, f"#{contact.id}", phone="")
-    assert refused.value.field == "--phone"
-
-
 def test_edit_contact_audits_before_and_after(supervisor: ServiceContext, acme: str) -> None:
     contact = contacts.edit_contact(
         supervisor, "bob@acme.example", name="Robert Smith", phone="(416) 555-0199"

@@ -49,15 +49,6 @@ def normal_phone(phone: str | None, field: str = "--phone") -> tuple[str | None,
     return e164, phone_digits(e164.split(";")[0]) or None
 
 
-def require_reach(email: str | None, phone: str | None, field: str = "--email") -> None:
-    """Refuse a contact left with neither an email nor a phone number: nobody could reach
-    them. Every face (the CLI, the console's forms, CSV import) meets this one rule."""
-    if not email and not phone:
-        raise InvalidInput(
-            "a contact needs an email or a phone number; both are empty", field=field
-        )
-
-
 def check_unique(
     client: Client, contact_id: int | None, email: str | None, phone: str | None
 ) -> None:

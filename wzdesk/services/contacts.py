@@ -98,11 +98,6 @@ def edit_contact(
     with write_transaction():
         contact = get_contact(key, client_code)
         client = contact.client
-        contact_rules.require_reach(
-            changes["email"] if "email" in changes else contact.email,  # type: ignore[arg-type]
-            changes["phone"] if "phone" in changes else contact.phone,  # type: ignore[arg-type]
-            "--email" if "email" in changes else "--phone",
-        )
         contact_rules.check_unique(
             client,
             contact.id,

@@ -203,7 +203,8 @@ def _contact_row(
     client = get_client(row.get("client", ""))
     email = contact_rules.normal_email(row.get("email"), field="email")
     phone, _ = contact_rules.normal_phone(row.get("phone"), field="phone")
-    contact_rules.require_reach(email, phone, field="email")
+    if email is None and phone is None:
+        raise InvalidInput("a contact needs an email or a phone number", field="email")
     is_admin = _flag(row.get("admin"), "admin", False) or rank is not None
     active = _flag(row.get("active"), "active", True)
     key = email or phone or ""
