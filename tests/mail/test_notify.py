@@ -131,6 +131,11 @@ def test_a_rule_that_is_already_there_is_refused_not_sent_twice(
     assert AlertRule.select().count() == before + 2
 
 
+def test_a_login_named_twice_is_stored_once(team, supervisor, phone_staff) -> None:
+    """``--to kim,kim`` was stored as ``kim,kim``."""
+    assert add_rule(supervisor, "breached", [], "kim, KIM,pat,kim").recipients == "kim,pat"
+
+
 def test_nothing_at_three_in_the_morning_for_an_office_hours_case(
     team, supervisor, agent, clock
 ) -> None:

@@ -116,6 +116,40 @@ async def test_a_non_admin_caller_is_told_once_and_can_open_for_an_admin(
         assert "Caller: Bob Smith (not a client admin)" in call.body
 
 
+async def test_phone_staff_are_not_offered_editing_the_caller(
+    seeded, phone_staff, make_app
+) -> None:
+    """Editing a contact is managing clients: Ctrl+E was in phone staff's key bar, and its
+    save was refused below the fold at 80x24 (Ctrl+S seemed to do nothing)."""
+    app = make_app(phone_staff)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await intake(pilot)
+        await pick_caller(pilot, screen, "bob smith")
+        assert "Edit caller" not in screen_text(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert pilot.app.screen is screen  # no form to be refused in
+
+
+async def test_a_refused_contact_edit_is_in_sight_at_80x24(seeded, agent, make_app) -> None:
+    """The form's refusal sits under its title: at its foot it was below the fold."""
+    from wzdesk.tui.screens.contact_form import EditContactForm
+
+    app = make_app(agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.press("f2")
+        screen = await intake(pilot)
+        await pick_caller(pilot, screen, "bob smith")
+        assert "Edit caller" in screen_text(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, EditContactForm))
+        form = pilot.app.screen
+        form.query_one("#edit-email", Input).value = "bob@"
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: "Email: expected an email address" in screen_text(pilot))
+
+
 async def test_a_non_admin_call_can_be_kept_on_the_clients_record(
     seeded, phone_staff, make_app, clock
 ) -> None:

@@ -319,6 +319,20 @@ async def _client_view(pilot: Any, desk: dict[str, str]) -> None:
     await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
 
 
+@check(PEOPLE, "h")
+async def _client_history(pilot: Any, desk: dict[str, str]) -> None:
+    from wzdesk.tui.screens.history import HistoryScreen
+    from wzdesk.tui.screens.people import PeopleScreen
+
+    await pilot.press("C")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PeopleScreen))
+    await settle(pilot, lambda: "Past cases" in screen_text(pilot))
+    await pilot.press("h")  # the view lists the latest; the history has every one
+    await settle(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen))
+    assert pilot.app.screen.client == "ACME"
+    await settle(pilot, lambda: desk["resolved"] in screen_text(pilot))
+
+
 @check(PEOPLE, "K")
 async def _contact_view(pilot: Any, desk: dict[str, str]) -> None:
     from wzdesk.tui.screens.people import PeopleScreen

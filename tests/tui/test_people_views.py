@@ -60,6 +60,21 @@ async def test_client_view_from_the_palette(
         await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
 
 
+async def test_phone_staff_are_not_told_of_keys_they_may_not_use(
+    desk: dict[str, str], phone_staff: Any, make_app: Any
+) -> None:
+    """The client view said "Q writes a training quote" to phone staff, whose Q did nothing."""
+    app = make_app(phone_staff, refresh_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(queue(pilot).rows) == 6 and detail_ref(pilot))
+        await _palette_pick(pilot, "acme", "client view")
+        await settle(pilot, lambda: "Open cases" in screen_text(pilot))
+        text = screen_text(pilot)
+        assert "no trained admin" in text
+        assert "Q writes" not in text and "Training quote" not in text
+        assert "Client's history" in text  # h: every role may read the history
+
+
 async def test_contact_view_from_the_palette(
     desk: dict[str, str], agent: Any, make_app: Any, supervisor: Any
 ) -> None:

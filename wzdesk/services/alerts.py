@@ -57,7 +57,10 @@ def add_rule(
             raise InvalidInput("expected minutes from 1 to 10000", field="--minutes")
     elif minutes is not None:
         raise InvalidInput("only goes with --event unassigned", field="--minutes")
-    who = ",".join(p.strip().lower() for p in (recipients or "").split(",") if p.strip())
+    # Each login once: "kim,kim" was stored as it was typed.
+    who = ",".join(
+        dict.fromkeys(p.strip().lower() for p in (recipients or "").split(",") if p.strip())
+    )
     if not who:
         raise InvalidInput("expected assignee, supervisors or logins", field="--to")
     with write_transaction():

@@ -41,7 +41,7 @@ _ACTIONS = [
 
 
 def open_history(app: App[object], client: str | None = None) -> None:
-    """Show the case history: every case, or one client's (the screen has no key of its own)."""
+    """Show the case history: every case, or one client's (also `h` in the client view)."""
     from wzdesk.tui.screens.history import HistoryScreen
 
     app.push_screen(HistoryScreen(client=client))

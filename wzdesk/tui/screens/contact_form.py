@@ -166,6 +166,9 @@ class EditContactForm(GuardedPrompt[dict[str, Any]]):
         with Vertical(classes="prompt-box"):
             yield PromptTitle(f"Edit contact {card['name']} · {card['client']}")
             yield Static("Ctrl+S save · Esc cancel", classes="prompt-hint")
+            # Under the title, as in the new-contact form: at 80x24 an error at the foot was
+            # below the fold, and Ctrl+S seemed to do nothing.
+            yield Static("", id="edit-error", classes="field-error", markup=False)
             yield Input(card["name"], placeholder="Name", id="edit-name")
             yield Input(card["email"] or "", placeholder="Email", id="edit-email")
             yield Input(card["phone"] or "", placeholder="Phone", id="edit-phone")
@@ -173,7 +176,6 @@ class EditContactForm(GuardedPrompt[dict[str, Any]]):
                 "Client admin (may open cases)", value=bool(card["is_admin"]), id="edit-admin"
             )
             yield Select(RANK_CHOICES, value=card["rank"] or "", allow_blank=False, id="edit-rank")
-            yield Static("", id="edit-error", classes="field-error", markup=False)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#edit-name", Input), scroll_visible=False)

@@ -141,6 +141,7 @@ KEYS: list[tuple[str, list[KeyHelp]]] = [
                 "type C, scope naming them) on the case it was opened from, or an open case",
                 Action.QUOTE,
             ),
+            KeyHelp("h", "In the client view: the history of every case of the client"),
             KeyHelp(
                 "e",
                 "In the contact view: edit the contact (name, email, phone, admin, primary/backup)",

@@ -197,10 +197,12 @@ class IntakeScreen(Screen[str | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "add_contact":
             return self.may_add_contacts
+        # Editing a contact is managing clients too: Ctrl+E is not offered to phone staff
+        # (it was, and its save was refused below the fold at 80x24).
         if action == "edit_caller":
-            return self.is_call
+            return self.is_call and self.may_add_contacts
         if action == "edit_caller_as_contact":
-            return not self.is_call
+            return not self.is_call and self.may_add_contacts
         return True
 
     def action_edit_caller_as_contact(self) -> None:

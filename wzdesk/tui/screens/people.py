@@ -63,14 +63,15 @@ def untrained(view: dict[str, Any]) -> list[str]:
     return [admin["name"] for admin in view["admins"] if admin["trained_on"] is None]
 
 
-def client_text(view: dict[str, Any], zone: Any) -> str:
-    """The client view as markup lines."""
+def client_text(view: dict[str, Any], zone: Any, may_quote: bool = True) -> str:
+    """The client view as markup lines (the Q line only for a role that may quote: it was
+    offered to phone staff, whose Q did nothing)."""
     state = "" if view["active"] else "  (deactivated)"
     lines = [f"[b]Client {view['code']}[/b] · {markup_text(view['name'])}{state}"]
     if view["flags"]:
         ask = f"; ask {markup_text(view['ask'])}" if view["ask"] else "; no contact on file to ask"
         lines.append(f"[b red]⚑ {markup_text('; '.join(view['flags']))}{ask}[/]")
-        if untrained(view):
+        if untrained(view) and may_quote:
             lines.append("Q writes a training quote (professional services) on an open case")
     else:
         lines.append("two-admin rule: met (primary, backup, trained)")
@@ -202,12 +203,16 @@ class PeopleScreen(Screen[None]):
         data = None
         try:
             data = in_thread(self.read)
-            text = self.render_view(data, zone)
+            text = self.text_of(data, zone)
         except UserError as error:
             text = f"[b red]{markup_text(str(error))}[/]"
         except Exception as error:  # the database went away: say so, keep the screen
             text = f"[b red]cannot read: {str(error).splitlines()[0] if str(error) else error!r}[/]"
         self.post_message(self.Loaded(text, data))
+
+    def text_of(self, data: dict[str, Any], zone: Any) -> str:
+        """The view's markup (a subclass adds what only some roles are offered)."""
+        return self.render_view(data, zone)
 
     def on_people_screen_loaded(self, message: Loaded) -> None:
         self.data = message.data
@@ -239,9 +244,13 @@ class ContactScreen(PeopleScreen):
 
 class ClientScreen(PeopleScreen):
     """The client view, where ``Q`` writes the training quote for untrained admins on an open
-    case of the client (the case the view was opened from, if open; else one picked)."""
+    case of the client (the case the view was opened from, if open; else one picked), and
+    ``h`` opens the history of the client's cases (the view lists only the latest)."""
 
-    BINDINGS = [Binding("Q", "training_quote", "Training quote")]
+    BINDINGS = [
+        Binding("Q", "training_quote", "Training quote"),
+        Binding("h", "history", "Client's history"),
+    ]
 
     def __init__(
         self,
@@ -249,14 +258,25 @@ class ClientScreen(PeopleScreen):
         read: Callable[[], dict[str, Any]],
         render: Callable[..., str],
         case_ref: str | None = None,
+        code: str = "",
     ) -> None:
         super().__init__(title, read, render)
         self.case_ref = case_ref
+        self.code = code
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "training_quote":
             return may(desk(self).role, Action.QUOTE)
         return True
+
+    def text_of(self, data: dict[str, Any], zone: Any) -> str:
+        return self.render_view(data, zone, may_quote=may(desk(self).role, Action.QUOTE))
+
+    def action_history(self) -> None:
+        """``h``: every case of the client, in the history (the view says it has every one)."""
+        from wzdesk.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(client=self.code))
 
     @work(group="prompts", exclusive=True)
     async def action_training_quote(self) -> None:
@@ -331,7 +351,7 @@ def client_screen(code: str, case_ref: str | None = None) -> PeopleScreen:
     from wzdesk.services.people_views import client_view
 
     return ClientScreen(
-        f"Client {code}", lambda: client_view(code, case_ref), client_text, case_ref
+        f"Client {code}", lambda: client_view(code, case_ref), client_text, case_ref, code
     )
 
 
