@@ -39,8 +39,10 @@ async def test_closed_prompts_and_their_caches_are_released(seeded, agent, make_
 
 
 async def test_closed_insights_let_go_of_their_charts(desk, supervisor, make_app) -> None:
-    """F8 opened and closed again and again keeps no chart: each plot's
-    theme subscription held it (and its screen) for as long as the console ran."""
+    """F8 opened and closed again and again keeps no chart: each plot's theme subscription
+    held it (and its screen) for as long as the console ran; and each thread of the worker
+    pool held the last worker it ran, and so its screen (9-12 plots kept, varying with how
+    many pool threads the loads spread over)."""
     from textual_plotext import PlotextPlot
 
     def alive(kind: type) -> int:
@@ -57,6 +59,6 @@ async def test_closed_insights_let_go_of_their_charts(desk, supervisor, make_app
             await pilot.press("f8")
             await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
         await pilot.pause(1.3)
-        # The last screens closed may still be on their way out; none from before stays.
-        assert alive(PlotextPlot) <= 6, "closed insights' charts are kept (3 an opening)"
-        assert len(app.theme_changed_signal._subscriptions) <= 6
+        # The last screen closed may still be on its way out; none from before stays.
+        assert alive(PlotextPlot) <= 3, "closed insights' charts are kept (3 an opening)"
+        assert len(app.theme_changed_signal._subscriptions) <= 3

@@ -7,6 +7,7 @@ first frame (see :meth:`WzdeskApp._read_first_screen`). The one-second tick read
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import threading
 from collections.abc import Callable
@@ -28,7 +29,11 @@ from wzdesk.services.queue import QueueSnapshot
 from wzdesk.services.session import has_cases
 from wzdesk.tui.commands import CaseCommands
 from wzdesk.tui.messages import LoadFailed, QueueChanged, QueueRefreshed
-from wzdesk.tui.textual_fixes import forget_closed_watchers, patch_styles_cache
+from wzdesk.tui.textual_fixes import (
+    FreshContextExecutor,
+    forget_closed_watchers,
+    patch_styles_cache,
+)
 from wzdesk.tui.typeahead import (
     ExplainsRefusals,
     moved_on_arrival,
@@ -149,6 +154,8 @@ class WzdeskApp(App[None]):
     def on_mount(self) -> None:
         from wzdesk.tui.screens.main import MainScreen
 
+        # Before the first worker: closed screens must not stay reachable from pool threads.
+        asyncio.get_running_loop().set_default_executor(FreshContextExecutor())
         self.set_class(self.size.height < SHORT_HEIGHT, "-short")
         self.push_screen(MainScreen())
         if self.start_on_wallboard:

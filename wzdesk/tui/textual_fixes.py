@@ -1,4 +1,4 @@
-"""Two ways Textual 8 keeps closed widgets in memory, and what the console does about them.
+"""Three ways Textual 8 keeps closed widgets in memory, and what the console does about them.
 
 An agent's console runs all day, for weeks; memory must not grow with use. Measured with
 ``benchmarks/bench_console_memory.py``, each reply or note grew the process by about 0.2 MB,
@@ -11,6 +11,11 @@ for two reasons found with ``gc.get_referrers``:
 * A ``TextArea`` watches the app's theme; Textual drops such watchers only when the watched
   value next changes, and the theme does not change in a working day. So every prompt's text
   area stayed reachable from the app. :func:`forget_closed_watchers` drops them.
+* A thread worker marks itself active in its executor thread's context (``active_worker``),
+  and that context lives as long as the thread: each of the pool's threads kept the last
+  worker it ran, and through it that worker's screen (up to six screens on two cores; F8
+  opened and closed eight times left four insights screens and their charts).
+  :class:`FreshContextExecutor` runs each job in a context of its own, dropped after it.
 
 Both are small and local; remove them when Textual fixes the originals (the memory benchmark
 will tell).
@@ -18,13 +23,29 @@ will tell).
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from textual._styles_cache import StylesCache
 from textual.color import Color
 from textual.message_pump import MessagePump
 from textual.style import Style
+
+T = TypeVar("T")
+
+
+class FreshContextExecutor(ThreadPoolExecutor):
+    """A thread pool whose jobs each run in a new, empty context (see the module's docstring).
+
+    Thread workers need no context from one another: their Peewee connections are
+    thread-local, and a widget finds its app through its parents when ``active_app`` is unset
+    (as it always is in an executor thread)."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        return super().submit(contextvars.Context().run, fn, *args, **kwargs)
 
 
 @lru_cache(1024)
