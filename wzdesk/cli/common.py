@@ -138,6 +138,8 @@ class Runtime:
         self._signed: ServiceContext | None = None
         self._context: ServiceContext | None = None
         self._announcement: str | None = None
+        #: What the console says as it opens, beside the announcement (e.g. a demo kept).
+        self.console_notes: list[str] = []
 
     def open_store(self) -> None:
         """Open (and if needed upgrade) the database; once per invocation."""

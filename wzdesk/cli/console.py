@@ -20,7 +20,7 @@ def run_console(args: argparse.Namespace, runtime: Runtime) -> int:
     target = database_target(runtime.db_url)
     context = runtime.context()
     # Said inside the console, not printed behind it (the terminal is the console's now).
-    notes = [note for note in [runtime.take_announcement()] if note]
+    notes = [note for note in [runtime.take_announcement()] if note] + runtime.console_notes
     offer_demo = False
     if not args.demo and not has_cases():
         # Demo data adds console users: only a supervisor is offered it.

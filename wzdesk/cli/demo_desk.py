@@ -19,6 +19,11 @@ DEMO_CASES = 300
 #: console rebuilds them (a subcommand reads what is there: a script's work is not dropped
 #: under it between two commands).
 DEMO_MAX_AGE = timedelta(hours=20)
+#: Said in the console when a stale demo is kept because another console has it open.
+KEPT_IN_USE = (
+    "The demo data was built {age} ago and is kept: another console has the demo desk open. "
+    "Close every console on it and start again to rebuild it."
+)
 
 
 def prepare_demo_desk(runtime: Runtime, *, console: bool) -> None:
@@ -67,6 +72,40 @@ def _drop_stale(path: Path, runtime: Runtime) -> None:
     except sqlite3.Error:
         row = None
     generated = datetime.fromisoformat(row[0]) if row else None
-    if generated is None or runtime.clock.now() - generated > DEMO_MAX_AGE:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if generated is not None and runtime.clock.now() - generated <= DEMO_MAX_AGE:
+        return
+    if _in_use(path):
+        # Deleting it would pull the desk from under consoles at work: what they wrote next
+        # would go to a file no one else sees, and be lost when they closed.
+        age = runtime.clock.now() - generated if generated else None
+        runtime.console_notes.append(KEPT_IN_USE.format(age=_rough(age)))
+        return
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _in_use(path: Path) -> bool:
+    """Whether another connection has the demo file open. The store keeps it in WAL mode, and
+    SQLite lets a connection leave WAL mode only when it is the file's one connection (an
+    open console keeps its connections open all day)."""
+    try:
+        connection = sqlite3.connect(path, timeout=0)
+        try:
+            connection.execute("PRAGMA journal_mode=DELETE").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.OperationalError:
+        return True  # "database is locked": someone else holds it
+    except sqlite3.Error:
+        return False  # not a database at all: nothing of anyone's to keep
+    return False
+
+
+def _rough(age: timedelta | None) -> str:
+    """``age`` in words for the note: days when a day or more, else hours."""
+    if age is None:
+        return "long"
+    days, hours = age.days, age.seconds // 3600
+    if days:
+        return f"{days} day{'s' if days != 1 else ''}"
+    return f"{hours} hour{'s' if hours != 1 else ''}"

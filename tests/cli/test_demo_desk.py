@@ -1,0 +1,62 @@
+"""``--demo``'s stale demo desk: rebuilt for a console, unless other consoles are using it."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from wzdesk.cli.common import Runtime
+from wzdesk.cli.demo_desk import prepare_demo_desk
+from wzdesk.core.clock import FixedClock
+
+BUILT = "2026-03-09T14:00:00Z"
+TWO_DAYS_LATER = FixedClock(datetime(2026, 3, 11, 14, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def stale_demo(tmp_path: Path) -> Path:
+    """A demo desk of three cases built two days before :data:`TWO_DAYS_LATER`, by another
+    process (so that this one holds no connection to it)."""
+    database = tmp_path / "demo.db"
+    env = {"WZDESK_NOW": BUILT, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    fill = [sys.executable, "-m", "wzdesk", "--db", str(database), "demo", "--cases", "3"]
+    assert subprocess.run(fill, capture_output=True, env=env, timeout=60).returncode == 0
+    return database
+
+
+def _cases(database: Path) -> int:
+    with sqlite3.connect(database) as connection:
+        return int(connection.execute('SELECT count(*) FROM "case"').fetchone()[0])
+
+
+def test_a_demo_desk_in_use_is_kept_and_the_console_says_why(stale_demo: Path) -> None:
+    """A console opening a stale demo deleted the file under the consoles already on it: what
+    they wrote next went to a file nobody else saw, and was gone when they closed."""
+    other_console = sqlite3.connect(stale_demo)
+    other_console.execute('SELECT count(*) FROM "case"').fetchone()  # it has the desk open
+    runtime = Runtime(db_url=str(stale_demo), act_as=None, identity="sam", clock=TWO_DAYS_LATER)
+    try:
+        prepare_demo_desk(runtime, console=True)
+        assert other_console.execute('SELECT count(*) FROM "case"').fetchone()[0] == 3
+    finally:
+        other_console.close()
+    assert _cases(stale_demo) == 3, "the demo in use was rebuilt under its console"
+    assert runtime.console_notes == [
+        "The demo data was built 2 days ago and is kept: another console has the demo desk "
+        "open. Close every console on it and start again to rebuild it."
+    ]
+
+
+def test_a_stale_demo_desk_no_one_uses_is_dropped(stale_demo: Path) -> None:
+    """Alone, the console still drops it (then fills a new one, as on a first run)."""
+    from wzdesk.cli import demo_desk
+
+    runtime = Runtime(db_url=str(stale_demo), act_as=None, identity="sam", clock=TWO_DAYS_LATER)
+    demo_desk._drop_stale(stale_demo, runtime)
+    assert not stale_demo.exists()
+    assert runtime.console_notes == []
