@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from wzdesk.cli.common import Runtime
-from wzdesk.cli.demo_desk import prepare_demo_desk
+from wzdesk.cli.demo_desk import _in_use, hold_demo_desk, prepare_demo_desk
 from wzdesk.core.clock import FixedClock
 
 BUILT = "2026-03-09T14:00:00Z"
@@ -37,8 +37,7 @@ def _cases(database: Path) -> int:
 def test_a_demo_desk_in_use_is_kept_and_the_console_says_why(stale_demo: Path) -> None:
     """A console opening a stale demo deleted the file under the consoles already on it: what
     they wrote next went to a file nobody else saw, and was gone when they closed."""
-    other_console = sqlite3.connect(stale_demo)
-    other_console.execute('SELECT count(*) FROM "case"').fetchone()  # it has the desk open
+    other_console = hold_demo_desk(stale_demo)  # what a console on the demo keeps open
     runtime = Runtime(db_url=str(stale_demo), act_as=None, identity="sam", clock=TWO_DAYS_LATER)
     try:
         prepare_demo_desk(runtime, console=True)
@@ -60,3 +59,13 @@ def test_a_stale_demo_desk_no_one_uses_is_dropped(stale_demo: Path) -> None:
     demo_desk._drop_stale(stale_demo, runtime)
     assert not stale_demo.exists()
     assert runtime.console_notes == []
+
+
+def test_a_console_is_seen_on_the_demo_while_it_holds_it(stale_demo: Path) -> None:
+    """Between two reads a console held no connection (each read opens and closes its own),
+    so the one before this saw no one and rebuilt the desk under it, in tmux."""
+    assert not _in_use(stale_demo)
+    holder = hold_demo_desk(stale_demo)
+    assert _in_use(stale_demo)
+    holder.close()
+    assert not _in_use(stale_demo)

@@ -37,5 +37,16 @@ def run_console(args: argparse.Namespace, runtime: Runtime) -> int:
         bell=bell_enabled(os.environ),
         notes=notes,
     )
-    app.run()
+    holder = None
+    if args.demo:
+        from pathlib import Path
+
+        from wzdesk.cli.demo_desk import hold_demo_desk
+
+        holder = hold_demo_desk(Path(str(runtime.db_url)))
+    try:
+        app.run()
+    finally:
+        if holder is not None:
+            holder.close()
     return 0

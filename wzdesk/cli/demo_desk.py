@@ -84,14 +84,24 @@ def _drop_stale(path: Path, runtime: Runtime) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+def hold_demo_desk(path: Path) -> sqlite3.Connection:
+    """A connection a console on the demo desk keeps open while it runs, so that another
+    console starting sees the desk in use (:func:`_in_use`): the console's own connections
+    open and close with each read, and between two reads it held none."""
+    connection = sqlite3.connect(path, timeout=10, check_same_thread=False)
+    connection.execute("SELECT 1 FROM setting LIMIT 1").fetchall()  # joins the WAL's readers
+    return connection
+
+
 def _in_use(path: Path) -> bool:
     """Whether another connection has the demo file open. The store keeps it in WAL mode, and
-    SQLite lets a connection leave WAL mode only when it is the file's one connection (an
-    open console keeps its connections open all day)."""
+    SQLite lets a connection leave WAL mode only when it is the file's one connection (each
+    console on the demo keeps one open: :func:`hold_demo_desk`)."""
     try:
         connection = sqlite3.connect(path, timeout=0)
         try:
-            connection.execute("PRAGMA journal_mode=DELETE").fetchone()
+            if connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete":
+                connection.execute("PRAGMA journal_mode=WAL").fetchone()  # as the store keeps it
         finally:
             connection.close()
     except sqlite3.OperationalError:
