@@ -6,6 +6,7 @@ import argparse
 import errno
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -13,7 +14,7 @@ from typing import NoReturn
 from wzdesk import __version__
 from wzdesk.cli.common import ArgumentParser, Runtime
 from wzdesk.cli.output import TerminalSafe
-from wzdesk.core.errors import UserError
+from wzdesk.core.errors import InvalidInput, UserError
 
 EXIT_DATABASE = 1
 #: A bug (an exception that is no user error): one line instead of a traceback (EX_SOFTWARE).
@@ -251,12 +252,57 @@ def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> i
     # control characters made visible, never obeyed.
     sys.stdout, sys.stderr = TerminalSafe(streams[0]), TerminalSafe(streams[1])
     try:
-        args = build_parser(only, _verb_of(words)).parse_args(words)
+        parser = build_parser(only, _verb_of(words))
+        args = parser.parse_args(words)
         if args.command is None:
             sys.stdout, sys.stderr = streams  # the console draws on the terminal itself
+        undecodable = _undecodable_argument(parser, args)
+        if undecodable is not None:
+            print(f"wzdesk: error: {undecodable}", file=sys.stderr)
+            return InvalidInput.exit_code
         return _run(args, identity)
     finally:
         sys.stdout, sys.stderr = streams
+
+
+#: Arguments that name files: a file name may be any bytes on Linux, and Python hands them to
+#: the file system as it decoded them. Every other argument is text, stored or compared.
+_PATH_ARGUMENTS = frozenset({"db", "dir", "file", "paths", "to", "body_file"})
+#: How Python keeps a byte of an argument that is not UTF-8 (``os.fsdecode``'s escape).
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _undecodable_argument(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str | None:
+    """The message for the first text argument that is not UTF-8, naming the argument, or None.
+    Such a byte reached the database or the output as a lone surrogate, and the command
+    stopped with an internal error (``case show $'WZ-\xff'``, ``--as``, ``--query``)."""
+    for dest, value in vars(args).items():
+        if dest in _PATH_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            found = _ESCAPED_BYTE.search(item) if isinstance(item, str) else None
+            if found is not None:
+                byte = ord(found.group()) - 0xDC00
+                return (
+                    f"{_argument_name(parser, dest)}: is not UTF-8 text (the byte 0x{byte:02x} "
+                    f"at position {found.start()})"
+                )
+    return None
+
+
+def _argument_name(parser: argparse.ArgumentParser, dest: str) -> str:
+    """How ``--help`` names the argument stored as ``dest`` (its option, or its metavar)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                name = _argument_name(sub, dest)
+                if name != dest:
+                    return name
+        elif action.dest == dest:
+            if action.option_strings:
+                return max(action.option_strings, key=len)
+            return str(action.metavar or dest.upper())
+    return dest
 
 
 def _run(args: argparse.Namespace, identity: str | None) -> int:
