@@ -176,6 +176,27 @@ def test_overlapping_rules_alert_each_person_once_per_event(
     ]
 
 
+def test_someone_who_joins_an_event_alerted_already_is_not_sent_it(
+    team, supervisor, agent, clock
+) -> None:
+    """An event is alerted once, to the people its rules named then. A supervisor added to a
+    desk with breaches standing was sent one alert per breach at the next round (each person
+    claims an event of their own), and so was a case's next owner."""
+    from wzdesk.services.directory import add_user
+
+    case = open_case(supervisor, new_case())  # critical, Mon 10:00: due 14:00
+    cases.assign(agent, case.ref, "kim")
+    notifier = Notifier(agent)
+    clock.advance(timedelta(hours=4, minutes=1))  # 14:01: breached (rule 2: the supervisors)
+    kinds = sorted(alert["kind"] for alert in notifier.run_round().raised)
+    assert kinds == ["alert_breach"]
+    add_user(supervisor, "lee", "Lee Park", "supervisor")
+    update_user(supervisor, "lee", email="lee@vendor.example")
+    cases.assign(supervisor, case.ref, "sam")
+    assert notifier.run_round().raised == []
+    assert [to for _, to, _ in staff_mail()] == ["sam@vendor.example"]
+
+
 def test_overlapping_unassigned_rules_alert_each_supervisor_once(
     team, supervisor, agent, clock
 ) -> None:

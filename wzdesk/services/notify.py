@@ -220,7 +220,9 @@ class Notifier:
         claims = {key: _claims_of(alert, directory) for key, alert in events.items()}
         done = _already([k for each in claims.values() for k, _ in each], AlertClaim.key)
         for key, alert in events.items():
-            if all(claim_key in done for claim_key, _ in claims[key]):
+            if any(claim_key in done for claim_key, _ in claims[key]):
+                # Alerted already, to the people it named then: someone who joins them later
+                # (a new supervisor, a new owner) is not sent every event still standing.
                 continue
             case = alert.case
             calendar = book.by_id(case.policy_id).calendar_for(Severity(case.severity))
