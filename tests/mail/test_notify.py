@@ -16,15 +16,15 @@ from typing import Any
 import pytest
 
 from tests.cli.test_cli import Cli
-from tests.conftest import local, new_case
+from tests.conftest import TORONTO, local, new_case
 from wzdesk.core.sla import Severity
 from wzdesk.services import cases
-from wzdesk.services.alerts import add_rule, remove_rule
+from wzdesk.services.alerts import add_rule, alert_dict, remove_rule
 from wzdesk.services.calendar import PolicyChange, add_policy_version
 from wzdesk.services.cases import open_case
 from wzdesk.services.directory import update_user
 from wzdesk.services.notify import Notifier
-from wzdesk.store.models import AuditEntry, Case, Notification, OutboundMail
+from wzdesk.store.models import AlertClaim, AuditEntry, Case, Notification, OutboundMail
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,17 +97,17 @@ def test_unassigned_at_risk_goes_to_supervisors_and_a_user_without_email_is_name
     add_rule(supervisor, "at_risk", ["critical"], "pat,kim")
     open_case(supervisor, new_case())
     clock.advance(timedelta(hours=3, minutes=1))
-    sent = Notifier(agent).run_round().raised
-    assert sorted(item["to"] for item in sent) == [
-        "kim <kim@vendor.example>, pat (no email on file)",  # rule 4
-        "sam <sam@vendor.example>",  # rule 1: unassigned, so the supervisors
-    ]
+    # Rule 1 (unassigned, so the supervisors) and rule 4 match the one crossing: one alert.
+    [sent] = Notifier(agent).run_round().raised
+    assert sent["to"] == (
+        "kim <kim@vendor.example>, sam <sam@vendor.example>, pat (no email on file)"
+    )
     assert sorted(r for _, r, _ in staff_mail()) == ["kim@vendor.example", "sam@vendor.example"]
-    # Raised for pat too, but emailed to kim alone: the report said "sent" for both.
-    assert sorted((i["emailed_to"], i["not_emailed"]) for i in sent) == [
-        (["kim@vendor.example"], ["pat"]),
-        (["sam@vendor.example"], []),
-    ]
+    # Raised for pat too, but emailed to kim and sam alone: the report said "sent" for all.
+    assert (sent["emailed_to"], sent["not_emailed"]) == (
+        ["kim@vendor.example", "sam@vendor.example"],
+        ["pat"],
+    )
 
 
 def test_a_rule_that_is_already_there_is_refused_not_sent_twice(
@@ -129,6 +129,93 @@ def test_a_rule_that_is_already_there_is_refused_not_sent_twice(
     add_rule(supervisor, "at_risk", ["critical"], "pat,kim")  # another rule
     add_rule(supervisor, "at_risk", ["critical", "major"], "kim")  # another rule
     assert AlertRule.select().count() == before + 2
+
+
+def test_overlapping_rules_alert_each_person_once_per_event(
+    team, supervisor, agent, phone_staff, clock
+) -> None:
+    """Two rules matching one crossing alerted one person twice (each rule claimed its own
+    alert). Now the rules' recipients are merged: one alert per person per event, naming the
+    rules that matched; someone on one of the rules only gets one too; at risk and breached
+    are still two events."""
+    add_rule(supervisor, "at_risk", ["critical"], "kim,pat")  # rule 4, beside rule 1 (assignee)
+    add_rule(supervisor, "breached", ["critical"], "sam,kim")  # rule 5, beside rule 2
+    case = open_case(supervisor, new_case())  # critical, Mon 10:00: at risk 13:00, due 14:00
+    cases.assign(agent, case.ref, "kim")
+    notifier = Notifier(agent)
+    clock.advance(timedelta(hours=3, minutes=1))  # 13:01
+    [at_risk] = notifier.run_round().raised
+    assert at_risk["to"] == "kim <kim@vendor.example>, pat (no email on file)"
+    assert (at_risk["emailed_to"], at_risk["not_emailed"]) == (["kim@vendor.example"], ["pat"])
+    assert notifier.run_round().raised == []
+    clock.advance(timedelta(hours=1))  # 14:01: breached
+    [breach] = notifier.run_round().raised
+    assert breach["to"] == "kim <kim@vendor.example>, sam <sam@vendor.example>"
+    assert Notifier(agent).run_round().raised == []
+    assert sorted((kind, to) for kind, to, _ in staff_mail()) == [
+        ("alert_at_risk", "kim@vendor.example"),
+        ("alert_breach", "kim@vendor.example"),
+        ("alert_breach", "sam@vendor.example"),
+    ]
+    records = [alert_dict(row, TORONTO) for row in Notification.select().order_by(Notification.id)]
+    assert [(r["kind"], r["rule"], r["rules"]) for r in records] == [
+        ("alert_at_risk", 1, [1, 4]),
+        ("alert_breach", 2, [2, 5]),
+    ]
+    audits = AuditEntry.select().where(AuditEntry.action == "notify.alert")
+    assert [json.loads(a.after_json)["rules"] for a in audits.order_by(AuditEntry.id)] == [
+        [1, 4],
+        [2, 5],
+    ]
+    stamp = int(case.response_due.timestamp())
+    assert sorted(claim.key for claim in AlertClaim.select()) == [
+        f"alert:{case.id}:response:at_risk:{stamp}:to:kim",
+        f"alert:{case.id}:response:at_risk:{stamp}:to:pat",
+        f"alert:{case.id}:response:breached:{stamp}:to:kim",
+        f"alert:{case.id}:response:breached:{stamp}:to:sam",
+    ]
+
+
+def test_someone_who_joins_an_event_alerted_already_is_not_sent_it(
+    team, supervisor, agent, clock
+) -> None:
+    """An event is alerted once, to the people its rules named then. A supervisor added to a
+    desk with breaches standing was sent one alert per breach at the next round (each person
+    claims an event of their own), and so was a case's next owner."""
+    from wzdesk.services.directory import add_user
+
+    case = open_case(supervisor, new_case())  # critical, Mon 10:00: due 14:00
+    cases.assign(agent, case.ref, "kim")
+    notifier = Notifier(agent)
+    clock.advance(timedelta(hours=4, minutes=1))  # 14:01: breached (rule 2: the supervisors)
+    kinds = sorted(alert["kind"] for alert in notifier.run_round().raised)
+    assert kinds == ["alert_breach"]
+    add_user(supervisor, "lee", "Lee Park", "supervisor")
+    update_user(supervisor, "lee", email="lee@vendor.example")
+    cases.assign(supervisor, case.ref, "sam")
+    assert notifier.run_round().raised == []
+    assert [to for _, to, _ in staff_mail()] == ["sam@vendor.example"]
+
+
+def test_overlapping_unassigned_rules_alert_each_supervisor_once(
+    team, supervisor, agent, clock
+) -> None:
+    add_rule(supervisor, "unassigned", [], "supervisors", minutes=30)  # beside rule 3 (critical)
+    add_rule(supervisor, "unassigned", [], "sam", minutes=60)  # another crossing
+    case = open_case(supervisor, new_case())
+    notifier = Notifier(agent)
+    clock.advance(timedelta(minutes=30))
+    [alert] = notifier.run_round().raised
+    assert (alert["kind"], alert["case"], alert["to"]) == (
+        "alert_unassigned",
+        case.ref,
+        "sam <sam@vendor.example>",
+    )
+    assert notifier.run_round().raised == []
+    clock.advance(timedelta(minutes=30))  # an hour: the 60-minute rule's own crossing
+    [later] = notifier.run_round().raised
+    assert later["summary"].startswith(f"{case.ref} critical case unassigned for 60 min")
+    assert [kind for kind, _, _ in staff_mail()] == ["alert_unassigned", "alert_unassigned"]
 
 
 def test_a_login_named_twice_is_stored_once(team, supervisor, phone_staff) -> None:
@@ -170,7 +257,7 @@ def test_an_around_the_clock_case_alerts_at_night(team, supervisor, agent, clock
 _RACER = """
 import sys, time
 import wzdesk.services.notify as notify
-notify._already = lambda keys: set()
+notify._already = lambda *args: set()
 start = float(sys.argv[1])
 time.sleep(max(0.0, start - time.time()))
 from wzdesk.cli.main import main
@@ -207,6 +294,10 @@ def _racers(url: str, now: str, count: int = 2) -> list[dict[str, Any]]:
 def test_two_notify_processes_send_each_alert_exactly_once(
     database_url, team, supervisor, agent, clock
 ) -> None:
+    # Rules overlapping the default ones (breached -> supervisors; critical unassigned 30 min ->
+    # supervisors): still one alert per person and event, whichever process claims it.
+    add_rule(supervisor, "breached", ["critical"], "sam")
+    add_rule(supervisor, "unassigned", [], "supervisors", minutes=30)
     refs = []
     for number in range(12):
         case = open_case(supervisor, new_case(summary=f"Problem {number}"))
@@ -220,6 +311,7 @@ def test_two_notify_processes_send_each_alert_exactly_once(
     # 12 breaches + 12 unassigned criticals, each claimed by exactly one of the two processes.
     assert sorted(sent) == sorted(refs * 2)
     assert Notification.select().count() == 24
+    assert AlertClaim.select().count() == 24
     assert len(staff_mail()) == 24
     by_case = sorted((subject.split("]")[0], kind) for kind, _, subject in staff_mail())
     assert len(set(by_case)) == 24  # no alert twice

@@ -492,6 +492,7 @@ def test_the_alerts_and_the_outbox_are_the_ordinary_paths(
             kind=kind,
             case=None if number == 3 else cases[number % 4],
             rule_id=number % 3 or None,
+            rules=f"{number % 3},{number % 3 + 3}" if number % 3 else "",
             recipients="sam,kim",
             summary=f"alert {number}",
             created_at=clock.now() - timedelta(minutes=number // 3),  # three at each instant

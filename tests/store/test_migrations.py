@@ -296,3 +296,52 @@ def test_a_postgresql_database_with_rows_upgrades_from_every_version(version: in
         _one_row_everywhere_postgres(old)
     old.close()
     _assert_upgrades_keeping_the_case(PG_URL)
+
+
+def test_alerts_sent_per_rule_are_claimed_per_person_on_upgrade(database_url: str) -> None:
+    """Migration 30 claims the alerts already sent (one per rule) for the people they went
+    to, so that ``notify`` after the upgrade does not send them again under its per-person
+    keys; the records stay as they were, each naming its rule."""
+    postgres = database_url.startswith("postgresql")
+    old = _database_at(database_url, 29)
+    if postgres:
+        with old.atomic():
+            _one_row_everywhere_postgres(old)  # case 1
+    else:
+        _one_row_everywhere(old)
+    marker = "%s" if postgres else "?"
+    sent = [
+        ("alert:1:1:response:at_risk:1773075600", "alert_at_risk", 1,
+         "kim <kim@vendor.example>, pat (no email on file)"),
+        ("alert:4:1:response:at_risk:1773075600", "alert_at_risk", 4,
+         "kim <kim@vendor.example>"),  # the same event again, by a second rule
+        ("alert:3:1:unassigned", "alert_unassigned", 3, "sam <sam@vendor.example>"),
+        ("alert:2:1:resolution:breached:1773079200", "alert_breach", 2,
+         "nobody (no console user matches the rule)"),
+        ("reminder:1:1773075600", "reminder", None, "ana@acme.example"),
+    ]  # fmt: skip
+    for number, (key, kind, rule, to) in enumerate(sent, start=10):
+        old.execute_sql(
+            "INSERT INTO notification (id, key, kind, case_id, rule_id, recipients, summary, "
+            f"created_at, created_by) VALUES ({', '.join([marker] * 9)})",
+            (number, key, kind, 1, rule, to, "sent", "2026-03-09 17:01:00.000000", "kim"),
+        )
+    old.close()
+    database = open_database(database_url)
+    try:
+        assert current_version(database) == LATEST_VERSION
+        claims = database.execute_sql("SELECT key, case_id FROM alert_claim").fetchall()
+        assert sorted(claims) == [
+            ("alert:1:resolution:breached:1773079200:none", 1),
+            ("alert:1:response:at_risk:1773075600:to:kim", 1),
+            ("alert:1:response:at_risk:1773075600:to:pat", 1),
+            ("alert:1:unassigned:30:to:sam", 1),
+        ]
+        records = database.execute_sql(
+            "SELECT key, rule_id, rules FROM notification WHERE id >= 10"
+        ).fetchall()
+        assert sorted(records) == sorted(
+            (key, rule, "" if rule is None else str(rule)) for key, _, rule, _ in sent
+        )
+    finally:
+        database.close()

@@ -3,6 +3,7 @@ sent, which the console shows beside the ones it raised itself."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import peewee
@@ -83,15 +84,14 @@ def add_rule(
 
 
 def _refuse_a_twin(event: str, severities: list[str], who: str, minutes: int | None) -> None:
-    """Refuse a rule that an existing one already is: each rule alerts on its own (its id is
-    in the alert's key), so the same rule added twice sent every alert twice."""
+    """Refuse a rule that an existing one already is: it would alert nobody new (the rules
+    matching an event are merged, one alert per person), only clutter the list."""
     wanted = (set(severities), set(who.split(",")), minutes)
     for rule in AlertRule.select().where(AlertRule.event == event):
         same = (set(filter(None, rule.severities.split(","))), set(rule.recipients.split(",")))
         if (*same, rule.minutes) == wanted:
             raise InvalidInput(
-                f"rule {rule.id} already alerts {rule.recipients} of that; each would send "
-                "every alert again",
+                f"rule {rule.id} already alerts {rule.recipients} of that",
                 field="--event",
             )
 
@@ -117,30 +117,32 @@ class Recipient:
     email: str | None
 
 
-def supervisors() -> list[Recipient]:
-    return [
-        Recipient(u.login, u.name, u.email)
-        for u in User.select()
-        .where((User.role == Role.SUPERVISOR.value) & User.active)
-        .order_by(User.login)
-    ]
+class AlertDirectory:
+    """The active console users, read once for a notify round: whom the alert rules name."""
 
+    def __init__(self) -> None:
+        users = list(User.select().where(User.active).order_by(User.login))
+        self._by_id = {int(u.id): u for u in users}
+        self._by_login = {str(u.login): u for u in users}
+        self._supervisors = [u for u in users if u.role == Role.SUPERVISOR.value]
 
-def recipients_for(rule: AlertRule, case: Case) -> list[Recipient]:
-    """Whom ``rule`` alerts about ``case``: the owner (else the supervisors), the supervisors,
-    or the users it names (active ones)."""
-    if rule.recipients == ASSIGNEE:
-        owner = case.assignee if case.assignee_id is not None else None
-        if owner is not None and owner.active:
-            return [Recipient(owner.login, owner.name, owner.email)]
-        return supervisors()
-    if rule.recipients == SUPERVISORS:
-        return supervisors()
-    logins = rule.recipients.split(",")
-    return [
-        Recipient(u.login, u.name, u.email)
-        for u in User.select().where(User.login.in_(logins) & User.active).order_by(User.login)
-    ]
+    def recipients(self, rules: Iterable[AlertRule], case: Case) -> list[Recipient]:
+        """Everyone ``rules`` alert about ``case``, each once, by login: for each rule the
+        owner (else the supervisors), the supervisors, or the users it names (active ones)."""
+        people: dict[str, User] = {}
+        for rule in rules:
+            for user in self._users_of(rule, case):
+                people.setdefault(str(user.login), user)
+        return [Recipient(u.login, u.name, u.email) for _, u in sorted(people.items())]
+
+    def _users_of(self, rule: AlertRule, case: Case) -> list[User]:
+        if rule.recipients == ASSIGNEE:
+            owner = self._by_id.get(case.assignee_id) if case.assignee_id is not None else None
+            return [owner] if owner is not None else self._supervisors
+        if rule.recipients == SUPERVISORS:
+            return self._supervisors
+        found = (self._by_login.get(login) for login in rule.recipients.split(","))
+        return [user for user in found if user is not None]
 
 
 def recent_alerts(limit: int = 200) -> list[Notification]:

@@ -14,6 +14,11 @@ office-hours case (a 24x7 critical one alerts at any hour). Each alert or notice
 exactly once, even across restarts and several ``notify`` processes on one database: it is
 claimed by inserting its key into ``notification`` (unique) in the same transaction that queues
 its message, so a second process finds it claimed and the claim and the message commit together.
+
+An alert is claimed per person and event (``alert_claim``), not per rule: when several rules
+match one crossing (``severity critical`` and ``every case``, both to the supervisors), their
+people are merged and each is alerted once, the record naming every rule that matched. Another
+crossing (at risk, then breached; a later due instant) is another event.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from wzdesk.core.rules import Action, Status
 from wzdesk.core.sla import Severity, TimerState, TimerStatus
 from wzdesk.core.timefmt import format_business_duration
 from wzdesk.core.wording import BUSINESS_DAY_SECONDS, business_days_in_words, instant_in_words
-from wzdesk.services.alerts import list_rules, recipients_for, rule_words
+from wzdesk.services.alerts import AlertDirectory, Recipient, list_rules, rule_words
 from wzdesk.services.case_fields import timers
 from wzdesk.services.cases import close_case, resolve_case
 from wzdesk.services.cases.records import add_event, save_case
@@ -39,7 +44,7 @@ from wzdesk.services.cases.triage import what_we_need
 from wzdesk.services.client_mail import Composer, Delivery, queue_case_mail, queue_plain_mail
 from wzdesk.services.context import ServiceContext, locked_for_writing, write_transaction
 from wzdesk.services.policy_book import PolicyBook, load_policy_book
-from wzdesk.store.models import AlertRule, Case, CaseEvent, Notification, User
+from wzdesk.store.models import AlertClaim, AlertRule, Case, CaseEvent, Notification, User
 
 #: The notification kind of each alert event (also its template's name).
 ALERT_TEMPLATES = {
@@ -77,7 +82,19 @@ class _Claim:
     case: Case
     summary: str
     recipients: str = ""
-    rule_id: int | None = None
+
+
+@dataclass
+class _Alert:
+    """One event to alert people of, and every rule that matched it (the people of all of
+    them are alerted once each: two rules matching one crossing alerted them twice)."""
+
+    key: str  # the event: each person's claim is ``<key>:to:<login>``
+    kind: str
+    case: Case
+    summary: str
+    values: dict[str, str]
+    rules: list[AlertRule] = field(default_factory=list)
 
 
 def _claim(ctx: ServiceContext, claim: _Claim) -> bool:
@@ -87,7 +104,6 @@ def _claim(ctx: ServiceContext, claim: _Claim) -> bool:
             key=claim.key[:255],
             kind=claim.kind,
             case=claim.case,
-            rule_id=claim.rule_id,
             recipients=claim.recipients,
             summary=claim.summary,
             created_at=ctx.clock.now(),
@@ -100,14 +116,31 @@ def _claim(ctx: ServiceContext, claim: _Claim) -> bool:
     return bool(inserted)
 
 
-def _already(keys: Iterable[str]) -> set[str]:
+def _claim_person(key: str, case: Case) -> bool:
+    """Insert one person's claim of an alert (inside the caller's transaction); False if
+    they were alerted of it already."""
+    inserted = (
+        AlertClaim.insert(key=key[:255], case=case).on_conflict_ignore().as_rowcount().execute()
+    )
+    return bool(inserted)
+
+
+def _claims_of(alert: _Alert, directory: AlertDirectory) -> list[tuple[str, Recipient | None]]:
+    """The claim keys of everyone ``alert``'s rules name, by login (one key for nobody)."""
+    people = directory.recipients(alert.rules, alert.case)
+    if not people:
+        return [(f"{alert.key}:none", None)]
+    return [(f"{alert.key}:to:{person.login}", person) for person in people]
+
+
+def _already(keys: Iterable[str], column: peewee.Field = Notification.key) -> set[str]:
     """Which of ``keys`` are claimed (a cheap look before opening write transactions)."""
     wanted = list(dict.fromkeys(k[:255] for k in keys))
     found: set[str] = set()
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        rows = Notification.select(Notification.key).where(Notification.key.in_(chunk))
-        found.update(str(row.key) for row in rows)
+        rows = column.model.select(column).where(column.in_(chunk)).tuples()
+        found.update(str(key) for (key,) in rows)
     return found
 
 
@@ -142,7 +175,7 @@ class Notifier:
     ) -> None:
         rules = list_rules(active_only=True)
         sla_rules = [r for r in rules if r.event in ("at_risk", "breached")]
-        candidates: list[tuple[_Claim, AlertRule, Case, dict[str, str]]] = []
+        events: dict[str, _Alert] = {}  # by the event's key: every rule matching it, merged
         if sla_rules:
             severities = sorted({s for r in sla_rules for s in _severities(r)})
             for case in _cases(
@@ -161,11 +194,15 @@ class Notifier:
                     event = _event_of(timer)
                     if event is None:
                         continue
-                    for rule in sla_rules:
-                        if rule.event == event and case.severity in _severities(rule):
-                            candidates.append(
-                                self._sla_claim(rule, case, timer_name, timer, book, now)
-                            )
+                    matching = [
+                        rule
+                        for rule in sla_rules
+                        if rule.event == event and case.severity in _severities(rule)
+                    ]
+                    if matching:
+                        alert = self._sla_alert(case, timer_name, timer, event, book)
+                        alert.rules.extend(matching)
+                        events[alert.key] = alert
         for rule in (r for r in rules if r.event == "unassigned"):
             for case in _cases(
                 Case.is_open
@@ -177,116 +214,135 @@ class Notifier:
                 calendar = book.by_id(case.policy_id).calendar_for(Severity(case.severity))
                 waited = calendar.business_seconds_between(case.received_at, now)
                 if waited >= (rule.minutes or 0) * 60:
-                    candidates.append(self._unassigned_claim(rule, case, waited, book))
-        done = _already(claim.key for claim, _, _, _ in candidates)
-        for claim, rule, case, values in candidates:
-            if claim.key in done:
+                    alert = self._unassigned_alert(rule.minutes or 0, case, waited, book)
+                    events.setdefault(alert.key, alert).rules.append(rule)
+        directory = AlertDirectory()
+        claims = {key: _claims_of(alert, directory) for key, alert in events.items()}
+        done = _already([k for each in claims.values() for k, _ in each], AlertClaim.key)
+        for key, alert in events.items():
+            if any(claim_key in done for claim_key, _ in claims[key]):
+                # Alerted already, to the people it named then: someone who joins them later
+                # (a new supervisor, a new owner) is not sent every event still standing.
                 continue
+            case = alert.case
             calendar = book.by_id(case.policy_id).calendar_for(Severity(case.severity))
             if not calendar.is_open(now):
                 report.waiting_for_hours += 1
                 continue
-            self._send_alert(claim, rule, case, values, composer, report)
+            self._send_alert(alert, claims[key], composer, report)
 
-    def _sla_claim(
+    def _sla_alert(
         self,
-        rule: AlertRule,
         case: Case,
         timer_name: str,
         timer: TimerStatus,
+        event: str,
         book: PolicyBook,
-        now: datetime,
-    ) -> tuple[_Claim, AlertRule, Case, dict[str, str]]:
+    ) -> _Alert:
         zone = book.by_id(case.policy_id).calendar.zone
         stored_due = case.response_due if timer_name == "response" else case.resolution_due
-        event = rule.event
         remaining = timer.remaining_seconds or 0.0
         values = {
             "timer": timer_name,
             "due": instant_in_words(timer.due, zone),
             "remaining": format_business_duration(abs(remaining)),
-            "rule": rule_words(rule),
         }
         what = "at risk" if event == "at_risk" else "BREACHED"
-        claim = _Claim(
-            key=f"alert:{rule.id}:{case.id}:{timer_name}:{event}:{int(epoch_of(stored_due))}",
+        return _Alert(
+            key=f"alert:{case.id}:{timer_name}:{event}:{int(epoch_of(stored_due))}",
             kind=ALERT_TEMPLATES[event],
             case=case,
             summary=f"{case.ref} {timer_name} {what} (due {values['due']})",
-            rule_id=rule.id,
+            values=values,
         )
-        return claim, rule, case, values
 
-    def _unassigned_claim(
-        self, rule: AlertRule, case: Case, waited: float, book: PolicyBook
-    ) -> tuple[_Claim, AlertRule, Case, dict[str, str]]:
+    def _unassigned_alert(
+        self, minutes: int, case: Case, waited: float, book: PolicyBook
+    ) -> _Alert:
         zone = book.by_id(case.policy_id).calendar.zone
-        minutes = int(waited // 60)
+        waited_minutes = int(waited // 60)
         values = {
             "timer": "response",
             "due": instant_in_words(case.response_due, zone),
             "remaining": "",
-            "rule": rule_words(rule),
-            "minutes": str(minutes),
+            "minutes": str(waited_minutes),
         }
-        claim = _Claim(
-            key=f"alert:{rule.id}:{case.id}:unassigned",
+        return _Alert(
+            key=f"alert:{case.id}:unassigned:{minutes}",
             kind=ALERT_TEMPLATES["unassigned"],
             case=case,
-            summary=f"{case.ref} {case.severity} case unassigned for {minutes} min",
-            rule_id=rule.id,
+            summary=f"{case.ref} {case.severity} case unassigned for {waited_minutes} min",
+            values=values,
         )
-        return claim, rule, case, values
 
     def _send_alert(
         self,
-        claim: _Claim,
-        rule: AlertRule,
-        case: Case,
-        values: dict[str, str],
+        alert: _Alert,
+        claims: list[tuple[str, Recipient | None]],
         composer: Composer,
         report: RoundReport,
     ) -> None:
-        people = recipients_for(rule, case)
-        reachable = [p for p in people if p.email]
-        unreachable = [p for p in people if not p.email]
-        to = (
-            ", ".join(
-                [f"{p.login} <{p.email}>" for p in reachable]
-                + [f"{p.login} (no email on file)" for p in unreachable]
-            )
-            or "nobody (no console user matches the rule)"
-        )
-        claim = _Claim(
-            claim.key,
-            claim.kind,
-            claim.case,
-            f"{claim.summary} -> {to}",
-            to,
-            claim.rule_id,
-        )
+        """Claim the event for each of its people (in login order, so that two processes
+        claiming at once wait for each other rather than deadlock) and alert the ones this
+        process claimed, in one transaction: record, messages and audit."""
+        case = alert.case
+        rule_ids = [int(rule.id) for rule in alert.rules]
         with write_transaction():
-            if not _claim(self.ctx, claim):
-                return  # another notify process took it
-            base = {**composer.case_values(case), **values}
+            won = [(key, person) for key, person in claims if _claim_person(key, case)]
+            if not won:
+                return  # another notify process alerted them all
+            people = [person for _, person in won if person is not None]
+            reachable = [p for p in people if p.email]
+            unreachable = [p for p in people if not p.email]
+            to = (
+                ", ".join(
+                    [f"{p.login} <{p.email}>" for p in reachable]
+                    + [f"{p.login} (no email on file)" for p in unreachable]
+                )
+                or "nobody (no console user matches the rule)"
+            )
+            summary = f"{alert.summary} -> {to}"
+            record_key = won[0][0]  # unique: this transaction just claimed it
+            Notification.insert(
+                key=record_key[:255],
+                kind=alert.kind,
+                case=case,
+                rule_id=rule_ids[0],
+                rules=",".join(map(str, rule_ids)),
+                recipients=to,
+                summary=summary,
+                created_at=self.ctx.clock.now(),
+                created_by=self.ctx.actor,
+            ).execute()
+            base = {
+                **composer.case_values(case),
+                **alert.values,
+                "rule": "; ".join(rule_words(rule) for rule in alert.rules),
+            }
             for person in reachable:
                 queue_plain_mail(
                     self.ctx,
-                    claim.kind,
+                    alert.kind,
                     {**base, "recipient_name": person.name},
                     [person.email or ""],
                     composer,
                     case=case,
                 )
-            self.ctx.audit("notify.alert", "case", case.ref, None, {"key": claim.key, "to": to})
+            self.ctx.audit(
+                "notify.alert",
+                "case",
+                case.ref,
+                None,
+                {"key": record_key, "to": to, "rules": rule_ids, "claims": [k for k, _ in won]},
+            )
         report.raised.append(
             {
-                "kind": claim.kind,
+                "kind": alert.kind,
                 "case": case.ref,
                 "to": to,
                 "emailed_to": [p.email for p in reachable],
                 "not_emailed": [p.login for p in unreachable],
-                "summary": claim.summary,
+                "summary": summary,
             }
         )
 

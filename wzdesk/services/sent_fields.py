@@ -37,6 +37,7 @@ def alert_dict(row: Any, zone: ZoneInfo) -> dict[str, Any]:
         "kind": row.kind,
         "case": row.case.ref if row.case is not None else None,
         "rule": row.rule_id,
+        "rules": [int(part) for part in str(row.rules or "").split(",") if part.isdigit()],
         "to": row.recipients,
         "summary": row.summary,
         "at": format_instant(row.created_at, zone),

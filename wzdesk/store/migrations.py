@@ -1169,6 +1169,80 @@ def _pause_instant_indexes(database: peewee.Database) -> None:
         _analyze_where_analyzed(database, "sla_pause_started_at", "sla_pause_ended_at")
 
 
+#: The notification kinds of alerts to the support team (frozen: ``sent_fields.ALERT_KINDS``).
+_ALERT_KINDS = ("alert_at_risk", "alert_breach", "alert_unassigned")
+
+
+def _alert_claims_per_person(database: peewee.Database) -> None:
+    """Alerts claimed per person and event, not per rule: two rules matching one crossing
+    (``severity critical`` and ``all cases``, both to the supervisors) each claimed an alert
+    of their own, and so alerted the same people twice. ``alert_claim`` holds one key per
+    person alerted of an event (:class:`wzdesk.store.models.AlertClaim`), and
+    ``notification.rules`` every rule an alert was sent for.
+
+    The alerts already sent are claimed here for the people they went to, so that an upgrade
+    does not send them again; the records themselves stay as they were (one per rule)."""
+    postgres = isinstance(database, peewee.PostgresqlDatabase)
+    migrator = _migrator(database)
+    migrate(migrator.add_column("notification", "rules", peewee.TextField(default="")))
+    database.execute_sql(
+        "UPDATE notification SET rules = CAST(rule_id AS TEXT) WHERE rule_id IS NOT NULL"
+    )
+    case = _snapshot(database, "case", {})
+    claim = _snapshot(
+        database,
+        "alert_claim",
+        {
+            "key": peewee.CharField(max_length=255, unique=True),
+            "case": peewee.ForeignKeyField(case, null=True, on_delete="CASCADE"),
+        },
+    )
+    database.create_tables([claim])
+    marker = "%s" if postgres else "?"
+    minutes = {
+        int(rule_id): rule_minutes
+        for rule_id, rule_minutes in database.execute_sql(
+            "SELECT id, minutes FROM alert_rule WHERE minutes IS NOT NULL"
+        ).fetchall()
+    }
+    sent = database.execute_sql(
+        "SELECT key, case_id, recipients FROM notification "
+        f"WHERE kind IN ({', '.join(marker for _ in _ALERT_KINDS)})",
+        _ALERT_KINDS,
+    ).fetchall()
+    for key, case_id, recipients in sent:
+        event = _alert_event_of(str(key), minutes)
+        if event is None or case_id is None:
+            continue
+        for login in _logins_alerted(str(recipients or "")):
+            suffix = f"to:{login}" if login else "none"
+            claim.insert(key=f"{event}:{suffix}"[:255], case=case_id).on_conflict_ignore().execute()
+
+
+def _alert_event_of(key: str, minutes: dict[int, int]) -> str | None:
+    """The event an alert keyed per rule was about, as ``AlertClaim`` keys it: from
+    ``alert:<rule>:<case>:<timer>:<event>:<due>`` or ``alert:<rule>:<case>:unassigned`` (the
+    rule's minutes, when it is still there); None for anything else."""
+    parts = key.split(":")
+    if parts[0] != "alert" or not all(part.isdigit() for part in parts[1:3]):
+        return None
+    rule, case = int(parts[1]), int(parts[2])
+    if len(parts) == 6 and parts[3] in ("response", "resolution"):
+        if parts[4] in ("at_risk", "breached") and parts[5].lstrip("-").isdigit():
+            return f"alert:{case}:{parts[3]}:{parts[4]}:{parts[5]}"
+    if len(parts) == 4 and parts[3] == "unassigned" and rule in minutes:
+        return f"alert:{case}:unassigned:{minutes[rule]}"
+    return None
+
+
+def _logins_alerted(recipients: str) -> list[str]:
+    """The logins in an alert's ``recipients`` (``kim <kim@x.example>, pat (no email on
+    file)``); one empty login for ``nobody (no console user matches the rule)``."""
+    if not recipients.strip() or recipients == "nobody (no console user matches the rule)":
+        return [""]
+    return [part.split(" ")[0] for part in recipients.split(", ") if part.strip()]
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -1200,6 +1274,7 @@ MIGRATIONS: list[Migration] = [
     _done_order_index,
     _view_count_index,
     _pause_instant_indexes,
+    _alert_claims_per_person,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 if LATEST_VERSION != SCHEMA_VERSION:  # pragma: no cover - caught by the first test that runs

@@ -568,11 +568,29 @@ class Notification(BaseModel):
     kind = peewee.CharField(max_length=30)
     case = peewee.ForeignKeyField(Case, null=True, backref="notifications", on_delete="CASCADE")
     case_id: peewee.IntegerField[int | None]  # the key behind ``case``
-    rule_id = peewee.IntegerField(null=True)  # the alert rule (kept if the rule is removed)
+    rule_id = peewee.IntegerField(null=True)  # the (first) alert rule, kept if it is removed
+    rules = peewee.TextField(default="")  # every alert rule that matched: "1,4"
     recipients = peewee.TextField(default="")
     summary = peewee.TextField(default="")
     created_at = UTCDateTimeField(index=True)
     created_by = peewee.CharField(max_length=100)
+
+
+class AlertClaim(BaseModel):
+    """One person alerted of one event, whichever alert rules matched it: a case's timer
+    crossing into at risk or breached for one due instant
+    (``alert:<case>:<timer>:<event>:<due epoch>:to:<login>``), or a case left unassigned for
+    a rule's minutes (``alert:<case>:unassigned:<minutes>:to:<login>``); ``...:none`` when
+    no console user matched.
+
+    The key is unique and inserted in the transaction that records the alert
+    (:class:`Notification`, one row per alert sent, keyed by its first claim) and queues its
+    messages: a second ``notify`` process, or a second rule, finds the person claimed.
+    """
+
+    key = peewee.CharField(max_length=255, unique=True)
+    case = peewee.ForeignKeyField(Case, null=True, backref="alert_claims", on_delete="CASCADE")
+    case_id: peewee.IntegerField[int | None]  # the key behind ``case``
 
 
 class PolicySubscriber(BaseModel):
@@ -732,6 +750,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     Macro,
     AlertRule,
     Notification,
+    AlertClaim,
     PolicySubscriber,
     SavedView,
     CaseLink,

@@ -19,7 +19,7 @@ from wzdesk.store.quick_read import QuickReader, Record, records, records_with
 #: Every status an outgoing message can have (``sent_fields.OUTBOX_STATUSES``; the store does
 #: not import the services).
 STATUSES = ("pending", "sending", "sent", "failed")
-_ALERT = ("id", "kind", "rule_id", "recipients", "summary", "created_at", "created_by")
+_ALERT = ("id", "kind", "rule_id", "rules", "recipients", "summary", "created_at", "created_by")
 _OUTGOING = (
     "id",
     "kind",
