@@ -19,6 +19,7 @@ from wzdesk.services.mail_quarantine import (
     release_to_case,
     release_to_new_case,
     suggested_contacts,
+    what_became_of,
 )
 from wzdesk.services.mail_settings import mail_settings
 from wzdesk.store.models import (
@@ -120,6 +121,18 @@ def test_release_refuses_a_closed_case_and_a_second_decision(
         release_to_case(agent, from_bob, ref)
     with pytest.raises(NotFound):
         discard(agent, 999, "nope")
+
+
+def test_what_became_of_a_message_in_words(from_bob, agent, import_raw) -> None:
+    """What the quarantine screen says of a highlighted message that left its list."""
+    assert what_became_of(from_bob) == "still held"
+    assert what_became_of(999_999) == "no longer on record"
+    _, filed = import_raw(eml(message_id="ana-2@x"))
+    release_to_case(agent, from_bob, filed[0].ref)
+    assert what_became_of(from_bob) == f"released into {filed[0].ref} by kim"
+    _, held = import_raw(eml(sender="eve@elsewhere.example", message_id="eve@x"))
+    discard(agent, held[0].quarantine_id, "Spam")
+    assert what_became_of(held[0].quarantine_id) == "discarded by kim"
 
 
 def test_discard_needs_a_reason_and_is_audited_but_kept(from_bob, agent) -> None:

@@ -12,10 +12,11 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, TextArea
 
 from tests.mail.conftest import eml
-from tests.tui.helpers import screen_lines
+from tests.tui.helpers import line_with, notifications, screen_lines, screen_text
 from tests.tui.test_flows import settle
 from wzdesk.core.clock import FixedClock
 from wzdesk.services.context import ServiceContext
+from wzdesk.services.mail_quarantine import discard
 from wzdesk.store.models import Case, CaseEvent, QuarantinedMail
 from wzdesk.tui.app import WzdeskApp
 from wzdesk.tui.screens.prompts import ChoicePrompt
@@ -241,3 +242,89 @@ async def test_a_held_message_with_brackets_is_previewed_as_written(
         await open_quarantine(pilot, rows=1)
         await settle(pilot, lambda: body in preview(pilot))
         assert "[EXT] Hi [/]" in shown_rows(pilot)[0][3] and pilot.app.is_running
+
+
+# -- a message decided elsewhere while the screen is open ----------------------------------------
+
+
+def notice(pilot: Pilot) -> str:
+    """The line above the status line that says what left the quarantine ("" when hidden)."""
+    line = pilot.app.screen_stack[-1].query("#quarantine-notice")
+    if not line or not line.first().display:
+        return ""
+    return str(line.first().render())
+
+
+async def test_a_highlighted_message_decided_elsewhere_is_named_with_the_new_highlight(
+    held, agent, supervisor, make_app, import_raw
+) -> None:
+    """Discarded from the CLI (``wzdesk mail quarantine discard``) while highlighted here: the
+    highlight moves to another message, and the screen says which left, how, and where the
+    highlight is now (it moved without a word, and ``d`` then acted on a message never
+    picked). The notice stays through later reloads, until the user moves."""
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_quarantine(pilot)
+        await pilot.press("j")  # Bob's message
+        await settle(pilot, lambda: selected_id(pilot) == held[0])
+        discard(supervisor, held[0], "Spam, from the CLI")
+        await settle(pilot, lambda: table(pilot).row_count == 1)
+        assert selected_id(pilot) == held[1]
+        gone, now = f"#{held[0]} “Report is wrong for every…”", f"#{held[1]} “Cheap watches”"
+        await settle(pilot, lambda: gone in screen_text(pilot))
+        said = line_with(pilot, gone)
+        assert "discarded by sam" in said and f"now on {now}" in said
+        assert any(gone in n and now in n for n in notifications(pilot))
+        import_raw(eml(sender="zed@elsewhere.example", subject="Hello", message_id="z@x"))
+        await settle(pilot, lambda: table(pilot).row_count == 2)  # a reload later
+        assert gone in notice(pilot) and selected_id(pilot) == held[1]  # still said
+        await pilot.press("k")  # the user moves on: the news is old
+        await settle(pilot, lambda: notice(pilot) == "")
+
+
+async def test_a_discard_prompt_open_for_a_message_decided_elsewhere_acts_on_no_other(
+    held, agent, supervisor, make_app
+) -> None:
+    """The discard prompt was opened for Bob's message; the CLI discards it meanwhile and the
+    highlight moves to Eve's. Ctrl+S is refused for Bob's message (never applied to Eve's),
+    and the prompt comes back with the reason as typed and the refusal in it."""
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_quarantine(pilot)
+        await pilot.press("j", "d")  # Bob's message
+        await settle(pilot, lambda: pilot.app.screen.query(TextArea))
+        title = f"Discard #{held[0]} “Report is wrong for every…”?"
+        assert prompt_title(pilot) == title
+        pilot.app.screen.query_one(TextArea).insert("Sent twice by mistake")
+        discard(supervisor, held[0], "Spam, from the CLI")
+        screen = app.screen_stack[-2]
+        await settle(pilot, lambda: screen.query_one(DataTable).row_count == 1)
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: getattr(pilot.app.screen, "kept", False))  # the prompt again
+        assert any(f"Message #{held[0]}: " in n for n in notifications(pilot))
+        assert prompt_title(pilot) == title  # the message it was opened for
+        assert pilot.app.screen.query_one(TextArea).text == "Sent twice by mistake"
+        assert "already discarded by sam" in line_with(pilot, f"Message #{held[0]}")
+        assert QuarantinedMail.get_by_id(held[1]).status == "held"  # Eve's: untouched
+        assert QuarantinedMail.get_by_id(held[0]).note == "Spam, from the CLI"
+
+
+async def test_a_refused_discard_keeps_the_reason_with_the_error_under_its_field(
+    held, agent, make_app
+) -> None:
+    """A reason over the service's 2,000 characters is refused: the prompt comes back with
+    the reason as typed and "Reason: at most 2000 characters" in it (it was thrown away)."""
+    reason = "Spam. " + "x" * 2000
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_quarantine(pilot)
+        await pilot.press("d")
+        await settle(pilot, lambda: pilot.app.screen.query(TextArea))
+        pilot.app.screen.query_one(TextArea).insert(reason)
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: getattr(pilot.app.screen, "kept", False))  # the prompt again
+        assert "Reason: at most 2000 characters" in screen_text(pilot)
+        assert pilot.app.screen.query_one(TextArea).text == reason
+        assert prompt_title(pilot) == f"Discard #{held[1]} “Cheap watches”?"
+        assert "your text from the last try, which was refused" in screen_text(pilot)
+        assert QuarantinedMail.get_by_id(held[1]).status == "held"

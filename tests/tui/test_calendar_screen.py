@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input, Static
 
 from tests.conftest import local, new_case
 from tests.tui.helpers import line_with, notifications, screen_lines
@@ -345,3 +345,120 @@ def test_only_supervisors_see_the_calendar_keys_in_the_help() -> None:
     assert calendar_keys(Role.SUPERVISOR) == ["a", "d", "Ctrl+S / Esc", "Esc"]
     for role in (Role.AGENT, Role.PHONE):
         assert calendar_keys(role) == ["Esc"]
+
+
+# -- the list tells the truth: changes from the CLI, refusals, a holiday gone meanwhile ---------
+
+
+def holidays_shown(pilot: Pilot) -> list[str]:  # type: ignore[type-arg]
+    """The dates in the holidays table, top to bottom."""
+    table = pilot.app.screen.query_one("#holidays", DataTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+def highlighted_date(pilot: Pilot) -> str:  # type: ignore[type-arg]
+    table = pilot.app.screen.query_one("#holidays", DataTable)
+    return str(table.get_row_at(table.cursor_row)[0])
+
+
+def notice(pilot: Pilot) -> str:  # type: ignore[type-arg]
+    """The line that says a highlighted holiday went ("" when hidden)."""
+    line = pilot.app.screen.query_one("#calendar-notice", Static)
+    return str(line.render()) if line.display else ""
+
+
+async def test_holidays_added_and_removed_from_the_cli_show_while_open(
+    seeded, supervisor, clock, make_app
+) -> None:  # type: ignore[no-untyped-def]
+    """``wzdesk holidays add|remove`` while the screen is open: the list follows, no key
+    pressed (it was read once, on opening), and the cursor stays on its holiday."""
+    add_holiday(supervisor, date(2026, 12, 25), "Christmas Day")
+    app = make_app(supervisor)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_calendar(pilot)
+        await settle(pilot, lambda: "Christmas Day" in text(pilot))
+        add_holiday(supervisor, date(2026, 12, 26), "Boxing Day")
+        await settle(pilot, lambda: "Boxing Day" in text(pilot))
+        await pilot.press("down")
+        assert highlighted_date(pilot) == "2026-12-26"
+        add_holiday(supervisor, date(2026, 3, 10), "Closed Tuesday")  # a row above it
+        await settle(pilot, lambda: "Closed Tuesday" in text(pilot))
+        assert holidays_shown(pilot) == ["2026-03-10", "2026-12-25", "2026-12-26"]
+        assert highlighted_date(pilot) == "2026-12-26"  # by date, not by row
+        remove_holiday(supervisor, date(2026, 3, 10))
+        await settle(pilot, lambda: "Closed Tuesday" not in text(pilot))
+        assert highlighted_date(pilot) == "2026-12-26" and notice(pilot) == ""
+
+
+async def test_a_highlighted_holiday_removed_elsewhere_is_named_with_the_new_highlight(
+    seeded, supervisor, clock, make_app
+) -> None:  # type: ignore[no-untyped-def]
+    """It moved without a word to the row that took its place: ``d`` then offered to remove
+    a holiday the user never picked. The notice stays until the user moves on."""
+    add_holiday(supervisor, date(2026, 12, 24), "Christmas Eve")
+    add_holiday(supervisor, date(2026, 12, 25), "Christmas Day")
+    add_holiday(supervisor, date(2026, 12, 31), "New Year's Eve")
+    app = make_app(supervisor)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_calendar(pilot)
+        await settle(pilot, lambda: "Christmas Day" in text(pilot))
+        await pilot.press("down")
+        remove_holiday(supervisor, date(2026, 12, 25))  # from the CLI
+        await settle(pilot, lambda: holidays_shown(pilot) == ["2026-12-24", "2026-12-31"])
+        await settle(pilot, lambda: notice(pilot) != "")
+        assert highlighted_date(pilot) == "2026-12-31"
+        said = line_with(pilot, "2026-12-25 “Christmas Day”")
+        assert "no longer in the calendar" in said and "now on 2026-12-31 “New Year's" in said
+        assert any("2026-12-25 “Christmas Day”" in n for n in notifications(pilot))
+        add_holiday(supervisor, date(2026, 12, 28), "Closed Monday")
+        await settle(pilot, lambda: "Closed Monday" in text(pilot))  # a reload later
+        assert "2026-12-25 “Christmas Day”" in notice(pilot)  # still said
+        await pilot.press("up")
+        await settle(pilot, lambda: notice(pilot) == "")
+
+
+async def test_a_refused_removal_rereads_the_list_and_says_why(
+    seeded, supervisor, clock, make_app
+) -> None:  # type: ignore[no-untyped-def]
+    """The holiday was removed from the CLI between the what-if and Save; the screen re-reads
+    nothing on a timer here (an hour), so only the refusal's re-read can put the list right.
+    It kept listing the holiday, and every later ``d`` was refused again."""
+    add_holiday(supervisor, date(2026, 3, 10), "Closed Tuesday")
+    add_holiday(supervisor, date(2026, 12, 25), "Christmas Day")
+    app = make_app(supervisor, refresh_seconds=3600)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_calendar(pilot)
+        await settle(pilot, lambda: "Closed Tuesday" in text(pilot))
+        await pilot.press("d")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, WhatIfScreen))
+        remove_holiday(supervisor, date(2026, 3, 10))
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: "Not done: Date: no holiday on 2026-03-10" in text(pilot))
+        await settle(pilot, lambda: holidays_shown(pilot) == ["2026-12-25"])
+        assert "Not done: Date: no holiday on 2026-03-10" in text(pilot)  # why, still said
+        assert "now on 2026-12-25 “Christmas Day”" in notice(pilot)
+
+
+async def test_the_holiday_forms_error_goes_once_its_field_is_corrected(
+    seeded, supervisor, clock, make_app
+) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(supervisor)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_holiday_form(pilot)
+        await fill_form(pilot, "2026-02-30", "Nope")
+        await settle(pilot, lambda: "Date: expected a date YYYY-MM-DD" in text(pilot))
+        await pilot.press("backspace", "9")  # 2026-02-29: still no such day, but edited
+        await settle(pilot, lambda: "Date: expected" not in text(pilot))
+        assert isinstance(pilot.app.screen, HolidayForm)
+
+
+async def test_d_on_an_empty_calendar_says_there_is_nothing_to_remove(
+    seeded, supervisor, clock, make_app
+) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(supervisor)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_calendar(pilot)
+        await settle(pilot, lambda: "no holidays yet" in text(pilot))
+        await pilot.press("d")
+        await settle(pilot, lambda: "No holiday to remove" in text(pilot))
+        assert isinstance(pilot.app.screen, CalendarScreen)

@@ -114,6 +114,24 @@ def get_held(quarantine_id: int) -> QuarantinedMail:
     return held
 
 
+def what_became_of(quarantine_id: int) -> str:
+    """What became of a quarantined message, in words, for a screen whose list lost it while
+    it was highlighted: ``discarded by sam``, ``released into WZ-1001 by kim``, or ``still
+    held`` (it fell off a page of the newest)."""
+    held = (
+        QuarantinedMail.get_or_none(QuarantinedMail.id == quarantine_id)
+        if is_possible_id(quarantine_id)
+        else None
+    )
+    if held is None:
+        return "no longer on record"
+    if held.status == HELD:
+        return "still held"
+    case = held.case
+    into = f" into {case.ref}" if case is not None else ""
+    return f"{held.status}{into} by {held.handled_by}"
+
+
 def suggested_contacts(held: QuarantinedMail) -> list[Contact]:
     """Whom a release into a new case could be for: the sender's client's admins."""
     if (client := held.client) is not None:

@@ -7,6 +7,12 @@ removes the highlighted one. Before saving, the what-if (the service's dry run, 
 which cases' due instants move, by how much, and which newly breach or stop being breached;
 Save runs the same change for real, Cancel writes nothing. Policy versions change with
 ``wzdesk policy set`` (also with ``--dry-run``).
+
+The calendar is re-read every few seconds in a worker (``wzdesk holidays add|remove`` and other
+consoles change it while the screen is open), and at once after a refused change, so the list
+never shows a holiday that is gone: it was read once, and a removal refused because the holiday
+had gone left it listed (every later ``d`` refused again). The cursor stays on its holiday by
+date; if that holiday goes, the screen says so and names the one highlighted now.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
@@ -116,6 +123,12 @@ class CalendarScreen(Screen[None]):
         self.holidays: dict[str, dict[str, Any]] = {}
         #: What the last save said (tests and the status line read it).
         self.last_saved: str | None = None
+        self._read: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None
+        self._timer: Timer | None = None
+        #: Dates this screen removed: their leaving the list is no news (the save said it).
+        self._removed_here: set[str] = set()
+        #: The holiday the cursor moved to when its own went; moving off it ends the notice.
+        self._moved_to: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -125,6 +138,9 @@ class CalendarScreen(Screen[None]):
         for column in ("date", "name", "open", "source"):
             holidays.add_column(column, key=column)
         yield holidays
+        notice = Static("", id="calendar-notice", markup=False)  # names, as written
+        notice.display = False
+        yield notice
         status = Static("", id="calendar-status")
         status.display = False  # a blank line above the key bar until there is something to say
         yield status
@@ -148,14 +164,27 @@ class CalendarScreen(Screen[None]):
         except Exception as error:  # the database went away: say so, keep the screen
             self.post_message(self.Loaded([], [], str(error).splitlines()[0] or repr(error)))
 
+    def _schedule(self) -> None:
+        """Re-read after ``refresh_seconds``, armed once each read is in: reads never pile up."""
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(max(desk(self).refresh_seconds, 0.1), self.load)
+
     def on_calendar_screen_loaded(self, message: Loaded) -> None:
+        self._schedule()
         shown = self.query_one("#calendar", Static)
         if message.error:
-            shown.update(f"Cannot read the calendar: {message.error}")
+            shown.update(f"Cannot read the calendar: {message.error}. Retrying…")
+            self._read = None
             return
+        read = (message.versions, message.holidays)
+        if read == self._read:
+            return  # nothing changed: the table keeps its scroll and cursor as they are
+        self._read = read
         shown.update(render_versions(message.versions))
         table = self.query_one("#holidays", DataTable)
-        keep = self.selected_date()
+        keep, index = self.selected_date(), table.cursor_row
+        gone = self.holidays.get(keep) if keep is not None else None
         table.clear()
         self.holidays = {row["date"]: row for row in message.holidays}
         for row in message.holidays:
@@ -170,7 +199,38 @@ class CalendarScreen(Screen[None]):
             table.add_row("—", "no holidays yet", "", "")
         elif keep in self.holidays:
             table.move_cursor(row=table.get_row_index(keep))
+        else:
+            table.move_cursor(row=min(index, len(message.holidays) - 1))
+        if gone is not None and keep not in self.holidays:
+            self._gone(gone)
         self.refresh_bindings()
+
+    def _gone(self, holiday: dict[str, Any]) -> None:
+        """The highlighted holiday left the list: name it and the one highlighted now (unless
+        this screen removed it: the save said so)."""
+        if holiday["date"] in self._removed_here:
+            return
+        now = self.selected_date()
+        self._moved_to = now
+        where = f"now on {_label(self.holidays[now])}" if now else "no holidays left"
+        text = (
+            f"Holiday {_label(holiday)} is no longer in the calendar (removed elsewhere); {where}."
+        )
+        self.notice(text)
+        self.notify(text, title="Highlight moved", severity="warning", timeout=8)
+
+    def notice(self, text: str) -> None:
+        """The line above the status line; hidden when empty."""
+        line = self.query_one("#calendar-notice", Static)
+        line.update(text)
+        line.display = bool(text)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        if self._moved_to is not None and key is not None and key == self.selected_date():
+            if key != self._moved_to:  # the user moved on (not a refill's passing row)
+                self._moved_to = None
+                self.notice("")
 
     def selected_date(self) -> str | None:
         """The highlighted holiday's date (ISO), if any."""
@@ -190,10 +250,16 @@ class CalendarScreen(Screen[None]):
         return True
 
     def explain_refused_key(self, event: events.Key) -> bool:
-        """A change key the role may not use says why (it is not offered in the key bar); asked
-        by the app in key order (:class:`~wzdesk.tui.typeahead.ExplainsRefusals`)."""
-        if event.key not in CHANGE_KEYS or self.may_change:
+        """A change key the role may not use says why (it is not offered in the key bar), and
+        so does ``d`` with no holiday to remove; asked by the app in key order
+        (:class:`~wzdesk.tui.typeahead.ExplainsRefusals`)."""
+        if event.key not in CHANGE_KEYS:
             return False
+        if self.may_change:
+            if event.key != "d" or self.holidays:
+                return False
+            self.status("No holiday to remove: the calendar lists none.")
+            return True
         wz = desk(self)
         self.notify(
             f"{wz.context.actor} ({wz.role.value}) may not {CHANGE_KEYS[event.key]}: "
@@ -233,6 +299,8 @@ class CalendarScreen(Screen[None]):
         def answered(save: bool | None) -> None:
             if save:
                 self.status(f"Saving holiday {result.change.day.isoformat()}…")
+                if result.change.remove:
+                    self._removed_here.add(result.change.day.isoformat())
                 self.save(result)
             else:
                 self.status("Nothing saved.")
@@ -255,8 +323,10 @@ class CalendarScreen(Screen[None]):
 
     def on_calendar_screen_done(self, message: Done) -> None:
         if message.error is not None:
+            self._removed_here.clear()  # a refused removal removed nothing here
             self.status(f"Not done: {message.error}")
             self.notify(message.error, title="Not done", severity="error", timeout=8)
+            self.load()  # refused because the calendar changed, maybe: show it as it is
         elif message.what_if is not None:
             self.status("")
             self._confirm(message.what_if)
@@ -271,6 +341,11 @@ class CalendarScreen(Screen[None]):
         line = self.query_one("#calendar-status", Static)
         line.update(text)
         line.display = bool(text)
+
+
+def _label(holiday: dict[str, Any]) -> str:
+    """``2026-12-25 “Christmas Day”`` (the date alone when it has no name)."""
+    return f"{holiday['date']} “{holiday['name']}”" if holiday["name"] else holiday["date"]
 
 
 def _first_line(error: Exception) -> str:

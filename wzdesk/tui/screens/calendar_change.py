@@ -14,7 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -195,6 +195,8 @@ class HolidayForm(GuardedPrompt[WhatIf]):
         super().__init__(classes="prompt")
         self.initial = {"date": day, "name": name, "hours": hours}
         self.busy = False
+        #: The field a refusal stands under, and its value then: edited since, the refusal goes.
+        self._refused: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         placeholders = {
@@ -226,15 +228,26 @@ class HolidayForm(GuardedPrompt[WhatIf]):
             self.query_one(f"#holiday-{name}-error" if name else "#holiday-error", Static).update(
                 ""
             )
+        self._refused = None
         if error is None:
             return
         label = FIELD_LABELS.get(error.field or "")
         if label is None:
             self.query_one("#holiday-error", Static).update(str(error))
         else:
-            where = f"#holiday-{label.lower()}-error"
-            self.query_one(where, Static).update(f"{label}: {error.message}")
-            self.set_focus(self.query_one(f"#holiday-{label.lower()}", Input))
+            name = label.lower()
+            self.query_one(f"#holiday-{name}-error", Static).update(f"{label}: {error.message}")
+            self.set_focus(self.query_one(f"#holiday-{name}", Input))
+            self._refused = (name, self.value(name))
+
+    @on(Input.Changed)
+    def edited(self, event: Input.Changed) -> None:
+        """A refused field once edited loses its error: it no longer says what is there."""
+        if self._refused is None or event.input.id != f"holiday-{self._refused[0]}":
+            return
+        if event.value.strip() != self._refused[1]:
+            self.query_one(f"#holiday-{self._refused[0]}-error", Static).update("")
+            self._refused = None
 
     def action_submit(self) -> None:
         if self.busy:

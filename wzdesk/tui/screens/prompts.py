@@ -109,11 +109,13 @@ class TextPrompt(GuardedPrompt[str]):
         required: bool = True,
         text: str = "",
         kept: bool = False,
+        error: str = "",
     ) -> None:
-        """``kept``: ``text`` is what the user wrote for a try that was not saved."""
+        """``kept``: ``text`` is what the user wrote for a try that was not saved; ``error``:
+        why that try was refused (shown above the text)."""
         super().__init__(classes="prompt")
         self.title_text, self.hint, self.verb, self.required = title, hint, verb, required
-        self.initial, self.kept = text, kept
+        self.initial, self.kept, self.error = text, kept, error
 
     def kept_line(self) -> Static:
         """Says the text below is a refused try's, not saved (hidden when it is not)."""
@@ -129,7 +131,7 @@ class TextPrompt(GuardedPrompt[str]):
             )
             yield self.kept_line()
             yield Static(
-                "", id="prompt-error", classes="field-error", markup=False
+                self.error, id="prompt-error", classes="field-error", markup=False
             )  # above the text: in sight
             yield TextArea(self.initial, id="prompt-text")
             with Horizontal(classes="prompt-buttons"):

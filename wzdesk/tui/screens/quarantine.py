@@ -2,14 +2,18 @@
 agent releases each into a new case or an existing one, or discards it (with a reason).
 
 The list is re-read every few seconds in a worker, like the queue (mail import runs beside the
-console), and the cursor stays on its message. Every decision acts on the message that was
-selected when the key was pressed, and each prompt's title names that message.
+console), and the cursor stays on its message. When that message leaves the list (released or
+discarded from another console or ``wzdesk mail quarantine``), the highlight moves to the one
+that took its place and the screen says so, naming both: a silent move had the user act on a
+message they never picked. Every decision acts on the message that was selected when the key
+was pressed, and each prompt's title names that message; a refused discard opens its prompt
+again with the reason as typed and the refusal in it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -85,6 +89,9 @@ class HeldList:
     zone: ZoneInfo
     severity: str  # the mail settings' defaults for a new case
     category: str
+    #: What became of the watched message (the one highlighted when the read began), if it
+    #: is not among ``rows``: "discarded by sam".
+    fates: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -101,13 +108,26 @@ class PreviewLoaded(Message):
 
 @dataclass
 class DecisionMade(Message):
+    """A decision's outcome: ``message`` when done, else the refusal (``error``, and the
+    service's ``field`` at fault) with what was asked, so that a discard's reason is kept."""
+
     message: str
     error: str | None = None
+    what: str = ""
+    row: HeldRow | None = None
+    value: str = ""
+    field: str | None = None
 
 
-def fetch_held(now: datetime) -> HeldList:
-    """The newest held messages and how many are held in all (runs in a worker thread)."""
-    from wzdesk.services.mail_quarantine import held_count, list_quarantine, suggested_contacts
+def fetch_held(now: datetime, watched: int | None = None) -> HeldList:
+    """The newest held messages and how many are held in all, and what became of ``watched``
+    if it is not among them (runs in a worker thread)."""
+    from wzdesk.services.mail_quarantine import (
+        held_count,
+        list_quarantine,
+        suggested_contacts,
+        what_became_of,
+    )
     from wzdesk.services.mail_settings import mail_settings
     from wzdesk.services.policy_book import load_policy_book
 
@@ -132,7 +152,12 @@ def fetch_held(now: datetime) -> HeldList:
             )
         )
     settings = mail_settings()
-    return HeldList(rows, held_count(), zone, settings.default_severity, settings.default_category)
+    fates: dict[int, str] = {}
+    if watched is not None and all(row.id != watched for row in rows):
+        fates[watched] = what_became_of(watched)
+    return HeldList(
+        rows, held_count(), zone, settings.default_severity, settings.default_category, fates
+    )
 
 
 def fetch_preview(quarantine_id: int) -> str:
@@ -140,6 +165,18 @@ def fetch_preview(quarantine_id: int) -> str:
     from wzdesk.services.mail_quarantine import held_preview
 
     return held_preview(quarantine_id)
+
+
+#: The services' field names (the CLI's options), as the quarantine's prompts name them.
+FIELD_NAMES = {"--reason": "Reason", "--contact": "Client admin", "--case": "Case"}
+
+
+def refusal(row: HeldRow, error: str, field: str | None) -> str:
+    """A refused decision in the screen's words: the field at fault by its name here, and the
+    message by its number when the message itself is the trouble (decided elsewhere)."""
+    if field == "ID":
+        return f"Message #{row.id}: {error}; nothing done."
+    return f"{FIELD_NAMES[field]}: {error}" if field in FIELD_NAMES else error
 
 
 class LinePrompt(ModalScreen[str | None]):
@@ -207,6 +244,10 @@ class QuarantineScreen(Screen[None]):
         self.rows: dict[int, HeldRow] = {}
         self.held: HeldList | None = None
         self._timer: Timer | None = None
+        #: Messages this screen is deciding: when one leaves the list, it is no news.
+        self._deciding: set[int] = set()
+        #: The message the highlight moved to when its own left; moving off it ends the notice.
+        self._moved_to: int | None = None
 
     @property
     def wz(self) -> WzdeskApp:
@@ -219,6 +260,9 @@ class QuarantineScreen(Screen[None]):
         )
         yield table
         yield Static("", id="quarantine-preview", markup=False)  # a client's mail, as written
+        notice = Static("", id="quarantine-notice", markup=False)  # subjects, as written
+        notice.display = False
+        yield notice
         yield Static("Loading the quarantine…", id="quarantine-status")
         yield KeyBar()
 
@@ -231,11 +275,16 @@ class QuarantineScreen(Screen[None]):
 
     # -- reading (live: re-armed after each read, one pending read at a time) ----------------
 
-    @work(thread=True, exclusive=True, group="quarantine", exit_on_error=False)
     def load(self) -> None:
+        """Re-read the list in a worker, watching the highlighted message (so that if it has
+        gone, the screen can say what became of it)."""
+        self._read(self._selected_id())
+
+    @work(thread=True, exclusive=True, group="quarantine", exit_on_error=False)
+    def _read(self, watched: int | None) -> None:
         worker = get_current_worker()
         try:
-            held = in_thread(fetch_held, self.wz.clock.now())
+            held = in_thread(fetch_held, self.wz.clock.now(), watched)
         except Exception as error:  # the database went away: say so, keep the screen
             if not worker.is_cancelled:
                 first = str(error).splitlines()[0] if str(error) else repr(error)
@@ -256,10 +305,13 @@ class QuarantineScreen(Screen[None]):
             status.update(f"Cannot read the quarantine: {message.error}. Retrying…")
             return
         changed = self.held is None or message.held.rows != self.held.rows
+        before = self._selected()
         self.held = message.held
         self.rows = {row.id: row for row in message.held.rows}
         if changed:
             self._fill()
+        if before is not None and before.id not in self.rows:
+            self._left(before, message.held.fates.get(before.id, "no longer held"))
         total, shown = message.held.total, len(message.held.rows)
         more = f" (newest {shown} shown)" if total > shown else ""
         keys = (
@@ -315,11 +367,37 @@ class QuarantineScreen(Screen[None]):
         elif held.rows:
             table.move_cursor(row=min(index, len(held.rows) - 1))
 
+    def _left(self, gone: HeldRow, fate: str) -> None:
+        """The highlighted message left the list: name it, how it left, and where the
+        highlight is now (unless this screen's own decision took it away: that one is
+        announced when it is done)."""
+        if gone.id in self._deciding:
+            return
+        now = self._selected()
+        self._moved_to = now.id if now is not None else None
+        where = f"now on {now.label}" if now is not None else "nothing is highlighted"
+        text = f"{gone.label} left the quarantine ({fate}); {where}."
+        self.show_notice(text)
+        self.notify(text, title="Highlight moved", severity="warning", timeout=8)
+
+    def show_notice(self, text: str) -> None:
+        """The line above the status line; hidden when empty."""
+        notice = self.query_one("#quarantine-notice", Static)
+        notice.update(text)
+        notice.display = bool(text)
+
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._fill)
 
     @on(DataTable.RowHighlighted, "#quarantine-table")
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if (
+            self._moved_to is not None
+            and event.row_key.value is not None
+            and int(event.row_key.value) == self._selected_id() != self._moved_to
+        ):  # the user moved on from where the highlight landed (not a refill's passing row)
+            self._moved_to = None
+            self.show_notice("")
         if event.row_key.value is not None:
             row = self.rows.get(int(event.row_key.value))
             if row is not None:
@@ -425,7 +503,8 @@ class QuarantineScreen(Screen[None]):
             )
         )
         if category:
-            self._decide("release_new", row.id, email, severity=severity, category=category)
+            self._deciding.add(row.id)
+            self._decide("release_new", row, email, severity=severity, category=category)
 
     def action_release_case(self) -> None:
         row = self._selected()
@@ -437,36 +516,45 @@ class QuarantineScreen(Screen[None]):
                 "It is added as the client's message.",
                 "WZ-1042",
             ),
-            self._then("release_case", row.id),
+            self._then("release_case", row),
         )
 
     def action_discard(self) -> None:
         row = self._selected()
-        if row is None:
-            return
+        if row is not None:
+            self.ask_discard(row)
+
+    def ask_discard(self, row: HeldRow, reason: str = "", error: str = "") -> None:
+        """The discard prompt for ``row`` (again after a refusal: ``reason`` as typed, and
+        ``error`` saying why it was refused)."""
         self.app.push_screen(
             TextPrompt(
                 f"Discard {row.label}?",
                 f"From {row.sender}. Say why (it is audited; the message stays on record).",
                 "Discard",
+                text=reason,
+                kept=bool(reason),
+                error=error,
             ),
-            self._then("discard", row.id),
+            self._then("discard", row),
         )
 
-    def _then(self, what: str, quarantine_id: int) -> Callable[[str | None], None]:
-        """A prompt's callback: decide with the answer, unless the prompt was cancelled."""
+    def _then(self, what: str, row: HeldRow) -> Callable[[str | None], None]:
+        """A prompt's callback: decide on ``row`` (the message the prompt was opened for,
+        wherever the highlight is now) with the answer, unless the prompt was cancelled."""
 
         def decide(answer: str | None) -> None:
             if answer:
-                self._decide(what, quarantine_id, answer)
+                self._deciding.add(row.id)
+                self._decide(what, row, answer)
 
         return decide
 
     @work(thread=True, group="quarantine-decide", exit_on_error=False)
-    def _decide(self, what: str, quarantine_id: int, value: str, **options: str) -> None:
+    def _decide(self, what: str, row: HeldRow, value: str, **options: str) -> None:
         from wzdesk.services import mail_quarantine as quarantine
 
-        ctx = self.wz.context
+        ctx, quarantine_id = self.wz.context, row.id
         try:
             if what == "release_new":
                 case: Any = in_thread(
@@ -480,13 +568,18 @@ class QuarantineScreen(Screen[None]):
                 in_thread(quarantine.discard, ctx, quarantine_id, value)
                 done = f"Message #{quarantine_id} discarded"
         except UserError as error:
-            self.post_message(DecisionMade("", str(error)))
+            self.post_message(DecisionMade("", error.message, what, row, value, error.field))
             return
-        self.post_message(DecisionMade(done))
+        self.post_message(DecisionMade(done, what=what, row=row))
 
     def on_decision_made(self, message: DecisionMade) -> None:
-        if message.error:
-            self.notify(message.error, title="Not done", severity="error", timeout=8)
+        row = message.row
+        if message.error and row is not None:
+            self._deciding.discard(row.id)
+            said = refusal(row, message.error, message.field)
+            self.notify(said, title="Not done", severity="error", timeout=8)
+            if message.what == "discard":  # the reason as typed, the refusal above it
+                self.ask_discard(row, message.value, said)
         else:
             self.notify(message.message, timeout=4)
             self.wz.load_queue()  # a new or reopened case shows in the queue
