@@ -22,8 +22,8 @@ from wzdesk.store.stored_values import instant_to_sqlite
 BIG_DESK_STATISTICS = [
     ("case", "case_open_next_due", "99764 1"),
     # The search's two streams (migration _paused_order), from ANALYZE on the same desk.
-    ("case", "case_running_next_due", "79876 1 1 1 1 1"),
-    ("case", "case_paused_left", "20435 1 1 1 1"),
+    ("case", "case_running_next_due", "79876 1 1 1 1 1 1"),
+    ("case", "case_paused_left", "20435 1 1 1 1 1 1"),
     ("case", "case_updated_at", "1000000 1"),
     ("case", "snapshot_case_client_id_is_open", "1000000 50000 25000"),
     ("case", "snapshot_case_is_open_assignee_id", "1000000 500000 71429"),
@@ -380,3 +380,14 @@ def test_a_views_count_reads_the_view_count_index_not_the_cases(
     count = Case.select(peewee.fn.COUNT(peewee.SQL("*"))).where(search.count_condition(text, ctx))
     plan = _plan(database, count)
     assert f"USING COVERING INDEX {VIEW_COUNT_INDEX} " in plan and seek in plan, plan
+
+
+def test_the_stream_indexes_carry_the_client(database: peewee.Database) -> None:
+    """``client:ATL`` (a client view) is judged on the stream indexes, as the status, severity
+    and assignee are: without the client in them, a page of one client's cases in twenty read
+    some 4,200 rows at random at a million cases (70-100 ms on SQLite; schema 31)."""
+    indexes = {index.name: index.sql for index in database.get_indexes("case")}
+    for name in ("case_running_next_due", "case_paused_left"):
+        columns = indexes[name].split("WHERE")[0]
+        for column in ("paused_since", "status", "severity", "assignee_id", "client_id"):
+            assert column in columns, (name, column, indexes[name])
