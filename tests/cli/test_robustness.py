@@ -240,9 +240,10 @@ def test_text_that_is_not_utf8_is_refused_naming_the_field(
     desk: Cli, extra: list[str], field: str
 ) -> None:
     """An argument that is not UTF-8 arrives as lone surrogates (Python's surrogateescape): it
-    reached the insert and ended in "internal error: UnicodeEncodeError". Now exit 2."""
+    reached the insert and ended in "internal error: UnicodeEncodeError". Now exit 2, the
+    argument refused before the command runs (``main._undecodable_argument``)."""
     args = ["case", "open", "--client", "ACME", "--contact", "ana@acme.example"]
     args += ["--severity", "minor", "--channel", "email", "--category", "question"]
     args += ["--summary", "Printer", *extra]
     line = _refused(desk, 2, field, *args)
-    assert "lone surrogate" in line
+    assert f"{field}: is not UTF-8 text (the byte 0x" in line
