@@ -441,6 +441,15 @@ def test_a_locked_database_is_a_503_to_retry(
         json={"contact": "ana@acme.example", "message": "x"},
     )
     assert answer.status_code == 503 and answer.headers["retry-after"] == "10"
+    # and the description says so, for every operation that reads the database
+    described = openapi_document()["paths"]
+    for path, operations in described.items():
+        for method, operation in operations.items():
+            busy = operation["responses"].get("503")
+            if path == "/openapi.json":
+                assert busy is None, (method, path)
+            else:
+                assert busy and "Retry-After" in busy["headers"], (method, path)
     assert answer.json() == {
         "error": "the database is busy (another wzdesk holds it: a restore, a long import); "
         "try again",

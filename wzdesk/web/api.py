@@ -426,6 +426,17 @@ def openapi_document() -> dict[str, Any]:
             }
         if not item.authenticated:
             operation["security"] = []
+        else:  # every answer that reads the database may find it held (routes' ``bind``)
+            operation["responses"]["503"] = {
+                "description": BUSY_WORDS + ": nothing was done",
+                "headers": {
+                    "Retry-After": {
+                        "description": "seconds to wait before asking again",
+                        "schema": {"type": "integer", "example": BUSY_RETRY_SECONDS},
+                    }
+                },
+                "content": _error_content(),
+            }
         paths.setdefault(item.path, {})[item.method.lower()] = operation
     return {
         "openapi": "3.1.0",
