@@ -208,8 +208,16 @@ async def test_a_refused_release_is_explained_and_nothing_changes(held, agent, m
         await settle(pilot, lambda: pilot.app.screen.query(Input))
         pilot.app.screen.query_one(Input).value = "WZ-4040"
         await pilot.press("enter")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, QuarantineScreen))
         await settle(pilot, lambda: any("WZ-4040" in n.message for n in app._notifications))
+        # Asked again, the reference as typed (it was lost) and why it was refused under it.
+        await settle(pilot, lambda: isinstance(pilot.app.screen, LinePrompt))
+        prompt = pilot.app.screen
+        assert isinstance(prompt, LinePrompt)
+        await settle(pilot, lambda: prompt.query_one(Input).value == "WZ-4040")
+        assert prompt.error == "Case: no case 'WZ-4040'"
+        assert prompt.error in screen_text(pilot)
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, QuarantineScreen))
         assert QuarantinedMail.select().where(QuarantinedMail.status == "held").count() == 2
 
 

@@ -184,15 +184,19 @@ class LinePrompt(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, hint: str, placeholder: str = "") -> None:
+    def __init__(
+        self, title: str, hint: str, placeholder: str = "", *, value: str = "", error: str = ""
+    ) -> None:
+        """``value`` and ``error``: asked again after a refusal, the line as typed and why."""
         super().__init__(classes="prompt")
         self.title_text, self.hint, self.placeholder = title, hint, placeholder
+        self.value, self.error = value, error
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
             yield PromptTitle(self.title_text)
-            yield Input(placeholder=self.placeholder, id="line")
-            yield Static("", id="prompt-error", classes="field-error", markup=False)
+            yield Input(self.value, placeholder=self.placeholder, id="line")
+            yield Static(self.error, id="prompt-error", classes="field-error", markup=False)
             yield Static(f"{self.hint}  Enter accept · Esc cancel", classes="prompt-hint")
 
     def on_mount(self) -> None:
@@ -508,13 +512,19 @@ class QuarantineScreen(Screen[None]):
 
     def action_release_case(self) -> None:
         row = self._selected()
-        if row is None:
-            return
+        if row is not None:
+            self.ask_release_case(row)
+
+    def ask_release_case(self, row: HeldRow, ref: str = "", error: str = "") -> None:
+        """Which case to add ``row`` to (again after a refusal: ``ref`` as typed, and
+        ``error`` saying why it was refused)."""
         self.app.push_screen(
             LinePrompt(
                 f"Add {row.label} to which case?",
                 "It is added as the client's message.",
                 "WZ-1042",
+                value=ref,
+                error=error,
             ),
             self._then("release_case", row),
         )
@@ -580,6 +590,8 @@ class QuarantineScreen(Screen[None]):
             self.notify(said, title="Not done", severity="error", timeout=8)
             if message.what == "discard":  # the reason as typed, the refusal above it
                 self.ask_discard(row, message.value, said)
+            elif message.what == "release_case":  # the reference as typed, the refusal under
+                self.ask_release_case(row, message.value, said)
         else:
             self.notify(message.message, timeout=4)
             self.wz.load_queue()  # a new or reopened case shows in the queue
