@@ -169,6 +169,27 @@ async def test_palette_opens_the_audit_trail(
         await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
 
 
+async def test_the_audit_trail_says_the_year_of_a_record_from_another_year(
+    desk: dict[str, str], supervisor: Any, clock: Any, make_app: Any
+) -> None:
+    """Read in January, December's records said "Mon 09 Mar 14:00", with no year."""
+    from datetime import timedelta
+
+    clock.advance(timedelta(days=300))  # January 2027; the records are of March 2026
+    app = make_app(supervisor, refresh_seconds=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.press("ctrl+p")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+        await pilot.press(*"audit trail")
+        await pilot.pause(0.4)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, AuditScreen))
+        await settle(pilot, lambda: _loaded(pilot, "newest records"))
+        resolved = line_with(pilot, f"case {desk['resolved']}")
+        assert " 2026 " in resolved, resolved
+
+
 async def explain_highlighted(pilot: Any) -> str:
     """Press E on the highlighted case and wait for its explanation; its reference."""
     ref = highlighted(pilot)

@@ -7,8 +7,7 @@ was met late and whose resolution has 32 hours left shows "late" and "32h00m", n
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, tzinfo
 
 from textual.content import Content
 from textual.fuzzy import Matcher
@@ -64,7 +63,7 @@ def target_status(remaining: float | None, state: TimerState, paused: bool = Fal
 
 
 def local_time(
-    instant: datetime | None, zone: ZoneInfo, with_date: bool = True, now: datetime | None = None
+    instant: datetime | None, zone: tzinfo, with_date: bool = True, now: datetime | None = None
 ) -> str:
     """``Mon 09 Mar 14:30`` in the support zone; the year is added when it is not ``now``'s."""
     if instant is None:

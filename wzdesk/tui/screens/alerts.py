@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Header, Static
 
 from wzdesk.core.errors import UserError
 from wzdesk.tui.alert_log import console_alerts, console_alerts_raised
+from wzdesk.tui.formatting import local_time
 from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
 
@@ -104,12 +105,12 @@ class AlertsScreen(Screen[None]):
             for a in console_alerts(self.app)
         ]
         self.rows = sorted([*raised, *message.rows], key=lambda r: r.at, reverse=True)
-        zone = self._zone()
+        zone, now = self._zone(), desk(self).clock.now()
         table = self.query_one("#alerts", DataTable)
         table.clear()
         for row in self.rows:
             table.add_row(  # Text: a str cell is read as markup (summaries, names)
-                row.at.astimezone(zone).strftime("%a %d %b %H:%M"),
+                local_time(row.at, zone, now=now),  # the year, when not this one
                 row.source,
                 row.ref or "—",
                 Text(row.text),

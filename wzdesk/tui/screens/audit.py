@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from wzdesk.core.errors import UserError
+from wzdesk.tui.formatting import local_time
 from wzdesk.tui.widgets.key_bar import KeyBar
 from wzdesk.tui.workers import desk, in_thread
 
@@ -67,13 +68,15 @@ class AuditScreen(Screen[None]):
             self.post_message(self.Loaded([], str(error).splitlines()[0] or repr(error)))
 
     def on_audit_screen_loaded(self, message: Loaded) -> None:
-        from datetime import datetime
+        from datetime import UTC, datetime
 
         table = self.query_one("#audit", DataTable)
         table.clear()
+        now = desk(self).clock.now()
         for row in message.rows:
+            at = datetime.fromisoformat(row["at"])  # in the support zone, with its offset
             table.add_row(  # Text: a str cell is read as markup, and these quote anything
-                datetime.fromisoformat(row["at"]).strftime("%a %d %b %H:%M"),
+                local_time(at, at.tzinfo or UTC, now=now),  # the year, when not this one
                 Text(row["actor"]),
                 Text(row["action"]),
                 Text(f"{row['entity']} {row['entity_id']}"),
