@@ -36,11 +36,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     for name in REPORT_NAMES:
         parser = kinds.add_parser(name, help=f"the {name} report")
-        parser.add_argument("--from", dest="start", required=True, metavar="DATE")
-        parser.add_argument("--to", dest="end", required=True, metavar="DATE")
+        parser.add_argument(
+            "--from", dest="start", required=True, metavar="DATE", help="the period's first day"
+        )
+        parser.add_argument(
+            "--to",
+            dest="end",
+            required=True,
+            metavar="DATE",
+            help="the day after its last (--from 2026-03-02 --to 2026-03-09: one week)",
+        )
         if name == "sla":
             parser.add_argument(
-                "--by", default="severity", help="severity, client, agent, channel or month"
+                "--by", default="severity", help="severity, client, agent, channel, month or week"
             )
         form = parser.add_mutually_exclusive_group()
         form.add_argument("--json", action="store_true", help="print one JSON document")
