@@ -481,6 +481,13 @@ def test_unknown_paths_and_methods_answer_json(web: TestClient, two_clients: Two
     assert web.get("/api/v1/nothing", headers=headers).status_code == 404
     assert web.delete("/api/v1/cases", headers=headers).status_code == 405
     assert web.delete("/api/v1/cases", headers=headers).json()["field"] is None
+    # beside the portal, whose own last route answers every other path with a page
+    assert (
+        web.get("/api/v1/nothing", headers=headers)
+        .headers["content-type"]
+        .startswith("application/json")
+    )
+    assert web.get("/no-such-page").headers["content-type"].startswith("text/html")
 
 
 def test_the_openapi_description_matches_the_routes(web: TestClient) -> None:

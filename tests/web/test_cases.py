@@ -427,3 +427,17 @@ def test_every_field_has_a_label(ana: TestClient, two_clients: TwoClients) -> No
         assert page.fields, path
         for found in page.fields:
             assert found.get("id") in page.labels or found.get("aria-label"), (path, found)
+
+
+def test_a_page_that_is_not_there_is_a_portal_page(ana: TestClient) -> None:
+    """An unknown path or a method a page does not take was Starlette's plain "Not Found" and
+    "Method Not Allowed": no way back, none of the portal's security headers."""
+    missing = ana.get("/no-such-page")
+    assert missing.status_code == 404
+    assert "<h1>Not found</h1>" in missing.text and "Back to your cases" in missing.text
+    refused = ana.delete("/cases")
+    assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD"
+    assert "<h1>Not allowed</h1>" in refused.text and "does not take a DELETE" in refused.text
+    for answer in (missing, refused):
+        assert answer.headers["content-type"].startswith("text/html")
+        assert answer.headers["x-frame-options"] == "DENY"

@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from wzdesk.services.session import database_busy
@@ -66,8 +66,42 @@ def portal_routes(config: PortalConfig | None = None) -> list[BaseRoute]:
         Route(path, _bound(handler, config), methods=methods) for path, handler, methods in table
     ]
     routes.append(Mount("/static", StaticFiles(directory=str(STATIC)), name="portal-static"))
+    routes.append(Route("/{rest:path}", _no_such_page(list(routes)), methods=ALL_METHODS))
     # Every portal response carries the security headers (the API's JSON is left as it is).
     return [Mount("", routes=routes, middleware=[Middleware(SecurityHeaders)])]
+
+
+#: Every method a browser or a script may send: the last route answers all of them.
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def _no_such_page(routes: list[BaseRoute]) -> Callable[[Request], Awaitable[Response]]:
+    """The portal's own page for a path it has not (404) or a method a path does not take
+    (405, with ``Allow``): Starlette answered both in plain text, without the portal's look,
+    its way back to the cases, or its security headers."""
+
+    async def answer(request: Request) -> Response:
+        allowed = sorted(
+            {
+                method
+                for route in routes
+                if isinstance(route, Route) and route.matches(request.scope)[0] != Match.NONE
+                for method in route.methods or ()
+            }
+        )
+        if not allowed:
+            return page(request, "not_found.html", 404, what="There is no such page")
+        refused = page(
+            request,
+            "not_found.html",
+            405,
+            heading="Not allowed",
+            what=f"This page does not take a {request.method} request",
+        )
+        refused.headers["allow"] = ", ".join(allowed)
+        return refused
+
+    return answer
 
 
 def web_routes(config: WebConfig) -> list[BaseRoute]:
