@@ -149,19 +149,24 @@ async def test_f8_is_refused_to_agents(desk: dict[str, str], agent: Any, make_ap
         assert "may not view reports" in notifications(pilot)[-1]
 
 
+async def open_audit_trail(pilot: Any) -> None:
+    """From the queue, through the palette, until the audit trail's records are in."""
+    await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+    await pilot.press("ctrl+p")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+    await pilot.press(*"audit trail")
+    await pilot.pause(0.4)
+    await pilot.press("enter")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, AuditScreen))
+    await settle(pilot, lambda: _loaded(pilot, "newest records"))
+
+
 async def test_palette_opens_the_audit_trail(
     desk: dict[str, str], supervisor: Any, make_app: Any
 ) -> None:
     app = make_app(supervisor, refresh_seconds=3600)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
-        await pilot.press("ctrl+p")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-        await pilot.press(*"audit trail")
-        await pilot.pause(0.4)
-        await pilot.press("enter")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, AuditScreen))
-        await settle(pilot, lambda: _loaded(pilot, "newest records"))
+        await open_audit_trail(pilot)
         resolved = line_with(pilot, f"case {desk['resolved']}")
         assert "case.resolve" in resolved and "sam" in resolved
         assert '{"status": "new"}' in resolved  # before → after
@@ -178,14 +183,7 @@ async def test_the_audit_trail_says_the_year_of_a_record_from_another_year(
     clock.advance(timedelta(days=300))  # January 2027; the records are of March 2026
     app = make_app(supervisor, refresh_seconds=3600)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
-        await pilot.press("ctrl+p")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-        await pilot.press(*"audit trail")
-        await pilot.pause(0.4)
-        await pilot.press("enter")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, AuditScreen))
-        await settle(pilot, lambda: _loaded(pilot, "newest records"))
+        await open_audit_trail(pilot)
         resolved = line_with(pilot, f"case {desk['resolved']}")
         assert " 2026 " in resolved, resolved
 
