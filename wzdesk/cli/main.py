@@ -275,7 +275,7 @@ _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 def _undecodable_argument(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str | None:
     """The message for the first text argument that is not UTF-8, naming the argument, or None.
     Such a byte reached the database or the output as a lone surrogate, and the command
-    stopped with an internal error (``case show $'WZ-\xff'``, ``--as``, ``--query``)."""
+    stopped with an internal error (``case show $'WZ-\\xff'``, ``--as``, ``--query``)."""
     for dest, value in vars(args).items():
         if dest in _PATH_ARGUMENTS:
             continue
