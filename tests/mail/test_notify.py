@@ -169,8 +169,10 @@ def test_overlapping_rules_alert_each_person_once_per_event(
     ]
     stamp = int(case.response_due.timestamp())
     assert sorted(claim.key for claim in AlertClaim.select()) == [
+        f"alert:{case.id}:response:at_risk:{stamp}",  # the event, then each person
         f"alert:{case.id}:response:at_risk:{stamp}:to:kim",
         f"alert:{case.id}:response:at_risk:{stamp}:to:pat",
+        f"alert:{case.id}:response:breached:{stamp}",
         f"alert:{case.id}:response:breached:{stamp}:to:kim",
         f"alert:{case.id}:response:breached:{stamp}:to:sam",
     ]
@@ -181,20 +183,29 @@ def test_someone_who_joins_an_event_alerted_already_is_not_sent_it(
 ) -> None:
     """An event is alerted once, to the people its rules named then. A supervisor added to a
     desk with breaches standing was sent one alert per breach at the next round (each person
-    claims an event of their own), and so was a case's next owner."""
+    claims an event of their own), and so was a case's next owner, who replaces its people
+    (an outside probe: at risk to kim, reassigned to lee, at risk again to lee)."""
     from wzdesk.services.directory import add_user
 
-    case = open_case(supervisor, new_case())  # critical, Mon 10:00: due 14:00
+    case = open_case(supervisor, new_case())  # critical, Mon 10:00: at risk 13:00, due 14:00
     cases.assign(agent, case.ref, "kim")
     notifier = Notifier(agent)
-    clock.advance(timedelta(hours=4, minutes=1))  # 14:01: breached (rule 2: the supervisors)
+    clock.advance(timedelta(hours=3, minutes=1))  # 13:01: at risk (rule 1: the assignee)
+    [at_risk] = notifier.run_round().raised
+    assert at_risk["to"] == "kim <kim@vendor.example>"
+    add_user(supervisor, "lee", "Lee Park", "agent")
+    update_user(supervisor, "lee", email="lee@vendor.example")
+    cases.assign(supervisor, case.ref, "lee")
+    assert notifier.run_round().raised == []  # the same crossing: lee is not sent it again
+    cases.assign(supervisor, case.ref, "kim")
+    clock.advance(timedelta(hours=1))  # 14:01: breached (rule 2: the supervisors)
     kinds = sorted(alert["kind"] for alert in notifier.run_round().raised)
     assert kinds == ["alert_breach"]
-    add_user(supervisor, "lee", "Lee Park", "supervisor")
-    update_user(supervisor, "lee", email="lee@vendor.example")
+    add_user(supervisor, "ada", "Ada Stone", "supervisor")
+    update_user(supervisor, "ada", email="ada@vendor.example")
     cases.assign(supervisor, case.ref, "sam")
     assert notifier.run_round().raised == []
-    assert [to for _, to, _ in staff_mail()] == ["sam@vendor.example"]
+    assert [to for _, to, _ in staff_mail()] == ["kim@vendor.example", "sam@vendor.example"]
 
 
 def test_overlapping_unassigned_rules_alert_each_supervisor_once(
@@ -311,7 +322,8 @@ def test_two_notify_processes_send_each_alert_exactly_once(
     # 12 breaches + 12 unassigned criticals, each claimed by exactly one of the two processes.
     assert sorted(sent) == sorted(refs * 2)
     assert Notification.select().count() == 24
-    assert AlertClaim.select().count() == 24
+    # an event's key and its one person's (sam, the desk's supervisor): two keys an alert
+    assert AlertClaim.select().count() == 48
     assert len(staff_mail()) == 24
     by_case = sorted((subject.split("]")[0], kind) for kind, _, subject in staff_mail())
     assert len(set(by_case)) == 24  # no alert twice

@@ -332,9 +332,12 @@ def test_alerts_sent_per_rule_are_claimed_per_person_on_upgrade(database_url: st
         assert current_version(database) == LATEST_VERSION
         claims = database.execute_sql("SELECT key, case_id FROM alert_claim").fetchall()
         assert sorted(claims) == [
+            ("alert:1:resolution:breached:1773079200", 1),  # each event, then its people
             ("alert:1:resolution:breached:1773079200:none", 1),
+            ("alert:1:response:at_risk:1773075600", 1),
             ("alert:1:response:at_risk:1773075600:to:kim", 1),
             ("alert:1:response:at_risk:1773075600:to:pat", 1),
+            ("alert:1:unassigned:30", 1),
             ("alert:1:unassigned:30:to:sam", 1),
         ]
         records = database.execute_sql(

@@ -116,9 +116,9 @@ def _claim(ctx: ServiceContext, claim: _Claim) -> bool:
     return bool(inserted)
 
 
-def _claim_person(key: str, case: Case) -> bool:
-    """Insert one person's claim of an alert (inside the caller's transaction); False if
-    they were alerted of it already."""
+def _claim_key(key: str, case: Case) -> bool:
+    """Insert one claim, an event's or a person's (inside the caller's transaction); False
+    if it was claimed already."""
     inserted = (
         AlertClaim.insert(key=key[:255], case=case).on_conflict_ignore().as_rowcount().execute()
     )
@@ -218,11 +218,11 @@ class Notifier:
                     events.setdefault(alert.key, alert).rules.append(rule)
         directory = AlertDirectory()
         claims = {key: _claims_of(alert, directory) for key, alert in events.items()}
-        done = _already([k for each in claims.values() for k, _ in each], AlertClaim.key)
+        done = _already(list(events), AlertClaim.key)
         for key, alert in events.items():
-            if any(claim_key in done for claim_key, _ in claims[key]):
-                # Alerted already, to the people it named then: someone who joins them later
-                # (a new supervisor, a new owner) is not sent every event still standing.
+            if key in done:
+                # Alerted already, to the people it named then: someone who joins or replaces
+                # them later (a new supervisor, the case's next owner) is not sent it again.
                 continue
             case = alert.case
             calendar = book.by_id(case.policy_id).calendar_for(Severity(case.severity))
@@ -288,9 +288,9 @@ class Notifier:
         case = alert.case
         rule_ids = [int(rule.id) for rule in alert.rules]
         with write_transaction():
-            won = [(key, person) for key, person in claims if _claim_person(key, case)]
-            if not won:
-                return  # another notify process alerted them all
+            if not _claim_key(alert.key, case):
+                return  # the event is claimed: another notify process alerted it
+            won = [(key, person) for key, person in claims if _claim_key(key, case)]
             people = [person for _, person in won if person is not None]
             reachable = [p for p in people if p.email]
             unreachable = [p for p in people if not p.email]
@@ -302,7 +302,7 @@ class Notifier:
                 or "nobody (no console user matches the rule)"
             )
             summary = f"{alert.summary} -> {to}"
-            record_key = won[0][0]  # unique: this transaction just claimed it
+            record_key = won[0][0] if won else alert.key  # unique: just claimed here
             Notification.insert(
                 key=record_key[:255],
                 kind=alert.kind,

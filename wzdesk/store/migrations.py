@@ -1219,6 +1219,8 @@ def _alert_claims_per_person(database: peewee.Database) -> None:
         event = _alert_event_of(str(key), minutes)
         if event is None or case_id is None:
             continue
+        # The event itself (the key notify checks), then each person alerted of it.
+        claim.insert(key=event[:255], case=case_id).on_conflict_ignore().execute()
         for login in _logins_alerted(str(recipients or "")):
             suffix = f"to:{login}" if login else "none"
             claim.insert(key=f"{event}:{suffix}"[:255], case=case_id).on_conflict_ignore().execute()

@@ -577,11 +577,12 @@ class Notification(BaseModel):
 
 
 class AlertClaim(BaseModel):
-    """One person alerted of one event, whichever alert rules matched it: a case's timer
-    crossing into at risk or breached for one due instant
-    (``alert:<case>:<timer>:<event>:<due epoch>:to:<login>``), or a case left unassigned for
-    a rule's minutes (``alert:<case>:unassigned:<minutes>:to:<login>``); ``...:none`` when
-    no console user matched.
+    """One event alerted (``alert:<case>:<timer>:<event>:<due epoch>``, a case's timer
+    crossing into at risk or breached for one due instant; ``alert:<case>:unassigned:<minutes>``,
+    a case left unassigned for a rule's minutes), and each person alerted of it, whichever
+    alert rules matched (the event's key and ``:to:<login>``; ``:none`` when no console user
+    matched). An event is alerted once: its own key is claimed first, so a later round finds
+    it claimed whoever its people are by then (the case's next owner is not sent it again).
 
     The key is unique and inserted in the transaction that records the alert
     (:class:`Notification`, one row per alert sent, keyed by its first claim) and queues its
