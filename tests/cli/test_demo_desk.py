@@ -69,3 +69,51 @@ def test_a_console_is_seen_on_the_demo_while_it_holds_it(stale_demo: Path) -> No
     assert _in_use(stale_demo)
     holder.close()
     assert not _in_use(stale_demo)
+
+
+#: One console's start-up, up to the console itself: the demo desk prepared at an agreed instant.
+_STARTER = """
+import sys, time
+from datetime import UTC, datetime
+from wzdesk.cli.common import Runtime
+from wzdesk.cli.demo_desk import prepare_demo_desk
+from wzdesk.core.clock import FixedClock
+
+path, start = sys.argv[1], float(sys.argv[2])
+runtime = Runtime(db_url=path, act_as=None, identity="sam",
+                  clock=FixedClock(datetime(2026, 3, 11, 14, 0, tzinfo=UTC)))
+time.sleep(max(0.0, start - time.time()))
+prepare_demo_desk(runtime, console=True)
+print(runtime.console_notes)
+"""
+
+
+def test_two_consoles_started_together_on_a_stale_demo_rebuild_it_once(
+    stale_demo: Path, tmp_path: Path
+) -> None:
+    """Both dropped the stale desk and filled it; one failed on the other's rows ("UNIQUE
+    constraint failed: prepaid_tier…", 4 tries in 5 of an outside probe's), or each saw the
+    other's check as a console and neither rebuilt."""
+    import time
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(Path.cwd())}
+    start = str(time.time() + 1.5)
+    starters = [
+        subprocess.Popen(
+            [sys.executable, "-c", _STARTER, str(stale_demo), start],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    finished = [starter.communicate(timeout=120) for starter in starters]
+    assert [starter.returncode for starter in starters] == [0, 0], finished
+    assert [out.strip() for out, _ in finished] == ["[]", "[]"]  # neither kept the stale one
+    with sqlite3.connect(stale_demo) as connection:
+        built = connection.execute(
+            "SELECT value FROM setting WHERE key = 'demo.generated_at'"
+        ).fetchone()[0]
+    assert built == "2026-03-11T14:00:00+00:00"
+    assert _cases(stale_demo) == 300

@@ -7,8 +7,11 @@ subcommand reads it (``wzdesk --demo case list`` listed an empty desk as "(none)
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,12 +31,43 @@ KEPT_IN_USE = (
 
 def prepare_demo_desk(runtime: Runtime, *, console: bool) -> None:
     """Fill the demo database at ``runtime.db_url`` when it has no case; for the console,
-    first drop it when its data is older than :data:`DEMO_MAX_AGE`."""
+    first drop it when its data is older than :data:`DEMO_MAX_AGE`. One wzdesk at a time
+    (:func:`_one_at_a_time`): two consoles started together both dropped a stale desk and
+    filled it, and one failed on the other's rows."""
     path = Path(str(runtime.db_url))
-    if console:
-        _drop_stale(path, runtime)
-    if _has_cases(path):
+    if not console and _has_cases(path):
         return  # the usual case, read without opening the store (a quick read stays quick)
+    with _one_at_a_time(path):
+        if console:
+            _drop_stale(path, runtime)
+        if not _has_cases(path):
+            _fill(runtime)
+
+
+@contextmanager
+def _one_at_a_time(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<demo file>.lock`` (where the system has ``flock``): the
+    next wzdesk waits, then finds the desk filled, and fresh."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock (two consoles started at once may clash there)
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(f"{path}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("wzdesk: waiting for another wzdesk preparing the demo desk…", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
+def _fill(runtime: Runtime) -> None:
+    """The demo's cases, on a desk that has none."""
     runtime.signed_in()  # a new desk's first user (the connection's) becomes its supervisor
     from wzdesk.services.session import has_cases
 
