@@ -24,6 +24,10 @@ XFF = "\udcff"  # how Python decodes the byte 0xff of an argument (os.fsdecode)
             ("client", "add", "NEW", "--name", f"Caf{XFF}"),
             "--name: is not UTF-8 text (the byte 0xff at position 3)",
         ),
+        (  # --to here is logins, not backup's folder: an outside probe's "internal error"
+            ("alert", "rule", "add", "--event", "at_risk", "--to", f"ki{XFF}m"),
+            "--to: is not UTF-8 text (the byte 0xff at position 2)",
+        ),
     ],
 )
 def test_a_text_argument_that_is_not_utf8_is_refused_by_name(

@@ -265,9 +265,10 @@ def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> i
         sys.stdout, sys.stderr = streams
 
 
-#: Arguments that name files: a file name may be any bytes on Linux, and Python hands them to
-#: the file system as it decoded them. Every other argument is text, stored or compared.
-_PATH_ARGUMENTS = frozenset({"db", "dir", "file", "paths", "to", "body_file"})
+#: How ``--help`` shows an argument that names a file or folder (or, ``URL``, a database): a
+#: file name may be any bytes on Linux, and Python hands them to the file system as it decoded
+#: them. Every other argument is text, stored or compared.
+_PATH_METAVARS = frozenset({"URL", "DIR", "FILE", "FILE.csv", "PATH", "MAILDIR"})
 #: How Python keeps a byte of an argument that is not UTF-8 (``os.fsdecode``'s escape).
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
@@ -277,32 +278,41 @@ def _undecodable_argument(parser: argparse.ArgumentParser, args: argparse.Namesp
     Such a byte reached the database or the output as a lone surrogate, and the command
     stopped with an internal error (``case show $'WZ-\\xff'``, ``--as``, ``--query``)."""
     for dest, value in vars(args).items():
-        if dest in _PATH_ARGUMENTS:
-            continue
         for item in value if isinstance(value, list) else [value]:
             found = _ESCAPED_BYTE.search(item) if isinstance(item, str) else None
-            if found is not None:
-                byte = ord(found.group()) - 0xDC00
-                return (
-                    f"{_argument_name(parser, dest)}: is not UTF-8 text (the byte 0x{byte:02x} "
-                    f"at position {found.start()})"
-                )
+            if found is None:
+                continue
+            action = _action_of(parser, dest)
+            if action is not None and action.metavar in _PATH_METAVARS:
+                break  # a file name: its bytes are the file system's business
+            byte = ord(found.group()) - 0xDC00
+            return (
+                f"{_argument_name(action, dest)}: is not UTF-8 text (the byte 0x{byte:02x} at "
+                f"position {found.start()})"
+            )
     return None
 
 
-def _argument_name(parser: argparse.ArgumentParser, dest: str) -> str:
-    """How ``--help`` names the argument stored as ``dest`` (its option, or its metavar)."""
+def _action_of(parser: argparse.ArgumentParser, dest: str) -> argparse.Action | None:
+    """The argument stored as ``dest``, in ``parser`` or the subcommands it built."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for sub in action.choices.values():
-                name = _argument_name(sub, dest)
-                if name != dest:
-                    return name
+                found = _action_of(sub, dest)
+                if found is not None:
+                    return found
         elif action.dest == dest:
-            if action.option_strings:
-                return max(action.option_strings, key=len)
-            return str(action.metavar or dest.upper())
-    return dest
+            return action
+    return None
+
+
+def _argument_name(action: argparse.Action | None, dest: str) -> str:
+    """How ``--help`` names an argument: its longest option, or its metavar."""
+    if action is None:
+        return dest
+    if action.option_strings:
+        return max(action.option_strings, key=len)
+    return str(action.metavar or dest.upper())
 
 
 def _run(args: argparse.Namespace, identity: str | None) -> int:
