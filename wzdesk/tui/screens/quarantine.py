@@ -588,7 +588,9 @@ class QuarantineScreen(Screen[None]):
             self._deciding.discard(row.id)
             said = refusal(row, message.error, message.field)
             self.notify(said, title="Not done", severity="error", timeout=8)
-            if message.what == "discard":  # the reason as typed, the refusal above it
+            if message.field == "ID":
+                pass  # the message was decided elsewhere: no answer can succeed, ask nothing
+            elif message.what == "discard":  # the reason as typed, the refusal above it
                 self.ask_discard(row, message.value, said)
             elif message.what == "release_case":  # the reference as typed, the refusal under
                 self.ask_release_case(row, message.value, said)
