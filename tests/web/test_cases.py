@@ -438,6 +438,11 @@ def test_a_page_that_is_not_there_is_a_portal_page(ana: TestClient) -> None:
     refused = ana.delete("/cases")
     assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD"
     assert "<h1>Not allowed</h1>" in refused.text and "does not take a DELETE" in refused.text
-    for answer in (missing, refused):
+    asset = ana.get("/static/no-such.css")
+    assert asset.status_code == 404 and "<h1>Not found</h1>" in asset.text
+    posted = ana.post("/static/portal.css")
+    assert posted.status_code == 405 and posted.headers["allow"] == "GET, HEAD"
+    assert ana.get("/static/portal.css").status_code == 200
+    for answer in (missing, refused, asset, posted):
         assert answer.headers["content-type"].startswith("text/html")
         assert answer.headers["x-frame-options"] == "DENY"

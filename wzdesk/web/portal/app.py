@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from wzdesk.services.session import database_busy
 from wzdesk.web.config import BUSY_RETRY_SECONDS, BUSY_WORDS, WebConfig
@@ -65,7 +67,7 @@ def portal_routes(config: PortalConfig | None = None) -> list[BaseRoute]:
     routes: list[BaseRoute] = [
         Route(path, _bound(handler, config), methods=methods) for path, handler, methods in table
     ]
-    routes.append(Mount("/static", StaticFiles(directory=str(STATIC)), name="portal-static"))
+    routes.append(Mount("/static", _Assets(directory=str(STATIC)), name="portal-static"))
     routes.append(Route("/{rest:path}", _no_such_page(list(routes)), methods=ALL_METHODS))
     # Every portal response carries the security headers (the API's JSON is left as it is).
     return [Mount("", routes=routes, middleware=[Middleware(SecurityHeaders)])]
@@ -89,19 +91,37 @@ def _no_such_page(routes: list[BaseRoute]) -> Callable[[Request], Awaitable[Resp
                 for method in route.methods or ()
             }
         )
-        if not allowed:
-            return page(request, "not_found.html", 404, what="There is no such page")
-        refused = page(
-            request,
-            "not_found.html",
-            405,
-            heading="Not allowed",
-            what=f"This page does not take a {request.method} request",
-        )
-        refused.headers["allow"] = ", ".join(allowed)
-        return refused
+        return _missing(request, allowed)
 
     return answer
+
+
+def _missing(request: Request, allowed: Sequence[str]) -> Response:
+    """The 404 page, or with ``allowed`` methods the 405 page and its ``Allow``."""
+    if not allowed:
+        return page(request, "not_found.html", 404, what="There is no such page")
+    refused = page(
+        request,
+        "not_found.html",
+        405,
+        heading="Not allowed",
+        what=f"This page does not take a {request.method} request",
+    )
+    refused.headers["allow"] = ", ".join(allowed)
+    return refused
+
+
+class _Assets(StaticFiles):
+    """The portal's styles and scripts; a missing one, or a method other than GET and HEAD,
+    gets the portal's page like any other path (Starlette's answer was plain text)."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as error:
+            if error.status_code not in (404, 405):
+                raise
+            return _missing(Request(scope), ["GET", "HEAD"] if error.status_code == 405 else [])
 
 
 def web_routes(config: WebConfig) -> list[BaseRoute]:
