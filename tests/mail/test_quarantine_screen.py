@@ -132,6 +132,20 @@ async def test_new_mail_appears_live_and_the_cursor_stays_on_its_message(
         assert QuarantinedMail.get_by_id(held[1]).status == "held"
 
 
+async def test_the_severity_pickers_keys_stay_in_sight_at_80x24(held, agent, make_app) -> None:
+    """Four severities with their descriptions pushed the picker's hint line (Enter, 1-9,
+    Esc) below the box at 80x24 (an outside probe): the list scrolls inside it instead."""
+    app = make_app(agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_quarantine(pilot)
+        await pilot.press("j", "n")  # Bob's message: 1 is Ana Diaz, an admin of his client
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ChoicePrompt))
+        await pilot.press("1")
+        await settle(pilot, lambda: "Severity" in prompt_title(pilot))
+        await pilot.pause(0.2)
+        assert "Enter choose · 1–9 pick · Esc cancel" in screen_text(pilot)
+
+
 async def test_release_into_a_new_case_asks_whom_severity_and_category(
     held, agent, make_app
 ) -> None:
