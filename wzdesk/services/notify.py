@@ -217,7 +217,6 @@ class Notifier:
                     alert = self._unassigned_alert(rule.minutes or 0, case, waited, book)
                     events.setdefault(alert.key, alert).rules.append(rule)
         directory = AlertDirectory()
-        claims = {key: _claims_of(alert, directory) for key, alert in events.items()}
         done = _already(list(events), AlertClaim.key)
         for key, alert in events.items():
             if key in done:
@@ -229,7 +228,7 @@ class Notifier:
             if not calendar.is_open(now):
                 report.waiting_for_hours += 1
                 continue
-            self._send_alert(alert, claims[key], composer, report)
+            self._send_alert(alert, _claims_of(alert, directory), composer, report)
 
     def _sla_alert(
         self,
@@ -282,9 +281,9 @@ class Notifier:
         composer: Composer,
         report: RoundReport,
     ) -> None:
-        """Claim the event for each of its people (in login order, so that two processes
-        claiming at once wait for each other rather than deadlock) and alert the ones this
-        process claimed, in one transaction: record, messages and audit."""
+        """Claim the event, then each of its people (in login order), and alert them, in one
+        transaction: record, messages and audit. A second process claiming the same event
+        waits for this one's transaction, then finds the event claimed and sends nothing."""
         case = alert.case
         rule_ids = [int(rule.id) for rule in alert.rules]
         with write_transaction():
