@@ -49,6 +49,7 @@ from wzdesk.tui.screens.calendar_change import (
     what_if,
 )
 from wzdesk.tui.widgets.key_bar import KeyBar
+from wzdesk.tui.widgets.notice_line import NoticeLine
 from wzdesk.tui.workers import desk, in_thread
 
 TITLE = "Calendar: opening hours, holidays and half-days"
@@ -138,9 +139,7 @@ class CalendarScreen(Screen[None]):
         for column in ("date", "name", "open", "source"):
             holidays.add_column(column, key=column)
         yield holidays
-        notice = Static("", id="calendar-notice", markup=False)  # names, as written
-        notice.display = False
-        yield notice
+        yield NoticeLine(id="calendar-notice")
         status = Static("", id="calendar-status")
         status.display = False  # a blank line above the key bar until there is something to say
         yield status
@@ -216,21 +215,14 @@ class CalendarScreen(Screen[None]):
         text = (
             f"Holiday {_label(holiday)} is no longer in the calendar (removed elsewhere); {where}."
         )
-        self.notice(text)
-        self.notify(text, title="Highlight moved", severity="warning", timeout=8)
-
-    def notice(self, text: str) -> None:
-        """The line above the status line; hidden when empty."""
-        line = self.query_one("#calendar-notice", Static)
-        line.update(text)
-        line.display = bool(text)
+        self.query_one(NoticeLine).say(text)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value
         if self._moved_to is not None and key is not None and key == self.selected_date():
             if key != self._moved_to:  # the user moved on (not a refill's passing row)
                 self._moved_to = None
-                self.notice("")
+                self.query_one(NoticeLine).say("")
 
     def selected_date(self) -> str | None:
         """The highlighted holiday's date (ISO), if any."""

@@ -35,6 +35,7 @@ from wzdesk.core.sla import SEVERITY_DESCRIPTIONS, Severity
 from wzdesk.tui.formatting import local_time
 from wzdesk.tui.screens.prompts import Choice, ChoicePrompt, PromptTitle, TextPrompt
 from wzdesk.tui.widgets.key_bar import KeyBar
+from wzdesk.tui.widgets.notice_line import NoticeLine
 from wzdesk.tui.workers import desk, in_thread
 
 if TYPE_CHECKING:
@@ -264,9 +265,7 @@ class QuarantineScreen(Screen[None]):
         )
         yield table
         yield Static("", id="quarantine-preview", markup=False)  # a client's mail, as written
-        notice = Static("", id="quarantine-notice", markup=False)  # subjects, as written
-        notice.display = False
-        yield notice
+        yield NoticeLine(id="quarantine-notice")
         yield Static("Loading the quarantine…", id="quarantine-status")
         yield KeyBar()
 
@@ -381,14 +380,7 @@ class QuarantineScreen(Screen[None]):
         self._moved_to = now.id if now is not None else None
         where = f"now on {now.label}" if now is not None else "nothing is highlighted"
         text = f"{gone.label} left the quarantine ({fate}); {where}."
-        self.show_notice(text)
-        self.notify(text, title="Highlight moved", severity="warning", timeout=8)
-
-    def show_notice(self, text: str) -> None:
-        """The line above the status line; hidden when empty."""
-        notice = self.query_one("#quarantine-notice", Static)
-        notice.update(text)
-        notice.display = bool(text)
+        self.query_one(NoticeLine).say(text)
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._fill)
@@ -401,7 +393,7 @@ class QuarantineScreen(Screen[None]):
             and int(event.row_key.value) == self._selected_id() != self._moved_to
         ):  # the user moved on from where the highlight landed (not a refill's passing row)
             self._moved_to = None
-            self.show_notice("")
+            self.query_one(NoticeLine).say("")
         if event.row_key.value is not None:
             row = self.rows.get(int(event.row_key.value))
             if row is not None:
