@@ -39,8 +39,10 @@ def synthetic_moves(count: int) -> tuple[CaseMove, ...]:
     moves = []
     for index in range(count):
         start = NOW + index * timedelta(minutes=1)
-        before = Deadlines(start, start - hour, start + 10 * hour, start + 8 * hour)
-        after = Deadlines(start + day, start + day - hour, start + day + 10 * hour, start + day)
+        before = Deadlines(start, start - hour, start + 10 * hour, start + 8 * hour, 0.0)
+        after = Deadlines(
+            start + day, start + day - hour, start + day + 10 * hour, start + day, 0.0
+        )
         late = index % 10 == 0
         states = ("pending", "pending", "pending", "breached" if late else "pending")
         moves.append(CaseMove(f"WZ-{1000 + index}", index, before, after, *states))

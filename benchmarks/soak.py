@@ -214,6 +214,7 @@ def _time_left_true(case: Case) -> bool:
         case.first_response_at is not None,
         None if case.paused_since is None else case.paused_since.timestamp(),
         case.resolution_due.timestamp(),
+        case.resolution_paused_after_due,
     )
     if expected is None or case.paused_left is None:
         return expected is None and case.paused_left is None

@@ -19,6 +19,13 @@ import holidays
 import pytest
 
 from wzdesk.core.calendar import BusinessCalendar
+from wzdesk.core.case_sla import (
+    CaseClock,
+    after_pause,
+    compute_deadlines,
+    paused_left,
+    resolution_timer,
+)
 from wzdesk.core.sla import (
     DEFAULT_TARGETS,
     PauseInterval,
@@ -300,6 +307,81 @@ def test_open_resolution_timer_states() -> None:
     assert status.state is TimerState.BREACHED
     assert status.remaining_seconds == -1 * HOUR  # Thu 08:00-09:00 past due
     assert not status.paused
+
+
+def test_a_wait_begun_once_breached_stops_the_overdue_time() -> None:
+    # Critical resolution (24h) from Mon 08:00: due Wed 12:00. Set waiting on the client at
+    # Wed 13:00 (1h overdue), back Thu 10:00: the wait covers Wed 13-18 and Thu 08-10 (7h).
+    # The clock stood still (SPEC 3), so the case is still 1h overdue, not 8h; the due
+    # instant stays Wed 12:00 (a pause cannot un-breach).
+    start, end = at(2026, 1, 14, 13), at(2026, 1, 15, 10)
+    pauses = [PauseInterval(start, end)]
+    for now, overdue in ((end, 1), (at(2026, 1, 15, 11), 2), (at(2026, 1, 16, 8), 9)):
+        status = POLICY.resolution_status(CRITICAL, MONDAY_0800, now, None, pauses)
+        assert status.state is TimerState.BREACHED
+        assert status.due == at(2026, 1, 14, 12)
+        assert status.remaining_seconds == -overdue * HOUR, now
+        assert status.elapsed_seconds == (24 + overdue) * HOUR
+    # While the wait lasts the overdue time stands at 1h.
+    waiting = [PauseInterval(start)]
+    status = POLICY.resolution_status(CRITICAL, MONDAY_0800, at(2026, 1, 16, 15), None, waiting)
+    assert (status.state, status.remaining_seconds, status.paused) == (
+        TimerState.BREACHED,
+        -1 * HOUR,
+        True,
+    )
+    # Resolved Thu 11:00, late: 26h counted (the wait left out).
+    late = POLICY.resolution_status(CRITICAL, MONDAY_0800, at(2026, 1, 20, 9), end, pauses)
+    assert late.state is TimerState.LATE
+
+
+def test_a_wait_begun_at_the_due_instant_itself_never_breaches() -> None:
+    # Critical resolution due Wed 12:00, set waiting at 12:00 exactly: the clock stopped with
+    # no time left, not past it (a property test found the policy's reading said breached).
+    due = at(2026, 1, 14, 12)
+    waiting = [PauseInterval(due)]
+    status = POLICY.resolution_status(CRITICAL, MONDAY_0800, at(2026, 1, 15, 9), None, waiting)
+    stored = compute_deadlines(POLICY, CRITICAL, MONDAY_0800)
+    clock = CaseClock(CRITICAL, MONDAY_0800, None, None, due)
+    timer = resolution_timer(POLICY, clock, stored, at(2026, 1, 15, 9))
+    for reading in (status, timer):
+        assert (reading.state, reading.remaining_seconds) == (TimerState.AT_RISK, 0)
+
+
+def test_the_stored_clock_leaves_out_a_wait_begun_once_breached() -> None:
+    # The same case through what the store keeps (case_sla), built at once and pause by pause.
+    start, end = at(2026, 1, 14, 13), at(2026, 1, 15, 10)
+    built = compute_deadlines(POLICY, CRITICAL, MONDAY_0800, [(start, end)])
+    assert built.resolution_due == at(2026, 1, 14, 12)  # not pushed
+    assert built.resolution_paused_after_due == 7 * HOUR
+    stepped = after_pause(
+        POLICY, CRITICAL, compute_deadlines(POLICY, CRITICAL, MONDAY_0800), start, end
+    )
+    assert stepped == built
+    running = CaseClock(CRITICAL, MONDAY_0800, None, None, None)
+    timer = resolution_timer(POLICY, running, built, at(2026, 1, 15, 11))
+    assert (timer.state, timer.remaining_seconds) == (TimerState.BREACHED, -2 * HOUR)
+    assert timer.elapsed_seconds == 26 * HOUR
+    resolved = CaseClock(CRITICAL, MONDAY_0800, None, at(2026, 1, 15, 11), None)
+    met = resolution_timer(POLICY, resolved, built, at(2026, 1, 20, 9))
+    assert (met.state, met.elapsed_seconds) == (TimerState.LATE, 26 * HOUR)
+    # Waiting again from Thu 11:00 (2h overdue): frozen there, and its frozen time left says so.
+    waiting = CaseClock(CRITICAL, MONDAY_0800, at(2026, 1, 15, 12), None, at(2026, 1, 15, 11))
+    timer = resolution_timer(POLICY, waiting, built, at(2026, 1, 19, 15))
+    assert (timer.remaining_seconds, timer.paused) == (-2 * HOUR, True)
+    frozen = paused_left(
+        POLICY.calendar,
+        True,
+        True,
+        at(2026, 1, 15, 11).timestamp(),
+        built.resolution_due.timestamp(),
+        built.resolution_paused_after_due,
+    )
+    assert frozen == -2 * HOUR
+    # A wait begun before the due instant pushes it instead, and adds nothing.
+    early = compute_deadlines(POLICY, CRITICAL, MONDAY_0800, [(at(2026, 1, 14, 11), end)])
+    assert early.resolution_paused_after_due == 0
+    assert early.resolution_due == at(2026, 1, 15, 11)  # Wed 11-18 and Thu 08-10: 9h later
 
 
 def test_paused_business_seconds() -> None:

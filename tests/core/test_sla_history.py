@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wzdesk.core.calendar import BusinessCalendar, parse_hours
-from wzdesk.core.sla import Severity, SlaPolicy, TimerState
+from wzdesk.core.sla import PauseInterval, Severity, SlaPolicy, TimerState
 from wzdesk.core.sla_history import (
     CaseFacts,
     Pause,
@@ -139,6 +139,35 @@ def test_explain_agrees_with_the_timers(history: tuple[SlaPolicy, CaseFacts, dat
         assert explained.elapsed_seconds == sum(i.seconds for i in explained.intervals)
         # The timers read target - (business time left to due): the same count.
         assert abs(explained.elapsed_seconds - timer.elapsed_seconds) < 1e-6
+
+
+@SETTINGS
+@given(histories())
+def test_time_left_is_the_target_less_the_time_counted(
+    history: tuple[SlaPolicy, CaseFacts, datetime],
+) -> None:
+    """A running or waiting resolution target has left (or is overdue by) its target less the
+    business time from receipt to now (or to its ongoing pause), less every finished pause,
+    one begun once breached too (SPEC 3: the clock pauses while waiting on the client). The
+    reference is the calendar walk of :func:`counted_intervals`, not the timers' arithmetic;
+    the policy's own reading from the pause list must agree as well."""
+    policy, facts, now = history
+    facts_now = facts.as_of(now)
+    timer = readings(policy, facts, now).resolution
+    if timer.state.is_done or facts_now.severity_changes:
+        return
+    calendar = policy.calendar_for(facts_now.severity)
+    until = facts_now.paused_since or now
+    stood = [(start, min(end, until)) for start, end in facts_now.finished_pauses]
+    intervals, _ = counted_intervals(calendar, facts_now.received_at, until, stood)
+    counted = sum(interval.seconds for interval in intervals)
+    assert timer.remaining_seconds is not None
+    assert abs(timer.remaining_seconds - (timer.target_seconds - counted)) < 1e-6
+    pauses = [PauseInterval(p.start, p.end) for p in facts_now.pauses]
+    status = policy.resolution_status(facts_now.severity, facts_now.received_at, now, None, pauses)
+    assert status.state == timer.state
+    assert status.remaining_seconds is not None
+    assert abs(status.remaining_seconds - timer.remaining_seconds) < 1e-6
 
 
 @SETTINGS

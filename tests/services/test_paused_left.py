@@ -36,6 +36,7 @@ def _expected(case: Case) -> float | None:
         case.first_response_at is not None,
         None if case.paused_since is None else case.paused_since.timestamp(),
         case.resolution_due.timestamp(),
+        case.resolution_paused_after_due,
     )
 
 

@@ -157,7 +157,8 @@ async def test_adding_a_holiday_shows_the_what_if_and_saves_exactly_it(
         await settle(pilot, lambda: "Closed Tuesday" in text(pilot))  # in the holidays table
         # Saving wrote exactly the due instants the what-if showed.
         for move in what_if.retiming.moves:
-            assert Deadlines(*deadlines(move.ref)) == move.after
+            row = Case.get(Case.ref == move.ref)
+            assert Deadlines(*deadlines(move.ref), row.resolution_paused_after_due) == move.after
         assert shown(deadlines(major)[2], clock) in shown_after
         retimed = {
             e.entity_id for e in AuditEntry.select().where(AuditEntry.action == "case.retime")
@@ -312,8 +313,8 @@ def test_the_what_if_lists_breach_changes_first_and_counts_what_it_cuts() -> Non
     hour = timedelta(hours=1)
 
     def move(ref: str, shift: timedelta, states: tuple[str, str, str, str]) -> CaseMove:
-        before = Deadlines(now + hour, now, now + 5 * hour, now + 4 * hour)
-        after = Deadlines(now + hour, now, now + 5 * hour + shift, now + 4 * hour + shift)
+        before = Deadlines(now + hour, now, now + 5 * hour, now + 4 * hour, 0.0)
+        after = Deadlines(now + hour, now, now + 5 * hour + shift, now + 4 * hour + shift, 0.0)
         return CaseMove(ref, 1, before, after, *states)
 
     quiet = move("WZ-1001", timedelta(days=1), ("pending", "pending", "pending", "pending"))

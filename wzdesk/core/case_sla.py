@@ -7,6 +7,9 @@ only needs a business-time difference for the rows it shows.
 
 Pauses (waiting on the client, resolved) push the resolution deadlines out by the business time
 they cover, but only deadlines not yet passed when the pause began: a pause cannot un-breach.
+The clock still stands still during a pause begun once the resolution target was breached: the
+case keeps the business time of such pauses, and its overdue time leaves it out (due Monday
+14:00, waiting on the client from 15:00 to Tuesday 10:00: overdue 1h, not 6h).
 """
 
 from __future__ import annotations
@@ -21,7 +24,10 @@ from wzdesk.core.values import Value
 
 
 class Deadlines(Value):
-    """The instants stored on a case row (resolution ones already pushed by finished pauses).
+    """What the store keeps of a case's clocks: its four instants (resolution ones already
+    pushed by finished pauses), and the business seconds of the finished pauses that began
+    once the resolution target was breached (``resolution_paused_after_due``), which push no
+    instant but which its overdue time does not count.
 
     A :class:`Value`, not a frozen dataclass: every command that reads a case loads this module,
     and generating a dataclass's methods costs a script's start-up about a millisecond each."""
@@ -31,11 +37,13 @@ class Deadlines(Value):
         "response_at_risk_at",
         "resolution_due",
         "resolution_at_risk_at",
+        "resolution_paused_after_due",
     )
     response_due: datetime
     response_at_risk_at: datetime
     resolution_due: datetime
     resolution_at_risk_at: datetime
+    resolution_paused_after_due: float
 
     def __init__(
         self,
@@ -43,12 +51,14 @@ class Deadlines(Value):
         response_at_risk_at: datetime,
         resolution_due: datetime,
         resolution_at_risk_at: datetime,
+        resolution_paused_after_due: float,
     ) -> None:
         self._set(
             response_due=response_due,
             response_at_risk_at=response_at_risk_at,
             resolution_due=resolution_due,
             resolution_at_risk_at=resolution_at_risk_at,
+            resolution_paused_after_due=resolution_paused_after_due,
         )
 
 
@@ -102,6 +112,17 @@ def shift_for_pause(
     return calendar.add_business_seconds(deadline, calendar.business_seconds_between(start, end))
 
 
+def paused_after_due(
+    calendar: BusinessCalendar, due: datetime, start: datetime, end: datetime
+) -> float:
+    """The business seconds a pause from ``start`` to ``end`` adds to a breached target's
+    :attr:`Deadlines.resolution_paused_after_due`: all of it if it began once ``due`` had
+    passed (it pushes ``due`` nowhere), else none (it pushed ``due`` by all of it)."""
+    if due > start or end <= start:
+        return 0.0
+    return calendar.business_seconds_between(start, end)
+
+
 _Instant = TypeVar("_Instant", datetime, float)
 
 
@@ -146,7 +167,9 @@ def compute_deadlines(
     resolution_seconds = policy.target_seconds(severity, received_at, resolution=True)
     resolution_due = policy.base_due(severity, received_at, resolution=True)
     resolution_risk = calendar.add_business_seconds(received_at, ratio * resolution_seconds)
+    overdue_paused = 0.0
     for start, end in sorted(finished_pauses):
+        overdue_paused += paused_after_due(calendar, resolution_due, start, end)
         resolution_due = shift_for_pause(calendar, resolution_due, start, end)
         resolution_risk = shift_for_pause(calendar, resolution_risk, start, end)
     return Deadlines(
@@ -154,6 +177,7 @@ def compute_deadlines(
         response_at_risk_at=calendar.add_business_seconds(received_at, ratio * response_seconds),
         resolution_due=resolution_due,
         resolution_at_risk_at=resolution_risk,
+        resolution_paused_after_due=overdue_paused,
     )
 
 
@@ -162,13 +186,16 @@ def after_pause(
 ) -> Deadlines:
     """The deadlines once a pause from ``start`` to ``end`` has finished."""
     calendar = policy.calendar_for(severity)
+    due = deadlines.resolution_due
     return Deadlines(
         response_due=deadlines.response_due,
         response_at_risk_at=deadlines.response_at_risk_at,
-        resolution_due=shift_for_pause(calendar, deadlines.resolution_due, start, end),
+        resolution_due=shift_for_pause(calendar, due, start, end),
         resolution_at_risk_at=shift_for_pause(
             calendar, deadlines.resolution_at_risk_at, start, end
         ),
+        resolution_paused_after_due=deadlines.resolution_paused_after_due
+        + paused_after_due(calendar, due, start, end),
     )
 
 
@@ -179,17 +206,20 @@ def response_timer(
     target = round(policy.target_seconds(clock.severity, clock.received_at, resolution=False))
     due, at_risk_at = deadlines.response_due, deadlines.response_at_risk_at
     calendar = policy.calendar_for(clock.severity)
-    return _timer(calendar, target, due, at_risk_at, clock.first_response_at, None, now)
+    return _timer(calendar, target, due, at_risk_at, clock.first_response_at, None, 0.0, now)
 
 
 def resolution_timer(
     policy: SlaPolicy, clock: CaseClock, deadlines: Deadlines, now: datetime
 ) -> TimerStatus:
-    """The resolution timer: met on resolution, frozen while paused."""
+    """The resolution timer: met on resolution, frozen while paused (once breached too)."""
     target = round(policy.target_seconds(clock.severity, clock.received_at, resolution=True))
     due, at_risk_at = deadlines.resolution_due, deadlines.resolution_at_risk_at
     calendar = policy.calendar_for(clock.severity)
-    return _timer(calendar, target, due, at_risk_at, clock.resolved_at, clock.paused_since, now)
+    stood_still = deadlines.resolution_paused_after_due
+    return _timer(
+        calendar, target, due, at_risk_at, clock.resolved_at, clock.paused_since, stood_still, now
+    )
 
 
 def _timer(
@@ -199,16 +229,20 @@ def _timer(
     at_risk_at: datetime,
     met_at: datetime | None,
     paused_since: datetime | None,
+    paused_after_due: float,
     now: datetime,
 ) -> TimerStatus:
+    """``paused_after_due``: business seconds of finished pauses begun past ``due``, which
+    the overdue time leaves out (they lie between ``due`` and the reading)."""
     if met_at is not None:
         state = TimerState.MET if met_at <= due else TimerState.LATE
-        elapsed = target - calendar.business_seconds_between(met_at, due)
+        elapsed = target - calendar.business_seconds_between(met_at, due) - paused_after_due
         return TimerStatus(target, due, state, max(0.0, elapsed), None, False)
     reading = paused_since if paused_since is not None and paused_since < now else now
-    remaining = calendar.business_seconds_between(reading, due)
+    remaining = calendar.business_seconds_between(reading, due) + paused_after_due
     if reading > due:
         state = TimerState.BREACHED
+        remaining = min(remaining, 0.0)  # never time left on a breached target (float sums)
     elif reading >= at_risk_at:
         state = TimerState.AT_RISK
     else:
@@ -234,10 +268,12 @@ def paused_left(
     responded: bool,
     paused_since: float | None,
     resolution_due: float,
+    paused_after: float,
 ) -> float | None:
     """What a case stores as ``paused_left`` (epoch seconds in): for an open paused case the
     business seconds its resolution target had left when the pause began
     (:data:`RESPONSE_RUNNING` while its response target runs); None for any other case.
+    ``paused_after``: its :attr:`Deadlines.resolution_paused_after_due`.
 
     A paused case's due instant stands still while the clock is stopped, so SQL's order by
     stored due instants puts a case that paused weeks ago first though its frozen time left
@@ -248,4 +284,4 @@ def paused_left(
     if not responded:
         return RESPONSE_RUNNING
     positions = calendar.positions_epoch([paused_since, resolution_due])
-    return positions[1] - positions[0]
+    return positions[1] - positions[0] + paused_after

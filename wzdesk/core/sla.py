@@ -280,8 +280,23 @@ class SlaPolicy(Value):
         base = self.base_due(severity, received_at, resolution=True)
         due = pushed_due(calendar, received_at, target, pauses, until, base)
         is_paused = resolved_at is None and any(p.end is None for p in pauses)
+        ongoing = [p.start for p in pauses if p.end is None] if is_paused else []
+        after_due = sum(
+            calendar.business_seconds_between(p.start, p.end if p.end is not None else now)
+            for p in pauses
+            if due <= p.start and (p.end if p.end is not None else now) > p.start
+        )
         return self._status(
-            calendar, target, received_at, due, now, resolved_at, paused_seconds, is_paused
+            calendar,
+            target,
+            received_at,
+            due,
+            now,
+            resolved_at,
+            paused_seconds,
+            is_paused,
+            after_due,
+            min(ongoing) if ongoing else None,
         )
 
     def _status(
@@ -294,14 +309,23 @@ class SlaPolicy(Value):
         met_at: datetime | None,
         paused_seconds: float,
         paused: bool,
+        paused_after_due: float = 0.0,
+        stopped_at: datetime | None = None,
     ) -> TimerStatus:
+        """``paused_after_due``: the business seconds of pauses begun once ``due`` had passed
+        (they push it nowhere: a pause cannot un-breach), which overdue time does not count.
+        ``stopped_at``: when an ongoing pause stopped the clock; the timer is judged there (one
+        set waiting at its due instant itself never went past it)."""
         until = met_at if met_at is not None else now
         elapsed = max(0.0, calendar.business_seconds_between(received_at, until) - paused_seconds)
         if met_at is not None:
             state = TimerState.MET if met_at <= due else TimerState.LATE
             return TimerStatus(target, due, state, elapsed, None, False)
-        remaining = calendar.business_seconds_between(now, due)
-        state = timer_state(now > due, elapsed, target, self.at_risk_ratio)
+        remaining = calendar.business_seconds_between(now, due) + paused_after_due
+        past_due = (stopped_at if stopped_at is not None and stopped_at < now else now) > due
+        if past_due:
+            remaining = min(remaining, 0.0)
+        state = timer_state(past_due, elapsed, target, self.at_risk_ratio)
         return TimerStatus(target, due, state, elapsed, remaining, paused)
 
 

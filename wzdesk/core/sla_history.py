@@ -392,7 +392,9 @@ def explain(
         else:
             met_at = facts.resolved_at
             until = met_at or facts.paused_since or now
-            pauses = _stopped_clock(calendar, policy, facts, until, timer.state.is_done)
+            # Every finished pause stood the clock still, one begun once breached too (it
+            # pushed no due instant, but overdue time leaves it out, as the timer does).
+            pauses = clock_pauses(facts.finished_pauses, until)
         intervals, skipped = counted_intervals(calendar, facts.received_at, until, pauses)
         outcome_at: datetime | None = None
         if timer.state in (TimerState.MET, TimerState.LATE):
@@ -413,30 +415,6 @@ def explain(
             )
         )
     return result[0], result[1]
-
-
-def _stopped_clock(
-    calendar: BusinessCalendar,
-    policy: SlaPolicy,
-    facts: CaseFacts,
-    until: datetime,
-    done: bool,
-) -> list[tuple[datetime, datetime]]:
-    """The finished pauses explain leaves out of the resolution clock. Once the target is met
-    or late, every pause (as :func:`readings` and the reports count it); while it runs or
-    stands breached, those that began before the (pushed) due instant, as its timer reads
-    the time left or overdue (a pause cannot un-breach, and the overdue time runs on)."""
-    if done:
-        return clock_pauses(facts.finished_pauses, until)
-    due = compute_deadlines(policy, facts.severity, facts.received_at).resolution_due
-    counted = []
-    for start, end in facts.finished_pauses:
-        end = min(end, until)
-        if due <= start or end <= start:
-            continue
-        counted.append((start, end))
-        due = shift_for_pause(calendar, due, start, end)
-    return counted
 
 
 def counted_intervals(

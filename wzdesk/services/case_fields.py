@@ -72,6 +72,7 @@ class CaseRecord(Protocol):
     response_at_risk_at: datetime
     resolution_due: datetime
     resolution_at_risk_at: datetime
+    resolution_paused_after_due: float
     version: int
 
 
@@ -121,7 +122,11 @@ def case_clock(case: CaseRecord) -> CaseClock:
 
 def case_deadlines(case: CaseRecord) -> Deadlines:
     return Deadlines(
-        case.response_due, case.response_at_risk_at, case.resolution_due, case.resolution_at_risk_at
+        case.response_due,
+        case.response_at_risk_at,
+        case.resolution_due,
+        case.resolution_at_risk_at,
+        float(case.resolution_paused_after_due),
     )
 
 

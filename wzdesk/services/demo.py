@@ -405,6 +405,7 @@ def _case_batch(
                 "response_at_risk_at": deadlines.response_at_risk_at,
                 "resolution_due": deadlines.resolution_due,
                 "resolution_at_risk_at": deadlines.resolution_at_risk_at,
+                "resolution_paused_after_due": deadlines.resolution_paused_after_due,
                 "paused_since": paused_since,
                 "paused_left": paused_left(
                     calendar,
@@ -412,6 +413,7 @@ def _case_batch(
                     responded is not None,
                     None if paused_since is None else paused_since.timestamp(),
                     deadlines.resolution_due.timestamp(),
+                    deadlines.resolution_paused_after_due,
                 ),
                 "is_open": is_open,
                 "version": 1,

@@ -88,6 +88,9 @@ class QueueRow:
     resolution_at_risk_at: float
     paused_since: float | None
     calendar: BusinessCalendar = field(repr=False)
+    #: business seconds of finished waits begun once the resolution target was breached,
+    #: which its overdue time leaves out (``case.resolution_paused_after_due``)
+    resolution_paused_after_due: float = 0.0
     haystack: str = field(default="", repr=False)  # lower-case text the filter box searches
     response_late: bool = False  # the first reply came after the response due instant
     updated_at: float = 0.0  # the last change (by anyone)
@@ -108,6 +111,7 @@ class QueueRow:
             self.response_due,
             self.resolution_due,
             self.paused_since,
+            self.resolution_paused_after_due,
         )
 
     def response_state(self, now: float) -> TimerState:
@@ -136,7 +140,13 @@ class QueueRow:
 
     def resolution_remaining(self, now: float) -> float:
         """Business seconds to the resolution due instant (frozen while paused)."""
-        return resolution_remaining(self.calendar, now, self.resolution_due, self.paused_since)
+        return resolution_remaining(
+            self.calendar,
+            now,
+            self.resolution_due,
+            self.paused_since,
+            self.resolution_paused_after_due,
+        )
 
     def readings(self, now: float) -> tuple[TargetReading, TargetReading]:
         """Both targets at ``now``, each read on its own (never one target's state applied to
@@ -215,6 +225,7 @@ _COLUMNS = (
     Case.is_open,
     Case.updated_at,
     Case.client_wrote_at,
+    Case.resolution_paused_after_due,
 )
 
 
@@ -445,6 +456,7 @@ class QueueSnapshot:
                 is_open,
                 _updated,
                 _client_wrote,
+                paused_after,
             ) = record  # the instants: converted above, a column at a time
             assert isinstance(case_id, int)
             existing = rows.get(case_id)
@@ -483,6 +495,7 @@ class QueueSnapshot:
                 resolution_at_risk_at=resolution_risk[index],
                 paused_since=paused_since[index],
                 calendar=calendar,
+                resolution_paused_after_due=float(paused_after),  # type: ignore[arg-type]
                 haystack=f"{ref} {client_code} {client_name} {summary} {contact_name}".lower(),
                 response_late=responded_at is not None and responded_at > response_due[index],
                 updated_at=updated[index],

@@ -61,6 +61,7 @@ _PRIMARY_FIELDS = (
     "response_at_risk_at",
     "resolution_due",
     "resolution_at_risk_at",
+    "resolution_paused_after_due",
 )
 
 
@@ -258,7 +259,8 @@ def unmerge_case(ctx: ServiceContext, ref: str) -> CaseMerge:
                 model.update(case=duplicate.id).where(model.id.in_(ids)).execute()
         duplicate_row = _restore(json.loads(merge.duplicate_before_json))
         primary_row = _restore(json.loads(merge.primary_before_json))
-        primary_changes = {k: primary_row[k] for k in _PRIMARY_FIELDS}
+        # A merge from before schema 32 kept no waited-after-due seconds: the primary's stand.
+        primary_changes = {k: primary_row.get(k, getattr(primary, k)) for k in _PRIMARY_FIELDS}
         primary_changes["first_response_at"] = _own_first_response(
             primary, primary_row, _restore(json.loads(merge.duplicate_before_json))
         )

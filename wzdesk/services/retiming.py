@@ -33,7 +33,13 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-DEADLINE_FIELDS = ("response_due", "response_at_risk_at", "resolution_due", "resolution_at_risk_at")
+DEADLINE_FIELDS = (
+    "response_due",
+    "response_at_risk_at",
+    "resolution_due",
+    "resolution_at_risk_at",
+    "resolution_paused_after_due",
+)
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,7 @@ _CASE_COLUMNS = (
     Case.response_at_risk_at,
     Case.resolution_due,
     Case.resolution_at_risk_at,
+    Case.resolution_paused_after_due,
 )
 
 
@@ -205,11 +212,16 @@ def plan_retiming(old: PolicyBook, new: PolicyBook, now: datetime) -> list[CaseM
     live: Any = Case.id.is_null(False)
     if span is not True:
         start, end = span  # type: ignore[misc]
+        # A wait begun once breached counts its business time too (overdue time leaves it out).
+        waited_after_due = SlaPause.select(SlaPause.case_id).where(
+            (SlaPause.ended_at >= start) & (SlaPause.started_at < end)
+        )
         live = (Case.received_at < end) & (
             (Case.response_due >= start)
             | (Case.resolution_due >= start)
             | (Case.response_at_risk_at >= start)
             | (Case.resolution_at_risk_at >= start)
+            | ((Case.resolution_paused_after_due > 0) & Case.id.in_(waited_after_due))
         )
     pauses: dict[int, list[tuple[datetime, datetime]]] = {}
     for case_id, started, ended in tuples(
@@ -266,8 +278,12 @@ def plan_retiming(old: PolicyBook, new: PolicyBook, now: datetime) -> list[CaseM
 def _update_sql() -> str | None:
     """The UPDATE of one case's deadlines, compiled once by Peewee (``None`` if its parameter
     order is not ours: then every row goes through Peewee)."""
-    probe = [datetime(2000, 1, 1, tzinfo=UTC) + timedelta(seconds=i) for i in range(5)]
     names = (*DEADLINE_FIELDS, "updated_at")
+    first = datetime(2000, 1, 1, tzinfo=UTC)
+    probe: list[Any] = [  # distinct values, to tell the parameters apart
+        float(i) if name == "resolution_paused_after_due" else first + timedelta(seconds=i)
+        for i, name in enumerate(names)
+    ]
     query = Case.update(**dict(zip(names, probe, strict=True))).where(Case.id == 7)
     sql, params = query.sql()
     expected = [Case._meta.fields[n].db_value(v) for n, v in zip(names, probe, strict=True)]
@@ -310,12 +326,18 @@ def refresh_paused_left(case_ids: list[int], book: PolicyBook) -> None:
                 Case.first_response_at,
                 Case.paused_since,
                 Case.resolution_due,
+                Case.resolution_paused_after_due,
             ).where(Case.id.in_(chunk) & Case.paused_since.is_null(False))
         )
-        for case_id, policy_id, severity, is_open, answered, since, due in rows:
+        for case_id, policy_id, severity, is_open, answered, since, due, after_due in rows:
             calendar = book.by_id(policy_id).calendar_for(Severity(severity))
             left = paused_left(
-                calendar, bool(is_open), answered is not None, since.timestamp(), due.timestamp()
+                calendar,
+                bool(is_open),
+                answered is not None,
+                since.timestamp(),
+                due.timestamp(),
+                float(after_due),
             )
             Case.update(paused_left=left).where(Case.id == case_id).execute()
 

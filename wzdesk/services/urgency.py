@@ -41,12 +41,19 @@ def response_remaining(
 
 
 def resolution_remaining(
-    calendar: BusinessCalendar, now: float, resolution_due: float, paused_since: float | None
+    calendar: BusinessCalendar,
+    now: float,
+    resolution_due: float,
+    paused_since: float | None,
+    paused_after: float,
 ) -> float:
-    """Business seconds to the resolution due instant, frozen at the pause while paused."""
+    """Business seconds to the resolution due instant, frozen at the pause while paused
+    (negative once breached, less ``paused_after``: the case's
+    ``resolution_paused_after_due``, waits begun once it was breached)."""
     reading = paused_since if paused_since is not None else now
     positions = calendar.positions_epoch([reading, resolution_due])
-    return positions[1] - positions[0]
+    left = positions[1] - positions[0] + paused_after
+    return min(left, 0.0) if reading > resolution_due else left
 
 
 def next_due(responded: bool, response_due: float, resolution_due: float) -> float:
@@ -62,9 +69,10 @@ def urgency(
     response_due: float,
     resolution_due: float,
     paused_since: float | None,
+    paused_after: float,
 ) -> float:
     """Business seconds to the nearest due instant (the resolution's frozen while paused)."""
-    resolution = resolution_remaining(calendar, now, resolution_due, paused_since)
+    resolution = resolution_remaining(calendar, now, resolution_due, paused_since, paused_after)
     response = response_remaining(calendar, now, responded, response_due)
     return resolution if response is None else min(response, resolution)
 
@@ -103,6 +111,7 @@ URGENCY_COLUMNS = (
     "response_due",
     "resolution_due",
     "paused_since",
+    "resolution_paused_after_due",
 )
 #: ``read(ids)``: the :data:`URGENCY_COLUMNS` of those cases (at most 500 ids a call).
 ReadUrgency = Callable[[Sequence[int]], Iterable[Sequence[Any]]]
@@ -118,9 +127,17 @@ def open_keys(
     calendars: dict[tuple[int, str], BusinessCalendar] = {}
     for start in range(0, len(wanted), 500):  # within any backend's parameter limit
         chunk = wanted[start : start + 500]
-        for case_id, is_open, severity, policy_id, answered, response, resolution, paused in read(
-            chunk
-        ):
+        for (
+            case_id,
+            is_open,
+            severity,
+            policy_id,
+            answered,
+            response,
+            resolution,
+            paused,
+            paused_after,
+        ) in read(chunk):
             if not is_open:
                 continue
             calendar_key = (int(policy_id), str(severity))
@@ -136,6 +153,7 @@ def open_keys(
                 response_due,
                 resolution_due,
                 None if paused is None else epoch_from_db(paused),
+                float(paused_after),
             )
             stored = next_due(responded, response_due, resolution_due)
             keys[int(case_id)] = ((left, Severity(str(severity)).rank, int(case_id)), stored)

@@ -947,8 +947,8 @@ def _paused_order(database: peewee.Database) -> None:
         policy = policies.get(int(policy_id))
         if policy is not None and severity in severities:
             calendar = policy.calendar_for(severities[severity])
-            left = paused_left(
-                calendar, True, answered is not None, epoch_from_db(since), epoch_from_db(due)
+            left = paused_left(  # waits begun once breached: migration 32 adds them
+                calendar, True, answered is not None, epoch_from_db(since), epoch_from_db(due), 0.0
             )
         database.execute_sql(
             f'UPDATE "case" SET paused_left = {marker} WHERE id = {marker}', (left, case_id)
@@ -1267,6 +1267,65 @@ def _stream_client_column(database: peewee.Database) -> None:
         _analyze_where_analyzed(database, "case_running_next_due", "case_paused_left")
 
 
+def _paused_after_due(database: peewee.Database) -> None:
+    """``case.resolution_paused_after_due``: the business seconds of the finished pauses that
+    began once the case's resolution target was breached. The clock stood still through them,
+    but nothing kept them, so a breached case's overdue time ran on through every later wait
+    on the client (due Monday 14:00, waiting from 15:00 to Tuesday 10:00: overdue 6h, not 1h).
+
+    Filled in from the pauses already kept: a pause that began before the resolution due
+    instant pushed it past its end, so the finished pauses that begin at or after the stored
+    instant are exactly those. A paused case among them has its frozen time left
+    (``paused_left``) written anew. Can run again (a test re-runs migrations)."""
+    columns = {column.name for column in database.get_columns("case")}
+    if "resolution_paused_after_due" not in columns:
+        # Plain ALTER TABLE, not Peewee's migrator: its SQLite one rebuilds the table for a
+        # NOT NULL column, and dropping the old "case" cascades to every pause, event and
+        # message of every case (a test found the pauses gone).
+        kind = "DOUBLE PRECISION" if isinstance(database, peewee.PostgresqlDatabase) else "REAL"
+        database.execute_sql(
+            f'ALTER TABLE "case" ADD COLUMN "resolution_paused_after_due" {kind} NOT NULL DEFAULT 0'
+        )
+    rows = database.execute_sql(
+        "SELECT c.id, c.policy_id, c.severity, c.is_open, c.first_response_at, c.paused_since, "
+        'c.resolution_due, p.started_at, p.ended_at FROM "case" c '
+        "JOIN sla_pause p ON p.case_id = c.id WHERE p.ended_at IS NOT NULL "
+        "AND p.started_at >= c.resolution_due AND p.ended_at > p.started_at"
+    ).fetchall()
+    if not rows:
+        return
+    try:
+        built = built_policies(lambda sql: database.execute_sql(sql).fetchall())
+    except (ValueError, KeyError, TypeError):  # a policy row this wzdesk cannot read
+        return
+    policies = {version_id: policy for _, version_id, policy in built}
+    severities = {severity.value: severity for severity in Severity}
+    totals: dict[int, float] = {}
+    frozen: dict[int, float | None] = {}
+    for case_id, policy_id, severity, is_open, answered, since, due, started, ended in rows:
+        policy = policies.get(int(policy_id))
+        if policy is None or severity not in severities:
+            continue
+        calendar = policy.calendar_for(severities[severity])
+        positions = calendar.positions_epoch([epoch_from_db(started), epoch_from_db(ended)])
+        total = totals[int(case_id)] = totals.get(int(case_id), 0.0) + positions[1] - positions[0]
+        frozen[int(case_id)] = paused_left(
+            calendar,
+            bool(is_open),
+            answered is not None,
+            None if since is None else epoch_from_db(since),
+            epoch_from_db(due),
+            total,
+        )
+    marker = "%s" if isinstance(database, peewee.PostgresqlDatabase) else "?"
+    for case_id, total in totals.items():
+        database.execute_sql(
+            f'UPDATE "case" SET resolution_paused_after_due = {marker}, paused_left = {marker} '
+            f"WHERE id = {marker}",
+            (total, frozen[case_id], case_id),
+        )
+
+
 #: Every migration, in order; version N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Migration] = [
     _v1_calendar_policy_audit,
@@ -1300,6 +1359,7 @@ MIGRATIONS: list[Migration] = [
     _pause_instant_indexes,
     _alert_claims_per_person,
     _stream_client_column,
+    _paused_after_due,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 if LATEST_VERSION != SCHEMA_VERSION:  # pragma: no cover - caught by the first test that runs

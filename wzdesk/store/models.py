@@ -207,6 +207,10 @@ class Case(BaseModel):
     #: (``core.case_sla.paused_left``), else NULL: the search's order for paused cases, and
     #: its split of the open cases into running and paused (every use case keeps it true).
     paused_left = peewee.DoubleField(null=True)
+    #: Business seconds of finished pauses begun once the resolution target was breached
+    #: (``core.case_sla.Deadlines.resolution_paused_after_due``): they push no due instant (a
+    #: pause cannot un-breach), but the clock stood still, so overdue time leaves them out.
+    resolution_paused_after_due = peewee.DoubleField(default=0.0)
     is_open = peewee.BooleanField(default=True)  # not resolved and not closed
     version = peewee.IntegerField(default=1)
     created_at = UTCDateTimeField()

@@ -66,6 +66,7 @@ _CASE_COLUMNS = (
     "version",
     "needs_contact",
     "merged_into_id",
+    "resolution_paused_after_due",
 )
 _INSTANT_COLUMNS = (
     "received_at",
@@ -275,7 +276,8 @@ def urgency_rows(reader: QuickReader, case_ids: Sequence[int]) -> Sequence[Seque
         return []  # PostgreSQL refuses an empty IN ()
     return reader.rows(
         "SELECT id, is_open, severity, policy_id, first_response_at, response_due, "
-        f'resolution_due, paused_since FROM "case" WHERE id IN {listed_ids(case_ids)}'
+        "resolution_due, paused_since, resolution_paused_after_due "
+        f'FROM "case" WHERE id IN {listed_ids(case_ids)}'
     )
 
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import peewee
 
 #: How many migrations :data:`wzdesk.store.migrations.MIGRATIONS` holds; bump it with each one.
-SCHEMA_VERSION = 31
+SCHEMA_VERSION = 32
 
 
 def stored_version(database: peewee.Database) -> int:

@@ -95,7 +95,15 @@ def save_case(
 
 #: The fields ``case.paused_left`` is computed from (:func:`wzdesk.core.case_sla.paused_left`).
 PAUSED_LEFT_INPUTS = frozenset(
-    {"is_open", "first_response_at", "paused_since", "resolution_due", "severity", "policy"}
+    {
+        "is_open",
+        "first_response_at",
+        "paused_since",
+        "resolution_due",
+        "resolution_paused_after_due",
+        "severity",
+        "policy",
+    }
 )
 
 
@@ -117,7 +125,8 @@ def _paused_left_after(
     )
     due = after("resolution_due").timestamp()
     responded = after("first_response_at") is not None
-    return paused_left(calendar, True, responded, paused_since.timestamp(), due)
+    after_due = float(after("resolution_paused_after_due"))
+    return paused_left(calendar, True, responded, paused_since.timestamp(), due, after_due)
 
 
 def add_event(
@@ -146,18 +155,23 @@ def policy_of(book: PolicyBook, case: Case) -> SlaPolicy:
     return book.by_id(case.policy_id)
 
 
-def deadline_fields(deadlines: Deadlines) -> dict[str, datetime]:
+def deadline_fields(deadlines: Deadlines) -> dict[str, datetime | float]:
     return {
         "response_due": deadlines.response_due,
         "response_at_risk_at": deadlines.response_at_risk_at,
         "resolution_due": deadlines.resolution_due,
         "resolution_at_risk_at": deadlines.resolution_at_risk_at,
+        "resolution_paused_after_due": deadlines.resolution_paused_after_due,
     }
 
 
 def stored_deadlines(case: Case) -> Deadlines:
     return Deadlines(
-        case.response_due, case.response_at_risk_at, case.resolution_due, case.resolution_at_risk_at
+        case.response_due,
+        case.response_at_risk_at,
+        case.resolution_due,
+        case.resolution_at_risk_at,
+        float(case.resolution_paused_after_due),
     )
 
 

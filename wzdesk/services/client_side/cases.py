@@ -198,6 +198,7 @@ _LISTED = (
     Case.response_at_risk_at,
     Case.resolution_due,
     Case.resolution_at_risk_at,
+    Case.resolution_paused_after_due,
     Case.paused_since,
 )
 
