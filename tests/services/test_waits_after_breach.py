@@ -102,7 +102,12 @@ def test_a_holiday_in_the_wait_is_counted_anew(
     _set(clock, local(2026, 3, 13, 9))
     # Thursday becomes a holiday: the first wait covers 3h (Wed 15-18), Thursday's running
     # hour counts nothing, so the case was 1h overdue when it paused again.
-    add_holiday(supervisor, date(2026, 3, 12), "Closed Thursday")
+    # Its due instants stay: it is not listed as re-timed, but counted among the waits.
+    for dry_run in (True, False):
+        added = add_holiday(supervisor, date(2026, 3, 12), "Closed Thursday", dry_run=dry_run)
+        assert ref not in [move.ref for move in added.retiming.moves]
+        assert added.retiming.waits_recounted == 1
+        assert "1 breached case waited on the client" in str(added.retiming.recounted_note)
     case = Case.get(Case.ref == ref)
     assert case.resolution_due == DUE
     assert case.resolution_paused_after_due == pytest.approx(3 * HOUR)

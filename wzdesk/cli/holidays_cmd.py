@@ -58,6 +58,8 @@ def print_retiming(retiming: Retiming, zone: ZoneInfo) -> None:
         if move.no_longer_breached:
             line += f"  no longer breached: {', '.join(move.no_longer_breached)}"
         print(line)
+    if retiming.recounted_note:
+        print(f"  {retiming.recounted_note}")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -66,6 +66,19 @@ class CaseMove:
         return (self.after.resolution_due - self.before.resolution_due).total_seconds()
 
     @property
+    def moves_an_instant(self) -> bool:
+        """Whether a stored instant moves. If not, only the business time of a wait on the
+        client begun once breached is counted anew (the change fell inside that wait): the
+        case is not re-timed, its overdue time is read right."""
+        before, after = self.before, self.after
+        return (
+            before.response_due != after.response_due
+            or before.response_at_risk_at != after.response_at_risk_at
+            or before.resolution_due != after.resolution_due
+            or before.resolution_at_risk_at != after.resolution_at_risk_at
+        )
+
+    @property
     def newly_breached(self) -> list[str]:
         """Timers breached after the change that were not before."""
         return [
@@ -114,15 +127,30 @@ class CaseMove:
 
 @dataclass(frozen=True)
 class Retiming:
-    """Every case a calendar or policy change moves, closed ones too (empty: none)."""
+    """Every case a calendar or policy change moves, closed ones too (empty: none);
+    ``waits_recounted``: how many cases whose instants stay had a wait on the client after
+    their breach counted anew (their overdue time leaves out the business time it covers)."""
 
     moves: tuple[CaseMove, ...] = ()
     dry_run: bool = False
+    waits_recounted: int = 0
+
+    @property
+    def recounted_note(self) -> str | None:
+        """What to say of :attr:`waits_recounted` (None: there are none)."""
+        count = self.waits_recounted
+        if not count:
+            return None
+        return (
+            f"{count} breached case{'s' if count != 1 else ''} waited on the client over that "
+            "time: due instants stay, the wait is counted anew (overdue time leaves it out)"
+        )
 
     def as_dict(self, zone: ZoneInfo) -> dict[str, Any]:
         return {
             "dry_run": self.dry_run,
             "cases": [move.as_dict(zone) for move in self.moves],
+            "waits_recounted": self.waits_recounted,
             "newly_breached": [m.ref for m in self.moves if m.newly_breached],
             "no_longer_breached": [m.ref for m in self.moves if m.no_longer_breached],
         }
@@ -366,8 +394,10 @@ def retimed_change(
             moves = plan_retiming(old, load_book(), ctx.clock.now())
             apply_retiming(ctx, moves, reason)
             refresh_paused_left([move.case_id for move in moves], load_book())
+            shown = tuple(move for move in moves if move.moves_an_instant)
+            retiming = Retiming(shown, dry_run, len(moves) - len(shown))
             if dry_run:
-                raise _RolledBack((result, Retiming(tuple(moves), dry_run=True)))
+                raise _RolledBack((result, retiming))
     except _RolledBack as rolled_back:
         return rolled_back.result  # type: ignore[return-value]
-    return result, Retiming(tuple(moves))
+    return result, retiming

@@ -153,7 +153,9 @@ def what_if_summary(retiming: Retiming) -> str:
     ones keep their due instants too, as the queue's history and reports read them)."""
     moves = retiming.moves
     if not moves:
-        return "No case moves."
+        return "No case moves." + (
+            f" {retiming.recounted_note}." if retiming.recounted_note else ""
+        )
     count = len(moves)
     parts = [f"{count} case{'s' if count != 1 else ''} move{'s' if count == 1 else ''}"]
     newly = sum(1 for move in moves if move.newly_breached)
@@ -162,6 +164,8 @@ def what_if_summary(retiming: Retiming) -> str:
         parts.append(f"{newly} newly breached")
     if no_longer:
         parts.append(f"{no_longer} no longer breached")
+    if retiming.recounted_note:
+        parts.append(retiming.recounted_note)
     return " · ".join(parts)
 
 
