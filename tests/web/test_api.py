@@ -488,6 +488,11 @@ def test_unknown_paths_and_methods_answer_json(web: TestClient, two_clients: Two
         .startswith("application/json")
     )
     assert web.get("/no-such-page").headers["content-type"].startswith("text/html")
+    # The API's root, with or without its slash, is the API's (the portal answered the latter).
+    for root in ("/api/v1", "/api/v1/"):
+        answer = web.get(root, headers=headers)
+        assert answer.status_code == 404, root
+        assert answer.json() == {"error": "no such endpoint", "field": None}, root
 
 
 def test_the_openapi_description_matches_the_routes(web: TestClient) -> None:

@@ -386,11 +386,12 @@ def routes(config: WebConfig) -> list[BaseRoute]:
             return await handler(request)
 
         built.append(Route(path, dispatch, methods=ALL_METHODS))
-    built.append(Route("/{rest:path}", _not_found, methods=ALL_METHODS))
+    built.append(Route("/{rest:path}", not_found, methods=ALL_METHODS))
     return built
 
 
-async def _not_found(request: Request) -> Response:
+async def not_found(request: Request) -> Response:
+    """The API's 404: JSON, as every answer of the API."""
     return JSONResponse({"error": "no such endpoint", "field": None}, status_code=404)
 
 

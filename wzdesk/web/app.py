@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute, Mount
+from starlette.routing import BaseRoute, Mount, Route
 
 from wzdesk.core.clock import Clock, FixedClock, SystemClock
 from wzdesk.core.timefmt import parse_instant
@@ -40,7 +40,12 @@ def create_app(db_url: str | None = None, clock: Clock | None = None) -> Starlet
     Requests share a pool of ``POOL_SIZE`` connections."""
     open_store(db_url, pool=POOL_SIZE)
     config = WebConfig(clock or clock_from_environment())
-    routes: list[BaseRoute] = [Mount(path, routes=build(config)) for path, build in MOUNTS]
+    routes: list[BaseRoute] = [
+        # The API's root without its slash is the API's too (a Mount matches "/api/v1/..."
+        # only: the portal answered it with an HTML page).
+        Route("/api/v1", api.not_found, methods=api.ALL_METHODS),
+        *(Mount(path, routes=build(config)) for path, build in MOUNTS),
+    ]
     return Starlette(routes=routes, lifespan=_lifespan)
 
 
