@@ -48,3 +48,24 @@ def test_a_file_name_may_be_any_bytes(cli: Cli, tmp_path: Path) -> None:
     listed = cli.ok("--db", str(database), "client", "list")
     assert "(none)" in listed.out
     assert database.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (  # argparse refuses the choice itself, quoting it with repr
+            ("mail", "quarantine", "list", "--status", f"he{XFF}ld"),
+            "argument --status: invalid choice: 'he\\xffld'",
+        ),
+        (("case", "list", f"extra{XFF}"), "unrecognized arguments: extra\\xff"),
+    ],
+)
+def test_a_byte_argparse_refuses_is_shown_as_typed(
+    cli: Cli, argv: tuple[str, ...], shown: str
+) -> None:
+    """Not as the escape Python decoded it to (``'maj\\udcffor'``), still exit 2."""
+    seed_desk(cli.ok)
+    result = cli(*argv)
+    assert result.code == 2
+    assert shown in result.err, result.err
+    assert "\\udc" not in result.err and XFF not in result.err

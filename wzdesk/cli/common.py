@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -58,7 +59,23 @@ class ArgumentParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{self.prog}: error: {_bytes_shown(message)}\n")
+
+
+#: A byte of an argument that is not UTF-8, as Python keeps it (``os.fsdecode``'s escape),
+#: raw or as ``repr`` writes it (argparse quotes a refused choice with ``%r``).
+_ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]|\\udc([89a-f][0-9a-f])")
+
+
+def _bytes_shown(message: str) -> str:
+    """``message`` with each such byte written as the user typed it (``\\xff``), not as the
+    escape Python decoded it to (``'maj\\udcffor'``, or a lone surrogate)."""
+
+    def shown(found: re.Match[str]) -> str:
+        byte = int(found.group(1), 16) if found.group(1) else ord(found.group()) - 0xDC00
+        return f"\\x{byte:02x}"
+
+    return _ESCAPED_BYTE.sub(shown, message)
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
