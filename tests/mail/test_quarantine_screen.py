@@ -333,6 +333,28 @@ async def test_a_discard_prompt_open_for_a_message_decided_elsewhere_acts_on_no_
         assert QuarantinedMail.get_by_id(held[0]).note == "Spam, from the CLI"
 
 
+async def test_new_case_questions_stop_when_their_message_is_decided_elsewhere(
+    held, agent, supervisor, make_app
+) -> None:
+    """``n`` asks whom, then severity, then category. Bob's message is discarded from the CLI
+    after the first answer: the next question is not asked (it was, and the last answer was
+    then refused); a toast says no case was opened, and nothing else is released."""
+    app = make_app(agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_quarantine(pilot)
+        await pilot.press("j", "n")  # Bob's message
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ChoicePrompt))
+        discard(supervisor, held[0], "Spam, from the CLI")
+        screen = app.screen_stack[-2]
+        await settle(pilot, lambda: screen.query_one(DataTable).row_count == 1)
+        await pilot.press("1")  # Ana Diaz
+        gone = f"#{held[0]} “Report is wrong for every…” left the quarantine meanwhile"
+        await settle(pilot, lambda: any(gone in n for n in notifications(pilot)))
+        assert isinstance(pilot.app.screen, QuarantineScreen)  # no severity question
+        assert Case.select().count() == 1
+        assert QuarantinedMail.get_by_id(held[1]).status == "held"
+
+
 async def test_a_refused_discard_keeps_the_reason_with_the_error_under_its_field(
     held, agent, make_app
 ) -> None:

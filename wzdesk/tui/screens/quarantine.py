@@ -480,7 +480,7 @@ class QuarantineScreen(Screen[None]):
                     "ana@client.example",
                 )
             )
-        if not email:
+        if not email or self._gone_meanwhile(row):
             return
         severity = await self.app.push_screen_wait(
             ChoicePrompt(
@@ -489,7 +489,7 @@ class QuarantineScreen(Screen[None]):
                 current=held.severity,
             )
         )
-        if not severity:
+        if not severity or self._gone_meanwhile(row):
             return
         category = await self.app.push_screen_wait(
             ChoicePrompt(
@@ -501,6 +501,18 @@ class QuarantineScreen(Screen[None]):
         if category:
             self._deciding.add(row.id)
             self._decide("release_new", row, email, severity=severity, category=category)
+
+    def _gone_meanwhile(self, row: HeldRow) -> bool:
+        """Whether ``row`` left the quarantine while its new-case questions were open (decided
+        elsewhere, as the last reload saw): then say so and ask nothing more, since no answer
+        could open the case (the next prompt opened, and the last answer was refused)."""
+        if row.id in self.rows:
+            return False
+        self.notify(
+            f"{row.label} left the quarantine meanwhile: no case was opened from it.",
+            severity="warning",
+        )
+        return True
 
     def action_release_case(self) -> None:
         row = self._selected()
