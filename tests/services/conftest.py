@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-import peewee
 import pytest
 
 from wzdesk.core.clock import FixedClock
@@ -17,16 +16,20 @@ from wzdesk.store.models import Case
 
 
 @pytest.fixture
-def demo_desk(database: peewee.Database, clock: FixedClock) -> list[int]:
+def demo_desk(clock: FixedClock, built_once: Callable[..., Any]) -> list[int]:
     """300 demo cases, about a third open, a fifth of those waiting on the client; and twelve
     running cases due at one instant, before any other, so that the first pages' edges fall
-    among ties. Returns those twelve."""
-    generate(clock, 300)
-    running = Case.is_open & Case.paused_since.is_null()
-    tied = [case.id for case in Case.select().where(running).order_by(Case.id).limit(12)]
-    due = clock.now() - timedelta(days=30)
-    Case.update(response_due=due, resolution_due=due).where(Case.id.in_(tied)).execute()
-    return tied
+    among ties. Returns those twelve. (Built once per test process and backend, then copied.)"""
+
+    def build() -> list[int]:
+        generate(clock, 300)
+        running = Case.is_open & Case.paused_since.is_null()
+        tied = [case.id for case in Case.select().where(running).order_by(Case.id).limit(12)]
+        due = clock.now() - timedelta(days=30)
+        Case.update(response_due=due, resolution_due=due).where(Case.id.in_(tied)).execute()
+        return tied
+
+    return built_once(build)  # type: ignore[no-any-return]
 
 
 def run_case_list(url: str, *words: str) -> tuple[str, bool]:

@@ -9,6 +9,7 @@ against the plain sorted answer, on both backends (the SQL is the same)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import peewee
@@ -23,8 +24,9 @@ from wzdesk.store.models import Case
 
 
 @pytest.fixture
-def demo_desk(database: peewee.Database, clock: FixedClock) -> None:
-    generate(clock, 300)
+def demo_desk(clock: FixedClock, built_once: Callable[..., Any]) -> None:
+    """300 demo cases (built once per test process and backend, then copied)."""
+    built_once(lambda: generate(clock, 300))
 
 
 def _condition(clock: FixedClock, text: str) -> Any:

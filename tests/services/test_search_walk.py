@@ -9,6 +9,8 @@ matches them (the same tokenizer: accents, prefixes, phrases, the public timelin
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from unittest import mock
 
 import peewee
@@ -27,9 +29,10 @@ from wzdesk.store.models import Case
 
 
 @pytest.fixture
-def demo_desk(database: peewee.Database, clock: FixedClock) -> None:
-    """300 demo cases, 105 of them open: words from "the" (nearly every case) down."""
-    generate(clock, 300)
+def demo_desk(clock: FixedClock, built_once: Callable[..., Any]) -> None:
+    """300 demo cases, 105 of them open: words from "the" (nearly every case) down (built once
+    per test process and backend, then copied)."""
+    built_once(lambda: generate(clock, 300))
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
-import peewee
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,9 +26,10 @@ from wzdesk.store.models import Case, Client
 
 
 @pytest.fixture
-def demo_desk(database: peewee.Database, clock: FixedClock) -> None:
-    """300 demo cases, about a third open, a fifth of those waiting on the client."""
-    generate(clock, 300)
+def demo_desk(clock: FixedClock, built_once: Callable[..., Any]) -> None:
+    """300 demo cases, about a third open, a fifth of those waiting on the client (built once
+    per test process and backend, then copied)."""
+    built_once(lambda: generate(clock, 300))
 
 
 _QUERIES: dict[str, Callable[[QueueRow], bool]] = {
