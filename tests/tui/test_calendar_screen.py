@@ -463,3 +463,29 @@ async def test_d_on_an_empty_calendar_says_there_is_nothing_to_remove(
         await pilot.press("d")
         await settle(pilot, lambda: "No holiday to remove" in text(pilot))
         assert isinstance(pilot.app.screen, CalendarScreen)
+
+
+async def test_the_what_if_summary_stays_in_sight_at_80x24(
+    seeded, supervisor, clock, make_app
+) -> None:  # type: ignore[no-untyped-def]
+    """A long what-if at 80x24: the box scrolls to its table, so the summary must fit its
+    line. One case waited on the client over the day after its breach: said in a few words
+    (a sentence of it took three lines and pushed "N cases move" out of sight, in tmux)."""
+    for _ in range(20):  # received Monday 09:00: their resolution falls due on Thursday
+        cases.open_case(supervisor, new_case(severity="major", received_at=local(2026, 3, 9, 9)))
+    waited = cases.open_case(supervisor, new_case()).ref  # critical: due Wed 11 March 14:00
+    cases.reply(supervisor, waited, "Looking into it.")
+    clock.advance(local(2026, 3, 11, 15) - clock.now())
+    cases.set_status(supervisor, waited, "waiting_client")  # 1h overdue
+    clock.advance(local(2026, 3, 13, 10) - clock.now())
+    cases.set_status(supervisor, waited, "open")
+    app = make_app(supervisor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_holiday_form(pilot)
+        await fill_form(pilot, "2026-03-12")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, WhatIfScreen))
+        assert pilot.app.screen.what.retiming.waits_recounted == 1
+        await settle(pilot, lambda: "What if:" in text(pilot))
+        summary = line_with(pilot, "What if:")
+        assert "cases move" in summary and "1 wait after a breach recounted" in summary
+        assert "Add holiday 2026-03-12?" in text(pilot)

@@ -152,10 +152,12 @@ def what_if_summary(retiming: Retiming) -> str:
     """``3 cases move · 1 newly breached · 1 no longer breached`` (cases not closed: resolved
     ones keep their due instants too, as the queue's history and reports read them)."""
     moves = retiming.moves
+    # In a few words: at 80x24 the box scrolls to its table, and a sentence here took three
+    # lines and pushed the count out of sight (``wzdesk holidays ... --dry-run`` says more).
+    waits = retiming.waits_recounted
+    recounted = f"{waits} wait{'s' if waits != 1 else ''} after a breach recounted"
     if not moves:
-        return "No case moves." + (
-            f" {retiming.recounted_note}." if retiming.recounted_note else ""
-        )
+        return "No case moves" + (f" · {recounted} (due instants stay)." if waits else ".")
     count = len(moves)
     parts = [f"{count} case{'s' if count != 1 else ''} move{'s' if count == 1 else ''}"]
     newly = sum(1 for move in moves if move.newly_breached)
@@ -164,8 +166,8 @@ def what_if_summary(retiming: Retiming) -> str:
         parts.append(f"{newly} newly breached")
     if no_longer:
         parts.append(f"{no_longer} no longer breached")
-    if retiming.recounted_note:
-        parts.append(retiming.recounted_note)
+    if waits:
+        parts.append(recounted)
     return " · ".join(parts)
 
 
