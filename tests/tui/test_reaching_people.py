@@ -256,5 +256,5 @@ async def test_console_crossings_are_kept_for_the_alerts_screen(
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot, lambda: app.snapshot is not None and not app.snapshot.partial)
         clock.advance(timedelta(hours=7))  # the major case (Mon 09:00, 10h) at risk at 16:30
-        await settle(pilot, lambda: len(console_alerts(app)) > 0, limit=8)
+        await settle(pilot, lambda: len(console_alerts(app)) > 0)
         assert any(seeded[1] in alert.text for alert in console_alerts(app))

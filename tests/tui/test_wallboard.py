@@ -378,7 +378,7 @@ async def test_an_empty_desk_shows_zeros_not_a_loading_message(supervisor, make_
     app = make_app(supervisor, wallboard=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, lambda: isinstance(pilot.app.screen, WallboardScreen))
-        await settle(pilot, lambda: pilot.app.screen.wallboard is not None, limit=8)
+        await settle(pilot, lambda: pilot.app.screen.wallboard is not None)
         await settle(pilot, lambda: "Loading" not in "\n".join(screen_lines(pilot)))
         assert "CRITICAL  0 breached · 0 at risk · 0 due ≤1h · 0 open" in line_with(
             pilot, "CRITICAL  0"
@@ -493,6 +493,6 @@ async def test_until_the_queue_is_in_every_box_says_it_counts_then(
             said = " ".join(inside.split())  # as read: wrapped lines joined
             assert "Counted once the queue is in" in said or "Loading the queue" in said, box
         release.set()
-        await settle(pilot, lambda: pilot.app.screen.wallboard is not None, limit=8)
+        await settle(pilot, lambda: pilot.app.screen.wallboard is not None)
         await settle(pilot, lambda: "CRITICAL" in "\n".join(screen_lines(pilot)))
         assert "Counted once" not in "\n".join(screen_lines(pilot))
